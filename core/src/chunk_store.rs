@@ -1,0 +1,373 @@
+//! The chunk store: content-addressed chunks kept in table files, with a root hash, over any
+//! `Storage`.
+//!
+//! New chunks collect in memory and go out as a new table file once enough have gathered (or
+//! on `flush`); `commit` then swaps the manifest to name the new files and root. A writer that
+//! dies before the swap leaves only unreferenced table files: the store still holds its old
+//! root, and `verify` reports the orphans.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::hash::Hash;
+use crate::io::{IoError, Storage};
+use crate::manifest::{Manifest, ManifestError, TableSpec};
+use crate::table_file::{self, Entry, Footer, TableError, TableWriter, FOOTER_LEN};
+
+/// How many times `commit` retries a lost manifest swap whose root is still the expected one.
+const SWAP_ATTEMPTS: usize = 32;
+/// One read at the end of a table file fetches the footer and, usually, the whole index.
+const TAIL_READ: u64 = 64 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreError {
+    Io(IoError),
+    Manifest(ManifestError),
+    CorruptTable {
+        table: String,
+        reason: TableError,
+    },
+    /// The manifest lists a table file the storage does not have.
+    MissingTable {
+        table: String,
+    },
+    /// A chunk's bytes do not hash to its address.
+    CorruptChunk {
+        table: String,
+        hash: Hash,
+    },
+    /// `commit` was asked to point the root at a chunk the store lacks.
+    MissingChunk {
+        hash: Hash,
+    },
+    ChunkTooLarge {
+        len: usize,
+    },
+    /// Another writer moved the root since this one read it.
+    Conflict {
+        expected: Hash,
+        actual: Hash,
+    },
+    /// The manifest kept changing under this writer.
+    Busy,
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Io(e) => e.fmt(f),
+            StoreError::Manifest(e) => e.fmt(f),
+            StoreError::CorruptTable { table, reason } => {
+                write!(f, "table file '{table}' is corrupt: {reason}")
+            }
+            StoreError::MissingTable { table } => {
+                write!(
+                    f,
+                    "table file '{table}' is listed in the manifest but missing"
+                )
+            }
+            StoreError::CorruptChunk { table, hash } => write!(
+                f,
+                "chunk {hash} in table file '{table}' is corrupt: its bytes do not match its hash"
+            ),
+            StoreError::MissingChunk { hash } => write!(f, "chunk {hash} is not in the store"),
+            StoreError::ChunkTooLarge { len } => {
+                write!(f, "a chunk of {len} bytes is too large (at most 4 GiB - 1)")
+            }
+            StoreError::Conflict { expected, actual } => write!(
+                f,
+                "another writer changed the store (root is {actual}, expected {expected}); retry"
+            ),
+            StoreError::Busy => {
+                f.write_str("the store's manifest kept changing under this writer; try again later")
+            }
+        }
+    }
+}
+
+impl From<IoError> for StoreError {
+    fn from(e: IoError) -> Self {
+        StoreError::Io(e)
+    }
+}
+
+impl From<ManifestError> for StoreError {
+    fn from(e: ManifestError) -> Self {
+        StoreError::Manifest(e)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// New chunks go out as a table file once this many bytes of them have gathered.
+    pub table_target_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            table_target_bytes: 32 << 20,
+        }
+    }
+}
+
+struct Table {
+    spec: TableSpec,
+    entries: Vec<Entry>,
+}
+
+pub struct ChunkStore<S: Storage> {
+    storage: S,
+    options: Options,
+    manifest: Manifest,
+    /// The manifest's exact bytes as last read or written: the compare of the next swap.
+    manifest_bytes: Option<Vec<u8>>,
+    /// Every table file whose index is loaded: the manifest's and this writer's new ones.
+    tables: Vec<Table>,
+    /// Table files written by this writer that no manifest lists yet.
+    unlisted: Vec<TableSpec>,
+    pending: TableWriter,
+}
+
+impl<S: Storage> ChunkStore<S> {
+    pub async fn open(storage: S) -> Result<Self, StoreError> {
+        Self::open_with(storage, Options::default()).await
+    }
+
+    /// Opens a store; an empty storage is an empty store (no manifest until the first commit).
+    pub async fn open_with(storage: S, options: Options) -> Result<Self, StoreError> {
+        let mut store = ChunkStore {
+            storage,
+            options,
+            manifest: Manifest::default(),
+            manifest_bytes: None,
+            tables: Vec::new(),
+            unlisted: Vec::new(),
+            pending: TableWriter::new(),
+        };
+        store.reload().await?;
+        Ok(store)
+    }
+
+    pub fn storage(&self) -> &S {
+        &self.storage
+    }
+
+    pub fn root(&self) -> Hash {
+        self.manifest.root
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// Re-reads the manifest, loading the index of every table file another writer added.
+    pub async fn reload(&mut self) -> Result<(), StoreError> {
+        let bytes = self.storage.read_manifest().await?;
+        if bytes == self.manifest_bytes {
+            return Ok(());
+        }
+        let manifest = match &bytes {
+            Some(b) => Manifest::decode(b)?,
+            None => Manifest::default(),
+        };
+        let mut tables = Vec::with_capacity(manifest.tables.len() + self.unlisted.len());
+        for spec in manifest.tables.iter().chain(&self.unlisted) {
+            let known = self.tables.iter().position(|t| t.spec.name == spec.name);
+            match known {
+                Some(i) => tables.push(self.tables.swap_remove(i)),
+                None => tables.push(Table {
+                    spec: spec.clone(),
+                    entries: load_index(&self.storage, &spec.name, spec.size).await?.1,
+                }),
+            }
+        }
+        self.tables = tables;
+        self.manifest = manifest;
+        self.manifest_bytes = bytes;
+        Ok(())
+    }
+
+    /// Stores a chunk and returns its address. It is readable at once from this writer, and
+    /// durable once written out by `flush` and listed by `commit`.
+    pub async fn put(&mut self, chunk: &[u8]) -> Result<Hash, StoreError> {
+        let hash = Hash::of(chunk);
+        self.put_hashed(hash, chunk).await?;
+        Ok(hash)
+    }
+
+    /// `put` for a chunk whose address the caller has just computed or checked.
+    pub async fn put_hashed(&mut self, hash: Hash, chunk: &[u8]) -> Result<(), StoreError> {
+        if u32::try_from(chunk.len()).is_err() {
+            return Err(StoreError::ChunkTooLarge { len: chunk.len() });
+        }
+        if self.has(&hash) {
+            return Ok(());
+        }
+        self.pending.add(hash, chunk);
+        if self.pending.data_len() >= self.options.table_target_bytes {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    pub fn has(&self, hash: &Hash) -> bool {
+        self.pending.contains(hash) || self.locate(hash).is_some()
+    }
+
+    /// For each address, whether the store holds it.
+    pub async fn has_many(&self, hashes: &[Hash]) -> Vec<bool> {
+        hashes.iter().map(|h| self.has(h)).collect()
+    }
+
+    fn locate(&self, hash: &Hash) -> Option<(&Table, Entry)> {
+        // Newest first: a chunk just written is the likeliest to be read again.
+        self.tables
+            .iter()
+            .rev()
+            .find_map(|t| table_file::find(&t.entries, hash).map(|e| (t, e)))
+    }
+
+    /// Reads a chunk; `Ok(None)` if the store lacks it. Every chunk read from storage is
+    /// checked against its address.
+    pub async fn get(&self, hash: &Hash) -> Result<Option<Vec<u8>>, StoreError> {
+        if let Some(chunk) = self.pending.get(hash) {
+            return Ok(Some(chunk.to_vec()));
+        }
+        let Some((table, entry)) = self.locate(hash) else {
+            return Ok(None);
+        };
+        let name = &table.spec.name;
+        let bytes = self
+            .storage
+            .get_range(name, entry.offset, u64::from(entry.len))
+            .await
+            .map_err(|e| table_io_error(name, e))?
+            .ok_or_else(|| StoreError::MissingTable {
+                table: name.clone(),
+            })?;
+        if Hash::of(&bytes) != *hash {
+            return Err(StoreError::CorruptChunk {
+                table: name.clone(),
+                hash: *hash,
+            });
+        }
+        Ok(Some(bytes))
+    }
+
+    /// Writes the chunks gathered in memory as one new table file. The manifest does not
+    /// name it until the next `commit`.
+    pub async fn flush(&mut self) -> Result<(), StoreError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let writer = core::mem::take(&mut self.pending);
+        let (footer, bytes, entries) = writer.finish();
+        let spec = TableSpec {
+            name: footer.name(),
+            chunk_count: footer.chunk_count,
+            size: bytes.len() as u64,
+        };
+        if let Err(e) = self.storage.put(&spec.name, &bytes).await {
+            // Keep the chunks readable and writable by a later flush.
+            let mut writer = TableWriter::new();
+            for entry in &entries {
+                let start = entry.offset as usize;
+                writer.add(entry.hash, &bytes[start..start + entry.len as usize]);
+            }
+            self.pending = writer;
+            return Err(e.into());
+        }
+        self.unlisted.push(spec.clone());
+        self.tables.push(Table { spec, entries });
+        Ok(())
+    }
+
+    /// Writes out pending chunks and moves the root from `expected` to `root` in one
+    /// manifest swap. Fails with `Conflict` if another writer moved the root first; a lost
+    /// swap that left the root alone (another writer added table files) is retried, keeping
+    /// both writers' files.
+    pub async fn commit(&mut self, expected: Hash, root: Hash) -> Result<(), StoreError> {
+        self.flush().await?;
+        if !root.is_empty() && !self.has(&root) {
+            return Err(StoreError::MissingChunk { hash: root });
+        }
+        for _ in 0..SWAP_ATTEMPTS {
+            if self.manifest.root != expected {
+                return Err(StoreError::Conflict {
+                    expected,
+                    actual: self.manifest.root,
+                });
+            }
+            let mut tables = self.manifest.tables.clone();
+            tables.extend(self.unlisted.iter().cloned());
+            let next = self.manifest.next(root, tables);
+            let bytes = next.encode();
+            if self
+                .storage
+                .swap_manifest(self.manifest_bytes.as_deref(), &bytes)
+                .await?
+            {
+                self.manifest = next;
+                self.manifest_bytes = Some(bytes);
+                self.unlisted.clear();
+                return Ok(());
+            }
+            self.reload().await?;
+        }
+        Err(StoreError::Busy)
+    }
+}
+
+/// A storage error while reading a table file, with truncation named as corruption.
+fn table_io_error(table: &str, e: IoError) -> StoreError {
+    match e {
+        IoError::OutOfRange { .. } => StoreError::CorruptTable {
+            table: table.into(),
+            reason: TableError::BadLayout("file is shorter than its index says (truncated)"),
+        },
+        other => StoreError::Io(other),
+    }
+}
+
+/// Reads and checks a table file's footer and index: the footer and usually the index in one
+/// ranged read from the end, the rest of a large index in a second.
+pub(crate) async fn load_index<S: Storage + ?Sized>(
+    storage: &S,
+    name: &str,
+    size: u64,
+) -> Result<(Footer, Vec<Entry>), StoreError> {
+    let corrupt = |reason| StoreError::CorruptTable {
+        table: name.to_string(),
+        reason,
+    };
+    if size < FOOTER_LEN as u64 {
+        return Err(corrupt(TableError::TooShort { size }));
+    }
+    let tail_len = size.min(TAIL_READ);
+    let tail = storage
+        .get_range(name, size - tail_len, tail_len)
+        .await
+        .map_err(|e| table_io_error(name, e))?
+        .ok_or_else(|| StoreError::MissingTable { table: name.into() })?;
+    let footer = Footer::decode(&tail[tail.len() - FOOTER_LEN..], size).map_err(corrupt)?;
+    if footer.name() != name {
+        return Err(corrupt(TableError::NameMismatch {
+            actual: footer.name(),
+        }));
+    }
+    let index_len = footer.index_len();
+    let index = if index_len + FOOTER_LEN as u64 <= tail_len {
+        let end = tail.len() - FOOTER_LEN;
+        tail[end - index_len as usize..end].to_vec()
+    } else {
+        storage
+            .get_range(name, footer.data_len, index_len)
+            .await
+            .map_err(|e| table_io_error(name, e))?
+            .ok_or_else(|| StoreError::MissingTable { table: name.into() })?
+    };
+    let entries = table_file::decode_index(&index, &footer).map_err(corrupt)?;
+    Ok((footer, entries))
+}

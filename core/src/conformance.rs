@@ -1,0 +1,421 @@
+//! The storage conformance suite: what every `Storage` must do, written once and run against
+//! every adapter (in-memory and filesystem from cargo tests, Node fs, IndexedDB and the JS
+//! in-memory adapter from the wasm build).
+//!
+//! `run` takes two handles on one empty store, as two processes or tabs would hold them.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::future::{poll_fn, Future};
+use core::pin::pin;
+use core::task::Poll;
+
+use crate::chunk_store::{ChunkStore, Options, StoreError};
+use crate::hash::Hash;
+use crate::io::{IoError, Storage};
+
+/// The first check that failed, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub check: &'static str,
+    pub message: String,
+}
+
+impl core::fmt::Display for Failure {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "conformance check '{}' failed: {}",
+            self.check, self.message
+        )
+    }
+}
+
+type Check = Result<(), String>;
+
+macro_rules! ensure {
+    ($cond:expr, $($msg:tt)+) => {
+        if !$cond {
+            return Err(format!($($msg)+));
+        }
+    };
+}
+
+fn io<T>(r: Result<T, IoError>) -> Result<T, String> {
+    r.map_err(|e| format!("unexpected storage error: {e}"))
+}
+
+fn store<T>(r: Result<T, StoreError>) -> Result<T, String> {
+    r.map_err(|e| format!("unexpected store error: {e}"))
+}
+
+/// Runs every check; returns the names of those that passed, or the first failure.
+pub async fn run<A: Storage + ?Sized, B: Storage + ?Sized>(
+    a: &A,
+    b: &B,
+) -> Result<Vec<&'static str>, Failure> {
+    let mut passed = Vec::new();
+    macro_rules! check {
+        ($name:literal, $body:expr) => {
+            match $body.await {
+                Ok(()) => passed.push($name),
+                Err(message) => {
+                    return Err(Failure {
+                        check: $name,
+                        message,
+                    })
+                }
+            }
+        };
+    }
+    check!("missing objects are None", missing(a));
+    check!("objects round-trip between handles", round_trip(a, b));
+    check!("ranged reads", ranged(a));
+    check!("list names every object once", listing(a, b));
+    check!("delete", delete(a, b));
+    check!("reserved and unsafe names are refused", names(a));
+    check!("manifest compare-and-swap", manifest_cas(a, b));
+    check!("concurrent swaps lose no update", concurrent_swaps(a, b));
+    check!(
+        "chunk store round trip across table files",
+        chunk_round_trip(a, b)
+    );
+    check!(
+        "concurrent committers keep both or fail one",
+        concurrent_commits(a, b)
+    );
+    Ok(passed)
+}
+
+fn data(seed: u8, len: usize) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i as u32).wrapping_mul(2_654_435_761).to_le_bytes()[1] ^ seed)
+        .collect()
+}
+
+async fn missing<A: Storage + ?Sized>(a: &A) -> Check {
+    ensure!(
+        io(a.get("absent").await)?.is_none(),
+        "get of a missing object was not None"
+    );
+    ensure!(
+        io(a.get_range("absent", 0, 1).await)?.is_none(),
+        "get_range of a missing object was not None"
+    );
+    ensure!(
+        io(a.read_manifest().await)?.is_none(),
+        "a new store already has a manifest"
+    );
+    io(a.delete("absent").await).map_err(|e| format!("deleting a missing object: {e}"))?;
+    ensure!(io(a.list().await)?.is_empty(), "a new store lists objects");
+    Ok(())
+}
+
+async fn round_trip<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: &B) -> Check {
+    let objects = [
+        ("rt-empty", Vec::new()),
+        ("rt-small", data(1, 7)),
+        ("rt-large", data(2, 3 << 20)),
+    ];
+    for (name, bytes) in &objects {
+        io(a.put(name, bytes).await)?;
+    }
+    for (name, bytes) in &objects {
+        let got = io(b.get(name).await)?;
+        ensure!(
+            got.as_ref() == Some(bytes),
+            "'{name}' read back different bytes"
+        );
+    }
+    // A second put of the same name and bytes is harmless.
+    io(a.put("rt-small", &objects[1].1).await)?;
+    ensure!(
+        io(b.get("rt-small").await)?.as_ref() == Some(&objects[1].1),
+        "a repeated put changed the object"
+    );
+    Ok(())
+}
+
+async fn ranged<A: Storage + ?Sized>(a: &A) -> Check {
+    let bytes = data(3, 10_000);
+    io(a.put("range", &bytes).await)?;
+    for (offset, len) in [
+        (0u64, 10u64),
+        (9_990, 10),
+        (1234, 4321),
+        (10_000, 0),
+        (0, 10_000),
+    ] {
+        let got = io(a.get_range("range", offset, len).await)?;
+        let want = &bytes[offset as usize..(offset + len) as usize];
+        ensure!(
+            got.as_deref() == Some(want),
+            "get_range({offset}, {len}) returned other bytes"
+        );
+    }
+    for (offset, len) in [(9_999u64, 2u64), (10_001, 0), (u64::MAX, 2)] {
+        match a.get_range("range", offset, len).await {
+            Err(IoError::OutOfRange { size, .. }) => {
+                ensure!(size == 10_000, "OutOfRange reported size {size}, not 10000")
+            }
+            other => {
+                return Err(format!(
+                    "get_range({offset}, {len}) past the end gave {other:?}, not OutOfRange"
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn listing<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: &B) -> Check {
+    io(a.swap_manifest(None, b"not an object").await)?;
+    let mut listed = io(b.list().await)?;
+    listed.sort_by(|x, y| x.name.cmp(&y.name));
+    let names: Vec<(&str, u64)> = listed.iter().map(|o| (o.name.as_str(), o.size)).collect();
+    let want = [
+        ("range", 10_000),
+        ("rt-empty", 0),
+        ("rt-large", 3 << 20),
+        ("rt-small", 7),
+    ];
+    ensure!(names == want, "list gave {names:?}, expected {want:?}");
+    Ok(())
+}
+
+async fn delete<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: &B) -> Check {
+    for name in ["range", "rt-empty", "rt-large", "rt-small"] {
+        io(a.delete(name).await)?;
+        ensure!(
+            io(b.get(name).await)?.is_none(),
+            "'{name}' is still readable after delete"
+        );
+    }
+    ensure!(
+        io(b.list().await)?.is_empty(),
+        "deleted objects are still listed"
+    );
+    ensure!(
+        io(b.read_manifest().await)?.as_deref() == Some(&b"not an object"[..]),
+        "deleting objects touched the manifest"
+    );
+    Ok(())
+}
+
+async fn names<A: Storage + ?Sized>(a: &A) -> Check {
+    for name in [
+        "",
+        "manifest",
+        "LOCK",
+        "../escape",
+        "a/b",
+        ".hidden",
+        "sp ace",
+    ] {
+        match a.put(name, b"x").await {
+            Err(IoError::InvalidName(_)) => {}
+            other => return Err(format!("put of {name:?} gave {other:?}, not InvalidName")),
+        }
+    }
+    Ok(())
+}
+
+async fn manifest_cas<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: &B) -> Check {
+    let current = io(a.read_manifest().await)?;
+    let current = current.as_deref();
+    ensure!(
+        !io(a.swap_manifest(None, b"m1").await)?,
+        "a swap expecting no manifest replaced one"
+    );
+    ensure!(
+        !io(a.swap_manifest(Some(b"wrong"), b"m1").await)?,
+        "a swap with the wrong expectation succeeded"
+    );
+    ensure!(
+        io(a.swap_manifest(current, b"m1").await)?,
+        "a correct swap failed"
+    );
+    ensure!(
+        io(b.read_manifest().await)?.as_deref() == Some(&b"m1"[..]),
+        "the other handle does not see the swapped manifest"
+    );
+    ensure!(
+        !io(b.swap_manifest(current, b"m2").await)?,
+        "a swap from a stale manifest succeeded"
+    );
+    ensure!(
+        io(b.swap_manifest(Some(b"m1"), b"m2").await)?,
+        "a correct swap failed"
+    );
+    ensure!(
+        io(a.read_manifest().await)?.as_deref() == Some(&b"m2"[..]),
+        "the manifest is not the last one swapped in"
+    );
+    Ok(())
+}
+
+/// Polls two futures in turn until both finish, so their storage calls interleave wherever
+/// the backend really waits (IndexedDB, Node fs).
+async fn join<X: Future, Y: Future>(x: X, y: Y) -> (X::Output, Y::Output) {
+    let (mut x, mut y) = (pin!(x), pin!(y));
+    let (mut xo, mut yo) = (None, None);
+    poll_fn(move |cx| {
+        if xo.is_none() {
+            if let Poll::Ready(v) = x.as_mut().poll(cx) {
+                xo = Some(v);
+            }
+        }
+        if yo.is_none() {
+            if let Poll::Ready(v) = y.as_mut().poll(cx) {
+                yo = Some(v);
+            }
+        }
+        if xo.is_some() && yo.is_some() {
+            Poll::Ready((xo.take().unwrap(), yo.take().unwrap()))
+        } else {
+            Poll::Pending
+        }
+    })
+    .await
+}
+
+async fn increment<S: Storage + ?Sized>(s: &S, times: u32) -> Result<u32, String> {
+    let mut lost = 0;
+    for _ in 0..times {
+        loop {
+            let current = io(s.read_manifest().await)?;
+            let n: u32 = current
+                .as_deref()
+                .and_then(|b| core::str::from_utf8(b).ok())
+                .and_then(|t| t.strip_prefix("count "))
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0);
+            let next = format!("count {}", n + 1);
+            if io(s.swap_manifest(current.as_deref(), next.as_bytes()).await)? {
+                break;
+            }
+            lost += 1;
+        }
+    }
+    Ok(lost)
+}
+
+async fn concurrent_swaps<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: &B) -> Check {
+    io(a.swap_manifest(Some(b"m2"), b"count 0").await)?;
+    let (x, y) = join(increment(a, 20), increment(b, 20)).await;
+    let (_lost_a, _lost_b) = (x?, y?);
+    let end = io(a.read_manifest().await)?;
+    ensure!(
+        end.as_deref() == Some(&b"count 40"[..]),
+        "two writers' 40 increments ended at {:?}",
+        end.map(|b| String::from_utf8_lossy(&b).into_owned())
+    );
+    // Leave the store as the chunk store checks expect it: no manifest is not possible to
+    // restore, so they start from this counter and replace it by swap.
+    Ok(())
+}
+
+/// Takes the store from the counter left by `concurrent_swaps` to an empty chunk store.
+async fn reset_manifest<A: Storage + ?Sized>(a: &A) -> Check {
+    let current = io(a.read_manifest().await)?;
+    let empty = crate::manifest::Manifest::default().encode();
+    ensure!(
+        io(a.swap_manifest(current.as_deref(), &empty).await)?,
+        "could not reset the manifest"
+    );
+    Ok(())
+}
+
+async fn chunk_round_trip<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: &B) -> Check {
+    reset_manifest(a).await?;
+    let options = Options {
+        table_target_bytes: 64 * 1024,
+    };
+    let mut writer = store(ChunkStore::open_with(a, options).await)?;
+    let mut hashes = Vec::new();
+    for i in 0..600u32 {
+        let chunk = data(i as u8, 100 + (i as usize * 37) % 900);
+        hashes.push(store(writer.put(&chunk).await)?);
+    }
+    let root = *hashes.last().unwrap();
+    store(writer.commit(Hash::EMPTY, root).await)?;
+    let tables = writer.manifest().tables.len();
+    ensure!(
+        tables >= 3,
+        "600 chunks of ~550 bytes made {tables} table files, not several"
+    );
+    let reader = store(ChunkStore::open(b).await)?;
+    ensure!(reader.root() == root, "the other handle sees another root");
+    for (i, h) in hashes.iter().enumerate() {
+        let chunk = data(i as u8, 100 + (i * 37) % 900);
+        let got = store(reader.get(h).await)?;
+        ensure!(
+            got.as_ref() == Some(&chunk),
+            "chunk {i} read back different bytes"
+        );
+    }
+    let absent = Hash::of(b"never stored");
+    ensure!(
+        store(reader.get(&absent).await)?.is_none(),
+        "an absent chunk was found"
+    );
+    let has = reader.has_many(&[hashes[0], absent, hashes[599]]).await;
+    ensure!(has == vec![true, false, true], "has_many answered {has:?}");
+    let report = io(crate::verify::verify(b).await)?;
+    ensure!(
+        report.is_ok() && report.chunks == 600 && report.orphans.is_empty(),
+        "verify of a healthy store reported {report:?}"
+    );
+    Ok(())
+}
+
+async fn commit_after_reload<S: Storage + ?Sized>(
+    lost: &mut ChunkStore<&S>,
+    won: Hash,
+) -> Result<Hash, String> {
+    store(lost.reload().await)?;
+    ensure!(
+        lost.root() == won,
+        "after reload the loser sees {}",
+        lost.root()
+    );
+    let both = store(lost.put(b"after the conflict").await)?;
+    store(lost.commit(won, both).await)?;
+    Ok(both)
+}
+
+async fn concurrent_commits<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: &B) -> Check {
+    let mut one = store(ChunkStore::open(a).await)?;
+    let mut two = store(ChunkStore::open(b).await)?;
+    let start = one.root();
+    ensure!(two.root() == start, "two handles opened at different roots");
+    // Both move the root from the same start: the second must fail with Conflict.
+    let r1 = store(one.put(b"writer one").await)?;
+    let r2 = store(two.put(b"writer two").await)?;
+    let (x, y) = join(one.commit(start, r1), two.commit(start, r2)).await;
+    let won = match (x, y) {
+        (Ok(()), Err(StoreError::Conflict { .. })) => r1,
+        (Err(StoreError::Conflict { .. }), Ok(())) => r2,
+        other => return Err(format!("two commits from one root gave {other:?}")),
+    };
+    // The loser reloads, sees the winner's root, and commits on top of it.
+    let both = if won == r1 {
+        commit_after_reload(&mut two, won).await?
+    } else {
+        commit_after_reload(&mut one, won).await?
+    };
+    let fresh = store(ChunkStore::open(a).await)?;
+    ensure!(
+        fresh.root() == both,
+        "the final root is not the last commit"
+    );
+    for chunk in [&b"writer one"[..], b"writer two", b"after the conflict"] {
+        ensure!(
+            store(fresh.get(&Hash::of(chunk)).await)?.as_deref() == Some(chunk),
+            "a committed chunk is missing after concurrent commits"
+        );
+    }
+    Ok(())
+}

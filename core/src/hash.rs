@@ -1,0 +1,106 @@
+//! Chunk addresses: the first 20 bytes of a chunk's BLAKE3 hash, written in base32.
+
+use alloc::string::String;
+use core::fmt;
+
+use crate::base32;
+
+pub const HASH_LEN: usize = 20;
+/// Length of a hash written in base32.
+pub const HASH_TEXT_LEN: usize = 32;
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Hash(pub [u8; HASH_LEN]);
+
+impl Hash {
+    /// The empty hash: marks "no root yet" in a manifest.
+    pub const EMPTY: Hash = Hash([0; HASH_LEN]);
+
+    pub fn of(data: &[u8]) -> Hash {
+        let full = blake3::hash(data);
+        let mut out = [0u8; HASH_LEN];
+        out.copy_from_slice(&full.as_bytes()[..HASH_LEN]);
+        Hash(out)
+    }
+
+    pub fn from_slice(bytes: &[u8]) -> Option<Hash> {
+        Some(Hash(bytes.try_into().ok()?))
+    }
+
+    pub fn parse(text: &str) -> Option<Hash> {
+        if text.len() != HASH_TEXT_LEN {
+            return None;
+        }
+        Hash::from_slice(&base32::decode(text)?)
+    }
+
+    pub fn to_base32(&self) -> String {
+        base32::encode(&self.0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Hash::EMPTY
+    }
+}
+
+/// Hashes several byte strings as one, without joining them first.
+pub struct Hasher(blake3::Hasher);
+
+impl Hasher {
+    pub fn new() -> Self {
+        Hasher(blake3::Hasher::new())
+    }
+
+    pub fn update(&mut self, data: &[u8]) -> &mut Self {
+        self.0.update(data);
+        self
+    }
+
+    pub fn finish(&self) -> Hash {
+        let mut out = [0u8; HASH_LEN];
+        out.copy_from_slice(&self.0.finalize().as_bytes()[..HASH_LEN]);
+        Hash(out)
+    }
+}
+
+impl Default for Hasher {
+    fn default() -> Self {
+        Hasher::new()
+    }
+}
+
+impl fmt::Display for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_base32())
+    }
+}
+
+impl fmt::Debug for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Hash({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_is_truncated_blake3() {
+        let h = Hash::of(b"abc");
+        assert_eq!(&h.0[..], &blake3::hash(b"abc").as_bytes()[..20]);
+        assert_eq!(h.to_base32().len(), HASH_TEXT_LEN);
+        assert_eq!(Hash::parse(&h.to_base32()), Some(h));
+        let mut hasher = Hasher::new();
+        hasher.update(b"a").update(b"bc");
+        assert_eq!(hasher.finish(), h);
+    }
+
+    #[test]
+    fn parse_rejects_wrong_lengths_and_characters() {
+        assert_eq!(Hash::parse(""), None);
+        assert_eq!(Hash::parse(&"0".repeat(31)), None);
+        assert_eq!(Hash::parse(&"z".repeat(32)), None);
+        assert_eq!(Hash::parse(&"0".repeat(32)), Some(Hash::EMPTY));
+    }
+}

@@ -1,0 +1,24 @@
+//! Cairn's core: content-addressed chunks in table files, a manifest swapped by
+//! compare-and-swap, and everything built on them. It performs no I/O of its own: every
+//! byte goes through [`io::Storage`], which the native, Node and browser adapters implement.
+#![no_std]
+
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+pub mod base32;
+pub mod chunk_store;
+#[cfg(feature = "conformance")]
+pub mod conformance;
+pub mod hash;
+pub mod io;
+pub mod manifest;
+pub mod memory;
+pub mod table_file;
+pub mod verify;
+
+pub use chunk_store::{ChunkStore, StoreError};
+pub use hash::Hash;
+pub use io::{IoError, ObjectInfo, Storage};
+pub use memory::MemoryStorage;

@@ -1,0 +1,346 @@
+//! Table files: many chunks in one immutable object, with a sorted index at the end so a
+//! reader finds a chunk with two small ranged reads instead of reading the whole file.
+//!
+//! ```text
+//! records  chunk bytes, back to back, in the order they were written
+//! index    one 32-byte entry per chunk, sorted by address:
+//!          address [20] | offset u64 LE | length u32 LE
+//! footer   48 bytes:
+//!          index hash [20]      BLAKE3-160 of the index; the file's name is its base32
+//!          data length u64 LE   bytes of records; the index starts here
+//!          chunk count u32 LE
+//!          version u16 LE       1
+//!          reserved u16 LE      0
+//!          footer check u32 LE  first 4 bytes, read LE, of BLAKE3 of footer bytes 0..36
+//!          magic [8]            "CAIRNTBL"
+//! ```
+//! docs/FORMAT.md is the full description; the test vectors pin it.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::hash::{Hash, HASH_LEN};
+
+pub const VERSION: u16 = 1;
+pub const MAGIC: &[u8; 8] = b"CAIRNTBL";
+pub const FOOTER_LEN: usize = 48;
+pub const ENTRY_LEN: usize = 32;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TableError {
+    TooShort {
+        size: u64,
+    },
+    BadMagic,
+    UnsupportedVersion(u16),
+    FooterChecksum,
+    IndexChecksum,
+    /// Sizes, offsets or order that do not fit together.
+    BadLayout(&'static str),
+    /// The name under which the file was found is not the hash of its index.
+    NameMismatch {
+        actual: String,
+    },
+}
+
+impl fmt::Display for TableError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TableError::TooShort { size } => write!(
+                f,
+                "{size} bytes is too short for a table file (truncated or empty)"
+            ),
+            TableError::BadMagic => f.write_str("not a Cairn table file (bad magic)"),
+            TableError::UnsupportedVersion(v) => write!(
+                f,
+                "table file format version {v} is not supported (this build reads version {VERSION})"
+            ),
+            TableError::FooterChecksum => f.write_str("footer checksum mismatch"),
+            TableError::IndexChecksum => f.write_str("index checksum mismatch"),
+            TableError::BadLayout(what) => write!(f, "inconsistent layout: {what}"),
+            TableError::NameMismatch { actual } => {
+                write!(f, "contents belong to table file '{actual}'")
+            }
+        }
+    }
+}
+
+/// One chunk's place in a table file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub hash: Hash,
+    pub offset: u64,
+    pub len: u32,
+}
+
+/// The decoded footer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Footer {
+    pub index_hash: Hash,
+    pub data_len: u64,
+    pub chunk_count: u32,
+}
+
+impl Footer {
+    pub fn index_len(&self) -> u64 {
+        u64::from(self.chunk_count) * ENTRY_LEN as u64
+    }
+
+    pub fn file_len(&self) -> u64 {
+        self.data_len + self.index_len() + FOOTER_LEN as u64
+    }
+
+    pub fn name(&self) -> String {
+        self.index_hash.to_base32()
+    }
+
+    pub fn encode(&self) -> [u8; FOOTER_LEN] {
+        let mut out = [0u8; FOOTER_LEN];
+        out[..20].copy_from_slice(&self.index_hash.0);
+        out[20..28].copy_from_slice(&self.data_len.to_le_bytes());
+        out[28..32].copy_from_slice(&self.chunk_count.to_le_bytes());
+        out[32..34].copy_from_slice(&VERSION.to_le_bytes());
+        let check = footer_check(&out[..36]);
+        out[36..40].copy_from_slice(&check.to_le_bytes());
+        out[40..].copy_from_slice(MAGIC);
+        out
+    }
+
+    /// Decodes the last `FOOTER_LEN` bytes of a file of `file_len` bytes.
+    pub fn decode(bytes: &[u8], file_len: u64) -> Result<Footer, TableError> {
+        if file_len < FOOTER_LEN as u64 || bytes.len() != FOOTER_LEN {
+            return Err(TableError::TooShort { size: file_len });
+        }
+        if &bytes[40..] != MAGIC {
+            return Err(TableError::BadMagic);
+        }
+        let version = u16::from_le_bytes([bytes[32], bytes[33]]);
+        if version != VERSION {
+            return Err(TableError::UnsupportedVersion(version));
+        }
+        if u32::from_le_bytes(bytes[36..40].try_into().unwrap()) != footer_check(&bytes[..36]) {
+            return Err(TableError::FooterChecksum);
+        }
+        if bytes[34..36] != [0, 0] {
+            return Err(TableError::BadLayout("reserved footer bytes are not zero"));
+        }
+        let footer = Footer {
+            index_hash: Hash::from_slice(&bytes[..20]).unwrap(),
+            data_len: u64::from_le_bytes(bytes[20..28].try_into().unwrap()),
+            chunk_count: u32::from_le_bytes(bytes[28..32].try_into().unwrap()),
+        };
+        match footer.data_len.checked_add(footer.index_len()) {
+            Some(n) if n + FOOTER_LEN as u64 == file_len => Ok(footer),
+            _ => Err(TableError::BadLayout(
+                "file size does not match the footer's data length and chunk count",
+            )),
+        }
+    }
+}
+
+fn footer_check(bytes: &[u8]) -> u32 {
+    let h = Hash::of(bytes);
+    u32::from_le_bytes(h.0[..4].try_into().unwrap())
+}
+
+/// Decodes and checks an index: its hash, its order, and that its records tile the data
+/// section exactly, so one index describes exactly one file.
+pub fn decode_index(bytes: &[u8], footer: &Footer) -> Result<Vec<Entry>, TableError> {
+    if bytes.len() as u64 != footer.index_len() {
+        return Err(TableError::BadLayout(
+            "index length does not match chunk count",
+        ));
+    }
+    if Hash::of(bytes) != footer.index_hash {
+        return Err(TableError::IndexChecksum);
+    }
+    let mut entries: Vec<Entry> = bytes
+        .chunks_exact(ENTRY_LEN)
+        .map(|e| Entry {
+            hash: Hash::from_slice(&e[..HASH_LEN]).unwrap(),
+            offset: u64::from_le_bytes(e[20..28].try_into().unwrap()),
+            len: u32::from_le_bytes(e[28..32].try_into().unwrap()),
+        })
+        .collect();
+    if entries.windows(2).any(|w| w[0].hash >= w[1].hash) {
+        return Err(TableError::BadLayout("index is not sorted by address"));
+    }
+    let mut by_offset: Vec<(u64, u32)> = entries.iter().map(|e| (e.offset, e.len)).collect();
+    by_offset.sort_unstable();
+    let mut next = 0u64;
+    for (offset, len) in by_offset {
+        if offset != next {
+            return Err(TableError::BadLayout("records overlap or leave gaps"));
+        }
+        next = offset + u64::from(len);
+    }
+    if next != footer.data_len {
+        return Err(TableError::BadLayout(
+            "records do not fill the data section",
+        ));
+    }
+    entries.shrink_to_fit();
+    Ok(entries)
+}
+
+/// Finds a chunk in a decoded index.
+pub fn find(entries: &[Entry], hash: &Hash) -> Option<Entry> {
+    entries
+        .binary_search_by(|e| e.hash.cmp(hash))
+        .ok()
+        .map(|i| entries[i])
+}
+
+/// Builds one table file in memory.
+#[derive(Default)]
+pub struct TableWriter {
+    data: Vec<u8>,
+    entries: Vec<Entry>,
+    positions: BTreeMap<Hash, usize>,
+}
+
+impl TableWriter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends a chunk whose address the caller has computed or checked; a chunk already
+    /// added is skipped. The caller keeps chunks under 4 GiB (`u32` lengths).
+    pub fn add(&mut self, hash: Hash, chunk: &[u8]) {
+        if self.positions.contains_key(&hash) {
+            return;
+        }
+        self.positions.insert(hash, self.entries.len());
+        self.entries.push(Entry {
+            hash,
+            offset: self.data.len() as u64,
+            len: chunk.len() as u32,
+        });
+        self.data.extend_from_slice(chunk);
+    }
+
+    pub fn chunk_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn data_len(&self) -> usize {
+        self.data.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn contains(&self, hash: &Hash) -> bool {
+        self.positions.contains_key(hash)
+    }
+
+    /// A chunk added but not yet written out.
+    pub fn get(&self, hash: &Hash) -> Option<&[u8]> {
+        let e = self.entries[*self.positions.get(hash)?];
+        Some(&self.data[e.offset as usize..e.offset as usize + e.len as usize])
+    }
+
+    /// Finishes the file: returns its footer (whose `name()` the file goes by), its bytes, and
+    /// its sorted index.
+    pub fn finish(self) -> (Footer, Vec<u8>, Vec<Entry>) {
+        let mut entries = self.entries;
+        entries.sort_unstable_by_key(|e| e.hash);
+        let data_len = self.data.len() as u64;
+        let mut bytes = self.data;
+        bytes.reserve(entries.len() * ENTRY_LEN + FOOTER_LEN);
+        let index_start = bytes.len();
+        for e in &entries {
+            bytes.extend_from_slice(&e.hash.0);
+            bytes.extend_from_slice(&e.offset.to_le_bytes());
+            bytes.extend_from_slice(&e.len.to_le_bytes());
+        }
+        let footer = Footer {
+            index_hash: Hash::of(&bytes[index_start..]),
+            data_len,
+            chunk_count: entries.len() as u32,
+        };
+        bytes.extend_from_slice(&footer.encode());
+        (footer, bytes, entries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(chunks: &[&[u8]]) -> (Footer, Vec<u8>) {
+        let mut w = TableWriter::new();
+        for c in chunks {
+            w.add(Hash::of(c), c);
+        }
+        let (footer, bytes, _) = w.finish();
+        (footer, bytes)
+    }
+
+    fn parse(bytes: &[u8]) -> Result<Vec<Entry>, TableError> {
+        let len = bytes.len() as u64;
+        let tail = &bytes[bytes.len().saturating_sub(FOOTER_LEN)..];
+        let footer = Footer::decode(tail, len)?;
+        let start = footer.data_len as usize;
+        decode_index(&bytes[start..start + footer.index_len() as usize], &footer)
+    }
+
+    #[test]
+    fn round_trip() {
+        let chunks: [&[u8]; 4] = [b"one", b"two", b"", b"one"];
+        let (footer, bytes) = build(&chunks);
+        assert_eq!(footer.chunk_count, 3, "a repeated chunk is stored once");
+        assert_eq!(footer.file_len(), bytes.len() as u64);
+        let entries = parse(&bytes).unwrap();
+        for c in chunks {
+            let e = find(&entries, &Hash::of(c)).unwrap();
+            assert_eq!(&bytes[e.offset as usize..][..e.len as usize], c);
+        }
+        assert!(find(&entries, &Hash::of(b"three")).is_none());
+    }
+
+    #[test]
+    fn every_single_byte_flip_outside_records_is_caught() {
+        let (footer, bytes) = build(&[b"alpha", b"beta", b"gamma"]);
+        for i in footer.data_len as usize..bytes.len() {
+            let mut bad = bytes.clone();
+            bad[i] ^= 0x01;
+            assert!(parse(&bad).is_err(), "flip at byte {i} went unnoticed");
+        }
+    }
+
+    #[test]
+    fn truncated_and_garbage_input_is_an_error() {
+        let (_, bytes) = build(&[b"alpha", b"beta"]);
+        for len in 0..bytes.len() {
+            assert!(parse(&bytes[..len]).is_err(), "truncated to {len}");
+        }
+        assert_eq!(parse(&[]), Err(TableError::TooShort { size: 0 }));
+        assert_eq!(parse(&[0x5a; 100]), Err(TableError::BadMagic));
+    }
+
+    #[test]
+    fn overlapping_records_are_rejected() {
+        // Two entries claiming the same bytes: consistent hashes, impossible layout.
+        let mut index = Vec::new();
+        let (a, b) = (Hash::of(b"x"), Hash::of(b"y"));
+        let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+        for h in [lo, hi] {
+            index.extend_from_slice(&h.0);
+            index.extend_from_slice(&0u64.to_le_bytes());
+            index.extend_from_slice(&1u32.to_le_bytes());
+        }
+        let footer = Footer {
+            index_hash: Hash::of(&index),
+            data_len: 2,
+            chunk_count: 2,
+        };
+        assert_eq!(
+            decode_index(&index, &footer),
+            Err(TableError::BadLayout("records overlap or leave gaps"))
+        );
+    }
+}

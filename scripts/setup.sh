@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Installs what building and testing Cairn needs, on a fresh Debian machine or a developer's
+# laptop. Idempotent: a second run finds everything in place and installs nothing.
+#   - the wasm32 standard library: rustup's target, or Debian's rustc-web route (docs in
+#     ../shared/TOOLCHAIN.md) where rustup cannot download it
+#   - wasm-bindgen-cli at exactly the version Cargo.lock pins, and wasm-pack
+#   - wasm-opt (Debian's binaryen), Debian's Chromium for the browser tests
+#   - the npm packages of npm/ and web-demo/ from their committed lockfiles
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
+
+apt_updated=
+apt_install() {
+  local sudo=
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  if [ -z "$apt_updated" ]; then
+    $sudo apt-get update -qq >&2
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >&2
+}
+
+# Rust components the test command uses.
+if command -v rustup >/dev/null; then
+  for component in rustfmt clippy; do
+    rustup component list --installed 2>/dev/null | grep -q "^$component" ||
+      rustup component add "$component" >&2
+  done
+fi
+
+# The wasm32 standard library.
+if command -v rustup >/dev/null && rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  :
+elif command -v rustup >/dev/null && rustup target add wasm32-unknown-unknown >&2; then
+  say "installed rustup's wasm32-unknown-unknown target"
+elif [ -d /usr/lib/rustlib/src/rust ] && command -v rust-lld >/dev/null; then
+  :
+else
+  say "rustup cannot add wasm32; falling back to Debian's rustc-web (builds std from source)"
+  apt_install rustc-web cargo-web rust-web-src lld-22
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  say "installing wasm-bindgen-cli $want (had: ${have:-none})"
+  cargo install wasm-bindgen-cli --version "$want" --force >&2
+fi
+if command -v rustup >/dev/null && ! command -v wasm-pack >/dev/null; then
+  say "installing wasm-pack"
+  cargo install wasm-pack --version 0.15.1 >&2
+fi
+command -v wasm-opt >/dev/null || apt_install binaryen
+
+# Node.js (the machine image has 20) and Chromium for the browser tests.
+command -v node >/dev/null || apt_install nodejs npm
+[ -x /usr/bin/chromium ] || apt_install chromium
+
+# npm packages, reinstalled only when the lockfile changed since the last install.
+for dir in npm web-demo; do
+  [ -f "$dir/package-lock.json" ] || continue
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
+     [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund >&2)
+  fi
+done

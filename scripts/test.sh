@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Every test: formatting, lints, the native suite, the wasm build and its Node and headless
+# Chromium suites. Installs what is missing first (scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "set-up"
+scripts/setup.sh
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "clippy (native and wasm32), warnings denied"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p cairn-core -p cairn-wasm --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "native tests"
+cargo test --workspace --locked
+
+step "wasm build (release, simd128)"
+npm/scripts/build-wasm.sh
+
+step "Node and headless Chromium tests of the wasm build"
+(cd npm && npm test)

@@ -1,0 +1,247 @@
+//! Crashes, corruption and concurrent processes: the store stays valid and says what is wrong.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cairn::{block_on, FsStorage};
+use cairn_core::chunk_store::{ChunkStore, StoreError};
+use cairn_core::verify::{verify, Problem};
+use cairn_core::Hash;
+use cairn_tests::{chunk, fill, open_fs};
+
+const WRITER: &str = env!("CARGO_BIN_EXE_cairn-test-writer");
+
+fn table_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().len() == 32)
+        .collect();
+    files.sort();
+    files
+}
+
+fn name_of(path: &Path) -> String {
+    path.file_name().unwrap().to_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_writer_killed_before_the_swap_leaves_the_old_root_and_an_orphan() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open_fs(dir.path());
+    let hashes = fill(&mut store, 20);
+    let before: Vec<String> = table_files(dir.path()).iter().map(|p| name_of(p)).collect();
+
+    let status = Command::new(WRITER)
+        .args(["die-before-swap", dir.path().to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the writer was meant to die");
+
+    let after = table_files(dir.path());
+    let orphans: Vec<String> = after
+        .iter()
+        .map(|p| name_of(p))
+        .filter(|n| !before.contains(n))
+        .collect();
+    assert_eq!(orphans.len(), 1, "the dead writer's table file is on disk");
+
+    let reopened = open_fs(dir.path());
+    assert_eq!(
+        reopened.root(),
+        hashes[19],
+        "the store is at the previous root"
+    );
+    assert_eq!(
+        block_on(reopened.get(&Hash::of(b"never committed"))).unwrap(),
+        None
+    );
+    let report = block_on(verify(&FsStorage::new(dir.path()))).unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(report.orphans, orphans);
+}
+
+#[test]
+fn a_flipped_byte_is_reported_by_verify_and_by_a_read_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open_fs(dir.path());
+    let hashes = fill(&mut store, 30);
+    drop(store);
+
+    // Find which table file holds chunk 7 and where, then flip one of its bytes.
+    let needle = chunk(7);
+    let (path, at) = table_files(dir.path())
+        .into_iter()
+        .find_map(|p| {
+            let bytes = fs::read(&p).unwrap();
+            let at = bytes.windows(needle.len()).position(|w| w == needle)?;
+            Some((p, at))
+        })
+        .expect("chunk 7 is in some table file");
+    let mut bytes = fs::read(&path).unwrap();
+    bytes[at + 10] ^= 0x80;
+    fs::write(&path, &bytes).unwrap();
+    let table = name_of(&path);
+
+    let report = block_on(verify(&FsStorage::new(dir.path()))).unwrap();
+    assert_eq!(
+        report.problems,
+        vec![Problem::CorruptChunk {
+            table: table.clone(),
+            hash: hashes[7]
+        }]
+    );
+    assert!(report.problems[0].to_string().contains(&table));
+
+    let store = open_fs(dir.path());
+    let err = block_on(store.get(&hashes[7])).unwrap_err();
+    assert_eq!(
+        err,
+        StoreError::CorruptChunk {
+            table: table.clone(),
+            hash: hashes[7]
+        }
+    );
+    assert!(err.to_string().contains(&table), "{err}");
+    // The other chunks still read.
+    assert_eq!(block_on(store.get(&hashes[8])).unwrap(), Some(chunk(8)));
+}
+
+#[test]
+fn concurrent_processes_lose_no_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (writers, steps) = (4, 25);
+    let children: Vec<_> = (0..writers)
+        .map(|id| {
+            Command::new(WRITER)
+                .args([
+                    "chain",
+                    dir.path().to_str().unwrap(),
+                    &id.to_string(),
+                    &steps.to_string(),
+                ])
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    // Walk the chain of parents from the final root: every commit of every writer is on it.
+    let store = open_fs(dir.path());
+    let mut seen = Vec::new();
+    let mut at = store.root();
+    while !at.is_empty() {
+        let text =
+            String::from_utf8(block_on(store.get(&at)).unwrap().expect("chain link")).unwrap();
+        let (label, parent) = text.split_once(" parent ").unwrap();
+        seen.push(label.to_owned());
+        at = Hash::parse(parent).unwrap();
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), writers * steps, "commits lost: {seen:?}");
+    let report = block_on(verify(&FsStorage::new(dir.path()))).unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert!(!dir.path().join("LOCK").exists());
+}
+
+#[test]
+fn garbage_truncated_and_empty_files_are_errors_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open_fs(dir.path());
+    fill(&mut store, 40);
+    drop(store);
+    let tables = table_files(dir.path());
+    let original = fs::read(&tables[0]).unwrap();
+    let table = name_of(&tables[0]);
+
+    let damaged: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", Vec::new()),
+        ("truncated", original[..original.len() / 2].to_vec()),
+        ("footer cut", original[..original.len() - 1].to_vec()),
+        ("garbage", vec![0xa5; original.len()]),
+    ];
+    for (what, bytes) in damaged {
+        fs::write(&tables[0], &bytes).unwrap();
+        let opened = block_on(ChunkStore::open(FsStorage::new(dir.path())));
+        match opened {
+            Err(StoreError::CorruptTable { table: t, .. }) => assert_eq!(t, table, "{what}"),
+            Err(other) => panic!("{what}: {other}"),
+            Ok(_) => panic!("{what}: a damaged table file opened"),
+        }
+        let report = block_on(verify(&FsStorage::new(dir.path()))).unwrap();
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| matches!(p, Problem::CorruptTable { table: t, .. } if *t == table)),
+            "{what}: {report:?}"
+        );
+    }
+    fs::write(&tables[0], &original).unwrap();
+
+    let manifest = dir.path().join("manifest");
+    let good = fs::read(&manifest).unwrap();
+    for bytes in [
+        Vec::new(),
+        b"garbage\n".to_vec(),
+        good[..good.len() - 3].to_vec(),
+    ] {
+        fs::write(&manifest, &bytes).unwrap();
+        let err = block_on(ChunkStore::open(FsStorage::new(dir.path())))
+            .err()
+            .expect("refused");
+        assert!(matches!(err, StoreError::Manifest(_)), "{err}");
+        let report = block_on(verify(&FsStorage::new(dir.path()))).unwrap();
+        assert!(
+            matches!(report.problems[0], Problem::Manifest(_)),
+            "{report:?}"
+        );
+    }
+    fs::write(&manifest, &good).unwrap();
+    assert!(block_on(verify(&FsStorage::new(dir.path())))
+        .unwrap()
+        .is_ok());
+}
+
+#[test]
+fn a_missing_table_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open_fs(dir.path());
+    fill(&mut store, 40);
+    let gone = table_files(dir.path()).remove(0);
+    fs::remove_file(&gone).unwrap();
+    let err = block_on(ChunkStore::open(FsStorage::new(dir.path())))
+        .err()
+        .unwrap();
+    assert_eq!(
+        err,
+        StoreError::MissingTable {
+            table: name_of(&gone)
+        }
+    );
+    let report = block_on(verify(&FsStorage::new(dir.path()))).unwrap();
+    assert!(report.problems.contains(&Problem::MissingTable {
+        table: name_of(&gone)
+    }));
+}
+
+#[test]
+fn a_stale_lock_from_a_dead_process_is_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open_fs(dir.path());
+    fill(&mut store, 3);
+    // A LOCK left by a process that no longer runs (pid far above pid_max), on this host.
+    let host = fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    fs::write(
+        dir.path().join("LOCK"),
+        format!("pid 99999999\nhost {}\ntime 0\n", host.trim()),
+    )
+    .unwrap();
+    let root = store.root();
+    let next = block_on(store.put(b"after a stale lock")).unwrap();
+    block_on(store.commit(root, next)).unwrap();
+    assert!(!dir.path().join("LOCK").exists());
+}
