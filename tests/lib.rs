@@ -38,3 +38,89 @@ pub fn fill<S: cairn_core::Storage>(store: &mut ChunkStore<S>, count: u32) -> Ve
     block_on(store.commit(root, *hashes.last().unwrap())).expect("commit");
     hashes
 }
+
+/// The `cairn` binary, brought up to date once per test process: `cargo test -p cairn-tests`
+/// alone would not rebuild another package's binary.
+pub fn cairn_bin() -> &'static Path {
+    static BIN: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "-p", "cairn", "--bin", "cairn"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("run cargo build");
+        assert!(status.success(), "building the cairn binary failed");
+        // Test executables live in target/<profile>/deps; binaries one folder up.
+        let exe = std::env::current_exe().expect("test executable path");
+        exe.parent()
+            .and_then(Path::parent)
+            .expect("target dir")
+            .join("cairn")
+    })
+}
+
+/// What a `cairn` process printed, and how it exited.
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `cairn ARGS` in `dir` with a fixed author, optionally feeding `stdin`.
+pub fn cairn_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(cairn_bin())
+        .args(args)
+        .current_dir(dir)
+        .env("CAIRN_USER_NAME", "Test Author")
+        .env("CAIRN_USER_EMAIL", "test@example.com")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn cairn");
+    let input = stdin.unwrap_or("").to_owned();
+    let mut pipe = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(input.as_bytes());
+    });
+    let out = child.wait_with_output().expect("wait for cairn");
+    writer.join().expect("stdin writer");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs `cairn ARGS` in `dir` and requires success; returns stdout.
+pub fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = cairn_in(dir, args, None);
+    assert_eq!(
+        out.code, 0,
+        "cairn {args:?} failed ({}): {}{}",
+        out.code, out.stdout, out.stderr
+    );
+    out.stdout
+}
+
+/// Runs `cairn ARGS` in `dir` and requires failure with exit code 1; returns stderr.
+pub fn fails(dir: &Path, args: &[&str]) -> String {
+    let out = cairn_in(dir, args, None);
+    assert_eq!(
+        out.code, 1,
+        "cairn {args:?} should fail: {}{}",
+        out.stdout, out.stderr
+    );
+    // Progress lines may come first; the error is the last line, and the only one.
+    let last = out.stderr.lines().last().unwrap_or("");
+    assert!(
+        last.starts_with("error: "),
+        "one-line error expected: {}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.matches("error: ").count(), 1, "{}", out.stderr);
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    out.stderr
+}

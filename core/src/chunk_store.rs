@@ -284,6 +284,78 @@ impl<S: Storage> ChunkStore<S> {
         Ok(())
     }
 
+    /// Whether this store has a table file: listed, or written by this writer.
+    pub fn has_table(&self, table: &str) -> bool {
+        self.tables.iter().any(|t| t.spec.name == table)
+    }
+
+    /// Reads a whole table file and checks every chunk in it against its address, so it can
+    /// be copied to another store as it is.
+    pub async fn read_table_checked(&self, table: &str) -> Result<Vec<u8>, StoreError> {
+        let t = self
+            .tables
+            .iter()
+            .find(|t| t.spec.name == table)
+            .ok_or_else(|| StoreError::MissingTable {
+                table: table.into(),
+            })?;
+        let bytes = self
+            .storage
+            .get(table)
+            .await?
+            .ok_or_else(|| StoreError::MissingTable {
+                table: table.into(),
+            })?;
+        if bytes.len() as u64 != t.spec.size {
+            return Err(StoreError::CorruptTable {
+                table: table.into(),
+                reason: TableError::BadLayout("its size differs from the manifest's"),
+            });
+        }
+        for e in &t.entries {
+            let start = e.offset as usize;
+            if Hash::of(&bytes[start..start + e.len as usize]) != e.hash {
+                return Err(StoreError::CorruptChunk {
+                    table: table.into(),
+                    hash: e.hash,
+                });
+            }
+        }
+        Ok(bytes)
+    }
+
+    /// Adds a table file copied whole from another store. Its footer and index are checked
+    /// (its chunks were checked by `read_table_checked` on the way out); like a flush, the
+    /// manifest names it from the next `commit`.
+    pub async fn add_table_file(&mut self, bytes: &[u8]) -> Result<TableSpec, StoreError> {
+        let size = bytes.len() as u64;
+        let corrupt = |reason| StoreError::CorruptTable {
+            table: "(copied table file)".into(),
+            reason,
+        };
+        if size < FOOTER_LEN as u64 {
+            return Err(corrupt(TableError::TooShort { size }));
+        }
+        let footer = Footer::decode(&bytes[bytes.len() - FOOTER_LEN..], size).map_err(corrupt)?;
+        let index = &bytes[footer.data_len as usize..bytes.len() - FOOTER_LEN];
+        let entries = table_file::decode_index(index, &footer).map_err(corrupt)?;
+        let spec = TableSpec {
+            name: footer.name(),
+            chunk_count: footer.chunk_count,
+            size,
+        };
+        if self.has_table(&spec.name) {
+            return Ok(spec);
+        }
+        self.storage.put(&spec.name, bytes).await?;
+        self.unlisted.push(spec.clone());
+        self.tables.push(Table {
+            spec: spec.clone(),
+            entries,
+        });
+        Ok(spec)
+    }
+
     /// Writes out pending chunks and moves the root from `expected` to `root` in one
     /// manifest swap. Fails with `Conflict` if another writer moved the root first; a lost
     /// swap that left the root alone (another writer added table files) is retried, keeping

@@ -7,14 +7,22 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+pub mod backup;
 pub mod base32;
+pub mod bundle;
 pub mod chunk_store;
+pub mod codec;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod db;
 pub mod hash;
 pub mod io;
 pub mod manifest;
 pub mod memory;
+pub mod prolly;
+pub mod repo;
+pub mod sql;
+pub mod sync;
 pub mod table_file;
 pub mod verify;
 

@@ -1,7 +1,10 @@
-//! Cairn natively: the filesystem adapter for the core's `Storage` trait, and the command
-//! line built on it.
+//! Cairn natively: the filesystem adapter for the core's `Storage` trait, and the `cairn`
+//! command line built on it.
 
+pub mod cli;
+pub mod database;
 pub mod fs_storage;
+pub mod url;
 
 pub use fs_storage::FsStorage;
 

@@ -1,1 +1,43 @@
-//! placeholder
+//! Cairn for JavaScript: a thin wasm-bindgen layer over cairn-core, as automerge-wasm is over
+//! automerge. Storage is a JS adapter object (see `StorageAdapter` in npm/index.d.ts); every
+//! decision about chunks, tables and manifests stays in the core.
+//!
+//! The crate is empty on other targets, so native workspace builds and lints can include it.
+#![cfg(target_arch = "wasm32")]
+
+mod args;
+mod chunk_store;
+mod error;
+mod js;
+mod report;
+mod storage;
+
+use cairn_core::Hash;
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+
+pub use chunk_store::ChunkStore;
+pub use error::Error;
+pub use storage::{JsAdapter, JsStorage};
+
+/// A chunk's address: BLAKE3-160 of `bytes` (a Uint8Array), in base32.
+#[wasm_bindgen]
+pub fn hash(bytes: JsValue) -> Result<String, Error> {
+    Ok(Hash::of(&args::bytes(&bytes)?).to_base32())
+}
+
+/// Reads every table file of the store behind `adapter` and reports what is damaged.
+#[wasm_bindgen]
+pub async fn verify(adapter: JsValue) -> Result<JsValue, Error> {
+    let report = cairn_core::verify::verify(&args::adapter(adapter)?).await?;
+    Ok(report::to_js(&report))
+}
+
+/// The storage conformance suite against two handles on one empty store: resolves to the
+/// names of the checks passed, rejects with the first failure (code "CONFORMANCE").
+#[wasm_bindgen(js_name = runConformance)]
+pub async fn run_conformance(a: JsValue, b: JsValue) -> Result<Array, Error> {
+    let (a, b) = (args::adapter(a)?, args::adapter(b)?);
+    let passed = cairn_core::conformance::run(&a, &b).await?;
+    Ok(passed.into_iter().map(JsValue::from_str).collect())
+}

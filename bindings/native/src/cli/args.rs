@@ -1,0 +1,238 @@
+//! The command line, as users of `git` and `dolt` expect to type it.
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "cairn",
+    version,
+    about = "Cairn: a versioned database, with backups that complement remotes",
+    long_about = "Cairn is a versioned SQL database: commit, branch, tag and diff tables like files in Git, \
+push branches to remotes, and keep private, incremental backups of the whole database \
+(every branch, tag, remote-tracking branch and uncommitted change).\n\n\
+A database lives in the current directory's .cairn/ folder."
+)]
+pub struct Cli {
+    /// Print no progress (`-q` belongs to `sql`, as in Dolt)
+    #[arg(long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ResultFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create an empty database in the current directory, with branch `main` and an initial commit
+    Init,
+    /// Show the current branch and which tables are staged, modified or untracked
+    Status,
+    /// Stage tables for the next commit: names, or `.` for every change
+    Add {
+        #[arg(required = true, value_name = "TABLE|.")]
+        tables: Vec<String>,
+    },
+    /// Record the staged tables as a new commit on the current branch
+    Commit {
+        /// Commit message
+        #[arg(short, long)]
+        message: Option<String>,
+        /// Stage every change (new tables included) before committing
+        #[arg(short, long)]
+        all: bool,
+        /// Commit even if nothing changed
+        #[arg(long)]
+        allow_empty: bool,
+    },
+    /// Show commit history, newest first
+    Log {
+        /// Show at most N commits
+        #[arg(short = 'n', long = "number", value_name = "N")]
+        number: Option<usize>,
+        /// Where to start (default HEAD): a branch, tag, remote/branch or commit
+        #[arg(value_name = "REF")]
+        start: Option<String>,
+    },
+    /// List, create or delete branches
+    Branch {
+        /// List remote-tracking branches too
+        #[arg(short, long)]
+        all: bool,
+        /// Delete the named branch
+        #[arg(short, long, value_name = "NAME", conflicts_with_all = ["name", "start"])]
+        delete: Option<String>,
+        /// Show the commit each branch points at
+        #[arg(short, long)]
+        verbose: bool,
+        /// Name of a branch to create
+        name: Option<String>,
+        /// Where the new branch starts (default HEAD)
+        start: Option<String>,
+    },
+    /// Switch to a branch, or create one with -b
+    Checkout {
+        /// Create the branch, then switch to it (uncommitted changes come along)
+        #[arg(short = 'b')]
+        create: bool,
+        /// Branch name
+        name: String,
+        /// Where a new branch starts (with -b; default HEAD)
+        start: Option<String>,
+    },
+    /// List, create or delete tags
+    Tag {
+        /// Delete the named tag
+        #[arg(short, long, value_name = "NAME", conflicts_with_all = ["name", "target"])]
+        delete: Option<String>,
+        /// Show the commit each tag points at
+        #[arg(short, long)]
+        verbose: bool,
+        /// Name of a tag to create
+        name: Option<String>,
+        /// What to tag (default HEAD): a branch, tag, remote/branch or commit
+        #[arg(value_name = "REF")]
+        target: Option<String>,
+    },
+    /// Unstage everything, or with --hard discard uncommitted changes and move the branch to REF
+    Reset {
+        /// Make the working and staged tables match REF (default HEAD), discarding changes
+        #[arg(long)]
+        hard: bool,
+        /// Commit to reset to (with --hard)
+        #[arg(value_name = "REF", requires = "hard")]
+        target: Option<String>,
+    },
+    /// Show changed tables and rows: working against staged, --cached staged against HEAD,
+    /// or working against REF
+    Diff {
+        /// Compare the staged tables with HEAD
+        #[arg(long, visible_alias = "staged", conflicts_with = "target")]
+        cached: bool,
+        #[arg(value_name = "REF")]
+        target: Option<String>,
+    },
+    /// List the tables in the working set, or at REF (branch, tag, remote/branch or commit)
+    Ls {
+        #[arg(value_name = "REF")]
+        target: Option<String>,
+    },
+    /// Run SQL against the working set: -q QUERY, or statements from standard input
+    Sql {
+        /// The statements to run
+        #[arg(short, long, value_name = "QUERY")]
+        query: Option<String>,
+        /// How to print results
+        #[arg(
+            short = 'r',
+            long = "result-format",
+            value_enum,
+            default_value = "table"
+        )]
+        format: ResultFormat,
+    },
+    /// Check every chunk of the database's store against its hash
+    Fsck,
+    /// List, add or remove remotes: locations that branches are pushed to and fetched from
+    Remote {
+        /// Show each remote's URL
+        #[arg(short, long)]
+        verbose: bool,
+        #[command(subcommand)]
+        action: Option<RemoteAction>,
+    },
+    /// Copy a branch's commits to a remote and move the remote's branch (fast-forward only
+    /// unless --force)
+    Push {
+        /// Overwrite the remote branch even if that drops commits from it
+        #[arg(short, long)]
+        force: bool,
+        remote: String,
+        branch: String,
+    },
+    /// Copy every branch and tag of a remote, updating the remote-tracking branches
+    Fetch {
+        #[arg(default_value = "origin")]
+        remote: String,
+    },
+    /// Fetch, then fast-forward the current branch to REMOTE/BRANCH
+    Pull {
+        remote: String,
+        /// The remote branch (default: the current branch's name)
+        branch: Option<String>,
+    },
+    /// Make a new database from a remote: every branch and tag, origin set, default branch
+    /// checked out
+    Clone {
+        url: String,
+        /// Where to create it (default: the URL's last path component)
+        dir: Option<String>,
+    },
+    /// Private, full-state backups: every branch, tag, remote-tracking branch and
+    /// uncommitted change, synced incrementally, with a history of snapshots
+    Backup {
+        /// Show each backup's URL
+        #[arg(short, long)]
+        verbose: bool,
+        #[command(subcommand)]
+        action: Option<BackupAction>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RemoteAction {
+    /// Add a remote
+    Add { name: String, url: String },
+    /// Remove a remote and its remote-tracking branches (its contents stay where they are)
+    #[command(visible_alias = "rm")]
+    Remove { name: String },
+}
+
+#[derive(Subcommand)]
+pub enum BackupAction {
+    /// Add a backup location (nothing is copied until `backup sync`)
+    Add { name: String, url: String },
+    /// Forget a backup (its contents stay where they are)
+    #[command(visible_alias = "rm")]
+    Remove { name: String },
+    /// Add a snapshot of the whole database to a backup, copying only what it lacks
+    Sync { name: String },
+    /// `sync` to a URL without adding it as a backup
+    SyncUrl { url: String },
+    /// Create a new database in DIR from a backup's latest snapshot (or --snapshot)
+    Restore {
+        /// Replace a database that exists in DIR
+        #[arg(long)]
+        force: bool,
+        /// Restore this snapshot (an id from `backup snapshots`) instead of the latest
+        #[arg(long, value_name = "ID")]
+        snapshot: Option<String>,
+        url: String,
+        dir: String,
+    },
+    /// List a backup's snapshots (by backup name or URL)
+    Snapshots {
+        #[arg(value_name = "NAME|URL")]
+        backup: String,
+    },
+    /// Check every chunk of a backup against its hash (by backup name or URL)
+    Verify {
+        #[arg(value_name = "NAME|URL")]
+        backup: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}

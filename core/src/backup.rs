@@ -1,0 +1,258 @@
+//! Backups: a private, full-state copy of a database — every branch, tag, remote-tracking
+//! branch and working set — kept as a history of snapshots in one deduplicated store.
+//!
+//! A backup store's root chunk (kind 0x07) names the database that owns it and lists its
+//! snapshots, oldest first; each snapshot points at the database's dataset map as it was.
+//! Only the owner may sync to it (single writer); anyone may restore from it.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::chunk_store::{ChunkStore, StoreError};
+use crate::codec::{put_bytes, put_uvarint, CodecError};
+use crate::db::datasets::Datasets;
+use crate::db::kind::{self, Kind};
+use crate::hash::Hash;
+use crate::io::Storage;
+use crate::sync::{self, Progress, SyncError, SyncStats};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Milliseconds since the Unix epoch, when the sync ran.
+    pub time_ms: u64,
+    /// The database's dataset map: the store root it had.
+    pub datasets: Hash,
+    /// The branch that was checked out, checked out again by a restore.
+    pub head: String,
+}
+
+impl Snapshot {
+    /// A short id users type: the first 8 base32 characters of the snapshot's own hash.
+    pub fn id(&self) -> String {
+        let mut bytes = Vec::new();
+        self.encode(&mut bytes);
+        let mut id = Hash::of(&bytes).to_base32();
+        id.truncate(8);
+        id
+    }
+
+    fn encode(&self, out: &mut Vec<u8>) {
+        put_uvarint(out, self.time_ms);
+        out.extend_from_slice(&self.datasets.0);
+        put_bytes(out, self.head.as_bytes());
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct BackupRoot {
+    /// The id of the database that owns the backup (from its config).
+    pub owner: String,
+    /// Oldest first.
+    pub snapshots: Vec<Snapshot>,
+}
+
+impl BackupRoot {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = alloc::vec![Kind::Backup as u8];
+        put_bytes(&mut out, self.owner.as_bytes());
+        put_uvarint(&mut out, self.snapshots.len() as u64);
+        for s in &self.snapshots {
+            s.encode(&mut out);
+        }
+        out
+    }
+
+    pub fn decode(chunk: &[u8]) -> core::result::Result<BackupRoot, CodecError> {
+        let mut r = kind::open(chunk, Kind::Backup)?;
+        let owner = r.string()?;
+        let n = r.count()?;
+        let mut snapshots = Vec::with_capacity(n);
+        for _ in 0..n {
+            snapshots.push(Snapshot {
+                time_ms: r.uvarint()?,
+                datasets: r.hash()?,
+                head: r.string()?,
+            });
+        }
+        r.end()?;
+        Ok(BackupRoot { owner, snapshots })
+    }
+
+    pub fn refs(&self) -> Vec<Hash> {
+        self.snapshots.iter().map(|s| s.datasets).collect()
+    }
+
+    /// A snapshot by id, unique id prefix, or `None` for the latest.
+    pub fn find(&self, id: Option<&str>) -> Result<&Snapshot> {
+        let Some(id) = id else {
+            return self.snapshots.last().ok_or(BackupError::NoSnapshots);
+        };
+        let mut matches = self.snapshots.iter().filter(|s| s.id().starts_with(id));
+        match (matches.next(), matches.next()) {
+            (Some(s), None) if !id.is_empty() => Ok(s),
+            _ => Err(BackupError::SnapshotNotFound(id.into())),
+        }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+pub enum BackupError {
+    Sync(SyncError),
+    /// Reading or writing the backup store itself failed.
+    Store(StoreError),
+    /// The location holds a database or a remote, not a backup.
+    NotABackup,
+    /// The backup belongs to another database: only its owner may sync to it.
+    OwnedByOther {
+        owner: String,
+    },
+    NoSnapshots,
+    SnapshotNotFound(String),
+    Corrupt {
+        hash: Hash,
+        why: CodecError,
+    },
+}
+
+impl fmt::Display for BackupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BackupError::Sync(e) => e.fmt(f),
+            BackupError::Store(e) => e.fmt(f),
+            BackupError::NotABackup => f.write_str(
+                "the location holds a database or remote, not a backup; refusing to overwrite it",
+            ),
+            BackupError::OwnedByOther { owner } => write!(
+                f,
+                "the backup belongs to another database (id {owner}); a backup has a single writer, so sync this database to a new location"
+            ),
+            BackupError::NoSnapshots => {
+                f.write_str("the backup is empty; run `cairn backup sync` first")
+            }
+            BackupError::SnapshotNotFound(id) => write!(f, "snapshot '{id}' not found in the backup"),
+            BackupError::Corrupt { hash, why } => {
+                write!(f, "the backup's chunk {hash} is corrupt ({why})")
+            }
+        }
+    }
+}
+
+impl From<SyncError> for BackupError {
+    fn from(e: SyncError) -> Self {
+        BackupError::Sync(e)
+    }
+}
+
+impl From<StoreError> for BackupError {
+    fn from(e: StoreError) -> Self {
+        BackupError::Store(e)
+    }
+}
+
+pub type Result<T> = core::result::Result<T, BackupError>;
+
+/// The backup a store holds; `None` for an empty store, `NotABackup` for anything else.
+pub async fn read<S: Storage>(store: &ChunkStore<S>) -> Result<Option<BackupRoot>> {
+    let root = store.root();
+    if root.is_empty() {
+        return Ok(None);
+    }
+    let chunk = store
+        .get(&root)
+        .await?
+        .ok_or(StoreError::MissingChunk { hash: root })?;
+    if chunk.first() != Some(&(Kind::Backup as u8)) {
+        return Err(BackupError::NotABackup);
+    }
+    BackupRoot::decode(&chunk)
+        .map(Some)
+        .map_err(|why| BackupError::Corrupt { hash: root, why })
+}
+
+/// What a backup sync did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyncOutcome {
+    /// The latest snapshot already holds the database's state; nothing was written.
+    UpToDate(Snapshot),
+    Synced {
+        snapshot: Snapshot,
+        stats: SyncStats,
+    },
+}
+
+/// Adds a snapshot of `src` (a database's store) to the backup in `dst`, copying only what the
+/// backup lacks. `owner` is the database's id; `head` its checked-out branch.
+pub async fn sync<S: Storage, D: Storage>(
+    src: &ChunkStore<S>,
+    owner: &str,
+    head: &str,
+    dst: &mut ChunkStore<D>,
+    now_ms: u64,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<SyncOutcome> {
+    let expected = dst.root();
+    let mut backup = match read(dst).await? {
+        Some(b) if b.owner != owner => return Err(BackupError::OwnedByOther { owner: b.owner }),
+        Some(b) => b,
+        None => BackupRoot {
+            owner: owner.into(),
+            snapshots: Vec::new(),
+        },
+    };
+    let datasets = src.root();
+    if let Some(last) = backup.snapshots.last() {
+        if last.datasets == datasets && last.head == head {
+            return Ok(SyncOutcome::UpToDate(last.clone()));
+        }
+    }
+    // A first sync copies the database's table files as they are; later ones walk.
+    let mut stats = if dst.manifest().tables.is_empty() {
+        sync::copy_table_files(src, dst, progress).await?
+    } else {
+        SyncStats::default()
+    };
+    let walked = sync::copy_closure(src, dst, &[datasets], progress).await?;
+    stats.table_files += walked.table_files;
+    stats.chunks += walked.chunks;
+    stats.bytes += walked.bytes;
+    let snapshot = Snapshot {
+        time_ms: now_ms,
+        datasets,
+        head: head.into(),
+    };
+    backup.snapshots.push(snapshot.clone());
+    let root = dst.put(&backup.encode()).await?;
+    dst.commit(expected, root).await?;
+    Ok(SyncOutcome::Synced { snapshot, stats })
+}
+
+/// Restores a snapshot (default: the latest) of the backup in `src` into the empty store
+/// `dst`, whose root becomes the snapshot's dataset map. Returns the snapshot restored.
+pub async fn restore<S: Storage, D: Storage>(
+    src: &ChunkStore<S>,
+    snapshot: Option<&str>,
+    dst: &mut ChunkStore<D>,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(Snapshot, SyncStats)> {
+    let backup = read(src).await?.ok_or(BackupError::NoSnapshots)?;
+    let snapshot = backup.find(snapshot)?.clone();
+    let mut stats = sync::copy_table_files(src, dst, progress).await?;
+    let walked = sync::copy_closure(src, dst, &[snapshot.datasets], progress).await?;
+    stats.chunks += walked.chunks;
+    stats.bytes += walked.bytes;
+    // The dataset map must decode: a restore that cannot be opened is no restore.
+    let chunk = dst
+        .get(&snapshot.datasets)
+        .await?
+        .ok_or(StoreError::MissingChunk {
+            hash: snapshot.datasets,
+        })?;
+    Datasets::decode(&chunk).map_err(|why| BackupError::Corrupt {
+        hash: snapshot.datasets,
+        why,
+    })?;
+    let expected = dst.root();
+    dst.commit(expected, snapshot.datasets).await?;
+    Ok((snapshot, stats))
+}

@@ -1,0 +1,12 @@
+//! The database model over the chunk store: values and schemas, rows as prolly map entries,
+//! root values, commits, working sets and the map of datasets at the store's root.
+
+pub mod commit;
+pub mod datasets;
+pub mod kind;
+pub mod root_value;
+pub mod row;
+pub mod schema;
+pub mod table;
+pub mod value;
+pub mod working_set;

@@ -1,0 +1,67 @@
+//! A root value: the state of every table at one moment — table name to schema and rows.
+//! Commits and working sets point at root values.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::codec::{put_bytes, put_uvarint, CodecError, Reader};
+use crate::db::kind::{self, Kind};
+use crate::db::schema::Schema;
+use crate::hash::Hash;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableRef {
+    pub schema: Schema,
+    /// Root of the table's row map (`Hash::EMPTY` when it has no rows).
+    pub rows: Hash,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct RootValue {
+    /// Sorted by name: `BTreeMap` keeps the encoding canonical.
+    pub tables: BTreeMap<String, TableRef>,
+}
+
+impl RootValue {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = alloc::vec![Kind::RootValue as u8];
+        put_uvarint(&mut out, self.tables.len() as u64);
+        for (name, table) in &self.tables {
+            put_bytes(&mut out, name.as_bytes());
+            let mut schema = Vec::new();
+            table.schema.encode(&mut schema);
+            put_bytes(&mut out, &schema);
+            out.extend_from_slice(&table.rows.0);
+        }
+        out
+    }
+
+    pub fn decode(chunk: &[u8]) -> Result<RootValue, CodecError> {
+        let mut r = kind::open(chunk, Kind::RootValue)?;
+        let n = r.count()?;
+        let mut tables = BTreeMap::new();
+        let mut last: Option<String> = None;
+        for _ in 0..n {
+            let name = r.string()?;
+            if last.as_ref().is_some_and(|l| *l >= name) {
+                return Err(CodecError::Invalid("table order"));
+            }
+            let schema = Schema::decode(&mut Reader::new(r.bytes()?))?;
+            let rows = r.hash()?;
+            last = Some(name.clone());
+            tables.insert(name, TableRef { schema, rows });
+        }
+        r.end()?;
+        Ok(RootValue { tables })
+    }
+
+    /// Chunks this one points at: each table's row map root.
+    pub fn refs(&self) -> Vec<Hash> {
+        self.tables
+            .values()
+            .map(|t| t.rows)
+            .filter(|h| !h.is_empty())
+            .collect()
+    }
+}

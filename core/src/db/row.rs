@@ -1,0 +1,310 @@
+//! Rows as prolly map entries.
+//!
+//! A table with a primary key maps the key columns, in an order-preserving encoding (so the
+//! map's bytewise order is the key's SQL order), to the other columns in a compact encoding.
+//! A keyless table maps the hash of a row's full encoding to a count and the row, so equal
+//! rows share one entry (docs/FORMAT.md, "Rows").
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::codec::{put_bytes, put_ivarint, put_uvarint, CodecError, Reader};
+use crate::db::schema::Schema;
+use crate::db::value::{ColumnType, Value};
+use crate::hash::Hash;
+
+/// Which columns go into the key and which into the value, worked out once per table.
+#[derive(Clone, Debug)]
+pub struct RowLayout {
+    types: Vec<ColumnType>,
+    key: Vec<usize>,
+    value: Vec<usize>,
+}
+
+impl RowLayout {
+    pub fn new(schema: &Schema) -> Self {
+        let types = schema.columns.iter().map(|c| c.ty).collect();
+        if schema.is_keyless() {
+            RowLayout {
+                types,
+                key: Vec::new(),
+                value: (0..schema.columns.len()).collect(),
+            }
+        } else {
+            RowLayout {
+                types,
+                key: schema.primary_key.clone(),
+                value: schema.value_columns(),
+            }
+        }
+    }
+
+    pub fn is_keyless(&self) -> bool {
+        self.key.is_empty()
+    }
+
+    /// The map key of a keyed row: its primary key columns, order-preserving.
+    pub fn key(&self, row: &[Value]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(16);
+        for &i in &self.key {
+            encode_ordered(&mut out, &row[i]);
+        }
+        out
+    }
+
+    /// The non-key columns of a row (all columns for a keyless table).
+    pub fn value(&self, row: &[Value]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(32);
+        self.encode_columns(&mut out, row);
+        out
+    }
+
+    fn encode_columns(&self, out: &mut Vec<u8>, row: &[Value]) {
+        let bitmap_at = out.len();
+        out.resize(bitmap_at + self.value.len().div_ceil(8), 0);
+        for (n, &i) in self.value.iter().enumerate() {
+            match &row[i] {
+                Value::Null => out[bitmap_at + n / 8] |= 1 << (n % 8),
+                Value::Int(v) => put_ivarint(out, *v),
+                Value::Double(v) => out.extend_from_slice(&v.to_le_bytes()),
+                Value::Bool(v) => out.push(*v as u8),
+                Value::Text(s) => put_bytes(out, s.as_bytes()),
+                Value::Blob(b) => put_bytes(out, b),
+            }
+        }
+    }
+
+    /// The map entry of a keyless row seen `count` times.
+    pub fn keyless_entry(&self, row: &[Value], count: u64) -> (Vec<u8>, Vec<u8>) {
+        let body = self.value(row);
+        let key = Hash::of(&body).0.to_vec();
+        let mut value = Vec::with_capacity(body.len() + 2);
+        put_uvarint(&mut value, count);
+        value.extend_from_slice(&body);
+        (key, value)
+    }
+
+    /// A keyless entry's count, and the row it holds.
+    pub fn decode_keyless(&self, value: &[u8]) -> Result<(u64, Vec<Value>), CodecError> {
+        let mut r = Reader::new(value);
+        let count = r.uvarint()?;
+        let mut row = alloc::vec![Value::Null; self.types.len()];
+        self.decode_columns(&mut r, &mut row)?;
+        r.end()?;
+        Ok((count, row))
+    }
+
+    /// The row of a keyed entry.
+    pub fn decode(&self, key: &[u8], value: &[u8]) -> Result<Vec<Value>, CodecError> {
+        let mut row = alloc::vec![Value::Null; self.types.len()];
+        let mut k = Reader::new(key);
+        for &i in &self.key {
+            row[i] = decode_ordered(&mut k, self.types[i])?;
+        }
+        k.end()?;
+        let mut r = Reader::new(value);
+        self.decode_columns(&mut r, &mut row)?;
+        r.end()?;
+        Ok(row)
+    }
+
+    fn decode_columns(&self, r: &mut Reader<'_>, row: &mut [Value]) -> Result<(), CodecError> {
+        let bitmap = r.take(self.value.len().div_ceil(8))?;
+        for (n, &i) in self.value.iter().enumerate() {
+            if bitmap[n / 8] & (1 << (n % 8)) != 0 {
+                continue;
+            }
+            row[i] = match self.types[i] {
+                ColumnType::Int | ColumnType::BigInt => Value::Int(r.ivarint()?),
+                ColumnType::Double => {
+                    let b = r.take(8)?;
+                    Value::Double(f64::from_le_bytes(b.try_into().unwrap_or_default()))
+                }
+                ColumnType::Bool => Value::Bool(r.u8()? != 0),
+                ColumnType::Text { .. } => Value::Text(r.string()?),
+                ColumnType::Blob { .. } => Value::Blob(r.bytes()?.to_vec()),
+            };
+        }
+        Ok(())
+    }
+}
+
+/// Order-preserving encoding of one key column: integers as big-endian with the sign bit
+/// flipped, doubles by the usual sign trick, text and blobs with 0x00 escaped as 0x00 0xff
+/// and ended by 0x00 0x01, so a shorter string sorts before its extensions.
+pub fn encode_ordered(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        // Key columns are NOT NULL; the schema checks that before rows are encoded.
+        Value::Null => out.push(0),
+        Value::Int(v) => out.extend_from_slice(&((*v as u64) ^ (1 << 63)).to_be_bytes()),
+        Value::Double(v) => {
+            let v = if *v == 0.0 { 0.0 } else { *v };
+            let bits = v.to_bits();
+            let ordered = if bits >> 63 == 1 {
+                !bits
+            } else {
+                bits ^ (1 << 63)
+            };
+            out.extend_from_slice(&ordered.to_be_bytes());
+        }
+        Value::Bool(v) => out.push(*v as u8),
+        Value::Text(s) => escape(out, s.as_bytes()),
+        Value::Blob(b) => escape(out, b),
+    }
+}
+
+fn escape(out: &mut Vec<u8>, bytes: &[u8]) {
+    for &b in bytes {
+        out.push(b);
+        if b == 0 {
+            out.push(0xff);
+        }
+    }
+    out.extend_from_slice(&[0, 1]);
+}
+
+fn unescape(r: &mut Reader<'_>) -> Result<Vec<u8>, CodecError> {
+    let mut out = Vec::new();
+    loop {
+        match r.u8()? {
+            0 => match r.u8()? {
+                0xff => out.push(0),
+                1 => return Ok(out),
+                _ => return Err(CodecError::Invalid("escaped key bytes")),
+            },
+            b => out.push(b),
+        }
+    }
+}
+
+fn decode_ordered(r: &mut Reader<'_>, ty: ColumnType) -> Result<Value, CodecError> {
+    let word = |r: &mut Reader<'_>| -> Result<u64, CodecError> {
+        Ok(u64::from_be_bytes(
+            r.take(8)?.try_into().unwrap_or_default(),
+        ))
+    };
+    Ok(match ty {
+        ColumnType::Int | ColumnType::BigInt => Value::Int((word(r)? ^ (1 << 63)) as i64),
+        ColumnType::Double => {
+            let o = word(r)?;
+            let bits = if o >> 63 == 1 { o ^ (1 << 63) } else { !o };
+            Value::Double(f64::from_bits(bits))
+        }
+        ColumnType::Bool => Value::Bool(r.u8()? != 0),
+        ColumnType::Text { .. } => {
+            Value::Text(String::from_utf8(unescape(r)?).map_err(|_| CodecError::BadUtf8)?)
+        }
+        ColumnType::Blob { .. } => Value::Blob(unescape(r)?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::schema::Column;
+    use alloc::vec;
+
+    fn schema(types: &[ColumnType], pk: &[usize]) -> Schema {
+        Schema {
+            columns: types
+                .iter()
+                .enumerate()
+                .map(|(i, &ty)| Column {
+                    name: alloc::format!("c{i}"),
+                    ty,
+                    nullable: !pk.contains(&i),
+                })
+                .collect(),
+            primary_key: pk.to_vec(),
+        }
+    }
+
+    #[test]
+    fn key_order_is_sql_order() {
+        let text = ColumnType::Text { max_len: None };
+        let layout = RowLayout::new(&schema(
+            &[ColumnType::BigInt, text, ColumnType::Double],
+            &[0, 1, 2],
+        ));
+        let values = [i64::MIN, -5, -1, 0, 1, 7, i64::MAX];
+        let texts = ["", "\0", "\0a", "a", "a\0", "ab", "b"];
+        let doubles = [
+            f64::NEG_INFINITY,
+            -2.5,
+            -0.0,
+            0.0,
+            1e-300,
+            3.0,
+            f64::INFINITY,
+        ];
+        let mut rows = Vec::new();
+        for &i in &values {
+            for t in texts {
+                for &d in &doubles {
+                    rows.push(vec![Value::Int(i), Value::Text(t.into()), Value::Double(d)]);
+                }
+            }
+        }
+        let mut sorted = rows.clone();
+        sorted.sort_by(|a, b| {
+            a.iter()
+                .zip(b)
+                .map(|(x, y)| x.sql_cmp(y))
+                .find(|o| o.is_ne())
+                .unwrap_or(core::cmp::Ordering::Equal)
+        });
+        let mut by_key = rows.clone();
+        by_key.sort_by_key(|r| layout.key(r));
+        // -0.0 and 0.0 are one key; compare decoded values through their keys.
+        let keys = |rs: &[Vec<Value>]| rs.iter().map(|r| layout.key(r)).collect::<Vec<_>>();
+        assert_eq!(keys(&by_key), keys(&sorted));
+        for r in &rows {
+            let back = layout.decode(&layout.key(r), &layout.value(r)).unwrap();
+            assert_eq!(layout.key(&back), layout.key(r));
+        }
+    }
+
+    #[test]
+    fn values_round_trip_with_nulls() {
+        let s = schema(
+            &[
+                ColumnType::Int,
+                ColumnType::Text { max_len: Some(10) },
+                ColumnType::Double,
+                ColumnType::Bool,
+                ColumnType::Blob { max_len: None },
+            ],
+            &[0],
+        );
+        let layout = RowLayout::new(&s);
+        let row = vec![
+            Value::Int(-3),
+            Value::Null,
+            Value::Double(2.5),
+            Value::Bool(true),
+            Value::Blob(vec![0, 1]),
+        ];
+        assert_eq!(
+            layout
+                .decode(&layout.key(&row), &layout.value(&row))
+                .unwrap(),
+            row
+        );
+        let keyless = RowLayout::new(&schema(&[ColumnType::Int, ColumnType::Int], &[]));
+        let row = vec![Value::Int(1), Value::Null];
+        let (key, value) = keyless.keyless_entry(&row, 3);
+        assert_eq!(key.len(), 20);
+        assert_eq!(keyless.decode_keyless(&value).unwrap(), (3, row));
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        let layout = RowLayout::new(&schema(
+            &[ColumnType::BigInt, ColumnType::Text { max_len: None }],
+            &[0],
+        ));
+        assert!(layout.decode(&[1, 2, 3], &[0]).is_err());
+        assert!(layout.decode(&[0; 8], &[0, 9, b'x']).is_err());
+        assert!(layout.decode(&[0; 9], &[1]).is_err());
+    }
+}

@@ -1,0 +1,503 @@
+//! Row operations on one table's prolly map: checked inserts (with primary-key duplicate
+//! checks, or counts for a keyless table's repeated rows), reads of a key, a key range or
+//! everything, and deletes and updates of the rows a predicate picks.
+//!
+//! A `Table` is a working copy of a [`TableRef`]: writes move its `rows` root, and the caller
+//! stores [`Table::to_ref`] back into its root value only when a whole statement succeeded.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use core::ops::Bound;
+
+use crate::chunk_store::ChunkStore;
+use crate::codec::CodecError;
+use crate::db::root_value::TableRef;
+use crate::db::row::RowLayout;
+use crate::db::schema::Schema;
+use crate::db::value::{TypeError, Value};
+use crate::hash::Hash;
+use crate::io::Storage;
+use crate::prolly::{self, ProllyError};
+
+/// Above this many keys, and above 1/`SCAN_RATIO` of the table's entries, existing keys are
+/// looked up with one scan over the batch's key range rather than one `get` each: a scan
+/// reads each chunk once, while every `get` walks the tree from the root again.
+const SCAN_BATCH: usize = 256;
+const SCAN_RATIO: u64 = 16;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TableError {
+    /// A row has a different number of values than the table has columns.
+    Arity {
+        expected: usize,
+        found: usize,
+    },
+    NotNull {
+        column: String,
+    },
+    Type {
+        column: String,
+        error: TypeError,
+    },
+    /// The primary key values of a row whose key the table (or the same batch) already has.
+    DuplicateKey {
+        key: Vec<Value>,
+    },
+    /// A stored row does not decode.
+    Corrupt(CodecError),
+    Prolly(ProllyError),
+}
+
+impl fmt::Display for TableError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TableError::Arity { expected, found } => {
+                write!(f, "a row needs {expected} values, got {found}")
+            }
+            TableError::NotNull { column } => write!(f, "column '{column}' cannot be NULL"),
+            TableError::Type { column, error } => {
+                write!(f, "type mismatch for column '{column}': {error}")
+            }
+            TableError::DuplicateKey { key } => {
+                // Dolt's wording, so scripts that match on it keep working.
+                f.write_str("duplicate primary key given: [")?;
+                for (i, v) in key.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(",")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str("]")
+            }
+            TableError::Corrupt(e) => write!(f, "a stored row is corrupt: {e} (run verify)"),
+            TableError::Prolly(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<ProllyError> for TableError {
+    fn from(e: ProllyError) -> Self {
+        TableError::Prolly(e)
+    }
+}
+
+impl From<CodecError> for TableError {
+    fn from(e: CodecError) -> Self {
+        TableError::Corrupt(e)
+    }
+}
+
+/// Which entries of the row map a read visits, by encoded key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Span {
+    All,
+    /// One encoded primary key: a point lookup.
+    Key(Vec<u8>),
+    Range(Bound<Vec<u8>>, Bound<Vec<u8>>),
+}
+
+pub struct Table {
+    schema: Schema,
+    rows: Hash,
+    layout: RowLayout,
+    /// Per column: NULL is refused (declared NOT NULL, or part of the primary key).
+    not_null: Vec<bool>,
+}
+
+impl Table {
+    pub fn new(table: &TableRef) -> Table {
+        let schema = table.schema.clone();
+        let not_null = (0..schema.columns.len())
+            .map(|i| !schema.columns[i].nullable || schema.primary_key.contains(&i))
+            .collect();
+        Table {
+            layout: RowLayout::new(&schema),
+            schema,
+            rows: table.rows,
+            not_null,
+        }
+    }
+
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    pub fn to_ref(&self) -> TableRef {
+        TableRef {
+            schema: self.schema.clone(),
+            rows: self.rows,
+        }
+    }
+
+    /// Makes a row fit the schema: every value coerced to its column's type, NULL refused
+    /// where the column does not allow it.
+    pub fn check_row(&self, mut row: Vec<Value>) -> Result<Vec<Value>, TableError> {
+        if row.len() != self.schema.columns.len() {
+            return Err(TableError::Arity {
+                expected: self.schema.columns.len(),
+                found: row.len(),
+            });
+        }
+        for (i, column) in self.schema.columns.iter().enumerate() {
+            let value = core::mem::replace(&mut row[i], Value::Null);
+            row[i] = column.ty.coerce(value).map_err(|error| TableError::Type {
+                column: column.name.clone(),
+                error,
+            })?;
+            if self.not_null[i] && row[i].is_null() {
+                return Err(TableError::NotNull {
+                    column: column.name.clone(),
+                });
+            }
+        }
+        Ok(row)
+    }
+
+    /// Number of rows, counting a keyless table's repeats.
+    pub async fn count<S: Storage>(&self, store: &ChunkStore<S>) -> Result<u64, TableError> {
+        if !self.layout.is_keyless() {
+            return Ok(prolly::count(store, self.rows).await?);
+        }
+        let mut total = 0;
+        self.visit(store, &Span::All, |_, _, n| {
+            total += n;
+            Ok::<_, TableError>(true)
+        })
+        .await?;
+        Ok(total)
+    }
+
+    /// Calls `f(key, row, count)` for each entry in `span`, in key order, until it returns
+    /// `Ok(false)`; `count` is how many times a keyless row repeats (1 for a keyed row).
+    pub async fn visit<S, E, F>(
+        &self,
+        store: &ChunkStore<S>,
+        span: &Span,
+        mut f: F,
+    ) -> Result<(), E>
+    where
+        S: Storage,
+        E: From<TableError>,
+        F: FnMut(&[u8], Vec<Value>, u64) -> Result<bool, E>,
+    {
+        let bounds = match span {
+            Span::Key(key) => {
+                if let Some(value) = prolly::get(store, self.rows, key)
+                    .await
+                    .map_err(TableError::from)?
+                {
+                    let (row, count) = self.decode(key, &value)?;
+                    f(key, row, count)?;
+                }
+                return Ok(());
+            }
+            Span::All => (Bound::Unbounded, Bound::Unbounded),
+            Span::Range(start, end) => (
+                start.as_ref().map(Vec::as_slice),
+                end.as_ref().map(Vec::as_slice),
+            ),
+        };
+        let mut failure = None;
+        prolly::scan(store, self.rows, bounds, |key, value| {
+            let step = self
+                .decode(key, value)
+                .map_err(E::from)
+                .and_then(|(row, count)| f(key, row, count));
+            step.unwrap_or_else(|e| {
+                failure = Some(e);
+                false
+            })
+        })
+        .await
+        .map_err(TableError::from)?;
+        failure.map_or(Ok(()), Err)
+    }
+
+    fn decode(&self, key: &[u8], value: &[u8]) -> Result<(Vec<Value>, u64), TableError> {
+        if self.layout.is_keyless() {
+            let (count, row) = self.layout.decode_keyless(value)?;
+            Ok((row, count))
+        } else {
+            Ok((self.layout.decode(key, value)?, 1))
+        }
+    }
+
+    /// Inserts rows, checking each against the schema. Into a keyed table a key that the
+    /// table or the batch already has fails the whole insert; a keyless table counts repeats.
+    pub async fn insert<S: Storage>(
+        &mut self,
+        store: &mut ChunkStore<S>,
+        rows: Vec<Vec<Value>>,
+    ) -> Result<u64, TableError> {
+        let inserted = rows.len() as u64;
+        let mut entries = Vec::with_capacity(rows.len());
+        for row in rows {
+            let row = self.check_row(row)?;
+            entries.push(if self.layout.is_keyless() {
+                self.layout.keyless_entry(&row, 1)
+            } else {
+                (self.layout.key(&row), self.layout.value(&row))
+            });
+        }
+        // Generated keys often arrive in order already; checking is cheaper than sorting.
+        if !entries.is_sorted_by(|a, b| a.0 < b.0) {
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        if self.layout.is_keyless() {
+            self.insert_keyless(store, entries).await?;
+        } else {
+            self.insert_keyed(store, entries).await?;
+        }
+        Ok(inserted)
+    }
+
+    async fn insert_keyed<S: Storage>(
+        &mut self,
+        store: &mut ChunkStore<S>,
+        entries: Vec<(Vec<u8>, Vec<u8>)>,
+    ) -> Result<(), TableError> {
+        if let Some(pair) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(self.duplicate(&pair[1].0, &pair[1].1));
+        }
+        if self.rows.is_empty() {
+            // The bulk path: a new map straight from the sorted rows.
+            self.rows = prolly::build(store, entries).await?;
+            return Ok(());
+        }
+        let keys: Vec<&[u8]> = entries.iter().map(|e| e.0.as_slice()).collect();
+        let found = self.lookup(store, &keys).await?;
+        if let Some(i) = found.iter().position(Option::is_some) {
+            return Err(self.duplicate(&entries[i].0, &entries[i].1));
+        }
+        let edits = entries.into_iter().map(|(k, v)| (k, Some(v))).collect();
+        self.rows = prolly::apply(store, self.rows, edits).await?;
+        Ok(())
+    }
+
+    /// Sorted count-1 entries become one entry per distinct row, with the count it will have.
+    async fn insert_keyless<S: Storage>(
+        &mut self,
+        store: &mut ChunkStore<S>,
+        entries: Vec<(Vec<u8>, Vec<u8>)>,
+    ) -> Result<(), TableError> {
+        let mut grouped: Vec<(Vec<u8>, Vec<u8>, u64)> = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
+            match grouped.last_mut() {
+                Some(last) if last.0 == key => last.2 += 1,
+                _ => grouped.push((key, value, 1)),
+            }
+        }
+        let existing = if self.rows.is_empty() {
+            alloc::vec![None; grouped.len()]
+        } else {
+            let keys: Vec<&[u8]> = grouped.iter().map(|g| g.0.as_slice()).collect();
+            self.lookup(store, &keys).await?
+        };
+        let mut out = Vec::with_capacity(grouped.len());
+        for ((key, value, added), old) in grouped.into_iter().zip(existing) {
+            let before = match old {
+                Some(old) => self.layout.decode_keyless(&old)?.0,
+                None => 0,
+            };
+            let value = if before + added == 1 {
+                value
+            } else {
+                let (_, row) = self.layout.decode_keyless(&value)?;
+                self.layout.keyless_entry(&row, before + added).1
+            };
+            out.push((key, value));
+        }
+        self.rows = if self.rows.is_empty() {
+            prolly::build(store, out).await?
+        } else {
+            let edits = out.into_iter().map(|(k, v)| (k, Some(v))).collect();
+            prolly::apply(store, self.rows, edits).await?
+        };
+        Ok(())
+    }
+
+    /// The stored values of sorted, distinct `keys` (None where absent).
+    async fn lookup<S: Storage>(
+        &self,
+        store: &ChunkStore<S>,
+        keys: &[&[u8]],
+    ) -> Result<Vec<Option<Vec<u8>>>, TableError> {
+        let (Some(first), Some(last)) = (keys.first(), keys.last()) else {
+            return Ok(Vec::new());
+        };
+        if keys.len() < SCAN_BATCH
+            || (keys.len() as u64) < prolly::count(store, self.rows).await? / SCAN_RATIO
+        {
+            let mut out = Vec::with_capacity(keys.len());
+            for key in keys {
+                out.push(prolly::get(store, self.rows, key).await?);
+            }
+            return Ok(out);
+        }
+        let mut out = alloc::vec![None; keys.len()];
+        let mut next = 0;
+        let range = (Bound::Included(*first), Bound::Included(*last));
+        prolly::scan(store, self.rows, range, |key, value| {
+            while next < keys.len() && keys[next] < key {
+                next += 1;
+            }
+            if next < keys.len() && keys[next] == key {
+                out[next] = Some(value.to_vec());
+            }
+            next < keys.len()
+        })
+        .await?;
+        Ok(out)
+    }
+
+    fn duplicate(&self, key: &[u8], value: &[u8]) -> TableError {
+        match self.layout.decode(key, value) {
+            Ok(row) => TableError::DuplicateKey {
+                key: self
+                    .schema
+                    .primary_key
+                    .iter()
+                    .map(|&i| row[i].clone())
+                    .collect(),
+            },
+            Err(e) => TableError::Corrupt(e),
+        }
+    }
+
+    /// Deletes the rows in `span` that `pred` accepts; returns how many (repeats included).
+    pub async fn delete_where<S, E, P>(
+        &mut self,
+        store: &mut ChunkStore<S>,
+        span: &Span,
+        mut pred: P,
+    ) -> Result<u64, E>
+    where
+        S: Storage,
+        E: From<TableError>,
+        P: FnMut(&[Value]) -> Result<bool, E>,
+    {
+        let mut edits = Vec::new();
+        let mut deleted = 0;
+        self.visit(store, span, |key, row, count| {
+            if pred(&row)? {
+                edits.push((key.to_vec(), None));
+                deleted += count;
+            }
+            Ok::<_, E>(true)
+        })
+        .await?;
+        if !edits.is_empty() {
+            self.rows = prolly::apply(store, self.rows, edits)
+                .await
+                .map_err(TableError::from)?;
+        }
+        Ok(deleted)
+    }
+
+    /// Replaces each row in `span` for which `f` returns a new row; returns how many rows
+    /// changed (repeats included). A changed primary key must not collide with a row the
+    /// update leaves in place, nor with another updated row's new key.
+    pub async fn update_where<S, E, F>(
+        &mut self,
+        store: &mut ChunkStore<S>,
+        span: &Span,
+        mut f: F,
+    ) -> Result<u64, E>
+    where
+        S: Storage,
+        E: From<TableError>,
+        F: FnMut(&[Value]) -> Result<Option<Vec<Value>>, E>,
+    {
+        let mut changes = Vec::new();
+        self.visit(store, span, |key, row, count| {
+            if let Some(new) = f(&row)? {
+                let new = self.check_row(new)?;
+                if new != row {
+                    changes.push((key.to_vec(), new, count));
+                }
+            }
+            Ok::<_, E>(true)
+        })
+        .await?;
+        let changed = changes.iter().map(|c| c.2).sum();
+        let edits = if self.layout.is_keyless() {
+            self.keyless_update_edits(store, changes).await?
+        } else {
+            self.keyed_update_edits(store, changes).await?
+        };
+        if !edits.is_empty() {
+            self.rows = prolly::apply(store, self.rows, edits)
+                .await
+                .map_err(TableError::from)?;
+        }
+        Ok(changed)
+    }
+
+    async fn keyed_update_edits<S: Storage>(
+        &self,
+        store: &ChunkStore<S>,
+        changes: Vec<(Vec<u8>, Vec<Value>, u64)>,
+    ) -> Result<Vec<(Vec<u8>, Option<Vec<u8>>)>, TableError> {
+        let mut edits = alloc::collections::BTreeMap::new();
+        let rows: Vec<(Vec<u8>, Vec<u8>, Vec<u8>)> = changes
+            .into_iter()
+            .map(|(old, row, _)| (old, self.layout.key(&row), self.layout.value(&row)))
+            .collect();
+        // Every key moved away from is free for another updated row to take.
+        for (old, new, _) in &rows {
+            if old != new {
+                edits.insert(old.clone(), None);
+            }
+        }
+        for (old, new, value) in rows {
+            let taken = match edits.get(&new) {
+                Some(Some(_)) => true,
+                Some(None) => false,
+                None => old != new && prolly::get(store, self.rows, &new).await?.is_some(),
+            };
+            if taken {
+                return Err(self.duplicate(&new, &value));
+            }
+            edits.insert(new, Some(value));
+        }
+        Ok(edits.into_iter().collect())
+    }
+
+    /// Moves each changed keyless row's count from its old entry to its new one.
+    async fn keyless_update_edits<S: Storage>(
+        &self,
+        store: &ChunkStore<S>,
+        changes: Vec<(Vec<u8>, Vec<Value>, u64)>,
+    ) -> Result<Vec<(Vec<u8>, Option<Vec<u8>>)>, TableError> {
+        // key -> (change in count, the row, when the key gains rows)
+        let mut deltas: alloc::collections::BTreeMap<Vec<u8>, (i128, Option<Vec<Value>>)> =
+            alloc::collections::BTreeMap::new();
+        for (old, row, count) in changes {
+            deltas.entry(old).or_insert((0, None)).0 -= i128::from(count);
+            let (new, _) = self.layout.keyless_entry(&row, count);
+            let slot = deltas.entry(new).or_insert((0, None));
+            slot.0 += i128::from(count);
+            slot.1 = Some(row);
+        }
+        let mut edits = Vec::with_capacity(deltas.len());
+        for (key, (delta, row)) in deltas {
+            let stored = prolly::get(store, self.rows, &key).await?;
+            let (before, row) = match (stored, row) {
+                (Some(v), _) => {
+                    let (n, r) = self.layout.decode_keyless(&v)?;
+                    (i128::from(n), r)
+                }
+                (None, Some(r)) => (0, r),
+                (None, None) => continue,
+            };
+            let after = u64::try_from(before + delta).unwrap_or(0);
+            edits.push(if after == 0 {
+                (key, None)
+            } else {
+                (key, Some(self.layout.keyless_entry(&row, after).1))
+            });
+        }
+        Ok(edits)
+    }
+}

@@ -1,0 +1,158 @@
+//! Repository configuration: the current branch, the database's id, the user, remotes and
+//! backups. It lives beside the chunk store, not in it (as in Dolt), so a backup never
+//! carries where it was pushed or who else it was backed up to.
+//!
+//! The text form is Git's config syntax, restricted to what Cairn writes (keys are indented
+//! by a tab, shown here as spaces):
+//!
+//! ```text
+//! [core]
+//!     head = main
+//!     id = 3pmbd0ec6kq0ltd6hbq5jfp3hn9q1kd4
+//! [user]
+//!     name = Ada
+//!     email = ada@example.com
+//! [remote "origin"]
+//!     url = file://../rem1
+//! [backup "bac1"]
+//!     url = file://../backups/backup1
+//! ```
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use core::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Config {
+    /// The checked-out branch.
+    pub head: String,
+    /// A random id, made at init; a backup records the id of the database it belongs to.
+    pub id: String,
+    pub user_name: Option<String>,
+    pub user_email: Option<String>,
+    /// Remote name to URL.
+    pub remotes: BTreeMap<String, String>,
+    /// Backup name to URL.
+    pub backups: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub line: usize,
+    pub why: &'static str,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "repository config is malformed at line {}: {}",
+            self.line, self.why
+        )
+    }
+}
+
+impl Config {
+    pub fn new(id: &str) -> Config {
+        Config {
+            head: "main".into(),
+            id: id.into(),
+            ..Config::default()
+        }
+    }
+
+    pub fn encode(&self) -> String {
+        let mut out = format!("[core]\n\thead = {}\n\tid = {}\n", self.head, self.id);
+        if self.user_name.is_some() || self.user_email.is_some() {
+            out.push_str("[user]\n");
+            if let Some(name) = &self.user_name {
+                out.push_str(&format!("\tname = {name}\n"));
+            }
+            if let Some(email) = &self.user_email {
+                out.push_str(&format!("\temail = {email}\n"));
+            }
+        }
+        for (section, map) in [("remote", &self.remotes), ("backup", &self.backups)] {
+            for (name, url) in map {
+                out.push_str(&format!("[{section} \"{name}\"]\n\turl = {url}\n"));
+            }
+        }
+        out
+    }
+
+    pub fn decode(text: &str) -> Result<Config, ConfigError> {
+        let mut config = Config::default();
+        let mut section = String::new();
+        let mut subsection = String::new();
+        for (i, raw) in text.lines().enumerate() {
+            let bad = |why| ConfigError { line: i + 1, why };
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+                continue;
+            }
+            if let Some(header) = line.strip_prefix('[') {
+                let header = header
+                    .strip_suffix(']')
+                    .ok_or(bad("unclosed section header"))?;
+                match header.split_once(' ') {
+                    Some((s, sub)) => {
+                        section = s.to_string();
+                        subsection = sub
+                            .trim()
+                            .strip_prefix('"')
+                            .and_then(|s| s.strip_suffix('"'))
+                            .ok_or(bad("a subsection name must be quoted"))?
+                            .to_string();
+                    }
+                    None => {
+                        section = header.to_string();
+                        subsection.clear();
+                    }
+                }
+                continue;
+            }
+            let (key, value) = line.split_once('=').ok_or(bad("expected key = value"))?;
+            let (key, value) = (key.trim(), value.trim().to_string());
+            match (section.as_str(), key) {
+                ("core", "head") => config.head = value,
+                ("core", "id") => config.id = value,
+                ("user", "name") => config.user_name = Some(value),
+                ("user", "email") => config.user_email = Some(value),
+                ("remote", "url") if !subsection.is_empty() => {
+                    config.remotes.insert(subsection.clone(), value);
+                }
+                ("backup", "url") if !subsection.is_empty() => {
+                    config.backups.insert(subsection.clone(), value);
+                }
+                // Unknown keys are kept out rather than refused, so a newer Cairn's config
+                // still opens; they are lost on the next write.
+                _ => {}
+            }
+        }
+        if config.head.is_empty() {
+            return Err(ConfigError {
+                line: 0,
+                why: "no current branch (core.head)",
+            });
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let mut c = Config::new("abc");
+        c.user_name = Some("Ada".into());
+        c.remotes.insert("origin".into(), "file://../rem1".into());
+        c.backups.insert("bac1".into(), "file://../b = 1".into());
+        assert_eq!(Config::decode(&c.encode()), Ok(c));
+        assert!(Config::decode("[core\nhead = x").is_err());
+        assert!(Config::decode("[core]\nnothing").is_err());
+        assert!(Config::decode("").is_err());
+    }
+}

@@ -1,0 +1,136 @@
+//! `diff`: which tables changed between two roots, and which rows, read from the prolly
+//! trees' differing nodes only.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::status::{changed_tables, TableChange};
+use super::{Repo, RepoError, Result};
+use crate::db::root_value::{RootValue, TableRef};
+use crate::db::row::RowLayout;
+use crate::db::schema::Schema;
+use crate::db::value::Value;
+use crate::hash::Hash;
+use crate::io::Storage;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RowChange {
+    Added(Vec<Value>),
+    Removed(Vec<Value>),
+    Modified { old: Vec<Value>, new: Vec<Value> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableDiff {
+    pub name: String,
+    pub change: TableChange,
+    pub schema_changed: bool,
+    /// The schema rows are shown in: the new one, or the old one for a deleted table.
+    pub schema: Schema,
+    pub rows: Vec<RowChange>,
+}
+
+/// What `diff` compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffTarget<'a> {
+    Working,
+    Staged,
+    Ref(&'a str),
+}
+
+impl<S: Storage> Repo<S> {
+    async fn target_root(&self, target: DiffTarget<'_>) -> Result<Hash> {
+        let ws = self.working_set(&self.config.head).await?;
+        Ok(match target {
+            DiffTarget::Working => ws.working,
+            DiffTarget::Staged => ws.staged,
+            DiffTarget::Ref(spec) => self.commit_at(self.resolve(spec).await?.0).await?.root,
+        })
+    }
+
+    pub async fn diff(&self, from: DiffTarget<'_>, to: DiffTarget<'_>) -> Result<Vec<TableDiff>> {
+        let from = self.root_value(self.target_root(from).await?).await?;
+        let to = self.root_value(self.target_root(to).await?).await?;
+        self.diff_roots(&from, &to).await
+    }
+
+    pub async fn diff_roots(&self, from: &RootValue, to: &RootValue) -> Result<Vec<TableDiff>> {
+        let mut out = Vec::new();
+        for t in changed_tables(from, to) {
+            let old = from.tables.get(&t.name);
+            let new = to.tables.get(&t.name);
+            let schema = new.or(old).map(|r| r.schema.clone()).unwrap_or_default();
+            let rows = self.row_changes(old, new).await?;
+            out.push(TableDiff {
+                schema_changed: old.zip(new).is_some_and(|(a, b)| a.schema != b.schema),
+                name: t.name,
+                change: t.change,
+                schema,
+                rows,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn row_changes(
+        &self,
+        old: Option<&TableRef>,
+        new: Option<&TableRef>,
+    ) -> Result<Vec<RowChange>> {
+        let rows = |t: Option<&TableRef>| t.map_or(Hash::EMPTY, |t| t.rows);
+        let layout = |t: Option<&TableRef>| t.map(|t| RowLayout::new(&t.schema));
+        let (old_layout, new_layout) = (layout(old), layout(new));
+        let entries = crate::prolly::diff(&self.store, rows(old), rows(new)).await?;
+        let decode =
+            |layout: &Option<RowLayout>, key: &[u8], value: &[u8]| -> Result<(u64, Vec<Value>)> {
+                let layout = layout.as_ref().ok_or(RepoError::Corrupt {
+                    hash: Hash::EMPTY,
+                    why: crate::codec::CodecError::Invalid("row without a table"),
+                })?;
+                let decoded = if layout.is_keyless() {
+                    layout.decode_keyless(value)
+                } else {
+                    layout.decode(key, value).map(|row| (1, row))
+                };
+                decoded.map_err(|why| RepoError::Corrupt {
+                    hash: Hash::EMPTY,
+                    why,
+                })
+            };
+        let mut out = Vec::new();
+        for e in entries {
+            let before = e
+                .left
+                .as_deref()
+                .map(|v| decode(&old_layout, &e.key, v))
+                .transpose()?;
+            let after = e
+                .right
+                .as_deref()
+                .map(|v| decode(&new_layout, &e.key, v))
+                .transpose()?;
+            match (before, after) {
+                // A keyless row's count changed: that many copies came or went.
+                (Some((n, row)), Some((m, _)))
+                    if old_layout.as_ref().is_some_and(RowLayout::is_keyless) =>
+                {
+                    let change = if m > n {
+                        RowChange::Added(row)
+                    } else {
+                        RowChange::Removed(row)
+                    };
+                    out.extend(core::iter::repeat_n(change, n.abs_diff(m) as usize));
+                }
+                (Some((_, old)), Some((_, new))) => out.push(RowChange::Modified { old, new }),
+                (Some((n, row)), None) => {
+                    out.extend(core::iter::repeat_n(RowChange::Removed(row), n as usize))
+                }
+                (None, Some((n, row))) => {
+                    out.extend(core::iter::repeat_n(RowChange::Added(row), n as usize))
+                }
+                (None, None) => {}
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,364 @@
+//! A repository: branches, tags, working sets and commits over one chunk store, with the
+//! operations users type (`status`, `add`, `commit`, `branch`, ...).
+//!
+//! Every change is one manifest swap: the operation writes its new chunks, then a new dataset
+//! map as the store's root, then swaps the manifest from the root it started at. Another
+//! writer that got there first makes the operation fail with a conflict, never a lost update.
+
+pub mod config;
+mod diff;
+mod refs;
+mod remote;
+mod status;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::chunk_store::{ChunkStore, StoreError};
+use crate::codec::CodecError;
+use crate::db::commit::Commit;
+use crate::db::datasets::{self, Datasets};
+use crate::db::root_value::RootValue;
+use crate::db::working_set::WorkingSet;
+use crate::hash::Hash;
+use crate::io::Storage;
+use crate::prolly::ProllyError;
+use crate::sql::SqlError;
+
+pub use config::{Config, ConfigError};
+pub use diff::{DiffTarget, RowChange, TableDiff};
+pub use refs::RefKind;
+pub use remote::{remote_datasets, Transfer};
+pub use status::{Status, TableChange, TableStatus};
+
+/// Who made a commit, and when: the core has no clock and no environment, so callers say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signature {
+    pub name: String,
+    pub email: String,
+    pub time_ms: u64,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum RepoError {
+    Store(StoreError),
+    /// A chunk that should be of a known kind did not decode.
+    Corrupt {
+        hash: Hash,
+        why: CodecError,
+    },
+    Prolly(ProllyError),
+    Sql(SqlError),
+    /// `init` on a store that already holds a database.
+    AlreadyInitialized,
+    /// The store holds no database (no `init` yet, or not a Cairn store).
+    NotInitialized,
+    BranchNotFound(String),
+    BranchExists(String),
+    TagNotFound(String),
+    TagExists(String),
+    /// A name that is not a branch, tag, remote-tracking branch or commit.
+    RefNotFound(String),
+    TableNotFound(String),
+    InvalidName {
+        what: &'static str,
+        name: String,
+    },
+    CannotDeleteCurrentBranch(String),
+    NothingToCommit,
+    Sync(crate::sync::SyncError),
+    RemoteNotFound(String),
+    /// A push that would drop commits from the remote's branch.
+    NonFastForward {
+        remote: String,
+        branch: String,
+    },
+    /// A pull whose branch and remote branch both have commits the other lacks.
+    Diverged {
+        remote: String,
+        branch: String,
+    },
+    UncommittedChanges,
+    /// `clone` or a remote operation pointed at a backup.
+    IsABackup,
+    EmptyRemote,
+    RemoteExists(String),
+    BackupExists(String),
+    BackupNotFound(String),
+    /// A remote or backup URL that names the location of another remote or backup.
+    AddressConflict {
+        kind: &'static str,
+        name: String,
+    },
+}
+
+impl fmt::Display for RepoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RepoError::Store(StoreError::Conflict { .. }) => f.write_str(
+                "the database was changed by another process while this command ran; run it again",
+            ),
+            RepoError::Store(e) => e.fmt(f),
+            RepoError::Corrupt { hash, why } => {
+                write!(f, "chunk {hash} is corrupt ({why}); run `cairn fsck`")
+            }
+            RepoError::Prolly(e) => e.fmt(f),
+            RepoError::Sql(e) => e.fmt(f),
+            RepoError::AlreadyInitialized => {
+                f.write_str("this directory already holds a Cairn database")
+            }
+            RepoError::NotInitialized => f.write_str("the store holds no Cairn database"),
+            RepoError::BranchNotFound(b) => write!(f, "branch '{b}' not found"),
+            RepoError::BranchExists(b) => write!(f, "a branch named '{b}' already exists"),
+            RepoError::TagNotFound(t) => write!(f, "tag '{t}' not found"),
+            RepoError::TagExists(t) => write!(f, "tag '{t}' already exists"),
+            RepoError::RefNotFound(r) => write!(
+                f,
+                "'{r}' is not a branch, tag, remote-tracking branch or commit"
+            ),
+            RepoError::TableNotFound(t) => write!(f, "table '{t}' not found"),
+            RepoError::InvalidName { what, name } => write!(f, "'{name}' is not a valid {what} name"),
+            RepoError::CannotDeleteCurrentBranch(b) => {
+                write!(f, "cannot delete branch '{b}': it is checked out")
+            }
+            RepoError::NothingToCommit => f.write_str(
+                "no changes added to commit (use \"cairn add\" and/or \"cairn commit -a\")",
+            ),
+            RepoError::Sync(e) => e.fmt(f),
+            RepoError::RemoteNotFound(r) => write!(f, "remote '{r}' not found"),
+            RepoError::NonFastForward { remote, branch } => write!(
+                f,
+                "failed to push to {remote}/{branch}: the remote has commits this branch does not (fetch and pull, or push --force)"
+            ),
+            RepoError::Diverged { remote, branch } => write!(
+                f,
+                "cannot fast-forward to {remote}/{branch}: the histories have diverged, and merging is not supported yet"
+            ),
+            RepoError::UncommittedChanges => f.write_str(
+                "you have uncommitted changes; commit them or `cairn reset --hard` first",
+            ),
+            RepoError::IsABackup => f.write_str(
+                "the location is a backup, not a remote; use `cairn backup restore URL DIR` to restore it",
+            ),
+            RepoError::EmptyRemote => f.write_str("the remote has no branches (push one first)"),
+            RepoError::RemoteExists(r) => write!(f, "remote '{r}' already exists"),
+            RepoError::BackupExists(b) => write!(f, "backup '{b}' already exists"),
+            RepoError::BackupNotFound(b) => write!(f, "backup '{b}' not found"),
+            RepoError::AddressConflict { kind, name } => {
+                write!(f, "address conflict with a {kind}: '{name}'")
+            }
+        }
+    }
+}
+
+impl From<StoreError> for RepoError {
+    fn from(e: StoreError) -> Self {
+        RepoError::Store(e)
+    }
+}
+
+impl From<ProllyError> for RepoError {
+    fn from(e: ProllyError) -> Self {
+        RepoError::Prolly(e)
+    }
+}
+
+impl From<SqlError> for RepoError {
+    fn from(e: SqlError) -> Self {
+        RepoError::Sql(e)
+    }
+}
+
+pub type Result<T> = core::result::Result<T, RepoError>;
+
+pub struct Repo<S: Storage> {
+    store: ChunkStore<S>,
+    config: Config,
+    datasets: Datasets,
+}
+
+impl<S: Storage> Repo<S> {
+    /// Creates a database in an empty store: branch `main` at an initial empty commit (so
+    /// `tag v1` works at once, as in Dolt) with a clean working set.
+    pub async fn init(store: ChunkStore<S>, config: Config, author: &Signature) -> Result<Self> {
+        if !store.root().is_empty() {
+            return Err(RepoError::AlreadyInitialized);
+        }
+        let mut repo = Repo {
+            store,
+            config,
+            datasets: Datasets::default(),
+        };
+        let root = repo.store.put(&RootValue::default().encode()).await?;
+        let commit = Commit {
+            root,
+            parents: Vec::new(),
+            author: author.name.clone(),
+            email: author.email.clone(),
+            time_ms: author.time_ms,
+            message: "Initialize data repository".into(),
+        };
+        let commit = repo.store.put(&commit.encode()).await?;
+        let branch = repo.config.head.clone();
+        let mut next = Datasets::default();
+        next.map.insert(datasets::head(&branch), commit);
+        repo.put_working_set(
+            &mut next,
+            &branch,
+            WorkingSet {
+                working: root,
+                staged: root,
+            },
+        )
+        .await?;
+        repo.save(next).await?;
+        Ok(repo)
+    }
+
+    pub async fn open(store: ChunkStore<S>, config: Config) -> Result<Self> {
+        if store.root().is_empty() {
+            return Err(RepoError::NotInitialized);
+        }
+        let mut repo = Repo {
+            store,
+            config,
+            datasets: Datasets::default(),
+        };
+        repo.datasets = repo.load_datasets().await?;
+        Ok(repo)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn config_mut(&mut self) -> &mut Config {
+        &mut self.config
+    }
+
+    pub fn store(&self) -> &ChunkStore<S> {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut ChunkStore<S> {
+        &mut self.store
+    }
+
+    pub fn datasets(&self) -> &Datasets {
+        &self.datasets
+    }
+
+    pub fn into_parts(self) -> (ChunkStore<S>, Config) {
+        (self.store, self.config)
+    }
+
+    pub fn current_branch(&self) -> &str {
+        &self.config.head
+    }
+
+    async fn load_datasets(&self) -> Result<Datasets> {
+        let root = self.store.root();
+        Datasets::decode(&self.chunk(root).await?)
+            .map_err(|why| RepoError::Corrupt { hash: root, why })
+    }
+
+    /// Writes `next` as the store's root, swapping from the root this repo last saw.
+    async fn save(&mut self, next: Datasets) -> Result<()> {
+        let expected = self.store.root();
+        let hash = self.store.put(&next.encode()).await?;
+        self.store.commit(expected, hash).await?;
+        self.datasets = next;
+        Ok(())
+    }
+
+    /// Re-reads the store's root, e.g. after a sync changed it.
+    pub async fn reload(&mut self) -> Result<()> {
+        self.store.reload().await?;
+        self.datasets = self.load_datasets().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn chunk(&self, hash: Hash) -> Result<Vec<u8>> {
+        self.store
+            .get(&hash)
+            .await?
+            .ok_or(RepoError::Store(StoreError::MissingChunk { hash }))
+    }
+
+    pub async fn commit_at(&self, hash: Hash) -> Result<Commit> {
+        Commit::decode(&self.chunk(hash).await?).map_err(|why| RepoError::Corrupt { hash, why })
+    }
+
+    pub async fn root_value(&self, hash: Hash) -> Result<RootValue> {
+        RootValue::decode(&self.chunk(hash).await?).map_err(|why| RepoError::Corrupt { hash, why })
+    }
+
+    async fn put_root_value(&mut self, root: &RootValue) -> Result<Hash> {
+        Ok(self.store.put(&root.encode()).await?)
+    }
+
+    /// The current branch's head commit.
+    pub fn head(&self) -> Result<Hash> {
+        let branch = &self.config.head;
+        self.datasets
+            .get(&datasets::head(branch))
+            .ok_or_else(|| RepoError::BranchNotFound(branch.clone()))
+    }
+
+    /// A branch's working set; a branch that never had changes has its head's root in both.
+    pub async fn working_set(&self, branch: &str) -> Result<WorkingSet> {
+        if let Some(hash) = self.datasets.get(&datasets::working_set(branch)) {
+            return WorkingSet::decode(&self.chunk(hash).await?)
+                .map_err(|why| RepoError::Corrupt { hash, why });
+        }
+        let head = self
+            .datasets
+            .get(&datasets::head(branch))
+            .ok_or_else(|| RepoError::BranchNotFound(branch.into()))?;
+        let root = self.commit_at(head).await?.root;
+        Ok(WorkingSet {
+            working: root,
+            staged: root,
+        })
+    }
+
+    async fn put_working_set(
+        &mut self,
+        next: &mut Datasets,
+        branch: &str,
+        ws: WorkingSet,
+    ) -> Result<()> {
+        let hash = self.store.put(&ws.encode()).await?;
+        next.map.insert(datasets::working_set(branch), hash);
+        Ok(())
+    }
+
+    /// Replaces the current branch's working set in one swap.
+    async fn set_working_set(&mut self, ws: WorkingSet) -> Result<()> {
+        let mut next = self.datasets.clone();
+        let branch = self.config.head.clone();
+        self.put_working_set(&mut next, &branch, ws).await?;
+        self.save(next).await
+    }
+
+    /// The working root value of the current branch: what SQL reads and writes.
+    pub async fn working_root(&self) -> Result<RootValue> {
+        let ws = self.working_set(&self.config.head).await?;
+        self.root_value(ws.working).await
+    }
+
+    /// Runs SQL against the current branch's working root and saves it if it changed.
+    /// Statements that ran before a failing one stay applied, as with autocommit.
+    pub async fn sql(&mut self, query: &str) -> Result<Vec<crate::sql::QueryResult>> {
+        let ws = self.working_set(&self.config.head).await?;
+        let mut root = self.root_value(ws.working).await?;
+        let before = root.clone();
+        let outcome = crate::sql::execute(&mut self.store, &mut root, query).await;
+        if root != before {
+            let working = self.put_root_value(&root).await?;
+            self.set_working_set(WorkingSet { working, ..ws }).await?;
+        }
+        Ok(outcome?)
+    }
+}

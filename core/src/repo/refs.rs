@@ -1,0 +1,240 @@
+//! Branches, tags, remote-tracking branches, checkout and log: everything that names commits.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::{Repo, RepoError, Result};
+use crate::db::commit::Commit;
+use crate::db::datasets::{self, HEADS, REMOTES, TAGS};
+use crate::db::working_set::WorkingSet;
+use crate::hash::Hash;
+use crate::io::Storage;
+
+/// What a name given by a user turned out to be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefKind {
+    Branch(String),
+    Tag(String),
+    RemoteBranch(String),
+    Commit,
+}
+
+/// Branch, tag and remote names: Git's rules, simplified to what is safe in a path and a URL.
+pub fn check_ref_name(what: &'static str, name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && !name.starts_with(['-', '.', '/'])
+        && !name.ends_with(['/', '.'])
+        && !name.contains("..")
+        && !name.contains("//")
+        && name != "HEAD"
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(RepoError::InvalidName {
+            what,
+            name: name.into(),
+        })
+    }
+}
+
+impl<S: Storage> Repo<S> {
+    /// Resolves what a user typed to a commit: `HEAD`, `HEAD~N`, a branch, a tag,
+    /// `remote/branch`, or a commit hash.
+    pub async fn resolve(&self, spec: &str) -> Result<(Hash, RefKind)> {
+        if let Some(rest) = spec.strip_prefix("HEAD") {
+            let mut at = self.head()?;
+            let back: usize = match rest {
+                "" => 0,
+                _ => rest
+                    .strip_prefix('~')
+                    .and_then(|n| {
+                        if n.is_empty() {
+                            Some(1)
+                        } else {
+                            n.parse().ok()
+                        }
+                    })
+                    .ok_or_else(|| RepoError::RefNotFound(spec.into()))?,
+            };
+            for _ in 0..back {
+                at = *self
+                    .commit_at(at)
+                    .await?
+                    .parents
+                    .first()
+                    .ok_or_else(|| RepoError::RefNotFound(spec.into()))?;
+            }
+            return Ok((at, RefKind::Commit));
+        }
+        let candidates = [
+            (datasets::head(spec), RefKind::Branch(spec.into())),
+            (datasets::tag(spec), RefKind::Tag(spec.into())),
+            (
+                alloc::format!("{REMOTES}{spec}"),
+                RefKind::RemoteBranch(spec.into()),
+            ),
+        ];
+        for (name, kind) in candidates {
+            if let Some(hash) = self.datasets.get(&name) {
+                return Ok((hash, kind));
+            }
+        }
+        if let Some(hash) = Hash::parse(spec) {
+            if self.store.has(&hash) && self.commit_at(hash).await.is_ok() {
+                return Ok((hash, RefKind::Commit));
+            }
+        }
+        Err(RepoError::RefNotFound(spec.into()))
+    }
+
+    pub fn branches(&self) -> Vec<(String, Hash)> {
+        self.datasets
+            .under(HEADS)
+            .map(|(n, h)| (n.into(), h))
+            .collect()
+    }
+
+    /// Remote-tracking branches as `remote/branch`.
+    pub fn remote_branches(&self) -> Vec<(String, Hash)> {
+        self.datasets
+            .under(REMOTES)
+            .map(|(n, h)| (n.into(), h))
+            .collect()
+    }
+
+    pub fn tags(&self) -> Vec<(String, Hash)> {
+        self.datasets
+            .under(TAGS)
+            .map(|(n, h)| (n.into(), h))
+            .collect()
+    }
+
+    /// Creates a branch at `start` (default: the current branch's head).
+    pub async fn create_branch(&mut self, name: &str, start: Option<&str>) -> Result<Hash> {
+        check_ref_name("branch", name)?;
+        if self.datasets.get(&datasets::head(name)).is_some() {
+            return Err(RepoError::BranchExists(name.into()));
+        }
+        let at = match start {
+            Some(spec) => self.resolve(spec).await?.0,
+            None => self.head()?,
+        };
+        let mut next = self.datasets.clone();
+        next.map.insert(datasets::head(name), at);
+        self.save(next).await?;
+        Ok(at)
+    }
+
+    /// Deletes a branch and its working set. The checked-out branch cannot be deleted.
+    pub async fn delete_branch(&mut self, name: &str) -> Result<()> {
+        if name == self.config.head {
+            return Err(RepoError::CannotDeleteCurrentBranch(name.into()));
+        }
+        let mut next = self.datasets.clone();
+        if next.map.remove(&datasets::head(name)).is_none() {
+            return Err(RepoError::BranchNotFound(name.into()));
+        }
+        next.map.remove(&datasets::working_set(name));
+        self.save(next).await
+    }
+
+    /// Switches to a branch. Each branch keeps its own working set, so uncommitted changes
+    /// stay with the branch they were made on.
+    pub async fn checkout(&mut self, name: &str) -> Result<()> {
+        if self.datasets.get(&datasets::head(name)).is_none() {
+            return Err(RepoError::BranchNotFound(name.into()));
+        }
+        self.config.head = name.into();
+        Ok(())
+    }
+
+    /// `checkout -b`: creates a branch at `start` (default HEAD) and switches to it. Started
+    /// at HEAD, the new branch takes the uncommitted work along and the old branch is left
+    /// clean, as in Git.
+    pub async fn checkout_new(&mut self, name: &str, start: Option<&str>) -> Result<()> {
+        check_ref_name("branch", name)?;
+        if self.datasets.get(&datasets::head(name)).is_some() {
+            return Err(RepoError::BranchExists(name.into()));
+        }
+        let old = self.config.head.clone();
+        let mut next = self.datasets.clone();
+        let at = match start {
+            Some(spec) => self.resolve(spec).await?.0,
+            None => {
+                let carried = self.working_set(&old).await?;
+                let head = self.head()?;
+                let root = self.commit_at(head).await?.root;
+                let clean = WorkingSet {
+                    working: root,
+                    staged: root,
+                };
+                self.put_working_set(&mut next, &old, clean).await?;
+                self.put_working_set(&mut next, name, carried).await?;
+                head
+            }
+        };
+        next.map.insert(datasets::head(name), at);
+        self.save(next).await?;
+        self.config.head = name.into();
+        Ok(())
+    }
+
+    pub async fn create_tag(&mut self, name: &str, target: Option<&str>) -> Result<Hash> {
+        check_ref_name("tag", name)?;
+        if self.datasets.get(&datasets::tag(name)).is_some() {
+            return Err(RepoError::TagExists(name.into()));
+        }
+        let at = self.resolve(target.unwrap_or("HEAD")).await?.0;
+        let mut next = self.datasets.clone();
+        next.map.insert(datasets::tag(name), at);
+        self.save(next).await?;
+        Ok(at)
+    }
+
+    pub async fn delete_tag(&mut self, name: &str) -> Result<()> {
+        let mut next = self.datasets.clone();
+        if next.map.remove(&datasets::tag(name)).is_none() {
+            return Err(RepoError::TagNotFound(name.into()));
+        }
+        self.save(next).await
+    }
+
+    /// Commits from `start` following first parents, newest first.
+    pub async fn log(&self, start: Hash, limit: Option<usize>) -> Result<Vec<(Hash, Commit)>> {
+        let mut out = Vec::new();
+        let mut at = Some(start);
+        while let Some(hash) = at {
+            if limit.is_some_and(|l| out.len() >= l) {
+                break;
+            }
+            let commit = self.commit_at(hash).await?;
+            at = commit.parents.first().copied();
+            out.push((hash, commit));
+        }
+        Ok(out)
+    }
+
+    /// `reset --hard [REF]`: the branch moves to REF (default HEAD), and its working and
+    /// staged roots become that commit's, discarding uncommitted changes.
+    pub async fn reset_hard(&mut self, target: Option<&str>) -> Result<Hash> {
+        let at = self.resolve(target.unwrap_or("HEAD")).await?.0;
+        let root = self.commit_at(at).await?.root;
+        let branch = self.config.head.clone();
+        let mut next = self.datasets.clone();
+        next.map.insert(datasets::head(&branch), at);
+        self.put_working_set(
+            &mut next,
+            &branch,
+            WorkingSet {
+                working: root,
+                staged: root,
+            },
+        )
+        .await?;
+        self.save(next).await?;
+        Ok(at)
+    }
+}

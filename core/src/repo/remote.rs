@@ -1,0 +1,330 @@
+//! Remotes: push one branch, fetch every branch, pull by fast-forward, clone. A remote store's
+//! root is a dataset map holding only `refs/heads/*` and `refs/tags/*`: never working sets,
+//! never remote-tracking branches.
+
+use alloc::collections::BTreeSet;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::{Config, Repo, RepoError, Result};
+use crate::chunk_store::{ChunkStore, StoreError};
+use crate::db::datasets::{self, Datasets, HEADS, REMOTES, TAGS};
+use crate::db::kind::Kind;
+use crate::db::working_set::WorkingSet;
+use crate::hash::Hash;
+use crate::io::Storage;
+use crate::sync::{self, Progress, SyncStats};
+
+/// What a push, fetch or pull changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Transfer {
+    UpToDate,
+    Updated {
+        old: Option<Hash>,
+        new: Hash,
+        stats: SyncStats,
+    },
+}
+
+/// A remote's dataset map; empty for an empty store. A backup is refused here.
+pub async fn remote_datasets<R: Storage>(remote: &ChunkStore<R>) -> Result<Datasets> {
+    let root = remote.root();
+    if root.is_empty() {
+        return Ok(Datasets::default());
+    }
+    let chunk = remote
+        .get(&root)
+        .await?
+        .ok_or(RepoError::Store(StoreError::MissingChunk { hash: root }))?;
+    if chunk.first() == Some(&(Kind::Backup as u8)) {
+        return Err(RepoError::IsABackup);
+    }
+    Datasets::decode(&chunk).map_err(|why| RepoError::Corrupt { hash: root, why })
+}
+
+impl<S: Storage> Repo<S> {
+    /// Whether `ancestor` is `commit` or one of its ancestors, in this store.
+    pub async fn is_ancestor(&self, ancestor: Hash, commit: Hash) -> Result<bool> {
+        let mut seen = BTreeSet::new();
+        let mut todo = alloc::vec![commit];
+        while let Some(at) = todo.pop() {
+            if at == ancestor {
+                return Ok(true);
+            }
+            if seen.insert(at) {
+                todo.extend(self.commit_at(at).await?.parents);
+            }
+        }
+        Ok(false)
+    }
+
+    fn remote_url(&self, remote: &str) -> Result<&String> {
+        self.config
+            .remotes
+            .get(remote)
+            .ok_or_else(|| RepoError::RemoteNotFound(remote.into()))
+    }
+
+    /// Pushes `branch` to the remote: its commits only, fast-forward unless `force`; then
+    /// records `refs/remotes/<remote>/<branch>`.
+    pub async fn push<R: Storage>(
+        &mut self,
+        remote_name: &str,
+        remote: &mut ChunkStore<R>,
+        branch: &str,
+        force: bool,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<Transfer> {
+        self.remote_url(remote_name)?;
+        let new = self
+            .datasets
+            .get(&datasets::head(branch))
+            .ok_or_else(|| RepoError::BranchNotFound(branch.into()))?;
+        let expected = remote.root();
+        let mut theirs = remote_datasets(remote).await?;
+        let old = theirs.get(&datasets::head(branch));
+        if old == Some(new) {
+            self.track(remote_name, branch, new).await?;
+            return Ok(Transfer::UpToDate);
+        }
+        if let Some(old) = old {
+            let known = self.store.has(&old) && self.is_ancestor(old, new).await?;
+            if !known && !force {
+                return Err(RepoError::NonFastForward {
+                    remote: remote_name.into(),
+                    branch: branch.into(),
+                });
+            }
+        }
+        let stats = sync::copy_closure(&self.store, remote, &[new], progress)
+            .await
+            .map_err(RepoError::Sync)?;
+        theirs.map.insert(datasets::head(branch), new);
+        let root = remote.put(&theirs.encode()).await?;
+        remote.commit(expected, root).await?;
+        self.track(remote_name, branch, new).await?;
+        Ok(Transfer::Updated { old, new, stats })
+    }
+
+    /// Records where a remote's branch is.
+    async fn track(&mut self, remote: &str, branch: &str, at: Hash) -> Result<()> {
+        let name = datasets::remote(remote, branch);
+        if self.datasets.get(&name) == Some(at) {
+            return Ok(());
+        }
+        let mut next = self.datasets.clone();
+        next.map.insert(name, at);
+        self.save(next).await
+    }
+
+    /// Copies every branch and tag of the remote, and mirrors its branches as
+    /// `refs/remotes/<remote>/*`. Tags the database lacks are created.
+    pub async fn fetch<R: Storage>(
+        &mut self,
+        remote_name: &str,
+        remote: &ChunkStore<R>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<SyncStats> {
+        self.remote_url(remote_name)?;
+        let theirs = remote_datasets(remote).await?;
+        let heads: Vec<(String, Hash)> = theirs.under(HEADS).map(|(n, h)| (n.into(), h)).collect();
+        let tags: Vec<(String, Hash)> = theirs.under(TAGS).map(|(n, h)| (n.into(), h)).collect();
+        let roots: Vec<Hash> = heads.iter().chain(&tags).map(|(_, h)| *h).collect();
+        let stats = sync::copy_closure(remote, &mut self.store, &roots, progress)
+            .await
+            .map_err(RepoError::Sync)?;
+        let mut next = self.datasets.clone();
+        let prefix = alloc::format!("{REMOTES}{remote_name}/");
+        next.map.retain(|k, _| !k.starts_with(&prefix));
+        for (branch, at) in heads {
+            next.map.insert(datasets::remote(remote_name, &branch), at);
+        }
+        for (tag, at) in tags {
+            next.map.entry(datasets::tag(&tag)).or_insert(at);
+        }
+        if next != self.datasets {
+            self.save(next).await?;
+        }
+        Ok(stats)
+    }
+
+    /// Fetches, then fast-forwards the current branch to `<remote>/<branch>` (default: the
+    /// current branch's name). Refuses with uncommitted changes or diverged histories.
+    pub async fn pull<R: Storage>(
+        &mut self,
+        remote_name: &str,
+        remote: &ChunkStore<R>,
+        branch: Option<&str>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<Transfer> {
+        let stats = self.fetch(remote_name, remote, progress).await?;
+        let current = self.config.head.clone();
+        let branch = branch.unwrap_or(&current);
+        let target = self
+            .datasets
+            .get(&datasets::remote(remote_name, branch))
+            .ok_or_else(|| RepoError::BranchNotFound(alloc::format!("{remote_name}/{branch}")))?;
+        let head = self.head()?;
+        if head == target || self.is_ancestor(target, head).await? {
+            return Ok(Transfer::UpToDate);
+        }
+        if !self.is_ancestor(head, target).await? {
+            return Err(RepoError::Diverged {
+                remote: remote_name.into(),
+                branch: branch.into(),
+            });
+        }
+        let ws = self.working_set(&current).await?;
+        let head_root = self.commit_at(head).await?.root;
+        if ws.working != head_root || ws.staged != head_root {
+            return Err(RepoError::UncommittedChanges);
+        }
+        let root = self.commit_at(target).await?.root;
+        let mut next = self.datasets.clone();
+        next.map.insert(datasets::head(&current), target);
+        self.put_working_set(
+            &mut next,
+            &current,
+            WorkingSet {
+                working: root,
+                staged: root,
+            },
+        )
+        .await?;
+        self.save(next).await?;
+        Ok(Transfer::Updated {
+            old: Some(head),
+            new: target,
+            stats,
+        })
+    }
+
+    /// Clones a remote into the empty store `store`: every branch and tag is fetched, `origin`
+    /// is set to `url`, and the default branch (`main` if the remote has it, else its first)
+    /// is checked out.
+    pub async fn clone_from<R: Storage>(
+        store: ChunkStore<S>,
+        remote: &ChunkStore<R>,
+        url: &str,
+        id: &str,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<Self> {
+        if !store.root().is_empty() {
+            return Err(RepoError::AlreadyInitialized);
+        }
+        let theirs = remote_datasets(remote).await?;
+        let branches: Vec<&str> = theirs.under(HEADS).map(|(n, _)| n).collect();
+        let default = if branches.contains(&"main") {
+            "main"
+        } else {
+            *branches.first().ok_or(RepoError::EmptyRemote)?
+        };
+        let mut config = Config::new(id);
+        config.head = default.into();
+        config.remotes.insert("origin".into(), url.into());
+        let mut repo = Repo {
+            store,
+            config,
+            datasets: Datasets::default(),
+        };
+        repo.fetch("origin", remote, progress).await?;
+        let at = repo
+            .datasets
+            .get(&datasets::remote("origin", default))
+            .ok_or_else(|| RepoError::BranchNotFound(default.into()))?;
+        let root = repo.commit_at(at).await?.root;
+        let mut next = repo.datasets.clone();
+        next.map.insert(datasets::head(default), at);
+        repo.put_working_set(
+            &mut next,
+            default,
+            WorkingSet {
+                working: root,
+                staged: root,
+            },
+        )
+        .await?;
+        repo.save(next).await?;
+        Ok(repo)
+    }
+}
+
+impl<S: Storage> Repo<S> {
+    /// Adds a remote. `same_place` tells whether two URLs name one location (the adapter
+    /// knows how to resolve them); a remote may not share a location with a backup.
+    pub fn add_remote(
+        &mut self,
+        name: &str,
+        url: &str,
+        same_place: impl Fn(&str, &str) -> bool,
+    ) -> Result<()> {
+        super::refs::check_ref_name("remote", name)?;
+        if self.config.remotes.contains_key(name) {
+            return Err(RepoError::RemoteExists(name.into()));
+        }
+        self.check_address(url, &same_place)?;
+        self.config.remotes.insert(name.into(), url.into());
+        Ok(())
+    }
+
+    /// Removes a remote and its remote-tracking branches.
+    pub async fn remove_remote(&mut self, name: &str) -> Result<()> {
+        if self.config.remotes.remove(name).is_none() {
+            return Err(RepoError::RemoteNotFound(name.into()));
+        }
+        let prefix = alloc::format!("{REMOTES}{name}/");
+        let mut next = self.datasets.clone();
+        next.map.retain(|k, _| !k.starts_with(&prefix));
+        if next != self.datasets {
+            self.save(next).await?;
+        }
+        Ok(())
+    }
+
+    /// Adds a backup location; like a remote's, it may not share a location with another.
+    pub fn add_backup(
+        &mut self,
+        name: &str,
+        url: &str,
+        same_place: impl Fn(&str, &str) -> bool,
+    ) -> Result<()> {
+        super::refs::check_ref_name("backup", name)?;
+        if self.config.backups.contains_key(name) {
+            return Err(RepoError::BackupExists(name.into()));
+        }
+        self.check_address(url, &same_place)?;
+        self.config.backups.insert(name.into(), url.into());
+        Ok(())
+    }
+
+    /// Forgets a backup; its contents stay where they are.
+    pub fn remove_backup(&mut self, name: &str) -> Result<()> {
+        self.config
+            .backups
+            .remove(name)
+            .map(drop)
+            .ok_or_else(|| RepoError::BackupNotFound(name.into()))
+    }
+
+    pub fn backup_url(&self, name: &str) -> Result<&String> {
+        self.config
+            .backups
+            .get(name)
+            .ok_or_else(|| RepoError::BackupNotFound(name.into()))
+    }
+
+    fn check_address(&self, url: &str, same_place: &dyn Fn(&str, &str) -> bool) -> Result<()> {
+        for (kind, map) in [
+            ("remote", &self.config.remotes),
+            ("backup", &self.config.backups),
+        ] {
+            if let Some((name, _)) = map.iter().find(|(_, u)| same_place(u, url)) {
+                return Err(RepoError::AddressConflict {
+                    kind,
+                    name: name.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+}

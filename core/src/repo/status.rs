@@ -1,0 +1,175 @@
+//! `status`, `add`, `commit` and the soft `reset`: moving tables between the working root,
+//! the staged root and the head commit.
+
+use alloc::collections::BTreeSet;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::{Repo, RepoError, Result, Signature};
+use crate::db::commit::Commit;
+use crate::db::datasets;
+use crate::db::root_value::RootValue;
+use crate::db::working_set::WorkingSet;
+use crate::hash::Hash;
+use crate::io::Storage;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableChange {
+    New,
+    Modified,
+    Deleted,
+}
+
+impl TableChange {
+    /// The word Dolt prints before a table in `status`.
+    pub fn label(self) -> &'static str {
+        match self {
+            TableChange::New => "new table",
+            TableChange::Modified => "modified",
+            TableChange::Deleted => "deleted",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableStatus {
+    pub name: String,
+    pub change: TableChange,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub branch: String,
+    /// Staged root against the head commit's root.
+    pub staged: Vec<TableStatus>,
+    /// Working root against the staged root, for tables the staged root has.
+    pub unstaged: Vec<TableStatus>,
+    /// Tables in the working root that the staged root does not have.
+    pub untracked: Vec<String>,
+}
+
+impl Status {
+    pub fn is_clean(&self) -> bool {
+        self.staged.is_empty() && self.unstaged.is_empty() && self.untracked.is_empty()
+    }
+}
+
+/// Which tables differ between two roots, and how.
+pub(crate) fn changed_tables(from: &RootValue, to: &RootValue) -> Vec<TableStatus> {
+    let names: BTreeSet<&String> = from.tables.keys().chain(to.tables.keys()).collect();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let change = match (from.tables.get(name), to.tables.get(name)) {
+                (None, Some(_)) => TableChange::New,
+                (Some(_), None) => TableChange::Deleted,
+                (Some(a), Some(b)) if a != b => TableChange::Modified,
+                _ => return None,
+            };
+            Some(TableStatus {
+                name: name.clone(),
+                change,
+            })
+        })
+        .collect()
+}
+
+impl<S: Storage> Repo<S> {
+    pub async fn status(&self) -> Result<Status> {
+        let ws = self.working_set(&self.config.head).await?;
+        let head = self
+            .root_value(self.commit_at(self.head()?).await?.root)
+            .await?;
+        let staged = self.root_value(ws.staged).await?;
+        let working = self.root_value(ws.working).await?;
+        let mut unstaged = Vec::new();
+        let mut untracked = Vec::new();
+        for t in changed_tables(&staged, &working) {
+            match t.change {
+                TableChange::New => untracked.push(t.name),
+                _ => unstaged.push(t),
+            }
+        }
+        Ok(Status {
+            branch: self.config.head.clone(),
+            staged: changed_tables(&head, &staged),
+            unstaged,
+            untracked,
+        })
+    }
+
+    /// Stages tables: each named table's working state (or its deletion) goes into the
+    /// staged root. `None` stages every change, like `add .`.
+    pub async fn add(&mut self, tables: Option<&[String]>) -> Result<()> {
+        let ws = self.working_set(&self.config.head).await?;
+        let working = self.root_value(ws.working).await?;
+        let mut staged = self.root_value(ws.staged).await?;
+        match tables {
+            None => staged = working,
+            Some(names) => {
+                for name in names {
+                    match working.tables.get(name) {
+                        Some(t) => {
+                            staged.tables.insert(name.clone(), t.clone());
+                        }
+                        None if staged.tables.remove(name).is_some() => {}
+                        None => return Err(RepoError::TableNotFound(name.clone())),
+                    }
+                }
+            }
+        }
+        let staged = self.put_root_value(&staged).await?;
+        self.set_working_set(WorkingSet { staged, ..ws }).await
+    }
+
+    /// Commits the staged root (with `all`, everything in the working root first) on the
+    /// current branch. Refuses an empty commit unless `allow_empty`.
+    pub async fn commit(
+        &mut self,
+        message: &str,
+        all: bool,
+        allow_empty: bool,
+        author: &Signature,
+    ) -> Result<Hash> {
+        let mut ws = self.working_set(&self.config.head).await?;
+        if all {
+            ws.staged = ws.working;
+        }
+        let head = self.head()?;
+        let head_root = self.commit_at(head).await?.root;
+        if ws.staged == head_root && !allow_empty {
+            return Err(RepoError::NothingToCommit);
+        }
+        let commit = Commit {
+            root: ws.staged,
+            parents: alloc::vec![head],
+            author: author.name.clone(),
+            email: author.email.clone(),
+            time_ms: author.time_ms,
+            message: message.into(),
+        };
+        let hash = self.store.put(&commit.encode()).await?;
+        let branch = self.config.head.clone();
+        let mut next = self.datasets.clone();
+        next.map.insert(datasets::head(&branch), hash);
+        self.put_working_set(&mut next, &branch, ws).await?;
+        self.save(next).await?;
+        Ok(hash)
+    }
+
+    /// `reset` without `--hard`: unstages everything, keeping the working root.
+    pub async fn reset_soft(&mut self) -> Result<()> {
+        let ws = self.working_set(&self.config.head).await?;
+        let staged = self.commit_at(self.head()?).await?.root;
+        self.set_working_set(WorkingSet { staged, ..ws }).await
+    }
+
+    /// Tables at a ref, or in the working root when `spec` is `None`.
+    pub async fn ls(&self, spec: Option<&str>) -> Result<Vec<String>> {
+        let root = match spec {
+            None => self.working_set(&self.config.head).await?.working,
+            Some(spec) => self.commit_at(self.resolve(spec).await?.0).await?.root,
+        };
+        Ok(self.root_value(root).await?.tables.into_keys().collect())
+    }
+}

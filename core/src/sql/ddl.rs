@@ -1,0 +1,263 @@
+//! CREATE TABLE and DROP TABLE.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
+use sqlparser::ast::{
+    CharacterLength, ColumnDef, ColumnOption, CreateTable, CreateTableOptions, DataType, Expr,
+    IndexColumn, ObjectName, ObjectType, OrderByOptions, PrimaryKeyConstraint, SqlOption,
+    TableConstraint, Value as AstValue,
+};
+
+use crate::db::root_value::{RootValue, TableRef};
+use crate::db::schema::{Column, Schema};
+use crate::db::value::ColumnType;
+use crate::hash::Hash;
+use crate::sql::{find_table, object_name, unsupported, QueryResult, SqlError};
+
+pub fn create_table(root: &mut RootValue, create: CreateTable) -> Result<QueryResult, SqlError> {
+    if create.temporary {
+        return unsupported("CREATE TEMPORARY TABLE");
+    }
+    if create.query.is_some() {
+        return unsupported("CREATE TABLE ... AS SELECT");
+    }
+    if create.like.is_some() {
+        return unsupported("CREATE TABLE ... LIKE");
+    }
+    // Anything beyond name, columns, constraints, IF NOT EXISTS and table options (checked
+    // below) makes the statement differ from this plain one.
+    let plain = CreateTableBuilder::new(create.name.clone())
+        .if_not_exists(create.if_not_exists)
+        .columns(create.columns.clone())
+        .constraints(create.constraints.clone())
+        .table_options(create.table_options.clone())
+        .build();
+    if plain != create {
+        return unsupported("CREATE TABLE option");
+    }
+    check_table_options(&create.table_options)?;
+    let name = object_name(&create.name)?;
+    if name.is_empty() {
+        return Err(SqlError::Syntax("a table name cannot be empty".into()));
+    }
+    if find_table(root, &name).is_ok() {
+        if create.if_not_exists {
+            return Ok(QueryResult::affected(0));
+        }
+        return Err(SqlError::TableExists(name));
+    }
+    let schema = schema(&create.columns, &create.constraints)?;
+    root.tables.insert(
+        name,
+        TableRef {
+            schema,
+            rows: Hash::EMPTY,
+        },
+    );
+    Ok(QueryResult::affected(0))
+}
+
+fn schema(defs: &[ColumnDef], constraints: &[TableConstraint]) -> Result<Schema, SqlError> {
+    if defs.is_empty() {
+        return Err(SqlError::Syntax("a table needs at least one column".into()));
+    }
+    let mut schema = Schema::default();
+    let mut key_names: Vec<&str> = Vec::new();
+    // PRIMARY KEY clauses seen: more than one is an error, as in MySQL.
+    let mut keys = 0;
+    for def in defs {
+        let name = def.name.value.as_str();
+        if name.is_empty() {
+            return Err(SqlError::Syntax("a column name cannot be empty".into()));
+        }
+        if schema.column_index(name).is_some() {
+            return Err(SqlError::DuplicateColumn(name.into()));
+        }
+        let mut nullable = true;
+        for option in &def.options {
+            match &option.option {
+                ColumnOption::Null => nullable = true,
+                ColumnOption::NotNull => nullable = false,
+                // Cairn has no column defaults; DEFAULT NULL is what a nullable column has.
+                ColumnOption::Default(Expr::Value(v)) if v.value == AstValue::Null => {}
+                ColumnOption::PrimaryKey(pk) if pk.columns.is_empty() && plain_key(pk) => {
+                    key_names.push(name);
+                    keys += 1;
+                }
+                other => return unsupported(format!("column option {other}")),
+            }
+        }
+        schema.columns.push(Column {
+            name: name.into(),
+            ty: column_type(&def.data_type)?,
+            nullable,
+        });
+    }
+    for constraint in constraints {
+        match constraint {
+            TableConstraint::PrimaryKey(pk) if plain_key(pk) => {
+                for col in &pk.columns {
+                    key_names.push(key_column(col)?);
+                }
+                keys += 1;
+            }
+            other => return unsupported(format!("table constraint {other}")),
+        }
+    }
+    if keys > 1 {
+        return Err(SqlError::Syntax("multiple primary keys defined".into()));
+    }
+    for name in key_names {
+        let i = schema
+            .column_index(name)
+            .ok_or_else(|| SqlError::UnknownColumn(name.into()))?;
+        if schema.primary_key.contains(&i) {
+            return Err(SqlError::DuplicateColumn(name.into()));
+        }
+        schema.primary_key.push(i);
+        // Primary key columns are NOT NULL, declared or not, as in MySQL.
+        schema.columns[i].nullable = false;
+    }
+    Ok(schema)
+}
+
+/// A PRIMARY KEY without index options (a constraint name is allowed and ignored).
+fn plain_key(pk: &PrimaryKeyConstraint) -> bool {
+    pk.index_name.is_none()
+        && pk.index_type.is_none()
+        && pk.include.is_empty()
+        && pk.index_options.is_empty()
+        && pk.characteristics.is_none()
+}
+
+fn key_column(col: &IndexColumn) -> Result<&str, SqlError> {
+    match &col.column.expr {
+        Expr::Identifier(ident)
+            if col.operator_class.is_none()
+                && col.column.with_fill.is_none()
+                && col.column.options == OrderByOptions::default() =>
+        {
+            Ok(ident.value.as_str())
+        }
+        _ => unsupported(format!("primary key part {}", col.column)),
+    }
+}
+
+fn column_type(ty: &DataType) -> Result<ColumnType, SqlError> {
+    let length = |len: &Option<CharacterLength>| match len {
+        None => Ok(None),
+        Some(CharacterLength::IntegerLength { length, .. }) => u32::try_from(*length)
+            .map(Some)
+            .or_else(|_| unsupported(format!("length {length}"))),
+        Some(CharacterLength::Max) => Ok(None),
+    };
+    let bytes = |len: Option<u64>| match len {
+        None => Ok(None),
+        Some(n) => u32::try_from(n)
+            .map(Some)
+            .or_else(|_| unsupported(format!("length {n}"))),
+    };
+    Ok(match ty {
+        DataType::Int(_)
+        | DataType::Integer(_)
+        | DataType::SmallInt(_)
+        | DataType::TinyInt(_)
+        | DataType::MediumInt(_) => ColumnType::Int,
+        DataType::BigInt(_) => ColumnType::BigInt,
+        DataType::Double(_)
+        | DataType::DoublePrecision
+        | DataType::Float(_)
+        | DataType::Real
+        | DataType::Decimal(_)
+        | DataType::Dec(_)
+        | DataType::Numeric(_) => ColumnType::Double,
+        DataType::Text | DataType::TinyText | DataType::MediumText | DataType::LongText => {
+            ColumnType::Text { max_len: None }
+        }
+        DataType::Varchar(len)
+        | DataType::CharVarying(len)
+        | DataType::Char(len)
+        | DataType::Character(len) => ColumnType::Text {
+            max_len: length(len)?,
+        },
+        DataType::Bool | DataType::Boolean => ColumnType::Bool,
+        DataType::Blob(_) | DataType::TinyBlob | DataType::MediumBlob | DataType::LongBlob => {
+            ColumnType::Blob { max_len: None }
+        }
+        DataType::Binary(len) => ColumnType::Blob {
+            max_len: bytes(*len)?,
+        },
+        DataType::Varbinary(len) => ColumnType::Blob {
+            max_len: match len {
+                Some(sqlparser::ast::BinaryLength::IntegerLength { length }) => {
+                    bytes(Some(*length))?
+                }
+                _ => None,
+            },
+        },
+        other => return unsupported(format!("column type {other}")),
+    })
+}
+
+/// MySQL table options that change nothing in Cairn (text is always UTF-8 and compared
+/// bytewise) are accepted, so that MySQL and Dolt dumps load; any other is refused.
+fn check_table_options(options: &CreateTableOptions) -> Result<(), SqlError> {
+    let list = match options {
+        CreateTableOptions::None => return Ok(()),
+        CreateTableOptions::Plain(list) => list,
+        other => return unsupported(format!("table options {other}")),
+    };
+    for option in list {
+        let harmless = match option {
+            SqlOption::NamedParenthesizedList(l) => {
+                l.key.value.eq_ignore_ascii_case("ENGINE") && l.values.is_empty()
+            }
+            SqlOption::KeyValue { key, value } => {
+                let key = key.to_string().to_ascii_uppercase();
+                let value = match value {
+                    Expr::Identifier(v) => v.value.to_ascii_lowercase(),
+                    Expr::Value(v) => v.value.to_string().to_ascii_lowercase(),
+                    _ => String::new(),
+                };
+                match key.trim_start_matches("DEFAULT ") {
+                    "CHARSET" | "CHARACTER SET" => value.starts_with("utf8"),
+                    "COLLATE" => value.starts_with("utf8") && value.ends_with("_bin"),
+                    _ => false,
+                }
+            }
+            _ => false,
+        };
+        if !harmless {
+            return unsupported(format!("table option {option}"));
+        }
+    }
+    Ok(())
+}
+
+pub fn drop(
+    root: &mut RootValue,
+    object_type: ObjectType,
+    if_exists: bool,
+    names: &[ObjectName],
+) -> Result<QueryResult, SqlError> {
+    if object_type != ObjectType::Table {
+        return unsupported(format!("DROP {object_type}"));
+    }
+    let mut found = Vec::new();
+    for name in names {
+        let name = object_name(name)?;
+        match find_table(root, &name) {
+            Ok(stored) => found.push(stored),
+            Err(_) if if_exists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // Every name is checked before any table goes, so a failed DROP drops nothing.
+    for name in found {
+        root.tables.remove(&name);
+    }
+    Ok(QueryResult::affected(0))
+}

@@ -1,0 +1,143 @@
+//! Query results as text: an aligned table as the MySQL and Dolt shells print it, CSV (RFC
+//! 4180) and JSON in Dolt's `-r json` shape. Pure functions, shared by every front end.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt::Write;
+
+use crate::db::value::Value;
+use crate::sql::QueryResult;
+
+/// ```text
+/// +----+-------+
+/// | id | name  |
+/// +----+-------+
+/// | 1  | alice |
+/// | 2  | NULL  |
+/// +----+-------+
+/// ```
+/// Widths count characters, not bytes. A result with no columns is the empty string.
+pub fn format_table(result: &QueryResult) -> String {
+    if result.columns.is_empty() {
+        return String::new();
+    }
+    let cells: Vec<Vec<String>> = result
+        .rows
+        .iter()
+        .map(|row| row.iter().map(ToString::to_string).collect())
+        .collect();
+    let mut widths: Vec<usize> = result.columns.iter().map(|c| c.chars().count()).collect();
+    for row in &cells {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut border = String::from("+");
+    for w in &widths {
+        border.extend(core::iter::repeat_n('-', w + 2));
+        border.push('+');
+    }
+    border.push('\n');
+    let line = |out: &mut String, row: &[String]| {
+        out.push('|');
+        for (w, cell) in widths.iter().zip(row) {
+            let pad = w - cell.chars().count();
+            let _ = write!(out, " {cell}{} |", " ".repeat(pad));
+        }
+        out.push('\n');
+    };
+    let mut out = border.clone();
+    line(&mut out, &result.columns);
+    out.push_str(&border);
+    for row in &cells {
+        line(&mut out, row);
+    }
+    out.push_str(&border);
+    out
+}
+
+/// A header line, then one line per row; fields with a comma, quote, CR or LF are quoted
+/// with inner quotes doubled. NULL is an empty field. Lines end with `\n`.
+pub fn format_csv(result: &QueryResult) -> String {
+    let mut out = String::new();
+    let mut line = |fields: &mut dyn Iterator<Item = String>| {
+        for (i, field) in fields.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            if field.contains([',', '"', '\r', '\n']) {
+                out.push('"');
+                out.push_str(&field.replace('"', "\"\""));
+                out.push('"');
+            } else {
+                out.push_str(&field);
+            }
+        }
+        out.push('\n');
+    };
+    line(&mut result.columns.iter().cloned());
+    for row in &result.rows {
+        line(&mut row.iter().map(|v| match v {
+            Value::Null => String::new(),
+            v => v.to_string(),
+        }));
+    }
+    out
+}
+
+/// `{"rows": [{"col":value,...},...]}`, spaced as Dolt prints it: numbers and booleans as
+/// JSON numbers and booleans, NULL as null, text as strings, blobs as strings of hex digits.
+pub fn format_json(result: &QueryResult) -> String {
+    let mut out = String::from("{\"rows\": [");
+    for (r, row) in result.rows.iter().enumerate() {
+        out.push_str(if r == 0 { "{" } else { ",{" });
+        for (i, (column, value)) in result.columns.iter().zip(row).enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json_string(&mut out, column);
+            out.push(':');
+            match value {
+                Value::Null => out.push_str("null"),
+                Value::Int(n) => {
+                    let _ = write!(out, "{n}");
+                }
+                // JSON has no NaN or infinities.
+                Value::Double(d) if !d.is_finite() => out.push_str("null"),
+                Value::Double(d) => {
+                    let _ = write!(out, "{d}");
+                }
+                Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+                Value::Text(s) => json_string(&mut out, s),
+                Value::Blob(b) => {
+                    out.push('"');
+                    b.iter().for_each(|byte| {
+                        let _ = write!(out, "{byte:02x}");
+                    });
+                    out.push('"');
+                }
+            }
+        }
+        out.push('}');
+    }
+    out.push_str("]}");
+    out
+}
+
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}

@@ -1,0 +1,126 @@
+//! INSERT INTO t [(columns)] VALUES (...), ... — from sqlparser's tree or from the fast
+//! parser, through one path from there on.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use sqlparser::ast::{Insert, SetExpr, TableObject};
+
+use crate::chunk_store::ChunkStore;
+use crate::db::root_value::RootValue;
+use crate::db::value::Value;
+use crate::io::Storage;
+use crate::sql::{expr, object_name, open_table, plain_query, unsupported, QueryResult, SqlError};
+
+/// An INSERT whose values are known: a table, the columns given (empty: all, in table
+/// order), and rows of values in that column order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InsertValues {
+    pub table: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+pub fn from_ast(ins: Insert) -> Result<InsertValues, SqlError> {
+    let refused = [
+        (ins.ignore, "INSERT IGNORE"),
+        (ins.replace_into, "REPLACE"),
+        (ins.priority.is_some(), "INSERT priority"),
+        (ins.on.is_some(), "INSERT ... ON DUPLICATE KEY UPDATE"),
+        (ins.insert_alias.is_some(), "INSERT ... AS alias"),
+        (!ins.assignments.is_empty(), "INSERT ... SET"),
+        (ins.partitioned.is_some(), "INSERT ... PARTITION"),
+        (ins.table_alias.is_some(), "INSERT table alias"),
+        (ins.returning.is_some(), "INSERT ... RETURNING"),
+        (
+            ins.or.is_some() || ins.overwrite || !ins.after_columns.is_empty(),
+            "INSERT option",
+        ),
+    ];
+    if let Some((_, what)) = refused.iter().find(|(present, _)| *present) {
+        return unsupported(what);
+    }
+    let TableObject::TableName(table) = &ins.table else {
+        return unsupported("INSERT into a table function");
+    };
+    let table = object_name(table)?;
+    let columns = ins
+        .columns
+        .iter()
+        .map(object_name)
+        .collect::<Result<_, _>>()?;
+    let Some(query) = ins.source else {
+        return unsupported("INSERT without VALUES");
+    };
+    plain_query(&query)?;
+    if query.order_by.is_some() || query.limit_clause.is_some() {
+        return unsupported("ORDER BY or LIMIT in INSERT");
+    }
+    let SetExpr::Values(values) = *query.body else {
+        return unsupported("INSERT ... SELECT");
+    };
+    let rows = values
+        .rows
+        .iter()
+        .map(|row| {
+            row.content
+                .iter()
+                .map(|e| expr::compile(e, None)?.eval(&[]))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(InsertValues {
+        table,
+        columns,
+        rows,
+    })
+}
+
+pub async fn run<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    values: InsertValues,
+) -> Result<QueryResult, SqlError> {
+    let (name, mut table) = open_table(root, &values.table)?;
+    let schema = table.schema();
+    let width = schema.columns.len();
+    let mut positions = Vec::with_capacity(values.columns.len());
+    for column in &values.columns {
+        let i = schema
+            .column_index(column)
+            .ok_or_else(|| SqlError::UnknownColumn(column.clone()))?;
+        if positions.contains(&i) {
+            return Err(SqlError::DuplicateColumn(column.clone()));
+        }
+        positions.push(i);
+    }
+    let in_order = positions.is_empty() || positions.iter().copied().eq(0..width);
+    let given = if positions.is_empty() {
+        width
+    } else {
+        positions.len()
+    };
+    let mut rows = Vec::with_capacity(values.rows.len());
+    for (n, row) in values.rows.into_iter().enumerate() {
+        if row.len() != given {
+            return Err(SqlError::ValueCount {
+                expected: given,
+                found: row.len(),
+                row: n + 1,
+            });
+        }
+        rows.push(if in_order {
+            row
+        } else {
+            // Columns left out are NULL (Cairn has no defaults); the table checks NOT NULL.
+            let mut full = alloc::vec![Value::Null; width];
+            for (&i, v) in positions.iter().zip(row) {
+                full[i] = v;
+            }
+            full
+        });
+    }
+    let inserted = table.insert(store, rows).await?;
+    root.tables.insert(name, table.to_ref());
+    Ok(QueryResult::affected(inserted))
+}

@@ -1,0 +1,273 @@
+//! Cairn's SQL subset, in MySQL's dialect as Dolt speaks it: CREATE/DROP TABLE, INSERT,
+//! UPDATE, DELETE, SELECT over one table (WHERE, ORDER BY, LIMIT, COUNT), SELECT of constant
+//! expressions, SHOW TABLES.
+//!
+//! [`execute`] runs a script statement by statement against a working root value. Like a
+//! MySQL client in autocommit mode: each statement that succeeds is applied to the root at
+//! once; the first that fails leaves the root as it was before that statement (the ones
+//! before it stay applied) and ends the script with its error.
+
+mod access;
+mod ddl;
+mod expr;
+mod fast_insert;
+pub mod format;
+mod insert;
+mod select;
+mod split;
+#[cfg(test)]
+mod tests;
+mod update_delete;
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+use sqlparser::ast::{ObjectName, ObjectNamePart, Query, Statement, TableFactor, TableWithJoins};
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::parser::{Parser, ParserError};
+
+use crate::chunk_store::ChunkStore;
+use crate::db::root_value::RootValue;
+use crate::db::table::{Table, TableError};
+use crate::db::value::Value;
+use crate::io::Storage;
+
+/// What one statement returns: rows for SELECT and SHOW, a count of affected rows for writes.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct QueryResult {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    pub affected: Option<u64>,
+}
+
+impl QueryResult {
+    fn affected(n: u64) -> Self {
+        QueryResult {
+            affected: Some(n),
+            ..QueryResult::default()
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SqlError {
+    /// The parser's message.
+    Syntax(String),
+    /// Valid SQL that Cairn does not implement; says which part.
+    Unsupported(String),
+    TableNotFound(String),
+    TableExists(String),
+    UnknownColumn(String),
+    DuplicateColumn(String),
+    /// An INSERT row with a different number of values than columns; `row` counts from 1.
+    ValueCount {
+        expected: usize,
+        found: usize,
+        row: usize,
+    },
+    /// An expression applied to values of types it does not take.
+    TypeMismatch(String),
+    /// A row the table refused (NULL, type, duplicate key) or could not read or write.
+    Table(TableError),
+}
+
+impl fmt::Display for SqlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SqlError::Syntax(msg) => write!(f, "syntax error: {msg}"),
+            SqlError::Unsupported(what) => write!(f, "unsupported SQL: {what}"),
+            SqlError::TableNotFound(t) => write!(f, "table not found: {t}"),
+            SqlError::TableExists(t) => write!(f, "table with name {t} already exists"),
+            SqlError::UnknownColumn(c) => {
+                write!(f, "column '{c}' could not be found in any table in scope")
+            }
+            SqlError::DuplicateColumn(c) => write!(f, "duplicate column name '{c}'"),
+            SqlError::ValueCount {
+                expected,
+                found,
+                row,
+            } => write!(
+                f,
+                "column count doesn't match value count at row {row}: \
+                 expected {expected} values, found {found}"
+            ),
+            SqlError::TypeMismatch(msg) => write!(f, "type mismatch: {msg}"),
+            SqlError::Table(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<TableError> for SqlError {
+    fn from(e: TableError) -> Self {
+        SqlError::Table(e)
+    }
+}
+
+impl From<ParserError> for SqlError {
+    fn from(e: ParserError) -> Self {
+        let msg = match e {
+            ParserError::TokenizerError(m) | ParserError::ParserError(m) => m,
+            ParserError::RecursionLimitExceeded => "the statement is nested too deeply".into(),
+        };
+        SqlError::Syntax(msg)
+    }
+}
+
+pub(crate) fn unsupported<T>(what: impl fmt::Display) -> Result<T, SqlError> {
+    Err(SqlError::Unsupported(what.to_string()))
+}
+
+/// How deeply sqlparser may nest. Its default (50) lets `NOT NOT ... 1` overflow a 2 MiB
+/// thread stack in a debug build; 24 levels is still far more than the subset needs.
+const RECURSION_LIMIT: usize = 24;
+
+/// Runs every statement of `sql` against `root`; see the module docs for what a failure
+/// leaves behind.
+pub async fn execute<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    sql: &str,
+) -> Result<Vec<QueryResult>, SqlError> {
+    let mut results = Vec::new();
+    for text in split::statements(sql) {
+        if let Some(values) = fast_insert::parse(text) {
+            results.push(insert::run(store, root, values).await?);
+            continue;
+        }
+        let statements = Parser::new(&MySqlDialect {})
+            .with_recursion_limit(RECURSION_LIMIT)
+            .try_with_sql(text)?
+            .parse_statements()?;
+        for statement in statements {
+            results.push(run(store, root, statement).await?);
+        }
+    }
+    Ok(results)
+}
+
+async fn run<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    statement: Statement,
+) -> Result<QueryResult, SqlError> {
+    match statement {
+        Statement::CreateTable(create) => ddl::create_table(root, create),
+        Statement::Drop {
+            object_type,
+            if_exists,
+            names,
+            cascade,
+            restrict,
+            purge,
+            temporary,
+            table,
+        } => {
+            if cascade || restrict || purge || temporary || table.is_some() {
+                return unsupported("DROP option");
+            }
+            ddl::drop(root, object_type, if_exists, &names)
+        }
+        Statement::Insert(ins) => {
+            let values = insert::from_ast(ins)?;
+            insert::run(store, root, values).await
+        }
+        Statement::Update(update) => update_delete::update(store, root, update).await,
+        Statement::Delete(delete) => update_delete::delete(store, root, delete).await,
+        Statement::Query(query) => select::run(store, root, *query).await,
+        Statement::ShowTables {
+            terse: false,
+            history: false,
+            extended: false,
+            full: false,
+            external: false,
+            show_options,
+        } if show_options.to_string().trim().is_empty() => Ok(QueryResult {
+            columns: alloc::vec!["Table".into()],
+            rows: root
+                .tables
+                .keys()
+                .map(|name| alloc::vec![Value::Text(name.clone())])
+                .collect(),
+            affected: None,
+        }),
+        other => unsupported(statement_kind(&other)),
+    }
+}
+
+/// The leading words of a statement, to name it in an error without echoing all of it.
+fn statement_kind(statement: &Statement) -> String {
+    let text = statement.to_string();
+    let words: Vec<&str> = text.split_whitespace().take(2).collect();
+    words.join(" ")
+}
+
+/// A one-part name of a table or column; `db.table` is not supported (one database per
+/// store).
+pub(crate) fn object_name(name: &ObjectName) -> Result<String, SqlError> {
+    match name.0.as_slice() {
+        [ObjectNamePart::Identifier(ident)] => Ok(ident.value.clone()),
+        _ => unsupported(alloc::format!("qualified name {name}")),
+    }
+}
+
+/// The table of a FROM, UPDATE or DELETE: one table by name, without joins or aliases.
+pub(crate) fn plain_table(from: &TableWithJoins) -> Result<String, SqlError> {
+    match &from.relation {
+        TableFactor::Table {
+            name,
+            alias: None,
+            args: None,
+            with_hints,
+            version: None,
+            with_ordinality: false,
+            partitions,
+            json_path: None,
+            sample: None,
+            ..
+        } if with_hints.is_empty() && partitions.is_empty() && from.joins.is_empty() => {
+            object_name(name)
+        }
+        _ => unsupported(alloc::format!(
+            "FROM {from} (one table by name, no joins or aliases)"
+        )),
+    }
+}
+
+/// Refuses the parts of a query that no statement here supports (WITH, FETCH, locking, ...).
+pub(crate) fn plain_query(query: &Query) -> Result<(), SqlError> {
+    if query.with.is_some() {
+        return unsupported("WITH");
+    }
+    if query.fetch.is_some()
+        || !query.locks.is_empty()
+        || query.for_clause.is_some()
+        || query.settings.is_some()
+        || query.format_clause.is_some()
+        || !query.pipe_operators.is_empty()
+    {
+        return unsupported("query clause");
+    }
+    Ok(())
+}
+
+/// A table of the root value by name, as a working copy, with its stored name.
+pub(crate) fn open_table(root: &RootValue, name: &str) -> Result<(String, Table), SqlError> {
+    let name = find_table(root, name)?;
+    match root.tables.get(&name) {
+        Some(t) => Ok((name.clone(), Table::new(t))),
+        None => Err(SqlError::TableNotFound(name)),
+    }
+}
+
+/// The stored name of a table, matched without regard to case as Dolt does.
+pub(crate) fn find_table(root: &RootValue, name: &str) -> Result<String, SqlError> {
+    if root.tables.contains_key(name) {
+        return Ok(name.into());
+    }
+    root.tables
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case(name))
+        .cloned()
+        .ok_or_else(|| SqlError::TableNotFound(name.into()))
+}

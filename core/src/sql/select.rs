@@ -1,0 +1,421 @@
+//! SELECT over one table (or none, for constant expressions): WHERE, ORDER BY, LIMIT and
+//! OFFSET, and COUNT(*) / COUNT(expr) over the whole result.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+
+use sqlparser::ast::{
+    self, FunctionArg, FunctionArgExpr, FunctionArguments, GroupByExpr, LimitClause, OrderByKind,
+    OrderBySort, Query, Select, SelectFlavor, SelectItem, SelectItemQualifiedWildcardKind, SetExpr,
+};
+
+use crate::chunk_store::ChunkStore;
+use crate::db::root_value::RootValue;
+use crate::db::table::Span;
+use crate::db::value::Value;
+use crate::io::Storage;
+use crate::sql::expr::{compile, Expr, Scope};
+use crate::sql::{
+    access, object_name, open_table, plain_query, plain_table, unsupported, QueryResult, SqlError,
+};
+
+/// A compiled SELECT.
+struct Plan {
+    columns: Vec<String>,
+    outputs: Vec<Output>,
+    filter: Option<Expr>,
+    /// Sort keys, each with "descending".
+    order: Vec<(Expr, bool)>,
+    offset: usize,
+    limit: Option<usize>,
+}
+
+enum Output {
+    Value(Expr),
+    /// COUNT(*) when None, else COUNT(expr): rows where it is not NULL.
+    Count(Option<Expr>),
+}
+
+pub async fn run<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    query: Query,
+) -> Result<QueryResult, SqlError> {
+    plain_query(&query)?;
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return unsupported("query other than a single SELECT (UNION, VALUES, ...)");
+    };
+    check_select(select)?;
+    let table = match select.from.as_slice() {
+        [] => None,
+        [from] => Some(open_table(root, &plain_table(from)?)?),
+        _ => return unsupported("more than one table in FROM (joins)"),
+    };
+    let scope = table.as_ref().map(|(name, t)| Scope {
+        table: name,
+        schema: t.schema(),
+    });
+    let plan = plan(select, &query, scope)?;
+    let Some((_, table)) = table else {
+        // No FROM: one row with no columns.
+        let mut rows = Rows::default();
+        if plan.filter.as_ref().map_or(Ok(true), |f| f.accepts(&[]))? {
+            rows.add(&plan, &[], 1)?;
+        }
+        return finish(&plan, rows);
+    };
+    let span = access::span(plan.filter.as_ref(), table.schema());
+    if let ([Output::Count(None)], None, Span::All) = (plan.outputs.as_slice(), &plan.filter, &span)
+    {
+        let n = table.count(store).await?;
+        return finish(&plan, Rows::counted(n));
+    }
+    // Rows come in key order; they need sorting unless the ORDER BY is a key prefix, ASC.
+    let key_order = plan
+        .order
+        .iter()
+        .zip(&table.schema().primary_key)
+        .all(|((e, desc), &k)| !desc && *e == Expr::Column(k))
+        && plan.order.len() <= table.schema().primary_key.len();
+    let aggregate = matches!(plan.outputs.first(), Some(Output::Count(_)));
+    let stop_after = match (aggregate, key_order, plan.limit) {
+        (false, true, Some(limit)) => Some(plan.offset.saturating_add(limit)),
+        _ => None,
+    };
+    let mut rows = Rows::default();
+    table
+        .visit(store, &span, |_, row, count| {
+            if let Some(filter) = &plan.filter {
+                if !filter.accepts(&row)? {
+                    return Ok::<_, SqlError>(true);
+                }
+            }
+            rows.add(&plan, &row, count)?;
+            Ok(stop_after.is_none_or(|n| rows.len() < n))
+        })
+        .await?;
+    finish(&plan, rows)
+}
+
+fn check_select(s: &Select) -> Result<(), SqlError> {
+    let refused = [
+        (s.distinct.is_some(), "SELECT DISTINCT"),
+        (s.having.is_some(), "HAVING"),
+        (
+            s.group_by != GroupByExpr::Expressions(Vec::new(), Vec::new()),
+            "GROUP BY",
+        ),
+        (s.into.is_some(), "SELECT ... INTO"),
+        (
+            s.select_modifiers.is_some()
+                || s.top.is_some()
+                || s.exclude.is_some()
+                || !s.lateral_views.is_empty()
+                || s.prewhere.is_some()
+                || !s.connect_by.is_empty()
+                || !s.cluster_by.is_empty()
+                || !s.distribute_by.is_empty()
+                || !s.sort_by.is_empty()
+                || !s.named_window.is_empty()
+                || s.qualify.is_some()
+                || s.value_table_mode.is_some()
+                || s.flavor != SelectFlavor::Standard,
+            "SELECT clause",
+        ),
+    ];
+    match refused.iter().find(|(present, _)| *present) {
+        Some((_, what)) => unsupported(what),
+        None => Ok(()),
+    }
+}
+
+fn plan(select: &Select, query: &Query, scope: Option<Scope<'_>>) -> Result<Plan, SqlError> {
+    let mut columns = Vec::new();
+    let mut outputs = Vec::new();
+    for item in &select.projection {
+        let (expr, alias) = match item {
+            SelectItem::Wildcard(opts) if opts.to_string().is_empty() => {
+                star(scope, &mut columns, &mut outputs)?;
+                continue;
+            }
+            SelectItem::QualifiedWildcard(
+                SelectItemQualifiedWildcardKind::ObjectName(name),
+                opts,
+            ) if opts.to_string().is_empty()
+                && scope.is_some_and(|s| {
+                    object_name(name).is_ok_and(|n| n.eq_ignore_ascii_case(s.table))
+                }) =>
+            {
+                star(scope, &mut columns, &mut outputs)?;
+                continue;
+            }
+            SelectItem::UnnamedExpr(e) => (e, None),
+            SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.value.clone())),
+            other => return unsupported(format!("select item {other}")),
+        };
+        columns.push(alias.unwrap_or_else(|| {
+            match expr {
+                ast::Expr::Identifier(id) => id.value.clone(),
+                ast::Expr::CompoundIdentifier(parts) => parts
+                    .last()
+                    .map_or_else(|| expr.to_string(), |p| p.value.clone()),
+                e => e.to_string(),
+            }
+        }));
+        outputs.push(match count(expr, scope)? {
+            Some(c) => c,
+            None => Output::Value(compile(expr, scope)?),
+        });
+    }
+    let counts = outputs
+        .iter()
+        .filter(|o| matches!(o, Output::Count(_)))
+        .count();
+    if counts != 0 && counts != outputs.len() {
+        return unsupported("COUNT next to other columns (needs GROUP BY)");
+    }
+    let filter = select
+        .selection
+        .as_ref()
+        .map(|e| compile(e, scope))
+        .transpose()?;
+    let mut order = Vec::new();
+    if let Some(order_by) = &query.order_by {
+        let OrderByKind::Expressions(items) = &order_by.kind else {
+            return unsupported("ORDER BY ALL");
+        };
+        if order_by.interpolate.is_some() {
+            return unsupported("ORDER BY ... INTERPOLATE");
+        }
+        for item in items {
+            let desc = match (
+                &item.options.sort,
+                item.options.nulls_first,
+                &item.with_fill,
+            ) {
+                (None | Some(OrderBySort::Asc), None, None) => false,
+                (Some(OrderBySort::Desc), None, None) => true,
+                _ => return unsupported(format!("ORDER BY {item}")),
+            };
+            order.push((
+                sort_key(&item.expr, select, &columns, &outputs, scope)?,
+                desc,
+            ));
+        }
+    }
+    let (offset, limit) = match &query.limit_clause {
+        None => (0, None),
+        Some(LimitClause::LimitOffset {
+            limit,
+            offset,
+            limit_by,
+        }) if limit_by.is_empty() => (
+            offset.as_ref().map_or(Ok(0), |o| count_value(&o.value))?,
+            limit.as_ref().map(count_value).transpose()?,
+        ),
+        Some(LimitClause::OffsetCommaLimit { offset, limit }) => {
+            (count_value(offset)?, Some(count_value(limit)?))
+        }
+        Some(other) => return unsupported(format!("{other}")),
+    };
+    Ok(Plan {
+        columns,
+        outputs,
+        filter,
+        order,
+        offset,
+        limit,
+    })
+}
+
+fn star(
+    scope: Option<Scope<'_>>,
+    columns: &mut Vec<String>,
+    outputs: &mut Vec<Output>,
+) -> Result<(), SqlError> {
+    let Some(scope) = scope else {
+        return unsupported("SELECT * without FROM");
+    };
+    for (i, c) in scope.schema.columns.iter().enumerate() {
+        columns.push(c.name.clone());
+        outputs.push(Output::Value(Expr::Column(i)));
+    }
+    Ok(())
+}
+
+/// COUNT(*) or COUNT(expr); None for anything that is not a call of COUNT.
+fn count(e: &ast::Expr, scope: Option<Scope<'_>>) -> Result<Option<Output>, SqlError> {
+    let ast::Expr::Function(f) = e else {
+        return Ok(None);
+    };
+    if !f.name.to_string().eq_ignore_ascii_case("count") {
+        return unsupported(format!("function {}", f.name));
+    }
+    let plain = f.filter.is_none()
+        && f.over.is_none()
+        && f.within_group.is_empty()
+        && f.null_treatment.is_none()
+        && matches!(f.parameters, FunctionArguments::None);
+    let arg = match &f.args {
+        FunctionArguments::List(list)
+            if plain && list.duplicate_treatment.is_none() && list.clauses.is_empty() =>
+        {
+            match list.args.as_slice() {
+                [FunctionArg::Unnamed(arg)] => arg,
+                _ => return unsupported(format!("{e}")),
+            }
+        }
+        _ => return unsupported(format!("{e}")),
+    };
+    Ok(Some(Output::Count(match arg {
+        FunctionArgExpr::Wildcard => None,
+        FunctionArgExpr::Expr(inner) => Some(compile(inner, scope)?),
+        _ => return unsupported(format!("{e}")),
+    })))
+}
+
+/// An ORDER BY term: a result column's alias, a 1-based result column number, or an
+/// expression over the table's columns.
+fn sort_key(
+    e: &ast::Expr,
+    select: &Select,
+    columns: &[String],
+    outputs: &[Output],
+    scope: Option<Scope<'_>>,
+) -> Result<Expr, SqlError> {
+    let output = |i: usize| match outputs.get(i) {
+        Some(Output::Value(e)) => Ok(e.clone()),
+        Some(Output::Count(_)) => unsupported("ORDER BY COUNT"),
+        None => Err(SqlError::UnknownColumn(format!("{e}"))),
+    };
+    if let ast::Expr::Identifier(id) = e {
+        let aliased = select.projection.iter().any(|item| {
+            matches!(item, SelectItem::ExprWithAlias { alias, .. } if alias.value.eq_ignore_ascii_case(&id.value))
+        });
+        if aliased {
+            if let Some(i) = columns
+                .iter()
+                .position(|c| c.eq_ignore_ascii_case(&id.value))
+            {
+                return output(i);
+            }
+        }
+    }
+    match compile(e, None) {
+        Ok(Expr::Literal(Value::Int(n))) => {
+            output(usize::try_from(n).map_or(usize::MAX, |n| n.wrapping_sub(1)))
+        }
+        _ => compile(e, scope),
+    }
+}
+
+/// A LIMIT or OFFSET: a constant, non-negative integer.
+fn count_value(e: &ast::Expr) -> Result<usize, SqlError> {
+    match compile(e, None)? {
+        Expr::Literal(Value::Int(n)) if n >= 0 => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
+        _ => unsupported(format!(
+            "LIMIT or OFFSET {e}: it must be a non-negative integer"
+        )),
+    }
+}
+
+/// What a scan collects: result rows with their sort keys, or running counts.
+#[derive(Default)]
+struct Rows {
+    rows: Vec<(Vec<Value>, Vec<Value>)>,
+    counts: Option<Vec<u64>>,
+}
+
+impl Rows {
+    fn counted(n: u64) -> Self {
+        Rows {
+            rows: Vec::new(),
+            counts: Some(alloc::vec![n]),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Takes in a table row (seen `times` times) that passed the filter.
+    fn add(&mut self, plan: &Plan, row: &[Value], times: u64) -> Result<(), SqlError> {
+        if let Some(Output::Count(_)) = plan.outputs.first() {
+            let counts = self
+                .counts
+                .get_or_insert_with(|| alloc::vec![0; plan.outputs.len()]);
+            for (n, out) in counts.iter_mut().zip(&plan.outputs) {
+                if let Output::Count(arg) = out {
+                    let counted = match arg {
+                        None => true,
+                        Some(e) => !e.eval(row)?.is_null(),
+                    };
+                    *n += if counted { times } else { 0 };
+                }
+            }
+            return Ok(());
+        }
+        let values = plan
+            .outputs
+            .iter()
+            .map(|o| match o {
+                Output::Value(e) => e.eval(row),
+                Output::Count(_) => Ok(Value::Null),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let keys = plan
+            .order
+            .iter()
+            .map(|(e, _)| e.eval(row))
+            .collect::<Result<Vec<_>, _>>()?;
+        for _ in 1..times {
+            self.rows.push((values.clone(), keys.clone()));
+        }
+        self.rows.push((values, keys));
+        Ok(())
+    }
+}
+
+fn finish(plan: &Plan, rows: Rows) -> Result<QueryResult, SqlError> {
+    let mut out: Vec<Vec<Value>> = if matches!(plan.outputs.first(), Some(Output::Count(_))) {
+        // An aggregate over no rows still gives one row of zeros.
+        let counts = rows
+            .counts
+            .unwrap_or_else(|| alloc::vec![0; plan.outputs.len()]);
+        let row = counts.into_iter().map(|n| Value::Int(n as i64)).collect();
+        alloc::vec![row]
+    } else {
+        let mut rows = rows.rows;
+        if !plan.order.is_empty() {
+            rows.sort_by(|a, b| {
+                a.1.iter()
+                    .zip(&b.1)
+                    .zip(&plan.order)
+                    .map(|((x, y), (_, desc))| {
+                        let o = x.sql_cmp(y);
+                        if *desc {
+                            o.reverse()
+                        } else {
+                            o
+                        }
+                    })
+                    .find(|o| *o != Ordering::Equal)
+                    .unwrap_or(Ordering::Equal)
+            });
+        }
+        rows.into_iter().map(|(values, _)| values).collect()
+    };
+    let end = plan
+        .limit
+        .map_or(out.len(), |l| plan.offset.saturating_add(l).min(out.len()));
+    let start = plan.offset.min(end);
+    out.truncate(end);
+    out.drain(..start);
+    Ok(QueryResult {
+        columns: plan.columns.clone(),
+        rows: out,
+        affected: None,
+    })
+}

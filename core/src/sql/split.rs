@@ -1,0 +1,100 @@
+//! Cuts a script into statements at the semicolons outside quotes and comments, following
+//! MySQL's lexical rules, so each statement can go to the fast INSERT parser or to sqlparser
+//! on its own (and a failure stops the script after the statements before it ran).
+
+use alloc::vec::Vec;
+
+/// The statements of `sql`, without their semicolons; blank pieces are left out (a piece of
+/// comments only is kept, and parses to no statement).
+pub fn statements(sql: &str) -> Vec<&str> {
+    let bytes = sql.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            quote @ (b'\'' | b'"' | b'`') => i = skip_quoted(bytes, i, quote),
+            b'#' => i = line_end(bytes, i),
+            b'-' if bytes.get(i + 1) == Some(&b'-')
+                && bytes.get(i + 2).is_none_or(u8::is_ascii_whitespace) =>
+            {
+                i = line_end(bytes, i)
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = find(bytes, i + 2, b"*/").map_or(bytes.len(), |end| end + 2)
+            }
+            b';' => {
+                push(&mut out, &sql[start..i]);
+                i += 1;
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    push(&mut out, &sql[start..]);
+    out
+}
+
+fn push<'a>(out: &mut Vec<&'a str>, piece: &'a str) {
+    if !piece.trim().is_empty() {
+        out.push(piece);
+    }
+}
+
+/// The index just past the quoted string or identifier opening at `open`. A doubled quote
+/// stands for itself; in strings (not backquoted names) a backslash escapes the next byte.
+fn skip_quoted(bytes: &[u8], open: usize, quote: u8) -> usize {
+    let mut i = open + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote != b'`' => i += 2,
+            b if b == quote => {
+                if bytes.get(i + 1) == Some(&quote) {
+                    i += 2;
+                } else {
+                    return i + 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    find(bytes, from, b"\n").unwrap_or(bytes.len())
+}
+
+fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::statements;
+
+    #[test]
+    fn splits_outside_quotes_and_comments() {
+        let sql =
+            "select ';'; select \"a;\\\";\" -- c;\n; select `x;y` # z;\n;/* ; */ select 1;  ;";
+        assert_eq!(
+            statements(sql),
+            [
+                "select ';'",
+                " select \"a;\\\";\" -- c;\n",
+                " select `x;y` # z;\n",
+                "/* ; */ select 1"
+            ]
+        );
+        assert_eq!(
+            statements("select 1 --x; select 2"),
+            ["select 1 --x", " select 2"]
+        );
+        assert_eq!(statements("'unterminated; still"), ["'unterminated; still"]);
+        assert!(statements(" ;\n; ").is_empty());
+    }
+}

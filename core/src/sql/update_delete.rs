@@ -1,0 +1,114 @@
+//! UPDATE t SET c = expr, ... [WHERE ...] and DELETE FROM t [WHERE ...].
+
+use alloc::format;
+use alloc::vec::Vec;
+
+use sqlparser::ast::{AssignmentTarget, Delete, FromTable, Update};
+
+use crate::chunk_store::ChunkStore;
+use crate::db::root_value::RootValue;
+use crate::db::value::Value;
+use crate::io::Storage;
+use crate::sql::expr::{compile, Expr, Scope};
+use crate::sql::{access, open_table, plain_table, unsupported, QueryResult, SqlError};
+
+pub async fn update<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    u: Update,
+) -> Result<QueryResult, SqlError> {
+    if u.from.is_some() {
+        return unsupported("UPDATE ... FROM");
+    }
+    refuse_extras(!u.order_by.is_empty(), u.limit.is_some(), "UPDATE")?;
+    if u.returning.is_some() || u.output.is_some() || u.or.is_some() || u.on_cluster.is_some() {
+        return unsupported("UPDATE clause");
+    }
+    let (name, mut table) = open_table(root, &plain_table(&u.table)?)?;
+    let scope = Scope {
+        table: &name,
+        schema: table.schema(),
+    };
+    let mut sets = Vec::with_capacity(u.assignments.len());
+    for a in &u.assignments {
+        let AssignmentTarget::ColumnName(column) = &a.target else {
+            return unsupported(format!("assignment to {}", a.target));
+        };
+        let parts = column
+            .0
+            .iter()
+            .map(|p| p.as_ident().cloned())
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| SqlError::UnknownColumn(format!("{column}")))?;
+        sets.push((scope.column(&parts)?, compile(&a.value, Some(scope))?));
+    }
+    let filter = u
+        .selection
+        .as_ref()
+        .map(|e| compile(e, Some(scope)))
+        .transpose()?;
+    let span = access::span(filter.as_ref(), table.schema());
+    let changed = table
+        .update_where(store, &span, |row| {
+            if !passes(filter.as_ref(), row)? {
+                return Ok::<_, SqlError>(None);
+            }
+            // Left to right, each assignment seeing the ones before it, as MySQL does.
+            let mut new = row.to_vec();
+            for (i, e) in &sets {
+                new[*i] = e.eval(&new)?;
+            }
+            Ok(Some(new))
+        })
+        .await?;
+    root.tables.insert(name, table.to_ref());
+    Ok(QueryResult::affected(changed))
+}
+
+pub async fn delete<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    d: Delete,
+) -> Result<QueryResult, SqlError> {
+    refuse_extras(!d.order_by.is_empty(), d.limit.is_some(), "DELETE")?;
+    let from = match &d.from {
+        FromTable::WithFromKeyword(from) | FromTable::WithoutKeyword(from) => from,
+    };
+    let [from] = from.as_slice() else {
+        return unsupported("DELETE from more than one table");
+    };
+    if !d.tables.is_empty() || d.using.is_some() {
+        return unsupported("multi-table DELETE");
+    }
+    if d.returning.is_some() || d.output.is_some() || d.on_cluster.is_some() {
+        return unsupported("DELETE clause");
+    }
+    let (name, mut table) = open_table(root, &plain_table(from)?)?;
+    let scope = Scope {
+        table: &name,
+        schema: table.schema(),
+    };
+    let filter = d
+        .selection
+        .as_ref()
+        .map(|e| compile(e, Some(scope)))
+        .transpose()?;
+    let span = access::span(filter.as_ref(), table.schema());
+    let deleted = table
+        .delete_where(store, &span, |row| passes(filter.as_ref(), row))
+        .await?;
+    root.tables.insert(name, table.to_ref());
+    Ok(QueryResult::affected(deleted))
+}
+
+fn refuse_extras(order_by: bool, limit: bool, what: &str) -> Result<(), SqlError> {
+    match (order_by, limit) {
+        (true, _) => unsupported(format!("ORDER BY in {what}")),
+        (_, true) => unsupported(format!("LIMIT in {what}")),
+        _ => Ok(()),
+    }
+}
+
+fn passes(filter: Option<&Expr>, row: &[Value]) -> Result<bool, SqlError> {
+    filter.map_or(Ok(true), |f| f.accepts(row))
+}

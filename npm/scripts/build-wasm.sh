@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Builds bindings/wasm into npm/wasm/ (a build product, gitignored): cairn_wasm.js, the
+# `--target web` loader, and cairn_wasm_bg.wasm. Installs nothing; scripts/setup.sh does.
+#
+# Route 1, rustup's wasm32 target and wasm-pack: wasm-pack does everything.
+# Route 2, otherwise (see shared TOOLCHAIN.md): cargo (Debian's rustc-web building std when
+# rustup has no wasm32 target), then wasm-bindgen and wasm-opt by hand.
+set -euo pipefail
+
+npm_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$npm_dir/.." && pwd)"
+crate="$root/bindings/wasm"
+out="$npm_dir/wasm"
+
+# BLAKE3's wasm32_simd code needs the simd128 target feature.
+export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-C target-feature=+simd128"
+# The npm `binaryen` devDependency's wasm-opt before any other.
+export PATH="$npm_dir/node_modules/.bin:$PATH"
+
+# The wasm-opt arguments, kept once in the crate's wasm-pack metadata.
+read -r -a opt_args <<<"$(sed -n 's/^wasm-opt = \[\(.*\)\]$/\1/p' "$crate/Cargo.toml" | tr -d '",')"
+
+# Binaryen 108 (Debian's) exports the wrong table for wasm-bindgen's externrefs; 132 is checked.
+wasm_opt_usable() {
+  local version
+  version="$(wasm-opt --version 2>/dev/null | awk '{print $3}')" || return 1
+  [[ "$version" =~ ^[0-9]+$ ]] && ((version >= 132))
+}
+
+has_rustup_target() {
+  command -v rustup >/dev/null && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown
+}
+
+rm -rf "$out"
+started=$SECONDS
+if ! wasm_opt_usable; then
+  echo "build-wasm: no wasm-opt >= 132 on PATH (run npm ci); the .wasm stays unoptimised" >&2
+  skip_opt=1
+fi
+
+if has_rustup_target && command -v wasm-pack >/dev/null; then
+  wasm-pack build "$crate" --release --target web --out-dir "$out" --out-name cairn_wasm \
+    --no-pack --no-typescript ${skip_opt:+--no-opt}
+else
+  if has_rustup_target; then
+    cargo build --manifest-path "$root/Cargo.toml" -p cairn-wasm --release --target wasm32-unknown-unknown
+  else
+    RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
+      /usr/bin/cargo build --manifest-path "$root/Cargo.toml" -p cairn-wasm --release \
+      --target wasm32-unknown-unknown -Z build-std=std,panic_abort
+  fi
+  target_dir="${CARGO_TARGET_DIR:-$root/target}"
+  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name cairn_wasm \
+    "$target_dir/wasm32-unknown-unknown/release/cairn_wasm.wasm"
+  if [[ -z "${skip_opt:-}" ]]; then
+    wasm-opt "${opt_args[@]}" "$out/cairn_wasm_bg.wasm" -o "$out/cairn_wasm_bg.wasm"
+  fi
+fi
+# wasm-pack's catch-all .gitignore would hide the build from `npm pack`.
+rm -f "$out/.gitignore"
+echo "build-wasm: $(wc -c <"$out/cairn_wasm_bg.wasm") bytes in $((SECONDS - started)) s -> $out" >&2

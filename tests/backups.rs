@@ -1,0 +1,382 @@
+//! Remotes and backups through the real binary: the seed tutorial and every behaviour and
+//! error of push, fetch, pull, clone and backup that users will hit.
+
+use std::fs;
+use std::path::Path;
+
+use cairn_tests::{cairn_in, fails, ok};
+
+fn listing(dir: &Path) -> Vec<(String, u64)> {
+    let mut files: Vec<(String, u64)> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().into_string().unwrap(),
+                e.metadata().unwrap().len(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The seed tutorial's first half: repo1 with a branch, a pushed main, a tag, an
+/// uncommitted table, and a backup synced after all of that.
+fn tutorial(root: &Path) -> std::path::PathBuf {
+    let repo1 = root.join("repo1");
+    fs::create_dir_all(&repo1).unwrap();
+    fs::create_dir_all(root.join("backups/backup1")).unwrap();
+    ok(&repo1, &["init"]);
+    ok(
+        &repo1,
+        &["backup", "add", "backup1", "file://../backups/backup1"],
+    );
+    ok(&repo1, &["backup", "sync", "backup1"]);
+    ok(&repo1, &["branch", "feature"]);
+    fs::create_dir(root.join("rem1")).unwrap();
+    ok(&repo1, &["remote", "add", "origin", "file://../rem1"]);
+    ok(&repo1, &["push", "origin", "main"]);
+    ok(&repo1, &["tag", "v1", "HEAD"]);
+    ok(
+        &repo1,
+        &[
+            "sql",
+            "-q",
+            "create table not_committed (a int primary key)",
+        ],
+    );
+    ok(&repo1, &["backup", "sync", "backup1"]);
+    repo1
+}
+
+#[test]
+fn seed_tutorial_backups_carry_what_remotes_do_not() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    tutorial(r);
+
+    ok(r, &["backup", "restore", "file://backups/backup1", "repo3"]);
+    let repo3 = r.join("repo3");
+    let status = ok(&repo3, &["status"]);
+    assert!(status.contains("Untracked files:"), "{status}");
+    assert!(
+        status.contains("\tnew table:      not_committed\n"),
+        "{status}"
+    );
+    assert_eq!(
+        ok(&repo3, &["branch", "-a"]),
+        "  feature\n* main\n  remotes/origin/main\n"
+    );
+    assert_eq!(ok(&repo3, &["tag"]), "v1\n");
+    assert_eq!(
+        ok(&repo3, &["ls", "origin/main"]),
+        "No tables in 'origin/main'\n"
+    );
+    assert_eq!(
+        ok(&repo3, &["remote", "-v"]),
+        "",
+        "a restore has no remotes"
+    );
+    assert_eq!(ok(&repo3, &["backup"]), "", "nor backups");
+
+    ok(r, &["clone", "file://rem1", "repo4"]);
+    let repo4 = r.join("repo4");
+    let status = ok(&repo4, &["status"]);
+    assert!(
+        !status.contains("not_committed"),
+        "uncommitted data travelled: {status}"
+    );
+    assert_eq!(
+        ok(&repo4, &["branch", "-a"]),
+        "* main\n  remotes/origin/main\n"
+    );
+    assert!(ok(&repo4, &["remote", "-v"]).starts_with("origin file://"));
+}
+
+#[test]
+fn backup_listing_add_remove_and_errors() {
+    let root = tempfile::tempdir().unwrap();
+    let d = root.path().join("db");
+    fs::create_dir(&d).unwrap();
+    ok(&d, &["init"]);
+    ok(&d, &["backup", "add", "b1", "file://../b1"]);
+    ok(&d, &["backup", "add", "b2", "file:///tmp/elsewhere"]);
+    assert_eq!(ok(&d, &["backup"]), "b1\nb2\n");
+    assert_eq!(
+        ok(&d, &["backup", "-v"]),
+        "b1 file://../b1\nb2 file:///tmp/elsewhere\n"
+    );
+    ok(&d, &["backup", "sync", "b1"]);
+    ok(&d, &["backup", "remove", "b1"]);
+    ok(&d, &["backup", "rm", "b2"]);
+    assert_eq!(ok(&d, &["backup"]), "");
+    assert!(
+        root.path().join("b1/manifest").exists(),
+        "remove keeps the backup's contents"
+    );
+
+    assert!(fails(&d, &["backup", "sync", "b1"]).contains("backup 'b1' not found"));
+    assert!(fails(&d, &["backup", "remove", "b1"]).contains("backup 'b1' not found"));
+    ok(&d, &["remote", "add", "origin", "file://../rem"]);
+    let err = fails(&d, &["backup", "add", "b3", "file://./../rem"]);
+    assert!(
+        err.contains("address conflict with a remote: 'origin'"),
+        "{err}"
+    );
+    ok(&d, &["backup", "add", "b3", "file://../b3"]);
+    let err = fails(&d, &["remote", "add", "other", "file://../b3"]);
+    assert!(
+        err.contains("address conflict with a backup: 'b3'"),
+        "{err}"
+    );
+    assert!(
+        fails(&d, &["backup", "add", "b3", "file://../b4"]).contains("backup 'b3' already exists")
+    );
+    let err = fails(&d, &["backup", "add", "b5", "../b5"]);
+    assert!(err.contains("invalid URL '../b5'"), "{err}");
+    let err = fails(&d, &["backup", "add", "b5", "s3://bucket/b5"]);
+    assert!(err.contains("not supported"), "{err}");
+    let out = cairn_in(&d, &["backup", "add", "b5"], None);
+    assert_eq!(out.code, 2, "a missing argument is a usage error");
+
+    let outside = root.path().join("not-a-db");
+    fs::create_dir(&outside).unwrap();
+    assert!(fails(&outside, &["backup", "sync", "b3"]).contains("is not a cairn database"));
+    assert!(fails(&outside, &["backup"]).contains("is not a cairn database"));
+}
+
+#[test]
+fn a_sync_with_nothing_new_writes_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let d = root.path().join("db");
+    fs::create_dir(&d).unwrap();
+    ok(&d, &["init"]);
+    ok(
+        &d,
+        &[
+            "sql",
+            "-q",
+            "create table t (id int primary key, v text); insert into t values (1, 'a'), (2, 'b')",
+        ],
+    );
+    ok(&d, &["backup", "add", "b", "file://../b"]);
+    let first = ok(&d, &["backup", "sync", "b"]);
+    assert!(first.contains("synced backup 'b'"), "{first}");
+    let before = listing(&root.path().join("b"));
+    let again = ok(&d, &["backup", "sync", "b"]);
+    assert!(again.contains("backup 'b' is up to date"), "{again}");
+    assert_eq!(
+        listing(&root.path().join("b")),
+        before,
+        "an up-to-date sync wrote"
+    );
+
+    // One change, one more snapshot, and only a little more data.
+    ok(&d, &["sql", "-q", "update t set v = 'c' where id = 2"]);
+    ok(&d, &["backup", "sync", "b"]);
+    let snapshots = ok(&d, &["backup", "snapshots", "b"]);
+    assert_eq!(
+        snapshots.lines().count(),
+        3,
+        "header and two snapshots: {snapshots}"
+    );
+}
+
+#[test]
+fn restore_rules_and_older_snapshots() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = r.join("db");
+    fs::create_dir(&d).unwrap();
+    ok(&d, &["init"]);
+    ok(&d, &["sql", "-q", "create table t (id int primary key)"]);
+    ok(&d, &["commit", "-a", "-m", "t"]);
+    ok(&d, &["backup", "sync-url", "file://../b"]);
+    ok(&d, &["sql", "-q", "insert into t values (1), (2), (3)"]);
+    ok(&d, &["backup", "sync-url", "file://../b"]);
+
+    // Restore works from a folder that is not a database, and creates DIR.
+    let elsewhere = r.join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    ok(
+        &elsewhere,
+        &["backup", "restore", "file://../b", "new/nested"],
+    );
+    let restored = elsewhere.join("new/nested");
+    assert_eq!(
+        ok(
+            &restored,
+            &["sql", "-q", "select count(*) from t", "-r", "csv"]
+        ),
+        "count(*)\n3\n"
+    );
+
+    let err = fails(
+        &elsewhere,
+        &["backup", "restore", "file://../b", "new/nested"],
+    );
+    assert!(
+        err.contains("database 'new/nested' already exists, use '--force' to overwrite")
+            || err.contains("already exists, use '--force' to overwrite"),
+        "{err}"
+    );
+
+    let snapshots = ok(r, &["backup", "snapshots", "file://b"]);
+    let first = snapshots
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    ok(
+        &elsewhere,
+        &[
+            "backup",
+            "restore",
+            "--force",
+            "--snapshot",
+            &first,
+            "file://../b",
+            "new/nested",
+        ],
+    );
+    assert_eq!(
+        ok(
+            &restored,
+            &["sql", "-q", "select count(*) from t", "-r", "csv"]
+        ),
+        "count(*)\n0\n"
+    );
+    assert!(fails(
+        r,
+        &["backup", "restore", "--snapshot", "zzzz", "file://b", "x"]
+    )
+    .contains("snapshot 'zzzz' not found"));
+    assert!(!r.join("x").exists(), "a failed restore leaves nothing");
+    assert!(fails(r, &["backup", "restore", "file://missing", "y"]).contains("does not exist"));
+    assert!(
+        fails(r, &["backup", "restore", "file://db/.cairn/store", "y"]).contains("not a backup")
+    );
+}
+
+#[test]
+fn single_writer_and_clone_refusals() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    for name in ["one", "two"] {
+        fs::create_dir(r.join(name)).unwrap();
+        ok(&r.join(name), &["init"]);
+    }
+    ok(&r.join("one"), &["backup", "sync-url", "file://../shared"]);
+    let err = fails(&r.join("two"), &["backup", "sync-url", "file://../shared"]);
+    assert!(err.contains("belongs to another database"), "{err}");
+    let err = fails(r, &["clone", "file://shared", "c"]);
+    assert!(err.contains("backup restore"), "{err}");
+    assert!(!r.join("c").exists());
+    // A database is not a backup to sync over either.
+    let err = fails(
+        &r.join("one"),
+        &["backup", "sync-url", "file://../two/.cairn/store"],
+    );
+    assert!(err.contains("not a backup"), "{err}");
+}
+
+#[test]
+fn push_fetch_pull_and_non_fast_forward() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let a = r.join("a");
+    fs::create_dir(&a).unwrap();
+    ok(&a, &["init"]);
+    ok(&a, &["remote", "add", "origin", "file://../remote"]);
+    ok(
+        &a,
+        &[
+            "sql",
+            "-q",
+            "create table t (id int primary key); insert into t values (1)",
+        ],
+    );
+    ok(&a, &["commit", "-a", "-m", "one"]);
+    let out = ok(&a, &["push", "origin", "main"]);
+    assert!(out.contains("main -> main"), "{out}");
+    assert!(
+        r.join("remote/manifest").exists(),
+        "push created the remote store"
+    );
+    assert_eq!(
+        ok(&a, &["push", "origin", "main"]),
+        "Everything up-to-date\n"
+    );
+
+    ok(r, &["clone", "file://remote", "b"]);
+    let b = r.join("b");
+    ok(&b, &["sql", "-q", "insert into t values (2)"]);
+    ok(&b, &["commit", "-a", "-m", "two"]);
+    ok(&b, &["push", "origin", "main"]);
+
+    ok(&a, &["sql", "-q", "insert into t values (3)"]);
+    ok(&a, &["commit", "-a", "-m", "three"]);
+    let err = fails(&a, &["push", "origin", "main"]);
+    assert!(err.contains("failed to push"), "{err}");
+    assert!(fails(&a, &["pull", "origin"]).contains("diverged"));
+    ok(&a, &["push", "--force", "origin", "main"]);
+
+    ok(&b, &["fetch"]);
+    assert!(ok(&b, &["branch", "-a"]).contains("remotes/origin/main"));
+    ok(&b, &["reset", "--hard", "origin/main"]);
+    assert_eq!(
+        ok(
+            &b,
+            &["sql", "-q", "select id from t order by id", "-r", "csv"]
+        ),
+        "id\n1\n3\n"
+    );
+
+    ok(&a, &["sql", "-q", "insert into t values (4)"]);
+    ok(&a, &["commit", "-a", "-m", "four"]);
+    ok(&a, &["push", "origin", "main"]);
+    let out = ok(&b, &["pull", "origin", "main"]);
+    assert!(out.starts_with("Fast-forward"), "{out}");
+    assert_eq!(ok(&b, &["pull", "origin"]), "Already up to date.\n");
+    assert!(fails(&b, &["push", "nowhere", "main"]).contains("remote 'nowhere' not found"));
+    ok(&b, &["remote", "remove", "origin"]);
+    assert!(!ok(&b, &["branch", "-a"]).contains("remotes/"));
+}
+
+#[test]
+fn a_corrupt_backup_is_refused_by_name_and_leaves_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = r.join("db");
+    fs::create_dir(&d).unwrap();
+    ok(&d, &["init"]);
+    ok(&d, &["sql", "-q", "create table t (id int primary key, v text); insert into t values (1, 'a value worth finding')"]);
+    ok(&d, &["backup", "sync-url", "file://../b"]);
+    // Flip a byte inside the chunk records of every table file.
+    let mut names = Vec::new();
+    for (name, len) in listing(&r.join("b")) {
+        if name.len() == 32 && len > 100 {
+            let path = r.join("b").join(&name);
+            let mut bytes = fs::read(&path).unwrap();
+            bytes[2] ^= 0x40;
+            fs::write(&path, bytes).unwrap();
+            names.push(name);
+        }
+    }
+    assert!(!names.is_empty());
+    let err = fails(r, &["backup", "restore", "file://b", "restored"]);
+    assert!(
+        names.iter().any(|n| err.contains(n.as_str())),
+        "the error names the file: {err}"
+    );
+    assert!(
+        !r.join("restored").exists(),
+        "nothing half-restored is left"
+    );
+    let err = fails(r, &["backup", "verify", "file://b"]);
+    assert!(names.iter().any(|n| err.contains(n.as_str())), "{err}");
+}

@@ -1,0 +1,251 @@
+//! The `cairn` binary as users run it: each verb through a real child process in a temporary
+//! directory, checking what it prints and how it exits.
+
+use cairn_tests::{cairn_in, fails, ok};
+
+fn new_db() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(dir.path(), &["init"]);
+    assert_eq!(out, "Successfully initialized cairn data repository.\n");
+    dir
+}
+
+#[test]
+fn init_makes_main_with_an_initial_commit() {
+    let db = new_db();
+    let d = db.path();
+    assert!(d.join(".cairn/store/manifest").exists());
+    assert_eq!(ok(d, &["branch"]), "* main\n");
+    let log = ok(d, &["log"]);
+    assert!(log.contains("(HEAD -> main)"), "{log}");
+    assert!(log.contains("Initialize data repository"), "{log}");
+    assert!(
+        log.contains("Author: Test Author <test@example.com>"),
+        "{log}"
+    );
+    assert_eq!(
+        ok(d, &["status"]),
+        "On branch main\nnothing to commit, working tree clean\n"
+    );
+    // A second init refuses, and says where.
+    assert!(fails(d, &["init"]).contains("already holds a cairn database"));
+}
+
+#[test]
+fn untracked_then_staged_then_committed() {
+    let db = new_db();
+    let d = db.path();
+    ok(
+        d,
+        &["sql", "-q", "create table t1 (a int primary key, b text)"],
+    );
+    let status = ok(d, &["status"]);
+    assert!(status.contains("Untracked files:\n"), "{status}");
+    assert!(status.contains("\tnew table:      t1\n"), "{status}");
+
+    ok(d, &["add", "t1"]);
+    let status = ok(d, &["status"]);
+    assert!(status.contains("Changes to be committed:"), "{status}");
+    assert!(status.contains("\tnew table:      t1\n"), "{status}");
+    assert!(!status.contains("Untracked"), "{status}");
+
+    let commit = ok(d, &["commit", "-m", "make t1"]);
+    assert!(
+        commit.contains("(HEAD -> main)") && commit.contains("\tmake t1\n"),
+        "{commit}"
+    );
+    assert!(ok(d, &["status"]).contains("nothing to commit, working tree clean"));
+    assert!(fails(d, &["commit", "-m", "again"]).contains("no changes added to commit"));
+    ok(d, &["commit", "--allow-empty", "-m", "empty"]);
+    let log = ok(d, &["log", "-n", "2"]);
+    assert!(
+        log.contains("\tempty\n") && log.contains("\tmake t1\n"),
+        "{log}"
+    );
+    assert!(!log.contains("Initialize"), "-n 2 shows two commits: {log}");
+}
+
+#[test]
+fn modified_tables_and_commit_all() {
+    let db = new_db();
+    let d = db.path();
+    ok(
+        d,
+        &[
+            "sql",
+            "-q",
+            "create table t (id int primary key, v int); insert into t values (1, 10)",
+        ],
+    );
+    ok(d, &["commit", "-a", "-m", "first"]);
+    ok(d, &["sql", "-q", "update t set v = 11 where id = 1"]);
+    let status = ok(d, &["status"]);
+    assert!(
+        status.contains("Changes not staged for commit:"),
+        "{status}"
+    );
+    assert!(status.contains("\tmodified:       t\n"), "{status}");
+    let diff = ok(d, &["diff"]);
+    assert!(diff.contains("diff --cairn a/t b/t"), "{diff}");
+    assert!(
+        diff.contains("| < | 1  | 10 |") && diff.contains("| > | 1  | 11 |"),
+        "{diff}"
+    );
+    ok(d, &["add", "."]);
+    assert!(ok(d, &["diff"]).is_empty(), "nothing unstaged after add");
+    assert!(ok(d, &["diff", "--cached"]).contains("| > | 1  | 11 |"));
+    ok(d, &["reset"]);
+    assert!(
+        ok(d, &["status"]).contains("Changes not staged"),
+        "reset unstages"
+    );
+    ok(d, &["commit", "-a", "-m", "second"]);
+    assert!(ok(d, &["status"]).contains("working tree clean"));
+}
+
+#[test]
+fn drop_table_then_reset_hard_brings_it_back() {
+    let db = new_db();
+    let d = db.path();
+    ok(
+        d,
+        &[
+            "sql",
+            "-q",
+            "create table keep (id int primary key); insert into keep values (1), (2)",
+        ],
+    );
+    ok(d, &["commit", "-a", "-m", "keep"]);
+    ok(d, &["sql", "-q", "drop table keep"]);
+    assert!(ok(d, &["status"]).contains("\tdeleted:        keep\n"));
+    assert_eq!(ok(d, &["ls"]), "No tables in working set\n");
+    let out = ok(d, &["reset", "--hard", "HEAD"]);
+    assert!(out.starts_with("HEAD is now at "), "{out}");
+    assert_eq!(ok(d, &["ls"]), "Tables in working set:\n\tkeep\n");
+    let rows = ok(d, &["sql", "-q", "select count(*) from keep", "-r", "csv"]);
+    assert_eq!(rows, "count(*)\n2\n");
+}
+
+#[test]
+fn branches_tags_and_ls_at_a_ref() {
+    let db = new_db();
+    let d = db.path();
+    ok(d, &["tag", "v0"]);
+    ok(d, &["sql", "-q", "create table a (x int primary key)"]);
+    ok(d, &["commit", "-a", "-m", "a"]);
+    ok(d, &["branch", "feature"]);
+    ok(d, &["tag", "v1", "HEAD"]);
+    assert_eq!(ok(d, &["branch"]), "  feature\n* main\n");
+    assert_eq!(ok(d, &["tag"]), "v0\nv1\n");
+    assert_eq!(ok(d, &["ls", "v1"]), "Tables in 'v1':\n\ta\n");
+    assert_eq!(ok(d, &["ls", "v0"]), "No tables in 'v0'\n");
+
+    let out = ok(d, &["checkout", "-b", "work"]);
+    assert_eq!(out, "Switched to a new branch 'work'\n");
+    ok(d, &["sql", "-q", "create table b (y int primary key)"]);
+    ok(d, &["commit", "-a", "-m", "b"]);
+    assert_eq!(ok(d, &["ls", "work"]), "Tables in 'work':\n\ta\n\tb\n");
+    assert_eq!(ok(d, &["ls", "main"]), "Tables in 'main':\n\ta\n");
+    assert_eq!(ok(d, &["checkout", "main"]), "Switched to branch 'main'\n");
+    assert_eq!(ok(d, &["ls"]), "Tables in working set:\n\ta\n");
+
+    assert!(fails(d, &["branch", "-d", "main"]).contains("cannot delete branch 'main'"));
+    ok(d, &["branch", "-d", "work"]);
+    assert!(!ok(d, &["branch"]).contains("work"));
+    assert!(fails(d, &["checkout", "work"]).contains("branch 'work' not found"));
+    assert!(fails(d, &["branch", "feature"]).contains("already exists"));
+    assert!(fails(d, &["tag", "v1"]).contains("tag 'v1' already exists"));
+    ok(d, &["tag", "-d", "v0"]);
+    assert_eq!(ok(d, &["tag"]), "v1\n");
+    assert!(fails(d, &["ls", "nope"]).contains("'nope' is not a branch, tag"));
+    assert!(fails(d, &["branch", "bad..name"]).contains("not a valid branch name"));
+}
+
+#[test]
+fn sql_formats_and_stdin() {
+    let db = new_db();
+    let d = db.path();
+    let out = cairn_in(
+        d,
+        &["sql"],
+        Some("create table t (id int primary key, name varchar(20));\ninsert into t values (1, 'one'), (2, NULL);\n"),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let table = ok(d, &["sql", "-q", "select * from t order by id"]);
+    assert!(table.contains("| id | name |"), "{table}");
+    assert!(table.contains("| 2  | NULL |"), "{table}");
+    let json = ok(
+        d,
+        &["sql", "-q", "select * from t where id = 1", "-r", "json"],
+    );
+    assert!(
+        json.contains("\"name\":\"one\"") || json.contains("\"name\": \"one\""),
+        "{json}"
+    );
+    let err = fails(d, &["sql", "-q", "select * from missing"]);
+    assert!(err.contains("table not found: missing"), "{err}");
+    let err = fails(d, &["sql", "-q", "insert into t values (1, 'dup')"]);
+    assert!(err.contains("duplicate primary key"), "{err}");
+}
+
+#[test]
+fn errors_outside_a_database_and_bad_arguments() {
+    let dir = tempfile::tempdir().unwrap();
+    for verb in [
+        &["status"][..],
+        &["log"],
+        &["branch"],
+        &["sql", "-q", "select 1"],
+    ] {
+        let err = fails(dir.path(), verb);
+        assert!(err.contains("is not a cairn database"), "{verb:?}: {err}");
+    }
+    let out = cairn_in(dir.path(), &["commit", "--bogus"], None);
+    assert_eq!(out.code, 2, "a usage error exits 2");
+    assert!(out.stderr.contains("--bogus"));
+    let help = cairn_in(dir.path(), &["--help"], None);
+    assert_eq!(help.code, 0);
+    assert!(
+        help.stdout.contains("backup") || help.stdout.contains("status"),
+        "{}",
+        help.stdout
+    );
+}
+
+#[test]
+fn keyless_tables_keep_duplicates() {
+    let db = new_db();
+    let d = db.path();
+    ok(
+        d,
+        &[
+            "sql",
+            "-q",
+            "create table t1 (a int); insert into t1 values (1), (1), (2)",
+        ],
+    );
+    assert_eq!(
+        ok(d, &["sql", "-q", "select count(*) from t1", "-r", "csv"]),
+        "count(*)\n3\n"
+    );
+    ok(d, &["commit", "-a", "-m", "dups"]);
+    ok(d, &["sql", "-q", "delete from t1 where a = 1"]);
+    let diff = ok(d, &["diff"]);
+    assert_eq!(diff.matches("| - | 1 |").count(), 2, "{diff}");
+}
+
+#[test]
+fn fsck_checks_the_store() {
+    let db = new_db();
+    let d = db.path();
+    ok(
+        d,
+        &[
+            "sql",
+            "-q",
+            "create table t (id int primary key); insert into t values (1)",
+        ],
+    );
+    let out = ok(d, &["fsck"]);
+    assert!(out.contains("no problems found"), "{out}");
+}

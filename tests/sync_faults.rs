@@ -1,0 +1,257 @@
+//! Atomicity of sync, restore and push: a storage that fails its k-th write, for every k of a
+//! real run, and a real `cairn backup sync` process killed midway. Whatever the moment, source
+//! and destination stay valid, holding the old state or the new one.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use cairn::block_on;
+use cairn_core::backup;
+use cairn_core::chunk_store::{ChunkStore, Options};
+use cairn_core::io::{BoxFuture, IoError, IoResult, ObjectInfo, Storage};
+use cairn_core::repo::{Config, Repo, Signature};
+use cairn_core::verify::verify;
+use cairn_core::MemoryStorage;
+
+/// Fails the `fail_at`-th write (put or manifest swap), counting from 1; 0 never fails.
+#[derive(Clone)]
+struct FailingStorage {
+    inner: MemoryStorage,
+    writes: Arc<AtomicUsize>,
+    fail_at: usize,
+}
+
+impl FailingStorage {
+    fn new(inner: MemoryStorage, fail_at: usize) -> Self {
+        FailingStorage {
+            inner,
+            writes: Arc::new(AtomicUsize::new(0)),
+            fail_at,
+        }
+    }
+
+    fn write(&self, name: &str) -> IoResult<()> {
+        let n = self.writes.fetch_add(1, Ordering::SeqCst) + 1;
+        if n == self.fail_at {
+            return Err(IoError::backend("write", name, "injected failure"));
+        }
+        Ok(())
+    }
+}
+
+impl Storage for FailingStorage {
+    fn get<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>> {
+        self.inner.get(name)
+    }
+    fn get_range<'a>(
+        &'a self,
+        name: &'a str,
+        offset: u64,
+        len: u64,
+    ) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>> {
+        self.inner.get_range(name, offset, len)
+    }
+    fn put<'a>(&'a self, name: &'a str, data: &'a [u8]) -> BoxFuture<'a, IoResult<()>> {
+        Box::pin(async move {
+            self.write(name)?;
+            self.inner.put(name, data).await
+        })
+    }
+    fn list(&self) -> BoxFuture<'_, IoResult<Vec<ObjectInfo>>> {
+        self.inner.list()
+    }
+    fn delete<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<()>> {
+        self.inner.delete(name)
+    }
+    fn read_manifest(&self) -> BoxFuture<'_, IoResult<Option<Vec<u8>>>> {
+        self.inner.read_manifest()
+    }
+    fn swap_manifest<'a>(
+        &'a self,
+        expected: Option<&'a [u8]>,
+        new: &'a [u8],
+    ) -> BoxFuture<'a, IoResult<bool>> {
+        Box::pin(async move {
+            self.write("manifest")?;
+            self.inner.swap_manifest(expected, new).await
+        })
+    }
+}
+
+fn author() -> Signature {
+    Signature {
+        name: "t".into(),
+        email: "t@example.com".into(),
+        time_ms: 1,
+    }
+}
+
+fn small() -> Options {
+    Options {
+        table_target_bytes: 8 * 1024,
+    }
+}
+
+/// A database with several tables, branches and an uncommitted change, in memory.
+fn source() -> Repo<MemoryStorage> {
+    let store = block_on(ChunkStore::open_with(MemoryStorage::new(), small())).unwrap();
+    let mut repo = block_on(Repo::init(store, Config::new("owner"), &author())).unwrap();
+    let mut values = String::new();
+    for i in 0..2000 {
+        values.push_str(&format!(
+            "{}({i}, 'row number {i}', {i}.5)",
+            if i > 0 { "," } else { "" }
+        ));
+    }
+    block_on(repo.sql(&format!(
+        "create table t (id int primary key, name text, x double); insert into t values {values}"
+    )))
+    .unwrap();
+    block_on(repo.commit("rows", true, false, &author())).unwrap();
+    block_on(repo.create_branch("feature", None)).unwrap();
+    block_on(repo.sql("update t set name = 'changed' where id < 50; create table wip (a int)"))
+        .unwrap();
+    repo
+}
+
+/// The backup's snapshot count, after checking the store opens and verifies.
+fn backup_state(storage: &MemoryStorage) -> usize {
+    assert!(block_on(verify(storage)).unwrap().is_ok());
+    let store = block_on(ChunkStore::open(storage.clone())).unwrap();
+    block_on(backup::read(&store))
+        .unwrap()
+        .map_or(0, |b| b.snapshots.len())
+}
+
+/// How many writes `run` makes when nothing fails.
+fn writes_of(storage: MemoryStorage, run: impl Fn(FailingStorage) -> bool) -> usize {
+    let counting = FailingStorage::new(storage, 0);
+    assert!(run(counting.clone()), "the run succeeds without faults");
+    counting.writes.load(Ordering::SeqCst)
+}
+
+#[test]
+fn a_backup_sync_failing_at_any_write_leaves_the_old_backup() {
+    let repo = source();
+    // A backup that already holds one snapshot, then one more change to sync.
+    let base = MemoryStorage::new();
+    let mut dst = block_on(ChunkStore::open_with(base.clone(), small())).unwrap();
+    block_on(backup::sync(
+        repo.store(),
+        "owner",
+        "main",
+        &mut dst,
+        1,
+        &mut |_| {},
+    ))
+    .unwrap();
+    let mut repo = repo;
+    block_on(repo.sql("insert into wip values (1), (2)")).unwrap();
+
+    let sync_into = |storage: FailingStorage| {
+        let mut dst = block_on(ChunkStore::open_with(storage, small())).unwrap();
+        block_on(backup::sync(
+            repo.store(),
+            "owner",
+            "main",
+            &mut dst,
+            2,
+            &mut |_| {},
+        ))
+        .is_ok()
+    };
+    let snapshot_of = |s: &MemoryStorage| {
+        let copy = MemoryStorage::new();
+        for o in block_on(s.list()).unwrap() {
+            block_on(copy.put(&o.name, &block_on(s.get(&o.name)).unwrap().unwrap())).unwrap();
+        }
+        block_on(copy.swap_manifest(None, &block_on(s.read_manifest()).unwrap().unwrap())).unwrap();
+        copy
+    };
+    let total = writes_of(snapshot_of(&base), sync_into);
+    assert!(
+        total >= 2,
+        "a sync writes table files and then the manifest"
+    );
+    for k in 1..=total {
+        let storage = snapshot_of(&base);
+        assert!(
+            !sync_into(FailingStorage::new(storage.clone(), k)),
+            "write {k} was meant to fail"
+        );
+        assert_eq!(
+            backup_state(&storage),
+            1,
+            "after a failure at write {k} the backup is the old one"
+        );
+        // And the next sync completes it.
+        assert!(sync_into(FailingStorage::new(storage.clone(), 0)));
+        assert_eq!(backup_state(&storage), 2);
+    }
+}
+
+#[test]
+fn a_restore_failing_at_any_write_leaves_an_empty_store() {
+    let repo = source();
+    let backup_storage = MemoryStorage::new();
+    let mut dst = block_on(ChunkStore::open_with(backup_storage.clone(), small())).unwrap();
+    block_on(backup::sync(
+        repo.store(),
+        "owner",
+        "main",
+        &mut dst,
+        1,
+        &mut |_| {},
+    ))
+    .unwrap();
+    let src = block_on(ChunkStore::open(backup_storage)).unwrap();
+
+    let restore_into = |storage: FailingStorage| {
+        let mut dst = block_on(ChunkStore::open_with(storage, small())).unwrap();
+        block_on(backup::restore(&src, None, &mut dst, &mut |_| {})).is_ok()
+    };
+    let total = writes_of(MemoryStorage::new(), restore_into);
+    for k in 1..=total {
+        let storage = MemoryStorage::new();
+        assert!(!restore_into(FailingStorage::new(storage.clone(), k)));
+        assert!(block_on(verify(&storage)).unwrap().is_ok());
+        assert!(
+            block_on(storage.read_manifest()).unwrap().is_none(),
+            "failure at write {k} left a root"
+        );
+    }
+    // The complete restore is the same database.
+    let storage = MemoryStorage::new();
+    assert!(restore_into(FailingStorage::new(storage.clone(), 0)));
+    let store = block_on(ChunkStore::open(storage)).unwrap();
+    let restored = block_on(Repo::open(store, Config::new("new"))).unwrap();
+    assert_eq!(restored.datasets(), repo.datasets());
+}
+
+#[test]
+fn a_push_failing_at_any_write_leaves_the_remote_as_it_was() {
+    let mut repo = source();
+    repo.add_remote("origin", "mem://r", |a, b| a == b).unwrap();
+    let push_into = |repo: &mut Repo<MemoryStorage>, storage: FailingStorage| {
+        let mut remote = block_on(ChunkStore::open_with(storage, small())).unwrap();
+        block_on(repo.push("origin", &mut remote, "main", false, &mut |_| {})).is_ok()
+    };
+    let counting = FailingStorage::new(MemoryStorage::new(), 0);
+    assert!(
+        push_into(&mut repo, counting.clone()),
+        "the push succeeds without faults"
+    );
+    let total = counting.writes.load(Ordering::SeqCst);
+    for k in 1..=total {
+        let storage = MemoryStorage::new();
+        assert!(!push_into(
+            &mut repo,
+            FailingStorage::new(storage.clone(), k)
+        ));
+        assert!(block_on(verify(&storage)).unwrap().is_ok());
+        assert!(
+            block_on(storage.read_manifest()).unwrap().is_none(),
+            "failure at write {k} moved the remote"
+        );
+    }
+}
