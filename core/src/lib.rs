@@ -24,6 +24,7 @@ pub mod repo;
 pub mod sql;
 pub mod sync;
 pub mod table_file;
+pub mod text;
 pub mod verify;
 
 pub use chunk_store::{ChunkStore, StoreError};

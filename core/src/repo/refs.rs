@@ -202,6 +202,28 @@ impl<S: Storage> Repo<S> {
         self.save(next).await
     }
 
+    /// The names pointing at a commit, as `git log` decorates it: `HEAD -> branch` first.
+    pub fn decorations(&self, hash: Hash) -> Vec<String> {
+        let mut out = Vec::new();
+        for (name, h) in self.branches() {
+            if h == hash {
+                if name == self.config.head {
+                    out.insert(0, alloc::format!("HEAD -> {name}"));
+                } else {
+                    out.push(name);
+                }
+            }
+        }
+        let tags = self.tags().into_iter().filter(|(_, h)| *h == hash);
+        out.extend(tags.map(|(n, _)| alloc::format!("tag: {n}")));
+        let remotes = self
+            .remote_branches()
+            .into_iter()
+            .filter(|(_, h)| *h == hash);
+        out.extend(remotes.map(|(n, _)| n));
+        out
+    }
+
     /// Commits from `start` following first parents, newest first.
     pub async fn log(&self, start: Hash, limit: Option<usize>) -> Result<Vec<(Hash, Commit)>> {
         let mut out = Vec::new();

@@ -7,12 +7,12 @@ use cairn_core::chunk_store::ChunkStore;
 use cairn_core::repo::Config;
 use cairn_core::verify::verify;
 
-use super::print::time;
 use super::progress::{size, Reporter};
 use super::remote::same_place;
 use super::{open_storage, open_store, CliError};
 use crate::database::{self, now_ms, Database};
 use crate::{block_on, url, FsStorage};
+use cairn_core::text::time;
 
 pub fn list(db: &Database, verbose: bool) -> String {
     db.repo

@@ -16,6 +16,7 @@ use clap::Parser;
 use cairn_core::backup::BackupError;
 use cairn_core::chunk_store::ChunkStore;
 use cairn_core::repo::{DiffTarget, RepoError};
+use cairn_core::text;
 use cairn_core::verify::{verify, Report};
 
 use crate::database::{Database, DatabaseError};
@@ -239,7 +240,7 @@ fn run_in(
         | Command::Fetch { .. }
         | Command::Pull { .. }
         | Command::Backup { .. } => String::new(),
-        Command::Status => print::status(&block_on(repo.status())?),
+        Command::Status => text::status(&block_on(repo.status())?),
         Command::Add { tables } => {
             if tables.iter().any(|t| t == ".") {
                 block_on(repo.add(None))?;
@@ -256,7 +257,7 @@ fn run_in(
             let message = message.unwrap_or_default();
             let hash = block_on(repo.commit(&message, all, allow_empty, &author))?;
             let commit = block_on(repo.commit_at(hash))?;
-            print::commit(&hash, &commit, &decorations(repo, hash))
+            text::commit(&hash, &commit, &repo.decorations(hash))
         }
         Command::Log { number, start } => {
             let at = match &start {
@@ -265,7 +266,7 @@ fn run_in(
             };
             block_on(repo.log(at, number))?
                 .iter()
-                .map(|(hash, c)| print::commit(hash, c, &decorations(repo, *hash)))
+                .map(|(hash, c)| text::commit(hash, c, &repo.decorations(*hash)))
                 .collect::<Vec<_>>()
                 .join("\n")
         }
@@ -350,7 +351,7 @@ fn run_in(
                 (None, true) => (DiffTarget::Ref("HEAD"), DiffTarget::Staged),
                 (None, false) => (DiffTarget::Staged, DiffTarget::Working),
             };
-            print::diff(&block_on(repo.diff(from, to))?)
+            text::diff(&block_on(repo.diff(from, to))?)
         }
         Command::Ls { target } => {
             let tables = block_on(repo.ls(target.as_deref()))?;
@@ -399,35 +400,4 @@ fn listing(mark: char, name: &str, hash: cairn_core::Hash, verbose: bool) -> Str
     } else {
         format!("{mark} {name}\n")
     }
-}
-
-/// The names pointing at a commit, as `git log` decorates it.
-fn decorations<S: cairn_core::Storage>(
-    repo: &cairn_core::repo::Repo<S>,
-    hash: cairn_core::Hash,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    let current = repo.current_branch();
-    for (name, h) in repo.branches() {
-        if h == hash {
-            if name == current {
-                out.insert(0, format!("HEAD -> {name}"));
-            } else {
-                out.push(name);
-            }
-        }
-    }
-    out.extend(
-        repo.tags()
-            .into_iter()
-            .filter(|(_, h)| *h == hash)
-            .map(|(n, _)| format!("tag: {n}")),
-    );
-    out.extend(
-        repo.remote_branches()
-            .into_iter()
-            .filter(|(_, h)| *h == hash)
-            .map(|(n, _)| n),
-    );
-    out
 }

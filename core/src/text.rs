@@ -1,0 +1,152 @@
+//! How results read as text: the layouts `git` and `dolt` users know. Shared by the native
+//! CLI and the Node one (through the wasm build), so both print the same.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::fmt::Write as _;
+
+use crate::db::commit::Commit;
+use crate::db::value::Value;
+use crate::hash::Hash;
+use crate::repo::{RowChange, Status, TableChange, TableDiff};
+use crate::sql::{format, QueryResult};
+
+pub fn status(s: &Status) -> String {
+    let mut out = format!("On branch {}\n", s.branch);
+    if !s.staged.is_empty() {
+        out.push_str("\nChanges to be committed:\n  (use \"cairn reset\" to unstage)\n");
+        for t in &s.staged {
+            let _ = writeln!(out, "\t{:<16}{}", format!("{}:", t.change.label()), t.name);
+        }
+    }
+    if !s.unstaged.is_empty() {
+        out.push_str(
+            "\nChanges not staged for commit:\n  (use \"cairn add <table>\" to update what will be committed)\n",
+        );
+        for t in &s.unstaged {
+            let _ = writeln!(out, "\t{:<16}{}", format!("{}:", t.change.label()), t.name);
+        }
+    }
+    if !s.untracked.is_empty() {
+        out.push_str(
+            "\nUntracked files:\n  (use \"cairn add <table>\" to include in what will be committed)\n",
+        );
+        for name in &s.untracked {
+            let _ = writeln!(out, "\t{:<16}{}", "new table:", name);
+        }
+    }
+    if s.is_clean() {
+        out.push_str("nothing to commit, working tree clean\n");
+    }
+    out
+}
+
+/// One commit as `log` shows it; `decorations` are the names pointing at it.
+pub fn commit(hash: &Hash, c: &Commit, decorations: &[String]) -> String {
+    let mut out = format!("commit {hash}");
+    if !decorations.is_empty() {
+        let _ = write!(out, " ({})", decorations.join(", "));
+    }
+    let _ = write!(
+        out,
+        "\nAuthor: {} <{}>\nDate:   {}\n\n",
+        c.author,
+        c.email,
+        time(c.time_ms)
+    );
+    for line in c.message.lines() {
+        let _ = writeln!(out, "\t{line}");
+    }
+    out
+}
+
+pub fn diff(diffs: &[TableDiff]) -> String {
+    let mut out = String::new();
+    for d in diffs {
+        let _ = writeln!(out, "diff --cairn a/{0} b/{0}", d.name);
+        match d.change {
+            TableChange::New => out.push_str("added table\n"),
+            TableChange::Deleted => out.push_str("deleted table\n"),
+            TableChange::Modified if d.schema_changed => out.push_str("schema changed\n"),
+            TableChange::Modified => {}
+        }
+        if d.rows.is_empty() {
+            continue;
+        }
+        let mut columns = vec![String::new()];
+        columns.extend(d.schema.columns.iter().map(|c| c.name.clone()));
+        let mut rows = Vec::new();
+        let mark = |m: &str, row: &[Value]| {
+            let mut r = vec![Value::Text(m.into())];
+            r.extend_from_slice(row);
+            r
+        };
+        for change in &d.rows {
+            match change {
+                RowChange::Added(r) => rows.push(mark("+", r)),
+                RowChange::Removed(r) => rows.push(mark("-", r)),
+                RowChange::Modified { old, new } => {
+                    rows.push(mark("<", old));
+                    rows.push(mark(">", new));
+                }
+            }
+        }
+        let result = QueryResult {
+            columns,
+            rows,
+            affected: None,
+        };
+        out.push_str(&format::format_table(&result));
+    }
+    out
+}
+
+/// A commit time as Git prints it, in UTC: `Wed Nov 25 08:44:27 2026 +0000`.
+pub fn time(ms: u64) -> String {
+    let secs = ms / 1000;
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{} {} {} {:02}:{:02}:{:02} {} +0000",
+        WEEKDAYS[days.rem_euclid(7) as usize],
+        MONTHS[(month - 1) as usize],
+        day,
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        year
+    )
+}
+
+/// Howard Hinnant's days-to-civil-date: days since 1970-01-01 to (year, month, day).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_print_as_git_does() {
+        assert_eq!(time(0), "Thu Jan 1 00:00:00 1970 +0000");
+        assert_eq!(time(1_795_596_267_000), "Wed Nov 25 08:44:27 2026 +0000");
+        assert_eq!(time(951_782_400_000), "Tue Feb 29 00:00:00 2000 +0000");
+    }
+}
