@@ -380,3 +380,162 @@ fn a_corrupt_backup_is_refused_by_name_and_leaves_nothing() {
     let err = fails(r, &["backup", "verify", "file://b"]);
     assert!(names.iter().any(|n| err.contains(n.as_str())), "{err}");
 }
+
+fn dir_bytes(dir: &Path) -> u64 {
+    listing(dir).iter().map(|(_, len)| len).sum()
+}
+
+#[test]
+fn a_hundred_syncs_cost_one_copy_plus_the_changes_and_prune_reclaims() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = r.join("db");
+    fs::create_dir(&d).unwrap();
+    ok(&d, &["init"]);
+    let values: Vec<String> = (0..3000)
+        .map(|i| format!("({i}, 'row {i} with some text')"))
+        .collect();
+    ok(
+        &d,
+        &[
+            "sql",
+            "-q",
+            &format!(
+                "create table t (id int primary key, v text); insert into t values {}",
+                values.join(",")
+            ),
+        ],
+    );
+    ok(&d, &["commit", "-a", "-m", "rows"]);
+    ok(&d, &["backup", "add", "b", "file://../b"]);
+    ok(&d, &["backup", "sync", "b"]);
+    let one_copy = dir_bytes(&r.join("b"));
+    for i in 0..100 {
+        ok(
+            &d,
+            &[
+                "sql",
+                "-q",
+                &format!("update t set v = 'changed {i}' where id = {}", i * 29),
+            ],
+        );
+        ok(&d, &["backup", "sync", "b"]);
+    }
+    let after = dir_bytes(&r.join("b"));
+    // Each one-row change adds a few chunks (a leaf, the nodes above it, the commit metadata):
+    // a few KiB, against a whole copy per sync for the seed's timer script.
+    let per_sync = (after - one_copy) / 100;
+    assert!(
+        per_sync < 16 * 1024,
+        "a one-row sync added {per_sync} bytes"
+    );
+    assert!(
+        after * 5 < one_copy * 100,
+        "100 syncs: {after} bytes against copies of {one_copy}"
+    );
+    assert_eq!(ok(&d, &["backup", "snapshots", "b"]).lines().count(), 102);
+
+    // Orphans: one as if left by a sync long ago, one as if a sync is writing it now.
+    let old_orphan = r.join("b").join("0123456789abcdefghijklmnopqrstuv");
+    let new_orphan = r.join("b").join("vutsrqponmlkjihgfedcba9876543210");
+    fs::write(&old_orphan, b"left by an interrupted sync").unwrap();
+    fs::write(&new_orphan, b"being written").unwrap();
+    let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(&old_orphan)
+        .unwrap()
+        .set_modified(long_ago)
+        .unwrap();
+
+    let out = ok(&d, &["backup", "prune", "b", "--keep-last", "1"]);
+    assert!(out.starts_with("removed 100 snapshots, kept 1"), "{out}");
+    assert!(!old_orphan.exists(), "an old orphan is reclaimed");
+    assert!(
+        new_orphan.exists(),
+        "a file a sync may be writing is spared"
+    );
+    fs::remove_file(&new_orphan).unwrap();
+    assert!(dir_bytes(&r.join("b")) < after, "prune freed space");
+    assert_eq!(ok(&d, &["backup", "snapshots", "b"]).lines().count(), 2);
+    assert!(ok(&d, &["backup", "verify", "b"]).contains("no problems found"));
+    ok(r, &["backup", "restore", "file://b", "restored"]);
+    let row = ok(
+        &r.join("restored"),
+        &["sql", "-q", "select v from t where id = 2871", "-r", "csv"],
+    );
+    assert_eq!(row, "v\nchanged 99\n");
+    // The pruned backup takes more syncs as before.
+    ok(
+        &d,
+        &["sql", "-q", "update t set v = 'after prune' where id = 1"],
+    );
+    ok(&d, &["backup", "sync", "b"]);
+    assert!(
+        fails(&d, &["backup", "prune", "b", "--keep-last", "0"]).contains("at least one snapshot")
+    );
+}
+
+#[test]
+fn export_to_one_file_and_restore_from_it() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = r.join("db");
+    fs::create_dir(&d).unwrap();
+    ok(&d, &["init"]);
+    ok(
+        &d,
+        &[
+            "sql",
+            "-q",
+            "create table t (id int primary key); insert into t values (1)",
+        ],
+    );
+    ok(&d, &["backup", "add", "b", "file://../b"]);
+    ok(&d, &["backup", "sync", "b"]);
+    ok(&d, &["sql", "-q", "insert into t values (2)"]);
+    ok(&d, &["backup", "sync", "b"]);
+    assert!(
+        ok(&d, &["backup", "export", "b", "../all.cairnbak"]).starts_with("wrote ../all.cairnbak")
+    );
+    let first = ok(&d, &["backup", "snapshots", "b"])
+        .lines()
+        .nth(1)
+        .unwrap()[..8]
+        .to_owned();
+    ok(
+        r,
+        &[
+            "backup",
+            "export",
+            "--snapshot",
+            &first,
+            "file://b",
+            "first.cairnbak",
+        ],
+    );
+
+    ok(r, &["backup", "restore", "all.cairnbak", "from-all"]);
+    ok(r, &["backup", "restore", "first.cairnbak", "from-first"]);
+    let count = |dir: &str| {
+        ok(
+            &r.join(dir),
+            &["sql", "-q", "select count(*) from t", "-r", "csv"],
+        )
+    };
+    assert_eq!(count("from-all"), "count(*)\n2\n");
+    assert_eq!(count("from-first"), "count(*)\n1\n");
+
+    let mut bytes = fs::read(r.join("all.cairnbak")).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    fs::write(r.join("damaged.cairnbak"), &bytes).unwrap();
+    assert!(fails(r, &["backup", "restore", "damaged.cairnbak", "x"]).contains("damaged"));
+    fs::write(r.join("short.cairnbak"), &bytes[..mid]).unwrap();
+    assert!(fails(r, &["backup", "restore", "short.cairnbak", "x"]).contains("backup file"));
+    assert!(fails(r, &["backup", "restore", "missing.cairnbak", "x"]).contains("No such file"));
+    assert!(!r.join("x").exists());
+    assert!(
+        fails(&d, &["backup", "export", "nope", "f.cairnbak"]).contains("backup 'nope' not found")
+    );
+}

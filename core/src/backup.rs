@@ -113,6 +113,8 @@ pub enum BackupError {
         hash: Hash,
         why: CodecError,
     },
+    /// `prune --keep-last 0` would leave a backup with nothing to restore.
+    KeepAtLeastOne,
 }
 
 impl fmt::Display for BackupError {
@@ -133,6 +135,9 @@ impl fmt::Display for BackupError {
             BackupError::SnapshotNotFound(id) => write!(f, "snapshot '{id}' not found in the backup"),
             BackupError::Corrupt { hash, why } => {
                 write!(f, "the backup's chunk {hash} is corrupt ({why})")
+            }
+            BackupError::KeepAtLeastOne => {
+                f.write_str("a prune must keep at least one snapshot (--keep-last 1 or more)")
             }
         }
     }
@@ -255,4 +260,100 @@ pub async fn restore<S: Storage, D: Storage>(
     let expected = dst.root();
     dst.commit(expected, snapshot.datasets).await?;
     Ok((snapshot, stats))
+}
+
+/// Copies one snapshot (default: the latest) of the backup in `src` into the empty store
+/// `dst` as a backup of its own, holding just that snapshot: what `backup export --snapshot`
+/// bundles into a file.
+pub async fn extract<S: Storage, D: Storage>(
+    src: &ChunkStore<S>,
+    snapshot: Option<&str>,
+    dst: &mut ChunkStore<D>,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Snapshot> {
+    let backup = read(src).await?.ok_or(BackupError::NoSnapshots)?;
+    let snapshot = backup.find(snapshot)?.clone();
+    sync::copy_closure(src, dst, &[snapshot.datasets], progress).await?;
+    let single = BackupRoot {
+        owner: backup.owner,
+        snapshots: alloc::vec![snapshot.clone()],
+    };
+    let root = dst.put(&single.encode()).await?;
+    let expected = dst.root();
+    dst.commit(expected, root).await?;
+    Ok(snapshot)
+}
+
+/// What a prune did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PruneStats {
+    pub snapshots_removed: usize,
+    pub snapshots_kept: usize,
+    pub table_files_written: usize,
+    pub table_files_deleted: usize,
+    pub bytes_before: u64,
+    pub bytes_after: u64,
+}
+
+/// Keeps the last `keep_last` snapshots and reclaims everything only older ones used.
+///
+/// The chunks the kept snapshots reach are rewritten into new table files, the manifest is
+/// swapped to list only those, and every other table file is deleted — including files left
+/// by an interrupted sync, but only once older than `grace_ms`, so a sync running right now
+/// is never robbed of its files (its manifest swap then fails cleanly and it can run again).
+pub async fn prune<S: Storage>(
+    store: &mut ChunkStore<S>,
+    keep_last: usize,
+    now_ms: u64,
+    grace_ms: u64,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<PruneStats> {
+    if keep_last == 0 {
+        return Err(BackupError::KeepAtLeastOne);
+    }
+    let mut backup = read(store).await?.ok_or(BackupError::NoSnapshots)?;
+    let expected = store.root();
+    let removed = backup.snapshots.len().saturating_sub(keep_last);
+    backup.snapshots.drain(..removed);
+    let before: u64 = store.manifest().tables.iter().map(|t| t.size).sum();
+
+    let mut fresh = ChunkStore::detached(store.storage(), crate::chunk_store::Options::default());
+    sync::copy_closure(store, &mut fresh, &backup.refs(), progress).await?;
+    let root = fresh.put(&backup.encode()).await?;
+    fresh.flush().await?;
+    let tables = fresh.written_tables().to_vec();
+    drop(fresh);
+
+    let keep: alloc::collections::BTreeSet<String> =
+        tables.iter().map(|t| t.name.clone()).collect();
+    let listed: alloc::collections::BTreeSet<String> = store
+        .manifest()
+        .tables
+        .iter()
+        .map(|t| t.name.clone())
+        .collect();
+    store.replace_tables(expected, root, tables.clone()).await?;
+
+    let mut deleted = 0;
+    for object in store.storage().list().await.map_err(StoreError::from)? {
+        let is_table = Hash::parse(&object.name).is_some();
+        let old_enough = object.modified_ms.saturating_add(grace_ms) <= now_ms;
+        if is_table && !keep.contains(&object.name) && (listed.contains(&object.name) || old_enough)
+        {
+            store
+                .storage()
+                .delete(&object.name)
+                .await
+                .map_err(StoreError::from)?;
+            deleted += 1;
+        }
+    }
+    Ok(PruneStats {
+        snapshots_removed: removed,
+        snapshots_kept: backup.snapshots.len(),
+        table_files_written: tables.len(),
+        table_files_deleted: deleted,
+        bytes_before: before,
+        bytes_after: tables.iter().map(|t| t.size).sum(),
+    })
 }

@@ -162,6 +162,26 @@ impl<S: Storage> ChunkStore<S> {
         &self.manifest
     }
 
+    /// A writer over `storage` that ignores what the storage holds: everything put goes into
+    /// new table files. Prune uses it to rewrite a store's live chunks, then hands the new
+    /// files to `replace_tables` on the store itself.
+    pub fn detached(storage: S, options: Options) -> Self {
+        ChunkStore {
+            storage,
+            options,
+            manifest: Manifest::default(),
+            manifest_bytes: None,
+            tables: Vec::new(),
+            unlisted: Vec::new(),
+            pending: TableWriter::new(),
+        }
+    }
+
+    /// Table files this writer wrote that no manifest lists yet (after a `flush`).
+    pub fn written_tables(&self) -> &[TableSpec] {
+        &self.unlisted
+    }
+
     /// Re-reads the manifest, loading the index of every table file another writer added.
     pub async fn reload(&mut self) -> Result<(), StoreError> {
         let bytes = self.storage.read_manifest().await?;
@@ -389,6 +409,40 @@ impl<S: Storage> ChunkStore<S> {
             self.reload().await?;
         }
         Err(StoreError::Busy)
+    }
+}
+
+impl<S: Storage> ChunkStore<S> {
+    /// Moves the root from `expected` to `root` and makes `tables` the store's whole set of
+    /// table files, in one manifest swap. Unlike `commit` it does not retry a lost swap: a
+    /// store that changed meanwhile may need files this call would drop.
+    pub async fn replace_tables(
+        &mut self,
+        expected: Hash,
+        root: Hash,
+        tables: Vec<TableSpec>,
+    ) -> Result<(), StoreError> {
+        if self.manifest.root != expected {
+            return Err(StoreError::Conflict {
+                expected,
+                actual: self.manifest.root,
+            });
+        }
+        let next = self.manifest.next(root, tables);
+        let bytes = next.encode();
+        if !self
+            .storage
+            .swap_manifest(self.manifest_bytes.as_deref(), &bytes)
+            .await?
+        {
+            self.reload().await?;
+            return Err(StoreError::Conflict {
+                expected,
+                actual: self.manifest.root,
+            });
+        }
+        self.unlisted.clear();
+        self.reload().await
     }
 }
 

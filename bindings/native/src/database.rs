@@ -48,7 +48,11 @@ impl std::fmt::Display for DatabaseError {
                 "database '{}' already exists, use '--force' to overwrite",
                 dir.strip_prefix(".").unwrap_or(dir).display()
             ),
-            DatabaseError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            DatabaseError::Io { path, error } => write!(
+                f,
+                "{}: {error}",
+                path.strip_prefix(".").unwrap_or(path).display()
+            ),
             DatabaseError::Config { path, why } => write!(f, "{}: {why}", path.display()),
             DatabaseError::Repo(e) => e.fmt(f),
         }
@@ -163,7 +167,15 @@ pub fn signature(config: &Config) -> Signature {
     }
 }
 
+/// Now, in milliseconds since the Unix epoch; `CAIRN_TIME_MS` fixes it, so that tests can make
+/// the same commits twice (and compare stores byte for byte across implementations).
 pub fn now_ms() -> u64 {
+    if let Some(fixed) = std::env::var("CAIRN_TIME_MS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+    {
+        return fixed;
+    }
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)

@@ -204,7 +204,8 @@ pub enum BackupAction {
     Sync { name: String },
     /// `sync` to a URL without adding it as a backup
     SyncUrl { url: String },
-    /// Create a new database in DIR from a backup's latest snapshot (or --snapshot)
+    /// Create a new database in DIR from a backup's latest snapshot (or --snapshot). URL may
+    /// also be the path of a .cairnbak file made by `backup export` (or a browser)
     Restore {
         /// Replace a database that exists in DIR
         #[arg(long)]
@@ -212,13 +213,32 @@ pub enum BackupAction {
         /// Restore this snapshot (an id from `backup snapshots`) instead of the latest
         #[arg(long, value_name = "ID")]
         snapshot: Option<String>,
+        #[arg(value_name = "URL|FILE")]
         url: String,
         dir: String,
+    },
+    /// Write a backup (or one --snapshot of it) as one .cairnbak file, to keep or carry elsewhere
+    Export {
+        /// Export only this snapshot (an id from `backup snapshots`)
+        #[arg(long, value_name = "ID")]
+        snapshot: Option<String>,
+        #[arg(value_name = "NAME|URL")]
+        backup: String,
+        file: String,
     },
     /// List a backup's snapshots (by backup name or URL)
     Snapshots {
         #[arg(value_name = "NAME|URL")]
         backup: String,
+    },
+    /// Drop all but the newest snapshots and delete the data only they used, including files
+    /// an interrupted sync left over 15 minutes ago
+    Prune {
+        #[arg(value_name = "NAME|URL")]
+        backup: String,
+        /// How many of the newest snapshots to keep (at least 1)
+        #[arg(long, value_name = "N")]
+        keep_last: usize,
     },
     /// Check every chunk of a backup against its hash (by backup name or URL)
     Verify {

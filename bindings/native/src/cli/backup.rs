@@ -2,15 +2,19 @@
 
 use std::path::Path;
 
-use cairn_core::backup::{self, SyncOutcome};
+use std::fs;
+
+use cairn_core::backup::{self, BackupError, SyncOutcome};
+use cairn_core::bundle;
 use cairn_core::chunk_store::ChunkStore;
 use cairn_core::repo::Config;
 use cairn_core::verify::verify;
+use cairn_core::{MemoryStorage, Storage};
 
 use super::progress::{size, Reporter};
 use super::remote::same_place;
 use super::{open_storage, open_store, CliError};
-use crate::database::{self, now_ms, Database};
+use crate::database::{self, now_ms, Database, DatabaseError};
 use crate::{block_on, url, FsStorage};
 use cairn_core::text::time;
 
@@ -69,7 +73,7 @@ pub fn sync(
 }
 
 /// Restores a backup into a new database in `target`: a new id, the snapshot's branch checked
-/// out, no remotes or backups configured.
+/// out, no remotes or backups configured. `address` is a URL, or the path of a .cairnbak file.
 pub fn restore(
     address: &str,
     target: &str,
@@ -78,13 +82,32 @@ pub fn restore(
     cwd: &Path,
     quiet: bool,
 ) -> Result<String, CliError> {
+    if !address.contains("://") {
+        let path = cwd.join(address);
+        let bytes = fs::read(&path).map_err(|error| DatabaseError::Io { path, error })?;
+        let unpacked = MemoryStorage::new();
+        block_on(bundle::read(&bytes, &unpacked))?;
+        let src = block_on(ChunkStore::open(unpacked))?;
+        return restore_from(&src, target, snapshot, force, cwd, quiet);
+    }
     let src = open_store(address, cwd, false)?;
+    restore_from(&src, target, snapshot, force, cwd, quiet)
+}
+
+fn restore_from<S: Storage>(
+    src: &ChunkStore<S>,
+    target: &str,
+    snapshot: Option<&str>,
+    force: bool,
+    cwd: &Path,
+    quiet: bool,
+) -> Result<String, CliError> {
     let target_dir = cwd.join(target);
     let mut reporter = Reporter::new(quiet);
     let restored = database::create_atomically(&target_dir, force, |store_dir| {
-        let mut dst = block_on(ChunkStore::open(FsStorage::new(store_dir)))
-            .map_err(database::DatabaseError::from)?;
-        let (snap, stats) = block_on(backup::restore(&src, snapshot, &mut dst, &mut |p| {
+        let mut dst =
+            block_on(ChunkStore::open(FsStorage::new(store_dir))).map_err(DatabaseError::from)?;
+        let (snap, stats) = block_on(backup::restore(src, snapshot, &mut dst, &mut |p| {
             reporter.update(p)
         }))?;
         let mut config = Config::new(&database::new_id());
@@ -100,6 +123,45 @@ pub fn restore(
         stats.chunks,
         size(stats.bytes)
     ))
+}
+
+/// Writes a backup, or one snapshot of it, as a .cairnbak file (written whole, then renamed
+/// into place).
+pub fn export(
+    db: Option<&Database>,
+    backup: &str,
+    file: &str,
+    snapshot: Option<&str>,
+    cwd: &Path,
+    quiet: bool,
+) -> Result<String, CliError> {
+    let address = locate(db, backup)?;
+    let src = open_store(address, cwd, false)?;
+    let parts = match snapshot {
+        None => {
+            block_on(backup::read(&src))?.ok_or(BackupError::NoSnapshots)?;
+            block_on(bundle::write(&src))?
+        }
+        Some(id) => {
+            let mut single = block_on(ChunkStore::open(MemoryStorage::new()))?;
+            let mut reporter = Reporter::new(quiet);
+            let extracted = block_on(backup::extract(&src, Some(id), &mut single, &mut |p| {
+                reporter.update(p)
+            }));
+            reporter.finish();
+            extracted?;
+            block_on(bundle::write(&single))?
+        }
+    };
+    let path = cwd.join(file);
+    let tmp = path.with_extension("cairnbak-partial");
+    let written = fs::write(&tmp, parts.concat()).and_then(|()| fs::rename(&tmp, &path));
+    if let Err(error) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(DatabaseError::Io { path, error }.into());
+    }
+    let bytes: usize = parts.iter().map(Vec::len).sum();
+    Ok(format!("wrote {file} ({})\n", size(bytes as u64)))
 }
 
 /// A backup named in the config, or a URL.
@@ -130,4 +192,36 @@ pub fn verify_backup(db: Option<&Database>, backup: &str, cwd: &Path) -> Result<
     let report =
         block_on(verify(&storage)).map_err(|e| cairn_core::repo::RepoError::Store(e.into()))?;
     super::report(&report)
+}
+
+/// Files an interrupted sync left are only deleted once this old: a sync may be writing them.
+const PRUNE_GRACE_MS: u64 = 15 * 60 * 1000;
+
+pub fn prune(
+    db: Option<&Database>,
+    backup: &str,
+    keep_last: usize,
+    cwd: &Path,
+    quiet: bool,
+) -> Result<String, CliError> {
+    let address = locate(db, backup)?;
+    let mut store = open_store(address, cwd, false)?;
+    let mut reporter = Reporter::new(quiet);
+    let pruned = block_on(backup::prune(
+        &mut store,
+        keep_last,
+        now_ms(),
+        PRUNE_GRACE_MS,
+        &mut |p| reporter.update(p),
+    ));
+    reporter.finish();
+    let stats = pruned?;
+    Ok(format!(
+        "removed {} snapshots, kept {}; deleted {} table files; {} -> {}\n",
+        stats.snapshots_removed,
+        stats.snapshots_kept,
+        stats.table_files_deleted,
+        size(stats.bytes_before),
+        size(stats.bytes_after)
+    ))
 }

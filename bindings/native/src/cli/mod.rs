@@ -14,6 +14,7 @@ use std::path::Path;
 use clap::Parser;
 
 use cairn_core::backup::BackupError;
+use cairn_core::bundle::BundleError;
 use cairn_core::chunk_store::ChunkStore;
 use cairn_core::repo::{DiffTarget, RepoError};
 use cairn_core::text;
@@ -55,6 +56,7 @@ enum CliError {
     Input(std::io::Error),
     Url(UrlError),
     Backup(BackupError),
+    Bundle(BundleError),
     /// A URL whose directory does not exist, where one must.
     Missing(String),
 }
@@ -70,6 +72,7 @@ impl std::fmt::Display for CliError {
             CliError::Input(e) => write!(f, "cannot read standard input: {e}"),
             CliError::Url(e) => e.fmt(f),
             CliError::Backup(e) => e.fmt(f),
+            CliError::Bundle(e) => e.fmt(f),
             CliError::Missing(url) => write!(f, "nothing at '{url}': the directory does not exist"),
         }
     }
@@ -96,6 +99,12 @@ impl From<UrlError> for CliError {
 impl From<BackupError> for CliError {
     fn from(e: BackupError) -> Self {
         CliError::Backup(e)
+    }
+}
+
+impl From<BundleError> for CliError {
+    fn from(e: BundleError) -> Self {
+        CliError::Bundle(e)
     }
 }
 
@@ -172,6 +181,25 @@ fn run(command: Command, dir: &Path, quiet: bool) -> Result<String, CliError> {
             action: Some(BackupAction::Verify { backup: b }),
             ..
         } if b.contains("://") => return backup::verify_backup(None, b, dir),
+        Command::Backup {
+            action:
+                Some(BackupAction::Prune {
+                    backup: b,
+                    keep_last,
+                }),
+            ..
+        } if b.contains("://") => return backup::prune(None, b, *keep_last, dir, quiet),
+        Command::Backup {
+            action:
+                Some(BackupAction::Export {
+                    snapshot,
+                    backup: b,
+                    file,
+                }),
+            ..
+        } if b.contains("://") => {
+            return backup::export(None, b, file, snapshot.as_deref(), dir, quiet)
+        }
         _ => {}
     }
     let mut db = Database::open(dir)?;
@@ -223,6 +251,15 @@ fn run_in(
                 Some(BackupAction::Verify { backup: b }) => {
                     backup::verify_backup(Some(db), &b, dir)
                 }
+                Some(BackupAction::Export {
+                    snapshot,
+                    backup: b,
+                    file,
+                }) => backup::export(Some(db), &b, &file, snapshot.as_deref(), dir, quiet),
+                Some(BackupAction::Prune {
+                    backup: b,
+                    keep_last,
+                }) => backup::prune(Some(db), &b, keep_last, dir, quiet),
                 // Restore makes a new database; `run` handled it before opening this one.
                 Some(BackupAction::Restore { .. }) => Err(RepoError::AlreadyInitialized.into()),
             };
