@@ -539,3 +539,71 @@ fn export_to_one_file_and_restore_from_it() {
         fails(&d, &["backup", "export", "nope", "f.cairnbak"]).contains("backup 'nope' not found")
     );
 }
+
+#[test]
+fn a_sync_killed_midway_leaves_a_valid_backup() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = r.join("db");
+    fs::create_dir(&d).unwrap();
+    ok(&d, &["init"]);
+    let values: Vec<String> = (0..60_000)
+        .map(|i| format!("({i}, 'row {i} of a table big enough to take a while', {i})"))
+        .collect();
+    let script = format!(
+        "create table t (id int primary key, v text, n int); insert into t values {};",
+        values.join(",")
+    );
+    assert_eq!(cairn_in(&d, &["sql"], Some(&script)).code, 0);
+    ok(&d, &["commit", "-a", "-m", "rows"]);
+    let mut completed = 0;
+    for (attempt, delay_ms) in [1u64, 5, 15, 40, 100].into_iter().enumerate() {
+        let backup = r.join(format!("b{attempt}"));
+        let url = format!("file://../b{attempt}");
+        let mut child = std::process::Command::new(cairn_tests::cairn_bin())
+            .args(["backup", "sync-url", &url, "--quiet"])
+            .current_dir(&d)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        completed += usize::from(status.success());
+        // Whatever the moment, the backup is empty or whole, never half.
+        if backup.join("manifest").exists() {
+            assert!(ok(r, &["backup", "verify", &format!("file://b{attempt}")])
+                .contains("no problems found"));
+            assert_eq!(
+                ok(r, &["backup", "snapshots", &format!("file://b{attempt}")])
+                    .lines()
+                    .count(),
+                2
+            );
+        }
+        // And a sync run again completes it.
+        ok(&d, &["backup", "sync-url", &url]);
+        let restored = format!("restored{attempt}");
+        ok(
+            r,
+            &[
+                "backup",
+                "restore",
+                &format!("file://b{attempt}"),
+                &restored,
+            ],
+        );
+        assert_eq!(
+            ok(
+                &r.join(&restored),
+                &["sql", "-q", "select count(*) from t", "-r", "csv"]
+            ),
+            "count(*)\n60000\n"
+        );
+    }
+    assert!(
+        completed < 5,
+        "every sync finished before it was killed: make the database bigger"
+    );
+}

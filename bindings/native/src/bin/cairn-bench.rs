@@ -1,12 +1,15 @@
-//! Native storage benchmarks. Prints one TSV line per case, `case, runtime, value, unit`, in
-//! the same shape as npm/bench/bench.mjs does for the wasm build, so scripts/bench.sh can put
-//! both in one table. Each case runs three times; the best run counts.
+//! Native benchmarks: storage, then the database through SQL. Prints one TSV line per case,
+//! `case, runtime, value, unit`, in the same shape as npm/bench/bench.mjs does for the wasm
+//! build, so scripts/bench.sh can put them in one table. Storage cases run three times and
+//! the best run counts; the database cases, which take seconds, run once.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use cairn::{block_on, FsStorage};
+use cairn_core::backup;
 use cairn_core::chunk_store::ChunkStore;
+use cairn_core::repo::{Config, DiffTarget, Repo, Signature};
 use cairn_core::{Hash, MemoryStorage, Storage};
 
 const DATA_LEN: usize = 64 << 20;
@@ -47,6 +50,117 @@ fn main() {
     let _ = std::fs::remove_dir_all(&scratch);
     report("chunk store write, filesystem", write);
     report("chunk store read, filesystem", read);
+
+    database(&scratch);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+const ROWS: u64 = 1_000_000;
+
+/// The SQL of issue 3's benchmark: one INSERT of a million rows, an int key and three columns.
+fn million_rows() -> String {
+    let mut sql = String::with_capacity(40 * ROWS as usize);
+    sql.push_str("insert into t values ");
+    for i in 0..ROWS {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str(&format!("({i},{},'name-{i}',{}.5)", i * 7 % 1000, i % 997));
+    }
+    sql
+}
+
+fn database(scratch: &std::path::Path) {
+    let line = |case: &str, value: f64, unit: &str| println!("{case}\tnative\t{value:.1}\t{unit}");
+    let author = Signature {
+        name: "bench".into(),
+        email: "bench@example.com".into(),
+        time_ms: 0,
+    };
+    let db = scratch.join("db");
+    let store = block_on(ChunkStore::open(FsStorage::new(&db))).expect("open");
+    let mut repo = block_on(Repo::init(store, Config::new("bench"), &author)).expect("init");
+    block_on(repo.sql("create table t (id int primary key, a int, b varchar(20), c double)"))
+        .expect("create");
+    let sql = million_rows();
+    let started = Instant::now();
+    block_on(repo.sql(&sql)).expect("insert");
+    block_on(repo.commit("rows", true, false, &author)).expect("commit");
+    let took = started.elapsed().as_secs_f64();
+    line(
+        "insert 1,000,000 rows (one statement) and commit",
+        ROWS as f64 / took,
+        "rows/s",
+    );
+
+    let lookups = 2000u64;
+    let started = Instant::now();
+    for k in 0..lookups {
+        let id = k * 7919 % ROWS;
+        let rows = block_on(repo.sql(&format!("select * from t where id = {id}"))).expect("select");
+        assert_eq!(rows[0].rows.len(), 1);
+    }
+    line(
+        "point lookup by primary key (SQL)",
+        started.elapsed().as_secs_f64() * 1e6 / lookups as f64,
+        "µs",
+    );
+
+    let started = Instant::now();
+    let count = block_on(repo.sql("select count(*) from t where c >= 0")).expect("scan");
+    assert_eq!(count[0].rows.len(), 1);
+    line(
+        "full scan with a filter, 1,000,000 rows",
+        ROWS as f64 / started.elapsed().as_secs_f64(),
+        "rows/s",
+    );
+
+    let updates: Vec<String> = (0..100)
+        .map(|i| format!("update t set a = -1 where id = {}", i * 9973))
+        .collect();
+    block_on(repo.sql(&updates.join(";"))).expect("update");
+    let started = Instant::now();
+    let diff = block_on(repo.diff(DiffTarget::Ref("HEAD"), DiffTarget::Working)).expect("diff");
+    assert_eq!(diff[0].rows.len(), 100);
+    line(
+        "diff after changing 100 rows",
+        started.elapsed().as_secs_f64() * 1e3,
+        "ms",
+    );
+
+    let backup_dir = scratch.join("backup");
+    let mut dst = block_on(ChunkStore::open(FsStorage::new(&backup_dir))).expect("backup");
+    let started = Instant::now();
+    block_on(backup::sync(
+        repo.store(),
+        "bench",
+        "main",
+        &mut dst,
+        1,
+        &mut |_| {},
+    ))
+    .expect("sync");
+    line(
+        "backup sync, 1M-row database (first)",
+        started.elapsed().as_secs_f64() * 1e3,
+        "ms",
+    );
+    block_on(repo.sql("update t set b = 'changed' where id = 500000")).expect("update");
+    let started = Instant::now();
+    block_on(backup::sync(
+        repo.store(),
+        "bench",
+        "main",
+        &mut dst,
+        2,
+        &mut |_| {},
+    ))
+    .expect("sync");
+    line(
+        "backup sync after a one-row change",
+        started.elapsed().as_secs_f64() * 1e3,
+        "ms",
+    );
 }
 
 /// Best times of writing every chunk and committing to a fresh store, then reading each back.
