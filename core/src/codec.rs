@@ -1,5 +1,9 @@
 //! Little helpers for the binary encodings of chunks: LEB128 varints, length-prefixed byte
 //! strings, and a reader that fails with an error, never a panic, on truncated or bad input.
+//!
+//! Varints are unsigned LEB128: seven bits a byte, least significant group first, the high
+//! bit set on every byte but the last. Only the shortest encoding of a number is accepted, so
+//! every number has exactly one encoding and a chunk's bytes are a function of its contents.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -33,6 +37,33 @@ pub fn put_uvarint(out: &mut Vec<u8>, mut v: u64) {
         v >>= 7;
     }
     out.push(v as u8);
+}
+
+/// Longest encoding of a `u64`: ten 7-bit groups.
+const MAX_VARINT_LEN: usize = 10;
+
+/// Reads a varint at `*pos` and advances past it; `None` if it is truncated, longer than a
+/// `u64`, or not the shortest encoding of its value.
+pub fn read_uvarint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+    let mut value = 0u64;
+    for i in 0..MAX_VARINT_LEN {
+        let byte = *bytes.get(*pos + i)?;
+        let group = u64::from(byte & 0x7f);
+        // The tenth group holds only the top bit of a u64.
+        if i == MAX_VARINT_LEN - 1 && group > 1 {
+            return None;
+        }
+        value |= group << (7 * i);
+        if byte & 0x80 == 0 {
+            // A zero final group after others means a longer encoding than needed.
+            if byte == 0 && i > 0 {
+                return None;
+            }
+            *pos += i + 1;
+            return Some(value);
+        }
+    }
+    None
 }
 
 pub fn put_ivarint(out: &mut Vec<u8>, v: i64) {
@@ -73,18 +104,11 @@ impl<'a> Reader<'a> {
     }
 
     pub fn uvarint(&mut self) -> Result<u64, CodecError> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.u8()?;
-            if shift == 63 && b > 1 {
-                return Err(CodecError::BadVarint);
-            }
-            v |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err(CodecError::BadVarint)
+        read_uvarint(self.buf, &mut self.pos).ok_or(if self.pos >= self.buf.len() {
+            CodecError::Truncated
+        } else {
+            CodecError::BadVarint
+        })
     }
 
     pub fn ivarint(&mut self) -> Result<i64, CodecError> {
@@ -134,6 +158,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_the_shortest_varint_is_read() {
+        let mut buf = Vec::new();
+        put_uvarint(&mut buf, 300);
+        assert_eq!(buf, [0xac, 0x02]);
+        let bad: [&[u8]; 5] = [
+            &[],
+            &[0x80],
+            &[0x80, 0x00],
+            &[0xff; 11],
+            &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02],
+        ];
+        for bytes in bad {
+            let mut pos = 0;
+            assert_eq!(read_uvarint(bytes, &mut pos), None, "{bytes:?}");
+            assert_eq!(pos, 0);
+        }
+    }
+
+    #[test]
     fn varints_round_trip_and_reject_garbage() {
         let values = [0u64, 1, 127, 128, 300, u32::MAX as u64, u64::MAX];
         let mut buf = Vec::new();
@@ -151,7 +194,8 @@ mod tests {
             assert_eq!(r.ivarint(), Ok(v));
         }
         assert!(r.end().is_ok());
-        assert_eq!(Reader::new(&[0x80]).uvarint(), Err(CodecError::Truncated));
+        assert_eq!(Reader::new(&[]).uvarint(), Err(CodecError::Truncated));
+        assert_eq!(Reader::new(&[0x80]).uvarint(), Err(CodecError::BadVarint));
         assert_eq!(
             Reader::new(&[0xff; 11]).uvarint(),
             Err(CodecError::BadVarint)

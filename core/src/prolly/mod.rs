@@ -71,7 +71,6 @@ mod diff;
 mod load;
 mod node;
 mod read;
-mod varint;
 
 #[cfg(test)]
 mod tests;

@@ -3,8 +3,8 @@
 
 use alloc::vec::Vec;
 
-use super::varint;
 use super::NODE_KIND;
+use crate::codec::{put_uvarint, read_uvarint};
 use crate::hash::{Hash, HASH_LEN};
 
 /// What an entry carries after its key: a value in a leaf, a child reference in an internal
@@ -44,20 +44,20 @@ impl Payload {
 pub(crate) fn encode_header(out: &mut Vec<u8>, level: u8, entries: u64) {
     out.push(NODE_KIND);
     out.push(level);
-    varint::write(out, entries);
+    put_uvarint(out, entries);
 }
 
 pub(crate) fn encode_entry(out: &mut Vec<u8>, key: &[u8], payload: PayloadRef<'_>) {
-    varint::write(out, key.len() as u64);
+    put_uvarint(out, key.len() as u64);
     out.extend_from_slice(key);
     match payload {
         PayloadRef::Value(value) => {
-            varint::write(out, value.len() as u64);
+            put_uvarint(out, value.len() as u64);
             out.extend_from_slice(value);
         }
         PayloadRef::Child(hash, count) => {
             out.extend_from_slice(&hash.0);
-            varint::write(out, count);
+            put_uvarint(out, count);
         }
     }
 }
@@ -230,7 +230,7 @@ impl Reader<'_> {
     }
 
     fn varint(&mut self) -> Result<u64, &'static str> {
-        varint::read(self.bytes, &mut self.pos).ok_or("it holds a malformed or truncated varint")
+        read_uvarint(self.bytes, &mut self.pos).ok_or("it holds a malformed or truncated varint")
     }
 
     /// The next `len` bytes, as a range.
