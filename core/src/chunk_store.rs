@@ -137,15 +137,7 @@ impl<S: Storage> ChunkStore<S> {
 
     /// Opens a store; an empty storage is an empty store (no manifest until the first commit).
     pub async fn open_with(storage: S, options: Options) -> Result<Self, StoreError> {
-        let mut store = ChunkStore {
-            storage,
-            options,
-            manifest: Manifest::default(),
-            manifest_bytes: None,
-            tables: Vec::new(),
-            unlisted: Vec::new(),
-            pending: TableWriter::new(),
-        };
+        let mut store = Self::detached(storage, options);
         store.reload().await?;
         Ok(store)
     }

@@ -14,6 +14,14 @@ pub struct WorkingSet {
 }
 
 impl WorkingSet {
+    /// No uncommitted and no staged changes: both roots are the commit's.
+    pub fn clean(root: Hash) -> WorkingSet {
+        WorkingSet {
+            working: root,
+            staged: root,
+        }
+    }
+
     pub fn encode(&self) -> Vec<u8> {
         let mut out = alloc::vec![Kind::WorkingSet as u8];
         out.extend_from_slice(&self.working.0);

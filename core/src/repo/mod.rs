@@ -202,16 +202,7 @@ impl<S: Storage> Repo<S> {
         let commit = repo.store.put(&commit.encode()).await?;
         let branch = repo.config.head.clone();
         let mut next = Datasets::default();
-        next.map.insert(datasets::head(&branch), commit);
-        repo.put_working_set(
-            &mut next,
-            &branch,
-            WorkingSet {
-                working: root,
-                staged: root,
-            },
-        )
-        .await?;
+        repo.set_branch_clean(&mut next, &branch, commit).await?;
         repo.save(next).await?;
         Ok(repo)
     }
@@ -316,11 +307,20 @@ impl<S: Storage> Repo<S> {
             .datasets
             .get(&datasets::head(branch))
             .ok_or_else(|| RepoError::BranchNotFound(branch.into()))?;
-        let root = self.commit_at(head).await?.root;
-        Ok(WorkingSet {
-            working: root,
-            staged: root,
-        })
+        Ok(WorkingSet::clean(self.commit_at(head).await?.root))
+    }
+
+    /// Points `branch` at `commit` in `next`, with a clean working set of the commit's root.
+    async fn set_branch_clean(
+        &mut self,
+        next: &mut Datasets,
+        branch: &str,
+        commit: Hash,
+    ) -> Result<()> {
+        let root = self.commit_at(commit).await?.root;
+        next.map.insert(datasets::head(branch), commit);
+        self.put_working_set(next, branch, WorkingSet::clean(root))
+            .await
     }
 
     async fn put_working_set(

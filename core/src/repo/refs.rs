@@ -167,10 +167,7 @@ impl<S: Storage> Repo<S> {
                 let carried = self.working_set(&old).await?;
                 let head = self.head()?;
                 let root = self.commit_at(head).await?.root;
-                let clean = WorkingSet {
-                    working: root,
-                    staged: root,
-                };
+                let clean = WorkingSet::clean(root);
                 self.put_working_set(&mut next, &old, clean).await?;
                 self.put_working_set(&mut next, name, carried).await?;
                 head
@@ -243,19 +240,9 @@ impl<S: Storage> Repo<S> {
     /// staged roots become that commit's, discarding uncommitted changes.
     pub async fn reset_hard(&mut self, target: Option<&str>) -> Result<Hash> {
         let at = self.resolve(target.unwrap_or("HEAD")).await?.0;
-        let root = self.commit_at(at).await?.root;
         let branch = self.config.head.clone();
         let mut next = self.datasets.clone();
-        next.map.insert(datasets::head(&branch), at);
-        self.put_working_set(
-            &mut next,
-            &branch,
-            WorkingSet {
-                working: root,
-                staged: root,
-            },
-        )
-        .await?;
+        self.set_branch_clean(&mut next, &branch, at).await?;
         self.save(next).await?;
         Ok(at)
     }

@@ -10,7 +10,6 @@ use super::{Config, Repo, RepoError, Result};
 use crate::chunk_store::{ChunkStore, StoreError};
 use crate::db::datasets::{self, Datasets, HEADS, REMOTES, TAGS};
 use crate::db::kind::Kind;
-use crate::db::working_set::WorkingSet;
 use crate::hash::Hash;
 use crate::io::Storage;
 use crate::sync::{self, Progress, SyncStats};
@@ -179,18 +178,8 @@ impl<S: Storage> Repo<S> {
         if ws.working != head_root || ws.staged != head_root {
             return Err(RepoError::UncommittedChanges);
         }
-        let root = self.commit_at(target).await?.root;
         let mut next = self.datasets.clone();
-        next.map.insert(datasets::head(&current), target);
-        self.put_working_set(
-            &mut next,
-            &current,
-            WorkingSet {
-                working: root,
-                staged: root,
-            },
-        )
-        .await?;
+        self.set_branch_clean(&mut next, &current, target).await?;
         self.save(next).await?;
         Ok(Transfer::Updated {
             old: Some(head),
@@ -232,18 +221,8 @@ impl<S: Storage> Repo<S> {
             .datasets
             .get(&datasets::remote("origin", default))
             .ok_or_else(|| RepoError::BranchNotFound(default.into()))?;
-        let root = repo.commit_at(at).await?.root;
         let mut next = repo.datasets.clone();
-        next.map.insert(datasets::head(default), at);
-        repo.put_working_set(
-            &mut next,
-            default,
-            WorkingSet {
-                working: root,
-                staged: root,
-            },
-        )
-        .await?;
+        repo.set_branch_clean(&mut next, default, at).await?;
         repo.save(next).await?;
         Ok(repo)
     }

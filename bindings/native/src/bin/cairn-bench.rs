@@ -70,6 +70,13 @@ fn million_rows() -> String {
     sql
 }
 
+/// Runs `f` once; returns its result and how many seconds it took.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let started = Instant::now();
+    let out = f();
+    (out, started.elapsed().as_secs_f64())
+}
+
 fn database(scratch: &std::path::Path) {
     let line = |case: &str, value: f64, unit: &str| println!("{case}\tnative\t{value:.1}\t{unit}");
     let author = Signature {
@@ -77,41 +84,40 @@ fn database(scratch: &std::path::Path) {
         email: "bench@example.com".into(),
         time_ms: 0,
     };
-    let db = scratch.join("db");
-    let store = block_on(ChunkStore::open(FsStorage::new(&db))).expect("open");
+    let store = block_on(ChunkStore::open(FsStorage::new(scratch.join("db")))).expect("open");
     let mut repo = block_on(Repo::init(store, Config::new("bench"), &author)).expect("init");
     block_on(repo.sql("create table t (id int primary key, a int, b varchar(20), c double)"))
         .expect("create");
     let sql = million_rows();
-    let started = Instant::now();
-    block_on(repo.sql(&sql)).expect("insert");
-    block_on(repo.commit("rows", true, false, &author)).expect("commit");
-    let took = started.elapsed().as_secs_f64();
+    let ((), secs) = timed(|| {
+        block_on(repo.sql(&sql)).expect("insert");
+        block_on(repo.commit("rows", true, false, &author)).expect("commit");
+    });
     line(
         "insert 1,000,000 rows (one statement) and commit",
-        ROWS as f64 / took,
+        ROWS as f64 / secs,
         "rows/s",
     );
 
     let lookups = 2000u64;
-    let started = Instant::now();
-    for k in 0..lookups {
-        let id = k * 7919 % ROWS;
-        let rows = block_on(repo.sql(&format!("select * from t where id = {id}"))).expect("select");
-        assert_eq!(rows[0].rows.len(), 1);
-    }
+    let ((), secs) = timed(|| {
+        for k in 0..lookups {
+            let query = format!("select * from t where id = {}", k * 7919 % ROWS);
+            let rows = block_on(repo.sql(&query)).expect("select");
+            assert_eq!(rows[0].rows.len(), 1);
+        }
+    });
     line(
         "point lookup by primary key (SQL)",
-        started.elapsed().as_secs_f64() * 1e6 / lookups as f64,
+        secs * 1e6 / lookups as f64,
         "µs",
     );
 
-    let started = Instant::now();
-    let count = block_on(repo.sql("select count(*) from t where c >= 0")).expect("scan");
-    assert_eq!(count[0].rows.len(), 1);
+    let (count, secs) = timed(|| block_on(repo.sql("select count(*) from t where c >= 0")));
+    assert_eq!(count.expect("scan")[0].rows.len(), 1);
     line(
         "full scan with a filter, 1,000,000 rows",
-        ROWS as f64 / started.elapsed().as_secs_f64(),
+        ROWS as f64 / secs,
         "rows/s",
     );
 
@@ -119,46 +125,35 @@ fn database(scratch: &std::path::Path) {
         .map(|i| format!("update t set a = -1 where id = {}", i * 9973))
         .collect();
     block_on(repo.sql(&updates.join(";"))).expect("update");
-    let started = Instant::now();
-    let diff = block_on(repo.diff(DiffTarget::Ref("HEAD"), DiffTarget::Working)).expect("diff");
-    assert_eq!(diff[0].rows.len(), 100);
-    line(
-        "diff after changing 100 rows",
-        started.elapsed().as_secs_f64() * 1e3,
-        "ms",
-    );
+    let (diff, secs) = timed(|| block_on(repo.diff(DiffTarget::Ref("HEAD"), DiffTarget::Working)));
+    assert_eq!(diff.expect("diff")[0].rows.len(), 100);
+    line("diff after changing 100 rows", secs * 1e3, "ms");
 
-    let backup_dir = scratch.join("backup");
-    let mut dst = block_on(ChunkStore::open(FsStorage::new(&backup_dir))).expect("backup");
-    let started = Instant::now();
-    block_on(backup::sync(
-        repo.store(),
-        "bench",
-        "main",
-        &mut dst,
-        1,
-        &mut |_| {},
-    ))
-    .expect("sync");
+    let mut dst =
+        block_on(ChunkStore::open(FsStorage::new(scratch.join("backup")))).expect("backup");
+    let sync = |repo: &Repo<FsStorage>, dst: &mut ChunkStore<FsStorage>, time_ms| {
+        let (synced, secs) = timed(|| {
+            block_on(backup::sync(
+                repo.store(),
+                "bench",
+                "main",
+                dst,
+                time_ms,
+                &mut |_| {},
+            ))
+        });
+        synced.expect("sync");
+        secs * 1e3
+    };
     line(
         "backup sync, 1M-row database (first)",
-        started.elapsed().as_secs_f64() * 1e3,
+        sync(&repo, &mut dst, 1),
         "ms",
     );
     block_on(repo.sql("update t set b = 'changed' where id = 500000")).expect("update");
-    let started = Instant::now();
-    block_on(backup::sync(
-        repo.store(),
-        "bench",
-        "main",
-        &mut dst,
-        2,
-        &mut |_| {},
-    ))
-    .expect("sync");
     line(
         "backup sync after a one-row change",
-        started.elapsed().as_secs_f64() * 1e3,
+        sync(&repo, &mut dst, 2),
         "ms",
     );
 }

@@ -18,21 +18,6 @@ use crate::database::{self, now_ms, Database, DatabaseError};
 use crate::{block_on, url, FsStorage};
 use cairn_core::text::time;
 
-pub fn list(db: &Database, verbose: bool) -> String {
-    db.repo
-        .config()
-        .backups
-        .iter()
-        .map(|(name, url)| {
-            if verbose {
-                format!("{name} {url}\n")
-            } else {
-                format!("{name}\n")
-            }
-        })
-        .collect()
-}
-
 pub fn add(db: &mut Database, dir: &Path, name: &str, address: &str) -> Result<String, CliError> {
     url::resolve(address, dir)?;
     db.repo.add_backup(name, address, same_place(dir))?;

@@ -133,6 +133,20 @@ fn open_store(address: &str, cwd: &Path, create: bool) -> Result<ChunkStore<FsSt
     Ok(block_on(ChunkStore::open(storage))?)
 }
 
+/// Remotes or backups as `remote` and `backup` list them: names, with URLs when verbose.
+fn list_locations(locations: &std::collections::BTreeMap<String, String>, verbose: bool) -> String {
+    locations
+        .iter()
+        .map(|(name, url)| {
+            if verbose {
+                format!("{name} {url}\n")
+            } else {
+                format!("{name}\n")
+            }
+        })
+        .collect()
+}
+
 /// A verify report as `fsck` and `backup verify` print it; damage is an error.
 fn report(report: &Report) -> Result<String, CliError> {
     if !report.is_ok() {
@@ -217,7 +231,7 @@ fn run_in(
     match command {
         Command::Remote { verbose, action } => {
             return match action {
-                None => Ok(remote::list(db, verbose)),
+                None => Ok(list_locations(&db.repo.config().remotes, verbose)),
                 Some(RemoteAction::Add { name, url }) => remote::add(db, dir, &name, &url),
                 Some(RemoteAction::Remove { name }) => {
                     block_on(db.repo.remove_remote(&name))?;
@@ -236,7 +250,7 @@ fn run_in(
         }
         Command::Backup { verbose, action } => {
             return match action {
-                None => Ok(backup::list(db, verbose)),
+                None => Ok(list_locations(&db.repo.config().backups, verbose)),
                 Some(BackupAction::Add { name, url }) => backup::add(db, dir, &name, &url),
                 Some(BackupAction::Remove { name }) => {
                     db.repo.remove_backup(&name)?;

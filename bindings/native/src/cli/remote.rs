@@ -19,21 +19,6 @@ pub fn same_place(dir: &Path) -> impl Fn(&str, &str) -> bool + '_ {
     }
 }
 
-pub fn list(db: &Database, verbose: bool) -> String {
-    db.repo
-        .config()
-        .remotes
-        .iter()
-        .map(|(name, url)| {
-            if verbose {
-                format!("{name} {url}\n")
-            } else {
-                format!("{name}\n")
-            }
-        })
-        .collect()
-}
-
 pub fn add(db: &mut Database, dir: &Path, name: &str, address: &str) -> Result<String, CliError> {
     url::resolve(address, dir)?;
     db.repo.add_remote(name, address, same_place(dir))?;
