@@ -607,3 +607,63 @@ fn a_sync_killed_midway_leaves_a_valid_backup() {
         "every sync finished before it was killed: make the database bigger"
     );
 }
+
+#[test]
+fn progress_is_plain_lines_off_a_terminal_and_nothing_with_quiet() {
+    let root = tempfile::tempdir().unwrap();
+    let d = root.path().join("db");
+    fs::create_dir(&d).unwrap();
+    ok(&d, &["init"]);
+    ok(
+        &d,
+        &[
+            "sql",
+            "-q",
+            "create table t (id int primary key); insert into t values (1)",
+        ],
+    );
+    let quiet = cairn_in(&d, &["backup", "sync-url", "file://../q", "--quiet"], None);
+    assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""));
+    let loud = cairn_in(&d, &["backup", "sync-url", "file://../l"], None);
+    assert_eq!(loud.code, 0);
+    assert!(
+        loud.stderr
+            .lines()
+            .any(|l| l.starts_with("copying table files: ")),
+        "{}",
+        loud.stderr
+    );
+    assert!(
+        !loud.stderr.contains('\r'),
+        "no bar redraws off a terminal: {:?}",
+        loud.stderr
+    );
+}
+
+#[test]
+fn progress_is_a_bar_on_a_terminal() {
+    // `script` (util-linux, essential on Debian) gives the command a pseudo-terminal.
+    let root = tempfile::tempdir().unwrap();
+    let d = root.path().join("db");
+    fs::create_dir(&d).unwrap();
+    ok(&d, &["init"]);
+    let command = format!(
+        "{} backup sync-url file://../b",
+        cairn_tests::cairn_bin().display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(&d)
+        .output()
+        .expect("run script");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(
+        screen.contains("\r\x1b[K"),
+        "the bar redraws in place: {screen:?}"
+    );
+    assert!(
+        screen.contains("[##############################]"),
+        "a full bar: {screen:?}"
+    );
+}
