@@ -35,9 +35,13 @@ pub enum DatabaseError {
 impl std::fmt::Display for DatabaseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            DatabaseError::NotADatabase(dir) if dir == Path::new(".") => write!(
+                f,
+                "the current directory is not a cairn database (no {DIR}/ here); run `cairn init` or change directory"
+            ),
             DatabaseError::NotADatabase(dir) => write!(
                 f,
-                "{} is not a cairn database (no {DIR}/ here); run `cairn init` or change directory",
+                "{} is not a cairn database (no {DIR}/ here)",
                 dir.display()
             ),
             DatabaseError::AlreadyExists(dir) => {

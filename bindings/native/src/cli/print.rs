@@ -11,6 +11,7 @@ pub fn query_result(result: &QueryResult, fmt: super::args::ResultFormat) -> Str
     match fmt {
         ResultFormat::Table => format::format_table(result),
         ResultFormat::Csv => format::format_csv(result),
-        ResultFormat::Json => format::format_json(result),
+        // JSON is one line with no newline of its own; a terminal wants one.
+        ResultFormat::Json => format::format_json(result) + "\n",
     }
 }
