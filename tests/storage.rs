@@ -69,3 +69,31 @@ fn a_second_commit_keeps_the_first_commits_chunks() {
     let present = block_on(reopened.has_many(&first));
     assert!(present.iter().all(|p| *p));
 }
+
+#[test]
+fn many_small_commits_are_conjoined_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open_fs(dir.path());
+    let mut hashes = Vec::new();
+    for i in 0..100 {
+        let h = block_on(store.put(&chunk(i))).unwrap();
+        block_on(store.commit(store.root(), h)).unwrap();
+        hashes.push(h);
+        assert!(
+            store.manifest().tables.len() <= 33,
+            "after commit {i}: {} table files",
+            store.manifest().tables.len()
+        );
+    }
+    let reopened = open_fs(dir.path());
+    for (i, h) in hashes.iter().enumerate() {
+        assert_eq!(
+            block_on(reopened.get(h)).unwrap(),
+            Some(chunk(i as u32)),
+            "chunk {i}"
+        );
+    }
+    let report = block_on(verify(&FsStorage::new(dir.path()))).unwrap();
+    assert!(report.is_ok() && report.orphans.is_empty(), "{report:?}");
+    assert_eq!(report.chunks, 100, "each chunk is stored once");
+}

@@ -19,6 +19,11 @@ use crate::table_file::{self, Entry, Footer, TableError, TableWriter, FOOTER_LEN
 const SWAP_ATTEMPTS: usize = 32;
 /// One read at the end of a table file fetches the footer and, usually, the whole index.
 const TAIL_READ: u64 = 64 * 1024;
+/// Above this many table files, a commit also merges the small ones into one, so that every
+/// command writing its own small file does not make opening the store slower and slower.
+const CONJOIN_ABOVE: usize = 32;
+/// Table files smaller than this are merged; the large ones are left as they are.
+const SMALL_TABLE: u64 = 8 << 20;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StoreError {
@@ -386,6 +391,7 @@ impl<S: Storage> ChunkStore<S> {
             }
             let mut tables = self.manifest.tables.clone();
             tables.extend(self.unlisted.iter().cloned());
+            let merged = self.conjoin(&mut tables).await?;
             let next = self.manifest.next(root, tables);
             let bytes = next.encode();
             if self
@@ -396,11 +402,58 @@ impl<S: Storage> ChunkStore<S> {
                 self.manifest = next;
                 self.manifest_bytes = Some(bytes);
                 self.unlisted.clear();
+                self.tables.retain(|t| !merged.contains(&t.spec.name));
+                // Their chunks are all in the merged file now. A reader that still holds the
+                // old manifest finds them gone and must reopen; deleting them later instead
+                // would leave the disk to fill up with copies.
+                for name in &merged {
+                    let _ = self.storage.delete(name).await;
+                }
                 return Ok(());
             }
             self.reload().await?;
         }
         Err(StoreError::Busy)
+    }
+
+    /// When `tables` has grown past `CONJOIN_ABOVE`, writes the chunks of the manifest's small
+    /// table files into one new file and puts that in their place; returns the names it
+    /// replaced. Files this writer has just written are left alone: rewriting them at once
+    /// would only copy them twice.
+    async fn conjoin(&mut self, tables: &mut Vec<TableSpec>) -> Result<Vec<String>, StoreError> {
+        let small: Vec<TableSpec> = self
+            .manifest
+            .tables
+            .iter()
+            .filter(|t| t.size < SMALL_TABLE)
+            .cloned()
+            .collect();
+        if tables.len() <= CONJOIN_ABOVE || small.len() < 2 {
+            return Ok(Vec::new());
+        }
+        let mut writer = TableWriter::new();
+        for spec in &small {
+            let bytes = self.read_table_checked(&spec.name).await?;
+            let table = self.tables.iter().find(|t| t.spec.name == spec.name);
+            for e in table.map(|t| &t.entries[..]).unwrap_or_default() {
+                let start = e.offset as usize;
+                writer.add(e.hash, &bytes[start..start + e.len as usize]);
+            }
+        }
+        let (footer, bytes, entries) = writer.finish();
+        let spec = TableSpec {
+            name: footer.name(),
+            chunk_count: footer.chunk_count,
+            size: bytes.len() as u64,
+        };
+        self.storage.put(&spec.name, &bytes).await?;
+        let merged: Vec<String> = small.into_iter().map(|t| t.name).collect();
+        tables.retain(|t| !merged.contains(&t.name));
+        tables.push(spec.clone());
+        if !self.has_table(&spec.name) {
+            self.tables.push(Table { spec, entries });
+        }
+        Ok(merged)
     }
 }
 
