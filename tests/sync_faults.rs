@@ -255,3 +255,43 @@ fn a_push_failing_at_any_write_leaves_the_remote_as_it_was() {
         );
     }
 }
+
+#[test]
+fn a_failed_walk_leaves_nothing_a_later_commit_would_list() {
+    let repo = source();
+    let root = repo.store().root();
+    let walk_into = |storage: FailingStorage| {
+        let mut dst = block_on(ChunkStore::open_with(storage, small())).unwrap();
+        let copied = block_on(cairn_core::sync::copy_closure(
+            repo.store(),
+            &mut dst,
+            &[root],
+            &mut |_| {},
+        ));
+        (copied.is_ok(), dst)
+    };
+    let counting = FailingStorage::new(MemoryStorage::new(), 0);
+    let (copied, _) = walk_into(counting.clone());
+    assert!(copied);
+    let total = counting.writes.load(Ordering::SeqCst);
+    assert!(total >= 3, "the walk writes several table files ({total})");
+    for k in 1..=total {
+        let storage = MemoryStorage::new();
+        let (copied, mut dst) = walk_into(FailingStorage::new(storage.clone(), k));
+        assert!(!copied, "write {k} was meant to fail");
+        // The writer goes on and commits something else: the walk's parents, written before
+        // their children, must not be listed with it.
+        assert!(
+            !dst.has(&root),
+            "after a failure at write {k} the walk's root is still visible"
+        );
+        let other = block_on(dst.put(b"unrelated")).unwrap();
+        block_on(dst.commit(cairn_core::Hash::EMPTY, other)).unwrap();
+        let reopened = block_on(ChunkStore::open(storage)).unwrap();
+        assert!(
+            !reopened.has(&root),
+            "failure at write {k}: a partial walk was committed"
+        );
+        assert!(reopened.has(&other));
+    }
+}

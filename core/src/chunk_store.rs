@@ -174,6 +174,17 @@ impl<S: Storage> ChunkStore<S> {
         }
     }
 
+    /// Forgets every chunk written since the last commit: pending ones are dropped and table
+    /// files not yet listed are no longer read (their files stay, as orphans). A sync that
+    /// failed halfway calls this, because it writes parents before children and must not let
+    /// a later commit list a parent without them.
+    pub fn abandon(&mut self) {
+        self.pending = TableWriter::new();
+        let unlisted = core::mem::take(&mut self.unlisted);
+        self.tables
+            .retain(|t| !unlisted.iter().any(|u| u.name == t.spec.name));
+    }
+
     /// Table files this writer wrote that no manifest lists yet (after a `flush`).
     pub fn written_tables(&self) -> &[TableSpec] {
         &self.unlisted

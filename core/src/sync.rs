@@ -96,8 +96,21 @@ impl fmt::Display for SyncError {
 
 pub type Result<T> = core::result::Result<T, SyncError>;
 
-/// Copies, whole, every live table file of `src` that `dst` does not have.
+/// Copies, whole, every live table file of `src` that `dst` does not have. Only all of them
+/// together hold the closure of their chunks, so on failure `dst` forgets the ones it got.
 pub async fn copy_table_files<S: Storage, D: Storage>(
+    src: &ChunkStore<S>,
+    dst: &mut ChunkStore<D>,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<SyncStats> {
+    let copied = copy_files(src, dst, progress).await;
+    if copied.is_err() {
+        dst.abandon();
+    }
+    copied
+}
+
+async fn copy_files<S: Storage, D: Storage>(
     src: &ChunkStore<S>,
     dst: &mut ChunkStore<D>,
     progress: &mut dyn FnMut(&Progress),
@@ -137,8 +150,22 @@ pub async fn copy_table_files<S: Storage, D: Storage>(
     Ok(stats)
 }
 
-/// Copies every chunk reachable from `roots` that `dst` lacks.
+/// Copies every chunk reachable from `roots` that `dst` lacks. On failure `dst` forgets all
+/// it wrote since its last commit (see `ChunkStore::abandon`).
 pub async fn copy_closure<S: Storage, D: Storage>(
+    src: &ChunkStore<S>,
+    dst: &mut ChunkStore<D>,
+    roots: &[Hash],
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<SyncStats> {
+    let copied = walk(src, dst, roots, progress).await;
+    if copied.is_err() {
+        dst.abandon();
+    }
+    copied
+}
+
+async fn walk<S: Storage, D: Storage>(
     src: &ChunkStore<S>,
     dst: &mut ChunkStore<D>,
     roots: &[Hash],
