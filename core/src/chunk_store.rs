@@ -7,6 +7,7 @@
 //! root, and `verify` reports the orphans.
 
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -66,12 +67,11 @@ impl fmt::Display for StoreError {
             StoreError::CorruptTable { table, reason } => {
                 write!(f, "table file '{table}' is corrupt: {reason}")
             }
-            StoreError::MissingTable { table } => {
-                write!(
-                    f,
-                    "table file '{table}' is listed in the manifest but missing"
-                )
-            }
+            StoreError::MissingTable { table } => write!(
+                f,
+                "table file '{table}' is listed in the manifest but missing (if another process \
+                 was writing to the store just now, run the command again; else run verify)"
+            ),
             StoreError::CorruptChunk { table, hash } => write!(
                 f,
                 "chunk {hash} in table file '{table}' is corrupt: its bytes do not match its hash"
@@ -117,9 +117,11 @@ impl Default for Options {
     }
 }
 
+#[derive(Clone)]
 struct Table {
     spec: TableSpec,
-    entries: Vec<Entry>,
+    /// Shared, so that a reload keeps what it already loaded without copying it.
+    entries: Arc<Vec<Entry>>,
 }
 
 pub struct ChunkStore<S: Storage> {
@@ -192,29 +194,46 @@ impl<S: Storage> ChunkStore<S> {
 
     /// Re-reads the manifest, loading the index of every table file another writer added.
     pub async fn reload(&mut self) -> Result<(), StoreError> {
-        let bytes = self.storage.read_manifest().await?;
-        if bytes == self.manifest_bytes {
-            return Ok(());
+        for _ in 0..SWAP_ATTEMPTS {
+            let bytes = self.storage.read_manifest().await?;
+            if bytes == self.manifest_bytes {
+                return Ok(());
+            }
+            let manifest = match &bytes {
+                Some(b) => Manifest::decode(b)?,
+                None => Manifest::default(),
+            };
+            match self.load_tables(&manifest).await {
+                Ok(tables) => {
+                    self.tables = tables;
+                    self.manifest = manifest;
+                    self.manifest_bytes = bytes;
+                    return Ok(());
+                }
+                // A conjoin elsewhere deleted a file this manifest lists after it was read: the
+                // newer manifest lists the file that replaced it.
+                Err(StoreError::MissingTable { .. })
+                    if self.storage.read_manifest().await? != bytes => {}
+                Err(e) => return Err(e),
+            }
         }
-        let manifest = match &bytes {
-            Some(b) => Manifest::decode(b)?,
-            None => Manifest::default(),
-        };
+        Err(StoreError::Busy)
+    }
+
+    /// The indexes of a manifest's table files and this writer's unlisted ones, reusing those
+    /// already loaded.
+    async fn load_tables(&self, manifest: &Manifest) -> Result<Vec<Table>, StoreError> {
         let mut tables = Vec::with_capacity(manifest.tables.len() + self.unlisted.len());
         for spec in manifest.tables.iter().chain(&self.unlisted) {
-            let known = self.tables.iter().position(|t| t.spec.name == spec.name);
-            match known {
-                Some(i) => tables.push(self.tables.swap_remove(i)),
+            match self.tables.iter().find(|t| t.spec.name == spec.name) {
+                Some(known) => tables.push(known.clone()),
                 None => tables.push(Table {
                     spec: spec.clone(),
-                    entries: load_index(&self.storage, &spec.name, spec.size).await?.1,
+                    entries: Arc::new(load_index(&self.storage, &spec.name, spec.size).await?.1),
                 }),
             }
         }
-        self.tables = tables;
-        self.manifest = manifest;
-        self.manifest_bytes = bytes;
-        Ok(())
+        Ok(tables)
     }
 
     /// Stores a chunk and returns its address. It is readable at once from this writer, and
@@ -308,7 +327,10 @@ impl<S: Storage> ChunkStore<S> {
             return Err(e.into());
         }
         self.unlisted.push(spec.clone());
-        self.tables.push(Table { spec, entries });
+        self.tables.push(Table {
+            spec,
+            entries: Arc::new(entries),
+        });
         Ok(())
     }
 
@@ -340,7 +362,7 @@ impl<S: Storage> ChunkStore<S> {
                 reason: TableError::BadLayout("its size differs from the manifest's"),
             });
         }
-        for e in &t.entries {
+        for e in t.entries.iter() {
             let start = e.offset as usize;
             if Hash::of(&bytes[start..start + e.len as usize]) != e.hash {
                 return Err(StoreError::CorruptChunk {
@@ -379,7 +401,7 @@ impl<S: Storage> ChunkStore<S> {
         self.unlisted.push(spec.clone());
         self.tables.push(Table {
             spec: spec.clone(),
-            entries,
+            entries: Arc::new(entries),
         });
         Ok(spec)
     }
@@ -402,7 +424,19 @@ impl<S: Storage> ChunkStore<S> {
             }
             let mut tables = self.manifest.tables.clone();
             tables.extend(self.unlisted.iter().cloned());
-            let merged = self.conjoin(&mut tables).await?;
+            let merged = match self.conjoin(&mut tables).await {
+                Ok(merged) => merged,
+                // Another writer conjoined first: its manifest lists the files to merge now.
+                Err(missing @ StoreError::MissingTable { .. }) => {
+                    let before = self.manifest_bytes.clone();
+                    self.reload().await?;
+                    if self.manifest_bytes == before {
+                        return Err(missing);
+                    }
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             let next = self.manifest.next(root, tables);
             let bytes = next.encode();
             if self
@@ -462,7 +496,10 @@ impl<S: Storage> ChunkStore<S> {
         tables.retain(|t| !merged.contains(&t.name));
         tables.push(spec.clone());
         if !self.has_table(&spec.name) {
-            self.tables.push(Table { spec, entries });
+            self.tables.push(Table {
+                spec,
+                entries: Arc::new(entries),
+            });
         }
         Ok(merged)
     }
