@@ -62,8 +62,46 @@ export type ErrorCode =
   | 'BUSY'
   /** A malformed argument: a hash that is not 32 base32 characters, a chunk of 4 GiB or more. */
   | 'INVALID_ARGUMENT'
+  /** A `.cairnbak` file of a format version this build does not read. */
+  | 'UNSUPPORTED_VERSION'
   /** `runConformance` found the adapter breaking the contract: `check` names the check. */
-  | 'CONFORMANCE';
+  | 'CONFORMANCE'
+  /** The location holds no Cairn database (no `init`, or not a database store). */
+  | 'NOT_A_DATABASE'
+  /** Nothing at a URL that must exist (a remote to fetch from, a backup to restore). */
+  | 'NOT_FOUND'
+  /** A database, branch, tag, remote or backup of that name exists already. */
+  | 'ALREADY_EXISTS'
+  | 'BRANCH_NOT_FOUND'
+  | 'TAG_NOT_FOUND'
+  /** A name that is not a branch, tag, remote-tracking branch or commit. */
+  | 'REF_NOT_FOUND'
+  | 'TABLE_NOT_FOUND'
+  | 'REMOTE_NOT_FOUND'
+  | 'BACKUP_NOT_FOUND'
+  /** A remote or backup URL that names the location of another remote or backup. */
+  | 'ADDRESS_CONFLICT'
+  /** The checked-out branch cannot be deleted. */
+  | 'BRANCH_CHECKED_OUT'
+  | 'NOTHING_TO_COMMIT'
+  | 'UNCOMMITTED_CHANGES'
+  /** A push that would drop commits from the remote's branch (use `force`). */
+  | 'NON_FAST_FORWARD'
+  /** A pull whose branch and remote branch both have commits the other lacks. */
+  | 'DIVERGED'
+  /** The remote has no branches. */
+  | 'EMPTY_REMOTE'
+  /** A remote operation or clone pointed at a backup. */
+  | 'IS_A_BACKUP'
+  /** A backup operation pointed at a database or remote. */
+  | 'NOT_A_BACKUP'
+  /** A backup sync from a database that does not own the backup. */
+  | 'OWNED_BY_OTHER'
+  /** The backup has no snapshots yet. */
+  | 'NO_SNAPSHOTS'
+  | 'SNAPSHOT_NOT_FOUND'
+  /** A SQL statement failed (syntax, unsupported, type, constraint). */
+  | 'SQL';
 
 export interface CairnError extends Error {
   code: ErrorCode;
@@ -173,6 +211,11 @@ export class IndexedDbAdapter implements StorageAdapter {
   readonly databaseName: string;
   /** Closes the connection; the next call opens it again. */
   close(): Promise<void>;
+  /** The configuration text of a database kept in this store (`idb://` locations), or undefined. */
+  readConfig(): Promise<string | undefined>;
+  writeConfig(text: string): Promise<void>;
+  /** Deletes the whole IndexedDB database: objects, manifest and configuration. */
+  destroy(): Promise<void>;
   get(name: string): Promise<Uint8Array | undefined>;
   getRange(name: string, offset: number, length: number): Promise<Uint8Array | undefined>;
   put(name: string, bytes: Uint8Array): Promise<void>;
@@ -181,3 +224,297 @@ export class IndexedDbAdapter implements StorageAdapter {
   readManifest(): Promise<Uint8Array | undefined>;
   swapManifest(expected: Uint8Array | undefined, next: Uint8Array): Promise<boolean>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Repositories: the Repo API.
+//
+// Locations. A database location is `mem://NAME` (a process-wide in-memory registry),
+// `idb://NAME` (IndexedDB, browsers) or, in Node, `file://DIR` (the native CLI's layout:
+// `DIR/.cairn/store/` and `DIR/.cairn/config`, so both open one database). A remote or backup
+// URL names a store directly: `mem://NAME`, `idb://NAME`, or in Node `file://PATH` (the store
+// directory itself). A relative `file://` URL of a remote or backup resolves against the
+// database's directory, as the native CLI does.
+// ---------------------------------------------------------------------------------------------
+
+/** Who made a commit. */
+export interface Author {
+  name: string;
+  email: string;
+}
+
+/** A progress event of a long operation. Totals grow as the walk discovers more to copy. */
+export interface ProgressEvent {
+  phase: 'copying table files' | 'copying chunks';
+  chunksDone: number;
+  chunksTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface ProgressOptions {
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** Options of every call that opens or creates a database. */
+export interface RepoOptions {
+  /**
+   * The author of commits; a missing field falls back to the config's `[user]`, then to
+   * `cairn` and `<name>@localhost`.
+   */
+  author?: Partial<Author>;
+  /** The clock for commits and backup snapshots, in ms since the epoch (default `Date.now`). */
+  now?: () => number;
+}
+
+/** A SQL value: ints are numbers (bigints beyond 2^53), blobs Uint8Arrays. */
+export type SqlValue = null | number | bigint | string | boolean | Uint8Array;
+
+/** One statement's result: rows for SELECT and SHOW, `affected` for writes. */
+export interface QueryResult {
+  columns: string[];
+  rows: SqlValue[][];
+  /** Rows written, for INSERT, UPDATE, DELETE and DDL; absent for queries. */
+  affected?: number;
+}
+
+export type TableChange = 'new table' | 'modified' | 'deleted';
+
+export interface TableStatus {
+  name: string;
+  change: TableChange;
+}
+
+export interface Status {
+  branch: string;
+  /** Staged root against the head commit's root. */
+  staged: TableStatus[];
+  /** Working root against the staged root, for tables the staged root has. */
+  unstaged: TableStatus[];
+  /** Tables in the working root that the staged root does not have. */
+  untracked: string[];
+  clean: boolean;
+}
+
+export interface Commit {
+  hash: Hash;
+  /** The root value committed. */
+  root: Hash;
+  parents: Hash[];
+  author: string;
+  email: string;
+  timeMs: number;
+  message: string;
+  /** The names pointing at the commit, as `git log` decorates it: `HEAD -> main` first. */
+  decorations: string[];
+}
+
+export type RowChange =
+  | { kind: 'added'; row: SqlValue[] }
+  | { kind: 'removed'; row: SqlValue[] }
+  | { kind: 'modified'; old: SqlValue[]; new: SqlValue[] };
+
+export interface TableDiff {
+  name: string;
+  change: TableChange;
+  schemaChanged: boolean;
+  /** The column names rows are shown in (the new schema, or the old one for a deleted table). */
+  columns: string[];
+  rows: RowChange[];
+}
+
+/** A branch, tag or remote-tracking branch (`remote/branch`) and the commit it points at. */
+export interface Ref {
+  name: string;
+  hash: Hash;
+}
+
+export interface Branch extends Ref {
+  /** Whether it is checked out (never for remote-tracking branches). */
+  current: boolean;
+  /** Whether it is a remote-tracking branch, named `remote/branch`. */
+  remote: boolean;
+}
+
+/** A remote or backup: a name and the URL as given. */
+export interface Location {
+  name: string;
+  url: string;
+}
+
+export interface SyncStats {
+  tableFiles: number;
+  chunks: number;
+  bytes: number;
+}
+
+/** What a push or pull changed: nothing (`updated: false`), or a branch moved from old to new. */
+export interface Transfer {
+  updated: boolean;
+  /** The commit the branch was at (absent for a new branch or when up to date). */
+  old?: Hash;
+  new?: Hash;
+  stats?: SyncStats;
+}
+
+/** One snapshot of a backup. */
+export interface Snapshot {
+  /** What users type: 8 base32 characters. */
+  id: string;
+  /** When the sync ran, ms since the epoch. */
+  timeMs: number;
+  /** The database's dataset map at the time. */
+  datasets: Hash;
+  /** The branch checked out, checked out again by a restore. */
+  head: string;
+}
+
+export interface BackupSyncResult {
+  snapshot: Snapshot;
+  /** False when the latest snapshot already held the database's state (nothing written). */
+  synced: boolean;
+  stats: SyncStats;
+}
+
+export interface Restored {
+  repo: Repo;
+  snapshot: Snapshot;
+  stats: SyncStats;
+}
+
+/** The backup export format (`.cairnbak`): a Blob in browsers, a Uint8Array in Node. */
+export type BackupFile = Blob | Uint8Array;
+
+/**
+ * A versioned database. Every method runs one operation against the store and, where it
+ * changes the configuration (checkout, remotes, backups), writes the configuration back.
+ */
+export class Repo {
+  private constructor();
+  /** Creates a database: branch `main` at an initial commit. ALREADY_EXISTS if one is there. */
+  static init(location: string, options?: RepoOptions): Promise<Repo>;
+  /** Opens a database; NOT_A_DATABASE if there is none. */
+  static open(location: string, options?: RepoOptions): Promise<Repo>;
+  /**
+   * A new database from a remote: every branch and tag, `origin` set (a relative `file://`
+   * URL is recorded absolute), the default branch checked out. A failure leaves nothing.
+   */
+  static clone(url: string, location: string, options?: RepoOptions & ProgressOptions): Promise<Repo>;
+  /**
+   * A new database from a backup's latest snapshot (or `snapshot`): a new id, the snapshot's
+   * branch checked out, no remotes or backups. ALREADY_EXISTS where a database is, unless
+   * `force`; a failure leaves nothing behind (and with `force`, the old database as it was).
+   */
+  static backupRestore(
+    url: string,
+    location: string,
+    options?: RepoOptions & ProgressOptions & { snapshot?: string; force?: boolean },
+  ): Promise<Restored>;
+  /** A backup's snapshots, oldest first. */
+  static backupSnapshots(url: string): Promise<Snapshot[]>;
+  /** `backupPrune` of a backup by URL. */
+  static backupPrune(url: string, options: { keepLast: number } & ProgressOptions): Promise<PruneResult>;
+  /** Reads every table file of the store at `url` and checks every chunk. */
+  static verify(url: string): Promise<VerifyReport>;
+  /** A backup (or one snapshot of it) as one `.cairnbak` file. */
+  static backupExport(url: string, options?: ProgressOptions & { snapshot?: string }): Promise<BackupFile>;
+  /** A new database from a `.cairnbak` file's latest snapshot; options as `backupRestore`. */
+  static backupRestoreFile(
+    file: BackupFile,
+    location: string,
+    options?: RepoOptions & ProgressOptions & { snapshot?: string; force?: boolean },
+  ): Promise<Restored>;
+
+  /** The location this database was opened at. */
+  readonly location: string;
+  /** The checked-out branch. */
+  readonly currentBranch: string;
+  /** The database's id (a backup records it as its owner). */
+  readonly id: string;
+
+  /** Runs SQL statements against the working set; one result per statement. */
+  sql(query: string): Promise<QueryResult[]>;
+  status(): Promise<Status>;
+  /** Stages tables: names, or '.' for every change. */
+  add(tables: string | string[]): Promise<void>;
+  /** Commits the staged tables (with `all`, every change). NOTHING_TO_COMMIT unless `allowEmpty`. */
+  commit(options?: { message?: string; all?: boolean; allowEmpty?: boolean }): Promise<Commit>;
+  /** Commits from `start` (default HEAD) following first parents, newest first. */
+  log(options?: { start?: string; limit?: number }): Promise<Commit[]>;
+  /** Local branches, and with `all` the remote-tracking ones after them. */
+  branches(options?: { all?: boolean }): Promise<Branch[]>;
+  /** Creates a branch at `start` (default HEAD); resolves to its commit. */
+  createBranch(name: string, start?: string): Promise<Hash>;
+  deleteBranch(name: string): Promise<void>;
+  /** Switches branch; with `create`, creates it at `start` (default HEAD, bringing uncommitted work). */
+  checkout(name: string, options?: { create?: boolean; start?: string }): Promise<void>;
+  tags(): Promise<Ref[]>;
+  /** Tags `ref` (default HEAD); resolves to the commit tagged. */
+  createTag(name: string, ref?: string): Promise<Hash>;
+  deleteTag(name: string): Promise<void>;
+  /**
+   * Without `hard`, unstages everything. With `hard`, moves the branch to `ref` (default HEAD)
+   * and discards uncommitted changes; resolves to the commit it is now at.
+   */
+  reset(options?: { hard?: boolean; ref?: string }): Promise<Hash | undefined>;
+  /** Working against staged; `cached`: staged against HEAD; `ref`: working against ref. */
+  diff(options?: { cached?: boolean; ref?: string }): Promise<TableDiff[]>;
+  /** Tables in the working set, or at `ref`. */
+  ls(ref?: string): Promise<string[]>;
+  /** Resolves a branch, tag, `remote/branch`, `HEAD~N` or commit hash to a commit. */
+  resolve(ref: string): Promise<Hash>;
+
+  remotes(): Promise<Location[]>;
+  addRemote(name: string, url: string): Promise<void>;
+  /** Removes a remote and its remote-tracking branches. */
+  removeRemote(name: string): Promise<void>;
+  /** Pushes a branch's commits; NON_FAST_FORWARD unless `force` where the remote has others. */
+  push(remote: string, branch: string, options?: ProgressOptions & { force?: boolean }): Promise<Transfer>;
+  /** Copies every branch and tag of a remote, updating the remote-tracking branches. */
+  fetch(remote?: string, options?: ProgressOptions): Promise<SyncStats>;
+  /** Fetches, then fast-forwards the current branch to `remote/branch` (default: its name). */
+  pull(remote: string, branch?: string, options?: ProgressOptions): Promise<Transfer>;
+
+  backups(): Promise<Location[]>;
+  addBackup(name: string, url: string): Promise<void>;
+  /** Forgets a backup; its contents stay where they are. */
+  removeBackup(name: string): Promise<void>;
+  /** Adds a snapshot of the whole database to the named backup, copying only what it lacks. */
+  backupSync(name: string, options?: ProgressOptions): Promise<BackupSyncResult>;
+  /** `backupSync` to a URL that is not configured as a backup. */
+  backupSyncUrl(url: string, options?: ProgressOptions): Promise<BackupSyncResult>;
+  /** A backup's snapshots (by configured name or URL), oldest first. */
+  backupSnapshots(nameOrUrl: string): Promise<Snapshot[]>;
+  /**
+   * Drops all but the newest `keepLast` snapshots of a backup (by configured name or URL) and
+   * deletes the table files only they used, and files an interrupted sync left 15 minutes ago.
+   */
+  backupPrune(nameOrUrl: string, options: { keepLast: number } & ProgressOptions): Promise<PruneResult>;
+  /** Checks every chunk of this database's store. */
+  verify(): Promise<VerifyReport>;
+  /**
+   * Releases the wasm memory once the operations already started have settled; later calls
+   * reject with INVALID_ARGUMENT.
+   */
+  close(): void;
+}
+
+export interface PruneResult {
+  snapshotsRemoved: number;
+  snapshotsKept: number;
+  /** Table files the kept snapshots' chunks were rewritten into. */
+  tableFilesWritten: number;
+  tableFilesDeleted: number;
+  /** The backup's live table files' size before and after. */
+  bytesBefore: number;
+  bytesAfter: number;
+}
+
+/** The CLI's text layouts, shared with the native `cairn` (so both print the same). */
+export function formatStatus(status: Status): string;
+export function formatCommit(commit: Commit): string;
+export function formatDiff(diffs: TableDiff[]): string;
+export function formatTable(result: QueryResult): string;
+export function formatCsv(result: QueryResult): string;
+export function formatJson(result: QueryResult): string;
+/** A time as Git prints it, in UTC: `Wed Nov 25 08:44:27 2026 +0000`. */
+export function formatTime(ms: number): string;

@@ -25,3 +25,6 @@ npm/scripts/build-wasm.sh
 
 step "Node and headless Chromium tests of the wasm build"
 (cd npm && npm test)
+
+step "the demo page, walked in headless Chromium"
+node --test web-demo/test/*.test.mjs

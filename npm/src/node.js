@@ -1,12 +1,29 @@
-// The package in Node: the wasm core, instantiated synchronously from the file beside it, and
-// every adapter (IndexedDbAdapter works where an `indexedDB` factory is passed to it).
+// The package in Node: the wasm core, instantiated synchronously from the file beside it,
+// every adapter (IndexedDbAdapter works where an `indexedDB` factory is passed to it), and
+// the Repo API with `file://` and `mem://` locations.
 
 import { readFileSync } from 'node:fs';
 import { initSync } from '../wasm/cairn_wasm.js';
+import * as file from './locations/file.js';
+import { schemes } from './locations/index.js';
 
 initSync({ module: readFileSync(new URL('../wasm/cairn_wasm_bg.wasm', import.meta.url)) });
+schemes.set('file', file);
 
-export { ChunkStore, hash, runConformance, verify } from '../wasm/cairn_wasm.js';
+export {
+  ChunkStore,
+  formatCommit,
+  formatCsv,
+  formatDiff,
+  formatJson,
+  formatStatus,
+  formatTable,
+  formatTime,
+  hash,
+  runConformance,
+  verify,
+} from '../wasm/cairn_wasm.js';
 export { IndexedDbAdapter } from './adapters/indexeddb.js';
 export { MemoryAdapter } from './adapters/memory.js';
 export { NodeFsAdapter } from './adapters/node-fs.js';
+export { Repo } from './repo.js';

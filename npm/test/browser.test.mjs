@@ -1,74 +1,40 @@
-// The package's browser entry in headless Chromium: the conformance suite on IndexedDB and a
-// ChunkStore round trip. Serves the npm folder from 127.0.0.1 and drives Debian's chromium
-// with playwright-core (which cannot download a browser here).
+// The package's browser entry in headless Chromium: the conformance suite on IndexedDB, a
+// ChunkStore round trip, and the Repo API on IndexedDB (persisted across a reload, backed up,
+// restored, exported as a file that the native CLI restores). Serves the npm folder from
+// 127.0.0.1 and drives Debian's chromium with playwright-core (see chromium.mjs).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { tempDir } from './helpers.mjs';
+import { launch, NO_CHROMIUM, page as newPage, serve } from './chromium.mjs';
+import { nativeCairn, runIn, tempDir } from './helpers.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 
-/** Serves the npm folder read-only on a random loopback port; resolves to its base URL. */
-async function serve(t) {
-  const server = createServer(async (request, response) => {
-    const path = normalize(join(ROOT, decodeURIComponent(new URL(request.url, 'http://x').pathname)));
-    try {
-      if (!path.startsWith(ROOT) || path.split(sep).includes('node_modules')) throw new Error('outside');
-      const body = await readFile(path);
-      response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
-      response.end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise((resolve) => server.close(resolve)));
-  return `http://127.0.0.1:${server.address().port}`;
+/** Chromium and the npm folder served, both closed when `t` ends. */
+async function browser(t) {
+  const server = await serve(ROOT);
+  t.after(server.close);
+  const chromium = await launch();
+  t.after(chromium.close);
+  return { base: server.url, context: chromium.context };
 }
 
 test(
   'browser: IndexedDB conformance and a chunk store round trip',
-  { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install chromium)`, timeout: 180_000 },
+  { skip: NO_CHROMIUM, timeout: 180_000 },
   async (t) => {
-    const base = await serve(t);
-    const context = await chromium.launchPersistentContext(await tempDir(t), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    let results;
+    const { base, context } = await browser(t);
     const problems = [];
-    try {
-      const page = await context.newPage();
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-      await page.goto(`${base}/test/browser/index.html`);
-      const ready = await page
-        .waitForFunction(() => window.cairnResults !== undefined, null, { timeout: 30_000 })
-        .catch(() => false);
-      assert.ok(ready, `the test page did not start: ${problems.join('; ') || 'no error reported'}`);
-      results = await page.evaluate(() => window.cairnResults);
-    } finally {
-      // Before the profile directory is removed.
-      await context.close();
-    }
+    const page = await newPage(context, problems);
+    await page.goto(`${base}/test/browser/index.html`);
+    const ready = await page
+      .waitForFunction(() => window.cairnResults !== undefined, null, { timeout: 30_000 })
+      .catch(() => false);
+    assert.ok(ready, `the test page did not start: ${problems.join('; ') || 'no error reported'}`);
+    const results = await page.evaluate(() => window.cairnResults);
     assert.equal(results.error, undefined, results.error);
 
     assert.equal(results.conformance.length, 10, results.conformance.join(', '));
@@ -81,6 +47,55 @@ test(
     assert.equal(trip.verify.chunks, trip.chunks);
     assert.equal(trip.badHashCode, 'INVALID_ARGUMENT');
     assert.equal(results.hashAbc, 'cgrr7b1o8p8j7vtm7dqieekdml4cam26');
+    assert.deepEqual(problems, []);
+  },
+);
+
+test(
+  'browser: a Repo on IndexedDB persists across a reload, backs up, restores and exports a file the native CLI restores',
+  { skip: NO_CHROMIUM, timeout: 300_000 },
+  async (t) => {
+    const { base, context } = await browser(t);
+    const problems = [];
+    const page = await newPage(context, problems);
+    await page.goto(`${base}/test/browser/blank.html`);
+    const name = `repo-${Date.now()}`;
+    const step = (fn) =>
+      page.evaluate(
+        async ([fn, name]) => (await import('./repo.js'))[fn](name).catch((e) => ({ error: `${e.code} ${e.stack}` })),
+        [fn, name],
+      );
+    const created = await step('create');
+    assert.equal(created.error, undefined, created.error);
+    assert.deepEqual(created.cloned, { tables: ['t'], status: true }, 'a clone has the commits, not the working set');
+    assert.equal(created.missing, 'NOT_FOUND');
+    assert.equal(created.notBackup, 'IS_A_BACKUP');
+    assert.equal(created.badCloneLeft, 'NOT_A_DATABASE', 'a failed clone leaves nothing behind');
+
+    await page.reload();
+    const after = await step('reopen');
+    assert.equal(after.error, undefined, after.error);
+    for (const state of [after.persisted, after.restored]) {
+      assert.deepEqual(state.rows, ['one', 'two']);
+      assert.match(state.status, /Untracked files:[\s\S]*new table: {6}not_committed/);
+      assert.deepEqual(state.tags, ['v1']);
+      assert.deepEqual(state.log, ['first rows', 'Initialize data repository']);
+    }
+    assert.deepEqual(after.persisted.backups, [{ name: 'b', url: `idb://${name}-backup` }]);
+    assert.deepEqual(after.restored.backups, []);
+    assert.equal(after.snapshot, created.snapshot);
+    assert.equal(after.exists, 'ALREADY_EXISTS');
+    assert.ok(after.fileIsBlob);
+
+    // The browser's backup file, restored by the native CLI.
+    const dir = await tempDir(t);
+    await writeFile(join(dir, 'browser.cairnbak'), Buffer.from(after.file, 'base64'));
+    const restore = runIn(dir, [nativeCairn()], ['--quiet', 'backup', 'restore', 'browser.cairnbak', 'db']);
+    assert.equal(restore.status, 0, restore.stderr);
+    const status = runIn(join(dir, 'db'), [nativeCairn()], ['status']);
+    assert.match(status.stdout, /new table: {6}not_committed/);
+    const rows = runIn(join(dir, 'db'), [nativeCairn()], ['sql', '-q', 'select name from t', '-r', 'csv']);
+    assert.equal(rows.stdout, 'name\none\ntwo\n');
     assert.deepEqual(problems, []);
   },
 );

@@ -2,13 +2,14 @@
 //! become an INVALID_ARGUMENT error, not a trap in wasm-bindgen's glue or a silent conversion.
 
 use cairn_core::chunk_store::Options;
+use cairn_core::sync::Progress;
 use cairn_core::Hash;
-use js_sys::{Array, Uint8Array};
+use js_sys::{Array, Function, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::Error;
-use crate::js;
 use crate::storage::JsStorage;
+use crate::{convert, js};
 
 const ADAPTER_METHODS: [&str; 7] = [
     "get",
@@ -88,4 +89,83 @@ pub fn options(value: &JsValue) -> Result<Options, Error> {
         }
     }
     Ok(options)
+}
+
+/// A JS number of milliseconds since the epoch (a clock reading passed in: the core has none).
+pub fn time_ms(value: f64) -> Result<u64, Error> {
+    if value.is_finite() && (0.0..=9.0e15).contains(&value) {
+        Ok(value as u64)
+    } else {
+        Err(invalid(format!(
+            "{value} is not a time in milliseconds since the epoch"
+        )))
+    }
+}
+
+/// The progress sink of a long operation: calls `callback` with a `ProgressEvent`, if given.
+/// What the callback throws is ignored: progress must not abort a half-done copy.
+pub fn progress(callback: Option<Function>) -> impl FnMut(&Progress) {
+    move |p| {
+        if let Some(f) = &callback {
+            let _ = f.call1(&JsValue::NULL, &convert::progress(p));
+        }
+    }
+}
+
+/// The `same_place(a, b)` of remote and backup URLs, answered by JS (which resolves them).
+pub fn same_place(callback: Function) -> impl Fn(&str, &str) -> bool {
+    move |a, b| {
+        callback
+            .call2(&JsValue::NULL, &a.into(), &b.into())
+            .is_ok_and(|same| same.is_truthy())
+    }
+}
+
+/// A string argument: anything else from JS would reach wasm-bindgen's glue unchecked.
+pub fn string(value: &JsValue, what: &str) -> Result<String, Error> {
+    value.as_string().ok_or_else(|| {
+        let value = js::describe(value);
+        invalid(format!("{what} must be a string, got {value}"))
+    })
+}
+
+/// An optional string: undefined or null is `None`.
+pub fn opt_string(value: &JsValue, what: &str) -> Result<Option<String>, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    string(value, what).map(Some)
+}
+
+/// An array of strings.
+pub fn strings(value: &JsValue, what: &str) -> Result<Vec<String>, Error> {
+    match value.dyn_ref::<Array>() {
+        Some(array) => array.iter().map(|s| string(&s, what)).collect(),
+        None => Err(invalid(format!(
+            "{what} must be an array of strings, got {}",
+            js::describe(value)
+        ))),
+    }
+}
+
+/// An optional count (undefined or null: `None`): a whole number from 0 to 2^32 - 1.
+pub fn opt_count(value: &JsValue, what: &str) -> Result<Option<usize>, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(n) if n.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&n) => Ok(Some(n as usize)),
+        _ => Err(invalid(format!(
+            "{what} must be a whole number, got {}",
+            js::describe(value)
+        ))),
+    }
+}
+
+/// An optional array of strings: undefined or null is `None`.
+pub fn opt_strings(value: &JsValue, what: &str) -> Result<Option<Vec<String>>, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    strings(value, what).map(Some)
 }

@@ -1,7 +1,15 @@
 //! Every failure that crosses into JavaScript, and the one conversion that turns it into a JS
-//! `Error` with a stable `code` property (listed in npm/index.d.ts as `ErrorCode`).
+//! `Error` with a stable `code` property (listed in npm/index.d.ts as `ErrorCode`). The
+//! matches are exhaustive on purpose: a new variant in the core must be given a code here.
 
+use cairn_core::backup::BackupError;
+use cairn_core::bundle::BundleError;
 use cairn_core::conformance::Failure;
+use cairn_core::db::table::TableError;
+use cairn_core::prolly::ProllyError;
+use cairn_core::repo::{ConfigError, RepoError};
+use cairn_core::sql::SqlError;
+use cairn_core::sync::SyncError;
 use cairn_core::{IoError, StoreError};
 use wasm_bindgen::JsValue;
 
@@ -12,13 +20,24 @@ pub enum Error {
     /// A malformed argument from JS, such as a hash that is not 32 base32 characters.
     InvalidArgument(String),
     Conformance(Failure),
+    Repo(RepoError),
+    Backup(BackupError),
+    Bundle(BundleError),
+    Config(ConfigError),
 }
 
-impl From<StoreError> for Error {
-    fn from(e: StoreError) -> Self {
-        Error::Store(e)
-    }
+macro_rules! from {
+    ($($source:ty => $variant:ident),*) => {$(
+        impl From<$source> for Error {
+            fn from(e: $source) -> Self {
+                Error::$variant(e)
+            }
+        }
+    )*};
 }
+
+from!(StoreError => Store, Failure => Conformance, RepoError => Repo, BackupError => Backup,
+    BundleError => Bundle, ConfigError => Config);
 
 impl From<IoError> for Error {
     fn from(e: IoError) -> Self {
@@ -26,47 +45,152 @@ impl From<IoError> for Error {
     }
 }
 
-impl From<Failure> for Error {
-    fn from(e: Failure) -> Self {
-        Error::Conformance(e)
+fn store_code(e: &StoreError) -> &'static str {
+    match e {
+        StoreError::Io(_) => "IO",
+        StoreError::Manifest(_)
+        | StoreError::CorruptTable { .. }
+        | StoreError::CorruptChunk { .. } => "CORRUPT",
+        StoreError::MissingTable { .. } | StoreError::MissingChunk { .. } => "MISSING",
+        StoreError::ChunkTooLarge { .. } => "INVALID_ARGUMENT",
+        StoreError::Conflict { .. } => "CONFLICT",
+        StoreError::Busy => "BUSY",
+    }
+}
+
+fn prolly_code(e: &ProllyError) -> &'static str {
+    match e {
+        ProllyError::Store(e) => store_code(e),
+        ProllyError::MissingNode { .. } => "MISSING",
+        ProllyError::CorruptNode { .. } => "CORRUPT",
+        ProllyError::Unsorted { .. } | ProllyError::TooDeep => "INVALID_ARGUMENT",
+    }
+}
+
+fn sql_code(e: &SqlError) -> &'static str {
+    match e {
+        SqlError::TableNotFound(_) => "TABLE_NOT_FOUND",
+        SqlError::Table(TableError::Corrupt(_)) => "CORRUPT",
+        SqlError::Table(TableError::Prolly(e)) => prolly_code(e),
+        SqlError::Table(
+            TableError::Arity { .. }
+            | TableError::NotNull { .. }
+            | TableError::Type { .. }
+            | TableError::DuplicateKey { .. },
+        )
+        | SqlError::Syntax(_)
+        | SqlError::Unsupported(_)
+        | SqlError::TableExists(_)
+        | SqlError::UnknownColumn(_)
+        | SqlError::DuplicateColumn(_)
+        | SqlError::ValueCount { .. }
+        | SqlError::TypeMismatch(_) => "SQL",
+    }
+}
+
+fn sync_code(e: &SyncError) -> &'static str {
+    match e {
+        SyncError::Source(e) | SyncError::Destination(e) => store_code(e),
+        SyncError::MissingChunk(_) => "MISSING",
+        SyncError::Corrupt { .. } => "CORRUPT",
+    }
+}
+
+fn repo_code(e: &RepoError) -> &'static str {
+    match e {
+        RepoError::Store(e) => store_code(e),
+        RepoError::Corrupt { .. } => "CORRUPT",
+        RepoError::Prolly(e) => prolly_code(e),
+        RepoError::Sql(e) => sql_code(e),
+        RepoError::Sync(e) => sync_code(e),
+        RepoError::AlreadyInitialized
+        | RepoError::BranchExists(_)
+        | RepoError::TagExists(_)
+        | RepoError::RemoteExists(_)
+        | RepoError::BackupExists(_) => "ALREADY_EXISTS",
+        RepoError::NotInitialized => "NOT_A_DATABASE",
+        RepoError::BranchNotFound(_) => "BRANCH_NOT_FOUND",
+        RepoError::TagNotFound(_) => "TAG_NOT_FOUND",
+        RepoError::RefNotFound(_) => "REF_NOT_FOUND",
+        RepoError::TableNotFound(_) => "TABLE_NOT_FOUND",
+        RepoError::InvalidName { .. } => "INVALID_ARGUMENT",
+        RepoError::CannotDeleteCurrentBranch(_) => "BRANCH_CHECKED_OUT",
+        RepoError::NothingToCommit => "NOTHING_TO_COMMIT",
+        RepoError::RemoteNotFound(_) => "REMOTE_NOT_FOUND",
+        RepoError::NonFastForward { .. } => "NON_FAST_FORWARD",
+        RepoError::Diverged { .. } => "DIVERGED",
+        RepoError::UncommittedChanges => "UNCOMMITTED_CHANGES",
+        RepoError::IsABackup => "IS_A_BACKUP",
+        RepoError::EmptyRemote => "EMPTY_REMOTE",
+        RepoError::BackupNotFound(_) => "BACKUP_NOT_FOUND",
+        RepoError::AddressConflict { .. } => "ADDRESS_CONFLICT",
+    }
+}
+
+fn backup_code(e: &BackupError) -> &'static str {
+    match e {
+        BackupError::Sync(e) => sync_code(e),
+        BackupError::Store(e) => store_code(e),
+        BackupError::NotABackup => "NOT_A_BACKUP",
+        BackupError::OwnedByOther { .. } => "OWNED_BY_OTHER",
+        BackupError::NoSnapshots => "NO_SNAPSHOTS",
+        BackupError::SnapshotNotFound(_) => "SNAPSHOT_NOT_FOUND",
+        BackupError::Corrupt { .. } => "CORRUPT",
+        BackupError::KeepAtLeastOne => "INVALID_ARGUMENT",
+    }
+}
+
+fn bundle_code(e: &BundleError) -> &'static str {
+    match e {
+        BundleError::NotABundle => "NOT_A_BACKUP",
+        BundleError::UnsupportedVersion(_) => "UNSUPPORTED_VERSION",
+        BundleError::Truncated | BundleError::Checksum | BundleError::Malformed(_) => "CORRUPT",
+        BundleError::Store(e) => store_code(e),
+        BundleError::Io(_) => "IO",
     }
 }
 
 impl Error {
     fn code(&self) -> &'static str {
         match self {
-            Error::Store(e) => match e {
-                StoreError::Io(_) => "IO",
-                StoreError::Manifest(_)
-                | StoreError::CorruptTable { .. }
-                | StoreError::CorruptChunk { .. } => "CORRUPT",
-                StoreError::MissingTable { .. } | StoreError::MissingChunk { .. } => "MISSING",
-                StoreError::ChunkTooLarge { .. } => "INVALID_ARGUMENT",
-                StoreError::Conflict { .. } => "CONFLICT",
-                StoreError::Busy => "BUSY",
-            },
+            Error::Store(e) => store_code(e),
             Error::InvalidArgument(_) => "INVALID_ARGUMENT",
             Error::Conformance(_) => "CONFORMANCE",
+            Error::Repo(e) => repo_code(e),
+            Error::Backup(e) => backup_code(e),
+            Error::Bundle(e) => bundle_code(e),
+            Error::Config(_) => "CORRUPT",
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Error::Store(e) => e.to_string(),
+            Error::InvalidArgument(m) => m.clone(),
+            Error::Conformance(f) => f.to_string(),
+            Error::Repo(e) => e.to_string(),
+            Error::Backup(e) => e.to_string(),
+            Error::Bundle(e) => e.to_string(),
+            Error::Config(e) => e.to_string(),
         }
     }
 }
 
 impl From<Error> for JsValue {
     fn from(e: Error) -> JsValue {
-        let message = match &e {
-            Error::Store(e) => e.to_string(),
-            Error::InvalidArgument(m) => m.clone(),
-            Error::Conformance(f) => f.to_string(),
-        };
-        let error: JsValue = js_sys::Error::new(&message).into();
+        let error: JsValue = js_sys::Error::new(&e.message()).into();
         js::set(&error, "code", e.code().into());
         // What a caller needs to act on the failure without parsing the message.
         match &e {
-            Error::Store(StoreError::Conflict { expected, actual }) => {
+            Error::Store(StoreError::Conflict { expected, actual })
+            | Error::Repo(RepoError::Store(StoreError::Conflict { expected, actual })) => {
                 js::set(&error, "expected", expected.to_base32().into());
                 js::set(&error, "actual", actual.to_base32().into());
             }
             Error::Conformance(f) => js::set(&error, "check", f.check.into()),
+            Error::Backup(BackupError::OwnedByOther { owner }) => {
+                js::set(&error, "owner", owner.as_str().into())
+            }
             _ => {}
         }
         error

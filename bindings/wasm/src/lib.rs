@@ -1,16 +1,20 @@
 //! Cairn for JavaScript: a thin wasm-bindgen layer over cairn-core, as automerge-wasm is over
-//! automerge. Storage is a JS adapter object (see `StorageAdapter` in npm/index.d.ts); every
+//! automerge: the chunk store, the repository (`Repo`), backups, bundles and text layouts. Storage is a JS adapter object (see `StorageAdapter` in npm/index.d.ts); every
 //! decision about chunks, tables and manifests stays in the core.
 //!
 //! The crate is empty on other targets, so native workspace builds and lints can include it.
 #![cfg(target_arch = "wasm32")]
 
 mod args;
+mod backup;
 mod chunk_store;
+mod convert;
 mod error;
 mod js;
+mod repo;
 mod report;
 mod storage;
+mod text;
 
 use cairn_core::Hash;
 use js_sys::Array;
@@ -18,6 +22,7 @@ use wasm_bindgen::prelude::*;
 
 pub use chunk_store::ChunkStore;
 pub use error::Error;
+pub use repo::Repo;
 pub use storage::{JsAdapter, JsStorage};
 
 /// A chunk's address: BLAKE3-160 of `bytes` (a Uint8Array), in base32.

@@ -4,13 +4,20 @@
 // reads only that slice instead of cloning the whole object out of the database. The
 // manifest swap reads, compares and writes inside one readwrite transaction, which IndexedDB
 // serialises against every other tab's transaction on the same store.
+//
+// A database (a store with a configuration, `idb://NAME` in the Repo API) keeps its
+// configuration text in a third object store of the same IndexedDB database; plain remote
+// and backup stores leave it empty. The layout is in docs/FORMAT.md, "IndexedDB layout".
 
 import { checkName, checkRange, sameBytes } from './contract.js';
 
-const VERSION = 1;
+// Version 2 added the `config` object store; a version 1 database is upgraded in place.
+const VERSION = 2;
 const OBJECTS = 'objects';
 const MANIFEST = 'manifest';
 const MANIFEST_KEY = 'manifest';
+const CONFIG = 'config';
+const CONFIG_KEY = 'config';
 
 export class IndexedDbAdapter {
   #databaseName;
@@ -84,12 +91,33 @@ export class IndexedDbAdapter {
     });
   }
 
+  /** The configuration text of the database in this store, or undefined. */
+  async readConfig() {
+    return this.#request(CONFIG, 'readonly', (store) => store.get(CONFIG_KEY));
+  }
+
+  async writeConfig(text) {
+    await this.#request(CONFIG, 'readwrite', (store) => store.put(text, CONFIG_KEY));
+  }
+
+  /** Deletes the whole IndexedDB database: every object, the manifest and the config. */
+  async destroy() {
+    await this.close();
+    await new Promise((resolve, reject) => {
+      const request = this.#factory.deleteDatabase(this.#databaseName);
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error);
+    });
+  }
+
   #open() {
     this.#db ??= new Promise((resolve, reject) => {
       const request = this.#factory.open(this.#databaseName, VERSION);
       request.onupgradeneeded = () => {
-        request.result.createObjectStore(OBJECTS);
-        request.result.createObjectStore(MANIFEST);
+        const db = request.result;
+        for (const name of [OBJECTS, MANIFEST, CONFIG]) {
+          if (!db.objectStoreNames.contains(name)) db.createObjectStore(name);
+        }
       };
       request.onsuccess = () => {
         const db = request.result;

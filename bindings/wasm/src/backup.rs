@@ -1,0 +1,83 @@
+//! Backups by store, without a repository: list snapshots, prune, and the single-file `.cairnbak`
+//! form (`bundle`) written from and read into a store.
+
+use cairn_core::backup::{self, BackupError};
+use cairn_core::chunk_store::ChunkStore;
+use cairn_core::{bundle, MemoryStorage};
+use js_sys::{Array, Function, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+use crate::error::Error;
+use crate::{args, convert, js};
+
+/// The snapshots of the backup behind `adapter`, oldest first.
+#[wasm_bindgen(js_name = backupSnapshots)]
+pub async fn backup_snapshots(adapter: JsValue) -> Result<Array, Error> {
+    let store = ChunkStore::open(args::adapter(adapter)?).await?;
+    let root = backup::read(&store)
+        .await?
+        .ok_or(BackupError::NoSnapshots)?;
+    Ok(root.snapshots.iter().map(convert::snapshot).collect())
+}
+
+/// The backup behind `adapter` as a `.cairnbak` file, in parts to concatenate. With
+/// `snapshot`, only that snapshot of the backup (copied through memory first, with progress).
+#[wasm_bindgen(js_name = bundleWrite)]
+pub async fn bundle_write(
+    adapter: JsValue,
+    snapshot: JsValue,
+    on_progress: Option<Function>,
+) -> Result<Array, Error> {
+    let snapshot = args::opt_string(&snapshot, "snapshot")?;
+    let store = ChunkStore::open(args::adapter(adapter)?).await?;
+    let parts = match snapshot {
+        None => {
+            backup::read(&store)
+                .await?
+                .ok_or(BackupError::NoSnapshots)?;
+            bundle::write(&store).await?
+        }
+        Some(id) => {
+            let mut single = ChunkStore::open(MemoryStorage::default()).await?;
+            let mut progress = args::progress(on_progress);
+            backup::extract(&store, Some(&id), &mut single, &mut progress).await?;
+            bundle::write(&single).await?
+        }
+    };
+    Ok(parts
+        .iter()
+        .map(|p| JsValue::from(Uint8Array::from(&p[..])))
+        .collect())
+}
+
+/// Keeps the newest `keep_last` snapshots of the backup behind `adapter` and deletes what
+/// only older ones used (and table files an interrupted sync left more than `grace_ms` ago).
+#[wasm_bindgen(js_name = backupPrune)]
+pub async fn backup_prune(
+    adapter: JsValue,
+    keep_last: u32,
+    now_ms: f64,
+    grace_ms: f64,
+    on_progress: Option<Function>,
+) -> Result<JsValue, Error> {
+    let (now, grace) = (args::time_ms(now_ms)?, args::time_ms(grace_ms)?);
+    let mut store = ChunkStore::open(args::adapter(adapter)?).await?;
+    let mut progress = args::progress(on_progress);
+    let s = backup::prune(&mut store, keep_last as usize, now, grace, &mut progress).await?;
+    Ok(js::object(&[
+        ("snapshotsRemoved", (s.snapshots_removed as f64).into()),
+        ("snapshotsKept", (s.snapshots_kept as f64).into()),
+        ("tableFilesWritten", (s.table_files_written as f64).into()),
+        ("tableFilesDeleted", (s.table_files_deleted as f64).into()),
+        ("bytesBefore", (s.bytes_before as f64).into()),
+        ("bytesAfter", (s.bytes_after as f64).into()),
+    ]))
+}
+
+/// Unpacks a `.cairnbak` file into the empty store behind `dst`; nothing is written unless
+/// the file's checksum matches.
+#[wasm_bindgen(js_name = bundleRead)]
+pub async fn bundle_read(bytes: JsValue, dst: JsValue) -> Result<(), Error> {
+    let (bytes, dst) = (args::bytes(&bytes)?, args::adapter(dst)?);
+    Ok(bundle::read(&bytes, &dst).await?)
+}

@@ -1,0 +1,501 @@
+//! The exported `Repo` class: the core's repository over a JS adapter. Every operation is a
+//! promise; the configuration text goes in at `open` and comes back from `config()`, for the
+//! JS side to store where its location keeps it. Clocks, authors and new ids come from JS.
+//!
+//! As with `ChunkStore`, JS may start an operation before the last one settled, so the
+//! repository sits behind an async lock rather than being borrowed across an await.
+
+use std::future::Future;
+use std::rc::Rc;
+
+use async_lock::Mutex;
+use cairn_core::backup::{self, SyncOutcome};
+use cairn_core::chunk_store::ChunkStore;
+use cairn_core::repo::{Config, DiffTarget, Signature};
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::error::Error;
+use crate::storage::JsStorage;
+use crate::{args, convert, js};
+
+type Core = cairn_core::repo::Repo<JsStorage>;
+
+/// A checked argument, or a promise rejected with the INVALID_ARGUMENT error.
+macro_rules! arg {
+    ($checked:expr) => {
+        match $checked {
+            Ok(value) => value,
+            Err(e) => return Promise::reject(&JsValue::from(e)),
+        }
+    };
+}
+
+#[wasm_bindgen]
+pub struct Repo {
+    repo: Rc<Mutex<Core>>,
+}
+
+async fn store(adapter: JsValue) -> Result<ChunkStore<JsStorage>, Error> {
+    Ok(ChunkStore::open(args::adapter(adapter)?).await?)
+}
+
+fn signature(name: String, email: String, time_ms: f64) -> Result<Signature, Error> {
+    Ok(Signature {
+        name,
+        email,
+        time_ms: args::time_ms(time_ms)?,
+    })
+}
+
+fn locations(map: &std::collections::BTreeMap<String, String>) -> JsValue {
+    map.iter()
+        .map(|(name, url)| {
+            js::object(&[("name", name.as_str().into()), ("url", url.as_str().into())])
+        })
+        .collect::<js_sys::Array>()
+        .into()
+}
+
+impl Repo {
+    fn wrap(repo: Core) -> Repo {
+        Repo {
+            repo: Rc::new(Mutex::new(repo)),
+        }
+    }
+
+    /// Runs `op` on the repository as a promise that rejects with the operation's error.
+    fn run<F, Fut>(&self, op: F) -> Promise
+    where
+        F: FnOnce(Rc<Mutex<Core>>) -> Fut,
+        Fut: Future<Output = Result<JsValue, Error>> + 'static,
+    {
+        let op = op(self.repo.clone());
+        future_to_promise(async move { op.await.map_err(JsValue::from) })
+    }
+}
+
+#[wasm_bindgen]
+impl Repo {
+    /// Creates a database in the empty store behind `adapter`, with a new config of id `id`.
+    pub async fn init(
+        adapter: JsValue,
+        id: JsValue,
+        author_name: JsValue,
+        author_email: JsValue,
+        time_ms: f64,
+    ) -> Result<Repo, Error> {
+        let id = args::string(&id, "id")?;
+        let author_name = args::string(&author_name, "author_name")?;
+        let author_email = args::string(&author_email, "author_email")?;
+        let author = signature(author_name, author_email, time_ms)?;
+        let store = store(adapter).await?;
+        Ok(Repo::wrap(
+            Core::init(store, Config::new(&id), &author).await?,
+        ))
+    }
+
+    /// Opens the database behind `adapter` with its configuration text.
+    pub async fn open(adapter: JsValue, config: JsValue) -> Result<Repo, Error> {
+        let config = args::string(&config, "config")?;
+        let config = Config::decode(&config)?;
+        let store = store(adapter).await?;
+        Ok(Repo::wrap(Core::open(store, config).await?))
+    }
+
+    /// Clones the remote behind `remote` into the empty store behind `adapter`; `url` is
+    /// recorded as `origin`.
+    pub async fn clone(
+        adapter: JsValue,
+        remote: JsValue,
+        url: JsValue,
+        id: JsValue,
+        on_progress: Option<Function>,
+    ) -> Result<Repo, Error> {
+        let url = args::string(&url, "url")?;
+        let id = args::string(&id, "id")?;
+        let (store, remote) = (store(adapter).await?, store(remote).await?);
+        let mut progress = args::progress(on_progress);
+        let repo = Core::clone_from(store, &remote, &url, &id, &mut progress).await?;
+        Ok(Repo::wrap(repo))
+    }
+
+    /// Restores a snapshot (default: the latest) of the backup behind `src` into the empty
+    /// store behind `dst`; resolves to `{ snapshot, stats, config }`, the config text of the
+    /// new database (id `id`, the snapshot's branch checked out).
+    #[wasm_bindgen(js_name = backupRestore)]
+    pub async fn backup_restore(
+        src: JsValue,
+        dst: JsValue,
+        snapshot: JsValue,
+        id: JsValue,
+        on_progress: Option<Function>,
+    ) -> Result<JsValue, Error> {
+        let snapshot = args::opt_string(&snapshot, "snapshot")?;
+        let id = args::string(&id, "id")?;
+        let (src, mut dst) = (store(src).await?, store(dst).await?);
+        let mut progress = args::progress(on_progress);
+        let (snap, stats) =
+            backup::restore(&src, snapshot.as_deref(), &mut dst, &mut progress).await?;
+        let mut config = Config::new(&id);
+        config.head = snap.head.clone();
+        Ok(js::object(&[
+            ("snapshot", convert::snapshot(&snap)),
+            ("stats", convert::stats(&stats)),
+            ("config", config.encode().into()),
+        ]))
+    }
+
+    /// The configuration: `{ text, head, id, userName?, userEmail?, remotes, backups }`.
+    pub fn config(&self) -> Promise {
+        self.run(|repo| async move {
+            let repo = repo.lock().await;
+            let config = repo.config();
+            let out = js::object(&[
+                ("text", config.encode().into()),
+                ("head", config.head.as_str().into()),
+                ("id", config.id.as_str().into()),
+                ("remotes", locations(&config.remotes)),
+                ("backups", locations(&config.backups)),
+            ]);
+            if let Some(name) = &config.user_name {
+                js::set(&out, "userName", name.as_str().into());
+            }
+            if let Some(email) = &config.user_email {
+                js::set(&out, "userEmail", email.as_str().into());
+            }
+            Ok(out)
+        })
+    }
+
+    pub fn sql(&self, query: JsValue) -> Promise {
+        let query = arg!(args::string(&query, "query"));
+        self.run(|repo| async move {
+            let results = repo.lock().await.sql(&query).await?;
+            Ok(results
+                .iter()
+                .map(convert::query_result)
+                .collect::<js_sys::Array>()
+                .into())
+        })
+    }
+
+    pub fn status(&self) -> Promise {
+        self.run(|repo| async move { Ok(convert::status(&repo.lock().await.status().await?)) })
+    }
+
+    /// Stages the named tables, or every change when `tables` is undefined.
+    pub fn add(&self, tables: JsValue) -> Promise {
+        let tables = arg!(args::opt_strings(&tables, "tables"));
+        self.run(|repo| async move {
+            repo.lock().await.add(tables.as_deref()).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Commits; resolves to the new commit as a `Commit` object.
+    pub fn commit(
+        &self,
+        message: JsValue,
+        all: bool,
+        allow_empty: bool,
+        author_name: JsValue,
+        author_email: JsValue,
+        time_ms: f64,
+    ) -> Promise {
+        let message = arg!(args::string(&message, "message"));
+        let author_name = arg!(args::string(&author_name, "author_name"));
+        let author_email = arg!(args::string(&author_email, "author_email"));
+        let author = signature(author_name, author_email, time_ms);
+        self.run(|repo| async move {
+            let mut repo = repo.lock().await;
+            let hash = repo.commit(&message, all, allow_empty, &author?).await?;
+            let commit = repo.commit_at(hash).await?;
+            Ok(convert::commit(&hash, &commit, &repo.decorations(hash)))
+        })
+    }
+
+    /// Commits from `start` (default HEAD) following first parents, newest first.
+    pub fn log(&self, start: JsValue, limit: JsValue) -> Promise {
+        let limit = arg!(args::opt_count(&limit, "limit"));
+        let start = arg!(args::opt_string(&start, "start"));
+        self.run(|repo| async move {
+            let repo = repo.lock().await;
+            let at = match &start {
+                Some(spec) => repo.resolve(spec).await?.0,
+                None => repo.head()?,
+            };
+            let commits = repo.log(at, limit).await?;
+            Ok(commits
+                .iter()
+                .map(|(hash, c)| convert::commit(hash, c, &repo.decorations(*hash)))
+                .collect::<js_sys::Array>()
+                .into())
+        })
+    }
+
+    /// `{ name, hash }` of every local branch.
+    pub fn branches(&self) -> Promise {
+        self.run(|repo| async move { Ok(convert::refs(repo.lock().await.branches())) })
+    }
+
+    /// `{ name, hash }` of every remote-tracking branch, named `remote/branch`.
+    #[wasm_bindgen(js_name = remoteBranches)]
+    pub fn remote_branches(&self) -> Promise {
+        self.run(|repo| async move { Ok(convert::refs(repo.lock().await.remote_branches())) })
+    }
+
+    pub fn tags(&self) -> Promise {
+        self.run(|repo| async move { Ok(convert::refs(repo.lock().await.tags())) })
+    }
+
+    #[wasm_bindgen(js_name = createBranch)]
+    pub fn create_branch(&self, name: JsValue, start: JsValue) -> Promise {
+        let start = arg!(args::opt_string(&start, "start"));
+        let name = arg!(args::string(&name, "name"));
+        self.run(|repo| async move {
+            let at = repo
+                .lock()
+                .await
+                .create_branch(&name, start.as_deref())
+                .await?;
+            Ok(at.to_base32().into())
+        })
+    }
+
+    #[wasm_bindgen(js_name = deleteBranch)]
+    pub fn delete_branch(&self, name: JsValue) -> Promise {
+        let name = arg!(args::string(&name, "name"));
+        self.run(|repo| async move {
+            repo.lock().await.delete_branch(&name).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    pub fn checkout(&self, name: JsValue) -> Promise {
+        let name = arg!(args::string(&name, "name"));
+        self.run(|repo| async move {
+            repo.lock().await.checkout(&name).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// `checkout -b`: creates a branch at `start` (default HEAD) and switches to it.
+    #[wasm_bindgen(js_name = checkoutNew)]
+    pub fn checkout_new(&self, name: JsValue, start: JsValue) -> Promise {
+        let start = arg!(args::opt_string(&start, "start"));
+        let name = arg!(args::string(&name, "name"));
+        self.run(|repo| async move {
+            repo.lock()
+                .await
+                .checkout_new(&name, start.as_deref())
+                .await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    #[wasm_bindgen(js_name = createTag)]
+    pub fn create_tag(&self, name: JsValue, target: JsValue) -> Promise {
+        let target = arg!(args::opt_string(&target, "target"));
+        let name = arg!(args::string(&name, "name"));
+        self.run(|repo| async move {
+            let at = repo
+                .lock()
+                .await
+                .create_tag(&name, target.as_deref())
+                .await?;
+            Ok(at.to_base32().into())
+        })
+    }
+
+    #[wasm_bindgen(js_name = deleteTag)]
+    pub fn delete_tag(&self, name: JsValue) -> Promise {
+        let name = arg!(args::string(&name, "name"));
+        self.run(|repo| async move {
+            repo.lock().await.delete_tag(&name).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    #[wasm_bindgen(js_name = resetSoft)]
+    pub fn reset_soft(&self) -> Promise {
+        self.run(|repo| async move {
+            repo.lock().await.reset_soft().await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Resolves to the commit the branch is now at.
+    #[wasm_bindgen(js_name = resetHard)]
+    pub fn reset_hard(&self, target: JsValue) -> Promise {
+        let target = arg!(args::opt_string(&target, "target"));
+        self.run(|repo| async move {
+            let at = repo.lock().await.reset_hard(target.as_deref()).await?;
+            Ok(at.to_base32().into())
+        })
+    }
+
+    /// As the CLI's `diff`: working against `target`; else with `cached` staged against
+    /// HEAD; else working against staged.
+    pub fn diff(&self, cached: bool, target: JsValue) -> Promise {
+        let target = arg!(args::opt_string(&target, "target"));
+        self.run(|repo| async move {
+            let (from, to) = match (&target, cached) {
+                (Some(spec), _) => (DiffTarget::Ref(spec), DiffTarget::Working),
+                (None, true) => (DiffTarget::Ref("HEAD"), DiffTarget::Staged),
+                (None, false) => (DiffTarget::Staged, DiffTarget::Working),
+            };
+            Ok(convert::diffs(&repo.lock().await.diff(from, to).await?))
+        })
+    }
+
+    pub fn ls(&self, target: JsValue) -> Promise {
+        let target = arg!(args::opt_string(&target, "target"));
+        self.run(|repo| async move {
+            let tables = repo.lock().await.ls(target.as_deref()).await?;
+            Ok(tables
+                .iter()
+                .map(|t| JsValue::from_str(t))
+                .collect::<js_sys::Array>()
+                .into())
+        })
+    }
+
+    pub fn resolve(&self, spec: JsValue) -> Promise {
+        let spec = arg!(args::string(&spec, "spec"));
+        self.run(
+            |repo| async move { Ok(repo.lock().await.resolve(&spec).await?.0.to_base32().into()) },
+        )
+    }
+
+    /// Adds a remote; `same_place(a, b)` tells whether two URLs name one location.
+    #[wasm_bindgen(js_name = addRemote)]
+    pub fn add_remote(&self, name: JsValue, url: JsValue, same_place: Function) -> Promise {
+        let name = arg!(args::string(&name, "name"));
+        let url = arg!(args::string(&url, "url"));
+        self.run(|repo| async move {
+            repo.lock()
+                .await
+                .add_remote(&name, &url, args::same_place(same_place))?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    #[wasm_bindgen(js_name = removeRemote)]
+    pub fn remove_remote(&self, name: JsValue) -> Promise {
+        let name = arg!(args::string(&name, "name"));
+        self.run(|repo| async move {
+            repo.lock().await.remove_remote(&name).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    #[wasm_bindgen(js_name = addBackup)]
+    pub fn add_backup(&self, name: JsValue, url: JsValue, same_place: Function) -> Promise {
+        let name = arg!(args::string(&name, "name"));
+        let url = arg!(args::string(&url, "url"));
+        self.run(|repo| async move {
+            repo.lock()
+                .await
+                .add_backup(&name, &url, args::same_place(same_place))?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    #[wasm_bindgen(js_name = removeBackup)]
+    pub fn remove_backup(&self, name: JsValue) -> Promise {
+        let name = arg!(args::string(&name, "name"));
+        self.run(|repo| async move {
+            repo.lock().await.remove_backup(&name)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Pushes `branch` to the remote `name`, whose store is behind `remote`.
+    pub fn push(
+        &self,
+        name: JsValue,
+        remote: JsValue,
+        branch: JsValue,
+        force: bool,
+        on_progress: Option<Function>,
+    ) -> Promise {
+        let name = arg!(args::string(&name, "name"));
+        let branch = arg!(args::string(&branch, "branch"));
+        self.run(|repo| async move {
+            let mut remote = store(remote).await?;
+            let mut progress = args::progress(on_progress);
+            let mut repo = repo.lock().await;
+            let outcome = repo
+                .push(&name, &mut remote, &branch, force, &mut progress)
+                .await?;
+            Ok(convert::transfer(&outcome))
+        })
+    }
+
+    pub fn fetch(&self, name: JsValue, remote: JsValue, on_progress: Option<Function>) -> Promise {
+        let name = arg!(args::string(&name, "name"));
+        self.run(|repo| async move {
+            let remote = store(remote).await?;
+            let mut progress = args::progress(on_progress);
+            let stats = repo
+                .lock()
+                .await
+                .fetch(&name, &remote, &mut progress)
+                .await?;
+            Ok(convert::stats(&stats))
+        })
+    }
+
+    pub fn pull(
+        &self,
+        name: JsValue,
+        remote: JsValue,
+        branch: JsValue,
+        on_progress: Option<Function>,
+    ) -> Promise {
+        let branch = arg!(args::opt_string(&branch, "branch"));
+        let name = arg!(args::string(&name, "name"));
+        self.run(|repo| async move {
+            let remote = store(remote).await?;
+            let mut progress = args::progress(on_progress);
+            let mut repo = repo.lock().await;
+            let outcome = repo
+                .pull(&name, &remote, branch.as_deref(), &mut progress)
+                .await?;
+            Ok(convert::transfer(&outcome))
+        })
+    }
+
+    /// Adds a snapshot of the database to the backup behind `dst` (owner: the config's id,
+    /// head: the current branch); resolves to `{ snapshot, synced, stats }`.
+    #[wasm_bindgen(js_name = backupSync)]
+    pub fn backup_sync(&self, dst: JsValue, now_ms: f64, on_progress: Option<Function>) -> Promise {
+        let now = args::time_ms(now_ms);
+        self.run(|repo| async move {
+            let (now, mut dst) = (now?, store(dst).await?);
+            let mut progress = args::progress(on_progress);
+            let repo = repo.lock().await;
+            let config = repo.config();
+            let outcome = backup::sync(
+                repo.store(),
+                &config.id,
+                &config.head,
+                &mut dst,
+                now,
+                &mut progress,
+            )
+            .await?;
+            let (snapshot, stats, synced) = match outcome {
+                SyncOutcome::UpToDate(s) => (s, Default::default(), false),
+                SyncOutcome::Synced { snapshot, stats } => (snapshot, stats, true),
+            };
+            Ok(js::object(&[
+                ("snapshot", convert::snapshot(&snapshot)),
+                ("synced", synced.into()),
+                ("stats", convert::stats(&stats)),
+            ]))
+        })
+    }
+}

@@ -1,0 +1,78 @@
+// URLs and locations. A URL is `scheme://path`; each scheme (mem, and per platform file or
+// idb) is a module the entry point registers, with:
+//   store(path, base, { create })  resolves to the StorageAdapter of a remote or backup
+//                                  store; without `create`, rejects with NOT_FOUND where
+//                                  nothing is
+//   place(path, base)              a canonical name, so that two spellings compare equal
+//   absolute(path, base)           the URL as recorded by clone (relative paths resolved)
+//   database(path)                 a database location: { adapter, readConfig(),
+//                                  writeConfig(text), create(force, build) }
+// `base` is the directory of the database a remote or backup belongs to (file:// only).
+
+import { cairnError } from '../errors.js';
+import * as memory from './memory.js';
+
+export const schemes = new Map([['mem', memory]]);
+
+/** What the platform makes of a `.cairnbak` file's parts: a Uint8Array unless replaced. */
+export const platform = {
+  toFile(parts) {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  },
+};
+
+function parse(url) {
+  const at = typeof url === 'string' ? url.indexOf('://') : -1;
+  if (at < 0) {
+    throw cairnError('INVALID_ARGUMENT', `invalid URL '${url}': expected SCHEME://PATH (${[...schemes.keys()].join(', ')})`);
+  }
+  const name = url.slice(0, at).toLowerCase();
+  const scheme = schemes.get(name);
+  if (!scheme) {
+    throw cairnError('INVALID_ARGUMENT', `invalid URL '${url}': the scheme '${name}' is not supported here`);
+  }
+  const path = url.slice(at + 3);
+  if (!path) throw cairnError('INVALID_ARGUMENT', `invalid URL '${url}': it names no path`);
+  return { name, scheme, path };
+}
+
+/** Checks that a URL parses and names a supported scheme, without touching the place. */
+export function checkUrl(url) {
+  parse(url);
+}
+
+/** Resolves to the store a remote or backup URL names. */
+export async function openStore(url, base, { create = false } = {}) {
+  const { scheme, path } = parse(url);
+  return scheme.store(path, base, { create });
+}
+
+/** Whether two URLs name one place, seen from `base` (the native CLI's `same_place`). */
+export function samePlace(base) {
+  return (a, b) => {
+    try {
+      const [x, y] = [parse(a), parse(b)];
+      return x.name === y.name && x.scheme.place(x.path, base) === y.scheme.place(y.path, base);
+    } catch {
+      return a === b;
+    }
+  };
+}
+
+/** The URL with a relative path made absolute, as `clone` records its origin. */
+export function absoluteUrl(url, base) {
+  const { name, scheme, path } = parse(url);
+  return `${name}://${scheme.absolute(path, base)}`;
+}
+
+/** A database location: `mem://NAME`, `idb://NAME`, `file://DIR`. */
+export function databaseAt(location) {
+  const { scheme, path } = parse(location);
+  return scheme.database(path);
+}

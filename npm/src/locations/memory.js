@@ -1,0 +1,45 @@
+// `mem://NAME`: stores and databases in a process-wide registry of MemoryAdapters, gone when
+// the process (or page) ends.
+
+import { MemoryAdapter } from '../adapters/memory.js';
+import { cairnError } from '../errors.js';
+
+// name -> { adapter, config }: `config` is the text of a database's configuration; a remote
+// or backup store has none.
+const registry = new Map();
+
+const entry = (name) => {
+  if (!registry.has(name)) registry.set(name, { adapter: new MemoryAdapter(), config: undefined });
+  return registry.get(name);
+};
+
+export async function store(name, _base, { create }) {
+  if (!create && !registry.has(name)) throw cairnError('NOT_FOUND', `nothing at 'mem://${name}'`);
+  return entry(name).adapter.handle();
+}
+
+export const place = (name) => name;
+export const absolute = (name) => name;
+
+export function database(name) {
+  const adapter = registry.get(name)?.adapter.handle();
+  return {
+    adapter,
+    async readConfig() {
+      return registry.get(name)?.config;
+    },
+    async writeConfig(text) {
+      entry(name).config = text;
+    },
+    /** Builds the database in a fresh store, which replaces the registry's only once built. */
+    async create(force, build) {
+      if (registry.get(name)?.config !== undefined && !force) {
+        throw cairnError('ALREADY_EXISTS', `database 'mem://${name}' already exists`);
+      }
+      const fresh = new MemoryAdapter();
+      const { config, value } = await build(fresh.handle());
+      registry.set(name, { adapter: fresh, config });
+      return value;
+    },
+  };
+}

@@ -1,0 +1,328 @@
+// The Repo API (class `Repo` in index.d.ts) over the wasm `Repo`: resolves locations and URLs
+// to adapters, keeps the configuration where the location stores it, supplies the clock,
+// authors and new ids. Every decision about the data is the core's.
+
+import { backupPrune, backupSnapshots, bundleRead, bundleWrite, Repo as Core, verify } from '../wasm/cairn_wasm.js';
+import { MemoryAdapter } from './adapters/memory.js';
+import { cairnError } from './errors.js';
+import { newId } from './ids.js';
+import { absoluteUrl, checkUrl, databaseAt, openStore, platform, samePlace } from './locations/index.js';
+
+// Table files an interrupted sync left are only pruned once this old (as the native CLI).
+const PRUNE_GRACE_MS = 15 * 60 * 1000;
+
+const clock = (options) => options?.now ?? Date.now;
+
+/** Where a remote or backup URL, relative or absolute, is seen from: the database directory. */
+const baseOf = (at) => at.dir;
+
+/** The URL of a configured remote or backup, or the core's error for a missing one. */
+function urlOf(list, name, code, what) {
+  const found = list.find((l) => l.name === name);
+  if (!found) throw cairnError(code, `${what} '${name}' not found`);
+  return found.url;
+}
+
+/** Builds a new database at `location` (all or nothing); resolves to the open Repo and `value`. */
+async function create(location, force, options, build) {
+  const at = databaseAt(location);
+  const value = await at.create(force, build);
+  return { repo: await Repo.open(location, options), value };
+}
+
+async function restoreFrom(src, location, options = {}) {
+  const { repo, value } = await create(location, options.force, options, async (dst) => {
+    const restored = await Core.backupRestore(src, dst, options.snapshot, newId(), options.onProgress);
+    return { config: restored.config, value: restored };
+  });
+  return { repo, snapshot: value.snapshot, stats: value.stats };
+}
+
+export class Repo {
+  #core;
+  #at;
+  #location;
+  #options;
+  #config;
+  #queue = Promise.resolve();
+  #closed = false;
+
+  constructor(token, core, at, location, options, config) {
+    if (token !== Repo.#token) throw new TypeError('use Repo.init, Repo.open or Repo.clone');
+    [this.#core, this.#at, this.#location, this.#options, this.#config] = [core, at, location, options, config];
+  }
+
+  static #token = Symbol('Repo');
+
+  static async init(location, options = {}) {
+    const now = clock(options)();
+    const author = { name: options.author?.name ?? 'cairn', email: options.author?.email };
+    author.email ??= `${author.name}@localhost`;
+    const made = create(location, false, options, async (adapter) => {
+      const core = await Core.init(adapter, newId(), author.name, author.email, now);
+      const { text } = await core.config();
+      core.free();
+      return { config: text };
+    });
+    const { repo } = await made.catch((e) => {
+      throw e.code === 'ALREADY_EXISTS' ? cairnError(e.code, `${location} already holds a cairn database`) : e;
+    });
+    return repo;
+  }
+
+  static async open(location, options = {}) {
+    const at = databaseAt(location);
+    const text = await at.readConfig();
+    if (text === undefined) {
+      throw cairnError('NOT_A_DATABASE', `${location} is not a cairn database (run init, or open another location)`);
+    }
+    const core = await Core.open(at.adapter, text);
+    return new Repo(Repo.#token, core, at, location, options, await core.config());
+  }
+
+  static async clone(url, location, options = {}) {
+    const remote = await openStore(url, undefined);
+    const origin = absoluteUrl(url, undefined);
+    const { repo } = await create(location, false, options, async (adapter) => {
+      const core = await Core.clone(adapter, remote, origin, newId(), options.onProgress);
+      const { text } = await core.config();
+      core.free();
+      return { config: text };
+    });
+    return repo;
+  }
+
+  static async backupRestore(url, location, options = {}) {
+    return restoreFrom(await openStore(url, undefined), location, options);
+  }
+
+  static async backupRestoreFile(file, location, options = {}) {
+    if (!(file instanceof Uint8Array) && typeof file?.arrayBuffer !== 'function') {
+      throw cairnError('INVALID_ARGUMENT', 'a backup file is a Uint8Array or a Blob');
+    }
+    const bytes = file instanceof Uint8Array ? file : new Uint8Array(await file.arrayBuffer());
+    const unpacked = new MemoryAdapter();
+    await bundleRead(bytes, unpacked);
+    return restoreFrom(unpacked, location, options);
+  }
+
+  static async backupSnapshots(url) {
+    return backupSnapshots(await openStore(url, undefined));
+  }
+
+  static async backupPrune(url, options) {
+    return prune(await openStore(url, undefined), options);
+  }
+
+  static async verify(url) {
+    return verify(await openStore(url, undefined));
+  }
+
+  static async backupExport(url, options = {}) {
+    return platform.toFile(await bundleWrite(await openStore(url, undefined), options.snapshot, options.onProgress));
+  }
+
+  get location() {
+    return this.#location;
+  }
+
+  get currentBranch() {
+    return this.#config.head;
+  }
+
+  get id() {
+    return this.#config.id;
+  }
+
+  /** Runs `op(core)` after every earlier operation; writes the configuration back if it changed. */
+  #run(op) {
+    if (this.#closed) return Promise.reject(cairnError('INVALID_ARGUMENT', `the Repo at ${this.#location} is closed`));
+    const result = this.#queue.then(async () => {
+      try {
+        return await op(this.#core);
+      } finally {
+        const config = await this.#core.config();
+        if (config.text !== this.#config.text) await this.#at.writeConfig(config.text);
+        this.#config = config;
+      }
+    });
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+
+  #author() {
+    const given = this.#options.author ?? {};
+    const name = given.name ?? this.#config.userName ?? 'cairn';
+    return { name, email: given.email ?? this.#config.userEmail ?? `${name}@localhost` };
+  }
+
+  /** Resolves to the store at a URL, seen from this database. */
+  #store(url, create) {
+    return openStore(url, baseOf(this.#at), { create });
+  }
+
+  #remote(name, create) {
+    return this.#store(urlOf(this.#config.remotes, name, 'REMOTE_NOT_FOUND', 'remote'), create);
+  }
+
+  /** A configured backup's name, or a URL: resolves to its store. */
+  #backup(nameOrUrl, create) {
+    const url = nameOrUrl.includes('://')
+      ? nameOrUrl
+      : urlOf(this.#config.backups, nameOrUrl, 'BACKUP_NOT_FOUND', 'backup');
+    return this.#store(url, create);
+  }
+
+  sql(query) {
+    return this.#run((core) => core.sql(query));
+  }
+
+  status() {
+    return this.#run((core) => core.status());
+  }
+
+  add(tables) {
+    const all = tables === '.' || (Array.isArray(tables) && tables.includes('.'));
+    return this.#run((core) => core.add(all ? undefined : [tables].flat()));
+  }
+
+  commit({ message = '', all = false, allowEmpty = false } = {}) {
+    const { name, email } = this.#author();
+    const now = clock(this.#options)();
+    return this.#run((core) => core.commit(message, all, allowEmpty, name, email, now));
+  }
+
+  log({ start, limit } = {}) {
+    return this.#run((core) => core.log(start, limit));
+  }
+
+  branches({ all = false } = {}) {
+    return this.#run(async (core) => {
+      const head = this.#config.head;
+      const local = (await core.branches()).map((b) => ({ ...b, current: b.name === head, remote: false }));
+      const remote = all ? (await core.remoteBranches()).map((b) => ({ ...b, current: false, remote: true })) : [];
+      return [...local, ...remote];
+    });
+  }
+
+  createBranch(name, start) {
+    return this.#run((core) => core.createBranch(name, start));
+  }
+
+  deleteBranch(name) {
+    return this.#run((core) => core.deleteBranch(name));
+  }
+
+  checkout(name, { create = false, start } = {}) {
+    return this.#run((core) => (create ? core.checkoutNew(name, start) : core.checkout(name)));
+  }
+
+  tags() {
+    return this.#run((core) => core.tags());
+  }
+
+  createTag(name, ref) {
+    return this.#run((core) => core.createTag(name, ref));
+  }
+
+  deleteTag(name) {
+    return this.#run((core) => core.deleteTag(name));
+  }
+
+  reset({ hard = false, ref } = {}) {
+    if (ref !== undefined && !hard) {
+      return Promise.reject(cairnError('INVALID_ARGUMENT', 'reset to a ref needs hard: true'));
+    }
+    return this.#run((core) => (hard ? core.resetHard(ref) : core.resetSoft()));
+  }
+
+  diff({ cached = false, ref } = {}) {
+    return this.#run((core) => core.diff(cached, ref));
+  }
+
+  ls(ref) {
+    return this.#run((core) => core.ls(ref));
+  }
+
+  resolve(ref) {
+    return this.#run((core) => core.resolve(ref));
+  }
+
+  remotes() {
+    return this.#run(async () => this.#config.remotes.map((r) => ({ ...r })));
+  }
+
+  addRemote(name, url) {
+    return this.#run((core) => {
+      checkUrl(url);
+      return core.addRemote(name, url, samePlace(baseOf(this.#at)));
+    });
+  }
+
+  removeRemote(name) {
+    return this.#run((core) => core.removeRemote(name));
+  }
+
+  push(remote, branch, { force = false, onProgress } = {}) {
+    return this.#run(async (core) => core.push(remote, await this.#remote(remote, true), branch, force, onProgress));
+  }
+
+  fetch(remote = 'origin', { onProgress } = {}) {
+    return this.#run(async (core) => core.fetch(remote, await this.#remote(remote, false), onProgress));
+  }
+
+  pull(remote, branch, { onProgress } = {}) {
+    return this.#run(async (core) => core.pull(remote, await this.#remote(remote, false), branch, onProgress));
+  }
+
+  backups() {
+    return this.#run(async () => this.#config.backups.map((b) => ({ ...b })));
+  }
+
+  addBackup(name, url) {
+    return this.#run((core) => {
+      checkUrl(url);
+      return core.addBackup(name, url, samePlace(baseOf(this.#at)));
+    });
+  }
+
+  removeBackup(name) {
+    return this.#run((core) => core.removeBackup(name));
+  }
+
+  backupSync(name, { onProgress } = {}) {
+    return this.#run(async (core) => {
+      const url = urlOf(this.#config.backups, name, 'BACKUP_NOT_FOUND', 'backup');
+      return core.backupSync(await this.#store(url, true), clock(this.#options)(), onProgress);
+    });
+  }
+
+  backupSyncUrl(url, { onProgress } = {}) {
+    return this.#run(async (core) => core.backupSync(await this.#store(url, true), clock(this.#options)(), onProgress));
+  }
+
+  backupSnapshots(nameOrUrl) {
+    return this.#run(async () => backupSnapshots(await this.#backup(nameOrUrl, false)));
+  }
+
+  backupPrune(nameOrUrl, options) {
+    return this.#run(async () => prune(await this.#backup(nameOrUrl, false), { now: this.#options.now, ...options }));
+  }
+
+  verify() {
+    return this.#run(() => verify(this.#at.adapter));
+  }
+
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue = this.#queue.then(() => this.#core.free());
+  }
+}
+
+function prune(adapter, { keepLast, onProgress, now } = {}) {
+  if (!Number.isInteger(keepLast) || keepLast < 0 || keepLast > 2 ** 32 - 1) {
+    return Promise.reject(cairnError('INVALID_ARGUMENT', `keepLast must be a whole number, got ${keepLast}`));
+  }
+  return backupPrune(adapter, keepLast, (now ?? Date.now)(), PRUNE_GRACE_MS, onProgress);
+}
