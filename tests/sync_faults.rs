@@ -2,81 +2,17 @@
 //! real run, and a real `cairn backup sync` process killed midway. Whatever the moment, source
 //! and destination stay valid, holding the old state or the new one.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-
 use cairn::block_on;
 use cairn_core::backup;
 use cairn_core::chunk_store::{ChunkStore, Options};
-use cairn_core::io::{BoxFuture, IoError, IoResult, ObjectInfo, Storage};
+use cairn_core::conformance::Instrumented;
 use cairn_core::repo::{Config, Repo, Signature};
 use cairn_core::verify::verify;
 use cairn_core::MemoryStorage;
+use cairn_core::Storage;
 
-/// Fails the `fail_at`-th write (put or manifest swap), counting from 1; 0 never fails.
-#[derive(Clone)]
-struct FailingStorage {
-    inner: MemoryStorage,
-    writes: Arc<AtomicUsize>,
-    fail_at: usize,
-}
-
-impl FailingStorage {
-    fn new(inner: MemoryStorage, fail_at: usize) -> Self {
-        FailingStorage {
-            inner,
-            writes: Arc::new(AtomicUsize::new(0)),
-            fail_at,
-        }
-    }
-
-    fn write(&self, name: &str) -> IoResult<()> {
-        let n = self.writes.fetch_add(1, Ordering::SeqCst) + 1;
-        if n == self.fail_at {
-            return Err(IoError::backend("write", name, "injected failure"));
-        }
-        Ok(())
-    }
-}
-
-impl Storage for FailingStorage {
-    fn get<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>> {
-        self.inner.get(name)
-    }
-    fn get_range<'a>(
-        &'a self,
-        name: &'a str,
-        offset: u64,
-        len: u64,
-    ) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>> {
-        self.inner.get_range(name, offset, len)
-    }
-    fn put<'a>(&'a self, name: &'a str, data: &'a [u8]) -> BoxFuture<'a, IoResult<()>> {
-        Box::pin(async move {
-            self.write(name)?;
-            self.inner.put(name, data).await
-        })
-    }
-    fn list(&self) -> BoxFuture<'_, IoResult<Vec<ObjectInfo>>> {
-        self.inner.list()
-    }
-    fn delete<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<()>> {
-        self.inner.delete(name)
-    }
-    fn read_manifest(&self) -> BoxFuture<'_, IoResult<Option<Vec<u8>>>> {
-        self.inner.read_manifest()
-    }
-    fn swap_manifest<'a>(
-        &'a self,
-        expected: Option<&'a [u8]>,
-        new: &'a [u8],
-    ) -> BoxFuture<'a, IoResult<bool>> {
-        Box::pin(async move {
-            self.write("manifest")?;
-            self.inner.swap_manifest(expected, new).await
-        })
-    }
-}
+/// A memory store that fails its k-th write (put or manifest swap), counting from 1.
+type FailingStorage = Instrumented<MemoryStorage>;
 
 fn author() -> Signature {
     Signature {
@@ -125,9 +61,9 @@ fn backup_state(storage: &MemoryStorage) -> usize {
 
 /// How many writes `run` makes when nothing fails.
 fn writes_of(storage: MemoryStorage, run: impl Fn(FailingStorage) -> bool) -> usize {
-    let counting = FailingStorage::new(storage, 0);
+    let counting = FailingStorage::new(storage);
     assert!(run(counting.clone()), "the run succeeds without faults");
-    counting.writes.load(Ordering::SeqCst)
+    counting.writes()
 }
 
 #[test]
@@ -176,7 +112,7 @@ fn a_backup_sync_failing_at_any_write_leaves_the_old_backup() {
     for k in 1..=total {
         let storage = snapshot_of(&base);
         assert!(
-            !sync_into(FailingStorage::new(storage.clone(), k)),
+            !sync_into(FailingStorage::failing_at(storage.clone(), k)),
             "write {k} was meant to fail"
         );
         assert_eq!(
@@ -185,7 +121,7 @@ fn a_backup_sync_failing_at_any_write_leaves_the_old_backup() {
             "after a failure at write {k} the backup is the old one"
         );
         // And the next sync completes it.
-        assert!(sync_into(FailingStorage::new(storage.clone(), 0)));
+        assert!(sync_into(FailingStorage::new(storage.clone())));
         assert_eq!(backup_state(&storage), 2);
     }
 }
@@ -213,7 +149,10 @@ fn a_restore_failing_at_any_write_leaves_an_empty_store() {
     let total = writes_of(MemoryStorage::new(), restore_into);
     for k in 1..=total {
         let storage = MemoryStorage::new();
-        assert!(!restore_into(FailingStorage::new(storage.clone(), k)));
+        assert!(!restore_into(FailingStorage::failing_at(
+            storage.clone(),
+            k
+        )));
         assert!(block_on(verify(&storage)).unwrap().is_ok());
         assert!(
             block_on(storage.read_manifest()).unwrap().is_none(),
@@ -222,7 +161,7 @@ fn a_restore_failing_at_any_write_leaves_an_empty_store() {
     }
     // The complete restore is the same database.
     let storage = MemoryStorage::new();
-    assert!(restore_into(FailingStorage::new(storage.clone(), 0)));
+    assert!(restore_into(FailingStorage::new(storage.clone())));
     let store = block_on(ChunkStore::open(storage)).unwrap();
     let restored = block_on(Repo::open(store, Config::new("new"))).unwrap();
     assert_eq!(restored.datasets(), repo.datasets());
@@ -236,17 +175,17 @@ fn a_push_failing_at_any_write_leaves_the_remote_as_it_was() {
         let mut remote = block_on(ChunkStore::open_with(storage, small())).unwrap();
         block_on(repo.push("origin", &mut remote, "main", false, &mut |_| {})).is_ok()
     };
-    let counting = FailingStorage::new(MemoryStorage::new(), 0);
+    let counting = FailingStorage::new(MemoryStorage::new());
     assert!(
         push_into(&mut repo, counting.clone()),
         "the push succeeds without faults"
     );
-    let total = counting.writes.load(Ordering::SeqCst);
+    let total = counting.writes();
     for k in 1..=total {
         let storage = MemoryStorage::new();
         assert!(!push_into(
             &mut repo,
-            FailingStorage::new(storage.clone(), k)
+            FailingStorage::failing_at(storage.clone(), k)
         ));
         assert!(block_on(verify(&storage)).unwrap().is_ok());
         assert!(
@@ -270,14 +209,14 @@ fn a_failed_walk_leaves_nothing_a_later_commit_would_list() {
         ));
         (copied.is_ok(), dst)
     };
-    let counting = FailingStorage::new(MemoryStorage::new(), 0);
+    let counting = FailingStorage::new(MemoryStorage::new());
     let (copied, _) = walk_into(counting.clone());
     assert!(copied);
-    let total = counting.writes.load(Ordering::SeqCst);
+    let total = counting.writes();
     assert!(total >= 3, "the walk writes several table files ({total})");
     for k in 1..=total {
         let storage = MemoryStorage::new();
-        let (copied, mut dst) = walk_into(FailingStorage::new(storage.clone(), k));
+        let (copied, mut dst) = walk_into(FailingStorage::failing_at(storage.clone(), k));
         assert!(!copied, "write {k} was meant to fail");
         // The writer goes on and commits something else: the walk's parents, written before
         // their children, must not be listed with it.

@@ -419,3 +419,99 @@ async fn concurrent_commits<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: 
     }
     Ok(())
 }
+
+/// A storage that counts what passes through it and can fail its k-th write: for tests that
+/// check what an operation reads, writes, and leaves behind when a write fails midway.
+#[derive(Clone, Default)]
+pub struct Instrumented<S> {
+    pub inner: S,
+    reads: alloc::sync::Arc<core::sync::atomic::AtomicUsize>,
+    writes: alloc::sync::Arc<core::sync::atomic::AtomicUsize>,
+    /// The write (put or manifest swap, counting from 1) that fails; 0 for none.
+    fail_write_at: usize,
+}
+
+impl<S> Instrumented<S> {
+    pub fn new(inner: S) -> Self {
+        Self::failing_at(inner, 0)
+    }
+
+    /// Fails the `k`-th write, counting from 1.
+    pub fn failing_at(inner: S, k: usize) -> Self {
+        Instrumented {
+            inner,
+            reads: Default::default(),
+            writes: Default::default(),
+            fail_write_at: k,
+        }
+    }
+
+    /// Ranged reads (chunk reads) since the last call.
+    pub fn take_reads(&self) -> usize {
+        self.reads.swap(0, core::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Writes so far, the failed one included.
+    pub fn writes(&self) -> usize {
+        self.writes.load(core::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn write(&self, name: &str) -> Result<(), IoError> {
+        let n = self
+            .writes
+            .fetch_add(1, core::sync::atomic::Ordering::SeqCst)
+            + 1;
+        if n == self.fail_write_at {
+            return Err(IoError::backend("write", name, "injected failure"));
+        }
+        Ok(())
+    }
+}
+
+impl<S: Storage> Storage for Instrumented<S> {
+    fn get<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> crate::io::BoxFuture<'a, crate::io::IoResult<Option<Vec<u8>>>> {
+        self.inner.get(name)
+    }
+    fn get_range<'a>(
+        &'a self,
+        name: &'a str,
+        offset: u64,
+        len: u64,
+    ) -> crate::io::BoxFuture<'a, crate::io::IoResult<Option<Vec<u8>>>> {
+        self.reads
+            .fetch_add(1, core::sync::atomic::Ordering::SeqCst);
+        self.inner.get_range(name, offset, len)
+    }
+    fn put<'a>(
+        &'a self,
+        name: &'a str,
+        data: &'a [u8],
+    ) -> crate::io::BoxFuture<'a, crate::io::IoResult<()>> {
+        alloc::boxed::Box::pin(async move {
+            self.write(name)?;
+            self.inner.put(name, data).await
+        })
+    }
+    fn list(&self) -> crate::io::BoxFuture<'_, crate::io::IoResult<Vec<crate::io::ObjectInfo>>> {
+        self.inner.list()
+    }
+    fn delete<'a>(&'a self, name: &'a str) -> crate::io::BoxFuture<'a, crate::io::IoResult<()>> {
+        self.inner.delete(name)
+    }
+    fn read_manifest(&self) -> crate::io::BoxFuture<'_, crate::io::IoResult<Option<Vec<u8>>>> {
+        self.inner.read_manifest()
+    }
+    fn swap_manifest<'a>(
+        &'a self,
+        expected: Option<&'a [u8]>,
+        new: &'a [u8],
+    ) -> crate::io::BoxFuture<'a, crate::io::IoResult<bool>> {
+        alloc::boxed::Box::pin(async move {
+            self.write("manifest")?;
+            self.inner.swap_manifest(expected, new).await
+        })
+    }
+}

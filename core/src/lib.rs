@@ -12,7 +12,7 @@ pub mod base32;
 pub mod bundle;
 pub mod chunk_store;
 pub mod codec;
-#[cfg(feature = "conformance")]
+#[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
 pub mod db;
 pub mod hash;

@@ -1,11 +1,9 @@
 //! Prolly trees against a `BTreeMap` model: random edit sequences, history independence,
 //! locality of edits, reads that touch only what they need, and damaged input.
 
-use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::ops::{Bound, RangeBounds};
-use core::sync::atomic::{AtomicUsize, Ordering};
 use std::collections::BTreeMap;
 use std::format;
 
@@ -15,7 +13,8 @@ use super::chunker::Chunker;
 use super::node::{encode_entry, encode_header, Node, PayloadRef};
 use super::*;
 use crate::chunk_store::ChunkStore;
-use crate::io::{BoxFuture, IoResult, ObjectInfo, Storage};
+use crate::conformance::Instrumented;
+use crate::io::Storage;
 use crate::memory::MemoryStorage;
 
 type Model = BTreeMap<Vec<u8>, Vec<u8>>;
@@ -23,54 +22,10 @@ type Edits = Vec<(Vec<u8>, Option<Vec<u8>>)>;
 type Store = ChunkStore<Counting>;
 
 /// Memory storage that counts chunk reads (ranged reads of table files).
-#[derive(Clone, Default)]
-struct Counting {
-    inner: MemoryStorage,
-    reads: Arc<AtomicUsize>,
-}
-
-impl Counting {
-    fn take_reads(&self) -> usize {
-        self.reads.swap(0, Ordering::Relaxed)
-    }
-}
-
-impl Storage for Counting {
-    fn get<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>> {
-        self.inner.get(name)
-    }
-    fn get_range<'a>(
-        &'a self,
-        name: &'a str,
-        offset: u64,
-        len: u64,
-    ) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>> {
-        self.reads.fetch_add(1, Ordering::Relaxed);
-        self.inner.get_range(name, offset, len)
-    }
-    fn put<'a>(&'a self, name: &'a str, data: &'a [u8]) -> BoxFuture<'a, IoResult<()>> {
-        self.inner.put(name, data)
-    }
-    fn list(&self) -> BoxFuture<'_, IoResult<Vec<ObjectInfo>>> {
-        self.inner.list()
-    }
-    fn delete<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<()>> {
-        self.inner.delete(name)
-    }
-    fn read_manifest(&self) -> BoxFuture<'_, IoResult<Option<Vec<u8>>>> {
-        self.inner.read_manifest()
-    }
-    fn swap_manifest<'a>(
-        &'a self,
-        expected: Option<&'a [u8]>,
-        new: &'a [u8],
-    ) -> BoxFuture<'a, IoResult<bool>> {
-        self.inner.swap_manifest(expected, new)
-    }
-}
+type Counting = Instrumented<MemoryStorage>;
 
 fn new_store() -> Store {
-    block_on(ChunkStore::open(Counting::default())).unwrap()
+    block_on(ChunkStore::open(Counting::new(MemoryStorage::new()))).unwrap()
 }
 
 /// SplitMix64: a seeded generator, so every failure replays.
