@@ -10,19 +10,4 @@ await init();
 schemes.set('idb', idb);
 platform.toFile = (parts) => new Blob(parts, { type: 'application/octet-stream' });
 
-export {
-  ChunkStore,
-  formatCommit,
-  formatCsv,
-  formatDiff,
-  formatJson,
-  formatStatus,
-  formatTable,
-  formatTime,
-  hash,
-  runConformance,
-  verify,
-} from '../wasm/cairn_wasm.js';
-export { MemoryAdapter } from './adapters/memory.js';
-export { IndexedDbAdapter } from './adapters/indexeddb.js';
-export { Repo } from './repo.js';
+export * from './common.js';

@@ -10,20 +10,5 @@ import { schemes } from './locations/index.js';
 initSync({ module: readFileSync(new URL('../wasm/cairn_wasm_bg.wasm', import.meta.url)) });
 schemes.set('file', file);
 
-export {
-  ChunkStore,
-  formatCommit,
-  formatCsv,
-  formatDiff,
-  formatJson,
-  formatStatus,
-  formatTable,
-  formatTime,
-  hash,
-  runConformance,
-  verify,
-} from '../wasm/cairn_wasm.js';
-export { IndexedDbAdapter } from './adapters/indexeddb.js';
-export { MemoryAdapter } from './adapters/memory.js';
+export * from './common.js';
 export { NodeFsAdapter } from './adapters/node-fs.js';
-export { Repo } from './repo.js';

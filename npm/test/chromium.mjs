@@ -36,10 +36,14 @@ export async function serve(root, { modules = false } = {}) {
   };
 }
 
-/** Chromium with a fresh profile; `close()` closes it and removes the profile. */
-export async function launch() {
+/**
+ * Chromium with a fresh profile; `close()` closes it and removes the profile. `options` go to
+ * playwright's launchPersistentContext (downloads, viewport, ...).
+ */
+export async function launch(options = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'cairn-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
+    ...options,
     executablePath: CHROMIUM,
     headless: true,
     args: [

@@ -12,27 +12,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../serve.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCREENSHOT = process.env.CAIRN_DEMO_SCREENSHOT
   ? join(ROOT, 'docs', 'demo.png')
   : join(tmpdir(), `cairn-demo-${process.pid}.png`);
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
-/** playwright-core is npm/'s devDependency (one pinned copy for the repository). */
-async function playwright() {
-  const entry = join(ROOT, 'npm', 'node_modules', 'playwright-core', 'index.mjs');
-  assert.ok(existsSync(entry), 'playwright-core is not installed: run `cd npm && npm ci`');
-  return import(entry);
+/** Chromium as every browser test here drives it (npm/ holds the one pinned playwright-core). */
+async function chromiumHelpers() {
+  assert.ok(
+    existsSync(join(ROOT, 'npm', 'node_modules', 'playwright-core')),
+    'playwright-core is not installed: run `cd npm && npm ci`',
+  );
+  return import('../../npm/test/chromium.mjs');
 }
 
 /** The page, one control at a time, waiting after each for the page to finish and redraw. */
@@ -87,29 +78,22 @@ function driver(page) {
 
 test(
   'web demo: the backup story, clicked through in Chromium',
-  { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install chromium)`, timeout: 300_000 },
+  { skip: existsSync('/usr/bin/chromium') ? false : '/usr/bin/chromium is absent (apt-get install chromium)', timeout: 300_000 },
   async (t) => {
     assert.ok(
       existsSync(join(ROOT, 'npm', 'wasm', 'cairn_wasm_bg.wasm')),
       'the wasm build is missing: run `cd npm && npm ci && npm run build:wasm`',
     );
-    const { chromium } = await playwright();
+    const { launch } = await chromiumHelpers();
     const server = await serve(0);
     const base = `http://127.0.0.1:${server.address().port}`;
-    const profile = await mkdtemp(join(tmpdir(), 'cairn-demo-profile-'));
     const downloads = await mkdtemp(join(tmpdir(), 'cairn-demo-downloads-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      acceptDownloads: true,
-      viewport: { width: 1440, height: 1000 },
-    });
+    const browser = await launch({ acceptDownloads: true, viewport: { width: 1440, height: 1000 } });
+    const { context } = browser;
     t.after(async () => {
       // The browser first: it holds the profile directory.
-      await context.close();
+      await browser.close();
       await new Promise((done) => server.close(done));
-      await rm(profile, { recursive: true, force: true });
       await rm(downloads, { recursive: true, force: true });
     });
 
