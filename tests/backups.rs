@@ -21,6 +21,14 @@ fn listing(dir: &Path) -> Vec<(String, u64)> {
     files
 }
 
+/// A new database in `parent/db`.
+fn new_db(parent: &Path) -> std::path::PathBuf {
+    let d = parent.join("db");
+    fs::create_dir(&d).unwrap();
+    ok(&d, &["init"]);
+    d
+}
+
 /// The seed tutorial's first half: repo1 with a branch, a pushed main, a tag, an
 /// uncommitted table, and a backup synced after all of that.
 fn tutorial(root: &Path) -> std::path::PathBuf {
@@ -97,9 +105,7 @@ fn seed_tutorial_backups_carry_what_remotes_do_not() {
 #[test]
 fn backup_listing_add_remove_and_errors() {
     let root = tempfile::tempdir().unwrap();
-    let d = root.path().join("db");
-    fs::create_dir(&d).unwrap();
-    ok(&d, &["init"]);
+    let d = new_db(root.path());
     ok(&d, &["backup", "add", "b1", "file://../b1"]);
     ok(&d, &["backup", "add", "b2", "file:///tmp/elsewhere"]);
     assert_eq!(ok(&d, &["backup"]), "b1\nb2\n");
@@ -149,9 +155,7 @@ fn backup_listing_add_remove_and_errors() {
 #[test]
 fn a_sync_with_nothing_new_writes_nothing() {
     let root = tempfile::tempdir().unwrap();
-    let d = root.path().join("db");
-    fs::create_dir(&d).unwrap();
-    ok(&d, &["init"]);
+    let d = new_db(root.path());
     ok(
         &d,
         &[
@@ -187,9 +191,7 @@ fn a_sync_with_nothing_new_writes_nothing() {
 fn restore_rules_and_older_snapshots() {
     let root = tempfile::tempdir().unwrap();
     let r = root.path();
-    let d = r.join("db");
-    fs::create_dir(&d).unwrap();
-    ok(&d, &["init"]);
+    let d = new_db(r);
     ok(&d, &["sql", "-q", "create table t (id int primary key)"]);
     ok(&d, &["commit", "-a", "-m", "t"]);
     ok(&d, &["backup", "sync-url", "file://../b"]);
@@ -351,9 +353,7 @@ fn push_fetch_pull_and_non_fast_forward() {
 fn a_corrupt_backup_is_refused_by_name_and_leaves_nothing() {
     let root = tempfile::tempdir().unwrap();
     let r = root.path();
-    let d = r.join("db");
-    fs::create_dir(&d).unwrap();
-    ok(&d, &["init"]);
+    let d = new_db(r);
     ok(&d, &["sql", "-q", "create table t (id int primary key, v text); insert into t values (1, 'a value worth finding')"]);
     ok(&d, &["backup", "sync-url", "file://../b"]);
     // Flip a byte inside the chunk records of every table file.
@@ -389,9 +389,7 @@ fn dir_bytes(dir: &Path) -> u64 {
 fn a_hundred_syncs_cost_one_copy_plus_the_changes_and_prune_reclaims() {
     let root = tempfile::tempdir().unwrap();
     let r = root.path();
-    let d = r.join("db");
-    fs::create_dir(&d).unwrap();
-    ok(&d, &["init"]);
+    let d = new_db(r);
     let values: Vec<String> = (0..3000)
         .map(|i| format!("({i}, 'row {i} with some text')"))
         .collect();
@@ -480,9 +478,7 @@ fn a_hundred_syncs_cost_one_copy_plus_the_changes_and_prune_reclaims() {
 fn export_to_one_file_and_restore_from_it() {
     let root = tempfile::tempdir().unwrap();
     let r = root.path();
-    let d = r.join("db");
-    fs::create_dir(&d).unwrap();
-    ok(&d, &["init"]);
+    let d = new_db(r);
     ok(
         &d,
         &[
@@ -544,9 +540,7 @@ fn export_to_one_file_and_restore_from_it() {
 fn a_sync_killed_midway_leaves_a_valid_backup() {
     let root = tempfile::tempdir().unwrap();
     let r = root.path();
-    let d = r.join("db");
-    fs::create_dir(&d).unwrap();
-    ok(&d, &["init"]);
+    let d = new_db(r);
     let values: Vec<String> = (0..60_000)
         .map(|i| format!("({i}, 'row {i} of a table big enough to take a while', {i})"))
         .collect();
@@ -611,9 +605,7 @@ fn a_sync_killed_midway_leaves_a_valid_backup() {
 #[test]
 fn progress_is_plain_lines_off_a_terminal_and_nothing_with_quiet() {
     let root = tempfile::tempdir().unwrap();
-    let d = root.path().join("db");
-    fs::create_dir(&d).unwrap();
-    ok(&d, &["init"]);
+    let d = new_db(root.path());
     ok(
         &d,
         &[
@@ -644,9 +636,7 @@ fn progress_is_plain_lines_off_a_terminal_and_nothing_with_quiet() {
 fn progress_is_a_bar_on_a_terminal() {
     // `script` (util-linux, essential on Debian) gives the command a pseudo-terminal.
     let root = tempfile::tempdir().unwrap();
-    let d = root.path().join("db");
-    fs::create_dir(&d).unwrap();
-    ok(&d, &["init"]);
+    let d = new_db(root.path());
     let command = format!(
         "{} backup sync-url file://../b",
         cairn_tests::cairn_bin().display()
