@@ -249,3 +249,22 @@ fn fsck_checks_the_store() {
     let out = ok(d, &["fsck"]);
     assert!(out.contains("no problems found"), "{out}");
 }
+
+#[test]
+fn refs_by_commit_hash_and_head_ancestry() {
+    let db = new_db();
+    let d = db.path();
+    ok(d, &["sql", "-q", "create table a (x int primary key)"]);
+    ok(d, &["commit", "-a", "-m", "a"]);
+    let first = ok(d, &["log", "-n", "1"]);
+    let hash = first.split_whitespace().nth(1).unwrap().to_owned();
+    assert_eq!(hash.len(), 32, "{first}");
+    ok(d, &["sql", "-q", "create table b (y int primary key)"]);
+    ok(d, &["commit", "-a", "-m", "b"]);
+    assert_eq!(ok(d, &["ls", &hash]), format!("Tables in '{hash}':\n\ta\n"));
+    assert_eq!(ok(d, &["ls", "HEAD~1"]), "Tables in 'HEAD~1':\n\ta\n");
+    assert!(ok(d, &["log", &hash]).starts_with(&format!("commit {hash}")));
+    ok(d, &["tag", "old", &hash]);
+    assert_eq!(ok(d, &["ls", "old"]), "Tables in 'old':\n\ta\n");
+    assert!(fails(d, &["ls", "HEAD~9"]).contains("'HEAD~9' is not a branch"));
+}
