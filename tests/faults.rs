@@ -104,6 +104,14 @@ fn a_flipped_byte_is_reported_by_verify_and_by_a_read_naming_the_file() {
         }
     );
     assert!(err.to_string().contains(&table), "{err}");
+    let err = block_on(store.get_many(&hashes)).unwrap_err();
+    assert_eq!(
+        err,
+        StoreError::CorruptChunk {
+            table: table.clone(),
+            hash: hashes[7]
+        }
+    );
     // The other chunks still read.
     assert_eq!(block_on(store.get(&hashes[8])).unwrap(), Some(chunk(8)));
 }

@@ -25,6 +25,10 @@ const TAIL_READ: u64 = 64 * 1024;
 const CONJOIN_ABOVE: usize = 32;
 /// Table files smaller than this are merged; the large ones are left as they are.
 const SMALL_TABLE: u64 = 8 << 20;
+/// `get_many` reads two chunks of one file in one go when at most this many bytes lie between.
+const COALESCE_GAP: u64 = 16 * 1024;
+/// ... and makes no single read longer than this.
+const MAX_RUN: u64 = 4 << 20;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StoreError {
@@ -269,11 +273,17 @@ impl<S: Storage> ChunkStore<S> {
     }
 
     fn locate(&self, hash: &Hash) -> Option<(&Table, Entry)> {
+        self.locate_at(hash).map(|(i, e)| (&self.tables[i], e))
+    }
+
+    /// Which table file holds a chunk (its position in `tables`), and where.
+    fn locate_at(&self, hash: &Hash) -> Option<(usize, Entry)> {
         // Newest first: a chunk just written is the likeliest to be read again.
         self.tables
             .iter()
+            .enumerate()
             .rev()
-            .find_map(|t| table_file::find(&t.entries, hash).map(|e| (t, e)))
+            .find_map(|(i, t)| table_file::find(&t.entries, hash).map(|e| (i, e)))
     }
 
     /// Reads a chunk; `Ok(None)` if the store lacks it. Every chunk read from storage is
@@ -301,6 +311,61 @@ impl<S: Storage> ChunkStore<S> {
             });
         }
         Ok(Some(bytes))
+    }
+
+    /// Reads many chunks at once, each checked like `get`; `None` where the store lacks one.
+    /// Chunks close together in one table file come in one ranged read, so a sync pays one
+    /// storage round trip per run of neighbours rather than one per chunk.
+    pub async fn get_many(&self, hashes: &[Hash]) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
+        let mut out: Vec<Option<Vec<u8>>> = alloc::vec![None; hashes.len()];
+        let mut wanted: Vec<(usize, Entry, usize)> = Vec::new();
+        for (i, hash) in hashes.iter().enumerate() {
+            if let Some(chunk) = self.pending.get(hash) {
+                out[i] = Some(chunk.to_vec());
+            } else if let Some((table, entry)) = self.locate_at(hash) {
+                wanted.push((table, entry, i));
+            }
+        }
+        wanted.sort_unstable_by_key(|(table, entry, _)| (*table, entry.offset));
+        let mut start = 0;
+        while start < wanted.len() {
+            let (table, first, _) = wanted[start];
+            let mut end = start + 1;
+            let mut run_end = first.offset + u64::from(first.len);
+            while let Some(&(t, e, _)) = wanted.get(end) {
+                let next_end = e.offset + u64::from(e.len);
+                if t != table
+                    || e.offset > run_end + COALESCE_GAP
+                    || next_end - first.offset > MAX_RUN
+                {
+                    break;
+                }
+                run_end = run_end.max(next_end);
+                end += 1;
+            }
+            let name = &self.tables[table].spec.name;
+            let bytes = self
+                .storage
+                .get_range(name, first.offset, run_end - first.offset)
+                .await
+                .map_err(|e| table_io_error(name, e))?
+                .ok_or_else(|| StoreError::MissingTable {
+                    table: name.clone(),
+                })?;
+            for &(_, entry, i) in &wanted[start..end] {
+                let at = (entry.offset - first.offset) as usize;
+                let chunk = &bytes[at..at + entry.len as usize];
+                if Hash::of(chunk) != hashes[i] {
+                    return Err(StoreError::CorruptChunk {
+                        table: name.clone(),
+                        hash: hashes[i],
+                    });
+                }
+                out[i] = Some(chunk.to_vec());
+            }
+            start = end;
+        }
+        Ok(out)
     }
 
     /// Writes the chunks gathered in memory as one new table file. The manifest does not

@@ -361,6 +361,16 @@ async fn chunk_round_trip<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: &B
         store(reader.get(&absent).await)?.is_none(),
         "an absent chunk was found"
     );
+    let mut asked: Vec<Hash> = hashes.iter().rev().step_by(3).copied().collect();
+    asked.push(absent);
+    let many = store(reader.get_many(&asked).await)?;
+    for (h, got) in asked.iter().zip(&many) {
+        ensure!(
+            *got == store(reader.get(h).await)?,
+            "get_many and get disagree on {h}"
+        );
+    }
+    ensure!(many.last() == Some(&None), "get_many found an absent chunk");
     let has = reader.has_many(&[hashes[0], absent, hashes[599]]).await;
     ensure!(has == vec![true, false, true], "has_many answered {has:?}");
     let report = io(crate::verify::verify(b).await)?;

@@ -196,12 +196,9 @@ async fn walk<S: Storage, D: Storage>(
                 continue;
             }
             event.chunks_total += missing.len() as u64;
-            for hash in missing {
-                let chunk = src
-                    .get(&hash)
-                    .await
-                    .map_err(SyncError::Source)?
-                    .ok_or(SyncError::MissingChunk(hash))?;
+            let chunks = src.get_many(&missing).await.map_err(SyncError::Source)?;
+            for (hash, chunk) in missing.into_iter().zip(chunks) {
+                let chunk = chunk.ok_or(SyncError::MissingChunk(hash))?;
                 next.extend(kind::refs(&chunk).map_err(|why| SyncError::Corrupt { hash, why })?);
                 // `get` checked the bytes against the address: no need to hash them again.
                 dst.put_hashed(hash, &chunk)
