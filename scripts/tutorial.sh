@@ -53,6 +53,10 @@ cd ..
 
 echo; echo "## Branches, a remote, a tag and uncommitted data: backups copy them all"
 cd repo1
+step cairn sql -q "create table items (id int primary key, name varchar(40)); insert into items values (1, 'rope'), (2, 'lantern')"
+expect "new table:      items" cairn status
+expect "HEAD -> main" cairn commit -a -m "items to carry"
+expect "items to carry" cairn log -n 1
 step cairn branch feature
 step mkdir ../rem1
 step cairn remote add origin file://../rem1
@@ -66,7 +70,8 @@ expect "restored snapshot" cairn backup restore file://backups/backup1 repo3
 cd repo3
 expect "remotes/origin/main" cairn branch -a
 expect "v1" cairn tag
-expect "No tables in 'origin/main'" cairn ls origin/main
+expect "Tables in 'origin/main':" cairn ls origin/main
+expect "lantern" cairn sql -q "select name from items where id = 2"
 expect "new table:      not_committed" cairn status
 printf '\n\033[1m~/repo3$ cairn remote -v\033[0m\n'
 [ -z "$(cairn remote -v)" ] || { echo "tutorial: a restored database has no remotes" >&2; exit 1; }
@@ -76,6 +81,8 @@ echo; echo "## A clone of the remote has the pushed branch, not the uncommitted 
 expect "cloned" cairn clone file://rem1 repo4
 cd repo4
 expect "nothing to commit" cairn status
+expect "Tables in working set:" cairn ls
+[ "$(cairn ls)" = "$(printf 'Tables in working set:\n\titems')" ] || { echo "tutorial: the clone should hold items only" >&2; exit 1; }
 cd ..
 
 echo; echo "## Every sync is a snapshot in one deduplicated backup"
