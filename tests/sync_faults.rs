@@ -59,6 +59,22 @@ fn backup_state(storage: &MemoryStorage) -> usize {
         .map_or(0, |b| b.snapshots.len())
 }
 
+/// Adds a snapshot of `repo` (owner "owner", branch main) at time `time_ms` to `dst`.
+fn sync_backup<D: Storage>(
+    repo: &Repo<MemoryStorage>,
+    dst: &mut ChunkStore<D>,
+    time_ms: u64,
+) -> Result<backup::SyncOutcome, backup::BackupError> {
+    block_on(backup::sync(
+        repo.store(),
+        "owner",
+        "main",
+        dst,
+        time_ms,
+        &mut |_| {},
+    ))
+}
+
 /// How many writes `run` makes when nothing fails.
 fn writes_of(storage: MemoryStorage, run: impl Fn(FailingStorage) -> bool) -> usize {
     let counting = FailingStorage::new(storage);
@@ -72,29 +88,13 @@ fn a_backup_sync_failing_at_any_write_leaves_the_old_backup() {
     // A backup that already holds one snapshot, then one more change to sync.
     let base = MemoryStorage::new();
     let mut dst = block_on(ChunkStore::open_with(base.clone(), small())).unwrap();
-    block_on(backup::sync(
-        repo.store(),
-        "owner",
-        "main",
-        &mut dst,
-        1,
-        &mut |_| {},
-    ))
-    .unwrap();
+    sync_backup(&repo, &mut dst, 1).unwrap();
     let mut repo = repo;
     block_on(repo.sql("insert into wip values (1), (2)")).unwrap();
 
     let sync_into = |storage: FailingStorage| {
         let mut dst = block_on(ChunkStore::open_with(storage, small())).unwrap();
-        block_on(backup::sync(
-            repo.store(),
-            "owner",
-            "main",
-            &mut dst,
-            2,
-            &mut |_| {},
-        ))
-        .is_ok()
+        sync_backup(&repo, &mut dst, 2).is_ok()
     };
     let snapshot_of = |s: &MemoryStorage| {
         let copy = MemoryStorage::new();
@@ -131,15 +131,7 @@ fn a_restore_failing_at_any_write_leaves_an_empty_store() {
     let repo = source();
     let backup_storage = MemoryStorage::new();
     let mut dst = block_on(ChunkStore::open_with(backup_storage.clone(), small())).unwrap();
-    block_on(backup::sync(
-        repo.store(),
-        "owner",
-        "main",
-        &mut dst,
-        1,
-        &mut |_| {},
-    ))
-    .unwrap();
+    sync_backup(&repo, &mut dst, 1).unwrap();
     let src = block_on(ChunkStore::open(backup_storage)).unwrap();
 
     let restore_into = |storage: FailingStorage| {
