@@ -6,8 +6,8 @@ export type Hash = string;
 
 /**
  * Storage for one store: a flat namespace of immutable named objects (table files) plus one
- * small mutable object, the manifest, replaced only by compare-and-swap. The core calls these
- * methods; each may return a promise or a plain value.
+ * small mutable object, the manifest, replaced only by compare-and-swap on its version. The
+ * core calls these methods; each may return a promise or a plain value.
  *
  * Contract (checked by `runConformance`):
  * - Missing objects and a missing manifest are `undefined` (or `null`), never an error.
@@ -18,10 +18,16 @@ export type Hash = string;
  *   reports such a table file as truncated. Offsets and lengths are JS numbers; an offset
  *   beyond 2^53 can only be out of range.
  * - Names that are empty, longer than 128 bytes, start with '.', contain anything but
- *   `[A-Za-z0-9._-]`, or are `manifest` or `LOCK` are refused with `code === "INVALID_NAME"`.
- * - `swapManifest(expected, next)` writes `next` only if the current manifest's bytes equal
- *   `expected` (`undefined`: no manifest yet), atomically with respect to every other writer
- *   of the same store, and resolves to whether it did.
+ *   `[A-Za-z0-9._-]`, or are `manifest`, `manifests` or `LOCK` are refused with
+ *   `code === "INVALID_NAME"`.
+ * - `readManifest()` gives the manifest's bytes and its version: an opaque string the adapter
+ *   chooses, equal for two reads of one version, new at every swap (even of identical bytes).
+ * - `swapManifest(expected, next)` writes `next` only if the current version is `expected`
+ *   (`undefined`: no manifest yet), atomically with respect to every other writer of the same
+ *   store in any process, tab or worker, and resolves to the new version; it resolves to
+ *   `undefined` (or `null`) if it lost, and then nothing changed. A made-up `expected` loses.
+ *   A rejection means the outcome is unknown. Decide it with the storage's own
+ *   compare-and-swap (a transaction, a conditional write), never a lock that can go stale.
  * Any other thrown error or rejection reaches the caller as a `CairnError` with code "IO",
  * carrying the adapter's message.
  */
@@ -37,8 +43,25 @@ export interface StorageAdapter {
   list(): Promise<ObjectInfo[]> | ObjectInfo[];
   /** Deleting a missing object succeeds. */
   delete(name: string): Promise<void> | void;
-  readManifest(): Promise<Uint8Array | undefined | null> | Uint8Array | undefined | null;
-  swapManifest(expected: Uint8Array | undefined, next: Uint8Array): Promise<boolean> | boolean;
+  readManifest(): Promise<ManifestRead | undefined | null> | ManifestRead | undefined | null;
+  swapManifest(
+    expected: string | undefined,
+    next: Uint8Array,
+  ): Promise<string | undefined | null> | string | undefined | null;
+  /**
+   * Optional: the temporary objects an interrupted writer left (a file written before its
+   * rename), which gc deletes once older than its grace period. Adapters that write in place
+   * leave it out.
+   */
+  temporaries?(): Promise<ObjectInfo[]> | ObjectInfo[];
+  /** Deletes one of `temporaries()`; required with it. */
+  deleteTemporary?(name: string): Promise<void> | void;
+}
+
+/** The manifest as read: its bytes and the version they are. */
+export interface ManifestRead {
+  bytes: Uint8Array;
+  version: string;
 }
 
 export interface ObjectInfo {
@@ -198,8 +221,8 @@ export class MemoryAdapter implements StorageAdapter {
   put(name: string, bytes: Uint8Array): Promise<void>;
   list(): Promise<ObjectInfo[]>;
   delete(name: string): Promise<void>;
-  readManifest(): Promise<Uint8Array | undefined>;
-  swapManifest(expected: Uint8Array | undefined, next: Uint8Array): Promise<boolean>;
+  readManifest(): Promise<ManifestRead | undefined>;
+  swapManifest(expected: string | undefined, next: Uint8Array): Promise<string | undefined>;
 }
 
 /**
@@ -221,8 +244,8 @@ export class IndexedDbAdapter implements StorageAdapter {
   put(name: string, bytes: Uint8Array): Promise<void>;
   list(): Promise<ObjectInfo[]>;
   delete(name: string): Promise<void>;
-  readManifest(): Promise<Uint8Array | undefined>;
-  swapManifest(expected: Uint8Array | undefined, next: Uint8Array): Promise<boolean>;
+  readManifest(): Promise<ManifestRead | undefined>;
+  swapManifest(expected: string | undefined, next: Uint8Array): Promise<string | undefined>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,8 +408,9 @@ export interface Restored {
 export type BackupFile = Blob | Uint8Array;
 
 /**
- * A versioned database. Every method runs one operation against the store and, where it
- * changes the configuration (checkout, remotes, backups), writes the configuration back.
+ * A versioned database. Every method runs one operation against the store, starting from its
+ * current state (what other handles, processes and tabs wrote is seen), and, where it changes
+ * the configuration (checkout, remotes, backups), writes the configuration back.
  */
 export class Repo {
   private constructor();
@@ -431,6 +455,12 @@ export class Repo {
   /** The database's id (a backup records it as its owner). */
   readonly id: string;
 
+  /**
+   * Re-reads the store to see what other handles, processes and tabs wrote. Every operation
+   * starts from the current state anyway (and a write from a stale one rejects with CONFLICT,
+   * naming what changed, or for SQL runs again), so reload is rarely needed.
+   */
+  reload(): Promise<void>;
   /** Runs SQL statements against the working set; one result per statement. */
   sql(query: string): Promise<QueryResult[]>;
   status(): Promise<Status>;

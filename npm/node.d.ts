@@ -1,13 +1,13 @@
 // Type declarations for cairn-db's Node entry: everything in index.d.ts, and NodeFsAdapter.
 
-import type { ObjectInfo, StorageAdapter } from './index.js';
+import type { ManifestRead, ObjectInfo, StorageAdapter } from './index.js';
 
 export * from './index.js';
 
 /**
- * A store in a directory, in the native `cairn` layout and locking protocol, so Node and native
- * processes can share it. A swap that waits 30 s for another writer's LOCK fails with the
- * adapter error code "LOCKED" (an "IO" error through ChunkStore).
+ * A store in a directory, in the native `cairn` layout and manifest protocol (the manifest's
+ * versions as numbered files in `manifests/`, published with link(2); no lock), so Node and
+ * native processes can share it. A version token is the version file's number in decimal.
  */
 export class NodeFsAdapter implements StorageAdapter {
   /** `dir` need not exist until the first write. */
@@ -18,6 +18,8 @@ export class NodeFsAdapter implements StorageAdapter {
   put(name: string, bytes: Uint8Array): Promise<void>;
   list(): Promise<ObjectInfo[]>;
   delete(name: string): Promise<void>;
-  readManifest(): Promise<Uint8Array | undefined>;
-  swapManifest(expected: Uint8Array | undefined, next: Uint8Array): Promise<boolean>;
+  readManifest(): Promise<ManifestRead | undefined>;
+  swapManifest(expected: string | undefined, next: Uint8Array): Promise<string | undefined>;
+  temporaries(): Promise<ObjectInfo[]>;
+  deleteTemporary(name: string): Promise<void>;
 }

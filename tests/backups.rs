@@ -381,8 +381,15 @@ fn a_corrupt_backup_is_refused_by_name_and_leaves_nothing() {
     assert!(names.iter().any(|n| err.contains(n.as_str())), "{err}");
 }
 
-fn dir_bytes(dir: &Path) -> u64 {
-    listing(dir).iter().map(|(_, len)| len).sum()
+/// The bytes of the table files a store's manifest lists: what a sync added for good, without
+/// the files a conjoin merged away, which wait for gc.
+fn live_bytes(store: &Path) -> u64 {
+    let manifest = fs::read_to_string(cairn_tests::manifest_file(store)).unwrap();
+    manifest
+        .lines()
+        .filter_map(|l| l.strip_prefix("table "))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum()
 }
 
 #[test]
@@ -407,7 +414,7 @@ fn a_hundred_syncs_cost_one_copy_plus_the_changes_and_prune_reclaims() {
     ok(&d, &["commit", "-a", "-m", "rows"]);
     ok(&d, &["backup", "add", "b", "file://../b"]);
     ok(&d, &["backup", "sync", "b"]);
-    let one_copy = dir_bytes(&r.join("b"));
+    let one_copy = live_bytes(&r.join("b"));
     for i in 0..100 {
         ok(
             &d,
@@ -419,7 +426,7 @@ fn a_hundred_syncs_cost_one_copy_plus_the_changes_and_prune_reclaims() {
         );
         ok(&d, &["backup", "sync", "b"]);
     }
-    let after = dir_bytes(&r.join("b"));
+    let after = live_bytes(&r.join("b"));
     // Each one-row change adds a few chunks (a leaf, the nodes above it, the commit metadata):
     // a few KiB, against a whole copy per sync for the seed's timer script.
     let per_sync = (after - one_copy) / 100;
@@ -454,7 +461,7 @@ fn a_hundred_syncs_cost_one_copy_plus_the_changes_and_prune_reclaims() {
         "a file a sync may be writing is spared"
     );
     fs::remove_file(&new_orphan).unwrap();
-    assert!(dir_bytes(&r.join("b")) < after, "prune freed space");
+    assert!(live_bytes(&r.join("b")) < after, "prune freed space");
     assert_eq!(ok(&d, &["backup", "snapshots", "b"]).lines().count(), 2);
     assert!(ok(&d, &["backup", "verify", "b"]).contains("no problems found"));
     ok(r, &["backup", "restore", "file://b", "restored"]);
@@ -656,4 +663,67 @@ fn progress_is_a_bar_on_a_terminal() {
         screen.contains("[##############################]"),
         "a full bar: {screen:?}"
     );
+}
+
+/// Copies a directory tree, as `cp -r` does.
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_copied_database_cannot_interleave_its_snapshots_with_the_original() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = new_db(r);
+    ok(&d, &["sql", "-q", "create table t (id int primary key)"]);
+    ok(&d, &["backup", "add", "b", "file://../b"]);
+    ok(&d, &["backup", "sync", "b"]);
+    // `cp -r db db2`: the same id, the same backup configured.
+    let d2 = r.join("db2");
+    copy_tree(&d, &d2);
+    ok(&d, &["sql", "-q", "insert into t values (1)"]);
+    ok(&d, &["backup", "sync", "b"]);
+    ok(&d2, &["sql", "-q", "insert into t values (2)"]);
+    let err = fails(&d2, &["backup", "sync", "b"]);
+    assert!(
+        err.contains("a copy of this database may be syncing"),
+        "{err}"
+    );
+    // The original goes on syncing; the backup holds only its snapshots.
+    ok(&d, &["sql", "-q", "insert into t values (3)"]);
+    ok(&d, &["backup", "sync", "b"]);
+    assert_eq!(ok(&d, &["backup", "snapshots", "b"]).lines().count(), 4);
+    ok(r, &["backup", "restore", "file://b", "restored"]);
+    let rows = ok(
+        &r.join("restored"),
+        &["sql", "-q", "select id from t", "-r", "csv"],
+    );
+    assert_eq!(rows, "id\n1\n3\n");
+}
+
+#[test]
+fn a_sync_killed_before_the_database_remembered_it_is_taken_up_again() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = new_db(r);
+    ok(&d, &["backup", "add", "b", "file://../b"]);
+    ok(&d, &["backup", "sync", "b"]);
+    ok(&d, &["sql", "-q", "create table t (id int primary key)"]);
+    // The sync lands in the backup, but the process dies before writing its config.
+    let config = fs::read(d.join(".cairn/config")).unwrap();
+    ok(&d, &["backup", "sync", "b"]);
+    fs::write(d.join(".cairn/config"), &config).unwrap();
+    let again = ok(&d, &["backup", "sync", "b"]);
+    assert!(again.contains("up to date"), "{again}");
+    ok(&d, &["sql", "-q", "insert into t values (1)"]);
+    ok(&d, &["backup", "sync", "b"]);
 }

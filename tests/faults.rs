@@ -8,7 +8,7 @@ use cairn::{block_on, FsStorage};
 use cairn_core::chunk_store::{ChunkStore, StoreError};
 use cairn_core::verify::{verify, Problem};
 use cairn_core::Hash;
-use cairn_tests::{chunk, fill, open_fs};
+use cairn_tests::{chunk, fill, manifest_file, open_fs};
 
 const WRITER: &str = env!("CARGO_BIN_EXE_cairn-test-writer");
 
@@ -152,7 +152,14 @@ fn concurrent_processes_lose_no_commit() {
     assert_eq!(seen.len(), writers * steps, "commits lost: {seen:?}");
     let report = block_on(verify(&FsStorage::new(dir.path()))).unwrap();
     assert!(report.is_ok(), "{report:?}");
+    // No lock, and no temporary file a swap wrote is left behind.
     assert!(!dir.path().join("LOCK").exists());
+    let leftovers: Vec<_> = fs::read_dir(dir.path().join("manifests"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
@@ -190,7 +197,7 @@ fn garbage_truncated_and_empty_files_are_errors_not_panics() {
     }
     fs::write(&tables[0], &original).unwrap();
 
-    let manifest = dir.path().join("manifest");
+    let manifest = manifest_file(dir.path());
     let good = fs::read(&manifest).unwrap();
     for bytes in [
         Vec::new(),
@@ -237,19 +244,44 @@ fn a_missing_table_file_is_named() {
 }
 
 #[test]
-fn a_stale_lock_from_a_dead_process_is_broken() {
+fn a_layout_1_store_opens_and_its_first_commit_moves_it_to_versions() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = open_fs(dir.path());
-    fill(&mut store, 3);
-    // A LOCK left by a process that no longer runs (pid far above pid_max), on this host.
+    let hashes = fill(&mut store, 30);
+    drop(store);
+    // Make it a store as the LOCK protocol left it: the manifest in `manifest`, a LOCK that a
+    // live writer of this host seems to hold (this very process), and no versions.
+    let bytes = fs::read(manifest_file(dir.path())).unwrap();
+    fs::remove_dir_all(dir.path().join("manifests")).unwrap();
+    fs::write(dir.path().join("manifest"), &bytes).unwrap();
     let host = fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
-    fs::write(
-        dir.path().join("LOCK"),
-        format!("pid 99999999\nhost {}\ntime 0\n", host.trim()),
-    )
-    .unwrap();
-    let root = store.root();
-    let next = block_on(store.put(b"after a stale lock")).unwrap();
-    block_on(store.commit(root, next)).unwrap();
-    assert!(!dir.path().join("LOCK").exists());
+    let lock = format!("pid {}\nhost {}\ntime 0\n", std::process::id(), host.trim());
+    fs::write(dir.path().join("LOCK"), lock).unwrap();
+
+    let mut store = open_fs(dir.path());
+    assert_eq!(store.root(), *hashes.last().unwrap());
+    let next = block_on(store.put(b"after the upgrade")).unwrap();
+    block_on(store.commit(store.root(), next)).unwrap();
+    // The commit did not wait for the LOCK, and wrote version 1 and the stub.
+    assert!(dir.path().join("manifests/00000000000000000001").exists());
+    let stub = fs::read_to_string(dir.path().join("manifest")).unwrap();
+    assert!(stub.starts_with("cairn-manifest 2\n"), "{stub}");
+    let reopened = open_fs(dir.path());
+    assert_eq!(reopened.root(), next);
+    assert!(block_on(reopened.has_many(&hashes)).iter().all(|h| *h));
+    let report = block_on(verify(&FsStorage::new(dir.path()))).unwrap();
+    assert!(report.is_ok(), "{report:?}");
+}
+
+#[test]
+fn only_the_newest_manifest_versions_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open_fs(dir.path());
+    for i in 0..100 {
+        let h = block_on(store.put(&chunk(i))).unwrap();
+        block_on(store.commit(store.root(), h)).unwrap();
+    }
+    let versions = fs::read_dir(dir.path().join("manifests")).unwrap().count();
+    assert!((60..=70).contains(&versions), "{versions} versions kept");
+    assert!(manifest_file(dir.path()).ends_with("00000000000000000100"));
 }

@@ -39,6 +39,17 @@ pub fn fill<S: cairn_core::Storage>(store: &mut ChunkStore<S>, count: u32) -> Ve
     hashes
 }
 
+/// The file holding a directory store's current manifest: its newest version.
+pub fn manifest_file(store: &Path) -> std::path::PathBuf {
+    let mut versions: Vec<std::path::PathBuf> = std::fs::read_dir(store.join("manifests"))
+        .expect("a manifests/ folder")
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    versions.sort();
+    versions.pop().expect("a manifest version")
+}
+
 /// The `cairn` binary, brought up to date once per test process: `cargo test -p cairn-tests`
 /// alone would not rebuild another package's binary.
 pub fn cairn_bin() -> &'static Path {

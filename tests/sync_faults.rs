@@ -69,6 +69,7 @@ fn sync_backup<D: Storage>(
         repo.store(),
         "owner",
         "main",
+        None,
         dst,
         time_ms,
         &mut |_| {},
@@ -101,7 +102,8 @@ fn a_backup_sync_failing_at_any_write_leaves_the_old_backup() {
         for o in block_on(s.list()).unwrap() {
             block_on(copy.put(&o.name, &block_on(s.get(&o.name)).unwrap().unwrap())).unwrap();
         }
-        block_on(copy.swap_manifest(None, &block_on(s.read_manifest()).unwrap().unwrap())).unwrap();
+        block_on(copy.swap_manifest(None, &block_on(s.read_manifest()).unwrap().unwrap().bytes))
+            .unwrap();
         copy
     };
     let total = writes_of(snapshot_of(&base), sync_into);

@@ -70,7 +70,7 @@ fn build(vectors: &Value) -> BTreeMap<String, Vec<u8>> {
     }
     files.insert(
         "manifest".into(),
-        block_on(storage.read_manifest()).unwrap().unwrap(),
+        block_on(storage.read_manifest()).unwrap().unwrap().bytes,
     );
     files
 }

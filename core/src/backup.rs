@@ -115,6 +115,12 @@ pub enum BackupError {
     },
     /// `prune --keep-last 0` would leave a backup with nothing to restore.
     KeepAtLeastOne,
+    /// The backup's latest snapshot is not the one this database's last sync there wrote:
+    /// a copy of the database (same id) is syncing to the same backup.
+    NotLastWriter {
+        latest: String,
+        ours: String,
+    },
 }
 
 impl fmt::Display for BackupError {
@@ -139,6 +145,12 @@ impl fmt::Display for BackupError {
             BackupError::KeepAtLeastOne => {
                 f.write_str("a prune must keep at least one snapshot (--keep-last 1 or more)")
             }
+            BackupError::NotLastWriter { latest, ours } => write!(
+                f,
+                "the backup's latest snapshot {latest} was not written by this database, whose \
+                 last sync there wrote {ours}: a copy of this database may be syncing to the \
+                 same backup; give each copy a backup of its own"
+            ),
         }
     }
 }
@@ -187,11 +199,19 @@ pub enum SyncOutcome {
 }
 
 /// Adds a snapshot of `src` (a database's store) to the backup in `dst`, copying only what the
-/// backup lacks. `owner` is the database's id; `head` its checked-out branch.
+/// backup lacks. `owner` is the database's id; `head` its checked-out branch; `ours` the id of
+/// the snapshot this database's last sync to `dst` wrote, if it remembers one.
+///
+/// A copy of a database (`cp -r`) has the same id, so the id alone cannot keep two copies
+/// from interleaving their snapshots in one backup. So a database remembers the snapshot it
+/// last wrote, and a sync whose backup has moved on from it is refused. One case is let
+/// through: the latest snapshot holds exactly this database's state and follows `ours`, which
+/// is what a sync killed between its swap and the database remembering it leaves.
 pub async fn sync<S: Storage, D: Storage>(
     src: &ChunkStore<S>,
     owner: &str,
     head: &str,
+    ours: Option<&str>,
     dst: &mut ChunkStore<D>,
     now_ms: u64,
     progress: &mut dyn FnMut(&Progress),
@@ -206,6 +226,18 @@ pub async fn sync<S: Storage, D: Storage>(
         },
     };
     let datasets = src.root();
+    if let (Some(ours), Some(latest)) = (ours, backup.snapshots.last()) {
+        let n = backup.snapshots.len();
+        let follows_ours = n < 2 || backup.snapshots[n - 2].id() == ours;
+        let is_ours = latest.id() == ours;
+        let ours_unrecorded = latest.datasets == datasets && follows_ours;
+        if !(is_ours || ours_unrecorded) {
+            return Err(BackupError::NotLastWriter {
+                latest: latest.id(),
+                ours: ours.into(),
+            });
+        }
+    }
     if let Some(last) = backup.snapshots.last() {
         if last.datasets == datasets && last.head == head {
             return Ok(SyncOutcome::UpToDate(last.clone()));
@@ -289,18 +321,13 @@ pub async fn extract<S: Storage, D: Storage>(
 pub struct PruneStats {
     pub snapshots_removed: usize,
     pub snapshots_kept: usize,
-    pub table_files_written: usize,
-    pub table_files_deleted: usize,
-    pub bytes_before: u64,
-    pub bytes_after: u64,
+    pub gc: crate::gc::GcStats,
 }
 
-/// Keeps the last `keep_last` snapshots and reclaims everything only older ones used.
-///
-/// The chunks the kept snapshots reach are rewritten into new table files, the manifest is
-/// swapped to list only those, and every other table file is deleted — including files left
-/// by an interrupted sync, but only once older than `grace_ms`, so a sync running right now
-/// is never robbed of its files (its manifest swap then fails cleanly and it can run again).
+/// Keeps the last `keep_last` snapshots and reclaims everything only older ones used: a gc
+/// (see `crate::gc`) whose new root is the backup without the older snapshots. Files left by
+/// an interrupted sync and temporary files go once older than `grace_ms`, so a sync running
+/// right now is never robbed of its files (its manifest swap then fails cleanly).
 pub async fn prune<S: Storage>(
     store: &mut ChunkStore<S>,
     keep_last: usize,
@@ -312,48 +339,12 @@ pub async fn prune<S: Storage>(
         return Err(BackupError::KeepAtLeastOne);
     }
     let mut backup = read(store).await?.ok_or(BackupError::NoSnapshots)?;
-    let expected = store.root();
     let removed = backup.snapshots.len().saturating_sub(keep_last);
     backup.snapshots.drain(..removed);
-    let before: u64 = store.manifest().tables.iter().map(|t| t.size).sum();
-
-    let mut fresh = ChunkStore::detached(store.storage(), crate::chunk_store::Options::default());
-    sync::copy_closure(store, &mut fresh, &backup.refs(), progress).await?;
-    let root = fresh.put(&backup.encode()).await?;
-    fresh.flush().await?;
-    let tables = fresh.written_tables().to_vec();
-    drop(fresh);
-
-    let keep: alloc::collections::BTreeSet<String> =
-        tables.iter().map(|t| t.name.clone()).collect();
-    let listed: alloc::collections::BTreeSet<String> = store
-        .manifest()
-        .tables
-        .iter()
-        .map(|t| t.name.clone())
-        .collect();
-    store.replace_tables(expected, root, tables.clone()).await?;
-
-    let mut deleted = 0;
-    for object in store.storage().list().await.map_err(StoreError::from)? {
-        let is_table = Hash::parse(&object.name).is_some();
-        let old_enough = object.modified_ms.saturating_add(grace_ms) <= now_ms;
-        if is_table && !keep.contains(&object.name) && (listed.contains(&object.name) || old_enough)
-        {
-            store
-                .storage()
-                .delete(&object.name)
-                .await
-                .map_err(StoreError::from)?;
-            deleted += 1;
-        }
-    }
+    let gc = crate::gc::collect(store, Some(&backup.encode()), now_ms, grace_ms, progress).await?;
     Ok(PruneStats {
         snapshots_removed: removed,
         snapshots_kept: backup.snapshots.len(),
-        table_files_written: tables.len(),
-        table_files_deleted: deleted,
-        bytes_before: before,
-        bytes_after: tables.iter().map(|t| t.size).sum(),
+        gc,
     })
 }

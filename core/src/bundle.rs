@@ -183,7 +183,7 @@ pub async fn read<S: Storage>(bytes: &[u8], dst: &S) -> Result<(), BundleError> 
     for (name, data) in &tables {
         dst.put(name, data).await?;
     }
-    if !dst.swap_manifest(None, manifest).await? {
+    if dst.swap_manifest(None, manifest).await?.is_none() {
         return Err(BundleError::Malformed("the destination is not empty"));
     }
     Ok(())

@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::hash::Hash;
-use crate::io::{IoError, Storage};
+use crate::io::{IoError, Storage, Version};
 use crate::manifest::{Manifest, ManifestError, TableSpec};
 use crate::table_file::{self, Entry, Footer, TableError, TableWriter, FOOTER_LEN};
 
@@ -20,9 +20,13 @@ use crate::table_file::{self, Entry, Footer, TableError, TableWriter, FOOTER_LEN
 const SWAP_ATTEMPTS: usize = 32;
 /// One read at the end of a table file fetches the footer and, usually, the whole index.
 const TAIL_READ: u64 = 64 * 1024;
-/// Above this many table files, a commit also merges the small ones into one, so that every
+/// Above this many table files, a commit also merges small ones into one, so that every
 /// command writing its own small file does not make opening the store slower and slower.
 const CONJOIN_ABOVE: usize = 32;
+/// How many of the smallest table files one conjoin merges. Taking the smallest makes the
+/// merged files tiers of growing size: a stream of small commits merges small files, and a
+/// merged file is only rewritten once as many files of its own size have gathered.
+const CONJOIN_FANIN: usize = 16;
 /// Table files smaller than this are merged; the large ones are left as they are.
 const SMALL_TABLE: u64 = 8 << 20;
 /// `get_many` reads two chunks of one file in one go when at most this many bytes lie between.
@@ -132,8 +136,8 @@ pub struct ChunkStore<S: Storage> {
     storage: S,
     options: Options,
     manifest: Manifest,
-    /// The manifest's exact bytes as last read or written: the compare of the next swap.
-    manifest_bytes: Option<Vec<u8>>,
+    /// The manifest's version as last read or written: the compare of the next swap.
+    manifest_version: Option<Version>,
     /// Every table file whose index is loaded: the manifest's and this writer's new ones.
     tables: Vec<Table>,
     /// Table files written by this writer that no manifest lists yet.
@@ -173,7 +177,7 @@ impl<S: Storage> ChunkStore<S> {
             storage,
             options,
             manifest: Manifest::default(),
-            manifest_bytes: None,
+            manifest_version: None,
             tables: Vec::new(),
             unlisted: Vec::new(),
             pending: TableWriter::new(),
@@ -199,25 +203,26 @@ impl<S: Storage> ChunkStore<S> {
     /// Re-reads the manifest, loading the index of every table file another writer added.
     pub async fn reload(&mut self) -> Result<(), StoreError> {
         for _ in 0..SWAP_ATTEMPTS {
-            let bytes = self.storage.read_manifest().await?;
-            if bytes == self.manifest_bytes {
+            let read = self.storage.read_manifest().await?;
+            let version = read.as_ref().map(|r| r.version.clone());
+            if version == self.manifest_version {
                 return Ok(());
             }
-            let manifest = match &bytes {
-                Some(b) => Manifest::decode(b)?,
+            let manifest = match &read {
+                Some(r) => Manifest::decode(&r.bytes)?,
                 None => Manifest::default(),
             };
             match self.load_tables(&manifest).await {
                 Ok(tables) => {
                     self.tables = tables;
                     self.manifest = manifest;
-                    self.manifest_bytes = bytes;
+                    self.manifest_version = version;
                     return Ok(());
                 }
-                // A conjoin elsewhere deleted a file this manifest lists after it was read: the
-                // newer manifest lists the file that replaced it.
+                // A gc elsewhere deleted a file this manifest lists after it was read: the
+                // newer manifest no longer lists it.
                 Err(StoreError::MissingTable { .. })
-                    if self.storage.read_manifest().await? != bytes => {}
+                    if self.storage.read_manifest().await?.map(|r| r.version) != version => {}
                 Err(e) => return Err(e),
             }
         }
@@ -480,22 +485,30 @@ impl<S: Storage> ChunkStore<S> {
         if !root.is_empty() && !self.has(&root) {
             return Err(StoreError::MissingChunk { hash: root });
         }
+        let read_from = self.manifest.tables.clone();
         for _ in 0..SWAP_ATTEMPTS {
-            if self.manifest.root != expected {
+            // A file the manifest listed when this writer began is gone: a gc may have
+            // dropped chunks this writer relies on without writing them (it found them
+            // present), so it must start again from the new state.
+            let dropped = read_from
+                .iter()
+                .any(|t| !self.manifest.tables.iter().any(|n| n.name == t.name));
+            if self.manifest.root != expected || dropped {
                 return Err(StoreError::Conflict {
                     expected,
                     actual: self.manifest.root,
                 });
             }
+            self.check_unlisted().await?;
             let mut tables = self.manifest.tables.clone();
             tables.extend(self.unlisted.iter().cloned());
             let merged = match self.conjoin(&mut tables).await {
                 Ok(merged) => merged,
-                // Another writer conjoined first: its manifest lists the files to merge now.
+                // A gc elsewhere removed a file to merge: its manifest no longer lists it.
                 Err(missing @ StoreError::MissingTable { .. }) => {
-                    let before = self.manifest_bytes.clone();
+                    let before = self.manifest_version.clone();
                     self.reload().await?;
-                    if self.manifest_bytes == before {
+                    if self.manifest_version == before {
                         return Err(missing);
                     }
                     continue;
@@ -504,21 +517,18 @@ impl<S: Storage> ChunkStore<S> {
             };
             let next = self.manifest.next(root, tables);
             let bytes = next.encode();
-            if self
+            if let Some(version) = self
                 .storage
-                .swap_manifest(self.manifest_bytes.as_deref(), &bytes)
+                .swap_manifest(self.manifest_version.as_ref(), &bytes)
                 .await?
             {
                 self.manifest = next;
-                self.manifest_bytes = Some(bytes);
+                self.manifest_version = Some(version);
                 self.unlisted.clear();
+                // Their chunks are all in the merged file now. The files stay: a reader may
+                // still hold a manifest that lists them. gc deletes them once no live
+                // manifest names them.
                 self.tables.retain(|t| !merged.contains(&t.spec.name));
-                // Their chunks are all in the merged file now. A reader that still holds the
-                // old manifest finds them gone and must reopen; deleting them later instead
-                // would leave the disk to fill up with copies.
-                for name in &merged {
-                    let _ = self.storage.delete(name).await;
-                }
                 return Ok(());
             }
             self.reload().await?;
@@ -526,19 +536,42 @@ impl<S: Storage> ChunkStore<S> {
         Err(StoreError::Busy)
     }
 
-    /// When `tables` has grown past `CONJOIN_ABOVE`, writes the chunks of the manifest's small
-    /// table files into one new file and puts that in their place; returns the names it
-    /// replaced. Files this writer has just written are left alone: rewriting them at once
+    /// Checks, right before a swap would list them, that the table files this writer wrote
+    /// are still there: gc deletes unlisted files once they are older than its grace period.
+    async fn check_unlisted(&self) -> Result<(), StoreError> {
+        for spec in &self.unlisted {
+            let footer = self
+                .storage
+                .get_range(&spec.name, spec.size - FOOTER_LEN as u64, FOOTER_LEN as u64)
+                .await
+                .map_err(|e| table_io_error(&spec.name, e))?;
+            if footer.is_none() {
+                return Err(StoreError::MissingTable {
+                    table: spec.name.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// When `tables` has grown past `CONJOIN_ABOVE`, writes the chunks of the manifest's
+    /// smallest table files into one new file and puts that in their place; returns the names
+    /// it replaced. Files this writer has just written are left alone: rewriting them at once
     /// would only copy them twice.
     async fn conjoin(&mut self, tables: &mut Vec<TableSpec>) -> Result<Vec<String>, StoreError> {
-        let small: Vec<TableSpec> = self
+        if tables.len() <= CONJOIN_ABOVE {
+            return Ok(Vec::new());
+        }
+        let mut small: Vec<TableSpec> = self
             .manifest
             .tables
             .iter()
             .filter(|t| t.size < SMALL_TABLE)
             .cloned()
             .collect();
-        if tables.len() <= CONJOIN_ABOVE || small.len() < 2 {
+        small.sort_by(|a, b| (a.size, &a.name).cmp(&(b.size, &b.name)));
+        small.truncate(CONJOIN_FANIN);
+        if small.len() < 2 {
             return Ok(Vec::new());
         }
         let mut writer = TableWriter::new();
@@ -588,10 +621,11 @@ impl<S: Storage> ChunkStore<S> {
         }
         let next = self.manifest.next(root, tables);
         let bytes = next.encode();
-        if !self
+        if self
             .storage
-            .swap_manifest(self.manifest_bytes.as_deref(), &bytes)
+            .swap_manifest(self.manifest_version.as_ref(), &bytes)
             .await?
+            .is_none()
         {
             self.reload().await?;
             return Err(StoreError::Conflict {

@@ -14,7 +14,7 @@ use core::task::Poll;
 
 use crate::chunk_store::{ChunkStore, Options, StoreError};
 use crate::hash::Hash;
-use crate::io::{IoError, Storage};
+use crate::io::{IoError, ManifestRead, Storage, Version};
 
 /// The first check that failed, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +78,10 @@ pub async fn run<A: Storage + ?Sized, B: Storage + ?Sized>(
     check!("reserved and unsafe names are refused", names(a));
     check!("manifest compare-and-swap", manifest_cas(a, b));
     check!("concurrent swaps lose no update", concurrent_swaps(a, b));
+    check!(
+        "of writers swapping from one version exactly one wins",
+        swap_races(a, b)
+    );
     check!(
         "chunk store round trip across table files",
         chunk_round_trip(a, b)
@@ -171,7 +175,10 @@ async fn ranged<A: Storage + ?Sized>(a: &A) -> Check {
 }
 
 async fn listing<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: &B) -> Check {
-    io(a.swap_manifest(None, b"not an object").await)?;
+    ensure!(
+        io(a.swap_manifest(None, b"not an object").await)?.is_some(),
+        "the first swap into a store without a manifest failed"
+    );
     let mut listed = io(b.list().await)?;
     listed.sort_by(|x, y| x.name.cmp(&y.name));
     let names: Vec<(&str, u64)> = listed.iter().map(|o| (o.name.as_str(), o.size)).collect();
@@ -198,7 +205,7 @@ async fn delete<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: &B) -> Check
         "deleted objects are still listed"
     );
     ensure!(
-        io(b.read_manifest().await)?.as_deref() == Some(&b"not an object"[..]),
+        bytes(io(b.read_manifest().await)?).as_deref() == Some(&b"not an object"[..]),
         "deleting objects touched the manifest"
     );
     Ok(())
@@ -222,36 +229,59 @@ async fn names<A: Storage + ?Sized>(a: &A) -> Check {
     Ok(())
 }
 
+fn bytes(read: Option<ManifestRead>) -> Option<Vec<u8>> {
+    read.map(|r| r.bytes)
+}
+
+fn version(read: &Option<ManifestRead>) -> Option<Version> {
+    read.as_ref().map(|r| r.version.clone())
+}
+
 async fn manifest_cas<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: &B) -> Check {
-    let current = io(a.read_manifest().await)?;
-    let current = current.as_deref();
+    let first = io(a.read_manifest().await)?;
+    let current = version(&first);
     ensure!(
-        !io(a.swap_manifest(None, b"m1").await)?,
+        io(b.read_manifest().await)? == first,
+        "two handles read the same manifest as different bytes or versions"
+    );
+    ensure!(
+        io(a.swap_manifest(None, b"m1").await)?.is_none(),
         "a swap expecting no manifest replaced one"
     );
+    let bogus = Version("not-a-version-of-this-store".into());
     ensure!(
-        !io(a.swap_manifest(Some(b"wrong"), b"m1").await)?,
-        "a swap with the wrong expectation succeeded"
+        io(a.swap_manifest(Some(&bogus), b"m1").await)?.is_none(),
+        "a swap with a made-up version succeeded"
+    );
+    let v1 = io(a.swap_manifest(current.as_ref(), b"m1").await)?.ok_or("a correct swap failed")?;
+    ensure!(Some(&v1) != current.as_ref(), "a swap kept the old version");
+    let seen = io(b.read_manifest().await)?;
+    ensure!(
+        seen.as_ref().map(|r| (&r.bytes[..], &r.version)) == Some((&b"m1"[..], &v1)),
+        "the other handle does not see the swapped manifest and its version: {seen:?}"
     );
     ensure!(
-        io(a.swap_manifest(current, b"m1").await)?,
-        "a correct swap failed"
+        io(b.swap_manifest(current.as_ref(), b"m2").await)?.is_none(),
+        "a swap from a stale version succeeded"
     );
     ensure!(
-        io(b.read_manifest().await)?.as_deref() == Some(&b"m1"[..]),
-        "the other handle does not see the swapped manifest"
+        bytes(io(a.read_manifest().await)?).as_deref() == Some(&b"m1"[..]),
+        "a lost swap changed what a reader sees"
     );
+    let v2 = io(b.swap_manifest(Some(&v1), b"m2").await)?.ok_or("a correct swap failed")?;
+    ensure!(v2 != v1, "two versions share a token");
+    // The same bytes again are a new version: a token names a swap, not content.
+    let v3 =
+        io(a.swap_manifest(Some(&v2), b"m2").await)?.ok_or("a swap to identical bytes failed")?;
+    ensure!(v3 != v2, "a swap to identical bytes kept the version");
     ensure!(
-        !io(b.swap_manifest(current, b"m2").await)?,
-        "a swap from a stale manifest succeeded"
+        io(b.swap_manifest(Some(&v2), b"m9").await)?.is_none(),
+        "a swap from the version before identical bytes succeeded (ABA)"
     );
+    let last = io(a.read_manifest().await)?;
     ensure!(
-        io(b.swap_manifest(Some(b"m1"), b"m2").await)?,
-        "a correct swap failed"
-    );
-    ensure!(
-        io(a.read_manifest().await)?.as_deref() == Some(&b"m2"[..]),
-        "the manifest is not the last one swapped in"
+        last.as_ref().map(|r| (&r.bytes[..], &r.version)) == Some((&b"m2"[..], &v3)),
+        "the manifest is not the last one swapped in: {last:?}"
     );
     Ok(())
 }
@@ -281,48 +311,112 @@ async fn join<X: Future, Y: Future>(x: X, y: Y) -> (X::Output, Y::Output) {
     .await
 }
 
-async fn increment<S: Storage + ?Sized>(s: &S, times: u32) -> Result<u32, String> {
-    let mut lost = 0;
+fn count_of(read: &Option<ManifestRead>) -> u32 {
+    read.as_ref()
+        .and_then(|r| core::str::from_utf8(&r.bytes).ok())
+        .and_then(|t| t.strip_prefix("count "))
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Adds one to a counter manifest `times` times, retrying lost swaps; answers the versions
+/// it won from, which no other writer may also have won from.
+pub async fn increment<S: Storage + ?Sized>(
+    s: &S,
+    times: u32,
+) -> Result<Vec<Option<Version>>, String> {
+    let mut won_from = Vec::new();
     for _ in 0..times {
         loop {
             let current = io(s.read_manifest().await)?;
-            let n: u32 = current
-                .as_deref()
-                .and_then(|b| core::str::from_utf8(b).ok())
-                .and_then(|t| t.strip_prefix("count "))
-                .and_then(|t| t.parse().ok())
-                .unwrap_or(0);
-            let next = format!("count {}", n + 1);
-            if io(s.swap_manifest(current.as_deref(), next.as_bytes()).await)? {
+            let next = format!("count {}", count_of(&current) + 1);
+            let expected = version(&current);
+            if io(s.swap_manifest(expected.as_ref(), next.as_bytes()).await)?.is_some() {
+                won_from.push(expected);
                 break;
             }
-            lost += 1;
         }
     }
-    Ok(lost)
+    Ok(won_from)
 }
 
-async fn concurrent_swaps<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: &B) -> Check {
-    io(a.swap_manifest(Some(b"m2"), b"count 0").await)?;
-    let (x, y) = join(increment(a, 20), increment(b, 20)).await;
-    let (_lost_a, _lost_b) = (x?, y?);
-    let end = io(a.read_manifest().await)?;
+/// Checks what writers running `increment` left: the counter is the sum of their increments
+/// and no two swaps won from one version. `start` is the counter before they ran.
+pub fn check_increments(
+    start: u32,
+    end: &Option<ManifestRead>,
+    won_from: &[Vec<Option<Version>>],
+) -> Check {
+    let total: usize = won_from.iter().map(Vec::len).sum();
+    let end = count_of(end);
     ensure!(
-        end.as_deref() == Some(&b"count 40"[..]),
-        "two writers' 40 increments ended at {:?}",
-        end.map(|b| String::from_utf8_lossy(&b).into_owned())
+        end as usize == start as usize + total,
+        "{total} acknowledged increments from {start} ended at {end}: updates were lost"
     );
-    // Leave the store as the chunk store checks expect it: no manifest is not possible to
-    // restore, so they start from this counter and replace it by swap.
+    let mut all: Vec<&Option<Version>> = won_from.iter().flatten().collect();
+    all.sort();
+    ensure!(
+        all.windows(2).all(|w| w[0] != w[1]),
+        "two swaps won from the same version"
+    );
     Ok(())
 }
 
-/// Takes the store from the counter left by `concurrent_swaps` to an empty chunk store.
+async fn concurrent_swaps<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: &B) -> Check {
+    let current = io(a.read_manifest().await)?;
+    ensure!(
+        io(a.swap_manifest(version(&current).as_ref(), b"count 0")
+            .await)?
+        .is_some(),
+        "could not start the counter"
+    );
+    let (x, y) = join(increment(a, 20), increment(b, 20)).await;
+    check_increments(0, &io(a.read_manifest().await)?, &[x?, y?])
+}
+
+/// Round after round, two writers read one version and swap from it at once: exactly one
+/// wins, and readers see the winner's bytes and version, never the loser's.
+async fn swap_races<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: &B) -> Check {
+    for round in 0..25u32 {
+        let (ra, rb) = join(a.read_manifest(), b.read_manifest()).await;
+        let (ra, rb) = (io(ra)?, io(rb)?);
+        ensure!(
+            ra == rb,
+            "round {round}: two handles read different manifests"
+        );
+        let expected = version(&ra);
+        let (mine, theirs) = (format!("race {round} a"), format!("race {round} b"));
+        let (x, y) = join(
+            a.swap_manifest(expected.as_ref(), mine.as_bytes()),
+            b.swap_manifest(expected.as_ref(), theirs.as_bytes()),
+        )
+        .await;
+        let (winner, won) = match (io(x)?, io(y)?) {
+            (Some(v), None) => (mine, v),
+            (None, Some(v)) => (theirs, v),
+            other => {
+                return Err(format!(
+                    "round {round}: two swaps from one version answered {other:?}"
+                ))
+            }
+        };
+        for reader in [io(a.read_manifest().await)?, io(b.read_manifest().await)?] {
+            ensure!(
+                reader.as_ref().map(|r| (&r.bytes[..], &r.version))
+                    == Some((winner.as_bytes(), &won)),
+                "round {round}: a reader saw {reader:?}, not the winner's swap"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Takes the store from the counter left by the swap checks to an empty chunk store.
 async fn reset_manifest<A: Storage + ?Sized>(a: &A) -> Check {
     let current = io(a.read_manifest().await)?;
     let empty = crate::manifest::Manifest::default().encode();
     ensure!(
-        io(a.swap_manifest(current.as_deref(), &empty).await)?,
+        io(a.swap_manifest(version(&current).as_ref(), &empty).await)?.is_some(),
         "could not reset the manifest"
     );
     Ok(())
@@ -437,7 +531,7 @@ pub struct Instrumented<S> {
     pub inner: S,
     reads: alloc::sync::Arc<core::sync::atomic::AtomicUsize>,
     writes: alloc::sync::Arc<core::sync::atomic::AtomicUsize>,
-    /// The write (put or manifest swap, counting from 1) that fails; 0 for none.
+    /// The write (put, delete or manifest swap, counting from 1) that fails; 0 for none.
     fail_write_at: usize,
 }
 
@@ -509,19 +603,33 @@ impl<S: Storage> Storage for Instrumented<S> {
         self.inner.list()
     }
     fn delete<'a>(&'a self, name: &'a str) -> crate::io::BoxFuture<'a, crate::io::IoResult<()>> {
-        self.inner.delete(name)
+        alloc::boxed::Box::pin(async move {
+            self.write(name)?;
+            self.inner.delete(name).await
+        })
     }
-    fn read_manifest(&self) -> crate::io::BoxFuture<'_, crate::io::IoResult<Option<Vec<u8>>>> {
+    fn read_manifest(&self) -> crate::io::BoxFuture<'_, crate::io::IoResult<Option<ManifestRead>>> {
         self.inner.read_manifest()
     }
     fn swap_manifest<'a>(
         &'a self,
-        expected: Option<&'a [u8]>,
+        expected: Option<&'a Version>,
         new: &'a [u8],
-    ) -> crate::io::BoxFuture<'a, crate::io::IoResult<bool>> {
+    ) -> crate::io::BoxFuture<'a, crate::io::IoResult<Option<Version>>> {
         alloc::boxed::Box::pin(async move {
             self.write("manifest")?;
             self.inner.swap_manifest(expected, new).await
         })
+    }
+    fn temporaries(
+        &self,
+    ) -> crate::io::BoxFuture<'_, crate::io::IoResult<Vec<crate::io::ObjectInfo>>> {
+        self.inner.temporaries()
+    }
+    fn delete_temporary<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> crate::io::BoxFuture<'a, crate::io::IoResult<()>> {
+        self.inner.delete_temporary(name)
     }
 }

@@ -1,7 +1,10 @@
 //! The one way the core touches storage.
 //!
 //! A store is a flat namespace of immutable named objects (table files) plus one small
-//! mutable object, the manifest, which is only ever replaced by compare-and-swap. Methods are
+//! mutable object, the manifest, which is only ever replaced by compare-and-swap on the
+//! opaque version token the backend gave for it (an ETag with `If-Match`, a generation, a
+//! numbered file created with `link(2)`, an IndexedDB transaction). No lock and no timeout
+//! decides who wins a swap. Methods are
 //! async because IndexedDB and Node's fs are; the futures are `Send` natively and carry no
 //! such bound on wasm32, where JavaScript values are not `Send`.
 
@@ -45,6 +48,24 @@ pub struct ObjectInfo {
     /// Last modification, milliseconds since the Unix epoch; 0 where the backend keeps none.
     /// Prune uses it to spare objects a concurrent writer may have just put.
     pub modified_ms: u64,
+}
+
+/// One version of a store's manifest, as its backend names it: compared, never interpreted.
+/// Two reads of the same version give equal tokens; a swap to new bytes gives a new token.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Version(pub String);
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The manifest as read: its bytes and the version they are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManifestRead {
+    pub bytes: Vec<u8>,
+    pub version: Version,
 }
 
 /// What the storage layer can fail with.
@@ -106,6 +127,7 @@ pub fn check_name(name: &str) -> IoResult<()> {
     let ok = !name.is_empty()
         && name.len() <= 128
         && name != "manifest"
+        && name != "manifests"
         && name != "LOCK"
         && !name.starts_with('.')
         && name
@@ -125,9 +147,10 @@ pub fn check_name(name: &str) -> IoResult<()> {
 /// - `put` of a name that exists replaces nothing a reader could tell apart: names are
 ///   content-derived, so the bytes are the same;
 /// - `put` is all-or-nothing: no reader ever sees a partial object;
-/// - `swap_manifest(expected, new)` writes `new` only if the current manifest's bytes equal
+/// - `swap_manifest(expected, new)` writes `new` only if the current manifest is version
 ///   `expected` (`None`: no manifest yet), atomically with respect to every other writer of the
-///   same store, and answers whether it did.
+///   same store, in any process, and answers the new version, or `None` if it lost (then
+///   nothing changed). An error means the outcome is unknown to the caller.
 pub trait Storage: MaybeSend + MaybeSync {
     fn get<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>>;
     /// `len` bytes at `offset`; `Ok(None)` if the object is missing, `OutOfRange` if it is
@@ -143,12 +166,21 @@ pub trait Storage: MaybeSend + MaybeSync {
     fn list(&self) -> BoxFuture<'_, IoResult<Vec<ObjectInfo>>>;
     /// Deleting a missing object succeeds.
     fn delete<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<()>>;
-    fn read_manifest(&self) -> BoxFuture<'_, IoResult<Option<Vec<u8>>>>;
+    fn read_manifest(&self) -> BoxFuture<'_, IoResult<Option<ManifestRead>>>;
     fn swap_manifest<'a>(
         &'a self,
-        expected: Option<&'a [u8]>,
+        expected: Option<&'a Version>,
         new: &'a [u8],
-    ) -> BoxFuture<'a, IoResult<bool>>;
+    ) -> BoxFuture<'a, IoResult<Option<Version>>>;
+    /// Temporary objects a writer makes on the way to a put or a swap, which an interrupted
+    /// writer leaves behind; gc deletes old ones. Backends that write in place have none.
+    fn temporaries(&self) -> BoxFuture<'_, IoResult<Vec<ObjectInfo>>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+    /// Deletes one of `temporaries()`; a missing one is no error.
+    fn delete_temporary<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<()>> {
+        Box::pin(async move { Err(IoError::InvalidName(name.into())) })
+    }
 }
 
 /// Lets a `&S`, `Box<S>` or `Arc<S>` stand where a `Storage` is wanted.
@@ -175,15 +207,21 @@ macro_rules! forward_storage {
             fn delete<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<()>> {
                 (**self).delete(name)
             }
-            fn read_manifest(&self) -> BoxFuture<'_, IoResult<Option<Vec<u8>>>> {
+            fn read_manifest(&self) -> BoxFuture<'_, IoResult<Option<ManifestRead>>> {
                 (**self).read_manifest()
             }
             fn swap_manifest<'a>(
                 &'a self,
-                expected: Option<&'a [u8]>,
+                expected: Option<&'a Version>,
                 new: &'a [u8],
-            ) -> BoxFuture<'a, IoResult<bool>> {
+            ) -> BoxFuture<'a, IoResult<Option<Version>>> {
                 (**self).swap_manifest(expected, new)
+            }
+            fn temporaries(&self) -> BoxFuture<'_, IoResult<Vec<ObjectInfo>>> {
+                (**self).temporaries()
+            }
+            fn delete_temporary<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<()>> {
+                (**self).delete_temporary(name)
             }
         }
     )*};

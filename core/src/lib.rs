@@ -15,6 +15,7 @@ pub mod codec;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
 pub mod db;
+pub mod gc;
 pub mod hash;
 pub mod io;
 pub mod manifest;

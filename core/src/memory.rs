@@ -9,12 +9,15 @@ use alloc::vec::Vec;
 
 use spin::Mutex;
 
-use crate::io::{check_name, BoxFuture, IoError, IoResult, ObjectInfo, Storage};
+use crate::io::{
+    check_name, BoxFuture, IoError, IoResult, ManifestRead, ObjectInfo, Storage, Version,
+};
 
 #[derive(Default)]
 struct Inner {
     objects: BTreeMap<String, Arc<[u8]>>,
-    manifest: Option<Vec<u8>>,
+    /// The manifest and its version number, counted from 1.
+    manifest: Option<(Vec<u8>, u64)>,
 }
 
 #[derive(Clone, Default)]
@@ -98,22 +101,30 @@ impl Storage for MemoryStorage {
         })
     }
 
-    fn read_manifest(&self) -> BoxFuture<'_, IoResult<Option<Vec<u8>>>> {
-        Box::pin(async move { Ok(self.inner.lock().manifest.clone()) })
+    fn read_manifest(&self) -> BoxFuture<'_, IoResult<Option<ManifestRead>>> {
+        Box::pin(async move {
+            let inner = self.inner.lock();
+            Ok(inner.manifest.as_ref().map(|(bytes, n)| ManifestRead {
+                bytes: bytes.clone(),
+                version: Version(alloc::format!("{n}")),
+            }))
+        })
     }
 
     fn swap_manifest<'a>(
         &'a self,
-        expected: Option<&'a [u8]>,
+        expected: Option<&'a Version>,
         new: &'a [u8],
-    ) -> BoxFuture<'a, IoResult<bool>> {
+    ) -> BoxFuture<'a, IoResult<Option<Version>>> {
         Box::pin(async move {
             let mut inner = self.inner.lock();
-            if inner.manifest.as_deref() != expected {
-                return Ok(false);
+            let current = inner.manifest.as_ref().map(|(_, n)| *n);
+            if current.map(|n| Version(alloc::format!("{n}"))).as_ref() != expected {
+                return Ok(None);
             }
-            inner.manifest = Some(new.to_vec());
-            Ok(true)
+            let next = current.unwrap_or(0) + 1;
+            inner.manifest = Some((new.to_vec(), next));
+            Ok(Some(Version(alloc::format!("{next}"))))
         })
     }
 }

@@ -84,7 +84,7 @@ pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, IoError>
     let mut report = Report::default();
     let manifest = match storage.read_manifest().await? {
         None => Manifest::default(),
-        Some(bytes) => match Manifest::decode(&bytes) {
+        Some(read) => match Manifest::decode(&read.bytes) {
             Ok(m) => m,
             Err(e) => {
                 report.problems.push(Problem::Manifest(e));

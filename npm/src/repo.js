@@ -8,9 +8,6 @@ import { cairnError } from './errors.js';
 import { newId } from './ids.js';
 import { absoluteUrl, checkUrl, databaseAt, openStore, platform, samePlace } from './locations/index.js';
 
-// Table files an interrupted sync left are only pruned once this old (as the native CLI).
-const PRUNE_GRACE_MS = 15 * 60 * 1000;
-
 const clock = (options) => options?.now ?? Date.now;
 
 /** Where a remote or backup URL, relative or absolute, is seen from: the database directory. */
@@ -173,6 +170,11 @@ export class Repo {
     return this.#store(url, create);
   }
 
+  /** Re-reads the store; every operation does so first, so this is rarely needed. */
+  reload() {
+    return this.#run((core) => core.reload());
+  }
+
   sql(query) {
     return this.#run((core) => core.sql(query));
   }
@@ -293,12 +295,12 @@ export class Repo {
   backupSync(name, { onProgress } = {}) {
     return this.#run(async (core) => {
       const url = urlOf(this.#config.backups, name, 'BACKUP_NOT_FOUND', 'backup');
-      return core.backupSync(await this.#store(url, true), clock(this.#options)(), onProgress);
+      return core.backupSync(await this.#store(url, true), url, clock(this.#options)(), onProgress);
     });
   }
 
   backupSyncUrl(url, { onProgress } = {}) {
-    return this.#run(async (core) => core.backupSync(await this.#store(url, true), clock(this.#options)(), onProgress));
+    return this.#run(async (core) => core.backupSync(await this.#store(url, true), url, clock(this.#options)(), onProgress));
   }
 
   backupSnapshots(nameOrUrl) {
@@ -324,5 +326,5 @@ function prune(adapter, { keepLast, onProgress, now } = {}) {
   if (!Number.isInteger(keepLast) || keepLast < 0 || keepLast > 2 ** 32 - 1) {
     return Promise.reject(cairnError('INVALID_ARGUMENT', `keepLast must be a whole number, got ${keepLast}`));
   }
-  return backupPrune(adapter, keepLast, (now ?? Date.now)(), PRUNE_GRACE_MS, onProgress);
+  return backupPrune(adapter, keepLast, (now ?? Date.now)(), undefined, onProgress);
 }

@@ -37,7 +37,7 @@ test(
     const results = await page.evaluate(() => window.cairnResults);
     assert.equal(results.error, undefined, results.error);
 
-    assert.equal(results.conformance.length, 10, results.conformance.join(', '));
+    assert.equal(results.conformance.length, 11, results.conformance.join(', '));
     const trip = results.roundTrip;
     assert.ok(trip.tables >= 5, `${trip.tables} table files`);
     assert.ok(trip.rootMatches);

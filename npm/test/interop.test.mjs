@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Repo } from '../src/node.js';
 import { nativeCairn, runIn, tempDir } from './helpers.mjs';
 
@@ -18,10 +18,11 @@ function native(cwd, ...args) {
   return out.stdout;
 }
 
-/** Every file of a store directory: name -> bytes. */
+/** Every file of a store directory, `manifests/` included: path -> bytes. */
 async function files(dir) {
-  const names = (await readdir(dir)).sort();
-  return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n))])));
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const paths = entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath ?? e.path, e.name)));
+  return Object.fromEntries(await Promise.all(paths.sort().map(async (p) => [p, await readFile(join(dir, p))])));
 }
 
 test('a database and backup written by the native CLI open and restore in Node', async (t) => {

@@ -1,19 +1,29 @@
-// NodeFsAdapter speaks the native adapter's on-disk layout and LOCK protocol
-// (bindings/native/src/fs_storage.rs), so Node and the `cairn` binary can share a store.
+// NodeFsAdapter speaks the native adapter's on-disk layout and manifest protocol
+// (bindings/native/src/fs_storage.rs; docs/FORMAT.md, "Directory layout"), so Node and the
+// `cairn` binary can share a store.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdir, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ChunkStore, NodeFsAdapter } from '../src/node.js';
 import { data, EMPTY_ROOT } from './data.mjs';
 import { tempDir } from './helpers.mjs';
+import { checkIncrements, INCREMENT_WRITER } from './increments.mjs';
 
 const text = (s) => new TextEncoder().encode(s);
+const decode = (bytes) => new TextDecoder().decode(bytes);
 const BASE32_NAME = /^[0-9a-v]{32}$/;
+// Byte for byte the native adapter's STUB.
+const STUB = 'cairn-manifest 2\nthis store keeps its manifest in manifests/ (directory layout 2): use a newer cairn\n';
+/** The file of manifest version `n`. */
+const versionFile = (n) => String(n).padStart(20, '0');
+const run = promisify(execFile);
+
+/** The names in `dir/manifests`, sorted. */
+const versionFiles = async (dir) => (await readdir(join(dir, 'manifests'))).sort();
 
 test('a store written from Node has the native layout and no leftovers', async (t) => {
   const dir = await tempDir(t);
@@ -23,24 +33,28 @@ test('a store written from Node has the native layout and no leftovers', async (
   await store.commit(EMPTY_ROOT, root);
 
   const names = (await readdir(dir)).sort();
-  assert.ok(names.includes('manifest'));
-  const tables = names.filter((n) => n !== 'manifest');
+  const tables = names.filter((n) => n !== 'manifest' && n !== 'manifests');
+  assert.deepEqual(names, [...tables, 'manifest', 'manifests'].sort());
   assert.ok(tables.length >= 4 && tables.every((n) => BASE32_NAME.test(n)), names.join(' '));
   assert.deepEqual(tables, store.tables().map((t) => t.name));
-  const manifest = await readFile(join(dir, 'manifest'), 'utf8');
-  assert.match(manifest, new RegExp(`^cairn-manifest 1\nlock [0-9a-v]{32}\nroot ${root}\n`));
   for (const { name, size } of store.tables()) assert.equal((await stat(join(dir, name))).size, size);
+
+  // One commit, one swap: version 1, and the stub that turns an older cairn away.
+  assert.deepEqual(await versionFiles(dir), ['00000000000000000001']);
+  const manifest = await readFile(join(dir, 'manifests', '00000000000000000001'), 'utf8');
+  assert.match(manifest, new RegExp(`^cairn-manifest 1\nlock [0-9a-v]{32}\nroot ${root}\n`));
+  assert.equal(await readFile(join(dir, 'manifest'), 'utf8'), STUB);
 });
 
-test('list skips the manifest, LOCK and dot files; bad names are refused', async (t) => {
+test('list skips the manifest, manifests/, LOCK and dot files; bad names are refused', async (t) => {
   const dir = await tempDir(t);
   const adapter = new NodeFsAdapter(dir);
   await adapter.put('object', text('x'));
-  await adapter.swapManifest(undefined, text('m'));
+  assert.equal(await adapter.swapManifest(undefined, text('m')), '1');
   await writeFile(join(dir, '.tmp-partial'), 'partial');
   await writeFile(join(dir, 'LOCK'), 'pid 1\n');
   assert.deepEqual((await adapter.list()).map((o) => o.name), ['object']);
-  for (const name of ['', 'manifest', 'LOCK', '.hidden', '../escape', 'a/b', 'sp ace']) {
+  for (const name of ['', 'manifest', 'manifests', 'LOCK', '.hidden', '../escape', 'a/b', 'sp ace']) {
     await assert.rejects(adapter.put(name, text('x')), { code: 'INVALID_NAME' }, name);
     await assert.rejects(adapter.get(name), { code: 'INVALID_NAME' }, name);
   }
@@ -48,65 +62,95 @@ test('list skips the manifest, LOCK and dot files; bad names are refused', async
   await assert.rejects(adapter.getRange('object', 1, 1), { code: 'OUT_OF_RANGE', size: 1 });
 });
 
-test('a swap takes and removes LOCK with the native owner line', async (t) => {
+test('each swap is the next numbered file; stale and made-up versions lose', async (t) => {
   const dir = await tempDir(t);
-  const adapter = new NodeFsAdapter(dir);
-  // Watch the lock while a swap holds it, through a second adapter's view of the directory.
-  const seen = [];
-  const poll = setInterval(() => readFile(join(dir, 'LOCK'), 'utf8').then((s) => s && seen.push(s), () => {}), 0);
-  for (let i = 0; i < 50; i++) await adapter.swapManifest(i ? text(`m${i - 1}`) : undefined, text(`m${i}`));
-  clearInterval(poll);
-  assert.deepEqual(await readdir(dir), ['manifest']);
-  assert.equal(await readFile(join(dir, 'manifest'), 'utf8'), 'm49');
-  assert.ok(seen.length > 0, 'never saw the lock');
-  for (const owner of seen) {
-    assert.match(owner, new RegExp(`^pid ${process.pid}\nhost ${hostname()}\ntime \\d+\n$`));
+  const a = new NodeFsAdapter(dir);
+  const b = new NodeFsAdapter(dir);
+  assert.equal(await a.readManifest(), undefined);
+  assert.equal(await a.swapManifest('0', text('m0')), undefined, 'version 0 is only a layout-1 manifest');
+  assert.equal(await a.swapManifest(undefined, text('m1')), '1');
+  assert.equal(await b.swapManifest(undefined, text('other')), undefined);
+  assert.equal(await b.swapManifest('1', text('m2')), '2');
+  for (const bogus of ['1', '3', '0', 'x', '', '-2', '2.0', '99999999999999999999']) {
+    assert.equal(await a.swapManifest(bogus, text('lost')), undefined, bogus);
   }
+  // The same bytes again are a new version.
+  assert.equal(await a.swapManifest('2', text('m2')), '3');
+  const read = await b.readManifest();
+  assert.deepEqual({ bytes: decode(read.bytes), version: read.version }, { bytes: 'm2', version: '3' });
+
+  assert.deepEqual(await versionFiles(dir), [1, 2, 3].map(versionFile));
+  assert.equal(await readFile(join(dir, 'manifests', versionFile(2)), 'utf8'), 'm2');
+  // No temporary file is left, in the store or in manifests/.
+  assert.deepEqual((await readdir(dir)).sort(), ['manifest', 'manifests']);
+  assert.equal(await readFile(join(dir, 'manifest'), 'utf8'), STUB);
 });
 
-test('a stale LOCK is broken: dead owner on this host, or older than 60 s', async (t) => {
+test('a swap keeps the newest 64 versions before its own and deletes older ones', async (t) => {
   const dir = await tempDir(t);
   const adapter = new NodeFsAdapter(dir);
-  const lock = join(dir, 'LOCK');
-  // A pid that cannot be running: beyond Linux's pid_max.
-  await writeFile(lock, `pid 99999999\nhost ${hostname()}\ntime ${Date.now()}\n`);
-  assert.equal(await adapter.swapManifest(undefined, text('a')), true);
-
-  await writeFile(lock, `pid ${process.pid}\nhost ${hostname()}\ntime 0\n`);
-  const old = new Date(Date.now() - 61_000);
-  await utimes(lock, old, old);
-  assert.equal(await adapter.swapManifest(text('a'), text('b')), true);
-  assert.deepEqual(await readdir(dir), ['manifest']);
+  let version;
+  for (let i = 1; i <= 100; i++) {
+    version = await adapter.swapManifest(version, text(`m${i}`));
+    assert.equal(version, String(i));
+  }
+  // Swapping in version 100 deleted every version below 100 - 64.
+  const kept = Array.from({ length: 65 }, (_, i) => versionFile(36 + i));
+  assert.deepEqual(await versionFiles(dir), kept);
+  assert.equal(decode((await adapter.readManifest()).bytes), 'm100');
+  assert.equal(await adapter.swapManifest('99', text('stale')), undefined);
 });
 
-test('a live LOCK makes a swap wait for it', async (t) => {
+test('a layout-1 store (a bare manifest and a leftover LOCK) opens as version 0 and upgrades on its first swap', async (t) => {
   const dir = await tempDir(t);
+  await writeFile(join(dir, 'manifest'), 'cairn-manifest 1\nold\n');
+  await writeFile(join(dir, 'LOCK'), 'pid 99999999\nhost elsewhere\ntime 0\n');
+  await writeFile(join(dir, 'object'), 'x');
   const adapter = new NodeFsAdapter(dir);
-  const lock = join(dir, 'LOCK');
-  await writeFile(lock, `pid ${process.pid}\nhost ${hostname()}\ntime ${Date.now()}\n`);
-  let done = false;
-  const swap = adapter.swapManifest(undefined, text('after')).then((ok) => (done = ok));
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  assert.equal(done, false, 'the swap went ahead under a live lock');
-  await unlink(lock);
-  await swap;
-  assert.equal(done, true);
+  const read = await adapter.readManifest();
+  assert.deepEqual({ bytes: decode(read.bytes), version: read.version }, { bytes: 'cairn-manifest 1\nold\n', version: '0' });
+  assert.deepEqual((await adapter.list()).map((o) => o.name), ['object']);
+
+  // Only a swap from version 0 replaces it; the LOCK neither blocks nor goes away.
+  assert.equal(await adapter.swapManifest(undefined, text('new')), undefined);
+  assert.equal(await adapter.swapManifest('1', text('new')), undefined);
+  assert.equal(await adapter.swapManifest('00', text('new')), undefined, 'only "0" is version 0');
+  assert.equal(await adapter.swapManifest('0', text('new')), '1');
+  assert.deepEqual((await readdir(dir)).sort(), ['LOCK', 'manifest', 'manifests', 'object']);
+  assert.deepEqual(await versionFiles(dir), [versionFile(1)]);
+  assert.equal(await readFile(join(dir, 'manifest'), 'utf8'), STUB);
+  const after = await adapter.readManifest();
+  assert.deepEqual({ bytes: decode(after.bytes), version: after.version }, { bytes: 'new', version: '1' });
+  assert.equal(await adapter.swapManifest('0', text('again')), undefined);
 });
 
-test('swaps from several processes lose no update', async (t) => {
+test(
+  'a writer paused inside its swap while others moved on by more than 64 versions fails: the outcome is unknown',
+  { skip: process.platform === 'win32' && 'needs a named pipe' },
+  async (t) => {
+    const dir = await tempDir(t);
+    // A layout-1 manifest that is a named pipe: the swap's version check blocks reading it
+    // until the test writes it, which pauses the writer after it listed no versions.
+    const fifo = join(dir, 'manifest');
+    await run('mkfifo', [fifo]);
+    const paused = new NodeFsAdapter(dir).swapManifest('0', text('late'));
+    const pipe = await open(fifo, 'w'); // returns once the writer has opened it to read
+    // Meanwhile other writers reached version 66 and deleted versions up to 1.
+    await mkdir(join(dir, 'manifests'));
+    await writeFile(join(dir, 'manifests', versionFile(66)), 'newest');
+    await pipe.write('cairn-manifest 1\n');
+    await pipe.close();
+    // Version 1 was free again, so the link succeeded; the listing after it must notice.
+    await assert.rejects(paused, /whether its change was recorded is unknown/);
+    const read = await new NodeFsAdapter(dir).readManifest();
+    assert.deepEqual({ bytes: decode(read.bytes), version: read.version }, { bytes: 'newest', version: '66' });
+  },
+);
+
+test('writers in several processes lose no update and never win from one version twice', async (t) => {
   const dir = await tempDir(t);
-  const child = `
-    import { NodeFsAdapter } from ${JSON.stringify(new URL('../src/adapters/node-fs.js', import.meta.url).href)};
-    const adapter = new NodeFsAdapter(process.argv[1]);
-    for (let i = 0; i < 25; i++) {
-      for (;;) {
-        const current = await adapter.readManifest();
-        const n = current ? Number(new TextDecoder().decode(current)) : 0;
-        if (await adapter.swapManifest(current, new TextEncoder().encode(String(n + 1)))) break;
-      }
-    }`;
-  const run = promisify(execFile);
-  await Promise.all([1, 2, 3].map(() => run(process.execPath, ['--input-type=module', '-e', child, dir])));
-  assert.equal(await readFile(join(dir, 'manifest'), 'utf8'), '75');
-  assert.deepEqual(await readdir(dir), ['manifest']);
+  const outputs = await Promise.all([1, 2, 3, 4].map(() => run(process.execPath, [INCREMENT_WRITER, dir, '25'])));
+  await checkIncrements(dir, outputs.map(({ stdout }) => stdout), 100);
+  assert.deepEqual((await readdir(dir)).sort(), ['manifest', 'manifests']);
+  assert.ok((await versionFiles(dir)).every((n) => /^\d{20}$/.test(n)), 'a temporary file was left in manifests/');
 });

@@ -3,9 +3,12 @@
 //!
 //!     cairn-test-writer chain DIR ID COUNT   COUNT commits, each a chunk naming its parent
 //!     cairn-test-writer die-before-swap DIR  writes a table file, then aborts
+//!     cairn-test-writer increment DIR COUNT  adds one to a counter manifest COUNT times;
+//!                                            prints the versions it won from, one a line
 
 use cairn::{block_on, FsStorage};
 use cairn_core::chunk_store::{ChunkStore, StoreError};
+use cairn_core::conformance;
 use cairn_tests::small_tables;
 
 fn main() {
@@ -32,6 +35,14 @@ fn main() {
                 }
             }
         }
+        ["increment", dir, count] => {
+            let count = count.parse().expect("count");
+            let won = block_on(conformance::increment(&FsStorage::new(dir), count))
+                .unwrap_or_else(|e| panic!("{e}"));
+            for version in won {
+                println!("{}", version.map_or("none".into(), |v| v.0));
+            }
+        }
         ["die-before-swap", dir] => {
             let mut store = open(dir);
             block_on(store.put(b"never committed")).expect("put");
@@ -39,7 +50,7 @@ fn main() {
             std::process::abort();
         }
         _ => {
-            eprintln!("usage: cairn-test-writer chain DIR ID COUNT | die-before-swap DIR");
+            eprintln!("usage: cairn-test-writer chain DIR ID COUNT | increment DIR COUNT | die-before-swap DIR");
             std::process::exit(2);
         }
     }

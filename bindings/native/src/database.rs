@@ -95,6 +95,7 @@ impl Database {
     }
 
     pub fn open(dir: &Path) -> Result<Database, DatabaseError> {
+        recover(dir)?;
         let meta = dir.join(DIR);
         if !meta.is_dir() {
             return Err(DatabaseError::NotADatabase(dir.to_owned()));
@@ -114,24 +115,19 @@ impl Database {
         })
     }
 
-    /// Creates `<dir>/.cairn` and a new database in it.
-    pub fn init(dir: &Path) -> Result<Database, DatabaseError> {
-        let meta = dir.join(DIR);
-        if meta.exists() {
+    /// Creates `<dir>/.cairn` and a new database in it, all or nothing.
+    pub fn init(dir: &Path) -> Result<(), DatabaseError> {
+        recover(dir)?;
+        if dir.join(DIR).exists() {
             return Err(DatabaseError::AlreadyExists(dir.to_owned()));
         }
-        fs::create_dir_all(Self::store_dir(dir)).map_err(io_error(&meta))?;
-        let config = Config::new(&new_id());
-        let store = block_on(ChunkStore::open(FsStorage::new(Self::store_dir(dir))))?;
-        let author = signature(&config);
-        let repo = block_on(Repo::init(store, config, &author))?;
-        let mut db = Database {
-            repo,
-            config_path: meta.join("config"),
-            saved_config: Config::default(),
-        };
-        db.save_config()?;
-        Ok(db)
+        create_atomically(dir, false, |store_dir| {
+            let config = Config::new(&new_id());
+            let store = block_on(ChunkStore::open(FsStorage::new(store_dir)))?;
+            let author = signature(&config);
+            block_on(Repo::init(store, config.clone(), &author))?;
+            Ok::<_, DatabaseError>((config, ()))
+        })
     }
 
     /// Writes the configuration back if a command changed it (checkout, remote add, ...).
@@ -171,6 +167,15 @@ pub fn signature(config: &Config) -> Signature {
     }
 }
 
+/// Writes a small file and fsyncs it, so that it is there whole after a crash.
+fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), DatabaseError> {
+    use std::io::Write;
+    let mut file = fs::File::create(path).map_err(io_error(path))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(io_error(path))
+}
+
 /// Now, in milliseconds since the Unix epoch; `CAIRN_TIME_MS` fixes it, so that tests can make
 /// the same commits twice (and compare stores byte for byte across implementations).
 pub fn now_ms() -> u64 {
@@ -197,32 +202,91 @@ pub fn new_id() -> String {
     base32::encode(&bytes)
 }
 
+/// Where a database is built, and where the one it replaces waits to be deleted: beside
+/// `.cairn`, named with the pid of the process doing it.
+const NEW: &str = ".cairn-new-";
+const OLD: &str = ".cairn-old-";
+
+/// Finishes or undoes what a `create_atomically` that died left in `dir`, so that a database
+/// never goes missing: a complete new database (its config is written last) takes the place
+/// of a missing `.cairn`, else the old one goes back; then the leftovers are deleted. Folders
+/// of a process that still runs are left alone: it may be building them right now.
+pub fn recover(dir: &Path) -> Result<(), DatabaseError> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(()); // no folder, nothing to recover
+    };
+    let mut left = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name.strip_prefix(NEW).or_else(|| name.strip_prefix(OLD));
+        if let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) {
+            if pid != std::process::id() && !process_runs(pid) {
+                left.push((name.starts_with(NEW), entry.path()));
+            }
+        }
+    }
+    let meta = dir.join(DIR);
+    if !meta.exists() {
+        let complete = |(new, path): &&(bool, PathBuf)| *new && path.join("config").exists();
+        let replacement = left
+            .iter()
+            .find(complete)
+            .or_else(|| left.iter().find(|(new, _)| !new));
+        if let Some((_, path)) = replacement {
+            fs::rename(path, &meta).map_err(io_error(&meta))?;
+        }
+    }
+    for (_, path) in &left {
+        if path.exists() {
+            fs::remove_dir_all(path).map_err(io_error(path))?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a process runs; where that cannot be told, it is taken to run (its folders stay).
+fn process_runs(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
 /// Creates a database in `dir/.cairn` whose store `build` fills, all or nothing: it is built in
 /// a temporary folder beside, which replaces `.cairn` only once complete. With `force` an
 /// existing database is replaced; without, it is an error. `build` returns the new config and
-/// whatever its caller wants to report.
+/// whatever its caller wants to report. Whenever the process dies, `dir` holds the old
+/// database or the new one, at once or after `recover`, which every command runs first.
 pub fn create_atomically<T, E: From<DatabaseError>>(
     dir: &Path,
     force: bool,
     build: impl FnOnce(&Path) -> Result<(Config, T), E>,
 ) -> Result<T, E> {
+    recover(dir)?;
     let meta = dir.join(DIR);
     if meta.exists() && !force {
         return Err(DatabaseError::ExistsUseForce(dir.to_owned()).into());
     }
     let created_dir = !dir.exists();
     fs::create_dir_all(dir).map_err(io_error(dir))?;
-    let tmp = dir.join(format!(".cairn-new-{}", std::process::id()));
+    let tmp = dir.join(format!("{NEW}{}", std::process::id()));
     let result = (|| {
         fs::create_dir_all(tmp.join("store")).map_err(io_error(&tmp))?;
         let (config, value) = build(&tmp.join("store"))?;
-        let config_path = tmp.join("config");
-        fs::write(&config_path, config.encode()).map_err(io_error(&config_path))?;
+        // The config goes last, durably: its presence marks the new database complete.
+        write_durably(&tmp.join("config"), config.encode().as_bytes())?;
         if meta.exists() {
-            let old = dir.join(format!(".cairn-old-{}", std::process::id()));
+            let old = dir.join(format!("{OLD}{}", std::process::id()));
             fs::rename(&meta, &old).map_err(io_error(&meta))?;
-            fs::rename(&tmp, &meta).map_err(io_error(&meta))?;
-            fs::remove_dir_all(&old).map_err(io_error(&old))?;
+            if let Err(error) = fs::rename(&tmp, &meta) {
+                // Put the old one back; if even that fails, `recover` will.
+                let _ = fs::rename(&old, &meta);
+                return Err(io_error(&meta)(error).into());
+            }
+            // The new database is in place: a failure to delete the old one is only litter,
+            // which the next command's `recover` clears.
+            let _ = fs::remove_dir_all(&old);
         } else {
             fs::rename(&tmp, &meta).map_err(io_error(&meta))?;
         }

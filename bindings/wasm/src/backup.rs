@@ -51,26 +51,37 @@ pub async fn bundle_write(
 }
 
 /// Keeps the newest `keep_last` snapshots of the backup behind `adapter` and deletes what
-/// only older ones used (and table files an interrupted sync left more than `grace_ms` ago).
+/// only older ones used (and files an interrupted sync left more than `grace_ms` ago, the
+/// core's default when undefined).
 #[wasm_bindgen(js_name = backupPrune)]
 pub async fn backup_prune(
     adapter: JsValue,
     keep_last: u32,
     now_ms: f64,
-    grace_ms: f64,
+    grace_ms: Option<f64>,
     on_progress: Option<Function>,
 ) -> Result<JsValue, Error> {
-    let (now, grace) = (args::time_ms(now_ms)?, args::time_ms(grace_ms)?);
+    let now = args::time_ms(now_ms)?;
+    let grace = match grace_ms {
+        Some(ms) => args::time_ms(ms)?,
+        None => cairn_core::gc::DEFAULT_GRACE_MS,
+    };
     let mut store = ChunkStore::open(args::adapter(adapter)?).await?;
     let mut progress = args::progress(on_progress);
     let s = backup::prune(&mut store, keep_last as usize, now, grace, &mut progress).await?;
     Ok(js::object(&[
         ("snapshotsRemoved", (s.snapshots_removed as f64).into()),
         ("snapshotsKept", (s.snapshots_kept as f64).into()),
-        ("tableFilesWritten", (s.table_files_written as f64).into()),
-        ("tableFilesDeleted", (s.table_files_deleted as f64).into()),
-        ("bytesBefore", (s.bytes_before as f64).into()),
-        ("bytesAfter", (s.bytes_after as f64).into()),
+        (
+            "tableFilesWritten",
+            (s.gc.table_files_written as f64).into(),
+        ),
+        (
+            "tableFilesDeleted",
+            (s.gc.table_files_deleted as f64).into(),
+        ),
+        ("bytesBefore", (s.gc.bytes_before as f64).into()),
+        ("bytesAfter", (s.gc.bytes_after as f64).into()),
     ]))
 }
 

@@ -124,6 +124,7 @@ fn repo_code(e: &RepoError) -> &'static str {
         RepoError::EmptyRemote => "EMPTY_REMOTE",
         RepoError::BackupNotFound(_) => "BACKUP_NOT_FOUND",
         RepoError::AddressConflict { .. } => "ADDRESS_CONFLICT",
+        RepoError::ChangedConcurrently(_) => "CONFLICT",
     }
 }
 
@@ -133,6 +134,7 @@ fn backup_code(e: &BackupError) -> &'static str {
         BackupError::Store(e) => store_code(e),
         BackupError::NotABackup => "NOT_A_BACKUP",
         BackupError::OwnedByOther { .. } => "OWNED_BY_OTHER",
+        BackupError::NotLastWriter { .. } => "OWNED_BY_OTHER",
         BackupError::NoSnapshots => "NO_SNAPSHOTS",
         BackupError::SnapshotNotFound(_) => "SNAPSHOT_NOT_FOUND",
         BackupError::Corrupt { .. } => "CORRUPT",

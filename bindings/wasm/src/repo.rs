@@ -66,13 +66,20 @@ impl Repo {
     }
 
     /// Runs `op` on the repository as a promise that rejects with the operation's error.
+    /// Every operation starts from the store's current root: a handle kept open sees what
+    /// other handles, processes and tabs committed, and never writes from a stale state.
     fn run<F, Fut>(&self, op: F) -> Promise
     where
         F: FnOnce(Rc<Mutex<Core>>) -> Fut,
         Fut: Future<Output = Result<JsValue, Error>> + 'static,
     {
+        let repo = self.repo.clone();
         let op = op(self.repo.clone());
-        future_to_promise(async move { op.await.map_err(JsValue::from) })
+        future_to_promise(async move {
+            let reloaded = repo.lock().await.reload().await;
+            reloaded.map_err(|e| JsValue::from(Error::from(e)))?;
+            op.await.map_err(JsValue::from)
+        })
     }
 }
 
@@ -145,6 +152,11 @@ impl Repo {
             ("stats", convert::stats(&stats)),
             ("config", config.encode().into()),
         ]))
+    }
+
+    /// Re-reads the store's root; every operation does this first, so callers rarely need to.
+    pub fn reload(&self) -> Promise {
+        self.run(|_| async { Ok(JsValue::UNDEFINED) })
     }
 
     /// The configuration: `{ text, head, id, userName?, userEmail?, remotes, backups }`.
@@ -468,25 +480,23 @@ impl Repo {
         })
     }
 
-    /// Adds a snapshot of the database to the backup behind `dst` (owner: the config's id,
-    /// head: the current branch); resolves to `{ snapshot, synced, stats }`.
+    /// Adds a snapshot of the database to the backup behind `dst`, at `url` (owner: the
+    /// config's id, head: the current branch); resolves to `{ snapshot, synced, stats }`.
     #[wasm_bindgen(js_name = backupSync)]
-    pub fn backup_sync(&self, dst: JsValue, now_ms: f64, on_progress: Option<Function>) -> Promise {
+    pub fn backup_sync(
+        &self,
+        dst: JsValue,
+        url: JsValue,
+        now_ms: f64,
+        on_progress: Option<Function>,
+    ) -> Promise {
         let now = args::time_ms(now_ms);
+        let url = arg!(args::string(&url, "url"));
         self.run(|repo| async move {
             let (now, mut dst) = (now?, store(dst).await?);
             let mut progress = args::progress(on_progress);
-            let repo = repo.lock().await;
-            let config = repo.config();
-            let outcome = backup::sync(
-                repo.store(),
-                &config.id,
-                &config.head,
-                &mut dst,
-                now,
-                &mut progress,
-            )
-            .await?;
+            let mut repo = repo.lock().await;
+            let outcome = repo.backup_sync(&mut dst, &url, now, &mut progress).await?;
             let (snapshot, stats, synced) = match outcome {
                 SyncOutcome::UpToDate(s) => (s, Default::default(), false),
                 SyncOutcome::Synced { snapshot, stats } => (snapshot, stats, true),

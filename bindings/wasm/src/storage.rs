@@ -2,7 +2,7 @@
 //! promises (or plain values), awaited through `JsFuture`. It only translates values and
 //! errors; the adapter contract is `StorageAdapter` in npm/index.d.ts.
 
-use cairn_core::io::{BoxFuture, IoError, IoResult, ObjectInfo, Storage};
+use cairn_core::io::{BoxFuture, IoError, IoResult, ManifestRead, ObjectInfo, Storage, Version};
 use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -29,12 +29,16 @@ extern "C" {
     fn js_list(this: &JsAdapter) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, js_name = delete)]
     fn js_delete(this: &JsAdapter, name: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = temporaries)]
+    fn js_temporaries(this: &JsAdapter) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = deleteTemporary)]
+    fn js_delete_temporary(this: &JsAdapter, name: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, js_name = readManifest)]
     fn js_read_manifest(this: &JsAdapter) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, js_name = swapManifest)]
     fn js_swap_manifest(
         this: &JsAdapter,
-        expected: JsValue,
+        expected: Option<String>,
         next: Uint8Array,
     ) -> Result<JsValue, JsValue>;
 }
@@ -87,6 +91,62 @@ fn bytes(op: &'static str, name: &str, value: JsValue) -> IoResult<Option<Vec<u8
             ),
         )),
     }
+}
+
+/// An adapter's answer to readManifest: `{ bytes, version }`, or `None` for undefined/null.
+fn manifest_read(value: JsValue) -> IoResult<Option<ManifestRead>> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let (bytes, version) = (js::get(&value, "bytes"), js::get(&value, "version"));
+    match (bytes.dyn_into::<Uint8Array>(), version.as_string()) {
+        (Ok(bytes), Some(version)) => Ok(Some(ManifestRead {
+            bytes: bytes.to_vec(),
+            version: Version(version),
+        })),
+        _ => {
+            let why = format!(
+                "the adapter returned {}, not {{ bytes: Uint8Array, version: string }} or undefined",
+                js::describe(&value)
+            );
+            Err(IoError::backend("readManifest", "manifest", why))
+        }
+    }
+}
+
+/// An adapter's answer to swapManifest: the new version, or `None` for undefined/null (lost).
+fn swapped(value: JsValue) -> IoResult<Option<Version>> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value.as_string().map(|v| Some(Version(v))).ok_or_else(|| {
+        let why = format!(
+            "the adapter returned {}, not the new version (a string) or undefined",
+            js::describe(&value)
+        );
+        IoError::backend("swapManifest", "manifest", why)
+    })
+}
+
+/// An adapter's listing: an array of `{ name, size, modifiedMs? }`.
+fn object_infos(op: &'static str, value: JsValue) -> IoResult<Vec<ObjectInfo>> {
+    let entries = value.dyn_into::<Array>().map_err(|other| {
+        let why = format!(
+            "the adapter returned {}, not an array",
+            js::describe(&other)
+        );
+        IoError::backend(op, "", why)
+    })?;
+    entries
+        .iter()
+        .map(|entry| {
+            object_info(&entry).ok_or_else(|| {
+                let entry = js::describe(&entry);
+                let why = format!("entry {entry} lacks a string name or a numeric size");
+                IoError::backend(op, "", why)
+            })
+        })
+        .collect()
 }
 
 fn object_info(entry: &JsValue) -> Option<ObjectInfo> {
@@ -144,23 +204,7 @@ impl Storage for JsStorage {
             let value = settle(self.adapter.js_list())
                 .await
                 .map_err(|e| failure("list", "", None, &e))?;
-            let entries = value.dyn_into::<Array>().map_err(|other| {
-                let why = format!(
-                    "the adapter returned {}, not an array",
-                    js::describe(&other)
-                );
-                IoError::backend("list", "", why)
-            })?;
-            entries
-                .iter()
-                .map(|entry| {
-                    object_info(&entry).ok_or_else(|| {
-                        let entry = js::describe(&entry);
-                        let why = format!("entry {entry} lacks a string name or a numeric size");
-                        IoError::backend("list", "", why)
-                    })
-                })
-                .collect()
+            object_infos("list", value)
         })
     }
 
@@ -173,35 +217,51 @@ impl Storage for JsStorage {
         })
     }
 
-    fn read_manifest(&self) -> BoxFuture<'_, IoResult<Option<Vec<u8>>>> {
+    /// Optional in the adapter contract: adapters that write in place have no temporaries.
+    fn temporaries(&self) -> BoxFuture<'_, IoResult<Vec<ObjectInfo>>> {
+        Box::pin(async move {
+            if !js::get(&self.adapter, "temporaries").is_function() {
+                return Ok(Vec::new());
+            }
+            let value = settle(self.adapter.js_temporaries())
+                .await
+                .map_err(|e| failure("temporaries", "", None, &e))?;
+            object_infos("temporaries", value)
+        })
+    }
+
+    fn delete_temporary<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<()>> {
+        Box::pin(async move {
+            settle(self.adapter.js_delete_temporary(name))
+                .await
+                .map_err(|e| failure("deleteTemporary", name, None, &e))?;
+            Ok(())
+        })
+    }
+
+    fn read_manifest(&self) -> BoxFuture<'_, IoResult<Option<ManifestRead>>> {
         Box::pin(async move {
             let value = settle(self.adapter.js_read_manifest())
                 .await
                 .map_err(|e| failure("readManifest", "manifest", None, &e))?;
-            bytes("readManifest", "manifest", value)
+            manifest_read(value)
         })
     }
 
     fn swap_manifest<'a>(
         &'a self,
-        expected: Option<&'a [u8]>,
+        expected: Option<&'a Version>,
         new: &'a [u8],
-    ) -> BoxFuture<'a, IoResult<bool>> {
+    ) -> BoxFuture<'a, IoResult<Option<Version>>> {
         Box::pin(async move {
-            let expected = expected.map_or(JsValue::UNDEFINED, |b| Uint8Array::from(b).into());
+            let expected = expected.map(|v| v.0.clone());
             let value = settle(
                 self.adapter
                     .js_swap_manifest(expected, Uint8Array::from(new)),
             )
             .await
             .map_err(|e| failure("swapManifest", "manifest", None, &e))?;
-            value.as_bool().ok_or_else(|| {
-                let why = format!(
-                    "the adapter returned {}, not a boolean",
-                    js::describe(&value)
-                );
-                IoError::backend("swapManifest", "manifest", why)
-            })
+            swapped(value)
         })
     }
 }

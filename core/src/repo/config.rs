@@ -16,6 +16,10 @@
 //!     url = file://../rem1
 //! [backup "bac1"]
 //!     url = file://../backups/backup1
+//! [synced "file://../backups/backup1"]
+//!     snapshot = k2d9s0qa
+//! [gc]
+//!     live = 1310720
 //! ```
 
 use alloc::collections::BTreeMap;
@@ -35,6 +39,10 @@ pub struct Config {
     pub remotes: BTreeMap<String, String>,
     /// Backup name to URL.
     pub backups: BTreeMap<String, String>,
+    /// Backup URL to the id of the snapshot this database's last sync there wrote.
+    pub synced: BTreeMap<String, String>,
+    /// Bytes of table files the store kept at its last gc: automatic gc compares with it.
+    pub gc_live: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,6 +85,12 @@ impl Config {
             for (name, url) in map {
                 out.push_str(&format!("[{section} \"{name}\"]\n\turl = {url}\n"));
             }
+        }
+        for (url, snapshot) in &self.synced {
+            out.push_str(&format!("[synced \"{url}\"]\n\tsnapshot = {snapshot}\n"));
+        }
+        if let Some(live) = self.gc_live {
+            out.push_str(&format!("[gc]\n\tlive = {live}\n"));
         }
         out
     }
@@ -125,6 +139,13 @@ impl Config {
                 ("backup", "url") if !subsection.is_empty() => {
                     config.backups.insert(subsection.clone(), value);
                 }
+                ("synced", "snapshot") if !subsection.is_empty() => {
+                    config.synced.insert(subsection.clone(), value);
+                }
+                ("gc", "live") => {
+                    config.gc_live =
+                        Some(value.parse().map_err(|_| bad("gc.live is not a number"))?);
+                }
                 // Unknown keys are kept out rather than refused, so a newer Cairn's config
                 // still opens; they are lost on the next write.
                 _ => {}
@@ -150,6 +171,8 @@ mod tests {
         c.user_name = Some("Ada".into());
         c.remotes.insert("origin".into(), "file://../rem1".into());
         c.backups.insert("bac1".into(), "file://../b = 1".into());
+        c.gc_live = Some(1234);
+        c.synced.insert("file://../b = 1".into(), "k2d9s0qa".into());
         assert_eq!(Config::decode(&c.encode()), Ok(c));
         assert!(Config::decode("[core\nhead = x").is_err());
         assert!(Config::decode("[core]\nnothing").is_err());

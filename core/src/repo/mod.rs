@@ -91,6 +91,9 @@ pub enum RepoError {
         kind: &'static str,
         name: String,
     },
+    /// Another writer changed these datasets after this operation read them, so it wrote
+    /// nothing; the repository now holds the other writer's state.
+    ChangedConcurrently(Vec<String>),
 }
 
 impl fmt::Display for RepoError {
@@ -148,6 +151,22 @@ impl fmt::Display for RepoError {
             RepoError::AddressConflict { kind, name } => {
                 write!(f, "address conflict with a {kind}: '{name}'")
             }
+            RepoError::ChangedConcurrently(names) if names.is_empty() => f.write_str(
+                "another writer rewrote the database's files (gc) while this ran; nothing was \
+                 written: run it again",
+            ),
+            RepoError::ChangedConcurrently(names) => {
+                f.write_str("another writer changed ")?;
+                for (i, name) in names.iter().enumerate() {
+                    let sep = match i {
+                        0 => "",
+                        _ if i + 1 == names.len() => " and ",
+                        _ => ", ",
+                    };
+                    write!(f, "{sep}{}", describe_dataset(name))?;
+                }
+                f.write_str(" while this ran; nothing was written: run it again")
+            }
         }
     }
 }
@@ -172,10 +191,33 @@ impl From<SqlError> for RepoError {
 
 pub type Result<T> = core::result::Result<T, RepoError>;
 
+/// A dataset name as a user knows it: `branch 'main'`, `the working set of 'main'`.
+fn describe_dataset(name: &str) -> String {
+    use crate::db::datasets::{HEADS, REMOTES, TAGS, WORKING_SETS};
+    let kinds = [
+        (HEADS, "branch"),
+        (TAGS, "tag"),
+        (REMOTES, "remote-tracking branch"),
+        (WORKING_SETS, "the working set of"),
+    ];
+    for (prefix, what) in kinds {
+        if let Some(rest) = name.strip_prefix(prefix) {
+            return alloc::format!("{what} '{rest}'");
+        }
+    }
+    alloc::format!("'{name}'")
+}
+
+/// SQL statements run again on the new state after a concurrent change, at most this often.
+const SQL_ATTEMPTS: usize = 8;
+
 pub struct Repo<S: Storage> {
     store: ChunkStore<S>,
     config: Config,
     datasets: Datasets,
+    /// The store root `datasets` was read from: what the next save swaps from. A save never
+    /// swaps from a root it did not build on, so no other writer's change is overwritten.
+    base: Hash,
 }
 
 impl<S: Storage> Repo<S> {
@@ -189,6 +231,7 @@ impl<S: Storage> Repo<S> {
             store,
             config,
             datasets: Datasets::default(),
+            base: Hash::EMPTY,
         };
         let root = repo.store.put(&RootValue::default().encode()).await?;
         let commit = Commit {
@@ -211,10 +254,12 @@ impl<S: Storage> Repo<S> {
         if store.root().is_empty() {
             return Err(RepoError::NotInitialized);
         }
+        let base = store.root();
         let mut repo = Repo {
             store,
             config,
             datasets: Datasets::default(),
+            base,
         };
         repo.datasets = repo.load_datasets().await?;
         Ok(repo)
@@ -254,20 +299,86 @@ impl<S: Storage> Repo<S> {
             .map_err(|why| RepoError::Corrupt { hash: root, why })
     }
 
-    /// Writes `next` as the store's root, swapping from the root this repo last saw.
+    /// Writes `next` as the store's root, swapping from the root `next` was built on. If
+    /// another writer moved the root first, nothing is written: the repo takes up the new
+    /// state and the error names what the other writer changed.
     async fn save(&mut self, next: Datasets) -> Result<()> {
-        let expected = self.store.root();
         let hash = self.store.put(&next.encode()).await?;
-        self.store.commit(expected, hash).await?;
-        self.datasets = next;
+        match self.store.commit(self.base, hash).await {
+            Ok(()) => {
+                self.datasets = next;
+                self.base = hash;
+                Ok(())
+            }
+            Err(StoreError::Conflict { .. }) => {
+                let before = core::mem::take(&mut self.datasets);
+                self.reload().await?;
+                let theirs = &self.datasets.map;
+                let mut changed: Vec<String> = before
+                    .map
+                    .iter()
+                    .filter(|(name, hash)| theirs.get(*name) != Some(hash))
+                    .map(|(name, _)| name.clone())
+                    .collect();
+                changed.extend(
+                    theirs
+                        .keys()
+                        .filter(|name| !before.map.contains_key(*name))
+                        .cloned(),
+                );
+                Err(RepoError::ChangedConcurrently(changed))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Re-reads the store's root, so the next operation starts from what other writers
+    /// (another handle, process or tab) committed. Cheap when nothing changed.
+    pub async fn reload(&mut self) -> Result<()> {
+        self.store.reload().await?;
+        if self.store.root() != self.base {
+            self.base = self.store.root();
+            self.datasets = match self.base.is_empty() {
+                true => Datasets::default(),
+                false => self.load_datasets().await?,
+            };
+        }
         Ok(())
     }
 
-    /// Re-reads the store's root, e.g. after a sync changed it.
-    pub async fn reload(&mut self) -> Result<()> {
-        self.store.reload().await?;
-        self.datasets = self.load_datasets().await?;
-        Ok(())
+    /// Rewrites what every branch, tag, remote-tracking branch and working set reaches into
+    /// new table files and deletes the rest (see `crate::gc`); remembers the size kept, which
+    /// `auto_gc` compares with.
+    pub async fn gc(
+        &mut self,
+        now_ms: u64,
+        grace_ms: u64,
+        progress: &mut dyn FnMut(&crate::sync::Progress),
+    ) -> Result<crate::gc::GcStats> {
+        self.reload().await?;
+        let stats = crate::gc::collect(&mut self.store, None, now_ms, grace_ms, progress)
+            .await
+            .map_err(RepoError::Sync)?;
+        self.config.gc_live = Some(stats.bytes_after);
+        Ok(stats)
+    }
+
+    /// Runs `gc` if enough garbage has gathered since the last one (`crate::gc::auto_due`);
+    /// answers what it did, if it ran.
+    pub async fn auto_gc(
+        &mut self,
+        now_ms: u64,
+        progress: &mut dyn FnMut(&crate::sync::Progress),
+    ) -> Result<Option<crate::gc::GcStats>> {
+        let live = self.config.gc_live.unwrap_or(0);
+        let due = crate::gc::auto_due(self.store.storage(), live)
+            .await
+            .map_err(RepoError::Sync)?;
+        if !due {
+            return Ok(None);
+        }
+        let grace = crate::gc::DEFAULT_GRACE_MS;
+        self.gc(now_ms, grace, progress).await.map(Some)
     }
 
     pub(crate) async fn chunk(&self, hash: Hash) -> Result<Vec<u8>> {
@@ -350,15 +461,26 @@ impl<S: Storage> Repo<S> {
 
     /// Runs SQL against the current branch's working root and saves it if it changed.
     /// Statements that ran before a failing one stay applied, as with autocommit.
+    /// If another writer changes the database meanwhile, the statements run again on its
+    /// state, as if they had come after it: they name rows, not a state to restore.
     pub async fn sql(&mut self, query: &str) -> Result<Vec<crate::sql::QueryResult>> {
-        let ws = self.working_set(&self.config.head).await?;
-        let mut root = self.root_value(ws.working).await?;
-        let before = root.clone();
-        let outcome = crate::sql::execute(&mut self.store, &mut root, query).await;
-        if root != before {
-            let working = self.put_root_value(&root).await?;
-            self.set_working_set(WorkingSet { working, ..ws }).await?;
+        let mut attempts = 0;
+        loop {
+            let ws = self.working_set(&self.config.head).await?;
+            let mut root = self.root_value(ws.working).await?;
+            let before = root.clone();
+            let outcome = crate::sql::execute(&mut self.store, &mut root, query).await;
+            if root != before {
+                let working = self.put_root_value(&root).await?;
+                match self.set_working_set(WorkingSet { working, ..ws }).await {
+                    Err(RepoError::ChangedConcurrently(_)) if attempts + 1 < SQL_ATTEMPTS => {
+                        attempts += 1;
+                        continue;
+                    }
+                    other => other?,
+                }
+            }
+            return Ok(outcome?);
         }
-        Ok(outcome?)
     }
 }

@@ -211,10 +211,12 @@ impl<S: Storage> Repo<S> {
         let mut config = Config::new(id);
         config.head = default.into();
         config.remotes.insert("origin".into(), url.into());
+        let base = store.root();
         let mut repo = Repo {
             store,
             config,
             datasets: Datasets::default(),
+            base,
         };
         repo.fetch("origin", remote, progress).await?;
         let at = repo
@@ -283,6 +285,33 @@ impl<S: Storage> Repo<S> {
             .remove(name)
             .map(drop)
             .ok_or_else(|| RepoError::BackupNotFound(name.into()))
+    }
+
+    /// Adds a snapshot of this database to the backup in `dst`, which `url` names (the key
+    /// under which the database remembers the snapshot it wrote there; see `backup::sync`).
+    pub async fn backup_sync<D: Storage>(
+        &mut self,
+        dst: &mut ChunkStore<D>,
+        url: &str,
+        now_ms: u64,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> core::result::Result<crate::backup::SyncOutcome, crate::backup::BackupError> {
+        use crate::backup::SyncOutcome;
+        let config = &self.config;
+        let ours = config.synced.get(url).map(String::as_str);
+        let outcome = crate::backup::sync(
+            &self.store,
+            &config.id,
+            &config.head,
+            ours,
+            dst,
+            now_ms,
+            progress,
+        )
+        .await?;
+        let (SyncOutcome::UpToDate(snapshot) | SyncOutcome::Synced { snapshot, .. }) = &outcome;
+        self.config.synced.insert(url.into(), snapshot.id());
+        Ok(outcome)
     }
 
     pub fn backup_url(&self, name: &str) -> Result<&String> {

@@ -6,7 +6,7 @@
 const NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 
 export function checkName(name) {
-  if (typeof name !== 'string' || !NAME.test(name) || name.startsWith('.') || name === 'manifest' || name === 'LOCK') {
+  if (typeof name !== 'string' || !NAME.test(name) || name.startsWith('.') || name === 'manifest' || name === 'manifests' || name === 'LOCK') {
     throw Object.assign(new Error(`invalid object name ${JSON.stringify(name)}`), { code: 'INVALID_NAME' });
   }
 }
@@ -18,12 +18,4 @@ export function checkRange(name, offset, length, size) {
     const message = `'${name}' is ${size} bytes long; cannot read ${length} bytes at offset ${offset}`;
     throw Object.assign(new Error(message), { code: 'OUT_OF_RANGE', size });
   }
-}
-
-/** The manifest compare of swapManifest: byte equality, with undefined/null for "no manifest". */
-export function sameBytes(a, b) {
-  if (a == null || b == null) return a == null && b == null;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

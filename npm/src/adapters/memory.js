@@ -1,11 +1,12 @@
 // An in-memory store: for tests, benchmarks and throwaway stores. Every method copies bytes
 // in and out, so no caller can change a stored object through an array it holds.
 
-import { checkName, checkRange, sameBytes } from './contract.js';
+import { checkName, checkRange } from './contract.js';
 
 export class MemoryAdapter {
   #state;
 
+  // `manifest` is undefined or { bytes, version }, the version a number counted from 1.
   constructor(state = { objects: new Map(), manifest: undefined }) {
     this.#state = state;
   }
@@ -45,12 +46,14 @@ export class MemoryAdapter {
 
   async readManifest() {
     const manifest = this.#state.manifest;
-    return manifest && new Uint8Array(manifest);
+    return manifest && { bytes: new Uint8Array(manifest.bytes), version: String(manifest.version) };
   }
 
   async swapManifest(expected, next) {
-    if (!sameBytes(this.#state.manifest, expected)) return false;
-    this.#state.manifest = new Uint8Array(next);
-    return true;
+    const current = this.#state.manifest;
+    if ((current && String(current.version)) !== (expected ?? undefined)) return undefined;
+    const version = (current?.version ?? 0) + 1;
+    this.#state.manifest = { bytes: new Uint8Array(next), version };
+    return String(version);
   }
 }

@@ -1,20 +1,26 @@
-// A store in a directory, in exactly the layout and locking protocol of the native adapter
-// (bindings/native/src/fs_storage.rs), so Node and the `cairn` binary can share one store:
-// table files named by their base32 hash, `manifest`, temporary files starting with '.', and a
-// `LOCK` file created exclusively around every manifest swap.
+// A store in a directory, in exactly the layout and manifest protocol of the native adapter
+// (bindings/native/src/fs_storage.rs; docs/FORMAT.md, "Directory layout"), so Node and the
+// `cairn` binary can share one store: table files named by their base32 hash, temporary files
+// starting with '.', and the manifest's versions in `manifests/`, each a file named by its
+// number. A swap publishes the next number with link(2), which fails if the name exists: of
+// writers swapping from one version exactly one wins, in any process, without a lock.
 
 import { link, lstat, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { checkName, checkRange, sameBytes } from './contract.js';
+import { checkName, checkRange } from './contract.js';
 
-const MANIFEST = 'manifest';
-const LOCK = 'LOCK';
-// A lock older than this was left by a writer that died: a swap takes milliseconds.
-const STALE_LOCK_MS = 60_000;
-// How long a swap waits for another writer's lock before failing.
-const LOCK_WAIT_MS = 30_000;
-const MAX_PAUSE_MS = 50;
+// A layout-1 store's manifest; in a layout-2 store it holds STUB, which tells an older cairn
+// to upgrade instead of letting it take the store for an empty one.
+const LEGACY_MANIFEST = 'manifest';
+const VERSIONS = 'manifests';
+const STUB = 'cairn-manifest 2\nthis store keeps its manifest in manifests/ (directory layout 2): use a newer cairn\n';
+const STUB_HEADER = Buffer.from('cairn-manifest 2');
+// How many of the newest manifest versions a swap keeps.
+const KEEP_VERSIONS = 64n;
+// How many times a read retries when the newest version is deleted under it.
+const READ_ATTEMPTS = 100;
+// Version numbers are u64 in the native adapter: BigInt here, so both read the same names.
+const U64_MAX = 2n ** 64n - 1n;
 
 let tempCounter = 0;
 
@@ -24,7 +30,18 @@ function tempName(name) {
 }
 
 const missing = (e) => e.code === 'ENOENT';
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A version file's name as its number: decimal digits only, so temporary files never count. */
+function parseVersion(name) {
+  if (typeof name !== 'string' || !/^[0-9]+$/.test(name)) return undefined;
+  const n = BigInt(name);
+  return n > 0n && n <= U64_MAX ? n : undefined;
+}
+
+/** A version token as a number: 0 is a layout-1 manifest; files hold versions from 1. */
+const parseToken = (token) => (token === '0' ? 0n : parseVersion(token));
+
+const isStub = (bytes) => STUB_HEADER.equals(bytes.subarray(0, STUB_HEADER.length));
 
 export class NodeFsAdapter {
   #dir;
@@ -89,8 +106,9 @@ export class NodeFsAdapter {
     const objects = [];
     for (const entry of entries) {
       const name = entry.name;
-      // The manifest, the lock and temporary files are not objects.
-      if (name === MANIFEST || name === LOCK || name.startsWith('.') || !entry.isFile()) continue;
+      // The manifest, a layout-1 LOCK left behind, and temporary files are not objects;
+      // `manifests/` is not a file.
+      if (name === LEGACY_MANIFEST || name === 'LOCK' || name.startsWith('.') || !entry.isFile()) continue;
       try {
         const info = await lstat(this.#path(name));
         objects.push({ name, size: info.size, modifiedMs: Math.floor(info.mtimeMs) });
@@ -108,20 +126,141 @@ export class NodeFsAdapter {
     });
   }
 
-  async readManifest() {
-    return this.#readOptional(MANIFEST);
+  /** The temporary files an interrupted writer left, in the store and in `manifests/`. */
+  async temporaries() {
+    const out = [];
+    for (const [dir, prefix] of [[this.#dir, ''], [this.#path(VERSIONS), `${VERSIONS}/`]]) {
+      let names;
+      try {
+        names = await readdir(dir);
+      } catch (e) {
+        if (missing(e)) continue;
+        throw e;
+      }
+      for (const name of names.filter((n) => n.startsWith('.tmp-'))) {
+        const info = await lstat(join(dir, name)).catch(() => undefined); // gone since readdir
+        if (info) out.push({ name: prefix + name, size: info.size, modifiedMs: Math.floor(info.mtimeMs) });
+      }
+    }
+    return out;
   }
 
-  async swapManifest(expected, next) {
-    await mkdir(this.#dir, { recursive: true });
-    const release = await this.#lock();
-    try {
-      if (!sameBytes(await this.#readOptional(MANIFEST), expected)) return false;
-      await this.#writeAtomic(MANIFEST, next);
-      return true;
-    } finally {
-      await release();
+  /** Deletes one of `temporaries()`, refusing any other name. */
+  async deleteTemporary(name) {
+    const inVersions = name.startsWith(`${VERSIONS}/`);
+    const file = inVersions ? name.slice(VERSIONS.length + 1) : name;
+    if (!file.startsWith('.tmp-') || /[/\\]|\.\./.test(file)) {
+      throw Object.assign(new Error(`invalid temporary name ${JSON.stringify(name)}`), { code: 'INVALID_NAME' });
     }
+    await unlink(join(inVersions ? this.#path(VERSIONS) : this.#dir, file)).catch((e) => {
+      if (!missing(e)) throw e;
+    });
+  }
+
+  async readManifest() {
+    for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+      const newest = (await this.#versions()).at(-1);
+      if (newest !== undefined) {
+        try {
+          return { bytes: await readFile(this.#versionPath(newest)), version: newest.toString() };
+        } catch (e) {
+          // Swaps since the listing deleted it: a newer version exists.
+          if (missing(e)) continue;
+          throw e;
+        }
+      }
+      const legacy = await this.#readOptional(LEGACY_MANIFEST);
+      if (legacy === undefined) return undefined;
+      if (!isStub(legacy)) return { bytes: legacy, version: '0' };
+      // The stub is written after version 1: list again.
+    }
+    throw new Error(
+      `${this.#path(LEGACY_MANIFEST)} says the manifest is in ${VERSIONS}/, but no version could be read there`,
+    );
+  }
+
+  /**
+   * Publishes `next` as the version after `expected`, if `expected` is current; resolves to
+   * the new version, or undefined if the swap lost.
+   *
+   * Why deleting old versions cannot make a late writer's link succeed wrongly: a swap deletes
+   * version v only after publishing a version above v + KEEP_VERSIONS, and the newest version
+   * is never deleted. So if `manifests/<N+1>` was free because it had been deleted, a version
+   * above N+1+KEEP_VERSIONS exists by the time the link succeeds, and the listing after the
+   * link sees it. A link followed by no such version is a true win.
+   */
+  async swapManifest(expected, next) {
+    const from = expected == null ? undefined : parseToken(expected);
+    if (expected != null && from === undefined) return undefined; // not a version of any store
+    if ((await this.#currentVersion()) !== from) return undefined;
+    const target = (from ?? 0n) + 1n;
+    const dir = this.#path(VERSIONS);
+    await mkdir(dir, { recursive: true });
+    const tmp = join(dir, tempName('manifest'));
+    let published;
+    try {
+      const file = await open(tmp, 'wx');
+      try {
+        await file.writeFile(next);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      published = await link(tmp, this.#versionPath(target)).then(
+        () => true,
+        (e) => {
+          if (e.code === 'EEXIST') return false;
+          throw e;
+        },
+      );
+    } finally {
+      await unlink(tmp).catch(() => {});
+    }
+    if (!published) return undefined;
+    await syncDir(dir);
+    const versions = await this.#versions();
+    if (versions.at(-1) > target + KEEP_VERSIONS) {
+      throw new Error(
+        `this writer was paused while other writers moved the store on by more than ${KEEP_VERSIONS} versions; ` +
+          'whether its change was recorded is unknown, so look before running it again',
+      );
+    }
+    if (target === 1n) {
+      // Best effort: only an older cairn reads it, to be told to upgrade.
+      await this.#writeAtomic(LEGACY_MANIFEST, STUB).catch(() => {});
+    }
+    for (const old of versions) {
+      if (old + KEEP_VERSIONS >= target) break;
+      await unlink(this.#versionPath(old)).catch(() => {});
+    }
+    return target.toString();
+  }
+
+  #versionPath(n) {
+    return join(this.#dir, VERSIONS, n.toString().padStart(20, '0'));
+  }
+
+  /** The numbers of the manifest versions on disk, ascending. */
+  async #versions() {
+    let names;
+    try {
+      names = await readdir(this.#path(VERSIONS));
+    } catch (e) {
+      if (missing(e)) return [];
+      throw e;
+    }
+    return names
+      .map(parseVersion)
+      .filter((n) => n !== undefined)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** The current version: the newest file, else 0 for a layout-1 manifest, else undefined. */
+  async #currentVersion() {
+    const newest = (await this.#versions()).at(-1);
+    if (newest !== undefined) return newest;
+    const legacy = await this.#readOptional(LEGACY_MANIFEST);
+    return legacy !== undefined && !isStub(legacy) ? 0n : undefined;
   }
 
   async #readOptional(name) {
@@ -151,72 +290,6 @@ export class NodeFsAdapter {
       await unlink(tmp).catch(() => {});
       throw e;
     }
-  }
-
-  /** Takes `LOCK`, breaking a stale one; resolves to the function that releases it. */
-  async #lock() {
-    const path = this.#path(LOCK);
-    const started = Date.now();
-    for (let pause = 1; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
-      try {
-        const file = await open(path, 'wx');
-        try {
-          await file.writeFile(`pid ${process.pid}\nhost ${hostname()}\ntime ${Date.now()}\n`);
-        } finally {
-          await file.close();
-        }
-        return () => unlink(path).catch(() => {});
-      } catch (e) {
-        if (e.code !== 'EEXIST') throw e;
-      }
-      const owner = await readFile(path, 'utf8').catch(() => '');
-      if (await lockIsStale(path, owner)) {
-        await this.#breakLock(path, owner);
-        continue;
-      }
-      if (Date.now() - started > LOCK_WAIT_MS) {
-        const who = owner.trim().replaceAll('\n', ', ');
-        throw Object.assign(
-          new Error(`the store is locked by another writer (${who}); if no cairn process is running, delete ${path}`),
-          { code: 'LOCKED' },
-        );
-      }
-      await sleep(pause);
-    }
-  }
-
-  async #breakLock(path, owner) {
-    // Move it aside first: of two processes breaking it, only one rename succeeds.
-    const aside = this.#path(tempName('stale-lock'));
-    try {
-      await rename(path, aside);
-    } catch {
-      return;
-    }
-    // Another breaker may have replaced the stale lock with its live one between our read
-    // and our rename: put a live lock back.
-    if ((await readFile(aside, 'utf8').catch(() => '')) !== owner) {
-      await link(aside, path).catch(() => {});
-    }
-    await unlink(aside).catch(() => {});
-  }
-}
-
-/** Stale: its writer is a process on this host that no longer runs, or it is older than any swap. */
-async function lockIsStale(path, owner) {
-  const field = (key) => owner.split('\n').find((line) => line.startsWith(`${key} `))?.slice(key.length + 1);
-  const pid = Number(field('pid'));
-  if (field('host') === hostname() && Number.isSafeInteger(pid) && pid > 0 && !processAlive(pid)) return true;
-  const info = await stat(path).catch(() => undefined);
-  return info !== undefined && Date.now() - info.mtimeMs > STALE_LOCK_MS;
-}
-
-function processAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code === 'EPERM'; // it exists, owned by another user
   }
 }
 

@@ -47,7 +47,7 @@ function report(r) {
   if (r.problems.length) throw cairnError('CORRUPT', `the store is damaged: ${r.problems.map((p) => p.message).join('; ')}`);
   let out = `checked ${r.tables} table files, ${r.chunks} chunks (${r.bytes} bytes)\n`;
   for (const orphan of r.orphans) {
-    out += `note: table file '${orphan}' is not in the manifest (left by an interrupted write)\n`;
+    out += `note: table file '${orphan}' is not in the manifest (merged into another, or left by an interrupted write; gc deletes it)\n`;
   }
   return `${out}no problems found\n`;
 }

@@ -53,6 +53,89 @@ fn main() {
 
     database(&scratch);
     let _ = std::fs::remove_dir_all(&scratch);
+    gc(&scratch);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// What a store's table files take on disk, in KiB.
+fn store_kib(storage: &FsStorage) -> f64 {
+    let listed = block_on(storage.list()).expect("list");
+    listed.iter().map(|o| o.size).sum::<u64>() as f64 / 1024.0
+}
+
+/// gc after many small writes: the 20,000-row table and 60 one-row UPDATEs, each its
+/// own write, against a store that made the same changes in one write, and the 1M-row table.
+fn gc(scratch: &std::path::Path) {
+    let author = author();
+    let rows: Vec<String> = (0..20_000)
+        .map(|i| format!("({i}, 'row {i} with a little text')"))
+        .collect();
+    let create = format!(
+        "create table t (id int primary key, v text); insert into t values {}",
+        rows.join(",")
+    );
+    let updates: Vec<String> = (0..60)
+        .map(|i| format!("update t set v = 'changed {i}' where id = {}", i * 331))
+        .collect();
+    let make = |name: &str, one_write: bool| {
+        let store = block_on(ChunkStore::open(FsStorage::new(scratch.join(name)))).expect("open");
+        let mut repo = block_on(Repo::init(store, Config::new("bench"), &author)).expect("init");
+        block_on(repo.sql(&create)).expect("create");
+        block_on(repo.commit("rows", true, false, &author)).expect("commit");
+        if one_write {
+            block_on(repo.sql(&updates.join(";"))).expect("update");
+        } else {
+            for u in &updates {
+                block_on(repo.sql(u)).expect("update");
+            }
+        }
+        repo
+    };
+    // Every file counts as old: the grace period is for writers running at the same time.
+    let collect = |repo: &mut Repo<FsStorage>| {
+        let (stats, secs) = timed(|| block_on(repo.gc(u64::MAX / 2, 0, &mut |_| {})));
+        stats.expect("gc");
+        secs * 1e3
+    };
+    let mut fresh = make("fresh", true);
+    collect(&mut fresh);
+    let mut used = make("used", false);
+    line(
+        "store of 20k rows after 60 one-row writes",
+        store_kib(used.store().storage()),
+        "KiB",
+    );
+    let ms = collect(&mut used);
+    line("... after gc", store_kib(used.store().storage()), "KiB");
+    line(
+        "... a fresh store of the same data, after gc",
+        store_kib(fresh.store().storage()),
+        "KiB",
+    );
+    line("gc of that store", ms, "ms");
+
+    let store = block_on(ChunkStore::open(FsStorage::new(scratch.join("big")))).expect("open");
+    let mut repo = block_on(Repo::init(store, Config::new("bench"), &author)).expect("init");
+    block_on(repo.sql("create table t (id int primary key, a int, b varchar(20), c double)"))
+        .expect("create");
+    block_on(repo.sql(&million_rows())).expect("insert");
+    block_on(repo.commit("rows", true, false, &author)).expect("commit");
+    for i in 0..20 {
+        let update = format!("update t set a = {i} where id % 50000 = {i}");
+        block_on(repo.sql(&update)).expect("update");
+    }
+    line(
+        "store of 1M rows after 20 writes",
+        store_kib(repo.store().storage()) / 1024.0,
+        "MiB",
+    );
+    let ms = collect(&mut repo);
+    line(
+        "... of 1M rows after gc",
+        store_kib(repo.store().storage()) / 1024.0,
+        "MiB",
+    );
+    line("gc of the 1M-row store", ms, "ms");
 }
 
 const ROWS: u64 = 1_000_000;
@@ -77,13 +160,21 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
     (out, started.elapsed().as_secs_f64())
 }
 
-fn database(scratch: &std::path::Path) {
-    let line = |case: &str, value: f64, unit: &str| println!("{case}\tnative\t{value:.1}\t{unit}");
-    let author = Signature {
+/// One line of the TSV scripts/bench.sh reads.
+fn line(case: &str, value: f64, unit: &str) {
+    println!("{case}\tnative\t{value:.1}\t{unit}");
+}
+
+fn author() -> Signature {
+    Signature {
         name: "bench".into(),
         email: "bench@example.com".into(),
         time_ms: 0,
-    };
+    }
+}
+
+fn database(scratch: &std::path::Path) {
+    let author = author();
     let store = block_on(ChunkStore::open(FsStorage::new(scratch.join("db")))).expect("open");
     let mut repo = block_on(Repo::init(store, Config::new("bench"), &author)).expect("init");
     block_on(repo.sql("create table t (id int primary key, a int, b varchar(20), c double)"))
@@ -137,6 +228,7 @@ fn database(scratch: &std::path::Path) {
                 repo.store(),
                 "bench",
                 "main",
+                None,
                 dst,
                 time_ms,
                 &mut |_| {},

@@ -138,6 +138,14 @@ pub enum Command {
     },
     /// Check every chunk of the database's store against its hash
     Fsck,
+    /// Rewrite what every branch, tag, remote-tracking branch and working set reaches into
+    /// compact table files and delete the rest; with URL, the same for a remote's store.
+    /// Files no manifest lists are deleted once older than 15 minutes (a writer may be using
+    /// them). Runs by itself when a database's files have grown to twice what the last gc kept
+    Gc {
+        /// A remote's store instead of this database's (backups: `backup prune`)
+        url: Option<String>,
+    },
     /// List, add or remove remotes: locations that branches are pushed to and fetched from
     Remote {
         /// Show each remote's URL
@@ -201,9 +209,17 @@ pub enum BackupAction {
     #[command(visible_alias = "rm")]
     Remove { name: String },
     /// Add a snapshot of the whole database to a backup, copying only what it lacks
-    Sync { name: String },
+    Sync {
+        name: String,
+        #[command(flatten)]
+        prune: PruneLeftovers,
+    },
     /// `sync` to a URL without adding it as a backup
-    SyncUrl { url: String },
+    SyncUrl {
+        url: String,
+        #[command(flatten)]
+        prune: PruneLeftovers,
+    },
     /// Create a new database in DIR from a backup's latest snapshot (or --snapshot). URL may
     /// also be the path of a .cairnbak file made by `backup export` (or a browser)
     Restore {
@@ -247,6 +263,38 @@ pub enum BackupAction {
     },
 }
 
+#[derive(clap::Args)]
+pub struct PruneLeftovers {
+    /// Before syncing, delete the files interrupted syncs left in the backup that are older
+    /// than DURATION (at least 10m; units s, m, h, d, as in 90m or 2h)
+    #[arg(long, value_name = "DURATION", value_parser = grace_period)]
+    pub prune_with_grace_period: Option<u64>,
+}
+
+/// A grace period in milliseconds: a whole number and a unit, at least 10 minutes (Dolt's
+/// floor: a shorter one could delete the files of a sync that is running).
+fn grace_period(text: &str) -> Result<u64, String> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .ok_or("add a unit: s, m, h or d (as in 90m)")?;
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| "expected a number and a unit, as in 90m")?;
+    let unit_ms = match unit {
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return Err(format!("unknown unit '{unit}': use s, m, h or d")),
+    };
+    let ms = number.saturating_mul(unit_ms);
+    if ms < 10 * 60_000 {
+        return Err("the grace period must be at least 10m".into());
+    }
+    Ok(ms)
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
@@ -254,5 +302,15 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn grace_periods_have_a_unit_and_a_floor() {
+        assert_eq!(super::grace_period("10m"), Ok(600_000));
+        assert_eq!(super::grace_period("2h"), Ok(7_200_000));
+        assert_eq!(super::grace_period("1d"), Ok(86_400_000));
+        for bad in ["9m", "599s", "10", "m", "", "10x", "-5m"] {
+            assert!(super::grace_period(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -30,20 +30,33 @@ pub fn sync(
     dir: &Path,
     address: &str,
     label: &str,
+    prune_grace_ms: Option<u64>,
     quiet: bool,
 ) -> Result<String, CliError> {
     let mut dst = open_store(address, dir, true)?;
-    let config = db.repo.config().clone();
+    if let Some(grace) = prune_grace_ms {
+        let keep = dst
+            .manifest()
+            .tables
+            .iter()
+            .map(|t| t.name.clone())
+            .collect();
+        let none = Default::default();
+        block_on(cairn_core::gc::sweep(
+            dst.storage(),
+            &keep,
+            &none,
+            now_ms(),
+            grace,
+        ))
+        .map_err(BackupError::Sync)?;
+    }
     let mut reporter = Reporter::new(quiet);
     let started = std::time::Instant::now();
-    let outcome = block_on(backup::sync(
-        db.repo.store(),
-        &config.id,
-        &config.head,
-        &mut dst,
-        now_ms(),
-        &mut |p| reporter.update(p),
-    ));
+    let outcome = block_on(
+        db.repo
+            .backup_sync(&mut dst, address, now_ms(), &mut |p| reporter.update(p)),
+    );
     reporter.finish();
     Ok(match outcome? {
         SyncOutcome::UpToDate(s) => format!("backup {label} is up to date (snapshot {})\n", s.id()),
@@ -179,9 +192,6 @@ pub fn verify_backup(db: Option<&Database>, backup: &str, cwd: &Path) -> Result<
     super::report(&report)
 }
 
-/// Files an interrupted sync left are only deleted once this old: a sync may be writing them.
-const PRUNE_GRACE_MS: u64 = 15 * 60 * 1000;
-
 pub fn prune(
     db: Option<&Database>,
     backup: &str,
@@ -196,7 +206,7 @@ pub fn prune(
         &mut store,
         keep_last,
         now_ms(),
-        PRUNE_GRACE_MS,
+        cairn_core::gc::DEFAULT_GRACE_MS,
         &mut |p| reporter.update(p),
     ));
     reporter.finish();
@@ -205,8 +215,8 @@ pub fn prune(
         "removed {} snapshots, kept {}; deleted {} table files; {} -> {}\n",
         stats.snapshots_removed,
         stats.snapshots_kept,
-        stats.table_files_deleted,
-        size(stats.bytes_before),
-        size(stats.bytes_after)
+        stats.gc.table_files_deleted,
+        size(stats.gc.bytes_before),
+        size(stats.gc.bytes_after)
     ))
 }

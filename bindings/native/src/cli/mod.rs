@@ -159,7 +159,7 @@ fn report(report: &Report) -> Result<String, CliError> {
     );
     for orphan in &report.orphans {
         out.push_str(&format!(
-            "note: table file '{orphan}' is not in the manifest (left by an interrupted write)\n"
+            "note: table file '{orphan}' is not in the manifest (merged into another, or left by an interrupted write; gc deletes it)\n"
         ));
     }
     out.push_str("no problems found\n");
@@ -176,6 +176,19 @@ fn run(command: Command, dir: &Path, quiet: bool) -> Result<String, CliError> {
         }
         Command::Clone { url, dir: target } => {
             return remote::clone(url, target.as_deref(), dir, quiet)
+        }
+        Command::Gc { url: Some(url) } => {
+            let mut store = open_store(url, dir, false)?;
+            let mut reporter = progress::Reporter::new(quiet);
+            let collected = block_on(cairn_core::gc::collect(
+                &mut store,
+                None,
+                crate::database::now_ms(),
+                cairn_core::gc::DEFAULT_GRACE_MS,
+                &mut |p| reporter.update(p),
+            ));
+            reporter.finish();
+            return Ok(gc_line(&collected.map_err(RepoError::Sync)?));
         }
         Command::Backup {
             action:
@@ -217,9 +230,41 @@ fn run(command: Command, dir: &Path, quiet: bool) -> Result<String, CliError> {
         _ => {}
     }
     let mut db = Database::open(dir)?;
+    let wrote_before = db.repo.store().root();
     let out = run_in(&mut db, command, dir, quiet)?;
+    if db.repo.store().root() != wrote_before {
+        auto_gc(&mut db, quiet)?;
+    }
     db.save_config()?;
     Ok(out)
+}
+
+/// What a gc did, in one line.
+fn gc_line(stats: &cairn_core::gc::GcStats) -> String {
+    format!(
+        "gc: {} -> {}; wrote {} table files, deleted {} files\n",
+        progress::size(stats.bytes_before),
+        progress::size(stats.bytes_after),
+        stats.table_files_written,
+        stats.table_files_deleted + stats.temporaries_deleted
+    )
+}
+
+/// After a command that changed the database: a gc if enough garbage has gathered, said in
+/// one line on stderr so the command's own output stays as it was.
+fn auto_gc(db: &mut Database, quiet: bool) -> Result<(), CliError> {
+    let mut reporter = progress::Reporter::new(quiet);
+    let ran = block_on(
+        db.repo
+            .auto_gc(crate::database::now_ms(), &mut |p| reporter.update(p)),
+    );
+    reporter.finish();
+    if let Some(stats) = ran? {
+        if !quiet {
+            eprint!("auto {}", gc_line(&stats));
+        }
+    }
+    Ok(())
 }
 
 fn run_in(
@@ -256,11 +301,15 @@ fn run_in(
                     db.repo.remove_backup(&name)?;
                     Ok(String::new())
                 }
-                Some(BackupAction::Sync { name }) => {
+                Some(BackupAction::Sync { name, prune }) => {
                     let address = db.repo.backup_url(&name)?.clone();
-                    backup::sync(db, dir, &address, &format!("'{name}'"), quiet)
+                    let label = format!("'{name}'");
+                    let grace = prune.prune_with_grace_period;
+                    backup::sync(db, dir, &address, &label, grace, quiet)
                 }
-                Some(BackupAction::SyncUrl { url }) => backup::sync(db, dir, &url, &url, quiet),
+                Some(BackupAction::SyncUrl { url, prune }) => {
+                    backup::sync(db, dir, &url, &url, prune.prune_with_grace_period, quiet)
+                }
                 Some(BackupAction::Snapshots { backup: b }) => backup::snapshots(Some(db), &b, dir),
                 Some(BackupAction::Verify { backup: b }) => {
                     backup::verify_backup(Some(db), &b, dir)
@@ -436,6 +485,16 @@ fn run_in(
                 .iter()
                 .map(|r| print::query_result(r, format))
                 .collect()
+        }
+        Command::Gc { url: _ } => {
+            let mut reporter = progress::Reporter::new(quiet);
+            let collected = block_on(repo.gc(
+                crate::database::now_ms(),
+                cairn_core::gc::DEFAULT_GRACE_MS,
+                &mut |p| reporter.update(p),
+            ));
+            reporter.finish();
+            gc_line(&collected?)
         }
         Command::Fsck => {
             let checked =
