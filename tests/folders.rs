@@ -121,3 +121,50 @@ fn an_interrupted_init_or_restore_leaves_nothing_only_rm_rf_fixes() {
     assert!(leftovers(&fresh).is_empty());
     assert!(ok(&fresh, &["status"]).contains("On branch main"));
 }
+
+/// Runs `cairn ARGS` in `dir` and kills it after `delay_ms`.
+fn killed_after(dir: &Path, args: &[&str], delay_ms: u64) {
+    let mut child = std::process::Command::new(cairn_bin())
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(delay_ms));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn an_init_or_clone_killed_at_any_moment_leaves_a_database_or_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    backup_and_target(root.path());
+    ok(
+        &root.path().join("src"),
+        &["remote", "add", "origin", "file://../rem"],
+    );
+    ok(&root.path().join("src"), &["push", "origin", "main"]);
+    for (round, delay_ms) in [0u64, 1, 2, 4, 7, 12, 20, 40].into_iter().enumerate() {
+        let d = root.path().join(format!("init{round}"));
+        fs::create_dir(&d).unwrap();
+        killed_after(&d, &["init"], delay_ms);
+        // Either the database is whole, or there is none and init runs again.
+        if cairn_tests::cairn_in(&d, &["status"], None).code != 0 {
+            assert!(!d.join(".cairn").exists());
+            ok(&d, &["init"]);
+        }
+        assert!(ok(&d, &["status"]).contains("On branch main"));
+        assert!(leftovers(&d).is_empty(), "{:?}", leftovers(&d));
+
+        let name = format!("clone{round}");
+        killed_after(root.path(), &["clone", "file://rem", &name], delay_ms);
+        let c = root.path().join(&name);
+        if !c.exists() || cairn_tests::cairn_in(&c, &["status"], None).code != 0 {
+            assert!(!c.join(".cairn").exists());
+            ok(root.path(), &["clone", "file://rem", &name]);
+        }
+        assert!(ok(&c, &["ls"]).contains("from_src"));
+        assert!(leftovers(&c).is_empty(), "{:?}", leftovers(&c));
+    }
+}

@@ -256,6 +256,18 @@ fn gc_runs_by_itself_once_garbage_has_piled_up() {
     assert!(!out.stderr.contains("gc"), "{}", out.stderr);
 }
 
+/// A copy of a memory store, to run a failing operation on again and again.
+fn copy_of(base: &MemoryStorage) -> MemoryStorage {
+    let copy = MemoryStorage::new();
+    for o in block_on(base.list()).unwrap() {
+        let bytes = block_on(base.get(&o.name)).unwrap().unwrap();
+        block_on(copy.put(&o.name, &bytes)).unwrap();
+    }
+    let m = block_on(base.read_manifest()).unwrap().unwrap();
+    block_on(copy.swap_manifest(None, &m.bytes)).unwrap();
+    copy
+}
+
 fn author() -> Signature {
     Signature {
         name: "t".into(),
@@ -283,16 +295,7 @@ fn a_gc_failing_at_any_write_loses_nothing() {
     }
     let query = "select id, v from t where v like 'u%'";
     let want = block_on(repo.sql(query)).unwrap();
-    let snapshot = || {
-        let copy = MemoryStorage::new();
-        for o in block_on(base.list()).unwrap() {
-            let bytes = block_on(base.get(&o.name)).unwrap().unwrap();
-            block_on(copy.put(&o.name, &bytes)).unwrap();
-        }
-        let m = block_on(base.read_manifest()).unwrap().unwrap();
-        block_on(copy.swap_manifest(None, &m.bytes)).unwrap();
-        copy
-    };
+    let snapshot = || copy_of(&base);
     let gc_on = |storage: Instrumented<MemoryStorage>| {
         let store = block_on(ChunkStore::open_with(storage, small())).unwrap();
         let mut repo = block_on(Repo::open(store, Config::new("db"))).unwrap();
@@ -311,5 +314,54 @@ fn a_gc_failing_at_any_write_loses_nothing() {
         let mut repo = block_on(Repo::open(store, Config::new("db"))).unwrap();
         let got = block_on(repo.sql(query)).unwrap();
         assert_eq!(got, want, "failing write {k}");
+    }
+}
+
+#[test]
+fn a_prune_failing_at_any_write_leaves_the_old_backup_or_the_new() {
+    let store = block_on(ChunkStore::open(MemoryStorage::new())).unwrap();
+    let mut repo = block_on(Repo::init(store, Config::new("db"), &author())).unwrap();
+    let base = MemoryStorage::new();
+    let mut backup = block_on(ChunkStore::open(base.clone())).unwrap();
+    for i in 0..4 {
+        let sql = format!("create table t{i} (a int primary key); insert into t{i} values (1)");
+        block_on(repo.sql(&sql)).unwrap();
+        block_on(repo.backup_sync(&mut backup, "mem://b", i, &mut |_| {})).unwrap();
+    }
+    let prune_on = |storage: Instrumented<MemoryStorage>| {
+        let mut store = block_on(ChunkStore::open(storage)).unwrap();
+        block_on(cairn_core::backup::prune(
+            &mut store,
+            1,
+            u64::MAX / 2,
+            0,
+            &mut |_| {},
+        ))
+        .is_ok()
+    };
+    let counting = Instrumented::new(copy_of(&base));
+    assert!(prune_on(counting.clone()));
+    for k in 1..=counting.writes() {
+        let copy = copy_of(&base);
+        let _ = prune_on(Instrumented::failing_at(copy.clone(), k));
+        assert!(
+            block_on(verify(&copy)).unwrap().is_ok(),
+            "failing write {k}"
+        );
+        let store = block_on(ChunkStore::open(copy)).unwrap();
+        let kept = block_on(cairn_core::backup::read(&store)).unwrap().unwrap();
+        assert!(matches!(kept.snapshots.len(), 1 | 4), "failing write {k}");
+        // The latest snapshot restores, whole.
+        let mut restored = block_on(ChunkStore::open(MemoryStorage::new())).unwrap();
+        block_on(cairn_core::backup::restore(
+            &store,
+            None,
+            &mut restored,
+            &mut |_| {},
+        ))
+        .unwrap();
+        let mut repo = block_on(Repo::open(restored, Config::new("r"))).unwrap();
+        let rows = block_on(repo.sql("select a from t3")).unwrap();
+        assert_eq!(rows[0].rows.len(), 1, "failing write {k}");
     }
 }
