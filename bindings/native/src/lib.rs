@@ -1,10 +1,8 @@
-//! Cairn natively: the filesystem adapter for the core's `Storage` trait, and the `cairn`
-//! command line built on it.
+//! Cairn natively: the filesystem adapter for the core's `Storage` trait, and the host the
+//! `cairn` command line (cairn-cli) runs on.
 
-pub mod cli;
-pub mod database;
 pub mod fs_storage;
-pub mod url;
+pub mod host;
 
 pub use fs_storage::FsStorage;
 

@@ -27,8 +27,8 @@ impl fmt::Display for UrlError {
     }
 }
 
-/// The directory a `file://` URL names, resolved against `base`, made absolute and normalized,
-/// so that two spellings of one place compare equal.
+/// The directory a `file://` URL names, resolved against `base` (absolute) and normalized, so
+/// that two spellings of one place compare equal.
 pub fn resolve(url: &str, base: &Path) -> Result<PathBuf, UrlError> {
     let (scheme, rest) = url
         .split_once("://")
@@ -48,8 +48,7 @@ pub fn resolve(url: &str, base: &Path) -> Result<PathBuf, UrlError> {
     } else {
         base.join(path)
     };
-    // `absolute` only prefixes the current directory; it does not touch the path itself.
-    Ok(normalize(&std::path::absolute(&joined).unwrap_or(joined)))
+    Ok(normalize(&joined))
 }
 
 /// Removes `.` and resolves `..` lexically (the directory may not exist yet).

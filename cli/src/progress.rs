@@ -1,12 +1,12 @@
 //! Progress of long operations on stderr: a bar redrawn in place on a terminal, a line per
 //! phase otherwise, nothing with `--quiet`.
 
-use std::io::{IsTerminal, Write};
-use std::time::{Duration, Instant};
-
 use cairn_core::sync::Progress;
 
-const REDRAW: Duration = Duration::from_millis(100);
+use crate::host::Host;
+
+/// Milliseconds between redraws of the bar.
+const REDRAW_MS: u64 = 100;
 
 enum Mode {
     Bar,
@@ -14,25 +14,28 @@ enum Mode {
     Quiet,
 }
 
-pub struct Reporter {
+pub struct Reporter<'h, H: Host> {
+    host: &'h H,
     mode: Mode,
     last: Option<Progress>,
-    drawn: Option<Instant>,
+    /// When the bar was last drawn, by the host's clock.
+    drawn_ms: Option<u64>,
 }
 
-impl Reporter {
-    pub fn new(quiet: bool) -> Self {
+impl<'h, H: Host> Reporter<'h, H> {
+    pub fn new(host: &'h H, quiet: bool) -> Self {
         let mode = if quiet {
             Mode::Quiet
-        } else if std::io::stderr().is_terminal() {
+        } else if host.stderr_is_terminal() {
             Mode::Bar
         } else {
             Mode::Lines
         };
         Reporter {
+            host,
             mode,
             last: None,
-            drawn: None,
+            drawn_ms: None,
         }
     }
 
@@ -43,9 +46,13 @@ impl Reporter {
         }
         self.last = Some(*p);
         if let Mode::Bar = self.mode {
-            if self.drawn.is_none_or(|t| t.elapsed() >= REDRAW) {
-                self.drawn = Some(Instant::now());
-                let _ = write!(std::io::stderr(), "\r\x1b[K{}", bar(p));
+            let now = self.host.clock_ms();
+            if self
+                .drawn_ms
+                .is_none_or(|t| now.saturating_sub(t) >= REDRAW_MS)
+            {
+                self.drawn_ms = Some(now);
+                self.host.stderr(&format!("\r\x1b[K{}", bar(p)));
             }
         }
     }
@@ -53,15 +60,11 @@ impl Reporter {
     fn end_phase(&mut self) {
         let Some(p) = self.last.take() else { return };
         match self.mode {
-            Mode::Bar => {
-                let _ = writeln!(std::io::stderr(), "\r\x1b[K{}", bar(&p));
-            }
-            Mode::Lines => {
-                let _ = writeln!(std::io::stderr(), "{}", line(&p));
-            }
+            Mode::Bar => self.host.stderr(&format!("\r\x1b[K{}\n", bar(&p))),
+            Mode::Lines => self.host.stderr(&format!("{}\n", line(&p))),
             Mode::Quiet => {}
         }
-        self.drawn = None;
+        self.drawn_ms = None;
     }
 
     /// Ends the last phase's output.

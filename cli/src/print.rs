@@ -2,8 +2,8 @@
 
 use cairn_core::sql::{format, QueryResult};
 
-pub fn query_result(result: &QueryResult, fmt: super::args::ResultFormat) -> String {
-    use super::args::ResultFormat;
+pub fn query_result(result: &QueryResult, fmt: crate::args::ResultFormat) -> String {
+    use crate::args::ResultFormat;
     if let Some(n) = result.affected {
         let s = if n == 1 { "" } else { "s" };
         return format!("Query OK, {n} row{s} affected\n");

@@ -1,0 +1,132 @@
+//! The command line's `Host` over `std`: files through `std::fs`, chunk stores through
+//! `FsStorage`, randomness from `getrandom`.
+
+use std::fs;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use cairn_cli::Host;
+use cairn_core::io::BoxFuture;
+
+use crate::FsStorage;
+
+pub struct NativeHost;
+
+impl Host for NativeHost {
+    type Storage = FsStorage;
+
+    fn storage(&self, dir: &Path) -> FsStorage {
+        FsStorage::new(dir)
+    }
+
+    fn cwd(&self) -> PathBuf {
+        std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+    }
+
+    fn env(&self, key: &str) -> Option<String> {
+        std::env::var(key).ok()
+    }
+
+    fn clock_ms(&self) -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0)
+    }
+
+    fn random(&self, bytes: &mut [u8]) {
+        if getrandom::fill(bytes).is_err() {
+            // No entropy source: the clock and pid still make ids that differ in practice.
+            let seed = format!("{}-{}", self.clock_ms(), std::process::id());
+            let hash = cairn_core::Hash::of(seed.as_bytes()).0;
+            for (b, h) in bytes.iter_mut().zip(hash.iter().cycle()) {
+                *b = *h;
+            }
+        }
+    }
+
+    fn stdout(&self, text: &str) {
+        let _ = io::stdout().write_all(text.as_bytes());
+        let _ = io::stdout().flush();
+    }
+
+    fn stderr(&self, text: &str) {
+        let _ = io::stderr().write_all(text.as_bytes());
+    }
+
+    fn stderr_is_terminal(&self) -> bool {
+        io::stderr().is_terminal()
+    }
+
+    fn stdin_is_terminal(&self) -> bool {
+        io::stdin().is_terminal()
+    }
+
+    fn read_stdin(&self) -> BoxFuture<'_, io::Result<String>> {
+        Box::pin(async {
+            let mut text = String::new();
+            io::stdin().read_to_string(&mut text)?;
+            Ok(text)
+        })
+    }
+
+    fn read_file(&self, path: &Path) -> io::Result<Vec<u8>> {
+        fs::read(path)
+    }
+
+    fn write_file(&self, path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
+        let mut file = fs::File::create(path)?;
+        file.write_all(bytes)?;
+        if durable {
+            file.sync_all()?;
+        }
+        Ok(())
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::rename(from, to)
+    }
+
+    fn create_dir_all(&self, path: &Path) -> io::Result<()> {
+        fs::create_dir_all(path)
+    }
+
+    fn remove_dir_all(&self, path: &Path) -> io::Result<()> {
+        fs::remove_dir_all(path)
+    }
+
+    fn remove_dir(&self, path: &Path) -> io::Result<()> {
+        fs::remove_dir(path)
+    }
+
+    fn remove_file(&self, path: &Path) -> io::Result<()> {
+        fs::remove_file(path)
+    }
+
+    fn list_dir(&self, path: &Path) -> io::Result<Vec<String>> {
+        fs::read_dir(path)?
+            .map(|e| Ok(e?.file_name().to_string_lossy().into_owned()))
+            .collect()
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        path.exists()
+    }
+
+    fn pid(&self) -> u32 {
+        std::process::id()
+    }
+
+    fn process_runs(&self, pid: u32) -> bool {
+        if cfg!(target_os = "linux") {
+            Path::new("/proc").join(pid.to_string()).exists()
+        } else {
+            true
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! `backup`: add, remove, sync, sync-url, restore, export, snapshots, prune, verify.
+
+use cairn_core::backup::{self, BackupError, SyncOutcome};
+use cairn_core::bundle;
+use cairn_core::chunk_store::ChunkStore;
+use cairn_core::repo::{Config, RepoError};
+use cairn_core::text::time;
+use cairn_core::verify::verify;
+use cairn_core::{MemoryStorage, Storage};
+
+use crate::args::BackupAction;
+use crate::database::{self, Database, DatabaseError};
+use crate::maintenance::report;
+use crate::progress::size;
+use crate::{url, CliError, Cx, Db, Host, Out};
+
+/// Whether an action needs no database here: a restore, or one that names its backup by URL.
+pub fn by_url(action: &BackupAction) -> bool {
+    match action {
+        BackupAction::Restore { .. } => true,
+        BackupAction::Snapshots { backup }
+        | BackupAction::Verify { backup }
+        | BackupAction::Prune { backup, .. }
+        | BackupAction::Export { backup, .. } => backup.contains("://"),
+        _ => false,
+    }
+}
+
+/// The actions `by_url` picks, with no database open.
+pub async fn run_by_url<H: Host>(cx: &Cx<'_, H>, action: BackupAction) -> Out {
+    run(cx, None, action).await
+}
+
+/// Every other action, on the database here.
+pub async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, action: BackupAction) -> Out {
+    run(cx, Some(db), action).await
+}
+
+async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: BackupAction) -> Out {
+    match action {
+        BackupAction::Restore {
+            force,
+            snapshot,
+            url,
+            dir,
+        } => restore(cx, &url, &dir, snapshot.as_deref(), force).await,
+        BackupAction::Snapshots { backup } => snapshots(cx, locate(db.as_deref(), &backup)?).await,
+        BackupAction::Verify { backup } => verify_backup(cx, locate(db.as_deref(), &backup)?).await,
+        BackupAction::Prune { backup, keep_last } => {
+            prune(cx, locate(db.as_deref(), &backup)?, keep_last).await
+        }
+        BackupAction::Export {
+            snapshot,
+            backup,
+            file,
+        } => {
+            export(
+                cx,
+                locate(db.as_deref(), &backup)?,
+                &file,
+                snapshot.as_deref(),
+            )
+            .await
+        }
+        BackupAction::Add { name, url } => {
+            url::resolve(&url, &cx.cwd)?;
+            here(&mut db)?
+                .repo
+                .add_backup(&name, &url, cx.same_place())?;
+            Ok(String::new())
+        }
+        BackupAction::Remove { name } => {
+            here(&mut db)?.repo.remove_backup(&name)?;
+            Ok(String::new())
+        }
+        BackupAction::Sync { name, prune } => {
+            let db = here(&mut db)?;
+            let address = db.repo.backup_url(&name)?.clone();
+            let label = format!("'{name}'");
+            sync(cx, db, &address, &label, prune.prune_with_grace_period).await
+        }
+        BackupAction::SyncUrl { url, prune } => {
+            sync(
+                cx,
+                here(&mut db)?,
+                &url,
+                &url,
+                prune.prune_with_grace_period,
+            )
+            .await
+        }
+    }
+}
+
+/// The database here, which the actions that change or sync it need.
+fn here<'a, S: Storage>(
+    db: &'a mut Option<&mut Database<S>>,
+) -> Result<&'a mut Database<S>, CliError> {
+    db.as_deref_mut()
+        .ok_or_else(|| DatabaseError::NotADatabase("".into()).into())
+}
+
+/// A backup named in the config, or a URL.
+fn locate<'a, S: Storage>(
+    db: Option<&'a Database<S>>,
+    backup: &'a str,
+) -> Result<&'a str, CliError> {
+    if backup.contains("://") {
+        return Ok(backup);
+    }
+    match db {
+        Some(db) => Ok(db.repo.backup_url(backup)?),
+        None => Err(RepoError::BackupNotFound(backup.into()).into()),
+    }
+}
+
+/// Syncs the database to the backup at `address`; `label` names it in messages. With a grace
+/// period, first deletes what interrupted syncs left there (Dolt's
+/// `--prune-with-grace-period`).
+async fn sync<H: Host>(
+    cx: &Cx<'_, H>,
+    db: &mut Db<H>,
+    address: &str,
+    label: &str,
+    prune_grace_ms: Option<u64>,
+) -> Out {
+    let mut dst = cx.open_store(address, true).await?;
+    if let Some(grace) = prune_grace_ms {
+        let keep = dst
+            .manifest()
+            .tables
+            .iter()
+            .map(|t| t.name.clone())
+            .collect();
+        let none = Default::default();
+        cairn_core::gc::sweep(dst.storage(), &keep, &none, cx.now_ms(), grace)
+            .await
+            .map_err(BackupError::Sync)?;
+    }
+    let mut reporter = cx.reporter();
+    let started = cx.host.clock_ms();
+    let outcome = db
+        .repo
+        .backup_sync(&mut dst, address, cx.now_ms(), &mut |p| reporter.update(p))
+        .await;
+    reporter.finish();
+    Ok(match outcome? {
+        SyncOutcome::UpToDate(s) => format!("backup {label} is up to date (snapshot {})\n", s.id()),
+        SyncOutcome::Synced { snapshot, stats } => format!(
+            "synced backup {label}: snapshot {}, {} chunks, {} written in {} ms\n",
+            snapshot.id(),
+            stats.chunks,
+            size(stats.bytes),
+            cx.host.clock_ms().saturating_sub(started)
+        ),
+    })
+}
+
+/// Restores a backup into a new database in `target`: a new id, the snapshot's branch checked
+/// out, no remotes or backups configured. `address` is a URL, or the path of a .cairnbak file.
+async fn restore<H: Host>(
+    cx: &Cx<'_, H>,
+    address: &str,
+    target: &str,
+    snapshot: Option<&str>,
+    force: bool,
+) -> Out {
+    if !address.contains("://") {
+        let path = cx.cwd.join(address);
+        let bytes = cx
+            .host
+            .read_file(&path)
+            .map_err(|error| DatabaseError::Io { path, error })?;
+        let unpacked = MemoryStorage::new();
+        bundle::read(&bytes, &unpacked).await?;
+        let src = ChunkStore::open(unpacked).await?;
+        return restore_from(cx, &src, target, snapshot, force).await;
+    }
+    let src = cx.open_store(address, false).await?;
+    restore_from(cx, &src, target, snapshot, force).await
+}
+
+async fn restore_from<H: Host, S: Storage>(
+    cx: &Cx<'_, H>,
+    src: &ChunkStore<S>,
+    target: &str,
+    snapshot: Option<&str>,
+    force: bool,
+) -> Out {
+    let mut reporter = cx.reporter();
+    let host = cx.host;
+    let dir = cx.cwd.join(target);
+    let restored = database::create_atomically(host, &dir, force, |store_dir| {
+        let reporter = &mut reporter;
+        async move {
+            let mut dst = ChunkStore::open(host.storage(&store_dir))
+                .await
+                .map_err(DatabaseError::from)?;
+            let (snap, stats) =
+                backup::restore(src, snapshot, &mut dst, &mut |p| reporter.update(p)).await?;
+            let mut config = Config::new(&database::new_id(host));
+            config.head = snap.head.clone();
+            Ok::<_, CliError>((config, (snap, stats)))
+        }
+    })
+    .await;
+    reporter.finish();
+    let (snap, stats) = restored?;
+    Ok(format!(
+        "restored snapshot {} ({}) into '{target}': {} chunks, {}\n",
+        snap.id(),
+        time(snap.time_ms),
+        stats.chunks,
+        size(stats.bytes)
+    ))
+}
+
+/// Writes a backup, or one snapshot of it, as a .cairnbak file (written whole, then renamed
+/// into place).
+async fn export<H: Host>(cx: &Cx<'_, H>, address: &str, file: &str, snapshot: Option<&str>) -> Out {
+    let src = cx.open_store(address, false).await?;
+    let parts = match snapshot {
+        None => {
+            backup::read(&src).await?.ok_or(BackupError::NoSnapshots)?;
+            bundle::write(&src).await?
+        }
+        Some(id) => {
+            let mut single = ChunkStore::open(MemoryStorage::new()).await?;
+            let mut reporter = cx.reporter();
+            let extracted =
+                backup::extract(&src, Some(id), &mut single, &mut |p| reporter.update(p)).await;
+            reporter.finish();
+            extracted?;
+            bundle::write(&single).await?
+        }
+    };
+    let path = cx.cwd.join(file);
+    let tmp = path.with_extension("cairnbak-partial");
+    let written = cx
+        .host
+        .write_file(&tmp, &parts.concat(), true)
+        .and_then(|()| cx.host.rename(&tmp, &path));
+    if let Err(error) = written {
+        let _ = cx.host.remove_file(&tmp);
+        return Err(DatabaseError::Io { path, error }.into());
+    }
+    let bytes: usize = parts.iter().map(Vec::len).sum();
+    Ok(format!("wrote {file} ({})\n", size(bytes as u64)))
+}
+
+async fn snapshots<H: Host>(cx: &Cx<'_, H>, address: &str) -> Out {
+    let store = cx.open_store(address, false).await?;
+    let root = backup::read(&store)
+        .await?
+        .ok_or(BackupError::NoSnapshots)?;
+    let mut out = String::from("ID        TIME                           BRANCH\n");
+    for s in &root.snapshots {
+        out.push_str(&format!("{}  {:<30} {}\n", s.id(), time(s.time_ms), s.head));
+    }
+    Ok(out)
+}
+
+async fn verify_backup<H: Host>(cx: &Cx<'_, H>, address: &str) -> Out {
+    let storage = cx.open_storage(address)?;
+    let checked = verify(&storage)
+        .await
+        .map_err(|e| RepoError::Store(e.into()))?;
+    report(&checked)
+}
+
+async fn prune<H: Host>(cx: &Cx<'_, H>, address: &str, keep_last: usize) -> Out {
+    let mut store = cx.open_store(address, false).await?;
+    let mut reporter = cx.reporter();
+    let pruned = backup::prune(
+        &mut store,
+        keep_last,
+        cx.now_ms(),
+        cairn_core::gc::DEFAULT_GRACE_MS,
+        &mut |p| reporter.update(p),
+    )
+    .await;
+    reporter.finish();
+    let stats = pruned?;
+    Ok(format!(
+        "removed {} snapshots, kept {}; deleted {} table files; {} -> {}\n",
+        stats.snapshots_removed,
+        stats.snapshots_kept,
+        stats.gc.table_files_deleted,
+        size(stats.gc.bytes_before),
+        size(stats.gc.bytes_after)
+    ))
+}

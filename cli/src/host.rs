@@ -1,0 +1,50 @@
+//! What the command line needs from the machine it runs on: storage for a directory, the
+//! current directory, the environment, a clock, randomness, standard streams, and a few file
+//! and folder operations. The native binary implements it over `std` (bindings/native), the
+//! Node bin over Node's fs through the wasm build (bindings/wasm), so both run this one CLI.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use cairn_core::io::{BoxFuture, Storage};
+
+pub trait Host {
+    type Storage: Storage + 'static;
+
+    /// The storage of a chunk store in directory `dir`, which need not exist until written.
+    fn storage(&self, dir: &Path) -> Self::Storage;
+    /// The current directory, absolute.
+    fn cwd(&self) -> PathBuf;
+    fn env(&self, key: &str) -> Option<String>;
+    /// Milliseconds since the Unix epoch, from the real clock.
+    fn clock_ms(&self) -> u64;
+    /// Fills `bytes` from the system's source of randomness.
+    fn random(&self, bytes: &mut [u8]);
+
+    fn stdout(&self, text: &str);
+    fn stderr(&self, text: &str);
+    fn stderr_is_terminal(&self) -> bool;
+    fn stdin_is_terminal(&self) -> bool;
+    fn read_stdin(&self) -> BoxFuture<'_, io::Result<String>>;
+
+    /// The whole file; `NotFound` if there is none.
+    fn read_file(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// Writes a whole file; `durable` fsyncs it before answering.
+    fn write_file(&self, path: &Path, bytes: &[u8], durable: bool) -> io::Result<()>;
+    /// Renames a file or folder, replacing a file at `to`.
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    fn create_dir_all(&self, path: &Path) -> io::Result<()>;
+    fn remove_dir_all(&self, path: &Path) -> io::Result<()>;
+    /// Removes an empty folder.
+    fn remove_dir(&self, path: &Path) -> io::Result<()>;
+    fn remove_file(&self, path: &Path) -> io::Result<()>;
+    /// The names in a folder; `NotFound` if there is none.
+    fn list_dir(&self, path: &Path) -> io::Result<Vec<String>>;
+    fn is_dir(&self, path: &Path) -> bool;
+    fn exists(&self, path: &Path) -> bool;
+
+    /// This process's id, which names the folders it builds.
+    fn pid(&self) -> u32;
+    /// Whether a process runs; where that cannot be told, it is taken to run.
+    fn process_runs(&self, pid: u32) -> bool;
+}

@@ -1,0 +1,263 @@
+//! The `cairn` command line as a library: parsing, dispatch, messages and exit codes, once,
+//! over the core and a `Host` for everything that touches the machine. The native binary
+//! (bindings/native) and the Node bin (through bindings/wasm) both run it, so they print the
+//! same bytes and exit with the same codes.
+
+mod args;
+mod backup;
+mod database;
+pub mod host;
+mod maintenance;
+mod print;
+mod progress;
+mod refs;
+mod remote;
+mod url;
+mod work;
+
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+
+use cairn_core::backup::BackupError;
+use cairn_core::bundle::BundleError;
+use cairn_core::chunk_store::ChunkStore;
+use cairn_core::repo::RepoError;
+
+use args::{Cli, Command, RemoteAction};
+use database::{Database, DatabaseError};
+pub use host::Host;
+use url::UrlError;
+
+/// Runs `cairn ARGS` (without the program name). Exit codes: 0 success, 1 a command that
+/// failed (one `error: ...` line on stderr), 2 a command line that did not parse.
+pub async fn main<H: Host>(host: &H, args: Vec<String>) -> i32 {
+    let argv = std::iter::once("cairn".to_owned()).chain(args);
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = e.render().to_string();
+            return if e.use_stderr() {
+                host.stderr(&text);
+                2
+            } else {
+                host.stdout(&text);
+                0
+            };
+        }
+    };
+    let cx = Cx {
+        host,
+        cwd: host.cwd(),
+        quiet: cli.quiet,
+    };
+    match run(&cx, cli.command).await {
+        Ok(out) => {
+            host.stdout(&out);
+            0
+        }
+        Err(e) => {
+            host.stderr(&format!("error: {e}\n"));
+            1
+        }
+    }
+}
+
+/// Everything a command can fail with, each shown as one line.
+#[derive(Debug)]
+enum CliError {
+    Database(DatabaseError),
+    Repo(RepoError),
+    /// `fsck` found damage: one message per problem.
+    Damaged(Vec<String>),
+    Input(std::io::Error),
+    Url(UrlError),
+    Backup(BackupError),
+    Bundle(BundleError),
+    /// A URL whose directory does not exist, where one must.
+    Missing(String),
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Database(e) => e.fmt(f),
+            CliError::Repo(e) => e.fmt(f),
+            CliError::Damaged(problems) => {
+                write!(f, "the store is damaged: {}", problems.join("; "))
+            }
+            CliError::Input(e) => write!(f, "cannot read standard input: {e}"),
+            CliError::Url(e) => e.fmt(f),
+            CliError::Backup(e) => e.fmt(f),
+            CliError::Bundle(e) => e.fmt(f),
+            CliError::Missing(url) => write!(f, "nothing at '{url}': the directory does not exist"),
+        }
+    }
+}
+
+macro_rules! from_errors {
+    ($($ty:ty => $variant:ident),*) => {$(
+        impl From<$ty> for CliError {
+            fn from(e: $ty) -> Self {
+                CliError::$variant(e)
+            }
+        }
+    )*};
+}
+
+from_errors!(DatabaseError => Database, RepoError => Repo, UrlError => Url,
+    BackupError => Backup, BundleError => Bundle);
+
+impl From<cairn_core::StoreError> for CliError {
+    fn from(e: cairn_core::StoreError) -> Self {
+        CliError::Repo(RepoError::Store(e))
+    }
+}
+
+type Out = Result<String, CliError>;
+type Db<H> = Database<<H as Host>::Storage>;
+
+/// One command's context: the host, its current directory, and whether to show progress.
+struct Cx<'h, H: Host> {
+    host: &'h H,
+    cwd: PathBuf,
+    quiet: bool,
+}
+
+impl<'h, H: Host> Cx<'h, H> {
+    fn reporter(&self) -> progress::Reporter<'h, H> {
+        progress::Reporter::new(self.host, self.quiet)
+    }
+
+    fn now_ms(&self) -> u64 {
+        database::now_ms(self.host)
+    }
+
+    /// The storage at a URL. Only a location that will be written to may be missing.
+    fn open_storage(&self, address: &str) -> Result<H::Storage, CliError> {
+        let dir = url::resolve(address, &self.cwd)?;
+        if !self.host.is_dir(&dir) {
+            return Err(CliError::Missing(address.into()));
+        }
+        Ok(self.host.storage(&dir))
+    }
+
+    /// The chunk store at a URL; with `create`, a missing directory is made on first write.
+    async fn open_store(
+        &self,
+        address: &str,
+        create: bool,
+    ) -> Result<ChunkStore<H::Storage>, CliError> {
+        let storage = if create {
+            self.host.storage(&url::resolve(address, &self.cwd)?)
+        } else {
+            self.open_storage(address)?
+        };
+        Ok(ChunkStore::open(storage).await?)
+    }
+
+    /// Whether two URLs name the same place, as seen from the current directory.
+    fn same_place(&self) -> impl Fn(&str, &str) -> bool + '_ {
+        move |a, b| match (url::resolve(a, &self.cwd), url::resolve(b, &self.cwd)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => a == b,
+        }
+    }
+}
+
+/// Runs one command in the current directory; returns what to print.
+async fn run<H: Host>(cx: &Cx<'_, H>, command: Command) -> Out {
+    // Commands that make a database, or read a store by URL, need none here.
+    match command {
+        Command::Init => return work::init(cx).await,
+        Command::Clone { url, dir } => return remote::clone(cx, &url, dir.as_deref()).await,
+        Command::Gc { url: Some(url) } => return maintenance::gc_url(cx, &url).await,
+        Command::Backup {
+            action: Some(action),
+            ..
+        } if backup::by_url(&action) => return backup::run_by_url(cx, action).await,
+        command => {
+            let mut db = Database::open(cx.host, Path::new("")).await?;
+            let root_before = db.repo.store().root();
+            let out = run_in(cx, &mut db, command).await?;
+            if db.repo.store().root() != root_before {
+                maintenance::auto_gc(cx, &mut db).await?;
+            }
+            db.save_config(cx.host)?;
+            Ok(out)
+        }
+    }
+}
+
+/// Runs a command on the database in the current directory.
+async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Out {
+    match command {
+        Command::Status => work::status(db).await,
+        Command::Add { tables } => work::add(db, &tables).await,
+        Command::Commit {
+            message,
+            all,
+            allow_empty,
+        } => work::commit(cx, db, message, all, allow_empty).await,
+        Command::Diff { cached, target } => work::diff(db, cached, target.as_deref()).await,
+        Command::Ls { target } => work::ls(db, target).await,
+        Command::Sql { query, format } => work::sql(cx, db, query, format).await,
+        Command::Log { number, start } => refs::log(db, number, start.as_deref()).await,
+        Command::Branch {
+            all,
+            delete,
+            verbose,
+            name,
+            start,
+        } => refs::branch(db, all, delete, verbose, name, start).await,
+        Command::Checkout {
+            create,
+            name,
+            start,
+        } => refs::checkout(db, create, &name, start.as_deref()).await,
+        Command::Tag {
+            delete,
+            verbose,
+            name,
+            target,
+        } => refs::tag(db, delete, verbose, name, target).await,
+        Command::Reset { hard, target } => refs::reset(db, hard, target.as_deref()).await,
+        Command::Remote { verbose, action } => match action {
+            None => Ok(list_locations(&db.repo.config().remotes, verbose)),
+            Some(RemoteAction::Add { name, url }) => remote::add(cx, db, &name, &url),
+            Some(RemoteAction::Remove { name }) => {
+                db.repo.remove_remote(&name).await?;
+                Ok(String::new())
+            }
+        },
+        Command::Push {
+            force,
+            remote: r,
+            branch,
+        } => remote::push(cx, db, &r, &branch, force).await,
+        Command::Fetch { remote: r } => remote::fetch(cx, db, &r).await,
+        Command::Pull { remote: r, branch } => remote::pull(cx, db, &r, branch.as_deref()).await,
+        Command::Backup { verbose, action } => match action {
+            None => Ok(list_locations(&db.repo.config().backups, verbose)),
+            Some(action) => backup::run_in(cx, db, action).await,
+        },
+        Command::Gc { url: _ } => maintenance::gc(cx, db).await,
+        Command::Fsck => maintenance::fsck(db).await,
+        // Handled by `run`: they need no database here.
+        Command::Init | Command::Clone { .. } => Err(RepoError::AlreadyInitialized.into()),
+    }
+}
+
+/// Remotes or backups as `remote` and `backup` list them: names, with URLs when verbose.
+fn list_locations(locations: &std::collections::BTreeMap<String, String>, verbose: bool) -> String {
+    locations
+        .iter()
+        .map(|(name, url)| {
+            if verbose {
+                format!("{name} {url}\n")
+            } else {
+                format!("{name}\n")
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,94 @@
+//! Looking after stores: `gc` (automatic too) and `fsck`, and the verify report that `backup
+//! verify` prints as well.
+
+use cairn_core::gc::{self, GcStats};
+use cairn_core::repo::RepoError;
+use cairn_core::verify::{verify, Report};
+
+use crate::progress::size;
+use cairn_core::Storage;
+
+use crate::database::Database;
+use crate::{CliError, Cx, Db, Host, Out};
+
+pub async fn gc<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>) -> Out {
+    let mut reporter = cx.reporter();
+    let collected = db
+        .repo
+        .gc(cx.now_ms(), gc::DEFAULT_GRACE_MS, &mut |p| {
+            reporter.update(p)
+        })
+        .await;
+    reporter.finish();
+    Ok(gc_line(&collected?))
+}
+
+/// `gc URL`: a remote's store.
+pub async fn gc_url<H: Host>(cx: &Cx<'_, H>, url: &str) -> Out {
+    let mut store = cx.open_store(url, false).await?;
+    let mut reporter = cx.reporter();
+    let collected = gc::collect(
+        &mut store,
+        None,
+        cx.now_ms(),
+        gc::DEFAULT_GRACE_MS,
+        &mut |p| reporter.update(p),
+    )
+    .await;
+    reporter.finish();
+    Ok(gc_line(&collected.map_err(RepoError::Sync)?))
+}
+
+/// After a command that changed the database: a gc if enough garbage has gathered, said in
+/// one line on stderr so the command's own output stays as it was.
+pub async fn auto_gc<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>) -> Result<(), CliError> {
+    let mut reporter = cx.reporter();
+    let ran = db
+        .repo
+        .auto_gc(cx.now_ms(), &mut |p| reporter.update(p))
+        .await;
+    reporter.finish();
+    if let Some(stats) = ran? {
+        if !cx.quiet {
+            cx.host.stderr(&format!("auto {}", gc_line(&stats)));
+        }
+    }
+    Ok(())
+}
+
+/// What a gc did, in one line.
+fn gc_line(stats: &GcStats) -> String {
+    format!(
+        "gc: {} -> {}; wrote {} table files, deleted {} files\n",
+        size(stats.bytes_before),
+        size(stats.bytes_after),
+        stats.table_files_written,
+        stats.table_files_deleted + stats.temporaries_deleted
+    )
+}
+
+pub async fn fsck<S: Storage>(db: &mut Database<S>) -> Out {
+    let checked = verify(db.repo.store().storage())
+        .await
+        .map_err(|e| RepoError::Store(e.into()))?;
+    report(&checked)
+}
+
+/// A verify report as `fsck` and `backup verify` print it; damage is an error.
+pub fn report(report: &Report) -> Out {
+    if !report.is_ok() {
+        let problems = report.problems.iter().map(|p| p.to_string()).collect();
+        return Err(CliError::Damaged(problems));
+    }
+    let mut out = format!(
+        "checked {} table files, {} chunks ({} bytes)\n",
+        report.tables, report.chunks, report.bytes
+    );
+    for orphan in &report.orphans {
+        out.push_str(&format!(
+            "note: table file '{orphan}' is not in the manifest (merged into another, or left by an interrupted write; gc deletes it)\n"
+        ));
+    }
+    out.push_str("no problems found\n");
+    Ok(out)
+}

@@ -1,0 +1,135 @@
+//! `remote`, `push`, `fetch`, `pull` and `clone`.
+
+use cairn_core::chunk_store::ChunkStore;
+use cairn_core::repo::{Repo, RepoError, Transfer};
+
+use crate::database::{self, DatabaseError};
+use crate::progress::size;
+use crate::{url, CliError, Cx, Db, Host, Out};
+
+pub fn add<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, name: &str, address: &str) -> Out {
+    url::resolve(address, &cx.cwd)?;
+    db.repo.add_remote(name, address, cx.same_place())?;
+    Ok(String::new())
+}
+
+async fn remote_store<H: Host>(
+    cx: &Cx<'_, H>,
+    db: &Db<H>,
+    name: &str,
+    create: bool,
+) -> Result<ChunkStore<H::Storage>, CliError> {
+    let address = db
+        .repo
+        .config()
+        .remotes
+        .get(name)
+        .ok_or_else(|| RepoError::RemoteNotFound(name.into()))?;
+    cx.open_store(address, create).await
+}
+
+/// An abbreviated commit hash, as push and pull print them.
+fn short(hash: cairn_core::Hash) -> String {
+    hash.to_string()[..8].to_owned()
+}
+
+pub async fn push<H: Host>(
+    cx: &Cx<'_, H>,
+    db: &mut Db<H>,
+    remote: &str,
+    branch: &str,
+    force: bool,
+) -> Out {
+    let mut store = remote_store(cx, db, remote, true).await?;
+    let mut reporter = cx.reporter();
+    let outcome = db
+        .repo
+        .push(remote, &mut store, branch, force, &mut |p| {
+            reporter.update(p)
+        })
+        .await;
+    reporter.finish();
+    Ok(match outcome? {
+        Transfer::UpToDate => "Everything up-to-date\n".into(),
+        Transfer::Updated { old, new, stats } => format!(
+            "{}..{} {branch} -> {branch} ({} chunks, {})\n",
+            old.map_or("[new branch]".to_owned(), short),
+            short(new),
+            stats.chunks,
+            size(stats.bytes)
+        ),
+    })
+}
+
+pub async fn fetch<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, remote: &str) -> Out {
+    let store = remote_store(cx, db, remote, false).await?;
+    let mut reporter = cx.reporter();
+    let stats = db
+        .repo
+        .fetch(remote, &store, &mut |p| reporter.update(p))
+        .await;
+    reporter.finish();
+    let stats = stats?;
+    Ok(if stats.chunks == 0 {
+        String::new()
+    } else {
+        format!("fetched {} chunks, {}\n", stats.chunks, size(stats.bytes))
+    })
+}
+
+pub async fn pull<H: Host>(
+    cx: &Cx<'_, H>,
+    db: &mut Db<H>,
+    remote: &str,
+    branch: Option<&str>,
+) -> Out {
+    let store = remote_store(cx, db, remote, false).await?;
+    let mut reporter = cx.reporter();
+    let outcome = db
+        .repo
+        .pull(remote, &store, branch, &mut |p| reporter.update(p))
+        .await;
+    reporter.finish();
+    Ok(match outcome? {
+        Transfer::UpToDate => "Already up to date.\n".into(),
+        Transfer::Updated { old, new, .. } => format!(
+            "Fast-forward {}..{}\n",
+            old.map_or(String::new(), short),
+            short(new)
+        ),
+    })
+}
+
+/// `clone URL [DIR]`: builds the database beside DIR's `.cairn` and moves it into place, so
+/// a failed clone leaves nothing behind.
+pub async fn clone<H: Host>(cx: &Cx<'_, H>, address: &str, dir: Option<&str>) -> Out {
+    let source = url::resolve(address, &cx.cwd)?;
+    let name = match dir {
+        Some(d) => d.to_owned(),
+        None => source
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| url::UrlError::EmptyPath(address.into()))?,
+    };
+    let remote = cx.open_store(address, false).await?;
+    // The clone runs commands from its own folder: record where the remote is, absolutely.
+    let origin = format!("file://{}", source.display());
+    let mut reporter = cx.reporter();
+    let host = cx.host;
+    let cloned = database::create_atomically(host, &cx.cwd.join(&name), false, |store_dir| {
+        let (remote, origin, reporter) = (&remote, &origin, &mut reporter);
+        async move {
+            let store = ChunkStore::open(host.storage(&store_dir))
+                .await
+                .map_err(DatabaseError::from)?;
+            let id = database::new_id(host);
+            let repo =
+                Repo::clone_from(store, remote, origin, &id, &mut |p| reporter.update(p)).await?;
+            Ok::<_, CliError>((repo.config().clone(), ()))
+        }
+    })
+    .await;
+    reporter.finish();
+    cloned?;
+    Ok(format!("cloned {address} into '{name}'\n"))
+}

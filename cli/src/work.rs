@@ -1,0 +1,87 @@
+//! The working set: `init`, `status`, `add`, `commit`, `diff`, `ls`, `sql`.
+
+use cairn_core::repo::DiffTarget;
+use cairn_core::text;
+
+use crate::args::ResultFormat;
+use cairn_core::Storage;
+
+use crate::database::Database;
+use crate::{database, print, CliError, Cx, Db, Host, Out};
+
+pub async fn init<H: Host>(cx: &Cx<'_, H>) -> Out {
+    database::init(cx.host, &cx.cwd).await?;
+    Ok("Successfully initialized cairn data repository.\n".into())
+}
+
+pub async fn status<S: Storage>(db: &mut Database<S>) -> Out {
+    Ok(text::status(&db.repo.status().await?))
+}
+
+pub async fn add<S: Storage>(db: &mut Database<S>, tables: &[String]) -> Out {
+    if tables.iter().any(|t| t == ".") {
+        db.repo.add(None).await?;
+    } else {
+        db.repo.add(Some(tables)).await?;
+    }
+    Ok(String::new())
+}
+
+pub async fn commit<H: Host>(
+    cx: &Cx<'_, H>,
+    db: &mut Db<H>,
+    message: Option<String>,
+    all: bool,
+    allow_empty: bool,
+) -> Out {
+    let author = database::signature(cx.host, db.repo.config());
+    let message = message.unwrap_or_default();
+    let hash = db.repo.commit(&message, all, allow_empty, &author).await?;
+    let commit = db.repo.commit_at(hash).await?;
+    Ok(text::commit(&hash, &commit, &db.repo.decorations(hash)))
+}
+
+pub async fn diff<S: Storage>(db: &mut Database<S>, cached: bool, target: Option<&str>) -> Out {
+    let (from, to) = match (target, cached) {
+        (Some(spec), _) => (DiffTarget::Ref(spec), DiffTarget::Working),
+        (None, true) => (DiffTarget::Ref("HEAD"), DiffTarget::Staged),
+        (None, false) => (DiffTarget::Staged, DiffTarget::Working),
+    };
+    Ok(text::diff(&db.repo.diff(from, to).await?))
+}
+
+pub async fn ls<S: Storage>(db: &mut Database<S>, target: Option<String>) -> Out {
+    let tables = db.repo.ls(target.as_deref()).await?;
+    let place = target.map_or("working set".to_owned(), |t| format!("'{t}'"));
+    if tables.is_empty() {
+        return Ok(format!("No tables in {place}\n"));
+    }
+    let mut out = format!("Tables in {place}:\n");
+    for t in tables {
+        out.push_str(&format!("\t{t}\n"));
+    }
+    Ok(out)
+}
+
+pub async fn sql<H: Host>(
+    cx: &Cx<'_, H>,
+    db: &mut Db<H>,
+    query: Option<String>,
+    format: ResultFormat,
+) -> Out {
+    let query = match query {
+        Some(q) => q,
+        None => {
+            if cx.host.stdin_is_terminal() {
+                cx.host
+                    .stderr("reading SQL statements from standard input; end with Ctrl-D\n");
+            }
+            cx.host.read_stdin().await.map_err(CliError::Input)?
+        }
+    };
+    let results = db.repo.sql(&query).await?;
+    Ok(results
+        .iter()
+        .map(|r| print::query_result(r, format))
+        .collect())
+}
