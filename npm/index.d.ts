@@ -414,19 +414,25 @@ export type BackupFile = Blob | Uint8Array;
  */
 export class Repo {
   private constructor();
-  /** Creates a database: branch `main` at an initial commit. ALREADY_EXISTS if one is there. */
+  /**
+   * Creates a database: branch `main` at an initial commit. ALREADY_EXISTS if one is there, or
+   * (at `mem://` and `idb://`, where a database and a store share a name) a remote or backup.
+   */
   static init(location: string, options?: RepoOptions): Promise<Repo>;
-  /** Opens a database; NOT_A_DATABASE if there is none. */
+  /** Opens a database; NOT_A_DATABASE if there is none (at `idb://`, creating nothing). */
   static open(location: string, options?: RepoOptions): Promise<Repo>;
   /**
    * A new database from a remote: every branch and tag, `origin` set (a relative `file://`
    * URL is recorded absolute), the default branch checked out. A failure leaves nothing.
+   * ALREADY_EXISTS as `init`.
    */
   static clone(url: string, location: string, options?: RepoOptions & ProgressOptions): Promise<Repo>;
   /**
    * A new database from a backup's latest snapshot (or `snapshot`): a new id, the snapshot's
-   * branch checked out, no remotes or backups. ALREADY_EXISTS where a database is, unless
-   * `force`; a failure leaves nothing behind (and with `force`, the old database as it was).
+   * branch checked out, no remotes or backups. Without `force`, ALREADY_EXISTS as `init`. A
+   * failure leaves nothing behind (and with `force`, the old database as it was); the new
+   * database replaces the old one whole (at `idb://` in one transaction, so that other tabs
+   * see the old one or the new).
    */
   static backupRestore(
     url: string,
@@ -539,12 +545,3 @@ export interface PruneResult {
   bytesAfter: number;
 }
 
-/** The CLI's text layouts, shared with the native `cairn` (so both print the same). */
-export function formatStatus(status: Status): string;
-export function formatCommit(commit: Commit): string;
-export function formatDiff(diffs: TableDiff[]): string;
-export function formatTable(result: QueryResult): string;
-export function formatCsv(result: QueryResult): string;
-export function formatJson(result: QueryResult): string;
-/** A time as Git prints it, in UTC: `Wed Nov 25 08:44:27 2026 +0000`. */
-export function formatTime(ms: number): string;

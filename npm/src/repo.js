@@ -61,8 +61,10 @@ export class Repo {
       core.free();
       return { config: text };
     });
-    const { repo } = await made.catch((e) => {
-      throw e.code === 'ALREADY_EXISTS' ? cairnError(e.code, `${location} already holds a cairn database`) : e;
+    const { repo } = await made.catch(async (e) => {
+      // The location's message offers `force`, which init has not; one about a store stays.
+      const database = e.code === 'ALREADY_EXISTS' && (await databaseAt(location).readConfig()) !== undefined;
+      throw database ? cairnError(e.code, `${location} already holds a cairn database`) : e;
     });
     return repo;
   }

@@ -13,6 +13,25 @@ import { nativeCairn, runIn, tempDir } from './helpers.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * Calls `fn(...args)` of the page module `module` (relative to test/browser/) in `page`;
+ * resolves to its value, or rejects with the page's error, `code` kept.
+ */
+async function call(page, module, fn, ...args) {
+  const result = await page.evaluate(
+    async ([module, fn, args]) => {
+      try {
+        return { value: await (await import(module))[fn](...args) };
+      } catch (e) {
+        return { error: { code: e.code, message: `${e.code} ${e.stack}` } };
+      }
+    },
+    [module, fn, args],
+  );
+  if (result.error) throw Object.assign(new Error(result.error.message), { code: result.error.code });
+  return result.value;
+}
+
 /** Chromium and the npm folder served, both closed when `t` ends. */
 async function browser(t) {
   const server = await serve(ROOT);
@@ -77,7 +96,7 @@ test(
     assert.equal(after.error, undefined, after.error);
     for (const state of [after.persisted, after.restored]) {
       assert.deepEqual(state.rows, ['one', 'two']);
-      assert.match(state.status, /Untracked files:[\s\S]*new table: {6}not_committed/);
+      assert.deepEqual(state.untracked, ['not_committed']);
       assert.deepEqual(state.tags, ['v1']);
       assert.deepEqual(state.log, ['first rows', 'Initialize data repository']);
     }
@@ -96,6 +115,94 @@ test(
     assert.match(status.stdout, /new table: {6}not_committed/);
     const rows = runIn(join(dir, 'db'), [nativeCairn()], ['sql', '-q', 'select name from t', '-r', 'csv']);
     assert.equal(rows.stdout, 'name\none\ntwo\n');
+    assert.deepEqual(problems, []);
+  },
+);
+
+test(
+  'browser: two tabs on one idb:// database see each other and lose no row',
+  { skip: NO_CHROMIUM, timeout: 300_000 },
+  async (t) => {
+    const { base, context } = await browser(t);
+    const problems = [];
+    const tabs = [await newPage(context, problems), await newPage(context, problems)];
+    for (const tab of tabs) await tab.goto(`${base}/test/browser/blank.html`);
+    const [a, b] = tabs.map((tab) => (fn, ...args) => call(tab, './tabs.js', fn, ...args));
+    const name = `tabs-${Date.now()}`;
+    await a('create', name);
+    await a('open', name);
+    await b('open', name);
+
+    await b('sql', "insert into t values (1, 'b')");
+    const fromB = await b('commit', 'b: row 1');
+    await a('sql', "insert into t values (2, 'a')");
+    assert.deepEqual(await a('ids'), [1, 2], "A's insert went into B's state");
+    assert.ok((await a('log')).includes(fromB), "B's commit is in A's log");
+    assert.deepEqual(await b('ids'), [1, 2], "B sees A's uncommitted row");
+
+    // A commits while B changes the working set, A starting ever later (in ms): A's commit
+    // comes after B's change (and holds B's row), or first, or it loses the race, writes
+    // nothing and is retried.
+    const rows = [1, 2];
+    let conflicts = 0;
+    for (let round = 0; round < 12; round++) {
+      const [ours, theirs] = [100 + round, 200 + round];
+      await a('sql', `insert into t values (${ours}, 'a')`);
+      const [written, committed] = await Promise.allSettled([
+        b('sql', `insert into t values (${theirs}, 'b')`),
+        a('commit', `a: round ${round}`, round * 3),
+      ]);
+      assert.equal(written.status, 'fulfilled', written.reason?.message);
+      rows.push(ours, theirs);
+      if (committed.status === 'rejected') {
+        conflicts++;
+        assert.equal(committed.reason.code, 'CONFLICT', committed.reason.message);
+        assert.match(committed.reason.message, /another writer changed the working set of 'main'/);
+        await a('commit', `a: round ${round}, again`);
+        assert.deepEqual(await a('uncommitted'), [], 'the retry committed everything');
+      } else {
+        // Only B's row may be left uncommitted: it came after A's commit.
+        for (const change of await a('uncommitted')) assert.deepEqual(change, { kind: 'added', row: [theirs, 'b'] });
+      }
+      assert.deepEqual(await a('ids'), rows.toSorted((x, y) => x - y));
+      assert.deepEqual(await b('ids'), rows.toSorted((x, y) => x - y));
+    }
+    t.diagnostic(`${conflicts} of 12 commits lost the race and were retried`);
+    await a('sql', 'insert into t values (999, null)');
+    const last = await a('commit', 'a: the rest');
+    assert.equal((await b('log'))[0], last, "A's commit is in B's log");
+    assert.deepEqual(await b('uncommitted'), []);
+    assert.deepEqual(problems, []);
+  },
+);
+
+test(
+  'browser: idb:// creates refuse stores, keep the old database until the new one is whole, and opens create nothing',
+  { skip: NO_CHROMIUM, timeout: 300_000 },
+  async (t) => {
+    const { base, context } = await browser(t);
+    const problems = [];
+    const page = await newPage(context, problems);
+    await page.goto(`${base}/test/browser/blank.html`);
+    const name = `create-${Date.now()}`;
+
+    const missing = await call(page, './idb-create.js', 'missing', name);
+    assert.deepEqual(missing, { opened: 'NOT_A_DATABASE', left: [] }, 'opening a missing name creates nothing');
+
+    const r = await call(page, './idb-create.js', 'overwrite', name);
+    assert.deepEqual(r.refused, Array(6).fill('ALREADY_EXISTS'), 'init, clone and restore over a backup or remote');
+    assert.equal(r.badClone, 'IS_A_BACKUP');
+    assert.equal(r.snapshots, 1, 'the backup is intact');
+    assert.equal(r.failed, 'SNAPSHOT_NOT_FOUND');
+    assert.deepEqual(r.kept, [1, 2], 'a failed forced restore leaves the database as it was');
+    assert.deepEqual(r.restored, [1]);
+    assert.deepEqual(r.seenByOpenHandle, [1], 'a handle held open sees the restored database');
+    const expected = ['', '-backup', '-remote'].map((s) => `cairn:${name}${s}`);
+    assert.deepEqual(r.left, expected, 'no staging database or failed clone is left');
+
+    // The table files were the staging database's: they outlive it.
+    await page.reload();
+    assert.deepEqual(await call(page, './idb-create.js', 'reopen', name), { ids: [1], verify: [] });
     assert.deepEqual(problems, []);
   },
 );

@@ -29,10 +29,13 @@ export function nativeCairn() {
 /** The Node `cairn` bin's command: [node, bin/cairn.js]. */
 export const NODE_CAIRN = [process.execPath, fileURLToPath(new URL('../bin/cairn.js', import.meta.url))];
 
-/** Runs `cmd` (an array: program and leading arguments) with `args` in `cwd`: { status, stdout, stderr }. */
-export function runIn(cwd, cmd, args, env = {}) {
+/**
+ * Runs `cmd` (an array: program and leading arguments) with `args` in `cwd`, `input` on its
+ * standard input: { status, stdout, stderr }.
+ */
+export function runIn(cwd, cmd, args, env = {}, input = undefined) {
   const [program, ...lead] = cmd;
-  const out = spawnSync(program, [...lead, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  const out = spawnSync(program, [...lead, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, input });
   if (out.error) throw out.error;
   return out;
 }

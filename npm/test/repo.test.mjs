@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatCommit, formatDiff, formatStatus, formatTable, Repo } from '../src/node.js';
+import { Repo } from '../src/node.js';
 import { tempDir } from './helpers.mjs';
 
 const FIXED = { now: () => 1_700_000_000_000, author: { name: 'Ada', email: 'ada@example.com' } };
@@ -32,7 +32,7 @@ test('the seed tutorial through the Repo API on file:// locations', async (t) =>
   const first = await repo.commit({ message: 'first rows', all: true });
   assert.equal(first.message, 'first rows');
   assert.deepEqual(first.decorations, ['HEAD -> main']);
-  assert.match(formatCommit(first), /^commit [0-9a-v]{32} \(HEAD -> main\)\nAuthor: Ada <ada@example.com>\n/);
+  assert.match(first.hash, /^[0-9a-v]{32}$/);
 
   await repo.createBranch('dev');
   await repo.addRemote('origin', 'file://../rem1');
@@ -55,7 +55,6 @@ test('the seed tutorial through the Repo API on file:// locations', async (t) =>
   assert.equal(snapshot.id, sync.snapshot.id);
   const status = await restored.status();
   assert.deepEqual(status.untracked, ['not_committed']);
-  assert.match(formatStatus(status), /Untracked files:[\s\S]*new table:\s+not_committed/);
   const branches = await restored.branches({ all: true });
   assert.deepEqual(
     branches.map((b) => [b.name, b.current, b.remote]),
@@ -84,7 +83,6 @@ test('sql, status, add, commit, log, diff, reset, checkout, tags, ls', async () 
   const [rows] = await repo.sql('select * from t');
   assert.deepEqual(rows.columns, ['id', 'name', 'x', 'big']);
   assert.deepEqual(rows.rows, [[1, 'a', 1.5, 9007199254740993n]]);
-  assert.match(formatTable(rows), /\| 1 {2}\| a {4}\| 1.5 \| 9007199254740993 \|/);
 
   await fails(repo.commit({ message: 'nothing staged' }), 'NOTHING_TO_COMMIT');
   await repo.add('t');
@@ -93,7 +91,7 @@ test('sql, status, add, commit, log, diff, reset, checkout, tags, ls', async () 
   await repo.sql("update t set name = 'b' where id = 1");
   const diff = await repo.diff();
   assert.deepEqual(diff[0].rows, [{ kind: 'modified', old: [1, 'a', 1.5, 9007199254740993n], new: [1, 'b', 1.5, 9007199254740993n] }]);
-  assert.match(formatDiff(diff), /diff --cairn a\/t b\/t/);
+  assert.equal(diff[0].name, 't');
   await repo.add('.');
   assert.deepEqual((await repo.diff({ cached: true }))[0].name, 't');
   await repo.reset();
@@ -247,4 +245,24 @@ test('backup files, prune and verify', async () => {
   assert.deepEqual(report.problems, []);
   assert.deepEqual((await repo.verify()).problems, []);
   for (const r of [repo, fromFile, fromOne]) r.close();
+});
+
+test('a database is created over a remote or backup store only by a forced restore', async () => {
+  const repo = await Repo.init('mem://over', FIXED);
+  await repo.addBackup('b', 'mem://over-backup');
+  await repo.backupSync('b');
+  await repo.addRemote('origin', 'mem://over-remote');
+  await repo.push('origin', 'main');
+  for (const store of ['mem://over-backup', 'mem://over-remote']) {
+    await fails(Repo.init(store), 'ALREADY_EXISTS');
+    await fails(Repo.clone('mem://over-remote', store), 'ALREADY_EXISTS');
+    await fails(Repo.backupRestore('mem://over-backup', store), 'ALREADY_EXISTS');
+  }
+  await assert.rejects(Repo.init('mem://over-backup'), /'mem:\/\/over-backup' holds a remote or backup store/);
+  assert.equal((await Repo.backupSnapshots('mem://over-backup')).length, 1, 'the backup is intact');
+  assert.equal((await repo.fetch('origin')).chunks, 0, 'the remote is intact');
+
+  const { repo: restored } = await Repo.backupRestore('mem://over-backup', 'mem://over-remote', { force: true });
+  assert.deepEqual((await restored.log()).map((c) => c.message), ['Initialize data repository']);
+  for (const r of [repo, restored]) r.close();
 });

@@ -1,6 +1,7 @@
 //! Cairn for JavaScript: a thin wasm-bindgen layer over cairn-core, as automerge-wasm is over
-//! automerge: the chunk store, the repository (`Repo`), backups, bundles and text layouts. Storage is a JS adapter object (see `StorageAdapter` in npm/index.d.ts); every
-//! decision about chunks, tables and manifests stays in the core.
+//! automerge: the chunk store, the repository (`Repo`), backups, bundles, and the `cairn`
+//! command line (`runCli`). Storage is a JS adapter object (see `StorageAdapter` in
+//! npm/index.d.ts); every decision about chunks, tables and manifests stays in the core.
 //!
 //! The crate is empty on other targets, so native workspace builds and lints can include it.
 #![cfg(target_arch = "wasm32")]
@@ -8,13 +9,13 @@
 mod args;
 mod backup;
 mod chunk_store;
+mod cli;
 mod convert;
 mod error;
 mod js;
 mod repo;
 mod report;
 mod storage;
-mod text;
 
 use cairn_core::Hash;
 use js_sys::Array;

@@ -4,12 +4,16 @@
 // directory, or for a database's remotes and backups against the database's directory.
 
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { NodeFsAdapter } from '../adapters/node-fs.js';
 import { cairnError } from '../errors.js';
 
 const DIR = '.cairn';
+// Where a database is built, and where the one it replaces waits to be deleted: beside
+// `.cairn`, named with the pid of the process doing it (the native CLI's names).
+const NEW = '.cairn-new-';
+const OLD = '.cairn-old-';
 
 /** The absolute, normalized directory a path names (`resolve` removes `.` and `..`). */
 export const place = (path, base) => resolve(base ?? '.', path);
@@ -32,6 +36,75 @@ export async function store(path, base, { create }) {
   return new NodeFsAdapter(dir);
 }
 
+/** Whether a process runs: signal 0 only checks (EPERM: it runs, as another user). */
+function runs(pid) {
+  if (pid === 0) return false; // no process; kill(0) would signal our own group
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+/** The `.cairn-new-PID` and `.cairn-old-PID` folders in `names` of processes that no longer run. */
+function leftovers(dir, names) {
+  return names.flatMap((name) => {
+    const prefix = [NEW, OLD].find((p) => name.startsWith(p));
+    const rest = prefix && name.slice(prefix.length);
+    // The pid as Rust parses a u32.
+    const pid = /^\+?\d+$/.test(rest ?? '') ? Number(rest) : undefined;
+    if (pid === undefined || pid > 0xffffffff || pid === process.pid || runs(pid)) return [];
+    return [{ isNew: prefix === NEW, path: join(dir, name) }];
+  });
+}
+
+/**
+ * The native `recover`: finishes or undoes what a create that died left in `dir`, so that a
+ * database never goes missing. A complete new database (its config is written last) takes
+ * the place of a missing `.cairn`, else the old one goes back; then the leftovers are deleted.
+ * Folders of a process that still runs are left alone: it may be building them right now.
+ */
+async function recover(dir) {
+  const names = await readdir(dir).catch(() => undefined);
+  if (!names) return; // no folder, nothing to recover
+  const left = leftovers(dir, names);
+  const meta = join(dir, DIR);
+  if (!existsSync(meta)) {
+    const replacement =
+      left.find((l) => l.isNew && existsSync(join(l.path, 'config'))) ?? left.find((l) => !l.isNew);
+    if (replacement) await io(rename(replacement.path, meta));
+  }
+  for (const { path } of left) await io(rm(path, { recursive: true, force: true }));
+}
+
+/** Writes a small file and fsyncs it, so that it is there whole after a crash. */
+async function writeDurably(path, text) {
+  const file = await io(open(path, 'w'));
+  try {
+    await io(file.writeFile(text));
+    await io(file.sync());
+  } finally {
+    await file.close();
+  }
+}
+
+/** Moves the complete `tmp` to `meta`; an old database there goes aside first and back on failure. */
+async function replace(dir, meta, tmp) {
+  if (!existsSync(meta)) return io(rename(tmp, meta));
+  const old = join(dir, `${OLD}${process.pid}`);
+  await io(rename(meta, old));
+  try {
+    await rename(tmp, meta);
+  } catch (e) {
+    // Put the old one back; if even that fails, the next `recover` will.
+    await rename(old, meta).catch(() => {});
+    throw cairnError('IO', `${meta}: ${e.message}`);
+  }
+  // The new database is in place: an old one left behind is only litter for `recover`.
+  await rm(old, { recursive: true, force: true }).catch(() => {});
+}
+
 export function database(path) {
   const dir = place(path);
   const meta = join(dir, DIR);
@@ -39,7 +112,9 @@ export function database(path) {
   return {
     dir,
     adapter: new NodeFsAdapter(join(meta, 'store')),
+    /** Opening recovers first, as every native command does. */
     async readConfig() {
+      await recover(dir);
       try {
         return await readFile(configPath, 'utf8');
       } catch (e) {
@@ -53,27 +128,23 @@ export function database(path) {
       await io(rename(tmp, configPath));
     },
     /**
-     * As the native `create_atomically`: the database is built in `.cairn-new-PID` beside and
-     * replaces `.cairn` only once complete; a failure removes what it made.
+     * The native `create_atomically`: the database is built in `.cairn-new-PID` beside, its
+     * config written last and fsynced to mark it complete, and replaces `.cairn` only then;
+     * a failure removes what it made. Whenever the process dies, `dir` holds the old
+     * database or the new one, at once or after `recover`.
      */
     async create(force, build) {
+      await recover(dir);
       if (existsSync(meta) && !force) {
         throw cairnError('ALREADY_EXISTS', `database '${path}' already exists, use '--force' to overwrite`);
       }
       const createdDir = !existsSync(dir);
-      const tmp = join(dir, `.cairn-new-${process.pid}`);
+      const tmp = join(dir, `${NEW}${process.pid}`);
       try {
         await io(mkdir(join(tmp, 'store'), { recursive: true }));
         const { config, value } = await build(new NodeFsAdapter(join(tmp, 'store')));
-        await io(writeFile(join(tmp, 'config'), config));
-        if (existsSync(meta)) {
-          const old = join(dir, `.cairn-old-${process.pid}`);
-          await io(rename(meta, old));
-          await io(rename(tmp, meta));
-          await io(rm(old, { recursive: true, force: true }));
-        } else {
-          await io(rename(tmp, meta));
-        }
+        await writeDurably(join(tmp, 'config'), config);
+        await replace(dir, meta, tmp);
         return value;
       } catch (e) {
         await rm(tmp, { recursive: true, force: true });

@@ -3,6 +3,7 @@
 
 import { IndexedDbAdapter } from '../adapters/indexeddb.js';
 import { cairnError } from '../errors.js';
+import { newId } from '../ids.js';
 
 export const place = (name) => name;
 export const absolute = (name) => name;
@@ -20,28 +21,43 @@ export async function store(name, _base, { create }) {
   return adapter;
 }
 
+/** Rejects a create at `idb://NAME` without `force` where a database or a store is. */
+async function refuseOccupied(name, adapter) {
+  if (!(await exists(adapter))) return;
+  if ((await adapter.readConfig()) !== undefined) {
+    throw cairnError('ALREADY_EXISTS', `database 'idb://${name}' already exists, use 'force' to overwrite`);
+  }
+  if ((await adapter.readManifest()) !== undefined) {
+    throw cairnError('ALREADY_EXISTS', `'idb://${name}' holds a remote or backup store; only a restore with force replaces it`);
+  }
+}
+
 export function database(name) {
   const adapter = new IndexedDbAdapter(name);
   return {
     adapter,
-    readConfig: () => adapter.readConfig(),
+    /** Undefined where no database is, without leaving an empty IndexedDB database there. */
+    readConfig: async () => ((await exists(adapter)) ? adapter.readConfig() : undefined),
     writeConfig: (text) => adapter.writeConfig(text),
     /**
-     * IndexedDB databases cannot be renamed, so the database is built in place and deleted
-     * again if the build fails; with `force` an existing one is deleted first.
+     * IndexedDB databases cannot be renamed: the database is built in a staging one beside,
+     * whose contents then replace the target's in one transaction. A failed build leaves the
+     * target as it was; a reader sees the old database or the new one, never a mix.
      */
     async create(force, build) {
-      if ((await adapter.readConfig()) !== undefined) {
-        if (!force) throw cairnError('ALREADY_EXISTS', `database 'idb://${name}' already exists, use 'force' to overwrite`);
-      }
-      await adapter.destroy();
+      if (!force) await refuseOccupied(name, adapter);
+      const staging = new IndexedDbAdapter(`${name}#staging-${newId()}`);
       try {
-        const { config, value } = await build(adapter);
-        await adapter.writeConfig(config);
+        const { config, value } = await build(staging);
+        await staging.writeConfig(config);
+        if (!(await adapter.replaceWith(staging, { ifEmpty: !force }))) {
+          throw cairnError('ALREADY_EXISTS', `another writer created 'idb://${name}' while this one was built`);
+        }
         return value;
-      } catch (e) {
-        await adapter.destroy().catch(() => {});
-        throw e;
+      } finally {
+        // One that cannot be deleted is only litter: no location names it.
+        await staging.destroy().catch(() => {});
+        await adapter.close();
       }
     },
   };

@@ -21,6 +21,15 @@ export async function store(name, _base, { create }) {
 export const place = (name) => name;
 export const absolute = (name) => name;
 
+/** Rejects a create at `mem://NAME` without `force` where a database or a store is. */
+async function refuseOccupied(name) {
+  const found = registry.get(name);
+  if (found?.config !== undefined) throw cairnError('ALREADY_EXISTS', `database 'mem://${name}' already exists`);
+  if (found && (await found.adapter.readManifest()) !== undefined) {
+    throw cairnError('ALREADY_EXISTS', `'mem://${name}' holds a remote or backup store; only a restore with force replaces it`);
+  }
+}
+
 export function database(name) {
   const adapter = registry.get(name)?.adapter.handle();
   return {
@@ -31,13 +40,15 @@ export function database(name) {
     async writeConfig(text) {
       entry(name).config = text;
     },
-    /** Builds the database in a fresh store, which replaces the registry's only once built. */
+    /**
+     * Builds the database in a fresh store, which replaces the registry's only once built.
+     * Without `force` it looks again then: another create may have finished meanwhile.
+     */
     async create(force, build) {
-      if (registry.get(name)?.config !== undefined && !force) {
-        throw cairnError('ALREADY_EXISTS', `database 'mem://${name}' already exists`);
-      }
+      if (!force) await refuseOccupied(name);
       const fresh = new MemoryAdapter();
       const { config, value } = await build(fresh.handle());
+      if (!force) await refuseOccupied(name);
       registry.set(name, { adapter: fresh, config });
       return value;
     },

@@ -1,7 +1,7 @@
 // Runs in Chromium, driven by ../browser.test.mjs: the Repo API on IndexedDB, in steps that
 // a page reload separates. Each returns plain, serialisable results.
 
-import { formatStatus, Repo } from '../../src/browser.js';
+import { Repo } from '../../src/browser.js';
 
 const FIXED = { now: () => 1_700_000_000_000, author: { name: 'Ada', email: 'ada@example.com' } };
 
@@ -30,7 +30,7 @@ async function describe(repo) {
   const [rows] = await repo.sql('select name from t');
   return {
     rows: rows.rows.flat(),
-    status: formatStatus(await repo.status()),
+    untracked: (await repo.status()).untracked,
     tags: (await repo.tags()).map((t) => t.name),
     log: (await repo.log()).map((c) => c.message),
     backups: await repo.backups(),

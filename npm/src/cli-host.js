@@ -1,0 +1,68 @@
+// The host the `cairn` command line (cairn-cli, run through the wasm build's `runCli`) needs
+// in Node: Node's fs for the few small files and folders a command touches (synchronously:
+// they are small, and a command runs alone), NodeFsAdapter for every chunk store, the clock,
+// the environment, randomness and stdio. Everything the CLI decides is in Rust.
+
+import { randomFillSync } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { text } from 'node:stream/consumers';
+import { NodeFsAdapter } from './adapters/node-fs.js';
+
+/** Writes all of `data` to a file descriptor, in order, before returning. */
+function writeAll(fd, data) {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+}
+
+export const cliHost = {
+  storage: (dir) => new NodeFsAdapter(dir),
+  cwd: () => process.cwd(),
+  env: (key) => process.env[key],
+  random: (length) => randomFillSync(new Uint8Array(length)),
+  stdout: (text) => writeAll(1, text),
+  stderr: (text) => writeAll(2, text),
+  stderrIsTerminal: () => process.stderr.isTTY === true,
+  stdinIsTerminal: () => process.stdin.isTTY === true,
+  readStdin: () => text(process.stdin),
+  readFile: (path) => readFileSync(path),
+  writeFile(path, bytes, durable) {
+    const fd = openSync(path, 'w');
+    try {
+      writeAll(fd, bytes);
+      if (durable) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  },
+  rename: (from, to) => renameSync(from, to),
+  createDirAll: (path) => mkdirSync(path, { recursive: true }),
+  removeDirAll: (path) => rmSync(path, { recursive: true }),
+  removeDir: (path) => rmdirSync(path),
+  removeFile: (path) => unlinkSync(path),
+  listDir: (path) => readdirSync(path),
+  isDir: (path) => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true,
+  exists: (path) => existsSync(path),
+  pid: () => process.pid,
+  processRuns(pid) {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return e.code === 'EPERM'; // it exists, owned by another user
+    }
+  },
+};
