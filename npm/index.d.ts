@@ -79,7 +79,13 @@ export type ErrorCode =
   | 'CORRUPT'
   /** The manifest lists a table file the storage lacks, or a commit names an absent root chunk. */
   | 'MISSING'
-  /** Another writer moved the root first: `expected` and `actual` tell how. Reload and retry. */
+  /**
+   * Another writer (handle, process, tab) changed the store first, and nothing was written.
+   * From a `ChunkStore`, `expected` and `actual` give the roots: reload and retry. From a
+   * `Repo`, the message names what changed (`branch 'main'`, `the working set of 'main'`);
+   * the handle already holds the new state, so running the operation again applies it there
+   * (SQL statements are run again by themselves).
+   */
   | 'CONFLICT'
   /** The manifest kept changing under a commit; try again later. */
   | 'BUSY'
@@ -128,9 +134,9 @@ export type ErrorCode =
 
 export interface CairnError extends Error {
   code: ErrorCode;
-  /** CONFLICT: the root the caller expected. */
+  /** CONFLICT from a `ChunkStore`: the root the caller expected. */
   expected?: Hash;
-  /** CONFLICT: the root the store has. */
+  /** CONFLICT from a `ChunkStore`: the root the store has. */
   actual?: Hash;
   /** CONFORMANCE: the check that failed. */
   check?: string;

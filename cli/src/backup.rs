@@ -198,7 +198,7 @@ async fn restore_from<H: Host, S: Storage>(
                 .map_err(DatabaseError::from)?;
             let (snap, stats) =
                 backup::restore(src, snapshot, &mut dst, &mut |p| reporter.update(p)).await?;
-            let mut config = Config::new(&database::new_id(host));
+            let mut config = Config::new(&database::new_id()?);
             config.head = snap.head.clone();
             Ok::<_, CliError>((config, (snap, stats)))
         }

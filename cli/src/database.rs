@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use cairn_core::chunk_store::ChunkStore;
 use cairn_core::repo::{Config, Repo, RepoError, Signature};
-use cairn_core::{base32, StoreError};
+use cairn_core::StoreError;
 
 use crate::host::Host;
 
@@ -34,6 +34,8 @@ pub enum DatabaseError {
         why: String,
     },
     Repo(RepoError),
+    /// The system gave no randomness for a new database's id.
+    Random(String),
 }
 
 impl std::fmt::Display for DatabaseError {
@@ -59,6 +61,7 @@ impl std::fmt::Display for DatabaseError {
             DatabaseError::Io { path, error } => write!(f, "{}: {error}", path.display()),
             DatabaseError::Config { path, why } => write!(f, "{}: {why}", path.display()),
             DatabaseError::Repo(e) => e.fmt(f),
+            DatabaseError::Random(why) => write!(f, "cannot make a database id: {why}"),
         }
     }
 }
@@ -153,7 +156,7 @@ pub async fn init<H: Host>(host: &H, dir: &Path) -> Result<(), DatabaseError> {
         return Err(DatabaseError::AlreadyExists(Path::new("").into()));
     }
     create_atomically(host, dir, false, |store_dir| async move {
-        let config = Config::new(&new_id(host));
+        let config = Config::new(&new_id()?);
         let store = ChunkStore::open(host.storage(&store_dir)).await?;
         Repo::init(store, config.clone(), &signature(host, &config)).await?;
         Ok::<_, DatabaseError>((config, ()))
@@ -284,9 +287,7 @@ pub fn now_ms<H: Host>(host: &H) -> u64 {
         .unwrap_or_else(|| host.clock_ms())
 }
 
-/// A random database id: 20 bytes, base32, like a chunk address.
-pub fn new_id<H: Host>(host: &H) -> String {
-    let mut bytes = [0u8; 20];
-    host.random(&mut bytes);
-    base32::encode(&bytes)
+/// A random database id (`cairn_core::id`).
+pub fn new_id() -> Result<String, DatabaseError> {
+    cairn_core::id::new_id().map_err(|e| DatabaseError::Random(e.to_string()))
 }

@@ -1,5 +1,5 @@
 //! What the command line needs from the machine it runs on: storage for a directory, the
-//! current directory, the environment, a clock, randomness, standard streams, and a few file
+//! current directory, the environment, a clock, standard streams, and a few file
 //! and folder operations. The native binary implements it over `std` (bindings/native), the
 //! Node bin over Node's fs through the wasm build (bindings/wasm), so both run this one CLI.
 
@@ -18,8 +18,6 @@ pub trait Host {
     fn env(&self, key: &str) -> Option<String>;
     /// Milliseconds since the Unix epoch, from the real clock.
     fn clock_ms(&self) -> u64;
-    /// Fills `bytes` from the system's source of randomness.
-    fn random(&self, bytes: &mut [u8]);
 
     fn stdout(&self, text: &str);
     fn stderr(&self, text: &str);

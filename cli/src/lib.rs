@@ -22,6 +22,7 @@ use clap::Parser;
 use cairn_core::backup::BackupError;
 use cairn_core::bundle::BundleError;
 use cairn_core::chunk_store::ChunkStore;
+use cairn_core::hint::Hint;
 use cairn_core::repo::RepoError;
 
 use args::{Cli, Command, RemoteAction};
@@ -81,17 +82,33 @@ enum CliError {
 impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            CliError::Database(DatabaseError::Repo(e)) | CliError::Repo(e) => {
+                write!(f, "{e}{}", hint(e.hint()))
+            }
             CliError::Database(e) => e.fmt(f),
-            CliError::Repo(e) => e.fmt(f),
             CliError::Damaged(problems) => {
                 write!(f, "the store is damaged: {}", problems.join("; "))
             }
             CliError::Input(e) => write!(f, "cannot read standard input: {e}"),
             CliError::Url(e) => e.fmt(f),
-            CliError::Backup(e) => e.fmt(f),
+            CliError::Backup(e) => write!(f, "{e}{}", hint(e.hint())),
             CliError::Bundle(e) => e.fmt(f),
             CliError::Missing(url) => write!(f, "nothing at '{url}': the directory does not exist"),
         }
+    }
+}
+
+/// A way out of an error, as the command line words it.
+fn hint(hint: Option<Hint>) -> &'static str {
+    match hint {
+        None => "",
+        Some(Hint::Verify) => "; run `cairn fsck`",
+        Some(Hint::StageFirst) => " (use \"cairn add\" and/or \"cairn commit -a\")",
+        Some(Hint::FetchPullOrForce) => " (fetch and pull, or push --force)",
+        Some(Hint::CommitOrResetHard) => "; commit them or `cairn reset --hard` first",
+        Some(Hint::RestoreBackup) => "; use `cairn backup restore URL DIR` to restore it",
+        Some(Hint::SyncFirst) => "; run `cairn backup sync` first",
+        Some(Hint::KeepAtLeastOne) => " (--keep-last 1 or more)",
     }
 }
 

@@ -122,7 +122,7 @@ pub async fn clone<H: Host>(cx: &Cx<'_, H>, address: &str, dir: Option<&str>) ->
             let store = ChunkStore::open(host.storage(&store_dir))
                 .await
                 .map_err(DatabaseError::from)?;
-            let id = database::new_id(host);
+            let id = database::new_id()?;
             let repo =
                 Repo::clone_from(store, remote, origin, &id, &mut |p| reporter.update(p)).await?;
             Ok::<_, CliError>((repo.config().clone(), ()))

@@ -135,16 +135,12 @@ impl fmt::Display for BackupError {
                 f,
                 "the backup belongs to another database (id {owner}); a backup has a single writer, so sync this database to a new location"
             ),
-            BackupError::NoSnapshots => {
-                f.write_str("the backup is empty; run `cairn backup sync` first")
-            }
+            BackupError::NoSnapshots => f.write_str("the backup is empty"),
             BackupError::SnapshotNotFound(id) => write!(f, "snapshot '{id}' not found in the backup"),
             BackupError::Corrupt { hash, why } => {
                 write!(f, "the backup's chunk {hash} is corrupt ({why})")
             }
-            BackupError::KeepAtLeastOne => {
-                f.write_str("a prune must keep at least one snapshot (--keep-last 1 or more)")
-            }
+            BackupError::KeepAtLeastOne => f.write_str("a prune must keep at least one snapshot"),
             BackupError::NotLastWriter { latest, ours } => write!(
                 f,
                 "the backup's latest snapshot {latest} was not written by this database, whose \
@@ -164,6 +160,18 @@ impl From<SyncError> for BackupError {
 impl From<StoreError> for BackupError {
     fn from(e: StoreError) -> Self {
         BackupError::Store(e)
+    }
+}
+
+impl BackupError {
+    /// What the user can do about it, for the front end to word.
+    pub fn hint(&self) -> Option<crate::hint::Hint> {
+        use crate::hint::Hint;
+        match self {
+            BackupError::NoSnapshots => Some(Hint::SyncFirst),
+            BackupError::KeepAtLeastOne => Some(Hint::KeepAtLeastOne),
+            _ => None,
+        }
     }
 }
 

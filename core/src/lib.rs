@@ -17,6 +17,9 @@ pub mod conformance;
 pub mod db;
 pub mod gc;
 pub mod hash;
+pub mod hint;
+#[cfg(feature = "random")]
+pub mod id;
 pub mod io;
 pub mod manifest;
 pub mod memory;

@@ -12,8 +12,9 @@ root="$(cd "$npm_dir/.." && pwd)"
 crate="$root/bindings/wasm"
 out="$npm_dir/wasm"
 
-# BLAKE3's wasm32_simd code needs the simd128 target feature.
-export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-C target-feature=+simd128"
+# BLAKE3's wasm32_simd code needs the simd128 target feature; getrandom's wasm_js backend
+# its cfg (RUSTFLAGS replaces .cargo/config.toml's, so it is repeated here).
+export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-C target-feature=+simd128 --cfg getrandom_backend=\"wasm_js\""
 # The npm `binaryen` devDependency's wasm-opt before any other.
 export PATH="$npm_dir/node_modules/.bin:$PATH"
 

@@ -1,11 +1,10 @@
 // The Repo API (class `Repo` in index.d.ts) over the wasm `Repo`: resolves locations and URLs
-// to adapters, keeps the configuration where the location stores it, supplies the clock,
-// authors and new ids. Every decision about the data is the core's.
+// to adapters, keeps the configuration where the location stores it, supplies the clock and
+// authors. Every decision about the data, and new ids, are the core's.
 
-import { backupPrune, backupSnapshots, bundleRead, bundleWrite, Repo as Core, verify } from '../wasm/cairn_wasm.js';
+import { backupPrune, backupSnapshots, bundleRead, bundleWrite, Repo as Core, newId, verify } from '../wasm/cairn_wasm.js';
 import { MemoryAdapter } from './adapters/memory.js';
 import { cairnError } from './errors.js';
-import { newId } from './ids.js';
 import { absoluteUrl, checkUrl, databaseAt, openStore, platform, samePlace } from './locations/index.js';
 
 const clock = (options) => options?.now ?? Date.now;

@@ -1,5 +1,5 @@
 //! The command line's `Host` over `std`: files through `std::fs`, chunk stores through
-//! `FsStorage`, randomness from `getrandom`.
+//! `FsStorage`.
 
 use std::fs;
 use std::io::{self, IsTerminal, Read, Write};
@@ -33,17 +33,6 @@ impl Host for NativeHost {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_millis() as u64)
             .unwrap_or(0)
-    }
-
-    fn random(&self, bytes: &mut [u8]) {
-        if getrandom::fill(bytes).is_err() {
-            // No entropy source: the clock and pid still make ids that differ in practice.
-            let seed = format!("{}-{}", self.clock_ms(), std::process::id());
-            let hash = cairn_core::Hash::of(seed.as_bytes()).0;
-            for (b, h) in bytes.iter_mut().zip(hash.iter().cycle()) {
-                *b = *h;
-            }
-        }
     }
 
     fn stdout(&self, text: &str) {

@@ -89,13 +89,6 @@ impl Host for JsHost {
         js_sys::Date::now() as u64
     }
 
-    fn random(&self, bytes: &mut [u8]) {
-        let length = JsValue::from_f64(bytes.len() as f64);
-        if let Ok(random) = self.call("random", &[length]) {
-            Uint8Array::new(&random).copy_to(bytes);
-        }
-    }
-
     fn stdout(&self, text: &str) {
         self.text("stdout", text);
     }

@@ -6,6 +6,7 @@ use cairn_core::backup::BackupError;
 use cairn_core::bundle::BundleError;
 use cairn_core::conformance::Failure;
 use cairn_core::db::table::TableError;
+use cairn_core::hint::Hint;
 use cairn_core::prolly::ProllyError;
 use cairn_core::repo::{ConfigError, RepoError};
 use cairn_core::sql::SqlError;
@@ -152,6 +153,20 @@ fn bundle_code(e: &BundleError) -> &'static str {
     }
 }
 
+/// A way out of an error, as the JS API words it: its methods and options.
+fn hint(hint: Option<Hint>) -> &'static str {
+    match hint {
+        None => "",
+        Some(Hint::Verify) => "; check the store with Repo.verify()",
+        Some(Hint::StageFirst) => " (call add() first, or commit({ all: true }))",
+        Some(Hint::FetchPullOrForce) => " (fetch and pull, or push with { force: true })",
+        Some(Hint::CommitOrResetHard) => "; commit them or reset({ hard: true }) first",
+        Some(Hint::RestoreBackup) => "; use Repo.backupRestore() to restore it",
+        Some(Hint::SyncFirst) => "; call backupSync() first",
+        Some(Hint::KeepAtLeastOne) => " (keepLast: 1 or more)",
+    }
+}
+
 impl Error {
     fn code(&self) -> &'static str {
         match self {
@@ -170,8 +185,8 @@ impl Error {
             Error::Store(e) => e.to_string(),
             Error::InvalidArgument(m) => m.clone(),
             Error::Conformance(f) => f.to_string(),
-            Error::Repo(e) => e.to_string(),
-            Error::Backup(e) => e.to_string(),
+            Error::Repo(e) => format!("{e}{}", hint(e.hint())),
+            Error::Backup(e) => format!("{e}{}", hint(e.hint())),
             Error::Bundle(e) => e.to_string(),
             Error::Config(e) => e.to_string(),
         }

@@ -32,6 +32,13 @@ pub fn hash(bytes: JsValue) -> Result<String, Error> {
     Ok(Hash::of(&args::bytes(&bytes)?).to_base32())
 }
 
+/// A new database id: 20 random bytes from the JS host's crypto, in base32 (the same
+/// function as the native CLI's, `cairn_core::id`).
+#[wasm_bindgen(js_name = newId)]
+pub fn new_id() -> Result<String, Error> {
+    cairn_core::id::new_id().map_err(|e| cairn_core::io::IoError::backend("random", "", e).into())
+}
+
 /// Reads every table file of the store behind `adapter` and reports what is damaged.
 #[wasm_bindgen]
 pub async fn verify(adapter: JsValue) -> Result<JsValue, Error> {

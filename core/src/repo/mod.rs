@@ -104,7 +104,7 @@ impl fmt::Display for RepoError {
             ),
             RepoError::Store(e) => e.fmt(f),
             RepoError::Corrupt { hash, why } => {
-                write!(f, "chunk {hash} is corrupt ({why}); run `cairn fsck`")
+                write!(f, "chunk {hash} is corrupt ({why})")
             }
             RepoError::Prolly(e) => e.fmt(f),
             RepoError::Sql(e) => e.fmt(f),
@@ -125,25 +125,19 @@ impl fmt::Display for RepoError {
             RepoError::CannotDeleteCurrentBranch(b) => {
                 write!(f, "cannot delete branch '{b}': it is checked out")
             }
-            RepoError::NothingToCommit => f.write_str(
-                "no changes added to commit (use \"cairn add\" and/or \"cairn commit -a\")",
-            ),
+            RepoError::NothingToCommit => f.write_str("no changes added to commit"),
             RepoError::Sync(e) => e.fmt(f),
             RepoError::RemoteNotFound(r) => write!(f, "remote '{r}' not found"),
             RepoError::NonFastForward { remote, branch } => write!(
                 f,
-                "failed to push to {remote}/{branch}: the remote has commits this branch does not (fetch and pull, or push --force)"
+                "failed to push to {remote}/{branch}: the remote has commits this branch does not"
             ),
             RepoError::Diverged { remote, branch } => write!(
                 f,
                 "cannot fast-forward to {remote}/{branch}: the histories have diverged, and merging is not supported yet"
             ),
-            RepoError::UncommittedChanges => f.write_str(
-                "you have uncommitted changes; commit them or `cairn reset --hard` first",
-            ),
-            RepoError::IsABackup => f.write_str(
-                "the location is a backup, not a remote; use `cairn backup restore URL DIR` to restore it",
-            ),
+            RepoError::UncommittedChanges => f.write_str("you have uncommitted changes"),
+            RepoError::IsABackup => f.write_str("the location is a backup, not a remote"),
             RepoError::EmptyRemote => f.write_str("the remote has no branches (push one first)"),
             RepoError::RemoteExists(r) => write!(f, "remote '{r}' already exists"),
             RepoError::BackupExists(b) => write!(f, "backup '{b}' already exists"),
@@ -186,6 +180,21 @@ impl From<ProllyError> for RepoError {
 impl From<SqlError> for RepoError {
     fn from(e: SqlError) -> Self {
         RepoError::Sql(e)
+    }
+}
+
+impl RepoError {
+    /// What the user can do about it, for the front end to word.
+    pub fn hint(&self) -> Option<crate::hint::Hint> {
+        use crate::hint::Hint;
+        match self {
+            RepoError::Corrupt { .. } => Some(Hint::Verify),
+            RepoError::NothingToCommit => Some(Hint::StageFirst),
+            RepoError::NonFastForward { .. } => Some(Hint::FetchPullOrForce),
+            RepoError::UncommittedChanges => Some(Hint::CommitOrResetHard),
+            RepoError::IsABackup => Some(Hint::RestoreBackup),
+            _ => None,
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 import { IndexedDbAdapter } from '../adapters/indexeddb.js';
 import { cairnError } from '../errors.js';
-import { newId } from '../ids.js';
+import { newId } from '../../wasm/cairn_wasm.js';
 
 export const place = (name) => name;
 export const absolute = (name) => name;
@@ -28,7 +28,8 @@ async function refuseOccupied(name, adapter) {
     throw cairnError('ALREADY_EXISTS', `database 'idb://${name}' already exists, use 'force' to overwrite`);
   }
   if ((await adapter.readManifest()) !== undefined) {
-    throw cairnError('ALREADY_EXISTS', `'idb://${name}' holds a remote or backup store; only a restore with force replaces it`);
+    const why = 'holds a remote or backup store; only a restore with force replaces it';
+    throw cairnError('ALREADY_EXISTS', `'idb://${name}' ${why}`);
   }
 }
 

@@ -26,7 +26,8 @@ async function refuseOccupied(name) {
   const found = registry.get(name);
   if (found?.config !== undefined) throw cairnError('ALREADY_EXISTS', `database 'mem://${name}' already exists`);
   if (found && (await found.adapter.readManifest()) !== undefined) {
-    throw cairnError('ALREADY_EXISTS', `'mem://${name}' holds a remote or backup store; only a restore with force replaces it`);
+    const why = 'holds a remote or backup store; only a restore with force replaces it';
+    throw cairnError('ALREADY_EXISTS', `'mem://${name}' ${why}`);
   }
 }
 

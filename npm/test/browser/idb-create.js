@@ -13,15 +13,15 @@ async function ids(repo) {
   return result.rows.map(([id]) => id).sort((x, y) => x - y);
 }
 
-/** Opening a missing name, and a failed clone to a new name, leave no IndexedDB database. */
+/** Opening a missing name rejects and leaves no IndexedDB database behind. */
 export async function missing(name) {
   const opened = await code(Repo.open(`idb://${name}`));
   return { opened, left: (await databases()).filter((d) => d.startsWith(`cairn:${name}`)) };
 }
 
 /**
- * A database with a backup and a remote; creates refused over the stores; a failed and then a
- * successful forced restore over the database while a handle holds it open.
+ * A database with a backup and a remote; creates refused over the stores; a failed clone; a
+ * failed and then a successful forced restore over the database while a handle holds it open.
  */
 export async function overwrite(name) {
   const [backup, remote] = [`idb://${name}-backup`, `idb://${name}-remote`];
@@ -35,7 +35,9 @@ export async function overwrite(name) {
 
   const refused = [];
   for (const store of [backup, remote]) {
-    refused.push(await code(Repo.init(store)), await code(Repo.clone(remote, store)), await code(Repo.backupRestore(backup, store)));
+    refused.push(await code(Repo.init(store)));
+    refused.push(await code(Repo.clone(remote, store)));
+    refused.push(await code(Repo.backupRestore(backup, store)));
   }
   const badClone = await code(Repo.clone(backup, `idb://${name}-bad-clone`));
   const snapshots = (await Repo.backupSnapshots(backup)).length;

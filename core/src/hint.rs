@@ -1,0 +1,22 @@
+//! What a user can do about an error, as data. Messages in the core say what went wrong; each
+//! front end words the way out in its own terms (a command line in the CLI, a method and an
+//! option in JS), so no core message names a flag that one front end does not have.
+
+/// A way out of an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hint {
+    /// Check the whole store (`cairn fsck`, `verify`).
+    Verify,
+    /// Stage changes before committing (`cairn add`, `commit -a`).
+    StageFirst,
+    /// Fetch and pull, or force the push (dropping the remote's commits).
+    FetchPullOrForce,
+    /// Commit the changes, or discard them with a hard reset.
+    CommitOrResetHard,
+    /// A backup is restored, not cloned.
+    RestoreBackup,
+    /// Sync to the backup first.
+    SyncFirst,
+    /// Keep one snapshot or more.
+    KeepAtLeastOne,
+}
