@@ -299,7 +299,7 @@ fn a_gc_failing_at_any_write_loses_nothing() {
     let gc_on = |storage: Instrumented<MemoryStorage>| {
         let store = block_on(ChunkStore::open_with(storage, small())).unwrap();
         let mut repo = block_on(Repo::open(store, Config::new("db"))).unwrap();
-        block_on(repo.gc(u64::MAX / 2, 0, &mut |_| {})).is_ok()
+        block_on(repo.gc(u64::MAX / 2, 0, &mut cairn_core::sync::Silent)).is_ok()
     };
     let counting = Instrumented::new(snapshot());
     assert!(gc_on(counting.clone()));
@@ -326,7 +326,8 @@ fn a_prune_failing_at_any_write_leaves_the_old_backup_or_the_new() {
     for i in 0..4 {
         let sql = format!("create table t{i} (a int primary key); insert into t{i} values (1)");
         block_on(repo.sql(&sql)).unwrap();
-        block_on(repo.backup_sync(&mut backup, "mem://b", i, &mut |_| {})).unwrap();
+        block_on(repo.backup_sync(&mut backup, "mem://b", i, &mut cairn_core::sync::Silent))
+            .unwrap();
     }
     let prune_on = |storage: Instrumented<MemoryStorage>| {
         let mut store = block_on(ChunkStore::open(storage)).unwrap();
@@ -335,7 +336,7 @@ fn a_prune_failing_at_any_write_leaves_the_old_backup_or_the_new() {
             1,
             u64::MAX / 2,
             0,
-            &mut |_| {},
+            &mut cairn_core::sync::Silent,
         ))
         .is_ok()
     };
@@ -357,7 +358,7 @@ fn a_prune_failing_at_any_write_leaves_the_old_backup_or_the_new() {
             &store,
             None,
             &mut restored,
-            &mut |_| {},
+            &mut cairn_core::sync::Silent,
         ))
         .unwrap();
         let mut repo = block_on(Repo::open(restored, Config::new("r"))).unwrap();

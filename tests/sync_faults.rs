@@ -72,7 +72,7 @@ fn sync_backup<D: Storage>(
         None,
         dst,
         time_ms,
-        &mut |_| {},
+        &mut cairn_core::sync::Silent,
     ))
 }
 
@@ -138,7 +138,13 @@ fn a_restore_failing_at_any_write_leaves_an_empty_store() {
 
     let restore_into = |storage: FailingStorage| {
         let mut dst = block_on(ChunkStore::open_with(storage, small())).unwrap();
-        block_on(backup::restore(&src, None, &mut dst, &mut |_| {})).is_ok()
+        block_on(backup::restore(
+            &src,
+            None,
+            &mut dst,
+            &mut cairn_core::sync::Silent,
+        ))
+        .is_ok()
     };
     let total = writes_of(MemoryStorage::new(), restore_into);
     for k in 1..=total {
@@ -167,7 +173,14 @@ fn a_push_failing_at_any_write_leaves_the_remote_as_it_was() {
     repo.add_remote("origin", "mem://r", |a, b| a == b).unwrap();
     let push_into = |repo: &mut Repo<MemoryStorage>, storage: FailingStorage| {
         let mut remote = block_on(ChunkStore::open_with(storage, small())).unwrap();
-        block_on(repo.push("origin", &mut remote, "main", false, &mut |_| {})).is_ok()
+        block_on(repo.push(
+            "origin",
+            &mut remote,
+            "main",
+            false,
+            &mut cairn_core::sync::Silent,
+        ))
+        .is_ok()
     };
     let counting = FailingStorage::new(MemoryStorage::new());
     assert!(
@@ -199,7 +212,7 @@ fn a_failed_walk_leaves_nothing_a_later_commit_would_list() {
             repo.store(),
             &mut dst,
             &[root],
-            &mut |_| {},
+            &mut cairn_core::sync::Silent,
         ));
         (copied.is_ok(), dst)
     };

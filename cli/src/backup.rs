@@ -141,7 +141,7 @@ async fn sync<H: Host>(
     let started = cx.host.clock_ms();
     let outcome = db
         .repo
-        .backup_sync(&mut dst, address, cx.now_ms(), &mut |p| reporter.update(p))
+        .backup_sync(&mut dst, address, cx.now_ms(), &mut reporter)
         .await;
     reporter.finish();
     Ok(match outcome? {
@@ -196,8 +196,7 @@ async fn restore_from<H: Host, S: Storage>(
             let mut dst = ChunkStore::open(host.storage(&store_dir))
                 .await
                 .map_err(DatabaseError::from)?;
-            let (snap, stats) =
-                backup::restore(src, snapshot, &mut dst, &mut |p| reporter.update(p)).await?;
+            let (snap, stats) = backup::restore(src, snapshot, &mut dst, reporter).await?;
             let mut config = Config::new(&database::new_id()?);
             config.head = snap.head.clone();
             Ok::<_, CliError>((config, (snap, stats)))
@@ -227,8 +226,7 @@ async fn export<H: Host>(cx: &Cx<'_, H>, address: &str, file: &str, snapshot: Op
         Some(id) => {
             let mut single = ChunkStore::open(MemoryStorage::new()).await?;
             let mut reporter = cx.reporter();
-            let extracted =
-                backup::extract(&src, Some(id), &mut single, &mut |p| reporter.update(p)).await;
+            let extracted = backup::extract(&src, Some(id), &mut single, &mut reporter).await;
             reporter.finish();
             extracted?;
             bundle::write(&single).await?
@@ -276,7 +274,7 @@ async fn prune<H: Host>(cx: &Cx<'_, H>, address: &str, keep_last: usize) -> Out 
         keep_last,
         cx.now_ms(),
         cairn_core::gc::DEFAULT_GRACE_MS,
-        &mut |p| reporter.update(p),
+        &mut reporter,
     )
     .await;
     reporter.finish();

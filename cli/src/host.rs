@@ -22,6 +22,8 @@ pub trait Host {
     fn stdout(&self, text: &str);
     fn stderr(&self, text: &str);
     fn stderr_is_terminal(&self) -> bool;
+    /// Whether the user asked to stop (Ctrl-C): long operations check it once per batch.
+    fn interrupted(&self) -> bool;
     fn stdin_is_terminal(&self) -> bool;
     fn read_stdin(&self) -> BoxFuture<'_, io::Result<String>>;
 

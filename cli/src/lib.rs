@@ -31,7 +31,8 @@ pub use host::Host;
 use url::UrlError;
 
 /// Runs `cairn ARGS` (without the program name). Exit codes: 0 success, 1 a command that
-/// failed (one `error: ...` line on stderr), 2 a command line that did not parse.
+/// failed (one `error: ...` line on stderr), 2 a command line that did not parse, 130 a long
+/// operation stopped by Ctrl-C (every store left as it was).
 pub async fn main<H: Host>(host: &H, args: Vec<String>) -> i32 {
     let argv = std::iter::once("cairn".to_owned()).chain(args);
     let cli = match Cli::try_parse_from(argv) {
@@ -59,7 +60,12 @@ pub async fn main<H: Host>(host: &H, args: Vec<String>) -> i32 {
         }
         Err(e) => {
             host.stderr(&format!("error: {e}\n"));
-            1
+            // 128 + SIGINT, as a shell reports a command Ctrl-C stopped.
+            if e.interrupted() {
+                130
+            } else {
+                1
+            }
         }
     }
 }
@@ -77,6 +83,18 @@ enum CliError {
     Bundle(BundleError),
     /// A URL whose directory does not exist, where one must.
     Missing(String),
+}
+
+impl CliError {
+    /// Whether a long operation stopped because the user asked it to.
+    fn interrupted(&self) -> bool {
+        use cairn_core::sync::SyncError::Interrupted;
+        matches!(
+            self,
+            CliError::Repo(RepoError::Sync(Interrupted))
+                | CliError::Backup(BackupError::Sync(Interrupted))
+        )
+    }
 }
 
 impl std::fmt::Display for CliError {

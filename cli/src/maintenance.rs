@@ -15,9 +15,7 @@ pub async fn gc<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>) -> Out {
     let mut reporter = cx.reporter();
     let collected = db
         .repo
-        .gc(cx.now_ms(), gc::DEFAULT_GRACE_MS, &mut |p| {
-            reporter.update(p)
-        })
+        .gc(cx.now_ms(), gc::DEFAULT_GRACE_MS, &mut reporter)
         .await;
     reporter.finish();
     Ok(gc_line(&collected?))
@@ -32,7 +30,7 @@ pub async fn gc_url<H: Host>(cx: &Cx<'_, H>, url: &str) -> Out {
         None,
         cx.now_ms(),
         gc::DEFAULT_GRACE_MS,
-        &mut |p| reporter.update(p),
+        &mut reporter,
     )
     .await;
     reporter.finish();
@@ -43,10 +41,7 @@ pub async fn gc_url<H: Host>(cx: &Cx<'_, H>, url: &str) -> Out {
 /// one line on stderr so the command's own output stays as it was.
 pub async fn auto_gc<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>) -> Result<(), CliError> {
     let mut reporter = cx.reporter();
-    let ran = db
-        .repo
-        .auto_gc(cx.now_ms(), &mut |p| reporter.update(p))
-        .await;
+    let ran = db.repo.auto_gc(cx.now_ms(), &mut reporter).await;
     reporter.finish();
     if let Some(stats) = ran? {
         if !cx.quiet {

@@ -1,7 +1,7 @@
 //! Progress of long operations on stderr: a bar redrawn in place on a terminal, a line per
 //! phase otherwise, nothing with `--quiet`.
 
-use cairn_core::sync::Progress;
+use cairn_core::sync::{Progress, Sink};
 
 use crate::host::Host;
 
@@ -73,12 +73,24 @@ impl<'h, H: Host> Reporter<'h, H> {
     }
 }
 
+/// The bar or lines show the progress; Ctrl-C (the host's interrupt) stops the operation.
+impl<H: Host> Sink for Reporter<'_, H> {
+    fn report(&mut self, progress: &Progress) {
+        self.update(progress);
+    }
+
+    fn interrupted(&mut self) -> bool {
+        self.host.interrupted()
+    }
+}
+
 fn bar(p: &Progress) -> String {
     const WIDTH: usize = 30;
-    let filled = if p.bytes_total == 0 {
+    // By chunks: their total is known in both phases; bytes only in the table-file phase.
+    let filled = if p.chunks_total == 0 {
         WIDTH
     } else {
-        ((p.bytes_done as f64 / p.bytes_total as f64) * WIDTH as f64) as usize
+        ((p.chunks_done as f64 / p.chunks_total as f64) * WIDTH as f64) as usize
     }
     .min(WIDTH);
     format!(

@@ -44,9 +44,7 @@ pub async fn push<H: Host>(
     let mut reporter = cx.reporter();
     let outcome = db
         .repo
-        .push(remote, &mut store, branch, force, &mut |p| {
-            reporter.update(p)
-        })
+        .push(remote, &mut store, branch, force, &mut reporter)
         .await;
     reporter.finish();
     Ok(match outcome? {
@@ -64,10 +62,7 @@ pub async fn push<H: Host>(
 pub async fn fetch<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, remote: &str) -> Out {
     let store = remote_store(cx, db, remote, false).await?;
     let mut reporter = cx.reporter();
-    let stats = db
-        .repo
-        .fetch(remote, &store, &mut |p| reporter.update(p))
-        .await;
+    let stats = db.repo.fetch(remote, &store, &mut reporter).await;
     reporter.finish();
     let stats = stats?;
     Ok(if stats.chunks == 0 {
@@ -85,10 +80,7 @@ pub async fn pull<H: Host>(
 ) -> Out {
     let store = remote_store(cx, db, remote, false).await?;
     let mut reporter = cx.reporter();
-    let outcome = db
-        .repo
-        .pull(remote, &store, branch, &mut |p| reporter.update(p))
-        .await;
+    let outcome = db.repo.pull(remote, &store, branch, &mut reporter).await;
     reporter.finish();
     Ok(match outcome? {
         Transfer::UpToDate => "Already up to date.\n".into(),
@@ -123,8 +115,7 @@ pub async fn clone<H: Host>(cx: &Cx<'_, H>, address: &str, dir: Option<&str>) ->
                 .await
                 .map_err(DatabaseError::from)?;
             let id = database::new_id()?;
-            let repo =
-                Repo::clone_from(store, remote, origin, &id, &mut |p| reporter.update(p)).await?;
+            let repo = Repo::clone_from(store, remote, origin, &id, reporter).await?;
             Ok::<_, CliError>((repo.config().clone(), ()))
         }
     })

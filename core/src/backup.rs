@@ -15,7 +15,7 @@ use crate::db::datasets::Datasets;
 use crate::db::kind::{self, Kind};
 use crate::hash::Hash;
 use crate::io::Storage;
-use crate::sync::{self, Progress, SyncError, SyncStats};
+use crate::sync::{self, Sink, SyncError, SyncStats};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Snapshot {
@@ -222,7 +222,7 @@ pub async fn sync<S: Storage, D: Storage>(
     ours: Option<&str>,
     dst: &mut ChunkStore<D>,
     now_ms: u64,
-    progress: &mut dyn FnMut(&Progress),
+    progress: &mut dyn Sink,
 ) -> Result<SyncOutcome> {
     let expected = dst.root();
     let mut backup = match read(dst).await? {
@@ -278,7 +278,7 @@ pub async fn restore<S: Storage, D: Storage>(
     src: &ChunkStore<S>,
     snapshot: Option<&str>,
     dst: &mut ChunkStore<D>,
-    progress: &mut dyn FnMut(&Progress),
+    progress: &mut dyn Sink,
 ) -> Result<(Snapshot, SyncStats)> {
     let backup = read(src).await?.ok_or(BackupError::NoSnapshots)?;
     let snapshot = backup.find(snapshot)?.clone();
@@ -309,7 +309,7 @@ pub async fn extract<S: Storage, D: Storage>(
     src: &ChunkStore<S>,
     snapshot: Option<&str>,
     dst: &mut ChunkStore<D>,
-    progress: &mut dyn FnMut(&Progress),
+    progress: &mut dyn Sink,
 ) -> Result<Snapshot> {
     let backup = read(src).await?.ok_or(BackupError::NoSnapshots)?;
     let snapshot = backup.find(snapshot)?.clone();
@@ -341,7 +341,7 @@ pub async fn prune<S: Storage>(
     keep_last: usize,
     now_ms: u64,
     grace_ms: u64,
-    progress: &mut dyn FnMut(&Progress),
+    progress: &mut dyn Sink,
 ) -> Result<PruneStats> {
     if keep_last == 0 {
         return Err(BackupError::KeepAtLeastOne);

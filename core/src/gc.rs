@@ -19,7 +19,7 @@ use crate::chunk_store::{ChunkStore, Options};
 use crate::db::kind;
 use crate::hash::Hash;
 use crate::io::Storage;
-use crate::sync::{self, Progress, SyncError};
+use crate::sync::{self, Sink, SyncError};
 
 /// The grace period of files no manifest lists, unless the caller sets another: Dolt's
 /// `--prune-with-grace-period` floor is 10 minutes; a quarter of an hour spares any sync.
@@ -47,7 +47,7 @@ pub async fn collect<S: Storage>(
     new_root: Option<&[u8]>,
     now_ms: u64,
     grace_ms: u64,
-    progress: &mut dyn FnMut(&Progress),
+    progress: &mut dyn Sink,
 ) -> Result<GcStats, SyncError> {
     let expected = store.root();
     let listed_before: BTreeSet<String> = store

@@ -41,7 +41,10 @@ impl Phase {
     }
 }
 
-/// A progress event. Totals grow as the walk discovers more to copy.
+/// A progress event. In the table-file phase the totals are known from the start; in the
+/// chunk phase `chunks_total` counts every chunk known to be missing at the destination (the
+/// walk asks about a chunk's children as soon as it has read the chunk), so it only grows, and
+/// `bytes_total` is the bytes copied so far (a chunk's size is known once read).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
     pub phase: Phase,
@@ -49,6 +52,31 @@ pub struct Progress {
     pub chunks_total: u64,
     pub bytes_done: u64,
     pub bytes_total: u64,
+}
+
+/// Where a long operation reports progress and learns whether to stop: gitoxide's progress
+/// and `should_interrupt` in one. Both are consulted at least once per batch of work.
+pub trait Sink {
+    fn report(&mut self, progress: &Progress);
+    /// Whether to stop now: the operation then fails with `Interrupted`, leaving every store
+    /// as it was (nothing is visible until a manifest swap, which comes after the copying).
+    fn interrupted(&mut self) -> bool {
+        false
+    }
+}
+
+/// Any `FnMut(&Progress)` is a sink that never stops.
+impl<F: FnMut(&Progress)> Sink for F {
+    fn report(&mut self, progress: &Progress) {
+        self(progress)
+    }
+}
+
+/// A sink that shows nothing and never stops.
+pub struct Silent;
+
+impl Sink for Silent {
+    fn report(&mut self, _: &Progress) {}
 }
 
 /// What a sync wrote.
@@ -79,6 +107,8 @@ pub enum SyncError {
         hash: Hash,
         why: CodecError,
     },
+    /// The sink asked to stop (Ctrl-C, an AbortSignal, a failing progress callback).
+    Interrupted,
 }
 
 impl fmt::Display for SyncError {
@@ -90,6 +120,7 @@ impl fmt::Display for SyncError {
             SyncError::Corrupt { hash, why } => {
                 write!(f, "chunk {hash} of the source is corrupt ({why})")
             }
+            SyncError::Interrupted => f.write_str("interrupted; nothing was changed"),
         }
     }
 }
@@ -101,7 +132,7 @@ pub type Result<T> = core::result::Result<T, SyncError>;
 pub async fn copy_table_files<S: Storage, D: Storage>(
     src: &ChunkStore<S>,
     dst: &mut ChunkStore<D>,
-    progress: &mut dyn FnMut(&Progress),
+    progress: &mut dyn Sink,
 ) -> Result<SyncStats> {
     let copied = copy_files(src, dst, progress).await;
     if copied.is_err() {
@@ -113,7 +144,7 @@ pub async fn copy_table_files<S: Storage, D: Storage>(
 async fn copy_files<S: Storage, D: Storage>(
     src: &ChunkStore<S>,
     dst: &mut ChunkStore<D>,
-    progress: &mut dyn FnMut(&Progress),
+    progress: &mut dyn Sink,
 ) -> Result<SyncStats> {
     let wanted: Vec<_> = src
         .manifest()
@@ -131,6 +162,9 @@ async fn copy_files<S: Storage, D: Storage>(
     };
     let mut stats = SyncStats::default();
     for spec in wanted {
+        if progress.interrupted() {
+            return Err(SyncError::Interrupted);
+        }
         let bytes = src
             .read_table_checked(&spec.name)
             .await
@@ -145,7 +179,11 @@ async fn copy_files<S: Storage, D: Storage>(
         });
         event.chunks_done += u64::from(spec.chunk_count);
         event.bytes_done += spec.size;
-        progress(&event);
+        progress.report(&event);
+    }
+    // Once more after the last report: a stop asked for there must precede any commit.
+    if progress.interrupted() {
+        return Err(SyncError::Interrupted);
     }
     Ok(stats)
 }
@@ -156,7 +194,7 @@ pub async fn copy_closure<S: Storage, D: Storage>(
     src: &ChunkStore<S>,
     dst: &mut ChunkStore<D>,
     roots: &[Hash],
-    progress: &mut dyn FnMut(&Progress),
+    progress: &mut dyn Sink,
 ) -> Result<SyncStats> {
     let copied = walk(src, dst, roots, progress).await;
     if copied.is_err() {
@@ -169,50 +207,77 @@ async fn walk<S: Storage, D: Storage>(
     src: &ChunkStore<S>,
     dst: &mut ChunkStore<D>,
     roots: &[Hash],
-    progress: &mut dyn FnMut(&Progress),
+    progress: &mut dyn Sink,
 ) -> Result<SyncStats> {
     let mut seen: BTreeSet<Hash> = BTreeSet::new();
-    let mut frontier: Vec<Hash> = roots.iter().copied().filter(|h| !h.is_empty()).collect();
+    let roots: Vec<Hash> = roots.iter().copied().filter(|h| !h.is_empty()).collect();
+    let mut frontier = unseen_missing(dst, &mut seen, roots).await;
     let mut event = Progress {
         phase: Phase::Chunks,
         chunks_done: 0,
-        chunks_total: 0,
+        chunks_total: frontier.len() as u64,
         bytes_done: 0,
         bytes_total: 0,
     };
     let mut stats = SyncStats::default();
+    if !frontier.is_empty() {
+        // Nothing copied yet of what is known to be missing: the bar starts at zero.
+        progress.report(&event);
+    }
     while !frontier.is_empty() {
-        frontier.retain(|h| seen.insert(*h));
         let mut next = Vec::new();
         for batch in frontier.chunks(BATCH) {
-            let present = dst.has_many(batch).await;
-            let missing: Vec<Hash> = batch
-                .iter()
-                .zip(present)
-                .filter(|(_, has)| !has)
-                .map(|(h, _)| *h)
-                .collect();
-            if missing.is_empty() {
-                continue;
+            if progress.interrupted() {
+                return Err(SyncError::Interrupted);
             }
-            event.chunks_total += missing.len() as u64;
-            let chunks = src.get_many(&missing).await.map_err(SyncError::Source)?;
-            for (hash, chunk) in missing.into_iter().zip(chunks) {
-                let chunk = chunk.ok_or(SyncError::MissingChunk(hash))?;
-                next.extend(kind::refs(&chunk).map_err(|why| SyncError::Corrupt { hash, why })?);
+            let chunks = src.get_many(batch).await.map_err(SyncError::Source)?;
+            let mut children = Vec::new();
+            for (hash, chunk) in batch.iter().zip(chunks) {
+                let chunk = chunk.ok_or(SyncError::MissingChunk(*hash))?;
+                let why = |why| SyncError::Corrupt { hash: *hash, why };
+                children.extend(kind::refs(&chunk).map_err(why)?);
                 // `get` checked the bytes against the address: no need to hash them again.
-                dst.put_hashed(hash, &chunk)
+                dst.put_hashed(*hash, &chunk)
                     .await
                     .map_err(SyncError::Destination)?;
                 stats.chunks += 1;
                 stats.bytes += chunk.len() as u64;
-                event.chunks_done += 1;
-                event.bytes_done += chunk.len() as u64;
-                event.bytes_total = event.bytes_done;
             }
-            progress(&event);
+            // Ask about the children now, so the total counts them before the bar moves on.
+            let missing = unseen_missing(dst, &mut seen, children).await;
+            event.chunks_total += missing.len() as u64;
+            next.extend(missing);
+            event.chunks_done = stats.chunks;
+            event.bytes_done = stats.bytes;
+            event.bytes_total = stats.bytes;
+            progress.report(&event);
         }
         frontier = next;
     }
+    if progress.interrupted() {
+        return Err(SyncError::Interrupted);
+    }
     Ok(stats)
+}
+
+/// Of `hashes`, those not met before in this walk that the destination lacks, asking it in
+/// batches.
+async fn unseen_missing<D: Storage>(
+    dst: &ChunkStore<D>,
+    seen: &mut BTreeSet<Hash>,
+    mut hashes: Vec<Hash>,
+) -> Vec<Hash> {
+    hashes.retain(|h| seen.insert(*h));
+    let mut missing = Vec::new();
+    for batch in hashes.chunks(BATCH) {
+        let present = dst.has_many(batch).await;
+        missing.extend(
+            batch
+                .iter()
+                .zip(present)
+                .filter(|(_, has)| !has)
+                .map(|(h, _)| *h),
+        );
+    }
+    missing
 }

@@ -4,6 +4,7 @@
 
 import '../src/node.js'; // instantiates the wasm module
 import { runCli } from '../wasm/cairn_wasm.js';
-import { cliHost } from '../src/cli-host.js';
+import { catchInterrupts, cliHost } from '../src/cli-host.js';
 
+catchInterrupts();
 process.exitCode = await runCli(process.argv.slice(2), cliHost);

@@ -1,9 +1,8 @@
 // The host the `cairn` command line (cairn-cli, run through the wasm build's `runCli`) needs
 // in Node: Node's fs for the few small files and folders a command touches (synchronously:
-// they are small, and a command runs alone), NodeFsAdapter for every chunk store, the clock,
-// the environment, randomness and stdio. Everything the CLI decides is in Rust.
+// they are small, and a command runs alone), NodeFsAdapter for every chunk store, the
+// environment and stdio. Everything the CLI decides is in Rust.
 
-import { randomFillSync } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -28,11 +27,22 @@ function writeAll(fd, data) {
   for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
 }
 
+// Set by Ctrl-C: long operations stop at their next batch (they await storage, so the
+// signal handler runs between batches) and the command exits 130.
+let interrupted = false;
+
+/** Takes over SIGINT for the life of the process, as the native binary does. */
+export function catchInterrupts() {
+  process.on('SIGINT', () => {
+    interrupted = true;
+  });
+}
+
 export const cliHost = {
+  interrupted: () => interrupted,
   storage: (dir) => new NodeFsAdapter(dir),
   cwd: () => process.cwd(),
   env: (key) => process.env[key],
-  random: (length) => randomFillSync(new Uint8Array(length)),
   stdout: (text) => writeAll(1, text),
   stderr: (text) => writeAll(2, text),
   stderrIsTerminal: () => process.stderr.isTTY === true,

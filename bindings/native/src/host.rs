@@ -4,6 +4,7 @@
 use std::fs;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use cairn_cli::Host;
@@ -12,6 +13,19 @@ use cairn_core::io::BoxFuture;
 use crate::FsStorage;
 
 pub struct NativeHost;
+
+/// Set by Ctrl-C: long operations stop at their next batch and leave every store valid.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+impl NativeHost {
+    /// Takes over Ctrl-C (SIGINT) for the life of the process: instead of dying mid-write,
+    /// the command stops at its next check and exits 130. Short commands finish first.
+    pub fn catch_interrupts() {
+        // If a handler cannot be set, Ctrl-C still kills the process, which the stores'
+        // crash safety covers.
+        let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::Relaxed));
+    }
+}
 
 impl Host for NativeHost {
     type Storage = FsStorage;
@@ -46,6 +60,10 @@ impl Host for NativeHost {
 
     fn stderr_is_terminal(&self) -> bool {
         io::stderr().is_terminal()
+    }
+
+    fn interrupted(&self) -> bool {
+        INTERRUPTED.load(Ordering::Relaxed)
     }
 
     fn stdin_is_terminal(&self) -> bool {

@@ -1,4 +1,5 @@
 fn main() {
+    cairn::host::NativeHost::catch_interrupts();
     // Lossy: an argument that is not UTF-8 is no name, URL or SQL Cairn could use anyway.
     let args = std::env::args_os()
         .skip(1)

@@ -2,7 +2,7 @@
 //! become an INVALID_ARGUMENT error, not a trap in wasm-bindgen's glue or a silent conversion.
 
 use cairn_core::chunk_store::Options;
-use cairn_core::sync::Progress;
+use cairn_core::sync::{Progress, Sink};
 use cairn_core::Hash;
 use js_sys::{Array, Function, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -102,13 +102,48 @@ pub fn time_ms(value: f64) -> Result<u64, Error> {
     }
 }
 
-/// The progress sink of a long operation: calls `callback` with a `ProgressEvent`, if given.
-/// What the callback throws is ignored: progress must not abort a half-done copy.
-pub fn progress(callback: Option<Function>) -> impl FnMut(&Progress) {
-    move |p| {
-        if let Some(f) = &callback {
-            let _ = f.call1(&JsValue::NULL, &convert::progress(p));
+/// The sink of a long operation: calls `callback` with a `ProgressEvent`, if given, and stops
+/// the operation when `signal` (an AbortSignal) is aborted or the callback throws.
+pub fn progress(callback: Option<Function>, signal: JsValue) -> JsProgress {
+    JsProgress {
+        callback,
+        signal,
+        thrown: None,
+    }
+}
+
+pub struct JsProgress {
+    callback: Option<Function>,
+    signal: JsValue,
+    thrown: Option<JsValue>,
+}
+
+impl Sink for JsProgress {
+    fn report(&mut self, p: &Progress) {
+        if let (Some(f), None) = (&self.callback, &self.thrown) {
+            if let Err(thrown) = f.call1(&JsValue::NULL, &convert::progress(p)) {
+                self.thrown = Some(thrown);
+            }
         }
+    }
+
+    fn interrupted(&mut self) -> bool {
+        self.thrown.is_some() || js::get(&self.signal, "aborted").is_truthy()
+    }
+}
+
+impl JsProgress {
+    /// The operation's result, with a stop turned into its cause: what the callback threw,
+    /// else the signal's reason (an AbortError unless the caller gave another).
+    pub fn settle<T, E: Into<Error>>(self, result: Result<T, E>) -> Result<T, Error> {
+        result.map_err(|e| match (e.into(), self.thrown) {
+            (e, _) if !e.is_interruption() => e,
+            (_, Some(thrown)) => Error::Stopped(thrown),
+            (e, None) => match js::get(&self.signal, "reason") {
+                reason if reason.is_undefined() => e,
+                reason => Error::Stopped(reason),
+            },
+        })
     }
 }
 

@@ -27,6 +27,7 @@ pub async fn bundle_write(
     adapter: JsValue,
     snapshot: JsValue,
     on_progress: Option<Function>,
+    signal: JsValue,
 ) -> Result<Array, Error> {
     let snapshot = args::opt_string(&snapshot, "snapshot")?;
     let store = ChunkStore::open(args::adapter(adapter)?).await?;
@@ -39,8 +40,9 @@ pub async fn bundle_write(
         }
         Some(id) => {
             let mut single = ChunkStore::open(MemoryStorage::default()).await?;
-            let mut progress = args::progress(on_progress);
-            backup::extract(&store, Some(&id), &mut single, &mut progress).await?;
+            let mut progress = args::progress(on_progress, signal);
+            let extracted = backup::extract(&store, Some(&id), &mut single, &mut progress).await;
+            progress.settle(extracted)?;
             bundle::write(&single).await?
         }
     };
@@ -60,6 +62,7 @@ pub async fn backup_prune(
     now_ms: f64,
     grace_ms: Option<f64>,
     on_progress: Option<Function>,
+    signal: JsValue,
 ) -> Result<JsValue, Error> {
     let now = args::time_ms(now_ms)?;
     let grace = match grace_ms {
@@ -67,8 +70,9 @@ pub async fn backup_prune(
         None => cairn_core::gc::DEFAULT_GRACE_MS,
     };
     let mut store = ChunkStore::open(args::adapter(adapter)?).await?;
-    let mut progress = args::progress(on_progress);
-    let s = backup::prune(&mut store, keep_last as usize, now, grace, &mut progress).await?;
+    let mut progress = args::progress(on_progress, signal);
+    let pruned = backup::prune(&mut store, keep_last as usize, now, grace, &mut progress).await;
+    let s = progress.settle(pruned)?;
     Ok(js::object(&[
         ("snapshotsRemoved", (s.snapshots_removed as f64).into()),
         ("snapshotsKept", (s.snapshots_kept as f64).into()),

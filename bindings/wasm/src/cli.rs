@@ -101,6 +101,10 @@ impl Host for JsHost {
         self.flag("stderrIsTerminal")
     }
 
+    fn interrupted(&self) -> bool {
+        self.flag("interrupted")
+    }
+
     fn stdin_is_terminal(&self) -> bool {
         self.flag("stdinIsTerminal")
     }

@@ -25,6 +25,9 @@ pub enum Error {
     Backup(BackupError),
     Bundle(BundleError),
     Config(ConfigError),
+    /// What stopped a long operation: the error its progress callback threw, or its
+    /// AbortSignal's reason. It reaches the caller as it is.
+    Stopped(JsValue),
 }
 
 macro_rules! from {
@@ -94,6 +97,7 @@ fn sync_code(e: &SyncError) -> &'static str {
         SyncError::Source(e) | SyncError::Destination(e) => store_code(e),
         SyncError::MissingChunk(_) => "MISSING",
         SyncError::Corrupt { .. } => "CORRUPT",
+        SyncError::Interrupted => "ABORTED",
     }
 }
 
@@ -168,6 +172,15 @@ fn hint(hint: Option<Hint>) -> &'static str {
 }
 
 impl Error {
+    /// Whether a long operation stopped because its sink asked it to.
+    pub fn is_interruption(&self) -> bool {
+        matches!(
+            self,
+            Error::Repo(RepoError::Sync(SyncError::Interrupted))
+                | Error::Backup(BackupError::Sync(SyncError::Interrupted))
+        )
+    }
+
     fn code(&self) -> &'static str {
         match self {
             Error::Store(e) => store_code(e),
@@ -177,6 +190,7 @@ impl Error {
             Error::Backup(e) => backup_code(e),
             Error::Bundle(e) => bundle_code(e),
             Error::Config(_) => "CORRUPT",
+            Error::Stopped(_) => "ABORTED",
         }
     }
 
@@ -189,12 +203,16 @@ impl Error {
             Error::Backup(e) => format!("{e}{}", hint(e.hint())),
             Error::Bundle(e) => e.to_string(),
             Error::Config(e) => e.to_string(),
+            Error::Stopped(cause) => js::describe(cause),
         }
     }
 }
 
 impl From<Error> for JsValue {
     fn from(e: Error) -> JsValue {
+        if let Error::Stopped(cause) = e {
+            return cause;
+        }
         let error: JsValue = js_sys::Error::new(&e.message()).into();
         js::set(&error, "code", e.code().into());
         // What a caller needs to act on the failure without parsing the message.

@@ -119,12 +119,14 @@ impl Repo {
         url: JsValue,
         id: JsValue,
         on_progress: Option<Function>,
+        signal: JsValue,
     ) -> Result<Repo, Error> {
         let url = args::string(&url, "url")?;
         let id = args::string(&id, "id")?;
         let (store, remote) = (store(adapter).await?, store(remote).await?);
-        let mut progress = args::progress(on_progress);
-        let repo = Core::clone_from(store, &remote, &url, &id, &mut progress).await?;
+        let mut progress = args::progress(on_progress, signal);
+        let cloned = Core::clone_from(store, &remote, &url, &id, &mut progress).await;
+        let repo = progress.settle(cloned)?;
         Ok(Repo::wrap(repo))
     }
 
@@ -138,13 +140,14 @@ impl Repo {
         snapshot: JsValue,
         id: JsValue,
         on_progress: Option<Function>,
+        signal: JsValue,
     ) -> Result<JsValue, Error> {
         let snapshot = args::opt_string(&snapshot, "snapshot")?;
         let id = args::string(&id, "id")?;
         let (src, mut dst) = (store(src).await?, store(dst).await?);
-        let mut progress = args::progress(on_progress);
-        let (snap, stats) =
-            backup::restore(&src, snapshot.as_deref(), &mut dst, &mut progress).await?;
+        let mut progress = args::progress(on_progress, signal);
+        let restored = backup::restore(&src, snapshot.as_deref(), &mut dst, &mut progress).await;
+        let (snap, stats) = progress.settle(restored)?;
         let mut config = Config::new(&id);
         config.head = snap.head.clone();
         Ok(js::object(&[
@@ -432,30 +435,35 @@ impl Repo {
         branch: JsValue,
         force: bool,
         on_progress: Option<Function>,
+        signal: JsValue,
     ) -> Promise {
         let name = arg!(args::string(&name, "name"));
         let branch = arg!(args::string(&branch, "branch"));
         self.run(|repo| async move {
             let mut remote = store(remote).await?;
-            let mut progress = args::progress(on_progress);
+            let mut progress = args::progress(on_progress, signal);
             let mut repo = repo.lock().await;
-            let outcome = repo
+            let pushed = repo
                 .push(&name, &mut remote, &branch, force, &mut progress)
-                .await?;
+                .await;
+            let outcome = progress.settle(pushed)?;
             Ok(convert::transfer(&outcome))
         })
     }
 
-    pub fn fetch(&self, name: JsValue, remote: JsValue, on_progress: Option<Function>) -> Promise {
+    pub fn fetch(
+        &self,
+        name: JsValue,
+        remote: JsValue,
+        on_progress: Option<Function>,
+        signal: JsValue,
+    ) -> Promise {
         let name = arg!(args::string(&name, "name"));
         self.run(|repo| async move {
             let remote = store(remote).await?;
-            let mut progress = args::progress(on_progress);
-            let stats = repo
-                .lock()
-                .await
-                .fetch(&name, &remote, &mut progress)
-                .await?;
+            let mut progress = args::progress(on_progress, signal);
+            let fetched = repo.lock().await.fetch(&name, &remote, &mut progress).await;
+            let stats = progress.settle(fetched)?;
             Ok(convert::stats(&stats))
         })
     }
@@ -466,16 +474,18 @@ impl Repo {
         remote: JsValue,
         branch: JsValue,
         on_progress: Option<Function>,
+        signal: JsValue,
     ) -> Promise {
         let branch = arg!(args::opt_string(&branch, "branch"));
         let name = arg!(args::string(&name, "name"));
         self.run(|repo| async move {
             let remote = store(remote).await?;
-            let mut progress = args::progress(on_progress);
+            let mut progress = args::progress(on_progress, signal);
             let mut repo = repo.lock().await;
-            let outcome = repo
+            let pulled = repo
                 .pull(&name, &remote, branch.as_deref(), &mut progress)
-                .await?;
+                .await;
+            let outcome = progress.settle(pulled)?;
             Ok(convert::transfer(&outcome))
         })
     }
@@ -489,14 +499,16 @@ impl Repo {
         url: JsValue,
         now_ms: f64,
         on_progress: Option<Function>,
+        signal: JsValue,
     ) -> Promise {
         let now = args::time_ms(now_ms);
         let url = arg!(args::string(&url, "url"));
         self.run(|repo| async move {
             let (now, mut dst) = (now?, store(dst).await?);
-            let mut progress = args::progress(on_progress);
+            let mut progress = args::progress(on_progress, signal);
             let mut repo = repo.lock().await;
-            let outcome = repo.backup_sync(&mut dst, &url, now, &mut progress).await?;
+            let synced = repo.backup_sync(&mut dst, &url, now, &mut progress).await;
+            let outcome = progress.settle(synced)?;
             let (snapshot, stats, synced) = match outcome {
                 SyncOutcome::UpToDate(s) => (s, Default::default(), false),
                 SyncOutcome::Synced { snapshot, stats } => (snapshot, stats, true),

@@ -362,7 +362,7 @@ impl<S: Storage> Repo<S> {
         &mut self,
         now_ms: u64,
         grace_ms: u64,
-        progress: &mut dyn FnMut(&crate::sync::Progress),
+        progress: &mut dyn crate::sync::Sink,
     ) -> Result<crate::gc::GcStats> {
         self.reload().await?;
         let stats = crate::gc::collect(&mut self.store, None, now_ms, grace_ms, progress)
@@ -377,7 +377,7 @@ impl<S: Storage> Repo<S> {
     pub async fn auto_gc(
         &mut self,
         now_ms: u64,
-        progress: &mut dyn FnMut(&crate::sync::Progress),
+        progress: &mut dyn crate::sync::Sink,
     ) -> Result<Option<crate::gc::GcStats>> {
         let live = self.config.gc_live.unwrap_or(0);
         let due = crate::gc::auto_due(self.store.storage(), live)

@@ -12,7 +12,7 @@ use crate::db::datasets::{self, Datasets, HEADS, REMOTES, TAGS};
 use crate::db::kind::Kind;
 use crate::hash::Hash;
 use crate::io::Storage;
-use crate::sync::{self, Progress, SyncStats};
+use crate::sync::{self, Sink, SyncStats};
 
 /// What a push, fetch or pull changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,7 +72,7 @@ impl<S: Storage> Repo<S> {
         remote: &mut ChunkStore<R>,
         branch: &str,
         force: bool,
-        progress: &mut dyn FnMut(&Progress),
+        progress: &mut dyn Sink,
     ) -> Result<Transfer> {
         self.remote_url(remote_name)?;
         let new = self
@@ -122,7 +122,7 @@ impl<S: Storage> Repo<S> {
         &mut self,
         remote_name: &str,
         remote: &ChunkStore<R>,
-        progress: &mut dyn FnMut(&Progress),
+        progress: &mut dyn Sink,
     ) -> Result<SyncStats> {
         self.remote_url(remote_name)?;
         let theirs = remote_datasets(remote).await?;
@@ -154,7 +154,7 @@ impl<S: Storage> Repo<S> {
         remote_name: &str,
         remote: &ChunkStore<R>,
         branch: Option<&str>,
-        progress: &mut dyn FnMut(&Progress),
+        progress: &mut dyn Sink,
     ) -> Result<Transfer> {
         let stats = self.fetch(remote_name, remote, progress).await?;
         let current = self.config.head.clone();
@@ -196,7 +196,7 @@ impl<S: Storage> Repo<S> {
         remote: &ChunkStore<R>,
         url: &str,
         id: &str,
-        progress: &mut dyn FnMut(&Progress),
+        progress: &mut dyn Sink,
     ) -> Result<Self> {
         if !store.root().is_empty() {
             return Err(RepoError::AlreadyInitialized);
@@ -294,7 +294,7 @@ impl<S: Storage> Repo<S> {
         dst: &mut ChunkStore<D>,
         url: &str,
         now_ms: u64,
-        progress: &mut dyn FnMut(&Progress),
+        progress: &mut dyn Sink,
     ) -> core::result::Result<crate::backup::SyncOutcome, crate::backup::BackupError> {
         use crate::backup::SyncOutcome;
         let config = &self.config;

@@ -93,7 +93,8 @@ fn gc(scratch: &std::path::Path) {
     };
     // Every file counts as old: the grace period is for writers running at the same time.
     let collect = |repo: &mut Repo<FsStorage>| {
-        let (stats, secs) = timed(|| block_on(repo.gc(u64::MAX / 2, 0, &mut |_| {})));
+        let (stats, secs) =
+            timed(|| block_on(repo.gc(u64::MAX / 2, 0, &mut cairn_core::sync::Silent)));
         stats.expect("gc");
         secs * 1e3
     };
@@ -231,7 +232,7 @@ fn database(scratch: &std::path::Path) {
                 None,
                 dst,
                 time_ms,
-                &mut |_| {},
+                &mut cairn_core::sync::Silent,
             ))
         });
         synced.expect("sync");

@@ -1,0 +1,221 @@
+//! Stopping long operations: Ctrl-C on the CLI and a sink that asks to stop leave every store
+//! valid, and the operation runs again; progress totals are honest from the first event.
+
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use cairn::block_on;
+use cairn_core::chunk_store::ChunkStore;
+use cairn_core::repo::{Config, Repo, RepoError, Signature};
+use cairn_core::sync::{Progress, Sink, SyncError};
+use cairn_core::MemoryStorage;
+use cairn_tests::{cairn_bin, cairn_in, ok};
+
+fn author() -> Signature {
+    Signature {
+        name: "t".into(),
+        email: "t@example.com".into(),
+        time_ms: 1,
+    }
+}
+
+fn rows(n: usize, tag: &str) -> String {
+    (0..n)
+        .map(|i| format!("({i}, '{tag} {i}')"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[test]
+fn ctrl_c_mid_sync_exits_130_and_leaves_both_sides_valid() {
+    let root = tempfile::tempdir().unwrap();
+    let d = root.path().join("db");
+    fs::create_dir(&d).unwrap();
+    ok(&d, &["init"]);
+    let create = format!(
+        "create table t (id int primary key, v text); insert into t values {}",
+        rows(200_000, "first")
+    );
+    assert_eq!(cairn_in(&d, &["sql"], Some(&create)).code, 0);
+    ok(&d, &["backup", "add", "b", "file://../b"]);
+    ok(&d, &["backup", "sync", "b"]);
+    let mut stopped = 0;
+    for round in 0..20u64 {
+        // Every row changes: the next sync walks the whole new tree, batch after batch.
+        let update = format!("update t set v = 'round {round}'");
+        ok(&d, &["sql", "-q", &update]);
+        let child = std::process::Command::new(cairn_bin())
+            .args(["backup", "sync", "b", "--quiet"])
+            .current_dir(&d)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(20 + round * 15));
+        let pid = child.id().to_string();
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            Some(130) => {
+                stopped += 1;
+                assert_eq!(stderr, "error: interrupted; nothing was changed\n");
+            }
+            Some(0) => {}
+            other => panic!("round {round}: exit {other:?}: {stderr}"),
+        }
+        check(root.path(), &d);
+        if stopped >= 2 {
+            break;
+        }
+    }
+    assert!(stopped > 0, "no sync was stopped by Ctrl-C");
+}
+
+/// Both sides verify clean, and a sync run again completes and restores.
+fn check(root: &Path, d: &Path) {
+    assert!(ok(d, &["fsck"]).contains("no problems found"));
+    assert!(ok(d, &["backup", "verify", "b"]).contains("no problems found"));
+    ok(d, &["backup", "sync", "b", "--quiet"]);
+    let _ = fs::remove_dir_all(root.join("restored"));
+    ok(
+        root,
+        &["backup", "restore", "--quiet", "file://b", "restored"],
+    );
+    let count = ok(
+        &root.join("restored"),
+        &["sql", "-q", "select count(*) from t", "-r", "csv"],
+    );
+    assert_eq!(count, "count(*)\n200000\n");
+}
+
+/// Records every event; asks to stop after `stop_after` events, if given.
+struct Recorder {
+    events: Vec<Progress>,
+    stop_after: Option<usize>,
+}
+
+impl Sink for Recorder {
+    fn report(&mut self, p: &Progress) {
+        self.events.push(*p);
+    }
+
+    fn interrupted(&mut self) -> bool {
+        self.stop_after.is_some_and(|n| self.events.len() >= n)
+    }
+}
+
+fn recorder(stop_after: Option<usize>) -> Recorder {
+    Recorder {
+        events: Vec::new(),
+        stop_after,
+    }
+}
+
+/// A database of 20,000 rows in memory, committed.
+fn database() -> Repo<MemoryStorage> {
+    let store = block_on(ChunkStore::open(MemoryStorage::new())).unwrap();
+    let mut repo = block_on(Repo::init(store, Config::new("db"), &author())).unwrap();
+    let sql = format!(
+        "create table t (id int primary key, v text); insert into t values {}",
+        rows(20_000, "row")
+    );
+    block_on(repo.sql(&sql)).unwrap();
+    block_on(repo.commit("rows", true, false, &author())).unwrap();
+    repo
+}
+
+fn fraction(p: &Progress) -> f64 {
+    p.chunks_done as f64 / p.chunks_total as f64
+}
+
+/// The first event of the walk is below half way, the last at all of it, and totals never
+/// shrink nor fall behind what is done.
+fn assert_honest(what: &str, events: &[Progress]) {
+    let walk: Vec<&Progress> = events
+        .iter()
+        .filter(|e| e.phase == cairn_core::sync::Phase::Chunks)
+        .collect();
+    assert!(walk.len() >= 3, "{what}: {} events", walk.len());
+    assert!(fraction(walk[0]) < 0.5, "{what}: first event {:?}", walk[0]);
+    let last = walk.last().unwrap();
+    assert_eq!(last.chunks_done, last.chunks_total, "{what}: last {last:?}");
+    for w in walk.windows(2) {
+        assert!(w[1].chunks_total >= w[0].chunks_total, "{what}: {w:?}");
+        assert!(w[1].chunks_done >= w[0].chunks_done, "{what}: {w:?}");
+        assert!(w[1].chunks_done <= w[1].chunks_total, "{what}: {w:?}");
+    }
+}
+
+#[test]
+fn push_clone_and_an_incremental_sync_report_honest_totals() {
+    let mut repo = database();
+    let remote = MemoryStorage::new();
+    let mut remote_store = block_on(ChunkStore::open(remote.clone())).unwrap();
+    repo.add_remote("origin", "mem://r", |a: &str, b: &str| a == b)
+        .unwrap();
+    let mut sink = recorder(None);
+    block_on(repo.push("origin", &mut remote_store, "main", false, &mut sink)).unwrap();
+    assert_honest("push", &sink.events);
+
+    let mut sink = recorder(None);
+    let empty = block_on(ChunkStore::open(MemoryStorage::new())).unwrap();
+    block_on(Repo::clone_from(
+        empty,
+        &remote_store,
+        "mem://r",
+        "c",
+        &mut sink,
+    ))
+    .unwrap();
+    assert_honest("clone", &sink.events);
+
+    let backup = MemoryStorage::new();
+    let mut dst = block_on(ChunkStore::open(backup.clone())).unwrap();
+    block_on(repo.backup_sync(&mut dst, "mem://b", 1, &mut recorder(None))).unwrap();
+    block_on(repo.sql("update t set v = 'changed'")).unwrap();
+    let mut sink = recorder(None);
+    block_on(repo.backup_sync(&mut dst, "mem://b", 2, &mut sink)).unwrap();
+    assert_honest("incremental sync", &sink.events);
+}
+
+#[test]
+fn a_sink_that_stops_leaves_the_destination_as_it_was() {
+    let mut repo = database();
+    let backup = MemoryStorage::new();
+    let mut dst = block_on(ChunkStore::open(backup.clone())).unwrap();
+    block_on(repo.backup_sync(&mut dst, "mem://b", 1, &mut recorder(None))).unwrap();
+    block_on(repo.sql("update t set v = 'changed'")).unwrap();
+    let before = block_on(cairn_core::Storage::read_manifest(&backup)).unwrap();
+    let stopped = block_on(repo.backup_sync(&mut dst, "mem://b", 2, &mut recorder(Some(1))));
+    assert!(
+        matches!(
+            stopped,
+            Err(cairn_core::backup::BackupError::Sync(
+                SyncError::Interrupted
+            ))
+        ),
+        "{stopped:?}"
+    );
+    assert_eq!(
+        block_on(cairn_core::Storage::read_manifest(&backup)).unwrap(),
+        before
+    );
+    assert!(block_on(cairn_core::verify::verify(&backup))
+        .unwrap()
+        .is_ok());
+    // The same push stopped at once leaves the remote empty; run again, it completes.
+    let mut remote = block_on(ChunkStore::open(MemoryStorage::new())).unwrap();
+    repo.add_remote("o", "mem://o", |a: &str, b: &str| a == b)
+        .unwrap();
+    let pushed = block_on(repo.push("o", &mut remote, "main", false, &mut recorder(Some(0))));
+    assert!(matches!(
+        pushed,
+        Err(RepoError::Sync(SyncError::Interrupted))
+    ));
+    assert!(remote.root().is_empty());
+    block_on(repo.backup_sync(&mut dst, "mem://b", 3, &mut recorder(None))).unwrap();
+}
