@@ -1,22 +1,28 @@
 // The page's controller: one open database, the demo's remote and backup, and one handler per
-// control. Every handler runs through `run` (errors to the banner) and ends with `refresh`,
-// which re-reads all three panels, so what the page shows is what the stores hold.
+// control. Every handler runs through `run` (its outcome to its panel's status line) and ends
+// with `refresh`, which re-reads every panel, so what the page shows is what the stores hold.
 
 import { Repo } from 'cairn-db';
-import { byTestId, formatBytes } from './dom.js';
-import { run, say } from './feedback.js';
+import { renderCompare } from './compare.js';
+import { byTestId, moved } from './dom.js';
+import { run } from './feedback.js';
 import { renderBackup, renderDatabase, renderRemote } from './panels.js';
+import { AUTHOR, BACKUP, NEW_BACKUP, REMOTE } from './places.js';
 import { track } from './progress.js';
 import { renderResults } from './result.js';
 import { ident } from './sql-text.js';
-import { destroyDatabase, readRemote, readSnapshots } from './stores.js';
+import { destroyDatabase, readRemote, readSnapshots, readSummary } from './stores.js';
 
-const REMOTE = { name: 'origin', url: 'idb://demo-remote' };
-const BACKUP = { name: 'backup1', url: 'idb://demo-backup' };
-const AUTHOR = { name: 'Demo', email: 'demo@localhost' };
+/** Rows per page of the grid. */
+const PAGE_SIZE = 100;
 
 let repo;
 let table;
+/** The grid's first row on its current page. */
+let offset = 0;
+// The latest restore and clone, which the comparison panel sets side by side.
+let restoredAt;
+let clonedAt;
 
 const form = (name) => document.querySelector(`form[data-form="${name}"]`);
 const field = (formName, fieldName) => form(formName).elements[fieldName];
@@ -33,133 +39,160 @@ function use(next) {
   repo?.close();
   repo = next;
   table = undefined;
+  offset = 0;
   byTestId('sql-result').replaceChildren();
   if (repo) field('database', 'name').value = repo.location.replace(/^idb:\/\//, '');
+}
+
+/** The grid's page of `table`: the current one, or the last where rows were deleted under it. */
+async function readPage() {
+  const [{ rows: [[total]] }] = await repo.sql(`SELECT COUNT(*) FROM ${ident(table)}`);
+  offset = Math.min(offset, Math.max(0, Math.ceil(total / PAGE_SIZE) - 1) * PAGE_SIZE);
+  const [{ columns, rows }] = await repo.sql(`SELECT * FROM ${ident(table)} LIMIT ${PAGE_SIZE} OFFSET ${offset}`);
+  return { columns, rows, offset, total, size: PAGE_SIZE };
 }
 
 async function readDatabase() {
   if (!repo) return undefined;
   const tables = await repo.ls();
-  if (!tables.includes(table)) table = tables[0];
-  const [branches, tags, status, log, rows] = await Promise.all([
+  if (!tables.includes(table)) [table, offset] = [tables[0], 0];
+  const [branches, tags, status, log, page] = await Promise.all([
     repo.branches({ all: true }),
     repo.tags(),
     repo.status(),
     repo.log({ limit: 8 }),
-    table ? repo.sql(`SELECT * FROM ${ident(table)}`).then(([result]) => result) : undefined,
+    table ? readPage() : undefined,
   ]);
-  return { location: repo.location, branch: repo.currentBranch, branches, tags, status, tables, table, rows, log };
+  return { location: repo.location, branch: repo.currentBranch, branches, tags, status, tables, table, page, log };
 }
 
+/** A database the comparison shows: its location and what it holds, if it is still there. */
+const side = async (location) => location && { location, summary: await readSummary(location) };
+
 async function refresh() {
-  const [db, remote, snapshots] = await Promise.all([readDatabase(), readRemote(REMOTE.url), readSnapshots(BACKUP.url)]);
+  const [db, remote, snapshots, restored, cloned] = await Promise.all([
+    readDatabase(),
+    readRemote(REMOTE.url),
+    readSnapshots(BACKUP.url),
+    side(restoredAt),
+    side(clonedAt),
+  ]);
+  const dbStatus = byTestId('status-db');
   renderDatabase(db, {
-    onSelectTable: (name) => act(async () => { table = name; }, { look: true }),
-    onSql: (sql) => act(() => needRepo().sql(sql)),
+    onSelectTable: (name) => act(dbStatus, async () => { [table, offset] = [name, 0]; }, { look: true }),
+    onPage: (to) => act(dbStatus, async () => { offset = to; }, { look: true }),
+    onSql: (sql) => act(dbStatus, async () => {
+      await needRepo().sql(sql);
+      return `Ran ${sql}`;
+    }),
   });
   renderRemote(remote);
   renderBackup(snapshots);
+  renderCompare(restored, cloned, { onBackUp: () => act(byTestId('status-compare'), backUpRestored) });
 }
 
-/** A user action: run it, show any error, then redraw from the stores whatever happened. */
-function act(action, options) {
+/**
+ * A user action: run it, report its outcome (the message it resolves to, or its failure) in
+ * `status`, then redraw from the stores whatever happened.
+ */
+function act(status, action, options) {
   return run(async () => {
     try {
-      await action();
+      return await action();
     } finally {
       await refresh();
     }
-  }, options);
+  }, { status, ...options });
 }
 
-/** Binds a control: a form's submit or a `data-action` button's click. */
+/** Binds a control, a form's submit or a `data-action` button's click, to its panel's status line. */
 function on(selector, event, action) {
-  document.querySelector(selector).addEventListener(event, (e) => {
+  const control = document.querySelector(selector);
+  const status = control.closest('.panel').querySelector('.status');
+  control.addEventListener(event, (e) => {
     e.preventDefault();
-    act(action);
+    act(status, action);
   });
 }
 
 on('form[data-form="database"]', 'submit', async () => {
   use(await Repo.init(placeIn('database'), { author: AUTHOR }));
-  say(`Created ${repo.location}: branch main at its first commit.`);
+  return `Created ${repo.location}: branch main at its first commit.`;
 });
 on('[data-action="open"]', 'click', async () => {
   use(await Repo.open(placeIn('database'), { author: AUTHOR }));
-  say(`Opened ${repo.location}.`);
+  return `Opened ${repo.location}.`;
 });
 on('[data-action="destroy"]', 'click', async () => {
   const target = placeIn('database');
   if (repo?.location === target) use(undefined);
   await destroyDatabase(target);
-  say(`Destroyed ${target}: its IndexedDB store is gone. The remote and the backup are untouched.`);
+  return `Destroyed ${target}: its IndexedDB store is gone. The remote and the backup are untouched.`;
 });
 
 on('form[data-form="sql"]', 'submit', async () => {
-  const results = await needRepo().sql(field('sql', 'sql').value);
-  renderResults(byTestId('sql-result'), results);
+  // Emptied first, so that a failing statement leaves no earlier result standing beside it.
+  byTestId('sql-result').replaceChildren();
+  renderResults(byTestId('sql-result'), await needRepo().sql(field('sql', 'sql').value));
 });
 on('form[data-form="commit"]', 'submit', async () => {
   const commit = await needRepo().commit({ message: field('commit', 'message').value, all: true });
-  say(`Committed ${commit.hash.slice(0, 8)} on ${repo.currentBranch}.`);
+  return `Committed ${commit.hash.slice(0, 8)} on ${repo.currentBranch}.`;
 });
 on('form[data-form="branch"]', 'submit', async () => {
   const name = field('branch', 'branch').value.trim();
   await needRepo().createBranch(name);
-  say(`Created branch ${name} at HEAD.`);
+  return `Created branch ${name} at HEAD.`;
 });
 on('[data-action="checkout"]', 'click', async () => {
   const name = field('branch', 'branch').value.trim();
   await needRepo().checkout(name);
-  say(`Checked out ${name}.`);
+  return `Checked out ${name}.`;
 });
 on('form[data-form="tag"]', 'submit', async () => {
   const name = field('tag', 'tag').value.trim();
   await needRepo().createTag(name);
-  say(`Tagged HEAD as ${name}.`);
+  return `Tagged HEAD as ${name}.`;
 });
 
 on('[data-action="add-remote"]', 'click', async () => {
   await needRepo().addRemote(REMOTE.name, REMOTE.url);
-  say(`Added remote ${REMOTE.name} at ${REMOTE.url}.`);
+  return `Added remote ${REMOTE.name} at ${REMOTE.url}.`;
 });
 on('[data-action="push"]', 'click', async () => {
   const branch = needRepo().currentBranch;
   const { updated, stats } = await repo.push(REMOTE.name, branch);
-  const moved = stats ? `: ${stats.chunks} chunks, ${formatBytes(stats.bytes)}` : '';
-  say(updated ? `Pushed ${branch} to ${REMOTE.name}${moved}.` : `${REMOTE.name}/${branch} was already up to date.`);
+  return updated ? `Pushed ${branch} to ${REMOTE.name}: ${moved(stats)}.` : `${REMOTE.name}/${branch} was already up to date.`;
 });
 on('form[data-form="clone"]', 'submit', async () => {
   use(await Repo.clone(REMOTE.url, placeIn('clone'), { author: AUTHOR }));
-  say(`Cloned ${REMOTE.url} into ${repo.location}: commits only, no working changes.`);
+  clonedAt = repo.location;
+  return `Cloned ${REMOTE.url} into ${repo.location}: commits only, no working changes.`;
 });
 
 on('[data-action="add-backup"]', 'click', async () => {
   await needRepo().addBackup(BACKUP.name, BACKUP.url);
-  say(`Added backup ${BACKUP.name} at ${BACKUP.url}.`);
+  return `Added backup ${BACKUP.name} at ${BACKUP.url}.`;
 });
 on('[data-action="sync"]', 'click', async () => {
-  const result = await track(
-    'Backup sync',
-    (onProgress) => needRepo().backupSync(BACKUP.name, { onProgress }),
-    (r) => ({ stats: r.stats, note: r.synced ? '' : 'nothing new since the last snapshot' }),
-  );
-  say(`Snapshot ${result.snapshot.id} of everything: branches, tags and working changes.`);
+  const { result, ms } = await track('Backup sync', (onProgress) => needRepo().backupSync(BACKUP.name, { onProgress }));
+  const what = result.synced
+    ? `Snapshot ${result.snapshot.id} of everything: branches, tags and working changes`
+    : `Nothing new since snapshot ${result.snapshot.id}`;
+  return `${what}. Moved ${moved(result.stats)} in ${ms} ms.`;
 });
 on('form[data-form="restore"]', 'submit', async () => {
-  const restored = await track(
-    'Restore',
-    (onProgress) =>
-      Repo.backupRestore(BACKUP.url, placeIn('restore'), {
-        author: AUTHOR,
-        snapshot: field('restore', 'snapshot').value || undefined,
-        force: field('restore', 'force').checked,
-        onProgress,
-      }),
-    (r) => ({ stats: r.stats }),
+  const { result, ms } = await track('Restore', (onProgress) =>
+    Repo.backupRestore(BACKUP.url, placeIn('restore'), {
+      author: AUTHOR,
+      snapshot: field('restore', 'snapshot').value || undefined,
+      force: field('restore', 'force').checked,
+      onProgress,
+    }),
   );
-  use(restored.repo);
-  say(`Restored snapshot ${restored.snapshot.id} into ${repo.location}.`);
+  use(result.repo);
+  restoredAt = repo.location;
+  return `Restored snapshot ${result.snapshot.id} into ${restoredAt}. Moved ${moved(result.stats)} in ${ms} ms.`;
 });
 
 on('[data-action="download"]', 'click', async () => {
@@ -169,19 +202,31 @@ on('[data-action="download"]', 'click', async () => {
   link.href = URL.createObjectURL(file);
   link.download = 'demo-backup.cairnbak';
   link.click();
-  say(`Downloaded the backup as one file (${file.size} bytes).`);
+  return `Downloaded the backup as one file (${file.size} bytes).`;
 });
 on('form[data-form="restore-file"]', 'submit', async () => {
   const [file] = field('restore-file', 'file').files;
-  const restored = await track(
-    'Restore from file',
-    (onProgress) => Repo.backupRestoreFile(file, placeIn('restore-file'), { author: AUTHOR, onProgress }),
-    (r) => ({ stats: r.stats }),
+  const { result, ms } = await track('Restore from file', (onProgress) =>
+    Repo.backupRestoreFile(file, placeIn('restore-file'), { author: AUTHOR, onProgress }),
   );
-  use(restored.repo);
-  say(`Restored ${file.name} (snapshot ${restored.snapshot.id}) into ${repo.location}.`);
+  use(result.repo);
+  restoredAt = repo.location;
+  return `Restored ${file.name} (snapshot ${result.snapshot.id}) into ${restoredAt}. Moved ${moved(result.stats)} in ${ms} ms.`;
 });
 
-// The first drawing. `data-ready` tells a test (or a curious reader) the controls are live.
-await act(async () => {});
+/**
+ * The restored database's own backup: its old one stays the original's (a backup has one
+ * writer, and a restore is a new database), so it moves to a new location, opened to show it.
+ */
+async function backUpRestored() {
+  if (repo?.location !== restoredAt) use(await Repo.open(restoredAt, { author: AUTHOR }));
+  const { name, url } = NEW_BACKUP;
+  if (!(await repo.backups()).some((b) => b.name === name)) await repo.addBackup(name, url);
+  const { snapshot, stats } = await repo.backupSync(name);
+  return `${repo.location} now backs up to ${name} at ${url}: snapshot ${snapshot.id}, ${moved(stats)}.`;
+}
+
+// The first drawing, its failure to the banner. `data-ready` tells a test (or a curious
+// reader) the controls are live.
+await run(refresh);
 document.body.dataset.ready = 'true';

@@ -35,3 +35,8 @@ export function formatBytes(bytes) {
   }
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
+
+/** What a transfer copied, from its `stats`. */
+export function moved({ chunks, tableFiles, bytes }) {
+  return `${chunks} chunks in ${tableFiles} table files, ${formatBytes(bytes)}`;
+}

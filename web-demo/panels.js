@@ -23,9 +23,10 @@ function changes(status) {
 
 /**
  * The database panel: `db` is undefined when none is open, else
- * { location, branch, branches, tags, status, tables, table, rows, log }.
+ * { location, branch, branches, tags, status, tables, table, page, log } (`page` as renderGrid
+ * takes it).
  */
-export function renderDatabase(db, { onSelectTable, onSql }) {
+export function renderDatabase(db, { onSelectTable, onSql, onPage }) {
   const contents = byTestId('db-contents');
   contents.hidden = !db;
   if (!db) {
@@ -48,7 +49,7 @@ export function renderDatabase(db, { onSelectTable, onSql }) {
     ...(db.tables.length ? [] : [el('span', { class: 'empty' }, 'No tables yet: create one with SQL below.')]),
   );
   const grid = byTestId('grid');
-  if (db.table) renderGrid(grid, db.table, db.rows, onSql);
+  if (db.table) renderGrid(grid, db.table, db.page, { onSql, onPage });
   else grid.replaceChildren();
   fillList(byTestId('db-log'), db.log, (commit) =>
     el('li', {}, el('span', { class: 'hash' }, short(commit.hash)), ' ', commit.message,

@@ -1,26 +1,28 @@
-// The backup panel's progress bar and the line saying what the last sync or restore moved.
+// The backup panel's progress bar, following a sync or a restore.
 
 import { byTestId, formatBytes } from './dom.js';
 
 const bar = byTestId('progress');
 const label = byTestId('progress-label');
-const line = byTestId('last-sync');
 
-/** Moves the bar for one progress event. Totals grow as the walk finds more to copy. */
+/**
+ * Moves the bar for one progress event, by chunks: their total counts everything known to be
+ * missing (it grows as the walk finds more); bytes are only known once copied.
+ */
 function show(what, event) {
   bar.dataset.events = String(Number(bar.dataset.events) + 1);
-  bar.max = Math.max(event.bytesTotal, 1);
-  bar.value = event.bytesDone;
+  bar.max = Math.max(event.chunksTotal, 1);
+  bar.value = event.chunksDone;
   label.textContent =
     `${what}: ${event.phase}, ${event.chunksDone}/${event.chunksTotal} chunks, ` +
-    `${formatBytes(event.bytesDone)} of ${formatBytes(event.bytesTotal)}`;
+    `${formatBytes(event.bytesDone)}`;
 }
 
 /**
- * Runs one transfer, `start(onProgress)`, with the bar following it; then says what it moved:
- * `summary(result)` gives its `stats` (tableFiles, chunks, bytes) and an optional `note`.
+ * Runs one transfer, `start(onProgress)`, with the bar following it; resolves to
+ * { result, ms }: what it resolved to and how long it took.
  */
-export async function track(what, start, summary) {
+export async function track(what, start) {
   bar.max = 1;
   bar.value = 0;
   bar.dataset.events = '0';
@@ -33,13 +35,8 @@ export async function track(what, start, summary) {
     label.textContent = `${what}: failed`;
     throw error;
   }
-  const ms = Math.round(performance.now() - began);
-  const { stats, note } = summary(result);
   bar.max = 1;
   bar.value = 1;
   label.textContent = `${what}: done`;
-  line.textContent =
-    `${what} moved ${stats.chunks} chunks in ${stats.tableFiles} table files, ` +
-    `${formatBytes(stats.bytes)}, in ${ms} ms${note ? ` (${note})` : ''}.`;
-  return result;
+  return { result, ms: Math.round(performance.now() - began) };
 }

@@ -1,5 +1,5 @@
-// Reading the demo's remote and backup stores, and destroying a database. These are the page's
-// only uses of the stores outside an open database.
+// Reading the demo's remote and backup stores and the databases it compares, and destroying a
+// database. These are the page's only uses of the stores outside the open database.
 
 import { Repo } from 'cairn-db';
 
@@ -47,6 +47,32 @@ export async function readRemote(url) {
 /** A backup's snapshots, oldest first; none where nothing was synced yet. */
 export async function readSnapshots(url) {
   return orEmpty(url, () => Repo.backupSnapshots(url), [], ['NO_SNAPSHOTS']);
+}
+
+/**
+ * What tells a restored database from a clone: { branches, tags, changes, backups }, where
+ * `changes` are the uncommitted rows (the working set against HEAD, per table). Undefined
+ * where no database is (any more).
+ */
+export async function readSummary(location) {
+  let repo;
+  try {
+    repo = await Repo.open(location);
+  } catch (error) {
+    if (error.code === 'NOT_A_DATABASE') return undefined;
+    throw error;
+  }
+  try {
+    const [branches, tags, changes, backups] = await Promise.all([
+      repo.branches({ all: true }),
+      repo.tags(),
+      repo.diff({ ref: 'HEAD' }),
+      repo.backups(),
+    ]);
+    return { branch: repo.currentBranch, branches, tags, changes, backups };
+  } finally {
+    repo.close();
+  }
 }
 
 /** Deletes a database's IndexedDB store: the "rm -rf" of the story. */

@@ -2,9 +2,12 @@
 //! become an INVALID_ARGUMENT error, not a trap in wasm-bindgen's glue or a silent conversion.
 
 use cairn_core::chunk_store::Options;
+use cairn_core::db::value::Value;
+use cairn_core::sql::Params;
 use cairn_core::sync::{Progress, Sink};
 use cairn_core::Hash;
 use js_sys::{Array, Function, Uint8Array};
+use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::Error;
@@ -34,6 +37,68 @@ pub fn bytes(value: &JsValue) -> Result<Vec<u8>, Error> {
             js::describe(value)
         ))),
     }
+}
+
+/// Values for a query's placeholders: an array for `?`, a plain object for `:name`, or
+/// undefined for none.
+pub fn params(value: &JsValue) -> Result<Params, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Params::None);
+    }
+    if let Some(list) = value.dyn_ref::<Array>() {
+        return list
+            .iter()
+            .map(|v| sql_value(&v))
+            .collect::<Result<_, _>>()
+            .map(Params::Positional);
+    }
+    if !value.is_object() || value.is_instance_of::<Uint8Array>() {
+        let value = js::describe(value);
+        return Err(invalid(format!(
+            "params must be an array or an object, got {value}"
+        )));
+    }
+    let mut named = BTreeMap::new();
+    for entry in js_sys::Object::entries(value.unchecked_ref()).iter() {
+        let pair = Array::from(&entry);
+        let name = pair.get(0).as_string().unwrap_or_default();
+        named.insert(name, sql_value(&pair.get(1))?);
+    }
+    Ok(Params::Named(named))
+}
+
+/// A JS value as SQL: numbers (integers as BIGINT), bigints, strings, booleans, null or
+/// undefined, Uint8Arrays.
+fn sql_value(v: &JsValue) -> Result<Value, Error> {
+    if v.is_null() || v.is_undefined() {
+        return Ok(Value::Null);
+    }
+    if let Some(b) = v.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Some(s) = v.as_string() {
+        return Ok(Value::Text(s));
+    }
+    if let Some(x) = v.as_f64() {
+        let integral = x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_991.0;
+        return Ok(if integral {
+            Value::Int(x as i64)
+        } else {
+            Value::Double(x)
+        });
+    }
+    if v.is_bigint() {
+        return i64::try_from(v.clone())
+            .map(Value::Int)
+            .map_err(|_| invalid(format!("{} does not fit a BIGINT", js::describe(v))));
+    }
+    if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
+        return Ok(Value::Blob(bytes.to_vec()));
+    }
+    Err(invalid(format!(
+        "{} cannot be bound to SQL",
+        js::describe(v)
+    )))
 }
 
 pub fn hash(value: &JsValue) -> Result<Hash, Error> {

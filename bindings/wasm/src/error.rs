@@ -83,6 +83,7 @@ fn sql_code(e: &SqlError) -> &'static str {
             | TableError::DuplicateKey { .. },
         )
         | SqlError::Syntax(_)
+        | SqlError::Parameter(_)
         | SqlError::Unsupported(_)
         | SqlError::TableExists(_)
         | SqlError::UnknownColumn(_)

@@ -184,10 +184,12 @@ impl Repo {
         })
     }
 
-    pub fn sql(&self, query: JsValue) -> Promise {
+    /// Runs SQL; `params` holds values for `?` (an array) or `:name` (an object).
+    pub fn sql(&self, query: JsValue, params: JsValue) -> Promise {
         let query = arg!(args::string(&query, "query"));
+        let params = arg!(args::params(&params));
         self.run(|repo| async move {
-            let results = repo.lock().await.sql(&query).await?;
+            let results = repo.lock().await.sql_with(&query, &params).await?;
             Ok(results
                 .iter()
                 .map(convert::query_result)

@@ -473,12 +473,21 @@ impl<S: Storage> Repo<S> {
     /// If another writer changes the database meanwhile, the statements run again on its
     /// state, as if they had come after it: they name rows, not a state to restore.
     pub async fn sql(&mut self, query: &str) -> Result<Vec<crate::sql::QueryResult>> {
+        self.sql_with(query, &crate::sql::Params::None).await
+    }
+
+    /// `sql` with values for the query's `?` or `:name` placeholders.
+    pub async fn sql_with(
+        &mut self,
+        query: &str,
+        params: &crate::sql::Params,
+    ) -> Result<Vec<crate::sql::QueryResult>> {
         let mut attempts = 0;
         loop {
             let ws = self.working_set(&self.config.head).await?;
             let mut root = self.root_value(ws.working).await?;
             let before = root.clone();
-            let outcome = crate::sql::execute(&mut self.store, &mut root, query).await;
+            let outcome = crate::sql::execute_with(&mut self.store, &mut root, query, params).await;
             if root != before {
                 let working = self.put_root_value(&root).await?;
                 match self.set_working_set(WorkingSet { working, ..ws }).await {

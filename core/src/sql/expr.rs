@@ -209,6 +209,10 @@ pub fn literal(v: &ast::Value) -> Result<Value, SqlError> {
         ast::Value::Boolean(b) => Value::Bool(*b),
         ast::Value::Null => Value::Null,
         ast::Value::HexStringLiteral(hex) => Value::Blob(unhex(hex)?),
+        // Bound values replace placeholders before parsing: one left here had none given.
+        ast::Value::Placeholder(p) => {
+            return Err(SqlError::Parameter(format!("no value was given for {p}")))
+        }
         other => return unsupported(format!("literal {other}")),
     })
 }

@@ -13,11 +13,14 @@ mod expr;
 mod fast_insert;
 pub mod format;
 mod insert;
+mod params;
 mod select;
 mod split;
 #[cfg(test)]
 mod tests;
 mod update_delete;
+
+pub use params::Params;
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -70,12 +73,15 @@ pub enum SqlError {
     TypeMismatch(String),
     /// A row the table refused (NULL, type, duplicate key) or could not read or write.
     Table(TableError),
+    /// Bound parameters that do not fit the query's placeholders.
+    Parameter(String),
 }
 
 impl fmt::Display for SqlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SqlError::Syntax(msg) => write!(f, "syntax error: {msg}"),
+            SqlError::Parameter(msg) => write!(f, "parameters: {msg}"),
             SqlError::Unsupported(what) => write!(f, "unsupported SQL: {what}"),
             SqlError::TableNotFound(t) => write!(f, "table not found: {t}"),
             SqlError::TableExists(t) => write!(f, "table with name {t} already exists"),
@@ -129,17 +135,43 @@ pub async fn execute<S: Storage>(
     root: &mut RootValue,
     sql: &str,
 ) -> Result<Vec<QueryResult>, SqlError> {
+    execute_with(store, root, sql, &Params::None).await
+}
+
+/// `execute` with values for the query's `?` or `:name` placeholders.
+pub async fn execute_with<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    sql: &str,
+    params: &Params,
+) -> Result<Vec<QueryResult>, SqlError> {
+    let parser = || Parser::new(&MySqlDialect {}).with_recursion_limit(RECURSION_LIMIT);
     let mut results = Vec::new();
+    if !matches!(params, Params::None) {
+        // Bind every statement before running any, so values that do not fit the
+        // placeholders change nothing.
+        let mut binder = params::Binder::new(params);
+        let bound = split::statements(sql)
+            .into_iter()
+            .map(|text| binder.bind(text))
+            .collect::<Result<Vec<_>, _>>()?;
+        binder.finish()?;
+        for tokens in bound {
+            let statements = parser()
+                .with_tokens_with_locations(tokens)
+                .parse_statements()?;
+            for statement in statements {
+                results.push(run(store, root, statement).await?);
+            }
+        }
+        return Ok(results);
+    }
     for text in split::statements(sql) {
         if let Some(values) = fast_insert::parse(text) {
             results.push(insert::run(store, root, values).await?);
             continue;
         }
-        let statements = Parser::new(&MySqlDialect {})
-            .with_recursion_limit(RECURSION_LIMIT)
-            .try_with_sql(text)?
-            .parse_statements()?;
-        for statement in statements {
+        for statement in parser().try_with_sql(text)?.parse_statements()? {
             results.push(run(store, root, statement).await?);
         }
     }

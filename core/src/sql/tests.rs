@@ -1036,3 +1036,91 @@ fn big_insert_timings() {
     );
     std::println!("count + point select: {:?}", t.elapsed());
 }
+
+mod parameters {
+    use super::*;
+    use crate::sql::{execute_with, Params};
+    use alloc::collections::BTreeMap;
+
+    fn with(db: &mut Db, sql: &str, params: Params) -> Result<Vec<QueryResult>, SqlError> {
+        block_on(execute_with(&mut db.store, &mut db.root, sql, &params))
+    }
+
+    #[test]
+    fn values_bind_as_literals_of_their_type_whatever_their_text() {
+        let mut db = Db::new();
+        db.run("create table t (id bigint primary key, name text, x double, b blob, f boolean)");
+        let hostile = "'); drop table t; --";
+        let row = vec![
+            Value::Int(i64::MIN),
+            Value::Text(hostile.into()),
+            Value::Double(-2.0),
+            Value::Blob(vec![0, 255, 16]),
+            Value::Bool(true),
+        ];
+        with(
+            &mut db,
+            "insert into t values (?, ?, ?, ?, ?)",
+            Params::Positional(row.clone()),
+        )
+        .unwrap();
+        let named = BTreeMap::from([("id".to_string(), Value::Int(i64::MIN))]);
+        let got = with(
+            &mut db,
+            "select * from t where id = :id",
+            Params::Named(named),
+        )
+        .unwrap();
+        assert_eq!(got[0].rows, vec![row]);
+        assert_eq!(db.count("t"), 1, "the text stayed a value");
+        let nulls = Params::Positional(vec![Value::Int(7), Value::Null, Value::Double(1e300)]);
+        with(
+            &mut db,
+            "insert into t (id, name, x) values (?, ?, ?)",
+            nulls,
+        )
+        .unwrap();
+        assert_eq!(
+            db.rows("select name, x from t where id = 7"),
+            vec![vec![Value::Null, Value::Double(1e300)]]
+        );
+    }
+
+    #[test]
+    fn placeholders_and_values_must_match() {
+        let mut db = Db::new();
+        db.run("create table t (id int primary key)");
+        let one = || Params::Positional(vec![Value::Int(1)]);
+        let two = Params::Positional(vec![Value::Int(1), Value::Int(2)]);
+        let fails = |r: Result<Vec<QueryResult>, SqlError>| {
+            assert!(matches!(r, Err(SqlError::Parameter(_))), "{r:?}")
+        };
+        fails(with(&mut db, "insert into t values (?), (?)", one()));
+        fails(with(&mut db, "insert into t values (?)", two));
+        fails(with(&mut db, "select * from t where id = :id", one()));
+        fails(with(&mut db, "insert into t values (?)", Params::None));
+        fails(with(
+            &mut db,
+            "insert into t values (?)",
+            Params::Positional(vec![Value::Double(f64::NAN)]),
+        ));
+        // Positional values run on across statements.
+        let both = Params::Positional(vec![Value::Int(1), Value::Int(2)]);
+        with(
+            &mut db,
+            "insert into t values (?); insert into t values (?)",
+            both,
+        )
+        .unwrap();
+        assert_eq!(db.count("t"), 2);
+        // A question mark inside a string is text, not a placeholder.
+        db.run("create table s (k text primary key)");
+        with(
+            &mut db,
+            "insert into s values ('what?')",
+            Params::Positional(vec![]),
+        )
+        .unwrap();
+        assert_eq!(db.rows("select k from s"), vec![vec![text("what?")]]);
+    }
+}

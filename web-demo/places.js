@@ -1,0 +1,7 @@
+// The demo's fixed places: one remote, one backup, and the new backup a restored database
+// moves to (the old one stays its original's). One author signs every commit.
+
+export const REMOTE = { name: 'origin', url: 'idb://demo-remote' };
+export const BACKUP = { name: 'backup1', url: 'idb://demo-backup' };
+export const NEW_BACKUP = { name: 'backup2', url: 'idb://demo-backup2' };
+export const AUTHOR = { name: 'Demo', email: 'demo@localhost' };
