@@ -1,5 +1,6 @@
-//! The core's values as plain JS objects and back (the shapes are declared in npm/index.d.ts:
-//! `QueryResult`, `Status`, `Commit`, `TableDiff`, `Snapshot`, `ProgressEvent`, ...).
+//! The core's values as plain JS objects (the shapes are declared in npm/index.d.ts:
+//! `QueryResult`, `Status`, `Commit`, `TableDiff`, `Snapshot`, `SyncProgress`, ...): views
+//! that derive `Serialize`, turned into JS by serde-wasm-bindgen.
 
 use cairn_core::backup::Snapshot;
 use cairn_core::db::commit::Commit;
@@ -8,158 +9,278 @@ use cairn_core::repo::{RowChange, Status, TableDiff, TableStatus, Transfer};
 use cairn_core::sql::QueryResult;
 use cairn_core::sync::{Progress, SyncStats};
 use cairn_core::Hash;
-use js_sys::{Array, Uint8Array};
+use serde::ser::{Serialize, Serializer};
+use serde_wasm_bindgen::Serializer as JsSerializer;
 use wasm_bindgen::JsValue;
-
-use crate::js;
 
 /// Integers beyond this become bigints in JS, where a number would lose digits.
 const SAFE: i64 = (1 << 53) - 1;
 
-fn array<T>(items: impl IntoIterator<Item = T>, f: impl Fn(T) -> JsValue) -> JsValue {
-    items.into_iter().map(f).collect::<Array>().into()
+/// Objects, not Maps; `None` and SQL NULL as `null`; 64-bit integers as bigints (only the
+/// ones past `SAFE` are serialized as such, see `Sql`).
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    let serializer = JsSerializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true)
+        .serialize_large_number_types_as_bigints(true);
+    // The views hold only strings, numbers, booleans, bytes and sequences of them, which
+    // serde-wasm-bindgen always converts.
+    value.serialize(&serializer).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn strings<'a>(items: impl IntoIterator<Item = &'a String>) -> JsValue {
-    array(items, |s| JsValue::from_str(s))
-}
+/// A hash as its base32 text.
+struct B32<'a>(&'a Hash);
 
-fn hash(h: &Hash) -> JsValue {
-    h.to_base32().into()
-}
-
-// --- to JS -----------------------------------------------------------------------------------
-
-pub fn value(v: &Value) -> JsValue {
-    match v {
-        Value::Null => JsValue::NULL,
-        Value::Int(i) if (-SAFE..=SAFE).contains(i) => (*i as f64).into(),
-        Value::Int(i) => js_sys::BigInt::from(*i).into(),
-        Value::Double(d) => (*d).into(),
-        Value::Text(s) => s.as_str().into(),
-        Value::Bool(b) => (*b).into(),
-        Value::Blob(b) => Uint8Array::from(&b[..]).into(),
+impl Serialize for B32<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_base32())
     }
 }
 
-fn row(r: &[Value]) -> JsValue {
-    array(r, value)
+/// A SQL value: integers as numbers while exact, else bigints; blobs as Uint8Arrays.
+struct Sql<'a>(&'a Value);
+
+impl Serialize for Sql<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Null => s.serialize_unit(),
+            Value::Int(i) if (-SAFE..=SAFE).contains(i) => s.serialize_f64(*i as f64),
+            Value::Int(i) => s.serialize_i64(*i),
+            Value::Double(d) => s.serialize_f64(*d),
+            Value::Text(t) => s.serialize_str(t),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Blob(b) => s.serialize_bytes(b),
+        }
+    }
+}
+
+/// A row of SQL values.
+struct Row<'a>(&'a [Value]);
+
+impl Serialize for Row<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(Sql))
+    }
+}
+
+#[derive(serde::Serialize)]
+struct QueryResultView<'a> {
+    columns: &'a [String],
+    rows: Vec<Row<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    affected: Option<f64>,
 }
 
 pub fn query_result(r: &QueryResult) -> JsValue {
-    let out = js::object(&[
-        ("columns", strings(&r.columns)),
-        ("rows", array(&r.rows, |r| row(r))),
-    ]);
-    if let Some(n) = r.affected {
-        js::set(&out, "affected", (n as f64).into());
-    }
-    out
+    to_js(&QueryResultView {
+        columns: &r.columns,
+        rows: r.rows.iter().map(|r| Row(r)).collect(),
+        affected: r.affected.map(|n| n as f64),
+    })
 }
 
-fn table_status(t: &TableStatus) -> JsValue {
-    js::object(&[
-        ("name", t.name.as_str().into()),
-        ("change", t.change.label().into()),
-    ])
+#[derive(serde::Serialize)]
+struct TableStatusView<'a> {
+    name: &'a str,
+    change: &'static str,
+}
+
+fn table_statuses(list: &[TableStatus]) -> Vec<TableStatusView<'_>> {
+    list.iter()
+        .map(|t| TableStatusView {
+            name: &t.name,
+            change: t.change.label(),
+        })
+        .collect()
+}
+
+#[derive(serde::Serialize)]
+struct StatusView<'a> {
+    branch: &'a str,
+    staged: Vec<TableStatusView<'a>>,
+    unstaged: Vec<TableStatusView<'a>>,
+    untracked: &'a [String],
+    clean: bool,
 }
 
 pub fn status(s: &Status) -> JsValue {
-    js::object(&[
-        ("branch", s.branch.as_str().into()),
-        ("staged", array(&s.staged, table_status)),
-        ("unstaged", array(&s.unstaged, table_status)),
-        ("untracked", strings(&s.untracked)),
-        ("clean", s.is_clean().into()),
-    ])
+    to_js(&StatusView {
+        branch: &s.branch,
+        staged: table_statuses(&s.staged),
+        unstaged: table_statuses(&s.unstaged),
+        untracked: &s.untracked,
+        clean: s.is_clean(),
+    })
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CommitView<'a> {
+    hash: B32<'a>,
+    root: B32<'a>,
+    parents: Vec<B32<'a>>,
+    author: &'a str,
+    email: &'a str,
+    time_ms: f64,
+    message: &'a str,
+    decorations: &'a [String],
 }
 
 pub fn commit(at: &Hash, c: &Commit, decorations: &[String]) -> JsValue {
-    js::object(&[
-        ("hash", hash(at)),
-        ("root", hash(&c.root)),
-        ("parents", array(&c.parents, hash)),
-        ("author", c.author.as_str().into()),
-        ("email", c.email.as_str().into()),
-        ("timeMs", (c.time_ms as f64).into()),
-        ("message", c.message.as_str().into()),
-        ("decorations", strings(decorations)),
-    ])
+    to_js(&CommitView {
+        hash: B32(at),
+        root: B32(&c.root),
+        parents: c.parents.iter().map(B32).collect(),
+        author: &c.author,
+        email: &c.email,
+        time_ms: c.time_ms as f64,
+        message: &c.message,
+        decorations,
+    })
 }
 
-fn row_change(c: &RowChange) -> JsValue {
-    match c {
-        RowChange::Added(r) => js::object(&[("kind", "added".into()), ("row", row(r))]),
-        RowChange::Removed(r) => js::object(&[("kind", "removed".into()), ("row", row(r))]),
-        RowChange::Modified { old, new } => js::object(&[
-            ("kind", "modified".into()),
-            ("old", row(old)),
-            ("new", row(new)),
-        ]),
-    }
+#[derive(serde::Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum RowChangeView<'a> {
+    Added { row: Row<'a> },
+    Removed { row: Row<'a> },
+    Modified { old: Row<'a>, new: Row<'a> },
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TableDiffView<'a> {
+    name: &'a str,
+    change: &'static str,
+    schema_changed: bool,
+    columns: Vec<&'a str>,
+    rows: Vec<RowChangeView<'a>>,
 }
 
 pub fn diffs(diffs: &[TableDiff]) -> JsValue {
-    array(diffs, |d| {
-        js::object(&[
-            ("name", d.name.as_str().into()),
-            ("change", d.change.label().into()),
-            ("schemaChanged", d.schema_changed.into()),
-            (
-                "columns",
-                array(&d.schema.columns, |c| c.name.as_str().into()),
-            ),
-            ("rows", array(&d.rows, row_change)),
-        ])
-    })
+    let views: Vec<TableDiffView<'_>> = diffs
+        .iter()
+        .map(|d| TableDiffView {
+            name: &d.name,
+            change: d.change.label(),
+            schema_changed: d.schema_changed,
+            columns: d.schema.columns.iter().map(|c| c.name.as_str()).collect(),
+            rows: d
+                .rows
+                .iter()
+                .map(|c| match c {
+                    RowChange::Added(r) => RowChangeView::Added { row: Row(r) },
+                    RowChange::Removed(r) => RowChangeView::Removed { row: Row(r) },
+                    RowChange::Modified { old, new } => RowChangeView::Modified {
+                        old: Row(old),
+                        new: Row(new),
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    to_js(&views)
+}
+
+#[derive(serde::Serialize)]
+struct RefView<'a> {
+    name: &'a str,
+    hash: B32<'a>,
 }
 
 pub fn refs(refs: Vec<(String, Hash)>) -> JsValue {
-    array(refs, |(name, at)| {
-        js::object(&[("name", name.into()), ("hash", hash(&at))])
-    })
+    let views: Vec<RefView<'_>> = refs
+        .iter()
+        .map(|(name, at)| RefView {
+            name,
+            hash: B32(at),
+        })
+        .collect();
+    to_js(&views)
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SnapshotView<'a> {
+    id: String,
+    time_ms: f64,
+    datasets: B32<'a>,
+    head: &'a str,
 }
 
 pub fn snapshot(s: &Snapshot) -> JsValue {
-    js::object(&[
-        ("id", s.id().into()),
-        ("timeMs", (s.time_ms as f64).into()),
-        ("datasets", hash(&s.datasets)),
-        ("head", s.head.as_str().into()),
-    ])
+    to_js(&SnapshotView {
+        id: s.id(),
+        time_ms: s.time_ms as f64,
+        datasets: B32(&s.datasets),
+        head: &s.head,
+    })
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatsView {
+    table_files: f64,
+    chunks: f64,
+    bytes: f64,
+}
+
+fn stats_view(s: &SyncStats) -> StatsView {
+    StatsView {
+        table_files: s.table_files as f64,
+        chunks: s.chunks as f64,
+        bytes: s.bytes as f64,
+    }
 }
 
 pub fn stats(s: &SyncStats) -> JsValue {
-    js::object(&[
-        ("tableFiles", (s.table_files as f64).into()),
-        ("chunks", (s.chunks as f64).into()),
-        ("bytes", (s.bytes as f64).into()),
-    ])
+    to_js(&stats_view(s))
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProgressView {
+    phase: &'static str,
+    chunks_done: f64,
+    chunks_total: f64,
+    bytes_done: f64,
+    bytes_total: f64,
 }
 
 pub fn progress(p: &Progress) -> JsValue {
-    js::object(&[
-        ("phase", p.phase.name().into()),
-        ("chunksDone", (p.chunks_done as f64).into()),
-        ("chunksTotal", (p.chunks_total as f64).into()),
-        ("bytesDone", (p.bytes_done as f64).into()),
-        ("bytesTotal", (p.bytes_total as f64).into()),
-    ])
+    to_js(&ProgressView {
+        phase: p.phase.name(),
+        chunks_done: p.chunks_done as f64,
+        chunks_total: p.chunks_total as f64,
+        bytes_done: p.bytes_done as f64,
+        bytes_total: p.bytes_total as f64,
+    })
+}
+
+#[derive(serde::Serialize)]
+struct TransferView<'a> {
+    updated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    old: Option<B32<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new: Option<B32<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stats: Option<StatsView>,
 }
 
 pub fn transfer(t: &Transfer) -> JsValue {
-    match t {
-        Transfer::UpToDate => js::object(&[("updated", false.into())]),
-        Transfer::Updated { old, new, stats: s } => {
-            let out = js::object(&[
-                ("updated", true.into()),
-                ("new", hash(new)),
-                ("stats", stats(s)),
-            ]);
-            if let Some(old) = old {
-                js::set(&out, "old", hash(old));
-            }
-            out
-        }
-    }
+    to_js(&match t {
+        Transfer::UpToDate => TransferView {
+            updated: false,
+            old: None,
+            new: None,
+            stats: None,
+        },
+        Transfer::Updated { old, new, stats } => TransferView {
+            updated: true,
+            old: old.as_ref().map(B32),
+            new: Some(B32(new)),
+            stats: Some(stats_view(stats)),
+        },
+    })
 }
