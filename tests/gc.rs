@@ -366,3 +366,25 @@ fn a_prune_failing_at_any_write_leaves_the_old_backup_or_the_new() {
         assert_eq!(rows[0].rows.len(), 1, "failing write {k}");
     }
 }
+
+#[test]
+fn a_reader_whose_files_a_gc_deleted_reads_on_from_the_new_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = || cairn::FsStorage::new(dir.path());
+    let store = block_on(ChunkStore::open(storage())).unwrap();
+    let mut repo = block_on(Repo::init(store, Config::new("db"), &author())).unwrap();
+    block_on(repo.sql(&format!(
+        "create table t (id int primary key, v text); insert into t values {}",
+        rows(500)
+    )))
+    .unwrap();
+    block_on(repo.commit("rows", true, false, &author())).unwrap();
+    let reader = block_on(ChunkStore::open(storage())).unwrap();
+    let root = reader.root();
+    // Another process collects: every file the reader's manifest lists is rewritten and gone.
+    block_on(repo.gc(u64::MAX / 2, 0, &mut cairn_core::sync::Silent)).unwrap();
+    let listed = &reader.manifest().tables;
+    assert!(listed.iter().all(|t| !dir.path().join(&t.name).exists()));
+    assert!(block_on(reader.get(&root)).unwrap().is_some());
+    assert!(block_on(reader.get_many(&[root])).unwrap()[0].is_some());
+}

@@ -294,6 +294,26 @@ impl<S: Storage> ChunkStore<S> {
     /// Reads a chunk; `Ok(None)` if the store lacks it. Every chunk read from storage is
     /// checked against its address.
     pub async fn get(&self, hash: &Hash) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.get_listed(hash).await {
+            Err(StoreError::MissingTable { .. }) if self.manifest_moved().await? => {
+                ChunkStore::open(&self.storage)
+                    .await?
+                    .get_listed(hash)
+                    .await
+            }
+            other => other,
+        }
+    }
+
+    /// Whether the storage's manifest is another version than this store read: then a table
+    /// file found missing was dropped by a gc since, and the newer manifest says where its
+    /// chunks are now. Readers check it once before failing.
+    async fn manifest_moved(&self) -> Result<bool, StoreError> {
+        let now = self.storage.read_manifest().await?.map(|r| r.version);
+        Ok(now != self.manifest_version)
+    }
+
+    async fn get_listed(&self, hash: &Hash) -> Result<Option<Vec<u8>>, StoreError> {
         if let Some(chunk) = self.pending.get(hash) {
             return Ok(Some(chunk.to_vec()));
         }
@@ -322,6 +342,16 @@ impl<S: Storage> ChunkStore<S> {
     /// Chunks close together in one table file come in one ranged read, so a sync pays one
     /// storage round trip per run of neighbours rather than one per chunk.
     pub async fn get_many(&self, hashes: &[Hash]) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
+        match self.get_many_listed(hashes).await {
+            Err(StoreError::MissingTable { .. }) if self.manifest_moved().await? => {
+                let fresh = ChunkStore::open(&self.storage).await?;
+                fresh.get_many_listed(hashes).await
+            }
+            other => other,
+        }
+    }
+
+    async fn get_many_listed(&self, hashes: &[Hash]) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
         let mut out: Vec<Option<Vec<u8>>> = alloc::vec![None; hashes.len()];
         let mut wanted: Vec<(usize, Entry, usize)> = Vec::new();
         for (i, hash) in hashes.iter().enumerate() {
