@@ -1,8 +1,29 @@
 // Type declarations for cairn-db, written by hand (the wasm-bindgen ones are not shipped).
-// These are the browser entry's; node.d.ts adds NodeFsAdapter for the Node entry.
+// These are the browser entry's; node.d.ts (the Node entry, and `cairn-db/node` anywhere)
+// adds NodeFsAdapter and gives backup files as Uint8Arrays instead of Blobs.
+
+// The well-known symbols of explicit resource management, for programs whose `lib` lacks
+// `esnext.disposable` (the same declarations as @types/node's).
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+    readonly asyncDispose: unique symbol;
+  }
+}
 
 /** A chunk's address: BLAKE3-160 of its bytes, as 32 base32 characters. */
 export type Hash = string;
+
+/**
+ * Loads the WebAssembly core. Optional: every call that needs the core loads it on first use,
+ * from the `.wasm` file beside the package (`cairn-db/wasm`). Call it first to load from
+ * elsewhere (a URL, a fetched Response, the bytes, or a `WebAssembly.Module` compiled once
+ * and posted to workers), to load early, or before `hash`, which is synchronous. The first
+ * call decides the source; later ones resolve when it is loaded. Rejects with INIT_FAILED
+ * (under a Content-Security-Policy, WebAssembly needs `'wasm-unsafe-eval'` in `script-src`);
+ * a later call tries again. In Node the core is loaded at import and this resolves at once.
+ */
+export function init(wasm?: URL | string | Response | Promise<Response> | BufferSource | WebAssembly.Module): Promise<void>;
 
 /**
  * Storage for one store: a flat namespace of immutable named objects (table files) plus one
@@ -71,7 +92,7 @@ export interface ObjectInfo {
   modifiedMs: number;
 }
 
-/** The `code` of every error Cairn rejects or throws with. */
+/** The `code` of every CairnError. */
 export type ErrorCode =
   /** The adapter failed (its message is kept). */
   | 'IO'
@@ -130,17 +151,56 @@ export type ErrorCode =
   | 'NO_SNAPSHOTS'
   | 'SNAPSHOT_NOT_FOUND'
   /** A SQL statement failed (syntax, unsupported, type, constraint). */
-  | 'SQL';
+  | 'SQL'
+  /** A long operation was stopped without a reason of its own. */
+  | 'ABORTED'
+  /** `hash` was called before the WebAssembly core was loaded (see `init`). */
+  | 'NOT_INITIALIZED'
+  /** The WebAssembly core could not be fetched, compiled or instantiated; `cause` says why. */
+  | 'INIT_FAILED'
+  /** From a built-in adapter's method called directly: a name the adapter contract refuses. */
+  | 'INVALID_NAME'
+  /** From a built-in adapter's `getRange` called directly: `size` is the object's size. */
+  | 'OUT_OF_RANGE';
 
-export interface CairnError extends Error {
-  code: ErrorCode;
-  /** CONFLICT from a `ChunkStore`: the root the caller expected. */
-  expected?: Hash;
-  /** CONFLICT from a `ChunkStore`: the root the store has. */
-  actual?: Hash;
-  /** CONFORMANCE: the check that failed. */
-  check?: string;
+/** The fields a CairnError of a code carries besides `code` and `message`. */
+export interface CairnErrorFields {
+  /** From a `ChunkStore` (and a Repo's store-level conflict): the roots. */
+  CONFLICT: { expected?: Hash; actual?: Hash };
+  /** The check that failed. */
+  CONFORMANCE: { check: string };
+  /** The id of the database that owns the backup. */
+  OWNED_BY_OTHER: { owner: string };
+  OUT_OF_RANGE: { size: number };
 }
+
+/**
+ * What every failure of this package rejects (or, from `hash`, throws) with. Two exceptions
+ * reach the caller as they are: what an `onProgress` callback throws, and an AbortSignal's
+ * reason.
+ */
+export class CairnError extends Error {
+  /** `fields`: the code's fields (`CairnErrorFields`), and `cause`. */
+  constructor(code: ErrorCode, message: string, fields?: { cause?: unknown; [field: string]: unknown });
+  code: ErrorCode;
+  expected?: Hash;
+  actual?: Hash;
+  check?: string;
+  owner?: string;
+  size?: number;
+}
+
+/** A CairnError of one code, with its fields. */
+export type CairnErrorOf<C extends ErrorCode> = CairnError & { code: C } & (C extends keyof CairnErrorFields
+    ? CairnErrorFields[C]
+    : unknown);
+
+/** Every CairnError, as a union that a test of `code` narrows to the code's fields. */
+export type AnyCairnError = { [C in ErrorCode]: CairnErrorOf<C> }[ErrorCode];
+
+/** Whether `e` is a CairnError (of `code`, if given). */
+export function isCairnError(e: unknown): e is AnyCairnError;
+export function isCairnError<C extends ErrorCode>(e: unknown, code: C): e is CairnErrorOf<C>;
 
 export interface OpenOptions {
   /** New chunks go out as a table file once this many bytes have gathered (default 32 MiB). */
@@ -182,6 +242,8 @@ export class ChunkStore {
   reload(): Promise<void>;
   /** Releases the wasm memory now rather than at garbage collection. */
   free(): void;
+  /** `free`, for `using`. */
+  [Symbol.dispose](): void;
 }
 
 export interface VerifyProblem {
@@ -205,7 +267,11 @@ export interface VerifyReport {
   orphans: string[];
 }
 
-/** A chunk's address. */
+/**
+ * A chunk's address. Synchronous, so it cannot load the core itself: it throws
+ * NOT_INITIALIZED until `init()` (or any other call of this package) has resolved. In Node the
+ * core is loaded at import.
+ */
 export function hash(bytes: Uint8Array): Hash;
 
 /** Reads every table file of a store and checks every chunk against its hash. */
@@ -272,7 +338,7 @@ export interface Author {
 }
 
 /** A progress event of a long operation. Totals grow as the walk discovers more to copy. */
-export interface ProgressEvent {
+export interface SyncProgress {
   phase: 'copying table files' | 'copying chunks';
   chunksDone: number;
   chunksTotal: number;
@@ -281,8 +347,11 @@ export interface ProgressEvent {
 }
 
 export interface ProgressOptions {
-  onProgress?: (event: ProgressEvent) => void;
+  onProgress?: (event: SyncProgress) => void;
 }
+
+/** @deprecated The DOM's name; use SyncProgress. */
+export type ProgressEvent = SyncProgress;
 
 /** Options of every call that opens or creates a database. */
 export interface RepoOptions {
@@ -298,10 +367,27 @@ export interface RepoOptions {
 /** A SQL value: ints are numbers (bigints beyond 2^53), blobs Uint8Arrays. */
 export type SqlValue = null | number | bigint | string | boolean | Uint8Array;
 
+/** A row as an object keyed by column name (`{ rowMode: 'object' }`). */
+export type SqlRow = Record<string, SqlValue>;
+
+export interface SqlOptions {
+  /**
+   * Values for the query's placeholders: an array for `?` (taken in order, across every
+   * statement of the query), an object for `:name`. The core binds each value as one literal
+   * whatever it spells, so they are safe to take from users. `undefined` is NULL.
+   */
+  params?: (SqlValue | undefined)[] | Record<string, SqlValue | undefined>;
+  /**
+   * Rows as arrays in column order (the default), or as objects keyed by column name; of
+   * columns sharing a name, the last one's value is kept.
+   */
+  rowMode?: 'array' | 'object';
+}
+
 /** One statement's result: rows for SELECT and SHOW, `affected` for writes. */
-export interface QueryResult {
+export interface QueryResult<Row = SqlValue[]> {
   columns: string[];
-  rows: SqlValue[][];
+  rows: Row[];
   /** Rows written, for INSERT, UPDATE, DELETE and DDL; absent for queries. */
   affected?: number;
 }
@@ -365,10 +451,13 @@ export interface Branch extends Ref {
 }
 
 /** A remote or backup: a name and the URL as given. */
-export interface Location {
+export interface NamedUrl {
   name: string;
   url: string;
 }
+
+/** @deprecated The DOM's name; use NamedUrl. */
+export type Location = NamedUrl;
 
 export interface SyncStats {
   tableFiles: number;
@@ -410,29 +499,32 @@ export interface Restored {
   stats: SyncStats;
 }
 
-/** The backup export format (`.cairnbak`): a Blob in browsers, a Uint8Array in Node. */
+/**
+ * A backup export (`.cairnbak`) as `Repo.backupRestoreFile` takes it: either form, whichever
+ * the platform's `backupExport` gave (a Blob in browsers, a Uint8Array in Node).
+ */
 export type BackupFile = Blob | Uint8Array;
 
 /**
- * A versioned database. Every method runs one operation against the store, starting from its
- * current state (what other handles, processes and tabs wrote is seen), and, where it changes
- * the configuration (checkout, remotes, backups), writes the configuration back.
+ * The static side of `Repo`: opening, creating and restoring databases, and the calls on a
+ * remote or backup by URL. `File` is what `backupExport` resolves to: a Blob from this entry,
+ * a Uint8Array from the Node one (node.d.ts).
  */
-export class Repo {
-  private constructor();
+export interface RepoStatic<File extends BackupFile> {
+  readonly prototype: Repo;
   /**
    * Creates a database: branch `main` at an initial commit. ALREADY_EXISTS if one is there, or
    * (at `mem://` and `idb://`, where a database and a store share a name) a remote or backup.
    */
-  static init(location: string, options?: RepoOptions): Promise<Repo>;
+  init(location: string, options?: RepoOptions): Promise<Repo>;
   /** Opens a database; NOT_A_DATABASE if there is none (at `idb://`, creating nothing). */
-  static open(location: string, options?: RepoOptions): Promise<Repo>;
+  open(location: string, options?: RepoOptions): Promise<Repo>;
   /**
    * A new database from a remote: every branch and tag, `origin` set (a relative `file://`
    * URL is recorded absolute), the default branch checked out. A failure leaves nothing.
    * ALREADY_EXISTS as `init`.
    */
-  static clone(url: string, location: string, options?: RepoOptions & ProgressOptions): Promise<Repo>;
+  clone(url: string, location: string, options?: RepoOptions & ProgressOptions): Promise<Repo>;
   /**
    * A new database from a backup's latest snapshot (or `snapshot`): a new id, the snapshot's
    * branch checked out, no remotes or backups. Without `force`, ALREADY_EXISTS as `init`. A
@@ -440,26 +532,34 @@ export class Repo {
    * database replaces the old one whole (at `idb://` in one transaction, so that other tabs
    * see the old one or the new).
    */
-  static backupRestore(
+  backupRestore(
     url: string,
     location: string,
     options?: RepoOptions & ProgressOptions & { snapshot?: string; force?: boolean },
   ): Promise<Restored>;
   /** A backup's snapshots, oldest first. */
-  static backupSnapshots(url: string): Promise<Snapshot[]>;
+  backupSnapshots(url: string): Promise<Snapshot[]>;
   /** `backupPrune` of a backup by URL. */
-  static backupPrune(url: string, options: { keepLast: number } & ProgressOptions): Promise<PruneResult>;
+  backupPrune(url: string, options: { keepLast: number } & ProgressOptions): Promise<PruneResult>;
   /** Reads every table file of the store at `url` and checks every chunk. */
-  static verify(url: string): Promise<VerifyReport>;
+  verify(url: string): Promise<VerifyReport>;
   /** A backup (or one snapshot of it) as one `.cairnbak` file. */
-  static backupExport(url: string, options?: ProgressOptions & { snapshot?: string }): Promise<BackupFile>;
+  backupExport(url: string, options?: ProgressOptions & { snapshot?: string }): Promise<File>;
   /** A new database from a `.cairnbak` file's latest snapshot; options as `backupRestore`. */
-  static backupRestoreFile(
+  backupRestoreFile(
     file: BackupFile,
     location: string,
     options?: RepoOptions & ProgressOptions & { snapshot?: string; force?: boolean },
   ): Promise<Restored>;
+}
 
+/**
+ * A versioned database. Every method runs one operation against the store, starting from its
+ * current state (what other handles, processes and tabs wrote is seen), and, where it changes
+ * the configuration (checkout, remotes, backups), writes the configuration back. Operations
+ * may be started without awaiting the previous one; they run in order.
+ */
+export interface Repo {
   /** The location this database was opened at. */
   readonly location: string;
   /** The checked-out branch. */
@@ -473,8 +573,13 @@ export class Repo {
    * naming what changed, or for SQL runs again), so reload is rarely needed.
    */
   reload(): Promise<void>;
-  /** Runs SQL statements against the working set; one result per statement. */
-  sql(query: string): Promise<QueryResult[]>;
+  /**
+   * Runs SQL statements against the working set; one result per statement. Values go in
+   * `options.params`, never into the text: `sql('select * from t where id = ?', { params: [1] })`.
+   */
+  sql(query: string, options?: SqlOptions & { rowMode?: 'array' }): Promise<QueryResult[]>;
+  sql(query: string, options: SqlOptions & { rowMode: 'object' }): Promise<QueryResult<SqlRow>[]>;
+  sql(query: string, options?: SqlOptions): Promise<QueryResult<SqlValue[] | SqlRow>[]>;
   status(): Promise<Status>;
   /** Stages tables: names, or '.' for every change. */
   add(tables: string | string[]): Promise<void>;
@@ -505,7 +610,7 @@ export class Repo {
   /** Resolves a branch, tag, `remote/branch`, `HEAD~N` or commit hash to a commit. */
   resolve(ref: string): Promise<Hash>;
 
-  remotes(): Promise<Location[]>;
+  remotes(): Promise<NamedUrl[]>;
   addRemote(name: string, url: string): Promise<void>;
   /** Removes a remote and its remote-tracking branches. */
   removeRemote(name: string): Promise<void>;
@@ -516,7 +621,7 @@ export class Repo {
   /** Fetches, then fast-forwards the current branch to `remote/branch` (default: its name). */
   pull(remote: string, branch?: string, options?: ProgressOptions): Promise<Transfer>;
 
-  backups(): Promise<Location[]>;
+  backups(): Promise<NamedUrl[]>;
   addBackup(name: string, url: string): Promise<void>;
   /** Forgets a backup; its contents stay where they are. */
   removeBackup(name: string): Promise<void>;
@@ -534,11 +639,16 @@ export class Repo {
   /** Checks every chunk of this database's store. */
   verify(): Promise<VerifyReport>;
   /**
-   * Releases the wasm memory once the operations already started have settled; later calls
-   * reject with INVALID_ARGUMENT.
+   * Releases the wasm memory once the operations already started have settled, and resolves
+   * then; later calls reject with INVALID_ARGUMENT. Closing twice is harmless.
    */
-  close(): void;
+  close(): Promise<void>;
+  /** `close`, for `await using repo = await Repo.open(...)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
+
+/** Repo's static side; a Repo comes only from it (`init`, `open`, `clone`, the restores). */
+export const Repo: RepoStatic<Blob>;
 
 export interface PruneResult {
   snapshotsRemoved: number;

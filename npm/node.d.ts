@@ -1,8 +1,14 @@
-// Type declarations for cairn-db's Node entry: everything in index.d.ts, and NodeFsAdapter.
+// Type declarations for cairn-db's Node entry (`cairn-db` under Node's resolution, and
+// `cairn-db/node` under any, such as TypeScript's "bundler"): everything in index.d.ts, with
+// backup exports as Uint8Arrays, and NodeFsAdapter.
 
-import type { ManifestRead, ObjectInfo, StorageAdapter } from './index.js';
+import type { ManifestRead, ObjectInfo, Repo as RepoInstance, RepoStatic, StorageAdapter } from './index.js';
 
 export * from './index.js';
+
+// These shadow index.d.ts's Repo (local exports win over `export *`).
+export type Repo = RepoInstance;
+export const Repo: RepoStatic<Uint8Array>;
 
 /**
  * A store in a directory, in the native `cairn` layout and manifest protocol (the manifest's

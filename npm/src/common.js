@@ -1,7 +1,32 @@
-// What both entries export: the wasm core's functions and classes, the adapters that work
-// everywhere, and the Repo API. The entries add their platform's adapter and locations.
+// What both entries export: loading the core, its errors, the chunk store and its checks, the
+// adapters that work everywhere, and the Repo API. The entries add their platform's adapter
+// and locations.
 
-export { ChunkStore, hash, runConformance, verify } from '../wasm/cairn_wasm.js';
+import * as core from '../wasm/cairn_wasm.js';
+import { toCairnError } from './errors.js';
+import { assertReady, withCore } from './init.js';
+
+export { ChunkStore } from './chunk-store.js';
+export { CairnError, isCairnError } from './errors.js';
+export { init } from './init.js';
 export { IndexedDbAdapter } from './adapters/indexeddb.js';
 export { MemoryAdapter } from './adapters/memory.js';
 export { Repo } from './repo.js';
+
+/** Synchronous, so it cannot load the core: NOT_INITIALIZED before `init()` has resolved. */
+export function hash(bytes) {
+  assertReady('hash()');
+  try {
+    return core.hash(bytes);
+  } catch (e) {
+    throw toCairnError(e);
+  }
+}
+
+export function verify(adapter) {
+  return withCore(() => core.verify(adapter));
+}
+
+export function runConformance(a, b) {
+  return withCore(() => core.runConformance(a, b));
+}

@@ -1,10 +1,12 @@
 // The Repo API (class `Repo` in index.d.ts) over the wasm `Repo`: resolves locations and URLs
 // to adapters, keeps the configuration where the location stores it, supplies the clock and
-// authors. Every decision about the data, and new ids, are the core's.
+// authors. Every decision about the data, and new ids, are the core's. Every method loads the
+// core first and turns the core's errors into CairnErrors.
 
 import { backupPrune, backupSnapshots, bundleRead, bundleWrite, Repo as Core, newId, verify } from '../wasm/cairn_wasm.js';
 import { MemoryAdapter } from './adapters/memory.js';
-import { cairnError } from './errors.js';
+import { boundary, CairnError } from './errors.js';
+import { withCore } from './init.js';
 import { absoluteUrl, checkUrl, databaseAt, openStore, platform, samePlace } from './locations/index.js';
 
 const clock = (options) => options?.now ?? Date.now;
@@ -15,7 +17,7 @@ const baseOf = (at) => at.dir;
 /** The URL of a configured remote or backup, or the core's error for a missing one. */
 function urlOf(list, name, code, what) {
   const found = list.find((l) => l.name === name);
-  if (!found) throw cairnError(code, `${what} '${name}' not found`);
+  if (!found) throw new CairnError(code, `${what} '${name}' not found`);
   return found.url;
 }
 
@@ -50,74 +52,84 @@ export class Repo {
 
   static #token = Symbol('Repo');
 
-  static async init(location, options = {}) {
-    const now = clock(options)();
-    const author = { name: options.author?.name ?? 'cairn', email: options.author?.email };
-    author.email ??= `${author.name}@localhost`;
-    const made = create(location, false, options, async (adapter) => {
-      const core = await Core.init(adapter, newId(), author.name, author.email, now);
-      const { text } = await core.config();
-      core.free();
-      return { config: text };
+  static init(location, options = {}) {
+    return withCore(async () => {
+      const now = clock(options)();
+      const author = { name: options.author?.name ?? 'cairn', email: options.author?.email };
+      author.email ??= `${author.name}@localhost`;
+      const made = create(location, false, options, async (adapter) => {
+        const core = await Core.init(adapter, newId(), author.name, author.email, now);
+        const { text } = await core.config();
+        core.free();
+        return { config: text };
+      });
+      const { repo } = await made.catch(async (e) => {
+        // The location's message offers `force`, which init has not; one about a store stays.
+        const database = e.code === 'ALREADY_EXISTS' && (await databaseAt(location).readConfig()) !== undefined;
+        throw database ? new CairnError(e.code, `${location} already holds a cairn database`) : e;
+      });
+      return repo;
     });
-    const { repo } = await made.catch(async (e) => {
-      // The location's message offers `force`, which init has not; one about a store stays.
-      const database = e.code === 'ALREADY_EXISTS' && (await databaseAt(location).readConfig()) !== undefined;
-      throw database ? cairnError(e.code, `${location} already holds a cairn database`) : e;
+  }
+
+  static open(location, options = {}) {
+    return withCore(async () => {
+      const at = databaseAt(location);
+      const text = await at.readConfig();
+      if (text === undefined) {
+        throw new CairnError('NOT_A_DATABASE', `${location} is not a cairn database (run init, or open another location)`);
+      }
+      const core = await Core.open(at.adapter, text);
+      return new Repo(Repo.#token, core, at, location, options, await core.config());
     });
-    return repo;
   }
 
-  static async open(location, options = {}) {
-    const at = databaseAt(location);
-    const text = await at.readConfig();
-    if (text === undefined) {
-      throw cairnError('NOT_A_DATABASE', `${location} is not a cairn database (run init, or open another location)`);
-    }
-    const core = await Core.open(at.adapter, text);
-    return new Repo(Repo.#token, core, at, location, options, await core.config());
-  }
-
-  static async clone(url, location, options = {}) {
-    const remote = await openStore(url, undefined);
-    const origin = absoluteUrl(url, undefined);
-    const { repo } = await create(location, false, options, async (adapter) => {
-      const core = await Core.clone(adapter, remote, origin, newId(), options.onProgress);
-      const { text } = await core.config();
-      core.free();
-      return { config: text };
+  static clone(url, location, options = {}) {
+    return withCore(async () => {
+      const remote = await openStore(url, undefined);
+      const origin = absoluteUrl(url, undefined);
+      const { repo } = await create(location, false, options, async (adapter) => {
+        const core = await Core.clone(adapter, remote, origin, newId(), options.onProgress);
+        const { text } = await core.config();
+        core.free();
+        return { config: text };
+      });
+      return repo;
     });
-    return repo;
   }
 
-  static async backupRestore(url, location, options = {}) {
-    return restoreFrom(await openStore(url, undefined), location, options);
+  static backupRestore(url, location, options = {}) {
+    return withCore(async () => restoreFrom(await openStore(url, undefined), location, options));
   }
 
-  static async backupRestoreFile(file, location, options = {}) {
-    if (!(file instanceof Uint8Array) && typeof file?.arrayBuffer !== 'function') {
-      throw cairnError('INVALID_ARGUMENT', 'a backup file is a Uint8Array or a Blob');
-    }
-    const bytes = file instanceof Uint8Array ? file : new Uint8Array(await file.arrayBuffer());
-    const unpacked = new MemoryAdapter();
-    await bundleRead(bytes, unpacked);
-    return restoreFrom(unpacked, location, options);
+  static backupRestoreFile(file, location, options = {}) {
+    return withCore(async () => {
+      if (!(file instanceof Uint8Array) && typeof file?.arrayBuffer !== 'function') {
+        throw new CairnError('INVALID_ARGUMENT', 'a backup file is a Uint8Array or a Blob');
+      }
+      const bytes = file instanceof Uint8Array ? file : new Uint8Array(await file.arrayBuffer());
+      const unpacked = new MemoryAdapter();
+      await bundleRead(bytes, unpacked);
+      return restoreFrom(unpacked, location, options);
+    });
   }
 
-  static async backupSnapshots(url) {
-    return backupSnapshots(await openStore(url, undefined));
+  static backupSnapshots(url) {
+    return withCore(async () => backupSnapshots(await openStore(url, undefined)));
   }
 
-  static async backupPrune(url, options) {
-    return prune(await openStore(url, undefined), options);
+  static backupPrune(url, options) {
+    return withCore(async () => prune(await openStore(url, undefined), options));
   }
 
-  static async verify(url) {
-    return verify(await openStore(url, undefined));
+  static verify(url) {
+    return withCore(async () => verify(await openStore(url, undefined)));
   }
 
-  static async backupExport(url, options = {}) {
-    return platform.toFile(await bundleWrite(await openStore(url, undefined), options.snapshot, options.onProgress));
+  static backupExport(url, options = {}) {
+    return withCore(async () =>
+      platform.toFile(await bundleWrite(await openStore(url, undefined), options.snapshot, options.onProgress)),
+    );
   }
 
   get location() {
@@ -134,16 +146,18 @@ export class Repo {
 
   /** Runs `op(core)` after every earlier operation; writes the configuration back if it changed. */
   #run(op) {
-    if (this.#closed) return Promise.reject(cairnError('INVALID_ARGUMENT', `the Repo at ${this.#location} is closed`));
-    const result = this.#queue.then(async () => {
-      try {
-        return await op(this.#core);
-      } finally {
-        const config = await this.#core.config();
-        if (config.text !== this.#config.text) await this.#at.writeConfig(config.text);
-        this.#config = config;
-      }
-    });
+    if (this.#closed) return Promise.reject(new CairnError('INVALID_ARGUMENT', `the Repo at ${this.#location} is closed`));
+    const result = this.#queue.then(() =>
+      boundary(async () => {
+        try {
+          return await op(this.#core);
+        } finally {
+          const config = await this.#core.config();
+          if (config.text !== this.#config.text) await this.#at.writeConfig(config.text);
+          this.#config = config;
+        }
+      }),
+    );
     this.#queue = result.catch(() => {});
     return result;
   }
@@ -176,8 +190,20 @@ export class Repo {
     return this.#run((core) => core.reload());
   }
 
-  sql(query) {
-    return this.#run((core) => core.sql(query));
+  /** `params` are bound by the core to the statements' tokens, never spliced into the text. */
+  sql(query, options = {}) {
+    if (Array.isArray(options)) {
+      return Promise.reject(new CairnError('INVALID_ARGUMENT', 'bound values go in the options: sql(query, { params })'));
+    }
+    const { params, rowMode = 'array' } = options ?? {};
+    if (rowMode !== 'array' && rowMode !== 'object') {
+      const message = `rowMode is 'array' or 'object', not ${JSON.stringify(rowMode)}`;
+      return Promise.reject(new CairnError('INVALID_ARGUMENT', message));
+    }
+    return this.#run(async (core) => {
+      const results = await core.sql(query, params);
+      return rowMode === 'array' ? results : results.map(withObjectRows);
+    });
   }
 
   status() {
@@ -234,7 +260,7 @@ export class Repo {
 
   reset({ hard = false, ref } = {}) {
     if (ref !== undefined && !hard) {
-      return Promise.reject(cairnError('INVALID_ARGUMENT', 'reset to a ref needs hard: true'));
+      return Promise.reject(new CairnError('INVALID_ARGUMENT', 'reset to a ref needs hard: true'));
     }
     return this.#run((core) => (hard ? core.resetHard(ref) : core.resetSoft()));
   }
@@ -316,16 +342,30 @@ export class Repo {
     return this.#run(() => verify(this.#at.adapter));
   }
 
+  /** Resolves once the operations already started have settled and the handle is freed. */
   close() {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#queue = this.#queue.then(() => this.#core.free());
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#queue = this.#queue.then(() => this.#core.free());
+    }
+    return this.#queue;
   }
+}
+// `await using repo = await Repo.open(...)` closes it, where the runtime has the symbol.
+if (Symbol.asyncDispose) Repo.prototype[Symbol.asyncDispose] = Repo.prototype.close;
+
+/**
+ * A result with each row as an object keyed by column name. Of columns sharing a name (`a.id,
+ * b.id`), the last wins, as in node-postgres and better-sqlite3; `fromEntries` defines every
+ * key as an own property, so a column named `__proto__` is a plain key too.
+ */
+function withObjectRows({ columns, rows, ...rest }) {
+  return { columns, rows: rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))), ...rest };
 }
 
 function prune(adapter, { keepLast, onProgress, now } = {}) {
   if (!Number.isInteger(keepLast) || keepLast < 0 || keepLast > 2 ** 32 - 1) {
-    return Promise.reject(cairnError('INVALID_ARGUMENT', `keepLast must be a whole number, got ${keepLast}`));
+    return Promise.reject(new CairnError('INVALID_ARGUMENT', `keepLast must be a whole number, got ${keepLast}`));
   }
   return backupPrune(adapter, keepLast, (now ?? Date.now)(), undefined, onProgress);
 }

@@ -71,6 +71,26 @@ test(
 );
 
 test(
+  "browser: the package loads under a CSP with 'wasm-unsafe-eval'; without it, the load is a catchable INIT_FAILED",
+  { skip: NO_CHROMIUM, timeout: 120_000 },
+  async (t) => {
+    const { base, context } = await browser(t);
+    const results = {};
+    for (const name of ['csp', 'csp-strict']) {
+      const problems = [];
+      const page = await newPage(context, problems);
+      await page.goto(`${base}/test/browser/${name}.html`);
+      await page.waitForFunction(() => window.cspResults !== undefined, null, { timeout: 30_000 });
+      results[name] = { ...(await page.evaluate(() => window.cspResults)), problems };
+    }
+    assert.deepEqual(results.csp, { loaded: 'ok', repo: 'ok', hashed: 'ls9kjeflv6gqd8209nl3dn6996dsm9e9', problems: [] });
+    // The page goes on: every call rejects (or throws) with a code, and nothing is uncaught.
+    const refused = { loaded: 'INIT_FAILED', repo: 'INIT_FAILED', hashed: 'NOT_INITIALIZED', problems: [] };
+    assert.deepEqual(results['csp-strict'], refused);
+  },
+);
+
+test(
   'browser: a Repo on IndexedDB persists across a reload, backs up, restores and exports a file the native CLI restores',
   { skip: NO_CHROMIUM, timeout: 300_000 },
   async (t) => {

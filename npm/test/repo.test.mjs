@@ -1,21 +1,21 @@
 // The Repo API on the Node fs adapter (file://) and in memory (mem://): the seed tutorial,
-// remotes, backups, backup files, and the error codes.
+// remotes, backups, backup files, the error codes, rows as objects, and closing.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Repo } from '../src/node.js';
+import { CairnError, Repo } from '../src/node.js';
 import { tempDir } from './helpers.mjs';
 
 const FIXED = { now: () => 1_700_000_000_000, author: { name: 'Ada', email: 'ada@example.com' } };
 
-/** Rejects with `code`. */
+/** Rejects with a CairnError of `code`. */
 async function fails(promise, code) {
   await assert.rejects(promise, (e) => {
     assert.equal(e.code, code, e.message);
-    assert.ok(e instanceof Error);
+    assert.ok(e instanceof CairnError);
     return true;
   });
 }
@@ -265,4 +265,71 @@ test('a database is created over a remote or backup store only by a forced resto
   const { repo: restored } = await Repo.backupRestore('mem://over-backup', 'mem://over-remote', { force: true });
   assert.deepEqual((await restored.log()).map((c) => c.message), ['Initialize data repository']);
   for (const r of [repo, restored]) r.close();
+});
+
+test("sql rows as arrays or, with { rowMode: 'object' }, as objects keyed by column", async () => {
+  const repo = await Repo.init('mem://sql-rows', FIXED);
+  const [created, inserted] = await repo.sql(
+    "create table t (id int primary key, name text); insert into t values (1, 'one'), (2, null)",
+    { rowMode: 'object' },
+  );
+  assert.deepEqual([created.rows, inserted.affected], [[], 2]);
+  const query = 'select id, name from t order by id';
+  assert.deepEqual((await repo.sql(query))[0].rows, [[1, 'one'], [2, null]]);
+  assert.deepEqual((await repo.sql(query, { rowMode: 'array' }))[0].rows, [[1, 'one'], [2, null]]);
+  const [objects] = await repo.sql(query, { rowMode: 'object' });
+  assert.deepEqual(objects, { columns: ['id', 'name'], rows: [{ id: 1, name: 'one' }, { id: 2, name: null }] });
+
+  // A column may be named anything, `__proto__` too: it is a key, not the prototype.
+  const [odd] = await repo.sql('select id as __proto__, name as constructor from t where id = 1', { rowMode: 'object' });
+  assert.equal(Object.getPrototypeOf(odd.rows[0]), Object.prototype);
+  assert.deepEqual(Object.entries(odd.rows[0]), [['__proto__', 1], ['constructor', 'one']]);
+  const [twice] = await repo.sql('select id as a, name as a from t where id = 1', { rowMode: 'object' });
+  assert.deepEqual(twice.rows, [{ a: 'one' }], 'of two columns named alike, the last wins');
+
+  await fails(repo.sql(query, { rowMode: 'columns' }), 'INVALID_ARGUMENT');
+  await repo.close();
+});
+
+test('sql binds { params }: ? in order, :name by name, each value one literal', async () => {
+  const repo = await Repo.init('mem://sql-params', FIXED);
+  await repo.sql('create table t (id int primary key, name text, data blob)');
+  const hostile = "x'); drop table t; --";
+  const [inserted] = await repo.sql('insert into t values (?, ?, ?), (?, ?, null)', {
+    params: [1, hostile, new Uint8Array([0, 255]), 2, null],
+  });
+  assert.equal(inserted.affected, 2);
+  const [named] = await repo.sql('select id, name, data from t where name = :name or id = :id order by id', {
+    params: { name: hostile, id: 2 },
+    rowMode: 'object',
+  });
+  assert.deepEqual(named.rows, [
+    { id: 1, name: hostile, data: new Uint8Array([0, 255]) },
+    { id: 2, name: null, data: null },
+  ]);
+  // The values are in the options, so a bare array is refused rather than taken for them.
+  await fails(repo.sql('select * from t where id = ?', [1]), 'INVALID_ARGUMENT');
+  await fails(repo.sql('select * from t where id = ?', { params: 'one' }), 'INVALID_ARGUMENT');
+  await fails(repo.sql('select * from t where id = ?'), 'SQL');
+  assert.deepEqual((await repo.sql('select count(*) from t'))[0].rows, [[2]]);
+  await repo.close();
+});
+
+test('close() waits for the operations started before it, frees the handle, and is what await using calls', async () => {
+  const repo = await Repo.init('mem://closing', FIXED);
+  const writes = ['create table t (id int primary key)', 'insert into t values (1)'].map((q) => repo.sql(q));
+  const settled = [];
+  writes.forEach((w, i) => w.then(() => settled.push(i)));
+  const closed = repo.close();
+  assert.equal(repo.close(), closed, 'closing again is the same close');
+  await closed;
+  assert.deepEqual(settled, [0, 1], 'the writes settled before close resolved');
+  await fails(repo.sql('select 1'), 'INVALID_ARGUMENT');
+
+  const reopened = await Repo.open('mem://closing', FIXED);
+  assert.deepEqual((await reopened.sql('select id from t'))[0].rows, [[1]], 'the writes were not cut short');
+  const pending = reopened.status();
+  await reopened[Symbol.asyncDispose]();
+  assert.equal((await pending).branch, 'main');
+  await fails(reopened.status(), 'INVALID_ARGUMENT');
 });

@@ -7,6 +7,7 @@
 
 import { link, lstat, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CairnError } from '../errors.js';
 import { checkName, checkRange } from './contract.js';
 
 // A layout-1 store's manifest; in a layout-2 store it holds STUB, which tells an older cairn
@@ -150,7 +151,7 @@ export class NodeFsAdapter {
     const inVersions = name.startsWith(`${VERSIONS}/`);
     const file = inVersions ? name.slice(VERSIONS.length + 1) : name;
     if (!file.startsWith('.tmp-') || /[/\\]|\.\./.test(file)) {
-      throw Object.assign(new Error(`invalid temporary name ${JSON.stringify(name)}`), { code: 'INVALID_NAME' });
+      throw new CairnError('INVALID_NAME', `invalid temporary name ${JSON.stringify(name)}`);
     }
     await unlink(join(inVersions ? this.#path(VERSIONS) : this.#dir, file)).catch((e) => {
       if (!missing(e)) throw e;

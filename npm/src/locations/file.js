@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { NodeFsAdapter } from '../adapters/node-fs.js';
-import { cairnError } from '../errors.js';
+import { CairnError } from '../errors.js';
 
 const DIR = '.cairn';
 // Where a database is built, and where the one it replaces waits to be deleted: beside
@@ -24,14 +24,14 @@ async function io(operation) {
   try {
     return await operation;
   } catch (e) {
-    throw cairnError('IO', e.message);
+    throw new CairnError('IO', e.message);
   }
 }
 
 export async function store(path, base, { create }) {
   const dir = place(path, base);
   if (!create && !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-    throw cairnError('NOT_FOUND', `nothing at 'file://${path}': the directory does not exist`);
+    throw new CairnError('NOT_FOUND', `nothing at 'file://${path}': the directory does not exist`);
   }
   return new NodeFsAdapter(dir);
 }
@@ -99,7 +99,7 @@ async function replace(dir, meta, tmp) {
   } catch (e) {
     // Put the old one back; if even that fails, the next `recover` will.
     await rename(old, meta).catch(() => {});
-    throw cairnError('IO', `${meta}: ${e.message}`);
+    throw new CairnError('IO', `${meta}: ${e.message}`);
   }
   // The new database is in place: an old one left behind is only litter for `recover`.
   await rm(old, { recursive: true, force: true }).catch(() => {});
@@ -119,7 +119,7 @@ export function database(path) {
         return await readFile(configPath, 'utf8');
       } catch (e) {
         if (e.code === 'ENOENT') return undefined;
-        throw cairnError('IO', `${configPath}: ${e.message}`);
+        throw new CairnError('IO', `${configPath}: ${e.message}`);
       }
     },
     async writeConfig(text) {
@@ -136,7 +136,7 @@ export function database(path) {
     async create(force, build) {
       await recover(dir);
       if (existsSync(meta) && !force) {
-        throw cairnError('ALREADY_EXISTS', `database '${path}' already exists, use '--force' to overwrite`);
+        throw new CairnError('ALREADY_EXISTS', `database '${path}' already exists, use 'force' to overwrite`);
       }
       const createdDir = !existsSync(dir);
       const tmp = join(dir, `${NEW}${process.pid}`);

@@ -2,7 +2,7 @@
 // its configuration in the same IndexedDB database (see docs/FORMAT.md, "IndexedDB layout").
 
 import { IndexedDbAdapter } from '../adapters/indexeddb.js';
-import { cairnError } from '../errors.js';
+import { CairnError } from '../errors.js';
 import { newId } from '../../wasm/cairn_wasm.js';
 
 export const place = (name) => name;
@@ -17,7 +17,7 @@ async function exists(adapter) {
 export async function store(name, _base, { create }) {
   const adapter = new IndexedDbAdapter(name);
   // Opening an absent IndexedDB database would create it: look first.
-  if (!create && !(await exists(adapter))) throw cairnError('NOT_FOUND', `nothing at 'idb://${name}'`);
+  if (!create && !(await exists(adapter))) throw new CairnError('NOT_FOUND', `nothing at 'idb://${name}'`);
   return adapter;
 }
 
@@ -25,11 +25,11 @@ export async function store(name, _base, { create }) {
 async function refuseOccupied(name, adapter) {
   if (!(await exists(adapter))) return;
   if ((await adapter.readConfig()) !== undefined) {
-    throw cairnError('ALREADY_EXISTS', `database 'idb://${name}' already exists, use 'force' to overwrite`);
+    throw new CairnError('ALREADY_EXISTS', `database 'idb://${name}' already exists, use 'force' to overwrite`);
   }
   if ((await adapter.readManifest()) !== undefined) {
     const why = 'holds a remote or backup store; only a restore with force replaces it';
-    throw cairnError('ALREADY_EXISTS', `'idb://${name}' ${why}`);
+    throw new CairnError('ALREADY_EXISTS', `'idb://${name}' ${why}`);
   }
 }
 
@@ -52,7 +52,7 @@ export function database(name) {
         const { config, value } = await build(staging);
         await staging.writeConfig(config);
         if (!(await adapter.replaceWith(staging, { ifEmpty: !force }))) {
-          throw cairnError('ALREADY_EXISTS', `another writer created 'idb://${name}' while this one was built`);
+          throw new CairnError('ALREADY_EXISTS', `another writer created 'idb://${name}' while this one was built`);
         }
         return value;
       } finally {

@@ -9,7 +9,7 @@
 //                                  writeConfig(text), create(force, build) }
 // `base` is the directory of the database a remote or backup belongs to (file:// only).
 
-import { cairnError } from '../errors.js';
+import { CairnError } from '../errors.js';
 import * as memory from './memory.js';
 
 export const schemes = new Map([['mem', memory]]);
@@ -30,15 +30,15 @@ export const platform = {
 function parse(url) {
   const at = typeof url === 'string' ? url.indexOf('://') : -1;
   if (at < 0) {
-    throw cairnError('INVALID_ARGUMENT', `invalid URL '${url}': expected SCHEME://PATH (${[...schemes.keys()].join(', ')})`);
+    throw new CairnError('INVALID_ARGUMENT', `invalid URL '${url}': expected SCHEME://PATH (${[...schemes.keys()].join(', ')})`);
   }
   const name = url.slice(0, at).toLowerCase();
   const scheme = schemes.get(name);
   if (!scheme) {
-    throw cairnError('INVALID_ARGUMENT', `invalid URL '${url}': the scheme '${name}' is not supported here`);
+    throw new CairnError('INVALID_ARGUMENT', `invalid URL '${url}': the scheme '${name}' is not supported here`);
   }
   const path = url.slice(at + 3);
-  if (!path) throw cairnError('INVALID_ARGUMENT', `invalid URL '${url}': it names no path`);
+  if (!path) throw new CairnError('INVALID_ARGUMENT', `invalid URL '${url}': it names no path`);
   return { name, scheme, path };
 }
 

@@ -2,7 +2,7 @@
 // the process (or page) ends.
 
 import { MemoryAdapter } from '../adapters/memory.js';
-import { cairnError } from '../errors.js';
+import { CairnError } from '../errors.js';
 
 // name -> { adapter, config }: `config` is the text of a database's configuration; a remote
 // or backup store has none.
@@ -14,7 +14,7 @@ const entry = (name) => {
 };
 
 export async function store(name, _base, { create }) {
-  if (!create && !registry.has(name)) throw cairnError('NOT_FOUND', `nothing at 'mem://${name}'`);
+  if (!create && !registry.has(name)) throw new CairnError('NOT_FOUND', `nothing at 'mem://${name}'`);
   return entry(name).adapter.handle();
 }
 
@@ -24,10 +24,10 @@ export const absolute = (name) => name;
 /** Rejects a create at `mem://NAME` without `force` where a database or a store is. */
 async function refuseOccupied(name) {
   const found = registry.get(name);
-  if (found?.config !== undefined) throw cairnError('ALREADY_EXISTS', `database 'mem://${name}' already exists`);
+  if (found?.config !== undefined) throw new CairnError('ALREADY_EXISTS', `database 'mem://${name}' already exists`);
   if (found && (await found.adapter.readManifest()) !== undefined) {
     const why = 'holds a remote or backup store; only a restore with force replaces it';
-    throw cairnError('ALREADY_EXISTS', `'mem://${name}' ${why}`);
+    throw new CairnError('ALREADY_EXISTS', `'mem://${name}' ${why}`);
   }
 }
 

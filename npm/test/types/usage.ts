@@ -1,23 +1,33 @@
-// Compiled (never run) by types.test.mjs: the public API as a user's TypeScript would call
-// it, so that the hand-written declarations are checked against themselves and their docs.
+// Compiled (never run) by types.test.mjs under both resolutions: the public API as a user's
+// TypeScript would call it, so that the hand-written declarations are checked against
+// themselves and their docs (test/exports.test.mjs checks them against the JS).
 
 import {
   type BackupFile,
-  type CairnError,
+  CairnError,
+  hash,
   IndexedDbAdapter,
+  init,
+  isCairnError,
   MemoryAdapter,
-  type ProgressEvent,
+  type NamedUrl,
   Repo,
+  type SqlRow,
   type SqlValue,
+  type SyncProgress,
   verify,
 } from 'cairn-db';
-import { NodeFsAdapter } from 'cairn-db/node';
 
 export async function tutorial(): Promise<string> {
-  const onProgress = (e: ProgressEvent): void => void (e.phase === 'copying chunks' && e.chunksDone <= e.chunksTotal);
+  await init();
+  const onProgress = (e: SyncProgress): void => void (e.phase === 'copying chunks' && e.chunksDone <= e.chunksTotal);
   const repo = await Repo.init('mem://t', { author: { name: 'Ada' }, now: () => 0 });
   const results = await repo.sql('select 1');
   const first: SqlValue | undefined = results[0]?.rows[0]?.[0];
+  const objects = await repo.sql('select ? as one, :two as two', { rowMode: 'object', params: [1] });
+  await repo.sql('select :a, :b', { params: { a: 'x', b: null } });
+  const one: SqlRow | undefined = objects[0]?.rows[0];
+  const arrays: SqlValue[][] | undefined = (await repo.sql('select 1', { rowMode: 'array' }))[0]?.rows;
   const commit = await repo.commit({ message: 'm', all: true, allowEmpty: false });
   const log = await repo.log({ start: 'HEAD', limit: 2 });
   const branches = await repo.branches({ all: true });
@@ -41,12 +51,17 @@ export async function tutorial(): Promise<string> {
   try {
     await repo.checkout('nope');
   } catch (e) {
-    const code: CairnError['code'] = (e as CairnError).code;
-    if (code === 'BRANCH_NOT_FOUND') restored.close();
+    if (e instanceof CairnError && e.code === 'BRANCH_NOT_FOUND') await restored.close();
+    // The guard narrows by code to the code's fields.
+    if (isCairnError(e) && e.code === 'OWNED_BY_OTHER') void e.owner.toUpperCase();
+    if (isCairnError(e, 'CONFORMANCE')) void e.check.toUpperCase();
+    if (isCairnError(e, 'CONFLICT')) void e.expected?.toUpperCase();
   }
+  // @ts-expect-error: only Repo.init, open, clone and the restores make a Repo
+  void new Repo();
+  const remotes: NamedUrl[] = await repo.remotes();
   const idb = new IndexedDbAdapter('x');
   const config: string | undefined = await idb.readConfig();
-  void new NodeFsAdapter('/tmp/x');
   return [
     String(first),
     commit.message,
@@ -63,7 +78,10 @@ export async function tutorial(): Promise<string> {
     clone.currentBranch,
     problems,
     config,
-    (await repo.remotes())[0]?.url,
+    remotes[0]?.url,
+    hash(new Uint8Array()),
+    one?.['one'],
+    arrays?.length,
     (await repo.backups())[0]?.name,
     (await repo.tags())[0]?.hash,
     (await repo.ls('main')).join(),

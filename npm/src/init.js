@@ -1,0 +1,46 @@
+// Loading the wasm core, once per realm. Nothing is loaded at import (a top-level await would
+// keep the package out of Service Workers and worker bundles, and make a CSP failure kill the
+// importing module graph): every entry point that needs the core awaits `init()`, which
+// loads the wasm beside this package unless an earlier call was given another.
+
+import load, { initSync } from '../wasm/cairn_wasm.js';
+import { boundary, CairnError } from './errors.js';
+
+let loading; // the promise of the one instantiation, until it fails
+let loaded = false;
+
+/** Loads the core from `wasm` (default: the file beside this package); idempotent. */
+export function init(wasm) {
+  loading ??= load(wasm === undefined ? undefined : { module_or_path: wasm }).then(
+    () => {
+      loaded = true;
+    },
+    (e) => {
+      loading = undefined; // a later call may try again, with another source
+      throw new CairnError('INIT_FAILED', `cannot load the Cairn WebAssembly module: ${e?.message ?? e}`, { cause: e });
+    },
+  );
+  return loading;
+}
+
+/** Instantiates the core from the wasm file's bytes, synchronously (Node). */
+export function initFrom(bytes) {
+  initSync({ module: bytes });
+  loaded = true;
+  loading = Promise.resolve();
+}
+
+/** For synchronous entry points, which cannot load the core themselves. */
+export function assertReady(what) {
+  if (!loaded) {
+    const message = `${what} needs the WebAssembly module loaded first: await init() (or any other call)`;
+    throw new CairnError('NOT_INITIALIZED', message);
+  }
+}
+
+/** Runs `fn` once the core is loaded, converting the core's errors (see `boundary`). */
+export const withCore = (fn) =>
+  boundary(async () => {
+    await init();
+    return fn();
+  });

@@ -1,0 +1,9 @@
+// Compiled (never run) by types.test.mjs under Node's resolution only: there `cairn-db`
+// itself is the Node entry.
+
+import { NodeFsAdapter, Repo } from 'cairn-db';
+
+export async function nodeEntry(): Promise<number> {
+  const file: Uint8Array = await Repo.backupExport('file:///tmp/b');
+  return file.length + new NodeFsAdapter('/tmp/x').dir.length;
+}
