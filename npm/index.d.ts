@@ -337,7 +337,12 @@ export interface Author {
   email: string;
 }
 
-/** A progress event of a long operation. Totals grow as the walk discovers more to copy. */
+/**
+ * A progress event of a long operation. In the table-file phase the totals are known from the
+ * start; in the chunk phase `chunksTotal` counts every chunk known to be missing at the
+ * destination (it grows as the walk reads further, never shrinks), so `chunksDone /
+ * chunksTotal` is the fraction to draw; `bytesTotal` there is the bytes copied so far.
+ */
 export interface SyncProgress {
   phase: 'copying table files' | 'copying chunks';
   chunksDone: number;
@@ -347,7 +352,16 @@ export interface SyncProgress {
 }
 
 export interface ProgressOptions {
+  /**
+   * Called at least once per batch of work. What it throws stops the operation, which
+   * rejects with that error (every store left as it was).
+   */
   onProgress?: (event: SyncProgress) => void;
+  /**
+   * Stops the operation at its next batch: it rejects with the signal's reason (an
+   * `AbortError` unless the caller gave another), every store left as it was.
+   */
+  signal?: AbortSignal;
 }
 
 /** @deprecated The DOM's name; use SyncProgress. */

@@ -30,7 +30,7 @@ async function create(location, force, options, build) {
 
 async function restoreFrom(src, location, options = {}) {
   const { repo, value } = await create(location, options.force, options, async (dst) => {
-    const restored = await Core.backupRestore(src, dst, options.snapshot, newId(), options.onProgress);
+    const restored = await Core.backupRestore(src, dst, options.snapshot, newId(), options.onProgress, options.signal);
     return { config: restored.config, value: restored };
   });
   return { repo, snapshot: value.snapshot, stats: value.stats };
@@ -89,7 +89,7 @@ export class Repo {
       const remote = await openStore(url, undefined);
       const origin = absoluteUrl(url, undefined);
       const { repo } = await create(location, false, options, async (adapter) => {
-        const core = await Core.clone(adapter, remote, origin, newId(), options.onProgress);
+        const core = await Core.clone(adapter, remote, origin, newId(), options.onProgress, options.signal);
         const { text } = await core.config();
         core.free();
         return { config: text };
@@ -128,7 +128,7 @@ export class Repo {
 
   static backupExport(url, options = {}) {
     return withCore(async () =>
-      platform.toFile(await bundleWrite(await openStore(url, undefined), options.snapshot, options.onProgress)),
+      platform.toFile(await bundleWrite(await openStore(url, undefined), options.snapshot, options.onProgress, options.signal)),
     );
   }
 
@@ -292,16 +292,16 @@ export class Repo {
     return this.#run((core) => core.removeRemote(name));
   }
 
-  push(remote, branch, { force = false, onProgress } = {}) {
-    return this.#run(async (core) => core.push(remote, await this.#remote(remote, true), branch, force, onProgress));
+  push(remote, branch, { force = false, onProgress, signal } = {}) {
+    return this.#run(async (core) => core.push(remote, await this.#remote(remote, true), branch, force, onProgress, signal));
   }
 
-  fetch(remote = 'origin', { onProgress } = {}) {
-    return this.#run(async (core) => core.fetch(remote, await this.#remote(remote, false), onProgress));
+  fetch(remote = 'origin', { onProgress, signal } = {}) {
+    return this.#run(async (core) => core.fetch(remote, await this.#remote(remote, false), onProgress, signal));
   }
 
-  pull(remote, branch, { onProgress } = {}) {
-    return this.#run(async (core) => core.pull(remote, await this.#remote(remote, false), branch, onProgress));
+  pull(remote, branch, { onProgress, signal } = {}) {
+    return this.#run(async (core) => core.pull(remote, await this.#remote(remote, false), branch, onProgress, signal));
   }
 
   backups() {
@@ -319,15 +319,15 @@ export class Repo {
     return this.#run((core) => core.removeBackup(name));
   }
 
-  backupSync(name, { onProgress } = {}) {
+  backupSync(name, { onProgress, signal } = {}) {
     return this.#run(async (core) => {
       const url = urlOf(this.#config.backups, name, 'BACKUP_NOT_FOUND', 'backup');
-      return core.backupSync(await this.#store(url, true), url, clock(this.#options)(), onProgress);
+      return core.backupSync(await this.#store(url, true), url, clock(this.#options)(), onProgress, signal);
     });
   }
 
-  backupSyncUrl(url, { onProgress } = {}) {
-    return this.#run(async (core) => core.backupSync(await this.#store(url, true), url, clock(this.#options)(), onProgress));
+  backupSyncUrl(url, { onProgress, signal } = {}) {
+    return this.#run(async (core) => core.backupSync(await this.#store(url, true), url, clock(this.#options)(), onProgress, signal));
   }
 
   backupSnapshots(nameOrUrl) {
@@ -363,9 +363,9 @@ function withObjectRows({ columns, rows, ...rest }) {
   return { columns, rows: rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))), ...rest };
 }
 
-function prune(adapter, { keepLast, onProgress, now } = {}) {
+function prune(adapter, { keepLast, onProgress, signal, now } = {}) {
   if (!Number.isInteger(keepLast) || keepLast < 0 || keepLast > 2 ** 32 - 1) {
     return Promise.reject(new CairnError('INVALID_ARGUMENT', `keepLast must be a whole number, got ${keepLast}`));
   }
-  return backupPrune(adapter, keepLast, (now ?? Date.now)(), undefined, onProgress);
+  return backupPrune(adapter, keepLast, (now ?? Date.now)(), undefined, onProgress, signal);
 }

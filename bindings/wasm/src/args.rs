@@ -167,7 +167,7 @@ pub fn time_ms(value: f64) -> Result<u64, Error> {
     }
 }
 
-/// The sink of a long operation: calls `callback` with a `ProgressEvent`, if given, and stops
+/// The sink of a long operation: calls `callback` with a `SyncProgress`, if given, and stops
 /// the operation when `signal` (an AbortSignal) is aborted or the callback throws.
 pub fn progress(callback: Option<Function>, signal: JsValue) -> JsProgress {
     JsProgress {

@@ -1,0 +1,94 @@
+// Cancelling long operations from JS: an AbortSignal or a throw in onProgress stops a sync,
+// a restore or a push at its next batch; it rejects with the signal's reason or the thrown
+// error, both sides verify clean, and running it again succeeds.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Repo } from '../src/node.js';
+import { tempDir } from './helpers.mjs';
+
+const OPTIONS = { author: { name: 'Ada' }, now: () => 1_700_000_000_000 };
+
+/** A file:// database of 20,000 rows, backed up and pushed once, then every row changed. */
+async function changedDatabase(t) {
+  const root = await tempDir(t);
+  const at = (p) => `file://${join(root, p)}`;
+  const repo = await Repo.init(at('db'), OPTIONS);
+  t.after(() => repo.close());
+  const rows = Array.from({ length: 20_000 }, (_, i) => `(${i}, 'row ${i}')`).join(',');
+  await repo.sql(`create table t (id int primary key, v text); insert into t values ${rows}`);
+  await repo.commit({ message: 'rows', all: true });
+  await repo.addBackup('b', at('b'));
+  await repo.backupSync('b');
+  await repo.addRemote('origin', at('rem'));
+  await repo.push('origin', 'main');
+  await repo.sql("update t set v = 'changed'");
+  await repo.commit({ message: 'changed', all: true });
+  return { repo, at };
+}
+
+/** Aborts `controller` at the first progress event, and counts events. */
+function abortAtFirst(controller) {
+  const seen = { events: 0 };
+  seen.onProgress = () => {
+    seen.events += 1;
+    controller.abort();
+  };
+  return seen;
+}
+
+async function clean(url) {
+  const report = await Repo.verify(url);
+  assert.deepEqual(report.problems, [], url);
+}
+
+test('an AbortSignal stops a sync, a restore and a push; a rerun succeeds', async (t) => {
+  const { repo, at } = await changedDatabase(t);
+
+  const sync = new AbortController();
+  const syncSeen = abortAtFirst(sync);
+  await assert.rejects(repo.backupSync('b', { signal: sync.signal, onProgress: syncSeen.onProgress }), { name: 'AbortError' });
+  assert.equal(syncSeen.events, 1, 'stopped at the next batch');
+  assert.equal((await repo.backupSnapshots('b')).length, 1, 'no snapshot was added');
+  await clean(at('b'));
+  await clean(at('db/.cairn/store'));
+  assert.equal((await repo.backupSync('b')).synced, true);
+
+  const restore = new AbortController();
+  const restoreSeen = abortAtFirst(restore);
+  const options = { ...OPTIONS, signal: restore.signal, onProgress: restoreSeen.onProgress };
+  await assert.rejects(Repo.backupRestore(at('b'), at('restored'), options), { name: 'AbortError' });
+  await assert.rejects(Repo.open(at('restored')), { code: 'NOT_A_DATABASE' });
+  const restored = await Repo.backupRestore(at('b'), at('restored'), OPTIONS);
+  assert.deepEqual((await restored.repo.sql('select count(*) from t'))[0].rows, [[20_000]]);
+  await restored.repo.close();
+
+  const push = new AbortController();
+  const pushSeen = abortAtFirst(push);
+  await assert.rejects(repo.push('origin', 'main', { signal: push.signal, onProgress: pushSeen.onProgress }), { name: 'AbortError' });
+  await clean(at('rem'));
+  const before = await Repo.clone(at('rem'), at('clone-before'), OPTIONS);
+  assert.equal((await before.log({ limit: 1 }))[0].message, 'rows', 'the remote kept its branch');
+  await before.close();
+  assert.equal((await repo.push('origin', 'main')).updated, true);
+
+  // An already aborted signal stops before anything is copied, with the caller's reason.
+  const reason = new Error('not now');
+  await assert.rejects(repo.backupSync('b', { signal: AbortSignal.abort(reason) }), (e) => e === reason);
+});
+
+test('a throw in onProgress stops the operation and rejects with what was thrown', async (t) => {
+  const { repo, at } = await changedDatabase(t);
+  const thrown = new Error('the progress bar broke');
+  let calls = 0;
+  const onProgress = () => {
+    calls += 1;
+    throw thrown;
+  };
+  await assert.rejects(repo.backupSync('b', { onProgress }), (e) => e === thrown);
+  assert.equal(calls, 1, 'no callback after the throw');
+  assert.equal((await repo.backupSnapshots('b')).length, 1);
+  await clean(at('b'));
+  assert.equal((await repo.backupSync('b')).synced, true);
+});
