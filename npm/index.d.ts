@@ -594,6 +594,15 @@ export interface Repo {
   sql(query: string, options?: SqlOptions & { rowMode?: 'array' }): Promise<QueryResult[]>;
   sql(query: string, options: SqlOptions & { rowMode: 'object' }): Promise<QueryResult<SqlRow>[]>;
   sql(query: string, options?: SqlOptions): Promise<QueryResult<SqlValue[] | SqlRow>[]>;
+  /**
+   * Streams one SELECT's rows without holding the whole result: `for await (const row of
+   * repo.query('select * from t'))`. Every page reads the working set as it was at the first
+   * one. Rows come a page (`pageSize`, default 1000) at a time where they follow the primary
+   * key; a query that needs its whole result first (ORDER BY another column, COUNT, LIMIT)
+   * comes as one page.
+   */
+  query(query: string, options?: SqlOptions & { rowMode?: 'array'; pageSize?: number }): AsyncGenerator<SqlValue[]>;
+  query(query: string, options: SqlOptions & { rowMode: 'object'; pageSize?: number }): AsyncGenerator<SqlRow>;
   status(): Promise<Status>;
   /** Stages tables: names, or '.' for every change. */
   add(tables: string | string[]): Promise<void>;

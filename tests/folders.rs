@@ -95,6 +95,16 @@ fn death_between_the_two_renames_is_finished_by_the_next_command() {
     .unwrap();
     assert_eq!(which(&target), "new");
 
+    // Killed while writing the new one's config: a config.tmp is no mark of completeness.
+    fs::rename(target.join(".cairn"), target.join(".cairn-old-99999993")).unwrap();
+    fs::create_dir_all(target.join(".cairn-new-99999993/store")).unwrap();
+    fs::write(
+        target.join(".cairn-new-99999993/config.tmp"),
+        "[core]\n\thea",
+    )
+    .unwrap();
+    assert_eq!(which(&target), "new");
+
     // Killed while a new one was still being built: the database moved aside (the one just
     // restored) comes back, and the half-built one goes.
     fs::rename(target.join(".cairn"), target.join(".cairn-old-99999998")).unwrap();

@@ -231,9 +231,12 @@ where
         host.create_dir_all(&tmp.join("store"))
             .map_err(io_error(&tmp))?;
         let (config, value) = build(tmp.join("store")).await?;
-        // The config goes last, durably: its presence marks the new database complete.
+        // The config goes last, whole (written beside, fsynced, renamed): its presence marks
+        // the new database complete, so a half-written one must never bear its name.
         let config_path = tmp.join("config");
-        host.write_file(&config_path, config.encode().as_bytes(), true)
+        let partial = tmp.join("config.tmp");
+        host.write_file(&partial, config.encode().as_bytes(), true)
+            .and_then(|()| host.rename(&partial, &config_path))
             .map_err(io_error(&config_path))?;
         if host.exists(&meta) {
             let old = dir.join(format!("{OLD}{}", host.pid()));

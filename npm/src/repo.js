@@ -206,6 +206,27 @@ export class Repo {
     });
   }
 
+  /**
+   * Streams one SELECT's rows, a page at a time, all from the working set as it was at the
+   * first page: `for await (const row of repo.query(sql))`.
+   */
+  async *query(query, options = {}) {
+    const { params, rowMode = 'array', pageSize = 1000 } = options ?? {};
+    if (rowMode !== 'array' && rowMode !== 'object') {
+      throw new CairnError('INVALID_ARGUMENT', `rowMode is 'array' or 'object', not ${JSON.stringify(rowMode)}`);
+    }
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 2 ** 32 - 1) {
+      throw new CairnError('INVALID_ARGUMENT', `pageSize must be a whole number from 1, got ${pageSize}`);
+    }
+    let at;
+    let after;
+    do {
+      const page = await this.#run((core) => core.queryPage(query, params, at, after, pageSize));
+      ({ at, after } = page);
+      yield* rowMode === 'array' ? page.rows : withObjectRows(page).rows;
+    } while (after !== undefined);
+  }
+
   status() {
     return this.#run((core) => core.status());
   }

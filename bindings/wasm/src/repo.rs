@@ -198,6 +198,44 @@ impl Repo {
         })
     }
 
+    /// One page of a SELECT: `{ columns, rows, at, after? }`. `at` is the working root the
+    /// first page read (pass it back so every page reads that state); `after`, present while
+    /// more rows may follow, is where the next page starts.
+    #[wasm_bindgen(js_name = queryPage)]
+    pub fn query_page(
+        &self,
+        query: JsValue,
+        params: JsValue,
+        at: JsValue,
+        after: JsValue,
+        rows: u32,
+    ) -> Promise {
+        let query = arg!(args::string(&query, "query"));
+        let params = arg!(args::params(&params));
+        let at = match at.is_undefined() {
+            true => None,
+            false => Some(arg!(args::hash(&at))),
+        };
+        let after = match after.is_undefined() {
+            true => None,
+            false => Some(arg!(args::bytes(&after))),
+        };
+        let page = cairn_core::sql::select::Page {
+            after,
+            rows: rows as usize,
+        };
+        self.run(|repo| async move {
+            let repo = repo.lock().await;
+            let (result, next, at) = repo.query_page(&query, &params, &page, at).await?;
+            let out = convert::query_result(&result);
+            js::set(&out, "at", at.to_base32().into());
+            if let Some(next) = next {
+                js::set(&out, "after", js_sys::Uint8Array::from(&next[..]).into());
+            }
+            Ok(out)
+        })
+    }
+
     pub fn status(&self) -> Promise {
         self.run(|repo| async move { Ok(convert::status(&repo.lock().await.status().await?)) })
     }

@@ -470,6 +470,26 @@ impl<S: Storage> Repo<S> {
 
     /// Runs SQL against the current branch's working root and saves it if it changed.
     /// Statements that ran before a failing one stay applied, as with autocommit.
+    /// One page of a SELECT over the working set as it was at `at`, a working root the first
+    /// page answered (`None`: now), so that every page reads the same state. Answers the
+    /// page, the key the next page starts after (`None`: no more), and the root read.
+    pub async fn query_page(
+        &self,
+        query: &str,
+        params: &crate::sql::Params,
+        page: &crate::sql::select::Page,
+        at: Option<Hash>,
+    ) -> Result<(crate::sql::QueryResult, Option<Vec<u8>>, Hash)> {
+        let at = match at {
+            Some(root) => root,
+            None => self.working_set(&self.config.head).await?.working,
+        };
+        let root = self.root_value(at).await?;
+        let (result, next) =
+            crate::sql::query_page(&self.store, &root, query, params, page).await?;
+        Ok((result, next, at))
+    }
+
     /// If another writer changes the database meanwhile, the statements run again on its
     /// state, as if they had come after it: they name rows, not a state to restore.
     pub async fn sql(&mut self, query: &str) -> Result<Vec<crate::sql::QueryResult>> {

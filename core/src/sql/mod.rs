@@ -14,7 +14,7 @@ mod fast_insert;
 pub mod format;
 mod insert;
 mod params;
-mod select;
+pub mod select;
 mod split;
 #[cfg(test)]
 mod tests;
@@ -176,6 +176,34 @@ pub async fn execute_with<S: Storage>(
         }
     }
     Ok(results)
+}
+
+/// One page of a single SELECT (see `select::run_paged`), with `params` bound.
+pub async fn query_page<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    sql: &str,
+    params: &Params,
+    page: &select::Page,
+) -> Result<(QueryResult, Option<Vec<u8>>), SqlError> {
+    let mut binder = params::Binder::new(params);
+    let mut statements = match split::statements(sql).as_slice() {
+        [text] => {
+            let tokens = binder.bind(text)?;
+            binder.finish()?;
+            Parser::new(&MySqlDialect {})
+                .with_recursion_limit(RECURSION_LIMIT)
+                .with_tokens_with_locations(tokens)
+                .parse_statements()?
+        }
+        _ => Vec::new(),
+    };
+    match (statements.pop(), statements.is_empty()) {
+        (Some(Statement::Query(query)), true) => {
+            select::run_paged(store, root, *query, Some(page)).await
+        }
+        _ => unsupported("anything but one SELECT in a streamed query"),
+    }
 }
 
 async fn run<S: Storage>(

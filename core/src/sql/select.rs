@@ -5,6 +5,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Ordering;
+use core::ops::Bound;
 
 use sqlparser::ast::{
     self, FunctionArg, FunctionArgExpr, FunctionArguments, GroupByExpr, LimitClause, OrderByKind,
@@ -43,6 +44,26 @@ pub async fn run<S: Storage>(
     root: &RootValue,
     query: Query,
 ) -> Result<QueryResult, SqlError> {
+    Ok(run_paged(store, root, query, None).await?.0)
+}
+
+/// Where a page of a streamed SELECT starts (after the encoded primary key the last page
+/// ended at) and how many rows it holds at most.
+pub struct Page {
+    pub after: Option<Vec<u8>>,
+    pub rows: usize,
+}
+
+/// A SELECT a page at a time: answers the page's rows and, where more may follow, the key to
+/// continue after. Pages follow the primary key, so only a query whose rows come in key order
+/// and need no whole-result step (no COUNT, no other ORDER BY, no LIMIT or OFFSET) is paged;
+/// any other comes whole, as one page. Each page reads only its own part of the table.
+pub async fn run_paged<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    query: Query,
+    page: Option<&Page>,
+) -> Result<(QueryResult, Option<Vec<u8>>), SqlError> {
     plain_query(&query)?;
     let SetExpr::Select(select) = query.body.as_ref() else {
         return unsupported("query other than a single SELECT (UNION, VALUES, ...)");
@@ -64,13 +85,13 @@ pub async fn run<S: Storage>(
         if plan.filter.as_ref().map_or(Ok(true), |f| f.accepts(&[]))? {
             rows.add(&plan, &[], 1)?;
         }
-        return finish(&plan, rows);
+        return Ok((finish(&plan, rows)?, None));
     };
     let span = access::span(plan.filter.as_ref(), table.schema());
     if let ([Output::Count(None)], None, Span::All) = (plan.outputs.as_slice(), &plan.filter, &span)
     {
         let n = table.count(store).await?;
-        return finish(&plan, Rows::counted(n));
+        return Ok((finish(&plan, Rows::counted(n))?, None));
     }
     // Rows come in key order; they need sorting unless the ORDER BY is a key prefix, ASC.
     let key_order = plan
@@ -80,23 +101,43 @@ pub async fn run<S: Storage>(
         .all(|((e, desc), &k)| !desc && *e == Expr::Column(k))
         && plan.order.len() <= table.schema().primary_key.len();
     let aggregate = matches!(plan.outputs.first(), Some(Output::Count(_)));
-    let stop_after = match (aggregate, key_order, plan.limit) {
-        (false, true, Some(limit)) => Some(plan.offset.saturating_add(limit)),
+    let whole = aggregate || !key_order || plan.limit.is_some() || plan.offset > 0;
+    let page = page.filter(|_| !whole);
+    let stop_after = match (aggregate, key_order, plan.limit, page) {
+        (_, _, _, Some(page)) => Some(page.rows.max(1)),
+        (false, true, Some(limit), None) => Some(plan.offset.saturating_add(limit)),
         _ => None,
     };
+    let span = match page.and_then(|p| p.after.clone()) {
+        None => span,
+        // The last page ended at a key inside the span: go on after it.
+        Some(_) if matches!(span, Span::Key(_)) => {
+            return Ok((finish(&plan, Rows::default())?, None))
+        }
+        Some(after) => match span {
+            Span::Range(_, end) => Span::Range(Bound::Excluded(after), end),
+            _ => Span::Range(Bound::Excluded(after), Bound::Unbounded),
+        },
+    };
     let mut rows = Rows::default();
+    let mut last = None;
     table
-        .visit(store, &span, |_, row, count| {
+        .visit(store, &span, |key, row, count| {
             if let Some(filter) = &plan.filter {
                 if !filter.accepts(&row)? {
                     return Ok::<_, SqlError>(true);
                 }
             }
             rows.add(&plan, &row, count)?;
-            Ok(stop_after.is_none_or(|n| rows.len() < n))
+            let go_on = stop_after.is_none_or(|n| rows.len() < n);
+            if !go_on {
+                last = Some(key.to_vec());
+            }
+            Ok(go_on)
         })
         .await?;
-    finish(&plan, rows)
+    let next = if page.is_some() { last } else { None };
+    Ok((finish(&plan, rows)?, next))
 }
 
 fn check_select(s: &Select) -> Result<(), SqlError> {

@@ -1124,3 +1124,91 @@ mod parameters {
         assert_eq!(db.rows("select k from s"), vec![vec![text("what?")]]);
     }
 }
+
+mod pages {
+    use super::*;
+    use crate::sql::select::Page;
+    use crate::sql::{query_page, Params};
+
+    /// Every page of `sql` (`size` rows asked for each) concatenated, how many pages, and
+    /// the longest.
+    fn paged(db: &mut Db, sql: &str, size: usize) -> (Vec<Vec<Value>>, usize, usize) {
+        let mut rows = Vec::new();
+        let mut page = Page {
+            after: None,
+            rows: size,
+        };
+        let (mut pages, mut longest) = (0, 0);
+        loop {
+            let (result, next) =
+                block_on(query_page(&db.store, &db.root, sql, &Params::None, &page)).unwrap();
+            pages += 1;
+            longest = longest.max(result.rows.len());
+            rows.extend(result.rows);
+            match next {
+                Some(after) => page.after = Some(after),
+                None => return (rows, pages, longest),
+            }
+        }
+    }
+
+    #[test]
+    fn pages_in_key_order_add_up_to_the_whole_result() {
+        let mut db = Db::new();
+        db.run("create table t (id int primary key, v text)");
+        let values: Vec<String> = (0..1000).map(|i| format!("({i}, 'v{}')", i % 7)).collect();
+        db.run(&format!("insert into t values {}", values.join(",")));
+        for sql in [
+            "select * from t",
+            "select v, id from t where id >= 250 and v = 'v3'",
+            "select id from t where id < 10",
+        ] {
+            let whole = db.rows(sql);
+            let (rows, pages, longest) = paged(&mut db, sql, 100);
+            assert_eq!(rows, whole, "{sql}");
+            assert!(pages >= whole.len() / 100, "{sql}: {pages} pages");
+            assert!(longest <= 100, "{sql}: a page of {longest}");
+        }
+        // Whole-result queries come as one page.
+        for sql in [
+            "select id from t order by id desc",
+            "select count(*) from t",
+            "select id from t limit 5",
+        ] {
+            let (rows, pages, _) = paged(&mut db, sql, 100);
+            assert_eq!((rows, pages), (db.rows(sql), 1), "{sql}");
+        }
+        let (rows, _, _) = paged(&mut db, "select * from t where id = 5", 100);
+        assert_eq!(rows.len(), 1);
+        let err = block_on(query_page(
+            &db.store,
+            &db.root,
+            "delete from t",
+            &Params::None,
+            &Page {
+                after: None,
+                rows: 10,
+            },
+        ));
+        assert!(matches!(err, Err(SqlError::Unsupported(_))), "{err:?}");
+    }
+
+    #[test]
+    fn repeated_rows_of_a_keyless_table_stay_on_one_page() {
+        let mut db = Db::new();
+        db.run("create table k (a int, b text)");
+        let values: Vec<String> = (0..300).map(|i| format!("({}, 'x')", i % 10)).collect();
+        db.run(&format!("insert into k values {}", values.join(",")));
+        let (rows, pages, longest) = paged(&mut db, "select a from k", 7);
+        assert_eq!(rows.len(), 300);
+        // Ten distinct rows, thirty times each: a page holds a row's every repetition (and
+        // a page that ended on the last row is followed by an empty one).
+        assert_eq!(longest, 30);
+        assert!((10..=11).contains(&pages), "{pages} pages");
+        assert_eq!(
+            rows,
+            db.rows("select a from k"),
+            "the whole result, no row twice"
+        );
+    }
+}

@@ -78,15 +78,20 @@ async function recover(dir) {
   for (const { path } of left) await io(rm(path, { recursive: true, force: true }));
 }
 
-/** Writes a small file and fsyncs it, so that it is there whole after a crash. */
+/**
+ * Writes a small file beside its name, fsyncs it and renames it into place, so that the name
+ * only ever holds the whole file (the config marks a new database complete).
+ */
 async function writeDurably(path, text) {
-  const file = await io(open(path, 'w'));
+  const partial = `${path}.tmp`;
+  const file = await io(open(partial, 'w'));
   try {
     await io(file.writeFile(text));
     await io(file.sync());
   } finally {
     await file.close();
   }
+  await io(rename(partial, path));
 }
 
 /** Moves the complete `tmp` to `meta`; an old database there goes aside first and back on failure. */
