@@ -28,15 +28,12 @@ function writeAll(fd, data) {
 }
 
 // Set by Ctrl-C: long operations stop at their next batch (they await storage, so the
-// signal handler runs between batches) and the command exits 130.
+// signal handler runs between batches) and the command exits 130. Taken over at import, as
+// the native binary does at start: the bin imports this module first, before the wasm loads.
 let interrupted = false;
-
-/** Takes over SIGINT for the life of the process, as the native binary does. */
-export function catchInterrupts() {
-  process.on('SIGINT', () => {
-    interrupted = true;
-  });
-}
+process.on('SIGINT', () => {
+  interrupted = true;
+});
 
 export const cliHost = {
   interrupted: () => interrupted,

@@ -92,3 +92,36 @@ test('a throw in onProgress stops the operation and rejects with what was thrown
   await clean(at('b'));
   assert.equal((await repo.backupSync('b')).synced, true);
 });
+
+test('Ctrl-C stops the Node bin mid-sync with exit 130 and both sides valid', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { NODE_CAIRN, runIn } = await import('./helpers.mjs');
+  const { repo, at } = await changedDatabase(t);
+  await repo.close();
+  const dir = at('db').slice('file://'.length);
+  let stopped = 0;
+  for (let round = 0; round < 24 && stopped === 0; round++) {
+    const update = runIn(dir, NODE_CAIRN, ['sql', '-q', `update t set v = 'round ${round}'`]);
+    assert.equal(update.status, 0, update.stderr);
+    const [program, ...lead] = NODE_CAIRN;
+    const child = spawn(program, [...lead, 'backup', 'sync', 'b', '--quiet'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    // Node takes ~150 ms to start here; the sync then runs for some tens of ms.
+    setTimeout(() => child.kill('SIGINT'), 120 + round * 15);
+    const code = await exited;
+    if (code === 130) {
+      stopped += 1;
+      assert.equal(stderr, 'error: interrupted; nothing was changed\n');
+    } else if (code !== null) {
+      // null: the signal came before Node ran any of the bin (it dies as any process would).
+      assert.equal(code, 0, `${stderr} (exit ${code})`);
+    }
+    await clean(at('b'));
+    await clean(at('db/.cairn/store'));
+  }
+  assert.ok(stopped > 0, 'no sync was stopped by Ctrl-C');
+  const again = runIn(dir, NODE_CAIRN, ['backup', 'sync', 'b', '--quiet']);
+  assert.equal(again.status, 0, again.stderr);
+});
