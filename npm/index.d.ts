@@ -247,10 +247,18 @@ export class ChunkStore {
 }
 
 export interface VerifyProblem {
-  kind: 'manifest' | 'missingTable' | 'corruptTable' | 'corruptChunk' | 'missingRoot';
+  kind:
+    | 'manifest'
+    | 'missingTable'
+    | 'corruptTable'
+    | 'corruptChunk'
+    | 'missingRoot'
+    | 'noManifest'
+    | 'missingChunk'
+    | 'undecodable';
   /** The table file concerned, where there is one. */
   table?: string;
-  /** The chunk concerned (corruptChunk) or the missing root (missingRoot). */
+  /** The chunk concerned (corruptChunk, missingChunk, undecodable) or the missing root. */
   hash?: Hash;
   message: string;
 }
@@ -265,6 +273,14 @@ export interface VerifyReport {
   problems: VerifyProblem[];
   /** Table files in storage that the manifest does not list (left by interrupted writers). */
   orphans: string[];
+  /**
+   * What the root names whose every chunk is present and whole: `branch 'main'`, `tag 'v1'`,
+   * `the working set of 'main'`, `remote-tracking branch 'origin/main'` (a database or
+   * remote), or `snapshot 1a2b3c4d` (a backup). These restore.
+   */
+  intact: string[];
+  /** ... and those missing a chunk or holding a damaged one. */
+  damaged: string[];
 }
 
 /**
@@ -274,7 +290,11 @@ export interface VerifyReport {
  */
 export function hash(bytes: Uint8Array): Hash;
 
-/** Reads every table file of a store and checks every chunk against its hash. */
+/**
+ * Reads every table file of a store and checks every chunk against its hash, then walks from
+ * the root through every dataset or snapshot: `problems` empty means every one of them
+ * restores.
+ */
 export function verify(adapter: StorageAdapter): Promise<VerifyReport>;
 
 /**

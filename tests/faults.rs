@@ -285,3 +285,52 @@ fn only_the_newest_manifest_versions_are_kept() {
     assert!((60..=70).contains(&versions), "{versions} versions kept");
     assert!(manifest_file(dir.path()).ends_with("00000000000000000100"));
 }
+
+#[test]
+fn verify_names_the_branches_a_lost_chunk_breaks_and_those_still_whole() {
+    use cairn_core::chunk_store::Options;
+    use cairn_core::repo::{Config, Repo, Signature};
+    use cairn_core::{MemoryStorage, Storage};
+    let author = Signature {
+        name: "t".into(),
+        email: "t@example.com".into(),
+        time_ms: 1,
+    };
+    // One table file per chunk, so one chunk can be lost alone.
+    let storage = MemoryStorage::new();
+    let one_each = Options {
+        table_target_bytes: 1,
+    };
+    let store = block_on(ChunkStore::open_with(storage.clone(), one_each)).unwrap();
+    let mut repo = block_on(Repo::init(store, Config::new("db"), &author)).unwrap();
+    block_on(repo.sql("create table t (id int primary key)")).unwrap();
+    block_on(repo.commit("table", true, false, &author)).unwrap();
+    block_on(repo.create_branch("feature", None)).unwrap();
+    block_on(repo.sql("insert into t values (1)")).unwrap();
+    let main = block_on(repo.commit("row", true, false, &author)).unwrap();
+    let whole = block_on(verify(&storage)).unwrap();
+    assert!(whole.is_ok() && whole.damaged.is_empty(), "{whole:?}");
+
+    // Lose the file that holds main's head commit, which only main reaches.
+    let bytes = block_on(repo.store().get(&main)).unwrap().unwrap();
+    for object in block_on(storage.list()).unwrap() {
+        let file = block_on(storage.get(&object.name)).unwrap().unwrap();
+        if file.windows(bytes.len()).any(|w| w == bytes.as_slice()) {
+            block_on(storage.delete(&object.name)).unwrap();
+        }
+    }
+    let report = block_on(verify(&storage)).unwrap();
+    assert_eq!(
+        report.damaged,
+        vec!["branch 'main'".to_string()],
+        "{report:?}"
+    );
+    assert!(
+        report.intact.contains(&"branch 'feature'".to_string()),
+        "{report:?}"
+    );
+    assert!(report
+        .problems
+        .iter()
+        .any(|p| matches!(p, Problem::MissingChunk { hash, from } if *hash == main && from == "branch 'main'")));
+}

@@ -51,6 +51,14 @@ pub async fn auto_gc<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>) -> Result<(), CliE
     Ok(())
 }
 
+/// `1 branch, tag, working set or snapshot`, in the plural past one.
+fn plural(n: usize) -> String {
+    match n {
+        1 => "1 branch, tag, working set or snapshot".into(),
+        n => format!("{n} branches, tags, working sets and snapshots"),
+    }
+}
+
 /// What a gc did, in one line.
 fn gc_line(stats: &GcStats) -> String {
     format!(
@@ -69,15 +77,27 @@ pub async fn fsck<S: Storage>(db: &mut Database<S>) -> Out {
     report(&checked)
 }
 
-/// A verify report as `fsck` and `backup verify` print it; damage is an error.
+/// A verify report as `fsck` and `backup verify` print it; damage is an error that names
+/// what can no longer be restored, and what still can.
 pub fn report(report: &Report) -> Out {
     if !report.is_ok() {
-        let problems = report.problems.iter().map(|p| p.to_string()).collect();
+        let mut problems: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
+        if !report.damaged.is_empty() {
+            problems.push(format!("damaged: {}", report.damaged.join(", ")));
+            let intact = match report.intact.is_empty() {
+                true => "none".to_owned(),
+                false => report.intact.join(", "),
+            };
+            problems.push(format!("intact: {intact}"));
+        }
         return Err(CliError::Damaged(problems));
     }
     let mut out = format!(
-        "checked {} table files, {} chunks ({} bytes)\n",
-        report.tables, report.chunks, report.bytes
+        "checked {} table files, {} chunks ({} bytes)\nevery chunk that {} reach is present and whole\n",
+        report.tables,
+        report.chunks,
+        report.bytes,
+        plural(report.intact.len())
     );
     for orphan in &report.orphans {
         out.push_str(&format!(

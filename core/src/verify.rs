@@ -1,17 +1,23 @@
-//! `verify`: read every table file of a store, check every chunk against its address, and
-//! report each problem by file and chunk. It works from the storage, not from an opened
-//! `ChunkStore`, so that a store too damaged to open can still be examined.
+//! `verify`: read every table file of a store, check every chunk against its address, then
+//! walk from the root through every branch, tag, remote-tracking branch and working set (a
+//! database or remote) or every snapshot (a backup): each chunk one of them reaches must be in
+//! a listed table file, whole. The report says which of them are intact, so "no problems"
+//! means "this restores". It works from the storage, not from an opened `ChunkStore`, so that
+//! a store too damaged to open can still be examined.
 
-use alloc::collections::BTreeSet;
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
 use crate::chunk_store::{load_index, StoreError};
+use crate::codec::CodecError;
+use crate::db::kind::{self, Kind};
 use crate::hash::Hash;
 use crate::io::{IoError, Storage};
 use crate::manifest::{Manifest, ManifestError};
-use crate::table_file::TableError;
+use crate::table_file::{Entry, TableError};
 
 /// Records are read in runs of about this many bytes, so memory stays flat for large files.
 const READ_RUN: u64 = 8 << 20;
@@ -33,6 +39,21 @@ pub enum Problem {
     /// The manifest's root is in none of its table files.
     MissingRoot {
         root: Hash,
+    },
+    /// Table files but no manifest: what they hold is not a store anyone can open.
+    NoManifest {
+        table_files: usize,
+    },
+    /// A chunk that `from` (a dataset or snapshot) reaches is in no listed table file.
+    MissingChunk {
+        hash: Hash,
+        from: String,
+    },
+    /// A chunk that `from` reaches does not decode as the kind it must be.
+    Undecodable {
+        hash: Hash,
+        from: String,
+        why: CodecError,
     },
 }
 
@@ -56,6 +77,22 @@ impl fmt::Display for Problem {
             Problem::MissingRoot { root } => {
                 write!(f, "root {root} is in none of the store's table files")
             }
+            Problem::NoManifest { table_files } => write!(
+                f,
+                "{table_files} table files but no manifest: nothing here can be opened or restored"
+            ),
+            Problem::MissingChunk { hash, from } => {
+                write!(
+                    f,
+                    "chunk {hash}, which {from} needs, is in no listed table file"
+                )
+            }
+            Problem::Undecodable { hash, from, why } => {
+                write!(
+                    f,
+                    "chunk {hash}, which {from} needs, does not decode ({why})"
+                )
+            }
         }
     }
 }
@@ -71,6 +108,11 @@ pub struct Report {
     /// Table files no manifest lists: left by an interrupted writer, reclaimable by a prune.
     /// They are checked like the others, and their problems reported too.
     pub orphans: Vec<String>,
+    /// What the root names (datasets: `branch 'main'`, ...; snapshots: `snapshot 1a2b3c4d`)
+    /// whose every chunk is present and whole.
+    pub intact: Vec<String>,
+    /// ... and those missing a chunk or holding a damaged one.
+    pub damaged: Vec<String>,
 }
 
 impl Report {
@@ -82,7 +124,9 @@ impl Report {
 /// Checks a whole store. Storage failures end it with an error; damage is reported.
 pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, IoError> {
     let mut report = Report::default();
-    let manifest = match storage.read_manifest().await? {
+    let read = storage.read_manifest().await?;
+    let manifest_missing = read.is_none();
+    let manifest = match read {
         None => Manifest::default(),
         Some(read) => match Manifest::decode(&read.bytes) {
             Ok(m) => m,
@@ -99,6 +143,7 @@ pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, IoError>
     objects.sort_by(|a, b| a.name.cmp(&b.name));
 
     let mut root_found = manifest.root.is_empty();
+    let mut index = Index::default();
     for spec in &manifest.tables {
         let Some(object) = objects.iter().find(|o| o.name == spec.name) else {
             report.problems.push(Problem::MissingTable {
@@ -113,8 +158,9 @@ pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, IoError>
             });
             continue;
         }
-        root_found |=
-            check_table(storage, &spec.name, spec.size, manifest.root, &mut report).await?;
+        let entries = check_table(storage, &spec.name, spec.size, &mut report).await?;
+        root_found |= entries.iter().any(|e| e.hash == manifest.root);
+        index.add(&spec.name, entries);
     }
     for object in &objects {
         // Only table-file names are the store's; other objects are not ours to judge.
@@ -122,40 +168,222 @@ pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, IoError>
             continue;
         }
         report.orphans.push(object.name.clone());
-        check_table(storage, &object.name, object.size, Hash::EMPTY, &mut report).await?;
+        check_table(storage, &object.name, object.size, &mut report).await?;
+    }
+    if manifest_missing && !report.orphans.is_empty() {
+        report.problems.push(Problem::NoManifest {
+            table_files: report.orphans.len(),
+        });
     }
     if !root_found {
         report.problems.push(Problem::MissingRoot {
             root: manifest.root,
         });
+    } else if !manifest.root.is_empty() {
+        let bad: BTreeSet<Hash> = report
+            .problems
+            .iter()
+            .filter_map(|p| match p {
+                Problem::CorruptChunk { hash, .. } => Some(*hash),
+                _ => None,
+            })
+            .collect();
+        Walk {
+            storage,
+            index: &index,
+            bad: &bad,
+            memo: BTreeMap::new(),
+        }
+        .roots(manifest.root, &mut report)
+        .await?;
     }
     Ok(report)
 }
 
-/// Checks one table file; answers whether it holds `root`.
+/// Where each chunk of the listed table files is.
+#[derive(Default)]
+struct Index {
+    tables: Vec<String>,
+    chunks: BTreeMap<Hash, (usize, Entry)>,
+}
+
+impl Index {
+    fn add(&mut self, table: &str, entries: Vec<Entry>) {
+        let at = self.tables.len();
+        self.tables.push(table.into());
+        for e in entries {
+            self.chunks.insert(e.hash, (at, e));
+        }
+    }
+}
+
+/// The reachability walk: each chunk read once, its verdict (its whole subtree present and
+/// whole) remembered, so every dataset or snapshot sharing it shares the verdict.
+struct Walk<'a, S: ?Sized> {
+    storage: &'a S,
+    index: &'a Index,
+    /// Chunks whose bytes do not match their address.
+    bad: &'a BTreeSet<Hash>,
+    memo: BTreeMap<Hash, bool>,
+}
+
+impl<S: Storage + ?Sized> Walk<'_, S> {
+    /// Splits the root into what it names and walks each.
+    async fn roots(&mut self, root: Hash, report: &mut Report) -> Result<(), IoError> {
+        let Some(chunk) = self.read(root).await? else {
+            return Ok(()); // in no table file: reported as MissingRoot
+        };
+        let named: Vec<(String, Hash)> = match chunk.first() {
+            Some(&k) if k == Kind::Datasets as u8 => {
+                match crate::db::datasets::Datasets::decode(&chunk) {
+                    Ok(d) => d
+                        .map
+                        .iter()
+                        .map(|(name, at)| (describe(name), *at))
+                        .collect(),
+                    Err(why) => return undecodable(report, root, "the root", why),
+                }
+            }
+            Some(&k) if k == Kind::Backup as u8 => {
+                match crate::backup::BackupRoot::decode(&chunk) {
+                    Ok(b) => b
+                        .snapshots
+                        .iter()
+                        .map(|s| (format!("snapshot {}", s.id()), s.datasets))
+                        .collect(),
+                    Err(why) => return undecodable(report, root, "the root", why),
+                }
+            }
+            // A store of raw chunks (tests, tools): nothing to walk.
+            _ => return Ok(()),
+        };
+        for (name, at) in named {
+            if self.intact(at, &name, report).await? {
+                report.intact.push(name);
+            } else {
+                report.damaged.push(name);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether every chunk `start` reaches is present and whole; reports the first problem of
+    /// each chunk found, naming `from`. Depth first, without recursion: a chunk's verdict is
+    /// known once all its children's are.
+    async fn intact(
+        &mut self,
+        start: Hash,
+        from: &str,
+        report: &mut Report,
+    ) -> Result<bool, IoError> {
+        let mut stack: Vec<(Hash, Option<Vec<Hash>>)> = alloc::vec![(start, None)];
+        while let Some((hash, children)) = stack.pop() {
+            if self.memo.contains_key(&hash) {
+                continue;
+            }
+            let Some(children) = children else {
+                let Some(chunk) = self.read(hash).await? else {
+                    report.problems.push(Problem::MissingChunk {
+                        hash,
+                        from: from.into(),
+                    });
+                    self.memo.insert(hash, false);
+                    continue;
+                };
+                if self.bad.contains(&hash) {
+                    self.memo.insert(hash, false);
+                    continue;
+                }
+                let refs = match kind::refs(&chunk) {
+                    Ok(refs) => refs,
+                    Err(why) => {
+                        let (hash, from) = (hash, from.into());
+                        report
+                            .problems
+                            .push(Problem::Undecodable { hash, from, why });
+                        self.memo.insert(hash, false);
+                        continue;
+                    }
+                };
+                stack.push((hash, Some(refs.clone())));
+                stack.extend(refs.into_iter().map(|r| (r, None)));
+                continue;
+            };
+            let whole = children.iter().all(|c| self.memo.get(c) == Some(&true));
+            self.memo.insert(hash, whole);
+        }
+        Ok(self.memo.get(&start) == Some(&true))
+    }
+
+    /// A chunk's bytes from its listed table file; `None` if no listed file has it.
+    async fn read(&self, hash: Hash) -> Result<Option<Vec<u8>>, IoError> {
+        let Some((table, e)) = self.index.chunks.get(&hash) else {
+            return Ok(None);
+        };
+        let name = &self.index.tables[*table];
+        match self
+            .storage
+            .get_range(name, e.offset, u64::from(e.len))
+            .await
+        {
+            // Truncation and a vanished file are reported by the table checks already.
+            Err(IoError::OutOfRange { .. }) | Ok(None) => Ok(None),
+            other => other,
+        }
+    }
+}
+
+fn undecodable(
+    report: &mut Report,
+    hash: Hash,
+    from: &str,
+    why: CodecError,
+) -> Result<(), IoError> {
+    let from = from.into();
+    report
+        .problems
+        .push(Problem::Undecodable { hash, from, why });
+    Ok(())
+}
+
+/// A dataset's name as a user knows it.
+fn describe(name: &str) -> String {
+    use crate::db::datasets::{HEADS, REMOTES, TAGS, WORKING_SETS};
+    for (prefix, what) in [
+        (HEADS, "branch"),
+        (TAGS, "tag"),
+        (REMOTES, "remote-tracking branch"),
+        (WORKING_SETS, "the working set of"),
+    ] {
+        if let Some(rest) = name.strip_prefix(prefix) {
+            return format!("{what} '{rest}'");
+        }
+    }
+    format!("'{name}'")
+}
+
+/// Checks one table file; answers its index (none if it could not be read).
 async fn check_table<S: Storage + ?Sized>(
     storage: &S,
     name: &str,
     size: u64,
-    root: Hash,
     report: &mut Report,
-) -> Result<bool, IoError> {
+) -> Result<Vec<Entry>, IoError> {
     let mut entries = match load_index(storage, name, size).await {
         Ok((_, entries)) => entries,
         Err(StoreError::Io(e)) => return Err(e),
         Err(StoreError::MissingTable { table }) => {
             report.problems.push(Problem::MissingTable { table });
-            return Ok(false);
+            return Ok(Vec::new());
         }
         Err(StoreError::CorruptTable { table, reason }) => {
             report
                 .problems
                 .push(Problem::CorruptTable { table, reason });
-            return Ok(false);
+            return Ok(Vec::new());
         }
         Err(other) => return Err(IoError::backend("verify", name, other)),
     };
-    let has_root = entries.iter().any(|e| e.hash == root);
     entries.sort_unstable_by_key(|e| e.offset);
     // Entries tile the data section (decode_index checked it), so runs are contiguous.
     let mut start = 0;
@@ -175,7 +403,7 @@ async fn check_table<S: Storage + ?Sized>(
                 report
                     .problems
                     .push(Problem::MissingTable { table: name.into() });
-                return Ok(false);
+                return Ok(Vec::new());
             }
             Err(IoError::OutOfRange { .. }) => {
                 report.problems.push(Problem::CorruptTable {
@@ -184,7 +412,7 @@ async fn check_table<S: Storage + ?Sized>(
                         "file is shorter than its index says (truncated)",
                     ),
                 });
-                return Ok(false);
+                return Ok(Vec::new());
             }
             Err(e) => return Err(e),
         };
@@ -201,5 +429,5 @@ async fn check_table<S: Storage + ?Sized>(
         }
         start = end;
     }
-    Ok(has_root)
+    Ok(entries)
 }

@@ -8,18 +8,17 @@ use crate::js;
 
 pub fn to_js(report: &Report) -> JsValue {
     let problems: Array = report.problems.iter().map(problem).collect();
-    let orphans: Array = report
-        .orphans
-        .iter()
-        .map(|o| JsValue::from_str(o))
-        .collect();
+    let strings =
+        |list: &[String]| -> Array { list.iter().map(|o| JsValue::from_str(o)).collect() };
     js::object(&[
         ("root", report.root.to_base32().into()),
         ("tables", (report.tables as f64).into()),
         ("chunks", (report.chunks as f64).into()),
         ("bytes", (report.bytes as f64).into()),
         ("problems", problems.into()),
-        ("orphans", orphans.into()),
+        ("orphans", strings(&report.orphans).into()),
+        ("intact", strings(&report.intact).into()),
+        ("damaged", strings(&report.damaged).into()),
     ])
 }
 
@@ -30,6 +29,9 @@ fn problem(p: &Problem) -> JsValue {
         Problem::CorruptTable { table, .. } => ("corruptTable", Some(table), None),
         Problem::CorruptChunk { table, hash } => ("corruptChunk", Some(table), Some(hash)),
         Problem::MissingRoot { root } => ("missingRoot", None, Some(root)),
+        Problem::NoManifest { .. } => ("noManifest", None, None),
+        Problem::MissingChunk { hash, .. } => ("missingChunk", None, Some(hash)),
+        Problem::Undecodable { hash, .. } => ("undecodable", None, Some(hash)),
     };
     let object = js::object(&[("kind", kind.into()), ("message", p.to_string().into())]);
     if let Some(table) = table {
