@@ -11,7 +11,7 @@ let loaded = false;
 
 /** Loads the core from `wasm` (default: the file beside this package); idempotent. */
 export function init(wasm) {
-  loading ??= load(wasm === undefined ? undefined : { module_or_path: wasm }).then(
+  loading ??= load({ module_or_path: wasm ?? bundledWasm() }).then(
     () => {
       loaded = true;
     },
@@ -21,6 +21,19 @@ export function init(wasm) {
     },
   );
   return loading;
+}
+
+/**
+ * The wasm file's URL as a bundler rewrote it, or undefined (then the glue's default: the file
+ * beside `wasm/cairn_wasm.js`). Bundlers rewrite `new URL(SPECIFIER, import.meta.url)` to the
+ * asset's URL, and this one names the file by package specifier, not relative to this module:
+ * Vite 7's dev server pre-bundles the package into `node_modules/.vite/deps/`, where the glue's
+ * relative URL no longer reaches the file, but it still resolves `cairn-db/wasm` there. Where no
+ * bundler rewrote it (a plain import map, Node) it is left ending in `/cairn-db/wasm`: unused.
+ */
+function bundledWasm() {
+  const url = new URL('cairn-db/wasm', import.meta.url);
+  return url.pathname.endsWith('/cairn-db/wasm') ? undefined : url;
 }
 
 /** Instantiates the core from the wasm file's bytes, synchronously (Node). */
