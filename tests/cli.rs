@@ -268,3 +268,45 @@ fn refs_by_commit_hash_and_head_ancestry() {
     assert_eq!(ok(d, &["ls", "old"]), "Tables in 'old':\n\ta\n");
     assert!(fails(d, &["ls", "HEAD~9"]).contains("'HEAD~9' is not a branch"));
 }
+
+#[test]
+fn urls_that_would_rewrite_the_config_are_refused_and_names_from_a_remote_are_checked() {
+    let root = tempfile::tempdir().unwrap();
+    let d = root.path().join("db");
+    std::fs::create_dir(&d).unwrap();
+    cairn_tests::ok(&d, &["init"]);
+    let before = std::fs::read_to_string(d.join(".cairn/config")).unwrap();
+    let evil = "file://../x\n[core]\n\thead = evil\n\tid = STOLEN";
+    let err = cairn_tests::fails(&d, &["backup", "add", "b1", evil]);
+    assert!(err.contains("is not a valid URL"), "{err}");
+    assert!(!err.contains('\n') || err.lines().count() == 1, "{err}");
+    cairn_tests::fails(&d, &["remote", "add", "r", "file://../a\"b"]);
+    cairn_tests::fails(&d, &["backup", "sync-url", "file://../x\ny"]);
+    assert_eq!(
+        std::fs::read_to_string(d.join(".cairn/config")).unwrap(),
+        before
+    );
+    // A trailing space is dropped, as the config would drop it when read back.
+    cairn_tests::ok(&d, &["backup", "add", "b2", "file://../b2 "]);
+    assert_eq!(cairn_tests::ok(&d, &["backup", "-v"]), "b2 file://../b2\n");
+}
+
+#[test]
+fn a_restore_into_no_folder_or_the_root_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let d = root.path().join("db");
+    std::fs::create_dir(&d).unwrap();
+    cairn_tests::ok(&d, &["init"]);
+    cairn_tests::ok(&d, &["backup", "sync-url", "file://../b"]);
+    for target in ["", " ", "/"] {
+        let err = cairn_tests::fails(
+            root.path(),
+            &["backup", "restore", "--force", "file://b", target],
+        );
+        assert!(
+            err.contains("is no place for a new database"),
+            "{target:?}: {err}"
+        );
+    }
+    assert!(!root.path().join(".cairn").exists());
+}

@@ -334,3 +334,28 @@ fn verify_names_the_branches_a_lost_chunk_breaks_and_those_still_whole() {
         .iter()
         .any(|p| matches!(p, Problem::MissingChunk { hash, from } if *hash == main && from == "branch 'main'")));
 }
+
+#[test]
+fn names_in_a_remote_or_backup_are_checked_like_typed_ones() {
+    use cairn_core::db::datasets::Datasets;
+    use cairn_core::repo::{remote_datasets, RepoError};
+    use cairn_core::MemoryStorage;
+    for evil in [
+        "refs/heads/main\n[remote \"origin\"]",
+        "refs/tags/..",
+        "workingSets/heads/x",
+    ] {
+        let mut remote = block_on(ChunkStore::open(MemoryStorage::new())).unwrap();
+        let target = block_on(remote.put(b"a commit, say")).unwrap();
+        let mut map = Datasets::default();
+        map.map.insert(evil.into(), target);
+        let root = block_on(remote.put(&map.encode())).unwrap();
+        block_on(remote.commit(Hash::EMPTY, root)).unwrap();
+        match block_on(remote_datasets(&remote)) {
+            Err(e @ RepoError::InvalidName { .. }) => {
+                assert!(!e.to_string().contains('\n'), "{e}")
+            }
+            other => panic!("{evil:?} came through: {other:?}"),
+        }
+    }
+}

@@ -165,6 +165,12 @@ async fn restore<H: Host>(
     snapshot: Option<&str>,
     force: bool,
 ) -> Out {
+    // An empty DIR would restore into the current folder, `/` over the machine's root.
+    let dir = cx.cwd.join(target);
+    if target.trim().is_empty() || dir.parent().is_none() {
+        let why = format!("'{target}' is no place for a new database: name a folder");
+        return Err(CliError::Destination(why));
+    }
     if !address.contains("://") {
         let path = cx.cwd.join(address);
         let bytes = cx

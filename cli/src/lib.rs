@@ -83,6 +83,8 @@ enum CliError {
     Bundle(BundleError),
     /// A URL whose directory does not exist, where one must.
     Missing(String),
+    /// A destination that would overwrite what no command should (the current folder, `/`).
+    Destination(String),
 }
 
 impl CliError {
@@ -112,6 +114,7 @@ impl std::fmt::Display for CliError {
             CliError::Backup(e) => write!(f, "{e}{}", hint(e.hint())),
             CliError::Bundle(e) => e.fmt(f),
             CliError::Missing(url) => write!(f, "nothing at '{url}': the directory does not exist"),
+            CliError::Destination(why) => f.write_str(why),
         }
     }
 }

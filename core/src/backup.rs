@@ -5,7 +5,7 @@
 //! snapshots, oldest first; each snapshot points at the database's dataset map as it was.
 //! Only the owner may sync to it (single writer); anyone may restore from it.
 
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -115,6 +115,8 @@ pub enum BackupError {
     },
     /// `prune --keep-last 0` would leave a backup with nothing to restore.
     KeepAtLeastOne,
+    /// A snapshot names a branch no user could have typed (a crafted backup).
+    BadBranchName(String),
     /// The backup's latest snapshot is not the one this database's last sync there wrote:
     /// a copy of the database (same id) is syncing to the same backup.
     NotLastWriter {
@@ -141,6 +143,11 @@ impl fmt::Display for BackupError {
                 write!(f, "the backup's chunk {hash} is corrupt ({why})")
             }
             BackupError::KeepAtLeastOne => f.write_str("a prune must keep at least one snapshot"),
+            BackupError::BadBranchName(name) => write!(
+                f,
+                "the snapshot's branch name '{name}' is not a valid branch name; the backup was \
+                 not written by cairn"
+            ),
             BackupError::NotLastWriter { latest, ours } => write!(
                 f,
                 "the backup's latest snapshot {latest} was not written by this database, whose \
@@ -282,6 +289,12 @@ pub async fn restore<S: Storage, D: Storage>(
 ) -> Result<(Snapshot, SyncStats)> {
     let backup = read(src).await?.ok_or(BackupError::NoSnapshots)?;
     let snapshot = backup.find(snapshot)?.clone();
+    // The branch to check out comes from the backup: a name a user could have typed, or none.
+    if crate::repo::check_ref_name("branch", &snapshot.head).is_err() {
+        return Err(BackupError::BadBranchName(
+            snapshot.head.escape_debug().to_string(),
+        ));
+    }
     let mut stats = sync::copy_table_files(src, dst, progress).await?;
     let walked = sync::copy_closure(src, dst, &[snapshot.datasets], progress).await?;
     stats.chunks += walked.chunks;

@@ -141,6 +141,7 @@ fn backup_code(e: &BackupError) -> &'static str {
         BackupError::NotABackup => "NOT_A_BACKUP",
         BackupError::OwnedByOther { .. } => "OWNED_BY_OTHER",
         BackupError::NotLastWriter { .. } => "OWNED_BY_OTHER",
+        BackupError::BadBranchName(_) => "CORRUPT",
         BackupError::NoSnapshots => "NO_SNAPSHOTS",
         BackupError::SnapshotNotFound(_) => "SNAPSHOT_NOT_FOUND",
         BackupError::Corrupt { .. } => "CORRUPT",

@@ -28,7 +28,7 @@ use crate::sql::SqlError;
 
 pub use config::{Config, ConfigError};
 pub use diff::{DiffTarget, RowChange, TableDiff};
-pub use refs::RefKind;
+pub use refs::{check_ref_name, RefKind};
 pub use remote::{remote_datasets, Transfer};
 pub use status::{Status, TableChange, TableStatus};
 

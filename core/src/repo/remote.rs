@@ -3,7 +3,7 @@
 //! never remote-tracking branches.
 
 use alloc::collections::BTreeSet;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use super::{Config, Repo, RepoError, Result};
@@ -38,7 +38,47 @@ pub async fn remote_datasets<R: Storage>(remote: &ChunkStore<R>) -> Result<Datas
     if chunk.first() == Some(&(Kind::Backup as u8)) {
         return Err(RepoError::IsABackup);
     }
-    Datasets::decode(&chunk).map_err(|why| RepoError::Corrupt { hash: root, why })
+    let theirs = Datasets::decode(&chunk).map_err(|why| RepoError::Corrupt { hash: root, why })?;
+    // Names from another store are data, not trusted: only branches and tags, with names a
+    // user could have typed, may come into this database's refs and its config.
+    for name in theirs.map.keys() {
+        let named = [("branch", HEADS), ("tag", TAGS)]
+            .into_iter()
+            .find_map(|(what, prefix)| Some((what, name.strip_prefix(prefix)?)));
+        match named {
+            Some((what, short)) => {
+                super::refs::check_ref_name(what, short).map_err(|_| RepoError::InvalidName {
+                    what,
+                    name: short.escape_debug().to_string(),
+                })?
+            }
+            None => {
+                return Err(RepoError::InvalidName {
+                    what: "remote dataset",
+                    name: name.escape_debug().to_string(),
+                })
+            }
+        }
+    }
+    Ok(theirs)
+}
+
+/// A refused URL as a storage-layer error, for the backup functions' error type.
+fn invalid(e: RepoError) -> StoreError {
+    StoreError::Io(crate::io::IoError::InvalidName(e.to_string()))
+}
+
+/// A remote's or backup's URL as the config can hold it: trimmed, as the config reads values
+/// back, and free of what would end or break a config line or a quoted section name.
+pub fn check_url(url: &str) -> Result<&str> {
+    let url = url.trim();
+    if url.is_empty() || url.chars().any(|c| c.is_control() || c == '"') {
+        return Err(RepoError::InvalidName {
+            what: "URL",
+            name: url.escape_debug().to_string(),
+        });
+    }
+    Ok(url)
 }
 
 impl<S: Storage> Repo<S> {
@@ -240,6 +280,7 @@ impl<S: Storage> Repo<S> {
         same_place: impl Fn(&str, &str) -> bool,
     ) -> Result<()> {
         super::refs::check_ref_name("remote", name)?;
+        let url = check_url(url)?;
         if self.config.remotes.contains_key(name) {
             return Err(RepoError::RemoteExists(name.into()));
         }
@@ -270,6 +311,7 @@ impl<S: Storage> Repo<S> {
         same_place: impl Fn(&str, &str) -> bool,
     ) -> Result<()> {
         super::refs::check_ref_name("backup", name)?;
+        let url = check_url(url)?;
         if self.config.backups.contains_key(name) {
             return Err(RepoError::BackupExists(name.into()));
         }
@@ -297,6 +339,7 @@ impl<S: Storage> Repo<S> {
         progress: &mut dyn Sink,
     ) -> core::result::Result<crate::backup::SyncOutcome, crate::backup::BackupError> {
         use crate::backup::SyncOutcome;
+        let url = check_url(url).map_err(|e| crate::backup::BackupError::Store(invalid(e)))?;
         let config = &self.config;
         let ours = config.synced.get(url).map(String::as_str);
         let outcome = crate::backup::sync(
