@@ -52,18 +52,10 @@ fn a_forced_restore_killed_at_any_moment_leaves_the_old_database_or_the_new() {
     let target = root.path().join("target");
     let mut seen = std::collections::BTreeSet::new();
     for delay_ms in [0u64, 1, 2, 3, 5, 8, 12, 20, 35, 60, 100, 200] {
-        let mut child = std::process::Command::new(cairn_bin())
-            .args([
-                "backup", "restore", "--force", "--quiet", "file://b", "target",
-            ])
-            .current_dir(root.path())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill();
-        let _ = child.wait();
+        let restore = [
+            "backup", "restore", "--force", "--quiet", "file://b", "target",
+        ];
+        killed_after(root.path(), &restore, delay_ms);
         let got = which(&target);
         seen.insert(got);
         if got == "new" {
