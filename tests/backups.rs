@@ -775,3 +775,66 @@ fn verify_names_the_snapshots_a_lost_file_breaks_and_refuses_files_without_a_man
     let err = fails(r, &["backup", "verify", "file://bare"]);
     assert!(err.contains("but no manifest"), "{err}");
 }
+
+/// Whether any file under `dir` holds `needle`.
+fn holds(dir: &Path, needle: &[u8]) -> bool {
+    fs::read_dir(dir).unwrap().any(|e| {
+        let path = e.unwrap().path();
+        if path.is_dir() {
+            holds(&path, needle)
+        } else {
+            let bytes = fs::read(&path).unwrap();
+            bytes.windows(needle.len()).any(|w| w == needle)
+        }
+    })
+}
+
+#[test]
+fn a_restore_brings_back_what_its_snapshot_reaches_and_nothing_else() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = new_db(r);
+    ok(
+        &d,
+        &["sql", "-q", "create table t (id int primary key, v text)"],
+    );
+    ok(
+        &d,
+        &[
+            "sql",
+            "-q",
+            "insert into t values (1, 'SECRET-0123456789'), (2, 'kept')",
+        ],
+    );
+    ok(&d, &["commit", "-a", "-m", "rows"]);
+    ok(&d, &["backup", "add", "b", "file://../b"]);
+    ok(&d, &["backup", "sync", "b"]);
+    // Deleted for privacy, and the history rewritten to forget it.
+    let init = ok(&d, &["log"])
+        .lines()
+        .rfind(|l| l.starts_with("commit "))
+        .unwrap()[7..39]
+        .to_owned();
+    ok(&d, &["reset", "--hard", &init]);
+    ok(
+        &d,
+        &["sql", "-q", "create table t (id int primary key, v text)"],
+    );
+    ok(&d, &["sql", "-q", "insert into t values (2, 'kept')"]);
+    ok(&d, &["commit", "-a", "-m", "without the secret"]);
+    ok(&d, &["backup", "sync", "b"]);
+    assert!(
+        holds(&r.join("b"), b"SECRET-0123456789"),
+        "the old snapshot keeps it"
+    );
+    ok(r, &["backup", "restore", "file://b", "restored"]);
+    let rows = ok(
+        &r.join("restored"),
+        &["sql", "-q", "select v from t", "-r", "csv"],
+    );
+    assert_eq!(rows, "v\nkept\n");
+    assert!(
+        !holds(&r.join("restored"), b"SECRET-0123456789"),
+        "the latest snapshot never had it; its restore must not either"
+    );
+}

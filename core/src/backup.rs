@@ -280,7 +280,8 @@ pub async fn sync<S: Storage, D: Storage>(
 }
 
 /// Restores a snapshot (default: the latest) of the backup in `src` into the empty store
-/// `dst`, whose root becomes the snapshot's dataset map. Returns the snapshot restored.
+/// `dst`, whose root becomes the snapshot's dataset map: the chunks it reaches, nothing else.
+/// Returns the snapshot restored.
 pub async fn restore<S: Storage, D: Storage>(
     src: &ChunkStore<S>,
     snapshot: Option<&str>,
@@ -295,10 +296,10 @@ pub async fn restore<S: Storage, D: Storage>(
             snapshot.head.escape_debug().to_string(),
         ));
     }
-    let mut stats = sync::copy_table_files(src, dst, progress).await?;
-    let walked = sync::copy_closure(src, dst, &[snapshot.datasets], progress).await?;
-    stats.chunks += walked.chunks;
-    stats.bytes += walked.bytes;
+    // Only what this snapshot reaches: whole table files would bring back bytes that only
+    // other snapshots had (a row deleted for privacy, in an older snapshot restored), and one
+    // damaged file would break every snapshot, not just those that use it.
+    let stats = sync::copy_closure(src, dst, &[snapshot.datasets], progress).await?;
     // The dataset map must decode: a restore that cannot be opened is no restore.
     let chunk = dst
         .get(&snapshot.datasets)
