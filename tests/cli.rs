@@ -310,3 +310,41 @@ fn a_restore_into_no_folder_or_the_root_is_refused() {
     }
     assert!(!root.path().join(".cairn").exists());
 }
+
+/// Every file and folder under `dir` that is open to anyone but its owner.
+#[cfg(unix)]
+fn shared(dir: &std::path::Path) -> Vec<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        if mode & 0o077 != 0 {
+            out.push(format!("{} {:o}", path.display(), mode & 0o777));
+        }
+        if path.is_dir() {
+            out.extend(shared(&path));
+        }
+    }
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn a_database_and_its_backup_are_private_to_their_owner() {
+    let root = tempfile::tempdir().unwrap();
+    let d = root.path().join("db");
+    std::fs::create_dir(&d).unwrap();
+    cairn_tests::ok(&d, &["init"]);
+    cairn_tests::ok(&d, &["sql", "-q", "create table t (a int primary key)"]);
+    cairn_tests::ok(&d, &["backup", "add", "b", "file://../b"]);
+    cairn_tests::ok(&d, &["backup", "sync", "b"]);
+    cairn_tests::ok(root.path(), &["backup", "restore", "file://b", "restored"]);
+    for dir in [
+        d.join(".cairn"),
+        root.path().join("b"),
+        root.path().join("restored/.cairn"),
+    ] {
+        assert_eq!(shared(&dir), Vec::<String>::new(), "{}", dir.display());
+    }
+}

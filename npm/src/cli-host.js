@@ -47,7 +47,7 @@ export const cliHost = {
   readStdin: () => text(process.stdin),
   readFile: (path) => readFileSync(path),
   writeFile(path, bytes, durable) {
-    const fd = openSync(path, 'w');
+    const fd = openSync(path, 'w', 0o600);
     try {
       writeAll(fd, bytes);
       if (durable) fsyncSync(fd);
@@ -56,7 +56,7 @@ export const cliHost = {
     }
   },
   rename: (from, to) => renameSync(from, to),
-  createDirAll: (path) => mkdirSync(path, { recursive: true }),
+  createDirAll: (path) => mkdirSync(path, { recursive: true, mode: 0o700 }),
   removeDirAll: (path) => rmSync(path, { recursive: true }),
   removeDir: (path) => rmdirSync(path),
   removeFile: (path) => unlinkSync(path),

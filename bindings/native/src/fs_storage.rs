@@ -16,7 +16,7 @@
 //! held by a stopped process blocks every other writer, and the numbered-file CAS is what
 //! Delta Lake and Iceberg use on object stores, so every backend has one shape.)
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -57,10 +57,10 @@ impl FsStorage {
 
     /// Writes `data` to `name` atomically: temporary file, fsync, rename, fsync of the directory.
     fn write_atomic(&self, name: &str, data: &[u8]) -> io::Result<()> {
-        fs::create_dir_all(&self.dir)?;
+        private::create_dir_all(&self.dir)?;
         let tmp = self.path(&temp_name(name));
         let result = (|| {
-            let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+            let mut file = private::create_new(&tmp)?;
             file.write_all(data)?;
             file.sync_all()?;
             fs::rename(&tmp, self.path(name))?;
@@ -260,10 +260,10 @@ impl FsStorage {
         }
         let target = expected.map_or(1, |n| n + 1);
         let dir = self.versions_dir();
-        fs::create_dir_all(&dir)?;
+        private::create_dir_all(&dir)?;
         let tmp = dir.join(temp_name("manifest"));
         let published = (|| {
-            let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+            let mut file = private::create_new(&tmp)?;
             file.write_all(new)?;
             file.sync_all()?;
             stop_for_test();
@@ -445,4 +445,42 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 fn sync_dir(_dir: &Path) -> io::Result<()> {
     // Windows cannot open a directory as a file; its renames are durable with the file's data.
     Ok(())
+}
+
+/// Files and folders only their owner can read, whatever the umask: a store holds
+/// uncommitted rows, and a backup all of a database.
+pub mod private {
+    use std::fs::{self, File, OpenOptions};
+    use std::io;
+    use std::path::Path;
+
+    #[cfg(unix)]
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+
+    /// Creates a file that must not exist yet, readable and writable by its owner only.
+    pub fn create_new(path: &Path) -> io::Result<File> {
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        options.mode(0o600);
+        options.open(path)
+    }
+
+    /// Creates or truncates a file, readable and writable by its owner only.
+    pub fn create(path: &Path) -> io::Result<File> {
+        let mut options = OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        options.mode(0o600);
+        options.open(path)
+    }
+
+    /// Creates a folder and its missing parents, each open to its owner only.
+    pub fn create_dir_all(path: &Path) -> io::Result<()> {
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        builder.mode(0o700);
+        builder.create(path)
+    }
 }

@@ -10,6 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use cairn_cli::Host;
 use cairn_core::io::BoxFuture;
 
+use crate::fs_storage::private;
 use crate::FsStorage;
 
 pub struct NativeHost;
@@ -83,7 +84,7 @@ impl Host for NativeHost {
     }
 
     fn write_file(&self, path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
-        let mut file = fs::File::create(path)?;
+        let mut file = private::create(path)?;
         file.write_all(bytes)?;
         if durable {
             file.sync_all()?;
@@ -96,7 +97,7 @@ impl Host for NativeHost {
     }
 
     fn create_dir_all(&self, path: &Path) -> io::Result<()> {
-        fs::create_dir_all(path)
+        private::create_dir_all(path)
     }
 
     fn remove_dir_all(&self, path: &Path) -> io::Result<()> {

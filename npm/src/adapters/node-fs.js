@@ -23,6 +23,11 @@ const READ_ATTEMPTS = 100;
 // Version numbers are u64 in the native adapter: BigInt here, so both read the same names.
 const U64_MAX = 2n ** 64n - 1n;
 
+// Private to their owner whatever the umask, as the native adapter makes them: a store holds
+// uncommitted rows, and a backup all of a database.
+const PRIVATE_FILE = 0o600;
+const PRIVATE_DIR = 0o700;
+
 let tempCounter = 0;
 
 function tempName(name) {
@@ -196,11 +201,11 @@ export class NodeFsAdapter {
     if ((await this.#currentVersion()) !== from) return undefined;
     const target = (from ?? 0n) + 1n;
     const dir = this.#path(VERSIONS);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
     const tmp = join(dir, tempName('manifest'));
     let published;
     try {
-      const file = await open(tmp, 'wx');
+      const file = await open(tmp, 'wx', PRIVATE_FILE);
       try {
         await file.writeFile(next);
         await file.sync();
@@ -275,10 +280,10 @@ export class NodeFsAdapter {
 
   /** Temporary file, fsync, rename into place, fsync of the directory: old or new, never torn. */
   async #writeAtomic(name, bytes) {
-    await mkdir(this.#dir, { recursive: true });
+    await mkdir(this.#dir, { recursive: true, mode: PRIVATE_DIR });
     const tmp = this.#path(tempName(name));
     try {
-      const file = await open(tmp, 'wx');
+      const file = await open(tmp, 'wx', PRIVATE_FILE);
       try {
         await file.writeFile(bytes);
         await file.sync();

@@ -84,7 +84,7 @@ async function recover(dir) {
  */
 async function writeDurably(path, text) {
   const partial = `${path}.tmp`;
-  const file = await io(open(partial, 'w'));
+  const file = await io(open(partial, 'w', 0o600));
   try {
     await io(file.writeFile(text));
     await io(file.sync());
@@ -129,7 +129,7 @@ export function database(path) {
     },
     async writeConfig(text) {
       const tmp = join(meta, 'config.tmp');
-      await io(writeFile(tmp, text));
+      await io(writeFile(tmp, text, { mode: 0o600 }));
       await io(rename(tmp, configPath));
     },
     /**
@@ -146,7 +146,7 @@ export function database(path) {
       const createdDir = !existsSync(dir);
       const tmp = join(dir, `${NEW}${process.pid}`);
       try {
-        await io(mkdir(join(tmp, 'store'), { recursive: true }));
+        await io(mkdir(join(tmp, 'store'), { recursive: true, mode: 0o700 }));
         const { config, value } = await build(new NodeFsAdapter(join(tmp, 'store')));
         await writeDurably(join(tmp, 'config'), config);
         await replace(dir, meta, tmp);
