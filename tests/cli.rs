@@ -348,3 +348,58 @@ fn a_database_and_its_backup_are_private_to_their_owner() {
         assert_eq!(shared(&dir), Vec::<String>::new(), "{}", dir.display());
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_export_never_follows_a_symlink_planted_at_its_temporary_name() {
+    let root = tempfile::tempdir().unwrap();
+    let d = root.path().join("db");
+    std::fs::create_dir(&d).unwrap();
+    cairn_tests::ok(&d, &["init"]);
+    cairn_tests::ok(&d, &["backup", "sync-url", "file://../b"]);
+    let victim = root.path().join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    std::os::unix::fs::symlink(&victim, root.path().join("out.cairnbak-partial")).unwrap();
+    cairn_tests::ok(
+        root.path(),
+        &["backup", "export", "file://b", "out.cairnbak"],
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(root.path().join("out.cairnbak").metadata().unwrap().len() > 8);
+}
+
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    use std::io::Read;
+    let root = tempfile::tempdir().unwrap();
+    let d = root.path().join("db");
+    std::fs::create_dir(&d).unwrap();
+    cairn_tests::ok(&d, &["init"]);
+    let rows: Vec<String> = (0..10_000).map(|i| format!("({i}, 'row {i}')")).collect();
+    let create = format!(
+        "create table t (a int primary key, v text); insert into t values {}",
+        rows.join(",")
+    );
+    assert_eq!(cairn_tests::cairn_in(&d, &["sql"], Some(&create)).code, 0);
+    // `cairn sql ... | head -c 10`: the reader goes away after ten bytes, long before the
+    // output (far more than a pipe holds) is written.
+    let mut child = std::process::Command::new(cairn_tests::cairn_bin())
+        .args(["sql", "-q", "select * from t"])
+        .current_dir(&d)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 10];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(134), "{stderr}");
+}

@@ -29,7 +29,8 @@ pub trait Host {
 
     /// The whole file; `NotFound` if there is none.
     fn read_file(&self, path: &Path) -> io::Result<Vec<u8>>;
-    /// Writes a whole file; `durable` fsyncs it before answering.
+    /// Writes a whole file, made anew: whatever was at `path` (a stale file, a planted
+    /// symlink) is removed first and never followed; `durable` fsyncs it before answering.
     fn write_file(&self, path: &Path, bytes: &[u8], durable: bool) -> io::Result<()>;
     /// Renames a file or folder, replacing a file at `to`.
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;

@@ -47,7 +47,9 @@ export const cliHost = {
   readStdin: () => text(process.stdin),
   readFile: (path) => readFileSync(path),
   writeFile(path, bytes, durable) {
-    const fd = openSync(path, 'w', 0o600);
+    // Made anew (O_EXCL): a symlink planted at a temporary name is removed, never followed.
+    rmSync(path, { force: true });
+    const fd = openSync(path, 'wx', 0o600);
     try {
       writeAll(fd, bytes);
       if (durable) fsyncSync(fd);

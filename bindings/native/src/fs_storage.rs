@@ -466,15 +466,6 @@ pub mod private {
         options.open(path)
     }
 
-    /// Creates or truncates a file, readable and writable by its owner only.
-    pub fn create(path: &Path) -> io::Result<File> {
-        let mut options = OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        options.mode(0o600);
-        options.open(path)
-    }
-
     /// Creates a folder and its missing parents, each open to its owner only.
     pub fn create_dir_all(path: &Path) -> io::Result<()> {
         let mut builder = fs::DirBuilder::new();

@@ -84,7 +84,13 @@ impl Host for NativeHost {
     }
 
     fn write_file(&self, path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
-        let mut file = private::create(path)?;
+        // Whatever is there goes first, then the file is made anew (O_EXCL): a symlink
+        // planted at a temporary name is removed, never followed.
+        match fs::remove_file(path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        let mut file = private::create_new(path)?;
         file.write_all(bytes)?;
         if durable {
             file.sync_all()?;
