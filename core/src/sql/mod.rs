@@ -28,7 +28,9 @@ use core::fmt;
 
 use sqlparser::ast::{ObjectName, ObjectNamePart, Query, Statement, TableFactor, TableWithJoins};
 use sqlparser::dialect::MySqlDialect;
+use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use crate::chunk_store::ChunkStore;
 use crate::db::root_value::RootValue;
@@ -158,7 +160,7 @@ pub async fn execute_with<S: Storage>(
         binder.finish()?;
         for tokens in bound {
             let statements = parser()
-                .with_tokens_with_locations(tokens)
+                .with_tokens_with_locations(bounded(tokens)?)
                 .parse_statements()?;
             for statement in statements {
                 results.push(run(store, root, statement).await?);
@@ -171,11 +173,55 @@ pub async fn execute_with<S: Storage>(
             results.push(insert::run(store, root, values).await?);
             continue;
         }
-        for statement in parser().try_with_sql(text)?.parse_statements()? {
+        let tokens = Tokenizer::new(&MySqlDialect {}, text)
+            .tokenize_with_location()
+            .map_err(|e| SqlError::Syntax(e.to_string()))?;
+        let statements = parser()
+            .with_tokens_with_locations(bounded(tokens)?)
+            .parse_statements()?;
+        for statement in statements {
             results.push(run(store, root, statement).await?);
         }
     }
     Ok(results)
+}
+
+/// Operators one expression may chain. Parsing, compiling and dropping an expression recurse
+/// once per operator of a chain (`1+1+...`, `a=1 OR a=2 OR ...`), so a long enough chain
+/// would overflow the stack; parentheses are bounded by `RECURSION_LIMIT` already.
+const MAX_CHAIN: usize = 128;
+
+/// The statement's tokens, refused if an expression chains more than `MAX_CHAIN` operators (a
+/// comma or a parenthesis starts a new expression).
+fn bounded(tokens: Vec<TokenWithSpan>) -> Result<Vec<TokenWithSpan>, SqlError> {
+    let mut chain = 0;
+    for t in &tokens {
+        match &t.token {
+            Token::Comma | Token::LParen | Token::RParen | Token::SemiColon => chain = 0,
+            Token::Word(w) if matches!(w.keyword, Keyword::AND | Keyword::OR | Keyword::XOR) => {
+                chain += 1
+            }
+            Token::Plus
+            | Token::Minus
+            | Token::Mul
+            | Token::Div
+            | Token::Mod
+            | Token::Eq
+            | Token::Neq
+            | Token::Lt
+            | Token::Gt
+            | Token::LtEq
+            | Token::GtEq
+            | Token::StringConcat => chain += 1,
+            _ => {}
+        }
+        if chain > MAX_CHAIN {
+            return unsupported(alloc::format!(
+                "an expression of more than {MAX_CHAIN} operators"
+            ));
+        }
+    }
+    Ok(tokens)
 }
 
 /// One page of a single SELECT (see `select::run_paged`), with `params` bound.
@@ -193,7 +239,7 @@ pub async fn query_page<S: Storage>(
             binder.finish()?;
             Parser::new(&MySqlDialect {})
                 .with_recursion_limit(RECURSION_LIMIT)
-                .with_tokens_with_locations(tokens)
+                .with_tokens_with_locations(bounded(tokens)?)
                 .parse_statements()?
         }
         _ => Vec::new(),

@@ -1212,3 +1212,32 @@ mod pages {
         );
     }
 }
+
+#[test]
+fn a_long_chain_of_operators_is_refused_not_a_stack_overflow() {
+    let mut db = Db::new();
+    db.run("create table t (id int primary key)");
+    let chain = |op: &str, n: usize| {
+        (0..n)
+            .map(|i| format!("id = {i}"))
+            .collect::<Vec<_>>()
+            .join(op)
+    };
+    for sql in [
+        format!("select {}", vec!["1"; 15_000].join("+")),
+        format!("select * from t where {}", chain(" or ", 15_000)),
+    ] {
+        match db.exec(&sql) {
+            Err(SqlError::Unsupported(why)) => assert!(why.contains("128 operators"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+    }
+    // Up to the bound, and many short expressions in one statement, still run.
+    assert_eq!(
+        db.rows(&format!("select {}", vec!["1"; 129].join("+"))),
+        vec![vec![Value::Int(129)]]
+    );
+    let rows: Vec<String> = (0..3000).map(|i| format!("({i} + 1)")).collect();
+    db.run(&format!("insert into t values {}", rows.join(",")));
+    assert_eq!(db.count("t"), 3000);
+}
