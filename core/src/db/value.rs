@@ -109,6 +109,9 @@ pub enum TypeError {
         ty: ColumnType,
         len: usize,
     },
+    /// NaN or an infinity, which no column stores (MySQL refuses them too): NaN is equal to
+    /// nothing, so as a key or in a comparison it would break every rule of order.
+    NotFinite,
 }
 
 impl fmt::Display for TypeError {
@@ -121,6 +124,7 @@ impl fmt::Display for TypeError {
             TypeError::TooLong { ty, len } => {
                 write!(f, "value of length {len} is too long for {ty}")
             }
+            TypeError::NotFinite => f.write_str("NaN and infinities cannot be stored"),
         }
     }
 }
@@ -157,6 +161,9 @@ impl ColumnType {
             }
             (ColumnType::BigInt, Value::Int(v)) => Value::Int(v),
             (ColumnType::Int | ColumnType::BigInt, Value::Bool(b)) => Value::Int(b as i64),
+            (ColumnType::Double, Value::Double(v)) if !v.is_finite() => {
+                return Err(TypeError::NotFinite)
+            }
             (ColumnType::Double, Value::Double(v)) => Value::Double(v),
             (ColumnType::Double, Value::Int(v)) => Value::Double(v as f64),
             (ColumnType::Bool, Value::Bool(b)) => Value::Bool(b),

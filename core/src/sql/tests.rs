@@ -1241,3 +1241,22 @@ fn a_long_chain_of_operators_is_refused_not_a_stack_overflow() {
     db.run(&format!("insert into t values {}", rows.join(",")));
     assert_eq!(db.count("t"), 3000);
 }
+
+#[test]
+fn nan_and_infinities_are_never_stored() {
+    let mut db = Db::new();
+    db.run("create table t (k double primary key, v double)");
+    for sql in [
+        "insert into t values (1e400 - 1e400, 1)",
+        "insert into t values (1, 1e400)",
+        "insert into t values (2, -1e400)",
+    ] {
+        match db.exec(sql) {
+            Err(SqlError::Table(e)) => assert!(e.to_string().contains("NaN and infinities"), "{e}"),
+            other => panic!("{sql}: {other:?}"),
+        }
+    }
+    db.run("insert into t values (1, 2.5)");
+    assert!(db.exec("update t set v = v * 1e400").is_err());
+    assert_eq!(db.rows("select v from t"), vec![vec![Value::Double(2.5)]]);
+}
