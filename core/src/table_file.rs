@@ -131,8 +131,13 @@ impl Footer {
             data_len: u64::from_le_bytes(bytes[20..28].try_into().unwrap()),
             chunk_count: u32::from_le_bytes(bytes[28..32].try_into().unwrap()),
         };
-        match footer.data_len.checked_add(footer.index_len()) {
-            Some(n) if n + FOOTER_LEN as u64 == file_len => Ok(footer),
+        // Checked: a forged footer's lengths must not wrap around to a plausible size.
+        let total = footer
+            .data_len
+            .checked_add(footer.index_len())
+            .and_then(|n| n.checked_add(FOOTER_LEN as u64));
+        match total {
+            Some(n) if n == file_len => Ok(footer),
             _ => Err(TableError::BadLayout(
                 "file size does not match the footer's data length and chunk count",
             )),
@@ -286,6 +291,30 @@ mod tests {
         let footer = Footer::decode(tail, len)?;
         let start = footer.data_len as usize;
         decode_index(&bytes[start..start + footer.index_len() as usize], &footer)
+    }
+
+    #[test]
+    fn a_forged_footer_whose_lengths_wrap_around_is_refused() {
+        // The footer's own checksum passes: only its lengths are hostile.
+        let forged = Footer {
+            index_hash: Hash::of(b"x"),
+            data_len: u64::MAX - 40,
+            chunk_count: 1,
+        };
+        // data_len + 32 + 48 wraps to 39 in u64 arithmetic.
+        let wrapped = forged
+            .data_len
+            .wrapping_add(forged.index_len())
+            .wrapping_add(FOOTER_LEN as u64);
+        for file_len in [wrapped.max(FOOTER_LEN as u64), FOOTER_LEN as u64, 4096] {
+            assert!(
+                matches!(
+                    Footer::decode(&forged.encode(), file_len),
+                    Err(TableError::BadLayout(_))
+                ),
+                "{file_len}"
+            );
+        }
     }
 
     #[test]

@@ -159,9 +159,14 @@ impl Table {
         if !self.layout.is_keyless() {
             return Ok(prolly::count(store, self.rows).await?);
         }
-        let mut total = 0;
+        let mut total: u64 = 0;
         self.visit(store, &Span::All, |_, _, n| {
-            total += n;
+            // Counts come from chunks: a forged one must not wrap the total around.
+            total = total
+                .checked_add(n)
+                .ok_or(TableError::Corrupt(CodecError::Invalid(
+                    "row counts past 2^64",
+                )))?;
             Ok::<_, TableError>(true)
         })
         .await?;

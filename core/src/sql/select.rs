@@ -393,7 +393,8 @@ impl Rows {
                         None => true,
                         Some(e) => !e.eval(row)?.is_null(),
                     };
-                    *n += if counted { times } else { 0 };
+                    // `times` comes from a chunk: a forged count must not wrap around.
+                    *n = n.saturating_add(if counted { times } else { 0 });
                 }
             }
             return Ok(());
