@@ -58,7 +58,7 @@ pub async fn ls<S: Storage>(db: &mut Database<S>, target: Option<String>) -> Out
     }
     let mut out = format!("Tables in {place}:\n");
     for t in tables {
-        out.push_str(&format!("\t{t}\n"));
+        out.push_str(&format!("\t{}\n", cairn_core::text::printable(&t)));
     }
     Ok(out)
 }

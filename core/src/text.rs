@@ -18,7 +18,12 @@ pub fn status(s: &Status) -> String {
     if !s.staged.is_empty() {
         out.push_str("\nChanges to be committed:\n  (use \"cairn reset\" to unstage)\n");
         for t in &s.staged {
-            let _ = writeln!(out, "\t{:<16}{}", format!("{}:", t.change.label()), t.name);
+            let _ = writeln!(
+                out,
+                "\t{:<16}{}",
+                format!("{}:", t.change.label()),
+                printable(&t.name)
+            );
         }
     }
     if !s.unstaged.is_empty() {
@@ -26,7 +31,12 @@ pub fn status(s: &Status) -> String {
             "\nChanges not staged for commit:\n  (use \"cairn add <table>\" to update what will be committed)\n",
         );
         for t in &s.unstaged {
-            let _ = writeln!(out, "\t{:<16}{}", format!("{}:", t.change.label()), t.name);
+            let _ = writeln!(
+                out,
+                "\t{:<16}{}",
+                format!("{}:", t.change.label()),
+                printable(&t.name)
+            );
         }
     }
     if !s.untracked.is_empty() {
@@ -34,7 +44,7 @@ pub fn status(s: &Status) -> String {
             "\nUntracked files:\n  (use \"cairn add <table>\" to include in what will be committed)\n",
         );
         for name in &s.untracked {
-            let _ = writeln!(out, "\t{:<16}{}", "new table:", name);
+            let _ = writeln!(out, "\t{:<16}{}", "new table:", printable(name));
         }
     }
     if s.is_clean() {
@@ -52,20 +62,38 @@ pub fn commit(hash: &Hash, c: &Commit, decorations: &[String]) -> String {
     let _ = write!(
         out,
         "\nAuthor: {} <{}>\nDate:   {}\n\n",
-        c.author,
-        c.email,
+        printable(&c.author),
+        printable(&c.email),
         time(c.time_ms)
     );
     for line in c.message.lines() {
-        let _ = writeln!(out, "\t{line}");
+        let _ = writeln!(out, "\t{}", printable(line));
     }
     out
+}
+
+/// Text from a store as a terminal may show it: control characters (an escape sequence
+/// that would move the cursor or retitle the window, a bell, a carriage return) escaped as
+/// Rust writes them, everything else as it is.
+pub fn printable(text: &str) -> alloc::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return alloc::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    alloc::borrow::Cow::Owned(out)
 }
 
 pub fn diff(diffs: &[TableDiff]) -> String {
     let mut out = String::new();
     for d in diffs {
-        let _ = writeln!(out, "diff --cairn a/{0} b/{0}", d.name);
+        let _ = writeln!(out, "diff --cairn a/{0} b/{0}", printable(&d.name));
         match d.change {
             TableChange::New => out.push_str("added table\n"),
             TableChange::Deleted => out.push_str("deleted table\n"),

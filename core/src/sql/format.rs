@@ -24,7 +24,11 @@ pub fn format_table(result: &QueryResult) -> String {
     let cells: Vec<Vec<String>> = result
         .rows
         .iter()
-        .map(|row| row.iter().map(ToString::to_string).collect())
+        .map(|row| {
+            row.iter()
+                .map(|v| crate::text::printable(&v.to_string()).into_owned())
+                .collect()
+        })
         .collect();
     let mut widths: Vec<usize> = result.columns.iter().map(|c| c.chars().count()).collect();
     for row in &cells {

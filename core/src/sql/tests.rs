@@ -808,7 +808,7 @@ fn formats() {
          +----+---------------+-------+--------+\n\
          | 1  | al, \"the\" one | 2.5   | 0xab01 |\n\
          | 22 | NULL          | true  | NULL   |\n\
-         | -3 | é\nx           | -1    | 0x     |\n\
+         | -3 | é\\nx          | -1    | 0x     |\n\
          +----+---------------+-------+--------+\n"
     );
     assert_eq!(
@@ -1259,4 +1259,19 @@ fn nan_and_infinities_are_never_stored() {
     db.run("insert into t values (1, 2.5)");
     assert!(db.exec("update t set v = v * 1e400").is_err());
     assert_eq!(db.rows("select v from t"), vec![vec![Value::Double(2.5)]]);
+}
+
+#[test]
+fn control_characters_from_a_row_are_escaped_in_the_table_layout() {
+    let mut db = Db::new();
+    db.run("create table t (id int primary key, v text)");
+    db.run("insert into t values (1, 'a\x1b]0;owned\x07b')");
+    let shown = format_table(&db.run("select v from t"));
+    assert!(
+        !shown.chars().any(|c| c.is_control() && c != '\n'),
+        "{shown:?}"
+    );
+    assert!(shown.contains("a\\u{1b}]0;owned\\u{7}b"), "{shown}");
+    // CSV and JSON keep the value itself (JSON escapes it as JSON does).
+    assert!(format_csv(&db.run("select v from t")).contains('\x1b'));
 }
