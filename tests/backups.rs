@@ -838,3 +838,23 @@ fn a_restore_brings_back_what_its_snapshot_reaches_and_nothing_else() {
         "the latest snapshot never had it; its restore must not either"
     );
 }
+
+#[test]
+fn snapshots_and_verify_read_a_cairnbak_file_too() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = new_db(r);
+    ok(&d, &["sql", "-q", "create table t (id int primary key)"]);
+    ok(&d, &["backup", "sync-url", "file://../b"]);
+    ok(r, &["backup", "export", "file://b", "b.cairnbak"]);
+    let listed = ok(r, &["backup", "snapshots", "b.cairnbak"]);
+    assert_eq!(listed, ok(r, &["backup", "snapshots", "file://b"]));
+    assert!(ok(r, &["backup", "verify", "b.cairnbak"]).contains("no problems found"));
+    // A damaged file is refused whole: nothing to list, nothing to vouch for.
+    let mut bytes = fs::read(r.join("b.cairnbak")).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    fs::write(r.join("bad.cairnbak"), &bytes).unwrap();
+    fails(r, &["backup", "verify", "bad.cairnbak"]);
+    fails(r, &["backup", "snapshots", "bad.cairnbak"]);
+}

@@ -242,9 +242,9 @@ pub enum BackupAction {
         backup: String,
         file: String,
     },
-    /// List a backup's snapshots (by backup name or URL)
+    /// List a backup's snapshots (by backup name or URL, or a .cairnbak file)
     Snapshots {
-        #[arg(value_name = "NAME|URL")]
+        #[arg(value_name = "NAME|URL|FILE")]
         backup: String,
     },
     /// Drop all but the newest snapshots and delete the data only they used, including files
@@ -256,9 +256,10 @@ pub enum BackupAction {
         #[arg(long, value_name = "N")]
         keep_last: usize,
     },
-    /// Check every chunk of a backup against its hash (by backup name or URL)
+    /// Check that every snapshot of a backup (by name or URL, or a .cairnbak file) has every
+    /// chunk it needs, whole; name the snapshots that are damaged and those intact
     Verify {
-        #[arg(value_name = "NAME|URL")]
+        #[arg(value_name = "NAME|URL|FILE")]
         backup: String,
     },
 }

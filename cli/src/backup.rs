@@ -1,5 +1,7 @@
 //! `backup`: add, remove, sync, sync-url, restore, export, snapshots, prune, verify.
 
+use std::path::PathBuf;
+
 use cairn_core::backup::{self, BackupError, SyncOutcome};
 use cairn_core::bundle;
 use cairn_core::chunk_store::ChunkStore;
@@ -18,10 +20,12 @@ use crate::{url, CliError, Cx, Db, Host, Out};
 pub fn by_url(action: &BackupAction) -> bool {
     match action {
         BackupAction::Restore { .. } => true,
-        BackupAction::Snapshots { backup }
-        | BackupAction::Verify { backup }
-        | BackupAction::Prune { backup, .. }
-        | BackupAction::Export { backup, .. } => backup.contains("://"),
+        BackupAction::Snapshots { backup } | BackupAction::Verify { backup } => {
+            backup.contains("://") || backup.ends_with(".cairnbak")
+        }
+        BackupAction::Prune { backup, .. } | BackupAction::Export { backup, .. } => {
+            backup.contains("://")
+        }
         _ => false,
     }
 }
@@ -44,8 +48,14 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
             url,
             dir,
         } => restore(cx, &url, &dir, snapshot.as_deref(), force).await,
-        BackupAction::Snapshots { backup } => snapshots(cx, locate(db.as_deref(), &backup)?).await,
-        BackupAction::Verify { backup } => verify_backup(cx, locate(db.as_deref(), &backup)?).await,
+        BackupAction::Snapshots { backup } => match bundle_file(cx, &backup).await? {
+            Some(unpacked) => list_snapshots(&ChunkStore::open(unpacked).await?).await,
+            None => snapshots(cx, locate(db.as_deref(), &backup)?).await,
+        },
+        BackupAction::Verify { backup } => match bundle_file(cx, &backup).await? {
+            Some(unpacked) => checked(&unpacked).await,
+            None => verify_backup(cx, locate(db.as_deref(), &backup)?).await,
+        },
         BackupAction::Prune { backup, keep_last } => {
             prune(cx, locate(db.as_deref(), &backup)?, keep_last).await
         }
@@ -172,14 +182,7 @@ async fn restore<H: Host>(
         return Err(CliError::Destination(why));
     }
     if !address.contains("://") {
-        let path = cx.cwd.join(address);
-        let bytes = cx
-            .host
-            .read_file(&path)
-            .map_err(|error| DatabaseError::Io { path, error })?;
-        let unpacked = MemoryStorage::new();
-        bundle::read(&bytes, &unpacked).await?;
-        let src = ChunkStore::open(unpacked).await?;
+        let src = ChunkStore::open(unpack(cx, cx.cwd.join(address)).await?).await?;
         return restore_from(cx, &src, target, snapshot, force).await;
     }
     let src = cx.open_store(address, false).await?;
@@ -252,21 +255,50 @@ async fn export<H: Host>(cx: &Cx<'_, H>, address: &str, file: &str, snapshot: Op
     Ok(format!("wrote {file} ({})\n", size(bytes as u64)))
 }
 
+/// A `.cairnbak` file named where a backup may be (not a URL, and a file there), unpacked
+/// into memory: nothing is written unless its checksum matches.
+async fn bundle_file<H: Host>(
+    cx: &Cx<'_, H>,
+    name: &str,
+) -> Result<Option<MemoryStorage>, CliError> {
+    let path = cx.cwd.join(name);
+    if name.contains("://") || !cx.host.exists(&path) || cx.host.is_dir(&path) {
+        return Ok(None);
+    }
+    Ok(Some(unpack(cx, path).await?))
+}
+
+/// A `.cairnbak` file's store, in memory.
+async fn unpack<H: Host>(cx: &Cx<'_, H>, path: PathBuf) -> Result<MemoryStorage, CliError> {
+    let bytes = cx
+        .host
+        .read_file(&path)
+        .map_err(|error| DatabaseError::Io { path, error })?;
+    let unpacked = MemoryStorage::new();
+    bundle::read(&bytes, &unpacked).await?;
+    Ok(unpacked)
+}
+
 async fn snapshots<H: Host>(cx: &Cx<'_, H>, address: &str) -> Out {
-    let store = cx.open_store(address, false).await?;
-    let root = backup::read(&store)
-        .await?
-        .ok_or(BackupError::NoSnapshots)?;
+    list_snapshots(&cx.open_store(address, false).await?).await
+}
+
+async fn list_snapshots<S: Storage>(store: &ChunkStore<S>) -> Out {
+    let root = backup::read(store).await?.ok_or(BackupError::NoSnapshots)?;
     let mut out = String::from("ID        TIME                           BRANCH\n");
     for s in &root.snapshots {
-        out.push_str(&format!("{}  {:<30} {}\n", s.id(), time(s.time_ms), s.head));
+        let head = cairn_core::text::printable(&s.head);
+        out.push_str(&format!("{}  {:<30} {head}\n", s.id(), time(s.time_ms)));
     }
     Ok(out)
 }
 
 async fn verify_backup<H: Host>(cx: &Cx<'_, H>, address: &str) -> Out {
-    let storage = cx.open_storage(address)?;
-    let checked = verify(&storage)
+    checked(&cx.open_storage(address)?).await
+}
+
+async fn checked<S: Storage>(storage: &S) -> Out {
+    let checked = verify(storage)
         .await
         .map_err(|e| RepoError::Store(e.into()))?;
     report(&checked)
