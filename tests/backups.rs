@@ -858,3 +858,76 @@ fn snapshots_and_verify_read_a_cairnbak_file_too() {
     fails(r, &["backup", "verify", "bad.cairnbak"]);
     fails(r, &["backup", "snapshots", "bad.cairnbak"]);
 }
+
+#[test]
+fn a_lost_table_file_breaks_only_the_snapshots_that_used_it() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = new_db(r);
+    ok(&d, &["sql", "-q", "create table t (id int primary key)"]);
+    ok(&d, &["commit", "-a", "-m", "t"]);
+    ok(&d, &["backup", "add", "b", "file://../b"]);
+    ok(&d, &["backup", "sync", "b"]);
+    let files = |dir: &Path| -> Vec<String> {
+        listing(dir)
+            .into_iter()
+            .map(|(n, _)| n)
+            .filter(|n| n.len() == 32)
+            .collect()
+    };
+    let before = files(&r.join("b"));
+    // A table that only the second snapshot has (uncommitted), gone by the third.
+    ok(
+        &d,
+        &[
+            "sql",
+            "-q",
+            "create table scratch (a int primary key); insert into scratch values (7)",
+        ],
+    );
+    ok(&d, &["backup", "sync", "b"]);
+    let second: Vec<String> = files(&r.join("b"))
+        .into_iter()
+        .filter(|n| !before.contains(n))
+        .collect();
+    assert_eq!(second.len(), 1, "{second:?}");
+    ok(&d, &["sql", "-q", "drop table scratch"]);
+    ok(&d, &["backup", "sync", "b"]);
+    let ids: Vec<String> = ok(&d, &["backup", "snapshots", "b"])
+        .lines()
+        .skip(1)
+        .map(|l| l[..8].to_owned())
+        .collect();
+    fs::remove_file(r.join("b").join(&second[0])).unwrap();
+
+    let err = fails(&d, &["backup", "verify", "b"]);
+    assert!(
+        err.contains(&format!("damaged: snapshot {}", ids[1])),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("intact: snapshot {}, snapshot {}", ids[0], ids[2])),
+        "{err}"
+    );
+    // The latest snapshot never used the lost file: it restores, whole.
+    ok(r, &["backup", "restore", "file://b", "restored"]);
+    assert_eq!(
+        ok(&r.join("restored"), &["ls"]),
+        "Tables in working set:\n\tt\n"
+    );
+    assert!(ok(&r.join("restored"), &["fsck"]).contains("no problems found"));
+    // The damaged one says what is missing.
+    let err = fails(
+        r,
+        &[
+            "backup",
+            "restore",
+            "--snapshot",
+            &ids[1],
+            "file://b",
+            "second",
+        ],
+    );
+    assert!(err.contains("missing"), "{err}");
+    assert!(!r.join("second").join(".cairn").exists());
+}

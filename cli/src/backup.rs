@@ -185,7 +185,8 @@ async fn restore<H: Host>(
         let src = ChunkStore::open(unpack(cx, cx.cwd.join(address)).await?).await?;
         return restore_from(cx, &src, target, snapshot, force).await;
     }
-    let src = cx.open_store(address, false).await?;
+    // Damaged table files do not stop the snapshots that never used them.
+    let (src, _) = ChunkStore::open_damaged(cx.open_storage(address)?).await?;
     restore_from(cx, &src, target, snapshot, force).await
 }
 

@@ -157,6 +157,35 @@ impl<S: Storage> ChunkStore<S> {
         Ok(store)
     }
 
+    /// Opens a store to read what can still be read: a listed table file that is missing or
+    /// whose index is damaged is left out (its chunks read as absent) instead of failing the
+    /// open. Answers the names left out. A restore uses it, so that the snapshots of a damaged
+    /// backup that never used those files still restore; nothing may write through it.
+    pub async fn open_damaged(storage: S) -> Result<(Self, Vec<String>), StoreError> {
+        let mut store = Self::detached(storage, Options::default());
+        let read = store.storage.read_manifest().await?;
+        let manifest = match &read {
+            Some(r) => Manifest::decode(&r.bytes)?,
+            None => Manifest::default(),
+        };
+        let mut skipped = Vec::new();
+        for spec in &manifest.tables {
+            match load_index(&store.storage, &spec.name, spec.size).await {
+                Ok((_, entries)) => store.tables.push(Table {
+                    spec: spec.clone(),
+                    entries: Arc::new(entries),
+                }),
+                Err(StoreError::MissingTable { .. } | StoreError::CorruptTable { .. }) => {
+                    skipped.push(spec.name.clone())
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        store.manifest = manifest;
+        store.manifest_version = read.map(|r| r.version);
+        Ok((store, skipped))
+    }
+
     pub fn storage(&self) -> &S {
         &self.storage
     }
