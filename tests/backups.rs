@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use cairn_tests::{cairn_in, fails, ok};
+use cairn_tests::{cairn_in, fails, new_db, ok};
 
 fn listing(dir: &Path) -> Vec<(String, u64)> {
     let mut files: Vec<(String, u64)> = fs::read_dir(dir)
@@ -19,14 +19,6 @@ fn listing(dir: &Path) -> Vec<(String, u64)> {
         .collect();
     files.sort();
     files
-}
-
-/// A new database in `parent/db`.
-fn new_db(parent: &Path) -> std::path::PathBuf {
-    let d = parent.join("db");
-    fs::create_dir(&d).unwrap();
-    ok(&d, &["init"]);
-    d
 }
 
 /// The seed tutorial's first half: repo1 with a branch, a pushed main, a tag, an

@@ -272,9 +272,7 @@ fn refs_by_commit_hash_and_head_ancestry() {
 #[test]
 fn urls_that_would_rewrite_the_config_are_refused_and_names_from_a_remote_are_checked() {
     let root = tempfile::tempdir().unwrap();
-    let d = root.path().join("db");
-    std::fs::create_dir(&d).unwrap();
-    cairn_tests::ok(&d, &["init"]);
+    let d = cairn_tests::new_db(root.path());
     let before = std::fs::read_to_string(d.join(".cairn/config")).unwrap();
     let evil = "file://../x\n[core]\n\thead = evil\n\tid = STOLEN";
     let err = cairn_tests::fails(&d, &["backup", "add", "b1", evil]);
@@ -294,9 +292,7 @@ fn urls_that_would_rewrite_the_config_are_refused_and_names_from_a_remote_are_ch
 #[test]
 fn a_restore_into_no_folder_or_the_root_is_refused() {
     let root = tempfile::tempdir().unwrap();
-    let d = root.path().join("db");
-    std::fs::create_dir(&d).unwrap();
-    cairn_tests::ok(&d, &["init"]);
+    let d = cairn_tests::new_db(root.path());
     cairn_tests::ok(&d, &["backup", "sync-url", "file://../b"]);
     for target in ["", " ", "/"] {
         let err = cairn_tests::fails(
@@ -333,9 +329,7 @@ fn shared(dir: &std::path::Path) -> Vec<String> {
 #[test]
 fn a_database_and_its_backup_are_private_to_their_owner() {
     let root = tempfile::tempdir().unwrap();
-    let d = root.path().join("db");
-    std::fs::create_dir(&d).unwrap();
-    cairn_tests::ok(&d, &["init"]);
+    let d = cairn_tests::new_db(root.path());
     cairn_tests::ok(&d, &["sql", "-q", "create table t (a int primary key)"]);
     cairn_tests::ok(&d, &["backup", "add", "b", "file://../b"]);
     cairn_tests::ok(&d, &["backup", "sync", "b"]);
@@ -353,9 +347,7 @@ fn a_database_and_its_backup_are_private_to_their_owner() {
 #[test]
 fn an_export_never_follows_a_symlink_planted_at_its_temporary_name() {
     let root = tempfile::tempdir().unwrap();
-    let d = root.path().join("db");
-    std::fs::create_dir(&d).unwrap();
-    cairn_tests::ok(&d, &["init"]);
+    let d = cairn_tests::new_db(root.path());
     cairn_tests::ok(&d, &["backup", "sync-url", "file://../b"]);
     let victim = root.path().join("victim");
     std::fs::write(&victim, "precious").unwrap();
@@ -372,9 +364,7 @@ fn an_export_never_follows_a_symlink_planted_at_its_temporary_name() {
 fn a_closed_stdout_ends_the_command_quietly() {
     use std::io::Read;
     let root = tempfile::tempdir().unwrap();
-    let d = root.path().join("db");
-    std::fs::create_dir(&d).unwrap();
-    cairn_tests::ok(&d, &["init"]);
+    let d = cairn_tests::new_db(root.path());
     let rows: Vec<String> = (0..10_000).map(|i| format!("({i}, 'row {i}')")).collect();
     let create = format!(
         "create table t (a int primary key, v text); insert into t values {}",

@@ -119,9 +119,7 @@ fn gc_brings_a_store_within_ten_percent_of_a_fresh_one() {
 #[test]
 fn gc_deletes_leftovers_only_after_the_grace_period() {
     let root = tempfile::tempdir().unwrap();
-    let d = root.path().join("db");
-    fs::create_dir(&d).unwrap();
-    ok(&d, &["init"]);
+    let d = cairn_tests::new_db(root.path());
     let store = d.join(".cairn/store");
     let make = |name: &str, old: bool| {
         let path = store.join(name);
@@ -148,9 +146,7 @@ fn gc_deletes_leftovers_only_after_the_grace_period() {
 #[test]
 fn gc_of_a_remote_and_prune_leftovers_before_a_sync() {
     let root = tempfile::tempdir().unwrap();
-    let d = root.path().join("db");
-    fs::create_dir(&d).unwrap();
-    ok(&d, &["init"]);
+    let d = cairn_tests::new_db(root.path());
     ok(&d, &["remote", "add", "origin", "file://../rem"]);
     ok(&d, &["backup", "add", "b", "file://../b"]);
     for i in 0..40 {
@@ -220,9 +216,7 @@ fn gc_of_a_remote_and_prune_leftovers_before_a_sync() {
 #[test]
 fn gc_runs_by_itself_once_garbage_has_piled_up() {
     let root = tempfile::tempdir().unwrap();
-    let d = root.path().join("db");
-    fs::create_dir(&d).unwrap();
-    ok(&d, &["init"]);
+    let d = cairn_tests::new_db(root.path());
     table_of_20k_rows(&d);
     let mut said = None;
     for i in 0..12 {

@@ -105,6 +105,14 @@ pub fn cairn_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     }
 }
 
+/// A new database in `parent/db`, made by `cairn init`.
+pub fn new_db(parent: &Path) -> std::path::PathBuf {
+    let d = parent.join("db");
+    std::fs::create_dir(&d).expect("create the database folder");
+    ok(&d, &["init"]);
+    d
+}
+
 /// Runs `cairn ARGS` in `dir` and requires success; returns stdout.
 pub fn ok(dir: &Path, args: &[&str]) -> String {
     let out = cairn_in(dir, args, None);

@@ -12,9 +12,7 @@ use cairn_tests::{cairn_bin, ok};
 
 /// A database in `parent/db` with a table `t`.
 fn new_db(parent: &Path) -> PathBuf {
-    let d = parent.join("db");
-    fs::create_dir(&d).unwrap();
-    ok(&d, &["init"]);
+    let d = cairn_tests::new_db(parent);
     ok(
         &d,
         &["sql", "-q", "create table t (id int primary key, who text)"],
