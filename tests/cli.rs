@@ -279,7 +279,8 @@ fn urls_that_would_rewrite_the_config_are_refused_and_names_from_a_remote_are_ch
     assert!(err.contains("is not a valid URL"), "{err}");
     assert!(!err.contains('\n') || err.lines().count() == 1, "{err}");
     cairn_tests::fails(&d, &["remote", "add", "r", "file://../a\"b"]);
-    cairn_tests::fails(&d, &["backup", "sync-url", "file://../x\ny"]);
+    let err = cairn_tests::fails(&d, &["backup", "sync-url", "file://../x\ny"]);
+    assert!(err.contains("is not a valid URL"), "{err}");
     assert_eq!(
         std::fs::read_to_string(d.join(".cairn/config")).unwrap(),
         before

@@ -117,6 +117,8 @@ pub enum BackupError {
     KeepAtLeastOne,
     /// A snapshot names a branch no user could have typed (a crafted backup).
     BadBranchName(String),
+    /// A backup URL the database's config cannot remember its last snapshot under.
+    InvalidUrl(crate::repo::InvalidUrl),
     /// The backup's latest snapshot is not the one this database's last sync there wrote:
     /// a copy of the database (same id) is syncing to the same backup.
     NotLastWriter {
@@ -143,6 +145,7 @@ impl fmt::Display for BackupError {
                 write!(f, "the backup's chunk {hash} is corrupt ({why})")
             }
             BackupError::KeepAtLeastOne => f.write_str("a prune must keep at least one snapshot"),
+            BackupError::InvalidUrl(e) => e.fmt(f),
             BackupError::BadBranchName(name) => write!(
                 f,
                 "the snapshot's branch name '{name}' is not a valid branch name; the backup was \

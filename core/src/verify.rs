@@ -239,7 +239,7 @@ impl<S: Storage + ?Sized> Walk<'_, S> {
                     Ok(d) => d
                         .map
                         .iter()
-                        .map(|(name, at)| (describe(name), *at))
+                        .map(|(name, at)| (crate::db::datasets::describe(name), *at))
                         .collect(),
                     Err(why) => return undecodable(report, root, "the root", why),
                 }
@@ -344,22 +344,6 @@ fn undecodable(
         .problems
         .push(Problem::Undecodable { hash, from, why });
     Ok(())
-}
-
-/// A dataset's name as a user knows it.
-fn describe(name: &str) -> String {
-    use crate::db::datasets::{HEADS, REMOTES, TAGS, WORKING_SETS};
-    for (prefix, what) in [
-        (HEADS, "branch"),
-        (TAGS, "tag"),
-        (REMOTES, "remote-tracking branch"),
-        (WORKING_SETS, "the working set of"),
-    ] {
-        if let Some(rest) = name.strip_prefix(prefix) {
-            return format!("{what} '{rest}'");
-        }
-    }
-    format!("'{name}'")
 }
 
 /// Checks one table file; answers its index (none if it could not be read).

@@ -131,6 +131,7 @@ fn repo_code(e: &RepoError) -> &'static str {
         RepoError::BackupNotFound(_) => "BACKUP_NOT_FOUND",
         RepoError::AddressConflict { .. } => "ADDRESS_CONFLICT",
         RepoError::ChangedConcurrently(_) => "CONFLICT",
+        RepoError::InvalidUrl(_) => "INVALID_ARGUMENT",
     }
 }
 
@@ -142,6 +143,7 @@ fn backup_code(e: &BackupError) -> &'static str {
         BackupError::OwnedByOther { .. } => "OWNED_BY_OTHER",
         BackupError::NotLastWriter { .. } => "OWNED_BY_OTHER",
         BackupError::BadBranchName(_) => "CORRUPT",
+        BackupError::InvalidUrl(_) => "INVALID_ARGUMENT",
         BackupError::NoSnapshots => "NO_SNAPSHOTS",
         BackupError::SnapshotNotFound(_) => "SNAPSHOT_NOT_FOUND",
         BackupError::Corrupt { .. } => "CORRUPT",

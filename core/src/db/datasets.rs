@@ -34,6 +34,22 @@ pub fn working_set(branch: &str) -> String {
     format!("{WORKING_SETS}{branch}")
 }
 
+/// A dataset's name as a user knows it: `branch 'main'`, `the working set of 'main'`.
+pub fn describe(name: &str) -> String {
+    let kinds = [
+        (HEADS, "branch"),
+        (TAGS, "tag"),
+        (REMOTES, "remote-tracking branch"),
+        (WORKING_SETS, "the working set of"),
+    ];
+    for (prefix, what) in kinds {
+        if let Some(rest) = name.strip_prefix(prefix) {
+            return format!("{what} '{rest}'");
+        }
+    }
+    format!("'{name}'")
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Datasets {
     pub map: BTreeMap<String, Hash>,

@@ -29,7 +29,7 @@ use crate::sql::SqlError;
 pub use config::{Config, ConfigError};
 pub use diff::{DiffTarget, RowChange, TableDiff};
 pub use refs::{check_ref_name, RefKind};
-pub use remote::{remote_datasets, Transfer};
+pub use remote::{remote_datasets, InvalidUrl, Transfer};
 pub use status::{Status, TableChange, TableStatus};
 
 /// Who made a commit, and when: the core has no clock and no environment, so callers say.
@@ -94,6 +94,7 @@ pub enum RepoError {
     /// Another writer changed these datasets after this operation read them, so it wrote
     /// nothing; the repository now holds the other writer's state.
     ChangedConcurrently(Vec<String>),
+    InvalidUrl(remote::InvalidUrl),
 }
 
 impl fmt::Display for RepoError {
@@ -145,6 +146,7 @@ impl fmt::Display for RepoError {
             RepoError::AddressConflict { kind, name } => {
                 write!(f, "address conflict with a {kind}: '{name}'")
             }
+            RepoError::InvalidUrl(e) => e.fmt(f),
             RepoError::ChangedConcurrently(names) if names.is_empty() => f.write_str(
                 "another writer rewrote the database's files (gc) while this ran; nothing was \
                  written: run it again",
@@ -157,7 +159,7 @@ impl fmt::Display for RepoError {
                         _ if i + 1 == names.len() => " and ",
                         _ => ", ",
                     };
-                    write!(f, "{sep}{}", describe_dataset(name))?;
+                    write!(f, "{sep}{}", datasets::describe(name))?;
                 }
                 f.write_str(" while this ran; nothing was written: run it again")
             }
@@ -199,23 +201,6 @@ impl RepoError {
 }
 
 pub type Result<T> = core::result::Result<T, RepoError>;
-
-/// A dataset name as a user knows it: `branch 'main'`, `the working set of 'main'`.
-fn describe_dataset(name: &str) -> String {
-    use crate::db::datasets::{HEADS, REMOTES, TAGS, WORKING_SETS};
-    let kinds = [
-        (HEADS, "branch"),
-        (TAGS, "tag"),
-        (REMOTES, "remote-tracking branch"),
-        (WORKING_SETS, "the working set of"),
-    ];
-    for (prefix, what) in kinds {
-        if let Some(rest) = name.strip_prefix(prefix) {
-            return alloc::format!("{what} '{rest}'");
-        }
-    }
-    alloc::format!("'{name}'")
-}
 
 /// SQL statements run again on the new state after a concurrent change, at most this often.
 const SQL_ATTEMPTS: usize = 8;

@@ -63,20 +63,26 @@ pub async fn remote_datasets<R: Storage>(remote: &ChunkStore<R>) -> Result<Datas
     Ok(theirs)
 }
 
-/// A refused URL as a storage-layer error, for the backup functions' error type.
-fn invalid(e: RepoError) -> StoreError {
-    StoreError::Io(crate::io::IoError::InvalidName(e.to_string()))
+/// A URL the config cannot hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidUrl(pub String);
+
+impl core::fmt::Display for InvalidUrl {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "'{}' is not a valid URL: control characters and quotes cannot be kept in the config",
+            self.0
+        )
+    }
 }
 
 /// A remote's or backup's URL as the config can hold it: trimmed, as the config reads values
 /// back, and free of what would end or break a config line or a quoted section name.
-pub fn check_url(url: &str) -> Result<&str> {
+pub fn check_url(url: &str) -> core::result::Result<&str, InvalidUrl> {
     let url = url.trim();
     if url.is_empty() || url.chars().any(|c| c.is_control() || c == '"') {
-        return Err(RepoError::InvalidName {
-            what: "URL",
-            name: url.escape_debug().to_string(),
-        });
+        return Err(InvalidUrl(url.escape_debug().to_string()));
     }
     Ok(url)
 }
@@ -280,7 +286,7 @@ impl<S: Storage> Repo<S> {
         same_place: impl Fn(&str, &str) -> bool,
     ) -> Result<()> {
         super::refs::check_ref_name("remote", name)?;
-        let url = check_url(url)?;
+        let url = check_url(url).map_err(RepoError::InvalidUrl)?;
         if self.config.remotes.contains_key(name) {
             return Err(RepoError::RemoteExists(name.into()));
         }
@@ -311,7 +317,7 @@ impl<S: Storage> Repo<S> {
         same_place: impl Fn(&str, &str) -> bool,
     ) -> Result<()> {
         super::refs::check_ref_name("backup", name)?;
-        let url = check_url(url)?;
+        let url = check_url(url).map_err(RepoError::InvalidUrl)?;
         if self.config.backups.contains_key(name) {
             return Err(RepoError::BackupExists(name.into()));
         }
@@ -339,7 +345,7 @@ impl<S: Storage> Repo<S> {
         progress: &mut dyn Sink,
     ) -> core::result::Result<crate::backup::SyncOutcome, crate::backup::BackupError> {
         use crate::backup::SyncOutcome;
-        let url = check_url(url).map_err(|e| crate::backup::BackupError::Store(invalid(e)))?;
+        let url = check_url(url).map_err(crate::backup::BackupError::InvalidUrl)?;
         let config = &self.config;
         let ours = config.synced.get(url).map(String::as_str);
         let outcome = crate::backup::sync(
