@@ -143,7 +143,10 @@ pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, IoError>
     objects.sort_by(|a, b| a.name.cmp(&b.name));
 
     let mut root_found = manifest.root.is_empty();
-    let mut index = Index::default();
+    let mut seen = Seen {
+        root: manifest.root,
+        ..Seen::default()
+    };
     for spec in &manifest.tables {
         let Some(object) = objects.iter().find(|o| o.name == spec.name) else {
             report.problems.push(Problem::MissingTable {
@@ -158,9 +161,9 @@ pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, IoError>
             });
             continue;
         }
-        let entries = check_table(storage, &spec.name, spec.size, &mut report).await?;
+        let entries =
+            check_table(storage, &spec.name, spec.size, &mut report, Some(&mut seen)).await?;
         root_found |= entries.iter().any(|e| e.hash == manifest.root);
-        index.add(&spec.name, entries);
     }
     for object in &objects {
         // Only table-file names are the store's; other objects are not ours to judge.
@@ -168,7 +171,7 @@ pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, IoError>
             continue;
         }
         report.orphans.push(object.name.clone());
-        check_table(storage, &object.name, object.size, &mut report).await?;
+        check_table(storage, &object.name, object.size, &mut report, None).await?;
     }
     if manifest_missing && !report.orphans.is_empty() {
         report.problems.push(Problem::NoManifest {
@@ -179,7 +182,7 @@ pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, IoError>
         report.problems.push(Problem::MissingRoot {
             root: manifest.root,
         });
-    } else if !manifest.root.is_empty() {
+    } else if let Some(root) = seen.root_chunk.take() {
         let bad: BTreeSet<Hash> = report
             .problems
             .iter()
@@ -189,53 +192,39 @@ pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, IoError>
             })
             .collect();
         Walk {
-            storage,
-            index: &index,
+            seen: &seen,
             bad: &bad,
             memo: BTreeMap::new(),
         }
-        .roots(manifest.root, &mut report)
-        .await?;
+        .roots(manifest.root, &root, &mut report);
     }
     Ok(report)
 }
 
-/// Where each chunk of the listed table files is.
+/// What the table checks learned for the walk, so that it reads nothing again: each whole
+/// chunk's references (or why it does not decode), and the root chunk's bytes.
 #[derive(Default)]
-struct Index {
-    tables: Vec<String>,
-    chunks: BTreeMap<Hash, (usize, Entry)>,
+struct Seen {
+    root: Hash,
+    root_chunk: Option<Vec<u8>>,
+    refs: BTreeMap<Hash, Result<Vec<Hash>, CodecError>>,
 }
 
-impl Index {
-    fn add(&mut self, table: &str, entries: Vec<Entry>) {
-        let at = self.tables.len();
-        self.tables.push(table.into());
-        for e in entries {
-            self.chunks.insert(e.hash, (at, e));
-        }
-    }
-}
-
-/// The reachability walk: each chunk read once, its verdict (its whole subtree present and
-/// whole) remembered, so every dataset or snapshot sharing it shares the verdict.
-struct Walk<'a, S: ?Sized> {
-    storage: &'a S,
-    index: &'a Index,
+/// The reachability walk: each chunk's verdict (its whole subtree present and whole)
+/// remembered, so every dataset or snapshot sharing it shares the verdict.
+struct Walk<'a> {
+    seen: &'a Seen,
     /// Chunks whose bytes do not match their address.
     bad: &'a BTreeSet<Hash>,
     memo: BTreeMap<Hash, bool>,
 }
 
-impl<S: Storage + ?Sized> Walk<'_, S> {
+impl Walk<'_> {
     /// Splits the root into what it names and walks each.
-    async fn roots(&mut self, root: Hash, report: &mut Report) -> Result<(), IoError> {
-        let Some(chunk) = self.read(root).await? else {
-            return Ok(()); // in no table file: reported as MissingRoot
-        };
+    fn roots(&mut self, root: Hash, chunk: &[u8], report: &mut Report) {
         let named: Vec<(String, Hash)> = match chunk.first() {
             Some(&k) if k == Kind::Datasets as u8 => {
-                match crate::db::datasets::Datasets::decode(&chunk) {
+                match crate::db::datasets::Datasets::decode(chunk) {
                     Ok(d) => d
                         .map
                         .iter()
@@ -244,106 +233,72 @@ impl<S: Storage + ?Sized> Walk<'_, S> {
                     Err(why) => return undecodable(report, root, "the root", why),
                 }
             }
-            Some(&k) if k == Kind::Backup as u8 => {
-                match crate::backup::BackupRoot::decode(&chunk) {
-                    Ok(b) => b
-                        .snapshots
-                        .iter()
-                        .map(|s| (format!("snapshot {}", s.id()), s.datasets))
-                        .collect(),
-                    Err(why) => return undecodable(report, root, "the root", why),
-                }
-            }
+            Some(&k) if k == Kind::Backup as u8 => match crate::backup::BackupRoot::decode(chunk) {
+                Ok(b) => b
+                    .snapshots
+                    .iter()
+                    .map(|s| (format!("snapshot {}", s.id()), s.datasets))
+                    .collect(),
+                Err(why) => return undecodable(report, root, "the root", why),
+            },
             // A store of raw chunks (tests, tools): nothing to walk.
-            _ => return Ok(()),
+            _ => return,
         };
         for (name, at) in named {
-            if self.intact(at, &name, report).await? {
+            if self.intact(at, &name, report) {
                 report.intact.push(name);
             } else {
                 report.damaged.push(name);
             }
         }
-        Ok(())
     }
 
     /// Whether every chunk `start` reaches is present and whole; reports the first problem of
     /// each chunk found, naming `from`. Depth first, without recursion: a chunk's verdict is
     /// known once all its children's are.
-    async fn intact(
-        &mut self,
-        start: Hash,
-        from: &str,
-        report: &mut Report,
-    ) -> Result<bool, IoError> {
-        let mut stack: Vec<(Hash, Option<Vec<Hash>>)> = alloc::vec![(start, None)];
-        while let Some((hash, children)) = stack.pop() {
+    fn intact(&mut self, start: Hash, from: &str, report: &mut Report) -> bool {
+        let mut stack: Vec<(Hash, bool)> = alloc::vec![(start, false)];
+        while let Some((hash, children_done)) = stack.pop() {
             if self.memo.contains_key(&hash) {
                 continue;
             }
-            let Some(children) = children else {
-                let Some(chunk) = self.read(hash).await? else {
-                    report.problems.push(Problem::MissingChunk {
-                        hash,
-                        from: from.into(),
-                    });
-                    self.memo.insert(hash, false);
-                    continue;
-                };
-                if self.bad.contains(&hash) {
-                    self.memo.insert(hash, false);
-                    continue;
+            let refs = match self.seen.refs.get(&hash) {
+                _ if self.bad.contains(&hash) => None,
+                None => {
+                    let from = from.into();
+                    report.problems.push(Problem::MissingChunk { hash, from });
+                    None
                 }
-                let refs = match kind::refs(&chunk) {
-                    Ok(refs) => refs,
-                    Err(why) => {
-                        let (hash, from) = (hash, from.into());
-                        report
-                            .problems
-                            .push(Problem::Undecodable { hash, from, why });
-                        self.memo.insert(hash, false);
-                        continue;
-                    }
-                };
-                stack.push((hash, Some(refs.clone())));
-                stack.extend(refs.into_iter().map(|r| (r, None)));
+                Some(Err(why)) => {
+                    let (from, why) = (from.into(), why.clone());
+                    report
+                        .problems
+                        .push(Problem::Undecodable { hash, from, why });
+                    None
+                }
+                Some(Ok(refs)) => Some(refs),
+            };
+            let Some(refs) = refs else {
+                self.memo.insert(hash, false);
                 continue;
             };
-            let whole = children.iter().all(|c| self.memo.get(c) == Some(&true));
-            self.memo.insert(hash, whole);
+            if children_done {
+                let whole = refs.iter().all(|c| self.memo.get(c) == Some(&true));
+                self.memo.insert(hash, whole);
+            } else {
+                stack.push((hash, true));
+                stack.extend(refs.iter().map(|r| (*r, false)));
+            }
         }
-        Ok(self.memo.get(&start) == Some(&true))
-    }
-
-    /// A chunk's bytes from its listed table file; `None` if no listed file has it.
-    async fn read(&self, hash: Hash) -> Result<Option<Vec<u8>>, IoError> {
-        let Some((table, e)) = self.index.chunks.get(&hash) else {
-            return Ok(None);
-        };
-        let name = &self.index.tables[*table];
-        match self
-            .storage
-            .get_range(name, e.offset, u64::from(e.len))
-            .await
-        {
-            // Truncation and a vanished file are reported by the table checks already.
-            Err(IoError::OutOfRange { .. }) | Ok(None) => Ok(None),
-            other => other,
-        }
+        self.memo.get(&start) == Some(&true)
     }
 }
 
-fn undecodable(
-    report: &mut Report,
-    hash: Hash,
-    from: &str,
-    why: CodecError,
-) -> Result<(), IoError> {
+fn undecodable(report: &mut Report, hash: Hash, from: &str, why: CodecError) {
     let from = from.into();
     report
         .problems
         .push(Problem::Undecodable { hash, from, why });
-    Ok(())
 }
 
 /// Checks one table file; answers its index (none if it could not be read).
@@ -352,6 +307,7 @@ async fn check_table<S: Storage + ?Sized>(
     name: &str,
     size: u64,
     report: &mut Report,
+    mut seen: Option<&mut Seen>,
 ) -> Result<Vec<Entry>, IoError> {
     let mut entries = match load_index(storage, name, size).await {
         Ok((_, entries)) => entries,
@@ -402,11 +358,22 @@ async fn check_table<S: Storage + ?Sized>(
         };
         for e in &entries[start..end] {
             let at = (e.offset - run_offset) as usize;
-            if Hash::of(&bytes[at..at + e.len as usize]) != e.hash {
+            let chunk = &bytes[at..at + e.len as usize];
+            let whole = Hash::of(chunk) == e.hash;
+            if !whole {
                 report.problems.push(Problem::CorruptChunk {
                     table: name.into(),
                     hash: e.hash,
                 });
+            }
+            if let Some(seen) = seen.as_deref_mut() {
+                // The root is walked even when damaged, to name what it still reaches.
+                if e.hash == seen.root {
+                    seen.root_chunk = Some(chunk.to_vec());
+                }
+                if whole {
+                    seen.refs.insert(e.hash, kind::refs(chunk));
+                }
             }
             report.chunks += 1;
             report.bytes += u64::from(e.len);
