@@ -205,13 +205,7 @@ export class NodeFsAdapter {
     const tmp = join(dir, tempName('manifest'));
     let published;
     try {
-      const file = await open(tmp, 'wx', PRIVATE_FILE);
-      try {
-        await file.writeFile(next);
-        await file.sync();
-      } finally {
-        await file.close();
-      }
+      await writeNewFile(tmp, next);
       published = await link(tmp, this.#versionPath(target)).then(
         () => true,
         (e) => {
@@ -283,19 +277,24 @@ export class NodeFsAdapter {
     await mkdir(this.#dir, { recursive: true, mode: PRIVATE_DIR });
     const tmp = this.#path(tempName(name));
     try {
-      const file = await open(tmp, 'wx', PRIVATE_FILE);
-      try {
-        await file.writeFile(bytes);
-        await file.sync();
-      } finally {
-        await file.close();
-      }
+      await writeNewFile(tmp, bytes);
       await rename(tmp, this.#path(name));
       await syncDir(this.#dir);
     } catch (e) {
       await unlink(tmp).catch(() => {});
       throw e;
     }
+  }
+}
+
+/** Creates `path` (never an existing file), private to the user, with its bytes on disk. */
+async function writeNewFile(path, bytes) {
+  const file = await open(path, 'wx', PRIVATE_FILE);
+  try {
+    await file.writeFile(bytes);
+    await file.sync();
+  } finally {
+    await file.close();
   }
 }
 
