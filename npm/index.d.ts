@@ -267,6 +267,10 @@ export interface VerifyReport {
   root: Hash;
   /** Table files the manifest lists. */
   tables: number;
+  /** Table files read whole (all of them unless `subset`). */
+  tablesRead: number;
+  /** The `readDataSubset` checked, as 'n/t'; null when every table file was read. */
+  subset: string | null;
   /** Chunks read and checked, in listed and orphan table files. */
   chunks: number;
   bytes: number;
@@ -295,7 +299,16 @@ export function hash(bytes: Uint8Array): Hash;
  * the root through every dataset or snapshot: `problems` empty means every one of them
  * restores.
  */
-export function verify(adapter: StorageAdapter): Promise<VerifyReport>;
+export function verify(adapter: StorageAdapter, options?: VerifyOptions): Promise<VerifyReport>;
+
+export interface VerifyOptions extends ProgressOptions {
+  /**
+   * 'n/t': read the data of slice n of t of the table files (restic's --read-data-subset);
+   * run 1/t ... t/t in turn and every byte is checked after t runs. Every tree node is still
+   * read and walked, so a missing chunk is always found.
+   */
+  readDataSubset?: string;
+}
 
 /**
  * The storage conformance suite against two adapters on one EMPTY store (as two processes or
@@ -497,6 +510,8 @@ export interface SyncStats {
   tableFiles: number;
   chunks: number;
   bytes: number;
+  /** Of `chunks`, those a backup listed but had lost or damaged, written again by a sync. */
+  repaired: number;
 }
 
 /** What a push or pull changed: nothing (`updated: false`), or a branch moved from old to new. */
@@ -522,9 +537,26 @@ export interface Snapshot {
 
 export interface BackupSyncResult {
   snapshot: Snapshot;
-  /** False when the latest snapshot already held the database's state (nothing written). */
+  /**
+   * False when the latest snapshot already held the database's state (nothing written, but
+   * what a repair wrote again: `stats.repaired`).
+   */
   synced: boolean;
   stats: SyncStats;
+  /**
+   * The backup's table files found missing or unreadable: what the snapshot needed of them was
+   * written again; older snapshots that used them may not restore (`verify` names them).
+   */
+  damagedTables: string[];
+}
+
+export interface BackupSyncOptions extends ProgressOptions {
+  /**
+   * Read every chunk the snapshot reaches in the backup and write again any that is lost or
+   * damaged (after `verify` found damage). Without it, only table files found missing or
+   * unreadable are repaired.
+   */
+  repair?: boolean;
 }
 
 export interface Restored {
@@ -576,7 +608,7 @@ export interface RepoStatic<File extends BackupFile> {
   /** `backupPrune` of a backup by URL. */
   backupPrune(url: string, options: { keepLast: number } & ProgressOptions): Promise<PruneResult>;
   /** Reads every table file of the store at `url` and checks every chunk. */
-  verify(url: string): Promise<VerifyReport>;
+  verify(url: string, options?: VerifyOptions): Promise<VerifyReport>;
   /** A backup (or one snapshot of it) as one `.cairnbak` file. */
   backupExport(url: string, options?: ProgressOptions & { snapshot?: string }): Promise<File>;
   /** A new database from a `.cairnbak` file's latest snapshot; options as `backupRestore`. */
@@ -669,9 +701,9 @@ export interface Repo {
   /** Forgets a backup; its contents stay where they are. */
   removeBackup(name: string): Promise<void>;
   /** Adds a snapshot of the whole database to the named backup, copying only what it lacks. */
-  backupSync(name: string, options?: ProgressOptions): Promise<BackupSyncResult>;
+  backupSync(name: string, options?: BackupSyncOptions): Promise<BackupSyncResult>;
   /** `backupSync` to a URL that is not configured as a backup. */
-  backupSyncUrl(url: string, options?: ProgressOptions): Promise<BackupSyncResult>;
+  backupSyncUrl(url: string, options?: BackupSyncOptions): Promise<BackupSyncResult>;
   /** A backup's snapshots (by configured name or URL), oldest first. */
   backupSnapshots(nameOrUrl: string): Promise<Snapshot[]>;
   /**
@@ -680,7 +712,7 @@ export interface Repo {
    */
   backupPrune(nameOrUrl: string, options: { keepLast: number } & ProgressOptions): Promise<PruneResult>;
   /** Checks every chunk of this database's store. */
-  verify(): Promise<VerifyReport>;
+  verify(options?: VerifyOptions): Promise<VerifyReport>;
   /**
    * Releases the wasm memory once the operations already started have settled, and resolves
    * then; later calls reject with INVALID_ARGUMENT. Closing twice is harmless.

@@ -320,8 +320,14 @@ fn a_prune_failing_at_any_write_leaves_the_old_backup_or_the_new() {
     for i in 0..4 {
         let sql = format!("create table t{i} (a int primary key); insert into t{i} values (1)");
         block_on(repo.sql(&sql)).unwrap();
-        block_on(repo.backup_sync(&mut backup, "mem://b", i, &mut cairn_core::sync::Silent))
-            .unwrap();
+        block_on(repo.backup_sync(
+            &mut backup,
+            "mem://b",
+            i,
+            cairn_core::backup::Repair::IfSeenDamaged,
+            &mut cairn_core::sync::Silent,
+        ))
+        .unwrap();
     }
     let prune_on = |storage: Instrumented<MemoryStorage>| {
         let mut store = block_on(ChunkStore::open(storage)).unwrap();

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use cairn::block_on;
+use cairn_core::backup::Repair;
 use cairn_core::chunk_store::ChunkStore;
 use cairn_core::repo::{Config, Repo, RepoError, Signature};
 use cairn_core::sync::{Progress, Sink, SyncError};
@@ -175,10 +176,17 @@ fn push_clone_and_an_incremental_sync_report_honest_totals() {
 
     let backup = MemoryStorage::new();
     let mut dst = block_on(ChunkStore::open(backup.clone())).unwrap();
-    block_on(repo.backup_sync(&mut dst, "mem://b", 1, &mut recorder(None))).unwrap();
+    block_on(repo.backup_sync(
+        &mut dst,
+        "mem://b",
+        1,
+        Repair::IfSeenDamaged,
+        &mut recorder(None),
+    ))
+    .unwrap();
     block_on(repo.sql("update t set v = 'changed'")).unwrap();
     let mut sink = recorder(None);
-    block_on(repo.backup_sync(&mut dst, "mem://b", 2, &mut sink)).unwrap();
+    block_on(repo.backup_sync(&mut dst, "mem://b", 2, Repair::IfSeenDamaged, &mut sink)).unwrap();
     assert_honest("incremental sync", &sink.events);
 }
 
@@ -187,10 +195,23 @@ fn a_sink_that_stops_leaves_the_destination_as_it_was() {
     let mut repo = database();
     let backup = MemoryStorage::new();
     let mut dst = block_on(ChunkStore::open(backup.clone())).unwrap();
-    block_on(repo.backup_sync(&mut dst, "mem://b", 1, &mut recorder(None))).unwrap();
+    block_on(repo.backup_sync(
+        &mut dst,
+        "mem://b",
+        1,
+        Repair::IfSeenDamaged,
+        &mut recorder(None),
+    ))
+    .unwrap();
     block_on(repo.sql("update t set v = 'changed'")).unwrap();
     let before = block_on(cairn_core::Storage::read_manifest(&backup)).unwrap();
-    let stopped = block_on(repo.backup_sync(&mut dst, "mem://b", 2, &mut recorder(Some(1))));
+    let stopped = block_on(repo.backup_sync(
+        &mut dst,
+        "mem://b",
+        2,
+        Repair::IfSeenDamaged,
+        &mut recorder(Some(1)),
+    ));
     assert!(
         matches!(
             stopped,
@@ -217,5 +238,12 @@ fn a_sink_that_stops_leaves_the_destination_as_it_was() {
         Err(RepoError::Sync(SyncError::Interrupted))
     ));
     assert!(remote.root().is_empty());
-    block_on(repo.backup_sync(&mut dst, "mem://b", 3, &mut recorder(None))).unwrap();
+    block_on(repo.backup_sync(
+        &mut dst,
+        "mem://b",
+        3,
+        Repair::IfSeenDamaged,
+        &mut recorder(None),
+    ))
+    .unwrap();
 }

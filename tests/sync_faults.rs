@@ -85,6 +85,7 @@ fn sync_backup<D: Storage>(
         None,
         dst,
         time_ms,
+        backup::Repair::IfSeenDamaged,
         &mut cairn_core::sync::Silent,
     ))
 }

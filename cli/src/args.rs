@@ -212,13 +212,13 @@ pub enum BackupAction {
     Sync {
         name: String,
         #[command(flatten)]
-        prune: PruneLeftovers,
+        options: SyncOptions,
     },
     /// `sync` to a URL without adding it as a backup
     SyncUrl {
         url: String,
         #[command(flatten)]
-        prune: PruneLeftovers,
+        options: SyncOptions,
     },
     /// Create a new database in DIR from a backup's latest snapshot (or --snapshot). URL may
     /// also be the path of a .cairnbak file made by `backup export` (or a browser)
@@ -259,17 +259,32 @@ pub enum BackupAction {
     /// Check that every snapshot of a backup (by name or URL, or a .cairnbak file) has every
     /// chunk it needs, whole; name the snapshots that are damaged and those intact
     Verify {
+        /// Read the data of one slice N of T of the table files (restic's option): run it
+        /// with 1/T, 2/T ... T/T in turn and every byte has been checked after T runs. Every
+        /// snapshot's tree nodes are still read and walked, so a missing chunk is always found
+        #[arg(long, value_name = "N/T", value_parser = subset)]
+        read_data_subset: Option<cairn_core::verify::Subset>,
         #[arg(value_name = "NAME|URL|FILE")]
         backup: String,
     },
 }
 
+fn subset(text: &str) -> Result<cairn_core::verify::Subset, String> {
+    cairn_core::verify::Subset::parse(text)
+        .ok_or_else(|| "expected N/T with 1 <= N <= T, as in 1/7".to_owned())
+}
+
 #[derive(clap::Args)]
-pub struct PruneLeftovers {
+pub struct SyncOptions {
     /// Before syncing, delete the files interrupted syncs left in the backup that are older
     /// than DURATION (at least 10m; units s, m, h, d, as in 90m or 2h)
     #[arg(long, value_name = "DURATION", value_parser = grace_period)]
     pub prune_with_grace_period: Option<u64>,
+    /// Read every chunk the snapshot reaches in the backup and write again any that is lost or
+    /// damaged, so that the snapshot restores (after `backup verify` found damage). Without
+    /// it, a sync repairs only table files it finds missing or unreadable
+    #[arg(long)]
+    pub repair: bool,
 }
 
 /// A grace period in milliseconds: a whole number and a unit, at least 10 minutes (Dolt's

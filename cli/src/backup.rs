@@ -2,15 +2,15 @@
 
 use std::path::PathBuf;
 
-use cairn_core::backup::{self, BackupError, SyncOutcome};
+use cairn_core::backup::{self, BackupError, Repair, SyncOutcome};
 use cairn_core::bundle;
 use cairn_core::chunk_store::ChunkStore;
 use cairn_core::repo::{Config, RepoError};
 use cairn_core::text::time;
-use cairn_core::verify::verify;
+use cairn_core::verify::{verify_with, Options as VerifyOptions};
 use cairn_core::{MemoryStorage, Storage};
 
-use crate::args::BackupAction;
+use crate::args::{BackupAction, SyncOptions};
 use crate::database::{self, Database, DatabaseError};
 use crate::maintenance::report;
 use crate::progress::size;
@@ -20,7 +20,7 @@ use crate::{url, CliError, Cx, Db, Host, Out};
 pub fn by_url(action: &BackupAction) -> bool {
     match action {
         BackupAction::Restore { .. } => true,
-        BackupAction::Snapshots { backup } | BackupAction::Verify { backup } => {
+        BackupAction::Snapshots { backup } | BackupAction::Verify { backup, .. } => {
             backup.contains("://") || backup.ends_with(".cairnbak")
         }
         BackupAction::Prune { backup, .. } | BackupAction::Export { backup, .. } => {
@@ -52,10 +52,31 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
             Some(unpacked) => list_snapshots(&ChunkStore::open(unpacked).await?).await,
             None => snapshots(cx, locate(db.as_deref(), &backup)?).await,
         },
-        BackupAction::Verify { backup } => match bundle_file(cx, &backup).await? {
-            Some(unpacked) => checked(&unpacked).await,
-            None => verify_backup(cx, locate(db.as_deref(), &backup)?).await,
-        },
+        BackupAction::Verify {
+            backup,
+            read_data_subset,
+        } => {
+            let options = VerifyOptions {
+                subset: read_data_subset,
+            };
+            match bundle_file(cx, &backup).await? {
+                Some(unpacked) => checked(cx, &unpacked, &options).await,
+                None => {
+                    let storage = cx.open_storage(locate(db.as_deref(), &backup)?)?;
+                    checked(cx, &storage, &options).await.map_err(|e| match e {
+                        CliError::Damaged(mut problems) => {
+                            problems.push(
+                                "`cairn backup sync --repair` from the database writes again \
+                                 what it still has"
+                                    .into(),
+                            );
+                            CliError::Damaged(problems)
+                        }
+                        other => other,
+                    })
+                }
+            }
+        }
         BackupAction::Prune { backup, keep_last } => {
             prune(cx, locate(db.as_deref(), &backup)?, keep_last).await
         }
@@ -83,21 +104,14 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
             here(&mut db)?.repo.remove_backup(&name)?;
             Ok(String::new())
         }
-        BackupAction::Sync { name, prune } => {
+        BackupAction::Sync { name, options } => {
             let db = here(&mut db)?;
             let address = db.repo.backup_url(&name)?.clone();
             let label = format!("'{name}'");
-            sync(cx, db, &address, &label, prune.prune_with_grace_period).await
+            sync(cx, db, &address, &label, options).await
         }
-        BackupAction::SyncUrl { url, prune } => {
-            sync(
-                cx,
-                here(&mut db)?,
-                &url,
-                &url,
-                prune.prune_with_grace_period,
-            )
-            .await
+        BackupAction::SyncUrl { url, options } => {
+            sync(cx, here(&mut db)?, &url, &url, options).await
         }
     }
 }
@@ -132,10 +146,12 @@ async fn sync<H: Host>(
     db: &mut Db<H>,
     address: &str,
     label: &str,
-    prune_grace_ms: Option<u64>,
+    options: SyncOptions,
 ) -> Out {
-    let mut dst = cx.open_store(address, true).await?;
-    if let Some(grace) = prune_grace_ms {
+    let storage = cx.host.storage(&url::resolve(address, &cx.cwd)?);
+    // Damage seen on opening does not stop the sync: it writes again what it needs.
+    let mut dst = ChunkStore::open_damaged(storage).await?;
+    if let Some(grace) = options.prune_with_grace_period {
         let keep = dst
             .manifest()
             .tables
@@ -147,23 +163,50 @@ async fn sync<H: Host>(
             .await
             .map_err(BackupError::Sync)?;
     }
+    let repair = match options.repair {
+        true => Repair::Always,
+        false => Repair::IfSeenDamaged,
+    };
     let mut reporter = cx.reporter();
     let started = cx.host.clock_ms();
     let outcome = db
         .repo
-        .backup_sync(&mut dst, address, cx.now_ms(), &mut reporter)
+        .backup_sync(&mut dst, address, cx.now_ms(), repair, &mut reporter)
         .await;
     reporter.finish();
-    Ok(match outcome? {
-        SyncOutcome::UpToDate(s) => format!("backup {label} is up to date (snapshot {})\n", s.id()),
+    let mut out = match outcome? {
+        SyncOutcome::UpToDate { snapshot, stats } => {
+            let repaired = repaired(stats.repaired);
+            format!(
+                "backup {label} is up to date (snapshot {}){repaired}\n",
+                snapshot.id()
+            )
+        }
         SyncOutcome::Synced { snapshot, stats } => format!(
-            "synced backup {label}: snapshot {}, {} chunks, {} written in {} ms\n",
+            "synced backup {label}: snapshot {}, {} chunks, {} written in {} ms{}\n",
             snapshot.id(),
             stats.chunks,
             size(stats.bytes),
-            cx.host.clock_ms().saturating_sub(started)
+            cx.host.clock_ms().saturating_sub(started),
+            repaired(stats.repaired)
         ),
-    })
+    };
+    for table in dst.damaged() {
+        out.push_str(&format!(
+            "repaired: table file '{table}' of the backup is missing or unreadable; what this \
+             snapshot needs of it was written again (`cairn backup verify {label}` names the \
+             older snapshots that used it)\n"
+        ));
+    }
+    Ok(out)
+}
+
+/// How a sync's output mentions chunks it wrote again.
+fn repaired(chunks: u64) -> String {
+    match chunks {
+        0 => String::new(),
+        n => format!("; repaired {n} chunks that were lost or damaged"),
+    }
 }
 
 /// Restores a backup into a new database in `target`: a new id, the snapshot's branch checked
@@ -186,7 +229,7 @@ async fn restore<H: Host>(
         return restore_from(cx, &src, target, snapshot, force).await;
     }
     // Damaged table files do not stop the snapshots that never used them.
-    let (src, _) = ChunkStore::open_damaged(cx.open_storage(address)?).await?;
+    let src = ChunkStore::open_damaged(cx.open_storage(address)?).await?;
     restore_from(cx, &src, target, snapshot, force).await
 }
 
@@ -281,7 +324,8 @@ async fn unpack<H: Host>(cx: &Cx<'_, H>, path: PathBuf) -> Result<MemoryStorage,
 }
 
 async fn snapshots<H: Host>(cx: &Cx<'_, H>, address: &str) -> Out {
-    list_snapshots(&cx.open_store(address, false).await?).await
+    // A damaged backup still lists its snapshots: restore and verify take their ids.
+    list_snapshots(&ChunkStore::open_damaged(cx.open_storage(address)?).await?).await
 }
 
 async fn list_snapshots<S: Storage>(store: &ChunkStore<S>) -> Out {
@@ -294,15 +338,11 @@ async fn list_snapshots<S: Storage>(store: &ChunkStore<S>) -> Out {
     Ok(out)
 }
 
-async fn verify_backup<H: Host>(cx: &Cx<'_, H>, address: &str) -> Out {
-    checked(&cx.open_storage(address)?).await
-}
-
-async fn checked<S: Storage>(storage: &S) -> Out {
-    let checked = verify(storage)
-        .await
-        .map_err(|e| RepoError::Store(e.into()))?;
-    report(&checked)
+async fn checked<H: Host, S: Storage>(cx: &Cx<'_, H>, storage: &S, options: &VerifyOptions) -> Out {
+    let mut reporter = cx.reporter();
+    let checked = verify_with(storage, options, &mut reporter).await;
+    reporter.finish();
+    report(&checked?)
 }
 
 async fn prune<H: Host>(cx: &Cx<'_, H>, address: &str, keep_last: usize) -> Out {

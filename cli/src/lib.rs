@@ -146,6 +146,20 @@ macro_rules! from_errors {
 from_errors!(DatabaseError => Database, RepoError => Repo, UrlError => Url,
     BackupError => Backup, BundleError => Bundle);
 
+/// A verify stopped by Ctrl-C is an interruption like a sync's; storage failures are the
+/// store's.
+impl From<cairn_core::verify::VerifyError> for CliError {
+    fn from(e: cairn_core::verify::VerifyError) -> Self {
+        use cairn_core::verify::VerifyError;
+        match e {
+            VerifyError::Io(e) => CliError::Repo(RepoError::Store(e.into())),
+            VerifyError::Interrupted => {
+                CliError::Repo(RepoError::Sync(cairn_core::sync::SyncError::Interrupted))
+            }
+        }
+    }
+}
+
 impl From<cairn_core::StoreError> for CliError {
     fn from(e: cairn_core::StoreError) -> Self {
         CliError::Repo(RepoError::Store(e))
@@ -280,7 +294,7 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
             Some(action) => backup::run_in(cx, db, action).await,
         },
         Command::Gc { url: _ } => maintenance::gc(cx, db).await,
-        Command::Fsck => maintenance::fsck(db).await,
+        Command::Fsck => maintenance::fsck(cx, db).await,
         // Handled by `run`: they need no database here.
         Command::Init | Command::Clone { .. } => Err(RepoError::AlreadyInitialized.into()),
     }

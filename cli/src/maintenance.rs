@@ -3,12 +3,10 @@
 
 use cairn_core::gc::{self, GcStats};
 use cairn_core::repo::RepoError;
-use cairn_core::verify::{verify, Report};
+use cairn_core::verify::{verify_with, Report};
 
 use crate::progress::size;
-use cairn_core::Storage;
 
-use crate::database::Database;
 use crate::{CliError, Cx, Db, Host, Out};
 
 pub async fn gc<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>) -> Out {
@@ -70,11 +68,16 @@ fn gc_line(stats: &GcStats) -> String {
     )
 }
 
-pub async fn fsck<S: Storage>(db: &mut Database<S>) -> Out {
-    let checked = verify(db.repo.store().storage())
-        .await
-        .map_err(|e| RepoError::Store(e.into()))?;
-    report(&checked)
+pub async fn fsck<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>) -> Out {
+    let mut reporter = cx.reporter();
+    let checked = verify_with(
+        db.repo.store().storage(),
+        &Default::default(),
+        &mut reporter,
+    )
+    .await;
+    reporter.finish();
+    report(&checked?)
 }
 
 /// A verify report as `fsck` and `backup verify` print it; damage is an error that names
@@ -82,23 +85,35 @@ pub async fn fsck<S: Storage>(db: &mut Database<S>) -> Out {
 pub fn report(report: &Report) -> Out {
     if !report.is_ok() {
         let mut problems: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
-        if !report.damaged.is_empty() {
-            problems.push(format!("damaged: {}", report.damaged.join(", ")));
-            let intact = match report.intact.is_empty() {
+        // Damage that breaks nothing (a file whose every chunk has a whole copy elsewhere)
+        // says so too.
+        if !report.damaged.is_empty() || !report.intact.is_empty() {
+            let list = |names: &[String]| match names.is_empty() {
                 true => "none".to_owned(),
-                false => report.intact.join(", "),
+                false => names.join(", "),
             };
-            problems.push(format!("intact: {intact}"));
+            problems.push(format!("damaged: {}", list(&report.damaged)));
+            problems.push(format!("intact: {}", list(&report.intact)));
         }
         return Err(CliError::Damaged(problems));
     }
-    let mut out = format!(
-        "checked {} table files, {} chunks ({} bytes)\nevery chunk that {} reach is present and whole\n",
-        report.tables,
-        report.chunks,
-        report.bytes,
-        plural(report.intact.len())
-    );
+    let mut out = match report.subset {
+        None => format!(
+            "checked {} table files, {} chunks ({} bytes)\nevery chunk that {} reach is present and whole\n",
+            report.tables,
+            report.chunks,
+            report.bytes,
+            plural(report.intact.len())
+        ),
+        Some(subset) => format!(
+            "checked subset {subset}: read {} of {} table files whole, and every tree node; {} chunks ({} bytes)\nevery chunk that {} reach is present; those read are whole\n",
+            report.tables_read,
+            report.tables,
+            report.chunks,
+            report.bytes,
+            plural(report.intact.len())
+        ),
+    };
     for orphan in &report.orphans {
         out.push_str(&format!(
             "note: table file '{orphan}' is not in the manifest (merged into another, or left by an interrupted write; gc deletes it)\n"

@@ -208,23 +208,42 @@ pub async fn read<S: Storage>(store: &ChunkStore<S>) -> Result<Option<BackupRoot
 /// What a backup sync did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SyncOutcome {
-    /// The latest snapshot already holds the database's state; nothing was written.
-    UpToDate(Snapshot),
+    /// The latest snapshot already holds the database's state: no snapshot was added, and
+    /// nothing was written unless a repair found chunks to write again (`stats.repaired`).
+    UpToDate {
+        snapshot: Snapshot,
+        stats: SyncStats,
+    },
     Synced {
         snapshot: Snapshot,
         stats: SyncStats,
     },
 }
 
+/// Whether a sync reads what its snapshot reaches in the backup to write again what is lost
+/// or damaged (`sync::repair_closure`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Repair {
+    /// Only when opening the backup found listed table files missing or unreadable
+    /// (`ChunkStore::damaged`): damage any sync sees without reading data.
+    IfSeenDamaged,
+    /// Always: finds flipped bytes and chunks a damaged manifest no longer lists too, at the
+    /// cost of reading the snapshot's every chunk from the backup.
+    Always,
+}
+
 /// Adds a snapshot of `src` (a database's store) to the backup in `dst`, copying only what the
 /// backup lacks. `owner` is the database's id; `head` its checked-out branch; `ours` the id of
-/// the snapshot this database's last sync to `dst` wrote, if it remembers one.
+/// the snapshot this database's last sync to `dst` wrote, if it remembers one. `dst` may be
+/// opened with `ChunkStore::open_damaged`: what `repair` then finds lost or damaged, the
+/// snapshot's chunks among it are written again, so that the snapshot recorded restores.
 ///
 /// A copy of a database (`cp -r`) has the same id, so the id alone cannot keep two copies
 /// from interleaving their snapshots in one backup. So a database remembers the snapshot it
 /// last wrote, and a sync whose backup has moved on from it is refused. One case is let
 /// through: the latest snapshot holds exactly this database's state and follows `ours`, which
 /// is what a sync killed between its swap and the database remembering it leaves.
+#[allow(clippy::too_many_arguments)]
 pub async fn sync<S: Storage, D: Storage>(
     src: &ChunkStore<S>,
     owner: &str,
@@ -232,6 +251,7 @@ pub async fn sync<S: Storage, D: Storage>(
     ours: Option<&str>,
     dst: &mut ChunkStore<D>,
     now_ms: u64,
+    repair: Repair,
     progress: &mut dyn Sink,
 ) -> Result<SyncOutcome> {
     let expected = dst.root();
@@ -256,9 +276,18 @@ pub async fn sync<S: Storage, D: Storage>(
             });
         }
     }
+    let repairing = repair == Repair::Always || !dst.damaged().is_empty();
     if let Some(last) = backup.snapshots.last() {
         if last.datasets == datasets && last.head == head {
-            return Ok(SyncOutcome::UpToDate(last.clone()));
+            let snapshot = last.clone();
+            let mut stats = SyncStats::default();
+            if repairing {
+                stats = sync::repair_closure(src, dst, &[datasets], progress).await?;
+                if stats.repaired > 0 {
+                    dst.commit(expected, expected).await?;
+                }
+            }
+            return Ok(SyncOutcome::UpToDate { snapshot, stats });
         }
     }
     // A first sync copies the database's table files as they are; later ones walk.
@@ -267,10 +296,10 @@ pub async fn sync<S: Storage, D: Storage>(
     } else {
         SyncStats::default()
     };
-    let walked = sync::copy_closure(src, dst, &[datasets], progress).await?;
-    stats.table_files += walked.table_files;
-    stats.chunks += walked.chunks;
-    stats.bytes += walked.bytes;
+    stats.add(sync::copy_closure(src, dst, &[datasets], progress).await?);
+    if repairing {
+        stats.add(sync::repair_closure(src, dst, &[datasets], progress).await?);
+    }
     let snapshot = Snapshot {
         time_ms: now_ms,
         datasets,

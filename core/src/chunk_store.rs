@@ -142,6 +142,10 @@ pub struct ChunkStore<S: Storage> {
     tables: Vec<Table>,
     /// Table files written by this writer that no manifest lists yet.
     unlisted: Vec<TableSpec>,
+    /// Listed table files left out because they are missing or their index is unreadable
+    /// (`open_damaged`): never read or merged, but kept listed by a commit, so that nothing
+    /// a later look could still recover is dropped.
+    damaged: Vec<String>,
     pending: TableWriter,
 }
 
@@ -157,18 +161,18 @@ impl<S: Storage> ChunkStore<S> {
         Ok(store)
     }
 
-    /// Opens a store to read what can still be read: a listed table file that is missing or
-    /// whose index is damaged is left out (its chunks read as absent) instead of failing the
-    /// open. Answers the names left out. A restore uses it, so that the snapshots of a damaged
-    /// backup that never used those files still restore; nothing may write through it.
-    pub async fn open_damaged(storage: S) -> Result<(Self, Vec<String>), StoreError> {
+    /// Opens a store as far as it can be read: a listed table file that is missing or whose
+    /// index is damaged is left out (its chunks read as absent) instead of failing the open;
+    /// `damaged` names them. A restore reads through it, so that the snapshots of a damaged
+    /// backup that never used those files still restore; a backup sync writes through it,
+    /// writing again what its snapshot needs (see `sync::repair_closure`).
+    pub async fn open_damaged(storage: S) -> Result<Self, StoreError> {
         let mut store = Self::detached(storage, Options::default());
         let read = store.storage.read_manifest().await?;
         let manifest = match &read {
             Some(r) => Manifest::decode(&r.bytes)?,
             None => Manifest::default(),
         };
-        let mut skipped = Vec::new();
         for spec in &manifest.tables {
             match load_index(&store.storage, &spec.name, spec.size).await {
                 Ok((_, entries)) => store.tables.push(Table {
@@ -176,14 +180,19 @@ impl<S: Storage> ChunkStore<S> {
                     entries: Arc::new(entries),
                 }),
                 Err(StoreError::MissingTable { .. } | StoreError::CorruptTable { .. }) => {
-                    skipped.push(spec.name.clone())
+                    store.damaged.push(spec.name.clone())
                 }
                 Err(e) => return Err(e),
             }
         }
         store.manifest = manifest;
         store.manifest_version = read.map(|r| r.version);
-        Ok((store, skipped))
+        Ok(store)
+    }
+
+    /// The listed table files `open_damaged` left out.
+    pub fn damaged(&self) -> &[String] {
+        &self.damaged
     }
 
     pub fn storage(&self) -> &S {
@@ -209,6 +218,7 @@ impl<S: Storage> ChunkStore<S> {
             manifest_version: None,
             tables: Vec::new(),
             unlisted: Vec::new(),
+            damaged: Vec::new(),
             pending: TableWriter::new(),
         }
     }
@@ -262,7 +272,11 @@ impl<S: Storage> ChunkStore<S> {
     /// already loaded.
     async fn load_tables(&self, manifest: &Manifest) -> Result<Vec<Table>, StoreError> {
         let mut tables = Vec::with_capacity(manifest.tables.len() + self.unlisted.len());
-        for spec in manifest.tables.iter().chain(&self.unlisted) {
+        let readable = manifest
+            .tables
+            .iter()
+            .filter(|t| !self.damaged.contains(&t.name));
+        for spec in readable.chain(&self.unlisted) {
             match self.tables.iter().find(|t| t.spec.name == spec.name) {
                 Some(known) => tables.push(known.clone()),
                 None => tables.push(Table {
@@ -291,6 +305,21 @@ impl<S: Storage> ChunkStore<S> {
             return Ok(());
         }
         self.pending.add(hash, chunk);
+        if self.pending.data_len() >= self.options.table_target_bytes {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// `put_hashed` even where a table file lists the chunk: a repair's, for a copy found
+    /// damaged or lost. The new copy is in the newest file, which readers try first.
+    pub async fn put_again(&mut self, hash: Hash, chunk: &[u8]) -> Result<(), StoreError> {
+        if u32::try_from(chunk.len()).is_err() {
+            return Err(StoreError::ChunkTooLarge { len: chunk.len() });
+        }
+        if !self.pending.contains(&hash) {
+            self.pending.add(hash, chunk);
+        }
         if self.pending.data_len() >= self.options.table_target_bytes {
             self.flush().await?;
         }
@@ -346,25 +375,51 @@ impl<S: Storage> ChunkStore<S> {
         if let Some(chunk) = self.pending.get(hash) {
             return Ok(Some(chunk.to_vec()));
         }
-        let Some((table, entry)) = self.locate(hash) else {
-            return Ok(None);
-        };
-        let name = &table.spec.name;
-        let bytes = self
-            .storage
-            .get_range(name, entry.offset, u64::from(entry.len))
-            .await
-            .map_err(|e| table_io_error(name, e))?
-            .ok_or_else(|| StoreError::MissingTable {
-                table: name.clone(),
-            })?;
-        if Hash::of(&bytes) != *hash {
-            return Err(StoreError::CorruptChunk {
-                table: name.clone(),
-                hash: *hash,
-            });
+        match self.locate_at(hash) {
+            Some((table, entry)) => self.read_copy(hash, table, entry).await.map(Some),
+            None => Ok(None),
         }
-        Ok(Some(bytes))
+    }
+
+    /// Reads the copy of a chunk at `entry` in table `table`; if its bytes do not match the
+    /// address, an older table file's copy (a repair writes damaged chunks again, into a newer
+    /// file than the damaged one, but a later damage may hit either). Fails with the first
+    /// damage found when no copy is whole.
+    async fn read_copy(
+        &self,
+        hash: &Hash,
+        table: usize,
+        entry: Entry,
+    ) -> Result<Vec<u8>, StoreError> {
+        let older = self.tables[..table]
+            .iter()
+            .enumerate()
+            .rev()
+            .filter_map(|(i, t)| table_file::find(&t.entries, hash).map(|e| (i, e)));
+        let mut first_damage = None;
+        for (i, entry) in core::iter::once((table, entry)).chain(older) {
+            let name = &self.tables[i].spec.name;
+            let read = self
+                .storage
+                .get_range(name, entry.offset, u64::from(entry.len))
+                .await
+                .map_err(|e| table_io_error(name, e))
+                .and_then(|bytes| {
+                    bytes.ok_or_else(|| StoreError::MissingTable {
+                        table: name.clone(),
+                    })
+                });
+            let damage = match read {
+                Ok(bytes) if Hash::of(&bytes) == *hash => return Ok(bytes),
+                Ok(_) => StoreError::CorruptChunk {
+                    table: name.clone(),
+                    hash: *hash,
+                },
+                Err(e) => e,
+            };
+            first_damage.get_or_insert(damage);
+        }
+        Err(first_damage.unwrap_or(StoreError::MissingChunk { hash: *hash }))
     }
 
     /// Reads many chunks at once, each checked like `get`; `None` where the store lacks one.
@@ -378,6 +433,28 @@ impl<S: Storage> ChunkStore<S> {
             }
             other => other,
         }
+    }
+
+    /// `get_many`, answering `None` for a chunk that is missing, in a lost file or damaged in
+    /// every copy, instead of failing: what a repair must write again.
+    pub async fn get_whole(&self, hashes: &[Hash]) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
+        match self.get_many(hashes).await {
+            Err(StoreError::CorruptChunk { .. } | StoreError::MissingTable { .. }) => {}
+            Err(StoreError::CorruptTable { .. }) => {}
+            other => return other,
+        }
+        let mut out = Vec::with_capacity(hashes.len());
+        for hash in hashes {
+            out.push(match self.get(hash).await {
+                Err(
+                    StoreError::CorruptChunk { .. }
+                    | StoreError::MissingTable { .. }
+                    | StoreError::CorruptTable { .. },
+                ) => None,
+                other => other?,
+            });
+        }
+        Ok(out)
     }
 
     async fn get_many_listed(&self, hashes: &[Hash]) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
@@ -419,13 +496,11 @@ impl<S: Storage> ChunkStore<S> {
             for &(_, entry, i) in &wanted[start..end] {
                 let at = (entry.offset - first.offset) as usize;
                 let chunk = &bytes[at..at + entry.len as usize];
-                if Hash::of(chunk) != hashes[i] {
-                    return Err(StoreError::CorruptChunk {
-                        table: name.clone(),
-                        hash: hashes[i],
-                    });
-                }
-                out[i] = Some(chunk.to_vec());
+                out[i] = Some(if Hash::of(chunk) == hashes[i] {
+                    chunk.to_vec()
+                } else {
+                    self.read_copy(&hashes[i], table, entry).await?
+                });
             }
             start = end;
         }
@@ -625,7 +700,7 @@ impl<S: Storage> ChunkStore<S> {
             .manifest
             .tables
             .iter()
-            .filter(|t| t.size < SMALL_TABLE)
+            .filter(|t| t.size < SMALL_TABLE && !self.damaged.contains(&t.name))
             .cloned()
             .collect();
         small.sort_by(|a, b| (a.size, &a.name).cmp(&(b.size, &b.name)));
@@ -634,13 +709,24 @@ impl<S: Storage> ChunkStore<S> {
             return Ok(Vec::new());
         }
         let mut writer = TableWriter::new();
+        let mut merged = Vec::new();
         for spec in &small {
-            let bytes = self.read_table_checked(&spec.name).await?;
+            let bytes = match self.read_table_checked(&spec.name).await {
+                Ok(bytes) => bytes,
+                // A damaged file stays as it is, listed, for verify to name; a repair has
+                // written its chunks again elsewhere.
+                Err(StoreError::CorruptChunk { .. } | StoreError::CorruptTable { .. }) => continue,
+                Err(e) => return Err(e),
+            };
+            merged.push(spec.name.clone());
             let table = self.tables.iter().find(|t| t.spec.name == spec.name);
             for e in table.map(|t| &t.entries[..]).unwrap_or_default() {
                 let start = e.offset as usize;
                 writer.add(e.hash, &bytes[start..start + e.len as usize]);
             }
+        }
+        if merged.len() < 2 {
+            return Ok(Vec::new());
         }
         let (footer, bytes, entries) = writer.finish();
         let spec = TableSpec {
@@ -649,7 +735,6 @@ impl<S: Storage> ChunkStore<S> {
             size: bytes.len() as u64,
         };
         self.storage.put(&spec.name, &bytes).await?;
-        let merged: Vec<String> = small.into_iter().map(|t| t.name).collect();
         tables.retain(|t| !merged.contains(&t.name));
         tables.push(spec.clone());
         if !self.has_table(&spec.name) {

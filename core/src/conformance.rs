@@ -467,7 +467,9 @@ async fn chunk_round_trip<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: &B
     ensure!(many.last() == Some(&None), "get_many found an absent chunk");
     let has = reader.has_many(&[hashes[0], absent, hashes[599]]).await;
     ensure!(has == vec![true, false, true], "has_many answered {has:?}");
-    let report = io(crate::verify::verify(b).await)?;
+    let report = crate::verify::verify(b)
+        .await
+        .map_err(|e| format!("unexpected verify error: {e}"))?;
     ensure!(
         report.is_ok() && report.chunks == 600 && report.orphans.is_empty(),
         "verify of a healthy store reported {report:?}"

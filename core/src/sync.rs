@@ -30,6 +30,8 @@ const BATCH: usize = 1024;
 pub enum Phase {
     TableFiles,
     Chunks,
+    /// `verify` reading and hashing table files.
+    Checking,
 }
 
 impl Phase {
@@ -37,6 +39,7 @@ impl Phase {
         match self {
             Phase::TableFiles => "copying table files",
             Phase::Chunks => "copying chunks",
+            Phase::Checking => "checking table files",
         }
     }
 }
@@ -85,13 +88,16 @@ pub struct SyncStats {
     pub table_files: u64,
     pub chunks: u64,
     pub bytes: u64,
+    /// Of `chunks`, those the destination listed but had lost or damaged (`repair_closure`).
+    pub repaired: u64,
 }
 
 impl SyncStats {
-    fn add(&mut self, other: SyncStats) {
+    pub fn add(&mut self, other: SyncStats) {
         self.table_files += other.table_files;
         self.chunks += other.chunks;
         self.bytes += other.bytes;
+        self.repaired += other.repaired;
     }
 }
 
@@ -176,6 +182,7 @@ async fn copy_files<S: Storage, D: Storage>(
             table_files: 1,
             chunks: u64::from(spec.chunk_count),
             bytes: spec.size,
+            repaired: 0,
         });
         event.chunks_done += u64::from(spec.chunk_count);
         event.bytes_done += spec.size;
@@ -196,22 +203,49 @@ pub async fn copy_closure<S: Storage, D: Storage>(
     roots: &[Hash],
     progress: &mut dyn Sink,
 ) -> Result<SyncStats> {
-    let copied = walk(src, dst, roots, progress).await;
+    let copied = walk(src, dst, roots, Trust::Listed, progress).await;
     if copied.is_err() {
         dst.abandon();
     }
     copied
 }
 
-async fn walk<S: Storage, D: Storage>(
+/// Makes `dst` hold, whole, every chunk reachable from `roots`: reads each from `dst` and
+/// writes again from `src` any that `dst` lost or holds only damaged. `copy_closure` trusts a
+/// listed chunk to be whole and to have its own closure present, which a damaged store breaks;
+/// this reads everything `roots` reach in `dst` instead. Counted as `repaired`.
+pub async fn repair_closure<S: Storage, D: Storage>(
     src: &ChunkStore<S>,
     dst: &mut ChunkStore<D>,
     roots: &[Hash],
     progress: &mut dyn Sink,
 ) -> Result<SyncStats> {
+    let repaired = walk(src, dst, roots, Trust::Nothing, progress).await;
+    if repaired.is_err() {
+        dst.abandon();
+    }
+    repaired
+}
+
+/// What the walk takes on trust at the destination.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Trust {
+    /// A listed chunk is whole, and so is everything it reaches.
+    Listed,
+    /// Only a chunk just read whole from the destination.
+    Nothing,
+}
+
+async fn walk<S: Storage, D: Storage>(
+    src: &ChunkStore<S>,
+    dst: &mut ChunkStore<D>,
+    roots: &[Hash],
+    trust: Trust,
+    progress: &mut dyn Sink,
+) -> Result<SyncStats> {
     let mut seen: BTreeSet<Hash> = BTreeSet::new();
     let roots: Vec<Hash> = roots.iter().copied().filter(|h| !h.is_empty()).collect();
-    let mut frontier = unseen_missing(dst, &mut seen, roots).await;
+    let mut frontier = unseen(dst, &mut seen, roots, trust).await;
     let mut event = Progress {
         phase: Phase::Chunks,
         chunks_done: 0,
@@ -230,26 +264,52 @@ async fn walk<S: Storage, D: Storage>(
             if progress.interrupted() {
                 return Err(SyncError::Interrupted);
             }
-            let chunks = src.get_many(batch).await.map_err(SyncError::Source)?;
+            // What the destination already holds whole needs no copy (only a repair asks).
+            let held = match trust {
+                Trust::Listed => alloc::vec![None; batch.len()],
+                Trust::Nothing => dst.get_whole(batch).await.map_err(SyncError::Destination)?,
+            };
+            let lacking: Vec<Hash> = batch
+                .iter()
+                .zip(&held)
+                .filter(|(_, h)| h.is_none())
+                .map(|(hash, _)| *hash)
+                .collect();
+            let mut copies = src
+                .get_many(&lacking)
+                .await
+                .map_err(SyncError::Source)?
+                .into_iter();
             let mut children = Vec::new();
-            for (hash, chunk) in batch.iter().zip(chunks) {
-                let chunk = chunk.ok_or(SyncError::MissingChunk(*hash))?;
+            for (hash, held) in batch.iter().zip(held) {
+                let (chunk, copied) = match held {
+                    Some(chunk) => (chunk, false),
+                    None => {
+                        let chunk = copies.next().flatten();
+                        (chunk.ok_or(SyncError::MissingChunk(*hash))?, true)
+                    }
+                };
                 let why = |why| SyncError::Corrupt { hash: *hash, why };
                 children.extend(kind::refs(&chunk).map_err(why)?);
+                event.chunks_done += 1;
+                event.bytes_done += chunk.len() as u64;
+                if !copied {
+                    continue;
+                }
                 // `get` checked the bytes against the address: no need to hash them again.
-                dst.put_hashed(*hash, &chunk)
-                    .await
-                    .map_err(SyncError::Destination)?;
+                match trust {
+                    Trust::Listed => dst.put_hashed(*hash, &chunk).await,
+                    Trust::Nothing => dst.put_again(*hash, &chunk).await,
+                }
+                .map_err(SyncError::Destination)?;
                 stats.chunks += 1;
                 stats.bytes += chunk.len() as u64;
             }
             // Ask about the children now, so the total counts them before the bar moves on.
-            let missing = unseen_missing(dst, &mut seen, children).await;
-            event.chunks_total += missing.len() as u64;
-            next.extend(missing);
-            event.chunks_done = stats.chunks;
-            event.bytes_done = stats.bytes;
-            event.bytes_total = stats.bytes;
+            let children = unseen(dst, &mut seen, children, trust).await;
+            event.chunks_total += children.len() as u64;
+            next.extend(children);
+            event.bytes_total = event.bytes_done;
             progress.report(&event);
         }
         frontier = next;
@@ -257,17 +317,24 @@ async fn walk<S: Storage, D: Storage>(
     if progress.interrupted() {
         return Err(SyncError::Interrupted);
     }
+    if trust == Trust::Nothing {
+        stats.repaired = stats.chunks;
+    }
     Ok(stats)
 }
 
-/// Of `hashes`, those not met before in this walk that the destination lacks, asking it in
-/// batches.
-async fn unseen_missing<D: Storage>(
+/// Of `hashes`, those not met before in this walk that it must visit: all of them for a
+/// repair, else those the destination lacks, asking it in batches.
+async fn unseen<D: Storage>(
     dst: &ChunkStore<D>,
     seen: &mut BTreeSet<Hash>,
     mut hashes: Vec<Hash>,
+    trust: Trust,
 ) -> Vec<Hash> {
     hashes.retain(|h| seen.insert(*h));
+    if trust == Trust::Nothing {
+        return hashes;
+    }
     let mut missing = Vec::new();
     for batch in hashes.chunks(BATCH) {
         let present = dst.has_many(batch).await;

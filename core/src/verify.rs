@@ -17,6 +17,7 @@ use crate::db::kind::{self, Kind};
 use crate::hash::Hash;
 use crate::io::{IoError, Storage};
 use crate::manifest::{Manifest, ManifestError};
+use crate::sync::{Phase, Progress, Silent, Sink};
 use crate::table_file::{Entry, TableError};
 
 /// Records are read in runs of about this many bytes, so memory stays flat for large files.
@@ -100,8 +101,12 @@ impl fmt::Display for Problem {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     pub root: Hash,
-    /// Table files the manifest lists, and how many of them were read.
+    /// Table files the manifest lists.
     pub tables: usize,
+    /// The slice of table files whose data was read (`None`: all of them).
+    pub subset: Option<Subset>,
+    /// Table files whose every chunk was read and hashed, and those chunks.
+    pub tables_read: usize,
     pub chunks: u64,
     pub bytes: u64,
     pub problems: Vec<Problem>,
@@ -121,9 +126,83 @@ impl Report {
     }
 }
 
-/// Checks a whole store. Storage failures end it with an error; damage is reported.
-pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, IoError> {
-    let mut report = Report::default();
+/// A slice of a store's table files, `n` of `t` (restic's `--read-data-subset n/t`): a
+/// scheduled `verify` that reads slice 1, 2, ... t in turn has read every byte after t runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Subset {
+    pub n: u32,
+    pub t: u32,
+}
+
+impl Subset {
+    /// Parses `n/t`, with 1 <= n <= t.
+    pub fn parse(text: &str) -> Option<Subset> {
+        let (n, t) = text.split_once('/')?;
+        let (n, t): (u32, u32) = (n.parse().ok()?, t.parse().ok()?);
+        (n >= 1 && n <= t).then_some(Subset { n, t })
+    }
+
+    /// Whether a table file falls in this slice: by a hash of its name, so slices are even
+    /// and a file stays in its slice from run to run.
+    pub fn holds(&self, table: &str) -> bool {
+        let h = Hash::of(table.as_bytes()).0;
+        u32::from_be_bytes([h[0], h[1], h[2], h[3]]) % self.t == self.n - 1
+    }
+}
+
+impl fmt::Display for Subset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.n, self.t)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Read only this slice's table files whole; of the others, only the tree nodes the
+    /// walk needs (never leaves, which are most of the bytes).
+    pub subset: Option<Subset>,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum VerifyError {
+    Io(IoError),
+    /// The sink asked to stop; nothing was changed (verify writes nothing).
+    Interrupted,
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VerifyError::Io(e) => e.fmt(f),
+            VerifyError::Interrupted => f.write_str("interrupted; nothing was changed"),
+        }
+    }
+}
+
+impl core::error::Error for VerifyError {}
+
+impl From<IoError> for VerifyError {
+    fn from(e: IoError) -> Self {
+        VerifyError::Io(e)
+    }
+}
+
+/// Checks a whole store, reading everything.
+pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, VerifyError> {
+    verify_with(storage, &Options::default(), &mut Silent).await
+}
+
+/// Checks a store. Storage failures end it with an error; damage is reported. Progress counts
+/// the chunks and bytes of the table files to read, known once their indexes are loaded.
+pub async fn verify_with<S: Storage + ?Sized>(
+    storage: &S,
+    options: &Options,
+    progress: &mut dyn Sink,
+) -> Result<Report, VerifyError> {
+    let mut report = Report {
+        subset: options.subset,
+        ..Report::default()
+    };
     let read = storage.read_manifest().await?;
     let manifest_missing = read.is_none();
     let manifest = match read {
@@ -142,11 +221,8 @@ pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, IoError>
     let mut objects = storage.list().await?;
     objects.sort_by(|a, b| a.name.cmp(&b.name));
 
-    let mut root_found = manifest.root.is_empty();
-    let mut seen = Seen {
-        root: manifest.root,
-        ..Seen::default()
-    };
+    // First every index (small), so that the totals are known before any data is read.
+    let mut indexed: Vec<(String, Vec<Entry>, bool)> = Vec::new();
     for spec in &manifest.tables {
         let Some(object) = objects.iter().find(|o| o.name == spec.name) else {
             report.problems.push(Problem::MissingTable {
@@ -161,9 +237,9 @@ pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, IoError>
             });
             continue;
         }
-        let entries =
-            check_table(storage, &spec.name, spec.size, &mut report, Some(&mut seen)).await?;
-        root_found |= entries.iter().any(|e| e.hash == manifest.root);
+        if let Some(entries) = index(storage, &spec.name, spec.size, &mut report).await? {
+            indexed.push((spec.name.clone(), entries, true));
+        }
     }
     for object in &objects {
         // Only table-file names are the store's; other objects are not ours to judge.
@@ -171,18 +247,70 @@ pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, IoError>
             continue;
         }
         report.orphans.push(object.name.clone());
-        check_table(storage, &object.name, object.size, &mut report, None).await?;
+        if let Some(entries) = index(storage, &object.name, object.size, &mut report).await? {
+            indexed.push((object.name.clone(), entries, false));
+        }
     }
     if manifest_missing && !report.orphans.is_empty() {
         report.problems.push(Problem::NoManifest {
             table_files: report.orphans.len(),
         });
     }
+
+    let to_read = |name: &str| options.subset.is_none_or(|s| s.holds(name));
+    let mut event = Progress {
+        phase: Phase::Checking,
+        chunks_done: 0,
+        chunks_total: 0,
+        bytes_done: 0,
+        bytes_total: 0,
+    };
+    for (_, entries, _) in indexed.iter().filter(|(name, ..)| to_read(name)) {
+        event.chunks_total += entries.len() as u64;
+        event.bytes_total += entries.iter().map(|e| u64::from(e.len)).sum::<u64>();
+    }
+    progress.report(&event);
+    let mut root_found = manifest.root.is_empty();
+    let mut seen = Seen {
+        root: manifest.root,
+        ..Seen::default()
+    };
+    // Where the chunks of the listed files not read lie, for the walk to read its nodes.
+    let mut unread: BTreeMap<Hash, (String, Entry)> = BTreeMap::new();
+    for (name, entries, listed) in &indexed {
+        root_found |= *listed && entries.iter().any(|e| e.hash == manifest.root);
+        if !to_read(name) {
+            if *listed {
+                unread.extend(entries.iter().map(|e| (e.hash, (name.clone(), *e))));
+            }
+            continue;
+        }
+        let seen = listed.then_some(&mut seen);
+        check_table(
+            storage,
+            name,
+            entries,
+            &mut report,
+            seen,
+            &mut event,
+            progress,
+        )
+        .await?;
+        report.tables_read += 1;
+    }
+    if progress.interrupted() {
+        return Err(VerifyError::Interrupted);
+    }
     if !root_found {
         report.problems.push(Problem::MissingRoot {
             root: manifest.root,
         });
-    } else if let Some(root) = seen.root_chunk.take() {
+        return Ok(report);
+    }
+    if !unread.is_empty() {
+        read_nodes(storage, &unread, &mut seen, &mut report, progress).await?;
+    }
+    if let Some(root) = seen.root_chunk.take() {
         let bad: BTreeSet<Hash> = report
             .problems
             .iter()
@@ -201,6 +329,67 @@ pub async fn verify<S: Storage + ?Sized>(storage: &S) -> Result<Report, IoError>
     Ok(report)
 }
 
+/// Reads from the files a subset left unread the chunks the walk must decode: every chunk
+/// reachable from the root except leaves, known as such from their parent's level. A leaf
+/// there counts as present, its bytes unchecked: that is the slice's saving.
+async fn read_nodes<S: Storage + ?Sized>(
+    storage: &S,
+    unread: &BTreeMap<Hash, (String, Entry)>,
+    seen: &mut Seen,
+    report: &mut Report,
+    progress: &mut dyn Sink,
+) -> Result<(), VerifyError> {
+    let mut visited = BTreeSet::new();
+    let mut stack: Vec<(Hash, bool)> = alloc::vec![(seen.root, false)];
+    while let Some((hash, leaf)) = stack.pop() {
+        if !visited.insert(hash) {
+            continue;
+        }
+        let (refs, leaves) = match seen.refs.get(&hash) {
+            Some(refs) => (
+                refs.clone().unwrap_or_default(),
+                seen.leaf_parents.contains(&hash),
+            ),
+            None => {
+                let Some((table, entry)) = unread.get(&hash) else {
+                    continue; // missing: the walk reports it
+                };
+                if leaf {
+                    seen.refs.insert(hash, Ok(Vec::new()));
+                    continue;
+                }
+                if progress.interrupted() {
+                    return Err(VerifyError::Interrupted);
+                }
+                let Some(chunk) = storage
+                    .get_range(table, entry.offset, u64::from(entry.len))
+                    .await?
+                else {
+                    report.problems.push(Problem::MissingTable {
+                        table: table.clone(),
+                    });
+                    continue;
+                };
+                report.chunks += 1;
+                report.bytes += chunk.len() as u64;
+                if Hash::of(&chunk) != hash {
+                    let table = table.clone();
+                    report.problems.push(Problem::CorruptChunk { table, hash });
+                    continue;
+                }
+                if hash == seen.root {
+                    seen.root_chunk = Some(chunk.clone());
+                }
+                let refs = kind::refs(&chunk);
+                seen.refs.insert(hash, refs.clone());
+                (refs.unwrap_or_default(), kind::children_are_leaves(&chunk))
+            }
+        };
+        stack.extend(refs.into_iter().map(|r| (r, leaves)));
+    }
+    Ok(())
+}
+
 /// What the table checks learned for the walk, so that it reads nothing again: each whole
 /// chunk's references (or why it does not decode), and the root chunk's bytes.
 #[derive(Default)]
@@ -208,13 +397,15 @@ struct Seen {
     root: Hash,
     root_chunk: Option<Vec<u8>>,
     refs: BTreeMap<Hash, Result<Vec<Hash>, CodecError>>,
+    /// Chunks whose children are all leaves (a subset's walk reads none of those).
+    leaf_parents: BTreeSet<Hash>,
 }
 
 /// The reachability walk: each chunk's verdict (its whole subtree present and whole)
 /// remembered, so every dataset or snapshot sharing it shares the verdict.
 struct Walk<'a> {
     seen: &'a Seen,
-    /// Chunks whose bytes do not match their address.
+    /// Chunks with a copy whose bytes do not match their address.
     bad: &'a BTreeSet<Hash>,
     memo: BTreeMap<Hash, bool>,
 }
@@ -262,8 +453,10 @@ impl Walk<'_> {
             if self.memo.contains_key(&hash) {
                 continue;
             }
+            // A whole copy anywhere is enough: readers fall back to it (a repair writes a
+            // damaged chunk again, into another file).
             let refs = match self.seen.refs.get(&hash) {
-                _ if self.bad.contains(&hash) => None,
+                None if self.bad.contains(&hash) => None,
                 None => {
                     let from = from.into();
                     report.problems.push(Problem::MissingChunk { hash, from });
@@ -301,33 +494,50 @@ fn undecodable(report: &mut Report, hash: Hash, from: &str, why: CodecError) {
         .push(Problem::Undecodable { hash, from, why });
 }
 
-/// Checks one table file; answers its index (none if it could not be read).
-async fn check_table<S: Storage + ?Sized>(
+/// Loads one table file's index; `None` (and a problem reported) if it cannot be read.
+async fn index<S: Storage + ?Sized>(
     storage: &S,
     name: &str,
     size: u64,
     report: &mut Report,
-    mut seen: Option<&mut Seen>,
-) -> Result<Vec<Entry>, IoError> {
-    let mut entries = match load_index(storage, name, size).await {
-        Ok((_, entries)) => entries,
-        Err(StoreError::Io(e)) => return Err(e),
+) -> Result<Option<Vec<Entry>>, IoError> {
+    match load_index(storage, name, size).await {
+        Ok((_, mut entries)) => {
+            entries.sort_unstable_by_key(|e| e.offset);
+            Ok(Some(entries))
+        }
+        Err(StoreError::Io(e)) => Err(e),
         Err(StoreError::MissingTable { table }) => {
             report.problems.push(Problem::MissingTable { table });
-            return Ok(Vec::new());
+            Ok(None)
         }
         Err(StoreError::CorruptTable { table, reason }) => {
             report
                 .problems
                 .push(Problem::CorruptTable { table, reason });
-            return Ok(Vec::new());
+            Ok(None)
         }
-        Err(other) => return Err(IoError::backend("verify", name, other)),
-    };
-    entries.sort_unstable_by_key(|e| e.offset);
+        Err(other) => Err(IoError::backend("verify", name, other)),
+    }
+}
+
+/// Reads and hashes every chunk of one table file (`entries`: its index, by offset),
+/// recording what the walk needs in `seen`.
+async fn check_table<S: Storage + ?Sized>(
+    storage: &S,
+    name: &str,
+    entries: &[Entry],
+    report: &mut Report,
+    mut seen: Option<&mut Seen>,
+    event: &mut Progress,
+    progress: &mut dyn Sink,
+) -> Result<(), VerifyError> {
     // Entries tile the data section (decode_index checked it), so runs are contiguous.
     let mut start = 0;
     while start < entries.len() {
+        if progress.interrupted() {
+            return Err(VerifyError::Interrupted);
+        }
         let run_offset = entries[start].offset;
         let mut end = start;
         let mut run_len = 0u64;
@@ -343,7 +553,7 @@ async fn check_table<S: Storage + ?Sized>(
                 report
                     .problems
                     .push(Problem::MissingTable { table: name.into() });
-                return Ok(Vec::new());
+                return Ok(());
             }
             Err(IoError::OutOfRange { .. }) => {
                 report.problems.push(Problem::CorruptTable {
@@ -352,9 +562,9 @@ async fn check_table<S: Storage + ?Sized>(
                         "file is shorter than its index says (truncated)",
                     ),
                 });
-                return Ok(Vec::new());
+                return Ok(());
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         };
         for e in &entries[start..end] {
             let at = (e.offset - run_offset) as usize;
@@ -373,12 +583,18 @@ async fn check_table<S: Storage + ?Sized>(
                 }
                 if whole {
                     seen.refs.insert(e.hash, kind::refs(chunk));
+                    if kind::children_are_leaves(chunk) {
+                        seen.leaf_parents.insert(e.hash);
+                    }
                 }
             }
             report.chunks += 1;
             report.bytes += u64::from(e.len);
         }
+        event.chunks_done += (end - start) as u64;
+        event.bytes_done += run_len;
+        progress.report(event);
         start = end;
     }
-    Ok(entries)
+    Ok(())
 }

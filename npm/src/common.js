@@ -23,8 +23,9 @@ export function hash(bytes) {
   }
 }
 
-export function verify(adapter) {
-  return withCore(() => core.verify(adapter));
+/** `options`: `{ readDataSubset: 'n/t', onProgress, signal }`. */
+export function verify(adapter, { readDataSubset, onProgress, signal } = {}) {
+  return withCore(() => core.verify(adapter, readDataSubset, onProgress, signal));
 }
 
 export function runConformance(a, b) {

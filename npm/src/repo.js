@@ -122,8 +122,8 @@ export class Repo {
     return withCore(async () => prune(await openStore(url, undefined), options));
   }
 
-  static verify(url) {
-    return withCore(async () => verify(await openStore(url, undefined)));
+  static verify(url, options) {
+    return withCore(async () => verify(await openStore(url, undefined), options));
   }
 
   static backupExport(url, options = {}) {
@@ -340,15 +340,20 @@ export class Repo {
     return this.#run((core) => core.removeBackup(name));
   }
 
-  backupSync(name, { onProgress, signal } = {}) {
+  backupSync(name, options = {}) {
     return this.#run(async (core) => {
       const url = urlOf(this.#config.backups, name, 'BACKUP_NOT_FOUND', 'backup');
-      return core.backupSync(await this.#store(url, true), url, clock(this.#options)(), onProgress, signal);
+      return this.#backupSync(core, url, options);
     });
   }
 
-  backupSyncUrl(url, { onProgress, signal } = {}) {
-    return this.#run(async (core) => core.backupSync(await this.#store(url, true), url, clock(this.#options)(), onProgress, signal));
+  backupSyncUrl(url, options = {}) {
+    return this.#run((core) => this.#backupSync(core, url, options));
+  }
+
+  async #backupSync(core, url, { onProgress, signal, repair = false } = {}) {
+    const store = await this.#store(url, true);
+    return core.backupSync(store, url, clock(this.#options)(), repair === true, onProgress, signal);
   }
 
   backupSnapshots(nameOrUrl) {
@@ -359,8 +364,8 @@ export class Repo {
     return this.#run(async () => prune(await this.#backup(nameOrUrl, false), { now: this.#options.now, ...options }));
   }
 
-  verify() {
-    return this.#run(() => verify(this.#at.adapter));
+  verify(options) {
+    return this.#run(() => verify(this.#at.adapter, options));
   }
 
   /** Resolves once the operations already started have settled and the handle is freed. */

@@ -223,6 +223,7 @@ struct StatsView {
     table_files: f64,
     chunks: f64,
     bytes: f64,
+    repaired: f64,
 }
 
 fn stats_view(s: &SyncStats) -> StatsView {
@@ -230,6 +231,7 @@ fn stats_view(s: &SyncStats) -> StatsView {
         table_files: s.table_files as f64,
         chunks: s.chunks as f64,
         bytes: s.bytes as f64,
+        repaired: s.repaired as f64,
     }
 }
 

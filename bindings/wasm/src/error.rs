@@ -89,6 +89,7 @@ fn sql_code(e: &SqlError) -> &'static str {
         | SqlError::UnknownColumn(_)
         | SqlError::DuplicateColumn(_)
         | SqlError::ValueCount { .. }
+        | SqlError::TooManyRows(_)
         | SqlError::TypeMismatch(_) => "SQL",
     }
 }
@@ -172,6 +173,18 @@ fn hint(hint: Option<Hint>) -> &'static str {
         Some(Hint::RestoreBackup) => "; use Repo.backupRestore() to restore it",
         Some(Hint::SyncFirst) => "; call backupSync() first",
         Some(Hint::KeepAtLeastOne) => " (keepLast: 1 or more)",
+    }
+}
+
+/// A verify stopped by its AbortSignal is an interruption like a sync's; storage failures are
+/// the store's.
+impl From<cairn_core::verify::VerifyError> for Error {
+    fn from(e: cairn_core::verify::VerifyError) -> Self {
+        use cairn_core::verify::VerifyError;
+        match e {
+            VerifyError::Io(e) => Error::Store(e.into()),
+            VerifyError::Interrupted => Error::Repo(RepoError::Sync(SyncError::Interrupted)),
+        }
     }
 }
 

@@ -18,7 +18,7 @@ mod report;
 mod storage;
 
 use cairn_core::Hash;
-use js_sys::Array;
+use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 
 pub use chunk_store::ChunkStore;
@@ -39,10 +39,28 @@ pub fn new_id() -> Result<String, Error> {
     cairn_core::id::new_id().map_err(|e| cairn_core::io::IoError::backend("random", "", e).into())
 }
 
-/// Reads every table file of the store behind `adapter` and reports what is damaged.
+/// Reads every table file of the store behind `adapter` (or one slice `subset`, "n/t", of
+/// them) and reports what is damaged.
 #[wasm_bindgen]
-pub async fn verify(adapter: JsValue) -> Result<JsValue, Error> {
-    let report = cairn_core::verify::verify(&args::adapter(adapter)?).await?;
+pub async fn verify(
+    adapter: JsValue,
+    subset: Option<String>,
+    on_progress: Option<Function>,
+    signal: JsValue,
+) -> Result<JsValue, Error> {
+    use cairn_core::verify::{verify_with, Options, Subset};
+    let subset = match subset {
+        None => None,
+        Some(text) => Some(Subset::parse(&text).ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "readDataSubset is 'n/t' with 1 <= n <= t, not {text:?}"
+            ))
+        })?),
+    };
+    let storage = args::adapter(adapter)?;
+    let mut progress = args::progress(on_progress, signal);
+    let checked = verify_with(&storage, &Options { subset }, &mut progress).await;
+    let report = progress.settle(checked)?;
     Ok(report::to_js(&report))
 }
 

@@ -9,7 +9,7 @@ use std::future::Future;
 use std::rc::Rc;
 
 use async_lock::Mutex;
-use cairn_core::backup::{self, SyncOutcome};
+use cairn_core::backup::{self, Repair, SyncOutcome};
 use cairn_core::chunk_store::ChunkStore;
 use cairn_core::repo::{Config, DiffTarget, Signature};
 use js_sys::{Function, Promise};
@@ -144,7 +144,9 @@ impl Repo {
     ) -> Result<JsValue, Error> {
         let snapshot = args::opt_string(&snapshot, "snapshot")?;
         let id = args::string(&id, "id")?;
-        let (src, mut dst) = (store(src).await?, store(dst).await?);
+        // Damaged table files do not stop the snapshots that never used them.
+        let src = ChunkStore::open_damaged(args::adapter(src)?).await?;
+        let mut dst = store(dst).await?;
         let mut progress = args::progress(on_progress, signal);
         let restored = backup::restore(&src, snapshot.as_deref(), &mut dst, &mut progress).await;
         let (snap, stats) = progress.settle(restored)?;
@@ -531,32 +533,49 @@ impl Repo {
     }
 
     /// Adds a snapshot of the database to the backup behind `dst`, at `url` (owner: the
-    /// config's id, head: the current branch); resolves to `{ snapshot, synced, stats }`.
+    /// config's id, head: the current branch); resolves to `{ snapshot, synced, stats,
+    /// damagedTables }`. `repair`: read what the snapshot reaches in the backup and write again
+    /// what is lost or damaged (otherwise only table files found missing or unreadable).
     #[wasm_bindgen(js_name = backupSync)]
     pub fn backup_sync(
         &self,
         dst: JsValue,
         url: JsValue,
         now_ms: f64,
+        repair: bool,
         on_progress: Option<Function>,
         signal: JsValue,
     ) -> Promise {
         let now = args::time_ms(now_ms);
         let url = arg!(args::string(&url, "url"));
+        let repair = match repair {
+            true => Repair::Always,
+            false => Repair::IfSeenDamaged,
+        };
         self.run(|repo| async move {
-            let (now, mut dst) = (now?, store(dst).await?);
+            let now = now?;
+            // Damage seen on opening does not stop the sync: it writes again what it needs.
+            let mut dst = ChunkStore::open_damaged(args::adapter(dst)?).await?;
             let mut progress = args::progress(on_progress, signal);
             let mut repo = repo.lock().await;
-            let synced = repo.backup_sync(&mut dst, &url, now, &mut progress).await;
+            let synced = repo
+                .backup_sync(&mut dst, &url, now, repair, &mut progress)
+                .await;
             let outcome = progress.settle(synced)?;
             let (snapshot, stats, synced) = match outcome {
-                SyncOutcome::UpToDate(s) => (s, Default::default(), false),
+                SyncOutcome::UpToDate { snapshot, stats } => (snapshot, stats, false),
                 SyncOutcome::Synced { snapshot, stats } => (snapshot, stats, true),
             };
+            let damaged: js_sys::Array = dst
+                .damaged()
+                .iter()
+                .map(|t| JsValue::from(t.as_str()))
+                .collect();
             Ok(js::object(&[
                 ("snapshot", convert::snapshot(&snapshot)),
                 ("synced", synced.into()),
                 ("stats", convert::stats(&stats)),
+                ("damagedTables", damaged.into()),
             ]))
         })
     }

@@ -13,6 +13,14 @@ pub fn to_js(report: &Report) -> JsValue {
     js::object(&[
         ("root", report.root.to_base32().into()),
         ("tables", (report.tables as f64).into()),
+        ("tablesRead", (report.tables_read as f64).into()),
+        (
+            "subset",
+            report
+                .subset
+                .map(|s| s.to_string())
+                .map_or(JsValue::NULL, JsValue::from),
+        ),
         ("chunks", (report.chunks as f64).into()),
         ("bytes", (report.bytes as f64).into()),
         ("problems", problems.into()),

@@ -41,3 +41,10 @@ pub fn refs(chunk: &[u8]) -> Result<Vec<Hash>, CodecError> {
         _ => Err(CodecError::Invalid("chunk kind")),
     }
 }
+
+/// Whether every chunk this one points at is a prolly leaf (it is a level-1 node), which
+/// points at nothing: a walk that only needs to know such children are present need not read
+/// them.
+pub fn children_are_leaves(chunk: &[u8]) -> bool {
+    chunk.first() == Some(&(Kind::ProllyNode as u8)) && chunk.get(1) == Some(&1)
+}

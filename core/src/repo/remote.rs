@@ -342,6 +342,7 @@ impl<S: Storage> Repo<S> {
         dst: &mut ChunkStore<D>,
         url: &str,
         now_ms: u64,
+        repair: crate::backup::Repair,
         progress: &mut dyn Sink,
     ) -> core::result::Result<crate::backup::SyncOutcome, crate::backup::BackupError> {
         use crate::backup::SyncOutcome;
@@ -355,10 +356,12 @@ impl<S: Storage> Repo<S> {
             ours,
             dst,
             now_ms,
+            repair,
             progress,
         )
         .await?;
-        let (SyncOutcome::UpToDate(snapshot) | SyncOutcome::Synced { snapshot, .. }) = &outcome;
+        let (SyncOutcome::UpToDate { snapshot, .. } | SyncOutcome::Synced { snapshot, .. }) =
+            &outcome;
         self.config.synced.insert(url.into(), snapshot.id());
         Ok(outcome)
     }

@@ -232,6 +232,7 @@ fn database(scratch: &std::path::Path) {
                 None,
                 dst,
                 time_ms,
+                backup::Repair::IfSeenDamaged,
                 &mut cairn_core::sync::Silent,
             ))
         });
