@@ -305,11 +305,18 @@ impl Table {
                 Some(old) => self.layout.decode_keyless(&old)?.0,
                 None => 0,
             };
-            let value = if before + added == 1 {
+            // `before` comes from a chunk: a forged count must not wrap around.
+            let after =
+                before
+                    .checked_add(added)
+                    .ok_or(TableError::Corrupt(CodecError::Invalid(
+                        "keyless row count",
+                    )))?;
+            let value = if after == 1 {
                 value
             } else {
                 let (_, row) = self.layout.decode_keyless(&value)?;
-                self.layout.keyless_entry(&row, before + added).1
+                self.layout.keyless_entry(&row, after).1
             };
             out.push((key, value));
         }

@@ -98,6 +98,14 @@ impl<S: Storage> Repo<S> {
                 })
             };
         let mut out = Vec::new();
+        // Repeat counts come from chunks: a forged one must not exhaust memory.
+        let room = |n: u64, out: &[RowChange]| -> Result<usize> {
+            let total = (out.len() as u64).saturating_add(n);
+            if total > crate::sql::select::MAX_RESULT_ROWS {
+                return Err(RepoError::Sql(crate::sql::SqlError::TooManyRows(total)));
+            }
+            Ok(n as usize)
+        };
         for e in entries {
             let before = e
                 .left
@@ -119,14 +127,17 @@ impl<S: Storage> Repo<S> {
                     } else {
                         RowChange::Removed(row)
                     };
-                    out.extend(core::iter::repeat_n(change, n.abs_diff(m) as usize));
+                    let n = room(n.abs_diff(m), &out)?;
+                    out.extend(core::iter::repeat_n(change, n));
                 }
                 (Some((_, old)), Some((_, new))) => out.push(RowChange::Modified { old, new }),
                 (Some((n, row)), None) => {
-                    out.extend(core::iter::repeat_n(RowChange::Removed(row), n as usize))
+                    let n = room(n, &out)?;
+                    out.extend(core::iter::repeat_n(RowChange::Removed(row), n))
                 }
                 (None, Some((n, row))) => {
-                    out.extend(core::iter::repeat_n(RowChange::Added(row), n as usize))
+                    let n = room(n, &out)?;
+                    out.extend(core::iter::repeat_n(RowChange::Added(row), n))
                 }
                 (None, None) => {}
             }

@@ -77,6 +77,9 @@ pub enum SqlError {
     Table(TableError),
     /// Bound parameters that do not fit the query's placeholders.
     Parameter(String),
+    /// A result of more rows than `select::MAX_RESULT_ROWS` (repeats of a keyless row
+    /// included).
+    TooManyRows(u64),
 }
 
 impl fmt::Display for SqlError {
@@ -84,6 +87,11 @@ impl fmt::Display for SqlError {
         match self {
             SqlError::Syntax(msg) => write!(f, "syntax error: {msg}"),
             SqlError::Parameter(msg) => write!(f, "parameters: {msg}"),
+            SqlError::TooManyRows(n) => write!(
+                f,
+                "the result would hold {n} rows, more than {}; add a LIMIT, or count them with count(*)",
+                select::MAX_RESULT_ROWS
+            ),
             SqlError::Unsupported(what) => write!(f, "unsupported SQL: {what}"),
             SqlError::TableNotFound(t) => write!(f, "table not found: {t}"),
             SqlError::TableExists(t) => write!(f, "table with name {t} already exists"),

@@ -129,7 +129,7 @@ pub async fn run_paged<S: Storage>(
                 }
             }
             rows.add(&plan, &row, count)?;
-            let go_on = stop_after.is_none_or(|n| rows.len() < n);
+            let go_on = stop_after.is_none_or(|n| rows.len() < n as u64);
             if !go_on {
                 last = Some(key.to_vec());
             }
@@ -362,23 +362,31 @@ fn count_value(e: &ast::Expr) -> Result<usize, SqlError> {
     }
 }
 
-/// What a scan collects: result rows with their sort keys, or running counts.
+/// The most rows one result may hold: a keyless row's repeat count comes from a chunk, and a
+/// forged one (billions of copies in a few bytes) must fail as an error, not exhaust memory.
+pub const MAX_RESULT_ROWS: u64 = 100_000_000;
+
+/// What a scan collects: result rows with their sort keys and how many times each repeats
+/// (a keyless table's count, expanded only in `finish` and only within OFFSET and LIMIT),
+/// or running counts.
 #[derive(Default)]
 struct Rows {
-    rows: Vec<(Vec<Value>, Vec<Value>)>,
+    rows: Vec<(Vec<Value>, Vec<Value>, u64)>,
+    /// Rows collected, repeats included.
+    total: u64,
     counts: Option<Vec<u64>>,
 }
 
 impl Rows {
     fn counted(n: u64) -> Self {
         Rows {
-            rows: Vec::new(),
             counts: Some(alloc::vec![n]),
+            ..Rows::default()
         }
     }
 
-    fn len(&self) -> usize {
-        self.rows.len()
+    fn len(&self) -> u64 {
+        self.total
     }
 
     /// Takes in a table row (seen `times` times) that passed the filter.
@@ -412,23 +420,26 @@ impl Rows {
             .iter()
             .map(|(e, _)| e.eval(row))
             .collect::<Result<Vec<_>, _>>()?;
-        for _ in 1..times {
-            self.rows.push((values.clone(), keys.clone()));
-        }
-        self.rows.push((values, keys));
+        self.total = self.total.saturating_add(times);
+        self.rows.push((values, keys, times));
         Ok(())
     }
 }
 
 fn finish(plan: &Plan, rows: Rows) -> Result<QueryResult, SqlError> {
-    let mut out: Vec<Vec<Value>> = if matches!(plan.outputs.first(), Some(Output::Count(_))) {
+    let out: Vec<Vec<Value>> = if matches!(plan.outputs.first(), Some(Output::Count(_))) {
         // An aggregate over no rows still gives one row of zeros.
         let counts = rows
             .counts
             .unwrap_or_else(|| alloc::vec![0; plan.outputs.len()]);
         let row = counts.into_iter().map(|n| Value::Int(n as i64)).collect();
         alloc::vec![row]
+            .into_iter()
+            .skip(plan.offset)
+            .take(plan.limit.unwrap_or(usize::MAX))
+            .collect()
     } else {
+        let total = rows.total;
         let mut rows = rows.rows;
         if !plan.order.is_empty() {
             rows.sort_by(|a, b| {
@@ -447,14 +458,28 @@ fn finish(plan: &Plan, rows: Rows) -> Result<QueryResult, SqlError> {
                     .unwrap_or(Ordering::Equal)
             });
         }
-        rows.into_iter().map(|(values, _)| values).collect()
+        let offset = plan.offset as u64;
+        let wanted = total
+            .saturating_sub(offset)
+            .min(plan.limit.map_or(u64::MAX, |l| l as u64));
+        if wanted > MAX_RESULT_ROWS {
+            return Err(SqlError::TooManyRows(wanted));
+        }
+        // Expand the repeats that fall between OFFSET and OFFSET + LIMIT, and no others.
+        let mut out = Vec::with_capacity(wanted as usize);
+        let mut skip = offset;
+        for (values, _, times) in rows {
+            let left = wanted - out.len() as u64;
+            if left == 0 {
+                break;
+            }
+            let skipped = skip.min(times);
+            skip -= skipped;
+            let take = (times - skipped).min(left);
+            out.extend(core::iter::repeat_n(values, take as usize));
+        }
+        out
     };
-    let end = plan
-        .limit
-        .map_or(out.len(), |l| plan.offset.saturating_add(l).min(out.len()));
-    let start = plan.offset.min(end);
-    out.truncate(end);
-    out.drain(..start);
     Ok(QueryResult {
         columns: plan.columns.clone(),
         rows: out,

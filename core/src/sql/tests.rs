@@ -1275,3 +1275,45 @@ fn control_characters_from_a_row_are_escaped_in_the_table_layout() {
     // CSV and JSON keep the value itself (JSON escapes it as JSON does).
     assert!(format_csv(&db.run("select v from t")).contains('\x1b'));
 }
+
+#[test]
+fn a_forged_keyless_count_is_expanded_only_within_limit_and_never_beyond_the_cap() {
+    use crate::db::row::RowLayout;
+    let mut db = Db::new();
+    db.run("create table k (a int)");
+    db.run("insert into k values (1), (2), (2)");
+    // A chunk claiming three billion copies of one row, in a few bytes.
+    let table = db.root.tables.get("k").unwrap().clone();
+    let layout = RowLayout::new(&table.schema);
+    let mut entries = vec![
+        layout.keyless_entry(&[Value::Int(1)], 3_000_000_000),
+        layout.keyless_entry(&[Value::Int(2)], 2),
+    ];
+    entries.sort();
+    let rows = block_on(crate::prolly::build(&mut db.store, entries)).unwrap();
+    db.root.tables.get_mut("k").unwrap().rows = rows;
+
+    assert_eq!(db.count("k"), 3_000_000_002);
+    assert_eq!(db.rows("select a from k limit 2").len(), 2);
+    assert_eq!(
+        db.rows("select a from k order by a desc limit 3"),
+        vec![
+            vec![Value::Int(2)],
+            vec![Value::Int(2)],
+            vec![Value::Int(1)]
+        ]
+    );
+    assert_eq!(
+        db.rows("select a from k order by a limit 2 offset 2999999999"),
+        vec![vec![Value::Int(1)], vec![Value::Int(2)]]
+    );
+    match db.exec("select a from k") {
+        Err(SqlError::TooManyRows(n)) => assert_eq!(n, 3_000_000_002),
+        other => panic!("{other:?}"),
+    }
+    // Adding a copy to a count at the edge of u64 is refused, not wrapped to zero.
+    let edge = vec![layout.keyless_entry(&[Value::Int(1)], u64::MAX)];
+    let rows = block_on(crate::prolly::build(&mut db.store, edge)).unwrap();
+    db.root.tables.get_mut("k").unwrap().rows = rows;
+    assert!(db.exec("insert into k values (1)").is_err());
+}
