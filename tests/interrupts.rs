@@ -247,3 +247,29 @@ fn a_sink_that_stops_leaves_the_destination_as_it_was() {
     ))
     .unwrap();
 }
+
+#[test]
+fn a_backup_export_reports_true_totals_and_stops_when_asked() {
+    let mut repo = database();
+    let backup = MemoryStorage::new();
+    let mut dst = block_on(ChunkStore::open(backup.clone())).unwrap();
+    for time in 1..=3 {
+        block_on(repo.sql(&format!("update t set v = 'export {time}'"))).unwrap();
+        let mut sink = recorder(None);
+        let sync = repo.backup_sync(&mut dst, "mem://b", time, Repair::IfSeenDamaged, &mut sink);
+        block_on(sync).unwrap();
+    }
+    let mut sink = recorder(None);
+    let parts = block_on(cairn_core::bundle::write(&dst, &mut sink)).unwrap();
+    let last = sink.events.last().unwrap();
+    assert_eq!(
+        (last.chunks_done, last.bytes_done),
+        (last.chunks_total, last.bytes_total)
+    );
+    let tables: u64 = dst.manifest().tables.iter().map(|t| t.size).sum();
+    assert_eq!(last.bytes_total, tables);
+    assert!(parts.iter().map(Vec::len).sum::<usize>() as u64 > tables);
+    assert!(sink.events.iter().all(|e| e.bytes_total == tables));
+    let stopped = block_on(cairn_core::bundle::write(&dst, &mut recorder(Some(1))));
+    assert_eq!(stopped, Err(cairn_core::bundle::BundleError::Interrupted));
+}

@@ -14,7 +14,7 @@ use crate::args::{BackupAction, SyncOptions};
 use crate::database::{self, Database, DatabaseError};
 use crate::maintenance::report;
 use crate::progress::size;
-use crate::{url, CliError, Cx, Db, Host, Out};
+use crate::{CliError, Cx, Db, Host, Out};
 
 /// Whether an action needs no database here: a restore, or one that names its backup by URL.
 pub fn by_url(action: &BackupAction) -> bool {
@@ -94,10 +94,9 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
             .await
         }
         BackupAction::Add { name, url } => {
-            url::resolve(&url, &cx.cwd)?;
-            here(&mut db)?
-                .repo
-                .add_backup(&name, &url, cx.same_place())?;
+            let db = here(&mut db)?;
+            cx.destination(&url, Some(db.dir()))?;
+            db.repo.add_backup(&name, &url, cx.same_place())?;
             Ok(String::new())
         }
         BackupAction::Remove { name } => {
@@ -148,7 +147,7 @@ async fn sync<H: Host>(
     label: &str,
     options: SyncOptions,
 ) -> Out {
-    let storage = cx.host.storage(&url::resolve(address, &cx.cwd)?);
+    let storage = cx.host.storage(&cx.destination(address, Some(db.dir()))?);
     // Damage seen on opening does not stop the sync: it writes again what it needs.
     let mut dst = ChunkStore::open_damaged(storage).await?;
     if let Some(grace) = options.prune_with_grace_period {
@@ -270,21 +269,28 @@ async fn restore_from<H: Host, S: Storage>(
 /// Writes a backup, or one snapshot of it, as a .cairnbak file (written whole, then renamed
 /// into place).
 async fn export<H: Host>(cx: &Cx<'_, H>, address: &str, file: &str, snapshot: Option<&str>) -> Out {
-    let src = cx.open_store(address, false).await?;
+    let src = cx.open_store(address).await?;
+    let mut reporter = cx.reporter();
     let parts = match snapshot {
-        None => {
-            backup::read(&src).await?.ok_or(BackupError::NoSnapshots)?;
-            bundle::write(&src).await?
-        }
+        None => match backup::read(&src).await {
+            Ok(Some(_)) => bundle::write(&src, &mut reporter)
+                .await
+                .map_err(CliError::from),
+            Ok(None) => Err(BackupError::NoSnapshots.into()),
+            Err(e) => Err(e.into()),
+        },
         Some(id) => {
             let mut single = ChunkStore::open(MemoryStorage::new()).await?;
-            let mut reporter = cx.reporter();
-            let extracted = backup::extract(&src, Some(id), &mut single, &mut reporter).await;
-            reporter.finish();
-            extracted?;
-            bundle::write(&single).await?
+            match backup::extract(&src, Some(id), &mut single, &mut reporter).await {
+                Ok(_) => bundle::write(&single, &mut cairn_core::sync::Silent)
+                    .await
+                    .map_err(CliError::from),
+                Err(e) => Err(e.into()),
+            }
         }
     };
+    reporter.finish();
+    let parts = parts?;
     let path = cx.cwd.join(file);
     let tmp = path.with_extension("cairnbak-partial");
     let written = cx
@@ -346,7 +352,7 @@ async fn checked<H: Host, S: Storage>(cx: &Cx<'_, H>, storage: &S, options: &Ver
 }
 
 async fn prune<H: Host>(cx: &Cx<'_, H>, address: &str, keep_last: usize) -> Out {
-    let mut store = cx.open_store(address, false).await?;
+    let mut store = cx.open_store(address).await?;
     let mut reporter = cx.reporter();
     let pruned = backup::prune(
         &mut store,

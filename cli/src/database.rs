@@ -101,6 +101,16 @@ pub struct Database<S: cairn_core::Storage> {
     saved_config: Config,
 }
 
+impl<S: cairn_core::Storage> Database<S> {
+    /// The folder the database lives in (holding its `.cairn`).
+    pub fn dir(&self) -> &Path {
+        self.config_path
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(&self.config_path)
+    }
+}
+
 /// The chunk store of the database in `dir`.
 pub fn store_dir(dir: &Path) -> PathBuf {
     dir.join(DIR).join("store")

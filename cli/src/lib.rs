@@ -95,6 +95,7 @@ impl CliError {
             self,
             CliError::Repo(RepoError::Sync(Interrupted))
                 | CliError::Backup(BackupError::Sync(Interrupted))
+                | CliError::Bundle(BundleError::Interrupted)
         )
     }
 }
@@ -194,18 +195,55 @@ impl<'h, H: Host> Cx<'h, H> {
         Ok(self.host.storage(&dir))
     }
 
-    /// The chunk store at a URL; with `create`, a missing directory is made on first write.
-    async fn open_store(
-        &self,
-        address: &str,
-        create: bool,
-    ) -> Result<ChunkStore<H::Storage>, CliError> {
-        let storage = if create {
-            self.host.storage(&url::resolve(address, &self.cwd)?)
-        } else {
-            self.open_storage(address)?
+    /// The chunk store at a URL, which must exist.
+    async fn open_store(&self, address: &str) -> Result<ChunkStore<H::Storage>, CliError> {
+        Ok(ChunkStore::open(self.open_storage(address)?).await?)
+    }
+
+    /// The folder a URL names, if a store's files may be written there: never the machine's
+    /// root, the database's own folder (`database`) or one holding it, anything inside its
+    /// `.cairn`, or a folder of other files (a typo must not scatter table files over a home
+    /// folder). A folder that is missing, empty or already a store is fine.
+    fn destination(&self, address: &str, database: Option<&Path>) -> Result<PathBuf, CliError> {
+        let dir = url::resolve(address, &self.cwd)?;
+        let refuse = |why: &str| {
+            Err(CliError::Destination(format!(
+                "refusing to write to '{address}': {why}"
+            )))
         };
-        Ok(ChunkStore::open(storage).await?)
+        if dir.parent().is_none() {
+            return refuse("it is the filesystem's root");
+        }
+        if let Some(database) = database {
+            if database.starts_with(&dir) {
+                return refuse("it holds this database; name a folder of its own");
+            }
+            if dir.starts_with(database.join(database::DIR)) {
+                return refuse("it is inside this database's .cairn folder");
+            }
+        }
+        let ours = |name: &String| {
+            name == "manifest"
+                || name == "manifests"
+                || name == "LOCK"
+                || name.starts_with(".tmp")
+                || cairn_core::Hash::parse(name).is_some()
+        };
+        if self.host.is_dir(&dir) {
+            let names = self
+                .host
+                .list_dir(&dir)
+                .map_err(|error| DatabaseError::Io {
+                    path: dir.clone(),
+                    error,
+                })?;
+            if !names.iter().all(ours) {
+                return refuse(
+                    "it holds files that are not a Cairn store; use a new or empty folder",
+                );
+            }
+        }
+        Ok(dir)
     }
 
     /// Whether two URLs name the same place, as seen from the current directory.

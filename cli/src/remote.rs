@@ -8,11 +8,13 @@ use crate::progress::size;
 use crate::{url, CliError, Cx, Db, Host, Out};
 
 pub fn add<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, name: &str, address: &str) -> Out {
-    url::resolve(address, &cx.cwd)?;
+    cx.destination(address, Some(db.dir()))?;
     db.repo.add_remote(name, address, cx.same_place())?;
     Ok(String::new())
 }
 
+/// A remote's store; with `create` (a push), one that may be missing yet, in a folder a
+/// store may be written to.
 async fn remote_store<H: Host>(
     cx: &Cx<'_, H>,
     db: &Db<H>,
@@ -25,7 +27,11 @@ async fn remote_store<H: Host>(
         .remotes
         .get(name)
         .ok_or_else(|| RepoError::RemoteNotFound(name.into()))?;
-    cx.open_store(address, create).await
+    if !create {
+        return cx.open_store(address).await;
+    }
+    let storage = cx.host.storage(&cx.destination(address, Some(db.dir()))?);
+    Ok(ChunkStore::open(storage).await?)
 }
 
 /// An abbreviated commit hash, as push and pull print them.
@@ -103,7 +109,7 @@ pub async fn clone<H: Host>(cx: &Cx<'_, H>, address: &str, dir: Option<&str>) ->
             .map(|n| n.to_string_lossy().into_owned())
             .ok_or_else(|| url::UrlError::EmptyPath(address.into()))?,
     };
-    let remote = cx.open_store(address, false).await?;
+    let remote = cx.open_store(address).await?;
     // The clone runs commands from its own folder: record where the remote is, absolutely.
     let origin = format!("file://{}", source.display());
     let mut reporter = cx.reporter();

@@ -18,6 +18,7 @@ use crate::chunk_store::{ChunkStore, StoreError};
 use crate::hash::{Hash, Hasher, HASH_LEN};
 use crate::io::{IoError, Storage};
 use crate::manifest::Manifest;
+use crate::sync::{Phase, Progress, Sink};
 
 pub const MAGIC: &[u8; 8] = b"CAIRNBAK";
 pub const VERSION: u16 = 1;
@@ -34,6 +35,8 @@ pub enum BundleError {
     Malformed(&'static str),
     Store(StoreError),
     Io(IoError),
+    /// The sink asked to stop; nothing was written.
+    Interrupted,
 }
 
 impl fmt::Display for BundleError {
@@ -51,6 +54,7 @@ impl fmt::Display for BundleError {
             BundleError::Malformed(what) => write!(f, "the backup file is malformed: {what}"),
             BundleError::Store(e) => e.fmt(f),
             BundleError::Io(e) => e.fmt(f),
+            BundleError::Interrupted => f.write_str("interrupted; nothing was written"),
         }
     }
 }
@@ -77,8 +81,21 @@ fn record_header(kind: u8, name: &str, len: u64) -> Vec<u8> {
 }
 
 /// The bundle of a store, as parts to concatenate (a browser makes a `Blob` of them without
-/// joining them first). Every table file is checked chunk by chunk on the way out.
-pub async fn write<S: Storage>(store: &ChunkStore<S>) -> Result<Vec<Vec<u8>>, BundleError> {
+/// joining them first). Every table file is checked chunk by chunk on the way out; progress
+/// counts table files' chunks and bytes, and the sink may stop it between files.
+pub async fn write<S: Storage>(
+    store: &ChunkStore<S>,
+    progress: &mut dyn Sink,
+) -> Result<Vec<Vec<u8>>, BundleError> {
+    let tables = &store.manifest().tables;
+    let mut event = Progress {
+        phase: Phase::TableFiles,
+        chunks_done: 0,
+        chunks_total: tables.iter().map(|t| u64::from(t.chunk_count)).sum(),
+        bytes_done: 0,
+        bytes_total: tables.iter().map(|t| t.size).sum(),
+    };
+    progress.report(&event);
     let mut parts = Vec::new();
     let mut hasher = Hasher::new();
     let mut push = |part: Vec<u8>, parts: &mut Vec<Vec<u8>>| {
@@ -95,13 +112,22 @@ pub async fn write<S: Storage>(store: &ChunkStore<S>) -> Result<Vec<Vec<u8>>, Bu
         &mut parts,
     );
     push(manifest, &mut parts);
-    for spec in &store.manifest().tables {
+    for spec in tables {
+        if progress.interrupted() {
+            return Err(BundleError::Interrupted);
+        }
         let bytes = store.read_table_checked(&spec.name).await?;
         push(
             record_header(TABLE, &spec.name, bytes.len() as u64),
             &mut parts,
         );
         push(bytes, &mut parts);
+        event.chunks_done += u64::from(spec.chunk_count);
+        event.bytes_done += spec.size;
+        progress.report(&event);
+    }
+    if progress.interrupted() {
+        return Err(BundleError::Interrupted);
     }
     let mut end = alloc::vec![END];
     end.extend_from_slice(&hasher.finish().0);
@@ -201,7 +227,9 @@ mod tests {
         block_on(store.commit(Hash::EMPTY, a)).unwrap();
         let b = block_on(store.put(b"beta")).unwrap();
         block_on(store.commit(a, b)).unwrap();
-        block_on(write(&store)).unwrap().concat()
+        block_on(write(&store, &mut crate::sync::Silent))
+            .unwrap()
+            .concat()
     }
 
     #[test]

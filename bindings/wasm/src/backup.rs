@@ -31,21 +31,27 @@ pub async fn bundle_write(
 ) -> Result<Array, Error> {
     let snapshot = args::opt_string(&snapshot, "snapshot")?;
     let store = ChunkStore::open(args::adapter(adapter)?).await?;
-    let parts = match snapshot {
+    let mut progress = args::progress(on_progress, signal);
+    let written = match snapshot {
         None => {
             backup::read(&store)
                 .await?
                 .ok_or(BackupError::NoSnapshots)?;
-            bundle::write(&store).await?
+            bundle::write(&store, &mut progress)
+                .await
+                .map_err(Error::from)
         }
         Some(id) => {
             let mut single = ChunkStore::open(MemoryStorage::default()).await?;
-            let mut progress = args::progress(on_progress, signal);
-            let extracted = backup::extract(&store, Some(&id), &mut single, &mut progress).await;
-            progress.settle(extracted)?;
-            bundle::write(&single).await?
+            match backup::extract(&store, Some(&id), &mut single, &mut progress).await {
+                Ok(_) => bundle::write(&single, &mut cairn_core::sync::Silent)
+                    .await
+                    .map_err(Error::from),
+                Err(e) => Err(e.into()),
+            }
         }
     };
+    let parts = progress.settle(written)?;
     Ok(parts
         .iter()
         .map(|p| JsValue::from(Uint8Array::from(&p[..])))

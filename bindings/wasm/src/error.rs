@@ -159,6 +159,7 @@ fn bundle_code(e: &BundleError) -> &'static str {
         BundleError::Truncated | BundleError::Checksum | BundleError::Malformed(_) => "CORRUPT",
         BundleError::Store(e) => store_code(e),
         BundleError::Io(_) => "IO",
+        BundleError::Interrupted => "ABORTED",
     }
 }
 
@@ -195,6 +196,7 @@ impl Error {
             self,
             Error::Repo(RepoError::Sync(SyncError::Interrupted))
                 | Error::Backup(BackupError::Sync(SyncError::Interrupted))
+                | Error::Bundle(BundleError::Interrupted)
         )
     }
 
