@@ -921,5 +921,13 @@ fn a_lost_table_file_breaks_only_the_snapshots_that_used_it() {
         ],
     );
     assert!(err.contains("missing"), "{err}");
+    // ... and which snapshots would restore.
+    assert!(
+        err.contains(&format!(
+            "intact: snapshot {}, snapshot {} (restore one with --snapshot ID)",
+            ids[0], ids[2]
+        )),
+        "{err}"
+    );
     assert!(!r.join("second").join(".cairn").exists());
 }

@@ -229,7 +229,22 @@ async fn restore<H: Host>(
     }
     // Damaged table files do not stop the snapshots that never used them.
     let src = ChunkStore::open_damaged(cx.open_storage(address)?).await?;
-    restore_from(cx, &src, target, snapshot, force).await
+    match restore_from(cx, &src, target, snapshot, force).await {
+        // Say which snapshots would restore: what verify finds intact.
+        Err(CliError::Backup(e)) if e.is_damage() => {
+            let checked =
+                verify_with(src.storage(), &VerifyOptions::default(), &mut cx.reporter()).await?;
+            let intact = match checked.intact.is_empty() {
+                true => "no snapshot of this backup is intact".to_owned(),
+                false => format!(
+                    "intact: {} (restore one with --snapshot ID)",
+                    checked.intact.join(", ")
+                ),
+            };
+            Err(CliError::Damaged(vec![e.to_string(), intact]))
+        }
+        other => other,
+    }
 }
 
 async fn restore_from<H: Host, S: Storage>(

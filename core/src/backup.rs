@@ -174,6 +174,18 @@ impl From<StoreError> for BackupError {
 }
 
 impl BackupError {
+    /// Whether the backup is damaged (what `verify` would report), rather than refused,
+    /// unreachable or interrupted.
+    pub fn is_damage(&self) -> bool {
+        match self {
+            BackupError::Sync(SyncError::Source(e) | SyncError::Destination(e)) => e.is_damage(),
+            BackupError::Sync(SyncError::MissingChunk(_) | SyncError::Corrupt { .. }) => true,
+            BackupError::Store(e) => e.is_damage(),
+            BackupError::Corrupt { .. } => true,
+            _ => false,
+        }
+    }
+
     /// What the user can do about it, for the front end to word.
     pub fn hint(&self) -> Option<crate::hint::Hint> {
         use crate::hint::Hint;

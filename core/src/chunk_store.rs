@@ -67,6 +67,21 @@ pub enum StoreError {
     Busy,
 }
 
+impl StoreError {
+    /// Whether the store's contents are damaged (a file or chunk missing, or bytes that do
+    /// not match), rather than unreachable or busy.
+    pub fn is_damage(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Manifest(_)
+                | StoreError::CorruptTable { .. }
+                | StoreError::MissingTable { .. }
+                | StoreError::CorruptChunk { .. }
+                | StoreError::MissingChunk { .. }
+        )
+    }
+}
+
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
