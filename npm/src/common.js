@@ -5,6 +5,7 @@
 import * as core from '../wasm/cairn_wasm.js';
 import { toCairnError } from './errors.js';
 import { assertReady, withCore } from './init.js';
+import { verifyStore } from './repo.js';
 
 export { ChunkStore } from './chunk-store.js';
 export { CairnError, isCairnError } from './errors.js';
@@ -24,8 +25,8 @@ export function hash(bytes) {
 }
 
 /** `options`: `{ readDataSubset: 'n/t', onProgress, signal }`. */
-export function verify(adapter, { readDataSubset, onProgress, signal } = {}) {
-  return withCore(() => core.verify(adapter, readDataSubset, onProgress, signal));
+export function verify(adapter, options) {
+  return withCore(() => verifyStore(adapter, options));
 }
 
 export function runConformance(a, b) {

@@ -4,10 +4,16 @@
 // core first and turns the core's errors into CairnErrors.
 
 import { backupPrune, backupSnapshots, bundleRead, bundleWrite, Repo as Core, newId, verify } from '../wasm/cairn_wasm.js';
+
 import { MemoryAdapter } from './adapters/memory.js';
 import { boundary, CairnError } from './errors.js';
 import { withCore } from './init.js';
 import { absoluteUrl, checkUrl, databaseAt, openStore, platform, samePlace } from './locations/index.js';
+
+/** The core's verify of the store behind `adapter`; `options`: `{ readDataSubset: 'n/t', onProgress, signal }`. */
+export function verifyStore(adapter, { readDataSubset, onProgress, signal } = {}) {
+  return verify(adapter, readDataSubset, onProgress, signal);
+}
 
 const clock = (options) => options?.now ?? Date.now;
 
@@ -123,7 +129,7 @@ export class Repo {
   }
 
   static verify(url, options) {
-    return withCore(async () => verify(await openStore(url, undefined), options));
+    return withCore(async () => verifyStore(await openStore(url, undefined), options));
   }
 
   static backupExport(url, options = {}) {
@@ -365,7 +371,7 @@ export class Repo {
   }
 
   verify(options) {
-    return this.#run(() => verify(this.#at.adapter, options));
+    return this.#run(() => verifyStore(this.#at.adapter, options));
   }
 
   /** Resolves once the operations already started have settled and the handle is freed. */
