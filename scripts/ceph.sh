@@ -22,7 +22,7 @@ die() {
   echo "ceph.sh: error: $*" >&2
   exit 1
 }
-usage() { die "usage: $0 install | start DIR | stop DIR"; }
+usage() { die "usage: $0 install | start DIR [--until-exit PID] | stop DIR"; }
 
 installed() {
   local p
@@ -210,7 +210,8 @@ memstore device bytes = 1073741824
 admin socket =
 
 [$RGW]
-rgw frontends = beast endpoint=127.0.0.1:$rgw_port
+# tcp_nodelay: else every response on a kept-alive connection waits 40 ms for a delayed ACK.
+rgw frontends = beast endpoint=127.0.0.1:$rgw_port tcp_nodelay=1
 rgw data = $dir/rgw
 EOF
 
@@ -290,7 +291,7 @@ EOF
       if [ "$(grep -c 'failed to bind address' "$rgw_log" || true)" -ge "$attempt" ]; then
         [ "$attempt" -lt 3 ] || start_failed "$dir" "radosgw could not bind a port 3 times"
         new_port=$(free_port)
-        sed -i "s/endpoint=127.0.0.1:$rgw_port\$/endpoint=127.0.0.1:$new_port/" "$conf"
+        sed -i "s/endpoint=127.0.0.1:$rgw_port /endpoint=127.0.0.1:$new_port /" "$conf"
         rgw_port=$new_port
         continue 2
       fi
@@ -315,9 +316,28 @@ EOF
   echo "$endpoint"
 }
 
+# With --until-exit PID: a watcher stops the cluster once PID has exited, so a test process
+# that starts a cluster never leaves it behind, however it ends (even SIGKILL).
+watch_owner() {
+  local dir=$1 owner=$2
+  (
+    exec </dev/null >/dev/null 2>&1 3>&-
+    while kill -0 "$owner" 2>/dev/null; do sleep 1; done
+    cmd_stop "$dir"
+  ) &
+  disown
+}
+
 case "${1:-}" in
   install) [ $# -eq 1 ] || usage; cmd_install ;;
-  start) [ $# -eq 2 ] || usage; cmd_start "$2" ;;
+  start)
+    case $# in
+      2) cmd_start "$2" ;;
+      4) [ "$3" = --until-exit ] && [[ "$4" =~ ^[0-9]+$ ]] || usage
+        cmd_start "$2"
+        watch_owner "$(absdir "$2")" "$4" ;;
+      *) usage ;;
+    esac ;;
   stop) [ $# -eq 2 ] || usage; cmd_stop "$2" ;;
   *) usage ;;
 esac

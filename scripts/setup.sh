@@ -6,6 +6,7 @@
 #   - wasm-bindgen-cli at exactly the version Cargo.lock pins, and wasm-pack
 #   - wasm-opt (Debian's binaryen), Debian's Chromium for the browser tests
 #   - the npm packages of npm/ and web-demo/ from their committed lockfiles
+#   - Ceph's MON, OSD and RADOS Gateway (Debian packages) for the s3:// tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -55,6 +56,9 @@ if command -v rustup >/dev/null && ! command -v wasm-pack >/dev/null; then
   cargo install wasm-pack --version 0.15.1 >&2
 fi
 command -v wasm-opt >/dev/null || apt_install binaryen
+
+# Ceph (MON, OSD, RADOS Gateway) for the s3:// tests, which start a throw-away cluster.
+scripts/ceph.sh install
 
 # Node.js (the machine image has 20) and Chromium for the browser tests.
 command -v node >/dev/null || apt_install nodejs npm

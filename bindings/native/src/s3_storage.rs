@@ -1,0 +1,346 @@
+//! `Storage` on an S3 bucket (AWS, Ceph's RADOS Gateway, MinIO, R2 ...), through Apache
+//! Arrow's `object_store` crate: the field's maintained client, with SigV4, retries with
+//! backoff and the conditional PUTs the manifest swap needs. Objects live under
+//! `PREFIX/NAME`; the manifest is `PREFIX/manifest`.
+//!
+//! The manifest swap is a conditional PUT: `If-None-Match: *` for the first, `If-Match` on
+//! the ETag read for the next. Two quirks of Ceph's gateway shape it (../shared/OBJECT_STORES.md):
+//! it matches `If-Match` only on the ETag without its quotes, and a writer that loses a tight
+//! race may get HTTP 500 rather than 412. So the ETag goes out bare, and any failed swap reads
+//! the manifest back: the object is ours only if we won (each write carries a nonce, so no
+//! other write has the same bytes), else we lost and nothing changed.
+//!
+//! `object_store` runs on tokio; the core's futures are polled by whatever executor the host
+//! uses (the CLI blocks on them with pollster). So each call runs as a task on a small runtime
+//! the storage owns, and the core awaits its handle.
+
+use std::sync::Arc;
+
+use cairn_core::io::{BoxFuture, IoError, IoResult, ManifestRead, ObjectInfo, Storage, Version};
+use object_store::aws::{AmazonS3, AmazonS3Builder};
+use object_store::path::Path;
+use object_store::{
+    Error as StoreError, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, RetryConfig,
+    UpdateVersion,
+};
+
+const MANIFEST: &str = "manifest";
+
+/// The manifest object is a line `nonce HEX` and then the manifest's bytes. S3's ETag is the
+/// MD5 of the body, so two writes of the same bytes would share a version and a swap from an
+/// old read could succeed across them (ABA); the nonce makes every write's version new.
+const NONCE: &[u8] = b"nonce ";
+
+/// A value no other write of any process draws: time, process and a counter, hashed.
+fn nonce() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let seed = format!(
+        "{now} {} {}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    blake3::hash(seed.as_bytes()).to_hex()[..32].to_owned()
+}
+
+/// The manifest's bytes inside a manifest object (one written without a nonce, by a copy
+/// from a disk store, is all manifest).
+fn strip_nonce(object: Vec<u8>) -> Vec<u8> {
+    match object.strip_prefix(NONCE) {
+        Some(rest) => match rest.iter().position(|&b| b == b'\n') {
+            Some(end) => rest[end + 1..].to_vec(),
+            None => object,
+        },
+        None => object,
+    }
+}
+
+/// Where a store lives in a bucket, and how to reach it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct S3Location {
+    pub bucket: String,
+    /// Folder of the store inside the bucket, without leading or trailing `/` ("" for the
+    /// bucket's top).
+    pub prefix: String,
+    /// `http://127.0.0.1:PORT` for a local gateway; `None`: AWS, or `AWS_ENDPOINT_URL`.
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    /// Bucket in the path rather than the host name (what Ceph, MinIO and most local
+    /// gateways need).
+    pub path_style: bool,
+}
+
+#[derive(Clone)]
+pub struct S3Storage {
+    store: Arc<AmazonS3>,
+    /// The same bucket without retries, for the manifest swap.
+    swapper: Arc<AmazonS3>,
+    prefix: String,
+    runtime: Arc<tokio::runtime::Runtime>,
+}
+
+impl S3Storage {
+    /// A client for `location`, with credentials from the standard AWS environment
+    /// (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`,
+    /// `AWS_ENDPOINT_URL`, ...). Makes no request yet.
+    pub fn new(location: &S3Location) -> Result<S3Storage, String> {
+        // reqwest is built without a default TLS provider (see Cargo.toml): ring is ours. A
+        // second call finds one installed, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut builder = AmazonS3Builder::from_env().with_bucket_name(&location.bucket);
+        if let Some(endpoint) = &location.endpoint {
+            builder = builder.with_endpoint(endpoint);
+        }
+        let endpoint = location
+            .endpoint
+            .clone()
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
+        if endpoint
+            .as_deref()
+            .is_some_and(|e| e.starts_with("http://"))
+        {
+            builder = builder.with_allow_http(true);
+        }
+        if let Some(region) = &location.region {
+            builder = builder.with_region(region);
+        }
+        if location.path_style {
+            builder = builder.with_virtual_hosted_style_request(false);
+        }
+        let store = builder.clone().build().map_err(|e| e.to_string())?;
+        // The swap is never retried by the client: a retried conditional PUT whose first try
+        // won is answered 412, and Ceph answers a lost race with 500, which the client would
+        // retry with backoff. The swap reads back instead (see above).
+        let swapper = builder
+            .with_retry(RetryConfig {
+                max_retries: 0,
+                ..RetryConfig::default()
+            })
+            .build()
+            .map_err(|e| e.to_string())?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the S3 client's runtime: {e}"))?;
+        Ok(S3Storage {
+            store: Arc::new(store),
+            swapper: Arc::new(swapper),
+            prefix: location.prefix.clone(),
+            runtime: Arc::new(runtime),
+        })
+    }
+
+    fn path(&self, name: &str) -> Path {
+        match self.prefix.is_empty() {
+            true => Path::from(name),
+            false => Path::from(format!("{}/{name}", self.prefix)),
+        }
+    }
+
+    /// Runs `task` on the storage's runtime; the returned future may be polled anywhere.
+    fn run<T, F>(&self, task: F) -> BoxFuture<'static, IoResult<T>>
+    where
+        T: Send + 'static,
+        F: std::future::Future<Output = IoResult<T>> + Send + 'static,
+    {
+        let handle = self.runtime.spawn(task);
+        Box::pin(async move {
+            handle
+                .await
+                .map_err(|e| IoError::backend("S3 request", "", e))?
+        })
+    }
+}
+
+fn failed(op: &'static str, name: &str, e: StoreError) -> IoError {
+    IoError::backend(op, name, e)
+}
+
+/// The bytes of an object, or `None` if it does not exist.
+async fn get_opt(
+    store: &AmazonS3,
+    path: &Path,
+    name: &str,
+) -> IoResult<Option<(Vec<u8>, Option<String>)>> {
+    match store.get(path).await {
+        Ok(got) => {
+            let e_tag = got.meta.e_tag.clone();
+            let bytes = got.bytes().await.map_err(|e| failed("read", name, e))?;
+            Ok(Some((bytes.to_vec(), e_tag)))
+        }
+        Err(StoreError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(failed("read", name, e)),
+    }
+}
+
+impl Storage for S3Storage {
+    fn get<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>> {
+        let (store, path, name) = (self.store.clone(), self.path(name), name.to_owned());
+        self.run(async move { Ok(get_opt(&store, &path, &name).await?.map(|(b, _)| b)) })
+    }
+
+    fn get_range<'a>(
+        &'a self,
+        name: &'a str,
+        offset: u64,
+        len: u64,
+    ) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>> {
+        let (store, path, name) = (self.store.clone(), self.path(name), name.to_owned());
+        self.run(async move {
+            let out_of_range = |size| IoError::OutOfRange {
+                name: name.clone(),
+                offset,
+                len,
+                size,
+            };
+            let end = offset.checked_add(len);
+            if len == 0 || end.is_none() {
+                // No valid HTTP range asks for these: answer from the size.
+                return match store.head(&path).await {
+                    Ok(meta) if len == 0 && offset <= meta.size => Ok(Some(Vec::new())),
+                    Ok(meta) => Err(out_of_range(meta.size)),
+                    Err(StoreError::NotFound { .. }) => Ok(None),
+                    Err(e) => Err(failed("read", &name, e)),
+                };
+            }
+            let end = end.unwrap_or(u64::MAX);
+            match store.get_range(&path, offset..end).await {
+                Ok(bytes) if bytes.len() as u64 == len => Ok(Some(bytes.to_vec())),
+                Err(StoreError::NotFound { .. }) => Ok(None),
+                // Past the end (a 416, or fewer bytes than asked): say how long it is.
+                short => match store.head(&path).await {
+                    Ok(meta) if meta.size < end => Err(out_of_range(meta.size)),
+                    Ok(_) => Err(match short {
+                        Err(e) => failed("read", &name, e),
+                        Ok(_) => IoError::backend("read", &name, "a short read"),
+                    }),
+                    Err(StoreError::NotFound { .. }) => Ok(None),
+                    Err(e) => Err(failed("read", &name, e)),
+                },
+            }
+        })
+    }
+
+    fn put<'a>(&'a self, name: &'a str, data: &'a [u8]) -> BoxFuture<'a, IoResult<()>> {
+        if let Err(e) = cairn_core::io::check_name(name) {
+            return Box::pin(async move { Err(e) });
+        }
+        let (store, path, name) = (self.store.clone(), self.path(name), name.to_owned());
+        let payload = PutPayload::from(data.to_vec());
+        self.run(async move {
+            // Create-only: names are content-derived, so an object already there holds these
+            // very bytes, and an overwrite could only race a reader.
+            let create = PutOptions::from(PutMode::Create);
+            match store.put_opts(&path, payload, create).await {
+                Ok(_) | Err(StoreError::AlreadyExists { .. }) => Ok(()),
+                Err(e) => Err(failed("write", &name, e)),
+            }
+        })
+    }
+
+    fn list(&self) -> BoxFuture<'_, IoResult<Vec<ObjectInfo>>> {
+        let store = self.store.clone();
+        let prefix = (!self.prefix.is_empty()).then(|| Path::from(self.prefix.as_str()));
+        self.run(async move {
+            let listed = store
+                .list_with_delimiter(prefix.as_ref())
+                .await
+                .map_err(|e| failed("list", "", e))?;
+            Ok(listed
+                .objects
+                .into_iter()
+                .filter_map(|meta| {
+                    let name = meta.location.filename()?.to_owned();
+                    (name != MANIFEST).then(|| ObjectInfo {
+                        name,
+                        size: meta.size,
+                        modified_ms: meta.last_modified.timestamp_millis().max(0) as u64,
+                    })
+                })
+                .collect())
+        })
+    }
+
+    fn delete<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<()>> {
+        let (store, path, name) = (self.store.clone(), self.path(name), name.to_owned());
+        self.run(async move {
+            match store.delete(&path).await {
+                Ok(()) | Err(StoreError::NotFound { .. }) => Ok(()),
+                Err(e) => Err(failed("delete", &name, e)),
+            }
+        })
+    }
+
+    fn read_manifest(&self) -> BoxFuture<'_, IoResult<Option<ManifestRead>>> {
+        let (store, path) = (self.store.clone(), self.path(MANIFEST));
+        self.run(async move {
+            let read = get_opt(&store, &path, MANIFEST).await?;
+            Ok(read.map(|(object, e_tag)| ManifestRead {
+                bytes: strip_nonce(object),
+                version: Version(e_tag.unwrap_or_default()),
+            }))
+        })
+    }
+
+    fn swap_manifest<'a>(
+        &'a self,
+        expected: Option<&'a Version>,
+        new: &'a [u8],
+    ) -> BoxFuture<'a, IoResult<Option<Version>>> {
+        let (store, swapper, path) = (
+            self.store.clone(),
+            self.swapper.clone(),
+            self.path(MANIFEST),
+        );
+        let mode = match expected {
+            None => PutMode::Create,
+            Some(v) => PutMode::Update(UpdateVersion {
+                e_tag: Some(v.0.trim_matches('"').to_owned()),
+                version: None,
+            }),
+        };
+        let mut object = format!("nonce {}\n", nonce()).into_bytes();
+        object.extend_from_slice(new);
+        let new = object;
+        self.run(async move {
+            let put = swapper
+                .put_opts(&path, PutPayload::from(new.clone()), PutOptions::from(mode))
+                .await;
+            match put {
+                Ok(done) => Ok(Some(Version(done.e_tag.unwrap_or_default()))),
+                // Lost, or unknown (a 500 from a lost race, a retry of a PUT that had won):
+                // what is there now says which; the nonce makes our object unlike any other.
+                Err(e) => match get_opt(&store, &path, MANIFEST).await? {
+                    Some((bytes, e_tag)) if bytes == new => {
+                        Ok(Some(Version(e_tag.unwrap_or_default())))
+                    }
+                    _ if matches!(
+                        e,
+                        StoreError::Precondition { .. } | StoreError::AlreadyExists { .. }
+                    ) =>
+                    {
+                        Ok(None)
+                    }
+                    // A server error on a conditional PUT: nothing was applied (we read
+                    // another manifest back), so it lost.
+                    Some(_) => Ok(None),
+                    None => Err(failed("manifest swap", MANIFEST, e)),
+                },
+            }
+        })
+    }
+
+    fn temporaries(&self) -> BoxFuture<'_, IoResult<Vec<ObjectInfo>>> {
+        // Every object goes up whole in one PUT: there are none.
+        Box::pin(async { Ok(Vec::new()) })
+    }
+
+    fn delete_temporary<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<()>> {
+        self.delete(name)
+    }
+}
