@@ -133,7 +133,7 @@ fn backup_listing_add_remove_and_errors() {
     );
     let err = fails(&d, &["backup", "add", "b5", "../b5"]);
     assert!(err.contains("invalid URL '../b5'"), "{err}");
-    let err = fails(&d, &["backup", "add", "b5", "s3://bucket/b5"]);
+    let err = fails(&d, &["backup", "add", "b5", "gs://bucket/b5"]);
     assert!(err.contains("not supported"), "{err}");
     let out = cairn_in(&d, &["backup", "add", "b5"], None);
     assert_eq!(out.code, 2, "a missing argument is a usage error");

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
 
-use cairn::{block_on, S3Location, S3Storage};
+use cairn::{block_on, S3Storage};
+use cairn_cli::url::Bucket;
 
 /// The running gateway: its endpoint and credentials.
 pub struct Gateway {
@@ -84,8 +85,8 @@ pub fn create_bucket(name: &str) {
     assert_eq!(code, "200", "creating bucket {name}");
 }
 
-fn location(bucket: &str, prefix: &str) -> S3Location {
-    S3Location {
+fn location(bucket: &str, prefix: &str) -> Bucket {
+    Bucket {
         bucket: bucket.into(),
         prefix: prefix.into(),
         endpoint: Some(gateway().endpoint.clone()),
@@ -109,4 +110,85 @@ fn the_storage_conformance_suite_passes_on_ceph() {
     let b = S3Storage::new(&location("top", "")).unwrap();
     block_on(cairn_core::conformance::run(&a, &b))
         .unwrap_or_else(|f| panic!("{}: {}", f.check, f.message));
+}
+
+/// An `s3://` URL of a store under `prefix` in `bucket` on the local gateway.
+fn url(bucket: &str, prefix: &str) -> String {
+    format!(
+        "s3://{bucket}/{prefix}?endpoint={}&path-style=true",
+        gateway().endpoint
+    )
+}
+
+#[test]
+fn backups_and_remotes_on_s3_from_the_command_line() {
+    use cairn_tests::{fails, new_db, ok};
+    create_bucket("cli");
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = new_db(r);
+    ok(
+        &d,
+        &["sql", "-q", "create table t (id int primary key, v text)"],
+    );
+    ok(
+        &d,
+        &["sql", "-q", "insert into t values (1, 'one'), (2, 'two')"],
+    );
+    ok(&d, &["commit", "-a", "-m", "rows"]);
+    ok(
+        &d,
+        &["sql", "-q", "insert into t values (3, 'uncommitted')"],
+    );
+
+    let backup = url("cli", "backups/db1");
+    ok(&d, &["backup", "add", "b", &backup]);
+    // The same bucket and prefix, spelled otherwise, is the same place.
+    let respelled = format!(
+        "s3://cli//backups/db1/?path-style=true&endpoint={}",
+        gateway().endpoint
+    );
+    assert!(fails(&d, &["backup", "add", "again", &respelled]).contains("address conflict"));
+    assert!(ok(&d, &["backup", "sync", "b"]).contains("synced backup 'b'"));
+    assert!(ok(&d, &["backup", "sync", "b"]).contains("up to date"));
+    ok(
+        &d,
+        &["sql", "-q", "update t set v = 'changed' where id = 1"],
+    );
+    ok(&d, &["backup", "sync", "b"]);
+    assert_eq!(ok(&d, &["backup", "snapshots", "b"]).lines().count(), 3);
+    assert!(ok(&d, &["backup", "verify", "b"]).contains("no problems found"));
+
+    // Restore from the bucket: the working set came along.
+    ok(r, &["backup", "restore", &backup, "restored"]);
+    let rows = ok(
+        &r.join("restored"),
+        &["sql", "-q", "select v from t order by id", "-r", "csv"],
+    );
+    assert_eq!(rows, "v\nchanged\ntwo\nuncommitted\n");
+    ok(r, &["backup", "export", &backup, "b.cairnbak"]);
+    ok(r, &["backup", "restore", "b.cairnbak", "from-file"]);
+    assert!(ok(r, &["backup", "prune", "--keep-last", "1", &backup]).contains("removed 1"));
+    assert!(ok(r, &["backup", "verify", &backup]).contains("no problems found"));
+
+    // A remote in the bucket: push, clone, fetch.
+    let remote = url("cli", "remotes/origin");
+    ok(&d, &["remote", "add", "origin", &remote]);
+    ok(&d, &["push", "origin", "main"]);
+    ok(r, &["clone", &remote, "cloned"]);
+    let cloned = ok(
+        &r.join("cloned"),
+        &["sql", "-q", "select count(*) from t", "-r", "csv"],
+    );
+    assert_eq!(cloned, "count(*)\n2\n");
+    assert!(ok(&r.join("cloned"), &["remote", "-v"]).contains("s3://cli/remotes/origin"));
+
+    // One-line errors: a missing bucket, credentials in the URL.
+    let err = fails(&d, &["backup", "sync-url", &url("no-such-bucket", "x")]);
+    assert!(
+        err.contains("no-such-bucket") || err.contains("NoSuchBucket"),
+        "{err}"
+    );
+    let err = fails(&d, &["backup", "add", "c", "s3://AKIA:secret@cli/x"]);
+    assert!(err.contains("credentials do not go in a URL"), "{err}");
 }

@@ -147,7 +147,7 @@ async fn sync<H: Host>(
     label: &str,
     options: SyncOptions,
 ) -> Out {
-    let storage = cx.host.storage(&cx.destination(address, Some(db.dir()))?);
+    let storage = cx.writable_storage(address, Some(db.dir()))?;
     // Damage seen on opening does not stop the sync: it writes again what it needs.
     let mut dst = ChunkStore::open_damaged(storage).await?;
     if let Some(grace) = options.prune_with_grace_period {

@@ -13,6 +13,8 @@ pub trait Host {
 
     /// The storage of a chunk store in directory `dir`, which need not exist until written.
     fn storage(&self, dir: &Path) -> Self::Storage;
+    /// The storage of a chunk store in an S3 bucket, or why this host has none.
+    fn bucket_storage(&self, bucket: &crate::url::Bucket) -> Result<Self::Storage, String>;
     /// The current directory, absolute.
     fn cwd(&self) -> PathBuf;
     fn env(&self, key: &str) -> Option<String>;

@@ -12,7 +12,7 @@ mod print;
 mod progress;
 mod refs;
 mod remote;
-mod url;
+pub mod url;
 mod work;
 
 use std::path::{Path, PathBuf};
@@ -28,7 +28,7 @@ use cairn_core::repo::RepoError;
 use args::{Cli, Command, RemoteAction};
 use database::{Database, DatabaseError};
 pub use host::Host;
-use url::UrlError;
+use url::{Location, UrlError};
 
 /// Runs `cairn ARGS` (without the program name). Exit codes: 0 success, 1 a command that
 /// failed (one `error: ...` line on stderr), 2 a command line that did not parse, 130 a long
@@ -85,6 +85,9 @@ enum CliError {
     Missing(String),
     /// A destination that would overwrite what no command should (the current folder, `/`).
     Destination(String),
+    /// A location this host cannot reach (an s3:// URL from Node, a client that cannot be
+    /// built), and why.
+    Unavailable(String),
 }
 
 impl CliError {
@@ -115,7 +118,7 @@ impl std::fmt::Display for CliError {
             CliError::Backup(e) => write!(f, "{e}{}", hint(e.hint())),
             CliError::Bundle(e) => e.fmt(f),
             CliError::Missing(url) => write!(f, "nothing at '{url}': the directory does not exist"),
-            CliError::Destination(why) => f.write_str(why),
+            CliError::Destination(why) | CliError::Unavailable(why) => f.write_str(why),
         }
     }
 }
@@ -186,13 +189,25 @@ impl<'h, H: Host> Cx<'h, H> {
         database::now_ms(self.host)
     }
 
-    /// The storage at a URL. Only a location that will be written to may be missing.
+    /// The storage at a URL, which must exist (a folder; a bucket is asked when read).
     fn open_storage(&self, address: &str) -> Result<H::Storage, CliError> {
-        let dir = url::resolve(address, &self.cwd)?;
-        if !self.host.is_dir(&dir) {
-            return Err(CliError::Missing(address.into()));
+        let location = url::parse(address, &self.cwd)?;
+        if let Location::Dir(dir) = &location {
+            if !self.host.is_dir(dir) {
+                return Err(CliError::Missing(address.into()));
+            }
         }
-        Ok(self.host.storage(&dir))
+        self.storage_at(&location)
+    }
+
+    fn storage_at(&self, location: &Location) -> Result<H::Storage, CliError> {
+        match location {
+            Location::Dir(dir) => Ok(self.host.storage(dir)),
+            Location::Bucket(bucket) => self
+                .host
+                .bucket_storage(bucket)
+                .map_err(CliError::Unavailable),
+        }
     }
 
     /// The chunk store at a URL, which must exist.
@@ -200,12 +215,24 @@ impl<'h, H: Host> Cx<'h, H> {
         Ok(ChunkStore::open(self.open_storage(address)?).await?)
     }
 
-    /// The folder a URL names, if a store's files may be written there: never the machine's
+    /// The storage at a URL that a store's files will be written to; see `destination`.
+    fn writable_storage(
+        &self,
+        address: &str,
+        database: Option<&Path>,
+    ) -> Result<H::Storage, CliError> {
+        self.storage_at(&self.destination(address, database)?)
+    }
+
+    /// Where a URL points, if a store's files may be written there: never the machine's
     /// root, the database's own folder (`database`) or one holding it, anything inside its
     /// `.cairn`, or a folder of other files (a typo must not scatter table files over a home
-    /// folder). A folder that is missing, empty or already a store is fine.
-    fn destination(&self, address: &str, database: Option<&Path>) -> Result<PathBuf, CliError> {
-        let dir = url::resolve(address, &self.cwd)?;
+    /// folder). A folder that is missing, empty or already a store is fine, as is a bucket.
+    fn destination(&self, address: &str, database: Option<&Path>) -> Result<Location, CliError> {
+        let location = url::parse(address, &self.cwd)?;
+        let Location::Dir(dir) = &location else {
+            return Ok(location);
+        };
         let refuse = |why: &str| {
             Err(CliError::Destination(format!(
                 "refusing to write to '{address}': {why}"
@@ -215,7 +242,7 @@ impl<'h, H: Host> Cx<'h, H> {
             return refuse("it is the filesystem's root");
         }
         if let Some(database) = database {
-            if database.starts_with(&dir) {
+            if database.starts_with(dir) {
                 return refuse("it holds this database; name a folder of its own");
             }
             if dir.starts_with(database.join(database::DIR)) {
@@ -229,26 +256,23 @@ impl<'h, H: Host> Cx<'h, H> {
                 || name.starts_with(".tmp")
                 || cairn_core::Hash::parse(name).is_some()
         };
-        if self.host.is_dir(&dir) {
-            let names = self
-                .host
-                .list_dir(&dir)
-                .map_err(|error| DatabaseError::Io {
-                    path: dir.clone(),
-                    error,
-                })?;
+        if self.host.is_dir(dir) {
+            let names = self.host.list_dir(dir).map_err(|error| DatabaseError::Io {
+                path: dir.clone(),
+                error,
+            })?;
             if !names.iter().all(ours) {
                 return refuse(
                     "it holds files that are not a Cairn store; use a new or empty folder",
                 );
             }
         }
-        Ok(dir)
+        Ok(location)
     }
 
     /// Whether two URLs name the same place, as seen from the current directory.
     fn same_place(&self) -> impl Fn(&str, &str) -> bool + '_ {
-        move |a, b| match (url::resolve(a, &self.cwd), url::resolve(b, &self.cwd)) {
+        move |a, b| match (url::parse(a, &self.cwd), url::parse(b, &self.cwd)) {
             (Ok(a), Ok(b)) => a == b,
             _ => a == b,
         }

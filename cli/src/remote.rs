@@ -5,7 +5,8 @@ use cairn_core::repo::{Repo, RepoError, Transfer};
 
 use crate::database::{self, DatabaseError};
 use crate::progress::size;
-use crate::{url, CliError, Cx, Db, Host, Out};
+use crate::url::{self, Location};
+use crate::{CliError, Cx, Db, Host, Out};
 
 pub fn add<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, name: &str, address: &str) -> Out {
     cx.destination(address, Some(db.dir()))?;
@@ -30,7 +31,7 @@ async fn remote_store<H: Host>(
     if !create {
         return cx.open_store(address).await;
     }
-    let storage = cx.host.storage(&cx.destination(address, Some(db.dir()))?);
+    let storage = cx.writable_storage(address, Some(db.dir()))?;
     Ok(ChunkStore::open(storage).await?)
 }
 
@@ -101,17 +102,25 @@ pub async fn pull<H: Host>(
 /// `clone URL [DIR]`: builds the database beside DIR's `.cairn` and moves it into place, so
 /// a failed clone leaves nothing behind.
 pub async fn clone<H: Host>(cx: &Cx<'_, H>, address: &str, dir: Option<&str>) -> Out {
-    let source = url::resolve(address, &cx.cwd)?;
+    // The clone runs commands from its own folder: record where the remote is, absolutely.
+    let (origin, last) = match url::parse(address, &cx.cwd)? {
+        Location::Dir(source) => (
+            format!("file://{}", source.display()),
+            source.file_name().map(|n| n.to_string_lossy().into_owned()),
+        ),
+        Location::Bucket(b) => {
+            let last = b.prefix.rsplit('/').next().filter(|l| !l.is_empty());
+            (
+                address.to_owned(),
+                Some(last.unwrap_or(&b.bucket).to_owned()),
+            )
+        }
+    };
     let name = match dir {
         Some(d) => d.to_owned(),
-        None => source
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| url::UrlError::EmptyPath(address.into()))?,
+        None => last.ok_or_else(|| url::UrlError::EmptyPath(address.into()))?,
     };
     let remote = cx.open_store(address).await?;
-    // The clone runs commands from its own folder: record where the remote is, absolutely.
-    let origin = format!("file://{}", source.display());
     let mut reporter = cx.reporter();
     let host = cx.host;
     let cloned = database::create_atomically(host, &cx.cwd.join(&name), false, |store_dir| {

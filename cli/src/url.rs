@@ -1,5 +1,8 @@
-//! Locations users give as URLs. Natively that is `file://PATH`: relative to the current
-//! directory (`file://../backups/backup1`, as Dolt accepts) or absolute (`file:///srv/b`).
+//! Locations users give as URLs: `file://PATH`, relative to the current directory
+//! (`file://../backups/backup1`, as Dolt accepts) or absolute (`file:///srv/b`), and
+//! `s3://BUCKET[/PREFIX][?endpoint=URL&region=R&path-style=true]` (Dolt's shape, so AWS, Ceph's
+//! gateway, MinIO and R2 all work). Credentials never go in a URL: they come from the standard
+//! AWS environment.
 
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
@@ -7,8 +10,18 @@ use std::path::{Component, Path, PathBuf};
 #[derive(Debug, PartialEq, Eq)]
 pub enum UrlError {
     NoScheme(String),
-    Unsupported { url: String, scheme: String },
+    Unsupported {
+        url: String,
+        scheme: String,
+    },
     EmptyPath(String),
+    /// A user name or secret in the URL, which would end up in the config and in `remote -v`.
+    Credentials(String),
+    /// A bucket name S3 does not allow, or a query parameter this build does not know.
+    Malformed {
+        url: String,
+        why: String,
+    },
 }
 
 impl fmt::Display for UrlError {
@@ -16,23 +29,52 @@ impl fmt::Display for UrlError {
         match self {
             UrlError::NoScheme(url) => write!(
                 f,
-                "invalid URL '{url}': expected file://PATH (for example file://../backups/backup1)"
+                "invalid URL '{url}': expected file://PATH or s3://BUCKET/PREFIX (for example file://../backups/backup1)"
             ),
             UrlError::Unsupported { url, scheme } => write!(
                 f,
-                "invalid URL '{url}': the scheme '{scheme}' is not supported here (use file://PATH)"
+                "invalid URL '{url}': the scheme '{scheme}' is not supported here (use file://PATH or s3://BUCKET/PREFIX)"
             ),
             UrlError::EmptyPath(url) => write!(f, "invalid URL '{url}': it names no path"),
+            UrlError::Credentials(url) => write!(
+                f,
+                "invalid URL '{url}': credentials do not go in a URL; set AWS_ACCESS_KEY_ID and \
+                 AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) instead"
+            ),
+            UrlError::Malformed { url, why } => write!(f, "invalid URL '{url}': {why}"),
         }
     }
 }
 
-/// The directory a `file://` URL names, resolved against `base` (absolute) and normalized, so
+/// Where a store is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// A folder, absolute and normalized.
+    Dir(PathBuf),
+    Bucket(Bucket),
+}
+
+/// A store in an S3 bucket. Two URLs naming the same bucket, prefix and endpoint compare
+/// equal whatever their parameters' order or slashes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bucket {
+    pub bucket: String,
+    /// Without leading or trailing `/`; "" for the bucket's top.
+    pub prefix: String,
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub path_style: bool,
+}
+
+/// Parses a URL; a `file://` path is resolved against `base` (absolute) and normalized, so
 /// that two spellings of one place compare equal.
-pub fn resolve(url: &str, base: &Path) -> Result<PathBuf, UrlError> {
+pub fn parse(url: &str, base: &Path) -> Result<Location, UrlError> {
     let (scheme, rest) = url
         .split_once("://")
         .ok_or_else(|| UrlError::NoScheme(url.into()))?;
+    if scheme.eq_ignore_ascii_case("s3") {
+        return bucket(url, rest).map(Location::Bucket);
+    }
     if !scheme.eq_ignore_ascii_case("file") {
         return Err(UrlError::Unsupported {
             url: url.into(),
@@ -48,7 +90,77 @@ pub fn resolve(url: &str, base: &Path) -> Result<PathBuf, UrlError> {
     } else {
         base.join(path)
     };
-    Ok(normalize(&joined))
+    Ok(Location::Dir(normalize(&joined)))
+}
+
+/// The directory a `file://` URL names (see `parse`); any other location is refused.
+pub fn resolve(url: &str, base: &Path) -> Result<PathBuf, UrlError> {
+    match parse(url, base)? {
+        Location::Dir(dir) => Ok(dir),
+        Location::Bucket(_) => Err(UrlError::Unsupported {
+            url: url.into(),
+            scheme: "s3".into(),
+        }),
+    }
+}
+
+fn bucket(url: &str, rest: &str) -> Result<Bucket, UrlError> {
+    let malformed = |why: &str| UrlError::Malformed {
+        url: url.into(),
+        why: why.into(),
+    };
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (name, prefix) = path.split_once('/').unwrap_or((path, ""));
+    if name.contains('@') {
+        return Err(UrlError::Credentials(url.into()));
+    }
+    // S3's rules: 3 to 63 characters of lowercase letters, digits, dots and hyphens,
+    // beginning and ending with a letter or digit.
+    let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let valid = (3..=63).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && edge_ok(name.chars().next())
+        && edge_ok(name.chars().last());
+    if !valid {
+        return Err(malformed(
+            "a bucket name is 3 to 63 lowercase letters, digits, dots and hyphens",
+        ));
+    }
+    let prefix: Vec<&str> = prefix.split('/').filter(|p| !p.is_empty()).collect();
+    if prefix.iter().any(|p| *p == "." || *p == "..") {
+        return Err(malformed("a prefix has no . or .. parts"));
+    }
+    let mut location = Bucket {
+        bucket: name.into(),
+        prefix: prefix.join("/"),
+        endpoint: None,
+        region: None,
+        path_style: false,
+    };
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "endpoint" if value.starts_with("http://") || value.starts_with("https://") => {
+                if value.contains('@') {
+                    return Err(UrlError::Credentials(url.into()));
+                }
+                location.endpoint = Some(value.trim_end_matches('/').into());
+            }
+            "endpoint" => return Err(malformed("endpoint= takes an http:// or https:// URL")),
+            "region" if !value.is_empty() => location.region = Some(value.into()),
+            "path-style" if value == "true" || value == "false" => {
+                location.path_style = value == "true";
+            }
+            _ => {
+                return Err(malformed(&format!(
+                    "unknown parameter '{key}' (s3:// takes endpoint=, region= and path-style=true)"
+                )))
+            }
+        }
+    }
+    Ok(location)
 }
 
 /// Removes `.` and resolves `..` lexically (the directory may not exist yet).
@@ -88,6 +200,49 @@ mod tests {
             resolve("FILE://x/", base),
             Ok(PathBuf::from("/work/repo1/x"))
         );
+    }
+
+    #[test]
+    fn parses_s3_urls_and_refuses_credentials() {
+        let base = Path::new("/w");
+        let b = |url| match parse(url, base) {
+            Ok(Location::Bucket(b)) => b,
+            other => panic!("{url}: {other:?}"),
+        };
+        let ceph = b("s3://backups/team/db1/?endpoint=http://127.0.0.1:7480/&path-style=true");
+        assert_eq!(
+            (ceph.bucket.as_str(), ceph.prefix.as_str()),
+            ("backups", "team/db1")
+        );
+        assert_eq!(ceph.endpoint.as_deref(), Some("http://127.0.0.1:7480"));
+        assert!(ceph.path_style);
+        // The same place, whatever the parameters' order and the slashes.
+        assert_eq!(
+            ceph,
+            b("s3://backups//team/db1?path-style=true&endpoint=http://127.0.0.1:7480")
+        );
+        assert_eq!(b("s3://top-1").prefix, "");
+        for bad in [
+            "s3://AKIA:secret@bucket/x",
+            "s3://bucket/x?endpoint=http://u:p@host",
+        ] {
+            assert!(
+                matches!(parse(bad, base), Err(UrlError::Credentials(_))),
+                "{bad}"
+            );
+        }
+        for bad in [
+            "s3://Bucket/x",
+            "s3://b/x",
+            "s3://bucket/../x",
+            "s3://bucket/x?secret=1",
+            "s3://bucket?endpoint=127.0.0.1",
+        ] {
+            assert!(
+                matches!(parse(bad, base), Err(UrlError::Malformed { .. })),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

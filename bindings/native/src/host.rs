@@ -10,8 +10,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use cairn_cli::Host;
 use cairn_core::io::BoxFuture;
 
+use cairn_cli::url::Bucket;
+
 use crate::fs_storage::private;
-use crate::FsStorage;
+use crate::{FsStorage, NativeStorage, S3Storage};
 
 pub struct NativeHost;
 
@@ -29,10 +31,14 @@ impl NativeHost {
 }
 
 impl Host for NativeHost {
-    type Storage = FsStorage;
+    type Storage = NativeStorage;
 
-    fn storage(&self, dir: &Path) -> FsStorage {
-        FsStorage::new(dir)
+    fn storage(&self, dir: &Path) -> NativeStorage {
+        NativeStorage::Fs(FsStorage::new(dir))
+    }
+
+    fn bucket_storage(&self, bucket: &Bucket) -> Result<NativeStorage, String> {
+        S3Storage::new(bucket).map(NativeStorage::S3)
     }
 
     fn cwd(&self) -> PathBuf {

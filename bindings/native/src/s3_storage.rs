@@ -16,6 +16,7 @@
 
 use std::sync::Arc;
 
+use cairn_cli::url::Bucket;
 use cairn_core::io::{BoxFuture, IoError, IoResult, ManifestRead, ObjectInfo, Storage, Version};
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path;
@@ -59,21 +60,6 @@ fn strip_nonce(object: Vec<u8>) -> Vec<u8> {
     }
 }
 
-/// Where a store lives in a bucket, and how to reach it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct S3Location {
-    pub bucket: String,
-    /// Folder of the store inside the bucket, without leading or trailing `/` ("" for the
-    /// bucket's top).
-    pub prefix: String,
-    /// `http://127.0.0.1:PORT` for a local gateway; `None`: AWS, or `AWS_ENDPOINT_URL`.
-    pub endpoint: Option<String>,
-    pub region: Option<String>,
-    /// Bucket in the path rather than the host name (what Ceph, MinIO and most local
-    /// gateways need).
-    pub path_style: bool,
-}
-
 #[derive(Clone)]
 pub struct S3Storage {
     store: Arc<AmazonS3>,
@@ -87,7 +73,7 @@ impl S3Storage {
     /// A client for `location`, with credentials from the standard AWS environment
     /// (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`,
     /// `AWS_ENDPOINT_URL`, ...). Makes no request yet.
-    pub fn new(location: &S3Location) -> Result<S3Storage, String> {
+    pub fn new(location: &Bucket) -> Result<S3Storage, String> {
         // reqwest is built without a default TLS provider (see Cargo.toml): ring is ours. A
         // second call finds one installed, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();

@@ -68,6 +68,10 @@ fn unit(result: io::Result<JsValue>) -> io::Result<()> {
 impl Host for JsHost {
     type Storage = JsStorage;
 
+    fn bucket_storage(&self, _: &cairn_cli::url::Bucket) -> Result<JsStorage, String> {
+        Err("s3:// locations are not supported from Node yet; use the native cairn".into())
+    }
+
     fn storage(&self, dir: &Path) -> JsStorage {
         // The host makes a NodeFsAdapter, which cannot fail to be made.
         let adapter = self.path_call("storage", dir).unwrap_or(JsValue::UNDEFINED);
