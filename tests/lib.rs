@@ -79,6 +79,15 @@ pub struct Output {
 
 /// Runs `cairn ARGS` in `dir` with a fixed author, optionally feeding `stdin`.
 pub fn cairn_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    run_cairn(dir, args, stdin, &[])
+}
+
+/// `cairn_in` with environment variables set (or overridden) for the process.
+pub fn cairn_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    run_cairn(dir, args, None, env)
+}
+
+fn run_cairn(dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut child = Command::new(cairn_bin())
@@ -86,6 +95,7 @@ pub fn cairn_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
         .current_dir(dir)
         .env("CAIRN_USER_NAME", "Test Author")
         .env("CAIRN_USER_EMAIL", "test@example.com")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

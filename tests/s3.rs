@@ -185,9 +185,18 @@ fn backups_and_remotes_on_s3_from_the_command_line() {
 
     // One-line errors: a missing bucket, credentials in the URL.
     let err = fails(&d, &["backup", "sync-url", &url("no-such-bucket", "x")]);
+    assert!(err.contains("the bucket does not exist"), "{err}");
+    // Wrong credentials.
+    let wrong = cairn_tests::cairn_env(
+        &d,
+        &["backup", "verify", "b"],
+        &[("AWS_SECRET_ACCESS_KEY", "not-the-secret")],
+    );
+    assert_eq!(wrong.code, 1);
     assert!(
-        err.contains("no-such-bucket") || err.contains("NoSuchBucket"),
-        "{err}"
+        wrong.stderr.contains("refused the credentials"),
+        "{}",
+        wrong.stderr
     );
     let err = fails(&d, &["backup", "add", "c", "s3://AKIA:secret@cli/x"]);
     assert!(err.contains("credentials do not go in a URL"), "{err}");

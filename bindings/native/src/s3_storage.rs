@@ -144,7 +144,46 @@ impl S3Storage {
 }
 
 fn failed(op: &'static str, name: &str, e: StoreError) -> IoError {
-    IoError::backend(op, name, e)
+    IoError::backend(op, name, describe(&e))
+}
+
+/// One line a user can act on, from the client's error, which carries the whole request and
+/// the server's XML answer.
+fn describe(e: &StoreError) -> String {
+    let text = e.to_string();
+    let code = text
+        .split_once("<Code>")
+        .and_then(|(_, rest)| rest.split_once("</Code>"))
+        .map(|(code, _)| code);
+    match code {
+        Some("NoSuchBucket") => "the bucket does not exist (NoSuchBucket)".into(),
+        Some(code @ ("SignatureDoesNotMatch" | "InvalidAccessKeyId" | "AccessDenied")) => format!(
+            "the server refused the credentials ({code}): check AWS_ACCESS_KEY_ID, \
+             AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN"
+        ),
+        Some(code) => format!("the server answered {code}"),
+        None if text.contains("error sending request") => {
+            let url = text
+                .split_whitespace()
+                .find(|w| w.starts_with("http://") || w.starts_with("https://"));
+            let server = url
+                .and_then(|u| {
+                    u.splitn(4, '/')
+                        .take(3)
+                        .reduce(|_, host| host)
+                        .map(str::to_owned)
+                })
+                .unwrap_or_else(|| "the server".into());
+            format!("cannot reach {server} (no answer after retries)")
+        }
+        None => text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(300)
+            .collect(),
+    }
 }
 
 /// The bytes of an object, or `None` if it does not exist.
