@@ -201,3 +201,189 @@ fn backups_and_remotes_on_s3_from_the_command_line() {
     let err = fails(&d, &["backup", "add", "c", "s3://AKIA:secret@cli/x"]);
     assert!(err.contains("credentials do not go in a URL"), "{err}");
 }
+
+/// An HTTP proxy on 127.0.0.1 in front of the gateway that answers a chosen share of requests
+/// with 503 Slow Down instead of passing them on: transient failures on demand. One request per
+/// connection (it answers `Connection: close`), which the client's pool handles.
+struct FaultProxy {
+    port: u16,
+    /// Requests failed per thousand.
+    per_mille: std::sync::Arc<std::sync::atomic::AtomicU32>,
+    failed: std::sync::Arc<std::sync::atomic::AtomicU32>,
+}
+
+impl FaultProxy {
+    fn start(upstream: &str) -> FaultProxy {
+        use std::net::TcpListener;
+        use std::sync::atomic::AtomicU32;
+        use std::sync::Arc;
+        let upstream = upstream.trim_start_matches("http://").to_owned();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let per_mille = Arc::new(AtomicU32::new(0));
+        let failed = Arc::new(AtomicU32::new(0));
+        let (share, count) = (per_mille.clone(), failed.clone());
+        std::thread::spawn(move || {
+            for (n, client) in listener.incoming().enumerate() {
+                let Ok(client) = client else { continue };
+                // A fixed spread (every k-th of each thousand), not chance: runs repeat.
+                let fail =
+                    (n as u32 * 389) % 1000 < share.load(std::sync::atomic::Ordering::Relaxed);
+                if fail {
+                    count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                let upstream = upstream.clone();
+                std::thread::spawn(move || {
+                    let _ = relay(client, &upstream, fail);
+                });
+            }
+        });
+        FaultProxy {
+            port,
+            per_mille,
+            failed,
+        }
+    }
+
+    fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+/// Reads one request from `client`; answers 503, or passes it to `upstream` and the answer
+/// back, with `Connection: close` both ways.
+fn relay(mut client: std::net::TcpStream, upstream: &str, fail: bool) -> std::io::Result<()> {
+    use std::io::{Read, Write};
+    let (head, body_start) = read_head(&mut client)?;
+    let length = header(&head, "content-length").map_or(0, |v| v.parse().unwrap_or(0));
+    let mut body = body_start;
+    while body.len() < length {
+        let mut buf = vec![0; length - body.len()];
+        let n = client.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&buf[..n]);
+    }
+    if fail {
+        let xml = "<Error><Code>SlowDown</Code></Error>";
+        let answer = format!(
+            "HTTP/1.1 503 Slow Down\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}",
+            xml.len()
+        );
+        return client.write_all(answer.as_bytes());
+    }
+    let mut server = std::net::TcpStream::connect(upstream)?;
+    server.write_all(&with_close(&head))?;
+    server.write_all(&body)?;
+    let (head, rest) = read_head(&mut server)?;
+    client.write_all(&with_close(&head))?;
+    client.write_all(&rest)?;
+    std::io::copy(&mut server, &mut client)?;
+    Ok(())
+}
+
+/// The head of an HTTP message (up to the blank line, included) and what came after it.
+fn read_head(stream: &mut std::net::TcpStream) -> std::io::Result<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut data = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&data[..end + 4]).into_owned();
+            return Ok((head, data[end + 4..].to_vec()));
+        }
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        data.extend_from_slice(&buf[..n]);
+    }
+}
+
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+/// The head with its `Connection` header replaced by `Connection: close`.
+fn with_close(head: &str) -> Vec<u8> {
+    let mut out: Vec<&str> = head
+        .trim_end()
+        .lines()
+        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+        .collect();
+    out.push("Connection: close");
+    (out.join("\r\n") + "\r\n\r\n").into_bytes()
+}
+
+#[test]
+fn syncs_and_restores_ride_out_transient_failures_and_fail_clearly_when_they_persist() {
+    use cairn_tests::{cairn_env, new_db, ok};
+    use std::sync::atomic::Ordering;
+    create_bucket("faults");
+    let proxy = FaultProxy::start(&gateway().endpoint);
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = new_db(r);
+    let values: Vec<String> = (0..3000).map(|i| format!("({i}, 'row {i}')")).collect();
+    let create = format!(
+        "create table t (id int primary key, v text); insert into t values {}",
+        values.join(",")
+    );
+    assert_eq!(cairn_tests::cairn_in(&d, &["sql"], Some(&create)).code, 0);
+    let through = format!(
+        "s3://faults/db?endpoint={}&path-style=true",
+        proxy.endpoint()
+    );
+    let direct = url("faults", "db");
+
+    // One request in ten fails: every sync and the restore complete.
+    proxy.per_mille.store(100, Ordering::Relaxed);
+    for round in 0..4 {
+        ok(
+            &d,
+            &[
+                "sql",
+                "-q",
+                &format!("update t set v = 'round {round}' where id < 1000"),
+            ],
+        );
+        ok(&d, &["backup", "sync-url", &through]);
+    }
+    ok(r, &["backup", "restore", &through, "restored"]);
+    assert!(
+        proxy.failed.load(Ordering::Relaxed) > 5,
+        "faults were injected"
+    );
+    let rows = ok(
+        &r.join("restored"),
+        &[
+            "sql",
+            "-q",
+            "select count(*) from t where v = 'round 3'",
+            "-r",
+            "csv",
+        ],
+    );
+    assert_eq!(rows, "count(*)\n1000\n");
+    assert!(ok(r, &["backup", "verify", &direct]).contains("no problems found"));
+
+    // Every request fails: a clear error, in bounded time, and both sides as they were.
+    proxy.per_mille.store(1000, Ordering::Relaxed);
+    ok(&d, &["sql", "-q", "update t set v = 'lost'"]);
+    let started = std::time::Instant::now();
+    let out = cairn_env(&d, &["backup", "sync-url", &through], &[]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("SlowDown"), "{}", out.stderr);
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "gave up in {:?}",
+        started.elapsed()
+    );
+    assert!(ok(r, &["backup", "verify", &direct]).contains("no problems found"));
+    assert_eq!(ok(r, &["backup", "snapshots", &direct]).lines().count(), 5);
+    assert!(ok(&d, &["fsck"]).contains("no problems found"));
+}

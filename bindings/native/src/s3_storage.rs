@@ -21,8 +21,8 @@ use cairn_core::io::{BoxFuture, IoError, IoResult, ManifestRead, ObjectInfo, Sto
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path;
 use object_store::{
-    Error as StoreError, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, RetryConfig,
-    UpdateVersion,
+    BackoffConfig, Error as StoreError, ObjectStore, ObjectStoreExt, PutMode, PutOptions,
+    PutPayload, RetryConfig, UpdateVersion,
 };
 
 const MANIFEST: &str = "manifest";
@@ -97,6 +97,18 @@ impl S3Storage {
         if location.path_style {
             builder = builder.with_virtual_hosted_style_request(false);
         }
+        // Transient failures (5xx, throttling, resets) are retried with jittered backoff, 6
+        // times over about 6 s, then reported: a sync should not hang a minute on a dead
+        // server, as the client's default (10 times, up to 15 s apart) would.
+        let builder = builder.with_retry(RetryConfig {
+            max_retries: 6,
+            retry_timeout: std::time::Duration::from_secs(60),
+            backoff: BackoffConfig {
+                init_backoff: std::time::Duration::from_millis(50),
+                max_backoff: std::time::Duration::from_secs(2),
+                base: 2.0,
+            },
+        });
         let store = builder.clone().build().map_err(|e| e.to_string())?;
         // The swap is never retried by the client: a retried conditional PUT whose first try
         // won is answered 412, and Ceph answers a lost race with 500, which the client would
