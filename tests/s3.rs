@@ -387,3 +387,52 @@ fn syncs_and_restores_ride_out_transient_failures_and_fail_clearly_when_they_per
     assert_eq!(ok(r, &["backup", "snapshots", &direct]).lines().count(), 5);
     assert!(ok(&d, &["fsck"]).contains("no problems found"));
 }
+
+#[test]
+fn a_sync_killed_mid_upload_leaves_both_sides_valid_and_a_rerun_completes() {
+    use cairn_tests::{cairn_bin, new_db, ok};
+    create_bucket("killed");
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = new_db(r);
+    let values: Vec<String> = (0..20_000)
+        .map(|i| format!("({i}, 'a row of some length, number {i}')"))
+        .collect();
+    let create = format!(
+        "create table t (id int primary key, v text); insert into t values {}",
+        values.join(",")
+    );
+    assert_eq!(cairn_tests::cairn_in(&d, &["sql"], Some(&create)).code, 0);
+    let backup = url("killed", "db");
+    ok(&d, &["backup", "add", "b", &backup]);
+    ok(&d, &["backup", "sync", "b"]);
+    for (round, delay_ms) in [30u64, 60, 120].into_iter().enumerate() {
+        ok(
+            &d,
+            &["sql", "-q", &format!("update t set v = 'round {round}'")],
+        );
+        let mut child = Command::new(cairn_bin())
+            .args(["backup", "sync", "b", "--quiet"])
+            .current_dir(&d)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap(); // SIGKILL: no handler runs
+        child.wait().unwrap();
+        assert!(ok(&d, &["backup", "verify", "b"]).contains("no problems found"));
+        assert!(ok(&d, &["fsck"]).contains("no problems found"));
+    }
+    ok(&d, &["backup", "sync", "b"]);
+    ok(r, &["backup", "restore", &backup, "restored"]);
+    let rows = ok(
+        &r.join("restored"),
+        &[
+            "sql",
+            "-q",
+            "select count(*) from t where v = 'round 2'",
+            "-r",
+            "csv",
+        ],
+    );
+    assert_eq!(rows, "count(*)\n20000\n");
+}
