@@ -96,6 +96,26 @@ fn location(bucket: &str, prefix: &str) -> Bucket {
 }
 
 #[test]
+fn a_large_table_file_goes_up_in_parts_and_reads_back_whole() {
+    use cairn_core::Storage;
+    create_bucket("large");
+    let s = S3Storage::new(&location("large", "db")).unwrap();
+    // 40 MiB of varied bytes: five parts of 8 MiB.
+    let data: Vec<u8> = (0..40u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    block_on(s.put("big", &data)).unwrap();
+    assert!(block_on(s.get("big")).unwrap() == Some(data.clone()));
+    let tail = block_on(s.get_range("big", (40 << 20) - 100, 100)).unwrap();
+    assert_eq!(tail.as_deref(), Some(&data[data.len() - 100..]));
+    // A second put of the same name and bytes is success, as for a small one.
+    block_on(s.put("big", &data)).unwrap();
+    let listed = block_on(s.list()).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].size, 40 << 20);
+}
+
+#[test]
 fn the_storage_conformance_suite_passes_on_ceph() {
     create_bucket("conformance");
     // Two handles, as two processes would have, on a store under a prefix.

@@ -22,7 +22,7 @@ use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path;
 use object_store::{
     BackoffConfig, Error as StoreError, ObjectStore, ObjectStoreExt, PutMode, PutOptions,
-    PutPayload, RetryConfig, UpdateVersion,
+    PutPayload, RetryConfig, UpdateVersion, WriteMultipart,
 };
 
 const MANIFEST: &str = "manifest";
@@ -198,6 +198,24 @@ fn describe(e: &StoreError) -> String {
     }
 }
 
+/// Objects larger than this go up in parts of `PART` bytes, so that a failed request retries
+/// one part, not the whole file.
+const MULTIPART_ABOVE: usize = 16 << 20;
+const PART: usize = 8 << 20;
+
+/// A multipart upload: parts go up two at a time and each is retried on its own. S3 has no
+/// create-only multipart completion (Ceph ignores `If-None-Match` there), which a table file
+/// does not need: an object already at its name holds the same bytes.
+async fn put_in_parts(store: &AmazonS3, path: &Path, data: bytes::Bytes) -> Result<(), StoreError> {
+    let upload = store.put_multipart(path).await?;
+    let mut writer = WriteMultipart::new_with_chunk_size(upload, PART);
+    for part in data.chunks(PART) {
+        writer.wait_for_capacity(2).await?;
+        writer.put(data.slice_ref(part));
+    }
+    writer.finish().await.map(drop)
+}
+
 /// The bytes of an object, or `None` if it does not exist.
 async fn get_opt(
     store: &AmazonS3,
@@ -268,12 +286,17 @@ impl Storage for S3Storage {
             return Box::pin(async move { Err(e) });
         }
         let (store, path, name) = (self.store.clone(), self.path(name), name.to_owned());
-        let payload = PutPayload::from(data.to_vec());
+        let data = bytes::Bytes::from(data.to_vec());
         self.run(async move {
+            if data.len() > MULTIPART_ABOVE {
+                return put_in_parts(&store, &path, data)
+                    .await
+                    .map_err(|e| failed("write", &name, e));
+            }
             // Create-only: names are content-derived, so an object already there holds these
             // very bytes, and an overwrite could only race a reader.
             let create = PutOptions::from(PutMode::Create);
-            match store.put_opts(&path, payload, create).await {
+            match store.put_opts(&path, PutPayload::from(data), create).await {
                 Ok(_) | Err(StoreError::AlreadyExists { .. }) => Ok(()),
                 Err(e) => Err(failed("write", &name, e)),
             }
