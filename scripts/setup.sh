@@ -6,7 +6,8 @@
 #   - wasm-bindgen-cli at exactly the version Cargo.lock pins, and wasm-pack
 #   - wasm-opt (Debian's binaryen), Debian's Chromium for the browser tests
 #   - the npm packages of npm/ and web-demo/ from their committed lockfiles
-#   - Ceph's MON, OSD and RADOS Gateway (Debian packages) for the s3:// tests
+#   - Ceph's MON, OSD and RADOS Gateway (Debian packages) for the s3:// tests, and Azurite
+#     (npm, in scripts/emulators) for the az:// tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -65,7 +66,7 @@ command -v node >/dev/null || apt_install nodejs npm
 [ -x /usr/bin/chromium ] || apt_install chromium
 
 # npm packages, reinstalled only when the lockfile changed since the last install.
-for dir in npm web-demo; do
+for dir in npm web-demo scripts/emulators; do
   [ -f "$dir/package-lock.json" ] || continue
   if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
      [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then

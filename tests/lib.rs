@@ -153,3 +153,38 @@ pub fn fails(dir: &Path, args: &[&str]) -> String {
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
     out.stderr
 }
+
+/// Starts a throw-away server with one of the repository's scripts (`scripts/ceph.sh`,
+/// `scripts/azurite.sh`) in a new folder, stopped by the script's watcher when this process
+/// ends, however it ends. Sets the variables of the `env` file it writes in this process (the
+/// `cairn` children inherit them) and answers them and the folder.
+pub fn start_server(script: &str) -> (std::path::PathBuf, Vec<(String, String)>) {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::Builder::new()
+        .prefix("cairn-server-")
+        .tempdir()
+        .expect("temp dir")
+        .keep();
+    let started = std::process::Command::new(root.join(script))
+        .arg("start")
+        .arg(&dir)
+        .args(["--until-exit", &std::process::id().to_string()])
+        .output()
+        .expect("run the start script");
+    assert!(
+        started.status.success(),
+        "{script} start failed (scripts/setup.sh installs what it needs): {}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    let text = std::fs::read_to_string(dir.join("env")).expect("the server's env file");
+    let env: Vec<(String, String)> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("export "))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    for (k, v) in &env {
+        std::env::set_var(k, v);
+    }
+    (dir, env)
+}

@@ -2,12 +2,11 @@
 //! 127.0.0.1 (scripts/ceph.sh), started once per test process and stopped when the process
 //! ends. Each test has its own bucket (issue 12).
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
 
-use cairn::{block_on, S3Storage};
-use cairn_cli::url::Bucket;
+use cairn::{block_on, ObjectStorage};
+use cairn_cli::url::{Bucket, Service};
 
 /// The running gateway: its endpoint and credentials.
 pub struct Gateway {
@@ -15,41 +14,12 @@ pub struct Gateway {
     pub env: Vec<(String, String)>,
 }
 
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// Starts the cluster on first use; `--until-exit` stops it when this process ends, however
-/// it ends. Credentials go into this process's environment, where the AWS chain finds them.
+/// Starts the cluster on first use (see `start_server`): AWS credentials and endpoint are then
+/// in this process's environment, where the AWS chain finds them.
 pub fn gateway() -> &'static Gateway {
     static GATEWAY: OnceLock<Gateway> = OnceLock::new();
     GATEWAY.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("cairn-ceph-")
-            .tempdir()
-            .expect("temp dir")
-            .keep();
-        let started = Command::new(repo_root().join("scripts/ceph.sh"))
-            .arg("start")
-            .arg(&dir)
-            .args(["--until-exit", &std::process::id().to_string()])
-            .output()
-            .expect("run scripts/ceph.sh");
-        assert!(
-            started.status.success(),
-            "scripts/ceph.sh start failed (scripts/ceph.sh install installs Ceph): {}",
-            String::from_utf8_lossy(&started.stderr)
-        );
-        let text = std::fs::read_to_string(dir.join("env")).expect("the cluster's env file");
-        let env: Vec<(String, String)> = text
-            .lines()
-            .filter_map(|l| l.strip_prefix("export "))
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        for (k, v) in &env {
-            std::env::set_var(k, v);
-        }
+        let (_, env) = cairn_tests::start_server("scripts/ceph.sh");
         let endpoint = env
             .iter()
             .find(|(k, _)| k == "AWS_ENDPOINT_URL")
@@ -87,6 +57,7 @@ pub fn create_bucket(name: &str) {
 
 fn location(bucket: &str, prefix: &str) -> Bucket {
     Bucket {
+        service: Service::S3,
         bucket: bucket.into(),
         prefix: prefix.into(),
         endpoint: Some(gateway().endpoint.clone()),
@@ -99,7 +70,7 @@ fn location(bucket: &str, prefix: &str) -> Bucket {
 fn a_large_table_file_goes_up_in_parts_and_reads_back_whole() {
     use cairn_core::Storage;
     create_bucket("large");
-    let s = S3Storage::new(&location("large", "db")).unwrap();
+    let s = ObjectStorage::new(&location("large", "db")).unwrap();
     // 40 MiB of varied bytes: five parts of 8 MiB.
     let data: Vec<u8> = (0..40u32 << 20)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
@@ -119,15 +90,15 @@ fn a_large_table_file_goes_up_in_parts_and_reads_back_whole() {
 fn the_storage_conformance_suite_passes_on_ceph() {
     create_bucket("conformance");
     // Two handles, as two processes would have, on a store under a prefix.
-    let a = S3Storage::new(&location("conformance", "stores/one")).unwrap();
-    let b = S3Storage::new(&location("conformance", "stores/one")).unwrap();
+    let a = ObjectStorage::new(&location("conformance", "stores/one")).unwrap();
+    let b = ObjectStorage::new(&location("conformance", "stores/one")).unwrap();
     let passed = block_on(cairn_core::conformance::run(&a, &b))
         .unwrap_or_else(|f| panic!("{}: {}", f.check, f.message));
     assert!(passed.len() > 8, "{passed:?}");
     // And at the bucket's top.
     create_bucket("top");
-    let a = S3Storage::new(&location("top", "")).unwrap();
-    let b = S3Storage::new(&location("top", "")).unwrap();
+    let a = ObjectStorage::new(&location("top", "")).unwrap();
+    let b = ObjectStorage::new(&location("top", "")).unwrap();
     block_on(cairn_core::conformance::run(&a, &b))
         .unwrap_or_else(|f| panic!("{}: {}", f.check, f.message));
 }

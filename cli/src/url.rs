@@ -1,8 +1,9 @@
 //! Locations users give as URLs: `file://PATH`, relative to the current directory
 //! (`file://../backups/backup1`, as Dolt accepts) or absolute (`file:///srv/b`), and
 //! `s3://BUCKET[/PREFIX][?endpoint=URL&region=R&path-style=true]` (Dolt's shape, so AWS, Ceph's
-//! gateway, MinIO and R2 all work). Credentials never go in a URL: they come from the standard
-//! AWS environment.
+//! gateway, MinIO and R2 all work), and `az://CONTAINER[/PREFIX][?endpoint=URL]` (Azure Blob;
+//! the endpoint for an emulator such as Azurite). Credentials never go in a URL: they come from
+//! the provider's standard environment.
 
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
@@ -29,17 +30,18 @@ impl fmt::Display for UrlError {
         match self {
             UrlError::NoScheme(url) => write!(
                 f,
-                "invalid URL '{url}': expected file://PATH or s3://BUCKET/PREFIX (for example file://../backups/backup1)"
+                "invalid URL '{url}': expected file://PATH, s3://BUCKET/PREFIX or az://CONTAINER/PREFIX (for example file://../backups/backup1)"
             ),
             UrlError::Unsupported { url, scheme } => write!(
                 f,
-                "invalid URL '{url}': the scheme '{scheme}' is not supported here (use file://PATH or s3://BUCKET/PREFIX)"
+                "invalid URL '{url}': the scheme '{scheme}' is not supported here (use file://PATH, s3://BUCKET/PREFIX or az://CONTAINER/PREFIX)"
             ),
             UrlError::EmptyPath(url) => write!(f, "invalid URL '{url}': it names no path"),
             UrlError::Credentials(url) => write!(
                 f,
                 "invalid URL '{url}': credentials do not go in a URL; set AWS_ACCESS_KEY_ID and \
-                 AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) instead"
+                 AWS_SECRET_ACCESS_KEY (or AWS_PROFILE), or AZURE_STORAGE_ACCOUNT_NAME and \
+                 AZURE_STORAGE_ACCOUNT_KEY, instead"
             ),
             UrlError::Malformed { url, why } => write!(f, "invalid URL '{url}': {why}"),
         }
@@ -54,10 +56,19 @@ pub enum Location {
     Bucket(Bucket),
 }
 
-/// A store in an S3 bucket. Two URLs naming the same bucket, prefix and endpoint compare
-/// equal whatever their parameters' order or slashes.
+/// Which object store a bucket is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    S3,
+    /// Azure Blob; the bucket is a container.
+    Azure,
+}
+
+/// A store in an object store's bucket (or container). Two URLs naming the same bucket,
+/// prefix and endpoint compare equal whatever their parameters' order or slashes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Bucket {
+    pub service: Service,
     pub bucket: String,
     /// Without leading or trailing `/`; "" for the bucket's top.
     pub prefix: String,
@@ -73,7 +84,10 @@ pub fn parse(url: &str, base: &Path) -> Result<Location, UrlError> {
         .split_once("://")
         .ok_or_else(|| UrlError::NoScheme(url.into()))?;
     if scheme.eq_ignore_ascii_case("s3") {
-        return bucket(url, rest).map(Location::Bucket);
+        return bucket(url, rest, Service::S3).map(Location::Bucket);
+    }
+    if scheme.eq_ignore_ascii_case("az") {
+        return bucket(url, rest, Service::Azure).map(Location::Bucket);
     }
     if !scheme.eq_ignore_ascii_case("file") {
         return Err(UrlError::Unsupported {
@@ -97,14 +111,14 @@ pub fn parse(url: &str, base: &Path) -> Result<Location, UrlError> {
 pub fn resolve(url: &str, base: &Path) -> Result<PathBuf, UrlError> {
     match parse(url, base)? {
         Location::Dir(dir) => Ok(dir),
-        Location::Bucket(_) => Err(UrlError::Unsupported {
+        Location::Bucket(b) => Err(UrlError::Unsupported {
             url: url.into(),
-            scheme: "s3".into(),
+            scheme: format!("{:?}", b.service).to_ascii_lowercase(),
         }),
     }
 }
 
-fn bucket(url: &str, rest: &str) -> Result<Bucket, UrlError> {
+fn bucket(url: &str, rest: &str, service: Service) -> Result<Bucket, UrlError> {
     let malformed = |why: &str| UrlError::Malformed {
         url: url.into(),
         why: why.into(),
@@ -114,25 +128,31 @@ fn bucket(url: &str, rest: &str) -> Result<Bucket, UrlError> {
     if name.contains('@') {
         return Err(UrlError::Credentials(url.into()));
     }
-    // S3's rules: 3 to 63 characters of lowercase letters, digits, dots and hyphens,
-    // beginning and ending with a letter or digit.
+    // The providers' rules: 3 to 63 characters of lowercase letters, digits and hyphens (S3
+    // also dots), beginning and ending with a letter or digit.
     let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let inner_ok = |c: char| {
+        c.is_ascii_lowercase()
+            || c.is_ascii_digit()
+            || c == '-'
+            || (c == '.' && service == Service::S3)
+    };
     let valid = (3..=63).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && name.chars().all(inner_ok)
         && edge_ok(name.chars().next())
         && edge_ok(name.chars().last());
     if !valid {
-        return Err(malformed(
-            "a bucket name is 3 to 63 lowercase letters, digits, dots and hyphens",
-        ));
+        return Err(malformed(match service {
+            Service::S3 => "a bucket name is 3 to 63 lowercase letters, digits, dots and hyphens",
+            Service::Azure => "a container name is 3 to 63 lowercase letters, digits and hyphens",
+        }));
     }
     let prefix: Vec<&str> = prefix.split('/').filter(|p| !p.is_empty()).collect();
     if prefix.iter().any(|p| *p == "." || *p == "..") {
         return Err(malformed("a prefix has no . or .. parts"));
     }
     let mut location = Bucket {
+        service,
         bucket: name.into(),
         prefix: prefix.join("/"),
         endpoint: None,
@@ -149,14 +169,19 @@ fn bucket(url: &str, rest: &str) -> Result<Bucket, UrlError> {
                 location.endpoint = Some(value.trim_end_matches('/').into());
             }
             "endpoint" => return Err(malformed("endpoint= takes an http:// or https:// URL")),
-            "region" if !value.is_empty() => location.region = Some(value.into()),
-            "path-style" if value == "true" || value == "false" => {
+            "region" if service == Service::S3 && !value.is_empty() => {
+                location.region = Some(value.into())
+            }
+            "path-style" if service == Service::S3 && (value == "true" || value == "false") => {
                 location.path_style = value == "true";
             }
             _ => {
-                return Err(malformed(&format!(
-                    "unknown parameter '{key}' (s3:// takes endpoint=, region= and path-style=true)"
-                )))
+                return Err(malformed(&match service {
+                    Service::S3 => format!(
+                        "unknown parameter '{key}' (s3:// takes endpoint=, region= and path-style=true)"
+                    ),
+                    Service::Azure => format!("unknown parameter '{key}' (az:// takes endpoint=)"),
+                }))
             }
         }
     }

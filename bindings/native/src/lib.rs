@@ -4,11 +4,11 @@
 pub mod fs_storage;
 pub mod host;
 pub mod native_storage;
-pub mod s3_storage;
+pub mod object_storage;
 
 pub use fs_storage::FsStorage;
 pub use native_storage::NativeStorage;
-pub use s3_storage::S3Storage;
+pub use object_storage::ObjectStorage;
 
 /// Runs a core future to completion. The native adapter does blocking I/O inside its
 /// futures, so a one-thread executor is all the CLI needs.

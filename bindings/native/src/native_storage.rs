@@ -1,19 +1,19 @@
-//! The native CLI's one storage type: a folder, or an S3 bucket.
+//! The native CLI's one storage type: a folder, or a bucket of an object store.
 
 use cairn_core::io::{BoxFuture, IoResult, ManifestRead, ObjectInfo, Storage, Version};
 
-use crate::{FsStorage, S3Storage};
+use crate::{FsStorage, ObjectStorage};
 
 pub enum NativeStorage {
     Fs(FsStorage),
-    S3(S3Storage),
+    Object(ObjectStorage),
 }
 
 macro_rules! each {
     ($self:ident, $s:ident => $call:expr) => {
         match $self {
             NativeStorage::Fs($s) => $call,
-            NativeStorage::S3($s) => $call,
+            NativeStorage::Object($s) => $call,
         }
     };
 }

@@ -1,12 +1,13 @@
-//! `Storage` on an S3 bucket (AWS, Ceph's RADOS Gateway, MinIO, R2 ...), through Apache
-//! Arrow's `object_store` crate: the field's maintained client, with SigV4, retries with
-//! backoff and the conditional PUTs the manifest swap needs. Objects live under
-//! `PREFIX/NAME`; the manifest is `PREFIX/manifest`.
+//! `Storage` on an object store: an S3 bucket (AWS, Ceph's RADOS Gateway, MinIO, R2 ...) or
+//! an Azure Blob container, through Apache Arrow's `object_store` crate: the field's
+//! maintained client, with the providers' signing, retries with backoff and the conditional
+//! PUTs the manifest swap needs. Objects live under `PREFIX/NAME`; the manifest is
+//! `PREFIX/manifest`.
 //!
 //! The manifest swap is a conditional PUT: `If-None-Match: *` for the first, `If-Match` on
 //! the ETag read for the next. Two quirks of Ceph's gateway shape it (../shared/OBJECT_STORES.md):
 //! it matches `If-Match` only on the ETag without its quotes, and a writer that loses a tight
-//! race may get HTTP 500 rather than 412. So the ETag goes out bare, and any failed swap reads
+//! race may get HTTP 500 rather than 412. So an S3 ETag goes out bare, and any failed swap reads
 //! the manifest back: the object is ours only if we won (each write carries a nonce, so no
 //! other write has the same bytes), else we lost and nothing changed.
 //!
@@ -16,9 +17,10 @@
 
 use std::sync::Arc;
 
-use cairn_cli::url::Bucket;
+use cairn_cli::url::{Bucket, Service};
 use cairn_core::io::{BoxFuture, IoError, IoResult, ManifestRead, ObjectInfo, Storage, Version};
-use object_store::aws::{AmazonS3, AmazonS3Builder};
+use object_store::aws::AmazonS3Builder;
+use object_store::azure::MicrosoftAzureBuilder;
 use object_store::path::Path;
 use object_store::{
     BackoffConfig, Error as StoreError, ObjectStore, ObjectStoreExt, PutMode, PutOptions,
@@ -61,74 +63,103 @@ fn strip_nonce(object: Vec<u8>) -> Vec<u8> {
 }
 
 #[derive(Clone)]
-pub struct S3Storage {
-    store: Arc<AmazonS3>,
-    /// The same bucket without retries, for the manifest swap.
-    swapper: Arc<AmazonS3>,
+pub struct ObjectStorage {
+    store: Arc<dyn ObjectStore>,
+    /// The same container without retries, for the manifest swap.
+    swapper: Arc<dyn ObjectStore>,
     prefix: String,
+    /// Send ETags without their quotes (Ceph's gateway matches no other form; AWS takes both).
+    bare_etags: bool,
     runtime: Arc<tokio::runtime::Runtime>,
 }
 
-impl S3Storage {
-    /// A client for `location`, with credentials from the standard AWS environment
+/// Transient failures (5xx, throttling, resets) are retried with jittered backoff, 6 times over
+/// about 6 s, then reported: a sync should not hang a minute on a dead server, as the client's
+/// default (10 times, up to 15 s apart) would.
+fn retries() -> RetryConfig {
+    RetryConfig {
+        max_retries: 6,
+        retry_timeout: std::time::Duration::from_secs(60),
+        backoff: BackoffConfig {
+            init_backoff: std::time::Duration::from_millis(50),
+            max_backoff: std::time::Duration::from_secs(2),
+            base: 2.0,
+        },
+    }
+}
+
+/// The swap is never retried by the client: a retried conditional PUT whose first try won is
+/// answered 412, and Ceph answers a lost race with 500, which the client would retry with
+/// backoff. The swap reads back instead (see above).
+fn no_retries() -> RetryConfig {
+    RetryConfig {
+        max_retries: 0,
+        ..RetryConfig::default()
+    }
+}
+
+impl ObjectStorage {
+    /// A client for `location`, with credentials from the provider's standard environment
     /// (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`,
-    /// `AWS_ENDPOINT_URL`, ...). Makes no request yet.
-    pub fn new(location: &Bucket) -> Result<S3Storage, String> {
+    /// `AWS_ENDPOINT_URL`, ...; `AZURE_STORAGE_ACCOUNT_NAME`, `AZURE_STORAGE_ACCOUNT_KEY`,
+    /// `AZURE_STORAGE_SAS_KEY`, ...). Makes no request yet.
+    pub fn new(location: &Bucket) -> Result<ObjectStorage, String> {
         // reqwest is built without a default TLS provider (see Cargo.toml): ring is ours. A
         // second call finds one installed, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut builder = AmazonS3Builder::from_env().with_bucket_name(&location.bucket);
-        if let Some(endpoint) = &location.endpoint {
-            builder = builder.with_endpoint(endpoint);
-        }
-        let endpoint = location
-            .endpoint
-            .clone()
-            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
-        if endpoint
-            .as_deref()
-            .is_some_and(|e| e.starts_with("http://"))
+        let endpoint = location.endpoint.clone();
+        let http = |default: Option<String>| {
+            endpoint
+                .clone()
+                .or(default)
+                .is_some_and(|e| e.starts_with("http://"))
+        };
+        let (store, swapper): (Arc<dyn ObjectStore>, Arc<dyn ObjectStore>) = match location.service
         {
-            builder = builder.with_allow_http(true);
-        }
-        if let Some(region) = &location.region {
-            builder = builder.with_region(region);
-        }
-        if location.path_style {
-            builder = builder.with_virtual_hosted_style_request(false);
-        }
-        // Transient failures (5xx, throttling, resets) are retried with jittered backoff, 6
-        // times over about 6 s, then reported: a sync should not hang a minute on a dead
-        // server, as the client's default (10 times, up to 15 s apart) would.
-        let builder = builder.with_retry(RetryConfig {
-            max_retries: 6,
-            retry_timeout: std::time::Duration::from_secs(60),
-            backoff: BackoffConfig {
-                init_backoff: std::time::Duration::from_millis(50),
-                max_backoff: std::time::Duration::from_secs(2),
-                base: 2.0,
-            },
-        });
-        let store = builder.clone().build().map_err(|e| e.to_string())?;
-        // The swap is never retried by the client: a retried conditional PUT whose first try
-        // won is answered 412, and Ceph answers a lost race with 500, which the client would
-        // retry with backoff. The swap reads back instead (see above).
-        let swapper = builder
-            .with_retry(RetryConfig {
-                max_retries: 0,
-                ..RetryConfig::default()
-            })
-            .build()
-            .map_err(|e| e.to_string())?;
+            Service::S3 => {
+                let mut builder = AmazonS3Builder::from_env().with_bucket_name(&location.bucket);
+                if let Some(endpoint) = &endpoint {
+                    builder = builder.with_endpoint(endpoint);
+                }
+                builder = builder.with_allow_http(http(std::env::var("AWS_ENDPOINT_URL").ok()));
+                if let Some(region) = &location.region {
+                    builder = builder.with_region(region);
+                }
+                if location.path_style {
+                    builder = builder.with_virtual_hosted_style_request(false);
+                }
+                let swapper = builder.clone().with_retry(no_retries()).build();
+                let store = builder.with_retry(retries()).build();
+                (
+                    Arc::new(store.map_err(|e| e.to_string())?),
+                    Arc::new(swapper.map_err(|e| e.to_string())?),
+                )
+            }
+            Service::Azure => {
+                let mut builder =
+                    MicrosoftAzureBuilder::from_env().with_container_name(&location.bucket);
+                if let Some(endpoint) = &endpoint {
+                    builder = builder.with_endpoint(endpoint.clone());
+                }
+                builder = builder.with_allow_http(http(None));
+                let swapper = builder.clone().with_retry(no_retries()).build();
+                let store = builder.with_retry(retries()).build();
+                (
+                    Arc::new(store.map_err(|e| e.to_string())?),
+                    Arc::new(swapper.map_err(|e| e.to_string())?),
+                )
+            }
+        };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
-            .map_err(|e| format!("cannot start the S3 client's runtime: {e}"))?;
-        Ok(S3Storage {
-            store: Arc::new(store),
-            swapper: Arc::new(swapper),
+            .map_err(|e| format!("cannot start the storage client's runtime: {e}"))?;
+        Ok(ObjectStorage {
+            store,
+            swapper,
             prefix: location.prefix.clone(),
+            bare_etags: location.service == Service::S3,
             runtime: Arc::new(runtime),
         })
     }
@@ -206,7 +237,11 @@ const PART: usize = 8 << 20;
 /// A multipart upload: parts go up two at a time and each is retried on its own. S3 has no
 /// create-only multipart completion (Ceph ignores `If-None-Match` there), which a table file
 /// does not need: an object already at its name holds the same bytes.
-async fn put_in_parts(store: &AmazonS3, path: &Path, data: bytes::Bytes) -> Result<(), StoreError> {
+async fn put_in_parts(
+    store: &dyn ObjectStore,
+    path: &Path,
+    data: bytes::Bytes,
+) -> Result<(), StoreError> {
     let upload = store.put_multipart(path).await?;
     let mut writer = WriteMultipart::new_with_chunk_size(upload, PART);
     for part in data.chunks(PART) {
@@ -218,7 +253,7 @@ async fn put_in_parts(store: &AmazonS3, path: &Path, data: bytes::Bytes) -> Resu
 
 /// The bytes of an object, or `None` if it does not exist.
 async fn get_opt(
-    store: &AmazonS3,
+    store: &dyn ObjectStore,
     path: &Path,
     name: &str,
 ) -> IoResult<Option<(Vec<u8>, Option<String>)>> {
@@ -233,7 +268,7 @@ async fn get_opt(
     }
 }
 
-impl Storage for S3Storage {
+impl Storage for ObjectStorage {
     fn get<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>> {
         let (store, path, name) = (self.store.clone(), self.path(name), name.to_owned());
         self.run(async move { Ok(get_opt(&store, &path, &name).await?.map(|(b, _)| b)) })
@@ -360,7 +395,10 @@ impl Storage for S3Storage {
         let mode = match expected {
             None => PutMode::Create,
             Some(v) => PutMode::Update(UpdateVersion {
-                e_tag: Some(v.0.trim_matches('"').to_owned()),
+                e_tag: Some(match self.bare_etags {
+                    true => v.0.trim_matches('"').to_owned(),
+                    false => v.0.clone(),
+                }),
                 version: None,
             }),
         };
