@@ -168,8 +168,9 @@ fn chunk_addresses(store: &ChunkStore<MemoryStorage>) -> Vec<Hash> {
     all
 }
 
-/// What a store holds: its root, its table files (their names hash their indexes, so they
-/// pin the chunk set and its grouping) and its chunks' addresses.
+/// What a store holds: its root and the root chunk's bytes (for a database, the dataset map
+/// and the format parameters it records), its table files (their names hash their indexes,
+/// so they pin the chunk set and its grouping) and its chunks' addresses.
 fn describe(storage: &MemoryStorage) -> Value {
     let store = block_on(ChunkStore::open(storage.clone())).unwrap();
     let addresses = chunk_addresses(&store);
@@ -180,8 +181,10 @@ fn describe(storage: &MemoryStorage) -> Value {
         .iter()
         .map(|t| json!({"name": t.name, "chunks": t.chunk_count, "size": t.size}))
         .collect();
+    let root_chunk = block_on(store.get(&store.root())).unwrap().unwrap();
     json!({
         "root": store.root().to_base32(),
+        "root_chunk": hex(&root_chunk),
         "tables": tables,
         "chunks": {"count": addresses.len(), "addresses_blake3_160": Hash::of(&joined).to_base32()},
     })

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChunkStore, hash, MemoryAdapter, NodeFsAdapter, Repo, verify } from '../src/node.js';
@@ -101,10 +101,36 @@ test('the SQL script gives the native hashes, tables and .cairnbak (sql.json)', 
 
   const store = await ChunkStore.open(new NodeFsAdapter(join(dir, '.cairn', 'store')));
   assert.equal(store.root, expected.database.root);
+  assert.equal(Buffer.from(await store.get(store.root)).toString('hex'), expected.database.root_chunk);
   const tables = store.tables().map(({ name, chunkCount, size }) => ({ chunks: chunkCount, name, size }));
   assert.deepEqual(tables, expected.database.tables);
   store.free();
 
   const file = await Repo.backupExport(script.steps.find((s) => s.op === 'backup').url);
   assert.deepEqual({ blake3_160: hash(file), size: file.length }, expected.cairnbak);
+});
+
+test('a database from before format parameters opens; one recording unknown ones is refused', async (t) => {
+  const dir = await tempDir(t);
+  await cp(`${VECTORS}database`, join(dir, '.cairn'), { recursive: true });
+  const repo = await Repo.open(`file://${dir}`, { now: () => 1_700_000_000_000 });
+  const [{ rows }] = await repo.sql('SELECT * FROM t');
+  assert.deepEqual(rows, [[1, 'uno'], [2, 'two'], [3, null]]);
+  await repo.commit({ message: 'after', all: true });
+  await repo.close();
+
+  // The root map now ends with the parameters (docs/FORMAT.md); make its target 8192.
+  const store = await ChunkStore.open(new NodeFsAdapter(join(dir, '.cairn', 'store')));
+  const target = Buffer.from('\x0dprolly.target\x80\x20', 'latin1');
+  const map = Buffer.from(await store.get(store.root));
+  const at = map.lastIndexOf(target);
+  assert.ok(at > 0);
+  map[at + target.length - 1] = 0x40;
+  await store.commit(store.root, await store.put(map));
+  store.free();
+  await assert.rejects(Repo.open(`file://${dir}`), {
+    code: 'UNSUPPORTED_VERSION',
+    message:
+      "the store was made by a newer cairn: it records format parameter 'prolly.target' = 8192, which this cairn does not know; use a newer cairn",
+  });
 });
