@@ -9,27 +9,15 @@ use cairn::{block_on, FsStorage};
 use cairn_core::chunk_store::ChunkStore;
 use cairn_core::codec::{put_bytes, put_uvarint};
 use cairn_core::db::params;
-use cairn_tests::{fails, new_db, ok};
+use cairn_tests::{copy_tree, fails, new_db, ok};
 
 /// `tests/vectors/v1/database`: a database (config and store) that cairn wrote before format
 /// parameters were recorded: table `t` of three rows committed, one updated since.
 fn old_database(parent: &Path) -> PathBuf {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/v1/database");
     let db = parent.join("db");
-    copy_dir(&from, &db.join(".cairn"));
+    copy_tree(&from, &db.join(".cairn"));
     db
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        match entry.file_type().unwrap().is_dir() {
-            true => copy_dir(&entry.path(), &target),
-            false => drop(fs::copy(entry.path(), &target).unwrap()),
-        }
-    }
 }
 
 /// The bytes of the database's root chunk, its dataset map.

@@ -17,8 +17,8 @@ use cairn_core::db::commit::Commit;
 use cairn_core::db::root_value::RootValue;
 use cairn_core::repo::{Config, Repo, Signature};
 use cairn_core::sync::Silent;
-use cairn_core::table_file::{decode_index, Footer, FOOTER_LEN};
 use cairn_core::{bundle, Hash, MemoryStorage, Storage};
+use cairn_tests::table_entries;
 use serde_json::{json, Value};
 
 fn vectors_file() -> PathBuf {
@@ -160,9 +160,7 @@ fn chunk_addresses(store: &ChunkStore<MemoryStorage>) -> Vec<Hash> {
     let mut all = Vec::new();
     for spec in &store.manifest().tables {
         let bytes = block_on(store.storage().get(&spec.name)).unwrap().unwrap();
-        let footer = Footer::decode(&bytes[bytes.len() - FOOTER_LEN..], spec.size).unwrap();
-        let index = &bytes[footer.data_len as usize..bytes.len() - FOOTER_LEN];
-        all.extend(decode_index(index, &footer).unwrap().iter().map(|e| e.hash));
+        all.extend(table_entries(&bytes).iter().map(|e| e.hash));
     }
     all.sort();
     all
