@@ -112,7 +112,10 @@ export type ErrorCode =
   | 'BUSY'
   /** A malformed argument: a hash that is not 32 base32 characters, a chunk of 4 GiB or more. */
   | 'INVALID_ARGUMENT'
-  /** A `.cairnbak` file of a format version this build does not read. */
+  /**
+   * A `.cairnbak` file of a format version this build does not read, or a store recording
+   * format parameters it does not know (made by a newer cairn).
+   */
   | 'UNSUPPORTED_VERSION'
   /** `runConformance` found the adapter breaking the contract: `check` names the check. */
   | 'CONFORMANCE'

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use cairn_tests::{cairn_in, fails, new_db, ok};
+use cairn_tests::{cairn_in, copy_tree, fails, new_db, ok};
 
 fn listing(dir: &Path) -> Vec<(String, u64)> {
     let mut files: Vec<(String, u64)> = fs::read_dir(dir)
@@ -655,20 +655,6 @@ fn progress_is_a_bar_on_a_terminal() {
         screen.contains("[##############################]"),
         "a full bar: {screen:?}"
     );
-}
-
-/// Copies a directory tree, as `cp -r` does.
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use cairn::{block_on, FsStorage};
 use cairn_core::chunk_store::{ChunkStore, Options};
+use cairn_core::table_file::{decode_index, Entry, Footer, FOOTER_LEN};
 use cairn_core::{Hash, MemoryStorage};
 
 /// A chunk store on a fresh directory, with small table files so tests see several of them.
@@ -37,6 +38,27 @@ pub fn fill<S: cairn_core::Storage>(store: &mut ChunkStore<S>, count: u32) -> Ve
     let root = store.root();
     block_on(store.commit(root, *hashes.last().unwrap())).expect("commit");
     hashes
+}
+
+/// Copies a directory tree, as `cp -r` does.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The index entries of a whole table file's bytes.
+pub fn table_entries(bytes: &[u8]) -> Vec<Entry> {
+    let footer_at = bytes.len() - FOOTER_LEN;
+    let footer = Footer::decode(&bytes[footer_at..], bytes.len() as u64).expect("a footer");
+    decode_index(&bytes[footer.data_len as usize..footer_at], &footer).expect("an index")
 }
 
 /// The file holding a directory store's current manifest: its newest version.

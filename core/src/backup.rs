@@ -141,6 +141,10 @@ impl fmt::Display for BackupError {
             ),
             BackupError::NoSnapshots => f.write_str("the backup is empty"),
             BackupError::SnapshotNotFound(id) => write!(f, "snapshot '{id}' not found in the backup"),
+            BackupError::Corrupt {
+                why: why @ CodecError::Newer(_),
+                ..
+            } => write!(f, "the backup was {why}"),
             BackupError::Corrupt { hash, why } => {
                 write!(f, "the backup's chunk {hash} is corrupt ({why})")
             }

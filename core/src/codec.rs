@@ -18,6 +18,9 @@ pub enum CodecError {
     BadUtf8,
     /// A field holds a value its format does not allow; says which.
     Invalid(&'static str),
+    /// The chunk records a format this build does not know, which a newer cairn wrote: says
+    /// what (`db::params`).
+    Newer(String),
 }
 
 impl fmt::Display for CodecError {
@@ -27,6 +30,9 @@ impl fmt::Display for CodecError {
             CodecError::BadVarint => f.write_str("malformed varint"),
             CodecError::BadUtf8 => f.write_str("text is not UTF-8"),
             CodecError::Invalid(what) => write!(f, "invalid {what}"),
+            CodecError::Newer(what) => {
+                write!(f, "made by a newer cairn: {what}; use a newer cairn")
+            }
         }
     }
 }

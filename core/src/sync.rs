@@ -123,6 +123,10 @@ impl fmt::Display for SyncError {
             SyncError::Source(e) => write!(f, "reading the source: {e}"),
             SyncError::Destination(e) => write!(f, "writing the destination: {e}"),
             SyncError::MissingChunk(h) => write!(f, "the source is missing chunk {h}"),
+            SyncError::Corrupt {
+                why: why @ CodecError::Newer(_),
+                ..
+            } => write!(f, "the source was {why}"),
             SyncError::Corrupt { hash, why } => {
                 write!(f, "chunk {hash} of the source is corrupt ({why})")
             }

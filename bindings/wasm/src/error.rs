@@ -4,6 +4,7 @@
 
 use cairn_core::backup::BackupError;
 use cairn_core::bundle::BundleError;
+use cairn_core::codec::CodecError;
 use cairn_core::conformance::Failure;
 use cairn_core::db::table::TableError;
 use cairn_core::hint::Hint;
@@ -94,11 +95,19 @@ fn sql_code(e: &SqlError) -> &'static str {
     }
 }
 
+/// A chunk a newer cairn wrote is not damaged: this build cannot read it.
+fn corrupt_code(why: &CodecError) -> &'static str {
+    match why {
+        CodecError::Newer(_) => "UNSUPPORTED_VERSION",
+        _ => "CORRUPT",
+    }
+}
+
 fn sync_code(e: &SyncError) -> &'static str {
     match e {
         SyncError::Source(e) | SyncError::Destination(e) => store_code(e),
         SyncError::MissingChunk(_) => "MISSING",
-        SyncError::Corrupt { .. } => "CORRUPT",
+        SyncError::Corrupt { why, .. } => corrupt_code(why),
         SyncError::Interrupted => "ABORTED",
     }
 }
@@ -106,7 +115,7 @@ fn sync_code(e: &SyncError) -> &'static str {
 fn repo_code(e: &RepoError) -> &'static str {
     match e {
         RepoError::Store(e) => store_code(e),
-        RepoError::Corrupt { .. } => "CORRUPT",
+        RepoError::Corrupt { why, .. } => corrupt_code(why),
         RepoError::Prolly(e) => prolly_code(e),
         RepoError::Sql(e) => sql_code(e),
         RepoError::Sync(e) => sync_code(e),
@@ -147,7 +156,7 @@ fn backup_code(e: &BackupError) -> &'static str {
         BackupError::InvalidUrl(_) => "INVALID_ARGUMENT",
         BackupError::NoSnapshots => "NO_SNAPSHOTS",
         BackupError::SnapshotNotFound(_) => "SNAPSHOT_NOT_FOUND",
-        BackupError::Corrupt { .. } => "CORRUPT",
+        BackupError::Corrupt { why, .. } => corrupt_code(why),
         BackupError::KeepAtLeastOne => "INVALID_ARGUMENT",
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Names are Git-like: `refs/heads/<branch>` and `refs/tags/<tag>` point at commits,
 //! `refs/remotes/<remote>/<branch>` at the commits last seen on a remote, and
-//! `workingSets/heads/<branch>` at a branch's working set.
+//! `workingSets/heads/<branch>` at a branch's working set. The map ends with the format's
+//! parameters (`db::params`), so every database, remote and snapshot carries them.
 
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -11,6 +12,7 @@ use alloc::vec::Vec;
 
 use crate::codec::{put_bytes, put_uvarint, CodecError};
 use crate::db::kind::{self, Kind};
+use crate::db::params;
 use crate::hash::Hash;
 
 pub const HEADS: &str = "refs/heads/";
@@ -78,6 +80,7 @@ impl Datasets {
             put_bytes(&mut out, name.as_bytes());
             out.extend_from_slice(&hash.0);
         }
+        params::encode(&mut out);
         out
     }
 
@@ -94,7 +97,7 @@ impl Datasets {
             last = Some(name.clone());
             map.insert(name, r.hash()?);
         }
-        r.end()?;
+        params::check(&mut r)?;
         Ok(Datasets { map })
     }
 

@@ -4,6 +4,7 @@
 pub mod commit;
 pub mod datasets;
 pub mod kind;
+pub mod params;
 pub mod root_value;
 pub mod row;
 pub mod schema;

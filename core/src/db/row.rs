@@ -13,6 +13,9 @@ use crate::db::schema::Schema;
 use crate::db::value::{ColumnType, Value};
 use crate::hash::Hash;
 
+/// The version of the row and schema encodings; every dataset map records it (`db::params`).
+pub const ENCODING: u64 = 1;
+
 /// Which columns go into the key and which into the value, worked out once per table.
 #[derive(Clone, Debug)]
 pub struct RowLayout {

@@ -90,6 +90,9 @@ pub use read::{count, get, range, scan};
 pub const NODE_KIND: u8 = 0x01;
 /// Expected node size in bytes; part of the format, since it decides the boundaries.
 pub const TARGET: usize = 4096;
+/// The version of the boundary rule above; every dataset map records it and `TARGET`
+/// (`db::params`).
+pub const BOUNDARY_RULE: u64 = 1;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProllyError {

@@ -104,6 +104,10 @@ impl fmt::Display for RepoError {
                 "the database was changed by another process while this command ran; run it again",
             ),
             RepoError::Store(e) => e.fmt(f),
+            RepoError::Corrupt {
+                why: why @ CodecError::Newer(_),
+                ..
+            } => write!(f, "the store was {why}"),
             RepoError::Corrupt { hash, why } => {
                 write!(f, "chunk {hash} is corrupt ({why})")
             }
@@ -190,6 +194,10 @@ impl RepoError {
     pub fn hint(&self) -> Option<crate::hint::Hint> {
         use crate::hint::Hint;
         match self {
+            RepoError::Corrupt {
+                why: CodecError::Newer(_),
+                ..
+            } => None,
             RepoError::Corrupt { .. } => Some(Hint::Verify),
             RepoError::NothingToCommit => Some(Hint::StageFirst),
             RepoError::NonFastForward { .. } => Some(Hint::FetchPullOrForce),
