@@ -56,19 +56,25 @@ def size(n):
         n /= 1024
 
 
+def generate(work):
+    """Creates the database of ROWS rows, committed, in WORK/db; returns its path."""
+    db = os.path.join(work, "db")
+    os.mkdir(db)
+    run([CAIRN, "init"], db)
+    dump = os.path.join(work, "dump.sql")
+    # Written by a child process, so this one stays small: a child's peak memory as the
+    # kernel reports it includes what it inherited before exec.
+    subprocess.run([sys.executable, "-c", DUMP, dump, str(ROWS)], check=True)
+    with open(dump) as stdin:
+        subprocess.run([CAIRN, "sql"], cwd=db, env=ENV, stdin=stdin, stdout=subprocess.DEVNULL, check=True)
+    run([CAIRN, "commit", "-a", "-m", "rows"], db)
+    return db
+
+
 def main():
     work = tempfile.mkdtemp(prefix="cairn-bench-")
     try:
-        db = os.path.join(work, "db")
-        os.mkdir(db)
-        run([CAIRN, "init"], db)
-        dump = os.path.join(work, "dump.sql")
-        # Written by a child process, so this one stays small: a child's peak memory as the
-        # kernel reports it includes what it inherited before exec.
-        subprocess.run([sys.executable, "-c", DUMP, dump, str(ROWS)], check=True)
-        with open(dump) as stdin:
-            subprocess.run([CAIRN, "sql"], cwd=db, env=ENV, stdin=stdin, stdout=subprocess.DEVNULL, check=True)
-        run([CAIRN, "commit", "-a", "-m", "rows"], db)
+        db = generate(work)
         subprocess.run(["restic", "init", "-r", os.path.join(work, "restic"), "--quiet"], env=ENV, check=True, stdout=subprocess.DEVNULL)
 
         rows = []
@@ -121,4 +127,5 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
-main()
+if __name__ == "__main__":
+    main()
