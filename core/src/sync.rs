@@ -207,11 +207,7 @@ pub async fn copy_closure<S: Storage, D: Storage>(
     roots: &[Hash],
     progress: &mut dyn Sink,
 ) -> Result<SyncStats> {
-    let copied = walk(src, dst, roots, Trust::Listed, progress).await;
-    if copied.is_err() {
-        dst.abandon();
-    }
-    copied
+    walk(src, dst, roots, Trust::Listed, progress).await
 }
 
 /// Makes `dst` hold, whole, every chunk reachable from `roots`: reads each from `dst` and
@@ -224,11 +220,7 @@ pub async fn repair_closure<S: Storage, D: Storage>(
     roots: &[Hash],
     progress: &mut dyn Sink,
 ) -> Result<SyncStats> {
-    let repaired = walk(src, dst, roots, Trust::Nothing, progress).await;
-    if repaired.is_err() {
-        dst.abandon();
-    }
-    repaired
+    walk(src, dst, roots, Trust::Nothing, progress).await
 }
 
 /// What the walk takes on trust at the destination.
@@ -240,7 +232,23 @@ enum Trust {
     Nothing,
 }
 
+/// The walk of both; on failure `dst` forgets all it wrote since its last commit, because a
+/// walk writes parents before children and a later commit must not list a parent without them.
 async fn walk<S: Storage, D: Storage>(
+    src: &ChunkStore<S>,
+    dst: &mut ChunkStore<D>,
+    roots: &[Hash],
+    trust: Trust,
+    progress: &mut dyn Sink,
+) -> Result<SyncStats> {
+    let walked = walk_from(src, dst, roots, trust, progress).await;
+    if walked.is_err() {
+        dst.abandon();
+    }
+    walked
+}
+
+async fn walk_from<S: Storage, D: Storage>(
     src: &ChunkStore<S>,
     dst: &mut ChunkStore<D>,
     roots: &[Hash],
