@@ -948,12 +948,7 @@ fn fast_insert_matches_sqlparser() {
         }
         sql.push_str(random_space(&mut rng));
         let fast = fast_insert::parse(&sql);
-        let slow = Parser::parse_sql(&MySqlDialect {}, &sql)
-            .map_err(SqlError::from)
-            .and_then(|mut statements| match statements.pop() {
-                Some(Statement::Insert(ins)) if statements.is_empty() => insert::from_ast(ins),
-                other => Err(SqlError::Unsupported(format!("{other:?}"))),
-            });
+        let slow = insert::parse_slow(&sql);
         match (&fast, &slow) {
             (Some(f), Ok(s)) => {
                 assert_eq!(f, s, "statement {n}: {sql}");
