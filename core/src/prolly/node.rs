@@ -148,7 +148,7 @@ impl Node {
     /// The node's chunk written again from its decoded entries: equal to the bytes it was
     /// decoded from, as the encoding is canonical (what the fuzz targets and property tests
     /// check).
-    #[cfg(feature = "fuzzing")]
+    #[cfg(any(test, feature = "fuzzing"))]
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.bytes.len());
         encode_header(&mut out, self.level, self.len() as u64);
