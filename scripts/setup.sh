@@ -6,6 +6,7 @@
 #   - wasm-bindgen-cli at exactly the version Cargo.lock pins, and wasm-pack
 #   - wasm-opt (Debian's binaryen), Debian's Chromium for the browser tests
 #   - the npm packages of npm/ and web-demo/ from their committed lockfiles
+# The nightly toolchain and cargo-fuzz, for fuzzing only, scripts/fuzz.sh installs itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
