@@ -914,6 +914,17 @@ fn random_space(rng: &mut Rng) -> &'static str {
 }
 
 /// The fast INSERT parser reads what sqlparser reads, and declines what it does not handle.
+/// A stored schema writes "no maximum length" as 0, so a `varchar(0)` column became `text`
+/// once its table was stored and read again (found by fuzzing): such columns are refused.
+#[test]
+fn zero_length_columns_are_refused() {
+    let mut db = Db::new();
+    for ty in ["varchar(0)", "char(0)", "binary(0)", "varbinary(0)"] {
+        let err = db.exec(&format!("create table u (a {ty})")).unwrap_err();
+        assert!(matches!(err, SqlError::Unsupported(_)), "{ty}: {err}");
+    }
+}
+
 /// `/*/` opens a comment and closes nothing: the fast parser read it as a whole comment and
 /// accepted a statement sqlparser refuses (found by fuzzing).
 #[test]
