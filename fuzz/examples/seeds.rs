@@ -4,7 +4,7 @@
 //!
 //!     cd fuzz && cargo run --example seeds
 //!
-//! The long runs add their finds to the same folders; `cargo fuzz cmin` keeps them small.
+//! A long run's finds are merged in with `cargo fuzz cmin` (docs/FUZZING.md).
 
 use std::fs;
 use std::path::Path;
