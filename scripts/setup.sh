@@ -8,6 +8,7 @@
 #   - the npm packages of npm/ and web-demo/ from their committed lockfiles
 #   - Ceph's MON, OSD and RADOS Gateway (Debian packages) for the s3:// tests, and Azurite
 #     (npm, in scripts/emulators) for the az:// tests
+# The nightly toolchain and cargo-fuzz, for fuzzing only, scripts/fuzz.sh installs itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"

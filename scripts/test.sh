@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test: formatting, lints, the native suite, the wasm build and its Node and headless
-# Chromium suites. Installs what is missing first (scripts/setup.sh).
+# Every test: formatting, lints, the native suite, a short fuzzing pass, the wasm build and
+# its Node and headless Chromium suites. Installs what is missing first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -19,6 +19,11 @@ cargo clippy -p cairn-core -p cairn-wasm --target wasm32-unknown-unknown --locke
 
 step "native tests"
 cargo test --workspace --locked
+
+# A short pass over every fuzz target from the committed corpus (docs/FUZZING.md): a decoder
+# change that crashes on a known input fails here. The long runs are done by hand.
+step "fuzz targets, 5 s each"
+scripts/fuzz.sh 5
 
 step "wasm build (release, simd128)"
 npm/scripts/build-wasm.sh

@@ -47,7 +47,10 @@ impl RootValue {
             if last.as_ref().is_some_and(|l| *l >= name) {
                 return Err(CodecError::Invalid("table order"));
             }
-            let schema = Schema::decode(&mut Reader::new(r.bytes()?))?;
+            let mut block = Reader::new(r.bytes()?);
+            let schema = Schema::decode(&mut block)?;
+            // Bytes after the schema would be a second encoding of the same root value.
+            block.end()?;
             let rows = r.hash()?;
             last = Some(name.clone());
             tables.insert(name, TableRef { schema, rows });
@@ -63,5 +66,46 @@ impl RootValue {
             .map(|t| t.rows)
             .filter(|h| !h.is_empty())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::schema::Column;
+    use crate::db::value::ColumnType;
+
+    #[test]
+    fn bytes_after_a_schema_are_refused() {
+        let schema = Schema {
+            columns: alloc::vec![Column {
+                name: "a".into(),
+                ty: ColumnType::Int,
+                nullable: false,
+            }],
+            primary_key: alloc::vec![0],
+        };
+        let mut root = RootValue::default();
+        root.tables.insert(
+            "t".into(),
+            TableRef {
+                schema: schema.clone(),
+                rows: Hash::of(b"rows"),
+            },
+        );
+        assert_eq!(RootValue::decode(&root.encode()), Ok(root.clone()));
+        // The same chunk with a junk byte inside the schema's length-prefixed block: it
+        // decoded to the same root value, a second encoding of it (found by fuzzing).
+        let mut block = Vec::new();
+        schema.encode(&mut block);
+        block.push(0);
+        let mut chunk = alloc::vec![Kind::RootValue as u8, 1];
+        put_bytes(&mut chunk, b"t");
+        put_bytes(&mut chunk, &block);
+        chunk.extend_from_slice(&Hash::of(b"rows").0);
+        assert_eq!(
+            RootValue::decode(&chunk),
+            Err(CodecError::Invalid("trailing bytes"))
+        );
     }
 }

@@ -115,11 +115,12 @@ impl Schema {
         let k = r.count()?;
         let mut primary_key = Vec::with_capacity(k);
         for _ in 0..k {
-            let i = r.uvarint()? as usize;
-            if i >= columns.len() || primary_key.contains(&i) {
+            // Checked before narrowing: on wasm32, `as usize` would wrap 2^32 to column 0.
+            let i = r.uvarint()?;
+            if i >= columns.len() as u64 || primary_key.contains(&(i as usize)) {
                 return Err(CodecError::Invalid("primary key column"));
             }
-            primary_key.push(i);
+            primary_key.push(i as usize);
         }
         Ok(Schema {
             columns,

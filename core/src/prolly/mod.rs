@@ -69,7 +69,7 @@ mod chunker;
 mod cursor;
 mod diff;
 mod load;
-mod node;
+pub(crate) mod node;
 mod read;
 
 #[cfg(test)]

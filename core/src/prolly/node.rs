@@ -145,6 +145,19 @@ impl Node {
         self.level
     }
 
+    /// The node's chunk written again from its decoded entries: equal to the bytes it was
+    /// decoded from, as the encoding is canonical (what the fuzz targets and property tests
+    /// check).
+    #[cfg(any(test, feature = "fuzzing"))]
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.bytes.len());
+        encode_header(&mut out, self.level, self.len() as u64);
+        for i in 0..self.len() {
+            encode_entry(&mut out, self.key(i), self.payload(i));
+        }
+        out
+    }
+
     /// Number of entries; at least 1.
     pub fn len(&self) -> usize {
         self.slots.len()

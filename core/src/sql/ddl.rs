@@ -147,18 +147,17 @@ fn key_column(col: &IndexColumn) -> Result<&str, SqlError> {
 }
 
 fn column_type(ty: &DataType) -> Result<ColumnType, SqlError> {
-    let length = |len: &Option<CharacterLength>| match len {
-        None => Ok(None),
-        Some(CharacterLength::IntegerLength { length, .. }) => u32::try_from(*length)
-            .map(Some)
-            .or_else(|_| unsupported(format!("length {length}"))),
-        Some(CharacterLength::Max) => Ok(None),
-    };
+    // A stored schema writes "no maximum" as 0, so a maximum of 0 cannot be kept.
     let bytes = |len: Option<u64>| match len {
         None => Ok(None),
-        Some(n) => u32::try_from(n)
-            .map(Some)
-            .or_else(|_| unsupported(format!("length {n}"))),
+        Some(n) => match u32::try_from(n) {
+            Ok(n) if n > 0 => Ok(Some(n)),
+            _ => unsupported(format!("length {n}")),
+        },
+    };
+    let length = |len: &Option<CharacterLength>| match len {
+        None | Some(CharacterLength::Max) => Ok(None),
+        Some(CharacterLength::IntegerLength { length, .. }) => bytes(Some(*length)),
     };
     Ok(match ty {
         DataType::Int(_)

@@ -82,8 +82,9 @@ impl Cursor<'_> {
                 [b'-', b'-', c, ..] if c.is_ascii_whitespace() => self.skip_line(),
                 [b'/', b'*', b'!', ..] => return None,
                 [b'/', b'*', ..] => {
-                    let end = rest.windows(2).position(|w| w == b"*/")?;
-                    self.pos += end + 2;
+                    // The closing `*/` starts after the opening `/*`: `/*/` closes nothing.
+                    let end = rest[2..].windows(2).position(|w| w == b"*/")?;
+                    self.pos += 2 + end + 2;
                 }
                 _ => return Some(()),
             }

@@ -21,6 +21,18 @@ pub struct InsertValues {
     pub rows: Vec<Vec<Value>>,
 }
 
+/// `sql` read by sqlparser alone, for comparing the fast parser with it (tests and fuzzing).
+#[cfg(any(test, feature = "fuzzing"))]
+pub fn parse_slow(sql: &str) -> Result<InsertValues, SqlError> {
+    use sqlparser::ast::Statement;
+    let mut statements =
+        sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::MySqlDialect {}, sql)?;
+    match statements.pop() {
+        Some(Statement::Insert(ins)) if statements.is_empty() => from_ast(ins),
+        _ => unsupported("anything but one INSERT"),
+    }
+}
+
 pub fn from_ast(ins: Insert) -> Result<InsertValues, SqlError> {
     let refused = [
         (ins.ignore, "INSERT IGNORE"),

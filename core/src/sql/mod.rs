@@ -10,9 +10,9 @@
 mod access;
 mod ddl;
 mod expr;
-mod fast_insert;
+pub(crate) mod fast_insert;
 pub mod format;
-mod insert;
+pub(crate) mod insert;
 mod params;
 pub mod select;
 mod split;
