@@ -140,7 +140,9 @@ proptest! {
             block_on(store.commit(root, last)).unwrap();
             root = last;
         }
-        let bytes = block_on(bundle::write(&store)).unwrap().concat();
+        let bytes = block_on(bundle::write(&store, &mut cairn_core::sync::Silent))
+            .unwrap()
+            .concat();
         let dst = MemoryStorage::new();
         block_on(bundle::read(&bytes, &dst)).unwrap();
         let copy = block_on(ChunkStore::open(dst)).unwrap();

@@ -132,7 +132,9 @@ async fn database(seeds: &mut Seeds<'_>) {
     };
     seeds.write("backup_root", 0, &backup.encode());
     seeds.write("manifest", 0, &repo.store().manifest().encode());
-    let parts = bundle::write(repo.store()).await.unwrap();
+    let parts = bundle::write(repo.store(), &mut cairn_core::sync::Silent)
+        .await
+        .unwrap();
     seeds.write("bundle", 0, &parts.concat());
 
     // Every chunk the database stored, as a seed for its kind's target; a few nodes suffice.

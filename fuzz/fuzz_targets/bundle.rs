@@ -28,7 +28,7 @@ fn check(bytes: &[u8]) {
     let Ok(store) = block_on(ChunkStore::open(dst)) else {
         return;
     };
-    let Ok(parts) = block_on(bundle::write(&store)) else {
+    let Ok(parts) = block_on(bundle::write(&store, &mut cairn_core::sync::Silent)) else {
         return;
     };
     block_on(bundle::read(&parts.concat(), &MemoryStorage::new())).expect("a written bundle reads");
