@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use cairn::{block_on, ObjectStorage};
 use cairn_cli::url::{Bucket, Service};
-use cairn_tests::{fails, new_db, ok};
+use cairn_tests::{fails, new_db_with_rows, ok};
 
 /// The emulator's folder and its blob endpoint (`http://127.0.0.1:PORT/devstoreaccount1`).
 fn emulator() -> &'static (PathBuf, String) {
@@ -60,15 +60,7 @@ fn a_backup_on_azure_syncs_verifies_and_restores() {
     create_container("cli");
     let root = tempfile::tempdir().unwrap();
     let r = root.path();
-    let d = new_db(r);
-    ok(
-        &d,
-        &["sql", "-q", "create table t (id int primary key, v text)"],
-    );
-    ok(
-        &d,
-        &["sql", "-q", "insert into t values (1, 'one'), (2, 'two')"],
-    );
+    let d = new_db_with_rows(r);
     let url = format!("az://cli/backups/db?endpoint={}", emulator().1);
     ok(&d, &["backup", "add", "b", &url]);
     ok(&d, &["backup", "sync", "b"]);

@@ -145,6 +145,21 @@ pub fn new_db(parent: &Path) -> std::path::PathBuf {
     d
 }
 
+/// `new_db` with a table `t (id int primary key, v text)` holding (1, 'one') and (2, 'two'),
+/// uncommitted.
+pub fn new_db_with_rows(parent: &Path) -> std::path::PathBuf {
+    let d = new_db(parent);
+    ok(
+        &d,
+        &[
+            "sql",
+            "-q",
+            "create table t (id int primary key, v text); insert into t values (1, 'one'), (2, 'two')",
+        ],
+    );
+    d
+}
+
 /// Runs `cairn ARGS` in `dir` and requires success; returns stdout.
 pub fn ok(dir: &Path, args: &[&str]) -> String {
     let out = cairn_in(dir, args, None);

@@ -113,19 +113,11 @@ fn url(bucket: &str, prefix: &str) -> String {
 
 #[test]
 fn backups_and_remotes_on_s3_from_the_command_line() {
-    use cairn_tests::{fails, new_db, ok};
+    use cairn_tests::{fails, new_db_with_rows, ok};
     create_bucket("cli");
     let root = tempfile::tempdir().unwrap();
     let r = root.path();
-    let d = new_db(r);
-    ok(
-        &d,
-        &["sql", "-q", "create table t (id int primary key, v text)"],
-    );
-    ok(
-        &d,
-        &["sql", "-q", "insert into t values (1, 'one'), (2, 'two')"],
-    );
+    let d = new_db_with_rows(r);
     ok(&d, &["commit", "-a", "-m", "rows"]);
     ok(
         &d,
