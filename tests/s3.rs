@@ -419,3 +419,53 @@ fn a_sync_killed_mid_upload_leaves_both_sides_valid_and_a_rerun_completes() {
     );
     assert_eq!(rows, "count(*)\n20000\n");
 }
+
+#[test]
+fn the_seed_tutorial_with_its_backup_and_remote_on_s3() {
+    use cairn_tests::ok;
+    create_bucket("seed");
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let repo1 = r.join("repo1");
+    std::fs::create_dir(&repo1).unwrap();
+    let (backup, remote) = (url("seed", "backups/backup1"), url("seed", "rem1"));
+    ok(&repo1, &["init"]);
+    ok(&repo1, &["backup", "add", "backup1", &backup]);
+    ok(&repo1, &["backup", "sync", "backup1"]);
+    ok(&repo1, &["branch", "feature"]);
+    ok(&repo1, &["remote", "add", "origin", &remote]);
+    ok(&repo1, &["push", "origin", "main"]);
+    ok(&repo1, &["tag", "v1", "HEAD"]);
+    ok(
+        &repo1,
+        &[
+            "sql",
+            "-q",
+            "create table not_committed (a int primary key)",
+        ],
+    );
+    ok(&repo1, &["backup", "sync", "backup1"]);
+
+    // The backup carries every branch, tag, remote-tracking branch and the working set.
+    ok(r, &["backup", "restore", &backup, "repo3"]);
+    let repo3 = r.join("repo3");
+    assert!(ok(&repo3, &["status"]).contains("\tnew table:      not_committed\n"));
+    assert_eq!(
+        ok(&repo3, &["branch", "-a"]),
+        "  feature\n* main\n  remotes/origin/main\n"
+    );
+    assert_eq!(ok(&repo3, &["tag"]), "v1\n");
+    // The remote carries what was pushed, nothing uncommitted.
+    ok(r, &["clone", &remote, "repo4"]);
+    let repo4 = r.join("repo4");
+    assert!(!ok(&repo4, &["status"]).contains("not_committed"));
+    assert_eq!(
+        ok(&repo4, &["branch", "-a"]),
+        "* main\n  remotes/origin/main\n"
+    );
+    // restore --force replaces a database, from the bucket too.
+    ok(&repo1, &["sql", "-q", "drop table not_committed"]);
+    ok(&repo1, &["backup", "sync", "backup1"]);
+    ok(r, &["backup", "restore", "--force", &backup, "repo3"]);
+    assert!(!ok(&repo3, &["status"]).contains("not_committed"));
+}
