@@ -313,21 +313,16 @@ impl<S: Storage> ChunkStore<S> {
 
     /// `put` for a chunk whose address the caller has just computed or checked.
     pub async fn put_hashed(&mut self, hash: Hash, chunk: &[u8]) -> Result<(), StoreError> {
-        if u32::try_from(chunk.len()).is_err() {
-            return Err(StoreError::ChunkTooLarge { len: chunk.len() });
-        }
-        if self.has(&hash) {
+        // A chunk too large for a table file is refused even if the store had it.
+        if u32::try_from(chunk.len()).is_ok() && self.has(&hash) {
             return Ok(());
         }
-        self.pending.add(hash, chunk);
-        if self.pending.data_len() >= self.options.table_target_bytes {
-            self.flush().await?;
-        }
-        Ok(())
+        self.put_again(hash, chunk).await
     }
 
-    /// `put_hashed` even where a table file lists the chunk: a repair's, for a copy found
-    /// damaged or lost. The new copy is in the newest file, which readers try first.
+    /// Stages a chunk for the next table file even where a table file lists it: `put_hashed`
+    /// for a chunk the store lacks, and a repair's for a copy found damaged or lost (the new
+    /// copy is in the newest file, which readers try first).
     pub async fn put_again(&mut self, hash: Hash, chunk: &[u8]) -> Result<(), StoreError> {
         if u32::try_from(chunk.len()).is_err() {
             return Err(StoreError::ChunkTooLarge { len: chunk.len() });
@@ -453,19 +448,23 @@ impl<S: Storage> ChunkStore<S> {
     /// `get_many`, answering `None` for a chunk that is missing, in a lost file or damaged in
     /// every copy, instead of failing: what a repair must write again.
     pub async fn get_whole(&self, hashes: &[Hash]) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
+        let lost = |e: &StoreError| {
+            matches!(
+                e,
+                StoreError::CorruptChunk { .. }
+                    | StoreError::MissingTable { .. }
+                    | StoreError::CorruptTable { .. }
+            )
+        };
         match self.get_many(hashes).await {
-            Err(StoreError::CorruptChunk { .. } | StoreError::MissingTable { .. }) => {}
-            Err(StoreError::CorruptTable { .. }) => {}
+            Err(e) if lost(&e) => {}
             other => return other,
         }
+        // Some chunk of the batch is lost: find which, one by one.
         let mut out = Vec::with_capacity(hashes.len());
         for hash in hashes {
             out.push(match self.get(hash).await {
-                Err(
-                    StoreError::CorruptChunk { .. }
-                    | StoreError::MissingTable { .. }
-                    | StoreError::CorruptTable { .. },
-                ) => None,
+                Err(e) if lost(&e) => None,
                 other => other?,
             });
         }

@@ -308,12 +308,11 @@ async fn walk_from<S: Storage, D: Storage>(
                 if !copied {
                     continue;
                 }
-                // `get` checked the bytes against the address: no need to hash them again.
-                match trust {
-                    Trust::Listed => dst.put_hashed(*hash, &chunk).await,
-                    Trust::Nothing => dst.put_again(*hash, &chunk).await,
-                }
-                .map_err(SyncError::Destination)?;
+                // `get` checked the bytes against the address: no need to hash them again. The
+                // walk copies only what `dst` lacks or lost, so nothing is asked about again.
+                dst.put_again(*hash, &chunk)
+                    .await
+                    .map_err(SyncError::Destination)?;
                 stats.chunks += 1;
                 stats.bytes += chunk.len() as u64;
             }
