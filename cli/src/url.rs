@@ -107,17 +107,6 @@ pub fn parse(url: &str, base: &Path) -> Result<Location, UrlError> {
     Ok(Location::Dir(normalize(&joined)))
 }
 
-/// The directory a `file://` URL names (see `parse`); any other location is refused.
-pub fn resolve(url: &str, base: &Path) -> Result<PathBuf, UrlError> {
-    match parse(url, base)? {
-        Location::Dir(dir) => Ok(dir),
-        Location::Bucket(b) => Err(UrlError::Unsupported {
-            url: url.into(),
-            scheme: format!("{:?}", b.service).to_ascii_lowercase(),
-        }),
-    }
-}
-
 fn bucket(url: &str, rest: &str, service: Service) -> Result<Bucket, UrlError> {
     let malformed = |why: &str| UrlError::Malformed {
         url: url.into(),
@@ -209,22 +198,21 @@ fn normalize(path: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    /// The folder a `file://` URL names.
+    fn dir(path: &str) -> Result<Location, UrlError> {
+        Ok(Location::Dir(PathBuf::from(path)))
+    }
+
     #[test]
     fn resolves_relative_and_absolute() {
         let base = Path::new("/work/repo1");
+        assert_eq!(parse("file://../backups/b1", base), dir("/work/backups/b1"));
         assert_eq!(
-            resolve("file://../backups/b1", base),
-            Ok(PathBuf::from("/work/backups/b1"))
+            parse("file://./backups/b1", base),
+            dir("/work/repo1/backups/b1")
         );
-        assert_eq!(
-            resolve("file://./backups/b1", base),
-            Ok(PathBuf::from("/work/repo1/backups/b1"))
-        );
-        assert_eq!(resolve("file:///srv/b", base), Ok(PathBuf::from("/srv/b")));
-        assert_eq!(
-            resolve("FILE://x/", base),
-            Ok(PathBuf::from("/work/repo1/x"))
-        );
+        assert_eq!(parse("file:///srv/b", base), dir("/srv/b"));
+        assert_eq!(parse("FILE://x/", base), dir("/work/repo1/x"));
     }
 
     #[test]
@@ -273,15 +261,15 @@ mod tests {
     #[test]
     fn rejects_what_it_cannot_open() {
         let base = Path::new("/w");
-        assert!(matches!(resolve("../b1", base), Err(UrlError::NoScheme(_))));
+        assert!(matches!(parse("../b1", base), Err(UrlError::NoScheme(_))));
         assert!(matches!(
-            resolve("aws://bucket/x", base),
+            parse("aws://bucket/x", base),
             Err(UrlError::Unsupported { .. })
         ));
         assert!(matches!(
-            resolve("file://", base),
+            parse("file://", base),
             Err(UrlError::EmptyPath(_))
         ));
-        assert!(resolve("file:/x", base).is_err());
+        assert!(parse("file:/x", base).is_err());
     }
 }

@@ -209,14 +209,10 @@ fn describe(e: &StoreError) -> String {
             let url = text
                 .split_whitespace()
                 .find(|w| w.starts_with("http://") || w.starts_with("https://"));
+            // http://HOST:PORT/PATH: the third part is HOST:PORT.
             let server = url
-                .and_then(|u| {
-                    u.splitn(4, '/')
-                        .take(3)
-                        .reduce(|_, host| host)
-                        .map(str::to_owned)
-                })
-                .unwrap_or_else(|| "the server".into());
+                .and_then(|u| u.split('/').nth(2))
+                .unwrap_or("the server");
             format!("cannot reach {server} (no answer after retries)")
         }
         None => text
