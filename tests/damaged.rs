@@ -293,10 +293,12 @@ fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
                   rucbjn59 needs, is in no listed table file; damaged: snapshot 30ethpp8, \
                   snapshot rucbjn59; intact: snapshot aq7p787s";
     let third = "copying chunks: 1 chunks, 121 B\n\
+                 checking table files: 17 chunks, 1.1 KiB\n\
                  error: the store is damaged: the source is missing chunk \
                  imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot aq7p787s (restore one with \
                  --snapshot ID)\n";
     let second = "copying chunks: 0 chunks, 0 B\n\
+                  checking table files: 17 chunks, 1.1 KiB\n\
                   error: the store is damaged: the source is missing chunk \
                   qovfvfod42jolj66qc8bf8if655lksgv; intact: snapshot aq7p787s (restore one with \
                   --snapshot ID)\n";
@@ -318,6 +320,7 @@ fn a_flipped_byte_fails_only_the_snapshot_that_uses_it() {
                   file 'q9cf9a71q7uert602phn8trebnh2r44u' does not match its hash; damaged: \
                   snapshot aq7p787s; intact: snapshot 30ethpp8, snapshot rucbjn59";
     let first = "copying chunks: 5 chunks, 280 B\n\
+                 checking table files: 23 chunks, 1.6 KiB\n\
                  error: the store is damaged: reading the source: chunk \
                  f3khmml630tf15jd7bkqf9tvk403tups in table file 'q9cf9a71q7uert602phn8trebnh2r44u' \
                  is corrupt: its bytes do not match its hash; intact: snapshot 30ethpp8, snapshot \

@@ -232,8 +232,11 @@ async fn restore<H: Host>(
     match restore_from(cx, &src, target, snapshot, force).await {
         // Say which snapshots would restore: what verify finds intact.
         Err(CliError::Backup(e)) if e.is_damage() => {
+            let mut reporter = cx.reporter();
             let checked =
-                verify_with(src.storage(), &VerifyOptions::default(), &mut cx.reporter()).await?;
+                verify_with(src.storage(), &VerifyOptions::default(), &mut reporter).await;
+            reporter.finish();
+            let checked = checked?;
             let intact = match checked.intact.is_empty() {
                 true => "no snapshot of this backup is intact".to_owned(),
                 false => format!(
