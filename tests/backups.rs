@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use cairn_tests::{cairn_in, copy_tree, fails, new_db, ok};
+use cairn_tests::{cairn_in, copy_tree, fails, new_db, ok, seed_tutorial, snapshot_ids};
 
 fn listing(dir: &Path) -> Vec<(String, u64)> {
     let mut files: Vec<(String, u64)> = fs::read_dir(dir)
@@ -21,32 +21,13 @@ fn listing(dir: &Path) -> Vec<(String, u64)> {
     files
 }
 
-/// The seed tutorial's first half: repo1 with a branch, a pushed main, a tag, an
-/// uncommitted table, and a backup synced after all of that.
+/// The seed tutorial's first half in `root/repo1`, with its backup and remote in folders.
 fn tutorial(root: &Path) -> std::path::PathBuf {
     let repo1 = root.join("repo1");
     fs::create_dir_all(&repo1).unwrap();
     fs::create_dir_all(root.join("backups/backup1")).unwrap();
-    ok(&repo1, &["init"]);
-    ok(
-        &repo1,
-        &["backup", "add", "backup1", "file://../backups/backup1"],
-    );
-    ok(&repo1, &["backup", "sync", "backup1"]);
-    ok(&repo1, &["branch", "feature"]);
     fs::create_dir(root.join("rem1")).unwrap();
-    ok(&repo1, &["remote", "add", "origin", "file://../rem1"]);
-    ok(&repo1, &["push", "origin", "main"]);
-    ok(&repo1, &["tag", "v1", "HEAD"]);
-    ok(
-        &repo1,
-        &[
-            "sql",
-            "-q",
-            "create table not_committed (a int primary key)",
-        ],
-    );
-    ok(&repo1, &["backup", "sync", "backup1"]);
+    seed_tutorial(&repo1, "file://../backups/backup1", "file://../rem1");
     repo1
 }
 
@@ -493,11 +474,7 @@ fn export_to_one_file_and_restore_from_it() {
     assert!(
         ok(&d, &["backup", "export", "b", "../all.cairnbak"]).starts_with("wrote ../all.cairnbak")
     );
-    let first = ok(&d, &["backup", "snapshots", "b"])
-        .lines()
-        .nth(1)
-        .unwrap()[..8]
-        .to_owned();
+    let first = snapshot_ids(&d, "b").remove(0);
     ok(
         r,
         &[
@@ -722,8 +699,7 @@ fn verify_names_the_snapshots_a_lost_file_breaks_and_refuses_files_without_a_man
         out.contains("every chunk that 2 branches, tags, working sets and snapshots reach"),
         "{out}"
     );
-    let snapshots = ok(&d, &["backup", "snapshots", "b"]);
-    let ids: Vec<&str> = snapshots.lines().skip(1).map(|l| &l[..8]).collect();
+    let ids = snapshot_ids(&d, "b");
     // The file only the second sync wrote goes missing: the second snapshot is damaged, the
     // first still restores, and verify says so.
     let added: Vec<String> = listing(&r.join("b"))
@@ -871,11 +847,7 @@ fn a_lost_table_file_breaks_only_the_snapshots_that_used_it() {
     assert_eq!(second.len(), 1, "{second:?}");
     ok(&d, &["sql", "-q", "drop table scratch"]);
     ok(&d, &["backup", "sync", "b"]);
-    let ids: Vec<String> = ok(&d, &["backup", "snapshots", "b"])
-        .lines()
-        .skip(1)
-        .map(|l| l[..8].to_owned())
-        .collect();
+    let ids = snapshot_ids(&d, "b");
     fs::remove_file(r.join("b").join(&second[0])).unwrap();
 
     let err = fails(&d, &["backup", "verify", "b"]);

@@ -160,6 +160,37 @@ pub fn new_db_with_rows(parent: &Path) -> std::path::PathBuf {
     d
 }
 
+/// The seed tutorial's first half in the empty folder `repo1`: a database with a branch, main
+/// pushed to `remote`, a tag, an uncommitted table, and a backup at `backup` synced before
+/// and after all of that.
+pub fn seed_tutorial(repo1: &Path, backup: &str, remote: &str) {
+    ok(repo1, &["init"]);
+    ok(repo1, &["backup", "add", "backup1", backup]);
+    ok(repo1, &["backup", "sync", "backup1"]);
+    ok(repo1, &["branch", "feature"]);
+    ok(repo1, &["remote", "add", "origin", remote]);
+    ok(repo1, &["push", "origin", "main"]);
+    ok(repo1, &["tag", "v1", "HEAD"]);
+    ok(
+        repo1,
+        &[
+            "sql",
+            "-q",
+            "create table not_committed (a int primary key)",
+        ],
+    );
+    ok(repo1, &["backup", "sync", "backup1"]);
+}
+
+/// The ids of a backup's snapshots (`backup snapshots BACKUP` run in `dir`), oldest first.
+pub fn snapshot_ids(dir: &Path, backup: &str) -> Vec<String> {
+    ok(dir, &["backup", "snapshots", backup])
+        .lines()
+        .skip(1)
+        .map(|l| l[..8].to_owned())
+        .collect()
+}
+
 /// Runs `cairn ARGS` in `dir` and requires success; returns stdout.
 pub fn ok(dir: &Path, args: &[&str]) -> String {
     let out = cairn_in(dir, args, None);

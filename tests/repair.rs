@@ -7,8 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use cairn_core::manifest::Manifest;
-use cairn_core::table_file::{decode_index, Footer, FOOTER_LEN};
-use cairn_tests::{fails, manifest_file, new_db, ok};
+use cairn_tests::{fails, manifest_file, new_db, ok, snapshot_ids, table_entries};
 
 /// The table files of a store folder, by name.
 fn table_files(dir: &Path) -> Vec<String> {
@@ -49,10 +48,7 @@ fn flip_a_leaf(backup: &Path, names: &[String]) {
     for name in names {
         let path = backup.join(name);
         let mut bytes = fs::read(&path).unwrap();
-        let size = bytes.len() as u64;
-        let footer = Footer::decode(&bytes[bytes.len() - FOOTER_LEN..], size).unwrap();
-        let index = &bytes[footer.data_len as usize..bytes.len() - FOOTER_LEN];
-        let entries = decode_index(index, &footer).unwrap();
+        let entries = table_entries(&bytes);
         let leaf = entries.iter().find(|e| {
             let at = e.offset as usize;
             bytes[at] == 0x01 && bytes[at + 1] == 0
@@ -91,11 +87,7 @@ fn a_sync_onto_a_backup_that_lost_a_table_file_writes_its_chunks_again() {
     restores_whole(r, "restored", "2001");
     // The lost files stay listed and named. The first snapshot's own dataset map was in them
     // and is gone for good; the new snapshot is whole.
-    let ids: Vec<String> = ok(&d, &["backup", "snapshots", "b"])
-        .lines()
-        .skip(1)
-        .map(|l| l[..8].to_owned())
-        .collect();
+    let ids = snapshot_ids(&d, "b");
     let err = fails(&d, &["backup", "verify", "b"]);
     assert!(err.contains("listed in the manifest but missing"), "{err}");
     assert!(
@@ -123,11 +115,7 @@ fn sync_repair_writes_again_a_chunk_whose_bytes_were_flipped() {
     let err = fails(&d, &["backup", "verify", "b"]);
     assert!(err.contains("does not match its hash"), "{err}");
     assert!(err.contains("damaged: none; intact: snapshot"), "{err}");
-    let first = ok(&d, &["backup", "snapshots", "b"])
-        .lines()
-        .nth(1)
-        .unwrap()[..8]
-        .to_owned();
+    let first = snapshot_ids(&d, "b").remove(0);
     ok(
         r,
         &[

@@ -429,22 +429,7 @@ fn the_seed_tutorial_with_its_backup_and_remote_on_s3() {
     let repo1 = r.join("repo1");
     std::fs::create_dir(&repo1).unwrap();
     let (backup, remote) = (url("seed", "backups/backup1"), url("seed", "rem1"));
-    ok(&repo1, &["init"]);
-    ok(&repo1, &["backup", "add", "backup1", &backup]);
-    ok(&repo1, &["backup", "sync", "backup1"]);
-    ok(&repo1, &["branch", "feature"]);
-    ok(&repo1, &["remote", "add", "origin", &remote]);
-    ok(&repo1, &["push", "origin", "main"]);
-    ok(&repo1, &["tag", "v1", "HEAD"]);
-    ok(
-        &repo1,
-        &[
-            "sql",
-            "-q",
-            "create table not_committed (a int primary key)",
-        ],
-    );
-    ok(&repo1, &["backup", "sync", "backup1"]);
+    cairn_tests::seed_tutorial(&repo1, &backup, &remote);
 
     // The backup carries every branch, tag, remote-tracking branch and the working set.
     ok(r, &["backup", "restore", &backup, "repo3"]);
