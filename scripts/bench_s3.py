@@ -91,6 +91,12 @@ def kinds(lines):
 
 
 def main():
+    # The peers and the cluster are installed by hand (Debian's packages), not by setup.sh:
+    # only this benchmark uses them all. Say so before the database is generated.
+    missing = [t for t in ("restic", "rclone", "radosgw") if shutil.which(t) is None]
+    if missing:
+        sys.exit(f"bench: missing {', '.join(missing)}: apt-get install -y --no-install-recommends "
+                 "restic rclone, and scripts/ceph.sh install")
     work = tempfile.mkdtemp(prefix="cairn-bench-s3-")
     ceph = os.path.join(work, "ceph")
     try:
