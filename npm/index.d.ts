@@ -319,6 +319,28 @@ export interface VerifyOptions extends ProgressOptions {
  */
 export function runConformance(a: StorageAdapter, b: StorageAdapter): Promise<string[]>;
 
+/**
+ * The store at an `s3://BUCKET[/PREFIX][?endpoint=URL&region=R&path-style=true]` or
+ * `az://CONTAINER[/PREFIX][?endpoint=URL]` URL, as an adapter (for `ChunkStore.open`,
+ * `verify`, `runConformance`). Every Repo method that takes a URL takes these too. Requests
+ * go through `fetch`, signed with the settings in force: in Node, the environment
+ * (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`,
+ * `AWS_ENDPOINT_URL`, `AWS_PROFILE` with `~/.aws/credentials`; `AZURE_STORAGE_ACCOUNT_NAME`,
+ * `AZURE_STORAGE_ACCOUNT_KEY`, `AZURE_STORAGE_SAS_KEY`), as the native CLI; in a browser, what
+ * `setObjectStoreSettings` gave. In a browser the bucket must allow the page's origin (CORS)
+ * and expose the `ETag` header. NOT_INITIALIZED before `init()`; INVALID_ARGUMENT for a
+ * malformed URL or a URL with credentials in it.
+ */
+export function objectStore(url: string): StorageAdapter;
+
+/**
+ * Replaces the settings of the object stores opened from now on, environment-style:
+ * `{ AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION }` (temporary
+ * credentials from your backend, scoped to the bucket and prefix, are the way to give a
+ * browser access) or `{ AZURE_STORAGE_ACCOUNT_NAME, AZURE_STORAGE_SAS_KEY }`.
+ */
+export function setObjectStoreSettings(settings: Record<string, string>): void;
+
 /** An in-memory store, for tests and throwaway stores. */
 export class MemoryAdapter implements StorageAdapter {
   constructor();

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
 
-use cairn::{block_on, ObjectStorage};
+use cairn::{block_on, object_storage};
 use cairn_cli::url::{Bucket, Service};
 use cairn_tests::{fails, new_db_with_rows, ok};
 
@@ -49,8 +49,8 @@ fn the_storage_conformance_suite_passes_on_azurite() {
         region: None,
         path_style: false,
     };
-    let a = ObjectStorage::new(&location).unwrap();
-    let b = ObjectStorage::new(&location).unwrap();
+    let a = object_storage(&location).unwrap();
+    let b = object_storage(&location).unwrap();
     block_on(cairn_core::conformance::run(&a, &b))
         .unwrap_or_else(|f| panic!("{}: {}", f.check, f.message));
 }

@@ -5,7 +5,7 @@
 use std::process::Command;
 use std::sync::OnceLock;
 
-use cairn::{block_on, ObjectStorage};
+use cairn::{block_on, object_storage};
 use cairn_cli::url::{Bucket, Service};
 
 /// The running gateway: its endpoint and credentials.
@@ -70,7 +70,7 @@ fn location(bucket: &str, prefix: &str) -> Bucket {
 fn a_large_table_file_goes_up_in_parts_and_reads_back_whole() {
     use cairn_core::Storage;
     create_bucket("large");
-    let s = ObjectStorage::new(&location("large", "db")).unwrap();
+    let s = object_storage(&location("large", "db")).unwrap();
     // 40 MiB of varied bytes: five parts of 8 MiB.
     let data: Vec<u8> = (0..40u32 << 20)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
@@ -90,15 +90,15 @@ fn a_large_table_file_goes_up_in_parts_and_reads_back_whole() {
 fn the_storage_conformance_suite_passes_on_ceph() {
     create_bucket("conformance");
     // Two handles, as two processes would have, on a store under a prefix.
-    let a = ObjectStorage::new(&location("conformance", "stores/one")).unwrap();
-    let b = ObjectStorage::new(&location("conformance", "stores/one")).unwrap();
+    let a = object_storage(&location("conformance", "stores/one")).unwrap();
+    let b = object_storage(&location("conformance", "stores/one")).unwrap();
     let passed = block_on(cairn_core::conformance::run(&a, &b))
         .unwrap_or_else(|f| panic!("{}: {}", f.check, f.message));
     assert!(passed.len() > 8, "{passed:?}");
     // And at the bucket's top.
     create_bucket("top");
-    let a = ObjectStorage::new(&location("top", "")).unwrap();
-    let b = ObjectStorage::new(&location("top", "")).unwrap();
+    let a = object_storage(&location("top", "")).unwrap();
+    let b = object_storage(&location("top", "")).unwrap();
     block_on(cairn_core::conformance::run(&a, &b))
         .unwrap_or_else(|f| panic!("{}: {}", f.check, f.message));
 }
@@ -183,6 +183,48 @@ fn backups_and_remotes_on_s3_from_the_command_line() {
     );
     let err = fails(&d, &["backup", "add", "c", "s3://AKIA:secret@cli/x"]);
     assert!(err.contains("credentials do not go in a URL"), "{err}");
+
+    // Keys from AWS_PROFILE's section of the shared credentials file, none in the environment.
+    let var = |k: &str| {
+        let found = gateway().env.iter().find(|(key, _)| key == k);
+        found.map(|(_, v)| v.clone()).unwrap()
+    };
+    let (key, secret) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY"));
+    let files = tempfile::tempdir().unwrap();
+    let credentials = files.path().join("credentials");
+    let text = format!(
+        "[default]\naws_access_key_id = WRONG\naws_secret_access_key = wrong\n\n\
+         [ceph]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n"
+    );
+    std::fs::write(&credentials, text).unwrap();
+    let credentials = credentials.to_str().unwrap();
+    let with_profile = |profile: &str| {
+        cairn_tests::cairn_env(
+            &d,
+            &["backup", "verify", "b"],
+            &[
+                ("AWS_ACCESS_KEY_ID", ""),
+                ("AWS_SECRET_ACCESS_KEY", ""),
+                ("AWS_SHARED_CREDENTIALS_FILE", credentials),
+                ("AWS_PROFILE", profile),
+            ],
+        )
+    };
+    let profiled = with_profile("ceph");
+    assert_eq!(profiled.code, 0, "{}", profiled.stderr);
+    let default = with_profile("");
+    assert!(
+        default.stderr.contains("refused the credentials"),
+        "{}",
+        default.stderr
+    );
+    let missing = with_profile("nosuch");
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing.stderr.contains("AWS_PROFILE is 'nosuch'"),
+        "{}",
+        missing.stderr
+    );
 }
 
 /// An HTTP proxy on 127.0.0.1 in front of the gateway that answers a chosen share of requests

@@ -77,6 +77,31 @@ pub struct Bucket {
     pub path_style: bool,
 }
 
+/// The URL in one spelling: parameters in a fixed order, no stray slashes. Two URLs that name
+/// one place print the same.
+impl fmt::Display for Bucket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scheme = match self.service {
+            Service::S3 => "s3",
+            Service::Azure => "az",
+        };
+        write!(f, "{scheme}://{}", self.bucket)?;
+        if !self.prefix.is_empty() {
+            write!(f, "/{}", self.prefix)?;
+        }
+        let params = [
+            self.endpoint.as_ref().map(|e| format!("endpoint={e}")),
+            self.region.as_ref().map(|r| format!("region={r}")),
+            self.path_style.then(|| "path-style=true".to_owned()),
+        ];
+        let params: Vec<String> = params.into_iter().flatten().collect();
+        if !params.is_empty() {
+            write!(f, "?{}", params.join("&"))?;
+        }
+        Ok(())
+    }
+}
+
 /// Parses a URL; a `file://` path is resolved against `base` (absolute) and normalized, so
 /// that two spellings of one place compare equal.
 pub fn parse(url: &str, base: &Path) -> Result<Location, UrlError> {
@@ -164,6 +189,9 @@ fn bucket(url: &str, rest: &str, service: Service) -> Result<Bucket, UrlError> {
             "path-style" if service == Service::S3 && (value == "true" || value == "false") => {
                 location.path_style = value == "true";
             }
+            "path-style" if service == Service::S3 => {
+                return Err(malformed("path-style= takes true or false"))
+            }
             _ => {
                 return Err(malformed(&match service {
                     Service::S3 => format!(
@@ -235,6 +263,14 @@ mod tests {
             b("s3://backups//team/db1?path-style=true&endpoint=http://127.0.0.1:7480")
         );
         assert_eq!(b("s3://top-1").prefix, "");
+        // One spelling of it, which parses back to it.
+        let spelled = ceph.to_string();
+        assert_eq!(
+            spelled,
+            "s3://backups/team/db1?endpoint=http://127.0.0.1:7480&path-style=true"
+        );
+        assert_eq!(b(&spelled), ceph);
+        assert_eq!(b("az://c0n/p").to_string(), "az://c0n/p");
         for bad in [
             "s3://AKIA:secret@bucket/x",
             "s3://bucket/x?endpoint=http://u:p@host",
@@ -244,6 +280,13 @@ mod tests {
                 "{bad}"
             );
         }
+        assert_eq!(
+            parse("s3://b1x/p?path-style=yes", base),
+            Err(UrlError::Malformed {
+                url: "s3://b1x/p?path-style=yes".into(),
+                why: "path-style= takes true or false".into()
+            })
+        );
         for bad in [
             "s3://Bucket/x",
             "s3://b/x",

@@ -40,6 +40,7 @@ export const cliHost = {
   storage: (dir) => new NodeFsAdapter(dir),
   cwd: () => process.cwd(),
   env: (key) => process.env[key],
+  environment: () => process.env,
   stdout: (text) => writeAll(1, text),
   stderr: (text) => writeAll(2, text),
   stderrIsTerminal: () => process.stderr.isTTY === true,

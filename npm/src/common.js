@@ -13,6 +13,7 @@ export { init } from './init.js';
 export { IndexedDbAdapter } from './adapters/indexeddb.js';
 export { MemoryAdapter } from './adapters/memory.js';
 export { Repo } from './repo.js';
+export { objectStore, setObjectStoreSettings } from './locations/bucket.js';
 
 /** Synchronous, so it cannot load the core: NOT_INITIALIZED before `init()` has resolved. */
 export function hash(bytes) {

@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, NO_CHROMIUM, page as newPage, serve } from './chromium.mjs';
-import { nativeCairn, runIn, tempDir } from './helpers.mjs';
+import { allowCors, createBucket, nativeCairn, runIn, startServer, tempDir } from './helpers.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -224,5 +224,56 @@ test(
     await page.reload();
     assert.deepEqual(await call(page, './idb-create.js', 'reopen', name), { ids: [1], verify: [] });
     assert.deepEqual(problems, []);
+  },
+);
+
+test(
+  'browser: an IndexedDB database backs up to s3:// through fetch, and the native CLI restores it',
+  { skip: NO_CHROMIUM, timeout: 300_000 },
+  async (t) => {
+    const ceph = await startServer('scripts/ceph.sh');
+    createBucket(ceph.env, 'browser-backups');
+    createBucket(ceph.env, 'browser-no-cors');
+    allowCors(ceph.env, 'browser-backups');
+    const { base, context } = await browser(t);
+    const problems = [];
+    const page = await newPage(context, problems);
+    await page.goto(`${base}/test/browser/blank.html`);
+    const url = `s3://browser-backups/tab/db?endpoint=${ceph.env.AWS_ENDPOINT_URL}&path-style=true`;
+    // What an app hands the page: here the gateway's keys; in production, temporary ones.
+    const settings = {
+      AWS_ACCESS_KEY_ID: ceph.env.AWS_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: ceph.env.AWS_SECRET_ACCESS_KEY,
+      AWS_REGION: 'us-east-1',
+    };
+    const name = `s3-${Date.now()}`;
+    const r = await call(page, './bucket.js', 'backUp', name, url, settings).catch((e) => {
+      throw new Error(`${e.message}; the page said: ${problems.join('; ')}`);
+    });
+    assert.deepEqual(r.rows, ['one', 'two', 'uncommitted']);
+    assert.equal(r.again, false, 'an unchanged database is up to date');
+    assert.deepEqual(r.problems, []);
+    assert.ok(r.totalsTrue, 'progress totals are what was done');
+
+    // The same backup restores natively.
+    const dir = await tempDir(t);
+    const restored = runIn(dir, [nativeCairn()], ['backup', 'restore', url, 'db'], ceph.env);
+    assert.equal(restored.status, 0, restored.stderr);
+    const rows = runIn(join(dir, 'db'), [nativeCairn()], ['sql', '-q', 'select name from t order by id'], ceph.env);
+    assert.match(rows.stdout, /one[\s\S]*two[\s\S]*uncommitted/);
+
+    // A bucket that does not allow the page's origin: a clear error, not a hang.
+    const noCors = `s3://browser-no-cors/db?endpoint=${ceph.env.AWS_ENDPOINT_URL}&path-style=true`;
+    const refused = await call(page, './bucket.js', 'failure', `${name}-x`, noCors, settings);
+    assert.equal(refused.code, 'IO', refused.message);
+    assert.match(refused.message, /cannot reach 127\.0\.0\.1:\d+ .*CORS rules/);
+    // Ceph's 403 for a bad signature carries no CORS headers either, so the page sees the
+    // same; what matters is that nothing was written.
+    const other = `s3://browser-backups/wrong?endpoint=${ceph.env.AWS_ENDPOINT_URL}&path-style=true`;
+    const wrong = await call(page, './bucket.js', 'failure', `${name}-y`, other, { ...settings, AWS_SECRET_ACCESS_KEY: 'wrong' });
+    assert.equal(wrong.code, 'IO', wrong.message);
+    const written = runIn(dir, [nativeCairn()], ['backup', 'snapshots', other], ceph.env);
+    assert.match(written.stderr, /the backup is empty/);
+    assert.deepEqual(problems.filter((p) => !/CORS|Failed to load|ERR_FAILED|net::/.test(p)), []);
   },
 );

@@ -13,7 +13,7 @@ use cairn_core::io::BoxFuture;
 use cairn_cli::url::Bucket;
 
 use crate::fs_storage::private;
-use crate::{FsStorage, NativeStorage, ObjectStorage};
+use crate::{FsStorage, NativeStorage};
 
 pub struct NativeHost;
 
@@ -38,7 +38,7 @@ impl Host for NativeHost {
     }
 
     fn bucket_storage(&self, bucket: &Bucket) -> Result<NativeStorage, String> {
-        ObjectStorage::new(bucket).map(NativeStorage::Object)
+        crate::object_storage(bucket).map(NativeStorage::Object)
     }
 
     fn cwd(&self) -> PathBuf {

@@ -68,8 +68,16 @@ fn unit(result: io::Result<JsValue>) -> io::Result<()> {
 impl Host for JsHost {
     type Storage = JsStorage;
 
-    fn bucket_storage(&self, _: &cairn_cli::url::Bucket) -> Result<JsStorage, String> {
-        Err("s3:// locations are not supported from Node yet; use the native cairn".into())
+    /// The same client as the native CLI's, with the host's environment and files.
+    fn bucket_storage(&self, bucket: &cairn_cli::url::Bucket) -> Result<JsStorage, String> {
+        let env = self.call("environment", &[]).unwrap_or(JsValue::UNDEFINED);
+        let read_file = |path: &str| {
+            let bytes = self.call("readFile", &[JsValue::from_str(path)]).ok()?;
+            String::from_utf8(bytes.dyn_into::<Uint8Array>().ok()?.to_vec()).ok()
+        };
+        let storage = cairn_object::open(bucket, crate::bucket::settings(&env), &read_file)?;
+        let adapter = JsValue::from(crate::bucket::ObjectStoreAdapter::new(storage));
+        Ok(JsStorage::new(adapter.unchecked_into::<JsAdapter>()))
     }
 
     fn storage(&self, dir: &Path) -> JsStorage {

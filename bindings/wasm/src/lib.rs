@@ -8,6 +8,7 @@
 
 mod args;
 mod backup;
+mod bucket;
 mod chunk_store;
 mod cli;
 mod convert;
@@ -21,6 +22,7 @@ use cairn_core::Hash;
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 
+pub use bucket::ObjectStoreAdapter;
 pub use chunk_store::ChunkStore;
 pub use error::Error;
 pub use repo::Repo;

@@ -7,12 +7,18 @@
 //   absolute(path, base)           the URL as recorded by clone (relative paths resolved)
 //   database(path)                 a database location: { adapter, readConfig(),
 //                                  writeConfig(text), create(force, build) }
+//   check(path)                    optional: throws if the rest of the URL is malformed
 // `base` is the directory of the database a remote or backup belongs to (file:// only).
 
 import { CairnError } from '../errors.js';
+import { scheme as bucket } from './bucket.js';
 import * as memory from './memory.js';
 
-export const schemes = new Map([['mem', memory]]);
+export const schemes = new Map([
+  ['mem', memory],
+  ['s3', bucket('s3')],
+  ['az', bucket('az')],
+]);
 
 /** What the platform makes of a `.cairnbak` file's parts: a Uint8Array unless replaced. */
 export const platform = {
@@ -44,7 +50,8 @@ function parse(url) {
 
 /** Checks that a URL parses and names a supported scheme, without touching the place. */
 export function checkUrl(url) {
-  parse(url);
+  const { scheme, path } = parse(url);
+  scheme.check?.(path);
 }
 
 /** Resolves to the store a remote or backup URL names. */

@@ -11,21 +11,30 @@
 //! the manifest back: the object is ours only if we won (each write carries a nonce, so no
 //! other write has the same bytes), else we lost and nothing changed.
 //!
-//! `object_store` runs on tokio; the core's futures are polled by whatever executor the host
-//! uses (the CLI blocks on them with pollster). So each call runs as a task on a small runtime
-//! the storage owns, and the core awaits its handle.
+//! The same code runs natively and in wasm (there through the JS host's `fetch`), so the CLI,
+//! Node and the browser share one client. Natively, object_store runs on tokio while the
+//! core's futures are polled by whatever executor the host uses (the CLI blocks on them with
+//! pollster), so each call runs as a task on a small runtime the storage owns. In wasm the
+//! calls are awaited where they are made.
+
+mod crypto;
+pub mod settings;
+mod transport;
 
 use std::sync::Arc;
 
 use cairn_cli::url::{Bucket, Service};
 use cairn_core::io::{BoxFuture, IoError, IoResult, ManifestRead, ObjectInfo, Storage, Version};
-use object_store::aws::AmazonS3Builder;
-use object_store::azure::MicrosoftAzureBuilder;
+use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+use object_store::azure::{AzureConfigKey, MicrosoftAzureBuilder};
 use object_store::path::Path;
 use object_store::{
-    BackoffConfig, Error as StoreError, ObjectStore, ObjectStoreExt, PutMode, PutOptions,
-    PutPayload, RetryConfig, UpdateVersion, WriteMultipart,
+    Error as StoreError, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, RetryConfig,
+    UpdateVersion,
 };
+
+pub use settings::Settings;
+use transport::{Retrying, TRIES};
 
 const MANIFEST: &str = "manifest";
 
@@ -34,20 +43,9 @@ const MANIFEST: &str = "manifest";
 /// old read could succeed across them (ABA); the nonce makes every write's version new.
 const NONCE: &[u8] = b"nonce ";
 
-/// A value no other write of any process draws: time, process and a counter, hashed.
-fn nonce() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let seed = format!(
-        "{now} {} {}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    );
-    blake3::hash(seed.as_bytes()).to_hex()[..32].to_owned()
+/// A value no other write of any process draws: 160 random bits.
+fn nonce() -> IoResult<String> {
+    cairn_core::id::new_id().map_err(|e| IoError::backend("random", "", e))
 }
 
 /// The manifest's bytes inside a manifest object (one written without a nonce, by a copy
@@ -70,27 +68,12 @@ pub struct ObjectStorage {
     prefix: String,
     /// Send ETags without their quotes (Ceph's gateway matches no other form; AWS takes both).
     bare_etags: bool,
+    #[cfg(not(target_arch = "wasm32"))]
     runtime: Arc<tokio::runtime::Runtime>,
 }
 
-/// Transient failures (5xx, throttling, resets) are retried with jittered backoff, 6 times over
-/// about 6 s, then reported: a sync should not hang a minute on a dead server, as the client's
-/// default (10 times, up to 15 s apart) would.
-fn retries() -> RetryConfig {
-    RetryConfig {
-        max_retries: 6,
-        retry_timeout: std::time::Duration::from_secs(60),
-        backoff: BackoffConfig {
-            init_backoff: std::time::Duration::from_millis(50),
-            max_backoff: std::time::Duration::from_secs(2),
-            base: 2.0,
-        },
-    }
-}
-
-/// The swap is never retried by the client: a retried conditional PUT whose first try won is
-/// answered 412, and Ceph answers a lost race with 500, which the client would retry with
-/// backoff. The swap reads back instead (see above).
+/// object_store's own retries stay off: they sleep on tokio's timer, which wasm lacks, and
+/// `transport` retries for both builds.
 fn no_retries() -> RetryConfig {
     RetryConfig {
         max_retries: 0,
@@ -98,69 +81,131 @@ fn no_retries() -> RetryConfig {
     }
 }
 
+/// Sets each of `settings` whose name starts with `prefix` that the builder knows, as
+/// object_store's `from_env` does with the process's environment.
+fn configure<K: std::str::FromStr, B>(
+    mut builder: B,
+    settings: &Settings,
+    prefix: &str,
+    set: impl Fn(B, K, &str) -> B,
+) -> B {
+    // An empty variable counts as unset, as in the AWS CLI.
+    for (name, value) in settings {
+        if name.starts_with(prefix) && !value.is_empty() {
+            if let Ok(key) = name.to_ascii_lowercase().parse::<K>() {
+                builder = set(builder, key, value);
+            }
+        }
+    }
+    builder
+}
+
+/// A client for `location` with the host's environment `env`, plus for S3 the AWS shared
+/// files it names (read through `read_file`; see `settings`).
+pub fn open(
+    location: &Bucket,
+    env: Settings,
+    read_file: &dyn Fn(&str) -> Option<String>,
+) -> Result<ObjectStorage, String> {
+    let settings = match location.service {
+        Service::S3 => settings::with_aws_profile(env, read_file)?,
+        Service::Azure => env,
+    };
+    ObjectStorage::new(location, &settings)
+}
+
 impl ObjectStorage {
-    /// A client for `location`, with credentials from the provider's standard environment
-    /// (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`,
-    /// `AWS_ENDPOINT_URL`, ...; `AZURE_STORAGE_ACCOUNT_NAME`, `AZURE_STORAGE_ACCOUNT_KEY`,
-    /// `AZURE_STORAGE_SAS_KEY`, ...). Makes no request yet.
-    pub fn new(location: &Bucket) -> Result<ObjectStorage, String> {
+    /// A client for `location`, with credentials and options from `settings` (see
+    /// `settings`): `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`,
+    /// `AWS_REGION`, `AWS_ENDPOINT_URL`, ...; `AZURE_STORAGE_ACCOUNT_NAME`,
+    /// `AZURE_STORAGE_ACCOUNT_KEY`, `AZURE_STORAGE_SAS_KEY`, .... The URL's parameters win.
+    /// Makes no request yet.
+    pub fn new(location: &Bucket, settings: &Settings) -> Result<ObjectStorage, String> {
         // reqwest is built without a default TLS provider (see Cargo.toml): ring is ours. A
         // second call finds one installed, which is fine.
+        #[cfg(not(target_arch = "wasm32"))]
         let _ = rustls::crypto::ring::default_provider().install_default();
         let endpoint = location.endpoint.clone();
+        let setting = |name: &str| {
+            settings
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
         let http = |default: Option<String>| {
             endpoint
                 .clone()
                 .or(default)
                 .is_some_and(|e| e.starts_with("http://"))
         };
+        let signing = Arc::new(crypto::RustCrypto);
         let (store, swapper): (Arc<dyn ObjectStore>, Arc<dyn ObjectStore>) = match location.service
         {
             Service::S3 => {
-                let mut builder = AmazonS3Builder::from_env().with_bucket_name(&location.bucket);
+                let builder = configure(
+                    AmazonS3Builder::new(),
+                    settings,
+                    "AWS_",
+                    |b: AmazonS3Builder, k: AmazonS3ConfigKey, v| b.with_config(k, v),
+                );
+                let mut builder = builder
+                    .with_bucket_name(&location.bucket)
+                    .with_crypto_provider(signing)
+                    .with_retry(no_retries())
+                    .with_allow_http(http(setting("AWS_ENDPOINT_URL")));
                 if let Some(endpoint) = &endpoint {
                     builder = builder.with_endpoint(endpoint);
                 }
-                builder = builder.with_allow_http(http(std::env::var("AWS_ENDPOINT_URL").ok()));
                 if let Some(region) = &location.region {
                     builder = builder.with_region(region);
                 }
                 if location.path_style {
                     builder = builder.with_virtual_hosted_style_request(false);
                 }
-                let swapper = builder.clone().with_retry(no_retries()).build();
-                let store = builder.with_retry(retries()).build();
+                let swapper = builder.clone().with_http_connector(Retrying { tries: 1 });
+                let store = builder.with_http_connector(Retrying { tries: TRIES });
                 (
-                    Arc::new(store.map_err(|e| e.to_string())?),
-                    Arc::new(swapper.map_err(|e| e.to_string())?),
+                    Arc::new(store.build().map_err(|e| e.to_string())?),
+                    Arc::new(swapper.build().map_err(|e| e.to_string())?),
                 )
             }
             Service::Azure => {
-                let mut builder =
-                    MicrosoftAzureBuilder::from_env().with_container_name(&location.bucket);
+                let builder = configure(
+                    MicrosoftAzureBuilder::new(),
+                    settings,
+                    "AZURE_",
+                    |b: MicrosoftAzureBuilder, k: AzureConfigKey, v| b.with_config(k, v),
+                );
+                let mut builder = builder
+                    .with_container_name(&location.bucket)
+                    .with_crypto_provider(signing)
+                    .with_retry(no_retries())
+                    .with_allow_http(http(None));
                 if let Some(endpoint) = &endpoint {
                     builder = builder.with_endpoint(endpoint.clone());
                 }
-                builder = builder.with_allow_http(http(None));
-                let swapper = builder.clone().with_retry(no_retries()).build();
-                let store = builder.with_retry(retries()).build();
+                let swapper = builder.clone().with_http_connector(Retrying { tries: 1 });
+                let store = builder.with_http_connector(Retrying { tries: TRIES });
                 (
-                    Arc::new(store.map_err(|e| e.to_string())?),
-                    Arc::new(swapper.map_err(|e| e.to_string())?),
+                    Arc::new(store.build().map_err(|e| e.to_string())?),
+                    Arc::new(swapper.build().map_err(|e| e.to_string())?),
                 )
             }
         };
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| format!("cannot start the storage client's runtime: {e}"))?;
         Ok(ObjectStorage {
             store,
             swapper,
             prefix: location.prefix.clone(),
             bare_etags: location.service == Service::S3,
-            runtime: Arc::new(runtime),
+            #[cfg(not(target_arch = "wasm32"))]
+            runtime: Arc::new(
+                tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .map_err(|e| format!("cannot start the storage client's runtime: {e}"))?,
+            ),
         })
     }
 
@@ -172,6 +217,7 @@ impl ObjectStorage {
     }
 
     /// Runs `task` on the storage's runtime; the returned future may be polled anywhere.
+    #[cfg(not(target_arch = "wasm32"))]
     fn run<T, F>(&self, task: F) -> BoxFuture<'static, IoResult<T>>
     where
         T: Send + 'static,
@@ -181,8 +227,18 @@ impl ObjectStorage {
         Box::pin(async move {
             handle
                 .await
-                .map_err(|e| IoError::backend("S3 request", "", e))?
+                .map_err(|e| IoError::backend("object-store request", "", e))?
         })
+    }
+
+    /// In wasm the host's event loop drives the requests: the task is awaited where it is.
+    #[cfg(target_arch = "wasm32")]
+    fn run<T, F>(&self, task: F) -> BoxFuture<'static, IoResult<T>>
+    where
+        T: 'static,
+        F: std::future::Future<Output = IoResult<T>> + 'static,
+    {
+        Box::pin(task)
     }
 }
 
@@ -205,6 +261,11 @@ fn describe(e: &StoreError) -> String {
              AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN"
         ),
         Some(code) => format!("the server answered {code}"),
+        // With no keys set, the AWS chain ends at the EC2 instance metadata service.
+        None if text.contains("169.254.169.254") => "no AWS credentials: set AWS_ACCESS_KEY_ID \
+             and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE (and no instance metadata service \
+             answered)"
+            .into(),
         None if text.contains("error sending request") => {
             let url = text
                 .split_whitespace()
@@ -213,7 +274,12 @@ fn describe(e: &StoreError) -> String {
             let server = url
                 .and_then(|u| u.split('/').nth(2))
                 .unwrap_or("the server");
-            format!("cannot reach {server} (no answer after retries)")
+            // A browser hides an answer its CORS rules do not allow, as if none came.
+            let cors = match cfg!(target_arch = "wasm32") {
+                true => "; from a browser, also check that the bucket's CORS rules allow this page",
+                false => "",
+            };
+            format!("cannot reach {server} (no answer after retries{cors})")
         }
         None => text
             .lines()
@@ -230,21 +296,32 @@ fn describe(e: &StoreError) -> String {
 const MULTIPART_ABOVE: usize = 16 << 20;
 const PART: usize = 8 << 20;
 
-/// A multipart upload: parts go up two at a time and each is retried on its own. S3 has no
-/// create-only multipart completion (Ceph ignores `If-None-Match` there), which a table file
-/// does not need: an object already at its name holds the same bytes.
+/// A multipart upload, one part after another; the transport retries a failed part on its
+/// own. S3 has no create-only multipart completion (Ceph ignores `If-None-Match` there), which
+/// a table file does not need: an object already at its name holds the same bytes. A failed
+/// upload is aborted, so its parts do not linger (and cost) on the server.
 async fn put_in_parts(
     store: &dyn ObjectStore,
     path: &Path,
     data: bytes::Bytes,
 ) -> Result<(), StoreError> {
-    let upload = store.put_multipart(path).await?;
-    let mut writer = WriteMultipart::new_with_chunk_size(upload, PART);
+    let mut upload = store.put_multipart(path).await?;
+    let mut sent = Ok(());
     for part in data.chunks(PART) {
-        writer.wait_for_capacity(2).await?;
-        writer.put(data.slice_ref(part));
+        sent = upload
+            .put_part(PutPayload::from(data.slice_ref(part)))
+            .await;
+        if sent.is_err() {
+            break;
+        }
     }
-    writer.finish().await.map(drop)
+    match sent {
+        Ok(()) => upload.complete().await.map(drop),
+        Err(e) => {
+            let _ = upload.abort().await;
+            Err(e)
+        }
+    }
 }
 
 /// The bytes of an object, or `None` if it does not exist.
@@ -398,7 +475,11 @@ impl Storage for ObjectStorage {
                 version: None,
             }),
         };
-        let mut object = format!("nonce {}\n", nonce()).into_bytes();
+        let nonce = match nonce() {
+            Ok(nonce) => nonce,
+            Err(e) => return Box::pin(async move { Err(e) }),
+        };
+        let mut object = format!("nonce {nonce}\n").into_bytes();
         object.extend_from_slice(new);
         let new = object;
         self.run(async move {
