@@ -4,6 +4,7 @@
 //! pool, the browser) then serves them in parallel, hiding an object store's round trips; one
 //! that does its work when polled runs them one after another, as before.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::future::Future;
 use core::pin::Pin;
@@ -74,10 +75,36 @@ impl<T> Future for Bounded<'_, T> {
     }
 }
 
+/// Runs `first` and `then` together; `first` is polled first each time, so that the requests
+/// it issues are on their way before `then` does work that may block (a filesystem write).
+pub(crate) async fn both<A: Future, B: Future>(first: A, then: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (Box::pin(first), Box::pin(then));
+    let (mut out_a, mut out_b) = (None, None);
+    core::future::poll_fn(|cx| {
+        if out_a.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                out_a = Some(v);
+            }
+        }
+        if out_b.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                out_b = Some(v);
+            }
+        }
+        match (out_a.take(), out_b.take()) {
+            (Some(a), Some(b)) => Poll::Ready((a, b)),
+            (a, b) => {
+                (out_a, out_b) = (a, b);
+                Poll::Pending
+            }
+        }
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::boxed::Box;
     use alloc::sync::Arc;
     use core::sync::atomic::{AtomicUsize, Ordering};
 

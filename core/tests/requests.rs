@@ -21,6 +21,8 @@ struct Counts {
     writes: AtomicUsize,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
+    /// The most requests of the watched storage in flight when this one was written to.
+    watched_in_flight_at_writes: AtomicUsize,
 }
 
 /// A memory store that counts its requests. Each one is pending once before it completes, as
@@ -29,6 +31,7 @@ struct Counts {
 struct Counting {
     inner: MemoryStorage,
     counts: Arc<Counts>,
+    watched: Option<Arc<Counts>>,
 }
 
 impl Counting {
@@ -36,6 +39,15 @@ impl Counting {
         Counting {
             inner,
             counts: Arc::default(),
+            watched: None,
+        }
+    }
+
+    /// Also notes how many of `other`'s requests are in flight whenever this one writes.
+    fn watching(other: &Counting) -> Self {
+        Counting {
+            watched: Some(Arc::clone(&other.counts)),
+            ..Counting::new(MemoryStorage::new())
         }
     }
 
@@ -62,6 +74,10 @@ impl Counting {
             false => &self.counts.reads,
         };
         counter.fetch_add(1, Ordering::SeqCst);
+        if let (true, Some(watched)) = (write, &self.watched) {
+            let now = watched.in_flight.load(Ordering::SeqCst);
+            (self.counts.watched_in_flight_at_writes).fetch_max(now, Ordering::SeqCst);
+        }
         Box::pin(Request {
             counts: &self.counts,
             inner,
@@ -255,5 +271,32 @@ fn a_restore_keeps_several_reads_in_flight_and_never_more_than_eight() {
             "{:?}",
             block_on(repo.sql("select count(*) from t")).unwrap()
         )
+    );
+}
+
+#[test]
+fn a_restore_reads_the_next_chunks_while_it_writes() {
+    // Enough rows that the leaves are more chunks than the walk reads at once (4,096).
+    let mut repo = database(320_000, 4 << 20);
+    let backup = Counting::new(MemoryStorage::new());
+    sync(&mut repo, &backup, 1);
+
+    let src = block_on(ChunkStore::open_damaged(backup.clone())).unwrap();
+    let restored = Counting::watching(&backup);
+    // Small table files, so that the restore writes several while it walks.
+    let options = Options {
+        table_target_bytes: 64 * 1024,
+    };
+    let mut dst = block_on(ChunkStore::open_with(restored.clone(), options)).unwrap();
+    block_on(backup::restore(&src, None, &mut dst, &mut Silent)).unwrap();
+    let (_, writes) = restored.take();
+    assert!(writes > 4, "{writes} writes");
+    let reading = restored
+        .counts
+        .watched_in_flight_at_writes
+        .load(Ordering::SeqCst);
+    assert!(
+        reading > 0,
+        "no read of the backup was under way during a write"
     );
 }
