@@ -8,8 +8,8 @@ wall time, the requests the gateway logged (by kind), the bucket's size afterwar
 target folder grew) and the process's peak memory.
 
 Usage: python3 scripts/bench_s3.py path/to/release/cairn [--requests]
-Prints a Markdown table; with --requests, then each cairn command's requests (method, object,
-range), to see what they are."""
+Prints a Markdown table; with --requests, then each cairn command's requests (method and
+object, as the gateway logs them), to see what they are."""
 import os
 import shutil
 import subprocess
