@@ -1,13 +1,15 @@
 """Backups of bench_backup.py's 1,000,000-row database to S3 on a local Ceph RADOS Gateway:
 `cairn backup sync-url s3://...` / `cairn backup restore s3://...` beside `restic` (s3: backend)
 and `rclone sync` of the database folder, run in one invocation against one gateway that this
-script starts (scripts/ceph.sh) and stops. Each tool has its own bucket. For each command:
+script starts (scripts/ceph.sh) and stops, and a cairn sync of the unchanged database. Each
+tool has its own bucket. For each command:
 wall time, the requests the gateway logged (by kind), the bucket's size afterwards, the bytes written
 (for a backup, the sizes of the objects it added or replaced; for a restore, how much the
 target folder grew) and the process's peak memory.
 
-Usage: python3 scripts/bench_s3.py path/to/release/cairn
-Prints a Markdown table."""
+Usage: python3 scripts/bench_s3.py path/to/release/cairn [--requests]
+Prints a Markdown table; with --requests, then each cairn command's requests (method and
+object, as the gateway logs them), to see what they are."""
 import os
 import shutil
 import subprocess
@@ -121,12 +123,16 @@ def main():
         subprocess.run(["restic", "-r", restic_repo, "init", "--quiet"], env=ENV, check=True, stdout=subprocess.DEVNULL)
 
         rows = []
+        logged = []
 
         def measure(case, tool, cmd, cwd, bucket, restored=None):
             listed = list_bucket(bucket)
             before = len(gateway.requests())
             took, grew, rss = run(cmd, cwd, restored)
-            requests = kinds(gateway.requests()[before:])
+            lines = gateway.requests()[before:]
+            requests = kinds(lines)
+            if tool.startswith("cairn"):
+                logged.append((f"{case}: {tool}", lines))
             after = list_bucket(bucket)
             stored = sum(s for s, _ in after.values())
             if restored is None:  # a backup: the objects it added or replaced
@@ -142,6 +148,8 @@ def main():
         backups("first backup")
         run([CAIRN, "sql", "-q", "update t set b = 'changed' where id = 500000"], db)
         backups("after one row changed")
+        # Issue 12: a sync of an unchanged database reads a handful of objects and writes none.
+        measure("nothing changed", "cairn backup sync-url", [CAIRN, "backup", "sync-url", cairn_url, "--quiet"], db, buckets["cairn"])
         back = {tool: os.path.join(work, f"{tool}-back") for tool in buckets}
         measure("restore", "cairn backup restore", [CAIRN, "backup", "restore", "--quiet", cairn_url, back["cairn"]], work, buckets["cairn"], back["cairn"])
         measure("restore", "restic restore", ["restic", "-r", restic_repo, "restore", "latest", "--quiet", "--target", back["restic"]], work, buckets["restic"], back["restic"])
@@ -163,6 +171,11 @@ def main():
         print("|---|---|---:|---:|---:|---:|---:|")
         for case, tool, took, requests, stored, written, rss in rows:
             print(f"| {case} | {tool} | {took * 1000:,.0f} ms | {requests} | {size(stored)} | {size(written)} | {size(rss)} |")
+        if "--requests" in sys.argv[2:]:
+            for title, lines in logged:
+                print(f"\n{title}:")
+                for line in lines:
+                    print("   ", line.split('"', 2)[1])
     finally:
         subprocess.run([CEPH, "stop", ceph], stdout=subprocess.DEVNULL)
         shutil.rmtree(work, ignore_errors=True)

@@ -6,19 +6,22 @@
 //! dies before the swap leaves only unreferenced table files: the store still holds its old
 //! root, and `verify` reports the orphans.
 
+use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
 use crate::hash::Hash;
-use crate::io::{IoError, Storage, Version};
+use crate::io::{BoxFuture, IoError, Storage, Version};
+use crate::join::{self, IN_FLIGHT};
 use crate::manifest::{Manifest, ManifestError, TableSpec};
 use crate::table_file::{self, Entry, Footer, TableError, TableWriter, FOOTER_LEN};
 
 /// How many times `commit` retries a lost manifest swap whose root is still the expected one.
 const SWAP_ATTEMPTS: usize = 32;
-/// One read at the end of a table file fetches the footer and, usually, the whole index.
+/// The least one read at the end of a table file fetches: a file this small comes whole, and
+/// its chunks are then read from memory.
 const TAIL_READ: u64 = 64 * 1024;
 /// Above this many table files, a commit also merges small ones into one, so that every
 /// command writing its own small file does not make opening the store slower and slower.
@@ -145,6 +148,9 @@ struct Table {
     spec: TableSpec,
     /// Shared, so that a reload keeps what it already loaded without copying it.
     entries: Arc<Vec<Entry>>,
+    /// The whole file, when loading its index read all of it (a small file): its chunks then
+    /// cost no further request, which on an object store is most of a small sync's requests.
+    bytes: Option<Arc<Vec<u8>>>,
 }
 
 pub struct ChunkStore<S: Storage> {
@@ -188,12 +194,15 @@ impl<S: Storage> ChunkStore<S> {
             Some(r) => Manifest::decode(&r.bytes)?,
             None => Manifest::default(),
         };
-        for spec in &manifest.tables {
-            match load_index(&store.storage, &spec.name, spec.size).await {
-                Ok((_, entries)) => store.tables.push(Table {
-                    spec: spec.clone(),
-                    entries: Arc::new(entries),
-                }),
+        let loads = manifest
+            .tables
+            .iter()
+            .map(|spec| Box::pin(load_table(&store.storage, spec)) as BoxFuture<'_, _>)
+            .collect();
+        let loaded = join::bounded(loads, IN_FLIGHT).await;
+        for (spec, loaded) in manifest.tables.iter().zip(loaded) {
+            match loaded {
+                Ok(table) => store.tables.push(table),
                 Err(StoreError::MissingTable { .. } | StoreError::CorruptTable { .. }) => {
                     store.damaged.push(spec.name.clone())
                 }
@@ -284,23 +293,25 @@ impl<S: Storage> ChunkStore<S> {
     }
 
     /// The indexes of a manifest's table files and this writer's unlisted ones, reusing those
-    /// already loaded.
+    /// already loaded and reading the others at once.
     async fn load_tables(&self, manifest: &Manifest) -> Result<Vec<Table>, StoreError> {
-        let mut tables = Vec::with_capacity(manifest.tables.len() + self.unlisted.len());
         let readable = manifest
             .tables
             .iter()
             .filter(|t| !self.damaged.contains(&t.name));
-        for spec in readable.chain(&self.unlisted) {
-            match self.tables.iter().find(|t| t.spec.name == spec.name) {
-                Some(known) => tables.push(known.clone()),
-                None => tables.push(Table {
-                    spec: spec.clone(),
-                    entries: Arc::new(load_index(&self.storage, &spec.name, spec.size).await?.1),
-                }),
-            }
-        }
-        Ok(tables)
+        let loads = readable
+            .chain(&self.unlisted)
+            .map(|spec| -> BoxFuture<'_, Result<Table, StoreError>> {
+                match self.tables.iter().find(|t| t.spec.name == spec.name) {
+                    Some(known) => {
+                        let known = known.clone();
+                        Box::pin(async move { Ok(known) })
+                    }
+                    None => Box::pin(load_table(&self.storage, spec)),
+                }
+            })
+            .collect();
+        join::bounded(loads, IN_FLIGHT).await.into_iter().collect()
     }
 
     /// Stores a chunk and returns its address. It is readable at once from this writer, and
@@ -409,16 +420,7 @@ impl<S: Storage> ChunkStore<S> {
         let mut first_damage = None;
         for (i, entry) in core::iter::once((table, entry)).chain(older) {
             let name = &self.tables[i].spec.name;
-            let read = self
-                .storage
-                .get_range(name, entry.offset, u64::from(entry.len))
-                .await
-                .map_err(|e| table_io_error(name, e))
-                .and_then(|bytes| {
-                    bytes.ok_or_else(|| StoreError::MissingTable {
-                        table: name.clone(),
-                    })
-                });
+            let read = self.read_range(i, entry.offset, u64::from(entry.len)).await;
             let damage = match read {
                 Ok(bytes) if Hash::of(&bytes) == *hash => return Ok(bytes),
                 Ok(_) => StoreError::CorruptChunk {
@@ -432,9 +434,28 @@ impl<S: Storage> ChunkStore<S> {
         Err(first_damage.unwrap_or(StoreError::MissingChunk { hash: *hash }))
     }
 
+    /// `len` bytes at `offset` of table `table` (a position in `tables`): from memory if its
+    /// loading kept the whole file, else from storage.
+    async fn read_range(&self, table: usize, offset: u64, len: u64) -> Result<Vec<u8>, StoreError> {
+        let t = &self.tables[table];
+        if let Some(bytes) = &t.bytes {
+            // The file's length was checked against its footer, and entries lie within it.
+            return Ok(bytes[offset as usize..(offset + len) as usize].to_vec());
+        }
+        let name = &t.spec.name;
+        self.storage
+            .get_range(name, offset, len)
+            .await
+            .map_err(|e| table_io_error(name, e))?
+            .ok_or_else(|| StoreError::MissingTable {
+                table: name.clone(),
+            })
+    }
+
     /// Reads many chunks at once, each checked like `get`; `None` where the store lacks one.
-    /// Chunks close together in one table file come in one ranged read, so a sync pays one
-    /// storage round trip per run of neighbours rather than one per chunk.
+    /// Chunks close together in one table file come in one ranged read, and up to
+    /// `IN_FLIGHT` such reads are in flight at once, so a sync or restore pays one request
+    /// per run of neighbours, not one per chunk, and not one round trip after another.
     pub async fn get_many(&self, hashes: &[Hash]) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
         match self.get_many_listed(hashes).await {
             Err(StoreError::MissingTable { .. }) if self.manifest_moved().await? => {
@@ -482,6 +503,8 @@ impl<S: Storage> ChunkStore<S> {
             }
         }
         wanted.sort_unstable_by_key(|(table, entry, _)| (*table, entry.offset));
+        // Runs of neighbours, one read each: (table, offset, length, their part of `wanted`).
+        let mut runs = Vec::new();
         let mut start = 0;
         while start < wanted.len() {
             let (table, first, _) = wanted[start];
@@ -498,17 +521,20 @@ impl<S: Storage> ChunkStore<S> {
                 run_end = run_end.max(next_end);
                 end += 1;
             }
-            let name = &self.tables[table].spec.name;
-            let bytes = self
-                .storage
-                .get_range(name, first.offset, run_end - first.offset)
-                .await
-                .map_err(|e| table_io_error(name, e))?
-                .ok_or_else(|| StoreError::MissingTable {
-                    table: name.clone(),
-                })?;
-            for &(_, entry, i) in &wanted[start..end] {
-                let at = (entry.offset - first.offset) as usize;
+            runs.push((table, first.offset, run_end - first.offset, start..end));
+            start = end;
+        }
+        let reads: Vec<BoxFuture<'_, Result<Vec<u8>, StoreError>>> = runs
+            .iter()
+            .map(|&(table, offset, len, _)| {
+                Box::pin(self.read_range(table, offset, len)) as BoxFuture<'_, _>
+            })
+            .collect();
+        let read = join::bounded(reads, IN_FLIGHT).await;
+        for ((table, offset, _, part), bytes) in runs.into_iter().zip(read) {
+            let bytes = bytes?;
+            for &(_, entry, i) in &wanted[part] {
+                let at = (entry.offset - offset) as usize;
                 let chunk = &bytes[at..at + entry.len as usize];
                 out[i] = Some(if Hash::of(chunk) == hashes[i] {
                     chunk.to_vec()
@@ -516,7 +542,6 @@ impl<S: Storage> ChunkStore<S> {
                     self.read_copy(&hashes[i], table, entry).await?
                 });
             }
-            start = end;
         }
         Ok(out)
     }
@@ -548,6 +573,7 @@ impl<S: Storage> ChunkStore<S> {
         self.tables.push(Table {
             spec,
             entries: Arc::new(entries),
+            bytes: None,
         });
         Ok(())
     }
@@ -567,13 +593,16 @@ impl<S: Storage> ChunkStore<S> {
             .ok_or_else(|| StoreError::MissingTable {
                 table: table.into(),
             })?;
-        let bytes = self
-            .storage
-            .get(table)
-            .await?
-            .ok_or_else(|| StoreError::MissingTable {
-                table: table.into(),
-            })?;
+        let bytes = match &t.bytes {
+            Some(bytes) => bytes.to_vec(),
+            None => self
+                .storage
+                .get(table)
+                .await?
+                .ok_or_else(|| StoreError::MissingTable {
+                    table: table.into(),
+                })?,
+        };
         if bytes.len() as u64 != t.spec.size {
             return Err(StoreError::CorruptTable {
                 table: table.into(),
@@ -620,6 +649,7 @@ impl<S: Storage> ChunkStore<S> {
         self.tables.push(Table {
             spec: spec.clone(),
             entries: Arc::new(entries),
+            bytes: None,
         });
         Ok(spec)
     }
@@ -687,13 +717,18 @@ impl<S: Storage> ChunkStore<S> {
     /// Checks, right before a swap would list them, that the table files this writer wrote
     /// are still there: gc deletes unlisted files once they are older than its grace period.
     async fn check_unlisted(&self) -> Result<(), StoreError> {
-        for spec in &self.unlisted {
-            let footer = self
-                .storage
-                .get_range(&spec.name, spec.size - FOOTER_LEN as u64, FOOTER_LEN as u64)
-                .await
-                .map_err(|e| table_io_error(&spec.name, e))?;
-            if footer.is_none() {
+        let footers = self
+            .unlisted
+            .iter()
+            .map(|spec| {
+                let footer_at = spec.size - FOOTER_LEN as u64;
+                self.storage
+                    .get_range(&spec.name, footer_at, FOOTER_LEN as u64)
+            })
+            .collect();
+        let footers = join::bounded(footers, IN_FLIGHT).await;
+        for (spec, footer) in self.unlisted.iter().zip(footers) {
+            if footer.map_err(|e| table_io_error(&spec.name, e))?.is_none() {
                 return Err(StoreError::MissingTable {
                     table: spec.name.clone(),
                 });
@@ -755,6 +790,7 @@ impl<S: Storage> ChunkStore<S> {
             self.tables.push(Table {
                 spec,
                 entries: Arc::new(entries),
+                bytes: None,
             });
         }
         Ok(merged)
@@ -807,13 +843,42 @@ fn table_io_error(table: &str, e: IoError) -> StoreError {
     }
 }
 
-/// Reads and checks a table file's footer and index: the footer and usually the index in one
-/// ranged read from the end, the rest of a large index in a second.
+/// Loads a listed table file's index, keeping the whole file if that is what was read.
+async fn load_table<S: Storage + ?Sized>(
+    storage: &S,
+    spec: &TableSpec,
+) -> Result<Table, StoreError> {
+    let (_, entries, tail) = read_index(storage, &spec.name, spec.size, spec.chunk_count).await?;
+    // Only a small file: a manifest's wrong chunk count must not make a large one stay.
+    let whole = spec.size <= TAIL_READ;
+    Ok(Table {
+        spec: spec.clone(),
+        entries: Arc::new(entries),
+        bytes: whole.then(|| Arc::new(tail)),
+    })
+}
+
+/// Reads and checks a table file's footer and index; `chunk_count` is what the manifest
+/// says the file holds, 0 if unknown.
 pub(crate) async fn load_index<S: Storage + ?Sized>(
     storage: &S,
     name: &str,
     size: u64,
+    chunk_count: u32,
 ) -> Result<(Footer, Vec<Entry>), StoreError> {
+    let (footer, entries, _) = read_index(storage, name, size, chunk_count).await?;
+    Ok((footer, entries))
+}
+
+/// `load_index`, also answering the bytes read from the end of the file. One ranged read
+/// fetches the footer and the whole index that `chunk_count` promises (at least
+/// `TAIL_READ`); only a count that is wrong costs a second read.
+async fn read_index<S: Storage + ?Sized>(
+    storage: &S,
+    name: &str,
+    size: u64,
+    chunk_count: u32,
+) -> Result<(Footer, Vec<Entry>, Vec<u8>), StoreError> {
     let corrupt = |reason| StoreError::CorruptTable {
         table: name.to_string(),
         reason,
@@ -821,7 +886,8 @@ pub(crate) async fn load_index<S: Storage + ?Sized>(
     if size < FOOTER_LEN as u64 {
         return Err(corrupt(TableError::TooShort { size }));
     }
-    let tail_len = size.min(TAIL_READ);
+    let promised = u64::from(chunk_count) * table_file::ENTRY_LEN as u64 + FOOTER_LEN as u64;
+    let tail_len = size.min(TAIL_READ.max(promised));
     let tail = storage
         .get_range(name, size - tail_len, tail_len)
         .await
@@ -845,5 +911,5 @@ pub(crate) async fn load_index<S: Storage + ?Sized>(
             .ok_or_else(|| StoreError::MissingTable { table: name.into() })?
     };
     let entries = table_file::decode_index(&index, &footer).map_err(corrupt)?;
-    Ok((footer, entries))
+    Ok((footer, entries, tail))
 }

@@ -25,6 +25,9 @@ use crate::io::Storage;
 
 /// How many addresses the walk asks the destination about at once.
 const BATCH: usize = 1024;
+/// How many addresses the walk reads at once: several batches, so that their runs of chunks
+/// (a batch of leaves is often one) go to storage together, while the group before is written.
+const READ_AT_ONCE: usize = BATCH * 4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
@@ -272,56 +275,79 @@ async fn walk_from<S: Storage, D: Storage>(
     }
     while !frontier.is_empty() {
         let mut next = Vec::new();
-        for batch in frontier.chunks(BATCH) {
-            if progress.interrupted() {
-                return Err(SyncError::Interrupted);
-            }
+        let groups: Vec<&[Hash]> = frontier.chunks(READ_AT_ONCE).collect();
+        // A copy's next group, read while this one is written (a repair reads the
+        // destination first, so it reads one group after another).
+        let mut ahead = None;
+        for (k, group) in groups.iter().enumerate() {
             // What the destination already holds whole needs no copy (only a repair asks).
             let held = match trust {
-                Trust::Listed => alloc::vec![None; batch.len()],
-                Trust::Nothing => dst.get_whole(batch).await.map_err(SyncError::Destination)?,
+                Trust::Listed => alloc::vec![None; group.len()],
+                Trust::Nothing => dst.get_whole(group).await.map_err(SyncError::Destination)?,
             };
-            let lacking: Vec<Hash> = batch
-                .iter()
-                .zip(&held)
-                .filter(|(_, h)| h.is_none())
-                .map(|(hash, _)| *hash)
-                .collect();
-            let mut copies = src
-                .get_many(&lacking)
-                .await
-                .map_err(SyncError::Source)?
-                .into_iter();
-            let mut children = Vec::new();
-            for (hash, held) in batch.iter().zip(held) {
-                let (chunk, copied) = match held {
-                    Some(chunk) => (chunk, false),
-                    None => {
-                        let chunk = copies.next().flatten();
-                        (chunk.ok_or(SyncError::MissingChunk(*hash))?, true)
-                    }
-                };
-                let why = |why| SyncError::Corrupt { hash: *hash, why };
-                children.extend(kind::refs(&chunk).map_err(why)?);
-                event.chunks_done += 1;
-                event.bytes_done += chunk.len() as u64;
-                if !copied {
-                    continue;
+            let copies = match ahead.take() {
+                Some(copies) => copies,
+                None => {
+                    let lacking: Vec<Hash> = group
+                        .iter()
+                        .zip(&held)
+                        .filter(|(_, h)| h.is_none())
+                        .map(|(hash, _)| *hash)
+                        .collect();
+                    src.get_many(&lacking).await
                 }
-                // `get` checked the bytes against the address: no need to hash them again. The
-                // walk copies only what `dst` lacks or lost, so nothing is asked about again.
-                dst.put_again(*hash, &chunk)
-                    .await
-                    .map_err(SyncError::Destination)?;
-                stats.chunks += 1;
-                stats.bytes += chunk.len() as u64;
-            }
-            // Ask about the children now, so the total counts them before the bar moves on.
-            let children = unseen(dst, &mut seen, children, trust).await;
-            event.chunks_total += children.len() as u64;
-            next.extend(children);
-            event.bytes_total = event.bytes_done;
-            progress.report(&event);
+            };
+            let mut copies = copies.map_err(SyncError::Source)?.into_iter();
+            let read_ahead = async {
+                match (trust, groups.get(k + 1)) {
+                    (Trust::Listed, Some(group)) => Some(src.get_many(group).await),
+                    _ => None,
+                }
+            };
+            let write = async {
+                let mut held = held.into_iter();
+                for batch in group.chunks(BATCH) {
+                    if progress.interrupted() {
+                        return Err(SyncError::Interrupted);
+                    }
+                    let mut children = Vec::new();
+                    for (hash, held) in batch.iter().zip(&mut held) {
+                        let (chunk, copied) = match held {
+                            Some(chunk) => (chunk, false),
+                            None => {
+                                let chunk = copies.next().flatten();
+                                (chunk.ok_or(SyncError::MissingChunk(*hash))?, true)
+                            }
+                        };
+                        let why = |why| SyncError::Corrupt { hash: *hash, why };
+                        children.extend(kind::refs(&chunk).map_err(why)?);
+                        event.chunks_done += 1;
+                        event.bytes_done += chunk.len() as u64;
+                        if !copied {
+                            continue;
+                        }
+                        // `get` checked the bytes against the address: no need to hash them
+                        // again. The walk copies only what `dst` lacks or lost, so nothing is
+                        // asked about again.
+                        dst.put_again(*hash, &chunk)
+                            .await
+                            .map_err(SyncError::Destination)?;
+                        stats.chunks += 1;
+                        stats.bytes += chunk.len() as u64;
+                    }
+                    // Ask about the children now, so the total counts them before the bar
+                    // moves on.
+                    let children = unseen(dst, &mut seen, children, trust).await;
+                    event.chunks_total += children.len() as u64;
+                    next.extend(children);
+                    event.bytes_total = event.bytes_done;
+                    progress.report(&event);
+                }
+                Ok(())
+            };
+            let (read, written) = crate::join::both(read_ahead, write).await;
+            written?;
+            ahead = read;
         }
         frontier = next;
     }

@@ -237,7 +237,15 @@ pub async fn verify_with<S: Storage + ?Sized>(
             });
             continue;
         }
-        if let Some(entries) = index(storage, &spec.name, spec.size, &mut report).await? {
+        if let Some(entries) = index(
+            storage,
+            &spec.name,
+            spec.size,
+            spec.chunk_count,
+            &mut report,
+        )
+        .await?
+        {
             indexed.push((spec.name.clone(), entries, true));
         }
     }
@@ -247,7 +255,7 @@ pub async fn verify_with<S: Storage + ?Sized>(
             continue;
         }
         report.orphans.push(object.name.clone());
-        if let Some(entries) = index(storage, &object.name, object.size, &mut report).await? {
+        if let Some(entries) = index(storage, &object.name, object.size, 0, &mut report).await? {
             indexed.push((object.name.clone(), entries, false));
         }
     }
@@ -499,9 +507,10 @@ async fn index<S: Storage + ?Sized>(
     storage: &S,
     name: &str,
     size: u64,
+    chunk_count: u32,
     report: &mut Report,
 ) -> Result<Option<Vec<Entry>>, IoError> {
-    match load_index(storage, name, size).await {
+    match load_index(storage, name, size, chunk_count).await {
         Ok((_, mut entries)) => {
             entries.sort_unstable_by_key(|e| e.offset);
             Ok(Some(entries))
