@@ -146,6 +146,8 @@ pub enum Command {
         /// A remote's store instead of this database's (backups: `backup prune`)
         url: Option<String>,
     },
+    /// Serve every store (remote or backup) under a folder over HTTP, or manage its tokens
+    Serve(crate::serve::ServeArgs),
     /// List, add or remove remotes: locations that branches are pushed to and fetched from
     Remote {
         /// Show each remote's URL

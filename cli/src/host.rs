@@ -15,6 +15,16 @@ pub trait Host {
     fn storage(&self, dir: &Path) -> Self::Storage;
     /// The storage of a chunk store in an S3 bucket, or why this host has none.
     fn bucket_storage(&self, bucket: &crate::url::Bucket) -> Result<Self::Storage, String>;
+    /// The storage of a store on a `cairn serve` server, sending `token` with each request,
+    /// or why this host has none.
+    fn http_storage(
+        &self,
+        location: &crate::url::HttpLocation,
+        token: Option<String>,
+    ) -> Result<Self::Storage, String>;
+    /// Runs `cairn serve` (until stopped) or one of its token commands; answers what to
+    /// print, or why it failed.
+    fn serve(&self, args: crate::serve::ServeArgs) -> Result<String, String>;
     /// The current directory, absolute.
     fn cwd(&self) -> PathBuf;
     fn env(&self, key: &str) -> Option<String>;

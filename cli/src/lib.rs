@@ -12,6 +12,7 @@ mod print;
 mod progress;
 mod refs;
 mod remote;
+pub mod serve;
 pub mod url;
 mod work;
 
@@ -207,6 +208,10 @@ impl<'h, H: Host> Cx<'h, H> {
                 .host
                 .bucket_storage(bucket)
                 .map_err(CliError::Unavailable),
+            Location::Http(served) => self
+                .host
+                .http_storage(served, self.host.env("CAIRN_TOKEN"))
+                .map_err(CliError::Unavailable),
         }
     }
 
@@ -281,11 +286,15 @@ impl<'h, H: Host> Cx<'h, H> {
 
 /// Runs one command in the current directory; returns what to print.
 async fn run<H: Host>(cx: &Cx<'_, H>, command: Command) -> Out {
-    // Commands that make a database, or read a store by URL, need none here.
+    // Commands that make a database, read a store by URL or serve a folder need none here.
     match command {
         Command::Init => return work::init(cx).await,
         Command::Clone { url, dir } => return remote::clone(cx, &url, dir.as_deref()).await,
         Command::Gc { url: Some(url) } => return maintenance::gc_url(cx, &url).await,
+        Command::Serve(args) => cx
+            .host
+            .serve(args.resolved(&cx.cwd))
+            .map_err(CliError::Unavailable),
         Command::Backup {
             action: Some(action),
             ..
@@ -358,7 +367,9 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
         Command::Gc { url: _ } => maintenance::gc(cx, db).await,
         Command::Fsck => maintenance::fsck(cx, db).await,
         // Handled by `run`: they need no database here.
-        Command::Init | Command::Clone { .. } => Err(RepoError::AlreadyInitialized.into()),
+        Command::Init | Command::Clone { .. } | Command::Serve(_) => {
+            Err(RepoError::AlreadyInitialized.into())
+        }
     }
 }
 

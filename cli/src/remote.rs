@@ -115,6 +115,7 @@ pub async fn clone<H: Host>(cx: &Cx<'_, H>, address: &str, dir: Option<&str>) ->
                 Some(last.unwrap_or(&b.bucket).to_owned()),
             )
         }
+        Location::Http(h) => (h.to_string(), h.path.rsplit('/').next().map(str::to_owned)),
     };
     let name = match dir {
         Some(d) => d.to_owned(),

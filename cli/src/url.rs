@@ -2,8 +2,9 @@
 //! (`file://../backups/backup1`, as Dolt accepts) or absolute (`file:///srv/b`), and
 //! `s3://BUCKET[/PREFIX][?endpoint=URL&region=R&path-style=true]` (Dolt's shape, so AWS, Ceph's
 //! gateway, MinIO and R2 all work), and `az://CONTAINER[/PREFIX][?endpoint=URL]` (Azure Blob;
-//! the endpoint for an emulator such as Azurite). Credentials never go in a URL: they come from
-//! the provider's standard environment.
+//! the endpoint for an emulator such as Azurite), and `http[s]://HOST[:PORT]/PATH` (a store
+//! that `cairn serve` serves; docs/PROTOCOL.md). Credentials never go in a URL: they come from
+//! the provider's standard environment (for `cairn serve`, `CAIRN_TOKEN`).
 
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
@@ -30,18 +31,18 @@ impl fmt::Display for UrlError {
         match self {
             UrlError::NoScheme(url) => write!(
                 f,
-                "invalid URL '{url}': expected file://PATH, s3://BUCKET/PREFIX or az://CONTAINER/PREFIX (for example file://../backups/backup1)"
+                "invalid URL '{url}': expected file://PATH, s3://BUCKET/PREFIX, az://CONTAINER/PREFIX or http://HOST:PORT/PATH (for example file://../backups/backup1)"
             ),
             UrlError::Unsupported { url, scheme } => write!(
                 f,
-                "invalid URL '{url}': the scheme '{scheme}' is not supported here (use file://PATH, s3://BUCKET/PREFIX or az://CONTAINER/PREFIX)"
+                "invalid URL '{url}': the scheme '{scheme}' is not supported here (use file://PATH, s3://BUCKET/PREFIX, az://CONTAINER/PREFIX or http://HOST:PORT/PATH)"
             ),
             UrlError::EmptyPath(url) => write!(f, "invalid URL '{url}': it names no path"),
             UrlError::Credentials(url) => write!(
                 f,
                 "invalid URL '{url}': credentials do not go in a URL; set AWS_ACCESS_KEY_ID and \
                  AWS_SECRET_ACCESS_KEY (or AWS_PROFILE), or AZURE_STORAGE_ACCOUNT_NAME and \
-                 AZURE_STORAGE_ACCOUNT_KEY, instead"
+                 AZURE_STORAGE_ACCOUNT_KEY, or CAIRN_TOKEN for http:// and https://, instead"
             ),
             UrlError::Malformed { url, why } => write!(f, "invalid URL '{url}': {why}"),
         }
@@ -54,6 +55,64 @@ pub enum Location {
     /// A folder, absolute and normalized.
     Dir(PathBuf),
     Bucket(Bucket),
+    /// A store served by `cairn serve`.
+    Http(HttpLocation),
+}
+
+/// A store on a `cairn serve` server: `http[s]://HOST[:PORT]/PATH`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpLocation {
+    /// `http://HOST[:PORT]` or `https://HOST[:PORT]`: scheme and host in lower case.
+    pub origin: String,
+    /// The store's path under the served folder, components joined by `/` (see
+    /// `check_store_path`).
+    pub path: String,
+}
+
+impl HttpLocation {
+    pub fn is_https(&self) -> bool {
+        self.origin.starts_with("https://")
+    }
+
+    /// Whether the host is this machine (`localhost`, 127.0.0.0/8, `[::1]`), where plain
+    /// http:// carries a token past no one.
+    pub fn is_loopback(&self) -> bool {
+        let authority = self.origin.split_once("://").map_or("", |(_, a)| a);
+        // [::1]:PORT, HOST:PORT, or HOST alone.
+        let host = match authority.strip_prefix('[') {
+            Some(rest) => rest.split(']').next().unwrap_or_default(),
+            None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+        };
+        host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
+impl fmt::Display for HttpLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.origin, self.path)
+    }
+}
+
+/// Checks a store's path under a served folder: 1 to 16 components joined by `/`, each a name
+/// `cairn_core::io::check_name` accepts (so no `.`, `..`, hidden names or `%`-escapes) and
+/// none `objects`, which ends the protocol's object paths. Client and server both apply it.
+pub fn check_store_path(path: &str) -> Result<(), String> {
+    let parts: Vec<&str> = path.split('/').collect();
+    if parts.len() > 16 {
+        return Err("a store path has at most 16 parts".into());
+    }
+    for part in parts {
+        if part == "objects" || cairn_core::io::check_name(part).is_err() {
+            return Err(format!(
+                "'{part}' cannot be part of a store path (letters, digits, '.', '_' and '-', \
+                 not starting with '.', and not manifest, manifests, objects or LOCK)"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Which object store a bucket is in.
@@ -113,6 +172,9 @@ pub fn parse(url: &str, base: &Path) -> Result<Location, UrlError> {
     }
     if scheme.eq_ignore_ascii_case("az") {
         return bucket(url, rest, Service::Azure).map(Location::Bucket);
+    }
+    if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+        return served(url, &scheme.to_ascii_lowercase(), rest).map(Location::Http);
     }
     if !scheme.eq_ignore_ascii_case("file") {
         return Err(UrlError::Unsupported {
@@ -205,6 +267,36 @@ fn bucket(url: &str, rest: &str, service: Service) -> Result<Bucket, UrlError> {
     Ok(location)
 }
 
+fn served(url: &str, scheme: &str, rest: &str) -> Result<HttpLocation, UrlError> {
+    let malformed = |why: String| UrlError::Malformed {
+        url: url.into(),
+        why,
+    };
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if authority.contains('@') {
+        return Err(UrlError::Credentials(url.into()));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(malformed(format!("{scheme}:// takes no parameters")));
+    }
+    let host_ok = |c: char| c.is_ascii_alphanumeric() || ".-:[]".contains(c);
+    if authority.is_empty() || !authority.chars().all(host_ok) {
+        return Err(malformed(
+            "expected HOST or HOST:PORT after the scheme".into(),
+        ));
+    }
+    let path: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    if path.is_empty() {
+        return Err(UrlError::EmptyPath(url.into()));
+    }
+    let path = path.join("/");
+    check_store_path(&path).map_err(malformed)?;
+    Ok(HttpLocation {
+        origin: format!("{scheme}://{}", authority.to_ascii_lowercase()),
+        path,
+    })
+}
+
 /// Removes `.` and resolves `..` lexically (the directory may not exist yet).
 fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -293,6 +385,46 @@ mod tests {
             "s3://bucket/../x",
             "s3://bucket/x?secret=1",
             "s3://bucket?endpoint=127.0.0.1",
+        ] {
+            assert!(
+                matches!(parse(bad, base), Err(UrlError::Malformed { .. })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn parses_served_urls() {
+        let base = Path::new("/w");
+        let h = |url| match parse(url, base) {
+            Ok(Location::Http(h)) => h,
+            other => panic!("{url}: {other:?}"),
+        };
+        let l = h("HTTP://LocalHost:7878//team/db1/");
+        assert_eq!(l.to_string(), "http://localhost:7878/team/db1");
+        assert!(l.is_loopback() && !l.is_https());
+        assert!(h("https://[::1]:9/x").is_loopback());
+        assert!(h("http://127.0.0.2/x").is_loopback());
+        assert!(!h("https://backup.example.com/x").is_loopback());
+        assert!(!h("http://10.0.0.1:7878/x").is_loopback());
+        assert!(matches!(
+            parse("http://tok@host/x", base),
+            Err(UrlError::Credentials(_))
+        ));
+        assert!(matches!(
+            parse("http://host:1/", base),
+            Err(UrlError::EmptyPath(_))
+        ));
+        for bad in [
+            "http://h/a/../b",
+            "http://h/%2e%2e/b",
+            "http://h/.cairn-serve",
+            "http://h/a/objects/b",
+            "http://h/a/manifest",
+            "http://h/a?x=1",
+            "http://h/a#x",
+            "http:///a",
+            "http://h h/a",
         ] {
             assert!(
                 matches!(parse(bad, base), Err(UrlError::Malformed { .. })),

@@ -630,12 +630,7 @@ impl<S: Storage> ChunkStore<S> {
             table: "(copied table file)".into(),
             reason,
         };
-        if size < FOOTER_LEN as u64 {
-            return Err(corrupt(TableError::TooShort { size }));
-        }
-        let footer = Footer::decode(&bytes[bytes.len() - FOOTER_LEN..], size).map_err(corrupt)?;
-        let index = &bytes[footer.data_len as usize..bytes.len() - FOOTER_LEN];
-        let entries = table_file::decode_index(index, &footer).map_err(corrupt)?;
+        let (footer, entries) = table_file::decode_whole(bytes).map_err(corrupt)?;
         let spec = TableSpec {
             name: footer.name(),
             chunk_count: footer.chunk_count,

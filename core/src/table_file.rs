@@ -43,6 +43,10 @@ pub enum TableError {
     NameMismatch {
         actual: String,
     },
+    /// A record whose bytes do not hash to the address its index entry gives.
+    ChunkMismatch {
+        address: String,
+    },
 }
 
 impl fmt::Display for TableError {
@@ -62,6 +66,9 @@ impl fmt::Display for TableError {
             TableError::BadLayout(what) => write!(f, "inconsistent layout: {what}"),
             TableError::NameMismatch { actual } => {
                 write!(f, "contents belong to table file '{actual}'")
+            }
+            TableError::ChunkMismatch { address } => {
+                write!(f, "the bytes of chunk {address} do not hash to its address")
             }
         }
     }
@@ -190,6 +197,41 @@ pub fn decode_index(bytes: &[u8], footer: &Footer) -> Result<Vec<Entry>, TableEr
     Ok(entries)
 }
 
+/// Decodes the footer and index of a whole table file's bytes.
+pub fn decode_whole(bytes: &[u8]) -> Result<(Footer, Vec<Entry>), TableError> {
+    let size = bytes.len() as u64;
+    let footer_at = bytes
+        .len()
+        .checked_sub(FOOTER_LEN)
+        .ok_or(TableError::TooShort { size })?;
+    let footer = Footer::decode(&bytes[footer_at..], size)?;
+    // Footer::decode checked that data, index and footer add up to `size`.
+    let index = &bytes[footer.data_len as usize..footer_at];
+    Ok((footer, decode_index(index, &footer)?))
+}
+
+/// Checks a whole table file that is to be stored under `name`: its layout, that `name` is
+/// its index's hash, and every chunk against its address. What a server checks before it
+/// accepts an upload, so that it never stores a file a reader would refuse.
+pub fn check_whole(name: &str, bytes: &[u8]) -> Result<(), TableError> {
+    let (footer, entries) = decode_whole(bytes)?;
+    if footer.name() != name {
+        return Err(TableError::NameMismatch {
+            actual: footer.name(),
+        });
+    }
+    for e in entries {
+        // The index tiles the data section (decode_index checked it): the slice is in bounds.
+        let record = &bytes[e.offset as usize..e.offset as usize + e.len as usize];
+        if Hash::of(record) != e.hash {
+            return Err(TableError::ChunkMismatch {
+                address: e.hash.to_base32(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Finds a chunk in a decoded index.
 pub fn find(entries: &[Entry], hash: &Hash) -> Option<Entry> {
     entries
@@ -315,6 +357,36 @@ mod tests {
                 "{file_len}"
             );
         }
+    }
+
+    #[test]
+    fn check_whole_takes_only_a_file_whose_name_and_chunks_match() {
+        let (footer, bytes) = build(&[b"one", b"two"]);
+        let name = footer.name();
+        assert_eq!(check_whole(&name, &bytes), Ok(()));
+        let other = build(&[b"three"]).0.name();
+        assert_eq!(
+            check_whole(&other, &bytes),
+            Err(TableError::NameMismatch {
+                actual: name.clone()
+            })
+        );
+        // A flipped record byte: footer and index still check, the chunk does not.
+        let mut flipped = bytes.clone();
+        flipped[0] ^= 1;
+        assert!(matches!(
+            check_whole(&name, &flipped),
+            Err(TableError::ChunkMismatch { .. })
+        ));
+        assert!(matches!(
+            check_whole(&name, &bytes[1..]),
+            Err(TableError::BadMagic | TableError::BadLayout(_) | TableError::FooterChecksum)
+                | Err(TableError::IndexChecksum)
+        ));
+        assert_eq!(
+            check_whole(&name, b"short"),
+            Err(TableError::TooShort { size: 5 })
+        );
     }
 
     #[test]

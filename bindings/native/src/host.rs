@@ -10,7 +10,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use cairn_cli::Host;
 use cairn_core::io::BoxFuture;
 
-use cairn_cli::url::Bucket;
+use cairn_cli::serve::ServeArgs;
+use cairn_cli::url::{Bucket, HttpLocation};
 
 use crate::fs_storage::private;
 use crate::{FsStorage, NativeStorage};
@@ -39,6 +40,22 @@ impl Host for NativeHost {
 
     fn bucket_storage(&self, bucket: &Bucket) -> Result<NativeStorage, String> {
         crate::object_storage(bucket).map(NativeStorage::Object)
+    }
+
+    fn http_storage(
+        &self,
+        location: &HttpLocation,
+        token: Option<String>,
+    ) -> Result<NativeStorage, String> {
+        crate::HttpStorage::new(location, token).map(NativeStorage::Http)
+    }
+
+    fn serve(&self, args: ServeArgs) -> Result<String, String> {
+        // Each served store is a folder store, so a served folder is a `file://` one too.
+        cairn_server::run(
+            args,
+            std::sync::Arc::new(|dir| std::sync::Arc::new(FsStorage::new(dir))),
+        )
     }
 
     fn cwd(&self) -> PathBuf {

@@ -5,7 +5,7 @@ pub mod fs_storage;
 pub mod host;
 pub mod native_storage;
 
-pub use cairn_object::ObjectStorage;
+pub use cairn_object::{HttpStorage, ObjectStorage};
 pub use fs_storage::FsStorage;
 pub use native_storage::NativeStorage;
 

@@ -1,12 +1,14 @@
-//! The native CLI's one storage type: a folder, or a bucket of an object store.
+//! The native CLI's one storage type: a folder, a bucket of an object store, or a store on a
+//! `cairn serve` server.
 
 use cairn_core::io::{BoxFuture, IoResult, ManifestRead, ObjectInfo, Storage, Version};
 
-use crate::{FsStorage, ObjectStorage};
+use crate::{FsStorage, HttpStorage, ObjectStorage};
 
 pub enum NativeStorage {
     Fs(FsStorage),
     Object(ObjectStorage),
+    Http(HttpStorage),
 }
 
 macro_rules! each {
@@ -14,6 +16,7 @@ macro_rules! each {
         match $self {
             NativeStorage::Fs($s) => $call,
             NativeStorage::Object($s) => $call,
+            NativeStorage::Http($s) => $call,
         }
     };
 }

@@ -12,12 +12,12 @@
 //! other write has the same bytes), else we lost and nothing changed.
 //!
 //! The same code runs natively and in wasm (there through the JS host's `fetch`), so the CLI,
-//! Node and the browser share one client. Natively, object_store runs on tokio while the
-//! core's futures are polled by whatever executor the host uses (the CLI blocks on them with
-//! pollster), so each call runs as a task on a small runtime the storage owns. In wasm the
-//! calls are awaited where they are made.
+//! Node and the browser share one client; `runner` says where its requests run. `http` is the
+//! client of `cairn serve`, on the same transport.
 
 mod crypto;
+pub mod http;
+mod runner;
 pub mod settings;
 mod transport;
 
@@ -33,8 +33,11 @@ use object_store::{
     UpdateVersion,
 };
 
+use runner::Runner;
 pub use settings::Settings;
 use transport::{Retrying, TRIES};
+
+pub use http::HttpStorage;
 
 const MANIFEST: &str = "manifest";
 
@@ -68,8 +71,7 @@ pub struct ObjectStorage {
     prefix: String,
     /// Send ETags without their quotes (Ceph's gateway matches no other form; AWS takes both).
     bare_etags: bool,
-    #[cfg(not(target_arch = "wasm32"))]
-    runtime: Arc<tokio::runtime::Runtime>,
+    runner: Runner,
 }
 
 /// object_store's own retries stay off: they sleep on tokio's timer, which wasm lacks, and
@@ -121,10 +123,7 @@ impl ObjectStorage {
     /// `AZURE_STORAGE_ACCOUNT_KEY`, `AZURE_STORAGE_SAS_KEY`, .... The URL's parameters win.
     /// Makes no request yet.
     pub fn new(location: &Bucket, settings: &Settings) -> Result<ObjectStorage, String> {
-        // reqwest is built without a default TLS provider (see Cargo.toml): ring is ours. A
-        // second call finds one installed, which is fine.
-        #[cfg(not(target_arch = "wasm32"))]
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        let runner = Runner::new()?;
         let endpoint = location.endpoint.clone();
         let setting = |name: &str| {
             settings
@@ -198,14 +197,7 @@ impl ObjectStorage {
             swapper,
             prefix: location.prefix.clone(),
             bare_etags: location.service == Service::S3,
-            #[cfg(not(target_arch = "wasm32"))]
-            runtime: Arc::new(
-                tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                    .map_err(|e| format!("cannot start the storage client's runtime: {e}"))?,
-            ),
+            runner,
         })
     }
 
@@ -214,31 +206,6 @@ impl ObjectStorage {
             true => Path::from(name),
             false => Path::from(format!("{}/{name}", self.prefix)),
         }
-    }
-
-    /// Runs `task` on the storage's runtime; the returned future may be polled anywhere.
-    #[cfg(not(target_arch = "wasm32"))]
-    fn run<T, F>(&self, task: F) -> BoxFuture<'static, IoResult<T>>
-    where
-        T: Send + 'static,
-        F: std::future::Future<Output = IoResult<T>> + Send + 'static,
-    {
-        let handle = self.runtime.spawn(task);
-        Box::pin(async move {
-            handle
-                .await
-                .map_err(|e| IoError::backend("object-store request", "", e))?
-        })
-    }
-
-    /// In wasm the host's event loop drives the requests: the task is awaited where it is.
-    #[cfg(target_arch = "wasm32")]
-    fn run<T, F>(&self, task: F) -> BoxFuture<'static, IoResult<T>>
-    where
-        T: 'static,
-        F: std::future::Future<Output = IoResult<T>> + 'static,
-    {
-        Box::pin(task)
     }
 }
 
@@ -344,7 +311,8 @@ async fn get_opt(
 impl Storage for ObjectStorage {
     fn get<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>> {
         let (store, path, name) = (self.store.clone(), self.path(name), name.to_owned());
-        self.run(async move { Ok(get_opt(&store, &path, &name).await?.map(|(b, _)| b)) })
+        self.runner
+            .run(async move { Ok(get_opt(&store, &path, &name).await?.map(|(b, _)| b)) })
     }
 
     fn get_range<'a>(
@@ -354,7 +322,7 @@ impl Storage for ObjectStorage {
         len: u64,
     ) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>> {
         let (store, path, name) = (self.store.clone(), self.path(name), name.to_owned());
-        self.run(async move {
+        self.runner.run(async move {
             let out_of_range = |size| IoError::OutOfRange {
                 name: name.clone(),
                 offset,
@@ -395,7 +363,7 @@ impl Storage for ObjectStorage {
         }
         let (store, path, name) = (self.store.clone(), self.path(name), name.to_owned());
         let data = bytes::Bytes::from(data.to_vec());
-        self.run(async move {
+        self.runner.run(async move {
             if data.len() > MULTIPART_ABOVE {
                 return put_in_parts(&store, &path, data)
                     .await
@@ -414,7 +382,7 @@ impl Storage for ObjectStorage {
     fn list(&self) -> BoxFuture<'_, IoResult<Vec<ObjectInfo>>> {
         let store = self.store.clone();
         let prefix = (!self.prefix.is_empty()).then(|| Path::from(self.prefix.as_str()));
-        self.run(async move {
+        self.runner.run(async move {
             let listed = store
                 .list_with_delimiter(prefix.as_ref())
                 .await
@@ -436,7 +404,7 @@ impl Storage for ObjectStorage {
 
     fn delete<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<()>> {
         let (store, path, name) = (self.store.clone(), self.path(name), name.to_owned());
-        self.run(async move {
+        self.runner.run(async move {
             match store.delete(&path).await {
                 Ok(()) | Err(StoreError::NotFound { .. }) => Ok(()),
                 Err(e) => Err(failed("delete", &name, e)),
@@ -446,7 +414,7 @@ impl Storage for ObjectStorage {
 
     fn read_manifest(&self) -> BoxFuture<'_, IoResult<Option<ManifestRead>>> {
         let (store, path) = (self.store.clone(), self.path(MANIFEST));
-        self.run(async move {
+        self.runner.run(async move {
             let read = get_opt(&store, &path, MANIFEST).await?;
             Ok(read.map(|(object, e_tag)| ManifestRead {
                 bytes: strip_nonce(object),
@@ -482,7 +450,7 @@ impl Storage for ObjectStorage {
         let mut object = format!("nonce {nonce}\n").into_bytes();
         object.extend_from_slice(new);
         let new = object;
-        self.run(async move {
+        self.runner.run(async move {
             let put = swapper
                 .put_opts(&path, PutPayload::from(new.clone()), PutOptions::from(mode))
                 .await;

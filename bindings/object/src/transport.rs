@@ -8,7 +8,7 @@
 //! idempotent, and objects are written create-only under names derived from their contents,
 //! so a repeated write either lands the same bytes or is told they are there. The one
 //! exception, the manifest swap, goes through a transport that does not retry (see
-//! `ObjectStorage::swap_manifest`).
+//! `ObjectStorage::swap_manifest`). `HttpStorage` sends its requests through the same policy.
 
 use std::time::Duration;
 
@@ -47,7 +47,7 @@ struct RetryingService {
     tries: u32,
 }
 
-fn transient_status(status: StatusCode) -> bool {
+pub fn transient_status(status: StatusCode) -> bool {
     status.is_server_error()
         || status == StatusCode::TOO_MANY_REQUESTS
         || status == StatusCode::REQUEST_TIMEOUT
@@ -93,16 +93,33 @@ impl HttpService for RetryingService {
                 .insert(http::header::CACHE_CONTROL, no_store);
             request
         };
-        let mut retry = 0;
-        loop {
-            let last = retry + 1 >= self.tries;
-            match self.inner.execute(request.clone()).await {
-                Ok(answer) if last || !transient_status(answer.status()) => return Ok(answer),
-                Err(e) if last || !transient_failure(&e) => return Err(e),
-                _ => sleep(delay(retry)).await,
-            }
-            retry += 1;
+        with_retries(
+            self.tries,
+            || self.inner.execute(request.clone()),
+            |answer: &HttpResponse| transient_status(answer.status()),
+            transient_failure,
+        )
+        .await
+    }
+}
+
+/// Makes a request by `attempt` up to `tries` times: again, after a backoff, while the answer
+/// or the failure is transient. The policy of every retried request Cairn sends over HTTP.
+pub async fn with_retries<A, E, F: std::future::Future<Output = Result<A, E>>>(
+    tries: u32,
+    mut attempt: impl FnMut() -> F,
+    transient_answer: impl Fn(&A) -> bool,
+    transient_error: impl Fn(&E) -> bool,
+) -> Result<A, E> {
+    let mut retry = 0;
+    loop {
+        let last = retry + 1 >= tries;
+        match attempt().await {
+            Ok(answer) if last || !transient_answer(&answer) => return Ok(answer),
+            Err(e) if last || !transient_error(&e) => return Err(e),
+            _ => sleep(delay(retry)).await,
         }
+        retry += 1;
     }
 }
 

@@ -26,7 +26,7 @@ fn bucket(url: &str) -> Result<Bucket, Error> {
     // Bucket URLs have no relative form: the base folder is never used.
     match cairn_cli::url::parse(url, std::path::Path::new("/")) {
         Ok(Location::Bucket(bucket)) => Ok(bucket),
-        Ok(Location::Dir(_)) => Err(Error::InvalidArgument(format!(
+        Ok(Location::Dir(_) | Location::Http(_)) => Err(Error::InvalidArgument(format!(
             "'{url}' is not an s3:// or az:// URL"
         ))),
         Err(e) => Err(Error::InvalidArgument(e.to_string())),

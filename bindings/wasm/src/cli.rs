@@ -80,6 +80,20 @@ impl Host for JsHost {
         Ok(JsStorage::new(adapter.unchecked_into::<JsAdapter>()))
     }
 
+    fn http_storage(
+        &self,
+        location: &cairn_cli::url::HttpLocation,
+        _token: Option<String>,
+    ) -> Result<JsStorage, String> {
+        Err(format!(
+            "{location}: http:// and https:// stores are not supported from Node yet; use the native cairn"
+        ))
+    }
+
+    fn serve(&self, _args: cairn_cli::serve::ServeArgs) -> Result<String, String> {
+        Err("cairn serve is not available from Node; use the native cairn".into())
+    }
+
     fn storage(&self, dir: &Path) -> JsStorage {
         // The host makes a NodeFsAdapter, which cannot fail to be made.
         let adapter = self.path_call("storage", dir).unwrap_or(JsValue::UNDEFINED);

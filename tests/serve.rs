@@ -1,0 +1,541 @@
+//! `cairn serve` (issue 13, docs/PROTOCOL.md) against a real server process on 127.0.0.1, on
+//! a port it picks itself (it prints the address as its first line) and stopped by its PID.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use cairn::{block_on, FsStorage, HttpStorage};
+use cairn_cli::url::{parse, Location};
+use cairn_core::io::Storage;
+use cairn_core::table_file::TableWriter;
+use cairn_core::Hash;
+use cairn_tests::{cairn_bin, cairn_env, cairn_in, new_db_with_rows, ok, Output};
+
+/// A running `cairn serve DIR`, killed when dropped.
+struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    url: String,
+    log: PathBuf,
+}
+
+impl Server {
+    fn start(dir: &Path, flags: &[&str]) -> Server {
+        let log = dir.with_extension("log");
+        let mut child = Command::new(cairn_bin())
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(flags)
+            .arg(dir)
+            .stdout(Stdio::piped())
+            // A file, not a pipe nobody reads: the log must never block the server.
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("spawn cairn serve");
+        let mut first = String::new();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut first).unwrap();
+        let url = first
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("no address from cairn serve: {first:?}"))
+            .to_owned();
+        // The rest of standard output ("stopped") is read by `stop`.
+        std::thread::spawn(move || {
+            let mut rest = String::new();
+            let _ = out.read_to_string(&mut rest);
+        });
+        Server { child, url, log }
+    }
+
+    fn at(&self, path: &str) -> String {
+        format!("{}/{path}", self.url)
+    }
+
+    /// `host:port`, for raw requests.
+    fn addr(&self) -> &str {
+        self.url.strip_prefix("http://").unwrap()
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A folder to serve, `served` in a new temporary folder (which the caller keeps).
+fn folder() -> (tempfile::TempDir, PathBuf) {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("served");
+    std::fs::create_dir(&dir).unwrap();
+    (root, dir)
+}
+
+/// A new token for `dir` (`cairn serve token add`): its id and the secret printed once.
+fn token(dir: &Path, scope: &str, path: &str) -> (String, String) {
+    let dir = dir.to_str().unwrap();
+    let printed = ok(
+        Path::new("."),
+        &[
+            "serve", "token", "add", "--scope", scope, "--path", path, dir,
+        ],
+    );
+    let id = printed.split_whitespace().nth(2).unwrap().to_owned();
+    (id, printed.lines().last().unwrap().to_owned())
+}
+
+/// `cairn ARGS` in `dir` with `CAIRN_TOKEN`.
+fn with(dir: &Path, secret: &str, args: &[&str]) -> Output {
+    cairn_env(dir, args, &[("CAIRN_TOKEN", secret)])
+}
+
+fn ok_with(dir: &Path, secret: &str, args: &[&str]) -> String {
+    let out = with(dir, secret, args);
+    assert_eq!(out.code, 0, "cairn {args:?}: {}{}", out.stdout, out.stderr);
+    out.stdout
+}
+
+/// Requires a one-line failure; returns it.
+fn fails_with(dir: &Path, secret: &str, args: &[&str]) -> String {
+    let out = with(dir, secret, args);
+    assert_eq!(out.code, 1, "cairn {args:?} should fail: {}", out.stdout);
+    let last = out.stderr.lines().last().unwrap_or("").to_owned();
+    assert!(last.starts_with("error: "), "{}", out.stderr);
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    last
+}
+
+fn client(url: &str, secret: Option<&str>) -> HttpStorage {
+    match parse(url, Path::new("/")) {
+        Ok(Location::Http(location)) => {
+            HttpStorage::new(&location, secret.map(str::to_owned)).unwrap()
+        }
+        other => panic!("{url}: {other:?}"),
+    }
+}
+
+/// Sends `request` (head lines without the final blank line) and answers the status code.
+fn raw(addr: &str, head: &str, body: &[u8]) -> u16 {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let head = format!(
+        "{head}\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    // The server may answer (and close) before taking a refused body.
+    let _ = stream.write_all(body);
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    let status = answer.split_whitespace().nth(1).unwrap_or("0");
+    status.parse().unwrap_or_else(|_| panic!("{answer:?}"))
+}
+
+/// A table file holding `chunks`: its name and bytes.
+fn table_file(chunks: &[&[u8]]) -> (String, Vec<u8>) {
+    let mut writer = TableWriter::new();
+    for c in chunks {
+        writer.add(Hash::of(c), c);
+    }
+    let (footer, bytes, _) = writer.finish();
+    (footer.name(), bytes)
+}
+
+#[test]
+fn the_storage_conformance_suite_passes_through_the_server() {
+    let (_root, dir) = folder();
+    let (_, secret) = token(&dir, "admin", "*");
+    let server = Server::start(&dir, &[]);
+    // Two clients of one store, as two processes would be: round trips, ranges, listing,
+    // deletes, names, and compare-and-swap races decided by the server's folder.
+    let url = server.at("team/conformance");
+    let (a, b) = (client(&url, Some(&secret)), client(&url, Some(&secret)));
+    let passed = block_on(cairn_core::conformance::run(&a, &b))
+        .unwrap_or_else(|f| panic!("{}: {}", f.check, f.message));
+    assert!(
+        passed.contains(&"concurrent swaps lose no update"),
+        "{passed:?}"
+    );
+    // The store on the server's disk is the folder store those requests made: the same
+    // manifest, version and objects read directly.
+    let disk = FsStorage::new(dir.join("team/conformance"));
+    let served = block_on(a.read_manifest()).unwrap().unwrap();
+    assert_eq!(block_on(disk.read_manifest()).unwrap(), Some(served));
+    let names = |s: &dyn Storage| {
+        let mut names: Vec<_> = block_on(s.list()).unwrap();
+        names.sort_by(|x, y| x.name.cmp(&y.name));
+        names
+    };
+    assert_eq!(names(&a), names(&disk));
+}
+
+#[test]
+fn backups_and_remotes_over_http_from_the_command_line() {
+    let (root, dir) = folder();
+    let r = root.path();
+    let (_, secret) = token(&dir, "admin", "*");
+    let server = Server::start(&dir, &[]);
+    let d = new_db_with_rows(r);
+    ok(&d, &["commit", "-a", "-m", "rows"]);
+    ok(
+        &d,
+        &["sql", "-q", "insert into t values (3, 'uncommitted')"],
+    );
+
+    let backup = server.at("backups/db1");
+    ok_with(&d, &secret, &["backup", "add", "b", &backup]);
+    assert!(ok_with(&d, &secret, &["backup", "sync", "b"]).contains("synced backup 'b'"));
+    assert!(ok_with(&d, &secret, &["backup", "sync", "b"]).contains("up to date"));
+    ok(
+        &d,
+        &["sql", "-q", "update t set v = 'changed' where id = 1"],
+    );
+    ok_with(&d, &secret, &["backup", "sync", "b"]);
+    let snapshots = ok_with(&d, &secret, &["backup", "snapshots", "b"]);
+    assert_eq!(snapshots.lines().count(), 3, "{snapshots}");
+    assert!(ok_with(&d, &secret, &["backup", "verify", "b"]).contains("no problems found"));
+    // The served folder is a file:// backup too.
+    let on_disk = format!("file://{}", dir.join("backups/db1").display());
+    assert!(ok(r, &["backup", "verify", &on_disk]).contains("no problems found"));
+
+    // Restore over HTTP: the uncommitted rows came along.
+    ok_with(r, &secret, &["backup", "restore", &backup, "restored"]);
+    let rows = ok(
+        &r.join("restored"),
+        &["sql", "-q", "select v from t order by id", "-r", "csv"],
+    );
+    assert_eq!(rows, "v\nchanged\ntwo\nuncommitted\n");
+    // A backup is not a remote, over HTTP as on a folder.
+    let refused = fails_with(r, &secret, &["clone", &backup, "not-a-clone"]);
+    assert!(refused.contains("backup"), "{refused}");
+    assert!(ok_with(
+        r,
+        &secret,
+        &["backup", "prune", "--keep-last", "1", &backup]
+    )
+    .contains("removed 1"));
+    assert!(ok_with(r, &secret, &["backup", "verify", &backup]).contains("no problems found"));
+
+    // A remote: push, clone, push again, fetch into the clone.
+    let remote = server.at("remotes/origin");
+    ok_with(&d, &secret, &["remote", "add", "origin", &remote]);
+    ok_with(&d, &secret, &["push", "origin", "main"]);
+    ok_with(r, &secret, &["clone", &remote, "cloned"]);
+    let c = r.join("cloned");
+    let count = |dir: &Path| ok(dir, &["sql", "-q", "select count(*) from t", "-r", "csv"]);
+    assert_eq!(count(&c), "count(*)\n2\n");
+    assert!(ok(&c, &["remote", "-v"]).contains(&remote));
+    ok(&d, &["commit", "-a", "-m", "more rows"]);
+    ok_with(&d, &secret, &["push", "origin", "main"]);
+    ok_with(&c, &secret, &["fetch", "origin"]);
+    let log = ok(&c, &["log", "origin/main"]);
+    assert!(log.contains("more rows"), "{log}");
+    ok_with(r, &secret, &["gc", &remote]);
+    assert_eq!(count(&c), "count(*)\n2\n");
+
+    // Each change is one line of the server's log, naming the token.
+    let log = server.log();
+    assert!(
+        log.contains("swapped the manifest of remotes/origin"),
+        "{log}"
+    );
+    assert!(log.contains("deleted"), "{log}");
+}
+
+#[test]
+fn requests_without_a_valid_token_for_the_store_and_scope_are_refused() {
+    let (root, dir) = folder();
+    let r = root.path();
+    let (_, writer) = token(&dir, "write", "team/*");
+    let (_, reader) = token(&dir, "read", "*");
+    let (_, elsewhere) = token(&dir, "admin", "other/db");
+    let (removed_id, removed) = token(&dir, "admin", "*");
+    let server = Server::start(&dir, &[]);
+    let d = new_db_with_rows(r);
+    ok(&d, &["commit", "-a", "-m", "rows"]);
+    let remote = server.at("team/db");
+    ok_with(&d, &writer, &["remote", "add", "origin", &remote]);
+    ok_with(&d, &writer, &["push", "origin", "main"]);
+    let pushed = std::fs::read_dir(dir.join("team/db")).unwrap().count();
+
+    let push = ["push", "origin", "main"];
+    ok(&d, &["commit", "--allow-empty", "-m", "one more"]);
+    let no_token = cairn_in(&d, &push, None);
+    assert_eq!(no_token.code, 1);
+    assert!(no_token.stderr.contains("401"), "{}", no_token.stderr);
+    assert!(
+        no_token.stderr.contains("set CAIRN_TOKEN"),
+        "{}",
+        no_token.stderr
+    );
+    let wrong = fails_with(&d, "cairn_notatokenofthisserver", &push);
+    assert!(wrong.contains("does not know this token"), "{wrong}");
+    let read_only = fails_with(&d, &reader, &push);
+    assert!(
+        read_only.contains("403") && read_only.contains("may only read"),
+        "{read_only}"
+    );
+    let other_path = fails_with(&d, &elsewhere, &push);
+    assert!(
+        other_path.contains("does not give access to 'team/db'"),
+        "{other_path}"
+    );
+    // A removed token stops working at once, without a restart.
+    ok_with(&d, &removed, &["backup", "sync-url", &server.at("team/b")]);
+    ok(
+        r,
+        &[
+            "serve",
+            "token",
+            "remove",
+            &removed_id,
+            dir.to_str().unwrap(),
+        ],
+    );
+    let gone = fails_with(&d, &removed, &["backup", "sync-url", &server.at("team/b2")]);
+    assert!(gone.contains("does not know this token"), "{gone}");
+    // Nothing the refused requests sent was stored.
+    assert_eq!(
+        std::fs::read_dir(dir.join("team/db")).unwrap().count(),
+        pushed
+    );
+    assert!(!dir.join("team/b2").exists());
+    // A write token may not delete: gc needs admin. (Its copy and swap went through, which
+    // a push could do too; the files it meant to delete stay.)
+    let gc = fails_with(r, &writer, &["gc", &remote]);
+    assert!(gc.contains("needs the admin scope"), "{gc}");
+    assert!(ok_with(r, &writer, &["backup", "verify", &remote]).contains("no problems"));
+    // Reads work with the read token, and the push never landed.
+    let log = ok_with(r, &reader, &["clone", &remote, "cloned"]);
+    assert!(log.contains("cloned"), "{log}");
+    assert!(!ok(&r.join("cloned"), &["log"]).contains("one more"));
+
+    // The token file holds hashes only.
+    let stored = std::fs::read_to_string(dir.join(".cairn-serve/tokens")).unwrap();
+    for secret in [&writer, &reader, &elsewhere] {
+        assert!(!stored.contains(secret.as_str()));
+    }
+    // Over plain http:// a token goes to this machine only.
+    let far = fails_with(r, &writer, &["backup", "verify", "http://192.0.2.1:7878/x"]);
+    assert!(far.contains("refusing to send CAIRN_TOKEN"), "{far}");
+}
+
+#[test]
+fn an_append_only_server_keeps_everything_and_a_read_only_one_takes_nothing() {
+    let (root, dir) = folder();
+    let r = root.path();
+    let (_, admin) = token(&dir, "admin", "*");
+    let server = Server::start(&dir, &["--append-only"]);
+    let d = new_db_with_rows(r);
+    let backup = server.at("b");
+    ok_with(&d, &admin, &["backup", "add", "b", &backup]);
+    ok_with(&d, &admin, &["backup", "sync", "b"]);
+    ok(&d, &["commit", "-a", "-m", "rows"]);
+    ok_with(&d, &admin, &["backup", "sync", "b"]);
+    let files = |dir: &Path| {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = files(&dir.join("b"));
+    // Prune would drop a snapshot and delete its files: refused, even with an admin token.
+    // (The new file it wrote first stays, unlisted, as after any interrupted prune.)
+    let prune = fails_with(r, &admin, &["backup", "prune", "--keep-last", "1", &backup]);
+    assert!(prune.contains("append-only"), "{prune}");
+    let after = files(&dir.join("b"));
+    assert!(
+        before.iter().all(|f| after.contains(f)),
+        "{before:?} {after:?}"
+    );
+    assert_eq!(
+        ok_with(&d, &admin, &["backup", "snapshots", "b"])
+            .lines()
+            .count(),
+        3
+    );
+    let storage = client(&backup, Some(&admin));
+    let table = before
+        .iter()
+        .map(|n| n.to_string_lossy().into_owned())
+        .find(|n| Hash::parse(n).is_some())
+        .unwrap();
+    let delete = block_on(storage.delete(&table)).unwrap_err().to_string();
+    assert!(
+        delete.contains("403") && delete.contains("append-only"),
+        "{delete}"
+    );
+    // Objects are never overwritten: the same bytes again are fine, others are refused.
+    let scratch = client(&server.at("scratch"), Some(&admin));
+    block_on(scratch.put("notes", b"first")).unwrap();
+    block_on(scratch.put("notes", b"first")).unwrap();
+    let overwrite = block_on(scratch.put("notes", b"other"))
+        .unwrap_err()
+        .to_string();
+    assert!(overwrite.contains("409"), "{overwrite}");
+    assert_eq!(std::fs::read(dir.join("scratch/notes")).unwrap(), b"first");
+    ok_with(&d, &admin, &["backup", "sync", "b"]);
+    assert!(ok_with(&d, &admin, &["backup", "verify", "b"]).contains("no problems found"));
+    drop(server);
+
+    let server = Server::start(&dir, &["--read-only"]);
+    let write = fails_with(&d, &admin, &["backup", "sync-url", &server.at("fresh")]);
+    assert!(write.contains("read-only"), "{write}");
+    assert!(!dir.join("fresh").exists());
+    let backup = server.at("b");
+    assert!(ok_with(r, &admin, &["backup", "verify", &backup]).contains("no problems found"));
+}
+
+#[test]
+fn paths_outside_the_served_folder_are_unreachable() {
+    let (root, dir) = folder();
+    let r = root.path();
+    let (_, admin) = token(&dir, "admin", "*");
+    // A store outside the served folder, and symlinks to it and to one of its files.
+    let d = new_db_with_rows(r);
+    let outside = r.join("outside");
+    ok(
+        &d,
+        &[
+            "backup",
+            "sync-url",
+            &format!("file://{}", outside.display()),
+        ],
+    );
+    let table = std::fs::read_dir(&outside)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| Hash::parse(n).is_some())
+        .unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("link")).unwrap();
+    std::fs::create_dir(dir.join("real")).unwrap();
+    std::os::unix::fs::symlink(outside.join(&table), dir.join("real").join(&table)).unwrap();
+    let server = Server::start(&dir, &[]);
+    let bearer = format!("Authorization: Bearer {admin}");
+    let get = |path: &str| {
+        raw(
+            server.addr(),
+            &format!("GET {path} HTTP/1.1\r\n{bearer}"),
+            b"",
+        )
+    };
+    // The symlinked store is a store when read directly, but not through the server.
+    assert_eq!(get("/v1/link/manifest"), 403);
+    assert_eq!(get(&format!("/v1/real/objects/{table}")), 403);
+    assert_eq!(get("/v1/link/objects"), 403);
+    for path in [
+        "/v1/../outside/manifest",
+        "/v1/real/../../outside/manifest",
+        "/v1/%2e%2e/outside/manifest",
+        "/v1/%2E%2E%2Foutside/manifest",
+        "/v1/real/objects/%2e%2e",
+        "/v1//tmp/manifest",
+        "/v1/.cairn-serve/objects/tokens",
+        "/v2/real/manifest",
+    ] {
+        let status = get(path);
+        assert!(status == 400 || status == 404, "{path}: {status}");
+    }
+    // The absolute path of the outside store, appended to the prefix.
+    let absolute = format!("/v1/{}/manifest", outside.display());
+    assert_eq!(get(&absolute), 400, "{absolute}");
+    // Through the CLI too: a symlinked store is refused with a one-line error.
+    let linked = fails_with(r, &admin, &["backup", "verify", &server.at("link")]);
+    assert!(linked.contains("symlink"), "{linked}");
+    // Writing through the symlink changes nothing outside.
+    let before = std::fs::read_dir(&outside).unwrap().count();
+    let put = raw(
+        server.addr(),
+        &format!("PUT /v1/link/objects/x HTTP/1.1\r\n{bearer}"),
+        b"x",
+    );
+    assert_eq!(put, 403);
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), before);
+}
+
+#[test]
+fn uploads_that_are_not_what_their_name_says_or_too_large_are_refused() {
+    let (_root, dir) = folder();
+    let (_, admin) = token(&dir, "admin", "*");
+    let server = Server::start(&dir, &["--max-body-size", "100000"]);
+    let storage = client(&server.at("s"), Some(&admin));
+    let (name, bytes) = table_file(&[b"one", b"two"]);
+    let (other, _) = table_file(&[b"three"]);
+    // Another file's name.
+    let e = block_on(storage.put(&other, &bytes))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("422") && e.contains("belong to table file"),
+        "{e}"
+    );
+    // The right name, a chunk's bytes changed.
+    let mut flipped = bytes.clone();
+    flipped[0] ^= 1;
+    let e = block_on(storage.put(&name, &flipped))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("do not hash to its address"), "{e}");
+    // Not a table file at all, under a table file's name.
+    let e = block_on(storage.put(&name, b"garbage"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("422"), "{e}");
+    assert!(!dir.join("s").join(&name).exists() && !dir.join("s").join(&other).exists());
+    block_on(storage.put(&name, &bytes)).unwrap();
+    assert_eq!(std::fs::read(dir.join("s").join(&name)).unwrap(), bytes);
+
+    // Larger than --max-body-size: refused from its declared length, before it is read.
+    let bearer = format!("Authorization: Bearer {admin}");
+    let big = vec![7u8; 200_000];
+    let status = raw(
+        server.addr(),
+        &format!("PUT /v1/s/objects/big HTTP/1.1\r\n{bearer}"),
+        &big,
+    );
+    assert_eq!(status, 413);
+    assert!(block_on(storage.put("big", &big)).is_err());
+    assert!(!dir.join("s/big").exists());
+    // A manifest swap without a condition is refused too.
+    let status = raw(
+        server.addr(),
+        &format!("PUT /v1/s/manifest HTTP/1.1\r\n{bearer}"),
+        b"m",
+    );
+    assert_eq!(status, 428);
+}
+
+#[test]
+fn the_server_stops_cleanly_on_sigterm_and_refuses_to_listen_in_the_open_without_tls() {
+    let (root, dir) = folder();
+    let mut server = Server::start(&dir, &["--public-read"]);
+    // --public-read: reads without a token (of a store that does not exist: 404).
+    assert_eq!(raw(server.addr(), "GET /v1/x/manifest HTTP/1.1", b""), 404);
+    assert_eq!(
+        raw(server.addr(), "PUT /v1/x/objects/y HTTP/1.1", b"y"),
+        401
+    );
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = server.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{}", server.log());
+
+    let open = cairn_in(
+        root.path(),
+        &["serve", "--listen", "0.0.0.0:0", dir.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(open.code, 1);
+    assert!(open.stderr.contains("without TLS"), "{}", open.stderr);
+}
