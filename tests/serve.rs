@@ -175,6 +175,46 @@ fn the_storage_conformance_suite_passes_through_the_server() {
 }
 
 #[test]
+fn of_clients_swapping_from_one_version_at_once_exactly_one_wins_each_round() {
+    let (_root, dir) = folder();
+    let (_, secret) = token(&dir, "write", "*");
+    let server = Server::start(&dir, &[]);
+    let url = server.at("race");
+    let clients: Vec<HttpStorage> = (0..6).map(|_| client(&url, Some(&secret))).collect();
+    let mut expected = None;
+    for round in 0..5 {
+        let barrier = std::sync::Barrier::new(clients.len());
+        let results: Vec<_> = std::thread::scope(|scope| {
+            let racers: Vec<_> = clients
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let (barrier, expected) = (&barrier, expected.clone());
+                    scope.spawn(move || {
+                        let bytes = format!("round {round} client {i}").into_bytes();
+                        barrier.wait();
+                        (
+                            bytes.clone(),
+                            block_on(c.swap_manifest(expected.as_ref(), &bytes)),
+                        )
+                    })
+                })
+                .collect();
+            racers.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        let winners: Vec<_> = results
+            .into_iter()
+            .filter_map(|(bytes, swapped)| swapped.unwrap().map(|v| (bytes, v)))
+            .collect();
+        assert_eq!(winners.len(), 1, "round {round}");
+        let (bytes, version) = winners.into_iter().next().unwrap();
+        let now = block_on(clients[0].read_manifest()).unwrap().unwrap();
+        assert_eq!((now.bytes, &now.version), (bytes, &version));
+        expected = Some(version);
+    }
+}
+
+#[test]
 fn backups_and_remotes_over_http_from_the_command_line() {
     let (root, dir) = folder();
     let r = root.path();
@@ -212,7 +252,7 @@ fn backups_and_remotes_over_http_from_the_command_line() {
     assert_eq!(rows, "v\nchanged\ntwo\nuncommitted\n");
     // A backup is not a remote, over HTTP as on a folder.
     let refused = fails_with(r, &secret, &["clone", &backup, "not-a-clone"]);
-    assert!(refused.contains("backup"), "{refused}");
+    assert!(refused.contains("is a backup, not a remote"), "{refused}");
     assert!(ok_with(
         r,
         &secret,
@@ -501,7 +541,8 @@ fn uploads_that_are_not_what_their_name_says_or_too_large_are_refused() {
         &big,
     );
     assert_eq!(status, 413);
-    assert!(block_on(storage.put("big", &big)).is_err());
+    let e = block_on(storage.put("big", &big)).unwrap_err().to_string();
+    assert!(e.contains("413"), "{e}");
     assert!(!dir.join("s/big").exists());
     // A manifest swap without a condition is refused too.
     let status = raw(
