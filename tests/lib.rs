@@ -160,6 +160,21 @@ pub fn new_db_with_rows(parent: &Path) -> std::path::PathBuf {
     d
 }
 
+/// `new_db` with a table `t (id int primary key, v text)` of `rows` rows, uncommitted: enough
+/// data that a sync takes a while, long enough to stop it midway.
+pub fn new_db_with_many_rows(parent: &Path, rows: u32) -> std::path::PathBuf {
+    let d = new_db(parent);
+    let values: Vec<String> = (0..rows)
+        .map(|i| format!("({i}, 'a row of some length, number {i}')"))
+        .collect();
+    let create = format!(
+        "create table t (id int primary key, v text); insert into t values {}",
+        values.join(",")
+    );
+    assert_eq!(cairn_in(&d, &["sql"], Some(&create)).code, 0);
+    d
+}
+
 /// The seed tutorial's first half in the empty folder `repo1`: a database with a branch, main
 /// pushed to `remote`, a tag, an uncommitted table, and a backup at `backup` synced before
 /// and after all of that.
@@ -200,6 +215,11 @@ pub fn ok(dir: &Path, args: &[&str]) -> String {
         out.code, out.stdout, out.stderr
     );
     out.stdout
+}
+
+/// The answer of one SQL query in `dir`, as CSV.
+pub fn query_csv(dir: &Path, query: &str) -> String {
+    ok(dir, &["sql", "-q", query, "-r", "csv"])
 }
 
 /// Runs `cairn ARGS` in `dir` and requires failure with exit code 1; returns stderr.

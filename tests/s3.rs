@@ -415,19 +415,11 @@ fn syncs_and_restores_ride_out_transient_failures_and_fail_clearly_when_they_per
 
 #[test]
 fn a_sync_killed_mid_upload_leaves_both_sides_valid_and_a_rerun_completes() {
-    use cairn_tests::{cairn_bin, new_db, ok};
+    use cairn_tests::{cairn_bin, ok};
     create_bucket("killed");
     let root = tempfile::tempdir().unwrap();
     let r = root.path();
-    let d = new_db(r);
-    let values: Vec<String> = (0..20_000)
-        .map(|i| format!("({i}, 'a row of some length, number {i}')"))
-        .collect();
-    let create = format!(
-        "create table t (id int primary key, v text); insert into t values {}",
-        values.join(",")
-    );
-    assert_eq!(cairn_tests::cairn_in(&d, &["sql"], Some(&create)).code, 0);
+    let d = cairn_tests::new_db_with_many_rows(r, 20_000);
     let backup = url("killed", "db");
     ok(&d, &["backup", "add", "b", &backup]);
     ok(&d, &["backup", "sync", "b"]);
@@ -449,15 +441,9 @@ fn a_sync_killed_mid_upload_leaves_both_sides_valid_and_a_rerun_completes() {
     }
     ok(&d, &["backup", "sync", "b"]);
     ok(r, &["backup", "restore", &backup, "restored"]);
-    let rows = ok(
+    let rows = cairn_tests::query_csv(
         &r.join("restored"),
-        &[
-            "sql",
-            "-q",
-            "select count(*) from t where v = 'round 2'",
-            "-r",
-            "csv",
-        ],
+        "select count(*) from t where v = 'round 2'",
     );
     assert_eq!(rows, "count(*)\n20000\n");
 }
@@ -467,18 +453,10 @@ fn a_sync_killed_mid_upload_leaves_both_sides_valid_and_a_rerun_completes() {
 /// rounds start it ever later until one stops a sync (a sync that finished first is fine).
 #[test]
 fn ctrl_c_stops_a_sync_to_s3_and_leaves_both_sides_valid() {
-    use cairn_tests::{cairn_bin, new_db, ok};
+    use cairn_tests::{cairn_bin, ok};
     create_bucket("interrupted");
     let root = tempfile::tempdir().unwrap();
-    let d = new_db(root.path());
-    let values: Vec<String> = (0..50_000)
-        .map(|i| format!("({i}, 'a row of some length, number {i}')"))
-        .collect();
-    let create = format!(
-        "create table t (id int primary key, v text); insert into t values {}",
-        values.join(",")
-    );
-    assert_eq!(cairn_tests::cairn_in(&d, &["sql"], Some(&create)).code, 0);
+    let d = cairn_tests::new_db_with_many_rows(root.path(), 50_000);
     ok(&d, &["backup", "add", "b", &url("interrupted", "db")]);
     ok(&d, &["backup", "sync", "b"]);
     let mut stopped = 0;

@@ -22,14 +22,24 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path, flags: &[&str]) -> Server {
+        Server::start_at("127.0.0.1:0", dir, flags)
+    }
+
+    fn start_at(listen: &str, dir: &Path, flags: &[&str]) -> Server {
         let log = dir.with_extension("log");
         let mut child = Command::new(cairn_bin())
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["serve", "--listen", listen])
             .args(flags)
             .arg(dir)
             .stdout(Stdio::piped())
             // A file, not a pipe nobody reads: the log must never block the server.
-            .stderr(std::fs::File::create(&log).unwrap())
+            .stderr(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&log)
+                    .unwrap(),
+            )
             .spawn()
             .expect("spawn cairn serve");
         let mut first = String::new();
@@ -579,4 +589,62 @@ fn the_server_stops_cleanly_on_sigterm_and_refuses_to_listen_in_the_open_without
     );
     assert_eq!(open.code, 1);
     assert!(open.stderr.contains("without TLS"), "{}", open.stderr);
+}
+
+#[test]
+fn a_server_killed_mid_upload_and_restarted_leaves_every_store_valid_and_a_rerun_completes() {
+    let (root, dir) = folder();
+    let r = root.path();
+    let (_, secret) = token(&dir, "write", "*");
+    let mut server = Server::start(&dir, &[]);
+    let d = cairn_tests::new_db_with_many_rows(r, 20_000);
+    let backup = server.at("db");
+    ok_with(&d, &secret, &["backup", "add", "b", &backup]);
+    ok_with(&d, &secret, &["backup", "sync", "b"]);
+    let on_disk = format!("file://{}", dir.join("db").display());
+    for round in 0..3 {
+        ok(
+            &d,
+            &["sql", "-q", &format!("update t set v = 'round {round}'")],
+        );
+        let puts = |log: &str| log.matches(" put ").count();
+        let before = puts(&server.log());
+        let mut sync = Command::new(cairn_bin())
+            .args(["backup", "sync", "b", "--quiet"])
+            .current_dir(&d)
+            .env("CAIRN_TOKEN", &secret)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Kill the server (SIGKILL: no handler runs) once the upload is under way, or the sync
+        // is over, and start it again on the same port at once: the client's retries reach the
+        // new one, or run out.
+        while puts(&server.log()) == before && sync.try_wait().unwrap().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let addr = server.addr().to_owned();
+        drop(server);
+        server = Server::start_at(&addr, &dir, &[]);
+        let out = sync.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            Some(0) => {}
+            Some(1) => assert!(
+                stderr.lines().count() == 1 && stderr.starts_with("error: "),
+                "{stderr}"
+            ),
+            other => panic!("sync ended with {other:?}: {stderr}"),
+        }
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(ok(r, &["backup", "verify", &on_disk]).contains("no problems found"));
+        assert!(ok(&d, &["fsck"]).contains("no problems found"));
+    }
+    ok_with(&d, &secret, &["backup", "sync", "b"]);
+    assert!(ok_with(&d, &secret, &["backup", "verify", "b"]).contains("no problems found"));
+    ok_with(r, &secret, &["backup", "restore", &backup, "restored"]);
+    let rows = cairn_tests::query_csv(
+        &r.join("restored"),
+        "select count(*) from t where v = 'round 2'",
+    );
+    assert_eq!(rows, "count(*)\n20000\n");
 }

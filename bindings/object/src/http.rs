@@ -138,18 +138,16 @@ impl Client {
             false => "",
         };
         let host = self.origin.split_once("://").map_or("", |(_, h)| h);
-        let why = e.to_string();
-        let why: String = why
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .take(200)
-            .collect();
+        // reqwest's own line repeats the URL; the innermost cause says what went wrong.
+        let mut cause: &dyn std::error::Error = &e;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        let why: String = cause.to_string().chars().take(200).collect();
         IoError::backend(
             op,
             name,
-            format!("cannot reach {host} (no answer after retries{cors}): {why}"),
+            format!("cannot reach {host} (no answer after retries: {why}{cors})"),
         )
     }
 
@@ -369,6 +367,10 @@ impl Storage for HttpStorage {
                 }
                 Ok(a) => client.refused("manifest swap", "", &a),
                 Err(e) => client.unreachable("manifest swap", "", e),
+            };
+            let unknown = match unknown {
+                IoError::Backend { detail, .. } => detail,
+                other => other.to_string(),
             };
             // No answer, or a server error: what is there now says whether the swap won. A
             // manifest chains to the one before it (its lock), so no other swap from
