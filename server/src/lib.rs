@@ -75,6 +75,15 @@ fn serve(args: ServeArgs, open: Arc<Open>) -> Result<String, String> {
              proxy, or pass --insecure on a network you trust"
         ));
     }
+    let tokens = tokens::load(&dir)?.len();
+    if tokens == 0 && !args.public_read {
+        eprintln!(
+            "note: {} has no tokens yet, so every request is refused: add one with \
+             `cairn serve token add --scope write {}`",
+            dir.display(),
+            dir.display()
+        );
+    }
     let limit = usize::try_from(args.max_body_size).unwrap_or(usize::MAX);
     let served = Arc::new(Served {
         dir,
