@@ -165,6 +165,14 @@ fn backups_and_remotes_on_s3_from_the_command_line() {
     );
     assert_eq!(cloned, "count(*)\n2\n");
     assert!(ok(&r.join("cloned"), &["remote", "-v"]).contains("s3://cli/remotes/origin"));
+    // gc of the remote's store in the bucket keeps what its branches reach.
+    ok(&d, &["gc", "--quiet", &remote]);
+    ok(r, &["clone", &remote, "cloned-after-gc"]);
+    let after = ok(
+        &r.join("cloned-after-gc"),
+        &["sql", "-q", "select count(*) from t", "-r", "csv"],
+    );
+    assert_eq!(after, "count(*)\n2\n");
 
     // One-line errors: a missing bucket, credentials in the URL.
     let err = fails(&d, &["backup", "sync-url", &url("no-such-bucket", "x")]);

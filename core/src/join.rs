@@ -17,7 +17,7 @@ use crate::io::BoxFuture;
 pub(crate) const IN_FLIGHT: usize = 8;
 
 /// Runs `futures`, at most `limit` at a time, and answers their outputs in order.
-pub(crate) fn bounded<T>(futures: Vec<BoxFuture<'_, T>>, limit: usize) -> Bounded<'_, T> {
+pub fn bounded<T>(futures: Vec<BoxFuture<'_, T>>, limit: usize) -> Bounded<'_, T> {
     let count = futures.len();
     Bounded {
         waiting: futures.into_iter().enumerate(),
@@ -27,7 +27,7 @@ pub(crate) fn bounded<T>(futures: Vec<BoxFuture<'_, T>>, limit: usize) -> Bounde
     }
 }
 
-pub(crate) struct Bounded<'a, T> {
+pub struct Bounded<'a, T> {
     waiting: core::iter::Enumerate<alloc::vec::IntoIter<BoxFuture<'a, T>>>,
     running: Vec<(usize, BoxFuture<'a, T>)>,
     out: Vec<Option<T>>,

@@ -24,7 +24,7 @@ pub mod hint;
 #[cfg(feature = "random")]
 pub mod id;
 pub mod io;
-mod join;
+pub mod join;
 pub mod manifest;
 pub mod memory;
 pub mod prolly;

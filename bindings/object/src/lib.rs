@@ -263,27 +263,32 @@ fn describe(e: &StoreError) -> String {
 const MULTIPART_ABOVE: usize = 16 << 20;
 const PART: usize = 8 << 20;
 
-/// A multipart upload, one part after another; the transport retries a failed part on its
-/// own. S3 has no create-only multipart completion (Ceph ignores `If-None-Match` there), which
-/// a table file does not need: an object already at its name holds the same bytes. A failed
-/// upload is aborted, so its parts do not linger (and cost) on the server.
+/// Parts of one upload in flight at once: enough to keep a link busy, few enough to bound the
+/// memory the client holds per part and the load on the server.
+const PARTS_IN_FLIGHT: usize = 4;
+
+/// A multipart upload, `PARTS_IN_FLIGHT` parts at a time; the transport retries a failed part
+/// on its own. S3 has no create-only multipart completion (Ceph ignores `If-None-Match`
+/// there), which a table file does not need: an object already at its name holds the same
+/// bytes. A failed upload is aborted, so its parts do not linger (and cost) on the server.
 async fn put_in_parts(
     store: &dyn ObjectStore,
     path: &Path,
     data: bytes::Bytes,
 ) -> Result<(), StoreError> {
     let mut upload = store.put_multipart(path).await?;
-    let mut sent = Ok(());
-    for part in data.chunks(PART) {
-        sent = upload
-            .put_part(PutPayload::from(data.slice_ref(part)))
-            .await;
-        if sent.is_err() {
-            break;
-        }
-    }
-    match sent {
-        Ok(()) => upload.complete().await.map(drop),
+    // Each call numbers its part; the requests go out as the futures are polled.
+    let parts: Vec<BoxFuture<'_, Result<(), StoreError>>> = data
+        .chunks(PART)
+        .map(|part| {
+            let sent: BoxFuture<'_, _> =
+                Box::pin(upload.put_part(PutPayload::from(data.slice_ref(part))));
+            sent
+        })
+        .collect();
+    let sent = cairn_core::join::bounded(parts, PARTS_IN_FLIGHT).await;
+    match sent.into_iter().collect::<Result<Vec<()>, _>>() {
+        Ok(_) => upload.complete().await.map(drop),
         Err(e) => {
             let _ = upload.abort().await;
             Err(e)

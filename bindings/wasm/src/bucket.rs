@@ -111,7 +111,9 @@ impl ObjectStoreAdapter {
                 return Err(adapter_error(IoError::backend(
                     "getRange",
                     &name,
-                    format!("offset {offset} and length {length} must be whole numbers"),
+                    format!(
+                        "offset {offset} and length {length} must be non-negative whole numbers"
+                    ),
                 )));
             }
             let got = storage
