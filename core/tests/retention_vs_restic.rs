@@ -2,9 +2,10 @@
 //! snapshot for each timestamp below, and for each policy in the table restic's kept snapshots
 //! and their reasons (by time) must be Cairn's.
 //!
-//! restic before 0.16 neither keeps the oldest snapshot for a bucket policy with buckets left
-//! nor takes -1: against such a restic, Cairn's "oldest …" reasons are left out of the
-//! comparison (and a snapshot kept only for them) and the -1 policies are not run.
+//! restic before 0.16 (Debian's is 0.14) neither keeps the oldest snapshot for a bucket policy
+//! with buckets left nor takes -1: against such a restic, Cairn's "oldest …" reasons are left out
+//! of the comparison (and a snapshot kept only for them) and the -1 policies are not run. Those
+//! two are checked against restic's own expected results instead, in the second test.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -195,6 +196,232 @@ fn kept_snapshots_match_restic_forget() {
     assert!(compared >= 19, "only {compared} policies compared");
 }
 
+/// restic's own policy test's snapshot times (internal/data/snapshot_policy_test.go), in its
+/// order: ties at 2015-10-22 and snapshots a tenth of a second apart.
+const RESTIC_TEST_TIMES: &[&str] = &[
+    "2014-09-01 10:20:30",
+    "2014-09-02 10:20:30",
+    "2014-09-05 10:20:30",
+    "2014-09-06 10:20:30",
+    "2014-09-08 10:20:30",
+    "2014-09-09 10:20:30",
+    "2014-09-10 10:20:30",
+    "2014-09-11 10:20:30",
+    "2014-09-20 10:20:30",
+    "2014-09-22 10:20:30",
+    "2014-08-08 10:20:30",
+    "2014-08-10 10:20:30",
+    "2014-08-12 10:20:30",
+    "2014-08-13 10:20:30",
+    "2014-08-13 10:20:30.1",
+    "2014-08-15 10:20:30",
+    "2014-08-18 10:20:30",
+    "2014-08-20 10:20:30",
+    "2014-08-21 10:20:30",
+    "2014-08-22 10:20:30",
+    "2014-10-01 10:20:30",
+    "2014-10-02 10:20:30",
+    "2014-10-05 10:20:30",
+    "2014-10-06 10:20:30",
+    "2014-10-08 10:20:30",
+    "2014-10-09 10:20:30",
+    "2014-10-10 10:20:30",
+    "2014-10-11 10:20:30",
+    "2014-10-20 10:20:30",
+    "2014-10-22 10:20:30",
+    "2014-11-08 10:20:30",
+    "2014-11-10 10:20:30",
+    "2014-11-12 10:20:30",
+    "2014-11-13 10:20:30",
+    "2014-11-13 10:20:30.1",
+    "2014-11-15 10:20:30",
+    "2014-11-18 10:20:30",
+    "2014-11-20 10:20:30",
+    "2014-11-21 10:20:30",
+    "2014-11-22 10:20:30",
+    "2015-09-01 10:20:30",
+    "2015-09-02 10:20:30",
+    "2015-09-05 10:20:30",
+    "2015-09-06 10:20:30",
+    "2015-09-08 10:20:30",
+    "2015-09-09 10:20:30",
+    "2015-09-10 10:20:30",
+    "2015-09-11 10:20:30",
+    "2015-09-20 10:20:30",
+    "2015-09-22 10:20:30",
+    "2015-08-08 10:20:30",
+    "2015-08-10 10:20:30",
+    "2015-08-12 10:20:30",
+    "2015-08-13 10:20:30",
+    "2015-08-13 10:20:30.1",
+    "2015-08-15 10:20:30",
+    "2015-08-18 10:20:30",
+    "2015-08-20 10:20:30",
+    "2015-08-21 10:20:30",
+    "2015-08-22 10:20:30",
+    "2015-10-01 10:20:30",
+    "2015-10-02 10:20:30",
+    "2015-10-05 10:20:30",
+    "2015-10-06 10:20:30",
+    "2015-10-08 10:20:30",
+    "2015-10-09 10:20:30",
+    "2015-10-10 10:20:30",
+    "2015-10-11 10:20:30",
+    "2015-10-20 10:20:30",
+    "2015-10-22 10:20:30",
+    "2015-10-22 10:20:30",
+    "2015-10-22 10:20:30",
+    "2015-10-22 10:20:30",
+    "2015-10-22 10:20:30",
+    "2015-11-08 10:20:30",
+    "2015-11-10 10:20:30",
+    "2015-11-12 10:20:30",
+    "2015-11-13 10:20:30",
+    "2015-11-13 10:20:30.1",
+    "2015-11-15 10:20:30",
+    "2015-11-18 10:20:30",
+    "2015-11-20 10:20:30",
+    "2015-11-21 10:20:30",
+    "2015-11-22 10:20:30",
+    "2016-01-01 01:02:03",
+    "2016-01-01 01:03:03",
+    "2016-01-01 07:08:03",
+    "2016-01-03 07:02:03",
+    "2016-01-04 10:23:03",
+    "2016-01-04 11:23:03",
+    "2016-01-04 12:23:03",
+    "2016-01-04 12:24:03",
+    "2016-01-04 12:28:03",
+    "2016-01-04 12:30:03",
+    "2016-01-04 16:23:03",
+    "2016-01-05 09:02:03",
+    "2016-01-06 08:02:03",
+    "2016-01-07 10:02:03",
+    "2016-01-08 20:02:03",
+    "2016-01-09 21:02:03",
+    "2016-01-12 21:02:03",
+    "2016-01-12 21:08:03",
+    "2016-01-18 12:02:03",
+];
+
+/// What restic 0.14 cannot show: the oldest snapshot kept while a bucket policy has buckets left,
+/// and -1. The expectations are restic's golden files for the same policies
+/// (internal/data/testdata/policy_keep_snapshots_16, 17, 36, 37, 38 and 39).
+#[test]
+fn oldest_snapshot_and_keep_all_match_restics_own_expectations() {
+    let infos: Vec<SnapshotInfo> = RESTIC_TEST_TIMES
+        .iter()
+        .map(|time| SnapshotInfo {
+            time_ms: utc_ms(time),
+            tags: &[],
+        })
+        .collect();
+    let kept = |flags: &str| -> Vec<(&str, Vec<String>)> {
+        let outcome = apply(&infos, &parse_policy(flags));
+        assert_eq!(outcome.keep.len() + outcome.remove.len(), infos.len());
+        outcome
+            .keep
+            .iter()
+            .map(|k| {
+                let reasons = k.reasons.iter().map(|r| r.to_string()).collect();
+                (RESTIC_TEST_TIMES[k.index], reasons)
+            })
+            .collect()
+    };
+    let expect = |rows: &[(&'static str, &[&str])]| -> Vec<(&'static str, Vec<String>)> {
+        rows.iter()
+            .map(|(time, reasons)| (*time, reasons.iter().map(|r| r.to_string()).collect()))
+            .collect()
+    };
+    let y = "yearly snapshot";
+    let m = "monthly snapshot";
+    let w = "weekly snapshot";
+    let d = "daily snapshot";
+    assert_eq!(
+        kept("--keep-yearly 10"),
+        expect(&[
+            ("2016-01-18 12:02:03", &[y]),
+            ("2015-11-22 10:20:30", &[y]),
+            ("2014-11-22 10:20:30", &[y]),
+            ("2014-08-08 10:20:30", &["oldest yearly snapshot"]),
+        ])
+    );
+    assert_eq!(
+        kept("--keep-daily 7 --keep-weekly 2 --keep-monthly 3 --keep-yearly 10"),
+        expect(&[
+            ("2016-01-18 12:02:03", &[d, w, m, y]),
+            ("2016-01-12 21:08:03", &[d, w]),
+            ("2016-01-09 21:02:03", &[d]),
+            ("2016-01-08 20:02:03", &[d]),
+            ("2016-01-07 10:02:03", &[d]),
+            ("2016-01-06 08:02:03", &[d]),
+            ("2016-01-05 09:02:03", &[d]),
+            ("2015-11-22 10:20:30", &[m, y]),
+            ("2015-10-22 10:20:30", &[m]),
+            ("2014-11-22 10:20:30", &[y]),
+            ("2014-08-08 10:20:30", &["oldest yearly snapshot"]),
+        ])
+    );
+    assert_eq!(
+        kept("--keep-daily 3 --keep-weekly 2 --keep-monthly -1 --keep-yearly -1"),
+        expect(&[
+            ("2016-01-18 12:02:03", &[d, w, m, y]),
+            ("2016-01-12 21:08:03", &[d, w]),
+            ("2016-01-09 21:02:03", &[d]),
+            ("2015-11-22 10:20:30", &[m, y]),
+            ("2015-10-22 10:20:30", &[m]),
+            ("2015-09-22 10:20:30", &[m]),
+            ("2015-08-22 10:20:30", &[m]),
+            ("2014-11-22 10:20:30", &[m, y]),
+            ("2014-10-22 10:20:30", &[m]),
+            ("2014-09-22 10:20:30", &[m]),
+            ("2014-08-22 10:20:30", &[m]),
+            (
+                "2014-08-08 10:20:30",
+                &["oldest monthly snapshot", "oldest yearly snapshot"]
+            ),
+        ])
+    );
+
+    // -1 keeps every bucket: every snapshot for --keep-last, the newest of each of the 90 hours
+    // for --keep-hourly; these 13 are the ones restic's golden file drops.
+    let not_newest_of_their_hour = [
+        "2016-01-12 21:02:03",
+        "2016-01-04 12:28:03",
+        "2016-01-04 12:24:03",
+        "2016-01-04 12:23:03",
+        "2016-01-01 01:02:03",
+        "2015-11-13 10:20:30",
+        "2015-10-22 10:20:30",
+        "2015-10-22 10:20:30",
+        "2015-10-22 10:20:30",
+        "2015-10-22 10:20:30",
+        "2015-08-13 10:20:30",
+        "2014-11-13 10:20:30",
+        "2014-08-13 10:20:30",
+    ];
+    let last_all = kept("--keep-last -1");
+    assert_eq!(last_all.len(), infos.len());
+    assert!(last_all.iter().all(|(_, r)| *r == ["last snapshot"]));
+    let hourly_all = kept("--keep-hourly -1");
+    assert_eq!(hourly_all.len(), 90);
+    assert!(hourly_all.iter().all(|(_, r)| *r == ["hourly snapshot"]));
+    let both = kept("--keep-last -1 --keep-hourly -1");
+    assert_eq!(both.len(), infos.len());
+    let last_only: Vec<&str> = both
+        .iter()
+        .filter(|(_, r)| *r == ["last snapshot"])
+        .map(|(time, _)| *time)
+        .collect();
+    assert_eq!(last_only, not_newest_of_their_hour);
+    assert_eq!(
+        both.iter()
+            .filter(|(_, r)| *r == ["last snapshot", "hourly snapshot"])
+            .count(),
+        90
+    );
+}
+
 /// The same policy as restic's flags, for Cairn.
 fn parse_policy(flags: &str) -> Policy {
     let mut policy = Policy::default();
@@ -219,8 +446,8 @@ fn parse_policy(flags: &str) -> Policy {
     policy
 }
 
-/// Milliseconds of "YYYY-MM-DD HH:MM:SS" in UTC, counted day by day: independent of the
-/// module's calendar.
+/// Milliseconds of "YYYY-MM-DD HH:MM:SS" (and optional tenths) in UTC, counted day by day:
+/// independent of the module's calendar.
 fn utc_ms(s: &str) -> u64 {
     let n = |r: std::ops::Range<usize>| s[r].parse::<u64>().unwrap();
     let (year, month, day) = (n(0..4), n(5..7), n(8..10));
@@ -241,7 +468,8 @@ fn utc_ms(s: &str) -> u64 {
         31,
     ];
     days += lengths[..month as usize - 1].iter().sum::<u64>() + day - 1;
-    ((days * 24 + n(11..13)) * 60 + n(14..16)) * 60_000 + n(17..19) * 1000
+    let tenths = if s.len() > 19 { n(20..21) } else { 0 };
+    ((days * 24 + n(11..13)) * 60 + n(14..16)) * 60_000 + n(17..19) * 1000 + tenths * 100
 }
 
 fn restic_version() -> (u32, u32) {
