@@ -205,7 +205,8 @@ pub enum Bucket {
     Yearly,
 }
 
-/// Why a snapshot is kept; displays as restic's reason text.
+/// Why a snapshot is kept; displays as restic's reason text ("daily snapshot", "within 2d"),
+/// except that a tag reads `tag NAME` where restic writes `has tags [NAME]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reason {
     PolicyEmpty,
