@@ -29,6 +29,7 @@ pub mod manifest;
 pub mod memory;
 pub mod prolly;
 pub mod repo;
+pub mod retention;
 pub mod sql;
 pub mod sync;
 pub mod table_file;
