@@ -61,6 +61,8 @@ command -v wasm-opt >/dev/null || apt_install binaryen
 
 # Ceph (MON, OSD, RADOS Gateway) for the s3:// tests, which start a throw-away cluster.
 scripts/ceph.sh install
+# restic: the retention tests compare `backup forget`'s engine with `restic forget`.
+command -v restic >/dev/null || apt_install restic
 
 # Node.js (the machine image has 20) and Chromium for the browser tests.
 command -v node >/dev/null || apt_install nodejs npm
