@@ -74,6 +74,34 @@ pub fn manifest_file(store: &Path) -> std::path::PathBuf {
 
 /// The `cairn` binary, brought up to date once per test process: `cargo test -p cairn-tests`
 /// alone would not rebuild another package's binary.
+/// Runs `cairn ARGS` in `dir` and sends it Ctrl-C (SIGINT) after `delay_ms`: whether it
+/// stopped (exit 130, saying nothing changed) rather than finishing first (exit 0). Any other
+/// ending fails the test. When the signal lands is timing, so callers try growing delays.
+pub fn ctrl_c_after(dir: &Path, args: &[&str], delay_ms: u64) -> bool {
+    use std::process::{Command, Stdio};
+    let child = Command::new(cairn_bin())
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn cairn");
+    std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let out = child.wait_with_output().expect("wait for cairn");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    match out.status.code() {
+        Some(130) => {
+            assert_eq!(stderr, "error: interrupted; nothing was changed\n");
+            true
+        }
+        Some(0) => false,
+        other => panic!("cairn {}: exit {other:?}: {stderr}", args.join(" ")),
+    }
+}
+
 pub fn cairn_bin() -> &'static Path {
     static BIN: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
     BIN.get_or_init(|| {

@@ -29,6 +29,7 @@
 //! a keep-tag is one tag, not restic's comma-separated "all of these" list; and durations refuse
 //! negative numbers and repeated units, which restic accepts.
 
+use crate::text::civil_from_days;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -408,20 +409,6 @@ fn days_from_civil_wide(year: i128, month: i128) -> i128 {
 fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     // Only called with years of u64 milliseconds, far inside i64 days.
     (days_from_civil_wide(i128::from(year), i128::from(month)) + i128::from(day) - 1) as i64
-}
-
-/// Howard Hinnant's civil-from-days: days since 1970-01-01 to (year, month, day).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

@@ -153,8 +153,9 @@ pub fn time(ms: u64) -> String {
     )
 }
 
-/// Howard Hinnant's days-to-civil-date: days since 1970-01-01 to (year, month, day).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
+/// Howard Hinnant's days-to-civil-date: days since 1970-01-01 to (year, month, day). Also
+/// the calendar of `retention`'s buckets.
+pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
