@@ -48,17 +48,23 @@ pub fn settings(value: &JsValue) -> Settings {
         .collect()
 }
 
-/// The text of a file through `read_file(path)` (a string, a Uint8Array, or undefined when
-/// there is none; a throw counts as none).
-fn read_with(read_file: &Option<Function>, path: &str) -> Option<String> {
-    let value = read_file
-        .as_ref()?
-        .call1(&JsValue::NULL, &path.into())
-        .ok()?;
+/// What a host's file read answered, as text: a string, or UTF-8 bytes in a Uint8Array
+/// (Node's Buffer); anything else (undefined: no such file) is none.
+pub fn text(value: JsValue) -> Option<String> {
     match value.dyn_into::<Uint8Array>() {
         Ok(bytes) => String::from_utf8(bytes.to_vec()).ok(),
         Err(value) => value.as_string(),
     }
+}
+
+/// The text of a file through `read_file(path)`; a throw counts as no file.
+fn read_with(read_file: &Option<Function>, path: &str) -> Option<String> {
+    text(
+        read_file
+            .as_ref()?
+            .call1(&JsValue::NULL, &path.into())
+            .ok()?,
+    )
 }
 
 impl ObjectStoreAdapter {

@@ -72,8 +72,7 @@ impl Host for JsHost {
     fn bucket_storage(&self, bucket: &cairn_cli::url::Bucket) -> Result<JsStorage, String> {
         let env = self.call("environment", &[]).unwrap_or(JsValue::UNDEFINED);
         let read_file = |path: &str| {
-            let bytes = self.call("readFile", &[JsValue::from_str(path)]).ok()?;
-            String::from_utf8(bytes.dyn_into::<Uint8Array>().ok()?.to_vec()).ok()
+            crate::bucket::text(self.call("readFile", &[JsValue::from_str(path)]).ok()?)
         };
         let storage = cairn_object::open(bucket, crate::bucket::settings(&env), &read_file)?;
         let adapter = JsValue::from(crate::bucket::ObjectStoreAdapter::new(storage));
