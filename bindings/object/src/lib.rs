@@ -1,8 +1,8 @@
 //! `Storage` on an object store: an S3 bucket (AWS, Ceph's RADOS Gateway, MinIO, R2 ...) or
 //! an Azure Blob container, through Apache Arrow's `object_store` crate: the field's
-//! maintained client, with the providers' signing, retries with backoff and the conditional
-//! PUTs the manifest swap needs. Objects live under `PREFIX/NAME`; the manifest is
-//! `PREFIX/manifest`.
+//! maintained client, with the providers' request signing and the conditional PUTs the
+//! manifest swap needs (retries are `transport`'s). Objects live under `PREFIX/NAME`; the
+//! manifest is `PREFIX/manifest`.
 //!
 //! The manifest swap is a conditional PUT: `If-None-Match: *` for the first, `If-Match` on
 //! the ETag read for the next. Two quirks of Ceph's gateway shape it (../shared/OBJECT_STORES.md):
@@ -41,7 +41,7 @@ pub use http::HttpStorage;
 
 const MANIFEST: &str = "manifest";
 
-/// The manifest object is a line `nonce HEX` and then the manifest's bytes. S3's ETag is the
+/// The manifest object is a line `nonce NONCE` and then the manifest's bytes. S3's ETag is the
 /// MD5 of the body, so two writes of the same bytes would share a version and a swap from an
 /// old read could succeed across them (ABA); the nonce makes every write's version new.
 const NONCE: &[u8] = b"nonce ";

@@ -125,7 +125,7 @@ pub async fn with_retries<A, E, F: std::future::Future<Output = Result<A, E>>>(
 
 #[cfg(not(target_arch = "wasm32"))]
 async fn sleep(duration: Duration) {
-    // Every request runs on the storage's tokio runtime (see `ObjectStorage::run`).
+    // Every request runs on the storage's tokio runtime (see `Runner::run`).
     tokio::time::sleep(duration).await;
 }
 
