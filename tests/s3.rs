@@ -233,6 +233,27 @@ fn backups_and_remotes_on_s3_from_the_command_line() {
         "{}",
         missing.stderr
     );
+    // No keys anywhere: the AWS chain ends at the instance metadata service, here a closed
+    // port on this machine (the real one is not loopback), and the error says what is missing.
+    let none = cairn_tests::cairn_env(
+        &d,
+        &["backup", "verify", "b"],
+        &[
+            ("AWS_ACCESS_KEY_ID", ""),
+            ("AWS_SECRET_ACCESS_KEY", ""),
+            ("AWS_PROFILE", ""),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+            ("AWS_CONFIG_FILE", "/nonexistent/config"),
+            ("AWS_METADATA_ENDPOINT", "http://127.0.0.1:1"),
+        ],
+    );
+    assert_eq!(none.code, 1);
+    assert!(
+        none.stderr
+            .contains("no AWS credentials: set AWS_ACCESS_KEY_ID"),
+        "{}",
+        none.stderr
+    );
 }
 
 /// An HTTP proxy on 127.0.0.1 in front of the gateway that answers a chosen share of requests

@@ -228,11 +228,14 @@ fn describe(e: &StoreError) -> String {
              AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN"
         ),
         Some(code) => format!("the server answered {code}"),
-        // With no keys set, the AWS chain ends at the EC2 instance metadata service.
-        None if text.contains("169.254.169.254") => "no AWS credentials: set AWS_ACCESS_KEY_ID \
+        // With no keys set, the AWS chain ends at the EC2 instance metadata service, known by
+        // its paths wherever AWS_METADATA_ENDPOINT puts it.
+        None if text.contains("/latest/api/token") || text.contains("/latest/meta-data/") => {
+            "no AWS credentials: set AWS_ACCESS_KEY_ID \
              and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE (and no instance metadata service \
              answered)"
-            .into(),
+                .into()
+        }
         None if text.contains("error sending request") => {
             let url = text
                 .split_whitespace()
