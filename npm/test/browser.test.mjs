@@ -232,6 +232,7 @@ test(
   { skip: NO_CHROMIUM, timeout: 300_000 },
   async (t) => {
     const ceph = await startServer('scripts/ceph.sh');
+    t.after(ceph.stop);
     createBucket(ceph.env, 'browser-backups');
     createBucket(ceph.env, 'browser-no-cors');
     allowCors(ceph.env, 'browser-backups');

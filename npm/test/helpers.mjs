@@ -44,8 +44,8 @@ export function runIn(cwd, cmd, args, env = {}, input = undefined) {
 
 /**
  * Starts one of the project's throw-away servers (scripts/ceph.sh, scripts/azurite.sh) in a
- * new folder; it stops by itself when this process exits. Resolves to { dir, env } with the
- * `export` lines of its env file.
+ * new folder; it stops by itself when this process exits, or earlier by `stop()` (by the PIDs
+ * in its folder). Resolves to { dir, env, stop } with the `export` lines of its env file.
  */
 export async function startServer(script) {
   const dir = await mkdtemp(join(tmpdir(), 'cairn-server-'));
@@ -61,7 +61,8 @@ export async function startServer(script) {
         return [k, v.join('=')];
       }),
   );
-  return { dir, env };
+  const stop = () => spawnSync('bash', [join(ROOT, script), 'stop', dir], { encoding: 'utf8' });
+  return { dir, env, stop };
 }
 
 /** Creates an S3 bucket on the gateway `env` names (signed by curl's SigV4, as Ceph wants). */

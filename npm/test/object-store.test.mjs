@@ -3,7 +3,7 @@
 // scripts/ceph.sh, and az:// against Azurite. Each test has its own bucket or prefix.
 
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { isCairnError, objectStore, Repo, runConformance, verify } from '../src/node.js';
 import { createBucket, NODE_CAIRN, runIn, startServer, tempDir } from './helpers.mjs';
 
@@ -13,6 +13,7 @@ before(async () => {
   // The Node API reads credentials from the environment, as the native CLI does.
   Object.assign(process.env, ceph.env);
 });
+after(() => ceph?.stop());
 
 const s3 = (bucket, prefix) => `s3://${bucket}/${prefix}?endpoint=${ceph.env.AWS_ENDPOINT_URL}&path-style=true`;
 
@@ -128,8 +129,9 @@ test('the Node cairn bin backs up to s3:// and restores from it, as the native o
   assert.match(run(`${root}/restored`, 'sql', '-q', 'select id from t'), /7/);
 });
 
-test('az:// works the same against Azurite', async () => {
+test('az:// works the same against Azurite', async (t) => {
   const azurite = await startServer('scripts/azurite.sh');
+  t.after(azurite.stop);
   const made = runIn('.', ['bash', new URL('../../scripts/azurite.sh', import.meta.url).pathname], ['container', azurite.dir, 'node-az']);
   assert.equal(made.status, 0, made.stderr);
   Object.assign(process.env, azurite.env);
