@@ -341,6 +341,33 @@ export function objectStore(url: string): StorageAdapter;
  */
 export function setObjectStoreSettings(settings: Record<string, string>): void;
 
+/**
+ * The store at an `http://HOST[:PORT]/PATH` or `https://...` URL: a store `cairn serve` serves
+ * (PATH under its folder), as an adapter (for `ChunkStore.open`, `verify`, `runConformance`).
+ * Every Repo method that takes a URL, or a remote or backup name, takes these too, with the
+ * same `ServerOptions`. Requests go through `fetch`; in a browser the server must allow the
+ * page's origin (`cairn serve --cors-origin ORIGIN`). NOT_INITIALIZED before `init()`;
+ * INVALID_ARGUMENT for a malformed URL, a URL with credentials in it, or a token for plain
+ * `http://` to another machine.
+ */
+export function httpStore(url: string, options?: ServerOptions): StorageAdapter;
+
+/** How a call reaches a store on a `cairn serve` server (`http://` and `https://` URLs). */
+export interface ServerOptions {
+  /**
+   * The token `cairn serve token add` printed, sent as `Authorization: Bearer`. Default: in
+   * Node, the `CAIRN_TOKEN` environment variable (as the native CLI); in a browser, none. It
+   * goes over plain `http://` only to this machine (localhost, 127.0.0.0/8, ::1).
+   */
+  token?: string;
+  /**
+   * Headers added to every request: an `Authorization` header instead of `token`, or what a
+   * proxy in front of the server needs. The headers of the protocol itself (`Range`,
+   * `If-Match`, ...) cannot be replaced.
+   */
+  headers?: Record<string, string>;
+}
+
 /** An in-memory store, for tests and throwaway stores. */
 export class MemoryAdapter implements StorageAdapter {
   constructor();
@@ -384,7 +411,8 @@ export class IndexedDbAdapter implements StorageAdapter {
 // Locations. A database location is `mem://NAME` (a process-wide in-memory registry),
 // `idb://NAME` (IndexedDB, browsers) or, in Node, `file://DIR` (the native CLI's layout:
 // `DIR/.cairn/store/` and `DIR/.cairn/config`, so both open one database). A remote or backup
-// URL names a store directly: `mem://NAME`, `idb://NAME`, or in Node `file://PATH` (the store
+// URL names a store directly: `mem://NAME`, `idb://NAME`, `s3://...`, `az://...`,
+// `http(s)://HOST/PATH` (a `cairn serve` server), or in Node `file://PATH` (the store
 // directory itself). A relative `file://` URL of a remote or backup resolves against the
 // database's directory, as the native CLI does.
 // ---------------------------------------------------------------------------------------------
@@ -615,7 +643,7 @@ export interface RepoStatic<File extends BackupFile> {
    * URL is recorded absolute), the default branch checked out. A failure leaves nothing.
    * ALREADY_EXISTS as `init`.
    */
-  clone(url: string, location: string, options?: RepoOptions & ProgressOptions): Promise<Repo>;
+  clone(url: string, location: string, options?: RepoOptions & ProgressOptions & ServerOptions): Promise<Repo>;
   /**
    * A new database from a backup's latest snapshot (or `snapshot`): a new id, the snapshot's
    * branch checked out, no remotes or backups. Without `force`, ALREADY_EXISTS as `init`. A
@@ -626,16 +654,16 @@ export interface RepoStatic<File extends BackupFile> {
   backupRestore(
     url: string,
     location: string,
-    options?: RepoOptions & ProgressOptions & { snapshot?: string; force?: boolean },
+    options?: RepoOptions & ProgressOptions & ServerOptions & { snapshot?: string; force?: boolean },
   ): Promise<Restored>;
   /** A backup's snapshots, oldest first. */
-  backupSnapshots(url: string): Promise<Snapshot[]>;
+  backupSnapshots(url: string, options?: ServerOptions): Promise<Snapshot[]>;
   /** `backupPrune` of a backup by URL. */
-  backupPrune(url: string, options: { keepLast: number } & ProgressOptions): Promise<PruneResult>;
+  backupPrune(url: string, options: { keepLast: number } & ProgressOptions & ServerOptions): Promise<PruneResult>;
   /** Reads every table file of the store at `url` and checks every chunk. */
-  verify(url: string, options?: VerifyOptions): Promise<VerifyReport>;
+  verify(url: string, options?: VerifyOptions & ServerOptions): Promise<VerifyReport>;
   /** A backup (or one snapshot of it) as one `.cairnbak` file. */
-  backupExport(url: string, options?: ProgressOptions & { snapshot?: string }): Promise<File>;
+  backupExport(url: string, options?: ProgressOptions & ServerOptions & { snapshot?: string }): Promise<File>;
   /** A new database from a `.cairnbak` file's latest snapshot; options as `backupRestore`. */
   backupRestoreFile(
     file: BackupFile,
@@ -715,27 +743,27 @@ export interface Repo {
   /** Removes a remote and its remote-tracking branches. */
   removeRemote(name: string): Promise<void>;
   /** Pushes a branch's commits; NON_FAST_FORWARD unless `force` where the remote has others. */
-  push(remote: string, branch: string, options?: ProgressOptions & { force?: boolean }): Promise<Transfer>;
+  push(remote: string, branch: string, options?: ProgressOptions & ServerOptions & { force?: boolean }): Promise<Transfer>;
   /** Copies every branch and tag of a remote, updating the remote-tracking branches. */
-  fetch(remote?: string, options?: ProgressOptions): Promise<SyncStats>;
+  fetch(remote?: string, options?: ProgressOptions & ServerOptions): Promise<SyncStats>;
   /** Fetches, then fast-forwards the current branch to `remote/branch` (default: its name). */
-  pull(remote: string, branch?: string, options?: ProgressOptions): Promise<Transfer>;
+  pull(remote: string, branch?: string, options?: ProgressOptions & ServerOptions): Promise<Transfer>;
 
   backups(): Promise<NamedUrl[]>;
   addBackup(name: string, url: string): Promise<void>;
   /** Forgets a backup; its contents stay where they are. */
   removeBackup(name: string): Promise<void>;
   /** Adds a snapshot of the whole database to the named backup, copying only what it lacks. */
-  backupSync(name: string, options?: BackupSyncOptions): Promise<BackupSyncResult>;
+  backupSync(name: string, options?: BackupSyncOptions & ServerOptions): Promise<BackupSyncResult>;
   /** `backupSync` to a URL that is not configured as a backup. */
-  backupSyncUrl(url: string, options?: BackupSyncOptions): Promise<BackupSyncResult>;
+  backupSyncUrl(url: string, options?: BackupSyncOptions & ServerOptions): Promise<BackupSyncResult>;
   /** A backup's snapshots (by configured name or URL), oldest first. */
-  backupSnapshots(nameOrUrl: string): Promise<Snapshot[]>;
+  backupSnapshots(nameOrUrl: string, options?: ServerOptions): Promise<Snapshot[]>;
   /**
    * Drops all but the newest `keepLast` snapshots of a backup (by configured name or URL) and
    * deletes the table files only they used, and files an interrupted sync left 15 minutes ago.
    */
-  backupPrune(nameOrUrl: string, options: { keepLast: number } & ProgressOptions): Promise<PruneResult>;
+  backupPrune(nameOrUrl: string, options: { keepLast: number } & ProgressOptions & ServerOptions): Promise<PruneResult>;
   /** Checks every chunk of this database's store. */
   verify(options?: VerifyOptions): Promise<VerifyReport>;
   /**

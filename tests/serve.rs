@@ -132,6 +132,13 @@ fn client(url: &str, secret: Option<&str>) -> HttpStorage {
 
 /// Sends `request` (head lines without the final blank line) and answers the status code.
 fn raw(addr: &str, head: &str, body: &[u8]) -> u16 {
+    let answer = raw_answer(addr, head, body);
+    let status = answer.split_whitespace().nth(1).unwrap_or("0");
+    status.parse().unwrap_or_else(|_| panic!("{answer:?}"))
+}
+
+/// Sends `request` as `raw` does; answers the whole answer, head and body.
+fn raw_answer(addr: &str, head: &str, body: &[u8]) -> String {
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
     let head = format!(
         "{head}\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -142,8 +149,16 @@ fn raw(addr: &str, head: &str, body: &[u8]) -> u16 {
     let _ = stream.write_all(body);
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
-    let status = answer.split_whitespace().nth(1).unwrap_or("0");
-    status.parse().unwrap_or_else(|_| panic!("{answer:?}"))
+    answer
+}
+
+/// The value of header `name` in a raw answer's head, if it has one.
+fn header_of(answer: &str, name: &str) -> Option<String> {
+    let head = answer.split("\r\n\r\n").next()?;
+    head.lines().skip(1).find_map(|line| {
+        let (n, v) = line.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+    })
 }
 
 /// A table file holding `chunks`: its name and bytes.
@@ -372,7 +387,7 @@ fn requests_without_a_valid_token_for_the_store_and_scope_are_refused() {
     }
     // Over plain http:// a token goes to this machine only.
     let far = fails_with(r, &writer, &["backup", "verify", "http://192.0.2.1:7878/x"]);
-    assert!(far.contains("refusing to send CAIRN_TOKEN"), "{far}");
+    assert!(far.contains("refusing to send a token"), "{far}");
 }
 
 #[test]
@@ -647,4 +662,100 @@ fn a_server_killed_mid_upload_and_restarted_leaves_every_store_valid_and_a_rerun
         "select count(*) from t where v = 'round 2'",
     );
     assert_eq!(rows, "count(*)\n20000\n");
+}
+
+#[test]
+fn pages_from_a_cors_origin_may_use_the_server_and_no_other_page_may() {
+    let (root, dir) = folder();
+    let page = "http://127.0.0.1:8080";
+    let server = Server::start(&dir, &["--cors-origin", "HTTP://127.0.0.1:8080"]);
+    let preflight = |origin: &str| {
+        raw_answer(
+            server.addr(),
+            &format!(
+                "OPTIONS /v1/db/manifest HTTP/1.1\r\nOrigin: {origin}\r\n\
+                 Access-Control-Request-Method: PUT\r\n\
+                 Access-Control-Request-Headers: authorization, if-match, cache-control"
+            ),
+            b"",
+        )
+    };
+    let allowed = preflight(page);
+    assert_eq!(
+        header_of(&allowed, "access-control-allow-origin").as_deref(),
+        Some(page),
+        "{allowed}"
+    );
+    let methods = header_of(&allowed, "access-control-allow-methods").unwrap_or_default();
+    assert!(
+        methods.contains("PUT") && methods.contains("DELETE"),
+        "{allowed}"
+    );
+    let headers = header_of(&allowed, "access-control-allow-headers").unwrap_or_default();
+    for needed in [
+        "authorization",
+        "if-match",
+        "if-none-match",
+        "range",
+        "cache-control",
+    ] {
+        assert!(headers.contains(needed), "{needed}: {allowed}");
+    }
+    // Another page gets no permission: the browser then keeps it out.
+    let other = preflight("http://evil.example");
+    assert_eq!(
+        header_of(&other, "access-control-allow-origin"),
+        None,
+        "{other}"
+    );
+
+    // A refusal reaches the allowed page readable, with the headers the client reads exposed.
+    let refused = raw_answer(
+        server.addr(),
+        &format!("GET /v1/db/manifest HTTP/1.1\r\nOrigin: {page}"),
+        b"",
+    );
+    assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
+    assert_eq!(
+        header_of(&refused, "access-control-allow-origin").as_deref(),
+        Some(page)
+    );
+    let exposed = header_of(&refused, "access-control-expose-headers").unwrap_or_default();
+    assert!(
+        exposed.contains("etag") && exposed.contains("content-range"),
+        "{refused}"
+    );
+
+    // Without --cors-origin nothing is allowed.
+    let (_root2, dir2) = folder();
+    let closed = Server::start(&dir2, &[]);
+    let answer = raw_answer(
+        closed.addr(),
+        &format!("GET /v1/db/manifest HTTP/1.1\r\nOrigin: {page}"),
+        b"",
+    );
+    assert_eq!(
+        header_of(&answer, "access-control-allow-origin"),
+        None,
+        "{answer}"
+    );
+
+    for wrong in [
+        "127.0.0.1:8080",
+        "http://127.0.0.1:8080/",
+        "https://a.example/app",
+        "*",
+    ] {
+        let out = cairn_in(
+            root.path(),
+            &["serve", "--cors-origin", wrong, dir.to_str().unwrap()],
+            None,
+        );
+        assert_eq!(out.code, 1, "{wrong}");
+        assert!(
+            out.stderr.contains("is not an origin"),
+            "{wrong}: {}",
+            out.stderr
+        );
+    }
 }

@@ -6,8 +6,8 @@ import { Repo } from 'cairn-db';
 import { renderCompare } from './compare.js';
 import { byTestId, moved } from './dom.js';
 import { run } from './feedback.js';
-import { renderBackup, renderDatabase, renderRemote } from './panels.js';
-import { AUTHOR, BACKUP, NEW_BACKUP, REMOTE } from './places.js';
+import { renderBackup, renderDatabase, renderRemote, renderServer } from './panels.js';
+import { AUTHOR, BACKUP, NEW_BACKUP, onServer, REMOTE } from './places.js';
 import { track } from './progress.js';
 import { renderResults } from './result.js';
 import { ident } from './sql-text.js';
@@ -23,6 +23,23 @@ let offset = 0;
 // The latest restore and clone, which the comparison panel sets side by side.
 let restoredAt;
 let clonedAt;
+
+/**
+ * The `cairn serve` beside the demo (`serve.mjs --with-cairn-serve`), if there is one:
+ * { url, token, remote, backup }.
+ */
+const server = await findServer();
+
+async function findServer() {
+  try {
+    const answer = await fetch('/cairn-serve.json');
+    if (!answer.ok) return undefined;
+    const { url, token } = await answer.json();
+    return { url, token, ...onServer(url) };
+  } catch {
+    return undefined;
+  }
+}
 
 const form = (name) => document.querySelector(`form[data-form="${name}"]`);
 const field = (formName, fieldName) => form(formName).elements[fieldName];
@@ -69,13 +86,25 @@ async function readDatabase() {
 /** A database the comparison shows: its location and what it holds, if it is still there. */
 const side = async (location) => location && { location, summary: await readSummary(location) };
 
+/** What the server's remote and backup hold, if there is a server. */
+async function readServer() {
+  if (!server) return undefined;
+  const { url, token } = server;
+  const [remote, snapshots] = await Promise.all([
+    readRemote(server.remote.url, { token }),
+    readSnapshots(server.backup.url, { token }),
+  ]);
+  return { url, remote, snapshots };
+}
+
 async function refresh() {
-  const [db, remote, snapshots, restored, cloned] = await Promise.all([
+  const [db, remote, snapshots, restored, cloned, served] = await Promise.all([
     readDatabase(),
     readRemote(REMOTE.url),
     readSnapshots(BACKUP.url),
     side(restoredAt),
     side(clonedAt),
+    readServer(),
   ]);
   const dbStatus = byTestId('status-db');
   renderDatabase(db, {
@@ -88,6 +117,7 @@ async function refresh() {
   });
   renderRemote(remote);
   renderBackup(snapshots);
+  if (served) renderServer(served);
   renderCompare(restored, cloned, { onBackUp: () => act(byTestId('status-compare'), backUpRestored) });
 }
 
@@ -214,6 +244,33 @@ on('form[data-form="restore-file"]', 'submit', async () => {
   return `Restored ${file.name} (snapshot ${result.snapshot.id}) into ${restoredAt}. Moved ${moved(result.stats)} in ${ms} ms.`;
 });
 
+/** The server's remote or backup (`server.remote`, `server.backup`) in the open database's `list`, added if missing. */
+async function configured(list, add, { name, url }) {
+  if (!(await list()).some((item) => item.name === name)) await add(name, url);
+  return name;
+}
+
+on('[data-action="server-sync"]', 'click', async () => {
+  const name = await configured(() => needRepo().backups(), (n, u) => repo.addBackup(n, u), server.backup);
+  const { result, ms } = await track('Backup sync to the server', (onProgress) =>
+    repo.backupSync(name, { token: server.token, onProgress }),
+  );
+  const what = result.synced ? `Snapshot ${result.snapshot.id} of everything` : `Nothing new since snapshot ${result.snapshot.id}`;
+  return `${what} on the server at ${server.backup.url}. Moved ${moved(result.stats)} in ${ms} ms.`;
+});
+on('[data-action="server-push"]', 'click', async () => {
+  const name = await configured(() => needRepo().remotes(), (n, u) => repo.addRemote(n, u), server.remote);
+  const branch = repo.currentBranch;
+  const { updated, stats } = await repo.push(name, branch, { token: server.token });
+  return updated ? `Pushed ${branch} to the server: ${moved(stats)}.` : `${name}/${branch} was already up to date.`;
+});
+on('[data-action="server-fetch"]', 'click', async () => {
+  const name = await configured(() => needRepo().remotes(), (n, u) => repo.addRemote(n, u), server.remote);
+  const stats = await repo.fetch(name, { token: server.token });
+  const tracked = (await repo.branches({ all: true })).filter((b) => b.name.startsWith(`${name}/`));
+  return `Fetched from the server (${moved(stats)}): ${tracked.map((b) => `${b.name} at ${b.hash.slice(0, 8)}`).join(', ')}.`;
+});
+
 /**
  * The restored database's own backup: its old one stays the original's (a backup has one
  * writer, and a restore is a new database), so it moves to a new location, opened to show it.
@@ -226,6 +283,7 @@ async function backUpRestored() {
   return `${repo.location} now backs up to ${name} at ${url}: snapshot ${snapshot.id}, ${moved(stats)}.`;
 }
 
+byTestId('panel-server').hidden = !server;
 // The first drawing, its failure to the banner. `data-ready` tells a test (or a curious
 // reader) the controls are live.
 await run(refresh);

@@ -63,19 +63,26 @@ export function renderRemote(remote) {
   fillList(byTestId('remote-tags'), remote.tags, refItem);
 }
 
+/** A list of snapshots, newest first. */
+function fillSnapshots(list, newestFirst) {
+  fillList(list, newestFirst, (s) => el('li', {}, el('code', {}, s.id), ` ${when(s.timeMs)}, on ${s.head}`), 'no snapshots yet');
+}
+
 /** The backup panel's snapshot list and the restore form's snapshot choice, newest first. */
 export function renderBackup(snapshots) {
   const newestFirst = [...snapshots].reverse();
-  fillList(
-    byTestId('snapshots'),
-    newestFirst,
-    (s) => el('li', {}, el('code', {}, s.id), ` ${when(s.timeMs)}, on ${s.head}`),
-    'no snapshots yet',
-  );
+  fillSnapshots(byTestId('snapshots'), newestFirst);
   const select = byTestId('restore-snapshot');
   const chosen = select.value;
   select.replaceChildren(
     el('option', { value: '' }, 'latest'),
     ...newestFirst.map((s) => el('option', { value: s.id, selected: s.id === chosen }, `${s.id} (${when(s.timeMs)})`)),
   );
+}
+
+/** The server panel: { url, remote: { branches }, snapshots } as the server's stores hold them. */
+export function renderServer(server) {
+  byTestId('server-url').textContent = server.url;
+  fillSnapshots(byTestId('server-snapshots'), [...server.snapshots].reverse());
+  fillList(byTestId('server-branches'), server.remote.branches, refItem, 'nothing pushed yet');
 }

@@ -1,10 +1,15 @@
 // The demo's static server: web-demo/ at `/`, and the cairn-db package's browser files (src/
-// and the wasm build) at `/npm/`, on 127.0.0.1 only. Run `node web-demo/serve.mjs [port]`.
+// and the wasm build) at `/npm/`, on 127.0.0.1 only. Run `node web-demo/serve.mjs [PORT]
+// [--with-cairn-serve]`: with the flag it also starts a real `cairn serve` (the native binary)
+// on a new folder, allowing the page's origin, and tells the page where it is and a token for
+// it at `/cairn-serve.json`, for the page's server panel.
 
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { addToken, cairnBinary, startCairnServe } from './cairn-serve.mjs';
 
 const DEMO = fileURLToPath(new URL('.', import.meta.url));
 const NPM = fileURLToPath(new URL('../npm/', import.meta.url));
@@ -34,10 +39,17 @@ function resolve(urlPath) {
   return file;
 }
 
-/** Starts the server; resolves to it once it listens (port 0: any free port). */
+/**
+ * Starts the server; resolves to it once it listens (port 0: any free port). What
+ * `server.cairnServe` holds (see `withCairnServe`) is served at `/cairn-serve.json`.
+ */
 export async function serve(port = 0) {
   const server = createServer(async (request, response) => {
-    const file = resolve(new URL(request.url, 'http://localhost').pathname);
+    const path = new URL(request.url, 'http://localhost').pathname;
+    if (path === '/cairn-serve.json' && server.cairnServe) {
+      return response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(server.cairnServe));
+    }
+    const file = resolve(path);
     const body = file && (await readFile(file).catch(() => undefined));
     if (!body) return response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     response.writeHead(200, {
@@ -51,7 +63,37 @@ export async function serve(port = 0) {
   return server;
 }
 
+/**
+ * Starts `cairn serve` on `dir` (default: a new temporary folder) for the demo `server`: it
+ * allows the page's origin, and the page learns its URL and a write token (made for it) from
+ * `/cairn-serve.json`. It stops when the demo server closes. Resolves to { url, token, dir, log }.
+ */
+export async function withCairnServe(server, { dir, bin = cairnBinary() } = {}) {
+  dir ??= await mkdtemp(join(tmpdir(), 'cairn-demo-served-'));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const token = addToken(bin, dir, 'write');
+  const started = await startCairnServe(bin, dir, ['--cors-origin', origin]);
+  server.cairnServe = { url: started.url, token };
+  server.once('close', () => started.stop());
+  return { url: started.url, token, dir, log: started.log };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const server = await serve(Number(process.argv[2] ?? 8080));
+  const args = process.argv.slice(2);
+  const withServer = args.includes('--with-cairn-serve');
+  const port = args.find((a) => !a.startsWith('--'));
+  const server = await serve(Number(port ?? 8080));
   console.log(`Cairn demo on http://127.0.0.1:${server.address().port}/  (Ctrl-C to stop)`);
+  if (withServer) {
+    const { url, token, dir } = await withCairnServe(server);
+    console.log(`cairn serve on ${url}, serving ${dir}; the page's server panel uses it.`);
+    console.log(`From the command line: export CAIRN_TOKEN=${token}`);
+    console.log(`  cairn backup restore ${url}/demo/backup restored   # what the page backed up`);
+    console.log(`  cairn clone ${url}/demo/remote clone               # what the page pushed`);
+  }
+  // Ctrl-C closes the demo server, and with it cairn serve.
+  process.once('SIGINT', () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  });
 }

@@ -11,7 +11,8 @@ const idbName = (url) => `cairn:${url.replace(/^idb:\/\//, '')}`;
  * or one of the error `codes` that mean an empty store.
  */
 async function orEmpty(url, read, empty, codes) {
-  if (!(await indexedDB.databases()).some((d) => d.name === idbName(url))) return empty;
+  const idb = url.startsWith('idb://');
+  if (idb && !(await indexedDB.databases()).some((d) => d.name === idbName(url))) return empty;
   try {
     return await read();
   } catch (error) {
@@ -21,20 +22,29 @@ async function orEmpty(url, read, empty, codes) {
 }
 
 // The API reads a remote's refs only by fetching them, so a private in-memory database of the
-// page fetches from the remote to show what it holds; fetches after the first are incremental.
-let viewer;
+// page per remote fetches from it to show what it holds; fetches after the first are
+// incremental.
+const viewers = new Map();
 
-/** The branches and tags a remote holds; none where nothing was pushed yet. */
-export async function readRemote(url) {
-  if (!viewer) {
-    const repo = await Repo.init('mem://remote-viewer');
+async function viewerOf(url) {
+  if (!viewers.has(url)) {
+    const repo = await Repo.init(`mem://remote-viewer-${viewers.size}`);
     await repo.addRemote('origin', url);
-    viewer = repo;
+    viewers.set(url, repo);
   }
+  return viewers.get(url);
+}
+
+/**
+ * The branches and tags a remote holds; none where nothing was pushed yet. `options`: how to
+ * reach a server's store (`{ token }`).
+ */
+export async function readRemote(url, options) {
+  const viewer = await viewerOf(url);
   return orEmpty(
     url,
     async () => {
-      await viewer.fetch('origin');
+      await viewer.fetch('origin', options);
       const tracked = (await viewer.branches({ all: true })).filter((b) => b.remote);
       const branches = tracked.map((b) => ({ name: b.name.replace(/^origin\//, ''), hash: b.hash }));
       return { branches, tags: await viewer.tags() };
@@ -44,9 +54,9 @@ export async function readRemote(url) {
   );
 }
 
-/** A backup's snapshots, oldest first; none where nothing was synced yet. */
-export async function readSnapshots(url) {
-  return orEmpty(url, () => Repo.backupSnapshots(url), [], ['NO_SNAPSHOTS']);
+/** A backup's snapshots, oldest first; none where nothing was synced yet. `options` as readRemote's. */
+export async function readSnapshots(url, options) {
+  return orEmpty(url, () => Repo.backupSnapshots(url, options), [], ['NO_SNAPSHOTS']);
 }
 
 /**

@@ -28,6 +28,10 @@ pub struct ServeArgs {
     /// in clear text)
     #[arg(long)]
     pub insecure: bool,
+    /// Let web pages from ORIGIN (`https://app.example.com`, `http://127.0.0.1:8080`) use the
+    /// stores from a browser (CORS); repeatable. Pages still need a token
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
     /// Refuse request bodies larger than this many bytes
     #[arg(long, default_value_t = 1 << 30, value_name = "BYTES")]
     pub max_body_size: u64,

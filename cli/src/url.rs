@@ -279,8 +279,7 @@ fn served(url: &str, scheme: &str, rest: &str) -> Result<HttpLocation, UrlError>
     if rest.contains(['?', '#']) {
         return Err(malformed(format!("{scheme}:// takes no parameters")));
     }
-    let host_ok = |c: char| c.is_ascii_alphanumeric() || ".-:[]".contains(c);
-    if authority.is_empty() || !authority.chars().all(host_ok) {
+    if !is_authority(authority) {
         return Err(malformed(
             "expected HOST or HOST:PORT after the scheme".into(),
         ));
@@ -295,6 +294,13 @@ fn served(url: &str, scheme: &str, rest: &str) -> Result<HttpLocation, UrlError>
         origin: format!("{scheme}://{}", authority.to_ascii_lowercase()),
         path,
     })
+}
+
+/// Whether `authority` can be the `HOST[:PORT]` of an http(s) URL: letters, digits and
+/// `.-:[]` (IPv6 in brackets), no user, no escapes.
+pub fn is_authority(authority: &str) -> bool {
+    let host_ok = |c: char| c.is_ascii_alphanumeric() || ".-:[]".contains(c);
+    !authority.is_empty() && authority.chars().all(host_ok)
 }
 
 /// Removes `.` and resolves `..` lexically (the directory may not exist yet).

@@ -14,6 +14,7 @@ export { IndexedDbAdapter } from './adapters/indexeddb.js';
 export { MemoryAdapter } from './adapters/memory.js';
 export { Repo } from './repo.js';
 export { objectStore, setObjectStoreSettings } from './locations/bucket.js';
+export { httpStore } from './locations/http.js';
 
 /** Synchronous, so it cannot load the core: NOT_INITIALIZED before `init()` has resolved. */
 export function hash(bytes) {

@@ -92,7 +92,7 @@ export class Repo {
 
   static clone(url, location, options = {}) {
     return withCore(async () => {
-      const remote = await openStore(url, undefined);
+      const remote = await openStore(url, undefined, options);
       const origin = absoluteUrl(url, undefined);
       const { repo } = await create(location, false, options, async (adapter) => {
         const core = await Core.clone(adapter, remote, origin, newId(), options.onProgress, options.signal);
@@ -105,7 +105,7 @@ export class Repo {
   }
 
   static backupRestore(url, location, options = {}) {
-    return withCore(async () => restoreFrom(await openStore(url, undefined), location, options));
+    return withCore(async () => restoreFrom(await openStore(url, undefined, options), location, options));
   }
 
   static backupRestoreFile(file, location, options = {}) {
@@ -120,21 +120,21 @@ export class Repo {
     });
   }
 
-  static backupSnapshots(url) {
-    return withCore(async () => backupSnapshots(await openStore(url, undefined)));
+  static backupSnapshots(url, options) {
+    return withCore(async () => backupSnapshots(await openStore(url, undefined, options)));
   }
 
   static backupPrune(url, options) {
-    return withCore(async () => prune(await openStore(url, undefined), options));
+    return withCore(async () => prune(await openStore(url, undefined, options), options));
   }
 
   static verify(url, options) {
-    return withCore(async () => verifyStore(await openStore(url, undefined), options));
+    return withCore(async () => verifyStore(await openStore(url, undefined, options), options));
   }
 
   static backupExport(url, options = {}) {
     return withCore(async () =>
-      platform.toFile(await bundleWrite(await openStore(url, undefined), options.snapshot, options.onProgress, options.signal)),
+      platform.toFile(await bundleWrite(await openStore(url, undefined, options), options.snapshot, options.onProgress, options.signal)),
     );
   }
 
@@ -174,21 +174,21 @@ export class Repo {
     return { name, email: given.email ?? this.#config.userEmail ?? `${name}@localhost` };
   }
 
-  /** Resolves to the store at a URL, seen from this database. */
-  #store(url, create) {
-    return openStore(url, baseOf(this.#at), { create });
+  /** Resolves to the store at a URL, seen from this database; `token` and `headers` from a call's options. */
+  #store(url, create, { token, headers } = {}) {
+    return openStore(url, baseOf(this.#at), { create, token, headers });
   }
 
-  #remote(name, create) {
-    return this.#store(urlOf(this.#config.remotes, name, 'REMOTE_NOT_FOUND', 'remote'), create);
+  #remote(name, create, options) {
+    return this.#store(urlOf(this.#config.remotes, name, 'REMOTE_NOT_FOUND', 'remote'), create, options);
   }
 
   /** A configured backup's name, or a URL: resolves to its store. */
-  #backup(nameOrUrl, create) {
+  #backup(nameOrUrl, create, options) {
     const url = nameOrUrl.includes('://')
       ? nameOrUrl
       : urlOf(this.#config.backups, nameOrUrl, 'BACKUP_NOT_FOUND', 'backup');
-    return this.#store(url, create);
+    return this.#store(url, create, options);
   }
 
   /** Re-reads the store; every operation does so first, so this is rarely needed. */
@@ -319,16 +319,19 @@ export class Repo {
     return this.#run((core) => core.removeRemote(name));
   }
 
-  push(remote, branch, { force = false, onProgress, signal } = {}) {
-    return this.#run(async (core) => core.push(remote, await this.#remote(remote, true), branch, force, onProgress, signal));
+  push(remote, branch, options = {}) {
+    const { force = false, onProgress, signal } = options;
+    return this.#run(async (core) => core.push(remote, await this.#remote(remote, true, options), branch, force, onProgress, signal));
   }
 
-  fetch(remote = 'origin', { onProgress, signal } = {}) {
-    return this.#run(async (core) => core.fetch(remote, await this.#remote(remote, false), onProgress, signal));
+  fetch(remote = 'origin', options = {}) {
+    const { onProgress, signal } = options;
+    return this.#run(async (core) => core.fetch(remote, await this.#remote(remote, false, options), onProgress, signal));
   }
 
-  pull(remote, branch, { onProgress, signal } = {}) {
-    return this.#run(async (core) => core.pull(remote, await this.#remote(remote, false), branch, onProgress, signal));
+  pull(remote, branch, options = {}) {
+    const { onProgress, signal } = options;
+    return this.#run(async (core) => core.pull(remote, await this.#remote(remote, false, options), branch, onProgress, signal));
   }
 
   backups() {
@@ -357,17 +360,18 @@ export class Repo {
     return this.#run((core) => this.#backupSync(core, url, options));
   }
 
-  async #backupSync(core, url, { onProgress, signal, repair = false } = {}) {
-    const store = await this.#store(url, true);
+  async #backupSync(core, url, options) {
+    const { onProgress, signal, repair = false } = options;
+    const store = await this.#store(url, true, options);
     return core.backupSync(store, url, clock(this.#options)(), repair === true, onProgress, signal);
   }
 
-  backupSnapshots(nameOrUrl) {
-    return this.#run(async () => backupSnapshots(await this.#backup(nameOrUrl, false)));
+  backupSnapshots(nameOrUrl, options) {
+    return this.#run(async () => backupSnapshots(await this.#backup(nameOrUrl, false, options)));
   }
 
   backupPrune(nameOrUrl, options) {
-    return this.#run(async () => prune(await this.#backup(nameOrUrl, false), { now: this.#options.now, ...options }));
+    return this.#run(async () => prune(await this.#backup(nameOrUrl, false, options), { now: this.#options.now, ...options }));
   }
 
   verify(options) {

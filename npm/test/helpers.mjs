@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cairnBinary } from '../../web-demo/cairn-serve.mjs';
 
 /** A fresh directory, removed when the test `t` ends. */
 export async function tempDir(t) {
@@ -18,13 +19,9 @@ export async function tempDir(t) {
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let native;
 
-/** The native `cairn` binary, built once per process (`cargo build -p cairn --bin cairn`). */
+/** The native `cairn` binary, built once per process (see web-demo/cairn-serve.mjs). */
 export function nativeCairn() {
-  native ??= (() => {
-    const built = spawnSync('cargo', ['build', '--quiet', '-p', 'cairn', '--bin', 'cairn'], { cwd: ROOT, encoding: 'utf8' });
-    if (built.status !== 0) throw new Error(`cargo build failed: ${built.stderr}`);
-    return join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'cairn');
-  })();
+  native ??= cairnBinary();
   return native;
 }
 

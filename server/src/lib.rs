@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 
 use cairn_cli::serve::{Scope, ServeAction, ServeArgs, TokenAction};
-use cairn_cli::url::check_store_path;
+use cairn_cli::url::{check_store_path, is_authority};
 use cairn_core::io::{check_name, IoError, IoResult, ManifestRead, Storage, Version};
 use cairn_core::manifest::Manifest;
 use cairn_core::Hash;
@@ -84,6 +84,7 @@ fn serve(args: ServeArgs, open: Arc<Open>) -> Result<String, String> {
             dir.display()
         );
     }
+    let cors = cors(&args.cors_origins)?;
     let limit = usize::try_from(args.max_body_size).unwrap_or(usize::MAX);
     let served = Arc::new(Served {
         dir,
@@ -101,7 +102,10 @@ fn serve(args: ServeArgs, open: Arc<Open>) -> Result<String, String> {
         // The limit is tower-http's (it refuses a declared length before reading a byte, and
         // stops a streamed body at the limit); axum's smaller default would cut it short.
         .layer(DefaultBodyLimit::disable())
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit));
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        // Outermost, so that refusals (401, 413) also reach the page with the headers that let
+        // it read them.
+        .layer(cors);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -123,6 +127,51 @@ fn serve(args: ServeArgs, open: Arc<Open>) -> Result<String, String> {
             .map_err(|e| format!("the server failed: {e}"))
     })?;
     Ok("stopped\n".into())
+}
+
+/// The CORS policy for `--cors-origin`s: pages from those origins may send what the client
+/// sends (docs/PROTOCOL.md, "Browsers") and read the headers it reads. No origin: no CORS
+/// headers at all, so browsers keep every page out.
+fn cors(origins: &[String]) -> Result<tower_http::cors::CorsLayer, String> {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let mut allowed = Vec::new();
+    for origin in origins {
+        allowed.push(check_origin(origin)?);
+    }
+    Ok(CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_methods([Method::GET, Method::PUT, Method::DELETE])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CACHE_CONTROL,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::RANGE,
+        ])
+        .expose_headers([header::ETAG, header::CONTENT_RANGE])
+        .max_age(std::time::Duration::from_secs(600)))
+}
+
+/// An origin as browsers send it: `http://HOST[:PORT]` or `https://HOST[:PORT]`, no path, no
+/// trailing slash (a browser never matches one that has them, so it is refused, not ignored).
+fn check_origin(origin: &str) -> Result<HeaderValue, String> {
+    let wrong = || {
+        format!(
+            "--cors-origin '{origin}' is not an origin: expected http://HOST[:PORT] or \
+             https://HOST[:PORT], as the browser's address bar shows it, without a path"
+        )
+    };
+    // Browsers send scheme and host in lower case.
+    let origin = origin.to_ascii_lowercase();
+    let host = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .ok_or_else(wrong)?;
+    if !is_authority(host) {
+        return Err(wrong());
+    }
+    HeaderValue::from_str(&origin).map_err(|_| wrong())
 }
 
 fn announce(line: &str) {

@@ -14,6 +14,7 @@ use crate::transport::{transient_status, with_retries, TRIES};
 
 #[derive(Clone)]
 pub struct HttpStorage {
+    location: HttpLocation,
     client: Client,
     runner: Runner,
 }
@@ -26,6 +27,8 @@ struct Client {
     base: String,
     origin: String,
     token: Option<String>,
+    /// Headers the caller adds to every request (`with_headers`).
+    extra: HeaderMap,
 }
 
 /// An answer, read whole.
@@ -48,27 +51,70 @@ impl HttpStorage {
     /// over plain http:// only to this machine (a loopback address): elsewhere anyone on the
     /// way could read it. Makes no request yet.
     pub fn new(location: &HttpLocation, token: Option<String>) -> Result<HttpStorage, String> {
-        if token.is_some() && !location.is_https() && !location.is_loopback() {
-            return Err(format!(
-                "refusing to send CAIRN_TOKEN to {} over plain http://, where anyone on the way \
-                 could read it: use https://",
-                location.origin
-            ));
+        if token.is_some() {
+            refuse_in_clear(location, "a token")?;
         }
         let runner = Runner::new()?;
         let http = reqwest::Client::builder()
             .build()
             .map_err(|e| format!("cannot make an HTTP client: {e}"))?;
         Ok(HttpStorage {
+            location: location.clone(),
             client: Client {
                 http,
                 base: format!("{}/v1/{}", location.origin, location.path),
                 origin: location.origin.clone(),
                 token,
+                extra: HeaderMap::new(),
             },
             runner,
         })
     }
+
+    /// Adds `headers` to every request (a proxy's credentials, or the token itself as
+    /// `Authorization`). The headers the protocol itself sets cannot be replaced, and an
+    /// `Authorization` header is a token: it goes over plain http:// only to this machine.
+    pub fn with_headers(mut self, headers: &[(String, String)]) -> Result<HttpStorage, String> {
+        const SET_BY_CLIENT: [header::HeaderName; 7] = [
+            header::CACHE_CONTROL,
+            header::CONTENT_LENGTH,
+            header::CONTENT_TYPE,
+            header::HOST,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::RANGE,
+        ];
+        for (name, value) in headers {
+            let name = header::HeaderName::try_from(name.as_str())
+                .map_err(|_| format!("'{name}' is not an HTTP header name"))?;
+            let value = header::HeaderValue::try_from(value.as_str())
+                .map_err(|_| format!("the value of header '{name}' is not a valid header value"))?;
+            if SET_BY_CLIENT.contains(&name) {
+                return Err(format!("header '{name}' is set by the client itself"));
+            }
+            if name == header::AUTHORIZATION {
+                if self.client.token.is_some() {
+                    return Err("give a token or an Authorization header, not both".into());
+                }
+                refuse_in_clear(&self.location, "an Authorization header")?;
+            }
+            self.client.extra.insert(name, value);
+        }
+        Ok(self)
+    }
+}
+
+/// A credential goes over plain http:// only to this machine (a loopback address): elsewhere
+/// anyone on the way could read it.
+fn refuse_in_clear(location: &HttpLocation, what: &str) -> Result<(), String> {
+    if location.is_https() || location.is_loopback() {
+        return Ok(());
+    }
+    Err(format!(
+        "refusing to send {what} to {} over plain http://, where anyone on the way could read \
+         it: use https://",
+        location.origin
+    ))
 }
 
 impl Client {
@@ -87,6 +133,7 @@ impl Client {
             if let Some(token) = &self.token {
                 request = request.bearer_auth(token);
             }
+            request = request.headers(self.extra.clone());
             // As for the object stores: a browser's HTTP cache must never answer a read.
             #[cfg(target_arch = "wasm32")]
             {

@@ -72,21 +72,21 @@ impl Host for JsHost {
     fn bucket_storage(&self, bucket: &cairn_cli::url::Bucket) -> Result<JsStorage, String> {
         let env = self.call("environment", &[]).unwrap_or(JsValue::UNDEFINED);
         let read_file = |path: &str| {
-            crate::bucket::text(self.call("readFile", &[JsValue::from_str(path)]).ok()?)
+            crate::network::text(self.call("readFile", &[JsValue::from_str(path)]).ok()?)
         };
-        let storage = cairn_object::open(bucket, crate::bucket::settings(&env), &read_file)?;
-        let adapter = JsValue::from(crate::bucket::ObjectStoreAdapter::new(storage));
+        let storage = cairn_object::open(bucket, crate::network::settings(&env), &read_file)?;
+        let adapter = JsValue::from(crate::network::NetworkStoreAdapter::new(storage));
         Ok(JsStorage::new(adapter.unchecked_into::<JsAdapter>()))
     }
 
     fn http_storage(
         &self,
         location: &cairn_cli::url::HttpLocation,
-        _token: Option<String>,
+        token: Option<String>,
     ) -> Result<JsStorage, String> {
-        Err(format!(
-            "{location}: http:// and https:// stores are not supported from Node yet; use the native cairn"
-        ))
+        let storage = cairn_object::HttpStorage::new(location, token)?;
+        let adapter = JsValue::from(crate::network::NetworkStoreAdapter::new(storage));
+        Ok(JsStorage::new(adapter.unchecked_into::<JsAdapter>()))
     }
 
     fn serve(&self, _args: cairn_cli::serve::ServeArgs) -> Result<String, String> {

@@ -8,12 +8,12 @@
 
 mod args;
 mod backup;
-mod bucket;
 mod chunk_store;
 mod cli;
 mod convert;
 mod error;
 mod js;
+mod network;
 mod repo;
 mod report;
 mod storage;
@@ -22,9 +22,9 @@ use cairn_core::Hash;
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 
-pub use bucket::ObjectStoreAdapter;
 pub use chunk_store::ChunkStore;
 pub use error::Error;
+pub use network::NetworkStoreAdapter;
 pub use repo::Repo;
 pub use storage::{JsAdapter, JsStorage};
 

@@ -1,8 +1,9 @@
 // URLs and locations. A URL is `scheme://path`; each scheme (mem, and per platform file or
 // idb) is a module the entry point registers, with:
-//   store(path, base, { create })  resolves to the StorageAdapter of a remote or backup
+//   store(path, base, { create, token, headers })
+//                                  resolves to the StorageAdapter of a remote or backup
 //                                  store; without `create`, rejects with NOT_FOUND where
-//                                  nothing is
+//                                  nothing is; `token` and `headers` reach a server's store
 //   place(path, base)              a canonical name, so that two spellings compare equal
 //   absolute(path, base)           the URL as recorded by clone (relative paths resolved)
 //   database(path)                 a database location: { adapter, readConfig(),
@@ -12,12 +13,15 @@
 
 import { CairnError } from '../errors.js';
 import { scheme as bucket } from './bucket.js';
+import { scheme as served } from './http.js';
 import * as memory from './memory.js';
 
 export const schemes = new Map([
   ['mem', memory],
   ['s3', bucket('s3')],
   ['az', bucket('az')],
+  ['http', served('http')],
+  ['https', served('https')],
 ]);
 
 /** What the platform makes of a `.cairnbak` file's parts: a Uint8Array unless replaced. */
@@ -54,10 +58,13 @@ export function checkUrl(url) {
   scheme.check?.(path);
 }
 
-/** Resolves to the store a remote or backup URL names. */
-export async function openStore(url, base, { create = false } = {}) {
+/**
+ * Resolves to the store a remote or backup URL names. `options`: `create`, and the
+ * credentials of a server's store, `token` and `headers` (a call's own options pass through).
+ */
+export async function openStore(url, base, { create = false, token, headers } = {}) {
   const { scheme, path } = parse(url);
-  return scheme.store(path, base, { create });
+  return scheme.store(path, base, { create, token, headers });
 }
 
 /** Whether two URLs name one place, seen from `base` (the native CLI's `same_place`). */

@@ -6,6 +6,7 @@ import {
   type BackupFile,
   CairnError,
   hash,
+  httpStore,
   IndexedDbAdapter,
   init,
   isCairnError,
@@ -47,6 +48,11 @@ export async function tutorial(): Promise<string> {
   await Repo.backupRestore('mem://b', 'mem://y', { snapshot: snapshot.id });
   const clone = await Repo.clone('mem://r', 'mem://c', { onProgress });
   const report = await Repo.verify('mem://b');
+  const served = 'http://127.0.0.1:7878/team/db';
+  await repo.backupSyncUrl(served, { token: 'cairn_x', onProgress });
+  await repo.push('origin', 'main', { headers: { Authorization: 'Bearer cairn_x' } });
+  await Repo.backupSnapshots(served, { token: 'cairn_x' });
+  await verify(httpStore(served, { token: 'cairn_x' }));
   const problems = (await verify(new MemoryAdapter())).problems.length + report.orphans.length;
   try {
     await repo.checkout('nope');

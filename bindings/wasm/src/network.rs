@@ -1,13 +1,14 @@
-//! `s3://` and `az://` from JavaScript: cairn-object's client, the native CLI's own, compiled to
-//! wasm and sending its requests through the host's `fetch`. It is exported as a
-//! `StorageAdapter` (`ObjectStoreAdapter`), so the Repo API, the ChunkStore and the Node CLI
-//! take it as they take any adapter.
+//! Stores across the network from JavaScript: `s3://` and `az://` (cairn-object's
+//! object-store client) and `http(s)://` (its client of `cairn serve`) — the native CLI's own
+//! code, compiled to wasm and sending its requests through the host's `fetch`. Either is
+//! exported as a `StorageAdapter` (`NetworkStoreAdapter`), so the Repo API, the ChunkStore and
+//! the Node CLI take it as they take any adapter.
 
 use std::rc::Rc;
 
-use cairn_cli::url::{Bucket, Location};
+use cairn_cli::url::{Bucket, HttpLocation, Location};
 use cairn_core::io::{IoError, Storage, Version};
-use cairn_object::{ObjectStorage, Settings};
+use cairn_object::{HttpStorage, Settings};
 use js_sys::{Array, Function, Object, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -15,25 +16,39 @@ use wasm_bindgen_futures::future_to_promise;
 use crate::error::Error;
 use crate::js;
 
-/// An object-store location as a `StorageAdapter` (see npm/index.d.ts).
+/// A store across the network as a `StorageAdapter` (see npm/index.d.ts).
 #[wasm_bindgen]
-pub struct ObjectStoreAdapter {
-    storage: Rc<ObjectStorage>,
+pub struct NetworkStoreAdapter {
+    storage: Rc<dyn Storage>,
+}
+
+/// The location a URL names; network URLs have no relative form, so no base folder is used.
+fn location(url: &str) -> Result<Location, Error> {
+    cairn_cli::url::parse(url, std::path::Path::new("/"))
+        .map_err(|e| Error::InvalidArgument(e.to_string()))
 }
 
 /// The bucket an `s3://` or `az://` URL names.
 fn bucket(url: &str) -> Result<Bucket, Error> {
-    // Bucket URLs have no relative form: the base folder is never used.
-    match cairn_cli::url::parse(url, std::path::Path::new("/")) {
-        Ok(Location::Bucket(bucket)) => Ok(bucket),
-        Ok(Location::Dir(_) | Location::Http(_)) => Err(Error::InvalidArgument(format!(
+    match location(url)? {
+        Location::Bucket(bucket) => Ok(bucket),
+        _ => Err(Error::InvalidArgument(format!(
             "'{url}' is not an s3:// or az:// URL"
         ))),
-        Err(e) => Err(Error::InvalidArgument(e.to_string())),
     }
 }
 
-/// `{ NAME: value }` (a settings object, or Node's `process.env`) as settings; values that
+/// The store an `http://` or `https://` URL names.
+fn served(url: &str) -> Result<HttpLocation, Error> {
+    match location(url)? {
+        Location::Http(location) => Ok(location),
+        _ => Err(Error::InvalidArgument(format!(
+            "'{url}' is not an http:// or https:// URL"
+        ))),
+    }
+}
+
+/// `{ NAME: value }` (a settings object, Node's `process.env`, or headers) as pairs; values that
 /// are not strings are left out.
 pub fn settings(value: &JsValue) -> Settings {
     if !value.is_object() {
@@ -67,9 +82,9 @@ fn read_with(read_file: &Option<Function>, path: &str) -> Option<String> {
     )
 }
 
-impl ObjectStoreAdapter {
-    pub fn new(storage: ObjectStorage) -> Self {
-        ObjectStoreAdapter {
+impl NetworkStoreAdapter {
+    pub fn new(storage: impl Storage + 'static) -> Self {
+        NetworkStoreAdapter {
             storage: Rc::new(storage),
         }
     }
@@ -97,7 +112,7 @@ fn bytes_or_undefined(bytes: Option<Vec<u8>>) -> JsValue {
 }
 
 #[wasm_bindgen]
-impl ObjectStoreAdapter {
+impl NetworkStoreAdapter {
     pub fn get(&self, name: String) -> Promise {
         let storage = self.storage.clone();
         future_to_promise(async move {
@@ -203,11 +218,11 @@ pub fn open_object_store(
     url: &str,
     env: JsValue,
     read_file: Option<Function>,
-) -> Result<ObjectStoreAdapter, Error> {
+) -> Result<NetworkStoreAdapter, Error> {
     let location = bucket(url)?;
     let read = |path: &str| read_with(&read_file, path);
     cairn_object::open(&location, settings(&env), &read)
-        .map(ObjectStoreAdapter::new)
+        .map(NetworkStoreAdapter::new)
         .map_err(Error::InvalidArgument)
 }
 
@@ -216,4 +231,27 @@ pub fn open_object_store(
 #[wasm_bindgen(js_name = objectStorePlace)]
 pub fn object_store_place(url: &str) -> Result<String, Error> {
     bucket(url).map(|b| b.to_string())
+}
+
+/// The store at an `http://` or `https://` URL (a `cairn serve` server), sending `token` as
+/// `Authorization: Bearer` and `headers` (an object of header names and values) with every
+/// request.
+#[wasm_bindgen(js_name = openHttpStore)]
+pub fn open_http_store(
+    url: &str,
+    token: Option<String>,
+    headers: JsValue,
+) -> Result<NetworkStoreAdapter, Error> {
+    let location = served(url)?;
+    HttpStorage::new(&location, token)
+        .and_then(|storage| storage.with_headers(&settings(&headers)))
+        .map(NetworkStoreAdapter::new)
+        .map_err(Error::InvalidArgument)
+}
+
+/// One spelling of the store an `http://` or `https://` URL names (host in lower case, no
+/// doubled or trailing slashes), so that two spellings compare equal.
+#[wasm_bindgen(js_name = httpStorePlace)]
+pub fn http_store_place(url: &str) -> Result<String, Error> {
+    served(url).map(|location| location.to_string())
 }
