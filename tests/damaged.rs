@@ -209,7 +209,7 @@ enum Restore {
 }
 
 /// The progress `backup verify` prints (standard error) reading every chunk of the backup.
-const CHECKED: &str = "checking table files: 23 chunks, 1.6 KiB\n";
+const CHECKED: &str = "checking table files: 23 chunks, 1.5 KiB\n";
 
 /// What ends the report of a damaged backup.
 const REPAIR: &str = "; `cairn backup sync --repair` from the database writes again what it \
@@ -267,7 +267,7 @@ fn check(fixture: &str, (code, stdout, stderr): (i32, &str, &str), restores: [Re
 
 #[test]
 fn an_intact_backup_verifies_and_restores_every_snapshot() {
-    let report = "checked 6 table files, 23 chunks (1602 bytes)\n\
+    let report = "checked 6 table files, 23 chunks (1527 bytes)\n\
                   every chunk that 3 branches, tags, working sets and snapshots reach is present and whole\n\
                   no problems found\n";
     check("intact", (0, report, CHECKED), EVERY_SNAPSHOT_WHOLE);
@@ -285,7 +285,7 @@ fn a_backup_without_its_manifest_is_no_backup() {
 
 #[test]
 fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
-    let report = "error: the store is damaged: table file '166a738lte6beaj9cu048udvhi7akkmf' is \
+    let report = "error: the store is damaged: table file '473ccuf6vi3bb3amef7fsrrnv4v1r2qq' is \
                   listed in the manifest but missing; chunk qovfvfod42jolj66qc8bf8if655lksgv, \
                   which snapshot 30ethpp8 needs, is in no listed table file; chunk \
                   5750mu8asn4mihv9ogdkdtqqheos6fus, which snapshot rucbjn59 needs, is in no \
@@ -317,12 +317,12 @@ fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
 #[test]
 fn a_flipped_byte_fails_only_the_snapshot_that_uses_it() {
     let report = "error: the store is damaged: chunk f3khmml630tf15jd7bkqf9tvk403tups in table \
-                  file 'q9cf9a71q7uert602phn8trebnh2r44u' does not match its hash; damaged: \
+                  file 'qott7pom1dc3hmpbg9fc22mpp5n7tr4e' does not match its hash; damaged: \
                   snapshot aq7p787s; intact: snapshot 30ethpp8, snapshot rucbjn59";
     let first = "copying chunks: 5 chunks, 280 B\n\
-                 checking table files: 23 chunks, 1.6 KiB\n\
+                 checking table files: 23 chunks, 1.5 KiB\n\
                  error: the store is damaged: reading the source: chunk \
-                 f3khmml630tf15jd7bkqf9tvk403tups in table file 'q9cf9a71q7uert602phn8trebnh2r44u' \
+                 f3khmml630tf15jd7bkqf9tvk403tups in table file 'qott7pom1dc3hmpbg9fc22mpp5n7tr4e' \
                  is corrupt: its bytes do not match its hash; intact: snapshot 30ethpp8, snapshot \
                  rucbjn59 (restore one with --snapshot ID)\n";
     use Restore::{Refused, Whole};
@@ -335,12 +335,12 @@ fn a_flipped_byte_fails_only_the_snapshot_that_uses_it() {
 
 #[test]
 fn orphans_and_temporary_files_of_an_interrupted_sync_are_harmless() {
-    let report = "checked 6 table files, 24 chunks (1638 bytes)\n\
+    let report = "checked 6 table files, 24 chunks (1564 bytes)\n\
                   every chunk that 3 branches, tags, working sets and snapshots reach is present and whole\n\
-                  note: table file 'tdnq294290dldk4cirjvae85nb62os3d' is not in the manifest (merged \
+                  note: table file '3mjtvuoijaphspl7m0s0aj2dtq3e5m88' is not in the manifest (merged \
                   into another, or left by an interrupted write; gc deletes it)\n\
                   no problems found\n";
-    let checked = "checking table files: 24 chunks, 1.6 KiB\n";
+    let checked = "checking table files: 24 chunks, 1.5 KiB\n";
     check("orphan-temp", (0, report, checked), EVERY_SNAPSHOT_WHOLE);
 }
 
