@@ -323,6 +323,7 @@ fn a_prune_failing_at_any_write_leaves_the_old_backup_or_the_new() {
         block_on(repo.backup_sync(
             &mut backup,
             "mem://b",
+            &cairn_core::backup::Note::default(),
             i,
             cairn_core::backup::Repair::IfSeenDamaged,
             &mut cairn_core::sync::Silent,

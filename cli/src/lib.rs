@@ -135,6 +135,10 @@ fn hint(hint: Option<Hint>) -> &'static str {
         Some(Hint::RestoreBackup) => "; use `cairn backup restore URL DIR` to restore it",
         Some(Hint::SyncFirst) => "; run `cairn backup sync` first",
         Some(Hint::KeepAtLeastOne) => " (--keep-last 1 or more)",
+        Some(Hint::GivePolicy) => {
+            " (--keep-last, --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly, \
+             --keep-yearly, --keep-within or --keep-tag)"
+        }
     }
 }
 

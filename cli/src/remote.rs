@@ -103,19 +103,15 @@ pub async fn pull<H: Host>(
 /// a failed clone leaves nothing behind.
 pub async fn clone<H: Host>(cx: &Cx<'_, H>, address: &str, dir: Option<&str>) -> Out {
     // The clone runs commands from its own folder: record where the remote is, absolutely.
-    let (origin, last) = match url::parse(address, &cx.cwd)? {
-        Location::Dir(source) => (
-            format!("file://{}", source.display()),
-            source.file_name().map(|n| n.to_string_lossy().into_owned()),
-        ),
+    let location = url::parse(address, &cx.cwd)?;
+    let origin = location.absolute_url(address);
+    let last = match &location {
+        Location::Dir(source) => source.file_name().map(|n| n.to_string_lossy().into_owned()),
         Location::Bucket(b) => {
             let last = b.prefix.rsplit('/').next().filter(|l| !l.is_empty());
-            (
-                address.to_owned(),
-                Some(last.unwrap_or(&b.bucket).to_owned()),
-            )
+            Some(last.unwrap_or(&b.bucket).to_owned())
         }
-        Location::Http(h) => (h.to_string(), h.path.rsplit('/').next().map(str::to_owned)),
+        Location::Http(h) => h.path.rsplit('/').next().map(str::to_owned),
     };
     let name = match dir {
         Some(d) => d.to_owned(),

@@ -59,6 +59,18 @@ pub enum Location {
     Http(HttpLocation),
 }
 
+impl Location {
+    /// The URL of this place as seen from any folder (a relative `file://` made absolute),
+    /// for a database that runs commands from elsewhere; `address` is the URL it came from.
+    pub fn absolute_url(&self, address: &str) -> String {
+        match self {
+            Location::Dir(dir) => format!("file://{}", dir.display()),
+            Location::Bucket(_) => address.to_owned(),
+            Location::Http(h) => h.to_string(),
+        }
+    }
+}
+
 /// A store on a `cairn serve` server: `http[s]://HOST[:PORT]/PATH`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpLocation {

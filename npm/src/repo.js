@@ -3,7 +3,7 @@
 // authors. Every decision about the data, and new ids, are the core's. Every method loads the
 // core first and turns the core's errors into CairnErrors.
 
-import { backupPrune, backupSnapshots, bundleRead, bundleWrite, Repo as Core, newId, verify } from '../wasm/cairn_wasm.js';
+import { backupForget, backupPrune, backupSnapshots, bundleRead, bundleWrite, Repo as Core, newId, verify } from '../wasm/cairn_wasm.js';
 
 import { MemoryAdapter } from './adapters/memory.js';
 import { boundary, CairnError } from './errors.js';
@@ -34,12 +34,15 @@ async function create(location, force, options, build) {
   return { repo: await Repo.open(location, options), value };
 }
 
-async function restoreFrom(src, location, options = {}) {
+/** Restores from `src`; `adoptUrl`: the backup's absolute URL, when the new database adopts it. */
+async function restoreFrom(src, location, options = {}, adoptUrl = undefined) {
   const { repo, value } = await create(location, options.force, options, async (dst) => {
-    const restored = await Core.backupRestore(src, dst, options.snapshot, newId(), options.onProgress, options.signal);
+    const now = clock(options)();
+    const restored = await Core.backupRestore(src, dst, options.snapshot, newId(), adoptUrl, now, options.onProgress, options.signal);
     return { config: restored.config, value: restored };
   });
-  return { repo, snapshot: value.snapshot, stats: value.stats };
+  const { snapshot, stats, remotes, adopted } = value;
+  return { repo, snapshot, stats, remotes, adopted };
 }
 
 export class Repo {
@@ -105,13 +108,20 @@ export class Repo {
   }
 
   static backupRestore(url, location, options = {}) {
-    return withCore(async () => restoreFrom(await openStore(url, undefined, options), location, options));
+    return withCore(async () => {
+      // The new database syncs from its own location: it remembers the backup absolutely.
+      const adoptUrl = options.adopt === true ? absoluteUrl(url, undefined) : undefined;
+      return restoreFrom(await openStore(url, undefined, options), location, options, adoptUrl);
+    });
   }
 
   static backupRestoreFile(file, location, options = {}) {
     return withCore(async () => {
       if (!(file instanceof Uint8Array) && typeof file?.arrayBuffer !== 'function') {
         throw new CairnError('INVALID_ARGUMENT', 'a backup file is a Uint8Array or a Blob');
+      }
+      if (options.adopt === true) {
+        throw new CairnError('INVALID_ARGUMENT', 'a backup file cannot be adopted: adopt the backup it was exported from, by its URL');
       }
       const bytes = file instanceof Uint8Array ? file : new Uint8Array(await file.arrayBuffer());
       const unpacked = new MemoryAdapter();
@@ -126,6 +136,10 @@ export class Repo {
 
   static backupPrune(url, options) {
     return withCore(async () => prune(await openStore(url, undefined, options), options));
+  }
+
+  static backupForget(url, policy, options) {
+    return withCore(async () => forget(await openStore(url, undefined, options), policy, options));
   }
 
   static verify(url, options) {
@@ -361,9 +375,9 @@ export class Repo {
   }
 
   async #backupSync(core, url, options) {
-    const { onProgress, signal, repair = false } = options;
+    const { onProgress, signal, repair = false, tags, message } = options;
     const store = await this.#store(url, true, options);
-    return core.backupSync(store, url, clock(this.#options)(), repair === true, onProgress, signal);
+    return core.backupSync(store, url, clock(this.#options)(), repair === true, tags, message, onProgress, signal);
   }
 
   backupSnapshots(nameOrUrl, options) {
@@ -372,6 +386,10 @@ export class Repo {
 
   backupPrune(nameOrUrl, options) {
     return this.#run(async () => prune(await this.#backup(nameOrUrl, false, options), { now: this.#options.now, ...options }));
+  }
+
+  backupForget(nameOrUrl, policy, options) {
+    return this.#run(async () => forget(await this.#backup(nameOrUrl, false, options), policy, { now: this.#options.now, ...options }));
   }
 
   verify(options) {
@@ -404,4 +422,9 @@ function prune(adapter, { keepLast, onProgress, signal, now } = {}) {
     return Promise.reject(new CairnError('INVALID_ARGUMENT', `keepLast must be a whole number, got ${keepLast}`));
   }
   return backupPrune(adapter, keepLast, (now ?? Date.now)(), undefined, onProgress, signal);
+}
+
+/** The core's forget: the policy goes as given, for the core to check. */
+function forget(adapter, policy, { dryRun = false, prune = false, onProgress, signal, now } = {}) {
+  return backupForget(adapter, policy, dryRun === true, prune === true, (now ?? Date.now)(), onProgress, signal);
 }

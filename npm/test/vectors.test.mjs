@@ -83,7 +83,7 @@ async function replaySql(script, dir) {
         await repo.createTag(step.name);
         break;
       case 'backup':
-        await repo.backupSyncUrl(step.url);
+        await repo.backupSyncUrl(step.url, { tags: step.tags, message: step.message });
         break;
       default:
         throw new Error(`unknown step ${step.op}`);

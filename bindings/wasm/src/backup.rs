@@ -1,7 +1,7 @@
-//! Backups by store, without a repository: list snapshots, prune, and the single-file `.cairnbak`
+//! Backups by store, without a repository: list snapshots, forget, prune, and the single-file `.cairnbak`
 //! form (`bundle`) written from and read into a store.
 
-use cairn_core::backup::{self, BackupError};
+use cairn_core::backup::{self, BackupError, Forget};
 use cairn_core::chunk_store::ChunkStore;
 use cairn_core::{bundle, MemoryStorage};
 use js_sys::{Array, Function, Uint8Array};
@@ -79,20 +79,78 @@ pub async fn backup_prune(
     let mut progress = args::progress(on_progress, signal);
     let pruned = backup::prune(&mut store, keep_last as usize, now, grace, &mut progress).await;
     let s = progress.settle(pruned)?;
+    let figures = gc_figures(&s.gc);
+    js::set(
+        &figures,
+        "snapshotsRemoved",
+        (s.snapshots_removed as f64).into(),
+    );
+    js::set(&figures, "snapshotsKept", (s.snapshots_kept as f64).into());
+    Ok(figures)
+}
+
+/// Applies a retention `policy` (see `args::policy`) to the backup behind `adapter`
+/// (`backup::forget`): resolves to `{ keep: [{ snapshot, reasons }], remove: [snapshot],
+/// dryRun, prune }`, `prune` being `null` or the figures of the prune that `prune: true` ran.
+#[wasm_bindgen(js_name = backupForget)]
+#[allow(clippy::too_many_arguments)]
+pub async fn backup_forget(
+    adapter: JsValue,
+    policy: JsValue,
+    dry_run: bool,
+    prune: bool,
+    now_ms: f64,
+    on_progress: Option<Function>,
+    signal: JsValue,
+) -> Result<JsValue, Error> {
+    let policy = args::policy(&policy)?;
+    let mode = match (dry_run, prune) {
+        (true, _) => Forget::DryRun,
+        (false, false) => Forget::Drop,
+        (false, true) => Forget::Prune {
+            now_ms: args::time_ms(now_ms)?,
+            grace_ms: cairn_core::gc::DEFAULT_GRACE_MS,
+        },
+    };
+    let mut store = ChunkStore::open(args::adapter(adapter)?).await?;
+    let mut progress = args::progress(on_progress, signal);
+    let forgotten = backup::forget(&mut store, &policy, mode, &mut progress).await;
+    let f = progress.settle(forgotten)?;
+    let keep: Array = f
+        .keep
+        .iter()
+        .map(|(s, reasons)| {
+            let reasons: Array = reasons
+                .iter()
+                .map(|r| JsValue::from(r.to_string()))
+                .collect();
+            js::object(&[
+                ("snapshot", convert::snapshot(s)),
+                ("reasons", reasons.into()),
+            ])
+        })
+        .collect();
+    let remove: Array = f.remove.iter().map(convert::snapshot).collect();
+    let pruned = match &f.gc {
+        None => JsValue::NULL,
+        Some(gc) => gc_figures(gc),
+    };
     Ok(js::object(&[
-        ("snapshotsRemoved", (s.snapshots_removed as f64).into()),
-        ("snapshotsKept", (s.snapshots_kept as f64).into()),
-        (
-            "tableFilesWritten",
-            (s.gc.table_files_written as f64).into(),
-        ),
-        (
-            "tableFilesDeleted",
-            (s.gc.table_files_deleted as f64).into(),
-        ),
-        ("bytesBefore", (s.gc.bytes_before as f64).into()),
-        ("bytesAfter", (s.gc.bytes_after as f64).into()),
+        ("keep", keep.into()),
+        ("remove", remove.into()),
+        ("dryRun", dry_run.into()),
+        ("prune", pruned),
     ]))
+}
+
+/// A prune's figures, as `backupPrune` and `backupForget` resolve to them.
+fn gc_figures(gc: &cairn_core::gc::GcStats) -> JsValue {
+    js::object(&[
+        ("tableFilesWritten", (gc.table_files_written as f64).into()),
+        ("tableFilesDeleted", (gc.table_files_deleted as f64).into()),
+        ("bytesBefore", (gc.bytes_before as f64).into()),
+        ("bytesAfter", (gc.bytes_after as f64).into()),
+    ])
 }
 
 /// Unpacks a `.cairnbak` file into the empty store behind `dst`; nothing is written unless

@@ -157,7 +157,10 @@ fn backup_code(e: &BackupError) -> &'static str {
         BackupError::NoSnapshots => "NO_SNAPSHOTS",
         BackupError::SnapshotNotFound(_) => "SNAPSHOT_NOT_FOUND",
         BackupError::Corrupt { why, .. } => corrupt_code(why),
-        BackupError::KeepAtLeastOne => "INVALID_ARGUMENT",
+        BackupError::KeepAtLeastOne | BackupError::BadTag(_) | BackupError::EmptyPolicy => {
+            "INVALID_ARGUMENT"
+        }
+        BackupError::AdoptionLost => "CONFLICT",
     }
 }
 
@@ -183,6 +186,10 @@ fn hint(hint: Option<Hint>) -> &'static str {
         Some(Hint::RestoreBackup) => "; use Repo.backupRestore() to restore it",
         Some(Hint::SyncFirst) => "; call backupSync() first",
         Some(Hint::KeepAtLeastOne) => " (keepLast: 1 or more)",
+        Some(Hint::GivePolicy) => {
+            " (keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly, keepWithin \
+             or keepTags)"
+        }
     }
 }
 

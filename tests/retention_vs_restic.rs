@@ -1,17 +1,21 @@
-//! `retention::apply` against the real `restic forget`: one throw-away restic repository holds a
-//! snapshot for each timestamp below, and for each policy in the table restic's kept snapshots
-//! and their reasons (by time) must be Cairn's.
+//! `retention::apply` and `cairn backup forget` against the real `restic forget`: one throw-away
+//! restic repository and one Cairn backup (synced by the `cairn` binary, its clock fixed by
+//! `CAIRN_TIME_MS`) hold a snapshot for each timestamp below, and for each policy in the table
+//! restic's kept snapshots and their reasons (by time) must be Cairn's, both from the function
+//! and from the verb's `--dry-run --json`. The one departure the verb adds: the snapshot
+//! written last is always kept (`backup::forget`), with its own reason.
 //!
 //! restic before 0.16 (Debian's is 0.14) neither keeps the oldest snapshot for a bucket policy
 //! with buckets left nor takes -1: against such a restic, Cairn's "oldest …" reasons are left out
 //! of the comparison (and a snapshot kept only for them) and the -1 policies are not run. Those
 //! two are checked against restic's own expected results instead, in the second test.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
 use cairn_core::retention::{apply, KeepCount, Policy, SnapshotInfo};
+use cairn_tests::{cairn_env, new_db, ok};
+use serde_json::Value;
 
 /// UTC times, tags. Several a day and an hour, a tie, leap days, month ends (for keep-within's
 /// month arithmetic) and ISO week 53 of 2020 (Dec 28 2020 to Jan 3 2021).
@@ -142,6 +146,8 @@ fn kept_snapshots_match_restic_forget() {
         })
         .collect();
 
+    let backup = cairn_backup(&dir);
+
     let mut failures = Vec::new();
     let mut compared = 0;
     for flags in POLICIES {
@@ -182,6 +188,12 @@ fn kept_snapshots_match_restic_forget() {
         if ours != theirs {
             failures.push(format!(
                 "{flags}:\n  restic keeps {theirs:?}\n  cairn keeps  {ours:?}"
+            ));
+        }
+        let verb = verb_kept(&backup, flags, modern);
+        if verb != theirs {
+            failures.push(format!(
+                "{flags}:\n  restic keeps             {theirs:?}\n  cairn backup forget keeps {verb:?}"
             ));
         }
         compared += 1;
@@ -422,6 +434,68 @@ fn oldest_snapshot_and_keep_all_match_restics_own_expectations() {
     );
 }
 
+/// A database in `dir/db` synced to the backup `dir/backup` once for each of `SNAPSHOTS`, at its
+/// time and with its tags (a row changed before each, so that each sync adds a snapshot).
+fn cairn_backup(dir: &Path) -> std::path::PathBuf {
+    let db = new_db(dir);
+    ok(&db, &["sql", "-q", "create table t (id int primary key)"]);
+    for (i, (time, tags)) in SNAPSHOTS.iter().enumerate() {
+        ok(&db, &["sql", "-q", &format!("insert into t values ({i})")]);
+        let mut args = vec!["backup", "sync-url", "file://../backup"];
+        for tag in *tags {
+            args.extend(["--tag", tag]);
+        }
+        let at = utc_ms(time).to_string();
+        let out = cairn_env(&db, &args, &[("CAIRN_TIME_MS", &at)]);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    }
+    db
+}
+
+/// What `cairn backup forget --dry-run --json FLAGS` keeps, as `restic_kept` gives restic's;
+/// the reason Cairn adds for the snapshot written last is checked and left out.
+fn verb_kept(db: &Path, flags: &str, modern: bool) -> Vec<(String, Vec<String>)> {
+    let mut args = vec![
+        "backup",
+        "forget",
+        "--dry-run",
+        "--json",
+        "file://../backup",
+    ];
+    args.extend(flags.split(' '));
+    let json: Value = serde_json::from_str(&ok(db, &args)).unwrap();
+    let newest = SNAPSHOTS.last().unwrap().0;
+    let mut kept: Vec<(String, Vec<String>)> = json["keep"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            let time = k["time"].as_str().unwrap();
+            let time = time[..19].replace('T', " ");
+            let reasons = k["reasons"].as_array().unwrap().iter();
+            let reasons = reasons.map(|r| r.as_str().unwrap().to_string());
+            let reasons = reasons.filter(|r| modern || !r.starts_with("oldest "));
+            (time, reasons.collect::<Vec<_>>())
+        })
+        .collect();
+    let writer = "written last (the next sync continues from it)";
+    for (time, reasons) in &mut kept {
+        if reasons.iter().any(|r| r == writer) {
+            assert_eq!((time.as_str(), reasons.len()), (newest, 1), "{flags}");
+            reasons.clear();
+        }
+    }
+    assert!(
+        kept.iter().any(|(t, _)| t == newest),
+        "{flags}: the newest is kept"
+    );
+    let removed = json["remove"].as_array().unwrap().len();
+    assert_eq!(kept.len() + removed, SNAPSHOTS.len(), "{flags}");
+    kept.retain(|(_, reasons)| !reasons.is_empty());
+    kept.sort();
+    kept
+}
+
 /// The same policy as restic's flags, for Cairn.
 fn parse_policy(flags: &str) -> Policy {
     let mut policy = Policy::default();
@@ -451,7 +525,7 @@ fn parse_policy(flags: &str) -> Policy {
 fn utc_ms(s: &str) -> u64 {
     let n = |r: std::ops::Range<usize>| s[r].parse::<u64>().unwrap();
     let (year, month, day) = (n(0..4), n(5..7), n(8..10));
-    let leap = |y: u64| y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let leap = |y: u64| y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400));
     let mut days = (1970..year).map(|y| 365 + u64::from(leap(y))).sum::<u64>();
     let lengths = [
         31,
@@ -512,19 +586,19 @@ fn run_restic(args: &[&str]) -> Output {
 /// restic's kept snapshots as (UTC time, reasons), reasons in Cairn's words, sorted.
 fn restic_kept(stdout: &[u8]) -> Vec<(String, Vec<String>)> {
     let text = std::str::from_utf8(stdout).unwrap();
-    let groups = Json::parse(text.trim());
-    let [group] = groups.array() else {
+    let groups: Value = serde_json::from_str(text.trim()).unwrap();
+    let [group] = groups.as_array().unwrap().as_slice() else {
         panic!("expected one snapshot group from restic: {text}");
     };
-    let keep = group.get("keep").array().len();
-    let mut kept: Vec<(String, Vec<String>)> = group
-        .get("reasons")
-        .array()
+    // restic writes an empty list as null.
+    let keep = group["keep"].as_array().map_or(0, Vec::len);
+    let reasons = group["reasons"].as_array().cloned().unwrap_or_default();
+    let mut kept: Vec<(String, Vec<String>)> = reasons
         .iter()
         .map(|reason| {
-            let time = reason.get("snapshot").get("time").string();
-            let matches = reason.get("matches").array().iter().map(|m| {
-                let m = m.string();
+            let time = reason["snapshot"]["time"].as_str().unwrap();
+            let matches = reason["matches"].as_array().unwrap().iter().map(|m| {
+                let m = m.as_str().unwrap();
                 // restic writes a tag list "has tags [pre-migration]", Cairn "tag pre-migration".
                 match m
                     .strip_prefix("has tags [")
@@ -540,103 +614,4 @@ fn restic_kept(stdout: &[u8]) -> Vec<(String, Vec<String>)> {
     assert_eq!(kept.len(), keep, "a reason for each kept snapshot: {text}");
     kept.sort();
     kept
-}
-
-/// Just enough JSON for restic's output.
-#[derive(Debug)]
-enum Json {
-    Null,
-    Other,
-    String(String),
-    Array(Vec<Json>),
-    Object(BTreeMap<String, Json>),
-}
-
-impl Json {
-    fn parse(text: &str) -> Json {
-        let mut chars = text.chars().peekable();
-        let value = Self::value(&mut chars);
-        assert!(chars.next().is_none(), "trailing text after JSON: {text}");
-        value
-    }
-
-    fn value(c: &mut std::iter::Peekable<std::str::Chars>) -> Json {
-        while c.next_if(|ch| ch.is_whitespace()).is_some() {}
-        match c.peek() {
-            Some('"') => Json::String(Self::string_literal(c)),
-            Some('[') => {
-                c.next();
-                let mut items = Vec::new();
-                while c.next_if_eq(&']').is_none() {
-                    items.push(Self::value(c));
-                    c.next_if_eq(&',');
-                }
-                Json::Array(items)
-            }
-            Some('{') => {
-                c.next();
-                let mut fields = BTreeMap::new();
-                while c.next_if_eq(&'}').is_none() {
-                    let key = Self::string_literal(c);
-                    assert_eq!(c.next(), Some(':'));
-                    fields.insert(key, Self::value(c));
-                    c.next_if_eq(&',');
-                }
-                Json::Object(fields)
-            }
-            _ => {
-                let word: String =
-                    std::iter::from_fn(|| c.next_if(|ch| !",]}".contains(*ch))).collect();
-                if word == "null" {
-                    Json::Null
-                } else {
-                    Json::Other
-                }
-            }
-        }
-    }
-
-    fn string_literal(c: &mut std::iter::Peekable<std::str::Chars>) -> String {
-        assert_eq!(c.next(), Some('"'));
-        let mut s = String::new();
-        loop {
-            match c.next().expect("unterminated JSON string") {
-                '"' => return s,
-                '\\' => match c.next().expect("unterminated escape") {
-                    'u' => {
-                        let hex: String = c.take(4).collect();
-                        let code = u32::from_str_radix(&hex, 16).unwrap();
-                        s.push(char::from_u32(code).unwrap_or('\u{fffd}'));
-                    }
-                    'n' => s.push('\n'),
-                    't' => s.push('\t'),
-                    other => s.push(other),
-                },
-                ch => s.push(ch),
-            }
-        }
-    }
-
-    fn get(&self, key: &str) -> &Json {
-        match self {
-            Json::Object(fields) => fields.get(key).unwrap_or(&Json::Null),
-            _ => panic!("expected an object with {key:?}, got {self:?}"),
-        }
-    }
-
-    /// An array's items; restic writes an empty list as null.
-    fn array(&self) -> &[Json] {
-        match self {
-            Json::Array(items) => items,
-            Json::Null => &[],
-            _ => panic!("expected an array, got {self:?}"),
-        }
-    }
-
-    fn string(&self) -> &str {
-        match self {
-            Json::String(s) => s,
-            _ => panic!("expected a string, got {self:?}"),
-        }
-    }
 }
