@@ -10,7 +10,7 @@ use cairn_cli::url::{parse, Location};
 use cairn_core::io::Storage;
 use cairn_core::table_file::TableWriter;
 use cairn_core::Hash;
-use cairn_tests::{cairn_bin, cairn_env, cairn_in, new_db_with_rows, ok, Output};
+use cairn_tests::{cairn_bin, cairn_env, cairn_in, fails, new_db_with_rows, ok, Output};
 
 /// A running `cairn serve DIR`, killed when dropped.
 struct Server {
@@ -319,7 +319,9 @@ fn requests_without_a_valid_token_for_the_store_and_scope_are_refused() {
     assert_eq!(no_token.code, 1);
     assert!(no_token.stderr.contains("401"), "{}", no_token.stderr);
     assert!(
-        no_token.stderr.contains("set CAIRN_TOKEN"),
+        no_token
+            .stderr
+            .contains("pass --token-file or set CAIRN_TOKEN"),
         "{}",
         no_token.stderr
     );
@@ -372,7 +374,134 @@ fn requests_without_a_valid_token_for_the_store_and_scope_are_refused() {
     }
     // Over plain http:// a token goes to this machine only.
     let far = fails_with(r, &writer, &["backup", "verify", "http://192.0.2.1:7878/x"]);
-    assert!(far.contains("refusing to send CAIRN_TOKEN"), "{far}");
+    assert!(far.contains("refusing to send a token"), "{far}");
+}
+
+#[test]
+fn tokens_come_from_a_file_the_environment_or_the_credentials_of_a_remote_or_backup() {
+    let (root, dir) = folder();
+    let r = root.path();
+    let (_, writer) = token(&dir, "admin", "*");
+    let (_, reader) = token(&dir, "read", "*");
+    let server = Server::start(&dir, &[]);
+    let d = new_db_with_rows(r);
+    ok(&d, &["commit", "-a", "-m", "rows"]);
+    let file = |name: &str, text: &str| {
+        let path = r.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let (write_file, read_file) = (
+        file("w.token", &format!("{writer}\n")),
+        file("r.token", &reader),
+    );
+
+    // Stored with the backup and the remote when added: later commands need nothing more.
+    let backup = server.at("team/b");
+    ok(
+        &d,
+        &["backup", "add", "b", &backup, "--token-file", &write_file],
+    );
+    ok(&d, &["backup", "sync", "b"]);
+    let remote = server.at("team/origin");
+    ok(
+        &d,
+        &[
+            "--token-file",
+            &write_file,
+            "remote",
+            "add",
+            "origin",
+            &remote,
+        ],
+    );
+    ok(&d, &["push", "origin", "main"]);
+    ok(&d, &["fetch", "origin"]);
+    assert!(ok(&d, &["backup", "verify", "b"]).contains("no problems found"));
+    // Never in the config, never printed; the credentials file is its owner's alone.
+    let meta = d.join(".cairn");
+    let config = std::fs::read_to_string(meta.join("config")).unwrap();
+    let listed = ok(&d, &["remote", "-v"]) + &ok(&d, &["backup", "-v"]);
+    for shown in [&config, &listed] {
+        assert!(!shown.contains(&writer), "{shown}");
+    }
+    assert!(
+        listed.contains(&remote) && listed.contains(&backup),
+        "{listed}"
+    );
+    let stored = std::fs::read_to_string(meta.join("credentials")).unwrap();
+    assert_eq!(
+        stored,
+        format!("remote origin {writer}\nbackup b {writer}\n")
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(meta.join("credentials"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    // CAIRN_TOKEN comes before a stored token, --token-file before both.
+    ok(&d, &["commit", "--allow-empty", "-m", "two"]);
+    let env = fails_with(&d, &reader, &["push", "origin", "main"]);
+    assert!(env.contains("may only read"), "{env}");
+    let flag = with(
+        &d,
+        &reader,
+        &["push", "origin", "main", "--token-file", &write_file],
+    );
+    assert_eq!(flag.code, 0, "{}", flag.stderr);
+    let flag = with(
+        &d,
+        &writer,
+        &["backup", "sync", "b", "--token-file", &read_file],
+    );
+    assert!(flag.stderr.contains("may only read"), "{}", flag.stderr);
+    // A URL named directly takes the flag (no stored token is looked for).
+    let restored = [
+        "backup",
+        "restore",
+        &backup,
+        "restored",
+        "--token-file",
+        &read_file,
+    ];
+    ok(r, &restored);
+
+    // Removing forgets the token; adding again without a file stores none.
+    ok(&d, &["remote", "remove", "origin"]);
+    assert_eq!(
+        std::fs::read_to_string(meta.join("credentials")).unwrap(),
+        format!("backup b {writer}\n")
+    );
+    ok(&d, &["remote", "add", "origin", &remote]);
+    let unstored = cairn_in(&d, &["fetch", "origin"], None);
+    assert!(unstored.stderr.contains("401"), "{}", unstored.stderr);
+    // A clone keeps the file's token for its origin.
+    ok(r, &["clone", &remote, "cloned", "--token-file", &read_file]);
+    ok(&r.join("cloned"), &["fetch", "origin"]);
+
+    // Bad token sources: one line each, nothing stored.
+    let missing = fails(&d, &["fetch", "origin", "--token-file", "no-such-file"]);
+    assert!(missing.contains("cannot read token file"), "{missing}");
+    let empty = file("empty.token", "\n");
+    let blank = fails(&d, &["fetch", "origin", "--token-file", &empty]);
+    assert!(blank.contains("holds no token"), "{blank}");
+    let spaced = fails_with(&d, "two words", &["fetch", "origin"]);
+    assert!(
+        spaced.contains("CAIRN_TOKEN does not hold a token"),
+        "{spaced}"
+    );
+    let on_disk = format!("file://{}", r.join("plain").display());
+    let pointless = fails(
+        &d,
+        &["remote", "add", "p", &on_disk, "--token-file", &write_file],
+    );
+    assert!(
+        pointless.contains("--token-file is for http://"),
+        "{pointless}"
+    );
+    assert!(!ok(&d, &["remote"]).contains('p'));
 }
 
 #[test]

@@ -311,7 +311,7 @@ impl Served {
             }
             return Err((
                 StatusCode::UNAUTHORIZED,
-                "this server needs a token: set CAIRN_TOKEN to one from `cairn serve token add`"
+                "this server needs a token: pass --token-file or set CAIRN_TOKEN (`cairn serve token add` makes one)"
                     .into(),
             ));
         };

@@ -50,7 +50,7 @@ impl HttpStorage {
     pub fn new(location: &HttpLocation, token: Option<String>) -> Result<HttpStorage, String> {
         if token.is_some() && !location.is_https() && !location.is_loopback() {
             return Err(format!(
-                "refusing to send CAIRN_TOKEN to {} over plain http://, where anyone on the way \
+                "refusing to send a token to {} over plain http://, where anyone on the way \
                  could read it: use https://",
                 location.origin
             ));
