@@ -15,7 +15,7 @@ use cairn_tests::{cairn_bin, cairn_env, cairn_in, fails, new_db_with_rows, ok, O
 /// A running `cairn serve DIR`, killed when dropped.
 struct Server {
     child: Child,
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT` (`https://` with `--tls-cert`)
     url: String,
     log: PathBuf,
 }
@@ -64,7 +64,7 @@ impl Server {
 
     /// `host:port`, for raw requests.
     fn addr(&self) -> &str {
-        self.url.strip_prefix("http://").unwrap()
+        self.url.split_once("://").unwrap().1
     }
 
     fn log(&self) -> String {
@@ -718,6 +718,140 @@ fn the_server_stops_cleanly_on_sigterm_and_refuses_to_listen_in_the_open_without
     );
     assert_eq!(open.code, 1);
     assert!(open.stderr.contains("without TLS"), "{}", open.stderr);
+}
+
+/// A self-signed certificate for 127.0.0.1 and its key, as PEM files in `dir`: their paths.
+fn certificate(dir: &Path, name: &str) -> (String, String) {
+    let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let (cert, key) = (
+        dir.join(format!("{name}.pem")),
+        dir.join(format!("{name}.key")),
+    );
+    std::fs::write(&cert, made.cert.pem()).unwrap();
+    std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
+    let path = |p: PathBuf| p.to_str().unwrap().to_owned();
+    (path(cert), path(key))
+}
+
+#[test]
+fn with_a_certificate_the_server_serves_https_to_clients_that_trust_it() {
+    let (root, dir) = folder();
+    let r = root.path();
+    let (_, secret) = token(&dir, "write", "*");
+    let token_file = r.join("token");
+    std::fs::write(&token_file, &secret).unwrap();
+    let token_file = token_file.to_str().unwrap();
+    let (cert, key) = certificate(r, "server");
+    let server = Server::start(&dir, &["--tls-cert", &cert, "--tls-key", &key]);
+    assert!(
+        server.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    let backup = server.at("b");
+
+    // SSL_CERT_FILE, as for curl, git and OpenSSL: the certificates this client trusts.
+    let trusting = [("SSL_CERT_FILE", cert.as_str())];
+    let d = new_db_with_rows(r);
+    let run = |dir: &Path, args: &[&str]| {
+        let out = cairn_env(dir, args, &trusting);
+        assert_eq!(out.code, 0, "cairn {args:?}: {}", out.stderr);
+        out.stdout
+    };
+    run(
+        &d,
+        &["backup", "add", "b", &backup, "--token-file", token_file],
+    );
+    assert!(run(&d, &["backup", "sync", "b"]).contains("synced backup 'b'"));
+    ok(&d, &["commit", "-a", "-m", "rows"]);
+    assert!(run(&d, &["backup", "sync", "b"]).contains("synced backup 'b'"));
+    run(
+        r,
+        &[
+            "backup",
+            "restore",
+            &backup,
+            "restored",
+            "--token-file",
+            token_file,
+        ],
+    );
+    let rows = cairn_tests::query_csv(&r.join("restored"), "select v from t order by id");
+    assert_eq!(rows, "v\none\ntwo\n");
+    assert!(run(&d, &["backup", "verify", "b"]).contains("no problems found"));
+
+    // A client that does not trust the certificate (another one's, or the system's roots
+    // only) is told so in one line, at once, and sends nothing.
+    let (other, _) = certificate(r, "other");
+    for env in [vec![("SSL_CERT_FILE", other.as_str())], vec![]] {
+        let out = cairn_env(&d, &["backup", "sync", "b"], &env);
+        assert_eq!(out.code, 1, "{}", out.stdout);
+        let line = out.stderr.trim_end();
+        assert!(
+            !line.contains('\n') && line.starts_with("error: "),
+            "{line}"
+        );
+        assert!(
+            line.contains("certificate") && line.contains("SSL_CERT_FILE"),
+            "{line}"
+        );
+    }
+    // Plain http:// to the TLS port: refused cleanly too.
+    let plain = format!("http://{}/b", server.addr());
+    let out = cairn_env(r, &["backup", "snapshots", &plain], &[]);
+    assert_eq!(
+        (out.code, out.stderr.lines().count()),
+        (1, 1),
+        "{}",
+        out.stderr
+    );
+    let snapshots = run(
+        r,
+        &["backup", "snapshots", &backup, "--token-file", token_file],
+    );
+    assert_eq!(snapshots.lines().count(), 3, "{snapshots}");
+
+    // With TLS the server may listen where other machines reach it (it has no token for them).
+    let (_empty, bare) = folder();
+    let open = Server::start_at(
+        "0.0.0.0:0",
+        &bare,
+        &["--tls-cert", &cert, "--tls-key", &key],
+    );
+    assert!(open.url.starts_with("https://0.0.0.0:"), "{}", open.url);
+    drop(open);
+
+    // Files that are not a certificate and its key: one line, no server.
+    let (_, other_key) = certificate(r, "third");
+    let dir = dir.to_str().unwrap();
+    for (flags, why) in [
+        (
+            ["--tls-cert", &key, "--tls-key", &key],
+            "holds no certificate",
+        ),
+        (["--tls-cert", &cert, "--tls-key", &cert], "--tls-key"),
+        (
+            ["--tls-cert", &cert, "--tls-key", &other_key],
+            "cannot serve TLS",
+        ),
+        (
+            ["--tls-cert", "missing.pem", "--tls-key", &key],
+            "missing.pem",
+        ),
+    ] {
+        let out = cairn_in(
+            r,
+            &[&["serve", "--listen", "127.0.0.1:0"], &flags[..], &[dir]].concat(),
+            None,
+        );
+        assert_eq!(out.code, 1, "{flags:?}: {}", out.stdout);
+        assert!(
+            out.stderr.starts_with("error: ") && out.stderr.contains(why),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    }
 }
 
 #[test]

@@ -26,8 +26,14 @@ pub struct ServeArgs {
     pub public_read: bool,
     /// Listen on an address other machines reach, without TLS (tokens then cross the network
     /// in clear text)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "tls_cert")]
     pub insecure: bool,
+    /// Serve https:// with this certificate chain (PEM, the server's certificate first)
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
     /// Refuse request bodies larger than this many bytes
     #[arg(long, default_value_t = 1 << 30, value_name = "BYTES")]
     pub max_body_size: u64,
@@ -100,8 +106,11 @@ impl ServeArgs {
     /// The same arguments with every folder made absolute against `cwd`.
     pub fn resolved(mut self, cwd: &std::path::Path) -> ServeArgs {
         let absolute = |dir: &mut PathBuf| *dir = cwd.join(&*dir);
-        if let Some(dir) = &mut self.dir {
-            absolute(dir);
+        for path in [&mut self.dir, &mut self.tls_cert, &mut self.tls_key]
+            .into_iter()
+            .flatten()
+        {
+            absolute(path);
         }
         match &mut self.action {
             Some(ServeAction::Token {
