@@ -7,9 +7,15 @@ use std::process::{Child, Command, Stdio};
 
 use cairn::{block_on, FsStorage, HttpStorage};
 use cairn_cli::url::{parse, Location};
+use cairn_core::backup::{Repair, SyncOutcome};
+use cairn_core::chunk_store::ChunkStore;
+use cairn_core::conformance::Instrumented;
 use cairn_core::io::Storage;
+use cairn_core::repo::{Config, Repo, Signature};
+use cairn_core::sync::Silent;
 use cairn_core::table_file::TableWriter;
 use cairn_core::Hash;
+use cairn_core::MemoryStorage;
 use cairn_tests::{cairn_bin, cairn_env, cairn_in, fails, new_db_with_rows, ok, Output};
 
 /// A running `cairn serve DIR`, killed when dropped.
@@ -502,6 +508,67 @@ fn tokens_come_from_a_file_the_environment_or_the_credentials_of_a_remote_or_bac
         "{pointless}"
     );
     assert!(!ok(&d, &["remote"]).contains('p'));
+}
+
+/// Whether the destination holds a table file or a chunk is answered from its manifest and
+/// the indexes of its table files, read once when it is opened: a sync asks the server
+/// nothing per chunk or per object, however much it copies (docs/PROTOCOL.md, "Existence").
+#[test]
+fn a_sync_learns_what_the_server_holds_from_its_manifest_and_indexes_not_object_by_object() {
+    let (_root, dir) = folder();
+    let (_, secret) = token(&dir, "write", "*");
+    let server = Server::start(&dir, &[]);
+    let author = Signature {
+        name: "a".into(),
+        email: "a@example.com".into(),
+        time_ms: 0,
+    };
+    let store = block_on(ChunkStore::open(MemoryStorage::new())).unwrap();
+    let mut repo = block_on(Repo::init(store, Config::new("db"), &author)).unwrap();
+    let backup = Instrumented::new(client(&server.at("b"), Some(&secret)));
+    let mut copied = Vec::new();
+    for round in 0..5 {
+        // Each round copies more chunks than the one before.
+        let values: Vec<String> = (0..2000 * (round + 1))
+            .map(|i| format!("({i}, 'round {round} row {i}')"))
+            .collect();
+        let sql = format!(
+            "create table t{round} (id int primary key, v text); insert into t{round} values {}",
+            values.join(",")
+        );
+        block_on(repo.sql(&sql)).unwrap();
+        let tables = block_on(ChunkStore::open(&backup.inner))
+            .unwrap()
+            .manifest()
+            .tables
+            .len();
+        backup.take_reads();
+        backup.take_asked();
+        // As `cairn backup sync` does it.
+        let mut dst = block_on(ChunkStore::open_damaged(backup.clone())).unwrap();
+        let synced = block_on(repo.backup_sync(
+            &mut dst,
+            "http://b",
+            round as u64,
+            Repair::IfSeenDamaged,
+            &mut Silent,
+        ));
+        match synced.unwrap() {
+            SyncOutcome::Synced { stats, .. } => copied.push(stats.chunks),
+            other => panic!("{other:?}"),
+        }
+        // One manifest read; one ranged read per listed table file (its index) and a few of
+        // the backup's own root chunks (its snapshots), however many chunks the sync copies;
+        // no listing, no whole-object read.
+        let [manifests, lists, gets] = backup.take_asked();
+        assert_eq!((manifests, lists, gets), (1, 0, 0), "round {round}");
+        let reads = backup.take_reads();
+        assert!(
+            reads <= tables + 3,
+            "round {round}: {reads} reads, {tables} tables"
+        );
+    }
+    assert!(copied[4] > 2 * copied[0], "{copied:?}");
 }
 
 #[test]
