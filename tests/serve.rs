@@ -787,6 +787,142 @@ fn the_server_stops_cleanly_on_sigterm_and_refuses_to_listen_in_the_open_without
     assert!(open.stderr.contains("without TLS"), "{}", open.stderr);
 }
 
+/// Issue 13's load test: K clients against one server for a few seconds, each with its own
+/// database and backup, syncing the backup and pushing its own branch to one shared remote
+/// after every commit. Pushes race on the remote's manifest, so some lose (a one-line
+/// error, retried by the next round); syncs never race (a backup has one writer). Then every
+/// acknowledged snapshot is in its backup, every acknowledged push in the remote, and every
+/// store verifies clean. Nothing about time is asserted: scripts/bench_serve.py measures.
+#[test]
+fn k_clients_syncing_and_pushing_against_one_server_lose_nothing() {
+    const K: usize = 4;
+    let (root, dir) = folder();
+    let r = root.path();
+    let (_, secret) = token(&dir, "write", "*");
+    let token_file = r.join("token");
+    std::fs::write(&token_file, &secret).unwrap();
+    let token_file = token_file.to_str().unwrap();
+    let server = Server::start(&dir, &[]);
+    let remote = server.at("shared/origin");
+    let clients: Vec<PathBuf> = (0..K)
+        .map(|k| {
+            let d = r.join(format!("c{k}"));
+            std::fs::create_dir(&d).unwrap();
+            ok(&d, &["init"]);
+            ok(&d, &["checkout", "-b", &format!("c{k}")]);
+            ok(
+                &d,
+                &["sql", "-q", "create table t (id int primary key, v text)"],
+            );
+            let backup = server.at(&format!("backups/c{k}"));
+            ok(
+                &d,
+                &["backup", "add", "b", &backup, "--token-file", token_file],
+            );
+            ok(
+                &d,
+                &[
+                    "remote",
+                    "add",
+                    "origin",
+                    &remote,
+                    "--token-file",
+                    token_file,
+                ],
+            );
+            d
+        })
+        .collect();
+
+    // One round of client `k`: a commit, a sync, a push. Answers the snapshot synced and the
+    // commit pushed, if acknowledged; a refusal must be one clean line.
+    let round = |d: &Path, k: usize, n: usize| {
+        let insert = format!("insert into t values ({n}, 'client {k} round {n}')");
+        ok(d, &["sql", "-q", &insert]);
+        ok(d, &["commit", "-a", "-m", &format!("c{k} round {n}")]);
+        let acknowledged = |args: &[&str]| {
+            let out = cairn_in(d, args, None);
+            match out.code {
+                0 => Some(out.stdout),
+                1 => {
+                    assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
+                    assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
+                    None
+                }
+                other => panic!("{args:?} exited {other}: {}", out.stderr),
+            }
+        };
+        let synced = acknowledged(&["backup", "sync", "b", "--quiet"]).map(|out| {
+            // "synced backup 'b': snapshot ID, ..."
+            let id = out.split("snapshot ").nth(1).unwrap();
+            id[..8].to_owned()
+        });
+        let branch = format!("c{k}");
+        let pushed = acknowledged(&["push", "origin", &branch, "--quiet"]).map(|out| {
+            // "OLD..NEW cK -> cK (...)"
+            let new = out.split("..").nth(1).unwrap();
+            new[..8].to_owned()
+        });
+        (synced, pushed)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(4);
+    let mut done: Vec<(Vec<String>, Vec<String>, usize)> = std::thread::scope(|scope| {
+        let runs: Vec<_> = clients
+            .iter()
+            .enumerate()
+            .map(|(k, d)| {
+                let round = &round;
+                scope.spawn(move || {
+                    let (mut synced, mut pushed, mut n) = (Vec::new(), Vec::new(), 0);
+                    while n < 2 || std::time::Instant::now() < deadline {
+                        let (s, p) = round(d, k, n);
+                        synced.extend(s);
+                        pushed.extend(p);
+                        n += 1;
+                    }
+                    (synced, pushed, n)
+                })
+            })
+            .collect();
+        runs.into_iter().map(|run| run.join().unwrap()).collect()
+    });
+    // One more round each, alone: every client has at least one acknowledged push.
+    for (k, d) in clients.iter().enumerate() {
+        let (s, p) = round(d, k, done[k].2);
+        done[k].0.extend(s);
+        done[k].1.extend(p);
+        assert!(!done[k].1.is_empty(), "client {k} never pushed alone");
+    }
+
+    let cloned = r.join("cloned");
+    ok(r, &["clone", &remote, "cloned", "--token-file", token_file]);
+    for (k, (synced, pushed, rounds)) in done.iter().enumerate() {
+        // A backup has one writer: no sync of it is ever refused.
+        assert_eq!(synced.len(), rounds + 1, "client {k}");
+        let d = &clients[k];
+        let snapshots = ok(d, &["backup", "snapshots", "b"]);
+        for id in synced {
+            assert!(
+                snapshots.contains(id.as_str()),
+                "client {k}: {id} lost: {snapshots}"
+            );
+        }
+        assert!(ok(d, &["backup", "verify", "b"]).contains("no problems found"));
+        let log = ok(&cloned, &["log", &format!("origin/c{k}")]);
+        for commit in pushed {
+            assert!(
+                log.contains(&format!("commit {commit}")),
+                "client {k}: {commit} lost"
+            );
+        }
+    }
+    let verified = ok(
+        r,
+        &["backup", "verify", &remote, "--token-file", token_file],
+    );
+    assert!(verified.contains("no problems found"), "{verified}");
+}
+
 /// A self-signed certificate for 127.0.0.1 and its key, as PEM files in `dir`: their paths.
 fn certificate(dir: &Path, name: &str) -> (String, String) {
     let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
