@@ -106,6 +106,13 @@ fn token(dir: &Path, scope: &str, path: &str) -> (String, String) {
     (id, printed.lines().last().unwrap().to_owned())
 }
 
+/// A file in `at` named `name` holding `text` (a token, for `--token-file`): its path.
+fn text_file(at: &Path, name: &str, text: &str) -> String {
+    let path = at.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
 /// `cairn ARGS` in `dir` with `CAIRN_TOKEN`.
 fn with(dir: &Path, secret: &str, args: &[&str]) -> Output {
     cairn_env(dir, args, &[("CAIRN_TOKEN", secret)])
@@ -387,20 +394,12 @@ fn requests_without_a_valid_token_for_the_store_and_scope_are_refused() {
 fn tokens_come_from_a_file_the_environment_or_the_credentials_of_a_remote_or_backup() {
     let (root, dir) = folder();
     let r = root.path();
-    let (_, writer) = token(&dir, "admin", "*");
-    let (_, reader) = token(&dir, "read", "*");
+    let ((_, writer), (_, reader)) = (token(&dir, "admin", "*"), token(&dir, "read", "*"));
+    let write_file = text_file(r, "w.token", &format!("{writer}\n"));
+    let read_file = text_file(r, "r.token", &reader);
     let server = Server::start(&dir, &[]);
     let d = new_db_with_rows(r);
     ok(&d, &["commit", "-a", "-m", "rows"]);
-    let file = |name: &str, text: &str| {
-        let path = r.join(name);
-        std::fs::write(&path, text).unwrap();
-        path.to_str().unwrap().to_owned()
-    };
-    let (write_file, read_file) = (
-        file("w.token", &format!("{writer}\n")),
-        file("r.token", &reader),
-    );
 
     // Stored with the backup and the remote when added: later commands need nothing more.
     let backup = server.at("team/b");
@@ -490,7 +489,7 @@ fn tokens_come_from_a_file_the_environment_or_the_credentials_of_a_remote_or_bac
     // Bad token sources: one line each, nothing stored.
     let missing = fails(&d, &["fetch", "origin", "--token-file", "no-such-file"]);
     assert!(missing.contains("cannot read token file"), "{missing}");
-    let empty = file("empty.token", "\n");
+    let empty = text_file(r, "empty.token", "\n");
     let blank = fails(&d, &["fetch", "origin", "--token-file", &empty]);
     assert!(blank.contains("holds no token"), "{blank}");
     let spaced = fails_with(&d, "two words", &["fetch", "origin"]);
@@ -789,19 +788,18 @@ fn the_server_stops_cleanly_on_sigterm_and_refuses_to_listen_in_the_open_without
 
 /// Issue 13's load test: K clients against one server for a few seconds, each with its own
 /// database and backup, syncing the backup and pushing its own branch to one shared remote
-/// after every commit. Pushes race on the remote's manifest, so some lose (a one-line
-/// error, retried by the next round); syncs never race (a backup has one writer). Then every
-/// acknowledged snapshot is in its backup, every acknowledged push in the remote, and every
-/// store verifies clean. Nothing about time is asserted: scripts/bench_serve.py measures.
+/// after every commit. Pushes race on the remote's manifest: one that loses to a push of
+/// another branch starts again from the remote's new state (Git's per-ref updates would not
+/// conflict either), so every push lands; syncs never race (a backup has one writer). Then
+/// every acknowledged snapshot is in its backup, every acknowledged push in the remote, and
+/// every store verifies clean. Nothing about time is asserted: scripts/bench_serve.py measures.
 #[test]
 fn k_clients_syncing_and_pushing_against_one_server_lose_nothing() {
     const K: usize = 4;
     let (root, dir) = folder();
     let r = root.path();
     let (_, secret) = token(&dir, "write", "*");
-    let token_file = r.join("token");
-    std::fs::write(&token_file, &secret).unwrap();
-    let token_file = token_file.to_str().unwrap();
+    let token_file = &text_file(r, "token", &secret);
     let server = Server::start(&dir, &[]);
     let remote = server.at("shared/origin");
     let clients: Vec<PathBuf> = (0..K)
@@ -835,86 +833,55 @@ fn k_clients_syncing_and_pushing_against_one_server_lose_nothing() {
         .collect();
 
     // One round of client `k`: a commit, a sync, a push. Answers the snapshot synced and the
-    // commit pushed, if acknowledged; a refusal must be one clean line.
+    // commit pushed.
     let round = |d: &Path, k: usize, n: usize| {
         let insert = format!("insert into t values ({n}, 'client {k} round {n}')");
         ok(d, &["sql", "-q", &insert]);
         ok(d, &["commit", "-a", "-m", &format!("c{k} round {n}")]);
-        let acknowledged = |args: &[&str]| {
-            let out = cairn_in(d, args, None);
-            match out.code {
-                0 => Some(out.stdout),
-                1 => {
-                    assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
-                    assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
-                    None
-                }
-                other => panic!("{args:?} exited {other}: {}", out.stderr),
-            }
-        };
-        let synced = acknowledged(&["backup", "sync", "b", "--quiet"]).map(|out| {
-            // "synced backup 'b': snapshot ID, ..."
-            let id = out.split("snapshot ").nth(1).unwrap();
-            id[..8].to_owned()
-        });
-        let branch = format!("c{k}");
-        let pushed = acknowledged(&["push", "origin", &branch, "--quiet"]).map(|out| {
-            // "OLD..NEW cK -> cK (...)"
-            let new = out.split("..").nth(1).unwrap();
-            new[..8].to_owned()
-        });
+        // "synced backup 'b': snapshot ID, ..."
+        let synced = ok(d, &["backup", "sync", "b", "--quiet"]);
+        let synced = synced.split("snapshot ").nth(1).unwrap()[..8].to_owned();
+        // "OLD..NEW cK -> cK (...)"
+        let pushed = ok(d, &["push", "origin", &format!("c{k}"), "--quiet"]);
+        let pushed = pushed.split("..").nth(1).unwrap()[..8].to_owned();
         (synced, pushed)
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(4);
-    let mut done: Vec<(Vec<String>, Vec<String>, usize)> = std::thread::scope(|scope| {
+    let done: Vec<Vec<(String, String)>> = std::thread::scope(|scope| {
         let runs: Vec<_> = clients
             .iter()
             .enumerate()
             .map(|(k, d)| {
                 let round = &round;
                 scope.spawn(move || {
-                    let (mut synced, mut pushed, mut n) = (Vec::new(), Vec::new(), 0);
-                    while n < 2 || std::time::Instant::now() < deadline {
-                        let (s, p) = round(d, k, n);
-                        synced.extend(s);
-                        pushed.extend(p);
-                        n += 1;
+                    let mut rounds = Vec::new();
+                    while rounds.len() < 2 || std::time::Instant::now() < deadline {
+                        rounds.push(round(d, k, rounds.len()));
                     }
-                    (synced, pushed, n)
+                    rounds
                 })
             })
             .collect();
         runs.into_iter().map(|run| run.join().unwrap()).collect()
     });
-    // One more round each, alone: every client has at least one acknowledged push.
-    for (k, d) in clients.iter().enumerate() {
-        let (s, p) = round(d, k, done[k].2);
-        done[k].0.extend(s);
-        done[k].1.extend(p);
-        assert!(!done[k].1.is_empty(), "client {k} never pushed alone");
-    }
 
     let cloned = r.join("cloned");
     ok(r, &["clone", &remote, "cloned", "--token-file", token_file]);
-    for (k, (synced, pushed, rounds)) in done.iter().enumerate() {
-        // A backup has one writer: no sync of it is ever refused.
-        assert_eq!(synced.len(), rounds + 1, "client {k}");
+    for (k, rounds) in done.iter().enumerate() {
         let d = &clients[k];
         let snapshots = ok(d, &["backup", "snapshots", "b"]);
-        for id in synced {
+        let log = ok(&cloned, &["log", &format!("origin/c{k}")]);
+        for (synced, pushed) in rounds {
             assert!(
-                snapshots.contains(id.as_str()),
-                "client {k}: {id} lost: {snapshots}"
+                snapshots.contains(synced.as_str()),
+                "client {k}: {synced} lost"
+            );
+            assert!(
+                log.contains(&format!("commit {pushed}")),
+                "client {k}: {pushed} lost"
             );
         }
         assert!(ok(d, &["backup", "verify", "b"]).contains("no problems found"));
-        let log = ok(&cloned, &["log", &format!("origin/c{k}")]);
-        for commit in pushed {
-            assert!(
-                log.contains(&format!("commit {commit}")),
-                "client {k}: {commit} lost"
-            );
-        }
     }
     let verified = ok(
         r,
@@ -941,9 +908,7 @@ fn with_a_certificate_the_server_serves_https_to_clients_that_trust_it() {
     let (root, dir) = folder();
     let r = root.path();
     let (_, secret) = token(&dir, "write", "*");
-    let token_file = r.join("token");
-    std::fs::write(&token_file, &secret).unwrap();
-    let token_file = token_file.to_str().unwrap();
+    let token_file = &text_file(r, "token", &secret);
     let (cert, key) = certificate(r, "server");
     let server = Server::start(&dir, &["--tls-cert", &cert, "--tls-key", &key]);
     assert!(

@@ -14,6 +14,9 @@ use crate::hash::Hash;
 use crate::io::Storage;
 use crate::sync::{self, Sink, SyncStats};
 
+/// How many times a push starts again after other pushes moved the remote's root.
+const PUSH_ATTEMPTS: usize = 16;
+
 /// What a push, fetch or pull changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Transfer {
@@ -111,7 +114,10 @@ impl<S: Storage> Repo<S> {
     }
 
     /// Pushes `branch` to the remote: its commits only, fast-forward unless `force`; then
-    /// records `refs/remotes/<remote>/<branch>`.
+    /// records `refs/remotes/<remote>/<branch>`. Another push that moves the remote's root
+    /// meanwhile (of another branch, say) is no reason to fail, as in Git, whose refs are
+    /// updated one by one: the push starts again from the remote's new state, which also
+    /// checks again that it is a fast-forward. What it copied is not copied again.
     pub async fn push<R: Storage>(
         &mut self,
         remote_name: &str,
@@ -121,6 +127,26 @@ impl<S: Storage> Repo<S> {
         progress: &mut dyn Sink,
     ) -> Result<Transfer> {
         self.remote_url(remote_name)?;
+        for _ in 0..PUSH_ATTEMPTS {
+            match self
+                .push_once(remote_name, remote, branch, force, progress)
+                .await
+            {
+                Err(RepoError::Store(StoreError::Conflict { .. })) => remote.reload().await?,
+                other => return other,
+            }
+        }
+        Err(RepoError::RemoteBusy(remote_name.into()))
+    }
+
+    async fn push_once<R: Storage>(
+        &mut self,
+        remote_name: &str,
+        remote: &mut ChunkStore<R>,
+        branch: &str,
+        force: bool,
+        progress: &mut dyn Sink,
+    ) -> Result<Transfer> {
         let new = self
             .datasets
             .get(&datasets::head(branch))
