@@ -236,8 +236,8 @@ impl<'h, H: Host> Cx<'h, H> {
     /// The token for a `cairn serve` store: from `--token-file`, else `CAIRN_TOKEN`, else the
     /// one stored for the remote or backup `named` (`remote add ... --token-file`), if any.
     fn token(&self, named: Option<Named<'_>>) -> Result<Option<String>, CliError> {
-        if let Some(file) = self.token_flag()? {
-            return Ok(Some(file));
+        if let Some(token) = self.token_flag()? {
+            return Ok(Some(token));
         }
         if let Some(env) = self.host.env("CAIRN_TOKEN").filter(|t| !t.is_empty()) {
             return credentials::check(&env, "CAIRN_TOKEN")
