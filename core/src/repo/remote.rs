@@ -127,54 +127,50 @@ impl<S: Storage> Repo<S> {
         progress: &mut dyn Sink,
     ) -> Result<Transfer> {
         self.remote_url(remote_name)?;
-        for _ in 0..PUSH_ATTEMPTS {
-            match self
-                .push_once(remote_name, remote, branch, force, progress)
-                .await
-            {
-                Err(RepoError::Store(StoreError::Conflict { .. })) => remote.reload().await?,
-                other => return other,
-            }
-        }
-        Err(RepoError::RemoteBusy(remote_name.into()))
-    }
-
-    async fn push_once<R: Storage>(
-        &mut self,
-        remote_name: &str,
-        remote: &mut ChunkStore<R>,
-        branch: &str,
-        force: bool,
-        progress: &mut dyn Sink,
-    ) -> Result<Transfer> {
         let new = self
             .datasets
             .get(&datasets::head(branch))
             .ok_or_else(|| RepoError::BranchNotFound(branch.into()))?;
-        let expected = remote.root();
-        let mut theirs = remote_datasets(remote).await?;
-        let old = theirs.get(&datasets::head(branch));
-        if old == Some(new) {
-            self.track(remote_name, branch, new).await?;
-            return Ok(Transfer::UpToDate);
-        }
-        if let Some(old) = old {
-            let known = self.store.has(&old) && self.is_ancestor(old, new).await?;
-            if !known && !force {
-                return Err(RepoError::NonFastForward {
-                    remote: remote_name.into(),
-                    branch: branch.into(),
-                });
+        // What every attempt copied: a later one does not copy it again.
+        let mut copied = SyncStats::default();
+        for _ in 0..PUSH_ATTEMPTS {
+            let expected = remote.root();
+            let mut theirs = remote_datasets(remote).await?;
+            let old = theirs.get(&datasets::head(branch));
+            if old == Some(new) {
+                self.track(remote_name, branch, new).await?;
+                return Ok(Transfer::UpToDate);
+            }
+            if let Some(old) = old {
+                let known = self.store.has(&old) && self.is_ancestor(old, new).await?;
+                if !known && !force {
+                    return Err(RepoError::NonFastForward {
+                        remote: remote_name.into(),
+                        branch: branch.into(),
+                    });
+                }
+            }
+            copied.add(
+                sync::copy_closure(&self.store, remote, &[new], progress)
+                    .await
+                    .map_err(RepoError::Sync)?,
+            );
+            theirs.map.insert(datasets::head(branch), new);
+            let root = remote.put(&theirs.encode()).await?;
+            match remote.commit(expected, root).await {
+                Err(StoreError::Conflict { .. }) => remote.reload().await?,
+                committed => {
+                    committed?;
+                    self.track(remote_name, branch, new).await?;
+                    return Ok(Transfer::Updated {
+                        old,
+                        new,
+                        stats: copied,
+                    });
+                }
             }
         }
-        let stats = sync::copy_closure(&self.store, remote, &[new], progress)
-            .await
-            .map_err(RepoError::Sync)?;
-        theirs.map.insert(datasets::head(branch), new);
-        let root = remote.put(&theirs.encode()).await?;
-        remote.commit(expected, root).await?;
-        self.track(remote_name, branch, new).await?;
-        Ok(Transfer::Updated { old, new, stats })
+        Err(RepoError::RemoteBusy(remote_name.into()))
     }
 
     /// Records where a remote's branch is.
