@@ -17,6 +17,11 @@ pub struct Cli {
     /// Print no progress (`-q` belongs to `sql`, as in Dolt)
     #[arg(long, global = true)]
     pub quiet: bool,
+    /// The token for http:// and https:// stores (`cairn serve`), from the first line of FILE;
+    /// it comes before CAIRN_TOKEN, which comes before a token stored with `remote add` or
+    /// `backup add` (which store the one given here, in .cairn/credentials)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub token_file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -197,7 +202,8 @@ pub enum Command {
 
 #[derive(Subcommand)]
 pub enum RemoteAction {
-    /// Add a remote
+    /// Add a remote; with --token-file, keep that token for it (in .cairn/credentials, not
+    /// in the config)
     Add { name: String, url: String },
     /// Remove a remote and its remote-tracking branches (its contents stay where they are)
     #[command(visible_alias = "rm")]
@@ -206,7 +212,8 @@ pub enum RemoteAction {
 
 #[derive(Subcommand)]
 pub enum BackupAction {
-    /// Add a backup location (nothing is copied until `backup sync`)
+    /// Add a backup location (nothing is copied until `backup sync`); with --token-file, keep
+    /// that token for it (in .cairn/credentials, not in the config)
     Add { name: String, url: String },
     /// Forget a backup (its contents stay where they are)
     #[command(visible_alias = "rm")]

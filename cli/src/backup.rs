@@ -12,6 +12,7 @@ use cairn_core::verify::{verify_with, Options as VerifyOptions};
 use cairn_core::{MemoryStorage, Storage};
 
 use crate::args::{BackupAction, SyncOptions};
+use crate::credentials::{self, Kind, Named};
 use crate::database::{self, Database, DatabaseError};
 use crate::maintenance::report;
 use crate::progress::size;
@@ -82,7 +83,8 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
             match bundle_file(cx, &backup).await? {
                 Some(unpacked) => checked(cx, &unpacked, &options).await,
                 None => {
-                    let storage = cx.open_storage(locate(db.as_deref(), &backup)?)?;
+                    let (address, named) = locate(db.as_deref(), &backup)?;
+                    let storage = cx.open_storage(address, named)?;
                     checked(cx, &storage, &options).await.map_err(|e| match e {
                         CliError::Damaged(mut problems) => {
                             problems.push(
@@ -117,20 +119,29 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
             let db = here(&mut db)?;
             cx.destination(&url, Some(db.dir()))?;
             db.repo.add_backup(&name, &url, cx.same_place())?;
+            cx.keep_token(db.dir(), Kind::Backup, &name, &url)?;
             Ok(String::new())
         }
         BackupAction::Remove { name } => {
-            here(&mut db)?.repo.remove_backup(&name)?;
+            let db = here(&mut db)?;
+            db.repo.remove_backup(&name)?;
+            credentials::forget(cx.host, db.dir(), Kind::Backup, &name)?;
             Ok(String::new())
         }
         BackupAction::Sync { name, options } => {
             let db = here(&mut db)?;
             let address = db.repo.backup_url(&name)?.clone();
             let label = format!("'{name}'");
-            sync(cx, db, &address, &label, options).await
+            let dir = db.dir().to_owned();
+            let named = Named {
+                dir: &dir,
+                kind: Kind::Backup,
+                name: &name,
+            };
+            sync(cx, db, (&address, Some(named)), &label, options).await
         }
         BackupAction::SyncUrl { url, options } => {
-            sync(cx, here(&mut db)?, &url, &url, options).await
+            sync(cx, here(&mut db)?, (&url, None), &url, options).await
         }
     }
 }
@@ -143,16 +154,26 @@ fn here<'a, S: Storage>(
         .ok_or_else(|| DatabaseError::NotADatabase("".into()).into())
 }
 
+/// A store as a command names it: its URL, and the backup it is if named by one.
+type Address<'a> = (&'a str, Option<Named<'a>>);
+
 /// A backup named in the config, or a URL.
 fn locate<'a, S: Storage>(
     db: Option<&'a Database<S>>,
     backup: &'a str,
-) -> Result<&'a str, CliError> {
+) -> Result<Address<'a>, CliError> {
     if backup.contains("://") {
-        return Ok(backup);
+        return Ok((backup, None));
     }
     match db {
-        Some(db) => Ok(db.repo.backup_url(backup)?),
+        Some(db) => Ok((
+            db.repo.backup_url(backup)?,
+            Some(Named {
+                dir: db.dir(),
+                kind: Kind::Backup,
+                name: backup,
+            }),
+        )),
         None => Err(RepoError::BackupNotFound(backup.into()).into()),
     }
 }
@@ -163,11 +184,11 @@ fn locate<'a, S: Storage>(
 async fn sync<H: Host>(
     cx: &Cx<'_, H>,
     db: &mut Db<H>,
-    address: &str,
+    (address, named): Address<'_>,
     label: &str,
     options: SyncOptions,
 ) -> Out {
-    let storage = cx.writable_storage(address, Some(db.dir()))?;
+    let storage = cx.writable_storage(address, Some(db.dir()), named)?;
     // Damage seen on opening does not stop the sync: it writes again what it needs.
     let mut dst = ChunkStore::open_damaged(storage).await?;
     if let Some(grace) = options.prune_with_grace_period {
@@ -264,7 +285,7 @@ async fn restore<H: Host>(
         false => None,
     };
     // Damaged table files do not stop the snapshots that never used them.
-    let mut src = ChunkStore::open_damaged(cx.open_storage(address)?).await?;
+    let mut src = ChunkStore::open_damaged(cx.open_storage(address, None)?).await?;
     match restore_from(cx, &mut src, target, snapshot, force, adopt.as_deref()).await {
         // Say which snapshots would restore: what verify finds intact.
         Err(CliError::Backup(e)) if e.is_damage() => {
@@ -351,8 +372,13 @@ async fn restore_from<H: Host, S: Storage>(
 
 /// Writes a backup, or one snapshot of it, as a .cairnbak file (written whole, then renamed
 /// into place).
-async fn export<H: Host>(cx: &Cx<'_, H>, address: &str, file: &str, snapshot: Option<&str>) -> Out {
-    let src = cx.open_store(address).await?;
+async fn export<H: Host>(
+    cx: &Cx<'_, H>,
+    (address, named): Address<'_>,
+    file: &str,
+    snapshot: Option<&str>,
+) -> Out {
+    let src = cx.open_store(address, named).await?;
     let mut reporter = cx.reporter();
     let parts = match snapshot {
         None => match backup::read(&src).await {
@@ -412,9 +438,9 @@ async fn unpack<H: Host>(cx: &Cx<'_, H>, path: PathBuf) -> Result<MemoryStorage,
     Ok(unpacked)
 }
 
-async fn snapshots<H: Host>(cx: &Cx<'_, H>, address: &str, json: bool) -> Out {
+async fn snapshots<H: Host>(cx: &Cx<'_, H>, (address, named): Address<'_>, json: bool) -> Out {
     // A damaged backup still lists its snapshots: restore and verify take their ids.
-    let store = ChunkStore::open_damaged(cx.open_storage(address)?).await?;
+    let store = ChunkStore::open_damaged(cx.open_storage(address, named)?).await?;
     list_snapshots(&store, json).await
 }
 
@@ -489,8 +515,8 @@ async fn checked<H: Host, S: Storage>(cx: &Cx<'_, H>, storage: &S, options: &Ver
     report(&checked?)
 }
 
-async fn prune<H: Host>(cx: &Cx<'_, H>, address: &str, keep_last: usize) -> Out {
-    let mut store = cx.open_store(address).await?;
+async fn prune<H: Host>(cx: &Cx<'_, H>, (address, named): Address<'_>, keep_last: usize) -> Out {
+    let mut store = cx.open_store(address, named).await?;
     let mut reporter = cx.reporter();
     let pruned = backup::prune(
         &mut store,
@@ -516,12 +542,12 @@ async fn prune<H: Host>(cx: &Cx<'_, H>, address: &str, keep_last: usize) -> Out 
 /// and what it removes, as restic does.
 async fn forget<H: Host>(
     cx: &Cx<'_, H>,
-    address: &str,
+    (address, named): Address<'_>,
     policy: &Policy,
     mode: Forget,
     json: bool,
 ) -> Out {
-    let mut store = cx.open_store(address).await?;
+    let mut store = cx.open_store(address, named).await?;
     let mut reporter = cx.reporter();
     let forgotten = backup::forget(&mut store, policy, mode, &mut reporter).await;
     reporter.finish();

@@ -140,7 +140,7 @@ fn repo_code(e: &RepoError) -> &'static str {
         RepoError::EmptyRemote => "EMPTY_REMOTE",
         RepoError::BackupNotFound(_) => "BACKUP_NOT_FOUND",
         RepoError::AddressConflict { .. } => "ADDRESS_CONFLICT",
-        RepoError::ChangedConcurrently(_) => "CONFLICT",
+        RepoError::ChangedConcurrently(_) | RepoError::RemoteBusy(_) => "CONFLICT",
         RepoError::InvalidUrl(_) => "INVALID_ARGUMENT",
     }
 }
