@@ -26,6 +26,7 @@ pub fn by_url(action: &BackupAction) -> bool {
         BackupAction::Prune { backup, .. } | BackupAction::Export { backup, .. } => {
             backup.contains("://")
         }
+        BackupAction::Key { action } => action.backup().contains("://"),
         _ => false,
     }
 }
@@ -62,7 +63,8 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
             match bundle_file(cx, &backup).await? {
                 Some(unpacked) => checked(cx, &unpacked, &options).await,
                 None => {
-                    let storage = cx.open_storage(locate(db.as_deref(), &backup)?)?;
+                    let address = locate(db.as_deref(), &backup)?;
+                    let storage = cx.backup_storage(address, None, false).await?;
                     checked(cx, &storage, &options).await.map_err(|e| match e {
                         CliError::Damaged(mut problems) => {
                             problems.push(
@@ -93,9 +95,17 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
             )
             .await
         }
-        BackupAction::Add { name, url } => {
+        BackupAction::Key { action } => {
+            let address = locate(db.as_deref(), action.backup())?.to_owned();
+            cx.keys(&address, action).await
+        }
+        BackupAction::Add { name, url, encrypt } => {
             let db = here(&mut db)?;
             cx.destination(&url, Some(db.dir()))?;
+            if encrypt {
+                // Made now, so that the first sync finds it encrypted.
+                cx.backup_storage(&url, Some(db.dir()), true).await?;
+            }
             db.repo.add_backup(&name, &url, cx.same_place())?;
             Ok(String::new())
         }
@@ -107,11 +117,13 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
             let db = here(&mut db)?;
             let address = db.repo.backup_url(&name)?.clone();
             let label = format!("'{name}'");
-            sync(cx, db, &address, &label, options).await
+            sync(cx, db, &address, &label, false, options).await
         }
-        BackupAction::SyncUrl { url, options } => {
-            sync(cx, here(&mut db)?, &url, &url, options).await
-        }
+        BackupAction::SyncUrl {
+            url,
+            encrypt,
+            options,
+        } => sync(cx, here(&mut db)?, &url, &url, encrypt, options).await,
     }
 }
 
@@ -145,9 +157,10 @@ async fn sync<H: Host>(
     db: &mut Db<H>,
     address: &str,
     label: &str,
+    encrypt: bool,
     options: SyncOptions,
 ) -> Out {
-    let storage = cx.writable_storage(address, Some(db.dir()))?;
+    let storage = cx.backup_storage(address, Some(db.dir()), encrypt).await?;
     // Damage seen on opening does not stop the sync: it writes again what it needs.
     let mut dst = ChunkStore::open_damaged(storage).await?;
     if let Some(grace) = options.prune_with_grace_period {
@@ -228,7 +241,7 @@ async fn restore<H: Host>(
         return restore_from(cx, &src, target, snapshot, force).await;
     }
     // Damaged table files do not stop the snapshots that never used them.
-    let src = ChunkStore::open_damaged(cx.open_storage(address)?).await?;
+    let src = ChunkStore::open_damaged(cx.backup_storage(address, None, false).await?).await?;
     match restore_from(cx, &src, target, snapshot, force).await {
         // Say which snapshots would restore: what verify finds intact.
         Err(CliError::Backup(e)) if e.is_damage() => {
@@ -287,7 +300,7 @@ async fn restore_from<H: Host, S: Storage>(
 /// Writes a backup, or one snapshot of it, as a .cairnbak file (written whole, then renamed
 /// into place).
 async fn export<H: Host>(cx: &Cx<'_, H>, address: &str, file: &str, snapshot: Option<&str>) -> Out {
-    let src = cx.open_store(address).await?;
+    let src = ChunkStore::open(cx.backup_storage(address, None, false).await?).await?;
     let mut reporter = cx.reporter();
     let parts = match snapshot {
         None => match backup::read(&src).await {
@@ -349,7 +362,8 @@ async fn unpack<H: Host>(cx: &Cx<'_, H>, path: PathBuf) -> Result<MemoryStorage,
 
 async fn snapshots<H: Host>(cx: &Cx<'_, H>, address: &str) -> Out {
     // A damaged backup still lists its snapshots: restore and verify take their ids.
-    list_snapshots(&ChunkStore::open_damaged(cx.open_storage(address)?).await?).await
+    let storage = cx.backup_storage(address, None, false).await?;
+    list_snapshots(&ChunkStore::open_damaged(storage).await?).await
 }
 
 async fn list_snapshots<S: Storage>(store: &ChunkStore<S>) -> Out {
@@ -370,7 +384,7 @@ async fn checked<H: Host, S: Storage>(cx: &Cx<'_, H>, storage: &S, options: &Ver
 }
 
 async fn prune<H: Host>(cx: &Cx<'_, H>, address: &str, keep_last: usize) -> Out {
-    let mut store = cx.open_store(address).await?;
+    let mut store = ChunkStore::open(cx.backup_storage(address, None, false).await?).await?;
     let mut reporter = cx.reporter();
     let pruned = backup::prune(
         &mut store,

@@ -20,8 +20,8 @@ pub enum CryptError {
     KeyObject(&'static str),
     /// A sealed format version this build does not know.
     UnsupportedVersion(u16),
-    /// Creating an encrypted store where an unencrypted one is.
-    NotEmpty,
+    /// An unencrypted store where an encrypted one was expected (or was to be made).
+    NotEncrypted,
     /// `key remove` of the only key left.
     LastKey,
     /// `key remove` of an id no key object has (or that several share).
@@ -35,7 +35,8 @@ impl fmt::Display for CryptError {
             CryptError::Io(e) => e.fmt(f),
             CryptError::PasswordNeeded => f.write_str("the backup is encrypted: it needs its password"),
             CryptError::WrongPassword => f.write_str(
-                "wrong password: no key of this backup opens with it (nothing was written)",
+                "wrong password: no key of this backup opens with it (or its key objects were \
+                 changed); nothing was written",
             ),
             CryptError::NoKeys => f.write_str(
                 "the backup is encrypted but holds no key object (deleted?): it cannot be opened",
@@ -45,8 +46,9 @@ impl fmt::Display for CryptError {
                 f,
                 "the backup is sealed with format version {v}, which this cairn does not know; use a newer cairn"
             ),
-            CryptError::NotEmpty => f.write_str(
-                "the location already holds an unencrypted store: an encrypted backup needs a new or empty one",
+            CryptError::NotEncrypted => f.write_str(
+                "the backup is not encrypted, though a password was given (an encrypted backup \
+                 needs a new or empty location; without a password it is read as it is)",
             ),
             CryptError::LastKey => f.write_str(
                 "refusing to remove the backup's last key: add another first (`backup key add`)",

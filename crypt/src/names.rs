@@ -73,6 +73,13 @@ pub fn open_name(key: &NameKey, stored: &str) -> Option<String> {
     Some(name)
 }
 
+/// Whether a stored object's name is one an encrypted store writes (a sealed name or a key
+/// object's), as far as can be told without the key.
+pub fn is_stored_name(stored: &str) -> bool {
+    stored.starts_with(crate::keys::KEY_PREFIX)
+        || base32::decode(stored).is_some_and(|b| b.len() > 16 && base32::encode(&b) == stored)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,7 +108,7 @@ impl<S: Storage> Opening<S> {
         params: KdfParams,
     ) -> Result<Sealed<Primed<S>>, CryptError> {
         if !self.empty {
-            return Err(CryptError::NotEmpty);
+            return Err(CryptError::NotEncrypted);
         }
         let master = MasterKey::generate()?;
         add_key(&self.storage, &master, password, params).await?;
@@ -245,7 +245,7 @@ mod tests {
         let opening = block_on(inspect(inner)).unwrap();
         assert!(matches!(
             block_on(opening.create(b"p", CHEAP)),
-            Err(CryptError::NotEmpty)
+            Err(CryptError::NotEncrypted)
         ));
     }
 }

@@ -115,8 +115,7 @@ pub fn open_segments(
 ) -> Result<Vec<u8>, Damage> {
     let cipher = XChaCha20Poly1305::new(key.bytes().into());
     let mut out = Vec::with_capacity(bytes.len());
-    let mut index = first;
-    for segment in bytes.chunks(SEALED_SEGMENT as usize) {
+    for (index, segment) in (first..).zip(bytes.chunks(SEALED_SEGMENT as usize)) {
         if segment.len() < OVERHEAD as usize {
             return Err(Damage::Length);
         }
@@ -143,7 +142,6 @@ pub fn open_segments(
         }
         .map_err(|_| Damage::Authentication)?;
         out.extend_from_slice(&plain);
-        index += 1;
     }
     Ok(out)
 }

@@ -1,0 +1,165 @@
+//! Encrypted backups on the command line: the one place a backup's storage is opened (sealed
+//! when the backup is encrypted, so every backup command recognises one), where passwords
+//! come from, and `backup key`.
+
+use std::path::Path;
+
+use cairn_core::text::time;
+use cairn_core::Storage;
+use cairn_crypt::open::{add_key, list_keys, remove_key};
+use cairn_crypt::{inspect, CryptError, KdfParams};
+use zeroize::Zeroizing;
+
+use crate::args::KeyAction;
+use crate::{CliError, Cx, Host, Out};
+
+/// A backup's storage, sealed or not.
+pub type BackupStorage = Box<dyn Storage>;
+
+/// Where a password comes from: a file option, an environment variable, or the terminal.
+struct Source<'a> {
+    file: Option<&'a str>,
+    flag: &'static str,
+    env: &'static str,
+    prompt: &'static str,
+}
+
+const PASSWORD: Source<'static> = Source {
+    file: None,
+    flag: "--password-file",
+    env: "CAIRN_PASSWORD",
+    prompt: "password: ",
+};
+
+impl<H: Host> Cx<'_, H> {
+    /// A backup's storage as it is: sealed with its password if encrypted. `writing`: the
+    /// database a sync writes from (the location is then checked as a destination);
+    /// `encrypt`: a new (empty) backup becomes encrypted.
+    pub(crate) async fn backup_storage(
+        &self,
+        address: &str,
+        writing: Option<&Path>,
+        encrypt: bool,
+    ) -> Result<BackupStorage, CliError> {
+        let inner = match writing {
+            Some(database) => self.writable_storage(address, Some(database))?,
+            None => self.open_storage(address)?,
+        };
+        let opening = inspect(inner).await?;
+        let source = Source {
+            file: self.password_file.as_deref(),
+            ..PASSWORD
+        };
+        if opening.is_encrypted() {
+            let password = self.password(&source, false)?;
+            return Ok(Box::new(opening.unlock(password.as_bytes()).await?));
+        }
+        if !opening.is_empty() && (encrypt || self.password_given(&source)) {
+            // A password says the backup is meant to be encrypted: one that is not may have
+            // had its sealed files replaced by someone without the key.
+            return Err(CryptError::NotEncrypted.into());
+        }
+        if !encrypt {
+            return Ok(Box::new(opening.plain()));
+        }
+        let password = self.password(&source, true)?;
+        let sealed = opening.create(password.as_bytes(), KdfParams::DEFAULT);
+        Ok(Box::new(sealed.await?))
+    }
+
+    fn password_given(&self, source: &Source) -> bool {
+        source.file.is_some() || self.host.env(source.env).is_some()
+    }
+
+    /// A password from its source; `confirm` asks twice on a terminal (a new password).
+    fn password(&self, source: &Source, confirm: bool) -> Result<Zeroizing<String>, CliError> {
+        let password = if let Some(file) = source.file {
+            let path = self.cwd.join(file);
+            let bytes = Zeroizing::new(self.host.read_file(&path).map_err(|e| {
+                CliError::Password(format!("cannot read password file '{file}': {e}"))
+            })?);
+            let text = std::str::from_utf8(&bytes)
+                .map_err(|_| CliError::Password(format!("password file '{file}' is not UTF-8")))?;
+            // Its first line, as restic reads a password file.
+            Zeroizing::new(text.lines().next().unwrap_or_default().to_owned())
+        } else if let Some(password) = self.host.env(source.env) {
+            Zeroizing::new(password)
+        } else {
+            let missing = || {
+                CliError::Password(format!(
+                    "{}; set {} or use {} FILE",
+                    CryptError::PasswordNeeded,
+                    source.env,
+                    source.flag
+                ))
+            };
+            let ask = |prompt: &str| match self.host.read_password(prompt) {
+                None => Err(missing()),
+                Some(read) => read
+                    .map(Zeroizing::new)
+                    .map_err(|e| CliError::Password(format!("cannot read the password: {e}"))),
+            };
+            let first = ask(source.prompt)?;
+            if confirm && *ask("again: ")? != *first {
+                return Err(CliError::Password("the two passwords differ".into()));
+            }
+            first
+        };
+        if password.is_empty() {
+            return Err(CliError::Password("the password is empty".into()));
+        }
+        Ok(password)
+    }
+
+    /// `backup key list|add|remove`, on the backup at `address`.
+    pub(crate) async fn keys(&self, address: &str, action: KeyAction) -> Out {
+        let opening = inspect(self.open_storage(address)?).await?;
+        if !opening.is_encrypted() {
+            return Err(CliError::Password(format!(
+                "the backup at '{address}' is not encrypted: it has no keys"
+            )));
+        }
+        let source = Source {
+            file: self.password_file.as_deref(),
+            ..PASSWORD
+        };
+        let password = self.password(&source, false)?;
+        let (master, used) = opening.master_key(password.as_bytes()).await?;
+        let inner = opening.storage();
+        match action {
+            KeyAction::List { .. } => {
+                let mut out =
+                    String::from("  ID                CREATED                        KDF\n");
+                for key in list_keys(inner).await? {
+                    let mark = if used.ends_with(&key.id) { '*' } else { ' ' };
+                    let p = key.params;
+                    out.push_str(&format!(
+                        "{mark} {}  {:<30} argon2id m={} KiB, t={}, p={}\n",
+                        key.id,
+                        time(key.modified_ms),
+                        p.memory_kib,
+                        p.iterations,
+                        p.lanes
+                    ));
+                }
+                Ok(out)
+            }
+            KeyAction::Add {
+                new_password_file, ..
+            } => {
+                let source = Source {
+                    file: new_password_file.as_deref(),
+                    flag: "--new-password-file",
+                    env: "CAIRN_NEW_PASSWORD",
+                    prompt: "new password: ",
+                };
+                let new = self.password(&source, true)?;
+                let id = add_key(inner, &master, new.as_bytes(), KdfParams::DEFAULT).await?;
+                Ok(format!("added key {id}\n"))
+            }
+            KeyAction::Remove { id, .. } => {
+                Ok(format!("removed key {}\n", remove_key(inner, &id).await?))
+            }
+        }
+    }
+}
