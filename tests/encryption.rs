@@ -103,6 +103,20 @@ fn markers_appear_nowhere_in_an_encrypted_backup() {
         "a marker leaked into the encrypted backup"
     );
 
+    // Its .cairnbak stays sealed: no marker, and it needs the password.
+    ok_with(&db, &["backup", "export", "enc", "../enc.cairnbak"], &[PW]);
+    let file = fs::read(r.join("enc.cairnbak")).unwrap();
+    assert!(file.starts_with(b"CAIRNSBK"));
+    assert!(!file.windows(marker.len()).any(|w| w == marker.as_bytes()));
+    let error = fails_with(r, &["backup", "restore", "enc.cairnbak", "x"], &[]);
+    assert!(error.contains("set CAIRN_PASSWORD"), "{error}");
+    let wrong = [("CAIRN_PASSWORD", "wrong")];
+    let error = fails_with(r, &["backup", "restore", "enc.cairnbak", "x"], &wrong);
+    assert!(error.starts_with("error: wrong password"), "{error}");
+    assert!(!r.join("x").exists());
+    ok_with(r, &["backup", "restore", "enc.cairnbak", "from-file"], &[PW]);
+    assert!(ok(&r.join("from-file"), &["branch"]).contains(&format!("* branch-{marker}")));
+
     ok_with(r, &["backup", "restore", "file://enc", "back"], &[PW]);
     let back = r.join("back");
     assert_eq!(

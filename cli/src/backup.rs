@@ -12,6 +12,7 @@ use cairn_core::{MemoryStorage, Storage};
 
 use crate::args::{BackupAction, SyncOptions};
 use crate::database::{self, Database, DatabaseError};
+use crate::encryption::Opened;
 use crate::maintenance::report;
 use crate::progress::size;
 use crate::{CliError, Cx, Db, Host, Out};
@@ -298,30 +299,18 @@ async fn restore_from<H: Host, S: Storage>(
 }
 
 /// Writes a backup, or one snapshot of it, as a .cairnbak file (written whole, then renamed
-/// into place).
+/// into place); an encrypted backup's file stays sealed, with its keys.
 async fn export<H: Host>(cx: &Cx<'_, H>, address: &str, file: &str, snapshot: Option<&str>) -> Out {
-    let src = ChunkStore::open(cx.backup_storage(address, None, false).await?).await?;
-    let mut reporter = cx.reporter();
-    let parts = match snapshot {
-        None => match backup::read(&src).await {
-            Ok(Some(_)) => bundle::write(&src, &mut reporter)
-                .await
-                .map_err(CliError::from),
-            Ok(None) => Err(BackupError::NoSnapshots.into()),
-            Err(e) => Err(e.into()),
-        },
-        Some(id) => {
-            let mut single = ChunkStore::open(MemoryStorage::new()).await?;
-            match backup::extract(&src, Some(id), &mut single, &mut reporter).await {
-                Ok(_) => bundle::write(&single, &mut cairn_core::sync::Silent)
-                    .await
-                    .map_err(CliError::from),
-                Err(e) => Err(e.into()),
-            }
+    let parts = match cx.open_backup(address, None, false).await? {
+        Opened::Plain(storage) => {
+            bundle_parts(cx, &ChunkStore::open(storage).await?, snapshot).await?
+        }
+        Opened::Sealed(storage) => {
+            let store = ChunkStore::open(storage).await?;
+            let parts = bundle_parts(cx, &store, snapshot).await?;
+            vec![cairn_crypt::bundle::seal_bundle(store.storage(), &parts).await?]
         }
     };
-    reporter.finish();
-    let parts = parts?;
     let path = cx.cwd.join(file);
     let tmp = path.with_extension("cairnbak-partial");
     let written = cx
@@ -334,6 +323,35 @@ async fn export<H: Host>(cx: &Cx<'_, H>, address: &str, file: &str, snapshot: Op
     }
     let bytes: usize = parts.iter().map(Vec::len).sum();
     Ok(format!("wrote {file} ({})\n", size(bytes as u64)))
+}
+
+/// A backup's store (or one snapshot of it) as the parts of a .cairnbak file.
+async fn bundle_parts<H: Host, S: Storage>(
+    cx: &Cx<'_, H>,
+    src: &ChunkStore<S>,
+    snapshot: Option<&str>,
+) -> Result<Vec<Vec<u8>>, CliError> {
+    let mut reporter = cx.reporter();
+    let parts = match snapshot {
+        None => match backup::read(src).await {
+            Ok(Some(_)) => bundle::write(src, &mut reporter)
+                .await
+                .map_err(CliError::from),
+            Ok(None) => Err(BackupError::NoSnapshots.into()),
+            Err(e) => Err(e.into()),
+        },
+        Some(id) => {
+            let mut single = ChunkStore::open(MemoryStorage::new()).await?;
+            match backup::extract(src, Some(id), &mut single, &mut reporter).await {
+                Ok(_) => bundle::write(&single, &mut cairn_core::sync::Silent)
+                    .await
+                    .map_err(CliError::from),
+                Err(e) => Err(e.into()),
+            }
+        }
+    };
+    reporter.finish();
+    parts
 }
 
 /// A `.cairnbak` file named where a backup may be (not a URL, and a file there), unpacked
@@ -351,10 +369,14 @@ async fn bundle_file<H: Host>(
 
 /// A `.cairnbak` file's store, in memory.
 async fn unpack<H: Host>(cx: &Cx<'_, H>, path: PathBuf) -> Result<MemoryStorage, CliError> {
-    let bytes = cx
+    let mut bytes = cx
         .host
         .read_file(&path)
         .map_err(|error| DatabaseError::Io { path, error })?;
+    if cairn_crypt::bundle::is_sealed(&bytes) {
+        let password = cx.backup_password()?;
+        bytes = cairn_crypt::bundle::open_bundle(&bytes, password.as_bytes())?;
+    }
     let unpacked = MemoryStorage::new();
     bundle::read(&bytes, &unpacked).await?;
     Ok(unpacked)

@@ -7,14 +7,30 @@ use std::path::Path;
 use cairn_core::text::time;
 use cairn_core::Storage;
 use cairn_crypt::open::{add_key, list_keys, remove_key};
-use cairn_crypt::{inspect, CryptError, KdfParams};
+use cairn_crypt::primed::Primed;
+use cairn_crypt::{inspect, CryptError, KdfParams, Sealed};
 use zeroize::Zeroizing;
 
 use crate::args::KeyAction;
 use crate::{CliError, Cx, Host, Out};
 
-/// A backup's storage, sealed or not.
+/// A backup's storage, sealed or not, for commands that need not tell which.
 pub type BackupStorage = Box<dyn Storage>;
+
+/// A backup's storage, as opened: plain, or sealed with its key.
+pub enum Opened<S> {
+    Plain(Primed<S>),
+    Sealed(Sealed<Primed<S>>),
+}
+
+impl<S: Storage + 'static> Opened<S> {
+    pub fn boxed(self) -> BackupStorage {
+        match self {
+            Opened::Plain(s) => Box::new(s),
+            Opened::Sealed(s) => Box::new(s),
+        }
+    }
+}
 
 /// Where a password comes from: a file option, an environment variable, or the terminal.
 struct Source<'a> {
@@ -41,6 +57,16 @@ impl<H: Host> Cx<'_, H> {
         writing: Option<&Path>,
         encrypt: bool,
     ) -> Result<BackupStorage, CliError> {
+        Ok(self.open_backup(address, writing, encrypt).await?.boxed())
+    }
+
+    /// `backup_storage`, telling a sealed backup from a plain one.
+    pub(crate) async fn open_backup(
+        &self,
+        address: &str,
+        writing: Option<&Path>,
+        encrypt: bool,
+    ) -> Result<Opened<H::Storage>, CliError> {
         let inner = match writing {
             Some(database) => self.writable_storage(address, Some(database))?,
             None => self.open_storage(address)?,
@@ -52,19 +78,28 @@ impl<H: Host> Cx<'_, H> {
         };
         if opening.is_encrypted() {
             let password = self.password(&source, false)?;
-            return Ok(Box::new(opening.unlock(password.as_bytes()).await?));
+            return Ok(Opened::Sealed(opening.unlock(password.as_bytes()).await?));
         }
-        if !opening.is_empty() && (encrypt || self.password_given(&source)) {
+        if encrypt && opening.is_empty() {
+            let password = self.password(&source, true)?;
+            let sealed = opening.create(password.as_bytes(), KdfParams::DEFAULT);
+            return Ok(Opened::Sealed(sealed.await?));
+        }
+        if encrypt || self.password_given(&source) {
             // A password says the backup is meant to be encrypted: one that is not may have
-            // had its sealed files replaced by someone without the key.
+            // had its sealed files replaced or deleted by someone without the key.
             return Err(CryptError::NotEncrypted.into());
         }
-        if !encrypt {
-            return Ok(Box::new(opening.plain()));
-        }
-        let password = self.password(&source, true)?;
-        let sealed = opening.create(password.as_bytes(), KdfParams::DEFAULT);
-        Ok(Box::new(sealed.await?))
+        Ok(Opened::Plain(opening.plain()))
+    }
+
+    /// The password of an encrypted backup (`--password-file`, `CAIRN_PASSWORD`, the terminal).
+    pub(crate) fn backup_password(&self) -> Result<Zeroizing<String>, CliError> {
+        let source = Source {
+            file: self.password_file.as_deref(),
+            ..PASSWORD
+        };
+        self.password(&source, false)
     }
 
     fn password_given(&self, source: &Source) -> bool {
@@ -119,11 +154,7 @@ impl<H: Host> Cx<'_, H> {
                 "the backup at '{address}' is not encrypted: it has no keys"
             )));
         }
-        let source = Source {
-            file: self.password_file.as_deref(),
-            ..PASSWORD
-        };
-        let password = self.password(&source, false)?;
+        let password = self.backup_password()?;
         let (master, used) = opening.master_key(password.as_bytes()).await?;
         let inner = opening.storage();
         match action {

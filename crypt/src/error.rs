@@ -47,8 +47,8 @@ impl fmt::Display for CryptError {
                 "the backup is sealed with format version {v}, which this cairn does not know; use a newer cairn"
             ),
             CryptError::NotEncrypted => f.write_str(
-                "the backup is not encrypted, though a password was given (an encrypted backup \
-                 needs a new or empty location; without a password it is read as it is)",
+                "the backup is not encrypted, though a password was given (encrypted backups are \
+                 made in a new or empty location; without a password it is read as it is)",
             ),
             CryptError::LastKey => f.write_str(
                 "refusing to remove the backup's last key: add another first (`backup key add`)",

@@ -55,6 +55,12 @@ impl<S: Storage> Sealed<S> {
         &self.inner
     }
 
+    /// `bytes` sealed as an object named `name` of this store, outside it (a sealed backup
+    /// file).
+    pub fn seal_object(&self, name: &str, bytes: &[u8]) -> Result<Vec<u8>, crate::CryptError> {
+        seal::seal(&self.data, name, bytes)
+    }
+
     fn learn(&self, name: &str, sealed_size: u64) {
         self.sizes.lock().insert(name.into(), sealed_size);
     }
