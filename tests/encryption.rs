@@ -114,7 +114,11 @@ fn markers_appear_nowhere_in_an_encrypted_backup() {
     let error = fails_with(r, &["backup", "restore", "enc.cairnbak", "x"], &wrong);
     assert!(error.starts_with("error: wrong password"), "{error}");
     assert!(!r.join("x").exists());
-    ok_with(r, &["backup", "restore", "enc.cairnbak", "from-file"], &[PW]);
+    ok_with(
+        r,
+        &["backup", "restore", "enc.cairnbak", "from-file"],
+        &[PW],
+    );
     assert!(ok(&r.join("from-file"), &["branch"]).contains(&format!("* branch-{marker}")));
 
     ok_with(r, &["backup", "restore", "file://enc", "back"], &[PW]);

@@ -304,3 +304,16 @@ pub fn start_server(script: &str) -> (std::path::PathBuf, Vec<(String, String)>)
     }
     (dir, env)
 }
+
+/// Bytes as lower-case hex, as the vector files write them.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The bytes a hex string spells.
+pub fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}

@@ -18,7 +18,7 @@ use cairn_core::db::root_value::RootValue;
 use cairn_core::repo::{Config, Repo, Signature};
 use cairn_core::sync::Silent;
 use cairn_core::{bundle, Hash, MemoryStorage, Storage};
-use cairn_tests::table_entries;
+use cairn_tests::{hex, table_entries};
 use serde_json::{json, Value};
 
 fn vectors_file() -> PathBuf {
@@ -82,10 +82,6 @@ fn fresh_steps() -> Value {
         {"op": "sql", "sql": "DELETE FROM people WHERE id < 100;\nUPDATE pairs SET note = 'changed' WHERE a = 2;"},
         {"op": "backup", "url": "mem://golden-backup", "time_ms": 1_700_000_004_000u64},
     ])
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What the steps gave: the commits in order, and the two stores.
