@@ -164,7 +164,16 @@ export type ErrorCode =
   /** From a built-in adapter's method called directly: a name the adapter contract refuses. */
   | 'INVALID_NAME'
   /** From a built-in adapter's `getRange` called directly: `size` is the object's size. */
-  | 'OUT_OF_RANGE';
+  | 'OUT_OF_RANGE'
+  /** The backup is encrypted and no `password` was given. */
+  | 'PASSWORD_NEEDED'
+  /** No key of the encrypted backup opens with the `password` given; nothing was written. */
+  | 'WRONG_PASSWORD'
+  /**
+   * A `password` (or `encrypt`) for a backup that is not encrypted: it may have been replaced
+   * by someone without the key. Encrypted backups are made in a new or empty location.
+   */
+  | 'NOT_ENCRYPTED';
 
 /** The fields a CairnError of a code carries besides `code` and `message`. */
 export interface CairnErrorFields {
@@ -603,7 +612,18 @@ export interface BackupSyncResult {
   damagedTables: string[];
 }
 
-export interface BackupSyncOptions extends ProgressOptions {
+/** An encrypted backup's passphrase (docs/FORMAT.md, "Encrypted stores"). */
+export interface PasswordOptions {
+  /**
+   * Opens an encrypted backup (or `.cairnbak` file); required for one, refused
+   * (NOT_ENCRYPTED) for a backup that is not encrypted.
+   */
+  password?: string;
+}
+
+export interface BackupSyncOptions extends ProgressOptions, PasswordOptions {
+  /** Make a new (empty) backup location an encrypted backup, with `password`. */
+  encrypt?: boolean;
   /**
    * Read every chunk the snapshot reaches in the backup and write again any that is lost or
    * damaged (after `verify` found damage). Without it, only table files found missing or
@@ -654,21 +674,21 @@ export interface RepoStatic<File extends BackupFile> {
   backupRestore(
     url: string,
     location: string,
-    options?: RepoOptions & ProgressOptions & ServerOptions & { snapshot?: string; force?: boolean },
+    options?: RepoOptions & ProgressOptions & ServerOptions & PasswordOptions & { snapshot?: string; force?: boolean },
   ): Promise<Restored>;
   /** A backup's snapshots, oldest first. */
-  backupSnapshots(url: string, options?: ServerOptions): Promise<Snapshot[]>;
+  backupSnapshots(url: string, options?: ServerOptions & PasswordOptions): Promise<Snapshot[]>;
   /** `backupPrune` of a backup by URL. */
-  backupPrune(url: string, options: { keepLast: number } & ProgressOptions & ServerOptions): Promise<PruneResult>;
+  backupPrune(url: string, options: { keepLast: number } & ProgressOptions & ServerOptions & PasswordOptions): Promise<PruneResult>;
   /** Reads every table file of the store at `url` and checks every chunk. */
-  verify(url: string, options?: VerifyOptions & ServerOptions): Promise<VerifyReport>;
-  /** A backup (or one snapshot of it) as one `.cairnbak` file. */
-  backupExport(url: string, options?: ProgressOptions & ServerOptions & { snapshot?: string }): Promise<File>;
+  verify(url: string, options?: VerifyOptions & ServerOptions & PasswordOptions): Promise<VerifyReport>;
+  /** A backup (or one snapshot of it) as one `.cairnbak` file; an encrypted backup's stays sealed. */
+  backupExport(url: string, options?: ProgressOptions & ServerOptions & PasswordOptions & { snapshot?: string }): Promise<File>;
   /** A new database from a `.cairnbak` file's latest snapshot; options as `backupRestore`. */
   backupRestoreFile(
     file: BackupFile,
     location: string,
-    options?: RepoOptions & ProgressOptions & { snapshot?: string; force?: boolean },
+    options?: RepoOptions & ProgressOptions & PasswordOptions & { snapshot?: string; force?: boolean },
   ): Promise<Restored>;
 }
 
@@ -758,12 +778,12 @@ export interface Repo {
   /** `backupSync` to a URL that is not configured as a backup. */
   backupSyncUrl(url: string, options?: BackupSyncOptions & ServerOptions): Promise<BackupSyncResult>;
   /** A backup's snapshots (by configured name or URL), oldest first. */
-  backupSnapshots(nameOrUrl: string, options?: ServerOptions): Promise<Snapshot[]>;
+  backupSnapshots(nameOrUrl: string, options?: ServerOptions & PasswordOptions): Promise<Snapshot[]>;
   /**
    * Drops all but the newest `keepLast` snapshots of a backup (by configured name or URL) and
    * deletes the table files only they used, and files an interrupted sync left 15 minutes ago.
    */
-  backupPrune(nameOrUrl: string, options: { keepLast: number } & ProgressOptions & ServerOptions): Promise<PruneResult>;
+  backupPrune(nameOrUrl: string, options: { keepLast: number } & ProgressOptions & ServerOptions & PasswordOptions): Promise<PruneResult>;
   /** Checks every chunk of this database's store. */
   verify(options?: VerifyOptions): Promise<VerifyReport>;
   /**

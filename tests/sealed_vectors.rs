@@ -92,7 +92,7 @@ fn the_sealed_vector_store_opens_to_the_vector_store() {
         assert!(dir("sealed").join(t["stored"].as_str().unwrap()).is_file());
     }
 
-    let opening = block_on(inspect(FsStorage::new(&dir("sealed")))).unwrap();
+    let opening = block_on(inspect(FsStorage::new(dir("sealed")))).unwrap();
     assert!(opening.is_encrypted());
     let password = vectors["password"].as_str().unwrap();
     let sealed = block_on(opening.unlock(password.as_bytes())).unwrap();

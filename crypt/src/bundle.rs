@@ -115,13 +115,8 @@ mod tests {
 
     #[test]
     fn a_sealed_bundle_opens_with_the_backups_password_only() {
-        let cheap = KdfParams {
-            memory_kib: 64,
-            iterations: 1,
-            lanes: 1,
-        };
         let opening = block_on(inspect(MemoryStorage::new())).unwrap();
-        let store = block_on(opening.create(b"pw", cheap)).unwrap();
+        let store = block_on(opening.create(b"pw", KdfParams::CHEAP)).unwrap();
         let parts = [b"CAIRNBAK...".to_vec(), b"more".to_vec()];
         let sealed = block_on(seal_bundle(&store, &parts)).unwrap();
         assert!(is_sealed(&sealed));

@@ -48,6 +48,14 @@ impl KdfParams {
         lanes: 1,
     };
 
+    /// Small costs for tests, which check the format, not the cost.
+    #[cfg(test)]
+    pub(crate) const CHEAP: KdfParams = KdfParams {
+        memory_kib: 64,
+        iterations: 1,
+        lanes: 1,
+    };
+
     /// What a key object read from storage may ask for: a hostile store must not make an
     /// opener allocate gigabytes or spin for minutes.
     fn within_limits(&self) -> bool {
@@ -244,17 +252,10 @@ pub fn unwrap(bytes: &[u8], name: &str, password: &[u8]) -> Result<Option<Master
 mod tests {
     use super::*;
 
-    // Small parameters: these tests check the format, not the cost.
-    const CHEAP: KdfParams = KdfParams {
-        memory_kib: 64,
-        iterations: 1,
-        lanes: 1,
-    };
-
     #[test]
     fn wraps_and_unwraps_only_with_its_password_and_name() {
         let master = MasterKey::from_bytes([3; 32]);
-        let object = wrap(&master, b"secret", CHEAP, "key-a").unwrap();
+        let object = wrap(&master, b"secret", KdfParams::CHEAP, "key-a").unwrap();
         assert_eq!(object.len(), KEY_OBJECT_LEN);
         let opened = unwrap(&object, "key-a", b"secret").unwrap().unwrap();
         assert_eq!(opened.0, [3; 32]);
@@ -267,7 +268,13 @@ mod tests {
 
     #[test]
     fn refuses_malformed_and_costly_objects() {
-        let object = wrap(&MasterKey::from_bytes([3; 32]), b"p", CHEAP, "key-a").unwrap();
+        let object = wrap(
+            &MasterKey::from_bytes([3; 32]),
+            b"p",
+            KdfParams::CHEAP,
+            "key-a",
+        )
+        .unwrap();
         assert!(matches!(
             params(&object[..100]),
             Err(CryptError::KeyObject(_))

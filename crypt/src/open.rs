@@ -180,17 +180,14 @@ mod tests {
     use cairn_core::{Hash, MemoryStorage};
     use pollster::block_on;
 
-    const CHEAP: KdfParams = KdfParams {
-        memory_kib: 64,
-        iterations: 1,
-        lanes: 1,
-    };
-
     fn encrypted(password: &[u8]) -> (MemoryStorage, Sealed<Primed<MemoryStorage>>) {
         let inner = MemoryStorage::new();
         let opening = block_on(inspect(inner.clone())).unwrap();
         assert!(!opening.is_encrypted() && opening.is_empty());
-        (inner, block_on(opening.create(password, CHEAP)).unwrap())
+        (
+            inner,
+            block_on(opening.create(password, KdfParams::CHEAP)).unwrap(),
+        )
     }
 
     #[test]
@@ -214,7 +211,7 @@ mod tests {
             block_on(opening.master_key(b"second")).err(),
             Some(CryptError::WrongPassword)
         );
-        let second = block_on(add_key(&inner, &master, b"second", CHEAP)).unwrap();
+        let second = block_on(add_key(&inner, &master, b"second", KdfParams::CHEAP)).unwrap();
         let first = block_on(list_keys(&inner)).unwrap();
         assert_eq!(first.len(), 2);
         let first = first.into_iter().find(|k| k.id != second).unwrap().id;
@@ -244,7 +241,7 @@ mod tests {
         block_on(inner.put("x", b"y")).unwrap();
         let opening = block_on(inspect(inner)).unwrap();
         assert!(matches!(
-            block_on(opening.create(b"p", CHEAP)),
+            block_on(opening.create(b"p", KdfParams::CHEAP)),
             Err(CryptError::NotEncrypted)
         ));
     }
