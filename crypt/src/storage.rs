@@ -41,6 +41,16 @@ fn damaged(name: &str, damage: Damage) -> IoError {
     }
 }
 
+/// `len` bytes at `at` of opened segments: short where the backend answered fewer bytes than
+/// asked for.
+fn part(name: &str, opened: &[u8], at: u64, len: u64) -> IoResult<Vec<u8>> {
+    let end = at.checked_add(len).and_then(|e| usize::try_from(e).ok());
+    let wanted = end.and_then(|end| opened.get(at as usize..end));
+    Ok(wanted
+        .ok_or_else(|| damaged(name, Damage::Length))?
+        .to_vec())
+}
+
 impl<S: Storage> Sealed<S> {
     pub fn new(inner: S, master: &MasterKey) -> Self {
         Sealed {
@@ -116,8 +126,7 @@ impl<S: Storage> Sealed<S> {
         let last_segment = seal::segments(plain) - 1;
         let opened = seal::open_segments(&self.data, name, first, &bytes, Some(last_segment))
             .map_err(|d| damaged(name, d))?;
-        let at = (offset - first * SEGMENT) as usize;
-        Ok(Some(opened[at..at + len as usize].to_vec()))
+        part(name, &opened, offset - first * SEGMENT, len).map(Some)
     }
 }
 
@@ -155,13 +164,7 @@ impl<S: Storage> Storage for Sealed<S> {
                 Ok(Some(bytes)) => {
                     let opened = seal::open_segments(&self.data, name, first, &bytes, None)
                         .map_err(|d| damaged(name, d))?;
-                    let at = (offset - first * SEGMENT) as usize;
-                    let wanted = opened.get(at..at + len as usize);
-                    Ok(Some(
-                        wanted
-                            .ok_or_else(|| damaged(name, Damage::Length))?
-                            .to_vec(),
-                    ))
+                    part(name, &opened, offset - first * SEGMENT, len).map(Some)
                 }
                 Ok(None) => Ok(None),
                 Err(IoError::OutOfRange { size, .. }) => {
