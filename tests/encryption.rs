@@ -4,36 +4,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use cairn_tests::{cairn_env, ok, query_csv};
+use cairn_tests::{cairn_env, fails_env, ok, ok_env, query_csv};
 
 const PW: (&str, &str) = ("CAIRN_PASSWORD", "correct horse");
 
-/// Runs cairn with `env`; requires exit 1 with one `error:` line; returns it.
+/// The one error line of a command that must fail (exit 1) with `env`.
 fn fails_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
-    let out = cairn_env(dir, args, env);
-    assert_eq!(
-        out.code, 1,
-        "cairn {args:?} should fail: {}{}",
-        out.stdout, out.stderr
-    );
-    let errors: Vec<&str> = out
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error: "))
-        .collect();
-    assert_eq!(errors.len(), 1, "one error line expected: {}", out.stderr);
-    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
-    errors[0].to_owned()
-}
-
-fn ok_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
-    let out = cairn_env(dir, args, env);
-    assert_eq!(
-        out.code, 0,
-        "cairn {args:?} failed: {}{}",
-        out.stdout, out.stderr
-    );
-    out.stdout
+    let stderr = fails_env(dir, args, env);
+    stderr.lines().last().unwrap_or_default().to_owned()
 }
 
 /// Every file under `dir` (the backup folder and its `manifests/`), with its bytes.
@@ -80,12 +58,12 @@ fn marked_db(root: &Path, marker: &str) -> PathBuf {
 /// `marked_db` with an encrypted backup `enc` at `root/enc`, synced.
 fn encrypted_backup(root: &Path, marker: &str) -> PathBuf {
     let db = marked_db(root, marker);
-    ok_with(
+    ok_env(
         &db,
         &["backup", "add", "enc", "file://../enc", "--encrypt"],
         &[PW],
     );
-    ok_with(&db, &["backup", "sync", "enc"], &[PW]);
+    ok_env(&db, &["backup", "sync", "enc"], &[PW]);
     db
 }
 
@@ -104,7 +82,7 @@ fn markers_appear_nowhere_in_an_encrypted_backup() {
     );
 
     // Its .cairnbak stays sealed: no marker, and it needs the password.
-    ok_with(&db, &["backup", "export", "enc", "../enc.cairnbak"], &[PW]);
+    ok_env(&db, &["backup", "export", "enc", "../enc.cairnbak"], &[PW]);
     let file = fs::read(r.join("enc.cairnbak")).unwrap();
     assert!(file.starts_with(b"CAIRNSBK"));
     assert!(!file.windows(marker.len()).any(|w| w == marker.as_bytes()));
@@ -114,14 +92,14 @@ fn markers_appear_nowhere_in_an_encrypted_backup() {
     let error = fails_with(r, &["backup", "restore", "enc.cairnbak", "x"], &wrong);
     assert!(error.starts_with("error: wrong password"), "{error}");
     assert!(!r.join("x").exists());
-    ok_with(
+    ok_env(
         r,
         &["backup", "restore", "enc.cairnbak", "from-file"],
         &[PW],
     );
     assert!(ok(&r.join("from-file"), &["branch"]).contains(&format!("* branch-{marker}")));
 
-    ok_with(r, &["backup", "restore", "file://enc", "back"], &[PW]);
+    ok_env(r, &["backup", "restore", "file://enc", "back"], &[PW]);
     let back = r.join("back");
     assert_eq!(
         query_csv(&back, "select v from t"),
@@ -215,9 +193,9 @@ fn a_second_key_opens_it_and_a_removed_key_no_longer_does() {
     let r = root.path();
     let db = encrypted_backup(r, "m");
     let second = [PW, ("CAIRN_NEW_PASSWORD", "battery staple")];
-    let added = ok_with(&db, &["backup", "key", "add", "enc"], &second);
+    let added = ok_env(&db, &["backup", "key", "add", "enc"], &second);
     let new_id = added.strip_prefix("added key ").unwrap().trim().to_owned();
-    let list = ok_with(&db, &["backup", "key", "list", "enc"], &[PW]);
+    let list = ok_env(&db, &["backup", "key", "list", "enc"], &[PW]);
     assert_eq!(list.lines().count(), 3, "{list}");
     assert!(list.contains("argon2id m=65536 KiB, t=3, p=1"), "{list}");
     let first_id = list
@@ -229,8 +207,8 @@ fn a_second_key_opens_it_and_a_removed_key_no_longer_does() {
     assert_ne!(first_id, new_id);
 
     let staple = [("CAIRN_PASSWORD", "battery staple")];
-    ok_with(&db, &["backup", "snapshots", "enc"], &staple);
-    let removed = ok_with(&db, &["backup", "key", "remove", &first_id, "enc"], &staple);
+    ok_env(&db, &["backup", "snapshots", "enc"], &staple);
+    let removed = ok_env(&db, &["backup", "key", "remove", &first_id, "enc"], &staple);
     assert_eq!(removed, format!("removed key {first_id}\n"));
     let error = fails_with(&db, &["backup", "snapshots", "enc"], &[PW]);
     assert!(error.starts_with("error: wrong password"), "{error}");
@@ -239,7 +217,7 @@ fn a_second_key_opens_it_and_a_removed_key_no_longer_does() {
         error.contains("refusing to remove the backup's last key"),
         "{error}"
     );
-    ok_with(r, &["backup", "restore", "file://enc", "back"], &staple);
+    ok_env(r, &["backup", "restore", "file://enc", "back"], &staple);
 }
 
 /// The backup's sealed table files (not key objects, not the manifest), largest first.
@@ -358,7 +336,7 @@ fn without_the_key_no_snapshot_can_be_added_that_a_restore_accepts() {
         &other,
         &["sql", "-q", "create table planted (a int primary key)"],
     );
-    ok_with(
+    ok_env(
         &other,
         &["backup", "sync-url", "--encrypt", "file://../forged"],
         &[("CAIRN_PASSWORD", "intruder")],

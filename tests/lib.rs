@@ -236,7 +236,12 @@ pub fn snapshot_ids(dir: &Path, backup: &str) -> Vec<String> {
 
 /// Runs `cairn ARGS` in `dir` and requires success; returns stdout.
 pub fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = cairn_in(dir, args, None);
+    ok_env(dir, args, &[])
+}
+
+/// `ok` with environment variables set for the process.
+pub fn ok_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = cairn_env(dir, args, env);
     assert_eq!(
         out.code, 0,
         "cairn {args:?} failed ({}): {}{}",
@@ -252,7 +257,12 @@ pub fn query_csv(dir: &Path, query: &str) -> String {
 
 /// Runs `cairn ARGS` in `dir` and requires failure with exit code 1; returns stderr.
 pub fn fails(dir: &Path, args: &[&str]) -> String {
-    let out = cairn_in(dir, args, None);
+    fails_env(dir, args, &[])
+}
+
+/// `fails` with environment variables set for the process.
+pub fn fails_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = cairn_env(dir, args, env);
     assert_eq!(
         out.code, 1,
         "cairn {args:?} should fail: {}{}",
