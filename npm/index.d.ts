@@ -164,7 +164,16 @@ export type ErrorCode =
   /** From a built-in adapter's method called directly: a name the adapter contract refuses. */
   | 'INVALID_NAME'
   /** From a built-in adapter's `getRange` called directly: `size` is the object's size. */
-  | 'OUT_OF_RANGE';
+  | 'OUT_OF_RANGE'
+  /** The backup is encrypted and no `password` was given. */
+  | 'PASSWORD_NEEDED'
+  /** No key of the encrypted backup opens with the `password` given; nothing was written. */
+  | 'WRONG_PASSWORD'
+  /**
+   * A `password` (or `encrypt`) for a backup that is not encrypted: it may have been replaced
+   * by someone without the key. Encrypted backups are made in a new or empty location.
+   */
+  | 'NOT_ENCRYPTED';
 
 /** The fields a CairnError of a code carries besides `code` and `message`. */
 export interface CairnErrorFields {
@@ -611,7 +620,18 @@ export interface BackupSyncResult {
   damagedTables: string[];
 }
 
-export interface BackupSyncOptions extends ProgressOptions {
+/** An encrypted backup's passphrase (docs/FORMAT.md, "Encrypted stores"). */
+export interface PasswordOptions {
+  /**
+   * Opens an encrypted backup (or `.cairnbak` file); required for one, refused
+   * (NOT_ENCRYPTED) for a backup that is not encrypted.
+   */
+  password?: string;
+}
+
+export interface BackupSyncOptions extends ProgressOptions, PasswordOptions {
+  /** Make a new (empty) backup location an encrypted backup, with `password`. */
+  encrypt?: boolean;
   /**
    * Read every chunk the snapshot reaches in the backup and write again any that is lost or
    * damaged (after `verify` found damage). Without it, only table files found missing or
@@ -730,22 +750,22 @@ export interface RepoStatic<File extends BackupFile> {
    * database replaces the old one whole (at `idb://` in one transaction, so that other tabs
    * see the old one or the new).
    */
-  backupRestore(url: string, location: string, options?: RestoreOptions): Promise<Restored>;
+  backupRestore(url: string, location: string, options?: RestoreOptions & PasswordOptions): Promise<Restored>;
   /** A backup's snapshots, oldest first. */
-  backupSnapshots(url: string, options?: ServerOptions): Promise<Snapshot[]>;
+  backupSnapshots(url: string, options?: ServerOptions & PasswordOptions): Promise<Snapshot[]>;
   /** `backupPrune` of a backup by URL. */
-  backupPrune(url: string, options: { keepLast: number } & ProgressOptions & ServerOptions): Promise<PruneResult>;
+  backupPrune(url: string, options: { keepLast: number } & ProgressOptions & ServerOptions & PasswordOptions): Promise<PruneResult>;
   /** `backupForget` of a backup by URL. */
-  backupForget(url: string, policy: RetentionPolicy, options?: ForgetOptions & ServerOptions): Promise<ForgetResult>;
+  backupForget(url: string, policy: RetentionPolicy, options?: ForgetOptions & ServerOptions & PasswordOptions): Promise<ForgetResult>;
   /** Reads every table file of the store at `url` and checks every chunk. */
-  verify(url: string, options?: VerifyOptions & ServerOptions): Promise<VerifyReport>;
-  /** A backup (or one snapshot of it) as one `.cairnbak` file. */
-  backupExport(url: string, options?: ProgressOptions & ServerOptions & { snapshot?: string }): Promise<File>;
+  verify(url: string, options?: VerifyOptions & ServerOptions & PasswordOptions): Promise<VerifyReport>;
+  /** A backup (or one snapshot of it) as one `.cairnbak` file; an encrypted backup's stays sealed. */
+  backupExport(url: string, options?: ProgressOptions & ServerOptions & PasswordOptions & { snapshot?: string }): Promise<File>;
   /** A new database from a `.cairnbak` file's latest snapshot; options as `backupRestore`. */
   backupRestoreFile(
     file: BackupFile,
     location: string,
-    options?: Omit<RestoreOptions, 'adopt'>,
+    options?: Omit<RestoreOptions, 'adopt'> & PasswordOptions,
   ): Promise<Restored>;
 }
 
@@ -835,18 +855,18 @@ export interface Repo {
   /** `backupSync` to a URL that is not configured as a backup. */
   backupSyncUrl(url: string, options?: BackupSyncOptions & ServerOptions): Promise<BackupSyncResult>;
   /** A backup's snapshots (by configured name or URL), oldest first. */
-  backupSnapshots(nameOrUrl: string, options?: ServerOptions): Promise<Snapshot[]>;
+  backupSnapshots(nameOrUrl: string, options?: ServerOptions & PasswordOptions): Promise<Snapshot[]>;
   /**
    * Drops all but the newest `keepLast` snapshots of a backup (by configured name or URL) and
    * deletes the table files only they used, and files an interrupted sync left 15 minutes ago.
    */
-  backupPrune(nameOrUrl: string, options: { keepLast: number } & ProgressOptions & ServerOptions): Promise<PruneResult>;
+  backupPrune(nameOrUrl: string, options: { keepLast: number } & ProgressOptions & ServerOptions & PasswordOptions): Promise<PruneResult>;
   /**
    * Removes the snapshots of a backup (by configured name or URL) that a retention policy does
    * not keep, with restic's semantics (UTC calendar periods), never the one written last;
    * with `prune`, also the data only they used.
    */
-  backupForget(nameOrUrl: string, policy: RetentionPolicy, options?: ForgetOptions & ServerOptions): Promise<ForgetResult>;
+  backupForget(nameOrUrl: string, policy: RetentionPolicy, options?: ForgetOptions & ServerOptions & PasswordOptions): Promise<ForgetResult>;
   /** Checks every chunk of this database's store. */
   verify(options?: VerifyOptions): Promise<VerifyReport>;
   /**

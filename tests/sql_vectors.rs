@@ -18,7 +18,7 @@ use cairn_core::db::root_value::RootValue;
 use cairn_core::repo::{Config, Repo, Signature};
 use cairn_core::sync::Silent;
 use cairn_core::{bundle, Hash, MemoryStorage, Storage};
-use cairn_tests::table_entries;
+use cairn_tests::{hex, table_entries};
 use serde_json::{json, Value};
 
 fn vectors_file() -> PathBuf {
@@ -83,10 +83,6 @@ fn fresh_steps() -> Value {
         {"op": "backup", "url": "mem://golden-backup", "time_ms": 1_700_000_004_000u64,
          "tags": ["pre-migration", "golden"], "message": "a snapshot's details"},
     ])
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What the steps gave: the commits in order, and the two stores.

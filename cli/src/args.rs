@@ -195,9 +195,47 @@ pub enum Command {
         /// Show each backup's URL
         #[arg(short, long)]
         verbose: bool,
+        /// Read an encrypted backup's password from FILE (its first line; else from
+        /// CAIRN_PASSWORD, else asked on the terminal)
+        #[arg(long, global = true, value_name = "FILE")]
+        password_file: Option<String>,
         #[command(subcommand)]
         action: Option<BackupAction>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum KeyAction {
+    /// List the backup's keys
+    List {
+        #[arg(value_name = "NAME|URL")]
+        backup: String,
+    },
+    /// Add a key for another password (from --new-password-file, CAIRN_NEW_PASSWORD, or
+    /// asked twice on the terminal)
+    Add {
+        #[arg(long, value_name = "FILE")]
+        new_password_file: Option<String>,
+        #[arg(value_name = "NAME|URL")]
+        backup: String,
+    },
+    /// Remove a key (an id from `backup key list`, or its start); the last one stays
+    Remove {
+        id: String,
+        #[arg(value_name = "NAME|URL")]
+        backup: String,
+    },
+}
+
+impl KeyAction {
+    /// The backup it names.
+    pub fn backup(&self) -> &str {
+        match self {
+            KeyAction::List { backup }
+            | KeyAction::Add { backup, .. }
+            | KeyAction::Remove { backup, .. } => backup,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -212,9 +250,21 @@ pub enum RemoteAction {
 
 #[derive(Subcommand)]
 pub enum BackupAction {
+    /// An encrypted backup's keys: one per password
+    Key {
+        #[command(subcommand)]
+        action: KeyAction,
+    },
     /// Add a backup location (nothing is copied until `backup sync`); with --token-file, keep
     /// that token for it (in .cairn/credentials, not in the config)
-    Add { name: String, url: String },
+    Add {
+        name: String,
+        url: String,
+        /// Make it an encrypted backup (its password: --password-file, CAIRN_PASSWORD, or
+        /// asked twice on the terminal)
+        #[arg(long)]
+        encrypt: bool,
+    },
     /// Forget a backup (its contents stay where they are)
     #[command(visible_alias = "rm")]
     Remove { name: String },
@@ -227,6 +277,9 @@ pub enum BackupAction {
     /// `sync` to a URL without adding it as a backup
     SyncUrl {
         url: String,
+        /// Make it an encrypted backup if it is new
+        #[arg(long)]
+        encrypt: bool,
         #[command(flatten)]
         options: SyncOptions,
     },

@@ -14,6 +14,7 @@ use cairn_core::{MemoryStorage, Storage};
 use crate::args::{BackupAction, SyncOptions};
 use crate::credentials::{self, Kind, Named};
 use crate::database::{self, Database, DatabaseError};
+use crate::encryption::Opened;
 use crate::maintenance::report;
 use crate::progress::size;
 use crate::{url, CliError, Cx, Db, Host, Out};
@@ -28,6 +29,7 @@ pub fn by_url(action: &BackupAction) -> bool {
         BackupAction::Prune { backup, .. }
         | BackupAction::Forget { backup, .. }
         | BackupAction::Export { backup, .. } => backup.contains("://"),
+        BackupAction::Key { action } => action.backup().contains("://"),
         _ => false,
     }
 }
@@ -84,7 +86,7 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
                 Some(unpacked) => checked(cx, &unpacked, &options).await,
                 None => {
                     let (address, named) = locate(db.as_deref(), &backup)?;
-                    let storage = cx.open_storage(address, named)?;
+                    let storage = cx.backup_storage((address, named), None, false).await?;
                     checked(cx, &storage, &options).await.map_err(|e| match e {
                         CliError::Damaged(mut problems) => {
                             problems.push(
@@ -115,9 +117,18 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
             )
             .await
         }
-        BackupAction::Add { name, url } => {
+        BackupAction::Key { action } => {
+            let backup = action.backup().to_owned();
+            cx.keys(locate(db.as_deref(), &backup)?, action).await
+        }
+        BackupAction::Add { name, url, encrypt } => {
             let db = here(&mut db)?;
             cx.destination(&url, Some(db.dir()))?;
+            if encrypt {
+                // Made now, so that the first sync finds it encrypted.
+                cx.backup_storage((&url, None), Some(db.dir()), true)
+                    .await?;
+            }
             db.repo.add_backup(&name, &url, cx.same_place())?;
             cx.keep_token(db.dir(), Kind::Backup, &name, &url)?;
             Ok(String::new())
@@ -138,11 +149,13 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
                 kind: Kind::Backup,
                 name: &name,
             };
-            sync(cx, db, (&address, Some(named)), &label, options).await
+            sync(cx, db, (&address, Some(named)), &label, false, options).await
         }
-        BackupAction::SyncUrl { url, options } => {
-            sync(cx, here(&mut db)?, (&url, None), &url, options).await
-        }
+        BackupAction::SyncUrl {
+            url,
+            encrypt,
+            options,
+        } => sync(cx, here(&mut db)?, (&url, None), &url, encrypt, options).await,
     }
 }
 
@@ -186,9 +199,12 @@ async fn sync<H: Host>(
     db: &mut Db<H>,
     (address, named): Address<'_>,
     label: &str,
+    encrypt: bool,
     options: SyncOptions,
 ) -> Out {
-    let storage = cx.writable_storage(address, Some(db.dir()), named)?;
+    let storage = cx
+        .backup_storage((address, named), Some(db.dir()), encrypt)
+        .await?;
     // Damage seen on opening does not stop the sync: it writes again what it needs.
     let mut dst = ChunkStore::open_damaged(storage).await?;
     if let Some(grace) = options.prune_with_grace_period {
@@ -285,7 +301,8 @@ async fn restore<H: Host>(
         false => None,
     };
     // Damaged table files do not stop the snapshots that never used them.
-    let mut src = ChunkStore::open_damaged(cx.open_storage(address, None)?).await?;
+    let mut src =
+        ChunkStore::open_damaged(cx.backup_storage((address, None), None, false).await?).await?;
     match restore_from(cx, &mut src, target, snapshot, force, adopt.as_deref()).await {
         // Say which snapshots would restore: what verify finds intact.
         Err(CliError::Backup(e)) if e.is_damage() => {
@@ -371,35 +388,23 @@ async fn restore_from<H: Host, S: Storage>(
 }
 
 /// Writes a backup, or one snapshot of it, as a .cairnbak file (written whole, then renamed
-/// into place).
+/// into place); an encrypted backup's file stays sealed, with its keys.
 async fn export<H: Host>(
     cx: &Cx<'_, H>,
-    (address, named): Address<'_>,
+    address: Address<'_>,
     file: &str,
     snapshot: Option<&str>,
 ) -> Out {
-    let src = cx.open_store(address, named).await?;
-    let mut reporter = cx.reporter();
-    let parts = match snapshot {
-        None => match backup::read(&src).await {
-            Ok(Some(_)) => bundle::write(&src, &mut reporter)
-                .await
-                .map_err(CliError::from),
-            Ok(None) => Err(BackupError::NoSnapshots.into()),
-            Err(e) => Err(e.into()),
-        },
-        Some(id) => {
-            let mut single = ChunkStore::open(MemoryStorage::new()).await?;
-            match backup::extract(&src, Some(id), &mut single, &mut reporter).await {
-                Ok(_) => bundle::write(&single, &mut cairn_core::sync::Silent)
-                    .await
-                    .map_err(CliError::from),
-                Err(e) => Err(e.into()),
-            }
+    let parts = match cx.open_backup(address, None, false).await? {
+        Opened::Plain(storage) => {
+            bundle_parts(cx, &ChunkStore::open(storage).await?, snapshot).await?
+        }
+        Opened::Sealed(storage) => {
+            let store = ChunkStore::open(storage).await?;
+            let parts = bundle_parts(cx, &store, snapshot).await?;
+            vec![cairn_crypt::bundle::seal_bundle(store.storage(), &parts).await?]
         }
     };
-    reporter.finish();
-    let parts = parts?;
     let path = cx.cwd.join(file);
     let tmp = path.with_extension("cairnbak-partial");
     let written = cx
@@ -412,6 +417,35 @@ async fn export<H: Host>(
     }
     let bytes: usize = parts.iter().map(Vec::len).sum();
     Ok(format!("wrote {file} ({})\n", size(bytes as u64)))
+}
+
+/// A backup's store (or one snapshot of it) as the parts of a .cairnbak file.
+async fn bundle_parts<H: Host, S: Storage>(
+    cx: &Cx<'_, H>,
+    src: &ChunkStore<S>,
+    snapshot: Option<&str>,
+) -> Result<Vec<Vec<u8>>, CliError> {
+    let mut reporter = cx.reporter();
+    let parts = match snapshot {
+        None => match backup::read(src).await {
+            Ok(Some(_)) => bundle::write(src, &mut reporter)
+                .await
+                .map_err(CliError::from),
+            Ok(None) => Err(BackupError::NoSnapshots.into()),
+            Err(e) => Err(e.into()),
+        },
+        Some(id) => {
+            let mut single = ChunkStore::open(MemoryStorage::new()).await?;
+            match backup::extract(src, Some(id), &mut single, &mut reporter).await {
+                Ok(_) => bundle::write(&single, &mut cairn_core::sync::Silent)
+                    .await
+                    .map_err(CliError::from),
+                Err(e) => Err(e.into()),
+            }
+        }
+    };
+    reporter.finish();
+    parts
 }
 
 /// A `.cairnbak` file named where a backup may be (not a URL, and a file there), unpacked
@@ -429,10 +463,14 @@ async fn bundle_file<H: Host>(
 
 /// A `.cairnbak` file's store, in memory.
 async fn unpack<H: Host>(cx: &Cx<'_, H>, path: PathBuf) -> Result<MemoryStorage, CliError> {
-    let bytes = cx
+    let mut bytes = cx
         .host
         .read_file(&path)
         .map_err(|error| DatabaseError::Io { path, error })?;
+    if cairn_crypt::bundle::is_sealed(&bytes) {
+        let password = cx.backup_password()?;
+        bytes = cairn_crypt::bundle::open_bundle(&bytes, password.as_bytes())?;
+    }
     let unpacked = MemoryStorage::new();
     bundle::read(&bytes, &unpacked).await?;
     Ok(unpacked)
@@ -440,8 +478,8 @@ async fn unpack<H: Host>(cx: &Cx<'_, H>, path: PathBuf) -> Result<MemoryStorage,
 
 async fn snapshots<H: Host>(cx: &Cx<'_, H>, (address, named): Address<'_>, json: bool) -> Out {
     // A damaged backup still lists its snapshots: restore and verify take their ids.
-    let store = ChunkStore::open_damaged(cx.open_storage(address, named)?).await?;
-    list_snapshots(&store, json).await
+    let storage = cx.backup_storage((address, named), None, false).await?;
+    list_snapshots(&ChunkStore::open_damaged(storage).await?, json).await
 }
 
 async fn list_snapshots<S: Storage>(store: &ChunkStore<S>, json: bool) -> Out {
@@ -515,8 +553,8 @@ async fn checked<H: Host, S: Storage>(cx: &Cx<'_, H>, storage: &S, options: &Ver
     report(&checked?)
 }
 
-async fn prune<H: Host>(cx: &Cx<'_, H>, (address, named): Address<'_>, keep_last: usize) -> Out {
-    let mut store = cx.open_store(address, named).await?;
+async fn prune<H: Host>(cx: &Cx<'_, H>, address: Address<'_>, keep_last: usize) -> Out {
+    let mut store = ChunkStore::open(cx.backup_storage(address, None, false).await?).await?;
     let mut reporter = cx.reporter();
     let pruned = backup::prune(
         &mut store,
@@ -547,7 +585,8 @@ async fn forget<H: Host>(
     mode: Forget,
     json: bool,
 ) -> Out {
-    let mut store = cx.open_store(address, named).await?;
+    let mut store =
+        ChunkStore::open(cx.backup_storage((address, named), None, false).await?).await?;
     let mut reporter = cx.reporter();
     let forgotten = backup::forget(&mut store, policy, mode, &mut reporter).await;
     reporter.finish();

@@ -7,6 +7,7 @@ mod args;
 mod backup;
 mod credentials;
 mod database;
+mod encryption;
 pub mod host;
 mod maintenance;
 mod print;
@@ -51,11 +52,16 @@ pub async fn main<H: Host>(host: &H, args: Vec<String>) -> i32 {
             };
         }
     };
+    let password_file = match &cli.command {
+        Command::Backup { password_file, .. } => password_file.clone(),
+        _ => None,
+    };
     let cx = Cx {
         host,
         cwd: host.cwd(),
         quiet: cli.quiet,
         token_file: cli.token_file,
+        password_file,
     };
     match run(&cx, cli.command).await {
         Ok(out) => {
@@ -94,6 +100,10 @@ enum CliError {
     Unavailable(String),
     /// A token that cannot be read, or is not one.
     Token(String),
+    /// An encrypted backup that would not open, or a key change refused.
+    Crypt(cairn_crypt::CryptError),
+    /// A password that could not be had (none given, unreadable, two that differ).
+    Password(String),
 }
 
 impl CliError {
@@ -124,9 +134,11 @@ impl std::fmt::Display for CliError {
             CliError::Backup(e) => write!(f, "{e}{}", hint(e.hint())),
             CliError::Bundle(e) => e.fmt(f),
             CliError::Missing(url) => write!(f, "nothing at '{url}': the directory does not exist"),
-            CliError::Destination(why) | CliError::Unavailable(why) | CliError::Token(why) => {
-                f.write_str(why)
-            }
+            CliError::Destination(why)
+            | CliError::Unavailable(why)
+            | CliError::Token(why)
+            | CliError::Password(why) => f.write_str(why),
+            CliError::Crypt(e) => e.fmt(f),
         }
     }
 }
@@ -160,7 +172,7 @@ macro_rules! from_errors {
 }
 
 from_errors!(DatabaseError => Database, RepoError => Repo, UrlError => Url,
-    BackupError => Backup, BundleError => Bundle);
+    BackupError => Backup, BundleError => Bundle, cairn_crypt::CryptError => Crypt);
 
 /// A verify stopped by Ctrl-C is an interruption like a sync's; storage failures are the
 /// store's.
@@ -192,6 +204,8 @@ struct Cx<'h, H: Host> {
     cwd: PathBuf,
     quiet: bool,
     token_file: Option<PathBuf>,
+    /// `backup --password-file FILE`: where an encrypted backup's password is.
+    password_file: Option<String>,
 }
 
 impl<'h, H: Host> Cx<'h, H> {
@@ -331,6 +345,7 @@ impl<'h, H: Host> Cx<'h, H> {
                 || name == "LOCK"
                 || name.starts_with(".tmp")
                 || cairn_core::Hash::parse(name).is_some()
+                || cairn_crypt::names::is_stored_name(name)
         };
         if self.host.is_dir(dir) {
             let names = self.host.list_dir(dir).map_err(|error| DatabaseError::Io {
@@ -432,7 +447,9 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
         } => remote::push(cx, db, &r, &branch, force).await,
         Command::Fetch { remote: r } => remote::fetch(cx, db, &r).await,
         Command::Pull { remote: r, branch } => remote::pull(cx, db, &r, branch.as_deref()).await,
-        Command::Backup { verbose, action } => match action {
+        Command::Backup {
+            verbose, action, ..
+        } => match action {
             None => Ok(list_locations(&db.repo.config().backups, verbose)),
             Some(action) => backup::run_in(cx, db, action).await,
         },

@@ -598,7 +598,8 @@ impl<S: Storage> ChunkStore<S> {
             None => self
                 .storage
                 .get(table)
-                .await?
+                .await
+                .map_err(|e| table_io_error(table, e))?
                 .ok_or_else(|| StoreError::MissingTable {
                     table: table.into(),
                 })?,
@@ -833,6 +834,10 @@ fn table_io_error(table: &str, e: IoError) -> StoreError {
         IoError::OutOfRange { .. } => StoreError::CorruptTable {
             table: table.into(),
             reason: TableError::BadLayout("file is shorter than its index says (truncated)"),
+        },
+        IoError::Damaged { detail, .. } => StoreError::CorruptTable {
+            table: table.into(),
+            reason: TableError::BadLayout(detail),
         },
         other => StoreError::Io(other),
     }

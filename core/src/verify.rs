@@ -573,6 +573,13 @@ async fn check_table<S: Storage + ?Sized>(
                 });
                 return Ok(());
             }
+            Err(IoError::Damaged { detail, .. }) => {
+                report.problems.push(Problem::CorruptTable {
+                    table: name.into(),
+                    reason: TableError::BadLayout(detail),
+                });
+                return Ok(());
+            }
             Err(e) => return Err(e.into()),
         };
         for e in &entries[start..end] {

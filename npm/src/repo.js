@@ -3,7 +3,7 @@
 // authors. Every decision about the data, and new ids, are the core's. Every method loads the
 // core first and turns the core's errors into CairnErrors.
 
-import { backupForget, backupPrune, backupSnapshots, bundleRead, bundleWrite, Repo as Core, newId, verify } from '../wasm/cairn_wasm.js';
+import { backupForget, backupPrune, backupSnapshots, bundleRead, bundleWrite, openBackupStore, Repo as Core, newId, verify } from '../wasm/cairn_wasm.js';
 
 import { MemoryAdapter } from './adapters/memory.js';
 import { boundary, CairnError } from './errors.js';
@@ -16,6 +16,15 @@ export function verifyStore(adapter, { readDataSubset, onProgress, signal } = {}
 }
 
 const clock = (options) => options?.now ?? Date.now;
+
+/**
+ * The store of a backup at `url`, as the core opens it: sealed with `password` when it is
+ * encrypted (`encrypt`: a new, empty one is made encrypted). The sealing is the wasm core's.
+ */
+async function backupAt(url, base, { token, headers, password, encrypt } = {}, create = false) {
+  const store = await openStore(url, base, { create, token, headers });
+  return openBackupStore(store, password, encrypt === true);
+}
 
 /** Where a remote or backup URL, relative or absolute, is seen from: the database directory. */
 const baseOf = (at) => at.dir;
@@ -111,7 +120,7 @@ export class Repo {
     return withCore(async () => {
       // The new database syncs from its own location: it remembers the backup absolutely.
       const adoptUrl = options.adopt === true ? absoluteUrl(url, undefined) : undefined;
-      return restoreFrom(await openStore(url, undefined, options), location, options, adoptUrl);
+      return restoreFrom(await backupAt(url, undefined, options), location, options, adoptUrl);
     });
   }
 
@@ -125,30 +134,32 @@ export class Repo {
       }
       const bytes = file instanceof Uint8Array ? file : new Uint8Array(await file.arrayBuffer());
       const unpacked = new MemoryAdapter();
-      await bundleRead(bytes, unpacked);
+      await bundleRead(bytes, unpacked, options.password);
       return restoreFrom(unpacked, location, options);
     });
   }
 
   static backupSnapshots(url, options) {
-    return withCore(async () => backupSnapshots(await openStore(url, undefined, options)));
+    return withCore(async () => backupSnapshots(await backupAt(url, undefined, options)));
   }
 
   static backupPrune(url, options) {
-    return withCore(async () => prune(await openStore(url, undefined, options), options));
+    return withCore(async () => prune(await backupAt(url, undefined, options), options));
   }
 
   static backupForget(url, policy, options) {
-    return withCore(async () => forget(await openStore(url, undefined, options), policy, options));
+    return withCore(async () => forget(await backupAt(url, undefined, options), policy, options));
   }
 
   static verify(url, options) {
-    return withCore(async () => verifyStore(await openStore(url, undefined, options), options));
+    return withCore(async () => verifyStore(await backupAt(url, undefined, options), options));
   }
 
   static backupExport(url, options = {}) {
     return withCore(async () =>
-      platform.toFile(await bundleWrite(await openStore(url, undefined, options), options.snapshot, options.onProgress, options.signal)),
+      platform.toFile(
+        await bundleWrite(await openStore(url, undefined, options), options.snapshot, options.onProgress, options.signal, options.password),
+      ),
     );
   }
 
@@ -202,7 +213,7 @@ export class Repo {
     const url = nameOrUrl.includes('://')
       ? nameOrUrl
       : urlOf(this.#config.backups, nameOrUrl, 'BACKUP_NOT_FOUND', 'backup');
-    return this.#store(url, create, options);
+    return backupAt(url, baseOf(this.#at), options, create);
   }
 
   /** Re-reads the store; every operation does so first, so this is rarely needed. */
@@ -376,7 +387,7 @@ export class Repo {
 
   async #backupSync(core, url, options) {
     const { onProgress, signal, repair = false, tags, message } = options;
-    const store = await this.#store(url, true, options);
+    const store = await backupAt(url, baseOf(this.#at), options, true);
     return core.backupSync(store, url, clock(this.#options)(), repair === true, tags, message, onProgress, signal);
   }
 

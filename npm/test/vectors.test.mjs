@@ -49,6 +49,17 @@ test('the native-written vector store reads back through NodeFsAdapter', async (
   assert.equal(report.chunks, chunks.length);
 });
 
+test('the sealed vector store opens with its password through the wasm core', async () => {
+  const sealed = JSON.parse(await readFile(`${VECTORS}sealed.json`, 'utf8'));
+  const url = `file://${VECTORS}sealed`;
+  const report = await Repo.verify(url, { password: sealed.password });
+  assert.deepEqual(report.problems, []);
+  assert.deepEqual(report.orphans, []);
+  assert.equal(report.root, chunks[vectors.commits.at(-1).root].hash);
+  assert.equal(report.chunks, chunks.length);
+  await assert.rejects(Repo.verify(url, { password: 'wrong' }), { code: 'WRONG_PASSWORD' });
+});
+
 /** Runs the steps of sql.json through the Repo API in `dir`; resolves to the commits' hashes. */
 async function replaySql(script, dir) {
   const location = `file://${dir}`;
