@@ -164,7 +164,16 @@ export type ErrorCode =
   /** From a built-in adapter's method called directly: a name the adapter contract refuses. */
   | 'INVALID_NAME'
   /** From a built-in adapter's `getRange` called directly: `size` is the object's size. */
-  | 'OUT_OF_RANGE';
+  | 'OUT_OF_RANGE'
+  /** The backup is encrypted and no `password` was given. */
+  | 'PASSWORD_NEEDED'
+  /** No key of the encrypted backup opens with the `password` given; nothing was written. */
+  | 'WRONG_PASSWORD'
+  /**
+   * A `password` (or `encrypt`) for a backup that is not encrypted: it may have been replaced
+   * by someone without the key. Encrypted backups are made in a new or empty location.
+   */
+  | 'NOT_ENCRYPTED';
 
 /** The fields a CairnError of a code carries besides `code` and `message`. */
 export interface CairnErrorFields {
@@ -586,6 +595,14 @@ export interface Snapshot {
   datasets: Hash;
   /** The branch checked out, checked out again by a restore. */
   head: string;
+  /** The tags the sync was given, sorted (none for snapshots from before tags). */
+  tags: string[];
+  /** The sync's message, or `''`. */
+  message: string;
+  /** Bytes the sync wrote to the backup; null for snapshots from before this was recorded. */
+  added: number | null;
+  /** The id of the database that adopted the backup with this snapshot; null for a sync. */
+  adoptedBy: string | null;
 }
 
 export interface BackupSyncResult {
@@ -603,19 +620,101 @@ export interface BackupSyncResult {
   damagedTables: string[];
 }
 
-export interface BackupSyncOptions extends ProgressOptions {
+/** An encrypted backup's passphrase (docs/FORMAT.md, "Encrypted stores"). */
+export interface PasswordOptions {
+  /**
+   * Opens an encrypted backup (or `.cairnbak` file); required for one, refused
+   * (NOT_ENCRYPTED) for a backup that is not encrypted.
+   */
+  password?: string;
+}
+
+export interface BackupSyncOptions extends ProgressOptions, PasswordOptions {
+  /** Make a new (empty) backup location an encrypted backup, with `password`. */
+  encrypt?: boolean;
   /**
    * Read every chunk the snapshot reaches in the backup and write again any that is lost or
    * damaged (after `verify` found damage). Without it, only table files found missing or
    * unreadable are repaired.
    */
   repair?: boolean;
+  /**
+   * Tags for the snapshot, to find it by and keep it with `backupForget`'s `keepTags`: each 1 to
+   * 100 characters without spaces, control characters or commas. A sync with tags or a message
+   * always adds a snapshot, even when nothing changed since the last one.
+   */
+  tags?: string[];
+  /** What the snapshot is for. */
+  message?: string;
 }
 
 export interface Restored {
   repo: Repo;
   snapshot: Snapshot;
   stats: SyncStats;
+  /**
+   * The remotes whose remote-tracking branches came along. Their URLs are not in the backup:
+   * `addRemote(name, url)` again to fetch from them.
+   */
+  remotes: string[];
+  /** With `adopt`, the snapshot that records the adoption; else null. */
+  adopted: Snapshot | null;
+}
+
+export interface RestoreOptions extends RepoOptions, ProgressOptions, ServerOptions {
+  /** Restore this snapshot (an id from `backupSnapshots`) instead of the latest. */
+  snapshot?: string;
+  /** Replace a database at the location. */
+  force?: boolean;
+  /**
+   * Make the new database the backup's writer, so that its syncs continue the backup's history
+   * (after a disaster): the backup records the adoption as a snapshot, and the database it came
+   * from can no longer sync there. Needs write access to the backup. If another database adopts
+   * the backup, or its writer syncs, during the restore, CONFLICT and nothing is restored. Not
+   * for `backupRestoreFile`.
+   */
+  adopt?: boolean;
+}
+
+/**
+ * A retention policy, as restic's `forget` flags: what each part keeps is kept. Counts are
+ * whole numbers, -1 for every one; at least one part must keep something (else
+ * INVALID_ARGUMENT, as restic refuses an empty policy).
+ */
+export interface RetentionPolicy {
+  keepLast?: number;
+  /** The newest snapshot of each of the N newest hours (UTC) that have one. */
+  keepHourly?: number;
+  keepDaily?: number;
+  /** ISO weeks. */
+  keepWeekly?: number;
+  keepMonthly?: number;
+  keepYearly?: number;
+  /** Every snapshot newer than this before the newest one, as `'1y2m3d4h'`. */
+  keepWithin?: string;
+  /** Every snapshot carrying any of these tags. */
+  keepTags?: string[];
+}
+
+export interface ForgetOptions extends ProgressOptions {
+  /** Decide and report only; change nothing. */
+  dryRun?: boolean;
+  /** Also delete the data only the removed snapshots used, as `backupPrune` does. */
+  prune?: boolean;
+}
+
+export interface ForgetResult {
+  /**
+   * The snapshots kept, newest first, each with restic's reasons (`'daily snapshot'`,
+   * `'within 2d'`, `'tag pre-migration'`). The snapshot written last is always kept, the next
+   * sync continuing from it: if the policy alone would drop it, its reason says so.
+   */
+  keep: { snapshot: Snapshot; reasons: string[] }[];
+  /** The snapshots removed (or with `dryRun`, that would be), newest first. */
+  remove: Snapshot[];
+  dryRun: boolean;
+  /** What the prune did, when `prune` ran one (only if something was removed); else null. */
+  prune: { tableFilesWritten: number; tableFilesDeleted: number; bytesBefore: number; bytesAfter: number } | null;
 }
 
 /**
@@ -651,24 +750,22 @@ export interface RepoStatic<File extends BackupFile> {
    * database replaces the old one whole (at `idb://` in one transaction, so that other tabs
    * see the old one or the new).
    */
-  backupRestore(
-    url: string,
-    location: string,
-    options?: RepoOptions & ProgressOptions & ServerOptions & { snapshot?: string; force?: boolean },
-  ): Promise<Restored>;
+  backupRestore(url: string, location: string, options?: RestoreOptions & PasswordOptions): Promise<Restored>;
   /** A backup's snapshots, oldest first. */
-  backupSnapshots(url: string, options?: ServerOptions): Promise<Snapshot[]>;
+  backupSnapshots(url: string, options?: ServerOptions & PasswordOptions): Promise<Snapshot[]>;
   /** `backupPrune` of a backup by URL. */
-  backupPrune(url: string, options: { keepLast: number } & ProgressOptions & ServerOptions): Promise<PruneResult>;
+  backupPrune(url: string, options: { keepLast: number } & ProgressOptions & ServerOptions & PasswordOptions): Promise<PruneResult>;
+  /** `backupForget` of a backup by URL. */
+  backupForget(url: string, policy: RetentionPolicy, options?: ForgetOptions & ServerOptions & PasswordOptions): Promise<ForgetResult>;
   /** Reads every table file of the store at `url` and checks every chunk. */
-  verify(url: string, options?: VerifyOptions & ServerOptions): Promise<VerifyReport>;
-  /** A backup (or one snapshot of it) as one `.cairnbak` file. */
-  backupExport(url: string, options?: ProgressOptions & ServerOptions & { snapshot?: string }): Promise<File>;
+  verify(url: string, options?: VerifyOptions & ServerOptions & PasswordOptions): Promise<VerifyReport>;
+  /** A backup (or one snapshot of it) as one `.cairnbak` file; an encrypted backup's stays sealed. */
+  backupExport(url: string, options?: ProgressOptions & ServerOptions & PasswordOptions & { snapshot?: string }): Promise<File>;
   /** A new database from a `.cairnbak` file's latest snapshot; options as `backupRestore`. */
   backupRestoreFile(
     file: BackupFile,
     location: string,
-    options?: RepoOptions & ProgressOptions & { snapshot?: string; force?: boolean },
+    options?: Omit<RestoreOptions, 'adopt'> & PasswordOptions,
   ): Promise<Restored>;
 }
 
@@ -758,12 +855,18 @@ export interface Repo {
   /** `backupSync` to a URL that is not configured as a backup. */
   backupSyncUrl(url: string, options?: BackupSyncOptions & ServerOptions): Promise<BackupSyncResult>;
   /** A backup's snapshots (by configured name or URL), oldest first. */
-  backupSnapshots(nameOrUrl: string, options?: ServerOptions): Promise<Snapshot[]>;
+  backupSnapshots(nameOrUrl: string, options?: ServerOptions & PasswordOptions): Promise<Snapshot[]>;
   /**
    * Drops all but the newest `keepLast` snapshots of a backup (by configured name or URL) and
    * deletes the table files only they used, and files an interrupted sync left 15 minutes ago.
    */
-  backupPrune(nameOrUrl: string, options: { keepLast: number } & ProgressOptions & ServerOptions): Promise<PruneResult>;
+  backupPrune(nameOrUrl: string, options: { keepLast: number } & ProgressOptions & ServerOptions & PasswordOptions): Promise<PruneResult>;
+  /**
+   * Removes the snapshots of a backup (by configured name or URL) that a retention policy does
+   * not keep, with restic's semantics (UTC calendar periods), never the one written last;
+   * with `prune`, also the data only they used.
+   */
+  backupForget(nameOrUrl: string, policy: RetentionPolicy, options?: ForgetOptions & ServerOptions & PasswordOptions): Promise<ForgetResult>;
   /** Checks every chunk of this database's store. */
   verify(options?: VerifyOptions): Promise<VerifyReport>;
   /**

@@ -23,6 +23,8 @@ with open(path, "w") as f:
     f.write(";\\n")
 """
 ENV = dict(os.environ, RESTIC_PASSWORD="bench", CAIRN_USER_NAME="bench", CAIRN_USER_EMAIL="b@e")
+# Only for the encrypted backup's commands: a password refuses a backup that is not encrypted.
+SEALED = dict(ENV, CAIRN_PASSWORD="bench")
 
 
 def tree_bytes(path):
@@ -35,11 +37,11 @@ def tree_bytes(path):
     return total
 
 
-def run(cmd, cwd, measured=None):
+def run(cmd, cwd, measured=None, env=ENV):
     """Runs cmd; returns (seconds, bytes the folder `measured` grew by, peak RSS in bytes)."""
     before = tree_bytes(measured) if measured and os.path.exists(measured) else 0
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     took = time.perf_counter() - started
     err = proc.stderr.read().decode()
@@ -82,6 +84,8 @@ def main():
         def case(name, cairn_cmd, others):
             took, written, rss = run(cairn_cmd, db, os.path.join(work, "bk"))
             rows.append((name, "cairn backup", took, written, rss))
+            took, written, rss = run(sealed_sync, db, os.path.join(work, "bk-enc"), SEALED)
+            rows.append((name, "cairn backup, encrypted", took, written, rss))
             for tool, cmd, cwd, dest in others:
                 took, written, rss = run(cmd, cwd, dest)
                 rows.append((name, tool, took, written, rss))
@@ -96,6 +100,7 @@ def main():
             ]
 
         sync = [CAIRN, "backup", "sync-url", "file://../bk", "--quiet"]
+        sealed_sync = [CAIRN, "backup", "sync-url", "--encrypt", "file://../bk-enc", "--quiet"]
         case("first backup", sync, copies("first"))
         run([CAIRN, "sql", "-q", "update t set b = 'changed' where id = 500000"], db)
         case("after one row changed", sync, copies("one"))
@@ -104,6 +109,9 @@ def main():
 
         took, written, rss = run([CAIRN, "backup", "restore", "--quiet", "file://bk", "restored"], work, os.path.join(work, "restored"))
         rows.append(("restore", "cairn backup", took, written, rss))
+        restore = [CAIRN, "backup", "restore", "--quiet", "file://bk-enc", "restored-enc"]
+        took, written, rss = run(restore, work, os.path.join(work, "restored-enc"), SEALED)
+        rows.append(("restore", "cairn backup, encrypted", took, written, rss))
         for tool, cmd, dest in [
             ("cp -a", ["cp", "-a", os.path.join(work, "cp-first"), os.path.join(work, "cp-back")], "cp-back"),
             ("cp -a, then sync", ["sh", "-c", f"cp -a '{work}/cp-first' '{work}/cps-back' && sync -f '{work}/cps-back'"], "cps-back"),
@@ -115,6 +123,8 @@ def main():
 
         took, _, rss = run([CAIRN, "backup", "verify", "file://bk"], work)
         rows.append(("verify (read and hash everything)", "cairn backup", took, 0, rss))
+        took, _, rss = run([CAIRN, "backup", "verify", "file://bk-enc"], work, None, SEALED)
+        rows.append(("verify (read and hash everything)", "cairn backup, encrypted", took, 0, rss))
         took, _, rss = run(["restic", "-r", os.path.join(work, "restic"), "check", "--read-data", "--quiet"], work)
         rows.append(("verify (read and hash everything)", "restic check --read-data", took, 0, rss))
 

@@ -230,7 +230,10 @@ fn gc_runs_by_itself_once_garbage_has_piled_up() {
     let mut said = None;
     for i in 0..12 {
         // Every row rewritten with new, hardly compressible text: garbage that counts.
-        let rewrite = format!("delete from t; insert into t values {}", rows_of_pass(20_000, i));
+        let rewrite = format!(
+            "delete from t; insert into t values {}",
+            rows_of_pass(20_000, i)
+        );
         let out = cairn_in(&d, &["sql"], Some(&rewrite));
         assert_eq!(out.code, 0, "{}", out.stderr);
         if out.stderr.contains("auto gc: ") {
@@ -330,6 +333,7 @@ fn a_prune_failing_at_any_write_leaves_the_old_backup_or_the_new() {
         block_on(repo.backup_sync(
             &mut backup,
             "mem://b",
+            &cairn_core::backup::Note::default(),
             i,
             cairn_core::backup::Repair::IfSeenDamaged,
             &mut cairn_core::sync::Silent,

@@ -160,6 +160,7 @@ fn push_clone_and_an_incremental_sync_report_honest_totals() {
     block_on(repo.backup_sync(
         &mut dst,
         "mem://b",
+        &cairn_core::backup::Note::default(),
         1,
         Repair::IfSeenDamaged,
         &mut recorder(None),
@@ -167,7 +168,15 @@ fn push_clone_and_an_incremental_sync_report_honest_totals() {
     .unwrap();
     block_on(repo.sql("update t set v = 'changed'")).unwrap();
     let mut sink = recorder(None);
-    block_on(repo.backup_sync(&mut dst, "mem://b", 2, Repair::IfSeenDamaged, &mut sink)).unwrap();
+    block_on(repo.backup_sync(
+        &mut dst,
+        "mem://b",
+        &cairn_core::backup::Note::default(),
+        2,
+        Repair::IfSeenDamaged,
+        &mut sink,
+    ))
+    .unwrap();
     assert_honest("incremental sync", &sink.events);
 }
 
@@ -179,6 +188,7 @@ fn a_sink_that_stops_leaves_the_destination_as_it_was() {
     block_on(repo.backup_sync(
         &mut dst,
         "mem://b",
+        &cairn_core::backup::Note::default(),
         1,
         Repair::IfSeenDamaged,
         &mut recorder(None),
@@ -189,6 +199,7 @@ fn a_sink_that_stops_leaves_the_destination_as_it_was() {
     let stopped = block_on(repo.backup_sync(
         &mut dst,
         "mem://b",
+        &cairn_core::backup::Note::default(),
         2,
         Repair::IfSeenDamaged,
         &mut recorder(Some(1)),
@@ -222,6 +233,7 @@ fn a_sink_that_stops_leaves_the_destination_as_it_was() {
     block_on(repo.backup_sync(
         &mut dst,
         "mem://b",
+        &cairn_core::backup::Note::default(),
         3,
         Repair::IfSeenDamaged,
         &mut recorder(None),
@@ -237,7 +249,15 @@ fn a_backup_export_reports_true_totals_and_stops_when_asked() {
     for time in 1..=3 {
         block_on(repo.sql(&format!("update t set v = 'export {time}'"))).unwrap();
         let mut sink = recorder(None);
-        let sync = repo.backup_sync(&mut dst, "mem://b", time, Repair::IfSeenDamaged, &mut sink);
+        let note = cairn_core::backup::Note::default();
+        let sync = repo.backup_sync(
+            &mut dst,
+            "mem://b",
+            &note,
+            time,
+            Repair::IfSeenDamaged,
+            &mut sink,
+        );
         block_on(sync).unwrap();
     }
     let mut sink = recorder(None);

@@ -236,7 +236,12 @@ pub fn snapshot_ids(dir: &Path, backup: &str) -> Vec<String> {
 
 /// Runs `cairn ARGS` in `dir` and requires success; returns stdout.
 pub fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = cairn_in(dir, args, None);
+    ok_env(dir, args, &[])
+}
+
+/// `ok` with environment variables set for the process.
+pub fn ok_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = cairn_env(dir, args, env);
     assert_eq!(
         out.code, 0,
         "cairn {args:?} failed ({}): {}{}",
@@ -252,7 +257,12 @@ pub fn query_csv(dir: &Path, query: &str) -> String {
 
 /// Runs `cairn ARGS` in `dir` and requires failure with exit code 1; returns stderr.
 pub fn fails(dir: &Path, args: &[&str]) -> String {
-    let out = cairn_in(dir, args, None);
+    fails_env(dir, args, &[])
+}
+
+/// `fails` with environment variables set for the process.
+pub fn fails_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = cairn_env(dir, args, env);
     assert_eq!(
         out.code, 1,
         "cairn {args:?} should fail: {}{}",
@@ -303,4 +313,17 @@ pub fn start_server(script: &str) -> (std::path::PathBuf, Vec<(String, String)>)
         std::env::set_var(k, v);
     }
     (dir, env)
+}
+
+/// Bytes as lower-case hex, as the vector files write them.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The bytes a hex string spells.
+pub fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
 }

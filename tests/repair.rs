@@ -51,7 +51,9 @@ fn flip_a_leaf(backup: &Path, names: &[String]) {
         let entries = table_entries(&bytes);
         let leaf = entries.iter().find(|e| {
             let record = &bytes[e.offset as usize..][..e.len as usize];
-            let chunk = cairn_core::table_file::chunk_of(cairn_core::table_file::VERSION, e, record).unwrap();
+            let chunk =
+                cairn_core::table_file::chunk_of(cairn_core::table_file::VERSION, e, record)
+                    .unwrap();
             chunk[0] == 0x01 && chunk[1] == 0
         });
         if let Some(e) = leaf {

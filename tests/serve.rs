@@ -7,15 +7,21 @@ use std::process::{Child, Command, Stdio};
 
 use cairn::{block_on, FsStorage, HttpStorage};
 use cairn_cli::url::{parse, Location};
+use cairn_core::backup::{Repair, SyncOutcome};
+use cairn_core::chunk_store::ChunkStore;
+use cairn_core::conformance::Instrumented;
 use cairn_core::io::Storage;
+use cairn_core::repo::{Config, Repo, Signature};
+use cairn_core::sync::Silent;
 use cairn_core::table_file::TableWriter;
 use cairn_core::Hash;
-use cairn_tests::{cairn_bin, cairn_env, cairn_in, new_db_with_rows, ok, Output};
+use cairn_core::MemoryStorage;
+use cairn_tests::{cairn_bin, cairn_env, cairn_in, fails, new_db_with_rows, ok, Output};
 
 /// A running `cairn serve DIR`, killed when dropped.
 struct Server {
     child: Child,
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT` (`https://` with `--tls-cert`)
     url: String,
     log: PathBuf,
 }
@@ -64,7 +70,7 @@ impl Server {
 
     /// `host:port`, for raw requests.
     fn addr(&self) -> &str {
-        self.url.strip_prefix("http://").unwrap()
+        self.url.split_once("://").unwrap().1
     }
 
     fn log(&self) -> String {
@@ -98,6 +104,13 @@ fn token(dir: &Path, scope: &str, path: &str) -> (String, String) {
     );
     let id = printed.split_whitespace().nth(2).unwrap().to_owned();
     (id, printed.lines().last().unwrap().to_owned())
+}
+
+/// A file in `at` named `name` holding `text` (a token, for `--token-file`): its path.
+fn text_file(at: &Path, name: &str, text: &str) -> String {
+    let path = at.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
 }
 
 /// `cairn ARGS` in `dir` with `CAIRN_TOKEN`.
@@ -334,7 +347,9 @@ fn requests_without_a_valid_token_for_the_store_and_scope_are_refused() {
     assert_eq!(no_token.code, 1);
     assert!(no_token.stderr.contains("401"), "{}", no_token.stderr);
     assert!(
-        no_token.stderr.contains("set CAIRN_TOKEN"),
+        no_token
+            .stderr
+            .contains("pass --token-file or set CAIRN_TOKEN"),
         "{}",
         no_token.stderr
     );
@@ -388,6 +403,187 @@ fn requests_without_a_valid_token_for_the_store_and_scope_are_refused() {
     // Over plain http:// a token goes to this machine only.
     let far = fails_with(r, &writer, &["backup", "verify", "http://192.0.2.1:7878/x"]);
     assert!(far.contains("refusing to send a token"), "{far}");
+}
+
+#[test]
+fn tokens_come_from_a_file_the_environment_or_the_credentials_of_a_remote_or_backup() {
+    let (root, dir) = folder();
+    let r = root.path();
+    let ((_, writer), (_, reader)) = (token(&dir, "admin", "*"), token(&dir, "read", "*"));
+    let write_file = text_file(r, "w.token", &format!("{writer}\n"));
+    let read_file = text_file(r, "r.token", &reader);
+    let server = Server::start(&dir, &[]);
+    let d = new_db_with_rows(r);
+    ok(&d, &["commit", "-a", "-m", "rows"]);
+
+    // Stored with the backup and the remote when added: later commands need nothing more.
+    let backup = server.at("team/b");
+    ok(
+        &d,
+        &["backup", "add", "b", &backup, "--token-file", &write_file],
+    );
+    ok(&d, &["backup", "sync", "b"]);
+    let remote = server.at("team/origin");
+    ok(
+        &d,
+        &[
+            "--token-file",
+            &write_file,
+            "remote",
+            "add",
+            "origin",
+            &remote,
+        ],
+    );
+    ok(&d, &["push", "origin", "main"]);
+    ok(&d, &["fetch", "origin"]);
+    assert!(ok(&d, &["backup", "verify", "b"]).contains("no problems found"));
+    // Never in the config, never printed; the credentials file is its owner's alone.
+    let meta = d.join(".cairn");
+    let config = std::fs::read_to_string(meta.join("config")).unwrap();
+    let listed = ok(&d, &["remote", "-v"]) + &ok(&d, &["backup", "-v"]);
+    for shown in [&config, &listed] {
+        assert!(!shown.contains(&writer), "{shown}");
+    }
+    assert!(
+        listed.contains(&remote) && listed.contains(&backup),
+        "{listed}"
+    );
+    let stored = std::fs::read_to_string(meta.join("credentials")).unwrap();
+    assert_eq!(
+        stored,
+        format!("remote origin {writer}\nbackup b {writer}\n")
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(meta.join("credentials"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    // CAIRN_TOKEN comes before a stored token, --token-file before both.
+    ok(&d, &["commit", "--allow-empty", "-m", "two"]);
+    let env = fails_with(&d, &reader, &["push", "origin", "main"]);
+    assert!(env.contains("may only read"), "{env}");
+    let flag = with(
+        &d,
+        &reader,
+        &["push", "origin", "main", "--token-file", &write_file],
+    );
+    assert_eq!(flag.code, 0, "{}", flag.stderr);
+    let flag = with(
+        &d,
+        &writer,
+        &["backup", "sync", "b", "--token-file", &read_file],
+    );
+    assert!(flag.stderr.contains("may only read"), "{}", flag.stderr);
+    // A URL named directly takes the flag (no stored token is looked for).
+    let restored = [
+        "backup",
+        "restore",
+        &backup,
+        "restored",
+        "--token-file",
+        &read_file,
+    ];
+    ok(r, &restored);
+
+    // Removing forgets the token; adding again without a file stores none.
+    ok(&d, &["remote", "remove", "origin"]);
+    assert_eq!(
+        std::fs::read_to_string(meta.join("credentials")).unwrap(),
+        format!("backup b {writer}\n")
+    );
+    ok(&d, &["remote", "add", "origin", &remote]);
+    let unstored = cairn_in(&d, &["fetch", "origin"], None);
+    assert!(unstored.stderr.contains("401"), "{}", unstored.stderr);
+    // A clone keeps the file's token for its origin.
+    ok(r, &["clone", &remote, "cloned", "--token-file", &read_file]);
+    ok(&r.join("cloned"), &["fetch", "origin"]);
+
+    // Bad token sources: one line each, nothing stored.
+    let missing = fails(&d, &["fetch", "origin", "--token-file", "no-such-file"]);
+    assert!(missing.contains("cannot read token file"), "{missing}");
+    let empty = text_file(r, "empty.token", "\n");
+    let blank = fails(&d, &["fetch", "origin", "--token-file", &empty]);
+    assert!(blank.contains("holds no token"), "{blank}");
+    let spaced = fails_with(&d, "two words", &["fetch", "origin"]);
+    assert!(
+        spaced.contains("CAIRN_TOKEN does not hold a token"),
+        "{spaced}"
+    );
+    let on_disk = format!("file://{}", r.join("plain").display());
+    let pointless = fails(
+        &d,
+        &["remote", "add", "p", &on_disk, "--token-file", &write_file],
+    );
+    assert!(
+        pointless.contains("--token-file is for http://"),
+        "{pointless}"
+    );
+    assert!(!ok(&d, &["remote"]).contains('p'));
+}
+
+/// Whether the destination holds a table file or a chunk is answered from its manifest and
+/// the indexes of its table files, read once when it is opened: a sync asks the server
+/// nothing per chunk or per object, however much it copies (docs/PROTOCOL.md, "Existence").
+#[test]
+fn a_sync_learns_what_the_server_holds_from_its_manifest_and_indexes_not_object_by_object() {
+    let (_root, dir) = folder();
+    let (_, secret) = token(&dir, "write", "*");
+    let server = Server::start(&dir, &[]);
+    let author = Signature {
+        name: "a".into(),
+        email: "a@example.com".into(),
+        time_ms: 0,
+    };
+    let store = block_on(ChunkStore::open(MemoryStorage::new())).unwrap();
+    let mut repo = block_on(Repo::init(store, Config::new("db"), &author)).unwrap();
+    let backup = Instrumented::new(client(&server.at("b"), Some(&secret)));
+    let mut copied = Vec::new();
+    for round in 0..5 {
+        // Each round copies more chunks than the one before.
+        let values: Vec<String> = (0..2000 * (round + 1))
+            .map(|i| format!("({i}, 'round {round} row {i}')"))
+            .collect();
+        let sql = format!(
+            "create table t{round} (id int primary key, v text); insert into t{round} values {}",
+            values.join(",")
+        );
+        block_on(repo.sql(&sql)).unwrap();
+        let tables = block_on(ChunkStore::open(&backup.inner))
+            .unwrap()
+            .manifest()
+            .tables
+            .len();
+        backup.take_reads();
+        backup.take_asked();
+        // As `cairn backup sync` does it.
+        let mut dst = block_on(ChunkStore::open_damaged(backup.clone())).unwrap();
+        let synced = block_on(repo.backup_sync(
+            &mut dst,
+            "http://b",
+            &cairn_core::backup::Note::default(),
+            round as u64,
+            Repair::IfSeenDamaged,
+            &mut Silent,
+        ));
+        match synced.unwrap() {
+            SyncOutcome::Synced { stats, .. } => copied.push(stats.chunks),
+            other => panic!("{other:?}"),
+        }
+        // One manifest read; one ranged read per listed table file (its index) and a few of
+        // the backup's own root chunks (its snapshots), however many chunks the sync copies;
+        // no listing, no whole-object read.
+        let [manifests, lists, gets] = backup.take_asked();
+        assert_eq!((manifests, lists, gets), (1, 0, 0), "round {round}");
+        let reads = backup.take_reads();
+        assert!(
+            reads <= tables + 3,
+            "round {round}: {reads} reads, {tables} tables"
+        );
+    }
+    assert!(copied[4] > 2 * copied[0], "{copied:?}");
 }
 
 #[test]
@@ -605,6 +801,242 @@ fn the_server_stops_cleanly_on_sigterm_and_refuses_to_listen_in_the_open_without
     );
     assert_eq!(open.code, 1);
     assert!(open.stderr.contains("without TLS"), "{}", open.stderr);
+}
+
+/// Issue 13's load test: K clients against one server for a few seconds, each with its own
+/// database and backup, syncing the backup and pushing its own branch to one shared remote
+/// after every commit. Pushes race on the remote's manifest: one that loses to a push of
+/// another branch starts again from the remote's new state (Git's per-ref updates would not
+/// conflict either), so every push lands; syncs never race (a backup has one writer). Then
+/// every acknowledged snapshot is in its backup, every acknowledged push in the remote, and
+/// every store verifies clean. Nothing about time is asserted: scripts/bench_serve.py measures.
+#[test]
+fn k_clients_syncing_and_pushing_against_one_server_lose_nothing() {
+    const K: usize = 4;
+    let (root, dir) = folder();
+    let r = root.path();
+    let (_, secret) = token(&dir, "write", "*");
+    let token_file = &text_file(r, "token", &secret);
+    let server = Server::start(&dir, &[]);
+    let remote = server.at("shared/origin");
+    let clients: Vec<PathBuf> = (0..K)
+        .map(|k| {
+            let d = r.join(format!("c{k}"));
+            std::fs::create_dir(&d).unwrap();
+            ok(&d, &["init"]);
+            ok(&d, &["checkout", "-b", &format!("c{k}")]);
+            ok(
+                &d,
+                &["sql", "-q", "create table t (id int primary key, v text)"],
+            );
+            let backup = server.at(&format!("backups/c{k}"));
+            ok(
+                &d,
+                &["backup", "add", "b", &backup, "--token-file", token_file],
+            );
+            ok(
+                &d,
+                &[
+                    "remote",
+                    "add",
+                    "origin",
+                    &remote,
+                    "--token-file",
+                    token_file,
+                ],
+            );
+            d
+        })
+        .collect();
+
+    // One round of client `k`: a commit, a sync, a push. Answers the snapshot synced and the
+    // commit pushed.
+    let round = |d: &Path, k: usize, n: usize| {
+        let insert = format!("insert into t values ({n}, 'client {k} round {n}')");
+        ok(d, &["sql", "-q", &insert]);
+        ok(d, &["commit", "-a", "-m", &format!("c{k} round {n}")]);
+        // "synced backup 'b': snapshot ID, ..."
+        let synced = ok(d, &["backup", "sync", "b", "--quiet"]);
+        let synced = synced.split("snapshot ").nth(1).unwrap()[..8].to_owned();
+        // "OLD..NEW cK -> cK (...)"
+        let pushed = ok(d, &["push", "origin", &format!("c{k}"), "--quiet"]);
+        let pushed = pushed.split("..").nth(1).unwrap()[..8].to_owned();
+        (synced, pushed)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(4);
+    let done: Vec<Vec<(String, String)>> = std::thread::scope(|scope| {
+        let runs: Vec<_> = clients
+            .iter()
+            .enumerate()
+            .map(|(k, d)| {
+                let round = &round;
+                scope.spawn(move || {
+                    let mut rounds = Vec::new();
+                    while rounds.len() < 2 || std::time::Instant::now() < deadline {
+                        rounds.push(round(d, k, rounds.len()));
+                    }
+                    rounds
+                })
+            })
+            .collect();
+        runs.into_iter().map(|run| run.join().unwrap()).collect()
+    });
+
+    let cloned = r.join("cloned");
+    ok(r, &["clone", &remote, "cloned", "--token-file", token_file]);
+    for (k, rounds) in done.iter().enumerate() {
+        let d = &clients[k];
+        let snapshots = ok(d, &["backup", "snapshots", "b"]);
+        let log = ok(&cloned, &["log", &format!("origin/c{k}")]);
+        for (synced, pushed) in rounds {
+            assert!(
+                snapshots.contains(synced.as_str()),
+                "client {k}: {synced} lost"
+            );
+            assert!(
+                log.contains(&format!("commit {pushed}")),
+                "client {k}: {pushed} lost"
+            );
+        }
+        assert!(ok(d, &["backup", "verify", "b"]).contains("no problems found"));
+    }
+    let verified = ok(
+        r,
+        &["backup", "verify", &remote, "--token-file", token_file],
+    );
+    assert!(verified.contains("no problems found"), "{verified}");
+}
+
+/// A self-signed certificate for 127.0.0.1 and its key, as PEM files in `dir`: their paths.
+fn certificate(dir: &Path, name: &str) -> (String, String) {
+    let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let (cert, key) = (
+        dir.join(format!("{name}.pem")),
+        dir.join(format!("{name}.key")),
+    );
+    std::fs::write(&cert, made.cert.pem()).unwrap();
+    std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
+    let path = |p: PathBuf| p.to_str().unwrap().to_owned();
+    (path(cert), path(key))
+}
+
+#[test]
+fn with_a_certificate_the_server_serves_https_to_clients_that_trust_it() {
+    let (root, dir) = folder();
+    let r = root.path();
+    let (_, secret) = token(&dir, "write", "*");
+    let token_file = &text_file(r, "token", &secret);
+    let (cert, key) = certificate(r, "server");
+    let server = Server::start(&dir, &["--tls-cert", &cert, "--tls-key", &key]);
+    assert!(
+        server.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    let backup = server.at("b");
+
+    // SSL_CERT_FILE, as for curl, git and OpenSSL: the certificates this client trusts.
+    let trusting = [("SSL_CERT_FILE", cert.as_str())];
+    let d = new_db_with_rows(r);
+    let run = |dir: &Path, args: &[&str]| {
+        let out = cairn_env(dir, args, &trusting);
+        assert_eq!(out.code, 0, "cairn {args:?}: {}", out.stderr);
+        out.stdout
+    };
+    run(
+        &d,
+        &["backup", "add", "b", &backup, "--token-file", token_file],
+    );
+    assert!(run(&d, &["backup", "sync", "b"]).contains("synced backup 'b'"));
+    ok(&d, &["commit", "-a", "-m", "rows"]);
+    assert!(run(&d, &["backup", "sync", "b"]).contains("synced backup 'b'"));
+    run(
+        r,
+        &[
+            "backup",
+            "restore",
+            &backup,
+            "restored",
+            "--token-file",
+            token_file,
+        ],
+    );
+    let rows = cairn_tests::query_csv(&r.join("restored"), "select v from t order by id");
+    assert_eq!(rows, "v\none\ntwo\n");
+    assert!(run(&d, &["backup", "verify", "b"]).contains("no problems found"));
+
+    // A client that does not trust the certificate (another one's, or the system's roots
+    // only) is told so in one line, at once, and sends nothing.
+    let (other, _) = certificate(r, "other");
+    for env in [vec![("SSL_CERT_FILE", other.as_str())], vec![]] {
+        let out = cairn_env(&d, &["backup", "sync", "b"], &env);
+        assert_eq!(out.code, 1, "{}", out.stdout);
+        let line = out.stderr.trim_end();
+        assert!(
+            !line.contains('\n') && line.starts_with("error: "),
+            "{line}"
+        );
+        assert!(
+            line.contains("certificate") && line.contains("SSL_CERT_FILE"),
+            "{line}"
+        );
+    }
+    // Plain http:// to the TLS port: refused cleanly too.
+    let plain = format!("http://{}/b", server.addr());
+    let out = cairn_env(r, &["backup", "snapshots", &plain], &[]);
+    assert_eq!(
+        (out.code, out.stderr.lines().count()),
+        (1, 1),
+        "{}",
+        out.stderr
+    );
+    let snapshots = run(
+        r,
+        &["backup", "snapshots", &backup, "--token-file", token_file],
+    );
+    assert_eq!(snapshots.lines().count(), 3, "{snapshots}");
+
+    // With TLS the server may listen where other machines reach it (it has no token for them).
+    let (_empty, bare) = folder();
+    let open = Server::start_at(
+        "0.0.0.0:0",
+        &bare,
+        &["--tls-cert", &cert, "--tls-key", &key],
+    );
+    assert!(open.url.starts_with("https://0.0.0.0:"), "{}", open.url);
+    drop(open);
+
+    // Files that are not a certificate and its key: one line, no server.
+    let (_, other_key) = certificate(r, "third");
+    let dir = dir.to_str().unwrap();
+    for (flags, why) in [
+        (
+            ["--tls-cert", &key, "--tls-key", &key],
+            "holds no certificate",
+        ),
+        (["--tls-cert", &cert, "--tls-key", &cert], "--tls-key"),
+        (
+            ["--tls-cert", &cert, "--tls-key", &other_key],
+            "cannot serve TLS",
+        ),
+        (
+            ["--tls-cert", "missing.pem", "--tls-key", &key],
+            "missing.pem",
+        ),
+    ] {
+        let out = cairn_in(
+            r,
+            &[&["serve", "--listen", "127.0.0.1:0"], &flags[..], &[dir]].concat(),
+            None,
+        );
+        assert_eq!(out.code, 1, "{flags:?}: {}", out.stdout);
+        assert!(
+            out.stderr.starts_with("error: ") && out.stderr.contains(why),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    }
 }
 
 #[test]

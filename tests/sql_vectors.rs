@@ -18,7 +18,7 @@ use cairn_core::db::root_value::RootValue;
 use cairn_core::repo::{Config, Repo, Signature};
 use cairn_core::sync::Silent;
 use cairn_core::{bundle, Hash, MemoryStorage, Storage};
-use cairn_tests::table_entries;
+use cairn_tests::{hex, table_entries};
 use serde_json::{json, Value};
 
 fn vectors_file() -> PathBuf {
@@ -80,12 +80,9 @@ fn fresh_steps() -> Value {
         {"op": "checkout", "name": "main"},
         {"op": "tag", "name": "v1"},
         {"op": "sql", "sql": "DELETE FROM people WHERE id < 100;\nUPDATE pairs SET note = 'changed' WHERE a = 2;"},
-        {"op": "backup", "url": "mem://golden-backup", "time_ms": 1_700_000_004_000u64},
+        {"op": "backup", "url": "mem://golden-backup", "time_ms": 1_700_000_004_000u64,
+         "tags": ["pre-migration", "golden"], "message": "a snapshot's details"},
     ])
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What the steps gave: the commits in order, and the two stores.
@@ -133,8 +130,19 @@ fn replay(vectors: &Value) -> Replayed {
                 let mut dst = block_on(ChunkStore::open(backup.clone())).unwrap();
                 let (url, now) = (step["url"].as_str().unwrap(), &step["time_ms"]);
                 let now = now.as_u64().unwrap();
-                block_on(repo.backup_sync(&mut dst, url, now, Repair::IfSeenDamaged, &mut Silent))
-                    .unwrap();
+                let note = cairn_core::backup::Note {
+                    tags: serde_json::from_value(step["tags"].clone()).unwrap(),
+                    message: step["message"].as_str().unwrap().into(),
+                };
+                block_on(repo.backup_sync(
+                    &mut dst,
+                    url,
+                    &note,
+                    now,
+                    Repair::IfSeenDamaged,
+                    &mut Silent,
+                ))
+                .unwrap();
             }
             op => panic!("unknown step {op}"),
         }

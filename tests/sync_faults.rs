@@ -83,6 +83,7 @@ fn sync_backup<D: Storage>(
         "owner",
         "main",
         None,
+        &cairn_core::backup::Note::default(),
         dst,
         time_ms,
         backup::Repair::IfSeenDamaged,

@@ -14,22 +14,14 @@ use cairn::{block_on, FsStorage};
 use cairn_core::chunk_store::ChunkStore;
 use cairn_core::verify::verify;
 use cairn_core::{Hash, MemoryStorage, Storage};
+use cairn_tests::{hex, unhex};
 use serde_json::{json, Value};
 
 /// The vectors of table file format `version`; this build writes the latest, `v2`.
 fn vectors_dir(version: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors").join(version)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("vectors")
+        .join(version)
 }
 
 /// The steps, as first chosen: five chunks in two commits, so the store has two table files.

@@ -1,5 +1,6 @@
 //! The command line, as users of `git` and `dolt` expect to type it.
 
+use cairn_core::retention::{Duration, KeepCount, Policy, PolicyError};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -16,6 +17,11 @@ pub struct Cli {
     /// Print no progress (`-q` belongs to `sql`, as in Dolt)
     #[arg(long, global = true)]
     pub quiet: bool,
+    /// The token for http:// and https:// stores (`cairn serve`), from the first line of FILE;
+    /// it comes before CAIRN_TOKEN, which comes before a token stored with `remote add` or
+    /// `backup add` (which store the one given here, in .cairn/credentials)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub token_file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -189,14 +195,53 @@ pub enum Command {
         /// Show each backup's URL
         #[arg(short, long)]
         verbose: bool,
+        /// Read an encrypted backup's password from FILE (its first line; else from
+        /// CAIRN_PASSWORD, else asked on the terminal)
+        #[arg(long, global = true, value_name = "FILE")]
+        password_file: Option<String>,
         #[command(subcommand)]
         action: Option<BackupAction>,
     },
 }
 
 #[derive(Subcommand)]
+pub enum KeyAction {
+    /// List the backup's keys
+    List {
+        #[arg(value_name = "NAME|URL")]
+        backup: String,
+    },
+    /// Add a key for another password (from --new-password-file, CAIRN_NEW_PASSWORD, or
+    /// asked twice on the terminal)
+    Add {
+        #[arg(long, value_name = "FILE")]
+        new_password_file: Option<String>,
+        #[arg(value_name = "NAME|URL")]
+        backup: String,
+    },
+    /// Remove a key (an id from `backup key list`, or its start); the last one stays
+    Remove {
+        id: String,
+        #[arg(value_name = "NAME|URL")]
+        backup: String,
+    },
+}
+
+impl KeyAction {
+    /// The backup it names.
+    pub fn backup(&self) -> &str {
+        match self {
+            KeyAction::List { backup }
+            | KeyAction::Add { backup, .. }
+            | KeyAction::Remove { backup, .. } => backup,
+        }
+    }
+}
+
+#[derive(Subcommand)]
 pub enum RemoteAction {
-    /// Add a remote
+    /// Add a remote; with --token-file, keep that token for it (in .cairn/credentials, not
+    /// in the config)
     Add { name: String, url: String },
     /// Remove a remote and its remote-tracking branches (its contents stay where they are)
     #[command(visible_alias = "rm")]
@@ -205,8 +250,21 @@ pub enum RemoteAction {
 
 #[derive(Subcommand)]
 pub enum BackupAction {
-    /// Add a backup location (nothing is copied until `backup sync`)
-    Add { name: String, url: String },
+    /// An encrypted backup's keys: one per password
+    Key {
+        #[command(subcommand)]
+        action: KeyAction,
+    },
+    /// Add a backup location (nothing is copied until `backup sync`); with --token-file, keep
+    /// that token for it (in .cairn/credentials, not in the config)
+    Add {
+        name: String,
+        url: String,
+        /// Make it an encrypted backup (its password: --password-file, CAIRN_PASSWORD, or
+        /// asked twice on the terminal)
+        #[arg(long)]
+        encrypt: bool,
+    },
     /// Forget a backup (its contents stay where they are)
     #[command(visible_alias = "rm")]
     Remove { name: String },
@@ -219,6 +277,9 @@ pub enum BackupAction {
     /// `sync` to a URL without adding it as a backup
     SyncUrl {
         url: String,
+        /// Make it an encrypted backup if it is new
+        #[arg(long)]
+        encrypt: bool,
         #[command(flatten)]
         options: SyncOptions,
     },
@@ -231,6 +292,11 @@ pub enum BackupAction {
         /// Restore this snapshot (an id from `backup snapshots`) instead of the latest
         #[arg(long, value_name = "ID")]
         snapshot: Option<String>,
+        /// Make the new database the backup's writer, so its syncs continue the backup's
+        /// history (after a disaster); the backup records the adoption as a snapshot. Needs
+        /// write access to the backup; the old database can no longer sync to it
+        #[arg(long)]
+        adopt: bool,
         #[arg(value_name = "URL|FILE")]
         url: String,
         dir: String,
@@ -246,8 +312,29 @@ pub enum BackupAction {
     },
     /// List a backup's snapshots (by backup name or URL, or a .cairnbak file)
     Snapshots {
+        /// Print JSON: an array of snapshots, oldest first
+        #[arg(long)]
+        json: bool,
         #[arg(value_name = "NAME|URL|FILE")]
         backup: String,
+    },
+    /// Remove the snapshots a retention policy does not keep (restic's `forget` and its
+    /// policy), never the one written last, which the next sync continues from. Their data
+    /// stays until a prune: add --prune
+    Forget {
+        #[arg(value_name = "NAME|URL")]
+        backup: String,
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// Print what would be kept and removed, and why, and change nothing
+        #[arg(long, short = 'n')]
+        dry_run: bool,
+        /// Also delete the data only the removed snapshots used, as `backup prune` does
+        #[arg(long)]
+        prune: bool,
+        /// Print JSON: the kept snapshots with their reasons, the removed ones
+        #[arg(long)]
+        json: bool,
     },
     /// Drop all but the newest snapshots and delete the data only they used, including files
     /// an interrupted sync left over 15 minutes ago
@@ -276,8 +363,64 @@ fn subset(text: &str) -> Result<cairn_core::verify::Subset, String> {
         .ok_or_else(|| "expected N/T with 1 <= N <= T, as in 1/7".to_owned())
 }
 
+/// restic's retention flags. Counts take -1 for "every one"; the union of what each keeps
+/// is kept.
+#[derive(clap::Args)]
+pub struct PolicyArgs {
+    /// Keep the N newest snapshots
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = policy_part::<KeepCount>)]
+    pub keep_last: Option<KeepCount>,
+    /// Keep the newest snapshot of each of the N newest hours that have one
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = policy_part::<KeepCount>)]
+    pub keep_hourly: Option<KeepCount>,
+    /// Keep the newest snapshot of each of the N newest days (UTC) that have one
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = policy_part::<KeepCount>)]
+    pub keep_daily: Option<KeepCount>,
+    /// Keep the newest snapshot of each of the N newest ISO weeks that have one
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = policy_part::<KeepCount>)]
+    pub keep_weekly: Option<KeepCount>,
+    /// Keep the newest snapshot of each of the N newest months that have one
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = policy_part::<KeepCount>)]
+    pub keep_monthly: Option<KeepCount>,
+    /// Keep the newest snapshot of each of the N newest years that have one
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = policy_part::<KeepCount>)]
+    pub keep_yearly: Option<KeepCount>,
+    /// Keep every snapshot newer than DURATION before the newest one (as 1y2m3d4h)
+    #[arg(long, value_name = "DURATION", value_parser = policy_part::<Duration>)]
+    pub keep_within: Option<Duration>,
+    /// Keep every snapshot carrying TAG (repeatable)
+    #[arg(long = "keep-tag", value_name = "TAG")]
+    pub keep_tags: Vec<String>,
+}
+
+/// A count or duration, with the core's message when it does not parse.
+fn policy_part<T: std::str::FromStr<Err = PolicyError>>(text: &str) -> Result<T, String> {
+    text.parse().map_err(|e: PolicyError| e.to_string())
+}
+
+impl From<PolicyArgs> for Policy {
+    fn from(a: PolicyArgs) -> Policy {
+        Policy {
+            keep_last: a.keep_last,
+            keep_hourly: a.keep_hourly,
+            keep_daily: a.keep_daily,
+            keep_weekly: a.keep_weekly,
+            keep_monthly: a.keep_monthly,
+            keep_yearly: a.keep_yearly,
+            keep_within: a.keep_within,
+            keep_tags: a.keep_tags,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 pub struct SyncOptions {
+    /// Tag the snapshot, to find it by and keep it with `forget --keep-tag` (repeatable)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Say what the snapshot is for; shown by `backup snapshots`
+    #[arg(long, short = 'm', value_name = "MSG")]
+    pub message: Option<String>,
     /// Before syncing, delete the files interrupted syncs left in the backup that are older
     /// than DURATION (at least 10m; units s, m, h, d, as in 90m or 2h)
     #[arg(long, value_name = "DURATION", value_parser = grace_period)]

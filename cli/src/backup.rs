@@ -1,31 +1,35 @@
-//! `backup`: add, remove, sync, sync-url, restore, export, snapshots, prune, verify.
+//! `backup`: add, remove, sync, sync-url, restore, export, snapshots, forget, prune, verify.
 
 use std::path::PathBuf;
 
-use cairn_core::backup::{self, BackupError, Repair, SyncOutcome};
+use cairn_core::backup::{self, BackupError, Forget, Note, Repair, Snapshot, SyncOutcome};
 use cairn_core::bundle;
 use cairn_core::chunk_store::ChunkStore;
 use cairn_core::repo::{Config, RepoError};
-use cairn_core::text::time;
+use cairn_core::retention::Policy;
+use cairn_core::text::{iso_time, printable, time};
 use cairn_core::verify::{verify_with, Options as VerifyOptions};
 use cairn_core::{MemoryStorage, Storage};
 
 use crate::args::{BackupAction, SyncOptions};
+use crate::credentials::{self, Kind, Named};
 use crate::database::{self, Database, DatabaseError};
+use crate::encryption::Opened;
 use crate::maintenance::report;
 use crate::progress::size;
-use crate::{CliError, Cx, Db, Host, Out};
+use crate::{url, CliError, Cx, Db, Host, Out};
 
 /// Whether an action needs no database here: a restore, or one that names its backup by URL.
 pub fn by_url(action: &BackupAction) -> bool {
     match action {
         BackupAction::Restore { .. } => true,
-        BackupAction::Snapshots { backup } | BackupAction::Verify { backup, .. } => {
+        BackupAction::Snapshots { backup, .. } | BackupAction::Verify { backup, .. } => {
             backup.contains("://") || backup.ends_with(".cairnbak")
         }
-        BackupAction::Prune { backup, .. } | BackupAction::Export { backup, .. } => {
-            backup.contains("://")
-        }
+        BackupAction::Prune { backup, .. }
+        | BackupAction::Forget { backup, .. }
+        | BackupAction::Export { backup, .. } => backup.contains("://"),
+        BackupAction::Key { action } => action.backup().contains("://"),
         _ => false,
     }
 }
@@ -45,13 +49,32 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
         BackupAction::Restore {
             force,
             snapshot,
+            adopt,
             url,
             dir,
-        } => restore(cx, &url, &dir, snapshot.as_deref(), force).await,
-        BackupAction::Snapshots { backup } => match bundle_file(cx, &backup).await? {
-            Some(unpacked) => list_snapshots(&ChunkStore::open(unpacked).await?).await,
-            None => snapshots(cx, locate(db.as_deref(), &backup)?).await,
+        } => restore(cx, &url, &dir, snapshot.as_deref(), force, adopt).await,
+        BackupAction::Snapshots { json, backup } => match bundle_file(cx, &backup).await? {
+            Some(unpacked) => list_snapshots(&ChunkStore::open(unpacked).await?, json).await,
+            None => snapshots(cx, locate(db.as_deref(), &backup)?, json).await,
         },
+        BackupAction::Forget {
+            backup,
+            policy,
+            dry_run,
+            prune,
+            json,
+        } => {
+            let mode = match (dry_run, prune) {
+                (true, _) => Forget::DryRun,
+                (false, false) => Forget::Drop,
+                (false, true) => Forget::Prune {
+                    now_ms: cx.now_ms(),
+                    grace_ms: cairn_core::gc::DEFAULT_GRACE_MS,
+                },
+            };
+            let address = locate(db.as_deref(), &backup)?;
+            forget(cx, address, &policy.into(), mode, json).await
+        }
         BackupAction::Verify {
             backup,
             read_data_subset,
@@ -62,7 +85,8 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
             match bundle_file(cx, &backup).await? {
                 Some(unpacked) => checked(cx, &unpacked, &options).await,
                 None => {
-                    let storage = cx.open_storage(locate(db.as_deref(), &backup)?)?;
+                    let (address, named) = locate(db.as_deref(), &backup)?;
+                    let storage = cx.backup_storage((address, named), None, false).await?;
                     checked(cx, &storage, &options).await.map_err(|e| match e {
                         CliError::Damaged(mut problems) => {
                             problems.push(
@@ -93,25 +117,45 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
             )
             .await
         }
-        BackupAction::Add { name, url } => {
+        BackupAction::Key { action } => {
+            let backup = action.backup().to_owned();
+            cx.keys(locate(db.as_deref(), &backup)?, action).await
+        }
+        BackupAction::Add { name, url, encrypt } => {
             let db = here(&mut db)?;
             cx.destination(&url, Some(db.dir()))?;
+            if encrypt {
+                // Made now, so that the first sync finds it encrypted.
+                cx.backup_storage((&url, None), Some(db.dir()), true)
+                    .await?;
+            }
             db.repo.add_backup(&name, &url, cx.same_place())?;
+            cx.keep_token(db.dir(), Kind::Backup, &name, &url)?;
             Ok(String::new())
         }
         BackupAction::Remove { name } => {
-            here(&mut db)?.repo.remove_backup(&name)?;
+            let db = here(&mut db)?;
+            db.repo.remove_backup(&name)?;
+            credentials::forget(cx.host, db.dir(), Kind::Backup, &name)?;
             Ok(String::new())
         }
         BackupAction::Sync { name, options } => {
             let db = here(&mut db)?;
             let address = db.repo.backup_url(&name)?.clone();
             let label = format!("'{name}'");
-            sync(cx, db, &address, &label, options).await
+            let dir = db.dir().to_owned();
+            let named = Named {
+                dir: &dir,
+                kind: Kind::Backup,
+                name: &name,
+            };
+            sync(cx, db, (&address, Some(named)), &label, false, options).await
         }
-        BackupAction::SyncUrl { url, options } => {
-            sync(cx, here(&mut db)?, &url, &url, options).await
-        }
+        BackupAction::SyncUrl {
+            url,
+            encrypt,
+            options,
+        } => sync(cx, here(&mut db)?, (&url, None), &url, encrypt, options).await,
     }
 }
 
@@ -123,16 +167,26 @@ fn here<'a, S: Storage>(
         .ok_or_else(|| DatabaseError::NotADatabase("".into()).into())
 }
 
+/// A store as a command names it: its URL, and the backup it is if named by one.
+type Address<'a> = (&'a str, Option<Named<'a>>);
+
 /// A backup named in the config, or a URL.
 fn locate<'a, S: Storage>(
     db: Option<&'a Database<S>>,
     backup: &'a str,
-) -> Result<&'a str, CliError> {
+) -> Result<Address<'a>, CliError> {
     if backup.contains("://") {
-        return Ok(backup);
+        return Ok((backup, None));
     }
     match db {
-        Some(db) => Ok(db.repo.backup_url(backup)?),
+        Some(db) => Ok((
+            db.repo.backup_url(backup)?,
+            Some(Named {
+                dir: db.dir(),
+                kind: Kind::Backup,
+                name: backup,
+            }),
+        )),
         None => Err(RepoError::BackupNotFound(backup.into()).into()),
     }
 }
@@ -143,11 +197,14 @@ fn locate<'a, S: Storage>(
 async fn sync<H: Host>(
     cx: &Cx<'_, H>,
     db: &mut Db<H>,
-    address: &str,
+    (address, named): Address<'_>,
     label: &str,
+    encrypt: bool,
     options: SyncOptions,
 ) -> Out {
-    let storage = cx.writable_storage(address, Some(db.dir()))?;
+    let storage = cx
+        .backup_storage((address, named), Some(db.dir()), encrypt)
+        .await?;
     // Damage seen on opening does not stop the sync: it writes again what it needs.
     let mut dst = ChunkStore::open_damaged(storage).await?;
     if let Some(grace) = options.prune_with_grace_period {
@@ -166,11 +223,15 @@ async fn sync<H: Host>(
         true => Repair::Always,
         false => Repair::IfSeenDamaged,
     };
+    let note = Note {
+        tags: options.tags,
+        message: options.message.unwrap_or_default(),
+    };
     let mut reporter = cx.reporter();
     let started = cx.host.clock_ms();
     let outcome = db
         .repo
-        .backup_sync(&mut dst, address, cx.now_ms(), repair, &mut reporter)
+        .backup_sync(&mut dst, address, &note, cx.now_ms(), repair, &mut reporter)
         .await;
     reporter.finish();
     let mut out = match outcome? {
@@ -210,12 +271,14 @@ fn repaired(chunks: u64) -> String {
 
 /// Restores a backup into a new database in `target`: a new id, the snapshot's branch checked
 /// out, no remotes or backups configured. `address` is a URL, or the path of a .cairnbak file.
+/// With `adopt`, the new database also becomes the backup's writer (`backup::adopt`).
 async fn restore<H: Host>(
     cx: &Cx<'_, H>,
     address: &str,
     target: &str,
     snapshot: Option<&str>,
     force: bool,
+    adopt: bool,
 ) -> Out {
     // An empty DIR would restore into the current folder, `/` over the machine's root.
     let dir = cx.cwd.join(target);
@@ -224,12 +287,23 @@ async fn restore<H: Host>(
         return Err(CliError::Destination(why));
     }
     if !address.contains("://") {
-        let src = ChunkStore::open(unpack(cx, cx.cwd.join(address)).await?).await?;
-        return restore_from(cx, &src, target, snapshot, force).await;
+        if adopt {
+            let why = "a backup file cannot be adopted: adopt the backup it was exported from, \
+                       by its URL";
+            return Err(CliError::Destination(why.into()));
+        }
+        let mut src = ChunkStore::open(unpack(cx, cx.cwd.join(address)).await?).await?;
+        return restore_from(cx, &mut src, target, snapshot, force, None).await;
     }
+    // The new database syncs from its own folder: it remembers the backup by an absolute URL.
+    let adopt = match adopt {
+        true => Some(url::parse(address, &cx.cwd)?.absolute_url(address)),
+        false => None,
+    };
     // Damaged table files do not stop the snapshots that never used them.
-    let src = ChunkStore::open_damaged(cx.open_storage(address)?).await?;
-    match restore_from(cx, &src, target, snapshot, force).await {
+    let mut src =
+        ChunkStore::open_damaged(cx.backup_storage((address, None), None, false).await?).await?;
+    match restore_from(cx, &mut src, target, snapshot, force, adopt.as_deref()).await {
         // Say which snapshots would restore: what verify finds intact.
         Err(CliError::Backup(e)) if e.is_damage() => {
             let mut reporter = cx.reporter();
@@ -250,15 +324,18 @@ async fn restore<H: Host>(
     }
 }
 
+/// Restores from `src`; with `adopt` (the backup's absolute URL), adopts it in the same
+/// build, so that a lost adoption leaves no database behind.
 async fn restore_from<H: Host, S: Storage>(
     cx: &Cx<'_, H>,
-    src: &ChunkStore<S>,
+    src: &mut ChunkStore<S>,
     target: &str,
     snapshot: Option<&str>,
     force: bool,
+    adopt: Option<&str>,
 ) -> Out {
     let mut reporter = cx.reporter();
-    let host = cx.host;
+    let (host, now_ms) = (cx.host, cx.now_ms());
     let dir = cx.cwd.join(target);
     let restored = database::create_atomically(host, &dir, force, |store_dir| {
         let reporter = &mut reporter;
@@ -266,49 +343,68 @@ async fn restore_from<H: Host, S: Storage>(
             let mut dst = ChunkStore::open(host.storage(&store_dir))
                 .await
                 .map_err(DatabaseError::from)?;
-            let (snap, stats) = backup::restore(src, snapshot, &mut dst, reporter).await?;
+            let restored = backup::restore(src, snapshot, &mut dst, reporter).await?;
             let mut config = Config::new(&database::new_id()?);
-            config.head = snap.head.clone();
-            Ok::<_, CliError>((config, (snap, stats)))
+            config.head = restored.snapshot.head.clone();
+            let adopted = match adopt {
+                Some(url) => {
+                    let snap = backup::adopt(src, &restored, &config.id, now_ms).await?;
+                    config.synced.insert(url.into(), snap.id());
+                    Some((snap, url))
+                }
+                None => None,
+            };
+            Ok::<_, CliError>((config, (restored, adopted)))
         }
     })
     .await;
     reporter.finish();
-    let (snap, stats) = restored?;
-    Ok(format!(
+    let (restored, adopted) = restored?;
+    let snap = &restored.snapshot;
+    let mut out = format!(
         "restored snapshot {} ({}) into '{target}': {} chunks, {}\n",
         snap.id(),
         time(snap.time_ms),
-        stats.chunks,
-        size(stats.bytes)
-    ))
+        restored.stats.chunks,
+        size(restored.stats.bytes)
+    );
+    if let Some((adoption, url)) = adopted {
+        out.push_str(&format!(
+            "adopted the backup: this database is its writer now (snapshot {} records it); \
+             `cairn backup add NAME {url}` and `cairn backup sync NAME` in '{target}' continue \
+             its history\n",
+            adoption.id()
+        ));
+    }
+    for remote in &restored.remotes {
+        out.push_str(&format!(
+            "the backup holds remote-tracking branches of '{remote}' but not its URL, which \
+             backups leave out: `cairn remote add {remote} URL` in '{target}' to fetch from it \
+             again\n",
+            remote = printable(remote)
+        ));
+    }
+    Ok(out)
 }
 
 /// Writes a backup, or one snapshot of it, as a .cairnbak file (written whole, then renamed
-/// into place).
-async fn export<H: Host>(cx: &Cx<'_, H>, address: &str, file: &str, snapshot: Option<&str>) -> Out {
-    let src = cx.open_store(address).await?;
-    let mut reporter = cx.reporter();
-    let parts = match snapshot {
-        None => match backup::read(&src).await {
-            Ok(Some(_)) => bundle::write(&src, &mut reporter)
-                .await
-                .map_err(CliError::from),
-            Ok(None) => Err(BackupError::NoSnapshots.into()),
-            Err(e) => Err(e.into()),
-        },
-        Some(id) => {
-            let mut single = ChunkStore::open(MemoryStorage::new()).await?;
-            match backup::extract(&src, Some(id), &mut single, &mut reporter).await {
-                Ok(_) => bundle::write(&single, &mut cairn_core::sync::Silent)
-                    .await
-                    .map_err(CliError::from),
-                Err(e) => Err(e.into()),
-            }
+/// into place); an encrypted backup's file stays sealed, with its keys.
+async fn export<H: Host>(
+    cx: &Cx<'_, H>,
+    address: Address<'_>,
+    file: &str,
+    snapshot: Option<&str>,
+) -> Out {
+    let parts = match cx.open_backup(address, None, false).await? {
+        Opened::Plain(storage) => {
+            bundle_parts(cx, &ChunkStore::open(storage).await?, snapshot).await?
+        }
+        Opened::Sealed(storage) => {
+            let store = ChunkStore::open(storage).await?;
+            let parts = bundle_parts(cx, &store, snapshot).await?;
+            vec![cairn_crypt::bundle::seal_bundle(store.storage(), &parts).await?]
         }
     };
-    reporter.finish();
-    let parts = parts?;
     let path = cx.cwd.join(file);
     let tmp = path.with_extension("cairnbak-partial");
     let written = cx
@@ -321,6 +417,35 @@ async fn export<H: Host>(cx: &Cx<'_, H>, address: &str, file: &str, snapshot: Op
     }
     let bytes: usize = parts.iter().map(Vec::len).sum();
     Ok(format!("wrote {file} ({})\n", size(bytes as u64)))
+}
+
+/// A backup's store (or one snapshot of it) as the parts of a .cairnbak file.
+async fn bundle_parts<H: Host, S: Storage>(
+    cx: &Cx<'_, H>,
+    src: &ChunkStore<S>,
+    snapshot: Option<&str>,
+) -> Result<Vec<Vec<u8>>, CliError> {
+    let mut reporter = cx.reporter();
+    let parts = match snapshot {
+        None => match backup::read(src).await {
+            Ok(Some(_)) => bundle::write(src, &mut reporter)
+                .await
+                .map_err(CliError::from),
+            Ok(None) => Err(BackupError::NoSnapshots.into()),
+            Err(e) => Err(e.into()),
+        },
+        Some(id) => {
+            let mut single = ChunkStore::open(MemoryStorage::new()).await?;
+            match backup::extract(src, Some(id), &mut single, &mut reporter).await {
+                Ok(_) => bundle::write(&single, &mut cairn_core::sync::Silent)
+                    .await
+                    .map_err(CliError::from),
+                Err(e) => Err(e.into()),
+            }
+        }
+    };
+    reporter.finish();
+    parts
 }
 
 /// A `.cairnbak` file named where a backup may be (not a URL, and a file there), unpacked
@@ -338,28 +463,87 @@ async fn bundle_file<H: Host>(
 
 /// A `.cairnbak` file's store, in memory.
 async fn unpack<H: Host>(cx: &Cx<'_, H>, path: PathBuf) -> Result<MemoryStorage, CliError> {
-    let bytes = cx
+    let mut bytes = cx
         .host
         .read_file(&path)
         .map_err(|error| DatabaseError::Io { path, error })?;
+    if cairn_crypt::bundle::is_sealed(&bytes) {
+        let password = cx.backup_password()?;
+        bytes = cairn_crypt::bundle::open_bundle(&bytes, password.as_bytes())?;
+    }
     let unpacked = MemoryStorage::new();
     bundle::read(&bytes, &unpacked).await?;
     Ok(unpacked)
 }
 
-async fn snapshots<H: Host>(cx: &Cx<'_, H>, address: &str) -> Out {
+async fn snapshots<H: Host>(cx: &Cx<'_, H>, (address, named): Address<'_>, json: bool) -> Out {
     // A damaged backup still lists its snapshots: restore and verify take their ids.
-    list_snapshots(&ChunkStore::open_damaged(cx.open_storage(address)?).await?).await
+    let storage = cx.backup_storage((address, named), None, false).await?;
+    list_snapshots(&ChunkStore::open_damaged(storage).await?, json).await
 }
 
-async fn list_snapshots<S: Storage>(store: &ChunkStore<S>) -> Out {
+async fn list_snapshots<S: Storage>(store: &ChunkStore<S>, json: bool) -> Out {
     let root = backup::read(store).await?.ok_or(BackupError::NoSnapshots)?;
-    let mut out = String::from("ID        TIME                           BRANCH\n");
-    for s in &root.snapshots {
-        let head = cairn_core::text::printable(&s.head);
-        out.push_str(&format!("{}  {:<30} {head}\n", s.id(), time(s.time_ms)));
+    if json {
+        let list: Vec<_> = root.snapshots.iter().map(snapshot_json).collect();
+        return Ok(format!("{}\n", serde_json::Value::Array(list)));
     }
-    Ok(out)
+    let header = ["ID", "TIME", "BRANCH", "ADDED", "TAGS", "MESSAGE"];
+    let rows = root.snapshots.iter().map(|s| {
+        let added = s.details.added.map_or("-".into(), size);
+        let mut row = snapshot_columns(s);
+        row.insert(3, added);
+        row.push(match &s.details.adopted_by {
+            Some(id) => format!("(adopted by {id}) {}", printable(&s.details.message)),
+            None => printable(&s.details.message).into_owned(),
+        });
+        row
+    });
+    Ok(table(&header, rows))
+}
+
+/// A snapshot's id, time, branch and tags, as `snapshots` and `forget` show them.
+fn snapshot_columns(s: &Snapshot) -> Vec<String> {
+    vec![
+        s.id(),
+        time(s.time_ms),
+        printable(&s.head).into_owned(),
+        printable(&s.details.tags.join(",")).into_owned(),
+    ]
+}
+
+/// A snapshot as `--json` prints it.
+fn snapshot_json(s: &Snapshot) -> serde_json::Value {
+    serde_json::json!({
+        "id": s.id(),
+        "time": iso_time(s.time_ms),
+        "time_ms": s.time_ms,
+        "branch": s.head,
+        "tags": s.details.tags,
+        "message": s.details.message,
+        "added": s.details.added,
+        "adopted_by": s.details.adopted_by,
+    })
+}
+
+/// Columns padded to their widest cell, two spaces apart; no spaces end a line.
+fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut lines: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+    lines.extend(rows);
+    let mut widths = vec![0; header.len()];
+    for line in &lines {
+        for (w, cell) in widths.iter_mut().zip(line) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for line in lines {
+        let cells = line.iter().zip(&widths);
+        let text: Vec<String> = cells.map(|(c, w)| format!("{c:<w$}")).collect();
+        out.push_str(text.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 async fn checked<H: Host, S: Storage>(cx: &Cx<'_, H>, storage: &S, options: &VerifyOptions) -> Out {
@@ -369,8 +553,8 @@ async fn checked<H: Host, S: Storage>(cx: &Cx<'_, H>, storage: &S, options: &Ver
     report(&checked?)
 }
 
-async fn prune<H: Host>(cx: &Cx<'_, H>, address: &str, keep_last: usize) -> Out {
-    let mut store = cx.open_store(address).await?;
+async fn prune<H: Host>(cx: &Cx<'_, H>, address: Address<'_>, keep_last: usize) -> Out {
+    let mut store = ChunkStore::open(cx.backup_storage(address, None, false).await?).await?;
     let mut reporter = cx.reporter();
     let pruned = backup::prune(
         &mut store,
@@ -390,4 +574,81 @@ async fn prune<H: Host>(cx: &Cx<'_, H>, address: &str, keep_last: usize) -> Out 
         size(stats.gc.bytes_before),
         size(stats.gc.bytes_after)
     ))
+}
+
+/// Applies a retention policy to a backup (`backup::forget`): prints what it keeps and why,
+/// and what it removes, as restic does.
+async fn forget<H: Host>(
+    cx: &Cx<'_, H>,
+    (address, named): Address<'_>,
+    policy: &Policy,
+    mode: Forget,
+    json: bool,
+) -> Out {
+    let mut store =
+        ChunkStore::open(cx.backup_storage((address, named), None, false).await?).await?;
+    let mut reporter = cx.reporter();
+    let forgotten = backup::forget(&mut store, policy, mode, &mut reporter).await;
+    reporter.finish();
+    let f = forgotten?;
+    let dry_run = mode == Forget::DryRun;
+    if json {
+        let keep = f.keep.iter().map(|(s, reasons)| {
+            let mut value = snapshot_json(s);
+            let reasons: Vec<String> = reasons.iter().map(|r| r.to_string()).collect();
+            value["reasons"] = reasons.into();
+            value
+        });
+        let value = serde_json::json!({
+            "keep": keep.collect::<Vec<_>>(),
+            "remove": f.remove.iter().map(snapshot_json).collect::<Vec<_>>(),
+            "dry_run": dry_run,
+            "prune": f.gc.as_ref().map(|gc| serde_json::json!({
+                "table_files_deleted": gc.table_files_deleted,
+                "bytes_before": gc.bytes_before,
+                "bytes_after": gc.bytes_after,
+            })),
+        });
+        return Ok(format!("{value}\n"));
+    }
+    let header = ["ID", "TIME", "BRANCH", "TAGS", "REASONS"];
+    let keep = f.keep.iter().map(|(s, reasons)| {
+        let mut row = snapshot_columns(s);
+        let reasons: Vec<String> = reasons.iter().map(|r| r.to_string()).collect();
+        row.push(reasons.join(", "));
+        row
+    });
+    let mut out = format!("keep {}:\n{}", count(f.keep.len()), table(&header, keep));
+    if !f.remove.is_empty() {
+        let remove = f.remove.iter().map(snapshot_columns);
+        out.push_str(&format!(
+            "remove {}:\n{}",
+            count(f.remove.len()),
+            table(&header[..4], remove)
+        ));
+    }
+    out.push_str(&match (&f.gc, dry_run, f.remove.len()) {
+        (_, _, 0) => "nothing to remove\n".to_owned(),
+        (_, true, n) => format!("would remove {} (dry run: nothing changed)\n", count(n)),
+        (None, false, n) => format!(
+            "removed {}; the data only they used stays until a prune (--prune)\n",
+            count(n)
+        ),
+        (Some(gc), false, n) => format!(
+            "removed {}; deleted {} table files; {} -> {}\n",
+            count(n),
+            gc.table_files_deleted,
+            size(gc.bytes_before),
+            size(gc.bytes_after)
+        ),
+    });
+    Ok(out)
+}
+
+/// `1 snapshot`, `2 snapshots`.
+fn count(n: usize) -> String {
+    match n {
+        1 => "1 snapshot".into(),
+        n => format!("{n} snapshots"),
+    }
 }

@@ -38,6 +38,11 @@ pub trait Host {
     fn interrupted(&self) -> bool;
     fn stdin_is_terminal(&self) -> bool;
     fn read_stdin(&self) -> BoxFuture<'_, io::Result<String>>;
+    /// A passphrase typed on the terminal after `prompt`, not echoed; `None` where there is no
+    /// terminal to ask (or no way to ask without echo).
+    fn read_password(&self, _prompt: &str) -> Option<io::Result<String>> {
+        None
+    }
 
     /// The whole file; `NotFound` if there is none.
     fn read_file(&self, path: &Path) -> io::Result<Vec<u8>>;

@@ -5,7 +5,9 @@
 
 mod args;
 mod backup;
+mod credentials;
 mod database;
+mod encryption;
 pub mod host;
 mod maintenance;
 mod print;
@@ -27,6 +29,7 @@ use cairn_core::hint::Hint;
 use cairn_core::repo::RepoError;
 
 use args::{Cli, Command, RemoteAction};
+use credentials::Named;
 use database::{Database, DatabaseError};
 pub use host::Host;
 use url::{Location, UrlError};
@@ -49,10 +52,16 @@ pub async fn main<H: Host>(host: &H, args: Vec<String>) -> i32 {
             };
         }
     };
+    let password_file = match &cli.command {
+        Command::Backup { password_file, .. } => password_file.clone(),
+        _ => None,
+    };
     let cx = Cx {
         host,
         cwd: host.cwd(),
         quiet: cli.quiet,
+        token_file: cli.token_file,
+        password_file,
     };
     match run(&cx, cli.command).await {
         Ok(out) => {
@@ -89,6 +98,12 @@ enum CliError {
     /// A location this host cannot reach (an s3:// URL from Node, a client that cannot be
     /// built), and why.
     Unavailable(String),
+    /// A token that cannot be read, or is not one.
+    Token(String),
+    /// An encrypted backup that would not open, or a key change refused.
+    Crypt(cairn_crypt::CryptError),
+    /// A password that could not be had (none given, unreadable, two that differ).
+    Password(String),
 }
 
 impl CliError {
@@ -119,7 +134,11 @@ impl std::fmt::Display for CliError {
             CliError::Backup(e) => write!(f, "{e}{}", hint(e.hint())),
             CliError::Bundle(e) => e.fmt(f),
             CliError::Missing(url) => write!(f, "nothing at '{url}': the directory does not exist"),
-            CliError::Destination(why) | CliError::Unavailable(why) => f.write_str(why),
+            CliError::Destination(why)
+            | CliError::Unavailable(why)
+            | CliError::Token(why)
+            | CliError::Password(why) => f.write_str(why),
+            CliError::Crypt(e) => e.fmt(f),
         }
     }
 }
@@ -135,6 +154,10 @@ fn hint(hint: Option<Hint>) -> &'static str {
         Some(Hint::RestoreBackup) => "; use `cairn backup restore URL DIR` to restore it",
         Some(Hint::SyncFirst) => "; run `cairn backup sync` first",
         Some(Hint::KeepAtLeastOne) => " (--keep-last 1 or more)",
+        Some(Hint::GivePolicy) => {
+            " (--keep-last, --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly, \
+             --keep-yearly, --keep-within or --keep-tag)"
+        }
     }
 }
 
@@ -149,7 +172,7 @@ macro_rules! from_errors {
 }
 
 from_errors!(DatabaseError => Database, RepoError => Repo, UrlError => Url,
-    BackupError => Backup, BundleError => Bundle);
+    BackupError => Backup, BundleError => Bundle, cairn_crypt::CryptError => Crypt);
 
 /// A verify stopped by Ctrl-C is an interruption like a sync's; storage failures are the
 /// store's.
@@ -174,11 +197,15 @@ impl From<cairn_core::StoreError> for CliError {
 type Out = Result<String, CliError>;
 type Db<H> = Database<<H as Host>::Storage>;
 
-/// One command's context: the host, its current directory, and whether to show progress.
+/// One command's context: the host, its current directory, whether to show progress, and
+/// the `--token-file` given.
 struct Cx<'h, H: Host> {
     host: &'h H,
     cwd: PathBuf,
     quiet: bool,
+    token_file: Option<PathBuf>,
+    /// `backup --password-file FILE`: where an encrypted backup's password is.
+    password_file: Option<String>,
 }
 
 impl<'h, H: Host> Cx<'h, H> {
@@ -190,18 +217,27 @@ impl<'h, H: Host> Cx<'h, H> {
         database::now_ms(self.host)
     }
 
-    /// The storage at a URL, which must exist (a folder; a bucket is asked when read).
-    fn open_storage(&self, address: &str) -> Result<H::Storage, CliError> {
+    /// The storage at a URL, which must exist (a folder; a bucket is asked when read);
+    /// `named` is the remote or backup it is, if the command named one.
+    fn open_storage(
+        &self,
+        address: &str,
+        named: Option<Named<'_>>,
+    ) -> Result<H::Storage, CliError> {
         let location = url::parse(address, &self.cwd)?;
         if let Location::Dir(dir) = &location {
             if !self.host.is_dir(dir) {
                 return Err(CliError::Missing(address.into()));
             }
         }
-        self.storage_at(&location)
+        self.storage_at(&location, named)
     }
 
-    fn storage_at(&self, location: &Location) -> Result<H::Storage, CliError> {
+    fn storage_at(
+        &self,
+        location: &Location,
+        named: Option<Named<'_>>,
+    ) -> Result<H::Storage, CliError> {
         match location {
             Location::Dir(dir) => Ok(self.host.storage(dir)),
             Location::Bucket(bucket) => self
@@ -210,14 +246,62 @@ impl<'h, H: Host> Cx<'h, H> {
                 .map_err(CliError::Unavailable),
             Location::Http(served) => self
                 .host
-                .http_storage(served, self.host.env("CAIRN_TOKEN"))
+                .http_storage(served, self.token(named)?)
                 .map_err(CliError::Unavailable),
         }
     }
 
+    /// The token for a `cairn serve` store: from `--token-file`, else `CAIRN_TOKEN`, else the
+    /// one stored for the remote or backup `named` (`remote add ... --token-file`), if any.
+    fn token(&self, named: Option<Named<'_>>) -> Result<Option<String>, CliError> {
+        if let Some(token) = self.token_flag()? {
+            return Ok(Some(token));
+        }
+        if let Some(env) = self.host.env("CAIRN_TOKEN").filter(|t| !t.is_empty()) {
+            return credentials::check(&env, "CAIRN_TOKEN")
+                .map(Some)
+                .map_err(CliError::Token);
+        }
+        match named {
+            Some(named) => Ok(named.stored(self.host)?),
+            None => Ok(None),
+        }
+    }
+
+    /// The token in the `--token-file` given, if one was.
+    fn token_flag(&self) -> Result<Option<String>, CliError> {
+        self.token_file
+            .as_ref()
+            .map(|file| credentials::read_file(self.host, &self.cwd.join(file)))
+            .transpose()
+            .map_err(CliError::Token)
+    }
+
+    /// After `remote add` or `backup add` of `name` at `address`: keeps the `--token-file`
+    /// token for it, or else forgets any token an earlier one of that name left.
+    fn keep_token(
+        &self,
+        db: &Path,
+        kind: credentials::Kind,
+        name: &str,
+        address: &str,
+    ) -> Result<(), CliError> {
+        let token = self.token_flag()?;
+        if token.is_some() && !matches!(url::parse(address, &self.cwd)?, Location::Http(_)) {
+            return Err(CliError::Token(
+                "--token-file is for http:// and https:// URLs (a `cairn serve` store)".into(),
+            ));
+        }
+        Ok(credentials::Credentials::load(self.host, db)?.set(self.host, kind, name, token)?)
+    }
+
     /// The chunk store at a URL, which must exist.
-    async fn open_store(&self, address: &str) -> Result<ChunkStore<H::Storage>, CliError> {
-        Ok(ChunkStore::open(self.open_storage(address)?).await?)
+    async fn open_store(
+        &self,
+        address: &str,
+        named: Option<Named<'_>>,
+    ) -> Result<ChunkStore<H::Storage>, CliError> {
+        Ok(ChunkStore::open(self.open_storage(address, named)?).await?)
     }
 
     /// The storage at a URL that a store's files will be written to; see `destination`.
@@ -225,8 +309,9 @@ impl<'h, H: Host> Cx<'h, H> {
         &self,
         address: &str,
         database: Option<&Path>,
+        named: Option<Named<'_>>,
     ) -> Result<H::Storage, CliError> {
-        self.storage_at(&self.destination(address, database)?)
+        self.storage_at(&self.destination(address, database)?, named)
     }
 
     /// Where a URL points, if a store's files may be written there: never the machine's
@@ -260,6 +345,7 @@ impl<'h, H: Host> Cx<'h, H> {
                 || name == "LOCK"
                 || name.starts_with(".tmp")
                 || cairn_core::Hash::parse(name).is_some()
+                || cairn_crypt::names::is_stored_name(name)
         };
         if self.host.is_dir(dir) {
             let names = self.host.list_dir(dir).map_err(|error| DatabaseError::Io {
@@ -350,6 +436,7 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
             Some(RemoteAction::Add { name, url }) => remote::add(cx, db, &name, &url),
             Some(RemoteAction::Remove { name }) => {
                 db.repo.remove_remote(&name).await?;
+                credentials::forget(cx.host, db.dir(), credentials::Kind::Remote, &name)?;
                 Ok(String::new())
             }
         },
@@ -360,7 +447,9 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
         } => remote::push(cx, db, &r, &branch, force).await,
         Command::Fetch { remote: r } => remote::fetch(cx, db, &r).await,
         Command::Pull { remote: r, branch } => remote::pull(cx, db, &r, branch.as_deref()).await,
-        Command::Backup { verbose, action } => match action {
+        Command::Backup {
+            verbose, action, ..
+        } => match action {
             None => Ok(list_locations(&db.repo.config().backups, verbose)),
             Some(action) => backup::run_in(cx, db, action).await,
         },

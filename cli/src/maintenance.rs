@@ -21,7 +21,7 @@ pub async fn gc<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>) -> Out {
 
 /// `gc URL`: a remote's store.
 pub async fn gc_url<H: Host>(cx: &Cx<'_, H>, url: &str) -> Out {
-    let mut store = cx.open_store(url).await?;
+    let mut store = cx.open_store(url, None).await?;
     let mut reporter = cx.reporter();
     let collected = gc::collect(
         &mut store,

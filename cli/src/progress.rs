@@ -1,5 +1,6 @@
-//! Progress of long operations on stderr: a bar redrawn in place on a terminal, a line per
-//! phase otherwise, nothing with `--quiet`.
+//! Progress of long operations on stderr: a bar redrawn in place on a terminal; nothing with
+//! `--quiet` or without a terminal, so that a command run by cron or a systemd timer prints
+//! only its result on success (and cron mails nothing it need not).
 
 use cairn_core::sync::{Progress, Sink};
 
@@ -10,7 +11,6 @@ const REDRAW_MS: u64 = 100;
 
 enum Mode {
     Bar,
-    Lines,
     Quiet,
 }
 
@@ -24,12 +24,9 @@ pub struct Reporter<'h, H: Host> {
 
 impl<'h, H: Host> Reporter<'h, H> {
     pub fn new(host: &'h H, quiet: bool) -> Self {
-        let mode = if quiet {
-            Mode::Quiet
-        } else if host.stderr_is_terminal() {
-            Mode::Bar
-        } else {
-            Mode::Lines
+        let mode = match !quiet && host.stderr_is_terminal() {
+            true => Mode::Bar,
+            false => Mode::Quiet,
         };
         Reporter {
             host,
@@ -61,7 +58,6 @@ impl<'h, H: Host> Reporter<'h, H> {
         let Some(p) = self.last.take() else { return };
         match self.mode {
             Mode::Bar => self.host.stderr(&format!("\r\x1b[K{}\n", bar(&p))),
-            Mode::Lines => self.host.stderr(&format!("{}\n", line(&p))),
             Mode::Quiet => {}
         }
         self.drawn_ms = None;
@@ -73,7 +69,7 @@ impl<'h, H: Host> Reporter<'h, H> {
     }
 }
 
-/// The bar or lines show the progress; Ctrl-C (the host's interrupt) stops the operation.
+/// The bar shows the progress; Ctrl-C (the host's interrupt) stops the operation.
 impl<H: Host> Sink for Reporter<'_, H> {
     fn report(&mut self, progress: &Progress) {
         self.update(progress);
@@ -100,15 +96,6 @@ fn bar(p: &Progress) -> String {
         "-".repeat(WIDTH - filled),
         p.chunks_done,
         p.chunks_total,
-        size(p.bytes_done)
-    )
-}
-
-fn line(p: &Progress) -> String {
-    format!(
-        "{}: {} chunks, {}",
-        p.phase.name(),
-        p.chunks_done,
         size(p.bytes_done)
     )
 }

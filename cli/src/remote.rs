@@ -3,6 +3,7 @@
 use cairn_core::chunk_store::ChunkStore;
 use cairn_core::repo::{Repo, RepoError, Transfer};
 
+use crate::credentials::{Credentials, Kind, Named};
 use crate::database::{self, DatabaseError};
 use crate::progress::size;
 use crate::url::{self, Location};
@@ -11,6 +12,7 @@ use crate::{CliError, Cx, Db, Host, Out};
 pub fn add<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, name: &str, address: &str) -> Out {
     cx.destination(address, Some(db.dir()))?;
     db.repo.add_remote(name, address, cx.same_place())?;
+    cx.keep_token(db.dir(), Kind::Remote, name, address)?;
     Ok(String::new())
 }
 
@@ -28,10 +30,15 @@ async fn remote_store<H: Host>(
         .remotes
         .get(name)
         .ok_or_else(|| RepoError::RemoteNotFound(name.into()))?;
+    let named = Some(Named {
+        dir: db.dir(),
+        kind: Kind::Remote,
+        name,
+    });
     if !create {
-        return cx.open_store(address).await;
+        return cx.open_store(address, named).await;
     }
-    let storage = cx.writable_storage(address, Some(db.dir()))?;
+    let storage = cx.writable_storage(address, Some(db.dir()), named)?;
     Ok(ChunkStore::open(storage).await?)
 }
 
@@ -103,30 +110,31 @@ pub async fn pull<H: Host>(
 /// a failed clone leaves nothing behind.
 pub async fn clone<H: Host>(cx: &Cx<'_, H>, address: &str, dir: Option<&str>) -> Out {
     // The clone runs commands from its own folder: record where the remote is, absolutely.
-    let (origin, last) = match url::parse(address, &cx.cwd)? {
-        Location::Dir(source) => (
-            format!("file://{}", source.display()),
-            source.file_name().map(|n| n.to_string_lossy().into_owned()),
-        ),
+    let location = url::parse(address, &cx.cwd)?;
+    let origin = location.absolute_url(address);
+    let last = match &location {
+        Location::Dir(source) => source.file_name().map(|n| n.to_string_lossy().into_owned()),
         Location::Bucket(b) => {
             let last = b.prefix.rsplit('/').next().filter(|l| !l.is_empty());
-            (
-                address.to_owned(),
-                Some(last.unwrap_or(&b.bucket).to_owned()),
-            )
+            Some(last.unwrap_or(&b.bucket).to_owned())
         }
-        Location::Http(h) => (h.to_string(), h.path.rsplit('/').next().map(str::to_owned)),
+        Location::Http(h) => h.path.rsplit('/').next().map(str::to_owned),
     };
     let name = match dir {
         Some(d) => d.to_owned(),
         None => last.ok_or_else(|| url::UrlError::EmptyPath(address.into()))?,
     };
-    let remote = cx.open_store(address).await?;
+    let remote = cx.open_store(address, None).await?;
+    // A token given by --token-file stays with origin, as `remote add` keeps one.
+    let token = cx.token_flag()?;
     let mut reporter = cx.reporter();
     let host = cx.host;
     let cloned = database::create_atomically(host, &cx.cwd.join(&name), false, |store_dir| {
         let (remote, origin, reporter) = (&remote, &origin, &mut reporter);
         async move {
+            if let (Some(token), Some(meta)) = (token, store_dir.parent()) {
+                Credentials::none(meta).set(host, Kind::Remote, "origin", Some(token))?;
+            }
             let store = ChunkStore::open(host.storage(&store_dir))
                 .await
                 .map_err(DatabaseError::from)?;

@@ -26,12 +26,18 @@ pub struct ServeArgs {
     pub public_read: bool,
     /// Listen on an address other machines reach, without TLS (tokens then cross the network
     /// in clear text)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "tls_cert")]
     pub insecure: bool,
     /// Let web pages from ORIGIN (`https://app.example.com`, `http://127.0.0.1:8080`) use the
     /// stores from a browser (CORS); repeatable. Pages still need a token
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
     pub cors_origins: Vec<String>,
+    /// Serve https:// with this certificate chain (PEM, the server's certificate first)
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
     /// Refuse request bodies larger than this many bytes
     #[arg(long, default_value_t = 1 << 30, value_name = "BYTES")]
     pub max_body_size: u64,
@@ -104,8 +110,11 @@ impl ServeArgs {
     /// The same arguments with every folder made absolute against `cwd`.
     pub fn resolved(mut self, cwd: &std::path::Path) -> ServeArgs {
         let absolute = |dir: &mut PathBuf| *dir = cwd.join(&*dir);
-        if let Some(dir) = &mut self.dir {
-            absolute(dir);
+        for path in [&mut self.dir, &mut self.tls_cert, &mut self.tls_key]
+            .into_iter()
+            .flatten()
+        {
+            absolute(path);
         }
         match &mut self.action {
             Some(ServeAction::Token {

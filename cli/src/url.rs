@@ -4,7 +4,8 @@
 //! gateway, MinIO and R2 all work), and `az://CONTAINER[/PREFIX][?endpoint=URL]` (Azure Blob;
 //! the endpoint for an emulator such as Azurite), and `http[s]://HOST[:PORT]/PATH` (a store
 //! that `cairn serve` serves; docs/PROTOCOL.md). Credentials never go in a URL: they come from
-//! the provider's standard environment (for `cairn serve`, `CAIRN_TOKEN`).
+//! the provider's standard environment (for `cairn serve`, `--token-file`, `CAIRN_TOKEN` or
+//! `.cairn/credentials`).
 
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
@@ -42,7 +43,8 @@ impl fmt::Display for UrlError {
                 f,
                 "invalid URL '{url}': credentials do not go in a URL; set AWS_ACCESS_KEY_ID and \
                  AWS_SECRET_ACCESS_KEY (or AWS_PROFILE), or AZURE_STORAGE_ACCOUNT_NAME and \
-                 AZURE_STORAGE_ACCOUNT_KEY, or CAIRN_TOKEN for http:// and https://, instead"
+                 AZURE_STORAGE_ACCOUNT_KEY, or --token-file or CAIRN_TOKEN for http:// and https://, \
+                 instead"
             ),
             UrlError::Malformed { url, why } => write!(f, "invalid URL '{url}': {why}"),
         }
@@ -57,6 +59,18 @@ pub enum Location {
     Bucket(Bucket),
     /// A store served by `cairn serve`.
     Http(HttpLocation),
+}
+
+impl Location {
+    /// The URL of this place as seen from any folder (a relative `file://` made absolute),
+    /// for a database that runs commands from elsewhere; `address` is the URL it came from.
+    pub fn absolute_url(&self, address: &str) -> String {
+        match self {
+            Location::Dir(dir) => format!("file://{}", dir.display()),
+            Location::Bucket(_) => address.to_owned(),
+            Location::Http(h) => h.to_string(),
+        }
+    }
 }
 
 /// A store on a `cairn serve` server: `http[s]://HOST[:PORT]/PATH`.

@@ -606,7 +606,8 @@ impl<S: Storage> ChunkStore<S> {
             None => self
                 .storage
                 .get(table)
-                .await?
+                .await
+                .map_err(|e| table_io_error(table, e))?
                 .ok_or_else(|| StoreError::MissingTable {
                     table: table.into(),
                 })?,
@@ -778,7 +779,10 @@ impl<S: Storage> ChunkStore<S> {
                 for e in t.entries.iter() {
                     let start = e.offset as usize;
                     // read_table_checked decoded every record already.
-                    writer.add(e.hash, &t.chunk_of(e, &bytes[start..start + e.len as usize])?);
+                    writer.add(
+                        e.hash,
+                        &t.chunk_of(e, &bytes[start..start + e.len as usize])?,
+                    );
                 }
             }
         }
@@ -847,6 +851,10 @@ fn table_io_error(table: &str, e: IoError) -> StoreError {
         IoError::OutOfRange { .. } => StoreError::CorruptTable {
             table: table.into(),
             reason: TableError::BadLayout("file is shorter than its index says (truncated)"),
+        },
+        IoError::Damaged { detail, .. } => StoreError::CorruptTable {
+            table: table.into(),
+            reason: TableError::BadLayout(detail),
         },
         other => StoreError::Io(other),
     }

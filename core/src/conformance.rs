@@ -532,6 +532,8 @@ async fn concurrent_commits<A: Storage + ?Sized, B: Storage + ?Sized>(a: &A, b: 
 pub struct Instrumented<S> {
     pub inner: S,
     reads: alloc::sync::Arc<core::sync::atomic::AtomicUsize>,
+    /// Manifest reads, listings and whole-object reads, in that order.
+    asked: alloc::sync::Arc<[core::sync::atomic::AtomicUsize; 3]>,
     writes: alloc::sync::Arc<core::sync::atomic::AtomicUsize>,
     /// The write (put, delete or manifest swap, counting from 1) that fails; 0 for none.
     fail_write_at: usize,
@@ -547,6 +549,7 @@ impl<S> Instrumented<S> {
         Instrumented {
             inner,
             reads: Default::default(),
+            asked: Default::default(),
             writes: Default::default(),
             fail_write_at: k,
         }
@@ -555,6 +558,22 @@ impl<S> Instrumented<S> {
     /// Ranged reads (chunk reads) since the last call.
     pub fn take_reads(&self) -> usize {
         self.reads.swap(0, core::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Manifest reads, listings and whole-object reads since the last call, in that order:
+    /// what an operation asks a store beyond its ranged reads.
+    pub fn take_asked(&self) -> [usize; 3] {
+        let take =
+            |n: &core::sync::atomic::AtomicUsize| n.swap(0, core::sync::atomic::Ordering::SeqCst);
+        [
+            take(&self.asked[0]),
+            take(&self.asked[1]),
+            take(&self.asked[2]),
+        ]
+    }
+
+    fn ask(&self, which: usize) {
+        self.asked[which].fetch_add(1, core::sync::atomic::Ordering::SeqCst);
     }
 
     /// Writes so far, the failed one included.
@@ -579,6 +598,7 @@ impl<S: Storage> Storage for Instrumented<S> {
         &'a self,
         name: &'a str,
     ) -> crate::io::BoxFuture<'a, crate::io::IoResult<Option<Vec<u8>>>> {
+        self.ask(2);
         self.inner.get(name)
     }
     fn get_range<'a>(
@@ -602,6 +622,7 @@ impl<S: Storage> Storage for Instrumented<S> {
         })
     }
     fn list(&self) -> crate::io::BoxFuture<'_, crate::io::IoResult<Vec<crate::io::ObjectInfo>>> {
+        self.ask(1);
         self.inner.list()
     }
     fn delete<'a>(&'a self, name: &'a str) -> crate::io::BoxFuture<'a, crate::io::IoResult<()>> {
@@ -611,6 +632,7 @@ impl<S: Storage> Storage for Instrumented<S> {
         })
     }
     fn read_manifest(&self) -> crate::io::BoxFuture<'_, crate::io::IoResult<Option<ManifestRead>>> {
+        self.ask(0);
         self.inner.read_manifest()
     }
     fn swap_manifest<'a>(

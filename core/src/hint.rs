@@ -19,4 +19,6 @@ pub enum Hint {
     SyncFirst,
     /// Keep one snapshot or more.
     KeepAtLeastOne,
+    /// Say which snapshots to keep: a retention policy (`--keep-daily`, `keepDaily`, ...).
+    GivePolicy,
 }

@@ -80,6 +80,9 @@ pub enum IoError {
     },
     /// An object name the backend cannot hold (empty, a path separator, a reserved name).
     InvalidName(String),
+    /// An object whose stored bytes do not open (a sealed object that fails authentication):
+    /// damage to report, like a truncation, not a failure of the backend.
+    Damaged { name: String, detail: &'static str },
     /// The backend refused or failed; `op` names the operation, `detail` says why.
     Backend {
         op: &'static str,
@@ -111,6 +114,7 @@ impl fmt::Display for IoError {
                 "'{name}' is {size} bytes long; cannot read {len} bytes at offset {offset} (truncated file?)"
             ),
             IoError::InvalidName(name) => write!(f, "invalid object name '{name}'"),
+            IoError::Damaged { name, detail } => write!(f, "'{name}' is damaged: {detail}"),
             IoError::Backend { op, name, detail } if name.is_empty() => {
                 write!(f, "storage {op} failed: {detail}")
             }

@@ -219,6 +219,9 @@ pub enum Reason {
         bucket: Bucket,
         oldest: bool,
     },
+    /// Cairn's own, never given by [`apply`]: the snapshot a backup's writer wrote last, which
+    /// `backup::forget` keeps whatever the policy says (its next sync continues from it).
+    Writer,
 }
 
 impl fmt::Display for Reason {
@@ -227,6 +230,7 @@ impl fmt::Display for Reason {
             Reason::PolicyEmpty => f.write_str("policy is empty"),
             Reason::Tag(tag) => write!(f, "tag {tag}"),
             Reason::Within(d) => write!(f, "within {d}"),
+            Reason::Writer => f.write_str("written last (the next sync continues from it)"),
             Reason::Bucket { bucket, oldest } => {
                 if *oldest {
                     f.write_str("oldest ")?;

@@ -299,7 +299,10 @@ fn record_of(chunk: &[u8], out: &mut Vec<u8>) {
     let start = out.len();
     out.push(LZ4);
     out.extend_from_slice(&(chunk.len() as u32).to_le_bytes());
-    out.resize(start + LZ4_HEAD + lz4_flex::block::get_maximum_output_size(chunk.len()), 0);
+    out.resize(
+        start + LZ4_HEAD + lz4_flex::block::get_maximum_output_size(chunk.len()),
+        0,
+    );
     let written = lz4_flex::block::compress_into(chunk, &mut out[start + LZ4_HEAD..]);
     match written {
         Ok(n) if LZ4_HEAD + n < 1 + chunk.len() => out.truncate(start + LZ4_HEAD + n),
@@ -509,8 +512,16 @@ mod tests {
         let (footer, bytes) = build(&[&row, &noise]);
         let entries = parse(&bytes).unwrap();
         let record = |c: &[u8]| find(&entries, &Hash::of(c)).unwrap();
-        assert!(record(&row).len < row.len() as u32 / 10, "{}", record(&row).len);
-        assert_eq!(record(&noise).len, noise.len() as u32 + 1, "stored as it is");
+        assert!(
+            record(&row).len < row.len() as u32 / 10,
+            "{}",
+            record(&row).len
+        );
+        assert_eq!(
+            record(&noise).len,
+            noise.len() as u32 + 1,
+            "stored as it is"
+        );
         for c in [&row[..], &noise[..]] {
             let e = record(c);
             let bytes = &bytes[e.offset as usize..][..e.len as usize];
@@ -579,8 +590,14 @@ mod tests {
             "its length is more than LZ4 can make of its bytes"
         );
         // A claim the block does not keep.
-        assert_eq!(why(&[LZ4, 5, 0, 0, 0, 0x10, 0x61]), "its LZ4 block is damaged");
-        assert_eq!(chunk_of(VERSION, &e, &[STORED, b'x']).unwrap().as_ref(), b"x");
+        assert_eq!(
+            why(&[LZ4, 5, 0, 0, 0, 0x10, 0x61]),
+            "its LZ4 block is damaged"
+        );
+        assert_eq!(
+            chunk_of(VERSION, &e, &[STORED, b'x']).unwrap().as_ref(),
+            b"x"
+        );
     }
 
     #[test]

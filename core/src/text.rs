@@ -153,6 +153,19 @@ pub fn time(ms: u64) -> String {
     )
 }
 
+/// A time as ISO 8601 and RFC 3339 write it, in UTC to the second: `2026-11-25T08:44:27Z`.
+pub fn iso_time(ms: u64) -> String {
+    let secs = ms / 1000;
+    let (year, month, day) = civil_from_days((secs / 86_400) as i64);
+    let rem = secs % 86_400;
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// Howard Hinnant's days-to-civil-date: days since 1970-01-01 to (year, month, day). Also
 /// the calendar of `retention`'s buckets.
 pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
@@ -177,5 +190,8 @@ mod tests {
         assert_eq!(time(0), "Thu Jan 1 00:00:00 1970 +0000");
         assert_eq!(time(1_795_596_267_000), "Wed Nov 25 08:44:27 2026 +0000");
         assert_eq!(time(951_782_400_000), "Tue Feb 29 00:00:00 2000 +0000");
+        assert_eq!(iso_time(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_time(1_795_596_267_999), "2026-11-25T08:44:27Z");
+        assert_eq!(iso_time(951_782_400_000), "2000-02-29T00:00:00Z");
     }
 }

@@ -292,7 +292,11 @@ pub async fn verify_with<S: Storage + ?Sized>(
         root_found |= *listed && entries.iter().any(|e| e.hash == manifest.root);
         if !to_read(name) {
             if *listed {
-                unread.extend(entries.iter().map(|e| (e.hash, (name.clone(), *version, *e))));
+                unread.extend(
+                    entries
+                        .iter()
+                        .map(|e| (e.hash, (name.clone(), *version, *e))),
+                );
             }
             continue;
         }
@@ -577,6 +581,13 @@ async fn check_table<S: Storage + ?Sized>(
                     reason: TableError::BadLayout(
                         "file is shorter than its index says (truncated)",
                     ),
+                });
+                return Ok(());
+            }
+            Err(IoError::Damaged { detail, .. }) => {
+                report.problems.push(Problem::CorruptTable {
+                    table: name.into(),
+                    reason: TableError::BadLayout(detail),
                 });
                 return Ok(());
             }

@@ -2,7 +2,7 @@
 //! working sets, root values, backup roots and the repository config. Each round trips
 //! generated values, and its decoder returns an error, never a panic, on arbitrary bytes.
 
-use cairn_core::backup::{BackupRoot, Snapshot};
+use cairn_core::backup::{BackupRoot, Details, Snapshot};
 use cairn_core::codec::Reader;
 use cairn_core::db::commit::Commit;
 use cairn_core::db::datasets::Datasets;
@@ -20,6 +20,22 @@ use proptest::sample::subsequence;
 
 fn hash() -> impl Strategy<Value = Hash> {
     any::<[u8; HASH_LEN]>().prop_map(Hash)
+}
+
+/// A snapshot's details as a sync or an adoption writes them: tags sorted, no repeats.
+fn details() -> impl Strategy<Value = Details> {
+    (
+        proptest::collection::btree_set("[a-z0-9:-]{1,12}", 0..3),
+        text(),
+        any::<Option<u64>>(),
+        proptest::option::of(text()),
+    )
+        .prop_map(|(tags, message, added, adopted_by)| Details {
+            tags: tags.into_iter().collect(),
+            message,
+            added,
+            adopted_by,
+        })
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -194,13 +210,13 @@ proptest! {
     #[test]
     fn backup_roots_round_trip(
         owner in text(),
-        snapshots in vec((any::<u64>(), hash(), text()), 0..4),
+        snapshots in vec((any::<u64>(), hash(), text(), details()), 0..4),
     ) {
         let backup = BackupRoot {
             owner,
             snapshots: snapshots
                 .into_iter()
-                .map(|(time_ms, datasets, head)| Snapshot { time_ms, datasets, head })
+                .map(|(time_ms, datasets, head, details)| Snapshot { time_ms, datasets, head, details })
                 .collect(),
         };
         prop_assert_eq!(BackupRoot::decode(&backup.encode()), Ok(backup));

@@ -5,7 +5,9 @@
 use cairn_core::codec::{put_uvarint, read_uvarint, Reader};
 use cairn_core::hash::{Hash, HASH_LEN};
 use cairn_core::manifest::{Manifest, TableSpec};
-use cairn_core::table_file::{chunk_of, decode_index, find, Entry, Footer, TableWriter, FOOTER_LEN};
+use cairn_core::table_file::{
+    chunk_of, decode_index, find, Entry, Footer, TableWriter, FOOTER_LEN,
+};
 use cairn_core::{base32, bundle, ChunkStore, MemoryStorage};
 use pollster::block_on;
 use proptest::collection::{btree_map, vec};
@@ -21,16 +23,19 @@ fn bytes() -> impl Strategy<Value = Vec<u8>> {
 
 /// Chunks that compress: a few bytes repeated, with some changed.
 fn repetitive() -> impl Strategy<Value = Vec<u8>> {
-    (vec(any::<u8>(), 1..8), 1usize..600, vec((any::<usize>(), any::<u8>()), 0..4)).prop_map(
-        |(unit, times, changes)| {
+    (
+        vec(any::<u8>(), 1..8),
+        1usize..600,
+        vec((any::<usize>(), any::<u8>()), 0..4),
+    )
+        .prop_map(|(unit, times, changes)| {
             let mut out = unit.repeat(times);
             for (at, byte) in changes {
                 let len = out.len();
                 out[at % len] = byte;
             }
             out
-        },
-    )
+        })
 }
 
 proptest! {

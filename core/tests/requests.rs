@@ -182,6 +182,7 @@ fn sync(repo: &mut Repo<MemoryStorage>, backup: &Counting, time_ms: u64) -> Sync
     block_on(repo.backup_sync(
         &mut dst,
         "mem://backup",
+        &cairn_core::backup::Note::default(),
         time_ms,
         Repair::IfSeenDamaged,
         &mut Silent,

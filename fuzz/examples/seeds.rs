@@ -9,7 +9,7 @@
 use std::fs;
 use std::path::Path;
 
-use cairn_core::backup::{BackupRoot, Snapshot};
+use cairn_core::backup::{BackupRoot, Details, Snapshot};
 use cairn_core::db::root_value::RootValue;
 use cairn_core::db::row::RowLayout;
 use cairn_core::db::value::{ColumnType, Value};
@@ -122,11 +122,18 @@ async fn database(seeds: &mut Seeds<'_>) {
                 time_ms: 1_700_000_000_000,
                 datasets,
                 head: "main".into(),
+                details: Details::default(),
             },
             Snapshot {
                 time_ms: 1_700_000_360_000,
                 datasets,
                 head: "dev".into(),
+                details: Details {
+                    tags: vec!["pre-migration".into()],
+                    message: "before the rewrite".into(),
+                    added: Some(4096),
+                    adopted_by: Some("seed".into()),
+                },
             },
         ],
     };

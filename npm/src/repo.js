@@ -3,7 +3,7 @@
 // authors. Every decision about the data, and new ids, are the core's. Every method loads the
 // core first and turns the core's errors into CairnErrors.
 
-import { backupPrune, backupSnapshots, bundleRead, bundleWrite, Repo as Core, newId, verify } from '../wasm/cairn_wasm.js';
+import { backupForget, backupPrune, backupSnapshots, bundleRead, bundleWrite, openBackupStore, Repo as Core, newId, verify } from '../wasm/cairn_wasm.js';
 
 import { MemoryAdapter } from './adapters/memory.js';
 import { boundary, CairnError } from './errors.js';
@@ -16,6 +16,15 @@ export function verifyStore(adapter, { readDataSubset, onProgress, signal } = {}
 }
 
 const clock = (options) => options?.now ?? Date.now;
+
+/**
+ * The store of a backup at `url`, as the core opens it: sealed with `password` when it is
+ * encrypted (`encrypt`: a new, empty one is made encrypted). The sealing is the wasm core's.
+ */
+async function backupAt(url, base, { token, headers, password, encrypt } = {}, create = false) {
+  const store = await openStore(url, base, { create, token, headers });
+  return openBackupStore(store, password, encrypt === true);
+}
 
 /** Where a remote or backup URL, relative or absolute, is seen from: the database directory. */
 const baseOf = (at) => at.dir;
@@ -34,12 +43,15 @@ async function create(location, force, options, build) {
   return { repo: await Repo.open(location, options), value };
 }
 
-async function restoreFrom(src, location, options = {}) {
+/** Restores from `src`; `adoptUrl`: the backup's absolute URL, when the new database adopts it. */
+async function restoreFrom(src, location, options = {}, adoptUrl = undefined) {
   const { repo, value } = await create(location, options.force, options, async (dst) => {
-    const restored = await Core.backupRestore(src, dst, options.snapshot, newId(), options.onProgress, options.signal);
+    const now = clock(options)();
+    const restored = await Core.backupRestore(src, dst, options.snapshot, newId(), adoptUrl, now, options.onProgress, options.signal);
     return { config: restored.config, value: restored };
   });
-  return { repo, snapshot: value.snapshot, stats: value.stats };
+  const { snapshot, stats, remotes, adopted } = value;
+  return { repo, snapshot, stats, remotes, adopted };
 }
 
 export class Repo {
@@ -105,7 +117,11 @@ export class Repo {
   }
 
   static backupRestore(url, location, options = {}) {
-    return withCore(async () => restoreFrom(await openStore(url, undefined, options), location, options));
+    return withCore(async () => {
+      // The new database syncs from its own location: it remembers the backup absolutely.
+      const adoptUrl = options.adopt === true ? absoluteUrl(url, undefined) : undefined;
+      return restoreFrom(await backupAt(url, undefined, options), location, options, adoptUrl);
+    });
   }
 
   static backupRestoreFile(file, location, options = {}) {
@@ -113,28 +129,37 @@ export class Repo {
       if (!(file instanceof Uint8Array) && typeof file?.arrayBuffer !== 'function') {
         throw new CairnError('INVALID_ARGUMENT', 'a backup file is a Uint8Array or a Blob');
       }
+      if (options.adopt === true) {
+        throw new CairnError('INVALID_ARGUMENT', 'a backup file cannot be adopted: adopt the backup it was exported from, by its URL');
+      }
       const bytes = file instanceof Uint8Array ? file : new Uint8Array(await file.arrayBuffer());
       const unpacked = new MemoryAdapter();
-      await bundleRead(bytes, unpacked);
+      await bundleRead(bytes, unpacked, options.password);
       return restoreFrom(unpacked, location, options);
     });
   }
 
   static backupSnapshots(url, options) {
-    return withCore(async () => backupSnapshots(await openStore(url, undefined, options)));
+    return withCore(async () => backupSnapshots(await backupAt(url, undefined, options)));
   }
 
   static backupPrune(url, options) {
-    return withCore(async () => prune(await openStore(url, undefined, options), options));
+    return withCore(async () => prune(await backupAt(url, undefined, options), options));
+  }
+
+  static backupForget(url, policy, options) {
+    return withCore(async () => forget(await backupAt(url, undefined, options), policy, options));
   }
 
   static verify(url, options) {
-    return withCore(async () => verifyStore(await openStore(url, undefined, options), options));
+    return withCore(async () => verifyStore(await backupAt(url, undefined, options), options));
   }
 
   static backupExport(url, options = {}) {
     return withCore(async () =>
-      platform.toFile(await bundleWrite(await openStore(url, undefined, options), options.snapshot, options.onProgress, options.signal)),
+      platform.toFile(
+        await bundleWrite(await openStore(url, undefined, options), options.snapshot, options.onProgress, options.signal, options.password),
+      ),
     );
   }
 
@@ -188,7 +213,7 @@ export class Repo {
     const url = nameOrUrl.includes('://')
       ? nameOrUrl
       : urlOf(this.#config.backups, nameOrUrl, 'BACKUP_NOT_FOUND', 'backup');
-    return this.#store(url, create, options);
+    return backupAt(url, baseOf(this.#at), options, create);
   }
 
   /** Re-reads the store; every operation does so first, so this is rarely needed. */
@@ -361,9 +386,9 @@ export class Repo {
   }
 
   async #backupSync(core, url, options) {
-    const { onProgress, signal, repair = false } = options;
-    const store = await this.#store(url, true, options);
-    return core.backupSync(store, url, clock(this.#options)(), repair === true, onProgress, signal);
+    const { onProgress, signal, repair = false, tags, message } = options;
+    const store = await backupAt(url, baseOf(this.#at), options, true);
+    return core.backupSync(store, url, clock(this.#options)(), repair === true, tags, message, onProgress, signal);
   }
 
   backupSnapshots(nameOrUrl, options) {
@@ -372,6 +397,10 @@ export class Repo {
 
   backupPrune(nameOrUrl, options) {
     return this.#run(async () => prune(await this.#backup(nameOrUrl, false, options), { now: this.#options.now, ...options }));
+  }
+
+  backupForget(nameOrUrl, policy, options) {
+    return this.#run(async () => forget(await this.#backup(nameOrUrl, false, options), policy, { now: this.#options.now, ...options }));
   }
 
   verify(options) {
@@ -404,4 +433,9 @@ function prune(adapter, { keepLast, onProgress, signal, now } = {}) {
     return Promise.reject(new CairnError('INVALID_ARGUMENT', `keepLast must be a whole number, got ${keepLast}`));
   }
   return backupPrune(adapter, keepLast, (now ?? Date.now)(), undefined, onProgress, signal);
+}
+
+/** The core's forget: the policy goes as given, for the core to check. */
+function forget(adapter, policy, { dryRun = false, prune = false, onProgress, signal, now } = {}) {
+  return backupForget(adapter, policy, dryRun === true, prune === true, (now ?? Date.now)(), onProgress, signal);
 }

@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, NO_CHROMIUM, page as newPage, serve } from './chromium.mjs';
@@ -276,5 +276,47 @@ test(
     const written = runIn(dir, [nativeCairn()], ['backup', 'snapshots', other], ceph.env);
     assert.match(written.stderr, /the backup is empty/);
     assert.deepEqual(problems.filter((p) => !/CORS|Failed to load|ERR_FAILED|net::/.test(p)), []);
+  },
+);
+
+test(
+  'browser: an encrypted backup made natively restores in the page, and one made in the page natively',
+  { skip: NO_CHROMIUM, timeout: 300_000 },
+  async (t) => {
+    const dir = await tempDir(t);
+    const password = 'correct horse';
+    const env = { CAIRN_PASSWORD: password, CAIRN_USER_NAME: 'Ada', CAIRN_USER_EMAIL: 'ada@example.com' };
+    const native = (cwd, ...args) => {
+      const out = runIn(cwd, [nativeCairn()], ['--quiet', ...args], env);
+      assert.equal(out.status, 0, out.stderr);
+      return out.stdout;
+    };
+    const db = join(dir, 'db');
+    await mkdir(db);
+    native(db, 'init');
+    native(db, 'sql', '-q', "create table t (id int primary key, v text); insert into t values (1, 'native')");
+    native(db, 'commit', '-a', '-m', 'rows');
+    native(db, 'backup', 'sync-url', '--encrypt', 'file://../enc');
+    native(db, 'backup', 'export', 'file://../enc', '../enc.cairnbak');
+    const made = await readFile(join(dir, 'enc.cairnbak'));
+
+    const { base, context } = await browser(t);
+    const problems = [];
+    const page = await newPage(context, problems);
+    await page.goto(`${base}/test/browser/blank.html`);
+    const name = `enc-${Date.now()}`;
+    const restored = await call(page, './encrypted.js', 'restoreFile', `${name}-native`, [...made], password);
+    assert.deepEqual(restored, { refused: 'PASSWORD_NEEDED', rows: ['native'] });
+
+    const r = await call(page, './encrypted.js', 'backUp', name, password);
+    assert.deepEqual(r.rows, ['from the page']);
+    assert.equal(r.wrong, 'WRONG_PASSWORD');
+    const file = Buffer.from(r.file);
+    assert.equal(file.subarray(0, 8).toString(), 'CAIRNSBK');
+    assert.equal(file.includes('from the page'), false);
+    await writeFile(join(dir, 'page.cairnbak'), file);
+    native(dir, 'backup', 'restore', 'page.cairnbak', 'from-page');
+    assert.equal(native(join(dir, 'from-page'), 'sql', '-q', 'select v from t', '-r', 'csv'), 'v\nfrom the page\n');
+    assert.deepEqual(problems, []);
   },
 );

@@ -6,6 +6,7 @@
 //! Built on axum (hyper, tokio) and tower-http's body limit: no HTTP parsing of our own.
 //! The storage's futures do blocking file I/O, so each runs on tokio's blocking pool.
 
+mod tls;
 mod tokens;
 
 use std::future::Future;
@@ -68,10 +69,14 @@ fn serve(args: ServeArgs, open: Arc<Open>) -> Result<String, String> {
             args.listen
         )
     })?;
-    if !listen.ip().is_loopback() && !args.insecure {
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(tls::config(cert, key)?),
+        _ => None,
+    };
+    if !listen.ip().is_loopback() && tls.is_none() && !args.insecure {
         return Err(format!(
-            "refusing to listen on {listen} without TLS, which this build does not offer yet: \
-             tokens would cross the network in clear text; listen on 127.0.0.1 behind a TLS \
+            "refusing to listen on {listen} without TLS: tokens would cross the network in \
+             clear text; pass --tls-cert and --tls-key, or listen on 127.0.0.1 behind a TLS \
              proxy, or pass --insecure on a network you trust"
         ));
     }
@@ -120,11 +125,17 @@ fn serve(args: ServeArgs, open: Arc<Open>) -> Result<String, String> {
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         // The first line of standard output says where the server is (port 0 picks one), for
         // scripts and tests; the log goes to standard error.
-        announce(&format!("listening on http://{bound}\n"));
-        axum::serve(listener, app)
-            .with_graceful_shutdown(stopped())
-            .await
-            .map_err(|e| format!("the server failed: {e}"))
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        announce(&format!("listening on {scheme}://{bound}\n"));
+        match tls {
+            Some(config) => tls::serve(listener, config, app, stopped()).await,
+            None => {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(stopped())
+                    .await
+            }
+        }
+        .map_err(|e| format!("the server failed: {e}"))
     })?;
     Ok("stopped\n".into())
 }
@@ -360,7 +371,7 @@ impl Served {
             }
             return Err((
                 StatusCode::UNAUTHORIZED,
-                "this server needs a token: set CAIRN_TOKEN to one from `cairn serve token add`"
+                "this server needs a token: pass --token-file or set CAIRN_TOKEN (`cairn serve token add` makes one)"
                     .into(),
             ));
         };

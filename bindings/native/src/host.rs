@@ -94,6 +94,12 @@ impl Host for NativeHost {
         io::stdin().is_terminal()
     }
 
+    fn read_password(&self, prompt: &str) -> Option<io::Result<String>> {
+        io::stdin()
+            .is_terminal()
+            .then(|| rpassword::prompt_password(prompt))
+    }
+
     fn read_stdin(&self) -> BoxFuture<'_, io::Result<String>> {
         Box::pin(async {
             let mut text = String::new();

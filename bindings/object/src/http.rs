@@ -154,12 +154,12 @@ impl Client {
             })
         };
         // Any failure to send or to read the answer is worth another try; a request that
-        // could not even be built is not.
+        // could not even be built is not, nor one to a server whose certificate is refused.
         with_retries(
             tries,
             attempt,
             |a: &Answer| transient_status(a.status),
-            |e: &reqwest::Error| !e.is_builder(),
+            |e: &reqwest::Error| !e.is_builder() && refused_certificate(e).is_none(),
         )
         .await
     }
@@ -185,6 +185,16 @@ impl Client {
             false => "",
         };
         let host = self.origin.split_once("://").map_or("", |(_, h)| h);
+        if let Some(why) = refused_certificate(&e) {
+            return IoError::backend(
+                op,
+                name,
+                format!(
+                    "cannot reach {host}: its TLS certificate is not trusted here ({why}); to \
+                     trust it, set SSL_CERT_FILE to a PEM file of it or of the CA that signed it"
+                ),
+            );
+        }
         // reqwest's own line repeats the URL; the innermost cause says what went wrong.
         let mut cause: &dyn std::error::Error = &e;
         while let Some(next) = cause.source() {
@@ -234,6 +244,29 @@ impl Client {
             _ => Err(self.refused("manifest read", "", &answer)),
         }
     }
+}
+
+/// Why the server's TLS certificate was refused, when that is why a request failed: no retry
+/// changes it, and the user can. (In wasm the JS host does TLS, and says only that it failed.)
+#[cfg(not(target_arch = "wasm32"))]
+fn refused_certificate(e: &reqwest::Error) -> Option<String> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(refused @ rustls::Error::InvalidCertificate(_)) = c.downcast_ref() {
+            return Some(refused.to_string());
+        }
+        // rustls' error comes wrapped in io::Errors, whose `source` skips what they wrap.
+        cause = match c.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as _),
+            None => c.source(),
+        };
+    }
+    None
+}
+
+#[cfg(target_arch = "wasm32")]
+fn refused_certificate(_: &reqwest::Error) -> Option<String> {
+    None
 }
 
 /// The version an answer's ETag carries (the server quotes it).

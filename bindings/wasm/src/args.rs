@@ -3,6 +3,7 @@
 
 use cairn_core::chunk_store::Options;
 use cairn_core::db::value::Value;
+use cairn_core::retention::{KeepCount, Policy, PolicyError};
 use cairn_core::sql::Params;
 use cairn_core::sync::{Progress, Sink};
 use cairn_core::Hash;
@@ -268,4 +269,57 @@ pub fn opt_strings(value: &JsValue, what: &str) -> Result<Option<Vec<String>>, E
         return Ok(None);
     }
     strings(value, what).map(Some)
+}
+
+/// A retention policy as JS gives it: `{ keepLast, keepHourly, keepDaily, keepWeekly,
+/// keepMonthly, keepYearly }` whole numbers (-1: every one), `keepWithin` a duration string
+/// (`'1y2m3d4h'`), `keepTags` an array of tags. Any other key is refused: a misspelt one
+/// would otherwise keep less than meant.
+pub fn policy(value: &JsValue) -> Result<Policy, Error> {
+    if !value.is_object() || value.is_instance_of::<Array>() {
+        let value = js::describe(value);
+        return Err(invalid(format!("a policy must be an object, got {value}")));
+    }
+    let mut policy = Policy::default();
+    let object: &js_sys::Object = value.unchecked_ref();
+    for key in js_sys::Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        let part = js::get(value, &key);
+        if part.is_undefined() {
+            continue;
+        }
+        let count = || match part.as_f64() {
+            Some(-1.0) => Ok(Some(KeepCount::All)),
+            Some(n) if n.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&n) => {
+                Ok(Some(KeepCount::Count(n as u32)))
+            }
+            _ => Err(invalid(format!(
+                "{key} must be a whole number of snapshots, or -1 for all; got {}",
+                js::describe(&part)
+            ))),
+        };
+        match key.as_str() {
+            "keepLast" => policy.keep_last = count()?,
+            "keepHourly" => policy.keep_hourly = count()?,
+            "keepDaily" => policy.keep_daily = count()?,
+            "keepWeekly" => policy.keep_weekly = count()?,
+            "keepMonthly" => policy.keep_monthly = count()?,
+            "keepYearly" => policy.keep_yearly = count()?,
+            "keepWithin" => {
+                let text = string(&part, "keepWithin")?;
+                let within = text
+                    .parse()
+                    .map_err(|e: PolicyError| invalid(e.to_string()))?;
+                policy.keep_within = Some(within);
+            }
+            "keepTags" => policy.keep_tags = strings(&part, "keepTags")?,
+            _ => {
+                return Err(invalid(format!(
+                    "unknown policy option '{key}': use keepLast, keepHourly, keepDaily, \
+                     keepWeekly, keepMonthly, keepYearly, keepWithin or keepTags"
+                )))
+            }
+        }
+    }
+    Ok(policy)
 }

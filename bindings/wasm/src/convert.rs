@@ -206,6 +206,10 @@ struct SnapshotView<'a> {
     time_ms: f64,
     datasets: B32<'a>,
     head: &'a str,
+    tags: &'a [String],
+    message: &'a str,
+    added: Option<f64>,
+    adopted_by: Option<&'a str>,
 }
 
 pub fn snapshot(s: &Snapshot) -> JsValue {
@@ -214,6 +218,10 @@ pub fn snapshot(s: &Snapshot) -> JsValue {
         time_ms: s.time_ms as f64,
         datasets: B32(&s.datasets),
         head: &s.head,
+        tags: &s.details.tags,
+        message: &s.details.message,
+        added: s.details.added.map(|n| n as f64),
+        adopted_by: s.details.adopted_by.as_deref(),
     })
 }
 

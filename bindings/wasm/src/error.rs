@@ -13,6 +13,7 @@ use cairn_core::repo::{ConfigError, RepoError};
 use cairn_core::sql::SqlError;
 use cairn_core::sync::SyncError;
 use cairn_core::{IoError, StoreError};
+use cairn_crypt::CryptError;
 use wasm_bindgen::JsValue;
 
 use crate::js;
@@ -26,6 +27,7 @@ pub enum Error {
     Backup(BackupError),
     Bundle(BundleError),
     Config(ConfigError),
+    Crypt(CryptError),
     /// What stopped a long operation: the error its progress callback threw, or its
     /// AbortSignal's reason. It reaches the caller as it is.
     Stopped(JsValue),
@@ -42,7 +44,7 @@ macro_rules! from {
 }
 
 from!(StoreError => Store, Failure => Conformance, RepoError => Repo, BackupError => Backup,
-    BundleError => Bundle, ConfigError => Config);
+    BundleError => Bundle, ConfigError => Config, CryptError => Crypt);
 
 impl From<IoError> for Error {
     fn from(e: IoError) -> Self {
@@ -52,6 +54,7 @@ impl From<IoError> for Error {
 
 fn store_code(e: &StoreError) -> &'static str {
     match e {
+        StoreError::Io(IoError::Damaged { .. }) => "CORRUPT",
         StoreError::Io(_) => "IO",
         StoreError::Manifest(_)
         | StoreError::CorruptTable { .. }
@@ -140,7 +143,7 @@ fn repo_code(e: &RepoError) -> &'static str {
         RepoError::EmptyRemote => "EMPTY_REMOTE",
         RepoError::BackupNotFound(_) => "BACKUP_NOT_FOUND",
         RepoError::AddressConflict { .. } => "ADDRESS_CONFLICT",
-        RepoError::ChangedConcurrently(_) => "CONFLICT",
+        RepoError::ChangedConcurrently(_) | RepoError::RemoteBusy(_) => "CONFLICT",
         RepoError::InvalidUrl(_) => "INVALID_ARGUMENT",
     }
 }
@@ -157,7 +160,10 @@ fn backup_code(e: &BackupError) -> &'static str {
         BackupError::NoSnapshots => "NO_SNAPSHOTS",
         BackupError::SnapshotNotFound(_) => "SNAPSHOT_NOT_FOUND",
         BackupError::Corrupt { why, .. } => corrupt_code(why),
-        BackupError::KeepAtLeastOne => "INVALID_ARGUMENT",
+        BackupError::KeepAtLeastOne | BackupError::BadTag(_) | BackupError::EmptyPolicy => {
+            "INVALID_ARGUMENT"
+        }
+        BackupError::AdoptionLost => "CONFLICT",
     }
 }
 
@@ -172,6 +178,20 @@ fn bundle_code(e: &BundleError) -> &'static str {
     }
 }
 
+fn crypt_code(e: &CryptError) -> &'static str {
+    match e {
+        CryptError::Io(e) => store_code(&StoreError::Io(e.clone())),
+        CryptError::PasswordNeeded => "PASSWORD_NEEDED",
+        CryptError::WrongPassword => "WRONG_PASSWORD",
+        CryptError::NoKeys | CryptError::KeyObject(_) => "CORRUPT",
+        CryptError::UnsupportedVersion(_) => "UNSUPPORTED_VERSION",
+        CryptError::NotEncrypted => "NOT_ENCRYPTED",
+        CryptError::LastKey => "INVALID_ARGUMENT",
+        CryptError::NoSuchKey(_) => "NOT_FOUND",
+        CryptError::NoRandomness => "IO",
+    }
+}
+
 /// A way out of an error, as the JS API words it: its methods and options.
 fn hint(hint: Option<Hint>) -> &'static str {
     match hint {
@@ -183,6 +203,10 @@ fn hint(hint: Option<Hint>) -> &'static str {
         Some(Hint::RestoreBackup) => "; use Repo.backupRestore() to restore it",
         Some(Hint::SyncFirst) => "; call backupSync() first",
         Some(Hint::KeepAtLeastOne) => " (keepLast: 1 or more)",
+        Some(Hint::GivePolicy) => {
+            " (keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly, keepWithin \
+             or keepTags)"
+        }
     }
 }
 
@@ -218,6 +242,7 @@ impl Error {
             Error::Backup(e) => backup_code(e),
             Error::Bundle(e) => bundle_code(e),
             Error::Config(_) => "CORRUPT",
+            Error::Crypt(e) => crypt_code(e),
             Error::Stopped(_) => "ABORTED",
         }
     }
@@ -231,6 +256,10 @@ impl Error {
             Error::Backup(e) => format!("{e}{}", hint(e.hint())),
             Error::Bundle(e) => e.to_string(),
             Error::Config(e) => e.to_string(),
+            Error::Crypt(CryptError::PasswordNeeded) => {
+                format!("{}; pass {{ password }}", CryptError::PasswordNeeded)
+            }
+            Error::Crypt(e) => e.to_string(),
             Error::Stopped(cause) => js::describe(cause),
         }
     }

@@ -11,6 +11,7 @@ mod backup;
 mod chunk_store;
 mod cli;
 mod convert;
+mod encryption;
 mod error;
 mod js;
 mod network;

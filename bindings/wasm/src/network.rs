@@ -98,6 +98,7 @@ fn adapter_error(e: IoError) -> JsValue {
         IoError::InvalidName(_) => ("INVALID_NAME", e.to_string()),
         // The caller names the operation and object itself.
         IoError::Backend { detail, .. } => ("IO", detail.clone()),
+        IoError::Damaged { .. } => ("IO", e.to_string()),
     };
     let error: JsValue = js_sys::Error::new(&message).into();
     js::set(&error, "code", code.into());

@@ -9,7 +9,7 @@ use std::future::Future;
 use std::rc::Rc;
 
 use async_lock::Mutex;
-use cairn_core::backup::{self, Repair, SyncOutcome};
+use cairn_core::backup::{self, Note, Repair, SyncOutcome};
 use cairn_core::chunk_store::ChunkStore;
 use cairn_core::repo::{Config, DiffTarget, Signature};
 use js_sys::{Function, Promise};
@@ -131,30 +131,53 @@ impl Repo {
     }
 
     /// Restores a snapshot (default: the latest) of the backup behind `src` into the empty
-    /// store behind `dst`; resolves to `{ snapshot, stats, config }`, the config text of the
-    /// new database (id `id`, the snapshot's branch checked out).
+    /// store behind `dst`; resolves to `{ snapshot, stats, remotes, adopted, config }`, the
+    /// config text of the new database (id `id`, the snapshot's branch checked out). With
+    /// `adopt_url` (the backup's URL, as the new database will sync to it), the new database
+    /// also adopts the backup (`backup::adopt`, at `now_ms`): `adopted` is the snapshot that
+    /// records it, else null. `remotes`: those whose tracking branches came along.
     #[wasm_bindgen(js_name = backupRestore)]
+    #[allow(clippy::too_many_arguments)]
     pub async fn backup_restore(
         src: JsValue,
         dst: JsValue,
         snapshot: JsValue,
         id: JsValue,
+        adopt_url: JsValue,
+        now_ms: f64,
         on_progress: Option<Function>,
         signal: JsValue,
     ) -> Result<JsValue, Error> {
         let snapshot = args::opt_string(&snapshot, "snapshot")?;
         let id = args::string(&id, "id")?;
+        let adopt_url = args::opt_string(&adopt_url, "url")?;
+        let now = args::time_ms(now_ms)?;
         // Damaged table files do not stop the snapshots that never used them.
-        let src = ChunkStore::open_damaged(args::adapter(src)?).await?;
+        let mut src = ChunkStore::open_damaged(args::adapter(src)?).await?;
         let mut dst = store(dst).await?;
         let mut progress = args::progress(on_progress, signal);
         let restored = backup::restore(&src, snapshot.as_deref(), &mut dst, &mut progress).await;
-        let (snap, stats) = progress.settle(restored)?;
+        let restored = progress.settle(restored)?;
         let mut config = Config::new(&id);
-        config.head = snap.head.clone();
+        config.head = restored.snapshot.head.clone();
+        let adopted = match adopt_url {
+            Some(url) => {
+                let snap = backup::adopt(&mut src, &restored, &id, now).await?;
+                config.synced.insert(url, snap.id());
+                convert::snapshot(&snap)
+            }
+            None => JsValue::NULL,
+        };
+        let remotes: js_sys::Array = restored
+            .remotes
+            .iter()
+            .map(|r| JsValue::from(r.as_str()))
+            .collect();
         Ok(js::object(&[
-            ("snapshot", convert::snapshot(&snap)),
-            ("stats", convert::stats(&stats)),
+            ("snapshot", convert::snapshot(&restored.snapshot)),
+            ("stats", convert::stats(&restored.stats)),
+            ("remotes", remotes.into()),
+            ("adopted", adopted),
             ("config", config.encode().into()),
         ]))
     }
@@ -536,18 +559,26 @@ impl Repo {
     /// config's id, head: the current branch); resolves to `{ snapshot, synced, stats,
     /// damagedTables }`. `repair`: read what the snapshot reaches in the backup and write again
     /// what is lost or damaged (otherwise only table files found missing or unreadable).
+    /// `tags` (an array, or undefined) and `message` (a string, or undefined): the snapshot's.
     #[wasm_bindgen(js_name = backupSync)]
+    #[allow(clippy::too_many_arguments)]
     pub fn backup_sync(
         &self,
         dst: JsValue,
         url: JsValue,
         now_ms: f64,
         repair: bool,
+        tags: JsValue,
+        message: JsValue,
         on_progress: Option<Function>,
         signal: JsValue,
     ) -> Promise {
         let now = args::time_ms(now_ms);
         let url = arg!(args::string(&url, "url"));
+        let note = Note {
+            tags: arg!(args::opt_strings(&tags, "tags")).unwrap_or_default(),
+            message: arg!(args::opt_string(&message, "message")).unwrap_or_default(),
+        };
         let repair = match repair {
             true => Repair::Always,
             false => Repair::IfSeenDamaged,
@@ -559,7 +590,7 @@ impl Repo {
             let mut progress = args::progress(on_progress, signal);
             let mut repo = repo.lock().await;
             let synced = repo
-                .backup_sync(&mut dst, &url, now, repair, &mut progress)
+                .backup_sync(&mut dst, &url, &note, now, repair, &mut progress)
                 .await;
             let outcome = progress.settle(synced)?;
             let (snapshot, stats, synced) = match outcome {

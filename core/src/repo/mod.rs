@@ -69,6 +69,8 @@ pub enum RepoError {
     NothingToCommit,
     Sync(crate::sync::SyncError),
     RemoteNotFound(String),
+    /// A push that lost to other pushes of the remote every time it tried.
+    RemoteBusy(String),
     /// A push that would drop commits from the remote's branch.
     NonFastForward {
         remote: String,
@@ -133,6 +135,11 @@ impl fmt::Display for RepoError {
             RepoError::NothingToCommit => f.write_str("no changes added to commit"),
             RepoError::Sync(e) => e.fmt(f),
             RepoError::RemoteNotFound(r) => write!(f, "remote '{r}' not found"),
+            RepoError::RemoteBusy(remote) => write!(
+                f,
+                "other pushes kept changing remote '{remote}' while this one ran; nothing was \
+                 pushed; run it again"
+            ),
             RepoError::NonFastForward { remote, branch } => write!(
                 f,
                 "failed to push to {remote}/{branch}: the remote has commits this branch does not"

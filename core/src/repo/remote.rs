@@ -14,6 +14,9 @@ use crate::hash::Hash;
 use crate::io::Storage;
 use crate::sync::{self, Sink, SyncStats};
 
+/// How many times a push starts again after other pushes moved the remote's root.
+const PUSH_ATTEMPTS: usize = 16;
+
 /// What a push, fetch or pull changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Transfer {
@@ -111,7 +114,10 @@ impl<S: Storage> Repo<S> {
     }
 
     /// Pushes `branch` to the remote: its commits only, fast-forward unless `force`; then
-    /// records `refs/remotes/<remote>/<branch>`.
+    /// records `refs/remotes/<remote>/<branch>`. Another push that moves the remote's root
+    /// meanwhile (of another branch, say) is no reason to fail, as in Git, whose refs are
+    /// updated one by one: the push starts again from the remote's new state, which also
+    /// checks again that it is a fast-forward. What it copied is not copied again.
     pub async fn push<R: Storage>(
         &mut self,
         remote_name: &str,
@@ -125,30 +131,46 @@ impl<S: Storage> Repo<S> {
             .datasets
             .get(&datasets::head(branch))
             .ok_or_else(|| RepoError::BranchNotFound(branch.into()))?;
-        let expected = remote.root();
-        let mut theirs = remote_datasets(remote).await?;
-        let old = theirs.get(&datasets::head(branch));
-        if old == Some(new) {
-            self.track(remote_name, branch, new).await?;
-            return Ok(Transfer::UpToDate);
-        }
-        if let Some(old) = old {
-            let known = self.store.has(&old) && self.is_ancestor(old, new).await?;
-            if !known && !force {
-                return Err(RepoError::NonFastForward {
-                    remote: remote_name.into(),
-                    branch: branch.into(),
-                });
+        // What every attempt copied: a later one does not copy it again.
+        let mut copied = SyncStats::default();
+        for _ in 0..PUSH_ATTEMPTS {
+            let expected = remote.root();
+            let mut theirs = remote_datasets(remote).await?;
+            let old = theirs.get(&datasets::head(branch));
+            if old == Some(new) {
+                self.track(remote_name, branch, new).await?;
+                return Ok(Transfer::UpToDate);
+            }
+            if let Some(old) = old {
+                let known = self.store.has(&old) && self.is_ancestor(old, new).await?;
+                if !known && !force {
+                    return Err(RepoError::NonFastForward {
+                        remote: remote_name.into(),
+                        branch: branch.into(),
+                    });
+                }
+            }
+            copied.add(
+                sync::copy_closure(&self.store, remote, &[new], progress)
+                    .await
+                    .map_err(RepoError::Sync)?,
+            );
+            theirs.map.insert(datasets::head(branch), new);
+            let root = remote.put(&theirs.encode()).await?;
+            match remote.commit(expected, root).await {
+                Err(StoreError::Conflict { .. }) => remote.reload().await?,
+                committed => {
+                    committed?;
+                    self.track(remote_name, branch, new).await?;
+                    return Ok(Transfer::Updated {
+                        old,
+                        new,
+                        stats: copied,
+                    });
+                }
             }
         }
-        let stats = sync::copy_closure(&self.store, remote, &[new], progress)
-            .await
-            .map_err(RepoError::Sync)?;
-        theirs.map.insert(datasets::head(branch), new);
-        let root = remote.put(&theirs.encode()).await?;
-        remote.commit(expected, root).await?;
-        self.track(remote_name, branch, new).await?;
-        Ok(Transfer::Updated { old, new, stats })
+        Err(RepoError::RemoteBusy(remote_name.into()))
     }
 
     /// Records where a remote's branch is.
@@ -341,6 +363,7 @@ impl<S: Storage> Repo<S> {
         &mut self,
         dst: &mut ChunkStore<D>,
         url: &str,
+        note: &crate::backup::Note,
         now_ms: u64,
         repair: crate::backup::Repair,
         progress: &mut dyn Sink,
@@ -354,6 +377,7 @@ impl<S: Storage> Repo<S> {
             &config.id,
             &config.head,
             ours,
+            note,
             dst,
             now_ms,
             repair,

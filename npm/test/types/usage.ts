@@ -52,6 +52,12 @@ export async function tutorial(): Promise<string> {
   await repo.backupSyncUrl(served, { token: 'cairn_x', onProgress });
   await repo.push('origin', 'main', { headers: { Authorization: 'Bearer cairn_x' } });
   await Repo.backupSnapshots(served, { token: 'cairn_x' });
+  const password = 'correct horse';
+  await repo.backupSyncUrl('mem://sealed', { password, encrypt: true, onProgress });
+  await repo.backupSnapshots('mem://sealed', { password });
+  const sealed: BackupFile = await Repo.backupExport('mem://sealed', { password });
+  await Repo.backupRestoreFile(sealed, 'mem://z', { password });
+  await Repo.verify('mem://sealed', { password });
   await verify(httpStore(served, { token: 'cairn_x' }));
   const problems = (await verify(new MemoryAdapter())).problems.length + report.orphans.length;
   try {

@@ -230,6 +230,7 @@ fn database(scratch: &std::path::Path) {
                 "bench",
                 "main",
                 None,
+                &cairn_core::backup::Note::default(),
                 dst,
                 time_ms,
                 backup::Repair::IfSeenDamaged,
