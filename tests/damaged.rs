@@ -186,7 +186,7 @@ fn the_fixtures_are_what_this_build_makes() {
 
 /// The snapshots, oldest first: their ids, and the rows of `t` each holds (as `sql -r csv`).
 const SNAPSHOTS: [(&str, &str); 3] = [
-    ("3b6hhbj6", "id,name\n1,one\n2,two\n3,three\n"),
+    ("4totgj0t", "id,name\n1,one\n2,two\n3,three\n"),
     ("qin6oc2l", "id,name\n1,one\n2,two\n3,three\n4,four\n"),
     ("pv0o57s7", "id,name\n1,one\n2,TWO\n3,three\n4,four\n"),
 ];
@@ -194,7 +194,7 @@ const SNAPSHOTS: [(&str, &str); 3] = [
 /// What `backup restore` prints for each snapshot restored whole: (stdout, stderr).
 const RESTORED: [(&str, &str); 3] = [
     (
-        "restored snapshot 3b6hhbj6 (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
+        "restored snapshot 4totgj0t (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
         "",
     ),
     (
@@ -271,7 +271,7 @@ fn check(fixture: &str, (code, stdout, stderr): (i32, &str, &str), restores: [Re
 
 #[test]
 fn an_intact_backup_verifies_and_restores_every_snapshot() {
-    let report = "checked 6 table files, 23 chunks (1557 bytes)\n\
+    let report = "checked 6 table files, 23 chunks (1487 bytes)\n\
                   every chunk that 3 branches, tags, working sets and snapshots reach is present and whole\n\
                   no problems found\n";
     check("intact", (0, report, ""), EVERY_SNAPSHOT_WHOLE);
@@ -289,18 +289,18 @@ fn a_backup_without_its_manifest_is_no_backup() {
 
 #[test]
 fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
-    let report = "error: the store is damaged: table file '6qp4v665va7ng5rn51fbjanku8lh0m6c' is \
+    let report = "error: the store is damaged: table file 'cvmghpfhtr5cmqa8k8nqqj0qe39apt86' is \
                   listed in the manifest but missing; chunk qovfvfod42jolj66qc8bf8if655lksgv, \
                   which snapshot qin6oc2l needs, is in no listed table file; chunk \
                   5750mu8asn4mihv9ogdkdtqqheos6fus, which snapshot pv0o57s7 needs, is in no \
                   listed table file; chunk imr35s800dp5kmp1tm062ku8qsbln4ku, which snapshot \
                   pv0o57s7 needs, is in no listed table file; damaged: snapshot qin6oc2l, \
-                  snapshot pv0o57s7; intact: snapshot 3b6hhbj6";
+                  snapshot pv0o57s7; intact: snapshot 4totgj0t";
     let third = "error: the store is damaged: the source is missing chunk \
-                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot 3b6hhbj6 (restore one with \
+                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot 4totgj0t (restore one with \
                  --snapshot ID)\n";
     let second = "error: the store is damaged: the source is missing chunk \
-                  qovfvfod42jolj66qc8bf8if655lksgv; intact: snapshot 3b6hhbj6 (restore one with \
+                  qovfvfod42jolj66qc8bf8if655lksgv; intact: snapshot 4totgj0t (restore one with \
                   --snapshot ID)\n";
     use Restore::{Refused, Whole};
     check(
@@ -312,11 +312,17 @@ fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
 
 #[test]
 fn a_flipped_byte_fails_only_the_snapshot_that_uses_it() {
-    let report = "error: the store is damaged: chunk f3khmml630tf15jd7bkqf9tvk403tups in table \
-                  file 'qott7pom1dc3hmpbg9fc22mpp5n7tr4e' does not match its hash; damaged: \
-                  snapshot 3b6hhbj6; intact: snapshot qin6oc2l, snapshot pv0o57s7";
+    // The byte is in a block of four chunks: all four are damaged.
+    let report = "error: the store is damaged: chunk 7tq0tsmpdrmkh66sd80jg7f58loqkh6c in table \
+                  file 'e0qrtapkl72lihm8k8n5t1flconjk5ji' does not match its hash; chunk \
+                  dbhjl2t666a2h79ll651j1q1bnq23ah8 in table file 'e0qrtapkl72lihm8k8n5t1flconjk5ji' \
+                  does not match its hash; chunk etuc3558efocp9cm0sr19gm09me2giho in table file \
+                  'e0qrtapkl72lihm8k8n5t1flconjk5ji' does not match its hash; chunk \
+                  f3khmml630tf15jd7bkqf9tvk403tups in table file 'e0qrtapkl72lihm8k8n5t1flconjk5ji' \
+                  does not match its hash; damaged: snapshot 4totgj0t; intact: snapshot qin6oc2l, \
+                  snapshot pv0o57s7";
     let first = "error: the store is damaged: reading the source: chunk \
-                 f3khmml630tf15jd7bkqf9tvk403tups in table file 'qott7pom1dc3hmpbg9fc22mpp5n7tr4e' \
+                 dbhjl2t666a2h79ll651j1q1bnq23ah8 in table file 'e0qrtapkl72lihm8k8n5t1flconjk5ji' \
                  is corrupt: its bytes do not match its hash; intact: snapshot qin6oc2l, snapshot \
                  pv0o57s7 (restore one with --snapshot ID)\n";
     use Restore::{Refused, Whole};
@@ -329,9 +335,9 @@ fn a_flipped_byte_fails_only_the_snapshot_that_uses_it() {
 
 #[test]
 fn orphans_and_temporary_files_of_an_interrupted_sync_are_harmless() {
-    let report = "checked 6 table files, 24 chunks (1594 bytes)\n\
+    let report = "checked 6 table files, 24 chunks (1524 bytes)\n\
                   every chunk that 3 branches, tags, working sets and snapshots reach is present and whole\n\
-                  note: table file '3mjtvuoijaphspl7m0s0aj2dtq3e5m88' is not in the manifest (merged \
+                  note: table file 'g7tdhfip8ok4gfaa0pamv0sn2fkc6pj7' is not in the manifest (merged \
                   into another, or left by an interrupted write; gc deletes it)\n\
                   no problems found\n";
     check("orphan-temp", (0, report, ""), EVERY_SNAPSHOT_WHOLE);

@@ -67,15 +67,27 @@ fn a_flipped_byte_is_reported_by_verify_and_by_a_read_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = open_fs(dir.path());
     let hashes = fill(&mut store, 30);
+    // A second table file, which the damage below does not touch.
+    let others: Vec<Hash> = (100..110)
+        .map(|i| block_on(store.put(&chunk(i))).unwrap())
+        .collect();
+    block_on(store.commit(hashes[29], hashes[29])).unwrap();
     drop(store);
 
-    // Find which table file holds chunk 7 and where, then flip the last byte of its record.
-    let (path, at) = table_files(dir.path())
+    // Find which table file holds chunk 7 and where, then flip the last byte of its record:
+    // the block it shares with the chunks written beside it.
+    let (path, at, block) = table_files(dir.path())
         .into_iter()
         .find_map(|p| {
             let entries = cairn_tests::table_entries(&fs::read(&p).unwrap());
-            let e = entries.iter().find(|e| e.hash == hashes[7])?;
-            Some((p, (e.offset + u64::from(e.len) - 1) as usize))
+            let e = *entries.iter().find(|e| e.hash == hashes[7])?;
+            let mut block: Vec<Hash> = entries
+                .iter()
+                .filter(|o| o.offset == e.offset)
+                .map(|o| o.hash)
+                .collect();
+            block.sort();
+            Some((p, (e.offset + u64::from(e.len) - 1) as usize, block))
         })
         .expect("chunk 7 is in some table file");
     let mut bytes = fs::read(&path).unwrap();
@@ -84,13 +96,16 @@ fn a_flipped_byte_is_reported_by_verify_and_by_a_read_naming_the_file() {
     let table = name_of(&path);
 
     let report = block_on(verify(&FsStorage::new(dir.path()))).unwrap();
-    assert_eq!(
-        report.problems,
-        vec![Problem::CorruptChunk {
-            table: table.clone(),
-            hash: hashes[7]
-        }]
-    );
+    let mut damaged: Vec<Hash> = report
+        .problems
+        .iter()
+        .map(|p| match p {
+            Problem::CorruptChunk { table: t, hash } if *t == table => *hash,
+            other => panic!("{other}"),
+        })
+        .collect();
+    damaged.sort();
+    assert_eq!(damaged, block, "every chunk of the damaged block, no other");
     assert!(report.problems[0].to_string().contains(&table));
 
     let store = open_fs(dir.path());
@@ -103,16 +118,17 @@ fn a_flipped_byte_is_reported_by_verify_and_by_a_read_naming_the_file() {
         }
     );
     assert!(err.to_string().contains(&table), "{err}");
-    let err = block_on(store.get_many(&hashes)).unwrap_err();
-    assert_eq!(
-        err,
-        StoreError::CorruptChunk {
-            table: table.clone(),
-            hash: hashes[7]
+    match block_on(store.get_many(&hashes)).unwrap_err() {
+        StoreError::CorruptChunk { table: t, hash } => {
+            assert_eq!(t, table);
+            assert!(block.contains(&hash), "{hash:?}");
         }
-    );
-    // The other chunks still read.
-    assert_eq!(block_on(store.get(&hashes[8])).unwrap(), Some(chunk(8)));
+        other => panic!("{other}"),
+    }
+    // The chunks of the other file still read.
+    for (i, hash) in (100..110).zip(&others) {
+        assert_eq!(block_on(store.get(hash)).unwrap(), Some(chunk(i)));
+    }
 }
 
 #[test]

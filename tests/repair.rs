@@ -43,8 +43,9 @@ fn synced_once(r: &Path) -> (PathBuf, Vec<String>) {
 }
 
 /// Flips the last byte of the first prolly leaf in the table files `names` of the backup:
-/// row data, which a snapshot taken after changes to other tables shares.
-fn flip_a_leaf(backup: &Path, names: &[String]) {
+/// row data, which a snapshot taken after changes to other tables shares. That damages the
+/// leaf's whole block; answers how many chunks the block holds.
+fn flip_a_leaf(backup: &Path, names: &[String]) -> usize {
     for name in names {
         let path = backup.join(name);
         let mut bytes = fs::read(&path).unwrap();
@@ -59,10 +60,16 @@ fn flip_a_leaf(backup: &Path, names: &[String]) {
         if let Some(e) = leaf {
             bytes[(e.offset + u64::from(e.len) - 1) as usize] ^= 0x01;
             fs::write(&path, &bytes).unwrap();
-            return;
+            return entries.iter().filter(|o| o.offset == e.offset).count();
         }
     }
     panic!("no prolly leaf in {names:?}");
+}
+
+/// How many chunks a sync's output says it repaired.
+fn repaired(out: &str) -> usize {
+    let (_, after) = out.split_once("repaired ").expect(out);
+    after.split(' ').next().unwrap().parse().expect(out)
 }
 
 /// The latest snapshot restores into `into`, whole, with the rows `expected` counts.
@@ -108,10 +115,10 @@ fn sync_repair_writes_again_a_chunk_whose_bytes_were_flipped() {
     let root = tempfile::tempdir().unwrap();
     let r = root.path();
     let (d, from_db) = synced_once(r);
-    flip_a_leaf(&r.join("b"), &from_db);
+    let block = flip_a_leaf(&r.join("b"), &from_db);
     ok(&d, &["sql", "-q", "create table u (a int primary key)"]);
     let out = ok(&d, &["backup", "sync", "--repair", "b"]);
-    assert!(out.contains("repaired 1 "), "{out}");
+    assert!((1..=block).contains(&repaired(&out)), "{block}: {out}");
     restores_whole(r, "restored", "2000");
     // The damaged file is still there, and verify still names it; but a good copy of its
     // chunk exists now, so both snapshots restore.
@@ -180,10 +187,10 @@ fn sync_repair_of_an_up_to_date_backup_repairs_without_a_new_snapshot() {
     let root = tempfile::tempdir().unwrap();
     let r = root.path();
     let (d, from_db) = synced_once(r);
-    flip_a_leaf(&r.join("b"), &from_db);
+    let block = flip_a_leaf(&r.join("b"), &from_db);
     let out = ok(&d, &["backup", "sync", "--repair", "b"]);
     assert!(out.contains("up to date"), "{out}");
-    assert!(out.contains("repaired 1 "), "{out}");
+    assert!((1..=block).contains(&repaired(&out)), "{block}: {out}");
     assert_eq!(ok(&d, &["backup", "snapshots", "b"]).lines().count(), 2);
     restores_whole(r, "restored", "2000");
     // Nothing left to repair: a second repair writes nothing.

@@ -13,11 +13,12 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::block_cache::BlockCache;
 use crate::hash::Hash;
 use crate::io::{BoxFuture, IoError, Storage, Version};
 use crate::join::{self, IN_FLIGHT};
 use crate::manifest::{Manifest, ManifestError, TableSpec};
-use crate::table_file::{self, Entry, Footer, TableError, TableWriter, FOOTER_LEN};
+use crate::table_file::{self, same_record, Entry, Footer, TableError, TableWriter, FOOTER_LEN};
 
 /// How many times `commit` retries a lost manifest swap whose root is still the expected one.
 const SWAP_ATTEMPTS: usize = 32;
@@ -157,13 +158,34 @@ struct Table {
 }
 
 impl Table {
-    /// The chunk that `record`, read at `entry` of this file, decodes to. A record that does
-    /// not decode is a damaged chunk, as one whose bytes hash wrong is.
-    fn chunk_of<'a>(&self, entry: &Entry, record: &'a [u8]) -> Result<Cow<'a, [u8]>, StoreError> {
-        table_file::chunk_of(self.version, entry, record).map_err(|_| StoreError::CorruptChunk {
+    /// What `record`, read at `entry` of this file, decodes to: the chunk's block, or the
+    /// chunk. A record that does not decode is a damaged chunk, as one whose bytes hash
+    /// wrong is.
+    fn decode<'a>(&self, entry: &Entry, record: &'a [u8]) -> Result<Cow<'a, [u8]>, StoreError> {
+        table_file::decode_record(self.version, entry, record).map_err(|_| self.damaged(entry))
+    }
+
+    /// `entry`'s chunk within what its record decoded to.
+    fn chunk_in<'a>(&self, entry: &Entry, decoded: &'a [u8]) -> Result<&'a [u8], StoreError> {
+        entry.chunk_in(decoded).map_err(|_| self.damaged(entry))
+    }
+
+    /// Every chunk of this whole file's `bytes`, each record decoded once, to `f`.
+    fn each_chunk(
+        &self,
+        bytes: &[u8],
+        mut f: impl FnMut(&Entry, &[u8]) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        table_file::each_chunk(self.version, &self.entries, bytes, |e, chunk| {
+            f(e, chunk.map_err(|_| self.damaged(e))?)
+        })
+    }
+
+    fn damaged(&self, entry: &Entry) -> StoreError {
+        StoreError::CorruptChunk {
             table: self.spec.name.clone(),
             hash: entry.hash,
-        })
+        }
     }
 }
 
@@ -182,6 +204,7 @@ pub struct ChunkStore<S: Storage> {
     /// a later look could still recover is dropped.
     damaged: Vec<String>,
     pending: TableWriter,
+    blocks: BlockCache,
 }
 
 impl<S: Storage> ChunkStore<S> {
@@ -258,6 +281,7 @@ impl<S: Storage> ChunkStore<S> {
             unlisted: Vec::new(),
             damaged: Vec::new(),
             pending: TableWriter::new(),
+            blocks: BlockCache::default(),
         }
     }
 
@@ -434,8 +458,7 @@ impl<S: Storage> ChunkStore<S> {
         let mut first_damage = None;
         for (i, entry) in core::iter::once((table, entry)).chain(older) {
             let t = &self.tables[i];
-            let read = self.read_range(i, entry.offset, u64::from(entry.len)).await;
-            let damage = match read.and_then(|bytes| Ok(t.chunk_of(&entry, &bytes)?.into_owned())) {
+            let damage = match self.chunk_at(i, &entry).await {
                 Ok(chunk) if Hash::of(&chunk) == *hash => return Ok(chunk),
                 Ok(_) => StoreError::CorruptChunk {
                     table: t.spec.name.clone(),
@@ -446,6 +469,31 @@ impl<S: Storage> ChunkStore<S> {
             first_damage.get_or_insert(damage);
         }
         Err(first_damage.unwrap_or(StoreError::MissingChunk { hash: *hash }))
+    }
+
+    /// The chunk at `entry` of table `table` (a position in `tables`), not yet checked against
+    /// its address. A block stays decoded for the reads of its other chunks that are likely
+    /// to follow.
+    async fn chunk_at(&self, table: usize, entry: &Entry) -> Result<Vec<u8>, StoreError> {
+        let t = &self.tables[table];
+        if entry.part.is_none() {
+            let record = self
+                .read_range(table, entry.offset, u64::from(entry.len))
+                .await?;
+            return Ok(t.decode(entry, &record)?.into_owned());
+        }
+        let block = match self.blocks.get(&t.spec.name, entry.offset) {
+            Some(block) => block,
+            None => {
+                let record = self
+                    .read_range(table, entry.offset, u64::from(entry.len))
+                    .await?;
+                let block = Arc::new(t.decode(entry, &record)?.into_owned());
+                self.blocks.put(&t.spec.name, entry.offset, block.clone());
+                block
+            }
+        };
+        Ok(t.chunk_in(entry, &block)?.to_vec())
     }
 
     /// `len` bytes at `offset` of table `table` (a position in `tables`): from memory if its
@@ -516,7 +564,7 @@ impl<S: Storage> ChunkStore<S> {
                 wanted.push((table, entry, i));
             }
         }
-        wanted.sort_unstable_by_key(|(table, entry, _)| (*table, entry.offset));
+        wanted.sort_unstable_by_key(|(table, entry, _)| (*table, entry.offset, entry.len));
         // Runs of neighbours, one read each: (table, offset, length, their part of `wanted`).
         let mut runs = Vec::new();
         let mut start = 0;
@@ -547,12 +595,22 @@ impl<S: Storage> ChunkStore<S> {
         let read = join::bounded(reads, IN_FLIGHT).await;
         for ((table, offset, _, part), bytes) in runs.into_iter().zip(read) {
             let bytes = bytes?;
+            let t = &self.tables[table];
+            // The chunks of one block are neighbours in `wanted`: each block decodes once.
+            let mut decoded: Option<(Entry, Option<Cow<'_, [u8]>>)> = None;
             for &(_, entry, i) in &wanted[part] {
-                let at = (entry.offset - offset) as usize;
-                let record = &bytes[at..at + entry.len as usize];
-                let chunk = self.tables[table].chunk_of(&entry, record).ok();
+                if !decoded
+                    .as_ref()
+                    .is_some_and(|(d, _)| same_record(d, &entry))
+                {
+                    let at = (entry.offset - offset) as usize;
+                    let record = &bytes[at..at + entry.len as usize];
+                    decoded = Some((entry, t.decode(&entry, record).ok()));
+                }
+                let block = decoded.as_ref().and_then(|(_, d)| d.as_deref());
+                let chunk = block.and_then(|b| t.chunk_in(&entry, b).ok());
                 out[i] = Some(match chunk {
-                    Some(chunk) if Hash::of(&chunk) == hashes[i] => chunk.into_owned(),
+                    Some(chunk) if Hash::of(chunk) == hashes[i] => chunk.to_vec(),
                     // Damaged here: another copy, or the damage named.
                     _ => self.read_copy(&hashes[i], table, entry).await?,
                 });
@@ -618,16 +676,10 @@ impl<S: Storage> ChunkStore<S> {
                 reason: TableError::BadLayout("its size differs from the manifest's"),
             });
         }
-        for e in t.entries.iter() {
-            let start = e.offset as usize;
-            let chunk = t.chunk_of(e, &bytes[start..start + e.len as usize])?;
-            if Hash::of(&chunk) != e.hash {
-                return Err(StoreError::CorruptChunk {
-                    table: table.into(),
-                    hash: e.hash,
-                });
-            }
-        }
+        t.each_chunk(&bytes, |e, chunk| match Hash::of(chunk) == e.hash {
+            true => Ok(()),
+            false => Err(t.damaged(e)),
+        })?;
         Ok(bytes)
     }
 
@@ -776,14 +828,11 @@ impl<S: Storage> ChunkStore<S> {
             merged.push(spec.name.clone());
             let table = self.tables.iter().find(|t| t.spec.name == spec.name);
             if let Some(t) = table {
-                for e in t.entries.iter() {
-                    let start = e.offset as usize;
-                    // read_table_checked decoded every record already.
-                    writer.add(
-                        e.hash,
-                        &t.chunk_of(e, &bytes[start..start + e.len as usize])?,
-                    );
-                }
+                // In file order, so that neighbours stay neighbours in the merged blocks.
+                t.each_chunk(&bytes, |e, chunk| {
+                    writer.add(e.hash, chunk);
+                    Ok(())
+                })?;
             }
         }
         if merged.len() < 2 {
@@ -905,7 +954,9 @@ async fn read_index<S: Storage + ?Sized>(
     if size < FOOTER_LEN as u64 {
         return Err(corrupt(TableError::TooShort { size }));
     }
-    let promised = u64::from(chunk_count) * table_file::ENTRY_LEN as u64 + FOOTER_LEN as u64;
+    // The index as this build writes it: then one read brings footer and index.
+    let entry_len = table_file::entry_len(table_file::VERSION) as u64;
+    let promised = u64::from(chunk_count) * entry_len + FOOTER_LEN as u64;
     let tail_len = size.min(TAIL_READ.max(promised));
     let tail = storage
         .get_range(name, size - tail_len, tail_len)

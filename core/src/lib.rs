@@ -9,6 +9,7 @@ extern crate std;
 
 pub mod backup;
 pub mod base32;
+mod block_cache;
 pub mod bundle;
 pub mod chunk_store;
 pub mod codec;

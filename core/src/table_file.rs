@@ -2,16 +2,19 @@
 //! reader finds a chunk with two small ranged reads instead of reading the whole file.
 //!
 //! ```text
-//! records  one per chunk, back to back, in the order they were written; in version 2 a
-//!          codec byte (0 stored, 1 LZ4) and the chunk in that form, in version 1 the
-//!          chunk's bytes alone
-//! index    one 32-byte entry per chunk, sorted by address:
-//!          address [20] | offset u64 LE | record length u32 LE
+//! records  back to back, in the order written. Version 3: blocks, each the chunks of about
+//!          BLOCK_TARGET bytes written one after another, as a codec byte (0 stored,
+//!          2 zstd) and the block in that form. Version 2: one record per chunk, a codec byte
+//!          (0 stored, 1 LZ4) and the chunk in that form. Version 1: the chunk's bytes alone
+//! index    one entry per chunk, sorted by address:
+//!          address [20] | record offset u64 LE | record length u32 LE
+//!          and in version 3 (40 bytes, else 32) where the chunk lies in its decoded block:
+//!          | offset in block u32 LE | chunk length u32 LE
 //! footer   48 bytes:
 //!          index hash [20]      BLAKE3-160 of the index; the file's name is its base32
 //!          data length u64 LE   bytes of records; the index starts here
 //!          chunk count u32 LE
-//!          version u16 LE       2 (1: records without codec byte, still read)
+//!          version u16 LE       3 (1 and 2 still read)
 //!          reserved u16 LE      0
 //!          footer check u32 LE  first 4 bytes, read LE, of BLAKE3 of footer bytes 0..36
 //!          magic [8]            "CAIRNTBL"
@@ -26,13 +29,28 @@ use core::fmt;
 
 use crate::hash::{Hash, HASH_LEN};
 
-/// The version this build writes: compressed records.
-pub const VERSION: u16 = 2;
+/// The version this build writes: chunks compressed together in blocks.
+pub const VERSION: u16 = 3;
+/// Each chunk compressed on its own (LZ4); still read.
+pub const VERSION_2: u16 = 2;
 /// The first version, whose records are the chunks' bytes alone; still read.
 pub const VERSION_1: u16 = 1;
 pub const MAGIC: &[u8; 8] = b"CAIRNTBL";
 pub const FOOTER_LEN: usize = 48;
+/// An index entry's length in versions 1 and 2, and in version 3.
 pub const ENTRY_LEN: usize = 32;
+pub const ENTRY_LEN_3: usize = 40;
+/// A block is closed once it holds this many bytes of chunks. Compressing 4 KiB chunks
+/// together in blocks this large is what makes zstd find their shared structure (a table's
+/// rows repeat each other); measured in docs/BENCHMARKS.md against smaller blocks.
+pub const BLOCK_TARGET: usize = 256 << 10;
+/// The most a compressed block may decode to, so that a hostile index cannot make a reader
+/// allocate more; a chunk larger than this goes alone into a stored block.
+pub const MAX_BLOCK: usize = 16 << 20;
+/// zstd's level 3 (its default): about 480 MB/s here, so a commit of a million rows pays
+/// some 0.17 s for it; level 1 is twice as fast and 7% larger, level 7 four times slower and
+/// 8% smaller (docs/BENCHMARKS.md).
+const ZSTD_LEVEL: i32 = 3;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TableError {
@@ -94,8 +112,63 @@ impl fmt::Display for TableError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Entry {
     pub hash: Hash,
+    /// The record that holds the chunk: in version 3 its block, shared with its neighbours.
     pub offset: u64,
     pub len: u32,
+    /// Version 3: where in the decoded block the chunk lies. Earlier versions: `None`, the
+    /// record decodes to the chunk alone.
+    pub part: Option<Part>,
+}
+
+/// A chunk's bytes within its decoded block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    pub at: u32,
+    pub len: u32,
+}
+
+impl Entry {
+    /// The chunk within what its record decodes to (`decode_record`).
+    pub fn chunk_in<'a>(&self, decoded: &'a [u8]) -> Result<&'a [u8], TableError> {
+        match self.part {
+            None => Ok(decoded),
+            Some(p) => decoded
+                .get(p.at as usize..)
+                .and_then(|rest| rest.get(..p.len as usize))
+                .ok_or_else(|| TableError::BadRecord {
+                    address: self.hash.to_base32(),
+                    why: "its block is shorter than the index says",
+                }),
+        }
+    }
+
+    /// Encodes the entry as a file of `version` holds it.
+    pub fn encode(&self, version: u16, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.hash.0);
+        out.extend_from_slice(&self.offset.to_le_bytes());
+        out.extend_from_slice(&self.len.to_le_bytes());
+        if version >= VERSION {
+            let part = self.part.unwrap_or(Part { at: 0, len: 0 });
+            out.extend_from_slice(&part.at.to_le_bytes());
+            out.extend_from_slice(&part.len.to_le_bytes());
+        }
+    }
+}
+
+/// Whether two entries name the same record: in version 3 the chunks of one block do. (In
+/// earlier versions an empty chunk's record may start where another's does: offsets alone
+/// do not tell records apart.)
+pub fn same_record(a: &Entry, b: &Entry) -> bool {
+    (a.offset, a.len) == (b.offset, b.len)
+}
+
+/// The length of one index entry in a file of `version`.
+pub fn entry_len(version: u16) -> usize {
+    if version >= VERSION {
+        ENTRY_LEN_3
+    } else {
+        ENTRY_LEN
+    }
 }
 
 /// The decoded footer.
@@ -110,7 +183,7 @@ pub struct Footer {
 
 impl Footer {
     pub fn index_len(&self) -> u64 {
-        u64::from(self.chunk_count) * ENTRY_LEN as u64
+        u64::from(self.chunk_count) * entry_len(self.version) as u64
     }
 
     pub fn file_len(&self) -> u64 {
@@ -176,8 +249,9 @@ fn footer_check(bytes: &[u8]) -> u32 {
     u32::from_le_bytes(h.0[..4].try_into().unwrap())
 }
 
-/// Decodes and checks an index: its hash, its order, and that its records tile the data
-/// section exactly, so one index describes exactly one file.
+/// Decodes and checks an index: its hash, its order, that its records tile the data section
+/// exactly and (version 3) that the chunks of each block tile it, so one index describes
+/// exactly one file.
 pub fn decode_index(bytes: &[u8], footer: &Footer) -> Result<Vec<Entry>, TableError> {
     if bytes.len() as u64 != footer.index_len() {
         return Err(TableError::BadLayout(
@@ -187,25 +261,55 @@ pub fn decode_index(bytes: &[u8], footer: &Footer) -> Result<Vec<Entry>, TableEr
     if Hash::of(bytes) != footer.index_hash {
         return Err(TableError::IndexChecksum);
     }
+    let u32_at = |e: &[u8], at: usize| u32::from_le_bytes(e[at..at + 4].try_into().unwrap());
+    let blocks = footer.version >= VERSION;
     let mut entries: Vec<Entry> = bytes
-        .chunks_exact(ENTRY_LEN)
+        .chunks_exact(entry_len(footer.version))
         .map(|e| Entry {
             hash: Hash::from_slice(&e[..HASH_LEN]).unwrap(),
             offset: u64::from_le_bytes(e[20..28].try_into().unwrap()),
-            len: u32::from_le_bytes(e[28..32].try_into().unwrap()),
+            len: u32_at(e, 28),
+            part: blocks.then(|| Part {
+                at: u32_at(e, 32),
+                len: u32_at(e, 36),
+            }),
         })
         .collect();
     if entries.windows(2).any(|w| w[0].hash >= w[1].hash) {
         return Err(TableError::BadLayout("index is not sorted by address"));
     }
-    let mut by_offset: Vec<(u64, u32)> = entries.iter().map(|e| (e.offset, e.len)).collect();
+    // (offset, length, chunk's offset in block, chunk's length)
+    let mut by_offset: Vec<(u64, u32, u32, u32)> = entries
+        .iter()
+        .map(|e| {
+            let p = e.part.unwrap_or(Part { at: 0, len: 0 });
+            (e.offset, e.len, p.at, p.len)
+        })
+        .collect();
     by_offset.sort_unstable();
     let mut next = 0u64;
-    for (offset, len) in by_offset {
-        if offset != next {
-            return Err(TableError::BadLayout("records overlap or leave gaps"));
+    let mut in_block = 0u64;
+    for (i, &(offset, len, at, part_len)) in by_offset.iter().enumerate() {
+        let same_block = blocks && i > 0 && by_offset[i - 1].0 == offset;
+        if same_block {
+            if by_offset[i - 1].1 != len {
+                return Err(TableError::BadLayout("records overlap or leave gaps"));
+            }
+        } else {
+            if offset != next {
+                return Err(TableError::BadLayout("records overlap or leave gaps"));
+            }
+            next = offset + u64::from(len);
+            in_block = 0;
         }
-        next = offset + u64::from(len);
+        if blocks {
+            if u64::from(at) != in_block {
+                return Err(TableError::BadLayout(
+                    "the chunks of a block overlap or leave gaps",
+                ));
+            }
+            in_block += u64::from(part_len);
+        }
     }
     if next != footer.data_len {
         return Err(TableError::BadLayout(
@@ -239,30 +343,44 @@ pub fn check_whole(name: &str, bytes: &[u8]) -> Result<(), TableError> {
             actual: footer.name(),
         });
     }
-    for e in entries {
-        // The index tiles the data section (decode_index checked it): the slice is in bounds.
-        let record = &bytes[e.offset as usize..e.offset as usize + e.len as usize];
-        if Hash::of(&chunk_of(footer.version, &e, record)?) != e.hash {
+    each_chunk(footer.version, &entries, bytes, |e, chunk| {
+        if Hash::of(chunk?) != e.hash {
             return Err(TableError::ChunkMismatch {
                 address: e.hash.to_base32(),
             });
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
-/// Codec bytes of version-2 records.
+/// Codec bytes: of version-2 records (stored or LZ4) and version-3 blocks (stored or zstd).
 const STORED: u8 = 0;
 const LZ4: u8 = 1;
-/// An LZ4 record: codec byte, the chunk's length (u32 LE), the LZ4 block.
-const LZ4_HEAD: usize = 5;
+const ZSTD: u8 = 2;
+/// A compressed record: codec byte, the length it decodes to (u32 LE), the compressed form.
+const HEAD: usize = 5;
 /// LZ4 turns a byte of block into at most 255 bytes of output: a record claiming more is
 /// damaged or hostile, and its claim is refused before anything is allocated for it.
 const LZ4_MAX_RATIO: usize = 255;
 
 /// The chunk that a record (of a file of `version`, at `entry`) holds. Not checked against
-/// the address: the caller hashes what it gets.
+/// the address: the caller hashes what it gets. A reader of many chunks of one block calls
+/// `decode_record` once and `Entry::chunk_in` for each.
 pub fn chunk_of<'a>(
+    version: u16,
+    entry: &Entry,
+    record: &'a [u8],
+) -> Result<Cow<'a, [u8]>, TableError> {
+    Ok(match decode_record(version, entry, record)? {
+        Cow::Borrowed(decoded) => Cow::Borrowed(entry.chunk_in(decoded)?),
+        Cow::Owned(decoded) if entry.part.is_none() => Cow::Owned(decoded),
+        Cow::Owned(decoded) => Cow::Owned(entry.chunk_in(&decoded)?.to_vec()),
+    })
+}
+
+/// What a record decodes to: in version 3 its whole block, which holds `entry`'s chunk
+/// where `entry.part` says, else the chunk itself.
+pub fn decode_record<'a>(
     version: u16,
     entry: &Entry,
     record: &'a [u8],
@@ -274,44 +392,77 @@ pub fn chunk_of<'a>(
         address: entry.hash.to_base32(),
         why,
     };
-    match record.split_first() {
-        Some((&STORED, chunk)) => Ok(Cow::Borrowed(chunk)),
-        Some((&LZ4, rest)) if rest.len() >= LZ4_HEAD - 1 => {
+    let (codec, rest) = record.split_first().ok_or_else(|| bad("it is empty"))?;
+    let compressed = match (version, *codec) {
+        (_, STORED) => None,
+        (VERSION_2, LZ4) => Some(LZ4_MAX_RATIO.saturating_mul(rest.len())),
+        (VERSION, ZSTD) => Some(MAX_BLOCK),
+        _ => return Err(bad("unknown codec")),
+    };
+    Ok(match compressed {
+        None => Cow::Borrowed(rest),
+        Some(_) if rest.len() < HEAD - 1 => return Err(bad("its header is cut short")),
+        Some(most) => {
             let len = u32::from_le_bytes(rest[..4].try_into().unwrap()) as usize;
-            let block = &rest[4..];
-            if len > block.len().saturating_mul(LZ4_MAX_RATIO) {
-                return Err(bad("its length is more than LZ4 can make of its bytes"));
+            if len > most {
+                return Err(bad("it claims to decode to more than it can"));
             }
-            let mut chunk = alloc::vec![0u8; len];
-            match lz4_flex::block::decompress_into(block, &mut chunk) {
-                Ok(n) if n == len => Ok(Cow::Owned(chunk)),
-                _ => Err(bad("its LZ4 block is damaged")),
+            let mut out = alloc::vec![0u8; len];
+            let written = if *codec == LZ4 {
+                lz4_flex::block::decompress_into(&rest[4..], &mut out).ok()
+            } else {
+                structured_zstd::decoding::FrameDecoder::new()
+                    .decode_all(&rest[4..], &mut out)
+                    .ok()
+            };
+            if written != Some(len) {
+                return Err(bad("its compressed form is damaged"));
             }
+            Cow::Owned(out)
         }
-        Some((&LZ4, _)) => Err(bad("its LZ4 header is cut short")),
-        Some(_) => Err(bad("unknown codec")),
-        None => Err(bad("it is empty")),
-    }
+    })
 }
 
-/// A version-2 record of `chunk`: LZ4 where that is smaller, else stored as it is.
-fn record_of(chunk: &[u8], out: &mut Vec<u8>) {
-    let start = out.len();
-    out.push(LZ4);
-    out.extend_from_slice(&(chunk.len() as u32).to_le_bytes());
-    out.resize(
-        start + LZ4_HEAD + lz4_flex::block::get_maximum_output_size(chunk.len()),
-        0,
-    );
-    let written = lz4_flex::block::compress_into(chunk, &mut out[start + LZ4_HEAD..]);
-    match written {
-        Ok(n) if LZ4_HEAD + n < 1 + chunk.len() => out.truncate(start + LZ4_HEAD + n),
-        _ => {
-            out.truncate(start);
-            out.push(STORED);
-            out.extend_from_slice(chunk);
+/// A version-3 block of `chunks`: zstd where that is smaller, else stored as they are.
+fn block_of(chunks: &[u8], out: &mut Vec<u8>) {
+    if chunks.len() <= MAX_BLOCK {
+        let level = structured_zstd::encoding::CompressionLevel::from_level(ZSTD_LEVEL);
+        let frame = structured_zstd::encoding::compress_slice_to_vec(chunks, level);
+        if HEAD + frame.len() < 1 + chunks.len() {
+            out.push(ZSTD);
+            out.extend_from_slice(&(chunks.len() as u32).to_le_bytes());
+            out.extend_from_slice(&frame);
+            return;
         }
     }
+    out.push(STORED);
+    out.extend_from_slice(chunks);
+}
+
+/// Calls `f` with every chunk of a whole table file (`bytes`, whose index is `entries`), in
+/// file order, decoding each record once however many chunks its block holds. Stops at the
+/// first error `f` returns.
+pub fn each_chunk<E>(
+    version: u16,
+    entries: &[Entry],
+    bytes: &[u8],
+    mut f: impl FnMut(&Entry, Result<&[u8], TableError>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut order: Vec<&Entry> = entries.iter().collect();
+    order.sort_unstable_by_key(|e| (e.offset, e.len, e.part.map(|p| p.at)));
+    let mut decoded = None;
+    for e in order {
+        if !decoded.as_ref().is_some_and(|(d, _)| same_record(d, e)) {
+            // decode_index checked that the records tile the data section.
+            let record = &bytes[e.offset as usize..][..e.len as usize];
+            decoded = Some((*e, decode_record(version, e, record)));
+        }
+        match &decoded.as_ref().unwrap().1 {
+            Ok(block) => f(e, e.chunk_in(block))?,
+            Err(err) => f(e, Err(err.clone()))?,
+        }
+    }
+    Ok(())
 }
 
 /// Finds a chunk in a decoded index.
@@ -346,6 +497,7 @@ impl TableWriter {
             hash,
             offset: self.data.len() as u64,
             len: chunk.len() as u32,
+            part: None,
         });
         self.data.extend_from_slice(chunk);
     }
@@ -376,27 +528,44 @@ impl TableWriter {
     /// bytes, and its sorted index. Each chunk is compressed on the way; the writer keeps
     /// them as they are, so a file that could not be stored can be written again.
     pub fn finish(&self) -> (Footer, Vec<u8>, Vec<Entry>) {
-        let mut bytes = Vec::with_capacity(self.data.len() / 2);
+        let mut bytes = Vec::with_capacity(self.data.len() / 4);
         let mut entries = Vec::with_capacity(self.entries.len());
-        // In the order added: neighbours in the file are what was written together.
-        for e in &self.entries {
-            let offset = bytes.len();
-            let chunk = &self.data[e.offset as usize..e.offset as usize + e.len as usize];
-            record_of(chunk, &mut bytes);
-            entries.push(Entry {
+        // Blocks of neighbours in the order added: what was written together, a tree's
+        // nodes side by side, compresses best together and is read together.
+        let mut first = 0;
+        while first < self.entries.len() {
+            let start = self.entries[first].offset;
+            let mut end = first;
+            let mut block_end = start;
+            while let Some(e) = self.entries.get(end) {
+                let e_end = e.offset + u64::from(e.len);
+                let full = (block_end - start) as usize >= BLOCK_TARGET;
+                if end > first && (full || (e_end - start) as usize > MAX_BLOCK) {
+                    break;
+                }
+                block_end = e_end;
+                end += 1;
+            }
+            let offset = bytes.len() as u64;
+            block_of(&self.data[start as usize..block_end as usize], &mut bytes);
+            let len = (bytes.len() as u64 - offset) as u32;
+            entries.extend(self.entries[first..end].iter().map(|e| Entry {
                 hash: e.hash,
-                offset: offset as u64,
-                len: (bytes.len() - offset) as u32,
-            });
+                offset,
+                len,
+                part: Some(Part {
+                    at: (e.offset - start) as u32,
+                    len: e.len,
+                }),
+            }));
+            first = end;
         }
         entries.sort_unstable_by_key(|e| e.hash);
         let data_len = bytes.len() as u64;
-        bytes.reserve(entries.len() * ENTRY_LEN + FOOTER_LEN);
+        bytes.reserve(entries.len() * ENTRY_LEN_3 + FOOTER_LEN);
         let index_start = bytes.len();
         for e in &entries {
-            bytes.extend_from_slice(&e.hash.0);
-            bytes.extend_from_slice(&e.offset.to_le_bytes());
-            bytes.extend_from_slice(&e.len.to_le_bytes());
+            e.encode(VERSION, &mut bytes);
         }
         let footer = Footer {
             index_hash: Hash::of(&bytes[index_start..]),
@@ -506,27 +675,58 @@ mod tests {
     }
 
     #[test]
-    fn repetitive_chunks_are_stored_compressed_and_others_one_byte_longer() {
-        let row = b"row 0000042 of a generated table for the benchmark ".repeat(80);
-        let noise: Vec<u8> = (0u8..200).flat_map(|i| Hash::of(&[i]).0).collect();
-        let (footer, bytes) = build(&[&row, &noise]);
+    fn neighbours_share_compressed_blocks_and_noise_is_stored() {
+        // 300 chunks of 4 KiB rows: several blocks, each shared by its neighbours.
+        let rows: Vec<Vec<u8>> = (0..300)
+            .map(|i| {
+                alloc::format!("row {i:07} of a generated table ")
+                    .repeat(128)
+                    .into_bytes()
+            })
+            .collect();
+        let refs: Vec<&[u8]> = rows.iter().map(|r| &r[..]).collect();
+        let (footer, bytes) = build(&refs);
+        assert_eq!(footer.version, VERSION);
         let entries = parse(&bytes).unwrap();
-        let record = |c: &[u8]| find(&entries, &Hash::of(c)).unwrap();
+        let raw: usize = rows.iter().map(Vec::len).sum();
         assert!(
-            record(&row).len < row.len() as u32 / 10,
-            "{}",
-            record(&row).len
+            footer.data_len < raw as u64 / 20,
+            "{} of {raw}",
+            footer.data_len
         );
-        assert_eq!(
-            record(&noise).len,
-            noise.len() as u32 + 1,
-            "stored as it is"
-        );
-        for c in [&row[..], &noise[..]] {
-            let e = record(c);
-            let bytes = &bytes[e.offset as usize..][..e.len as usize];
-            assert_eq!(&*chunk_of(footer.version, &e, bytes).unwrap(), c);
+        let mut blocks: Vec<u64> = entries.iter().map(|e| e.offset).collect();
+        blocks.sort_unstable();
+        blocks.dedup();
+        // 4 KiB chunks, a block closed at 256 KiB: 64 chunks each, the last one 44.
+        assert_eq!(blocks.len(), 5);
+        for r in &rows {
+            let e = find(&entries, &Hash::of(r)).unwrap();
+            let record = &bytes[e.offset as usize..][..e.len as usize];
+            assert_eq!(&*chunk_of(footer.version, &e, record).unwrap(), &r[..]);
         }
+        // Noise does not compress: its block is stored, one codec byte longer.
+        let noise: Vec<u8> = (0u8..200).flat_map(|i| Hash::of(&[i]).0).collect();
+        let (footer, bytes) = build(&[&noise]);
+        assert_eq!(footer.data_len, noise.len() as u64 + 1);
+        assert_eq!(bytes[0], STORED);
+    }
+
+    #[test]
+    fn a_chunk_larger_than_a_block_may_be_goes_alone_into_a_stored_block() {
+        let big = alloc::vec![7u8; MAX_BLOCK + 1];
+        let (footer, bytes) = build(&[b"before", &big, b"after"]);
+        let entries = parse(&bytes).unwrap();
+        let e = find(&entries, &Hash::of(&big)).unwrap();
+        assert_eq!(e.len as usize, big.len() + 1);
+        assert_eq!(bytes[e.offset as usize], STORED);
+        assert_eq!(
+            e.part,
+            Some(Part {
+                at: 0,
+                len: big.len() as u32
+            })
+        );
+        assert_eq!(check_whole(&footer.name(), &bytes), Ok(()));
     }
 
     #[test]
@@ -540,6 +740,7 @@ mod tests {
                 hash: Hash::of(c),
                 offset: bytes.len() as u64,
                 len: c.len() as u32,
+                part: None,
             });
             bytes.extend_from_slice(c);
         }
@@ -573,31 +774,60 @@ mod tests {
             hash: Hash::of(b"x"),
             offset: 0,
             len: 0,
+            part: None,
         };
-        let why = |record: &[u8]| match chunk_of(VERSION, &e, record) {
+        let why = |version, record: &[u8]| match chunk_of(version, &e, record) {
             Err(TableError::BadRecord { address, why }) => {
                 assert_eq!(address, e.hash.to_base32());
                 why
             }
             other => panic!("{record:?}: {other:?}"),
         };
-        assert_eq!(why(b""), "it is empty");
-        assert_eq!(why(&[9, 1, 2]), "unknown codec");
-        assert_eq!(why(&[LZ4, 1, 0]), "its LZ4 header is cut short");
-        // A claim of 4 GiB from four bytes: refused before anything is allocated.
+        for version in [VERSION_2, VERSION] {
+            assert_eq!(why(version, b""), "it is empty");
+            assert_eq!(why(version, &[9, 1, 2]), "unknown codec");
+        }
+        // Each version knows its own codecs only.
+        assert_eq!(why(VERSION_2, &[ZSTD, 1, 0, 0, 0, 0]), "unknown codec");
+        assert_eq!(why(VERSION, &[LZ4, 1, 0, 0, 0, 0]), "unknown codec");
+        for (version, codec) in [(VERSION_2, LZ4), (VERSION, ZSTD)] {
+            assert_eq!(why(version, &[codec, 1, 0]), "its header is cut short");
+            // A claim of 4 GiB from a few bytes: refused before anything is allocated.
+            assert_eq!(
+                why(version, &[codec, 0xff, 0xff, 0xff, 0xff, 0x10, 0x61, 0, 0]),
+                "it claims to decode to more than it can"
+            );
+            // A claim the compressed form does not keep.
+            assert_eq!(
+                why(version, &[codec, 5, 0, 0, 0, 0x10, 0x61]),
+                "its compressed form is damaged"
+            );
+            assert_eq!(
+                chunk_of(version, &e, &[STORED, b'x']).unwrap().as_ref(),
+                b"x"
+            );
+        }
+        // A version-2 LZ4 record, as that version wrote it, still decodes.
+        let lz4 = [LZ4, 3, 0, 0, 0, 0x30, b'a', b'b', b'c'];
+        assert_eq!(chunk_of(VERSION_2, &e, &lz4).unwrap().as_ref(), b"abc");
+        // A block shorter than the entry's part of it.
+        let part = Entry {
+            part: Some(Part { at: 1, len: 2 }),
+            ..e
+        };
         assert_eq!(
-            why(&[LZ4, 0xff, 0xff, 0xff, 0xff, 0x10, 0x61, 0, 0]),
-            "its length is more than LZ4 can make of its bytes"
+            chunk_of(VERSION, &part, &[STORED, 1, 2, 3])
+                .unwrap()
+                .as_ref(),
+            [2, 3]
         );
-        // A claim the block does not keep.
-        assert_eq!(
-            why(&[LZ4, 5, 0, 0, 0, 0x10, 0x61]),
-            "its LZ4 block is damaged"
-        );
-        assert_eq!(
-            chunk_of(VERSION, &e, &[STORED, b'x']).unwrap().as_ref(),
-            b"x"
-        );
+        assert!(matches!(
+            chunk_of(VERSION, &part, &[STORED, 1, 2]),
+            Err(TableError::BadRecord {
+                why: "its block is shorter than the index says",
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -635,10 +865,50 @@ mod tests {
             index_hash: Hash::of(&index),
             data_len: 2,
             chunk_count: 2,
-            version: VERSION,
+            version: VERSION_2,
         };
         assert_eq!(
             decode_index(&index, &footer),
+            Err(TableError::BadLayout("records overlap or leave gaps"))
+        );
+    }
+
+    /// A version-3 index of two chunks in one 10-byte block at `parts` (offset, length).
+    fn block_index(parts: [(u32, u32); 2], lens: [u32; 2]) -> Result<Vec<Entry>, TableError> {
+        let mut hashes = [Hash::of(b"x"), Hash::of(b"y")];
+        hashes.sort();
+        let mut index = Vec::new();
+        for ((hash, (at, len)), record_len) in hashes.iter().zip(parts).zip(lens) {
+            Entry {
+                hash: *hash,
+                offset: 0,
+                len: record_len,
+                part: Some(Part { at, len }),
+            }
+            .encode(VERSION, &mut index);
+        }
+        let footer = Footer {
+            index_hash: Hash::of(&index),
+            data_len: 10,
+            chunk_count: 2,
+            version: VERSION,
+        };
+        decode_index(&index, &footer)
+    }
+
+    #[test]
+    fn the_chunks_of_a_block_must_tile_it() {
+        assert!(block_index([(0, 4), (4, 6)], [10, 10]).is_ok());
+        assert!(block_index([(4, 6), (0, 4)], [10, 10]).is_ok());
+        let gaps = Err(TableError::BadLayout(
+            "the chunks of a block overlap or leave gaps",
+        ));
+        assert_eq!(block_index([(0, 4), (5, 5)], [10, 10]), gaps);
+        assert_eq!(block_index([(0, 4), (3, 7)], [10, 10]), gaps);
+        assert_eq!(block_index([(1, 4), (5, 5)], [10, 10]), gaps);
+        // Two entries naming one block with different lengths.
+        assert_eq!(
+            block_index([(0, 4), (4, 6)], [9, 10]),
             Err(TableError::BadLayout("records overlap or leave gaps"))
         );
     }

@@ -18,7 +18,7 @@ use crate::hash::Hash;
 use crate::io::{IoError, Storage};
 use crate::manifest::{Manifest, ManifestError};
 use crate::sync::{Phase, Progress, Silent, Sink};
-use crate::table_file::{self, Entry, TableError};
+use crate::table_file::{self, same_record, Entry, TableError};
 
 /// Records are read in runs of about this many bytes, so memory stays flat for large files.
 const READ_RUN: u64 = 8 << 20;
@@ -278,7 +278,7 @@ pub async fn verify_with<S: Storage + ?Sized>(
     };
     for (_, _, entries, _) in indexed.iter().filter(|(name, ..)| to_read(name)) {
         event.chunks_total += entries.len() as u64;
-        event.bytes_total += entries.iter().map(|e| u64::from(e.len)).sum::<u64>();
+        event.bytes_total += records_len(entries);
     }
     progress.report(&event);
     let mut root_found = manifest.root.is_empty();
@@ -408,6 +408,15 @@ async fn read_nodes<S: Storage + ?Sized>(
     Ok(())
 }
 
+/// The bytes of the records that `entries` (sorted by offset) name, each block once.
+fn records_len(entries: &[Entry]) -> u64 {
+    let firsts = entries
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| *i == 0 || !same_record(&entries[i - 1], e));
+    firsts.map(|(_, e)| u64::from(e.len)).sum()
+}
+
 /// What the table checks learned for the walk, so that it reads nothing again: each whole
 /// chunk's references (or why it does not decode), and the root chunk's bytes.
 #[derive(Default)]
@@ -523,7 +532,7 @@ async fn index<S: Storage + ?Sized>(
 ) -> Result<Option<(u16, Vec<Entry>)>, IoError> {
     match load_index(storage, name, size, chunk_count).await {
         Ok((footer, mut entries)) => {
-            entries.sort_unstable_by_key(|e| e.offset);
+            entries.sort_unstable_by_key(|e| (e.offset, e.len));
             Ok(Some((footer.version, entries)))
         }
         Err(StoreError::Io(e)) => Err(e),
@@ -561,10 +570,14 @@ async fn check_table<S: Storage + ?Sized>(
         let run_offset = entries[start].offset;
         let mut end = start;
         let mut run_len = 0u64;
-        while end < entries.len()
-            && (end == start || run_len + u64::from(entries[end].len) <= READ_RUN)
-        {
-            run_len += u64::from(entries[end].len);
+        // Records whole: the chunks of one block (one offset) are never split between runs.
+        while let Some(e) = entries.get(end) {
+            let e_end = e.offset + u64::from(e.len) - run_offset;
+            let new_record = end > start && !same_record(e, &entries[end - 1]);
+            if new_record && e_end > READ_RUN {
+                break;
+            }
+            run_len = run_len.max(e_end);
             end += 1;
         }
         let bytes = match storage.get_range(name, run_offset, run_len).await {
@@ -593,13 +606,20 @@ async fn check_table<S: Storage + ?Sized>(
             }
             Err(e) => return Err(e.into()),
         };
+        let mut decoded: Option<(Entry, _)> = None;
         for e in &entries[start..end] {
-            let at = (e.offset - run_offset) as usize;
-            let record = &bytes[at..at + e.len as usize];
+            if !decoded.as_ref().is_some_and(|(d, _)| same_record(d, e)) {
+                let at = (e.offset - run_offset) as usize;
+                let record = &bytes[at..at + e.len as usize];
+                decoded = Some((*e, table_file::decode_record(version, e, record)));
+            }
             // A record that does not decode is as damaged as one that hashes wrong.
-            let decoded = table_file::chunk_of(version, e, record);
-            let chunk: &[u8] = decoded.as_deref().unwrap_or_default();
-            let whole = decoded.is_ok() && Hash::of(chunk) == e.hash;
+            let chunk = match &decoded.as_ref().unwrap().1 {
+                Ok(block) => e.chunk_in(block),
+                Err(err) => Err(err.clone()),
+            };
+            let whole = chunk.as_ref().is_ok_and(|c| Hash::of(c) == e.hash);
+            let chunk: &[u8] = chunk.unwrap_or_default();
             if !whole {
                 report.problems.push(Problem::CorruptChunk {
                     table: name.into(),
@@ -619,8 +639,8 @@ async fn check_table<S: Storage + ?Sized>(
                 }
             }
             report.chunks += 1;
-            report.bytes += u64::from(e.len);
         }
+        report.bytes += run_len;
         event.chunks_done += (end - start) as u64;
         event.bytes_done += run_len;
         progress.report(event);

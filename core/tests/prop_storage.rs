@@ -6,7 +6,7 @@ use cairn_core::codec::{put_uvarint, read_uvarint, Reader};
 use cairn_core::hash::{Hash, HASH_LEN};
 use cairn_core::manifest::{Manifest, TableSpec};
 use cairn_core::table_file::{
-    chunk_of, decode_index, find, Entry, Footer, TableWriter, FOOTER_LEN,
+    chunk_of, decode_index, find, Entry, Footer, Part, TableWriter, FOOTER_LEN,
 };
 use cairn_core::{base32, bundle, ChunkStore, MemoryStorage};
 use pollster::block_on;
@@ -109,7 +109,7 @@ proptest! {
     }
 
     #[test]
-    fn footers_round_trip(index_hash in hash(), data_len in any::<u64>(), chunk_count in any::<u32>(), version in 1u16..=2) {
+    fn footers_round_trip(index_hash in hash(), data_len in any::<u64>(), chunk_count in any::<u32>(), version in 1u16..=3) {
         let footer = Footer { index_hash, data_len, chunk_count, version };
         let total = data_len
             .checked_add(footer.index_len())
@@ -142,19 +142,22 @@ proptest! {
 
     /// Whatever a record holds, decoding it answers a chunk or an error, never a panic.
     #[test]
-    fn record_decode_never_panics(record in bytes(), claimed in any::<u32>(), block in bytes()) {
-        let e = Entry { hash: Hash::of(b"x"), offset: 0, len: 0 };
-        let _ = chunk_of(2, &e, &record);
-        let mut lz4 = vec![1];
-        lz4.extend_from_slice(&claimed.to_le_bytes());
-        lz4.extend_from_slice(&block);
-        let _ = chunk_of(2, &e, &lz4);
+    fn record_decode_never_panics(record in bytes(), claimed in any::<u32>(), block in bytes(), part in (any::<u32>(), any::<u32>())) {
+        let part = Some(Part { at: part.0, len: part.1 });
+        for (version, codec, part) in [(2, 1, None), (3, 2, part), (3, 2, None)] {
+            let e = Entry { hash: Hash::of(b"x"), offset: 0, len: 0, part };
+            let _ = chunk_of(version, &e, &record);
+            let mut compressed = vec![codec];
+            compressed.extend_from_slice(&claimed.to_le_bytes());
+            compressed.extend_from_slice(&block);
+            let _ = chunk_of(version, &e, &compressed);
+        }
     }
 
     #[test]
-    fn table_file_decode_never_panics(tail in vec(any::<u8>(), FOOTER_LEN..=FOOTER_LEN), file_len in any::<u64>(), index in bytes(), footer in (hash(), any::<u64>(), 0u32..8)) {
+    fn table_file_decode_never_panics(tail in vec(any::<u8>(), FOOTER_LEN..=FOOTER_LEN), file_len in any::<u64>(), index in bytes(), footer in (hash(), any::<u64>(), 0u32..8), version in 1u16..=3) {
         let _ = Footer::decode(&tail, file_len);
-        let footer = Footer { index_hash: footer.0, data_len: footer.1, chunk_count: footer.2, version: 2 };
+        let footer = Footer { index_hash: footer.0, data_len: footer.1, chunk_count: footer.2, version };
         let _ = decode_index(&index, &footer);
     }
 

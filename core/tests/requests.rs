@@ -249,7 +249,7 @@ fn a_large_index_comes_with_its_footer_in_one_read() {
 #[test]
 fn a_restore_keeps_several_reads_in_flight_and_never_more_than_eight() {
     // Table files larger than one read from their end, so their chunks come from storage.
-    let mut repo = database(20_000, 128 * 1024);
+    let mut repo = database(30_000, 256 * 1024);
     let memory = MemoryStorage::new();
     let backup = Counting::new(memory.clone());
     sync(&mut repo, &backup, 1);

@@ -357,10 +357,12 @@ fn reads_touch_only_the_nodes_they_need() {
     let reads = || store.storage().take_reads();
     reads();
 
+    // At most a block per level: a block read for a node above may hold the one below, and
+    // the store keeps the blocks it decoded last.
     block_on(get(&store, root, &key(shape, 5000)))
         .unwrap()
         .unwrap();
-    assert_eq!(reads(), height);
+    assert!(reads() <= height);
 
     let (a, b) = (key(shape, 50_000), key(shape, 50_020));
     let bounds = (Bound::Included(a.as_slice()), Bound::Excluded(b.as_slice()));
@@ -375,7 +377,7 @@ fn reads_touch_only_the_nodes_they_need() {
     assert!(reads() <= 2 * height + 2);
 
     assert_eq!(block_on(count(&store, root)).unwrap(), 100_000);
-    assert_eq!(reads(), 1);
+    assert!(reads() <= 1);
 }
 
 fn leaf(entries: &[(&[u8], &[u8])]) -> Vec<u8> {
