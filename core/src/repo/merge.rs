@@ -1,0 +1,208 @@
+//! `merge`: a fast-forward when the branch has nothing the other lacks, otherwise a three-way
+//! merge against the merge base that commits at once, or stops on conflicts for the user to
+//! settle (`conflicts`), commit or abort.
+
+use alloc::collections::BTreeSet;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::refs::RefKind;
+use super::three_way::merge_roots;
+use super::{Repo, RepoError, Result, Signature};
+use crate::db::commit::Commit;
+use crate::db::working_set::{MergeState, WorkingSet};
+use crate::hash::Hash;
+use crate::io::Storage;
+
+/// Whether a merge may, must or must not be a fast-forward.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FastForward {
+    Allow,
+    Only,
+    Never,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MergeOutcome {
+    /// The branch already has every commit of the other.
+    UpToDate,
+    FastForward {
+        from: Hash,
+        to: Hash,
+    },
+    /// A merge commit, made at once.
+    Merged(Hash),
+    /// Tables left with conflicts; the merge waits in the working set.
+    Conflicts(Vec<String>),
+}
+
+impl<S: Storage> Repo<S> {
+    /// Merges the commit `spec` names into the current branch, whose working set must be
+    /// clean. A merge commit gets `message`, or one naming what was merged.
+    pub async fn merge(
+        &mut self,
+        spec: &str,
+        mode: FastForward,
+        message: Option<&str>,
+        author: &Signature,
+    ) -> Result<MergeOutcome> {
+        if let Some(outcome) = self.fast_forward(spec, mode).await? {
+            return Ok(outcome);
+        }
+        let (theirs, kind) = self.resolve(spec).await?;
+        let head = self.head()?;
+        let base = self
+            .merge_base(head, theirs)
+            .await?
+            .ok_or_else(|| RepoError::NoCommonHistory(spec.into()))?;
+        let base_root = self.root_value(self.commit_at(base).await?.root).await?;
+        let ours_root = self.root_value(self.commit_at(head).await?.root).await?;
+        let theirs_root = self.root_value(self.commit_at(theirs).await?.root).await?;
+        let merged = merge_roots(&mut self.store, &base_root, &ours_root, &theirs_root).await?;
+        let root = self.put_root_value(&merged.root).await?;
+        if merged.conflicts.is_empty() {
+            let message = message.map_or_else(|| merge_message(spec, &kind), String::from);
+            let commit = self
+                .put_merge_commit(root, head, theirs, &message, author)
+                .await?;
+            let mut next = self.datasets.clone();
+            let branch = self.config.head.clone();
+            self.set_branch_clean(&mut next, &branch, commit).await?;
+            self.save(next).await?;
+            return Ok(MergeOutcome::Merged(commit));
+        }
+        let tables = merged.conflicts.keys().cloned().collect();
+        let ws = WorkingSet {
+            working: root,
+            staged: root,
+            merge: Some(MergeState {
+                theirs,
+                base,
+                conflicts: merged.conflicts,
+            }),
+        };
+        self.set_working_set(ws).await?;
+        Ok(MergeOutcome::Conflicts(tables))
+    }
+
+    /// The part of a merge that makes no commit: nothing to do, or a fast-forward (unless
+    /// `Never`). `None` when it takes a merge commit, which `Only` refuses.
+    pub async fn fast_forward(
+        &mut self,
+        spec: &str,
+        mode: FastForward,
+    ) -> Result<Option<MergeOutcome>> {
+        let branch = self.config.head.clone();
+        let ws = self.working_set(&branch).await?;
+        if ws.merge.is_some() {
+            return Err(RepoError::MergeInProgress);
+        }
+        let theirs = self.resolve(spec).await?.0;
+        let head = self.head()?;
+        if self.is_ancestor(theirs, head).await? {
+            return Ok(Some(MergeOutcome::UpToDate));
+        }
+        if ws != WorkingSet::clean(self.commit_at(head).await?.root) {
+            return Err(RepoError::UncommittedChanges);
+        }
+        if mode != FastForward::Never && self.is_ancestor(head, theirs).await? {
+            let mut next = self.datasets.clone();
+            self.set_branch_clean(&mut next, &branch, theirs).await?;
+            self.save(next).await?;
+            let to = theirs;
+            return Ok(Some(MergeOutcome::FastForward { from: head, to }));
+        }
+        if mode == FastForward::Only {
+            return Err(RepoError::Diverged(spec.into()));
+        }
+        Ok(None)
+    }
+
+    /// `merge --abort`: back to the branch's head, as before the merge (which needed a
+    /// clean working set).
+    pub async fn abort_merge(&mut self) -> Result<()> {
+        let branch = self.config.head.clone();
+        if self.working_set(&branch).await?.merge.is_none() {
+            return Err(RepoError::NoMerge);
+        }
+        let mut next = self.datasets.clone();
+        let head = self.head()?;
+        self.set_branch_clean(&mut next, &branch, head).await?;
+        self.save(next).await
+    }
+
+    pub(crate) async fn put_merge_commit(
+        &mut self,
+        root: Hash,
+        ours: Hash,
+        theirs: Hash,
+        message: &str,
+        author: &Signature,
+    ) -> Result<Hash> {
+        let commit = Commit {
+            root,
+            parents: alloc::vec![ours, theirs],
+            author: author.name.clone(),
+            email: author.email.clone(),
+            time_ms: author.time_ms,
+            message: message.into(),
+        };
+        Ok(self.store.put(&commit.encode()).await?)
+    }
+
+    /// The best common ancestor of two commits: one that is an ancestor of both and of no
+    /// other such. Where there are several (criss-cross merges), the first found.
+    pub async fn merge_base(&self, a: Hash, b: Hash) -> Result<Option<Hash>> {
+        let ours = self.ancestors(a).await?;
+        // Walk back from `b`, stopping at the first common commits on each path: everything
+        // behind them is common too, and no better.
+        let mut found = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut todo = alloc::vec![b];
+        while let Some(at) = todo.pop() {
+            if !seen.insert(at) {
+                continue;
+            }
+            if ours.contains(&at) {
+                found.push(at);
+            } else {
+                todo.extend(self.commit_at(at).await?.parents);
+            }
+        }
+        for &candidate in &found {
+            let mut behind = false;
+            for &other in &found {
+                if other != candidate && self.is_ancestor(candidate, other).await? {
+                    behind = true;
+                    break;
+                }
+            }
+            if !behind {
+                return Ok(Some(candidate));
+            }
+        }
+        Ok(None)
+    }
+
+    pub(crate) async fn ancestors(&self, start: Hash) -> Result<BTreeSet<Hash>> {
+        let mut seen = BTreeSet::new();
+        let mut todo = alloc::vec![start];
+        while let Some(at) = todo.pop() {
+            if seen.insert(at) {
+                todo.extend(self.commit_at(at).await?.parents);
+            }
+        }
+        Ok(seen)
+    }
+}
+
+/// What Git calls a merge commit, by what was merged.
+fn merge_message(spec: &str, kind: &RefKind) -> String {
+    match kind {
+        RefKind::Branch(b) => format!("Merge branch '{b}'"),
+        RefKind::Tag(t) => format!("Merge tag '{t}'"),
+        RefKind::RemoteBranch(r) => format!("Merge remote-tracking branch '{r}'"),
+        RefKind::Commit => format!("Merge commit '{spec}'"),
+    }
+}
