@@ -393,3 +393,126 @@ mod tests {
         );
     }
 }
+
+/// Whole root values merged, over an in-memory store.
+#[cfg(test)]
+mod root_tests {
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    use pollster::block_on;
+
+    use super::{merge_roots, Merged};
+    use crate::chunk_store::ChunkStore;
+    use crate::db::conflict::RowConflict;
+    use crate::db::root_value::RootValue;
+    use crate::db::working_set::TableConflict;
+    use crate::memory::MemoryStorage;
+    use crate::sql::{execute, format::format_csv};
+
+    type Store = ChunkStore<MemoryStorage>;
+
+    /// Runs `setup` for the base, then `ours` and `theirs` each on a copy of it; merges.
+    fn merge(setup: &str, ours: &str, theirs: &str) -> (Store, Merged) {
+        let mut store = block_on(ChunkStore::open(MemoryStorage::new())).unwrap();
+        let mut base = RootValue::default();
+        block_on(execute(&mut store, &mut base, setup)).unwrap();
+        let mut side = |sql: &str| {
+            let mut root = base.clone();
+            block_on(execute(&mut store, &mut root, sql)).unwrap();
+            root
+        };
+        let (o, t) = (side(ours), side(theirs));
+        let merged = block_on(merge_roots(&mut store, &base, &o, &t)).unwrap();
+        (store, merged)
+    }
+
+    fn csv(store: &mut Store, root: &RootValue, query: &str) -> String {
+        let mut root = root.clone();
+        let mut results = block_on(execute(store, &mut root, query)).unwrap();
+        format_csv(&results.pop().unwrap())
+    }
+
+    const T: &str = "create table t (id int primary key, a int, b text); \
+                     insert into t values (1, 10, 'x'), (2, 20, 'y')";
+
+    #[test]
+    fn rows_and_cells_of_both_sides_land_and_a_conflict_is_recorded_with_its_three_versions() {
+        let (mut store, m) = merge(
+            T,
+            "update t set a = 11 where id = 1; update t set b = null where id = 2",
+            "update t set b = 'X' where id = 1; update t set b = 'Y' where id = 2; \
+             insert into t values (3, null, null)",
+        );
+        let Some(TableConflict::Rows(map)) = m.conflicts.get("t").copied() else {
+            panic!("row 2's b is a conflict: {:?}", m.conflicts);
+        };
+        // The conflicting row keeps ours until it is resolved.
+        assert_eq!(
+            csv(&mut store, &m.root, "select * from t"),
+            "id,a,b\n1,11,X\n2,20,\n3,,\n"
+        );
+        let mut entries = Vec::new();
+        let all = (core::ops::Bound::Unbounded, core::ops::Bound::Unbounded);
+        block_on(crate::prolly::scan(&store, map, all, |k, v| {
+            entries.push((k.to_vec(), RowConflict::decode(v).unwrap()));
+            true
+        }))
+        .unwrap();
+        assert_eq!(entries.len(), 1);
+        let c = &entries[0].1;
+        assert!(c.base.is_some() && c.ours.is_some() && c.theirs.is_some());
+        assert_ne!(c.ours, c.theirs);
+    }
+
+    #[test]
+    fn a_column_one_side_added_takes_the_other_sides_changes_with_nulls() {
+        let (mut store, m) = merge(
+            T,
+            "drop table t; create table t (id int primary key, a int, b text, c int); \
+             insert into t values (1, 10, 'x', null), (2, 20, 'y', 7)",
+            "update t set a = 11 where id = 1; insert into t values (3, 30, 'z')",
+        );
+        assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+        assert_eq!(
+            csv(&mut store, &m.root, "select * from t"),
+            "id,a,b,c\n1,11,x,\n2,20,y,7\n3,30,z,\n"
+        );
+    }
+
+    #[test]
+    fn rows_that_cannot_fill_a_new_not_null_column_make_a_schema_conflict() {
+        let (_, m) = merge(
+            T,
+            "drop table t; create table t (id int primary key, a int, b text, c int not null); \
+             insert into t values (1, 10, 'x', 1), (2, 20, 'y', 2)",
+            "insert into t values (3, 30, 'z')",
+        );
+        assert_eq!(m.conflicts.get("t"), Some(&TableConflict::Schema));
+    }
+
+    #[test]
+    fn keyless_copies_added_and_removed_on_both_sides_all_count() {
+        let (mut store, m) = merge(
+            "create table k (a int); insert into k values (1), (1), (2)",
+            "insert into k values (1), (3)",
+            "delete from k where a = 2; insert into k values (3)",
+        );
+        assert!(m.conflicts.is_empty());
+        assert_eq!(
+            csv(&mut store, &m.root, "select a from k order by a"),
+            "a\n1\n1\n1\n3\n3\n"
+        );
+    }
+
+    #[test]
+    fn identical_changes_on_both_sides_are_clean() {
+        let same = "update t set a = 99 where id = 1; delete from t where id = 2";
+        let (mut store, m) = merge(T, same, same);
+        assert!(m.conflicts.is_empty());
+        assert_eq!(
+            csv(&mut store, &m.root, "select * from t"),
+            "id,a,b\n1,99,x\n"
+        );
+    }
+}
