@@ -376,3 +376,67 @@ fn a_backup_of_a_conflicted_merge_restores_with_its_conflicts() {
     );
     ok(&restored, &["fsck"]);
 }
+
+#[test]
+fn cherry_pick_applies_one_commits_change_and_revert_undoes_one() {
+    let root = tempfile::tempdir().unwrap();
+    let d = diverged(
+        root.path(),
+        "update t set b = 'main' where id = 2",
+        "insert into t values (3, 30, 'z')",
+    );
+    ok(&d, &["checkout", "feature"]);
+    ok(&d, &["sql", "-q", "update t set a = 11 where id = 1"]);
+    ok(&d, &["commit", "-a", "-m", "eleven"]);
+    ok(&d, &["checkout", "main"]);
+    // Only the picked commit's change comes, with its message, on one parent.
+    let out = ok(&d, &["cherry-pick", "feature"]);
+    assert!(
+        out.contains("(HEAD -> main)") && out.ends_with("\n\televen\n"),
+        "{out}"
+    );
+    assert!(!out.contains("\nMerge: "), "{out}");
+    assert_eq!(
+        query_csv(&d, "select * from t"),
+        "id,a,b\n1,11,x\n2,20,main\n"
+    );
+
+    let out = ok(&d, &["revert", "HEAD~1"]);
+    assert!(out.ends_with("\n\tRevert \"ours\"\n"), "{out}");
+    assert_eq!(query_csv(&d, "select * from t"), "id,a,b\n1,11,x\n2,20,y\n");
+
+    // Merge commits and the first commit have no one change to take.
+    ok(&d, &["merge", "feature"]);
+    let err = fails(&d, &["revert", "HEAD"]);
+    assert_eq!(
+        err,
+        "error: 'HEAD' has 2 parents; only a commit with one can be cherry-picked or reverted\n"
+    );
+}
+
+#[test]
+fn a_conflicting_cherry_pick_waits_like_a_merge_and_commits_with_the_picked_message() {
+    let root = tempfile::tempdir().unwrap();
+    let d = diverged(
+        root.path(),
+        "update t set a = 11 where id = 1",
+        "update t set a = 12 where id = 1",
+    );
+    let err = fails(&d, &["cherry-pick", "feature"]);
+    assert!(
+        err.starts_with("error: unresolved merge conflicts in table 't'"),
+        "{err}"
+    );
+    assert!(ok(&d, &["status"]).contains("\tboth modified:  t\n"));
+    ok(&d, &["cherry-pick", "--abort"]);
+    assert_eq!(query_csv(&d, "select a from t where id = 1"), "a\n11\n");
+
+    fails(&d, &["cherry-pick", "feature"]);
+    ok(&d, &["conflicts", "resolve", "--theirs", "t"]);
+    let out = ok(&d, &["commit"]);
+    assert!(
+        out.ends_with("\n\ttheirs\n") && !out.contains("\nMerge: "),
+        "{out}"
+    );
+    assert_eq!(query_csv(&d, "select a from t where id = 1"), "a\n12\n");
+}

@@ -143,6 +143,24 @@ pub enum Command {
         #[arg(value_name = "REF", required_unless_present = "abort")]
         target: Option<String>,
     },
+    /// Apply the change a commit made to the current branch, as a new commit with its message
+    /// (conflicts as `merge` leaves them)
+    CherryPick {
+        /// Give up the cherry-pick in progress
+        #[arg(long, conflicts_with = "target")]
+        abort: bool,
+        #[arg(value_name = "REF", required_unless_present = "abort")]
+        target: Option<String>,
+    },
+    /// Undo the change a commit made, as a new commit on the current branch (conflicts as
+    /// `merge` leaves them)
+    Revert {
+        /// Give up the revert in progress
+        #[arg(long, conflicts_with = "target")]
+        abort: bool,
+        #[arg(value_name = "REF", required_unless_present = "abort")]
+        target: Option<String>,
+    },
     /// A merge's conflicts: list a table's, or settle them
     Conflicts {
         #[command(subcommand)]

@@ -454,6 +454,15 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
             let target = target.unwrap_or_default();
             merge::merge(cx, db, &target, mode, message.as_deref()).await
         }
+        Command::CherryPick { abort: true, .. } | Command::Revert { abort: true, .. } => {
+            merge::abort(db).await
+        }
+        Command::CherryPick { target, .. } => {
+            merge::pick(cx, db, &target.unwrap_or_default(), false).await
+        }
+        Command::Revert { target, .. } => {
+            merge::pick(cx, db, &target.unwrap_or_default(), true).await
+        }
         Command::Conflicts { action } => match action {
             ConflictsAction::Cat { table } => merge::cat(db, &table).await,
             ConflictsAction::Resolve {

@@ -1,6 +1,7 @@
-//! `merge` and `conflicts`: the core merges; this words its outcomes.
+//! `merge`, `cherry-pick`, `revert` and `conflicts`: the core merges; this words its
+//! outcomes.
 
-use cairn_core::repo::{FastForward, MergeOutcome, RepoError, Resolution};
+use cairn_core::repo::{Applied, FastForward, MergeOutcome, RepoError, Resolution};
 use cairn_core::{text, Storage};
 
 use crate::database::{self, Database};
@@ -33,6 +34,22 @@ pub async fn merge<H: Host>(
         // scripts stop.
         MergeOutcome::Conflicts(tables) => return Err(RepoError::Conflicts(tables).into()),
     })
+}
+
+/// `cherry-pick REF`, or with `revert` `revert REF`: the new commit, as `commit` prints it.
+pub async fn pick<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, target: &str, revert: bool) -> Out {
+    let author = database::signature(cx.host, db.repo.config());
+    let outcome = match revert {
+        true => db.repo.revert(target, &author).await?,
+        false => db.repo.cherry_pick(target, &author).await?,
+    };
+    match outcome {
+        Applied::Committed(hash) => {
+            let commit = db.repo.commit_at(hash).await?;
+            Ok(text::commit(&hash, &commit, &db.repo.decorations(hash)))
+        }
+        Applied::Conflicts(tables) => Err(RepoError::Conflicts(tables).into()),
+    }
 }
 
 pub async fn abort<S: Storage>(db: &mut Database<S>) -> Out {

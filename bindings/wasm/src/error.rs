@@ -139,6 +139,7 @@ fn repo_code(e: &RepoError) -> &'static str {
         RepoError::NonFastForward { .. } => "NON_FAST_FORWARD",
         RepoError::Diverged(_) => "DIVERGED",
         RepoError::NoCommonHistory(_) => "NO_COMMON_HISTORY",
+        RepoError::NotOneParent { .. } => "INVALID_ARGUMENT",
         RepoError::Conflicts(_) | RepoError::Unfit(_) => "MERGE_CONFLICTS",
         RepoError::MergeInProgress => "MERGE_IN_PROGRESS",
         RepoError::NoMerge | RepoError::NoConflicts(_) => "NO_MERGE",

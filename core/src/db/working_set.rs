@@ -21,15 +21,27 @@ pub struct WorkingSet {
     pub merge: Option<MergeState>,
 }
 
-/// A merge that stopped on conflicts, until it is committed or aborted.
+/// A merge (or cherry-pick, or revert) that stopped on conflicts, until it is committed or
+/// aborted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MergeState {
-    /// The commit being merged in; the merge commit's second parent.
+    pub operation: Operation,
+    /// The commit whose root is "theirs": for a merge the commit merged in (the merge commit's
+    /// second parent), for a cherry-pick the commit picked, for a revert its parent.
     pub theirs: Hash,
-    /// The merge base the three-way merge compared both sides with.
+    /// The commit whose root both sides were compared with: for a merge the merge base, for a
+    /// cherry-pick the picked commit's parent, for a revert the reverted commit.
     pub base: Hash,
     /// Tables with unresolved conflicts, by name.
     pub conflicts: BTreeMap<String, TableConflict>,
+}
+
+/// What made the three-way merge, which decides the commit that concludes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    Merge = 0,
+    CherryPick = 1,
+    Revert = 2,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +72,7 @@ impl WorkingSet {
             put_uvarint(&mut out, MERGE_VERSION);
             out.extend_from_slice(&m.theirs.0);
             out.extend_from_slice(&m.base.0);
+            out.push(m.operation as u8);
             put_uvarint(&mut out, m.conflicts.len() as u64);
             for (name, conflict) in &m.conflicts {
                 put_bytes(&mut out, name.as_bytes());
@@ -92,6 +105,12 @@ impl WorkingSet {
             }
             let theirs = r.hash()?;
             let base = r.hash()?;
+            let operation = match r.u8()? {
+                0 => Operation::Merge,
+                1 => Operation::CherryPick,
+                2 => Operation::Revert,
+                _ => return Err(CodecError::Invalid("merge operation")),
+            };
             let n = r.count()?;
             let mut conflicts = BTreeMap::new();
             let mut last: Option<String> = None;
@@ -113,6 +132,7 @@ impl WorkingSet {
                 conflicts.insert(name, conflict);
             }
             ws.merge = Some(MergeState {
+                operation,
                 theirs,
                 base,
                 conflicts,
@@ -156,6 +176,7 @@ mod tests {
             working: w,
             staged: s,
             merge: Some(MergeState {
+                operation: Operation::CherryPick,
                 theirs: Hash::of(b"theirs"),
                 base: Hash::of(b"base"),
                 conflicts,
@@ -163,6 +184,7 @@ mod tests {
         };
         let bytes = merging.encode();
         assert_eq!(bytes[41], 2, "the merge section's version");
+        assert_eq!(bytes[82], 1, "the operation: a cherry-pick");
         assert_eq!(WorkingSet::decode(&bytes), Ok(merging.clone()));
         assert_eq!(merging.refs().len(), 5);
 

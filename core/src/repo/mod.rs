@@ -32,7 +32,7 @@ use crate::sql::SqlError;
 pub use config::{Config, ConfigError};
 pub use conflicts::{Resolution, TableConflicts};
 pub use diff::{DiffTarget, RowChange, TableDiff};
-pub use merge::{FastForward, MergeOutcome};
+pub use merge::{Applied, FastForward, MergeOutcome};
 pub use refs::{check_ref_name, RefKind};
 pub use remote::{remote_datasets, InvalidUrl, Transfer};
 pub use status::{Status, TableChange, TableStatus};
@@ -88,6 +88,11 @@ pub enum RepoError {
     NoCommonHistory(String),
     /// Tables whose merge conflicts are not resolved yet.
     Conflicts(Vec<String>),
+    /// A cherry-pick or revert of a commit without exactly one parent.
+    NotOneParent {
+        spec: String,
+        parents: usize,
+    },
     /// A merge was asked for while another one waits to be committed or aborted.
     MergeInProgress,
     /// `merge --abort` or `conflicts` with no merge in progress.
@@ -180,6 +185,11 @@ impl fmt::Display for RepoError {
                     names.join(", ")
                 )
             }
+            RepoError::NotOneParent { spec, parents } => write!(
+                f,
+                "'{spec}' has {parents} parents; only a commit with one can be cherry-picked or \
+                 reverted"
+            ),
             RepoError::MergeInProgress => f.write_str("a merge is in progress"),
             RepoError::NoMerge => f.write_str("no merge is in progress"),
             RepoError::NoConflicts(t) => write!(f, "table '{t}' has no merge conflicts"),

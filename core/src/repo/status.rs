@@ -148,14 +148,7 @@ impl<S: Storage> Repo<S> {
                 return Err(RepoError::Conflicts(merge.conflicts.into_keys().collect()))
             }
             // A merge is committed even if it changed nothing: its second parent records it.
-            Some(merge) => {
-                let message = match message {
-                    "" => alloc::format!("Merge commit '{}'", merge.theirs),
-                    m => m.into(),
-                };
-                self.put_merge_commit(ws.staged, head, merge.theirs, &message, author)
-                    .await?
-            }
+            Some(merge) => self.conclude(&merge, ws.staged, message, author).await?,
             None if ws.staged == head_root && !allow_empty => {
                 return Err(RepoError::NothingToCommit)
             }
