@@ -143,7 +143,7 @@ fn both_sides_changing_different_cells_and_tables_merge_cleanly() {
     fails(&d, &["merge", "feature"]);
     assert_eq!(ok(&d, &["ls"]), "Tables in working set:\n\tmine\n\tt\n");
     let shown = ok(&d, &["conflicts", "cat", "t"]);
-    assert!(shown.ends_with("\ntheirs  (no such table)\n"), "{shown}");
+    assert!(shown.ends_with("\ntheirs:\n    no such table\n"), "{shown}");
     ok(&d, &["conflicts", "resolve", "--theirs", "t"]);
     ok(&d, &["commit", "-m", "dropped"]);
     assert_eq!(ok(&d, &["ls"]), "Tables in working set:\n\tmine\n");
@@ -228,7 +228,9 @@ fn a_conflict_settled_by_editing_rows_then_marking_it_resolved() {
     ok(&d, &["sql", "-q", "update t set a = 13 where id = 1"]);
     fails(&d, &["commit", "-a", "-m", "not yet"]);
     ok(&d, &["conflicts", "resolve", "t"]);
-    ok(&d, &["commit", "-m", "edited"]);
+    // Without -m, the message the merge would have had.
+    let out = ok(&d, &["commit"]);
+    assert!(out.ends_with("\n\tMerge branch 'feature'\n"), "{out}");
     assert_eq!(query_csv(&d, "select * from t"), "id,a,b\n1,13,x\n2,20,Y\n");
     let err = fails(&d, &["conflicts", "resolve", "t"]);
     assert_eq!(err, "error: no merge is in progress\n");
@@ -270,7 +272,7 @@ fn schemas_changed_on_both_sides_conflict_and_one_side_wins_whole() {
     fails(&d, &["merge", "feature"]);
     let shown = ok(&d, &["conflicts", "cat", "t"]);
     assert!(
-        shown.starts_with("schema conflict in table 't':\nbase "),
+        shown.starts_with("schema conflict in table 't':\nbase:\n    CREATE TABLE `t` (\n"),
         "{shown}"
     );
     ok(&d, &["conflicts", "resolve", "--theirs", "t"]);

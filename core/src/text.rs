@@ -162,8 +162,11 @@ pub fn conflicts(table: &str, c: &TableConflicts) -> String {
             for (side, schema) in ["base", "ours", "theirs"].iter().zip(schemas) {
                 let sql = schema
                     .as_ref()
-                    .map_or("(no such table)".into(), |s| s.to_sql(table));
-                let _ = writeln!(out, "{side:<7} {}", printable(&sql));
+                    .map_or("no such table".into(), |s| s.to_sql(table));
+                let _ = writeln!(out, "{side}:");
+                for line in sql.lines() {
+                    let _ = writeln!(out, "    {}", printable(line));
+                }
             }
             out
         }

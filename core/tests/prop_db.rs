@@ -202,12 +202,14 @@ proptest! {
         staged in hash(),
         merge in prop::option::of((hash(), hash(), btree_map(text(), prop::option::of(hash()), 0..4))),
         operation in prop::sample::select(vec![Operation::Merge, Operation::CherryPick, Operation::Revert]),
+        message in text(),
     ) {
         // A conflict map is never empty: an empty hash stands for a schema conflict here.
         let merge = merge.map(|(theirs, base, tables)| MergeState {
             operation,
             theirs,
             base,
+            message: message.clone(),
             conflicts: tables
                 .into_iter()
                 .map(|(name, map)| match map.filter(|m| !m.is_empty()) {

@@ -189,6 +189,7 @@ fn merging_working_set(seeds: &mut Seeds<'_>) {
             operation: Operation::CherryPick,
             theirs: Hash([3; 20]),
             base: Hash([4; 20]),
+            message: "picked".into(),
             conflicts: conflicts.into_iter().collect(),
         }),
     };

@@ -32,6 +32,8 @@ pub struct MergeState {
     /// The commit whose root both sides were compared with: for a merge the merge base, for a
     /// cherry-pick the picked commit's parent, for a revert the reverted commit.
     pub base: Hash,
+    /// The concluding commit's message unless the user gives one.
+    pub message: String,
     /// Tables with unresolved conflicts, by name.
     pub conflicts: BTreeMap<String, TableConflict>,
 }
@@ -73,6 +75,7 @@ impl WorkingSet {
             out.extend_from_slice(&m.theirs.0);
             out.extend_from_slice(&m.base.0);
             out.push(m.operation as u8);
+            put_bytes(&mut out, m.message.as_bytes());
             put_uvarint(&mut out, m.conflicts.len() as u64);
             for (name, conflict) in &m.conflicts {
                 put_bytes(&mut out, name.as_bytes());
@@ -111,6 +114,7 @@ impl WorkingSet {
                 2 => Operation::Revert,
                 _ => return Err(CodecError::Invalid("merge operation")),
             };
+            let message = r.string()?;
             let n = r.count()?;
             let mut conflicts = BTreeMap::new();
             let mut last: Option<String> = None;
@@ -135,6 +139,7 @@ impl WorkingSet {
                 operation,
                 theirs,
                 base,
+                message,
                 conflicts,
             });
         }
@@ -179,12 +184,14 @@ mod tests {
                 operation: Operation::CherryPick,
                 theirs: Hash::of(b"theirs"),
                 base: Hash::of(b"base"),
+                message: "picked".into(),
                 conflicts,
             }),
         };
         let bytes = merging.encode();
         assert_eq!(bytes[41], 2, "the merge section's version");
         assert_eq!(bytes[82], 1, "the operation: a cherry-pick");
+        assert_eq!(&bytes[83..90], b"\x06picked");
         assert_eq!(WorkingSet::decode(&bytes), Ok(merging.clone()));
         assert_eq!(merging.refs().len(), 5);
 

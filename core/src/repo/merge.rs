@@ -174,10 +174,11 @@ impl<S: Storage> Repo<S> {
             operation,
             theirs,
             base,
+            message: message.into(),
             conflicts: merged.conflicts,
         };
         if state.conflicts.is_empty() {
-            let commit = self.conclude(&state, root, message, author).await?;
+            let commit = self.conclude(&state, root, "", author).await?;
             let mut next = self.datasets.clone();
             let branch = self.config.head.clone();
             self.set_branch_clean(&mut next, &branch, commit).await?;
@@ -204,12 +205,6 @@ impl<S: Storage> Repo<S> {
         author: &Signature,
     ) -> Result<Hash> {
         let mut parents = alloc::vec![self.head()?];
-        let message = match (state.operation, message) {
-            (Operation::Merge, "") => format!("Merge commit '{}'", state.theirs),
-            (Operation::CherryPick, "") => self.commit_at(state.theirs).await?.message,
-            (Operation::Revert, "") => revert_message(&self.commit_at(state.base).await?.message),
-            (_, message) => message.into(),
-        };
         if state.operation == Operation::Merge {
             parents.push(state.theirs);
         }
@@ -219,7 +214,10 @@ impl<S: Storage> Repo<S> {
             author: author.name.clone(),
             email: author.email.clone(),
             time_ms: author.time_ms,
-            message,
+            message: match message {
+                "" => state.message.clone(),
+                given => given.into(),
+            },
         };
         Ok(self.store.put(&commit.encode()).await?)
     }
