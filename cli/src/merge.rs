@@ -29,10 +29,14 @@ pub async fn merge<H: Host>(
         MergeOutcome::FastForward { from, to } => {
             format!("Updating {}..{}\nFast-forward\n", short(from), short(to))
         }
-        MergeOutcome::Merged(_) => "Merge made by the 'three-way' strategy.\n".into(),
+        MergeOutcome::ThreeWay(Applied::Committed(_)) => {
+            "Merge made by the 'three-way' strategy.\n".into()
+        }
         // The merge waits in the working set; the command fails, as Git's does, so that
         // scripts stop.
-        MergeOutcome::Conflicts(tables) => return Err(RepoError::Conflicts(tables).into()),
+        MergeOutcome::ThreeWay(Applied::Conflicts(tables)) => {
+            return Err(RepoError::Conflicts(tables).into())
+        }
     })
 }
 

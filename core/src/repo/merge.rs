@@ -32,10 +32,8 @@ pub enum MergeOutcome {
         from: Hash,
         to: Hash,
     },
-    /// A merge commit, made at once.
-    Merged(Hash),
-    /// Tables left with conflicts; the merge waits in the working set.
-    Conflicts(Vec<String>),
+    /// A three-way merge.
+    ThreeWay(Applied),
 }
 
 /// What a three-way merge did.
@@ -66,15 +64,10 @@ impl<S: Storage> Repo<S> {
             .await?
             .ok_or_else(|| RepoError::NoCommonHistory(spec.into()))?;
         let message = message.map_or_else(|| merge_message(spec, &kind), String::from);
-        Ok(
-            match self
-                .three_way(Operation::Merge, base, theirs, &message, author)
-                .await?
-            {
-                Applied::Committed(commit) => MergeOutcome::Merged(commit),
-                Applied::Conflicts(tables) => MergeOutcome::Conflicts(tables),
-            },
-        )
+        let applied = self
+            .three_way(Operation::Merge, base, theirs, &message, author)
+            .await?;
+        Ok(MergeOutcome::ThreeWay(applied))
     }
 
     /// The part of a merge that makes no commit: nothing to do, or a fast-forward (unless
