@@ -140,6 +140,7 @@ pub enum Command {
         /// Give up the merge in progress: back to the state before it
         #[arg(long, conflicts_with_all = ["ff_only", "no_ff", "message", "target"])]
         abort: bool,
+        /// What to merge: a branch, tag, remote/branch or commit
         #[arg(value_name = "REF", required_unless_present = "abort")]
         target: Option<String>,
     },
@@ -304,8 +305,10 @@ pub enum ConflictsAction {
     /// conflict's whole table) takes that side's version; without, the rows stay as edited.
     /// The tables are staged
     Resolve {
+        /// Take the current branch's version
         #[arg(long, conflicts_with = "theirs")]
         ours: bool,
+        /// Take the version of what was merged in (or cherry-picked, or reverted to)
         #[arg(long)]
         theirs: bool,
         #[arg(required = true, value_name = "TABLE")]
