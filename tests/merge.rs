@@ -317,6 +317,16 @@ fn a_pull_after_a_diverged_push_merges() {
     assert!(out.ends_with("\nFast-forward\n"), "{out}");
     assert_eq!(query_csv(&b, "select id from t"), "id\n1\n2\n3\n");
     assert_eq!(ok(&b, &["pull", "origin"]), "Already up to date.\n");
+
+    // A database made by its own init shares no commit with the remote's.
+    let other = r.join("other");
+    std::fs::create_dir(&other).unwrap();
+    ok(&other, &["init"]);
+    ok(&other, &["remote", "add", "origin", "file://../remote"]);
+    assert_eq!(
+        fails(&other, &["pull", "origin", "main"]),
+        "error: 'origin/main' shares no history with this branch\n"
+    );
 }
 
 #[test]
