@@ -142,6 +142,16 @@ export type ErrorCode =
   | 'NON_FAST_FORWARD'
   /** A pull whose branch and remote branch both have commits the other lacks. */
   | 'DIVERGED'
+  /** A merge of a commit that shares no history with the branch. */
+  | 'NO_COMMON_HISTORY'
+  /** Tables whose merge conflicts are not resolved yet (a merge made by the command line). */
+  | 'MERGE_CONFLICTS'
+  /** A merge made by the command line waits to be committed or aborted. */
+  | 'MERGE_IN_PROGRESS'
+  /** No merge is in progress, or a table has no conflicts. */
+  | 'NO_MERGE'
+  /** A branch with commits the current branch lacks, or uncommitted changes. */
+  | 'BRANCH_NOT_MERGED'
   /** The remote has no branches. */
   | 'EMPTY_REMOTE'
   /** A remote operation or clone pointed at a backup. */

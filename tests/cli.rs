@@ -150,7 +150,8 @@ fn branches_tags_and_ls_at_a_ref() {
     assert_eq!(ok(d, &["ls"]), "Tables in working set:\n\ta\n");
 
     assert!(fails(d, &["branch", "-d", "main"]).contains("cannot delete branch 'main'"));
-    ok(d, &["branch", "-d", "work"]);
+    assert!(fails(d, &["branch", "-d", "work"]).contains("is not fully merged"));
+    ok(d, &["branch", "-D", "work"]);
     assert!(!ok(d, &["branch"]).contains("work"));
     assert!(fails(d, &["checkout", "work"]).contains("branch 'work' not found"));
     assert!(fails(d, &["branch", "feature"]).contains("already exists"));

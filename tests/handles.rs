@@ -38,7 +38,7 @@ fn two_handles<S: Storage>(a: S, b: S, c: S) {
     // A has not looked since: its insert runs again on B's state instead of replacing it.
     block_on(a.sql("insert into t values (2, 'a')")).unwrap();
     assert_eq!(ids(&mut a), "[[Int(1)], [Int(2)]]");
-    let log = block_on(a.log(a.head().unwrap(), None)).unwrap();
+    let log = block_on(a.log(a.head().unwrap(), None, false)).unwrap();
     assert!(
         log.iter().any(|(h, _)| *h == b_commit),
         "B's commit is gone"

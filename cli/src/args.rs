@@ -61,18 +61,28 @@ pub enum Command {
         /// Show at most N commits
         #[arg(short = 'n', long = "number", value_name = "N")]
         number: Option<usize>,
+        /// Draw the commits' parents as a graph
+        #[arg(long)]
+        graph: bool,
         /// Where to start (default HEAD): a branch, tag, remote/branch or commit
         #[arg(value_name = "REF")]
         start: Option<String>,
     },
-    /// List, create or delete branches
+    /// List, create, delete or rename branches
     Branch {
         /// List remote-tracking branches too
         #[arg(short, long)]
         all: bool,
-        /// Delete the named branch
-        #[arg(short, long, value_name = "NAME", conflicts_with_all = ["name", "start"])]
+        /// Delete the named branch, if the current branch has all its commits and it has no
+        /// uncommitted changes
+        #[arg(short, long, value_name = "NAME", conflicts_with_all = ["name", "start", "force_delete", "rename"])]
         delete: Option<String>,
+        /// Delete the named branch and its uncommitted changes, merged or not
+        #[arg(short = 'D', value_name = "NAME", conflicts_with_all = ["name", "start", "rename"])]
+        force_delete: Option<String>,
+        /// Rename branch OLD to NEW (its uncommitted changes go along)
+        #[arg(short = 'm', long = "move", num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["name", "start"])]
+        rename: Option<Vec<String>>,
         /// Show the commit each branch points at
         #[arg(short, long)]
         verbose: bool,
@@ -113,6 +123,49 @@ pub enum Command {
         /// Commit to reset to (with --hard)
         #[arg(value_name = "REF", requires = "hard")]
         target: Option<String>,
+    },
+    /// Join another branch's history (a branch, tag, remote/branch or commit) into the current
+    /// branch: a fast-forward when possible, else a three-way merge of every table, row and
+    /// cell, committed at once unless it leaves conflicts (see `conflicts`)
+    Merge {
+        /// Refuse unless it is a fast-forward
+        #[arg(long, conflicts_with = "no_ff")]
+        ff_only: bool,
+        /// Make a merge commit even when a fast-forward would do
+        #[arg(long)]
+        no_ff: bool,
+        /// The merge commit's message (default: "Merge branch 'NAME'")
+        #[arg(short, long)]
+        message: Option<String>,
+        /// Give up the merge in progress: back to the state before it
+        #[arg(long, conflicts_with_all = ["ff_only", "no_ff", "message", "target"])]
+        abort: bool,
+        /// What to merge: a branch, tag, remote/branch or commit
+        #[arg(value_name = "REF", required_unless_present = "abort")]
+        target: Option<String>,
+    },
+    /// Apply the change a commit made to the current branch, as a new commit with its message
+    /// (conflicts as `merge` leaves them)
+    CherryPick {
+        /// Give up the cherry-pick in progress
+        #[arg(long, conflicts_with = "target")]
+        abort: bool,
+        #[arg(value_name = "REF", required_unless_present = "abort")]
+        target: Option<String>,
+    },
+    /// Undo the change a commit made, as a new commit on the current branch (conflicts as
+    /// `merge` leaves them)
+    Revert {
+        /// Give up the revert in progress
+        #[arg(long, conflicts_with = "target")]
+        abort: bool,
+        #[arg(value_name = "REF", required_unless_present = "abort")]
+        target: Option<String>,
+    },
+    /// A merge's conflicts: list a table's, or settle them
+    Conflicts {
+        #[command(subcommand)]
+        action: ConflictsAction,
     },
     /// Show changed tables and rows: working against staged, --cached staged against HEAD,
     /// or working against REF
@@ -176,8 +229,14 @@ pub enum Command {
         #[arg(default_value = "origin")]
         remote: String,
     },
-    /// Fetch, then fast-forward the current branch to REMOTE/BRANCH
+    /// Fetch, then merge REMOTE/BRANCH into the current branch (as `merge` does)
     Pull {
+        /// Refuse unless it is a fast-forward
+        #[arg(long, conflicts_with = "no_ff")]
+        ff_only: bool,
+        /// Make a merge commit even when a fast-forward would do
+        #[arg(long)]
+        no_ff: bool,
         remote: String,
         /// The remote branch (default: the current branch's name)
         branch: Option<String>,
@@ -236,6 +295,25 @@ impl KeyAction {
             | KeyAction::Remove { backup, .. } => backup,
         }
     }
+}
+
+#[derive(Subcommand)]
+pub enum ConflictsAction {
+    /// Show a table's conflicting rows (base, ours, theirs) or its conflicting schemas
+    Cat { table: String },
+    /// Settle tables' conflicts: with --ours or --theirs, each conflicting row (or a schema
+    /// conflict's whole table) takes that side's version; without, the rows stay as edited.
+    /// The tables are staged
+    Resolve {
+        /// Take the current branch's version
+        #[arg(long, conflicts_with = "theirs")]
+        ours: bool,
+        /// Take the version of what was merged in (or cherry-picked, or reverted to)
+        #[arg(long)]
+        theirs: bool,
+        #[arg(required = true, value_name = "TABLE")]
+        tables: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]

@@ -10,6 +10,7 @@ mod database;
 mod encryption;
 pub mod host;
 mod maintenance;
+mod merge;
 mod print;
 mod progress;
 mod refs;
@@ -28,7 +29,7 @@ use cairn_core::chunk_store::ChunkStore;
 use cairn_core::hint::Hint;
 use cairn_core::repo::RepoError;
 
-use args::{Cli, Command, RemoteAction};
+use args::{Cli, Command, ConflictsAction, RemoteAction};
 use credentials::Named;
 use database::{Database, DatabaseError};
 pub use host::Host;
@@ -154,6 +155,15 @@ fn hint(hint: Option<Hint>) -> &'static str {
         Some(Hint::RestoreBackup) => "; use `cairn backup restore URL DIR` to restore it",
         Some(Hint::SyncFirst) => "; run `cairn backup sync` first",
         Some(Hint::KeepAtLeastOne) => " (--keep-last 1 or more)",
+        Some(Hint::MergeWithoutFfOnly) => " (merge without --ff-only to make a merge commit)",
+        Some(Hint::ResolveConflicts) => {
+            "; list them with `cairn conflicts cat TABLE`, settle them with `cairn conflicts \
+             resolve --ours|--theirs TABLE` (or edit the rows and `cairn conflicts resolve \
+             TABLE`), then commit"
+        }
+        Some(Hint::CommitOrAbortMerge) => "; commit it, or `cairn merge --abort`",
+        Some(Hint::EditThenMark) => "; edit its rows, then run `cairn conflicts resolve TABLE`",
+        Some(Hint::ForceDelete) => " (use `cairn branch -D` to delete it anyway)",
         Some(Hint::GivePolicy) => {
             " (--keep-last, --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly, \
              --keep-yearly, --keep-within or --keep-tag)"
@@ -411,14 +421,56 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
         Command::Diff { cached, target } => work::diff(db, cached, target.as_deref()).await,
         Command::Ls { target } => work::ls(db, target).await,
         Command::Sql { query, format } => work::sql(cx, db, query, format).await,
-        Command::Log { number, start } => refs::log(db, number, start.as_deref()).await,
+        Command::Log {
+            number,
+            graph,
+            start,
+        } => refs::log(db, number, graph, start.as_deref()).await,
         Command::Branch {
             all,
             delete,
+            force_delete,
+            rename,
             verbose,
             name,
             start,
-        } => refs::branch(db, all, delete, verbose, name, start).await,
+        } => {
+            let delete = match (delete, force_delete) {
+                (Some(name), _) => Some((name, false)),
+                (_, Some(name)) => Some((name, true)),
+                _ => None,
+            };
+            refs::branch(db, all, delete, rename, verbose, name, start).await
+        }
+        Command::Merge { abort: true, .. } => merge::abort(db).await,
+        Command::Merge {
+            ff_only,
+            no_ff,
+            message,
+            target,
+            ..
+        } => {
+            let mode = merge::mode(ff_only, no_ff);
+            let target = target.unwrap_or_default();
+            merge::merge(cx, db, &target, mode, message.as_deref()).await
+        }
+        Command::CherryPick { abort: true, .. } | Command::Revert { abort: true, .. } => {
+            merge::abort(db).await
+        }
+        Command::CherryPick { target, .. } => {
+            merge::pick(cx, db, &target.unwrap_or_default(), false).await
+        }
+        Command::Revert { target, .. } => {
+            merge::pick(cx, db, &target.unwrap_or_default(), true).await
+        }
+        Command::Conflicts { action } => match action {
+            ConflictsAction::Cat { table } => merge::cat(db, &table).await,
+            ConflictsAction::Resolve {
+                ours,
+                theirs,
+                tables,
+            } => merge::resolve(db, ours, theirs, &tables).await,
+        },
         Command::Checkout {
             create,
             name,
@@ -446,7 +498,12 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
             branch,
         } => remote::push(cx, db, &r, &branch, force).await,
         Command::Fetch { remote: r } => remote::fetch(cx, db, &r).await,
-        Command::Pull { remote: r, branch } => remote::pull(cx, db, &r, branch.as_deref()).await,
+        Command::Pull {
+            ff_only,
+            no_ff,
+            remote: r,
+            branch,
+        } => remote::pull(cx, db, &r, branch.as_deref(), merge::mode(ff_only, no_ff)).await,
         Command::Backup {
             verbose, action, ..
         } => match action {

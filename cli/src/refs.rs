@@ -1,6 +1,6 @@
 //! Names for commits: `log`, `branch`, `checkout`, `tag`, `reset`.
 
-use cairn_core::text;
+use cairn_core::{graph, text};
 
 use cairn_core::Storage;
 
@@ -10,6 +10,7 @@ use crate::Out;
 pub async fn log<S: Storage>(
     db: &mut Database<S>,
     number: Option<usize>,
+    graph: bool,
     start: Option<&str>,
 ) -> Out {
     let repo = &db.repo;
@@ -17,26 +18,44 @@ pub async fn log<S: Storage>(
         Some(spec) => repo.resolve(spec).await?.0,
         None => repo.head()?,
     };
-    Ok(repo
-        .log(at, number)
-        .await?
+    let commits = repo.log(at, number, graph).await?;
+    let texts: Vec<String> = commits
         .iter()
         .map(|(hash, c)| text::commit(hash, c, &repo.decorations(*hash)))
-        .collect::<Vec<_>>()
-        .join("\n"))
+        .collect();
+    if !graph {
+        return Ok(texts.join("\n"));
+    }
+    let entries: Vec<graph::Entry<'_>> = commits
+        .iter()
+        .zip(&texts)
+        .map(|((hash, c), text)| graph::Entry {
+            hash: *hash,
+            parents: &c.parents,
+            text,
+        })
+        .collect();
+    Ok(graph::draw(&entries))
 }
 
+/// `branch`: lists, or with `delete` (a name, and whether to force it) deletes, with `rename`
+/// (old and new names) renames, with `name` creates.
 pub async fn branch<S: Storage>(
     db: &mut Database<S>,
     all: bool,
-    delete: Option<String>,
+    delete: Option<(String, bool)>,
+    rename: Option<Vec<String>>,
     verbose: bool,
     name: Option<String>,
     start: Option<String>,
 ) -> Out {
     let repo = &mut db.repo;
-    if let Some(name) = delete {
-        repo.delete_branch(&name).await?;
+    if let Some((name, force)) = delete {
+        repo.delete_branch(&name, force).await?;
+        return Ok(String::new());
+    }
+    if let Some([old, new]) = rename.as_deref() {
+        repo.rename_branch(old, new).await?;
         return Ok(String::new());
     }
     if let Some(name) = name {

@@ -1,10 +1,11 @@
 //! `remote`, `push`, `fetch`, `pull` and `clone`.
 
 use cairn_core::chunk_store::ChunkStore;
-use cairn_core::repo::{Repo, RepoError, Transfer};
+use cairn_core::repo::{FastForward, Repo, RepoError, Transfer};
 
 use crate::credentials::{Credentials, Kind, Named};
 use crate::database::{self, DatabaseError};
+use crate::merge::short;
 use crate::progress::size;
 use crate::url::{self, Location};
 use crate::{CliError, Cx, Db, Host, Out};
@@ -40,11 +41,6 @@ async fn remote_store<H: Host>(
     }
     let storage = cx.writable_storage(address, Some(db.dir()), named)?;
     Ok(ChunkStore::open(storage).await?)
-}
-
-/// An abbreviated commit hash, as push and pull print them.
-fn short(hash: cairn_core::Hash) -> String {
-    hash.to_string()[..8].to_owned()
 }
 
 pub async fn push<H: Host>(
@@ -86,24 +82,21 @@ pub async fn fetch<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, remote: &str) -> Out
     })
 }
 
+/// `pull`: fetch, then merge the remote's branch (default: the current branch's name).
 pub async fn pull<H: Host>(
     cx: &Cx<'_, H>,
     db: &mut Db<H>,
     remote: &str,
     branch: Option<&str>,
+    mode: FastForward,
 ) -> Out {
     let store = remote_store(cx, db, remote, false).await?;
     let mut reporter = cx.reporter();
-    let outcome = db.repo.pull(remote, &store, branch, &mut reporter).await;
+    let fetched = db.repo.fetch(remote, &store, &mut reporter).await;
     reporter.finish();
-    Ok(match outcome? {
-        Transfer::UpToDate => "Already up to date.\n".into(),
-        Transfer::Updated { old, new, .. } => format!(
-            "Fast-forward {}..{}\n",
-            old.map_or(String::new(), short),
-            short(new)
-        ),
-    })
+    fetched?;
+    let branch = branch.unwrap_or(db.repo.current_branch()).to_owned();
+    crate::merge::merge(cx, db, &format!("{remote}/{branch}"), mode, None).await
 }
 
 /// `clone URL [DIR]`: builds the database beside DIR's `.cairn` and moves it into place, so

@@ -19,6 +19,16 @@ pub enum Hint {
     SyncFirst,
     /// Keep one snapshot or more.
     KeepAtLeastOne,
+    /// A merge that may make a merge commit (`merge` or `pull` without `--ff-only`).
+    MergeWithoutFfOnly,
+    /// List the conflicts (`conflicts cat`), settle them (`conflicts resolve`), then commit.
+    ResolveConflicts,
+    /// Commit the merge in progress, or abort it.
+    CommitOrAbortMerge,
+    /// Edit the table's rows, then mark its conflicts resolved.
+    EditThenMark,
+    /// Delete the branch anyway (`branch -D`).
+    ForceDelete,
     /// Say which snapshots to keep: a retention policy (`--keep-daily`, `keepDaily`, ...).
     GivePolicy,
 }

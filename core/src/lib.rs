@@ -20,6 +20,7 @@ pub mod db;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod gc;
+pub mod graph;
 pub mod hash;
 pub mod hint;
 #[cfg(feature = "random")]

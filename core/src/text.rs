@@ -10,11 +10,25 @@ use core::fmt::Write as _;
 use crate::db::commit::Commit;
 use crate::db::value::Value;
 use crate::hash::Hash;
-use crate::repo::{RowChange, Status, TableChange, TableDiff};
+use crate::repo::{RowChange, Status, TableChange, TableConflicts, TableDiff};
 use crate::sql::{format, QueryResult};
 
 pub fn status(s: &Status) -> String {
     let mut out = format!("On branch {}\n", s.branch);
+    match s.merging.as_deref() {
+        Some([]) => out.push_str(
+            "\nAll conflicts fixed but you are still merging.\n  (use \"cairn commit\" to conclude merge)\n",
+        ),
+        Some(conflicts) => {
+            out.push_str(
+                "\nYou have unmerged tables.\n  (fix conflicts and run \"cairn commit\")\n  (use \"cairn merge --abort\" to abort the merge)\n\nUnmerged tables:\n  (use \"cairn conflicts cat <table>\" to see the conflicts, \"cairn conflicts resolve [--ours|--theirs] <table>\" to settle them)\n",
+            );
+            for name in conflicts {
+                let _ = writeln!(out, "\t{:<16}{}", "both modified:", printable(name));
+            }
+        }
+        None => {}
+    }
     if !s.staged.is_empty() {
         out.push_str("\nChanges to be committed:\n  (use \"cairn reset\" to unstage)\n");
         for t in &s.staged {
@@ -58,6 +72,14 @@ pub fn commit(hash: &Hash, c: &Commit, decorations: &[String]) -> String {
     let mut out = format!("commit {hash}");
     if !decorations.is_empty() {
         let _ = write!(out, " ({})", decorations.join(", "));
+    }
+    if c.parents.len() > 1 {
+        let short: Vec<String> = c
+            .parents
+            .iter()
+            .map(|p| format!("{p}")[..8].into())
+            .collect();
+        let _ = write!(out, "\nMerge: {}", short.join(" "));
     }
     let _ = write!(
         out,
@@ -129,6 +151,49 @@ pub fn diff(diffs: &[TableDiff]) -> String {
         out.push_str(&format::format_table(&result));
     }
     out
+}
+
+/// A table's merge conflicts: for a schema conflict, the three schemas as SQL; for rows,
+/// each conflicting row's base, ours and theirs versions.
+pub fn conflicts(table: &str, c: &TableConflicts) -> String {
+    match c {
+        TableConflicts::Schema(schemas) => {
+            let mut out = format!("schema conflict in table '{}':\n", printable(table));
+            for (side, schema) in ["base", "ours", "theirs"].iter().zip(schemas) {
+                let sql = schema
+                    .as_ref()
+                    .map_or("no such table".into(), |s| s.to_sql(table));
+                let _ = writeln!(out, "{side}:");
+                for line in sql.lines() {
+                    let _ = writeln!(out, "    {}", printable(line));
+                }
+            }
+            out
+        }
+        TableConflicts::Rows { schema, rows } => {
+            let mut columns = vec![String::new()];
+            columns.extend(schema.columns.iter().map(|c| c.name.clone()));
+            let mut shown = Vec::new();
+            for versions in rows {
+                for (side, row) in ["base", "ours", "theirs"].iter().zip(versions) {
+                    let mut r = vec![Value::Text(match row {
+                        Some(_) => (*side).into(),
+                        None => format!("{side} (no row)"),
+                    })];
+                    match row {
+                        Some(row) => r.extend_from_slice(row),
+                        None => r.extend(schema.columns.iter().map(|_| Value::Null)),
+                    }
+                    shown.push(r);
+                }
+            }
+            format::format_table(&QueryResult {
+                columns,
+                rows: shown,
+                affected: None,
+            })
+        }
+    }
 }
 
 /// A commit time as Git prints it, in UTC: `Wed Nov 25 08:44:27 2026 +0000`.

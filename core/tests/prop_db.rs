@@ -11,7 +11,7 @@ use cairn_core::db::root_value::{RootValue, TableRef};
 use cairn_core::db::row::RowLayout;
 use cairn_core::db::schema::{Column, Schema};
 use cairn_core::db::value::{ColumnType, Value};
-use cairn_core::db::working_set::WorkingSet;
+use cairn_core::db::working_set::{MergeState, Operation, TableConflict, WorkingSet};
 use cairn_core::hash::{Hash, HASH_LEN};
 use cairn_core::repo::config::Config;
 use proptest::collection::{btree_map, vec};
@@ -197,8 +197,28 @@ proptest! {
     }
 
     #[test]
-    fn working_sets_round_trip(working in hash(), staged in hash()) {
-        let ws = WorkingSet { working, staged };
+    fn working_sets_round_trip(
+        working in hash(),
+        staged in hash(),
+        merge in prop::option::of((hash(), hash(), btree_map(text(), prop::option::of(hash()), 0..4))),
+        operation in prop::sample::select(vec![Operation::Merge, Operation::CherryPick, Operation::Revert]),
+        message in text(),
+    ) {
+        // A conflict map is never empty: an empty hash stands for a schema conflict here.
+        let merge = merge.map(|(theirs, base, tables)| MergeState {
+            operation,
+            theirs,
+            base,
+            message: message.clone(),
+            conflicts: tables
+                .into_iter()
+                .map(|(name, map)| match map.filter(|m| !m.is_empty()) {
+                    Some(map) => (name, TableConflict::Rows(map)),
+                    None => (name, TableConflict::Schema),
+                })
+                .collect(),
+        });
+        let ws = WorkingSet { working, staged, merge };
         prop_assert_eq!(WorkingSet::decode(&ws.encode()), Ok(ws));
     }
 

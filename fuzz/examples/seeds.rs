@@ -13,10 +13,11 @@ use cairn_core::backup::{BackupRoot, Details, Snapshot};
 use cairn_core::db::root_value::RootValue;
 use cairn_core::db::row::RowLayout;
 use cairn_core::db::value::{ColumnType, Value};
+use cairn_core::db::working_set::{MergeState, Operation, TableConflict, WorkingSet};
 use cairn_core::repo::config::Config;
 use cairn_core::repo::{Repo, Signature};
 use cairn_core::table_file::{decode_index, Footer, FOOTER_LEN};
-use cairn_core::{bundle, ChunkStore, MemoryStorage, Storage};
+use cairn_core::{bundle, ChunkStore, Hash, MemoryStorage, Storage};
 use cairn_fuzz::join;
 use pollster::block_on;
 
@@ -48,6 +49,7 @@ fn main() {
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
     let mut seeds = Seeds { out: &out };
     block_on(database(&mut seeds));
+    merging_working_set(&mut seeds);
     for (i, sql) in SCRIPTS.iter().enumerate() {
         seeds.write("sql", i, sql.as_bytes());
     }
@@ -171,6 +173,27 @@ async fn database(seeds: &mut Seeds<'_>) {
             }
         }
     }
+}
+
+/// A working set waiting on a cherry-pick's conflicts (its merge section), which the database
+/// above never stores: a schema conflict and a table of row conflicts.
+fn merging_working_set(seeds: &mut Seeds<'_>) {
+    let conflicts = [
+        ("k".into(), TableConflict::Schema),
+        ("t".into(), TableConflict::Rows(Hash([5; 20]))),
+    ];
+    let ws = WorkingSet {
+        working: Hash([1; 20]),
+        staged: Hash([2; 20]),
+        merge: Some(MergeState {
+            operation: Operation::CherryPick,
+            theirs: Hash([3; 20]),
+            base: Hash([4; 20]),
+            message: "picked".into(),
+            conflicts: conflicts.into_iter().collect(),
+        }),
+    };
+    seeds.write("working_set", 6, &ws.encode());
 }
 
 /// A row of each table of `root`, with and without NULLs, as `row` target inputs.

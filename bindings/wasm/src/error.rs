@@ -137,7 +137,13 @@ fn repo_code(e: &RepoError) -> &'static str {
         RepoError::NothingToCommit => "NOTHING_TO_COMMIT",
         RepoError::RemoteNotFound(_) => "REMOTE_NOT_FOUND",
         RepoError::NonFastForward { .. } => "NON_FAST_FORWARD",
-        RepoError::Diverged { .. } => "DIVERGED",
+        RepoError::Diverged(_) => "DIVERGED",
+        RepoError::NoCommonHistory(_) => "NO_COMMON_HISTORY",
+        RepoError::NotOneParent { .. } => "INVALID_ARGUMENT",
+        RepoError::Conflicts(_) | RepoError::Unfit(_) => "MERGE_CONFLICTS",
+        RepoError::MergeInProgress => "MERGE_IN_PROGRESS",
+        RepoError::NoMerge | RepoError::NoConflicts(_) => "NO_MERGE",
+        RepoError::BranchNotMerged(_) | RepoError::BranchHasChanges(_) => "BRANCH_NOT_MERGED",
         RepoError::UncommittedChanges => "UNCOMMITTED_CHANGES",
         RepoError::IsABackup => "IS_A_BACKUP",
         RepoError::EmptyRemote => "EMPTY_REMOTE",
@@ -203,6 +209,12 @@ fn hint(hint: Option<Hint>) -> &'static str {
         Some(Hint::RestoreBackup) => "; use Repo.backupRestore() to restore it",
         Some(Hint::SyncFirst) => "; call backupSync() first",
         Some(Hint::KeepAtLeastOne) => " (keepLast: 1 or more)",
+        // Merging is the command line's for now; pull() only fast-forwards.
+        Some(Hint::MergeWithoutFfOnly) => " (merge with the cairn command line)",
+        Some(Hint::ResolveConflicts)
+        | Some(Hint::CommitOrAbortMerge)
+        | Some(Hint::EditThenMark) => " (settle the merge with the cairn command line)",
+        Some(Hint::ForceDelete) => " (delete it with the cairn command line: branch -D)",
         Some(Hint::GivePolicy) => {
             " (keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly, keepWithin \
              or keepTags)"

@@ -306,7 +306,7 @@ impl Repo {
                 Some(spec) => repo.resolve(spec).await?.0,
                 None => repo.head()?,
             };
-            let commits = repo.log(at, limit).await?;
+            let commits = repo.log(at, limit, false).await?;
             Ok(commits
                 .iter()
                 .map(|(hash, c)| convert::commit(hash, c, &repo.decorations(*hash)))
@@ -348,7 +348,7 @@ impl Repo {
     pub fn delete_branch(&self, name: JsValue) -> Promise {
         let name = arg!(args::string(&name, "name"));
         self.run(|repo| async move {
-            repo.lock().await.delete_branch(&name).await?;
+            repo.lock().await.delete_branch(&name, true).await?;
             Ok(JsValue::UNDEFINED)
         })
     }

@@ -2,6 +2,7 @@
 //! root values, commits, working sets and the map of datasets at the store's root.
 
 pub mod commit;
+pub mod conflict;
 pub mod datasets;
 pub mod kind;
 pub mod params;

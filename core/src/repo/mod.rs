@@ -6,10 +6,13 @@
 //! writer that got there first makes the operation fail with a conflict, never a lost update.
 
 pub mod config;
+mod conflicts;
 mod diff;
+mod merge;
 mod refs;
 mod remote;
 mod status;
+mod three_way;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -27,7 +30,9 @@ use crate::prolly::ProllyError;
 use crate::sql::SqlError;
 
 pub use config::{Config, ConfigError};
+pub use conflicts::{Resolution, TableConflicts};
 pub use diff::{DiffTarget, RowChange, TableDiff};
+pub use merge::{Applied, FastForward, MergeOutcome};
 pub use refs::{check_ref_name, RefKind};
 pub use remote::{remote_datasets, InvalidUrl, Transfer};
 pub use status::{Status, TableChange, TableStatus};
@@ -76,11 +81,29 @@ pub enum RepoError {
         remote: String,
         branch: String,
     },
-    /// A pull whose branch and remote branch both have commits the other lacks.
-    Diverged {
-        remote: String,
-        branch: String,
+    /// A fast-forward-only merge (or pull) of a commit whose history and the branch's have
+    /// diverged.
+    Diverged(String),
+    /// A merge of a commit that shares no history with the branch.
+    NoCommonHistory(String),
+    /// Tables whose merge conflicts are not resolved yet.
+    Conflicts(Vec<String>),
+    /// A cherry-pick or revert of a commit without exactly one parent.
+    NotOneParent {
+        spec: String,
+        parents: usize,
     },
+    /// A merge was asked for while another one waits to be committed or aborted.
+    MergeInProgress,
+    /// `merge --abort` or `conflicts` with no merge in progress.
+    NoMerge,
+    NoConflicts(String),
+    /// A table's conflicting rows no longer fit its schema (it was dropped or recreated).
+    Unfit(String),
+    /// `branch -d` of a branch with commits the current branch lacks.
+    BranchNotMerged(String),
+    /// `branch -d` of a branch with uncommitted changes.
+    BranchHasChanges(String),
     UncommittedChanges,
     /// `clone` or a remote operation pointed at a backup.
     IsABackup,
@@ -128,7 +151,9 @@ impl fmt::Display for RepoError {
                 "'{r}' is not a branch, tag, remote-tracking branch or commit"
             ),
             RepoError::TableNotFound(t) => write!(f, "table '{t}' not found"),
-            RepoError::InvalidName { what, name } => write!(f, "'{name}' is not a valid {what} name"),
+            RepoError::InvalidName { what, name } => {
+                write!(f, "'{name}' is not a valid {what} name")
+            }
             RepoError::CannotDeleteCurrentBranch(b) => {
                 write!(f, "cannot delete branch '{b}': it is checked out")
             }
@@ -144,10 +169,38 @@ impl fmt::Display for RepoError {
                 f,
                 "failed to push to {remote}/{branch}: the remote has commits this branch does not"
             ),
-            RepoError::Diverged { remote, branch } => write!(
+            RepoError::Diverged(target) => write!(
                 f,
-                "cannot fast-forward to {remote}/{branch}: the histories have diverged, and merging is not supported yet"
+                "cannot fast-forward to '{target}': the histories have diverged"
             ),
+            RepoError::NoCommonHistory(target) => {
+                write!(f, "'{target}' shares no history with this branch")
+            }
+            RepoError::Conflicts(tables) => {
+                let s = if tables.len() == 1 { "" } else { "s" };
+                let names: Vec<String> = tables.iter().map(|t| alloc::format!("'{t}'")).collect();
+                write!(
+                    f,
+                    "unresolved merge conflicts in table{s} {}",
+                    names.join(", ")
+                )
+            }
+            RepoError::NotOneParent { spec, parents } => write!(
+                f,
+                "'{spec}' has {parents} parents; only a commit with one can be cherry-picked or \
+                 reverted"
+            ),
+            RepoError::MergeInProgress => f.write_str("a merge is in progress"),
+            RepoError::NoMerge => f.write_str("no merge is in progress"),
+            RepoError::NoConflicts(t) => write!(f, "table '{t}' has no merge conflicts"),
+            RepoError::Unfit(t) => write!(
+                f,
+                "the conflicting rows of table '{t}' no longer fit its schema"
+            ),
+            RepoError::BranchNotMerged(b) => write!(f, "branch '{b}' is not fully merged"),
+            RepoError::BranchHasChanges(b) => {
+                write!(f, "branch '{b}' has uncommitted changes")
+            }
             RepoError::UncommittedChanges => f.write_str("you have uncommitted changes"),
             RepoError::IsABackup => f.write_str("the location is a backup, not a remote"),
             RepoError::EmptyRemote => f.write_str("the remote has no branches (push one first)"),
@@ -209,6 +262,13 @@ impl RepoError {
             RepoError::NothingToCommit => Some(Hint::StageFirst),
             RepoError::NonFastForward { .. } => Some(Hint::FetchPullOrForce),
             RepoError::UncommittedChanges => Some(Hint::CommitOrResetHard),
+            RepoError::Diverged(_) => Some(Hint::MergeWithoutFfOnly),
+            RepoError::Conflicts(_) => Some(Hint::ResolveConflicts),
+            RepoError::MergeInProgress => Some(Hint::CommitOrAbortMerge),
+            RepoError::Unfit(_) => Some(Hint::EditThenMark),
+            RepoError::BranchNotMerged(_) | RepoError::BranchHasChanges(_) => {
+                Some(Hint::ForceDelete)
+            }
             RepoError::IsABackup => Some(Hint::RestoreBackup),
             _ => None,
         }

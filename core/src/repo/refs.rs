@@ -1,5 +1,6 @@
 //! Branches, tags, remote-tracking branches, checkout and log: everything that names commits.
 
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -128,17 +129,50 @@ impl<S: Storage> Repo<S> {
         Ok(at)
     }
 
-    /// Deletes a branch and its working set. The checked-out branch cannot be deleted.
-    pub async fn delete_branch(&mut self, name: &str) -> Result<()> {
+    /// Deletes a branch and its working set. The checked-out branch cannot be deleted; nor,
+    /// unless `force`, one with commits the current branch lacks or uncommitted changes.
+    pub async fn delete_branch(&mut self, name: &str, force: bool) -> Result<()> {
         if name == self.config.head {
             return Err(RepoError::CannotDeleteCurrentBranch(name.into()));
         }
-        let mut next = self.datasets.clone();
-        if next.map.remove(&datasets::head(name)).is_none() {
-            return Err(RepoError::BranchNotFound(name.into()));
+        let at = self
+            .datasets
+            .get(&datasets::head(name))
+            .ok_or_else(|| RepoError::BranchNotFound(name.into()))?;
+        if !force {
+            if !self.is_ancestor(at, self.head()?).await? {
+                return Err(RepoError::BranchNotMerged(name.into()));
+            }
+            let root = self.commit_at(at).await?.root;
+            if self.working_set(name).await? != WorkingSet::clean(root) {
+                return Err(RepoError::BranchHasChanges(name.into()));
+            }
         }
+        let mut next = self.datasets.clone();
+        next.map.remove(&datasets::head(name));
         next.map.remove(&datasets::working_set(name));
         self.save(next).await
+    }
+
+    /// `branch -m OLD NEW`: the branch and its working set take the new name.
+    pub async fn rename_branch(&mut self, old: &str, new: &str) -> Result<()> {
+        check_ref_name("branch", new)?;
+        let mut next = self.datasets.clone();
+        let at = next
+            .map
+            .remove(&datasets::head(old))
+            .ok_or_else(|| RepoError::BranchNotFound(old.into()))?;
+        if next.map.insert(datasets::head(new), at).is_some() {
+            return Err(RepoError::BranchExists(new.into()));
+        }
+        if let Some(ws) = next.map.remove(&datasets::working_set(old)) {
+            next.map.insert(datasets::working_set(new), ws);
+        }
+        self.save(next).await?;
+        if self.config.head == old {
+            self.config.head = new.into();
+        }
+        Ok(())
     }
 
     /// Switches to a branch. Each branch keeps its own working set, so uncommitted changes
@@ -221,16 +255,44 @@ impl<S: Storage> Repo<S> {
         out
     }
 
-    /// Commits from `start` following first parents, newest first.
-    pub async fn log(&self, start: Hash, limit: Option<usize>) -> Result<Vec<(Hash, Commit)>> {
-        let mut out = Vec::new();
-        let mut at = Some(start);
-        while let Some(hash) = at {
-            if limit.is_some_and(|l| out.len() >= l) {
-                break;
+    /// Commits reachable from `start`, newest first (the first reached first among equally
+    /// old ones). With `topo`, no commit comes before all of its children, as `log --graph`
+    /// needs even when clocks disagree; that reads the whole history first.
+    pub async fn log(
+        &self,
+        start: Hash,
+        limit: Option<usize>,
+        topo: bool,
+    ) -> Result<Vec<(Hash, Commit)>> {
+        // Children not shown yet, per commit.
+        let mut waiting: BTreeMap<Hash, usize> = BTreeMap::new();
+        if topo {
+            for at in self.ancestors(start).await? {
+                for p in self.commit_at(at).await?.parents {
+                    *waiting.entry(p).or_default() += 1;
+                }
             }
-            let commit = self.commit_at(hash).await?;
-            at = commit.parents.first().copied();
+        }
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::from([start]);
+        let mut queue = alloc::vec![(start, self.commit_at(start).await?)];
+        while limit.is_none_or(|l| out.len() < l) {
+            let next = queue
+                .iter()
+                .enumerate()
+                .filter(|(_, (h, _))| waiting.get(h).is_none_or(|n| *n == 0))
+                .max_by_key(|(i, (_, c))| (c.time_ms, core::cmp::Reverse(*i)))
+                .map(|(i, _)| i);
+            let Some(i) = next else { break };
+            let (hash, commit) = queue.remove(i);
+            for &p in &commit.parents {
+                if let Some(n) = waiting.get_mut(&p) {
+                    *n -= 1;
+                }
+                if seen.insert(p) {
+                    queue.push((p, self.commit_at(p).await?));
+                }
+            }
             out.push((hash, commit));
         }
         Ok(out)

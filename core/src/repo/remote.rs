@@ -6,7 +6,7 @@ use alloc::collections::BTreeSet;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use super::{Config, Repo, RepoError, Result};
+use super::{Config, FastForward, MergeOutcome, Repo, RepoError, Result};
 use crate::chunk_store::{ChunkStore, StoreError};
 use crate::db::datasets::{self, Datasets, HEADS, REMOTES, TAGS};
 use crate::db::kind::Kind;
@@ -216,7 +216,8 @@ impl<S: Storage> Repo<S> {
     }
 
     /// Fetches, then fast-forwards the current branch to `<remote>/<branch>` (default: the
-    /// current branch's name). Refuses with uncommitted changes or diverged histories.
+    /// current branch's name). Refuses with uncommitted changes or diverged histories (the
+    /// command line's pull merges those: fetch, then `merge`).
     pub async fn pull<R: Storage>(
         &mut self,
         remote_name: &str,
@@ -226,33 +227,21 @@ impl<S: Storage> Repo<S> {
     ) -> Result<Transfer> {
         let stats = self.fetch(remote_name, remote, progress).await?;
         let current = self.config.head.clone();
-        let branch = branch.unwrap_or(&current);
-        let target = self
+        let target = alloc::format!("{remote_name}/{}", branch.unwrap_or(&current));
+        if self
             .datasets
-            .get(&datasets::remote(remote_name, branch))
-            .ok_or_else(|| RepoError::BranchNotFound(alloc::format!("{remote_name}/{branch}")))?;
-        let head = self.head()?;
-        if head == target || self.is_ancestor(target, head).await? {
-            return Ok(Transfer::UpToDate);
+            .get(&alloc::format!("{REMOTES}{target}"))
+            .is_none()
+        {
+            return Err(RepoError::BranchNotFound(target));
         }
-        if !self.is_ancestor(head, target).await? {
-            return Err(RepoError::Diverged {
-                remote: remote_name.into(),
-                branch: branch.into(),
-            });
-        }
-        let ws = self.working_set(&current).await?;
-        let head_root = self.commit_at(head).await?.root;
-        if ws.working != head_root || ws.staged != head_root {
-            return Err(RepoError::UncommittedChanges);
-        }
-        let mut next = self.datasets.clone();
-        self.set_branch_clean(&mut next, &current, target).await?;
-        self.save(next).await?;
-        Ok(Transfer::Updated {
-            old: Some(head),
-            new: target,
-            stats,
+        Ok(match self.fast_forward(&target, FastForward::Only).await? {
+            Some(MergeOutcome::FastForward { from, to }) => Transfer::Updated {
+                old: Some(from),
+                new: to,
+                stats,
+            },
+            _ => Transfer::UpToDate,
         })
     }
 

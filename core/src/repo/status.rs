@@ -46,11 +46,16 @@ pub struct Status {
     pub unstaged: Vec<TableStatus>,
     /// Tables in the working root that the staged root does not have.
     pub untracked: Vec<String>,
+    /// While a merge is in progress, the tables it left with conflicts (`None`: no merge).
+    pub merging: Option<Vec<String>>,
 }
 
 impl Status {
     pub fn is_clean(&self) -> bool {
-        self.staged.is_empty() && self.unstaged.is_empty() && self.untracked.is_empty()
+        self.staged.is_empty()
+            && self.unstaged.is_empty()
+            && self.untracked.is_empty()
+            && self.merging.is_none()
     }
 }
 
@@ -95,6 +100,7 @@ impl<S: Storage> Repo<S> {
             staged: changed_tables(&head, &staged),
             unstaged,
             untracked,
+            merging: ws.merge.map(|m| m.conflicts.into_keys().collect()),
         })
     }
 
@@ -137,18 +143,27 @@ impl<S: Storage> Repo<S> {
         }
         let head = self.head()?;
         let head_root = self.commit_at(head).await?.root;
-        if ws.staged == head_root && !allow_empty {
-            return Err(RepoError::NothingToCommit);
-        }
-        let commit = Commit {
-            root: ws.staged,
-            parents: alloc::vec![head],
-            author: author.name.clone(),
-            email: author.email.clone(),
-            time_ms: author.time_ms,
-            message: message.into(),
+        let hash = match ws.merge.take() {
+            Some(merge) if !merge.conflicts.is_empty() => {
+                return Err(RepoError::Conflicts(merge.conflicts.into_keys().collect()))
+            }
+            // A merge is committed even if it changed nothing: its second parent records it.
+            Some(merge) => self.conclude(&merge, ws.staged, message, author).await?,
+            None if ws.staged == head_root && !allow_empty => {
+                return Err(RepoError::NothingToCommit)
+            }
+            None => {
+                let commit = Commit {
+                    root: ws.staged,
+                    parents: alloc::vec![head],
+                    author: author.name.clone(),
+                    email: author.email.clone(),
+                    time_ms: author.time_ms,
+                    message: message.into(),
+                };
+                self.store.put(&commit.encode()).await?
+            }
         };
-        let hash = self.store.put(&commit.encode()).await?;
         let branch = self.config.head.clone();
         let mut next = self.datasets.clone();
         next.map.insert(datasets::head(&branch), hash);

@@ -1,0 +1,454 @@
+//! `merge`, `conflicts`, `pull` and the branch verbs that depend on merging, through real
+//! `cairn` processes.
+
+use std::path::Path;
+
+use cairn_tests::{fails, new_db, ok, query_csv};
+
+/// A database whose `main` and `feature` branches both changed `t (id, a, b)` since a common
+/// commit holding (1, 10, 'x') and (2, 20, 'y'): `ours` ran on main, `theirs` on feature,
+/// each committed. Leaves main checked out.
+fn diverged(parent: &Path, ours: &str, theirs: &str) -> std::path::PathBuf {
+    let d = new_db(parent);
+    ok(
+        &d,
+        &[
+            "sql",
+            "-q",
+            "create table t (id int primary key, a int, b text); \
+             insert into t values (1, 10, 'x'), (2, 20, 'y')",
+        ],
+    );
+    ok(&d, &["commit", "-a", "-m", "base"]);
+    ok(&d, &["branch", "feature"]);
+    ok(&d, &["sql", "-q", ours]);
+    ok(&d, &["commit", "-a", "-m", "ours"]);
+    ok(&d, &["checkout", "feature"]);
+    ok(&d, &["sql", "-q", theirs]);
+    ok(&d, &["commit", "-a", "-m", "theirs"]);
+    ok(&d, &["checkout", "main"]);
+    d
+}
+
+/// `diverged` where both sides changed cell `a` of row 1 differently, and theirs also
+/// changed row 2 (which merges cleanly). The merge stops on the conflict.
+fn conflicted(parent: &Path) -> std::path::PathBuf {
+    let d = diverged(
+        parent,
+        "update t set a = 11 where id = 1",
+        "update t set a = 12 where id = 1; update t set b = 'Y' where id = 2",
+    );
+    let err = fails(&d, &["merge", "feature"]);
+    assert!(
+        err.starts_with("error: unresolved merge conflicts in table 't'; list them with `cairn conflicts cat TABLE`"),
+        "{err}"
+    );
+    d
+}
+
+#[test]
+fn a_branch_ahead_is_fast_forwarded_and_no_ff_makes_a_merge_commit() {
+    let root = tempfile::tempdir().unwrap();
+    let d = new_db(root.path());
+    ok(&d, &["branch", "feature"]);
+    ok(&d, &["checkout", "feature"]);
+    ok(&d, &["sql", "-q", "create table t (id int primary key)"]);
+    ok(&d, &["commit", "-a", "-m", "add t"]);
+    let tip = ok(&d, &["log", "-n", "1"]);
+    ok(&d, &["checkout", "main"]);
+    let out = ok(&d, &["merge", "--ff-only", "feature"]);
+    assert!(
+        out.starts_with("Updating ") && out.ends_with("\nFast-forward\n"),
+        "{out}"
+    );
+    assert_eq!(
+        ok(&d, &["log", "-n", "1"]),
+        tip.replace("HEAD -> feature", "HEAD -> main, feature")
+    );
+    assert_eq!(ok(&d, &["merge", "feature"]), "Already up to date.\n");
+
+    // --no-ff records the merge even where a fast-forward would do.
+    ok(&d, &["checkout", "feature"]);
+    ok(&d, &["sql", "-q", "insert into t values (1)"]);
+    ok(&d, &["commit", "-a", "-m", "one row"]);
+    ok(&d, &["checkout", "main"]);
+    assert_eq!(
+        ok(&d, &["merge", "--no-ff", "feature"]),
+        "Merge made by the 'three-way' strategy.\n"
+    );
+    let log = ok(&d, &["log", "-n", "1"]);
+    assert!(log.contains("\nMerge: "), "{log}");
+    assert!(log.contains("Merge branch 'feature'"), "{log}");
+    assert_eq!(query_csv(&d, "select id from t"), "id\n1\n");
+}
+
+#[test]
+fn ff_only_refuses_diverged_histories_and_changes_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let d = diverged(
+        root.path(),
+        "update t set a = 11 where id = 1",
+        "update t set b = 'X' where id = 1",
+    );
+    let before = ok(&d, &["log"]);
+    let err = fails(&d, &["merge", "--ff-only", "feature"]);
+    assert_eq!(
+        err,
+        "error: cannot fast-forward to 'feature': the histories have diverged (merge without \
+         --ff-only to make a merge commit)\n"
+    );
+    assert_eq!(ok(&d, &["log"]), before);
+    assert!(ok(&d, &["status"]).ends_with("nothing to commit, working tree clean\n"));
+}
+
+#[test]
+fn both_sides_changing_different_cells_and_tables_merge_cleanly() {
+    let root = tempfile::tempdir().unwrap();
+    let d = diverged(
+        root.path(),
+        "update t set a = 11 where id = 1; insert into t values (3, 30, 'z'); \
+         create table mine (k int primary key); insert into mine values (1)",
+        "update t set b = 'X' where id = 1; delete from t where id = 2; \
+         create table theirs (k text primary key); insert into theirs values ('a')",
+    );
+    assert_eq!(
+        ok(&d, &["merge", "feature"]),
+        "Merge made by the 'three-way' strategy.\n"
+    );
+    assert_eq!(query_csv(&d, "select * from t"), "id,a,b\n1,11,X\n3,30,z\n");
+    assert_eq!(query_csv(&d, "select * from mine"), "k\n1\n");
+    assert_eq!(query_csv(&d, "select * from theirs"), "k\na\n");
+    assert!(ok(&d, &["status"]).ends_with("nothing to commit, working tree clean\n"));
+
+    let log = ok(&d, &["log", "-n", "1"]);
+    assert!(log.contains("(HEAD -> main)\nMerge: "), "{log}");
+    assert!(log.contains("\tMerge branch 'feature'"), "{log}");
+    // Both parents' histories are in the log, and the graph forks and joins.
+    let all = ok(&d, &["log"]);
+    assert!(
+        all.contains("\tours\n") && all.contains("\ttheirs\n"),
+        "{all}"
+    );
+    let graph = ok(&d, &["log", "--graph"]);
+    assert!(graph.starts_with("* commit "), "{graph}");
+    assert!(graph.contains("\n|\\\n| * commit "), "{graph}");
+    assert!(graph.contains("\n|/\n* commit "), "{graph}");
+
+    // A table dropped on one side and left alone on the other is dropped; one dropped on one
+    // side and changed on the other is a conflict.
+    ok(&d, &["checkout", "feature"]);
+    ok(&d, &["sql", "-q", "drop table theirs; drop table t"]);
+    ok(&d, &["commit", "-a", "-m", "drop two"]);
+    ok(&d, &["checkout", "main"]);
+    fails(&d, &["merge", "feature"]);
+    assert_eq!(ok(&d, &["ls"]), "Tables in working set:\n\tmine\n\tt\n");
+    let shown = ok(&d, &["conflicts", "cat", "t"]);
+    assert!(shown.ends_with("\ntheirs:\n    no such table\n"), "{shown}");
+    ok(&d, &["conflicts", "resolve", "--theirs", "t"]);
+    ok(&d, &["commit", "-m", "dropped"]);
+    assert_eq!(ok(&d, &["ls"]), "Tables in working set:\n\tmine\n");
+}
+
+#[test]
+fn a_conflict_is_shown_and_blocks_the_commit_until_resolved_with_theirs() {
+    let root = tempfile::tempdir().unwrap();
+    let d = conflicted(root.path());
+    let status = ok(&d, &["status"]);
+    assert!(status.contains("You have unmerged tables."), "{status}");
+    assert!(status.contains("\tboth modified:  t\n"), "{status}");
+    assert_eq!(
+        ok(&d, &["conflicts", "cat", "t"]),
+        "+--------+----+----+---+\n\
+         |        | id | a  | b |\n\
+         +--------+----+----+---+\n\
+         | base   | 1  | 10 | x |\n\
+         | ours   | 1  | 11 | x |\n\
+         | theirs | 1  | 12 | x |\n\
+         +--------+----+----+---+\n"
+    );
+    // The clean part of the merge is in; the conflicting row is ours until settled.
+    assert_eq!(query_csv(&d, "select * from t"), "id,a,b\n1,11,x\n2,20,Y\n");
+    let err = fails(&d, &["commit", "-m", "too soon"]);
+    assert!(
+        err.starts_with("error: unresolved merge conflicts in table 't'"),
+        "{err}"
+    );
+    let err = fails(&d, &["merge", "feature"]);
+    assert_eq!(
+        err,
+        "error: a merge is in progress; commit it, or `cairn merge --abort`\n"
+    );
+
+    ok(&d, &["conflicts", "resolve", "--theirs", "t"]);
+    assert_eq!(query_csv(&d, "select * from t"), "id,a,b\n1,12,x\n2,20,Y\n");
+    let status = ok(&d, &["status"]);
+    assert!(
+        status.contains("All conflicts fixed but you are still merging."),
+        "{status}"
+    );
+    let err = fails(&d, &["conflicts", "cat", "t"]);
+    assert_eq!(err, "error: table 't' has no merge conflicts\n");
+    ok(&d, &["commit", "-m", "merged"]);
+    let log = ok(&d, &["log", "-n", "1"]);
+    assert!(
+        log.contains("\nMerge: ") && log.contains("\tmerged\n"),
+        "{log}"
+    );
+    assert!(ok(&d, &["status"]).ends_with("nothing to commit, working tree clean\n"));
+    // Merged: feature may now go with -d.
+    ok(&d, &["branch", "-d", "feature"]);
+}
+
+#[test]
+fn a_conflict_resolved_with_ours_keeps_our_row_and_still_records_the_merge() {
+    let root = tempfile::tempdir().unwrap();
+    let d = diverged(
+        root.path(),
+        "update t set a = 11 where id = 1",
+        // A delete against an update is a conflict too.
+        "delete from t where id = 1",
+    );
+    fails(&d, &["merge", "feature"]);
+    let shown = ok(&d, &["conflicts", "cat", "t"]);
+    assert!(
+        shown.contains("| theirs (no row) | NULL | NULL | NULL |"),
+        "{shown}"
+    );
+    ok(&d, &["conflicts", "resolve", "--ours", "t"]);
+    assert_eq!(query_csv(&d, "select * from t"), "id,a,b\n1,11,x\n2,20,y\n");
+    ok(&d, &["commit", "-m", "kept ours"]);
+    assert!(ok(&d, &["log", "-n", "1"]).contains("\nMerge: "));
+    assert_eq!(ok(&d, &["merge", "feature"]), "Already up to date.\n");
+}
+
+#[test]
+fn a_conflict_settled_by_editing_rows_then_marking_it_resolved() {
+    let root = tempfile::tempdir().unwrap();
+    let d = conflicted(root.path());
+    ok(&d, &["sql", "-q", "update t set a = 13 where id = 1"]);
+    fails(&d, &["commit", "-a", "-m", "not yet"]);
+    ok(&d, &["conflicts", "resolve", "t"]);
+    // Without -m, the message the merge would have had.
+    let out = ok(&d, &["commit"]);
+    assert!(out.ends_with("\n\tMerge branch 'feature'\n"), "{out}");
+    assert_eq!(query_csv(&d, "select * from t"), "id,a,b\n1,13,x\n2,20,Y\n");
+    let err = fails(&d, &["conflicts", "resolve", "t"]);
+    assert_eq!(err, "error: no merge is in progress\n");
+}
+
+#[test]
+fn merge_abort_restores_the_state_before_the_merge() {
+    let root = tempfile::tempdir().unwrap();
+    let d = conflicted(root.path());
+    let before = query_csv(&d, "select * from t");
+    assert_ne!(before, "id,a,b\n1,11,x\n2,20,y\n");
+    ok(&d, &["merge", "--abort"]);
+    assert_eq!(query_csv(&d, "select * from t"), "id,a,b\n1,11,x\n2,20,y\n");
+    assert_eq!(
+        ok(&d, &["status"]),
+        "On branch main\nnothing to commit, working tree clean\n"
+    );
+    assert_eq!(
+        fails(&d, &["merge", "--abort"]),
+        "error: no merge is in progress\n"
+    );
+    // Uncommitted changes are never merged over.
+    ok(&d, &["sql", "-q", "insert into t values (9, 9, 'n')"]);
+    let err = fails(&d, &["merge", "feature"]);
+    assert!(
+        err.starts_with("error: you have uncommitted changes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn schemas_changed_on_both_sides_conflict_and_one_side_wins_whole() {
+    let root = tempfile::tempdir().unwrap();
+    let d = diverged(
+        root.path(),
+        "drop table t; create table t (id int primary key, c int); insert into t values (1, 1)",
+        "drop table t; create table t (id int primary key, d text); insert into t values (5, 'd')",
+    );
+    fails(&d, &["merge", "feature"]);
+    let shown = ok(&d, &["conflicts", "cat", "t"]);
+    assert!(
+        shown.starts_with("schema conflict in table 't':\nbase:\n    CREATE TABLE `t` (\n"),
+        "{shown}"
+    );
+    ok(&d, &["conflicts", "resolve", "--theirs", "t"]);
+    assert_eq!(query_csv(&d, "select * from t"), "id,d\n5,d\n");
+    ok(&d, &["commit", "-m", "theirs wins"]);
+}
+
+#[test]
+fn a_pull_after_a_diverged_push_merges() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let a = new_db(r);
+    ok(
+        &a,
+        &[
+            "sql",
+            "-q",
+            "create table t (id int primary key, v text); insert into t values (1, 'one')",
+        ],
+    );
+    ok(&a, &["commit", "-a", "-m", "one"]);
+    ok(&a, &["remote", "add", "origin", "file://../remote"]);
+    ok(&a, &["push", "origin", "main"]);
+    ok(r, &["clone", "file://remote", "b"]);
+    let b = r.join("b");
+
+    ok(&b, &["sql", "-q", "insert into t values (2, 'two')"]);
+    ok(&b, &["commit", "-a", "-m", "two"]);
+    ok(&b, &["push", "origin", "main"]);
+    ok(&a, &["sql", "-q", "insert into t values (3, 'three')"]);
+    ok(&a, &["commit", "-a", "-m", "three"]);
+    let err = fails(&a, &["push", "origin", "main"]);
+    assert!(err.contains("(fetch and pull, or push --force)"), "{err}");
+    assert!(fails(&a, &["pull", "--ff-only", "origin"]).contains("diverged"));
+    assert_eq!(
+        ok(&a, &["pull", "origin"]),
+        "Merge made by the 'three-way' strategy.\n"
+    );
+    assert!(ok(&a, &["log", "-n", "1"]).contains("Merge remote-tracking branch 'origin/main'"));
+    ok(&a, &["push", "origin", "main"]);
+    let out = ok(&b, &["pull", "origin", "main"]);
+    assert!(out.ends_with("\nFast-forward\n"), "{out}");
+    assert_eq!(query_csv(&b, "select id from t"), "id\n1\n2\n3\n");
+    assert_eq!(ok(&b, &["pull", "origin"]), "Already up to date.\n");
+
+    // A database made by its own init shares no commit with the remote's.
+    let other = r.join("other");
+    std::fs::create_dir(&other).unwrap();
+    ok(&other, &["init"]);
+    ok(&other, &["remote", "add", "origin", "file://../remote"]);
+    assert_eq!(
+        fails(&other, &["pull", "origin", "main"]),
+        "error: 'origin/main' shares no history with this branch\n"
+    );
+}
+
+#[test]
+fn branch_d_refuses_unmerged_work_big_d_forces_and_m_renames() {
+    let root = tempfile::tempdir().unwrap();
+    let d = new_db(root.path());
+    ok(&d, &["checkout", "-b", "topic"]);
+    ok(&d, &["sql", "-q", "create table t (id int primary key)"]);
+    ok(&d, &["commit", "-a", "-m", "on topic"]);
+    ok(&d, &["checkout", "main"]);
+    assert_eq!(
+        fails(&d, &["branch", "-d", "topic"]),
+        "error: branch 'topic' is not fully merged (use `cairn branch -D` to delete it anyway)\n"
+    );
+    // Uncommitted changes of a merged branch count too.
+    ok(&d, &["branch", "scratch"]);
+    ok(&d, &["checkout", "scratch"]);
+    ok(&d, &["sql", "-q", "create table u (id int primary key)"]);
+    ok(&d, &["checkout", "main"]);
+    assert_eq!(
+        fails(&d, &["branch", "-d", "scratch"]),
+        "error: branch 'scratch' has uncommitted changes (use `cairn branch -D` to delete it anyway)\n"
+    );
+    ok(&d, &["branch", "-D", "scratch"]);
+
+    // A rename takes the branch's uncommitted work along, and the checked-out one stays so.
+    ok(&d, &["checkout", "topic"]);
+    ok(&d, &["sql", "-q", "insert into t values (7)"]);
+    ok(&d, &["branch", "-m", "topic", "renamed"]);
+    assert_eq!(ok(&d, &["branch"]), "  main\n* renamed\n");
+    assert_eq!(query_csv(&d, "select id from t"), "id\n7\n");
+    assert!(fails(&d, &["branch", "-m", "renamed", "main"]).contains("already exists"));
+    assert!(fails(&d, &["branch", "-m", "nope", "x"]).contains("branch 'nope' not found"));
+    ok(&d, &["checkout", "main"]);
+    ok(&d, &["branch", "-D", "renamed"]);
+    assert_eq!(ok(&d, &["branch"]), "* main\n");
+}
+
+#[test]
+fn a_backup_of_a_conflicted_merge_restores_with_its_conflicts() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = conflicted(r);
+    ok(&d, &["backup", "add", "b", "file://../backup"]);
+    ok(&d, &["backup", "sync", "b"]);
+    ok(r, &["backup", "restore", "file://backup", "restored"]);
+    let restored = r.join("restored");
+    let status = ok(&restored, &["status"]);
+    assert!(status.contains("\tboth modified:  t\n"), "{status}");
+    assert_eq!(
+        ok(&restored, &["conflicts", "cat", "t"]),
+        ok(&d, &["conflicts", "cat", "t"])
+    );
+    ok(&restored, &["conflicts", "resolve", "--theirs", "t"]);
+    ok(&restored, &["commit", "-m", "merged after restore"]);
+    assert_eq!(
+        query_csv(&restored, "select * from t"),
+        "id,a,b\n1,12,x\n2,20,Y\n"
+    );
+    ok(&restored, &["fsck"]);
+}
+
+#[test]
+fn cherry_pick_applies_one_commits_change_and_revert_undoes_one() {
+    let root = tempfile::tempdir().unwrap();
+    let d = diverged(
+        root.path(),
+        "update t set b = 'main' where id = 2",
+        "insert into t values (3, 30, 'z')",
+    );
+    ok(&d, &["checkout", "feature"]);
+    ok(&d, &["sql", "-q", "update t set a = 11 where id = 1"]);
+    ok(&d, &["commit", "-a", "-m", "eleven"]);
+    ok(&d, &["checkout", "main"]);
+    // Only the picked commit's change comes, with its message, on one parent.
+    let out = ok(&d, &["cherry-pick", "feature"]);
+    assert!(
+        out.contains("(HEAD -> main)") && out.ends_with("\n\televen\n"),
+        "{out}"
+    );
+    assert!(!out.contains("\nMerge: "), "{out}");
+    assert_eq!(
+        query_csv(&d, "select * from t"),
+        "id,a,b\n1,11,x\n2,20,main\n"
+    );
+
+    let out = ok(&d, &["revert", "HEAD~1"]);
+    assert!(out.ends_with("\n\tRevert \"ours\"\n"), "{out}");
+    assert_eq!(query_csv(&d, "select * from t"), "id,a,b\n1,11,x\n2,20,y\n");
+
+    // Merge commits and the first commit have no one change to take.
+    ok(&d, &["merge", "feature"]);
+    let err = fails(&d, &["revert", "HEAD"]);
+    assert_eq!(
+        err,
+        "error: 'HEAD' has 2 parents; only a commit with one can be cherry-picked or reverted\n"
+    );
+}
+
+#[test]
+fn a_conflicting_cherry_pick_waits_like_a_merge_and_commits_with_the_picked_message() {
+    let root = tempfile::tempdir().unwrap();
+    let d = diverged(
+        root.path(),
+        "update t set a = 11 where id = 1",
+        "update t set a = 12 where id = 1",
+    );
+    let err = fails(&d, &["cherry-pick", "feature"]);
+    assert!(
+        err.starts_with("error: unresolved merge conflicts in table 't'"),
+        "{err}"
+    );
+    assert!(ok(&d, &["status"]).contains("\tboth modified:  t\n"));
+    ok(&d, &["cherry-pick", "--abort"]);
+    assert_eq!(query_csv(&d, "select a from t where id = 1"), "a\n11\n");
+
+    fails(&d, &["cherry-pick", "feature"]);
+    ok(&d, &["conflicts", "resolve", "--theirs", "t"]);
+    let out = ok(&d, &["commit"]);
+    assert!(
+        out.ends_with("\n\ttheirs\n") && !out.contains("\nMerge: "),
+        "{out}"
+    );
+    assert_eq!(query_csv(&d, "select a from t where id = 1"), "a\n12\n");
+}
