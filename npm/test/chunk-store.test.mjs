@@ -103,21 +103,26 @@ test('damaged table files are CORRUPT, and verify names them', async (t) => {
   const { hashes } = await fill(adapter);
   const [victim, cut] = (await readdir(dir)).filter((n) => n !== 'manifest' && n !== 'manifests');
 
-  // One flipped byte at the start of the records: the first chunk written into that file.
+  // One flipped byte at the start of the records: the block of the first chunks written
+  // into that file, and so every chunk in it; the other file's chunks still read.
   const bytes = await readFile(join(dir, victim));
   bytes[0] ^= 0xff;
   await writeFile(join(dir, victim), bytes);
   const store = await ChunkStore.open(adapter);
   const results = await Promise.allSettled(hashes.map((h) => store.get(h)));
   const corrupt = results.filter((r) => r.status === 'rejected');
-  assert.equal(corrupt.length, 1);
-  assert.equal(corrupt[0].reason.code, 'CORRUPT');
+  assert.ok(corrupt.length >= 1 && corrupt.length < hashes.length, `${corrupt.length} of ${hashes.length}`);
+  assert.ok(corrupt.every((r) => r.reason.code === 'CORRUPT'));
   const report = await verify(adapter);
-  assert.deepEqual(report.problems.map((p) => [p.kind, p.table]), [['corruptChunk', victim]]);
+  assert.deepEqual(
+    report.problems.map((p) => [p.kind, p.table]),
+    corrupt.map(() => ['corruptChunk', victim]),
+  );
 
   // A truncated file no longer opens.
   await truncate(join(dir, cut), 100);
   await assert.rejects(ChunkStore.open(adapter), { code: 'CORRUPT' });
-  const kinds = (await verify(adapter)).problems.map((p) => p.kind).sort();
-  assert.deepEqual(kinds, ['corruptChunk', 'corruptTable']);
+  // (The damaged block holds the root chunk too: verify also says the root is missing.)
+  const kinds = new Set((await verify(adapter)).problems.map((p) => p.kind));
+  assert.ok(kinds.has('corruptChunk') && kinds.has('corruptTable'), [...kinds].join());
 });
