@@ -12,6 +12,7 @@ use std::path::Path;
 use cairn_core::backup::{BackupRoot, Details, Snapshot};
 use cairn_core::db::root_value::RootValue;
 use cairn_core::db::row::RowLayout;
+use cairn_core::db::decimal::Decimal;
 use cairn_core::db::value::{ColumnType, Value};
 use cairn_core::repo::config::Config;
 use cairn_core::repo::{Repo, Signature};
@@ -185,7 +186,9 @@ fn rows_under(seeds: &mut Seeds<'_>, root: &RootValue) {
             .columns
             .iter()
             .map(|c| match c.ty {
-                ColumnType::Int | ColumnType::BigInt => Value::Int(-42),
+                ColumnType::Integer { unsigned: true, .. } => Value::Int(42),
+                ColumnType::Integer { .. } => Value::Int(-42),
+                ColumnType::Decimal { scale, .. } => Value::Decimal(Decimal { units: -1, scale }),
                 ColumnType::Double => Value::Double(-0.25),
                 ColumnType::Text { .. } => Value::Text("a\0b".into()),
                 ColumnType::Bool => Value::Bool(true),

@@ -3,6 +3,7 @@
 
 pub mod commit;
 pub mod datasets;
+pub mod decimal;
 pub mod kind;
 pub mod params;
 pub mod root_value;

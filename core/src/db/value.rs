@@ -1,17 +1,49 @@
 //! SQL values and column types.
 
-use alloc::string::String;
+use alloc::format;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 use core::fmt;
 
+use crate::db::decimal::Decimal;
+
+/// MySQL's integer widths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntWidth {
+    Tiny,
+    Small,
+    Medium,
+    Int,
+    Big,
+}
+
+impl IntWidth {
+    fn bits(self) -> u32 {
+        match self {
+            IntWidth::Tiny => 8,
+            IntWidth::Small => 16,
+            IntWidth::Medium => 24,
+            IntWidth::Int => 32,
+            IntWidth::Big => 64,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColumnType {
-    /// 32-bit signed integer (`int`, `integer`, `smallint`, `tinyint`).
-    Int,
-    /// 64-bit signed integer.
-    BigInt,
+    /// An integer of one of MySQL's widths, signed or `unsigned`, with MySQL's range. Values
+    /// are `Value::Int`, except those of a bigint unsigned past i64::MAX: decimals of scale 0.
+    Integer {
+        width: IntWidth,
+        unsigned: bool,
+    },
     Double,
+    /// `decimal(precision, scale)`: exact, at most 38 digits, `scale` of them decimals.
+    Decimal {
+        precision: u8,
+        scale: u8,
+    },
     /// `text`, or `varchar(n)` with a maximum length in characters.
     Text {
         max_len: Option<u32>,
@@ -23,12 +55,60 @@ pub enum ColumnType {
     },
 }
 
+impl ColumnType {
+    pub const INT: ColumnType = ColumnType::Integer {
+        width: IntWidth::Int,
+        unsigned: false,
+    };
+    pub const BIGINT: ColumnType = ColumnType::Integer {
+        width: IntWidth::Big,
+        unsigned: false,
+    };
+
+    /// The least and greatest value of an integer type.
+    pub fn int_range(width: IntWidth, unsigned: bool) -> (i128, i128) {
+        let bits = width.bits();
+        if unsigned {
+            (0, (1i128 << bits) - 1)
+        } else {
+            (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+        }
+    }
+
+    /// "least to greatest", for errors.
+    pub fn range_text(&self) -> String {
+        match *self {
+            ColumnType::Integer { width, unsigned } => {
+                let (lo, hi) = ColumnType::int_range(width, unsigned);
+                format!("{lo} to {hi}")
+            }
+            ColumnType::Decimal { precision, scale } => {
+                let max = Decimal::max_of(precision, scale);
+                format!("-{max} to {max}")
+            }
+            _ => String::new(),
+        }
+    }
+}
+
 impl fmt::Display for ColumnType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ColumnType::Int => f.write_str("int"),
-            ColumnType::BigInt => f.write_str("bigint"),
+            ColumnType::Integer { width, unsigned } => {
+                f.write_str(match width {
+                    IntWidth::Tiny => "tinyint",
+                    IntWidth::Small => "smallint",
+                    IntWidth::Medium => "mediumint",
+                    IntWidth::Int => "int",
+                    IntWidth::Big => "bigint",
+                })?;
+                if *unsigned {
+                    f.write_str(" unsigned")?;
+                }
+                Ok(())
+            }
             ColumnType::Double => f.write_str("double"),
+            ColumnType::Decimal { precision, scale } => write!(f, "decimal({precision},{scale})"),
             ColumnType::Text { max_len: None } => f.write_str("text"),
             ColumnType::Text { max_len: Some(n) } => write!(f, "varchar({n})"),
             ColumnType::Bool => f.write_str("bool"),
@@ -43,6 +123,7 @@ pub enum Value {
     Null,
     Int(i64),
     Double(f64),
+    Decimal(Decimal),
     Text(String),
     Bool(bool),
     Blob(Vec<u8>),
@@ -56,12 +137,13 @@ impl Value {
     /// SQL ordering for ORDER BY and comparisons: NULL first, numbers by value across int and
     /// double, then text, booleans and blobs by their natural order.
     pub fn sql_cmp(&self, other: &Value) -> Ordering {
+        use crate::db::decimal::Decimal as Dec;
         use Value::*;
         fn rank(v: &Value) -> u8 {
             match v {
                 Null => 0,
                 Bool(_) => 1,
-                Int(_) | Double(_) => 2,
+                Int(_) | Double(_) | Decimal(_) => 2,
                 Text(_) => 3,
                 Blob(_) => 4,
             }
@@ -71,6 +153,11 @@ impl Value {
             (Int(a), Double(b)) => (*a as f64).total_cmp(b),
             (Double(a), Int(b)) => a.total_cmp(&(*b as f64)),
             (Double(a), Double(b)) => a.total_cmp(b),
+            (Decimal(a), Decimal(b)) => a.cmp(b),
+            (Int(a), Decimal(b)) => Dec::from_int((*a).into()).cmp(b),
+            (Decimal(a), Int(b)) => a.cmp(&Dec::from_int((*b).into())),
+            (Decimal(a), Double(b)) => a.to_f64().total_cmp(b),
+            (Double(a), Decimal(b)) => a.total_cmp(&b.to_f64()),
             (Text(a), Text(b)) => a.cmp(b),
             (Bool(a), Bool(b)) => a.cmp(b),
             (Blob(a), Blob(b)) => a.cmp(b),
@@ -85,6 +172,7 @@ impl fmt::Display for Value {
             Value::Null => f.write_str("NULL"),
             Value::Int(v) => write!(f, "{v}"),
             Value::Double(v) => write!(f, "{v}"),
+            Value::Decimal(v) => write!(f, "{v}"),
             Value::Text(v) => f.write_str(v),
             Value::Bool(v) => f.write_str(if *v { "true" } else { "false" }),
             Value::Blob(v) => {
@@ -102,7 +190,9 @@ pub enum TypeError {
         expected: ColumnType,
         found: &'static str,
     },
+    /// The value as SQL would print it, and the type it is outside of.
     OutOfRange {
+        value: String,
         ty: ColumnType,
     },
     TooLong {
@@ -120,7 +210,11 @@ impl fmt::Display for TypeError {
             TypeError::Mismatch { expected, found } => {
                 write!(f, "expected a value of type {expected}, found {found}")
             }
-            TypeError::OutOfRange { ty } => write!(f, "value out of range for type {ty}"),
+            TypeError::OutOfRange { value, ty } => write!(
+                f,
+                "value {value} is out of range for {ty} ({})",
+                ty.range_text()
+            ),
             TypeError::TooLong { ty, len } => {
                 write!(f, "value of length {len} is too long for {ty}")
             }
@@ -135,6 +229,7 @@ impl Value {
             Value::Null => "NULL",
             Value::Int(_) => "an integer",
             Value::Double(_) => "a double",
+            Value::Decimal(_) => "a decimal",
             Value::Text(_) => "text",
             Value::Bool(_) => "a boolean",
             Value::Blob(_) => "a blob",
@@ -151,16 +246,45 @@ impl ColumnType {
             expected: *self,
             found: v.kind(),
         };
+        let out_of_range = |v: &Value| TypeError::OutOfRange {
+            // `{:?}` writes 1e300 with its exponent, not three hundred digits.
+            value: match v {
+                Value::Double(d) => format!("{d:?}"),
+                v => v.to_string(),
+            },
+            ty: *self,
+        };
         Ok(match (self, value) {
             (_, Value::Null) => Value::Null,
-            (ColumnType::Int, Value::Int(v)) => {
-                if i32::try_from(v).is_err() {
-                    return Err(TypeError::OutOfRange { ty: *self });
+            (&ColumnType::Integer { width, unsigned }, v) => {
+                let n: i128 = match &v {
+                    Value::Int(n) => (*n).into(),
+                    Value::Bool(b) => (*b).into(),
+                    // Rounded half away from zero, as MySQL stores 2.5 in an int as 3.
+                    Value::Decimal(d) => d.rescale(0).ok_or_else(|| out_of_range(&v))?.units,
+                    other => return Err(mismatch(other)),
+                };
+                let (lo, hi) = ColumnType::int_range(width, unsigned);
+                if !(lo..=hi).contains(&n) {
+                    return Err(out_of_range(&v));
                 }
-                Value::Int(v)
+                int_value(n)
             }
-            (ColumnType::BigInt, Value::Int(v)) => Value::Int(v),
-            (ColumnType::Int | ColumnType::BigInt, Value::Bool(b)) => Value::Int(b as i64),
+            (&ColumnType::Decimal { precision, scale }, v) => {
+                let d = match &v {
+                    Value::Int(n) => Decimal::from_int((*n).into()).rescale(scale),
+                    Value::Bool(b) => Decimal::from_int((*b).into()).rescale(scale),
+                    Value::Decimal(d) => d.rescale(scale),
+                    Value::Double(d) if !d.is_finite() => return Err(TypeError::NotFinite),
+                    Value::Double(d) => Decimal::from_f64(*d, scale),
+                    other => return Err(mismatch(other)),
+                };
+                match d.filter(|d| d.fits(precision)) {
+                    Some(d) => Value::Decimal(d),
+                    None => return Err(out_of_range(&v)),
+                }
+            }
+            (ColumnType::Double, Value::Decimal(d)) => Value::Double(d.to_f64()),
             (ColumnType::Double, Value::Double(v)) if !v.is_finite() => {
                 return Err(TypeError::NotFinite)
             }
@@ -189,5 +313,14 @@ impl ColumnType {
             }
             (_, other) => return Err(mismatch(&other)),
         })
+    }
+}
+
+/// An integer as a value: `Int` when it fits an i64, else (a bigint unsigned past i64::MAX) a
+/// decimal of scale 0.
+pub fn int_value(n: i128) -> Value {
+    match i64::try_from(n) {
+        Ok(n) => Value::Int(n),
+        Err(_) => Value::Decimal(Decimal::from_int(n)),
     }
 }

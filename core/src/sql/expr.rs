@@ -10,8 +10,9 @@ use core::cmp::Ordering;
 
 use sqlparser::ast::{self, BinaryOperator, UnaryOperator};
 
+use crate::db::decimal::Decimal;
 use crate::db::schema::Schema;
-use crate::db::value::Value;
+use crate::db::value::{int_value, Value};
 use crate::sql::{unsupported, SqlError};
 
 /// The table whose columns an expression may name.
@@ -217,20 +218,20 @@ pub fn literal(v: &ast::Value) -> Result<Value, SqlError> {
     })
 }
 
-/// A numeric literal: a BIGINT when it is an integer that fits, else a DOUBLE (MySQL would
-/// make exact decimals of `1.5` and of integers past 64 bits; Cairn has no DECIMAL type).
+/// A numeric literal as MySQL reads it: a BIGINT when it is an integer that fits, an exact
+/// DECIMAL when it has no exponent (`1.5`, and integers past 64 bits) and at most 38 digits,
+/// else a DOUBLE (`1e3`).
 pub fn number(text: &str, negative: bool) -> Result<Value, SqlError> {
-    if text.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(n) = text.parse::<u64>() {
-            let n = if negative {
-                -i128::from(n)
-            } else {
-                i128::from(n)
-            };
-            if let Ok(n) = i64::try_from(n) {
-                return Ok(Value::Int(n));
-            }
-        }
+    if let Some(d) = Decimal::parse(text) {
+        let d = if negative {
+            d.checked_neg().unwrap_or(d)
+        } else {
+            d
+        };
+        return Ok(match d.scale {
+            0 => int_value(d.units),
+            _ => Value::Decimal(d),
+        });
     }
     match text.parse::<f64>() {
         Ok(d) => Ok(Value::Double(if negative { -d } else { d })),
@@ -265,11 +266,15 @@ impl Expr {
             Expr::Neg(a) => match a.eval(row)? {
                 Value::Null => Value::Null,
                 Value::Double(d) => Value::Double(-d),
+                Value::Decimal(d) => Value::Decimal(
+                    d.checked_neg()
+                        .ok_or_else(|| out_of_range("DECIMAL", format!("-({d})")))?,
+                ),
                 v => {
                     let n = integer(&v, "-")?;
                     Value::Int(
                         n.checked_neg()
-                            .ok_or_else(|| out_of_range(format!("-({v})")))?,
+                            .ok_or_else(|| out_of_range("BIGINT", format!("-({v})")))?,
                     )
                 }
             },
@@ -358,6 +363,7 @@ fn truth(v: &Value) -> Result<Option<bool>, SqlError> {
         Value::Bool(b) => Ok(Some(*b)),
         Value::Int(n) => Ok(Some(*n != 0)),
         Value::Double(d) => Ok(Some(*d != 0.0)),
+        Value::Decimal(d) => Ok(Some(!d.is_zero())),
         other => Err(SqlError::TypeMismatch(format!(
             "expected a condition, found {}",
             other.kind()
@@ -380,7 +386,8 @@ pub fn compare(a: &Value, b: &Value) -> Result<Option<Ordering>, SqlError> {
         (Null, _) | (_, Null) => return Ok(None),
         (Text(x), Text(y)) => x.cmp(y),
         (Int(_) | Bool(_), Int(_) | Bool(_)) => numeric(a).sql_cmp(&numeric(b)),
-        (Int(_) | Double(_) | Bool(_), Int(_) | Double(_) | Bool(_)) => {
+        (Int(_) | Decimal(_) | Bool(_), Int(_) | Decimal(_) | Bool(_)) => exact(a).cmp(&exact(b)),
+        (Int(_) | Double(_) | Decimal(_) | Bool(_), Int(_) | Double(_) | Decimal(_) | Bool(_)) => {
             // As floats, so that -0.0 = 0.0; NaN (which no literal makes) sorts last.
             let (x, y) = (float(a), float(b));
             x.partial_cmp(&y).unwrap_or_else(|| x.total_cmp(&y))
@@ -402,8 +409,19 @@ fn float(v: &Value) -> f64 {
     match v {
         Value::Double(d) => *d,
         Value::Int(n) => *n as f64,
+        Value::Decimal(d) => d.to_f64(),
         Value::Bool(b) => f64::from(u8::from(*b)),
         _ => f64::NAN,
+    }
+}
+
+/// An integer, boolean or decimal as a decimal.
+fn exact(v: &Value) -> Decimal {
+    match v {
+        Value::Decimal(d) => *d,
+        Value::Int(n) => Decimal::from_int((*n).into()),
+        Value::Bool(b) => Decimal::from_int((*b).into()),
+        _ => Decimal::from_int(0),
     }
 }
 
@@ -425,8 +443,9 @@ fn integer(v: &Value, op: &str) -> Result<i64, SqlError> {
     }
 }
 
-fn out_of_range(expr: String) -> SqlError {
-    SqlError::TypeMismatch(format!("BIGINT value is out of range in '{expr}'"))
+/// MySQL's words for an arithmetic result that its type cannot hold.
+fn out_of_range(ty: &str, expr: String) -> SqlError {
+    SqlError::TypeMismatch(format!("{ty} value is out of range in '{expr}'"))
 }
 
 fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, SqlError> {
@@ -461,10 +480,31 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, SqlError> {
         };
         return checked
             .map(Value::Int)
-            .ok_or_else(|| out_of_range(format!("{a} {sym} {b}")));
+            .ok_or_else(|| out_of_range("BIGINT", format!("{a} {sym} {b}")));
+    }
+    // Exact when neither side is a double, as MySQL computes DECIMAL with DECIMAL or integer.
+    if let (
+        Value::Int(_) | Value::Bool(_) | Value::Decimal(_),
+        Value::Int(_) | Value::Bool(_) | Value::Decimal(_),
+    ) = (&a, &b)
+    {
+        let (x, y) = (exact(&a), exact(&b));
+        let checked = match op {
+            BinOp::Add => x.checked_add(y),
+            BinOp::Sub => x.checked_sub(y),
+            BinOp::Mul => x.checked_mul(y),
+            BinOp::Div | BinOp::Mod if y.is_zero() => return Ok(Value::Null),
+            BinOp::Div => x.checked_div(y),
+            BinOp::Mod => x.checked_rem(y),
+            _ => None,
+        };
+        return checked
+            .map(Value::Decimal)
+            .ok_or_else(|| out_of_range("DECIMAL", format!("{a} {sym} {b}")));
     }
     let operand = |v: &Value| match v {
         Value::Double(d) => Ok(*d),
+        Value::Decimal(d) => Ok(d.to_f64()),
         other => integer(other, sym).map(|n| n as f64),
     };
     let (x, y) = (operand(&a)?, operand(&b)?);

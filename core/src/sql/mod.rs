@@ -18,6 +18,8 @@ pub mod select;
 mod split;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_types;
 mod update_delete;
 
 pub use params::Params;
