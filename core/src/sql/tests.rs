@@ -459,6 +459,25 @@ fn failed_statement_leaves_root_as_before() {
 }
 
 #[test]
+fn a_failed_statement_keeps_the_results_before_it() {
+    let mut db = Db::new();
+    db.run("create table t (id int primary key)");
+    let mut results = Vec::new();
+    let e = block_on(super::execute_into(
+        &mut db.store,
+        &mut db.root,
+        "insert into t values (1); select id from t; insert into t values (1); select 2",
+        &super::Params::None,
+        &mut results,
+    ))
+    .unwrap_err();
+    assert_eq!(e.to_string(), "duplicate primary key given: [1]");
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].affected, Some(1));
+    assert_eq!(results[1].rows, ints(&[&[1]]));
+}
+
+#[test]
 fn error_messages() {
     let mut db = Db::new();
     db.run("create table t (id int primary key, name varchar(5) not null, d double)");
