@@ -60,17 +60,19 @@ fn new_types_survive_commit_backup_and_restore() {
              insert into m values (18446744073709551615, -12345.675, 0.1, -128, 65535, 8388607), \
              (0, 0.1 + 0.2, -1.000000000000000000000000000001, 127, 0, -8388608), \
              (9223372036854775808, 1.999, NULL, NULL, NULL, NULL); \
-             create table k (d decimal(4,1) primary key); \
-             insert into k values (-0.5), (12.25), (-100), (0)",
+             create table k (d decimal(4,1) primary key, day date, at time(1), y year); \
+             insert into k values (-0.5, '2024-02-29', '-01:30', 2024), (12.25, '1969-07-20', '838:59:59', 1901), \
+             (-100, NULL, NULL, NULL), (0, '9999-12-31', '00:00:00.05', 0)",
         ],
     );
     ok(&d, &["commit", "-a", "-m", "typed rows"]);
-    let query = "select * from m; select d from k";
+    let query = "select * from m; select * from k";
     let want = "id,price,rate,t,s,n\n\
                 0,0.30,-1.000000000000000000000000000001,127,0,-8388608\n\
                 9223372036854775808,2.00,,,,\n\
                 18446744073709551615,-12345.68,0.100000000000000000000000000000,-128,65535,8388607\n\
-                d\n-100.0\n-0.5\n0.0\n12.3\n";
+                d,day,at,y\n-100.0,,,\n-0.5,2024-02-29,-01:30:00.0,2024\n\
+                0.0,9999-12-31,00:00:00.1,0000\n12.3,1969-07-20,838:59:59.0,1901\n";
     assert_eq!(ok(&d, &["sql", "-q", query, "-r", "csv"]), want);
     std::fs::create_dir(root.path().join("backup")).unwrap();
     ok(&d, &["backup", "add", "b", "file://../backup"]);

@@ -11,6 +11,7 @@ use cairn_core::db::kind::{self, Kind};
 use cairn_core::db::root_value::{RootValue, TableRef};
 use cairn_core::db::row::RowLayout;
 use cairn_core::db::schema::{Column, Schema};
+use cairn_core::db::temporal::{Temporal, TimeType};
 use cairn_core::db::value::{int_value, ColumnType, IntWidth, Value};
 use cairn_core::db::working_set::WorkingSet;
 use cairn_core::hash::{Hash, HASH_LEN};
@@ -55,7 +56,16 @@ fn column_type() -> impl Strategy<Value = ColumnType> {
     let decimal = (1u8..=38)
         .prop_flat_map(|precision| (Just(precision), 0..=precision.min(30)))
         .prop_map(|(precision, scale)| ColumnType::Decimal { precision, scale });
+    let temporal = prop_oneof![
+        Just(TimeType::Date),
+        Just(TimeType::Year),
+        (0u8..=6).prop_map(TimeType::DateTime),
+        (0u8..=6).prop_map(TimeType::Timestamp),
+        (0u8..=6).prop_map(TimeType::Time),
+    ]
+    .prop_map(ColumnType::Temporal);
     prop_oneof![
+        temporal,
         (prop::sample::select(widths.to_vec()), any::<bool>())
             .prop_map(|(width, unsigned)| ColumnType::Integer { width, unsigned }),
         decimal,
@@ -98,6 +108,10 @@ fn value(ty: ColumnType, nullable: bool) -> BoxedStrategy<Value> {
             let (lo, hi) = ColumnType::int_range(width, unsigned);
             (lo..=hi).prop_map(int_value).boxed()
         }
+        // Any integer: the encodings do not depend on the value being a real date.
+        ColumnType::Temporal(kind) => any::<i64>()
+            .prop_map(move |value| Value::Temporal(Temporal { kind, value }))
+            .boxed(),
         ColumnType::Decimal { precision, scale } => {
             let max = 10i128.pow(precision.into()) - 1;
             (-max..=max)

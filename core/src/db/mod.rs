@@ -10,5 +10,6 @@ pub mod root_value;
 pub mod row;
 pub mod schema;
 pub mod table;
+pub mod temporal;
 pub mod value;
 pub mod working_set;

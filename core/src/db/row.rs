@@ -11,6 +11,7 @@ use alloc::vec::Vec;
 use crate::codec::{put_bytes, put_ivarint, put_uvarint, CodecError, Reader};
 use crate::db::decimal::Decimal;
 use crate::db::schema::Schema;
+use crate::db::temporal::Temporal;
 use crate::db::value::{int_value, ColumnType, Value};
 use crate::hash::Hash;
 
@@ -80,6 +81,7 @@ impl RowLayout {
                     put_bytes(out, &bytes[..len]);
                 }
                 (_, Value::Int(v)) => put_ivarint(out, *v),
+                (_, Value::Temporal(t)) => put_ivarint(out, t.value),
                 (_, Value::Double(v)) => out.extend_from_slice(&v.to_le_bytes()),
                 (_, Value::Bool(v)) => out.push(*v as u8),
                 (_, Value::Text(s)) => put_bytes(out, s.as_bytes()),
@@ -131,6 +133,10 @@ impl RowLayout {
             row[i] = match self.types[i] {
                 ColumnType::Integer { unsigned: true, .. } => int_value(r.uvarint()?.into()),
                 ColumnType::Integer { .. } => Value::Int(r.ivarint()?),
+                ColumnType::Temporal(kind) => Value::Temporal(Temporal {
+                    kind,
+                    value: r.ivarint()?,
+                }),
                 ColumnType::Decimal { scale, .. } => {
                     let bytes = r.bytes()?;
                     if bytes.len() > 16 || bytes.last() == Some(&0) {
@@ -155,8 +161,8 @@ impl RowLayout {
     }
 }
 
-/// Order-preserving encoding of one key column of type `ty`: integers as big-endian with the
-/// sign bit flipped (unsigned ones as they are), decimals likewise in 16 bytes (every value
+/// Order-preserving encoding of one key column of type `ty`: integers and temporal values as
+/// big-endian with the sign bit flipped (unsigned ones as they are), decimals likewise in 16 bytes (every value
 /// of a column is at its scale), doubles by the usual sign trick, text and blobs with 0x00
 /// escaped as 0x00 0xff and ended by 0x00 0x01, so a shorter string sorts before its
 /// extensions.
@@ -171,6 +177,9 @@ pub fn encode_ordered(out: &mut Vec<u8>, ty: ColumnType, value: &Value) {
             out.extend_from_slice(&((d.units as u128) ^ (1 << 127)).to_be_bytes())
         }
         (_, Value::Int(v)) => out.extend_from_slice(&((*v as u64) ^ (1 << 63)).to_be_bytes()),
+        (_, Value::Temporal(t)) => {
+            out.extend_from_slice(&((t.value as u64) ^ (1 << 63)).to_be_bytes())
+        }
         (_, Value::Double(v)) => {
             let v = if *v == 0.0 { 0.0 } else { *v };
             let bits = v.to_bits();
@@ -230,6 +239,10 @@ fn decode_ordered(r: &mut Reader<'_>, ty: ColumnType) -> Result<Value, CodecErro
     Ok(match ty {
         ColumnType::Integer { unsigned: true, .. } => int_value(word(r)?.into()),
         ColumnType::Integer { .. } => Value::Int((word(r)? ^ (1 << 63)) as i64),
+        ColumnType::Temporal(kind) => Value::Temporal(Temporal {
+            kind,
+            value: (word(r)? ^ (1 << 63)) as i64,
+        }),
         ColumnType::Decimal { scale, .. } => {
             let o = u128::from_be_bytes(r.take(16)?.try_into().unwrap_or_default());
             Value::Decimal(Decimal {

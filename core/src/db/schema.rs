@@ -7,6 +7,7 @@ use alloc::vec::Vec;
 
 use crate::codec::{put_bytes, put_uvarint, CodecError, Reader};
 use crate::db::decimal::{MAX_PRECISION, MAX_SCALE};
+use crate::db::temporal::{TimeType, MAX_FSP};
 use crate::db::value::{ColumnType, IntWidth};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,6 +84,13 @@ impl Schema {
                     out.push(6);
                     put_uvarint(out, max_len.map_or(0, u64::from));
                 }
+                ColumnType::Temporal(kind) => match kind {
+                    TimeType::Date => out.push(16),
+                    TimeType::DateTime(fsp) => out.extend_from_slice(&[17, fsp]),
+                    TimeType::Timestamp(fsp) => out.extend_from_slice(&[18, fsp]),
+                    TimeType::Time(fsp) => out.extend_from_slice(&[19, fsp]),
+                    TimeType::Year => out.push(20),
+                },
             }
             out.push(c.nullable as u8);
         }
@@ -106,6 +114,11 @@ impl Schema {
                 6 => ColumnType::Blob {
                     max_len: max_len(r)?,
                 },
+                16 => ColumnType::Temporal(TimeType::Date),
+                17 => ColumnType::Temporal(TimeType::DateTime(fsp(r)?)),
+                18 => ColumnType::Temporal(TimeType::Timestamp(fsp(r)?)),
+                19 => ColumnType::Temporal(TimeType::Time(fsp(r)?)),
+                20 => ColumnType::Temporal(TimeType::Year),
                 DECIMAL => {
                     let (precision, scale) = (r.u8()?, r.u8()?);
                     if !valid_decimal(precision, scale) {
@@ -173,6 +186,14 @@ pub fn valid_decimal(precision: u8, scale: u8) -> bool {
     (1..=MAX_PRECISION).contains(&precision) && scale <= precision.min(MAX_SCALE)
 }
 
+/// Fractional-second digits, 0 to 6.
+fn fsp(r: &mut Reader<'_>) -> Result<u8, CodecError> {
+    match r.u8()? {
+        fsp if fsp <= MAX_FSP => Ok(fsp),
+        _ => Err(CodecError::Invalid("fractional-second precision")),
+    }
+}
+
 /// A text or blob column's maximum length; 0 stands for none.
 fn max_len(r: &mut Reader<'_>) -> Result<Option<u32>, CodecError> {
     match r.uvarint()? {
@@ -220,14 +241,26 @@ mod tests {
                     },
                 ),
                 column("i", ColumnType::INT),
+                column("a", ColumnType::Temporal(TimeType::Date)),
+                column("b", ColumnType::Temporal(TimeType::DateTime(3))),
+                column("c", ColumnType::Temporal(TimeType::Timestamp(0))),
+                column("e", ColumnType::Temporal(TimeType::Time(6))),
+                column("f", ColumnType::Temporal(TimeType::Year)),
             ],
             primary_key: vec![0],
         };
         let mut out = Vec::new();
         schema.encode(&mut out);
+        let mut want = vec![
+            9, 1, b'd', 7, 5, 2, 0, 1, b'u', 15, 0, 1, b't', 8, 0, 1, b'i', 1, 0,
+        ];
+        want.extend_from_slice(&[1, b'a', 16, 0, 1, b'b', 17, 3, 0, 1, b'c', 18, 0, 0]);
+        want.extend_from_slice(&[1, b'e', 19, 6, 0, 1, b'f', 20, 0, 1, 0]);
+        assert_eq!(out, want);
+        let bad_fsp = [1, 1, b'x', 17, 7, 0, 0];
         assert_eq!(
-            out,
-            [4, 1, b'd', 7, 5, 2, 0, 1, b'u', 15, 0, 1, b't', 8, 0, 1, b'i', 1, 0, 1, 0]
+            Schema::decode(&mut Reader::new(&bad_fsp)),
+            Err(CodecError::Invalid("fractional-second precision"))
         );
         assert_eq!(Schema::decode(&mut Reader::new(&out)), Ok(schema));
         for (p, s) in [(0, 0), (39, 2), (5, 6), (38, 31)] {
@@ -238,7 +271,7 @@ mod tests {
             );
         }
         assert_eq!(
-            Schema::decode(&mut Reader::new(&[1, 1, b'x', 16, 0, 0])),
+            Schema::decode(&mut Reader::new(&[1, 1, b'x', 21, 0, 0])),
             Err(CodecError::Invalid("column type"))
         );
     }

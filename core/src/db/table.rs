@@ -64,6 +64,14 @@ impl fmt::Display for TableError {
                 "value {value} is out of range for column '{column}' {ty} ({})",
                 ty.range_text()
             ),
+            TableError::Type {
+                column,
+                error: TypeError::Invalid { value, kind },
+            } => write!(
+                f,
+                "value '{value}' is not a valid {kind} for column '{column}' (write it as {})",
+                kind.form()
+            ),
             TableError::Type { column, error } => {
                 write!(f, "type mismatch for column '{column}': {error}")
             }

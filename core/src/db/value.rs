@@ -7,6 +7,7 @@ use core::cmp::Ordering;
 use core::fmt;
 
 use crate::db::decimal::Decimal;
+use crate::db::temporal::{Temporal, TimeType};
 
 /// MySQL's integer widths.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +54,8 @@ pub enum ColumnType {
     Blob {
         max_len: Option<u32>,
     },
+    /// `date`, `datetime(fsp)`, `timestamp(fsp)`, `time(fsp)`, `year`.
+    Temporal(TimeType),
 }
 
 impl ColumnType {
@@ -86,6 +89,7 @@ impl ColumnType {
                 let max = Decimal::max_of(precision, scale);
                 format!("-{max} to {max}")
             }
+            ColumnType::Temporal(kind) => kind.range().into(),
             _ => String::new(),
         }
     }
@@ -114,6 +118,7 @@ impl fmt::Display for ColumnType {
             ColumnType::Bool => f.write_str("bool"),
             ColumnType::Blob { max_len: None } => f.write_str("blob"),
             ColumnType::Blob { max_len: Some(n) } => write!(f, "varbinary({n})"),
+            ColumnType::Temporal(kind) => kind.fmt(f),
         }
     }
 }
@@ -127,6 +132,7 @@ pub enum Value {
     Text(String),
     Bool(bool),
     Blob(Vec<u8>),
+    Temporal(Temporal),
 }
 
 impl Value {
@@ -144,8 +150,9 @@ impl Value {
                 Null => 0,
                 Bool(_) => 1,
                 Int(_) | Double(_) | Decimal(_) => 2,
-                Text(_) => 3,
-                Blob(_) => 4,
+                Temporal(_) => 3,
+                Text(_) => 4,
+                Blob(_) => 5,
             }
         }
         match (self, other) {
@@ -161,6 +168,7 @@ impl Value {
             (Text(a), Text(b)) => a.cmp(b),
             (Bool(a), Bool(b)) => a.cmp(b),
             (Blob(a), Blob(b)) => a.cmp(b),
+            (Temporal(a), Temporal(b)) => a.compare(b).unwrap_or(a.value.cmp(&b.value)),
             _ => rank(self).cmp(&rank(other)),
         }
     }
@@ -175,6 +183,7 @@ impl fmt::Display for Value {
             Value::Decimal(v) => write!(f, "{v}"),
             Value::Text(v) => f.write_str(v),
             Value::Bool(v) => f.write_str(if *v { "true" } else { "false" }),
+            Value::Temporal(t) => t.fmt(f),
             Value::Blob(v) => {
                 f.write_str("0x")?;
                 v.iter().try_for_each(|b| write!(f, "{b:02x}"))
@@ -199,6 +208,11 @@ pub enum TypeError {
         ty: ColumnType,
         len: usize,
     },
+    /// Text that is no value of a temporal type (a date that does not exist, a wrong form).
+    Invalid {
+        value: String,
+        kind: TimeType,
+    },
     /// NaN or an infinity, which no column stores (MySQL refuses them too): NaN is equal to
     /// nothing, so as a key or in a comparison it would break every rule of order.
     NotFinite,
@@ -218,6 +232,11 @@ impl fmt::Display for TypeError {
             TypeError::TooLong { ty, len } => {
                 write!(f, "value of length {len} is too long for {ty}")
             }
+            TypeError::Invalid { value, kind } => write!(
+                f,
+                "'{value}' is not a valid {kind} (write it as {})",
+                kind.form()
+            ),
             TypeError::NotFinite => f.write_str("NaN and infinities cannot be stored"),
         }
     }
@@ -233,6 +252,7 @@ impl Value {
             Value::Text(_) => "text",
             Value::Bool(_) => "a boolean",
             Value::Blob(_) => "a blob",
+            Value::Temporal(t) => t.kind_name(),
         }
     }
 }
@@ -281,6 +301,26 @@ impl ColumnType {
                 };
                 match d.filter(|d| d.fits(precision)) {
                     Some(d) => Value::Decimal(d),
+                    None => return Err(out_of_range(&v)),
+                }
+            }
+            (&ColumnType::Temporal(kind), v) => {
+                let converted = match &v {
+                    Value::Text(s) => match Temporal::parse(kind, s) {
+                        Some(t) => Some(t),
+                        None => {
+                            return Err(TypeError::Invalid {
+                                value: s.clone(),
+                                kind,
+                            })
+                        }
+                    },
+                    Value::Temporal(t) if t.kind.family() == kind.family() => t.convert(kind),
+                    Value::Int(n) if kind == TimeType::Year => Temporal::year(*n, 0),
+                    other => return Err(mismatch(other)),
+                };
+                match converted {
+                    Some(t) => Value::Temporal(t),
                     None => return Err(out_of_range(&v)),
                 }
             }

@@ -8,13 +8,14 @@ use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
     CharacterLength, ColumnDef, ColumnOption, CreateTable, CreateTableOptions, DataType,
     ExactNumberInfo, Expr, IndexColumn, ObjectName, ObjectType, OrderByOptions,
-    PrimaryKeyConstraint, SqlOption, TableConstraint, Value as AstValue,
+    PrimaryKeyConstraint, SqlOption, TableConstraint, TimezoneInfo, Value as AstValue,
 };
 
 use crate::db::decimal::{MAX_PRECISION, MAX_SCALE};
 use crate::db::root_value::{RootValue, TableRef};
 use crate::db::schema::valid_decimal;
 use crate::db::schema::{Column, Schema};
+use crate::db::temporal::{TimeType, MAX_FSP};
 use crate::db::value::{ColumnType, IntWidth};
 use crate::hash::Hash;
 use crate::sql::{find_table, object_name, unsupported, QueryResult, SqlError};
@@ -177,6 +178,23 @@ fn column_type(ty: &DataType) -> Result<ColumnType, SqlError> {
             ColumnType::Double
         }
         DataType::Decimal(info) | DataType::Dec(info) | DataType::Numeric(info) => decimal(info)?,
+        DataType::Date => ColumnType::Temporal(TimeType::Date),
+        DataType::Datetime(fsp) => ColumnType::Temporal(TimeType::DateTime(precision(*fsp)?)),
+        DataType::Timestamp(fsp, TimezoneInfo::None) => {
+            ColumnType::Temporal(TimeType::Timestamp(precision(*fsp)?))
+        }
+        DataType::Time(fsp, TimezoneInfo::None) => {
+            ColumnType::Temporal(TimeType::Time(precision(*fsp)?))
+        }
+        // sqlparser has no YEAR type: it reads it as a custom name (YEAR(4) is YEAR, as MySQL
+        // reads it).
+        DataType::Custom(name, args)
+            if name.to_string().eq_ignore_ascii_case("year")
+                && args.iter().all(|a| a.to_string() == "4")
+                && args.len() <= 1 =>
+        {
+            ColumnType::Temporal(TimeType::Year)
+        }
         DataType::Text | DataType::TinyText | DataType::MediumText | DataType::LongText => {
             ColumnType::Text { max_len: None }
         }
@@ -203,6 +221,16 @@ fn column_type(ty: &DataType) -> Result<ColumnType, SqlError> {
         },
         other => return unsupported(format!("column type {other}")),
     })
+}
+
+/// Fractional-second digits of DATETIME(fsp), TIMESTAMP(fsp) or TIME(fsp): 0 to 6.
+fn precision(fsp: Option<u64>) -> Result<u8, SqlError> {
+    match fsp.unwrap_or(0) {
+        fsp if fsp <= u64::from(MAX_FSP) => Ok(fsp as u8),
+        fsp => unsupported(format!(
+            "fractional-second precision {fsp}: it must be 0 to {MAX_FSP}"
+        )),
+    }
 }
 
 /// DECIMAL(p,s) as MySQL reads it: DECIMAL is DECIMAL(10,0), DECIMAL(p) is DECIMAL(p,0).

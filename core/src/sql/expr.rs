@@ -12,6 +12,7 @@ use sqlparser::ast::{self, BinaryOperator, UnaryOperator};
 
 use crate::db::decimal::Decimal;
 use crate::db::schema::Schema;
+use crate::db::temporal::MAX_FSP;
 use crate::db::value::{int_value, Value};
 use crate::sql::{unsupported, SqlError};
 
@@ -385,6 +386,16 @@ pub fn compare(a: &Value, b: &Value) -> Result<Option<Ordering>, SqlError> {
     Ok(Some(match (a, b) {
         (Null, _) | (_, Null) => return Ok(None),
         (Text(x), Text(y)) => x.cmp(y),
+        (Temporal(_), _) | (_, Temporal(_)) => match temporal_order(a, b) {
+            Some(o) => o,
+            None => {
+                return Err(SqlError::TypeMismatch(format!(
+                    "cannot compare {} with {}",
+                    a.kind(),
+                    b.kind()
+                )))
+            }
+        },
         (Int(_) | Bool(_), Int(_) | Bool(_)) => numeric(a).sql_cmp(&numeric(b)),
         (Int(_) | Decimal(_) | Bool(_), Int(_) | Decimal(_) | Bool(_)) => exact(a).cmp(&exact(b)),
         (Int(_) | Double(_) | Decimal(_) | Bool(_), Int(_) | Double(_) | Decimal(_) | Bool(_)) => {
@@ -412,6 +423,26 @@ fn float(v: &Value) -> f64 {
         Value::Decimal(d) => d.to_f64(),
         Value::Bool(b) => f64::from(u8::from(*b)),
         _ => f64::NAN,
+    }
+}
+
+/// The order of a date or time and another value, as MySQL compares them: text read as a
+/// value of the same family (a date against a datetime's text as that datetime), a year
+/// against a number.
+fn temporal_order(a: &Value, b: &Value) -> Option<Ordering> {
+    use crate::db::temporal::{Temporal as T, TimeType};
+    // A date's family reads text at its finest, so that a date is before the same day's noon.
+    let read = |t: &T, s: &str| match t.kind.family() {
+        0 => T::parse(TimeType::DateTime(MAX_FSP), s),
+        _ => T::parse(t.kind, s),
+    };
+    match (a, b) {
+        (Value::Temporal(x), Value::Temporal(y)) => x.compare(y),
+        (Value::Temporal(t), Value::Text(s)) => t.compare(&read(t, s)?),
+        (Value::Text(s), Value::Temporal(t)) => read(t, s)?.compare(t),
+        (Value::Temporal(t), Value::Int(n)) if t.kind == TimeType::Year => Some(t.value.cmp(n)),
+        (Value::Int(n), Value::Temporal(t)) if t.kind == TimeType::Year => Some(n.cmp(&t.value)),
+        _ => None,
     }
 }
 

@@ -130,6 +130,7 @@ fn literal(value: &Value) -> Result<Vec<Token>, SqlError> {
         }
         Value::Double(x) => alloc::vec![Token::Number(format!("{x:e}"), false)],
         Value::Text(s) => alloc::vec![Token::SingleQuotedString(s.clone())],
+        Value::Temporal(t) => alloc::vec![Token::SingleQuotedString(t.to_string())],
         Value::Blob(b) => {
             let hex: String = b.iter().map(|byte| format!("{byte:02x}")).collect();
             alloc::vec![Token::HexStringLiteral(hex)]

@@ -373,3 +373,178 @@ fn bigint_unsigned_keys_sort_past_the_signed_range() {
     db.run("delete from u where id >= 9223372036854775808");
     assert_eq!(db.column("select id from u"), all[..3]);
 }
+
+#[test]
+fn dates_and_times_are_validated_and_printed_as_mysql_does() {
+    let mut db = Db::new();
+    let cases = [
+        ("date", "'2024-02-29'", "2024-02-29"),
+        ("date", "'2024-2-9'", "2024-02-09"),
+        ("datetime", "'2024-02-29 13:05:09'", "2024-02-29 13:05:09"),
+        ("datetime", "'2024-02-29T13:05'", "2024-02-29 13:05:00"),
+        ("datetime", "'2024-02-29'", "2024-02-29 00:00:00"),
+        (
+            "datetime(3)",
+            "'2024-12-31 23:59:59.9996'",
+            "2025-01-01 00:00:00.000",
+        ),
+        (
+            "datetime(6)",
+            "'1960-01-01 00:00:00.000001'",
+            "1960-01-01 00:00:00.000001",
+        ),
+        ("timestamp", "'2038-01-19 03:14:07'", "2038-01-19 03:14:07"),
+        ("time", "'-838:59:59'", "-838:59:59"),
+        ("time(2)", "'1:02:03.456'", "01:02:03.46"),
+        ("year", "2024", "2024"),
+        ("year", "'69'", "2069"),
+        ("year", "0", "0000"),
+        ("year(4)", "'1901'", "1901"),
+    ];
+    for (ty, literal, want) in cases {
+        assert_eq!(
+            db.store(ty, literal),
+            Ok(want.into()),
+            "{literal} into {ty}"
+        );
+    }
+    let refused = [
+        (
+            "date",
+            "'2023-02-29'",
+            "value '2023-02-29' is not a valid date for column 'x' (write it as YYYY-MM-DD)",
+        ),
+        (
+            "date",
+            "'2024-04-31'",
+            "value '2024-04-31' is not a valid date for column 'x' (write it as YYYY-MM-DD)",
+        ),
+        (
+            "datetime",
+            "'2024-01-01 24:00:00'",
+            "value '2024-01-01 24:00:00' is not a valid datetime for column 'x' \
+             (write it as YYYY-MM-DD hh:mm:ss[.fraction])",
+        ),
+        (
+            "timestamp",
+            "'1969-12-31 23:59:59'",
+            "value '1969-12-31 23:59:59' is not a valid timestamp for column 'x' \
+             (write it as YYYY-MM-DD hh:mm:ss[.fraction])",
+        ),
+        (
+            "time",
+            "'839:00:00'",
+            "value '839:00:00' is not a valid time for column 'x' \
+             (write it as [-]hhh:mm:ss[.fraction])",
+        ),
+        (
+            "year",
+            "1900",
+            "value 1900 is out of range for column 'x' year (1901 to 2155, or 0000)",
+        ),
+        (
+            "date",
+            "20240101",
+            "type mismatch for column 'x': expected a value of type date, found an integer",
+        ),
+    ];
+    for (ty, literal, want) in refused {
+        assert_eq!(
+            db.store(ty, literal),
+            Err(want.into()),
+            "{literal} into {ty}"
+        );
+    }
+    assert!(db
+        .err("create table bad (x datetime(7))")
+        .starts_with("unsupported SQL: fractional-second precision 7"));
+    // The other type names users create tables with.
+    db.run(
+        "create table names (a boolean, b char(3), c tinytext, d mediumtext, e longtext, \
+         f tinyblob, g mediumblob, h longblob)",
+    );
+    let types: Vec<String> = db.root.tables["names"]
+        .schema
+        .columns
+        .iter()
+        .map(|c| c.ty.to_string())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "bool",
+            "varchar(3)",
+            "text",
+            "text",
+            "text",
+            "blob",
+            "blob",
+            "blob"
+        ]
+    );
+}
+
+#[test]
+fn date_and_time_keys_sort_by_time_and_compare_with_text() {
+    let mut db = Db::new();
+    db.run("create table e (day date, at time, what text, primary key (day, at))");
+    db.run(
+        "insert into e values ('2024-03-01', '10:00:00', 'b'), ('1969-07-20', '20:17:40', 'moon'), \
+         ('2024-03-01', '-01:00:00', 'a'), ('2024-03-01', '100:00:00', 'c'), \
+         ('0001-01-01', '00:00:00', 'first'), ('9999-12-31', '838:59:59', 'last')",
+    );
+    assert_eq!(
+        db.column("select what from e"),
+        ["first", "moon", "a", "b", "c", "last"]
+    );
+    assert_eq!(
+        db.column("select what from e where day = '2024-03-01' and at > '-02:00:00'"),
+        ["a", "b", "c"]
+    );
+    assert_eq!(
+        db.column("select what from e where day = '2024-3-1' and at = '10:00'"),
+        ["b"]
+    );
+    assert_eq!(
+        db.column("select what from e where day < '2024-03-01 00:00:01' and day > '1969-07-20'"),
+        ["a", "b", "c"]
+    );
+    assert_eq!(
+        db.column("select at from e where what = 'a' or what = 'c' order by at desc"),
+        ["100:00:00", "-01:00:00"]
+    );
+    assert_eq!(
+        db.err("select what from e where at + 1 > 0"),
+        "type mismatch: cannot apply '+' to a time"
+    );
+    assert_eq!(
+        db.err("select what from e where day = at"),
+        "type mismatch: cannot compare a date with a time"
+    );
+    db.run("create table y (y year primary key, d datetime(2))");
+    db.run("insert into y values (2024, '2024-01-01 10:00:00.125'), (1999, NULL), (0, NULL)");
+    assert_eq!(
+        db.column("select y from y where y >= 1999"),
+        ["1999", "2024"]
+    );
+    assert_eq!(
+        db.column("select d from y where y = '2024'"),
+        ["2024-01-01 10:00:00.13"]
+    );
+    let json = format_json(&db.run("select y, d from y where y = 2024"));
+    assert_eq!(
+        json,
+        "{\"rows\": [{\"y\":\"2024\",\"d\":\"2024-01-01 10:00:00.13\"}]}"
+    );
+    // A date or time read back binds as text, and converts between the date types.
+    let value = db.rows("select d from y where y = 2024")[0][0].clone();
+    db.run("create table c (day date)");
+    block_on(execute_with(
+        &mut db.store,
+        &mut db.root,
+        "insert into c values (?)",
+        &Params::Positional(vec![value]),
+    ))
+    .unwrap();
+    assert_eq!(db.column("select day from c"), ["2024-01-01"]);
+}
