@@ -62,6 +62,16 @@ impl Decimal {
         Some(Decimal { units, scale })
     }
 
+    /// Text of a decimal with an optional sign (`-1.50`), as JSON and JS carry decimals.
+    pub fn parse_signed(text: &str) -> Option<Decimal> {
+        let text = text.trim();
+        match text.as_bytes().first() {
+            Some(b'-') => Decimal::parse(&text[1..])?.checked_neg(),
+            Some(b'+') => Decimal::parse(&text[1..]),
+            _ => Decimal::parse(text),
+        }
+    }
+
     /// A double at `scale`, rounded half away from zero from its shortest exact text (as MySQL
     /// converts through the double's printed form: 1.999 is 1.999, not 1.99899...).
     pub fn from_f64(d: f64, scale: u8) -> Option<Decimal> {
@@ -246,6 +256,13 @@ mod tests {
         }
         assert_eq!(Decimal::parse(".5").unwrap().to_string(), "0.5");
         assert_eq!(Decimal::parse("1e5"), None);
+        assert_eq!(
+            Decimal::parse_signed(" -1.50").unwrap().to_string(),
+            "-1.50"
+        );
+        assert_eq!(Decimal::parse_signed("+2").unwrap().to_string(), "2");
+        assert_eq!(Decimal::parse_signed("--2"), None);
+        assert_eq!(Decimal::parse_signed("-"), None);
         assert_eq!(Decimal::parse(&"9".repeat(39)), None);
         assert!(Decimal::parse(&"9".repeat(38)).is_some());
     }

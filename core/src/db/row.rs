@@ -363,6 +363,11 @@ mod tests {
         assert_eq!(keyless.decode_keyless(&value).unwrap(), (3, row));
     }
 
+    const UBIG: ColumnType = ColumnType::Integer {
+        width: IntWidth::Big,
+        unsigned: true,
+    };
+
     /// docs/FORMAT.md, "Rows": the bytes of each new type as a key and as a value.
     #[test]
     fn decimal_and_unsigned_bytes_in_docs_format() {
@@ -370,16 +375,12 @@ mod tests {
             precision: 5,
             scale: 2,
         };
-        let ubig = ColumnType::Integer {
-            width: IntWidth::Big,
-            unsigned: true,
-        };
         let tiny = ColumnType::Integer {
             width: IntWidth::Tiny,
             unsigned: false,
         };
         let d = |units| Value::Decimal(Decimal { units, scale: 2 });
-        let layout = RowLayout::new(&schema(&[dec, ubig, dec, ubig, tiny], &[0, 1]));
+        let layout = RowLayout::new(&schema(&[dec, UBIG, dec, UBIG, tiny], &[0, 1]));
         let row = vec![
             d(-150),
             int_value(u64::MAX.into()),
@@ -411,11 +412,7 @@ mod tests {
             precision: 38,
             scale: 3,
         };
-        let ubig = ColumnType::Integer {
-            width: IntWidth::Big,
-            unsigned: true,
-        };
-        let layout = RowLayout::new(&schema(&[dec, ubig], &[0, 1]));
+        let layout = RowLayout::new(&schema(&[dec, UBIG], &[0, 1]));
         let units = [
             -(10i128.pow(38) - 1),
             -1500,

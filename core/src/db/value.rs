@@ -297,6 +297,11 @@ impl ColumnType {
                     Value::Decimal(d) => d.rescale(scale),
                     Value::Double(d) if !d.is_finite() => return Err(TypeError::NotFinite),
                     Value::Double(d) => Decimal::from_f64(*d, scale),
+                    // Decimals travel as text in JSON and JS, so their text comes back in.
+                    Value::Text(s) => match Decimal::parse_signed(s) {
+                        Some(d) => d.rescale(scale),
+                        None => return Err(mismatch(&v)),
+                    },
                     other => return Err(mismatch(other)),
                 };
                 match d.filter(|d| d.fits(precision)) {

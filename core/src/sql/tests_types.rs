@@ -139,12 +139,18 @@ fn decimals_out_of_range_are_refused() {
             "{literal} into {ty}"
         );
     }
+    // Text of a decimal goes in, as JSON and JS carry decimals; other text does not.
+    assert_eq!(db.store("decimal(5,2)", "'-1.555'"), Ok("-1.56".into()));
     assert_eq!(
-        db.store("decimal(5,2)", "'1.5'"),
+        db.store("decimal(5,2)", "'1.5 dollars'"),
         Err(
             "type mismatch for column 'x': expected a value of type decimal(5,2), found text"
                 .into()
         )
+    );
+    assert_eq!(
+        db.store("decimal(5,2)", "'1000'"),
+        Err("value 1000 is out of range for column 'x' decimal(5,2) (-999.99 to 999.99)".into())
     );
     for bad in [
         "decimal(39,2)",
