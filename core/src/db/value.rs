@@ -140,8 +140,9 @@ impl Value {
         matches!(self, Value::Null)
     }
 
-    /// SQL ordering for ORDER BY and comparisons: NULL first, numbers by value across int and
-    /// double, then text, booleans and blobs by their natural order.
+    /// SQL ordering for ORDER BY and comparisons: NULL first, numbers by value across int,
+    /// decimal and double, dates and times by time, then text, booleans and blobs by their
+    /// natural order.
     pub fn sql_cmp(&self, other: &Value) -> Ordering {
         use crate::db::decimal::Decimal as Dec;
         use Value::*;
