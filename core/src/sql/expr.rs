@@ -502,9 +502,9 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, SqlError> {
             BinOp::Add => x.checked_add(y),
             BinOp::Sub => x.checked_sub(y),
             BinOp::Mul => x.checked_mul(y),
-            // Division by zero is NULL in MySQL; `/` of integers is not an integer.
-            BinOp::Div if y == 0 => return Ok(Value::Null),
-            BinOp::Div => return Ok(Value::Double(x as f64 / y as f64)),
+            // `/` of integers is an exact decimal with 4 places, as in MySQL (below).
+            BinOp::Div => return decimal_op(op, &a, &b),
+            // Division by zero is NULL in MySQL.
             BinOp::Mod if y == 0 => return Ok(Value::Null),
             BinOp::Mod => Some(x.wrapping_rem(y)),
             _ => None,
@@ -519,19 +519,7 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, SqlError> {
         Value::Int(_) | Value::Bool(_) | Value::Decimal(_),
     ) = (&a, &b)
     {
-        let (x, y) = (exact(&a), exact(&b));
-        let checked = match op {
-            BinOp::Add => x.checked_add(y),
-            BinOp::Sub => x.checked_sub(y),
-            BinOp::Mul => x.checked_mul(y),
-            BinOp::Div | BinOp::Mod if y.is_zero() => return Ok(Value::Null),
-            BinOp::Div => x.checked_div(y),
-            BinOp::Mod => x.checked_rem(y),
-            _ => None,
-        };
-        return checked
-            .map(Value::Decimal)
-            .ok_or_else(|| out_of_range("DECIMAL", format!("{a} {sym} {b}")));
+        return decimal_op(op, &a, &b);
     }
     let operand = |v: &Value| match v {
         Value::Double(d) => Ok(*d),
@@ -547,6 +535,23 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, SqlError> {
         BinOp::Div => Value::Double(x / y),
         _ => Value::Double(x % y),
     })
+}
+
+/// `a op b` in exact decimals; division by zero is NULL, as in MySQL.
+fn decimal_op(op: BinOp, a: &Value, b: &Value) -> Result<Value, SqlError> {
+    let (x, y) = (exact(a), exact(b));
+    let checked = match op {
+        BinOp::Add => x.checked_add(y),
+        BinOp::Sub => x.checked_sub(y),
+        BinOp::Mul => x.checked_mul(y),
+        BinOp::Div | BinOp::Mod if y.is_zero() => return Ok(Value::Null),
+        BinOp::Div => x.checked_div(y),
+        BinOp::Mod => x.checked_rem(y),
+        _ => None,
+    };
+    checked
+        .map(Value::Decimal)
+        .ok_or_else(|| out_of_range("DECIMAL", format!("{a} {} {b}", op.symbol())))
 }
 
 /// LIKE matching: `%` any run of characters, `_` one character, `escape` makes the next

@@ -139,7 +139,11 @@ fn constant_selects() {
         r.rows,
         vec![vec![
             int(2),
-            Value::Double(3.5),
+            // An exact decimal of 4 places, as MySQL's `7 / 2` is.
+            Value::Decimal(crate::db::decimal::Decimal {
+                units: 35000,
+                scale: 4
+            }),
             int(1),
             int(-6),
             Value::Bool(true),

@@ -37,6 +37,8 @@ fn literals_with_a_point_are_exact_decimals() {
     assert_eq!(db.column("select 1.10 - 2.005"), ["-0.905"]);
     assert_eq!(db.column("select 1.5 * -0.25"), ["-0.375"]);
     assert_eq!(db.column("select 1.0 / 3"), ["0.33333"]);
+    assert_eq!(db.column("select 7 / 2, 1 / 3"), ["3.5000"]);
+    assert_eq!(db.rows("select 1 / 3")[0][0].to_string(), "0.3333");
     assert_eq!(db.column("select 7.5 % 2"), ["1.5"]);
     assert_eq!(db.column("select 2.5 / 0"), ["NULL"]);
     assert_eq!(db.column("select -(0.5)"), ["-0.5"]);
