@@ -94,7 +94,8 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 
 /// The date of a day count from 1970-01-01 (civil_from_days).
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
+    // Clamped, so that no stored integer, however wrong, makes printing it overflow.
+    let z = z.clamp(-(1 << 50), 1 << 50) + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -255,7 +256,7 @@ impl Temporal {
         let value = match (self.kind, kind) {
             (TimeType::Year, TimeType::Year) => self.value,
             (TimeType::Time(_), TimeType::Time(fsp)) => {
-                let rounded = round(self.value.abs(), fsp)?;
+                let rounded = round(self.value.checked_abs()?, fsp)?;
                 rounded * self.value.signum()
             }
             (_, TimeType::Date) => micros(self)?.div_euclid(MICROS_PER_DAY),
@@ -292,7 +293,7 @@ impl Temporal {
 }
 
 /// The fraction of a second, `fsp` digits after a point (nothing for 0).
-fn write_fraction(f: &mut fmt::Formatter<'_>, micros: i64, fsp: u8) -> fmt::Result {
+fn write_fraction(f: &mut fmt::Formatter<'_>, micros: u64, fsp: u8) -> fmt::Result {
     if fsp == 0 {
         return Ok(());
     }
@@ -307,8 +308,8 @@ impl fmt::Display for Temporal {
             let (y, m, d) = civil_from_days(days);
             write!(f, "{y:04}-{m:02}-{d:02}")
         };
-        let clock = |f: &mut fmt::Formatter<'_>, micros: i64, fsp: u8| {
-            let secs = micros / MICROS_PER_SECOND;
+        let clock = |f: &mut fmt::Formatter<'_>, micros: u64, fsp: u8| {
+            let secs = micros / MICROS_PER_SECOND as u64;
             write!(
                 f,
                 "{:02}:{:02}:{:02}",
@@ -316,20 +317,20 @@ impl fmt::Display for Temporal {
                 secs / 60 % 60,
                 secs % 60
             )?;
-            write_fraction(f, micros % MICROS_PER_SECOND, fsp)
+            write_fraction(f, micros % MICROS_PER_SECOND as u64, fsp)
         };
         match self.kind {
             TimeType::Date => date(f, self.value),
             TimeType::DateTime(fsp) | TimeType::Timestamp(fsp) => {
                 date(f, self.value.div_euclid(MICROS_PER_DAY))?;
                 f.write_str(" ")?;
-                clock(f, self.value.rem_euclid(MICROS_PER_DAY), fsp)
+                clock(f, self.value.rem_euclid(MICROS_PER_DAY).unsigned_abs(), fsp)
             }
             TimeType::Time(fsp) => {
                 if self.value < 0 {
                     f.write_str("-")?;
                 }
-                clock(f, self.value.abs(), fsp)
+                clock(f, self.value.unsigned_abs(), fsp)
             }
             TimeType::Year => write!(f, "{:04}", self.value),
         }
@@ -458,5 +459,21 @@ mod tests {
             early.convert(TimeType::DateTime(0)).unwrap().to_string(),
             "1970-01-01 00:00:00"
         );
+        // Any stored integer prints without panicking.
+        for kind in [
+            TimeType::Date,
+            TimeType::DateTime(6),
+            TimeType::Time(6),
+            TimeType::Year,
+        ] {
+            for value in [i64::MIN, i64::MAX] {
+                let _ = Temporal { kind, value }.to_string();
+            }
+        }
+        let min = Temporal {
+            kind: TimeType::Time(0),
+            value: i64::MIN,
+        };
+        assert_eq!(min.convert(TimeType::Time(0)), None);
     }
 }
