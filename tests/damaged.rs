@@ -186,23 +186,23 @@ fn the_fixtures_are_what_this_build_makes() {
 
 /// The snapshots, oldest first: their ids, and the rows of `t` each holds (as `sql -r csv`).
 const SNAPSHOTS: [(&str, &str); 3] = [
-    ("lc4knuv5", "id,name\n1,one\n2,two\n3,three\n"),
-    ("qin6oc2l", "id,name\n1,one\n2,two\n3,three\n4,four\n"),
-    ("pv0o57s7", "id,name\n1,one\n2,TWO\n3,three\n4,four\n"),
+    ("vr3av9gk", "id,name\n1,one\n2,two\n3,three\n"),
+    ("oc2k2mn4", "id,name\n1,one\n2,two\n3,three\n4,four\n"),
+    ("h7ifidoq", "id,name\n1,one\n2,TWO\n3,three\n4,four\n"),
 ];
 
 /// What `backup restore` prints for each snapshot restored whole: (stdout, stderr).
 const RESTORED: [(&str, &str); 3] = [
     (
-        "restored snapshot lc4knuv5 (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
+        "restored snapshot vr3av9gk (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
         "",
     ),
     (
-        "restored snapshot qin6oc2l (Tue Nov 14 22:13:23 2023 +0000) into 'restored': 7 chunks, 424 B\n",
+        "restored snapshot oc2k2mn4 (Tue Nov 14 22:13:23 2023 +0000) into 'restored': 7 chunks, 424 B\n",
         "",
     ),
     (
-        "restored snapshot pv0o57s7 (Tue Nov 14 22:13:24 2023 +0000) into 'restored': 9 chunks, 531 B\n",
+        "restored snapshot h7ifidoq (Tue Nov 14 22:13:24 2023 +0000) into 'restored': 9 chunks, 531 B\n",
         "",
     ),
 ];
@@ -289,18 +289,18 @@ fn a_backup_without_its_manifest_is_no_backup() {
 
 #[test]
 fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
-    let report = "error: the store is damaged: table file 'a8f6pcurrs12jl03gn5vr4jrlcj13tor' is \
-                  listed in the manifest but missing; chunk qovfvfod42jolj66qc8bf8if655lksgv, \
-                  which snapshot qin6oc2l needs, is in no listed table file; chunk \
-                  5750mu8asn4mihv9ogdkdtqqheos6fus, which snapshot pv0o57s7 needs, is in no \
+    let report = "error: the store is damaged: table file '60nh6g1gois9e3rg07goca0n8poon5vk' is \
+                  listed in the manifest but missing; chunk vp8jktlv7mk68shkcmi9qvkqfj452aco, \
+                  which snapshot oc2k2mn4 needs, is in no listed table file; chunk \
+                  5750mu8asn4mihv9ogdkdtqqheos6fus, which snapshot h7ifidoq needs, is in no \
                   listed table file; chunk imr35s800dp5kmp1tm062ku8qsbln4ku, which snapshot \
-                  pv0o57s7 needs, is in no listed table file; damaged: snapshot qin6oc2l, \
-                  snapshot pv0o57s7; intact: snapshot lc4knuv5";
+                  h7ifidoq needs, is in no listed table file; damaged: snapshot oc2k2mn4, \
+                  snapshot h7ifidoq; intact: snapshot vr3av9gk";
     let third = "error: the store is damaged: the source is missing chunk \
-                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot lc4knuv5 (restore one with \
+                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot vr3av9gk (restore one with \
                  --snapshot ID)\n";
     let second = "error: the store is damaged: the source is missing chunk \
-                  qovfvfod42jolj66qc8bf8if655lksgv; intact: snapshot lc4knuv5 (restore one with \
+                  vp8jktlv7mk68shkcmi9qvkqfj452aco; intact: snapshot vr3av9gk (restore one with \
                   --snapshot ID)\n";
     use Restore::{Refused, Whole};
     check(
@@ -313,12 +313,12 @@ fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
 #[test]
 fn a_flipped_byte_fails_only_the_snapshot_that_uses_it() {
     let report = "error: the store is damaged: chunk f3khmml630tf15jd7bkqf9tvk403tups in table \
-                  file 'q9cf9a71q7uert602phn8trebnh2r44u' does not match its hash; damaged: \
-                  snapshot lc4knuv5; intact: snapshot qin6oc2l, snapshot pv0o57s7";
+                  file 'ufn3q8gvtg0gf845ptervsdhnhpooj5m' does not match its hash; damaged: \
+                  snapshot vr3av9gk; intact: snapshot oc2k2mn4, snapshot h7ifidoq";
     let first = "error: the store is damaged: reading the source: chunk \
-                 f3khmml630tf15jd7bkqf9tvk403tups in table file 'q9cf9a71q7uert602phn8trebnh2r44u' \
-                 is corrupt: its bytes do not match its hash; intact: snapshot qin6oc2l, snapshot \
-                 pv0o57s7 (restore one with --snapshot ID)\n";
+                 f3khmml630tf15jd7bkqf9tvk403tups in table file 'ufn3q8gvtg0gf845ptervsdhnhpooj5m' \
+                 is corrupt: its bytes do not match its hash; intact: snapshot oc2k2mn4, snapshot \
+                 h7ifidoq (restore one with --snapshot ID)\n";
     use Restore::{Refused, Whole};
     check(
         "flipped-byte",
