@@ -24,9 +24,9 @@ fn pow10(n: u8) -> Option<i128> {
     10i128.checked_pow(u32::from(n))
 }
 
-/// `n / d` rounded half away from zero; `d` is not zero.
+/// `n / d` rounded half away from zero; None if `d` is zero or the quotient overflows.
 fn div_round(n: i128, d: i128) -> Option<i128> {
-    let (q, r) = (n / d, n % d);
+    let (q, r) = (n.checked_div(d)?, n.checked_rem(d)?);
     let away = r.unsigned_abs().checked_mul(2)? >= d.unsigned_abs();
     if !away {
         return Some(q);
