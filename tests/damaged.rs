@@ -186,7 +186,7 @@ fn the_fixtures_are_what_this_build_makes() {
 
 /// The snapshots, oldest first: their ids, and the rows of `t` each holds (as `sql -r csv`).
 const SNAPSHOTS: [(&str, &str); 3] = [
-    ("vr3av9gk", "id,name\n1,one\n2,two\n3,three\n"),
+    ("fffoqu9o", "id,name\n1,one\n2,two\n3,three\n"),
     ("oc2k2mn4", "id,name\n1,one\n2,two\n3,three\n4,four\n"),
     ("h7ifidoq", "id,name\n1,one\n2,TWO\n3,three\n4,four\n"),
 ];
@@ -194,7 +194,7 @@ const SNAPSHOTS: [(&str, &str); 3] = [
 /// What `backup restore` prints for each snapshot restored whole: (stdout, stderr).
 const RESTORED: [(&str, &str); 3] = [
     (
-        "restored snapshot vr3av9gk (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
+        "restored snapshot fffoqu9o (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
         "",
     ),
     (
@@ -271,7 +271,7 @@ fn check(fixture: &str, (code, stdout, stderr): (i32, &str, &str), restores: [Re
 
 #[test]
 fn an_intact_backup_verifies_and_restores_every_snapshot() {
-    let report = "checked 6 table files, 23 chunks (1635 bytes)\n\
+    let report = "checked 6 table files, 23 chunks (1557 bytes)\n\
                   every chunk that 3 branches, tags, working sets and snapshots reach is present and whole\n\
                   no problems found\n";
     check("intact", (0, report, ""), EVERY_SNAPSHOT_WHOLE);
@@ -289,18 +289,18 @@ fn a_backup_without_its_manifest_is_no_backup() {
 
 #[test]
 fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
-    let report = "error: the store is damaged: table file '60nh6g1gois9e3rg07goca0n8poon5vk' is \
+    let report = "error: the store is damaged: table file 'r8qhkcivduik93tt4u4s7cqjn9snrj1e' is \
                   listed in the manifest but missing; chunk vp8jktlv7mk68shkcmi9qvkqfj452aco, \
                   which snapshot oc2k2mn4 needs, is in no listed table file; chunk \
                   5750mu8asn4mihv9ogdkdtqqheos6fus, which snapshot h7ifidoq needs, is in no \
                   listed table file; chunk imr35s800dp5kmp1tm062ku8qsbln4ku, which snapshot \
                   h7ifidoq needs, is in no listed table file; damaged: snapshot oc2k2mn4, \
-                  snapshot h7ifidoq; intact: snapshot vr3av9gk";
+                  snapshot h7ifidoq; intact: snapshot fffoqu9o";
     let third = "error: the store is damaged: the source is missing chunk \
-                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot vr3av9gk (restore one with \
+                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot fffoqu9o (restore one with \
                  --snapshot ID)\n";
     let second = "error: the store is damaged: the source is missing chunk \
-                  vp8jktlv7mk68shkcmi9qvkqfj452aco; intact: snapshot vr3av9gk (restore one with \
+                  vp8jktlv7mk68shkcmi9qvkqfj452aco; intact: snapshot fffoqu9o (restore one with \
                   --snapshot ID)\n";
     use Restore::{Refused, Whole};
     check(
@@ -313,10 +313,10 @@ fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
 #[test]
 fn a_flipped_byte_fails_only_the_snapshot_that_uses_it() {
     let report = "error: the store is damaged: chunk f3khmml630tf15jd7bkqf9tvk403tups in table \
-                  file 'ufn3q8gvtg0gf845ptervsdhnhpooj5m' does not match its hash; damaged: \
-                  snapshot vr3av9gk; intact: snapshot oc2k2mn4, snapshot h7ifidoq";
+                  file '8rj14k330fe0mhia83ku54l3rp83bevu' does not match its hash; damaged: \
+                  snapshot fffoqu9o; intact: snapshot oc2k2mn4, snapshot h7ifidoq";
     let first = "error: the store is damaged: reading the source: chunk \
-                 f3khmml630tf15jd7bkqf9tvk403tups in table file 'ufn3q8gvtg0gf845ptervsdhnhpooj5m' \
+                 f3khmml630tf15jd7bkqf9tvk403tups in table file '8rj14k330fe0mhia83ku54l3rp83bevu' \
                  is corrupt: its bytes do not match its hash; intact: snapshot oc2k2mn4, snapshot \
                  h7ifidoq (restore one with --snapshot ID)\n";
     use Restore::{Refused, Whole};
@@ -329,9 +329,9 @@ fn a_flipped_byte_fails_only_the_snapshot_that_uses_it() {
 
 #[test]
 fn orphans_and_temporary_files_of_an_interrupted_sync_are_harmless() {
-    let report = "checked 6 table files, 24 chunks (1671 bytes)\n\
+    let report = "checked 6 table files, 24 chunks (1594 bytes)\n\
                   every chunk that 3 branches, tags, working sets and snapshots reach is present and whole\n\
-                  note: table file 'tdnq294290dldk4cirjvae85nb62os3d' is not in the manifest (merged \
+                  note: table file '3mjtvuoijaphspl7m0s0aj2dtq3e5m88' is not in the manifest (merged \
                   into another, or left by an interrupted write; gc deletes it)\n\
                   no problems found\n";
     check("orphan-temp", (0, report, ""), EVERY_SNAPSHOT_WHOLE);

@@ -39,9 +39,18 @@ fn table_of_20k_rows(d: &Path) {
     sql_stdin(d, &create);
 }
 
+/// Rows carrying a hash each, so that they compress about as little as real data might.
 fn rows(n: usize) -> String {
+    rows_of_pass(n, 0)
+}
+
+/// `rows`, different in every `pass`.
+fn rows_of_pass(n: usize, pass: usize) -> String {
     (0..n)
-        .map(|i| format!("({i}, 'row {i} with a little text')"))
+        .map(|i| {
+            let noise = cairn_core::Hash::of(format!("{pass} {i}").as_bytes()).to_base32();
+            format!("({i}, 'row {i} with a little text {noise}')")
+        })
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -220,11 +229,12 @@ fn gc_runs_by_itself_once_garbage_has_piled_up() {
     table_of_20k_rows(&d);
     let mut said = None;
     for i in 0..12 {
-        let out = cairn_in(
-            &d,
-            &["sql", "-q", &format!("update t set v = 'pass {i}'")],
-            None,
+        // Every row rewritten with new, hardly compressible text: garbage that counts.
+        let rewrite = format!(
+            "delete from t; insert into t values {}",
+            rows_of_pass(20_000, i)
         );
+        let out = cairn_in(&d, &["sql"], Some(&rewrite));
         assert_eq!(out.code, 0, "{}", out.stderr);
         if out.stderr.contains("auto gc: ") {
             said = Some(out.stderr);

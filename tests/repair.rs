@@ -50,8 +50,11 @@ fn flip_a_leaf(backup: &Path, names: &[String]) {
         let mut bytes = fs::read(&path).unwrap();
         let entries = table_entries(&bytes);
         let leaf = entries.iter().find(|e| {
-            let at = e.offset as usize;
-            bytes[at] == 0x01 && bytes[at + 1] == 0
+            let record = &bytes[e.offset as usize..][..e.len as usize];
+            let chunk =
+                cairn_core::table_file::chunk_of(cairn_core::table_file::VERSION, e, record)
+                    .unwrap();
+            chunk[0] == 0x01 && chunk[1] == 0
         });
         if let Some(e) = leaf {
             bytes[(e.offset + u64::from(e.len) - 1) as usize] ^= 0x01;

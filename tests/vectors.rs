@@ -1,6 +1,7 @@
 //! The format's test vectors: a small store built by fixed steps must come out byte for byte
-//! as the files in tests/vectors/v1/store, and those files must read back. The wasm build
-//! checks the same files from Node (npm/test/vectors.test.mjs).
+//! as the files in tests/vectors/v2/store, and those files, and the version-1 files in
+//! tests/vectors/v1/store that the first format wrote, must read back. The wasm build checks
+//! the same files from Node (npm/test/vectors.test.mjs).
 //!
 //! `CAIRN_BLESS=1 cargo test -p cairn-tests --test vectors -- --test-threads 1` rewrites them;
 //! do that only with a format version change, and describe the change in docs/FORMAT.md.
@@ -16,8 +17,11 @@ use cairn_core::{Hash, MemoryStorage, Storage};
 use cairn_tests::{hex, unhex};
 use serde_json::{json, Value};
 
-fn vectors_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors/v1")
+/// The vectors of table file format `version`; this build writes the latest, `v2`.
+fn vectors_dir(version: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("vectors")
+        .join(version)
 }
 
 /// The steps, as first chosen: five chunks in two commits, so the store has two table files.
@@ -30,7 +34,7 @@ fn fresh_vectors() -> Value {
         vec![0u8; 256],
     ];
     json!({
-        "format": "cairn store: table file v1, manifest v1",
+        "format": "cairn store: table file v2, manifest v1",
         "chunks": chunks.iter().map(|c| json!({"hex": hex(c), "hash": Hash::of(c).to_base32()})).collect::<Vec<_>>(),
         "commits": [{"chunks": [0, 1, 2], "root": 2}, {"chunks": [3, 4], "root": 4}],
     })
@@ -67,7 +71,7 @@ fn build(vectors: &Value) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn the_same_steps_write_the_same_bytes() {
-    let dir = vectors_dir();
+    let dir = vectors_dir("v2");
     if std::env::var_os("CAIRN_BLESS").is_some() {
         let vectors = fresh_vectors();
         let files = build(&vectors);
@@ -124,8 +128,13 @@ fn the_same_steps_write_the_same_bytes() {
 }
 
 #[test]
-fn the_vector_store_reads_back() {
-    let dir = vectors_dir();
+fn the_vector_stores_of_every_version_read_back() {
+    for version in ["v1", "v2"] {
+        reads_back(&vectors_dir(version));
+    }
+}
+
+fn reads_back(dir: &std::path::Path) {
     let vectors: Value =
         serde_json::from_slice(&fs::read(dir.join("vectors.json")).unwrap()).unwrap();
     let storage = FsStorage::new(dir.join("store"));

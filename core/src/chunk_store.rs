@@ -6,6 +6,7 @@
 //! dies before the swap leaves only unreferenced table files: the store still holds its old
 //! root, and `verify` reports the orphans.
 
+use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -151,6 +152,19 @@ struct Table {
     /// The whole file, when loading its index read all of it (a small file): its chunks then
     /// cost no further request, which on an object store is most of a small sync's requests.
     bytes: Option<Arc<Vec<u8>>>,
+    /// Its format version, which says how a record holds its chunk.
+    version: u16,
+}
+
+impl Table {
+    /// The chunk that `record`, read at `entry` of this file, decodes to. A record that does
+    /// not decode is a damaged chunk, as one whose bytes hash wrong is.
+    fn chunk_of<'a>(&self, entry: &Entry, record: &'a [u8]) -> Result<Cow<'a, [u8]>, StoreError> {
+        table_file::chunk_of(self.version, entry, record).map_err(|_| StoreError::CorruptChunk {
+            table: self.spec.name.clone(),
+            hash: entry.hash,
+        })
+    }
 }
 
 pub struct ChunkStore<S: Storage> {
@@ -419,12 +433,12 @@ impl<S: Storage> ChunkStore<S> {
             .filter_map(|(i, t)| table_file::find(&t.entries, hash).map(|e| (i, e)));
         let mut first_damage = None;
         for (i, entry) in core::iter::once((table, entry)).chain(older) {
-            let name = &self.tables[i].spec.name;
+            let t = &self.tables[i];
             let read = self.read_range(i, entry.offset, u64::from(entry.len)).await;
-            let damage = match read {
-                Ok(bytes) if Hash::of(&bytes) == *hash => return Ok(bytes),
+            let damage = match read.and_then(|bytes| Ok(t.chunk_of(&entry, &bytes)?.into_owned())) {
+                Ok(chunk) if Hash::of(&chunk) == *hash => return Ok(chunk),
                 Ok(_) => StoreError::CorruptChunk {
-                    table: name.clone(),
+                    table: t.spec.name.clone(),
                     hash: *hash,
                 },
                 Err(e) => e,
@@ -535,11 +549,12 @@ impl<S: Storage> ChunkStore<S> {
             let bytes = bytes?;
             for &(_, entry, i) in &wanted[part] {
                 let at = (entry.offset - offset) as usize;
-                let chunk = &bytes[at..at + entry.len as usize];
-                out[i] = Some(if Hash::of(chunk) == hashes[i] {
-                    chunk.to_vec()
-                } else {
-                    self.read_copy(&hashes[i], table, entry).await?
+                let record = &bytes[at..at + entry.len as usize];
+                let chunk = self.tables[table].chunk_of(&entry, record).ok();
+                out[i] = Some(match chunk {
+                    Some(chunk) if Hash::of(&chunk) == hashes[i] => chunk.into_owned(),
+                    // Damaged here: another copy, or the damage named.
+                    _ => self.read_copy(&hashes[i], table, entry).await?,
                 });
             }
         }
@@ -552,28 +567,21 @@ impl<S: Storage> ChunkStore<S> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let writer = core::mem::take(&mut self.pending);
-        let (footer, bytes, entries) = writer.finish();
+        let (footer, bytes, entries) = self.pending.finish();
         let spec = TableSpec {
             name: footer.name(),
             chunk_count: footer.chunk_count,
             size: bytes.len() as u64,
         };
-        if let Err(e) = self.storage.put(&spec.name, &bytes).await {
-            // Keep the chunks readable and writable by a later flush.
-            let mut writer = TableWriter::new();
-            for entry in &entries {
-                let start = entry.offset as usize;
-                writer.add(entry.hash, &bytes[start..start + entry.len as usize]);
-            }
-            self.pending = writer;
-            return Err(e.into());
-        }
+        // On failure the chunks stay pending: readable, and written by a later flush.
+        self.storage.put(&spec.name, &bytes).await?;
+        self.pending = TableWriter::new();
         self.unlisted.push(spec.clone());
         self.tables.push(Table {
             spec,
             entries: Arc::new(entries),
             bytes: None,
+            version: footer.version,
         });
         Ok(())
     }
@@ -612,7 +620,8 @@ impl<S: Storage> ChunkStore<S> {
         }
         for e in t.entries.iter() {
             let start = e.offset as usize;
-            if Hash::of(&bytes[start..start + e.len as usize]) != e.hash {
+            let chunk = t.chunk_of(e, &bytes[start..start + e.len as usize])?;
+            if Hash::of(&chunk) != e.hash {
                 return Err(StoreError::CorruptChunk {
                     table: table.into(),
                     hash: e.hash,
@@ -646,6 +655,7 @@ impl<S: Storage> ChunkStore<S> {
             spec: spec.clone(),
             entries: Arc::new(entries),
             bytes: None,
+            version: footer.version,
         });
         Ok(spec)
     }
@@ -765,9 +775,15 @@ impl<S: Storage> ChunkStore<S> {
             };
             merged.push(spec.name.clone());
             let table = self.tables.iter().find(|t| t.spec.name == spec.name);
-            for e in table.map(|t| &t.entries[..]).unwrap_or_default() {
-                let start = e.offset as usize;
-                writer.add(e.hash, &bytes[start..start + e.len as usize]);
+            if let Some(t) = table {
+                for e in t.entries.iter() {
+                    let start = e.offset as usize;
+                    // read_table_checked decoded every record already.
+                    writer.add(
+                        e.hash,
+                        &t.chunk_of(e, &bytes[start..start + e.len as usize])?,
+                    );
+                }
             }
         }
         if merged.len() < 2 {
@@ -787,6 +803,7 @@ impl<S: Storage> ChunkStore<S> {
                 spec,
                 entries: Arc::new(entries),
                 bytes: None,
+                version: footer.version,
             });
         }
         Ok(merged)
@@ -848,13 +865,15 @@ async fn load_table<S: Storage + ?Sized>(
     storage: &S,
     spec: &TableSpec,
 ) -> Result<Table, StoreError> {
-    let (_, entries, tail) = read_index(storage, &spec.name, spec.size, spec.chunk_count).await?;
+    let (footer, entries, tail) =
+        read_index(storage, &spec.name, spec.size, spec.chunk_count).await?;
     // Only a small file: a manifest's wrong chunk count must not make a large one stay.
     let whole = spec.size <= TAIL_READ;
     Ok(Table {
         spec: spec.clone(),
         entries: Arc::new(entries),
         bytes: whole.then(|| Arc::new(tail)),
+        version: footer.version,
     })
 }
 

@@ -2,20 +2,23 @@
 //! reader finds a chunk with two small ranged reads instead of reading the whole file.
 //!
 //! ```text
-//! records  chunk bytes, back to back, in the order they were written
+//! records  one per chunk, back to back, in the order they were written; in version 2 a
+//!          codec byte (0 stored, 1 LZ4) and the chunk in that form, in version 1 the
+//!          chunk's bytes alone
 //! index    one 32-byte entry per chunk, sorted by address:
-//!          address [20] | offset u64 LE | length u32 LE
+//!          address [20] | offset u64 LE | record length u32 LE
 //! footer   48 bytes:
 //!          index hash [20]      BLAKE3-160 of the index; the file's name is its base32
 //!          data length u64 LE   bytes of records; the index starts here
 //!          chunk count u32 LE
-//!          version u16 LE       1
+//!          version u16 LE       2 (1: records without codec byte, still read)
 //!          reserved u16 LE      0
 //!          footer check u32 LE  first 4 bytes, read LE, of BLAKE3 of footer bytes 0..36
 //!          magic [8]            "CAIRNTBL"
 //! ```
 //! docs/FORMAT.md is the full description; the test vectors pin it.
 
+use alloc::borrow::Cow;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -23,7 +26,10 @@ use core::fmt;
 
 use crate::hash::{Hash, HASH_LEN};
 
-pub const VERSION: u16 = 1;
+/// The version this build writes: compressed records.
+pub const VERSION: u16 = 2;
+/// The first version, whose records are the chunks' bytes alone; still read.
+pub const VERSION_1: u16 = 1;
 pub const MAGIC: &[u8; 8] = b"CAIRNTBL";
 pub const FOOTER_LEN: usize = 48;
 pub const ENTRY_LEN: usize = 32;
@@ -47,6 +53,12 @@ pub enum TableError {
     ChunkMismatch {
         address: String,
     },
+    /// A record that does not decode to a chunk: an unknown codec, or a compressed form that
+    /// is damaged.
+    BadRecord {
+        address: String,
+        why: &'static str,
+    },
 }
 
 impl fmt::Display for TableError {
@@ -59,7 +71,8 @@ impl fmt::Display for TableError {
             TableError::BadMagic => f.write_str("not a Cairn table file (bad magic)"),
             TableError::UnsupportedVersion(v) => write!(
                 f,
-                "table file format version {v} is not supported (this build reads version {VERSION})"
+                "table file format version {v} is not supported (this build reads versions \
+                 {VERSION_1} to {VERSION}; a newer cairn wrote it)"
             ),
             TableError::FooterChecksum => f.write_str("footer checksum mismatch"),
             TableError::IndexChecksum => f.write_str("index checksum mismatch"),
@@ -69,6 +82,9 @@ impl fmt::Display for TableError {
             }
             TableError::ChunkMismatch { address } => {
                 write!(f, "the bytes of chunk {address} do not hash to its address")
+            }
+            TableError::BadRecord { address, why } => {
+                write!(f, "the record of chunk {address} cannot be decoded: {why}")
             }
         }
     }
@@ -88,6 +104,8 @@ pub struct Footer {
     pub index_hash: Hash,
     pub data_len: u64,
     pub chunk_count: u32,
+    /// How its records are laid out (`VERSION_1` or `VERSION`).
+    pub version: u16,
 }
 
 impl Footer {
@@ -108,7 +126,7 @@ impl Footer {
         out[..20].copy_from_slice(&self.index_hash.0);
         out[20..28].copy_from_slice(&self.data_len.to_le_bytes());
         out[28..32].copy_from_slice(&self.chunk_count.to_le_bytes());
-        out[32..34].copy_from_slice(&VERSION.to_le_bytes());
+        out[32..34].copy_from_slice(&self.version.to_le_bytes());
         let check = footer_check(&out[..36]);
         out[36..40].copy_from_slice(&check.to_le_bytes());
         out[40..].copy_from_slice(MAGIC);
@@ -124,7 +142,7 @@ impl Footer {
             return Err(TableError::BadMagic);
         }
         let version = u16::from_le_bytes([bytes[32], bytes[33]]);
-        if version != VERSION {
+        if !(VERSION_1..=VERSION).contains(&version) {
             return Err(TableError::UnsupportedVersion(version));
         }
         if u32::from_le_bytes(bytes[36..40].try_into().unwrap()) != footer_check(&bytes[..36]) {
@@ -137,6 +155,7 @@ impl Footer {
             index_hash: Hash::from_slice(&bytes[..20]).unwrap(),
             data_len: u64::from_le_bytes(bytes[20..28].try_into().unwrap()),
             chunk_count: u32::from_le_bytes(bytes[28..32].try_into().unwrap()),
+            version,
         };
         // Checked: a forged footer's lengths must not wrap around to a plausible size.
         let total = footer
@@ -223,13 +242,76 @@ pub fn check_whole(name: &str, bytes: &[u8]) -> Result<(), TableError> {
     for e in entries {
         // The index tiles the data section (decode_index checked it): the slice is in bounds.
         let record = &bytes[e.offset as usize..e.offset as usize + e.len as usize];
-        if Hash::of(record) != e.hash {
+        if Hash::of(&chunk_of(footer.version, &e, record)?) != e.hash {
             return Err(TableError::ChunkMismatch {
                 address: e.hash.to_base32(),
             });
         }
     }
     Ok(())
+}
+
+/// Codec bytes of version-2 records.
+const STORED: u8 = 0;
+const LZ4: u8 = 1;
+/// An LZ4 record: codec byte, the chunk's length (u32 LE), the LZ4 block.
+const LZ4_HEAD: usize = 5;
+/// LZ4 turns a byte of block into at most 255 bytes of output: a record claiming more is
+/// damaged or hostile, and its claim is refused before anything is allocated for it.
+const LZ4_MAX_RATIO: usize = 255;
+
+/// The chunk that a record (of a file of `version`, at `entry`) holds. Not checked against
+/// the address: the caller hashes what it gets.
+pub fn chunk_of<'a>(
+    version: u16,
+    entry: &Entry,
+    record: &'a [u8],
+) -> Result<Cow<'a, [u8]>, TableError> {
+    if version == VERSION_1 {
+        return Ok(Cow::Borrowed(record));
+    }
+    let bad = |why| TableError::BadRecord {
+        address: entry.hash.to_base32(),
+        why,
+    };
+    match record.split_first() {
+        Some((&STORED, chunk)) => Ok(Cow::Borrowed(chunk)),
+        Some((&LZ4, rest)) if rest.len() >= LZ4_HEAD - 1 => {
+            let len = u32::from_le_bytes(rest[..4].try_into().unwrap()) as usize;
+            let block = &rest[4..];
+            if len > block.len().saturating_mul(LZ4_MAX_RATIO) {
+                return Err(bad("its length is more than LZ4 can make of its bytes"));
+            }
+            let mut chunk = alloc::vec![0u8; len];
+            match lz4_flex::block::decompress_into(block, &mut chunk) {
+                Ok(n) if n == len => Ok(Cow::Owned(chunk)),
+                _ => Err(bad("its LZ4 block is damaged")),
+            }
+        }
+        Some((&LZ4, _)) => Err(bad("its LZ4 header is cut short")),
+        Some(_) => Err(bad("unknown codec")),
+        None => Err(bad("it is empty")),
+    }
+}
+
+/// A version-2 record of `chunk`: LZ4 where that is smaller, else stored as it is.
+fn record_of(chunk: &[u8], out: &mut Vec<u8>) {
+    let start = out.len();
+    out.push(LZ4);
+    out.extend_from_slice(&(chunk.len() as u32).to_le_bytes());
+    out.resize(
+        start + LZ4_HEAD + lz4_flex::block::get_maximum_output_size(chunk.len()),
+        0,
+    );
+    let written = lz4_flex::block::compress_into(chunk, &mut out[start + LZ4_HEAD..]);
+    match written {
+        Ok(n) if LZ4_HEAD + n < 1 + chunk.len() => out.truncate(start + LZ4_HEAD + n),
+        _ => {
+            out.truncate(start);
+            out.push(STORED);
+            out.extend_from_slice(chunk);
+        }
+    }
 }
 
 /// Finds a chunk in a decoded index.
@@ -290,13 +372,25 @@ impl TableWriter {
         Some(&self.data[e.offset as usize..e.offset as usize + e.len as usize])
     }
 
-    /// Finishes the file: returns its footer (whose `name()` the file goes by), its bytes, and
-    /// its sorted index.
-    pub fn finish(self) -> (Footer, Vec<u8>, Vec<Entry>) {
-        let mut entries = self.entries;
+    /// The file of the chunks added so far: its footer (whose `name()` the file goes by), its
+    /// bytes, and its sorted index. Each chunk is compressed on the way; the writer keeps
+    /// them as they are, so a file that could not be stored can be written again.
+    pub fn finish(&self) -> (Footer, Vec<u8>, Vec<Entry>) {
+        let mut bytes = Vec::with_capacity(self.data.len() / 2);
+        let mut entries = Vec::with_capacity(self.entries.len());
+        // In the order added: neighbours in the file are what was written together.
+        for e in &self.entries {
+            let offset = bytes.len();
+            let chunk = &self.data[e.offset as usize..e.offset as usize + e.len as usize];
+            record_of(chunk, &mut bytes);
+            entries.push(Entry {
+                hash: e.hash,
+                offset: offset as u64,
+                len: (bytes.len() - offset) as u32,
+            });
+        }
         entries.sort_unstable_by_key(|e| e.hash);
-        let data_len = self.data.len() as u64;
-        let mut bytes = self.data;
+        let data_len = bytes.len() as u64;
         bytes.reserve(entries.len() * ENTRY_LEN + FOOTER_LEN);
         let index_start = bytes.len();
         for e in &entries {
@@ -308,6 +402,7 @@ impl TableWriter {
             index_hash: Hash::of(&bytes[index_start..]),
             data_len,
             chunk_count: entries.len() as u32,
+            version: VERSION,
         };
         bytes.extend_from_slice(&footer.encode());
         (footer, bytes, entries)
@@ -342,6 +437,7 @@ mod tests {
             index_hash: Hash::of(b"x"),
             data_len: u64::MAX - 40,
             chunk_count: 1,
+            version: VERSION,
         };
         // data_len + 32 + 48 wraps to 39 in u64 arithmetic.
         let wrapped = forged
@@ -372,12 +468,17 @@ mod tests {
             })
         );
         // A flipped record byte: footer and index still check, the chunk does not.
-        let mut flipped = bytes.clone();
-        flipped[0] ^= 1;
-        assert!(matches!(
-            check_whole(&name, &flipped),
-            Err(TableError::ChunkMismatch { .. })
-        ));
+        for at in 0..footer.data_len as usize {
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 1;
+            assert!(
+                matches!(
+                    check_whole(&name, &flipped),
+                    Err(TableError::ChunkMismatch { .. } | TableError::BadRecord { .. })
+                ),
+                "flip at {at}"
+            );
+        }
         assert!(matches!(
             check_whole(&name, &bytes[1..]),
             Err(TableError::BadMagic | TableError::BadLayout(_) | TableError::FooterChecksum)
@@ -398,9 +499,105 @@ mod tests {
         let entries = parse(&bytes).unwrap();
         for c in chunks {
             let e = find(&entries, &Hash::of(c)).unwrap();
-            assert_eq!(&bytes[e.offset as usize..][..e.len as usize], c);
+            let record = &bytes[e.offset as usize..][..e.len as usize];
+            assert_eq!(&*chunk_of(footer.version, &e, record).unwrap(), c);
         }
         assert!(find(&entries, &Hash::of(b"three")).is_none());
+    }
+
+    #[test]
+    fn repetitive_chunks_are_stored_compressed_and_others_one_byte_longer() {
+        let row = b"row 0000042 of a generated table for the benchmark ".repeat(80);
+        let noise: Vec<u8> = (0u8..200).flat_map(|i| Hash::of(&[i]).0).collect();
+        let (footer, bytes) = build(&[&row, &noise]);
+        let entries = parse(&bytes).unwrap();
+        let record = |c: &[u8]| find(&entries, &Hash::of(c)).unwrap();
+        assert!(
+            record(&row).len < row.len() as u32 / 10,
+            "{}",
+            record(&row).len
+        );
+        assert_eq!(
+            record(&noise).len,
+            noise.len() as u32 + 1,
+            "stored as it is"
+        );
+        for c in [&row[..], &noise[..]] {
+            let e = record(c);
+            let bytes = &bytes[e.offset as usize..][..e.len as usize];
+            assert_eq!(&*chunk_of(footer.version, &e, bytes).unwrap(), c);
+        }
+    }
+
+    #[test]
+    fn a_version_1_file_still_reads() {
+        // Version 1, as the first cairn wrote it: the records are the chunks themselves.
+        let chunks: [&[u8]; 2] = [b"alpha", b"beta"];
+        let mut bytes = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        for c in chunks {
+            entries.push(Entry {
+                hash: Hash::of(c),
+                offset: bytes.len() as u64,
+                len: c.len() as u32,
+            });
+            bytes.extend_from_slice(c);
+        }
+        entries.sort_by_key(|e| e.hash);
+        let data_len = bytes.len();
+        for e in &entries {
+            bytes.extend_from_slice(&e.hash.0);
+            bytes.extend_from_slice(&e.offset.to_le_bytes());
+            bytes.extend_from_slice(&e.len.to_le_bytes());
+        }
+        let footer = Footer {
+            index_hash: Hash::of(&bytes[data_len..]),
+            data_len: data_len as u64,
+            chunk_count: 2,
+            version: VERSION_1,
+        };
+        bytes.extend_from_slice(&footer.encode());
+        assert_eq!(check_whole(&footer.name(), &bytes), Ok(()));
+        let (read, entries) = decode_whole(&bytes).unwrap();
+        assert_eq!(read.version, VERSION_1);
+        for c in chunks {
+            let e = find(&entries, &Hash::of(c)).unwrap();
+            let record = &bytes[e.offset as usize..][..e.len as usize];
+            assert_eq!(&*chunk_of(read.version, &e, record).unwrap(), c);
+        }
+    }
+
+    #[test]
+    fn records_that_do_not_decode_are_named_not_trusted() {
+        let e = Entry {
+            hash: Hash::of(b"x"),
+            offset: 0,
+            len: 0,
+        };
+        let why = |record: &[u8]| match chunk_of(VERSION, &e, record) {
+            Err(TableError::BadRecord { address, why }) => {
+                assert_eq!(address, e.hash.to_base32());
+                why
+            }
+            other => panic!("{record:?}: {other:?}"),
+        };
+        assert_eq!(why(b""), "it is empty");
+        assert_eq!(why(&[9, 1, 2]), "unknown codec");
+        assert_eq!(why(&[LZ4, 1, 0]), "its LZ4 header is cut short");
+        // A claim of 4 GiB from four bytes: refused before anything is allocated.
+        assert_eq!(
+            why(&[LZ4, 0xff, 0xff, 0xff, 0xff, 0x10, 0x61, 0, 0]),
+            "its length is more than LZ4 can make of its bytes"
+        );
+        // A claim the block does not keep.
+        assert_eq!(
+            why(&[LZ4, 5, 0, 0, 0, 0x10, 0x61]),
+            "its LZ4 block is damaged"
+        );
+        assert_eq!(
+            chunk_of(VERSION, &e, &[STORED, b'x']).unwrap().as_ref(),
+            b"x"
+        );
     }
 
     #[test]
@@ -438,6 +635,7 @@ mod tests {
             index_hash: Hash::of(&index),
             data_len: 2,
             chunk_count: 2,
+            version: VERSION,
         };
         assert_eq!(
             decode_index(&index, &footer),

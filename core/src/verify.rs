@@ -18,7 +18,7 @@ use crate::hash::Hash;
 use crate::io::{IoError, Storage};
 use crate::manifest::{Manifest, ManifestError};
 use crate::sync::{Phase, Progress, Silent, Sink};
-use crate::table_file::{Entry, TableError};
+use crate::table_file::{self, Entry, TableError};
 
 /// Records are read in runs of about this many bytes, so memory stays flat for large files.
 const READ_RUN: u64 = 8 << 20;
@@ -222,7 +222,8 @@ pub async fn verify_with<S: Storage + ?Sized>(
     objects.sort_by(|a, b| a.name.cmp(&b.name));
 
     // First every index (small), so that the totals are known before any data is read.
-    let mut indexed: Vec<(String, Vec<Entry>, bool)> = Vec::new();
+    // Each file read: its name, format version, index, and whether the manifest lists it.
+    let mut indexed: Vec<(String, u16, Vec<Entry>, bool)> = Vec::new();
     for spec in &manifest.tables {
         let Some(object) = objects.iter().find(|o| o.name == spec.name) else {
             report.problems.push(Problem::MissingTable {
@@ -237,7 +238,7 @@ pub async fn verify_with<S: Storage + ?Sized>(
             });
             continue;
         }
-        if let Some(entries) = index(
+        if let Some((version, entries)) = index(
             storage,
             &spec.name,
             spec.size,
@@ -246,7 +247,7 @@ pub async fn verify_with<S: Storage + ?Sized>(
         )
         .await?
         {
-            indexed.push((spec.name.clone(), entries, true));
+            indexed.push((spec.name.clone(), version, entries, true));
         }
     }
     for object in &objects {
@@ -255,8 +256,10 @@ pub async fn verify_with<S: Storage + ?Sized>(
             continue;
         }
         report.orphans.push(object.name.clone());
-        if let Some(entries) = index(storage, &object.name, object.size, 0, &mut report).await? {
-            indexed.push((object.name.clone(), entries, false));
+        if let Some((version, entries)) =
+            index(storage, &object.name, object.size, 0, &mut report).await?
+        {
+            indexed.push((object.name.clone(), version, entries, false));
         }
     }
     if manifest_missing && !report.orphans.is_empty() {
@@ -273,7 +276,7 @@ pub async fn verify_with<S: Storage + ?Sized>(
         bytes_done: 0,
         bytes_total: 0,
     };
-    for (_, entries, _) in indexed.iter().filter(|(name, ..)| to_read(name)) {
+    for (_, _, entries, _) in indexed.iter().filter(|(name, ..)| to_read(name)) {
         event.chunks_total += entries.len() as u64;
         event.bytes_total += entries.iter().map(|e| u64::from(e.len)).sum::<u64>();
     }
@@ -284,19 +287,23 @@ pub async fn verify_with<S: Storage + ?Sized>(
         ..Seen::default()
     };
     // Where the chunks of the listed files not read lie, for the walk to read its nodes.
-    let mut unread: BTreeMap<Hash, (String, Entry)> = BTreeMap::new();
-    for (name, entries, listed) in &indexed {
+    let mut unread: BTreeMap<Hash, (String, u16, Entry)> = BTreeMap::new();
+    for (name, version, entries, listed) in &indexed {
         root_found |= *listed && entries.iter().any(|e| e.hash == manifest.root);
         if !to_read(name) {
             if *listed {
-                unread.extend(entries.iter().map(|e| (e.hash, (name.clone(), *e))));
+                unread.extend(
+                    entries
+                        .iter()
+                        .map(|e| (e.hash, (name.clone(), *version, *e))),
+                );
             }
             continue;
         }
         let seen = listed.then_some(&mut seen);
         check_table(
             storage,
-            name,
+            (name, *version),
             entries,
             &mut report,
             seen,
@@ -342,7 +349,7 @@ pub async fn verify_with<S: Storage + ?Sized>(
 /// there counts as present, its bytes unchecked: that is the slice's saving.
 async fn read_nodes<S: Storage + ?Sized>(
     storage: &S,
-    unread: &BTreeMap<Hash, (String, Entry)>,
+    unread: &BTreeMap<Hash, (String, u16, Entry)>,
     seen: &mut Seen,
     report: &mut Report,
     progress: &mut dyn Sink,
@@ -359,7 +366,7 @@ async fn read_nodes<S: Storage + ?Sized>(
                 seen.leaf_parents.contains(&hash),
             ),
             None => {
-                let Some((table, entry)) = unread.get(&hash) else {
+                let Some((table, version, entry)) = unread.get(&hash) else {
                     continue; // missing: the walk reports it
                 };
                 if leaf {
@@ -369,7 +376,7 @@ async fn read_nodes<S: Storage + ?Sized>(
                 if progress.interrupted() {
                     return Err(VerifyError::Interrupted);
                 }
-                let Some(chunk) = storage
+                let Some(record) = storage
                     .get_range(table, entry.offset, u64::from(entry.len))
                     .await?
                 else {
@@ -379,12 +386,15 @@ async fn read_nodes<S: Storage + ?Sized>(
                     continue;
                 };
                 report.chunks += 1;
-                report.bytes += chunk.len() as u64;
-                if Hash::of(&chunk) != hash {
-                    let table = table.clone();
-                    report.problems.push(Problem::CorruptChunk { table, hash });
-                    continue;
-                }
+                report.bytes += record.len() as u64;
+                let chunk = match table_file::chunk_of(*version, entry, &record) {
+                    Ok(chunk) if Hash::of(&chunk) == hash => chunk.into_owned(),
+                    _ => {
+                        let table = table.clone();
+                        report.problems.push(Problem::CorruptChunk { table, hash });
+                        continue;
+                    }
+                };
                 if hash == seen.root {
                     seen.root_chunk = Some(chunk.clone());
                 }
@@ -502,18 +512,19 @@ fn undecodable(report: &mut Report, hash: Hash, from: &str, why: CodecError) {
         .push(Problem::Undecodable { hash, from, why });
 }
 
-/// Loads one table file's index; `None` (and a problem reported) if it cannot be read.
+/// Loads one table file's index, with the file's format version; `None` (and a problem
+/// reported) if it cannot be read.
 async fn index<S: Storage + ?Sized>(
     storage: &S,
     name: &str,
     size: u64,
     chunk_count: u32,
     report: &mut Report,
-) -> Result<Option<Vec<Entry>>, IoError> {
+) -> Result<Option<(u16, Vec<Entry>)>, IoError> {
     match load_index(storage, name, size, chunk_count).await {
-        Ok((_, mut entries)) => {
+        Ok((footer, mut entries)) => {
             entries.sort_unstable_by_key(|e| e.offset);
-            Ok(Some(entries))
+            Ok(Some((footer.version, entries)))
         }
         Err(StoreError::Io(e)) => Err(e),
         Err(StoreError::MissingTable { table }) => {
@@ -530,11 +541,11 @@ async fn index<S: Storage + ?Sized>(
     }
 }
 
-/// Reads and hashes every chunk of one table file (`entries`: its index, by offset),
-/// recording what the walk needs in `seen`.
+/// Reads and hashes every chunk of one table file (its name and format version; `entries`:
+/// its index, by offset), recording what the walk needs in `seen`.
 async fn check_table<S: Storage + ?Sized>(
     storage: &S,
-    name: &str,
+    (name, version): (&str, u16),
     entries: &[Entry],
     report: &mut Report,
     mut seen: Option<&mut Seen>,
@@ -584,8 +595,11 @@ async fn check_table<S: Storage + ?Sized>(
         };
         for e in &entries[start..end] {
             let at = (e.offset - run_offset) as usize;
-            let chunk = &bytes[at..at + e.len as usize];
-            let whole = Hash::of(chunk) == e.hash;
+            let record = &bytes[at..at + e.len as usize];
+            // A record that does not decode is as damaged as one that hashes wrong.
+            let decoded = table_file::chunk_of(version, e, record);
+            let chunk: &[u8] = decoded.as_deref().unwrap_or_default();
+            let whole = decoded.is_ok() && Hash::of(chunk) == e.hash;
             if !whole {
                 report.problems.push(Problem::CorruptChunk {
                     table: name.into(),

@@ -159,8 +159,13 @@ fn database(rows: usize, table_bytes: usize) -> Repo<MemoryStorage> {
     };
     let store = block_on(ChunkStore::open_with(MemoryStorage::new(), options)).unwrap();
     let mut repo = block_on(Repo::init(store, Config::new("owner"), &author())).unwrap();
+    // Each row carries a hash, so that table files compress about as little as real data
+    // might, and files of `table_bytes` stay larger than one read from their end.
     let values: Vec<String> = (0..rows)
-        .map(|i| format!("({i}, 'row number {i} of a table in several files', {i}.5)"))
+        .map(|i| {
+            let noise = cairn_core::Hash::of(&i.to_le_bytes()).to_base32();
+            format!("({i}, 'row number {i} of a table in several files {noise}', {i}.5)")
+        })
         .collect();
     let sql = format!(
         "create table t (id int primary key, name text, x double); insert into t values {}",

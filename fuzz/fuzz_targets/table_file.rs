@@ -1,10 +1,10 @@
 #![no_main]
-//! A table file's footer and index, read as the chunk store reads them. Each input is tried
-//! as it is, and with a valid footer appended for its bytes, so that the index's layout
-//! checks are reached behind the footer's checksums.
+//! A table file's footer, index and records, read as the chunk store reads them. Each input
+//! is tried as it is, and with a valid (version 2) footer appended for its bytes, so that the
+//! index's layout checks and the records' decoding are reached behind the footer's checksums.
 
 use cairn_core::hash::Hash;
-use cairn_core::table_file::{decode_index, find, Footer, ENTRY_LEN, FOOTER_LEN};
+use cairn_core::table_file::{chunk_of, decode_index, find, Footer, ENTRY_LEN, FOOTER_LEN, VERSION};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -16,6 +16,7 @@ fuzz_target!(|data: &[u8]| {
         index_hash: Hash::of(&data[data_len..]),
         data_len: data_len as u64,
         chunk_count: count as u32,
+        version: VERSION,
     };
     let mut file = data.to_vec();
     file.extend_from_slice(&footer.encode());
@@ -42,6 +43,9 @@ fn check(file: &[u8]) {
         again.extend_from_slice(&e.len.to_le_bytes());
         assert!(e.offset + u64::from(e.len) <= footer.data_len);
         assert_eq!(find(&entries, &e.hash), Some(*e));
+        // Any record decodes to a chunk or an error, never a panic or an outsized allocation.
+        let record = &file[e.offset as usize..(e.offset + u64::from(e.len)) as usize];
+        let _ = chunk_of(footer.version, e, record);
     }
     assert_eq!(again, index);
 }

@@ -387,7 +387,7 @@ export class Repo {
 
   async #backupSync(core, url, options) {
     const { onProgress, signal, repair = false, tags, message } = options;
-    const store = await backupAt(url, baseOf(this.#at), options, true);
+    const store = await this.#backup(url, true, options);
     return core.backupSync(store, url, clock(this.#options)(), repair === true, tags, message, onProgress, signal);
   }
 

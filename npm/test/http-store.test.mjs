@@ -3,7 +3,7 @@
 // file and stopped by its PID.
 
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -20,7 +20,10 @@ before(async () => {
   tokens.other = addToken(nativeCairn(), served, 'admin', 'elsewhere/*');
   server = await startCairnServe(nativeCairn(), served);
 });
-after(() => server?.stop());
+after(async () => {
+  await server?.stop();
+  await rm(served, { recursive: true, force: true });
+});
 
 const at = (path) => `${server.url}/${path}`;
 

@@ -10,10 +10,16 @@ import { fileURLToPath } from 'node:url';
 import { ChunkStore, hash, MemoryAdapter, NodeFsAdapter, Repo, verify } from '../src/node.js';
 import { tempDir } from './helpers.mjs';
 
+// sql.json and the sealed vectors live in v1/; the table-file vectors of each format version
+// in v1/ (version 1, still read) and v2/ (what this build writes).
 const VECTORS = fileURLToPath(new URL('../../tests/vectors/v1/', import.meta.url));
-const STORE = `${VECTORS}store`;
-const vectors = JSON.parse(await readFile(`${VECTORS}vectors.json`, 'utf8'));
-const chunks = vectors.chunks.map((c) => ({ bytes: Buffer.from(c.hex, 'hex'), hash: c.hash }));
+const vectorsOf = async (version) => {
+  const dir = fileURLToPath(new URL(`../../tests/vectors/${version}/`, import.meta.url));
+  const vectors = JSON.parse(await readFile(`${dir}vectors.json`, 'utf8'));
+  const chunks = vectors.chunks.map((c) => ({ bytes: Buffer.from(c.hex, 'hex'), hash: c.hash }));
+  return { store: `${dir}store`, vectors, chunks };
+};
+const { store: STORE, vectors, chunks } = await vectorsOf('v2');
 
 test('every vector chunk hashes to its address', () => {
   for (const c of chunks) assert.equal(hash(c.bytes), c.hash);
@@ -38,15 +44,18 @@ test('replaying the steps writes the vector store byte for byte', async () => {
   }
 });
 
-test('the native-written vector store reads back through NodeFsAdapter', async () => {
-  const adapter = new NodeFsAdapter(STORE);
-  const store = await ChunkStore.open(adapter);
-  assert.equal(store.root, chunks[vectors.commits.at(-1).root].hash);
-  for (const c of chunks) assert.deepEqual(await store.get(c.hash), new Uint8Array(c.bytes));
-  const report = await verify(adapter);
-  assert.deepEqual(report.problems, []);
-  assert.deepEqual(report.orphans, []);
-  assert.equal(report.chunks, chunks.length);
+test('the native-written vector stores of every format version read back through NodeFsAdapter', async () => {
+  for (const version of ['v1', 'v2']) {
+    const { store: dir, vectors, chunks } = await vectorsOf(version);
+    const adapter = new NodeFsAdapter(dir);
+    const store = await ChunkStore.open(adapter);
+    assert.equal(store.root, chunks[vectors.commits.at(-1).root].hash, version);
+    for (const c of chunks) assert.deepEqual(await store.get(c.hash), new Uint8Array(c.bytes), version);
+    const report = await verify(adapter);
+    assert.deepEqual(report.problems, [], version);
+    assert.deepEqual(report.orphans, [], version);
+    assert.equal(report.chunks, chunks.length, version);
+  }
 });
 
 test('the sealed vector store opens with its password through the wasm core', async () => {

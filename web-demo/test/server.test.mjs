@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -28,7 +28,10 @@ test('the server panel backs up and pushes to cairn serve, and the native CLI me
   const { page, base, step, crashes, outside } = await openDemo(t, {
     viewport: { width: 1280, height: 800 },
     prepare: async (server) => {
-      served = await withCairnServe(server, { bin });
+      // In the test's folder, removed with it.
+      const dir = join(work, 'served');
+      await mkdir(dir);
+      served = await withCairnServe(server, { bin, dir });
     },
   });
   const d = driver(page);
