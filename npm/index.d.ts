@@ -483,7 +483,7 @@ export interface RepoOptions {
   now?: () => number;
 }
 
-/** A SQL value: ints are numbers (bigints beyond 2^53), blobs Uint8Arrays. */
+/** A SQL value: ints are numbers (bigints beyond 2^53), decimals (and bigint unsigned values past 2^63) strings of their exact digits, dates and times strings as MySQL prints them, blobs Uint8Arrays. */
 export type SqlValue = null | number | bigint | string | boolean | Uint8Array;
 
 /** A row as an object keyed by column name (`{ rowMode: 'object' }`). */

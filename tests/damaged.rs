@@ -186,23 +186,23 @@ fn the_fixtures_are_what_this_build_makes() {
 
 /// The snapshots, oldest first: their ids, and the rows of `t` each holds (as `sql -r csv`).
 const SNAPSHOTS: [(&str, &str); 3] = [
-    ("4totgj0t", "id,name\n1,one\n2,two\n3,three\n"),
-    ("qin6oc2l", "id,name\n1,one\n2,two\n3,three\n4,four\n"),
-    ("pv0o57s7", "id,name\n1,one\n2,TWO\n3,three\n4,four\n"),
+    ("vb5qopt3", "id,name\n1,one\n2,two\n3,three\n"),
+    ("oc2k2mn4", "id,name\n1,one\n2,two\n3,three\n4,four\n"),
+    ("h7ifidoq", "id,name\n1,one\n2,TWO\n3,three\n4,four\n"),
 ];
 
 /// What `backup restore` prints for each snapshot restored whole: (stdout, stderr).
 const RESTORED: [(&str, &str); 3] = [
     (
-        "restored snapshot 4totgj0t (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
+        "restored snapshot vb5qopt3 (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
         "",
     ),
     (
-        "restored snapshot qin6oc2l (Tue Nov 14 22:13:23 2023 +0000) into 'restored': 7 chunks, 424 B\n",
+        "restored snapshot oc2k2mn4 (Tue Nov 14 22:13:23 2023 +0000) into 'restored': 7 chunks, 424 B\n",
         "",
     ),
     (
-        "restored snapshot pv0o57s7 (Tue Nov 14 22:13:24 2023 +0000) into 'restored': 9 chunks, 531 B\n",
+        "restored snapshot h7ifidoq (Tue Nov 14 22:13:24 2023 +0000) into 'restored': 9 chunks, 531 B\n",
         "",
     ),
 ];
@@ -289,18 +289,18 @@ fn a_backup_without_its_manifest_is_no_backup() {
 
 #[test]
 fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
-    let report = "error: the store is damaged: table file 'cvmghpfhtr5cmqa8k8nqqj0qe39apt86' is \
-                  listed in the manifest but missing; chunk qovfvfod42jolj66qc8bf8if655lksgv, \
-                  which snapshot qin6oc2l needs, is in no listed table file; chunk \
-                  5750mu8asn4mihv9ogdkdtqqheos6fus, which snapshot pv0o57s7 needs, is in no \
+    let report = "error: the store is damaged: table file 'g1uq32onqo3cg9k8jqmv3uhsa4b0ivm5' is \
+                  listed in the manifest but missing; chunk vp8jktlv7mk68shkcmi9qvkqfj452aco, \
+                  which snapshot oc2k2mn4 needs, is in no listed table file; chunk \
+                  5750mu8asn4mihv9ogdkdtqqheos6fus, which snapshot h7ifidoq needs, is in no \
                   listed table file; chunk imr35s800dp5kmp1tm062ku8qsbln4ku, which snapshot \
-                  pv0o57s7 needs, is in no listed table file; damaged: snapshot qin6oc2l, \
-                  snapshot pv0o57s7; intact: snapshot 4totgj0t";
+                  h7ifidoq needs, is in no listed table file; damaged: snapshot oc2k2mn4, \
+                  snapshot h7ifidoq; intact: snapshot vb5qopt3";
     let third = "error: the store is damaged: the source is missing chunk \
-                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot 4totgj0t (restore one with \
+                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot vb5qopt3 (restore one with \
                  --snapshot ID)\n";
     let second = "error: the store is damaged: the source is missing chunk \
-                  qovfvfod42jolj66qc8bf8if655lksgv; intact: snapshot 4totgj0t (restore one with \
+                  vp8jktlv7mk68shkcmi9qvkqfj452aco; intact: snapshot vb5qopt3 (restore one with \
                   --snapshot ID)\n";
     use Restore::{Refused, Whole};
     check(
@@ -314,17 +314,17 @@ fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
 fn a_flipped_byte_fails_only_the_snapshot_that_uses_it() {
     // The byte is in a block of four chunks: all four are damaged.
     let report = "error: the store is damaged: chunk 7tq0tsmpdrmkh66sd80jg7f58loqkh6c in table \
-                  file 'e0qrtapkl72lihm8k8n5t1flconjk5ji' does not match its hash; chunk \
-                  dbhjl2t666a2h79ll651j1q1bnq23ah8 in table file 'e0qrtapkl72lihm8k8n5t1flconjk5ji' \
-                  does not match its hash; chunk etuc3558efocp9cm0sr19gm09me2giho in table file \
-                  'e0qrtapkl72lihm8k8n5t1flconjk5ji' does not match its hash; chunk \
-                  f3khmml630tf15jd7bkqf9tvk403tups in table file 'e0qrtapkl72lihm8k8n5t1flconjk5ji' \
-                  does not match its hash; damaged: snapshot 4totgj0t; intact: snapshot qin6oc2l, \
-                  snapshot pv0o57s7";
+                  file '9t17h9616la7gfv5vtfp8hvllt1ihitp' does not match its hash; chunk \
+                  etuc3558efocp9cm0sr19gm09me2giho in table file '9t17h9616la7gfv5vtfp8hvllt1ihitp' \
+                  does not match its hash; chunk f3khmml630tf15jd7bkqf9tvk403tups in table file \
+                  '9t17h9616la7gfv5vtfp8hvllt1ihitp' does not match its hash; chunk \
+                  jcrsffg2a7p99ajkq3rqh7j4s7bo82qo in table file '9t17h9616la7gfv5vtfp8hvllt1ihitp' \
+                  does not match its hash; damaged: snapshot vb5qopt3; intact: snapshot oc2k2mn4, \
+                  snapshot h7ifidoq";
     let first = "error: the store is damaged: reading the source: chunk \
-                 dbhjl2t666a2h79ll651j1q1bnq23ah8 in table file 'e0qrtapkl72lihm8k8n5t1flconjk5ji' \
-                 is corrupt: its bytes do not match its hash; intact: snapshot qin6oc2l, snapshot \
-                 pv0o57s7 (restore one with --snapshot ID)\n";
+                 jcrsffg2a7p99ajkq3rqh7j4s7bo82qo in table file '9t17h9616la7gfv5vtfp8hvllt1ihitp' \
+                 is corrupt: its bytes do not match its hash; intact: snapshot oc2k2mn4, snapshot \
+                 h7ifidoq (restore one with --snapshot ID)\n";
     use Restore::{Refused, Whole};
     check(
         "flipped-byte",

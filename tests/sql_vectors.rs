@@ -66,6 +66,23 @@ fn fresh_steps() -> Value {
         {"op": "sql", "sql": "UPDATE people SET score = id * 37 % 1000 / 8.0 - 40.0, active = id % 3 = 0, born = id * 86400017 - 1000000000000;"},
         {"op": "sql", "sql": events_insert()},
         {"op": "sql", "sql": "INSERT INTO pairs VALUES (2, 'x', 'two', x'01'), (-1, 'x', NULL, NULL), (7, '', 'empty b', x''), (0, 'a\u{0}b', 'nul', x'00ff');"},
+        // The types of rows encoding 2: each integer width's bounds, bigint unsigned past
+        // i64::MAX as a key, decimals negative, rounded and at scale 30, keyed and keyless;
+        // dates and times at their bounds, before 1970 and negative, in a key.
+        {"op": "sql", "sql": concat!(
+            "CREATE TABLE prices (id BIGINT UNSIGNED PRIMARY KEY, price DECIMAL(7,2) NOT NULL, ",
+            "rate DECIMAL(38,30), t TINYINT, s SMALLINT UNSIGNED, m MEDIUMINT, i INT UNSIGNED, ",
+            "tu TINYINT UNSIGNED, mu MEDIUMINT UNSIGNED);\n",
+            "CREATE TABLE ledger (amount DECIMAL(10,4), n BIGINT UNSIGNED, day DECIMAL(2,0) PRIMARY KEY);\n",
+            "INSERT INTO prices VALUES (18446744073709551615, -12345.67, 0.1, -128, 65535, -8388608, 4294967295, 255, 16777215), ",
+            "(0, 0.1 + 0.2, NULL, 127, 0, 8388607, 0, 0, 0), ",
+            "(9223372036854775808, 1.995, -1.000000000000000000000000000001, NULL, NULL, NULL, NULL, NULL, NULL);\n",
+            "INSERT INTO ledger VALUES (0.1 + 0.2, 1, -99), (-5, 18446744073709551615, 0), (NULL, NULL, 99);\n",
+            "CREATE TABLE moments (day DATE, at TIME(3), stamp TIMESTAMP, dt DATETIME(6), y YEAR, PRIMARY KEY (day, at));\n",
+            "INSERT INTO moments VALUES ('1969-07-20', '20:17:40', '1970-01-01 00:00:01', '1969-07-20 20:17:40.5', 1969 + 1), ",
+            "('2024-02-29', '-838:59:59', '2038-01-19 03:14:07', '9999-12-31 23:59:59.999999', 2155), ",
+            "('0001-01-01', '00:00:00.0005', NULL, NULL, 0);",
+        )},
         {"op": "commit", "message": "load", "time_ms": 1_700_000_001_000u64},
         // Rows over 2 KiB meet the boundary rule's cap on the threshold.
         {"op": "sql", "sql": format!(

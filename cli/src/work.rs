@@ -79,9 +79,20 @@ pub async fn sql<H: Host>(
             cx.host.read_stdin().await.map_err(CliError::Input)?
         }
     };
-    let results = db.repo.sql(&query).await?;
-    Ok(results
+    let mut results = Vec::new();
+    let outcome = db
+        .repo
+        .sql_into(&query, &cairn_core::sql::Params::None, &mut results)
+        .await;
+    let printed: String = results
         .iter()
         .map(|r| print::query_result(r, format))
-        .collect())
+        .collect();
+    if let Err(e) = outcome {
+        // The statements before the failing one were applied: show what they gave, as the
+        // MySQL client does, before the error.
+        cx.host.stdout(&printed);
+        return Err(e.into());
+    }
+    Ok(printed)
 }

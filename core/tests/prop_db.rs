@@ -6,11 +6,13 @@ use cairn_core::backup::{BackupRoot, Details, Snapshot};
 use cairn_core::codec::Reader;
 use cairn_core::db::commit::Commit;
 use cairn_core::db::datasets::Datasets;
+use cairn_core::db::decimal::Decimal;
 use cairn_core::db::kind::{self, Kind};
 use cairn_core::db::root_value::{RootValue, TableRef};
 use cairn_core::db::row::RowLayout;
 use cairn_core::db::schema::{Column, Schema};
-use cairn_core::db::value::{ColumnType, Value};
+use cairn_core::db::temporal::{Temporal, TimeType};
+use cairn_core::db::value::{int_value, ColumnType, IntWidth, Value};
 use cairn_core::db::working_set::{MergeState, Operation, TableConflict, WorkingSet};
 use cairn_core::hash::{Hash, HASH_LEN};
 use cairn_core::repo::config::Config;
@@ -44,9 +46,29 @@ fn text() -> impl Strategy<Value = String> {
 
 fn column_type() -> impl Strategy<Value = ColumnType> {
     let max_len = prop::option::of(1u32..);
+    let widths = [
+        IntWidth::Tiny,
+        IntWidth::Small,
+        IntWidth::Medium,
+        IntWidth::Int,
+        IntWidth::Big,
+    ];
+    let decimal = (1u8..=38)
+        .prop_flat_map(|precision| (Just(precision), 0..=precision.min(30)))
+        .prop_map(|(precision, scale)| ColumnType::Decimal { precision, scale });
+    let temporal = prop_oneof![
+        Just(TimeType::Date),
+        Just(TimeType::Year),
+        (0u8..=6).prop_map(TimeType::DateTime),
+        (0u8..=6).prop_map(TimeType::Timestamp),
+        (0u8..=6).prop_map(TimeType::Time),
+    ]
+    .prop_map(ColumnType::Temporal);
     prop_oneof![
-        Just(ColumnType::Int),
-        Just(ColumnType::BigInt),
+        temporal,
+        (prop::sample::select(widths.to_vec()), any::<bool>())
+            .prop_map(|(width, unsigned)| ColumnType::Integer { width, unsigned }),
+        decimal,
         Just(ColumnType::Double),
         Just(ColumnType::Bool),
         max_len
@@ -82,8 +104,20 @@ fn schema() -> impl Strategy<Value = Schema> {
 
 fn value(ty: ColumnType, nullable: bool) -> BoxedStrategy<Value> {
     let value = match ty {
-        ColumnType::Int => any::<i32>().prop_map(|v| Value::Int(v.into())).boxed(),
-        ColumnType::BigInt => any::<i64>().prop_map(Value::Int).boxed(),
+        ColumnType::Integer { width, unsigned } => {
+            let (lo, hi) = ColumnType::int_range(width, unsigned);
+            (lo..=hi).prop_map(int_value).boxed()
+        }
+        // Any integer: the encodings do not depend on the value being a real date.
+        ColumnType::Temporal(kind) => any::<i64>()
+            .prop_map(move |value| Value::Temporal(Temporal { kind, value }))
+            .boxed(),
+        ColumnType::Decimal { precision, scale } => {
+            let max = 10i128.pow(precision.into()) - 1;
+            (-max..=max)
+                .prop_map(move |units| Value::Decimal(Decimal { units, scale }))
+                .boxed()
+        }
         // Not NaN, which is unequal to itself; -0.0 equals 0.0, as its key encoding makes it.
         ColumnType::Double => any::<f64>()
             .prop_filter("NaN", |v| !v.is_nan())

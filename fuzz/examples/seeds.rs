@@ -12,6 +12,8 @@ use std::path::Path;
 use cairn_core::backup::{BackupRoot, Details, Snapshot};
 use cairn_core::db::root_value::RootValue;
 use cairn_core::db::row::RowLayout;
+use cairn_core::db::decimal::Decimal;
+use cairn_core::db::temporal::Temporal;
 use cairn_core::db::value::{ColumnType, Value};
 use cairn_core::db::working_set::{MergeState, Operation, TableConflict, WorkingSet};
 use cairn_core::repo::config::Config;
@@ -208,7 +210,10 @@ fn rows_under(seeds: &mut Seeds<'_>, root: &RootValue) {
             .columns
             .iter()
             .map(|c| match c.ty {
-                ColumnType::Int | ColumnType::BigInt => Value::Int(-42),
+                ColumnType::Integer { unsigned: true, .. } => Value::Int(42),
+                ColumnType::Integer { .. } => Value::Int(-42),
+                ColumnType::Decimal { scale, .. } => Value::Decimal(Decimal { units: -1, scale }),
+                ColumnType::Temporal(kind) => Value::Temporal(Temporal { kind, value: -1 }),
                 ColumnType::Double => Value::Double(-0.25),
                 ColumnType::Text { .. } => Value::Text("a\0b".into()),
                 ColumnType::Bool => Value::Bool(true),

@@ -315,6 +315,26 @@ test('sql binds { params }: ? in order, :name by name, each value one literal', 
   await repo.close();
 });
 
+test('decimals, dates and unsigned bigints come out exact, as text, and go back in', async () => {
+  const repo = await Repo.init('mem://sql-types', FIXED);
+  await repo.sql('create table p (id bigint unsigned primary key, price decimal(7,2), day date, t tinyint)');
+  await repo.sql("insert into p values (18446744073709551615, 0.1 + 0.2, '2024-02-29', 127)");
+  const [read] = await repo.sql('select price, day from p');
+  // What came out binds back in: a decimal's text rounds to the scale, a datetime's to its date.
+  await repo.sql('insert into p values (?, ?, ?, ?)', { params: [1, '-1.555', '2024-03-01 10:00', -128] });
+  await repo.sql('insert into p values (2, ?, ?, 0)', { params: read.rows[0] });
+  const [rows] = await repo.sql('select * from p');
+  assert.deepEqual(rows.rows, [
+    [1, '-1.56', '2024-03-01', -128],
+    [2, '0.30', '2024-02-29', 0],
+    ['18446744073709551615', '0.30', '2024-02-29', 127],
+  ]);
+  await fails(repo.sql('insert into p values (3, 123456.7, null, 0)'), 'SQL');
+  await fails(repo.sql('insert into p values (3, 1, null, 300)'), 'SQL');
+  await fails(repo.sql("insert into p values (3, 1, '2023-02-29', 0)"), 'SQL');
+  await repo.close();
+});
+
 test('close() waits for the operations started before it, frees the handle, and is what await using calls', async () => {
   const repo = await Repo.init('mem://closing', FIXED);
   const writes = ['create table t (id int primary key)', 'insert into t values (1)'].map((q) => repo.sql(q));

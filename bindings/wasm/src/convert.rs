@@ -37,7 +37,9 @@ impl Serialize for B32<'_> {
     }
 }
 
-/// A SQL value: integers as numbers while exact, else bigints; blobs as Uint8Arrays.
+/// A SQL value: integers as numbers while exact, else bigints; decimals as strings of their
+/// exact digits (a JS number would round them); dates and times as MySQL's text; blobs as
+/// Uint8Arrays.
 struct Sql<'a>(&'a Value);
 
 impl Serialize for Sql<'_> {
@@ -47,6 +49,8 @@ impl Serialize for Sql<'_> {
             Value::Int(i) if (-SAFE..=SAFE).contains(i) => s.serialize_f64(*i as f64),
             Value::Int(i) => s.serialize_i64(*i),
             Value::Double(d) => s.serialize_f64(*d),
+            Value::Decimal(d) => s.serialize_str(&d.to_string()),
+            Value::Temporal(t) => s.serialize_str(&t.to_string()),
             Value::Text(t) => s.serialize_str(t),
             Value::Bool(b) => s.serialize_bool(*b),
             Value::Blob(b) => s.serialize_bytes(b),

@@ -4,11 +4,13 @@
 pub mod commit;
 pub mod conflict;
 pub mod datasets;
+pub mod decimal;
 pub mod kind;
 pub mod params;
 pub mod root_value;
 pub mod row;
 pub mod schema;
 pub mod table;
+pub mod temporal;
 pub mod value;
 pub mod working_set;

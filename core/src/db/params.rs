@@ -21,6 +21,10 @@ pub const CURRENT: [(&str, u64); 3] = [
     ("rows", crate::db::row::ENCODING),
 ];
 
+/// Older values this build still reads: rows encoding 2 only added column types, so every
+/// store of encoding 1 is one of encoding 2 (its map records 2 once this build writes it).
+const OLDER: [(&str, u64); 1] = [("rows", 1)];
+
 pub fn encode(out: &mut Vec<u8>) {
     put_uvarint(out, CURRENT.len() as u64);
     for (name, value) in CURRENT {
@@ -43,7 +47,7 @@ pub fn check(r: &mut Reader<'_>) -> Result<(), CodecError> {
         if read.last().is_some_and(|(last, _)| *last >= name) {
             return Err(CodecError::Invalid("format parameter order"));
         }
-        if !CURRENT.contains(&(name, value)) {
+        if !CURRENT.contains(&(name, value)) && !OLDER.contains(&(name, value)) {
             return Err(CodecError::Newer(format!(
                 "it records format parameter '{}' = {value}, which this cairn does not know",
                 crate::text::printable(name)
@@ -52,7 +56,10 @@ pub fn check(r: &mut Reader<'_>) -> Result<(), CodecError> {
         read.push((name, value));
     }
     r.end()?;
-    match CURRENT.iter().find(|known| !read.contains(known)) {
+    match CURRENT
+        .iter()
+        .find(|(known, _)| !read.iter().any(|(n, _)| n == known))
+    {
         Some((name, _)) => Err(CodecError::Newer(format!(
             "it does not record format parameter '{name}'"
         ))),
@@ -94,7 +101,7 @@ mod tests {
         encode(&mut record);
         // docs/FORMAT.md, "Dataset maps": every byte of the record.
         let mut expected = vec![3, 15];
-        expected.extend_from_slice(b"prolly.boundary\x01\x0dprolly.target\x80\x20\x04rows\x01");
+        expected.extend_from_slice(b"prolly.boundary\x01\x0dprolly.target\x80\x20\x04rows\x02");
         assert_eq!(record, expected);
         let map = Datasets::decode(&old_map()).unwrap();
         assert_eq!(map.encode(), [old_map(), record].concat());
@@ -106,6 +113,18 @@ mod tests {
         let map = Datasets::decode(&old_map()).unwrap();
         assert_eq!(map.get("refs/heads/main"), Some(Hash([7; 20])));
         assert_eq!(Datasets::decode(&with(&CURRENT)), Ok(map));
+    }
+
+    #[test]
+    fn a_map_of_rows_encoding_1_reads_and_gains_encoding_2_when_written() {
+        let older = [CURRENT[0], CURRENT[1], ("rows", 1)];
+        let map = Datasets::decode(&with(&older)).unwrap();
+        assert_eq!(map.encode(), with(&CURRENT));
+        let newer = [CURRENT[0], CURRENT[1], ("rows", 3)];
+        assert!(matches!(
+            Datasets::decode(&with(&newer)),
+            Err(CodecError::Newer(_))
+        ));
     }
 
     #[test]

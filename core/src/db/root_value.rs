@@ -80,7 +80,7 @@ mod tests {
         let schema = Schema {
             columns: alloc::vec![Column {
                 name: "a".into(),
-                ty: ColumnType::Int,
+                ty: ColumnType::INT,
                 nullable: false,
             }],
             primary_key: alloc::vec![0],

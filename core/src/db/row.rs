@@ -9,12 +9,14 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::codec::{put_bytes, put_ivarint, put_uvarint, CodecError, Reader};
+use crate::db::decimal::Decimal;
 use crate::db::schema::Schema;
-use crate::db::value::{ColumnType, Value};
+use crate::db::temporal::Temporal;
+use crate::db::value::{int_value, ColumnType, Value};
 use crate::hash::Hash;
 
 /// The version of the row and schema encodings; every dataset map records it (`db::params`).
-pub const ENCODING: u64 = 1;
+pub const ENCODING: u64 = 2;
 
 /// Which columns go into the key and which into the value, worked out once per table.
 #[derive(Clone, Debug)]
@@ -50,7 +52,7 @@ impl RowLayout {
     pub fn key(&self, row: &[Value]) -> Vec<u8> {
         let mut out = Vec::with_capacity(16);
         for &i in &self.key {
-            encode_ordered(&mut out, &row[i]);
+            encode_ordered(&mut out, self.types[i], &row[i]);
         }
         out
     }
@@ -66,13 +68,24 @@ impl RowLayout {
         let bitmap_at = out.len();
         out.resize(bitmap_at + self.value.len().div_ceil(8), 0);
         for (n, &i) in self.value.iter().enumerate() {
-            match &row[i] {
-                Value::Null => out[bitmap_at + n / 8] |= 1 << (n % 8),
-                Value::Int(v) => put_ivarint(out, *v),
-                Value::Double(v) => out.extend_from_slice(&v.to_le_bytes()),
-                Value::Bool(v) => out.push(*v as u8),
-                Value::Text(s) => put_bytes(out, s.as_bytes()),
-                Value::Blob(b) => put_bytes(out, b),
+            match (self.types[i], &row[i]) {
+                (_, Value::Null) => out[bitmap_at + n / 8] |= 1 << (n % 8),
+                (ColumnType::Integer { unsigned: true, .. }, v) => put_uvarint(out, unsigned(v)),
+                (_, Value::Decimal(d)) => {
+                    let zigzag = ((d.units << 1) ^ (d.units >> 127)) as u128;
+                    let bytes = zigzag.to_le_bytes();
+                    let len = bytes
+                        .iter()
+                        .rposition(|&b| b != 0)
+                        .map_or(0, |last| last + 1);
+                    put_bytes(out, &bytes[..len]);
+                }
+                (_, Value::Int(v)) => put_ivarint(out, *v),
+                (_, Value::Temporal(t)) => put_ivarint(out, t.value),
+                (_, Value::Double(v)) => out.extend_from_slice(&v.to_le_bytes()),
+                (_, Value::Bool(v)) => out.push(*v as u8),
+                (_, Value::Text(s)) => put_bytes(out, s.as_bytes()),
+                (_, Value::Blob(b)) => put_bytes(out, b),
             }
         }
     }
@@ -118,7 +131,23 @@ impl RowLayout {
                 continue;
             }
             row[i] = match self.types[i] {
-                ColumnType::Int | ColumnType::BigInt => Value::Int(r.ivarint()?),
+                ColumnType::Integer { unsigned: true, .. } => int_value(r.uvarint()?.into()),
+                ColumnType::Integer { .. } => Value::Int(r.ivarint()?),
+                ColumnType::Temporal(kind) => Value::Temporal(Temporal {
+                    kind,
+                    value: r.ivarint()?,
+                }),
+                ColumnType::Decimal { scale, .. } => {
+                    let bytes = r.bytes()?;
+                    if bytes.len() > 16 || bytes.last() == Some(&0) {
+                        return Err(CodecError::Invalid("decimal"));
+                    }
+                    let mut le = [0; 16];
+                    le[..bytes.len()].copy_from_slice(bytes);
+                    let zigzag = u128::from_le_bytes(le);
+                    let units = ((zigzag >> 1) as i128) ^ -((zigzag & 1) as i128);
+                    Value::Decimal(Decimal { units, scale })
+                }
                 ColumnType::Double => {
                     let b = r.take(8)?;
                     Value::Double(f64::from_le_bytes(b.try_into().unwrap_or_default()))
@@ -132,15 +161,26 @@ impl RowLayout {
     }
 }
 
-/// Order-preserving encoding of one key column: integers as big-endian with the sign bit
-/// flipped, doubles by the usual sign trick, text and blobs with 0x00 escaped as 0x00 0xff
-/// and ended by 0x00 0x01, so a shorter string sorts before its extensions.
-pub fn encode_ordered(out: &mut Vec<u8>, value: &Value) {
-    match value {
+/// Order-preserving encoding of one key column of type `ty`: integers and temporal values as
+/// big-endian with the sign bit flipped (unsigned ones as they are), decimals likewise in 16 bytes (every value
+/// of a column is at its scale), doubles by the usual sign trick, text and blobs with 0x00
+/// escaped as 0x00 0xff and ended by 0x00 0x01, so a shorter string sorts before its
+/// extensions.
+pub fn encode_ordered(out: &mut Vec<u8>, ty: ColumnType, value: &Value) {
+    match (ty, value) {
         // Key columns are NOT NULL; the schema checks that before rows are encoded.
-        Value::Null => out.push(0),
-        Value::Int(v) => out.extend_from_slice(&((*v as u64) ^ (1 << 63)).to_be_bytes()),
-        Value::Double(v) => {
+        (_, Value::Null) => out.push(0),
+        (ColumnType::Integer { unsigned: true, .. }, v) => {
+            out.extend_from_slice(&unsigned(v).to_be_bytes())
+        }
+        (_, Value::Decimal(d)) => {
+            out.extend_from_slice(&((d.units as u128) ^ (1 << 127)).to_be_bytes())
+        }
+        (_, Value::Int(v)) => out.extend_from_slice(&((*v as u64) ^ (1 << 63)).to_be_bytes()),
+        (_, Value::Temporal(t)) => {
+            out.extend_from_slice(&((t.value as u64) ^ (1 << 63)).to_be_bytes())
+        }
+        (_, Value::Double(v)) => {
             let v = if *v == 0.0 { 0.0 } else { *v };
             let bits = v.to_bits();
             let ordered = if bits >> 63 == 1 {
@@ -150,9 +190,19 @@ pub fn encode_ordered(out: &mut Vec<u8>, value: &Value) {
             };
             out.extend_from_slice(&ordered.to_be_bytes());
         }
-        Value::Bool(v) => out.push(*v as u8),
-        Value::Text(s) => escape(out, s.as_bytes()),
-        Value::Blob(b) => escape(out, b),
+        (_, Value::Bool(v)) => out.push(*v as u8),
+        (_, Value::Text(s)) => escape(out, s.as_bytes()),
+        (_, Value::Blob(b)) => escape(out, b),
+    }
+}
+
+/// The value of an unsigned column (coerced: an `Int` of at least 0, or a decimal of scale 0
+/// past i64::MAX) as a u64.
+fn unsigned(v: &Value) -> u64 {
+    match v {
+        Value::Int(n) => *n as u64,
+        Value::Decimal(d) => d.units as u64,
+        _ => 0,
     }
 }
 
@@ -187,7 +237,19 @@ fn decode_ordered(r: &mut Reader<'_>, ty: ColumnType) -> Result<Value, CodecErro
         ))
     };
     Ok(match ty {
-        ColumnType::Int | ColumnType::BigInt => Value::Int((word(r)? ^ (1 << 63)) as i64),
+        ColumnType::Integer { unsigned: true, .. } => int_value(word(r)?.into()),
+        ColumnType::Integer { .. } => Value::Int((word(r)? ^ (1 << 63)) as i64),
+        ColumnType::Temporal(kind) => Value::Temporal(Temporal {
+            kind,
+            value: (word(r)? ^ (1 << 63)) as i64,
+        }),
+        ColumnType::Decimal { scale, .. } => {
+            let o = u128::from_be_bytes(r.take(16)?.try_into().unwrap_or_default());
+            Value::Decimal(Decimal {
+                units: (o ^ (1 << 127)) as i128,
+                scale,
+            })
+        }
         ColumnType::Double => {
             let o = word(r)?;
             let bits = if o >> 63 == 1 { o ^ (1 << 63) } else { !o };
@@ -205,6 +267,7 @@ fn decode_ordered(r: &mut Reader<'_>, ty: ColumnType) -> Result<Value, CodecErro
 mod tests {
     use super::*;
     use crate::db::schema::Column;
+    use crate::db::value::IntWidth;
     use alloc::vec;
 
     fn schema(types: &[ColumnType], pk: &[usize]) -> Schema {
@@ -226,7 +289,7 @@ mod tests {
     fn key_order_is_sql_order() {
         let text = ColumnType::Text { max_len: None };
         let layout = RowLayout::new(&schema(
-            &[ColumnType::BigInt, text, ColumnType::Double],
+            &[ColumnType::BIGINT, text, ColumnType::Double],
             &[0, 1, 2],
         ));
         let values = [i64::MIN, -5, -1, 0, 1, 7, i64::MAX];
@@ -271,7 +334,7 @@ mod tests {
     fn values_round_trip_with_nulls() {
         let s = schema(
             &[
-                ColumnType::Int,
+                ColumnType::INT,
                 ColumnType::Text { max_len: Some(10) },
                 ColumnType::Double,
                 ColumnType::Bool,
@@ -293,17 +356,100 @@ mod tests {
                 .unwrap(),
             row
         );
-        let keyless = RowLayout::new(&schema(&[ColumnType::Int, ColumnType::Int], &[]));
+        let keyless = RowLayout::new(&schema(&[ColumnType::INT, ColumnType::INT], &[]));
         let row = vec![Value::Int(1), Value::Null];
         let (key, value) = keyless.keyless_entry(&row, 3);
         assert_eq!(key.len(), 20);
         assert_eq!(keyless.decode_keyless(&value).unwrap(), (3, row));
     }
 
+    const UBIG: ColumnType = ColumnType::Integer {
+        width: IntWidth::Big,
+        unsigned: true,
+    };
+
+    /// docs/FORMAT.md, "Rows": the bytes of each new type as a key and as a value.
+    #[test]
+    fn decimal_and_unsigned_bytes_in_docs_format() {
+        let dec = ColumnType::Decimal {
+            precision: 5,
+            scale: 2,
+        };
+        let tiny = ColumnType::Integer {
+            width: IntWidth::Tiny,
+            unsigned: false,
+        };
+        let d = |units| Value::Decimal(Decimal { units, scale: 2 });
+        let layout = RowLayout::new(&schema(&[dec, UBIG, dec, UBIG, tiny], &[0, 1]));
+        let row = vec![
+            d(-150),
+            int_value(u64::MAX.into()),
+            d(-150),
+            Value::Int(300),
+            Value::Int(-1),
+        ];
+        // -1.50 is -150 units: 2^127 - 150 big-endian; u64::MAX as it is.
+        let mut key = vec![0x7f];
+        key.extend_from_slice(&[0xff; 14]);
+        key.push(0x6a);
+        key.extend_from_slice(&[0xff; 8]);
+        assert_eq!(layout.key(&row), key);
+        // Bitmap, -1.50 as zigzag 299 in 2 bytes, 300 as uvarint, -1 as ivarint.
+        assert_eq!(layout.value(&row), [0, 2, 0x2b, 0x01, 0xac, 0x02, 0x01]);
+        assert_eq!(layout.decode(&key, &layout.value(&row)).unwrap(), row);
+        // Zero is no bytes; a length past 16 or a trailing zero byte is not a decimal.
+        let one = RowLayout::new(&schema(&[dec], &[]));
+        assert_eq!(one.value(&[d(0)]), [0, 0]);
+        assert!(one.decode_keyless(&[1, 0, 1, 0]).is_err());
+        let mut long = vec![1, 0, 17];
+        long.extend_from_slice(&[1; 17]);
+        assert!(one.decode_keyless(&long).is_err());
+    }
+
+    #[test]
+    fn decimal_and_unsigned_keys_sort_by_value() {
+        let dec = ColumnType::Decimal {
+            precision: 38,
+            scale: 3,
+        };
+        let layout = RowLayout::new(&schema(&[dec, UBIG], &[0, 1]));
+        let units = [
+            -(10i128.pow(38) - 1),
+            -1500,
+            -1,
+            0,
+            1,
+            999,
+            10i128.pow(38) - 1,
+        ];
+        let unsigned = [
+            0,
+            1,
+            i64::MAX as u128,
+            i64::MAX as u128 + 1,
+            u64::MAX.into(),
+        ];
+        let mut rows = Vec::new();
+        for &u in &units {
+            for &n in &unsigned {
+                rows.push(vec![
+                    Value::Decimal(Decimal { units: u, scale: 3 }),
+                    int_value(n as i128),
+                ]);
+            }
+        }
+        let mut by_key = rows.clone();
+        by_key.sort_by_key(|r| layout.key(r));
+        assert_eq!(by_key, rows);
+        for r in &rows {
+            assert_eq!(&layout.decode(&layout.key(r), &layout.value(r)).unwrap(), r);
+        }
+    }
+
     #[test]
     fn garbage_is_an_error() {
         let layout = RowLayout::new(&schema(
-            &[ColumnType::BigInt, ColumnType::Text { max_len: None }],
+            &[ColumnType::BIGINT, ColumnType::Text { max_len: None }],
             &[0],
         ));
         assert!(layout.decode(&[1, 2, 3], &[0]).is_err());

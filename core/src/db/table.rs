@@ -56,6 +56,22 @@ impl fmt::Display for TableError {
                 write!(f, "a row needs {expected} values, got {found}")
             }
             TableError::NotNull { column } => write!(f, "column '{column}' cannot be NULL"),
+            TableError::Type {
+                column,
+                error: TypeError::OutOfRange { value, ty },
+            } => write!(
+                f,
+                "value {value} is out of range for column '{column}' {ty} ({})",
+                ty.range_text()
+            ),
+            TableError::Type {
+                column,
+                error: TypeError::Invalid { value, kind },
+            } => write!(
+                f,
+                "value '{value}' is not a valid {kind} for column '{column}' (write it as {})",
+                kind.form()
+            ),
             TableError::Type { column, error } => {
                 write!(f, "type mismatch for column '{column}': {error}")
             }

@@ -562,20 +562,43 @@ impl<S: Storage> Repo<S> {
         query: &str,
         params: &crate::sql::Params,
     ) -> Result<Vec<crate::sql::QueryResult>> {
+        let mut results = Vec::new();
+        self.sql_into(query, params, &mut results).await?;
+        Ok(results)
+    }
+
+    /// `sql_with`, adding each statement's result to `results`: when one fails, `results`
+    /// holds those of the statements before it, whose changes are saved.
+    pub async fn sql_into(
+        &mut self,
+        query: &str,
+        params: &crate::sql::Params,
+        results: &mut Vec<crate::sql::QueryResult>,
+    ) -> Result<()> {
         let mut attempts = 0;
         loop {
             let ws = self.working_set(&self.config.head).await?;
             let mut root = self.root_value(ws.working).await?;
             let before = root.clone();
-            let outcome = crate::sql::execute_with(&mut self.store, &mut root, query, params).await;
+            results.clear();
+            let outcome =
+                crate::sql::execute_into(&mut self.store, &mut root, query, params, results).await;
             if root != before {
-                let working = self.put_root_value(&root).await?;
-                match self.set_working_set(WorkingSet { working, ..ws }).await {
+                let saved = match self.put_root_value(&root).await {
+                    Ok(working) => self.set_working_set(WorkingSet { working, ..ws }).await,
+                    Err(e) => Err(e),
+                };
+                match saved {
                     Err(RepoError::ChangedConcurrently(_)) if attempts + 1 < SQL_ATTEMPTS => {
                         attempts += 1;
                         continue;
                     }
-                    other => other?,
+                    // Nothing was saved, so no statement's result stands.
+                    Err(e) => {
+                        results.clear();
+                        return Err(e);
+                    }
+                    Ok(()) => {}
                 }
             }
             return Ok(outcome?);

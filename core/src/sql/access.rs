@@ -11,7 +11,7 @@ use crate::db::row::encode_ordered;
 use crate::db::schema::Schema;
 use crate::db::table::Span;
 use crate::db::value::Value;
-use crate::sql::expr::{BinOp, Expr};
+use crate::sql::expr::{compare, BinOp, Expr};
 
 pub fn span(filter: Option<&Expr>, schema: &Schema) -> Span {
     let Some(filter) = filter else {
@@ -27,7 +27,7 @@ pub fn span(filter: Option<&Expr>, schema: &Schema) -> Span {
             _ => None,
         });
         match pinned {
-            Some(v) => encode_ordered(&mut prefix, &v),
+            Some(v) => encode_ordered(&mut prefix, schema.columns[col].ty, &v),
             None => {
                 next = Some(col);
                 break;
@@ -43,7 +43,7 @@ pub fn span(filter: Option<&Expr>, schema: &Schema) -> Span {
     };
     let with = |v: &Value| {
         let mut key = prefix.clone();
-        encode_ordered(&mut key, v);
+        encode_ordered(&mut key, schema.columns[col].ty, v);
         key
     };
     let mut lower = (!prefix.is_empty()).then(|| prefix.clone());
@@ -109,8 +109,9 @@ fn and_terms<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
 }
 
 /// `column op value` (either way round) as a comparison of column `col` with a value of its
-/// own type. A value that does not convert exactly to the column's type gives no bound: the
-/// comparison may still hold across types, so the scan must not be narrowed by it.
+/// own type. A value that does not convert exactly to the column's type (text, or 1.999 that
+/// a decimal(5,2) would round) gives no bound: the comparison may still hold across types, so
+/// the scan must not be narrowed by it.
 fn bound(term: &Expr, col: usize, schema: &Schema) -> Option<(BinOp, Value)> {
     let Expr::Binary(op, a, b) = term else {
         return None;
@@ -127,8 +128,10 @@ fn bound(term: &Expr, col: usize, schema: &Schema) -> Option<(BinOp, Value)> {
         return None;
     }
     let column = schema.columns.get(col)?;
-    let v = column.ty.coerce(v.clone()).ok().filter(|v| !v.is_null())?;
-    Some((op, v))
+    let exact = column.ty.coerce(v.clone()).ok().filter(|c| {
+        !c.is_null() && compare(c, v).ok().flatten() == Some(core::cmp::Ordering::Equal)
+    })?;
+    Some((op, exact))
 }
 
 fn flip(op: BinOp) -> Option<BinOp> {
@@ -168,7 +171,7 @@ mod tests {
                 .iter()
                 .map(|n| Column {
                     name: n.to_string(),
-                    ty: ColumnType::Int,
+                    ty: ColumnType::INT,
                     nullable: true,
                 })
                 .collect(),
@@ -191,7 +194,7 @@ mod tests {
     fn key(vs: &[i64]) -> Vec<u8> {
         let mut out = Vec::new();
         vs.iter()
-            .for_each(|v| encode_ordered(&mut out, &Value::Int(*v)));
+            .for_each(|v| encode_ordered(&mut out, ColumnType::INT, &Value::Int(*v)));
         out
     }
 

@@ -6,14 +6,17 @@ use alloc::vec::Vec;
 
 use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
-    CharacterLength, ColumnDef, ColumnOption, CreateTable, CreateTableOptions, DataType, Expr,
-    IndexColumn, ObjectName, ObjectType, OrderByOptions, PrimaryKeyConstraint, SqlOption,
-    TableConstraint, Value as AstValue,
+    CharacterLength, ColumnDef, ColumnOption, CreateTable, CreateTableOptions, DataType,
+    ExactNumberInfo, Expr, IndexColumn, ObjectName, ObjectType, OrderByOptions,
+    PrimaryKeyConstraint, SqlOption, TableConstraint, TimezoneInfo, Value as AstValue,
 };
 
+use crate::db::decimal::{MAX_PRECISION, MAX_SCALE};
 use crate::db::root_value::{RootValue, TableRef};
+use crate::db::schema::valid_decimal;
 use crate::db::schema::{Column, Schema};
-use crate::db::value::ColumnType;
+use crate::db::temporal::{TimeType, MAX_FSP};
+use crate::db::value::{ColumnType, IntWidth};
 use crate::hash::Hash;
 use crate::sql::{find_table, object_name, unsupported, QueryResult, SqlError};
 
@@ -159,20 +162,39 @@ fn column_type(ty: &DataType) -> Result<ColumnType, SqlError> {
         None | Some(CharacterLength::Max) => Ok(None),
         Some(CharacterLength::IntegerLength { length, .. }) => bytes(Some(*length)),
     };
+    let int = |width, unsigned| ColumnType::Integer { width, unsigned };
     Ok(match ty {
-        DataType::Int(_)
-        | DataType::Integer(_)
-        | DataType::SmallInt(_)
-        | DataType::TinyInt(_)
-        | DataType::MediumInt(_) => ColumnType::Int,
-        DataType::BigInt(_) => ColumnType::BigInt,
-        DataType::Double(_)
-        | DataType::DoublePrecision
-        | DataType::Float(_)
-        | DataType::Real
-        | DataType::Decimal(_)
-        | DataType::Dec(_)
-        | DataType::Numeric(_) => ColumnType::Double,
+        DataType::TinyInt(_) => int(IntWidth::Tiny, false),
+        DataType::SmallInt(_) => int(IntWidth::Small, false),
+        DataType::MediumInt(_) => int(IntWidth::Medium, false),
+        DataType::Int(_) | DataType::Integer(_) => int(IntWidth::Int, false),
+        DataType::BigInt(_) => int(IntWidth::Big, false),
+        DataType::TinyIntUnsigned(_) => int(IntWidth::Tiny, true),
+        DataType::SmallIntUnsigned(_) => int(IntWidth::Small, true),
+        DataType::MediumIntUnsigned(_) => int(IntWidth::Medium, true),
+        DataType::IntUnsigned(_) | DataType::IntegerUnsigned(_) => int(IntWidth::Int, true),
+        DataType::BigIntUnsigned(_) => int(IntWidth::Big, true),
+        DataType::Double(_) | DataType::DoublePrecision | DataType::Float(_) | DataType::Real => {
+            ColumnType::Double
+        }
+        DataType::Decimal(info) | DataType::Dec(info) | DataType::Numeric(info) => decimal(info)?,
+        DataType::Date => ColumnType::Temporal(TimeType::Date),
+        DataType::Datetime(fsp) => ColumnType::Temporal(TimeType::DateTime(precision(*fsp)?)),
+        DataType::Timestamp(fsp, TimezoneInfo::None) => {
+            ColumnType::Temporal(TimeType::Timestamp(precision(*fsp)?))
+        }
+        DataType::Time(fsp, TimezoneInfo::None) => {
+            ColumnType::Temporal(TimeType::Time(precision(*fsp)?))
+        }
+        // sqlparser has no YEAR type: it reads it as a custom name (YEAR(4) is YEAR, as MySQL
+        // reads it).
+        DataType::Custom(name, args)
+            if name.to_string().eq_ignore_ascii_case("year")
+                && args.iter().all(|a| a.to_string() == "4")
+                && args.len() <= 1 =>
+        {
+            ColumnType::Temporal(TimeType::Year)
+        }
         DataType::Text | DataType::TinyText | DataType::MediumText | DataType::LongText => {
             ColumnType::Text { max_len: None }
         }
@@ -199,6 +221,34 @@ fn column_type(ty: &DataType) -> Result<ColumnType, SqlError> {
         },
         other => return unsupported(format!("column type {other}")),
     })
+}
+
+/// Fractional-second digits of DATETIME(fsp), TIMESTAMP(fsp) or TIME(fsp): 0 to 6.
+fn precision(fsp: Option<u64>) -> Result<u8, SqlError> {
+    match fsp.unwrap_or(0) {
+        fsp if fsp <= u64::from(MAX_FSP) => Ok(fsp as u8),
+        fsp => unsupported(format!(
+            "fractional-second precision {fsp}: it must be 0 to {MAX_FSP}"
+        )),
+    }
+}
+
+/// DECIMAL(p,s) as MySQL reads it: DECIMAL is DECIMAL(10,0), DECIMAL(p) is DECIMAL(p,0).
+fn decimal(info: &ExactNumberInfo) -> Result<ColumnType, SqlError> {
+    let (precision, scale) = match *info {
+        ExactNumberInfo::None => (10, 0),
+        ExactNumberInfo::Precision(p) => (p, 0),
+        ExactNumberInfo::PrecisionAndScale(p, s) => (p, u64::try_from(s).unwrap_or(u64::MAX)),
+    };
+    match (u8::try_from(precision), u8::try_from(scale)) {
+        (Ok(precision), Ok(scale)) if valid_decimal(precision, scale) => {
+            Ok(ColumnType::Decimal { precision, scale })
+        }
+        _ => unsupported(format!(
+            "DECIMAL({precision},{scale}): the precision must be 1 to {MAX_PRECISION}, and the \
+             scale at most {MAX_SCALE} and at most the precision"
+        )),
+    }
 }
 
 /// MySQL table options that change nothing in Cairn (text is always UTF-8 and compared

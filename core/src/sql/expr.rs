@@ -10,8 +10,10 @@ use core::cmp::Ordering;
 
 use sqlparser::ast::{self, BinaryOperator, UnaryOperator};
 
+use crate::db::decimal::Decimal;
 use crate::db::schema::Schema;
-use crate::db::value::Value;
+use crate::db::temporal::MAX_FSP;
+use crate::db::value::{int_value, Value};
 use crate::sql::{unsupported, SqlError};
 
 /// The table whose columns an expression may name.
@@ -217,20 +219,20 @@ pub fn literal(v: &ast::Value) -> Result<Value, SqlError> {
     })
 }
 
-/// A numeric literal: a BIGINT when it is an integer that fits, else a DOUBLE (MySQL would
-/// make exact decimals of `1.5` and of integers past 64 bits; Cairn has no DECIMAL type).
+/// A numeric literal as MySQL reads it: a BIGINT when it is an integer that fits, an exact
+/// DECIMAL when it has no exponent (`1.5`, and integers past 64 bits) and at most 38 digits,
+/// else a DOUBLE (`1e3`).
 pub fn number(text: &str, negative: bool) -> Result<Value, SqlError> {
-    if text.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(n) = text.parse::<u64>() {
-            let n = if negative {
-                -i128::from(n)
-            } else {
-                i128::from(n)
-            };
-            if let Ok(n) = i64::try_from(n) {
-                return Ok(Value::Int(n));
-            }
-        }
+    if let Some(d) = Decimal::parse(text) {
+        let d = if negative {
+            d.checked_neg().unwrap_or(d)
+        } else {
+            d
+        };
+        return Ok(match d.scale {
+            0 => int_value(d.units),
+            _ => Value::Decimal(d),
+        });
     }
     match text.parse::<f64>() {
         Ok(d) => Ok(Value::Double(if negative { -d } else { d })),
@@ -265,11 +267,15 @@ impl Expr {
             Expr::Neg(a) => match a.eval(row)? {
                 Value::Null => Value::Null,
                 Value::Double(d) => Value::Double(-d),
+                Value::Decimal(d) => Value::Decimal(
+                    d.checked_neg()
+                        .ok_or_else(|| out_of_range("DECIMAL", format!("-({d})")))?,
+                ),
                 v => {
                     let n = integer(&v, "-")?;
                     Value::Int(
                         n.checked_neg()
-                            .ok_or_else(|| out_of_range(format!("-({v})")))?,
+                            .ok_or_else(|| out_of_range("BIGINT", format!("-({v})")))?,
                     )
                 }
             },
@@ -358,6 +364,7 @@ fn truth(v: &Value) -> Result<Option<bool>, SqlError> {
         Value::Bool(b) => Ok(Some(*b)),
         Value::Int(n) => Ok(Some(*n != 0)),
         Value::Double(d) => Ok(Some(*d != 0.0)),
+        Value::Decimal(d) => Ok(Some(!d.is_zero())),
         other => Err(SqlError::TypeMismatch(format!(
             "expected a condition, found {}",
             other.kind()
@@ -379,8 +386,19 @@ pub fn compare(a: &Value, b: &Value) -> Result<Option<Ordering>, SqlError> {
     Ok(Some(match (a, b) {
         (Null, _) | (_, Null) => return Ok(None),
         (Text(x), Text(y)) => x.cmp(y),
+        (Temporal(_), _) | (_, Temporal(_)) => match temporal_order(a, b) {
+            Some(o) => o,
+            None => {
+                return Err(SqlError::TypeMismatch(format!(
+                    "cannot compare {} with {}",
+                    a.kind(),
+                    b.kind()
+                )))
+            }
+        },
         (Int(_) | Bool(_), Int(_) | Bool(_)) => numeric(a).sql_cmp(&numeric(b)),
-        (Int(_) | Double(_) | Bool(_), Int(_) | Double(_) | Bool(_)) => {
+        (Int(_) | Decimal(_) | Bool(_), Int(_) | Decimal(_) | Bool(_)) => exact(a).cmp(&exact(b)),
+        (Int(_) | Double(_) | Decimal(_) | Bool(_), Int(_) | Double(_) | Decimal(_) | Bool(_)) => {
             // As floats, so that -0.0 = 0.0; NaN (which no literal makes) sorts last.
             let (x, y) = (float(a), float(b));
             x.partial_cmp(&y).unwrap_or_else(|| x.total_cmp(&y))
@@ -402,8 +420,39 @@ fn float(v: &Value) -> f64 {
     match v {
         Value::Double(d) => *d,
         Value::Int(n) => *n as f64,
+        Value::Decimal(d) => d.to_f64(),
         Value::Bool(b) => f64::from(u8::from(*b)),
         _ => f64::NAN,
+    }
+}
+
+/// The order of a date or time and another value, as MySQL compares them: text read as a
+/// value of the same family (a date against a datetime's text as that datetime), a year
+/// against a number.
+fn temporal_order(a: &Value, b: &Value) -> Option<Ordering> {
+    use crate::db::temporal::{Temporal as T, TimeType};
+    // A date's family reads text at its finest, so that a date is before the same day's noon.
+    let read = |t: &T, s: &str| match t.kind.family() {
+        0 => T::parse(TimeType::DateTime(MAX_FSP), s),
+        _ => T::parse(t.kind, s),
+    };
+    match (a, b) {
+        (Value::Temporal(x), Value::Temporal(y)) => x.compare(y),
+        (Value::Temporal(t), Value::Text(s)) => t.compare(&read(t, s)?),
+        (Value::Text(s), Value::Temporal(t)) => read(t, s)?.compare(t),
+        (Value::Temporal(t), Value::Int(n)) if t.kind == TimeType::Year => Some(t.value.cmp(n)),
+        (Value::Int(n), Value::Temporal(t)) if t.kind == TimeType::Year => Some(n.cmp(&t.value)),
+        _ => None,
+    }
+}
+
+/// An integer, boolean or decimal as a decimal.
+fn exact(v: &Value) -> Decimal {
+    match v {
+        Value::Decimal(d) => *d,
+        Value::Int(n) => Decimal::from_int((*n).into()),
+        Value::Bool(b) => Decimal::from_int((*b).into()),
+        _ => Decimal::from_int(0),
     }
 }
 
@@ -425,8 +474,9 @@ fn integer(v: &Value, op: &str) -> Result<i64, SqlError> {
     }
 }
 
-fn out_of_range(expr: String) -> SqlError {
-    SqlError::TypeMismatch(format!("BIGINT value is out of range in '{expr}'"))
+/// MySQL's words for an arithmetic result that its type cannot hold.
+fn out_of_range(ty: &str, expr: String) -> SqlError {
+    SqlError::TypeMismatch(format!("{ty} value is out of range in '{expr}'"))
 }
 
 fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, SqlError> {
@@ -452,19 +502,28 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, SqlError> {
             BinOp::Add => x.checked_add(y),
             BinOp::Sub => x.checked_sub(y),
             BinOp::Mul => x.checked_mul(y),
-            // Division by zero is NULL in MySQL; `/` of integers is not an integer.
-            BinOp::Div if y == 0 => return Ok(Value::Null),
-            BinOp::Div => return Ok(Value::Double(x as f64 / y as f64)),
+            // `/` of integers is an exact decimal with 4 places, as in MySQL (below).
+            BinOp::Div => return decimal_op(op, &a, &b),
+            // Division by zero is NULL in MySQL.
             BinOp::Mod if y == 0 => return Ok(Value::Null),
             BinOp::Mod => Some(x.wrapping_rem(y)),
             _ => None,
         };
         return checked
             .map(Value::Int)
-            .ok_or_else(|| out_of_range(format!("{a} {sym} {b}")));
+            .ok_or_else(|| out_of_range("BIGINT", format!("{a} {sym} {b}")));
+    }
+    // Exact when neither side is a double, as MySQL computes DECIMAL with DECIMAL or integer.
+    if let (
+        Value::Int(_) | Value::Bool(_) | Value::Decimal(_),
+        Value::Int(_) | Value::Bool(_) | Value::Decimal(_),
+    ) = (&a, &b)
+    {
+        return decimal_op(op, &a, &b);
     }
     let operand = |v: &Value| match v {
         Value::Double(d) => Ok(*d),
+        Value::Decimal(d) => Ok(d.to_f64()),
         other => integer(other, sym).map(|n| n as f64),
     };
     let (x, y) = (operand(&a)?, operand(&b)?);
@@ -476,6 +535,23 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, SqlError> {
         BinOp::Div => Value::Double(x / y),
         _ => Value::Double(x % y),
     })
+}
+
+/// `a op b` in exact decimals; division by zero is NULL, as in MySQL.
+fn decimal_op(op: BinOp, a: &Value, b: &Value) -> Result<Value, SqlError> {
+    let (x, y) = (exact(a), exact(b));
+    let checked = match op {
+        BinOp::Add => x.checked_add(y),
+        BinOp::Sub => x.checked_sub(y),
+        BinOp::Mul => x.checked_mul(y),
+        BinOp::Div | BinOp::Mod if y.is_zero() => return Ok(Value::Null),
+        BinOp::Div => x.checked_div(y),
+        BinOp::Mod => x.checked_rem(y),
+        _ => None,
+    };
+    checked
+        .map(Value::Decimal)
+        .ok_or_else(|| out_of_range("DECIMAL", format!("{a} {} {b}", op.symbol())))
 }
 
 /// LIKE matching: `%` any run of characters, `_` one character, `escape` makes the next

@@ -243,6 +243,7 @@ impl Cursor<'_> {
 #[cfg(test)]
 mod tests {
     use super::parse;
+    use crate::db::decimal::Decimal;
     use crate::db::value::Value;
     use alloc::vec;
 
@@ -255,7 +256,13 @@ mod tests {
         assert_eq!(
             ins.rows,
             vec![
-                vec![Value::Int(1), Value::Double(-2.5)],
+                vec![
+                    Value::Int(1),
+                    Value::Decimal(Decimal {
+                        units: -25,
+                        scale: 1
+                    })
+                ],
                 vec![Value::Text("x'y\n".into()), Value::Null]
             ]
         );

@@ -90,7 +90,7 @@ pub fn format_csv(result: &QueryResult) -> String {
 }
 
 /// `{"rows": [{"col":value,...},...]}`, spaced as Dolt prints it: numbers and booleans as
-/// JSON numbers and booleans, NULL as null, text as strings, blobs as strings of hex digits.
+/// JSON numbers and booleans, decimals as strings of their exact digits, dates and times as strings, NULL as null, text as strings, blobs as strings of hex digits.
 pub fn format_json(result: &QueryResult) -> String {
     let mut out = String::from("{\"rows\": [");
     for (r, row) in result.rows.iter().enumerate() {
@@ -111,6 +111,9 @@ pub fn format_json(result: &QueryResult) -> String {
                 Value::Double(d) => {
                     let _ = write!(out, "{d}");
                 }
+                // A string, so that no reader rounds it through a double or drops its scale.
+                Value::Decimal(d) => json_string(&mut out, &d.to_string()),
+                Value::Temporal(t) => json_string(&mut out, &t.to_string()),
                 Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
                 Value::Text(s) => json_string(&mut out, s),
                 Value::Blob(b) => {

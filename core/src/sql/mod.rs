@@ -5,7 +5,9 @@
 //! [`execute`] runs a script statement by statement against a working root value. Like a
 //! MySQL client in autocommit mode: each statement that succeeds is applied to the root at
 //! once; the first that fails leaves the root as it was before that statement (the ones
-//! before it stay applied) and ends the script with its error.
+//! before it stay applied) and ends the script with its error. [`execute_into`] keeps the
+//! results of the statements before it, for front ends that show them as the MySQL client
+//! does.
 
 mod access;
 mod ddl;
@@ -18,6 +20,8 @@ pub mod select;
 mod split;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_types;
 mod update_delete;
 
 pub use params::Params;
@@ -155,8 +159,21 @@ pub async fn execute_with<S: Storage>(
     sql: &str,
     params: &Params,
 ) -> Result<Vec<QueryResult>, SqlError> {
-    let parser = || Parser::new(&MySqlDialect {}).with_recursion_limit(RECURSION_LIMIT);
     let mut results = Vec::new();
+    execute_into(store, root, sql, params, &mut results).await?;
+    Ok(results)
+}
+
+/// `execute_with`, adding each statement's result to `results` as it succeeds: when one
+/// fails, `results` holds those of the statements before it (whose changes stay applied).
+pub async fn execute_into<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    sql: &str,
+    params: &Params,
+    results: &mut Vec<QueryResult>,
+) -> Result<(), SqlError> {
+    let parser = || Parser::new(&MySqlDialect {}).with_recursion_limit(RECURSION_LIMIT);
     if !matches!(params, Params::None) {
         // Bind every statement before running any, so values that do not fit the
         // placeholders change nothing.
@@ -174,7 +191,7 @@ pub async fn execute_with<S: Storage>(
                 results.push(run(store, root, statement).await?);
             }
         }
-        return Ok(results);
+        return Ok(());
     }
     for text in split::statements(sql) {
         if let Some(values) = fast_insert::parse(text) {
@@ -191,7 +208,7 @@ pub async fn execute_with<S: Storage>(
             results.push(run(store, root, statement).await?);
         }
     }
-    Ok(results)
+    Ok(())
 }
 
 /// Operators one expression may chain. Parsing, compiling and dropping an expression recurse

@@ -116,15 +116,21 @@ fn literal(value: &Value) -> Result<Vec<Token>, SqlError> {
             Token::Number(n.unsigned_abs().to_string(), false)
         ],
         Value::Int(n) => alloc::vec![Token::Number(n.to_string(), false)],
+        Value::Decimal(d) if d.units < 0 => alloc::vec![
+            Token::Minus,
+            Token::Number(d.checked_neg().unwrap_or(*d).to_string(), false)
+        ],
+        Value::Decimal(d) => alloc::vec![Token::Number(d.to_string(), false)],
         Value::Double(x) if !x.is_finite() => {
             return Err(SqlError::Parameter(format!("{x} cannot be stored")))
         }
-        // `{:?}` keeps a fraction or exponent, so 2.0 stays a DOUBLE and reads back exactly.
+        // With an exponent, so 2.0 stays a DOUBLE (not a DECIMAL) and reads back exactly.
         Value::Double(x) if x.is_sign_negative() => {
-            alloc::vec![Token::Minus, Token::Number(format!("{:?}", -x), false)]
+            alloc::vec![Token::Minus, Token::Number(format!("{:e}", -x), false)]
         }
-        Value::Double(x) => alloc::vec![Token::Number(format!("{x:?}"), false)],
+        Value::Double(x) => alloc::vec![Token::Number(format!("{x:e}"), false)],
         Value::Text(s) => alloc::vec![Token::SingleQuotedString(s.clone())],
+        Value::Temporal(t) => alloc::vec![Token::SingleQuotedString(t.to_string())],
         Value::Blob(b) => {
             let hex: String = b.iter().map(|byte| format!("{byte:02x}")).collect();
             alloc::vec![Token::HexStringLiteral(hex)]

@@ -17,32 +17,32 @@ use crate::db::root_value::RootValue;
 use crate::db::value::Value;
 use crate::memory::MemoryStorage;
 
-struct Db {
-    store: ChunkStore<MemoryStorage>,
-    root: RootValue,
+pub(super) struct Db {
+    pub(super) store: ChunkStore<MemoryStorage>,
+    pub(super) root: RootValue,
 }
 
 impl Db {
-    fn new() -> Db {
+    pub(super) fn new() -> Db {
         Db {
             store: block_on(ChunkStore::open(MemoryStorage::new())).unwrap(),
             root: RootValue::default(),
         }
     }
 
-    fn exec(&mut self, sql: &str) -> Result<Vec<QueryResult>, SqlError> {
+    pub(super) fn exec(&mut self, sql: &str) -> Result<Vec<QueryResult>, SqlError> {
         block_on(execute(&mut self.store, &mut self.root, sql))
     }
 
     /// The last statement's result; panics (failing the test) on an error.
-    fn run(&mut self, sql: &str) -> QueryResult {
+    pub(super) fn run(&mut self, sql: &str) -> QueryResult {
         match self.exec(sql) {
             Ok(mut results) => results.pop().expect("a result"),
             Err(e) => panic!("{sql}: {e}"),
         }
     }
 
-    fn rows(&mut self, sql: &str) -> Vec<Vec<Value>> {
+    pub(super) fn rows(&mut self, sql: &str) -> Vec<Vec<Value>> {
         self.run(sql).rows
     }
 
@@ -64,7 +64,7 @@ impl Db {
     }
 
     /// The message of the error `sql` must fail with, checking it left the root alone.
-    fn err(&mut self, sql: &str) -> String {
+    pub(super) fn err(&mut self, sql: &str) -> String {
         let before = self.root.clone();
         let e = self.exec(sql).expect_err(sql).to_string();
         assert_eq!(self.root, before, "{sql} changed the root");
@@ -139,7 +139,11 @@ fn constant_selects() {
         r.rows,
         vec![vec![
             int(2),
-            Value::Double(3.5),
+            // An exact decimal of 4 places, as MySQL's `7 / 2` is.
+            Value::Decimal(crate::db::decimal::Decimal {
+                units: 35000,
+                scale: 4
+            }),
             int(1),
             int(-6),
             Value::Bool(true),
@@ -459,6 +463,25 @@ fn failed_statement_leaves_root_as_before() {
 }
 
 #[test]
+fn a_failed_statement_keeps_the_results_before_it() {
+    let mut db = Db::new();
+    db.run("create table t (id int primary key)");
+    let mut results = Vec::new();
+    let e = block_on(super::execute_into(
+        &mut db.store,
+        &mut db.root,
+        "insert into t values (1); select id from t; insert into t values (1); select 2",
+        &super::Params::None,
+        &mut results,
+    ))
+    .unwrap_err();
+    assert_eq!(e.to_string(), "duplicate primary key given: [1]");
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].affected, Some(1));
+    assert_eq!(results[1].rows, ints(&[&[1]]));
+}
+
+#[test]
 fn error_messages() {
     let mut db = Db::new();
     db.run("create table t (id int primary key, name varchar(5) not null, d double)");
@@ -492,7 +515,7 @@ fn error_messages() {
         ),
         (
             "insert into t values (3000000000, 'y', 1)",
-            "type mismatch for column 'id': value out of range for type int",
+            "value 3000000000 is out of range for column 'id' int (-2147483648 to 2147483647)",
         ),
         (
             "insert into t values (1, null, 1)",
@@ -577,8 +600,8 @@ fn error_messages() {
             "unsupported SQL: column option DEFAULT 5",
         ),
         (
-            "create table u (a int unsigned)",
-            "unsupported SQL: column type INT UNSIGNED",
+            "create table u (a float unsigned)",
+            "unsupported SQL: column type FLOAT UNSIGNED",
         ),
         (
             "create table u (a int, unique (a))",
@@ -745,13 +768,13 @@ fn create_table_types_and_options() {
         [
             "int",
             "int",
-            "int",
-            "int",
+            "smallint",
+            "tinyint",
             "bigint",
             "double",
             "double",
             "double",
-            "double",
+            "decimal(10,2)",
             "text",
             "varchar(5)",
             "varchar(2)",
@@ -760,7 +783,7 @@ fn create_table_types_and_options() {
             "blob",
             "varbinary(4)",
             "varbinary(3)",
-            "int"
+            "mediumint"
         ]
     );
     assert_eq!(schema.primary_key, [0, 1]);
