@@ -268,6 +268,42 @@ fn refs_by_commit_hash_and_head_ancestry() {
     ok(d, &["tag", "old", &hash]);
     assert_eq!(ok(d, &["ls", "old"]), "Tables in 'old':\n\ta\n");
     assert!(fails(d, &["ls", "HEAD~9"]).contains("'HEAD~9' is not a branch"));
+
+    // Git's ways of naming a commit: ^ and ~ steps, chained, and a unique hash prefix.
+    let at = |spec: &str| {
+        let out = ok(d, &["log", "-n", "1", spec]);
+        out.split_whitespace().nth(1).unwrap().to_owned()
+    };
+    let head = at("HEAD");
+    assert_ne!(head, hash);
+    for spec in ["HEAD^", "HEAD~", "HEAD^1", "main~1", "HEAD^0~1", "old^0"] {
+        assert_eq!(at(spec), hash, "{spec}");
+    }
+    assert_eq!(at(&hash[..8]), hash);
+    assert_eq!(at(&format!("{}^0", &head[..6])), head);
+    assert_eq!(at("HEAD~2"), at("old~1"), "the initial commit");
+    for spec in ["HEAD^2", "HEAD~x", &hash[..3], "HEAD^^^^^"] {
+        assert!(
+            fails(d, &["log", spec]).contains("is not a branch"),
+            "{spec}"
+        );
+    }
+    // A merge's second parent, and a remote-tracking branch as `branch -a` prints it.
+    ok(d, &["checkout", "-b", "side"]);
+    ok(d, &["sql", "-q", "create table c (z int primary key)"]);
+    ok(d, &["commit", "-a", "-m", "c"]);
+    let side = at("HEAD");
+    ok(d, &["checkout", "main"]);
+    ok(d, &["merge", "--no-ff", "side", "-m", "merge side"]);
+    assert_eq!(at("HEAD^2"), side);
+    assert_eq!(at("HEAD^1"), head);
+    let remote = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", remote.path().display());
+    ok(d, &["remote", "add", "origin", &url]);
+    ok(d, &["push", "origin", "main"]);
+    assert!(ok(d, &["branch", "-a"]).contains("remotes/origin/main"));
+    assert_eq!(at("remotes/origin/main^2"), side);
+    assert_eq!(at("origin/main"), at("HEAD"));
 }
 
 #[test]

@@ -132,7 +132,7 @@ fn repo_code(e: &RepoError) -> &'static str {
         RepoError::TagNotFound(_) => "TAG_NOT_FOUND",
         RepoError::RefNotFound(_) => "REF_NOT_FOUND",
         RepoError::TableNotFound(_) => "TABLE_NOT_FOUND",
-        RepoError::InvalidName { .. } => "INVALID_ARGUMENT",
+        RepoError::InvalidName { .. } | RepoError::AmbiguousRef { .. } => "INVALID_ARGUMENT",
         RepoError::CannotDeleteCurrentBranch(_) => "BRANCH_CHECKED_OUT",
         RepoError::NothingToCommit => "NOTHING_TO_COMMIT",
         RepoError::RemoteNotFound(_) => "REMOTE_NOT_FOUND",

@@ -65,6 +65,11 @@ pub enum RepoError {
     TagExists(String),
     /// A name that is not a branch, tag, remote-tracking branch or commit.
     RefNotFound(String),
+    /// A hash prefix that more than one commit's hash starts with.
+    AmbiguousRef {
+        prefix: String,
+        matches: usize,
+    },
     TableNotFound(String),
     InvalidName {
         what: &'static str,
@@ -146,6 +151,10 @@ impl fmt::Display for RepoError {
             RepoError::BranchExists(b) => write!(f, "a branch named '{b}' already exists"),
             RepoError::TagNotFound(t) => write!(f, "tag '{t}' not found"),
             RepoError::TagExists(t) => write!(f, "tag '{t}' already exists"),
+            RepoError::AmbiguousRef { prefix, matches } => write!(
+                f,
+                "'{prefix}' starts the hashes of {matches} commits; type more of the hash"
+            ),
             RepoError::RefNotFound(r) => write!(
                 f,
                 "'{r}' is not a branch, tag, remote-tracking branch or commit"

@@ -42,53 +42,101 @@ pub fn check_ref_name(what: &'static str, name: &str) -> Result<()> {
 }
 
 impl<S: Storage> Repo<S> {
-    /// Resolves what a user typed to a commit: `HEAD`, `HEAD~N`, a branch, a tag,
-    /// `remote/branch`, or a commit hash.
+    /// Resolves what a user typed to a commit, as Git reads a revision: a base (`HEAD`, a
+    /// branch, a tag, `remote/branch` or `remotes/remote/branch`, a commit hash or a unique
+    /// prefix of one) and any number of `~N` (N first parents back) and `^N` (the N-th
+    /// parent; `^0` the commit itself) steps, `~` and `^` alone meaning 1.
     pub async fn resolve(&self, spec: &str) -> Result<(Hash, RefKind)> {
-        if let Some(rest) = spec.strip_prefix("HEAD") {
-            let mut at = self.head()?;
-            let back: usize = match rest {
-                "" => 0,
-                _ => rest
-                    .strip_prefix('~')
-                    .and_then(|n| {
-                        if n.is_empty() {
-                            Some(1)
-                        } else {
-                            n.parse().ok()
-                        }
-                    })
-                    .ok_or_else(|| RepoError::RefNotFound(spec.into()))?,
+        let not_found = || RepoError::RefNotFound(spec.into());
+        let (base, mut steps) = spec.split_at(spec.find(['~', '^']).unwrap_or(spec.len()));
+        let (mut at, kind) = self.resolve_base(base).await?.ok_or_else(not_found)?;
+        if steps.is_empty() {
+            return Ok((at, kind));
+        }
+        while let Some(step) = steps.chars().next() {
+            let digits = steps[1..]
+                .find(|c: char| !c.is_ascii_digit())
+                .map_or(steps.len(), |n| n + 1);
+            let n: usize = match &steps[1..digits] {
+                "" => 1,
+                n => n.parse().map_err(|_| not_found())?,
+            };
+            steps = &steps[digits..];
+            let (back, parent) = match step {
+                '~' => (n, 0),
+                '^' if n == 0 => continue,
+                '^' => (1, n - 1),
+                _ => return Err(not_found()),
             };
             for _ in 0..back {
-                at = *self
-                    .commit_at(at)
-                    .await?
-                    .parents
-                    .first()
-                    .ok_or_else(|| RepoError::RefNotFound(spec.into()))?;
+                let parents = self.commit_at(at).await?.parents;
+                at = *parents.get(parent).ok_or_else(not_found)?;
             }
-            return Ok((at, RefKind::Commit));
         }
+        Ok((at, RefKind::Commit))
+    }
+
+    /// A revision's base: `None` if nothing has that name.
+    async fn resolve_base(&self, base: &str) -> Result<Option<(Hash, RefKind)>> {
+        if base == "HEAD" {
+            return Ok(Some((self.head()?, RefKind::Commit)));
+        }
+        // `branch -a` prints remote-tracking branches as `remotes/origin/main`.
+        let remote = base.strip_prefix("remotes/").unwrap_or(base);
         let candidates = [
-            (datasets::head(spec), RefKind::Branch(spec.into())),
-            (datasets::tag(spec), RefKind::Tag(spec.into())),
+            (datasets::head(base), RefKind::Branch(base.into())),
+            (datasets::tag(base), RefKind::Tag(base.into())),
             (
-                alloc::format!("{REMOTES}{spec}"),
-                RefKind::RemoteBranch(spec.into()),
+                alloc::format!("{REMOTES}{remote}"),
+                RefKind::RemoteBranch(remote.into()),
             ),
         ];
         for (name, kind) in candidates {
             if let Some(hash) = self.datasets.get(&name) {
-                return Ok((hash, kind));
+                return Ok(Some((hash, kind)));
             }
         }
-        if let Some(hash) = Hash::parse(spec) {
+        if let Some(hash) = Hash::parse(base) {
             if self.store.has(&hash) && self.commit_at(hash).await.is_ok() {
-                return Ok((hash, RefKind::Commit));
+                return Ok(Some((hash, RefKind::Commit)));
             }
         }
-        Err(RepoError::RefNotFound(spec.into()))
+        self.resolve_prefix(base).await
+    }
+
+    /// The one commit, reachable from a branch, tag or remote-tracking branch, whose hash
+    /// starts with `prefix` (at least 4 characters, as Git asks).
+    async fn resolve_prefix(&self, prefix: &str) -> Result<Option<(Hash, RefKind)>> {
+        let base32 = |c: char| c.is_ascii_digit() || ('a'..='v').contains(&c);
+        if prefix.len() < 4 || !prefix.chars().all(base32) {
+            return Ok(None);
+        }
+        let mut todo: Vec<Hash> = self
+            .branches()
+            .into_iter()
+            .chain(self.tags())
+            .chain(self.remote_branches())
+            .map(|(_, hash)| hash)
+            .collect();
+        let mut seen = BTreeSet::new();
+        let mut found = BTreeSet::new();
+        while let Some(hash) = todo.pop() {
+            if !seen.insert(hash) {
+                continue;
+            }
+            if hash.to_base32().starts_with(prefix) {
+                found.insert(hash);
+            }
+            todo.extend(self.commit_at(hash).await?.parents);
+        }
+        match found.len() {
+            0 => Ok(None),
+            1 => Ok(found.pop_first().map(|hash| (hash, RefKind::Commit))),
+            matches => Err(RepoError::AmbiguousRef {
+                prefix: prefix.into(),
+                matches,
+            }),
+        }
     }
 
     pub fn branches(&self) -> Vec<(String, Hash)> {
