@@ -252,6 +252,25 @@ fn fsck_checks_the_store() {
 }
 
 #[test]
+fn an_empty_commit_message_is_refused_and_nothing_is_committed() {
+    let db = new_db();
+    let d = db.path();
+    ok(d, &["sql", "-q", "create table a (x int primary key)"]);
+    for args in [&["commit", "-a"][..], &["commit", "-a", "-m", "  \n"]] {
+        let err = fails(d, args);
+        assert_eq!(
+            err,
+            "error: aborting commit: the commit message is empty (give one with -m MESSAGE)\n"
+        );
+    }
+    assert!(
+        ok(d, &["status"]).contains("new table:      a"),
+        "still uncommitted"
+    );
+    ok(d, &["commit", "-a", "-m", "a"]);
+}
+
+#[test]
 fn refs_by_commit_hash_and_head_ancestry() {
     let db = new_db();
     let d = db.path();

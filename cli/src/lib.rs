@@ -150,6 +150,7 @@ fn hint(hint: Option<Hint>) -> &'static str {
         None => "",
         Some(Hint::Verify) => "; run `cairn fsck`",
         Some(Hint::StageFirst) => " (use \"cairn add\" and/or \"cairn commit -a\")",
+        Some(Hint::GiveMessage) => " (give one with -m MESSAGE)",
         Some(Hint::FetchPullOrForce) => " (fetch and pull, or push --force)",
         Some(Hint::CommitOrResetHard) => "; commit them or `cairn reset --hard` first",
         Some(Hint::RestoreBackup) => "; use `cairn backup restore URL DIR` to restore it",

@@ -9,6 +9,8 @@ pub enum Hint {
     Verify,
     /// Stage changes before committing (`cairn add`, `commit -a`).
     StageFirst,
+    /// Say what the commit does (`commit -m`).
+    GiveMessage,
     /// Fetch and pull, or force the push (dropping the remote's commits).
     FetchPullOrForce,
     /// Commit the changes, or discard them with a hard reset.

@@ -21,13 +21,18 @@ test('hints name methods and options, not CLI flags', async () => {
   const nothing = await rejection(repo.commit({ message: 'nothing' }));
   assert.equal(nothing.code, 'NOTHING_TO_COMMIT');
   assert.equal(nothing.message, 'no changes added to commit (call add() first, or commit({ all: true }))');
+  await repo.sql('create table t (a int primary key)');
+  const blank = await rejection(repo.commit({ all: true }));
+  assert.equal(blank.code, 'INVALID_ARGUMENT');
+  assert.equal(blank.message, 'aborting commit: the commit message is empty (give one with commit({ message }))');
+  await repo.commit({ message: 'table t', all: true });
 
   await repo.addBackup('b', 'mem://errors-backup');
   await repo.backupSync('b');
   const prune = await rejection(repo.backupPrune('b', { keepLast: 0 }));
   assert.equal(prune.message, 'a prune must keep at least one snapshot (keepLast: 1 or more)');
   const empty = await rejection(Repo.backupRestore('mem://errors-empty', 'mem://errors-x'));
-  for (const e of [nothing, prune, empty]) assert.doesNotMatch(e.message, /cairn |--/);
+  for (const e of [nothing, blank, prune, empty]) assert.doesNotMatch(e.message, /cairn |--/);
   repo.close();
 });
 

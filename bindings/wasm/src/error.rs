@@ -132,7 +132,9 @@ fn repo_code(e: &RepoError) -> &'static str {
         RepoError::TagNotFound(_) => "TAG_NOT_FOUND",
         RepoError::RefNotFound(_) => "REF_NOT_FOUND",
         RepoError::TableNotFound(_) => "TABLE_NOT_FOUND",
-        RepoError::InvalidName { .. } | RepoError::AmbiguousRef { .. } => "INVALID_ARGUMENT",
+        RepoError::InvalidName { .. }
+        | RepoError::AmbiguousRef { .. }
+        | RepoError::EmptyMessage => "INVALID_ARGUMENT",
         RepoError::CannotDeleteCurrentBranch(_) => "BRANCH_CHECKED_OUT",
         RepoError::NothingToCommit => "NOTHING_TO_COMMIT",
         RepoError::RemoteNotFound(_) => "REMOTE_NOT_FOUND",
@@ -204,6 +206,7 @@ fn hint(hint: Option<Hint>) -> &'static str {
         None => "",
         Some(Hint::Verify) => "; check the store with Repo.verify()",
         Some(Hint::StageFirst) => " (call add() first, or commit({ all: true }))",
+        Some(Hint::GiveMessage) => " (give one with commit({ message }))",
         Some(Hint::FetchPullOrForce) => " (fetch and pull, or push with { force: true })",
         Some(Hint::CommitOrResetHard) => "; commit them or reset({ hard: true }) first",
         Some(Hint::RestoreBackup) => "; use Repo.backupRestore() to restore it",

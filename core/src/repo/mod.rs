@@ -77,6 +77,8 @@ pub enum RepoError {
     },
     CannotDeleteCurrentBranch(String),
     NothingToCommit,
+    /// A commit message that is empty or only blanks, as Git refuses.
+    EmptyMessage,
     Sync(crate::sync::SyncError),
     RemoteNotFound(String),
     /// A push that lost to other pushes of the remote every time it tried.
@@ -167,6 +169,7 @@ impl fmt::Display for RepoError {
                 write!(f, "cannot delete branch '{b}': it is checked out")
             }
             RepoError::NothingToCommit => f.write_str("no changes added to commit"),
+            RepoError::EmptyMessage => f.write_str("aborting commit: the commit message is empty"),
             RepoError::Sync(e) => e.fmt(f),
             RepoError::RemoteNotFound(r) => write!(f, "remote '{r}' not found"),
             RepoError::RemoteBusy(remote) => write!(
@@ -269,6 +272,7 @@ impl RepoError {
             } => None,
             RepoError::Corrupt { .. } => Some(Hint::Verify),
             RepoError::NothingToCommit => Some(Hint::StageFirst),
+            RepoError::EmptyMessage => Some(Hint::GiveMessage),
             RepoError::NonFastForward { .. } => Some(Hint::FetchPullOrForce),
             RepoError::UncommittedChanges => Some(Hint::CommitOrResetHard),
             RepoError::Diverged(_) => Some(Hint::MergeWithoutFfOnly),

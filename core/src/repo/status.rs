@@ -152,6 +152,7 @@ impl<S: Storage> Repo<S> {
             None if ws.staged == head_root && !allow_empty => {
                 return Err(RepoError::NothingToCommit)
             }
+            None if message.trim().is_empty() => return Err(RepoError::EmptyMessage),
             None => {
                 let commit = Commit {
                     root: ws.staged,
