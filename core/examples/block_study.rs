@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use cairn_core::table_file::{decode_whole, each_chunk};
+use cairn_core::table_file::{decode_whole, each_chunk_of_file};
 use structured_zstd::decoding::FrameDecoder;
 use structured_zstd::encoding::{compress_slice_to_vec, CompressionLevel};
 
@@ -21,7 +21,7 @@ fn main() {
         let Ok((footer, entries)) = decode_whole(&bytes) else {
             continue; // not a table file
         };
-        each_chunk(footer.version, &entries, &bytes, |_, c| {
+        each_chunk_of_file(footer.version, &entries, &bytes, |_, c| {
             chunks.push(c?.to_vec());
             Ok::<_, cairn_core::table_file::TableError>(())
         })

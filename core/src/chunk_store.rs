@@ -18,7 +18,7 @@ use crate::hash::Hash;
 use crate::io::{BoxFuture, IoError, Storage, Version};
 use crate::join::{self, IN_FLIGHT};
 use crate::manifest::{Manifest, ManifestError, TableSpec};
-use crate::table_file::{self, same_record, Entry, Footer, TableError, TableWriter, FOOTER_LEN};
+use crate::table_file::{self, Entry, Footer, TableError, TableWriter, FOOTER_LEN};
 
 /// How many times `commit` retries a lost manifest swap whose root is still the expected one.
 const SWAP_ATTEMPTS: usize = 32;
@@ -176,7 +176,7 @@ impl Table {
         bytes: &[u8],
         mut f: impl FnMut(&Entry, &[u8]) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        table_file::each_chunk(self.version, &self.entries, bytes, |e, chunk| {
+        table_file::each_chunk_of_file(self.version, &self.entries, bytes, |e, chunk| {
             f(e, chunk.map_err(|_| self.damaged(e))?)
         })
     }
@@ -476,24 +476,26 @@ impl<S: Storage> ChunkStore<S> {
     /// to follow.
     async fn chunk_at(&self, table: usize, entry: &Entry) -> Result<Vec<u8>, StoreError> {
         let t = &self.tables[table];
-        if entry.part.is_none() {
-            let record = self
-                .read_range(table, entry.offset, u64::from(entry.len))
-                .await?;
-            return Ok(t.decode(entry, &record)?.into_owned());
-        }
-        let block = match self.blocks.get(&t.spec.name, entry.offset) {
-            Some(block) => block,
-            None => {
-                let record = self
-                    .read_range(table, entry.offset, u64::from(entry.len))
-                    .await?;
-                let block = Arc::new(t.decode(entry, &record)?.into_owned());
-                self.blocks.put(&t.spec.name, entry.offset, block.clone());
-                block
-            }
+        // Only blocks are kept: a record holding one chunk is read for that chunk alone.
+        let keep = entry.part.is_some();
+        let kept = if keep {
+            self.blocks.get(&t.spec.name, entry.offset)
+        } else {
+            None
         };
-        Ok(t.chunk_in(entry, &block)?.to_vec())
+        if let Some(block) = kept {
+            return Ok(t.chunk_in(entry, &block)?.to_vec());
+        }
+        let record = self
+            .read_range(table, entry.offset, u64::from(entry.len))
+            .await?;
+        let decoded = t.decode(entry, &record)?;
+        let chunk = t.chunk_in(entry, &decoded)?.to_vec();
+        if keep {
+            let block = Arc::new(decoded.into_owned());
+            self.blocks.put(&t.spec.name, entry.offset, block);
+        }
+        Ok(chunk)
     }
 
     /// `len` bytes at `offset` of table `table` (a position in `tables`): from memory if its
@@ -595,25 +597,24 @@ impl<S: Storage> ChunkStore<S> {
         let read = join::bounded(reads, IN_FLIGHT).await;
         for ((table, offset, _, part), bytes) in runs.into_iter().zip(read) {
             let bytes = bytes?;
-            let t = &self.tables[table];
-            // The chunks of one block are neighbours in `wanted`: each block decodes once.
-            let mut decoded: Option<(Entry, Option<Cow<'_, [u8]>>)> = None;
-            for &(_, entry, i) in &wanted[part] {
-                if !decoded
-                    .as_ref()
-                    .is_some_and(|(d, _)| same_record(d, &entry))
-                {
-                    let at = (entry.offset - offset) as usize;
-                    let record = &bytes[at..at + entry.len as usize];
-                    decoded = Some((entry, t.decode(&entry, record).ok()));
-                }
-                let block = decoded.as_ref().and_then(|(_, d)| d.as_deref());
-                let chunk = block.and_then(|b| t.chunk_in(&entry, b).ok());
-                out[i] = Some(match chunk {
-                    Some(chunk) if Hash::of(chunk) == hashes[i] => chunk.to_vec(),
-                    // Damaged here: another copy, or the damage named.
-                    _ => self.read_copy(&hashes[i], table, entry).await?,
-                });
+            let mut damaged = Vec::new();
+            let run = wanted[part].iter().map(|&(_, entry, i)| (entry, i));
+            let checked = table_file::each_chunk(
+                self.tables[table].version,
+                (offset, &bytes),
+                run,
+                |entry, i, chunk| {
+                    match chunk {
+                        Ok(chunk) if Hash::of(chunk) == hashes[i] => out[i] = Some(chunk.to_vec()),
+                        _ => damaged.push((*entry, i)),
+                    }
+                    Ok::<(), core::convert::Infallible>(())
+                },
+            );
+            let Ok(()) = checked;
+            // Damaged here: another copy, or the damage named.
+            for (entry, i) in damaged {
+                out[i] = Some(self.read_copy(&hashes[i], table, entry).await?);
             }
         }
         Ok(out)

@@ -343,7 +343,7 @@ pub fn check_whole(name: &str, bytes: &[u8]) -> Result<(), TableError> {
             actual: footer.name(),
         });
     }
-    each_chunk(footer.version, &entries, bytes, |e, chunk| {
+    each_chunk_of_file(footer.version, &entries, bytes, |e, chunk| {
         if Hash::of(chunk?) != e.hash {
             return Err(TableError::ChunkMismatch {
                 address: e.hash.to_base32(),
@@ -442,24 +442,51 @@ fn block_of(chunks: &[u8], out: &mut Vec<u8>) {
 /// Calls `f` with every chunk of a whole table file (`bytes`, whose index is `entries`), in
 /// file order, decoding each record once however many chunks its block holds. Stops at the
 /// first error `f` returns.
-pub fn each_chunk<E>(
+pub fn each_chunk_of_file<E>(
     version: u16,
     entries: &[Entry],
     bytes: &[u8],
     mut f: impl FnMut(&Entry, Result<&[u8], TableError>) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut order: Vec<&Entry> = entries.iter().collect();
+    let mut order = entries.to_vec();
     order.sort_unstable_by_key(|e| (e.offset, e.len, e.part.map(|p| p.at)));
-    let mut decoded = None;
-    for e in order {
-        if !decoded.as_ref().is_some_and(|(d, _)| same_record(d, e)) {
-            // decode_index checked that the records tile the data section.
-            let record = &bytes[e.offset as usize..][..e.len as usize];
-            decoded = Some((*e, decode_record(version, e, record)));
+    each_chunk(
+        version,
+        (0, bytes),
+        order.into_iter().map(|e| (e, ())),
+        |e, (), chunk| f(e, chunk),
+    )
+}
+
+/// Calls `f` with the chunk of each of `wanted` (an entry and what the caller tells it by)
+/// within `bytes`, which hold the file from offset `at`. A record is decoded once for each
+/// run of its chunks, so `wanted` comes sorted by offset. A record outside `bytes`, or one
+/// that does not decode, is an error for each of its chunks. Stops at the first error `f`
+/// returns.
+pub fn each_chunk<T, E>(
+    version: u16,
+    (at, bytes): (u64, &[u8]),
+    wanted: impl IntoIterator<Item = (Entry, T)>,
+    mut f: impl FnMut(&Entry, T, Result<&[u8], TableError>) -> Result<(), E>,
+) -> Result<(), E> {
+    // The record last decoded, and what it decoded to.
+    let mut current: Option<Entry> = None;
+    let mut decoded = Ok(Cow::Borrowed(&[][..]));
+    for (e, tag) in wanted {
+        if !current.is_some_and(|d| same_record(&d, &e)) {
+            let record = e
+                .offset
+                .checked_sub(at)
+                .and_then(|start| bytes.get(start as usize..)?.get(..e.len as usize))
+                .ok_or(TableError::BadLayout(
+                    "a record lies outside the bytes read",
+                ));
+            current = Some(e);
+            decoded = record.and_then(|r| decode_record(version, &e, r));
         }
-        match &decoded.as_ref().unwrap().1 {
-            Ok(block) => f(e, e.chunk_in(block))?,
-            Err(err) => f(e, Err(err.clone()))?,
+        match &decoded {
+            Ok(block) => f(&e, tag, e.chunk_in(block))?,
+            Err(err) => f(&e, tag, Err(err.clone()))?,
         }
     }
     Ok(())
@@ -709,6 +736,45 @@ mod tests {
         let (footer, bytes) = build(&[&noise]);
         assert_eq!(footer.data_len, noise.len() as u64 + 1);
         assert_eq!(bytes[0], STORED);
+    }
+
+    #[test]
+    fn chunks_read_from_part_of_a_file_decode_there_and_outside_it_are_errors() {
+        let rows: Vec<Vec<u8>> = (0..200)
+            .map(|i| alloc::format!("row {i:05} ").repeat(600).into_bytes())
+            .collect();
+        let refs: Vec<&[u8]> = rows.iter().map(|r| &r[..]).collect();
+        let (footer, bytes) = build(&refs);
+        let mut entries = parse(&bytes).unwrap();
+        entries.sort_unstable_by_key(|e| (e.offset, e.part.map(|p| p.at)));
+        // The bytes of the second block on: its chunks come out whole, each tagged.
+        let second = entries
+            .iter()
+            .position(|e| e.offset != entries[0].offset)
+            .unwrap();
+        let at = entries[second].offset;
+        let part = &bytes[at as usize..footer.data_len as usize];
+        let wanted = entries.iter().enumerate().map(|(i, e)| (*e, i));
+        let mut met = Vec::new();
+        each_chunk(footer.version, (at, part), wanted, |e, i, chunk| {
+            match (i < second, chunk) {
+                (true, Err(TableError::BadLayout(_))) => met.push(i),
+                (false, Ok(c)) if Hash::of(c) == e.hash => met.push(i),
+                (_, other) => panic!("chunk {i}: {other:?}"),
+            }
+            Ok::<(), TableError>(())
+        })
+        .unwrap();
+        assert_eq!(met, (0..entries.len()).collect::<Vec<_>>());
+        // A record cut short by the end of the bytes is an error too, not a panic.
+        let cut = &part[..part.len() - 1];
+        let last = *entries.last().unwrap();
+        let mut got = None;
+        let _ = each_chunk(footer.version, (at, cut), [(last, ())], |_, (), c| {
+            got = Some(c.map(<[u8]>::to_vec));
+            Ok::<(), TableError>(())
+        });
+        assert!(matches!(got, Some(Err(TableError::BadLayout(_)))));
     }
 
     #[test]

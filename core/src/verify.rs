@@ -8,9 +8,11 @@
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::block_cache::BlockCache;
 use crate::chunk_store::{load_index, StoreError};
 use crate::codec::CodecError;
 use crate::db::kind::{self, Kind};
@@ -18,7 +20,7 @@ use crate::hash::Hash;
 use crate::io::{IoError, Storage};
 use crate::manifest::{Manifest, ManifestError};
 use crate::sync::{Phase, Progress, Silent, Sink};
-use crate::table_file::{self, same_record, Entry, TableError};
+use crate::table_file::{self, same_record, Entry, Footer, TableError};
 
 /// Records are read in runs of about this many bytes, so memory stays flat for large files.
 const READ_RUN: u64 = 8 << 20;
@@ -222,8 +224,7 @@ pub async fn verify_with<S: Storage + ?Sized>(
     objects.sort_by(|a, b| a.name.cmp(&b.name));
 
     // First every index (small), so that the totals are known before any data is read.
-    // Each file read: its name, format version, index, and whether the manifest lists it.
-    let mut indexed: Vec<(String, u16, Vec<Entry>, bool)> = Vec::new();
+    let mut indexed: Vec<Indexed> = Vec::new();
     for spec in &manifest.tables {
         let Some(object) = objects.iter().find(|o| o.name == spec.name) else {
             report.problems.push(Problem::MissingTable {
@@ -238,7 +239,7 @@ pub async fn verify_with<S: Storage + ?Sized>(
             });
             continue;
         }
-        if let Some((version, entries)) = index(
+        if let Some((footer, entries)) = index(
             storage,
             &spec.name,
             spec.size,
@@ -247,7 +248,12 @@ pub async fn verify_with<S: Storage + ?Sized>(
         )
         .await?
         {
-            indexed.push((spec.name.clone(), version, entries, true));
+            indexed.push(Indexed {
+                name: spec.name.clone(),
+                footer,
+                entries,
+                listed: true,
+            });
         }
     }
     for object in &objects {
@@ -256,10 +262,15 @@ pub async fn verify_with<S: Storage + ?Sized>(
             continue;
         }
         report.orphans.push(object.name.clone());
-        if let Some((version, entries)) =
+        if let Some((footer, entries)) =
             index(storage, &object.name, object.size, 0, &mut report).await?
         {
-            indexed.push((object.name.clone(), version, entries, false));
+            indexed.push(Indexed {
+                name: object.name.clone(),
+                footer,
+                entries,
+                listed: false,
+            });
         }
     }
     if manifest_missing && !report.orphans.is_empty() {
@@ -276,9 +287,10 @@ pub async fn verify_with<S: Storage + ?Sized>(
         bytes_done: 0,
         bytes_total: 0,
     };
-    for (_, _, entries, _) in indexed.iter().filter(|(name, ..)| to_read(name)) {
-        event.chunks_total += entries.len() as u64;
-        event.bytes_total += records_len(entries);
+    for file in indexed.iter().filter(|f| to_read(&f.name)) {
+        event.chunks_total += file.entries.len() as u64;
+        // The index check proved that the records tile the data section.
+        event.bytes_total += file.footer.data_len;
     }
     progress.report(&event);
     let mut root_found = manifest.root.is_empty();
@@ -288,23 +300,24 @@ pub async fn verify_with<S: Storage + ?Sized>(
     };
     // Where the chunks of the listed files not read lie, for the walk to read its nodes.
     let mut unread: BTreeMap<Hash, (String, u16, Entry)> = BTreeMap::new();
-    for (name, version, entries, listed) in &indexed {
-        root_found |= *listed && entries.iter().any(|e| e.hash == manifest.root);
+    for file in &indexed {
+        let (name, version) = (&file.name, file.footer.version);
+        root_found |= file.listed && file.entries.iter().any(|e| e.hash == manifest.root);
         if !to_read(name) {
-            if *listed {
-                unread.extend(
-                    entries
-                        .iter()
-                        .map(|e| (e.hash, (name.clone(), *version, *e))),
-                );
+            if file.listed {
+                let places = file
+                    .entries
+                    .iter()
+                    .map(|e| (e.hash, (name.clone(), version, *e)));
+                unread.extend(places);
             }
             continue;
         }
-        let seen = listed.then_some(&mut seen);
+        let seen = file.listed.then_some(&mut seen);
         check_table(
             storage,
-            (name, *version),
-            entries,
+            (name, version),
+            &file.entries,
             &mut report,
             seen,
             &mut event,
@@ -355,6 +368,8 @@ async fn read_nodes<S: Storage + ?Sized>(
     progress: &mut dyn Sink,
 ) -> Result<(), VerifyError> {
     let mut visited = BTreeSet::new();
+    // Nodes that share a block are read and decoded once.
+    let blocks = BlockCache::default();
     let mut stack: Vec<(Hash, bool)> = alloc::vec![(seen.root, false)];
     while let Some((hash, leaf)) = stack.pop() {
         if !visited.insert(hash) {
@@ -376,19 +391,31 @@ async fn read_nodes<S: Storage + ?Sized>(
                 if progress.interrupted() {
                     return Err(VerifyError::Interrupted);
                 }
-                let Some(record) = storage
-                    .get_range(table, entry.offset, u64::from(entry.len))
-                    .await?
-                else {
-                    report.problems.push(Problem::MissingTable {
-                        table: table.clone(),
-                    });
-                    continue;
+                let decoded = match blocks.get(table, entry.offset) {
+                    Some(block) => Ok(block),
+                    None => {
+                        let Some(record) = storage
+                            .get_range(table, entry.offset, u64::from(entry.len))
+                            .await?
+                        else {
+                            report.problems.push(Problem::MissingTable {
+                                table: table.clone(),
+                            });
+                            continue;
+                        };
+                        report.bytes += record.len() as u64;
+                        let decoded = table_file::decode_record(*version, entry, &record);
+                        let decoded = decoded.map(|d| Arc::new(d.into_owned()));
+                        if let Ok(block) = &decoded {
+                            blocks.put(table, entry.offset, block.clone());
+                        }
+                        decoded
+                    }
                 };
                 report.chunks += 1;
-                report.bytes += record.len() as u64;
-                let chunk = match table_file::chunk_of(*version, entry, &record) {
-                    Ok(chunk) if Hash::of(&chunk) == hash => chunk.into_owned(),
+                let chunk = decoded.and_then(|d| Ok(entry.chunk_in(&d)?.to_vec()));
+                let chunk = match chunk {
+                    Ok(chunk) if Hash::of(&chunk) == hash => chunk,
                     _ => {
                         let table = table.clone();
                         report.problems.push(Problem::CorruptChunk { table, hash });
@@ -408,13 +435,14 @@ async fn read_nodes<S: Storage + ?Sized>(
     Ok(())
 }
 
-/// The bytes of the records that `entries` (sorted by offset) name, each block once.
-fn records_len(entries: &[Entry]) -> u64 {
-    let firsts = entries
-        .iter()
-        .enumerate()
-        .filter(|(i, e)| *i == 0 || !same_record(&entries[i - 1], e));
-    firsts.map(|(_, e)| u64::from(e.len)).sum()
+/// A table file whose index was read.
+struct Indexed {
+    name: String,
+    footer: Footer,
+    /// By offset.
+    entries: Vec<Entry>,
+    /// Whether the manifest lists it.
+    listed: bool,
 }
 
 /// What the table checks learned for the walk, so that it reads nothing again: each whole
@@ -521,7 +549,7 @@ fn undecodable(report: &mut Report, hash: Hash, from: &str, why: CodecError) {
         .push(Problem::Undecodable { hash, from, why });
 }
 
-/// Loads one table file's index, with the file's format version; `None` (and a problem
+/// Loads one table file's footer and index (by offset); `None` (and a problem
 /// reported) if it cannot be read.
 async fn index<S: Storage + ?Sized>(
     storage: &S,
@@ -529,11 +557,11 @@ async fn index<S: Storage + ?Sized>(
     size: u64,
     chunk_count: u32,
     report: &mut Report,
-) -> Result<Option<(u16, Vec<Entry>)>, IoError> {
+) -> Result<Option<(Footer, Vec<Entry>)>, IoError> {
     match load_index(storage, name, size, chunk_count).await {
         Ok((footer, mut entries)) => {
             entries.sort_unstable_by_key(|e| (e.offset, e.len));
-            Ok(Some((footer.version, entries)))
+            Ok(Some((footer, entries)))
         }
         Err(StoreError::Io(e)) => Err(e),
         Err(StoreError::MissingTable { table }) => {
@@ -606,18 +634,9 @@ async fn check_table<S: Storage + ?Sized>(
             }
             Err(e) => return Err(e.into()),
         };
-        let mut decoded: Option<(Entry, _)> = None;
-        for e in &entries[start..end] {
-            if !decoded.as_ref().is_some_and(|(d, _)| same_record(d, e)) {
-                let at = (e.offset - run_offset) as usize;
-                let record = &bytes[at..at + e.len as usize];
-                decoded = Some((*e, table_file::decode_record(version, e, record)));
-            }
+        let run = entries[start..end].iter().map(|e| (*e, ()));
+        let checked = table_file::each_chunk(version, (run_offset, &bytes), run, |e, (), chunk| {
             // A record that does not decode is as damaged as one that hashes wrong.
-            let chunk = match &decoded.as_ref().unwrap().1 {
-                Ok(block) => e.chunk_in(block),
-                Err(err) => Err(err.clone()),
-            };
             let whole = chunk.as_ref().is_ok_and(|c| Hash::of(c) == e.hash);
             let chunk: &[u8] = chunk.unwrap_or_default();
             if !whole {
@@ -639,7 +658,9 @@ async fn check_table<S: Storage + ?Sized>(
                 }
             }
             report.chunks += 1;
-        }
+            Ok::<(), core::convert::Infallible>(())
+        });
+        let Ok(()) = checked;
         report.bytes += run_len;
         event.chunks_done += (end - start) as u64;
         event.bytes_done += run_len;

@@ -6,7 +6,7 @@
 
 use cairn_core::hash::Hash;
 use cairn_core::table_file::{
-    decode_index, decode_record, each_chunk, entry_len, find, Footer, TableError, FOOTER_LEN,
+    decode_index, decode_record, each_chunk_of_file, entry_len, find, Footer, TableError, FOOTER_LEN,
     VERSION,
 };
 use libfuzzer_sys::fuzz_target;
@@ -57,7 +57,7 @@ fn check(file: &[u8]) {
     assert_eq!(again, index);
     // Reading the whole file chunk by chunk meets every entry once.
     let mut met = 0;
-    let _ = each_chunk(footer.version, &entries, &file[..start], |_, _| {
+    let _ = each_chunk_of_file(footer.version, &entries, &file[..start], |_, _| {
         met += 1;
         Ok::<(), TableError>(())
     });
