@@ -527,6 +527,8 @@ export interface Status {
   /** Tables in the working root that the staged root does not have. */
   untracked: string[];
   clean: boolean;
+  /** While a merge is in progress, the tables it left with conflicts (empty once all are settled); null otherwise. */
+  merging: string[] | null;
 }
 
 export interface Commit {
@@ -586,7 +588,7 @@ export interface SyncStats {
   repaired: number;
 }
 
-/** What a push or pull changed: nothing (`updated: false`), or a branch moved from old to new. */
+/** What a push changed: nothing (`updated: false`), or a branch moved from old to new. */
 export interface Transfer {
   updated: boolean;
   /** The commit the branch was at (absent for a new branch or when up to date). */
@@ -594,6 +596,48 @@ export interface Transfer {
   new?: Hash;
   stats?: SyncStats;
 }
+
+/**
+ * What a merge, pull, revert or cherry-pick did: `upToDate` (nothing to merge), `fastForward`
+ * (the branch moved to `commit`), `committed` (a new commit, `commit`), or `conflicts` (the
+ * merge waits in the working set: see `conflicts(table)`, settle with `resolveConflicts`, then
+ * `commit()`, or `abortMerge()`).
+ */
+export interface MergeResult {
+  outcome: 'upToDate' | 'fastForward' | 'committed' | 'conflicts';
+  /** The branch's new commit; null when up to date or waiting on conflicts. */
+  commit: Hash | null;
+  /** The tables left with conflicts. */
+  conflicts: string[];
+}
+
+/** A pull's merge, with what its fetch copied. */
+export interface PullResult extends MergeResult {
+  stats: SyncStats;
+}
+
+/** Fast-forward options of merge and pull, as Git's `--ff-only` and `--no-ff`. */
+export interface MergeOptions {
+  /** false: always make a merge commit. Default true. */
+  fastForward?: boolean;
+  /** Fail with DIVERGED rather than make a merge commit. */
+  fastForwardOnly?: boolean;
+}
+
+/** A conflicting row: its version in the merge base, ours and theirs (null: no such row there). */
+export interface RowConflict {
+  base: SqlValue[] | null;
+  ours: SqlValue[] | null;
+  theirs: SqlValue[] | null;
+}
+
+/**
+ * A table's conflicts: rows (in the working table's `columns`), or a schema conflict given
+ * as each side's CREATE TABLE statement (null: no such table there).
+ */
+export type TableConflicts =
+  | { kind: 'rows'; columns: string[]; rows: RowConflict[] }
+  | { kind: 'schema'; base: string | null; ours: string | null; theirs: string | null };
 
 /** One snapshot of a backup. */
 export interface Snapshot {
@@ -826,7 +870,23 @@ export interface Repo {
   branches(options?: { all?: boolean }): Promise<Branch[]>;
   /** Creates a branch at `start` (default HEAD); resolves to its commit. */
   createBranch(name: string, start?: string): Promise<Hash>;
-  deleteBranch(name: string): Promise<void>;
+  /** Deletes a branch; BRANCH_NOT_MERGED (or UNCOMMITTED_CHANGES on it) unless `force`, as `branch -d` and `-D`. */
+  deleteBranch(name: string, options?: { force?: boolean }): Promise<void>;
+  /**
+   * Merges `ref` into the current branch: a fast-forward where possible, else a three-way merge,
+   * cell by cell, that commits (`message`, default "Merge ...") or leaves conflicts to settle.
+   */
+  merge(ref: string, options?: MergeOptions & { message?: string }): Promise<MergeResult>;
+  /** Drops the merge in progress and its conflicts: back to the branch's commit. */
+  abortMerge(): Promise<void>;
+  /** The conflicts the merge in progress left in `table`. */
+  conflicts(table: string): Promise<TableConflicts>;
+  /** Settles `table`'s conflicts with our side, their side, or (neither) the rows as edited now. */
+  resolveConflicts(table: string, options?: { ours?: boolean; theirs?: boolean }): Promise<void>;
+  /** Commits the inverse of commit `ref`'s changes. */
+  revert(ref: string): Promise<MergeResult>;
+  /** Commits commit `ref`'s changes again on the current branch. */
+  cherryPick(ref: string): Promise<MergeResult>;
   /** Switches branch; with `create`, creates it at `start` (default HEAD, bringing uncommitted work). */
   checkout(name: string, options?: { create?: boolean; start?: string }): Promise<void>;
   tags(): Promise<Ref[]>;
@@ -853,8 +913,8 @@ export interface Repo {
   push(remote: string, branch: string, options?: ProgressOptions & ServerOptions & { force?: boolean }): Promise<Transfer>;
   /** Copies every branch and tag of a remote, updating the remote-tracking branches. */
   fetch(remote?: string, options?: ProgressOptions & ServerOptions): Promise<SyncStats>;
-  /** Fetches, then fast-forwards the current branch to `remote/branch` (default: its name). */
-  pull(remote: string, branch?: string, options?: ProgressOptions & ServerOptions): Promise<Transfer>;
+  /** Fetches, then merges `remote/branch` (default: the current branch's name) as `merge` does. */
+  pull(remote: string, branch?: string, options?: ProgressOptions & ServerOptions & MergeOptions): Promise<PullResult>;
 
   backups(): Promise<NamedUrl[]>;
   addBackup(name: string, url: string): Promise<void>;

@@ -24,10 +24,15 @@ pub async fn merge<H: Host>(
     message: Option<&str>,
 ) -> Out {
     let author = database::signature(cx.host, db.repo.config());
-    Ok(match db.repo.merge(target, mode, message, &author).await? {
+    outcome(&db.repo.merge(target, mode, message, &author).await?)
+}
+
+/// What a merge (or pull) did, as Git words it.
+pub fn outcome(outcome: &MergeOutcome) -> Out {
+    Ok(match outcome {
         MergeOutcome::UpToDate => "Already up to date.\n".into(),
         MergeOutcome::FastForward { from, to } => {
-            format!("Updating {}..{}\nFast-forward\n", short(from), short(to))
+            format!("Updating {}..{}\nFast-forward\n", short(*from), short(*to))
         }
         MergeOutcome::ThreeWay(Applied::Committed(_)) => {
             "Merge made by the 'three-way' strategy.\n".into()
@@ -35,7 +40,7 @@ pub async fn merge<H: Host>(
         // The merge waits in the working set; the command fails, as Git's does, so that
         // scripts stop.
         MergeOutcome::ThreeWay(Applied::Conflicts(tables)) => {
-            return Err(RepoError::Conflicts(tables).into())
+            return Err(RepoError::Conflicts(tables.clone()).into())
         }
     })
 }

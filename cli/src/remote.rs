@@ -91,12 +91,13 @@ pub async fn pull<H: Host>(
     mode: FastForward,
 ) -> Out {
     let store = remote_store(cx, db, remote, false).await?;
+    let author = database::signature(cx.host, db.repo.config());
     let mut reporter = cx.reporter();
-    let fetched = db.repo.fetch(remote, &store, &mut reporter).await;
+    let pulled = (db.repo)
+        .pull((remote, &store), branch, mode, &author, &mut reporter)
+        .await;
     reporter.finish();
-    fetched?;
-    let branch = branch.unwrap_or(db.repo.current_branch()).to_owned();
-    crate::merge::merge(cx, db, &format!("{remote}/{branch}"), mode, None).await
+    crate::merge::outcome(&pulled?.merge)
 }
 
 /// `clone URL [DIR]`: builds the database beside DIR's `.cairn` and moves it into place, so

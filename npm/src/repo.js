@@ -54,6 +54,11 @@ async function restoreFrom(src, location, options = {}, adoptUrl = undefined) {
   return { repo, snapshot, stats, remotes, adopted };
 }
 
+/** The core's fast-forward mode from merge and pull options, as Git's --ff-only and --no-ff. */
+function fastForwardMode({ fastForward = true, fastForwardOnly = false }) {
+  return fastForwardOnly ? 'only' : fastForward ? 'allow' : 'never';
+}
+
 export class Repo {
   #core;
   #at;
@@ -193,10 +198,12 @@ export class Repo {
     return result;
   }
 
-  #author() {
+  /** Who makes a new commit, and when: the core's author arguments (name, email, time). */
+  #signature() {
     const given = this.#options.author ?? {};
     const name = given.name ?? this.#config.userName ?? 'cairn';
-    return { name, email: given.email ?? this.#config.userEmail ?? `${name}@localhost` };
+    const email = given.email ?? this.#config.userEmail ?? `${name}@localhost`;
+    return [name, email, clock(this.#options)()];
   }
 
   /** Resolves to the store at a URL, seen from this database; `token` and `headers` from a call's options. */
@@ -268,9 +275,8 @@ export class Repo {
   }
 
   commit({ message = '', all = false, allowEmpty = false } = {}) {
-    const { name, email } = this.#author();
-    const now = clock(this.#options)();
-    return this.#run((core) => core.commit(message, all, allowEmpty, name, email, now));
+    const author = this.#signature();
+    return this.#run((core) => core.commit(message, all, allowEmpty, ...author));
   }
 
   log({ start, limit } = {}) {
@@ -290,8 +296,39 @@ export class Repo {
     return this.#run((core) => core.createBranch(name, start));
   }
 
-  deleteBranch(name) {
-    return this.#run((core) => core.deleteBranch(name));
+  deleteBranch(name, { force = false } = {}) {
+    return this.#run((core) => core.deleteBranch(name, force));
+  }
+
+  merge(ref, options = {}) {
+    const mode = fastForwardMode(options);
+    const author = this.#signature();
+    return this.#run((core) => core.merge(ref, mode, options.message, ...author));
+  }
+
+  abortMerge() {
+    return this.#run((core) => core.abortMerge());
+  }
+
+  conflicts(table) {
+    return this.#run((core) => core.conflicts(table));
+  }
+
+  resolveConflicts(table, { ours = false, theirs = false } = {}) {
+    if (ours && theirs) {
+      return Promise.reject(new CairnError('INVALID_ARGUMENT', 'resolveConflicts takes { ours: true } or { theirs: true }, not both'));
+    }
+    return this.#run((core) => core.resolveConflicts(table, ours ? 'ours' : theirs ? 'theirs' : 'edited'));
+  }
+
+  revert(ref) {
+    const author = this.#signature();
+    return this.#run((core) => core.revert(ref, ...author));
+  }
+
+  cherryPick(ref) {
+    const author = this.#signature();
+    return this.#run((core) => core.cherryPick(ref, ...author));
   }
 
   checkout(name, { create = false, start } = {}) {
@@ -356,7 +393,11 @@ export class Repo {
 
   pull(remote, branch, options = {}) {
     const { onProgress, signal } = options;
-    return this.#run(async (core) => core.pull(remote, await this.#remote(remote, false, options), branch, onProgress, signal));
+    const mode = fastForwardMode(options);
+    const author = this.#signature();
+    return this.#run(async (core) =>
+      core.pull(remote, await this.#remote(remote, false, options), branch, mode, ...author, onProgress, signal),
+    );
   }
 
   backups() {

@@ -108,7 +108,8 @@ test('sql, status, add, commit, log, diff, reset, checkout, tags, ls', async () 
   assert.deepEqual(await repo.ls('main'), ['t']);
   await repo.checkout('main');
   await fails(repo.deleteBranch('main'), 'BRANCH_CHECKED_OUT');
-  await repo.deleteBranch('feature');
+  await fails(repo.deleteBranch('feature'), 'BRANCH_NOT_MERGED');
+  await repo.deleteBranch('feature', { force: true });
   assert.equal(await repo.createTag('v1', 'HEAD~1'), c1.hash);
   assert.equal(await repo.resolve('v1'), c1.hash);
   assert.equal(await repo.reset({ hard: true, ref: 'v1' }), c1.hash);
@@ -178,7 +179,7 @@ test('error codes', async (t) => {
   await clone.push('origin', 'main');
   await repo.commit({ message: 'ours', allowEmpty: true });
   await fails(repo.push('origin', 'main'), 'NON_FAST_FORWARD');
-  await fails(repo.pull('origin', 'main'), 'DIVERGED');
+  await fails(repo.pull('origin', 'main', { fastForwardOnly: true }), 'DIVERGED');
   assert.equal((await repo.push('origin', 'main', { force: true })).updated, true);
   await clone.fetch('origin');
   await clone.reset({ hard: true, ref: 'origin/main' });

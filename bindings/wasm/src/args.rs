@@ -3,6 +3,7 @@
 
 use cairn_core::chunk_store::Options;
 use cairn_core::db::value::Value;
+use cairn_core::repo::{FastForward, Resolution};
 use cairn_core::retention::{KeepCount, Policy, PolicyError};
 use cairn_core::sql::Params;
 use cairn_core::sync::{Progress, Sink};
@@ -228,6 +229,30 @@ pub fn string(value: &JsValue, what: &str) -> Result<String, Error> {
         let value = js::describe(value);
         invalid(format!("{what} must be a string, got {value}"))
     })
+}
+
+/// A merge's fast-forward mode: "allow", "only" or "never".
+pub fn fast_forward(value: &JsValue) -> Result<FastForward, Error> {
+    match string(value, "fast-forward mode")?.as_str() {
+        "allow" => Ok(FastForward::Allow),
+        "only" => Ok(FastForward::Only),
+        "never" => Ok(FastForward::Never),
+        other => Err(invalid(format!(
+            "fast-forward mode must be \"allow\", \"only\" or \"never\", got \"{other}\""
+        ))),
+    }
+}
+
+/// How conflicts are settled: "ours", "theirs" or "edited".
+pub fn resolution(value: &JsValue) -> Result<Resolution, Error> {
+    match string(value, "resolution")?.as_str() {
+        "ours" => Ok(Resolution::Ours),
+        "theirs" => Ok(Resolution::Theirs),
+        "edited" => Ok(Resolution::AsEdited),
+        other => Err(invalid(format!(
+            "resolution must be \"ours\", \"theirs\" or \"edited\", got \"{other}\""
+        ))),
+    }
 }
 
 /// An optional string: undefined or null is `None`.

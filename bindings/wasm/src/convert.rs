@@ -5,7 +5,10 @@
 use cairn_core::backup::Snapshot;
 use cairn_core::db::commit::Commit;
 use cairn_core::db::value::Value;
-use cairn_core::repo::{RowChange, Status, TableDiff, TableStatus, Transfer};
+use cairn_core::repo::{
+    Applied, MergeOutcome, Pulled, RowChange, Status, TableConflicts, TableDiff, TableStatus,
+    Transfer,
+};
 use cairn_core::sql::QueryResult;
 use cairn_core::sync::{Progress, SyncStats};
 use cairn_core::Hash;
@@ -105,6 +108,8 @@ struct StatusView<'a> {
     unstaged: Vec<TableStatusView<'a>>,
     untracked: &'a [String],
     clean: bool,
+    /// The tables a merge in progress left with conflicts; null when none is in progress.
+    merging: Option<&'a [String]>,
 }
 
 pub fn status(s: &Status) -> JsValue {
@@ -114,6 +119,7 @@ pub fn status(s: &Status) -> JsValue {
         unstaged: table_statuses(&s.unstaged),
         untracked: &s.untracked,
         clean: s.is_clean(),
+        merging: s.merging.as_deref(),
     })
 }
 
@@ -295,6 +301,114 @@ pub fn transfer(t: &Transfer) -> JsValue {
             old: old.as_ref().map(B32),
             new: Some(B32(new)),
             stats: Some(stats_view(stats)),
+        },
+    })
+}
+
+/// What a merge, pull, revert or cherry-pick did (`MergeResult` in index.d.ts).
+#[derive(serde::Serialize)]
+struct MergeView<'a> {
+    outcome: &'static str,
+    /// The branch's new commit; null when it was up to date or waits on conflicts.
+    commit: Option<B32<'a>>,
+    conflicts: &'a [String],
+    /// A pull's fetch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stats: Option<StatsView>,
+}
+
+fn merge_view(m: &MergeOutcome) -> MergeView<'_> {
+    match m {
+        MergeOutcome::UpToDate => MergeView {
+            outcome: "upToDate",
+            commit: None,
+            conflicts: &[],
+            stats: None,
+        },
+        MergeOutcome::FastForward { to, .. } => MergeView {
+            outcome: "fastForward",
+            commit: Some(B32(to)),
+            conflicts: &[],
+            stats: None,
+        },
+        MergeOutcome::ThreeWay(applied) => applied_view(applied),
+    }
+}
+
+fn applied_view(a: &Applied) -> MergeView<'_> {
+    match a {
+        Applied::Committed(at) => MergeView {
+            outcome: "committed",
+            commit: Some(B32(at)),
+            conflicts: &[],
+            stats: None,
+        },
+        Applied::Conflicts(tables) => MergeView {
+            outcome: "conflicts",
+            commit: None,
+            conflicts: tables,
+            stats: None,
+        },
+    }
+}
+
+pub fn merge(m: &MergeOutcome) -> JsValue {
+    to_js(&merge_view(m))
+}
+
+pub fn applied(a: &Applied) -> JsValue {
+    to_js(&applied_view(a))
+}
+
+pub fn pulled(p: &Pulled) -> JsValue {
+    to_js(&MergeView {
+        stats: Some(stats_view(&p.stats)),
+        ..merge_view(&p.merge)
+    })
+}
+
+/// One conflicting row: its base, ours and theirs versions (null: no such row there).
+#[derive(serde::Serialize)]
+struct RowConflictView<'a> {
+    base: Option<Row<'a>>,
+    ours: Option<Row<'a>>,
+    theirs: Option<Row<'a>>,
+}
+
+/// A table's conflicts (`TableConflicts` in index.d.ts): a schema conflict as the three
+/// CREATE TABLE statements, or the conflicting rows in the working table's columns.
+#[derive(serde::Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+enum ConflictsView<'a> {
+    Schema {
+        base: Option<String>,
+        ours: Option<String>,
+        theirs: Option<String>,
+    },
+    Rows {
+        columns: Vec<&'a str>,
+        rows: Vec<RowConflictView<'a>>,
+    },
+}
+
+pub fn conflicts(table: &str, c: &TableConflicts) -> JsValue {
+    to_js(&match c {
+        TableConflicts::Schema(schemas) => {
+            let [base, ours, theirs] = schemas
+                .each_ref()
+                .map(|s| s.as_ref().map(|s| s.to_sql(table)));
+            ConflictsView::Schema { base, ours, theirs }
+        }
+        TableConflicts::Rows { schema, rows } => ConflictsView::Rows {
+            columns: schema.columns.iter().map(|c| c.name.as_str()).collect(),
+            rows: rows
+                .iter()
+                .map(|[base, ours, theirs]| RowConflictView {
+                    base: base.as_deref().map(Row),
+                    ours: ours.as_deref().map(Row),
+                    theirs: theirs.as_deref().map(Row),
+                })
+                .collect(),
         },
     })
 }

@@ -212,12 +212,17 @@ fn hint(hint: Option<Hint>) -> &'static str {
         Some(Hint::RestoreBackup) => "; use Repo.backupRestore() to restore it",
         Some(Hint::SyncFirst) => "; call backupSync() first",
         Some(Hint::KeepAtLeastOne) => " (keepLast: 1 or more)",
-        // Merging is the command line's for now; pull() only fast-forwards.
-        Some(Hint::MergeWithoutFfOnly) => " (merge with the cairn command line)",
-        Some(Hint::ResolveConflicts)
-        | Some(Hint::CommitOrAbortMerge)
-        | Some(Hint::EditThenMark) => " (settle the merge with the cairn command line)",
-        Some(Hint::ForceDelete) => " (delete it with the cairn command line: branch -D)",
+        Some(Hint::MergeWithoutFfOnly) => {
+            " (merge or pull without { fastForwardOnly: true } to make a merge commit)"
+        }
+        Some(Hint::ResolveConflicts) => {
+            "; see them with conflicts(table), settle them with resolveConflicts(table, { ours: \
+             true }) or { theirs: true } (or edit the rows and call resolveConflicts(table)), \
+             then commit()"
+        }
+        Some(Hint::CommitOrAbortMerge) => "; commit() it, or abortMerge()",
+        Some(Hint::EditThenMark) => "; edit its rows, then call resolveConflicts(table)",
+        Some(Hint::ForceDelete) => " (deleteBranch(name, { force: true }) deletes it anyway)",
         Some(Hint::GivePolicy) => {
             " (keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly, keepWithin \
              or keepTags)"

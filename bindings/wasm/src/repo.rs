@@ -41,10 +41,11 @@ async fn store(adapter: JsValue) -> Result<ChunkStore<JsStorage>, Error> {
     Ok(ChunkStore::open(args::adapter(adapter)?).await?)
 }
 
-fn signature(name: String, email: String, time_ms: f64) -> Result<Signature, Error> {
+/// The author and time JS gives for a new commit.
+fn author(name: &JsValue, email: &JsValue, time_ms: f64) -> Result<Signature, Error> {
     Ok(Signature {
-        name,
-        email,
+        name: args::string(name, "author_name")?,
+        email: args::string(email, "author_email")?,
         time_ms: args::time_ms(time_ms)?,
     })
 }
@@ -94,9 +95,7 @@ impl Repo {
         time_ms: f64,
     ) -> Result<Repo, Error> {
         let id = args::string(&id, "id")?;
-        let author_name = args::string(&author_name, "author_name")?;
-        let author_email = args::string(&author_email, "author_email")?;
-        let author = signature(author_name, author_email, time_ms)?;
+        let author = author(&author_name, &author_email, time_ms)?;
         let store = store(adapter).await?;
         Ok(Repo::wrap(
             Core::init(store, Config::new(&id), &author).await?,
@@ -285,12 +284,10 @@ impl Repo {
         time_ms: f64,
     ) -> Promise {
         let message = arg!(args::string(&message, "message"));
-        let author_name = arg!(args::string(&author_name, "author_name"));
-        let author_email = arg!(args::string(&author_email, "author_email"));
-        let author = signature(author_name, author_email, time_ms);
+        let author = arg!(author(&author_name, &author_email, time_ms));
         self.run(|repo| async move {
             let mut repo = repo.lock().await;
-            let hash = repo.commit(&message, all, allow_empty, &author?).await?;
+            let hash = repo.commit(&message, all, allow_empty, &author).await?;
             let commit = repo.commit_at(hash).await?;
             Ok(convert::commit(&hash, &commit, &repo.decorations(hash)))
         })
@@ -344,12 +341,100 @@ impl Repo {
         })
     }
 
+    /// Deletes a branch; one with commits the current branch lacks, or with uncommitted
+    /// changes, only with `force` (Git's `branch -d` and `-D`).
     #[wasm_bindgen(js_name = deleteBranch)]
-    pub fn delete_branch(&self, name: JsValue) -> Promise {
+    pub fn delete_branch(&self, name: JsValue, force: bool) -> Promise {
         let name = arg!(args::string(&name, "name"));
         self.run(|repo| async move {
-            repo.lock().await.delete_branch(&name, true).await?;
+            repo.lock().await.delete_branch(&name, force).await?;
             Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Merges `spec` into the current branch; `mode`: "allow", "only" or "never" a
+    /// fast-forward. Resolves to a `MergeResult`; conflicts wait in the working set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn merge(
+        &self,
+        spec: JsValue,
+        mode: JsValue,
+        message: JsValue,
+        author_name: JsValue,
+        author_email: JsValue,
+        time_ms: f64,
+    ) -> Promise {
+        let spec = arg!(args::string(&spec, "ref"));
+        let mode = arg!(args::fast_forward(&mode));
+        let message = arg!(args::opt_string(&message, "message"));
+        let author = arg!(author(&author_name, &author_email, time_ms));
+        self.run(|repo| async move {
+            let mut repo = repo.lock().await;
+            let merged = repo.merge(&spec, mode, message.as_deref(), &author).await?;
+            Ok(convert::merge(&merged))
+        })
+    }
+
+    /// `merge --abort`: back to the branch's commit, the merge and its conflicts dropped.
+    #[wasm_bindgen(js_name = abortMerge)]
+    pub fn abort_merge(&self) -> Promise {
+        self.run(|repo| async move {
+            repo.lock().await.abort_merge().await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// The conflicts a merge in progress left in `table` (`TableConflicts`).
+    pub fn conflicts(&self, table: JsValue) -> Promise {
+        let table = arg!(args::string(&table, "table"));
+        self.run(|repo| async move {
+            let found = repo.lock().await.conflicts(&table).await?;
+            Ok(convert::conflicts(&table, &found))
+        })
+    }
+
+    /// Settles `table`'s conflicts: "ours", "theirs", or "edited" (the rows as they are now).
+    #[wasm_bindgen(js_name = resolveConflicts)]
+    pub fn resolve_conflicts(&self, table: JsValue, how: JsValue) -> Promise {
+        let table = arg!(args::string(&table, "table"));
+        let how = arg!(args::resolution(&how));
+        self.run(|repo| async move {
+            repo.lock().await.resolve_conflicts(&table, how).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Commits the inverse of commit `spec`'s changes (`MergeResult`).
+    pub fn revert(
+        &self,
+        spec: JsValue,
+        author_name: JsValue,
+        author_email: JsValue,
+        time_ms: f64,
+    ) -> Promise {
+        let spec = arg!(args::string(&spec, "ref"));
+        let author = arg!(author(&author_name, &author_email, time_ms));
+        self.run(|repo| async move {
+            Ok(convert::applied(
+                &repo.lock().await.revert(&spec, &author).await?,
+            ))
+        })
+    }
+
+    /// Commits commit `spec`'s changes again on the current branch (`MergeResult`).
+    #[wasm_bindgen(js_name = cherryPick)]
+    pub fn cherry_pick(
+        &self,
+        spec: JsValue,
+        author_name: JsValue,
+        author_email: JsValue,
+        time_ms: f64,
+    ) -> Promise {
+        let spec = arg!(args::string(&spec, "ref"));
+        let author = arg!(author(&author_name, &author_email, time_ms));
+        self.run(|repo| async move {
+            let picked = repo.lock().await.cherry_pick(&spec, &author).await?;
+            Ok(convert::applied(&picked))
         })
     }
 
@@ -533,25 +618,40 @@ impl Repo {
         })
     }
 
+    /// Fetches, then merges the remote's branch as `merge` does (`MergeResult` with the
+    /// fetch's `stats`).
+    #[allow(clippy::too_many_arguments)]
     pub fn pull(
         &self,
         name: JsValue,
         remote: JsValue,
         branch: JsValue,
+        mode: JsValue,
+        author_name: JsValue,
+        author_email: JsValue,
+        time_ms: f64,
         on_progress: Option<Function>,
         signal: JsValue,
     ) -> Promise {
         let branch = arg!(args::opt_string(&branch, "branch"));
         let name = arg!(args::string(&name, "name"));
+        let mode = arg!(args::fast_forward(&mode));
+        let author = arg!(author(&author_name, &author_email, time_ms));
         self.run(|repo| async move {
             let remote = store(remote).await?;
             let mut progress = args::progress(on_progress, signal);
             let mut repo = repo.lock().await;
             let pulled = repo
-                .pull(&name, &remote, branch.as_deref(), &mut progress)
+                .pull(
+                    (&name, &remote),
+                    branch.as_deref(),
+                    mode,
+                    &author,
+                    &mut progress,
+                )
                 .await;
             let outcome = progress.settle(pulled)?;
-            Ok(convert::transfer(&outcome))
+            Ok(convert::pulled(&outcome))
         })
     }
 

@@ -34,7 +34,7 @@ pub use conflicts::{Resolution, TableConflicts};
 pub use diff::{DiffTarget, RowChange, TableDiff};
 pub use merge::{Applied, FastForward, MergeOutcome};
 pub use refs::{check_ref_name, RefKind};
-pub use remote::{remote_datasets, InvalidUrl, Transfer};
+pub use remote::{remote_datasets, InvalidUrl, Pulled, Transfer};
 pub use status::{Status, TableChange, TableStatus};
 
 /// Who made a commit, and when: the core has no clock and no environment, so callers say.

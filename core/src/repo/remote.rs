@@ -1,4 +1,4 @@
-//! Remotes: push one branch, fetch every branch, pull by fast-forward, clone. A remote store's
+//! Remotes: push one branch, fetch every branch, pull (fetch and merge), clone. A remote store's
 //! root is a dataset map holding only `refs/heads/*` and `refs/tags/*`: never working sets,
 //! never remote-tracking branches.
 
@@ -6,7 +6,7 @@ use alloc::collections::BTreeSet;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use super::{Config, FastForward, MergeOutcome, Repo, RepoError, Result};
+use super::{Config, FastForward, MergeOutcome, Repo, RepoError, Result, Signature};
 use crate::chunk_store::{ChunkStore, StoreError};
 use crate::db::datasets::{self, Datasets, HEADS, REMOTES, TAGS};
 use crate::db::kind::Kind;
@@ -26,6 +26,13 @@ pub enum Transfer {
         new: Hash,
         stats: SyncStats,
     },
+}
+
+/// What a pull fetched, and what merging the remote's branch did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pulled {
+    pub stats: SyncStats,
+    pub merge: MergeOutcome,
 }
 
 /// A remote's dataset map; empty for an empty store. A backup is refused here.
@@ -215,16 +222,17 @@ impl<S: Storage> Repo<S> {
         Ok(stats)
     }
 
-    /// Fetches, then fast-forwards the current branch to `<remote>/<branch>` (default: the
-    /// current branch's name). Refuses with uncommitted changes or diverged histories (the
-    /// command line's pull merges those: fetch, then `merge`).
+    /// Fetches, then merges `<remote>/<branch>` (default: the current branch's name) into the
+    /// current branch as `merge` does in `mode`: a fast-forward where it can, else a
+    /// three-way merge that commits or leaves its conflicts in the working set.
     pub async fn pull<R: Storage>(
         &mut self,
-        remote_name: &str,
-        remote: &ChunkStore<R>,
+        (remote_name, remote): (&str, &ChunkStore<R>),
         branch: Option<&str>,
+        mode: FastForward,
+        author: &Signature,
         progress: &mut dyn Sink,
-    ) -> Result<Transfer> {
+    ) -> Result<Pulled> {
         let stats = self.fetch(remote_name, remote, progress).await?;
         let current = self.config.head.clone();
         let target = alloc::format!("{remote_name}/{}", branch.unwrap_or(&current));
@@ -235,14 +243,8 @@ impl<S: Storage> Repo<S> {
         {
             return Err(RepoError::BranchNotFound(target));
         }
-        Ok(match self.fast_forward(&target, FastForward::Only).await? {
-            Some(MergeOutcome::FastForward { from, to }) => Transfer::Updated {
-                old: Some(from),
-                new: to,
-                stats,
-            },
-            _ => Transfer::UpToDate,
-        })
+        let merge = self.merge(&target, mode, None, author).await?;
+        Ok(Pulled { stats, merge })
     }
 
     /// Clones a remote into the empty store `store`: every branch and tag is fetched, `origin`

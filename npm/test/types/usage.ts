@@ -37,7 +37,16 @@ export async function tutorial(): Promise<string> {
   await repo.addRemote('origin', 'mem://r');
   const pushed = await repo.push('origin', 'main', { force: false, onProgress });
   await repo.fetch('origin', { onProgress });
-  await repo.pull('origin', undefined, { onProgress });
+  const pulled = await repo.pull('origin', undefined, { onProgress, fastForwardOnly: false });
+  const merged: 'upToDate' | 'fastForward' | 'committed' | 'conflicts' = (await repo.merge('dev', { fastForward: false, message: 'm' })).outcome;
+  const conflicts = await repo.conflicts('t');
+  const theirs: SqlValue[] | null | undefined = conflicts.kind === 'rows' ? conflicts.rows[0]?.theirs : conflicts.theirs === null ? null : undefined;
+  await repo.resolveConflicts('t', { ours: true });
+  await repo.abortMerge();
+  const reverted: string | null = (await repo.revert('HEAD')).commit;
+  await repo.cherryPick('dev');
+  await repo.deleteBranch('dev', { force: true });
+  const merging: string[] | null = (await repo.status()).merging;
   await repo.addBackup('b', 'mem://b');
   const synced = await repo.backupSync('b', { onProgress });
   await repo.backupSyncUrl('mem://b2');
