@@ -181,7 +181,9 @@ pub enum Command {
         #[arg(value_name = "REF")]
         target: Option<String>,
     },
-    /// Run SQL against the working set: -q QUERY, or statements from standard input
+    /// Run SQL against the working set: -q QUERY, statements from standard input, or (on a
+    /// terminal) an interactive shell with line editing and history (~/.cairn_sql_history);
+    /// end a statement with ';', leave with exit, quit or Ctrl-D
     Sql {
         /// The statements to run
         #[arg(short, long, value_name = "QUERY")]

@@ -8,6 +8,16 @@ use std::path::{Path, PathBuf};
 
 use cairn_core::io::{BoxFuture, Storage};
 
+/// What the user typed at a prompt.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line {
+    Text(String),
+    /// Ctrl-C: the statement being typed is dropped.
+    Interrupted,
+    /// Ctrl-D, or the end of input.
+    End,
+}
+
 pub trait Host {
     type Storage: Storage + 'static;
 
@@ -43,6 +53,15 @@ pub trait Host {
     fn read_password(&self, _prompt: &str) -> Option<io::Result<String>> {
         None
     }
+
+    /// A line typed at the interactive SQL shell after `prompt`, with line editing and the
+    /// history kept in the file `history`, if any (read at the first call; each line typed
+    /// is added).
+    fn read_line<'a>(
+        &'a self,
+        prompt: &'a str,
+        history: Option<&'a Path>,
+    ) -> BoxFuture<'a, io::Result<Line>>;
 
     /// The whole file; `NotFound` if there is none.
     fn read_file(&self, path: &Path) -> io::Result<Vec<u8>>;

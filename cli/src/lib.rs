@@ -16,6 +16,7 @@ mod progress;
 mod refs;
 mod remote;
 pub mod serve;
+mod shell;
 pub mod url;
 mod work;
 

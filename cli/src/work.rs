@@ -71,13 +71,8 @@ pub async fn sql<H: Host>(
 ) -> Out {
     let query = match query {
         Some(q) => q,
-        None => {
-            if cx.host.stdin_is_terminal() {
-                cx.host
-                    .stderr("reading SQL statements from standard input; end with Ctrl-D\n");
-            }
-            cx.host.read_stdin().await.map_err(CliError::Input)?
-        }
+        None if cx.host.stdin_is_terminal() => return crate::shell::run(cx, db, format).await,
+        None => cx.host.read_stdin().await.map_err(CliError::Input)?,
     };
     let mut results = Vec::new();
     let outcome = db

@@ -4,6 +4,7 @@
 // environment and stdio. Everything the CLI decides is in Rust.
 
 import {
+  appendFileSync,
   closeSync,
   existsSync,
   fsyncSync,
@@ -18,6 +19,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { text } from 'node:stream/consumers';
 import { NodeFsAdapter } from './adapters/node-fs.js';
 
@@ -35,6 +37,60 @@ process.on('SIGINT', () => {
   interrupted = true;
 });
 
+// The SQL shell's line editor (node:readline: Emacs keys, history), made at its first prompt.
+// Its history file is rustyline's (the native binary's): a `#V2` line, then one line per
+// entry with `\\` and `\n` escaped, so both binaries share one history.
+let editor;
+
+function readHistory(path) {
+  const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n') : [];
+  const entries = lines.filter((l) => l && l !== '#V2').map((l) => l.replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c)));
+  return entries.reverse(); // readline wants the newest first
+}
+
+function addHistory(path, line) {
+  const header = existsSync(path) ? '' : '#V2\n';
+  appendFileSync(path, `${header}${line.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n`, { mode: 0o600 });
+}
+
+function readLine(prompt, history) {
+  editor ??= createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: process.stdin.isTTY === true,
+    history: history ? readHistory(history) : [],
+    historySize: 1000,
+  });
+  const rl = editor;
+  return new Promise((resolve) => {
+    const settle = (value) => {
+      rl.off('line', onLine).off('SIGINT', onInterrupt).off('close', onClose);
+      resolve(value);
+    };
+    const onLine = (line) => {
+      // History is a convenience: a line not saved is no reason to stop.
+      if (history && line.trim()) {
+        try {
+          addHistory(history, line);
+        } catch {}
+      }
+      settle({ line });
+    };
+    const onInterrupt = () => {
+      rl.write(null, { ctrl: true, name: 'u' }); // drop what was typed on this line
+      process.stdout.write('^C\n');
+      settle({ interrupted: true });
+    };
+    const onClose = () => {
+      editor = undefined;
+      settle(null);
+    };
+    rl.on('line', onLine).on('SIGINT', onInterrupt).on('close', onClose);
+    rl.setPrompt(prompt);
+    rl.prompt();
+  });
+}
+
 export const cliHost = {
   interrupted: () => interrupted,
   storage: (dir) => new NodeFsAdapter(dir),
@@ -46,6 +102,7 @@ export const cliHost = {
   stderrIsTerminal: () => process.stderr.isTTY === true,
   stdinIsTerminal: () => process.stdin.isTTY === true,
   readStdin: () => text(process.stdin),
+  readLine,
   readFile: (path) => readFileSync(path),
   writeFile(path, bytes, durable) {
     // Made anew (O_EXCL): a symlink planted at a temporary name is removed, never followed.

@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { NODE_CAIRN, runIn, tempDir } from './helpers.mjs';
 
 const ENV = { CAIRN_TIME_MS: '1700000000000', CAIRN_USER_NAME: 'Ada', CAIRN_USER_EMAIL: 'ada@example.com' };
@@ -61,4 +63,35 @@ test('the Node cairn bin: verbs, output, exit codes', async (t) => {
   assert.equal(help.status, 0);
   assert.match(help.stdout, /Usage: cairn \[OPTIONS\] <COMMAND>[\s\S]*backup +Private, full-state backups/);
   assert.match(ok(['backup', 'restore', '--help']), /--snapshot <ID>/);
+});
+
+test('the Node cairn bin: sql on a terminal is a shell, sharing the native history format', async (t) => {
+  const root = await tempDir(t);
+  const db = join(root, 'db');
+  await mkdir(db);
+  assert.equal(runIn(db, NODE_CAIRN, ['init'], ENV).status, 0);
+  // A history the native shell (rustyline) wrote: its header, and a statement of two lines
+  // with its newline escaped.
+  writeFileSync(join(root, '.cairn_sql_history'), '#V2\nselect 6 *\\n 7 as n;\n');
+  const steps = [
+    ['expect', 'main> '],
+    ['send', '\x1b[A\r'], // the native session's statement, recalled whole
+    ['expect', 'main> '],
+    ['send', 'select 1 +\r'],
+    ['expect', '    -> '],
+    ['send', '1 as two;\r'],
+    ['expect', 'main> '],
+    ['send', "select 'half\r"],
+    ['expect', '    -> '],
+    ['send', '\x03'], // Ctrl-C drops it
+    ['expect', 'main> '],
+    ['send', 'quit\r'],
+  ];
+  const terminal = fileURLToPath(new URL('../../tests/terminal.py', import.meta.url));
+  const out = runIn(db, ['python3', terminal, JSON.stringify(steps), ...NODE_CAIRN], ['sql'], { ...ENV, HOME: root });
+  assert.equal(out.status, 0, out.stdout);
+  assert.match(out.stdout, /\| 42 \|/);
+  assert.match(out.stdout, /\| two \|\r?\n\+-+\+\r?\n\| 2 {3}\|/);
+  const history = readFileSync(join(root, '.cairn_sql_history'), 'utf8');
+  assert.ok(history.endsWith('select 1 +\n1 as two;\n' + "select 'half\nquit\n"), history);
 });

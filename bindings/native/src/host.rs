@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use cairn_cli::host::Line;
 use cairn_cli::Host;
 use cairn_core::io::BoxFuture;
 
@@ -16,7 +17,11 @@ use cairn_cli::url::{Bucket, HttpLocation};
 use crate::fs_storage::private;
 use crate::{FsStorage, NativeStorage};
 
-pub struct NativeHost;
+#[derive(Default)]
+pub struct NativeHost {
+    /// The SQL shell's line editor, made at its first prompt.
+    editor: std::sync::Mutex<Option<rustyline::DefaultEditor>>,
+}
 
 /// Set by Ctrl-C: long operations stop at their next batch and leave every store valid.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -105,6 +110,42 @@ impl Host for NativeHost {
             let mut text = String::new();
             io::stdin().read_to_string(&mut text)?;
             Ok(text)
+        })
+    }
+
+    fn read_line<'a>(
+        &'a self,
+        prompt: &'a str,
+        history: Option<&'a Path>,
+    ) -> BoxFuture<'a, io::Result<Line>> {
+        use rustyline::error::ReadlineError;
+        Box::pin(async move {
+            let mut editor = self.editor.lock().unwrap_or_else(|e| e.into_inner());
+            if editor.is_none() {
+                let mut made = rustyline::DefaultEditor::new().map_err(io::Error::other)?;
+                // A history file not there yet is made by the first line typed.
+                if let Some(history) = history {
+                    let _ = made.load_history(history);
+                }
+                *editor = Some(made);
+            }
+            let editor = editor.as_mut().expect("made above");
+            match editor.readline(prompt) {
+                Ok(line) => {
+                    if !line.trim().is_empty() {
+                        // History is a convenience: a line not saved is no reason to stop.
+                        let _ = editor.add_history_entry(line.as_str());
+                        if let Some(history) = history {
+                            let _ = editor.append_history(history);
+                        }
+                    }
+                    Ok(Line::Text(line))
+                }
+                Err(ReadlineError::Interrupted) => Ok(Line::Interrupted),
+                Err(ReadlineError::Eof) => Ok(Line::End),
+                Err(ReadlineError::Io(e)) => Err(e),
+                Err(e) => Err(io::Error::other(e)),
+            }
         })
     }
 

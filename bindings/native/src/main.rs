@@ -6,7 +6,7 @@ fn main() {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     std::process::exit(cairn::block_on(cairn_cli::main(
-        &cairn::host::NativeHost,
+        &cairn::host::NativeHost::default(),
         args,
     )));
 }

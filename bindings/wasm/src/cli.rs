@@ -6,6 +6,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use cairn_cli::host::Line;
 use cairn_cli::Host;
 use cairn_core::io::BoxFuture;
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
@@ -142,6 +143,33 @@ impl Host for JsHost {
                 .map_err(io_error)?;
             text.as_string()
                 .ok_or_else(|| io::Error::other("readStdin did not give a string"))
+        })
+    }
+
+    /// JS's `readLine(prompt, historyPath)` resolves to `{ line }`, `{ interrupted: true }`
+    /// (Ctrl-C) or null (end of input).
+    fn read_line<'a>(
+        &'a self,
+        prompt: &'a str,
+        history: Option<&'a Path>,
+    ) -> BoxFuture<'a, io::Result<Line>> {
+        Box::pin(async move {
+            let history = history.map_or(JsValue::UNDEFINED, path_value);
+            let promise = self.call("readLine", &[JsValue::from_str(prompt), history])?;
+            let typed = JsFuture::from(Promise::resolve(&promise))
+                .await
+                .map_err(io_error)?;
+            if typed.is_null() || typed.is_undefined() {
+                return Ok(Line::End);
+            }
+            let field = |name| Reflect::get(&typed, &JsValue::from_str(name)).ok();
+            if field("interrupted").is_some_and(|v| v.is_truthy()) {
+                return Ok(Line::Interrupted);
+            }
+            match field("line").and_then(|l| l.as_string()) {
+                Some(line) => Ok(Line::Text(line)),
+                None => Err(io::Error::other("readLine did not give { line }")),
+            }
         })
     }
 

@@ -25,6 +25,7 @@ mod tests_types;
 mod update_delete;
 
 pub use params::Params;
+pub use split::ends_open;
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;

@@ -7,13 +7,31 @@ use alloc::vec::Vec;
 /// The statements of `sql`, without their semicolons; blank pieces are left out (a piece of
 /// comments only is kept, and parses to no statement).
 pub fn statements(sql: &str) -> Vec<&str> {
+    scan(sql).0
+}
+
+/// Whether `sql` ends inside a statement: after its last semicolon (outside quotes and
+/// comments) there is more than blanks and comments, or a quote is still open. What an
+/// interactive shell asks before it runs what was typed.
+pub fn ends_open(sql: &str) -> bool {
+    scan(sql).1
+}
+
+/// The statements, and whether the text ends inside one.
+fn scan(sql: &str) -> (Vec<&str>, bool) {
     let bytes = sql.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
+    let mut open = false;
     while i < bytes.len() {
         match bytes[i] {
-            quote @ (b'\'' | b'"' | b'`') => i = skip_quoted(bytes, i, quote),
+            quote @ (b'\'' | b'"' | b'`') => {
+                let end = skip_quoted(bytes, i, quote);
+                // A string not closed yet: the statement goes on on the next line.
+                open = true;
+                i = end;
+            }
             b'#' => i = line_end(bytes, i),
             b'-' if bytes.get(i + 1) == Some(&b'-')
                 && bytes.get(i + 2).is_none_or(u8::is_ascii_whitespace) =>
@@ -27,12 +45,17 @@ pub fn statements(sql: &str) -> Vec<&str> {
                 push(&mut out, &sql[start..i]);
                 i += 1;
                 start = i;
+                open = false;
             }
-            _ => i += 1,
+            b if b.is_ascii_whitespace() => i += 1,
+            _ => {
+                open = true;
+                i += 1
+            }
         }
     }
     push(&mut out, &sql[start..]);
-    out
+    (out, open)
 }
 
 fn push<'a>(out: &mut Vec<&'a str>, piece: &'a str) {
@@ -75,7 +98,29 @@ fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::statements;
+    use super::{ends_open, statements};
+
+    #[test]
+    fn a_statement_is_open_until_its_semicolon_outside_quotes() {
+        for open in [
+            "select 1",
+            "select 1;\nselect",
+            "select ';",
+            "select 1; select \"a;",
+        ] {
+            assert!(ends_open(open), "{open}");
+        }
+        for done in [
+            "",
+            "  \n",
+            "select 1;",
+            "select ';' ;  ",
+            "select 1; -- done\n",
+            "x; /* c */",
+        ] {
+            assert!(!ends_open(done), "{done}");
+        }
+    }
 
     #[test]
     fn splits_outside_quotes_and_comments() {
