@@ -215,17 +215,27 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<RemoteAction>,
     },
-    /// Copy a branch's commits to a remote and move the remote's branch (fast-forward only
-    /// unless --force)
+    /// Copy a branch's or tag's commits to a remote and move the remote's branch (fast-forward
+    /// only unless --force) or create its tag (if it lacks it, unless --force)
     Push {
-        /// Overwrite the remote branch even if that drops commits from it
+        /// Overwrite the remote branch even if that drops commits from it, or a remote tag that
+        /// points at another commit
         #[arg(short, long)]
         force: bool,
+        /// Push every tag too (all the remote lacks; one it has elsewhere needs --force)
+        #[arg(long)]
+        tags: bool,
         remote: String,
-        branch: String,
+        /// The branch or tag to push
+        #[arg(value_name = "BRANCH|TAG", required_unless_present = "tags")]
+        name: Option<String>,
     },
-    /// Copy every branch and tag of a remote, updating the remote-tracking branches
+    /// Copy every branch and tag of a remote, updating the remote-tracking branches and
+    /// creating the tags this database lacks (a tag it has elsewhere is kept, with a warning)
     Fetch {
+        /// Replace local tags that point elsewhere than the remote's tags of the same name
+        #[arg(short, long)]
+        force: bool,
         #[arg(default_value = "origin")]
         remote: String,
     },

@@ -152,6 +152,7 @@ fn hint(hint: Option<Hint>) -> &'static str {
         Some(Hint::StageFirst) => " (use \"cairn add\" and/or \"cairn commit -a\")",
         Some(Hint::GiveMessage) => " (give one with -m MESSAGE)",
         Some(Hint::FetchPullOrForce) => " (fetch and pull, or push --force)",
+        Some(Hint::ForceReplaceTag) => " (use --force to replace it)",
         Some(Hint::CommitOrResetHard) => "; commit them or `cairn reset --hard` first",
         Some(Hint::RestoreBackup) => "; use `cairn backup restore URL DIR` to restore it",
         Some(Hint::SyncFirst) => "; run `cairn backup sync` first",
@@ -495,10 +496,11 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
         },
         Command::Push {
             force,
+            tags,
             remote: r,
-            branch,
-        } => remote::push(cx, db, &r, &branch, force).await,
-        Command::Fetch { remote: r } => remote::fetch(cx, db, &r).await,
+            name,
+        } => remote::push(cx, db, &r, name.as_deref(), tags, force).await,
+        Command::Fetch { force, remote: r } => remote::fetch(cx, db, &r, force).await,
         Command::Pull {
             ff_only,
             no_ff,

@@ -1,7 +1,7 @@
 //! `remote`, `push`, `fetch`, `pull` and `clone`.
 
 use cairn_core::chunk_store::ChunkStore;
-use cairn_core::repo::{FastForward, Repo, RepoError, Transfer};
+use cairn_core::repo::{FastForward, Fetched, RefKind, Repo, RepoError, Update};
 
 use crate::credentials::{Credentials, Kind, Named};
 use crate::database::{self, DatabaseError};
@@ -43,43 +43,105 @@ async fn remote_store<H: Host>(
     Ok(ChunkStore::open(storage).await?)
 }
 
+/// `push REMOTE [NAME] [--tags]`: a branch or tag NAME, and with `tags` every tag.
 pub async fn push<H: Host>(
     cx: &Cx<'_, H>,
     db: &mut Db<H>,
     remote: &str,
-    branch: &str,
+    name: Option<&str>,
+    tags: bool,
     force: bool,
 ) -> Out {
+    let mut refs = Vec::new();
+    if let Some(name) = name {
+        refs.push(match db.repo.resolve(name).await? {
+            (_, kind @ (RefKind::Branch(_) | RefKind::Tag(_))) => kind,
+            _ => return Err(RepoError::RefNotFound(name.into()).into()),
+        });
+    }
+    if tags {
+        refs.extend(db.repo.tags().into_iter().map(|(t, _)| RefKind::Tag(t)));
+    }
     let mut store = remote_store(cx, db, remote, true).await?;
     let mut reporter = cx.reporter();
     let outcome = db
         .repo
-        .push(remote, &mut store, branch, force, &mut reporter)
+        .push_refs(remote, &mut store, &refs, force, &mut reporter)
         .await;
     reporter.finish();
-    Ok(match outcome? {
-        Transfer::UpToDate => "Everything up-to-date\n".into(),
-        Transfer::Updated { old, new, stats } => format!(
-            "{}..{} {branch} -> {branch} ({} chunks, {})\n",
-            old.map_or("[new branch]".to_owned(), short),
-            short(new),
-            stats.chunks,
-            size(stats.bytes)
-        ),
-    })
+    let pushed = outcome?;
+    if pushed.updated.is_empty() {
+        return Ok("Everything up-to-date\n".into());
+    }
+    let lines: Vec<String> = pushed.updated.iter().map(moved).collect();
+    let stats = pushed.stats;
+    Ok(format!(
+        "{} ({} chunks, {})\n",
+        lines.join("\n"),
+        stats.chunks,
+        size(stats.bytes)
+    ))
 }
 
-pub async fn fetch<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, remote: &str) -> Out {
-    let store = remote_store(cx, db, remote, false).await?;
-    let mut reporter = cx.reporter();
-    let stats = db.repo.fetch(remote, &store, &mut reporter).await;
-    reporter.finish();
-    let stats = stats?;
-    Ok(if stats.chunks == 0 {
+/// One ref a push or fetch moved, as Git reports it.
+fn moved(u: &Update) -> String {
+    let name = u.name.name();
+    match (&u.name, u.old) {
+        (RefKind::Tag(_), None) => format!("[new tag] {name} -> {name}"),
+        (RefKind::Tag(_), Some(old)) => {
+            format!(
+                "+ {}...{} {name} -> {name} (forced update)",
+                short(old),
+                short(u.new)
+            )
+        }
+        (_, old) => format!(
+            "{}..{} {name} -> {name}",
+            old.map_or("[new branch]".to_owned(), short),
+            short(u.new)
+        ),
+    }
+}
+
+pub async fn fetch<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, remote: &str, force: bool) -> Out {
+    let fetched = fetch_from(cx, db, remote, force).await?;
+    let stats = fetched.stats;
+    let mut out = if stats.chunks == 0 {
         String::new()
     } else {
         format!("fetched {} chunks, {}\n", stats.chunks, size(stats.bytes))
-    })
+    };
+    out.push_str(&tag_lines(&fetched));
+    Ok(out)
+}
+
+/// Fetches from a remote, warning of the tags kept because the remote's differ.
+async fn fetch_from<H: Host>(
+    cx: &Cx<'_, H>,
+    db: &mut Db<H>,
+    remote: &str,
+    force: bool,
+) -> Result<Fetched, CliError> {
+    let store = remote_store(cx, db, remote, false).await?;
+    let mut reporter = cx.reporter();
+    let fetched = db
+        .repo
+        .fetch_tags(remote, &store, force, &mut reporter)
+        .await;
+    reporter.finish();
+    let fetched = fetched?;
+    for tag in &fetched.kept_tags {
+        cx.host.stderr(&format!(
+            "warning: tag '{tag}' not updated: {remote}'s tag '{tag}' points at another \
+             commit (would clobber the existing tag; `cairn fetch --force {remote}` replaces it)\n"
+        ));
+    }
+    Ok(fetched)
+}
+
+/// The tags a fetch created or moved, one line each.
+fn tag_lines(fetched: &Fetched) -> String {
+    fetched.tags.iter().map(|u| moved(u) + "\n").collect()
 }
 
 /// `pull`: fetch, then merge the remote's branch (default: the current branch's name).
@@ -90,13 +152,10 @@ pub async fn pull<H: Host>(
     branch: Option<&str>,
     mode: FastForward,
 ) -> Out {
-    let store = remote_store(cx, db, remote, false).await?;
-    let mut reporter = cx.reporter();
-    let fetched = db.repo.fetch(remote, &store, &mut reporter).await;
-    reporter.finish();
-    fetched?;
+    let fetched = fetch_from(cx, db, remote, false).await?;
     let branch = branch.unwrap_or(db.repo.current_branch()).to_owned();
-    crate::merge::merge(cx, db, &format!("{remote}/{branch}"), mode, None).await
+    let merged = crate::merge::merge(cx, db, &format!("{remote}/{branch}"), mode, None).await?;
+    Ok(tag_lines(&fetched) + &merged)
 }
 
 /// `clone URL [DIR]`: builds the database beside DIR's `.cairn` and moves it into place, so

@@ -13,6 +13,8 @@ pub enum Hint {
     GiveMessage,
     /// Fetch and pull, or force the push (dropping the remote's commits).
     FetchPullOrForce,
+    /// Replace a tag that points elsewhere (`push --force`, `fetch --force`).
+    ForceReplaceTag,
     /// Commit the changes, or discard them with a hard reset.
     CommitOrResetHard,
     /// A backup is restored, not cloned.

@@ -20,6 +20,16 @@ pub enum RefKind {
     Commit,
 }
 
+impl RefKind {
+    /// The name it was found by (empty for a commit).
+    pub fn name(&self) -> &str {
+        match self {
+            RefKind::Branch(n) | RefKind::Tag(n) | RefKind::RemoteBranch(n) => n,
+            RefKind::Commit => "",
+        }
+    }
+}
+
 /// Branch, tag and remote names: Git's rules, simplified to what is safe in a path and a URL.
 pub fn check_ref_name(what: &'static str, name: &str) -> Result<()> {
     let ok = !name.is_empty()
