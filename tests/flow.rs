@@ -77,3 +77,88 @@ fn tags_are_pushed_one_or_all_and_fetched_and_cloned_without_clobbering() {
         "error: 'nothing' is not a branch, tag, remote-tracking branch or commit\n"
     );
 }
+
+#[test]
+fn checkout_of_a_remote_branch_makes_a_local_one_that_tracks_it() {
+    let root = tempfile::tempdir().unwrap();
+    let (a, b) = two_clones(root.path());
+    ok(&a, &["checkout", "-b", "feature"]);
+    ok(&a, &["sql", "-q", "insert into t values (2, 'two')"]);
+    ok(&a, &["commit", "-a", "-m", "two"]);
+    ok(&a, &["push", "origin", "feature"]);
+    ok(&b, &["fetch"]);
+    assert_eq!(
+        ok(&b, &["checkout", "feature"]),
+        "branch 'feature' set up to track 'origin/feature'.\nSwitched to a new branch 'feature'\n"
+    );
+    assert_eq!(ok(&b, &["branch"]), "* feature\n  main\n");
+    assert_eq!(
+        ok(&b, &["status"]).lines().next(),
+        Some("On branch feature")
+    );
+    assert_eq!(cairn_tests::query_csv(&b, "select id from t"), "id\n1\n2\n");
+    // It follows origin/feature: a pull without arguments brings what a's push adds.
+    ok(&a, &["sql", "-q", "insert into t values (3, 'three')"]);
+    ok(&a, &["commit", "-a", "-m", "three"]);
+    ok(&a, &["push", "origin", "feature"]);
+    assert!(ok(&b, &["pull"]).ends_with("Fast-forward\n"));
+    assert_eq!(
+        cairn_tests::query_csv(&b, "select id from t"),
+        "id\n1\n2\n3\n"
+    );
+    assert_eq!(
+        fails(&b, &["checkout", "nowhere"]),
+        "error: branch 'nowhere' not found\n"
+    );
+    // Two remotes with the branch: which one is not guessed.
+    ok(&a, &["checkout", "-b", "other"]);
+    ok(&a, &["push", "origin", "other"]);
+    ok(&a, &["remote", "add", "mirror", "file://../mirror"]);
+    ok(&a, &["push", "mirror", "other"]);
+    ok(&b, &["remote", "add", "second", "file://../mirror"]);
+    ok(&b, &["fetch", "origin"]);
+    ok(&b, &["fetch", "second"]);
+    assert_eq!(
+        fails(&b, &["checkout", "other"]),
+        "error: branch 'other' not found\n"
+    );
+}
+
+#[test]
+fn push_u_sets_the_upstream_that_push_and_pull_without_arguments_use() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let a = new_db(r);
+    ok(&a, &["remote", "add", "origin", "file://../remote"]);
+    let hint = "(name the remote, or set the upstream with `cairn push -u REMOTE BRANCH`)";
+    assert_eq!(
+        fails(&a, &["push"]),
+        format!("error: the current branch 'main' has no upstream branch {hint}\n")
+    );
+    assert!(fails(&a, &["pull"]).contains("has no upstream branch"));
+    let out = ok(&a, &["push", "-u", "origin", "main"]);
+    assert!(
+        out.ends_with(")\nbranch 'main' set up to track 'origin/main'.\n"),
+        "{out}"
+    );
+    ok(&a, &["sql", "-q", "create table t (id int primary key)"]);
+    ok(&a, &["commit", "-a", "-m", "t"]);
+    assert!(ok(&a, &["push"]).contains(" main -> main ("));
+    assert_eq!(ok(&a, &["push"]), "Everything up-to-date\n");
+
+    // A clone's main follows origin's.
+    ok(r, &["clone", "file://remote", "b"]);
+    let b = r.join("b");
+    ok(&b, &["sql", "-q", "insert into t values (1)"]);
+    ok(&b, &["commit", "-a", "-m", "one"]);
+    ok(&b, &["push"]);
+    assert!(ok(&a, &["pull"]).ends_with("Fast-forward\n"));
+    assert_eq!(cairn_tests::query_csv(&a, "select id from t"), "id\n1\n");
+
+    // A new branch has none until -u (the current one by default).
+    ok(&b, &["checkout", "-b", "topic"]);
+    assert!(fails(&b, &["pull"]).contains("'topic' has no upstream branch"));
+    assert!(ok(&b, &["push", "--set-upstream", "origin"])
+        .ends_with("branch 'topic' set up to track 'origin/topic'.\n"));
+    assert_eq!(ok(&b, &["pull"]), "Already up to date.\n");
+}

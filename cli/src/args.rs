@@ -91,7 +91,8 @@ pub enum Command {
         /// Where the new branch starts (default HEAD)
         start: Option<String>,
     },
-    /// Switch to a branch, or create one with -b
+    /// Switch to a branch, or create one with -b; a branch only a remote has (one remote) is
+    /// made here from `REMOTE/BRANCH`, following it
     Checkout {
         /// Create the branch, then switch to it (uncommitted changes come along)
         #[arg(short = 'b')]
@@ -222,12 +223,18 @@ pub enum Command {
         /// points at another commit
         #[arg(short, long)]
         force: bool,
-        /// Push every tag too (all the remote lacks; one it has elsewhere needs --force)
+        /// Push every tag too (all the remote lacks; one it has elsewhere needs --force);
+        /// without BRANCH|TAG, only the tags
         #[arg(long)]
         tags: bool,
-        remote: String,
-        /// The branch or tag to push
-        #[arg(value_name = "BRANCH|TAG", required_unless_present = "tags")]
+        /// Make the branch pushed follow REMOTE's branch, for `push` and `pull` without
+        /// arguments
+        #[arg(short = 'u', long)]
+        set_upstream: bool,
+        /// Where to push (default: the current branch's upstream's remote)
+        remote: Option<String>,
+        /// The branch or tag to push (default: the current branch)
+        #[arg(value_name = "BRANCH|TAG")]
         name: Option<String>,
     },
     /// Copy every branch and tag of a remote, updating the remote-tracking branches and
@@ -247,7 +254,9 @@ pub enum Command {
         /// Make a merge commit even when a fast-forward would do
         #[arg(long)]
         no_ff: bool,
-        remote: String,
+        /// Where to fetch from (default: the current branch's upstream's remote, and then
+        /// BRANCH is the upstream branch)
+        remote: Option<String>,
         /// The remote branch (default: the current branch's name)
         branch: Option<String>,
     },

@@ -153,6 +153,9 @@ fn hint(hint: Option<Hint>) -> &'static str {
         Some(Hint::GiveMessage) => " (give one with -m MESSAGE)",
         Some(Hint::FetchPullOrForce) => " (fetch and pull, or push --force)",
         Some(Hint::ForceReplaceTag) => " (use --force to replace it)",
+        Some(Hint::SetUpstream) => {
+            " (name the remote, or set the upstream with `cairn push -u REMOTE BRANCH`)"
+        }
         Some(Hint::CommitOrResetHard) => "; commit them or `cairn reset --hard` first",
         Some(Hint::RestoreBackup) => "; use `cairn backup restore URL DIR` to restore it",
         Some(Hint::SyncFirst) => "; run `cairn backup sync` first",
@@ -497,16 +500,29 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
         Command::Push {
             force,
             tags,
+            set_upstream,
             remote: r,
             name,
-        } => remote::push(cx, db, &r, name.as_deref(), tags, force).await,
+        } => {
+            let args = remote::PushArgs {
+                remote: r,
+                name,
+                tags,
+                set_upstream,
+                force,
+            };
+            remote::push(cx, db, args).await
+        }
         Command::Fetch { force, remote: r } => remote::fetch(cx, db, &r, force).await,
         Command::Pull {
             ff_only,
             no_ff,
             remote: r,
             branch,
-        } => remote::pull(cx, db, &r, branch.as_deref(), merge::mode(ff_only, no_ff)).await,
+        } => {
+            let mode = merge::mode(ff_only, no_ff);
+            remote::pull(cx, db, r.as_deref(), branch.as_deref(), mode).await
+        }
         Command::Backup {
             verbose, action, ..
         } => match action {

@@ -94,8 +94,13 @@ pub async fn checkout<S: Storage>(
         db.repo.checkout_new(name, start).await?;
         Ok(format!("Switched to a new branch '{name}'\n"))
     } else {
-        db.repo.checkout(name).await?;
-        Ok(format!("Switched to branch '{name}'\n"))
+        Ok(match db.repo.checkout(name).await? {
+            Some(remote) => format!(
+                "{}Switched to a new branch '{name}'\n",
+                tracking(name, &remote)
+            ),
+            None => format!("Switched to branch '{name}'\n"),
+        })
     }
 }
 
@@ -136,4 +141,9 @@ pub async fn reset<S: Storage>(db: &mut Database<S>, hard: bool, target: Option<
         db.repo.reset_soft().await?;
         Ok(String::new())
     }
+}
+
+/// What Git says when a branch gets an upstream.
+pub fn tracking(branch: &str, remote: &str) -> String {
+    format!("branch '{branch}' set up to track '{remote}/{branch}'.\n")
 }

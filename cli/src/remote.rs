@@ -43,17 +43,38 @@ async fn remote_store<H: Host>(
     Ok(ChunkStore::open(storage).await?)
 }
 
-/// `push REMOTE [NAME] [--tags]`: a branch or tag NAME, and with `tags` every tag.
-pub async fn push<H: Host>(
-    cx: &Cx<'_, H>,
-    db: &mut Db<H>,
-    remote: &str,
-    name: Option<&str>,
-    tags: bool,
-    force: bool,
-) -> Out {
+/// How `push` was asked.
+pub struct PushArgs {
+    pub remote: Option<String>,
+    pub name: Option<String>,
+    pub tags: bool,
+    pub set_upstream: bool,
+    pub force: bool,
+}
+
+/// `push [-u] [--tags] [REMOTE [NAME]]`: a branch or tag NAME (default: the current branch,
+/// unless only --tags are pushed), and with `tags` every tag, to REMOTE (default: the current
+/// branch's upstream's). With `set_upstream`, the branch pushed follows REMOTE's from then on.
+pub async fn push<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, args: PushArgs) -> Out {
+    let PushArgs {
+        remote,
+        name,
+        tags,
+        set_upstream,
+        force,
+    } = args;
+    let remote = match remote {
+        Some(r) => r,
+        None => db.repo.upstream()?.remote.clone(),
+    };
+    let remote = remote.as_str();
+    let current = db.repo.current_branch().to_owned();
+    let name = match name {
+        None if tags && !set_upstream => None,
+        name => Some(name.unwrap_or(current)),
+    };
     let mut refs = Vec::new();
-    if let Some(name) = name {
+    if let Some(name) = name.as_deref() {
         refs.push(match db.repo.resolve(name).await? {
             (_, kind @ (RefKind::Branch(_) | RefKind::Tag(_))) => kind,
             _ => return Err(RepoError::RefNotFound(name.into()).into()),
@@ -70,17 +91,27 @@ pub async fn push<H: Host>(
         .await;
     reporter.finish();
     let pushed = outcome?;
-    if pushed.updated.is_empty() {
-        return Ok("Everything up-to-date\n".into());
+    let mut out = if pushed.updated.is_empty() {
+        "Everything up-to-date\n".to_owned()
+    } else {
+        let lines: Vec<String> = pushed.updated.iter().map(moved).collect();
+        let stats = pushed.stats;
+        format!(
+            "{} ({} chunks, {})\n",
+            lines.join("\n"),
+            stats.chunks,
+            size(stats.bytes)
+        )
+    };
+    if set_upstream {
+        for r in &refs {
+            if let RefKind::Branch(branch) = r {
+                db.repo.set_upstream(branch, remote)?;
+                out.push_str(&crate::refs::tracking(branch, remote));
+            }
+        }
     }
-    let lines: Vec<String> = pushed.updated.iter().map(moved).collect();
-    let stats = pushed.stats;
-    Ok(format!(
-        "{} ({} chunks, {})\n",
-        lines.join("\n"),
-        stats.chunks,
-        size(stats.bytes)
-    ))
+    Ok(out)
 }
 
 /// One ref a push or fetch moved, as Git reports it.
@@ -144,16 +175,27 @@ fn tag_lines(fetched: &Fetched) -> String {
     fetched.tags.iter().map(|u| moved(u) + "\n").collect()
 }
 
-/// `pull`: fetch, then merge the remote's branch (default: the current branch's name).
+/// `pull`: fetch, then merge the remote's branch (default: the current branch's name); with
+/// no remote, the current branch's upstream.
 pub async fn pull<H: Host>(
     cx: &Cx<'_, H>,
     db: &mut Db<H>,
-    remote: &str,
+    remote: Option<&str>,
     branch: Option<&str>,
     mode: FastForward,
 ) -> Out {
+    let (remote, branch) = match remote {
+        Some(r) => (
+            r.to_owned(),
+            branch.unwrap_or(db.repo.current_branch()).to_owned(),
+        ),
+        None => {
+            let up = db.repo.upstream()?;
+            (up.remote.clone(), up.branch.clone())
+        }
+    };
+    let remote = remote.as_str();
     let fetched = fetch_from(cx, db, remote, false).await?;
-    let branch = branch.unwrap_or(db.repo.current_branch()).to_owned();
     let merged = crate::merge::merge(cx, db, &format!("{remote}/{branch}"), mode, None).await?;
     Ok(tag_lines(&fetched) + &merged)
 }

@@ -129,7 +129,7 @@ fn repo_code(e: &RepoError) -> &'static str {
         | RepoError::BackupExists(_)
         | RepoError::RemoteTagDiffers { .. } => "ALREADY_EXISTS",
         RepoError::NotInitialized => "NOT_A_DATABASE",
-        RepoError::BranchNotFound(_) => "BRANCH_NOT_FOUND",
+        RepoError::BranchNotFound(_) | RepoError::NoUpstream(_) => "BRANCH_NOT_FOUND",
         RepoError::TagNotFound(_) => "TAG_NOT_FOUND",
         RepoError::RefNotFound(_) => "REF_NOT_FOUND",
         RepoError::TableNotFound(_) => "TABLE_NOT_FOUND",
@@ -210,6 +210,7 @@ fn hint(hint: Option<Hint>) -> &'static str {
         Some(Hint::GiveMessage) => " (give one with commit({ message }))",
         Some(Hint::FetchPullOrForce) => " (fetch and pull, or push with { force: true })",
         Some(Hint::ForceReplaceTag) => " (push with { force: true } to replace it)",
+        Some(Hint::SetUpstream) => " (name the remote)",
         Some(Hint::CommitOrResetHard) => "; commit them or reset({ hard: true }) first",
         Some(Hint::RestoreBackup) => "; use Repo.backupRestore() to restore it",
         Some(Hint::SyncFirst) => "; call backupSync() first",

@@ -14,6 +14,9 @@
 //!     email = ada@example.com
 //! [remote "origin"]
 //!     url = file://../rem1
+//! [branch "main"]
+//!     remote = origin
+//!     merge = main
 //! [backup "bac1"]
 //!     url = file://../backups/backup1
 //! [synced "file://../backups/backup1"]
@@ -37,12 +40,22 @@ pub struct Config {
     pub user_email: Option<String>,
     /// Remote name to URL.
     pub remotes: BTreeMap<String, String>,
+    /// Branch name to its upstream: what `push` and `pull` without arguments use.
+    pub upstreams: BTreeMap<String, Upstream>,
     /// Backup name to URL.
     pub backups: BTreeMap<String, String>,
     /// Backup URL to the id of the snapshot this database's last sync there wrote.
     pub synced: BTreeMap<String, String>,
     /// Bytes of table files the store kept at its last gc: automatic gc compares with it.
     pub gc_live: Option<u64>,
+}
+
+/// A remote's branch that a local branch follows, as Git's `branch.<name>.remote` and
+/// `branch.<name>.merge` say.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Upstream {
+    pub remote: String,
+    pub branch: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,10 +94,17 @@ impl Config {
                 out.push_str(&format!("\temail = {email}\n"));
             }
         }
-        for (section, map) in [("remote", &self.remotes), ("backup", &self.backups)] {
-            for (name, url) in map {
-                out.push_str(&format!("[{section} \"{name}\"]\n\turl = {url}\n"));
-            }
+        for (name, url) in &self.remotes {
+            out.push_str(&format!("[remote \"{name}\"]\n\turl = {url}\n"));
+        }
+        for (name, up) in &self.upstreams {
+            out.push_str(&format!(
+                "[branch \"{name}\"]\n\tremote = {}\n\tmerge = {}\n",
+                up.remote, up.branch
+            ));
+        }
+        for (name, url) in &self.backups {
+            out.push_str(&format!("[backup \"{name}\"]\n\turl = {url}\n"));
         }
         for (url, snapshot) in &self.synced {
             out.push_str(&format!("[synced \"{url}\"]\n\tsnapshot = {snapshot}\n"));
@@ -136,6 +156,20 @@ impl Config {
                 ("remote", "url") if !subsection.is_empty() => {
                     config.remotes.insert(subsection.clone(), value);
                 }
+                ("branch", "remote") if !subsection.is_empty() => {
+                    config
+                        .upstreams
+                        .entry(subsection.clone())
+                        .or_default()
+                        .remote = value;
+                }
+                ("branch", "merge") if !subsection.is_empty() => {
+                    config
+                        .upstreams
+                        .entry(subsection.clone())
+                        .or_default()
+                        .branch = value;
+                }
                 ("backup", "url") if !subsection.is_empty() => {
                     config.backups.insert(subsection.clone(), value);
                 }
@@ -151,6 +185,10 @@ impl Config {
                 _ => {}
             }
         }
+        // Half an upstream (a hand-edited file) is none.
+        config
+            .upstreams
+            .retain(|_, up| !up.remote.is_empty() && !up.branch.is_empty());
         if config.head.is_empty() {
             return Err(ConfigError {
                 line: 0,
@@ -171,6 +209,11 @@ mod tests {
         c.user_name = Some("Ada".into());
         c.remotes.insert("origin".into(), "file://../rem1".into());
         c.backups.insert("bac1".into(), "file://../b = 1".into());
+        let up = Upstream {
+            remote: "origin".into(),
+            branch: "main".into(),
+        };
+        c.upstreams.insert("main".into(), up);
         c.gc_live = Some(1234);
         c.synced.insert("file://../b = 1".into(), "k2d9s0qa".into());
         assert_eq!(Config::decode(&c.encode()), Ok(c));

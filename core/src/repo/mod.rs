@@ -29,7 +29,7 @@ use crate::io::Storage;
 use crate::prolly::ProllyError;
 use crate::sql::SqlError;
 
-pub use config::{Config, ConfigError};
+pub use config::{Config, ConfigError, Upstream};
 pub use conflicts::{Resolution, TableConflicts};
 pub use diff::{DiffTarget, RowChange, TableDiff};
 pub use merge::{Applied, FastForward, MergeOutcome};
@@ -88,6 +88,8 @@ pub enum RepoError {
         remote: String,
         branch: String,
     },
+    /// `push` or `pull` without a remote, on a branch with no upstream.
+    NoUpstream(String),
     /// A push of a tag the remote has, pointing at another commit.
     RemoteTagDiffers {
         remote: String,
@@ -186,6 +188,9 @@ impl fmt::Display for RepoError {
                 f,
                 "failed to push to {remote}/{branch}: the remote has commits this branch does not"
             ),
+            RepoError::NoUpstream(b) => {
+                write!(f, "the current branch '{b}' has no upstream branch")
+            }
             RepoError::RemoteTagDiffers { remote, tag } => write!(
                 f,
                 "failed to push tag '{tag}' to {remote}: the remote's tag '{tag}' points at \
@@ -285,6 +290,7 @@ impl RepoError {
             RepoError::EmptyMessage => Some(Hint::GiveMessage),
             RepoError::NonFastForward { .. } => Some(Hint::FetchPullOrForce),
             RepoError::RemoteTagDiffers { .. } => Some(Hint::ForceReplaceTag),
+            RepoError::NoUpstream(_) => Some(Hint::SetUpstream),
             RepoError::UncommittedChanges => Some(Hint::CommitOrResetHard),
             RepoError::Diverged(_) => Some(Hint::MergeWithoutFfOnly),
             RepoError::Conflicts(_) => Some(Hint::ResolveConflicts),

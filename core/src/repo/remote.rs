@@ -390,6 +390,11 @@ impl<S: Storage> Repo<S> {
         let mut config = Config::new(id);
         config.head = default.into();
         config.remotes.insert("origin".into(), url.into());
+        let up = super::Upstream {
+            remote: "origin".into(),
+            branch: default.into(),
+        };
+        config.upstreams.insert(default.into(), up);
         let base = store.root();
         let mut repo = Repo {
             store,
@@ -433,6 +438,7 @@ impl<S: Storage> Repo<S> {
         if self.config.remotes.remove(name).is_none() {
             return Err(RepoError::RemoteNotFound(name.into()));
         }
+        self.config.upstreams.retain(|_, up| up.remote != name);
         let prefix = alloc::format!("{REMOTES}{name}/");
         let mut next = self.datasets.clone();
         next.map.retain(|k, _| !k.starts_with(&prefix));
