@@ -162,3 +162,90 @@ fn push_u_sets_the_upstream_that_push_and_pull_without_arguments_use() {
         .ends_with("branch 'topic' set up to track 'origin/topic'.\n"));
     assert_eq!(ok(&b, &["pull"]), "Already up to date.\n");
 }
+
+/// A database whose table `t (id, a, b)` was committed as "base" with (1, 10, 'x') and
+/// (2, 20, 'y'), then remade as `t (id, a bigint not null, c)` with rows 1 (changed) and 3,
+/// committed as "remake".
+fn remade(root: &Path) -> PathBuf {
+    let d = new_db(root);
+    ok(
+        &d,
+        &[
+            "sql",
+            "-q",
+            "create table t (id int primary key, a int, b text); \
+             insert into t values (1, 10, 'x'), (2, 20, 'y')",
+        ],
+    );
+    ok(&d, &["commit", "-a", "-m", "base\n\nwith two rows"]);
+    ok(
+        &d,
+        &[
+            "sql",
+            "-q",
+            "drop table t; create table t (id int primary key, a bigint not null, c text); \
+             insert into t values (1, 11, 'z'), (3, 30, 'w')",
+        ],
+    );
+    ok(&d, &["commit", "-a", "-m", "remake"]);
+    d
+}
+
+#[test]
+fn log_oneline_show_and_diffs_between_refs_with_stats_and_schema_changes() {
+    let root = tempfile::tempdir().unwrap();
+    let d = remade(root.path());
+    let log = ok(&d, &["log", "--oneline"]);
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 3, "{log}");
+    assert!(lines[0].ends_with(" (HEAD -> main) remake"), "{log}");
+    assert!(lines[1].ends_with(" base"), "{log}");
+    assert_eq!(lines[0].split(' ').next().unwrap().len(), 8);
+    // A short hash from --oneline names the commit.
+    let base = lines[1].split(' ').next().unwrap();
+    assert!(ok(&d, &["show", base]).contains("\tbase\n\t\n\twith two rows\n"));
+
+    let schema = "diff --cairn a/t b/t\n\
+         changed column `a`: int -> bigint NOT NULL\n\
+         added column `c` text\n\
+         dropped column `b` text\n";
+    let rows = "+---+----+----+------+\n\
+         |   | id | a  | c    |\n\
+         +---+----+----+------+\n\
+         | < | 1  | 10 | NULL |\n\
+         | > | 1  | 11 | z    |\n\
+         | - | 2  | 20 | NULL |\n\
+         | + | 3  | 30 | w    |\n\
+         +---+----+----+------+\n";
+    let show = ok(&d, &["show"]);
+    assert!(show.starts_with("commit "), "{show}");
+    assert!(
+        show.ends_with(&format!("\tremake\n\n{schema}{rows}")),
+        "{show}"
+    );
+    assert_eq!(
+        ok(&d, &["diff", "HEAD~1", "HEAD"]),
+        format!("{schema}{rows}")
+    );
+    assert_eq!(
+        ok(&d, &["diff", "HEAD", "HEAD~1"]).lines().nth(1),
+        Some("changed column `a`: bigint NOT NULL -> int")
+    );
+    let stat =
+        " t | +1 -1 ~1 (schema changed)\n 1 table changed, 1 row added, 1 removed, 1 modified\n";
+    assert_eq!(ok(&d, &["diff", "--stat", "main~", "main"]), stat);
+    assert!(ok(&d, &["show", "--stat"]).ends_with(&format!("\tremake\n\n{stat}")));
+    // The first commit with tables shows them all added.
+    assert!(ok(&d, &["show", "HEAD~"]).contains("diff --cairn a/t b/t\nadded table\n"));
+
+    // `diff REF`: the working set against REF.
+    ok(&d, &["sql", "-q", "insert into t values (4, 40, 'v')"]);
+    assert_eq!(
+        ok(&d, &["diff", "--stat", "HEAD"]),
+        " t | +1 -0 ~0\n 1 table changed, 1 row added, 0 removed, 0 modified\n"
+    );
+    assert_eq!(
+        fails(&d, &["diff", "HEAD", "nothing"]),
+        "error: 'nothing' is not a branch, tag, remote-tracking branch or commit\n"
+    );
+}

@@ -64,6 +64,9 @@ pub enum Command {
         /// Draw the commits' parents as a graph
         #[arg(long)]
         graph: bool,
+        /// One line per commit: the start of its hash, its names, its message's first line
+        #[arg(long)]
+        oneline: bool,
         /// Where to start (default HEAD): a branch, tag, remote/branch or commit
         #[arg(value_name = "REF")]
         start: Option<String>,
@@ -168,12 +171,27 @@ pub enum Command {
         #[command(subcommand)]
         action: ConflictsAction,
     },
-    /// Show changed tables and rows: working against staged, --cached staged against HEAD,
-    /// or working against REF
+    /// Show changed tables, schemas and rows: working against staged, --cached staged against
+    /// HEAD, working against REF, or REF2 against REF
     Diff {
         /// Compare the staged tables with HEAD
-        #[arg(long, visible_alias = "staged", conflicts_with = "target")]
+        #[arg(long, visible_alias = "staged", conflicts_with = "from")]
         cached: bool,
+        /// Count the rows added, removed and modified per table instead of showing them
+        #[arg(long)]
+        stat: bool,
+        /// What to compare from (a branch, tag, remote/branch or commit)
+        #[arg(value_name = "REF")]
+        from: Option<String>,
+        /// What to compare REF with (default: the working set)
+        #[arg(value_name = "REF2")]
+        to: Option<String>,
+    },
+    /// Show a commit (default HEAD): its header, then what it changed against its first parent
+    Show {
+        /// Count the rows changed per table instead of showing them
+        #[arg(long)]
+        stat: bool,
         #[arg(value_name = "REF")]
         target: Option<String>,
     },

@@ -423,14 +423,21 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
             all,
             allow_empty,
         } => work::commit(cx, db, message, all, allow_empty).await,
-        Command::Diff { cached, target } => work::diff(db, cached, target.as_deref()).await,
+        Command::Diff {
+            cached,
+            stat,
+            from,
+            to,
+        } => work::diff(db, cached, stat, from.as_deref(), to.as_deref()).await,
+        Command::Show { stat, target } => work::show(db, stat, target.as_deref()).await,
         Command::Ls { target } => work::ls(db, target).await,
         Command::Sql { query, format } => work::sql(cx, db, query, format).await,
         Command::Log {
             number,
             graph,
+            oneline,
             start,
-        } => refs::log(db, number, graph, start.as_deref()).await,
+        } => refs::log(db, number, graph, oneline, start.as_deref()).await,
         Command::Branch {
             all,
             delete,

@@ -11,6 +11,7 @@ pub async fn log<S: Storage>(
     db: &mut Database<S>,
     number: Option<usize>,
     graph: bool,
+    oneline: bool,
     start: Option<&str>,
 ) -> Out {
     let repo = &db.repo;
@@ -19,12 +20,17 @@ pub async fn log<S: Storage>(
         None => repo.head()?,
     };
     let commits = repo.log(at, number, graph).await?;
+    let shown = if oneline {
+        text::commit_oneline
+    } else {
+        text::commit
+    };
     let texts: Vec<String> = commits
         .iter()
-        .map(|(hash, c)| text::commit(hash, c, &repo.decorations(*hash)))
+        .map(|(hash, c)| shown(hash, c, &repo.decorations(*hash)))
         .collect();
     if !graph {
-        return Ok(texts.join("\n"));
+        return Ok(texts.join(if oneline { "" } else { "\n" }));
     }
     let entries: Vec<graph::Entry<'_>> = commits
         .iter()

@@ -31,7 +31,7 @@ use crate::sql::SqlError;
 
 pub use config::{Config, ConfigError, Upstream};
 pub use conflicts::{Resolution, TableConflicts};
-pub use diff::{DiffTarget, RowChange, TableDiff};
+pub use diff::{DiffTarget, RowChange, SchemaChange, TableDiff};
 pub use merge::{Applied, FastForward, MergeOutcome};
 pub use refs::{check_ref_name, RefKind};
 pub use remote::{remote_datasets, Fetched, InvalidUrl, Pushed, Transfer, Update};
