@@ -249,3 +249,87 @@ fn log_oneline_show_and_diffs_between_refs_with_stats_and_schema_changes() {
         "error: 'nothing' is not a branch, tag, remote-tracking branch or commit\n"
     );
 }
+
+#[test]
+fn config_sets_who_commits_globally_or_per_database_and_lists_and_unsets() {
+    use cairn_tests::{fails_env, ok_env};
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let home = r.join("home");
+    let home_str = home.to_str().unwrap();
+    // The test harness's author is unset, so the config files decide.
+    let env = [
+        ("HOME", home_str),
+        ("XDG_CONFIG_HOME", ""),
+        ("CAIRN_USER_NAME", ""),
+        ("CAIRN_USER_EMAIL", ""),
+    ];
+    let author = |d: &Path| {
+        let log = ok_env(d, &["log", "-n", "1"], &env);
+        log.lines().nth(1).unwrap().to_owned()
+    };
+    // Before any database, as Dolt asks.
+    ok_env(r, &["config", "--global", "user.name", "Ada"], &env);
+    ok_env(
+        r,
+        &["config", "--global", "user.email", "ada@example.com"],
+        &env,
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.join(".config/cairn/config")).unwrap(),
+        "[user]\n\tname = Ada\n\temail = ada@example.com\n"
+    );
+    assert_eq!(ok_env(r, &["config", "user.name"], &env), "Ada\n");
+    let d = r.join("db");
+    std::fs::create_dir(&d).unwrap();
+    ok_env(&d, &["init"], &env);
+    assert_eq!(author(&d), "Author: Ada <ada@example.com>");
+
+    // This database's setting wins over the global one, and the environment over both.
+    ok_env(&d, &["config", "user.name", "Bob"], &env);
+    ok_env(&d, &["commit", "--allow-empty", "-m", "by bob"], &env);
+    assert_eq!(author(&d), "Author: Bob <ada@example.com>");
+    assert_eq!(ok_env(&d, &["config", "user.name"], &env), "Bob\n");
+    assert_eq!(
+        ok_env(&d, &["config", "--list"], &env),
+        "user.name=Ada\nuser.email=ada@example.com\nuser.name=Bob\n"
+    );
+    assert_eq!(
+        ok_env(&d, &["config", "--global", "--list"], &env),
+        "user.name=Ada\nuser.email=ada@example.com\n"
+    );
+    let mut with_env = env;
+    with_env[2] = ("CAIRN_USER_NAME", "Cy");
+    ok_env(&d, &["commit", "--allow-empty", "-m", "by cy"], &with_env);
+    assert_eq!(author(&d), "Author: Cy <ada@example.com>");
+
+    ok_env(&d, &["config", "--unset", "user.name"], &env);
+    ok_env(&d, &["commit", "--allow-empty", "-m", "by ada"], &env);
+    assert_eq!(author(&d), "Author: Ada <ada@example.com>");
+    assert_eq!(
+        fails_env(&d, &["config", "--unset", "user.name"], &env),
+        "error: 'user.name' is not set\n"
+    );
+    assert_eq!(
+        fails_env(&d, &["config", "core.head", "x"], &env),
+        "error: cannot set 'core.head': cairn config sets user.name and user.email\n"
+    );
+    assert!(fails_env(&d, &["config", "user.name", "a\nb"], &env)
+        .contains("cannot be kept in the config"));
+    assert!(fails_env(r, &["config", "user.name", "Dee"], &env).contains("is not a cairn database"));
+    assert_eq!(
+        fails_env(&d, &["config", "--global", "user.nope"], &env),
+        "error: 'user.nope' is not set\n"
+    );
+
+    // XDG_CONFIG_HOME, when set, holds the global file.
+    let xdg = r.join("xdg");
+    let mut xdg_env = env;
+    xdg_env[1] = ("XDG_CONFIG_HOME", xdg.to_str().unwrap());
+    ok_env(r, &["config", "--global", "user.name", "Eve"], &xdg_env);
+    assert_eq!(
+        std::fs::read_to_string(xdg.join("cairn/config")).unwrap(),
+        "[user]\n\tname = Eve\n"
+    );
+    assert_eq!(ok_env(r, &["config", "user.name"], &xdg_env), "Eve\n");
+}

@@ -37,6 +37,26 @@ pub enum ResultFormat {
 pub enum Command {
     /// Create an empty database in the current directory, with branch `main` and an initial commit
     Init,
+    /// Read, set, unset or list settings: user.name and user.email, who commits (set them
+    /// before `init`, as Dolt asks, with --global). This database's settings come before the
+    /// global ones, and CAIRN_USER_NAME and CAIRN_USER_EMAIL before both
+    Config {
+        /// The global file, for every database: $XDG_CONFIG_HOME/cairn/config, else
+        /// $HOME/.config/cairn/config
+        #[arg(long)]
+        global: bool,
+        /// Show every setting as KEY=VALUE (the global ones first)
+        #[arg(short, long, conflicts_with_all = ["key", "value", "unset"])]
+        list: bool,
+        /// Remove KEY
+        #[arg(long, requires = "key", conflicts_with = "value")]
+        unset: bool,
+        /// user.name or user.email (any KEY that --list shows can be read)
+        #[arg(required_unless_present = "list")]
+        key: Option<String>,
+        /// Set KEY to this (without it, KEY's value is printed)
+        value: Option<String>,
+    },
     /// Show the current branch and which tables are staged, modified or untracked
     Status,
     /// Stage tables for the next commit: names, or `.` for every change

@@ -5,6 +5,7 @@
 
 mod args;
 mod backup;
+mod config;
 mod credentials;
 mod database;
 mod encryption;
@@ -105,6 +106,8 @@ enum CliError {
     Crypt(cairn_crypt::CryptError),
     /// A password that could not be had (none given, unreadable, two that differ).
     Password(String),
+    /// A `config` setting that cannot be read or written, and why.
+    Config(String),
 }
 
 impl CliError {
@@ -138,7 +141,8 @@ impl std::fmt::Display for CliError {
             CliError::Destination(why)
             | CliError::Unavailable(why)
             | CliError::Token(why)
-            | CliError::Password(why) => f.write_str(why),
+            | CliError::Password(why)
+            | CliError::Config(why) => f.write_str(why),
             CliError::Crypt(e) => e.fmt(f),
         }
     }
@@ -390,6 +394,22 @@ async fn run<H: Host>(cx: &Cx<'_, H>, command: Command) -> Out {
     // Commands that make a database, read a store by URL or serve a folder need none here.
     match command {
         Command::Init => return work::init(cx).await,
+        Command::Config {
+            global,
+            list,
+            unset,
+            key,
+            value,
+        } => {
+            let args = config::ConfigArgs {
+                global,
+                list,
+                unset,
+                key,
+                value,
+            };
+            return config::run(cx, args).await;
+        }
         Command::Clone { url, dir } => return remote::clone(cx, &url, dir.as_deref()).await,
         Command::Gc { url: Some(url) } => return maintenance::gc_url(cx, &url).await,
         Command::Serve(args) => cx
@@ -539,7 +559,7 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
         Command::Gc { url: _ } => maintenance::gc(cx, db).await,
         Command::Fsck => maintenance::fsck(cx, db).await,
         // Handled by `run`: they need no database here.
-        Command::Init | Command::Clone { .. } | Command::Serve(_) => {
+        Command::Init | Command::Config { .. } | Command::Clone { .. } | Command::Serve(_) => {
             Err(RepoError::AlreadyInitialized.into())
         }
     }

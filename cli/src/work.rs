@@ -34,7 +34,7 @@ pub async fn commit<H: Host>(
     all: bool,
     allow_empty: bool,
 ) -> Out {
-    let author = database::signature(cx.host, db.repo.config());
+    let author = database::signature(cx.host, db.repo.config())?;
     let message = message.unwrap_or_default();
     let hash = db.repo.commit(&message, all, allow_empty, &author).await?;
     let commit = db.repo.commit_at(hash).await?;

@@ -29,7 +29,7 @@ use crate::io::Storage;
 use crate::prolly::ProllyError;
 use crate::sql::SqlError;
 
-pub use config::{Config, ConfigError, Upstream};
+pub use config::{Config, ConfigError, Upstream, User, UserKey};
 pub use conflicts::{Resolution, TableConflicts};
 pub use diff::{DiffTarget, RowChange, SchemaChange, TableDiff};
 pub use merge::{Applied, FastForward, MergeOutcome};
