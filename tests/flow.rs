@@ -72,6 +72,10 @@ fn tags_are_pushed_one_or_all_and_fetched_and_cloned_without_clobbering() {
     ok(&a, &["tag", "v1", "HEAD~1"]);
     let out = ok(&a, &["push", "--force", "origin", "v1"]);
     assert!(out.contains("v1 -> v1 (forced update)"), "{out}");
+    // A tag named and included by --tags goes once.
+    ok(&a, &["tag", "v2"]);
+    let out = ok(&a, &["push", "--tags", "origin", "v2"]);
+    assert_eq!(out.matches("v2 -> v2").count(), 1, "{out}");
     assert_eq!(
         fails(&a, &["push", "origin", "nothing"]),
         "error: 'nothing' is not a branch, tag, remote-tracking branch or commit\n"

@@ -81,7 +81,12 @@ pub async fn push<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, args: PushArgs) -> Ou
         });
     }
     if tags {
-        refs.extend(db.repo.tags().into_iter().map(|(t, _)| RefKind::Tag(t)));
+        for (tag, _) in db.repo.tags() {
+            let tag = RefKind::Tag(tag);
+            if !refs.contains(&tag) {
+                refs.push(tag);
+            }
+        }
     }
     let mut store = remote_store(cx, db, remote, true).await?;
     let mut reporter = cx.reporter();
