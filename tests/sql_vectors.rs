@@ -141,7 +141,7 @@ fn replay(vectors: &Value) -> Replayed {
                 .unwrap(),
             ),
             "checkout_new" => block_on(repo.checkout_new(name(), None)).unwrap(),
-            "checkout" => block_on(repo.checkout(name())).unwrap(),
+            "checkout" => drop(block_on(repo.checkout(name())).unwrap()),
             "tag" => drop(block_on(repo.create_tag(name(), None)).unwrap()),
             "backup" => {
                 let mut dst = block_on(ChunkStore::open(backup.clone())).unwrap();

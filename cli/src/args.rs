@@ -37,6 +37,26 @@ pub enum ResultFormat {
 pub enum Command {
     /// Create an empty database in the current directory, with branch `main` and an initial commit
     Init,
+    /// Read, set, unset or list settings: user.name and user.email, who commits (set them
+    /// before `init`, as Dolt asks, with --global). This database's settings come before the
+    /// global ones, and CAIRN_USER_NAME and CAIRN_USER_EMAIL before both
+    Config {
+        /// The global file, for every database: $XDG_CONFIG_HOME/cairn/config, else
+        /// $HOME/.config/cairn/config
+        #[arg(long)]
+        global: bool,
+        /// Show every setting as KEY=VALUE (the global ones first)
+        #[arg(short, long, conflicts_with_all = ["key", "value", "unset"])]
+        list: bool,
+        /// Remove KEY
+        #[arg(long, requires = "key", conflicts_with = "value")]
+        unset: bool,
+        /// user.name or user.email (any KEY that --list shows can be read)
+        #[arg(required_unless_present = "list")]
+        key: Option<String>,
+        /// Set KEY to this (without it, KEY's value is printed)
+        value: Option<String>,
+    },
     /// Show the current branch and which tables are staged, modified or untracked
     Status,
     /// Stage tables for the next commit: names, or `.` for every change
@@ -64,6 +84,9 @@ pub enum Command {
         /// Draw the commits' parents as a graph
         #[arg(long)]
         graph: bool,
+        /// One line per commit: the start of its hash, its names, its message's first line
+        #[arg(long)]
+        oneline: bool,
         /// Where to start (default HEAD): a branch, tag, remote/branch or commit
         #[arg(value_name = "REF")]
         start: Option<String>,
@@ -91,7 +114,8 @@ pub enum Command {
         /// Where the new branch starts (default HEAD)
         start: Option<String>,
     },
-    /// Switch to a branch, or create one with -b
+    /// Switch to a branch, or create one with -b; a branch only a remote has (one remote) is
+    /// made here from `REMOTE/BRANCH`, following it
     Checkout {
         /// Create the branch, then switch to it (uncommitted changes come along)
         #[arg(short = 'b')]
@@ -167,12 +191,27 @@ pub enum Command {
         #[command(subcommand)]
         action: ConflictsAction,
     },
-    /// Show changed tables and rows: working against staged, --cached staged against HEAD,
-    /// or working against REF
+    /// Show changed tables, schemas and rows: working against staged, --cached staged against
+    /// HEAD, working against REF, or REF2 against REF
     Diff {
         /// Compare the staged tables with HEAD
-        #[arg(long, visible_alias = "staged", conflicts_with = "target")]
+        #[arg(long, visible_alias = "staged", conflicts_with = "from")]
         cached: bool,
+        /// Count the rows added, removed and modified per table instead of showing them
+        #[arg(long)]
+        stat: bool,
+        /// What to compare from (a branch, tag, remote/branch or commit)
+        #[arg(value_name = "REF")]
+        from: Option<String>,
+        /// What to compare REF with (default: the working set)
+        #[arg(value_name = "REF2")]
+        to: Option<String>,
+    },
+    /// Show a commit (default HEAD): its header, then what it changed against its first parent
+    Show {
+        /// Count the rows changed per table instead of showing them
+        #[arg(long)]
+        stat: bool,
         #[arg(value_name = "REF")]
         target: Option<String>,
     },
@@ -217,17 +256,33 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<RemoteAction>,
     },
-    /// Copy a branch's commits to a remote and move the remote's branch (fast-forward only
-    /// unless --force)
+    /// Copy a branch's or tag's commits to a remote and move the remote's branch (fast-forward
+    /// only unless --force) or create its tag (if it lacks it, unless --force)
     Push {
-        /// Overwrite the remote branch even if that drops commits from it
+        /// Overwrite the remote branch even if that drops commits from it, or a remote tag that
+        /// points at another commit
         #[arg(short, long)]
         force: bool,
-        remote: String,
-        branch: String,
+        /// Push every tag too (all the remote lacks; one it has elsewhere needs --force);
+        /// without BRANCH|TAG, only the tags
+        #[arg(long)]
+        tags: bool,
+        /// Make the branch pushed follow REMOTE's branch, for `push` and `pull` without
+        /// arguments
+        #[arg(short = 'u', long)]
+        set_upstream: bool,
+        /// Where to push (default: the current branch's upstream's remote)
+        remote: Option<String>,
+        /// The branch or tag to push (default: the current branch)
+        #[arg(value_name = "BRANCH|TAG")]
+        name: Option<String>,
     },
-    /// Copy every branch and tag of a remote, updating the remote-tracking branches
+    /// Copy every branch and tag of a remote, updating the remote-tracking branches and
+    /// creating the tags this database lacks (a tag it has elsewhere is kept, with a warning)
     Fetch {
+        /// Replace local tags that point elsewhere than the remote's tags of the same name
+        #[arg(short, long)]
+        force: bool,
         #[arg(default_value = "origin")]
         remote: String,
     },
@@ -239,7 +294,9 @@ pub enum Command {
         /// Make a merge commit even when a fast-forward would do
         #[arg(long)]
         no_ff: bool,
-        remote: String,
+        /// Where to fetch from (default: the current branch's upstream's remote, and then
+        /// BRANCH is the upstream branch)
+        remote: Option<String>,
         /// The remote branch (default: the current branch's name)
         branch: Option<String>,
     },

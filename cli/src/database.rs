@@ -7,7 +7,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use cairn_core::chunk_store::ChunkStore;
-use cairn_core::repo::{Config, Repo, RepoError, Signature};
+use cairn_core::repo::{Config, Repo, RepoError, Signature, User};
 use cairn_core::StoreError;
 
 use crate::host::Host;
@@ -149,14 +149,43 @@ impl<S: cairn_core::Storage> Database<S> {
         if *self.repo.config() == self.saved_config {
             return Ok(());
         }
-        let text = self.repo.config().encode();
-        let tmp = self.config_path.with_extension("tmp");
-        host.write_file(&tmp, text.as_bytes(), true)
-            .and_then(|()| host.rename(&tmp, &self.config_path))
-            .map_err(io_error(&self.config_path))?;
+        replace_file(host, &self.config_path, &self.repo.config().encode())?;
         self.saved_config = self.repo.config().clone();
         Ok(())
     }
+}
+
+/// Writes a config file whole: beside it, fsynced, then renamed over it, so that a reader
+/// never sees half of one.
+pub fn replace_file<H: Host>(host: &H, path: &Path, text: &str) -> Result<(), DatabaseError> {
+    let tmp = path.with_extension("tmp");
+    host.write_file(&tmp, text.as_bytes(), true)
+        .and_then(|()| host.rename(&tmp, path))
+        .map_err(io_error(path))
+}
+
+/// The global configuration file (`config --global`): `$XDG_CONFIG_HOME/cairn/config`, else
+/// `$HOME/.config/cairn/config`; none without either.
+pub fn global_config_path<H: Host>(host: &H) -> Option<PathBuf> {
+    let env = |k: &str| host.env(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let base = env("XDG_CONFIG_HOME").or_else(|| Some(env("HOME")?.join(".config")))?;
+    Some(base.join("cairn").join("config"))
+}
+
+/// Who the global configuration says commits (nobody if it has no file).
+pub fn global_user<H: Host>(host: &H) -> Result<User, DatabaseError> {
+    let Some(path) = global_config_path(host) else {
+        return Ok(User::default());
+    };
+    let bytes = match host.read_file(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(User::default()),
+        Err(e) => return Err(io_error(&path)(e)),
+    };
+    User::decode(&String::from_utf8_lossy(&bytes)).map_err(|e| DatabaseError::Config {
+        path,
+        why: e.to_string(),
+    })
 }
 
 /// Creates a database in `dir` (absolute), all or nothing.
@@ -168,7 +197,7 @@ pub async fn init<H: Host>(host: &H, dir: &Path) -> Result<(), DatabaseError> {
     create_atomically(host, dir, false, |store_dir| async move {
         let config = Config::new(&new_id()?);
         let store = ChunkStore::open(host.storage(&store_dir)).await?;
-        Repo::init(store, config.clone(), &signature(host, &config)).await?;
+        Repo::init(store, config.clone(), &signature(host, &config)?).await?;
         Ok::<_, DatabaseError>((config, ()))
     })
     .await
@@ -243,11 +272,7 @@ where
         let (config, value) = build(tmp.join("store")).await?;
         // The config goes last, whole (written beside, fsynced, renamed): its presence marks
         // the new database complete, so a half-written one must never bear its name.
-        let config_path = tmp.join("config");
-        let partial = tmp.join("config.tmp");
-        host.write_file(&partial, config.encode().as_bytes(), true)
-            .and_then(|()| host.rename(&partial, &config_path))
-            .map_err(io_error(&config_path))?;
+        replace_file(host, &tmp.join("config"), &config.encode())?;
         if host.exists(&meta) {
             let old = dir.join(format!("{OLD}{}", host.pid()));
             host.rename(&meta, &old).map_err(io_error(&meta))?;
@@ -275,21 +300,25 @@ where
 }
 
 /// The author of a commit: CAIRN_USER_NAME / CAIRN_USER_EMAIL, else the repository's
-/// `[user]`, else the login name, else `cairn`.
-pub fn signature<H: Host>(host: &H, config: &Config) -> Signature {
+/// `[user]` (`cairn config`), else the global one (`cairn config --global`), else the login
+/// name, else `cairn`.
+pub fn signature<H: Host>(host: &H, config: &Config) -> Result<Signature, DatabaseError> {
     let env = |k: &str| host.env(k).filter(|v| !v.is_empty());
+    let global = global_user(host)?;
     let name = env("CAIRN_USER_NAME")
         .or_else(|| config.user_name.clone())
+        .or(global.name)
         .or_else(|| env("USER"))
         .unwrap_or_else(|| "cairn".into());
     let email = env("CAIRN_USER_EMAIL")
         .or_else(|| config.user_email.clone())
+        .or(global.email)
         .unwrap_or_else(|| format!("{name}@localhost"));
-    Signature {
+    Ok(Signature {
         name,
         email,
         time_ms: now_ms(host),
-    }
+    })
 }
 
 /// Now, in milliseconds since the Unix epoch; `CAIRN_TIME_MS` fixes it, so that tests can make

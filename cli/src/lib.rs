@@ -5,6 +5,7 @@
 
 mod args;
 mod backup;
+mod config;
 mod credentials;
 mod database;
 mod encryption;
@@ -106,6 +107,8 @@ enum CliError {
     Crypt(cairn_crypt::CryptError),
     /// A password that could not be had (none given, unreadable, two that differ).
     Password(String),
+    /// A `config` setting that cannot be read or written, and why.
+    Config(String),
 }
 
 impl CliError {
@@ -139,7 +142,8 @@ impl std::fmt::Display for CliError {
             CliError::Destination(why)
             | CliError::Unavailable(why)
             | CliError::Token(why)
-            | CliError::Password(why) => f.write_str(why),
+            | CliError::Password(why)
+            | CliError::Config(why) => f.write_str(why),
             CliError::Crypt(e) => e.fmt(f),
         }
     }
@@ -153,6 +157,10 @@ fn hint(hint: Option<Hint>) -> &'static str {
         Some(Hint::StageFirst) => " (use \"cairn add\" and/or \"cairn commit -a\")",
         Some(Hint::GiveMessage) => " (give one with -m MESSAGE)",
         Some(Hint::FetchPullOrForce) => " (fetch and pull, or push --force)",
+        Some(Hint::ForceReplaceTag) => " (use --force to replace it)",
+        Some(Hint::SetUpstream) => {
+            " (name the remote, or set the upstream with `cairn push -u REMOTE BRANCH`)"
+        }
         Some(Hint::CommitOrResetHard) => "; commit them or `cairn reset --hard` first",
         Some(Hint::RestoreBackup) => "; use `cairn backup restore URL DIR` to restore it",
         Some(Hint::SyncFirst) => "; run `cairn backup sync` first",
@@ -387,6 +395,22 @@ async fn run<H: Host>(cx: &Cx<'_, H>, command: Command) -> Out {
     // Commands that make a database, read a store by URL or serve a folder need none here.
     match command {
         Command::Init => return work::init(cx).await,
+        Command::Config {
+            global,
+            list,
+            unset,
+            key,
+            value,
+        } => {
+            let args = config::ConfigArgs {
+                global,
+                list,
+                unset,
+                key,
+                value,
+            };
+            return config::run(cx, args).await;
+        }
         Command::Clone { url, dir } => return remote::clone(cx, &url, dir.as_deref()).await,
         Command::Gc { url: Some(url) } => return maintenance::gc_url(cx, &url).await,
         Command::Serve(args) => cx
@@ -420,14 +444,21 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
             all,
             allow_empty,
         } => work::commit(cx, db, message, all, allow_empty).await,
-        Command::Diff { cached, target } => work::diff(db, cached, target.as_deref()).await,
+        Command::Diff {
+            cached,
+            stat,
+            from,
+            to,
+        } => work::diff(db, cached, stat, from.as_deref(), to.as_deref()).await,
+        Command::Show { stat, target } => work::show(db, stat, target.as_deref()).await,
         Command::Ls { target } => work::ls(db, target).await,
         Command::Sql { query, format } => work::sql(cx, db, query, format).await,
         Command::Log {
             number,
             graph,
+            oneline,
             start,
-        } => refs::log(db, number, graph, start.as_deref()).await,
+        } => refs::log(db, number, graph, oneline, start.as_deref()).await,
         Command::Branch {
             all,
             delete,
@@ -496,16 +527,30 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
         },
         Command::Push {
             force,
+            tags,
+            set_upstream,
             remote: r,
-            branch,
-        } => remote::push(cx, db, &r, &branch, force).await,
-        Command::Fetch { remote: r } => remote::fetch(cx, db, &r).await,
+            name,
+        } => {
+            let args = remote::PushArgs {
+                remote: r,
+                name,
+                tags,
+                set_upstream,
+                force,
+            };
+            remote::push(cx, db, args).await
+        }
+        Command::Fetch { force, remote: r } => remote::fetch(cx, db, &r, force).await,
         Command::Pull {
             ff_only,
             no_ff,
             remote: r,
             branch,
-        } => remote::pull(cx, db, &r, branch.as_deref(), merge::mode(ff_only, no_ff)).await,
+        } => {
+            let mode = merge::mode(ff_only, no_ff);
+            remote::pull(cx, db, r.as_deref(), branch.as_deref(), mode).await
+        }
         Command::Backup {
             verbose, action, ..
         } => match action {
@@ -515,7 +560,7 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
         Command::Gc { url: _ } => maintenance::gc(cx, db).await,
         Command::Fsck => maintenance::fsck(cx, db).await,
         // Handled by `run`: they need no database here.
-        Command::Init | Command::Clone { .. } | Command::Serve(_) => {
+        Command::Init | Command::Config { .. } | Command::Clone { .. } | Command::Serve(_) => {
             Err(RepoError::AlreadyInitialized.into())
         }
     }

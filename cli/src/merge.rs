@@ -23,7 +23,7 @@ pub async fn merge<H: Host>(
     mode: FastForward,
     message: Option<&str>,
 ) -> Out {
-    let author = database::signature(cx.host, db.repo.config());
+    let author = database::signature(cx.host, db.repo.config())?;
     outcome(&db.repo.merge(target, mode, message, &author).await?)
 }
 
@@ -47,7 +47,7 @@ pub fn outcome(outcome: &MergeOutcome) -> Out {
 
 /// `cherry-pick REF`, or with `revert` `revert REF`: the new commit, as `commit` prints it.
 pub async fn pick<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, target: &str, revert: bool) -> Out {
-    let author = database::signature(cx.host, db.repo.config());
+    let author = database::signature(cx.host, db.repo.config())?;
     let outcome = match revert {
         true => db.repo.revert(target, &author).await?,
         false => db.repo.cherry_pick(target, &author).await?,

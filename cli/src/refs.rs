@@ -11,6 +11,7 @@ pub async fn log<S: Storage>(
     db: &mut Database<S>,
     number: Option<usize>,
     graph: bool,
+    oneline: bool,
     start: Option<&str>,
 ) -> Out {
     let repo = &db.repo;
@@ -19,12 +20,17 @@ pub async fn log<S: Storage>(
         None => repo.head()?,
     };
     let commits = repo.log(at, number, graph).await?;
+    let shown = if oneline {
+        text::commit_oneline
+    } else {
+        text::commit
+    };
     let texts: Vec<String> = commits
         .iter()
-        .map(|(hash, c)| text::commit(hash, c, &repo.decorations(*hash)))
+        .map(|(hash, c)| shown(hash, c, &repo.decorations(*hash)))
         .collect();
     if !graph {
-        return Ok(texts.join("\n"));
+        return Ok(texts.join(if oneline { "" } else { "\n" }));
     }
     let entries: Vec<graph::Entry<'_>> = commits
         .iter()
@@ -94,8 +100,13 @@ pub async fn checkout<S: Storage>(
         db.repo.checkout_new(name, start).await?;
         Ok(format!("Switched to a new branch '{name}'\n"))
     } else {
-        db.repo.checkout(name).await?;
-        Ok(format!("Switched to branch '{name}'\n"))
+        Ok(match db.repo.checkout(name).await? {
+            Some(remote) => format!(
+                "{}Switched to a new branch '{name}'\n",
+                tracking(name, &remote)
+            ),
+            None => format!("Switched to branch '{name}'\n"),
+        })
     }
 }
 
@@ -136,4 +147,9 @@ pub async fn reset<S: Storage>(db: &mut Database<S>, hard: bool, target: Option<
         db.repo.reset_soft().await?;
         Ok(String::new())
     }
+}
+
+/// What Git says when a branch gets an upstream.
+pub fn tracking(branch: &str, remote: &str) -> String {
+    format!("branch '{branch}' set up to track '{remote}/{branch}'.\n")
 }

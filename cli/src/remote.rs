@@ -1,7 +1,7 @@
 //! `remote`, `push`, `fetch`, `pull` and `clone`.
 
 use cairn_core::chunk_store::ChunkStore;
-use cairn_core::repo::{FastForward, Repo, RepoError, Transfer};
+use cairn_core::repo::{FastForward, Fetched, RefKind, Repo, RepoError, Update};
 
 use crate::credentials::{Credentials, Kind, Named};
 use crate::database::{self, DatabaseError};
@@ -43,61 +43,184 @@ async fn remote_store<H: Host>(
     Ok(ChunkStore::open(storage).await?)
 }
 
-pub async fn push<H: Host>(
-    cx: &Cx<'_, H>,
-    db: &mut Db<H>,
-    remote: &str,
-    branch: &str,
-    force: bool,
-) -> Out {
+/// How `push` was asked.
+pub struct PushArgs {
+    pub remote: Option<String>,
+    pub name: Option<String>,
+    pub tags: bool,
+    pub set_upstream: bool,
+    pub force: bool,
+}
+
+/// `push [-u] [--tags] [REMOTE [NAME]]`: a branch or tag NAME (default: the current branch,
+/// unless only --tags are pushed), and with `tags` every tag, to REMOTE (default: the current
+/// branch's upstream's). With `set_upstream`, the branch pushed follows REMOTE's from then on.
+pub async fn push<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, args: PushArgs) -> Out {
+    let PushArgs {
+        remote,
+        name,
+        tags,
+        set_upstream,
+        force,
+    } = args;
+    let remote = match remote {
+        Some(r) => r,
+        None => db.repo.upstream()?.remote.clone(),
+    };
+    let remote = remote.as_str();
+    let current = db.repo.current_branch().to_owned();
+    let name = match name {
+        None if tags && !set_upstream => None,
+        name => Some(name.unwrap_or(current)),
+    };
+    let mut refs = Vec::new();
+    if let Some(name) = name.as_deref() {
+        refs.push(match db.repo.resolve(name).await? {
+            (_, kind @ (RefKind::Branch(_) | RefKind::Tag(_))) => kind,
+            _ => return Err(RepoError::RefNotFound(name.into()).into()),
+        });
+    }
+    if tags {
+        for (tag, _) in db.repo.tags() {
+            let tag = RefKind::Tag(tag);
+            if !refs.contains(&tag) {
+                refs.push(tag);
+            }
+        }
+    }
     let mut store = remote_store(cx, db, remote, true).await?;
     let mut reporter = cx.reporter();
     let outcome = db
         .repo
-        .push(remote, &mut store, branch, force, &mut reporter)
+        .push_refs(remote, &mut store, &refs, force, &mut reporter)
         .await;
     reporter.finish();
-    Ok(match outcome? {
-        Transfer::UpToDate => "Everything up-to-date\n".into(),
-        Transfer::Updated { old, new, stats } => format!(
-            "{}..{} {branch} -> {branch} ({} chunks, {})\n",
-            old.map_or("[new branch]".to_owned(), short),
-            short(new),
+    let pushed = outcome?;
+    let mut out = if pushed.updated.is_empty() {
+        "Everything up-to-date\n".to_owned()
+    } else {
+        let lines: Vec<String> = pushed.updated.iter().map(moved).collect();
+        let stats = pushed.stats;
+        format!(
+            "{} ({} chunks, {})\n",
+            lines.join("\n"),
             stats.chunks,
             size(stats.bytes)
-        ),
-    })
+        )
+    };
+    if set_upstream {
+        for r in &refs {
+            if let RefKind::Branch(branch) = r {
+                db.repo.set_upstream(branch, remote)?;
+                out.push_str(&crate::refs::tracking(branch, remote));
+            }
+        }
+    }
+    Ok(out)
 }
 
-pub async fn fetch<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, remote: &str) -> Out {
-    let store = remote_store(cx, db, remote, false).await?;
-    let mut reporter = cx.reporter();
-    let stats = db.repo.fetch(remote, &store, &mut reporter).await;
-    reporter.finish();
-    let stats = stats?;
-    Ok(if stats.chunks == 0 {
+/// One ref a push or fetch moved, as Git reports it.
+fn moved(u: &Update) -> String {
+    let name = u.name.name();
+    match (&u.name, u.old) {
+        (RefKind::Tag(_), None) => format!("[new tag] {name} -> {name}"),
+        (RefKind::Tag(_), Some(old)) => {
+            format!(
+                "+ {}...{} {name} -> {name} (forced update)",
+                short(old),
+                short(u.new)
+            )
+        }
+        (_, old) => format!(
+            "{}..{} {name} -> {name}",
+            old.map_or("[new branch]".to_owned(), short),
+            short(u.new)
+        ),
+    }
+}
+
+pub async fn fetch<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, remote: &str, force: bool) -> Out {
+    let fetched = fetch_from(cx, db, remote, force).await?;
+    let stats = fetched.stats;
+    let mut out = if stats.chunks == 0 {
         String::new()
     } else {
         format!("fetched {} chunks, {}\n", stats.chunks, size(stats.bytes))
-    })
+    };
+    out.push_str(&tag_lines(&fetched));
+    Ok(out)
 }
 
-/// `pull`: fetch, then merge the remote's branch (default: the current branch's name).
-pub async fn pull<H: Host>(
+/// Fetches from a remote, warning of the tags kept because the remote's differ.
+async fn fetch_from<H: Host>(
     cx: &Cx<'_, H>,
     db: &mut Db<H>,
     remote: &str,
+    force: bool,
+) -> Result<Fetched, CliError> {
+    let store = remote_store(cx, db, remote, false).await?;
+    let mut reporter = cx.reporter();
+    let fetched = db
+        .repo
+        .fetch_tags(remote, &store, force, &mut reporter)
+        .await;
+    reporter.finish();
+    let fetched = fetched?;
+    warn_kept_tags(cx, remote, &fetched);
+    Ok(fetched)
+}
+
+/// A warning for each tag a fetch kept because the remote's points elsewhere.
+fn warn_kept_tags<H: Host>(cx: &Cx<'_, H>, remote: &str, fetched: &Fetched) {
+    for tag in &fetched.kept_tags {
+        cx.host.stderr(&format!(
+            "warning: tag '{tag}' not updated: {remote}'s tag '{tag}' points at another \
+             commit (would clobber the existing tag; `cairn fetch --force {remote}` replaces it)\n"
+        ));
+    }
+}
+
+/// The tags a fetch created or moved, one line each.
+fn tag_lines(fetched: &Fetched) -> String {
+    fetched.tags.iter().map(|u| moved(u) + "\n").collect()
+}
+
+/// `pull`: fetch, then merge the remote's branch (default: the current branch's name); with
+/// no remote, the current branch's upstream.
+pub async fn pull<H: Host>(
+    cx: &Cx<'_, H>,
+    db: &mut Db<H>,
+    remote: Option<&str>,
     branch: Option<&str>,
     mode: FastForward,
 ) -> Out {
+    let (remote, branch) = match remote {
+        Some(r) => (
+            r.to_owned(),
+            branch.unwrap_or(db.repo.current_branch()).to_owned(),
+        ),
+        None => {
+            let up = db.repo.upstream()?;
+            (up.remote.clone(), up.branch.clone())
+        }
+    };
+    let remote = remote.as_str();
     let store = remote_store(cx, db, remote, false).await?;
-    let author = database::signature(cx.host, db.repo.config());
+    let author = database::signature(cx.host, db.repo.config())?;
     let mut reporter = cx.reporter();
     let pulled = (db.repo)
-        .pull((remote, &store), branch, mode, &author, &mut reporter)
+        .pull(
+            (remote, &store),
+            Some(&branch),
+            mode,
+            &author,
+            &mut reporter,
+        )
         .await;
     reporter.finish();
-    crate::merge::outcome(&pulled?.merge)
+    let pulled = pulled?;
+    warn_kept_tags(cx, remote, &pulled.fetched);
+    Ok(tag_lines(&pulled.fetched) + &crate::merge::outcome(&pulled.merge)?)
 }
 
 /// `clone URL [DIR]`: builds the database beside DIR's `.cairn` and moves it into place, so

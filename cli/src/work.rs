@@ -34,20 +34,43 @@ pub async fn commit<H: Host>(
     all: bool,
     allow_empty: bool,
 ) -> Out {
-    let author = database::signature(cx.host, db.repo.config());
+    let author = database::signature(cx.host, db.repo.config())?;
     let message = message.unwrap_or_default();
     let hash = db.repo.commit(&message, all, allow_empty, &author).await?;
     let commit = db.repo.commit_at(hash).await?;
     Ok(text::commit(&hash, &commit, &db.repo.decorations(hash)))
 }
 
-pub async fn diff<S: Storage>(db: &mut Database<S>, cached: bool, target: Option<&str>) -> Out {
-    let (from, to) = match (target, cached) {
-        (Some(spec), _) => (DiffTarget::Ref(spec), DiffTarget::Working),
-        (None, true) => (DiffTarget::Ref("HEAD"), DiffTarget::Staged),
-        (None, false) => (DiffTarget::Staged, DiffTarget::Working),
+/// `diff [--cached] [--stat] [REF [REF2]]`.
+pub async fn diff<S: Storage>(
+    db: &mut Database<S>,
+    cached: bool,
+    stat: bool,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Out {
+    let (from, to) = match (from, to, cached) {
+        (Some(a), Some(b), _) => (DiffTarget::Ref(a), DiffTarget::Ref(b)),
+        (Some(spec), None, _) => (DiffTarget::Ref(spec), DiffTarget::Working),
+        (None, _, true) => (DiffTarget::Ref("HEAD"), DiffTarget::Staged),
+        (None, _, false) => (DiffTarget::Staged, DiffTarget::Working),
     };
-    Ok(text::diff(&db.repo.diff(from, to).await?))
+    Ok(diff_text(&db.repo.diff(from, to).await?, stat))
+}
+
+fn diff_text(diffs: &[cairn_core::repo::TableDiff], stat: bool) -> String {
+    if stat {
+        text::diff_stat(diffs)
+    } else {
+        text::diff(diffs)
+    }
+}
+
+/// `show [--stat] [REF]`: a commit (default HEAD) and what it changed.
+pub async fn show<S: Storage>(db: &mut Database<S>, stat: bool, target: Option<&str>) -> Out {
+    let (hash, commit, diffs) = db.repo.show(target.unwrap_or("HEAD")).await?;
+    let header = text::commit(&hash, &commit, &db.repo.decorations(hash));
+    Ok(format!("{header}\n{}", diff_text(&diffs, stat)))
 }
 
 pub async fn ls<S: Storage>(db: &mut Database<S>, target: Option<String>) -> Out {

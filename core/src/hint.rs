@@ -13,6 +13,10 @@ pub enum Hint {
     GiveMessage,
     /// Fetch and pull, or force the push (dropping the remote's commits).
     FetchPullOrForce,
+    /// Replace a tag that points elsewhere (`push --force`, `fetch --force`).
+    ForceReplaceTag,
+    /// Name the remote, or record the branch's upstream (`push -u REMOTE BRANCH`).
+    SetUpstream,
     /// Commit the changes, or discard them with a hard reset.
     CommitOrResetHard,
     /// A backup is restored, not cloned.

@@ -8,9 +8,10 @@ use alloc::vec::Vec;
 use core::fmt::Write as _;
 
 use crate::db::commit::Commit;
+use crate::db::schema::Column;
 use crate::db::value::Value;
 use crate::hash::Hash;
-use crate::repo::{RowChange, Status, TableChange, TableConflicts, TableDiff};
+use crate::repo::{RowChange, SchemaChange, Status, TableChange, TableConflicts, TableDiff};
 use crate::sql::{format, QueryResult};
 
 pub fn status(s: &Status) -> String {
@@ -119,8 +120,11 @@ pub fn diff(diffs: &[TableDiff]) -> String {
         match d.change {
             TableChange::New => out.push_str("added table\n"),
             TableChange::Deleted => out.push_str("deleted table\n"),
-            TableChange::Modified if d.schema_changed => out.push_str("schema changed\n"),
-            TableChange::Modified => {}
+            TableChange::Modified => {
+                for change in &d.schema_changes {
+                    out.push_str(&schema_change(change));
+                }
+            }
         }
         if d.rows.is_empty() {
             continue;
@@ -150,6 +154,96 @@ pub fn diff(diffs: &[TableDiff]) -> String {
         };
         out.push_str(&format::format_table(&result));
     }
+    out
+}
+
+/// One line saying how a table's schema changed.
+fn schema_change(change: &SchemaChange) -> String {
+    let column = |c: &Column| {
+        let null = if c.nullable { "" } else { " NOT NULL" };
+        format!("{}{null}", c.ty)
+    };
+    let keys = |k: &[String]| {
+        let names: Vec<String> = k.iter().map(|n| format!("`{}`", printable(n))).collect();
+        format!("({})", names.join(", "))
+    };
+    match change {
+        SchemaChange::ColumnAdded(c) => {
+            format!("added column `{}` {}\n", printable(&c.name), column(c))
+        }
+        SchemaChange::ColumnDropped(c) => {
+            format!("dropped column `{}` {}\n", printable(&c.name), column(c))
+        }
+        SchemaChange::ColumnChanged { old, new } => format!(
+            "changed column `{}`: {} -> {}\n",
+            printable(&new.name),
+            column(old),
+            column(new)
+        ),
+        SchemaChange::KeyChanged { old, new } => {
+            format!("changed primary key: {} -> {}\n", keys(old), keys(new))
+        }
+    }
+}
+
+/// `diff --stat`: per table, how many rows were added, removed and modified, then totals.
+pub fn diff_stat(diffs: &[TableDiff]) -> String {
+    let width = diffs
+        .iter()
+        .map(|d| d.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    let mut total = [0usize; 3];
+    for d in diffs {
+        let mut counts = [0usize; 3];
+        for change in &d.rows {
+            counts[match change {
+                RowChange::Added(_) => 0,
+                RowChange::Removed(_) => 1,
+                RowChange::Modified { .. } => 2,
+            }] += 1;
+        }
+        for (t, c) in total.iter_mut().zip(counts) {
+            *t += c;
+        }
+        let what = match d.change {
+            TableChange::New => " (new table)",
+            TableChange::Deleted => " (deleted table)",
+            TableChange::Modified if d.schema_changed => " (schema changed)",
+            TableChange::Modified => "",
+        };
+        let _ = writeln!(
+            out,
+            " {:<width$} | +{} -{} ~{}{what}",
+            printable(&d.name),
+            counts[0],
+            counts[1],
+            counts[2]
+        );
+    }
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let _ = writeln!(
+        out,
+        " {} changed, {} added, {} removed, {} modified",
+        plural(diffs.len(), "table", "tables"),
+        plural(total[0], "row", "rows"),
+        total[1],
+        total[2]
+    );
+    out
+}
+
+/// A commit on one line, as `log --oneline` shows it: the hash's start, the names pointing
+/// at it, the message's first line.
+pub fn commit_oneline(hash: &Hash, c: &Commit, decorations: &[String]) -> String {
+    let mut out: String = format!("{hash}")[..8].into();
+    if !decorations.is_empty() {
+        let _ = write!(out, " ({})", decorations.join(", "));
+    }
+    let first = c.message.lines().next().unwrap_or("");
+    let _ = writeln!(out, " {}", printable(first));
     out
 }
 

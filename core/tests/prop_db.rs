@@ -15,7 +15,7 @@ use cairn_core::db::temporal::{Temporal, TimeType};
 use cairn_core::db::value::{int_value, ColumnType, IntWidth, Value};
 use cairn_core::db::working_set::{MergeState, Operation, TableConflict, WorkingSet};
 use cairn_core::hash::{Hash, HASH_LEN};
-use cairn_core::repo::config::Config;
+use cairn_core::repo::config::{Config, Upstream};
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use proptest::sample::subsequence;
@@ -159,6 +159,11 @@ fn config_value() -> impl Strategy<Value = String> {
     "([!-~]([ -~]{0,10}[!-~])?)?"
 }
 
+/// A non-empty config value.
+fn name() -> impl Strategy<Value = String> {
+    "[!-~]([ -~]{0,10}[!-~])?"
+}
+
 fn config() -> impl Strategy<Value = Config> {
     let map = || btree_map("[!-~]([ -~]{0,10}[!-~])?", config_value(), 0..3);
     (
@@ -167,17 +172,25 @@ fn config() -> impl Strategy<Value = Config> {
         prop::option::of(config_value()),
         (map(), map(), map()),
         prop::option::of(any::<u64>()),
+        btree_map("[!-~]([ -~]{0,10}[!-~])?", (name(), name()), 0..3),
     )
         .prop_map(
-            |((head, id), user_name, user_email, (remotes, backups, synced), gc_live)| Config {
-                head,
-                id,
-                user_name,
-                user_email,
-                remotes,
-                backups,
-                synced,
-                gc_live,
+            |((head, id), user_name, user_email, (remotes, backups, synced), gc_live, ups)| {
+                let upstreams = ups
+                    .into_iter()
+                    .map(|(b, (remote, branch))| (b, Upstream { remote, branch }))
+                    .collect();
+                Config {
+                    head,
+                    id,
+                    user_name,
+                    user_email,
+                    remotes,
+                    upstreams,
+                    backups,
+                    synced,
+                    gc_live,
+                }
             },
         )
 }

@@ -362,7 +362,7 @@ pub fn applied(a: &Applied) -> JsValue {
 
 pub fn pulled(p: &Pulled) -> JsValue {
     to_js(&MergeView {
-        stats: Some(stats_view(&p.stats)),
+        stats: Some(stats_view(&p.fetched.stats)),
         ..merge_view(&p.merge)
     })
 }

@@ -126,9 +126,10 @@ fn repo_code(e: &RepoError) -> &'static str {
         | RepoError::BranchExists(_)
         | RepoError::TagExists(_)
         | RepoError::RemoteExists(_)
-        | RepoError::BackupExists(_) => "ALREADY_EXISTS",
+        | RepoError::BackupExists(_)
+        | RepoError::RemoteTagDiffers { .. } => "ALREADY_EXISTS",
         RepoError::NotInitialized => "NOT_A_DATABASE",
-        RepoError::BranchNotFound(_) => "BRANCH_NOT_FOUND",
+        RepoError::BranchNotFound(_) | RepoError::NoUpstream(_) => "BRANCH_NOT_FOUND",
         RepoError::TagNotFound(_) => "TAG_NOT_FOUND",
         RepoError::RefNotFound(_) => "REF_NOT_FOUND",
         RepoError::TableNotFound(_) => "TABLE_NOT_FOUND",
@@ -208,6 +209,8 @@ fn hint(hint: Option<Hint>) -> &'static str {
         Some(Hint::StageFirst) => " (call add() first, or commit({ all: true }))",
         Some(Hint::GiveMessage) => " (give one with commit({ message }))",
         Some(Hint::FetchPullOrForce) => " (fetch and pull, or push with { force: true })",
+        Some(Hint::ForceReplaceTag) => " (push with { force: true } to replace it)",
+        Some(Hint::SetUpstream) => " (name the remote)",
         Some(Hint::CommitOrResetHard) => "; commit them or reset({ hard: true }) first",
         Some(Hint::RestoreBackup) => "; use Repo.backupRestore() to restore it",
         Some(Hint::SyncFirst) => "; call backupSync() first",

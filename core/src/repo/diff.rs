@@ -6,9 +6,10 @@ use alloc::vec::Vec;
 
 use super::status::{changed_tables, TableChange};
 use super::{Repo, RepoError, Result};
+use crate::db::commit::Commit;
 use crate::db::root_value::{RootValue, TableRef};
 use crate::db::row::RowLayout;
-use crate::db::schema::Schema;
+use crate::db::schema::{Column, Schema};
 use crate::db::value::Value;
 use crate::hash::Hash;
 use crate::io::Storage;
@@ -20,12 +21,33 @@ pub enum RowChange {
     Modified { old: Vec<Value>, new: Vec<Value> },
 }
 
+/// How a table's schema changed, column by column (matched by name, as MySQL does).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SchemaChange {
+    ColumnAdded(Column),
+    ColumnDropped(Column),
+    /// A column of that name whose type or nullability changed.
+    ColumnChanged {
+        old: Column,
+        new: Column,
+    },
+    /// The primary key's columns, before and after.
+    KeyChanged {
+        old: Vec<String>,
+        new: Vec<String>,
+    },
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct TableDiff {
     pub name: String,
     pub change: TableChange,
     pub schema_changed: bool,
-    /// The schema rows are shown in: the new one, or the old one for a deleted table.
+    /// What `schema_changed` means, column by column.
+    pub schema_changes: Vec<SchemaChange>,
+    /// The schema rows are shown in: the new one, or the old one for a deleted table. Rows
+    /// of the old schema are shown in the new one: a dropped column's value left out, an
+    /// added one's as NULL.
     pub schema: Schema,
     pub rows: Vec<RowChange>,
 }
@@ -60,9 +82,17 @@ impl<S: Storage> Repo<S> {
             let old = from.tables.get(&t.name);
             let new = to.tables.get(&t.name);
             let schema = new.or(old).map(|r| r.schema.clone()).unwrap_or_default();
-            let rows = self.row_changes(old, new).await?;
+            let mut rows = self.row_changes(old, new).await?;
+            let schema_changes = match old.zip(new) {
+                Some((a, b)) if a.schema != b.schema => {
+                    realign(&mut rows, &a.schema, &b.schema);
+                    schema_changes(&a.schema, &b.schema)
+                }
+                _ => Vec::new(),
+            };
             out.push(TableDiff {
                 schema_changed: old.zip(new).is_some_and(|(a, b)| a.schema != b.schema),
+                schema_changes,
                 name: t.name,
                 change: t.change,
                 schema,
@@ -70,6 +100,20 @@ impl<S: Storage> Repo<S> {
             });
         }
         Ok(out)
+    }
+
+    /// A commit and what it changed: its diff against its first parent (against nothing
+    /// for a first commit), as `git show` prints it.
+    pub async fn show(&self, spec: &str) -> Result<(Hash, Commit, Vec<TableDiff>)> {
+        let hash = self.resolve(spec).await?.0;
+        let commit = self.commit_at(hash).await?;
+        let before = match commit.parents.first() {
+            Some(&p) => self.root_value(self.commit_at(p).await?.root).await?,
+            None => RootValue::default(),
+        };
+        let after = self.root_value(commit.root).await?;
+        let diffs = self.diff_roots(&before, &after).await?;
+        Ok((hash, commit, diffs))
     }
 
     async fn row_changes(
@@ -143,5 +187,64 @@ impl<S: Storage> Repo<S> {
             }
         }
         Ok(out)
+    }
+}
+
+/// The columns added, dropped and changed from `old` to `new`, then a changed primary key.
+fn schema_changes(old: &Schema, new: &Schema) -> Vec<SchemaChange> {
+    let mut out = Vec::new();
+    for c in &new.columns {
+        match old.column_index(&c.name).map(|i| &old.columns[i]) {
+            None => out.push(SchemaChange::ColumnAdded(c.clone())),
+            Some(o) if o.ty != c.ty || o.nullable != c.nullable => {
+                out.push(SchemaChange::ColumnChanged {
+                    old: o.clone(),
+                    new: c.clone(),
+                })
+            }
+            Some(_) => {}
+        }
+    }
+    for c in &old.columns {
+        if new.column_index(&c.name).is_none() {
+            out.push(SchemaChange::ColumnDropped(c.clone()));
+        }
+    }
+    let key = |s: &Schema| -> Vec<String> {
+        s.primary_key
+            .iter()
+            .filter_map(|&i| s.columns.get(i))
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    let (old_key, new_key) = (key(old), key(new));
+    if old_key != new_key {
+        out.push(SchemaChange::KeyChanged {
+            old: old_key,
+            new: new_key,
+        });
+    }
+    out
+}
+
+/// Puts the old side's rows in the new schema's columns, so that they line up with the new
+/// side's when shown together.
+fn realign(rows: &mut [RowChange], old: &Schema, new: &Schema) {
+    let from: Vec<Option<usize>> = new
+        .columns
+        .iter()
+        .map(|c| old.column_index(&c.name))
+        .collect();
+    let map = |row: &mut Vec<Value>| {
+        *row = from
+            .iter()
+            .map(|i| i.and_then(|i| row.get(i).cloned()).unwrap_or(Value::Null))
+            .collect();
+    };
+    for change in rows {
+        match change {
+            RowChange::Removed(row) | RowChange::Modified { old: row, .. } => map(row),
+            RowChange::Added(_) => {}
+        }
     }
 }

@@ -29,12 +29,12 @@ use crate::io::Storage;
 use crate::prolly::ProllyError;
 use crate::sql::SqlError;
 
-pub use config::{Config, ConfigError};
+pub use config::{Config, ConfigError, Upstream, User, UserKey};
 pub use conflicts::{Resolution, TableConflicts};
-pub use diff::{DiffTarget, RowChange, TableDiff};
+pub use diff::{DiffTarget, RowChange, SchemaChange, TableDiff};
 pub use merge::{Applied, FastForward, MergeOutcome};
 pub use refs::{check_ref_name, RefKind};
-pub use remote::{remote_datasets, InvalidUrl, Pulled, Transfer};
+pub use remote::{remote_datasets, Fetched, InvalidUrl, Pulled, Pushed, Transfer, Update};
 pub use status::{Status, TableChange, TableStatus};
 
 /// Who made a commit, and when: the core has no clock and no environment, so callers say.
@@ -87,6 +87,13 @@ pub enum RepoError {
     NonFastForward {
         remote: String,
         branch: String,
+    },
+    /// `push` or `pull` without a remote, on a branch with no upstream.
+    NoUpstream(String),
+    /// A push of a tag the remote has, pointing at another commit.
+    RemoteTagDiffers {
+        remote: String,
+        tag: String,
     },
     /// A fast-forward-only merge (or pull) of a commit whose history and the branch's have
     /// diverged.
@@ -181,6 +188,14 @@ impl fmt::Display for RepoError {
                 f,
                 "failed to push to {remote}/{branch}: the remote has commits this branch does not"
             ),
+            RepoError::NoUpstream(b) => {
+                write!(f, "the current branch '{b}' has no upstream branch")
+            }
+            RepoError::RemoteTagDiffers { remote, tag } => write!(
+                f,
+                "failed to push tag '{tag}' to {remote}: the remote's tag '{tag}' points at \
+                 another commit"
+            ),
             RepoError::Diverged(target) => write!(
                 f,
                 "cannot fast-forward to '{target}': the histories have diverged"
@@ -274,6 +289,8 @@ impl RepoError {
             RepoError::NothingToCommit => Some(Hint::StageFirst),
             RepoError::EmptyMessage => Some(Hint::GiveMessage),
             RepoError::NonFastForward { .. } => Some(Hint::FetchPullOrForce),
+            RepoError::RemoteTagDiffers { .. } => Some(Hint::ForceReplaceTag),
+            RepoError::NoUpstream(_) => Some(Hint::SetUpstream),
             RepoError::UncommittedChanges => Some(Hint::CommitOrResetHard),
             RepoError::Diverged(_) => Some(Hint::MergeWithoutFfOnly),
             RepoError::Conflicts(_) => Some(Hint::ResolveConflicts),

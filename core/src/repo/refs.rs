@@ -4,7 +4,7 @@ use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{Repo, RepoError, Result};
+use super::{Repo, RepoError, Result, Upstream};
 use crate::db::commit::Commit;
 use crate::db::datasets::{self, HEADS, REMOTES, TAGS};
 use crate::db::working_set::WorkingSet;
@@ -18,6 +18,16 @@ pub enum RefKind {
     Tag(String),
     RemoteBranch(String),
     Commit,
+}
+
+impl RefKind {
+    /// The name it was found by (empty for a commit).
+    pub fn name(&self) -> &str {
+        match self {
+            RefKind::Branch(n) | RefKind::Tag(n) | RefKind::RemoteBranch(n) => n,
+            RefKind::Commit => "",
+        }
+    }
 }
 
 /// Branch, tag and remote names: Git's rules, simplified to what is safe in a path and a URL.
@@ -199,7 +209,9 @@ impl<S: Storage> Repo<S> {
         let mut next = self.datasets.clone();
         next.map.remove(&datasets::head(name));
         next.map.remove(&datasets::working_set(name));
-        self.save(next).await
+        self.save(next).await?;
+        self.config.upstreams.remove(name);
+        Ok(())
     }
 
     /// `branch -m OLD NEW`: the branch and its working set take the new name.
@@ -217,6 +229,9 @@ impl<S: Storage> Repo<S> {
             next.map.insert(datasets::working_set(new), ws);
         }
         self.save(next).await?;
+        if let Some(up) = self.config.upstreams.remove(old) {
+            self.config.upstreams.insert(new.into(), up);
+        }
         if self.config.head == old {
             self.config.head = new.into();
         }
@@ -224,13 +239,59 @@ impl<S: Storage> Repo<S> {
     }
 
     /// Switches to a branch. Each branch keeps its own working set, so uncommitted changes
-    /// stay with the branch they were made on.
-    pub async fn checkout(&mut self, name: &str) -> Result<()> {
+    /// stay with the branch they were made on. With no local branch of that name but one
+    /// remote that has it (Git's DWIM), the branch is made there, following that remote's;
+    /// then the answer is that remote.
+    pub async fn checkout(&mut self, name: &str) -> Result<Option<String>> {
+        let mut made = None;
         if self.datasets.get(&datasets::head(name)).is_none() {
-            return Err(RepoError::BranchNotFound(name.into()));
+            let mut found =
+                self.config.remotes.keys().filter_map(|r| {
+                    Some((r.clone(), self.datasets.get(&datasets::remote(r, name))?))
+                });
+            let (Some((remote, at)), None) = (found.next(), found.next()) else {
+                return Err(RepoError::BranchNotFound(name.into()));
+            };
+            check_ref_name("branch", name)?;
+            let mut next = self.datasets.clone();
+            self.set_branch_clean(&mut next, name, at).await?;
+            self.save(next).await?;
+            self.config.upstreams.insert(
+                name.into(),
+                Upstream {
+                    remote: remote.clone(),
+                    branch: name.into(),
+                },
+            );
+            made = Some(remote);
         }
         self.config.head = name.into();
+        Ok(made)
+    }
+
+    /// Records that `branch` follows `remote`'s branch of the same name (`push -u`).
+    pub fn set_upstream(&mut self, branch: &str, remote: &str) -> Result<()> {
+        if !self.config.remotes.contains_key(remote) {
+            return Err(RepoError::RemoteNotFound(remote.into()));
+        }
+        if self.datasets.get(&datasets::head(branch)).is_none() {
+            return Err(RepoError::BranchNotFound(branch.into()));
+        }
+        let up = Upstream {
+            remote: remote.into(),
+            branch: branch.into(),
+        };
+        self.config.upstreams.insert(branch.into(), up);
         Ok(())
+    }
+
+    /// The current branch's upstream.
+    pub fn upstream(&self) -> Result<&Upstream> {
+        let branch = &self.config.head;
+        self.config
+            .upstreams
+            .get(branch)
+            .ok_or_else(|| RepoError::NoUpstream(branch.clone()))
     }
 
     /// `checkout -b`: creates a branch at `start` (default HEAD) and switches to it. Started

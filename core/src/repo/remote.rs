@@ -6,7 +6,7 @@ use alloc::collections::BTreeSet;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use super::{Config, FastForward, MergeOutcome, Repo, RepoError, Result, Signature};
+use super::{Config, FastForward, MergeOutcome, RefKind, Repo, RepoError, Result, Signature};
 use crate::chunk_store::{ChunkStore, StoreError};
 use crate::db::datasets::{self, Datasets, HEADS, REMOTES, TAGS};
 use crate::db::kind::Kind;
@@ -28,10 +28,35 @@ pub enum Transfer {
     },
 }
 
+/// One ref a push or fetch moved: from `old` (none if it was new) to `new`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Update {
+    pub name: RefKind,
+    pub old: Option<Hash>,
+    pub new: Hash,
+}
+
+/// What `push_refs` moved on the remote (nothing: everything was up to date).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pushed {
+    pub updated: Vec<Update>,
+    pub stats: SyncStats,
+}
+
+/// What `fetch_tags` copied, and what became of the remote's tags here.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fetched {
+    pub stats: SyncStats,
+    /// Tags created (no `old`), or moved to the remote's commit (with `force`).
+    pub tags: Vec<Update>,
+    /// Tags that point elsewhere here and were kept (without `force`).
+    pub kept_tags: Vec<String>,
+}
+
 /// What a pull fetched, and what merging the remote's branch did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pulled {
-    pub stats: SyncStats,
+    pub fetched: Fetched,
     pub merge: MergeOutcome,
 }
 
@@ -121,10 +146,7 @@ impl<S: Storage> Repo<S> {
     }
 
     /// Pushes `branch` to the remote: its commits only, fast-forward unless `force`; then
-    /// records `refs/remotes/<remote>/<branch>`. Another push that moves the remote's root
-    /// meanwhile (of another branch, say) is no reason to fail, as in Git, whose refs are
-    /// updated one by one: the push starts again from the remote's new state, which also
-    /// checks again that it is a fast-forward. What it copied is not copied again.
+    /// records `refs/remotes/<remote>/<branch>`.
     pub async fn push<R: Storage>(
         &mut self,
         remote_name: &str,
@@ -133,49 +155,117 @@ impl<S: Storage> Repo<S> {
         force: bool,
         progress: &mut dyn Sink,
     ) -> Result<Transfer> {
+        let pushed = self
+            .push_refs(
+                remote_name,
+                remote,
+                &[RefKind::Branch(branch.into())],
+                force,
+                progress,
+            )
+            .await?;
+        Ok(match pushed.updated.first() {
+            None => Transfer::UpToDate,
+            Some(update) => Transfer::Updated {
+                old: update.old,
+                new: update.new,
+                stats: pushed.stats,
+            },
+        })
+    }
+
+    /// Pushes branches and tags to the remote in one swap of its root: a branch only by
+    /// fast-forward and a tag only where the remote lacks it, unless `force`; then records
+    /// the remote's branches as `refs/remotes/<remote>/*`. Another push that moves the
+    /// remote's root meanwhile (of another branch, say) is no reason to fail, as in Git,
+    /// whose refs are updated one by one: the push starts again from the remote's new state,
+    /// which also checks again what may move. What it copied is not copied again.
+    pub async fn push_refs<R: Storage>(
+        &mut self,
+        remote_name: &str,
+        remote: &mut ChunkStore<R>,
+        refs: &[RefKind],
+        force: bool,
+        progress: &mut dyn Sink,
+    ) -> Result<Pushed> {
         self.remote_url(remote_name)?;
-        let new = self
-            .datasets
-            .get(&datasets::head(branch))
-            .ok_or_else(|| RepoError::BranchNotFound(branch.into()))?;
+        let mut wanted = Vec::new();
+        for r in refs {
+            let (key, missing) = match r {
+                RefKind::Branch(b) => (datasets::head(b), RepoError::BranchNotFound(b.clone())),
+                RefKind::Tag(t) => (datasets::tag(t), RepoError::TagNotFound(t.clone())),
+                _ => return Err(RepoError::RefNotFound(r.name().into())),
+            };
+            wanted.push((r, key.clone(), self.datasets.get(&key).ok_or(missing)?));
+        }
         // What every attempt copied: a later one does not copy it again.
         let mut copied = SyncStats::default();
         for _ in 0..PUSH_ATTEMPTS {
             let expected = remote.root();
             let mut theirs = remote_datasets(remote).await?;
-            let old = theirs.get(&datasets::head(branch));
-            if old == Some(new) {
-                self.track(remote_name, branch, new).await?;
-                return Ok(Transfer::UpToDate);
+            let mut updated = Vec::new();
+            let mut keys = Vec::new();
+            for (r, key, new) in &wanted {
+                let old = theirs.get(key);
+                if old == Some(*new) {
+                    continue;
+                }
+                if let (Some(old), false) = (old, force) {
+                    match r {
+                        RefKind::Branch(branch) => {
+                            if !(self.store.has(&old) && self.is_ancestor(old, *new).await?) {
+                                return Err(RepoError::NonFastForward {
+                                    remote: remote_name.into(),
+                                    branch: branch.clone(),
+                                });
+                            }
+                        }
+                        // A tag names one commit for good: moving it is never a fast-forward.
+                        _ => {
+                            return Err(RepoError::RemoteTagDiffers {
+                                remote: remote_name.into(),
+                                tag: r.name().into(),
+                            })
+                        }
+                    }
+                }
+                keys.push(key);
+                updated.push(Update {
+                    name: (*r).clone(),
+                    old,
+                    new: *new,
+                });
             }
-            if let Some(old) = old {
-                let known = self.store.has(&old) && self.is_ancestor(old, new).await?;
-                if !known && !force {
-                    return Err(RepoError::NonFastForward {
-                        remote: remote_name.into(),
-                        branch: branch.into(),
-                    });
+            if !updated.is_empty() {
+                let roots: Vec<Hash> = updated.iter().map(|u| u.new).collect();
+                copied.add(
+                    sync::copy_closure(&self.store, remote, &roots, progress)
+                        .await
+                        .map_err(RepoError::Sync)?,
+                );
+                for (key, u) in keys.into_iter().zip(&updated) {
+                    theirs.map.insert(key.clone(), u.new);
+                }
+                let root = remote.put(&theirs.encode()).await?;
+                if let Err(e) = remote.commit(expected, root).await {
+                    match e {
+                        StoreError::Conflict { .. } => {
+                            remote.reload().await?;
+                            continue;
+                        }
+                        e => return Err(e.into()),
+                    }
                 }
             }
-            copied.add(
-                sync::copy_closure(&self.store, remote, &[new], progress)
-                    .await
-                    .map_err(RepoError::Sync)?,
-            );
-            theirs.map.insert(datasets::head(branch), new);
-            let root = remote.put(&theirs.encode()).await?;
-            match remote.commit(expected, root).await {
-                Err(StoreError::Conflict { .. }) => remote.reload().await?,
-                committed => {
-                    committed?;
-                    self.track(remote_name, branch, new).await?;
-                    return Ok(Transfer::Updated {
-                        old,
-                        new,
-                        stats: copied,
-                    });
+            for (r, _, new) in &wanted {
+                if let RefKind::Branch(branch) = r {
+                    self.track(remote_name, branch, *new).await?;
                 }
             }
+            return Ok(Pushed {
+                updated,
+                stats: copied,
+            });
         }
         Err(RepoError::RemoteBusy(remote_name.into()))
     }
@@ -192,13 +282,29 @@ impl<S: Storage> Repo<S> {
     }
 
     /// Copies every branch and tag of the remote, and mirrors its branches as
-    /// `refs/remotes/<remote>/*`. Tags the database lacks are created.
+    /// `refs/remotes/<remote>/*`. Tags the database lacks are created; see `fetch_tags`.
     pub async fn fetch<R: Storage>(
         &mut self,
         remote_name: &str,
         remote: &ChunkStore<R>,
         progress: &mut dyn Sink,
     ) -> Result<SyncStats> {
+        Ok(self
+            .fetch_tags(remote_name, remote, false, progress)
+            .await?
+            .stats)
+    }
+
+    /// `fetch`, telling which tags it created and which local tags it kept although the
+    /// remote's tag of that name points elsewhere (as Git, it does not clobber a tag unless
+    /// `force`, which replaces them).
+    pub async fn fetch_tags<R: Storage>(
+        &mut self,
+        remote_name: &str,
+        remote: &ChunkStore<R>,
+        force: bool,
+        progress: &mut dyn Sink,
+    ) -> Result<Fetched> {
         self.remote_url(remote_name)?;
         let theirs = remote_datasets(remote).await?;
         let heads: Vec<(String, Hash)> = theirs.under(HEADS).map(|(n, h)| (n.into(), h)).collect();
@@ -213,13 +319,29 @@ impl<S: Storage> Repo<S> {
         for (branch, at) in heads {
             next.map.insert(datasets::remote(remote_name, &branch), at);
         }
+        let mut fetched = Fetched {
+            stats,
+            ..Fetched::default()
+        };
         for (tag, at) in tags {
-            next.map.entry(datasets::tag(&tag)).or_insert(at);
+            let old = next.map.insert(datasets::tag(&tag), at);
+            match old {
+                Some(ours) if ours == at => {}
+                Some(ours) if !force => {
+                    next.map.insert(datasets::tag(&tag), ours);
+                    fetched.kept_tags.push(tag);
+                }
+                _ => fetched.tags.push(Update {
+                    name: RefKind::Tag(tag),
+                    old,
+                    new: at,
+                }),
+            }
         }
         if next != self.datasets {
             self.save(next).await?;
         }
-        Ok(stats)
+        Ok(fetched)
     }
 
     /// Fetches, then merges `<remote>/<branch>` (default: the current branch's name) into the
@@ -233,7 +355,9 @@ impl<S: Storage> Repo<S> {
         author: &Signature,
         progress: &mut dyn Sink,
     ) -> Result<Pulled> {
-        let stats = self.fetch(remote_name, remote, progress).await?;
+        let fetched = self
+            .fetch_tags(remote_name, remote, false, progress)
+            .await?;
         let current = self.config.head.clone();
         let target = alloc::format!("{remote_name}/{}", branch.unwrap_or(&current));
         if self
@@ -244,7 +368,7 @@ impl<S: Storage> Repo<S> {
             return Err(RepoError::BranchNotFound(target));
         }
         let merge = self.merge(&target, mode, None, author).await?;
-        Ok(Pulled { stats, merge })
+        Ok(Pulled { fetched, merge })
     }
 
     /// Clones a remote into the empty store `store`: every branch and tag is fetched, `origin`
@@ -270,6 +394,11 @@ impl<S: Storage> Repo<S> {
         let mut config = Config::new(id);
         config.head = default.into();
         config.remotes.insert("origin".into(), url.into());
+        let up = super::Upstream {
+            remote: "origin".into(),
+            branch: default.into(),
+        };
+        config.upstreams.insert(default.into(), up);
         let base = store.root();
         let mut repo = Repo {
             store,
@@ -313,6 +442,7 @@ impl<S: Storage> Repo<S> {
         if self.config.remotes.remove(name).is_none() {
             return Err(RepoError::RemoteNotFound(name.into()));
         }
+        self.config.upstreams.retain(|_, up| up.remote != name);
         let prefix = alloc::format!("{REMOTES}{name}/");
         let mut next = self.datasets.clone();
         next.map.retain(|k, _| !k.starts_with(&prefix));
