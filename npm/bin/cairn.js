@@ -8,3 +8,4 @@ import '../src/node.js'; // instantiates the wasm module
 import { runCli } from '../wasm/cairn_wasm.js';
 
 process.exitCode = await runCli(process.argv.slice(2), cliHost);
+cliHost.done(); // lets go of the terminal, if the SQL shell took it

@@ -103,6 +103,7 @@ export const cliHost = {
   stdinIsTerminal: () => process.stdin.isTTY === true,
   readStdin: () => text(process.stdin),
   readLine,
+  done: () => editor?.close(),
   readFile: (path) => readFileSync(path),
   writeFile(path, bytes, durable) {
     // Made anew (O_EXCL): a symlink planted at a temporary name is removed, never followed.
