@@ -3,26 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use cairn_tests::{cairn_in, fails, new_db, ok};
-
-/// A database `a` in `root` with a committed table and `origin` at `root/remote`, main pushed;
-/// and `b`, its clone.
-fn two_clones(root: &Path) -> (PathBuf, PathBuf) {
-    let a = new_db(root);
-    ok(
-        &a,
-        &[
-            "sql",
-            "-q",
-            "create table t (id int primary key, v text); insert into t values (1, 'one')",
-        ],
-    );
-    ok(&a, &["commit", "-a", "-m", "one"]);
-    ok(&a, &["remote", "add", "origin", "file://../remote"]);
-    ok(&a, &["push", "origin", "main"]);
-    ok(root, &["clone", "file://remote", "b"]);
-    (a, root.join("b"))
-}
+use cairn_tests::{cairn_in, fails, new_db, ok, two_clones};
 
 #[test]
 fn tags_are_pushed_one_or_all_and_fetched_and_cloned_without_clobbering() {

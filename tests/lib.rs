@@ -203,6 +203,25 @@ pub fn new_db_with_many_rows(parent: &Path, rows: u32) -> std::path::PathBuf {
     d
 }
 
+/// A database `a` in `root` with a committed table and `origin` at `root/remote`, main pushed;
+/// and `b`, its clone.
+pub fn two_clones(root: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let a = new_db(root);
+    ok(
+        &a,
+        &[
+            "sql",
+            "-q",
+            "create table t (id int primary key, v text); insert into t values (1, 'one')",
+        ],
+    );
+    ok(&a, &["commit", "-a", "-m", "one"]);
+    ok(&a, &["remote", "add", "origin", "file://../remote"]);
+    ok(&a, &["push", "origin", "main"]);
+    ok(root, &["clone", "file://remote", "b"]);
+    (a, root.join("b"))
+}
+
 /// The seed tutorial's first half in the empty folder `repo1`: a database with a branch, main
 /// pushed to `remote`, a tag, an uncommitted table, and a backup at `backup` synced before
 /// and after all of that.

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use cairn_tests::{fails, new_db, ok, query_csv};
+use cairn_tests::{fails, new_db, ok, query_csv, two_clones};
 
 /// A database whose `main` and `feature` branches both changed `t (id, a, b)` since a common
 /// commit holding (1, 10, 'x') and (2, 20, 'y'): `ours` ran on main, `theirs` on feature,
@@ -284,20 +284,7 @@ fn schemas_changed_on_both_sides_conflict_and_one_side_wins_whole() {
 fn a_pull_after_a_diverged_push_merges() {
     let root = tempfile::tempdir().unwrap();
     let r = root.path();
-    let a = new_db(r);
-    ok(
-        &a,
-        &[
-            "sql",
-            "-q",
-            "create table t (id int primary key, v text); insert into t values (1, 'one')",
-        ],
-    );
-    ok(&a, &["commit", "-a", "-m", "one"]);
-    ok(&a, &["remote", "add", "origin", "file://../remote"]);
-    ok(&a, &["push", "origin", "main"]);
-    ok(r, &["clone", "file://remote", "b"]);
-    let b = r.join("b");
+    let (a, b) = two_clones(r);
 
     ok(&b, &["sql", "-q", "insert into t values (2, 'two')"]);
     ok(&b, &["commit", "-a", "-m", "two"]);

@@ -69,6 +69,20 @@ impl Repo {
     /// Runs `op` on the repository as a promise that rejects with the operation's error.
     /// Every operation starts from the store's current root: a handle kept open sees what
     /// other handles, processes and tabs committed, and never writes from a stale state.
+    /// `revert` (with `revert`) or `cherryPick` of commit `spec`.
+    fn pick(&self, spec: &JsValue, author: Result<Signature, Error>, revert: bool) -> Promise {
+        let spec = arg!(args::string(spec, "ref"));
+        let author = arg!(author);
+        self.run(|repo| async move {
+            let mut repo = repo.lock().await;
+            let applied = match revert {
+                true => repo.revert(&spec, &author).await?,
+                false => repo.cherry_pick(&spec, &author).await?,
+            };
+            Ok(convert::applied(&applied))
+        })
+    }
+
     fn run<F, Fut>(&self, op: F) -> Promise
     where
         F: FnOnce(Rc<Mutex<Core>>) -> Fut,
@@ -412,13 +426,7 @@ impl Repo {
         author_email: JsValue,
         time_ms: f64,
     ) -> Promise {
-        let spec = arg!(args::string(&spec, "ref"));
-        let author = arg!(author(&author_name, &author_email, time_ms));
-        self.run(|repo| async move {
-            Ok(convert::applied(
-                &repo.lock().await.revert(&spec, &author).await?,
-            ))
-        })
+        self.pick(&spec, author(&author_name, &author_email, time_ms), true)
     }
 
     /// Commits commit `spec`'s changes again on the current branch (`MergeResult`).
@@ -430,12 +438,7 @@ impl Repo {
         author_email: JsValue,
         time_ms: f64,
     ) -> Promise {
-        let spec = arg!(args::string(&spec, "ref"));
-        let author = arg!(author(&author_name, &author_email, time_ms));
-        self.run(|repo| async move {
-            let picked = repo.lock().await.cherry_pick(&spec, &author).await?;
-            Ok(convert::applied(&picked))
-        })
+        self.pick(&spec, author(&author_name, &author_email, time_ms), false)
     }
 
     pub fn checkout(&self, name: JsValue) -> Promise {
