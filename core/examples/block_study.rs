@@ -39,7 +39,7 @@ fn main() {
     };
     let unlz4 = |c: &[u8], out: &mut [u8]| lz4_flex::block::decompress_into(c, out).unwrap();
     report("per chunk", "LZ4", &chunks, lz4, unlz4);
-    for block in [0, 64 << 10, 128 << 10, 256 << 10] {
+    for block in [0, 16 << 10, 32 << 10, 64 << 10, 128 << 10, 256 << 10] {
         let groups = grouped(&chunks, block);
         let name = match block {
             0 => "per chunk".to_string(),
