@@ -1,7 +1,8 @@
 -- The oracle corpus: every query runs through Cairn and through SQLite (see
 -- tests/sql_oracle.rs and docs/SQL.md). One query per line, ending with ';'. Only queries on
 -- which MySQL and SQLite agree belong here: no division of two integers (MySQL gives a
--- decimal, SQLite an integer), no text compared with numbers, no ROUND of a double tie, no
+-- decimal, SQLite an integer; SQLite keeps a DECIMAL column's whole values as integers, so
+-- such a column is divided by `3.0`, not `3`), no text compared with numbers, no ROUND of a double tie, no
 -- LIMIT without an ORDER BY on a unique key, no scalar subquery of more than one row.
 
 -- Constants and arithmetic
@@ -163,7 +164,7 @@ SELECT k, -x, -d FROM nums;
 SELECT id, salary * 12 FROM emp;
 SELECT id, salary + bonus FROM emp;
 SELECT id, salary * 1.1 FROM emp;
-SELECT id, salary / 4 FROM emp;
+SELECT id, salary / 4.0 FROM emp;
 SELECT id, salary - 0.25 FROM emp;
 SELECT id, rating * 2 FROM emp;
 SELECT id, bonus * 3 - 1 FROM emp;
@@ -414,7 +415,7 @@ SELECT ROUND(2.345, 2), ROUND(-2.5), ROUND(1.4), ROUND(NULL);
 SELECT k, ROUND(d, 1) FROM nums;
 SELECT k, ROUND(d) FROM nums;
 SELECT id, ROUND(salary) FROM emp;
-SELECT id, ROUND(salary / 3, 2) FROM emp;
+SELECT id, ROUND(salary / 3.0, 2) FROM emp;
 SELECT FLOOR(2.7), FLOOR(-2.7), CEIL(2.1), CEIL(-2.1), CEILING(2.0);
 SELECT k, FLOOR(x), CEIL(x) FROM nums;
 SELECT k, FLOOR(d), CEILING(d) FROM nums;

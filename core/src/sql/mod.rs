@@ -1,6 +1,7 @@
 //! Cairn's SQL subset, in MySQL's dialect as Dolt speaks it: CREATE/DROP TABLE, INSERT,
-//! UPDATE, DELETE, SELECT over one table (WHERE, ORDER BY, LIMIT, COUNT), SELECT of constant
-//! expressions, SHOW TABLES.
+//! UPDATE, DELETE, SHOW TABLES, and SELECT: over one table with key lookups, ranges and
+//! paging (`select.rs`), or with joins, grouping, DISTINCT, subqueries and UNION
+//! (`query.rs`); scalar functions, CASE and CAST in `functions.rs`.
 //!
 //! [`execute`] runs a script statement by statement against a working root value. Like a
 //! MySQL client in autocommit mode: each statement that succeeds is applied to the root at
@@ -10,16 +11,21 @@
 //! does.
 
 mod access;
+mod aggregate;
 mod ddl;
 mod expr;
 pub(crate) mod fast_insert;
 pub mod format;
+mod functions;
 pub(crate) mod insert;
 mod params;
+mod query;
 pub mod select;
 mod split;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_query;
 #[cfg(test)]
 mod tests_types;
 mod update_delete;
