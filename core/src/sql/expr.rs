@@ -25,8 +25,9 @@ pub trait Resolve {
     /// A column named as `c` or `t.c`: an expression reading the row.
     fn column(&self, parts: &[ast::Ident]) -> Result<Expr, SqlError>;
 
-    /// An aggregate call (COUNT, SUM, AVG, MIN, MAX), or None where none is allowed.
-    fn aggregate(&self, _call: &ast::Function) -> Option<Result<Expr, SqlError>> {
+    /// A call this scope gives its own meaning: an aggregate (COUNT, SUM, ...) in a query
+    /// that groups, `VALUES(c)` in ON DUPLICATE KEY UPDATE. None: a scalar function.
+    fn function(&self, _call: &ast::Function) -> Option<Result<Expr, SqlError>> {
         None
     }
 
@@ -265,7 +266,7 @@ fn compile_more(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
             scope.subquery(subquery, SubqueryUse::Exists(*negated))?
         }
         ast::Expr::Subquery(query) => scope.subquery(query, SubqueryUse::Scalar)?,
-        ast::Expr::Function(f) => match scope.aggregate(f) {
+        ast::Expr::Function(f) => match scope.function(f) {
             Some(agg) => agg?,
             None => call(f, scope)?,
         },

@@ -13,6 +13,7 @@
 mod access;
 mod aggregate;
 mod ddl;
+mod describe;
 mod expr;
 pub(crate) mod fast_insert;
 pub mod format;
@@ -29,6 +30,7 @@ mod tests_query;
 #[cfg(test)]
 mod tests_types;
 mod update_delete;
+mod upsert;
 
 pub use params::Params;
 
@@ -305,10 +307,36 @@ async fn run<S: Storage>(
             }
             ddl::drop(root, object_type, if_exists, &names)
         }
-        Statement::Insert(ins) => {
-            let values = insert::from_ast(ins)?;
-            insert::run(store, root, values).await
-        }
+        Statement::Insert(ins) => insert::run_statement(store, root, ins).await,
+        Statement::Truncate(t) => update_delete::truncate(store, root, t).await,
+        Statement::ExplainTable {
+            hive_format: None,
+            table_name,
+            ..
+        } => describe::describe(root, &object_name(&table_name)?),
+        Statement::ShowColumns {
+            extended: false,
+            full: false,
+            show_options,
+        } => match show_options
+            .show_in
+            .as_ref()
+            .and_then(|s| s.parent_name.as_ref())
+        {
+            Some(table)
+                if show_options.filter_position.is_none()
+                    && show_options.starts_with.is_none()
+                    && show_options.limit.is_none()
+                    && show_options.limit_from.is_none() =>
+            {
+                describe::describe(root, &object_name(table)?)
+            }
+            _ => unsupported("SHOW COLUMNS option"),
+        },
+        Statement::ShowCreate {
+            obj_type: sqlparser::ast::ShowCreateObject::Table,
+            obj_name,
+        } => describe::show_create(root, &object_name(&obj_name)?),
         Statement::Update(update) => update_delete::update(store, root, update).await,
         Statement::Delete(delete) => update_delete::delete(store, root, delete).await,
         Statement::Query(query) => select::run(store, root, *query).await,

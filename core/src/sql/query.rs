@@ -568,7 +568,7 @@ impl Resolve for Names<'_> {
         Err(SqlError::UnknownColumn(join_idents(parts)))
     }
 
-    fn aggregate(&self, call: &ast::Function) -> Option<Result<Expr, SqlError>> {
+    fn function(&self, call: &ast::Function) -> Option<Result<Expr, SqlError>> {
         let name = call.name.to_string();
         if !crate::sql::aggregate::is_aggregate(&name) {
             return None;

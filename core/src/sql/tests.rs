@@ -604,12 +604,27 @@ fn error_messages() {
         ("select now()", "unsupported SQL: function now"),
         (
             "insert into t select * from t",
-            "unsupported SQL: INSERT ... SELECT",
+            "duplicate primary key given: [5]",
         ),
         (
-            "insert into t values (1, 'a', 1) on duplicate key update d = 2",
-            "unsupported SQL: INSERT ... ON DUPLICATE KEY UPDATE",
+            "insert into t select id from t",
+            "column count doesn't match value count at row 1: expected 3 values, found 1",
         ),
+        (
+            "insert into t values (5, 'a', 1) on duplicate key update nope = 2",
+            "column 'nope' could not be found in any table in scope",
+        ),
+        (
+            "insert into t values (5, 'a', 1) on duplicate key update d = values(1)",
+            "unsupported SQL: values(1): VALUES takes a column",
+        ),
+        (
+            "replace into t values (5, 'too long a name', 1)",
+            "type mismatch for column 'name': value of length 15 is too long for varchar(5)",
+        ),
+        ("truncate table nope", "table not found: nope"),
+        ("describe nope", "table not found: nope"),
+        ("show create table nope", "table not found: nope"),
         (
             "create table u (a int auto_increment)",
             "unsupported SQL: column option AUTO_INCREMENT",

@@ -223,3 +223,85 @@ fn case_cast_and_functions() {
         ["cy"]
     );
 }
+
+#[test]
+fn insert_select_ignore_replace_and_on_duplicate_key_update() {
+    let mut db = Db::new();
+    db.run("create table k (id int primary key, v int, n varchar(10))");
+    db.run("insert into k values (1, 10, 'a'), (2, 20, 'b')");
+    // IGNORE skips the duplicate key only; affected rows count as MySQL counts them.
+    assert_eq!(
+        db.run("insert ignore into k values (1, 99, 'x'), (3, 30, 'c')")
+            .affected,
+        Some(1)
+    );
+    assert_eq!(
+        db.run("replace into k values (2, 21, 'B'), (4, 40, 'd')")
+            .affected,
+        Some(3)
+    );
+    let q = "insert into k values (3, 0, 'z'), (5, 50, 'e') \
+             on duplicate key update v = v + values(v) + 1, n = concat(n, '!')";
+    assert_eq!(db.run(q).affected, Some(3));
+    assert_eq!(
+        printed(&mut db, "select * from k"),
+        ["1|10|a", "2|21|B", "3|31|c!", "4|40|d", "5|50|e"]
+    );
+    // An update to the values the row has changes nothing and counts 0.
+    let q = "insert into k values (1, 5, 'q') on duplicate key update v = 10";
+    assert_eq!(db.run(q).affected, Some(0));
+    // A later row of one statement meets an earlier one.
+    assert_eq!(
+        db.run("insert into k values (9, 1, 'a'), (9, 2, 'b') on duplicate key update v = v + 10")
+            .affected,
+        Some(3)
+    );
+    assert_eq!(printed(&mut db, "select v from k where id = 9"), ["11"]);
+    // IGNORE does not store a value that does not fit.
+    assert!(db
+        .exec("insert ignore into k values (20, 1, 'far too long')")
+        .is_err());
+    // INSERT ... SELECT reads the table as it was, so a table can be filled from itself.
+    assert_eq!(
+        db.run("insert into k (id, v) select id + 100, v * 2 from k where id < 3")
+            .affected,
+        Some(2)
+    );
+    assert_eq!(
+        printed(&mut db, "select id, v, n from k where id > 100"),
+        ["101|20|NULL", "102|42|NULL"]
+    );
+    assert_eq!(db.run("truncate table k").affected, Some(0));
+    assert_eq!(printed(&mut db, "select count(*) from k"), ["0"]);
+    assert_eq!(printed(&mut db, "describe k").len(), 3);
+}
+
+#[test]
+fn describe_and_show_create_table() {
+    let mut db = Db::new();
+    db.run("create table t (a int, b decimal(5,2) not null, c varchar(3), primary key (a, c))");
+    assert_eq!(
+        printed(&mut db, "describe t"),
+        [
+            "a|int|NO|PRI|NULL|",
+            "b|decimal(5,2)|NO||NULL|",
+            "c|varchar(3)|NO|PRI|NULL|"
+        ]
+    );
+    assert_eq!(
+        printed(&mut db, "show columns from t"),
+        printed(&mut db, "desc t")
+    );
+    let create = db.rows("show create table t")[0][1].to_string();
+    assert_eq!(
+        create,
+        "CREATE TABLE `t` (\n  `a` int NOT NULL,\n  `b` decimal(5,2) NOT NULL,\n  \
+         `c` varchar(3) NOT NULL,\n  PRIMARY KEY (`a`,`c`)\n)"
+    );
+    // The statement makes a table of the same schema.
+    db.run(&create.replace("`t`", "`u`"));
+    assert_eq!(
+        printed(&mut db, "describe u"),
+        printed(&mut db, "describe t")
+    );
+}

@@ -3,14 +3,17 @@
 use alloc::format;
 use alloc::vec::Vec;
 
-use sqlparser::ast::{AssignmentTarget, Delete, FromTable, Update};
+use sqlparser::ast::{AssignmentTarget, Delete, FromTable, Truncate, Update};
 
 use crate::chunk_store::ChunkStore;
 use crate::db::root_value::RootValue;
+use crate::db::table::Span;
 use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::expr::{compile, Expr, Scope};
-use crate::sql::{access, open_table, plain_table, unsupported, QueryResult, SqlError};
+use crate::sql::{
+    access, object_name, open_table, plain_table, unsupported, QueryResult, SqlError,
+};
 
 pub async fn update<S: Storage>(
     store: &mut ChunkStore<S>,
@@ -111,4 +114,36 @@ fn refuse_extras(order_by: bool, limit: bool, what: &str) -> Result<(), SqlError
 
 fn passes(filter: Option<&Expr>, row: &[Value]) -> Result<bool, SqlError> {
     filter.map_or(Ok(true), |f| f.accepts(row))
+}
+
+/// TRUNCATE [TABLE] t, ...: every row deleted, the schema kept. Affects 0 rows, as MySQL
+/// reports it.
+pub async fn truncate<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    t: Truncate,
+) -> Result<QueryResult, SqlError> {
+    if t.partitions.is_some()
+        || t.identity.is_some()
+        || t.cascade.is_some()
+        || t.on_cluster.is_some()
+    {
+        return unsupported("TRUNCATE option");
+    }
+    // Every table is found before any is emptied, so a missing one changes nothing.
+    let mut tables = Vec::with_capacity(t.table_names.len());
+    for target in &t.table_names {
+        match open_table(root, &object_name(&target.name)?) {
+            Ok(table) => tables.push(table),
+            Err(SqlError::TableNotFound(_)) if t.if_exists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    for (name, mut table) in tables {
+        table
+            .delete_where::<_, SqlError, _>(store, &Span::All, |_| Ok(true))
+            .await?;
+        root.tables.insert(name, table.to_ref());
+    }
+    Ok(QueryResult::affected(0))
 }
