@@ -280,11 +280,13 @@ fn round(v: &Value, places: i64) -> Result<Value, SqlError> {
                 let r = d.rescale(places_u8.min(d.scale)).ok_or_else(overflow)?;
                 Value::Decimal(r)
             } else {
-                // Round to 10^-places: to that many fewer digits, then back to scale 0.
+                // Round to 10^-places in one step (the digits read as `shift` places further
+                // right, rounded to none), then back to scale 0: rounding to an integer
+                // first would round 149.5 to 150 and then to 200.
                 let shift = u8::try_from(-places).unwrap_or(u8::MAX).min(38);
                 let scaled = Decimal {
-                    units: d.rescale(0).ok_or_else(overflow)?.units,
-                    scale: shift,
+                    units: d.units,
+                    scale: d.scale.checked_add(shift).ok_or_else(overflow)?,
                 };
                 let r = scaled.rescale(0).ok_or_else(overflow)?;
                 let units = r
@@ -449,6 +451,15 @@ mod tests {
         assert_eq!(
             call("round", &[Value::Int(1250), Value::Int(-2)]),
             Ok(Value::Int(1300))
+        );
+        // In one step: 149.5 is nearer 100 than 200.
+        assert_eq!(
+            call("round", &[dec("149.5"), Value::Int(-2)]),
+            Ok(dec("100"))
+        );
+        assert_eq!(
+            call("round", &[dec("-150"), Value::Int(-2)]),
+            Ok(dec("-200"))
         );
         assert_eq!(call("round", &[Value::Double(2.5)]), Ok(Value::Double(2.0)));
         assert_eq!(

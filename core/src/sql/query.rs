@@ -57,7 +57,7 @@ pub async fn run<S: Storage>(
     root: &RootValue,
     query: &Query,
 ) -> Result<QueryResult, SqlError> {
-    let catalog = load(store, root, query).await?;
+    let catalog = load(store, root, &query.to_string()).await?;
     let (plan, _) = compile_query(&catalog, query, None)?;
     let rows = plan.run(&[])?;
     Ok(QueryResult {
@@ -67,15 +67,34 @@ pub async fn run<S: Storage>(
     })
 }
 
-/// Reads every table whose name appears among the query's words. A word that names a table
-/// but is used as something else (a column, an alias) only reads a table needlessly.
+/// Compiles expressions over the rows of one table (UPDATE's and DELETE's WHERE and SET)
+/// where they hold subqueries, which may read the table's row (correlated) or not.
+pub async fn compile_over_table<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    table: &str,
+    schema: &crate::db::schema::Schema,
+    exprs: &[&ast::Expr],
+) -> Result<Vec<Expr>, SqlError> {
+    let text: Vec<String> = exprs.iter().map(|e| e.to_string()).collect();
+    let catalog = load(store, root, &text.join(" ")).await?;
+    let columns = schema
+        .columns
+        .iter()
+        .map(|c| (String::from(table), c.name.clone()))
+        .collect();
+    let names = Names::new(&catalog, columns, None);
+    exprs.iter().map(|e| compile_in(e, &names)).collect()
+}
+
+/// Reads every table whose name appears among the words of `text`. A word that names a
+/// table but is used as something else (a column, an alias) only reads a table needlessly.
 async fn load<S: Storage>(
     store: &ChunkStore<S>,
     root: &RootValue,
-    query: &Query,
+    text: &str,
 ) -> Result<Catalog, SqlError> {
-    let text = query.to_string();
-    let tokens = Tokenizer::new(&MySqlDialect {}, &text)
+    let tokens = Tokenizer::new(&MySqlDialect {}, text)
         .tokenize()
         .map_err(|e| SqlError::Syntax(e.to_string()))?;
     let mut tables = BTreeMap::new();

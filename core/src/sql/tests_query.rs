@@ -305,3 +305,25 @@ fn describe_and_show_create_table() {
         printed(&mut db, "describe t")
     );
 }
+
+#[test]
+fn update_and_delete_with_subqueries() {
+    let mut db = company();
+    // Correlated: each employee's pay becomes the highest of their department.
+    let q = "update emp set pay = (select max(e2.pay) from emp e2 where e2.dept_id = emp.dept_id) \
+             where exists (select 1 from dept d where d.id = emp.dept_id and d.city = 'Berlin')";
+    assert_eq!(db.run(q).affected, Some(1));
+    assert_eq!(
+        printed(&mut db, "select id, pay from emp where dept_id = 1"),
+        ["1|200.25", "2|200.25"]
+    );
+    let q = "delete from emp where dept_id in (select id from dept where city = 'Paris')";
+    assert_eq!(db.run(q).affected, Some(2));
+    assert_eq!(printed(&mut db, "select id from emp"), ["1", "2", "4"]);
+    // Without a subquery the key lookup still applies (and an unknown column still fails).
+    assert_eq!(db.run("delete from emp where id = 4").affected, Some(1));
+    assert_eq!(
+        db.err("delete from emp where nope in (select id from dept)"),
+        "column 'nope' could not be found in any table in scope"
+    );
+}
