@@ -126,6 +126,8 @@ pub enum Expr {
     Between(Box<Expr>, Box<Expr>, Box<Expr>, bool),
     /// Value, pattern, escape character, negated.
     Like(Box<Expr>, Box<Expr>, char, bool),
+    /// `x [NOT] IN` a list of values of one family, looked up by key.
+    InSet(Box<Expr>, Arc<KeySet>, bool),
     Call(Func, Vec<Expr>),
     /// CASE [operand] WHEN .. THEN .. [ELSE ..] END.
     Case(Option<Box<Expr>>, Vec<(Expr, Expr)>, Option<Box<Expr>>),
@@ -152,6 +154,7 @@ impl PartialEq for Expr {
             (InList(a, l, x), InList(b, m, y)) => a == b && l == m && x == y,
             (Between(a, b, c, x), Between(d, e, f, y)) => a == d && b == e && c == f && x == y,
             (Like(a, b, c, x), Like(d, e, f, y)) => a == d && b == e && c == f && x == y,
+            (InSet(a, s, x), InSet(b, t, y)) => a == b && Arc::ptr_eq(s, t) && x == y,
             (Call(f, a), Call(g, b)) => f == g && a == b,
             (Case(a, b, c), Case(d, e, f)) => a == d && b == e && c == f,
             (Cast(a, t), Cast(b, u)) => a == b && t == u,
@@ -393,6 +396,7 @@ fn fold(e: Expr) -> Expr {
         Expr::Binary(_, a, b) | Expr::Like(a, b, _, _) => lit(a) && lit(b),
         Expr::InList(a, list, _) => lit(a) && list.iter().all(lit),
         Expr::Between(a, b, c, _) => lit(a) && lit(b) && lit(c),
+        Expr::InSet(a, _, _) => lit(a),
         Expr::Call(_, args) => args.iter().all(lit),
         Expr::Case(a, whens, otherwise) => {
             a.as_deref().is_none_or(lit)
@@ -519,18 +523,8 @@ impl Expr {
             Expr::IsNull(a, negated) => Value::Bool(a.eval(row)?.is_null() != *negated),
             Expr::InList(a, list, negated) => {
                 let a = a.eval(row)?;
-                let mut result = Some(false);
-                for item in list {
-                    match compare(&a, &item.eval(row)?)? {
-                        Some(Ordering::Equal) => {
-                            result = Some(true);
-                            break;
-                        }
-                        Some(_) => {}
-                        None => result = None,
-                    }
-                }
-                negate(result, *negated)
+                let items = list.iter().map(|item| item.eval(row));
+                negate(in_list(&a, items)?, *negated)
             }
             Expr::Between(a, low, high, negated) => {
                 let a = a.eval(row)?;
@@ -543,9 +537,11 @@ impl Expr {
                 };
                 negate(within, *negated)
             }
-            Expr::Call(..) | Expr::Case(..) | Expr::Cast(..) | Expr::Subquery(_) => {
-                self.eval_more(row)?
-            }
+            Expr::InSet(..)
+            | Expr::Call(..)
+            | Expr::Case(..)
+            | Expr::Cast(..)
+            | Expr::Subquery(_) => self.eval_more(row)?,
             Expr::Like(a, pattern, escape, negated) => match (a.eval(row)?, pattern.eval(row)?) {
                 (Value::Null, _) | (_, Value::Null) => Value::Null,
                 (Value::Text(s), Value::Text(p)) => negate(Some(like(&s, &p, *escape)), *negated),
@@ -613,6 +609,7 @@ impl Expr {
                 }
             }
             Expr::Cast(a, to) => cast(a.eval(row)?, *to)?,
+            Expr::InSet(a, set, negated) => negate(set.contains(&a.eval(row)?)?, *negated),
             Expr::Subquery(q) => q.eval(row)?,
             _ => return unsupported("expression"),
         })
@@ -621,6 +618,109 @@ impl Expr {
     /// Whether a row passes this condition: NULL (unknown) does not.
     pub fn accepts(&self, row: &[Value]) -> Result<bool, SqlError> {
         Ok(truth(&self.eval(row)?)? == Some(true))
+    }
+}
+
+/// `a IN (items)`: true on an equal item, else NULL if an item (or `a`) is NULL, else false.
+fn in_list(
+    a: &Value,
+    items: impl Iterator<Item = Result<Value, SqlError>>,
+) -> Result<Option<bool>, SqlError> {
+    let mut result = Some(false);
+    for item in items {
+        match compare(a, &item?)? {
+            Some(Ordering::Equal) => return Ok(Some(true)),
+            Some(_) => {}
+            None => result = None,
+        }
+    }
+    Ok(result)
+}
+
+/// A value's key for grouping, hash joins and IN sets: within one family (see
+/// `key_family`) two values have the same key exactly when SQL calls them equal (1, 1.0,
+/// 1.00 and TRUE alike; text by its bytes). None for NULL, which equals nothing.
+pub(crate) fn value_key(v: &Value) -> Option<String> {
+    let exact = match v {
+        Value::Null => return None,
+        // An integral double prints as its integer, as the equal decimal does below.
+        Value::Double(d) => return Some(format!("n{}", if *d == 0.0 { 0.0 } else { *d })),
+        Value::Int(n) => Decimal::from_int((*n).into()),
+        Value::Bool(b) => Decimal::from_int((*b).into()),
+        Value::Decimal(d) => *d,
+        other => return Some(format!("{}:{other}", other.kind())),
+    };
+    // Without trailing zeros, so that 1.50 and 1.5 meet.
+    let text = exact.to_string();
+    let text = match text.contains('.') {
+        true => text.trim_end_matches('0').trim_end_matches('.').into(),
+        false => text,
+    };
+    Some(format!("n{text}"))
+}
+
+/// The family of values whose keys compare as the values do: 1 for exact numbers and
+/// booleans, 2 for text, 3 for doubles (a double and a decimal past 2^53 can be equal as
+/// doubles with different digits); 0 for the others (dates, blobs), whose keys are not
+/// trusted; None for NULL.
+pub(crate) fn key_family(v: &Value) -> Option<u8> {
+    match v {
+        Value::Null => None,
+        Value::Int(_) | Value::Decimal(_) | Value::Bool(_) => Some(1),
+        Value::Text(_) => Some(2),
+        Value::Double(_) => Some(3),
+        _ => Some(0),
+    }
+}
+
+/// The one trusted family of all the non-NULL values (1 when all are NULL), or None.
+pub(crate) fn one_family<'a>(values: impl Iterator<Item = &'a Value>) -> Option<u8> {
+    let mut seen = None;
+    for v in values {
+        match (key_family(v), seen) {
+            (None, _) => {}
+            (Some(0), _) => return None,
+            (Some(f), None) => seen = Some(f),
+            (Some(f), Some(s)) if f == s => {}
+            _ => return None,
+        }
+    }
+    Some(seen.unwrap_or(1))
+}
+
+/// The values of an IN list of one family, with their keys.
+#[derive(Debug)]
+pub struct KeySet {
+    values: Vec<Value>,
+    keys: alloc::collections::BTreeSet<String>,
+    has_null: bool,
+    family: Option<u8>,
+}
+
+impl KeySet {
+    pub fn new(values: Vec<Value>) -> KeySet {
+        KeySet {
+            keys: values.iter().filter_map(value_key).collect(),
+            has_null: values.iter().any(Value::is_null),
+            family: one_family(values.iter()),
+            values,
+        }
+    }
+
+    /// `a IN (values)`, as `in_list` answers it.
+    fn contains(&self, a: &Value) -> Result<Option<bool>, SqlError> {
+        match (
+            a.is_null() || self.values.is_empty(),
+            key_family(a) == self.family,
+        ) {
+            (false, true) => Ok(match value_key(a) {
+                Some(k) if self.keys.contains(&k) => Some(true),
+                _ if self.has_null => None,
+                _ => Some(false),
+            }),
+            // Another family (or NULL): item by item, with compare's conversions and errors.
+            _ => in_list(a, self.values.iter().cloned().map(Ok)),
+        }
     }
 }
 

@@ -35,7 +35,10 @@ use crate::db::table::Span;
 use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::aggregate::{AggFunc, Aggregate};
-use crate::sql::expr::{compare, compile_in, BinOp, Correlated, Expr, Resolve, SubqueryUse};
+use crate::sql::expr::{
+    compare, compile_in, one_family, value_key, BinOp, Correlated, Expr, KeySet, Resolve,
+    SubqueryUse,
+};
 use crate::sql::select::MAX_RESULT_ROWS;
 use crate::sql::{object_name, open_table, plain_query, unsupported, QueryResult, SqlError};
 
@@ -281,30 +284,16 @@ impl SelectPlan {
             // when both sides hold values of one family (numbers, or text) that print alike
             // exactly when they are equal.
             let equi = source.equi.filter(|&(l, r)| {
-                let family = |v: &Value| match v {
-                    Value::Null => 0,
-                    Value::Int(_) | Value::Decimal(_) | Value::Bool(_) | Value::Double(_) => 1,
-                    Value::Text(_) => 2,
-                    _ => 3,
-                };
-                let mut seen = 0;
-                rows.iter()
+                let values = rows
+                    .iter()
                     .map(|row| &row[l])
-                    .chain(right.iter().map(|row| &row[r]))
-                    .all(|v| match family(v) {
-                        0 => true,
-                        3 => false,
-                        f if seen == 0 || seen == f => {
-                            seen = f;
-                            true
-                        }
-                        _ => false,
-                    })
+                    .chain(right.iter().map(|row| &row[r]));
+                one_family(values).is_some()
             });
             let index: Option<BTreeMap<String, Vec<usize>>> = equi.map(|(_, r)| {
                 let mut map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
                 for (i, row) in right.iter().enumerate() {
-                    if let Some(k) = hash_key(&row[r]) {
+                    if let Some(k) = value_key(&row[r]) {
                         map.entry(k).or_default().push(i);
                     }
                 }
@@ -312,7 +301,7 @@ impl SelectPlan {
             });
             for left in &rows {
                 let candidates: Vec<usize> = match (&index, equi) {
-                    (Some(map), Some((l, _))) => hash_key(&left[l])
+                    (Some(map), Some((l, _))) => value_key(&left[l])
                         .and_then(|k| map.get(&k).cloned())
                         .unwrap_or_default(),
                     _ => (0..right.len()).collect(),
@@ -408,39 +397,11 @@ impl SelectPlan {
     }
 }
 
-/// A value's form for grouping and hash joins: values SQL calls equal map alike (1 and 1.0
-/// and TRUE; text exactly); None for NULL, which equals nothing in a join.
-fn hash_key(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::Int(_) | Value::Decimal(_) | Value::Bool(_) | Value::Double(_) => {
-            let d = match v {
-                Value::Double(d) => {
-                    return Some(format!("n{}", if *d == 0.0 { 0.0 } else { *d }));
-                }
-                Value::Int(n) => crate::db::decimal::Decimal::from_int((*n).into()),
-                Value::Bool(b) => crate::db::decimal::Decimal::from_int((*b).into()),
-                Value::Decimal(d) => *d,
-                _ => return None,
-            };
-            // Exact values without trailing zeros, so that 1.50 and 1.5 meet; an integral
-            // double prints as its integer too.
-            let text = d.to_string();
-            let text = match text.contains('.') {
-                true => text.trim_end_matches('0').trim_end_matches('.').to_string(),
-                false => text,
-            };
-            Some(format!("n{text}"))
-        }
-        other => Some(format!("{}:{other}", other.kind())),
-    }
-}
-
 /// Groups treat NULLs as one value, unlike joins.
 fn group_key(values: &[Value]) -> String {
     let mut key = String::new();
     for v in values {
-        key.push_str(&hash_key(v).unwrap_or_else(|| "null".into()));
+        key.push_str(&value_key(v).unwrap_or_else(|| "null".into()));
         key.push('\u{0}');
     }
     key
@@ -615,13 +576,21 @@ impl Resolve for Names<'_> {
         // (its rows still have the place of the row around, which it does not read).
         let rows = sub.plan.run(&alloc::vec![Value::Null; sub.outer_width])?;
         Ok(match sub.using {
-            SubqueryUse::In(lhs, negated) => Expr::InList(
-                lhs,
-                rows.into_iter()
-                    .map(|r| Expr::Literal(r.into_iter().next().unwrap_or(Value::Null)))
-                    .collect(),
-                negated,
-            ),
+            SubqueryUse::In(lhs, negated) => {
+                let values: Vec<Value> = rows
+                    .into_iter()
+                    .map(|r| r.into_iter().next().unwrap_or(Value::Null))
+                    .collect();
+                // A long list of one family is looked up by key, not compared item by item.
+                match (values.len() > 8, one_family(values.iter())) {
+                    (true, Some(_)) => Expr::InSet(lhs, Arc::new(KeySet::new(values)), negated),
+                    _ => Expr::InList(
+                        lhs,
+                        values.into_iter().map(Expr::Literal).collect(),
+                        negated,
+                    ),
+                }
+            }
             using => Expr::Literal(answer(&using, rows, &[])?),
         })
     }

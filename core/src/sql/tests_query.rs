@@ -327,3 +327,52 @@ fn update_and_delete_with_subqueries() {
         "column 'nope' could not be found in any table in scope"
     );
 }
+
+#[test]
+fn long_in_lists_from_subqueries_answer_as_short_ones() {
+    let mut db = Db::new();
+    db.run("create table n (id int primary key, v int, t varchar(5))");
+    let rows: Vec<String> = (0..40)
+        .map(|i| {
+            alloc::format!(
+                "({i}, {}, 'x{i}')",
+                if i % 7 == 0 {
+                    "NULL".into()
+                } else {
+                    (i % 10).to_string()
+                }
+            )
+        })
+        .collect();
+    db.run(&alloc::format!("insert into n values {}", rows.join(",")));
+    // Long enough to be looked up by key: 1.0 and TRUE meet 1, NULLs make misses unknown.
+    let q = "select id from n where 1.0 in (select v from n) and true in (select v from n) \
+             and id < 2";
+    assert_eq!(printed(&mut db, q), ["0", "1"]);
+    assert_eq!(
+        printed(
+            &mut db,
+            "select 11 in (select v from n), 11 not in (select v from n)"
+        ),
+        ["NULL|NULL"]
+    );
+    assert_eq!(
+        printed(
+            &mut db,
+            "select 'x3' in (select t from n), 'y' in (select t from n)"
+        ),
+        ["true|false"]
+    );
+    // Another family is compared item by item, with compare's conversions and errors.
+    assert_eq!(
+        db.err("select 'a' in (select v from n where v is not null)"),
+        "type mismatch: cannot compare text with an integer"
+    );
+    assert_eq!(
+        printed(
+            &mut db,
+            "select count(*) from n where v in (select v from n where id > 30)"
+        ),
+        ["28"]
+    );
+}
