@@ -36,8 +36,7 @@ use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::aggregate::{AggFunc, Aggregate};
 use crate::sql::expr::{
-    compare, compile_in, one_family, value_key, BinOp, Correlated, Expr, KeySet, Resolve,
-    SubqueryUse,
+    compile_in, one_family, value_key, BinOp, Correlated, Expr, KeySet, Resolve, SubqueryUse,
 };
 use crate::sql::select::MAX_RESULT_ROWS;
 use crate::sql::{object_name, open_table, plain_query, unsupported, QueryResult, SqlError};
@@ -259,14 +258,8 @@ impl SelectPlan {
             out.push((keys(&self.order, row)?, values));
         }
         if self.distinct {
-            let mut seen = Vec::new();
-            out.retain(|(_, values)| {
-                let fresh = !seen.iter().any(|s: &Vec<Value>| same_row(s, values));
-                if fresh {
-                    seen.push(values.clone());
-                }
-                fresh
-            });
+            let mut seen = alloc::collections::BTreeSet::new();
+            out.retain(|(_, values)| seen.insert(group_key(values)));
         }
         Ok(sort_and_page(out, &self.order, self.offset, self.limit))
     }
@@ -407,22 +400,13 @@ fn group_key(values: &[Value]) -> String {
     key
 }
 
-fn same_row(a: &[Value], b: &[Value]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| match (x, y) {
-            (Value::Null, Value::Null) => true,
-            _ => compare(x, y).ok().flatten() == Some(Ordering::Equal),
-        })
-}
-
+/// The rows without repeats (the first of each kept), rows being alike when their group
+/// keys are: NULLs alike, values alike when SQL calls them equal.
 fn distinct(rows: Vec<Vec<Value>>) -> Vec<Vec<Value>> {
-    let mut out: Vec<Vec<Value>> = Vec::with_capacity(rows.len());
-    for row in rows {
-        if !out.iter().any(|o| same_row(o, &row)) {
-            out.push(row);
-        }
-    }
-    out
+    let mut seen = alloc::collections::BTreeSet::new();
+    rows.into_iter()
+        .filter(|row| seen.insert(group_key(row)))
+        .collect()
 }
 
 fn keys(order: &[(Expr, bool)], row: &[Value]) -> Result<Vec<Value>, SqlError> {

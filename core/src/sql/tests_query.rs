@@ -134,6 +134,17 @@ fn distinct_rows() {
         printed(&mut db, "select distinct city from dept order by city desc"),
         ["Paris", "Berlin", "NULL"]
     );
+    // Values SQL calls equal are one: 1, 1.0 and TRUE; NULLs are one too.
+    let q = "select distinct x from (select 1 as x union all select 1.0 union all select true \
+             union all select null union all select null union all select 2) as t";
+    assert_eq!(sorted(&mut db, q), ["1", "2", "NULL"]);
+    assert_eq!(
+        sorted(
+            &mut db,
+            "select 1 union select 1.0 union select 2.50 union select 2.5"
+        ),
+        ["1", "2.50"]
+    );
 }
 
 #[test]
