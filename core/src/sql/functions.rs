@@ -283,10 +283,18 @@ fn round(v: &Value, places: i64) -> Result<Value, SqlError> {
                 // Round to 10^-places in one step (the digits read as `shift` places further
                 // right, rounded to none), then back to scale 0: rounding to an integer
                 // first would round 149.5 to 150 and then to 200.
-                let shift = u8::try_from(-places).unwrap_or(u8::MAX).min(38);
+                let shift = u8::try_from(places.unsigned_abs()).unwrap_or(u8::MAX);
+                let zero = || match v {
+                    Value::Decimal(_) => Value::Decimal(Decimal::from_int(0)),
+                    _ => Value::Int(0),
+                };
+                // Past 38 digits the value is below half of 10^shift: it rounds to 0.
+                let Some(scale) = d.scale.checked_add(shift).filter(|&s| s <= 38) else {
+                    return Ok(zero());
+                };
                 let scaled = Decimal {
                     units: d.units,
-                    scale: d.scale.checked_add(shift).ok_or_else(overflow)?,
+                    scale,
                 };
                 let r = scaled.rescale(0).ok_or_else(overflow)?;
                 let units = r
@@ -301,8 +309,19 @@ fn round(v: &Value, places: i64) -> Result<Value, SqlError> {
         }
         Value::Double(x) => {
             let p = pow10f(places.unsigned_abs().min(400) as u32);
-            Value::Double(if places >= 0 {
-                rint(x * p) / p
+            Value::Double(if !p.is_finite() {
+                // Past a double's range of places: every digit kept, or none.
+                if places >= 0 {
+                    *x
+                } else {
+                    0.0
+                }
+            } else if places >= 0 {
+                // Past 2^53 a double has no fraction left to round.
+                match x * p {
+                    y if y.is_finite() => rint(y) / p,
+                    _ => *x,
+                }
             } else {
                 rint(x / p) * p
             })
@@ -460,6 +479,23 @@ mod tests {
         assert_eq!(
             call("round", &[dec("-150"), Value::Int(-2)]),
             Ok(dec("-200"))
+        );
+        // Places past any digit: nothing left, or everything kept; never an overflow.
+        assert_eq!(
+            call("round", &[Value::Int(5), Value::Int(i64::MIN)]),
+            Ok(Value::Int(0))
+        );
+        assert_eq!(
+            call("round", &[dec("1.5"), Value::Int(i64::MAX)]),
+            Ok(dec("1.5"))
+        );
+        assert_eq!(
+            call("round", &[Value::Double(1e300), Value::Int(-400)]),
+            Ok(Value::Double(0.0))
+        );
+        assert_eq!(
+            call("round", &[Value::Double(1e300), Value::Int(300)]),
+            Ok(Value::Double(1e300))
         );
         assert_eq!(call("round", &[Value::Double(2.5)]), Ok(Value::Double(2.0)));
         assert_eq!(

@@ -457,8 +457,9 @@ struct Names<'a> {
     /// Whether an aggregate may appear in the expression being compiled (not in WHERE, not
     /// inside another aggregate).
     aggregates_allowed: Cell<bool>,
-    /// Result columns by alias, which HAVING and ORDER BY may name.
-    aliases: RefCell<Vec<(String, Expr)>>,
+    /// Result columns by alias, which GROUP BY, HAVING and ORDER BY may name, each with
+    /// whether it holds an aggregate.
+    aliases: RefCell<Vec<(String, Expr, bool)>>,
 }
 
 impl Names<'_> {
@@ -507,10 +508,14 @@ impl Resolve for Names<'_> {
         }
         if let [name] = parts {
             let aliases = self.aliases.borrow();
-            if let Some((_, e)) = aliases
+            if let Some((_, e, aggregated)) = aliases
                 .iter()
-                .find(|(a, _)| a.eq_ignore_ascii_case(&name.value))
+                .find(|(a, _, _)| a.eq_ignore_ascii_case(&name.value))
             {
+                // Where aggregates are not allowed (GROUP BY), an aggregate's alias is not.
+                if *aggregated && !self.aggregates_allowed.get() {
+                    return cannot_group(&ast::Expr::Identifier(name.clone()));
+                }
                 return Ok(e.clone());
             }
         }
@@ -608,7 +613,10 @@ impl Names<'_> {
             Some(ast::DuplicateTreatment::Distinct) => true,
         };
         let (func, arg) = match list.args.as_slice() {
-            [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Wildcard)] if !distinct => {
+            // `*` counts rows; no other aggregate takes it.
+            [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Wildcard)]
+                if !distinct && name.eq_ignore_ascii_case("count") =>
+            {
                 (AggFunc::named(name, true), None)
             }
             [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e))] => {
@@ -922,7 +930,7 @@ fn compile_select(
                 }
                 on
             }
-            Some(other) => return unsupported(format!("join {other:?}")),
+            Some(_) => return unsupported("NATURAL JOIN"),
         };
         if names.used_outer.get() {
             return unsupported("a join condition that reads the query around");
@@ -952,7 +960,9 @@ fn compile_select(
                 }
                 JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (JoinKind::Left, c),
                 JoinOperator::Right(c) | JoinOperator::RightOuter(c) => (JoinKind::Right, c),
-                other => return unsupported(format!("join {other:?}")),
+                JoinOperator::StraightJoin(c) => (JoinKind::Inner, c),
+                JoinOperator::FullOuter(_) => return unsupported("FULL JOIN"),
+                _ => return unsupported("this kind of JOIN"),
             };
             if matches!(constraint, JoinConstraint::Natural) {
                 return unsupported("NATURAL JOIN");
@@ -972,6 +982,8 @@ fn compile_select(
     names.aggregates_allowed.set(true);
     let mut headers = Vec::new();
     let mut outputs = Vec::new();
+    // Whether each output holds an aggregate, which GROUP BY cannot name.
+    let mut has_aggregate = Vec::new();
     for item in &select.projection {
         let (expr, alias) = match item {
             SelectItem::Wildcard(opts) if opts.to_string().is_empty() => {
@@ -981,6 +993,7 @@ fn compile_select(
                 for (i, (_, c)) in names.columns.iter().enumerate() {
                     headers.push(c.clone());
                     outputs.push(Expr::Column(i));
+                    has_aggregate.push(false);
                 }
                 continue;
             }
@@ -993,6 +1006,7 @@ fn compile_select(
                     if q.eq_ignore_ascii_case(&t) {
                         headers.push(c.clone());
                         outputs.push(Expr::Column(i));
+                        has_aggregate.push(false);
                     }
                 }
                 if outputs.len() == before {
@@ -1004,13 +1018,16 @@ fn compile_select(
             SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.value.clone())),
             other => return unsupported(format!("select item {other}")),
         };
+        let aggregates_before = names.aggregates.borrow().len();
         let compiled = compile_in(expr, &names)?;
+        let aggregated = names.aggregates.borrow().len() > aggregates_before;
         if let Some(a) = &alias {
             names
                 .aliases
                 .borrow_mut()
-                .push((a.clone(), compiled.clone()));
+                .push((a.clone(), compiled.clone(), aggregated));
         }
+        has_aggregate.push(aggregated);
         headers.push(alias.unwrap_or_else(|| crate::sql::select::header(expr)));
         outputs.push(compiled);
     }
@@ -1021,6 +1038,7 @@ fn compile_select(
             let keys = exprs
                 .iter()
                 .map(|e| match position(e, outputs.len())? {
+                    Some(i) if has_aggregate[i] => cannot_group(e),
                     Some(i) => Ok(outputs[i].clone()),
                     None => compile_in(e, &names),
                 })
@@ -1048,8 +1066,8 @@ fn compile_select(
                             .aliases
                             .borrow()
                             .iter()
-                            .find(|(a, _)| a.eq_ignore_ascii_case(&id.value))
-                            .map(|(_, e)| e.clone());
+                            .find(|(a, _, _)| a.eq_ignore_ascii_case(&id.value))
+                            .map(|(_, e, _)| e.clone());
                         match alias {
                             Some(e) => e,
                             None => compile_in(&item.expr, &names)?,
@@ -1103,6 +1121,13 @@ fn equi_join(on: &Expr, before: usize, width: usize) -> Option<(usize, usize)> {
         },
         _ => None,
     }
+}
+
+/// GROUP BY naming an aggregate, which MySQL refuses too.
+fn cannot_group<T>(e: &ast::Expr) -> Result<T, SqlError> {
+    unsupported(format!(
+        "GROUP BY {e}: a query cannot group on an aggregate"
+    ))
 }
 
 /// A result column number (`ORDER BY 2`, `GROUP BY 1`), counted from 0.

@@ -387,3 +387,37 @@ fn long_in_lists_from_subqueries_answer_as_short_ones() {
         ["28"]
     );
 }
+
+#[test]
+fn bad_queries_are_errors_not_panics() {
+    let mut db = company();
+    for (sql, want) in [
+        (
+            "select count(*) from emp group by 1",
+            "unsupported SQL: GROUP BY 1: a query cannot group on an aggregate",
+        ),
+        (
+            "select count(*) as c from emp group by c",
+            "unsupported SQL: GROUP BY c: a query cannot group on an aggregate",
+        ),
+        ("select sum(*) from emp", "unsupported SQL: sum(*)"),
+        (
+            "select * from emp full join dept on true",
+            "unsupported SQL: FULL JOIN",
+        ),
+        (
+            "select * from emp natural join dept",
+            "unsupported SQL: NATURAL JOIN",
+        ),
+        ("select x.* from emp", "table not found: x"),
+    ] {
+        assert_eq!(db.err(sql), want, "{sql}");
+    }
+    assert_eq!(
+        printed(
+            &mut db,
+            "select round(5, -9223372036854775808), round(1.5, 9223372036854775807)"
+        ),
+        ["0|1.5"]
+    );
+}
