@@ -421,3 +421,25 @@ fn bad_queries_are_errors_not_panics() {
         ["0|1.5"]
     );
 }
+
+#[test]
+fn subqueries_nested_as_deep_as_the_parser_allows_do_not_overflow_the_stack() {
+    let mut db = company();
+    for depth in [3, 5, 8, 30] {
+        let mut q = String::from("select count(*) from emp e0 where e0.id = 1");
+        for i in 1..depth {
+            q = alloc::format!(
+                "select count(*) from emp e{i} where e{i}.id in ({q}) or e{i}.id = 2 \
+                 and exists (select 1 from dept d{i} where d{i}.id = e{i}.dept_id)"
+            );
+        }
+        // Deep enough, the parser refuses it; before that it runs.
+        match db.exec(&q) {
+            Ok(_) => assert!(depth < 30, "depth {depth} ran"),
+            Err(e) => assert!(
+                e.to_string().contains("nested too deeply") && depth > 3,
+                "depth {depth}: {e}"
+            ),
+        }
+    }
+}
