@@ -3,9 +3,10 @@ input (one a line) through SQLite, and prints one JSON line per query: {"rows": 
 or {"error": "..."}. Cells: integers and floats as JSON numbers, text as strings, NULL as
 null, blobs as {"blob": "<hex>"}.
 
-Two settings bring SQLite to the semantics Cairn implements (MySQL's, with Dolt's binary
-collation): LIKE is case-sensitive, and CONCAT exists (SQLite before 3.44 has none) with
-MySQL's meaning: NULL when any argument is NULL.
+Settings bring SQLite to the semantics Cairn implements (MySQL's, with Dolt's binary
+collation): LIKE is case-sensitive; CONCAT exists (SQLite before 3.44 has none) with
+MySQL's meaning, NULL when any argument is NULL; YEAR, MONTH and DAY (which SQLite lacks)
+read the parts of a date written as MySQL writes it, YYYY-MM-DD.
 """
 import json
 import sqlite3
@@ -16,6 +17,14 @@ def concat(*args):
     if any(a is None for a in args):
         return None
     return "".join(str(a) for a in args)
+
+
+def date_part(start, end):
+    def part(v):
+        if v is None:
+            return None
+        return int(str(v)[start:end])
+    return part
 
 
 def cell(v):
@@ -29,6 +38,8 @@ def main():
     db = sqlite3.connect(":memory:")
     db.execute("PRAGMA case_sensitive_like = ON")
     db.create_function("concat", -1, concat, deterministic=True)
+    for name, (start, end) in {"year": (0, 4), "month": (5, 7), "day": (8, 10)}.items():
+        db.create_function(name, 1, date_part(start, end), deterministic=True)
     with open(setup_path, encoding="utf-8") as f:
         db.executescript(f.read())
     for line in sys.stdin:

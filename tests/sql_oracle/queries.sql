@@ -548,3 +548,10 @@ SELECT CONCAT(name, ':', hired) FROM emp WHERE id = 1;
 SELECT CAST(hired AS CHAR) FROM emp WHERE id < 3;
 SELECT 1 WHERE 1 = 1;
 SELECT 1 WHERE 1 = 0;
+
+-- Date parts
+SELECT id, YEAR(hired), MONTH(hired), DAY(hired) FROM emp;
+SELECT YEAR(hired) AS y, COUNT(*) FROM emp GROUP BY y;
+SELECT name FROM emp WHERE MONTH(hired) BETWEEN 6 AND 9;
+SELECT p.title, YEAR(p.started) - YEAR(e.hired) FROM proj p JOIN emp e ON e.dept_id = p.dept_id WHERE e.id < 4;
+SELECT YEAR('2024-02-29'), MONTH('2024-02-29'), DAY('2024-02-29');

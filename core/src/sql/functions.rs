@@ -31,6 +31,9 @@ pub enum Func {
     Floor,
     Ceil,
     Mod,
+    Year,
+    Month,
+    Day,
     Coalesce,
     IfNull,
     NullIf,
@@ -57,6 +60,9 @@ impl Func {
             "floor" => (Func::Floor, 1, 1),
             "ceil" | "ceiling" => (Func::Ceil, 1, 1),
             "mod" => (Func::Mod, 2, 2),
+            "year" => (Func::Year, 1, 1),
+            "month" => (Func::Month, 1, 1),
+            "day" | "dayofmonth" => (Func::Day, 1, 1),
             "coalesce" => (Func::Coalesce, 1, usize::MAX),
             "ifnull" => (Func::IfNull, 2, 2),
             "nullif" => (Func::NullIf, 2, 2),
@@ -146,6 +152,9 @@ impl Func {
             Func::Floor => floor_ceil(arg(0), false)?,
             Func::Ceil => floor_ceil(arg(0), true)?,
             Func::Mod => binary(BinOp::Mod, arg(0).clone(), arg(1).clone())?,
+            Func::Year => date_part(arg(0), 0..4, "YEAR")?,
+            Func::Month => date_part(arg(0), 5..7, "MONTH")?,
+            Func::Day => date_part(arg(0), 8..10, "DAY")?,
             Func::NullIf => match compare(arg(0), arg(1))? {
                 Some(core::cmp::Ordering::Equal) => Value::Null,
                 _ => arg(0).clone(),
@@ -181,6 +190,34 @@ pub fn text(v: &Value, func: &str) -> Result<String, SqlError> {
         Value::Blob(b) => String::from_utf8(b.clone()).map_err(|_| wrong_type(func, v))?,
         Value::Null => String::new(),
     })
+}
+
+/// A part of a date, datetime or timestamp (or of text in one of their forms), read from
+/// its canonical form `YYYY-MM-DD...` at `digits`; a YEAR is its own year.
+fn date_part(v: &Value, digits: core::ops::Range<usize>, func: &str) -> Result<Value, SqlError> {
+    use crate::db::temporal::{Temporal, TimeType};
+    let t = match v {
+        Value::Temporal(t) => *t,
+        Value::Text(s) => Temporal::parse(TimeType::DateTime(6), s.trim())
+            .ok_or_else(|| SqlError::TypeMismatch(format!("{func} needs a date, found '{s}'")))?,
+        other => return Err(wrong_type(func, other)),
+    };
+    match t.kind {
+        TimeType::Year if digits.start == 0 => return Ok(Value::Int(t.value)),
+        TimeType::Year | TimeType::Time(_) => {
+            return Err(SqlError::TypeMismatch(format!(
+                "{func} needs a date, found {}",
+                t.kind_name()
+            )))
+        }
+        _ => {}
+    }
+    let printed = t.to_string();
+    printed
+        .get(digits)
+        .and_then(|d| d.parse().ok())
+        .map(Value::Int)
+        .ok_or_else(|| SqlError::TypeMismatch(format!("{func} cannot read '{printed}'")))
 }
 
 /// An integer argument (a position, a length, a number of places).
@@ -522,6 +559,26 @@ mod tests {
             call("nullif", &[Value::Int(1), Value::Int(1)]),
             Ok(Value::Null)
         );
+    }
+
+    #[test]
+    fn date_parts() {
+        use crate::db::temporal::{Temporal, TimeType};
+        let date = Value::Temporal(Temporal::parse(TimeType::Date, "2024-02-29").unwrap());
+        assert_eq!(
+            call("year", core::slice::from_ref(&date)),
+            Ok(Value::Int(2024))
+        );
+        assert_eq!(
+            call("month", core::slice::from_ref(&date)),
+            Ok(Value::Int(2))
+        );
+        assert_eq!(call("day", &[date]), Ok(Value::Int(29)));
+        let text = Value::Text("2019-03-01 10:20:30".into());
+        assert_eq!(call("month", &[text]), Ok(Value::Int(3)));
+        assert_eq!(call("year", &[Value::Null]), Ok(Value::Null));
+        assert!(call("day", &[Value::Text("2023-02-30".into())]).is_err());
+        assert!(call("year", &[Value::Int(2020)]).is_err());
     }
 
     #[test]
