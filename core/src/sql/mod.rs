@@ -19,6 +19,7 @@ pub(crate) mod fast_insert;
 pub mod format;
 mod functions;
 pub(crate) mod insert;
+mod join;
 mod params;
 mod query;
 pub mod select;

@@ -6,8 +6,9 @@
 //! It runs in two steps. First every table the query's text names is read into memory
 //! (asynchronously, as storage is). Then the query is compiled and run synchronously over
 //! those rows, so that a correlated subquery can run again for each row of the query around
-//! it. Joins are nested loops with a hash lookup for equality conditions; the single-table
-//! path keeps its key lookups, key ranges and paging, which this path does not need.
+//! it. Joins (`join.rs`) are nested loops with a lookup by value for equality conditions; the
+//! single-table path keeps its key lookups, key ranges and paging, which this path does not
+//! need.
 //!
 //! Rows are laid out as the columns of the FROM tables in order, then the row of the query
 //! around (for a subquery), then, in a grouped query, one slot per aggregate.
@@ -38,15 +39,9 @@ use crate::sql::aggregate::{AggFunc, Aggregate};
 use crate::sql::expr::{
     compile_in, one_family, value_key, BinOp, Correlated, Expr, KeySet, Resolve, SubqueryUse,
 };
+use crate::sql::join::{equi_join, join, JoinKind, Relation, Source};
 use crate::sql::select::MAX_RESULT_ROWS;
 use crate::sql::{object_name, open_table, plain_query, unsupported, QueryResult, SqlError};
-
-/// A table's rows in memory, with its column names.
-#[derive(Debug)]
-struct Relation {
-    columns: Vec<String>,
-    rows: Vec<Vec<Value>>,
-}
 
 /// The tables a query may read, by stored name (lower case), read before it runs.
 struct Catalog {
@@ -188,24 +183,6 @@ impl QueryPlan {
     }
 }
 
-/// One FROM item: its rows, how it joins the items before it, and on what.
-#[derive(Debug)]
-struct Source {
-    relation: Arc<Relation>,
-    join: JoinKind,
-    on: Option<Expr>,
-    /// For an equality condition `left = right` between a column before this item and one of
-    /// this item: the two column indexes (the right one within this item), for a hash lookup.
-    equi: Option<(usize, usize)>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum JoinKind {
-    Inner,
-    Left,
-    Right,
-}
-
 #[derive(Debug)]
 struct SelectPlan {
     columns: Vec<String>,
@@ -226,7 +203,7 @@ struct SelectPlan {
 
 impl SelectPlan {
     fn run(&self, outer: &[Value]) -> Result<Vec<Vec<Value>>, SqlError> {
-        let mut rows = self.join(outer)?;
+        let mut rows = join(&self.sources, outer)?;
         if let Some(filter) = &self.filter {
             let mut kept = Vec::with_capacity(rows.len());
             for row in rows {
@@ -262,81 +239,6 @@ impl SelectPlan {
             out.retain(|(_, values)| seen.insert(group_key(values)));
         }
         Ok(sort_and_page(out, &self.order, self.offset, self.limit))
-    }
-
-    /// The FROM items joined, each row followed by `outer`.
-    fn join(&self, outer: &[Value]) -> Result<Vec<Vec<Value>>, SqlError> {
-        let mut rows: Vec<Vec<Value>> = alloc::vec![Vec::new()];
-        let mut width = 0;
-        for source in &self.sources {
-            let right = &source.relation.rows;
-            let right_width = source.relation.columns.len();
-            let mut joined = Vec::new();
-            let mut right_matched = alloc::vec![false; right.len()];
-            // Equality joins look rows up by the key's printed value instead of trying all,
-            // when both sides hold values of one family (numbers, or text) that print alike
-            // exactly when they are equal.
-            let equi = source.equi.filter(|&(l, r)| {
-                let values = rows
-                    .iter()
-                    .map(|row| &row[l])
-                    .chain(right.iter().map(|row| &row[r]));
-                one_family(values).is_some()
-            });
-            let index: Option<BTreeMap<String, Vec<usize>>> = equi.map(|(_, r)| {
-                let mut map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-                for (i, row) in right.iter().enumerate() {
-                    if let Some(k) = value_key(&row[r]) {
-                        map.entry(k).or_default().push(i);
-                    }
-                }
-                map
-            });
-            for left in &rows {
-                let candidates: Vec<usize> = match (&index, equi) {
-                    (Some(map), Some((l, _))) => value_key(&left[l])
-                        .and_then(|k| map.get(&k).cloned())
-                        .unwrap_or_default(),
-                    _ => (0..right.len()).collect(),
-                };
-                let mut matched = false;
-                for i in candidates {
-                    let mut row = Vec::with_capacity(width + right_width + outer.len());
-                    row.extend_from_slice(left);
-                    row.extend_from_slice(&right[i]);
-                    row.extend_from_slice(outer);
-                    if source.on.as_ref().map_or(Ok(true), |on| on.accepts(&row))? {
-                        row.truncate(width + right_width);
-                        joined.push(row);
-                        matched = true;
-                        right_matched[i] = true;
-                    }
-                }
-                if !matched && source.join == JoinKind::Left {
-                    let mut row = left.clone();
-                    row.resize(width + right_width, Value::Null);
-                    joined.push(row);
-                }
-                if joined.len() as u64 > MAX_RESULT_ROWS {
-                    return Err(SqlError::TooManyRows(joined.len() as u64));
-                }
-            }
-            if source.join == JoinKind::Right {
-                for (i, r) in right.iter().enumerate() {
-                    if !right_matched[i] {
-                        let mut row = alloc::vec![Value::Null; width];
-                        row.extend_from_slice(r);
-                        joined.push(row);
-                    }
-                }
-            }
-            rows = joined;
-            width += right_width;
-        }
-        for row in &mut rows {
-            row.extend_from_slice(outer);
-        }
-        Ok(rows)
     }
 
     /// One row per group: the group's first row (all NULL for the one group of no rows),
@@ -1102,25 +1004,6 @@ fn compile_select(
         },
         correlated,
     ))
-}
-
-/// `a = b` among the AND-ed terms of a join condition, one side a column before the joined
-/// item and the other a column of it (`before` columns come first, `width` are the item's).
-fn equi_join(on: &Expr, before: usize, width: usize) -> Option<(usize, usize)> {
-    match on {
-        Expr::Binary(BinOp::And, a, b) => {
-            equi_join(a, before, width).or_else(|| equi_join(b, before, width))
-        }
-        Expr::Binary(BinOp::Eq, a, b) => match (a.as_ref(), b.as_ref()) {
-            (Expr::Column(x), Expr::Column(y)) | (Expr::Column(y), Expr::Column(x))
-                if *x < before && (before..before + width).contains(y) =>
-            {
-                Some((*x, *y - before))
-            }
-            _ => None,
-        },
-        _ => None,
-    }
 }
 
 /// GROUP BY naming an aggregate, which MySQL refuses too.
