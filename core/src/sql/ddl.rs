@@ -149,7 +149,7 @@ fn key_column(col: &IndexColumn) -> Result<&str, SqlError> {
     }
 }
 
-fn column_type(ty: &DataType) -> Result<ColumnType, SqlError> {
+pub(crate) fn column_type(ty: &DataType) -> Result<ColumnType, SqlError> {
     // A stored schema writes "no maximum" as 0, so a maximum of 0 cannot be kept.
     let bytes = |len: Option<u64>| match len {
         None => Ok(None),

@@ -4,7 +4,8 @@
 
 use alloc::boxed::Box;
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
@@ -14,7 +15,44 @@ use crate::db::decimal::Decimal;
 use crate::db::schema::Schema;
 use crate::db::temporal::MAX_FSP;
 use crate::db::value::{int_value, Value};
+use crate::sql::functions::{cast, CastTo, Func};
 use crate::sql::{unsupported, SqlError};
+
+/// What names in an expression resolve to. A single table's [`Scope`] answers columns
+/// only; the query planner (`query.rs`) also answers aggregates (as slots of a grouped row)
+/// and subqueries.
+pub trait Resolve {
+    /// A column named as `c` or `t.c`: an expression reading the row.
+    fn column(&self, parts: &[ast::Ident]) -> Result<Expr, SqlError>;
+
+    /// A call this scope gives its own meaning: an aggregate (COUNT, SUM, ...) in a query
+    /// that groups, `VALUES(c)` in ON DUPLICATE KEY UPDATE. None: a scalar function.
+    fn function(&self, _call: &ast::Function) -> Option<Result<Expr, SqlError>> {
+        None
+    }
+
+    /// A subquery used as a value, in `IN (...)` or in `EXISTS (...)`.
+    fn subquery(&self, query: &ast::Query, _use: SubqueryUse) -> Result<Expr, SqlError> {
+        unsupported(format!("subquery ({query}) here"))
+    }
+}
+
+/// How an expression uses a subquery.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SubqueryUse {
+    /// `(SELECT ...)`: its one value, NULL when it has no row.
+    Scalar,
+    /// `[NOT] EXISTS (SELECT ...)`: whether it has a row.
+    Exists(bool),
+    /// `x [NOT] IN (SELECT ...)`.
+    In(Box<Expr>, bool),
+}
+
+impl Resolve for Option<Scope<'_>> {
+    fn column(&self, parts: &[ast::Ident]) -> Result<Expr, SqlError> {
+        column(*self, parts)
+    }
+}
 
 /// The table whose columns an expression may name.
 #[derive(Clone, Copy)]
@@ -76,7 +114,7 @@ impl BinOp {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Expr {
     Literal(Value),
     Column(usize),
@@ -88,16 +126,57 @@ pub enum Expr {
     Between(Box<Expr>, Box<Expr>, Box<Expr>, bool),
     /// Value, pattern, escape character, negated.
     Like(Box<Expr>, Box<Expr>, char, bool),
+    /// `x [NOT] IN` a list of values of one family, looked up by key.
+    InSet(Box<Expr>, Arc<KeySet>, bool),
+    Call(Func, Vec<Expr>),
+    /// CASE [operand] WHEN .. THEN .. [ELSE ..] END.
+    Case(Option<Box<Expr>>, Vec<(Expr, Expr)>, Option<Box<Expr>>),
+    Cast(Box<Expr>, CastTo),
+    /// A subquery that reads the row it is evaluated on (a correlated one); the others are
+    /// evaluated once, when compiled, into values.
+    Subquery(Arc<dyn Correlated>),
+}
+
+/// A correlated subquery, run once per row of the query around it.
+pub trait Correlated: core::fmt::Debug + Send + Sync {
+    fn eval(&self, row: &[Value]) -> Result<Value, SqlError>;
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Expr) -> bool {
+        use Expr::*;
+        match (self, other) {
+            (Literal(a), Literal(b)) => a == b,
+            (Column(a), Column(b)) => a == b,
+            (Neg(a), Neg(b)) | (Not(a), Not(b)) => a == b,
+            (Binary(o, a, b), Binary(p, c, d)) => o == p && a == c && b == d,
+            (IsNull(a, x), IsNull(b, y)) => a == b && x == y,
+            (InList(a, l, x), InList(b, m, y)) => a == b && l == m && x == y,
+            (Between(a, b, c, x), Between(d, e, f, y)) => a == d && b == e && c == f && x == y,
+            (Like(a, b, c, x), Like(d, e, f, y)) => a == d && b == e && c == f && x == y,
+            (InSet(a, s, x), InSet(b, t, y)) => a == b && Arc::ptr_eq(s, t) && x == y,
+            (Call(f, a), Call(g, b)) => f == g && a == b,
+            (Case(a, b, c), Case(d, e, f)) => a == d && b == e && c == f,
+            (Cast(a, t), Cast(b, u)) => a == b && t == u,
+            (Subquery(a), Subquery(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
 }
 
 /// Compiles an expression; without a scope, any column reference is unknown.
 pub fn compile(e: &ast::Expr, scope: Option<Scope<'_>>) -> Result<Expr, SqlError> {
-    let sub = |e: &ast::Expr| compile(e, scope).map(Box::new);
+    compile_in(e, &scope)
+}
+
+/// Compiles an expression, its names resolved by `scope`.
+pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
+    let sub = |e: &ast::Expr| compile_in(e, scope).map(Box::new);
     let compiled = match e {
-        ast::Expr::Identifier(ident) => column(scope, core::slice::from_ref(ident))?,
-        ast::Expr::CompoundIdentifier(parts) => column(scope, parts)?,
+        ast::Expr::Identifier(ident) => scope.column(core::slice::from_ref(ident))?,
+        ast::Expr::CompoundIdentifier(parts) => scope.column(parts)?,
         ast::Expr::Value(v) => Expr::Literal(literal(&v.value)?),
-        ast::Expr::Nested(inner) => return compile(inner, scope),
+        ast::Expr::Nested(inner) => return compile_in(inner, scope),
         ast::Expr::UnaryOp { op, expr } => match (op, expr.as_ref()) {
             // Read with its sign, so that -9223372036854775808 is a BIGINT, as in MySQL.
             (
@@ -108,7 +187,7 @@ pub fn compile(e: &ast::Expr, scope: Option<Scope<'_>>) -> Result<Expr, SqlError
                 }),
             ) => Expr::Literal(number(text, true)?),
             (UnaryOperator::Minus, inner) => Expr::Neg(sub(inner)?),
-            (UnaryOperator::Plus, inner) => return compile(inner, scope),
+            (UnaryOperator::Plus, inner) => return compile_in(inner, scope),
             (UnaryOperator::Not | UnaryOperator::BangNot, inner) => Expr::Not(sub(inner)?),
             (op, _) => return unsupported(format!("operator {op}")),
         },
@@ -141,7 +220,7 @@ pub fn compile(e: &ast::Expr, scope: Option<Scope<'_>>) -> Result<Expr, SqlError
         } => {
             let list = list
                 .iter()
-                .map(|e| compile(e, scope))
+                .map(|e| compile_in(e, scope))
                 .collect::<Result<_, _>>()?;
             Expr::InList(sub(expr)?, list, *negated)
         }
@@ -160,7 +239,7 @@ pub fn compile(e: &ast::Expr, scope: Option<Scope<'_>>) -> Result<Expr, SqlError
         } => {
             let escape = match escape_char.as_deref() {
                 None => '\\',
-                Some(e) => match compile(e, None)? {
+                Some(e) => match compile_in(e, &None)? {
                     Expr::Literal(Value::Text(t)) if t.chars().count() == 1 => {
                         t.chars().next().unwrap_or('\\')
                     }
@@ -169,9 +248,132 @@ pub fn compile(e: &ast::Expr, scope: Option<Scope<'_>>) -> Result<Expr, SqlError
             };
             Expr::Like(sub(expr)?, sub(pattern)?, escape, *negated)
         }
-        other => return unsupported(format!("expression {other}")),
+        other => compile_more(other, scope)?,
     };
     Ok(fold(compiled))
+}
+
+/// The rarer expressions: functions, CASE, CAST, subqueries. Apart from `compile_in`, so
+/// that its stack frame, paid once per level of a long operator chain, stays small.
+#[inline(never)]
+fn compile_more(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
+    let sub = |e: &ast::Expr| compile_in(e, scope).map(Box::new);
+    Ok(match e {
+        ast::Expr::In {
+            expr,
+            target: ast::InTarget::Subquery(subquery),
+            negated,
+            global: false,
+        } => scope.subquery(subquery, SubqueryUse::In(sub(expr)?, *negated))?,
+        ast::Expr::Exists { subquery, negated } => {
+            scope.subquery(subquery, SubqueryUse::Exists(*negated))?
+        }
+        ast::Expr::Subquery(query) => scope.subquery(query, SubqueryUse::Scalar)?,
+        ast::Expr::Function(f) => match scope.function(f) {
+            Some(agg) => agg?,
+            None => call(f, scope)?,
+        },
+        ast::Expr::Case {
+            operand,
+            conditions,
+            else_result,
+            ..
+        } => Expr::Case(
+            operand.as_deref().map(sub).transpose()?,
+            conditions
+                .iter()
+                .map(|w| {
+                    Ok((
+                        compile_in(&w.condition, scope)?,
+                        compile_in(&w.result, scope)?,
+                    ))
+                })
+                .collect::<Result<_, SqlError>>()?,
+            else_result.as_deref().map(sub).transpose()?,
+        ),
+        ast::Expr::Cast {
+            kind: ast::CastKind::Cast,
+            expr,
+            data_type,
+            format: None,
+        } => Expr::Cast(sub(expr)?, cast_target(data_type)?),
+        ast::Expr::Substring {
+            expr,
+            substring_from,
+            substring_for,
+            ..
+        } => {
+            let mut args = alloc::vec![compile_in(expr, scope)?];
+            for part in [substring_from, substring_for].into_iter().flatten() {
+                args.push(compile_in(part, scope)?);
+            }
+            if args.len() < 2 {
+                return unsupported("SUBSTRING without a position");
+            }
+            Expr::Call(Func::Substr, args)
+        }
+        ast::Expr::Trim {
+            trim_where: None,
+            trim_what: None,
+            expr,
+            trim_characters: None,
+        } => Expr::Call(Func::Trim, alloc::vec![compile_in(expr, scope)?]),
+        ast::Expr::Ceil {
+            expr,
+            field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime),
+        } => Expr::Call(Func::Ceil, alloc::vec![compile_in(expr, scope)?]),
+        ast::Expr::Floor {
+            expr,
+            field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime),
+        } => Expr::Call(Func::Floor, alloc::vec![compile_in(expr, scope)?]),
+        other => return unsupported(format!("expression {other}")),
+    })
+}
+
+/// A call of a scalar function; an aggregate here is outside any query that could group.
+fn call(f: &ast::Function, scope: &dyn Resolve) -> Result<Expr, SqlError> {
+    let name = f.name.to_string();
+    if crate::sql::aggregate::is_aggregate(&name) {
+        return unsupported(format!("aggregate {f} here"));
+    }
+    let plain = f.filter.is_none()
+        && f.over.is_none()
+        && f.within_group.is_empty()
+        && f.null_treatment.is_none()
+        && matches!(f.parameters, ast::FunctionArguments::None);
+    let args: Vec<&ast::Expr> = match &f.args {
+        ast::FunctionArguments::List(list)
+            if plain && list.duplicate_treatment.is_none() && list.clauses.is_empty() =>
+        {
+            list.args
+                .iter()
+                .map(|a| match a {
+                    ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => Ok(e),
+                    _ => unsupported(format!("argument {a} of {name}")),
+                })
+                .collect::<Result<_, _>>()?
+        }
+        ast::FunctionArguments::None if plain => Vec::new(),
+        _ => return unsupported(format!("call {f}")),
+    };
+    let func = Func::lookup(&name, args.len())?;
+    let args = args
+        .into_iter()
+        .map(|a| compile_in(a, scope))
+        .collect::<Result<_, _>>()?;
+    Ok(Expr::Call(func, args))
+}
+
+/// The type of a CAST: CHAR, SIGNED, UNSIGNED, or a column type (DECIMAL(p,s), DOUBLE,
+/// DATE, ...).
+fn cast_target(ty: &ast::DataType) -> Result<CastTo, SqlError> {
+    use ast::DataType as D;
+    Ok(match ty {
+        D::Char(_) | D::Character(_) | D::Varchar(_) | D::Text | D::String(_) => CastTo::Char,
+        D::Signed | D::SignedInteger => CastTo::Signed,
+        D::Unsigned | D::UnsignedInteger => CastTo::Unsigned,
+        other => CastTo::Type(crate::sql::ddl::column_type(other)?),
+    })
 }
 
 fn column(scope: Option<Scope<'_>>, parts: &[ast::Ident]) -> Result<Expr, SqlError> {
@@ -194,6 +396,15 @@ fn fold(e: Expr) -> Expr {
         Expr::Binary(_, a, b) | Expr::Like(a, b, _, _) => lit(a) && lit(b),
         Expr::InList(a, list, _) => lit(a) && list.iter().all(lit),
         Expr::Between(a, b, c, _) => lit(a) && lit(b) && lit(c),
+        Expr::InSet(a, _, _) => lit(a),
+        Expr::Call(_, args) => args.iter().all(lit),
+        Expr::Case(a, whens, otherwise) => {
+            a.as_deref().is_none_or(lit)
+                && whens.iter().all(|(w, t)| lit(w) && lit(t))
+                && otherwise.as_deref().is_none_or(lit)
+        }
+        Expr::Cast(a, _) => lit(a),
+        Expr::Subquery(_) => false,
     };
     match constant.then(|| e.eval(&[])) {
         Some(Ok(v)) => Expr::Literal(v),
@@ -263,7 +474,10 @@ impl Expr {
     pub fn eval(&self, row: &[Value]) -> Result<Value, SqlError> {
         Ok(match self {
             Expr::Literal(v) => v.clone(),
-            Expr::Column(i) => row[*i].clone(),
+            // A compiled column is within its rows; say so rather than panic if one is not.
+            Expr::Column(i) => row.get(*i).cloned().ok_or_else(|| {
+                SqlError::Unsupported(format!("column {i} past a row of {}", row.len()))
+            })?,
             Expr::Neg(a) => match a.eval(row)? {
                 Value::Null => Value::Null,
                 Value::Double(d) => Value::Double(-d),
@@ -309,18 +523,8 @@ impl Expr {
             Expr::IsNull(a, negated) => Value::Bool(a.eval(row)?.is_null() != *negated),
             Expr::InList(a, list, negated) => {
                 let a = a.eval(row)?;
-                let mut result = Some(false);
-                for item in list {
-                    match compare(&a, &item.eval(row)?)? {
-                        Some(Ordering::Equal) => {
-                            result = Some(true);
-                            break;
-                        }
-                        Some(_) => {}
-                        None => result = None,
-                    }
-                }
-                negate(result, *negated)
+                let items = list.iter().map(|item| item.eval(row));
+                negate(in_list(&a, items)?, *negated)
             }
             Expr::Between(a, low, high, negated) => {
                 let a = a.eval(row)?;
@@ -333,6 +537,11 @@ impl Expr {
                 };
                 negate(within, *negated)
             }
+            Expr::InSet(..)
+            | Expr::Call(..)
+            | Expr::Case(..)
+            | Expr::Cast(..)
+            | Expr::Subquery(_) => self.eval_more(row)?,
             Expr::Like(a, pattern, escape, negated) => match (a.eval(row)?, pattern.eval(row)?) {
                 (Value::Null, _) | (_, Value::Null) => Value::Null,
                 (Value::Text(s), Value::Text(p)) => negate(Some(like(&s, &p, *escape)), *negated),
@@ -347,9 +556,171 @@ impl Expr {
         })
     }
 
+    /// Functions, CASE, CAST and subqueries, apart from `eval` so that its stack frame (paid
+    /// once per level of a long operator chain) stays small.
+    #[inline(never)]
+    fn eval_more(&self, row: &[Value]) -> Result<Value, SqlError> {
+        Ok(match self {
+            Expr::Call(func, args) if func.lazy() => {
+                // COALESCE, IFNULL and IF evaluate only the argument they return.
+                match func {
+                    Func::If => {
+                        let pick = if truth(&args[0].eval(row)?)? == Some(true) {
+                            &args[1]
+                        } else {
+                            &args[2]
+                        };
+                        pick.eval(row)?
+                    }
+                    _ => {
+                        for a in args {
+                            let v = a.eval(row)?;
+                            if !v.is_null() {
+                                return Ok(v);
+                            }
+                        }
+                        Value::Null
+                    }
+                }
+            }
+            Expr::Call(func, args) => {
+                let values = args
+                    .iter()
+                    .map(|a| a.eval(row))
+                    .collect::<Result<Vec<_>, _>>()?;
+                func.call(&values)?
+            }
+            Expr::Case(operand, whens, otherwise) => {
+                let operand = operand.as_ref().map(|o| o.eval(row)).transpose()?;
+                for (when, then) in whens {
+                    let w = when.eval(row)?;
+                    let hit = match &operand {
+                        // CASE x WHEN v: x = v, so NULL matches nothing.
+                        Some(x) => compare(x, &w)? == Some(Ordering::Equal),
+                        None => truth(&w)? == Some(true),
+                    };
+                    if hit {
+                        return then.eval(row);
+                    }
+                }
+                match otherwise {
+                    Some(e) => e.eval(row)?,
+                    None => Value::Null,
+                }
+            }
+            Expr::Cast(a, to) => cast(a.eval(row)?, *to)?,
+            Expr::InSet(a, set, negated) => negate(set.contains(&a.eval(row)?)?, *negated),
+            Expr::Subquery(q) => q.eval(row)?,
+            _ => return unsupported("expression"),
+        })
+    }
+
     /// Whether a row passes this condition: NULL (unknown) does not.
     pub fn accepts(&self, row: &[Value]) -> Result<bool, SqlError> {
         Ok(truth(&self.eval(row)?)? == Some(true))
+    }
+}
+
+/// `a IN (items)`: true on an equal item, else NULL if an item (or `a`) is NULL, else false.
+fn in_list(
+    a: &Value,
+    items: impl Iterator<Item = Result<Value, SqlError>>,
+) -> Result<Option<bool>, SqlError> {
+    let mut result = Some(false);
+    for item in items {
+        match compare(a, &item?)? {
+            Some(Ordering::Equal) => return Ok(Some(true)),
+            Some(_) => {}
+            None => result = None,
+        }
+    }
+    Ok(result)
+}
+
+/// A value's key for grouping, hash joins and IN sets: within one family (see
+/// `key_family`) two values have the same key exactly when SQL calls them equal (1, 1.0,
+/// 1.00 and TRUE alike; text by its bytes). None for NULL, which equals nothing.
+pub(crate) fn value_key(v: &Value) -> Option<String> {
+    let exact = match v {
+        Value::Null => return None,
+        // An integral double prints as its integer, as the equal decimal does below.
+        Value::Double(d) => return Some(format!("n{}", if *d == 0.0 { 0.0 } else { *d })),
+        Value::Int(n) => Decimal::from_int((*n).into()),
+        Value::Bool(b) => Decimal::from_int((*b).into()),
+        Value::Decimal(d) => *d,
+        other => return Some(format!("{}:{other}", other.kind())),
+    };
+    // Without trailing zeros, so that 1.50 and 1.5 meet.
+    let text = exact.to_string();
+    let text = match text.contains('.') {
+        true => text.trim_end_matches('0').trim_end_matches('.').into(),
+        false => text,
+    };
+    Some(format!("n{text}"))
+}
+
+/// The family of values whose keys compare as the values do: 1 for exact numbers and
+/// booleans, 2 for text, 3 for doubles (a double and a decimal past 2^53 can be equal as
+/// doubles with different digits); 0 for the others (dates, blobs), whose keys are not
+/// trusted; None for NULL.
+pub(crate) fn key_family(v: &Value) -> Option<u8> {
+    match v {
+        Value::Null => None,
+        Value::Int(_) | Value::Decimal(_) | Value::Bool(_) => Some(1),
+        Value::Text(_) => Some(2),
+        Value::Double(_) => Some(3),
+        _ => Some(0),
+    }
+}
+
+/// The one trusted family of all the non-NULL values (1 when all are NULL), or None.
+pub(crate) fn one_family<'a>(values: impl Iterator<Item = &'a Value>) -> Option<u8> {
+    let mut seen = None;
+    for v in values {
+        match (key_family(v), seen) {
+            (None, _) => {}
+            (Some(0), _) => return None,
+            (Some(f), None) => seen = Some(f),
+            (Some(f), Some(s)) if f == s => {}
+            _ => return None,
+        }
+    }
+    Some(seen.unwrap_or(1))
+}
+
+/// The values of an IN list of one family, with their keys.
+#[derive(Debug)]
+pub struct KeySet {
+    values: Vec<Value>,
+    keys: alloc::collections::BTreeSet<String>,
+    has_null: bool,
+    family: Option<u8>,
+}
+
+impl KeySet {
+    pub fn new(values: Vec<Value>) -> KeySet {
+        KeySet {
+            keys: values.iter().filter_map(value_key).collect(),
+            has_null: values.iter().any(Value::is_null),
+            family: one_family(values.iter()),
+            values,
+        }
+    }
+
+    /// `a IN (values)`, as `in_list` answers it.
+    fn contains(&self, a: &Value) -> Result<Option<bool>, SqlError> {
+        match (
+            a.is_null() || self.values.is_empty(),
+            key_family(a) == self.family,
+        ) {
+            (false, true) => Ok(match value_key(a) {
+                Some(k) if self.keys.contains(&k) => Some(true),
+                _ if self.has_null => None,
+                _ => Some(false),
+            }),
+            // Another family (or NULL): item by item, with compare's conversions and errors.
+            _ => in_list(a, self.values.iter().cloned().map(Ok)),
+        }
     }
 }
 
@@ -358,7 +729,7 @@ fn negate(v: Option<bool>, negated: bool) -> Value {
 }
 
 /// SQL truth of a value: NULL is unknown, numbers are true when not zero.
-fn truth(v: &Value) -> Result<Option<bool>, SqlError> {
+pub(crate) fn truth(v: &Value) -> Result<Option<bool>, SqlError> {
     match v {
         Value::Null => Ok(None),
         Value::Bool(b) => Ok(Some(*b)),
@@ -475,11 +846,11 @@ fn integer(v: &Value, op: &str) -> Result<i64, SqlError> {
 }
 
 /// MySQL's words for an arithmetic result that its type cannot hold.
-fn out_of_range(ty: &str, expr: String) -> SqlError {
+pub(crate) fn out_of_range(ty: &str, expr: String) -> SqlError {
     SqlError::TypeMismatch(format!("{ty} value is out of range in '{expr}'"))
 }
 
-fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, SqlError> {
+pub(crate) fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, SqlError> {
     let ordering = |accept: fn(Ordering) -> bool| -> Result<Value, SqlError> {
         Ok(compare(&a, &b)?.map_or(Value::Null, |o| Value::Bool(accept(o))))
     };

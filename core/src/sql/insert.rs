@@ -8,9 +8,12 @@ use sqlparser::ast::{Insert, SetExpr, TableObject};
 
 use crate::chunk_store::ChunkStore;
 use crate::db::root_value::RootValue;
+use crate::db::schema::Schema;
 use crate::db::value::Value;
 use crate::io::Storage;
-use crate::sql::{expr, object_name, open_table, plain_query, unsupported, QueryResult, SqlError};
+use crate::sql::{
+    expr, object_name, open_table, plain_query, unsupported, upsert, QueryResult, SqlError,
+};
 
 /// An INSERT whose values are known: a table, the columns given (empty: all, in table
 /// order), and rows of values in that column order.
@@ -34,6 +37,13 @@ pub fn parse_slow(sql: &str) -> Result<InsertValues, SqlError> {
 }
 
 pub fn from_ast(ins: Insert) -> Result<InsertValues, SqlError> {
+    from_ast_refusals(&ins)?;
+    from_ast_rest(ins)
+}
+
+/// The clauses of an INSERT that no path here takes (IGNORE, REPLACE and ON DUPLICATE KEY
+/// UPDATE are taken off before, by `upsert::Mode::of`).
+fn from_ast_refusals(ins: &Insert) -> Result<(), SqlError> {
     let refused = [
         (ins.ignore, "INSERT IGNORE"),
         (ins.replace_into, "REPLACE"),
@@ -49,9 +59,14 @@ pub fn from_ast(ins: Insert) -> Result<InsertValues, SqlError> {
             "INSERT option",
         ),
     ];
-    if let Some((_, what)) = refused.iter().find(|(present, _)| *present) {
-        return unsupported(what);
+    match refused.iter().find(|(present, _)| *present) {
+        Some((_, what)) => unsupported(what),
+        None => Ok(()),
     }
+}
+
+/// The table, columns and rows of an INSERT ... VALUES.
+fn from_ast_rest(ins: Insert) -> Result<InsertValues, SqlError> {
     let TableObject::TableName(table) = &ins.table else {
         return unsupported("INSERT into a table function");
     };
@@ -88,13 +103,62 @@ pub fn from_ast(ins: Insert) -> Result<InsertValues, SqlError> {
     })
 }
 
+/// Any INSERT or REPLACE statement: of VALUES or of a SELECT's rows; plain, IGNORE, REPLACE
+/// or ON DUPLICATE KEY UPDATE (those three in `upsert.rs`).
+pub async fn run_statement<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    mut ins: Insert,
+) -> Result<QueryResult, SqlError> {
+    let mode = upsert::Mode::of(&mut ins)?;
+    let values = match ins.source.as_deref().map(|q| q.body.as_ref()) {
+        Some(SetExpr::Values(_)) | None => from_ast(ins)?,
+        Some(_) => {
+            // INSERT ... SELECT: the query runs first, over the root as it is before the
+            // statement, so a table may be filled from itself.
+            let TableObject::TableName(table) = &ins.table else {
+                return unsupported("INSERT into a table function");
+            };
+            let mut plain = ins.clone();
+            plain.source = None;
+            from_ast_refusals(&plain)?;
+            let query = ins
+                .source
+                .take()
+                .ok_or_else(|| SqlError::Syntax("no query".into()))?;
+            let result = crate::sql::select::run(store, root, *query).await?;
+            InsertValues {
+                table: object_name(table)?,
+                columns: ins
+                    .columns
+                    .iter()
+                    .map(object_name)
+                    .collect::<Result<_, _>>()?,
+                rows: result.rows,
+            }
+        }
+    };
+    match mode {
+        upsert::Mode::Plain => run(store, root, values).await,
+        mode => upsert::run(store, root, values, mode).await,
+    }
+}
+
 pub async fn run<S: Storage>(
     store: &mut ChunkStore<S>,
     root: &mut RootValue,
     values: InsertValues,
 ) -> Result<QueryResult, SqlError> {
     let (name, mut table) = open_table(root, &values.table)?;
-    let schema = table.schema();
+    let rows = arrange(table.schema(), &values)?;
+    let inserted = table.insert(store, rows).await?;
+    root.tables.insert(name, table.to_ref());
+    Ok(QueryResult::affected(inserted))
+}
+
+/// An INSERT's rows as whole table rows: values placed in the columns named, NULL in the
+/// others (Cairn has no defaults; the table checks NOT NULL).
+pub(crate) fn arrange(schema: &Schema, values: &InsertValues) -> Result<Vec<Vec<Value>>, SqlError> {
     let width = schema.columns.len();
     let mut positions = Vec::with_capacity(values.columns.len());
     for column in &values.columns {
@@ -113,7 +177,7 @@ pub async fn run<S: Storage>(
         positions.len()
     };
     let mut rows = Vec::with_capacity(values.rows.len());
-    for (n, row) in values.rows.into_iter().enumerate() {
+    for (n, row) in values.rows.iter().cloned().enumerate() {
         if row.len() != given {
             return Err(SqlError::ValueCount {
                 expected: given,
@@ -132,7 +196,5 @@ pub async fn run<S: Storage>(
             full
         });
     }
-    let inserted = table.insert(store, rows).await?;
-    root.tables.insert(name, table.to_ref());
-    Ok(QueryResult::affected(inserted))
+    Ok(rows)
 }

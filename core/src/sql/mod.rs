@@ -1,6 +1,7 @@
 //! Cairn's SQL subset, in MySQL's dialect as Dolt speaks it: CREATE/DROP TABLE, INSERT,
-//! UPDATE, DELETE, SELECT over one table (WHERE, ORDER BY, LIMIT, COUNT), SELECT of constant
-//! expressions, SHOW TABLES.
+//! UPDATE, DELETE, SHOW TABLES, and SELECT: over one table with key lookups, ranges and
+//! paging (`select.rs`), or with joins, grouping, DISTINCT, subqueries and UNION
+//! (`query.rs`); scalar functions, CASE and CAST in `functions.rs`.
 //!
 //! [`execute`] runs a script statement by statement against a working root value. Like a
 //! MySQL client in autocommit mode: each statement that succeeds is applied to the root at
@@ -10,19 +11,27 @@
 //! does.
 
 mod access;
+mod aggregate;
 mod ddl;
+mod describe;
 mod expr;
 pub(crate) mod fast_insert;
 pub mod format;
+mod functions;
 pub(crate) mod insert;
+mod join;
 mod params;
+mod query;
 pub mod select;
 mod split;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_query;
+#[cfg(test)]
 mod tests_types;
 mod update_delete;
+mod upsert;
 
 pub use params::Params;
 pub use split::ends_open;
@@ -300,10 +309,36 @@ async fn run<S: Storage>(
             }
             ddl::drop(root, object_type, if_exists, &names)
         }
-        Statement::Insert(ins) => {
-            let values = insert::from_ast(ins)?;
-            insert::run(store, root, values).await
-        }
+        Statement::Insert(ins) => insert::run_statement(store, root, ins).await,
+        Statement::Truncate(t) => update_delete::truncate(store, root, t).await,
+        Statement::ExplainTable {
+            hive_format: None,
+            table_name,
+            ..
+        } => describe::describe(root, &object_name(&table_name)?),
+        Statement::ShowColumns {
+            extended: false,
+            full: false,
+            show_options,
+        } => match show_options
+            .show_in
+            .as_ref()
+            .and_then(|s| s.parent_name.as_ref())
+        {
+            Some(table)
+                if show_options.filter_position.is_none()
+                    && show_options.starts_with.is_none()
+                    && show_options.limit.is_none()
+                    && show_options.limit_from.is_none() =>
+            {
+                describe::describe(root, &object_name(table)?)
+            }
+            _ => unsupported("SHOW COLUMNS option"),
+        },
+        Statement::ShowCreate {
+            obj_type: sqlparser::ast::ShowCreateObject::Table,
+            obj_name,
+        } => describe::show_create(root, &object_name(&obj_name)?),
         Statement::Update(update) => update_delete::update(store, root, update).await,
         Statement::Delete(delete) => update_delete::delete(store, root, delete).await,
         Statement::Query(query) => select::run(store, root, *query).await,

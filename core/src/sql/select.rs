@@ -64,21 +64,14 @@ pub async fn run_paged<S: Storage>(
     query: Query,
     page: Option<&Page>,
 ) -> Result<(QueryResult, Option<Vec<u8>>), SqlError> {
-    plain_query(&query)?;
-    let SetExpr::Select(select) = query.body.as_ref() else {
-        return unsupported("query other than a single SELECT (UNION, VALUES, ...)");
+    // This path plans one table (or none) with key lookups, ranges and paging; anything it
+    // does not plan (joins, grouping, subqueries, UNION, ...) goes to the general path, whole.
+    let (table, plan) = match simple_plan(root, &query) {
+        Err(SqlError::Unsupported(_)) => {
+            return Ok((crate::sql::query::run(store, root, &query).await?, None))
+        }
+        planned => planned?,
     };
-    check_select(select)?;
-    let table = match select.from.as_slice() {
-        [] => None,
-        [from] => Some(open_table(root, &plain_table(from)?)?),
-        _ => return unsupported("more than one table in FROM (joins)"),
-    };
-    let scope = table.as_ref().map(|(name, t)| Scope {
-        table: name,
-        schema: t.schema(),
-    });
-    let plan = plan(select, &query, scope)?;
     let Some((_, table)) = table else {
         // No FROM: one row with no columns.
         let mut rows = Rows::default();
@@ -140,6 +133,29 @@ pub async fn run_paged<S: Storage>(
     Ok((finish(&plan, rows)?, next))
 }
 
+/// The single-table plan of a query, or Unsupported for one this path does not plan.
+fn simple_plan(
+    root: &RootValue,
+    query: &Query,
+) -> Result<(Option<(String, crate::db::table::Table)>, Plan), SqlError> {
+    plain_query(query)?;
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return unsupported("query other than a single SELECT (UNION, VALUES, ...)");
+    };
+    check_select(select)?;
+    let table = match select.from.as_slice() {
+        [] => None,
+        [from] => Some(open_table(root, &plain_table(from)?)?),
+        _ => return unsupported("more than one table in FROM (joins)"),
+    };
+    let scope = table.as_ref().map(|(name, t)| Scope {
+        table: name,
+        schema: t.schema(),
+    });
+    let plan = plan(select, query, scope)?;
+    Ok((table, plan))
+}
+
 fn check_select(s: &Select) -> Result<(), SqlError> {
     let refused = [
         (s.distinct.is_some(), "SELECT DISTINCT"),
@@ -148,6 +164,16 @@ fn check_select(s: &Select) -> Result<(), SqlError> {
             s.group_by != GroupByExpr::Expressions(Vec::new(), Vec::new()),
             "GROUP BY",
         ),
+    ];
+    match refused.iter().find(|(present, _)| *present) {
+        Some((_, what)) => unsupported(what),
+        None => check_clauses(s),
+    }
+}
+
+/// Refuses the clauses of a SELECT that no path supports.
+pub(crate) fn check_clauses(s: &Select) -> Result<(), SqlError> {
+    let refused = [
         (s.into.is_some(), "SELECT ... INTO"),
         (
             s.select_modifiers.is_some()
@@ -196,15 +222,7 @@ fn plan(select: &Select, query: &Query, scope: Option<Scope<'_>>) -> Result<Plan
             SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.value.clone())),
             other => return unsupported(format!("select item {other}")),
         };
-        columns.push(alias.unwrap_or_else(|| {
-            match expr {
-                ast::Expr::Identifier(id) => id.value.clone(),
-                ast::Expr::CompoundIdentifier(parts) => parts
-                    .last()
-                    .map_or_else(|| expr.to_string(), |p| p.value.clone()),
-                e => e.to_string(),
-            }
-        }));
+        columns.push(alias.unwrap_or_else(|| header(expr)));
         outputs.push(match count(expr, scope)? {
             Some(c) => c,
             None => Output::Value(compile(expr, scope)?),
@@ -286,13 +304,26 @@ fn star(
     Ok(())
 }
 
+/// A result column's name for an expression without an alias: a column's own name, else the
+/// expression as written.
+pub(crate) fn header(expr: &ast::Expr) -> String {
+    match expr {
+        ast::Expr::Identifier(id) => id.value.clone(),
+        ast::Expr::CompoundIdentifier(parts) => parts
+            .last()
+            .map_or_else(|| expr.to_string(), |p| p.value.clone()),
+        e => e.to_string(),
+    }
+}
+
 /// COUNT(*) or COUNT(expr); None for anything that is not a call of COUNT.
 fn count(e: &ast::Expr, scope: Option<Scope<'_>>) -> Result<Option<Output>, SqlError> {
     let ast::Expr::Function(f) = e else {
         return Ok(None);
     };
     if !f.name.to_string().eq_ignore_ascii_case("count") {
-        return unsupported(format!("function {}", f.name));
+        // A scalar function, compiled as an expression (another aggregate is refused there).
+        return Ok(None);
     }
     let plain = f.filter.is_none()
         && f.over.is_none()
@@ -353,7 +384,7 @@ fn sort_key(
 }
 
 /// A LIMIT or OFFSET: a constant, non-negative integer.
-fn count_value(e: &ast::Expr) -> Result<usize, SqlError> {
+pub(crate) fn count_value(e: &ast::Expr) -> Result<usize, SqlError> {
     match compile(e, None)? {
         Expr::Literal(Value::Int(n)) if n >= 0 => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
         _ => unsupported(format!(

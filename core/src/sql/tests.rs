@@ -570,27 +570,61 @@ fn error_messages() {
             "column '9' could not be found in any table in scope",
         ),
         (
-            "select * from t join t as u",
-            "unsupported SQL: FROM t JOIN t AS u (one table by name, no joins or aliases)",
+            "select id from t join t as u",
+            "unsupported SQL: column 'id' is ambiguous: name its table",
         ),
         (
-            "select distinct id from t",
-            "unsupported SQL: SELECT DISTINCT",
+            "select id from t where id in (select id, d from t)",
+            "unsupported SQL: a subquery of 2 columns where one is wanted",
         ),
         (
-            "select id, count(*) from t",
-            "unsupported SQL: COUNT next to other columns (needs GROUP BY)",
+            "select id from t where count(*) > 1",
+            "unsupported SQL: aggregate count(*) here",
         ),
-        ("select id from t group by id", "unsupported SQL: GROUP BY"),
+        (
+            "select sum(sum(id)) from t",
+            "unsupported SQL: aggregate sum(id) here",
+        ),
+        (
+            "select upper()",
+            "syntax error: incorrect parameter count in the call to native function 'upper'",
+        ),
+        (
+            "select id from t having id > 1",
+            "unsupported SQL: HAVING without GROUP BY or an aggregate",
+        ),
+        (
+            "select 1 union select 1, 2",
+            "unsupported SQL: the SELECTs of a UNION have 1 and 2 columns; they must have as many",
+        ),
+        (
+            "select * from (select 1)",
+            "unsupported SQL: a derived table without an alias (MySQL requires one)",
+        ),
         ("select now()", "unsupported SQL: function now"),
         (
             "insert into t select * from t",
-            "unsupported SQL: INSERT ... SELECT",
+            "duplicate primary key given: [5]",
         ),
         (
-            "insert into t values (1, 'a', 1) on duplicate key update d = 2",
-            "unsupported SQL: INSERT ... ON DUPLICATE KEY UPDATE",
+            "insert into t select id from t",
+            "column count doesn't match value count at row 1: expected 3 values, found 1",
         ),
+        (
+            "insert into t values (5, 'a', 1) on duplicate key update nope = 2",
+            "column 'nope' could not be found in any table in scope",
+        ),
+        (
+            "insert into t values (5, 'a', 1) on duplicate key update d = values(1)",
+            "unsupported SQL: values(1): VALUES takes a column",
+        ),
+        (
+            "replace into t values (5, 'too long a name', 1)",
+            "type mismatch for column 'name': value of length 15 is too long for varchar(5)",
+        ),
+        ("truncate table nope", "table not found: nope"),
+        ("describe nope", "table not found: nope"),
+        ("show create table nope", "table not found: nope"),
         (
             "create table u (a int auto_increment)",
             "unsupported SQL: column option AUTO_INCREMENT",
@@ -632,8 +666,12 @@ fn error_messages() {
             "unsupported SQL: LIMIT or OFFSET -1: it must be a non-negative integer",
         ),
         (
-            "select 1 union select 2",
-            "unsupported SQL: query other than a single SELECT (UNION, VALUES, ...)",
+            "select cast('x' as signed)",
+            "type mismatch: cannot cast text 'x' to a number",
+        ),
+        (
+            "select abs(-9223372036854775808)",
+            "type mismatch: BIGINT value is out of range in 'abs(-9223372036854775808)'",
         ),
     ];
     for (sql, want) in cases {

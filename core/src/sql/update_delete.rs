@@ -3,14 +3,17 @@
 use alloc::format;
 use alloc::vec::Vec;
 
-use sqlparser::ast::{AssignmentTarget, Delete, FromTable, Update};
+use sqlparser::ast::{self, AssignmentTarget, Delete, FromTable, Truncate, Update};
 
 use crate::chunk_store::ChunkStore;
 use crate::db::root_value::RootValue;
+use crate::db::table::Span;
 use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::expr::{compile, Expr, Scope};
-use crate::sql::{access, open_table, plain_table, unsupported, QueryResult, SqlError};
+use crate::sql::{
+    access, object_name, open_table, plain_table, unsupported, QueryResult, SqlError,
+};
 
 pub async fn update<S: Storage>(
     store: &mut ChunkStore<S>,
@@ -29,7 +32,7 @@ pub async fn update<S: Storage>(
         table: &name,
         schema: table.schema(),
     };
-    let mut sets = Vec::with_capacity(u.assignments.len());
+    let mut targets = Vec::with_capacity(u.assignments.len());
     for a in &u.assignments {
         let AssignmentTarget::ColumnName(column) = &a.target else {
             return unsupported(format!("assignment to {}", a.target));
@@ -40,13 +43,18 @@ pub async fn update<S: Storage>(
             .map(|p| p.as_ident().cloned())
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| SqlError::UnknownColumn(format!("{column}")))?;
-        sets.push((scope.column(&parts)?, compile(&a.value, Some(scope))?));
+        targets.push(scope.column(&parts)?);
     }
-    let filter = u
-        .selection
-        .as_ref()
-        .map(|e| compile(e, Some(scope)))
-        .transpose()?;
+    // The new values, then the WHERE, if any.
+    let exprs: Vec<&ast::Expr> = u
+        .assignments
+        .iter()
+        .map(|a| &a.value)
+        .chain(u.selection.as_ref())
+        .collect();
+    let mut compiled = compile_all(store, root, scope, &exprs).await?;
+    let filter = u.selection.is_some().then(|| compiled.pop()).flatten();
+    let sets: Vec<(usize, Expr)> = targets.into_iter().zip(compiled).collect();
     let span = access::span(filter.as_ref(), table.schema());
     let changed = table
         .update_where(store, &span, |row| {
@@ -88,17 +96,31 @@ pub async fn delete<S: Storage>(
         table: &name,
         schema: table.schema(),
     };
-    let filter = d
-        .selection
-        .as_ref()
-        .map(|e| compile(e, Some(scope)))
-        .transpose()?;
+    let exprs: Vec<&ast::Expr> = d.selection.iter().collect();
+    let filter = compile_all(store, root, scope, &exprs).await?.pop();
     let span = access::span(filter.as_ref(), table.schema());
     let deleted = table
         .delete_where(store, &span, |row| passes(filter.as_ref(), row))
         .await?;
     root.tables.insert(name, table.to_ref());
     Ok(QueryResult::affected(deleted))
+}
+
+/// Expressions over the table's rows: on the single-table scope, or, where that does not
+/// plan them (subqueries), on the general path's.
+async fn compile_all<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    scope: Scope<'_>,
+    exprs: &[&ast::Expr],
+) -> Result<Vec<Expr>, SqlError> {
+    match exprs.iter().map(|e| compile(e, Some(scope))).collect() {
+        Err(SqlError::Unsupported(_)) => {
+            crate::sql::query::compile_over_table(store, root, scope.table, scope.schema, exprs)
+                .await
+        }
+        done => done,
+    }
 }
 
 fn refuse_extras(order_by: bool, limit: bool, what: &str) -> Result<(), SqlError> {
@@ -111,4 +133,36 @@ fn refuse_extras(order_by: bool, limit: bool, what: &str) -> Result<(), SqlError
 
 fn passes(filter: Option<&Expr>, row: &[Value]) -> Result<bool, SqlError> {
     filter.map_or(Ok(true), |f| f.accepts(row))
+}
+
+/// TRUNCATE [TABLE] t, ...: every row deleted, the schema kept. Affects 0 rows, as MySQL
+/// reports it.
+pub async fn truncate<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    t: Truncate,
+) -> Result<QueryResult, SqlError> {
+    if t.partitions.is_some()
+        || t.identity.is_some()
+        || t.cascade.is_some()
+        || t.on_cluster.is_some()
+    {
+        return unsupported("TRUNCATE option");
+    }
+    // Every table is found before any is emptied, so a missing one changes nothing.
+    let mut tables = Vec::with_capacity(t.table_names.len());
+    for target in &t.table_names {
+        match open_table(root, &object_name(&target.name)?) {
+            Ok(table) => tables.push(table),
+            Err(SqlError::TableNotFound(_)) if t.if_exists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    for (name, mut table) in tables {
+        table
+            .delete_where::<_, SqlError, _>(store, &Span::All, |_| Ok(true))
+            .await?;
+        root.tables.insert(name, table.to_ref());
+    }
+    Ok(QueryResult::affected(0))
 }

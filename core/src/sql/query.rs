@@ -1,0 +1,1059 @@
+//! The general query path, for what the single-table path in `select.rs` does not plan:
+//! joins (inner, left, right, cross, comma) with aliases, derived tables, GROUP BY with
+//! aggregates and HAVING, DISTINCT, subqueries (scalar, IN, EXISTS, correlated or not) and
+//! UNION [ALL].
+//!
+//! It runs in two steps. First every table the query's text names is read into memory
+//! (asynchronously, as storage is). Then the query is compiled and run synchronously over
+//! those rows, so that a correlated subquery can run again for each row of the query around
+//! it. Joins (`join.rs`) are nested loops with a lookup by value for equality conditions; the
+//! single-table path keeps its key lookups, key ranges and paging, which this path does not
+//! need.
+//!
+//! Rows are laid out as the columns of the FROM tables in order, then the row of the query
+//! around (for a subquery), then, in a grouped query, one slot per aggregate.
+
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::cell::{Cell, RefCell};
+use core::cmp::Ordering;
+
+use sqlparser::ast::{
+    self, GroupByExpr, JoinConstraint, JoinOperator, LimitClause, OrderByKind, OrderBySort, Query,
+    Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, SetOperator, SetQuantifier,
+    TableFactor,
+};
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+use crate::chunk_store::ChunkStore;
+use crate::db::root_value::RootValue;
+use crate::db::table::Span;
+use crate::db::value::Value;
+use crate::io::Storage;
+use crate::sql::aggregate::{AggFunc, Aggregate};
+use crate::sql::expr::{
+    compile_in, one_family, value_key, BinOp, Correlated, Expr, KeySet, Resolve, SubqueryUse,
+};
+use crate::sql::join::{equi_join, join, JoinKind, Relation, Source};
+use crate::sql::select::MAX_RESULT_ROWS;
+use crate::sql::{object_name, open_table, plain_query, unsupported, QueryResult, SqlError};
+
+/// The tables a query may read, by stored name (lower case), read before it runs.
+struct Catalog {
+    tables: BTreeMap<String, Arc<Relation>>,
+}
+
+/// Runs a query on the general path.
+pub async fn run<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    query: &Query,
+) -> Result<QueryResult, SqlError> {
+    let catalog = load(store, root, &query.to_string()).await?;
+    let (plan, _) = compile_query(&catalog, query, None)?;
+    let rows = plan.run(&[])?;
+    Ok(QueryResult {
+        columns: plan.columns().to_vec(),
+        rows,
+        affected: None,
+    })
+}
+
+/// Compiles expressions over the rows of one table (UPDATE's and DELETE's WHERE and SET)
+/// where they hold subqueries, which may read the table's row (correlated) or not.
+pub async fn compile_over_table<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    table: &str,
+    schema: &crate::db::schema::Schema,
+    exprs: &[&ast::Expr],
+) -> Result<Vec<Expr>, SqlError> {
+    let text: Vec<String> = exprs.iter().map(|e| e.to_string()).collect();
+    let catalog = load(store, root, &text.join(" ")).await?;
+    let columns = schema
+        .columns
+        .iter()
+        .map(|c| (String::from(table), c.name.clone()))
+        .collect();
+    let names = Names::new(&catalog, columns, None);
+    exprs.iter().map(|e| compile_in(e, &names)).collect()
+}
+
+/// Reads every table whose name appears among the words of `text`. A word that names a
+/// table but is used as something else (a column, an alias) only reads a table needlessly.
+async fn load<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    text: &str,
+) -> Result<Catalog, SqlError> {
+    let tokens = Tokenizer::new(&MySqlDialect {}, text)
+        .tokenize()
+        .map_err(|e| SqlError::Syntax(e.to_string()))?;
+    let mut tables = BTreeMap::new();
+    let mut total: u64 = 0;
+    for token in tokens {
+        let Token::Word(w) = token else { continue };
+        let key = w.value.to_ascii_lowercase();
+        if tables.contains_key(&key) {
+            continue;
+        }
+        let Ok((_, table)) = open_table(root, &w.value) else {
+            continue;
+        };
+        let columns = table
+            .schema()
+            .columns
+            .iter()
+            .map(|c| c.name.clone())
+            .collect();
+        let mut rows = Vec::new();
+        table
+            .visit(store, &Span::All, |_, row, times| {
+                // A keyless row's repeat count comes from a chunk: bounded, as results are.
+                total = total.saturating_add(times);
+                if total > MAX_RESULT_ROWS {
+                    return Err(SqlError::TooManyRows(total));
+                }
+                for _ in 1..times {
+                    rows.push(row.clone());
+                }
+                rows.push(row);
+                Ok(true)
+            })
+            .await?;
+        tables.insert(key, Arc::new(Relation { columns, rows }));
+    }
+    Ok(Catalog { tables })
+}
+
+/// A compiled query: a SELECT, or a set operation of two.
+#[derive(Debug)]
+enum QueryPlan {
+    Select(Box<SelectPlan>),
+    Union {
+        left: Box<QueryPlan>,
+        right: Box<QueryPlan>,
+        all: bool,
+        columns: Vec<String>,
+        /// ORDER BY over the result's columns.
+        order: Vec<(Expr, bool)>,
+        offset: usize,
+        limit: Option<usize>,
+    },
+}
+
+impl QueryPlan {
+    fn columns(&self) -> &[String] {
+        match self {
+            QueryPlan::Select(s) => &s.columns,
+            QueryPlan::Union { columns, .. } => columns,
+        }
+    }
+
+    /// The result rows, for the row `outer` of the query around (empty at the top).
+    fn run(&self, outer: &[Value]) -> Result<Vec<Vec<Value>>, SqlError> {
+        match self {
+            QueryPlan::Select(s) => s.run(outer),
+            QueryPlan::Union {
+                left,
+                right,
+                all,
+                order,
+                offset,
+                limit,
+                ..
+            } => {
+                let mut rows = left.run(outer)?;
+                rows.extend(right.run(outer)?);
+                if !*all {
+                    rows = distinct(rows);
+                }
+                let keyed = rows
+                    .into_iter()
+                    .map(|r| Ok((keys(order, &r)?, r)))
+                    .collect::<Result<Vec<_>, SqlError>>()?;
+                Ok(sort_and_page(keyed, order, *offset, *limit))
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+struct SelectPlan {
+    columns: Vec<String>,
+    sources: Vec<Source>,
+    filter: Option<Expr>,
+    /// Some when the query groups: by these keys (none: one group of every row).
+    group_by: Option<Vec<Expr>>,
+    aggregates: Vec<Aggregate>,
+    having: Option<Expr>,
+    outputs: Vec<Expr>,
+    distinct: bool,
+    order: Vec<(Expr, bool)>,
+    offset: usize,
+    limit: Option<usize>,
+    /// Columns of the FROM items together (rows of the query around follow them).
+    width: usize,
+}
+
+impl SelectPlan {
+    fn run(&self, outer: &[Value]) -> Result<Vec<Vec<Value>>, SqlError> {
+        let mut rows = join(&self.sources, outer)?;
+        if let Some(filter) = &self.filter {
+            let mut kept = Vec::with_capacity(rows.len());
+            for row in rows {
+                if filter.accepts(&row)? {
+                    kept.push(row);
+                }
+            }
+            rows = kept;
+        }
+        if let Some(keys) = &self.group_by {
+            rows = self.group(keys, rows, outer)?;
+            if let Some(having) = &self.having {
+                let mut kept = Vec::with_capacity(rows.len());
+                for row in rows {
+                    if having.accepts(&row)? {
+                        kept.push(row);
+                    }
+                }
+                rows = kept;
+            }
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let values = self
+                .outputs
+                .iter()
+                .map(|e| e.eval(row))
+                .collect::<Result<Vec<_>, _>>()?;
+            out.push((keys(&self.order, row)?, values));
+        }
+        if self.distinct {
+            let mut seen = alloc::collections::BTreeSet::new();
+            out.retain(|(_, values)| seen.insert(group_key(values)));
+        }
+        Ok(sort_and_page(out, &self.order, self.offset, self.limit))
+    }
+
+    /// One row per group: the group's first row (all NULL for the one group of no rows),
+    /// then each aggregate's value.
+    fn group(
+        &self,
+        keys: &[Expr],
+        rows: Vec<Vec<Value>>,
+        outer: &[Value],
+    ) -> Result<Vec<Vec<Value>>, SqlError> {
+        let mut order: Vec<String> = Vec::new();
+        let mut groups: BTreeMap<String, (Vec<Value>, Vec<crate::sql::aggregate::State>)> =
+            BTreeMap::new();
+        for row in rows {
+            let key_values = keys
+                .iter()
+                .map(|k| k.eval(&row))
+                .collect::<Result<Vec<_>, _>>()?;
+            let key = group_key(&key_values);
+            let entry = match groups.get_mut(&key) {
+                Some(e) => e,
+                None => {
+                    order.push(key.clone());
+                    let states = self.aggregates.iter().map(Aggregate::start).collect();
+                    groups.entry(key).or_insert((row.clone(), states))
+                }
+            };
+            for (agg, state) in self.aggregates.iter().zip(entry.1.iter_mut()) {
+                agg.add(state, &row)?;
+            }
+        }
+        if keys.is_empty() && groups.is_empty() {
+            // Aggregates over no rows still give one row (COUNT 0, the others NULL).
+            let mut row = alloc::vec![Value::Null; self.width];
+            row.extend_from_slice(outer);
+            let states = self.aggregates.iter().map(Aggregate::start).collect();
+            order.push(String::new());
+            groups.insert(String::new(), (row, states));
+        }
+        let mut out = Vec::with_capacity(groups.len());
+        for key in order {
+            let Some((mut row, states)) = groups.remove(&key) else {
+                continue;
+            };
+            for (agg, state) in self.aggregates.iter().zip(states) {
+                row.push(agg.finish(state)?);
+            }
+            out.push(row);
+        }
+        Ok(out)
+    }
+}
+
+/// Groups treat NULLs as one value, unlike joins.
+fn group_key(values: &[Value]) -> String {
+    let mut key = String::new();
+    for v in values {
+        key.push_str(&value_key(v).unwrap_or_else(|| "null".into()));
+        key.push('\u{0}');
+    }
+    key
+}
+
+/// The rows without repeats (the first of each kept), rows being alike when their group
+/// keys are: NULLs alike, values alike when SQL calls them equal.
+fn distinct(rows: Vec<Vec<Value>>) -> Vec<Vec<Value>> {
+    let mut seen = alloc::collections::BTreeSet::new();
+    rows.into_iter()
+        .filter(|row| seen.insert(group_key(row)))
+        .collect()
+}
+
+fn keys(order: &[(Expr, bool)], row: &[Value]) -> Result<Vec<Value>, SqlError> {
+    order.iter().map(|(e, _)| e.eval(row)).collect()
+}
+
+fn sort_and_page(
+    mut rows: Vec<(Vec<Value>, Vec<Value>)>,
+    order: &[(Expr, bool)],
+    offset: usize,
+    limit: Option<usize>,
+) -> Vec<Vec<Value>> {
+    if !order.is_empty() {
+        // Stable, so rows that tie keep their order.
+        rows.sort_by(|a, b| {
+            a.0.iter()
+                .zip(&b.0)
+                .zip(order)
+                .map(|((x, y), (_, desc))| {
+                    let o = x.sql_cmp(y);
+                    if *desc {
+                        o.reverse()
+                    } else {
+                        o
+                    }
+                })
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal)
+        });
+    }
+    rows.into_iter()
+        .skip(offset)
+        .take(limit.unwrap_or(usize::MAX))
+        .map(|(_, values)| values)
+        .collect()
+}
+
+/// The names a query's expressions may use: the columns of its FROM items (each with the
+/// name or alias it is known by), then those of the queries around it.
+struct Names<'a> {
+    catalog: &'a Catalog,
+    columns: Vec<(String, String)>,
+    outer: Option<&'a Names<'a>>,
+    /// Set when a name resolved to a column of a query around: the query is correlated.
+    used_outer: Cell<bool>,
+    /// The aggregates found so far; their slots follow the row of the query around.
+    aggregates: RefCell<Vec<Aggregate>>,
+    /// Whether an aggregate may appear in the expression being compiled (not in WHERE, not
+    /// inside another aggregate).
+    aggregates_allowed: Cell<bool>,
+    /// Result columns by alias, which GROUP BY, HAVING and ORDER BY may name, each with
+    /// whether it holds an aggregate.
+    aliases: RefCell<Vec<(String, Expr, bool)>>,
+}
+
+impl Names<'_> {
+    /// Columns of this query and every query around it.
+    fn total_width(&self) -> usize {
+        self.columns.len() + self.outer.map_or(0, Names::total_width)
+    }
+
+    fn find(&self, parts: &[ast::Ident]) -> Result<Option<usize>, SqlError> {
+        let matches: Vec<usize> = self
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, (table, column))| match parts {
+                [c] => column.eq_ignore_ascii_case(&c.value),
+                [t, c] => {
+                    table.eq_ignore_ascii_case(&t.value) && column.eq_ignore_ascii_case(&c.value)
+                }
+                _ => false,
+            })
+            .map(|(i, _)| i)
+            .collect();
+        match matches.as_slice() {
+            [] => Ok(None),
+            [i] => Ok(Some(*i)),
+            _ => Err(SqlError::Unsupported(format!(
+                "column '{}' is ambiguous: name its table",
+                join_idents(parts)
+            ))),
+        }
+    }
+}
+
+fn join_idents(parts: &[ast::Ident]) -> String {
+    parts
+        .iter()
+        .map(|p| p.value.as_str())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+impl Resolve for Names<'_> {
+    fn column(&self, parts: &[ast::Ident]) -> Result<Expr, SqlError> {
+        if let Some(i) = self.find(parts)? {
+            return Ok(Expr::Column(i));
+        }
+        if let [name] = parts {
+            let aliases = self.aliases.borrow();
+            if let Some((_, e, aggregated)) = aliases
+                .iter()
+                .find(|(a, _, _)| a.eq_ignore_ascii_case(&name.value))
+            {
+                // Where aggregates are not allowed (GROUP BY), an aggregate's alias is not.
+                if *aggregated && !self.aggregates_allowed.get() {
+                    return cannot_group(&ast::Expr::Identifier(name.clone()));
+                }
+                return Ok(e.clone());
+            }
+        }
+        let mut offset = self.columns.len();
+        let mut outer = self.outer;
+        let mut passed: Vec<&Names<'_>> = Vec::new();
+        while let Some(names) = outer {
+            if let Some(i) = names.find(parts)? {
+                // This query, and every one between it and the one named, reads the row of
+                // a query around: each is correlated.
+                self.used_outer.set(true);
+                passed.iter().for_each(|n| n.used_outer.set(true));
+                return Ok(Expr::Column(offset + i));
+            }
+            passed.push(names);
+            offset += names.columns.len();
+            outer = names.outer;
+        }
+        Err(SqlError::UnknownColumn(join_idents(parts)))
+    }
+
+    fn function(&self, call: &ast::Function) -> Option<Result<Expr, SqlError>> {
+        let name = call.name.to_string();
+        if !crate::sql::aggregate::is_aggregate(&name) {
+            return None;
+        }
+        Some(self.aggregate_call(call, &name))
+    }
+
+    fn subquery(&self, query: &Query, using: SubqueryUse) -> Result<Expr, SqlError> {
+        let (plan, correlated) = compile_query(self.catalog, query, Some(self))?;
+        if plan.columns().len() != 1 && !matches!(using, SubqueryUse::Exists(_)) {
+            return Err(SqlError::Unsupported(format!(
+                "a subquery of {} columns where one is wanted",
+                plan.columns().len()
+            )));
+        }
+        let sub = Subquery {
+            plan,
+            using,
+            outer_width: self.total_width(),
+        };
+        if correlated {
+            return Ok(Expr::Subquery(Arc::new(sub)));
+        }
+        // Not correlated: its value is the same for every row, so it is computed once here
+        // (its rows still have the place of the row around, which it does not read).
+        let rows = sub.plan.run(&alloc::vec![Value::Null; sub.outer_width])?;
+        Ok(match sub.using {
+            SubqueryUse::In(lhs, negated) => {
+                let values: Vec<Value> = rows
+                    .into_iter()
+                    .map(|r| r.into_iter().next().unwrap_or(Value::Null))
+                    .collect();
+                // A long list of one family is looked up by key, not compared item by item.
+                match (values.len() > 8, one_family(values.iter())) {
+                    (true, Some(_)) => Expr::InSet(lhs, Arc::new(KeySet::new(values)), negated),
+                    _ => Expr::InList(
+                        lhs,
+                        values.into_iter().map(Expr::Literal).collect(),
+                        negated,
+                    ),
+                }
+            }
+            using => Expr::Literal(answer(&using, rows, &[])?),
+        })
+    }
+}
+
+/// A correlated subquery: its plan, run for each row of the query around.
+struct Subquery {
+    plan: QueryPlan,
+    using: SubqueryUse,
+    outer_width: usize,
+}
+
+impl Names<'_> {
+    fn aggregate_call(&self, call: &ast::Function, name: &str) -> Result<Expr, SqlError> {
+        if !self.aggregates_allowed.get() {
+            return unsupported(format!("aggregate {call} here"));
+        }
+        let plain = call.filter.is_none()
+            && call.over.is_none()
+            && call.within_group.is_empty()
+            && call.null_treatment.is_none()
+            && matches!(call.parameters, ast::FunctionArguments::None);
+        let ast::FunctionArguments::List(list) = &call.args else {
+            return unsupported(format!("{call}"));
+        };
+        if !plain || !list.clauses.is_empty() {
+            return unsupported(format!("{call}"));
+        }
+        let distinct = match list.duplicate_treatment {
+            None | Some(ast::DuplicateTreatment::All) => false,
+            Some(ast::DuplicateTreatment::Distinct) => true,
+        };
+        let (func, arg) = match list.args.as_slice() {
+            // `*` counts rows; no other aggregate takes it.
+            [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Wildcard)]
+                if !distinct && name.eq_ignore_ascii_case("count") =>
+            {
+                (AggFunc::named(name, true), None)
+            }
+            [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e))] => {
+                // The argument reads source rows: no aggregate inside an aggregate.
+                self.aggregates_allowed.set(false);
+                let arg = compile_in(e, self);
+                self.aggregates_allowed.set(true);
+                (AggFunc::named(name, false), Some(arg?))
+            }
+            _ => return unsupported(format!("{call}")),
+        };
+        let Some(func) = func else {
+            return unsupported(format!("{call}"));
+        };
+        let mut found = self.aggregates.borrow_mut();
+        found.push(Aggregate {
+            func,
+            arg,
+            distinct,
+        });
+        Ok(Expr::Column(self.total_width() + found.len() - 1))
+    }
+}
+
+impl core::fmt::Debug for Subquery {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Subquery({:?})", self.using)
+    }
+}
+
+impl Correlated for Subquery {
+    fn eval(&self, row: &[Value]) -> Result<Value, SqlError> {
+        let outer = row.get(..self.outer_width).unwrap_or(row);
+        let rows = self.plan.run(outer)?;
+        answer(&self.using, rows, row)
+    }
+}
+
+/// A subquery's rows as the value its use makes of them; `row` is the row `IN`'s left side
+/// reads.
+fn answer(using: &SubqueryUse, rows: Vec<Vec<Value>>, row: &[Value]) -> Result<Value, SqlError> {
+    Ok(match using {
+        SubqueryUse::Scalar => match rows.len() {
+            0 => Value::Null,
+            1 => rows.into_iter().flatten().next().unwrap_or(Value::Null),
+            _ => return unsupported("a subquery returning more than 1 row as a value"),
+        },
+        SubqueryUse::Exists(negated) => Value::Bool(rows.is_empty() == *negated),
+        SubqueryUse::In(lhs, negated) => {
+            let list = rows
+                .into_iter()
+                .map(|r| Expr::Literal(r.into_iter().next().unwrap_or(Value::Null)))
+                .collect();
+            Expr::InList(Box::new(Expr::Literal(lhs.eval(row)?)), list, *negated).eval(&[])?
+        }
+    })
+}
+
+impl<'a> Names<'a> {
+    fn new(
+        catalog: &'a Catalog,
+        columns: Vec<(String, String)>,
+        outer: Option<&'a Names<'a>>,
+    ) -> Self {
+        Names {
+            catalog,
+            columns,
+            outer,
+            used_outer: Cell::new(false),
+            aggregates: RefCell::new(Vec::new()),
+            aggregates_allowed: Cell::new(false),
+            aliases: RefCell::new(Vec::new()),
+        }
+    }
+}
+
+/// Compiles a query; also answers whether it reads the row of a query around it.
+fn compile_query(
+    catalog: &Catalog,
+    query: &Query,
+    outer: Option<&Names<'_>>,
+) -> Result<(QueryPlan, bool), SqlError> {
+    plain_query(query)?;
+    let (offset, limit) = limits(query.limit_clause.as_ref())?;
+    let order = match &query.order_by {
+        None => &[][..],
+        Some(o) => match &o.kind {
+            OrderByKind::Expressions(items) if o.interpolate.is_none() => items.as_slice(),
+            _ => return unsupported(format!("{o}")),
+        },
+    };
+    match query.body.as_ref() {
+        SetExpr::Select(select) => {
+            let (plan, correlated) = compile_select(catalog, select, order, outer)?;
+            let mut plan = plan;
+            plan.offset = offset;
+            plan.limit = limit;
+            Ok((QueryPlan::Select(Box::new(plan)), correlated))
+        }
+        body => {
+            let (mut plan, correlated) = compile_set(catalog, body, outer)?;
+            if order.is_empty() && offset == 0 && limit.is_none() {
+                return Ok((plan, correlated));
+            }
+            let QueryPlan::Union {
+                columns,
+                order: plan_order,
+                offset: plan_offset,
+                limit: plan_limit,
+                ..
+            } = &mut plan
+            else {
+                return unsupported("ORDER BY or LIMIT around a parenthesized query");
+            };
+            // ORDER BY of a UNION names the result's columns, by name or position.
+            let names = Names::new(
+                catalog,
+                columns.iter().map(|c| (String::new(), c.clone())).collect(),
+                None,
+            );
+            *plan_order = order
+                .iter()
+                .map(|item| {
+                    let desc = descending(item)?;
+                    let e = match position(&item.expr, columns.len())? {
+                        Some(i) => Expr::Column(i),
+                        None => compile_in(&item.expr, &names)?,
+                    };
+                    Ok((e, desc))
+                })
+                .collect::<Result<_, SqlError>>()?;
+            *plan_offset = offset;
+            *plan_limit = limit;
+            Ok((plan, correlated))
+        }
+    }
+}
+
+/// The operands of a set operation: SELECTs, parenthesized queries, or set operations.
+fn compile_set(
+    catalog: &Catalog,
+    body: &SetExpr,
+    outer: Option<&Names<'_>>,
+) -> Result<(QueryPlan, bool), SqlError> {
+    match body {
+        SetExpr::Select(select) => {
+            let (plan, correlated) = compile_select(catalog, select, &[], outer)?;
+            Ok((QueryPlan::Select(Box::new(plan)), correlated))
+        }
+        SetExpr::Query(query) => compile_query(catalog, query, outer),
+        SetExpr::SetOperation {
+            left,
+            op: SetOperator::Union,
+            set_quantifier,
+            right,
+        } => {
+            let all = match set_quantifier {
+                SetQuantifier::All => true,
+                SetQuantifier::None | SetQuantifier::Distinct => false,
+                other => return unsupported(format!("UNION {other}")),
+            };
+            let (left, l) = compile_set(catalog, left, outer)?;
+            let (right, r) = compile_set(catalog, right, outer)?;
+            if left.columns().len() != right.columns().len() {
+                return Err(SqlError::Unsupported(format!(
+                    "the SELECTs of a UNION have {} and {} columns; they must have as many",
+                    left.columns().len(),
+                    right.columns().len()
+                )));
+            }
+            Ok((
+                QueryPlan::Union {
+                    columns: left.columns().to_vec(),
+                    left: Box::new(left),
+                    right: Box::new(right),
+                    all,
+                    order: Vec::new(),
+                    offset: 0,
+                    limit: None,
+                },
+                l || r,
+            ))
+        }
+        other => unsupported(format!("query {other}")),
+    }
+}
+
+/// One FROM item as a relation, with the name its columns are qualified by.
+fn factor(catalog: &Catalog, factor: &TableFactor) -> Result<(Arc<Relation>, String), SqlError> {
+    match factor {
+        TableFactor::Table {
+            name,
+            alias,
+            args: None,
+            with_hints,
+            version: None,
+            with_ordinality: false,
+            partitions,
+            json_path: None,
+            sample: None,
+            ..
+        } if with_hints.is_empty() && partitions.is_empty() => {
+            let table = object_name(name)?;
+            let relation = catalog
+                .tables
+                .get(&table.to_ascii_lowercase())
+                .cloned()
+                .ok_or_else(|| SqlError::TableNotFound(table.clone()))?;
+            let relation = match alias {
+                Some(a) if !a.columns.is_empty() => renamed(&relation, a)?,
+                _ => relation,
+            };
+            let qualifier = alias.as_ref().map_or(table, |a| a.name.value.clone());
+            Ok((relation, qualifier))
+        }
+        TableFactor::Derived {
+            lateral: false,
+            subquery,
+            alias: Some(alias),
+            sample: None,
+        } => {
+            // A derived table cannot read the query around it (that takes LATERAL), so it is
+            // computed once, here.
+            let (plan, _) = compile_query(catalog, subquery, None)?;
+            let relation = Arc::new(Relation {
+                columns: plan.columns().to_vec(),
+                rows: plan.run(&[])?,
+            });
+            let relation = match alias.columns.is_empty() {
+                true => relation,
+                false => renamed(&relation, alias)?,
+            };
+            Ok((relation, alias.name.value.clone()))
+        }
+        TableFactor::Derived { alias: None, .. } => {
+            unsupported("a derived table without an alias (MySQL requires one)")
+        }
+        other => unsupported(format!("FROM {other}")),
+    }
+}
+
+/// A relation with the column names of `t AS a (c1, c2, ...)`.
+fn renamed(relation: &Relation, alias: &ast::TableAlias) -> Result<Arc<Relation>, SqlError> {
+    if alias.columns.len() != relation.columns.len() {
+        return unsupported(format!(
+            "{} column names for {} columns",
+            alias.columns.len(),
+            relation.columns.len()
+        ));
+    }
+    Ok(Arc::new(Relation {
+        columns: alias.columns.iter().map(|c| c.name.value.clone()).collect(),
+        rows: relation.rows.clone(),
+    }))
+}
+
+fn compile_select(
+    catalog: &Catalog,
+    select: &Select,
+    order: &[ast::OrderByExpr],
+    outer: Option<&Names<'_>>,
+) -> Result<(SelectPlan, bool), SqlError> {
+    crate::sql::select::check_clauses(select)?;
+    let distinct = match &select.distinct {
+        None | Some(ast::Distinct::All) => false,
+        Some(ast::Distinct::Distinct) => true,
+        Some(other) => return unsupported(format!("{other}")),
+    };
+    // FROM: each item joins those before it; a comma is a join with no condition.
+    let mut sources = Vec::new();
+    let mut columns: Vec<(String, String)> = Vec::new();
+    let mut add = |relation: Arc<Relation>,
+                   qualifier: String,
+                   join: JoinKind,
+                   constraint: Option<&JoinConstraint>,
+                   columns: &mut Vec<(String, String)>|
+     -> Result<(), SqlError> {
+        let before = columns.len();
+        columns.extend(
+            relation
+                .columns
+                .iter()
+                .map(|c| (qualifier.clone(), c.clone())),
+        );
+        let names = Names::new(catalog, columns.clone(), outer);
+        let on = match constraint {
+            None | Some(JoinConstraint::None) => None,
+            Some(JoinConstraint::On(e)) => Some(compile_in(e, &names)?),
+            Some(JoinConstraint::Using(cols)) => {
+                let mut on: Option<Expr> = None;
+                for c in cols {
+                    let name = object_name(c)?;
+                    let left = Names::new(catalog, columns[..before].to_vec(), None);
+                    let l = left
+                        .find(&[ast::Ident::new(&name)])?
+                        .ok_or_else(|| SqlError::UnknownColumn(name.clone()))?;
+                    let r = relation
+                        .columns
+                        .iter()
+                        .position(|x| x.eq_ignore_ascii_case(&name))
+                        .ok_or_else(|| SqlError::UnknownColumn(name.clone()))?;
+                    let eq = Expr::Binary(
+                        BinOp::Eq,
+                        Box::new(Expr::Column(l)),
+                        Box::new(Expr::Column(before + r)),
+                    );
+                    on = Some(match on {
+                        None => eq,
+                        Some(prev) => Expr::Binary(BinOp::And, Box::new(prev), Box::new(eq)),
+                    });
+                }
+                on
+            }
+            Some(_) => return unsupported("NATURAL JOIN"),
+        };
+        if names.used_outer.get() {
+            return unsupported("a join condition that reads the query around");
+        }
+        let equi = on
+            .as_ref()
+            .and_then(|e| equi_join(e, before, relation.columns.len()));
+        sources.push(Source {
+            relation,
+            join,
+            on,
+            equi,
+        });
+        Ok(())
+    };
+    for from in &select.from {
+        let (relation, qualifier) = factor(catalog, &from.relation)?;
+        add(relation, qualifier, JoinKind::Inner, None, &mut columns)?;
+        for join in &from.joins {
+            if join.global {
+                return unsupported("GLOBAL JOIN");
+            }
+            let (relation, qualifier) = factor(catalog, &join.relation)?;
+            let (kind, constraint) = match &join.join_operator {
+                JoinOperator::Join(c) | JoinOperator::Inner(c) | JoinOperator::CrossJoin(c) => {
+                    (JoinKind::Inner, c)
+                }
+                JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (JoinKind::Left, c),
+                JoinOperator::Right(c) | JoinOperator::RightOuter(c) => (JoinKind::Right, c),
+                JoinOperator::StraightJoin(c) => (JoinKind::Inner, c),
+                JoinOperator::FullOuter(_) => return unsupported("FULL JOIN"),
+                _ => return unsupported("this kind of JOIN"),
+            };
+            if matches!(constraint, JoinConstraint::Natural) {
+                return unsupported("NATURAL JOIN");
+            }
+            add(relation, qualifier, kind, Some(constraint), &mut columns)?;
+        }
+    }
+    let width = columns.len();
+    let names = Names::new(catalog, columns, outer);
+    let filter = select
+        .selection
+        .as_ref()
+        .map(|e| compile_in(e, &names))
+        .transpose()?;
+
+    // The result columns; aggregates found here get slots of the grouped row.
+    names.aggregates_allowed.set(true);
+    let mut headers = Vec::new();
+    let mut outputs = Vec::new();
+    // Whether each output holds an aggregate, which GROUP BY cannot name.
+    let mut has_aggregate = Vec::new();
+    for item in &select.projection {
+        let (expr, alias) = match item {
+            SelectItem::Wildcard(opts) if opts.to_string().is_empty() => {
+                if width == 0 {
+                    return unsupported("SELECT * without FROM");
+                }
+                for (i, (_, c)) in names.columns.iter().enumerate() {
+                    headers.push(c.clone());
+                    outputs.push(Expr::Column(i));
+                    has_aggregate.push(false);
+                }
+                continue;
+            }
+            SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::ObjectName(t), opts)
+                if opts.to_string().is_empty() =>
+            {
+                let t = object_name(t)?;
+                let before = outputs.len();
+                for (i, (q, c)) in names.columns.iter().enumerate() {
+                    if q.eq_ignore_ascii_case(&t) {
+                        headers.push(c.clone());
+                        outputs.push(Expr::Column(i));
+                        has_aggregate.push(false);
+                    }
+                }
+                if outputs.len() == before {
+                    return Err(SqlError::TableNotFound(t));
+                }
+                continue;
+            }
+            SelectItem::UnnamedExpr(e) => (e, None),
+            SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.value.clone())),
+            other => return unsupported(format!("select item {other}")),
+        };
+        let aggregates_before = names.aggregates.borrow().len();
+        let compiled = compile_in(expr, &names)?;
+        let aggregated = names.aggregates.borrow().len() > aggregates_before;
+        if let Some(a) = &alias {
+            names
+                .aliases
+                .borrow_mut()
+                .push((a.clone(), compiled.clone(), aggregated));
+        }
+        has_aggregate.push(aggregated);
+        headers.push(alias.unwrap_or_else(|| crate::sql::select::header(expr)));
+        outputs.push(compiled);
+    }
+
+    let group_by = match &select.group_by {
+        GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => {
+            names.aggregates_allowed.set(false);
+            let keys = exprs
+                .iter()
+                .map(|e| match position(e, outputs.len())? {
+                    Some(i) if has_aggregate[i] => cannot_group(e),
+                    Some(i) => Ok(outputs[i].clone()),
+                    None => compile_in(e, &names),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            names.aggregates_allowed.set(true);
+            keys
+        }
+        other => return unsupported(format!("{other}")),
+    };
+    let having = select
+        .having
+        .as_ref()
+        .map(|e| compile_in(e, &names))
+        .transpose()?;
+    let order = order
+        .iter()
+        .map(|item| {
+            let desc = descending(item)?;
+            let e = match position(&item.expr, outputs.len())? {
+                Some(i) => outputs[i].clone(),
+                None => match &item.expr {
+                    // A result alias first, as MySQL resolves ORDER BY names.
+                    ast::Expr::Identifier(id) => {
+                        let alias = names
+                            .aliases
+                            .borrow()
+                            .iter()
+                            .find(|(a, _, _)| a.eq_ignore_ascii_case(&id.value))
+                            .map(|(_, e, _)| e.clone());
+                        match alias {
+                            Some(e) => e,
+                            None => compile_in(&item.expr, &names)?,
+                        }
+                    }
+                    e => compile_in(e, &names)?,
+                },
+            };
+            Ok((e, desc))
+        })
+        .collect::<Result<Vec<_>, SqlError>>()?;
+    let aggregates = names.aggregates.take();
+    let grouped = !group_by.is_empty() || !aggregates.is_empty();
+    if having.is_some() && !grouped {
+        return unsupported("HAVING without GROUP BY or an aggregate");
+    }
+    let correlated = names.used_outer.get();
+    Ok((
+        SelectPlan {
+            columns: headers,
+            sources,
+            filter,
+            group_by: grouped.then_some(group_by),
+            aggregates,
+            having,
+            outputs,
+            distinct,
+            order,
+            offset: 0,
+            limit: None,
+            width,
+        },
+        correlated,
+    ))
+}
+
+/// GROUP BY naming an aggregate, which MySQL refuses too.
+fn cannot_group<T>(e: &ast::Expr) -> Result<T, SqlError> {
+    unsupported(format!(
+        "GROUP BY {e}: a query cannot group on an aggregate"
+    ))
+}
+
+/// A result column number (`ORDER BY 2`, `GROUP BY 1`), counted from 0.
+fn position(e: &ast::Expr, outputs: usize) -> Result<Option<usize>, SqlError> {
+    let ast::Expr::Value(v) = e else {
+        return Ok(None);
+    };
+    let ast::Value::Number(n, _) = &v.value else {
+        return Ok(None);
+    };
+    match n.parse::<usize>() {
+        Ok(i) if (1..=outputs).contains(&i) => Ok(Some(i - 1)),
+        _ => Err(SqlError::UnknownColumn(n.clone())),
+    }
+}
+
+fn descending(item: &ast::OrderByExpr) -> Result<bool, SqlError> {
+    match (
+        &item.options.sort,
+        item.options.nulls_first,
+        &item.with_fill,
+    ) {
+        (None | Some(OrderBySort::Asc), None, None) => Ok(false),
+        (Some(OrderBySort::Desc), None, None) => Ok(true),
+        _ => unsupported(format!("ORDER BY {item}")),
+    }
+}
+
+fn limits(clause: Option<&LimitClause>) -> Result<(usize, Option<usize>), SqlError> {
+    use crate::sql::select::count_value;
+    Ok(match clause {
+        None => (0, None),
+        Some(LimitClause::LimitOffset {
+            limit,
+            offset,
+            limit_by,
+        }) if limit_by.is_empty() => (
+            offset.as_ref().map_or(Ok(0), |o| count_value(&o.value))?,
+            limit.as_ref().map(count_value).transpose()?,
+        ),
+        Some(LimitClause::OffsetCommaLimit { offset, limit }) => {
+            (count_value(offset)?, Some(count_value(limit)?))
+        }
+        Some(other) => return unsupported(format!("{other}")),
+    })
+}
