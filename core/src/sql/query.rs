@@ -23,9 +23,8 @@ use core::cell::{Cell, RefCell};
 use core::cmp::Ordering;
 
 use sqlparser::ast::{
-    self, GroupByExpr, JoinConstraint, JoinOperator, LimitClause, OrderByKind, OrderBySort, Query,
-    Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, SetOperator, SetQuantifier,
-    TableFactor,
+    self, GroupByExpr, JoinConstraint, JoinOperator, OrderByKind, OrderBySort, Query, Select,
+    SelectItem, SelectItemQualifiedWildcardKind, SetExpr, SetOperator, SetQuantifier, TableFactor,
 };
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
@@ -40,7 +39,7 @@ use crate::sql::expr::{
     compile_in, one_family, value_key, BinOp, Correlated, Expr, KeySet, Resolve, SubqueryUse,
 };
 use crate::sql::join::{equi_join, join, JoinKind, Relation, Source};
-use crate::sql::select::MAX_RESULT_ROWS;
+use crate::sql::select::{limits, MAX_RESULT_ROWS};
 use crate::sql::{object_name, open_table, plain_query, unsupported, QueryResult, SqlError};
 
 /// The tables a query may read, by stored name (lower case), read before it runs.
@@ -1037,23 +1036,4 @@ fn descending(item: &ast::OrderByExpr) -> Result<bool, SqlError> {
         (Some(OrderBySort::Desc), None, None) => Ok(true),
         _ => unsupported(format!("ORDER BY {item}")),
     }
-}
-
-fn limits(clause: Option<&LimitClause>) -> Result<(usize, Option<usize>), SqlError> {
-    use crate::sql::select::count_value;
-    Ok(match clause {
-        None => (0, None),
-        Some(LimitClause::LimitOffset {
-            limit,
-            offset,
-            limit_by,
-        }) if limit_by.is_empty() => (
-            offset.as_ref().map_or(Ok(0), |o| count_value(&o.value))?,
-            limit.as_ref().map(count_value).transpose()?,
-        ),
-        Some(LimitClause::OffsetCommaLimit { offset, limit }) => {
-            (count_value(offset)?, Some(count_value(limit)?))
-        }
-        Some(other) => return unsupported(format!("{other}")),
-    })
 }

@@ -264,21 +264,7 @@ fn plan(select: &Select, query: &Query, scope: Option<Scope<'_>>) -> Result<Plan
             ));
         }
     }
-    let (offset, limit) = match &query.limit_clause {
-        None => (0, None),
-        Some(LimitClause::LimitOffset {
-            limit,
-            offset,
-            limit_by,
-        }) if limit_by.is_empty() => (
-            offset.as_ref().map_or(Ok(0), |o| count_value(&o.value))?,
-            limit.as_ref().map(count_value).transpose()?,
-        ),
-        Some(LimitClause::OffsetCommaLimit { offset, limit }) => {
-            (count_value(offset)?, Some(count_value(limit)?))
-        }
-        Some(other) => return unsupported(format!("{other}")),
-    };
+    let (offset, limit) = limits(query.limit_clause.as_ref())?;
     Ok(Plan {
         columns,
         outputs,
@@ -515,5 +501,24 @@ fn finish(plan: &Plan, rows: Rows) -> Result<QueryResult, SqlError> {
         columns: plan.columns.clone(),
         rows: out,
         affected: None,
+    })
+}
+
+/// OFFSET and LIMIT (or `LIMIT offset, count`), as counts.
+pub(crate) fn limits(clause: Option<&LimitClause>) -> Result<(usize, Option<usize>), SqlError> {
+    Ok(match clause {
+        None => (0, None),
+        Some(LimitClause::LimitOffset {
+            limit,
+            offset,
+            limit_by,
+        }) if limit_by.is_empty() => (
+            offset.as_ref().map_or(Ok(0), |o| count_value(&o.value))?,
+            limit.as_ref().map(count_value).transpose()?,
+        ),
+        Some(LimitClause::OffsetCommaLimit { offset, limit }) => {
+            (count_value(offset)?, Some(count_value(limit)?))
+        }
+        Some(other) => return unsupported(format!("{other}")),
     })
 }

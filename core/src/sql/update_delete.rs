@@ -34,16 +34,7 @@ pub async fn update<S: Storage>(
     };
     let mut targets = Vec::with_capacity(u.assignments.len());
     for a in &u.assignments {
-        let AssignmentTarget::ColumnName(column) = &a.target else {
-            return unsupported(format!("assignment to {}", a.target));
-        };
-        let parts = column
-            .0
-            .iter()
-            .map(|p| p.as_ident().cloned())
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| SqlError::UnknownColumn(format!("{column}")))?;
-        targets.push(scope.column(&parts)?);
+        targets.push(assigned_column(&scope, a)?);
     }
     // The new values, then the WHERE, if any.
     let exprs: Vec<&ast::Expr> = u
@@ -165,4 +156,18 @@ pub async fn truncate<S: Storage>(
         root.tables.insert(name, table.to_ref());
     }
     Ok(QueryResult::affected(0))
+}
+
+/// The column `SET column = ...` assigns, as `scope` names it.
+pub(crate) fn assigned_column(scope: &Scope<'_>, a: &ast::Assignment) -> Result<usize, SqlError> {
+    let AssignmentTarget::ColumnName(column) = &a.target else {
+        return unsupported(format!("assignment to {}", a.target));
+    };
+    let parts = column
+        .0
+        .iter()
+        .map(|p| p.as_ident().cloned())
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| SqlError::UnknownColumn(format!("{column}")))?;
+    scope.column(&parts)
 }

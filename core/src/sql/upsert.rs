@@ -12,7 +12,7 @@ use alloc::format;
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
-use sqlparser::ast::{self, AssignmentTarget, Insert, OnInsert};
+use sqlparser::ast::{self, Insert, OnInsert};
 
 use crate::chunk_store::ChunkStore;
 use crate::db::root_value::RootValue;
@@ -22,6 +22,7 @@ use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::expr::{compile_in, BinOp, Expr, Resolve, Scope};
 use crate::sql::insert::{arrange, InsertValues};
+use crate::sql::update_delete::assigned_column;
 use crate::sql::{access, open_table, unsupported, QueryResult, SqlError};
 
 /// What an INSERT does with a row whose key the table has.
@@ -153,16 +154,8 @@ fn compile_sets(
     assignments
         .iter()
         .map(|a| {
-            let AssignmentTarget::ColumnName(column) = &a.target else {
-                return unsupported(format!("assignment to {}", a.target));
-            };
-            let parts = column
-                .0
-                .iter()
-                .map(|p| p.as_ident().cloned())
-                .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| SqlError::UnknownColumn(format!("{column}")))?;
-            Ok((names.scope.column(&parts)?, compile_in(&a.value, &names)?))
+            let column = assigned_column(&names.scope, a)?;
+            Ok((column, compile_in(&a.value, &names)?))
         })
         .collect()
 }
