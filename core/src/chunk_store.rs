@@ -17,6 +17,7 @@ use crate::block_cache::BlockCache;
 use crate::hash::Hash;
 use crate::io::{BoxFuture, IoError, Storage, Version};
 use crate::join::{self, IN_FLIGHT};
+use crate::kept_chunks::KeptChunks;
 use crate::manifest::{Manifest, ManifestError, TableSpec};
 use crate::table_file::{self, Entry, Footer, TableError, TableWriter, FOOTER_LEN};
 
@@ -205,6 +206,7 @@ pub struct ChunkStore<S: Storage> {
     damaged: Vec<String>,
     pending: TableWriter,
     blocks: BlockCache,
+    kept: KeptChunks,
 }
 
 impl<S: Storage> ChunkStore<S> {
@@ -282,6 +284,7 @@ impl<S: Storage> ChunkStore<S> {
             damaged: Vec::new(),
             pending: TableWriter::new(),
             blocks: BlockCache::default(),
+            kept: KeptChunks::default(),
         }
     }
 
@@ -291,6 +294,7 @@ impl<S: Storage> ChunkStore<S> {
     /// a later commit list a parent without them.
     pub fn abandon(&mut self) {
         self.pending = TableWriter::new();
+        self.kept.clear();
         let unlisted = core::mem::take(&mut self.unlisted);
         self.tables
             .retain(|t| !unlisted.iter().any(|u| u.name == t.spec.name));
@@ -420,6 +424,23 @@ impl<S: Storage> ChunkStore<S> {
             }
             other => other,
         }
+    }
+
+    /// `get`, for chunks the caller reads again and again (a tree's root and internal nodes):
+    /// a chunk `keep` picked out at an earlier read is answered from memory.
+    pub async fn get_kept(
+        &self,
+        hash: &Hash,
+        keep: impl FnOnce(&[u8]) -> bool,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        if let Some(chunk) = self.kept.get(hash) {
+            return Ok(Some(chunk.to_vec()));
+        }
+        let chunk = self.get(hash).await?;
+        if let Some(chunk) = chunk.as_deref().filter(|c| keep(c)) {
+            self.kept.put(*hash, Arc::from(chunk));
+        }
+        Ok(chunk)
     }
 
     /// Whether the storage's manifest is another version than this store read: then a table
@@ -983,4 +1004,30 @@ async fn read_index<S: Storage + ?Sized>(
     };
     let entries = table_file::decode_index(&index, &footer).map_err(corrupt)?;
     Ok((footer, entries, tail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MemoryStorage;
+
+    #[test]
+    fn a_kept_chunk_is_answered_from_memory_until_it_is_abandoned() {
+        pollster::block_on(async {
+            let mut store = ChunkStore::open(MemoryStorage::default()).await.unwrap();
+            let hash = store.put(b"an internal node").await.unwrap();
+            let other = store.put(b"a leaf").await.unwrap();
+            let kept = store.get_kept(&hash, |_| true).await.unwrap();
+            assert_eq!(kept.as_deref(), Some(&b"an internal node"[..]));
+            assert!(store.get_kept(&other, |_| false).await.unwrap().is_some());
+            assert!(store.kept.get(&hash).is_some());
+            assert!(
+                store.kept.get(&other).is_none(),
+                "what `keep` refused is not kept"
+            );
+            // Abandoned, the chunk is gone from the store and from what it kept.
+            store.abandon();
+            assert_eq!(store.get_kept(&hash, |_| true).await.unwrap(), None);
+        })
+    }
 }

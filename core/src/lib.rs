@@ -27,6 +27,7 @@ pub mod hint;
 pub mod id;
 pub mod io;
 pub mod join;
+mod kept_chunks;
 pub mod manifest;
 pub mod memory;
 pub mod prolly;

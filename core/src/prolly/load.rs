@@ -10,8 +10,9 @@ pub(crate) async fn load<S: Storage>(
     store: &ChunkStore<S>,
     hash: &Hash,
 ) -> Result<Node, ProllyError> {
+    // Internal nodes stay in memory: every lookup passes through them again.
     let bytes = store
-        .get(hash)
+        .get_kept(hash, super::node::is_internal)
         .await?
         .ok_or(ProllyError::MissingNode { hash: *hash })?;
     Node::decode(bytes).map_err(|reason| ProllyError::CorruptNode {
