@@ -12,6 +12,7 @@ mod merge;
 mod refs;
 mod remote;
 mod status;
+mod system_tables;
 mod three_way;
 
 use alloc::string::String;
@@ -575,8 +576,10 @@ impl<S: Storage> Repo<S> {
             None => self.working_set(&self.config.head).await?.working,
         };
         let root = self.root_value(at).await?;
+        let needs = crate::sql::history::needs(query)?;
+        let history = self.sql_history(&needs, &root).await?;
         let (result, next) =
-            crate::sql::query_page(&self.store, &root, query, params, page).await?;
+            crate::sql::query_page(&self.store, &root, &history, query, params, page).await?;
         Ok((result, next, at))
     }
 
@@ -605,14 +608,23 @@ impl<S: Storage> Repo<S> {
         params: &crate::sql::Params,
         results: &mut Vec<crate::sql::QueryResult>,
     ) -> Result<()> {
+        let needs = crate::sql::history::needs(query)?;
         let mut attempts = 0;
         loop {
             let ws = self.working_set(&self.config.head).await?;
             let mut root = self.root_value(ws.working).await?;
             let before = root.clone();
+            let history = self.sql_history(&needs, &root).await?;
             results.clear();
-            let outcome =
-                crate::sql::execute_into(&mut self.store, &mut root, query, params, results).await;
+            let outcome = crate::sql::execute_into(
+                &mut self.store,
+                &mut root,
+                query,
+                params,
+                &history,
+                results,
+            )
+            .await;
             if root != before {
                 let saved = match self.put_root_value(&root).await {
                     Ok(working) => self.set_working_set(WorkingSet { working, ..ws }).await,

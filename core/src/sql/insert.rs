@@ -11,6 +11,7 @@ use crate::db::root_value::RootValue;
 use crate::db::schema::Schema;
 use crate::db::value::Value;
 use crate::io::Storage;
+use crate::sql::history::History;
 use crate::sql::{
     expr, object_name, open_table, plain_query, unsupported, upsert, QueryResult, SqlError,
 };
@@ -108,6 +109,7 @@ fn from_ast_rest(ins: Insert) -> Result<InsertValues, SqlError> {
 pub async fn run_statement<S: Storage>(
     store: &mut ChunkStore<S>,
     root: &mut RootValue,
+    history: &History,
     mut ins: Insert,
 ) -> Result<QueryResult, SqlError> {
     let mode = upsert::Mode::of(&mut ins)?;
@@ -126,7 +128,7 @@ pub async fn run_statement<S: Storage>(
                 .source
                 .take()
                 .ok_or_else(|| SqlError::Syntax("no query".into()))?;
-            let result = crate::sql::select::run(store, root, *query).await?;
+            let result = crate::sql::select::run(store, root, history, *query).await?;
             InsertValues {
                 table: object_name(table)?,
                 columns: ins

@@ -18,6 +18,7 @@ mod expr;
 pub(crate) mod fast_insert;
 pub mod format;
 mod functions;
+pub mod history;
 pub(crate) mod insert;
 mod join;
 mod params;
@@ -33,6 +34,7 @@ mod tests_types;
 mod update_delete;
 mod upsert;
 
+pub use history::History;
 pub use params::Params;
 pub use split::ends_open;
 
@@ -170,17 +172,20 @@ pub async fn execute_with<S: Storage>(
     params: &Params,
 ) -> Result<Vec<QueryResult>, SqlError> {
     let mut results = Vec::new();
-    execute_into(store, root, sql, params, &mut results).await?;
+    execute_into(store, root, sql, params, &History::default(), &mut results).await?;
     Ok(results)
 }
 
-/// `execute_with`, adding each statement's result to `results` as it succeeds: when one
-/// fails, `results` holds those of the statements before it (whose changes stay applied).
+/// `execute_with`, reading the revisions and system tables of `history` (resolved from
+/// [`history::needs`]), and adding each statement's result to `results` as it succeeds: when
+/// one fails, `results` holds those of the statements before it (whose changes stay
+/// applied).
 pub async fn execute_into<S: Storage>(
     store: &mut ChunkStore<S>,
     root: &mut RootValue,
     sql: &str,
     params: &Params,
+    history: &History,
     results: &mut Vec<QueryResult>,
 ) -> Result<(), SqlError> {
     let parser = || Parser::new(&MySqlDialect {}).with_recursion_limit(RECURSION_LIMIT);
@@ -195,10 +200,10 @@ pub async fn execute_into<S: Storage>(
         binder.finish()?;
         for tokens in bound {
             let statements = parser()
-                .with_tokens_with_locations(bounded(tokens)?)
+                .with_tokens_with_locations(bounded(history::mark_as_of(tokens)?)?)
                 .parse_statements()?;
             for statement in statements {
-                results.push(run(store, root, statement).await?);
+                results.push(run(store, root, history, statement).await?);
             }
         }
         return Ok(());
@@ -212,10 +217,10 @@ pub async fn execute_into<S: Storage>(
             .tokenize_with_location()
             .map_err(|e| SqlError::Syntax(e.to_string()))?;
         let statements = parser()
-            .with_tokens_with_locations(bounded(tokens)?)
+            .with_tokens_with_locations(bounded(history::mark_as_of(tokens)?)?)
             .parse_statements()?;
         for statement in statements {
-            results.push(run(store, root, statement).await?);
+            results.push(run(store, root, history, statement).await?);
         }
     }
     Ok(())
@@ -263,6 +268,7 @@ fn bounded(tokens: Vec<TokenWithSpan>) -> Result<Vec<TokenWithSpan>, SqlError> {
 pub async fn query_page<S: Storage>(
     store: &ChunkStore<S>,
     root: &RootValue,
+    history: &History,
     sql: &str,
     params: &Params,
     page: &select::Page,
@@ -274,14 +280,14 @@ pub async fn query_page<S: Storage>(
             binder.finish()?;
             Parser::new(&MySqlDialect {})
                 .with_recursion_limit(RECURSION_LIMIT)
-                .with_tokens_with_locations(bounded(tokens)?)
+                .with_tokens_with_locations(bounded(history::mark_as_of(tokens)?)?)
                 .parse_statements()?
         }
         _ => Vec::new(),
     };
     match (statements.pop(), statements.is_empty()) {
         (Some(Statement::Query(query)), true) => {
-            select::run_paged(store, root, *query, Some(page)).await
+            select::run_paged(store, root, history, *query, Some(page)).await
         }
         _ => unsupported("anything but one SELECT in a streamed query"),
     }
@@ -290,6 +296,7 @@ pub async fn query_page<S: Storage>(
 async fn run<S: Storage>(
     store: &mut ChunkStore<S>,
     root: &mut RootValue,
+    history: &History,
     statement: Statement,
 ) -> Result<QueryResult, SqlError> {
     match statement {
@@ -309,7 +316,7 @@ async fn run<S: Storage>(
             }
             ddl::drop(root, object_type, if_exists, &names)
         }
-        Statement::Insert(ins) => insert::run_statement(store, root, ins).await,
+        Statement::Insert(ins) => insert::run_statement(store, root, history, ins).await,
         Statement::Truncate(t) => update_delete::truncate(store, root, t).await,
         Statement::ExplainTable {
             hive_format: None,
@@ -339,9 +346,9 @@ async fn run<S: Storage>(
             obj_type: sqlparser::ast::ShowCreateObject::Table,
             obj_name,
         } => describe::show_create(root, &object_name(&obj_name)?),
-        Statement::Update(update) => update_delete::update(store, root, update).await,
-        Statement::Delete(delete) => update_delete::delete(store, root, delete).await,
-        Statement::Query(query) => select::run(store, root, *query).await,
+        Statement::Update(update) => update_delete::update(store, root, history, update).await,
+        Statement::Delete(delete) => update_delete::delete(store, root, history, delete).await,
+        Statement::Query(query) => select::run(store, root, history, *query).await,
         Statement::ShowTables {
             terse: false,
             history: false,

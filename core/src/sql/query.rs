@@ -32,12 +32,14 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 use crate::chunk_store::ChunkStore;
 use crate::db::root_value::RootValue;
 use crate::db::table::Span;
+use crate::db::table::Table;
 use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::aggregate::{AggFunc, Aggregate};
 use crate::sql::expr::{
     compile_in, one_family, value_key, BinOp, Correlated, Expr, KeySet, Resolve, SubqueryUse,
 };
+use crate::sql::history::{as_of, versioned_key, History};
 use crate::sql::join::{equi_join, join, JoinKind, Relation, Source};
 use crate::sql::select::{limits, MAX_RESULT_ROWS};
 use crate::sql::{object_name, open_table, plain_query, unsupported, QueryResult, SqlError};
@@ -51,9 +53,10 @@ struct Catalog {
 pub async fn run<S: Storage>(
     store: &ChunkStore<S>,
     root: &RootValue,
+    history: &History,
     query: &Query,
 ) -> Result<QueryResult, SqlError> {
-    let catalog = load(store, root, &query.to_string()).await?;
+    let catalog = load(store, root, history, &query.to_string()).await?;
     let (plan, _) = compile_query(&catalog, query, None)?;
     let rows = plan.run(&[])?;
     Ok(QueryResult {
@@ -68,12 +71,13 @@ pub async fn run<S: Storage>(
 pub async fn compile_over_table<S: Storage>(
     store: &ChunkStore<S>,
     root: &RootValue,
+    history: &History,
     table: &str,
     schema: &crate::db::schema::Schema,
     exprs: &[&ast::Expr],
 ) -> Result<Vec<Expr>, SqlError> {
     let text: Vec<String> = exprs.iter().map(|e| e.to_string()).collect();
-    let catalog = load(store, root, &text.join(" ")).await?;
+    let catalog = load(store, root, history, &text.join(" ")).await?;
     let columns = schema
         .columns
         .iter()
@@ -83,51 +87,90 @@ pub async fn compile_over_table<S: Storage>(
     exprs.iter().map(|e| compile_in(e, &names)).collect()
 }
 
-/// Reads every table whose name appears among the words of `text`. A word that names a
-/// table but is used as something else (a column, an alias) only reads a table needlessly.
+/// Reads every table whose name appears among the words of `text`: of the working root, of
+/// a revision where the name is followed by its `('rev')` (see `history::mark_as_of`), or a
+/// system table of `history`. A word that names a table but is used as something else (a
+/// column, an alias) only reads a table needlessly.
 async fn load<S: Storage>(
     store: &ChunkStore<S>,
     root: &RootValue,
+    history: &History,
     text: &str,
 ) -> Result<Catalog, SqlError> {
-    let tokens = Tokenizer::new(&MySqlDialect {}, text)
+    let tokens: Vec<Token> = Tokenizer::new(&MySqlDialect {}, text)
         .tokenize()
-        .map_err(|e| SqlError::Syntax(e.to_string()))?;
+        .map_err(|e| SqlError::Syntax(e.to_string()))?
+        .into_iter()
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .collect();
     let mut tables = BTreeMap::new();
     let mut total: u64 = 0;
-    for token in tokens {
+    for (i, token) in tokens.iter().enumerate() {
         let Token::Word(w) = token else { continue };
+        if let [Token::LParen, Token::SingleQuotedString(rev), Token::RParen, ..] = &tokens[i + 1..]
+        {
+            let key = versioned_key(&w.value, rev);
+            if tables.contains_key(&key) {
+                continue;
+            }
+            let at = history.roots.get(rev).ok_or_else(|| {
+                SqlError::Unsupported(format!(
+                    "AS OF '{rev}' here (it reads a database's history, which this query runs without)"
+                ))
+            })?;
+            let (_, table) = open_table(at, &w.value)
+                .map_err(|_| SqlError::TableNotFound(format!("{} as of '{rev}'", w.value)))?;
+            let relation = read_table(store, &table, &mut total).await?;
+            tables.insert(key, Arc::new(relation));
+            continue;
+        }
         let key = w.value.to_ascii_lowercase();
         if tables.contains_key(&key) {
             continue;
         }
-        let Ok((_, table)) = open_table(root, &w.value) else {
-            continue;
+        let relation = match open_table(root, &w.value) {
+            Ok((_, table)) => read_table(store, &table, &mut total).await?,
+            Err(_) => match history.tables.get(&key) {
+                Some(system) => Relation {
+                    columns: system.columns.clone(),
+                    rows: system.rows.clone(),
+                },
+                None => continue,
+            },
         };
-        let columns = table
-            .schema()
-            .columns
-            .iter()
-            .map(|c| c.name.clone())
-            .collect();
-        let mut rows = Vec::new();
-        table
-            .visit(store, &Span::All, |_, row, times| {
-                // A keyless row's repeat count comes from a chunk: bounded, as results are.
-                total = total.saturating_add(times);
-                if total > MAX_RESULT_ROWS {
-                    return Err(SqlError::TooManyRows(total));
-                }
-                for _ in 1..times {
-                    rows.push(row.clone());
-                }
-                rows.push(row);
-                Ok(true)
-            })
-            .await?;
-        tables.insert(key, Arc::new(Relation { columns, rows }));
+        tables.insert(key, Arc::new(relation));
     }
     Ok(Catalog { tables })
+}
+
+/// Every row of a table, `total` counting the rows read so far by the query.
+async fn read_table<S: Storage>(
+    store: &ChunkStore<S>,
+    table: &Table,
+    total: &mut u64,
+) -> Result<Relation, SqlError> {
+    let columns = table
+        .schema()
+        .columns
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    let mut rows = Vec::new();
+    table
+        .visit(store, &Span::All, |_, row, times| {
+            // A keyless row's repeat count comes from a chunk: bounded, as results are.
+            *total = total.saturating_add(times);
+            if *total > MAX_RESULT_ROWS {
+                return Err(SqlError::TooManyRows(*total));
+            }
+            for _ in 1..times {
+                rows.push(row.clone());
+            }
+            rows.push(row);
+            Ok(true)
+        })
+        .await?;
+    Ok(Relation { columns, rows })
 }
 
 /// A compiled query: a SELECT, or a set operation of two.
@@ -711,7 +754,7 @@ fn factor(catalog: &Catalog, factor: &TableFactor) -> Result<(Arc<Relation>, Str
         TableFactor::Table {
             name,
             alias,
-            args: None,
+            args,
             with_hints,
             version: None,
             with_ordinality: false,
@@ -721,9 +764,13 @@ fn factor(catalog: &Catalog, factor: &TableFactor) -> Result<(Arc<Relation>, Str
             ..
         } if with_hints.is_empty() && partitions.is_empty() => {
             let table = object_name(name)?;
+            let key = match as_of(args.as_ref())? {
+                Some(rev) => versioned_key(&table, rev),
+                None => table.to_ascii_lowercase(),
+            };
             let relation = catalog
                 .tables
-                .get(&table.to_ascii_lowercase())
+                .get(&key)
                 .cloned()
                 .ok_or_else(|| SqlError::TableNotFound(table.clone()))?;
             let relation = match alias {

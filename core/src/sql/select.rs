@@ -18,6 +18,7 @@ use crate::db::table::Span;
 use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::expr::{compile, Expr, Scope};
+use crate::sql::history::History;
 use crate::sql::{
     access, object_name, open_table, plain_query, plain_table, unsupported, QueryResult, SqlError,
 };
@@ -42,9 +43,10 @@ enum Output {
 pub async fn run<S: Storage>(
     store: &ChunkStore<S>,
     root: &RootValue,
+    history: &History,
     query: Query,
 ) -> Result<QueryResult, SqlError> {
-    Ok(run_paged(store, root, query, None).await?.0)
+    Ok(run_paged(store, root, history, query, None).await?.0)
 }
 
 /// Where a page of a streamed SELECT starts (after the encoded primary key the last page
@@ -61,16 +63,25 @@ pub struct Page {
 pub async fn run_paged<S: Storage>(
     store: &ChunkStore<S>,
     root: &RootValue,
+    history: &History,
     query: Query,
     page: Option<&Page>,
 ) -> Result<(QueryResult, Option<Vec<u8>>), SqlError> {
     // This path plans one table (or none) with key lookups, ranges and paging; anything it
     // does not plan (joins, grouping, subqueries, UNION, ...) goes to the general path, whole.
     let (table, plan) = match simple_plan(root, &query) {
-        Err(SqlError::Unsupported(_)) => {
-            return Ok((crate::sql::query::run(store, root, &query).await?, None))
+        Ok(planned) => planned,
+        // A system table is no table of the root: the general path reads it.
+        Err(e)
+            if matches!(e, SqlError::Unsupported(_))
+                || matches!(e, SqlError::TableNotFound(_)) && !history.tables.is_empty() =>
+        {
+            return Ok((
+                crate::sql::query::run(store, root, history, &query).await?,
+                None,
+            ));
         }
-        planned => planned?,
+        Err(e) => return Err(e),
     };
     let Some((_, table)) = table else {
         // No FROM: one row with no columns.

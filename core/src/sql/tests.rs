@@ -472,6 +472,7 @@ fn a_failed_statement_keeps_the_results_before_it() {
         &mut db.root,
         "insert into t values (1); select id from t; insert into t values (1); select 2",
         &super::Params::None,
+        &super::History::default(),
         &mut results,
     ))
     .unwrap_err();
@@ -1226,8 +1227,15 @@ mod pages {
         };
         let (mut pages, mut longest) = (0, 0);
         loop {
-            let (result, next) =
-                block_on(query_page(&db.store, &db.root, sql, &Params::None, &page)).unwrap();
+            let (result, next) = block_on(query_page(
+                &db.store,
+                &db.root,
+                &Default::default(),
+                sql,
+                &Params::None,
+                &page,
+            ))
+            .unwrap();
             pages += 1;
             longest = longest.max(result.rows.len());
             rows.extend(result.rows);
@@ -1269,6 +1277,7 @@ mod pages {
         let err = block_on(query_page(
             &db.store,
             &db.root,
+            &Default::default(),
             "delete from t",
             &Params::None,
             &Page {

@@ -11,6 +11,7 @@ use crate::db::table::Span;
 use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::expr::{compile, Expr, Scope};
+use crate::sql::history::History;
 use crate::sql::{
     access, object_name, open_table, plain_table, unsupported, QueryResult, SqlError,
 };
@@ -18,6 +19,7 @@ use crate::sql::{
 pub async fn update<S: Storage>(
     store: &mut ChunkStore<S>,
     root: &mut RootValue,
+    history: &History,
     u: Update,
 ) -> Result<QueryResult, SqlError> {
     if u.from.is_some() {
@@ -43,7 +45,7 @@ pub async fn update<S: Storage>(
         .map(|a| &a.value)
         .chain(u.selection.as_ref())
         .collect();
-    let mut compiled = compile_all(store, root, scope, &exprs).await?;
+    let mut compiled = compile_all(store, root, history, scope, &exprs).await?;
     let filter = u.selection.is_some().then(|| compiled.pop()).flatten();
     let sets: Vec<(usize, Expr)> = targets.into_iter().zip(compiled).collect();
     let span = access::span(filter.as_ref(), table.schema());
@@ -67,6 +69,7 @@ pub async fn update<S: Storage>(
 pub async fn delete<S: Storage>(
     store: &mut ChunkStore<S>,
     root: &mut RootValue,
+    history: &History,
     d: Delete,
 ) -> Result<QueryResult, SqlError> {
     refuse_extras(!d.order_by.is_empty(), d.limit.is_some(), "DELETE")?;
@@ -88,7 +91,9 @@ pub async fn delete<S: Storage>(
         schema: table.schema(),
     };
     let exprs: Vec<&ast::Expr> = d.selection.iter().collect();
-    let filter = compile_all(store, root, scope, &exprs).await?.pop();
+    let filter = compile_all(store, root, history, scope, &exprs)
+        .await?
+        .pop();
     let span = access::span(filter.as_ref(), table.schema());
     let deleted = table
         .delete_where(store, &span, |row| passes(filter.as_ref(), row))
@@ -102,13 +107,21 @@ pub async fn delete<S: Storage>(
 async fn compile_all<S: Storage>(
     store: &ChunkStore<S>,
     root: &RootValue,
+    history: &History,
     scope: Scope<'_>,
     exprs: &[&ast::Expr],
 ) -> Result<Vec<Expr>, SqlError> {
     match exprs.iter().map(|e| compile(e, Some(scope))).collect() {
         Err(SqlError::Unsupported(_)) => {
-            crate::sql::query::compile_over_table(store, root, scope.table, scope.schema, exprs)
-                .await
+            crate::sql::query::compile_over_table(
+                store,
+                root,
+                history,
+                scope.table,
+                scope.schema,
+                exprs,
+            )
+            .await
         }
         done => done,
     }

@@ -1,0 +1,350 @@
+//! What SQL reads of the history (`sql::history`): the root values `AS OF` names, and Dolt's
+//! system tables, with Dolt's columns:
+//!
+//! - `dolt_log`: the commits reachable from HEAD, newest first;
+//! - `dolt_branches` and `dolt_remote_branches`: each branch with its latest commit;
+//! - `dolt_diff_<table>`: each commit's changes to the table against its first parent, and
+//!   the working set's against HEAD (`to_commit` 'WORKING');
+//! - `dolt_history_<table>`: the table's rows at each commit.
+//!
+//! Rows of older schemas are shown in the table's current one, column by column by name (a
+//! column the commit's schema lacks is NULL).
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use super::diff::RowChange;
+use super::{Repo, Result};
+use crate::db::commit::Commit;
+use crate::db::root_value::RootValue;
+use crate::db::schema::Schema;
+use crate::db::table::{Span, Table};
+use crate::db::temporal::{Temporal, TimeType};
+use crate::db::value::Value;
+use crate::hash::Hash;
+use crate::io::Storage;
+use crate::sql::history::{History, Needs, SystemTable, SYSTEM_PREFIX};
+use crate::sql::select::MAX_RESULT_ROWS;
+use crate::sql::SqlError;
+
+const DIFF_PREFIX: &str = "dolt_diff_";
+const HISTORY_PREFIX: &str = "dolt_history_";
+
+impl<S: Storage> Repo<S> {
+    /// Resolves what a SQL script reads beyond `working`, the root it runs on.
+    pub(crate) async fn sql_history(&self, needs: &Needs, working: &RootValue) -> Result<History> {
+        let mut history = History::default();
+        for rev in &needs.revisions {
+            let (hash, _) = self.resolve(rev).await?;
+            let root = self.root_value(self.commit_at(hash).await?.root).await?;
+            history.roots.insert(rev.clone(), root);
+        }
+        for name in &needs.system_tables {
+            // A table of the user's by that name is read instead, so is not computed.
+            if crate::sql::find_table(working, name).is_ok() {
+                continue;
+            }
+            if let Some(table) = self.system_table(name, working).await? {
+                history.tables.insert(name.clone(), table);
+            }
+        }
+        Ok(history)
+    }
+
+    /// The system table of that (lower-case) name, None if there is none.
+    async fn system_table(&self, name: &str, working: &RootValue) -> Result<Option<SystemTable>> {
+        debug_assert!(name.starts_with(SYSTEM_PREFIX));
+        Ok(match name {
+            "dolt_log" => Some(self.log_table().await?),
+            "dolt_branches" => Some(self.branches_table(false).await?),
+            "dolt_remote_branches" => Some(self.branches_table(true).await?),
+            _ => {
+                if let Some(table) = name.strip_prefix(DIFF_PREFIX) {
+                    self.diff_table(table, working).await?
+                } else if let Some(table) = name.strip_prefix(HISTORY_PREFIX) {
+                    self.history_table(table, working).await?
+                } else {
+                    None
+                }
+            }
+        })
+    }
+
+    /// Commits reachable from HEAD, newest first, each with the parents' order number.
+    async fn head_log(&self) -> Result<Vec<(Hash, Commit)>> {
+        self.log(self.head()?, None, true).await
+    }
+
+    async fn log_table(&self) -> Result<SystemTable> {
+        let log = self.head_log().await?;
+        // Dolt's commit_order: 1 for a root commit, one more than its highest parent's for
+        // the others. The log is topological, newest first, so parents are numbered first
+        // when it is read backwards.
+        let mut order: BTreeMap<Hash, i64> = BTreeMap::new();
+        for (hash, commit) in log.iter().rev() {
+            let parents = commit.parents.iter().filter_map(|p| order.get(p)).max();
+            order.insert(*hash, parents.map_or(1, |n| n + 1));
+        }
+        let rows = log
+            .iter()
+            .map(|(hash, c)| {
+                alloc::vec![
+                    Value::Text(hash.to_string()),
+                    Value::Text(c.author.clone()),
+                    Value::Text(c.email.clone()),
+                    date(c),
+                    Value::Text(c.message.clone()),
+                    Value::Int(order[hash]),
+                ]
+            })
+            .collect();
+        Ok(SystemTable {
+            columns: names(&[
+                "commit_hash",
+                "committer",
+                "email",
+                "date",
+                "message",
+                "commit_order",
+            ]),
+            rows,
+        })
+    }
+
+    async fn branches_table(&self, remote: bool) -> Result<SystemTable> {
+        let mut columns = names(&[
+            "name",
+            "hash",
+            "latest_committer",
+            "latest_committer_email",
+            "latest_commit_date",
+            "latest_commit_message",
+        ]);
+        let branches = match remote {
+            true => self
+                .remote_branches()
+                .into_iter()
+                .map(|(name, hash)| (format!("remotes/{name}"), hash))
+                .collect(),
+            false => {
+                columns.extend(names(&["remote", "branch", "dirty"]));
+                self.branches()
+            }
+        };
+        let mut rows = Vec::with_capacity(branches.len());
+        for (name, hash) in branches {
+            let c = self.commit_at(hash).await?;
+            let mut row = alloc::vec![
+                Value::Text(name.clone()),
+                Value::Text(hash.to_string()),
+                Value::Text(c.author.clone()),
+                Value::Text(c.email.clone()),
+                date(&c),
+                Value::Text(c.message.clone()),
+            ];
+            if !remote {
+                let up = self.config.upstreams.get(&name);
+                let text = |s: Option<&String>| s.map_or(Value::Null, |s| Value::Text(s.clone()));
+                let dirty = self.working_set(&name).await?.working != c.root;
+                row.extend([
+                    text(up.map(|u| &u.remote)),
+                    text(up.map(|u| &u.branch)),
+                    Value::Bool(dirty),
+                ]);
+            }
+            rows.push(row);
+        }
+        Ok(SystemTable { columns, rows })
+    }
+
+    /// `dolt_diff_<table>`: `to_<column>`s, `to_commit`, `to_commit_date`, `from_<column>`s,
+    /// `from_commit`, `from_commit_date`, `diff_type` ('added', 'modified' or 'removed').
+    async fn diff_table(&self, table: &str, working: &RootValue) -> Result<Option<SystemTable>> {
+        let log = self.head_log().await?;
+        let Some((stored, schema)) = self.current_schema(table, working, &log).await? else {
+            return Ok(None);
+        };
+        let cols: Vec<&str> = schema.columns.iter().map(|c| c.name.as_str()).collect();
+        let mut columns: Vec<String> = cols.iter().map(|c| format!("to_{c}")).collect();
+        columns.extend(names(&["to_commit", "to_commit_date"]));
+        columns.extend(cols.iter().map(|c| format!("from_{c}")));
+        columns.extend(names(&["from_commit", "from_commit_date", "diff_type"]));
+
+        // (to, from) pairs, newest first: the working set against HEAD, then each commit
+        // against its first parent (a root commit against an empty database).
+        let mut pairs: Vec<(Side, Side)> = Vec::new();
+        if let Some((head, commit)) = log.first() {
+            let head_root = self.root_value(commit.root).await?;
+            if head_root != *working {
+                let to = Side::working(working.clone());
+                pairs.push((to, Side::commit(*head, commit, head_root)));
+            }
+        }
+        for (hash, commit) in &log {
+            let to = Side::commit(*hash, commit, self.root_value(commit.root).await?);
+            let from = match commit.parents.first() {
+                Some(p) => {
+                    let parent = self.commit_at(*p).await?;
+                    let root = self.root_value(parent.root).await?;
+                    Side::commit(*p, &parent, root)
+                }
+                None => Side::empty(),
+            };
+            pairs.push((to, from));
+        }
+
+        let mut rows = Vec::new();
+        for (to, from) in pairs {
+            let diffs = self.diff_roots(&from.root, &to.root).await?;
+            let Some(diff) = diffs.iter().find(|d| d.name.eq_ignore_ascii_case(&stored)) else {
+                continue;
+            };
+            for change in &diff.rows {
+                let (new, old, kind) = match change {
+                    RowChange::Added(row) => (Some(row), None, "added"),
+                    RowChange::Removed(row) => (None, Some(row), "removed"),
+                    RowChange::Modified { old, new } => (Some(new), Some(old), "modified"),
+                };
+                let mut row = in_schema(new, &diff.schema, &schema);
+                row.extend([to.name.clone(), to.date.clone()]);
+                row.extend(in_schema(old, &diff.schema, &schema));
+                row.extend([from.name.clone(), from.date.clone()]);
+                row.push(Value::Text(kind.into()));
+                rows.push(row);
+                bounded(rows.len())?;
+            }
+        }
+        Ok(Some(SystemTable { columns, rows }))
+    }
+
+    /// `dolt_history_<table>`: the table's columns, `commit_hash`, `committer`, `commit_date`.
+    async fn history_table(&self, table: &str, working: &RootValue) -> Result<Option<SystemTable>> {
+        let log = self.head_log().await?;
+        let Some((stored, schema)) = self.current_schema(table, working, &log).await? else {
+            return Ok(None);
+        };
+        let mut columns: Vec<String> = schema.columns.iter().map(|c| c.name.clone()).collect();
+        columns.extend(names(&["commit_hash", "committer", "commit_date"]));
+        let mut rows = Vec::new();
+        for (hash, commit) in &log {
+            let root = self.root_value(commit.root).await?;
+            let Some(tref) = root.tables.get(&stored) else {
+                continue;
+            };
+            let extra = [
+                Value::Text(hash.to_string()),
+                Value::Text(commit.author.clone()),
+                date(commit),
+            ];
+            let mut failed = None;
+            Table::new(tref)
+                .visit(&self.store, &Span::All, |_, row, times| {
+                    for _ in 0..times {
+                        let mut out = in_schema(Some(&row), &tref.schema, &schema);
+                        out.extend(extra.iter().cloned());
+                        rows.push(out);
+                        if let Err(e) = bounded(rows.len()) {
+                            failed = Some(e);
+                            return Ok::<bool, crate::db::table::TableError>(false);
+                        }
+                    }
+                    Ok(true)
+                })
+                .await
+                .map_err(SqlError::from)?;
+            if let Some(e) = failed {
+                return Err(e.into());
+            }
+        }
+        Ok(Some(SystemTable { columns, rows }))
+    }
+
+    /// The stored name and schema of a table, as the working root has it, or else as the
+    /// newest commit that has it does.
+    async fn current_schema(
+        &self,
+        table: &str,
+        working: &RootValue,
+        log: &[(Hash, Commit)],
+    ) -> Result<Option<(String, Schema)>> {
+        if let Ok(name) = crate::sql::find_table(working, table) {
+            return Ok(Some((name.clone(), working.tables[&name].schema.clone())));
+        }
+        for (_, commit) in log {
+            let root = self.root_value(commit.root).await?;
+            if let Ok(name) = crate::sql::find_table(&root, table) {
+                let schema = root.tables[&name].schema.clone();
+                return Ok(Some((name, schema)));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// One side of a `dolt_diff_<table>` row: what it is called, when it was made, its root.
+struct Side {
+    name: Value,
+    date: Value,
+    root: RootValue,
+}
+
+impl Side {
+    fn commit(hash: Hash, commit: &Commit, root: RootValue) -> Side {
+        Side {
+            name: Value::Text(hash.to_string()),
+            date: date(commit),
+            root,
+        }
+    }
+
+    fn working(root: RootValue) -> Side {
+        Side {
+            name: Value::Text("WORKING".into()),
+            date: Value::Null,
+            root,
+        }
+    }
+
+    /// Before the first commit: no tables.
+    fn empty() -> Side {
+        Side {
+            name: Value::Text("EMPTY".into()),
+            date: Value::Null,
+            root: RootValue::default(),
+        }
+    }
+}
+
+/// A row of schema `from` in the columns of `to`, matched by name; all NULL for no row.
+fn in_schema(row: Option<&Vec<Value>>, from: &Schema, to: &Schema) -> Vec<Value> {
+    to.columns
+        .iter()
+        .map(|c| match (row, from.column_index(&c.name)) {
+            (Some(row), Some(i)) => row.get(i).cloned().unwrap_or(Value::Null),
+            _ => Value::Null,
+        })
+        .collect()
+}
+
+/// A commit's time as a datetime to the millisecond.
+fn date(commit: &Commit) -> Value {
+    let micros = i64::try_from(commit.time_ms).unwrap_or(i64::MAX / 1000) * 1000;
+    Value::Temporal(Temporal {
+        kind: TimeType::DateTime(3),
+        value: micros,
+    })
+}
+
+fn names(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| String::from(*s)).collect()
+}
+
+/// System tables are results too: as bounded.
+fn bounded(rows: usize) -> core::result::Result<(), SqlError> {
+    match rows as u64 > MAX_RESULT_ROWS {
+        true => Err(SqlError::TooManyRows(rows as u64)),
+        false => Ok(()),
+    }
+}

@@ -1,0 +1,244 @@
+//! Versioned SQL, as Dolt has it: `SELECT ... FROM t AS OF 'rev'` reads a table as a commit
+//! has it, and the system tables `dolt_log`, `dolt_branches`, `dolt_diff_<table>` and
+//! `dolt_history_<table>` read the commit graph.
+//!
+//! The executor knows nothing of refs or commits: the caller scans the script first
+//! ([`needs`]), resolves what it names into a [`History`] (the repository does, in
+//! `repo/system_tables.rs`), and runs the script with it. The history is read once, before
+//! the first statement, as the working root is.
+//!
+//! sqlparser's MySQL dialect has no `AS OF`, so [`mark_as_of`] rewrites `t AS OF 'rev'` to
+//! `t('rev')` (table arguments, which it does parse) before the parser sees it; the general
+//! query path reads such a table from the revision's root value.
+
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use sqlparser::ast::{
+    Expr, FunctionArg, FunctionArgExpr, TableFunctionArgs, Value as AstValue, ValueWithSpan,
+};
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+
+use crate::db::root_value::RootValue;
+use crate::db::value::Value;
+use crate::sql::{split, unsupported, SqlError};
+
+/// The prefix Dolt reserves for system tables.
+pub const SYSTEM_PREFIX: &str = "dolt_";
+
+/// What a script reads beyond the working root.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// The revisions its `AS OF` clauses name, as written.
+    pub revisions: BTreeSet<String>,
+    /// Words that may name a system table, lower case (a word is only a candidate: a user
+    /// table of that name, or a column, is not a system table).
+    pub system_tables: BTreeSet<String>,
+}
+
+impl Needs {
+    pub fn is_empty(&self) -> bool {
+        self.revisions.is_empty() && self.system_tables.is_empty()
+    }
+}
+
+/// A system table's rows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SystemTable {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// What the script reads beyond the working root, resolved.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    /// The root value of each revision `AS OF` names.
+    pub roots: BTreeMap<String, RootValue>,
+    /// System tables by lower-case name.
+    pub tables: BTreeMap<String, SystemTable>,
+}
+
+/// The revisions and system tables `sql` may read. A cheap text test first, so a bulk load
+/// is not tokenized twice.
+pub fn needs(sql: &str) -> Result<Needs, SqlError> {
+    let mut needs = Needs::default();
+    let lower = sql.to_ascii_lowercase();
+    if !lower.contains(SYSTEM_PREFIX) && !may_hold_as_of(&lower) {
+        return Ok(needs);
+    }
+    for text in split::statements(sql) {
+        let tokens = Tokenizer::new(&MySqlDialect {}, text)
+            .tokenize_with_location()
+            .map_err(|e| SqlError::Syntax(e.to_string()))?;
+        let words: Vec<&Token> = tokens
+            .iter()
+            .map(|t| &t.token)
+            .filter(|t| !blank(t))
+            .collect();
+        for (i, token) in words.iter().enumerate() {
+            let Token::Word(w) = token else { continue };
+            let lower = w.value.to_ascii_lowercase();
+            if lower.starts_with(SYSTEM_PREFIX) {
+                needs.system_tables.insert(lower);
+            }
+            if is_as_of(&words[i..]) {
+                needs.revisions.insert(revision(words.get(i + 2).copied())?);
+            }
+        }
+    }
+    Ok(needs)
+}
+
+/// `tokens` with each `AS OF 'rev'` written as `('rev')`.
+pub fn mark_as_of(tokens: Vec<TokenWithSpan>) -> Result<Vec<TokenWithSpan>, SqlError> {
+    if !tokens
+        .iter()
+        .any(|t| matches!(&t.token, Token::Word(w) if w.keyword == Keyword::OF))
+    {
+        return Ok(tokens);
+    }
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let rest: Vec<(usize, &Token)> = tokens[i..]
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !blank(&t.token))
+            .take(3)
+            .map(|(at, t)| (i + at, &t.token))
+            .collect();
+        let words: Vec<&Token> = rest.iter().map(|(_, t)| *t).collect();
+        if blank(&tokens[i].token) || !is_as_of(&words) {
+            out.push(tokens[i].clone());
+            i += 1;
+            continue;
+        }
+        let rev = revision(words.get(2).copied())?;
+        let span = tokens[i].span;
+        for token in [Token::LParen, Token::SingleQuotedString(rev), Token::RParen] {
+            out.push(TokenWithSpan { token, span });
+        }
+        i = rest[2].0 + 1;
+    }
+    Ok(out)
+}
+
+/// The revision of a table's arguments as `mark_as_of` writes them, None for no arguments;
+/// any other arguments are refused (Cairn has no table functions).
+pub fn as_of(args: Option<&TableFunctionArgs>) -> Result<Option<&str>, SqlError> {
+    let Some(args) = args else { return Ok(None) };
+    match args.args.as_slice() {
+        [FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(ValueWithSpan {
+            value: AstValue::SingleQuotedString(rev),
+            ..
+        })))]
+            if args.settings.is_none() =>
+        {
+            Ok(Some(rev))
+        }
+        _ => unsupported(
+            "table arguments (write t AS OF 'revision' to read a table as a commit has it)",
+        ),
+    }
+}
+
+/// The catalog key of a table read as of a revision: not a name a user can write unquoted,
+/// and distinct from every plain name because of the NUL.
+pub fn versioned_key(table: &str, rev: &str) -> String {
+    let mut key = table.to_ascii_lowercase();
+    key.push('\0');
+    key.push_str(rev);
+    key
+}
+
+/// Whitespace and comments.
+fn blank(token: &Token) -> bool {
+    matches!(token, Token::Whitespace(_))
+}
+
+/// Whether `AS`, blanks, `OF` occur in the text (any case), or a comment that could stand
+/// between the two words.
+fn may_hold_as_of(lower: &str) -> bool {
+    lower.match_indices("as").any(|(at, _)| {
+        let rest = lower[at + 2..].trim_start();
+        rest.len() < lower.len() - at - 2 && rest.starts_with("of")
+    }) || ["/*", "--", "#"].iter().any(|c| lower.contains(c))
+}
+
+/// Whether the tokens (blanks left out) start with an unquoted `AS OF`.
+fn is_as_of(words: &[&Token]) -> bool {
+    let keyword = |t: Option<&&Token>, k: Keyword| matches!(t, Some(Token::Word(w)) if w.keyword == k && w.quote_style.is_none());
+    keyword(words.first(), Keyword::AS) && keyword(words.get(1), Keyword::OF)
+}
+
+/// The revision after `AS OF`: a quoted string, as Dolt takes it.
+fn revision(token: Option<&Token>) -> Result<String, SqlError> {
+    match token {
+        Some(Token::SingleQuotedString(s) | Token::DoubleQuotedString(s)) if !s.is_empty() => {
+            Ok(s.clone())
+        }
+        _ => Err(SqlError::Syntax(
+            "AS OF takes a quoted branch, tag or commit, as in AS OF 'main~1'".into(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(items: &[&str]) -> BTreeSet<String> {
+        items.iter().map(|s| String::from(*s)).collect()
+    }
+
+    #[test]
+    fn needs_finds_revisions_and_system_table_names_but_not_inside_strings() {
+        let n = needs(
+            "select * from t as of 'v1' join u AS  /* c */ OF \"main~2\" on 1; \
+             select 'x as of y', `as` from Dolt_Log; insert into t values (1, 'dolt_x')",
+        )
+        .unwrap();
+        assert_eq!(n.revisions, set(&["v1", "main~2"]));
+        assert_eq!(n.system_tables, set(&["dolt_log"]));
+        // A bulk load with neither is not tokenized.
+        assert!(needs("insert into t values (1, 'of course')")
+            .unwrap()
+            .is_empty());
+        assert!(needs("select 1 as `of`").unwrap().is_empty());
+        assert!(matches!(
+            needs("select * from t as of ?"),
+            Err(SqlError::Syntax(_))
+        ));
+    }
+
+    #[test]
+    fn as_of_becomes_a_table_argument_that_reads_back_as_the_revision() {
+        let sql = "select a.x from t as of 'v1' as a where 'as of' = ''";
+        let tokens = Tokenizer::new(&MySqlDialect {}, sql)
+            .tokenize_with_location()
+            .unwrap();
+        let marked = mark_as_of(tokens).unwrap();
+        let statement = sqlparser::parser::Parser::new(&MySqlDialect {})
+            .with_tokens_with_locations(marked)
+            .parse_statement()
+            .unwrap();
+        assert_eq!(
+            statement.to_string(),
+            "SELECT a.x FROM t('v1') AS a WHERE 'as of' = ''"
+        );
+        let sqlparser::ast::Statement::Query(q) = statement else {
+            panic!("a query")
+        };
+        let sqlparser::ast::SetExpr::Select(select) = *q.body else {
+            panic!("a select")
+        };
+        let sqlparser::ast::TableFactor::Table { args, .. } = &select.from[0].relation else {
+            panic!("a table")
+        };
+        assert_eq!(as_of(args.as_ref()), Ok(Some("v1")));
+        assert_eq!(as_of(None), Ok(None));
+    }
+}

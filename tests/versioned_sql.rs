@@ -1,0 +1,185 @@
+//! Versioned SQL through real `cairn` processes, as Dolt has it: `AS OF` reads a table as a
+//! commit has it, and the system tables read the log, the branches, a table's diffs and its
+//! history.
+
+use std::path::{Path, PathBuf};
+
+use cairn_tests::{cairn_in, fails, new_db_with_rows, ok, query_csv};
+
+/// A database whose table `t` was (1 one, 2 two) at tag v1, then (1 uno, 3 three) at main,
+/// with (4 four) added and uncommitted; a branch `side` at v1.
+fn three_states(root: &Path) -> PathBuf {
+    let d = new_db_with_rows(root);
+    ok(&d, &["commit", "-a", "-m", "first rows"]);
+    ok(&d, &["tag", "v1"]);
+    ok(&d, &["branch", "side"]);
+    ok(
+        &d,
+        &[
+            "sql",
+            "-q",
+            "update t set v = 'uno' where id = 1; delete from t where id = 2; \
+             insert into t values (3, 'three')",
+        ],
+    );
+    ok(&d, &["commit", "-a", "-m", "second rows"]);
+    ok(&d, &["sql", "-q", "insert into t values (4, 'four')"]);
+    d
+}
+
+#[test]
+fn as_of_reads_a_table_as_a_branch_tag_or_commit_has_it() {
+    let root = tempfile::tempdir().unwrap();
+    let d = three_states(root.path());
+    let at_v1 = "id,v\n1,one\n2,two\n";
+    assert_eq!(query_csv(&d, "select * from t as of 'v1'"), at_v1);
+    assert_eq!(
+        query_csv(&d, "select * from t AS OF 'main~1' order by id"),
+        at_v1
+    );
+    assert_eq!(query_csv(&d, "select * from t as of 'side'"), at_v1);
+    assert_eq!(
+        query_csv(&d, "select * from t as of 'main'"),
+        "id,v\n1,uno\n3,three\n"
+    );
+    // A commit's hash, as the log prints it.
+    let first = query_csv(
+        &d,
+        "select commit_hash from dolt_log where message = 'first rows'",
+    );
+    let hash = first.lines().nth(1).unwrap();
+    assert_eq!(
+        query_csv(&d, &format!("select * from t as of '{hash}'")),
+        at_v1
+    );
+    // With an alias, in a join against the working table, and in a subquery.
+    assert_eq!(
+        query_csv(
+            &d,
+            "select now.id, old.v as was, now.v as is_now from t as of 'v1' as old \
+             join t as now on now.id = old.id order by now.id"
+        ),
+        "id,was,is_now\n1,one,uno\n"
+    );
+    assert_eq!(
+        query_csv(
+            &d,
+            "select id from t where id not in (select id from t as of 'v1') order by id"
+        ),
+        "id\n3\n4\n"
+    );
+    // INSERT ... SELECT brings old rows back.
+    ok(
+        &d,
+        &[
+            "sql",
+            "-q",
+            "insert into t select * from t as of 'v1' where id = 2",
+        ],
+    );
+    assert_eq!(query_csv(&d, "select v from t where id = 2"), "v\ntwo\n");
+}
+
+#[test]
+fn as_of_refuses_what_it_cannot_read() {
+    let root = tempfile::tempdir().unwrap();
+    let d = three_states(root.path());
+    let err = fails(&d, &["sql", "-q", "select * from t as of 'nope'"]);
+    assert!(err.contains("nope"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let out = cairn_in(&d, &["sql", "-q", "select * from t as of main"], None);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("AS OF takes a quoted branch, tag or commit"),
+        "{}",
+        out.stderr
+    );
+    // A table made after the revision.
+    ok(&d, &["sql", "-q", "create table u (a int primary key)"]);
+    let err = fails(&d, &["sql", "-q", "select * from u as of 'v1'"]);
+    assert!(err.contains("table not found: u as of 'v1'"), "{err}");
+    // Writes go to the working set only.
+    let err = fails(&d, &["sql", "-q", "delete from t as of 'v1' where id = 1"]);
+    assert!(err.contains("unsupported"), "{err}");
+    assert_eq!(query_csv(&d, "select count(*) from t"), "count(*)\n3\n");
+    // Table arguments other than a revision are no function Cairn has.
+    let err = fails(&d, &["sql", "-q", "select * from t(1)"]);
+    assert!(err.contains("table arguments"), "{err}");
+}
+
+#[test]
+fn dolt_log_and_dolt_branches_read_the_commit_graph() {
+    let root = tempfile::tempdir().unwrap();
+    let d = three_states(root.path());
+    assert_eq!(
+        query_csv(&d, "select message, commit_order from dolt_log"),
+        "message,commit_order\nsecond rows,3\nfirst rows,2\nInitialize data repository,1\n"
+    );
+    // The hashes are the log's.
+    let log = ok(&d, &["log", "--oneline"]);
+    let newest = log.split_whitespace().next().unwrap();
+    let hash = query_csv(
+        &d,
+        "select commit_hash from dolt_log order by commit_order desc limit 1",
+    );
+    assert!(
+        hash.lines().nth(1).unwrap().starts_with(newest),
+        "{hash} {log}"
+    );
+    assert_eq!(
+        query_csv(
+            &d,
+            "select name, latest_commit_message, dirty from dolt_branches order by name"
+        ),
+        "name,latest_commit_message,dirty\nmain,second rows,true\nside,first rows,false\n"
+    );
+    // A user's table of a system table's name is read instead.
+    ok(
+        &d,
+        &["sql", "-q", "create table dolt_log (a int primary key)"],
+    );
+    assert_eq!(
+        query_csv(&d, "select count(*) from dolt_log"),
+        "count(*)\n0\n"
+    );
+}
+
+#[test]
+fn dolt_diff_and_dolt_history_show_each_commits_rows() {
+    let root = tempfile::tempdir().unwrap();
+    let d = three_states(root.path());
+    assert_eq!(
+        query_csv(
+            &d,
+            "select to_id, to_v, from_id, from_v, diff_type, to_commit = 'WORKING' as working \
+             from dolt_diff_t order by working desc, to_commit_date desc, coalesce(to_id, from_id)"
+        ),
+        "to_id,to_v,from_id,from_v,diff_type,working\n\
+         4,four,,,added,true\n\
+         1,uno,1,one,modified,false\n\
+         ,,2,two,removed,false\n\
+         3,three,,,added,false\n\
+         1,one,,,added,false\n\
+         2,two,,,added,false\n"
+    );
+    // Each diff row names its commits.
+    assert_eq!(
+        query_csv(
+            &d,
+            "select count(*) from dolt_diff_t d join dolt_log l on d.to_commit = l.commit_hash \
+             where l.message = 'second rows'"
+        ),
+        "count(*)\n3\n"
+    );
+    assert_eq!(
+        query_csv(
+            &d,
+            "select h.id, h.v, l.message from dolt_history_t h \
+             join dolt_log l on h.commit_hash = l.commit_hash order by l.commit_order, h.id"
+        ),
+        "id,v,message\n1,one,first rows\n2,two,first rows\n1,uno,second rows\n3,three,second rows\n"
+    );
+    let err = fails(&d, &["sql", "-q", "select * from dolt_diff_nope"]);
+    assert!(err.contains("table not found: dolt_diff_nope"), "{err}");
+}
