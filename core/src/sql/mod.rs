@@ -413,6 +413,12 @@ pub(crate) fn plain_query(query: &Query) -> Result<(), SqlError> {
     if query.with.is_some() {
         return unsupported("WITH");
     }
+    no_query_clauses(query)
+}
+
+/// Refuses the parts of a query that no path supports (FETCH, locking, ...): `plain_query`
+/// but for WITH, which the general path reads.
+pub(crate) fn no_query_clauses(query: &Query) -> Result<(), SqlError> {
     if query.fetch.is_some()
         || !query.locks.is_empty()
         || query.for_clause.is_some()

@@ -42,9 +42,11 @@ use crate::sql::expr::{
 use crate::sql::history::{as_of, versioned_key, History};
 use crate::sql::join::{equi_join, join, JoinKind, Relation, Source};
 use crate::sql::select::{limits, MAX_RESULT_ROWS};
-use crate::sql::{object_name, open_table, plain_query, unsupported, QueryResult, SqlError};
+use crate::sql::{no_query_clauses, object_name, open_table, unsupported, QueryResult, SqlError};
 
-/// The tables a query may read, by stored name (lower case), read before it runs.
+/// The tables a query may read, by stored name (lower case), read before it runs, and the
+/// common table expressions of a WITH around.
+#[derive(Clone)]
 struct Catalog {
     tables: BTreeMap<String, Arc<Relation>>,
 }
@@ -643,7 +645,15 @@ fn compile_query(
     query: &Query,
     outer: Option<&Names<'_>>,
 ) -> Result<(QueryPlan, bool), SqlError> {
-    plain_query(query)?;
+    no_query_clauses(query)?;
+    let with_ctes;
+    let catalog = match &query.with {
+        Some(with) => {
+            with_ctes = common_tables(catalog, with, outer)?;
+            &with_ctes
+        }
+        None => catalog,
+    };
     let (offset, limit) = limits(query.limit_clause.as_ref())?;
     let order = match &query.order_by {
         None => &[][..],
@@ -697,6 +707,39 @@ fn compile_query(
             Ok((plan, correlated))
         }
     }
+}
+
+/// The catalog with WITH's common tables, each computed once, in order, so each may read
+/// those before it; a common table hides a stored table of its name, as in MySQL.
+fn common_tables(
+    catalog: &Catalog,
+    with: &ast::With,
+    outer: Option<&Names<'_>>,
+) -> Result<Catalog, SqlError> {
+    if with.recursive {
+        return unsupported("WITH RECURSIVE");
+    }
+    let mut catalog = catalog.clone();
+    for cte in &with.cte_tables {
+        if cte.from.is_some() || cte.materialized.is_some() {
+            return unsupported(format!("WITH option in {}", cte.alias));
+        }
+        let (plan, correlated) = compile_query(&catalog, &cte.query, outer)?;
+        if correlated {
+            return unsupported("a WITH table that reads the row of a query around it");
+        }
+        let relation = Relation {
+            columns: plan.columns().to_vec(),
+            rows: plan.run(&[])?,
+        };
+        let relation = match cte.alias.columns.is_empty() {
+            true => Arc::new(relation),
+            false => renamed(&relation, &cte.alias)?,
+        };
+        let name = cte.alias.name.value.to_ascii_lowercase();
+        catalog.tables.insert(name, relation);
+    }
+    Ok(catalog)
 }
 
 /// The operands of a set operation: SELECTs, parenthesized queries, or set operations.

@@ -443,3 +443,22 @@ fn subqueries_nested_as_deep_as_the_parser_allows_do_not_overflow_the_stack() {
         }
     }
 }
+
+#[test]
+fn with_tables_are_computed_once_in_order_and_recursion_is_refused() {
+    let mut db = company();
+    // A WITH table reads those before it and hides a stored table of its name; a WITH
+    // inside a subquery is its own.
+    assert_eq!(
+        printed(
+            &mut db,
+            "with dept as (select id, name from emp where dept_id = 1), n as (select count(*) c from dept) \
+             select c, (with dept as (select 7 x) select x from dept) from n"
+        ),
+        ["2|7"]
+    );
+    assert_eq!(
+        db.err("with recursive r as (select 1 n union all select n + 1 from r where n < 3) select * from r"),
+        "unsupported SQL: WITH RECURSIVE"
+    );
+}
