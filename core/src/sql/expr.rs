@@ -164,6 +164,42 @@ impl PartialEq for Expr {
     }
 }
 
+impl Expr {
+    /// Calls `f` on every column this expression reads, but for those a correlated
+    /// subquery reads (which are of its own rows).
+    pub fn for_each_column(&mut self, f: &mut dyn FnMut(&mut usize)) {
+        use Expr::*;
+        match self {
+            Column(c) => f(c),
+            Literal(_) | Subquery(_) => {}
+            Neg(a) | Not(a) | IsNull(a, _) | Cast(a, _) | InSet(a, _, _) => a.for_each_column(f),
+            Binary(_, a, b) | Like(a, b, _, _) => {
+                a.for_each_column(f);
+                b.for_each_column(f);
+            }
+            Between(a, b, c, _) => {
+                for e in [a, b, c] {
+                    e.for_each_column(f);
+                }
+            }
+            InList(a, list, _) => {
+                a.for_each_column(f);
+                list.iter_mut().for_each(|e| e.for_each_column(f));
+            }
+            Call(_, args) => args.iter_mut().for_each(|e| e.for_each_column(f)),
+            Case(operand, arms, otherwise) => {
+                for e in operand.iter_mut().chain(otherwise.iter_mut()) {
+                    e.for_each_column(f);
+                }
+                for (when, then) in arms {
+                    when.for_each_column(f);
+                    then.for_each_column(f);
+                }
+            }
+        }
+    }
+}
+
 /// Compiles an expression; without a scope, any column reference is unknown.
 pub fn compile(e: &ast::Expr, scope: Option<Scope<'_>>) -> Result<Expr, SqlError> {
     compile_in(e, &scope)

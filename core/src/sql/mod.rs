@@ -33,6 +33,7 @@ mod tests_query;
 mod tests_types;
 mod update_delete;
 mod upsert;
+mod window;
 
 pub use history::History;
 pub use params::Params;

@@ -20,7 +20,6 @@ use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
-use core::cmp::Ordering;
 
 use sqlparser::ast::{
     self, GroupByExpr, JoinConstraint, JoinOperator, OrderByKind, OrderBySort, Query, Select,
@@ -42,6 +41,10 @@ use crate::sql::expr::{
 use crate::sql::history::{as_of, versioned_key, History};
 use crate::sql::join::{equi_join, join, JoinKind, Relation, Source};
 use crate::sql::select::{limits, MAX_RESULT_ROWS};
+use crate::sql::window::{
+    append as append_windows, compare_keys, place as place_window, reads_window, Window,
+    WindowFunc, UNPLACED,
+};
 use crate::sql::{no_query_clauses, object_name, open_table, unsupported, QueryResult, SqlError};
 
 /// The tables a query may read, by stored name (lower case), read before it runs, and the
@@ -236,6 +239,9 @@ struct SelectPlan {
     group_by: Option<Vec<Expr>>,
     aggregates: Vec<Aggregate>,
     having: Option<Expr>,
+    /// Computed over the rows grouping and HAVING leave; their values follow the
+    /// aggregates'.
+    windows: Vec<Window>,
     outputs: Vec<Expr>,
     distinct: bool,
     order: Vec<(Expr, bool)>,
@@ -268,6 +274,9 @@ impl SelectPlan {
                 }
                 rows = kept;
             }
+        }
+        if !self.windows.is_empty() {
+            append_windows(&self.windows, &mut rows)?;
         }
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -337,7 +346,7 @@ impl SelectPlan {
 }
 
 /// Groups treat NULLs as one value, unlike joins.
-fn group_key(values: &[Value]) -> String {
+pub(super) fn group_key(values: &[Value]) -> String {
     let mut key = String::new();
     for v in values {
         key.push_str(&value_key(v).unwrap_or_else(|| "null".into()));
@@ -367,21 +376,7 @@ fn sort_and_page(
 ) -> Vec<Vec<Value>> {
     if !order.is_empty() {
         // Stable, so rows that tie keep their order.
-        rows.sort_by(|a, b| {
-            a.0.iter()
-                .zip(&b.0)
-                .zip(order)
-                .map(|((x, y), (_, desc))| {
-                    let o = x.sql_cmp(y);
-                    if *desc {
-                        o.reverse()
-                    } else {
-                        o
-                    }
-                })
-                .find(|o| o.is_ne())
-                .unwrap_or(Ordering::Equal)
-        });
+        rows.sort_by(|a, b| compare_keys(&a.0, &b.0, order.iter().map(|(_, d)| *d)));
     }
     rows.into_iter()
         .skip(offset)
@@ -406,6 +401,11 @@ struct Names<'a> {
     /// Result columns by alias, which GROUP BY, HAVING and ORDER BY may name, each with
     /// whether it holds an aggregate.
     aliases: RefCell<Vec<(String, Expr, bool)>>,
+    /// The window functions found so far (see `window::UNPLACED`).
+    windows: RefCell<Vec<Window>>,
+    /// Whether a window function may appear in the expression being compiled (the select
+    /// list and ORDER BY only).
+    windows_allowed: Cell<bool>,
 }
 
 impl Names<'_> {
@@ -484,6 +484,9 @@ impl Resolve for Names<'_> {
     }
 
     fn function(&self, call: &ast::Function) -> Option<Result<Expr, SqlError>> {
+        if call.over.is_some() {
+            return Some(self.window_call(call));
+        }
         let name = call.name.to_string();
         if !crate::sql::aggregate::is_aggregate(&name) {
             return None;
@@ -585,6 +588,124 @@ impl Names<'_> {
         });
         Ok(Expr::Column(self.total_width() + found.len() - 1))
     }
+
+    /// `f(...) OVER (...)`: a window function, read from a slot placed later.
+    fn window_call(&self, call: &ast::Function) -> Result<Expr, SqlError> {
+        if !self.windows_allowed.get() {
+            return unsupported(format!(
+                "window function {call} here (only in the select list and ORDER BY)"
+            ));
+        }
+        let Some(ast::WindowType::WindowSpec(spec)) = &call.over else {
+            return unsupported(format!("named window in {call}"));
+        };
+        if spec.window_name.is_some() || spec.window_frame.is_some() {
+            return unsupported(format!("window frame or name in {call}"));
+        }
+        let plain = call.filter.is_none()
+            && call.within_group.is_empty()
+            && call.null_treatment.is_none()
+            && matches!(call.parameters, ast::FunctionArguments::None);
+        let args = match &call.args {
+            ast::FunctionArguments::None => &[][..],
+            ast::FunctionArguments::List(list)
+                if plain && list.clauses.is_empty() && list.duplicate_treatment.is_none() =>
+            {
+                list.args.as_slice()
+            }
+            _ => return unsupported(format!("{call}")),
+        };
+        // No window inside a window; aggregates are read as the select list reads them.
+        self.windows_allowed.set(false);
+        let compiled = self.window_parts(call, args, spec);
+        self.windows_allowed.set(true);
+        let window = compiled?;
+        let mut found = self.windows.borrow_mut();
+        found.push(window);
+        Ok(Expr::Column(UNPLACED + found.len() - 1))
+    }
+
+    fn window_parts(
+        &self,
+        call: &ast::Function,
+        args: &[ast::FunctionArg],
+        spec: &ast::WindowSpec,
+    ) -> Result<Window, SqlError> {
+        let mut exprs = Vec::with_capacity(args.len());
+        let mut star = false;
+        for arg in args {
+            match arg {
+                ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => {
+                    exprs.push(compile_in(e, self)?)
+                }
+                ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Wildcard) if args.len() == 1 => {
+                    star = true
+                }
+                _ => return unsupported(format!("{call}")),
+            }
+        }
+        // A constant argument: a count of rows or buckets.
+        let count = |e: Option<&Expr>, least: i64| -> Result<Option<u64>, SqlError> {
+            match e {
+                None => Ok(None),
+                Some(Expr::Literal(Value::Int(n))) if *n >= least => Ok(Some(*n as u64)),
+                Some(_) => unsupported(format!(
+                    "{call}: its count must be an integer literal of at least {least}"
+                )),
+            }
+        };
+        let name = call.name.to_string().to_ascii_lowercase();
+        let mut exprs = exprs.into_iter();
+        let (func, arg) = match (name.as_str(), exprs.len()) {
+            ("row_number", 0) => (WindowFunc::RowNumber, None),
+            ("rank", 0) => (WindowFunc::Rank, None),
+            ("dense_rank", 0) => (WindowFunc::DenseRank, None),
+            ("ntile", 1) => {
+                let n = count(exprs.next().as_ref(), 1)?.unwrap_or(1);
+                (WindowFunc::Ntile(n), None)
+            }
+            ("lag" | "lead", 1..=3) => {
+                let arg = exprs.next();
+                let offset = count(exprs.next().as_ref(), 0)?.unwrap_or(1);
+                let shift = WindowFunc::Shift {
+                    back: name == "lag",
+                    offset: usize::try_from(offset).unwrap_or(usize::MAX),
+                    default: exprs.next(),
+                };
+                (shift, arg)
+            }
+            ("first_value", 1) => (WindowFunc::FirstValue, exprs.next()),
+            ("last_value", 1) => (WindowFunc::LastValue, exprs.next()),
+            (_, n) if n <= 1 && !(star && name != "count") => {
+                let Some(func) = crate::sql::aggregate::AggFunc::named(&name, star) else {
+                    return unsupported(format!("window function {call}"));
+                };
+                let agg = Aggregate {
+                    func,
+                    arg: exprs.next(),
+                    distinct: false,
+                };
+                (WindowFunc::Aggregate(agg), None)
+            }
+            _ => return unsupported(format!("window function {call}")),
+        };
+        let partition = spec
+            .partition_by
+            .iter()
+            .map(|e| compile_in(e, self))
+            .collect::<Result<Vec<_>, _>>()?;
+        let order = spec
+            .order_by
+            .iter()
+            .map(|item| Ok((compile_in(&item.expr, self)?, descending(item)?)))
+            .collect::<Result<Vec<_>, SqlError>>()?;
+        Ok(Window {
+            func,
+            arg,
+            partition,
+            order,
+        })
+    }
 }
 
 impl core::fmt::Debug for Subquery {
@@ -635,6 +756,8 @@ impl<'a> Names<'a> {
             aggregates: RefCell::new(Vec::new()),
             aggregates_allowed: Cell::new(false),
             aliases: RefCell::new(Vec::new()),
+            windows: RefCell::new(Vec::new()),
+            windows_allowed: Cell::new(false),
         }
     }
 }
@@ -969,8 +1092,10 @@ fn compile_select(
         .map(|e| compile_in(e, &names))
         .transpose()?;
 
-    // The result columns; aggregates found here get slots of the grouped row.
+    // The result columns; aggregates found here get slots of the grouped row, windows
+    // theirs after those.
     names.aggregates_allowed.set(true);
+    names.windows_allowed.set(true);
     let mut headers = Vec::new();
     let mut outputs = Vec::new();
     // Whether each output holds an aggregate, which GROUP BY cannot name.
@@ -1023,6 +1148,7 @@ fn compile_select(
         outputs.push(compiled);
     }
 
+    names.windows_allowed.set(false);
     let group_by = match &select.group_by {
         GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => {
             names.aggregates_allowed.set(false);
@@ -1044,7 +1170,8 @@ fn compile_select(
         .as_ref()
         .map(|e| compile_in(e, &names))
         .transpose()?;
-    let order = order
+    names.windows_allowed.set(true);
+    let mut order = order
         .iter()
         .map(|item| {
             let desc = descending(item)?;
@@ -1071,6 +1198,15 @@ fn compile_select(
         })
         .collect::<Result<Vec<_>, SqlError>>()?;
     let aggregates = names.aggregates.take();
+    let windows = names.windows.take();
+    // GROUP BY and HAVING may name a result's alias, but not a window's.
+    if group_by.iter().chain(&having).any(reads_window) {
+        return unsupported("a window function in GROUP BY or HAVING");
+    }
+    let first_window = names.total_width() + aggregates.len();
+    for e in outputs.iter_mut().chain(order.iter_mut().map(|(e, _)| e)) {
+        place_window(e, first_window);
+    }
     let grouped = !group_by.is_empty() || !aggregates.is_empty();
     if having.is_some() && !grouped {
         return unsupported("HAVING without GROUP BY or an aggregate");
@@ -1084,6 +1220,7 @@ fn compile_select(
             group_by: grouped.then_some(group_by),
             aggregates,
             having,
+            windows,
             outputs,
             distinct,
             order,

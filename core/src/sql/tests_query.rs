@@ -462,3 +462,38 @@ fn with_tables_are_computed_once_in_order_and_recursion_is_refused() {
         "unsupported SQL: WITH RECURSIVE"
     );
 }
+
+#[test]
+fn window_functions_are_refused_where_mysql_refuses_them() {
+    let mut db = company();
+    for (sql, want) in [
+        (
+            "select id from emp where row_number() over () = 1",
+            "unsupported SQL: window function row_number() OVER () here (only in the select list and ORDER BY)",
+        ),
+        (
+            "select sum(rank() over (order by id)) over () from emp",
+            "unsupported SQL: window function rank() OVER (ORDER BY id) here (only in the select list and ORDER BY)",
+        ),
+        (
+            "select sum(pay) over (order by id rows between 1 preceding and current row) from emp",
+            "unsupported SQL: window frame or name in sum(pay) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)",
+        ),
+        (
+            "select ntile(0) over () from emp",
+            "unsupported SQL: ntile(0) OVER (): its count must be an integer literal of at least 1",
+        ),
+        (
+            "select row_number() over () r from emp group by r",
+            "unsupported SQL: a window function in GROUP BY or HAVING",
+        ),
+    ] {
+        assert_eq!(db.err(sql), want, "{sql}");
+    }
+    // Over no rows there is nothing to number; a window of an empty partition never runs.
+    assert!(printed(
+        &mut db,
+        "select row_number() over () from emp where id > 99"
+    )
+    .is_empty());
+}
