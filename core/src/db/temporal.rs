@@ -5,8 +5,8 @@
 use core::cmp::Ordering;
 use core::fmt;
 
-const MICROS_PER_SECOND: i64 = 1_000_000;
-const MICROS_PER_DAY: i64 = 86_400 * MICROS_PER_SECOND;
+pub(crate) const MICROS_PER_SECOND: i64 = 1_000_000;
+pub(crate) const MICROS_PER_DAY: i64 = 86_400 * MICROS_PER_SECOND;
 /// TIME's range, ±838:59:59, as MySQL's.
 const MAX_TIME: i64 = (838 * 3600 + 59 * 60 + 59) * MICROS_PER_SECOND;
 /// TIMESTAMP's range: the 32-bit Unix seconds from 1970-01-01 00:00:01 to 2038-01-19 03:14:07.
@@ -83,7 +83,7 @@ pub struct Temporal {
 }
 
 /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -93,7 +93,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// The date of a day count from 1970-01-01 (civil_from_days).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
     // Clamped, so that no stored integer, however wrong, makes printing it overflow.
     let z = z.clamp(-(1 << 50), 1 << 50) + 719_468;
     let era = z.div_euclid(146_097);
@@ -106,7 +106,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-fn days_in_month(y: i64, m: i64) -> i64 {
+pub(crate) fn days_in_month(y: i64, m: i64) -> i64 {
     match m {
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
         2 => 28,

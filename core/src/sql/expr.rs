@@ -15,6 +15,7 @@ use crate::db::decimal::Decimal;
 use crate::db::schema::Schema;
 use crate::db::temporal::MAX_FSP;
 use crate::db::value::{int_value, Value};
+use crate::sql::dates::{DateFunc, Unit};
 use crate::sql::functions::{cast, CastTo, Func};
 use crate::sql::{unsupported, SqlError};
 
@@ -227,6 +228,22 @@ pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> 
             (UnaryOperator::Not | UnaryOperator::BangNot, inner) => Expr::Not(sub(inner)?),
             (op, _) => return unsupported(format!("operator {op}")),
         },
+        ast::Expr::BinaryOp { left, op, right } if with_interval(left, op, right).is_some() => {
+            let Some((date, interval, minus)) = with_interval(left, op, right) else {
+                return unsupported(format!("{e}"));
+            };
+            let (unit, amount) = Unit::of_interval(interval)?;
+            let mut amount = compile_in(amount, scope)?;
+            if minus {
+                amount = Expr::Neg(Box::new(amount));
+            }
+            let date = compile_in(date, scope)?;
+            Expr::Call(Func::Date(DateFunc::Add(unit)), alloc::vec![date, amount])
+        }
+        ast::Expr::Extract { field, expr, .. } => Expr::Call(
+            Func::Date(DateFunc::Part(Unit::of_field(field)?)),
+            alloc::vec![compile_in(expr, scope)?],
+        ),
         ast::Expr::BinaryOp { left, op, right } => {
             let op = match op {
                 BinaryOperator::Plus => BinOp::Add,
@@ -392,12 +409,72 @@ fn call(f: &ast::Function, scope: &dyn Resolve) -> Result<Expr, SqlError> {
         ast::FunctionArguments::None if plain => Vec::new(),
         _ => return unsupported(format!("call {f}")),
     };
+    if let Some(call) = unit_call(&name, &args, scope)? {
+        return Ok(call);
+    }
     let func = Func::lookup(&name, args.len())?;
     let args = args
         .into_iter()
         .map(|a| compile_in(a, scope))
         .collect::<Result<_, _>>()?;
     Ok(Expr::Call(func, args))
+}
+
+/// `d + INTERVAL n unit`, `INTERVAL n unit + d` or `d - INTERVAL n unit`: the date, the
+/// interval, and whether it is subtracted.
+fn with_interval<'a>(
+    left: &'a ast::Expr,
+    op: &BinaryOperator,
+    right: &'a ast::Expr,
+) -> Option<(&'a ast::Expr, &'a ast::Interval, bool)> {
+    match (left, op, right) {
+        (d, BinaryOperator::Plus, ast::Expr::Interval(i)) => Some((d, i, false)),
+        (d, BinaryOperator::Minus, ast::Expr::Interval(i)) => Some((d, i, true)),
+        (ast::Expr::Interval(i), BinaryOperator::Plus, d) => Some((d, i, false)),
+        _ => None,
+    }
+}
+
+/// The date functions whose arguments hold a unit: DATE_ADD(d, INTERVAL n unit), DATE_SUB,
+/// ADDDATE and SUBDATE (also with a number of days), TIMESTAMPADD(unit, n, d) and
+/// TIMESTAMPDIFF(unit, a, b). None for any other call.
+fn unit_call(
+    name: &str,
+    args: &[&ast::Expr],
+    scope: &dyn Resolve,
+) -> Result<Option<Expr>, SqlError> {
+    let name = name.to_ascii_lowercase();
+    let unit_word = |e: &ast::Expr| match e {
+        ast::Expr::Identifier(id) if id.quote_style.is_none() => Unit::named(&id.value),
+        other => unsupported(format!("{other} as a unit of {name}")),
+    };
+    let (func, args) = match (name.as_str(), args) {
+        ("date_add" | "adddate" | "date_sub" | "subdate", [date, amount]) => {
+            let (unit, amount) = match amount {
+                ast::Expr::Interval(i) => Unit::of_interval(i)?,
+                plain if name.ends_with("date") => (Unit::Day, *plain),
+                _ => return unsupported(format!("{name} without an INTERVAL")),
+            };
+            let mut amount = compile_in(amount, scope)?;
+            if name.contains("sub") {
+                amount = Expr::Neg(Box::new(amount));
+            }
+            (
+                DateFunc::Add(unit),
+                alloc::vec![compile_in(date, scope)?, amount],
+            )
+        }
+        ("timestampadd", [unit, amount, date]) => (
+            DateFunc::Add(unit_word(unit)?),
+            alloc::vec![compile_in(date, scope)?, compile_in(amount, scope)?],
+        ),
+        ("timestampdiff", [unit, from, to]) => (
+            DateFunc::Diff(unit_word(unit)?),
+            alloc::vec![compile_in(from, scope)?, compile_in(to, scope)?],
+        ),
+        _ => return Ok(None),
+    };
+    Ok(Some(Expr::Call(Func::Date(func), args)))
 }
 
 /// The type of a CAST: CHAR, SIGNED, UNSIGNED, or a column type (DECIMAL(p,s), DOUBLE,

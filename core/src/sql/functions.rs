@@ -10,6 +10,7 @@ use alloc::vec::Vec;
 
 use crate::db::decimal::Decimal;
 use crate::db::value::{int_value, ColumnType, Value};
+use crate::sql::dates::DateFunc;
 use crate::sql::expr::{binary, compare, out_of_range, BinOp};
 use crate::sql::{unsupported, SqlError};
 
@@ -38,6 +39,8 @@ pub enum Func {
     IfNull,
     NullIf,
     If,
+    /// The date and time functions of `dates.rs`.
+    Date(DateFunc),
 }
 
 impl Func {
@@ -67,7 +70,10 @@ impl Func {
             "ifnull" => (Func::IfNull, 2, 2),
             "nullif" => (Func::NullIf, 2, 2),
             "if" => (Func::If, 3, 3),
-            _ => return unsupported(format!("function {name}")),
+            other => match crate::sql::dates::lookup(other) {
+                Some((f, min, max)) => (Func::Date(f), min, max),
+                None => return unsupported(format!("function {name}")),
+            },
         };
         if args < min || args > max {
             return Err(SqlError::Syntax(format!(
@@ -165,6 +171,7 @@ impl Func {
                 .find(|v| !v.is_null())
                 .cloned()
                 .unwrap_or(Value::Null),
+            Func::Date(f) => crate::sql::dates::call(f, args)?,
             Func::If => {
                 if crate::sql::expr::truth(arg(0))? == Some(true) {
                     arg(1).clone()

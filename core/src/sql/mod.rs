@@ -12,6 +12,7 @@
 
 mod access;
 mod aggregate;
+mod dates;
 mod ddl;
 mod describe;
 mod expr;

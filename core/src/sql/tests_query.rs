@@ -497,3 +497,93 @@ fn window_functions_are_refused_where_mysql_refuses_them() {
     )
     .is_empty());
 }
+
+#[test]
+fn date_functions_give_mysqls_documented_answers() {
+    let mut db = Db::new();
+    // Each with the answer MySQL's manual gives for it.
+    for (sql, want) in [
+        ("date_add('2018-05-01', interval 1 day)", "2018-05-02"),
+        ("date_sub('2018-05-01', interval 1 year)", "2017-05-01"),
+        (
+            "date_add('2020-12-31 23:59:59', interval 1 second)",
+            "2021-01-01 00:00:00",
+        ),
+        ("date_add('2024-01-31', interval 1 month)", "2024-02-29"),
+        ("adddate('2008-01-02', 31)", "2008-02-02"),
+        ("subdate('2008-01-02', interval 31 day)", "2007-12-02"),
+        (
+            "'2008-12-31 23:59:59' + interval 1 second",
+            "2009-01-01 00:00:00",
+        ),
+        ("interval 1 day + '2008-12-31'", "2009-01-01"),
+        ("'2005-01-01' - interval 1 second", "2004-12-31 23:59:59"),
+        (
+            "date_add('2018-05-01', interval 1 hour)",
+            "2018-05-01 01:00:00",
+        ),
+        ("date_add('9999-12-31', interval 1 day)", "NULL"),
+        (
+            "timestampadd(minute, 1, '2003-01-02')",
+            "2003-01-02 00:01:00",
+        ),
+        ("timestampadd(week, 1, '2003-01-02')", "2003-01-09"),
+        ("datediff('2007-12-31 23:59:59', '2007-12-30')", "1"),
+        ("datediff('2010-11-30 23:59:59', '2010-12-31')", "-31"),
+        ("timestampdiff(month, '2003-02-01', '2003-05-01')", "3"),
+        ("timestampdiff(year, '2002-05-01', '2001-01-01')", "-1"),
+        (
+            "timestampdiff(minute, '2003-02-01', '2003-05-01 12:05:55')",
+            "128885",
+        ),
+        ("timestampdiff(month, '2024-01-31', '2024-02-29')", "0"),
+        ("dayofweek('2007-02-03')", "7"),
+        ("weekday('2008-02-03 22:23:00')", "6"),
+        ("dayofyear('2007-02-03')", "34"),
+        ("quarter('2008-04-01')", "2"),
+        ("dayname('2007-02-03')", "Saturday"),
+        ("monthname('2008-02-03')", "February"),
+        ("last_day('2003-02-05')", "2003-02-28"),
+        ("last_day('2004-02-05')", "2004-02-29"),
+        ("date('2003-12-31 01:02:03')", "2003-12-31"),
+        ("to_days('2007-10-07')", "733321"),
+        ("hour('10:05:03')", "10"),
+        ("hour('272:59:59')", "272"),
+        ("minute('2008-02-03 10:05:03')", "5"),
+        ("second('10:05:03')", "3"),
+        ("microsecond('12:00:00.123456')", "123456"),
+        ("extract(year from '2019-07-02')", "2019"),
+        ("extract(year_month from '2019-07-02')", "ERR"),
+        ("extract(minute from '2019-07-02 01:02:03')", "2"),
+        (
+            "date_format('2009-10-04 22:23:00', '%W %M %Y')",
+            "Sunday October 2009",
+        ),
+        ("date_format('2007-10-04 22:23:00', '%H:%i:%s')", "22:23:00"),
+        (
+            "date_format('1900-10-04 22:23:00', '%D %y %a %d %m %b %j')",
+            "4th 00 Thu 04 10 Oct 277",
+        ),
+        ("date_format('1999-01-01', '%X %V')", "X V"),
+        ("date_format('2006-06-00', '%d')", "ERR"),
+        (
+            "date_format('2021-03-02 13:04:05', '%r %p %l %k %e %c %T %%')",
+            "01:04:05 PM PM 1 13 2 3 13:04:05 %",
+        ),
+    ] {
+        let got = match db.exec(&alloc::format!("select {sql}")) {
+            Ok(mut results) => results.remove(0).rows[0][0].to_string(),
+            Err(_) => "ERR".into(),
+        };
+        assert_eq!(got, want, "{sql}");
+    }
+    // On a column: dates stay dates, NULL gives NULL.
+    db.run("create table d (id int primary key, at date); insert into d values (1, '2024-02-28'), (2, NULL)");
+    assert_eq!(
+        printed(
+            &mut db,
+            "select id, at + interval 1 day, datediff(at, '2024-01-01') from d order by id"
+        ),
+        ["1|2024-02-29|58", "2|NULL|NULL"]
+    );
+}

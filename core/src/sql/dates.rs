@@ -1,0 +1,468 @@
+//! MySQL's date and time functions over the temporal values of `db/temporal.rs`: parts
+//! (HOUR, DAYOFWEEK, QUARTER, EXTRACT, ...), DATE, LAST_DAY, TO_DAYS, DATEDIFF, DATE_FORMAT,
+//! interval arithmetic (DATE_ADD, DATE_SUB, `d + INTERVAL n unit`, TIMESTAMPADD) and
+//! TIMESTAMPDIFF. Text arguments are read as MySQL reads them, as a datetime (or a time for
+//! the time-of-day parts). A result past 9999-12-31 or before 0001-01-01 is NULL, as in
+//! MySQL. There is no NOW(): the core has no clock.
+
+use alloc::format;
+use alloc::string::String;
+
+use crate::db::temporal::{
+    civil_from_days, days_from_civil, days_in_month, Temporal, TimeType, MICROS_PER_DAY,
+    MICROS_PER_SECOND,
+};
+use crate::db::value::Value;
+use crate::sql::{unsupported, SqlError};
+use sqlparser::ast;
+
+/// An interval's or a part's unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Microsecond,
+    Second,
+    Minute,
+    Hour,
+    Day,
+    Week,
+    Month,
+    Quarter,
+    Year,
+}
+
+impl Unit {
+    pub fn named(name: &str) -> Result<Unit, SqlError> {
+        Ok(match name.to_ascii_lowercase().as_str() {
+            "microsecond" => Unit::Microsecond,
+            "second" => Unit::Second,
+            "minute" => Unit::Minute,
+            "hour" => Unit::Hour,
+            "day" => Unit::Day,
+            "week" => Unit::Week,
+            "month" => Unit::Month,
+            "quarter" => Unit::Quarter,
+            "year" => Unit::Year,
+            _ => return unsupported(format!("the unit {name}")),
+        })
+    }
+
+    /// The unit of `INTERVAL n unit`, `EXTRACT(unit FROM ...)`.
+    pub fn of_field(field: &ast::DateTimeField) -> Result<Unit, SqlError> {
+        Unit::named(&format!("{field}"))
+    }
+
+    /// The unit of an interval, and its amount.
+    pub fn of_interval(i: &ast::Interval) -> Result<(Unit, &ast::Expr), SqlError> {
+        match (&i.leading_field, i.leading_precision, &i.last_field) {
+            (Some(field), None, None) if i.fractional_seconds_precision.is_none() => {
+                Ok((Unit::of_field(field)?, &i.value))
+            }
+            _ => unsupported(format!("INTERVAL {i}")),
+        }
+    }
+
+    /// Microseconds in one, for the units of fixed length.
+    fn micros(self) -> Option<i64> {
+        Some(match self {
+            Unit::Microsecond => 1,
+            Unit::Second => MICROS_PER_SECOND,
+            Unit::Minute => 60 * MICROS_PER_SECOND,
+            Unit::Hour => 3600 * MICROS_PER_SECOND,
+            Unit::Day => MICROS_PER_DAY,
+            Unit::Week => 7 * MICROS_PER_DAY,
+            Unit::Month | Unit::Quarter | Unit::Year => return None,
+        })
+    }
+
+    /// Months in one, for the calendar units.
+    fn months(self) -> Option<i64> {
+        match self {
+            Unit::Month => Some(1),
+            Unit::Quarter => Some(3),
+            Unit::Year => Some(12),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateFunc {
+    /// A part of a date or time, as EXTRACT(unit FROM d), HOUR(d), ...
+    Part(Unit),
+    DayOfWeek,
+    WeekDay,
+    DayOfYear,
+    DayName,
+    MonthName,
+    Date,
+    LastDay,
+    ToDays,
+    DateDiff,
+    DateFormat,
+    /// (date, amount): the date moved by amount units.
+    Add(Unit),
+    /// (from, to): whole units from one to the other.
+    Diff(Unit),
+}
+
+/// The function of a (lower-case) name that takes its arguments as values, with its least
+/// and greatest argument count. DATE_ADD and the others whose arguments hold a unit are
+/// compiled from their syntax (`expr.rs`).
+pub fn lookup(name: &str) -> Option<(DateFunc, usize, usize)> {
+    let one = |f| Some((f, 1, 1));
+    match name {
+        "hour" => one(DateFunc::Part(Unit::Hour)),
+        "minute" => one(DateFunc::Part(Unit::Minute)),
+        "second" => one(DateFunc::Part(Unit::Second)),
+        "microsecond" => one(DateFunc::Part(Unit::Microsecond)),
+        "quarter" => one(DateFunc::Part(Unit::Quarter)),
+        "dayofweek" => one(DateFunc::DayOfWeek),
+        "weekday" => one(DateFunc::WeekDay),
+        "dayofyear" => one(DateFunc::DayOfYear),
+        "dayname" => one(DateFunc::DayName),
+        "monthname" => one(DateFunc::MonthName),
+        "date" => one(DateFunc::Date),
+        "last_day" => one(DateFunc::LastDay),
+        "to_days" => one(DateFunc::ToDays),
+        "datediff" => Some((DateFunc::DateDiff, 2, 2)),
+        "date_format" => Some((DateFunc::DateFormat, 2, 2)),
+        _ => None,
+    }
+}
+
+const DAY_NAMES: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A point in time: days since 1970-01-01 and microseconds into the day, and whether it
+/// was a date (no time of day).
+#[derive(Clone, Copy)]
+struct Instant {
+    days: i64,
+    micros: i64,
+    date_only: bool,
+}
+
+impl Instant {
+    fn civil(self) -> (i64, i64, i64) {
+        civil_from_days(self.days)
+    }
+
+    /// Monday is 0.
+    fn weekday(self) -> i64 {
+        (self.days + 3).rem_euclid(7)
+    }
+
+    fn value(self) -> Option<Value> {
+        let first = days_from_civil(1, 1, 1);
+        let last = days_from_civil(9999, 12, 31);
+        if !(first..=last).contains(&self.days) {
+            return None;
+        }
+        Some(Value::Temporal(match self.date_only {
+            true => Temporal {
+                kind: TimeType::Date,
+                value: self.days,
+            },
+            false => Temporal {
+                kind: TimeType::DateTime(if self.micros % MICROS_PER_SECOND == 0 {
+                    0
+                } else {
+                    6
+                }),
+                value: self.days * MICROS_PER_DAY + self.micros,
+            },
+        }))
+    }
+}
+
+/// A date argument: a date, datetime or timestamp, or text of one.
+fn instant(v: &Value, func: &str) -> Result<Instant, SqlError> {
+    let t = match v {
+        Value::Temporal(t) => *t,
+        Value::Text(s) => {
+            let s = s.trim();
+            // Text of a date alone stays a date, as MySQL's interval arithmetic keeps it.
+            match Temporal::parse(TimeType::DateTime(6), s) {
+                Some(t) if s.len() <= 10 => Temporal {
+                    kind: TimeType::Date,
+                    value: t.value.div_euclid(MICROS_PER_DAY),
+                },
+                Some(t) => t,
+                None => {
+                    return Err(SqlError::TypeMismatch(format!(
+                        "{func} needs a date, found '{s}'"
+                    )))
+                }
+            }
+        }
+        other => {
+            return Err(SqlError::TypeMismatch(format!(
+                "{func} needs a date, found {}",
+                other.kind()
+            )))
+        }
+    };
+    match t.kind {
+        TimeType::Date => Ok(Instant {
+            days: t.value,
+            micros: 0,
+            date_only: true,
+        }),
+        TimeType::DateTime(_) | TimeType::Timestamp(_) => Ok(Instant {
+            days: t.value.div_euclid(MICROS_PER_DAY),
+            micros: t.value.rem_euclid(MICROS_PER_DAY),
+            date_only: false,
+        }),
+        _ => Err(SqlError::TypeMismatch(format!(
+            "{func} needs a date, found {}",
+            t.kind_name()
+        ))),
+    }
+}
+
+/// A time of day for HOUR, MINUTE, SECOND, MICROSECOND: of a time (its magnitude: HOUR of
+/// a TIME may pass 23), or of a date's instant.
+fn time_of_day(v: &Value, func: &str) -> Result<i64, SqlError> {
+    let time = match v {
+        Value::Temporal(t) if matches!(t.kind, TimeType::Time(_)) => Some(t.value),
+        Value::Text(s) if !s.trim().contains('-') => {
+            Temporal::parse(TimeType::Time(6), s).map(|t| t.value)
+        }
+        _ => None,
+    };
+    match time {
+        Some(micros) => Ok(micros.abs()),
+        None => Ok(instant(v, func)?.micros),
+    }
+}
+
+fn whole(v: &Value, func: &str) -> Result<i64, SqlError> {
+    match v {
+        Value::Int(n) => Ok(*n),
+        Value::Decimal(d) => d
+            .rescale(0)
+            .and_then(|d| i64::try_from(d.units).ok())
+            .ok_or_else(|| SqlError::TypeMismatch(format!("{func} takes a whole amount"))),
+        Value::Text(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| SqlError::TypeMismatch(format!("{func} takes a whole amount"))),
+        other => Err(SqlError::TypeMismatch(format!(
+            "{func} does not take {}",
+            other.kind()
+        ))),
+    }
+}
+
+/// The function applied to evaluated arguments, none of them NULL.
+pub fn call(f: DateFunc, args: &[Value]) -> Result<Value, SqlError> {
+    let arg = |i: usize| args.get(i).unwrap_or(&Value::Null);
+    let int = |n: i64| Ok(Value::Int(n));
+    match f {
+        DateFunc::Part(unit) => part(unit, arg(0)),
+        DateFunc::DayOfWeek => int((instant(arg(0), "DAYOFWEEK")?.weekday() + 1) % 7 + 1),
+        DateFunc::WeekDay => int(instant(arg(0), "WEEKDAY")?.weekday()),
+        DateFunc::DayOfYear => {
+            let at = instant(arg(0), "DAYOFYEAR")?;
+            int(at.days - days_from_civil(at.civil().0, 1, 1) + 1)
+        }
+        DateFunc::DayName => {
+            let day = instant(arg(0), "DAYNAME")?.weekday() as usize;
+            Ok(Value::Text(DAY_NAMES[day].into()))
+        }
+        DateFunc::MonthName => {
+            let (_, m, _) = instant(arg(0), "MONTHNAME")?.civil();
+            Ok(Value::Text(MONTH_NAMES[m as usize - 1].into()))
+        }
+        DateFunc::Date => Ok(date(instant(arg(0), "DATE")?.days)),
+        DateFunc::LastDay => {
+            let (y, m, _) = instant(arg(0), "LAST_DAY")?.civil();
+            Ok(date(days_from_civil(y, m, days_in_month(y, m))))
+        }
+        // Days since year 0, as MySQL counts them.
+        DateFunc::ToDays => int(instant(arg(0), "TO_DAYS")?.days + 719_528),
+        DateFunc::DateDiff => {
+            int(instant(arg(0), "DATEDIFF")?.days - instant(arg(1), "DATEDIFF")?.days)
+        }
+        DateFunc::DateFormat => {
+            let Value::Text(format) = arg(1) else {
+                return Err(SqlError::TypeMismatch(
+                    "DATE_FORMAT takes its format as text".into(),
+                ));
+            };
+            Ok(Value::Text(date_format(
+                instant(arg(0), "DATE_FORMAT")?,
+                format,
+            )))
+        }
+        DateFunc::Add(unit) => {
+            let at = instant(arg(0), "DATE_ADD")?;
+            let amount = whole(arg(1), "DATE_ADD")?;
+            Ok(add(at, unit, amount)
+                .and_then(Instant::value)
+                .unwrap_or(Value::Null))
+        }
+        DateFunc::Diff(unit) => {
+            let (from, to) = (
+                instant(arg(0), "TIMESTAMPDIFF")?,
+                instant(arg(1), "TIMESTAMPDIFF")?,
+            );
+            int(diff(from, to, unit))
+        }
+    }
+}
+
+fn date(days: i64) -> Value {
+    Value::Temporal(Temporal {
+        kind: TimeType::Date,
+        value: days,
+    })
+}
+
+fn part(unit: Unit, v: &Value) -> Result<Value, SqlError> {
+    let int = |n: i64| Ok(Value::Int(n));
+    match unit {
+        Unit::Microsecond => int(time_of_day(v, "MICROSECOND")? % MICROS_PER_SECOND),
+        Unit::Second => int(time_of_day(v, "SECOND")? / MICROS_PER_SECOND % 60),
+        Unit::Minute => int(time_of_day(v, "MINUTE")? / (60 * MICROS_PER_SECOND) % 60),
+        Unit::Hour => int(time_of_day(v, "HOUR")? / (3600 * MICROS_PER_SECOND)),
+        Unit::Day => int(instant(v, "DAY")?.civil().2),
+        Unit::Month => int(instant(v, "MONTH")?.civil().1),
+        Unit::Quarter => int((instant(v, "QUARTER")?.civil().1 - 1) / 3 + 1),
+        Unit::Year => int(instant(v, "YEAR")?.civil().0),
+        Unit::Week => unsupported("EXTRACT(WEEK ...)"),
+    }
+}
+
+/// The instant moved by `amount` units: calendar units keep the day of the month, or the
+/// month's last day if it has fewer (2024-01-31 + 1 month is 2024-02-29), as MySQL does.
+/// A date moved by a unit of a day or more stays a date.
+fn add(at: Instant, unit: Unit, amount: i64) -> Option<Instant> {
+    if let Some(months) = unit.months() {
+        let (y, m, d) = at.civil();
+        let total = (y * 12 + m - 1).checked_add(amount.checked_mul(months)?)?;
+        let (y, m) = (total.div_euclid(12), total.rem_euclid(12) + 1);
+        if !(1..=9999).contains(&y) {
+            return None;
+        }
+        let days = days_from_civil(y, m, d.min(days_in_month(y, m)));
+        return Some(Instant { days, ..at });
+    }
+    let step = unit.micros()?;
+    let micros = (at.days.checked_mul(MICROS_PER_DAY)?)
+        .checked_add(at.micros)?
+        .checked_add(amount.checked_mul(step)?)?;
+    Some(Instant {
+        days: micros.div_euclid(MICROS_PER_DAY),
+        micros: micros.rem_euclid(MICROS_PER_DAY),
+        date_only: at.date_only && step % MICROS_PER_DAY == 0,
+    })
+}
+
+/// Whole units from `from` to `to`, truncated toward zero; calendar units count whole
+/// months, a month not complete until its day and time of day are reached.
+fn diff(from: Instant, to: Instant, unit: Unit) -> i64 {
+    let micros =
+        |i: Instant| i128::from(i.days) * i128::from(MICROS_PER_DAY) + i128::from(i.micros);
+    if let Some(months) = unit.months() {
+        let (fy, fm, fd) = from.civil();
+        let (ty, tm, td) = to.civil();
+        let mut n = (ty * 12 + tm) - (fy * 12 + fm);
+        let (f_rest, t_rest) = ((fd, from.micros), (td, to.micros));
+        if n > 0 && t_rest < f_rest {
+            n -= 1;
+        } else if n < 0 && t_rest > f_rest {
+            n += 1;
+        }
+        return n / months;
+    }
+    let step = unit.micros().map_or(1, i128::from);
+    let n = (micros(to) - micros(from)) / step;
+    n.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+}
+
+/// MySQL's DATE_FORMAT specifiers but the week numbers (%U %u %V %v %X %x), which are
+/// written as their letter, as MySQL writes a specifier it does not know.
+fn date_format(at: Instant, format: &str) -> String {
+    let (y, m, d) = at.civil();
+    let secs = at.micros / MICROS_PER_SECOND;
+    let (h, min, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let h12 = match h % 12 {
+        0 => 12,
+        n => n,
+    };
+    let ampm = if h < 12 { "AM" } else { "PM" };
+    let weekday = at.weekday() as usize;
+    let month = MONTH_NAMES[m as usize - 1];
+    let mut out = String::new();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let Some(spec) = chars.next() else {
+            out.push('%');
+            break;
+        };
+        let piece = match spec {
+            'a' => DAY_NAMES[weekday][..3].into(),
+            'b' => month[..3].into(),
+            'c' => format!("{m}"),
+            'D' => format!("{d}{}", ordinal_suffix(d)),
+            'd' => format!("{d:02}"),
+            'e' => format!("{d}"),
+            'f' => format!("{:06}", at.micros % MICROS_PER_SECOND),
+            'H' => format!("{h:02}"),
+            'h' | 'I' => format!("{h12:02}"),
+            'i' => format!("{min:02}"),
+            'j' => format!("{:03}", at.days - days_from_civil(y, 1, 1) + 1),
+            'k' => format!("{h}"),
+            'l' => format!("{h12}"),
+            'M' => month.into(),
+            'm' => format!("{m:02}"),
+            'p' => ampm.into(),
+            'r' => format!("{h12:02}:{min:02}:{s:02} {ampm}"),
+            'S' | 's' => format!("{s:02}"),
+            'T' => format!("{h:02}:{min:02}:{s:02}"),
+            'W' => DAY_NAMES[weekday].into(),
+            'w' => format!("{}", (weekday + 1) % 7),
+            'Y' => format!("{y:04}"),
+            'y' => format!("{:02}", y % 100),
+            other => format!("{other}"),
+        };
+        out.push_str(&piece);
+    }
+    out
+}
+
+fn ordinal_suffix(d: i64) -> &'static str {
+    match (d % 10, d % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    }
+}
