@@ -33,3 +33,30 @@ test('query streams rows in pages from one state, as arrays or objects', async (
   }, { code: 'SQL' });
   await repo.close();
 });
+
+test('sql and query read history as the command line does: AS OF and the dolt_ system tables', async () => {
+  let clock = 1_700_000_000_000;
+  const repo = await Repo.init('mem://history', { author: { name: 'Ada' }, now: () => (clock += 1000) });
+  await repo.sql("create table t (id int primary key, v text); insert into t values (1, 'one')");
+  await repo.commit({ message: 'first', all: true });
+  await repo.createTag('v1');
+  await repo.sql("update t set v = 'uno' where id = 1");
+  await repo.commit({ message: 'second', all: true });
+
+  const [old] = await repo.sql("select v from t as of 'v1'");
+  assert.deepEqual(old.rows, [['one']]);
+  const streamed = [];
+  for await (const [v] of repo.query("select v from t as of 'HEAD~1'")) streamed.push(v);
+  assert.deepEqual(streamed, ['one']);
+
+  const [log] = await repo.sql('select message, commit_order from dolt_log');
+  assert.deepEqual(log.rows, [['second', 3], ['first', 2], ['Initialize data repository', 1]]);
+  const [diff] = await repo.sql('select from_v, to_v, diff_type from dolt_diff_t order by to_commit_date');
+  assert.deepEqual(diff.rows, [[null, 'one', 'added'], ['one', 'uno', 'modified']]);
+  const [ranked] = await repo.sql(
+    'select message, row_number() over (order by commit_order desc) from dolt_log order by 2');
+  assert.deepEqual(ranked.rows.map((r) => r[0]), ['second', 'first', 'Initialize data repository']);
+
+  await assert.rejects(repo.sql("select * from t as of 'nope'"), (e) => /nope/.test(e.message));
+  await repo.close();
+});

@@ -65,8 +65,8 @@ pub struct History {
 /// is not tokenized twice.
 pub fn needs(sql: &str) -> Result<Needs, SqlError> {
     let mut needs = Needs::default();
-    let lower = sql.to_ascii_lowercase();
-    if !lower.contains(SYSTEM_PREFIX) && !may_hold_as_of(&lower) {
+    let bytes = sql.as_bytes();
+    if !contains(bytes, SYSTEM_PREFIX.as_bytes()) && !may_hold_as_of(bytes) {
         return Ok(needs);
     }
     for text in split::statements(sql) {
@@ -160,12 +160,30 @@ fn blank(token: &Token) -> bool {
 }
 
 /// Whether `AS`, blanks, `OF` occur in the text (any case), or a comment that could stand
-/// between the two words.
-fn may_hold_as_of(lower: &str) -> bool {
-    lower.match_indices("as").any(|(at, _)| {
-        let rest = lower[at + 2..].trim_start();
-        rest.len() < lower.len() - at - 2 && rest.starts_with("of")
-    }) || ["/*", "--", "#"].iter().any(|c| lower.contains(c))
+/// between the two words. Bytewise, without a lower-case copy: a bulk load may be large.
+fn may_hold_as_of(sql: &[u8]) -> bool {
+    let comment = [&b"/*"[..], b"--", b"#"].iter().any(|c| contains(sql, c));
+    comment
+        || (0..sql.len()).any(|at| {
+            let Some(rest) = sql.get(at..) else {
+                return false;
+            };
+            if !rest.get(..2).is_some_and(|w| w.eq_ignore_ascii_case(b"as")) {
+                return false;
+            }
+            let after = &rest[2..];
+            let blank = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            blank > 0
+                && after[blank..]
+                    .get(..2)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b"of"))
+        })
+}
+
+/// Whether `needle` occurs in `hay`, ASCII case ignored.
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Whether the tokens (blanks left out) start with an unquoted `AS OF`.
