@@ -134,6 +134,12 @@ fn dolt_log_and_dolt_branches_read_the_commit_graph() {
         ),
         "name,latest_commit_message,dirty\nmain,second rows,true\nside,first rows,false\n"
     );
+    ok(&d, &["sql", "-q", "create table u (a int primary key)"]);
+    ok(&d, &["add", "u"]);
+    assert_eq!(
+        query_csv(&d, "select * from dolt_status order by table_name"),
+        "table_name,staged,status\nt,false,modified\nu,true,new table\n"
+    );
     // A user's table of a system table's name is read instead.
     ok(
         &d,

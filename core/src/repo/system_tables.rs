@@ -3,6 +3,7 @@
 //!
 //! - `dolt_log`: the commits reachable from HEAD, newest first;
 //! - `dolt_branches` and `dolt_remote_branches`: each branch with its latest commit;
+//! - `dolt_status`: the tables `status` lists, staged or not;
 //! - `dolt_diff_<table>`: each commit's changes to the table against its first parent, and
 //!   the working set's against HEAD (`to_commit` 'WORKING');
 //! - `dolt_history_<table>`: the table's rows at each commit.
@@ -60,6 +61,7 @@ impl<S: Storage> Repo<S> {
             "dolt_log" => Some(self.log_table().await?),
             "dolt_branches" => Some(self.branches_table(false).await?),
             "dolt_remote_branches" => Some(self.branches_table(true).await?),
+            "dolt_status" => Some(self.status_table().await?),
             _ => {
                 if let Some(table) = name.strip_prefix(DIFF_PREFIX) {
                     self.diff_table(table, working).await?
@@ -157,6 +159,36 @@ impl<S: Storage> Repo<S> {
             rows.push(row);
         }
         Ok(SystemTable { columns, rows })
+    }
+
+    /// `dolt_status`: `table_name`, `staged`, `status` ('new table', 'modified', 'deleted',
+    /// or 'conflict' for a table a merge in progress left conflicts in).
+    async fn status_table(&self) -> Result<SystemTable> {
+        let status = self.status().await?;
+        let row = |name: &str, staged: bool, label: &str| {
+            alloc::vec![
+                Value::Text(name.into()),
+                Value::Bool(staged),
+                Value::Text(label.into()),
+            ]
+        };
+        let mut rows = Vec::new();
+        for t in &status.staged {
+            rows.push(row(&t.name, true, t.change.label()));
+        }
+        for t in &status.unstaged {
+            rows.push(row(&t.name, false, t.change.label()));
+        }
+        for name in &status.untracked {
+            rows.push(row(name, false, "new table"));
+        }
+        for name in status.merging.iter().flatten() {
+            rows.push(row(name, false, "conflict"));
+        }
+        Ok(SystemTable {
+            columns: names(&["table_name", "staged", "status"]),
+            rows,
+        })
     }
 
     /// `dolt_diff_<table>`: `to_<column>`s, `to_commit`, `to_commit_date`, `from_<column>`s,
