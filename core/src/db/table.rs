@@ -296,6 +296,67 @@ impl Table {
         Ok(())
     }
 
+    /// A table of `schema` holding `rows`, each with its repeat count, written anew: for
+    /// ALTER TABLE, which changes every row's encoding. Each row is checked as an insert
+    /// checks it, so one that does not fit the new schema (or a primary key that two rows
+    /// now share) fails the whole rebuild; equal keyless rows merge their counts.
+    pub async fn rebuild<S: Storage>(
+        store: &mut ChunkStore<S>,
+        schema: Schema,
+        rows: Vec<(Vec<Value>, u64)>,
+    ) -> Result<Table, TableError> {
+        let mut table = Table::new(&TableRef {
+            schema,
+            rows: Hash::EMPTY,
+        });
+        let mut entries: Vec<(Vec<u8>, Vec<Value>, u64)> = Vec::with_capacity(rows.len());
+        for (row, count) in rows {
+            let row = table.check_row(row)?;
+            let key = if table.layout.is_keyless() {
+                table.layout.keyless_entry(&row, count).0
+            } else {
+                table.layout.key(&row)
+            };
+            entries.push((key, row, count));
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(entries.len());
+        let mut last: Option<(Vec<u8>, Vec<Value>, u64)> = None;
+        for (key, row, count) in entries {
+            match last.as_mut() {
+                Some(prev) if prev.0 == key && table.layout.is_keyless() => {
+                    // Counts come from chunks: a forged one must not wrap around.
+                    prev.2 = prev.2.checked_add(count).ok_or(TableError::Corrupt(
+                        CodecError::Invalid("keyless row count"),
+                    ))?;
+                }
+                Some(prev) if prev.0 == key => {
+                    let value = table.layout.value(&row);
+                    return Err(table.duplicate(&key, &value));
+                }
+                _ => {
+                    if let Some(prev) = last.replace((key, row, count)) {
+                        out.push(table.entry(prev));
+                    }
+                }
+            }
+        }
+        if let Some(prev) = last {
+            out.push(table.entry(prev));
+        }
+        table.rows = prolly::build(store, out).await?;
+        Ok(table)
+    }
+
+    /// The map entry of a row of this table seen `count` times.
+    fn entry(&self, (key, row, count): (Vec<u8>, Vec<Value>, u64)) -> (Vec<u8>, Vec<u8>) {
+        if self.layout.is_keyless() {
+            self.layout.keyless_entry(&row, count)
+        } else {
+            (key, self.layout.value(&row))
+        }
+    }
+
     /// Sorted count-1 entries become one entry per distinct row, with the count it will have.
     async fn insert_keyless<S: Storage>(
         &mut self,

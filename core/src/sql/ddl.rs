@@ -72,32 +72,15 @@ fn schema(defs: &[ColumnDef], constraints: &[TableConstraint]) -> Result<Schema,
     // PRIMARY KEY clauses seen: more than one is an error, as in MySQL.
     let mut keys = 0;
     for def in defs {
-        let name = def.name.value.as_str();
-        if name.is_empty() {
-            return Err(SqlError::Syntax("a column name cannot be empty".into()));
+        let (column, key) = column(def)?;
+        if schema.column_index(&column.name).is_some() {
+            return Err(SqlError::DuplicateColumn(column.name));
         }
-        if schema.column_index(name).is_some() {
-            return Err(SqlError::DuplicateColumn(name.into()));
+        if key {
+            key_names.push(def.name.value.as_str());
+            keys += 1;
         }
-        let mut nullable = true;
-        for option in &def.options {
-            match &option.option {
-                ColumnOption::Null => nullable = true,
-                ColumnOption::NotNull => nullable = false,
-                // Cairn has no column defaults; DEFAULT NULL is what a nullable column has.
-                ColumnOption::Default(Expr::Value(v)) if v.value == AstValue::Null => {}
-                ColumnOption::PrimaryKey(pk) if pk.columns.is_empty() && plain_key(pk) => {
-                    key_names.push(name);
-                    keys += 1;
-                }
-                other => return unsupported(format!("column option {other}")),
-            }
-        }
-        schema.columns.push(Column {
-            name: name.into(),
-            ty: column_type(&def.data_type)?,
-            nullable,
-        });
+        schema.columns.push(column);
     }
     for constraint in constraints {
         match constraint {
@@ -125,6 +108,42 @@ fn schema(defs: &[ColumnDef], constraints: &[TableConstraint]) -> Result<Schema,
         schema.columns[i].nullable = false;
     }
     Ok(schema)
+}
+
+/// One column of a CREATE TABLE or ALTER TABLE, and whether its options declare it the
+/// primary key.
+pub(crate) fn column(def: &ColumnDef) -> Result<(Column, bool), SqlError> {
+    let options: Vec<&ColumnOption> = def.options.iter().map(|o| &o.option).collect();
+    column_of(&def.name.value, &def.data_type, &options)
+}
+
+/// `column` from its parts, as ALTER TABLE ... MODIFY and CHANGE give them.
+pub(crate) fn column_of(
+    name: &str,
+    data_type: &DataType,
+    options: &[&ColumnOption],
+) -> Result<(Column, bool), SqlError> {
+    if name.is_empty() {
+        return Err(SqlError::Syntax("a column name cannot be empty".into()));
+    }
+    let mut nullable = true;
+    let mut key = false;
+    for option in options {
+        match option {
+            ColumnOption::Null => nullable = true,
+            ColumnOption::NotNull => nullable = false,
+            // Cairn has no column defaults; DEFAULT NULL is what a nullable column has.
+            ColumnOption::Default(Expr::Value(v)) if v.value == AstValue::Null => {}
+            ColumnOption::PrimaryKey(pk) if pk.columns.is_empty() && plain_key(pk) => key = true,
+            other => return unsupported(format!("column option {other}")),
+        }
+    }
+    let column = Column {
+        name: name.into(),
+        ty: column_type(data_type)?,
+        nullable,
+    };
+    Ok((column, key))
 }
 
 /// A PRIMARY KEY without index options (a constraint name is allowed and ignored).

@@ -1,4 +1,4 @@
-//! Cairn's SQL subset, in MySQL's dialect as Dolt speaks it: CREATE/DROP TABLE, INSERT,
+//! Cairn's SQL subset, in MySQL's dialect as Dolt speaks it: CREATE/ALTER/RENAME/DROP TABLE, INSERT,
 //! UPDATE, DELETE, SHOW TABLES, and SELECT: over one table with key lookups, ranges and
 //! paging (`select.rs`), or with joins, grouping, DISTINCT, subqueries and UNION
 //! (`query.rs`); scalar functions, CASE and CAST in `functions.rs`.
@@ -12,6 +12,7 @@
 
 mod access;
 mod aggregate;
+mod alter;
 mod ddl;
 mod describe;
 mod expr;
@@ -28,6 +29,8 @@ mod split;
 mod tests;
 #[cfg(test)]
 mod tests_query;
+#[cfg(test)]
+mod tests_schema;
 #[cfg(test)]
 mod tests_types;
 mod update_delete;
@@ -294,6 +297,8 @@ async fn run<S: Storage>(
 ) -> Result<QueryResult, SqlError> {
     match statement {
         Statement::CreateTable(create) => ddl::create_table(root, create),
+        Statement::AlterTable(alter) => alter::alter_table(store, root, alter).await,
+        Statement::RenameTable(renames) => alter::rename_tables(root, &renames),
         Statement::Drop {
             object_type,
             if_exists,

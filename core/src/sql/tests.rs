@@ -658,8 +658,8 @@ fn error_messages() {
             "unsupported SQL: LIMIT in UPDATE",
         ),
         (
-            "alter table t add column e int",
-            "unsupported SQL: ALTER TABLE",
+            "alter table t add primary key (a)",
+            "unsupported SQL: ALTER TABLE ADD PRIMARY KEY (a)",
         ),
         (
             "select * from t limit -1",
