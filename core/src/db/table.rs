@@ -5,6 +5,7 @@
 //! A `Table` is a working copy of a [`TableRef`]: writes move its `rows` root, and the caller
 //! stores [`Table::to_ref`] back into its root value only when a whole statement succeeded.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -43,6 +44,17 @@ pub enum TableError {
     /// The primary key values of a row whose key the table (or the same batch) already has.
     DuplicateKey {
         key: Vec<Value>,
+    },
+    /// A CHECK constraint a row fails (`error`: why it could not be evaluated, if so).
+    Check {
+        name: String,
+        error: Option<String>,
+    },
+    /// Two rows with the same values in a UNIQUE key: the values as MySQL writes them
+    /// (`a-b`), and the key as `table.name`.
+    DuplicateEntry {
+        entry: String,
+        key: String,
     },
     /// A stored row does not decode.
     Corrupt(CodecError),
@@ -86,6 +98,17 @@ impl fmt::Display for TableError {
                 }
                 f.write_str("]")
             }
+            // MySQL's wordings.
+            TableError::Check { name, error: None } => {
+                write!(f, "Check constraint '{name}' is violated.")
+            }
+            TableError::Check {
+                name,
+                error: Some(e),
+            } => write!(f, "Check constraint '{name}' could not be evaluated: {e}"),
+            TableError::DuplicateEntry { entry, key } => {
+                write!(f, "Duplicate entry '{entry}' for key '{key}'")
+            }
             TableError::Corrupt(e) => write!(f, "a stored row is corrupt: {e} (run verify)"),
             TableError::Prolly(e) => e.fmt(f),
         }
@@ -113,12 +136,17 @@ pub enum Span {
     Range(Bound<Vec<u8>>, Bound<Vec<u8>>),
 }
 
+/// The CHECK constraints of a table, compiled by the SQL layer: an error for a row that fails
+/// one.
+pub type RowCheck = Box<dyn Fn(&[Value]) -> Result<(), TableError>>;
+
 pub struct Table {
     schema: Schema,
     rows: Hash,
     layout: RowLayout,
     /// Per column: NULL is refused (declared NOT NULL, or part of the primary key).
     not_null: Vec<bool>,
+    check: Option<RowCheck>,
 }
 
 impl Table {
@@ -132,7 +160,14 @@ impl Table {
             schema,
             rows: table.rows,
             not_null,
+            check: None,
         }
+    }
+
+    /// The table, with every row it writes from now on also passing `check`.
+    pub fn with_check(mut self, check: Option<RowCheck>) -> Table {
+        self.check = check;
+        self
     }
 
     pub fn schema(&self) -> &Schema {
@@ -166,6 +201,9 @@ impl Table {
                     column: column.name.clone(),
                 });
             }
+        }
+        if let Some(check) = &self.check {
+            check(&row)?;
         }
         Ok(row)
     }
@@ -304,11 +342,13 @@ impl Table {
         store: &mut ChunkStore<S>,
         schema: Schema,
         rows: Vec<(Vec<Value>, u64)>,
+        check: Option<RowCheck>,
     ) -> Result<Table, TableError> {
         let mut table = Table::new(&TableRef {
             schema,
             rows: Hash::EMPTY,
-        });
+        })
+        .with_check(check);
         let mut entries: Vec<(Vec<u8>, Vec<Value>, u64)> = Vec::with_capacity(rows.len());
         for (row, count) in rows {
             let row = table.check_row(row)?;

@@ -10,8 +10,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use sqlparser::ast::{
-    AlterTable, AlterTableOperation, ColumnOption, DataType, Ident, MySQLColumnPosition,
-    RenameTable, RenameTableNameKind,
+    AlterColumnOperation, AlterTable, AlterTableOperation, ColumnOption, DataType, Ident,
+    MySQLColumnPosition, RenameTable, RenameTableNameKind, TableConstraint,
 };
 
 use crate::chunk_store::ChunkStore;
@@ -20,6 +20,8 @@ use crate::db::schema::{Column, Schema};
 use crate::db::table::{Span, Table};
 use crate::db::value::Value;
 use crate::io::Storage;
+use crate::sql::constraints::{parse_check, row_check, store_table};
+use crate::sql::expr::{compile, Scope};
 use crate::sql::{ddl, find_table, object_name, open_table, unsupported, QueryResult, SqlError};
 
 /// A table being altered: its schema so far, and its rows once an operation needed them.
@@ -56,16 +58,43 @@ pub async fn alter_table<S: Storage>(
     for op in alter.operations {
         apply(store, root, &mut t, op).await?;
     }
+    ddl::valid(&t.schema)?;
+    for c in &t.schema.checks {
+        // MySQL refuses to drop or rename a column a CHECK uses; so does Cairn.
+        let scope = Scope {
+            table: &t.name,
+            schema: &t.schema,
+        };
+        if let Err(e) = parse_check(&c.expr).and_then(|e| compile(&e, Some(scope))) {
+            return Err(SqlError::Definition(format!(
+                "check constraint '{}' uses a column this statement drops or renames ({e}); \
+                 drop the constraint first",
+                c.name
+            )));
+        }
+    }
+    // A new CHECK is checked against every row, which the rebuild does.
+    if t.schema
+        .checks
+        .iter()
+        .any(|c| !t.stored.schema.checks.contains(c))
+    {
+        t.rows(store).await?;
+    }
+    let check = row_check(&t.name, &t.schema)?;
     let table = match t.rows {
-        Some(rows) => Table::rebuild(store, t.schema, rows).await?.to_ref(),
-        None => TableRef {
+        Some(rows) => Table::rebuild(store, t.schema, rows, check).await?,
+        None => Table::new(&TableRef {
             schema: t.schema,
             rows: t.stored.rows,
-        },
+        }),
     };
-    root.tables.remove(&name);
-    root.tables.insert(t.name, table);
-    Ok(QueryResult::affected(0))
+    // The old name goes only once the new table is stored: its unique keys may refuse it.
+    let mut next = root.clone();
+    next.tables.remove(&name);
+    let result = store_table(store, &mut next, t.name, table, QueryResult::affected(0)).await?;
+    *root = next;
+    Ok(result)
 }
 
 async fn apply<S: Storage>(
@@ -81,25 +110,30 @@ async fn apply<S: Storage>(
             column_position,
             ..
         } => {
-            let (column, key) = ddl::column(&column_def)?;
-            if key {
+            let spec = ddl::column(&column_def)?;
+            if spec.primary_key {
                 return unsupported("ADD COLUMN ... PRIMARY KEY (the primary key is fixed)");
             }
+            let column = spec.column.clone();
             if t.schema.column_index(&column.name).is_some() {
                 return Err(SqlError::DuplicateColumn(column.name));
             }
             let rows = t.rows(store).await?;
-            if !column.nullable && !rows.is_empty() {
-                return Err(SqlError::Syntax(format!(
-                    "column '{}' is NOT NULL and has no DEFAULT, and the table has rows: add it \
-                     as NULL, fill it in, then MODIFY it NOT NULL",
+            if !column.nullable && column.default.is_none() && !rows.is_empty() {
+                return Err(SqlError::Definition(format!(
+                    "column '{}' is NOT NULL and has no DEFAULT, and the table has rows: give \
+                     it a DEFAULT, or add it as NULL, fill it in, then MODIFY it NOT NULL",
                     column.name
                 )));
             }
+            // Existing rows get the default, as MySQL fills them.
+            let fill = column.default.clone().unwrap_or(Value::Null);
             for (row, _) in rows.iter_mut() {
-                row.push(Value::Null);
+                row.push(fill.clone());
             }
             t.schema.columns.push(column);
+            let i = t.schema.columns.len() - 1;
+            spec.add_constraints(&mut t.schema, &t.name, i)?;
             match column_position {
                 Some(p) => t.move_column(t.schema.columns.len() - 1, &p),
                 None => Ok(()),
@@ -126,7 +160,7 @@ async fn apply<S: Storage>(
                     ));
                 }
                 if t.schema.columns.len() == 1 {
-                    return Err(SqlError::Syntax(
+                    return Err(SqlError::Definition(
                         "a table needs at least one column; use DROP TABLE instead".into(),
                     ));
                 }
@@ -134,11 +168,13 @@ async fn apply<S: Storage>(
                     row.remove(i);
                 }
                 t.schema.columns.remove(i);
-                for k in t.schema.primary_key.iter_mut() {
-                    if *k > i {
-                        *k -= 1;
-                    }
-                }
+                // As MySQL does, the column leaves every unique key, and a key left without
+                // columns goes.
+                t.renumber(|k| match k.cmp(&i) {
+                    core::cmp::Ordering::Less => Some(k),
+                    core::cmp::Ordering::Equal => None,
+                    core::cmp::Ordering::Greater => Some(k - 1),
+                });
             }
             Ok(())
         }
@@ -171,6 +207,55 @@ async fn apply<S: Storage>(
             t.redefine(store, i, &new_name, &data_type, &options, column_position)
                 .await
         }
+        AlterTableOperation::AddConstraint {
+            constraint: TableConstraint::PrimaryKey(_),
+            ..
+        } => unsupported("ALTER TABLE ADD PRIMARY KEY (the primary key is fixed)"),
+        AlterTableOperation::AddConstraint {
+            constraint,
+            not_valid: false,
+        } => ddl::add_constraint(&mut t.schema, &t.name, &constraint),
+        AlterTableOperation::DropConstraint {
+            if_exists,
+            name,
+            drop_behavior: None,
+        } => {
+            let before = (t.schema.checks.len(), t.schema.uniques.len());
+            let is = |n: &str| n.eq_ignore_ascii_case(&name.value);
+            t.schema.checks.retain(|c| !is(&c.name));
+            t.schema.uniques.retain(|u| !is(&u.name));
+            if !if_exists && before == (t.schema.checks.len(), t.schema.uniques.len()) {
+                return Err(SqlError::Definition(format!(
+                    "constraint '{}' does not exist",
+                    name.value
+                )));
+            }
+            Ok(())
+        }
+        AlterTableOperation::DropIndex { name } => {
+            let before = t.schema.uniques.len();
+            t.schema
+                .uniques
+                .retain(|u| !u.name.eq_ignore_ascii_case(&name.value));
+            if before == t.schema.uniques.len() {
+                return Err(SqlError::Definition(format!(
+                    "can't DROP '{}'; check that it exists",
+                    name.value
+                )));
+            }
+            Ok(())
+        }
+        AlterTableOperation::AlterColumn { column_name, op } => {
+            let i = t.column(&column_name)?;
+            t.schema.columns[i].default = match op {
+                AlterColumnOperation::SetDefault { value } => {
+                    ddl::default_value(&t.schema.columns[i], &value)?
+                }
+                AlterColumnOperation::DropDefault => None,
+                other => return unsupported(format!("ALTER COLUMN {other}")),
+            };
+            Ok(())
+        }
         AlterTableOperation::RenameTable { table_name } => {
             let (RenameTableNameKind::To(new) | RenameTableNameKind::As(new)) = table_name;
             t.name = new_table_name(root, &t.name, &object_name(&new)?)?;
@@ -197,6 +282,17 @@ impl Altered {
             self.rows = Some(rows);
         }
         Ok(self.rows.get_or_insert_with(Vec::new))
+    }
+
+    /// Renumbers the columns of the primary key and unique keys after columns moved or went
+    /// (`f` is a column's new index, `None` if it went; a key column never goes).
+    fn renumber(&mut self, f: impl Fn(usize) -> Option<usize>) {
+        let key = core::mem::take(&mut self.schema.primary_key);
+        self.schema.primary_key = key.into_iter().filter_map(&f).collect();
+        for u in self.schema.uniques.iter_mut() {
+            u.columns = u.columns.iter().filter_map(|&k| f(k)).collect();
+        }
+        self.schema.uniques.retain(|u| !u.columns.is_empty());
     }
 
     fn column(&self, name: &Ident) -> Result<usize, SqlError> {
@@ -228,16 +324,17 @@ impl Altered {
         options: &[ColumnOption],
         position: Option<MySQLColumnPosition>,
     ) -> Result<(), SqlError> {
-        let options: Vec<&ColumnOption> = options.iter().collect();
-        let (mut column, key) = ddl::column_of(&name.value, data_type, &options)?;
+        let options: Vec<_> = options.iter().map(|o| (None, o)).collect();
+        let mut spec = ddl::column_of(&name.value, data_type, &options)?;
         let in_key = self.schema.primary_key.contains(&i);
-        if key && !in_key {
+        if spec.primary_key && !in_key {
             return unsupported("MODIFY ... PRIMARY KEY (the primary key is fixed)");
         }
         // A key column stays NOT NULL, as in MySQL.
-        column.nullable &= !in_key;
+        spec.column.nullable &= !in_key;
         self.rows(store).await?;
-        self.schema.columns[i] = column;
+        self.schema.columns[i] = spec.column.clone();
+        spec.add_constraints(&mut self.schema, &self.name, i)?;
         if let Some(position) = position {
             self.move_column(i, &position)?;
         }
@@ -261,9 +358,7 @@ impl Altered {
             .map(Some)
             .collect();
         self.schema.columns = order.iter().filter_map(|&j| columns[j].take()).collect();
-        for k in self.schema.primary_key.iter_mut() {
-            *k = order.iter().position(|j| j == k).unwrap_or(*k);
-        }
+        self.renumber(|k| order.iter().position(|&j| j == k));
         if let Some(rows) = self.rows.as_mut() {
             for (row, _) in rows.iter_mut() {
                 let mut old: Vec<Value> = core::mem::take(row);

@@ -13,6 +13,7 @@
 mod access;
 mod aggregate;
 mod alter;
+mod constraints;
 mod ddl;
 mod describe;
 mod expr;
@@ -36,6 +37,7 @@ mod tests_types;
 mod update_delete;
 mod upsert;
 
+pub use constraints::check_parses;
 pub use params::Params;
 pub use split::ends_open;
 
@@ -82,6 +84,9 @@ pub enum SqlError {
     TableExists(String),
     UnknownColumn(String),
     DuplicateColumn(String),
+    /// A table definition or schema change MySQL would refuse (an invalid default, a
+    /// duplicate constraint name, NOT NULL without a default on rows); says what to change.
+    Definition(String),
     /// An INSERT row with a different number of values than columns; `row` counts from 1.
     ValueCount {
         expected: usize,
@@ -103,6 +108,7 @@ impl fmt::Display for SqlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SqlError::Syntax(msg) => write!(f, "syntax error: {msg}"),
+            SqlError::Definition(msg) => f.write_str(msg),
             SqlError::Parameter(msg) => write!(f, "parameters: {msg}"),
             SqlError::TooManyRows(n) => write!(
                 f,
@@ -153,7 +159,7 @@ pub(crate) fn unsupported<T>(what: impl fmt::Display) -> Result<T, SqlError> {
 
 /// How deeply sqlparser may nest. Its default (50) lets `NOT NOT ... 1` overflow a 2 MiB
 /// thread stack in a debug build; 24 levels is still far more than the subset needs.
-const RECURSION_LIMIT: usize = 24;
+pub(crate) const RECURSION_LIMIT: usize = 24;
 
 /// Runs every statement of `sql` against `root`; see the module docs for what a failure
 /// leaves behind.
@@ -231,7 +237,7 @@ const MAX_CHAIN: usize = 128;
 
 /// The statement's tokens, refused if an expression chains more than `MAX_CHAIN` operators (a
 /// comma or a parenthesis starts a new expression).
-fn bounded(tokens: Vec<TokenWithSpan>) -> Result<Vec<TokenWithSpan>, SqlError> {
+pub(crate) fn bounded(tokens: Vec<TokenWithSpan>) -> Result<Vec<TokenWithSpan>, SqlError> {
     let mut chain = 0;
     for t in &tokens {
         match &t.token {
@@ -427,7 +433,10 @@ pub(crate) fn plain_query(query: &Query) -> Result<(), SqlError> {
 pub(crate) fn open_table(root: &RootValue, name: &str) -> Result<(String, Table), SqlError> {
     let name = find_table(root, name)?;
     match root.tables.get(&name) {
-        Some(t) => Ok((name.clone(), Table::new(t))),
+        Some(t) => {
+            let check = constraints::row_check(&name, &t.schema)?;
+            Ok((name.clone(), Table::new(t).with_check(check)))
+        }
         None => Err(SqlError::TableNotFound(name)),
     }
 }

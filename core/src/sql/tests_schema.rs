@@ -276,3 +276,257 @@ fn moving_a_key_column_keeps_the_key() {
         .to_string()
         .contains("PRIMARY KEY (`b`,`id`)"));
 }
+
+#[test]
+fn defaults_fill_left_out_columns_and_new_columns() {
+    let mut db = Db::new();
+    db.run(
+        "create table t (id int primary key, n int not null default 7, s varchar(3) default 'ab', \
+         d decimal(5,2) default 1.5, day date default '2024-03-01', b bool default true)",
+    );
+    db.run("insert into t (id) values (1)");
+    db.run("insert into t (id, n, s) values (2, 8, null)");
+    assert_eq!(
+        db.rows("select n, s, d, day, b from t order by id")
+            .iter()
+            .map(|r| r.iter().map(|v| v.to_string()).collect::<Vec<_>>())
+            .collect::<Vec<_>>(),
+        [
+            ["7", "ab", "1.50", "2024-03-01", "true"],
+            ["8", "NULL", "1.50", "2024-03-01", "true"]
+        ]
+    );
+    let described: Vec<_> = db
+        .rows("describe t")
+        .into_iter()
+        .map(|r| r[4].to_string())
+        .collect();
+    assert_eq!(described, ["NULL", "7", "ab", "1.50", "2024-03-01", "true"]);
+    // ADD COLUMN ... DEFAULT fills the rows there are, NOT NULL included.
+    db.run("alter table t add column m int not null default 3");
+    assert_eq!(db.rows("select m from t"), vec![vec![int(3)], vec![int(3)]]);
+    db.run("alter table t alter column m set default 4");
+    db.run("insert into t (id) values (3)");
+    assert_eq!(db.rows("select m from t where id = 3"), vec![vec![int(4)]]);
+    db.run("alter table t alter column m drop default");
+    assert_eq!(
+        db.err("insert into t (id) values (4)"),
+        "column 'm' cannot be NULL"
+    );
+    for (sql, want) in [
+        (
+            "create table u (a tinyint default 300)",
+            "invalid default value for 'a': value 300 is out of range for column \
+             'a' tinyint (-128 to 127)",
+        ),
+        (
+            "create table u (a int not null default null)",
+            "invalid default value for 'a': NULL in a NOT NULL column",
+        ),
+        (
+            "create table u (a int default b)",
+            "invalid default value for 'a': column 'b' could not be found in any \
+             table in scope (a default is a constant)",
+        ),
+        (
+            "create table u (a date default '2023-02-29')",
+            "invalid default value for 'a': value '2023-02-29' is not a valid date \
+             for column 'a' (write it as YYYY-MM-DD)",
+        ),
+    ] {
+        assert_eq!(db.err(sql), want, "{sql}");
+    }
+}
+
+#[test]
+fn auto_increment_counts_from_the_greatest_value() {
+    let mut db = Db::new();
+    db.run("create table t (id bigint primary key auto_increment, s text)");
+    db.run("insert into t (s) values ('a'), ('b')");
+    db.run("insert into t values (null, 'c')");
+    db.run("insert into t values (10, 'd')");
+    db.run("insert into t (s) values ('e')");
+    db.run("insert into t (s) values ('f'), ('g')");
+    assert_eq!(
+        db.rows("select id, s from t order by id"),
+        [
+            (1, "a"),
+            (2, "b"),
+            (3, "c"),
+            (10, "d"),
+            (11, "e"),
+            (12, "f"),
+            (13, "g")
+        ]
+        .map(|(i, s)| vec![int(i), text(s)])
+        .to_vec()
+    );
+    assert_eq!(db.rows("describe t")[0][5], text("auto_increment"));
+    // Max + 1, as MySQL computes it on opening a table: deleting the top frees its number.
+    db.run("delete from t where id >= 12");
+    db.run("insert into t (s) values ('h')");
+    assert_eq!(
+        db.rows("select id from t where s = 'h'"),
+        vec![vec![int(12)]]
+    );
+    // Not the first key column: found by a scan.
+    db.run("create table k (a int, id tinyint auto_increment, primary key (a, id))");
+    db.run("insert into k (a) values (5), (1)");
+    db.run("insert into k (a, id) values (2, 126)");
+    db.run("insert into k (a) values (3)");
+    assert_eq!(db.rows("select max(id) from k"), vec![vec![int(127)]]);
+    assert_eq!(
+        db.err("insert into k (a) values (4)"),
+        "value 128 is out of range for column 'id' tinyint (-128 to 127)"
+    );
+    for sql in [
+        "create table u (a int auto_increment)",
+        "create table u (a text primary key auto_increment)",
+        "create table u (a int auto_increment, b int auto_increment, primary key (a, b))",
+    ] {
+        assert!(db.err(sql).contains("incorrect table definition"), "{sql}");
+    }
+}
+
+#[test]
+fn check_constraints_refuse_rows_by_name() {
+    let mut db = Db::new();
+    db.run(
+        "create table t (id int primary key, a int check (a > 0), b int, \
+         constraint b_small check (b < 10), check (a <> b))",
+    );
+    db.run("insert into t values (1, 5, 3)");
+    // NULL passes, as in MySQL.
+    db.run("insert into t values (2, null, null)");
+    assert_eq!(
+        db.err("insert into t values (3, 0, 1)"),
+        "Check constraint 't_chk_1' is violated."
+    );
+    assert_eq!(
+        db.err("insert into t values (3, 1, 10)"),
+        "Check constraint 'b_small' is violated."
+    );
+    assert_eq!(
+        db.err("insert into t values (3, 4, 4)"),
+        "Check constraint 't_chk_2' is violated."
+    );
+    assert_eq!(
+        db.err("update t set b = 11 where id = 1"),
+        "Check constraint 'b_small' is violated."
+    );
+    assert_eq!(
+        db.err("insert into t values (1, 5, 3) on duplicate key update a = -1"),
+        "Check constraint 't_chk_1' is violated."
+    );
+    // A new CHECK holds for the rows there are, or the ALTER fails.
+    assert_eq!(
+        db.err("alter table t add constraint big check (a > 5)"),
+        "Check constraint 'big' is violated."
+    );
+    db.run("alter table t add constraint big check (a > 1)");
+    assert_eq!(
+        db.err("insert into t values (5, 1, 2)"),
+        "Check constraint 'big' is violated."
+    );
+    assert!(db
+        .err("alter table t drop column b")
+        .contains("check constraint 'b_small' uses a column"));
+    db.run("alter table t drop constraint b_small");
+    db.run("alter table t drop constraint t_chk_2");
+    db.run("alter table t drop column b");
+    assert!(db
+        .err("alter table t drop constraint nope")
+        .contains("constraint 'nope' does not exist"));
+    assert!(db
+        .err("create table u (a int, check (b > 0))")
+        .contains("'b' could not be found"));
+    assert!(db
+        .err("create table u (a int, constraint c check (a > 0), constraint c check (a < 9))")
+        .contains("duplicate check constraint name 'c'"));
+}
+
+#[test]
+fn unique_keys_refuse_duplicates() {
+    let mut db = Db::new();
+    db.run(
+        "create table t (id int primary key, email varchar(20) unique, a int, b int, \
+         unique key ab (a, b))",
+    );
+    db.run("insert into t values (1, 'x@y', 1, 1), (2, null, 1, 2), (3, null, null, 2)");
+    // NULLs never collide.
+    db.run("insert into t values (4, null, null, 2)");
+    assert_eq!(
+        db.err("insert into t values (5, 'x@y', 9, 9)"),
+        "Duplicate entry 'x@y' for key 't.email'"
+    );
+    assert_eq!(
+        db.err("insert into t values (5, 'a', 9, 9), (6, 'b', 9, 9)"),
+        "Duplicate entry '9-9' for key 't.ab'"
+    );
+    assert_eq!(
+        db.err("update t set a = 1, b = 1 where id = 2"),
+        "Duplicate entry '1-1' for key 't.ab'"
+    );
+    assert_eq!(
+        db.err("update t set email = 'x@y'"),
+        "Duplicate entry 'x@y' for key 't.email'"
+    );
+    let keys: Vec<_> = db
+        .rows("describe t")
+        .into_iter()
+        .map(|r| r[3].to_string())
+        .collect();
+    assert_eq!(keys, ["PRI", "UNI", "MUL", ""]);
+    assert_eq!(
+        db.err("alter table t add unique (b)"),
+        "Duplicate entry '2' for key 't.b'"
+    );
+    db.run("alter table t drop index ab");
+    db.run("insert into t values (5, 'z', 1, 1)");
+    db.run("alter table t add constraint e2 unique (email, a)");
+    assert!(db
+        .err("alter table t add unique key e2 (a)")
+        .contains("duplicate key name 'e2'"));
+    // Dropping a column takes it out of the keys it is in, which must still hold.
+    assert_eq!(
+        db.err("alter table t drop column email"),
+        "Duplicate entry '1' for key 't.e2'"
+    );
+    db.run("alter table t drop index e2, add unique e3 (email, id), drop column email");
+    assert!(db.rows("show create table t")[0][1]
+        .to_string()
+        .contains("UNIQUE KEY `e3` (`id`)"));
+    assert_eq!(
+        db.err("alter table t drop index nope"),
+        "can't DROP 'nope'; check that it exists"
+    );
+    // A keyless table's repeated row repeats its unique values too.
+    db.run("create table k (a int unique)");
+    assert_eq!(
+        db.err("insert into k values (1), (1)"),
+        "Duplicate entry '1' for key 'k.a'"
+    );
+}
+
+#[test]
+fn show_create_table_makes_the_same_schema() {
+    let mut db = Db::new();
+    db.run(
+        "create table t (id int primary key auto_increment, s varchar(5) not null default 'it''s', \
+         d datetime(3) default '2024-01-02 03:04:05.5', f double default 0.5, \
+         x varbinary(4) default 'ab', b bool default false, u int unique, \
+         constraint pos check (u > 0 and f < 100), unique key su (s, u))",
+    );
+    let create = db.rows("show create table t")[0][1].to_string();
+    assert_eq!(
+        create,
+        "CREATE TABLE `t` (\n  `id` int NOT NULL AUTO_INCREMENT,\n  `s` varchar(5) NOT NULL \
+         DEFAULT 'it''s',\n  `d` datetime(3) DEFAULT '2024-01-02 03:04:05.500',\n  `f` double \
+         DEFAULT 0.5,\n  `x` varbinary(4) DEFAULT 0x6162,\n  `b` bool DEFAULT FALSE,\n  `u` int,\
+         \n  PRIMARY KEY (`id`),\n  UNIQUE KEY `u` (`u`),\n  UNIQUE KEY `su` (`s`,`u`),\n  \
+         CONSTRAINT `pos` CHECK (u > 0 AND f < 100)\n)"
+    );
+    db.run("drop table t");
+    db.run(&create);
+    assert_eq!(db.rows("show create table t")[0][1].to_string(), create);
+}
