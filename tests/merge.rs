@@ -439,3 +439,36 @@ fn a_conflicting_cherry_pick_waits_like_a_merge_and_commits_with_the_picked_mess
     );
     assert_eq!(query_csv(&d, "select a from t where id = 1"), "a\n12\n");
 }
+
+#[test]
+fn an_alter_table_on_one_side_merges_with_row_changes_on_the_other() {
+    let root = tempfile::tempdir().unwrap();
+    let d = diverged(
+        root.path(),
+        "alter table t add column c int not null default 5 after a; update t set c = 6 where id = 2",
+        "update t set b = 'X' where id = 1; insert into t values (3, 30, 'z')",
+    );
+    assert_eq!(
+        ok(&d, &["merge", "feature"]),
+        "Merge made by the 'three-way' strategy.\n"
+    );
+    // Their new row gets the added column's default, as ALTER TABLE gave ours.
+    assert_eq!(
+        query_csv(&d, "select * from t"),
+        "id,a,c,b\n1,10,5,X\n2,20,6,y\n3,30,5,z\n"
+    );
+    // A rename cannot be told from a drop and an add: merged with row changes, it is a
+    // schema conflict rather than their changes lost.
+    ok(&d, &["sql", "-q", "alter table t rename column b to bb"]);
+    ok(&d, &["commit", "-a", "-m", "rename"]);
+    ok(&d, &["checkout", "feature"]);
+    ok(&d, &["sql", "-q", "update t set b = 'Z' where id = 3"]);
+    ok(&d, &["commit", "-a", "-m", "theirs again"]);
+    ok(&d, &["checkout", "main"]);
+    fails(&d, &["merge", "feature"]);
+    let shown = ok(&d, &["conflicts", "cat", "t"]);
+    assert!(
+        shown.starts_with("schema conflict in table 't':"),
+        "{shown}"
+    );
+}

@@ -92,13 +92,12 @@ fn schema() -> impl Strategy<Value = Schema> {
             columns: columns
                 .into_iter()
                 .enumerate()
-                .map(|(i, (name, ty, nullable))| Column {
-                    name,
-                    ty,
-                    nullable: nullable && !primary_key.contains(&i),
+                .map(|(i, (name, ty, nullable))| {
+                    Column::new(name, ty, nullable && !primary_key.contains(&i))
                 })
                 .collect(),
             primary_key,
+            ..Schema::default()
         })
 }
 

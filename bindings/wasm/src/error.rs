@@ -84,9 +84,12 @@ fn sql_code(e: &SqlError) -> &'static str {
             TableError::Arity { .. }
             | TableError::NotNull { .. }
             | TableError::Type { .. }
-            | TableError::DuplicateKey { .. },
+            | TableError::DuplicateKey { .. }
+            | TableError::Check { .. }
+            | TableError::DuplicateEntry { .. },
         )
         | SqlError::Syntax(_)
+        | SqlError::Definition(_)
         | SqlError::Parameter(_)
         | SqlError::Unsupported(_)
         | SqlError::TableExists(_)

@@ -3,6 +3,7 @@
 
 pub mod commit;
 pub mod conflict;
+pub mod constraints;
 pub mod datasets;
 pub mod decimal;
 pub mod kind;

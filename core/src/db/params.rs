@@ -21,9 +21,10 @@ pub const CURRENT: [(&str, u64); 3] = [
     ("rows", crate::db::row::ENCODING),
 ];
 
-/// Older values this build still reads: rows encoding 2 only added column types, so every
-/// store of encoding 1 is one of encoding 2 (its map records 2 once this build writes it).
-const OLDER: [(&str, u64); 1] = [("rows", 1)];
+/// Older values this build still reads: rows encoding 2 only added column types, and 3 only
+/// column options and constraints to schemas, so every store of encoding 1 or 2 is one of
+/// encoding 3 (its map records 3 once this build writes it).
+const OLDER: [(&str, u64); 2] = [("rows", 1), ("rows", 2)];
 
 pub fn encode(out: &mut Vec<u8>) {
     put_uvarint(out, CURRENT.len() as u64);
@@ -101,7 +102,7 @@ mod tests {
         encode(&mut record);
         // docs/FORMAT.md, "Dataset maps": every byte of the record.
         let mut expected = vec![3, 15];
-        expected.extend_from_slice(b"prolly.boundary\x01\x0dprolly.target\x80\x20\x04rows\x02");
+        expected.extend_from_slice(b"prolly.boundary\x01\x0dprolly.target\x80\x20\x04rows\x03");
         assert_eq!(record, expected);
         let map = Datasets::decode(&old_map()).unwrap();
         assert_eq!(map.encode(), [old_map(), record].concat());
@@ -116,11 +117,13 @@ mod tests {
     }
 
     #[test]
-    fn a_map_of_rows_encoding_1_reads_and_gains_encoding_2_when_written() {
-        let older = [CURRENT[0], CURRENT[1], ("rows", 1)];
-        let map = Datasets::decode(&with(&older)).unwrap();
-        assert_eq!(map.encode(), with(&CURRENT));
-        let newer = [CURRENT[0], CURRENT[1], ("rows", 3)];
+    fn maps_of_older_rows_encodings_read_and_gain_encoding_3_when_written() {
+        for old in [1, 2] {
+            let older = [CURRENT[0], CURRENT[1], ("rows", old)];
+            let map = Datasets::decode(&with(&older)).unwrap();
+            assert_eq!(map.encode(), with(&CURRENT));
+        }
+        let newer = [CURRENT[0], CURRENT[1], ("rows", 4)];
         assert!(matches!(
             Datasets::decode(&with(&newer)),
             Err(CodecError::Newer(_))

@@ -16,7 +16,7 @@ use crate::db::value::{int_value, ColumnType, Value};
 use crate::hash::Hash;
 
 /// The version of the row and schema encodings; every dataset map records it (`db::params`).
-pub const ENCODING: u64 = 2;
+pub const ENCODING: u64 = 3;
 
 /// Which columns go into the key and which into the value, worked out once per table.
 #[derive(Clone, Debug)]
@@ -68,24 +68,9 @@ impl RowLayout {
         let bitmap_at = out.len();
         out.resize(bitmap_at + self.value.len().div_ceil(8), 0);
         for (n, &i) in self.value.iter().enumerate() {
-            match (self.types[i], &row[i]) {
-                (_, Value::Null) => out[bitmap_at + n / 8] |= 1 << (n % 8),
-                (ColumnType::Integer { unsigned: true, .. }, v) => put_uvarint(out, unsigned(v)),
-                (_, Value::Decimal(d)) => {
-                    let zigzag = ((d.units << 1) ^ (d.units >> 127)) as u128;
-                    let bytes = zigzag.to_le_bytes();
-                    let len = bytes
-                        .iter()
-                        .rposition(|&b| b != 0)
-                        .map_or(0, |last| last + 1);
-                    put_bytes(out, &bytes[..len]);
-                }
-                (_, Value::Int(v)) => put_ivarint(out, *v),
-                (_, Value::Temporal(t)) => put_ivarint(out, t.value),
-                (_, Value::Double(v)) => out.extend_from_slice(&v.to_le_bytes()),
-                (_, Value::Bool(v)) => out.push(*v as u8),
-                (_, Value::Text(s)) => put_bytes(out, s.as_bytes()),
-                (_, Value::Blob(b)) => put_bytes(out, b),
+            match &row[i] {
+                Value::Null => out[bitmap_at + n / 8] |= 1 << (n % 8),
+                v => encode_value(out, self.types[i], v),
             }
         }
     }
@@ -130,35 +115,64 @@ impl RowLayout {
             if bitmap[n / 8] & (1 << (n % 8)) != 0 {
                 continue;
             }
-            row[i] = match self.types[i] {
-                ColumnType::Integer { unsigned: true, .. } => int_value(r.uvarint()?.into()),
-                ColumnType::Integer { .. } => Value::Int(r.ivarint()?),
-                ColumnType::Temporal(kind) => Value::Temporal(Temporal {
-                    kind,
-                    value: r.ivarint()?,
-                }),
-                ColumnType::Decimal { scale, .. } => {
-                    let bytes = r.bytes()?;
-                    if bytes.len() > 16 || bytes.last() == Some(&0) {
-                        return Err(CodecError::Invalid("decimal"));
-                    }
-                    let mut le = [0; 16];
-                    le[..bytes.len()].copy_from_slice(bytes);
-                    let zigzag = u128::from_le_bytes(le);
-                    let units = ((zigzag >> 1) as i128) ^ -((zigzag & 1) as i128);
-                    Value::Decimal(Decimal { units, scale })
-                }
-                ColumnType::Double => {
-                    let b = r.take(8)?;
-                    Value::Double(f64::from_le_bytes(b.try_into().unwrap_or_default()))
-                }
-                ColumnType::Bool => Value::Bool(r.u8()? != 0),
-                ColumnType::Text { .. } => Value::Text(r.string()?),
-                ColumnType::Blob { .. } => Value::Blob(r.bytes()?.to_vec()),
-            };
+            row[i] = decode_value(r, self.types[i])?;
         }
         Ok(())
     }
+}
+
+/// One non-NULL value of a column of type `ty`, as a row's value encoding holds it (also a
+/// column default's encoding in a schema).
+pub fn encode_value(out: &mut Vec<u8>, ty: ColumnType, value: &Value) {
+    match (ty, value) {
+        (_, Value::Null) => {}
+        (ColumnType::Integer { unsigned: true, .. }, v) => put_uvarint(out, unsigned(v)),
+        (_, Value::Decimal(d)) => {
+            let zigzag = ((d.units << 1) ^ (d.units >> 127)) as u128;
+            let bytes = zigzag.to_le_bytes();
+            let len = bytes
+                .iter()
+                .rposition(|&b| b != 0)
+                .map_or(0, |last| last + 1);
+            put_bytes(out, &bytes[..len]);
+        }
+        (_, Value::Int(v)) => put_ivarint(out, *v),
+        (_, Value::Temporal(t)) => put_ivarint(out, t.value),
+        (_, Value::Double(v)) => out.extend_from_slice(&v.to_le_bytes()),
+        (_, Value::Bool(v)) => out.push(*v as u8),
+        (_, Value::Text(s)) => put_bytes(out, s.as_bytes()),
+        (_, Value::Blob(b)) => put_bytes(out, b),
+    }
+}
+
+/// The value `encode_value` wrote for a column of type `ty`.
+pub fn decode_value(r: &mut Reader<'_>, ty: ColumnType) -> Result<Value, CodecError> {
+    Ok(match ty {
+        ColumnType::Integer { unsigned: true, .. } => int_value(r.uvarint()?.into()),
+        ColumnType::Integer { .. } => Value::Int(r.ivarint()?),
+        ColumnType::Temporal(kind) => Value::Temporal(Temporal {
+            kind,
+            value: r.ivarint()?,
+        }),
+        ColumnType::Decimal { scale, .. } => {
+            let bytes = r.bytes()?;
+            if bytes.len() > 16 || bytes.last() == Some(&0) {
+                return Err(CodecError::Invalid("decimal"));
+            }
+            let mut le = [0; 16];
+            le[..bytes.len()].copy_from_slice(bytes);
+            let zigzag = u128::from_le_bytes(le);
+            let units = ((zigzag >> 1) as i128) ^ -((zigzag & 1) as i128);
+            Value::Decimal(Decimal { units, scale })
+        }
+        ColumnType::Double => {
+            let b = r.take(8)?;
+            Value::Double(f64::from_le_bytes(b.try_into().unwrap_or_default()))
+        }
+        ColumnType::Bool => Value::Bool(r.u8()? != 0),
+        ColumnType::Text { .. } => Value::Text(r.string()?),
+        ColumnType::Blob { .. } => Value::Blob(r.bytes()?.to_vec()),
+    })
 }
 
 /// Order-preserving encoding of one key column of type `ty`: integers and temporal values as
@@ -275,13 +289,10 @@ mod tests {
             columns: types
                 .iter()
                 .enumerate()
-                .map(|(i, &ty)| Column {
-                    name: alloc::format!("c{i}"),
-                    ty,
-                    nullable: !pk.contains(&i),
-                })
+                .map(|(i, &ty)| Column::new(alloc::format!("c{i}"), ty, !pk.contains(&i)))
                 .collect(),
             primary_key: pk.to_vec(),
+            ..Schema::default()
         }
     }
 

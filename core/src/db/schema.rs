@@ -1,20 +1,60 @@
-//! Table schemas: typed columns, nullability, and an optional (composite) primary key.
-//! A table without a primary key is "keyless", as in Dolt: duplicate rows are allowed.
+//! Table schemas: typed columns, nullability, defaults and AUTO_INCREMENT, an optional
+//! (composite) primary key, CHECK constraints and UNIQUE keys. A table without a primary key
+//! is "keyless", as in Dolt: duplicate rows are allowed.
 
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use crate::codec::{put_bytes, put_uvarint, CodecError, Reader};
 use crate::db::decimal::{MAX_PRECISION, MAX_SCALE};
+use crate::db::row::{decode_value, encode_value};
 use crate::db::temporal::{TimeType, MAX_FSP};
-use crate::db::value::{ColumnType, IntWidth};
+use crate::db::value::{ColumnType, IntWidth, Value};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Column {
     pub name: String,
     pub ty: ColumnType,
     pub nullable: bool,
+    /// The value an INSERT that leaves the column out stores: never NULL (no default is
+    /// NULL), always at the column's type.
+    pub default: Option<Value>,
+    /// An INSERT of NULL, or leaving the column out, stores the column's greatest value + 1.
+    pub auto_increment: bool,
+}
+
+// A default is never a NaN: no double column takes one.
+impl Eq for Column {}
+
+impl Column {
+    /// A column without a default or AUTO_INCREMENT.
+    pub fn new(name: impl Into<String>, ty: ColumnType, nullable: bool) -> Column {
+        Column {
+            name: name.into(),
+            ty,
+            nullable,
+            default: None,
+            auto_increment: false,
+        }
+    }
+}
+
+/// `CONSTRAINT name CHECK (expr)`: a row for which `expr` is false is refused (NULL passes,
+/// as in MySQL).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    pub name: String,
+    /// The expression as SQL text, parsed again where it is enforced.
+    pub expr: String,
+}
+
+/// `UNIQUE KEY name (columns)`: no two rows have the same non-NULL values in `columns`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unique {
+    pub name: String,
+    /// Indexes into the schema's columns.
+    pub columns: Vec<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -22,7 +62,18 @@ pub struct Schema {
     pub columns: Vec<Column>,
     /// Indexes into `columns`, in key order; empty for a keyless table.
     pub primary_key: Vec<usize>,
+    pub checks: Vec<Check>,
+    pub uniques: Vec<Unique>,
 }
+
+/// Bits of a column's flags byte (it was the nullable flag, 0 or 1, before rows encoding 3).
+const NULLABLE: u8 = 1;
+const HAS_DEFAULT: u8 = 2;
+const AUTO_INCREMENT: u8 = 4;
+
+/// Bounds a reader holds a stored schema to, so a forged one cannot ask for unbounded work.
+pub const MAX_CHECK_LEN: usize = 4096;
+pub const MAX_KEY_PARTS: usize = 16;
 
 impl Schema {
     pub fn is_keyless(&self) -> bool {
@@ -43,25 +94,53 @@ impl Schema {
             .collect()
     }
 
-    /// A `CREATE TABLE` statement that makes this schema.
+    /// A `CREATE TABLE` statement that makes this schema, as SHOW CREATE TABLE shows it.
     pub fn to_sql(&self, table: &str) -> String {
-        let mut parts: Vec<String> = self
-            .columns
-            .iter()
-            .map(|c| {
-                let null = if c.nullable { "" } else { " NOT NULL" };
-                format!("  `{}` {}{}", c.name, c.ty, null)
+        let mut parts: Vec<String> = (0..self.columns.len())
+            .map(|i| {
+                let name = quote(&self.columns[i].name);
+                format!("  {name} {}", self.column_definition(i))
             })
             .collect();
+        let list = |cols: &[usize]| -> String {
+            let names: Vec<String> = cols.iter().map(|&i| quote(&self.columns[i].name)).collect();
+            names.join(",")
+        };
         if !self.primary_key.is_empty() {
-            let cols: Vec<String> = self
-                .primary_key
-                .iter()
-                .map(|&i| format!("`{}`", self.columns[i].name))
-                .collect();
-            parts.push(format!("  PRIMARY KEY ({})", cols.join(", ")));
+            parts.push(format!("  PRIMARY KEY ({})", list(&self.primary_key)));
         }
-        format!("CREATE TABLE `{table}` (\n{}\n);", parts.join(",\n"))
+        for u in &self.uniques {
+            parts.push(format!(
+                "  UNIQUE KEY {} ({})",
+                quote(&u.name),
+                list(&u.columns)
+            ));
+        }
+        for c in &self.checks {
+            parts.push(format!(
+                "  CONSTRAINT {} CHECK ({})",
+                quote(&c.name),
+                c.expr
+            ));
+        }
+        format!("CREATE TABLE {} (\n{}\n)", quote(table), parts.join(",\n"))
+    }
+
+    /// The column's type and options as CREATE TABLE writes them: `int NOT NULL DEFAULT '5'`.
+    fn column_definition(&self, i: usize) -> String {
+        let c = &self.columns[i];
+        let mut out = format!("{}", c.ty);
+        if !c.nullable || self.primary_key.contains(&i) {
+            out.push_str(" NOT NULL");
+        }
+        if let Some(v) = &c.default {
+            out.push_str(" DEFAULT ");
+            out.push_str(&sql_literal(v));
+        }
+        if c.auto_increment {
+            out.push_str(" AUTO_INCREMENT");
+        }
+        out
     }
 
     /// Binary encoding, inside a root value chunk (docs/FORMAT.md, "Schemas").
@@ -92,11 +171,35 @@ impl Schema {
                     TimeType::Year => out.push(20),
                 },
             }
-            out.push(c.nullable as u8);
+            let flags = c.nullable as u8
+                | if c.default.is_some() { HAS_DEFAULT } else { 0 }
+                | if c.auto_increment { AUTO_INCREMENT } else { 0 };
+            out.push(flags);
+            if let Some(v) = &c.default {
+                encode_value(out, c.ty, v);
+            }
         }
         put_uvarint(out, self.primary_key.len() as u64);
         for &i in &self.primary_key {
             put_uvarint(out, i as u64);
+        }
+        // Written only when there is something in it, so that a schema without checks or
+        // unique keys keeps the bytes (and hash) it had under rows encoding 2.
+        if self.checks.is_empty() && self.uniques.is_empty() {
+            return;
+        }
+        put_uvarint(out, self.checks.len() as u64);
+        for c in &self.checks {
+            put_bytes(out, c.name.as_bytes());
+            put_bytes(out, c.expr.as_bytes());
+        }
+        put_uvarint(out, self.uniques.len() as u64);
+        for u in &self.uniques {
+            put_bytes(out, u.name.as_bytes());
+            put_uvarint(out, u.columns.len() as u64);
+            for &i in &u.columns {
+                put_uvarint(out, i as u64);
+            }
         }
     }
 
@@ -131,12 +234,27 @@ impl Schema {
                     None => return Err(CodecError::Invalid("column type")),
                 },
             };
-            let nullable = match r.u8()? {
-                0 => false,
-                1 => true,
-                _ => return Err(CodecError::Invalid("nullable flag")),
+            let flags = r.u8()?;
+            if flags & !(NULLABLE | HAS_DEFAULT | AUTO_INCREMENT) != 0 {
+                return Err(CodecError::Invalid("column flags"));
+            }
+            let default = if flags & HAS_DEFAULT != 0 {
+                let v = decode_value(r, ty)?;
+                // Stored at the column's type, as CREATE TABLE made it.
+                if ty.coerce(v.clone()).as_ref() != Ok(&v) {
+                    return Err(CodecError::Invalid("column default"));
+                }
+                Some(v)
+            } else {
+                None
             };
-            columns.push(Column { name, ty, nullable });
+            columns.push(Column {
+                name,
+                ty,
+                nullable: flags & NULLABLE != 0,
+                default,
+                auto_increment: flags & AUTO_INCREMENT != 0,
+            });
         }
         let k = r.count()?;
         let mut primary_key = Vec::with_capacity(k);
@@ -148,10 +266,107 @@ impl Schema {
             }
             primary_key.push(i as usize);
         }
-        Ok(Schema {
+        let mut schema = Schema {
             columns,
             primary_key,
-        })
+            ..Schema::default()
+        };
+        if !r.is_empty() {
+            schema.decode_constraints(r)?;
+        }
+        schema.valid().map_err(CodecError::Invalid)?;
+        Ok(schema)
+    }
+
+    /// The CHECK constraints and unique keys that follow the primary key since rows
+    /// encoding 3.
+    fn decode_constraints(&mut self, r: &mut Reader<'_>) -> Result<(), CodecError> {
+        for _ in 0..r.count()? {
+            let name = r.string()?;
+            let expr = r.string()?;
+            if expr.len() > MAX_CHECK_LEN || !crate::sql::check_parses(&expr) {
+                return Err(CodecError::Invalid("check expression"));
+            }
+            self.checks.push(Check { name, expr });
+        }
+        for _ in 0..r.count()? {
+            let name = r.string()?;
+            let n = r.count()?;
+            if n == 0 || n > MAX_KEY_PARTS {
+                return Err(CodecError::Invalid("unique key columns"));
+            }
+            let mut columns = Vec::with_capacity(n);
+            for _ in 0..n {
+                let i = r.uvarint()?;
+                if i >= self.columns.len() as u64 || columns.contains(&(i as usize)) {
+                    return Err(CodecError::Invalid("unique key column"));
+                }
+                columns.push(i as usize);
+            }
+            self.uniques.push(Unique { name, columns });
+        }
+        if self.checks.is_empty() && self.uniques.is_empty() {
+            // An empty trailer would be a second encoding of the schema without one.
+            return Err(CodecError::Invalid("empty constraints"));
+        }
+        Ok(())
+    }
+
+    /// What every schema must be, whether made by CREATE or ALTER TABLE or read from a store:
+    /// the rule it breaks, if any.
+    pub fn valid(&self) -> Result<(), &'static str> {
+        let mut auto = 0;
+        for (i, c) in self.columns.iter().enumerate() {
+            if c.auto_increment {
+                auto += 1;
+                if !matches!(c.ty, ColumnType::Integer { .. })
+                    || !self.primary_key.contains(&i)
+                    || c.default.is_some()
+                {
+                    return Err("an AUTO_INCREMENT column must be an integer primary key column without a default");
+                }
+            }
+        }
+        if auto > 1 {
+            return Err("a table has at most one AUTO_INCREMENT column");
+        }
+        let names_unique = |names: Vec<&str>| {
+            names.iter().enumerate().all(|(i, a)| {
+                !a.is_empty() && !names[..i].iter().any(|b| b.eq_ignore_ascii_case(a))
+            })
+        };
+        if !names_unique(self.checks.iter().map(|c| c.name.as_str()).collect()) {
+            return Err("check constraint names");
+        }
+        if !names_unique(self.uniques.iter().map(|u| u.name.as_str()).collect()) {
+            return Err("unique key names");
+        }
+        Ok(())
+    }
+}
+
+/// A name in backquotes, as MySQL quotes it.
+pub fn quote(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// A default value as SQL writes it, so that CREATE TABLE reads back the same value: numbers
+/// bare, text and times quoted, blobs in hex.
+pub fn sql_literal(v: &Value) -> String {
+    match v {
+        Value::Bool(b) => String::from(if *b { "TRUE" } else { "FALSE" }),
+        Value::Int(_) | Value::Decimal(_) | Value::Double(_) => v.to_string(),
+        Value::Blob(b) => {
+            let mut out = String::from("0x");
+            for byte in b {
+                out.push_str(&format!("{byte:02x}"));
+            }
+            out
+        }
+        v => format!(
+            "'{}'",
+            v.to_string().replace('\\', "\\\\").replace('\'', "''")
+        ),
     }
 }
 
@@ -212,11 +427,7 @@ mod tests {
     /// docs/FORMAT.md, "Schemas": the type bytes of the types that rows encoding 2 added.
     #[test]
     fn new_types_in_docs_format() {
-        let column = |name: &str, ty| Column {
-            name: name.into(),
-            ty,
-            nullable: false,
-        };
+        let column = |name: &str, ty| Column::new(name, ty, false);
         let schema = Schema {
             columns: vec![
                 column(
@@ -248,6 +459,7 @@ mod tests {
                 column("f", ColumnType::Temporal(TimeType::Year)),
             ],
             primary_key: vec![0],
+            ..Schema::default()
         };
         let mut out = Vec::new();
         schema.encode(&mut out);
@@ -274,5 +486,95 @@ mod tests {
             Schema::decode(&mut Reader::new(&[1, 1, b'x', 21, 0, 0])),
             Err(CodecError::Invalid("column type"))
         );
+    }
+
+    /// docs/FORMAT.md, "Schemas": the bytes rows encoding 3 added, and what a reader refuses.
+    #[test]
+    fn options_and_constraints_in_docs_format() {
+        let mut id = Column::new("id", ColumnType::INT, false);
+        id.auto_increment = true;
+        let mut n = Column::new("n", ColumnType::INT, true);
+        n.default = Some(Value::Int(-2));
+        let mut s = Column::new("s", ColumnType::Text { max_len: Some(3) }, false);
+        s.default = Some(Value::Text("ab".into()));
+        let schema = Schema {
+            columns: vec![id, n, s],
+            primary_key: vec![0],
+            checks: vec![Check {
+                name: "c".into(),
+                expr: "n > 0".into(),
+            }],
+            uniques: vec![Unique {
+                name: "u".into(),
+                columns: vec![2, 1],
+            }],
+        };
+        let mut out = Vec::new();
+        schema.encode(&mut out);
+        let mut want = vec![3, 2, b'i', b'd', 1, 4, 1, b'n', 1, 3, 3, 1, b's', 4, 3, 2];
+        want.extend_from_slice(&[2, b'a', b'b', 1, 0]);
+        want.extend_from_slice(&[1, 1, b'c', 5, b'n', b' ', b'>', b' ', b'0']);
+        want.extend_from_slice(&[1, 1, b'u', 2, 2, 1]);
+        assert_eq!(out, want);
+        assert_eq!(Schema::decode(&mut Reader::new(&out)), Ok(schema.clone()));
+        // Without options or constraints a schema keeps its rows encoding 2 bytes.
+        let plain = Schema {
+            columns: vec![Column::new("a", ColumnType::INT, true)],
+            ..Schema::default()
+        };
+        let mut old = Vec::new();
+        plain.encode(&mut old);
+        assert_eq!(old, [1, 1, b'a', 1, 1, 0]);
+        let refused = |bytes: &[u8], why: &'static str| {
+            assert_eq!(
+                Schema::decode(&mut Reader::new(bytes)),
+                Err(CodecError::Invalid(why)),
+                "{bytes:?}"
+            );
+        };
+        refused(&[1, 1, b'a', 1, 8, 0], "column flags");
+        // A default past its column's type: 300 in a tinyint, 'abcd' in varchar(3).
+        refused(&[1, 1, b'a', 8, 2, 0xd8, 0x04, 0], "column default");
+        refused(
+            &[1, 1, b'a', 4, 3, 2, 4, b'a', b'b', b'c', b'd', 0],
+            "column default",
+        );
+        // AUTO_INCREMENT outside the key, or on text.
+        refused(
+            &[1, 1, b'a', 1, 4, 0],
+            "an AUTO_INCREMENT column must be an integer primary key column without a default",
+        );
+        refused(
+            &[1, 1, b'a', 4, 0, 4, 1, 0],
+            "an AUTO_INCREMENT column must be an integer primary key column without a default",
+        );
+        let trailer = |t: &[u8]| [&[1, 1, b'a', 1, 1, 0][..], t].concat();
+        refused(&trailer(&[0, 0]), "empty constraints");
+        refused(
+            &trailer(&[1, 1, b'c', 3, b'a', b' ', b'>', 0]),
+            "check expression",
+        );
+        refused(
+            &trailer(&[1, 1, b'c', 3, b'1', b' ', b'2', 0]),
+            "check expression",
+        );
+        refused(&trailer(&[0, 1, 1, b'u', 1, 1]), "unique key column");
+        refused(&trailer(&[0, 1, 1, b'u', 0]), "unique key columns");
+        refused(&trailer(&[0, 1, 1, b'u', 2, 0, 0]), "unique key column");
+        refused(
+            &trailer(&[0, 2, 1, b'u', 1, 0, 1, b'U', 1, 0]),
+            "unique key names",
+        );
+        refused(&trailer(&[0, 1, 0, 1, 0]), "unique key names");
+        // Nested deeper than a statement may be (a forged schema must not overflow the stack).
+        let deep = [
+            &[1, 1, b'c', 0xc9, 1][..],
+            &[b'('; 100],
+            b"1",
+            &[b')'; 100],
+            &[0],
+        ]
+        .concat();
+        refused(&trailer(&deep), "check expression");
     }
 }

@@ -5,6 +5,7 @@
 //! A `Table` is a working copy of a [`TableRef`]: writes move its `rows` root, and the caller
 //! stores [`Table::to_ref`] back into its root value only when a whole statement succeeded.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -43,6 +44,17 @@ pub enum TableError {
     /// The primary key values of a row whose key the table (or the same batch) already has.
     DuplicateKey {
         key: Vec<Value>,
+    },
+    /// A CHECK constraint a row fails (`error`: why it could not be evaluated, if so).
+    Check {
+        name: String,
+        error: Option<String>,
+    },
+    /// Two rows with the same values in a UNIQUE key: the values as MySQL writes them
+    /// (`a-b`), and the key as `table.name`.
+    DuplicateEntry {
+        entry: String,
+        key: String,
     },
     /// A stored row does not decode.
     Corrupt(CodecError),
@@ -86,6 +98,17 @@ impl fmt::Display for TableError {
                 }
                 f.write_str("]")
             }
+            // MySQL's wordings.
+            TableError::Check { name, error: None } => {
+                write!(f, "Check constraint '{name}' is violated.")
+            }
+            TableError::Check {
+                name,
+                error: Some(e),
+            } => write!(f, "Check constraint '{name}' could not be evaluated: {e}"),
+            TableError::DuplicateEntry { entry, key } => {
+                write!(f, "Duplicate entry '{entry}' for key '{key}'")
+            }
             TableError::Corrupt(e) => write!(f, "a stored row is corrupt: {e} (run verify)"),
             TableError::Prolly(e) => e.fmt(f),
         }
@@ -113,12 +136,17 @@ pub enum Span {
     Range(Bound<Vec<u8>>, Bound<Vec<u8>>),
 }
 
+/// The CHECK constraints of a table, compiled by the SQL layer: an error for a row that fails
+/// one.
+pub type RowCheck = Box<dyn Fn(&[Value]) -> Result<(), TableError>>;
+
 pub struct Table {
     schema: Schema,
     rows: Hash,
     layout: RowLayout,
     /// Per column: NULL is refused (declared NOT NULL, or part of the primary key).
     not_null: Vec<bool>,
+    check: Option<RowCheck>,
 }
 
 impl Table {
@@ -132,7 +160,14 @@ impl Table {
             schema,
             rows: table.rows,
             not_null,
+            check: None,
         }
+    }
+
+    /// The table, with every row it writes from now on also passing `check`.
+    pub fn with_check(mut self, check: Option<RowCheck>) -> Table {
+        self.check = check;
+        self
     }
 
     pub fn schema(&self) -> &Schema {
@@ -166,6 +201,9 @@ impl Table {
                     column: column.name.clone(),
                 });
             }
+        }
+        if let Some(check) = &self.check {
+            check(&row)?;
         }
         Ok(row)
     }
@@ -294,6 +332,69 @@ impl Table {
         let edits = entries.into_iter().map(|(k, v)| (k, Some(v))).collect();
         self.rows = prolly::apply(store, self.rows, edits).await?;
         Ok(())
+    }
+
+    /// A table of `schema` holding `rows`, each with its repeat count, written anew: for
+    /// ALTER TABLE, which changes every row's encoding. Each row is checked as an insert
+    /// checks it, so one that does not fit the new schema (or a primary key that two rows
+    /// now share) fails the whole rebuild; equal keyless rows merge their counts.
+    pub async fn rebuild<S: Storage>(
+        store: &mut ChunkStore<S>,
+        schema: Schema,
+        rows: Vec<(Vec<Value>, u64)>,
+        check: Option<RowCheck>,
+    ) -> Result<Table, TableError> {
+        let mut table = Table::new(&TableRef {
+            schema,
+            rows: Hash::EMPTY,
+        })
+        .with_check(check);
+        let mut entries: Vec<(Vec<u8>, Vec<Value>, u64)> = Vec::with_capacity(rows.len());
+        for (row, count) in rows {
+            let row = table.check_row(row)?;
+            let key = if table.layout.is_keyless() {
+                table.layout.keyless_entry(&row, count).0
+            } else {
+                table.layout.key(&row)
+            };
+            entries.push((key, row, count));
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(entries.len());
+        let mut last: Option<(Vec<u8>, Vec<Value>, u64)> = None;
+        for (key, row, count) in entries {
+            match last.as_mut() {
+                Some(prev) if prev.0 == key && table.layout.is_keyless() => {
+                    // Counts come from chunks: a forged one must not wrap around.
+                    prev.2 = prev.2.checked_add(count).ok_or(TableError::Corrupt(
+                        CodecError::Invalid("keyless row count"),
+                    ))?;
+                }
+                Some(prev) if prev.0 == key => {
+                    let value = table.layout.value(&row);
+                    return Err(table.duplicate(&key, &value));
+                }
+                _ => {
+                    if let Some(prev) = last.replace((key, row, count)) {
+                        out.push(table.entry(prev));
+                    }
+                }
+            }
+        }
+        if let Some(prev) = last {
+            out.push(table.entry(prev));
+        }
+        table.rows = prolly::build(store, out).await?;
+        Ok(table)
+    }
+
+    /// The map entry of a row of this table seen `count` times.
+    fn entry(&self, (key, row, count): (Vec<u8>, Vec<Value>, u64)) -> (Vec<u8>, Vec<u8>) {
+        if self.layout.is_keyless() {
+            self.layout.keyless_entry(&row, count)
+        } else {
+            (key, self.layout.value(&row))
+        }
     }
 
     /// Sorted count-1 entries become one entry per distinct row, with the count it will have.

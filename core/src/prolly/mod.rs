@@ -84,7 +84,7 @@ use crate::hash::Hash;
 pub use apply::apply;
 pub use build::build;
 pub use diff::{diff, DiffEntry};
-pub use read::{count, get, range, scan};
+pub use read::{count, get, last_key, range, scan};
 
 /// First byte of every prolly node chunk.
 pub const NODE_KIND: u8 = 0x01;

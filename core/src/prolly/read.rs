@@ -95,6 +95,19 @@ pub async fn range<S: Storage>(
     Ok(out)
 }
 
+/// The greatest key of the map, read from the root alone (an internal entry's key is its
+/// subtree's last key); `None` for an empty map.
+pub async fn last_key<S: Storage>(
+    store: &ChunkStore<S>,
+    root: Hash,
+) -> Result<Option<Vec<u8>>, ProllyError> {
+    if root.is_empty() {
+        return Ok(None);
+    }
+    let node = load(store, &root).await?;
+    Ok(node.len().checked_sub(1).map(|i| node.key(i).to_vec()))
+}
+
 /// Number of entries in the map, read from the root alone.
 pub async fn count<S: Storage>(store: &ChunkStore<S>, root: Hash) -> Result<u64, ProllyError> {
     if root.is_empty() {

@@ -81,6 +81,18 @@ fn merged_schema<'a>(b: Option<&Schema>, o: &'a Schema, t: &'a Schema) -> Option
     } else {
         return None;
     };
+    // A column renamed on one side reads as one dropped and one added: the other side's
+    // changes to it would be lost, so a schema that both lost and gained names is a conflict.
+    let renames = |s: &Schema| {
+        b.is_some_and(|b| {
+            let lost = b.columns.iter().any(|c| s.column_index(&c.name).is_none());
+            let gained = s.columns.iter().any(|c| b.column_index(&c.name).is_none());
+            lost && gained
+        })
+    };
+    if o != t && renames(schema) {
+        return None;
+    }
     let key = |s: &Schema| -> Vec<(String, crate::db::value::ColumnType)> {
         let cols = s.primary_key.iter().map(|&i| &s.columns[i]);
         cols.map(|c| (c.name.to_ascii_lowercase(), c.ty)).collect()
@@ -146,8 +158,9 @@ impl<'a> Side<'a> {
         }
     }
 
-    /// A stored row as the merged schema's columns, matched by name; `None` if it does not
-    /// fit (a column of another type, or a NOT NULL column this side lacks).
+    /// A stored row as the merged schema's columns, matched by name (a column this side
+    /// lacks gets its default, as ALTER TABLE ADD gave the other rows); `None` if it does not
+    /// fit (a column of another type, or a NOT NULL column without a default this side lacks).
     pub(crate) fn project(&self, key: &[u8], value: &[u8]) -> Option<Vec<Value>> {
         let row = if self.layout.is_keyless() {
             self.layout.decode_keyless(value).ok()?.1
@@ -159,6 +172,7 @@ impl<'a> Side<'a> {
             .iter()
             .map(|c| match self.schema.column_index(&c.name) {
                 Some(i) if self.schema.columns[i].ty == c.ty => Some(row[i].clone()),
+                None if c.default.is_some() => c.default.clone(),
                 None if c.nullable => Some(Value::Null),
                 _ => None,
             })

@@ -169,13 +169,10 @@ mod tests {
         Schema {
             columns: ["a", "b", "c"]
                 .iter()
-                .map(|n| Column {
-                    name: n.to_string(),
-                    ty: ColumnType::INT,
-                    nullable: true,
-                })
+                .map(|n| Column::new(n.to_string(), ColumnType::INT, true))
                 .collect(),
             primary_key: pk.to_vec(),
+            ..Schema::default()
         }
     }
 

@@ -1,4 +1,5 @@
-//! CREATE TABLE and DROP TABLE.
+//! CREATE TABLE and DROP TABLE, and the column definitions and constraints ALTER TABLE
+//! shares with them.
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -7,17 +8,23 @@ use alloc::vec::Vec;
 use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
     CharacterLength, ColumnDef, ColumnOption, CreateTable, CreateTableOptions, DataType,
-    ExactNumberInfo, Expr, IndexColumn, ObjectName, ObjectType, OrderByOptions,
-    PrimaryKeyConstraint, SqlOption, TableConstraint, TimezoneInfo, Value as AstValue,
+    ExactNumberInfo, Expr, Ident, IndexColumn, NullsDistinctOption, ObjectName, ObjectType,
+    OrderByOptions, PrimaryKeyConstraint, SqlOption, TableConstraint, TimezoneInfo,
+    UniqueConstraint,
 };
 
 use crate::db::decimal::{MAX_PRECISION, MAX_SCALE};
 use crate::db::root_value::{RootValue, TableRef};
-use crate::db::schema::valid_decimal;
-use crate::db::schema::{Column, Schema};
+use crate::db::schema::{
+    valid_decimal, Check, Column, Schema, Unique, MAX_CHECK_LEN, MAX_KEY_PARTS,
+};
+use crate::db::table::TableError;
 use crate::db::temporal::{TimeType, MAX_FSP};
+use crate::db::value::Value;
 use crate::db::value::{ColumnType, IntWidth};
 use crate::hash::Hash;
+use crate::sql::constraints::parse_check;
+use crate::sql::expr::{compile, Scope};
 use crate::sql::{find_table, object_name, unsupported, QueryResult, SqlError};
 
 pub fn create_table(root: &mut RootValue, create: CreateTable) -> Result<QueryResult, SqlError> {
@@ -52,7 +59,7 @@ pub fn create_table(root: &mut RootValue, create: CreateTable) -> Result<QueryRe
         }
         return Err(SqlError::TableExists(name));
     }
-    let schema = schema(&create.columns, &create.constraints)?;
+    let schema = schema(&name, &create.columns, &create.constraints)?;
     root.tables.insert(
         name,
         TableRef {
@@ -63,7 +70,11 @@ pub fn create_table(root: &mut RootValue, create: CreateTable) -> Result<QueryRe
     Ok(QueryResult::affected(0))
 }
 
-fn schema(defs: &[ColumnDef], constraints: &[TableConstraint]) -> Result<Schema, SqlError> {
+fn schema(
+    table: &str,
+    defs: &[ColumnDef],
+    constraints: &[TableConstraint],
+) -> Result<Schema, SqlError> {
     if defs.is_empty() {
         return Err(SqlError::Syntax("a table needs at least one column".into()));
     }
@@ -71,33 +82,18 @@ fn schema(defs: &[ColumnDef], constraints: &[TableConstraint]) -> Result<Schema,
     let mut key_names: Vec<&str> = Vec::new();
     // PRIMARY KEY clauses seen: more than one is an error, as in MySQL.
     let mut keys = 0;
+    let mut specs = Vec::with_capacity(defs.len());
     for def in defs {
-        let name = def.name.value.as_str();
-        if name.is_empty() {
-            return Err(SqlError::Syntax("a column name cannot be empty".into()));
+        let spec = column(def)?;
+        if schema.column_index(&spec.column.name).is_some() {
+            return Err(SqlError::DuplicateColumn(spec.column.name));
         }
-        if schema.column_index(name).is_some() {
-            return Err(SqlError::DuplicateColumn(name.into()));
+        if spec.primary_key {
+            key_names.push(def.name.value.as_str());
+            keys += 1;
         }
-        let mut nullable = true;
-        for option in &def.options {
-            match &option.option {
-                ColumnOption::Null => nullable = true,
-                ColumnOption::NotNull => nullable = false,
-                // Cairn has no column defaults; DEFAULT NULL is what a nullable column has.
-                ColumnOption::Default(Expr::Value(v)) if v.value == AstValue::Null => {}
-                ColumnOption::PrimaryKey(pk) if pk.columns.is_empty() && plain_key(pk) => {
-                    key_names.push(name);
-                    keys += 1;
-                }
-                other => return unsupported(format!("column option {other}")),
-            }
-        }
-        schema.columns.push(Column {
-            name: name.into(),
-            ty: column_type(&def.data_type)?,
-            nullable,
-        });
+        schema.columns.push(spec.column.clone());
+        specs.push(spec);
     }
     for constraint in constraints {
         match constraint {
@@ -107,7 +103,7 @@ fn schema(defs: &[ColumnDef], constraints: &[TableConstraint]) -> Result<Schema,
                 }
                 keys += 1;
             }
-            other => return unsupported(format!("table constraint {other}")),
+            _ => {}
         }
     }
     if keys > 1 {
@@ -124,7 +120,263 @@ fn schema(defs: &[ColumnDef], constraints: &[TableConstraint]) -> Result<Schema,
         // Primary key columns are NOT NULL, declared or not, as in MySQL.
         schema.columns[i].nullable = false;
     }
+    // Column options first, then table constraints, in the order written, as MySQL names
+    // them.
+    for (i, spec) in specs.into_iter().enumerate() {
+        spec.add_constraints(&mut schema, table, i)?;
+    }
+    for constraint in constraints {
+        match constraint {
+            TableConstraint::PrimaryKey(pk) if plain_key(pk) => {}
+            other => add_constraint(&mut schema, table, other)?,
+        }
+    }
+    valid(&schema)?;
     Ok(schema)
+}
+
+/// A schema's own rules (`Schema::valid`), in MySQL's words where it has them.
+pub(crate) fn valid(schema: &Schema) -> Result<(), SqlError> {
+    schema
+        .valid()
+        .map_err(|rule| SqlError::Definition(format!("incorrect table definition: {rule}")))
+}
+
+/// A column as CREATE or ALTER TABLE declares it, with the keys and checks its options add.
+#[derive(Clone, Debug)]
+pub(crate) struct ColumnSpec {
+    pub column: Column,
+    pub primary_key: bool,
+    /// `UNIQUE`, with the constraint's name if it has one.
+    pub unique: Option<Option<String>>,
+    /// `CHECK (expr)`, with the constraint's name if it has one.
+    pub checks: Vec<(Option<String>, Expr)>,
+}
+
+impl ColumnSpec {
+    /// Adds the column's UNIQUE and CHECK to `schema`, where it is column `i`.
+    pub fn add_constraints(
+        self,
+        schema: &mut Schema,
+        table: &str,
+        i: usize,
+    ) -> Result<(), SqlError> {
+        if let Some(name) = self.unique {
+            add_unique(schema, name, alloc::vec![i])?;
+        }
+        for (name, expr) in self.checks {
+            add_check(schema, table, name, &expr)?;
+        }
+        Ok(())
+    }
+}
+
+/// One column of a CREATE TABLE or ALTER TABLE.
+pub(crate) fn column(def: &ColumnDef) -> Result<ColumnSpec, SqlError> {
+    let options: Vec<(Option<&Ident>, &ColumnOption)> = def
+        .options
+        .iter()
+        .map(|o| (o.name.as_ref(), &o.option))
+        .collect();
+    column_of(&def.name.value, &def.data_type, &options)
+}
+
+/// `column` from its parts, as ALTER TABLE ... MODIFY and CHANGE give them.
+pub(crate) fn column_of(
+    name: &str,
+    data_type: &DataType,
+    options: &[(Option<&Ident>, &ColumnOption)],
+) -> Result<ColumnSpec, SqlError> {
+    if name.is_empty() {
+        return Err(SqlError::Syntax("a column name cannot be empty".into()));
+    }
+    let mut column = Column::new(name, column_type(data_type)?, true);
+    let mut spec_default = None;
+    let mut primary_key = false;
+    let mut unique = None;
+    let mut checks = Vec::new();
+    for (constraint_name, option) in options {
+        let constraint_name = constraint_name.map(|n| n.value.clone());
+        match option {
+            ColumnOption::Null => column.nullable = true,
+            ColumnOption::NotNull => column.nullable = false,
+            ColumnOption::Default(e) => spec_default = Some(e),
+            ColumnOption::PrimaryKey(pk) if pk.columns.is_empty() && plain_key(pk) => {
+                primary_key = true
+            }
+            ColumnOption::Unique(u) if u.columns.is_empty() && plain_unique(u) => {
+                unique = Some(constraint_name.or_else(|| u.name.as_ref().map(|n| n.value.clone())))
+            }
+            ColumnOption::Check(c) if c.enforced != Some(false) && !c.no_inherit => {
+                let name = constraint_name.or_else(|| c.name.as_ref().map(|n| n.value.clone()));
+                checks.push((name, (*c.expr).clone()));
+            }
+            ColumnOption::DialectSpecific(tokens)
+                if tokens.len() == 1
+                    && tokens[0].to_string().eq_ignore_ascii_case("AUTO_INCREMENT") =>
+            {
+                column.auto_increment = true
+            }
+            other => return unsupported(format!("column option {other}")),
+        }
+    }
+    if let Some(e) = spec_default {
+        column.default = default_value(&column, e)?;
+    }
+    Ok(ColumnSpec {
+        column,
+        primary_key,
+        unique,
+        checks,
+    })
+}
+
+/// A column's DEFAULT: a constant, at the column's type (MySQL's "Invalid default value"
+/// otherwise). DEFAULT NULL is no default.
+pub(crate) fn default_value(column: &Column, e: &Expr) -> Result<Option<Value>, SqlError> {
+    let invalid = |why: String| {
+        SqlError::Definition(format!(
+            "invalid default value for '{}': {why}",
+            column.name
+        ))
+    };
+    let v = compile(e, None)
+        .and_then(|c| c.eval(&[]))
+        .map_err(|e| invalid(format!("{e} (a default is a constant)")))?;
+    if v.is_null() {
+        if !column.nullable {
+            return Err(invalid("NULL in a NOT NULL column".into()));
+        }
+        return Ok(None);
+    }
+    if column.auto_increment {
+        return Err(invalid("an AUTO_INCREMENT column has none".into()));
+    }
+    match column.ty.coerce(v) {
+        Ok(v) => Ok(Some(v)),
+        Err(error) => Err(invalid(
+            TableError::Type {
+                column: column.name.clone(),
+                error,
+            }
+            .to_string(),
+        )),
+    }
+}
+
+/// A table constraint of CREATE TABLE or ALTER TABLE ... ADD: UNIQUE or CHECK.
+pub(crate) fn add_constraint(
+    schema: &mut Schema,
+    table: &str,
+    constraint: &TableConstraint,
+) -> Result<(), SqlError> {
+    match constraint {
+        TableConstraint::Unique(u) if plain_unique(u) && !u.columns.is_empty() => {
+            let mut columns = Vec::with_capacity(u.columns.len());
+            for col in &u.columns {
+                let name = key_column(col)?;
+                let i = schema
+                    .column_index(name)
+                    .ok_or_else(|| SqlError::UnknownColumn(name.into()))?;
+                if columns.contains(&i) {
+                    return Err(SqlError::DuplicateColumn(name.into()));
+                }
+                columns.push(i);
+            }
+            let name = u.name.as_ref().or(u.index_name.as_ref());
+            add_unique(schema, name.map(|n| n.value.clone()), columns)
+        }
+        TableConstraint::Check(c) if c.enforced != Some(false) && !c.no_inherit => add_check(
+            schema,
+            table,
+            c.name.as_ref().map(|n| n.value.clone()),
+            &c.expr,
+        ),
+        other => unsupported(format!("table constraint {other}")),
+    }
+}
+
+/// A UNIQUE key on `columns`, named as given or, as MySQL names it, after its first column
+/// (`c`, `c_2`, ...).
+fn add_unique(
+    schema: &mut Schema,
+    name: Option<String>,
+    columns: Vec<usize>,
+) -> Result<(), SqlError> {
+    if columns.len() > MAX_KEY_PARTS {
+        return unsupported(format!("a key of more than {MAX_KEY_PARTS} columns"));
+    }
+    let taken = |schema: &Schema, n: &str| {
+        n.eq_ignore_ascii_case("PRIMARY")
+            || schema
+                .uniques
+                .iter()
+                .any(|u| u.name.eq_ignore_ascii_case(n))
+    };
+    let name = match name {
+        Some(n) if taken(schema, &n) || n.is_empty() => {
+            return Err(SqlError::Definition(format!("duplicate key name '{n}'")))
+        }
+        Some(n) => n,
+        None => {
+            let base = schema.columns[columns[0]].name.clone();
+            let mut name = base.clone();
+            let mut n = 2;
+            while taken(schema, &name) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            name
+        }
+    };
+    schema.uniques.push(Unique { name, columns });
+    Ok(())
+}
+
+/// A CHECK constraint, named as given or as MySQL names it (`t_chk_1`, `t_chk_2`, ...). Its
+/// expression must compile over the table's columns, as it will for every row written.
+fn add_check(
+    schema: &mut Schema,
+    table: &str,
+    name: Option<String>,
+    expr: &Expr,
+) -> Result<(), SqlError> {
+    compile(expr, Some(Scope { table, schema }))?;
+    let text = expr.to_string();
+    if text.len() > MAX_CHECK_LEN {
+        return unsupported(format!(
+            "a CHECK expression longer than {MAX_CHECK_LEN} bytes"
+        ));
+    }
+    // What is stored is read back by the parser; an expression whose text does not read back
+    // the same is refused rather than stored differently.
+    if parse_check(&text)?.to_string() != text {
+        return unsupported(format!("CHECK ({text})"));
+    }
+    let taken = |n: &str| schema.checks.iter().any(|c| c.name.eq_ignore_ascii_case(n));
+    let name = match name {
+        Some(n) if taken(&n) || n.is_empty() => {
+            return Err(SqlError::Definition(format!(
+                "duplicate check constraint name '{n}'"
+            )))
+        }
+        Some(n) => n,
+        None => (1..)
+            .map(|n| format!("{table}_chk_{n}"))
+            .find(|n| !taken(n))
+            .unwrap_or_default(),
+    };
+    schema.checks.push(Check { name, expr: text });
+    Ok(())
+}
+
+/// A UNIQUE without index options, USING or NULLS [NOT] DISTINCT.
+fn plain_unique(u: &UniqueConstraint) -> bool {
+    u.index_type.is_none()
+        && u.include.is_empty()
+        && u.index_options.is_empty()
+        && u.characteristics.is_none()
+        && u.nulls_distinct == NullsDistinctOption::None
 }
 
 /// A PRIMARY KEY without index options (a constraint name is allowed and ignored).

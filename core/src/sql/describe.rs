@@ -2,9 +2,8 @@
 //! MySQL's shapes, from the table's schema.
 
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec;
-use alloc::vec::Vec;
 
 use crate::db::root_value::RootValue;
 use crate::db::value::Value;
@@ -20,18 +19,30 @@ pub fn describe(root: &RootValue, table: &str) -> Result<QueryResult, SqlError> 
         .iter()
         .enumerate()
         .map(|(i, c)| {
+            // MySQL's Key: PRI for the primary key, UNI for a one-column unique key, MUL
+            // for the first column of a longer one.
+            let key = if schema.primary_key.contains(&i) {
+                "PRI"
+            } else if schema.uniques.iter().any(|u| u.columns == [i]) {
+                "UNI"
+            } else if schema.uniques.iter().any(|u| u.columns.first() == Some(&i)) {
+                "MUL"
+            } else {
+                ""
+            };
             vec![
                 text(&c.name),
                 Value::Text(format!("{}", c.ty)),
                 text(if c.nullable { "YES" } else { "NO" }),
-                text(if schema.primary_key.contains(&i) {
-                    "PRI"
+                text(key),
+                c.default
+                    .as_ref()
+                    .map_or(Value::Null, |v| Value::Text(v.to_string())),
+                text(if c.auto_increment {
+                    "auto_increment"
                 } else {
                     ""
                 }),
-                // Cairn has no column defaults yet.
-                Value::Null,
-                text(""),
             ]
         })
         .collect();
@@ -47,28 +58,7 @@ pub fn describe(root: &RootValue, table: &str) -> Result<QueryResult, SqlError> 
 /// The table's name, and a CREATE TABLE statement that makes a table of the same schema.
 pub fn show_create(root: &RootValue, table: &str) -> Result<QueryResult, SqlError> {
     let (name, table) = open_table(root, table)?;
-    let schema = table.schema();
-    let quote = |s: &str| format!("`{}`", s.replace('`', "``"));
-    let mut lines: Vec<String> = schema
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            // A key column is NOT NULL whether or not the statement said so.
-            let not_null = !c.nullable || schema.primary_key.contains(&i);
-            let null = if not_null { " NOT NULL" } else { "" };
-            format!("  {} {}{null}", quote(&c.name), c.ty)
-        })
-        .collect();
-    if !schema.is_keyless() {
-        let keys: Vec<String> = schema
-            .primary_key
-            .iter()
-            .map(|&k| quote(&schema.columns[k].name))
-            .collect();
-        lines.push(format!("  PRIMARY KEY ({})", keys.join(",")));
-    }
-    let create = format!("CREATE TABLE {} (\n{}\n)", quote(&name), lines.join(",\n"));
+    let create = table.schema().to_sql(&name);
     Ok(QueryResult {
         columns: vec!["Table".into(), "Create Table".into()],
         rows: vec![vec![Value::Text(name), Value::Text(create)]],

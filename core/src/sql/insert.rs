@@ -11,6 +11,7 @@ use crate::db::root_value::RootValue;
 use crate::db::schema::Schema;
 use crate::db::value::Value;
 use crate::io::Storage;
+use crate::sql::constraints::{self, store_table};
 use crate::sql::history::History;
 use crate::sql::{
     expr, object_name, open_table, plain_query, unsupported, upsert, QueryResult, SqlError,
@@ -152,14 +153,14 @@ pub async fn run<S: Storage>(
     values: InsertValues,
 ) -> Result<QueryResult, SqlError> {
     let (name, mut table) = open_table(root, &values.table)?;
-    let rows = arrange(table.schema(), &values)?;
+    let mut rows = arrange(table.schema(), &values)?;
+    constraints::auto_increment(store, &table, &mut rows).await?;
     let inserted = table.insert(store, rows).await?;
-    root.tables.insert(name, table.to_ref());
-    Ok(QueryResult::affected(inserted))
+    store_table(store, root, name, table, QueryResult::affected(inserted)).await
 }
 
-/// An INSERT's rows as whole table rows: values placed in the columns named, NULL in the
-/// others (Cairn has no defaults; the table checks NOT NULL).
+/// An INSERT's rows as whole table rows: values placed in the columns named, each other
+/// column's DEFAULT, or NULL, in the others (the table checks NOT NULL).
 pub(crate) fn arrange(schema: &Schema, values: &InsertValues) -> Result<Vec<Vec<Value>>, SqlError> {
     let width = schema.columns.len();
     let mut positions = Vec::with_capacity(values.columns.len());
@@ -190,8 +191,11 @@ pub(crate) fn arrange(schema: &Schema, values: &InsertValues) -> Result<Vec<Vec<
         rows.push(if in_order {
             row
         } else {
-            // Columns left out are NULL (Cairn has no defaults); the table checks NOT NULL.
-            let mut full = alloc::vec![Value::Null; width];
+            let mut full: Vec<Value> = schema
+                .columns
+                .iter()
+                .map(|c| c.default.clone().unwrap_or(Value::Null))
+                .collect();
             for (&i, v) in positions.iter().zip(row) {
                 full[i] = v;
             }

@@ -1,4 +1,4 @@
-//! Cairn's SQL subset, in MySQL's dialect as Dolt speaks it: CREATE/DROP TABLE, INSERT,
+//! Cairn's SQL subset, in MySQL's dialect as Dolt speaks it: CREATE/ALTER/RENAME/DROP TABLE, INSERT,
 //! UPDATE, DELETE, SHOW TABLES, and SELECT: over one table with key lookups, ranges and
 //! paging (`select.rs`), or with joins, grouping, DISTINCT, subqueries and UNION
 //! (`query.rs`); scalar functions, CASE and CAST in `functions.rs`.
@@ -12,6 +12,8 @@
 
 mod access;
 mod aggregate;
+mod alter;
+mod constraints;
 mod dates;
 mod ddl;
 mod describe;
@@ -31,11 +33,14 @@ mod tests;
 #[cfg(test)]
 mod tests_query;
 #[cfg(test)]
+mod tests_schema;
+#[cfg(test)]
 mod tests_types;
 mod update_delete;
 mod upsert;
 mod window;
 
+pub use constraints::check_parses;
 pub use history::History;
 pub use params::Params;
 pub use split::ends_open;
@@ -83,6 +88,9 @@ pub enum SqlError {
     TableExists(String),
     UnknownColumn(String),
     DuplicateColumn(String),
+    /// A table definition or schema change MySQL would refuse (an invalid default, a
+    /// duplicate constraint name, NOT NULL without a default on rows); says what to change.
+    Definition(String),
     /// An INSERT row with a different number of values than columns; `row` counts from 1.
     ValueCount {
         expected: usize,
@@ -104,6 +112,7 @@ impl fmt::Display for SqlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SqlError::Syntax(msg) => write!(f, "syntax error: {msg}"),
+            SqlError::Definition(msg) => f.write_str(msg),
             SqlError::Parameter(msg) => write!(f, "parameters: {msg}"),
             SqlError::TooManyRows(n) => write!(
                 f,
@@ -154,7 +163,7 @@ pub(crate) fn unsupported<T>(what: impl fmt::Display) -> Result<T, SqlError> {
 
 /// How deeply sqlparser may nest. Its default (50) lets `NOT NOT ... 1` overflow a 2 MiB
 /// thread stack in a debug build; 24 levels is still far more than the subset needs.
-const RECURSION_LIMIT: usize = 24;
+pub(crate) const RECURSION_LIMIT: usize = 24;
 
 /// Runs every statement of `sql` against `root`; see the module docs for what a failure
 /// leaves behind.
@@ -235,7 +244,7 @@ const MAX_CHAIN: usize = 128;
 
 /// The statement's tokens, refused if an expression chains more than `MAX_CHAIN` operators (a
 /// comma or a parenthesis starts a new expression).
-fn bounded(tokens: Vec<TokenWithSpan>) -> Result<Vec<TokenWithSpan>, SqlError> {
+pub(crate) fn bounded(tokens: Vec<TokenWithSpan>) -> Result<Vec<TokenWithSpan>, SqlError> {
     let mut chain = 0;
     for t in &tokens {
         match &t.token {
@@ -303,6 +312,8 @@ async fn run<S: Storage>(
 ) -> Result<QueryResult, SqlError> {
     match statement {
         Statement::CreateTable(create) => ddl::create_table(root, create),
+        Statement::AlterTable(alter) => alter::alter_table(store, root, alter).await,
+        Statement::RenameTable(renames) => alter::rename_tables(root, &renames),
         Statement::Drop {
             object_type,
             if_exists,
@@ -437,7 +448,10 @@ pub(crate) fn no_query_clauses(query: &Query) -> Result<(), SqlError> {
 pub(crate) fn open_table(root: &RootValue, name: &str) -> Result<(String, Table), SqlError> {
     let name = find_table(root, name)?;
     match root.tables.get(&name) {
-        Some(t) => Ok((name.clone(), Table::new(t))),
+        Some(t) => {
+            let check = constraints::row_check(&name, &t.schema)?;
+            Ok((name.clone(), Table::new(t).with_check(check)))
+        }
         None => Err(SqlError::TableNotFound(name)),
     }
 }

@@ -10,6 +10,7 @@ use crate::db::root_value::RootValue;
 use crate::db::table::Span;
 use crate::db::value::Value;
 use crate::io::Storage;
+use crate::sql::constraints::store_table;
 use crate::sql::expr::{compile, Expr, Scope};
 use crate::sql::history::History;
 use crate::sql::{
@@ -62,8 +63,7 @@ pub async fn update<S: Storage>(
             Ok(Some(new))
         })
         .await?;
-    root.tables.insert(name, table.to_ref());
-    Ok(QueryResult::affected(changed))
+    store_table(store, root, name, table, QueryResult::affected(changed)).await
 }
 
 pub async fn delete<S: Storage>(

@@ -20,6 +20,7 @@ use crate::db::schema::Schema;
 use crate::db::table::{Span, Table};
 use crate::db::value::Value;
 use crate::io::Storage;
+use crate::sql::constraints::{self, store_table};
 use crate::sql::expr::{compile_in, BinOp, Expr, Resolve, Scope};
 use crate::sql::insert::{arrange, InsertValues};
 use crate::sql::update_delete::assigned_column;
@@ -89,7 +90,8 @@ pub async fn run<S: Storage>(
     mode: Mode,
 ) -> Result<QueryResult, SqlError> {
     let (name, mut table) = open_table(root, &values.table)?;
-    let rows = arrange(table.schema(), &values)?;
+    let mut rows = arrange(table.schema(), &values)?;
+    constraints::auto_increment(store, &table, &mut rows).await?;
     let sets = match &mode {
         Mode::Update(assignments) => compile_sets(&name, table.schema(), assignments)?,
         _ => Vec::new(),
@@ -97,8 +99,7 @@ pub async fn run<S: Storage>(
     if table.schema().is_keyless() {
         // No key, so no duplicates: every row goes in.
         let inserted = table.insert(store, rows).await?;
-        root.tables.insert(name, table.to_ref());
-        return Ok(QueryResult::affected(inserted));
+        return store_table(store, root, name, table, QueryResult::affected(inserted)).await;
     }
     let mut affected = 0u64;
     for row in rows {
@@ -139,8 +140,7 @@ pub async fn run<S: Storage>(
             }
         }
     }
-    root.tables.insert(name, table.to_ref());
-    Ok(QueryResult::affected(affected))
+    store_table(store, root, name, table, QueryResult::affected(affected)).await
 }
 
 fn compile_sets(

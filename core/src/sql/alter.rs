@@ -1,0 +1,402 @@
+//! ALTER TABLE (ADD, DROP, RENAME, MODIFY and CHANGE COLUMN; RENAME TO) and RENAME TABLE.
+//!
+//! An ALTER TABLE applies its operations in order to a copy of the schema and, when one of
+//! them changes how rows are stored, to the rows read into memory; the table is written
+//! anew only at the end, each row checked as an INSERT checks it, so a value that does not
+//! fit the new schema fails the whole statement and the root stays as it was.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTable, AlterTableOperation, ColumnOption, DataType, Ident,
+    MySQLColumnPosition, RenameTable, RenameTableNameKind, TableConstraint,
+};
+
+use crate::chunk_store::ChunkStore;
+use crate::db::root_value::{RootValue, TableRef};
+use crate::db::schema::{Column, Schema};
+use crate::db::table::{Span, Table};
+use crate::db::value::Value;
+use crate::io::Storage;
+use crate::sql::constraints::{parse_check, row_check, store_table};
+use crate::sql::expr::{compile, Scope};
+use crate::sql::{ddl, find_table, object_name, open_table, unsupported, QueryResult, SqlError};
+
+/// A table being altered: its schema so far, and its rows once an operation needed them.
+struct Altered {
+    name: String,
+    schema: Schema,
+    /// The stored table, whose rows stand until an operation rewrites them.
+    stored: TableRef,
+    /// Every row with its repeat count (keyless tables), read at the first operation that
+    /// changes the rows.
+    rows: Option<Vec<(Vec<Value>, u64)>>,
+}
+
+pub async fn alter_table<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    alter: AlterTable,
+) -> Result<QueryResult, SqlError> {
+    if alter.if_exists
+        || alter.only
+        || alter.location.is_some()
+        || alter.on_cluster.is_some()
+        || alter.table_type.is_some()
+    {
+        return unsupported("ALTER TABLE option");
+    }
+    let (name, table) = open_table(root, &object_name(&alter.name)?)?;
+    let mut t = Altered {
+        name: name.clone(),
+        schema: table.schema().clone(),
+        stored: table.to_ref(),
+        rows: None,
+    };
+    for op in alter.operations {
+        apply(store, root, &mut t, op).await?;
+    }
+    ddl::valid(&t.schema)?;
+    for c in &t.schema.checks {
+        // MySQL refuses to drop or rename a column a CHECK uses; so does Cairn.
+        let scope = Scope {
+            table: &t.name,
+            schema: &t.schema,
+        };
+        if let Err(e) = parse_check(&c.expr).and_then(|e| compile(&e, Some(scope))) {
+            return Err(SqlError::Definition(format!(
+                "check constraint '{}' uses a column this statement drops or renames ({e}); \
+                 drop the constraint first",
+                c.name
+            )));
+        }
+    }
+    // A new CHECK is checked against every row, which the rebuild does.
+    if t.schema
+        .checks
+        .iter()
+        .any(|c| !t.stored.schema.checks.contains(c))
+    {
+        t.rows(store).await?;
+    }
+    let check = row_check(&t.name, &t.schema)?;
+    let table = match t.rows {
+        Some(rows) => Table::rebuild(store, t.schema, rows, check).await?,
+        None => Table::new(&TableRef {
+            schema: t.schema,
+            rows: t.stored.rows,
+        }),
+    };
+    // The old name goes only once the new table is stored: its unique keys may refuse it.
+    let mut next = root.clone();
+    next.tables.remove(&name);
+    let result = store_table(store, &mut next, t.name, table, QueryResult::affected(0)).await?;
+    *root = next;
+    Ok(result)
+}
+
+async fn apply<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &RootValue,
+    t: &mut Altered,
+    op: AlterTableOperation,
+) -> Result<(), SqlError> {
+    match op {
+        AlterTableOperation::AddColumn {
+            if_not_exists: false,
+            column_def,
+            column_position,
+            ..
+        } => {
+            let spec = ddl::column(&column_def)?;
+            if spec.primary_key {
+                return unsupported("ADD COLUMN ... PRIMARY KEY (the primary key is fixed)");
+            }
+            let column = spec.column.clone();
+            if t.schema.column_index(&column.name).is_some() {
+                return Err(SqlError::DuplicateColumn(column.name));
+            }
+            let rows = t.rows(store).await?;
+            if !column.nullable && column.default.is_none() && !rows.is_empty() {
+                return Err(SqlError::Definition(format!(
+                    "column '{}' is NOT NULL and has no DEFAULT, and the table has rows: give \
+                     it a DEFAULT, or add it as NULL, fill it in, then MODIFY it NOT NULL",
+                    column.name
+                )));
+            }
+            // Existing rows get the default, as MySQL fills them.
+            let fill = column.default.clone().unwrap_or(Value::Null);
+            for (row, _) in rows.iter_mut() {
+                row.push(fill.clone());
+            }
+            t.schema.columns.push(column);
+            let i = t.schema.columns.len() - 1;
+            spec.add_constraints(&mut t.schema, &t.name, i)?;
+            match column_position {
+                Some(p) => t.move_column(t.schema.columns.len() - 1, &p),
+                None => Ok(()),
+            }
+        }
+        AlterTableOperation::DropColumn {
+            column_names,
+            if_exists,
+            drop_behavior: None,
+            ..
+        } => {
+            for ident in column_names {
+                let Some(i) = t.schema.column_index(&ident.value) else {
+                    if if_exists {
+                        continue;
+                    }
+                    return Err(SqlError::UnknownColumn(ident.value));
+                };
+                if t.schema.primary_key.contains(&i) {
+                    // Dolt refuses this too; MySQL would shrink the key, which can merge rows.
+                    return unsupported(format!(
+                        "dropping primary key column '{}' (the primary key is fixed)",
+                        t.schema.columns[i].name
+                    ));
+                }
+                if t.schema.columns.len() == 1 {
+                    return Err(SqlError::Definition(
+                        "a table needs at least one column; use DROP TABLE instead".into(),
+                    ));
+                }
+                for (row, _) in t.rows(store).await?.iter_mut() {
+                    row.remove(i);
+                }
+                t.schema.columns.remove(i);
+                // As MySQL does, the column leaves every unique key, and a key left without
+                // columns goes.
+                t.renumber(|k| match k.cmp(&i) {
+                    core::cmp::Ordering::Less => Some(k),
+                    core::cmp::Ordering::Equal => None,
+                    core::cmp::Ordering::Greater => Some(k - 1),
+                });
+            }
+            Ok(())
+        }
+        AlterTableOperation::RenameColumn {
+            old_column_name,
+            new_column_name,
+        } => {
+            let i = t.column(&old_column_name)?;
+            t.rename(i, &new_column_name)
+        }
+        AlterTableOperation::ModifyColumn {
+            col_name,
+            data_type,
+            options,
+            column_position,
+        } => {
+            let i = t.column(&col_name)?;
+            t.redefine(store, i, &col_name, &data_type, &options, column_position)
+                .await
+        }
+        AlterTableOperation::ChangeColumn {
+            old_name,
+            new_name,
+            data_type,
+            options,
+            column_position,
+        } => {
+            let i = t.column(&old_name)?;
+            t.rename(i, &new_name)?;
+            t.redefine(store, i, &new_name, &data_type, &options, column_position)
+                .await
+        }
+        AlterTableOperation::AddConstraint {
+            constraint: TableConstraint::PrimaryKey(_),
+            ..
+        } => unsupported("ALTER TABLE ADD PRIMARY KEY (the primary key is fixed)"),
+        AlterTableOperation::AddConstraint {
+            constraint,
+            not_valid: false,
+        } => ddl::add_constraint(&mut t.schema, &t.name, &constraint),
+        AlterTableOperation::DropConstraint {
+            if_exists,
+            name,
+            drop_behavior: None,
+        } => {
+            let before = (t.schema.checks.len(), t.schema.uniques.len());
+            let is = |n: &str| n.eq_ignore_ascii_case(&name.value);
+            t.schema.checks.retain(|c| !is(&c.name));
+            t.schema.uniques.retain(|u| !is(&u.name));
+            if !if_exists && before == (t.schema.checks.len(), t.schema.uniques.len()) {
+                return Err(SqlError::Definition(format!(
+                    "constraint '{}' does not exist",
+                    name.value
+                )));
+            }
+            Ok(())
+        }
+        AlterTableOperation::DropIndex { name } => {
+            let before = t.schema.uniques.len();
+            t.schema
+                .uniques
+                .retain(|u| !u.name.eq_ignore_ascii_case(&name.value));
+            if before == t.schema.uniques.len() {
+                return Err(SqlError::Definition(format!(
+                    "can't DROP '{}'; check that it exists",
+                    name.value
+                )));
+            }
+            Ok(())
+        }
+        AlterTableOperation::AlterColumn { column_name, op } => {
+            let i = t.column(&column_name)?;
+            t.schema.columns[i].default = match op {
+                AlterColumnOperation::SetDefault { value } => {
+                    ddl::default_value(&t.schema.columns[i], &value)?
+                }
+                AlterColumnOperation::DropDefault => None,
+                other => return unsupported(format!("ALTER COLUMN {other}")),
+            };
+            Ok(())
+        }
+        AlterTableOperation::RenameTable { table_name } => {
+            let (RenameTableNameKind::To(new) | RenameTableNameKind::As(new)) = table_name;
+            t.name = new_table_name(root, &t.name, &object_name(&new)?)?;
+            Ok(())
+        }
+        other => unsupported(format!("ALTER TABLE {other}")),
+    }
+}
+
+impl Altered {
+    /// The rows, read on first use.
+    async fn rows<S: Storage>(
+        &mut self,
+        store: &ChunkStore<S>,
+    ) -> Result<&mut Vec<(Vec<Value>, u64)>, SqlError> {
+        if self.rows.is_none() {
+            let mut rows = Vec::new();
+            Table::new(&self.stored)
+                .visit(store, &Span::All, |_, row, count| {
+                    rows.push((row, count));
+                    Ok::<_, SqlError>(true)
+                })
+                .await?;
+            self.rows = Some(rows);
+        }
+        Ok(self.rows.get_or_insert_with(Vec::new))
+    }
+
+    /// Renumbers the columns of the primary key and unique keys after columns moved or went
+    /// (`f` is a column's new index, `None` if it went; a key column never goes).
+    fn renumber(&mut self, f: impl Fn(usize) -> Option<usize>) {
+        let key = core::mem::take(&mut self.schema.primary_key);
+        self.schema.primary_key = key.into_iter().filter_map(&f).collect();
+        for u in self.schema.uniques.iter_mut() {
+            u.columns = u.columns.iter().filter_map(|&k| f(k)).collect();
+        }
+        self.schema.uniques.retain(|u| !u.columns.is_empty());
+    }
+
+    fn column(&self, name: &Ident) -> Result<usize, SqlError> {
+        self.schema
+            .column_index(&name.value)
+            .ok_or_else(|| SqlError::UnknownColumn(name.value.clone()))
+    }
+
+    /// Names column `i` `new`; only the schema changes (rows do not store names).
+    fn rename(&mut self, i: usize, new: &Ident) -> Result<(), SqlError> {
+        if new.value.is_empty() {
+            return Err(SqlError::Syntax("a column name cannot be empty".into()));
+        }
+        if self.schema.column_index(&new.value).is_some_and(|j| j != i) {
+            return Err(SqlError::DuplicateColumn(new.value.clone()));
+        }
+        self.schema.columns[i].name = new.value.clone();
+        Ok(())
+    }
+
+    /// MODIFY: column `i` gets a new type and options (and maybe a new place); its values
+    /// are converted when the table is written anew.
+    async fn redefine<S: Storage>(
+        &mut self,
+        store: &ChunkStore<S>,
+        i: usize,
+        name: &Ident,
+        data_type: &DataType,
+        options: &[ColumnOption],
+        position: Option<MySQLColumnPosition>,
+    ) -> Result<(), SqlError> {
+        let options: Vec<_> = options.iter().map(|o| (None, o)).collect();
+        let mut spec = ddl::column_of(&name.value, data_type, &options)?;
+        let in_key = self.schema.primary_key.contains(&i);
+        if spec.primary_key && !in_key {
+            return unsupported("MODIFY ... PRIMARY KEY (the primary key is fixed)");
+        }
+        // A key column stays NOT NULL, as in MySQL.
+        spec.column.nullable &= !in_key;
+        self.rows(store).await?;
+        self.schema.columns[i] = spec.column.clone();
+        spec.add_constraints(&mut self.schema, &self.name, i)?;
+        if let Some(position) = position {
+            self.move_column(i, &position)?;
+        }
+        Ok(())
+    }
+
+    /// Moves column `i` FIRST or AFTER another, in the schema and in every row read.
+    fn move_column(&mut self, i: usize, position: &MySQLColumnPosition) -> Result<(), SqlError> {
+        // The old index of each column, in the new order.
+        let mut order: Vec<usize> = (0..self.schema.columns.len()).filter(|&j| j != i).collect();
+        let at = match position {
+            MySQLColumnPosition::First => 0,
+            MySQLColumnPosition::After(other) => match self.schema.column_index(&other.value) {
+                Some(j) if j != i => order.iter().position(|&k| k == j).map_or(0, |p| p + 1),
+                _ => return Err(SqlError::UnknownColumn(other.value.clone())),
+            },
+        };
+        order.insert(at, i);
+        let mut columns: Vec<Option<Column>> = core::mem::take(&mut self.schema.columns)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.schema.columns = order.iter().filter_map(|&j| columns[j].take()).collect();
+        self.renumber(|k| order.iter().position(|&j| j == k));
+        if let Some(rows) = self.rows.as_mut() {
+            for (row, _) in rows.iter_mut() {
+                let mut old: Vec<Value> = core::mem::take(row);
+                *row = order
+                    .iter()
+                    .map(|&j| core::mem::replace(&mut old[j], Value::Null))
+                    .collect();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `new` as a table's new name, refused if another table has it already.
+fn new_table_name(root: &RootValue, old: &str, new: &str) -> Result<String, SqlError> {
+    if new.is_empty() {
+        return Err(SqlError::Syntax("a table name cannot be empty".into()));
+    }
+    match find_table(root, new) {
+        Ok(existing) if existing != old => Err(SqlError::TableExists(new.into())),
+        _ => Ok(new.into()),
+    }
+}
+
+/// RENAME TABLE a TO b [, c TO d ...]: applied in order, as MySQL does (so `a TO tmp, b TO a,
+/// tmp TO b` swaps two tables); all or none.
+pub fn rename_tables(
+    root: &mut RootValue,
+    renames: &[RenameTable],
+) -> Result<QueryResult, SqlError> {
+    let mut next = root.clone();
+    for r in renames {
+        let old = find_table(&next, &object_name(&r.old_name)?)?;
+        let new = new_table_name(&next, &old, &object_name(&r.new_name)?)?;
+        if let Some(table) = next.tables.remove(&old) {
+            next.tables.insert(new, table);
+        }
+    }
+    *root = next;
+    Ok(QueryResult::affected(0))
+}

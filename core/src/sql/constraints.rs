@@ -1,0 +1,121 @@
+//! Column and table options enforced as rows are written: DEFAULT and AUTO_INCREMENT fill
+//! an INSERT's rows, CHECK constraints judge every row a table writes, UNIQUE keys the
+//! table a statement leaves.
+
+use alloc::boxed::Box;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use sqlparser::ast;
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+use crate::chunk_store::ChunkStore;
+use crate::db::constraints::{check_unique, next_auto_increment};
+use crate::db::root_value::RootValue;
+use crate::db::schema::Schema;
+use crate::db::table::{RowCheck, Table, TableError};
+use crate::db::value::{int_value, Value};
+use crate::io::Storage;
+use crate::sql::expr::{compile, truth, Scope};
+use crate::sql::{bounded, QueryResult, SqlError, RECURSION_LIMIT};
+
+/// A CHECK expression's SQL text as an expression: the whole text, nothing after it, with
+/// the bounds every statement has (it may come from a stored schema).
+pub(crate) fn parse_check(text: &str) -> Result<ast::Expr, SqlError> {
+    let tokens = Tokenizer::new(&MySqlDialect {}, text)
+        .tokenize_with_location()
+        .map_err(|e| SqlError::Syntax(e.to_string()))?;
+    let mut parser = Parser::new(&MySqlDialect {})
+        .with_recursion_limit(RECURSION_LIMIT)
+        .with_tokens_with_locations(bounded(tokens)?);
+    let e = parser.parse_expr()?;
+    if parser.peek_token().token != Token::EOF {
+        return Err(SqlError::Syntax(alloc::format!(
+            "a CHECK expression ends after '{e}'"
+        )));
+    }
+    Ok(e)
+}
+
+/// Whether a stored CHECK expression reads as one (docs/FORMAT.md, "Schemas").
+pub fn check_parses(text: &str) -> bool {
+    parse_check(text).is_ok()
+}
+
+/// The CHECK constraints of `schema`, compiled over its columns: a row fails when one is
+/// false (NULL passes, as in MySQL).
+pub(crate) fn row_check(table: &str, schema: &Schema) -> Result<Option<RowCheck>, SqlError> {
+    if schema.checks.is_empty() {
+        return Ok(None);
+    }
+    let scope = Scope { table, schema };
+    let mut compiled = Vec::with_capacity(schema.checks.len());
+    for c in &schema.checks {
+        compiled.push((
+            c.name.clone(),
+            compile(&parse_check(&c.expr)?, Some(scope))?,
+        ));
+    }
+    Ok(Some(Box::new(move |row: &[Value]| {
+        for (name, e) in &compiled {
+            let fails = |error: Option<String>| TableError::Check {
+                name: name.clone(),
+                error,
+            };
+            match e.eval(row).and_then(|v| truth(&v)) {
+                Ok(Some(false)) => return Err(fails(None)),
+                Ok(_) => {}
+                Err(e) => return Err(fails(Some(e.to_string()))),
+            }
+        }
+        Ok(())
+    })))
+}
+
+/// Gives each row whose AUTO_INCREMENT column is NULL (given so, or left out) the next
+/// value, counting up from the column's greatest value.
+pub(crate) async fn auto_increment<S: Storage>(
+    store: &ChunkStore<S>,
+    table: &Table,
+    rows: &mut [Vec<Value>],
+) -> Result<(), SqlError> {
+    let schema = table.schema();
+    let Some(column) = schema.columns.iter().position(|c| c.auto_increment) else {
+        return Ok(());
+    };
+    if rows
+        .iter()
+        .all(|r| !r.get(column).is_some_and(Value::is_null))
+    {
+        return Ok(());
+    }
+    let mut next = next_auto_increment(store, table, column).await?;
+    for row in rows.iter_mut() {
+        match row.get_mut(column) {
+            Some(v) if v.is_null() => {
+                // Past the type's range, the column's coercion refuses it.
+                *v = int_value(next);
+                next += 1;
+            }
+            // A value given moves the counter past it, as MySQL's does.
+            Some(Value::Int(n)) => next = next.max(i128::from(*n) + 1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Stores a table a statement wrote back into the root, once its UNIQUE keys hold.
+pub(crate) async fn store_table<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &mut RootValue,
+    name: String,
+    table: Table,
+    result: QueryResult,
+) -> Result<QueryResult, SqlError> {
+    check_unique(store, &table, &name).await?;
+    root.tables.insert(name, table.to_ref());
+    Ok(result)
+}

@@ -1,0 +1,532 @@
+//! ALTER TABLE and RENAME TABLE: every row rewritten to the new schema, or nothing changed.
+
+use alloc::string::ToString;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::tests::Db;
+use crate::db::value::Value;
+
+fn int(n: i64) -> Value {
+    Value::Int(n)
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.into())
+}
+
+/// Field and Type of each column, from DESCRIBE.
+fn columns(db: &mut Db, table: &str) -> Vec<(alloc::string::String, alloc::string::String)> {
+    db.rows(&alloc::format!("describe {table}"))
+        .into_iter()
+        .map(|r| (r[0].to_string(), r[1].to_string()))
+        .collect()
+}
+
+#[test]
+fn add_column_fills_null_in_place() {
+    let mut db = Db::new();
+    db.run("create table t (id int primary key, a int)");
+    db.run("insert into t values (1, 10), (2, 20)");
+    db.run("alter table t add column b varchar(5)");
+    db.run("alter table t add c int first");
+    db.run("alter table t add column d bool after id");
+    assert_eq!(
+        columns(&mut db, "t"),
+        [
+            ("c", "int"),
+            ("id", "int"),
+            ("d", "bool"),
+            ("a", "int"),
+            ("b", "varchar(5)")
+        ]
+        .map(|(a, b)| (a.into(), b.into()))
+    );
+    assert_eq!(
+        db.rows("select * from t order by id"),
+        vec![
+            vec![Value::Null, int(1), Value::Null, int(10), Value::Null],
+            vec![Value::Null, int(2), Value::Null, int(20), Value::Null],
+        ]
+    );
+    // The key is still id: a lookup by it finds the row, a duplicate is refused.
+    assert_eq!(db.rows("select a from t where id = 2"), vec![vec![int(20)]]);
+    db.run("insert into t (id, b) values (3, 'x')");
+    assert!(db
+        .err("insert into t (id) values (3)")
+        .contains("duplicate primary key"));
+}
+
+#[test]
+fn add_column_refusals_change_nothing() {
+    let mut db = Db::new();
+    db.run("create table t (id int primary key, a int)");
+    db.run("insert into t values (1, 10)");
+    assert!(db
+        .err("alter table t add column b int not null")
+        .contains("column 'b' is NOT NULL and has no DEFAULT"));
+    assert_eq!(
+        db.err("alter table t add column A int"),
+        "duplicate column name 'A'"
+    );
+    assert!(db
+        .err("alter table t add column b int after nope")
+        .contains("'nope' could not be found"));
+    assert!(db
+        .err("alter table t add column b int primary key")
+        .contains("primary key is fixed"));
+    // Two operations: the second fails, so the first is not kept either.
+    assert_eq!(
+        db.err("alter table t add column b int, add column b int"),
+        "duplicate column name 'b'"
+    );
+    // On an empty table NOT NULL is fine.
+    db.run("create table e (id int primary key)");
+    db.run("alter table e add column b int not null");
+    assert!(db
+        .err("insert into e (id) values (1)")
+        .contains("cannot be NULL"));
+}
+
+#[test]
+fn drop_column() {
+    let mut db = Db::new();
+    db.run("create table t (id int primary key, a int, b text)");
+    db.run("insert into t values (1, 10, 'x'), (2, 20, 'y')");
+    db.run("alter table t drop column a");
+    assert_eq!(
+        db.rows("select * from t order by id"),
+        vec![vec![int(1), text("x")], vec![int(2), text("y")]]
+    );
+    db.run("alter table t drop column if exists a");
+    assert!(db
+        .err("alter table t drop column a")
+        .contains("'a' could not be found"));
+    assert!(db
+        .err("alter table t drop column id")
+        .contains("dropping primary key column 'id'"));
+    db.run("alter table t drop b");
+    assert!(db.err("alter table t drop id").contains("primary key"));
+    db.run("create table k (a int, b int)");
+    assert!(db
+        .err("alter table k drop a, drop b")
+        .contains("use DROP TABLE"));
+}
+
+#[test]
+fn dropping_a_column_of_a_keyless_table_merges_equal_rows() {
+    let mut db = Db::new();
+    db.run("create table k (a int, b int)");
+    db.run("insert into k values (1, 1), (1, 2), (1, 2), (2, 3)");
+    db.run("alter table k drop column b");
+    assert_eq!(
+        db.rows("select a, count(*) from k group by a order by a"),
+        vec![vec![int(1), int(3)], vec![int(2), int(1)]]
+    );
+    db.run("delete from k where a = 1");
+    assert_eq!(db.rows("select * from k"), vec![vec![int(2)]]);
+}
+
+#[test]
+fn rename_column_keeps_rows() {
+    let mut db = Db::new();
+    db.run("create table t (id int primary key, a int)");
+    db.run("insert into t values (1, 10)");
+    let rows = db.root.tables["t"].rows;
+    db.run("alter table t rename column a to b");
+    assert_eq!(db.root.tables["t"].rows, rows);
+    assert_eq!(db.rows("select b from t"), vec![vec![int(10)]]);
+    db.run("alter table t rename column id to ID2");
+    assert_eq!(db.rows("select id2 from t"), vec![vec![int(1)]]);
+    assert_eq!(
+        db.err("alter table t rename column b to id2"),
+        "duplicate column name 'id2'"
+    );
+    assert!(db
+        .err("alter table t rename column zz to y")
+        .contains("'zz' could not be found"));
+}
+
+#[test]
+fn modify_converts_every_value_or_nothing() {
+    let mut db = Db::new();
+    db.run("create table t (id int primary key, a int, s varchar(10))");
+    db.run("insert into t values (1, 100, 'abc'), (2, 300, 'abcdefgh'), (3, null, 'x')");
+    assert_eq!(
+        db.err("alter table t modify a tinyint"),
+        "value 300 is out of range for column 'a' tinyint (-128 to 127)"
+    );
+    assert!(db.err("alter table t modify s varchar(4)").contains("'s'"));
+    assert_eq!(
+        db.err("alter table t modify column a int not null"),
+        "column 'a' cannot be NULL"
+    );
+    db.run("alter table t modify a decimal(6,2)");
+    assert_eq!(columns(&mut db, "t")[1].1, "decimal(6,2)");
+    assert_eq!(
+        db.rows("select a from t order by id")
+            .iter()
+            .map(|r| r[0].to_string())
+            .collect::<Vec<_>>(),
+        ["100.00", "300.00", "NULL"]
+    );
+    db.run("alter table t modify column s text first");
+    assert_eq!(
+        db.rows("select * from t where id = 1"),
+        vec![vec![
+            text("abc"),
+            int(1),
+            db.rows("select a from t where id = 1")[0][0].clone()
+        ]]
+    );
+    // A key column may change type; two rows whose keys become equal are refused.
+    db.run("create table d (k decimal(4,2) primary key, f double)");
+    db.run("insert into d values (1.2, 0.5), (1.4, null)");
+    // The coercion is INSERT's: a double does not go into an int column.
+    assert_eq!(
+        db.err("alter table d modify f int"),
+        "type mismatch for column 'f': expected a value of type int, found a double"
+    );
+    assert_eq!(
+        db.err("alter table d modify k int"),
+        "duplicate primary key given: [1]"
+    );
+    db.run("alter table d modify k decimal(5,1)");
+    assert_eq!(
+        columns(&mut db, "d")[0],
+        ("k".into(), "decimal(5,1)".into())
+    );
+    assert_eq!(db.rows("select k from d where k = 1.4").len(), 1);
+}
+
+#[test]
+fn change_column_renames_and_converts() {
+    let mut db = Db::new();
+    db.run("create table t (id int primary key, a int, b int)");
+    db.run("insert into t values (1, 5, 6)");
+    db.run("alter table t change column a z bigint after b");
+    assert_eq!(
+        columns(&mut db, "t"),
+        [("id", "int"), ("b", "int"), ("z", "bigint")].map(|(a, b)| (a.into(), b.into()))
+    );
+    assert_eq!(
+        db.rows("select * from t"),
+        vec![vec![int(1), int(6), int(5)]]
+    );
+    assert_eq!(
+        db.err("alter table t change b id int"),
+        "duplicate column name 'id'"
+    );
+}
+
+#[test]
+fn rename_table() {
+    let mut db = Db::new();
+    db.run("create table a (x int)");
+    db.run("create table b (y int)");
+    db.run("insert into a values (1)");
+    db.run("alter table a rename to c");
+    assert_eq!(db.rows("select x from c"), vec![vec![int(1)]]);
+    assert!(db.err("select * from a").contains("table not found: a"));
+    assert_eq!(
+        db.err("alter table c rename to b"),
+        "table with name b already exists"
+    );
+    // Swapping two tables in one statement; a failure anywhere keeps every name.
+    db.run("rename table c to tmp, b to c, tmp to b");
+    assert_eq!(db.rows("select x from b"), vec![vec![int(1)]]);
+    assert_eq!(
+        db.err("rename table b to d, nope to e"),
+        "table not found: nope"
+    );
+    db.run("alter table b rename to B2, add column z int");
+    assert_eq!(db.rows("select * from b2"), vec![vec![int(1), Value::Null]]);
+}
+
+#[test]
+fn unsupported_alter_operations_are_named() {
+    let mut db = Db::new();
+    db.run("create table t (id int primary key, a int)");
+    assert!(db
+        .err("alter table t drop primary key")
+        .starts_with("unsupported SQL: ALTER TABLE DROP PRIMARY KEY"));
+    assert!(db.err("alter table nope add b int").contains("not found"));
+}
+
+#[test]
+fn moving_a_key_column_keeps_the_key() {
+    let mut db = Db::new();
+    db.run("create table t (a int, id int, b int, primary key (b, id))");
+    db.run("insert into t values (1, 2, 3)");
+    db.run("alter table t modify id bigint first");
+    let keys: Vec<_> = db
+        .rows("describe t")
+        .into_iter()
+        .map(|r| (r[0].to_string(), r[3].to_string()))
+        .collect();
+    assert_eq!(
+        keys,
+        [("id", "PRI"), ("a", ""), ("b", "PRI")].map(|(a, b)| (a.into(), b.into()))
+    );
+    assert_eq!(
+        db.rows("select * from t where b = 3 and id = 2"),
+        vec![vec![int(2), int(1), int(3)]]
+    );
+    assert!(db.rows("show create table t")[0][1]
+        .to_string()
+        .contains("PRIMARY KEY (`b`,`id`)"));
+}
+
+#[test]
+fn defaults_fill_left_out_columns_and_new_columns() {
+    let mut db = Db::new();
+    db.run(
+        "create table t (id int primary key, n int not null default 7, s varchar(3) default 'ab', \
+         d decimal(5,2) default 1.5, day date default '2024-03-01', b bool default true)",
+    );
+    db.run("insert into t (id) values (1)");
+    db.run("insert into t (id, n, s) values (2, 8, null)");
+    assert_eq!(
+        db.rows("select n, s, d, day, b from t order by id")
+            .iter()
+            .map(|r| r.iter().map(|v| v.to_string()).collect::<Vec<_>>())
+            .collect::<Vec<_>>(),
+        [
+            ["7", "ab", "1.50", "2024-03-01", "true"],
+            ["8", "NULL", "1.50", "2024-03-01", "true"]
+        ]
+    );
+    let described: Vec<_> = db
+        .rows("describe t")
+        .into_iter()
+        .map(|r| r[4].to_string())
+        .collect();
+    assert_eq!(described, ["NULL", "7", "ab", "1.50", "2024-03-01", "true"]);
+    // ADD COLUMN ... DEFAULT fills the rows there are, NOT NULL included.
+    db.run("alter table t add column m int not null default 3");
+    assert_eq!(db.rows("select m from t"), vec![vec![int(3)], vec![int(3)]]);
+    db.run("alter table t alter column m set default 4");
+    db.run("insert into t (id) values (3)");
+    assert_eq!(db.rows("select m from t where id = 3"), vec![vec![int(4)]]);
+    db.run("alter table t alter column m drop default");
+    assert_eq!(
+        db.err("insert into t (id) values (4)"),
+        "column 'm' cannot be NULL"
+    );
+    for (sql, want) in [
+        (
+            "create table u (a tinyint default 300)",
+            "invalid default value for 'a': value 300 is out of range for column \
+             'a' tinyint (-128 to 127)",
+        ),
+        (
+            "create table u (a int not null default null)",
+            "invalid default value for 'a': NULL in a NOT NULL column",
+        ),
+        (
+            "create table u (a int default b)",
+            "invalid default value for 'a': column 'b' could not be found in any \
+             table in scope (a default is a constant)",
+        ),
+        (
+            "create table u (a date default '2023-02-29')",
+            "invalid default value for 'a': value '2023-02-29' is not a valid date \
+             for column 'a' (write it as YYYY-MM-DD)",
+        ),
+    ] {
+        assert_eq!(db.err(sql), want, "{sql}");
+    }
+}
+
+#[test]
+fn auto_increment_counts_from_the_greatest_value() {
+    let mut db = Db::new();
+    db.run("create table t (id bigint primary key auto_increment, s text)");
+    db.run("insert into t (s) values ('a'), ('b')");
+    db.run("insert into t values (null, 'c')");
+    db.run("insert into t values (10, 'd')");
+    db.run("insert into t (s) values ('e')");
+    db.run("insert into t (s) values ('f'), ('g')");
+    assert_eq!(
+        db.rows("select id, s from t order by id"),
+        [
+            (1, "a"),
+            (2, "b"),
+            (3, "c"),
+            (10, "d"),
+            (11, "e"),
+            (12, "f"),
+            (13, "g")
+        ]
+        .map(|(i, s)| vec![int(i), text(s)])
+        .to_vec()
+    );
+    assert_eq!(db.rows("describe t")[0][5], text("auto_increment"));
+    // Max + 1, as MySQL computes it on opening a table: deleting the top frees its number.
+    db.run("delete from t where id >= 12");
+    db.run("insert into t (s) values ('h')");
+    assert_eq!(
+        db.rows("select id from t where s = 'h'"),
+        vec![vec![int(12)]]
+    );
+    // Not the first key column: found by a scan.
+    db.run("create table k (a int, id tinyint auto_increment, primary key (a, id))");
+    db.run("insert into k (a) values (5), (1)");
+    db.run("insert into k (a, id) values (2, 126)");
+    db.run("insert into k (a) values (3)");
+    assert_eq!(db.rows("select max(id) from k"), vec![vec![int(127)]]);
+    assert_eq!(
+        db.err("insert into k (a) values (4)"),
+        "value 128 is out of range for column 'id' tinyint (-128 to 127)"
+    );
+    for sql in [
+        "create table u (a int auto_increment)",
+        "create table u (a text primary key auto_increment)",
+        "create table u (a int auto_increment, b int auto_increment, primary key (a, b))",
+    ] {
+        assert!(db.err(sql).contains("incorrect table definition"), "{sql}");
+    }
+}
+
+#[test]
+fn check_constraints_refuse_rows_by_name() {
+    let mut db = Db::new();
+    db.run(
+        "create table t (id int primary key, a int check (a > 0), b int, \
+         constraint b_small check (b < 10), check (a <> b))",
+    );
+    db.run("insert into t values (1, 5, 3)");
+    // NULL passes, as in MySQL.
+    db.run("insert into t values (2, null, null)");
+    assert_eq!(
+        db.err("insert into t values (3, 0, 1)"),
+        "Check constraint 't_chk_1' is violated."
+    );
+    assert_eq!(
+        db.err("insert into t values (3, 1, 10)"),
+        "Check constraint 'b_small' is violated."
+    );
+    assert_eq!(
+        db.err("insert into t values (3, 4, 4)"),
+        "Check constraint 't_chk_2' is violated."
+    );
+    assert_eq!(
+        db.err("update t set b = 11 where id = 1"),
+        "Check constraint 'b_small' is violated."
+    );
+    assert_eq!(
+        db.err("insert into t values (1, 5, 3) on duplicate key update a = -1"),
+        "Check constraint 't_chk_1' is violated."
+    );
+    // A new CHECK holds for the rows there are, or the ALTER fails.
+    assert_eq!(
+        db.err("alter table t add constraint big check (a > 5)"),
+        "Check constraint 'big' is violated."
+    );
+    db.run("alter table t add constraint big check (a > 1)");
+    assert_eq!(
+        db.err("insert into t values (5, 1, 2)"),
+        "Check constraint 'big' is violated."
+    );
+    assert!(db
+        .err("alter table t drop column b")
+        .contains("check constraint 'b_small' uses a column"));
+    db.run("alter table t drop constraint b_small");
+    db.run("alter table t drop constraint t_chk_2");
+    db.run("alter table t drop column b");
+    assert!(db
+        .err("alter table t drop constraint nope")
+        .contains("constraint 'nope' does not exist"));
+    assert!(db
+        .err("create table u (a int, check (b > 0))")
+        .contains("'b' could not be found"));
+    assert!(db
+        .err("create table u (a int, constraint c check (a > 0), constraint c check (a < 9))")
+        .contains("duplicate check constraint name 'c'"));
+}
+
+#[test]
+fn unique_keys_refuse_duplicates() {
+    let mut db = Db::new();
+    db.run(
+        "create table t (id int primary key, email varchar(20) unique, a int, b int, \
+         unique key ab (a, b))",
+    );
+    db.run("insert into t values (1, 'x@y', 1, 1), (2, null, 1, 2), (3, null, null, 2)");
+    // NULLs never collide.
+    db.run("insert into t values (4, null, null, 2)");
+    assert_eq!(
+        db.err("insert into t values (5, 'x@y', 9, 9)"),
+        "Duplicate entry 'x@y' for key 't.email'"
+    );
+    assert_eq!(
+        db.err("insert into t values (5, 'a', 9, 9), (6, 'b', 9, 9)"),
+        "Duplicate entry '9-9' for key 't.ab'"
+    );
+    assert_eq!(
+        db.err("update t set a = 1, b = 1 where id = 2"),
+        "Duplicate entry '1-1' for key 't.ab'"
+    );
+    assert_eq!(
+        db.err("update t set email = 'x@y'"),
+        "Duplicate entry 'x@y' for key 't.email'"
+    );
+    let keys: Vec<_> = db
+        .rows("describe t")
+        .into_iter()
+        .map(|r| r[3].to_string())
+        .collect();
+    assert_eq!(keys, ["PRI", "UNI", "MUL", ""]);
+    assert_eq!(
+        db.err("alter table t add unique (b)"),
+        "Duplicate entry '2' for key 't.b'"
+    );
+    db.run("alter table t drop index ab");
+    db.run("insert into t values (5, 'z', 1, 1)");
+    db.run("alter table t add constraint e2 unique (email, a)");
+    assert!(db
+        .err("alter table t add unique key e2 (a)")
+        .contains("duplicate key name 'e2'"));
+    // Dropping a column takes it out of the keys it is in, which must still hold.
+    assert_eq!(
+        db.err("alter table t drop column email"),
+        "Duplicate entry '1' for key 't.e2'"
+    );
+    db.run("alter table t drop index e2, add unique e3 (email, id), drop column email");
+    assert!(db.rows("show create table t")[0][1]
+        .to_string()
+        .contains("UNIQUE KEY `e3` (`id`)"));
+    assert_eq!(
+        db.err("alter table t drop index nope"),
+        "can't DROP 'nope'; check that it exists"
+    );
+    // A keyless table's repeated row repeats its unique values too.
+    db.run("create table k (a int unique)");
+    assert_eq!(
+        db.err("insert into k values (1), (1)"),
+        "Duplicate entry '1' for key 'k.a'"
+    );
+}
+
+#[test]
+fn show_create_table_makes_the_same_schema() {
+    let mut db = Db::new();
+    db.run(
+        "create table t (id int primary key auto_increment, s varchar(5) not null default 'it''s', \
+         d datetime(3) default '2024-01-02 03:04:05.5', f double default 0.5, \
+         x varbinary(4) default 'ab', b bool default false, u int unique, \
+         constraint pos check (u > 0 and f < 100), unique key su (s, u))",
+    );
+    let create = db.rows("show create table t")[0][1].to_string();
+    assert_eq!(
+        create,
+        "CREATE TABLE `t` (\n  `id` int NOT NULL AUTO_INCREMENT,\n  `s` varchar(5) NOT NULL \
+         DEFAULT 'it''s',\n  `d` datetime(3) DEFAULT '2024-01-02 03:04:05.500',\n  `f` double \
+         DEFAULT 0.5,\n  `x` varbinary(4) DEFAULT 0x6162,\n  `b` bool DEFAULT FALSE,\n  `u` int,\
+         \n  PRIMARY KEY (`id`),\n  UNIQUE KEY `u` (`u`),\n  UNIQUE KEY `su` (`s`,`u`),\n  \
+         CONSTRAINT `pos` CHECK (u > 0 AND f < 100)\n)"
+    );
+    db.run("drop table t");
+    db.run(&create);
+    assert_eq!(db.rows("show create table t")[0][1].to_string(), create);
+}
