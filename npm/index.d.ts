@@ -165,6 +165,8 @@ export type ErrorCode =
   | 'SNAPSHOT_NOT_FOUND'
   /** A SQL statement failed (syntax, unsupported, type, constraint). */
   | 'SQL'
+  /** A file to import is not the CSV or JSON it should be, or holds a value its column refuses (the message says where); or a table to export holds what the format cannot. */
+  | 'INVALID_DATA'
   /** A long operation was stopped without a reason of its own. */
   | 'ABORTED'
   /** `hash` was called before the WebAssembly core was loaded (see `init`). */
@@ -509,6 +511,52 @@ export interface QueryResult<Row = SqlValue[]> {
   rows: Row[];
   /** Rows written, for INSERT, UPDATE, DELETE and DDL; absent for queries. */
   affected?: number;
+}
+
+/** A table import's or export's format: CSV (RFC 4180, a header row) or JSON (`{"rows": [...]}`). */
+export type TableFileType = 'csv' | 'json';
+
+/** Pieces of a file to import: UTF-8 bytes or text, in any split. */
+export type ImportData =
+  | string
+  | Uint8Array
+  | Iterable<string | Uint8Array>
+  | AsyncIterable<string | Uint8Array>
+  | ReadableStream<string | Uint8Array>;
+
+export interface ImportOptions {
+  /**
+   * `'create'`: a new table, keyed by `pk`, its column types inferred from every value
+   * (integers int or bigint, exact numbers decimal(p,s), numbers with an exponent double,
+   * true/false bool, anything else text); `'update'`: insert the rows, or update the row of
+   * the same key (columns the file lacks keep their values); `'replace'`: the table's rows
+   * become the file's, its schema kept.
+   */
+  mode: 'create' | 'update' | 'replace';
+  /** With `'create'`: the primary key's column, or columns. */
+  pk?: string | string[];
+  /** With `'create'`: replace a table of that name. */
+  force?: boolean;
+  /** Default `'csv'`. In CSV an empty field is NULL and `""` the empty string; in JSON, `null` and `""`. */
+  fileType?: TableFileType;
+}
+
+/** What an import did (Dolt's summary). */
+export interface ImportSummary {
+  /** Records read from the file. */
+  rows: number;
+  inserted: number;
+  /** Rows of an existing key that changed (update), or rows the table had before (replace). */
+  updated: number;
+  /** Rows equal to the one already there (update). */
+  unchanged: number;
+}
+
+export interface ExportOptions {
+  /** Default `'csv'`: a header row, NULL as an empty field, the empty string as `""`. JSON: `{"rows": [...]}`, decimals as strings. */
+  fileType?: TableFileType;
+  /** Give a ReadableStream of the text's pieces instead of the whole text. */
+  stream?: boolean;
 }
 
 export type TableChange = 'new table' | 'modified' | 'deleted';
@@ -860,6 +908,16 @@ export interface Repo {
   query(query: string, options?: SqlOptions & { rowMode?: 'array'; pageSize?: number }): AsyncGenerator<SqlValue[]>;
   query(query: string, options: SqlOptions & { rowMode: 'object'; pageSize?: number }): AsyncGenerator<SqlRow>;
   status(): Promise<Status>;
+  /**
+   * Imports CSV or JSON into `table` of the working set, as `cairn table import` does,
+   * reading `data` piece by piece. Values are checked as INSERT checks them; the first one
+   * refused rejects with INVALID_DATA naming its line (CSV) or row (JSON), and nothing is
+   * imported.
+   */
+  importTable(table: string, data: ImportData, options: ImportOptions): Promise<ImportSummary>;
+  /** Every row of `table` in the working set, in primary-key order, as CSV or JSON text. */
+  exportTable(table: string, options: ExportOptions & { stream: true }): ReadableStream<string>;
+  exportTable(table: string, options?: ExportOptions & { stream?: false }): Promise<string>;
   /** Stages tables: names, or '.' for every change. */
   add(tables: string | string[]): Promise<void>;
   /** Commits the staged tables (with `all`, every change). NOTHING_TO_COMMIT unless `allowEmpty`. */

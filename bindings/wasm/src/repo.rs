@@ -14,7 +14,7 @@ use cairn_core::chunk_store::ChunkStore;
 use cairn_core::repo::{Config, DiffTarget, Signature};
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::error::Error;
 use crate::storage::JsStorage;
@@ -577,6 +577,74 @@ impl Repo {
         self.run(|repo| async move {
             repo.lock().await.remove_backup(&name)?;
             Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Imports a file into `table` of the working set: `next()` resolves to the file's next
+    /// piece (a Uint8Array), or to null at its end; nothing is saved unless every row goes
+    /// in. Resolves to `{ rows, inserted, updated, unchanged }`.
+    #[wasm_bindgen(js_name = importTable)]
+    pub fn import_table(
+        &self,
+        table: JsValue,
+        file_type: JsValue,
+        mode: JsValue,
+        pk: JsValue,
+        force: bool,
+        next: Function,
+    ) -> Promise {
+        let table = arg!(args::string(&table, "table"));
+        let file_type = arg!(args::file_type(&file_type));
+        let mode = arg!(args::import_mode(&mode, &pk, force));
+        self.run(|repo| async move {
+            let mut repo = repo.lock().await;
+            let mut importing = repo.import_start(&table, file_type, mode).await?;
+            loop {
+                let promise = next.call0(&JsValue::NULL).map_err(Error::Stopped)?;
+                let piece = JsFuture::from(Promise::resolve(&promise))
+                    .await
+                    .map_err(Error::Stopped)?;
+                if piece.is_null() || piece.is_undefined() {
+                    break;
+                }
+                repo.import_feed(&mut importing, &args::bytes(&piece)?)
+                    .await?;
+            }
+            let summary = repo.import_finish(importing).await?;
+            Ok(js::object(&[
+                ("rows", (summary.rows as f64).into()),
+                ("inserted", (summary.inserted as f64).into()),
+                ("updated", (summary.updated as f64).into()),
+                ("unchanged", (summary.unchanged as f64).into()),
+            ]))
+        })
+    }
+
+    /// Writes every row of `table` in the working set, in primary-key order, as CSV or JSON
+    /// text: `write(piece)` is called with each piece, in order. Resolves to the row count.
+    #[wasm_bindgen(js_name = exportTable)]
+    pub fn export_table(&self, table: JsValue, file_type: JsValue, write: Function) -> Promise {
+        let table = arg!(args::string(&table, "table"));
+        let file_type = arg!(args::file_type(&file_type));
+        self.run(|repo| async move {
+            let repo = repo.lock().await;
+            let mut thrown = None;
+            let mut out = |piece: &str| {
+                write
+                    .call1(&JsValue::NULL, &JsValue::from_str(piece))
+                    .map(|_| ())
+                    .map_err(|e| {
+                        let message = js::describe(&e);
+                        thrown = Some(e);
+                        message
+                    })
+            };
+            let written = repo.export_table(&table, file_type, &mut out).await;
+            // What `write` threw reaches the caller as it is.
+            if let Some(e) = thrown {
+                return Err(Error::Stopped(e));
+            }
+            Ok((written? as f64).into())
         })
     }
 

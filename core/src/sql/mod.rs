@@ -14,7 +14,7 @@ mod access;
 mod aggregate;
 mod ddl;
 mod describe;
-mod expr;
+pub(crate) mod expr;
 pub(crate) mod fast_insert;
 pub mod format;
 mod functions;
