@@ -546,7 +546,7 @@ export interface ImportSummary {
   /** Records read from the file. */
   rows: number;
   inserted: number;
-  /** Rows of an existing key that changed (update), or rows the table had before (replace). */
+  /** Rows of a key the table had that changed (update). */
   updated: number;
   /** Rows equal to the one already there (update). */
   unchanged: number;

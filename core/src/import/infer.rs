@@ -110,6 +110,10 @@ impl Columns {
         Columns { names, guesses }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.index(name).is_some()
     }

@@ -217,7 +217,7 @@ pub struct Summary {
     /// Records read from the file.
     pub rows: u64,
     pub inserted: u64,
-    /// Rows of the same key that changed (update), or were there before (replace: all).
+    /// Rows of a key the table had that changed (update).
     pub updated: u64,
     /// Rows of the file that matched a row already there exactly (update).
     pub unchanged: u64,
@@ -337,11 +337,6 @@ impl Import {
         let Some(target) = self.target else {
             return Err(ImportError::TableNotFound(self.name));
         };
-        if self.mode == Mode::Replace {
-            // Every row the table had is gone or replaced.
-            let before = Table::new(&root.tables[&target.name]).count(store).await?;
-            self.summary.updated = before.min(self.summary.inserted);
-        }
         next.tables.insert(target.name, target.table.to_ref());
         *root = next;
         Ok(self.summary)
@@ -377,17 +372,14 @@ impl Import {
         root: &mut RootValue,
         primary_key: Vec<String>,
     ) -> Result<(), ImportError> {
-        let names = match (&self.header, self.held.first()) {
-            (Some(header), _) => header.clone(),
-            (None, Some(first)) => first.names.clone().unwrap_or_default(),
-            (None, None) => Vec::new(),
-        };
-        if names.is_empty() {
-            return Err(ImportError::NoColumns);
-        }
-        let mut guesses = infer::Columns::new(names);
+        // A CSV's columns are its header's; a JSON file's, every name its rows use, in the
+        // order they first appear.
+        let mut guesses = infer::Columns::new(self.header.clone().unwrap_or_default());
         for record in &self.held {
             guesses.see(record, self.header.is_some())?;
+        }
+        if guesses.is_empty() {
+            return Err(ImportError::NoColumns);
         }
         for key in &primary_key {
             if !guesses.has(key) {
