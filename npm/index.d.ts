@@ -638,11 +638,39 @@ export interface SyncStats {
 
 /** What a push changed: nothing (`updated: false`), or a branch moved from old to new. */
 export interface Transfer {
+  /** Whether any ref moved. */
   updated: boolean;
-  /** The commit the branch was at (absent for a new branch or when up to date). */
+  /** The commit the branch (or tag) asked for was at (absent for a new one, or when it did not move). */
   old?: Hash;
+  /** Where the ref asked for is now, if it moved. */
   new?: Hash;
   stats?: SyncStats;
+  /** Push: every ref that moved on the remote, tags included. */
+  refs?: RefUpdate[];
+}
+
+/** A branch or tag a push moved. */
+export interface RefUpdate {
+  name: string;
+  kind: 'branch' | 'tag';
+  /** Absent for a new one. */
+  old?: Hash;
+  new: Hash;
+}
+
+export interface PushOptions extends ProgressOptions, ServerOptions {
+  /** Move a branch that is not a fast-forward, or a tag that points elsewhere there. */
+  force?: boolean;
+  /** Push every tag too. */
+  tags?: boolean;
+  /** The branch pushed follows the remote's from then on (`push -u`). */
+  setUpstream?: boolean;
+}
+
+/** The remote branch a branch follows. */
+export interface Upstream {
+  remote: string;
+  branch: string;
 }
 
 /**
@@ -967,8 +995,27 @@ export interface Repo {
   addRemote(name: string, url: string): Promise<void>;
   /** Removes a remote and its remote-tracking branches. */
   removeRemote(name: string): Promise<void>;
-  /** Pushes a branch's commits; NON_FAST_FORWARD unless `force` where the remote has others. */
-  push(remote: string, branch: string, options?: ProgressOptions & ServerOptions & { force?: boolean }): Promise<Transfer>;
+  /**
+   * Pushes as `cairn push [--tags] [-u] REMOTE REF` does: `ref`, a branch or a tag (default:
+   * the current branch, unless only `tags` are pushed), and with `tags` every tag. A branch
+   * moves only by fast-forward and a tag only where the remote lacks it, else
+   * NON_FAST_FORWARD or ALREADY_EXISTS, unless `force`. `setUpstream`: the branch pushed
+   * follows the remote's from then on. `remote` undefined: the current branch's upstream's
+   * (BRANCH_NOT_FOUND without one).
+   */
+  push(remote: string | undefined, ref?: string, options?: PushOptions): Promise<Transfer>;
+  /** The remote branch `branch` (default: the current one) follows, or null. */
+  upstream(branch?: string): Promise<Upstream | null>;
+  /** Makes `branch` follow `remote`'s branch of the same name (as `push -u` does). */
+  setUpstream(branch: string, remote: string): Promise<void>;
+  /** A setting of this database's config (`user.name`, `user.email`, `remote.NAME.url`, ...), or undefined, as `cairn config KEY`. */
+  getConfig(key: string): Promise<string | undefined>;
+  /** Every setting of this database's config, as `cairn config --list`. */
+  listConfig(): Promise<Record<string, string>>;
+  /** Sets `user.name` or `user.email` in this database's config: who commits when no `author` option is given. */
+  setConfig(key: 'user.name' | 'user.email', value: string): Promise<void>;
+  /** Removes `user.name` or `user.email`; INVALID_ARGUMENT if it is not set. */
+  unsetConfig(key: 'user.name' | 'user.email'): Promise<void>;
   /** Copies every branch and tag of a remote, updating the remote-tracking branches. */
   fetch(remote?: string, options?: ProgressOptions & ServerOptions): Promise<SyncStats>;
   /** Fetches, then merges `remote/branch` (default: the current branch's name) as `merge` does. */

@@ -417,9 +417,52 @@ export class Repo {
     return this.#run((core) => core.removeRemote(name));
   }
 
-  push(remote, branch, options = {}) {
-    const { force = false, onProgress, signal } = options;
-    return this.#run(async (core) => core.push(remote, await this.#remote(remote, true, options), branch, force, onProgress, signal));
+  /**
+   * As `cairn push [--tags] [-u] REMOTE REF`: `ref` a branch or a tag (default: the current
+   * branch, unless only `tags` are pushed), with `tags` every tag too, with `setUpstream` the
+   * branch follows the remote from then on; `remote` undefined is the current branch's
+   * upstream's.
+   */
+  push(remote, ref, options = {}) {
+    const { force = false, tags = false, setUpstream = false, onProgress, signal } = options ?? {};
+    return this.#run(async (core) => {
+      const name = remote ?? (await core.upstream(undefined, true)).remote;
+      const store = await this.#remote(name, true, options);
+      return core.push(name, store, ref, force === true, tags === true, setUpstream === true, onProgress, signal);
+    });
+  }
+
+  /** The remote branch `branch` (default: the current one) follows, `{ remote, branch }`, or null. */
+  upstream(branch) {
+    return this.#run((core) => core.upstream(branch, false));
+  }
+
+  /** Makes `branch` follow `remote`'s branch of its name, for `push` and `pull` without a remote. */
+  setUpstream(branch, remote) {
+    return this.#run((core) => core.setUpstream(branch, remote));
+  }
+
+  /** A setting of this database's config (`user.name`, `user.email`, `remote.NAME.url`...), or undefined. */
+  getConfig(key) {
+    return this.#run((core) => core.configGet(key));
+  }
+
+  /** Every setting of this database's config, as `cairn config --list`: `{ key: value }`. */
+  listConfig() {
+    return this.#run((core) => core.configList());
+  }
+
+  /** Sets `user.name` or `user.email` in this database's config (who commits, unless `author` is given). */
+  setConfig(key, value) {
+    if (typeof value !== 'string') {
+      return Promise.reject(new CairnError('INVALID_ARGUMENT', `a config value is a string, got ${typeof value}`));
+    }
+    return this.#run((core) => core.configSet(key, value));
+  }
+
+  /** Removes `user.name` or `user.email` from this database's config; INVALID_ARGUMENT if not set. */
+  unsetConfig(key) {
+    return this.#run((core) => core.configSet(key, undefined));
   }
 
   fetch(remote = 'origin', options = {}) {
