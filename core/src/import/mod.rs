@@ -409,40 +409,47 @@ impl Import {
         let Some(target) = &self.target else {
             return Err(ImportError::TableNotFound(self.name.clone()));
         };
-        let schema = target.table.schema();
-        let at = match self.reader {
-            Reader::Csv(_) => format!("line {}", record.line),
-            Reader::Json(_) => format!("row {}", record.line),
-        };
-        let positions = match &record.names {
-            Some(names) => target.positions(names)?,
-            None => {
-                if self.positions.is_none() {
-                    let header = self.header.as_deref().unwrap_or_default();
-                    self.positions = Some(target.positions(header)?);
-                }
-                self.positions.clone().unwrap_or_default()
+        // A CSV's columns are found once, from its header; a JSON row names its own.
+        if record.names.is_none() && self.positions.is_none() {
+            let header = self.header.as_deref().unwrap_or_default();
+            self.positions = Some(target.positions(header)?);
+        }
+        let named;
+        let positions: &[usize] = match &record.names {
+            Some(names) => {
+                named = target.positions(names)?;
+                &named
             }
+            None => self.positions.as_deref().unwrap_or_default(),
+        };
+        let line = record.line;
+        let csv = matches!(self.reader, Reader::Csv(_));
+        // Where the record is, for an error: made only then, not for every row.
+        let at = || match csv {
+            true => format!("line {line}"),
+            false => format!("row {line}"),
         };
         if record.cells.len() != positions.len() {
             return Err(ImportError::Format(format!(
-                "{at}: {} fields, where the header has {}",
+                "{}: {} fields, where the header has {}",
+                at(),
                 record.cells.len(),
                 positions.len()
             )));
         }
+        let schema = target.table.schema();
         let width = schema.columns.len();
         let mut row = alloc::vec![Value::Null; width];
         let mut given = alloc::vec![false; width];
-        for (cell, &i) in record.cells.into_iter().zip(&positions) {
+        for (cell, &i) in record.cells.into_iter().zip(positions) {
             let column = &schema.columns[i];
             let value = value::convert(cell, &column.ty).map_err(|why| ImportError::Value {
-                at: at.clone(),
+                at: at(),
                 why: why.in_column(&column.name),
             })?;
             if value.is_null() && target.not_null[i] {
                 return Err(ImportError::Value {
-                    at,
+                    at: at(),
                     why: TableError::NotNull {
                         column: column.name.clone(),
                     }
@@ -457,7 +464,7 @@ impl Import {
         if self.mode != Mode::Update || schema.is_keyless() {
             if let Some(i) = (0..width).find(|&i| !given[i] && target.not_null[i]) {
                 return Err(ImportError::Value {
-                    at,
+                    at: at(),
                     why: format!(
                         "column '{}' cannot be NULL, and the file has no value for it",
                         schema.columns[i].name
