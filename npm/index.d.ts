@@ -165,6 +165,8 @@ export type ErrorCode =
   | 'SNAPSHOT_NOT_FOUND'
   /** A SQL statement failed (syntax, unsupported, type, constraint). */
   | 'SQL'
+  /** A file to import is not the CSV or JSON it should be, or holds a value its column refuses (the message says where); or a table to export holds what the format cannot. */
+  | 'INVALID_DATA'
   /** A long operation was stopped without a reason of its own. */
   | 'ABORTED'
   /** `hash` was called before the WebAssembly core was loaded (see `init`). */
@@ -511,6 +513,52 @@ export interface QueryResult<Row = SqlValue[]> {
   affected?: number;
 }
 
+/** A table import's or export's format: CSV (RFC 4180, a header row) or JSON (`{"rows": [...]}`). */
+export type TableFileType = 'csv' | 'json';
+
+/** Pieces of a file to import: UTF-8 bytes or text, in any split. */
+export type ImportData =
+  | string
+  | Uint8Array
+  | Iterable<string | Uint8Array>
+  | AsyncIterable<string | Uint8Array>
+  | ReadableStream<string | Uint8Array>;
+
+export interface ImportOptions {
+  /**
+   * `'create'`: a new table, keyed by `pk`, its column types inferred from every value
+   * (integers int or bigint, exact numbers decimal(p,s), numbers with an exponent double,
+   * true/false bool, anything else text); `'update'`: insert the rows, or update the row of
+   * the same key (columns the file lacks keep their values); `'replace'`: the table's rows
+   * become the file's, its schema kept.
+   */
+  mode: 'create' | 'update' | 'replace';
+  /** With `'create'`: the primary key's column, or columns. */
+  pk?: string | string[];
+  /** With `'create'`: replace a table of that name. */
+  force?: boolean;
+  /** Default `'csv'`. In CSV an empty field is NULL and `""` the empty string; in JSON, `null` and `""`. */
+  fileType?: TableFileType;
+}
+
+/** What an import did (Dolt's summary). */
+export interface ImportSummary {
+  /** Records read from the file. */
+  rows: number;
+  inserted: number;
+  /** Rows of a key the table had that changed (update). */
+  updated: number;
+  /** Rows equal to the one already there (update). */
+  unchanged: number;
+}
+
+export interface ExportOptions {
+  /** Default `'csv'`: a header row, NULL as an empty field, the empty string as `""`. JSON: `{"rows": [...]}`, decimals as strings. */
+  fileType?: TableFileType;
+  /** Give a ReadableStream of the text's pieces instead of the whole text. */
+  stream?: boolean;
+}
+
 export type TableChange = 'new table' | 'modified' | 'deleted';
 
 export interface TableStatus {
@@ -590,11 +638,39 @@ export interface SyncStats {
 
 /** What a push changed: nothing (`updated: false`), or a branch moved from old to new. */
 export interface Transfer {
+  /** Whether any ref moved. */
   updated: boolean;
-  /** The commit the branch was at (absent for a new branch or when up to date). */
+  /** The commit the branch (or tag) asked for was at (absent for a new one, or when it did not move). */
   old?: Hash;
+  /** Where the ref asked for is now, if it moved. */
   new?: Hash;
   stats?: SyncStats;
+  /** Push: every ref that moved on the remote, tags included. */
+  refs?: RefUpdate[];
+}
+
+/** A branch or tag a push moved. */
+export interface RefUpdate {
+  name: string;
+  kind: 'branch' | 'tag';
+  /** Absent for a new one. */
+  old?: Hash;
+  new: Hash;
+}
+
+export interface PushOptions extends ProgressOptions, ServerOptions {
+  /** Move a branch that is not a fast-forward, or a tag that points elsewhere there. */
+  force?: boolean;
+  /** Push every tag too. */
+  tags?: boolean;
+  /** The branch pushed follows the remote's from then on (`push -u`). */
+  setUpstream?: boolean;
+}
+
+/** The remote branch a branch follows. */
+export interface Upstream {
+  remote: string;
+  branch: string;
 }
 
 /**
@@ -860,6 +936,16 @@ export interface Repo {
   query(query: string, options?: SqlOptions & { rowMode?: 'array'; pageSize?: number }): AsyncGenerator<SqlValue[]>;
   query(query: string, options: SqlOptions & { rowMode: 'object'; pageSize?: number }): AsyncGenerator<SqlRow>;
   status(): Promise<Status>;
+  /**
+   * Imports CSV or JSON into `table` of the working set, as `cairn table import` does,
+   * reading `data` piece by piece. Values are checked as INSERT checks them; the first one
+   * refused rejects with INVALID_DATA naming its line (CSV) or row (JSON), and nothing is
+   * imported.
+   */
+  importTable(table: string, data: ImportData, options: ImportOptions): Promise<ImportSummary>;
+  /** Every row of `table` in the working set, in primary-key order, as CSV or JSON text. */
+  exportTable(table: string, options: ExportOptions & { stream: true }): ReadableStream<string>;
+  exportTable(table: string, options?: ExportOptions & { stream?: false }): Promise<string>;
   /** Stages tables: names, or '.' for every change. */
   add(tables: string | string[]): Promise<void>;
   /** Commits the staged tables (with `all`, every change). NOTHING_TO_COMMIT unless `allowEmpty`. */
@@ -909,8 +995,27 @@ export interface Repo {
   addRemote(name: string, url: string): Promise<void>;
   /** Removes a remote and its remote-tracking branches. */
   removeRemote(name: string): Promise<void>;
-  /** Pushes a branch's commits; NON_FAST_FORWARD unless `force` where the remote has others. */
-  push(remote: string, branch: string, options?: ProgressOptions & ServerOptions & { force?: boolean }): Promise<Transfer>;
+  /**
+   * Pushes as `cairn push [--tags] [-u] REMOTE REF` does: `ref`, a branch or a tag (default:
+   * the current branch, unless only `tags` are pushed), and with `tags` every tag. A branch
+   * moves only by fast-forward and a tag only where the remote lacks it, else
+   * NON_FAST_FORWARD or ALREADY_EXISTS, unless `force`. `setUpstream`: the branch pushed
+   * follows the remote's from then on. `remote` undefined: the current branch's upstream's
+   * (BRANCH_NOT_FOUND without one).
+   */
+  push(remote: string | undefined, ref?: string, options?: PushOptions): Promise<Transfer>;
+  /** The remote branch `branch` (default: the current one) follows, or null. */
+  upstream(branch?: string): Promise<Upstream | null>;
+  /** Makes `branch` follow `remote`'s branch of the same name (as `push -u` does). */
+  setUpstream(branch: string, remote: string): Promise<void>;
+  /** A setting of this database's config (`user.name`, `user.email`, `remote.NAME.url`, ...), or undefined, as `cairn config KEY`. */
+  getConfig(key: string): Promise<string | undefined>;
+  /** Every setting of this database's config, as `cairn config --list`. */
+  listConfig(): Promise<Record<string, string>>;
+  /** Sets `user.name` or `user.email` in this database's config: who commits when no `author` option is given. */
+  setConfig(key: 'user.name' | 'user.email', value: string): Promise<void>;
+  /** Removes `user.name` or `user.email`; INVALID_ARGUMENT if it is not set. */
+  unsetConfig(key: 'user.name' | 'user.email'): Promise<void>;
   /** Copies every branch and tag of a remote, updating the remote-tracking branches. */
   fetch(remote?: string, options?: ProgressOptions & ServerOptions): Promise<SyncStats>;
   /** Fetches, then merges `remote/branch` (default: the current branch's name) as `merge` does. */

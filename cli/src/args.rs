@@ -191,6 +191,11 @@ pub enum Command {
         #[command(subcommand)]
         action: ConflictsAction,
     },
+    /// Import a CSV or JSON file into a table, or export a table to one
+    Table {
+        #[command(subcommand)]
+        action: TableAction,
+    },
     /// Show changed tables, schemas and rows: working against staged, --cached staged against
     /// HEAD, working against REF, or REF2 against REF
     Diff {
@@ -372,6 +377,63 @@ pub enum ConflictsAction {
         theirs: bool,
         #[arg(required = true, value_name = "TABLE")]
         tables: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FileTypeArg {
+    Csv,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum TableAction {
+    /// Load a file into TABLE, in the working set, as Dolt's `table import` does: with -c a
+    /// new table (column types inferred: integers int or bigint, exact numbers decimal(p,s),
+    /// numbers with an exponent double, true/false bool, anything else text), with -u rows
+    /// inserted or updated by primary key (columns the file lacks keep their values), with -r
+    /// the table's rows replaced by the file's.
+    ///
+    /// CSV: RFC 4180 with a header row naming the columns; an empty field is NULL, a quoted
+    /// empty field ("") the empty string. JSON: {"rows": [{"column": value, ...}, ...]}.
+    /// Values are checked as an INSERT checks them; the first one refused stops the import
+    /// with its line (CSV) or row (JSON), and nothing is imported.
+    #[command(group(clap::ArgGroup::new("mode").required(true).args(["create", "update", "replace"])))]
+    Import {
+        /// Create TABLE from the file (needs --pk)
+        #[arg(short, long)]
+        create: bool,
+        /// Insert the file's rows into TABLE, updating those whose primary key it has
+        #[arg(short, long)]
+        update: bool,
+        /// Replace TABLE's rows with the file's, keeping its schema
+        #[arg(short, long)]
+        replace: bool,
+        /// With -c: replace a table of that name
+        #[arg(short, long, requires = "create")]
+        force: bool,
+        /// With -c: the primary key's columns, comma-separated
+        #[arg(long, value_name = "COLUMN[,COLUMN...]", value_delimiter = ',')]
+        pk: Vec<String>,
+        /// The file's format (default: its extension's)
+        #[arg(long, value_enum)]
+        file_type: Option<FileTypeArg>,
+        table: String,
+        /// The file to read, or `-` for standard input
+        file: String,
+    },
+    /// Write every row of TABLE in the working set, in primary-key order, to a CSV file (a
+    /// header row; NULL an empty field, the empty string "") or a JSON file ({"rows": [...]})
+    Export {
+        /// Overwrite FILE if it exists
+        #[arg(short, long)]
+        force: bool,
+        /// The file's format (default: its extension's)
+        #[arg(long, value_enum)]
+        file_type: Option<FileTypeArg>,
+        table: String,
+        /// The file to write, or `-` for standard output
+        file: String,
     },
 }
 

@@ -90,11 +90,7 @@ pub async fn run<H: Host>(cx: &Cx<'_, H>, args: ConfigArgs) -> Out {
 
 /// Sets a value, or with none unsets it (which must be set).
 fn change(user: &mut User, key: UserKey, value: Option<&str>) -> Result<(), CliError> {
-    if value.is_none() && user.get(key).is_none() {
-        return Err(not_set(key.as_str()));
-    }
-    user.set(key, value)
-        .map_err(|e| CliError::Config(e.to_string()))
+    user.change(key, value).map_err(CliError::Config)
 }
 
 fn not_set(key: &str) -> CliError {

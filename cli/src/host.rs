@@ -65,6 +65,23 @@ pub trait Host {
 
     /// The whole file; `NotFound` if there is none.
     fn read_file(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// Up to `len` bytes of a file from `offset` (fewer at its end, none past it), so a large
+    /// file is read in pieces. This default reads the whole file each time: hosts override it.
+    fn read_file_at(&self, path: &Path, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        let bytes = self.read_file(path)?;
+        let start = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        let end = start.saturating_add(len).min(bytes.len());
+        Ok(bytes[start..end].to_vec())
+    }
+    /// Adds bytes to the end of an existing file. This default rewrites the whole file:
+    /// hosts override it.
+    fn append_file(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let mut all = self.read_file(path)?;
+        all.extend_from_slice(bytes);
+        self.write_file(path, &all, false)
+    }
     /// Writes a whole file, made anew: whatever was at `path` (a stale file, a planted
     /// symlink) is removed first and never followed; `durable` fsyncs it before answering.
     fn write_file(&self, path: &Path, bytes: &[u8], durable: bool) -> io::Result<()>;

@@ -18,6 +18,7 @@ mod refs;
 mod remote;
 pub mod serve;
 mod shell;
+mod table;
 pub mod url;
 mod work;
 
@@ -109,6 +110,8 @@ enum CliError {
     Password(String),
     /// A `config` setting that cannot be read or written, and why.
     Config(String),
+    /// A file to import or export that cannot be read or written, or told the type of.
+    Usage(String),
 }
 
 impl CliError {
@@ -143,7 +146,8 @@ impl std::fmt::Display for CliError {
             | CliError::Unavailable(why)
             | CliError::Token(why)
             | CliError::Password(why)
-            | CliError::Config(why) => f.write_str(why),
+            | CliError::Config(why)
+            | CliError::Usage(why) => f.write_str(why),
             CliError::Crypt(e) => e.fmt(f),
         }
     }
@@ -174,6 +178,9 @@ fn hint(hint: Option<Hint>) -> &'static str {
         Some(Hint::CommitOrAbortMerge) => "; commit it, or `cairn merge --abort`",
         Some(Hint::EditThenMark) => "; edit its rows, then run `cairn conflicts resolve TABLE`",
         Some(Hint::ForceDelete) => " (use `cairn branch -D` to delete it anyway)",
+        Some(Hint::GivePrimaryKey) => " (name its columns with --pk COLUMN[,COLUMN...])",
+        Some(Hint::ForceReplaceTable) => " (use -f to replace it)",
+        Some(Hint::CreateTable) => " (use -c to create it from the file)",
         Some(Hint::GivePolicy) => {
             " (--keep-last, --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly, \
              --keep-yearly, --keep-within or --keep-tag)"
@@ -453,6 +460,7 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
         Command::Show { stat, target } => work::show(db, stat, target.as_deref()).await,
         Command::Ls { target } => work::ls(db, target).await,
         Command::Sql { query, format } => work::sql(cx, db, query, format).await,
+        Command::Table { action } => table::run(cx, db, action).await,
         Command::Log {
             number,
             graph,

@@ -82,6 +82,15 @@ impl<H: Host> Sink for Reporter<'_, H> {
 
 fn bar(p: &Progress) -> String {
     const WIDTH: usize = 30;
+    if p.phase == cairn_core::sync::Phase::Importing {
+        // No total to fill a bar against: a file read in pieces (or a stream) has no known end.
+        return format!(
+            "{:<20} {} rows, {} read",
+            p.phase.name(),
+            p.chunks_done,
+            size(p.bytes_done)
+        );
+    }
     // By chunks: their total is known in both phases; bytes only in the table-file phase.
     let filled = if p.chunks_total == 0 {
         WIDTH

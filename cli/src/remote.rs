@@ -68,26 +68,10 @@ pub async fn push<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, args: PushArgs) -> Ou
         None => db.repo.upstream()?.remote.clone(),
     };
     let remote = remote.as_str();
-    let current = db.repo.current_branch().to_owned();
-    let name = match name {
-        None if tags && !set_upstream => None,
-        name => Some(name.unwrap_or(current)),
-    };
-    let mut refs = Vec::new();
-    if let Some(name) = name.as_deref() {
-        refs.push(match db.repo.resolve(name).await? {
-            (_, kind @ (RefKind::Branch(_) | RefKind::Tag(_))) => kind,
-            _ => return Err(RepoError::RefNotFound(name.into()).into()),
-        });
-    }
-    if tags {
-        for (tag, _) in db.repo.tags() {
-            let tag = RefKind::Tag(tag);
-            if !refs.contains(&tag) {
-                refs.push(tag);
-            }
-        }
-    }
+    let refs = db
+        .repo
+        .refs_to_push(name.as_deref(), tags, set_upstream)
+        .await?;
     let mut store = remote_store(cx, db, remote, true).await?;
     let mut reporter = cx.reporter();
     let outcome = db
@@ -109,11 +93,8 @@ pub async fn push<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, args: PushArgs) -> Ou
         )
     };
     if set_upstream {
-        for r in &refs {
-            if let RefKind::Branch(branch) = r {
-                db.repo.set_upstream(branch, remote)?;
-                out.push_str(&crate::refs::tracking(branch, remote));
-            }
+        for branch in db.repo.set_upstreams(&refs, remote)? {
+            out.push_str(&crate::refs::tracking(&branch, remote));
         }
     }
     Ok(out)

@@ -35,6 +35,12 @@ pub enum Hint {
     EditThenMark,
     /// Delete the branch anyway (`branch -D`).
     ForceDelete,
+    /// Name the new table's primary key (`table import -c --pk`).
+    GivePrimaryKey,
+    /// Replace the table of that name (`table import -c -f`).
+    ForceReplaceTable,
+    /// Create the table from the file (`table import -c`).
+    CreateTable,
     /// Say which snapshots to keep: a retention policy (`--keep-daily`, `keepDaily`, ...).
     GivePolicy,
 }

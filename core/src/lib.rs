@@ -25,6 +25,7 @@ pub mod hash;
 pub mod hint;
 #[cfg(feature = "random")]
 pub mod id;
+pub mod import;
 pub mod io;
 pub mod join;
 mod kept_chunks;

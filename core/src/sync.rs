@@ -35,6 +35,8 @@ pub enum Phase {
     Chunks,
     /// `verify` reading and hashing table files.
     Checking,
+    /// `table import` reading a file: rows in `chunks_done`, bytes in `bytes_done`.
+    Importing,
 }
 
 impl Phase {
@@ -43,6 +45,7 @@ impl Phase {
             Phase::TableFiles => "copying table files",
             Phase::Chunks => "copying chunks",
             Phase::Checking => "checking table files",
+            Phase::Importing => "importing",
         }
     }
 }

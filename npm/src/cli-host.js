@@ -12,6 +12,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmdirSync,
   rmSync,
@@ -105,6 +106,18 @@ export const cliHost = {
   readLine,
   done: () => editor?.close(),
   readFile: (path) => readFileSync(path),
+  readFileAt(path, offset, length) {
+    // One piece of a file (table import reads large files so): fewer bytes at its end.
+    const fd = openSync(path, 'r');
+    try {
+      const buffer = Buffer.alloc(length);
+      const read = readSync(fd, buffer, 0, length, offset);
+      return buffer.subarray(0, read);
+    } finally {
+      closeSync(fd);
+    }
+  },
+  appendFile: (path, bytes) => appendFileSync(path, bytes),
   writeFile(path, bytes, durable) {
     // Made anew (O_EXCL): a symlink planted at a temporary name is removed, never followed.
     rmSync(path, { force: true });

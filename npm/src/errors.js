@@ -44,6 +44,7 @@ const CODES = new Set([
   'WRONG_PASSWORD',
   'NOT_ENCRYPTED',
   'SQL',
+  'INVALID_DATA',
   'ABORTED',
   'NOT_INITIALIZED',
   'INIT_FAILED',

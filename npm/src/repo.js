@@ -269,6 +269,42 @@ export class Repo {
     return this.#run((core) => core.status());
   }
 
+  /**
+   * Imports CSV or JSON into `table` of the working set, as `cairn table import` does (the
+   * core's one implementation): `data` is a string, a Uint8Array, an iterable or async
+   * iterable of those (a Node stream), or a ReadableStream of them, read piece by piece.
+   */
+  importTable(table, data, options = {}) {
+    const { mode, pk, force = false, fileType = 'csv' } = options ?? {};
+    const keys = typeof pk === 'string' ? [pk] : pk;
+    return this.#run((core) => core.importTable(table, fileType, mode, keys, force === true, pieces(data)));
+  }
+
+  /**
+   * A table of the working set as CSV or JSON text, in primary-key order, as `cairn table
+   * export` writes it: resolves to the text, or with `{ stream: true }` is a ReadableStream
+   * of its pieces.
+   */
+  exportTable(table, options = {}) {
+    const { fileType = 'csv', stream = false } = options ?? {};
+    if (!stream) {
+      return this.#run(async (core) => {
+        const text = [];
+        await core.exportTable(table, fileType, (piece) => text.push(piece));
+        return text.join('');
+      });
+    }
+    return new ReadableStream({
+      start: (controller) => {
+        const written = this.#run((core) => core.exportTable(table, fileType, (piece) => controller.enqueue(piece)));
+        written.then(
+          () => controller.close(),
+          (e) => controller.error(e),
+        );
+      },
+    });
+  }
+
   add(tables) {
     const all = tables === '.' || (Array.isArray(tables) && tables.includes('.'));
     return this.#run((core) => core.add(all ? undefined : [tables].flat()));
@@ -381,9 +417,52 @@ export class Repo {
     return this.#run((core) => core.removeRemote(name));
   }
 
-  push(remote, branch, options = {}) {
-    const { force = false, onProgress, signal } = options;
-    return this.#run(async (core) => core.push(remote, await this.#remote(remote, true, options), branch, force, onProgress, signal));
+  /**
+   * As `cairn push [--tags] [-u] REMOTE REF`: `ref` a branch or a tag (default: the current
+   * branch, unless only `tags` are pushed), with `tags` every tag too, with `setUpstream` the
+   * branch follows the remote from then on; `remote` undefined is the current branch's
+   * upstream's.
+   */
+  push(remote, ref, options = {}) {
+    const { force = false, tags = false, setUpstream = false, onProgress, signal } = options ?? {};
+    return this.#run(async (core) => {
+      const name = remote ?? (await core.upstream(undefined, true)).remote;
+      const store = await this.#remote(name, true, options);
+      return core.push(name, store, ref, force === true, tags === true, setUpstream === true, onProgress, signal);
+    });
+  }
+
+  /** The remote branch `branch` (default: the current one) follows, `{ remote, branch }`, or null. */
+  upstream(branch) {
+    return this.#run((core) => core.upstream(branch, false));
+  }
+
+  /** Makes `branch` follow `remote`'s branch of its name, for `push` and `pull` without a remote. */
+  setUpstream(branch, remote) {
+    return this.#run((core) => core.setUpstream(branch, remote));
+  }
+
+  /** A setting of this database's config (`user.name`, `user.email`, `remote.NAME.url`...), or undefined. */
+  getConfig(key) {
+    return this.#run((core) => core.configGet(key));
+  }
+
+  /** Every setting of this database's config, as `cairn config --list`: `{ key: value }`. */
+  listConfig() {
+    return this.#run((core) => core.configList());
+  }
+
+  /** Sets `user.name` or `user.email` in this database's config (who commits, unless `author` is given). */
+  setConfig(key, value) {
+    if (typeof value !== 'string') {
+      return Promise.reject(new CairnError('INVALID_ARGUMENT', `a config value is a string, got ${typeof value}`));
+    }
+    return this.#run((core) => core.configSet(key, value));
+  }
+
+  /** Removes `user.name` or `user.email` from this database's config; INVALID_ARGUMENT if not set. */
+  unsetConfig(key) {
+    return this.#run((core) => core.configSet(key, undefined));
   }
 
   fetch(remote = 'origin', options = {}) {
@@ -459,6 +538,40 @@ export class Repo {
 }
 // `await using repo = await Repo.open(...)` closes it, where the runtime has the symbol.
 if (Symbol.asyncDispose) Repo.prototype[Symbol.asyncDispose] = Repo.prototype.close;
+
+const encoder = new TextEncoder();
+
+/** One piece of import data as bytes: text is UTF-8. */
+function asBytes(piece) {
+  if (typeof piece === 'string') return encoder.encode(piece);
+  if (piece instanceof Uint8Array) return piece;
+  if (ArrayBuffer.isView(piece)) return new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength);
+  if (piece instanceof ArrayBuffer) return new Uint8Array(piece);
+  throw new CairnError('INVALID_ARGUMENT', `import data is text or bytes (a string or a Uint8Array), got ${typeof piece}`);
+}
+
+/** Import data as the core reads it: a function resolving to the next piece, null at the end. */
+function pieces(data) {
+  if (typeof data === 'string' || ArrayBuffer.isView(data) || data instanceof ArrayBuffer) {
+    let given = false;
+    return async () => (given ? null : ((given = true), asBytes(data)));
+  }
+  if (typeof data?.getReader === 'function') {
+    const reader = data.getReader();
+    return async () => {
+      const { done, value } = await reader.read();
+      return done ? null : asBytes(value);
+    };
+  }
+  const iterator = data?.[Symbol.asyncIterator]?.() ?? data?.[Symbol.iterator]?.();
+  if (typeof iterator?.next !== 'function') {
+    throw new CairnError('INVALID_ARGUMENT', 'import data is a string, a Uint8Array, an (async) iterable of them or a ReadableStream');
+  }
+  return async () => {
+    const { done, value } = await iterator.next();
+    return done ? null : asBytes(value);
+  };
+}
 
 /**
  * A result with each row as an object keyed by column name. Of columns sharing a name (`a.id,

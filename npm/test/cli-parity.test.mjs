@@ -102,6 +102,15 @@ const SCENARIO = [
   ['db', ['fsck']],
   ['db', ['backup', 'remove', 'b']],
   ['db', ['backup', 'remove', 'b']],
+  // Table import and export: files read and written in pieces through each host.
+  ['db', ['table', 'export', 't', 't.csv']],
+  ['db', ['table', 'export', 't', 't.csv']],
+  ['db', ['table', 'import', '-c', '--pk', 'id', 't2', 't.csv']],
+  ['db', ['table', 'import', '-c', 't3', 't.csv']],
+  ['db', ['table', 'import', '-u', 't2', 't.csv', '--file-type', 'json']],
+  ['db', ['table', 'export', 't2', '-', '--file-type', 'json']],
+  ['db', ['table', 'import', '-r', 't2', '-', '--file-type', 'csv'], 'id,name,x\n7,"a, b",\n'],
+  ['db', ['table', 'export', 't2', '-', '--file-type', 'csv']],
 ];
 
 /** Runs the scenario with `cmd` in a fresh root; one `{ status, stdout, stderr }` a step. */

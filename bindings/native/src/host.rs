@@ -153,6 +153,22 @@ impl Host for NativeHost {
         fs::read(path)
     }
 
+    fn read_file_at(&self, path: &Path, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        use std::io::{Seek, SeekFrom};
+        let mut file = fs::File::open(path)?;
+        file.seek(SeekFrom::Start(offset))?;
+        let mut out = Vec::with_capacity(len);
+        file.take(len as u64).read_to_end(&mut out)?;
+        Ok(out)
+    }
+
+    fn append_file(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        fs::OpenOptions::new()
+            .append(true)
+            .open(path)?
+            .write_all(bytes)
+    }
+
     fn write_file(&self, path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
         // Whatever is there goes first, then the file is made anew (O_EXCL): a symlink
         // planted at a temporary name is removed, never followed.

@@ -231,6 +231,34 @@ pub fn string(value: &JsValue, what: &str) -> Result<String, Error> {
     })
 }
 
+/// A table import's or export's file type: "csv" or "json".
+pub fn file_type(value: &JsValue) -> Result<cairn_core::import::FileType, Error> {
+    let name = string(value, "fileType")?;
+    cairn_core::import::FileType::parse(&name)
+        .ok_or_else(|| invalid(format!("fileType is 'csv' or 'json', not '{name}'")))
+}
+
+/// A table import's mode: "create" (keyed by `pk`, an array of column names; `force`: in
+/// place of a table of the name), "update" or "replace".
+pub fn import_mode(
+    mode: &JsValue,
+    pk: &JsValue,
+    force: bool,
+) -> Result<cairn_core::import::Mode, Error> {
+    use cairn_core::import::Mode;
+    match string(mode, "mode")?.as_str() {
+        "create" => Ok(Mode::Create {
+            primary_key: opt_strings(pk, "pk")?.unwrap_or_default(),
+            force,
+        }),
+        "update" => Ok(Mode::Update),
+        "replace" => Ok(Mode::Replace),
+        other => Err(invalid(format!(
+            "mode is 'create', 'update' or 'replace', not '{other}'"
+        ))),
+    }
+}
+
 /// A merge's fast-forward mode: "allow", "only" or "never".
 pub fn fast_forward(value: &JsValue) -> Result<FastForward, Error> {
     match string(value, "fast-forward mode")?.as_str() {

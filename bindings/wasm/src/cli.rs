@@ -178,6 +178,21 @@ impl Host for JsHost {
         Ok(Uint8Array::new(&bytes).to_vec())
     }
 
+    fn read_file_at(&self, path: &Path, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        let args = [
+            path_value(path),
+            JsValue::from_f64(offset as f64),
+            JsValue::from_f64(len as f64),
+        ];
+        let bytes = self.call("readFileAt", &args)?;
+        Ok(Uint8Array::new(&bytes).to_vec())
+    }
+
+    fn append_file(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let args = [path_value(path), Uint8Array::from(bytes).into()];
+        unit(self.call("appendFile", &args))
+    }
+
     fn write_file(&self, path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
         let args = [
             path_value(path),

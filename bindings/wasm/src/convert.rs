@@ -6,8 +6,8 @@ use cairn_core::backup::Snapshot;
 use cairn_core::db::commit::Commit;
 use cairn_core::db::value::Value;
 use cairn_core::repo::{
-    Applied, MergeOutcome, Pulled, RowChange, Status, TableConflicts, TableDiff, TableStatus,
-    Transfer,
+    Applied, MergeOutcome, Pulled, Pushed, RefKind, RowChange, Status, TableConflicts, TableDiff,
+    TableStatus,
 };
 use cairn_core::sql::QueryResult;
 use cairn_core::sync::{Progress, SyncStats};
@@ -288,21 +288,41 @@ struct TransferView<'a> {
     stats: Option<StatsView>,
 }
 
-pub fn transfer(t: &Transfer) -> JsValue {
-    to_js(&match t {
-        Transfer::UpToDate => TransferView {
-            updated: false,
-            old: None,
-            new: None,
-            stats: None,
-        },
-        Transfer::Updated { old, new, stats } => TransferView {
-            updated: true,
-            old: old.as_ref().map(B32),
-            new: Some(B32(new)),
-            stats: Some(stats_view(stats)),
-        },
-    })
+#[derive(serde::Serialize)]
+struct RefUpdateView<'a> {
+    name: &'a str,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    old: Option<B32<'a>>,
+    new: B32<'a>,
+}
+
+/// What a push moved (`Transfer` in index.d.ts): `old` and `new` are the ref asked for (when
+/// it moved), `refs` every ref that moved, tags included.
+pub fn pushed(p: &Pushed, asked: Option<&RefKind>) -> JsValue {
+    let main = asked.and_then(|r| p.updated.iter().find(|u| &u.name == r));
+    let view = TransferView {
+        updated: !p.updated.is_empty(),
+        old: main.and_then(|u| u.old.as_ref()).map(B32),
+        new: main.map(|u| B32(&u.new)),
+        stats: (!p.updated.is_empty()).then(|| stats_view(&p.stats)),
+    };
+    let out = to_js(&view);
+    let refs: Vec<RefUpdateView<'_>> = p
+        .updated
+        .iter()
+        .map(|u| RefUpdateView {
+            name: u.name.name(),
+            kind: match u.name {
+                RefKind::Tag(_) => "tag",
+                _ => "branch",
+            },
+            old: u.old.as_ref().map(B32),
+            new: B32(&u.new),
+        })
+        .collect();
+    crate::js::set(&out, "refs", to_js(&refs));
+    out
 }
 
 /// What a merge, pull, revert or cherry-pick did (`MergeResult` in index.d.ts).

@@ -8,6 +8,7 @@ use cairn_core::codec::CodecError;
 use cairn_core::conformance::Failure;
 use cairn_core::db::table::TableError;
 use cairn_core::hint::Hint;
+use cairn_core::import::ImportError;
 use cairn_core::prolly::ProllyError;
 use cairn_core::repo::{ConfigError, RepoError};
 use cairn_core::sql::SqlError;
@@ -157,6 +158,25 @@ fn repo_code(e: &RepoError) -> &'static str {
         RepoError::AddressConflict { .. } => "ADDRESS_CONFLICT",
         RepoError::ChangedConcurrently(_) | RepoError::RemoteBusy(_) => "CONFLICT",
         RepoError::InvalidUrl(_) => "INVALID_ARGUMENT",
+        RepoError::Import(e) => import_code(e),
+    }
+}
+
+fn import_code(e: &ImportError) -> &'static str {
+    match e {
+        ImportError::Format(_)
+        | ImportError::Value { .. }
+        | ImportError::UnknownColumn { .. }
+        | ImportError::KeyColumnMissing(_)
+        | ImportError::KeyNotInFile(_)
+        | ImportError::NoColumns
+        | ImportError::Unwritable { .. } => "INVALID_DATA",
+        ImportError::NoPrimaryKey => "INVALID_ARGUMENT",
+        ImportError::TableExists(_) => "ALREADY_EXISTS",
+        ImportError::TableNotFound(_) => "TABLE_NOT_FOUND",
+        ImportError::Table(e) => sql_code(&SqlError::Table(e.clone())),
+        ImportError::Sql(e) => sql_code(e),
+        ImportError::Output(_) => "IO",
     }
 }
 
@@ -229,6 +249,9 @@ fn hint(hint: Option<Hint>) -> &'static str {
         Some(Hint::CommitOrAbortMerge) => "; commit() it, or abortMerge()",
         Some(Hint::EditThenMark) => "; edit its rows, then call resolveConflicts(table)",
         Some(Hint::ForceDelete) => " (deleteBranch(name, { force: true }) deletes it anyway)",
+        Some(Hint::GivePrimaryKey) => " (name its columns with { pk: ['column', ...] })",
+        Some(Hint::ForceReplaceTable) => " (import with { force: true } to replace it)",
+        Some(Hint::CreateTable) => " (import with { mode: 'create' } to create it)",
         Some(Hint::GivePolicy) => {
             " (keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly, keepWithin \
              or keepTags)"

@@ -11,10 +11,10 @@ use std::rc::Rc;
 use async_lock::Mutex;
 use cairn_core::backup::{self, Note, Repair, SyncOutcome};
 use cairn_core::chunk_store::ChunkStore;
-use cairn_core::repo::{Config, DiffTarget, Signature};
+use cairn_core::repo::{Config, DiffTarget, Signature, UserKey};
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::error::Error;
 use crate::storage::JsStorage;
@@ -580,27 +580,191 @@ impl Repo {
         })
     }
 
-    /// Pushes `branch` to the remote `name`, whose store is behind `remote`.
+    /// Imports a file into `table` of the working set: `next()` resolves to the file's next
+    /// piece (a Uint8Array), or to null at its end; nothing is saved unless every row goes
+    /// in. Resolves to `{ rows, inserted, updated, unchanged }`.
+    #[wasm_bindgen(js_name = importTable)]
+    pub fn import_table(
+        &self,
+        table: JsValue,
+        file_type: JsValue,
+        mode: JsValue,
+        pk: JsValue,
+        force: bool,
+        next: Function,
+    ) -> Promise {
+        let table = arg!(args::string(&table, "table"));
+        let file_type = arg!(args::file_type(&file_type));
+        let mode = arg!(args::import_mode(&mode, &pk, force));
+        self.run(|repo| async move {
+            let mut repo = repo.lock().await;
+            let mut importing = repo.import_start(&table, file_type, mode).await?;
+            loop {
+                let promise = next.call0(&JsValue::NULL).map_err(Error::Stopped)?;
+                let piece = JsFuture::from(Promise::resolve(&promise))
+                    .await
+                    .map_err(Error::Stopped)?;
+                if piece.is_null() || piece.is_undefined() {
+                    break;
+                }
+                repo.import_feed(&mut importing, &args::bytes(&piece)?)
+                    .await?;
+            }
+            let summary = repo.import_finish(importing).await?;
+            Ok(js::object(&[
+                ("rows", (summary.rows as f64).into()),
+                ("inserted", (summary.inserted as f64).into()),
+                ("updated", (summary.updated as f64).into()),
+                ("unchanged", (summary.unchanged as f64).into()),
+            ]))
+        })
+    }
+
+    /// Writes every row of `table` in the working set, in primary-key order, as CSV or JSON
+    /// text: `write(piece)` is called with each piece, in order. Resolves to the row count.
+    #[wasm_bindgen(js_name = exportTable)]
+    pub fn export_table(&self, table: JsValue, file_type: JsValue, write: Function) -> Promise {
+        let table = arg!(args::string(&table, "table"));
+        let file_type = arg!(args::file_type(&file_type));
+        self.run(|repo| async move {
+            let repo = repo.lock().await;
+            let mut thrown = None;
+            let mut out = |piece: &str| {
+                write
+                    .call1(&JsValue::NULL, &JsValue::from_str(piece))
+                    .map(|_| ())
+                    .map_err(|e| {
+                        let message = js::describe(&e);
+                        thrown = Some(e);
+                        message
+                    })
+            };
+            let written = repo.export_table(&table, file_type, &mut out).await;
+            // What `write` threw reaches the caller as it is.
+            if let Some(e) = thrown {
+                return Err(Error::Stopped(e));
+            }
+            Ok((written? as f64).into())
+        })
+    }
+
+    /// Pushes to the remote `name`, whose store is behind `remote`, what `cairn push [--tags]
+    /// [-u] NAME REF` does (the core chooses the refs): `ref_name`, a branch or a tag
+    /// (undefined: the current branch, unless only `tags` are pushed), and with `tags` every
+    /// tag; with `set_upstream`, the branches pushed follow the remote's from then on.
+    #[allow(clippy::too_many_arguments)]
     pub fn push(
         &self,
         name: JsValue,
         remote: JsValue,
-        branch: JsValue,
+        ref_name: JsValue,
         force: bool,
+        tags: bool,
+        set_upstream: bool,
         on_progress: Option<Function>,
         signal: JsValue,
     ) -> Promise {
         let name = arg!(args::string(&name, "name"));
-        let branch = arg!(args::string(&branch, "branch"));
+        let ref_name = arg!(args::opt_string(&ref_name, "ref"));
         self.run(|repo| async move {
             let mut remote = store(remote).await?;
             let mut progress = args::progress(on_progress, signal);
             let mut repo = repo.lock().await;
+            let refs = repo
+                .refs_to_push(ref_name.as_deref(), tags, set_upstream)
+                .await?;
             let pushed = repo
-                .push(&name, &mut remote, &branch, force, &mut progress)
+                .push_refs(&name, &mut remote, &refs, force, &mut progress)
                 .await;
             let outcome = progress.settle(pushed)?;
-            Ok(convert::transfer(&outcome))
+            if set_upstream {
+                repo.set_upstreams(&refs, &name)?;
+            }
+            let asked = refs.first().filter(|_| ref_name.is_some() || !tags);
+            Ok(convert::pushed(&outcome, asked))
+        })
+    }
+
+    /// The remote branch `branch` (undefined: the current branch) follows, `{ remote, branch
+    /// }`, or null; with `required`, the core's error for a current branch without one.
+    pub fn upstream(&self, branch: JsValue, required: bool) -> Promise {
+        let branch = arg!(args::opt_string(&branch, "branch"));
+        self.run(|repo| async move {
+            let repo = repo.lock().await;
+            let found = match (&branch, required) {
+                (None, true) => Some(repo.upstream()?),
+                (None, false) => repo.config().upstreams.get(repo.current_branch()),
+                (Some(b), _) => repo.config().upstreams.get(b),
+            };
+            Ok(found.map_or(JsValue::NULL, |up| {
+                js::object(&[
+                    ("remote", up.remote.as_str().into()),
+                    ("branch", up.branch.as_str().into()),
+                ])
+            }))
+        })
+    }
+
+    /// Makes `branch` follow the remote `remote`'s branch of its name (`push -u`'s record),
+    /// which `push` and `pull` without a remote then use.
+    #[wasm_bindgen(js_name = setUpstream)]
+    pub fn set_upstream(&self, branch: JsValue, remote: JsValue) -> Promise {
+        let branch = arg!(args::string(&branch, "branch"));
+        let remote = arg!(args::string(&remote, "remote"));
+        self.run(|repo| async move {
+            repo.lock().await.set_upstream(&branch, &remote)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// A setting of this database's config, as `cairn config KEY` reads it here: the value,
+    /// or undefined. (The JS API has no global config file.)
+    #[wasm_bindgen(js_name = configGet)]
+    pub fn config_get(&self, key: JsValue) -> Promise {
+        let key = arg!(args::string(&key, "key"));
+        self.run(|repo| async move {
+            let repo = repo.lock().await;
+            let found = repo
+                .config()
+                .list()
+                .into_iter()
+                .rev()
+                .find(|(k, _)| k.eq_ignore_ascii_case(&key));
+            Ok(found.map_or(JsValue::UNDEFINED, |(_, v)| v.into()))
+        })
+    }
+
+    /// Every setting of this database's config, as `cairn config --list`: `{ key: value }`.
+    #[wasm_bindgen(js_name = configList)]
+    pub fn config_list(&self) -> Promise {
+        self.run(|repo| async move {
+            let repo = repo.lock().await;
+            let out = js::object(&[]);
+            for (k, v) in repo.config().list() {
+                js::set(&out, &k, v.into());
+            }
+            Ok(out)
+        })
+    }
+
+    /// Sets `user.name` or `user.email` (with `value` undefined, unsets it, which must be
+    /// set), as `cairn config KEY VALUE` and `config --unset KEY` do.
+    #[wasm_bindgen(js_name = configSet)]
+    pub fn config_set(&self, key: JsValue, value: JsValue) -> Promise {
+        let key = arg!(args::string(&key, "key"));
+        let value = arg!(args::opt_string(&value, "value"));
+        self.run(|repo| async move {
+            let user_key = UserKey::parse(&key).ok_or_else(|| {
+                Error::InvalidArgument(format!(
+                    "cannot set '{key}': config sets user.name and user.email"
+                ))
+            })?;
+            let mut repo = repo.lock().await;
+            let mut user = repo.config().user();
+            user.change(user_key, value.as_deref())
+                .map_err(Error::InvalidArgument)?;
+            repo.config_mut().set_user(user);
+            Ok(JsValue::UNDEFINED)
         })
     }
 

@@ -139,6 +139,14 @@ pub enum Span {
 /// The CHECK constraints of a table, compiled by the SQL layer: an error for a row that fails
 /// one.
 pub type RowCheck = Box<dyn Fn(&[Value]) -> Result<(), TableError>>;
+/// What [`Table::upsert`] did with its rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Upserted {
+    pub inserted: u64,
+    pub updated: u64,
+    /// Rows equal to the stored row of their key.
+    pub unchanged: u64,
+}
 
 pub struct Table {
     schema: Schema,
@@ -183,7 +191,18 @@ impl Table {
 
     /// Makes a row fit the schema: every value coerced to its column's type, NULL refused
     /// where the column does not allow it.
-    pub fn check_row(&self, mut row: Vec<Value>) -> Result<Vec<Value>, TableError> {
+    pub fn check_row(&self, row: Vec<Value>) -> Result<Vec<Value>, TableError> {
+        let row = self.coerce_row(row)?;
+        match (0..row.len()).find(|&i| self.not_null[i] && row[i].is_null()) {
+            Some(i) => Err(TableError::NotNull {
+                column: self.schema.columns[i].name.clone(),
+            }),
+            None => Ok(row),
+        }
+    }
+
+    /// Every value of a row coerced to its column's type (NULL passes).
+    fn coerce_row(&self, mut row: Vec<Value>) -> Result<Vec<Value>, TableError> {
         if row.len() != self.schema.columns.len() {
             return Err(TableError::Arity {
                 expected: self.schema.columns.len(),
@@ -196,11 +215,6 @@ impl Table {
                 column: column.name.clone(),
                 error,
             })?;
-            if self.not_null[i] && row[i].is_null() {
-                return Err(TableError::NotNull {
-                    column: column.name.clone(),
-                });
-            }
         }
         if let Some(check) = &self.check {
             check(&row)?;
@@ -395,6 +409,70 @@ impl Table {
         } else {
             (key, self.layout.value(&row))
         }
+    }
+
+    /// Into a keyed table: inserts each row, or updates the stored row of its key. Each row
+    /// comes with the columns it gives (a key column always does); the others keep the
+    /// stored row's values, or are NULL in a new row. Two rows of one key are an error.
+    pub async fn upsert<S: Storage>(
+        &mut self,
+        store: &mut ChunkStore<S>,
+        rows: Vec<(Vec<Value>, Vec<bool>)>,
+    ) -> Result<Upserted, TableError> {
+        let mut keyed = Vec::with_capacity(rows.len());
+        for (row, given) in rows {
+            let row = self.coerce_row(row)?;
+            keyed.push((self.layout.key(&row), row, given));
+        }
+        if !keyed.is_sorted_by(|a, b| a.0 < b.0) {
+            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        if let Some(pair) = keyed.windows(2).find(|w| w[0].0 == w[1].0) {
+            let key = self.schema.primary_key.iter();
+            return Err(TableError::DuplicateKey {
+                key: key.map(|&i| pair[1].1[i].clone()).collect(),
+            });
+        }
+        let found = if self.rows.is_empty() {
+            alloc::vec![None; keyed.len()]
+        } else {
+            let keys: Vec<&[u8]> = keyed.iter().map(|k| k.0.as_slice()).collect();
+            self.lookup(store, &keys).await?
+        };
+        let mut done = Upserted::default();
+        let mut edits = Vec::with_capacity(keyed.len());
+        for ((key, mut row, given), stored) in keyed.into_iter().zip(found) {
+            let old = match stored {
+                Some(value) => Some(self.layout.decode(&key, &value)?),
+                None => None,
+            };
+            if let Some(old) = &old {
+                for (i, kept) in old.iter().enumerate() {
+                    if !given.get(i).copied().unwrap_or(false) {
+                        row[i] = kept.clone();
+                    }
+                }
+            }
+            let row = self.check_row(row)?;
+            match &old {
+                Some(old) if *old == row => {
+                    done.unchanged += 1;
+                    continue;
+                }
+                Some(_) => done.updated += 1,
+                None => done.inserted += 1,
+            }
+            edits.push((key, self.layout.value(&row)));
+        }
+        self.rows = if self.rows.is_empty() {
+            prolly::build(store, edits).await?
+        } else if edits.is_empty() {
+            self.rows
+        } else {
+            let edits = edits.into_iter().map(|(k, v)| (k, Some(v))).collect();
+            prolly::apply(store, self.rows, edits).await?
+        };
+        Ok(done)
     }
 
     /// Sorted count-1 entries become one entry per distinct row, with the count it will have.

@@ -250,6 +250,15 @@ impl User {
         Ok(())
     }
 
+    /// `config KEY VALUE`, or without a value `config --unset KEY`, which must be set: the
+    /// one change the command line and the JS API make, or why not (one line).
+    pub fn change(&mut self, key: UserKey, value: Option<&str>) -> Result<(), String> {
+        if value.is_none() && self.get(key).is_none() {
+            return Err(format!("'{}' is not set", key.as_str()));
+        }
+        self.set(key, value).map_err(|e| e.to_string())
+    }
+
     pub fn list(&self) -> Vec<(String, String)> {
         [UserKey::Name, UserKey::Email]
             .into_iter()

@@ -13,6 +13,7 @@ mod refs;
 mod remote;
 mod status;
 mod system_tables;
+mod table_io;
 mod three_way;
 
 use alloc::string::String;
@@ -37,6 +38,7 @@ pub use merge::{Applied, FastForward, MergeOutcome};
 pub use refs::{check_ref_name, RefKind};
 pub use remote::{remote_datasets, Fetched, InvalidUrl, Pulled, Pushed, Transfer, Update};
 pub use status::{Status, TableChange, TableStatus};
+pub use table_io::Importing;
 
 /// Who made a commit, and when: the core has no clock and no environment, so callers say.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,6 +137,8 @@ pub enum RepoError {
     /// nothing; the repository now holds the other writer's state.
     ChangedConcurrently(Vec<String>),
     InvalidUrl(remote::InvalidUrl),
+    /// A table import or export that failed (nothing was written).
+    Import(crate::import::ImportError),
 }
 
 impl fmt::Display for RepoError {
@@ -239,6 +243,7 @@ impl fmt::Display for RepoError {
                 write!(f, "address conflict with a {kind}: '{name}'")
             }
             RepoError::InvalidUrl(e) => e.fmt(f),
+            RepoError::Import(e) => e.fmt(f),
             RepoError::ChangedConcurrently(names) if names.is_empty() => f.write_str(
                 "another writer rewrote the database's files (gc) while this ran; nothing was \
                  written: run it again",
@@ -268,6 +273,12 @@ impl From<StoreError> for RepoError {
 impl From<ProllyError> for RepoError {
     fn from(e: ProllyError) -> Self {
         RepoError::Prolly(e)
+    }
+}
+
+impl From<crate::import::ImportError> for RepoError {
+    fn from(e: crate::import::ImportError) -> Self {
+        RepoError::Import(e)
     }
 }
 
@@ -301,6 +312,7 @@ impl RepoError {
                 Some(Hint::ForceDelete)
             }
             RepoError::IsABackup => Some(Hint::RestoreBackup),
+            RepoError::Import(e) => e.hint(),
             _ => None,
         }
     }

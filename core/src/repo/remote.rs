@@ -174,6 +174,48 @@ impl<S: Storage> Repo<S> {
         })
     }
 
+    /// The refs `push [--tags] [-u] [NAME]` sends: NAME, a branch or a tag (default: the
+    /// current branch, unless only tags are pushed), and with `tags` every tag.
+    pub async fn refs_to_push(
+        &self,
+        name: Option<&str>,
+        tags: bool,
+        set_upstream: bool,
+    ) -> Result<Vec<RefKind>> {
+        let name = match name {
+            None if tags && !set_upstream => None,
+            name => Some(name.unwrap_or(&self.config.head).to_string()),
+        };
+        let mut refs = Vec::new();
+        if let Some(name) = name {
+            refs.push(match self.resolve(&name).await? {
+                (_, kind @ (RefKind::Branch(_) | RefKind::Tag(_))) => kind,
+                _ => return Err(RepoError::RefNotFound(name)),
+            });
+        }
+        if tags {
+            for (tag, _) in self.tags() {
+                let tag = RefKind::Tag(tag);
+                if !refs.contains(&tag) {
+                    refs.push(tag);
+                }
+            }
+        }
+        Ok(refs)
+    }
+
+    /// After `push -u`: each branch of `refs` follows `remote` from now on; answers them.
+    pub fn set_upstreams(&mut self, refs: &[RefKind], remote: &str) -> Result<Vec<String>> {
+        let mut set = Vec::new();
+        for r in refs {
+            if let RefKind::Branch(branch) = r {
+                self.set_upstream(branch, remote)?;
+                set.push(branch.clone());
+            }
+        }
+        Ok(set)
+    }
+
     /// Pushes branches and tags to the remote in one swap of its root: a branch only by
     /// fast-forward and a tag only where the remote lacks it, unless `force`; then records
     /// the remote's branches as `refs/remotes/<remote>/*`. Another push that moves the

@@ -17,7 +17,7 @@ mod constraints;
 mod dates;
 mod ddl;
 mod describe;
-mod expr;
+pub(crate) mod expr;
 pub(crate) mod fast_insert;
 pub mod format;
 mod functions;

@@ -12,6 +12,7 @@ import {
   isCairnError,
   MemoryAdapter,
   type NamedUrl,
+  type ImportSummary,
   Repo,
   type SqlRow,
   type SqlValue,
@@ -29,6 +30,11 @@ export async function tutorial(): Promise<string> {
   await repo.sql('select :a, :b', { params: { a: 'x', b: null } });
   const one: SqlRow | undefined = objects[0]?.rows[0];
   const arrays: SqlValue[][] | undefined = (await repo.sql('select 1', { rowMode: 'array' }))[0]?.rows;
+  const imported: ImportSummary = await repo.importTable('people', 'id,name\n1,Ada\n', { mode: 'create', pk: 'id' });
+  await repo.importTable('people', [new Uint8Array([105, 100, 10]), '2\n'], { mode: 'update', fileType: 'csv' });
+  const csv: string = await repo.exportTable('people');
+  const pieces: ReadableStream<string> = repo.exportTable('people', { fileType: 'json', stream: true });
+  void [imported.inserted, csv, pieces];
   const commit = await repo.commit({ message: 'm', all: true, allowEmpty: false });
   const log = await repo.log({ start: 'HEAD', limit: 2 });
   const branches = await repo.branches({ all: true });
