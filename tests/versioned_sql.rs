@@ -187,9 +187,19 @@ fn dolt_diff_and_dolt_history_show_each_commits_rows() {
         "id,v,message\n1,one,first rows\n2,two,first rows\n1,uno,second rows\n3,three,second rows\n"
     );
     // A column added since reads as NULL in the older commits' rows; one dropped is gone.
-    ok(&d, &["sql", "-q", "alter table t add column n int default 7; alter table t drop column v"]);
+    ok(
+        &d,
+        &[
+            "sql",
+            "-q",
+            "alter table t add column n int default 7; alter table t drop column v",
+        ],
+    );
     assert_eq!(
-        query_csv(&d, "select id, n from dolt_history_t order by commit_hash, id limit 1"),
+        query_csv(
+            &d,
+            "select id, n from dolt_history_t order by commit_hash, id limit 1"
+        ),
         "id,n\n1,\n"
     );
     assert_eq!(

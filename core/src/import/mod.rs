@@ -280,7 +280,7 @@ impl Import {
                 if *mode == Mode::Replace {
                     table.rows = Hash::EMPTY;
                 }
-                Some(Target::new(stored.clone(), &table))
+                Some(Target::new(stored.clone(), &table)?)
             }
         };
         Ok(Import {
@@ -337,6 +337,8 @@ impl Import {
         let Some(target) = self.target else {
             return Err(ImportError::TableNotFound(self.name));
         };
+        // UNIQUE keys hold across the whole table, so once every row is in.
+        crate::db::constraints::check_unique(store, &target.table, &target.name).await?;
         next.tables.insert(target.name, target.table.to_ref());
         *root = next;
         Ok(self.summary)
@@ -392,7 +394,7 @@ impl Import {
         let ddl = guesses.create_table(&self.name, &primary_key);
         crate::sql::execute(store, root, &ddl).await?;
         let stored = crate::sql::find_table(root, &self.name)?;
-        self.target = Some(Target::new(stored.clone(), &root.tables[&stored]));
+        self.target = Some(Target::new(stored.clone(), &root.tables[&stored])?);
         for record in core::mem::take(&mut self.held) {
             let row = self.row(record)?;
             self.batch.push(row);
@@ -439,7 +441,12 @@ impl Import {
         }
         let schema = target.table.schema();
         let width = schema.columns.len();
-        let mut row = alloc::vec![Value::Null; width];
+        // A column left out of a new row takes its DEFAULT, as in an INSERT.
+        let mut row: Vec<Value> = schema
+            .columns
+            .iter()
+            .map(|c| c.default.clone().unwrap_or(Value::Null))
+            .collect();
         let mut given = alloc::vec![false; width];
         for (cell, &i) in record.cells.into_iter().zip(positions) {
             let column = &schema.columns[i];
@@ -459,10 +466,13 @@ impl Import {
             row[i] = value;
             given[i] = true;
         }
-        // A column left out is NULL in a new row (Cairn has no defaults): refused here, with
-        // the line, where it cannot be; `update` keeps an existing row's value instead.
+        // A column left out without a default (or AUTO_INCREMENT) is NULL in a new row:
+        // refused here, with the line, where it cannot be; `update` keeps an existing row's
+        // value instead.
         if self.mode != Mode::Update || schema.is_keyless() {
-            if let Some(i) = (0..width).find(|&i| !given[i] && target.not_null[i]) {
+            let filled =
+                |i: usize| schema.columns[i].default.is_some() || schema.columns[i].auto_increment;
+            if let Some(i) = (0..width).find(|&i| !given[i] && target.not_null[i] && !filled(i)) {
                 return Err(ImportError::Value {
                     at: at(),
                     why: format!(
@@ -490,7 +500,8 @@ impl Import {
             self.summary.updated += counts.updated;
             self.summary.unchanged += counts.unchanged;
         } else {
-            let rows = batch.into_iter().map(|(row, _)| row).collect();
+            let mut rows: Vec<Vec<Value>> = batch.into_iter().map(|(row, _)| row).collect();
+            crate::sql::constraints::auto_increment(store, &target.table, &mut rows).await?;
             self.summary.inserted += target.table.insert(store, rows).await?;
         }
         Ok(())
@@ -498,16 +509,18 @@ impl Import {
 }
 
 impl Target {
-    fn new(name: String, table: &TableRef) -> Target {
+    /// The table to write, with its CHECK constraints, which every row written must pass.
+    fn new(name: String, table: &TableRef) -> Result<Target, ImportError> {
         let schema = &table.schema;
         let not_null = (0..schema.columns.len())
             .map(|i| !schema.columns[i].nullable || schema.primary_key.contains(&i))
             .collect();
-        Target {
+        let check = crate::sql::constraints::row_check(&name, schema)?;
+        Ok(Target {
+            table: Table::new(table).with_check(check),
             name,
-            table: Table::new(table),
             not_null,
-        }
+        })
     }
 
     /// The table's columns for a file's column names; every key column must be among them

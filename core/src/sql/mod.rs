@@ -13,7 +13,7 @@
 mod access;
 mod aggregate;
 mod alter;
-mod constraints;
+pub(crate) mod constraints;
 mod dates;
 mod ddl;
 mod describe;
