@@ -616,3 +616,22 @@ fn enum_columns_take_only_their_members() {
     db.run(&create);
     assert_eq!(db.rows("show create table e")[0][1].to_string(), create);
 }
+
+#[test]
+fn a_stored_check_that_does_not_compile_fails_writes_not_reads() {
+    let mut db = Db::new();
+    db.run("create table t (a int)");
+    db.run("insert into t values (1)");
+    // Only a forged store holds one: CREATE and ALTER TABLE compile every check.
+    let table = db.root.tables.get_mut("t").expect("t");
+    table.schema.checks.push(crate::db::schema::Check {
+        name: "c".into(),
+        expr: "zz > 0".into(),
+    });
+    assert_eq!(db.rows("select a from t"), vec![vec![int(1)]]);
+    assert_eq!(
+        db.err("insert into t values (2)"),
+        "Check constraint 'c' could not be evaluated: column 'zz' could not be found in any \
+         table in scope"
+    );
+}
