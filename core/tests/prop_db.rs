@@ -123,7 +123,9 @@ fn value(ty: ColumnType, nullable: bool) -> BoxedStrategy<Value> {
             .prop_map(Value::Double)
             .boxed(),
         ColumnType::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
-        ColumnType::Text { .. } => ".{0,8}".prop_map(Value::Text).boxed(),
+        ColumnType::Text { .. } | ColumnType::Json | ColumnType::Enum => {
+            ".{0,8}".prop_map(Value::Text).boxed()
+        }
         ColumnType::Blob { .. } => vec(any::<u8>(), 0..8).prop_map(Value::Blob).boxed(),
     };
     if nullable {

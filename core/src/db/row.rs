@@ -170,7 +170,7 @@ pub fn decode_value(r: &mut Reader<'_>, ty: ColumnType) -> Result<Value, CodecEr
             Value::Double(f64::from_le_bytes(b.try_into().unwrap_or_default()))
         }
         ColumnType::Bool => Value::Bool(r.u8()? != 0),
-        ColumnType::Text { .. } => Value::Text(r.string()?),
+        ColumnType::Text { .. } | ColumnType::Json | ColumnType::Enum => Value::Text(r.string()?),
         ColumnType::Blob { .. } => Value::Blob(r.bytes()?.to_vec()),
     })
 }
@@ -270,7 +270,7 @@ fn decode_ordered(r: &mut Reader<'_>, ty: ColumnType) -> Result<Value, CodecErro
             Value::Double(f64::from_bits(bits))
         }
         ColumnType::Bool => Value::Bool(r.u8()? != 0),
-        ColumnType::Text { .. } => {
+        ColumnType::Text { .. } | ColumnType::Json | ColumnType::Enum => {
             Value::Text(String::from_utf8(unescape(r)?).map_err(|_| CodecError::BadUtf8)?)
         }
         ColumnType::Blob { .. } => Value::Blob(unescape(r)?),

@@ -10,7 +10,7 @@ use crate::codec::{put_bytes, put_uvarint, CodecError, Reader};
 use crate::db::decimal::{MAX_PRECISION, MAX_SCALE};
 use crate::db::row::{decode_value, encode_value};
 use crate::db::temporal::{TimeType, MAX_FSP};
-use crate::db::value::{ColumnType, IntWidth, Value};
+use crate::db::value::{ColumnType, IntWidth, TypeError, Value};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Column {
@@ -22,6 +22,8 @@ pub struct Column {
     pub default: Option<Value>,
     /// An INSERT of NULL, or leaving the column out, stores the column's greatest value + 1.
     pub auto_increment: bool,
+    /// The values an enum column takes, in declared order; empty for every other type.
+    pub members: Vec<String>,
 }
 
 // A default is never a NaN: no double column takes one.
@@ -36,7 +38,29 @@ impl Column {
             nullable,
             default: None,
             auto_increment: false,
+            members: Vec::new(),
         }
+    }
+
+    /// A value converted to this column's type, as every write converts it: the type's
+    /// coercion, and for an enum column membership (compared bytewise, as Cairn compares
+    /// text).
+    pub fn coerce(&self, value: Value) -> Result<Value, TypeError> {
+        match self.ty.coerce(value)? {
+            Value::Text(s) if self.ty == ColumnType::Enum && !self.members.contains(&s) => {
+                Err(TypeError::NotMember { value: s })
+            }
+            v => Ok(v),
+        }
+    }
+
+    /// The column's type as SQL writes it: `enum('a','b')` with its members.
+    pub fn type_sql(&self) -> String {
+        if self.ty != ColumnType::Enum {
+            return self.ty.to_string();
+        }
+        let members: Vec<String> = self.members.iter().map(|m| sql_text(m)).collect();
+        format!("enum({})", members.join(","))
     }
 }
 
@@ -129,7 +153,7 @@ impl Schema {
     /// The column's type and options as CREATE TABLE writes them: `int NOT NULL DEFAULT '5'`.
     fn column_definition(&self, i: usize) -> String {
         let c = &self.columns[i];
-        let mut out = format!("{}", c.ty);
+        let mut out = c.type_sql();
         if !c.nullable || self.primary_key.contains(&i) {
             out.push_str(" NOT NULL");
         }
@@ -159,6 +183,14 @@ impl Schema {
                     put_uvarint(out, max_len.map_or(0, u64::from));
                 }
                 ColumnType::Bool => out.push(5),
+                ColumnType::Json => out.push(JSON),
+                ColumnType::Enum => {
+                    out.push(ENUM);
+                    put_uvarint(out, c.members.len() as u64);
+                    for m in &c.members {
+                        put_bytes(out, m.as_bytes());
+                    }
+                }
                 ColumnType::Blob { max_len } => {
                     out.push(6);
                     put_uvarint(out, max_len.map_or(0, u64::from));
@@ -208,6 +240,7 @@ impl Schema {
         let mut columns = Vec::with_capacity(n);
         for _ in 0..n {
             let name = r.string()?;
+            let mut members = Vec::new();
             let ty = match r.u8()? {
                 3 => ColumnType::Double,
                 4 => ColumnType::Text {
@@ -222,6 +255,17 @@ impl Schema {
                 18 => ColumnType::Temporal(TimeType::Timestamp(fsp(r)?)),
                 19 => ColumnType::Temporal(TimeType::Time(fsp(r)?)),
                 20 => ColumnType::Temporal(TimeType::Year),
+                JSON => ColumnType::Json,
+                ENUM => {
+                    let n = r.count()?;
+                    if n == 0 || n > MAX_MEMBERS {
+                        return Err(CodecError::Invalid("enum member count"));
+                    }
+                    for _ in 0..n {
+                        members.push(r.string()?);
+                    }
+                    ColumnType::Enum
+                }
                 DECIMAL => {
                     let (precision, scale) = (r.u8()?, r.u8()?);
                     if !valid_decimal(precision, scale) {
@@ -238,23 +282,23 @@ impl Schema {
             if flags & !(NULLABLE | HAS_DEFAULT | AUTO_INCREMENT) != 0 {
                 return Err(CodecError::Invalid("column flags"));
             }
-            let default = if flags & HAS_DEFAULT != 0 {
-                let v = decode_value(r, ty)?;
-                // Stored at the column's type, as CREATE TABLE made it.
-                if ty.coerce(v.clone()).as_ref() != Ok(&v) {
-                    return Err(CodecError::Invalid("column default"));
-                }
-                Some(v)
-            } else {
-                None
-            };
-            columns.push(Column {
+            let mut column = Column {
                 name,
                 ty,
                 nullable: flags & NULLABLE != 0,
-                default,
+                default: None,
                 auto_increment: flags & AUTO_INCREMENT != 0,
-            });
+                members,
+            };
+            if flags & HAS_DEFAULT != 0 {
+                let v = decode_value(r, ty)?;
+                // Stored at the column's type, as CREATE TABLE made it.
+                if column.coerce(v.clone()).as_ref() != Ok(&v) {
+                    return Err(CodecError::Invalid("column default"));
+                }
+                column.default = Some(v);
+            }
+            columns.push(column);
         }
         let k = r.count()?;
         let mut primary_key = Vec::with_capacity(k);
@@ -317,6 +361,14 @@ impl Schema {
     pub fn valid(&self) -> Result<(), &'static str> {
         let mut auto = 0;
         for (i, c) in self.columns.iter().enumerate() {
+            let distinct = c
+                .members
+                .iter()
+                .enumerate()
+                .all(|(j, m)| !c.members[..j].contains(m));
+            if (c.ty == ColumnType::Enum) == c.members.is_empty() || !distinct {
+                return Err("enum members (one or more, distinct, for an enum column only)");
+            }
             if c.auto_increment {
                 auto += 1;
                 if !matches!(c.ty, ColumnType::Integer { .. })
@@ -329,6 +381,16 @@ impl Schema {
         }
         if auto > 1 {
             return Err("a table has at most one AUTO_INCREMENT column");
+        }
+        // As in MySQL: JSON text has no order or equality a key could use.
+        let keys = self.uniques.iter().flat_map(|u| &u.columns);
+        if self
+            .primary_key
+            .iter()
+            .chain(keys)
+            .any(|&i| self.columns[i].ty == ColumnType::Json)
+        {
+            return Err("a JSON column cannot be in a key");
         }
         let names_unique = |names: Vec<&str>| {
             names.iter().enumerate().all(|(i, a)| {
@@ -363,12 +425,21 @@ pub fn sql_literal(v: &Value) -> String {
             }
             out
         }
-        v => format!(
-            "'{}'",
-            v.to_string().replace('\\', "\\\\").replace('\'', "''")
-        ),
+        v => sql_text(&v.to_string()),
     }
 }
+
+/// Text as a quoted SQL literal that reads back as the same text.
+fn sql_text(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+/// The type bytes of json, and of enum (followed by its members), since rows encoding 3.
+const JSON: u8 = 21;
+const ENUM: u8 = 22;
+
+/// The most members an enum may have, as in MySQL.
+pub const MAX_MEMBERS: usize = 65535;
 
 /// The type byte of decimal(p,s), followed by p and s.
 const DECIMAL: u8 = 7;
@@ -483,7 +554,7 @@ mod tests {
             );
         }
         assert_eq!(
-            Schema::decode(&mut Reader::new(&[1, 1, b'x', 21, 0, 0])),
+            Schema::decode(&mut Reader::new(&[1, 1, b'x', 23, 0, 0])),
             Err(CodecError::Invalid("column type"))
         );
     }
@@ -566,6 +637,32 @@ mod tests {
             "unique key names",
         );
         refused(&trailer(&[0, 1, 0, 1, 0]), "unique key names");
+        // json is byte 21; enum byte 22, its member count and members.
+        let mut e = Column::new("e", ColumnType::Enum, true);
+        e.members = vec!["a".into(), "b".into()];
+        e.default = Some(Value::Text("b".into()));
+        let typed = Schema {
+            columns: vec![Column::new("j", ColumnType::Json, true), e],
+            ..Schema::default()
+        };
+        let mut out = Vec::new();
+        typed.encode(&mut out);
+        let want = [
+            2, 1, b'j', 21, 1, 1, b'e', 22, 2, 1, b'a', 1, b'b', 3, 1, b'b', 0,
+        ];
+        assert_eq!(out, want);
+        assert_eq!(Schema::decode(&mut Reader::new(&out)), Ok(typed));
+        refused(&[1, 1, b'e', 22, 0, 1, 0], "enum member count");
+        refused(
+            &[1, 1, b'e', 22, 2, 1, b'a', 1, b'a', 1, 0],
+            "enum members (one or more, distinct, for an enum column only)",
+        );
+        refused(
+            &[1, 1, b'e', 22, 1, 1, b'a', 3, 1, b'z', 0],
+            "column default",
+        );
+        // A JSON default must be JSON.
+        refused(&[1, 1, b'j', 21, 3, 1, b'{', 0], "column default");
         // Nested deeper than a statement may be (a forged schema must not overflow the stack).
         let deep = [
             &[1, 1, b'c', 0xc9, 1][..],

@@ -211,7 +211,7 @@ impl Table {
         }
         for (i, column) in self.schema.columns.iter().enumerate() {
             let value = core::mem::replace(&mut row[i], Value::Null);
-            row[i] = column.ty.coerce(value).map_err(|error| TableError::Type {
+            row[i] = column.coerce(value).map_err(|error| TableError::Type {
                 column: column.name.clone(),
                 error,
             })?;

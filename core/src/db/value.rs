@@ -56,6 +56,11 @@ pub enum ColumnType {
     },
     /// `date`, `datetime(fsp)`, `timestamp(fsp)`, `time(fsp)`, `year`.
     Temporal(TimeType),
+    /// `json`: text that is one JSON value, checked on write and kept as written.
+    Json,
+    /// `enum('a', ...)`: text, one of the column's members (`Column::members`, which checks
+    /// it: the type alone does not know them).
+    Enum,
 }
 
 impl ColumnType {
@@ -119,6 +124,8 @@ impl fmt::Display for ColumnType {
             ColumnType::Blob { max_len: None } => f.write_str("blob"),
             ColumnType::Blob { max_len: Some(n) } => write!(f, "varbinary({n})"),
             ColumnType::Temporal(kind) => kind.fmt(f),
+            ColumnType::Json => f.write_str("json"),
+            ColumnType::Enum => f.write_str("enum"),
         }
     }
 }
@@ -214,6 +221,15 @@ pub enum TypeError {
         value: String,
         kind: TimeType,
     },
+    /// Text that is no member of an enum column.
+    NotMember {
+        value: String,
+    },
+    /// Text that is not one JSON value: the byte offset, and what was expected there.
+    Json {
+        at: usize,
+        expected: &'static str,
+    },
     /// NaN or an infinity, which no column stores (MySQL refuses them too): NaN is equal to
     /// nothing, so as a key or in a comparison it would break every rule of order.
     NotFinite,
@@ -238,6 +254,10 @@ impl fmt::Display for TypeError {
                 "'{value}' is not a valid {kind} (write it as {})",
                 kind.form()
             ),
+            TypeError::NotMember { value } => write!(f, "'{value}' is not one of its values"),
+            TypeError::Json { at, expected } => {
+                write!(f, "invalid JSON text at byte {at}: expected {expected}")
+            }
             TypeError::NotFinite => f.write_str("NaN and infinities cannot be stored"),
         }
     }
@@ -354,6 +374,11 @@ impl ColumnType {
                 }
                 Value::Blob(b)
             }
+            (ColumnType::Enum, Value::Text(s)) => Value::Text(s),
+            (ColumnType::Json, Value::Text(s)) => match crate::db::json::check(&s) {
+                Ok(()) => Value::Text(s),
+                Err((at, expected)) => return Err(TypeError::Json { at, expected }),
+            },
             (ColumnType::Blob { .. }, Value::Text(s)) => {
                 return self.coerce(Value::Blob(s.into_bytes()))
             }

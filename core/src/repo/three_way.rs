@@ -171,7 +171,12 @@ impl<'a> Side<'a> {
             .columns
             .iter()
             .map(|c| match self.schema.column_index(&c.name) {
-                Some(i) if self.schema.columns[i].ty == c.ty => Some(row[i].clone()),
+                Some(i)
+                    if self.schema.columns[i].ty == c.ty
+                        && self.schema.columns[i].members == c.members =>
+                {
+                    Some(row[i].clone())
+                }
                 None if c.default.is_some() => c.default.clone(),
                 None if c.nullable => Some(Value::Null),
                 _ => None,

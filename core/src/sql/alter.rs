@@ -81,7 +81,7 @@ pub async fn alter_table<S: Storage>(
     {
         t.rows(store).await?;
     }
-    let check = row_check(&t.name, &t.schema)?;
+    let check = row_check(&t.name, &t.schema);
     let table = match t.rows {
         Some(rows) => Table::rebuild(store, t.schema, rows, check).await?,
         None => Table::new(&TableRef {

@@ -8,15 +8,15 @@ use alloc::vec::Vec;
 use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
     CharacterLength, ColumnDef, ColumnOption, CreateTable, CreateTableOptions, DataType,
-    ExactNumberInfo, Expr, Ident, IndexColumn, NullsDistinctOption, ObjectName, ObjectType,
-    OrderByOptions, PrimaryKeyConstraint, SqlOption, TableConstraint, TimezoneInfo,
+    EnumMember, ExactNumberInfo, Expr, Ident, IndexColumn, NullsDistinctOption, ObjectName,
+    ObjectType, OrderByOptions, PrimaryKeyConstraint, SqlOption, TableConstraint, TimezoneInfo,
     UniqueConstraint,
 };
 
 use crate::db::decimal::{MAX_PRECISION, MAX_SCALE};
 use crate::db::root_value::{RootValue, TableRef};
 use crate::db::schema::{
-    valid_decimal, Check, Column, Schema, Unique, MAX_CHECK_LEN, MAX_KEY_PARTS,
+    valid_decimal, Check, Column, Schema, Unique, MAX_CHECK_LEN, MAX_KEY_PARTS, MAX_MEMBERS,
 };
 use crate::db::table::TableError;
 use crate::db::temporal::{TimeType, MAX_FSP};
@@ -190,7 +190,31 @@ pub(crate) fn column_of(
     if name.is_empty() {
         return Err(SqlError::Syntax("a column name cannot be empty".into()));
     }
-    let mut column = Column::new(name, column_type(data_type)?, true);
+    let mut column = match data_type {
+        DataType::Enum(members, None) => {
+            let mut column = Column::new(name, ColumnType::Enum, true);
+            for m in members {
+                match m {
+                    EnumMember::Name(m) if !column.members.contains(m) => {
+                        column.members.push(m.clone())
+                    }
+                    EnumMember::Name(m) => {
+                        return Err(SqlError::Definition(format!(
+                            "column '{name}' has a duplicated value '{m}' in ENUM"
+                        )))
+                    }
+                    EnumMember::NamedValue(m, _) => {
+                        return unsupported(format!("ENUM member '{m}' = value"))
+                    }
+                }
+            }
+            if column.members.is_empty() || column.members.len() > MAX_MEMBERS {
+                return unsupported(format!("ENUM of {} members", column.members.len()));
+            }
+            column
+        }
+        ty => Column::new(name, column_type(ty)?, true),
+    };
     let mut spec_default = None;
     let mut primary_key = false;
     let mut unique = None;
@@ -252,7 +276,7 @@ pub(crate) fn default_value(column: &Column, e: &Expr) -> Result<Option<Value>, 
     if column.auto_increment {
         return Err(invalid("an AUTO_INCREMENT column has none".into()));
     }
-    match column.ty.coerce(v) {
+    match column.coerce(v) {
         Ok(v) => Ok(Some(v)),
         Err(error) => Err(invalid(
             TableError::Type {
@@ -457,6 +481,7 @@ pub(crate) fn column_type(ty: &DataType) -> Result<ColumnType, SqlError> {
             max_len: length(len)?,
         },
         DataType::Bool | DataType::Boolean => ColumnType::Bool,
+        DataType::JSON => ColumnType::Json,
         DataType::Blob(_) | DataType::TinyBlob | DataType::MediumBlob | DataType::LongBlob => {
             ColumnType::Blob { max_len: None }
         }

@@ -1,7 +1,6 @@
 //! DESCRIBE t (also DESC, EXPLAIN t, SHOW COLUMNS FROM t) and SHOW CREATE TABLE t, in
 //! MySQL's shapes, from the table's schema.
 
-use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
 
@@ -32,7 +31,7 @@ pub fn describe(root: &RootValue, table: &str) -> Result<QueryResult, SqlError> 
             };
             vec![
                 text(&c.name),
-                Value::Text(format!("{}", c.ty)),
+                Value::Text(c.type_sql()),
                 text(if c.nullable { "YES" } else { "NO" }),
                 text(key),
                 c.default

@@ -449,7 +449,7 @@ pub(crate) fn open_table(root: &RootValue, name: &str) -> Result<(String, Table)
     let name = find_table(root, name)?;
     match root.tables.get(&name) {
         Some(t) => {
-            let check = constraints::row_check(&name, &t.schema)?;
+            let check = constraints::row_check(&name, &t.schema);
             Ok((name.clone(), Table::new(t).with_check(check)))
         }
         None => Err(SqlError::TableNotFound(name)),

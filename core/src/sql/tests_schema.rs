@@ -530,3 +530,108 @@ fn show_create_table_makes_the_same_schema() {
     db.run(&create);
     assert_eq!(db.rows("show create table t")[0][1].to_string(), create);
 }
+
+#[test]
+fn json_columns_take_only_json_text() {
+    let mut db = Db::new();
+    db.run("create table j (id int primary key, doc json)");
+    db.run("insert into j values (1, '{\"a\": [1, 2.5, null]}'), (2, null), (3, ' \"x\" ')");
+    assert_eq!(
+        db.rows("select doc from j where id = 1"),
+        vec![vec![text("{\"a\": [1, 2.5, null]}")]]
+    );
+    assert_eq!(db.rows("describe j")[1][1], text("json"));
+    assert_eq!(
+        db.err("insert into j values (4, '{a: 1}')"),
+        "type mismatch for column 'doc': invalid JSON text at byte 1: expected a member name \
+         in double quotes"
+    );
+    assert_eq!(
+        db.err("update j set doc = '[1,' where id = 2"),
+        "type mismatch for column 'doc': invalid JSON text at byte 3: expected a value"
+    );
+    assert_eq!(
+        db.err("insert into j values (4, 5)"),
+        "type mismatch for column 'doc': expected a value of type json, found an integer"
+    );
+    // MODIFY checks every value it converts.
+    db.run("create table t (id int primary key, s text)");
+    db.run("insert into t values (1, '[true]'), (2, 'no')");
+    assert!(db
+        .err("alter table t modify s json")
+        .contains("invalid JSON text at byte 0"));
+    db.run("delete from t where id = 2");
+    db.run("alter table t modify s json");
+    assert!(db
+        .err("create table k (doc json primary key)")
+        .contains("a JSON column cannot be in a key"));
+    assert!(db
+        .err("create table k (id int, doc json unique)")
+        .contains("a JSON column cannot be in a key"));
+}
+
+#[test]
+fn enum_columns_take_only_their_members() {
+    let mut db = Db::new();
+    db.run("create table e (id int primary key, size enum('small','medium','it''s') not null default 'medium')");
+    db.run("insert into e values (1, 'small'), (2, 'it''s')");
+    db.run("insert into e (id) values (3)");
+    assert_eq!(
+        db.rows("select size from e order by id"),
+        vec![
+            vec![text("small")],
+            vec![text("it's")],
+            vec![text("medium")]
+        ]
+    );
+    assert_eq!(
+        db.rows("describe e")[1][1],
+        text("enum('small','medium','it''s')")
+    );
+    assert_eq!(
+        db.err("insert into e values (4, 'large')"),
+        "type mismatch for column 'size': 'large' is not one of its values"
+    );
+    // Members compare bytewise, as Cairn's text does.
+    assert!(db
+        .err("update e set size = 'SMALL'")
+        .contains("'SMALL' is not one"));
+    assert_eq!(
+        db.err("create table f (a enum('x','y','x'))"),
+        "column 'a' has a duplicated value 'x' in ENUM"
+    );
+    assert!(db
+        .err("create table f (a enum('x') default 'z')")
+        .contains("invalid default value for 'a': "));
+    // MODIFY to an enum checks every value; back to text keeps them.
+    db.run("alter table e modify size varchar(10)");
+    db.run("insert into e values (4, 'large')");
+    assert!(db
+        .err("alter table e modify size enum('small','medium','it''s')")
+        .contains("'large' is not one of its values"));
+    db.run("delete from e where id = 4");
+    db.run("alter table e modify size enum('small','medium','it''s','large')");
+    let create = db.rows("show create table e")[0][1].to_string();
+    db.run("drop table e");
+    db.run(&create);
+    assert_eq!(db.rows("show create table e")[0][1].to_string(), create);
+}
+
+#[test]
+fn a_stored_check_that_does_not_compile_fails_writes_not_reads() {
+    let mut db = Db::new();
+    db.run("create table t (a int)");
+    db.run("insert into t values (1)");
+    // Only a forged store holds one: CREATE and ALTER TABLE compile every check.
+    let table = db.root.tables.get_mut("t").expect("t");
+    table.schema.checks.push(crate::db::schema::Check {
+        name: "c".into(),
+        expr: "zz > 0".into(),
+    });
+    assert_eq!(db.rows("select a from t"), vec![vec![int(1)]]);
+    assert_eq!(
+        db.err("insert into t values (2)"),
+        "Check constraint 'c' could not be evaluated: column 'zz' could not be found in any \
+         table in scope"
+    );
+}
