@@ -431,3 +431,47 @@ fn import_reads_standard_input() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(query_csv(d, "select * from t"), "k,v\n1,one\n2,two\n");
 }
+
+#[test]
+fn imported_rows_take_defaults_and_keep_checks_unique_keys_and_auto_increment() {
+    let db = new_db();
+    let d = db.path();
+    ok(
+        d,
+        &[
+            "sql",
+            "-q",
+            "create table t (id int primary key auto_increment, email varchar(20) unique, \
+             n int not null default 5 check (n < 100)); insert into t (email) values ('a@x')",
+        ],
+    );
+    // A column the file leaves out takes its DEFAULT in a new row.
+    write(d, "new.csv", "id,email\n2,b@x\n");
+    ok(d, &["table", "import", "-u", "t", "new.csv"]);
+    assert_eq!(
+        query_csv(d, "select * from t order by id"),
+        "id,email,n\n1,a@x,5\n2,b@x,5\n"
+    );
+    // A CHECK, and a UNIQUE key across the file and the table, refuse the import whole.
+    write(d, "big.csv", "id,email,n\n3,c@x,100\n");
+    let err = fails(d, &["table", "import", "-u", "t", "big.csv"]);
+    assert!(
+        err.contains("Check constraint 't_chk_1' is violated"),
+        "{err}"
+    );
+    write(d, "dup.csv", "id,email\n3,c@x\n4,a@x\n");
+    let err = fails(d, &["table", "import", "-u", "t", "dup.csv"]);
+    assert!(
+        err.contains("Duplicate entry 'a@x' for key 't.email'"),
+        "{err}"
+    );
+    assert_eq!(query_csv(d, "select count(*) from t"), "count(*)\n2\n");
+    // A replace keeps the schema, so its rules too; then inserts number on from the file's.
+    write(d, "all.csv", "id,email\n7,q@x\n");
+    ok(d, &["table", "import", "-r", "t", "all.csv"]);
+    ok(d, &["sql", "-q", "insert into t (email) values ('r@x')"]);
+    assert_eq!(
+        query_csv(d, "select * from t order by id"),
+        "id,email,n\n7,q@x,5\n8,r@x,5\n"
+    );
+}

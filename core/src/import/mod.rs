@@ -280,7 +280,7 @@ impl Import {
                 if *mode == Mode::Replace {
                     table.rows = Hash::EMPTY;
                 }
-                Some(Target::new(stored.clone(), &table)?)
+                Some(Target::new(stored.clone(), &table))
             }
         };
         Ok(Import {
@@ -394,7 +394,7 @@ impl Import {
         let ddl = guesses.create_table(&self.name, &primary_key);
         crate::sql::execute(store, root, &ddl).await?;
         let stored = crate::sql::find_table(root, &self.name)?;
-        self.target = Some(Target::new(stored.clone(), &root.tables[&stored])?);
+        self.target = Some(Target::new(stored.clone(), &root.tables[&stored]));
         for record in core::mem::take(&mut self.held) {
             let row = self.row(record)?;
             self.batch.push(row);
@@ -510,17 +510,17 @@ impl Import {
 
 impl Target {
     /// The table to write, with its CHECK constraints, which every row written must pass.
-    fn new(name: String, table: &TableRef) -> Result<Target, ImportError> {
+    fn new(name: String, table: &TableRef) -> Target {
         let schema = &table.schema;
         let not_null = (0..schema.columns.len())
             .map(|i| !schema.columns[i].nullable || schema.primary_key.contains(&i))
             .collect();
-        let check = crate::sql::constraints::row_check(&name, schema)?;
-        Ok(Target {
+        let check = crate::sql::constraints::row_check(&name, schema);
+        Target {
             table: Table::new(table).with_check(check),
             name,
             not_null,
-        })
+        }
     }
 
     /// The table's columns for a file's column names; every key column must be among them
