@@ -15,6 +15,22 @@ fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
 }
 
+/// `people.csv` imported as a new table `people`, keyed by `id`.
+fn import_people(d: &Path) -> String {
+    ok(
+        d,
+        &[
+            "table",
+            "import",
+            "-c",
+            "--pk",
+            "id",
+            "people",
+            "people.csv",
+        ],
+    )
+}
+
 fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap()
 }
@@ -32,18 +48,7 @@ fn create_from_csv_infers_types_and_keeps_every_value() {
     let db = new_db();
     let d = db.path();
     write(d, "people.csv", PEOPLE);
-    let out = ok(
-        d,
-        &[
-            "table",
-            "import",
-            "-c",
-            "--pk",
-            "id",
-            "people",
-            "people.csv",
-        ],
-    );
+    let out = import_people(d);
     assert_eq!(
         out,
         "Rows Processed: 4, Additions: 4, Modifications: 0, Had No Effect: 0\n\
@@ -85,18 +90,7 @@ fn csv_round_trip_export_import_export_is_equal() {
     let db = new_db();
     let d = db.path();
     write(d, "people.csv", PEOPLE);
-    ok(
-        d,
-        &[
-            "table",
-            "import",
-            "-c",
-            "--pk",
-            "id",
-            "people",
-            "people.csv",
-        ],
-    );
+    import_people(d);
     ok(d, &["table", "export", "people", "out.csv"]);
     let exported = read(d, "out.csv");
     assert_eq!(
@@ -202,18 +196,7 @@ fn update_inserts_and_updates_and_replace_replaces() {
     let db = new_db();
     let d = db.path();
     write(d, "people.csv", PEOPLE);
-    ok(
-        d,
-        &[
-            "table",
-            "import",
-            "-c",
-            "--pk",
-            "id",
-            "people",
-            "people.csv",
-        ],
-    );
+    import_people(d);
     // Only some columns: the others keep their values; a new row gets NULL in them.
     write(d, "scores.csv", "score,id\n5,2\n1.5,1\n7,9\n");
     let out = ok(d, &["table", "import", "-u", "people", "scores.csv"]);
@@ -259,18 +242,7 @@ fn a_bad_value_is_refused_with_its_line_and_the_table_is_unchanged() {
     let db = new_db();
     let d = db.path();
     write(d, "people.csv", PEOPLE);
-    ok(
-        d,
-        &[
-            "table",
-            "import",
-            "-c",
-            "--pk",
-            "id",
-            "people",
-            "people.csv",
-        ],
-    );
+    import_people(d);
     let before = query_csv(d, "select * from people order by id");
     // The quoted field of line 4 spans two lines, so the bad record is line 6.
     write(
@@ -353,18 +325,7 @@ fn create_refuses_without_a_key_or_over_a_table() {
         "{e}"
     );
     assert_eq!(ok(d, &["ls"]), "No tables in working set\n");
-    ok(
-        d,
-        &[
-            "table",
-            "import",
-            "-c",
-            "--pk",
-            "id",
-            "people",
-            "people.csv",
-        ],
-    );
+    import_people(d);
     let e = fails(
         d,
         &[

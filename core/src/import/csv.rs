@@ -223,12 +223,7 @@ mod tests {
     }
 
     fn read_in_two(input: &[u8], cut: usize) -> Result<Vec<Record>, ImportError> {
-        let mut reader = Reader::default();
-        let mut out = Vec::new();
-        reader.feed(&input[..cut], &mut out)?;
-        reader.feed(&input[cut..], &mut out)?;
-        reader.finish(&mut out)?;
-        Ok(out)
+        crate::import::read_in_two(crate::import::Reader::Csv(Reader::default()), input, cut)
     }
 
     const SAMPLE: &str =

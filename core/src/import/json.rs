@@ -270,12 +270,7 @@ mod tests {
     use alloc::vec;
 
     fn read_in_two(input: &[u8], cut: usize) -> Result<Vec<Record>, ImportError> {
-        let mut reader = Reader::default();
-        let mut out = Vec::new();
-        reader.feed(&input[..cut], &mut out)?;
-        reader.feed(&input[cut..], &mut out)?;
-        reader.finish(&mut out)?;
-        Ok(out)
+        crate::import::read_in_two(crate::import::Reader::Json(Reader::default()), input, cut)
     }
 
     const SAMPLE: &str = " {\"rows\" : [ {\"id\":1, \"name\":\"a \\\"}{\\\\\", \"n\":null},\n\

@@ -228,6 +228,32 @@ enum Reader {
     Json(json::Reader),
 }
 
+impl Reader {
+    fn feed(&mut self, bytes: &[u8], out: &mut Vec<Record>) -> Result<(), ImportError> {
+        match self {
+            Reader::Csv(r) => r.feed(bytes, out),
+            Reader::Json(r) => r.feed(bytes, out),
+        }
+    }
+
+    fn finish(&mut self, out: &mut Vec<Record>) -> Result<(), ImportError> {
+        match self {
+            Reader::Csv(r) => r.finish(out),
+            Reader::Json(r) => r.finish(out),
+        }
+    }
+}
+
+/// What a reader makes of `input` fed in two pieces, cut at `cut`.
+#[cfg(test)]
+fn read_in_two(mut reader: Reader, input: &[u8], cut: usize) -> Result<Vec<Record>, ImportError> {
+    let mut out = Vec::new();
+    reader.feed(&input[..cut], &mut out)?;
+    reader.feed(&input[cut..], &mut out)?;
+    reader.finish(&mut out)?;
+    Ok(out)
+}
+
 /// The table rows go into, with what each record needs to be made a row of it.
 struct Target {
     /// The table's stored name.
@@ -311,10 +337,7 @@ impl Import {
         store: &mut ChunkStore<S>,
         bytes: &[u8],
     ) -> Result<(), ImportError> {
-        match &mut self.reader {
-            Reader::Csv(r) => r.feed(bytes, &mut self.parsed)?,
-            Reader::Json(r) => r.feed(bytes, &mut self.parsed)?,
-        }
+        self.reader.feed(bytes, &mut self.parsed)?;
         self.take(store).await
     }
 
@@ -324,10 +347,7 @@ impl Import {
         store: &mut ChunkStore<S>,
         root: &mut RootValue,
     ) -> Result<Summary, ImportError> {
-        match &mut self.reader {
-            Reader::Csv(r) => r.finish(&mut self.parsed)?,
-            Reader::Json(r) => r.finish(&mut self.parsed)?,
-        }
+        self.reader.finish(&mut self.parsed)?;
         self.take(store).await?;
         let mut next = root.clone();
         if let Mode::Create { primary_key, .. } = &self.mode {
