@@ -418,6 +418,7 @@ pub enum TableAction {
         /// The file's format (default: its extension's)
         #[arg(long, value_enum)]
         file_type: Option<FileTypeArg>,
+        /// The table to make (-c) or to write into (-u, -r)
         table: String,
         /// The file to read, or `-` for standard input
         file: String,
@@ -431,6 +432,7 @@ pub enum TableAction {
         /// The file's format (default: its extension's)
         #[arg(long, value_enum)]
         file_type: Option<FileTypeArg>,
+        /// The table to write out
         table: String,
         /// The file to write, or `-` for standard output
         file: String,
