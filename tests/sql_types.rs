@@ -1,7 +1,7 @@
 //! SQL that never stores a wrong value, through the real binary: a failing statement keeps
 //! the output of those before it, and the new column types survive commit, backup and restore.
 
-use cairn_tests::{cairn_in, new_db, ok};
+use cairn_tests::{cairn_in, new_db, ok, ok_env};
 
 #[test]
 fn a_failing_statement_keeps_the_output_of_the_statements_before_it() {
@@ -95,5 +95,45 @@ fn new_types_survive_commit_backup_and_restore() {
     assert_eq!(
         out.stderr,
         "error: value 100000 is out of range for column 'price' decimal(7,2) (-99999.99 to 99999.99)\n"
+    );
+}
+
+#[test]
+fn now_reads_the_clock_of_the_process_that_runs_the_statement() {
+    let root = tempfile::tempdir().unwrap();
+    let d = new_db(root.path());
+    // CAIRN_TIME_MS fixes the clock, as it does for commits: 2024-02-29 23:59:59 UTC.
+    let at = [("CAIRN_TIME_MS", "1709251199000")];
+    ok_env(
+        &d,
+        &[
+            "sql",
+            "-q",
+            "create table e (id int primary key, at datetime default '2000-01-01'); \
+             insert into e values (1, now()), (2, now() - interval 1 day)",
+        ],
+        &at,
+    );
+    assert_eq!(
+        ok_env(
+            &d,
+            &[
+                "sql",
+                "-q",
+                "select id, at, at = now() from e order by id",
+                "-r",
+                "csv"
+            ],
+            &at
+        ),
+        "id,at,at = now()\n1,2024-02-29 23:59:59,true\n2,2024-02-28 23:59:59,false\n"
+    );
+    // The real clock, unfixed: some day after this test was written.
+    assert_eq!(
+        ok(
+            &d,
+            &["sql", "-q", "select curdate() > '2026-11-30'", "-r", "csv"]
+        ),
+        "curdate() > '2026-11-30'\ntrue\n"
     );
 }

@@ -52,7 +52,11 @@ pub async fn run<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, format: ResultFormat) 
             continue;
         }
         let mut results = Vec::new();
-        let outcome = db.repo.sql_into(&typed, &Params::None, &mut results).await;
+        let now = Some(crate::database::now_ms(host));
+        let outcome = db
+            .repo
+            .sql_into(&typed, &Params::None, now, &mut results)
+            .await;
         typed.clear();
         let printed: String = results
             .iter()

@@ -98,9 +98,10 @@ pub async fn sql<H: Host>(
         None => cx.host.read_stdin().await.map_err(CliError::Input)?,
     };
     let mut results = Vec::new();
+    let now = Some(crate::database::now_ms(cx.host));
     let outcome = db
         .repo
-        .sql_into(&query, &cairn_core::sql::Params::None, &mut results)
+        .sql_into(&query, &cairn_core::sql::Params::None, now, &mut results)
         .await;
     let printed: String = results
         .iter()

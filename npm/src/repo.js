@@ -239,7 +239,7 @@ export class Repo {
       return Promise.reject(new CairnError('INVALID_ARGUMENT', message));
     }
     return this.#run(async (core) => {
-      const results = await core.sql(query, params);
+      const results = await core.sql(query, params, clock(this.#options)());
       return rowMode === 'array' ? results : results.map(withObjectRows);
     });
   }
@@ -258,8 +258,10 @@ export class Repo {
     }
     let at;
     let after;
+    // Every page reads the first page's state, and its time.
+    const now = clock(this.#options)();
     do {
-      const page = await this.#run((core) => core.queryPage(query, params, at, after, pageSize));
+      const page = await this.#run((core) => core.queryPage(query, params, at, after, pageSize, now));
       ({ at, after } = page);
       yield* rowMode === 'array' ? page.rows : withObjectRows(page).rows;
     } while (after !== undefined);

@@ -58,5 +58,11 @@ test('sql and query read history as the command line does: AS OF and the dolt_ s
   assert.deepEqual(ranked.rows.map((r) => r[0]), ['second', 'first', 'Initialize data repository']);
 
   await assert.rejects(repo.sql("select * from t as of 'nope'"), (e) => /nope/.test(e.message));
+  // NOW() reads the repository's clock (the `now` option), once per statement.
+  const [now] = await repo.sql('select year(now()), now() = current_timestamp, now() > date_sub(now(), interval 1 second)');
+  assert.deepEqual([now.columns, now.rows], [
+    ['year(now())', 'now() = current_timestamp', 'now() > date_sub(now(), interval 1 second)'],
+    [[2023, true, true]],
+  ]);
   await repo.close();
 });

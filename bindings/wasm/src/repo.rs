@@ -222,12 +222,14 @@ impl Repo {
         })
     }
 
-    /// Runs SQL; `params` holds values for `?` (an array) or `:name` (an object).
-    pub fn sql(&self, query: JsValue, params: JsValue) -> Promise {
+    /// Runs SQL; `params` holds values for `?` (an array) or `:name` (an object), `now_ms`
+    /// the time NOW() reads.
+    pub fn sql(&self, query: JsValue, params: JsValue, now_ms: f64) -> Promise {
         let query = arg!(args::string(&query, "query"));
         let params = arg!(args::params(&params));
+        let now = Some(arg!(args::time_ms(now_ms)));
         self.run(|repo| async move {
-            let results = repo.lock().await.sql_with(&query, &params).await?;
+            let results = repo.lock().await.sql_with(&query, &params, now).await?;
             Ok(results
                 .iter()
                 .map(convert::query_result)
@@ -247,9 +249,11 @@ impl Repo {
         at: JsValue,
         after: JsValue,
         rows: u32,
+        now_ms: f64,
     ) -> Promise {
         let query = arg!(args::string(&query, "query"));
         let params = arg!(args::params(&params));
+        let now = Some(arg!(args::time_ms(now_ms)));
         let at = match at.is_undefined() {
             true => None,
             false => Some(arg!(args::hash(&at))),
@@ -264,7 +268,7 @@ impl Repo {
         };
         self.run(|repo| async move {
             let repo = repo.lock().await;
-            let (result, next, at) = repo.query_page(&query, &params, &page, at).await?;
+            let (result, next, at) = repo.query_page(&query, &params, &page, at, now).await?;
             let out = convert::query_result(&result);
             js::set(&out, "at", at.to_base32().into());
             if let Some(next) = next {

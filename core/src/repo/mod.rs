@@ -582,6 +582,7 @@ impl<S: Storage> Repo<S> {
         params: &crate::sql::Params,
         page: &crate::sql::select::Page,
         at: Option<Hash>,
+        now_ms: Option<u64>,
     ) -> Result<(crate::sql::QueryResult, Option<Vec<u8>>, Hash)> {
         let at = match at {
             Some(root) => root,
@@ -589,7 +590,7 @@ impl<S: Storage> Repo<S> {
         };
         let root = self.root_value(at).await?;
         let needs = crate::sql::history::needs(query)?;
-        let history = self.sql_history(&needs, &root).await?;
+        let history = self.sql_history(&needs, &root, now_ms).await?;
         let (result, next) =
             crate::sql::query_page(&self.store, &root, &history, query, params, page).await?;
         Ok((result, next, at))
@@ -598,17 +599,19 @@ impl<S: Storage> Repo<S> {
     /// If another writer changes the database meanwhile, the statements run again on its
     /// state, as if they had come after it: they name rows, not a state to restore.
     pub async fn sql(&mut self, query: &str) -> Result<Vec<crate::sql::QueryResult>> {
-        self.sql_with(query, &crate::sql::Params::None).await
+        self.sql_with(query, &crate::sql::Params::None, None).await
     }
 
-    /// `sql` with values for the query's `?` or `:name` placeholders.
+    /// `sql` with values for the query's `?` or `:name` placeholders, and the time NOW()
+    /// reads (milliseconds since the Unix epoch; None: NOW() is refused).
     pub async fn sql_with(
         &mut self,
         query: &str,
         params: &crate::sql::Params,
+        now_ms: Option<u64>,
     ) -> Result<Vec<crate::sql::QueryResult>> {
         let mut results = Vec::new();
-        self.sql_into(query, params, &mut results).await?;
+        self.sql_into(query, params, now_ms, &mut results).await?;
         Ok(results)
     }
 
@@ -618,6 +621,7 @@ impl<S: Storage> Repo<S> {
         &mut self,
         query: &str,
         params: &crate::sql::Params,
+        now_ms: Option<u64>,
         results: &mut Vec<crate::sql::QueryResult>,
     ) -> Result<()> {
         let needs = crate::sql::history::needs(query)?;
@@ -626,7 +630,7 @@ impl<S: Storage> Repo<S> {
             let ws = self.working_set(&self.config.head).await?;
             let mut root = self.root_value(ws.working).await?;
             let before = root.clone();
-            let history = self.sql_history(&needs, &root).await?;
+            let history = self.sql_history(&needs, &root, now_ms).await?;
             results.clear();
             let outcome = crate::sql::execute_into(
                 &mut self.store,

@@ -34,9 +34,17 @@ const DIFF_PREFIX: &str = "dolt_diff_";
 const HISTORY_PREFIX: &str = "dolt_history_";
 
 impl<S: Storage> Repo<S> {
-    /// Resolves what a SQL script reads beyond `working`, the root it runs on.
-    pub(crate) async fn sql_history(&self, needs: &Needs, working: &RootValue) -> Result<History> {
-        let mut history = History::default();
+    /// Resolves what a SQL script reads beyond `working`, the root it runs on, and when.
+    pub(crate) async fn sql_history(
+        &self,
+        needs: &Needs,
+        working: &RootValue,
+        now_ms: Option<u64>,
+    ) -> Result<History> {
+        let mut history = History {
+            now_ms,
+            ..History::default()
+        };
         for rev in &needs.revisions {
             let (hash, _) = self.resolve(rev).await?;
             let root = self.root_value(self.commit_at(hash).await?.root).await?;

@@ -13,8 +13,8 @@ use sqlparser::ast::{self, BinaryOperator, UnaryOperator};
 
 use crate::db::decimal::Decimal;
 use crate::db::schema::Schema;
-use crate::db::temporal::MAX_FSP;
-use crate::db::value::{int_value, Value};
+use crate::db::temporal::{Temporal, TimeType, MAX_FSP};
+use crate::db::value::{int_value, ColumnType, Value};
 use crate::sql::dates::{DateFunc, Unit};
 use crate::sql::functions::{cast, CastTo, Func};
 use crate::sql::{unsupported, SqlError};
@@ -213,6 +213,25 @@ pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> 
         ast::Expr::Identifier(ident) => scope.column(core::slice::from_ref(ident))?,
         ast::Expr::CompoundIdentifier(parts) => scope.column(parts)?,
         ast::Expr::Value(v) => Expr::Literal(literal(&v.value)?),
+        // DATE '2024-03-01', TIME '10:00', TIMESTAMP '2024-03-01 10:00': a temporal literal
+        // (a TIMESTAMP literal is a DATETIME, as in MySQL).
+        ast::Expr::TypedString(t) => {
+            let text = match &t.value.value {
+                ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => s,
+                _ => return unsupported(format!("{e}")),
+            };
+            let kind = match cast_target(&t.data_type)? {
+                CastTo::Type(ColumnType::Temporal(TimeType::Timestamp(fsp))) => {
+                    TimeType::DateTime(fsp)
+                }
+                CastTo::Type(ColumnType::Temporal(kind)) => kind,
+                _ => return unsupported(format!("{e}")),
+            };
+            let value = Temporal::parse(kind, text).ok_or_else(|| {
+                SqlError::TypeMismatch(format!("'{text}' is not a valid {} literal", t.data_type))
+            })?;
+            Expr::Literal(Value::Temporal(value))
+        }
         ast::Expr::Nested(inner) => return compile_in(inner, scope),
         ast::Expr::UnaryOp { op, expr } => match (op, expr.as_ref()) {
             // Read with its sign, so that -9223372036854775808 is a BIGINT, as in MySQL.

@@ -23,6 +23,7 @@ use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use crate::db::root_value::RootValue;
+use crate::db::temporal::{Temporal, TimeType};
 use crate::db::value::Value;
 use crate::sql::{split, unsupported, SqlError};
 
@@ -59,6 +60,9 @@ pub struct History {
     pub roots: BTreeMap<String, RootValue>,
     /// System tables by lower-case name.
     pub tables: BTreeMap<String, SystemTable>,
+    /// When the script runs, in milliseconds since the Unix epoch (UTC), for NOW() and
+    /// CURDATE(): the core has no clock, so the front end says. None: those are refused.
+    pub now_ms: Option<u64>,
 }
 
 /// The revisions and system tables `sql` may read. A cheap text test first, so a bulk load
@@ -124,6 +128,112 @@ pub fn mark_as_of(tokens: Vec<TokenWithSpan>) -> Result<Vec<TokenWithSpan>, SqlE
         i = rest[2].0 + 1;
     }
     Ok(out)
+}
+
+/// The literals `mark_clock` wrote, each with the call it stands for, as written.
+pub type ClockCalls = Vec<(String, String)>;
+
+/// `tokens` with each reading of the clock (NOW(), CURRENT_TIMESTAMP, CURDATE(), CURTIME(),
+/// their synonyms and UTC_ forms) written as a literal of `now_ms`, so every one in a
+/// statement reads the same instant, as in MySQL. Times are UTC: Cairn has no session time
+/// zone. Without a clock, the calls are left for the executor to refuse. Also answers each
+/// literal written with the call it stands for, to name result columns as written.
+pub fn mark_clock(
+    tokens: Vec<TokenWithSpan>,
+    now_ms: Option<u64>,
+) -> (Vec<TokenWithSpan>, ClockCalls) {
+    let mut written = Vec::new();
+    let Some(now_ms) = now_ms else {
+        return (tokens, written);
+    };
+    let now = Temporal {
+        kind: TimeType::DateTime(0),
+        value: i64::try_from(now_ms / 1000)
+            .unwrap_or(i64::MAX)
+            .saturating_mul(1_000_000),
+    };
+    let printed = now.to_string();
+    let (date, time) = printed
+        .split_once(' ')
+        .unwrap_or((printed.as_str(), "00:00:00"));
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let replaced = match &tokens[i].token {
+            Token::Word(w) if w.quote_style.is_none() => clock_call(&w.value),
+            _ => None,
+        };
+        let Some((kind, needs_parens)) = replaced else {
+            out.push(tokens[i].clone());
+            i += 1;
+            continue;
+        };
+        // The call's parentheses, empty; the keyword forms may go without.
+        let rest: Vec<(usize, &Token)> = tokens[i + 1..]
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !blank(&t.token))
+            .take(2)
+            .map(|(at, t)| (i + 1 + at, &t.token))
+            .collect();
+        let parens = matches!(rest.as_slice(), [(_, Token::LParen), (_, Token::RParen)]);
+        if needs_parens && !parens {
+            out.push(tokens[i].clone());
+            i += 1;
+            continue;
+        }
+        let (keyword, text) = match kind {
+            "date" => ("DATE", date),
+            "time" => ("TIME", time),
+            _ => ("TIMESTAMP", printed.as_str()),
+        };
+        let call = match (&tokens[i].token, parens) {
+            (Token::Word(w), true) => alloc::format!("{}()", w.value),
+            (other, _) => other.to_string(),
+        };
+        written.push((alloc::format!("{keyword} '{text}'"), call));
+        let span = tokens[i].span;
+        out.push(TokenWithSpan {
+            token: Token::make_keyword(keyword),
+            span,
+        });
+        out.push(TokenWithSpan {
+            token: Token::Whitespace(sqlparser::tokenizer::Whitespace::Space),
+            span,
+        });
+        out.push(TokenWithSpan {
+            token: Token::SingleQuotedString(text.into()),
+            span,
+        });
+        i = if parens { rest[1].0 + 1 } else { i + 1 };
+    }
+    (out, written)
+}
+
+/// A result's column names as the statement wrote them: each literal `mark_clock` wrote in
+/// place of a call named by the call.
+pub fn name_clock_columns(columns: &mut [String], written: &ClockCalls) {
+    for column in columns {
+        for (literal, call) in written {
+            if column.contains(literal.as_str()) {
+                *column = column.replacen(literal.as_str(), call, 1);
+            }
+        }
+    }
+}
+
+/// A word that reads the clock: what it gives ("datetime", "date" or "time") and whether it
+/// must be called with parentheses (the others are keywords too).
+fn clock_call(word: &str) -> Option<(&'static str, bool)> {
+    Some(match word.to_ascii_lowercase().as_str() {
+        "now" | "sysdate" | "utc_timestamp" => ("datetime", true),
+        "current_timestamp" | "localtime" | "localtimestamp" => ("datetime", false),
+        "curdate" | "utc_date" => ("date", true),
+        "current_date" => ("date", false),
+        "curtime" | "utc_time" => ("time", true),
+        "current_time" => ("time", false),
+        _ => return None,
+    })
 }
 
 /// The revision of a table's arguments as `mark_as_of` writes them, None for no arguments;

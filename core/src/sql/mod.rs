@@ -199,7 +199,6 @@ pub async fn execute_into<S: Storage>(
     history: &History,
     results: &mut Vec<QueryResult>,
 ) -> Result<(), SqlError> {
-    let parser = || Parser::new(&MySqlDialect {}).with_recursion_limit(RECURSION_LIMIT);
     if !matches!(params, Params::None) {
         // Bind every statement before running any, so values that do not fit the
         // placeholders change nothing.
@@ -210,11 +209,11 @@ pub async fn execute_into<S: Storage>(
             .collect::<Result<Vec<_>, _>>()?;
         binder.finish()?;
         for tokens in bound {
-            let statements = parser()
-                .with_tokens_with_locations(bounded(history::mark_as_of(tokens)?)?)
-                .parse_statements()?;
+            let (statements, clock) = parse(tokens, history)?;
             for statement in statements {
-                results.push(run(store, root, history, statement).await?);
+                let mut result = run(store, root, history, statement).await?;
+                history::name_clock_columns(&mut result.columns, &clock);
+                results.push(result);
             }
         }
         return Ok(());
@@ -227,14 +226,29 @@ pub async fn execute_into<S: Storage>(
         let tokens = Tokenizer::new(&MySqlDialect {}, text)
             .tokenize_with_location()
             .map_err(|e| SqlError::Syntax(e.to_string()))?;
-        let statements = parser()
-            .with_tokens_with_locations(bounded(history::mark_as_of(tokens)?)?)
-            .parse_statements()?;
+        let (statements, clock) = parse(tokens, history)?;
         for statement in statements {
-            results.push(run(store, root, history, statement).await?);
+            let mut result = run(store, root, history, statement).await?;
+            history::name_clock_columns(&mut result.columns, &clock);
+            results.push(result);
         }
     }
     Ok(())
+}
+
+/// The statements of one piece of a script, from its tokens: `AS OF` and the clock's calls
+/// rewritten (`history.rs`), the expressions bounded; with the clock's literals written, to
+/// name the result's columns as the statement wrote them.
+fn parse(
+    tokens: Vec<TokenWithSpan>,
+    history: &History,
+) -> Result<(Vec<Statement>, history::ClockCalls), SqlError> {
+    let (tokens, clock) = history::mark_clock(tokens, history.now_ms);
+    let statements = Parser::new(&MySqlDialect {})
+        .with_recursion_limit(RECURSION_LIMIT)
+        .with_tokens_with_locations(bounded(history::mark_as_of(tokens)?)?)
+        .parse_statements()?;
+    Ok((statements, clock))
 }
 
 /// Operators one expression may chain. Parsing, compiling and dropping an expression recurse
@@ -285,20 +299,20 @@ pub async fn query_page<S: Storage>(
     page: &select::Page,
 ) -> Result<(QueryResult, Option<Vec<u8>>), SqlError> {
     let mut binder = params::Binder::new(params);
-    let mut statements = match split::statements(sql).as_slice() {
+    let (mut statements, clock) = match split::statements(sql).as_slice() {
         [text] => {
             let tokens = binder.bind(text)?;
             binder.finish()?;
-            Parser::new(&MySqlDialect {})
-                .with_recursion_limit(RECURSION_LIMIT)
-                .with_tokens_with_locations(bounded(history::mark_as_of(tokens)?)?)
-                .parse_statements()?
+            parse(tokens, history)?
         }
-        _ => Vec::new(),
+        _ => (Vec::new(), Vec::new()),
     };
     match (statements.pop(), statements.is_empty()) {
         (Some(Statement::Query(query)), true) => {
-            select::run_paged(store, root, history, *query, Some(page)).await
+            let (mut result, next) =
+                select::run_paged(store, root, history, *query, Some(page)).await?;
+            history::name_clock_columns(&mut result.columns, &clock);
+            Ok((result, next))
         }
         _ => unsupported("anything but one SELECT in a streamed query"),
     }

@@ -4,6 +4,8 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use pollster::block_on;
+
 use super::tests::Db;
 
 /// A database of departments and employees, with NULLs and an unmatched row on each side.
@@ -586,4 +588,80 @@ fn date_functions_give_mysqls_documented_answers() {
         ),
         ["1|2024-02-29|58", "2|NULL|NULL"]
     );
+}
+
+#[test]
+fn the_clock_is_the_front_ends_and_reads_one_instant_per_statement() {
+    let mut db = Db::new();
+    db.run("create table c (now int primary key); insert into c values (1)");
+    let mut at = |sql: &str, now_ms: Option<u64>| {
+        let mut results = Vec::new();
+        let history = super::History {
+            now_ms,
+            ..Default::default()
+        };
+        block_on(super::execute_into(
+            &mut db.store,
+            &mut db.root,
+            sql,
+            &super::Params::None,
+            &history,
+            &mut results,
+        ))
+        .map(|()| {
+            results[0].rows[0]
+                .iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .map_err(|e| e.to_string())
+    };
+    // 2024-02-29 23:59:59.500 UTC.
+    let leap = Some(1_709_251_199_500);
+    assert_eq!(
+        at(
+            "select now(), curdate(), curtime(), current_timestamp, current_date, current_time",
+            leap
+        ),
+        Ok(
+            "2024-02-29 23:59:59|2024-02-29|23:59:59|2024-02-29 23:59:59|2024-02-29|23:59:59"
+                .into()
+        )
+    );
+    assert_eq!(
+        at("select now() = sysdate(), utc_date() + interval 1 day, localtimestamp() > '2024-02-29'", leap),
+        Ok("true|2024-03-01|true".into())
+    );
+    // A column of that name is a column; without a clock, NOW() is refused.
+    assert_eq!(at("select now from c", leap), Ok("1".into()));
+    assert_eq!(
+        at("select now()", None),
+        Err("unsupported SQL: function now".into())
+    );
+    // Temporal literals, as MySQL writes them.
+    assert_eq!(
+        at("select date '2024-02-28' + interval 1 day, timestamp '2024-03-01 10:00:00', time '10:30'", None),
+        Ok("2024-02-29|2024-03-01 10:00:00|10:30:00".into())
+    );
+    assert_eq!(
+        at("select date '2023-02-29'", None),
+        Err("type mismatch: '2023-02-29' is not a valid DATE literal".into())
+    );
+    // Columns are named by the calls as written.
+    let mut results = Vec::new();
+    let history = super::History {
+        now_ms: leap,
+        ..Default::default()
+    };
+    block_on(super::execute_into(
+        &mut db.store,
+        &mut db.root,
+        "select Now(), current_date, date(now()) = curdate() as same",
+        &super::Params::None,
+        &history,
+        &mut results,
+    ))
+    .unwrap();
+    assert_eq!(results[0].columns, ["Now()", "current_date", "same"]);
 }
