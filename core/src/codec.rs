@@ -96,6 +96,16 @@ impl<'a> Reader<'a> {
         self.pos >= self.buf.len()
     }
 
+    /// How many bytes it has read.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// The bytes read since `start`, an earlier `position()`.
+    pub fn read_since(&self, start: usize) -> &'a [u8] {
+        &self.buf[start.min(self.pos)..self.pos]
+    }
+
     pub fn u8(&mut self) -> Result<u8, CodecError> {
         let b = *self.buf.get(self.pos).ok_or(CodecError::Truncated)?;
         self.pos += 1;

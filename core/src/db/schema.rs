@@ -291,9 +291,13 @@ impl Schema {
                 members,
             };
             if flags & HAS_DEFAULT != 0 {
+                let start = r.position();
                 let v = decode_value(r, ty)?;
-                // Stored at the column's type, as CREATE TABLE made it.
-                if column.coerce(v.clone()).as_ref() != Ok(&v) {
+                // Stored at the column's type, as CREATE TABLE made it, in the one encoding
+                // of it (a bool's byte 49 read as true would be a second encoding: fuzzing).
+                let mut again = Vec::new();
+                encode_value(&mut again, ty, &v);
+                if column.coerce(v.clone()).as_ref() != Ok(&v) || again != r.read_since(start) {
                     return Err(CodecError::Invalid("column default"));
                 }
                 column.default = Some(v);
@@ -663,6 +667,8 @@ mod tests {
         );
         // A JSON default must be JSON.
         refused(&[1, 1, b'j', 21, 3, 1, b'{', 0], "column default");
+        // A bool default of byte 49: true, but not as a bool is written (found by fuzzing).
+        refused(&[1, 1, b'b', 5, 3, 49, 0], "column default");
         // Nested deeper than a statement may be (a forged schema must not overflow the stack).
         let deep = [
             &[1, 1, b'c', 0xc9, 1][..],

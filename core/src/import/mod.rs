@@ -337,8 +337,11 @@ impl Import {
         store: &mut ChunkStore<S>,
         bytes: &[u8],
     ) -> Result<(), ImportError> {
-        self.reader.feed(bytes, &mut self.parsed)?;
-        self.take(store).await
+        // The records read before a reading error are taken first: theirs are earlier in
+        // the file, so the error is the same wherever the pieces were cut (found by fuzzing).
+        let read = self.reader.feed(bytes, &mut self.parsed);
+        self.take(store).await?;
+        read
     }
 
     /// Ends the file: writes the last rows, and puts the table into `root`.
@@ -347,8 +350,9 @@ impl Import {
         store: &mut ChunkStore<S>,
         root: &mut RootValue,
     ) -> Result<Summary, ImportError> {
-        self.reader.finish(&mut self.parsed)?;
+        let read = self.reader.finish(&mut self.parsed);
         self.take(store).await?;
+        read?;
         let mut next = root.clone();
         if let Mode::Create { primary_key, .. } = &self.mode {
             self.create(store, &mut next, primary_key.clone()).await?;

@@ -49,6 +49,29 @@ fn create(key: &str) -> Mode {
 
 const CSV: &str = "id,name,score\n1,\"a, \"\"b\"\"\",1.5\n2,\"\",\n3,\"x\ny\",-2\n";
 
+/// Imports `data` as a new table keyed by `id`, fed in two pieces cut at `cut`.
+fn import_cut(data: &[u8], cut: usize) -> Result<Summary, ImportError> {
+    let (mut s, mut root) = (store(), RootValue::default());
+    let mut import = Import::new(&root, "t", FileType::Csv, create("id"))?;
+    block_on(import.feed(&mut s, &data[..cut]))?;
+    block_on(import.feed(&mut s, &data[cut..]))?;
+    block_on(import.finish(&mut s, &mut root))
+}
+
+#[test]
+fn an_error_is_the_first_in_the_file_however_it_is_cut() {
+    // A header without a name, then a line that is not UTF-8: the header's error comes first
+    // whether the reader saw both lines at once or not (found by fuzzing).
+    let data: &[u8] = b"id,\n\xef\xff\n";
+    for cut in 0..=data.len() {
+        let e = import_cut(data, cut).unwrap_err().to_string();
+        assert_eq!(
+            e, "line 1: the header's column 2 has no name",
+            "cut at {cut}"
+        );
+    }
+}
+
 #[test]
 fn create_export_and_import_again_give_the_same_table() {
     let mut first: Option<(RootValue, String)> = None;
