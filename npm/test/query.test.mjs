@@ -61,7 +61,7 @@ test('sql and query read history as the command line does: AS OF and the dolt_ s
   // NOW() reads the repository's clock (the `now` option), once per statement.
   const [now] = await repo.sql('select year(now()), now() = current_timestamp, now() > date_sub(now(), interval 1 second)');
   assert.deepEqual([now.columns, now.rows], [
-    ['year(now())', 'now() = current_timestamp', 'now() > date_sub(now(), interval 1 second)'],
+    ['year(now())', 'now() = current_timestamp', 'now() > date_sub(now(), INTERVAL 1 SECOND)'],
     [[2023, true, true]],
   ]);
   await repo.close();

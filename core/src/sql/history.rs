@@ -211,13 +211,25 @@ pub fn mark_clock(
 }
 
 /// A result's column names as the statement wrote them: each literal `mark_clock` wrote in
-/// place of a call named by the call.
+/// place of a call named by the call. Columns name calls in the order the statement wrote
+/// them, so each occurrence takes the first call of its literal not taken yet.
 pub fn name_clock_columns(columns: &mut [String], written: &ClockCalls) {
+    let mut taken = alloc::vec![false; written.len()];
     for column in columns {
-        for (literal, call) in written {
-            if column.contains(literal.as_str()) {
-                *column = column.replacen(literal.as_str(), call, 1);
-            }
+        let mut from = 0;
+        loop {
+            let found = written
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !taken[*i])
+                .filter_map(|(i, (literal, _))| Some((column[from..].find(literal.as_str())?, i)))
+                .min();
+            let Some((at, i)) = found else { break };
+            let (literal, call) = &written[i];
+            let at = from + at;
+            column.replace_range(at..at + literal.len(), call);
+            taken[i] = true;
+            from = at + call.len();
         }
     }
 }

@@ -657,11 +657,21 @@ fn the_clock_is_the_front_ends_and_reads_one_instant_per_statement() {
     block_on(super::execute_into(
         &mut db.store,
         &mut db.root,
-        "select Now(), current_date, date(now()) = curdate() as same",
+        "select Now(), current_date, now() = current_timestamp, date_sub(now(), interval 1 second), \
+         date(now()) = curdate() as same",
         &super::Params::None,
         &history,
         &mut results,
     ))
     .unwrap();
-    assert_eq!(results[0].columns, ["Now()", "current_date", "same"]);
+    assert_eq!(
+        results[0].columns,
+        [
+            "Now()",
+            "current_date",
+            "now() = current_timestamp",
+            "date_sub(now(), INTERVAL 1 SECOND)",
+            "same"
+        ]
+    );
 }
