@@ -186,23 +186,23 @@ fn the_fixtures_are_what_this_build_makes() {
 
 /// The snapshots, oldest first: their ids, and the rows of `t` each holds (as `sql -r csv`).
 const SNAPSHOTS: [(&str, &str); 3] = [
-    ("74cesgfo", "id,name\n1,one\n2,two\n3,three\n"),
-    ("k529q5ru", "id,name\n1,one\n2,two\n3,three\n4,four\n"),
-    ("ft3jhqcm", "id,name\n1,one\n2,TWO\n3,three\n4,four\n"),
+    ("vpn93mf1", "id,name\n1,one\n2,two\n3,three\n"),
+    ("qgd5smk9", "id,name\n1,one\n2,two\n3,three\n4,four\n"),
+    ("noro3hpp", "id,name\n1,one\n2,TWO\n3,three\n4,four\n"),
 ];
 
 /// What `backup restore` prints for each snapshot restored whole: (stdout, stderr).
 const RESTORED: [(&str, &str); 3] = [
     (
-        "restored snapshot 74cesgfo (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
+        "restored snapshot vpn93mf1 (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
         "",
     ),
     (
-        "restored snapshot k529q5ru (Tue Nov 14 22:13:23 2023 +0000) into 'restored': 7 chunks, 424 B\n",
+        "restored snapshot qgd5smk9 (Tue Nov 14 22:13:23 2023 +0000) into 'restored': 7 chunks, 424 B\n",
         "",
     ),
     (
-        "restored snapshot ft3jhqcm (Tue Nov 14 22:13:24 2023 +0000) into 'restored': 9 chunks, 531 B\n",
+        "restored snapshot noro3hpp (Tue Nov 14 22:13:24 2023 +0000) into 'restored': 9 chunks, 531 B\n",
         "",
     ),
 ];
@@ -289,18 +289,18 @@ fn a_backup_without_its_manifest_is_no_backup() {
 
 #[test]
 fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
-    let report = "error: the store is damaged: table file 'qi24ab5u9d62jjmo15bgoqur2hl7eukl' is \
-                  listed in the manifest but missing; chunk e9qrp3llemg52qeh7p5g2rfdn653h400, \
-                  which snapshot k529q5ru needs, is in no listed table file; chunk \
-                  5750mu8asn4mihv9ogdkdtqqheos6fus, which snapshot ft3jhqcm needs, is in no \
+    let report = "error: the store is damaged: table file 'aco439l63sup8h7gr3mo0u8420lso525' is \
+                  listed in the manifest but missing; chunk cib3dbbovmqr5aj5b8ugmqc45qk3s3ur, \
+                  which snapshot qgd5smk9 needs, is in no listed table file; chunk \
+                  5750mu8asn4mihv9ogdkdtqqheos6fus, which snapshot noro3hpp needs, is in no \
                   listed table file; chunk imr35s800dp5kmp1tm062ku8qsbln4ku, which snapshot \
-                  ft3jhqcm needs, is in no listed table file; damaged: snapshot k529q5ru, \
-                  snapshot ft3jhqcm; intact: snapshot 74cesgfo";
+                  noro3hpp needs, is in no listed table file; damaged: snapshot qgd5smk9, \
+                  snapshot noro3hpp; intact: snapshot vpn93mf1";
     let third = "error: the store is damaged: the source is missing chunk \
-                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot 74cesgfo (restore one with \
+                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot vpn93mf1 (restore one with \
                  --snapshot ID)\n";
     let second = "error: the store is damaged: the source is missing chunk \
-                  e9qrp3llemg52qeh7p5g2rfdn653h400; intact: snapshot 74cesgfo (restore one with \
+                  cib3dbbovmqr5aj5b8ugmqc45qk3s3ur; intact: snapshot vpn93mf1 (restore one with \
                   --snapshot ID)\n";
     use Restore::{Refused, Whole};
     check(
@@ -313,18 +313,18 @@ fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
 #[test]
 fn a_flipped_byte_fails_only_the_snapshot_that_uses_it() {
     // The byte is in a block of four chunks: all four are damaged.
-    let report = "error: the store is damaged: chunk 0q6ho87cg8c1ffkasqj6tgfcrs5sibre in table \
-                  file 'rt1mb6l5q2ek2b7a50523tka0p2dbtam' does not match its hash; chunk \
-                  7tq0tsmpdrmkh66sd80jg7f58loqkh6c in table file 'rt1mb6l5q2ek2b7a50523tka0p2dbtam' \
+    let report = "error: the store is damaged: chunk 1v5fd6ft1ihd0a52vdnjhdrq4oe2jvra in table \
+                  file 'uce7um6pkp4182srfdqes4m8i9qscu99' does not match its hash; chunk \
+                  7tq0tsmpdrmkh66sd80jg7f58loqkh6c in table file 'uce7um6pkp4182srfdqes4m8i9qscu99' \
                   does not match its hash; chunk etuc3558efocp9cm0sr19gm09me2giho in table file \
-                  'rt1mb6l5q2ek2b7a50523tka0p2dbtam' does not match its hash; chunk \
-                  f3khmml630tf15jd7bkqf9tvk403tups in table file 'rt1mb6l5q2ek2b7a50523tka0p2dbtam' \
-                  does not match its hash; damaged: snapshot 74cesgfo; intact: snapshot k529q5ru, \
-                  snapshot ft3jhqcm";
+                  'uce7um6pkp4182srfdqes4m8i9qscu99' does not match its hash; chunk \
+                  f3khmml630tf15jd7bkqf9tvk403tups in table file 'uce7um6pkp4182srfdqes4m8i9qscu99' \
+                  does not match its hash; damaged: snapshot vpn93mf1; intact: snapshot qgd5smk9, \
+                  snapshot noro3hpp";
     let first = "error: the store is damaged: reading the source: chunk \
-                 0q6ho87cg8c1ffkasqj6tgfcrs5sibre in table file 'rt1mb6l5q2ek2b7a50523tka0p2dbtam' \
-                 is corrupt: its bytes do not match its hash; intact: snapshot k529q5ru, snapshot \
-                 ft3jhqcm (restore one with --snapshot ID)\n";
+                 1v5fd6ft1ihd0a52vdnjhdrq4oe2jvra in table file 'uce7um6pkp4182srfdqes4m8i9qscu99' \
+                 is corrupt: its bytes do not match its hash; intact: snapshot qgd5smk9, snapshot \
+                 noro3hpp (restore one with --snapshot ID)\n";
     use Restore::{Refused, Whole};
     check(
         "flipped-byte",

@@ -472,3 +472,30 @@ fn an_alter_table_on_one_side_merges_with_row_changes_on_the_other() {
         "{shown}"
     );
 }
+
+/// Both sides gave a different row the same value of a unique key: each side alone holds the
+/// key, the merge would not, so it is refused and nothing changes. Rows merged through an
+/// index are found through it after a clean merge.
+#[test]
+fn a_merge_that_would_break_a_unique_key_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let d = diverged(
+        root.path(),
+        "create unique index ua on t (a); insert into t values (3, 30, 'o')",
+        "create unique index ua on t (a); insert into t values (4, 30, 't')",
+    );
+    let head = ok(&d, &["log", "-n", "1"]);
+    let err = fails(&d, &["merge", "feature"]);
+    assert!(err.contains("Duplicate entry '30' for key 't.ua'"), "{err}");
+    assert_eq!(ok(&d, &["log", "-n", "1"]), head);
+    assert_eq!(query_csv(&d, "select id from t where a = 30"), "id\n3\n");
+    // Move ours out of the way: now the merge is clean and its rows are in the index.
+    ok(&d, &["sql", "-q", "update t set a = 31 where id = 3"]);
+    ok(&d, &["commit", "-a", "-m", "move"]);
+    ok(&d, &["merge", "feature"]);
+    assert_eq!(query_csv(&d, "select id from t where a = 30"), "id\n4\n");
+    assert_eq!(
+        query_csv(&d, "select id from t where a > 20 order by a"),
+        "id\n4\n3\n"
+    );
+}

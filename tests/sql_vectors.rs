@@ -58,11 +58,14 @@ fn fresh_steps() -> Value {
         {"op": "sql", "sql": concat!(
             "CREATE TABLE people (id INT PRIMARY KEY, name TEXT NOT NULL, score DOUBLE, ",
             "active BOOL, born BIGINT, photo BLOB);\n",
-            "CREATE TABLE events (at BIGINT, kind TEXT, weight DOUBLE);\n",
+            "CREATE TABLE events (at BIGINT, kind TEXT, weight DOUBLE, KEY kind (kind, weight));\n",
             "CREATE TABLE pairs (a BIGINT, b VARCHAR(8), note VARCHAR(40), tag VARBINARY(4), ",
             "PRIMARY KEY (b, a));",
         )},
         {"op": "sql", "sql": people_insert()},
+        // Keys of rows encoding 4: one built over rows already there, one kept row by row
+        // (and `events`' above, on a keyless table), unique with NULLs.
+        {"op": "sql", "sql": "CREATE INDEX score ON people (score, active);\nCREATE UNIQUE INDEX note ON pairs (note);"},
         {"op": "sql", "sql": "UPDATE people SET score = id * 37 % 1000 / 8.0 - 40.0, active = id % 3 = 0, born = id * 86400017 - 1000000000000;"},
         {"op": "sql", "sql": events_insert()},
         {"op": "sql", "sql": "INSERT INTO pairs VALUES (2, 'x', 'two', x'01'), (-1, 'x', NULL, NULL), (7, '', 'empty b', x''), (0, 'a\u{0}b', 'nul', x'00ff');"},

@@ -10,7 +10,7 @@ use cairn_core::db::decimal::Decimal;
 use cairn_core::db::kind::{self, Kind};
 use cairn_core::db::root_value::{RootValue, TableRef};
 use cairn_core::db::row::RowLayout;
-use cairn_core::db::schema::{Column, Schema};
+use cairn_core::db::schema::{Column, Index, Schema};
 use cairn_core::db::temporal::{Temporal, TimeType};
 use cairn_core::db::value::{int_value, ColumnType, IntWidth, Value};
 use cairn_core::db::working_set::{MergeState, Operation, TableConflict, WorkingSet};
@@ -147,10 +147,28 @@ fn schema_and_row() -> impl Strategy<Value = (Schema, Vec<Value>)> {
 }
 
 fn root_value() -> impl Strategy<Value = RootValue> {
-    btree_map(text(), (schema(), hash()), 0..4).prop_map(|tables| RootValue {
+    let table = (
+        schema(),
+        hash(),
+        proptest::option::of((any::<bool>(), hash())),
+    );
+    btree_map(text(), table, 0..4).prop_map(|tables| RootValue {
         tables: tables
             .into_iter()
-            .map(|(name, (schema, rows))| (name, TableRef { schema, rows }))
+            .map(|(name, (mut schema, rows, key))| {
+                // A key on the first column a key may hold, with its map's root.
+                let keyable = schema.columns.iter().position(|c| c.ty != ColumnType::Json);
+                let mut indexes = Vec::new();
+                if let (Some((unique, root)), Some(i)) = (key, keyable) {
+                    schema.indexes.push(Index {
+                        name: "k".into(),
+                        columns: vec![i],
+                        unique,
+                    });
+                    indexes.push(root);
+                }
+                (name, TableRef::new(schema, rows, indexes))
+            })
             .collect(),
     })
 }

@@ -21,10 +21,11 @@ pub const CURRENT: [(&str, u64); 3] = [
     ("rows", crate::db::row::ENCODING),
 ];
 
-/// Older values this build still reads: rows encoding 2 only added column types, and 3 only
-/// column options and constraints to schemas, so every store of encoding 1 or 2 is one of
-/// encoding 3 (its map records 3 once this build writes it).
-const OLDER: [(&str, u64); 2] = [("rows", 1), ("rows", 2)];
+/// Older values this build still reads: rows encoding 2 only added column types, 3 only
+/// column options and constraints to schemas, and 4 only keys' index maps (a table of
+/// encoding 3 with unique keys gets its maps at its next write), so every store of encoding
+/// 1, 2 or 3 is one of encoding 4 (its map records 4 once this build writes it).
+const OLDER: [(&str, u64); 3] = [("rows", 1), ("rows", 2), ("rows", 3)];
 
 pub fn encode(out: &mut Vec<u8>) {
     put_uvarint(out, CURRENT.len() as u64);
@@ -102,7 +103,7 @@ mod tests {
         encode(&mut record);
         // docs/FORMAT.md, "Dataset maps": every byte of the record.
         let mut expected = vec![3, 15];
-        expected.extend_from_slice(b"prolly.boundary\x01\x0dprolly.target\x80\x20\x04rows\x03");
+        expected.extend_from_slice(b"prolly.boundary\x01\x0dprolly.target\x80\x20\x04rows\x04");
         assert_eq!(record, expected);
         let map = Datasets::decode(&old_map()).unwrap();
         assert_eq!(map.encode(), [old_map(), record].concat());
@@ -117,13 +118,13 @@ mod tests {
     }
 
     #[test]
-    fn maps_of_older_rows_encodings_read_and_gain_encoding_3_when_written() {
-        for old in [1, 2] {
+    fn maps_of_older_rows_encodings_read_and_gain_encoding_4_when_written() {
+        for old in [1, 2, 3] {
             let older = [CURRENT[0], CURRENT[1], ("rows", old)];
             let map = Datasets::decode(&with(&older)).unwrap();
             assert_eq!(map.encode(), with(&CURRENT));
         }
-        let newer = [CURRENT[0], CURRENT[1], ("rows", 4)];
+        let newer = [CURRENT[0], CURRENT[1], ("rows", 5)];
         assert!(matches!(
             Datasets::decode(&with(&newer)),
             Err(CodecError::Newer(_))

@@ -73,12 +73,14 @@ pub struct Check {
     pub expr: String,
 }
 
-/// `UNIQUE KEY name (columns)`: no two rows have the same non-NULL values in `columns`.
+/// `KEY name (columns)`: a secondary index, a prolly map of the rows by `columns` (see
+/// `db::index`); `UNIQUE KEY`: also, no two rows have the same non-NULL values in `columns`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unique {
+pub struct Index {
     pub name: String,
-    /// Indexes into the schema's columns.
+    /// Positions in the schema's columns.
     pub columns: Vec<usize>,
+    pub unique: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -87,7 +89,8 @@ pub struct Schema {
     /// Indexes into `columns`, in key order; empty for a keyless table.
     pub primary_key: Vec<usize>,
     pub checks: Vec<Check>,
-    pub uniques: Vec<Unique>,
+    /// The unique ones first (the order they are stored in), each group in creation order.
+    pub indexes: Vec<Index>,
 }
 
 /// Bits of a column's flags byte (it was the nullable flag, 0 or 1, before rows encoding 3).
@@ -98,6 +101,8 @@ const AUTO_INCREMENT: u8 = 4;
 /// Bounds a reader holds a stored schema to, so a forged one cannot ask for unbounded work.
 pub const MAX_CHECK_LEN: usize = 4096;
 pub const MAX_KEY_PARTS: usize = 16;
+/// MySQL's limit of secondary indexes per table.
+pub const MAX_KEYS: usize = 64;
 
 impl Schema {
     pub fn is_keyless(&self) -> bool {
@@ -133,11 +138,12 @@ impl Schema {
         if !self.primary_key.is_empty() {
             parts.push(format!("  PRIMARY KEY ({})", list(&self.primary_key)));
         }
-        for u in &self.uniques {
+        for k in &self.indexes {
             parts.push(format!(
-                "  UNIQUE KEY {} ({})",
-                quote(&u.name),
-                list(&u.columns)
+                "  {}KEY {} ({})",
+                if k.unique { "UNIQUE " } else { "" },
+                quote(&k.name),
+                list(&k.columns)
             ));
         }
         for c in &self.checks {
@@ -167,8 +173,7 @@ impl Schema {
         out
     }
 
-    /// Binary encoding, inside a root value chunk (docs/FORMAT.md, "Schemas").
-    pub fn encode(&self, out: &mut Vec<u8>) {
+    fn encode_as(&self, out: &mut Vec<u8>, legacy: bool) {
         put_uvarint(out, self.columns.len() as u64);
         for c in &self.columns {
             put_bytes(out, c.name.as_bytes());
@@ -216,8 +221,9 @@ impl Schema {
             put_uvarint(out, i as u64);
         }
         // Written only when there is something in it, so that a schema without checks or
-        // unique keys keeps the bytes (and hash) it had under rows encoding 2.
-        if self.checks.is_empty() && self.uniques.is_empty() {
+        // keys keeps the bytes (and hash) it had under rows encoding 2; the list of keys only
+        // when there are some, so one without keeps its rows encoding 3 bytes.
+        if self.checks.is_empty() && self.indexes.is_empty() {
             return;
         }
         put_uvarint(out, self.checks.len() as u64);
@@ -225,17 +231,61 @@ impl Schema {
             put_bytes(out, c.name.as_bytes());
             put_bytes(out, c.expr.as_bytes());
         }
-        put_uvarint(out, self.uniques.len() as u64);
-        for u in &self.uniques {
-            put_bytes(out, u.name.as_bytes());
-            put_uvarint(out, u.columns.len() as u64);
-            for &i in &u.columns {
+        let put_key = |out: &mut Vec<u8>, k: &Index| {
+            put_bytes(out, k.name.as_bytes());
+            put_uvarint(out, k.columns.len() as u64);
+            for &i in &k.columns {
                 put_uvarint(out, i as u64);
+            }
+        };
+        if legacy {
+            // Rows encoding 3's list of unique keys, which had no maps.
+            put_uvarint(out, self.indexes.len() as u64);
+            for k in &self.indexes {
+                put_key(out, k);
+            }
+            return;
+        }
+        // Encoding 4 leaves encoding 3's list empty and lists every key after it, each with
+        // its flags.
+        out.push(0);
+        if !self.indexes.is_empty() {
+            put_uvarint(out, self.indexes.len() as u64);
+            for k in &self.indexes {
+                put_bytes(out, k.name.as_bytes());
+                out.push(u8::from(k.unique));
+                put_uvarint(out, k.columns.len() as u64);
+                for &i in &k.columns {
+                    put_uvarint(out, i as u64);
+                }
             }
         }
     }
 
+    /// Binary encoding, inside a root value chunk (docs/FORMAT.md, "Schemas").
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        self.encode_as(out, false);
+    }
+
+    /// As a table of rows encoding 3 whose unique keys have no maps yet stores it: its keys
+    /// (all unique) in that encoding's list.
+    pub fn encode_legacy(&self, out: &mut Vec<u8>) {
+        self.encode_as(out, true);
+    }
+
+    /// A stored schema, and whether its keys are in rows encoding 3's list (so they have no
+    /// maps yet).
+    pub fn decode_stored(r: &mut Reader<'_>) -> Result<(Schema, bool), CodecError> {
+        let mut legacy = false;
+        let schema = Schema::decode_as(r, &mut legacy)?;
+        Ok((schema, legacy))
+    }
+
     pub fn decode(r: &mut Reader<'_>) -> Result<Schema, CodecError> {
+        Schema::decode_as(r, &mut false)
+    }
+
+    fn decode_as(r: &mut Reader<'_>, legacy: &mut bool) -> Result<Schema, CodecError> {
         let n = r.count()?;
         let mut columns = Vec::with_capacity(n);
         for _ in 0..n {
@@ -320,15 +370,15 @@ impl Schema {
             ..Schema::default()
         };
         if !r.is_empty() {
-            schema.decode_constraints(r)?;
+            *legacy = schema.decode_constraints(r)?;
         }
         schema.valid().map_err(CodecError::Invalid)?;
         Ok(schema)
     }
 
-    /// The CHECK constraints and unique keys that follow the primary key since rows
-    /// encoding 3.
-    fn decode_constraints(&mut self, r: &mut Reader<'_>) -> Result<(), CodecError> {
+    /// The CHECK constraints and keys that follow the primary key since rows encoding 3:
+    /// whether the keys are in that encoding's list of unique keys (else in encoding 4's).
+    fn decode_constraints(&mut self, r: &mut Reader<'_>) -> Result<bool, CodecError> {
         for _ in 0..r.count()? {
             let name = r.string()?;
             let expr = r.string()?;
@@ -337,27 +387,58 @@ impl Schema {
             }
             self.checks.push(Check { name, expr });
         }
-        for _ in 0..r.count()? {
+        let legacy = r.count()?;
+        for _ in 0..legacy {
             let name = r.string()?;
-            let n = r.count()?;
-            if n == 0 || n > MAX_KEY_PARTS {
-                return Err(CodecError::Invalid("unique key columns"));
-            }
-            let mut columns = Vec::with_capacity(n);
-            for _ in 0..n {
-                let i = r.uvarint()?;
-                if i >= self.columns.len() as u64 || columns.contains(&(i as usize)) {
-                    return Err(CodecError::Invalid("unique key column"));
-                }
-                columns.push(i as usize);
-            }
-            self.uniques.push(Unique { name, columns });
+            let columns = self.key_columns(r)?;
+            self.indexes.push(Index {
+                name,
+                columns,
+                unique: true,
+            });
         }
-        if self.checks.is_empty() && self.uniques.is_empty() {
+        if legacy == 0 && !r.is_empty() {
+            let n = r.count()?;
+            if n == 0 {
+                // An empty list of keys would be a second encoding of none.
+                return Err(CodecError::Invalid("empty key list"));
+            }
+            for _ in 0..n {
+                let name = r.string()?;
+                let unique = match r.u8()? {
+                    0 => false,
+                    1 => true,
+                    _ => return Err(CodecError::Invalid("key flags")),
+                };
+                let columns = self.key_columns(r)?;
+                self.indexes.push(Index {
+                    name,
+                    columns,
+                    unique,
+                });
+            }
+        }
+        if self.checks.is_empty() && self.indexes.is_empty() {
             // An empty trailer would be a second encoding of the schema without one.
             return Err(CodecError::Invalid("empty constraints"));
         }
-        Ok(())
+        Ok(legacy > 0)
+    }
+
+    fn key_columns(&self, r: &mut Reader<'_>) -> Result<Vec<usize>, CodecError> {
+        let n = r.count()?;
+        if n == 0 || n > MAX_KEY_PARTS {
+            return Err(CodecError::Invalid("key columns"));
+        }
+        let mut columns = Vec::with_capacity(n);
+        for _ in 0..n {
+            let i = r.uvarint()?;
+            if i >= self.columns.len() as u64 || columns.contains(&(i as usize)) {
+                return Err(CodecError::Invalid("key column"));
+            }
+            columns.push(i as usize);
+        }
+        Ok(columns)
     }
 
     /// What every schema must be, whether made by CREATE or ALTER TABLE or read from a store:
@@ -387,7 +468,7 @@ impl Schema {
             return Err("a table has at most one AUTO_INCREMENT column");
         }
         // As in MySQL: JSON text has no order or equality a key could use.
-        let keys = self.uniques.iter().flat_map(|u| &u.columns);
+        let keys = self.indexes.iter().flat_map(|k| &k.columns);
         if self
             .primary_key
             .iter()
@@ -404,8 +485,19 @@ impl Schema {
         if !names_unique(self.checks.iter().map(|c| c.name.as_str()).collect()) {
             return Err("check constraint names");
         }
-        if !names_unique(self.uniques.iter().map(|u| u.name.as_str()).collect()) {
-            return Err("unique key names");
+        if !names_unique(self.indexes.iter().map(|k| k.name.as_str()).collect())
+            || self
+                .indexes
+                .iter()
+                .any(|k| k.name.eq_ignore_ascii_case("PRIMARY"))
+        {
+            return Err("key names");
+        }
+        if self.indexes.len() > MAX_KEYS {
+            return Err("too many keys");
+        }
+        if !self.indexes.is_sorted_by_key(|k| !k.unique) {
+            return Err("key order (unique keys first)");
         }
         Ok(())
     }
@@ -579,9 +671,10 @@ mod tests {
                 name: "c".into(),
                 expr: "n > 0".into(),
             }],
-            uniques: vec![Unique {
+            indexes: vec![Index {
                 name: "u".into(),
                 columns: vec![2, 1],
+                unique: true,
             }],
         };
         let mut out = Vec::new();
@@ -589,7 +682,7 @@ mod tests {
         let mut want = vec![3, 2, b'i', b'd', 1, 4, 1, b'n', 1, 3, 3, 1, b's', 4, 3, 2];
         want.extend_from_slice(&[2, b'a', b'b', 1, 0]);
         want.extend_from_slice(&[1, 1, b'c', 5, b'n', b' ', b'>', b' ', b'0']);
-        want.extend_from_slice(&[1, 1, b'u', 2, 2, 1]);
+        want.extend_from_slice(&[0, 1, 1, b'u', 1, 2, 2, 1]);
         assert_eq!(out, want);
         assert_eq!(Schema::decode(&mut Reader::new(&out)), Ok(schema.clone()));
         // Without options or constraints a schema keeps its rows encoding 2 bytes.
@@ -633,14 +726,43 @@ mod tests {
             &trailer(&[1, 1, b'c', 3, b'1', b' ', b'2', 0]),
             "check expression",
         );
-        refused(&trailer(&[0, 1, 1, b'u', 1, 1]), "unique key column");
-        refused(&trailer(&[0, 1, 1, b'u', 0]), "unique key columns");
-        refused(&trailer(&[0, 1, 1, b'u', 2, 0, 0]), "unique key column");
+        refused(&trailer(&[0, 1, 1, b'u', 1, 1]), "key column");
+        refused(&trailer(&[0, 1, 1, b'u', 0]), "key columns");
+        refused(&trailer(&[0, 1, 1, b'u', 2, 0, 0]), "key column");
+        refused(&trailer(&[0, 2, 1, b'u', 1, 0, 1, b'U', 1, 0]), "key names");
+        refused(&trailer(&[0, 1, 0, 1, 0]), "key names");
+        // Rows encoding 4: encoding 3's list of unique keys left empty, then every key with
+        // its flags (1: unique), when there are some.
+        let keyed = trailer(&[0, 0, 2, 1, b'u', 1, 1, 0, 1, b'k', 0, 1, 0]);
+        let (schema, legacy) = Schema::decode_stored(&mut Reader::new(&keyed)).unwrap();
+        assert!(!legacy);
+        let key = |name: &str, unique| Index {
+            name: name.into(),
+            columns: vec![0],
+            unique,
+        };
+        assert_eq!(schema.indexes, [key("u", true), key("k", false)]);
+        let mut again = Vec::new();
+        schema.encode(&mut again);
+        assert_eq!(again, keyed);
+        // A table of encoding 3 keeps its unique keys in that encoding's list until their
+        // maps are built.
+        let old = trailer(&[0, 1, 1, b'u', 1, 0]);
+        let (schema, legacy) = Schema::decode_stored(&mut Reader::new(&old)).unwrap();
+        assert!(legacy);
+        assert_eq!(schema.indexes, [key("u", true)]);
+        let mut again = Vec::new();
+        schema.encode_legacy(&mut again);
+        assert_eq!(again, old);
+        refused(&trailer(&[0, 0, 0]), "empty key list");
+        refused(&trailer(&[0, 0, 1, 1, b'k', 2, 1, 0]), "key flags");
+        refused(&trailer(&[0, 0, 1, 1, b'k', 0, 0]), "key columns");
         refused(
-            &trailer(&[0, 2, 1, b'u', 1, 0, 1, b'U', 1, 0]),
-            "unique key names",
+            &trailer(&[0, 0, 2, 1, b'k', 0, 1, 0, 1, b'u', 1, 1, 0]),
+            "key order (unique keys first)",
         );
-        refused(&trailer(&[0, 1, 0, 1, 0]), "unique key names");
+        let primary = [&[0, 0, 1, 7][..], b"PRIMARY", &[0, 1, 0]].concat();
+        refused(&trailer(&primary), "key names");
         // json is byte 21; enum byte 22, its member count and members.
         let mut e = Column::new("e", ColumnType::Enum, true);
         e.members = vec!["a".into(), "b".into()];

@@ -134,6 +134,9 @@ pub enum Span {
     /// One encoded primary key: a point lookup.
     Key(Vec<u8>),
     Range(Bound<Vec<u8>>, Bound<Vec<u8>>),
+    /// The rows whose entries of index `.0` lie in the range, in the index's order (or every
+    /// row, in key order, if that index's map is not built).
+    Index(usize, Bound<Vec<u8>>, Bound<Vec<u8>>),
 }
 
 /// The CHECK constraints of a table, compiled by the SQL layer: an error for a row that fails
@@ -149,6 +152,8 @@ pub struct Upserted {
 }
 
 pub struct Table {
+    /// The table as it was opened, whose index maps [`Table::finish`] brings along.
+    stored: TableRef,
     schema: Schema,
     rows: Hash,
     layout: RowLayout,
@@ -164,6 +169,7 @@ impl Table {
             .map(|i| !schema.columns[i].nullable || schema.primary_key.contains(&i))
             .collect();
         Table {
+            stored: table.clone(),
             layout: RowLayout::new(&schema),
             schema,
             rows: table.rows,
@@ -182,11 +188,31 @@ impl Table {
         &self.schema
     }
 
-    pub fn to_ref(&self) -> TableRef {
-        TableRef {
-            schema: self.schema.clone(),
-            rows: self.rows,
-        }
+    /// The table as it was opened.
+    pub fn stored(&self) -> &TableRef {
+        &self.stored
+    }
+
+    /// The root of the row map.
+    pub fn rows(&self) -> Hash {
+        self.rows
+    }
+
+    /// The root of index `i`'s map as the table was opened, if it has been built.
+    pub fn index_root(&self, i: usize) -> Option<Hash> {
+        self.stored
+            .index_root(i)
+            .filter(|_| self.rows == self.stored.rows)
+    }
+
+    /// The table to store, its index maps brought up to its rows; it fails where a unique
+    /// index would hold a value twice (`name` is the table's, for the error).
+    pub async fn finish<S: Storage>(
+        &self,
+        store: &mut ChunkStore<S>,
+        name: &str,
+    ) -> Result<TableRef, TableError> {
+        crate::db::index::refresh(store, name, &self.stored, &self.schema, self.rows).await
     }
 
     /// Makes a row fit the schema: every value coerced to its column's type, NULL refused
@@ -265,7 +291,42 @@ impl Table {
                 }
                 return Ok(());
             }
-            Span::All => (Bound::Unbounded, Bound::Unbounded),
+            Span::Index(i, start, end) if self.index_root(*i).is_some() => {
+                let root = self.index_root(*i).unwrap_or(Hash::EMPTY);
+                let range = (
+                    start.as_ref().map(Vec::as_slice),
+                    end.as_ref().map(Vec::as_slice),
+                );
+                let mut keys = Vec::new();
+                let mut damage = None;
+                prolly::scan(store, root, range, |key, value| {
+                    match crate::db::index::row_key(key, value) {
+                        Ok(k) => keys.push(k.to_vec()),
+                        Err(e) => damage = Some(e),
+                    }
+                    damage.is_none()
+                })
+                .await
+                .map_err(TableError::from)?;
+                if let Some(e) = damage {
+                    return Err(e.into());
+                }
+                for key in keys {
+                    let Some(value) = prolly::get(store, self.rows, &key)
+                        .await
+                        .map_err(TableError::from)?
+                    else {
+                        // An entry without its row: the index disagrees with the table.
+                        return Err(TableError::Corrupt(CodecError::Invalid("index entry")).into());
+                    };
+                    let (row, count) = self.decode(&key, &value)?;
+                    if !f(&key, row, count)? {
+                        break;
+                    }
+                }
+                return Ok(());
+            }
+            Span::All | Span::Index(..) => (Bound::Unbounded, Bound::Unbounded),
             Span::Range(start, end) => (
                 start.as_ref().map(Vec::as_slice),
                 end.as_ref().map(Vec::as_slice),
@@ -358,11 +419,8 @@ impl Table {
         rows: Vec<(Vec<Value>, u64)>,
         check: Option<RowCheck>,
     ) -> Result<Table, TableError> {
-        let mut table = Table::new(&TableRef {
-            schema,
-            rows: Hash::EMPTY,
-        })
-        .with_check(check);
+        let mut table =
+            Table::new(&TableRef::new(schema, Hash::EMPTY, Vec::new())).with_check(check);
         let mut entries: Vec<(Vec<u8>, Vec<Value>, u64)> = Vec::with_capacity(rows.len());
         for (row, count) in rows {
             let row = table.check_row(row)?;

@@ -362,8 +362,8 @@ impl Import {
             return Err(ImportError::TableNotFound(self.name));
         };
         // UNIQUE keys hold across the whole table, so once every row is in.
-        crate::db::constraints::check_unique(store, &target.table, &target.name).await?;
-        next.tables.insert(target.name, target.table.to_ref());
+        let stored = target.table.finish(store, &target.name).await?;
+        next.tables.insert(target.name, stored);
         *root = next;
         Ok(self.summary)
     }

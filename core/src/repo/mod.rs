@@ -282,6 +282,14 @@ impl From<crate::import::ImportError> for RepoError {
     }
 }
 
+/// A table a merge or a resolution wrote that breaks a rule of its schema (a UNIQUE key both
+/// sides' rows now share).
+impl From<crate::db::table::TableError> for RepoError {
+    fn from(e: crate::db::table::TableError) -> Self {
+        RepoError::Sql(SqlError::from(e))
+    }
+}
+
 impl From<SqlError> for RepoError {
     fn from(e: SqlError) -> Self {
         RepoError::Sql(e)

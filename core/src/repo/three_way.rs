@@ -50,7 +50,7 @@ pub(crate) async fn merge_roots<S: Storage>(
             t.cloned()
         } else {
             match (o, t) {
-                (Some(o), Some(t)) => match merge_table(store, b, o, t).await? {
+                (Some(o), Some(t)) => match merge_table(store, name, b, o, t).await? {
                     (table, None) => Some(table),
                     (table, Some(conflict)) => {
                         merged.conflicts.insert(name.clone(), conflict);
@@ -107,6 +107,7 @@ fn merged_schema<'a>(b: Option<&Schema>, o: &'a Schema, t: &'a Schema) -> Option
 /// A table both sides changed: its merged version, and its conflict if any.
 async fn merge_table<S: Storage>(
     store: &mut ChunkStore<S>,
+    name: &str,
     b: Option<&TableRef>,
     o: &TableRef,
     t: &TableRef,
@@ -129,12 +130,10 @@ async fn merge_table<S: Storage>(
     let Some((edits, conflicts)) = merge_diffs(&sides, &ours, &theirs, ours_first) else {
         return Ok((o.clone(), Some(TableConflict::Schema)));
     };
-    let start = if ours_first { o.rows } else { t.rows };
-    let rows = crate::prolly::apply(store, start, edits).await?;
-    let table = TableRef {
-        schema: schema.clone(),
-        rows,
-    };
+    let start = if ours_first { o } else { t };
+    let rows = crate::prolly::apply(store, start.rows, edits).await?;
+    // Rows of both sides may now share a unique key's values: the merge is refused then.
+    let table = crate::db::index::refresh(store, name, start, schema, rows).await?;
     if conflicts.is_empty() {
         return Ok((table, None));
     }

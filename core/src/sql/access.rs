@@ -1,33 +1,133 @@
 //! Which part of a keyed table's row map a WHERE clause can touch: one key when it pins every
 //! primary key column with `=`, a key range when it pins a leading run of them and bounds the
-//! next (`<`, `<=`, `>`, `>=`, BETWEEN), else everything. The span only narrows the rows read:
+//! next (`<`, `<=`, `>`, `>=`, BETWEEN), else a range of an index's entries narrowed the same
+//! way, else everything. The span only narrows the rows read:
 //! the full WHERE is still evaluated on each of them, so a span may be wider than needed
 //! (a strict bound is scanned as inclusive) but never narrower.
 
 use alloc::vec::Vec;
 use core::ops::Bound;
 
+use crate::db::index::{encode_part, successor};
 use crate::db::row::encode_ordered;
 use crate::db::schema::Schema;
-use crate::db::table::Span;
+use crate::db::table::{Span, Table};
 use crate::db::value::Value;
 use crate::sql::expr::{compare, BinOp, Expr};
 
+/// The part of `table`'s row map the WHERE clause `filter` touches, by primary key: see the
+/// module doc. Keyless tables and clauses that pin no leading key column get everything.
 pub fn span(filter: Option<&Expr>, schema: &Schema) -> Span {
     let Some(filter) = filter else {
         return Span::All;
     };
-    let mut conjuncts = Vec::new();
-    and_terms(filter, &mut conjuncts);
+    let conjuncts = conjuncts(filter);
+    primary_span(&conjuncts, schema).unwrap_or(Span::All)
+}
+
+/// The rows of `table` a query reads for `filter` and an ORDER BY on `order` (columns, each
+/// ascending) with a LIMIT: by primary key where the clause narrows that, else through the
+/// index whose columns it narrows most (or, with a LIMIT, whose order is the ORDER BY's),
+/// else everything. Only indexes whose maps are built are used.
+pub fn plan(filter: Option<&Expr>, table: &Table, order: Option<&[usize]>) -> Span {
+    let schema = table.schema();
+    let conjuncts = filter.map(conjuncts).unwrap_or_default();
+    if let Some(span) = primary_span(&conjuncts, schema) {
+        return span;
+    }
+    let built = |i: &usize| table.index_root(*i).is_some();
+    let best = (0..schema.indexes.len())
+        .filter(built)
+        .filter_map(|i| {
+            Some((
+                i,
+                narrowed(&conjuncts, schema, &schema.indexes[i].columns, true)?,
+            ))
+        })
+        .max_by_key(|(i, n)| (n.score(), core::cmp::Reverse(*i)));
+    if let Some((i, n)) = best {
+        return Span::Index(i, n.lower, n.upper);
+    }
+    // An ORDER BY a LIMIT cuts short, in an index's order: its entries give the rows sorted.
+    let ordered = order.and_then(|order| {
+        (0..schema.indexes.len())
+            .filter(built)
+            .find(|&i| !order.is_empty() && schema.indexes[i].columns.starts_with(order))
+    });
+    match ordered {
+        Some(i) if !schema.primary_key.starts_with(order.unwrap_or(&[])) => {
+            Span::Index(i, Bound::Unbounded, Bound::Unbounded)
+        }
+        _ => Span::All,
+    }
+}
+
+fn conjuncts(filter: &Expr) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    and_terms(filter, &mut out);
+    out
+}
+
+/// A span by primary key, if the clause narrows one.
+fn primary_span(conjuncts: &[&Expr], schema: &Schema) -> Option<Span> {
+    if schema.is_keyless() {
+        return None;
+    }
+    let n = narrowed(conjuncts, schema, &schema.primary_key, false)?;
+    if n.pinned == schema.primary_key.len() {
+        let Bound::Included(key) = n.lower else {
+            return None;
+        };
+        return Some(Span::Key(key));
+    }
+    Some(Span::Range(n.lower, n.upper))
+}
+
+/// How far the clause narrows the keys of a map ordered by `columns`.
+struct Narrowed {
+    /// Leading columns pinned with `=`.
+    pinned: usize,
+    /// Whether the column after them is bounded too.
+    bounded: bool,
+    lower: Bound<Vec<u8>>,
+    upper: Bound<Vec<u8>>,
+}
+
+impl Narrowed {
+    fn score(&self) -> usize {
+        self.pinned * 2 + usize::from(self.bounded)
+    }
+}
+
+/// The key range of a map ordered by `columns` (an index's when `marked`: each value after a
+/// byte 0 for NULL, 1 for any other, see `db::index`) that the conjuncts allow, if they
+/// narrow it at all.
+fn narrowed(
+    conjuncts: &[&Expr],
+    schema: &Schema,
+    columns: &[usize],
+    marked: bool,
+) -> Option<Narrowed> {
+    let encode = |out: &mut Vec<u8>, col: usize, v: &Value| {
+        if marked {
+            encode_part(out, schema, col, v);
+        } else {
+            encode_ordered(out, schema.columns[col].ty, v);
+        }
+    };
     let mut prefix = Vec::new();
     let mut next = None;
-    for &col in &schema.primary_key {
-        let pinned = conjuncts.iter().find_map(|c| match bound(c, col, schema) {
+    let mut pinned = 0;
+    for &col in columns {
+        let value = conjuncts.iter().find_map(|c| match bound(c, col, schema) {
             Some((BinOp::Eq, v)) => Some(v),
             _ => None,
         });
-        match pinned {
-            Some(v) => encode_ordered(&mut prefix, schema.columns[col].ty, &v),
+        match value {
+            Some(v) => {
+                encode(&mut prefix, col, &v);
+                pinned += 1;
+            }
             None => {
                 next = Some(col);
                 break;
@@ -35,20 +135,25 @@ pub fn span(filter: Option<&Expr>, schema: &Schema) -> Span {
         }
     }
     let Some(col) = next else {
-        return if schema.is_keyless() {
-            Span::All
-        } else {
-            Span::Key(prefix)
-        };
+        // Every column pinned: the keys that start with the prefix (for the primary key,
+        // exactly one key).
+        let upper = successor(prefix.clone()).map_or(Bound::Unbounded, Bound::Excluded);
+        return Some(Narrowed {
+            pinned,
+            bounded: false,
+            lower: Bound::Included(prefix),
+            upper,
+        });
     };
     let with = |v: &Value| {
         let mut key = prefix.clone();
-        encode_ordered(&mut key, schema.columns[col].ty, v);
+        encode(&mut key, col, v);
         key
     };
     let mut lower = (!prefix.is_empty()).then(|| prefix.clone());
     let mut upper = successor(prefix.clone());
-    for term in &conjuncts {
+    let mut bounded = false;
+    for term in conjuncts {
         let terms: Vec<(BinOp, Value)> = match term {
             Expr::Between(e, low, high, false) if **e == Expr::Column(col) => {
                 let low = bound(
@@ -68,12 +173,14 @@ pub fn span(filter: Option<&Expr>, schema: &Schema) -> Span {
         for (op, v) in terms {
             match op {
                 BinOp::Gt | BinOp::GtEq => {
+                    bounded = true;
                     let key = with(&v);
                     if lower.as_ref().is_none_or(|l| key > *l) {
                         lower = Some(key);
                     }
                 }
                 BinOp::Lt | BinOp::LtEq => {
+                    bounded = true;
                     let key = if op == BinOp::Lt {
                         Some(with(&v))
                     } else {
@@ -89,13 +196,21 @@ pub fn span(filter: Option<&Expr>, schema: &Schema) -> Span {
             }
         }
     }
-    if lower.is_none() && upper.is_none() {
-        return Span::All;
+    if marked && bounded && lower.as_ref() == (!prefix.is_empty()).then_some(&prefix) {
+        // No comparison holds for NULL: an index's range starts after its NULLs.
+        let mut past_nulls = prefix.clone();
+        past_nulls.push(1);
+        lower = Some(past_nulls);
     }
-    Span::Range(
-        lower.map_or(Bound::Unbounded, Bound::Included),
-        upper.map_or(Bound::Unbounded, Bound::Excluded),
-    )
+    if lower.is_none() && upper.is_none() {
+        return None;
+    }
+    Some(Narrowed {
+        pinned,
+        bounded,
+        lower: lower.map_or(Bound::Unbounded, Bound::Included),
+        upper: upper.map_or(Bound::Unbounded, Bound::Excluded),
+    })
 }
 
 fn and_terms<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
@@ -143,18 +258,6 @@ fn flip(op: BinOp) -> Option<BinOp> {
         BinOp::GtEq => BinOp::LtEq,
         _ => return None,
     })
-}
-
-/// The least key greater than every key that starts with `prefix` (None: no such key, or
-/// an empty prefix, which every key starts with).
-fn successor(mut prefix: Vec<u8>) -> Option<Vec<u8>> {
-    while let Some(last) = prefix.pop() {
-        if last < 0xff {
-            prefix.push(last + 1);
-            return Some(prefix);
-        }
-    }
-    None
 }
 
 #[cfg(test)]

@@ -10,22 +10,26 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTable, AlterTableOperation, ColumnOption, DataType, Ident,
-    MySQLColumnPosition, RenameTable, RenameTableNameKind, TableConstraint,
+    AlterColumnOperation, AlterTable, AlterTableOperation, ColumnOption, CreateIndex, DataType,
+    Ident, IndexType, MySQLColumnPosition, ObjectName, RenameTable, RenameTableNameKind,
+    TableConstraint,
 };
 
 use crate::chunk_store::ChunkStore;
+use crate::db::index;
 use crate::db::root_value::{RootValue, TableRef};
 use crate::db::schema::{Column, Schema};
 use crate::db::table::{Span, Table};
 use crate::db::value::Value;
 use crate::io::Storage;
-use crate::sql::constraints::{parse_check, row_check, store_table};
+use crate::sql::constraints::{parse_check, row_check};
 use crate::sql::expr::{compile, Scope};
 use crate::sql::{ddl, find_table, object_name, open_table, unsupported, QueryResult, SqlError};
 
 /// A table being altered: its schema so far, and its rows once an operation needed them.
 struct Altered {
+    /// The table's name before the statement, and after it.
+    old_name: String,
     name: String,
     schema: Schema,
     /// The stored table, whose rows stand until an operation rewrites them.
@@ -48,53 +52,58 @@ pub async fn alter_table<S: Storage>(
     {
         return unsupported("ALTER TABLE option");
     }
-    let (name, table) = open_table(root, &object_name(&alter.name)?)?;
-    let mut t = Altered {
-        name: name.clone(),
-        schema: table.schema().clone(),
-        stored: table.to_ref(),
-        rows: None,
-    };
+    let mut t = Altered::open(root, &object_name(&alter.name)?)?;
     for op in alter.operations {
         apply(store, root, &mut t, op).await?;
     }
-    ddl::valid(&t.schema)?;
-    for c in &t.schema.checks {
-        // MySQL refuses to drop or rename a column a CHECK uses; so does Cairn.
-        let scope = Scope {
-            table: &t.name,
-            schema: &t.schema,
-        };
-        if let Err(e) = parse_check(&c.expr).and_then(|e| compile(&e, Some(scope))) {
-            return Err(SqlError::Definition(format!(
-                "check constraint '{}' uses a column this statement drops or renames ({e}); \
-                 drop the constraint first",
-                c.name
-            )));
-        }
-    }
-    // A new CHECK is checked against every row, which the rebuild does.
-    if t.schema
-        .checks
-        .iter()
-        .any(|c| !t.stored.schema.checks.contains(c))
+    t.store(store, root).await
+}
+
+/// CREATE [UNIQUE] INDEX name ON t (columns): as MySQL has it, ALTER TABLE t ADD [UNIQUE]
+/// KEY name (columns).
+pub async fn create_index<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    c: CreateIndex,
+) -> Result<QueryResult, SqlError> {
+    if c.concurrently
+        || c.r#async
+        || !c.include.is_empty()
+        || c.nulls_distinct.is_some()
+        || !c.with.is_empty()
+        || c.predicate.is_some()
+        || !c.index_options.is_empty()
+        || !c.alter_options.is_empty()
+        || matches!(c.using, Some(ref u) if !matches!(u, IndexType::BTree))
     {
-        t.rows(store).await?;
+        return unsupported(format!("CREATE INDEX option in {c}"));
     }
-    let check = row_check(&t.name, &t.schema);
-    let table = match t.rows {
-        Some(rows) => Table::rebuild(store, t.schema, rows, check).await?,
-        None => Table::new(&TableRef {
-            schema: t.schema,
-            rows: t.stored.rows,
-        }),
+    let mut t = Altered::open(root, &object_name(&c.table_name)?)?;
+    let name = c.name.as_ref().map(object_name).transpose()?;
+    let exists = |n: &str| {
+        t.schema
+            .indexes
+            .iter()
+            .any(|k| k.name.eq_ignore_ascii_case(n))
     };
-    // The old name goes only once the new table is stored: its unique keys may refuse it.
-    let mut next = root.clone();
-    next.tables.remove(&name);
-    let result = store_table(store, &mut next, t.name, table, QueryResult::affected(0)).await?;
-    *root = next;
-    Ok(result)
+    if c.if_not_exists && name.as_deref().is_some_and(exists) {
+        return Ok(QueryResult::affected(0));
+    }
+    let columns = ddl::key_columns(&t.schema, &c.columns)?;
+    ddl::add_index(&mut t.schema, name, columns, c.unique)?;
+    t.store(store, root).await
+}
+
+/// DROP INDEX name ON t: ALTER TABLE t DROP INDEX name.
+pub async fn drop_index<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    name: &ObjectName,
+    table: &ObjectName,
+) -> Result<QueryResult, SqlError> {
+    let mut t = Altered::open(root, &object_name(table)?)?;
+    t.drop_index(&object_name(name)?)?;
+    t.store(store, root).await
 }
 
 async fn apply<S: Storage>(
@@ -220,11 +229,11 @@ async fn apply<S: Storage>(
             name,
             drop_behavior: None,
         } => {
-            let before = (t.schema.checks.len(), t.schema.uniques.len());
+            let before = (t.schema.checks.len(), t.schema.indexes.len());
             let is = |n: &str| n.eq_ignore_ascii_case(&name.value);
             t.schema.checks.retain(|c| !is(&c.name));
-            t.schema.uniques.retain(|u| !is(&u.name));
-            if !if_exists && before == (t.schema.checks.len(), t.schema.uniques.len()) {
+            t.schema.indexes.retain(|k| !(k.unique && is(&k.name)));
+            if !if_exists && before == (t.schema.checks.len(), t.schema.indexes.len()) {
                 return Err(SqlError::Definition(format!(
                     "constraint '{}' does not exist",
                     name.value
@@ -232,19 +241,7 @@ async fn apply<S: Storage>(
             }
             Ok(())
         }
-        AlterTableOperation::DropIndex { name } => {
-            let before = t.schema.uniques.len();
-            t.schema
-                .uniques
-                .retain(|u| !u.name.eq_ignore_ascii_case(&name.value));
-            if before == t.schema.uniques.len() {
-                return Err(SqlError::Definition(format!(
-                    "can't DROP '{}'; check that it exists",
-                    name.value
-                )));
-            }
-            Ok(())
-        }
+        AlterTableOperation::DropIndex { name } => t.drop_index(&name.value),
         AlterTableOperation::AlterColumn { column_name, op } => {
             let i = t.column(&column_name)?;
             t.schema.columns[i].default = match op {
@@ -266,6 +263,75 @@ async fn apply<S: Storage>(
 }
 
 impl Altered {
+    fn open(root: &RootValue, name: &str) -> Result<Altered, SqlError> {
+        let (name, table) = open_table(root, name)?;
+        Ok(Altered {
+            old_name: name.clone(),
+            name,
+            schema: table.schema().clone(),
+            stored: table.stored().clone(),
+            rows: None,
+        })
+    }
+
+    /// Checks the new schema and writes the table (rows and indexes) into `root`, under its
+    /// new name if it has one.
+    async fn store<S: Storage>(
+        mut self,
+        store: &mut ChunkStore<S>,
+        root: &mut RootValue,
+    ) -> Result<QueryResult, SqlError> {
+        ddl::valid(&self.schema)?;
+        for c in &self.schema.checks {
+            // MySQL refuses to drop or rename a column a CHECK uses; so does Cairn.
+            let scope = Scope {
+                table: &self.name,
+                schema: &self.schema,
+            };
+            if let Err(e) = parse_check(&c.expr).and_then(|e| compile(&e, Some(scope))) {
+                return Err(SqlError::Definition(format!(
+                    "check constraint '{}' uses a column this statement drops or renames ({e}); \
+                     drop the constraint first",
+                    c.name
+                )));
+            }
+        }
+        // A new CHECK is checked against every row, which the rebuild does.
+        if self
+            .schema
+            .checks
+            .iter()
+            .any(|c| !self.stored.schema.checks.contains(c))
+        {
+            self.rows(store).await?;
+        }
+        let check = row_check(&self.name, &self.schema);
+        // Rows rewritten get every index built anew; kept rows keep the indexes that stay, and
+        // get any new one built (its unique keys may refuse them).
+        let table = match self.rows {
+            Some(rows) => {
+                let table = Table::rebuild(store, self.schema, rows, check).await?;
+                table.finish(store, &self.name).await?
+            }
+            None => {
+                index::refresh(
+                    store,
+                    &self.name,
+                    &self.stored,
+                    &self.schema,
+                    self.stored.rows,
+                )
+                .await?
+            }
+        };
+        // The old name goes only once the new table is stored.
+        let mut next = root.clone();
+        next.tables.remove(&self.old_name);
+        next.tables.insert(self.name, table);
+        *root = next;
+        Ok(QueryResult::affected(0))
+    }
+
     /// The rows, read on first use.
     async fn rows<S: Storage>(
         &mut self,
@@ -289,10 +355,24 @@ impl Altered {
     fn renumber(&mut self, f: impl Fn(usize) -> Option<usize>) {
         let key = core::mem::take(&mut self.schema.primary_key);
         self.schema.primary_key = key.into_iter().filter_map(&f).collect();
-        for u in self.schema.uniques.iter_mut() {
-            u.columns = u.columns.iter().filter_map(|&k| f(k)).collect();
+        for k in self.schema.indexes.iter_mut() {
+            k.columns = k.columns.iter().filter_map(|&c| f(c)).collect();
         }
-        self.schema.uniques.retain(|u| !u.columns.is_empty());
+        self.schema.indexes.retain(|k| !k.columns.is_empty());
+    }
+
+    /// DROP INDEX: of a key, unique or not.
+    fn drop_index(&mut self, name: &str) -> Result<(), SqlError> {
+        let before = self.schema.indexes.len();
+        self.schema
+            .indexes
+            .retain(|k| !k.name.eq_ignore_ascii_case(name));
+        if before == self.schema.indexes.len() {
+            return Err(SqlError::Definition(format!(
+                "can't DROP '{name}'; check that it exists"
+            )));
+        }
+        Ok(())
     }
 
     fn column(&self, name: &Ident) -> Result<usize, SqlError> {

@@ -1,6 +1,6 @@
 //! Column and table options enforced as rows are written: DEFAULT and AUTO_INCREMENT fill
-//! an INSERT's rows, CHECK constraints judge every row a table writes, UNIQUE keys the
-//! table a statement leaves.
+//! an INSERT's rows, CHECK constraints judge every row a table writes, UNIQUE keys (through
+//! their indexes) the table a statement leaves.
 
 use alloc::boxed::Box;
 use alloc::string::{String, ToString};
@@ -12,7 +12,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 use crate::chunk_store::ChunkStore;
-use crate::db::constraints::{check_unique, next_auto_increment};
+use crate::db::constraints::next_auto_increment;
 use crate::db::root_value::RootValue;
 use crate::db::schema::Schema;
 use crate::db::table::{RowCheck, Table, TableError};
@@ -111,15 +111,16 @@ pub(crate) async fn auto_increment<S: Storage>(
     Ok(())
 }
 
-/// Stores a table a statement wrote back into the root, once its UNIQUE keys hold.
+/// Stores a table a statement wrote back into the root, its indexes brought along, once its
+/// UNIQUE keys hold.
 pub(crate) async fn store_table<S: Storage>(
-    store: &ChunkStore<S>,
+    store: &mut ChunkStore<S>,
     root: &mut RootValue,
     name: String,
     table: Table,
     result: QueryResult,
 ) -> Result<QueryResult, SqlError> {
-    check_unique(store, &table, &name).await?;
-    root.tables.insert(name, table.to_ref());
+    let stored = table.finish(store, &name).await?;
+    root.tables.insert(name, stored);
     Ok(result)
 }

@@ -16,7 +16,8 @@ use sqlparser::ast::{
 use crate::db::decimal::{MAX_PRECISION, MAX_SCALE};
 use crate::db::root_value::{RootValue, TableRef};
 use crate::db::schema::{
-    valid_decimal, Check, Column, Schema, Unique, MAX_CHECK_LEN, MAX_KEY_PARTS, MAX_MEMBERS,
+    valid_decimal, Check, Column, Index, Schema, MAX_CHECK_LEN, MAX_KEYS, MAX_KEY_PARTS,
+    MAX_MEMBERS,
 };
 use crate::db::table::TableError;
 use crate::db::temporal::{TimeType, MAX_FSP};
@@ -60,13 +61,9 @@ pub fn create_table(root: &mut RootValue, create: CreateTable) -> Result<QueryRe
         return Err(SqlError::TableExists(name));
     }
     let schema = schema(&name, &create.columns, &create.constraints)?;
-    root.tables.insert(
-        name,
-        TableRef {
-            schema,
-            rows: Hash::EMPTY,
-        },
-    );
+    let indexes = alloc::vec![Hash::EMPTY; schema.indexes.len()];
+    root.tables
+        .insert(name, TableRef::new(schema, Hash::EMPTY, indexes));
     Ok(QueryResult::affected(0))
 }
 
@@ -162,7 +159,7 @@ impl ColumnSpec {
         i: usize,
     ) -> Result<(), SqlError> {
         if let Some(name) = self.unique {
-            add_unique(schema, name, alloc::vec![i])?;
+            add_index(schema, name, alloc::vec![i], true)?;
         }
         for (name, expr) in self.checks {
             add_check(schema, table, name, &expr)?;
@@ -288,7 +285,7 @@ pub(crate) fn default_value(column: &Column, e: &Expr) -> Result<Option<Value>, 
     }
 }
 
-/// A table constraint of CREATE TABLE or ALTER TABLE ... ADD: UNIQUE or CHECK.
+/// A table constraint of CREATE TABLE or ALTER TABLE ... ADD: UNIQUE, KEY (INDEX) or CHECK.
 pub(crate) fn add_constraint(
     schema: &mut Schema,
     table: &str,
@@ -296,19 +293,13 @@ pub(crate) fn add_constraint(
 ) -> Result<(), SqlError> {
     match constraint {
         TableConstraint::Unique(u) if plain_unique(u) && !u.columns.is_empty() => {
-            let mut columns = Vec::with_capacity(u.columns.len());
-            for col in &u.columns {
-                let name = key_column(col)?;
-                let i = schema
-                    .column_index(name)
-                    .ok_or_else(|| SqlError::UnknownColumn(name.into()))?;
-                if columns.contains(&i) {
-                    return Err(SqlError::DuplicateColumn(name.into()));
-                }
-                columns.push(i);
-            }
             let name = u.name.as_ref().or(u.index_name.as_ref());
-            add_unique(schema, name.map(|n| n.value.clone()), columns)
+            let name = name.map(|n| n.value.clone());
+            add_index(schema, name, key_columns(schema, &u.columns)?, true)
+        }
+        TableConstraint::Index(k) if k.index_options.is_empty() && !k.columns.is_empty() => {
+            let name = k.name.as_ref().map(|n| n.value.clone());
+            add_index(schema, name, key_columns(schema, &k.columns)?, false)
         }
         TableConstraint::Check(c) if c.enforced != Some(false) && !c.no_inherit => add_check(
             schema,
@@ -320,22 +311,29 @@ pub(crate) fn add_constraint(
     }
 }
 
-/// A UNIQUE key on `columns`, named as given or, as MySQL names it, after its first column
-/// (`c`, `c_2`, ...).
-fn add_unique(
+/// A key on `columns` (UNIQUE if `unique`), named as given or, as MySQL names it, after its
+/// first column (`c`, `c_2`, ...). Unique keys are kept before the others (the order they
+/// are stored in), as SHOW CREATE TABLE lists them in MySQL.
+pub(crate) fn add_index(
     schema: &mut Schema,
     name: Option<String>,
     columns: Vec<usize>,
+    unique: bool,
 ) -> Result<(), SqlError> {
     if columns.len() > MAX_KEY_PARTS {
         return unsupported(format!("a key of more than {MAX_KEY_PARTS} columns"));
     }
+    if schema.indexes.len() >= MAX_KEYS {
+        return Err(SqlError::Definition(format!(
+            "too many keys; a table has at most {MAX_KEYS}"
+        )));
+    }
     let taken = |schema: &Schema, n: &str| {
         n.eq_ignore_ascii_case("PRIMARY")
             || schema
-                .uniques
+                .indexes
                 .iter()
-                .any(|u| u.name.eq_ignore_ascii_case(n))
+                .any(|k| k.name.eq_ignore_ascii_case(n))
     };
     let name = match name {
         Some(n) if taken(schema, &n) || n.is_empty() => {
@@ -353,8 +351,36 @@ fn add_unique(
             name
         }
     };
-    schema.uniques.push(Unique { name, columns });
+    let at = if unique {
+        schema.indexes.iter().take_while(|k| k.unique).count()
+    } else {
+        schema.indexes.len()
+    };
+    schema.indexes.insert(
+        at,
+        Index {
+            name,
+            columns,
+            unique,
+        },
+    );
     Ok(())
+}
+
+/// The columns a key lists, by position in `schema`.
+pub(crate) fn key_columns(schema: &Schema, parts: &[IndexColumn]) -> Result<Vec<usize>, SqlError> {
+    let mut columns = Vec::with_capacity(parts.len());
+    for col in parts {
+        let name = key_column(col)?;
+        let i = schema
+            .column_index(name)
+            .ok_or_else(|| SqlError::UnknownColumn(name.into()))?;
+        if columns.contains(&i) {
+            return Err(SqlError::DuplicateColumn(name.into()));
+        }
+        columns.push(i);
+    }
+    Ok(columns)
 }
 
 /// A CHECK constraint, named as given or as MySQL names it (`t_chk_1`, `t_chk_2`, ...). Its

@@ -19,12 +19,12 @@ pub fn describe(root: &RootValue, table: &str) -> Result<QueryResult, SqlError> 
         .enumerate()
         .map(|(i, c)| {
             // MySQL's Key: PRI for the primary key, UNI for a one-column unique key, MUL
-            // for the first column of a longer one.
+            // for the first column of any other key.
             let key = if schema.primary_key.contains(&i) {
                 "PRI"
-            } else if schema.uniques.iter().any(|u| u.columns == [i]) {
+            } else if schema.indexes.iter().any(|k| k.unique && k.columns == [i]) {
                 "UNI"
-            } else if schema.uniques.iter().any(|u| u.columns.first() == Some(&i)) {
+            } else if schema.indexes.iter().any(|k| k.columns.first() == Some(&i)) {
                 "MUL"
             } else {
                 ""

@@ -31,6 +31,8 @@ mod split;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_index;
+#[cfg(test)]
 mod tests_query;
 #[cfg(test)]
 mod tests_schema;
@@ -49,7 +51,9 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-use sqlparser::ast::{ObjectName, ObjectNamePart, Query, Statement, TableFactor, TableWithJoins};
+use sqlparser::ast::{
+    ObjectName, ObjectNamePart, ObjectType, Query, Statement, TableFactor, TableWithJoins,
+};
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
@@ -338,11 +342,21 @@ async fn run<S: Storage>(
             temporary,
             table,
         } => {
-            if cascade || restrict || purge || temporary || table.is_some() {
+            if cascade || restrict || purge || temporary {
                 return unsupported("DROP option");
             }
-            ddl::drop(root, object_type, if_exists, &names)
+            match (object_type, table, names.as_slice()) {
+                (ObjectType::Index, Some(table), [name]) if !if_exists => {
+                    alter::drop_index(store, root, name, &table).await
+                }
+                (ObjectType::Index, _, _) => {
+                    unsupported("DROP INDEX other than DROP INDEX name ON table")
+                }
+                (_, Some(_), _) => unsupported("DROP option"),
+                (object_type, None, names) => ddl::drop(root, object_type, if_exists, names),
+            }
         }
+        Statement::CreateIndex(c) => alter::create_index(store, root, c).await,
         Statement::Insert(ins) => insert::run_statement(store, root, history, ins).await,
         Statement::Truncate(t) => update_delete::truncate(store, root, t).await,
         Statement::ExplainTable {

@@ -91,21 +91,38 @@ pub async fn run_paged<S: Storage>(
         }
         return Ok((finish(&plan, rows)?, None));
     };
-    let span = access::span(plan.filter.as_ref(), table.schema());
+    // An ORDER BY of columns, each ascending, that a LIMIT cuts short may be read in an
+    // index's order.
+    let order: Option<Vec<usize>> = plan
+        .order
+        .iter()
+        .map(|(e, desc)| match e {
+            Expr::Column(c) if !desc => Some(*c),
+            _ => None,
+        })
+        .collect();
+    let order = order.filter(|_| plan.limit.is_some());
+    let span = access::plan(plan.filter.as_ref(), &table, order.as_deref());
     if let ([Output::Count(None)], None, Span::All) = (plan.outputs.as_slice(), &plan.filter, &span)
     {
         let n = table.count(store).await?;
         return Ok((finish(&plan, Rows::counted(n))?, None));
     }
-    // Rows come in key order; they need sorting unless the ORDER BY is a key prefix, ASC.
+    // Rows come in key order, or in an index's; they need sorting unless the ORDER BY is a
+    // prefix of that order, ascending.
+    let (read_order, by_index) = match &span {
+        Span::Index(i, ..) => (&table.schema().indexes[*i].columns, true),
+        _ => (&table.schema().primary_key, false),
+    };
     let key_order = plan
         .order
         .iter()
-        .zip(&table.schema().primary_key)
+        .zip(read_order)
         .all(|((e, desc), &k)| !desc && *e == Expr::Column(k))
-        && plan.order.len() <= table.schema().primary_key.len();
+        && plan.order.len() <= read_order.len();
     let aggregate = matches!(plan.outputs.first(), Some(Output::Count(_)));
-    let whole = aggregate || !key_order || plan.limit.is_some() || plan.offset > 0;
+    // Pages continue after a primary key, so rows read through an index come whole.
+    let whole = aggregate || !key_order || plan.limit.is_some() || plan.offset > 0 || by_index;
     let page = page.filter(|_| !whole);
     let stop_after = match (aggregate, key_order, plan.limit, page) {
         (_, _, _, Some(page)) => Some(page.rows.max(1)),

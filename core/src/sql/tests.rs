@@ -640,8 +640,8 @@ fn error_messages() {
             "unsupported SQL: column type FLOAT UNSIGNED",
         ),
         (
-            "create table u (a int, key (a))",
-            "unsupported SQL: table constraint KEY (a)",
+            "create table u (a int, key (a) comment 'x')",
+            "unsupported SQL: table constraint KEY (a) COMMENT 'x'",
         ),
         (
             "create temporary table u (a int)",

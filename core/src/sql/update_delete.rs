@@ -49,7 +49,7 @@ pub async fn update<S: Storage>(
     let mut compiled = compile_all(store, root, history, scope, &exprs).await?;
     let filter = u.selection.is_some().then(|| compiled.pop()).flatten();
     let sets: Vec<(usize, Expr)> = targets.into_iter().zip(compiled).collect();
-    let span = access::span(filter.as_ref(), table.schema());
+    let span = access::plan(filter.as_ref(), &table, None);
     let changed = table
         .update_where(store, &span, |row| {
             if !passes(filter.as_ref(), row)? {
@@ -94,12 +94,11 @@ pub async fn delete<S: Storage>(
     let filter = compile_all(store, root, history, scope, &exprs)
         .await?
         .pop();
-    let span = access::span(filter.as_ref(), table.schema());
+    let span = access::plan(filter.as_ref(), &table, None);
     let deleted = table
         .delete_where(store, &span, |row| passes(filter.as_ref(), row))
         .await?;
-    root.tables.insert(name, table.to_ref());
-    Ok(QueryResult::affected(deleted))
+    store_table(store, root, name, table, QueryResult::affected(deleted)).await
 }
 
 /// Expressions over the table's rows: on the single-table scope, or, where that does not
@@ -166,7 +165,8 @@ pub async fn truncate<S: Storage>(
         table
             .delete_where::<_, SqlError, _>(store, &Span::All, |_| Ok(true))
             .await?;
-        root.tables.insert(name, table.to_ref());
+        let stored = table.finish(store, &name).await?;
+        root.tables.insert(name, stored);
     }
     Ok(QueryResult::affected(0))
 }
