@@ -97,7 +97,11 @@ export class NodeFsAdapter {
       const buffer = Buffer.allocUnsafe(length);
       for (let done = 0; done < length; ) {
         const { bytesRead } = await file.handle.read(buffer, done, length - done, offset + done);
-        if (bytesRead === 0) throw new Error(`'${name}' ended early at byte ${offset + done}`);
+        if (bytesRead === 0) {
+          // Cut short since it was opened (damaged in place): OUT_OF_RANGE, as a fresh open says.
+          checkRange(name, offset, length, (await file.handle.stat()).size);
+          throw new Error(`'${name}' ended early at byte ${offset + done}`);
+        }
         done += bytesRead;
       }
       return buffer;
