@@ -28,4 +28,11 @@ export class NodeFsAdapter implements StorageAdapter {
   swapManifest(expected: string | undefined, next: Uint8Array): Promise<string | undefined>;
   temporaries(): Promise<ObjectInfo[]>;
   deleteTemporary(name: string): Promise<void>;
+  /**
+   * Closes the table files kept open for ranged reads (at most 64, each closed by itself
+   * after about 2 s unused); a later read opens them again. `Repo.close()` calls it.
+   */
+  close(): Promise<void>;
+  /** How many table files are open for reading now. */
+  readonly openFiles: number;
 }

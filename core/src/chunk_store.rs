@@ -11,13 +11,13 @@ use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::any::Any;
 use core::fmt;
 
-use crate::block_cache::BlockCache;
 use crate::hash::Hash;
 use crate::io::{BoxFuture, IoError, Storage, Version};
 use crate::join::{self, IN_FLIGHT};
-use crate::kept_chunks::KeptChunks;
+use crate::lru::Lru;
 use crate::manifest::{Manifest, ManifestError, TableSpec};
 use crate::table_file::{self, Entry, Footer, TableError, TableWriter, FOOTER_LEN};
 
@@ -146,9 +146,20 @@ impl Default for Options {
     }
 }
 
+/// The decoded blocks a store keeps: 32 MiB, the blocks of a million rows of a narrow table,
+/// decoded once (the equivalent of SQLite's page cache). Issue 16 bounds a process at
+/// 100 MiB: a sync holds up to one 32 MiB table file, and the decoded nodes below take 8.
+pub(crate) const BLOCK_BUDGET: usize = 32 << 20;
+/// What readers decoded of the chunks they read again and again (a tree's nodes), checked
+/// against their addresses once: 8 MiB, about 900 leaves of 4 KiB and every internal node
+/// of a table of tens of millions of rows.
+const DECODED_BUDGET: usize = 8 << 20;
+
 #[derive(Clone)]
 struct Table {
     spec: TableSpec,
+    /// Its name, as the key of its blocks in the store's block cache.
+    key: Arc<str>,
     /// Shared, so that a reload keeps what it already loaded without copying it.
     entries: Arc<Vec<Entry>>,
     /// The whole file, when loading its index read all of it (a small file): its chunks then
@@ -205,8 +216,10 @@ pub struct ChunkStore<S: Storage> {
     /// a later look could still recover is dropped.
     damaged: Vec<String>,
     pending: TableWriter,
-    blocks: BlockCache,
-    kept: KeptChunks,
+    /// Decoded blocks by table file and offset. A table file never changes, so an entry
+    /// never goes stale.
+    blocks: Lru<(Arc<str>, u64), Arc<Vec<u8>>>,
+    decoded: Lru<Hash, Arc<dyn Any + Send + Sync>>,
 }
 
 impl<S: Storage> ChunkStore<S> {
@@ -283,8 +296,8 @@ impl<S: Storage> ChunkStore<S> {
             unlisted: Vec::new(),
             damaged: Vec::new(),
             pending: TableWriter::new(),
-            blocks: BlockCache::default(),
-            kept: KeptChunks::default(),
+            blocks: Lru::new(BLOCK_BUDGET),
+            decoded: Lru::new(DECODED_BUDGET),
         }
     }
 
@@ -294,7 +307,8 @@ impl<S: Storage> ChunkStore<S> {
     /// a later commit list a parent without them.
     pub fn abandon(&mut self) {
         self.pending = TableWriter::new();
-        self.kept.clear();
+        // Written chunks may have been abandoned.
+        self.decoded.clear();
         let unlisted = core::mem::take(&mut self.unlisted);
         self.tables
             .retain(|t| !unlisted.iter().any(|u| u.name == t.spec.name));
@@ -426,21 +440,28 @@ impl<S: Storage> ChunkStore<S> {
         }
     }
 
-    /// `get`, for chunks the caller reads again and again (a tree's root and internal nodes):
-    /// a chunk `keep` picked out at an earlier read is answered from memory.
-    pub async fn get_kept(
+    /// `get`, for chunks the caller reads again and again (a tree's nodes): what `decode`
+    /// made of the chunk (`T`, holding the bytes it says) at an earlier read is answered from
+    /// memory, with no read, no check against the address and no decoding.
+    pub async fn get_decoded<T, E>(
         &self,
         hash: &Hash,
-        keep: impl FnOnce(&[u8]) -> bool,
-    ) -> Result<Option<Vec<u8>>, StoreError> {
-        if let Some(chunk) = self.kept.get(hash) {
-            return Ok(Some(chunk.to_vec()));
+        decode: impl FnOnce(Vec<u8>) -> Result<(T, usize), E>,
+    ) -> Result<Option<Arc<T>>, E>
+    where
+        T: Send + Sync + 'static,
+        E: From<StoreError>,
+    {
+        if let Some(Ok(kept)) = self.decoded.get(hash).map(|k| k.downcast::<T>()) {
+            return Ok(Some(kept));
         }
-        let chunk = self.get(hash).await?;
-        if let Some(chunk) = chunk.as_deref().filter(|c| keep(c)) {
-            self.kept.put(*hash, Arc::from(chunk));
-        }
-        Ok(chunk)
+        let Some(chunk) = self.get(hash).await? else {
+            return Ok(None);
+        };
+        let (value, cost) = decode(chunk)?;
+        let value = Arc::new(value);
+        self.decoded.put(*hash, value.clone(), cost);
+        Ok(Some(value))
     }
 
     /// Whether the storage's manifest is another version than this store read: then a table
@@ -498,13 +519,8 @@ impl<S: Storage> ChunkStore<S> {
     async fn chunk_at(&self, table: usize, entry: &Entry) -> Result<Vec<u8>, StoreError> {
         let t = &self.tables[table];
         // Only blocks are kept: a record holding one chunk is read for that chunk alone.
-        let keep = entry.part.is_some();
-        let kept = if keep {
-            self.blocks.get(&t.spec.name, entry.offset)
-        } else {
-            None
-        };
-        if let Some(block) = kept {
+        let key = entry.part.map(|_| (t.key.clone(), entry.offset));
+        if let Some(block) = key.as_ref().and_then(|k| self.blocks.get(k)) {
             return Ok(t.chunk_in(entry, &block)?.to_vec());
         }
         let record = self
@@ -512,9 +528,10 @@ impl<S: Storage> ChunkStore<S> {
             .await?;
         let decoded = t.decode(entry, &record)?;
         let chunk = t.chunk_in(entry, &decoded)?.to_vec();
-        if keep {
+        if let Some(key) = key {
             let block = Arc::new(decoded.into_owned());
-            self.blocks.put(&t.spec.name, entry.offset, block);
+            let cost = block.len();
+            self.blocks.put(key, block, cost);
         }
         Ok(chunk)
     }
@@ -658,6 +675,7 @@ impl<S: Storage> ChunkStore<S> {
         self.pending = TableWriter::new();
         self.unlisted.push(spec.clone());
         self.tables.push(Table {
+            key: spec.name.as_str().into(),
             spec,
             entries: Arc::new(entries),
             bytes: None,
@@ -726,6 +744,7 @@ impl<S: Storage> ChunkStore<S> {
         self.storage.put(&spec.name, bytes).await?;
         self.unlisted.push(spec.clone());
         self.tables.push(Table {
+            key: spec.name.as_str().into(),
             spec: spec.clone(),
             entries: Arc::new(entries),
             bytes: None,
@@ -871,6 +890,7 @@ impl<S: Storage> ChunkStore<S> {
         tables.push(spec.clone());
         if !self.has_table(&spec.name) {
             self.tables.push(Table {
+                key: spec.name.as_str().into(),
                 spec,
                 entries: Arc::new(entries),
                 bytes: None,
@@ -941,6 +961,7 @@ async fn load_table<S: Storage + ?Sized>(
     // Only a small file: a manifest's wrong chunk count must not make a large one stay.
     let whole = spec.size <= TAIL_READ;
     Ok(Table {
+        key: spec.name.as_str().into(),
         spec: spec.clone(),
         entries: Arc::new(entries),
         bytes: whole.then(|| Arc::new(tail)),
@@ -1012,22 +1033,30 @@ mod tests {
     use crate::MemoryStorage;
 
     #[test]
-    fn a_kept_chunk_is_answered_from_memory_until_it_is_abandoned() {
+    fn a_decoded_chunk_is_answered_from_memory_until_it_is_abandoned() {
         pollster::block_on(async {
             let mut store = ChunkStore::open(MemoryStorage::default()).await.unwrap();
-            let hash = store.put(b"an internal node").await.unwrap();
-            let other = store.put(b"a leaf").await.unwrap();
-            let kept = store.get_kept(&hash, |_| true).await.unwrap();
-            assert_eq!(kept.as_deref(), Some(&b"an internal node"[..]));
-            assert!(store.get_kept(&other, |_| false).await.unwrap().is_some());
-            assert!(store.kept.get(&hash).is_some());
-            assert!(
-                store.kept.get(&other).is_none(),
-                "what `keep` refused is not kept"
-            );
+            let hash = store.put(b"a node").await.unwrap();
+            let decodes = core::cell::Cell::new(0);
+            let decode = |chunk: Vec<u8>| {
+                decodes.set(decodes.get() + 1);
+                Ok::<_, StoreError>((String::from_utf8(chunk).unwrap(), 6))
+            };
+            for _ in 0..2 {
+                let node = store.get_decoded(&hash, decode).await.unwrap();
+                assert_eq!(node.as_deref().map(String::as_str), Some("a node"));
+            }
+            assert_eq!(decodes.get(), 1, "decoded once, then kept");
+            // Asked for as another type, it is read and decoded again.
+            let other = store
+                .get_decoded(&hash, |c| Ok::<_, StoreError>((c.len(), 8)))
+                .await
+                .unwrap();
+            assert_eq!(other.as_deref(), Some(&6));
             // Abandoned, the chunk is gone from the store and from what it kept.
             store.abandon();
-            assert_eq!(store.get_kept(&hash, |_| true).await.unwrap(), None);
+            assert_eq!(store.get_decoded(&hash, decode).await.unwrap(), None);
+            assert_eq!(decodes.get(), 1);
         })
     }
 }

@@ -9,7 +9,6 @@ extern crate std;
 
 pub mod backup;
 pub mod base32;
-mod block_cache;
 pub mod bundle;
 pub mod chunk_store;
 pub mod codec;
@@ -28,7 +27,7 @@ pub mod id;
 pub mod import;
 pub mod io;
 pub mod join;
-mod kept_chunks;
+mod lru;
 pub mod manifest;
 pub mod memory;
 pub mod prolly;

@@ -12,12 +12,12 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::block_cache::BlockCache;
-use crate::chunk_store::{load_index, StoreError};
+use crate::chunk_store::{load_index, StoreError, BLOCK_BUDGET};
 use crate::codec::CodecError;
 use crate::db::kind::{self, Kind};
 use crate::hash::Hash;
 use crate::io::{IoError, Storage};
+use crate::lru::Lru;
 use crate::manifest::{Manifest, ManifestError};
 use crate::sync::{Phase, Progress, Silent, Sink};
 use crate::table_file::{self, same_record, Entry, Footer, TableError};
@@ -369,7 +369,7 @@ async fn read_nodes<S: Storage + ?Sized>(
 ) -> Result<(), VerifyError> {
     let mut visited = BTreeSet::new();
     // Nodes that share a block are read and decoded once.
-    let blocks = BlockCache::default();
+    let blocks = Lru::new(BLOCK_BUDGET);
     let mut stack: Vec<(Hash, bool)> = alloc::vec![(seen.root, false)];
     while let Some((hash, leaf)) = stack.pop() {
         if !visited.insert(hash) {
@@ -391,7 +391,8 @@ async fn read_nodes<S: Storage + ?Sized>(
                 if progress.interrupted() {
                     return Err(VerifyError::Interrupted);
                 }
-                let decoded = match blocks.get(table, entry.offset) {
+                let key = (table.clone(), entry.offset);
+                let decoded = match blocks.get(&key) {
                     Some(block) => Ok(block),
                     None => {
                         let Some(record) = storage
@@ -407,7 +408,7 @@ async fn read_nodes<S: Storage + ?Sized>(
                         let decoded = table_file::decode_record(*version, entry, &record);
                         let decoded = decoded.map(|d| Arc::new(d.into_owned()));
                         if let Ok(block) = &decoded {
-                            blocks.put(table, entry.offset, block.clone());
+                            blocks.put(key, block.clone(), block.len());
                         }
                         decoded
                     }

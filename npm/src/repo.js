@@ -533,7 +533,10 @@ export class Repo {
   close() {
     if (!this.#closed) {
       this.#closed = true;
-      this.#queue = this.#queue.then(() => this.#core.free());
+      this.#queue = this.#queue.then(() => {
+        this.#core.free();
+        return this.#at.adapter.close?.();
+      });
     }
     return this.#queue;
   }

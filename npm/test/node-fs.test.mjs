@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, readlink, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ChunkStore, NodeFsAdapter } from '../src/node.js';
@@ -60,6 +60,79 @@ test('list skips the manifest, manifests/, LOCK and dot files; bad names are ref
   }
   assert.equal(await adapter.get('absent'), undefined);
   await assert.rejects(adapter.getRange('object', 1, 1), { code: 'OUT_OF_RANGE', size: 1 });
+});
+
+/** The descriptors this process has open on files in `dir` (Linux), else undefined. */
+async function descriptorsIn(dir) {
+  if (process.platform !== 'linux') return undefined;
+  const links = await Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+  return links.filter((l) => l.startsWith(`${dir}/`)).length;
+}
+
+test('ranged reads keep a bounded number of files open, and close releases them', async (t) => {
+  const dir = await tempDir(t);
+  const adapter = new NodeFsAdapter(dir);
+  const names = Array.from({ length: 70 }, (_, i) => `object${i}`);
+  for (const name of names) await adapter.put(name, text(`bytes of ${name}`));
+  for (let round = 0; round < 2; round++) {
+    const read = await Promise.all(names.map((name) => adapter.getRange(name, 9, name.length)));
+    assert.deepEqual(read.map(decode), names);
+  }
+  // At most 64 stay open, however many were read.
+  assert.equal(adapter.openFiles, 64);
+  const open = await descriptorsIn(dir);
+  if (open !== undefined) assert.equal(open, 64);
+  // Reading one again opens nothing more.
+  assert.equal(decode(await adapter.getRange('object69', 0, 5)), 'bytes');
+  assert.equal(adapter.openFiles, 64);
+  await adapter.close();
+  assert.equal(adapter.openFiles, 0);
+  assert.equal(await descriptorsIn(dir) ?? 0, 0);
+  // Closed, it still reads: the file opens again.
+  assert.equal(decode(await adapter.getRange('object0', 0, 5)), 'bytes');
+  assert.equal(adapter.openFiles, 1);
+  await adapter.close();
+});
+
+test('a file kept open is let go when deleted or replaced, and a missing one is never kept', async (t) => {
+  const dir = await tempDir(t);
+  const adapter = new NodeFsAdapter(dir);
+  await adapter.put('gone', text('deleted by this adapter'));
+  await adapter.put('elsewhere', text('deleted by another process'));
+  await adapter.put('short', text('damaged'));
+  for (const name of ['gone', 'elsewhere', 'short']) await adapter.getRange(name, 0, 1);
+  assert.equal(adapter.openFiles, 3);
+
+  // A read under way when the file is deleted still reads it (POSIX); then it is missing.
+  const reading = adapter.getRange('gone', 0, 7);
+  await adapter.delete('gone');
+  assert.equal(decode(await reading), 'deleted');
+  assert.equal(await adapter.getRange('gone', 0, 7), undefined);
+  // Deleted by someone else (a gc in another process), the open file still reads the bytes
+  // its content-addressed name promises.
+  await unlink(join(dir, 'elsewhere'));
+  assert.equal(decode(await adapter.getRange('elsewhere', 0, 7)), 'deleted');
+  // Written again at another size (a repair of a damaged file): the new file is read.
+  await adapter.put('short', text('repaired in full'));
+  assert.equal(decode(await adapter.getRange('short', 0, 16)), 'repaired in full');
+
+  // Missing when first read, then written: the new file is read, not a remembered absence.
+  assert.equal(await adapter.getRange('later', 0, 1), undefined);
+  await adapter.put('later', text('here now'));
+  assert.equal(decode(await adapter.getRange('later', 0, 8)), 'here now');
+  await adapter.close();
+});
+
+test('files kept open close by themselves once unused for a while', async (t) => {
+  const dir = await tempDir(t);
+  const adapter = new NodeFsAdapter(dir);
+  await adapter.put('object', text('x'));
+  await adapter.getRange('object', 0, 1);
+  assert.equal(adapter.openFiles, 1);
+  // Unused for two idle periods (2 s each) at most.
+  await new Promise((resolve) => setTimeout(resolve, 4500));
+  assert.equal(adapter.openFiles, 0);
+  assert.equal(await descriptorsIn(dir) ?? 0, 0);
 });
 
 test('each swap is the next numbered file; stale and made-up versions lose', async (t) => {

@@ -1,5 +1,6 @@
 //! Building a tree bottom-up from a sorted stream of entries, all levels at once.
 
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use super::chunker::{ChildRef, Chunker, Done};
@@ -147,11 +148,12 @@ impl Builder {
         if held.entries > 1 || usize::from(self.base) + i == 0 {
             return Ok(held.write(store).await?.hash);
         }
-        let mut node =
-            Node::decode(held.chunk.clone()).map_err(|reason| ProllyError::CorruptNode {
+        let mut node = Arc::new(Node::decode(held.chunk.clone()).map_err(|reason| {
+            ProllyError::CorruptNode {
                 hash: Hash::of(&held.chunk),
                 reason,
-            })?;
+            }
+        })?);
         loop {
             let child = load_child(store, &node, 0).await?;
             if child.level() == 0 || child.len() > 1 {

@@ -1,6 +1,7 @@
 //! A cursor over the nodes of one level of a tree, keeping the path from the root so that
 //! moving to a nearby node reloads only the part of the path that changes.
 
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use super::load::{load, load_child};
@@ -12,7 +13,7 @@ use crate::io::Storage;
 
 struct Frame {
     hash: Hash,
-    node: Node,
+    node: Arc<Node>,
     /// The child of `node` that the next frame is (unused in the last frame).
     idx: usize,
 }

@@ -1,6 +1,7 @@
 //! Comparing two maps, reading only the nodes they do not share.
 
 use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
@@ -59,7 +60,7 @@ pub async fn diff<S: Storage>(
 struct Side {
     level: u8,
     /// The nodes one level up that `items` are children of.
-    parents: Vec<Node>,
+    parents: Vec<Arc<Node>>,
     items: Vec<Item>,
 }
 
@@ -68,7 +69,7 @@ struct Item {
     /// Which entry of which parent refers to it (unused for a root).
     parent: usize,
     entry: usize,
-    node: Option<Node>,
+    node: Option<Arc<Node>>,
 }
 
 impl Side {
@@ -121,7 +122,7 @@ impl Side {
     fn nodes(&self) -> Vec<&Node> {
         self.items
             .iter()
-            .filter_map(|item| item.node.as_ref())
+            .filter_map(|item| item.node.as_deref())
             .collect()
     }
 }

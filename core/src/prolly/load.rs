@@ -1,5 +1,8 @@
 //! Reading nodes from the store, checked against what refers to them.
 
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
 use super::node::Node;
 use super::ProllyError;
 use crate::chunk_store::ChunkStore;
@@ -9,16 +12,21 @@ use crate::io::Storage;
 pub(crate) async fn load<S: Storage>(
     store: &ChunkStore<S>,
     hash: &Hash,
-) -> Result<Node, ProllyError> {
-    // Internal nodes stay in memory: every lookup passes through them again.
-    let bytes = store
-        .get_kept(hash, super::node::is_internal)
+) -> Result<Arc<Node>, ProllyError> {
+    // Nodes stay decoded in memory: every lookup passes through the same internal nodes, and
+    // a hot key's leaf is read again.
+    let decode = |bytes: Vec<u8>| {
+        let node = Node::decode(bytes).map_err(|reason| ProllyError::CorruptNode {
+            hash: *hash,
+            reason,
+        })?;
+        let size = node.size();
+        Ok::<_, ProllyError>((node, size))
+    };
+    store
+        .get_decoded(hash, decode)
         .await?
-        .ok_or(ProllyError::MissingNode { hash: *hash })?;
-    Node::decode(bytes).map_err(|reason| ProllyError::CorruptNode {
-        hash: *hash,
-        reason,
-    })
+        .ok_or(ProllyError::MissingNode { hash: *hash })
 }
 
 /// Loads child `i` of an internal node, checking that it holds the keys and the count its
@@ -27,7 +35,7 @@ pub(crate) async fn load_child<S: Storage>(
     store: &ChunkStore<S>,
     parent: &Node,
     i: usize,
-) -> Result<Node, ProllyError> {
+) -> Result<Arc<Node>, ProllyError> {
     let hash = parent.child(i);
     let node = load(store, &hash).await?;
     if parent.level().checked_sub(1) != Some(node.level()) {

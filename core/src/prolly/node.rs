@@ -81,11 +81,6 @@ pub(crate) struct Node {
     total: u64,
 }
 
-/// Whether a chunk is an internal node (its kind byte, then a level above 0), before decoding.
-pub(crate) fn is_internal(chunk: &[u8]) -> bool {
-    chunk.first() == Some(&NODE_KIND) && chunk.get(1).is_some_and(|&level| level > 0)
-}
-
 impl Node {
     /// Decodes a node chunk; the error says what is wrong with it.
     pub fn decode(bytes: Vec<u8>) -> Result<Node, &'static str> {
@@ -144,6 +139,11 @@ impl Node {
             slots,
             total,
         })
+    }
+
+    /// The bytes it holds in memory.
+    pub fn size(&self) -> usize {
+        self.bytes.len() + self.slots.len() * core::mem::size_of::<Slot>()
     }
 
     pub fn level(&self) -> u8 {

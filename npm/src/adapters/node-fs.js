@@ -22,6 +22,14 @@ const KEEP_VERSIONS = 64n;
 const READ_ATTEMPTS = 100;
 // Version numbers are u64 in the native adapter: BigInt here, so both read the same names.
 const U64_MAX = 2n ** 64n - 1n;
+// Table files kept open for ranged reads: opening one costs three trips through libuv's thread
+// pool (open, fstat, close) besides the read. Well under the 1,024 descriptors a process
+// usually may have, and more than a store has table files between merges (a commit past 32
+// merges the smallest).
+const OPEN_FILES = 64;
+// A file kept open is closed once unused for between one and two of these, so that adapters
+// made for one operation (a backup sync) leave no descriptor for the garbage collector.
+const IDLE_MS = 2000;
 
 // Private to their owner whatever the umask, as the native adapter makes them: a store holds
 // uncommitted rows, and a backup all of a database.
@@ -51,6 +59,15 @@ const isStub = (bytes) => STUB_HEADER.equals(bytes.subarray(0, STUB_HEADER.lengt
 
 export class NodeFsAdapter {
   #dir;
+  /**
+   * Table files open for ranged reads, the least recently used first: name -> { ready,
+   * users, used, dropped }, `ready` resolving to `{ handle, size }` or undefined (missing).
+   * A table file's name is its content's hash, so it never changes under its name; a file
+   * replaced (a repair) or deleted is dropped here first, and a read already under way on
+   * a deleted file still reads its bytes (POSIX).
+   */
+  #open = new Map();
+  #sweeper;
 
   /** A store in `dir`, which need not exist until the first write. */
   constructor(dir) {
@@ -72,25 +89,100 @@ export class NodeFsAdapter {
 
   async getRange(name, offset, length) {
     checkName(name);
-    let file;
+    const entry = this.#acquire(name);
     try {
-      file = await open(this.#path(name), 'r');
-    } catch (e) {
-      if (missing(e)) return undefined;
-      throw e;
-    }
-    try {
-      checkRange(name, offset, length, (await file.stat()).size);
+      const file = await entry.ready;
+      if (file === undefined) return undefined;
+      checkRange(name, offset, length, file.size);
       const buffer = Buffer.allocUnsafe(length);
       for (let done = 0; done < length; ) {
-        const { bytesRead } = await file.read(buffer, done, length - done, offset + done);
-        if (bytesRead === 0) throw new Error(`'${name}' ended early at byte ${offset + done}`);
+        const { bytesRead } = await file.handle.read(buffer, done, length - done, offset + done);
+        if (bytesRead === 0) {
+          // Cut short since it was opened (damaged in place): OUT_OF_RANGE, as a fresh open says.
+          checkRange(name, offset, length, (await file.handle.stat()).size);
+          throw new Error(`'${name}' ended early at byte ${offset + done}`);
+        }
         done += bytesRead;
       }
       return buffer;
     } finally {
-      await file.close();
+      this.#release(entry);
     }
+  }
+
+  /** Closes the files kept open for reading; a later read opens them again. */
+  async close() {
+    clearTimeout(this.#sweeper);
+    this.#sweeper = undefined;
+    await Promise.all([...this.#open.keys()].map((name) => this.#drop(name)));
+  }
+
+  /** How many files are open for reading now (for tests). */
+  get openFiles() {
+    return this.#open.size;
+  }
+
+  /** The open file `name`, opened on first use; every call is paired with `#release`. */
+  #acquire(name) {
+    let entry = this.#open.get(name);
+    if (entry === undefined) {
+      const ready = open(this.#path(name), 'r').then(
+        async (handle) => {
+          try {
+            return { handle, size: (await handle.stat()).size };
+          } catch (e) {
+            await handle.close();
+            throw e;
+          }
+        },
+        (e) => {
+          if (missing(e)) return undefined;
+          throw e;
+        },
+      );
+      entry = { ready, users: 0, used: true, dropped: false };
+      // A missing or unreadable file is not kept: it may be written later.
+      ready.then(
+        (file) => file === undefined && this.#forget(name, entry),
+        () => this.#forget(name, entry),
+      );
+      while (this.#open.size >= OPEN_FILES) this.#drop(this.#open.keys().next().value);
+      this.#sweeper ??= setTimeout(() => this.#sweep(), IDLE_MS).unref();
+    } else {
+      this.#open.delete(name); // to the end: the most recently used
+    }
+    this.#open.set(name, entry);
+    entry.users++;
+    entry.used = true;
+    return entry;
+  }
+
+  #release(entry) {
+    entry.users--;
+    if (entry.dropped && entry.users === 0) closeFile(entry);
+  }
+
+  #forget(name, entry) {
+    if (this.#open.get(name) === entry) this.#open.delete(name);
+  }
+
+  /** Stops keeping `name` open; it closes once its reads under way are done. */
+  async #drop(name) {
+    const entry = this.#open.get(name);
+    if (entry === undefined) return;
+    this.#open.delete(name);
+    entry.dropped = true;
+    if (entry.users === 0) await closeFile(entry);
+  }
+
+  /** Closes the files unused since the last sweep. */
+  #sweep() {
+    this.#sweeper = undefined;
+    for (const [name, entry] of [...this.#open]) {
+      if (entry.used) entry.used = false;
+      else this.#drop(name);
+    }
+    if (this.#open.size > 0) this.#sweeper = setTimeout(() => this.#sweep(), IDLE_MS).unref();
   }
 
   async put(name, bytes) {
@@ -99,6 +191,8 @@ export class NodeFsAdapter {
     const existing = await stat(this.#path(name)).catch(() => undefined);
     if (existing?.size === bytes.length) return;
     await this.#writeAtomic(name, bytes);
+    // A file of another size was damaged: read the new one from now on.
+    await this.#drop(name);
   }
 
   async list() {
@@ -127,6 +221,7 @@ export class NodeFsAdapter {
 
   async delete(name) {
     checkName(name);
+    await this.#drop(name);
     await unlink(this.#path(name)).catch((e) => {
       if (!missing(e)) throw e;
     });
@@ -285,6 +380,13 @@ export class NodeFsAdapter {
       throw e;
     }
   }
+}
+
+/** Closes a file `#drop` let go of, if it was opened. Never rejects: nothing is lost when a
+ * file opened for reading fails to close. */
+async function closeFile(entry) {
+  const file = await entry.ready.catch(() => undefined);
+  await file?.handle.close().catch(() => {});
 }
 
 /** Creates `path` (never an existing file), private to the user, with its bytes on disk. */
