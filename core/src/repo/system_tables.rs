@@ -212,24 +212,42 @@ impl<S: Storage> Repo<S> {
         columns.extend(cols.iter().map(|c| format!("from_{c}")));
         columns.extend(names(&["from_commit", "from_commit_date", "diff_type"]));
 
+        // Each commit's root, read once (a commit is the `to` of its own pair and the `from`
+        // of its children's) and cut down to the table, so only it is compared.
+        let only = |root: RootValue| RootValue {
+            tables: root
+                .tables
+                .into_iter()
+                .filter(|(name, _)| name.eq_ignore_ascii_case(&stored))
+                .collect(),
+        };
+        let mut roots: BTreeMap<Hash, RootValue> = BTreeMap::new();
+        for (hash, commit) in &log {
+            roots.insert(*hash, only(self.root_value(commit.root).await?));
+        }
         // (to, from) pairs, newest first: the working set against HEAD, then each commit
         // against its first parent (a root commit against an empty database).
         let mut pairs: Vec<(Side, Side)> = Vec::new();
         if let Some((head, commit)) = log.first() {
-            let head_root = self.root_value(commit.root).await?;
-            if head_root != *working {
-                let to = Side::working(working.clone());
-                pairs.push((to, Side::commit(*head, commit, head_root)));
+            let working = only(working.clone());
+            if roots[head] != working {
+                let from = Side::commit(*head, commit, roots[head].clone());
+                pairs.push((Side::working(working), from));
             }
         }
+        let commits: BTreeMap<Hash, &Commit> = log.iter().map(|(h, c)| (*h, c)).collect();
         for (hash, commit) in &log {
-            let to = Side::commit(*hash, commit, self.root_value(commit.root).await?);
+            let to = Side::commit(*hash, commit, roots[hash].clone());
             let from = match commit.parents.first() {
-                Some(p) => {
-                    let parent = self.commit_at(*p).await?;
-                    let root = self.root_value(parent.root).await?;
-                    Side::commit(*p, &parent, root)
-                }
+                // A parent is reachable too, so in the log, but for a log cut short.
+                Some(p) => match (commits.get(p), roots.get(p)) {
+                    (Some(parent), Some(root)) => Side::commit(*p, parent, root.clone()),
+                    _ => {
+                        let parent = self.commit_at(*p).await?;
+                        let root = only(self.root_value(parent.root).await?);
+                        Side::commit(*p, &parent, root)
+                    }
+                },
                 None => Side::empty(),
             };
             pairs.push((to, from));

@@ -13,6 +13,7 @@ use crate::db::temporal::{
     MICROS_PER_SECOND,
 };
 use crate::db::value::Value;
+use crate::sql::functions::whole;
 use crate::sql::{unsupported, SqlError};
 use sqlparser::ast;
 
@@ -254,24 +255,6 @@ fn time_of_day(v: &Value, func: &str) -> Result<i64, SqlError> {
     match time {
         Some(micros) => Ok(micros.abs()),
         None => Ok(instant(v, func)?.micros),
-    }
-}
-
-fn whole(v: &Value, func: &str) -> Result<i64, SqlError> {
-    match v {
-        Value::Int(n) => Ok(*n),
-        Value::Decimal(d) => d
-            .rescale(0)
-            .and_then(|d| i64::try_from(d.units).ok())
-            .ok_or_else(|| SqlError::TypeMismatch(format!("{func} takes a whole amount"))),
-        Value::Text(s) => s
-            .trim()
-            .parse()
-            .map_err(|_| SqlError::TypeMismatch(format!("{func} takes a whole amount"))),
-        other => Err(SqlError::TypeMismatch(format!(
-            "{func} does not take {}",
-            other.kind()
-        ))),
     }
 }
 

@@ -228,14 +228,17 @@ fn date_part(v: &Value, digits: core::ops::Range<usize>, func: &str) -> Result<V
 }
 
 /// An integer argument (a position, a length, a number of places).
-fn whole(v: &Value, func: &str) -> Result<i64, SqlError> {
+pub(crate) fn whole(v: &Value, func: &str) -> Result<i64, SqlError> {
+    let not_whole = || SqlError::TypeMismatch(format!("{func} takes a whole amount, not {v}"));
     match v {
         Value::Int(n) => Ok(*n),
         Value::Bool(b) => Ok(i64::from(*b)),
         Value::Decimal(d) => d
             .rescale(0)
             .and_then(|d| i64::try_from(d.units).ok())
-            .ok_or_else(|| wrong_type(func, v)),
+            .ok_or_else(not_whole),
+        // As MySQL reads a number written as text.
+        Value::Text(s) => s.trim().parse().map_err(|_| not_whole()),
         other => Err(wrong_type(func, other)),
     }
 }
