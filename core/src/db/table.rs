@@ -311,7 +311,12 @@ impl Table {
                 if let Some(e) = damage {
                     return Err(e.into());
                 }
+                // A map from a store is untrusted: two entries naming one row give it once.
+                let mut seen = alloc::collections::BTreeSet::new();
                 for key in keys {
+                    if !seen.insert(key.clone()) {
+                        continue;
+                    }
                     let Some(value) = prolly::get(store, self.rows, &key)
                         .await
                         .map_err(TableError::from)?

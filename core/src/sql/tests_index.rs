@@ -278,3 +278,49 @@ fn unique_keys_without_maps_get_them_at_the_next_write() {
     let chunk = legacy.encode();
     assert_eq!(crate::db::root_value::RootValue::decode(&chunk), Ok(legacy));
 }
+
+/// An index map is read from a store, so it is untrusted: an entry whose row is missing is
+/// damage, two entries naming one row give the row once, and a length past the entry's key
+/// is refused, never a panic.
+#[test]
+fn a_forged_index_map_is_damage_not_wrong_rows() {
+    let mut db = Db::new();
+    db.run("create table t (id int primary key, a int, key ka (a))");
+    db.run("insert into t values (1, 10), (2, 20)");
+    let table = db.root.tables["t"].clone();
+    let schema = table.schema.clone();
+    let mut row_key = Vec::new();
+    crate::db::row::encode_ordered(&mut row_key, schema.columns[0].ty, &int(2));
+    let entry = |a: i64, row: &[u8]| {
+        let mut key = Vec::new();
+        index::encode_part(&mut key, &schema, 1, &int(a));
+        let len = key.len() as u8;
+        key.extend_from_slice(row);
+        (key, vec![len])
+    };
+    let forge = |db: &mut Db, entries: Vec<(Vec<u8>, Vec<u8>)>| {
+        let root = block_on(crate::prolly::build(&mut db.store, entries)).unwrap();
+        db.root.tables.get_mut("t").unwrap().indexes = vec![root];
+    };
+    // Row 2 listed under 15 and under 20: one row.
+    forge(&mut db, vec![entry(15, &row_key), entry(20, &row_key)]);
+    assert_eq!(db.rows("select id from t where a > 12"), [[int(2)]]);
+    // A row the table does not have.
+    let mut missing = Vec::new();
+    crate::db::row::encode_ordered(&mut missing, schema.columns[0].ty, &int(9));
+    forge(&mut db, vec![entry(20, &missing)]);
+    let e = db
+        .exec("select id from t where a = 20")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("index entry"), "{e}");
+    // A length past the key.
+    let (key, _) = entry(20, &row_key);
+    forge(&mut db, vec![(key, vec![100])]);
+    let e = db
+        .exec("select id from t where a = 20")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("index entry"), "{e}");
+    db.root.tables.insert("t".into(), table);
+}
