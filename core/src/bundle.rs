@@ -48,7 +48,8 @@ pub enum BundleError {
     Malformed(&'static str),
     Store(StoreError),
     Io(IoError),
-    /// The sink asked to stop; nothing was written.
+    /// The sink or the front end asked to stop; nothing was changed (what was written is
+    /// removed again).
     Interrupted,
 }
 
@@ -67,7 +68,7 @@ impl fmt::Display for BundleError {
             BundleError::Malformed(what) => write!(f, "the backup file is malformed: {what}"),
             BundleError::Store(e) => e.fmt(f),
             BundleError::Io(e) => e.fmt(f),
-            BundleError::Interrupted => f.write_str("interrupted; nothing was written"),
+            BundleError::Interrupted => f.write_str("interrupted; nothing was changed"),
         }
     }
 }
