@@ -421,12 +421,14 @@ async fn export<H: Host>(
         match opened {
             Opened::Plain(storage) => {
                 let store = ChunkStore::open(storage).await?;
-                bundle_pieces(cx, &store, snapshot, &mut |piece| append(&piece)).await
+                let near = Some(path.as_path());
+                bundle_pieces(cx, &store, snapshot, near, &mut |piece| append(&piece)).await
             }
             Opened::Sealed(storage) => {
                 let store = ChunkStore::open(storage).await?;
                 let mut parts = Vec::new();
-                bundle_pieces(cx, &store, snapshot, &mut |p| {
+                // A snapshot is copied in memory: its plaintext must not reach the disk.
+                bundle_pieces(cx, &store, snapshot, None, &mut |p| {
                     parts.push(p);
                     Ok(())
                 })
@@ -446,12 +448,14 @@ async fn export<H: Host>(
     Ok(format!("wrote {file} ({})\n", size(bytes)))
 }
 
-/// Hands a backup's store (or one snapshot of it) to `each` as the pieces of a .cairnbak file,
-/// one at a time: memory stays that of one piece, whatever the backup's size.
+/// Hands a backup's store (or one snapshot of it, copied first into a folder beside `near`,
+/// else into memory) to `each` as the pieces of a .cairnbak file, one at a time: memory stays
+/// that of one piece, whatever the backup's size.
 async fn bundle_pieces<H: Host, S: Storage>(
     cx: &Cx<'_, H>,
     src: &ChunkStore<S>,
     snapshot: Option<&str>,
+    near: Option<&Path>,
     each: &mut dyn FnMut(Vec<u8>) -> Result<(), CliError>,
 ) -> Result<(), CliError> {
     async fn all<T: Storage>(
@@ -475,7 +479,12 @@ async fn bundle_pieces<H: Host, S: Storage>(
             Err(e) => Err(e.into()),
         },
         Some(id) => {
-            let mut single = ChunkStore::open(MemoryStorage::new()).await?;
+            let staging = near.map(|near| Staging::beside(cx.host, near));
+            let storage: Box<dyn Storage> = match &staging {
+                Some(staging) => Box::new(cx.host.storage(&staging.dir)),
+                None => Box::new(MemoryStorage::new()),
+            };
+            let mut single = ChunkStore::open(storage).await?;
             match backup::extract(src, Some(id), &mut single, &mut reporter).await {
                 Ok(_) => {
                     let writer = bundle::Writer::new(single.storage(), single.manifest().clone());
@@ -489,7 +498,8 @@ async fn bundle_pieces<H: Host, S: Storage>(
     written
 }
 
-/// A folder a `.cairnbak` file is unpacked into, beside `near`, removed when dropped.
+/// A folder a `.cairnbak` file is unpacked into (or a snapshot copied into, to export it),
+/// beside `near`, removed when dropped.
 struct Staging<'h, H: Host> {
     host: &'h H,
     dir: PathBuf,
@@ -512,11 +522,11 @@ impl<H: Host> Drop for Staging<'_, H> {
 }
 
 /// A `.cairnbak` file named where a backup may be (not a URL, and a file there), unpacked
-/// beside it into `staging`'s folder: nothing is there unless its checksum matches.
+/// beside it (`unpack`): nothing is there unless its checksum matches.
 async fn bundle_file<'h, H: Host>(
     cx: &Cx<'h, H>,
     name: &str,
-) -> Result<Option<(H::Storage, Staging<'h, H>)>, CliError> {
+) -> Result<Option<(Box<dyn Storage>, Staging<'h, H>)>, CliError> {
     let path = cx.cwd.join(name);
     if name.contains("://") || !cx.host.exists(&path) || cx.host.is_dir(&path) {
         return Ok(None);
@@ -526,44 +536,45 @@ async fn bundle_file<'h, H: Host>(
 }
 
 /// A `.cairnbak` file's store, unpacked into `staging`'s folder in pieces: memory holds one
-/// table file at a time (a sealed file is opened whole, in memory). Ctrl-C stops it and
-/// removes what it wrote.
+/// table file at a time. A sealed file is opened whole and unpacked into memory, so that its
+/// plaintext never reaches the disk. Ctrl-C stops it and removes what it wrote.
 async fn unpack<H: Host>(
     cx: &Cx<'_, H>,
     path: &Path,
     staging: &Staging<'_, H>,
-) -> Result<H::Storage, CliError> {
+) -> Result<Box<dyn Storage>, CliError> {
     let io = |error| DatabaseError::Io {
         path: path.to_owned(),
         error,
     };
-    let mut reader = bundle::Reader::new(cx.host.storage(&staging.dir)).await?;
     let start = cx.host.read_file_at(path, 0, 8).map_err(io)?;
     if cairn_crypt::bundle::is_sealed(&start) {
         let password = cx.backup_password()?;
         let sealed = cx.host.read_file(path).map_err(io)?;
         let bytes = cairn_crypt::bundle::open_bundle(&sealed, password.as_bytes())?;
-        reader.push(&bytes).await?;
-    } else {
-        let mut offset = 0u64;
-        loop {
-            let piece = cx
-                .host
-                .read_file_at(path, offset, bundle::PIECE as usize)
-                .map_err(io)?;
-            if piece.is_empty() {
-                break;
-            }
-            offset += piece.len() as u64;
-            reader.push(&piece).await?;
-            if cx.host.interrupted() {
-                reader.abort().await;
-                return Err(bundle::BundleError::Interrupted.into());
-            }
+        let unpacked = MemoryStorage::new();
+        bundle::read(&bytes, &unpacked).await?;
+        return Ok(Box::new(unpacked));
+    }
+    let mut reader = bundle::Reader::new(cx.host.storage(&staging.dir)).await?;
+    let mut offset = 0u64;
+    loop {
+        let piece = cx
+            .host
+            .read_file_at(path, offset, bundle::PIECE as usize)
+            .map_err(io)?;
+        if piece.is_empty() {
+            break;
+        }
+        offset += piece.len() as u64;
+        reader.push(&piece).await?;
+        if cx.host.interrupted() {
+            reader.abort().await;
+            return Err(bundle::BundleError::Interrupted.into());
         }
     }
     reader.finish().await?;
-    Ok(cx.host.storage(&staging.dir))
+    Ok(Box::new(cx.host.storage(&staging.dir)))
 }
 
 async fn snapshots<H: Host>(cx: &Cx<'_, H>, (address, named): Address<'_>, json: bool) -> Out {

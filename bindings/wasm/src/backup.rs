@@ -62,7 +62,9 @@ pub async fn bundle_writer(
             let store = ChunkStore::open(sealed).await?;
             let parts = match snapshot {
                 None => match backup::read(&store).await {
-                    Ok(Some(_)) => bundle::write(&store, &mut progress).await.map_err(Error::from),
+                    Ok(Some(_)) => bundle::write(&store, &mut progress)
+                        .await
+                        .map_err(Error::from),
                     Ok(None) => Err(BackupError::NoSnapshots.into()),
                     Err(e) => Err(e.into()),
                 },
@@ -282,9 +284,9 @@ struct Unpacking {
 impl Unpacking {
     /// The reader, until `finish` took it.
     fn reader(&mut self) -> Result<&mut bundle::Reader<JsStorage>, Error> {
-        self.reader.as_mut().ok_or_else(|| {
-            args::invalid("the backup file was already read to its end".into())
-        })
+        self.reader
+            .as_mut()
+            .ok_or_else(|| args::invalid("the backup file was already read to its end".into()))
     }
 
     async fn push(&mut self, piece: &[u8]) -> Result<(), Error> {
