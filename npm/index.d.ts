@@ -1,6 +1,6 @@
 // Type declarations for cairn-db, written by hand (the wasm-bindgen ones are not shipped).
 // These are the browser entry's; node.d.ts (the Node entry, and `cairn-db/node` anywhere)
-// adds NodeFsAdapter and gives backup files as Uint8Arrays instead of Blobs.
+// adds NodeFsAdapter and gives backup files as Node Readables instead of web ReadableStreams.
 
 // The well-known symbols of explicit resource management, for programs whose `lib` lacks
 // `esnext.disposable` (the same declarations as @types/node's).
@@ -848,15 +848,17 @@ export interface ForgetResult {
 }
 
 /**
- * A backup export (`.cairnbak`) as `Repo.backupRestoreFile` takes it: either form, whichever
- * the platform's `backupExport` gave (a Blob in browsers, a Uint8Array in Node).
+ * A backup export (`.cairnbak`) as `Repo.backupRestoreFile` takes it: whole, or as a stream of
+ * pieces of any size, whichever the platform's `backupExport` gave (a ReadableStream in
+ * browsers, a Readable, which is an async iterable, in Node), or a file read from disk or a
+ * download (a Blob or File, read as a stream).
  */
-export type BackupFile = Blob | Uint8Array;
+export type BackupFile = Uint8Array | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 /**
  * The static side of `Repo`: opening, creating and restoring databases, and the calls on a
- * remote or backup by URL. `File` is what `backupExport` resolves to: a Blob from this entry,
- * a Uint8Array from the Node one (node.d.ts).
+ * remote or backup by URL. `File` is what `backupExport` resolves to: a web ReadableStream
+ * from this entry, a Node Readable from the Node one (node.d.ts).
  */
 export interface RepoStatic<File extends BackupFile> {
   readonly prototype: Repo;
@@ -889,9 +891,20 @@ export interface RepoStatic<File extends BackupFile> {
   backupForget(url: string, policy: RetentionPolicy, options?: ForgetOptions & ServerOptions & PasswordOptions): Promise<ForgetResult>;
   /** Reads every table file of the store at `url` and checks every chunk. */
   verify(url: string, options?: VerifyOptions & ServerOptions & PasswordOptions): Promise<VerifyReport>;
-  /** A backup (or one snapshot of it) as one `.cairnbak` file; an encrypted backup's stays sealed. */
+  /**
+   * A backup (or one snapshot of it) as one `.cairnbak` file, streamed: each piece (about
+   * 1 MiB) is read from the backup, checked and made only when the stream's reader asks for
+   * it, so memory stays flat whatever the backup's size (`new Response(stream).blob()` makes a
+   * Blob of it; in Node, `pipeline(stream, createWriteStream(path))` a file). Progress and
+   * `signal` follow the reading; a damaged chunk errors the stream. An encrypted backup's file
+   * stays sealed (sealed whole, in memory).
+   */
   backupExport(url: string, options?: ProgressOptions & ServerOptions & PasswordOptions & { snapshot?: string }): Promise<File>;
-  /** A new database from a `.cairnbak` file's latest snapshot; options as `backupRestore`. */
+  /**
+   * A new database from a `.cairnbak` file's latest snapshot; options as `backupRestore`. The
+   * file is read piece by piece as it comes (in Node unpacked into a temporary folder, so memory
+   * holds one table file at a time); nothing is restored unless its checksum matches.
+   */
   backupRestoreFile(
     file: BackupFile,
     location: string,
@@ -1054,7 +1067,7 @@ export interface Repo {
 }
 
 /** Repo's static side; a Repo comes only from it (`init`, `open`, `clone`, the restores). */
-export const Repo: RepoStatic<Blob>;
+export const Repo: RepoStatic<ReadableStream<Uint8Array>>;
 
 export interface PruneResult {
   snapshotsRemoved: number;

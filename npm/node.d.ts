@@ -1,6 +1,6 @@
 // Type declarations for cairn-db's Node entry (`cairn-db` under Node's resolution, and
 // `cairn-db/node` under any, such as TypeScript's "bundler"): everything in index.d.ts, with
-// backup exports as Uint8Arrays, and NodeFsAdapter.
+// backup exports as Node Readables, and NodeFsAdapter.
 
 import type { ManifestRead, ObjectInfo, Repo as RepoInstance, RepoStatic, StorageAdapter } from './index.js';
 
@@ -8,7 +8,20 @@ export * from './index.js';
 
 // These shadow index.d.ts's Repo (local exports win over `export *`).
 export type Repo = RepoInstance;
-export const Repo: RepoStatic<Uint8Array>;
+export const Repo: RepoStatic<BackupReadable>;
+
+/**
+ * The Node `stream.Readable` that `Repo.backupExport` resolves to here, declared by what it
+ * offers so that these types need no @types/node: an async iterable of the file's pieces
+ * (Uint8Arrays), to `pipe` or hand to `stream.pipeline`, `destroy` to stop early.
+ */
+export interface BackupReadable extends AsyncIterable<Uint8Array> {
+  pipe<T>(destination: T, options?: { end?: boolean }): T;
+  destroy(error?: Error): this;
+  on(event: 'data', listener: (piece: Uint8Array) => void): this;
+  on(event: 'end' | 'close', listener: () => void): this;
+  on(event: 'error', listener: (error: Error) => void): this;
+}
 
 /**
  * A store in a directory, in the native `cairn` layout and manifest protocol (the manifest's

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks, run in one invocation and printed as Markdown tables (ready for
 # docs/BENCHMARKS.md): native, the wasm build in Node and SQLite side by side; then backups of
-# a 1,000,000-row database beside cp -a, rsync -a and restic. Raw lines go to target/bench/.
+# a 1,000,000-row database beside cp -a, rsync -a and restic, and its backup file round trip.
+# Raw lines go to target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -39,3 +40,7 @@ echo
 echo "backups of a 1,000,000-row database..." >&2
 cargo build --release --locked --quiet -p cairn --bin cairn
 python3 scripts/bench_backup.py target/release/cairn
+
+echo
+echo "a backup file (.cairnbak) of a 1,000,000-row database: export, verify, restore..." >&2
+python3 scripts/bench_backup_file.py target/release/cairn

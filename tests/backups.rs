@@ -507,6 +507,8 @@ fn export_to_one_file_and_restore_from_it() {
     assert!(fails(r, &["backup", "restore", "short.cairnbak", "x"]).contains("backup file"));
     assert!(fails(r, &["backup", "restore", "missing.cairnbak", "x"]).contains("No such file"));
     assert!(!r.join("x").exists());
+    // Unpacked beside the new database, then removed, whether the restore worked or not.
+    assert_eq!(hidden(r), Vec::<String>::new());
     assert!(
         fails(&d, &["backup", "export", "nope", "f.cairnbak"]).contains("backup 'nope' not found")
     );
@@ -806,6 +808,60 @@ fn snapshots_and_verify_read_a_cairnbak_file_too() {
     fs::write(r.join("bad.cairnbak"), &bytes).unwrap();
     fails(r, &["backup", "verify", "bad.cairnbak"]);
     fails(r, &["backup", "snapshots", "bad.cairnbak"]);
+    assert_eq!(hidden(r), Vec::<String>::new());
+}
+
+/// The hidden files and folders in `dir`: what an unpacked or half-written file would leave.
+fn hidden(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') || n.ends_with("-partial"))
+        .collect()
+}
+
+/// A file of many pieces (several table files, each read in runs) goes out and comes back in
+/// pieces; a file cut anywhere restores nothing and leaves nothing.
+#[test]
+fn a_file_of_many_pieces_streams_out_and_back() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = new_db(r);
+    // Text that does not compress, so that the table files are several MiB.
+    let rows: Vec<String> = (0..100_000)
+        .map(|i| {
+            format!(
+                "({i}, '{}')",
+                cairn_core::Hash::of(format!("{i}").as_bytes()).to_base32()
+            )
+        })
+        .collect();
+    let sql = format!(
+        "create table t (id int primary key, v text); insert into t values {}",
+        rows.join(",")
+    );
+    assert_eq!(cairn_in(&d, &["sql"], Some(&sql)).code, 0);
+    ok(&d, &["commit", "-a", "-m", "rows"]);
+    ok(&d, &["backup", "sync-url", "file://../b"]);
+    ok(r, &["backup", "export", "file://b", "b.cairnbak"]);
+    let bytes = fs::read(r.join("b.cairnbak")).unwrap();
+    assert!(
+        bytes.len() > 2 << 20,
+        "{} bytes: too few pieces",
+        bytes.len()
+    );
+    ok(r, &["backup", "restore", "b.cairnbak", "restored"]);
+    let count = ok(
+        &r.join("restored"),
+        &["sql", "-q", "select count(*) from t", "-r", "csv"],
+    );
+    assert_eq!(count, "count(*)\n100000\n");
+    for cut in [12, bytes.len() / 3, bytes.len() - 21, bytes.len() - 1] {
+        fs::write(r.join("cut.cairnbak"), &bytes[..cut]).unwrap();
+        assert!(fails(r, &["backup", "restore", "cut.cairnbak", "x"]).contains("truncated"));
+        assert!(!r.join("x").exists());
+    }
+    assert_eq!(hidden(r), Vec::<String>::new());
 }
 
 #[test]

@@ -57,6 +57,55 @@ fn ctrl_c_mid_sync_exits_130_and_leaves_both_sides_valid() {
     assert!(stopped > 0, "no sync was stopped by Ctrl-C");
 }
 
+#[test]
+fn ctrl_c_mid_export_or_restore_from_a_file_leaves_nothing_half_written() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let d = r.join("db");
+    fs::create_dir(&d).unwrap();
+    ok(&d, &["init"]);
+    let create = format!(
+        "create table t (id int primary key, v text); insert into t values {}",
+        rows(200_000, "first")
+    );
+    assert_eq!(cairn_in(&d, &["sql"], Some(&create)).code, 0);
+    ok(&d, &["commit", "-a", "-m", "rows"]);
+    ok(&d, &["backup", "sync-url", "file://../b"]);
+    ok(r, &["backup", "export", "file://b", "whole.cairnbak"]);
+    let leftovers = || {
+        let mut names: Vec<String> = fs::read_dir(r)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = leftovers();
+    let (mut exports, mut restores) = (0, 0);
+    for round in 0..30u64 {
+        let delay = 30 + round * 10;
+        let export = ["backup", "export", "--quiet", "file://b", "out.cairnbak"];
+        if cairn_tests::ctrl_c_after(r, &export, delay) {
+            exports += 1;
+            assert_eq!(leftovers(), before, "a stopped export left a file");
+        }
+        let _ = fs::remove_file(r.join("out.cairnbak"));
+        let restore = ["backup", "restore", "--quiet", "whole.cairnbak", "restored"];
+        if cairn_tests::ctrl_c_after(r, &restore, delay) {
+            restores += 1;
+            assert_eq!(leftovers(), before, "a stopped restore left files");
+        }
+        let _ = fs::remove_dir_all(r.join("restored"));
+        if exports > 0 && restores > 0 {
+            break;
+        }
+    }
+    assert!(
+        exports > 0 && restores > 0,
+        "stopped {exports} exports, {restores} restores"
+    );
+}
+
 /// Both sides verify clean, and a sync run again completes and restores.
 fn check(root: &Path, d: &Path) {
     assert!(ok(d, &["fsck"]).contains("no problems found"));

@@ -226,7 +226,8 @@ on('form[data-form="restore"]', 'submit', async () => {
 });
 
 on('[data-action="download"]', 'click', async () => {
-  const file = await Repo.backupExport(BACKUP.url);
+  // The export is a stream; the browser keeps a large Blob on disk, not in the tab's memory.
+  const file = await new Response(await Repo.backupExport(BACKUP.url)).blob();
   const link = byTestId('download-link');
   URL.revokeObjectURL(link.href);
   link.href = URL.createObjectURL(file);

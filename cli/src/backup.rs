@@ -1,6 +1,6 @@
 //! `backup`: add, remove, sync, sync-url, restore, export, snapshots, forget, prune, verify.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use cairn_core::backup::{self, BackupError, Forget, Note, Repair, Snapshot, SyncOutcome};
 use cairn_core::bundle;
@@ -54,7 +54,9 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
             dir,
         } => restore(cx, &url, &dir, snapshot.as_deref(), force, adopt).await,
         BackupAction::Snapshots { json, backup } => match bundle_file(cx, &backup).await? {
-            Some(unpacked) => list_snapshots(&ChunkStore::open(unpacked).await?, json).await,
+            Some((unpacked, _staging)) => {
+                list_snapshots(&ChunkStore::open(unpacked).await?, json).await
+            }
             None => snapshots(cx, locate(db.as_deref(), &backup)?, json).await,
         },
         BackupAction::Forget {
@@ -83,7 +85,7 @@ async fn run<H: Host>(cx: &Cx<'_, H>, mut db: Option<&mut Db<H>>, action: Backup
                 subset: read_data_subset,
             };
             match bundle_file(cx, &backup).await? {
-                Some(unpacked) => checked(cx, &unpacked, &options).await,
+                Some((unpacked, _staging)) => checked(cx, &unpacked, &options).await,
                 None => {
                     let (address, named) = locate(db.as_deref(), &backup)?;
                     let storage = cx.backup_storage((address, named), None, false).await?;
@@ -292,7 +294,10 @@ async fn restore<H: Host>(
                        by its URL";
             return Err(CliError::Destination(why.into()));
         }
-        let mut src = ChunkStore::open(unpack(cx, cx.cwd.join(address)).await?).await?;
+        // Unpacked beside the new database: the file may be on a medium that cannot be written.
+        let staging = Staging::beside(cx.host, &dir);
+        let unpacked = unpack(cx, &cx.cwd.join(address), &staging).await?;
+        let mut src = ChunkStore::open(unpacked).await?;
         return restore_from(cx, &mut src, target, snapshot, force, None).await;
     }
     // The new database syncs from its own folder: it remembers the backup by an absolute URL.
@@ -387,93 +392,189 @@ async fn restore_from<H: Host, S: Storage>(
     Ok(out)
 }
 
-/// Writes a backup, or one snapshot of it, as a .cairnbak file (written whole, then renamed
-/// into place); an encrypted backup's file stays sealed, with its keys.
+/// Writes a backup, or one snapshot of it, as a .cairnbak file: streamed into a file beside
+/// it, renamed into place once whole, removed if the export fails or is interrupted. An
+/// encrypted backup's file stays sealed, with its keys (sealed whole, in memory).
 async fn export<H: Host>(
     cx: &Cx<'_, H>,
     address: Address<'_>,
     file: &str,
     snapshot: Option<&str>,
 ) -> Out {
-    let parts = match cx.open_backup(address, None, false).await? {
-        Opened::Plain(storage) => {
-            bundle_parts(cx, &ChunkStore::open(storage).await?, snapshot).await?
-        }
-        Opened::Sealed(storage) => {
-            let store = ChunkStore::open(storage).await?;
-            let parts = bundle_parts(cx, &store, snapshot).await?;
-            vec![cairn_crypt::bundle::seal_bundle(store.storage(), &parts).await?]
-        }
-    };
+    let opened = cx.open_backup(address, None, false).await?;
     let path = cx.cwd.join(file);
     let tmp = path.with_extension("cairnbak-partial");
-    let written = cx
-        .host
-        .write_file(&tmp, &parts.concat(), true)
-        .and_then(|()| cx.host.rename(&tmp, &path));
-    if let Err(error) = written {
-        let _ = cx.host.remove_file(&tmp);
-        return Err(DatabaseError::Io { path, error }.into());
+    let host = cx.host;
+    let io = |path: &Path, error| {
+        CliError::from(DatabaseError::Io {
+            path: path.to_owned(),
+            error,
+        })
+    };
+    host.write_file(&tmp, b"", false).map_err(|e| io(&tmp, e))?;
+    let mut bytes = 0u64;
+    let mut append = |piece: &[u8]| {
+        bytes += piece.len() as u64;
+        host.append_file(&tmp, piece).map_err(|e| io(&tmp, e))
+    };
+    let written = async {
+        match opened {
+            Opened::Plain(storage) => {
+                let store = ChunkStore::open(storage).await?;
+                let near = Some(path.as_path());
+                bundle_pieces(cx, &store, snapshot, near, &mut |piece| append(&piece)).await
+            }
+            Opened::Sealed(storage) => {
+                let store = ChunkStore::open(storage).await?;
+                let mut parts = Vec::new();
+                // A snapshot is copied in memory: its plaintext must not reach the disk.
+                bundle_pieces(cx, &store, snapshot, None, &mut |p| {
+                    parts.push(p);
+                    Ok(())
+                })
+                .await?;
+                let sealed = cairn_crypt::bundle::seal_bundle(store.storage(), &parts).await?;
+                append(&sealed)
+            }
+        }
+    };
+    let renamed = written
+        .await
+        .and_then(|()| host.rename(&tmp, &path).map_err(|e| io(&path, e)));
+    if let Err(e) = renamed {
+        let _ = host.remove_file(&tmp);
+        return Err(e);
     }
-    let bytes: usize = parts.iter().map(Vec::len).sum();
-    Ok(format!("wrote {file} ({})\n", size(bytes as u64)))
+    Ok(format!("wrote {file} ({})\n", size(bytes)))
 }
 
-/// A backup's store (or one snapshot of it) as the parts of a .cairnbak file.
-async fn bundle_parts<H: Host, S: Storage>(
+/// Hands a backup's store (or one snapshot of it, copied first into a folder beside `near`,
+/// else into memory) to `each` as the pieces of a .cairnbak file, one at a time: memory stays
+/// that of one piece, whatever the backup's size.
+async fn bundle_pieces<H: Host, S: Storage>(
     cx: &Cx<'_, H>,
     src: &ChunkStore<S>,
     snapshot: Option<&str>,
-) -> Result<Vec<Vec<u8>>, CliError> {
+    near: Option<&Path>,
+    each: &mut dyn FnMut(Vec<u8>) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    async fn all<T: Storage>(
+        mut writer: bundle::Writer<T>,
+        progress: &mut dyn cairn_core::sync::Sink,
+        each: &mut dyn FnMut(Vec<u8>) -> Result<(), CliError>,
+    ) -> Result<(), CliError> {
+        while let Some(piece) = writer.next(progress).await? {
+            each(piece)?;
+        }
+        Ok(())
+    }
     let mut reporter = cx.reporter();
-    let parts = match snapshot {
+    let written = match snapshot {
         None => match backup::read(src).await {
-            Ok(Some(_)) => bundle::write(src, &mut reporter)
-                .await
-                .map_err(CliError::from),
+            Ok(Some(_)) => {
+                let writer = bundle::Writer::new(src.storage(), src.manifest().clone());
+                all(writer, &mut reporter, each).await
+            }
             Ok(None) => Err(BackupError::NoSnapshots.into()),
             Err(e) => Err(e.into()),
         },
         Some(id) => {
-            let mut single = ChunkStore::open(MemoryStorage::new()).await?;
+            let staging = near.map(|near| Staging::beside(cx.host, near));
+            let storage: Box<dyn Storage> = match &staging {
+                Some(staging) => Box::new(cx.host.storage(&staging.dir)),
+                None => Box::new(MemoryStorage::new()),
+            };
+            let mut single = ChunkStore::open(storage).await?;
             match backup::extract(src, Some(id), &mut single, &mut reporter).await {
-                Ok(_) => bundle::write(&single, &mut cairn_core::sync::Silent)
-                    .await
-                    .map_err(CliError::from),
+                Ok(_) => {
+                    let writer = bundle::Writer::new(single.storage(), single.manifest().clone());
+                    all(writer, &mut cairn_core::sync::Silent, each).await
+                }
                 Err(e) => Err(e.into()),
             }
         }
     };
     reporter.finish();
-    parts
+    written
+}
+
+/// A folder a `.cairnbak` file is unpacked into (or a snapshot copied into, to export it),
+/// beside `near`, removed when dropped.
+struct Staging<'h, H: Host> {
+    host: &'h H,
+    dir: PathBuf,
+}
+
+impl<'h, H: Host> Staging<'h, H> {
+    fn beside(host: &'h H, near: &Path) -> Self {
+        let name = near.file_name().unwrap_or_default().to_string_lossy();
+        let dir = near.with_file_name(format!(".{name}.unpacked-{}", host.pid()));
+        // A folder of this name is a leftover of a process of this id, long gone.
+        let _ = host.remove_dir_all(&dir);
+        Staging { host, dir }
+    }
+}
+
+impl<H: Host> Drop for Staging<'_, H> {
+    fn drop(&mut self) {
+        let _ = self.host.remove_dir_all(&self.dir);
+    }
 }
 
 /// A `.cairnbak` file named where a backup may be (not a URL, and a file there), unpacked
-/// into memory: nothing is written unless its checksum matches.
-async fn bundle_file<H: Host>(
-    cx: &Cx<'_, H>,
+/// beside it (`unpack`): nothing is there unless its checksum matches.
+async fn bundle_file<'h, H: Host>(
+    cx: &Cx<'h, H>,
     name: &str,
-) -> Result<Option<MemoryStorage>, CliError> {
+) -> Result<Option<(Box<dyn Storage>, Staging<'h, H>)>, CliError> {
     let path = cx.cwd.join(name);
     if name.contains("://") || !cx.host.exists(&path) || cx.host.is_dir(&path) {
         return Ok(None);
     }
-    Ok(Some(unpack(cx, path).await?))
+    let staging = Staging::beside(cx.host, &path);
+    Ok(Some((unpack(cx, &path, &staging).await?, staging)))
 }
 
-/// A `.cairnbak` file's store, in memory.
-async fn unpack<H: Host>(cx: &Cx<'_, H>, path: PathBuf) -> Result<MemoryStorage, CliError> {
-    let mut bytes = cx
-        .host
-        .read_file(&path)
-        .map_err(|error| DatabaseError::Io { path, error })?;
-    if cairn_crypt::bundle::is_sealed(&bytes) {
+/// A `.cairnbak` file's store, unpacked into `staging`'s folder in pieces: memory holds one
+/// table file at a time. A sealed file is opened whole and unpacked into memory, so that its
+/// plaintext never reaches the disk. Ctrl-C stops it and removes what it wrote.
+async fn unpack<H: Host>(
+    cx: &Cx<'_, H>,
+    path: &Path,
+    staging: &Staging<'_, H>,
+) -> Result<Box<dyn Storage>, CliError> {
+    let io = |error| DatabaseError::Io {
+        path: path.to_owned(),
+        error,
+    };
+    let start = cx.host.read_file_at(path, 0, 8).map_err(io)?;
+    if cairn_crypt::bundle::is_sealed(&start) {
         let password = cx.backup_password()?;
-        bytes = cairn_crypt::bundle::open_bundle(&bytes, password.as_bytes())?;
+        let sealed = cx.host.read_file(path).map_err(io)?;
+        let bytes = cairn_crypt::bundle::open_bundle(&sealed, password.as_bytes())?;
+        let unpacked = MemoryStorage::new();
+        bundle::read(&bytes, &unpacked).await?;
+        return Ok(Box::new(unpacked));
     }
-    let unpacked = MemoryStorage::new();
-    bundle::read(&bytes, &unpacked).await?;
-    Ok(unpacked)
+    let mut reader = bundle::Reader::new(cx.host.storage(&staging.dir)).await?;
+    let mut offset = 0u64;
+    loop {
+        let piece = cx
+            .host
+            .read_file_at(path, offset, bundle::PIECE as usize)
+            .map_err(io)?;
+        if piece.is_empty() {
+            break;
+        }
+        offset += piece.len() as u64;
+        reader.push(&piece).await?;
+        if cx.host.interrupted() {
+            reader.abort().await;
+            return Err(bundle::BundleError::Interrupted.into());
+        }
+    }
+    reader.finish().await?;
+    Ok(Box::new(cx.host.storage(&staging.dir)))
 }
 
 async fn snapshots<H: Host>(cx: &Cx<'_, H>, (address, named): Address<'_>, json: bool) -> Out {

@@ -937,7 +937,7 @@ impl<S: Storage> ChunkStore<S> {
 }
 
 /// A storage error while reading a table file, with truncation named as corruption.
-fn table_io_error(table: &str, e: IoError) -> StoreError {
+pub(crate) fn table_io_error(table: &str, e: IoError) -> StoreError {
     match e {
         IoError::OutOfRange { .. } => StoreError::CorruptTable {
             table: table.into(),

@@ -164,6 +164,24 @@ pub fn same_record(a: &Entry, b: &Entry) -> bool {
     (a.offset, a.len) == (b.offset, b.len)
 }
 
+/// The run of whole records that starts at `entries[start]` (`entries` sorted by offset):
+/// about `max` bytes, more only when one record is longer, so that a file is read in pieces of
+/// bounded size. Answers the index past the run and the bytes it spans from its first offset.
+pub fn run(entries: &[Entry], start: usize, max: u64) -> (usize, u64) {
+    let first = entries[start].offset;
+    let (mut end, mut len) = (start, 0u64);
+    // Records whole: the chunks of one block (one offset) are never split between runs.
+    while let Some(e) = entries.get(end) {
+        let e_end = e.offset + u64::from(e.len) - first;
+        if end > start && !same_record(e, &entries[end - 1]) && e_end > max {
+            break;
+        }
+        len = len.max(e_end);
+        end += 1;
+    }
+    (end, len)
+}
+
 /// The length of one index entry in a file of `version`.
 pub fn entry_len(version: u16) -> usize {
     if version >= VERSION {

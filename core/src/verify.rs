@@ -20,7 +20,7 @@ use crate::io::{IoError, Storage};
 use crate::lru::Lru;
 use crate::manifest::{Manifest, ManifestError};
 use crate::sync::{Phase, Progress, Silent, Sink};
-use crate::table_file::{self, same_record, Entry, Footer, TableError};
+use crate::table_file::{self, Entry, Footer, TableError};
 
 /// Records are read in runs of about this many bytes, so memory stays flat for large files.
 const READ_RUN: u64 = 8 << 20;
@@ -597,18 +597,7 @@ async fn check_table<S: Storage + ?Sized>(
             return Err(VerifyError::Interrupted);
         }
         let run_offset = entries[start].offset;
-        let mut end = start;
-        let mut run_len = 0u64;
-        // Records whole: the chunks of one block (one offset) are never split between runs.
-        while let Some(e) = entries.get(end) {
-            let e_end = e.offset + u64::from(e.len) - run_offset;
-            let new_record = end > start && !same_record(e, &entries[end - 1]);
-            if new_record && e_end > READ_RUN {
-                break;
-            }
-            run_len = run_len.max(e_end);
-            end += 1;
-        }
+        let (end, run_len) = table_file::run(entries, start, READ_RUN);
         let bytes = match storage.get_range(name, run_offset, run_len).await {
             Ok(Some(b)) => b,
             Ok(None) => {

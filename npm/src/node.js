@@ -5,19 +5,46 @@
 // backups.
 
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
+import { NodeFsAdapter } from './adapters/node-fs.js';
 import { CairnError } from './errors.js';
 import { initFrom } from './init.js';
 import { source } from './locations/bucket.js';
 import * as file from './locations/file.js';
-import { schemes } from './locations/index.js';
+import { platform, schemes } from './locations/index.js';
 
 initFrom(wasmBytes());
 schemes.set('file', file);
 // s3:// and az:// take their credentials from the environment, as the native CLI does.
 source.env = process.env;
 source.readFile = (path) => readFileSync(path, 'utf8');
+// Backup files are Node streams; one is unpacked in a private temporary folder, so that memory
+// holds one table file at a time whatever the file's size.
+platform.toStream = (next, free) =>
+  new Readable({
+    read() {
+      next().then(
+        (piece) => {
+          if (piece === undefined) free();
+          this.push(piece ?? null);
+        },
+        (e) => this.destroy(e),
+      );
+    },
+    destroy(error, done) {
+      free();
+      done(error);
+    },
+  });
+platform.staging = async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cairn-unpack-'));
+  return { adapter: new NodeFsAdapter(dir), remove: () => rm(dir, { recursive: true, force: true }) };
+};
 
 export * from './common.js';
 export { NodeFsAdapter } from './adapters/node-fs.js';

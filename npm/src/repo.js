@@ -3,9 +3,8 @@
 // authors. Every decision about the data, and new ids, are the core's. Every method loads the
 // core first and turns the core's errors into CairnErrors.
 
-import { backupForget, backupPrune, backupSnapshots, bundleRead, bundleWrite, openBackupStore, Repo as Core, newId, verify } from '../wasm/cairn_wasm.js';
+import { backupForget, backupPrune, backupSnapshots, bundleReader, bundleWriter, openBackupStore, Repo as Core, newId, verify } from '../wasm/cairn_wasm.js';
 
-import { MemoryAdapter } from './adapters/memory.js';
 import { boundary, CairnError } from './errors.js';
 import { withCore } from './init.js';
 import { absoluteUrl, checkUrl, databaseAt, openStore, platform, samePlace } from './locations/index.js';
@@ -52,6 +51,31 @@ async function restoreFrom(src, location, options = {}, adoptUrl = undefined) {
   });
   const { snapshot, stats, remotes, adopted } = value;
   return { repo, snapshot, stats, remotes, adopted };
+}
+
+/**
+ * The pieces of a backup file as an async iterable: a Uint8Array whole, a Blob or web
+ * ReadableStream read piece by piece, a Node Readable or any async iterable as it is.
+ */
+function piecesOf(file) {
+  if (file instanceof Uint8Array) return [file];
+  if (typeof file?.stream === 'function' && typeof file?.arrayBuffer === 'function') return piecesOf(file.stream());
+  if (typeof file?.getReader === 'function') {
+    return {
+      async *[Symbol.asyncIterator]() {
+        const reader = file.getReader();
+        try {
+          for (let read = await reader.read(); !read.done; read = await reader.read()) yield read.value;
+        } finally {
+          // A stream that failed midway is cancelled, not left locked.
+          await reader.cancel().catch(() => {});
+          reader.releaseLock();
+        }
+      },
+    };
+  }
+  if (typeof file?.[Symbol.asyncIterator] === 'function') return file;
+  throw new CairnError('INVALID_ARGUMENT', 'a backup file is a Uint8Array, a Blob, a ReadableStream or a Node Readable');
 }
 
 /** The core's fast-forward mode from merge and pull options, as Git's --ff-only and --no-ff. */
@@ -131,16 +155,31 @@ export class Repo {
 
   static backupRestoreFile(file, location, options = {}) {
     return withCore(async () => {
-      if (!(file instanceof Uint8Array) && typeof file?.arrayBuffer !== 'function') {
-        throw new CairnError('INVALID_ARGUMENT', 'a backup file is a Uint8Array or a Blob');
-      }
+      const pieces = piecesOf(file);
       if (options.adopt === true) {
         throw new CairnError('INVALID_ARGUMENT', 'a backup file cannot be adopted: adopt the backup it was exported from, by its URL');
       }
-      const bytes = file instanceof Uint8Array ? file : new Uint8Array(await file.arrayBuffer());
-      const unpacked = new MemoryAdapter();
-      await bundleRead(bytes, unpacked, options.password);
-      return restoreFrom(unpacked, location, options);
+      const staging = await platform.staging();
+      try {
+        const reader = await bundleReader(staging.adapter, options.password);
+        try {
+          for await (const piece of pieces) {
+            if (!(piece instanceof Uint8Array)) {
+              throw new CairnError('INVALID_ARGUMENT', `a backup file's stream gives Uint8Arrays, not ${typeof piece}`);
+            }
+            await reader.push(piece);
+          }
+          await reader.finish();
+        } catch (e) {
+          await reader.abort();
+          throw e;
+        } finally {
+          reader.free();
+        }
+        return await restoreFrom(staging.adapter, location, options);
+      } finally {
+        await staging.remove();
+      }
     });
   }
 
@@ -161,11 +200,17 @@ export class Repo {
   }
 
   static backupExport(url, options = {}) {
-    return withCore(async () =>
-      platform.toFile(
-        await bundleWrite(await openStore(url, undefined, options), options.snapshot, options.onProgress, options.signal, options.password),
-      ),
-    );
+    return withCore(async () => {
+      const store = await openStore(url, undefined, options);
+      const writer = await bundleWriter(store, options.snapshot, options.onProgress, options.signal, options.password);
+      // Pieces are made only as the consumer reads: the core reads the store no further ahead.
+      let freed = false;
+      const free = () => {
+        if (!freed) writer.free();
+        freed = true;
+      };
+      return platform.toStream(() => boundary(() => writer.next()), free);
+    });
   }
 
   get location() {

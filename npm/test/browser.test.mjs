@@ -124,7 +124,8 @@ test(
     assert.deepEqual(after.restored.backups, []);
     assert.equal(after.snapshot, created.snapshot);
     assert.equal(after.exists, 'ALREADY_EXISTS');
-    assert.ok(after.fileIsBlob);
+    assert.ok(after.fileIsStream);
+    assert.deepEqual(after.fromStream.rows, ['one', 'two']);
 
     // The browser's backup file, restored by the native CLI.
     const dir = await tempDir(t);

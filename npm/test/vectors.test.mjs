@@ -126,7 +126,7 @@ test('the SQL script gives the native hashes, tables and .cairnbak (sql.json)', 
   assert.deepEqual(tables, expected.database.tables);
   store.free();
 
-  const file = await Repo.backupExport(script.steps.find((s) => s.op === 'backup').url);
+  const file = Buffer.concat(await (await Repo.backupExport(script.steps.find((s) => s.op === 'backup').url)).toArray());
   assert.deepEqual({ blake3_160: hash(file), size: file.length }, expected.cairnbak);
 });
 

@@ -26,7 +26,7 @@ const ADAPTER_METHODS: [&str; 7] = [
     "swapManifest",
 ];
 
-fn invalid(message: String) -> Error {
+pub fn invalid(message: String) -> Error {
     Error::InvalidArgument(message)
 }
 

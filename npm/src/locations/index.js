@@ -11,6 +11,7 @@
 //   check(path)                    optional: throws if the rest of the URL is malformed
 // `base` is the directory of the database a remote or backup belongs to (file:// only).
 
+import { MemoryAdapter } from '../adapters/memory.js';
 import { CairnError } from '../errors.js';
 import { scheme as bucket } from './bucket.js';
 import { scheme as served } from './http.js';
@@ -24,16 +25,36 @@ export const schemes = new Map([
   ['https', served('https')],
 ]);
 
-/** What the platform makes of a `.cairnbak` file's parts: a Uint8Array unless replaced. */
+/**
+ * How the platform hands out and takes in a `.cairnbak` file. Unless an entry replaces them:
+ *   toStream(next, free)  a web ReadableStream of the pieces `next()` resolves to (undefined at
+ *                         the end), asking for one only when its reader wants one; `free()`
+ *                         once it ends, fails or is cancelled
+ *   staging()             where a file is unpacked before its restore: { adapter, remove() }
+ */
 export const platform = {
-  toFile(parts) {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+  toStream(next, free) {
+    return new ReadableStream(
+      {
+        async pull(controller) {
+          try {
+            const piece = await next();
+            if (piece !== undefined) return controller.enqueue(piece);
+            free();
+            controller.close();
+          } catch (e) {
+            free();
+            throw e;
+          }
+        },
+        cancel: free,
+      },
+      // No piece is made before a read asks for it.
+      { highWaterMark: 0 },
+    );
+  },
+  async staging() {
+    return { adapter: new MemoryAdapter(), remove: async () => {} };
   },
 };
 

@@ -31,5 +31,5 @@ export async function backUp(name, password) {
   const [rows] = await back.sql('select v from t');
   back.close();
   const file = await Repo.backupExport(`idb://${name}-enc`, { password });
-  return { rows: rows.rows.flat(), wrong, file: [...new Uint8Array(await file.arrayBuffer())] };
+  return { rows: rows.rows.flat(), wrong, file: [...new Uint8Array(await new Response(file).arrayBuffer())] };
 }

@@ -47,13 +47,18 @@ export async function reopen(name) {
   restored.close();
   const exists = await Repo.backupRestore(`idb://${name}-backup`, `idb://${name}-restored`).catch((e) => e.code);
   const file = await Repo.backupExport(`idb://${name}-backup`);
-  const bytes = new Uint8Array(await file.arrayBuffer());
+  const bytes = new Uint8Array(await new Response(file).arrayBuffer());
+  // An export's stream, piped straight into a restore.
+  const streamed = await Repo.backupRestoreFile(await Repo.backupExport(`idb://${name}-backup`), `idb://${name}-streamed`);
+  const fromStream = await describe(streamed.repo);
+  streamed.repo.close();
   return {
     persisted,
     restored: restoredState,
     snapshot: snapshot.id,
     exists,
-    fileIsBlob: file instanceof Blob,
+    fileIsStream: file instanceof ReadableStream,
+    fromStream,
     file: btoa(String.fromCharCode(...bytes)),
   };
 }

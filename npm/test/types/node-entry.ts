@@ -4,6 +4,7 @@
 import { NodeFsAdapter, Repo } from 'cairn-db';
 
 export async function nodeEntry(): Promise<number> {
-  const file: Uint8Array = await Repo.backupExport('file:///tmp/b');
-  return file.length + new NodeFsAdapter('/tmp/x').dir.length;
+  const file = await Repo.backupExport('file:///tmp/b');
+  file.destroy();
+  return new NodeFsAdapter('/tmp/x').dir.length;
 }
