@@ -438,8 +438,10 @@ async fn export<H: Host>(
             }
         }
     };
+    // Durable before it takes the name: a crash must not leave a truncated file there.
     let renamed = written
         .await
+        .and_then(|()| host.sync_file(&tmp).map_err(|e| io(&tmp, e)))
         .and_then(|()| host.rename(&tmp, &path).map_err(|e| io(&path, e)));
     if let Err(e) = renamed {
         let _ = host.remove_file(&tmp);

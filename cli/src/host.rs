@@ -85,6 +85,8 @@ pub trait Host {
     /// Writes a whole file, made anew: whatever was at `path` (a stale file, a planted
     /// symlink) is removed first and never followed; `durable` fsyncs it before answering.
     fn write_file(&self, path: &Path, bytes: &[u8], durable: bool) -> io::Result<()>;
+    /// Makes what was written to a file durable (fsync), before it is renamed into place.
+    fn sync_file(&self, path: &Path) -> io::Result<()>;
     /// Renames a file or folder, replacing a file at `to`.
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
     fn create_dir_all(&self, path: &Path) -> io::Result<()>;

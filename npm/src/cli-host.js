@@ -129,6 +129,14 @@ export const cliHost = {
       closeSync(fd);
     }
   },
+  syncFile(path) {
+    const fd = openSync(path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  },
   rename: (from, to) => renameSync(from, to),
   createDirAll: (path) => mkdirSync(path, { recursive: true, mode: 0o700 }),
   removeDirAll: (path) => rmSync(path, { recursive: true }),

@@ -202,6 +202,10 @@ impl Host for JsHost {
         unit(self.call("writeFile", &args))
     }
 
+    fn sync_file(&self, path: &Path) -> io::Result<()> {
+        unit(self.path_call("syncFile", path))
+    }
+
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
         unit(self.call("rename", &[path_value(from), path_value(to)]))
     }
