@@ -2,7 +2,7 @@
 //! valid, and the operation runs again; progress totals are honest from the first event.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use cairn::block_on;
 use cairn_core::backup::Repair;
@@ -27,10 +27,10 @@ fn rows(n: usize, tag: &str) -> String {
         .join(",")
 }
 
-#[test]
-fn ctrl_c_mid_sync_exits_130_and_leaves_both_sides_valid() {
-    let root = tempfile::tempdir().unwrap();
-    let d = root.path().join("db");
+/// A database `db` in `parent` whose table `t` holds 200,000 rows: enough that a sync or an
+/// export takes long enough to be stopped midway.
+fn rows_db(parent: &Path) -> PathBuf {
+    let d = parent.join("db");
     fs::create_dir(&d).unwrap();
     ok(&d, &["init"]);
     let create = format!(
@@ -38,6 +38,13 @@ fn ctrl_c_mid_sync_exits_130_and_leaves_both_sides_valid() {
         rows(200_000, "first")
     );
     assert_eq!(cairn_in(&d, &["sql"], Some(&create)).code, 0);
+    d
+}
+
+#[test]
+fn ctrl_c_mid_sync_exits_130_and_leaves_both_sides_valid() {
+    let root = tempfile::tempdir().unwrap();
+    let d = rows_db(root.path());
     ok(&d, &["backup", "add", "b", "file://../b"]);
     ok(&d, &["backup", "sync", "b"]);
     let mut stopped = 0;
@@ -61,14 +68,7 @@ fn ctrl_c_mid_sync_exits_130_and_leaves_both_sides_valid() {
 fn ctrl_c_mid_export_or_restore_from_a_file_leaves_nothing_half_written() {
     let root = tempfile::tempdir().unwrap();
     let r = root.path();
-    let d = r.join("db");
-    fs::create_dir(&d).unwrap();
-    ok(&d, &["init"]);
-    let create = format!(
-        "create table t (id int primary key, v text); insert into t values {}",
-        rows(200_000, "first")
-    );
-    assert_eq!(cairn_in(&d, &["sql"], Some(&create)).code, 0);
+    let d = rows_db(r);
     ok(&d, &["commit", "-a", "-m", "rows"]);
     ok(&d, &["backup", "sync-url", "file://../b"]);
     ok(r, &["backup", "export", "file://b", "whole.cairnbak"]);
