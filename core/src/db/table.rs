@@ -313,19 +313,34 @@ impl Table {
                 }
                 // A map from a store is untrusted: two entries naming one row give it once.
                 let mut seen = alloc::collections::BTreeSet::new();
-                for key in keys {
-                    if !seen.insert(key.clone()) {
-                        continue;
-                    }
-                    let Some(value) = prolly::get(store, self.rows, &key)
-                        .await
-                        .map_err(TableError::from)?
-                    else {
+                keys.retain(|k| seen.insert(k.clone()));
+                // A range of the index may name many rows: `lookup` reads them with one scan
+                // of the row map then, where a get each would walk it from the root every
+                // time. The whole index (an ORDER BY ... LIMIT) is read a row at a time, as
+                // the caller may stop after a few.
+                let values = if !matches!((start, end), (Bound::Unbounded, Bound::Unbounded)) {
+                    let mut sorted: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+                    sorted.sort_unstable();
+                    let values = self.lookup(store, &sorted).await?;
+                    let found: alloc::collections::BTreeMap<&[u8], Option<Vec<u8>>> =
+                        sorted.into_iter().zip(values).collect();
+                    Some(found)
+                } else {
+                    None
+                };
+                for key in &keys {
+                    let value = match &values {
+                        Some(found) => found.get(key.as_slice()).cloned().flatten(),
+                        None => prolly::get(store, self.rows, key)
+                            .await
+                            .map_err(TableError::from)?,
+                    };
+                    let Some(value) = value else {
                         // An entry without its row: the index disagrees with the table.
                         return Err(TableError::Corrupt(CodecError::Invalid("index entry")).into());
                     };
-                    let (row, count) = self.decode(&key, &value)?;
-                    if !f(&key, row, count)? {
+                    let (row, count) = self.decode(key, &value)?;
+                    if !f(key, row, count)? {
                         break;
                     }
                 }
