@@ -369,9 +369,22 @@ pub(crate) fn add_index(
 
 /// The columns a key lists, by position in `schema`.
 pub(crate) fn key_columns(schema: &Schema, parts: &[IndexColumn]) -> Result<Vec<usize>, SqlError> {
-    let mut columns = Vec::with_capacity(parts.len());
-    for col in parts {
-        let name = key_column(col)?;
+    let names = parts
+        .iter()
+        .map(key_column)
+        .collect::<Result<Vec<_>, _>>()?;
+    column_positions(schema, &names)
+}
+
+/// The positions in `schema` of the columns `names` names, each named once (a key's columns,
+/// an INSERT's column list).
+pub(crate) fn column_positions<S: AsRef<str>>(
+    schema: &Schema,
+    names: &[S],
+) -> Result<Vec<usize>, SqlError> {
+    let mut columns = Vec::with_capacity(names.len());
+    for name in names {
+        let name = name.as_ref();
         let i = schema
             .column_index(name)
             .ok_or_else(|| SqlError::UnknownColumn(name.into()))?;

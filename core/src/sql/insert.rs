@@ -163,16 +163,7 @@ pub async fn run<S: Storage>(
 /// column's DEFAULT, or NULL, in the others (the table checks NOT NULL).
 pub(crate) fn arrange(schema: &Schema, values: &InsertValues) -> Result<Vec<Vec<Value>>, SqlError> {
     let width = schema.columns.len();
-    let mut positions = Vec::with_capacity(values.columns.len());
-    for column in &values.columns {
-        let i = schema
-            .column_index(column)
-            .ok_or_else(|| SqlError::UnknownColumn(column.clone()))?;
-        if positions.contains(&i) {
-            return Err(SqlError::DuplicateColumn(column.clone()));
-        }
-        positions.push(i);
-    }
+    let positions = crate::sql::ddl::column_positions(schema, &values.columns)?;
     let in_order = positions.is_empty() || positions.iter().copied().eq(0..width);
     let given = if positions.is_empty() {
         width
