@@ -251,7 +251,7 @@ impl Temporal {
         };
         let round = |v: i64, fsp: u8| {
             let unit = 10i64.pow(u32::from(MAX_FSP - fsp));
-            v.checked_add(unit / 2).map(|v| v.div_euclid(unit) * unit)
+            v.checked_add(unit / 2)?.div_euclid(unit).checked_mul(unit)
         };
         let value = match (self.kind, kind) {
             (TimeType::Year, TimeType::Year) => self.value,
@@ -344,6 +344,22 @@ mod tests {
 
     fn shown(kind: TimeType, text: &str) -> Option<String> {
         Temporal::parse(kind, text).map(|t| t.to_string())
+    }
+
+    #[test]
+    fn a_stored_value_at_the_edge_of_the_scale_converts_or_is_refused() {
+        // A row from a store is untrusted: a datetime's microseconds may be anything.
+        for value in [i64::MIN, i64::MIN + 1, i64::MAX] {
+            let t = Temporal {
+                kind: TimeType::DateTime(6),
+                value,
+            };
+            for fsp in 0..=MAX_FSP {
+                let _ = t.convert(TimeType::DateTime(fsp));
+                let _ = t.convert(TimeType::Timestamp(fsp));
+            }
+            let _ = t.convert(TimeType::Date);
+        }
     }
 
     #[test]
