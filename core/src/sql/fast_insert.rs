@@ -55,6 +55,7 @@ pub fn parse(sql: &str) -> Option<InsertValues> {
         table,
         columns,
         rows,
+        defaults: Vec::new(),
     })
 }
 

@@ -4,7 +4,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use sqlparser::ast::{Insert, SetExpr, TableObject};
+use sqlparser::ast::{self, Insert, SetExpr, TableObject};
 
 use crate::chunk_store::ChunkStore;
 use crate::db::root_value::RootValue;
@@ -24,6 +24,9 @@ pub struct InsertValues {
     pub table: String,
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Value>>,
+    /// Where a row gave `DEFAULT` (row, position among its values): the column's default,
+    /// known only once the table is (its value stands NULL in `rows` until then).
+    pub defaults: Vec<(usize, usize)>,
 }
 
 /// `sql` read by sqlparser alone, for comparing the fast parser with it (tests and fuzzing).
@@ -88,20 +91,28 @@ fn from_ast_rest(ins: Insert) -> Result<InsertValues, SqlError> {
     let SetExpr::Values(values) = *query.body else {
         return unsupported("INSERT ... SELECT");
     };
-    let rows = values
-        .rows
-        .iter()
-        .map(|row| {
-            row.content
-                .iter()
-                .map(|e| expr::compile(e, None)?.eval(&[]))
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .collect::<Result<_, _>>()?;
+    let mut defaults = Vec::new();
+    let mut rows = Vec::with_capacity(values.rows.len());
+    for (r, row) in values.rows.iter().enumerate() {
+        let mut out = Vec::with_capacity(row.content.len());
+        for (i, e) in row.content.iter().enumerate() {
+            match e {
+                ast::Expr::Identifier(id)
+                    if id.quote_style.is_none() && id.value.eq_ignore_ascii_case("DEFAULT") =>
+                {
+                    defaults.push((r, i));
+                    out.push(Value::Null);
+                }
+                e => out.push(expr::compile(e, None)?.eval(&[])?),
+            }
+        }
+        rows.push(out);
+    }
     Ok(InsertValues {
         table,
         columns,
         rows,
+        defaults,
     })
 }
 
@@ -138,6 +149,7 @@ pub async fn run_statement<S: Storage>(
                     .map(object_name)
                     .collect::<Result<_, _>>()?,
                 rows: result.rows,
+                defaults: Vec::new(),
             }
         }
     };
@@ -192,6 +204,20 @@ pub(crate) fn arrange(schema: &Schema, values: &InsertValues) -> Result<Vec<Vec<
             }
             full
         });
+    }
+    // `DEFAULT` given: the column's default, or NULL (which an AUTO_INCREMENT column fills).
+    for &(r, at) in &values.defaults {
+        let column = if positions.is_empty() {
+            at
+        } else {
+            positions[at]
+        };
+        if let Some(row) = rows.get_mut(r) {
+            row[column] = schema.columns[column]
+                .default
+                .clone()
+                .unwrap_or(Value::Null);
+        }
     }
     Ok(rows)
 }

@@ -635,3 +635,26 @@ fn a_stored_check_that_does_not_compile_fails_writes_not_reads() {
          table in scope"
     );
 }
+
+#[test]
+fn values_default_takes_the_column_default() {
+    let mut db = Db::new();
+    db.run("create table t (id int primary key auto_increment, n int default 7, s varchar(5))");
+    db.run("insert into t values (DEFAULT, DEFAULT, 'a'), (default, 3, default)");
+    db.run("insert into t (s, n) values ('b', DEFAULT)");
+    assert_eq!(
+        db.rows("select * from t order by id"),
+        vec![
+            vec![int(1), int(7), text("a")],
+            vec![int(2), int(3), Value::Null],
+            vec![int(3), int(7), text("b")],
+        ]
+    );
+    // Through ON DUPLICATE KEY UPDATE's insert too; a quoted `default` is a name, not the
+    // keyword.
+    db.run("insert into t values (4, default, 'c') on duplicate key update s = 'x'");
+    assert_eq!(db.rows("select n from t where id = 4"), vec![vec![int(7)]]);
+    assert!(db
+        .err("insert into t values (5, `default`, 'd')")
+        .contains("default"));
+}
