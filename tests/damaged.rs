@@ -186,23 +186,23 @@ fn the_fixtures_are_what_this_build_makes() {
 
 /// The snapshots, oldest first: their ids, and the rows of `t` each holds (as `sql -r csv`).
 const SNAPSHOTS: [(&str, &str); 3] = [
-    ("vpn93mf1", "id,name\n1,one\n2,two\n3,three\n"),
-    ("qgd5smk9", "id,name\n1,one\n2,two\n3,three\n4,four\n"),
-    ("noro3hpp", "id,name\n1,one\n2,TWO\n3,three\n4,four\n"),
+    ("9opaj0q8", "id,name\n1,one\n2,two\n3,three\n"),
+    ("ugom5d5l", "id,name\n1,one\n2,two\n3,three\n4,four\n"),
+    ("5m7a5m46", "id,name\n1,one\n2,TWO\n3,three\n4,four\n"),
 ];
 
 /// What `backup restore` prints for each snapshot restored whole: (stdout, stderr).
 const RESTORED: [(&str, &str); 3] = [
     (
-        "restored snapshot vpn93mf1 (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
+        "restored snapshot 9opaj0q8 (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
         "",
     ),
     (
-        "restored snapshot qgd5smk9 (Tue Nov 14 22:13:23 2023 +0000) into 'restored': 7 chunks, 424 B\n",
+        "restored snapshot ugom5d5l (Tue Nov 14 22:13:23 2023 +0000) into 'restored': 7 chunks, 424 B\n",
         "",
     ),
     (
-        "restored snapshot noro3hpp (Tue Nov 14 22:13:24 2023 +0000) into 'restored': 9 chunks, 531 B\n",
+        "restored snapshot 5m7a5m46 (Tue Nov 14 22:13:24 2023 +0000) into 'restored': 9 chunks, 531 B\n",
         "",
     ),
 ];
@@ -289,18 +289,18 @@ fn a_backup_without_its_manifest_is_no_backup() {
 
 #[test]
 fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
-    let report = "error: the store is damaged: table file 'aco439l63sup8h7gr3mo0u8420lso525' is \
-                  listed in the manifest but missing; chunk cib3dbbovmqr5aj5b8ugmqc45qk3s3ur, \
-                  which snapshot qgd5smk9 needs, is in no listed table file; chunk \
-                  5750mu8asn4mihv9ogdkdtqqheos6fus, which snapshot noro3hpp needs, is in no \
+    let report = "error: the store is damaged: table file '2tmdp43esc1q9dg59pt2qoji204erp7h' is \
+                  listed in the manifest but missing; chunk 9ga4sbnmho4doofkivvdtvibogo5kfpa, \
+                  which snapshot ugom5d5l needs, is in no listed table file; chunk \
+                  5750mu8asn4mihv9ogdkdtqqheos6fus, which snapshot 5m7a5m46 needs, is in no \
                   listed table file; chunk imr35s800dp5kmp1tm062ku8qsbln4ku, which snapshot \
-                  noro3hpp needs, is in no listed table file; damaged: snapshot qgd5smk9, \
-                  snapshot noro3hpp; intact: snapshot vpn93mf1";
+                  5m7a5m46 needs, is in no listed table file; damaged: snapshot ugom5d5l, \
+                  snapshot 5m7a5m46; intact: snapshot 9opaj0q8";
     let third = "error: the store is damaged: the source is missing chunk \
-                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot vpn93mf1 (restore one with \
+                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot 9opaj0q8 (restore one with \
                  --snapshot ID)\n";
     let second = "error: the store is damaged: the source is missing chunk \
-                  cib3dbbovmqr5aj5b8ugmqc45qk3s3ur; intact: snapshot vpn93mf1 (restore one with \
+                  9ga4sbnmho4doofkivvdtvibogo5kfpa; intact: snapshot 9opaj0q8 (restore one with \
                   --snapshot ID)\n";
     use Restore::{Refused, Whole};
     check(
@@ -313,18 +313,18 @@ fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
 #[test]
 fn a_flipped_byte_fails_only_the_snapshot_that_uses_it() {
     // The byte is in a block of four chunks: all four are damaged.
-    let report = "error: the store is damaged: chunk 1v5fd6ft1ihd0a52vdnjhdrq4oe2jvra in table \
-                  file 'uce7um6pkp4182srfdqes4m8i9qscu99' does not match its hash; chunk \
-                  7tq0tsmpdrmkh66sd80jg7f58loqkh6c in table file 'uce7um6pkp4182srfdqes4m8i9qscu99' \
+    let report = "error: the store is damaged: chunk 7tq0tsmpdrmkh66sd80jg7f58loqkh6c in table \
+                  file 'vjd4svu9j9e9shpngo2fa9jgou2uucm1' does not match its hash; chunk \
+                  9a1n6aderovuh0sklbmba9vgbtjscet3 in table file 'vjd4svu9j9e9shpngo2fa9jgou2uucm1' \
                   does not match its hash; chunk etuc3558efocp9cm0sr19gm09me2giho in table file \
-                  'uce7um6pkp4182srfdqes4m8i9qscu99' does not match its hash; chunk \
-                  f3khmml630tf15jd7bkqf9tvk403tups in table file 'uce7um6pkp4182srfdqes4m8i9qscu99' \
-                  does not match its hash; damaged: snapshot vpn93mf1; intact: snapshot qgd5smk9, \
-                  snapshot noro3hpp";
+                  'vjd4svu9j9e9shpngo2fa9jgou2uucm1' does not match its hash; chunk \
+                  f3khmml630tf15jd7bkqf9tvk403tups in table file 'vjd4svu9j9e9shpngo2fa9jgou2uucm1' \
+                  does not match its hash; damaged: snapshot 9opaj0q8; intact: snapshot ugom5d5l, \
+                  snapshot 5m7a5m46";
     let first = "error: the store is damaged: reading the source: chunk \
-                 1v5fd6ft1ihd0a52vdnjhdrq4oe2jvra in table file 'uce7um6pkp4182srfdqes4m8i9qscu99' \
-                 is corrupt: its bytes do not match its hash; intact: snapshot qgd5smk9, snapshot \
-                 noro3hpp (restore one with --snapshot ID)\n";
+                 9a1n6aderovuh0sklbmba9vgbtjscet3 in table file 'vjd4svu9j9e9shpngo2fa9jgou2uucm1' \
+                 is corrupt: its bytes do not match its hash; intact: snapshot ugom5d5l, snapshot \
+                 5m7a5m46 (restore one with --snapshot ID)\n";
     use Restore::{Refused, Whole};
     check(
         "flipped-byte",

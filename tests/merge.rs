@@ -499,3 +499,29 @@ fn a_merge_that_would_break_a_unique_key_is_refused() {
         "id\n4\n3\n"
     );
 }
+
+/// Each side keeps its foreign keys; together they would not (a child row added on one side
+/// whose parent the other deleted): the merge is refused and changes nothing.
+#[test]
+fn a_merge_that_would_break_a_foreign_key_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let d = diverged(
+        root.path(),
+        "create table c (id int primary key, tid int, constraint fk foreign key (tid) \
+         references t (id) on delete cascade); insert into c values (1, 2)",
+        "delete from t where id = 2",
+    );
+    let head = ok(&d, &["log", "-n", "1"]);
+    let err = fails(&d, &["merge", "feature"]);
+    assert!(
+        err.contains("Cannot delete or update a parent row: a foreign key constraint fails (`c`"),
+        "{err}"
+    );
+    assert_eq!(ok(&d, &["log", "-n", "1"]), head);
+    assert_eq!(query_csv(&d, "select id from t order by id"), "id\n1\n2\n");
+    // Without the child row the merge is clean.
+    ok(&d, &["sql", "-q", "delete from c"]);
+    ok(&d, &["commit", "-a", "-m", "no children"]);
+    ok(&d, &["merge", "feature"]);
+    assert_eq!(query_csv(&d, "select id from t order by id"), "id\n1\n");
+}

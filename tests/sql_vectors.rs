@@ -84,7 +84,14 @@ fn fresh_steps() -> Value {
             "CREATE TABLE moments (day DATE, at TIME(3), stamp TIMESTAMP, dt DATETIME(6), y YEAR, PRIMARY KEY (day, at));\n",
             "INSERT INTO moments VALUES ('1969-07-20', '20:17:40', '1970-01-01 00:00:01', '1969-07-20 20:17:40.5', 1969 + 1), ",
             "('2024-02-29', '-838:59:59', '2038-01-19 03:14:07', '9999-12-31 23:59:59.999999', 2155), ",
-            "('0001-01-01', '00:00:00.0005', NULL, NULL, 0);",
+            "('0001-01-01', '00:00:00.0005', NULL, NULL, 0);\n",
+            // Foreign keys of rows encoding 5: to a primary key, to a composite one, to the
+            // table itself; their actions run in the last steps.
+            "CREATE TABLE notes (id INT PRIMARY KEY, person INT, pb TEXT, pa BIGINT, up INT, ",
+            "CONSTRAINT person_fk FOREIGN KEY (person) REFERENCES people (id) ON DELETE SET NULL, ",
+            "FOREIGN KEY (pb, pa) REFERENCES pairs (b, a) ON DELETE CASCADE ON UPDATE CASCADE, ",
+            "FOREIGN KEY (up) REFERENCES notes (id));\n",
+            "INSERT INTO notes VALUES (1, 7, 'x', 2, NULL), (2, 150, 'x', -1, 1), (3, NULL, NULL, NULL, 2);",
         )},
         {"op": "commit", "message": "load", "time_ms": 1_700_000_001_000u64},
         // Rows over 2 KiB meet the boundary rule's cap on the threshold.
@@ -99,7 +106,7 @@ fn fresh_steps() -> Value {
         {"op": "commit", "message": "dev work", "time_ms": 1_700_000_003_000u64},
         {"op": "checkout", "name": "main"},
         {"op": "tag", "name": "v1"},
-        {"op": "sql", "sql": "DELETE FROM people WHERE id < 100;\nUPDATE pairs SET note = 'changed' WHERE a = 2;"},
+        {"op": "sql", "sql": "DELETE FROM people WHERE id < 100;\nUPDATE pairs SET note = 'changed' WHERE a = 2;\nUPDATE pairs SET a = 3 WHERE a = 2 AND b = 'x';"},
         {"op": "backup", "url": "mem://golden-backup", "time_ms": 1_700_000_004_000u64,
          "tags": ["pre-migration", "golden"], "message": "a snapshot's details"},
     ])

@@ -110,18 +110,7 @@ pub async fn refresh<S: Storage>(
     let mut changes: BTreeMap<Hash, Vec<Change>> = BTreeMap::new();
     for &(from, _) in &bases {
         if from != rows && !changes.contains_key(&from) {
-            let diff = prolly::diff(store, from, rows).await?;
-            let mut list = Vec::with_capacity(diff.len());
-            for d in diff {
-                let old = d.left.map(|v| decode(&layout, &d.key, &v)).transpose()?;
-                let new = d.right.map(|v| decode(&layout, &d.key, &v)).transpose()?;
-                list.push(Change {
-                    key: d.key,
-                    old,
-                    new,
-                });
-            }
-            changes.insert(from, list);
+            changes.insert(from, changed_rows(store, &layout, from, rows).await?);
         }
     }
     let mut roots = Vec::with_capacity(bases.len());
@@ -133,11 +122,33 @@ pub async fn refresh<S: Storage>(
 }
 
 /// A row whose stored version changed: `None` where it was not (or is no longer) stored.
-struct Change {
-    key: Vec<u8>,
+pub struct Change {
+    pub key: Vec<u8>,
     /// The row and how many times it is stored (keyless tables repeat rows).
-    old: Option<(Vec<Value>, u64)>,
-    new: Option<(Vec<Value>, u64)>,
+    pub old: Option<(Vec<Value>, u64)>,
+    pub new: Option<(Vec<Value>, u64)>,
+}
+
+/// The rows that differ between the row maps at `from` and `to` (both of `layout`), in key
+/// order.
+pub async fn changed_rows<S: Storage>(
+    store: &ChunkStore<S>,
+    layout: &RowLayout,
+    from: Hash,
+    to: Hash,
+) -> Result<Vec<Change>, TableError> {
+    let diff = prolly::diff(store, from, to).await?;
+    let mut list = Vec::with_capacity(diff.len());
+    for d in diff {
+        let old = d.left.map(|v| decode(layout, &d.key, &v)).transpose()?;
+        let new = d.right.map(|v| decode(layout, &d.key, &v)).transpose()?;
+        list.push(Change {
+            key: d.key,
+            old,
+            new,
+        });
+    }
+    Ok(list)
 }
 
 fn decode(layout: &RowLayout, key: &[u8], value: &[u8]) -> Result<(Vec<Value>, u64), TableError> {

@@ -6,6 +6,7 @@ pub mod conflict;
 pub mod constraints;
 pub mod datasets;
 pub mod decimal;
+pub mod foreign;
 pub mod index;
 pub mod json;
 pub mod kind;

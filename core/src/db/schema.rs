@@ -1,6 +1,6 @@
 //! Table schemas: typed columns, nullability, defaults and AUTO_INCREMENT, an optional
-//! (composite) primary key, CHECK constraints and UNIQUE keys. A table without a primary key
-//! is "keyless", as in Dolt: duplicate rows are allowed.
+//! (composite) primary key, CHECK constraints, keys and foreign keys. A table without a
+//! primary key is "keyless", as in Dolt: duplicate rows are allowed.
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -83,6 +83,81 @@ pub struct Index {
     pub unique: bool,
 }
 
+/// What a foreign key does to the rows that reference a parent row which a DELETE (or an
+/// UPDATE) takes away.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// The statement fails (the default, written or not; MySQL's NO ACTION is the same).
+    NoAction = 0,
+    Restrict = 1,
+    /// The referencing rows are deleted (or take the parent's new values).
+    Cascade = 2,
+    /// The referencing columns become NULL.
+    SetNull = 3,
+}
+
+impl Action {
+    fn from_byte(b: u8) -> Option<Action> {
+        [
+            Action::NoAction,
+            Action::Restrict,
+            Action::Cascade,
+            Action::SetNull,
+        ]
+        .into_iter()
+        .find(|a| *a as u8 == b)
+    }
+
+    pub fn sql(self) -> &'static str {
+        match self {
+            Action::NoAction => "NO ACTION",
+            Action::Restrict => "RESTRICT",
+            Action::Cascade => "CASCADE",
+            Action::SetNull => "SET NULL",
+        }
+    }
+}
+
+/// `CONSTRAINT name FOREIGN KEY (columns) REFERENCES parent (parent_columns)`: each row whose
+/// `columns` are all non-NULL has a row in `parent` with those values (`db::foreign`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub name: String,
+    /// Positions in this schema's columns; a key of the table starts with them.
+    pub columns: Vec<usize>,
+    /// The parent table and its columns, by name (the parent's positions are its own to
+    /// change); a key of the parent starts with them.
+    pub parent: String,
+    pub parent_columns: Vec<String>,
+    pub on_delete: Action,
+    pub on_update: Action,
+}
+
+impl ForeignKey {
+    /// As SHOW CREATE TABLE writes it, and as the errors that it fails name it.
+    pub fn to_sql(&self, schema: &Schema) -> String {
+        let names: Vec<String> = self
+            .columns
+            .iter()
+            .map(|&i| quote(&schema.columns[i].name))
+            .collect();
+        let parent: Vec<String> = self.parent_columns.iter().map(|c| quote(c)).collect();
+        let mut out = format!(
+            "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+            quote(&self.name),
+            names.join(", "),
+            quote(&self.parent),
+            parent.join(", ")
+        );
+        for (when, action) in [("DELETE", self.on_delete), ("UPDATE", self.on_update)] {
+            if action != Action::NoAction {
+                out.push_str(&format!(" ON {when} {}", action.sql()));
+            }
+        }
+        out
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Schema {
     pub columns: Vec<Column>,
@@ -91,6 +166,7 @@ pub struct Schema {
     pub checks: Vec<Check>,
     /// The unique ones first (the order they are stored in), each group in creation order.
     pub indexes: Vec<Index>,
+    pub foreign_keys: Vec<ForeignKey>,
 }
 
 /// Bits of a column's flags byte (it was the nullable flag, 0 or 1, before rows encoding 3).
@@ -114,6 +190,16 @@ impl Schema {
         self.columns
             .iter()
             .position(|c| c.name.eq_ignore_ascii_case(name))
+    }
+
+    /// How rows with the values of `columns` are found: the primary key (None) or the
+    /// index (Some(i)) whose columns start with them, the primary key first.
+    pub fn key_over(&self, columns: &[usize]) -> Option<Option<usize>> {
+        if self.primary_key.starts_with(columns) {
+            return Some(None);
+        }
+        let i = self.indexes.iter().position(|k| k.columns.starts_with(columns))?;
+        Some(Some(i))
     }
 
     /// The columns not in the primary key, in table order.
@@ -145,6 +231,9 @@ impl Schema {
                 quote(&k.name),
                 list(&k.columns)
             ));
+        }
+        for k in &self.foreign_keys {
+            parts.push(format!("  {}", k.to_sql(self)));
         }
         for c in &self.checks {
             parts.push(format!(
@@ -222,8 +311,10 @@ impl Schema {
         }
         // Written only when there is something in it, so that a schema without checks or
         // keys keeps the bytes (and hash) it had under rows encoding 2; the list of keys only
-        // when there are some, so one without keeps its rows encoding 3 bytes.
-        if self.checks.is_empty() && self.indexes.is_empty() {
+        // when there are some (or foreign keys follow), so one without keeps its rows
+        // encoding 3 bytes; foreign keys only when there are some, so one without keeps its
+        // encoding 4 bytes.
+        if self.checks.is_empty() && self.indexes.is_empty() && self.foreign_keys.is_empty() {
             return;
         }
         put_uvarint(out, self.checks.len() as u64);
@@ -247,9 +338,9 @@ impl Schema {
             return;
         }
         // Encoding 4 leaves encoding 3's list empty and lists every key after it, each with
-        // its flags.
+        // its flags; encoding 5 lists the foreign keys after them.
         out.push(0);
-        if !self.indexes.is_empty() {
+        if !self.indexes.is_empty() || !self.foreign_keys.is_empty() {
             put_uvarint(out, self.indexes.len() as u64);
             for k in &self.indexes {
                 put_bytes(out, k.name.as_bytes());
@@ -258,6 +349,21 @@ impl Schema {
                 for &i in &k.columns {
                     put_uvarint(out, i as u64);
                 }
+            }
+        }
+        if !self.foreign_keys.is_empty() {
+            put_uvarint(out, self.foreign_keys.len() as u64);
+            for k in &self.foreign_keys {
+                put_bytes(out, k.name.as_bytes());
+                put_uvarint(out, k.columns.len() as u64);
+                for &i in &k.columns {
+                    put_uvarint(out, i as u64);
+                }
+                put_bytes(out, k.parent.as_bytes());
+                for c in &k.parent_columns {
+                    put_bytes(out, c.as_bytes());
+                }
+                out.extend_from_slice(&[k.on_delete as u8, k.on_update as u8]);
             }
         }
     }
@@ -399,8 +505,9 @@ impl Schema {
         }
         if legacy == 0 && !r.is_empty() {
             let n = r.count()?;
-            if n == 0 {
-                // An empty list of keys would be a second encoding of none.
+            if n == 0 && r.is_empty() {
+                // An empty list of keys would be a second encoding of none, unless foreign
+                // keys follow it.
                 return Err(CodecError::Invalid("empty key list"));
             }
             for _ in 0..n {
@@ -417,12 +524,43 @@ impl Schema {
                     unique,
                 });
             }
+            if !r.is_empty() {
+                self.decode_foreign_keys(r)?;
+            }
         }
-        if self.checks.is_empty() && self.indexes.is_empty() {
+        if self.checks.is_empty() && self.indexes.is_empty() && self.foreign_keys.is_empty() {
             // An empty trailer would be a second encoding of the schema without one.
             return Err(CodecError::Invalid("empty constraints"));
         }
         Ok(legacy > 0)
+    }
+
+    /// Rows encoding 5's list of foreign keys, which ends the trailer.
+    fn decode_foreign_keys(&mut self, r: &mut Reader<'_>) -> Result<(), CodecError> {
+        let n = r.count()?;
+        if n == 0 || n > MAX_KEYS {
+            // An empty list would be a second encoding of none.
+            return Err(CodecError::Invalid("foreign key count"));
+        }
+        for _ in 0..n {
+            let name = r.string()?;
+            let columns = self.key_columns(r)?;
+            let parent = r.string()?;
+            let parent_columns = (0..columns.len())
+                .map(|_| r.string())
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut action = || Action::from_byte(r.u8()?).ok_or(CodecError::Invalid("action"));
+            let (on_delete, on_update) = (action()?, action()?);
+            self.foreign_keys.push(ForeignKey {
+                name,
+                columns,
+                parent,
+                parent_columns,
+                on_delete,
+                on_update,
+            });
+        }
+        Ok(())
     }
 
     fn key_columns(&self, r: &mut Reader<'_>) -> Result<Vec<usize>, CodecError> {
@@ -498,6 +636,28 @@ impl Schema {
         }
         if !self.indexes.is_sorted_by_key(|k| !k.unique) {
             return Err("key order (unique keys first)");
+        }
+        if !names_unique(self.foreign_keys.iter().map(|k| k.name.as_str()).collect())
+            || self.foreign_keys.len() > MAX_KEYS
+        {
+            return Err("foreign key names");
+        }
+        for k in &self.foreign_keys {
+            let parent_names = k.parent_columns.iter().map(String::as_str).collect();
+            if k.parent.is_empty()
+                || k.parent_columns.len() != k.columns.len()
+                || !names_unique(parent_names)
+            {
+                return Err("a foreign key's parent columns (one per column, distinct)");
+            }
+            // Its rows are found through a key when a parent row goes away.
+            if self.key_over(&k.columns).is_none() {
+                return Err("a foreign key's columns must start a key of the table");
+            }
+            let nullable = k.columns.iter().all(|&i| self.columns[i].nullable);
+            if (k.on_delete == Action::SetNull || k.on_update == Action::SetNull) && !nullable {
+                return Err("a foreign key that sets NULL needs columns that take NULL");
+            }
         }
         Ok(())
     }
@@ -655,6 +815,50 @@ mod tests {
         );
     }
 
+    /// docs/FORMAT.md, "Schemas": the foreign keys rows encoding 5 added.
+    #[test]
+    fn foreign_keys_in_docs_format() {
+        let schema = Schema {
+            columns: vec![
+                Column::new("id", ColumnType::INT, false),
+                Column::new("p", ColumnType::INT, true),
+            ],
+            primary_key: vec![0],
+            foreign_keys: vec![ForeignKey {
+                name: "f".into(),
+                columns: vec![0],
+                parent: "t".into(),
+                parent_columns: vec!["id".into()],
+                on_delete: Action::Cascade,
+                on_update: Action::Restrict,
+            }],
+            ..Schema::default()
+        };
+        let mut out = Vec::new();
+        schema.encode(&mut out);
+        let head = [2, 2, b'i', b'd', 1, 0, 1, b'p', 1, 1, 1, 0];
+        // No checks, encoding 3's empty list, no keys, then one foreign key.
+        let tail = [0, 0, 0, 1, 1, b'f', 1, 0, 1, b't', 2, b'i', b'd', 2, 1];
+        assert_eq!(out, [&head[..], &tail[..]].concat());
+        assert_eq!(Schema::decode(&mut Reader::new(&out)), Ok(schema.clone()));
+        let refused = |tail: &[u8], why: &'static str| {
+            let bytes = [&head[..], tail].concat();
+            assert_eq!(
+                Schema::decode(&mut Reader::new(&bytes)),
+                Err(CodecError::Invalid(why)),
+                "{tail:?}"
+            );
+        };
+        refused(&[0, 0, 0], "empty key list");
+        refused(&[0, 0, 0, 0], "foreign key count");
+        refused(&[0, 0, 0, 1, 1, b'f', 1, 0, 1, b't', 2, b'i', b'd', 2, 4], "action");
+        // Its columns must start a key: column 1 has none.
+        refused(
+            &[0, 0, 0, 1, 1, b'f', 1, 1, 1, b't', 2, b'i', b'd', 0, 0],
+            "a foreign key's columns must start a key of the table",
+        );
+    }
+
     /// docs/FORMAT.md, "Schemas": the bytes rows encoding 3 added, and what a reader refuses.
     #[test]
     fn options_and_constraints_in_docs_format() {
@@ -676,6 +880,7 @@ mod tests {
                 columns: vec![2, 1],
                 unique: true,
             }],
+            foreign_keys: vec![],
         };
         let mut out = Vec::new();
         schema.encode(&mut out);

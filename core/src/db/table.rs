@@ -56,6 +56,15 @@ pub enum TableError {
         entry: String,
         key: String,
     },
+    /// A row a foreign key refuses: one whose parent row does not exist, or (`parent_row`)
+    /// a parent row that rows of `child` still reference; `constraint` as SQL writes it.
+    ForeignKey {
+        child: String,
+        constraint: String,
+        parent_row: bool,
+    },
+    /// A change foreign keys would carry further than they can: why.
+    Cascade(String),
     /// A stored row does not decode.
     Corrupt(CodecError),
     Prolly(ProllyError),
@@ -109,6 +118,23 @@ impl fmt::Display for TableError {
             TableError::DuplicateEntry { entry, key } => {
                 write!(f, "Duplicate entry '{entry}' for key '{key}'")
             }
+            TableError::ForeignKey {
+                child,
+                constraint,
+                parent_row,
+            } => {
+                let what = if *parent_row {
+                    "delete or update a parent row"
+                } else {
+                    "add or update a child row"
+                };
+                let child = crate::db::schema::quote(child);
+                write!(
+                    f,
+                    "Cannot {what}: a foreign key constraint fails ({child}, {constraint})"
+                )
+            }
+            TableError::Cascade(why) => f.write_str(why),
             TableError::Corrupt(e) => write!(f, "a stored row is corrupt: {e} (run verify)"),
             TableError::Prolly(e) => e.fmt(f),
         }

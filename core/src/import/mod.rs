@@ -24,6 +24,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::chunk_store::ChunkStore;
+use crate::db::foreign::{self, Cause};
 use crate::db::root_value::{RootValue, TableRef};
 use crate::db::table::{Table, TableError};
 use crate::db::value::Value;
@@ -364,6 +365,8 @@ impl Import {
         // UNIQUE keys hold across the whole table, so once every row is in.
         let stored = target.table.finish(store, &target.name).await?;
         next.tables.insert(target.name, stored);
+        // So do foreign keys; a file's rows are not deleted or updated by them.
+        foreign::enforce(store, root, &mut next, Cause::Check).await?;
         *root = next;
         Ok(self.summary)
     }

@@ -10,6 +10,7 @@ use alloc::vec::Vec;
 
 use super::refs::RefKind;
 use super::three_way::merge_roots;
+use crate::db::foreign::{self, Cause};
 use super::{Repo, RepoError, Result, Signature};
 use crate::db::commit::Commit;
 use crate::db::working_set::{MergeState, Operation, WorkingSet};
@@ -189,7 +190,9 @@ impl<S: Storage> Repo<S> {
     }
 
     /// Writes the commit that ends an operation: of `root`, on the head, and for a merge on
-    /// their commit too. An empty `message` is the operation's own.
+    /// their commit too. An empty `message` is the operation's own. Each side may have kept
+    /// its foreign keys and the two together not (a child row added on one, its parent
+    /// deleted on the other): such a root is refused, as a merge that breaks a unique key is.
     pub(crate) async fn conclude(
         &mut self,
         state: &MergeState,
@@ -197,6 +200,9 @@ impl<S: Storage> Repo<S> {
         message: &str,
         author: &Signature,
     ) -> Result<Hash> {
+        let ours = self.root_value(self.commit_at(self.head()?).await?.root).await?;
+        let mut merged = self.root_value(root).await?;
+        foreign::enforce(&mut self.store, &ours, &mut merged, Cause::Check).await?;
         let mut parents = alloc::vec![self.head()?];
         if state.operation == Operation::Merge {
             parents.push(state.theirs);

@@ -18,13 +18,15 @@ use sqlparser::ast::{
 use crate::chunk_store::ChunkStore;
 use crate::db::index;
 use crate::db::root_value::{RootValue, TableRef};
-use crate::db::schema::{Column, Schema};
+use crate::db::schema::{Column, ForeignKey, Schema};
 use crate::db::table::{Span, Table};
 use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::constraints::{parse_check, row_check};
 use crate::sql::expr::{compile, Scope};
-use crate::sql::{ddl, find_table, object_name, open_table, unsupported, QueryResult, SqlError};
+use crate::sql::{
+    ddl, find_table, foreign_key, object_name, open_table, unsupported, QueryResult, SqlError,
+};
 
 /// A table being altered: its schema so far, and its rows once an operation needed them.
 struct Altered {
@@ -173,6 +175,12 @@ async fn apply<S: Storage>(
                         "a table needs at least one column; use DROP TABLE instead".into(),
                     ));
                 }
+                if let Some(key) = foreign_key::needs_column(&t.schema, i) {
+                    return Err(SqlError::Definition(format!(
+                        "Cannot drop column '{}': needed in a foreign key constraint '{key}'",
+                        t.schema.columns[i].name
+                    )));
+                }
                 for (row, _) in t.rows(store).await?.iter_mut() {
                     row.remove(i);
                 }
@@ -229,11 +237,13 @@ async fn apply<S: Storage>(
             name,
             drop_behavior: None,
         } => {
-            let before = (t.schema.checks.len(), t.schema.indexes.len());
+            let count = |s: &Schema| (s.checks.len(), s.indexes.len(), s.foreign_keys.len());
+            let before = count(&t.schema);
             let is = |n: &str| n.eq_ignore_ascii_case(&name.value);
             t.schema.checks.retain(|c| !is(&c.name));
             t.schema.indexes.retain(|k| !(k.unique && is(&k.name)));
-            if !if_exists && before == (t.schema.checks.len(), t.schema.indexes.len()) {
+            t.schema.foreign_keys.retain(|k| !is(&k.name));
+            if !if_exists && before == count(&t.schema) {
                 return Err(SqlError::Definition(format!(
                     "constraint '{}' does not exist",
                     name.value
@@ -242,6 +252,22 @@ async fn apply<S: Storage>(
             Ok(())
         }
         AlterTableOperation::DropIndex { name } => t.drop_index(&name.value),
+        AlterTableOperation::DropForeignKey {
+            name,
+            drop_behavior: None,
+        } => {
+            // Its key stays, as in MySQL.
+            let before = t.schema.foreign_keys.len();
+            let is = |n: &str| n.eq_ignore_ascii_case(&name.value);
+            t.schema.foreign_keys.retain(|k| !is(&k.name));
+            if before == t.schema.foreign_keys.len() {
+                return Err(SqlError::Definition(format!(
+                    "can't DROP '{}'; check that it exists",
+                    name.value
+                )));
+            }
+            Ok(())
+        }
         AlterTableOperation::AlterColumn { column_name, op } => {
             let i = t.column(&column_name)?;
             t.schema.columns[i].default = match op {
@@ -281,7 +307,15 @@ impl Altered {
         store: &mut ChunkStore<S>,
         root: &mut RootValue,
     ) -> Result<QueryResult, SqlError> {
+        // A key of the table that references itself follows a rename of the table.
+        for key in self.schema.foreign_keys.iter_mut() {
+            if key.parent == self.old_name {
+                key.parent.clone_from(&self.name);
+            }
+        }
         ddl::valid(&self.schema)?;
+        foreign_key::resolve(root, &self.name, &mut self.schema)?;
+        foreign_key::still_referenced(root, &self.old_name, &self.schema)?;
         for c in &self.schema.checks {
             // MySQL refuses to drop or rename a column a CHECK uses; so does Cairn.
             let scope = Scope {
@@ -327,6 +361,7 @@ impl Altered {
         // The old name goes only once the new table is stored.
         let mut next = root.clone();
         next.tables.remove(&self.old_name);
+        foreign_key::rename_parent(&mut next, &self.old_name, &self.name);
         next.tables.insert(self.name, table);
         *root = next;
         Ok(QueryResult::affected(0))
@@ -359,6 +394,10 @@ impl Altered {
             k.columns = k.columns.iter().filter_map(|&c| f(c)).collect();
         }
         self.schema.indexes.retain(|k| !k.columns.is_empty());
+        // A foreign key's columns never go (DROP COLUMN refuses them).
+        for k in self.schema.foreign_keys.iter_mut() {
+            k.columns = k.columns.iter().filter_map(|&c| f(c)).collect();
+        }
     }
 
     /// DROP INDEX: of a key, unique or not.
@@ -370,6 +409,13 @@ impl Altered {
         if before == self.schema.indexes.len() {
             return Err(SqlError::Definition(format!(
                 "can't DROP '{name}'; check that it exists"
+            )));
+        }
+        let keyless = |k: &&ForeignKey| self.schema.key_over(&k.columns).is_none();
+        if let Some(key) = self.schema.foreign_keys.iter().find(keyless) {
+            return Err(SqlError::Definition(format!(
+                "Cannot drop index '{name}': needed in a foreign key constraint '{}'",
+                key.name
             )));
         }
         Ok(())
@@ -474,7 +520,8 @@ pub fn rename_tables(
         let old = find_table(&next, &object_name(&r.old_name)?)?;
         let new = new_table_name(&next, &old, &object_name(&r.new_name)?)?;
         if let Some(table) = next.tables.remove(&old) {
-            next.tables.insert(new, table);
+            next.tables.insert(new.clone(), table);
+            foreign_key::rename_parent(&mut next, &old, &new);
         }
     }
     *root = next;

@@ -8,7 +8,8 @@ use alloc::vec::Vec;
 use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
     CharacterLength, ColumnDef, ColumnOption, CreateTable, CreateTableOptions, DataType,
-    EnumMember, ExactNumberInfo, Expr, Ident, IndexColumn, NullsDistinctOption, ObjectName,
+    EnumMember, ExactNumberInfo, Expr, ForeignKeyConstraint, Ident, IndexColumn,
+    NullsDistinctOption, ObjectName,
     ObjectType, OrderByOptions, PrimaryKeyConstraint, SqlOption, TableConstraint, TimezoneInfo,
     UniqueConstraint,
 };
@@ -26,7 +27,7 @@ use crate::db::value::{ColumnType, IntWidth};
 use crate::hash::Hash;
 use crate::sql::constraints::parse_check;
 use crate::sql::expr::{compile, Scope};
-use crate::sql::{find_table, object_name, unsupported, QueryResult, SqlError};
+use crate::sql::{find_table, foreign_key, object_name, unsupported, QueryResult, SqlError};
 
 pub fn create_table(root: &mut RootValue, create: CreateTable) -> Result<QueryResult, SqlError> {
     if create.temporary {
@@ -60,7 +61,8 @@ pub fn create_table(root: &mut RootValue, create: CreateTable) -> Result<QueryRe
         }
         return Err(SqlError::TableExists(name));
     }
-    let schema = schema(&name, &create.columns, &create.constraints)?;
+    let mut schema = schema(&name, &create.columns, &create.constraints)?;
+    foreign_key::resolve(root, &name, &mut schema)?;
     let indexes = alloc::vec![Hash::EMPTY; schema.indexes.len()];
     root.tables
         .insert(name, TableRef::new(schema, Hash::EMPTY, indexes));
@@ -148,10 +150,12 @@ pub(crate) struct ColumnSpec {
     pub unique: Option<Option<String>>,
     /// `CHECK (expr)`, with the constraint's name if it has one.
     pub checks: Vec<(Option<String>, Expr)>,
+    /// `REFERENCES parent (column)`.
+    pub references: Vec<ForeignKeyConstraint>,
 }
 
 impl ColumnSpec {
-    /// Adds the column's UNIQUE and CHECK to `schema`, where it is column `i`.
+    /// Adds the column's UNIQUE, CHECK and REFERENCES to `schema`, where it is column `i`.
     pub fn add_constraints(
         self,
         schema: &mut Schema,
@@ -163,6 +167,9 @@ impl ColumnSpec {
         }
         for (name, expr) in self.checks {
             add_check(schema, table, name, &expr)?;
+        }
+        for fk in &self.references {
+            foreign_key::add(schema, table, fk, Some(i))?;
         }
         Ok(())
     }
@@ -216,6 +223,7 @@ pub(crate) fn column_of(
     let mut primary_key = false;
     let mut unique = None;
     let mut checks = Vec::new();
+    let mut references = Vec::new();
     for (constraint_name, option) in options {
         let constraint_name = constraint_name.map(|n| n.value.clone());
         match option {
@@ -231,6 +239,11 @@ pub(crate) fn column_of(
             ColumnOption::Check(c) if c.enforced != Some(false) && !c.no_inherit => {
                 let name = constraint_name.or_else(|| c.name.as_ref().map(|n| n.value.clone()));
                 checks.push((name, (*c.expr).clone()));
+            }
+            ColumnOption::ForeignKey(fk) => {
+                let mut fk = fk.clone();
+                fk.name = fk.name.or_else(|| constraint_name.map(Ident::new));
+                references.push(fk);
             }
             ColumnOption::DialectSpecific(tokens)
                 if tokens.len() == 1
@@ -249,6 +262,7 @@ pub(crate) fn column_of(
         primary_key,
         unique,
         checks,
+        references,
     })
 }
 
@@ -285,7 +299,8 @@ pub(crate) fn default_value(column: &Column, e: &Expr) -> Result<Option<Value>, 
     }
 }
 
-/// A table constraint of CREATE TABLE or ALTER TABLE ... ADD: UNIQUE, KEY (INDEX) or CHECK.
+/// A table constraint of CREATE TABLE or ALTER TABLE ... ADD: UNIQUE, KEY (INDEX), CHECK or
+/// FOREIGN KEY.
 pub(crate) fn add_constraint(
     schema: &mut Schema,
     table: &str,
@@ -307,6 +322,7 @@ pub(crate) fn add_constraint(
             c.name.as_ref().map(|n| n.value.clone()),
             &c.expr,
         ),
+        TableConstraint::ForeignKey(fk) => foreign_key::add(schema, table, fk, None),
         other => unsupported(format!("table constraint {other}")),
     }
 }
@@ -621,6 +637,7 @@ pub fn drop(
         }
     }
     // Every name is checked before any table goes, so a failed DROP drops nothing.
+    foreign_key::check_drop(root, &found)?;
     for name in found {
         root.tables.remove(&name);
     }

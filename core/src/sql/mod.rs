@@ -19,6 +19,7 @@ mod ddl;
 mod describe;
 pub(crate) mod expr;
 pub(crate) mod fast_insert;
+mod foreign_key;
 pub mod format;
 mod functions;
 pub mod history;
@@ -32,6 +33,8 @@ mod split;
 mod tests;
 #[cfg(test)]
 mod tests_index;
+#[cfg(test)]
+mod tests_foreign;
 #[cfg(test)]
 mod tests_query;
 #[cfg(test)]
@@ -60,6 +63,7 @@ use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use crate::chunk_store::ChunkStore;
+use crate::db::foreign::{self, Cause};
 use crate::db::root_value::RootValue;
 use crate::db::table::{Table, TableError};
 use crate::db::value::Value;
@@ -215,7 +219,7 @@ pub async fn execute_into<S: Storage>(
         for tokens in bound {
             let (statements, clock) = parse(tokens, history)?;
             for statement in statements {
-                let mut result = run(store, root, history, statement).await?;
+                let mut result = run_checked(store, root, history, statement).await?;
                 history::name_clock_columns(&mut result.columns, &clock);
                 results.push(result);
             }
@@ -224,7 +228,10 @@ pub async fn execute_into<S: Storage>(
     }
     for text in split::statements(sql) {
         if let Some(values) = fast_insert::parse(text) {
-            results.push(insert::run(store, root, values).await?);
+            let before = root.clone();
+            let result = insert::run(store, root, values).await?;
+            keys_hold(store, before, root, Cause::Delete).await?;
+            results.push(result);
             continue;
         }
         let tokens = Tokenizer::new(&MySqlDialect {}, text)
@@ -232,10 +239,45 @@ pub async fn execute_into<S: Storage>(
             .map_err(|e| SqlError::Syntax(e.to_string()))?;
         let (statements, clock) = parse(tokens, history)?;
         for statement in statements {
-            let mut result = run(store, root, history, statement).await?;
+            let mut result = run_checked(store, root, history, statement).await?;
             history::name_clock_columns(&mut result.columns, &clock);
             results.push(result);
         }
+    }
+    Ok(())
+}
+
+/// Runs one statement, then holds the root to its foreign keys (`db::foreign`), carrying out
+/// their actions; a statement they refuse leaves the root as it was.
+async fn run_checked<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    history: &History,
+    statement: Statement,
+) -> Result<QueryResult, SqlError> {
+    let cause = match &statement {
+        Statement::Query(_) => return run(store, root, history, statement).await,
+        Statement::Update(_) => Cause::Update,
+        Statement::Insert(ins) if ins.on.is_some() && !ins.replace_into => Cause::Update,
+        _ => Cause::Delete,
+    };
+    let before = root.clone();
+    let result = run(store, root, history, statement).await?;
+    keys_hold(store, before, root, cause).await?;
+    Ok(result)
+}
+
+/// `root`, changed from `before` by one statement, held to its foreign keys; on failure it
+/// is `before` again.
+async fn keys_hold<S: Storage>(
+    store: &mut ChunkStore<S>,
+    before: RootValue,
+    root: &mut RootValue,
+    cause: Cause,
+) -> Result<(), SqlError> {
+    if let Err(e) = foreign::enforce(store, &before, root, cause).await {
+        *root = before;
+        return Err(e.into());
     }
     Ok(())
 }
