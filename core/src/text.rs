@@ -253,7 +253,7 @@ pub fn conflicts(table: &str, c: &TableConflicts) -> String {
     match c {
         TableConflicts::Schema(schemas) => {
             let mut out = format!("schema conflict in table '{}':\n", printable(table));
-            for (side, schema) in ["base", "ours", "theirs"].iter().zip(schemas) {
+            for (side, schema) in ["base", "ours", "theirs"].iter().zip(schemas.iter()) {
                 let sql = schema
                     .as_ref()
                     .map_or("no such table".into(), |s| s.to_sql(table));

@@ -52,7 +52,11 @@ pub async fn enforce<S: Storage>(
     after: &mut RootValue,
     cause: Cause,
 ) -> Result<(), TableError> {
-    if after.tables.values().all(|t| t.schema.foreign_keys.is_empty()) {
+    if after
+        .tables
+        .values()
+        .all(|t| t.schema.foreign_keys.is_empty())
+    {
         return Ok(());
     }
     // Tables to look at, each with the version the comparison starts from, and the depth
@@ -72,8 +76,8 @@ pub async fn enforce<S: Storage>(
         let new = after.tables.get(&name).cloned();
         match (old, new) {
             (Some(old), Some(new)) if old.schema == new.schema => {
-                let changes = changed_rows(store, &RowLayout::new(&new.schema), old.rows, new.rows)
-                    .await?;
+                let changes =
+                    changed_rows(store, &RowLayout::new(&new.schema), old.rows, new.rows).await?;
                 check_children(store, after, &name, &new.schema, &changes).await?;
                 for (child, key) in references(after, &name) {
                     if let Some(child_before) =
@@ -148,10 +152,17 @@ async fn check_children<S: Storage>(
     for key in &schema.foreign_keys {
         let mut wanted = Wanted::default();
         for c in changes {
-            let Some(new) = c.new.as_ref().and_then(|(row, _)| values(row, &key.columns)) else {
+            let Some(new) = c
+                .new
+                .as_ref()
+                .and_then(|(row, _)| values(row, &key.columns))
+            else {
                 continue;
             };
-            let old = c.old.as_ref().and_then(|(row, _)| values(row, &key.columns));
+            let old = c
+                .old
+                .as_ref()
+                .and_then(|(row, _)| values(row, &key.columns));
             if old.as_ref() != Some(&new) {
                 wanted.add(schema, key, new);
             }
@@ -266,9 +277,9 @@ async fn rows_with<S: Storage>(
             Err(_) => return Ok(Vec::new()),
         }
     }
-    let mut prefix = Vec::new();
     let span = match schema.key_over(columns) {
         Some(None) => {
+            let mut prefix = Vec::new();
             for (&c, v) in columns.iter().zip(&converted) {
                 encode_ordered(&mut prefix, schema.columns[c].ty, v);
             }
@@ -294,11 +305,14 @@ async fn rows_with<S: Storage>(
             if columns.iter().zip(&converted).all(|(&c, v)| &row[c] == v) {
                 found.push((key.to_vec(), row));
             }
-            Ok::<_, TableError>(!(one && !found.is_empty()))
+            Ok::<_, TableError>(!one || found.is_empty())
         })
         .await?;
     Ok(found)
 }
+
+/// A parent row's old values of a key, and its new ones if it is still there.
+type Moved = (Vec<Value>, Option<Vec<Value>>);
 
 /// Carries out `key`'s action (its table `child` referencing `parent`) for the values
 /// `changes` took from `parent`'s rows: the child table as it was before, if it changed.
@@ -322,8 +336,8 @@ async fn act<S: Storage>(
         }
     };
     let moved = only(|c| c.old.is_none()).filter(|_| only(|c| c.new.is_none()).is_some());
-    // By the old values' encoding: each once.
-    let mut gone: BTreeMap<Vec<u8>, (Vec<Value>, Option<Vec<Value>>)> = BTreeMap::new();
+    // By the old values' encoding: each once, with the values its row took instead.
+    let mut gone: BTreeMap<Vec<u8>, Moved> = BTreeMap::new();
     for c in changes {
         let Some(old) = c.old.as_ref().and_then(|(row, _)| values(row, &columns)) else {
             continue;

@@ -198,7 +198,10 @@ impl Schema {
         if self.primary_key.starts_with(columns) {
             return Some(None);
         }
-        let i = self.indexes.iter().position(|k| k.columns.starts_with(columns))?;
+        let i = self
+            .indexes
+            .iter()
+            .position(|k| k.columns.starts_with(columns))?;
         Some(Some(i))
     }
 
@@ -851,7 +854,10 @@ mod tests {
         };
         refused(&[0, 0, 0], "empty key list");
         refused(&[0, 0, 0, 0], "foreign key count");
-        refused(&[0, 0, 0, 1, 1, b'f', 1, 0, 1, b't', 2, b'i', b'd', 2, 4], "action");
+        refused(
+            &[0, 0, 0, 1, 1, b'f', 1, 0, 1, b't', 2, b'i', b'd', 2, 4],
+            "action",
+        );
         // Its columns must start a key: column 1 has none.
         refused(
             &[0, 0, 0, 1, 1, b'f', 1, 1, 1, b't', 2, b'i', b'd', 0, 0],

@@ -1,6 +1,7 @@
 //! A stopped merge's conflicts: listing a table's, and settling them with one side's
 //! versions or with the rows as the user edited them.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::ops::Bound;
 
@@ -18,7 +19,7 @@ use crate::io::Storage;
 #[derive(Clone, Debug, PartialEq)]
 pub enum TableConflicts {
     /// The table's schema in the base, ours and theirs (`None`: no such table there).
-    Schema([Option<Schema>; 3]),
+    Schema(Box<[Option<Schema>; 3]>),
     /// Conflicting rows in the columns of `schema`, the working table's: each row's base,
     /// ours and theirs versions (`None`: no such row there).
     Rows {
@@ -59,9 +60,9 @@ impl<S: Storage> Repo<S> {
         let map = match merge.conflicts.get(table) {
             None => return Err(RepoError::NoConflicts(table.into())),
             Some(TableConflict::Schema) => {
-                return Ok(TableConflicts::Schema(
+                return Ok(TableConflicts::Schema(Box::new(
                     self.three_schemas(&merge, table).await?,
-                ))
+                )))
             }
             Some(TableConflict::Rows(map)) => *map,
         };

@@ -10,9 +10,9 @@ use alloc::vec::Vec;
 
 use super::refs::RefKind;
 use super::three_way::merge_roots;
-use crate::db::foreign::{self, Cause};
 use super::{Repo, RepoError, Result, Signature};
 use crate::db::commit::Commit;
+use crate::db::foreign::{self, Cause};
 use crate::db::working_set::{MergeState, Operation, WorkingSet};
 use crate::hash::Hash;
 use crate::io::Storage;
@@ -200,7 +200,9 @@ impl<S: Storage> Repo<S> {
         message: &str,
         author: &Signature,
     ) -> Result<Hash> {
-        let ours = self.root_value(self.commit_at(self.head()?).await?.root).await?;
+        let ours = self
+            .root_value(self.commit_at(self.head()?).await?.root)
+            .await?;
         let mut merged = self.root_value(root).await?;
         foreign::enforce(&mut self.store, &ours, &mut merged, Cause::Check).await?;
         let mut parents = alloc::vec![self.head()?];

@@ -9,9 +9,8 @@ use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
     CharacterLength, ColumnDef, ColumnOption, CreateTable, CreateTableOptions, DataType,
     EnumMember, ExactNumberInfo, Expr, ForeignKeyConstraint, Ident, IndexColumn,
-    NullsDistinctOption, ObjectName,
-    ObjectType, OrderByOptions, PrimaryKeyConstraint, SqlOption, TableConstraint, TimezoneInfo,
-    UniqueConstraint,
+    NullsDistinctOption, ObjectName, ObjectType, OrderByOptions, PrimaryKeyConstraint, SqlOption,
+    TableConstraint, TimezoneInfo, UniqueConstraint,
 };
 
 use crate::db::decimal::{MAX_PRECISION, MAX_SCALE};

@@ -70,7 +70,11 @@ pub(crate) fn add(
         name,
         columns: columns.clone(),
         parent: object_name(&fk.foreign_table)?,
-        parent_columns: fk.referred_columns.iter().map(|c| c.value.clone()).collect(),
+        parent_columns: fk
+            .referred_columns
+            .iter()
+            .map(|c| c.value.clone())
+            .collect(),
         on_delete: action(fk.on_delete)?,
         on_update: action(fk.on_update)?,
     };
@@ -187,7 +191,12 @@ pub(crate) fn check_drop(root: &RootValue, names: &[String]) -> Result<(), SqlEr
         if names.contains(child) {
             continue;
         }
-        if let Some(key) = t.schema.foreign_keys.iter().find(|k| names.contains(&k.parent)) {
+        if let Some(key) = t
+            .schema
+            .foreign_keys
+            .iter()
+            .find(|k| names.contains(&k.parent))
+        {
             return Err(SqlError::Definition(format!(
                 "Cannot drop table '{}' referenced by a foreign key constraint '{}' on table \
                  '{child}'.",

@@ -32,9 +32,9 @@ mod split;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod tests_index;
-#[cfg(test)]
 mod tests_foreign;
+#[cfg(test)]
+mod tests_index;
 #[cfg(test)]
 mod tests_query;
 #[cfg(test)]
@@ -50,6 +50,7 @@ pub use history::History;
 pub use params::Params;
 pub use split::ends_open;
 
+use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
@@ -219,7 +220,11 @@ pub async fn execute_into<S: Storage>(
         for tokens in bound {
             let (statements, clock) = parse(tokens, history)?;
             for statement in statements {
-                let mut result = run_checked(store, root, history, statement).await?;
+                let hold = keys_to_hold(&statement, root);
+                let mut result = Box::pin(run(store, root, history, statement)).await?;
+                if let Some((cause, before)) = hold {
+                    keys_hold(store, before, root, cause).await?;
+                }
                 history::name_clock_columns(&mut result.columns, &clock);
                 results.push(result);
             }
@@ -239,7 +244,13 @@ pub async fn execute_into<S: Storage>(
             .map_err(|e| SqlError::Syntax(e.to_string()))?;
         let (statements, clock) = parse(tokens, history)?;
         for statement in statements {
-            let mut result = run_checked(store, root, history, statement).await?;
+            let hold = keys_to_hold(&statement, root);
+            // Boxed: the statement's future is tens of KiB in a debug build, and every caller
+            // up to `block_on` would hold a copy of it on the stack deep parses need.
+            let mut result = Box::pin(run(store, root, history, statement)).await?;
+            if let Some((cause, before)) = hold {
+                keys_hold(store, before, root, cause).await?;
+            }
             history::name_clock_columns(&mut result.columns, &clock);
             results.push(result);
         }
@@ -247,24 +258,17 @@ pub async fn execute_into<S: Storage>(
     Ok(())
 }
 
-/// Runs one statement, then holds the root to its foreign keys (`db::foreign`), carrying out
-/// their actions; a statement they refuse leaves the root as it was.
-async fn run_checked<S: Storage>(
-    store: &mut ChunkStore<S>,
-    root: &mut RootValue,
-    history: &History,
-    statement: Statement,
-) -> Result<QueryResult, SqlError> {
-    let cause = match &statement {
-        Statement::Query(_) => return run(store, root, history, statement).await,
+/// What a statement that may write makes foreign keys do (`db::foreign`), with the root
+/// before it, to compare the root after it with; None for a query. Called inline where
+/// statements run: a wrapping async fn would add a frame to every deep expression's stack.
+fn keys_to_hold(statement: &Statement, root: &RootValue) -> Option<(Cause, RootValue)> {
+    let cause = match statement {
+        Statement::Query(_) => return None,
         Statement::Update(_) => Cause::Update,
         Statement::Insert(ins) if ins.on.is_some() && !ins.replace_into => Cause::Update,
         _ => Cause::Delete,
     };
-    let before = root.clone();
-    let result = run(store, root, history, statement).await?;
-    keys_hold(store, before, root, cause).await?;
-    Ok(result)
+    Some((cause, root.clone()))
 }
 
 /// `root`, changed from `before` by one statement, held to its foreign keys; on failure it

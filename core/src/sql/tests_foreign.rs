@@ -43,16 +43,25 @@ fn a_child_row_needs_its_parent() {
         "Cannot add or update a child row: a foreign key constraint fails (`c`, CONSTRAINT \
          `fk` FOREIGN KEY (`pid`) REFERENCES `p` (`id`))"
     );
-    assert!(db.err("UPDATE c SET pid = 7 WHERE id = 10").starts_with("Cannot add or update"));
-    assert!(db.err("REPLACE INTO c VALUES (10, 8)").starts_with("Cannot add or update"));
+    assert!(db
+        .err("UPDATE c SET pid = 7 WHERE id = 10")
+        .starts_with("Cannot add or update"));
+    assert!(db
+        .err("REPLACE INTO c VALUES (10, 8)")
+        .starts_with("Cannot add or update"));
     // Nothing of a refused statement stays, even rows of it that were fine.
     assert!(db.exec("INSERT INTO c VALUES (15, 3), (16, 9)").is_err());
-    assert_eq!(ids(&mut db, "SELECT id FROM c ORDER BY id"), [10, 11, 12, 13]);
+    assert_eq!(
+        ids(&mut db, "SELECT id FROM c ORDER BY id"),
+        [10, 11, 12, 13]
+    );
     // NULL references nothing; a statement sees its own parents (checked at its end).
     db.run("INSERT INTO c VALUES (17, NULL)");
     db.run("CREATE TABLE t (id INT PRIMARY KEY, up INT, FOREIGN KEY (up) REFERENCES t (id))");
     db.run("INSERT INTO t VALUES (2, 1), (1, NULL)");
-    assert!(db.err("INSERT INTO t VALUES (3, 4)").starts_with("Cannot add or update"));
+    assert!(db
+        .err("INSERT INTO t VALUES (3, 4)")
+        .starts_with("Cannot add or update"));
 }
 
 #[test]
@@ -60,8 +69,13 @@ fn a_referenced_parent_row_stays_unless_the_key_acts() {
     for on in ["", "ON DELETE RESTRICT", "ON DELETE NO ACTION"] {
         let mut db = parent_and_child(on);
         let err = db.err("DELETE FROM p WHERE id = 1");
-        assert!(err.starts_with("Cannot delete or update a parent row"), "{err}");
-        assert!(db.err("UPDATE p SET id = 5 WHERE id = 2").starts_with("Cannot delete"));
+        assert!(
+            err.starts_with("Cannot delete or update a parent row"),
+            "{err}"
+        );
+        assert!(db
+            .err("UPDATE p SET id = 5 WHERE id = 2")
+            .starts_with("Cannot delete"));
         assert!(db.err("TRUNCATE p").starts_with("Cannot delete"));
         // A parent nobody references goes.
         db.run("DELETE FROM p WHERE id = 3");
@@ -78,7 +92,9 @@ fn on_delete_cascade_and_set_null() {
     assert_eq!(db.run("DELETE FROM p WHERE id = 1").affected, Some(1));
     assert_eq!(ids(&mut db, "SELECT id FROM c ORDER BY id"), [12, 13]);
     // An UPDATE follows ON UPDATE, which is NO ACTION here.
-    assert!(db.err("UPDATE p SET id = 7 WHERE id = 2").starts_with("Cannot delete"));
+    assert!(db
+        .err("UPDATE p SET id = 7 WHERE id = 2")
+        .starts_with("Cannot delete"));
 
     let mut db = parent_and_child("ON DELETE SET NULL");
     db.run("DELETE FROM p WHERE id < 3");
@@ -113,7 +129,9 @@ fn on_update_cascade_follows_a_changed_key() {
         ]
     );
     // A DELETE follows ON DELETE, NO ACTION here.
-    assert!(db.err("DELETE FROM p WHERE id = 7").starts_with("Cannot delete"));
+    assert!(db
+        .err("DELETE FROM p WHERE id = 7")
+        .starts_with("Cannot delete"));
     // A key that is not the primary key: the row's new values are known.
     db.run(
         "CREATE TABLE e (id INT PRIMARY KEY, code VARCHAR(10), \
@@ -138,25 +156,50 @@ fn a_cascade_goes_down_a_tree_and_stops_at_restrict() {
     db.run("DELETE FROM node WHERE id = 2");
     assert_eq!(ids(&mut db, "SELECT id FROM node ORDER BY id"), [1, 5, 6]);
     // A grandchild table that restricts stops the whole cascade.
-    db.run("CREATE TABLE tag (id INT PRIMARY KEY, node INT, FOREIGN KEY (node) REFERENCES node (id))");
+    db.run(
+        "CREATE TABLE tag (id INT PRIMARY KEY, node INT, FOREIGN KEY (node) REFERENCES node (id))",
+    );
     db.run("INSERT INTO tag VALUES (1, 6)");
-    assert!(db.err("DELETE FROM node WHERE id = 5").starts_with("Cannot delete"));
+    assert!(db
+        .err("DELETE FROM node WHERE id = 5")
+        .starts_with("Cannot delete"));
     assert_eq!(ids(&mut db, "SELECT id FROM node ORDER BY id"), [1, 5, 6]);
     // Deeper than 15 levels is refused, as in MySQL.
     let values: Vec<String> = (100..120)
-        .map(|i| alloc::format!("({i}, {})", if i == 100 { "NULL".into() } else { alloc::format!("{}", i - 1) }))
+        .map(|i| {
+            alloc::format!(
+                "({i}, {})",
+                if i == 100 {
+                    "NULL".into()
+                } else {
+                    alloc::format!("{}", i - 1)
+                }
+            )
+        })
         .collect();
-    db.run(&alloc::format!("INSERT INTO node VALUES {}", values.join(", ")));
-    assert!(db.err("DELETE FROM node WHERE id = 100").contains("max depth of 15"));
+    db.run(&alloc::format!(
+        "INSERT INTO node VALUES {}",
+        values.join(", ")
+    ));
+    assert!(db
+        .err("DELETE FROM node WHERE id = 100")
+        .contains("max depth of 15"));
 }
 
 #[test]
 fn declaring_a_key_checks_its_parent() {
     let mut db = Db::new();
     db.run("CREATE TABLE p (id INT PRIMARY KEY, n INT, b BIGINT, s VARCHAR(5), KEY (n))");
-    let err = |db: &mut Db, body: &str| db.err(&alloc::format!("CREATE TABLE c (id INT PRIMARY KEY, {body})"));
-    assert!(err(&mut db, "x INT, FOREIGN KEY (x) REFERENCES nope (id)").contains("referenced table 'nope'"));
-    assert!(err(&mut db, "x INT, FOREIGN KEY (x) REFERENCES p (zz)").contains("Missing column 'zz'"));
+    let err = |db: &mut Db, body: &str| {
+        db.err(&alloc::format!(
+            "CREATE TABLE c (id INT PRIMARY KEY, {body})"
+        ))
+    };
+    assert!(err(&mut db, "x INT, FOREIGN KEY (x) REFERENCES nope (id)")
+        .contains("referenced table 'nope'"));
+    assert!(
+        err(&mut db, "x INT, FOREIGN KEY (x) REFERENCES p (zz)").contains("Missing column 'zz'")
+    );
     // The referenced columns must start a key of the parent.
     assert!(err(&mut db, "x BIGINT, FOREIGN KEY (x) REFERENCES p (b)").contains("Missing index"));
     assert!(err(&mut db, "x BIGINT, FOREIGN KEY (x) REFERENCES p (id)").contains("incompatible"));
@@ -164,7 +207,9 @@ fn declaring_a_key_checks_its_parent() {
     // column is made (and named after the constraint).
     db.run("CREATE TABLE c (id INT PRIMARY KEY, x INT REFERENCES p (n), y INT, CONSTRAINT k FOREIGN KEY (y) REFERENCES p (ID))");
     let create = db.rows("SHOW CREATE TABLE c");
-    let Value::Text(sql) = &create[0][1] else { panic!() };
+    let Value::Text(sql) = &create[0][1] else {
+        panic!()
+    };
     assert_eq!(
         sql,
         "CREATE TABLE `c` (\n  `id` int NOT NULL,\n  `x` int,\n  `y` int,\n  PRIMARY KEY (`id`),\n  \
@@ -184,14 +229,24 @@ fn ddl_a_key_needs_is_refused() {
         db.err("DROP TABLE p"),
         "Cannot drop table 'p' referenced by a foreign key constraint 'fk' on table 'c'."
     );
-    assert!(db.err("ALTER TABLE c DROP COLUMN pid").contains("needed in a foreign key"));
-    assert!(db.err("ALTER TABLE c DROP INDEX fk").contains("needed in a foreign key"));
-    assert!(db.err("ALTER TABLE p MODIFY id BIGINT").contains("foreign key constraint 'fk'"));
-    assert!(db.err("ALTER TABLE p RENAME COLUMN id TO pk").contains("foreign key constraint 'fk'"));
+    assert!(db
+        .err("ALTER TABLE c DROP COLUMN pid")
+        .contains("needed in a foreign key"));
+    assert!(db
+        .err("ALTER TABLE c DROP INDEX fk")
+        .contains("needed in a foreign key"));
+    assert!(db
+        .err("ALTER TABLE p MODIFY id BIGINT")
+        .contains("foreign key constraint 'fk'"));
+    assert!(db
+        .err("ALTER TABLE p RENAME COLUMN id TO pk")
+        .contains("foreign key constraint 'fk'"));
     // Renaming the parent carries the key along; dropping both together is fine.
     db.run("RENAME TABLE p TO q");
     db.run("ALTER TABLE q RENAME TO r");
-    assert!(db.err("INSERT INTO c VALUES (20, 9)").contains("REFERENCES `r` (`id`)"));
+    assert!(db
+        .err("INSERT INTO c VALUES (20, 9)")
+        .contains("REFERENCES `r` (`id`)"));
     db.run("ALTER TABLE c DROP FOREIGN KEY fk");
     db.run("INSERT INTO c VALUES (20, 9)");
     // Adding a key checks the rows there are.
@@ -212,7 +267,9 @@ fn a_composite_key_through_a_secondary_index() {
     );
     db.run("INSERT INTO p VALUES (1, 1, 'x'), (2, 1, 'y')");
     db.run("INSERT INTO c VALUES (1, 1, 'x'), (2, 1, 'y'), (3, 1, NULL), (4, 2, NULL)");
-    assert!(db.err("INSERT INTO c VALUES (5, 1, 'z')").starts_with("Cannot add"));
+    assert!(db
+        .err("INSERT INTO c VALUES (5, 1, 'z')")
+        .starts_with("Cannot add"));
     db.run("DELETE FROM p WHERE id = 1");
     assert_eq!(ids(&mut db, "SELECT id FROM c ORDER BY id"), [2, 3, 4]);
 }
