@@ -87,7 +87,9 @@ fn sql_code(e: &SqlError) -> &'static str {
             | TableError::Type { .. }
             | TableError::DuplicateKey { .. }
             | TableError::Check { .. }
-            | TableError::DuplicateEntry { .. },
+            | TableError::DuplicateEntry { .. }
+            | TableError::ForeignKey { .. }
+            | TableError::Cascade(_),
         )
         | SqlError::Syntax(_)
         | SqlError::Definition(_)
