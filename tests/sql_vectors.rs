@@ -91,7 +91,11 @@ fn fresh_steps() -> Value {
             "CONSTRAINT person_fk FOREIGN KEY (person) REFERENCES people (id) ON DELETE SET NULL, ",
             "FOREIGN KEY (pb, pa) REFERENCES pairs (b, a) ON DELETE CASCADE ON UPDATE CASCADE, ",
             "FOREIGN KEY (up) REFERENCES notes (id));\n",
-            "INSERT INTO notes VALUES (1, 7, 'x', 2, NULL), (2, 150, 'x', -1, 1), (3, NULL, NULL, NULL, 2);",
+            "INSERT INTO notes VALUES (1, 7, 'x', 2, NULL), (2, 150, 'x', -1, 1), (3, NULL, NULL, NULL, 2);\n",
+            // Columns that read the clock, rows encoding 5 too (given values: no clock here).
+            "CREATE TABLE stamps (id INT PRIMARY KEY, made DATETIME(3) DEFAULT CURRENT_TIMESTAMP(3), ",
+            "seen TIMESTAMP DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP);\n",
+            "INSERT INTO stamps VALUES (1, '2024-01-01 00:00:00.125', '2024-01-01 00:00:01');",
         )},
         {"op": "commit", "message": "load", "time_ms": 1_700_000_001_000u64},
         // Rows over 2 KiB meet the boundary rule's cap on the threshold.

@@ -8,12 +8,17 @@ use cairn_core::{ChunkStore, MemoryStorage};
 use libfuzzer_sys::fuzz_target;
 use pollster::block_on;
 
-/// Tables for the fuzzed statements to read and change: keyed and keyless, every type.
+/// Tables for the fuzzed statements to read and change: keyed and keyless, every type, and
+/// one with foreign keys to another and to itself.
 const SETUP: &str = "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(8), score DOUBLE, \
     ok BOOL, data BLOB, big BIGINT); \
     INSERT INTO t (id, name, score, ok, data) VALUES (1, 'a', 1.5, true, NULL), \
     (2, NULL, -0.0, false, 'x'), (3, 'ccc', 1e300, NULL, ''); \
-    CREATE TABLE k (a INT, b TEXT); INSERT INTO k VALUES (1, 'x'), (1, 'x'), (NULL, NULL);";
+    CREATE TABLE k (a INT, b TEXT); INSERT INTO k VALUES (1, 'x'), (1, 'x'), (NULL, NULL); \
+    CREATE TABLE c (id INT PRIMARY KEY, tid INT, up INT, \
+    FOREIGN KEY (tid) REFERENCES t (id) ON DELETE CASCADE ON UPDATE CASCADE, \
+    FOREIGN KEY (up) REFERENCES c (id) ON DELETE SET NULL); \
+    INSERT INTO c VALUES (1, 1, NULL), (2, 2, 1), (3, NULL, 2);";
 
 fuzz_target!(|data: &[u8]| {
     let Ok(sql) = std::str::from_utf8(data) else {

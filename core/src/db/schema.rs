@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use crate::codec::{put_bytes, put_uvarint, CodecError, Reader};
 use crate::db::decimal::{MAX_PRECISION, MAX_SCALE};
 use crate::db::row::{decode_value, encode_value};
-use crate::db::temporal::{TimeType, MAX_FSP};
+use crate::db::temporal::{Temporal, TimeType, MAX_FSP};
 use crate::db::value::{ColumnType, IntWidth, TypeError, Value};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -22,6 +22,12 @@ pub struct Column {
     pub default: Option<Value>,
     /// An INSERT of NULL, or leaving the column out, stores the column's greatest value + 1.
     pub auto_increment: bool,
+    /// `DEFAULT CURRENT_TIMESTAMP`: an INSERT that leaves the column out stores the
+    /// statement's clock (a datetime or timestamp column only; `default` is None).
+    pub default_now: bool,
+    /// `ON UPDATE CURRENT_TIMESTAMP`: an UPDATE that changes a row and does not set the
+    /// column stores the statement's clock in it.
+    pub update_now: bool,
     /// The values an enum column takes, in declared order; empty for every other type.
     pub members: Vec<String>,
 }
@@ -38,8 +44,38 @@ impl Column {
             nullable,
             default: None,
             auto_increment: false,
+            default_now: false,
+            update_now: false,
             members: Vec::new(),
         }
+    }
+
+    /// The clock at `now_ms` (milliseconds since the Unix epoch, UTC) as this column stores
+    /// it: cut to its fractional digits, as MySQL's CURRENT_TIMESTAMP(fsp) reads. None for a
+    /// column not of a date-and-time type, or a time past its range.
+    pub fn clock(&self, now_ms: u64) -> Option<Value> {
+        let ColumnType::Temporal(kind @ (TimeType::DateTime(fsp) | TimeType::Timestamp(fsp))) =
+            self.ty
+        else {
+            return None;
+        };
+        let micros = i64::try_from(now_ms).ok()?.checked_mul(1000)?;
+        let unit = 10i64.pow(u32::from(MAX_FSP.saturating_sub(fsp)));
+        let value = micros - micros.rem_euclid(unit);
+        let exact = Temporal {
+            kind: TimeType::DateTime(MAX_FSP),
+            value,
+        };
+        exact.convert(kind).map(Value::Temporal)
+    }
+
+    /// The value an INSERT that leaves the column out stores: its default, the clock for
+    /// DEFAULT CURRENT_TIMESTAMP (None: the caller gave no clock), or NULL.
+    pub fn default_at(&self, now_ms: Option<u64>) -> Option<Value> {
+        if self.default_now {
+            return now_ms.and_then(|now| self.clock(now));
+        }
+        Some(self.default.clone().unwrap_or(Value::Null))
     }
 
     /// A value converted to this column's type, as every write converts it: the type's
@@ -51,6 +87,16 @@ impl Column {
                 Err(TypeError::NotMember { value: s })
             }
             v => Ok(v),
+        }
+    }
+
+    /// CURRENT_TIMESTAMP at the column's precision, as SQL writes it.
+    pub fn clock_sql(&self) -> String {
+        match self.ty {
+            ColumnType::Temporal(TimeType::DateTime(fsp) | TimeType::Timestamp(fsp)) if fsp > 0 => {
+                format!("CURRENT_TIMESTAMP({fsp})")
+            }
+            _ => "CURRENT_TIMESTAMP".into(),
         }
     }
 
@@ -173,6 +219,9 @@ pub struct Schema {
 const NULLABLE: u8 = 1;
 const HAS_DEFAULT: u8 = 2;
 const AUTO_INCREMENT: u8 = 4;
+/// Since rows encoding 5: DEFAULT CURRENT_TIMESTAMP, ON UPDATE CURRENT_TIMESTAMP.
+const DEFAULT_NOW: u8 = 8;
+const UPDATE_NOW: u8 = 16;
 
 /// Bounds a reader holds a stored schema to, so a forged one cannot ask for unbounded work.
 pub const MAX_CHECK_LEN: usize = 4096;
@@ -259,6 +308,14 @@ impl Schema {
             out.push_str(" DEFAULT ");
             out.push_str(&sql_literal(v));
         }
+        if c.default_now {
+            out.push_str(" DEFAULT ");
+            out.push_str(&c.clock_sql());
+        }
+        if c.update_now {
+            out.push_str(" ON UPDATE ");
+            out.push_str(&c.clock_sql());
+        }
         if c.auto_increment {
             out.push_str(" AUTO_INCREMENT");
         }
@@ -302,7 +359,9 @@ impl Schema {
             }
             let flags = c.nullable as u8
                 | if c.default.is_some() { HAS_DEFAULT } else { 0 }
-                | if c.auto_increment { AUTO_INCREMENT } else { 0 };
+                | if c.auto_increment { AUTO_INCREMENT } else { 0 }
+                | if c.default_now { DEFAULT_NOW } else { 0 }
+                | if c.update_now { UPDATE_NOW } else { 0 };
             out.push(flags);
             if let Some(v) = &c.default {
                 encode_value(out, c.ty, v);
@@ -438,7 +497,8 @@ impl Schema {
                 },
             };
             let flags = r.u8()?;
-            if flags & !(NULLABLE | HAS_DEFAULT | AUTO_INCREMENT) != 0 {
+            let known = NULLABLE | HAS_DEFAULT | AUTO_INCREMENT | DEFAULT_NOW | UPDATE_NOW;
+            if flags & !known != 0 {
                 return Err(CodecError::Invalid("column flags"));
             }
             let mut column = Column {
@@ -447,6 +507,8 @@ impl Schema {
                 nullable: flags & NULLABLE != 0,
                 default: None,
                 auto_increment: flags & AUTO_INCREMENT != 0,
+                default_now: flags & DEFAULT_NOW != 0,
+                update_now: flags & UPDATE_NOW != 0,
                 members,
             };
             if flags & HAS_DEFAULT != 0 {
@@ -607,6 +669,18 @@ impl Schema {
         }
         if auto > 1 {
             return Err("a table has at most one AUTO_INCREMENT column");
+        }
+        for c in &self.columns {
+            let clock = matches!(
+                c.ty,
+                ColumnType::Temporal(TimeType::DateTime(_) | TimeType::Timestamp(_))
+            );
+            if (c.default_now || c.update_now) && !clock {
+                return Err("only a datetime or timestamp column reads the clock");
+            }
+            if c.default_now && (c.default.is_some() || c.auto_increment) {
+                return Err("a column has one default");
+            }
         }
         // As in MySQL: JSON text has no order or equality a key could use.
         let keys = self.indexes.iter().flat_map(|k| &k.columns);
@@ -818,6 +892,39 @@ mod tests {
         );
     }
 
+    /// docs/FORMAT.md, "Schemas": the clock's flags rows encoding 5 added.
+    #[test]
+    fn clock_defaults_in_docs_format() {
+        let mut at = Column::new("at", ColumnType::Temporal(TimeType::DateTime(3)), true);
+        at.default_now = true;
+        at.update_now = true;
+        let schema = Schema {
+            columns: vec![at],
+            ..Schema::default()
+        };
+        let mut out = Vec::new();
+        schema.encode(&mut out);
+        assert_eq!(out, [1, 2, b'a', b't', 17, 3, 0x19, 0]);
+        assert_eq!(Schema::decode(&mut Reader::new(&out)), Ok(schema));
+        let refused = |bytes: &[u8], why: &'static str| {
+            assert_eq!(
+                Schema::decode(&mut Reader::new(bytes)),
+                Err(CodecError::Invalid(why)),
+                "{bytes:?}"
+            );
+        };
+        // Not on an int column, and not with a default value as well.
+        refused(
+            &[1, 1, b'a', 1, 0x09, 0],
+            "only a datetime or timestamp column reads the clock",
+        );
+        refused(
+            &[1, 2, b'a', b't', 17, 0, 0x0b, 0, 0],
+            "a column has one default",
+        );
+        refused(&[1, 1, b'a', 1, 0x41, 0], "column flags");
+    }
+
     /// docs/FORMAT.md, "Schemas": the foreign keys rows encoding 5 added.
     #[test]
     fn foreign_keys_in_docs_format() {
@@ -911,7 +1018,7 @@ mod tests {
                 "{bytes:?}"
             );
         };
-        refused(&[1, 1, b'a', 1, 8, 0], "column flags");
+        refused(&[1, 1, b'a', 1, 0x20, 0], "column flags");
         // A default past its column's type: 300 in a tinyint, 'abcd' in varchar(3).
         refused(&[1, 1, b'a', 8, 2, 0xd8, 0x04, 0], "column default");
         refused(

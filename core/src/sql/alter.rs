@@ -22,7 +22,7 @@ use crate::db::schema::{Column, ForeignKey, Schema};
 use crate::db::table::{Span, Table};
 use crate::db::value::Value;
 use crate::io::Storage;
-use crate::sql::constraints::{parse_check, row_check};
+use crate::sql::constraints::{self, parse_check, row_check};
 use crate::sql::expr::{compile, Scope};
 use crate::sql::{
     ddl, find_table, foreign_key, object_name, open_table, unsupported, QueryResult, SqlError,
@@ -45,6 +45,7 @@ pub async fn alter_table<S: Storage>(
     store: &mut ChunkStore<S>,
     root: &mut RootValue,
     alter: AlterTable,
+    now_ms: Option<u64>,
 ) -> Result<QueryResult, SqlError> {
     if alter.if_exists
         || alter.only
@@ -56,7 +57,7 @@ pub async fn alter_table<S: Storage>(
     }
     let mut t = Altered::open(root, &object_name(&alter.name)?)?;
     for op in alter.operations {
-        apply(store, root, &mut t, op).await?;
+        apply(store, root, &mut t, op, now_ms).await?;
     }
     t.store(store, root).await
 }
@@ -113,6 +114,7 @@ async fn apply<S: Storage>(
     root: &RootValue,
     t: &mut Altered,
     op: AlterTableOperation,
+    now_ms: Option<u64>,
 ) -> Result<(), SqlError> {
     match op {
         AlterTableOperation::AddColumn {
@@ -130,15 +132,22 @@ async fn apply<S: Storage>(
                 return Err(SqlError::DuplicateColumn(column.name));
             }
             let rows = t.rows(store).await?;
-            if !column.nullable && column.default.is_none() && !rows.is_empty() {
+            let has_default = column.default.is_some() || column.default_now;
+            if !column.nullable && !has_default && !rows.is_empty() {
                 return Err(SqlError::Definition(format!(
                     "column '{}' is NOT NULL and has no DEFAULT, and the table has rows: give \
                      it a DEFAULT, or add it as NULL, fill it in, then MODIFY it NOT NULL",
                     column.name
                 )));
             }
-            // Existing rows get the default, as MySQL fills them.
-            let fill = column.default.clone().unwrap_or(Value::Null);
+            // Existing rows get the default, as MySQL fills them (the clock, for DEFAULT
+            // CURRENT_TIMESTAMP).
+            let fill = match rows.is_empty() {
+                true => Value::Null,
+                false => column
+                    .default_at(now_ms)
+                    .ok_or_else(|| constraints::no_clock(&column))?,
+            };
             for (row, _) in rows.iter_mut() {
                 row.push(fill.clone());
             }
@@ -270,13 +279,15 @@ async fn apply<S: Storage>(
         }
         AlterTableOperation::AlterColumn { column_name, op } => {
             let i = t.column(&column_name)?;
-            t.schema.columns[i].default = match op {
-                AlterColumnOperation::SetDefault { value } => {
-                    ddl::default_value(&t.schema.columns[i], &value)?
+            let column = &mut t.schema.columns[i];
+            match op {
+                AlterColumnOperation::SetDefault { value } => ddl::set_default(column, &value)?,
+                AlterColumnOperation::DropDefault => {
+                    column.default = None;
+                    column.default_now = false;
                 }
-                AlterColumnOperation::DropDefault => None,
                 other => return unsupported(format!("ALTER COLUMN {other}")),
-            };
+            }
             Ok(())
         }
         AlterTableOperation::RenameTable { table_name } => {

@@ -124,3 +124,50 @@ pub(crate) async fn store_table<S: Storage>(
     root.tables.insert(name, stored);
     Ok(result)
 }
+
+/// The value column `i` of `schema` takes where a write leaves it to its DEFAULT (`now_ms`:
+/// the statement's clock, which DEFAULT CURRENT_TIMESTAMP reads).
+pub(crate) fn default_of(
+    schema: &Schema,
+    i: usize,
+    now_ms: Option<u64>,
+) -> Result<Value, SqlError> {
+    let column = &schema.columns[i];
+    column.default_at(now_ms).ok_or_else(|| no_clock(column))
+}
+
+/// ON UPDATE CURRENT_TIMESTAMP: `new`, which an UPDATE made of `old` setting the columns
+/// `set`, with the clock in each such column it did not set, if the row changed (a value
+/// compared as the column stores it).
+pub(crate) fn touch(
+    schema: &Schema,
+    old: &[Value],
+    new: &mut [Value],
+    set: &[usize],
+    now_ms: Option<u64>,
+) -> Result<(), SqlError> {
+    let stamped = |i: usize| schema.columns[i].update_now && !set.contains(&i);
+    if !(0..new.len()).any(stamped) {
+        return Ok(());
+    }
+    let stored = |i: usize| schema.columns[i].coerce(new[i].clone()).ok();
+    if (0..new.len()).all(|i| stored(i).as_ref() == Some(&old[i])) {
+        return Ok(());
+    }
+    for i in (0..new.len()).filter(|&i| stamped(i)) {
+        let column = &schema.columns[i];
+        new[i] = now_ms
+            .and_then(|now| column.clock(now))
+            .ok_or_else(|| no_clock(column))?;
+    }
+    Ok(())
+}
+
+/// The error for a column whose value is the clock, where the caller gave none.
+pub(crate) fn no_clock(column: &crate::db::schema::Column) -> SqlError {
+    SqlError::Unsupported(alloc::format!(
+        "column '{}' reads the clock (CURRENT_TIMESTAMP), which this caller does not give; \
+         give the column a value",
+        column.name
+    ))
+}

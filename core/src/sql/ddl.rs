@@ -8,9 +8,10 @@ use alloc::vec::Vec;
 use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
     CharacterLength, ColumnDef, ColumnOption, CreateTable, CreateTableOptions, DataType,
-    EnumMember, ExactNumberInfo, Expr, ForeignKeyConstraint, Ident, IndexColumn,
-    NullsDistinctOption, ObjectName, ObjectType, OrderByOptions, PrimaryKeyConstraint, SqlOption,
-    TableConstraint, TimezoneInfo, UniqueConstraint,
+    EnumMember, ExactNumberInfo, Expr, ForeignKeyConstraint, FunctionArg, FunctionArgExpr,
+    FunctionArguments, Ident, IndexColumn, NullsDistinctOption, ObjectName, ObjectType,
+    OrderByOptions, PrimaryKeyConstraint, SqlOption, TableConstraint, TimezoneInfo,
+    UniqueConstraint, Value as AstValue,
 };
 
 use crate::db::decimal::{MAX_PRECISION, MAX_SCALE};
@@ -219,6 +220,7 @@ pub(crate) fn column_of(
         ty => Column::new(name, column_type(ty)?, true),
     };
     let mut spec_default = None;
+    let mut on_update = None;
     let mut primary_key = false;
     let mut unique = None;
     let mut checks = Vec::new();
@@ -229,6 +231,7 @@ pub(crate) fn column_of(
             ColumnOption::Null => column.nullable = true,
             ColumnOption::NotNull => column.nullable = false,
             ColumnOption::Default(e) => spec_default = Some(e),
+            ColumnOption::OnUpdate(e) => on_update = Some(e),
             ColumnOption::PrimaryKey(pk) if pk.columns.is_empty() && plain_key(pk) => {
                 primary_key = true
             }
@@ -254,7 +257,13 @@ pub(crate) fn column_of(
         }
     }
     if let Some(e) = spec_default {
-        column.default = default_value(&column, e)?;
+        set_default(&mut column, e)?;
+    }
+    if let Some(e) = on_update {
+        if !reads_clock(&column, e)? {
+            return unsupported(format!("ON UPDATE {e} (only ON UPDATE CURRENT_TIMESTAMP)"));
+        }
+        column.update_now = true;
     }
     Ok(ColumnSpec {
         column,
@@ -263,6 +272,56 @@ pub(crate) fn column_of(
         checks,
         references,
     })
+}
+
+/// Sets a column's DEFAULT: CURRENT_TIMESTAMP (read at each insert), or a constant.
+pub(crate) fn set_default(column: &mut Column, e: &Expr) -> Result<(), SqlError> {
+    column.default_now = reads_clock(column, e)?;
+    column.default = match column.default_now {
+        true => None,
+        false => default_value(column, e)?,
+    };
+    Ok(())
+}
+
+/// Whether `e` is CURRENT_TIMESTAMP (or NOW(), LOCALTIME, LOCALTIMESTAMP), with the
+/// column's fractional digits, on a datetime or timestamp column, as MySQL allows it in
+/// DEFAULT and ON UPDATE; any other use of the clock there is refused.
+fn reads_clock(column: &Column, e: &Expr) -> Result<bool, SqlError> {
+    let Expr::Function(f) = e else {
+        return Ok(false);
+    };
+    let name = f.name.to_string().to_ascii_lowercase();
+    if !matches!(
+        name.as_str(),
+        "current_timestamp" | "now" | "localtime" | "localtimestamp"
+    ) {
+        return Ok(false);
+    }
+    let digits = match &f.args {
+        FunctionArguments::None => Some(0),
+        FunctionArguments::List(list) if list.args.is_empty() => Some(0),
+        FunctionArguments::List(list) => match list.args.as_slice() {
+            [FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))] => match &v.value {
+                AstValue::Number(n, false) => n.parse::<u8>().ok(),
+                _ => None,
+            },
+            _ => None,
+        },
+        FunctionArguments::Subquery(_) => None,
+    };
+    let fsp = match column.ty {
+        ColumnType::Temporal(TimeType::DateTime(fsp) | TimeType::Timestamp(fsp)) => Some(fsp),
+        _ => None,
+    };
+    if digits.is_none() || digits != fsp {
+        return Err(SqlError::Definition(format!(
+            "invalid default value for '{}': {e} (the clock goes in a datetime or timestamp \
+             column, with as many fractional digits as the column has)",
+            column.name
+        )));
+    }
+    Ok(true)
 }
 
 /// A column's DEFAULT: a constant, at the column's type (MySQL's "Invalid default value"

@@ -3,8 +3,10 @@
 
 use alloc::string::{String, ToString};
 use alloc::vec;
+use alloc::vec::Vec;
 
 use crate::db::root_value::RootValue;
+use crate::db::schema::Column;
 use crate::db::value::Value;
 use crate::sql::{open_table, QueryResult, SqlError};
 
@@ -34,14 +36,12 @@ pub fn describe(root: &RootValue, table: &str) -> Result<QueryResult, SqlError> 
                 Value::Text(c.type_sql()),
                 text(if c.nullable { "YES" } else { "NO" }),
                 text(key),
-                c.default
-                    .as_ref()
-                    .map_or(Value::Null, |v| Value::Text(v.to_string())),
-                text(if c.auto_increment {
-                    "auto_increment"
-                } else {
-                    ""
-                }),
+                match (&c.default, c.default_now) {
+                    (_, true) => Value::Text(c.clock_sql()),
+                    (Some(v), false) => Value::Text(v.to_string()),
+                    (None, false) => Value::Null,
+                },
+                Value::Text(extra(c)),
             ]
         })
         .collect();
@@ -52,6 +52,22 @@ pub fn describe(root: &RootValue, table: &str) -> Result<QueryResult, SqlError> 
         rows,
         affected: None,
     })
+}
+
+/// MySQL's Extra: `auto_increment`, and `DEFAULT_GENERATED` and `on update
+/// CURRENT_TIMESTAMP` for the clock.
+fn extra(c: &Column) -> String {
+    let mut parts = Vec::new();
+    if c.auto_increment {
+        parts.push("auto_increment".into());
+    }
+    if c.default_now {
+        parts.push("DEFAULT_GENERATED".into());
+    }
+    if c.update_now {
+        parts.push(alloc::format!("on update {}", c.clock_sql()));
+    }
+    parts.join(" ")
 }
 
 /// The table's name, and a CREATE TABLE statement that makes a table of the same schema.

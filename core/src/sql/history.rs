@@ -160,7 +160,9 @@ pub fn mark_clock(
     let mut i = 0;
     while i < tokens.len() {
         let replaced = match &tokens[i].token {
-            Token::Word(w) if w.quote_style.is_none() => clock_call(&w.value),
+            Token::Word(w) if w.quote_style.is_none() && !in_column_option(&out) => {
+                clock_call(&w.value)
+            }
             _ => None,
         };
         let Some((kind, needs_parens)) = replaced else {
@@ -208,6 +210,25 @@ pub fn mark_clock(
         i = if parens { rest[1].0 + 1 } else { i + 1 };
     }
     (out, written)
+}
+
+/// Whether the tokens so far end with `DEFAULT` or `ON UPDATE`: a clock call there is a
+/// column's `DEFAULT CURRENT_TIMESTAMP`, which the schema keeps as a call, read at each
+/// write.
+fn in_column_option(before: &[TokenWithSpan]) -> bool {
+    let mut words = before
+        .iter()
+        .rev()
+        .filter(|t| !blank(&t.token))
+        .map(|t| match &t.token {
+            Token::Word(w) => w.keyword,
+            _ => Keyword::NoKeyword,
+        });
+    match words.next() {
+        Some(Keyword::DEFAULT) => true,
+        Some(Keyword::UPDATE) => words.next() == Some(Keyword::ON),
+        _ => false,
+    }
 }
 
 /// A result's column names as the statement wrote them: each literal `mark_clock` wrote in

@@ -154,18 +154,21 @@ pub async fn run_statement<S: Storage>(
         }
     };
     match mode {
-        upsert::Mode::Plain => run(store, root, values).await,
-        mode => upsert::run(store, root, values, mode).await,
+        upsert::Mode::Plain => run(store, root, values, history.now_ms).await,
+        mode => upsert::run(store, root, values, mode, history.now_ms).await,
     }
 }
 
+/// A plain INSERT of `values`; `now_ms` is the statement's clock, for DEFAULT
+/// CURRENT_TIMESTAMP.
 pub async fn run<S: Storage>(
     store: &mut ChunkStore<S>,
     root: &mut RootValue,
     values: InsertValues,
+    now_ms: Option<u64>,
 ) -> Result<QueryResult, SqlError> {
     let (name, mut table) = open_table(root, &values.table)?;
-    let mut rows = arrange(table.schema(), &values)?;
+    let mut rows = arrange(table.schema(), &values, now_ms)?;
     constraints::auto_increment(store, &table, &mut rows).await?;
     let inserted = table.insert(store, rows).await?;
     store_table(store, root, name, table, QueryResult::affected(inserted)).await
@@ -173,7 +176,11 @@ pub async fn run<S: Storage>(
 
 /// An INSERT's rows as whole table rows: values placed in the columns named, each other
 /// column's DEFAULT, or NULL, in the others (the table checks NOT NULL).
-pub(crate) fn arrange(schema: &Schema, values: &InsertValues) -> Result<Vec<Vec<Value>>, SqlError> {
+pub(crate) fn arrange(
+    schema: &Schema,
+    values: &InsertValues,
+    now_ms: Option<u64>,
+) -> Result<Vec<Vec<Value>>, SqlError> {
     let width = schema.columns.len();
     let positions = crate::sql::ddl::column_positions(schema, &values.columns)?;
     let in_order = positions.is_empty() || positions.iter().copied().eq(0..width);
@@ -181,6 +188,18 @@ pub(crate) fn arrange(schema: &Schema, values: &InsertValues) -> Result<Vec<Vec<
         width
     } else {
         positions.len()
+    };
+    // The columns left out hold their defaults, read once (the clock is one instant).
+    let left_out = match in_order {
+        true => None,
+        false => Some(
+            (0..width)
+                .map(|i| match positions.contains(&i) {
+                    true => Ok(Value::Null),
+                    false => constraints::default_of(schema, i, now_ms),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
     };
     let mut rows = Vec::with_capacity(values.rows.len());
     for (n, row) in values.rows.iter().cloned().enumerate() {
@@ -191,18 +210,15 @@ pub(crate) fn arrange(schema: &Schema, values: &InsertValues) -> Result<Vec<Vec<
                 row: n + 1,
             });
         }
-        rows.push(if in_order {
-            row
-        } else {
-            let mut full: Vec<Value> = schema
-                .columns
-                .iter()
-                .map(|c| c.default.clone().unwrap_or(Value::Null))
-                .collect();
-            for (&i, v) in positions.iter().zip(row) {
-                full[i] = v;
+        rows.push(match &left_out {
+            None => row,
+            Some(template) => {
+                let mut full = template.clone();
+                for (&i, v) in positions.iter().zip(row) {
+                    full[i] = v;
+                }
+                full
             }
-            full
         });
     }
     // `DEFAULT` given: the column's default, or NULL (which an AUTO_INCREMENT column fills).
@@ -213,10 +229,7 @@ pub(crate) fn arrange(schema: &Schema, values: &InsertValues) -> Result<Vec<Vec<
             positions[at]
         };
         if let Some(row) = rows.get_mut(r) {
-            row[column] = schema.columns[column]
-                .default
-                .clone()
-                .unwrap_or(Value::Null);
+            row[column] = constraints::default_of(schema, column, now_ms)?;
         }
     }
     Ok(rows)

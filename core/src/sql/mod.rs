@@ -234,7 +234,7 @@ pub async fn execute_into<S: Storage>(
     for text in split::statements(sql) {
         if let Some(values) = fast_insert::parse(text) {
             let before = root.clone();
-            let result = insert::run(store, root, values).await?;
+            let result = insert::run(store, root, values, history.now_ms).await?;
             keys_hold(store, before, root, Cause::Delete).await?;
             results.push(result);
             continue;
@@ -376,7 +376,9 @@ async fn run<S: Storage>(
 ) -> Result<QueryResult, SqlError> {
     match statement {
         Statement::CreateTable(create) => ddl::create_table(root, create),
-        Statement::AlterTable(alter) => alter::alter_table(store, root, alter).await,
+        Statement::AlterTable(alter) => {
+            alter::alter_table(store, root, alter, history.now_ms).await
+        }
         Statement::RenameTable(renames) => alter::rename_tables(root, &renames),
         Statement::Drop {
             object_type,

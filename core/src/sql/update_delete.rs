@@ -10,7 +10,7 @@ use crate::db::root_value::RootValue;
 use crate::db::table::Span;
 use crate::db::value::Value;
 use crate::io::Storage;
-use crate::sql::constraints::store_table;
+use crate::sql::constraints::{self, store_table};
 use crate::sql::expr::{compile, Expr, Scope};
 use crate::sql::history::History;
 use crate::sql::{
@@ -48,8 +48,10 @@ pub async fn update<S: Storage>(
         .collect();
     let mut compiled = compile_all(store, root, history, scope, &exprs).await?;
     let filter = u.selection.is_some().then(|| compiled.pop()).flatten();
+    let set = targets.clone();
     let sets: Vec<(usize, Expr)> = targets.into_iter().zip(compiled).collect();
     let span = access::plan(filter.as_ref(), &table, None);
+    let schema = table.schema().clone();
     let changed = table
         .update_where(store, &span, |row| {
             if !passes(filter.as_ref(), row)? {
@@ -60,6 +62,7 @@ pub async fn update<S: Storage>(
             for (i, e) in &sets {
                 new[*i] = e.eval(&new)?;
             }
+            constraints::touch(&schema, row, &mut new, &set, history.now_ms)?;
             Ok(Some(new))
         })
         .await?;

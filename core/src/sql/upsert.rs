@@ -88,9 +88,10 @@ pub async fn run<S: Storage>(
     root: &mut RootValue,
     values: InsertValues,
     mode: Mode,
+    now_ms: Option<u64>,
 ) -> Result<QueryResult, SqlError> {
     let (name, mut table) = open_table(root, &values.table)?;
-    let mut rows = arrange(table.schema(), &values)?;
+    let mut rows = arrange(table.schema(), &values, now_ms)?;
     constraints::auto_increment(store, &table, &mut rows).await?;
     let sets = match &mode {
         Mode::Update(assignments) => compile_sets(&name, table.schema(), assignments)?,
@@ -130,6 +131,8 @@ pub async fn run<S: Storage>(
                     both[*i] = e.eval(&both)?;
                 }
                 both.truncate(width);
+                let set: Vec<usize> = sets.iter().map(|(i, _)| *i).collect();
+                constraints::touch(table.schema(), &old, &mut both, &set, now_ms)?;
                 let new = table.check_row(both)?;
                 if new != old {
                     table
