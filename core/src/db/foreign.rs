@@ -75,7 +75,9 @@ pub async fn enforce<S: Storage>(
     while let Some((name, old, depth)) = queue.pop() {
         let new = after.tables.get(&name).cloned();
         // A table no key involves costs nothing (a bulk load beside tables that have keys).
-        let own_keys = new.as_ref().is_some_and(|t| !t.schema.foreign_keys.is_empty());
+        let own_keys = new
+            .as_ref()
+            .is_some_and(|t| !t.schema.foreign_keys.is_empty());
         if !own_keys && references(after, &name).is_empty() {
             continue;
         }

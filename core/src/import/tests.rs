@@ -322,3 +322,54 @@ mod never_panics {
         }
     }
 }
+
+/// An import is held to the table's foreign keys, both ways: rows naming no parent, and a
+/// replacement that takes away parents other rows reference, are refused and change nothing.
+#[test]
+fn an_import_keeps_foreign_keys() {
+    let mut s = store();
+    let mut root = RootValue::default();
+    block_on(crate::sql::execute(
+        &mut s,
+        &mut root,
+        "CREATE TABLE p (id INT PRIMARY KEY); INSERT INTO p VALUES (1), (2); \
+         CREATE TABLE t (id INT PRIMARY KEY, pid INT, \
+         CONSTRAINT fk FOREIGN KEY (pid) REFERENCES p (id) ON DELETE CASCADE); \
+         INSERT INTO t VALUES (10, 1)",
+    ))
+    .unwrap();
+    let before = root.clone();
+    let err = import(
+        &mut s,
+        &mut root,
+        "id,pid\n11,2\n12,3\n",
+        FileType::Csv,
+        Mode::Update,
+        64,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("Cannot add or update a child row"),
+        "{err}"
+    );
+    assert_eq!(root, before);
+    import(
+        &mut s,
+        &mut root,
+        "id,pid\n11,2\n12,\n",
+        FileType::Csv,
+        Mode::Update,
+        64,
+    )
+    .unwrap();
+    // A replacement of the parent's rows is not a DELETE: its key does not cascade.
+    let mut parent = Import::new(&root, "p", FileType::Csv, Mode::Replace).unwrap();
+    block_on(parent.feed(&mut s, b"id\n1\n")).unwrap();
+    let err = block_on(parent.finish(&mut s, &mut root)).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("Cannot delete or update a parent row"),
+        "{err}"
+    );
+}
