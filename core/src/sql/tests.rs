@@ -63,6 +63,25 @@ impl Db {
         }
     }
 
+    /// The last statement's rows, with the clock at `now_ms` as the CLI and JS give it.
+    pub(super) fn at(&mut self, sql: &str, now_ms: Option<u64>) -> Result<Vec<Vec<Value>>, String> {
+        let mut results = Vec::new();
+        let history = super::History {
+            now_ms,
+            ..Default::default()
+        };
+        block_on(super::execute_into(
+            &mut self.store,
+            &mut self.root,
+            sql,
+            &super::Params::None,
+            &history,
+            &mut results,
+        ))
+        .map_err(|e| e.to_string())?;
+        Ok(results.pop().map(|r| r.rows).unwrap_or_default())
+    }
+
     /// The message of the error `sql` must fail with, checking it left the root alone.
     pub(super) fn err(&mut self, sql: &str) -> String {
         let before = self.root.clone();
@@ -70,6 +89,18 @@ impl Db {
         assert_eq!(self.root, before, "{sql} changed the root");
         e
     }
+}
+
+/// Each row as its values printed and joined with `|`.
+pub(super) fn lines(rows: &[Vec<Value>]) -> Vec<String> {
+    rows.iter()
+        .map(|r| {
+            r.iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect()
 }
 
 fn int(n: i64) -> Value {

@@ -23,15 +23,7 @@ fn company() -> Db {
 
 /// Every row as its values printed and joined with `|`, rows in the order given.
 fn printed(db: &mut Db, sql: &str) -> Vec<String> {
-    db.rows(sql)
-        .iter()
-        .map(|r| {
-            r.iter()
-                .map(|v| v.to_string())
-                .collect::<Vec<_>>()
-                .join("|")
-        })
-        .collect()
+    super::tests::lines(&db.rows(sql))
 }
 
 /// `printed`, sorted: for queries without an ORDER BY.

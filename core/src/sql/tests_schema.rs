@@ -659,67 +659,30 @@ fn values_default_takes_the_column_default() {
         .contains("default"));
 }
 
-/// Runs `sql` with the clock at `now_ms`, as the CLI and the JS API give it.
-fn at(
-    db: &mut Db,
-    sql: &str,
-    now_ms: Option<u64>,
-) -> Result<Vec<Vec<Value>>, alloc::string::String> {
-    let mut results = Vec::new();
-    let history = super::History {
-        now_ms,
-        ..Default::default()
-    };
-    pollster::block_on(super::execute_into(
-        &mut db.store,
-        &mut db.root,
-        sql,
-        &super::Params::None,
-        &history,
-        &mut results,
-    ))
-    .map_err(|e| e.to_string())?;
-    Ok(results.pop().map(|r| r.rows).unwrap_or_default())
-}
-
 #[test]
 fn default_current_timestamp_reads_the_clock_of_each_insert() {
     let mut db = Db::new();
     // 2024-02-29 23:59:59.500 UTC, and a day and a quarter second later.
     let (one, two) = (1_709_251_199_500, 1_709_337_599_750);
-    at(
-        &mut db,
+    db.at(
         "CREATE TABLE t (id INT PRIMARY KEY, n INT, made DATETIME DEFAULT CURRENT_TIMESTAMP, \
          ms DATETIME(3) DEFAULT NOW(3), \
          seen TIMESTAMP DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)",
         Some(one),
     )
     .unwrap();
-    at(&mut db, "INSERT INTO t (id, n) VALUES (1, 1)", Some(one)).unwrap();
-    at(
-        &mut db,
+    db.at("INSERT INTO t (id, n) VALUES (1, 1)", Some(one))
+        .unwrap();
+    db.at(
         "INSERT INTO t VALUES (2, 2, DEFAULT, DEFAULT, DEFAULT)",
         Some(two),
     )
     .unwrap();
-    let text = |rows: Vec<Vec<Value>>| -> Vec<alloc::string::String> {
-        rows.iter()
-            .map(|r| {
-                r.iter()
-                    .map(|v| v.to_string())
-                    .collect::<Vec<_>>()
-                    .join("|")
-            })
-            .collect()
-    };
+    let text = |rows: Vec<Vec<Value>>| super::tests::lines(&rows);
     assert_eq!(
         text(
-            at(
-                &mut db,
-                "SELECT id, made, ms, seen FROM t ORDER BY id",
-                None
-            )
-            .unwrap()
+            db.at("SELECT id, made, ms, seen FROM t ORDER BY id", None)
+                .unwrap()
         ),
         [
             "1|2024-02-29 23:59:59|2024-02-29 23:59:59.500|2024-02-29 23:59:59",
@@ -728,32 +691,31 @@ fn default_current_timestamp_reads_the_clock_of_each_insert() {
     );
     // ON UPDATE: a row an UPDATE changes gets the clock, unless the UPDATE sets the column;
     // a row it leaves as it was does not.
-    at(&mut db, "UPDATE t SET n = 10 WHERE id = 1", Some(two)).unwrap();
-    at(
-        &mut db,
-        "UPDATE t SET n = 2 WHERE id = 2",
-        Some(two + 86_400_000),
-    )
-    .unwrap();
+    db.at("UPDATE t SET n = 10 WHERE id = 1", Some(two))
+        .unwrap();
+    db.at("UPDATE t SET n = 2 WHERE id = 2", Some(two + 86_400_000))
+        .unwrap();
     assert_eq!(
-        text(at(&mut db, "SELECT id, made, seen FROM t ORDER BY id", None).unwrap()),
+        text(
+            db.at("SELECT id, made, seen FROM t ORDER BY id", None)
+                .unwrap()
+        ),
         [
             "1|2024-02-29 23:59:59|2024-03-01 23:59:59",
             "2|2024-03-01 23:59:59|2024-03-01 23:59:59"
         ]
     );
-    at(
-        &mut db,
+    db.at(
         "UPDATE t SET n = 3, seen = '2000-01-01 00:00:00' WHERE id = 2",
         Some(two),
     )
     .unwrap();
     assert_eq!(
-        text(at(&mut db, "SELECT seen FROM t WHERE id = 2", None).unwrap()),
+        text(db.at("SELECT seen FROM t WHERE id = 2", None).unwrap()),
         ["2000-01-01 00:00:00"]
     );
     // The schema keeps the call, not the time it was made at.
-    let create = at(&mut db, "SHOW CREATE TABLE t", None).unwrap();
+    let create = db.at("SHOW CREATE TABLE t", None).unwrap();
     let sql = create[0][1].to_string();
     assert!(
         sql.contains("`made` datetime DEFAULT CURRENT_TIMESTAMP,"),
@@ -767,7 +729,7 @@ fn default_current_timestamp_reads_the_clock_of_each_insert() {
         sql.contains("`seen` timestamp DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"),
         "{sql}"
     );
-    let described = at(&mut db, "DESCRIBE t", None).unwrap();
+    let described = db.at("DESCRIBE t", None).unwrap();
     let seen: Vec<alloc::string::String> = described[4].iter().map(|v| v.to_string()).collect();
     assert_eq!(
         seen,
@@ -781,10 +743,9 @@ fn default_current_timestamp_reads_the_clock_of_each_insert() {
         ]
     );
     // Without a clock, an insert that needs one is refused; one that gives the value is not.
-    let err = at(&mut db, "INSERT INTO t (id) VALUES (3)", None).unwrap_err();
+    let err = db.at("INSERT INTO t (id) VALUES (3)", None).unwrap_err();
     assert!(err.contains("clock"), "{err}");
-    at(
-        &mut db,
+    db.at(
         "INSERT INTO t VALUES (3, 3, '2020-01-01', '2020-01-01', '2020-01-01')",
         None,
     )
@@ -795,6 +756,6 @@ fn default_current_timestamp_reads_the_clock_of_each_insert() {
         "CREATE TABLE u (a DATETIME(3) DEFAULT CURRENT_TIMESTAMP)",
         "CREATE TABLE u (a DATE ON UPDATE CURRENT_TIMESTAMP)",
     ] {
-        assert!(at(&mut db, bad, Some(one)).is_err(), "{bad}");
+        assert!(db.at(bad, Some(one)).is_err(), "{bad}");
     }
 }
