@@ -19,6 +19,8 @@ mod ddl;
 mod describe;
 pub(crate) mod expr;
 pub(crate) mod fast_insert;
+mod fast_parse;
+mod fast_select;
 pub mod format;
 mod functions;
 pub mod history;
@@ -30,6 +32,8 @@ pub mod select;
 mod split;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_fast_select;
 #[cfg(test)]
 mod tests_index;
 #[cfg(test)]
@@ -225,6 +229,10 @@ pub async fn execute_into<S: Storage>(
     for text in split::statements(sql) {
         if let Some(values) = fast_insert::parse(text) {
             results.push(insert::run(store, root, values).await?);
+            continue;
+        }
+        if let Some(result) = fast_select::run(store, root, text).await {
+            results.push(result?);
             continue;
         }
         let tokens = Tokenizer::new(&MySqlDialect {}, text)
