@@ -88,9 +88,13 @@ pub(crate) async fn run<S: Storage>(
     sql: &str,
 ) -> Option<Result<QueryResult, SqlError>> {
     let lookup = parse(sql)?;
-    let (_, table) = open_table(root, &lookup.table).ok()?;
+    let (_, mut table) = open_table(root, &lookup.table).ok()?;
     let plan = plan(lookup, table.schema())?;
-    Some(run_plan(store, &table, &plan, None).await.map(|(r, _)| r))
+    Some(
+        run_plan(store, &mut table, &plan, None)
+            .await
+            .map(|(r, _)| r),
+    )
 }
 
 /// The plan sqlparser's tree of the lookup compiles to (see `select::plan`), if its WHERE

@@ -34,6 +34,32 @@ pub(crate) struct Plan {
     pub(crate) limit: Option<usize>,
 }
 
+impl Plan {
+    /// Per column of a table of `columns`, whether the plan reads it: a scan decodes only
+    /// those.
+    fn columns_read(&self, columns: usize) -> Vec<bool> {
+        let mut read = alloc::vec![false; columns];
+        let exprs = self
+            .outputs
+            .iter()
+            .filter_map(|o| match o {
+                Output::Value(e) | Output::Count(Some(e)) => Some(e),
+                Output::Count(None) => None,
+            })
+            .chain(&self.filter)
+            .chain(self.order.iter().map(|(e, _)| e));
+        for e in exprs {
+            // A copy, as `for_each_column` may change what it visits.
+            e.clone().for_each_column(&mut |c| {
+                if let Some(r) = read.get_mut(*c) {
+                    *r = true;
+                }
+            });
+        }
+        read
+    }
+}
+
 pub(crate) enum Output {
     Value(Expr),
     /// COUNT(*) when None, else COUNT(expr): rows where it is not NULL.
@@ -83,7 +109,7 @@ pub async fn run_paged<S: Storage>(
         }
         Err(e) => return Err(e),
     };
-    let Some((_, table)) = table else {
+    let Some((_, mut table)) = table else {
         // No FROM: one row with no columns.
         let mut rows = Rows::default();
         if plan.filter.as_ref().map_or(Ok(true), |f| f.accepts(&[]))? {
@@ -91,16 +117,17 @@ pub async fn run_paged<S: Storage>(
         }
         return Ok((finish(&plan, rows)?, None));
     };
-    run_plan(store, &table, &plan, page).await
+    run_plan(store, &mut table, &plan, page).await
 }
 
 /// Runs a plan over one table: see `run_paged`.
 pub(crate) async fn run_plan<S: Storage>(
     store: &ChunkStore<S>,
-    table: &Table,
+    table: &mut Table,
     plan: &Plan,
     page: Option<&Page>,
 ) -> Result<(QueryResult, Option<Vec<u8>>), SqlError> {
+    table.read_only(plan.columns_read(table.schema().columns.len()));
     // An ORDER BY of columns, each ascending, that a LIMIT cuts short may be read in an
     // index's order.
     let order: Option<Vec<usize>> = plan
