@@ -127,7 +127,6 @@ pub(crate) async fn run_plan<S: Storage>(
     plan: &Plan,
     page: Option<&Page>,
 ) -> Result<(QueryResult, Option<Vec<u8>>), SqlError> {
-    table.read_only(plan.columns_read(table.schema().columns.len()));
     // An ORDER BY of columns, each ascending, that a LIMIT cuts short may be read in an
     // index's order.
     let order: Option<Vec<usize>> = plan
@@ -140,6 +139,10 @@ pub(crate) async fn run_plan<S: Storage>(
         .collect();
     let order = order.filter(|_| plan.limit.is_some());
     let span = access::plan(plan.filter.as_ref(), table, order.as_deref());
+    // One row by its key is decoded whole: working out which columns to skip would cost more.
+    if !matches!(span, Span::Key(_)) {
+        table.read_only(plan.columns_read(table.schema().columns.len()));
+    }
     if let ([Output::Count(None)], None, Span::All) = (plan.outputs.as_slice(), &plan.filter, &span)
     {
         let n = table.count(store).await?;
