@@ -90,13 +90,26 @@ impl RowLayout {
         let mut r = Reader::new(value);
         let count = r.uvarint()?;
         let mut row = alloc::vec![Value::Null; self.types.len()];
-        self.decode_columns(&mut r, &mut row)?;
+        self.decode_columns(&mut r, &mut row, None)?;
         r.end()?;
         Ok((count, row))
     }
 
     /// The row of a keyed entry.
     pub fn decode(&self, key: &[u8], value: &[u8]) -> Result<Vec<Value>, CodecError> {
+        self.decode_only(key, value, None)
+    }
+
+    /// `decode`, with only the non-key columns that `wanted` marks (all when None) made into
+    /// values and the others left NULL: a scan that reads one column need not build a
+    /// string for every other (issue 16). The entry is read to its end either way, so one of
+    /// the wrong length fails as in `decode`.
+    pub fn decode_only(
+        &self,
+        key: &[u8],
+        value: &[u8],
+        wanted: Option<&[bool]>,
+    ) -> Result<Vec<Value>, CodecError> {
         let mut row = alloc::vec![Value::Null; self.types.len()];
         let mut k = Reader::new(key);
         for &i in &self.key {
@@ -104,18 +117,26 @@ impl RowLayout {
         }
         k.end()?;
         let mut r = Reader::new(value);
-        self.decode_columns(&mut r, &mut row)?;
+        self.decode_columns(&mut r, &mut row, wanted)?;
         r.end()?;
         Ok(row)
     }
 
-    fn decode_columns(&self, r: &mut Reader<'_>, row: &mut [Value]) -> Result<(), CodecError> {
+    fn decode_columns(
+        &self,
+        r: &mut Reader<'_>,
+        row: &mut [Value],
+        wanted: Option<&[bool]>,
+    ) -> Result<(), CodecError> {
         let bitmap = r.take(self.value.len().div_ceil(8))?;
         for (n, &i) in self.value.iter().enumerate() {
             if bitmap[n / 8] & (1 << (n % 8)) != 0 {
                 continue;
             }
-            row[i] = decode_value(r, self.types[i])?;
+            match wanted.and_then(|w| w.get(i)) {
+                Some(false) => skip_value(r, self.types[i])?,
+                _ => row[i] = decode_value(r, self.types[i])?,
+            }
         }
         Ok(())
     }
@@ -173,6 +194,21 @@ pub fn decode_value(r: &mut Reader<'_>, ty: ColumnType) -> Result<Value, CodecEr
         ColumnType::Text { .. } | ColumnType::Json | ColumnType::Enum => Value::Text(r.string()?),
         ColumnType::Blob { .. } => Value::Blob(r.bytes()?.to_vec()),
     })
+}
+
+/// Reads past one value `encode_value` wrote for a column of type `ty`, making nothing of it.
+fn skip_value(r: &mut Reader<'_>, ty: ColumnType) -> Result<(), CodecError> {
+    match ty {
+        ColumnType::Integer { unsigned: true, .. } => r.uvarint().map(drop),
+        ColumnType::Integer { .. } | ColumnType::Temporal(_) => r.ivarint().map(drop),
+        ColumnType::Double => r.take(8).map(drop),
+        ColumnType::Bool => r.u8().map(drop),
+        ColumnType::Decimal { .. }
+        | ColumnType::Text { .. }
+        | ColumnType::Json
+        | ColumnType::Enum
+        | ColumnType::Blob { .. } => r.bytes().map(drop),
+    }
 }
 
 /// Order-preserving encoding of one key column of type `ty`: integers and temporal values as
@@ -466,5 +502,62 @@ mod tests {
         assert!(layout.decode(&[1, 2, 3], &[0]).is_err());
         assert!(layout.decode(&[0; 8], &[0, 9, b'x']).is_err());
         assert!(layout.decode(&[0; 9], &[1]).is_err());
+    }
+
+    /// Only the wanted columns become values; the others are skipped, every type of them,
+    /// and an entry of the wrong length still fails.
+    #[test]
+    fn decodes_only_the_wanted_columns() {
+        let dec = ColumnType::Decimal {
+            precision: 5,
+            scale: 2,
+        };
+        let types = [
+            ColumnType::INT,
+            ColumnType::Text { max_len: None },
+            UBIG,
+            ColumnType::Double,
+            ColumnType::Bool,
+            dec,
+            ColumnType::Blob { max_len: None },
+            ColumnType::Temporal(crate::db::temporal::TimeType::Date),
+            ColumnType::BIGINT,
+        ];
+        let layout = RowLayout::new(&schema(&types, &[0]));
+        let row = vec![
+            Value::Int(7),
+            Value::Text("seven".into()),
+            int_value(u64::MAX.into()),
+            Value::Double(7.5),
+            Value::Bool(true),
+            Value::Decimal(Decimal {
+                units: -150,
+                scale: 2,
+            }),
+            Value::Blob(vec![7; 3]),
+            Value::Temporal(Temporal {
+                kind: crate::db::temporal::TimeType::Date,
+                value: 19_000,
+            }),
+            Value::Int(-7),
+        ];
+        let (key, value) = (layout.key(&row), layout.value(&row));
+        for wanted in 0..types.len() {
+            let mask: Vec<bool> = (0..types.len()).map(|i| i == wanted).collect();
+            let got = layout.decode_only(&key, &value, Some(&mask)).unwrap();
+            let expected: Vec<Value> = (0..types.len())
+                .map(|i| match i == wanted || i == 0 {
+                    true => row[i].clone(),
+                    false => Value::Null,
+                })
+                .collect();
+            assert_eq!(got, expected);
+            let mut longer = value.clone();
+            longer.push(0);
+            assert!(layout.decode_only(&key, &longer, Some(&mask)).is_err());
+            assert!(layout
+                .decode_only(&key, &value[..value.len() - 1], Some(&mask))
+                .is_err());
+        }
     }
 }

@@ -186,6 +186,8 @@ pub struct Table {
     /// Per column: NULL is refused (declared NOT NULL, or part of the primary key).
     not_null: Vec<bool>,
     check: Option<RowCheck>,
+    /// Per column: whether the rows read give its value (see [`Table::read_only`]).
+    wanted: Option<Vec<bool>>,
 }
 
 impl Table {
@@ -201,7 +203,15 @@ impl Table {
             rows: table.rows,
             not_null,
             check: None,
+            wanted: None,
         }
+    }
+
+    /// Makes the rows this table visits hold values only for the columns `wanted` marks (NULL
+    /// for the others, which are not decoded), for a read that uses no others. Never for a
+    /// table that writes what it read.
+    pub fn read_only(&mut self, wanted: Vec<bool>) {
+        self.wanted = Some(wanted);
     }
 
     /// The table, with every row it writes from now on also passing `check`.
@@ -399,7 +409,11 @@ impl Table {
             let (count, row) = self.layout.decode_keyless(value)?;
             Ok((row, count))
         } else {
-            Ok((self.layout.decode(key, value)?, 1))
+            Ok((
+                self.layout
+                    .decode_only(key, value, self.wanted.as_deref())?,
+                1,
+            ))
         }
     }
 

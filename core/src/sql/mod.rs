@@ -19,6 +19,8 @@ mod ddl;
 mod describe;
 pub(crate) mod expr;
 pub(crate) mod fast_insert;
+mod fast_parse;
+mod fast_select;
 mod foreign_key;
 pub mod format;
 mod functions;
@@ -31,6 +33,8 @@ pub mod select;
 mod split;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_fast_select;
 #[cfg(test)]
 mod tests_foreign;
 #[cfg(test)]
@@ -237,6 +241,10 @@ pub async fn execute_into<S: Storage>(
             let result = insert::run(store, root, values, history.now_ms).await?;
             keys_hold(store, before, root, Cause::Delete).await?;
             results.push(result);
+            continue;
+        }
+        if let Some(result) = fast_select::run(store, root, text).await {
+            results.push(result?);
             continue;
         }
         let tokens = Tokenizer::new(&MySqlDialect {}, text)

@@ -14,7 +14,7 @@ use sqlparser::ast::{
 
 use crate::chunk_store::ChunkStore;
 use crate::db::root_value::RootValue;
-use crate::db::table::Span;
+use crate::db::table::{Span, Table};
 use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::expr::{compile, Expr, Scope};
@@ -23,18 +23,44 @@ use crate::sql::{
     access, object_name, open_table, plain_query, plain_table, unsupported, QueryResult, SqlError,
 };
 
-/// A compiled SELECT.
-struct Plan {
-    columns: Vec<String>,
-    outputs: Vec<Output>,
-    filter: Option<Expr>,
+/// A compiled SELECT: `simple_plan`'s, or the key lookup fast path's (`fast_select.rs`).
+pub(crate) struct Plan {
+    pub(crate) columns: Vec<String>,
+    pub(crate) outputs: Vec<Output>,
+    pub(crate) filter: Option<Expr>,
     /// Sort keys, each with "descending".
-    order: Vec<(Expr, bool)>,
-    offset: usize,
-    limit: Option<usize>,
+    pub(crate) order: Vec<(Expr, bool)>,
+    pub(crate) offset: usize,
+    pub(crate) limit: Option<usize>,
 }
 
-enum Output {
+impl Plan {
+    /// Per column of a table of `columns`, whether the plan reads it: a scan decodes only
+    /// those.
+    fn columns_read(&self, columns: usize) -> Vec<bool> {
+        let mut read = alloc::vec![false; columns];
+        let exprs = self
+            .outputs
+            .iter()
+            .filter_map(|o| match o {
+                Output::Value(e) | Output::Count(Some(e)) => Some(e),
+                Output::Count(None) => None,
+            })
+            .chain(&self.filter)
+            .chain(self.order.iter().map(|(e, _)| e));
+        for e in exprs {
+            // A copy, as `for_each_column` may change what it visits.
+            e.clone().for_each_column(&mut |c| {
+                if let Some(r) = read.get_mut(*c) {
+                    *r = true;
+                }
+            });
+        }
+        read
+    }
+}
+
+pub(crate) enum Output {
     Value(Expr),
     /// COUNT(*) when None, else COUNT(expr): rows where it is not NULL.
     Count(Option<Expr>),
@@ -83,7 +109,7 @@ pub async fn run_paged<S: Storage>(
         }
         Err(e) => return Err(e),
     };
-    let Some((_, table)) = table else {
+    let Some((_, mut table)) = table else {
         // No FROM: one row with no columns.
         let mut rows = Rows::default();
         if plan.filter.as_ref().map_or(Ok(true), |f| f.accepts(&[]))? {
@@ -91,6 +117,16 @@ pub async fn run_paged<S: Storage>(
         }
         return Ok((finish(&plan, rows)?, None));
     };
+    run_plan(store, &mut table, &plan, page).await
+}
+
+/// Runs a plan over one table: see `run_paged`.
+pub(crate) async fn run_plan<S: Storage>(
+    store: &ChunkStore<S>,
+    table: &mut Table,
+    plan: &Plan,
+    page: Option<&Page>,
+) -> Result<(QueryResult, Option<Vec<u8>>), SqlError> {
     // An ORDER BY of columns, each ascending, that a LIMIT cuts short may be read in an
     // index's order.
     let order: Option<Vec<usize>> = plan
@@ -102,11 +138,15 @@ pub async fn run_paged<S: Storage>(
         })
         .collect();
     let order = order.filter(|_| plan.limit.is_some());
-    let span = access::plan(plan.filter.as_ref(), &table, order.as_deref());
+    let span = access::plan(plan.filter.as_ref(), table, order.as_deref());
+    // One row by its key is decoded whole: working out which columns to skip would cost more.
+    if !matches!(span, Span::Key(_)) {
+        table.read_only(plan.columns_read(table.schema().columns.len()));
+    }
     if let ([Output::Count(None)], None, Span::All) = (plan.outputs.as_slice(), &plan.filter, &span)
     {
         let n = table.count(store).await?;
-        return Ok((finish(&plan, Rows::counted(n))?, None));
+        return Ok((finish(plan, Rows::counted(n))?, None));
     }
     // Rows come in key order, or in an index's; they need sorting unless the ORDER BY is a
     // prefix of that order, ascending.
@@ -133,7 +173,7 @@ pub async fn run_paged<S: Storage>(
         None => span,
         // The last page ended at a key inside the span: go on after it.
         Some(_) if matches!(span, Span::Key(_)) => {
-            return Ok((finish(&plan, Rows::default())?, None))
+            return Ok((finish(plan, Rows::default())?, None))
         }
         Some(after) => match span {
             Span::Range(_, end) => Span::Range(Bound::Excluded(after), end),
@@ -149,7 +189,7 @@ pub async fn run_paged<S: Storage>(
                     return Ok::<_, SqlError>(true);
                 }
             }
-            rows.add(&plan, &row, count)?;
+            rows.add(plan, &row, count)?;
             let go_on = stop_after.is_none_or(|n| rows.len() < n as u64);
             if !go_on {
                 last = Some(key.to_vec());
@@ -158,14 +198,14 @@ pub async fn run_paged<S: Storage>(
         })
         .await?;
     let next = if page.is_some() { last } else { None };
-    Ok((finish(&plan, rows)?, next))
+    Ok((finish(plan, rows)?, next))
 }
 
 /// The single-table plan of a query, or Unsupported for one this path does not plan.
 fn simple_plan(
     root: &RootValue,
     query: &Query,
-) -> Result<(Option<(String, crate::db::table::Table)>, Plan), SqlError> {
+) -> Result<(Option<(String, Table)>, Plan), SqlError> {
     plain_query(query)?;
     let SetExpr::Select(select) = query.body.as_ref() else {
         return unsupported("query other than a single SELECT (UNION, VALUES, ...)");

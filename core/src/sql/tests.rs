@@ -926,26 +926,26 @@ fn formats() {
 }
 
 /// A small deterministic generator (xorshift), so the random statements are reproducible.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+    pub(super) fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len() as u64) as usize]
     }
 }
 
-fn random_literal(rng: &mut Rng) -> String {
+pub(super) fn random_literal(rng: &mut Rng) -> String {
     match rng.below(9) {
         0 => format!("{}", rng.next() as i64 >> rng.below(64)),
         1 => rng
@@ -1003,7 +1003,7 @@ fn random_literal(rng: &mut Rng) -> String {
     }
 }
 
-fn random_space(rng: &mut Rng) -> &'static str {
+pub(super) fn random_space(rng: &mut Rng) -> &'static str {
     rng.pick(&["", " ", "  ", "\n", "\t", " /* c */ ", " -- c\n", " # c\n"])
 }
 
