@@ -17,6 +17,7 @@ use crate::db::temporal::{Temporal, TimeType, MAX_FSP};
 use crate::db::value::{int_value, ColumnType, Value};
 use crate::sql::dates::{DateFunc, Unit};
 use crate::sql::functions::{cast, CastTo, Func};
+use crate::sql::json::JsonFunc;
 use crate::sql::{unsupported, SqlError};
 
 /// What names in an expression resolve to. A single table's [`Scope`] answers columns
@@ -263,6 +264,21 @@ pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> 
             Func::Date(DateFunc::Part(Unit::of_field(field)?)),
             alloc::vec![compile_in(expr, scope)?],
         ),
+        ast::Expr::BinaryOp {
+            left,
+            op: op @ (BinaryOperator::Arrow | BinaryOperator::LongArrow),
+            right,
+        } => {
+            // `doc->path` is JSON_EXTRACT(doc, path); `->>` unquotes it too.
+            let extract = Expr::Call(
+                Func::Json(JsonFunc::Extract),
+                alloc::vec![*sub(left)?, *sub(right)?],
+            );
+            match op {
+                BinaryOperator::Arrow => extract,
+                _ => Expr::Call(Func::Json(JsonFunc::Unquote), alloc::vec![extract]),
+            }
+        }
         ast::Expr::BinaryOp { left, op, right } => {
             let op = match op {
                 BinaryOperator::Plus => BinOp::Add,

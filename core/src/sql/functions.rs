@@ -1,6 +1,7 @@
 //! Scalar functions and CAST, with MySQL's meanings: string functions (LOWER, UPPER, LENGTH,
 //! CHAR_LENGTH, SUBSTR, CONCAT, TRIM, REPLACE), math (ABS, ROUND, FLOOR, CEIL, MOD) and the
-//! NULL helpers (COALESCE, IFNULL, NULLIF, IF). Exact values stay exact: ROUND of a decimal
+//! NULL helpers (COALESCE, IFNULL, NULLIF, IF); the date and JSON functions are in their own
+//! modules. Exact values stay exact: ROUND of a decimal
 //! rounds its digits, FLOOR of a decimal is an integer, and an integer that does not fit is
 //! an error, never a wrapped value.
 
@@ -12,6 +13,7 @@ use crate::db::decimal::Decimal;
 use crate::db::value::{int_value, ColumnType, Value};
 use crate::sql::dates::DateFunc;
 use crate::sql::expr::{binary, compare, out_of_range, BinOp};
+use crate::sql::json::{self, JsonFunc};
 use crate::sql::{unsupported, SqlError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +43,8 @@ pub enum Func {
     If,
     /// The date and time functions of `dates.rs`.
     Date(DateFunc),
+    /// The JSON functions of `json.rs`.
+    Json(JsonFunc),
 }
 
 impl Func {
@@ -70,9 +74,10 @@ impl Func {
             "ifnull" => (Func::IfNull, 2, 2),
             "nullif" => (Func::NullIf, 2, 2),
             "if" => (Func::If, 3, 3),
-            other => match crate::sql::dates::lookup(other) {
-                Some((f, min, max)) => (Func::Date(f), min, max),
-                None => return unsupported(format!("function {name}")),
+            other => match (crate::sql::dates::lookup(other), json::lookup(other)) {
+                (Some((f, min, max)), _) => (Func::Date(f), min, max),
+                (None, Some((f, min, max))) => (Func::Json(f), min, max),
+                (None, None) => return unsupported(format!("function {name}")),
             },
         };
         if args < min || args > max {
@@ -93,10 +98,11 @@ impl Func {
     pub fn call(self, args: &[Value]) -> Result<Value, SqlError> {
         let arg = |i: usize| args.get(i).unwrap_or(&Value::Null);
         // Most functions are NULL when any argument is.
-        let strict = !matches!(
-            self,
-            Func::Coalesce | Func::IfNull | Func::NullIf | Func::If
-        );
+        let strict = match self {
+            Func::Coalesce | Func::IfNull | Func::NullIf | Func::If => false,
+            Func::Json(f) => f.strict(),
+            _ => true,
+        };
         if strict && args.iter().any(Value::is_null) {
             return Ok(Value::Null);
         }
@@ -172,6 +178,7 @@ impl Func {
                 .cloned()
                 .unwrap_or(Value::Null),
             Func::Date(f) => crate::sql::dates::call(f, args)?,
+            Func::Json(f) => f.call(args)?,
             Func::If => {
                 if crate::sql::expr::truth(arg(0))? == Some(true) {
                     arg(1).clone()

@@ -27,6 +27,7 @@ mod functions;
 pub mod history;
 pub(crate) mod insert;
 mod join;
+mod json;
 mod params;
 mod query;
 pub mod select;
@@ -39,6 +40,8 @@ mod tests_fast_select;
 mod tests_foreign;
 #[cfg(test)]
 mod tests_index;
+#[cfg(test)]
+mod tests_json;
 #[cfg(test)]
 mod tests_query;
 #[cfg(test)]
