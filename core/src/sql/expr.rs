@@ -447,12 +447,34 @@ fn call(f: &ast::Function, scope: &dyn Resolve) -> Result<Expr, SqlError> {
     if let Some(call) = unit_call(&name, &args, scope)? {
         return Ok(call);
     }
-    let func = Func::lookup(&name, args.len())?;
+    let func = match Func::lookup(&name, args.len())? {
+        // JSON_OBJECT and JSON_ARRAY embed the JSON another JSON function gives as JSON, not
+        // as a string, as MySQL does: which arguments do, known from how they are written
+        // (constant calls are folded into text when compiled).
+        Func::Json(f) => Func::Json(f.embedding(args.iter().map(|a| gives_json(a)))),
+        f => f,
+    };
     let args = args
         .into_iter()
         .map(|a| compile_in(a, scope))
         .collect::<Result<_, _>>()?;
     Ok(Expr::Call(func, args))
+}
+
+/// Whether an expression is a call whose value is JSON (`doc->path`, JSON_EXTRACT, ...).
+fn gives_json(e: &ast::Expr) -> bool {
+    match e {
+        ast::Expr::Nested(inner) => gives_json(inner),
+        ast::Expr::BinaryOp {
+            op: BinaryOperator::Arrow,
+            ..
+        } => true,
+        ast::Expr::Function(f) => {
+            let name = f.name.to_string().to_ascii_lowercase();
+            crate::sql::json::lookup(&name).is_some_and(|(g, _, _)| g.gives_json())
+        }
+        _ => false,
+    }
 }
 
 /// `d + INTERVAL n unit`, `INTERVAL n unit + d` or `d - INTERVAL n unit`: the date, the

@@ -23,8 +23,9 @@ pub enum JsonFunc {
     Type,
     Length,
     Keys,
-    Object,
-    Array,
+    /// With a bit set for each argument that is JSON a function gave (embedded as JSON).
+    Object(u64),
+    Array(u64),
 }
 
 /// The function of a lower-case name, with its least and greatest argument counts.
@@ -36,17 +37,41 @@ pub fn lookup(name: &str) -> Option<(JsonFunc, usize, usize)> {
         "json_type" => (JsonFunc::Type, 1, 1),
         "json_length" => (JsonFunc::Length, 1, 2),
         "json_keys" => (JsonFunc::Keys, 1, 2),
-        "json_object" => (JsonFunc::Object, 0, usize::MAX),
-        "json_array" => (JsonFunc::Array, 0, usize::MAX),
+        "json_object" => (JsonFunc::Object(0), 0, MAX_BUILT),
+        "json_array" => (JsonFunc::Array(0), 0, MAX_BUILT),
         _ => return None,
     })
 }
 
+/// The most arguments JSON_OBJECT and JSON_ARRAY take: one bit each says whether it is JSON.
+const MAX_BUILT: usize = 64;
+
 impl JsonFunc {
+    /// Whether the result is JSON (rather than text or a number made from it).
+    pub fn gives_json(self) -> bool {
+        matches!(
+            self,
+            JsonFunc::Extract | JsonFunc::Keys | JsonFunc::Object(_) | JsonFunc::Array(_)
+        )
+    }
+
+    /// JSON_OBJECT and JSON_ARRAY told which of their arguments are JSON.
+    pub fn embedding(self, json: impl Iterator<Item = bool>) -> JsonFunc {
+        let mask = json
+            .enumerate()
+            .filter(|(_, j)| *j)
+            .fold(0u64, |m, (i, _)| m | (1 << i));
+        match self {
+            JsonFunc::Object(_) => JsonFunc::Object(mask),
+            JsonFunc::Array(_) => JsonFunc::Array(mask),
+            f => f,
+        }
+    }
+
     /// Whether a NULL argument makes the result NULL (JSON_OBJECT and JSON_ARRAY store it as
     /// JSON's null instead).
     pub fn strict(self) -> bool {
-        !matches!(self, JsonFunc::Object | JsonFunc::Array)
+        !matches!(self, JsonFunc::Object(_) | JsonFunc::Array(_))
     }
 
     pub fn call(self, args: &[Value]) -> Result<Value, SqlError> {
@@ -105,7 +130,7 @@ impl JsonFunc {
                 }
                 _ => Value::Null,
             },
-            JsonFunc::Object => {
+            JsonFunc::Object(json) => {
                 if args.len() % 2 != 0 {
                     return Err(SqlError::Syntax(
                         "incorrect parameter count in the call to native function 'json_object'"
@@ -113,20 +138,22 @@ impl JsonFunc {
                     ));
                 }
                 let mut object = serde_json::Map::new();
-                for pair in args.chunks(2) {
+                for (i, pair) in args.chunks(2).enumerate() {
                     if pair[0].is_null() {
                         return Err(SqlError::TypeMismatch(
                             "JSON documents may not contain NULL member names".into(),
                         ));
                     }
-                    object.insert(text(&pair[0], name, 1)?, to_json(&pair[1], name)?);
+                    let value = item(&pair[1], json >> (2 * i + 1) & 1 == 1, name)?;
+                    object.insert(text(&pair[0], name, 2 * i + 1)?, value);
                 }
                 Value::Text(write(&Json::Object(object)))
             }
-            JsonFunc::Array => {
+            JsonFunc::Array(json) => {
                 let items = args
                     .iter()
-                    .map(|v| to_json(v, name))
+                    .enumerate()
+                    .map(|(i, v)| item(v, json >> i & 1 == 1, name))
                     .collect::<Result<_, _>>()?;
                 Value::Text(write(&Json::Array(items)))
             }
@@ -141,8 +168,8 @@ impl JsonFunc {
             JsonFunc::Type => "json_type",
             JsonFunc::Length => "json_length",
             JsonFunc::Keys => "json_keys",
-            JsonFunc::Object => "json_object",
-            JsonFunc::Array => "json_array",
+            JsonFunc::Object(_) => "json_object",
+            JsonFunc::Array(_) => "json_array",
         }
     }
 }
@@ -182,6 +209,16 @@ fn document(v: &Value, name: &str, n: usize) -> Result<Json, SqlError> {
             "invalid JSON text in argument {n} to function {name}: {e}"
         ))
     })
+}
+
+/// An argument of JSON_OBJECT or JSON_ARRAY: JSON another function gave, as itself; any
+/// other value by `to_json`.
+fn item(v: &Value, json: bool, name: &str) -> Result<Json, SqlError> {
+    match (v, json) {
+        (Value::Text(s), true) => serde_json::from_str(s)
+            .map_err(|e| SqlError::TypeMismatch(format!("invalid JSON in {name}: {e}"))),
+        _ => to_json(v, name),
+    }
 }
 
 /// An SQL value as JSON_OBJECT and JSON_ARRAY store it: text as a string (even text that

@@ -94,6 +94,15 @@ fn building_and_describing() {
         ),
         "[1, \"two\", null, true, \"{\\\"a\\\":1}\"]"
     );
+    // JSON a function gives is embedded as JSON, not as a string.
+    assert_eq!(
+        one(&mut db, "SELECT JSON_OBJECT('k', JSON_ARRAY(1, NULL), 'e', JSON_EXTRACT('{\"a\": [2]}', '$.a'), 'k2', JSON_KEYS('{\"z\": 0}'))"),
+        "{\"e\": [2], \"k\": [1, null], \"k2\": [\"z\"]}"
+    );
+    assert_eq!(
+        one(&mut db, "SELECT JSON_ARRAY(JSON_OBJECT('a', 1), '[1]')"),
+        "[{\"a\": 1}, \"[1]\"]"
+    );
     assert_eq!(
         one(&mut db, "SELECT JSON_TYPE('{}'), JSON_TYPE('[]'), JSON_TYPE('1'), JSON_TYPE('1.5'), JSON_TYPE('\"s\"'), JSON_TYPE('null'), JSON_TYPE('true')"),
         "OBJECT|ARRAY|INTEGER|DOUBLE|STRING|NULL|BOOLEAN"
