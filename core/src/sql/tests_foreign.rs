@@ -273,3 +273,23 @@ fn a_composite_key_through_a_secondary_index() {
     db.run("DELETE FROM p WHERE id = 1");
     assert_eq!(ids(&mut db, "SELECT id FROM c ORDER BY id"), [2, 3, 4]);
 }
+
+#[test]
+fn a_keyless_child_table_follows_its_keys() {
+    let mut db = Db::new();
+    db.run("CREATE TABLE p (id INT PRIMARY KEY)");
+    db.run(
+        "CREATE TABLE n (pid INT, note TEXT, FOREIGN KEY (pid) REFERENCES p (id) ON DELETE SET NULL)",
+    );
+    db.run("CREATE TABLE d (pid INT, FOREIGN KEY (pid) REFERENCES p (id) ON DELETE CASCADE)");
+    db.run("INSERT INTO p VALUES (1), (2)");
+    db.run("INSERT INTO n VALUES (1, 'a'), (1, 'a'), (2, 'b')");
+    db.run("INSERT INTO d VALUES (1), (1), (2)");
+    assert!(db.err("INSERT INTO d VALUES (3)").starts_with("Cannot add"));
+    db.run("DELETE FROM p WHERE id = 1");
+    assert_eq!(
+        super::tests::lines(&db.rows("SELECT pid, note FROM n ORDER BY note")),
+        ["NULL|a", "NULL|a", "2|b"]
+    );
+    assert_eq!(ids(&mut db, "SELECT pid FROM d"), [2]);
+}
