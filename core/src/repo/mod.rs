@@ -338,6 +338,8 @@ pub struct Repo<S: Storage> {
     /// The store root `datasets` was read from: what the next save swaps from. A save never
     /// swaps from a root it did not build on, so no other writer's change is overwritten.
     base: Hash,
+    /// This session's LAST_INSERT_ID (0 until an INSERT generates a value).
+    last_insert_id: u64,
 }
 
 impl<S: Storage> Repo<S> {
@@ -352,6 +354,7 @@ impl<S: Storage> Repo<S> {
             config,
             datasets: Datasets::default(),
             base: Hash::EMPTY,
+            last_insert_id: 0,
         };
         let root = repo.store.put(&RootValue::default().encode()).await?;
         let commit = Commit {
@@ -380,6 +383,7 @@ impl<S: Storage> Repo<S> {
             config,
             datasets: Datasets::default(),
             base,
+            last_insert_id: 0,
         };
         repo.datasets = repo.load_datasets().await?;
         Ok(repo)
@@ -599,6 +603,7 @@ impl<S: Storage> Repo<S> {
         let root = self.root_value(at).await?;
         let needs = crate::sql::history::needs(query)?;
         let history = self.sql_history(&needs, &root, now_ms).await?;
+        history.last_insert_id.set(self.last_insert_id);
         let (result, next) =
             crate::sql::query_page(&self.store, &root, &history, query, params, page).await?;
         Ok((result, next, at))
@@ -639,6 +644,7 @@ impl<S: Storage> Repo<S> {
             let mut root = self.root_value(ws.working).await?;
             let before = root.clone();
             let history = self.sql_history(&needs, &root, now_ms).await?;
+            history.last_insert_id.set(self.last_insert_id);
             results.clear();
             let outcome = crate::sql::execute_into(
                 &mut self.store,
@@ -649,6 +655,7 @@ impl<S: Storage> Repo<S> {
                 results,
             )
             .await;
+            self.last_insert_id = history.last_insert_id.get();
             if root != before {
                 let saved = match self.put_root_value(&root).await {
                     Ok(working) => self.set_working_set(WorkingSet { working, ..ws }).await,
@@ -669,5 +676,39 @@ impl<S: Storage> Repo<S> {
             }
             return Ok(outcome?);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::MemoryStorage;
+    use alloc::string::ToString;
+    use pollster::block_on;
+
+    /// A `Repo` is a session: LAST_INSERT_ID lasts from one call to the next, as in a MySQL
+    /// connection, and another `Repo` on the same store starts at 0.
+    #[test]
+    fn last_insert_id_lasts_for_the_session() {
+        let author = Signature {
+            name: "t".into(),
+            email: "t@example.com".into(),
+            time_ms: 1,
+        };
+        let storage = MemoryStorage::new();
+        let store = block_on(ChunkStore::open(storage.clone())).unwrap();
+        let mut repo = block_on(Repo::init(store, Config::new("db"), &author)).unwrap();
+        let last = |repo: &mut Repo<MemoryStorage>| {
+            let results = block_on(repo.sql("SELECT LAST_INSERT_ID()")).unwrap();
+            results[0].rows[0][0].to_string()
+        };
+        block_on(repo.sql("CREATE TABLE t (id INT PRIMARY KEY AUTO_INCREMENT, s TEXT)")).unwrap();
+        assert_eq!(last(&mut repo), "0");
+        block_on(repo.sql("INSERT INTO t (s) VALUES ('a'), ('b')")).unwrap();
+        block_on(repo.sql("INSERT INTO t (s) VALUES ('c')")).unwrap();
+        assert_eq!(last(&mut repo), "3");
+        let other = block_on(ChunkStore::open(storage)).unwrap();
+        let mut other = block_on(Repo::open(other, Config::new("db"))).unwrap();
+        assert_eq!(last(&mut other), "0");
     }
 }

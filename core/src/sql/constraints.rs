@@ -19,6 +19,7 @@ use crate::db::table::{RowCheck, Table, TableError};
 use crate::db::value::{int_value, Value};
 use crate::io::Storage;
 use crate::sql::expr::{compile, truth, Scope};
+use crate::sql::history::History;
 use crate::sql::{bounded, QueryResult, SqlError, RECURSION_LIMIT};
 
 /// A CHECK expression's SQL text as an expression: the whole text, nothing after it, with
@@ -84,23 +85,25 @@ pub(crate) async fn auto_increment<S: Storage>(
     store: &ChunkStore<S>,
     table: &Table,
     rows: &mut [Vec<Value>],
-) -> Result<(), SqlError> {
+) -> Result<Option<i128>, SqlError> {
     let schema = table.schema();
     let Some(column) = schema.columns.iter().position(|c| c.auto_increment) else {
-        return Ok(());
+        return Ok(None);
     };
     if rows
         .iter()
         .all(|r| !r.get(column).is_some_and(Value::is_null))
     {
-        return Ok(());
+        return Ok(None);
     }
     let mut next = next_auto_increment(store, table, column).await?;
+    let mut first = None;
     for row in rows.iter_mut() {
         match row.get_mut(column) {
             Some(v) if v.is_null() => {
                 // Past the type's range, the column's coercion refuses it.
                 *v = int_value(next);
+                first = first.or(Some(next));
                 next += 1;
             }
             // A value given moves the counter past it, as MySQL's does.
@@ -108,7 +111,7 @@ pub(crate) async fn auto_increment<S: Storage>(
             _ => {}
         }
     }
-    Ok(())
+    Ok(first)
 }
 
 /// Stores a table a statement wrote back into the root, its indexes brought along, once its
@@ -123,6 +126,14 @@ pub(crate) async fn store_table<S: Storage>(
     let stored = table.finish(store, &name).await?;
     root.tables.insert(name, stored);
     Ok(result)
+}
+
+/// An INSERT that succeeded, having generated `first` as its first AUTO_INCREMENT value
+/// (None: it generated none), sets LAST_INSERT_ID to it, as MySQL does.
+pub(crate) fn generated(history: &History, first: Option<i128>) {
+    if let Some(n) = first.and_then(|n| u64::try_from(n).ok()) {
+        history.last_insert_id.set(n);
+    }
 }
 
 /// The value column `i` of `schema` takes where a write leaves it to its DEFAULT (`now_ms`:

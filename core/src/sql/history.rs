@@ -63,6 +63,10 @@ pub struct History {
     /// When the script runs, in milliseconds since the Unix epoch (UTC), for NOW() and
     /// CURDATE(): the core has no clock, so the front end says. None: those are refused.
     pub now_ms: Option<u64>,
+    /// LAST_INSERT_ID(): the first value AUTO_INCREMENT gave in the session's last INSERT
+    /// that gave one (0: none yet). The session (a `Repo`) keeps it between scripts; each
+    /// such INSERT sets it.
+    pub last_insert_id: core::cell::Cell<u64>,
 }
 
 /// The revisions and system tables `sql` may read. A cheap text test first, so a bulk load
@@ -210,6 +214,53 @@ pub fn mark_clock(
         i = if parens { rest[1].0 + 1 } else { i + 1 };
     }
     (out, written)
+}
+
+/// `tokens` with each `LAST_INSERT_ID()` written as the session's value, an unsigned
+/// integer, read once per statement as the clock is; the result's columns are named by the
+/// call (`written`).
+pub fn mark_last_insert_id(
+    tokens: Vec<TokenWithSpan>,
+    value: u64,
+    written: &mut ClockCalls,
+) -> Vec<TokenWithSpan> {
+    let literal = alloc::format!("CAST({value} AS UNSIGNED)");
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let is_call = matches!(&tokens[i].token,
+            Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("last_insert_id"));
+        let parens: Vec<usize> = tokens[i + 1..]
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !blank(&t.token))
+            .take(2)
+            .map(|(at, _)| i + 1 + at)
+            .collect();
+        let empty_call = is_call
+            && matches!(parens.as_slice(), [l, r] if tokens[*l].token == Token::LParen && tokens[*r].token == Token::RParen);
+        let replacement = empty_call
+            .then(|| {
+                Tokenizer::new(&MySqlDialect {}, &literal)
+                    .tokenize_with_location()
+                    .ok()
+            })
+            .flatten();
+        let Some(replacement) = replacement else {
+            out.push(tokens[i].clone());
+            i += 1;
+            continue;
+        };
+        let span = tokens[i].span;
+        out.extend(replacement.into_iter().map(|t| TokenWithSpan {
+            token: t.token,
+            span,
+        }));
+        // Named as written, as MySQL names it.
+        written.push((literal.clone(), alloc::format!("{}()", tokens[i])));
+        i = parens[1] + 1;
+    }
+    out
 }
 
 /// Whether the tokens so far end with `DEFAULT` or `ON UPDATE`: a clock call there is a

@@ -154,24 +154,26 @@ pub async fn run_statement<S: Storage>(
         }
     };
     match mode {
-        upsert::Mode::Plain => run(store, root, values, history.now_ms).await,
-        mode => upsert::run(store, root, values, mode, history.now_ms).await,
+        upsert::Mode::Plain => run(store, root, values, history).await,
+        mode => upsert::run(store, root, values, mode, history).await,
     }
 }
 
-/// A plain INSERT of `values`; `now_ms` is the statement's clock, for DEFAULT
-/// CURRENT_TIMESTAMP.
+/// A plain INSERT of `values`, at `history`'s clock (for DEFAULT CURRENT_TIMESTAMP), setting
+/// its LAST_INSERT_ID.
 pub async fn run<S: Storage>(
     store: &mut ChunkStore<S>,
     root: &mut RootValue,
     values: InsertValues,
-    now_ms: Option<u64>,
+    history: &History,
 ) -> Result<QueryResult, SqlError> {
     let (name, mut table) = open_table(root, &values.table)?;
-    let mut rows = arrange(table.schema(), &values, now_ms)?;
-    constraints::auto_increment(store, &table, &mut rows).await?;
+    let mut rows = arrange(table.schema(), &values, history.now_ms)?;
+    let first = constraints::auto_increment(store, &table, &mut rows).await?;
     let inserted = table.insert(store, rows).await?;
-    store_table(store, root, name, table, QueryResult::affected(inserted)).await
+    let result = store_table(store, root, name, table, QueryResult::affected(inserted)).await?;
+    constraints::generated(history, first);
+    Ok(result)
 }
 
 /// An INSERT's rows as whole table rows: values placed in the columns named, each other

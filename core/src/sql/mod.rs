@@ -241,7 +241,7 @@ pub async fn execute_into<S: Storage>(
     for text in split::statements(sql) {
         if let Some(values) = fast_insert::parse(text) {
             let before = root.clone();
-            let result = insert::run(store, root, values, history.now_ms).await?;
+            let result = insert::run(store, root, values, history).await?;
             keys_hold(store, before, root, Cause::Delete).await?;
             results.push(result);
             continue;
@@ -304,7 +304,8 @@ fn parse(
     tokens: Vec<TokenWithSpan>,
     history: &History,
 ) -> Result<(Vec<Statement>, history::ClockCalls), SqlError> {
-    let (tokens, clock) = history::mark_clock(tokens, history.now_ms);
+    let (tokens, mut clock) = history::mark_clock(tokens, history.now_ms);
+    let tokens = history::mark_last_insert_id(tokens, history.last_insert_id.get(), &mut clock);
     let statements = Parser::new(&MySqlDialect {})
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(bounded(history::mark_as_of(tokens)?)?)

@@ -1104,7 +1104,13 @@ fn fast_and_parsed_inserts_store_the_same_rows() {
         panic!("not an insert");
     };
     let values = insert::from_ast(ins).unwrap();
-    block_on(insert::run(&mut slow.store, &mut slow.root, values, None)).unwrap();
+    block_on(insert::run(
+        &mut slow.store,
+        &mut slow.root,
+        values,
+        &super::History::default(),
+    ))
+    .unwrap();
     assert_eq!(fast.root, slow.root);
 }
 

@@ -759,3 +759,32 @@ fn default_current_timestamp_reads_the_clock_of_each_insert() {
         assert!(db.at(bad, Some(one)).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn last_insert_id_is_the_first_value_the_last_generating_insert_gave() {
+    let mut db = Db::new();
+    db.run("CREATE TABLE t (id INT PRIMARY KEY AUTO_INCREMENT, s TEXT)");
+    db.run("CREATE TABLE k (a INT PRIMARY KEY)");
+    let script = "SELECT LAST_INSERT_ID(); \
+        INSERT INTO t (s) VALUES ('a'), ('b'), ('c'); SELECT LAST_INSERT_ID(); \
+        INSERT INTO t VALUES (10, 'given'); SELECT LAST_INSERT_ID(); \
+        INSERT INTO k VALUES (1); SELECT last_insert_id() + 0; \
+        INSERT INTO t (s) VALUES ('d'); SELECT LAST_INSERT_ID() AS id";
+    let results = db.exec(script).unwrap();
+    let answers: Vec<alloc::string::String> = results
+        .iter()
+        .filter(|r| r.affected.is_none())
+        .map(|r| alloc::format!("{}={}", r.columns[0], super::tests::lines(&r.rows)[0]))
+        .collect();
+    // A value given, or a table without AUTO_INCREMENT, leaves it as it was.
+    assert_eq!(
+        answers,
+        [
+            "LAST_INSERT_ID()=0",
+            "LAST_INSERT_ID()=1",
+            "LAST_INSERT_ID()=1",
+            "last_insert_id() + 0=1",
+            "id=11"
+        ]
+    );
+}

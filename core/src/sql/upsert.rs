@@ -22,6 +22,7 @@ use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::constraints::{self, store_table};
 use crate::sql::expr::{compile_in, BinOp, Expr, Resolve, Scope};
+use crate::sql::history::History;
 use crate::sql::insert::{arrange, InsertValues};
 use crate::sql::update_delete::assigned_column;
 use crate::sql::{access, open_table, unsupported, QueryResult, SqlError};
@@ -88,11 +89,12 @@ pub async fn run<S: Storage>(
     root: &mut RootValue,
     values: InsertValues,
     mode: Mode,
-    now_ms: Option<u64>,
+    history: &History,
 ) -> Result<QueryResult, SqlError> {
+    let now_ms = history.now_ms;
     let (name, mut table) = open_table(root, &values.table)?;
     let mut rows = arrange(table.schema(), &values, now_ms)?;
-    constraints::auto_increment(store, &table, &mut rows).await?;
+    let first = constraints::auto_increment(store, &table, &mut rows).await?;
     let sets = match &mode {
         Mode::Update(assignments) => compile_sets(&name, table.schema(), assignments)?,
         _ => Vec::new(),
@@ -100,7 +102,9 @@ pub async fn run<S: Storage>(
     if table.schema().is_keyless() {
         // No key, so no duplicates: every row goes in.
         let inserted = table.insert(store, rows).await?;
-        return store_table(store, root, name, table, QueryResult::affected(inserted)).await;
+        let result = store_table(store, root, name, table, QueryResult::affected(inserted)).await?;
+        constraints::generated(history, first);
+        return Ok(result);
     }
     let mut affected = 0u64;
     for row in rows {
@@ -143,7 +147,9 @@ pub async fn run<S: Storage>(
             }
         }
     }
-    store_table(store, root, name, table, QueryResult::affected(affected)).await
+    let result = store_table(store, root, name, table, QueryResult::affected(affected)).await?;
+    constraints::generated(history, first);
+    Ok(result)
 }
 
 fn compile_sets(
