@@ -78,7 +78,8 @@ pub async fn enforce<S: Storage>(
         let own_keys = new
             .as_ref()
             .is_some_and(|t| !t.schema.foreign_keys.is_empty());
-        if !own_keys && references(after, &name).is_empty() {
+        let references = references(after, &name);
+        if !own_keys && references.is_empty() {
             continue;
         }
         match (old, new) {
@@ -86,7 +87,7 @@ pub async fn enforce<S: Storage>(
                 let changes =
                     changed_rows(store, &RowLayout::new(&new.schema), old.rows, new.rows).await?;
                 check_children(store, after, &name, &new.schema, &changes).await?;
-                for (child, key) in references(after, &name) {
+                for (child, key) in references {
                     if let Some(child_before) =
                         act(store, after, &name, &changes, (&child, &key), cause).await?
                     {
@@ -107,7 +108,7 @@ pub async fn enforce<S: Storage>(
                         check_all(store, after, &name, new, key).await?;
                     }
                 }
-                for (child, key) in references(after, &name) {
+                for (child, key) in references {
                     if child != name || new.is_none() {
                         check_all(store, after, &child, &after.tables[&child], &key).await?;
                     }

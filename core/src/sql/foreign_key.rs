@@ -11,6 +11,8 @@ use sqlparser::ast::{ForeignKeyConstraint, ReferentialAction};
 use crate::db::root_value::RootValue;
 use crate::db::schema::{Action, Column, ForeignKey, Schema};
 use crate::db::value::ColumnType;
+use crate::sql::constraints::parse_check;
+use crate::sql::expr::{compile, Scope};
 use crate::sql::{ddl, find_table, object_name, unsupported, SqlError};
 
 /// Adds the key `fk` declares to `schema` (of table `table`): over its columns, or over
@@ -114,6 +116,37 @@ pub(crate) fn resolve(root: &RootValue, table: &str, schema: &mut Schema) -> Res
             ))
         })?;
         check_key(key, &own, &root.tables[&key.parent].schema)?;
+    }
+    actions_clear_of_checks(table, schema)
+}
+
+/// MySQL refuses a CHECK over a column that a key's action writes (ON UPDATE CASCADE or
+/// SET NULL, ON DELETE SET NULL), either way round: an action changes child rows without
+/// their checks, so with this rule it never changes a value a check reads.
+fn actions_clear_of_checks(table: &str, schema: &Schema) -> Result<(), SqlError> {
+    let written: Vec<(usize, &str)> = schema
+        .foreign_keys
+        .iter()
+        .filter(|k| {
+            matches!(k.on_update, Action::Cascade | Action::SetNull)
+                || k.on_delete == Action::SetNull
+        })
+        .flat_map(|k| k.columns.iter().map(move |&c| (c, k.name.as_str())))
+        .collect();
+    if written.is_empty() {
+        return Ok(());
+    }
+    for check in &schema.checks {
+        let mut e = compile(&parse_check(&check.expr)?, Some(Scope { table, schema }))?;
+        let mut read = Vec::new();
+        e.for_each_column(&mut |c| read.push(*c));
+        if let Some((c, key)) = written.iter().find(|(c, _)| read.contains(c)) {
+            return Err(SqlError::Definition(format!(
+                "Column '{}' cannot be used in a check constraint '{}': needed in a foreign key \
+                 constraint '{key}' referential action.",
+                schema.columns[*c].name, check.name
+            )));
+        }
     }
     Ok(())
 }

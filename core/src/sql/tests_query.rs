@@ -587,27 +587,8 @@ fn the_clock_is_the_front_ends_and_reads_one_instant_per_statement() {
     let mut db = Db::new();
     db.run("create table c (now int primary key); insert into c values (1)");
     let mut at = |sql: &str, now_ms: Option<u64>| {
-        let mut results = Vec::new();
-        let history = super::History {
-            now_ms,
-            ..Default::default()
-        };
-        block_on(super::execute_into(
-            &mut db.store,
-            &mut db.root,
-            sql,
-            &super::Params::None,
-            &history,
-            &mut results,
-        ))
-        .map(|()| {
-            results[0].rows[0]
-                .iter()
-                .map(|v| v.to_string())
-                .collect::<Vec<_>>()
-                .join("|")
-        })
-        .map_err(|e| e.to_string())
+        db.at(sql, now_ms)
+            .map(|rows| super::tests::lines(&rows).swap_remove(0))
     };
     // 2024-02-29 23:59:59.500 UTC.
     let leap = Some(1_709_251_199_500);
