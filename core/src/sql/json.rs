@@ -1,5 +1,8 @@
 //! JSON functions, with MySQL's meanings: JSON_EXTRACT (and `->`, `->>`), JSON_UNQUOTE,
-//! JSON_VALID, JSON_TYPE, JSON_LENGTH, JSON_KEYS, JSON_OBJECT, JSON_ARRAY.
+//! JSON_QUOTE, JSON_VALID, JSON_TYPE, JSON_LENGTH, JSON_DEPTH, JSON_KEYS, JSON_CONTAINS,
+//! JSON_CONTAINS_PATH, JSON_OBJECT, JSON_ARRAY, JSON_SET, JSON_INSERT, JSON_REPLACE,
+//! JSON_REMOVE, JSON_ARRAY_APPEND, JSON_ARRAY_INSERT, JSON_MERGE_PATCH,
+//! JSON_MERGE_PRESERVE (JSON_MERGE) and JSON_PRETTY. Paths are in `json_path.rs`.
 //!
 //! A JSON value is its text (a JSON column stores the text written, checked); the functions
 //! parse it, and what they give back is written as MySQL writes JSON: `", "` and `": "`
@@ -13,19 +16,32 @@ use alloc::vec::Vec;
 use serde_json::Value as Json;
 
 use crate::db::value::Value;
+use crate::sql::json_path::{self, Edit, Path};
 use crate::sql::SqlError;
 
+/// A JSON function. Those that take values to store carry a bit for each argument that is
+/// JSON another function gave, which they embed as JSON rather than as a string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JsonFunc {
     Extract,
     Unquote,
+    Quote,
     Valid,
     Type,
     Length,
+    Depth,
     Keys,
-    /// With a bit set for each argument that is JSON a function gave (embedded as JSON).
+    Contains,
+    ContainsPath,
     Object(u64),
     Array(u64),
+    Edit(Edit, u64),
+    ArrayAppend(u64),
+    ArrayInsert(u64),
+    Remove,
+    MergePatch,
+    MergePreserve,
+    Pretty,
 }
 
 /// The function of a lower-case name, with its least and greatest argument counts.
@@ -33,29 +49,51 @@ pub fn lookup(name: &str) -> Option<(JsonFunc, usize, usize)> {
     Some(match name {
         "json_extract" => (JsonFunc::Extract, 2, usize::MAX),
         "json_unquote" => (JsonFunc::Unquote, 1, 1),
+        "json_quote" => (JsonFunc::Quote, 1, 1),
         "json_valid" => (JsonFunc::Valid, 1, 1),
         "json_type" => (JsonFunc::Type, 1, 1),
         "json_length" => (JsonFunc::Length, 1, 2),
+        "json_depth" => (JsonFunc::Depth, 1, 1),
         "json_keys" => (JsonFunc::Keys, 1, 2),
+        "json_contains" => (JsonFunc::Contains, 2, 3),
+        "json_contains_path" => (JsonFunc::ContainsPath, 3, usize::MAX),
         "json_object" => (JsonFunc::Object(0), 0, MAX_BUILT),
         "json_array" => (JsonFunc::Array(0), 0, MAX_BUILT),
+        "json_set" => (JsonFunc::Edit(Edit::Set, 0), 3, MAX_BUILT),
+        "json_insert" => (JsonFunc::Edit(Edit::Insert, 0), 3, MAX_BUILT),
+        "json_replace" => (JsonFunc::Edit(Edit::Replace, 0), 3, MAX_BUILT),
+        "json_array_append" => (JsonFunc::ArrayAppend(0), 3, MAX_BUILT),
+        "json_array_insert" => (JsonFunc::ArrayInsert(0), 3, MAX_BUILT),
+        "json_remove" => (JsonFunc::Remove, 2, usize::MAX),
+        "json_merge_patch" => (JsonFunc::MergePatch, 2, usize::MAX),
+        "json_merge_preserve" | "json_merge" => (JsonFunc::MergePreserve, 2, usize::MAX),
+        "json_pretty" => (JsonFunc::Pretty, 1, 1),
         _ => return None,
     })
 }
 
-/// The most arguments JSON_OBJECT and JSON_ARRAY take: one bit each says whether it is JSON.
+/// The most arguments the functions that store values take: one bit each says whether it
+/// is JSON.
 const MAX_BUILT: usize = 64;
 
 impl JsonFunc {
     /// Whether the result is JSON (rather than text or a number made from it).
     pub fn gives_json(self) -> bool {
-        matches!(
+        !matches!(
             self,
-            JsonFunc::Extract | JsonFunc::Keys | JsonFunc::Object(_) | JsonFunc::Array(_)
+            JsonFunc::Unquote
+                | JsonFunc::Quote
+                | JsonFunc::Valid
+                | JsonFunc::Type
+                | JsonFunc::Length
+                | JsonFunc::Depth
+                | JsonFunc::Contains
+                | JsonFunc::ContainsPath
+                | JsonFunc::Pretty
         )
     }
 
-    /// JSON_OBJECT and JSON_ARRAY told which of their arguments are JSON.
+    /// A function that stores values, told which of its arguments are JSON.
     pub fn embedding(self, json: impl Iterator<Item = bool>) -> JsonFunc {
         let mask = json
             .enumerate()
@@ -64,14 +102,24 @@ impl JsonFunc {
         match self {
             JsonFunc::Object(_) => JsonFunc::Object(mask),
             JsonFunc::Array(_) => JsonFunc::Array(mask),
+            JsonFunc::Edit(how, _) => JsonFunc::Edit(how, mask),
+            JsonFunc::ArrayAppend(_) => JsonFunc::ArrayAppend(mask),
+            JsonFunc::ArrayInsert(_) => JsonFunc::ArrayInsert(mask),
             f => f,
         }
     }
 
-    /// Whether a NULL argument makes the result NULL (JSON_OBJECT and JSON_ARRAY store it as
-    /// JSON's null instead).
+    /// Whether a NULL argument makes the result NULL. The functions that store values store
+    /// it as JSON's null instead (and give NULL for a NULL document or path themselves).
     pub fn strict(self) -> bool {
-        !matches!(self, JsonFunc::Object(_) | JsonFunc::Array(_))
+        !matches!(
+            self,
+            JsonFunc::Object(_)
+                | JsonFunc::Array(_)
+                | JsonFunc::Edit(..)
+                | JsonFunc::ArrayAppend(_)
+                | JsonFunc::ArrayInsert(_)
+        )
     }
 
     pub fn call(self, args: &[Value]) -> Result<Value, SqlError> {
@@ -80,14 +128,16 @@ impl JsonFunc {
             JsonFunc::Extract => {
                 let doc = document(&args[0], name, 1)?;
                 let mut found = Vec::new();
+                // Several paths, or one that may name several values, give an array.
+                let mut several = args.len() > 2;
                 for (i, p) in args[1..].iter().enumerate() {
                     let path = Path::parse(&text(p, name, i + 2)?)?;
-                    found.extend(path.find(&doc).cloned());
+                    several |= path.is_wild();
+                    found.extend(path.find_all(&doc)?.into_iter().cloned());
                 }
-                // One path gives its value; several, an array of those found.
-                match (args.len(), found.len()) {
-                    (_, 0) => Value::Null,
-                    (2, _) => Value::Text(write(&found[0])),
+                match found.len() {
+                    0 => Value::Null,
+                    1 if !several => Value::Text(write(&found[0])),
                     _ => Value::Text(write(&Json::Array(found))),
                 }
             }
@@ -98,6 +148,7 @@ impl JsonFunc {
                     _ => Value::Text(s),
                 }
             }
+            JsonFunc::Quote => Value::Text(Json::String(text(&args[0], name, 1)?).to_string()),
             JsonFunc::Valid => Value::Int(match &args[0] {
                 Value::Text(s) => i64::from(serde_json::from_str::<Json>(s).is_ok()),
                 _ => 0,
@@ -121,6 +172,7 @@ impl JsonFunc {
                 Some(Json::Object(o)) => Value::Int(o.len() as i64),
                 Some(_) => Value::Int(1),
             },
+            JsonFunc::Depth => Value::Int(depth(&document(&args[0], name, 1)?) as i64),
             JsonFunc::Keys => match at(args, name)? {
                 Some(Json::Object(o)) => {
                     let keys = ordered(&o)
@@ -130,12 +182,45 @@ impl JsonFunc {
                 }
                 _ => Value::Null,
             },
+            JsonFunc::Contains => {
+                let candidate = document(&args[1], name, 2)?;
+                let mut target = document(&args[0], name, 1)?;
+                if let Some(p) = args.get(2) {
+                    match Path::parse(&text(p, name, 3)?)?.find(&target)? {
+                        Some(t) => target = t.clone(),
+                        None => return Ok(Value::Null),
+                    }
+                }
+                Value::Int(i64::from(contains(&target, &candidate)))
+            }
+            JsonFunc::ContainsPath => {
+                let doc = document(&args[0], name, 1)?;
+                let all = match text(&args[1], name, 2)?.to_ascii_lowercase().as_str() {
+                    "one" => false,
+                    "all" => true,
+                    _ => {
+                        return Err(SqlError::TypeMismatch(
+                            "the oneOrAll argument to json_contains_path may take these \
+                             values: 'one' or 'all'"
+                                .into(),
+                        ))
+                    }
+                };
+                let mut found = Vec::new();
+                for (i, p) in args[2..].iter().enumerate() {
+                    let path = Path::parse(&text(p, name, i + 3)?)?;
+                    found.push(!path.find_all(&doc)?.is_empty());
+                }
+                let yes = if all {
+                    found.iter().all(|f| *f)
+                } else {
+                    found.iter().any(|f| *f)
+                };
+                Value::Int(i64::from(yes))
+            }
             JsonFunc::Object(json) => {
                 if args.len() % 2 != 0 {
-                    return Err(SqlError::Syntax(
-                        "incorrect parameter count in the call to native function 'json_object'"
-                            .into(),
-                    ));
+                    return Err(parameter_count(name));
                 }
                 let mut object = serde_json::Map::new();
                 for (i, pair) in args.chunks(2).enumerate() {
@@ -157,6 +242,35 @@ impl JsonFunc {
                     .collect::<Result<_, _>>()?;
                 Value::Text(write(&Json::Array(items)))
             }
+            JsonFunc::Edit(how, json) => {
+                edit_each(args, json, name, |doc, path, v| how.apply(doc, path, v))?
+            }
+            JsonFunc::ArrayAppend(json) => edit_each(args, json, name, json_path::append)?,
+            JsonFunc::ArrayInsert(json) => edit_each(args, json, name, json_path::insert_cell)?,
+            JsonFunc::Remove => {
+                let mut doc = document(&args[0], name, 1)?;
+                for (i, p) in args[1..].iter().enumerate() {
+                    json_path::remove(&mut doc, &Path::parse(&text(p, name, i + 2)?)?)?;
+                }
+                Value::Text(write(&doc))
+            }
+            JsonFunc::MergePatch | JsonFunc::MergePreserve => {
+                let mut merged = document(&args[0], name, 1)?;
+                for (i, a) in args[1..].iter().enumerate() {
+                    let next = document(a, name, i + 2)?;
+                    merged = if self == JsonFunc::MergePatch {
+                        merge_patch(merged, next)
+                    } else {
+                        merge_preserve(merged, next)
+                    };
+                }
+                Value::Text(write(&merged))
+            }
+            JsonFunc::Pretty => {
+                let mut out = String::new();
+                write_pretty(&document(&args[0], name, 1)?, 0, &mut out);
+                Value::Text(out)
+            }
         })
     }
 
@@ -164,12 +278,139 @@ impl JsonFunc {
         match self {
             JsonFunc::Extract => "json_extract",
             JsonFunc::Unquote => "json_unquote",
+            JsonFunc::Quote => "json_quote",
             JsonFunc::Valid => "json_valid",
             JsonFunc::Type => "json_type",
             JsonFunc::Length => "json_length",
+            JsonFunc::Depth => "json_depth",
             JsonFunc::Keys => "json_keys",
+            JsonFunc::Contains => "json_contains",
+            JsonFunc::ContainsPath => "json_contains_path",
             JsonFunc::Object(_) => "json_object",
             JsonFunc::Array(_) => "json_array",
+            JsonFunc::Edit(Edit::Set, _) => "json_set",
+            JsonFunc::Edit(Edit::Insert, _) => "json_insert",
+            JsonFunc::Edit(Edit::Replace, _) => "json_replace",
+            JsonFunc::ArrayAppend(_) => "json_array_append",
+            JsonFunc::ArrayInsert(_) => "json_array_insert",
+            JsonFunc::Remove => "json_remove",
+            JsonFunc::MergePatch => "json_merge_patch",
+            JsonFunc::MergePreserve => "json_merge_preserve",
+            JsonFunc::Pretty => "json_pretty",
+        }
+    }
+}
+
+fn parameter_count(name: &str) -> SqlError {
+    SqlError::Syntax(format!(
+        "incorrect parameter count in the call to native function '{name}'"
+    ))
+}
+
+/// A function that edits a document at each of its path and value pairs in turn, each
+/// edit seeing the ones before it. A NULL document or path gives NULL.
+fn edit_each(
+    args: &[Value],
+    json: u64,
+    name: &str,
+    edit: impl Fn(&mut Json, &Path, Json) -> Result<(), SqlError>,
+) -> Result<Value, SqlError> {
+    if args.len() % 2 == 0 {
+        return Err(parameter_count(name));
+    }
+    if args[0].is_null() || args[1..].iter().step_by(2).any(Value::is_null) {
+        return Ok(Value::Null);
+    }
+    let mut doc = document(&args[0], name, 1)?;
+    for (i, pair) in args[1..].chunks(2).enumerate() {
+        let path = Path::parse(&text(&pair[0], name, 2 * i + 2)?)?;
+        let value = item(&pair[1], json >> (2 * i + 2) & 1 == 1, name)?;
+        edit(&mut doc, &path, value)?;
+    }
+    Ok(Value::Text(write(&doc)))
+}
+
+/// Whether `candidate` is in `target` as JSON_CONTAINS decides: a scalar equals it, each
+/// cell of an array is in some cell of the target array, each member of an object is in
+/// the target object's member of that name, and anything is in an array holding it.
+fn contains(target: &Json, candidate: &Json) -> bool {
+    match (target, candidate) {
+        (Json::Array(t), Json::Array(c)) => c.iter().all(|c| t.iter().any(|t| contains(t, c))),
+        (Json::Array(t), c) => t.iter().any(|t| contains(t, c)),
+        (Json::Object(t), Json::Object(c)) => c
+            .iter()
+            .all(|(k, c)| t.get(k).is_some_and(|t| contains(t, c))),
+        (Json::Number(a), Json::Number(b)) => same_number(a, b),
+        (a, b) => a == b,
+    }
+}
+
+/// Numbers are equal by value, whether written as integers or not (1 and 1.0).
+fn same_number(a: &serde_json::Number, b: &serde_json::Number) -> bool {
+    let whole = |n: &serde_json::Number| {
+        n.as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+    };
+    match (whole(a), whole(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.as_f64() == b.as_f64(),
+    }
+}
+
+/// 1 for a scalar or an empty array or object, else one more than its deepest value.
+fn depth(v: &Json) -> usize {
+    let inner = match v {
+        Json::Array(a) => a.iter().map(depth).max(),
+        Json::Object(o) => o.values().map(depth).max(),
+        _ => None,
+    };
+    inner.map_or(1, |d| d + 1)
+}
+
+/// RFC 7396, as JSON_MERGE_PATCH applies it: an object patches an object member by member
+/// (a null member removes one); anything else replaces what it patches.
+fn merge_patch(target: Json, patch: Json) -> Json {
+    let Json::Object(patch) = patch else {
+        return patch;
+    };
+    let mut target = match target {
+        Json::Object(o) => o,
+        _ => serde_json::Map::new(),
+    };
+    for (k, v) in patch {
+        if v.is_null() {
+            target.remove(&k);
+        } else {
+            let old = target.remove(&k).unwrap_or(Json::Null);
+            target.insert(k, merge_patch(old, v));
+        }
+    }
+    Json::Object(target)
+}
+
+/// JSON_MERGE_PRESERVE: two objects merge member by member (a name in both merges its two
+/// values); anything else joins as arrays, a value that is not one as an array of itself.
+fn merge_preserve(a: Json, b: Json) -> Json {
+    match (a, b) {
+        (Json::Object(mut a), Json::Object(b)) => {
+            for (k, v) in b {
+                let merged = match a.remove(&k) {
+                    Some(old) => merge_preserve(old, v),
+                    None => v,
+                };
+                a.insert(k, merged);
+            }
+            Json::Object(a)
+        }
+        (a, b) => {
+            let cells = |v: Json| match v {
+                Json::Array(items) => items,
+                other => alloc::vec![other],
+            };
+            let mut items = cells(a);
+            items.extend(cells(b));
+            Json::Array(items)
         }
     }
 }
@@ -180,7 +421,7 @@ fn at(args: &[Value], name: &str) -> Result<Option<Json>, SqlError> {
     let doc = document(&args[0], name, 1)?;
     match args.get(1) {
         None => Ok(Some(doc)),
-        Some(p) => Ok(Path::parse(&text(p, name, 2)?)?.find(&doc).cloned()),
+        Some(p) => Ok(Path::parse(&text(p, name, 2)?)?.find(&doc)?.cloned()),
     }
 }
 
@@ -242,10 +483,37 @@ fn to_json(v: &Value, name: &str) -> Result<Json, SqlError> {
 }
 
 /// An object's members in MySQL's order: shorter keys first, then bytewise.
-fn ordered(o: &serde_json::Map<String, Json>) -> Vec<(&String, &Json)> {
+pub(crate) fn ordered(o: &serde_json::Map<String, Json>) -> Vec<(&String, &Json)> {
     let mut members: Vec<(&String, &Json)> = o.iter().collect();
     members.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.0.cmp(b.0)));
     members
+}
+
+/// JSON as JSON_PRETTY writes it: each member and cell on a line of its own, indented by
+/// two spaces a level.
+fn write_pretty(v: &Json, level: usize, out: &mut String) {
+    let (open, close, items): (char, char, Vec<(Option<&String>, &Json)>) = match v {
+        Json::Array(a) if !a.is_empty() => ('[', ']', a.iter().map(|v| (None, v)).collect()),
+        Json::Object(o) if !o.is_empty() => (
+            '{',
+            '}',
+            ordered(o).into_iter().map(|(k, v)| (Some(k), v)).collect(),
+        ),
+        other => return write_into(other, out),
+    };
+    out.push(open);
+    for (i, (key, item)) in items.into_iter().enumerate() {
+        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        out.extend(core::iter::repeat_n(' ', 2 * (level + 1)));
+        if let Some(k) = key {
+            out.push_str(&Json::String(k.clone()).to_string());
+            out.push_str(": ");
+        }
+        write_pretty(item, level + 1, out);
+    }
+    out.push('\n');
+    out.extend(core::iter::repeat_n(' ', 2 * level));
+    out.push(close);
 }
 
 /// JSON as MySQL writes it.
@@ -280,85 +548,5 @@ fn write_into(v: &Json, out: &mut String) {
             out.push('}');
         }
         scalar => out.push_str(&scalar.to_string()),
-    }
-}
-
-/// A JSON path: `$` followed by `.key`, `."key"` and `[n]` steps. Wildcards are refused.
-struct Path(Vec<Step>);
-
-enum Step {
-    Key(String),
-    Index(usize),
-}
-
-/// A path longer than this is refused, so a forged one costs little.
-const MAX_PATH: usize = 1024;
-
-impl Path {
-    fn parse(text: &str) -> Result<Path, SqlError> {
-        let invalid = || SqlError::TypeMismatch(format!("invalid JSON path expression '{text}'"));
-        if text.len() > MAX_PATH {
-            return Err(invalid());
-        }
-        let mut rest = text
-            .trim()
-            .strip_prefix('$')
-            .ok_or_else(invalid)?
-            .trim_start();
-        let mut steps = Vec::new();
-        while !rest.is_empty() {
-            if let Some(after) = rest.strip_prefix('.') {
-                let after = after.trim_start();
-                if let Some(quoted) = after.strip_prefix('"') {
-                    // A quoted key ends at the first unescaped quote.
-                    let end = quoted
-                        .char_indices()
-                        .scan(false, |escaped, (i, c)| {
-                            let done = c == '"' && !*escaped;
-                            *escaped = c == '\\' && !*escaped;
-                            Some((i, done))
-                        })
-                        .find(|(_, done)| *done)
-                        .map(|(i, _)| i)
-                        .ok_or_else(invalid)?;
-                    let key: String = serde_json::from_str(&format!("\"{}\"", &quoted[..end]))
-                        .map_err(|_| invalid())?;
-                    steps.push(Step::Key(key));
-                    rest = &quoted[end + 1..];
-                } else {
-                    let end = after
-                        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-                        .unwrap_or(after.len());
-                    if end == 0 {
-                        return Err(invalid());
-                    }
-                    steps.push(Step::Key(after[..end].into()));
-                    rest = &after[end..];
-                }
-            } else if let Some(after) = rest.strip_prefix('[') {
-                let end = after.find(']').ok_or_else(invalid)?;
-                let n = after[..end].trim().parse().map_err(|_| invalid())?;
-                steps.push(Step::Index(n));
-                rest = &after[end + 1..];
-            } else {
-                return Err(invalid());
-            }
-            rest = rest.trim_start();
-        }
-        Ok(Path(steps))
-    }
-
-    fn find<'a>(&self, doc: &'a Json) -> Option<&'a Json> {
-        let mut at = doc;
-        for step in &self.0 {
-            at = match (step, at) {
-                (Step::Key(k), Json::Object(o)) => o.get(k)?,
-                (Step::Index(i), Json::Array(a)) => a.get(*i)?,
-                // MySQL reads a scalar as an array of itself.
-                (Step::Index(0), scalar) if !scalar.is_array() => scalar,
-                _ => return None,
-            };
-        }
-        Some(at)
     }
 }

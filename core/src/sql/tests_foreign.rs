@@ -298,9 +298,14 @@ fn a_keyless_child_table_follows_its_keys() {
 fn a_check_over_a_column_a_key_action_writes_is_refused() {
     let mut db = Db::new();
     db.run("CREATE TABLE p (id INT PRIMARY KEY)");
-    let refused = "Column 'pid' cannot be used in a check constraint 'ck': needed in a foreign key \
+    let refused =
+        "Column 'pid' cannot be used in a check constraint 'ck': needed in a foreign key \
                    constraint 'fk' referential action.";
-    for action in ["ON UPDATE CASCADE", "ON UPDATE SET NULL", "ON DELETE SET NULL"] {
+    for action in [
+        "ON UPDATE CASCADE",
+        "ON UPDATE SET NULL",
+        "ON DELETE SET NULL",
+    ] {
         assert_eq!(
             db.err(&alloc::format!(
                 "CREATE TABLE c (id INT PRIMARY KEY, pid INT, CONSTRAINT ck CHECK (pid > 0), \
@@ -317,7 +322,9 @@ fn a_check_over_a_column_a_key_action_writes_is_refused() {
     );
     db.run("ALTER TABLE c DROP FOREIGN KEY fk");
     assert!(db
-        .err("ALTER TABLE c ADD CONSTRAINT fk FOREIGN KEY (pid) REFERENCES p (id) ON UPDATE CASCADE")
+        .err(
+            "ALTER TABLE c ADD CONSTRAINT fk FOREIGN KEY (pid) REFERENCES p (id) ON UPDATE CASCADE"
+        )
         .ends_with(refused));
     db.run("ALTER TABLE c DROP CONSTRAINT ck");
     db.run("ALTER TABLE c ADD CONSTRAINT fk FOREIGN KEY (pid) REFERENCES p (id) ON UPDATE CASCADE");

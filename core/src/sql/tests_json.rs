@@ -140,7 +140,7 @@ fn bad_documents_and_paths_are_errors() {
     let errors: Vec<String> = [
         "SELECT JSON_EXTRACT('{a}', '$.a')",
         "SELECT JSON_EXTRACT('{}', 'a')",
-        "SELECT JSON_EXTRACT('{}', '$.*')",
+        "SELECT JSON_EXTRACT('{}', '$**')",
         "SELECT JSON_EXTRACT('{}', '$[x]')",
         "SELECT JSON_EXTRACT('{}', '$.\"open')",
         "SELECT JSON_OBJECT('a')",
@@ -166,4 +166,240 @@ fn bad_documents_and_paths_are_errors() {
         errors[7].contains("invalid data type for JSON data"),
         "{errors:?}"
     );
+}
+
+#[test]
+fn wildcards_ranges_and_last() {
+    let mut db = Db::new();
+    let cases = [
+        (
+            r#"JSON_EXTRACT('{"a": 1, "b": 2, "c": [3, 4, 5]}', '$.*')"#,
+            "[1, 2, [3, 4, 5]]",
+        ),
+        (
+            r#"JSON_EXTRACT('{"a": 1, "b": 2, "c": [3, 4, 5]}', '$.c[*]')"#,
+            "[3, 4, 5]",
+        ),
+        (
+            r#"JSON_EXTRACT('{"a": {"b": 1}, "c": {"b": 2}}', '$**.b')"#,
+            "[1, 2]",
+        ),
+        (
+            r#"JSON_EXTRACT('[10, 20, [30, 40]]', '$[2][*]')"#,
+            "[30, 40]",
+        ),
+        ("JSON_EXTRACT('[1, 2, 3, 4, 5]', '$[1 to 3]')", "[2, 3, 4]"),
+        (
+            "JSON_EXTRACT('[1, 2, 3, 4, 5]', '$[last-3 to last-1]')",
+            "[2, 3, 4]",
+        ),
+        ("JSON_EXTRACT('[1, 2, 3, 4, 5]', '$[last]')", "5"),
+        // One value a wildcard finds is still an array; nothing found is NULL.
+        (r#"JSON_EXTRACT('{"a": 1}', '$.*')"#, "[1]"),
+        (r#"JSON_EXTRACT('{"a": 1}', '$[*]')"#, "NULL"),
+        (r#"JSON_REPLACE('"Sakila"', '$[last]', 10)"#, "10"),
+        (
+            r#"JSON_CONTAINS_PATH('{"a": [{"b": 1}]}', 'one', '$**.b')"#,
+            "1",
+        ),
+    ];
+    for (call, mysql) in cases {
+        assert_eq!(
+            one(&mut db, &alloc::format!("SELECT {call}")),
+            mysql,
+            "{call}"
+        );
+    }
+}
+
+#[test]
+fn editing_documents() {
+    let mut db = Db::new();
+    let j = r#"'{ "a": 1, "b": [2, 3]}'"#;
+    let arrays = r#"'["a", ["b", "c"], "d"]'"#;
+    let nested = r#"'["a", {"b": [1, 2]}, [3, 4]]'"#;
+    let cases = [
+        (
+            alloc::format!("JSON_SET({j}, '$.a', 10, '$.c', '[true, false]')"),
+            r#"{"a": 10, "b": [2, 3], "c": "[true, false]"}"#,
+        ),
+        (
+            alloc::format!("JSON_INSERT({j}, '$.a', 10, '$.c', '[true, false]')"),
+            r#"{"a": 1, "b": [2, 3], "c": "[true, false]"}"#,
+        ),
+        (
+            alloc::format!("JSON_REPLACE({j}, '$.a', 10, '$.c', '[true, false]')"),
+            r#"{"a": 10, "b": [2, 3]}"#,
+        ),
+        // JSON another function gives is stored as JSON; each pair sees the ones before.
+        (
+            alloc::format!(
+                "JSON_SET({j}, '$.c', JSON_ARRAY(1, NULL), '$.c[5]', 'x', '$.b[0]', NULL)"
+            ),
+            r#"{"a": 1, "b": [null, 3], "c": [1, null, "x"]}"#,
+        ),
+        // A value that is not an array becomes one to take a cell after it.
+        (r#"JSON_SET('"x"', '$[0]', 'a')"#.into(), r#""a""#),
+        (r#"JSON_SET('"x"', '$[2]', 'y')"#.into(), r#"["x", "y"]"#),
+        (
+            r#"JSON_SET('{"a": 10}', '$[1]', 'y')"#.into(),
+            r#"[{"a": 10}, "y"]"#,
+        ),
+        // A parent that is not there changes nothing; `$` replaces the document.
+        (
+            alloc::format!("JSON_SET({j}, '$.x.y', 1, '$', '[]')"),
+            r#""[]""#,
+        ),
+        (
+            alloc::format!("JSON_INSERT({j}, '$.x.y', 1)"),
+            r#"{"a": 1, "b": [2, 3]}"#,
+        ),
+        (
+            alloc::format!("JSON_REMOVE({arrays}, '$[1]')"),
+            r#"["a", "d"]"#,
+        ),
+        (
+            alloc::format!("JSON_REMOVE({j}, '$.b[0]', '$.a', '$.none')"),
+            r#"{"b": [3]}"#,
+        ),
+        (
+            alloc::format!("JSON_ARRAY_APPEND({arrays}, '$[1]', 1)"),
+            r#"["a", ["b", "c", 1], "d"]"#,
+        ),
+        (
+            alloc::format!("JSON_ARRAY_APPEND({arrays}, '$[0]', 2)"),
+            r#"[["a", 2], ["b", "c"], "d"]"#,
+        ),
+        (
+            alloc::format!("JSON_ARRAY_APPEND({arrays}, '$[1][0]', 3)"),
+            r#"["a", [["b", 3], "c"], "d"]"#,
+        ),
+        (
+            r#"JSON_ARRAY_APPEND('{"a": 1}', '$', 'z')"#.into(),
+            r#"[{"a": 1}, "z"]"#,
+        ),
+        (
+            alloc::format!("JSON_ARRAY_INSERT({nested}, '$[1]', 'x')"),
+            r#"["a", "x", {"b": [1, 2]}, [3, 4]]"#,
+        ),
+        (
+            alloc::format!("JSON_ARRAY_INSERT({nested}, '$[100]', 'x')"),
+            r#"["a", {"b": [1, 2]}, [3, 4], "x"]"#,
+        ),
+        (
+            alloc::format!("JSON_ARRAY_INSERT({nested}, '$[1].b[0]', 'x')"),
+            r#"["a", {"b": ["x", 1, 2]}, [3, 4]]"#,
+        ),
+        (
+            alloc::format!("JSON_ARRAY_INSERT({nested}, '$[0]', 'x', '$[2][1]', 'y')"),
+            r#"["x", "a", {"b": [1, 2]}, [3, 4]]"#,
+        ),
+        // A NULL document or path gives NULL; a NULL value is JSON's null.
+        ("JSON_SET(NULL, '$.a', 1)".into(), "NULL"),
+        (alloc::format!("JSON_SET({j}, NULL, 1)"), "NULL"),
+        (alloc::format!("JSON_REMOVE({j}, NULL)"), "NULL"),
+    ];
+    for (call, mysql) in cases {
+        assert_eq!(
+            one(&mut db, &alloc::format!("SELECT {call}")),
+            mysql,
+            "{call}"
+        );
+    }
+    // On a column, as an UPDATE uses them.
+    db.run(r#"CREATE TABLE d (id INT PRIMARY KEY, doc JSON)"#);
+    db.run(r#"INSERT INTO d VALUES (1, '{"n": 1, "tags": ["a"]}')"#);
+    db.run(r#"UPDATE d SET doc = JSON_ARRAY_APPEND(JSON_SET(doc, '$.n', CAST(doc->>'$.n' AS SIGNED) + 1), '$.tags', 'b')"#);
+    assert_eq!(
+        one(&mut db, "SELECT doc FROM d"),
+        r#"{"n": 2, "tags": ["a", "b"]}"#
+    );
+}
+
+#[test]
+fn searching_merging_and_printing() {
+    let mut db = Db::new();
+    let j = r#"'{"a": 1, "b": 2, "c": {"d": 4}}'"#;
+    let cases = [
+        (alloc::format!("JSON_CONTAINS({j}, '1', '$.a'), JSON_CONTAINS({j}, '1', '$.b')"), "1|0"),
+        (alloc::format!(r#"JSON_CONTAINS({j}, '{{"d": 4}}', '$.a'), JSON_CONTAINS({j}, '{{"d": 4}}', '$.c')"#), "0|1"),
+        (alloc::format!("JSON_CONTAINS({j}, '7', '$.none')"), "NULL"),
+        ("JSON_CONTAINS('[1, [2, 3], 4.0]', '[4, 2]'), JSON_CONTAINS('[1, 2]', '[1, 5]'), JSON_CONTAINS('[1, 2]', '2')".into(), "1|0|1"),
+        (r#"JSON_CONTAINS('{"a": [1, 2]}', '{"a": 2}'), JSON_CONTAINS('"x"', '"x"'), JSON_CONTAINS('{}', '[]')"#.into(), "1|1|0"),
+        (alloc::format!("JSON_CONTAINS_PATH({j}, 'one', '$.a', '$.e'), JSON_CONTAINS_PATH({j}, 'all', '$.a', '$.e')"), "1|0"),
+        (alloc::format!("JSON_CONTAINS_PATH({j}, 'one', '$.c.d'), JSON_CONTAINS_PATH({j}, 'ONE', '$.a.d')"), "1|0"),
+        (r#"JSON_DEPTH('{}'), JSON_DEPTH('[]'), JSON_DEPTH('true'), JSON_DEPTH('[10, 20]'), JSON_DEPTH('[[], {}]'), JSON_DEPTH('[10, {"a": 20}]')"#.into(), "1|1|1|2|2|3"),
+        ("JSON_MERGE_PATCH('[1, 2]', '[true, false]'), JSON_MERGE_PATCH('1', 'true')".into(), "[true, false]|true"),
+        (r#"JSON_MERGE_PATCH('{"name": "x"}', '{"id": 47}'), JSON_MERGE_PATCH('[1, 2]', '{"id": 47}')"#.into(), r#"{"id": 47, "name": "x"}|{"id": 47}"#),
+        (r#"JSON_MERGE_PATCH('{ "a": 1, "b":2 }','{ "a": 3, "c":4 }', '{ "a": 5, "d":6 }')"#.into(), r#"{"a": 5, "b": 2, "c": 4, "d": 6}"#),
+        (r#"JSON_MERGE_PATCH('{"a":1, "b":2}', '{"b":null}'), JSON_MERGE_PATCH('{"a":{"x":1}}', '{"a":{"y":2}}')"#.into(), r#"{"a": 1}|{"a": {"x": 1, "y": 2}}"#),
+        ("JSON_MERGE_PRESERVE('[1, 2]', '[true, false]'), JSON_MERGE_PRESERVE('1', 'true')".into(), "[1, 2, true, false]|[1, true]"),
+        (r#"JSON_MERGE_PRESERVE('[1, 2]', '{"id": 47}'), JSON_MERGE('{"name": "x"}', '{"id": 47}')"#.into(), r#"[1, 2, {"id": 47}]|{"id": 47, "name": "x"}"#),
+        (r#"JSON_MERGE_PRESERVE('{ "a": 1, "b": 2 }', '{ "a": 3, "c": 4 }', '{ "a": 5, "d": 6 }')"#.into(), r#"{"a": [1, 3, 5], "b": 2, "c": 4, "d": 6}"#),
+        (r#"JSON_QUOTE('null'), JSON_QUOTE('"null"'), JSON_QUOTE('[1, 2, 3]')"#.into(), r#""null"|"\"null\""|"[1, 2, 3]""#),
+        // JSON_QUOTE gives a string, which JSON_ARRAY stores as one.
+        ("JSON_ARRAY(JSON_QUOTE('a'))".into(), r#"["\"a\""]"#),
+        ("JSON_PRETTY('[1,3,5]')".into(), "[\n  1,\n  3,\n  5\n]"),
+        (r#"JSON_PRETTY('{"a":"10","b":"15","x":{"y":[]}}')"#.into(), "{\n  \"a\": \"10\",\n  \"b\": \"15\",\n  \"x\": {\n    \"y\": []\n  }\n}"),
+    ];
+    for (call, mysql) in cases {
+        assert_eq!(
+            one(&mut db, &alloc::format!("SELECT {call}")),
+            mysql,
+            "{call}"
+        );
+    }
+}
+
+#[test]
+fn paths_the_editing_functions_refuse() {
+    let mut db = Db::new();
+    for (sql, error) in [
+        (
+            "SELECT JSON_SET('{}', '$.*', 1)",
+            "path expressions may not contain the * and ** tokens",
+        ),
+        (
+            "SELECT JSON_LENGTH('[1]', '$[*]')",
+            "path expressions may not contain the * and ** tokens",
+        ),
+        (
+            "SELECT JSON_CONTAINS('[1]', '1', '$[0 to 1]')",
+            "path expressions may not contain the * and ** tokens",
+        ),
+        (
+            "SELECT JSON_REMOVE('{}', '$')",
+            "the path expression '$' is not allowed",
+        ),
+        (
+            "SELECT JSON_ARRAY_INSERT('[]', '$.a', 1)",
+            "not a path to a cell in an array",
+        ),
+        (
+            "SELECT JSON_CONTAINS_PATH('{}', 'some', '$')",
+            "may take these values: 'one' or 'all'",
+        ),
+        ("SELECT JSON_SET('{}', '$.a')", "incorrect parameter count"),
+        (
+            "SELECT JSON_EXTRACT('[1]', '$[3 to 1]')",
+            "invalid JSON path expression",
+        ),
+        (
+            "SELECT JSON_EXTRACT('[1]', '$**')",
+            "invalid JSON path expression",
+        ),
+        (
+            "SELECT JSON_EXTRACT('[1]', '$[last+1]')",
+            "invalid JSON path expression",
+        ),
+    ] {
+        let e = db.err(sql);
+        assert!(e.contains(error), "{sql}: {e}");
+    }
+    // A path whose `**`s would visit more values than there are atoms is stopped.
+    let deep = alloc::format!("{}{}", "[".repeat(100), "]".repeat(100));
+    let sql = alloc::format!("SELECT JSON_EXTRACT('{deep}', '${}')", "**[*]".repeat(20));
+    assert!(db.err(&sql).contains("visits this many values"));
+    let sql = alloc::format!("SELECT JSON_EXTRACT('{deep}', '$**[*]')");
+    assert_eq!(one(&mut db, &sql).matches('[').count(), 99 * 100 / 2 + 1);
 }
