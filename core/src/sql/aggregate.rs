@@ -1,16 +1,23 @@
 //! Aggregates over groups of rows: COUNT(*), COUNT, SUM, AVG, MIN, MAX, each optionally over
-//! DISTINCT values. As in MySQL, SUM and AVG of exact values stay exact (SUM of integers is a
-//! DECIMAL, AVG adds four decimal places), NULLs are skipped, and over no rows every
+//! DISTINCT values, GROUP_CONCAT, JSON_ARRAYAGG and JSON_OBJECTAGG. As in MySQL, SUM and AVG
+//! of exact values stay exact (SUM of integers is a DECIMAL, AVG adds four decimal places),
+//! NULLs are skipped (JSON_ARRAYAGG keeps them as JSON's null), and over no rows every
 //! aggregate but COUNT is NULL.
 
 use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::cmp::Ordering;
+
+use serde_json::Value as Json;
 
 use crate::db::decimal::Decimal;
 use crate::db::value::Value;
 use crate::sql::expr::{binary, compare, BinOp, Expr};
+use crate::sql::functions::text;
+use crate::sql::json;
+use crate::sql::window::compare_keys;
 use crate::sql::SqlError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +28,9 @@ pub enum AggFunc {
     Avg,
     Min,
     Max,
+    GroupConcat,
+    JsonArrayAgg,
+    JsonObjectAgg,
 }
 
 /// Whether a function name is an aggregate's.
@@ -38,6 +48,9 @@ impl AggFunc {
             "avg" => AggFunc::Avg,
             "min" => AggFunc::Min,
             "max" => AggFunc::Max,
+            "group_concat" => AggFunc::GroupConcat,
+            "json_arrayagg" => AggFunc::JsonArrayAgg,
+            "json_objectagg" => AggFunc::JsonObjectAgg,
             _ => return None,
         })
     }
@@ -50,6 +63,15 @@ pub struct Aggregate {
     /// None for COUNT(*).
     pub arg: Option<Expr>,
     pub distinct: bool,
+    /// GROUP_CONCAT's further arguments (joined to the first), JSON_OBJECTAGG's value.
+    pub more: Vec<Expr>,
+    /// GROUP_CONCAT's ORDER BY: keys, each maybe descending.
+    pub order: Vec<(Expr, bool)>,
+    /// GROUP_CONCAT's SEPARATOR.
+    pub separator: String,
+    /// The value JSON_ARRAYAGG or JSON_OBJECTAGG collects is JSON another function gave,
+    /// embedded as JSON (as JSON_ARRAY embeds it).
+    pub json: bool,
 }
 
 /// An aggregate's running state over one group.
@@ -61,14 +83,30 @@ pub struct State {
     /// DISTINCT's values seen, by their printed form and kind (equal values of one column
     /// print alike).
     seen: BTreeSet<String>,
+    /// What GROUP_CONCAT (with its order keys) and the JSON aggregates collect.
+    items: Vec<(Vec<Value>, Value)>,
 }
 
 impl Aggregate {
+    /// An aggregate over `arg` with GROUP_CONCAT's defaults.
+    pub fn new(func: AggFunc, arg: Option<Expr>, distinct: bool) -> Aggregate {
+        Aggregate {
+            func,
+            arg,
+            distinct,
+            more: Vec::new(),
+            order: Vec::new(),
+            separator: ",".into(),
+            json: false,
+        }
+    }
+
     pub fn start(&self) -> State {
         State {
             count: 0,
             acc: Value::Null,
             seen: BTreeSet::new(),
+            items: Vec::new(),
         }
     }
 
@@ -79,6 +117,24 @@ impl Aggregate {
             return Ok(());
         };
         let v = arg.eval(row)?;
+        match self.func {
+            AggFunc::GroupConcat => return self.add_concat(state, row, v),
+            AggFunc::JsonArrayAgg => {
+                state.items.push((Vec::new(), v));
+                return Ok(());
+            }
+            AggFunc::JsonObjectAgg => {
+                if v.is_null() {
+                    return Err(SqlError::TypeMismatch(
+                        "JSON documents may not contain NULL member names".into(),
+                    ));
+                }
+                let value = self.more.first().map_or(Ok(Value::Null), |e| e.eval(row))?;
+                state.items.push((alloc::vec![v], value));
+                return Ok(());
+            }
+            _ => {}
+        }
         if v.is_null() {
             return Ok(());
         }
@@ -87,7 +143,11 @@ impl Aggregate {
         }
         state.count += 1;
         state.acc = match self.func {
-            AggFunc::CountStar | AggFunc::Count => Value::Null,
+            AggFunc::CountStar
+            | AggFunc::Count
+            | AggFunc::GroupConcat
+            | AggFunc::JsonArrayAgg
+            | AggFunc::JsonObjectAgg => Value::Null,
             AggFunc::Sum | AggFunc::Avg => {
                 // Integers add as decimals, so that a SUM past BIGINT is still exact.
                 let v = match v {
@@ -130,7 +190,66 @@ impl Aggregate {
             AggFunc::Sum | AggFunc::Min | AggFunc::Max => state.acc,
             AggFunc::Avg if state.count == 0 => Value::Null,
             AggFunc::Avg => binary(BinOp::Div, state.acc, Value::Int(state.count))?,
+            _ if state.items.is_empty() => Value::Null,
+            AggFunc::GroupConcat => {
+                let mut items = state.items;
+                // Stable: rows whose keys tie keep the order they came in.
+                items.sort_by(|a, b| compare_keys(&a.0, &b.0, self.order.iter().map(|o| o.1)));
+                let parts: Vec<String> = items
+                    .into_iter()
+                    .map(|(_, v)| match v {
+                        Value::Text(s) => s,
+                        _ => String::new(),
+                    })
+                    .collect();
+                Value::Text(parts.join(&self.separator))
+            }
+            AggFunc::JsonArrayAgg => {
+                let items = state
+                    .items
+                    .iter()
+                    .map(|(_, v)| json::item(v, self.json, "json_arrayagg"))
+                    .collect::<Result<_, _>>()?;
+                Value::Text(json::write(&Json::Array(items)))
+            }
+            AggFunc::JsonObjectAgg => {
+                let mut object = serde_json::Map::new();
+                for (key, v) in &state.items {
+                    let name = text(&key[0], "JSON_OBJECTAGG")?;
+                    object.insert(name, json::item(v, self.json, "json_objectagg")?);
+                }
+                Value::Text(json::write(&Json::Object(object)))
+            }
         })
+    }
+
+    /// GROUP_CONCAT takes in a row whose first argument is `first`: its arguments' text
+    /// joined, skipped if one is NULL, with the row's order keys.
+    fn add_concat(&self, state: &mut State, row: &[Value], first: Value) -> Result<(), SqlError> {
+        let mut values = alloc::vec![first];
+        for e in &self.more {
+            values.push(e.eval(row)?);
+        }
+        if values.iter().any(Value::is_null) {
+            return Ok(());
+        }
+        if self.distinct {
+            let key: Vec<String> = values.iter().map(|v| format!("{}:{v}", v.kind())).collect();
+            if !state.seen.insert(key.join("\u{0}")) {
+                return Ok(());
+            }
+        }
+        let mut joined = String::new();
+        for v in &values {
+            joined.push_str(&text(v, "GROUP_CONCAT")?);
+        }
+        let keys = self
+            .order
+            .iter()
+            .map(|(e, _)| e.eval(row))
+            .collect::<Result<_, _>>()?;
+        state.items.push((keys, Value::Text(joined)));
+        Ok(())
     }
 }
 
@@ -139,11 +258,7 @@ mod tests {
     use super::*;
 
     fn run(func: AggFunc, distinct: bool, values: &[Value]) -> Value {
-        let agg = Aggregate {
-            func,
-            arg: Some(Expr::Column(0)),
-            distinct,
-        };
+        let agg = Aggregate::new(func, Some(Expr::Column(0)), distinct);
         let mut state = agg.start();
         for v in values {
             agg.add(&mut state, core::slice::from_ref(v)).unwrap();

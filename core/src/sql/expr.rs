@@ -462,7 +462,7 @@ fn call(f: &ast::Function, scope: &dyn Resolve) -> Result<Expr, SqlError> {
 }
 
 /// Whether an expression is a call whose value is JSON (`doc->path`, JSON_EXTRACT, ...).
-fn gives_json(e: &ast::Expr) -> bool {
+pub(crate) fn gives_json(e: &ast::Expr) -> bool {
     match e {
         ast::Expr::Nested(inner) => gives_json(inner),
         ast::Expr::BinaryOp {

@@ -454,7 +454,7 @@ fn document(v: &Value, name: &str, n: usize) -> Result<Json, SqlError> {
 
 /// An argument of JSON_OBJECT or JSON_ARRAY: JSON another function gave, as itself; any
 /// other value by `to_json`.
-fn item(v: &Value, json: bool, name: &str) -> Result<Json, SqlError> {
+pub(crate) fn item(v: &Value, json: bool, name: &str) -> Result<Json, SqlError> {
     match (v, json) {
         (Value::Text(s), true) => serde_json::from_str(s)
             .map_err(|e| SqlError::TypeMismatch(format!("invalid JSON in {name}: {e}"))),

@@ -36,7 +36,8 @@ use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::aggregate::{AggFunc, Aggregate};
 use crate::sql::expr::{
-    compile_in, one_family, value_key, BinOp, Correlated, Expr, KeySet, Resolve, SubqueryUse,
+    compile_in, gives_json, one_family, value_key, BinOp, Correlated, Expr, KeySet, Resolve,
+    SubqueryUse,
 };
 use crate::sql::history::{as_of, versioned_key, History};
 use crate::sql::join::{equi_join, join, JoinKind, Relation, Source};
@@ -408,6 +409,9 @@ struct Names<'a> {
     windows_allowed: Cell<bool>,
 }
 
+/// An aggregate's arguments, its ORDER BY keys (each maybe descending) and its separator.
+type AggregateParts = (Vec<Expr>, Vec<(Expr, bool)>, Option<String>);
+
 impl Names<'_> {
     /// Columns of this query and every query around it.
     fn total_width(&self) -> usize {
@@ -554,39 +558,97 @@ impl Names<'_> {
         let ast::FunctionArguments::List(list) = &call.args else {
             return unsupported(format!("{call}"));
         };
-        if !plain || !list.clauses.is_empty() {
+        if !plain {
             return unsupported(format!("{call}"));
         }
         let distinct = match list.duplicate_treatment {
             None | Some(ast::DuplicateTreatment::All) => false,
             Some(ast::DuplicateTreatment::Distinct) => true,
         };
-        let (func, arg) = match list.args.as_slice() {
-            // `*` counts rows; no other aggregate takes it.
+        let star = matches!(
+            list.args.as_slice(),
             [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Wildcard)]
-                if !distinct && name.eq_ignore_ascii_case("count") =>
-            {
-                (AggFunc::named(name, true), None)
-            }
-            [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e))] => {
-                // The argument reads source rows: no aggregate inside an aggregate.
-                self.aggregates_allowed.set(false);
-                let arg = compile_in(e, self);
-                self.aggregates_allowed.set(true);
-                (AggFunc::named(name, false), Some(arg?))
-            }
-            _ => return unsupported(format!("{call}")),
+        );
+        // `*` counts rows; no other aggregate takes it.
+        let func = match AggFunc::named(name, star) {
+            Some(AggFunc::CountStar) if distinct => None,
+            Some(f) if star && f != AggFunc::CountStar => None,
+            f => f,
         };
         let Some(func) = func else {
             return unsupported(format!("{call}"));
         };
+        let mut args = Vec::new();
+        if !star {
+            for a in &list.args {
+                let ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) = a else {
+                    return unsupported(format!("{call}"));
+                };
+                args.push(e);
+            }
+        }
+        let count_fits = match func {
+            AggFunc::CountStar => args.is_empty(),
+            AggFunc::GroupConcat => !args.is_empty(),
+            AggFunc::JsonObjectAgg => args.len() == 2,
+            _ => args.len() == 1,
+        };
+        if !count_fits {
+            return unsupported(format!("{call}"));
+        }
+        // The arguments read source rows: no aggregate inside an aggregate.
+        self.aggregates_allowed.set(false);
+        let compiled = self.aggregate_parts(call, func, &args, &list.clauses);
+        self.aggregates_allowed.set(true);
+        let (mut exprs, order, separator) = compiled?;
+        let mut agg = Aggregate::new(func, None, distinct);
+        if !exprs.is_empty() {
+            agg.arg = Some(exprs.remove(0));
+        }
+        agg.more = exprs;
+        agg.order = order;
+        if let Some(separator) = separator {
+            agg.separator = separator;
+        }
+        agg.json = args.last().is_some_and(|e| gives_json(e));
         let mut found = self.aggregates.borrow_mut();
-        found.push(Aggregate {
-            func,
-            arg,
-            distinct,
-        });
+        found.push(agg);
         Ok(Expr::Column(self.total_width() + found.len() - 1))
+    }
+
+    /// An aggregate's arguments compiled, with GROUP_CONCAT's ORDER BY and SEPARATOR.
+    fn aggregate_parts(
+        &self,
+        call: &ast::Function,
+        func: AggFunc,
+        args: &[&ast::Expr],
+        clauses: &[ast::FunctionArgumentClause],
+    ) -> Result<AggregateParts, SqlError> {
+        let exprs = args
+            .iter()
+            .map(|e| compile_in(e, self))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut order = Vec::new();
+        let mut separator = None;
+        for clause in clauses {
+            match clause {
+                ast::FunctionArgumentClause::OrderBy(items) if func == AggFunc::GroupConcat => {
+                    for item in items {
+                        order.push((compile_in(&item.expr, self)?, descending(item)?));
+                    }
+                }
+                ast::FunctionArgumentClause::Separator(v) if func == AggFunc::GroupConcat => {
+                    match &v.value {
+                        ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => {
+                            separator = Some(s.clone())
+                        }
+                        _ => return unsupported(format!("{call}: SEPARATOR takes a string")),
+                    }
+                }
+                _ => return unsupported(format!("{call}")),
+            }
+        }
+        Ok((exprs, order, separator))
     }
 
     /// `f(...) OVER (...)`: a window function, read from a slot placed later.
@@ -680,11 +742,7 @@ impl Names<'_> {
                 let Some(func) = crate::sql::aggregate::AggFunc::named(&name, star) else {
                     return unsupported(format!("window function {call}"));
                 };
-                let agg = Aggregate {
-                    func,
-                    arg: exprs.next(),
-                    distinct: false,
-                };
+                let agg = Aggregate::new(func, exprs.next(), false);
                 (WindowFunc::Aggregate(agg), None)
             }
             _ => return unsupported(format!("window function {call}")),

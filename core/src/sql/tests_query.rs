@@ -648,3 +648,64 @@ fn the_clock_is_the_front_ends_and_reads_one_instant_per_statement() {
         ]
     );
 }
+
+#[test]
+fn group_concat_and_the_json_aggregates() {
+    let mut db = Db::new();
+    db.run("CREATE TABLE t (id INT PRIMARY KEY, g INT, s VARCHAR(10), n INT)");
+    db.run(
+        "INSERT INTO t VALUES (1, 1, 'b', 3), (2, 1, 'a', 1), (3, 1, NULL, 2), (4, 2, 'c', 5), \
+         (5, 2, 'c', 4), (6, 3, NULL, NULL)",
+    );
+    // As MySQL 8 answers.
+    assert_eq!(
+        printed(&mut db, "SELECT g, GROUP_CONCAT(s ORDER BY s), GROUP_CONCAT(DISTINCT s ORDER BY s DESC SEPARATOR '; ') FROM t GROUP BY g ORDER BY g"),
+        ["1|a,b|b; a", "2|c,c|c", "3|NULL|NULL"]
+    );
+    assert_eq!(
+        printed(
+            &mut db,
+            "SELECT GROUP_CONCAT(s, '-', n ORDER BY n) FROM t GROUP BY g ORDER BY g"
+        ),
+        ["a-1,b-3", "c-4,c-5", "NULL"]
+    );
+    assert_eq!(
+        printed(
+            &mut db,
+            "SELECT GROUP_CONCAT(id ORDER BY n DESC), GROUP_CONCAT(DISTINCT g) FROM t"
+        ),
+        ["4,5,1,3,2,6|1,2,3"]
+    );
+    assert_eq!(
+        printed(
+            &mut db,
+            "SELECT JSON_ARRAYAGG(s), JSON_OBJECTAGG(s, n) FROM t WHERE g = 1 AND s IS NOT NULL"
+        ),
+        [r#"["b", "a"]|{"a": 1, "b": 3}"#]
+    );
+    assert_eq!(
+        printed(&mut db, "SELECT JSON_ARRAYAGG(n), JSON_ARRAYAGG(JSON_OBJECT('id', id)) FROM t WHERE g = 3 OR id = 4"),
+        [r#"[5, null]|[{"id": 4}, {"id": 6}]"#]
+    );
+    // A name given twice keeps its last value; no rows give NULL.
+    assert_eq!(
+        printed(&mut db, "SELECT JSON_OBJECTAGG(s, n) FROM t WHERE g = 2"),
+        [r#"{"c": 4}"#]
+    );
+    assert_eq!(
+        printed(
+            &mut db,
+            "SELECT GROUP_CONCAT(s), JSON_ARRAYAGG(s), JSON_OBJECTAGG(s, n) FROM t WHERE id > 100"
+        ),
+        ["NULL|NULL|NULL"]
+    );
+    assert!(db
+        .err("SELECT JSON_OBJECTAGG(s, n) FROM t")
+        .contains("NULL member names"));
+    assert!(db
+        .err("SELECT JSON_OBJECTAGG(s) FROM t")
+        .contains("unsupported"));
+    assert!(db
+        .err("SELECT SUM(n ORDER BY n) FROM t")
+        .contains("unsupported"));
+}
