@@ -31,6 +31,7 @@ mod json;
 mod json_path;
 mod params;
 mod query;
+mod recursive;
 pub mod select;
 mod split;
 #[cfg(test)]

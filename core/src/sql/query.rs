@@ -41,6 +41,7 @@ use crate::sql::expr::{
 };
 use crate::sql::history::{as_of, versioned_key, History};
 use crate::sql::join::{equi_join, join, JoinKind, Relation, Source};
+use crate::sql::recursive;
 use crate::sql::select::{limits, MAX_RESULT_ROWS};
 use crate::sql::window::{
     append as append_windows, compare_keys, place as place_window, reads_window, Window,
@@ -51,8 +52,8 @@ use crate::sql::{no_query_clauses, object_name, open_table, unsupported, QueryRe
 /// The tables a query may read, by stored name (lower case), read before it runs, and the
 /// common table expressions of a WITH around.
 #[derive(Clone)]
-struct Catalog {
-    tables: BTreeMap<String, Arc<Relation>>,
+pub(crate) struct Catalog {
+    pub(crate) tables: BTreeMap<String, Arc<Relation>>,
 }
 
 /// Runs a query on the general path.
@@ -181,7 +182,7 @@ async fn read_table<S: Storage>(
 
 /// A compiled query: a SELECT, or a set operation of two.
 #[derive(Debug)]
-enum QueryPlan {
+pub(crate) enum QueryPlan {
     Select(Box<SelectPlan>),
     Union {
         left: Box<QueryPlan>,
@@ -196,7 +197,7 @@ enum QueryPlan {
 }
 
 impl QueryPlan {
-    fn columns(&self) -> &[String] {
+    pub(crate) fn columns(&self) -> &[String] {
         match self {
             QueryPlan::Select(s) => &s.columns,
             QueryPlan::Union { columns, .. } => columns,
@@ -204,7 +205,7 @@ impl QueryPlan {
     }
 
     /// The result rows, for the row `outer` of the query around (empty at the top).
-    fn run(&self, outer: &[Value]) -> Result<Vec<Vec<Value>>, SqlError> {
+    pub(crate) fn run(&self, outer: &[Value]) -> Result<Vec<Vec<Value>>, SqlError> {
         match self {
             QueryPlan::Select(s) => s.run(outer),
             QueryPlan::Union {
@@ -232,7 +233,7 @@ impl QueryPlan {
 }
 
 #[derive(Debug)]
-struct SelectPlan {
+pub(crate) struct SelectPlan {
     columns: Vec<String>,
     sources: Vec<Source>,
     filter: Option<Expr>,
@@ -388,7 +389,7 @@ fn sort_and_page(
 
 /// The names a query's expressions may use: the columns of its FROM items (each with the
 /// name or alias it is known by), then those of the queries around it.
-struct Names<'a> {
+pub(crate) struct Names<'a> {
     catalog: &'a Catalog,
     columns: Vec<(String, String)>,
     outer: Option<&'a Names<'a>>,
@@ -897,13 +898,16 @@ fn common_tables(
     with: &ast::With,
     outer: Option<&Names<'_>>,
 ) -> Result<Catalog, SqlError> {
-    if with.recursive {
-        return unsupported("WITH RECURSIVE");
-    }
     let mut catalog = catalog.clone();
     for cte in &with.cte_tables {
         if cte.from.is_some() || cte.materialized.is_some() {
             return unsupported(format!("WITH option in {}", cte.alias));
+        }
+        let name = cte.alias.name.value.to_ascii_lowercase();
+        if with.recursive && recursive::reads(&cte.query, &name) {
+            let relation = recursive::run(&catalog, cte, &name, outer)?;
+            catalog.tables.insert(name, relation);
+            continue;
         }
         let (plan, correlated) = compile_query(&catalog, &cte.query, outer)?;
         if correlated {
@@ -917,14 +921,13 @@ fn common_tables(
             true => Arc::new(relation),
             false => renamed(&relation, &cte.alias)?,
         };
-        let name = cte.alias.name.value.to_ascii_lowercase();
         catalog.tables.insert(name, relation);
     }
     Ok(catalog)
 }
 
 /// The operands of a set operation: SELECTs, parenthesized queries, or set operations.
-fn compile_set(
+pub(crate) fn compile_set(
     catalog: &Catalog,
     body: &SetExpr,
     outer: Option<&Names<'_>>,
@@ -1031,7 +1034,10 @@ fn factor(catalog: &Catalog, factor: &TableFactor) -> Result<(Arc<Relation>, Str
 }
 
 /// A relation with the column names of `t AS a (c1, c2, ...)`.
-fn renamed(relation: &Relation, alias: &ast::TableAlias) -> Result<Arc<Relation>, SqlError> {
+pub(crate) fn renamed(
+    relation: &Relation,
+    alias: &ast::TableAlias,
+) -> Result<Arc<Relation>, SqlError> {
     if alias.columns.len() != relation.columns.len() {
         return unsupported(format!(
             "{} column names for {} columns",
