@@ -44,8 +44,8 @@ use crate::sql::join::{equi_join, join, JoinKind, Relation, Source};
 use crate::sql::recursive;
 use crate::sql::select::{limits, MAX_RESULT_ROWS};
 use crate::sql::window::{
-    append as append_windows, compare_keys, place as place_window, reads_window, Window,
-    WindowFunc, UNPLACED,
+    append as append_windows, compare_keys, place as place_window, reads_window, Bound, Frame,
+    Window, WindowFunc, UNPLACED,
 };
 use crate::sql::{no_query_clauses, object_name, open_table, unsupported, QueryResult, SqlError};
 
@@ -662,8 +662,8 @@ impl Names<'_> {
         let Some(ast::WindowType::WindowSpec(spec)) = &call.over else {
             return unsupported(format!("named window in {call}"));
         };
-        if spec.window_name.is_some() || spec.window_frame.is_some() {
-            return unsupported(format!("window frame or name in {call}"));
+        if spec.window_name.is_some() {
+            return unsupported(format!("window name in {call}"));
         }
         let plain = call.filter.is_none()
             && call.within_group.is_empty()
@@ -739,6 +739,14 @@ impl Names<'_> {
             }
             ("first_value", 1) => (WindowFunc::FirstValue, exprs.next()),
             ("last_value", 1) => (WindowFunc::LastValue, exprs.next()),
+            ("nth_value", 2) => {
+                let arg = exprs.next();
+                let n = count(exprs.next().as_ref(), 1)?.unwrap_or(1);
+                (
+                    WindowFunc::NthValue(usize::try_from(n).unwrap_or(usize::MAX)),
+                    arg,
+                )
+            }
             (_, n) if n <= 1 && !(star && name != "count") => {
                 let Some(func) = crate::sql::aggregate::AggFunc::named(&name, star) else {
                     return unsupported(format!("window function {call}"));
@@ -758,12 +766,45 @@ impl Names<'_> {
             .iter()
             .map(|item| Ok((compile_in(&item.expr, self)?, descending(item)?)))
             .collect::<Result<Vec<_>, SqlError>>()?;
+        let frame = match &spec.window_frame {
+            None => Frame::DEFAULT,
+            Some(frame) => self.frame(frame, order.len())?,
+        };
         Ok(Window {
             func,
             arg,
             partition,
             order,
+            frame,
         })
+    }
+
+    /// A window's `ROWS` or `RANGE` frame; its offsets are constants.
+    fn frame(&self, frame: &ast::WindowFrame, keys: usize) -> Result<Frame, SqlError> {
+        let rows = match frame.units {
+            ast::WindowFrameUnits::Rows => true,
+            ast::WindowFrameUnits::Range => false,
+            ast::WindowFrameUnits::Groups => return unsupported("GROUPS frames"),
+        };
+        let bound = |b: &ast::WindowFrameBound| -> Result<Bound, SqlError> {
+            let offset = |e: &ast::Expr| match compile_in(e, self)? {
+                Expr::Literal(v) => Ok(v),
+                _ => unsupported(format!("window frame offset {e}: it must be a constant")),
+            };
+            Ok(match b {
+                ast::WindowFrameBound::CurrentRow => Bound::CurrentRow,
+                ast::WindowFrameBound::Preceding(None) => Bound::UnboundedPreceding,
+                ast::WindowFrameBound::Following(None) => Bound::UnboundedFollowing,
+                ast::WindowFrameBound::Preceding(Some(e)) => Bound::Preceding(offset(e)?),
+                ast::WindowFrameBound::Following(Some(e)) => Bound::Following(offset(e)?),
+            })
+        };
+        let start = bound(&frame.start_bound)?;
+        let end = match &frame.end_bound {
+            Some(b) => bound(b)?,
+            None => Bound::CurrentRow,
+        };
+        Frame::new(rows, start, end, keys)
     }
 }
 

@@ -471,8 +471,20 @@ fn window_functions_are_refused_where_mysql_refuses_them() {
             "unsupported SQL: window function rank() OVER (ORDER BY id) here (only in the select list and ORDER BY)",
         ),
         (
-            "select sum(pay) over (order by id rows between 1 preceding and current row) from emp",
-            "unsupported SQL: window frame or name in sum(pay) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)",
+            "select sum(pay) over (order by id rows between 1 following and current row) from emp",
+            "unsupported SQL: window frame: its start cannot be after its end",
+        ),
+        (
+            "select sum(pay) over (order by id rows between unbounded following and current row) from emp",
+            "unsupported SQL: window frame: UNBOUNDED FOLLOWING cannot start it, nor UNBOUNDED PRECEDING end it",
+        ),
+        (
+            "select sum(pay) over (order by id rows 1.5 preceding) from emp",
+            "unsupported SQL: window frame: a ROWS offset is a non-negative integer",
+        ),
+        (
+            "select sum(pay) over (order by id, pay range 1 preceding) from emp",
+            "unsupported SQL: window frame: a RANGE offset needs exactly one ORDER BY key",
         ),
         (
             "select ntile(0) over () from emp",
@@ -781,4 +793,94 @@ fn with_recursive_as_mysql_runs_it() {
     assert!(db
         .err("WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r LIMIT 3) SELECT * FROM r")
         .contains("LIMIT"));
+}
+
+#[test]
+fn window_frames_as_mysql_reads_them() {
+    let mut db = Db::new();
+    db.run("CREATE TABLE observations (time TIME, subject VARCHAR(10), val INT, PRIMARY KEY (subject, time))");
+    db.run(
+        "INSERT INTO observations VALUES ('07:00:00', 'st113', 10), ('07:15:00', 'st113', 9), \
+         ('07:30:00', 'st113', 25), ('07:45:00', 'st113', 20), ('07:00:00', 'xh458', 0), \
+         ('07:15:00', 'xh458', 10), ('07:30:00', 'xh458', 5), ('07:45:00', 'xh458', 30), \
+         ('08:00:00', 'xh458', 25)",
+    );
+    // The manual's running total and average.
+    assert_eq!(
+        printed(
+            &mut db,
+            "SELECT time, subject, val, \
+             SUM(val) OVER (PARTITION BY subject ORDER BY time ROWS UNBOUNDED PRECEDING) AS running_total, \
+             AVG(val) OVER (PARTITION BY subject ORDER BY time ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS running_average \
+             FROM observations ORDER BY subject, time"
+        ),
+        [
+            "07:00:00|st113|10|10|9.5000",
+            "07:15:00|st113|9|19|14.6667",
+            "07:30:00|st113|25|44|18.0000",
+            "07:45:00|st113|20|64|22.5000",
+            "07:00:00|xh458|0|0|5.0000",
+            "07:15:00|xh458|10|10|5.0000",
+            "07:30:00|xh458|5|15|15.0000",
+            "07:45:00|xh458|30|45|20.0000",
+            "08:00:00|xh458|25|70|27.5000",
+        ]
+    );
+    // The manual's FIRST_VALUE, LAST_VALUE and NTH_VALUE.
+    let w = "OVER (PARTITION BY subject ORDER BY time ROWS UNBOUNDED PRECEDING)";
+    assert_eq!(
+        printed(
+            &mut db,
+            &alloc::format!(
+                "SELECT time, val, FIRST_VALUE(val) {w}, LAST_VALUE(val) {w}, NTH_VALUE(val, 2) {w}, \
+                 NTH_VALUE(val, 4) {w} FROM observations ORDER BY subject, time"
+            )
+        ),
+        [
+            "07:00:00|10|10|10|NULL|NULL",
+            "07:15:00|9|10|9|9|NULL",
+            "07:30:00|25|10|25|9|NULL",
+            "07:45:00|20|10|20|9|20",
+            "07:00:00|0|0|0|NULL|NULL",
+            "07:15:00|10|0|10|10|NULL",
+            "07:30:00|5|0|5|10|NULL",
+            "07:45:00|30|0|30|10|30",
+            "08:00:00|25|0|25|10|30",
+        ]
+    );
+    // RANGE measures the key: NULLs are peers of each other, first ascending, last
+    // descending; PRECEDING is toward greater keys when descending.
+    db.run("CREATE TABLE r (id INT PRIMARY KEY, x INT)");
+    db.run("INSERT INTO r VALUES (1, 1), (2, 2), (3, 4), (4, 4), (5, 7), (6, NULL)");
+    assert_eq!(
+        printed(&mut db, "SELECT x, SUM(x) OVER (ORDER BY x RANGE BETWEEN 2 PRECEDING AND CURRENT ROW) FROM r ORDER BY x, id"),
+        ["NULL|NULL", "1|1", "2|3", "4|10", "4|10", "7|7"]
+    );
+    assert_eq!(
+        printed(&mut db, "SELECT x, SUM(x) OVER (ORDER BY x DESC RANGE BETWEEN 2 PRECEDING AND CURRENT ROW) FROM r ORDER BY x DESC, id"),
+        ["7|7", "4|8", "4|8", "2|10", "1|3", "NULL|NULL"]
+    );
+    assert_eq!(
+        printed(&mut db, "SELECT x, COUNT(*) OVER (ORDER BY x RANGE BETWEEN 1 FOLLOWING AND 3 FOLLOWING) FROM r ORDER BY x, id"),
+        ["NULL|1", "1|3", "2|2", "4|1", "4|1", "7|0"]
+    );
+    // ROWS frames that end before or start after the current row; an empty frame.
+    assert_eq!(
+        printed(
+            &mut db,
+            "SELECT id, COUNT(*) OVER (ORDER BY id ROWS BETWEEN 2 PRECEDING AND 1 PRECEDING), \
+             SUM(x) OVER (ORDER BY id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING), \
+             GROUP_CONCAT(id) OVER (ORDER BY id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), \
+             LAST_VALUE(id) OVER (ORDER BY id RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) \
+             FROM r ORDER BY id"
+        ),
+        [
+            "1|0|3|2,3,4,5,6|6",
+            "2|1|6|3,4,5,6|6",
+            "3|2|8|4,5,6|6",
+            "4|2|11|5,6|6",
+            "5|2|7|6|6",
+            "6|2|NULL|NULL|6",
+        ]
+    );
 }

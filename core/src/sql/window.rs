@@ -1,11 +1,13 @@
-//! Window functions, as MySQL 8 has them: `f(...) OVER ([PARTITION BY ...] [ORDER BY ...])`
-//! in the select list or ORDER BY. ROW_NUMBER, RANK, DENSE_RANK, NTILE, LAG, LEAD,
-//! FIRST_VALUE, LAST_VALUE, and COUNT, SUM, AVG, MIN and MAX over a window.
+//! Window functions, as MySQL 8 has them: `f(...) OVER ([PARTITION BY ...] [ORDER BY ...]
+//! [frame])` in the select list or ORDER BY. ROW_NUMBER, RANK, DENSE_RANK, NTILE, LAG, LEAD,
+//! FIRST_VALUE, LAST_VALUE, NTH_VALUE, and the aggregates over a window.
 //!
 //! They run after WHERE, grouping and HAVING, over the rows those leave, and each row gains
-//! one value per window (slots after the aggregates'). The frame is the default one: with
-//! ORDER BY, the partition from its start to the current row and its peers (rows of equal
-//! order keys); without, the whole partition. Explicit frames and named windows are refused.
+//! one value per window (slots after the aggregates'). The aggregates and FIRST_VALUE,
+//! LAST_VALUE and NTH_VALUE read the row's frame: `ROWS` or `RANGE` `BETWEEN` two bounds,
+//! by default `RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`: from the partition's start
+//! to the current row's last peer (rows of equal order keys; without ORDER BY every row of
+//! the partition is a peer). Named windows are refused.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -13,7 +15,7 @@ use core::cmp::Ordering;
 
 use crate::db::value::Value;
 use crate::sql::aggregate::Aggregate;
-use crate::sql::expr::Expr;
+use crate::sql::expr::{binary, compare, BinOp, Expr};
 use crate::sql::SqlError;
 
 /// Window references compile to columns from here on, renumbered to their slots once the
@@ -35,7 +37,84 @@ pub enum WindowFunc {
     },
     FirstValue,
     LastValue,
+    /// NTH_VALUE(expr, n): the frame's n-th row's value, counted from 1.
+    NthValue(usize),
     Aggregate(Aggregate),
+}
+
+/// Where a frame starts or ends, around the current row. The offsets are constants: a
+/// count of rows for ROWS, a distance in the order key's values for RANGE.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Bound {
+    UnboundedPreceding,
+    Preceding(Value),
+    CurrentRow,
+    Following(Value),
+    UnboundedFollowing,
+}
+
+impl Bound {
+    /// Bounds in the order they may come: a frame may not start after its end's kind.
+    fn rank(&self) -> u8 {
+        match self {
+            Bound::UnboundedPreceding => 0,
+            Bound::Preceding(_) => 1,
+            Bound::CurrentRow => 2,
+            Bound::Following(_) => 3,
+            Bound::UnboundedFollowing => 4,
+        }
+    }
+}
+
+/// The rows of the partition a framed function reads for each row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Frame {
+    /// ROWS counts rows; RANGE measures the order key's values (CURRENT ROW: the peers).
+    pub rows: bool,
+    pub start: Bound,
+    pub end: Bound,
+}
+
+impl Frame {
+    /// MySQL's default frame.
+    pub const DEFAULT: Frame = Frame {
+        rows: false,
+        start: Bound::UnboundedPreceding,
+        end: Bound::CurrentRow,
+    };
+
+    /// A frame as declared, checked as MySQL checks it; `keys` is how many ORDER BY keys
+    /// the window has.
+    pub fn new(rows: bool, start: Bound, end: Bound, keys: usize) -> Result<Frame, SqlError> {
+        let refused = |why: &str| Err(SqlError::Unsupported(alloc::format!("window frame: {why}")));
+        if start == Bound::UnboundedFollowing || end == Bound::UnboundedPreceding {
+            return refused("UNBOUNDED FOLLOWING cannot start it, nor UNBOUNDED PRECEDING end it");
+        }
+        if start.rank() > end.rank() {
+            return refused("its start cannot be after its end");
+        }
+        for b in [&start, &end] {
+            if let Bound::Preceding(v) | Bound::Following(v) = b {
+                let fits = match (rows, v) {
+                    (true, Value::Int(n)) => *n >= 0,
+                    (false, Value::Int(n)) => *n >= 0,
+                    (false, Value::Decimal(d)) => d.to_f64() >= 0.0,
+                    (false, Value::Double(d)) => *d >= 0.0,
+                    _ => false,
+                };
+                if !fits {
+                    return refused(match rows {
+                        true => "a ROWS offset is a non-negative integer",
+                        false => "a RANGE offset is a non-negative number (no INTERVAL yet)",
+                    });
+                }
+                if !rows && keys != 1 {
+                    return refused("a RANGE offset needs exactly one ORDER BY key");
+                }
+            }
+        }
+        Ok(Frame { rows, start, end })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -46,6 +125,7 @@ pub struct Window {
     pub partition: Vec<Expr>,
     /// Order keys, each with whether it is descending.
     pub order: Vec<(Expr, bool)>,
+    pub frame: Frame,
 }
 
 /// Where a compiled window reference reads from, given `base`, the first window slot.
@@ -185,31 +265,167 @@ impl Window {
                     };
                 }
             }
-            WindowFunc::FirstValue => {
-                let first = arg(order[0])?;
-                order.iter().for_each(|&i| out[i] = first.clone());
-            }
-            WindowFunc::LastValue => {
-                // The frame ends at the current row's last peer (the partition's last row
-                // without ORDER BY: all its rows are peers).
-                for run in peers {
-                    let (_, _, last) = run[run.len() - 1];
-                    let value = arg(last)?;
-                    run.iter().for_each(|(_, _, i)| out[*i] = value.clone());
+            WindowFunc::FirstValue | WindowFunc::LastValue | WindowFunc::NthValue(_) => {
+                for (pos, (from, to)) in self.frames(order, peers)?.into_iter().enumerate() {
+                    let at = match self.func {
+                        WindowFunc::FirstValue => Some(from),
+                        WindowFunc::LastValue => to.checked_sub(1),
+                        WindowFunc::NthValue(n) => from.checked_add(n - 1),
+                        _ => None,
+                    };
+                    out[order[pos]] = match at.filter(|&at| at >= from && at < to) {
+                        Some(at) => arg(order[at])?,
+                        None => Value::Null,
+                    };
                 }
             }
             WindowFunc::Aggregate(agg) => {
-                // A running aggregate, each run of peers added before any of them reads it.
-                let mut state = agg.start();
-                for run in peers {
-                    for (_, _, i) in run.iter() {
-                        agg.add(&mut state, &rows[*i])?;
-                    }
-                    let value = agg.finish(state.clone())?;
-                    run.iter().for_each(|(_, _, i)| out[*i] = value.clone());
-                }
+                let frames = self.frames(order, peers)?;
+                self.aggregate(agg, rows, order, &frames, out)?;
             }
         }
         Ok(())
+    }
+
+    /// Each row's frame (by position in `order`) as a range of positions.
+    fn frames(
+        &self,
+        order: &[usize],
+        peers: &[&[(String, Vec<Value>, usize)]],
+    ) -> Result<Vec<(usize, usize)>, SqlError> {
+        let n = order.len();
+        // Each position's run of peers, and its order key (for RANGE offsets).
+        let mut runs = Vec::with_capacity(n);
+        let mut keys = Vec::with_capacity(n);
+        let mut at = 0;
+        for run in peers {
+            for (_, key, _) in run.iter() {
+                runs.push((at, at + run.len()));
+                keys.push(key.first().cloned().unwrap_or(Value::Null));
+            }
+            at += run.len();
+        }
+        let desc = self.order.first().is_some_and(|(_, d)| *d);
+        let f = &self.frame;
+        let mut out = Vec::with_capacity(n);
+        for (pos, &run) in runs.iter().enumerate() {
+            let bound = |b: &Bound, end: bool| -> Result<usize, SqlError> {
+                Ok(match (b, f.rows) {
+                    (Bound::UnboundedPreceding, _) => 0,
+                    (Bound::UnboundedFollowing, _) => n,
+                    (Bound::CurrentRow, true) => pos + usize::from(end),
+                    (Bound::CurrentRow, false) => match end {
+                        true => run.1,
+                        false => run.0,
+                    },
+                    (Bound::Preceding(v), true) => {
+                        (pos + usize::from(end)).saturating_sub(count(v))
+                    }
+                    (Bound::Following(v), true) => {
+                        (pos + usize::from(end)).saturating_add(count(v)).min(n)
+                    }
+                    (Bound::Preceding(v) | Bound::Following(v), false) => {
+                        let back = matches!(b, Bound::Preceding(_));
+                        range_bound(&keys, run, pos, v, back != desc, end, desc)?
+                    }
+                })
+            };
+            let (from, to) = (bound(&f.start, false)?, bound(&f.end, true)?);
+            out.push((from, to.max(from)));
+        }
+        Ok(out)
+    }
+
+    /// An aggregate over each row's frame. A frame that always starts at the partition's
+    /// start grows as the rows go, so the rows are added once each; other frames are
+    /// aggregated anew for each row.
+    fn aggregate(
+        &self,
+        agg: &Aggregate,
+        rows: &[Vec<Value>],
+        order: &[usize],
+        frames: &[(usize, usize)],
+        out: &mut [Value],
+    ) -> Result<(), SqlError> {
+        if self.frame.start == Bound::UnboundedPreceding {
+            let mut state = agg.start();
+            let mut added = 0;
+            let mut last: Option<(usize, Value)> = None;
+            for (pos, &(_, to)) in frames.iter().enumerate() {
+                if let Some((end, value)) = &last {
+                    if *end == to {
+                        out[order[pos]] = value.clone();
+                        continue;
+                    }
+                }
+                while added < to {
+                    agg.add(&mut state, &rows[order[added]])?;
+                    added += 1;
+                }
+                let value = agg.finish(state.clone())?;
+                out[order[pos]] = value.clone();
+                last = Some((to, value));
+            }
+            return Ok(());
+        }
+        for (pos, &(from, to)) in frames.iter().enumerate() {
+            let mut state = agg.start();
+            for &i in &order[from..to] {
+                agg.add(&mut state, &rows[i])?;
+            }
+            out[order[pos]] = agg.finish(state)?;
+        }
+        Ok(())
+    }
+}
+
+/// A ROWS offset as a count (checked non-negative when the frame was made).
+fn count(v: &Value) -> usize {
+    match v {
+        Value::Int(n) => usize::try_from(*n).unwrap_or(usize::MAX),
+        _ => 0,
+    }
+}
+
+/// A RANGE bound with an offset: the first position (of the partition's keys, in window
+/// order) past the rows before it (a start) or past the rows up to it (an end), where the
+/// bound's value is the current row's key minus the offset (`down`) or plus it. A row
+/// whose key is NULL has its peers for a frame.
+fn range_bound(
+    keys: &[Value],
+    run: (usize, usize),
+    pos: usize,
+    offset: &Value,
+    down: bool,
+    end: bool,
+    desc: bool,
+) -> Result<usize, SqlError> {
+    if keys[pos].is_null() {
+        return Ok(if end { run.1 } else { run.0 });
+    }
+    let op = if down { BinOp::Sub } else { BinOp::Add };
+    let target = binary(op, keys[pos].clone(), offset.clone())?;
+    // Whether a key comes before the target in window order (or at it, for an end).
+    // NULLs come first ascending and last descending.
+    let mut failed = None;
+    let at = keys.partition_point(|k| {
+        if k.is_null() {
+            return !desc;
+        }
+        match compare(k, &target) {
+            Ok(Some(o)) => {
+                let o = if desc { o.reverse() } else { o };
+                o.is_lt() || (end && o.is_eq())
+            }
+            Ok(None) => false,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        }
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(at),
     }
 }
