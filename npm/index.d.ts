@@ -481,7 +481,7 @@ export interface RepoOptions {
    * `cairn` and `<name>@localhost`.
    */
   author?: Partial<Author>;
-  /** The clock for commits and backup snapshots, in ms since the epoch (default `Date.now`). */
+  /** The clock for commits, backup snapshots, SQL's NOW() and DEFAULT CURRENT_TIMESTAMP (in SQL and imports), in ms since the epoch (default `Date.now`). */
   now?: () => number;
 }
 

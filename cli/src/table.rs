@@ -70,7 +70,10 @@ async fn import<H: Host>(
     mode: Mode,
 ) -> Out {
     let file_type = file_type(file_type_arg, file)?;
-    let mut importing = db.repo.import_start(table, file_type, mode).await?;
+    let mut importing = db
+        .repo
+        .import_start(table, file_type, mode, Some(cx.now_ms()))
+        .await?;
     let mut reporter = cx.reporter();
     if file == "-" {
         let text = cx.host.read_stdin().await.map_err(CliError::Input)?;

@@ -324,7 +324,9 @@ export class Repo {
   importTable(table, data, options = {}) {
     const { mode, pk, force = false, fileType = 'csv' } = options ?? {};
     const keys = typeof pk === 'string' ? [pk] : pk;
-    return this.#run((core) => core.importTable(table, fileType, mode, keys, force === true, pieces(data)));
+    // The clock DEFAULT CURRENT_TIMESTAMP columns the file leaves out take.
+    const now = clock(this.#options)();
+    return this.#run((core) => core.importTable(table, fileType, mode, keys, force === true, pieces(data), now));
   }
 
   /**

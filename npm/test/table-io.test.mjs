@@ -113,3 +113,12 @@ test('refusals have stable codes and change nothing', async () => {
   assert.equal(await repo.exportTable('t'), before);
   await repo.close();
 });
+
+test('importTable gives DEFAULT CURRENT_TIMESTAMP columns the file leaves out the repo clock', async () => {
+  const repo = await Repo.init('mem://table-io-clock', FIXED);
+  await repo.sql('create table t (id int primary key, name text, created datetime not null default current_timestamp)');
+  await repo.importTable('t', 'id,name\n1,a\n', { mode: 'update' });
+  // 1_700_000_000_000 ms is 2023-11-14 22:13:20 UTC.
+  assert.deepEqual(await rows(repo, 'select id, created from t'), [{ id: 1, created: '2023-11-14 22:13:20' }]);
+  await repo.close();
+});

@@ -586,8 +586,10 @@ impl Repo {
 
     /// Imports a file into `table` of the working set: `next()` resolves to the file's next
     /// piece (a Uint8Array), or to null at its end; nothing is saved unless every row goes
-    /// in. Resolves to `{ rows, inserted, updated, unchanged }`.
+    /// in; `now_ms` is the clock DEFAULT CURRENT_TIMESTAMP columns the file leaves out take.
+    /// Resolves to `{ rows, inserted, updated, unchanged }`.
     #[wasm_bindgen(js_name = importTable)]
+    #[allow(clippy::too_many_arguments)]
     pub fn import_table(
         &self,
         table: JsValue,
@@ -596,13 +598,15 @@ impl Repo {
         pk: JsValue,
         force: bool,
         next: Function,
+        now_ms: f64,
     ) -> Promise {
         let table = arg!(args::string(&table, "table"));
         let file_type = arg!(args::file_type(&file_type));
         let mode = arg!(args::import_mode(&mode, &pk, force));
+        let now = Some(arg!(args::time_ms(now_ms)));
         self.run(|repo| async move {
             let mut repo = repo.lock().await;
-            let mut importing = repo.import_start(&table, file_type, mode).await?;
+            let mut importing = repo.import_start(&table, file_type, mode, now).await?;
             loop {
                 let promise = next.call0(&JsValue::NULL).map_err(Error::Stopped)?;
                 let piece = JsFuture::from(Promise::resolve(&promise))

@@ -262,6 +262,10 @@ struct Target {
     table: Table,
     /// Per column: NULL refused.
     not_null: Vec<bool>,
+    /// Per column: what a new row that the file gives no value for takes (its DEFAULT, the
+    /// import's clock for DEFAULT CURRENT_TIMESTAMP); None where that needs a clock and the
+    /// caller gave none.
+    defaults: Vec<Option<Value>>,
 }
 
 /// One import, fed its file in pieces. See the module docs.
@@ -282,15 +286,19 @@ pub struct Import {
     /// Rows converted and not yet written, with the columns each gives.
     batch: Vec<(Vec<Value>, Vec<bool>)>,
     summary: Summary,
+    /// The clock, read once for the whole import, as one statement reads it.
+    now_ms: Option<u64>,
 }
 
 impl Import {
-    /// Starts an import into table `name` of `root` (read now; written only by `finish`).
+    /// Starts an import into table `name` of `root` (read now; written only by `finish`);
+    /// `now_ms` is the clock DEFAULT CURRENT_TIMESTAMP columns the file leaves out take.
     pub fn new(
         root: &RootValue,
         name: &str,
         file_type: FileType,
         mode: Mode,
+        now_ms: Option<u64>,
     ) -> Result<Import, ImportError> {
         let existing = crate::sql::find_table(root, name).ok();
         let target = match (&mode, &existing) {
@@ -307,7 +315,7 @@ impl Import {
                 if *mode == Mode::Replace {
                     table.rows = Hash::EMPTY;
                 }
-                Some(Target::new(stored.clone(), &table))
+                Some(Target::new(stored.clone(), &table, now_ms))
             }
         };
         Ok(Import {
@@ -324,6 +332,7 @@ impl Import {
             target,
             batch: Vec::new(),
             summary: Summary::default(),
+            now_ms,
         })
     }
 
@@ -421,7 +430,11 @@ impl Import {
         let ddl = guesses.create_table(&self.name, &primary_key);
         crate::sql::execute(store, root, &ddl).await?;
         let stored = crate::sql::find_table(root, &self.name)?;
-        self.target = Some(Target::new(stored.clone(), &root.tables[&stored]));
+        self.target = Some(Target::new(
+            stored.clone(),
+            &root.tables[&stored],
+            self.now_ms,
+        ));
         for record in core::mem::take(&mut self.held) {
             let row = self.row(record)?;
             self.batch.push(row);
@@ -469,10 +482,10 @@ impl Import {
         let schema = target.table.schema();
         let width = schema.columns.len();
         // A column left out of a new row takes its DEFAULT, as in an INSERT.
-        let mut row: Vec<Value> = schema
-            .columns
+        let mut row: Vec<Value> = target
+            .defaults
             .iter()
-            .map(|c| c.default.clone().unwrap_or(Value::Null))
+            .map(|d| d.clone().unwrap_or(Value::Null))
             .collect();
         let mut given = alloc::vec![false; width];
         for (cell, &i) in record.cells.into_iter().zip(positions) {
@@ -493,12 +506,26 @@ impl Import {
             row[i] = value;
             given[i] = true;
         }
+        // A clock default left out needs the clock (for `update` too, which learns only
+        // when it writes whether a row is new).
+        if let Some(i) = (0..width).find(|&i| !given[i] && target.defaults[i].is_none()) {
+            return Err(ImportError::Value {
+                at: at(),
+                why: format!(
+                    "column '{}' reads the clock (DEFAULT CURRENT_TIMESTAMP), which this \
+                     import was not given, and the file has no value for it",
+                    schema.columns[i].name
+                ),
+            });
+        }
         // A column left out without a default (or AUTO_INCREMENT) is NULL in a new row:
         // refused here, with the line, where it cannot be; `update` keeps an existing row's
         // value instead.
         if self.mode != Mode::Update || schema.is_keyless() {
-            let filled =
-                |i: usize| schema.columns[i].default.is_some() || schema.columns[i].auto_increment;
+            let filled = |i: usize| {
+                let c = &schema.columns[i];
+                c.default.is_some() || c.auto_increment || c.default_now
+            };
             if let Some(i) = (0..width).find(|&i| !given[i] && target.not_null[i] && !filled(i)) {
                 return Err(ImportError::Value {
                     at: at(),
@@ -537,7 +564,7 @@ impl Import {
 
 impl Target {
     /// The table to write, with its CHECK constraints, which every row written must pass.
-    fn new(name: String, table: &TableRef) -> Target {
+    fn new(name: String, table: &TableRef, now_ms: Option<u64>) -> Target {
         let schema = &table.schema;
         let not_null = (0..schema.columns.len())
             .map(|i| !schema.columns[i].nullable || schema.primary_key.contains(&i))
@@ -547,6 +574,11 @@ impl Target {
             table: Table::new(table).with_check(check),
             name,
             not_null,
+            defaults: schema
+                .columns
+                .iter()
+                .map(|c| c.default_at(now_ms))
+                .collect(),
         }
     }
 

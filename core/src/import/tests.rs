@@ -23,7 +23,7 @@ fn import(
     mode: Mode,
     piece: usize,
 ) -> Result<Summary, ImportError> {
-    let mut import = Import::new(root, "t", file_type, mode)?;
+    let mut import = Import::new(root, "t", file_type, mode, None)?;
     for chunk in data.as_bytes().chunks(piece.max(1)) {
         block_on(import.feed(store, chunk))?;
     }
@@ -52,7 +52,7 @@ const CSV: &str = "id,name,score\n1,\"a, \"\"b\"\"\",1.5\n2,\"\",\n3,\"x\ny\",-2
 /// Imports `data` as a new table keyed by `id`, fed in two pieces cut at `cut`.
 fn import_cut(data: &[u8], cut: usize) -> Result<Summary, ImportError> {
     let (mut s, mut root) = (store(), RootValue::default());
-    let mut import = Import::new(&root, "t", FileType::Csv, create("id"))?;
+    let mut import = Import::new(&root, "t", FileType::Csv, create("id"), None)?;
     block_on(import.feed(&mut s, &data[..cut]))?;
     block_on(import.feed(&mut s, &data[cut..]))?;
     block_on(import.finish(&mut s, &mut root))
@@ -364,12 +364,67 @@ fn an_import_keeps_foreign_keys() {
     )
     .unwrap();
     // A replacement of the parent's rows is not a DELETE: its key does not cascade.
-    let mut parent = Import::new(&root, "p", FileType::Csv, Mode::Replace).unwrap();
+    let mut parent = Import::new(&root, "p", FileType::Csv, Mode::Replace, None).unwrap();
     block_on(parent.feed(&mut s, b"id\n1\n")).unwrap();
     let err = block_on(parent.finish(&mut s, &mut root)).unwrap_err();
     assert!(
         err.to_string()
             .starts_with("Cannot delete or update a parent row"),
         "{err}"
+    );
+}
+
+#[test]
+fn a_clock_default_the_file_leaves_out_takes_the_imports_clock() {
+    let mut s = store();
+    let mut root = RootValue::default();
+    block_on(crate::sql::execute(
+        &mut s,
+        &mut root,
+        "CREATE TABLE t (id INT PRIMARY KEY, name TEXT, \
+         created DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, seen DATETIME(3) DEFAULT NOW(3))",
+    ))
+    .unwrap();
+    // 2024-02-29 23:59:59.500 UTC.
+    let now = 1_709_251_199_500;
+    let mut run = |data: &str, now_ms: Option<u64>, root: &mut RootValue| {
+        let mut import = Import::new(root, "t", FileType::Csv, Mode::Update, now_ms)?;
+        block_on(import.feed(&mut s, data.as_bytes()))?;
+        block_on(import.finish(&mut s, root))
+    };
+    // Without a clock a new row that needs one is refused, naming the column.
+    let e = run("id,name\n1,a\n", None, &mut root).unwrap_err();
+    assert!(
+        e.to_string().contains("column 'created' reads the clock"),
+        "{e}"
+    );
+    run(
+        "id,name,seen\n1,a,2020-01-01 00:00:00\n2,b,\n",
+        Some(now),
+        &mut root,
+    )
+    .unwrap();
+    let rows = block_on(crate::sql::execute(
+        &mut s,
+        &mut root,
+        "SELECT id, created, seen FROM t ORDER BY id",
+    ))
+    .unwrap();
+    let printed: Vec<String> = rows[0]
+        .rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect();
+    assert_eq!(
+        printed,
+        [
+            "1|2024-02-29 23:59:59|2020-01-01 00:00:00.000",
+            "2|2024-02-29 23:59:59|NULL"
+        ]
     );
 }

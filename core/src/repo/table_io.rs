@@ -25,16 +25,18 @@ impl Importing {
 
 impl<S: Storage> Repo<S> {
     /// Starts importing a file into `table` of the working set: checks what can be checked
-    /// before any data (the table is there, or is not, as `mode` needs).
+    /// before any data (the table is there, or is not, as `mode` needs). `now_ms` is the
+    /// front end's clock, which DEFAULT CURRENT_TIMESTAMP columns the file leaves out take.
     pub async fn import_start(
         &self,
         table: &str,
         file_type: FileType,
         mode: Mode,
+        now_ms: Option<u64>,
     ) -> Result<Importing> {
         let ws = self.working_set(&self.config.head).await?;
         let root = self.root_value(ws.working).await?;
-        let import = Import::new(&root, table, file_type, mode)?;
+        let import = Import::new(&root, table, file_type, mode, now_ms)?;
         Ok(Importing { import, ws, root })
     }
 
