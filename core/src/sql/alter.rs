@@ -234,9 +234,12 @@ async fn apply<S: Storage>(
                 .await
         }
         AlterTableOperation::AddConstraint {
-            constraint: TableConstraint::PrimaryKey(_),
-            ..
-        } => unsupported("ALTER TABLE ADD PRIMARY KEY (the primary key is fixed)"),
+            constraint: TableConstraint::PrimaryKey(pk),
+            not_valid: false,
+        } if ddl::plain_key(&pk) => t.add_primary_key(store, &pk.columns).await,
+        AlterTableOperation::DropPrimaryKey {
+            drop_behavior: None,
+        } => t.drop_primary_key(store).await,
         AlterTableOperation::AddConstraint {
             constraint,
             not_valid: false,
@@ -409,6 +412,63 @@ impl Altered {
         for k in self.schema.foreign_keys.iter_mut() {
             k.columns = k.columns.iter().filter_map(|&c| f(c)).collect();
         }
+    }
+
+    /// DROP PRIMARY KEY: the table becomes keyless (its rows written anew, each kept with
+    /// as many copies as it has), its key's columns staying NOT NULL, as in MySQL.
+    async fn drop_primary_key<S: Storage>(
+        &mut self,
+        store: &ChunkStore<S>,
+    ) -> Result<(), SqlError> {
+        if self.schema.primary_key.is_empty() {
+            return Err(SqlError::Definition(
+                "Can't DROP 'PRIMARY'; check that column/key exists".into(),
+            ));
+        }
+        self.schema.primary_key.clear();
+        // A foreign key of this table that found its rows through the primary key needs it.
+        if let Some(fk) = self
+            .schema
+            .foreign_keys
+            .iter()
+            .find(|k| self.schema.key_over(&k.columns).is_none())
+        {
+            return Err(SqlError::Definition(format!(
+                "Cannot drop index 'PRIMARY': needed in a foreign key constraint '{}'",
+                fk.name
+            )));
+        }
+        // The rows are read as stored, by the key they had.
+        self.rows(store).await?;
+        Ok(())
+    }
+
+    /// ADD PRIMARY KEY (columns) to a table without one: its columns become NOT NULL, and
+    /// the rows are written anew by the key; a NULL, or a value the key would hold twice,
+    /// fails the statement.
+    async fn add_primary_key<S: Storage>(
+        &mut self,
+        store: &ChunkStore<S>,
+        columns: &[sqlparser::ast::IndexColumn],
+    ) -> Result<(), SqlError> {
+        if !self.schema.primary_key.is_empty() {
+            return Err(SqlError::Definition("Multiple primary key defined".into()));
+        }
+        let key = ddl::key_columns(&self.schema, columns)?;
+        let rows = self.rows(store).await?;
+        // A keyless table keeps repeated rows as one entry with a count: such a row would be
+        // two rows of one key.
+        if let Some((row, _)) = rows.iter().find(|(_, copies)| *copies > 1) {
+            return Err(crate::db::table::TableError::DuplicateKey {
+                key: key.iter().map(|&i| row[i].clone()).collect(),
+            }
+            .into());
+        }
+        for &i in &key {
+            self.schema.columns[i].nullable = false;
+        }
+        self.schema.primary_key = key;
+        Ok(())
     }
 
     /// DROP INDEX: of a key, unique or not.

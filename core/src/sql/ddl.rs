@@ -517,7 +517,7 @@ fn plain_unique(u: &UniqueConstraint) -> bool {
 }
 
 /// A PRIMARY KEY without index options (a constraint name is allowed and ignored).
-fn plain_key(pk: &PrimaryKeyConstraint) -> bool {
+pub(crate) fn plain_key(pk: &PrimaryKeyConstraint) -> bool {
     pk.index_name.is_none()
         && pk.index_type.is_none()
         && pk.include.is_empty()

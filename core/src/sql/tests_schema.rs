@@ -788,3 +788,62 @@ fn last_insert_id_is_the_first_value_the_last_generating_insert_gave() {
         ]
     );
 }
+
+#[test]
+fn the_primary_key_can_be_dropped_and_added() {
+    let mut db = Db::new();
+    db.run("CREATE TABLE t (id INT PRIMARY KEY, a INT, b VARCHAR(5), KEY (b))");
+    db.run("INSERT INTO t VALUES (1, 10, 'x'), (2, 10, 'y'), (3, 20, 'x')");
+    // A new key, by two columns, in one statement; rows are found by it.
+    db.run("ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (a, b)");
+    assert_eq!(
+        super::tests::lines(&db.rows("SELECT a, b, id FROM t")),
+        ["10|x|1", "10|y|2", "20|x|3"]
+    );
+    assert_eq!(
+        super::tests::lines(&db.rows("SELECT id FROM t WHERE a = 10 AND b = 'y'")),
+        ["2"]
+    );
+    assert!(db
+        .err("INSERT INTO t VALUES (4, 10, 'x')")
+        .contains("duplicate primary key given"));
+    assert!(db
+        .err("ALTER TABLE t ADD PRIMARY KEY (id)")
+        .contains("Multiple primary key defined"));
+    // Keyless: repeated rows are kept; a key they would share is refused, as is a NULL.
+    db.run("ALTER TABLE t DROP PRIMARY KEY");
+    db.run("INSERT INTO t VALUES (3, 20, 'x')");
+    assert_eq!(
+        super::tests::lines(&db.rows("SELECT COUNT(*) FROM t")),
+        ["4"]
+    );
+    assert!(db
+        .err("ALTER TABLE t ADD PRIMARY KEY (id)")
+        .contains("duplicate primary key given"));
+    // The old key's columns stay NOT NULL until changed.
+    db.run("DELETE FROM t WHERE id = 3");
+    assert!(db
+        .err("INSERT INTO t VALUES (3, NULL, 'z')")
+        .contains("cannot be NULL"));
+    db.run("ALTER TABLE t MODIFY a INT");
+    db.run("INSERT INTO t VALUES (3, NULL, 'z')");
+    assert!(db
+        .err("ALTER TABLE t ADD PRIMARY KEY (id, a)")
+        .contains("cannot be NULL"));
+    db.run("ALTER TABLE t ADD PRIMARY KEY (id)");
+    assert!(db
+        .rows("SHOW CREATE TABLE t")[0][1]
+        .to_string()
+        .contains("PRIMARY KEY (`id`)"));
+    assert!(db
+        .err("ALTER TABLE t DROP PRIMARY KEY, DROP PRIMARY KEY")
+        .contains("Can't DROP 'PRIMARY'"));
+    // A key a foreign key finds its rows through, or that one references, stays.
+    db.run("CREATE TABLE c (id INT, tid INT, PRIMARY KEY (tid, id), FOREIGN KEY (tid) REFERENCES t (id))");
+    assert!(db
+        .err("ALTER TABLE c DROP PRIMARY KEY")
+        .contains("needed in a foreign key constraint"));
+    assert!(db
+        .err("ALTER TABLE t DROP PRIMARY KEY")
+        .contains("breaks foreign key constraint"));
+}
