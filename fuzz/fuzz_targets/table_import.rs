@@ -16,7 +16,7 @@ fn import(data: &[u8], file_type: FileType, cut: usize) -> Result<RootValue, Str
         primary_key: vec!["id".into()],
         force: false,
     };
-    let mut import = Import::new(&root, "t", file_type, mode).map_err(|e| e.to_string())?;
+    let mut import = Import::new(&root, "t", file_type, mode, None).map_err(|e| e.to_string())?;
     for piece in [&data[..cut], &data[cut..]] {
         pollster::block_on(import.feed(&mut store, piece)).map_err(|e| e.to_string())?;
     }

@@ -692,7 +692,7 @@ fn error_messages() {
         ),
         (
             "alter table t add primary key (a)",
-            "unsupported SQL: ALTER TABLE ADD PRIMARY KEY (the primary key is fixed)",
+            "Multiple primary key defined",
         ),
         (
             "select * from t limit -1",
