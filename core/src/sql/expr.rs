@@ -279,6 +279,13 @@ pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> 
                 _ => Expr::Call(Func::Json(JsonFunc::Unquote), alloc::vec![extract]),
             }
         }
+        ast::Expr::MemberOf(m) => {
+            let func = JsonFunc::MemberOf(0).embedding([gives_json(&m.value)].into_iter());
+            Expr::Call(
+                Func::Json(func),
+                alloc::vec![*sub(&m.value)?, *sub(&m.array)?],
+            )
+        }
         ast::Expr::BinaryOp { left, op, right } => {
             let op = match op {
                 BinaryOperator::Plus => BinOp::Add,

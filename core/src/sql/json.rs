@@ -33,6 +33,8 @@ pub enum JsonFunc {
     Keys,
     Contains,
     ContainsPath,
+    /// `value MEMBER OF (array)`.
+    MemberOf(u64),
     Object(u64),
     Array(u64),
     Edit(Edit, u64),
@@ -89,6 +91,7 @@ impl JsonFunc {
                 | JsonFunc::Depth
                 | JsonFunc::Contains
                 | JsonFunc::ContainsPath
+                | JsonFunc::MemberOf(_)
                 | JsonFunc::Pretty
         )
     }
@@ -103,6 +106,7 @@ impl JsonFunc {
             JsonFunc::Object(_) => JsonFunc::Object(mask),
             JsonFunc::Array(_) => JsonFunc::Array(mask),
             JsonFunc::Edit(how, _) => JsonFunc::Edit(how, mask),
+            JsonFunc::MemberOf(_) => JsonFunc::MemberOf(mask),
             JsonFunc::ArrayAppend(_) => JsonFunc::ArrayAppend(mask),
             JsonFunc::ArrayInsert(_) => JsonFunc::ArrayInsert(mask),
             f => f,
@@ -192,6 +196,14 @@ impl JsonFunc {
                     }
                 }
                 Value::Int(i64::from(contains(&target, &candidate)))
+            }
+            JsonFunc::MemberOf(json) => {
+                let value = item(&args[0], json & 1 == 1, name)?;
+                let member = |cell: &Json| same(cell, &value);
+                Value::Int(i64::from(match document(&args[1], name, 2)? {
+                    Json::Array(cells) => cells.iter().any(member),
+                    other => member(&other),
+                }))
             }
             JsonFunc::ContainsPath => {
                 let doc = document(&args[0], name, 1)?;
@@ -286,6 +298,7 @@ impl JsonFunc {
             JsonFunc::Keys => "json_keys",
             JsonFunc::Contains => "json_contains",
             JsonFunc::ContainsPath => "json_contains_path",
+            JsonFunc::MemberOf(_) => "member of",
             JsonFunc::Object(_) => "json_object",
             JsonFunc::Array(_) => "json_array",
             JsonFunc::Edit(Edit::Set, _) => "json_set",
@@ -340,7 +353,20 @@ fn contains(target: &Json, candidate: &Json) -> bool {
         (Json::Object(t), Json::Object(c)) => c
             .iter()
             .all(|(k, c)| t.get(k).is_some_and(|t| contains(t, c))),
+        (a, b) => same(a, b),
+    }
+}
+
+/// Whether two JSON values are equal, numbers by value.
+fn same(a: &Json, b: &Json) -> bool {
+    match (a, b) {
         (Json::Number(a), Json::Number(b)) => same_number(a, b),
+        (Json::Array(a), Json::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same(a, b))
+        }
+        (Json::Object(a), Json::Object(b)) => {
+            a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| same(v, w)))
+        }
         (a, b) => a == b,
     }
 }

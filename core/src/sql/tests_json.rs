@@ -339,6 +339,8 @@ fn searching_merging_and_printing() {
         (r#"JSON_QUOTE('null'), JSON_QUOTE('"null"'), JSON_QUOTE('[1, 2, 3]')"#.into(), r#""null"|"\"null\""|"[1, 2, 3]""#),
         // JSON_QUOTE gives a string, which JSON_ARRAY stores as one.
         ("JSON_ARRAY(JSON_QUOTE('a'))".into(), r#"["\"a\""]"#),
+        (r#"17 MEMBER OF('[23, "abc", 17, "ab", 10]'), 'ab' MEMBER OF('[23, "abc", 17, "ab", 10]'), 7 MEMBER OF('[23, "abc"]')"#.into(), "1|1|0"),
+        (r#"17.0 MEMBER OF('[17]'), 'ab' MEMBER OF('"ab"'), JSON_ARRAY(4, 5) MEMBER OF('[[3, 4], [4, 5]]'), '[4,5]' MEMBER OF('[[4, 5]]'), NULL MEMBER OF('[1]')"#.into(), "1|1|1|0|NULL"),
         ("JSON_PRETTY('[1,3,5]')".into(), "[\n  1,\n  3,\n  5\n]"),
         (r#"JSON_PRETTY('{"a":"10","b":"15","x":{"y":[]}}')"#.into(), "{\n  \"a\": \"10\",\n  \"b\": \"15\",\n  \"x\": {\n    \"y\": []\n  }\n}"),
     ];
