@@ -28,6 +28,7 @@ pub mod history;
 pub(crate) mod insert;
 mod join;
 mod json;
+mod key_join;
 mod params;
 mod query;
 pub mod select;
