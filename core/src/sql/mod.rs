@@ -42,6 +42,8 @@ mod tests_foreign;
 #[cfg(test)]
 mod tests_index;
 #[cfg(test)]
+mod tests_join_keys;
+#[cfg(test)]
 mod tests_json;
 #[cfg(test)]
 mod tests_query;
