@@ -4,7 +4,8 @@
 //! prefix's range or an index range, through `access::plan` and `Table::visit` as a single
 //! table's WHERE is); the first item is read only where the query's WHERE narrows its key
 //! (unless a RIGHT join could bring back rows that cut). Other items are read whole and
-//! joined in memory (`join.rs`), as are system tables and derived tables.
+//! joined in memory (`join.rs`), as are system tables and derived tables, and so is a keyed
+//! item when the rows before it would look up more keys than reading it whole costs.
 //!
 //! A lookup finds exactly the rows the `=` accepts only for a value of the key column's own
 //! family (an exact number for a numeric column, text for a text one) that converts to it
@@ -12,14 +13,15 @@
 //! join compares every row of the item, as the in-memory join does. NULL matches nothing.
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::chunk_store::ChunkStore;
-use crate::db::table::{Span, Table};
+use crate::db::table::{Span, Table, TableError};
 use crate::db::value::Value;
 use crate::io::Storage;
+use crate::prolly;
 use crate::sql::access;
 use crate::sql::expr::{key_family, value_key, BinOp, Expr};
 use crate::sql::join::{join_row, step, JoinKind, Source, Stored};
@@ -64,31 +66,76 @@ pub(crate) async fn join<S: Storage>(
     for (i, source) in sources.iter().enumerate() {
         rows = match &source.stored {
             None => step(rows, width, source, &source.relation.rows, &[])?,
-            Some(Stored {
-                table,
-                lookup: Some((probe, column)),
-            }) => {
-                stats.by_key += 1;
-                let table = Table::new(table);
-                Box::pin(by_key(store, rows, source, &table, *probe, *column, stats)).await?
-            }
-            Some(Stored {
-                table,
-                lookup: None,
-            }) => {
-                let table = Table::new(table);
-                let span = match (i, right_join) {
-                    (0, false) => access::plan(filter, &table, None),
-                    _ => Span::All,
-                };
-                stats.narrowed |= span != Span::All;
-                let right = read(store, &table, &span, stats).await?;
-                step(rows, width, source, &right, &[])?
+            Some(stored) => {
+                let narrow_by = filter.filter(|_| i == 0 && !right_join);
+                let joined = stored_item(store, rows, width, source, stored, narrow_by, stats);
+                Box::pin(joined).await?
             }
         };
         width += source.relation.columns.len();
     }
     Ok(rows)
+}
+
+/// The rows so far (`width` values each) joined with a stored item: by key where its
+/// condition allows and that is worth it, else read whole (the first item only in the range
+/// `narrow_by`, a WHERE, gives).
+async fn stored_item<S: Storage>(
+    store: &ChunkStore<S>,
+    rows: Vec<Vec<Value>>,
+    width: usize,
+    source: &Source,
+    stored: &Stored,
+    narrow_by: Option<&Expr>,
+    stats: &mut JoinStats,
+) -> Result<Vec<Vec<Value>>, SqlError> {
+    let table = Table::new(&stored.table);
+    if let Some((probe, column)) = stored.lookup {
+        if worth_looking_up(store, &table, &rows, probe).await? {
+            stats.by_key += 1;
+            return by_key(store, rows, source, &table, probe, column, stats).await;
+        }
+    }
+    let span = narrow_by.map_or(Span::All, |f| access::plan(Some(f), &table, None));
+    stats.narrowed |= span != Span::All;
+    let right = read(store, &table, &span, stats).await?;
+    step(rows, width, source, &right, &[])
+}
+
+/// A lookup costs about as much as reading this many rows in order (measured in a release
+/// build: a key's lookup in a table of a million rows, as much as 230 rows of a scan).
+const LOOKUP_ROWS: u64 = 200;
+/// So few lookups cost little, however small the table.
+const FEW_LOOKUPS: usize = 32;
+
+/// Whether the rows before an item (`probe` their column to look up) had better read it by
+/// key than whole: by how many distinct values they look up against how many rows it has
+/// (counted from its map's root alone).
+async fn worth_looking_up<S: Storage>(
+    store: &ChunkStore<S>,
+    table: &Table,
+    rows: &[Vec<Value>],
+    probe: usize,
+) -> Result<bool, SqlError> {
+    if rows.len() <= FEW_LOOKUPS {
+        return Ok(true);
+    }
+    let entries = prolly::count(store, table.rows())
+        .await
+        .map_err(TableError::from)?;
+    let most = usize::try_from(entries / LOOKUP_ROWS)
+        .unwrap_or(usize::MAX)
+        .max(FEW_LOOKUPS);
+    let mut keys = BTreeSet::new();
+    for row in rows {
+        if let Some(key) = row.get(probe).and_then(value_key) {
+            keys.insert(key);
+            if keys.len() > most {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
 }
 
 /// How one row before the item finds its rows of the item.
