@@ -50,6 +50,7 @@ fn random_tables(rng: &mut Rng) -> Db {
     let mut db = Db::new();
     for sql in [
         "create table a (id int primary key, x int, s varchar(10), k int)",
+        "create index by_x on a (x)",
         "create table b (id int primary key, y int, s varchar(10), v int)",
         "create index by_y on b (y)",
         "create table c (p varchar(10), q int, w int, primary key (p, q))",
@@ -127,11 +128,13 @@ const JOINS: &[(&str, &str, bool)] = &[
     ("a", "a.x = {t}.id", true),
 ];
 
-/// A random join query, with how many of its items should be read by key (at least) and
-/// whether it is ordered.
-fn random_query(rng: &mut Rng) -> (String, usize, bool) {
+/// A random join query, with how many of its items should be read by key (at least),
+/// whether its first item should be read in the range its WHERE gives, and whether it is
+/// ordered.
+fn random_query(rng: &mut Rng) -> (String, usize, bool, bool) {
     let mut sql = String::from("a");
     let mut keyed = 0;
+    let mut right_join = false;
     for i in 0..1 + rng.below(3) {
         let (table, on, key) = JOINS[rng.below(JOINS.len() as u64) as usize];
         let alias = format!("t{i}");
@@ -139,14 +142,17 @@ fn random_query(rng: &mut Rng) -> (String, usize, bool) {
         let on = on.replace("{t}", &alias);
         sql.push_str(&format!(" {kind} {table} AS {alias} ON {on}"));
         keyed += usize::from(key && kind != "RIGHT JOIN");
+        right_join |= kind == "RIGHT JOIN";
     }
-    let filter = match rng.below(8) {
+    let which = rng.below(9);
+    let filter = match which {
         0 => format!(" WHERE a.id = {}", rng.below(14)),
         1 => format!(" WHERE a.id BETWEEN {} AND {}", rng.below(8), rng.below(14)),
         2 => format!(" WHERE a.id > {} AND a.x IS NOT NULL", rng.below(14)),
         3 => " WHERE a.id = '3'".into(),
         4 => " WHERE a.id = 2.5 OR a.id < 2".into(),
         5 => " WHERE t0.id IS NULL".into(),
+        6 => format!(" WHERE a.x = {} AND a.k IS NOT NULL", rng.below(10)),
         _ => String::new(),
     };
     let (select, order) = match rng.below(6) {
@@ -157,7 +163,8 @@ fn random_query(rng: &mut Rng) -> (String, usize, bool) {
         _ => ("*", ""),
     };
     let sql = format!("SELECT {select} FROM {sql}{filter}{order}");
-    (sql, keyed, !order.is_empty())
+    let narrowed = matches!(which, 0 | 1 | 2 | 6) && !right_join;
+    (sql, keyed, narrowed, !order.is_empty())
 }
 
 #[test]
@@ -167,7 +174,7 @@ fn joins_read_by_key_answer_as_joins_in_memory() {
     for round in 0..40 {
         let db = random_tables(&mut rng);
         for _ in 0..12 {
-            let (sql, keyed, ordered) = random_query(&mut rng);
+            let (sql, keyed, narrowed, ordered) = random_query(&mut rng);
             let (mut fast, stats) = query(&db, &sql, true);
             let (mut slow, _) = query(&db, &sql, false);
             if !ordered {
@@ -186,6 +193,7 @@ fn joins_read_by_key_answer_as_joins_in_memory() {
             if fast.is_ok() {
                 answered += 1;
                 assert!(stats.by_key >= keyed, "{sql}: {stats:?}");
+                assert_eq!(stats.narrowed, narrowed, "{sql}: {stats:?}");
                 by_key += stats.by_key;
             }
         }
