@@ -110,6 +110,8 @@ pub(crate) async fn run_with<S: Storage>(
 ) -> Result<(QueryResult, JoinStats), SqlError> {
     let text = query.to_string();
     let mut stats = JoinStats::default();
+    // Not under WITH, whose tables may hide stored ones, nor a UNION, whose SELECTs run
+    // synchronously as parts of one plan.
     if keys && query.with.is_none() && matches!(query.body.as_ref(), SetExpr::Select(_)) {
         let mut catalog = load(store, root, history, &text, false).await?;
         catalog.keyed.set(true);
