@@ -214,6 +214,63 @@ pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> 
         ast::Expr::Identifier(ident) => scope.column(core::slice::from_ref(ident))?,
         ast::Expr::CompoundIdentifier(parts) => scope.column(parts)?,
         ast::Expr::Value(v) => Expr::Literal(literal(&v.value)?),
+        ast::Expr::Nested(inner) => return compile_in(inner, scope),
+        ast::Expr::UnaryOp { op, expr } => match (op, expr.as_ref()) {
+            // Read with its sign, so that -9223372036854775808 is a BIGINT, as in MySQL.
+            (
+                UnaryOperator::Minus,
+                ast::Expr::Value(ast::ValueWithSpan {
+                    value: ast::Value::Number(text, _),
+                    ..
+                }),
+            ) => Expr::Literal(number(text, true)?),
+            (UnaryOperator::Minus, inner) => Expr::Neg(sub(inner)?),
+            (UnaryOperator::Plus, inner) => return compile_in(inner, scope),
+            (UnaryOperator::Not | UnaryOperator::BangNot, inner) => Expr::Not(sub(inner)?),
+            (op, _) => return unsupported(format!("operator {op}")),
+        },
+        // Operators on dates and JSON's `->` are compiled apart (`compile_more`).
+        ast::Expr::BinaryOp { left, op, right }
+            if !matches!(op, BinaryOperator::Arrow | BinaryOperator::LongArrow)
+                && with_interval(left, op, right).is_none() =>
+        {
+            let op = match op {
+                BinaryOperator::Plus => BinOp::Add,
+                BinaryOperator::Minus => BinOp::Sub,
+                BinaryOperator::Multiply => BinOp::Mul,
+                BinaryOperator::Divide => BinOp::Div,
+                BinaryOperator::Modulo => BinOp::Mod,
+                BinaryOperator::Eq => BinOp::Eq,
+                BinaryOperator::NotEq => BinOp::NotEq,
+                BinaryOperator::Lt => BinOp::Lt,
+                BinaryOperator::LtEq => BinOp::LtEq,
+                BinaryOperator::Gt => BinOp::Gt,
+                BinaryOperator::GtEq => BinOp::GtEq,
+                BinaryOperator::And => BinOp::And,
+                BinaryOperator::Or => BinOp::Or,
+                other => return unsupported(format!("operator {other}")),
+            };
+            Expr::Binary(op, sub(left)?, sub(right)?)
+        }
+        ast::Expr::IsNull(inner) => Expr::IsNull(sub(inner)?, false),
+        ast::Expr::IsNotNull(inner) => Expr::IsNull(sub(inner)?, true),
+        ast::Expr::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => Expr::Between(sub(expr)?, sub(low)?, sub(high)?, *negated),
+        other => compile_more(other, scope)?,
+    };
+    Ok(fold(compiled))
+}
+
+/// The rarer expressions: functions, CASE, CAST, subqueries. Apart from `compile_in`, so
+/// that its stack frame, paid once per level of a long operator chain, stays small.
+#[inline(never)]
+fn compile_more(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
+    let sub = |e: &ast::Expr| compile_in(e, scope).map(Box::new);
+    Ok(match e {
         // DATE '2024-03-01', TIME '10:00', TIMESTAMP '2024-03-01 10:00': a temporal literal
         // (a TIMESTAMP literal is a DATETIME, as in MySQL).
         ast::Expr::TypedString(t) => {
@@ -233,21 +290,6 @@ pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> 
             })?;
             Expr::Literal(Value::Temporal(value))
         }
-        ast::Expr::Nested(inner) => return compile_in(inner, scope),
-        ast::Expr::UnaryOp { op, expr } => match (op, expr.as_ref()) {
-            // Read with its sign, so that -9223372036854775808 is a BIGINT, as in MySQL.
-            (
-                UnaryOperator::Minus,
-                ast::Expr::Value(ast::ValueWithSpan {
-                    value: ast::Value::Number(text, _),
-                    ..
-                }),
-            ) => Expr::Literal(number(text, true)?),
-            (UnaryOperator::Minus, inner) => Expr::Neg(sub(inner)?),
-            (UnaryOperator::Plus, inner) => return compile_in(inner, scope),
-            (UnaryOperator::Not | UnaryOperator::BangNot, inner) => Expr::Not(sub(inner)?),
-            (op, _) => return unsupported(format!("operator {op}")),
-        },
         ast::Expr::BinaryOp { left, op, right } if with_interval(left, op, right).is_some() => {
             let Some((date, interval, minus)) = with_interval(left, op, right) else {
                 return unsupported(format!("{e}"));
@@ -286,27 +328,6 @@ pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> 
                 alloc::vec![*sub(&m.value)?, *sub(&m.array)?],
             )
         }
-        ast::Expr::BinaryOp { left, op, right } => {
-            let op = match op {
-                BinaryOperator::Plus => BinOp::Add,
-                BinaryOperator::Minus => BinOp::Sub,
-                BinaryOperator::Multiply => BinOp::Mul,
-                BinaryOperator::Divide => BinOp::Div,
-                BinaryOperator::Modulo => BinOp::Mod,
-                BinaryOperator::Eq => BinOp::Eq,
-                BinaryOperator::NotEq => BinOp::NotEq,
-                BinaryOperator::Lt => BinOp::Lt,
-                BinaryOperator::LtEq => BinOp::LtEq,
-                BinaryOperator::Gt => BinOp::Gt,
-                BinaryOperator::GtEq => BinOp::GtEq,
-                BinaryOperator::And => BinOp::And,
-                BinaryOperator::Or => BinOp::Or,
-                other => return unsupported(format!("operator {other}")),
-            };
-            Expr::Binary(op, sub(left)?, sub(right)?)
-        }
-        ast::Expr::IsNull(inner) => Expr::IsNull(sub(inner)?, false),
-        ast::Expr::IsNotNull(inner) => Expr::IsNull(sub(inner)?, true),
         ast::Expr::In {
             expr,
             target: ast::InTarget::List(list),
@@ -319,12 +340,6 @@ pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> 
                 .collect::<Result<_, _>>()?;
             Expr::InList(sub(expr)?, list, *negated)
         }
-        ast::Expr::Between {
-            expr,
-            negated,
-            low,
-            high,
-        } => Expr::Between(sub(expr)?, sub(low)?, sub(high)?, *negated),
         ast::Expr::Like {
             negated,
             any: false,
@@ -343,17 +358,6 @@ pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> 
             };
             Expr::Like(sub(expr)?, sub(pattern)?, escape, *negated)
         }
-        other => compile_more(other, scope)?,
-    };
-    Ok(fold(compiled))
-}
-
-/// The rarer expressions: functions, CASE, CAST, subqueries. Apart from `compile_in`, so
-/// that its stack frame, paid once per level of a long operator chain, stays small.
-#[inline(never)]
-fn compile_more(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
-    let sub = |e: &ast::Expr| compile_in(e, scope).map(Box::new);
-    Ok(match e {
         ast::Expr::In {
             expr,
             target: ast::InTarget::Subquery(subquery),

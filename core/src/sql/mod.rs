@@ -29,6 +29,7 @@ pub(crate) mod insert;
 mod join;
 mod json;
 mod json_path;
+mod key_join;
 mod params;
 mod query;
 mod recursive;
@@ -42,6 +43,8 @@ mod tests_fast_select;
 mod tests_foreign;
 #[cfg(test)]
 mod tests_index;
+#[cfg(test)]
+mod tests_join_keys;
 #[cfg(test)]
 mod tests_json;
 #[cfg(test)]

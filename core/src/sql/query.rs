@@ -6,16 +6,21 @@
 //! It runs in two steps. First every table the query's text names is read into memory
 //! (asynchronously, as storage is). Then the query is compiled and run synchronously over
 //! those rows, so that a correlated subquery can run again for each row of the query around
-//! it. Joins (`join.rs`) are nested loops with a lookup by value for equality conditions; the
-//! single-table path keeps its key lookups, key ranges and paging, which this path does not
-//! need.
+//! it. Joins (`join.rs`) are nested loops with a lookup by value for equality conditions.
+//!
+//! The FROM items of the top SELECT (not of a subquery, a derived table or a UNION) are the
+//! exception: they are read as the query runs, by key where they can be (`key_join.rs`).
+//! To know which tables anything else reads, the query is compiled once over the tables'
+//! columns alone; those tables are then read whole and the query compiled again.
 //!
 //! Rows are laid out as the columns of the FROM tables in order, then the row of the query
 //! around (for a subquery), then, in a grouped query, one slot per aggregate.
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
+use alloc::collections::BTreeSet;
 use alloc::format;
+use alloc::rc::Rc;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -29,7 +34,7 @@ use sqlparser::dialect::MySqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 use crate::chunk_store::ChunkStore;
-use crate::db::root_value::RootValue;
+use crate::db::root_value::{RootValue, TableRef};
 use crate::db::table::Span;
 use crate::db::table::Table;
 use crate::db::value::Value;
@@ -40,7 +45,8 @@ use crate::sql::expr::{
     SubqueryUse,
 };
 use crate::sql::history::{as_of, versioned_key, History};
-use crate::sql::join::{equi_join, join, JoinKind, Relation, Source};
+use crate::sql::join::{equi_join, join, JoinKind, Relation, Source, Stored};
+use crate::sql::key_join::{self, leads_key, JoinStats};
 use crate::sql::recursive;
 use crate::sql::select::{limits, MAX_RESULT_ROWS};
 use crate::sql::window::{
@@ -54,6 +60,32 @@ use crate::sql::{no_query_clauses, object_name, open_table, unsupported, QueryRe
 #[derive(Clone)]
 pub(crate) struct Catalog {
     pub(crate) tables: BTreeMap<String, Arc<Relation>>,
+    /// The stored tables among them, opened.
+    stored: BTreeMap<String, TableRef>,
+    /// Those whose rows `tables` does not hold yet (only their columns).
+    unread: BTreeSet<String>,
+    /// The stored tables the query reads whole, found as it compiles.
+    wanted: Rc<RefCell<BTreeSet<String>>>,
+    /// Set for the top SELECT, whose FROM items are read as it runs: taken by the first
+    /// SELECT compiled.
+    keyed: Cell<bool>,
+}
+
+impl Catalog {
+    /// Reads the rows of the `wanted` tables not read yet.
+    async fn read_wanted<S: Storage>(&mut self, store: &ChunkStore<S>) -> Result<(), SqlError> {
+        let mut total = 0;
+        let wanted = self.wanted.borrow().clone();
+        for key in wanted.intersection(&self.unread.clone()) {
+            let Some(table) = self.stored.get(key) else {
+                continue;
+            };
+            let relation = read_table(store, &Table::new(table), &Span::All, &mut total).await?;
+            self.tables.insert(key.clone(), Arc::new(relation));
+            self.unread.remove(key);
+        }
+        Ok(())
+    }
 }
 
 /// Runs a query on the general path.
@@ -63,14 +95,62 @@ pub async fn run<S: Storage>(
     history: &History,
     query: &Query,
 ) -> Result<QueryResult, SqlError> {
-    let catalog = load(store, root, history, &query.to_string()).await?;
+    Ok(Box::pin(run_with(store, root, history, query, true))
+        .await?
+        .0)
+}
+
+/// Runs a query on the general path, its top SELECT's FROM items read by key where they can
+/// be when `keys` is set (else every table is read whole first, as before), saying what the
+/// join read.
+pub(crate) async fn run_with<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    history: &History,
+    query: &Query,
+    keys: bool,
+) -> Result<(QueryResult, JoinStats), SqlError> {
+    let text = query.to_string();
+    let mut stats = JoinStats::default();
+    // Not under WITH, whose tables may hide stored ones, nor a UNION, whose SELECTs run
+    // synchronously as parts of one plan.
+    if keys && query.with.is_none() && matches!(query.body.as_ref(), SetExpr::Select(_)) {
+        let mut catalog = load(store, root, history, &text, false).await?;
+        catalog.keyed.set(true);
+        // Compiled over the columns alone, a query may fail where its rows would let it run
+        // (a derived table's division over no rows is fine, over some not): then it takes
+        // the path that reads everything first.
+        if compile_query(&catalog, query, None).is_ok() {
+            catalog.read_wanted(store).await?;
+            catalog.keyed.set(true);
+            let (plan, _) = compile_query(&catalog, query, None)?;
+            if let QueryPlan::Select(select) = &plan {
+                let rows = Box::pin(key_join::join(
+                    store,
+                    &select.sources,
+                    select.filter.as_ref(),
+                    &mut stats,
+                ))
+                .await?;
+                let rows = select.finish(rows, &[])?;
+                let result = QueryResult {
+                    columns: plan.columns().to_vec(),
+                    rows,
+                    affected: None,
+                };
+                return Ok((result, stats));
+            }
+        }
+    }
+    let catalog = load(store, root, history, &text, true).await?;
     let (plan, _) = compile_query(&catalog, query, None)?;
     let rows = plan.run(&[])?;
-    Ok(QueryResult {
+    let result = QueryResult {
         columns: plan.columns().to_vec(),
         rows,
         affected: None,
-    })
+    };
+    Ok((result, stats))
 }
 
 /// Compiles expressions over the rows of one table (UPDATE's and DELETE's WHERE and SET)
@@ -84,7 +164,7 @@ pub async fn compile_over_table<S: Storage>(
     exprs: &[&ast::Expr],
 ) -> Result<Vec<Expr>, SqlError> {
     let text: Vec<String> = exprs.iter().map(|e| e.to_string()).collect();
-    let catalog = load(store, root, history, &text.join(" ")).await?;
+    let catalog = load(store, root, history, &text.join(" "), true).await?;
     let columns = schema
         .columns
         .iter()
@@ -94,15 +174,17 @@ pub async fn compile_over_table<S: Storage>(
     exprs.iter().map(|e| compile_in(e, &names)).collect()
 }
 
-/// Reads every table whose name appears among the words of `text`: of the working root, of
+/// Opens every table whose name appears among the words of `text`: of the working root, of
 /// a revision where the name is followed by its `('rev')` (see `history::mark_as_of`), or a
-/// system table of `history`. A word that names a table but is used as something else (a
-/// column, an alias) only reads a table needlessly.
+/// system table of `history`; with `read`, reads the stored ones' rows too. A word that
+/// names a table but is used as something else (a column, an alias) only reads a table
+/// needlessly.
 async fn load<S: Storage>(
     store: &ChunkStore<S>,
     root: &RootValue,
     history: &History,
     text: &str,
+    read: bool,
 ) -> Result<Catalog, SqlError> {
     let tokens: Vec<Token> = Tokenizer::new(&MySqlDialect {}, text)
         .tokenize()
@@ -110,8 +192,18 @@ async fn load<S: Storage>(
         .into_iter()
         .filter(|t| !matches!(t, Token::Whitespace(_)))
         .collect();
-    let mut tables = BTreeMap::new();
-    let mut total: u64 = 0;
+    let mut catalog = Catalog {
+        tables: BTreeMap::new(),
+        stored: BTreeMap::new(),
+        unread: BTreeSet::new(),
+        wanted: Rc::default(),
+        keyed: Cell::new(false),
+    };
+    let tables = &mut catalog.tables;
+    let mut open = |key: String, table: Table| {
+        catalog.stored.insert(key.clone(), table.stored().clone());
+        catalog.unread.insert(key);
+    };
     for (i, token) in tokens.iter().enumerate() {
         let Token::Word(w) = token else { continue };
         if let [Token::LParen, Token::SingleQuotedString(rev), Token::RParen, ..] = &tokens[i + 1..]
@@ -127,8 +219,8 @@ async fn load<S: Storage>(
             })?;
             let (_, table) = open_table(at, &w.value)
                 .map_err(|_| SqlError::TableNotFound(format!("{} as of '{rev}'", w.value)))?;
-            let relation = read_table(store, &table, &mut total).await?;
-            tables.insert(key, Arc::new(relation));
+            tables.insert(key.clone(), Arc::new(columns_of(&table)));
+            open(key, table);
             continue;
         }
         let key = w.value.to_ascii_lowercase();
@@ -136,7 +228,11 @@ async fn load<S: Storage>(
             continue;
         }
         let relation = match open_table(root, &w.value) {
-            Ok((_, table)) => read_table(store, &table, &mut total).await?,
+            Ok((_, table)) => {
+                tables.insert(key.clone(), Arc::new(columns_of(&table)));
+                open(key, table);
+                continue;
+            }
             Err(_) => match history.tables.get(&key) {
                 Some(system) => Relation {
                     columns: system.columns.clone(),
@@ -147,24 +243,36 @@ async fn load<S: Storage>(
         };
         tables.insert(key, Arc::new(relation));
     }
-    Ok(Catalog { tables })
+    if read {
+        *catalog.wanted.borrow_mut() = catalog.unread.clone();
+        catalog.read_wanted(store).await?;
+    }
+    Ok(catalog)
 }
 
-/// Every row of a table, `total` counting the rows read so far by the query.
-async fn read_table<S: Storage>(
+/// A table's columns, without its rows.
+fn columns_of(table: &Table) -> Relation {
+    Relation {
+        columns: table
+            .schema()
+            .columns
+            .iter()
+            .map(|c| c.name.clone())
+            .collect(),
+        rows: Vec::new(),
+    }
+}
+
+/// The rows of a table in `span`, `total` counting the rows read so far by the query.
+pub(crate) async fn read_table<S: Storage>(
     store: &ChunkStore<S>,
     table: &Table,
+    span: &Span,
     total: &mut u64,
 ) -> Result<Relation, SqlError> {
-    let columns = table
-        .schema()
-        .columns
-        .iter()
-        .map(|c| c.name.clone())
-        .collect();
-    let mut rows = Vec::new();
+    let Relation { columns, mut rows } = columns_of(table);
     table
-        .visit(store, &Span::All, |_, row, times| {
+        .visit(store, span, |_, row, times| {
             // A keyless row's repeat count comes from a chunk: bounded, as results are.
             *total = total.saturating_add(times);
             if *total > MAX_RESULT_ROWS {
@@ -255,7 +363,15 @@ pub(crate) struct SelectPlan {
 
 impl SelectPlan {
     fn run(&self, outer: &[Value]) -> Result<Vec<Vec<Value>>, SqlError> {
-        let mut rows = join(&self.sources, outer)?;
+        self.finish(join(&self.sources, outer)?, outer)
+    }
+
+    /// The result rows from the FROM items' rows joined.
+    fn finish(
+        &self,
+        mut rows: Vec<Vec<Value>>,
+        outer: &[Value],
+    ) -> Result<Vec<Vec<Value>>, SqlError> {
         if let Some(filter) = &self.filter {
             let mut kept = Vec::with_capacity(rows.len());
             for row in rows {
@@ -1016,8 +1132,14 @@ pub(crate) fn compile_set(
     }
 }
 
-/// One FROM item as a relation, with the name its columns are qualified by.
-fn factor(catalog: &Catalog, factor: &TableFactor) -> Result<(Arc<Relation>, String), SqlError> {
+/// One FROM item as a relation, with the name its columns are qualified by; for a stored
+/// table of the top SELECT (`keyed`), the table to read as the query runs, else the table is
+/// one the query reads whole.
+fn factor(
+    catalog: &Catalog,
+    factor: &TableFactor,
+    keyed: bool,
+) -> Result<(Arc<Relation>, String, Option<TableRef>), SqlError> {
     match factor {
         TableFactor::Table {
             name,
@@ -1045,8 +1167,12 @@ fn factor(catalog: &Catalog, factor: &TableFactor) -> Result<(Arc<Relation>, Str
                 Some(a) if !a.columns.is_empty() => renamed(&relation, a)?,
                 _ => relation,
             };
+            let stored = catalog.stored.get(&key).cloned();
+            if stored.is_some() && !keyed {
+                catalog.wanted.borrow_mut().insert(key);
+            }
             let qualifier = alias.as_ref().map_or(table, |a| a.name.value.clone());
-            Ok((relation, qualifier))
+            Ok((relation, qualifier, stored.filter(|_| keyed)))
         }
         TableFactor::Derived {
             lateral: false,
@@ -1065,7 +1191,7 @@ fn factor(catalog: &Catalog, factor: &TableFactor) -> Result<(Arc<Relation>, Str
                 true => relation,
                 false => renamed(&relation, alias)?,
             };
-            Ok((relation, alias.name.value.clone()))
+            Ok((relation, alias.name.value.clone(), None))
         }
         TableFactor::Derived { alias: None, .. } => {
             unsupported("a derived table without an alias (MySQL requires one)")
@@ -1104,11 +1230,11 @@ fn compile_select(
         Some(ast::Distinct::Distinct) => true,
         Some(other) => return unsupported(format!("{other}")),
     };
+    let keyed = catalog.keyed.replace(false);
     // FROM: each item joins those before it; a comma is a join with no condition.
     let mut sources = Vec::new();
     let mut columns: Vec<(String, String)> = Vec::new();
-    let mut add = |relation: Arc<Relation>,
-                   qualifier: String,
+    let mut add = |(relation, qualifier, table): (Arc<Relation>, String, Option<TableRef>),
                    join: JoinKind,
                    constraint: Option<&JoinConstraint>,
                    columns: &mut Vec<(String, String)>|
@@ -1154,25 +1280,38 @@ fn compile_select(
         if names.used_outer.get() {
             return unsupported("a join condition that reads the query around");
         }
+        let width = relation.columns.len();
         let equi = on
             .as_ref()
-            .and_then(|e| equi_join(e, before, relation.columns.len()));
+            .and_then(|e| equi_join(e, before, width, &|_| true));
+        // A RIGHT join keeps every row of the item, so reads it whole.
+        let stored = table.map(|table| Stored {
+            lookup: on
+                .as_ref()
+                .filter(|_| join != JoinKind::Right)
+                .and_then(|e| {
+                    let opened = Table::new(&table);
+                    equi_join(e, before, width, &|c| leads_key(&opened, c))
+                }),
+            table,
+        });
         sources.push(Source {
             relation,
             join,
             on,
             equi,
+            stored,
         });
         Ok(())
     };
     for from in &select.from {
-        let (relation, qualifier) = factor(catalog, &from.relation)?;
-        add(relation, qualifier, JoinKind::Inner, None, &mut columns)?;
+        let item = factor(catalog, &from.relation, keyed)?;
+        add(item, JoinKind::Inner, None, &mut columns)?;
         for join in &from.joins {
             if join.global {
                 return unsupported("GLOBAL JOIN");
             }
-            let (relation, qualifier) = factor(catalog, &join.relation)?;
+            let item = factor(catalog, &join.relation, keyed)?;
             let (kind, constraint) = match &join.join_operator {
                 JoinOperator::Join(c) | JoinOperator::Inner(c) | JoinOperator::CrossJoin(c) => {
                     (JoinKind::Inner, c)
@@ -1186,7 +1325,7 @@ fn compile_select(
             if matches!(constraint, JoinConstraint::Natural) {
                 return unsupported("NATURAL JOIN");
             }
-            add(relation, qualifier, kind, Some(constraint), &mut columns)?;
+            add(item, kind, Some(constraint), &mut columns)?;
         }
     }
     let width = columns.len();
