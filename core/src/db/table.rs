@@ -305,6 +305,8 @@ impl Table {
 
     /// Calls `f(key, row, count)` for each entry in `span`, in key order, until it returns
     /// `Ok(false)`; `count` is how many times a keyless row repeats (1 for a keyed row).
+    /// Every row is decoded into the same `row`, so a scan allocates no row per entry; `f`
+    /// may take the row (`mem::take`) to keep it.
     pub async fn visit<S, E, F>(
         &self,
         store: &ChunkStore<S>,
@@ -314,16 +316,17 @@ impl Table {
     where
         S: Storage,
         E: From<TableError>,
-        F: FnMut(&[u8], Vec<Value>, u64) -> Result<bool, E>,
+        F: FnMut(&[u8], &mut Vec<Value>, u64) -> Result<bool, E>,
     {
+        let mut row = Vec::new();
         let bounds = match span {
             Span::Key(key) => {
                 if let Some(value) = prolly::get(store, self.rows, key)
                     .await
                     .map_err(TableError::from)?
                 {
-                    let (row, count) = self.decode(key, &value)?;
-                    f(key, row, count)?;
+                    let count = self.decode(key, &value, &mut row)?;
+                    f(key, &mut row, count)?;
                 }
                 return Ok(());
             }
@@ -375,8 +378,8 @@ impl Table {
                         // An entry without its row: the index disagrees with the table.
                         return Err(TableError::Corrupt(CodecError::Invalid("index entry")).into());
                     };
-                    let (row, count) = self.decode(key, &value)?;
-                    if !f(key, row, count)? {
+                    let count = self.decode(key, &value, &mut row)?;
+                    if !f(key, &mut row, count)? {
                         break;
                     }
                 }
@@ -391,9 +394,9 @@ impl Table {
         let mut failure = None;
         prolly::scan(store, self.rows, bounds, |key, value| {
             let step = self
-                .decode(key, value)
+                .decode(key, value, &mut row)
                 .map_err(E::from)
-                .and_then(|(row, count)| f(key, row, count));
+                .and_then(|count| f(key, &mut row, count));
             step.unwrap_or_else(|e| {
                 failure = Some(e);
                 false
@@ -404,16 +407,14 @@ impl Table {
         failure.map_or(Ok(()), Err)
     }
 
-    fn decode(&self, key: &[u8], value: &[u8]) -> Result<(Vec<Value>, u64), TableError> {
+    /// Decodes an entry into `row` (see `RowLayout::decode_into`): the row's count.
+    fn decode(&self, key: &[u8], value: &[u8], row: &mut Vec<Value>) -> Result<u64, TableError> {
         if self.layout.is_keyless() {
-            let (count, row) = self.layout.decode_keyless(value)?;
-            Ok((row, count))
+            Ok(self.layout.decode_keyless_into(value, row)?)
         } else {
-            Ok((
-                self.layout
-                    .decode_only(key, value, self.wanted.as_deref())?,
-                1,
-            ))
+            self.layout
+                .decode_into(key, value, self.wanted.as_deref(), row)?;
+            Ok(1)
         }
     }
 
@@ -705,7 +706,7 @@ impl Table {
         let mut edits = Vec::new();
         let mut deleted = 0;
         self.visit(store, span, |key, row, count| {
-            if pred(&row)? {
+            if pred(row)? {
                 edits.push((key.to_vec(), None));
                 deleted += count;
             }
@@ -736,9 +737,9 @@ impl Table {
     {
         let mut changes = Vec::new();
         self.visit(store, span, |key, row, count| {
-            if let Some(new) = f(&row)? {
+            if let Some(new) = f(row)? {
                 let new = self.check_row(new)?;
-                if new != row {
+                if new != *row {
                     changes.push((key.to_vec(), new, count));
                 }
             }

@@ -300,7 +300,7 @@ impl<S: Storage> Repo<S> {
             Table::new(tref)
                 .visit(&self.store, &Span::All, |_, row, times| {
                     for _ in 0..times {
-                        let mut out = in_schema(Some(&row), &tref.schema, &schema);
+                        let mut out = in_schema(Some(row), &tref.schema, &schema);
                         out.extend(extra.iter().cloned());
                         rows.push(out);
                         if let Err(e) = bounded(rows.len()) {

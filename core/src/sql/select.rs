@@ -185,11 +185,11 @@ pub(crate) async fn run_plan<S: Storage>(
     table
         .visit(store, &span, |key, row, count| {
             if let Some(filter) = &plan.filter {
-                if !filter.accepts(&row)? {
+                if !filter.accepts(row)? {
                     return Ok::<_, SqlError>(true);
                 }
             }
-            rows.add(plan, &row, count)?;
+            rows.add(plan, row, count)?;
             let go_on = stop_after.is_none_or(|n| rows.len() < n as u64);
             if !go_on {
                 last = Some(key.to_vec());
