@@ -178,9 +178,9 @@ pub struct Upserted {
 }
 
 pub struct Table {
-    /// The table as it was opened, whose index maps [`Table::finish`] brings along.
+    /// The table as it was opened, whose index maps [`Table::finish`] brings along; its
+    /// schema is the table's (not copied apart: opening a table is part of every lookup).
     stored: TableRef,
-    schema: Schema,
     rows: Hash,
     layout: RowLayout,
     /// Per column: NULL is refused (declared NOT NULL, or part of the primary key).
@@ -192,14 +192,13 @@ pub struct Table {
 
 impl Table {
     pub fn new(table: &TableRef) -> Table {
-        let schema = table.schema.clone();
+        let schema = &table.schema;
         let not_null = (0..schema.columns.len())
             .map(|i| !schema.columns[i].nullable || schema.primary_key.contains(&i))
             .collect();
         Table {
             stored: table.clone(),
-            layout: RowLayout::new(&schema),
-            schema,
+            layout: RowLayout::new(schema),
             rows: table.rows,
             not_null,
             check: None,
@@ -221,7 +220,7 @@ impl Table {
     }
 
     pub fn schema(&self) -> &Schema {
-        &self.schema
+        &self.stored.schema
     }
 
     /// The table as it was opened.
@@ -248,7 +247,7 @@ impl Table {
         store: &mut ChunkStore<S>,
         name: &str,
     ) -> Result<TableRef, TableError> {
-        crate::db::index::refresh(store, name, &self.stored, &self.schema, self.rows).await
+        crate::db::index::refresh(store, name, &self.stored, self.schema(), self.rows).await
     }
 
     /// Makes a row fit the schema: every value coerced to its column's type, NULL refused
@@ -257,7 +256,7 @@ impl Table {
         let row = self.coerce_row(row)?;
         match (0..row.len()).find(|&i| self.not_null[i] && row[i].is_null()) {
             Some(i) => Err(TableError::NotNull {
-                column: self.schema.columns[i].name.clone(),
+                column: self.schema().columns[i].name.clone(),
             }),
             None => Ok(row),
         }
@@ -265,13 +264,13 @@ impl Table {
 
     /// Every value of a row coerced to its column's type (NULL passes).
     fn coerce_row(&self, mut row: Vec<Value>) -> Result<Vec<Value>, TableError> {
-        if row.len() != self.schema.columns.len() {
+        if row.len() != self.schema().columns.len() {
             return Err(TableError::Arity {
-                expected: self.schema.columns.len(),
+                expected: self.schema().columns.len(),
                 found: row.len(),
             });
         }
-        for (i, column) in self.schema.columns.iter().enumerate() {
+        for (i, column) in self.schema().columns.iter().enumerate() {
             let value = core::mem::replace(&mut row[i], Value::Null);
             row[i] = column.coerce(value).map_err(|error| TableError::Type {
                 column: column.name.clone(),
@@ -547,7 +546,7 @@ impl Table {
             keyed.sort_by(|a, b| a.0.cmp(&b.0));
         }
         if let Some(pair) = keyed.windows(2).find(|w| w[0].0 == w[1].0) {
-            let key = self.schema.primary_key.iter();
+            let key = self.schema().primary_key.iter();
             return Err(TableError::DuplicateKey {
                 key: key.map(|&i| pair[1].1[i].clone()).collect(),
             });
@@ -681,7 +680,7 @@ impl Table {
         match self.layout.decode(key, value) {
             Ok(row) => TableError::DuplicateKey {
                 key: self
-                    .schema
+                    .schema()
                     .primary_key
                     .iter()
                     .map(|&i| row[i].clone())
