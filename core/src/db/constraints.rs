@@ -1,8 +1,6 @@
 //! The next AUTO_INCREMENT value, which a row alone cannot decide (UNIQUE keys, the other
 //! such rule, are kept by their indexes: `db::index`).
 
-use alloc::vec::Vec;
-
 use crate::chunk_store::ChunkStore;
 use crate::db::table::{Span, Table, TableError};
 use crate::db::value::Value;
@@ -18,7 +16,7 @@ pub async fn next_auto_increment<S: Storage>(
 ) -> Result<i128, TableError> {
     let schema = table.schema();
     let mut max: Option<i128> = None;
-    let mut see = |row: Vec<Value>| {
+    let mut see = |row: &[Value]| {
         if let Some(n) = int_of(&row[column]) {
             max = Some(max.map_or(n, |m| m.max(n)));
         }

@@ -229,7 +229,7 @@ async fn check_all<S: Storage>(
     let mut wanted = Wanted::default();
     Table::new(table)
         .visit(store, &Span::All, |_, row, _| {
-            if let Some(values) = values(&row, &key.columns) {
+            if let Some(values) = values(row, &key.columns) {
                 wanted.add(&table.schema, key, values);
             }
             Ok::<_, TableError>(true)
@@ -311,7 +311,7 @@ async fn rows_with<S: Storage>(
             // The span is exact; the values are compared anyway, as an index map from a
             // store is untrusted and an unbuilt one reads every row.
             if columns.iter().zip(&converted).all(|(&c, v)| &row[c] == v) {
-                found.push((key.to_vec(), row));
+                found.push((key.to_vec(), core::mem::take(row)));
             }
             Ok::<_, TableError>(!one || found.is_empty())
         })

@@ -3,6 +3,7 @@
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::codec::{put_bytes, put_uvarint, CodecError, Reader};
@@ -12,7 +13,8 @@ use crate::hash::Hash;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableRef {
-    pub schema: Schema,
+    /// Shared: every statement opens the tables it reads, and a schema is many strings.
+    pub schema: Arc<Schema>,
     /// Root of the table's row map (`Hash::EMPTY` when it has no rows).
     pub rows: Hash,
     /// Root of each of `schema.indexes`' maps, in order (`db::index`). Empty while a table
@@ -23,9 +25,9 @@ pub struct TableRef {
 
 impl TableRef {
     /// A table without keys or with its keys' maps.
-    pub fn new(schema: Schema, rows: Hash, indexes: Vec<Hash>) -> TableRef {
+    pub fn new(schema: impl Into<Arc<Schema>>, rows: Hash, indexes: Vec<Hash>) -> TableRef {
         TableRef {
-            schema,
+            schema: schema.into(),
             rows,
             indexes,
         }

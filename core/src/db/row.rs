@@ -87,41 +87,65 @@ impl RowLayout {
 
     /// A keyless entry's count, and the row it holds.
     pub fn decode_keyless(&self, value: &[u8]) -> Result<(u64, Vec<Value>), CodecError> {
+        let mut row = Vec::new();
+        let count = self.decode_keyless_into(value, &mut row)?;
+        Ok((count, row))
+    }
+
+    /// `decode_keyless` into `row` (see `decode_into`): the count.
+    pub fn decode_keyless_into(
+        &self,
+        value: &[u8],
+        row: &mut Vec<Value>,
+    ) -> Result<u64, CodecError> {
+        self.fit(row);
         let mut r = Reader::new(value);
         let count = r.uvarint()?;
-        let mut row = alloc::vec![Value::Null; self.types.len()];
-        self.decode_columns(&mut r, &mut row, None)?;
+        self.decode_columns(&mut r, row, None)?;
         r.end()?;
-        Ok((count, row))
+        Ok(count)
     }
 
     /// The row of a keyed entry.
     pub fn decode(&self, key: &[u8], value: &[u8]) -> Result<Vec<Value>, CodecError> {
-        self.decode_only(key, value, None)
+        let mut row = Vec::new();
+        self.decode_into(key, value, None, &mut row)?;
+        Ok(row)
     }
 
-    /// `decode`, with only the non-key columns that `wanted` marks (all when None) made into
-    /// values and the others left NULL: a scan that reads one column need not build a
-    /// string for every other (issue 16). The entry is read to its end either way, so one of
-    /// the wrong length fails as in `decode`.
-    pub fn decode_only(
+    /// `decode` into `row`, whatever it held before (every column is written), so that a
+    /// scan reuses one row's allocation for the next (issue 16). Only the non-key columns
+    /// that `wanted` marks (all when None) are made into values, the others left NULL: a scan
+    /// that reads one column need not build a string for every other. The entry is read to
+    /// its end either way, so one of the wrong length fails as in `decode`.
+    pub fn decode_into(
         &self,
         key: &[u8],
         value: &[u8],
         wanted: Option<&[bool]>,
-    ) -> Result<Vec<Value>, CodecError> {
-        let mut row = alloc::vec![Value::Null; self.types.len()];
+        row: &mut Vec<Value>,
+    ) -> Result<(), CodecError> {
+        self.fit(row);
         let mut k = Reader::new(key);
         for &i in &self.key {
             row[i] = decode_ordered(&mut k, self.types[i])?;
         }
         k.end()?;
         let mut r = Reader::new(value);
-        self.decode_columns(&mut r, &mut row, wanted)?;
+        self.decode_columns(&mut r, row, wanted)?;
         r.end()?;
-        Ok(row)
+        Ok(())
     }
 
+    /// Makes `row` one value per column; what it holds is overwritten by the decoding.
+    fn fit(&self, row: &mut Vec<Value>) {
+        if row.len() != self.types.len() {
+            row.clear();
+            row.resize_with(self.types.len(), || Value::Null);
+        }
+    }
+
+    /// Writes every value column of `row` (a NULL or a skipped one as NULL).
     fn decode_columns(
         &self,
         r: &mut Reader<'_>,
@@ -130,13 +154,14 @@ impl RowLayout {
     ) -> Result<(), CodecError> {
         let bitmap = r.take(self.value.len().div_ceil(8))?;
         for (n, &i) in self.value.iter().enumerate() {
-            if bitmap[n / 8] & (1 << (n % 8)) != 0 {
-                continue;
-            }
-            match wanted.and_then(|w| w.get(i)) {
-                Some(false) => skip_value(r, self.types[i])?,
-                _ => row[i] = decode_value(r, self.types[i])?,
-            }
+            row[i] = if bitmap[n / 8] & (1 << (n % 8)) != 0 {
+                Value::Null
+            } else if let Some(false) = wanted.and_then(|w| w.get(i)) {
+                skip_value(r, self.types[i])?;
+                Value::Null
+            } else {
+                decode_value(r, self.types[i])?
+            };
         }
         Ok(())
     }
@@ -542,22 +567,89 @@ mod tests {
             Value::Int(-7),
         ];
         let (key, value) = (layout.key(&row), layout.value(&row));
+        let only = |mask: &[bool]| {
+            let mut got = Vec::new();
+            layout
+                .decode_into(&key, &value, Some(mask), &mut got)
+                .map(|()| got)
+        };
         for wanted in 0..types.len() {
             let mask: Vec<bool> = (0..types.len()).map(|i| i == wanted).collect();
-            let got = layout.decode_only(&key, &value, Some(&mask)).unwrap();
             let expected: Vec<Value> = (0..types.len())
                 .map(|i| match i == wanted || i == 0 {
                     true => row[i].clone(),
                     false => Value::Null,
                 })
                 .collect();
-            assert_eq!(got, expected);
+            assert_eq!(only(&mask).unwrap(), expected);
             let mut longer = value.clone();
             longer.push(0);
-            assert!(layout.decode_only(&key, &longer, Some(&mask)).is_err());
+            let mut buffer = Vec::new();
             assert!(layout
-                .decode_only(&key, &value[..value.len() - 1], Some(&mask))
+                .decode_into(&key, &longer, Some(&mask), &mut buffer)
                 .is_err());
+            assert!(layout
+                .decode_into(&key, &value[..value.len() - 1], Some(&mask), &mut buffer)
+                .is_err());
+        }
+    }
+
+    /// A scan decodes every row into the one buffer: what a row leaves there (values, NULLs,
+    /// columns skipped or not, a row of another width) must not show in the next.
+    #[test]
+    fn a_reused_row_buffer_holds_only_the_last_row() {
+        let types = [
+            ColumnType::BIGINT,
+            ColumnType::Text { max_len: None },
+            ColumnType::Double,
+            ColumnType::Blob { max_len: None },
+        ];
+        let keyed = RowLayout::new(&schema(&types, &[0]));
+        let keyless = RowLayout::new(&schema(&types, &[]));
+        let rows = [
+            vec![
+                Value::Int(1),
+                Value::Text("one".into()),
+                Value::Double(1.5),
+                Value::Blob(vec![1]),
+            ],
+            vec![Value::Int(2), Value::Null, Value::Null, Value::Null],
+            vec![
+                Value::Int(3),
+                Value::Null,
+                Value::Double(-3.0),
+                Value::Blob(vec![]),
+            ],
+            vec![
+                Value::Int(4),
+                Value::Text("four".into()),
+                Value::Null,
+                Value::Blob(vec![4; 4]),
+            ],
+        ];
+        let masks = [None, Some(vec![true, false, true, false])];
+        let mut buffer = vec![Value::Text("left over".into())];
+        for mask in &masks {
+            for row in rows.iter().chain(rows.iter().rev()) {
+                let (key, value) = (keyed.key(row), keyed.value(row));
+                let mut fresh = keyed.decode(&key, &value).unwrap();
+                if let Some(mask) = mask {
+                    for (v, &w) in fresh.iter_mut().zip(mask).skip(1) {
+                        if !w {
+                            *v = Value::Null;
+                        }
+                    }
+                }
+                keyed
+                    .decode_into(&key, &value, mask.as_deref(), &mut buffer)
+                    .unwrap();
+                assert_eq!(buffer, fresh);
+            }
+        }
+        for row in rows.iter().chain(rows.iter().rev()) {
+            let (_, value) = keyless.keyless_entry(row, 2);
+            assert_eq!(keyless.decode_keyless_into(&value, &mut buffer), Ok(2));
+            assert_eq!(&buffer, row);
         }
     }
 }

@@ -178,9 +178,9 @@ pub struct Upserted {
 }
 
 pub struct Table {
-    /// The table as it was opened, whose index maps [`Table::finish`] brings along.
+    /// The table as it was opened, whose index maps [`Table::finish`] brings along; its
+    /// schema is the table's (not copied apart: opening a table is part of every lookup).
     stored: TableRef,
-    schema: Schema,
     rows: Hash,
     layout: RowLayout,
     /// Per column: NULL is refused (declared NOT NULL, or part of the primary key).
@@ -192,14 +192,13 @@ pub struct Table {
 
 impl Table {
     pub fn new(table: &TableRef) -> Table {
-        let schema = table.schema.clone();
+        let schema = &table.schema;
         let not_null = (0..schema.columns.len())
             .map(|i| !schema.columns[i].nullable || schema.primary_key.contains(&i))
             .collect();
         Table {
             stored: table.clone(),
-            layout: RowLayout::new(&schema),
-            schema,
+            layout: RowLayout::new(schema),
             rows: table.rows,
             not_null,
             check: None,
@@ -221,7 +220,7 @@ impl Table {
     }
 
     pub fn schema(&self) -> &Schema {
-        &self.schema
+        &self.stored.schema
     }
 
     /// The table as it was opened.
@@ -248,7 +247,7 @@ impl Table {
         store: &mut ChunkStore<S>,
         name: &str,
     ) -> Result<TableRef, TableError> {
-        crate::db::index::refresh(store, name, &self.stored, &self.schema, self.rows).await
+        crate::db::index::refresh(store, name, &self.stored, self.schema(), self.rows).await
     }
 
     /// Makes a row fit the schema: every value coerced to its column's type, NULL refused
@@ -257,7 +256,7 @@ impl Table {
         let row = self.coerce_row(row)?;
         match (0..row.len()).find(|&i| self.not_null[i] && row[i].is_null()) {
             Some(i) => Err(TableError::NotNull {
-                column: self.schema.columns[i].name.clone(),
+                column: self.schema().columns[i].name.clone(),
             }),
             None => Ok(row),
         }
@@ -265,13 +264,13 @@ impl Table {
 
     /// Every value of a row coerced to its column's type (NULL passes).
     fn coerce_row(&self, mut row: Vec<Value>) -> Result<Vec<Value>, TableError> {
-        if row.len() != self.schema.columns.len() {
+        if row.len() != self.schema().columns.len() {
             return Err(TableError::Arity {
-                expected: self.schema.columns.len(),
+                expected: self.schema().columns.len(),
                 found: row.len(),
             });
         }
-        for (i, column) in self.schema.columns.iter().enumerate() {
+        for (i, column) in self.schema().columns.iter().enumerate() {
             let value = core::mem::replace(&mut row[i], Value::Null);
             row[i] = column.coerce(value).map_err(|error| TableError::Type {
                 column: column.name.clone(),
@@ -305,6 +304,8 @@ impl Table {
 
     /// Calls `f(key, row, count)` for each entry in `span`, in key order, until it returns
     /// `Ok(false)`; `count` is how many times a keyless row repeats (1 for a keyed row).
+    /// Every row is decoded into the same `row`, so a scan allocates no row per entry; `f`
+    /// may take the row (`mem::take`) to keep it.
     pub async fn visit<S, E, F>(
         &self,
         store: &ChunkStore<S>,
@@ -314,16 +315,17 @@ impl Table {
     where
         S: Storage,
         E: From<TableError>,
-        F: FnMut(&[u8], Vec<Value>, u64) -> Result<bool, E>,
+        F: FnMut(&[u8], &mut Vec<Value>, u64) -> Result<bool, E>,
     {
+        let mut row = Vec::new();
         let bounds = match span {
             Span::Key(key) => {
                 if let Some(value) = prolly::get(store, self.rows, key)
                     .await
                     .map_err(TableError::from)?
                 {
-                    let (row, count) = self.decode(key, &value)?;
-                    f(key, row, count)?;
+                    let count = self.decode(key, &value, &mut row)?;
+                    f(key, &mut row, count)?;
                 }
                 return Ok(());
             }
@@ -375,8 +377,8 @@ impl Table {
                         // An entry without its row: the index disagrees with the table.
                         return Err(TableError::Corrupt(CodecError::Invalid("index entry")).into());
                     };
-                    let (row, count) = self.decode(key, &value)?;
-                    if !f(key, row, count)? {
+                    let count = self.decode(key, &value, &mut row)?;
+                    if !f(key, &mut row, count)? {
                         break;
                     }
                 }
@@ -391,9 +393,9 @@ impl Table {
         let mut failure = None;
         prolly::scan(store, self.rows, bounds, |key, value| {
             let step = self
-                .decode(key, value)
+                .decode(key, value, &mut row)
                 .map_err(E::from)
-                .and_then(|(row, count)| f(key, row, count));
+                .and_then(|count| f(key, &mut row, count));
             step.unwrap_or_else(|e| {
                 failure = Some(e);
                 false
@@ -404,16 +406,14 @@ impl Table {
         failure.map_or(Ok(()), Err)
     }
 
-    fn decode(&self, key: &[u8], value: &[u8]) -> Result<(Vec<Value>, u64), TableError> {
+    /// Decodes an entry into `row` (see `RowLayout::decode_into`): the row's count.
+    fn decode(&self, key: &[u8], value: &[u8], row: &mut Vec<Value>) -> Result<u64, TableError> {
         if self.layout.is_keyless() {
-            let (count, row) = self.layout.decode_keyless(value)?;
-            Ok((row, count))
+            Ok(self.layout.decode_keyless_into(value, row)?)
         } else {
-            Ok((
-                self.layout
-                    .decode_only(key, value, self.wanted.as_deref())?,
-                1,
-            ))
+            self.layout
+                .decode_into(key, value, self.wanted.as_deref(), row)?;
+            Ok(1)
         }
     }
 
@@ -546,7 +546,7 @@ impl Table {
             keyed.sort_by(|a, b| a.0.cmp(&b.0));
         }
         if let Some(pair) = keyed.windows(2).find(|w| w[0].0 == w[1].0) {
-            let key = self.schema.primary_key.iter();
+            let key = self.schema().primary_key.iter();
             return Err(TableError::DuplicateKey {
                 key: key.map(|&i| pair[1].1[i].clone()).collect(),
             });
@@ -680,7 +680,7 @@ impl Table {
         match self.layout.decode(key, value) {
             Ok(row) => TableError::DuplicateKey {
                 key: self
-                    .schema
+                    .schema()
                     .primary_key
                     .iter()
                     .map(|&i| row[i].clone())
@@ -705,7 +705,7 @@ impl Table {
         let mut edits = Vec::new();
         let mut deleted = 0;
         self.visit(store, span, |key, row, count| {
-            if pred(&row)? {
+            if pred(row)? {
                 edits.push((key.to_vec(), None));
                 deleted += count;
             }
@@ -736,9 +736,9 @@ impl Table {
     {
         let mut changes = Vec::new();
         self.visit(store, span, |key, row, count| {
-            if let Some(new) = f(&row)? {
+            if let Some(new) = f(row)? {
                 let new = self.check_row(new)?;
-                if new != row {
+                if new != *row {
                     changes.push((key.to_vec(), new, count));
                 }
             }

@@ -47,8 +47,8 @@ pub async fn export<S: Storage>(
             for _ in 0..count {
                 rows += 1;
                 match file_type {
-                    FileType::Csv => csv_row(&mut text, &schema, &row, rows)?,
-                    FileType::Json => json_row(&mut text, &schema, &row, rows)?,
+                    FileType::Csv => csv_row(&mut text, &schema, row, rows)?,
+                    FileType::Json => json_row(&mut text, &schema, row, rows)?,
                 }
                 if text.len() >= PIECE {
                     out(&text).map_err(ImportError::Output)?;

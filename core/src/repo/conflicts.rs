@@ -50,7 +50,7 @@ impl<S: Storage> Repo<S> {
         let mut out = [None, None, None];
         for (slot, commit) in out.iter_mut().zip([merge.base, self.head()?, merge.theirs]) {
             let root = self.root_value(self.commit_at(commit).await?.root).await?;
-            *slot = root.tables.get(table).map(|t| t.schema.clone());
+            *slot = root.tables.get(table).map(|t| Schema::clone(&t.schema));
         }
         Ok(out)
     }
@@ -69,7 +69,7 @@ impl<S: Storage> Repo<S> {
         let sides = self.three_schemas(&merge, table).await?;
         let working = self.root_value(ws.working).await?;
         let schema = match working.tables.get(table) {
-            Some(t) => t.schema.clone(),
+            Some(t) => Schema::clone(&t.schema),
             None => sides[1].clone().unwrap_or_default(),
         };
         let mut rows = Vec::new();
@@ -138,7 +138,7 @@ impl<S: Storage> Repo<S> {
                         let version = versions[side].take();
                         let value = match version {
                             None => None,
-                            Some(v) if *from == current.schema => Some(v),
+                            Some(v) if *from == *current.schema => Some(v),
                             Some(v) => {
                                 Some(layout.value(&fit.project(&key, &v).ok_or_else(unfit)?))
                             }

@@ -81,7 +81,10 @@ impl<S: Storage> Repo<S> {
         for t in changed_tables(from, to) {
             let old = from.tables.get(&t.name);
             let new = to.tables.get(&t.name);
-            let schema = new.or(old).map(|r| r.schema.clone()).unwrap_or_default();
+            let schema = new
+                .or(old)
+                .map(|r| Schema::clone(&r.schema))
+                .unwrap_or_default();
             let mut rows = self.row_changes(old, new).await?;
             let schema_changes = match old.zip(new) {
                 Some((a, b)) if a.schema != b.schema => {

@@ -300,7 +300,7 @@ impl<S: Storage> Repo<S> {
             Table::new(tref)
                 .visit(&self.store, &Span::All, |_, row, times| {
                     for _ in 0..times {
-                        let mut out = in_schema(Some(&row), &tref.schema, &schema);
+                        let mut out = in_schema(Some(row), &tref.schema, &schema);
                         out.extend(extra.iter().cloned());
                         rows.push(out);
                         if let Err(e) = bounded(rows.len()) {
@@ -328,12 +328,15 @@ impl<S: Storage> Repo<S> {
         log: &[(Hash, Commit)],
     ) -> Result<Option<(String, Schema)>> {
         if let Ok(name) = crate::sql::find_table(working, table) {
-            return Ok(Some((name.clone(), working.tables[&name].schema.clone())));
+            return Ok(Some((
+                name.clone(),
+                Schema::clone(&working.tables[&name].schema),
+            )));
         }
         for (_, commit) in log {
             let root = self.root_value(commit.root).await?;
             if let Ok(name) = crate::sql::find_table(&root, table) {
-                let schema = root.tables[&name].schema.clone();
+                let schema = Schema::clone(&root.tables[&name].schema);
                 return Ok(Some((name, schema)));
             }
         }

@@ -112,7 +112,7 @@ async fn merge_table<S: Storage>(
     o: &TableRef,
     t: &TableRef,
 ) -> Result<(TableRef, Option<TableConflict>)> {
-    let Some(schema) = merged_schema(b.map(|b| &b.schema), &o.schema, &t.schema) else {
+    let Some(schema) = merged_schema(b.map(|b| &*b.schema), &o.schema, &t.schema) else {
         return Ok((o.clone(), Some(TableConflict::Schema)));
     };
     let base_rows = b.map_or(Hash::EMPTY, |b| b.rows);
@@ -126,7 +126,7 @@ async fn merge_table<S: Storage>(
         merged: RowLayout::new(schema),
     };
     // Rows start as ours when the merged schema is ours, so only their changes are edits.
-    let ours_first = o.schema == *schema;
+    let ours_first = *o.schema == *schema;
     let Some((edits, conflicts)) = merge_diffs(&sides, &ours, &theirs, ours_first) else {
         return Ok((o.clone(), Some(TableConflict::Schema)));
     };

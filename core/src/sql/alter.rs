@@ -390,7 +390,7 @@ impl Altered {
             let mut rows = Vec::new();
             Table::new(&self.stored)
                 .visit(store, &Span::All, |_, row, count| {
-                    rows.push((row, count));
+                    rows.push((core::mem::take(row), count));
                     Ok::<_, SqlError>(true)
                 })
                 .await?;

@@ -2,6 +2,7 @@
 //! indexes, constant subtrees folded to values), then evaluated per row with SQL's NULL
 //! semantics. Types are stricter than MySQL's: text is never silently read as a number.
 
+use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -113,6 +114,20 @@ impl BinOp {
             BinOp::And => "AND",
             BinOp::Or => "OR",
         }
+    }
+
+    /// For a comparison operator, the test it makes of its operands' order; None for the
+    /// others.
+    fn ordering_test(self) -> Option<fn(Ordering) -> bool> {
+        Some(match self {
+            BinOp::Eq => Ordering::is_eq,
+            BinOp::NotEq => Ordering::is_ne,
+            BinOp::Lt => Ordering::is_lt,
+            BinOp::LtEq => Ordering::is_le,
+            BinOp::Gt => Ordering::is_gt,
+            BinOp::GtEq => Ordering::is_ge,
+            _ => return None,
+        })
     }
 }
 
@@ -655,10 +670,7 @@ impl Expr {
     pub fn eval(&self, row: &[Value]) -> Result<Value, SqlError> {
         Ok(match self {
             Expr::Literal(v) => v.clone(),
-            // A compiled column is within its rows; say so rather than panic if one is not.
-            Expr::Column(i) => row.get(*i).cloned().ok_or_else(|| {
-                SqlError::Unsupported(format!("column {i} past a row of {}", row.len()))
-            })?,
+            Expr::Column(i) => column_of(row, *i)?.clone(),
             Expr::Neg(a) => match a.eval(row)? {
                 Value::Null => Value::Null,
                 Value::Double(d) => Value::Double(-d),
@@ -679,38 +691,41 @@ impl Expr {
                 None => Value::Null,
             },
             Expr::Binary(BinOp::And, a, b) => {
-                let a = truth(&a.eval(row)?)?;
+                let a = a.truth_in(row)?;
                 if a == Some(false) {
                     return Ok(Value::Bool(false));
                 }
-                match (a, truth(&b.eval(row)?)?) {
+                match (a, b.truth_in(row)?) {
                     (_, Some(false)) => Value::Bool(false),
                     (Some(true), Some(true)) => Value::Bool(true),
                     _ => Value::Null,
                 }
             }
             Expr::Binary(BinOp::Or, a, b) => {
-                let a = truth(&a.eval(row)?)?;
+                let a = a.truth_in(row)?;
                 if a == Some(true) {
                     return Ok(Value::Bool(true));
                 }
-                match (a, truth(&b.eval(row)?)?) {
+                match (a, b.truth_in(row)?) {
                     (_, Some(true)) => Value::Bool(true),
                     (Some(false), Some(false)) => Value::Bool(false),
                     _ => Value::Null,
                 }
             }
-            Expr::Binary(op, a, b) => binary(*op, a.eval(row)?, b.eval(row)?)?,
+            Expr::Binary(op, a, b) => match op.ordering_test() {
+                Some(test) => compared(test, a, b, row)?.map_or(Value::Null, Value::Bool),
+                None => binary(*op, a.eval(row)?, b.eval(row)?)?,
+            },
             Expr::IsNull(a, negated) => Value::Bool(a.eval(row)?.is_null() != *negated),
             Expr::InList(a, list, negated) => {
-                let a = a.eval(row)?;
-                let items = list.iter().map(|item| item.eval(row));
+                let a = a.operand(row)?;
+                let items = list.iter().map(|item| item.operand(row));
                 negate(in_list(&a, items)?, *negated)
             }
             Expr::Between(a, low, high, negated) => {
-                let a = a.eval(row)?;
-                let above = compare(&a, &low.eval(row)?)?.map(Ordering::is_ge);
-                let below = compare(&a, &high.eval(row)?)?.map(Ordering::is_le);
+                let a = a.operand(row)?;
+                let above = compare(&a, &*low.operand(row)?)?.map(Ordering::is_ge);
+                let below = compare(&a, &*high.operand(row)?)?.map(Ordering::is_le);
                 let within = match (above, below) {
                     (Some(false), _) | (_, Some(false)) => Some(false),
                     (Some(true), Some(true)) => Some(true),
@@ -790,7 +805,7 @@ impl Expr {
                 }
             }
             Expr::Cast(a, to) => cast(a.eval(row)?, *to)?,
-            Expr::InSet(a, set, negated) => negate(set.contains(&a.eval(row)?)?, *negated),
+            Expr::InSet(a, set, negated) => negate(set.contains(&*a.operand(row)?)?, *negated),
             Expr::Subquery(q) => q.eval(row)?,
             _ => return unsupported("expression"),
         })
@@ -798,18 +813,59 @@ impl Expr {
 
     /// Whether a row passes this condition: NULL (unknown) does not.
     pub fn accepts(&self, row: &[Value]) -> Result<bool, SqlError> {
-        Ok(truth(&self.eval(row)?)? == Some(true))
+        Ok(self.truth_in(row)? == Some(true))
+    }
+
+    /// The SQL truth (see `truth`) of this expression's value on a row; a comparison's is
+    /// worked out without making a value of it, the most common filter being one.
+    fn truth_in(&self, row: &[Value]) -> Result<Option<bool>, SqlError> {
+        match self {
+            Expr::Binary(op, a, b) => match op.ordering_test() {
+                Some(test) => compared(test, a, b, row),
+                None => truth(&self.eval(row)?),
+            },
+            _ => truth(&self.eval(row)?),
+        }
+    }
+
+    /// This expression's value on a row, borrowed where it is a literal or a column: a
+    /// comparison reads those in place rather than copying them (a scan's filter, per row).
+    fn operand<'a>(&'a self, row: &'a [Value]) -> Result<Cow<'a, Value>, SqlError> {
+        Ok(match self {
+            Expr::Literal(v) => Cow::Borrowed(v),
+            Expr::Column(i) => Cow::Borrowed(column_of(row, *i)?),
+            e => Cow::Owned(e.eval(row)?),
+        })
     }
 }
 
+/// Column `i` of a row. A compiled column is within its rows; say so rather than panic if
+/// one is not.
+fn column_of(row: &[Value], i: usize) -> Result<&Value, SqlError> {
+    row.get(i)
+        .ok_or_else(|| SqlError::Unsupported(format!("column {i} past a row of {}", row.len())))
+}
+
+/// `a op b` for a comparison operator (its `ordering_test`), NULL (None) when either side
+/// is, as `binary` answers it but with both operands read in place.
+fn compared(
+    test: fn(Ordering) -> bool,
+    a: &Expr,
+    b: &Expr,
+    row: &[Value],
+) -> Result<Option<bool>, SqlError> {
+    let a = a.operand(row)?;
+    Ok(compare(&a, &*b.operand(row)?)?.map(test))
+}
+
 /// `a IN (items)`: true on an equal item, else NULL if an item (or `a`) is NULL, else false.
-fn in_list(
+fn in_list<'a>(
     a: &Value,
-    items: impl Iterator<Item = Result<Value, SqlError>>,
+    items: impl Iterator<Item = Result<Cow<'a, Value>, SqlError>>,
 ) -> Result<Option<bool>, SqlError> {
     let mut result = Some(false);
     for item in items {
-        match compare(a, &item?)? {
+        match compare(a, &*item?)? {
             Some(Ordering::Equal) => return Ok(Some(true)),
             Some(_) => {}
             None => result = None,
@@ -900,7 +956,7 @@ impl KeySet {
                 _ => Some(false),
             }),
             // Another family (or NULL): item by item, with compare's conversions and errors.
-            _ => in_list(a, self.values.iter().cloned().map(Ok)),
+            _ => in_list(a, self.values.iter().map(|v| Ok(Cow::Borrowed(v)))),
         }
     }
 }
@@ -928,13 +984,13 @@ pub(crate) fn truth(v: &Value) -> Result<Option<bool>, SqlError> {
 /// booleans, as 0 and 1) compare by value; text and blobs compare bytewise.
 pub fn compare(a: &Value, b: &Value) -> Result<Option<Ordering>, SqlError> {
     use Value::*;
-    let bytes = |v: &Value| -> Option<Vec<u8>> {
+    fn bytes(v: &Value) -> Option<&[u8]> {
         match v {
-            Text(s) => Some(s.as_bytes().to_vec()),
-            Blob(b) => Some(b.clone()),
+            Text(s) => Some(s.as_bytes()),
+            Blob(b) => Some(b),
             _ => None,
         }
-    };
+    }
     Ok(Some(match (a, b) {
         (Null, _) | (_, Null) => return Ok(None),
         (Text(x), Text(y)) => x.cmp(y),
@@ -948,7 +1004,7 @@ pub fn compare(a: &Value, b: &Value) -> Result<Option<Ordering>, SqlError> {
                 )))
             }
         },
-        (Int(_) | Bool(_), Int(_) | Bool(_)) => numeric(a).sql_cmp(&numeric(b)),
+        (Int(_) | Bool(_), Int(_) | Bool(_)) => integer(a, "=")?.cmp(&integer(b, "=")?),
         (Int(_) | Decimal(_) | Bool(_), Int(_) | Decimal(_) | Bool(_)) => exact(a).cmp(&exact(b)),
         (Int(_) | Double(_) | Decimal(_) | Bool(_), Int(_) | Double(_) | Decimal(_) | Bool(_)) => {
             // As floats, so that -0.0 = 0.0; NaN (which no literal makes) sorts last.
@@ -956,7 +1012,7 @@ pub fn compare(a: &Value, b: &Value) -> Result<Option<Ordering>, SqlError> {
             x.partial_cmp(&y).unwrap_or_else(|| x.total_cmp(&y))
         }
         _ => match (bytes(a), bytes(b)) {
-            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(x), Some(y)) => x.cmp(y),
             _ => {
                 return Err(SqlError::TypeMismatch(format!(
                     "cannot compare {} with {}",
@@ -1008,13 +1064,6 @@ fn exact(v: &Value) -> Decimal {
     }
 }
 
-fn numeric(v: &Value) -> Value {
-    match v {
-        Value::Bool(b) => Value::Int(i64::from(*b)),
-        other => other.clone(),
-    }
-}
-
 fn integer(v: &Value, op: &str) -> Result<i64, SqlError> {
     match v {
         Value::Int(n) => Ok(*n),
@@ -1032,17 +1081,8 @@ pub(crate) fn out_of_range(ty: &str, expr: String) -> SqlError {
 }
 
 pub(crate) fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, SqlError> {
-    let ordering = |accept: fn(Ordering) -> bool| -> Result<Value, SqlError> {
-        Ok(compare(&a, &b)?.map_or(Value::Null, |o| Value::Bool(accept(o))))
-    };
-    match op {
-        BinOp::Eq => return ordering(Ordering::is_eq),
-        BinOp::NotEq => return ordering(Ordering::is_ne),
-        BinOp::Lt => return ordering(Ordering::is_lt),
-        BinOp::LtEq => return ordering(Ordering::is_le),
-        BinOp::Gt => return ordering(Ordering::is_gt),
-        BinOp::GtEq => return ordering(Ordering::is_ge),
-        _ => {}
+    if let Some(test) = op.ordering_test() {
+        return Ok(compare(&a, &b)?.map_or(Value::Null, |o| Value::Bool(test(o))));
     }
     if a.is_null() || b.is_null() {
         return Ok(Value::Null);
@@ -1157,7 +1197,153 @@ fn like(text: &str, pattern: &str, escape: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::like;
+    use super::*;
+    use crate::db::temporal::Temporal;
+    use alloc::vec;
+
+    /// Values of every kind a comparison meets, with the edges of their rules: NULL,
+    /// integers, booleans, an unsigned value past i64 (a decimal), decimals of other scales,
+    /// doubles (-0.0 too), text with trailing spaces, digits as text, blobs, dates.
+    fn mixed_values() -> Vec<Value> {
+        let date = |kind, value| Value::Temporal(Temporal { kind, value });
+        vec![
+            Value::Null,
+            Value::Int(-1),
+            Value::Int(0),
+            Value::Int(1),
+            Value::Int(2),
+            Value::Int(i64::MAX),
+            Value::Int(i64::MIN),
+            Value::Bool(false),
+            Value::Bool(true),
+            int_value(u64::MAX.into()),
+            Value::Decimal(Decimal {
+                units: 150,
+                scale: 2,
+            }),
+            Value::Decimal(Decimal {
+                units: 15,
+                scale: 1,
+            }),
+            Value::Decimal(Decimal {
+                units: -5,
+                scale: 1,
+            }),
+            Value::Decimal(Decimal {
+                units: 100,
+                scale: 2,
+            }),
+            Value::Double(1.5),
+            Value::Double(1.0),
+            Value::Double(-0.0),
+            Value::Double(0.0),
+            Value::Double(1e300),
+            Value::Text("".into()),
+            Value::Text("a".into()),
+            Value::Text("a ".into()),
+            Value::Text("a  ".into()),
+            Value::Text("b".into()),
+            Value::Text("1".into()),
+            Value::Text("2024-03-01".into()),
+            Value::Text("2024-03-01 12:00:00".into()),
+            Value::Blob(b"a".to_vec()),
+            Value::Blob(b"a ".to_vec()),
+            date(TimeType::Date, 19_783),
+            date(TimeType::DateTime(0), 19_783 * 86_400_000_000),
+            date(TimeType::Year, 2024),
+            Value::Int(2024),
+        ]
+    }
+
+    /// A comparison reads a column or a literal in place (`operand`); over every pair of
+    /// mixed values and every comparison operator it answers what `binary` answers of the
+    /// values themselves (errors alike), and a filter accepts exactly where that is true.
+    #[test]
+    fn comparisons_in_place_agree_with_comparing_values() {
+        let ops = [
+            BinOp::Eq,
+            BinOp::NotEq,
+            BinOp::Lt,
+            BinOp::LtEq,
+            BinOp::Gt,
+            BinOp::GtEq,
+        ];
+        let values = mixed_values();
+        let col = |i| Box::new(Expr::Column(i));
+        let lit = |v: &Value| Box::new(Expr::Literal(v.clone()));
+        for x in &values {
+            for y in &values {
+                let row = [x.clone(), y.clone()];
+                for op in ops {
+                    let want = binary(op, x.clone(), y.clone());
+                    let forms = [
+                        Expr::Binary(op, col(0), col(1)),
+                        Expr::Binary(op, col(0), lit(y)),
+                        Expr::Binary(op, lit(x), col(1)),
+                        Expr::Binary(op, lit(x), lit(y)),
+                        // Not an operand read in place: a computed value.
+                        Expr::Binary(op, col(0), Box::new(Expr::Cast(col(1), CastTo::Char))),
+                    ];
+                    for (n, e) in forms.iter().enumerate() {
+                        let want = match n {
+                            4 => binary(op, x.clone(), cast(y.clone(), CastTo::Char).unwrap()),
+                            _ => want.clone(),
+                        };
+                        let what = format!("{x:?} {} {y:?}, form {n}", op.symbol());
+                        assert_eq!(e.eval(&row), want, "{what}");
+                        let accepted = want.map(|v| v == Value::Bool(true));
+                        assert_eq!(e.accepts(&row), accepted, "{what}");
+                    }
+                }
+                // Integers and booleans compare as the integers they are.
+                if let (Value::Int(_) | Value::Bool(_), Value::Int(_) | Value::Bool(_)) = (x, y) {
+                    let int = |v: &Value| match v {
+                        Value::Bool(b) => Value::Int(i64::from(*b)),
+                        other => other.clone(),
+                    };
+                    assert_eq!(compare(x, y), Ok(Some(int(x).sql_cmp(&int(y)))));
+                }
+            }
+        }
+    }
+
+    /// AND, OR, NOT, BETWEEN and IN over comparisons read in place answer as the same
+    /// operators over the comparisons' values (literals folded by `binary`).
+    #[test]
+    fn conditions_over_comparisons_agree_with_their_values() {
+        let values = mixed_values();
+        let col = |i| Box::new(Expr::Column(i));
+        let lit = |v: Value| Box::new(Expr::Literal(v));
+        for x in &values {
+            for y in &values {
+                let row = [x.clone(), y.clone()];
+                let lt = binary(BinOp::Lt, x.clone(), y.clone());
+                let eq = binary(BinOp::Eq, x.clone(), y.clone());
+                let (Ok(lt), Ok(eq)) = (lt, eq) else {
+                    continue;
+                };
+                for op in [BinOp::And, BinOp::Or] {
+                    let in_place = Expr::Binary(
+                        op,
+                        Box::new(Expr::Binary(BinOp::Lt, col(0), col(1))),
+                        Box::new(Expr::Binary(BinOp::Eq, col(0), col(1))),
+                    );
+                    let of_values = Expr::Binary(op, lit(lt.clone()), lit(eq.clone()));
+                    assert_eq!(in_place.eval(&row), of_values.eval(&[]), "{x:?} {y:?}");
+                    assert_eq!(in_place.accepts(&row), of_values.accepts(&[]));
+                }
+                let not = Expr::Not(Box::new(Expr::Binary(BinOp::Lt, col(0), col(1))));
+                assert_eq!(not.eval(&row), Expr::Not(lit(lt.clone())).eval(&[]));
+                // x BETWEEN y AND y is x = y; x IN (y, y) too.
+                let between = Expr::Between(col(0), col(1), col(1), false);
+                assert_eq!(between.eval(&row), Ok(eq.clone()), "{x:?} {y:?}");
+                let listed = Expr::InList(col(0), vec![Expr::Column(1), Expr::Column(1)], false);
+                assert_eq!(listed.eval(&row), Ok(eq.clone()), "{x:?} {y:?}");
+                let set = Expr::InSet(col(0), Arc::new(KeySet::new(vec![y.clone()])), false);
+                assert_eq!(set.eval(&row), Ok(eq), "{x:?} {y:?}");
+            }
+        }
+    }
 
     #[test]
     fn like_patterns() {

@@ -28,7 +28,7 @@ use crate::sql::{access, open_table, QueryResult, SqlError};
 
 /// A key lookup as written.
 pub(crate) struct KeyLookup {
-    table: String,
+    pub(crate) table: String,
     /// The columns listed, as written; None for `*`.
     columns: Option<Vec<String>>,
     /// The WHERE clause's `column = literal` terms, in order.
@@ -89,17 +89,18 @@ pub(crate) async fn run<S: Storage>(
 ) -> Option<Result<QueryResult, SqlError>> {
     let lookup = parse(sql)?;
     let (_, mut table) = open_table(root, &lookup.table).ok()?;
-    let plan = plan(lookup, table.schema())?;
+    let (plan, span) = plan(lookup, table.schema())?;
     Some(
-        run_plan(store, &mut table, &plan, None)
+        run_plan(store, &mut table, &plan, None, Some(span))
             .await
             .map(|(r, _)| r),
     )
 }
 
 /// The plan sqlparser's tree of the lookup compiles to (see `select::plan`), if its WHERE
-/// pins exactly one key.
-fn plan(lookup: KeyLookup, schema: &Schema) -> Option<Plan> {
+/// pins exactly one key, and that key's span (what `access::plan` gives for it, as a pinned
+/// primary key comes first there), so that it is not worked out twice.
+pub(crate) fn plan(lookup: KeyLookup, schema: &Schema) -> Option<(Plan, Span)> {
     let (columns, outputs) = match lookup.columns {
         None => (
             schema.columns.iter().map(|c| c.name.clone()).collect(),
@@ -132,15 +133,20 @@ fn plan(lookup: KeyLookup, schema: &Schema) -> Option<Plan> {
     pinned.sort_unstable();
     let mut key = schema.primary_key.clone();
     key.sort_unstable();
-    if pinned != key || !matches!(access::span(filter.as_ref(), schema), Span::Key(_)) {
+    if pinned != key {
         return None;
     }
-    Some(Plan {
+    let span = access::span(filter.as_ref(), schema);
+    if !matches!(span, Span::Key(_)) {
+        return None;
+    }
+    let plan = Plan {
         columns,
         outputs: outputs.into_iter().map(Output::Value).collect(),
         filter,
         order: Vec::new(),
         offset: 0,
         limit: lookup.limit,
-    })
+    };
+    Some((plan, span))
 }

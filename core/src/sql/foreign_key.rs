@@ -244,7 +244,14 @@ pub(crate) fn check_drop(root: &RootValue, names: &[String]) -> Result<(), SqlEr
 /// TABLE ... RENAME carry the keys along, as MySQL does).
 pub(crate) fn rename_parent(root: &mut RootValue, old: &str, new: &str) {
     for t in root.tables.values_mut() {
-        for key in t.schema.foreign_keys.iter_mut() {
+        // A schema is shared with other root values: copied only where a key changes.
+        if !t.schema.foreign_keys.iter().any(|k| k.parent == old) {
+            continue;
+        }
+        for key in alloc::sync::Arc::make_mut(&mut t.schema)
+            .foreign_keys
+            .iter_mut()
+        {
             if key.parent == old {
                 key.parent = new.into();
             }

@@ -1,6 +1,7 @@
 //! Query results as text: an aligned table as the MySQL and Dolt shells print it, CSV (RFC
 //! 4180) and JSON in Dolt's `-r json` shape. Pure functions, shared by every front end.
 
+use alloc::borrow::Cow;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt::Write;
@@ -21,19 +22,16 @@ pub fn format_table(result: &QueryResult) -> String {
     if result.columns.is_empty() {
         return String::new();
     }
-    let cells: Vec<Vec<String>> = result
+    // Each cell with its width, counted once for the column's width and its padding.
+    let cells: Vec<Vec<(String, usize)>> = result
         .rows
         .iter()
-        .map(|row| {
-            row.iter()
-                .map(|v| crate::text::printable(&v.to_string()).into_owned())
-                .collect()
-        })
+        .map(|row| row.iter().map(|v| cell(v.to_string())).collect())
         .collect();
     let mut widths: Vec<usize> = result.columns.iter().map(|c| c.chars().count()).collect();
     for row in &cells {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+        for (w, (_, n)) in widths.iter_mut().zip(row) {
+            *w = (*w).max(*n);
         }
     }
     let mut border = String::from("+");
@@ -42,22 +40,47 @@ pub fn format_table(result: &QueryResult) -> String {
         border.push('+');
     }
     border.push('\n');
-    let line = |out: &mut String, row: &[String]| {
-        out.push('|');
-        for (w, cell) in widths.iter().zip(row) {
-            let pad = w - cell.chars().count();
-            let _ = write!(out, " {cell}{} |", " ".repeat(pad));
-        }
-        out.push('\n');
-    };
-    let mut out = border.clone();
-    line(&mut out, &result.columns);
+    // Every line is as long as the border in characters, most also in bytes.
+    let mut out = String::with_capacity(border.len() * (cells.len() + 4));
+    out.push_str(&border);
+    let header = result
+        .columns
+        .iter()
+        .map(|c| (c.as_str(), c.chars().count()));
+    table_line(&mut out, &widths, header);
     out.push_str(&border);
     for row in &cells {
-        line(&mut out, row);
+        table_line(&mut out, &widths, row.iter().map(|(c, n)| (c.as_str(), *n)));
     }
     out.push_str(&border);
     out
+}
+
+/// A value's text as a table shows it (`printable`), and its width in characters.
+fn cell(text: String) -> (String, usize) {
+    let text = match crate::text::printable(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(escaped) => escaped,
+    };
+    let width = text.chars().count();
+    (text, width)
+}
+
+/// One line of cells (text, width in characters) padded to `widths`. Pushed piece by piece:
+/// a `write!` and a padding string per cell cost a key lookup more than its row (issue 16).
+fn table_line<'a>(
+    out: &mut String,
+    widths: &[usize],
+    cells: impl Iterator<Item = (&'a str, usize)>,
+) {
+    out.push('|');
+    for (w, (cell, n)) in widths.iter().zip(cells) {
+        out.push(' ');
+        out.push_str(cell);
+        out.extend(core::iter::repeat_n(' ', w - n + 1));
+        out.push('|');
+    }
+    out.push('\n');
 }
 
 /// A header line, then one line per row; fields with a comma, quote, CR or LF are quoted

@@ -281,7 +281,7 @@ pub(crate) async fn read_table<S: Storage>(
             for _ in 1..times {
                 rows.push(row.clone());
             }
-            rows.push(row);
+            rows.push(core::mem::take(row));
             Ok(true)
         })
         .await?;

@@ -117,15 +117,17 @@ pub async fn run_paged<S: Storage>(
         }
         return Ok((finish(&plan, rows)?, None));
     };
-    run_plan(store, &mut table, &plan, page).await
+    run_plan(store, &mut table, &plan, page, None).await
 }
 
-/// Runs a plan over one table: see `run_paged`.
+/// Runs a plan over one table: see `run_paged`. `known` is the span `access::plan` gives
+/// for it, when the caller has already worked that out (the key lookup fast path does).
 pub(crate) async fn run_plan<S: Storage>(
     store: &ChunkStore<S>,
     table: &mut Table,
     plan: &Plan,
     page: Option<&Page>,
+    known: Option<Span>,
 ) -> Result<(QueryResult, Option<Vec<u8>>), SqlError> {
     // An ORDER BY of columns, each ascending, that a LIMIT cuts short may be read in an
     // index's order.
@@ -138,7 +140,7 @@ pub(crate) async fn run_plan<S: Storage>(
         })
         .collect();
     let order = order.filter(|_| plan.limit.is_some());
-    let span = access::plan(plan.filter.as_ref(), table, order.as_deref());
+    let span = known.unwrap_or_else(|| access::plan(plan.filter.as_ref(), table, order.as_deref()));
     // One row by its key is decoded whole: working out which columns to skip would cost more.
     if !matches!(span, Span::Key(_)) {
         table.read_only(plan.columns_read(table.schema().columns.len()));
@@ -185,11 +187,11 @@ pub(crate) async fn run_plan<S: Storage>(
     table
         .visit(store, &span, |key, row, count| {
             if let Some(filter) = &plan.filter {
-                if !filter.accepts(&row)? {
+                if !filter.accepts(row)? {
                     return Ok::<_, SqlError>(true);
                 }
             }
-            rows.add(plan, &row, count)?;
+            rows.add(plan, row, count)?;
             let go_on = stop_after.is_none_or(|n| rows.len() < n as u64);
             if !go_on {
                 last = Some(key.to_vec());

@@ -923,6 +923,24 @@ fn formats() {
     assert_eq!(format_csv(&empty), "a\n");
     assert_eq!(format_json(&empty), "{\"rows\": []}");
     assert_eq!(format_table(&QueryResult::default()), "");
+    // Widths in characters, a header's too, whichever is wider.
+    let wide = QueryResult {
+        columns: vec!["ñame".into(), "x".into()],
+        rows: vec![
+            vec![text("ab"), text("ünï\tcödé")],
+            vec![Value::Null, int(7)],
+        ],
+        affected: None,
+    };
+    assert_eq!(
+        format_table(&wide),
+        "+------+-----------+\n\
+         | ñame | x         |\n\
+         +------+-----------+\n\
+         | ab   | ünï\\tcödé |\n\
+         | NULL | 7         |\n\
+         +------+-----------+\n"
+    );
 }
 
 /// A small deterministic generator (xorshift), so the random statements are reproducible.

@@ -383,6 +383,15 @@ fn takes_the_plain_forms() {
     ] {
         let answer = fast(&db, sql).unwrap_or_else(|| panic!("not taken: {sql}"));
         assert!(answer.is_ok(), "{sql}: {answer:?}");
+        // The span the fast path hands the executor is the one the executor would work out.
+        let lookup = fast_select::parse(sql).unwrap();
+        let (_, table) = super::open_table(&db.root, &lookup.table).unwrap();
+        let (plan, span) = fast_select::plan(lookup, table.schema()).unwrap();
+        assert_eq!(
+            span,
+            super::access::plan(plan.filter.as_ref(), &table, None),
+            "{sql}"
+        );
     }
     let r = fast(&db, "select b, ID from t where id = 7")
         .unwrap()

@@ -624,10 +624,12 @@ fn a_stored_check_that_does_not_compile_fails_writes_not_reads() {
     db.run("insert into t values (1)");
     // Only a forged store holds one: CREATE and ALTER TABLE compile every check.
     let table = db.root.tables.get_mut("t").expect("t");
-    table.schema.checks.push(crate::db::schema::Check {
-        name: "c".into(),
-        expr: "zz > 0".into(),
-    });
+    alloc::sync::Arc::make_mut(&mut table.schema)
+        .checks
+        .push(crate::db::schema::Check {
+            name: "c".into(),
+            expr: "zz > 0".into(),
+        });
     assert_eq!(db.rows("select a from t"), vec![vec![int(1)]]);
     assert_eq!(
         db.err("insert into t values (2)"),

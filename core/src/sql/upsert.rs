@@ -190,7 +190,7 @@ async fn existing_row<S: Storage>(
     let mut found = None;
     table
         .visit::<_, SqlError, _>(store, span, |_, row, _| {
-            found = Some(row);
+            found = Some(core::mem::take(row));
             Ok(false)
         })
         .await?;
