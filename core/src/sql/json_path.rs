@@ -38,9 +38,11 @@ pub(crate) enum Cell {
 impl Cell {
     /// The position in an array of `len` cells, negative when `last - n` is before the first.
     fn at(self, len: usize) -> isize {
+        // Saturating: a path may spell any number (`[last - 9223372036854775808]`).
+        let n = |n: usize| isize::try_from(n).unwrap_or(isize::MAX);
         match self {
-            Cell::Front(n) => n as isize,
-            Cell::Back(n) => len as isize - 1 - n as isize,
+            Cell::Front(i) => n(i),
+            Cell::Back(i) => n(len).saturating_sub(1).saturating_sub(n(i)),
         }
     }
 }

@@ -206,6 +206,15 @@ fn wildcards_ranges_and_last() {
         (r#"JSON_EXTRACT('{"a": 1}', '$.*')"#, "[1]"),
         (r#"JSON_EXTRACT('{"a": 1}', '$[*]')"#, "NULL"),
         (r#"JSON_REPLACE('"Sakila"', '$[last]', 10)"#, "10"),
+        // Positions past any array (found by reading the code: they overflowed).
+        (
+            "JSON_EXTRACT('[1, 2]', '$[last - 9223372036854775808]', '$[18446744073709551615]', '$[0 to 18446744073709551615]')",
+            "[1, 2]",
+        ),
+        (
+            "JSON_SET('[1]', '$[18446744073709551615]', 2, '$[last - 18446744073709551615]', 3)",
+            "[1, 2]",
+        ),
         (
             r#"JSON_CONTAINS_PATH('{"a": [{"b": 1}]}', 'one', '$**.b')"#,
             "1",
