@@ -524,6 +524,8 @@ pub(crate) struct Names<'a> {
     /// Whether a window function may appear in the expression being compiled (the select
     /// list and ORDER BY only).
     windows_allowed: Cell<bool>,
+    /// The SELECT's `WINDOW name AS (...)` definitions.
+    named_windows: &'a [ast::NamedWindowDefinition],
 }
 
 /// An aggregate's arguments, its ORDER BY keys (each maybe descending) and its separator.
@@ -775,12 +777,12 @@ impl Names<'_> {
                 "window function {call} here (only in the select list and ORDER BY)"
             ));
         }
-        let Some(ast::WindowType::WindowSpec(spec)) = &call.over else {
-            return unsupported(format!("named window in {call}"));
+        let spec = match &call.over {
+            Some(ast::WindowType::WindowSpec(spec)) => self.window_spec(spec, 0)?,
+            Some(ast::WindowType::NamedWindow(name)) => self.named_window(name, 0)?,
+            None => return unsupported(format!("{call}")),
         };
-        if spec.window_name.is_some() {
-            return unsupported(format!("window name in {call}"));
-        }
+        let spec = &spec;
         let plain = call.filter.is_none()
             && call.within_group.is_empty()
             && call.null_treatment.is_none()
@@ -802,6 +804,66 @@ impl Names<'_> {
         let mut found = self.windows.borrow_mut();
         found.push(window);
         Ok(Expr::Column(UNPLACED + found.len() - 1))
+    }
+
+    /// A window as written, `OVER (w ORDER BY ...)` taking the named window `w` and adding
+    /// to it as MySQL allows: an ORDER BY where `w` has none, a frame where `w` has none,
+    /// never a PARTITION BY. `depth` bounds a chain of names (a cycle is refused).
+    fn window_spec(
+        &self,
+        spec: &ast::WindowSpec,
+        depth: usize,
+    ) -> Result<ast::WindowSpec, SqlError> {
+        let Some(name) = &spec.window_name else {
+            return Ok(spec.clone());
+        };
+        let base = self.named_window(name, depth)?;
+        // MySQL's words (an OVER's own window has no name).
+        let refused = |why: String| Err(SqlError::Unsupported(why));
+        if !spec.partition_by.is_empty() {
+            return refused("a window which depends on another cannot define partitioning".into());
+        }
+        if !spec.order_by.is_empty() && !base.order_by.is_empty() {
+            return refused(format!(
+                "a window cannot inherit '{name}' since both contain an ORDER BY clause"
+            ));
+        }
+        if base.window_frame.is_some() {
+            return refused(format!(
+                "window '{name}' has a frame definition, so cannot be referenced by another window"
+            ));
+        }
+        Ok(ast::WindowSpec {
+            window_name: None,
+            partition_by: base.partition_by,
+            order_by: match spec.order_by.is_empty() {
+                true => base.order_by,
+                false => spec.order_by.clone(),
+            },
+            window_frame: spec.window_frame.clone(),
+        })
+    }
+
+    /// The window `WINDOW name AS (...)` defines, its own references followed.
+    fn named_window(&self, name: &ast::Ident, depth: usize) -> Result<ast::WindowSpec, SqlError> {
+        let defined = self
+            .named_windows
+            .iter()
+            .find(|ast::NamedWindowDefinition(n, _)| n.value.eq_ignore_ascii_case(&name.value));
+        let Some(ast::NamedWindowDefinition(_, expr)) = defined else {
+            return Err(SqlError::Unsupported(format!(
+                "window name '{name}' is not defined"
+            )));
+        };
+        if depth > self.named_windows.len() {
+            return Err(SqlError::Unsupported(
+                "there is a circularity in the window dependency graph".into(),
+            ));
+        }
+        match expr {
+            ast::NamedWindowExpr::NamedWindow(other) => self.named_window(other, depth + 1),
+            ast::NamedWindowExpr::WindowSpec(spec) => self.window_spec(spec, depth + 1),
+        }
     }
 
     fn window_parts(
@@ -974,6 +1036,7 @@ impl<'a> Names<'a> {
             aliases: RefCell::new(Vec::new()),
             windows: RefCell::new(Vec::new()),
             windows_allowed: Cell::new(false),
+            named_windows: &[],
         }
     }
 }
@@ -1329,7 +1392,8 @@ fn compile_select(
         }
     }
     let width = columns.len();
-    let names = Names::new(catalog, columns, outer);
+    let mut names = Names::new(catalog, columns, outer);
+    names.named_windows = &select.named_window;
     let filter = select
         .selection
         .as_ref()

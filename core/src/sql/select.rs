@@ -230,6 +230,7 @@ fn check_select(s: &Select) -> Result<(), SqlError> {
     let refused = [
         (s.distinct.is_some(), "SELECT DISTINCT"),
         (s.having.is_some(), "HAVING"),
+        (!s.named_window.is_empty(), "WINDOW"),
         (
             s.group_by != GroupByExpr::Expressions(Vec::new(), Vec::new()),
             "GROUP BY",
@@ -255,7 +256,6 @@ pub(crate) fn check_clauses(s: &Select) -> Result<(), SqlError> {
                 || !s.cluster_by.is_empty()
                 || !s.distribute_by.is_empty()
                 || !s.sort_by.is_empty()
-                || !s.named_window.is_empty()
                 || s.qualify.is_some()
                 || s.value_table_mode.is_some()
                 || s.flavor != SelectFlavor::Standard,

@@ -884,3 +884,54 @@ fn window_frames_as_mysql_reads_them() {
         ]
     );
 }
+
+#[test]
+fn named_windows_as_mysql_reads_them() {
+    let mut db = Db::new();
+    db.run("CREATE TABLE numbers (id INT PRIMARY KEY, val INT)");
+    db.run("INSERT INTO numbers VALUES (1, 1), (2, 1), (3, 2), (4, 3), (5, 3), (6, 3), (7, 4), (8, 4), (9, 5)");
+    // The manual's example.
+    assert_eq!(
+        printed(
+            &mut db,
+            "SELECT val, ROW_NUMBER() OVER w AS 'row_number', RANK() OVER w AS 'rank', \
+             DENSE_RANK() OVER w AS 'dense_rank' FROM numbers WINDOW w AS (ORDER BY val) ORDER BY id"
+        ),
+        [
+            "1|1|1|1", "1|2|1|1", "2|3|3|2", "3|4|4|3", "3|5|4|3", "3|6|4|3", "4|7|7|4",
+            "4|8|7|4", "5|9|9|5"
+        ]
+    );
+    // A window taking another's partition and adding an ORDER BY and a frame; a name for a
+    // name.
+    let inline = printed(
+        &mut db,
+        "SELECT id, SUM(val) OVER (PARTITION BY val % 2 ORDER BY id ROWS 1 PRECEDING) FROM numbers ORDER BY id",
+    );
+    assert_eq!(
+        printed(
+            &mut db,
+            "SELECT id, SUM(val) OVER (p ORDER BY id ROWS 1 PRECEDING) FROM numbers \
+             WINDOW p AS (PARTITION BY val % 2) ORDER BY id"
+        ),
+        inline
+    );
+    assert_eq!(
+        printed(
+            &mut db,
+            "SELECT id, SUM(val) OVER q FROM numbers \
+             WINDOW p AS (PARTITION BY val % 2), o AS (p ORDER BY id), q AS (o ROWS 1 PRECEDING) ORDER BY id"
+        ),
+        inline
+    );
+    for (sql, error) in [
+        ("SELECT SUM(val) OVER (w PARTITION BY id) FROM numbers WINDOW w AS (ORDER BY id)", "cannot define partitioning"),
+        ("SELECT SUM(val) OVER (w ORDER BY val) FROM numbers WINDOW w AS (ORDER BY id)", "both contain an ORDER BY clause"),
+        ("SELECT SUM(val) OVER (w ROWS 1 PRECEDING) FROM numbers WINDOW w AS (ORDER BY id ROWS 2 PRECEDING)", "has a frame definition"),
+        ("SELECT SUM(val) OVER nope FROM numbers", "window name 'nope' is not defined"),
+        ("SELECT SUM(val) OVER a FROM numbers WINDOW a AS (b), b AS (a)", "circularity in the window dependency graph"),
+    ] {
+        let e = db.err(sql);
+        assert!(e.contains(error), "{sql}: {e}");
+    }
+}

@@ -7,7 +7,7 @@
 //! LAST_VALUE and NTH_VALUE read the row's frame: `ROWS` or `RANGE` `BETWEEN` two bounds,
 //! by default `RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`: from the partition's start
 //! to the current row's last peer (rows of equal order keys; without ORDER BY every row of
-//! the partition is a peer). Named windows are refused.
+//! the partition is a peer). Named windows are resolved where the query is compiled.
 
 use alloc::string::String;
 use alloc::vec::Vec;
