@@ -1399,6 +1399,22 @@ fn compile_select(
         .as_ref()
         .map(|e| compile_in(e, &names))
         .transpose()?;
+    // An item joined by a comma (or a JOIN without ON) takes its equality from the WHERE,
+    // which every row the query gives meets: it is looked up by key as an ON would have it.
+    if let Some(filter) = &filter {
+        let mut before = 0;
+        for source in sources.iter_mut() {
+            let width = source.relation.columns.len();
+            if before > 0 && source.join == JoinKind::Inner && source.on.is_none() {
+                source.equi = equi_join(filter, before, width, &|_| true);
+                if let Some(stored) = &mut source.stored {
+                    let opened = Table::new(&stored.table);
+                    stored.lookup = equi_join(filter, before, width, &|c| leads_key(&opened, c));
+                }
+            }
+            before += width;
+        }
+    }
 
     // The result columns; aggregates found here get slots of the grouped row, windows
     // theirs after those.

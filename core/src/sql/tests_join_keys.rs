@@ -135,12 +135,19 @@ fn random_query(rng: &mut Rng) -> (String, usize, bool, bool) {
     let mut sql = String::from("a");
     let mut keyed = 0;
     let mut right_join = false;
+    // A comma join's condition, which the WHERE holds.
+    let mut comma_terms = Vec::new();
     for i in 0..1 + rng.below(3) {
         let (table, on, key) = JOINS[rng.below(JOINS.len() as u64) as usize];
         let alias = format!("t{i}");
-        let kind = rng.pick(&["JOIN", "JOIN", "LEFT JOIN", "LEFT JOIN", "RIGHT JOIN"]);
+        let kind = rng.pick(&["JOIN", "JOIN", "LEFT JOIN", "LEFT JOIN", "RIGHT JOIN", ","]);
         let on = on.replace("{t}", &alias);
-        sql.push_str(&format!(" {kind} {table} AS {alias} ON {on}"));
+        if kind == "," {
+            sql.push_str(&format!(", {table} AS {alias}"));
+            comma_terms.push(format!("({on})"));
+        } else {
+            sql.push_str(&format!(" {kind} {table} AS {alias} ON {on}"));
+        }
         keyed += usize::from(key && kind != "RIGHT JOIN");
         right_join |= kind == "RIGHT JOIN";
     }
@@ -154,6 +161,11 @@ fn random_query(rng: &mut Rng) -> (String, usize, bool, bool) {
         5 => " WHERE t0.id IS NULL".into(),
         6 => format!(" WHERE a.x = {} AND a.k IS NOT NULL", rng.below(10)),
         _ => String::new(),
+    };
+    let filter = match (filter.is_empty(), comma_terms.join(" AND ")) {
+        (_, terms) if terms.is_empty() => filter,
+        (true, terms) => format!(" WHERE {terms}"),
+        (false, terms) => format!(" WHERE ({}) AND {terms}", &filter[" WHERE ".len()..]),
     };
     let (select, order) = match rng.below(6) {
         0 => ("COUNT(*), SUM(a.id)", ""),
@@ -243,6 +255,17 @@ fn plain_key_joins_read_by_key() {
             false,
         ),
         ("SELECT * FROM a JOIN b ON a.x + 1 = b.id", 0, false),
+        ("SELECT * FROM a, b WHERE a.x = b.id", 1, false),
+        (
+            "SELECT * FROM a, b, c WHERE b.s = c.p AND a.x = b.id AND a.id = 1",
+            2,
+            true,
+        ),
+        (
+            "SELECT * FROM a CROSS JOIN b WHERE b.id = a.x OR a.id = 1",
+            0,
+            false,
+        ),
     ] {
         let (fast, stats) = query(&db, sql, true);
         assert_eq!(fast, query(&db, sql, false).0, "{sql}");
