@@ -69,6 +69,8 @@ pub(crate) struct Catalog {
     /// Set for the top SELECT, whose FROM items are read as it runs: taken by the first
     /// SELECT compiled.
     keyed: Cell<bool>,
+    /// The revisions whose roots the query was given (for `AS OF`).
+    revisions: BTreeSet<String>,
 }
 
 impl Catalog {
@@ -198,6 +200,7 @@ async fn load<S: Storage>(
         unread: BTreeSet::new(),
         wanted: Rc::default(),
         keyed: Cell::new(false),
+        revisions: history.roots.keys().cloned().collect(),
     };
     let tables = &mut catalog.tables;
     let mut open = |key: String, table: Table| {
@@ -208,19 +211,16 @@ async fn load<S: Storage>(
         let Token::Word(w) = token else { continue };
         if let [Token::LParen, Token::SingleQuotedString(rev), Token::RParen, ..] = &tokens[i + 1..]
         {
+            // `t AS OF 'rev'` reads as `t('rev')`, as does a call such as `upper('a')`: only
+            // a table there is opened, and FROM (`factor`) says what a name it lacks is.
             let key = versioned_key(&w.value, rev);
-            if tables.contains_key(&key) {
-                continue;
+            let at = history.roots.get(rev);
+            if let Some(Ok((_, table))) = at.map(|at| open_table(at, &w.value)) {
+                if !tables.contains_key(&key) {
+                    tables.insert(key.clone(), Arc::new(columns_of(&table)));
+                    open(key, table);
+                }
             }
-            let at = history.roots.get(rev).ok_or_else(|| {
-                SqlError::Unsupported(format!(
-                    "AS OF '{rev}' here (it reads a database's history, which this query runs without)"
-                ))
-            })?;
-            let (_, table) = open_table(at, &w.value)
-                .map_err(|_| SqlError::TableNotFound(format!("{} as of '{rev}'", w.value)))?;
-            tables.insert(key.clone(), Arc::new(columns_of(&table)));
-            open(key, table);
             continue;
         }
         let key = w.value.to_ascii_lowercase();
@@ -1221,11 +1221,21 @@ fn factor(
                 Some(rev) => versioned_key(&table, rev),
                 None => table.to_ascii_lowercase(),
             };
-            let relation = catalog
-                .tables
-                .get(&key)
-                .cloned()
-                .ok_or_else(|| SqlError::TableNotFound(table.clone()))?;
+            let relation =
+                catalog
+                    .tables
+                    .get(&key)
+                    .cloned()
+                    .ok_or_else(|| match as_of(args.as_ref()) {
+                        Ok(Some(rev)) if !catalog.revisions.contains(rev) => {
+                            SqlError::Unsupported(format!(
+                                "AS OF '{rev}' here (it reads a database's history, which this \
+                             query runs without)"
+                            ))
+                        }
+                        Ok(Some(rev)) => SqlError::TableNotFound(format!("{table} as of '{rev}'")),
+                        _ => SqlError::TableNotFound(table.clone()),
+                    })?;
             let relation = match alias {
                 Some(a) if !a.columns.is_empty() => renamed(&relation, a)?,
                 _ => relation,

@@ -935,3 +935,30 @@ fn named_windows_as_mysql_reads_them() {
         assert!(e.contains(error), "{sql}: {e}");
     }
 }
+
+#[test]
+fn a_call_on_one_string_is_not_taken_for_as_of() {
+    // `t AS OF 'rev'` is carried as `t('rev')`, which a call such as `upper('a')` looks like:
+    // queries on the general path (grouping, joins, subqueries) refused such calls.
+    let mut db = company();
+    assert_eq!(
+        printed(&mut db, "SELECT COUNT(*), UPPER('x') FROM emp GROUP BY 2"),
+        ["5|X"]
+    );
+    assert_eq!(
+        printed(
+            &mut db,
+            "SELECT e.name FROM emp e JOIN dept d ON e.dept_id = d.id WHERE d.name = LOWER('SALES') ORDER BY e.name"
+        ),
+        printed(
+            &mut db,
+            "SELECT e.name FROM emp e JOIN dept d ON e.dept_id = d.id WHERE d.name = 'sales' ORDER BY e.name"
+        )
+    );
+    assert!(db
+        .err("SELECT COUNT(*), nope('x') FROM emp GROUP BY 2")
+        .contains("function nope"));
+    assert!(db
+        .err("SELECT * FROM emp e JOIN dept AS OF 'v1' d ON e.dept_id = d.id")
+        .contains("AS OF 'v1' here"));
+}
