@@ -336,6 +336,11 @@ fn compile_more(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
                 _ => Expr::Call(Func::Json(JsonFunc::Unquote), alloc::vec![extract]),
             }
         }
+        // POSITION(sub IN s) is LOCATE(sub, s).
+        ast::Expr::Position { expr, r#in } => Expr::Call(
+            Func::Str(crate::sql::strings::StrFunc::Locate),
+            alloc::vec![*sub(expr)?, *sub(r#in)?],
+        ),
         ast::Expr::MemberOf(m) => {
             let func = JsonFunc::MemberOf(0).embedding([gives_json(&m.value)].into_iter());
             Expr::Call(

@@ -1,7 +1,7 @@
 //! Scalar functions and CAST, with MySQL's meanings: string functions (LOWER, UPPER, LENGTH,
-//! CHAR_LENGTH, SUBSTR, CONCAT, TRIM, REPLACE), math (ABS, ROUND, FLOOR, CEIL, MOD) and the
-//! NULL helpers (COALESCE, IFNULL, NULLIF, IF); the date and JSON functions are in their own
-//! modules. Exact values stay exact: ROUND of a decimal
+//! CHAR_LENGTH, SUBSTR, CONCAT, TRIM, REPLACE), math (ABS, ROUND, FLOOR, CEIL, MOD),
+//! GREATEST and LEAST, and the NULL helpers (COALESCE, IFNULL, NULLIF, IF); the date, JSON
+//! and other string functions are in their own modules. Exact values stay exact: ROUND of a decimal
 //! rounds its digits, FLOOR of a decimal is an integer, and an integer that does not fit is
 //! an error, never a wrapped value.
 
@@ -14,6 +14,7 @@ use crate::db::value::{int_value, ColumnType, Value};
 use crate::sql::dates::DateFunc;
 use crate::sql::expr::{binary, compare, out_of_range, BinOp};
 use crate::sql::json::{self, JsonFunc};
+use crate::sql::strings::{self, StrFunc};
 use crate::sql::{unsupported, SqlError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +46,10 @@ pub enum Func {
     Date(DateFunc),
     /// The JSON functions of `json.rs`.
     Json(JsonFunc),
+    /// The string functions of `strings.rs`.
+    Str(StrFunc),
+    Greatest,
+    Least,
 }
 
 impl Func {
@@ -74,11 +79,19 @@ impl Func {
             "ifnull" => (Func::IfNull, 2, 2),
             "nullif" => (Func::NullIf, 2, 2),
             "if" => (Func::If, 3, 3),
-            other => match (crate::sql::dates::lookup(other), json::lookup(other)) {
-                (Some((f, min, max)), _) => (Func::Date(f), min, max),
-                (None, Some((f, min, max))) => (Func::Json(f), min, max),
-                (None, None) => return unsupported(format!("function {name}")),
-            },
+            "greatest" => (Func::Greatest, 2, usize::MAX),
+            "least" => (Func::Least, 2, usize::MAX),
+            other => {
+                if let Some((f, min, max)) = crate::sql::dates::lookup(other) {
+                    (Func::Date(f), min, max)
+                } else if let Some((f, min, max)) = json::lookup(other) {
+                    (Func::Json(f), min, max)
+                } else if let Some((f, min, max)) = strings::lookup(other) {
+                    (Func::Str(f), min, max)
+                } else {
+                    return unsupported(format!("function {name}"));
+                }
+            }
         };
         if args < min || args > max {
             return Err(SqlError::Syntax(format!(
@@ -101,6 +114,7 @@ impl Func {
         let strict = match self {
             Func::Coalesce | Func::IfNull | Func::NullIf | Func::If => false,
             Func::Json(f) => f.strict(),
+            Func::Str(f) => f.strict(),
             _ => true,
         };
         if strict && args.iter().any(Value::is_null) {
@@ -179,6 +193,18 @@ impl Func {
                 .unwrap_or(Value::Null),
             Func::Date(f) => crate::sql::dates::call(f, args)?,
             Func::Json(f) => f.call(args)?,
+            Func::Str(f) => f.call(args)?,
+            // The greatest or least argument, as compared everywhere (NULL if one is).
+            Func::Greatest | Func::Least => {
+                let mut best = &args[0];
+                for v in &args[1..] {
+                    let o = compare(v, best)?.unwrap_or(core::cmp::Ordering::Equal);
+                    if (self == Func::Greatest && o.is_gt()) || (self == Func::Least && o.is_lt()) {
+                        best = v;
+                    }
+                }
+                best.clone()
+            }
             Func::If => {
                 if crate::sql::expr::truth(arg(0))? == Some(true) {
                     arg(1).clone()

@@ -35,6 +35,7 @@ mod query;
 mod recursive;
 pub mod select;
 mod split;
+mod strings;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -51,6 +52,8 @@ mod tests_json;
 mod tests_query;
 #[cfg(test)]
 mod tests_schema;
+#[cfg(test)]
+mod tests_strings;
 #[cfg(test)]
 mod tests_types;
 mod update_delete;
