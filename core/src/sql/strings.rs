@@ -266,7 +266,7 @@ fn made(bytes: usize, name: &str) -> Result<(), SqlError> {
 /// The 1-based character position of `needle` in `hay` at or after character `from`; 0 if
 /// it is not there (or `from` is before the first).
 fn locate(needle: &str, hay: &str, from: i64) -> i64 {
-    let Ok(skip) = usize::try_from(from - 1) else {
+    let Some(skip) = from.checked_sub(1).and_then(|s| usize::try_from(s).ok()) else {
         return 0;
     };
     let Some((start, _)) = hay.char_indices().nth(skip).or_else(|| {

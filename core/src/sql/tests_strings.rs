@@ -27,6 +27,7 @@ fn string_functions_answer_as_the_manual_says() {
             ("LOCATE('bar', 'foobarbar'), LOCATE('xbar', 'foobar'), LOCATE('bar', 'foobarbar', 5)", "4|0|7"),
             ("INSTR('foobarbar', 'bar'), INSTR('xbar', 'foobar'), POSITION('bar' IN 'foobarbar')", "4|0|4"),
             ("LOCATE('', 'ab', 3), LOCATE('b', 'ab', 0), LOCATE('é', 'aéé', 3)", "3|0|3"),
+            ("LOCATE('b', 'ab', -9223372036854775808), INSERT('ab', 9223372036854775807, 1, 'x')", "0|ab"),
             ("LEFT('foobarbar', 5), RIGHT('foobarbar', 4), LEFT('ab', -1), RIGHT('ab', 9)", "fooba|rbar||ab"),
             ("CONCAT('[', SPACE(3), ']'), ASCII('2'), ASCII(2), ASCII('dx'), ASCII('')", "[   ]|50|50|100|0"),
             ("SUBSTRING_INDEX('www.mysql.com', '.', 2), SUBSTRING_INDEX('www.mysql.com', '.', -2)", "www.mysql|mysql.com"),
