@@ -119,6 +119,7 @@ impl Aggregate {
         let v = arg.eval(row)?;
         match self.func {
             AggFunc::GroupConcat => return self.add_concat(state, row, v),
+            AggFunc::Count if !self.more.is_empty() => return self.add_tuple(state, row, v),
             AggFunc::JsonArrayAgg => {
                 state.items.push((Vec::new(), v));
                 return Ok(());
@@ -223,22 +224,44 @@ impl Aggregate {
         })
     }
 
-    /// GROUP_CONCAT takes in a row whose first argument is `first`: its arguments' text
-    /// joined, skipped if one is NULL, with the row's order keys.
-    fn add_concat(&self, state: &mut State, row: &[Value], first: Value) -> Result<(), SqlError> {
+    /// The arguments of a row whose first is `first`: None if one is NULL or, under
+    /// DISTINCT, if they came before (GROUP_CONCAT and COUNT(DISTINCT a, b) skip such rows).
+    fn arguments(
+        &self,
+        state: &mut State,
+        row: &[Value],
+        first: Value,
+    ) -> Result<Option<Vec<Value>>, SqlError> {
         let mut values = alloc::vec![first];
         for e in &self.more {
             values.push(e.eval(row)?);
         }
         if values.iter().any(Value::is_null) {
-            return Ok(());
+            return Ok(None);
         }
         if self.distinct {
             let key: Vec<String> = values.iter().map(|v| format!("{}:{v}", v.kind())).collect();
             if !state.seen.insert(key.join("\u{0}")) {
-                return Ok(());
+                return Ok(None);
             }
         }
+        Ok(Some(values))
+    }
+
+    /// COUNT(DISTINCT a, b, ...) takes in a row.
+    fn add_tuple(&self, state: &mut State, row: &[Value], first: Value) -> Result<(), SqlError> {
+        if self.arguments(state, row, first)?.is_some() {
+            state.count += 1;
+        }
+        Ok(())
+    }
+
+    /// GROUP_CONCAT takes in a row whose first argument is `first`: its arguments' text
+    /// joined, skipped if one is NULL, with the row's order keys.
+    fn add_concat(&self, state: &mut State, row: &[Value], first: Value) -> Result<(), SqlError> {
+        let Some(values) = self.arguments(state, row, first)? else {
+            return Ok(());
+        };
         let mut joined = String::new();
         for v in &values {
             joined.push_str(&text(v, "GROUP_CONCAT")?);

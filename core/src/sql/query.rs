@@ -708,6 +708,8 @@ impl Names<'_> {
         }
         let count_fits = match func {
             AggFunc::CountStar => args.is_empty(),
+            // COUNT(DISTINCT a, b): rows of distinct non-NULL (a, b).
+            AggFunc::Count if distinct => !args.is_empty(),
             AggFunc::GroupConcat => !args.is_empty(),
             AggFunc::JsonObjectAgg => args.len() == 2,
             _ => args.len() == 1,

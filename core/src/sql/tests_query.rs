@@ -712,6 +712,14 @@ fn group_concat_and_the_json_aggregates() {
         ),
         ["NULL|NULL|NULL"]
     );
+    // COUNT(DISTINCT a, b): distinct pairs with no NULL.
+    assert_eq!(
+        printed(
+            &mut db,
+            "SELECT COUNT(DISTINCT g, s), COUNT(DISTINCT g, n), COUNT(DISTINCT g) FROM t"
+        ),
+        ["3|5|3"]
+    );
     assert!(db
         .err("SELECT JSON_OBJECTAGG(s, n) FROM t")
         .contains("NULL member names"));
