@@ -7,10 +7,10 @@ use alloc::vec::Vec;
 
 use sqlparser::ast::helpers::stmt_create_table::CreateTableBuilder;
 use sqlparser::ast::{
-    CharacterLength, ColumnDef, ColumnOption, CreateTable, CreateTableOptions, DataType,
-    EnumMember, ExactNumberInfo, Expr, ForeignKeyConstraint, FunctionArg, FunctionArgExpr,
-    FunctionArguments, Ident, IndexColumn, NullsDistinctOption, ObjectName, ObjectType,
-    OrderByOptions, PrimaryKeyConstraint, SqlOption, TableConstraint, TimezoneInfo,
+    CharacterLength, ColumnDef, ColumnOption, CreateTable, CreateTableLikeKind, CreateTableOptions,
+    DataType, EnumMember, ExactNumberInfo, Expr, ForeignKeyConstraint, FunctionArg,
+    FunctionArgExpr, FunctionArguments, Ident, IndexColumn, NullsDistinctOption, ObjectName,
+    ObjectType, OrderByOptions, PrimaryKeyConstraint, SqlOption, TableConstraint, TimezoneInfo,
     UniqueConstraint, Value as AstValue,
 };
 
@@ -36,8 +36,8 @@ pub fn create_table(root: &mut RootValue, create: CreateTable) -> Result<QueryRe
     if create.query.is_some() {
         return unsupported("CREATE TABLE ... AS SELECT");
     }
-    if create.like.is_some() {
-        return unsupported("CREATE TABLE ... LIKE");
+    if let Some(like) = &create.like {
+        return create_like(root, &create, like);
     }
     // Anything beyond name, columns, constraints, IF NOT EXISTS and table options (checked
     // below) makes the statement differ from this plain one.
@@ -63,6 +63,33 @@ pub fn create_table(root: &mut RootValue, create: CreateTable) -> Result<QueryRe
     }
     let mut schema = schema(&name, &create.columns, &create.constraints)?;
     foreign_key::resolve(root, &name, &mut schema)?;
+    let indexes = alloc::vec![Hash::EMPTY; schema.indexes.len()];
+    root.tables
+        .insert(name, TableRef::new(schema, Hash::EMPTY, indexes));
+    Ok(QueryResult::affected(0))
+}
+
+/// `CREATE TABLE new LIKE old`: an empty table of `old`'s columns, keys, indexes and checks;
+/// as in MySQL, not its foreign keys (the indexes they made stay).
+fn create_like(
+    root: &mut RootValue,
+    create: &CreateTable,
+    like: &CreateTableLikeKind,
+) -> Result<QueryResult, SqlError> {
+    let (CreateTableLikeKind::Plain(like) | CreateTableLikeKind::Parenthesized(like)) = like;
+    if like.defaults.is_some() || !create.columns.is_empty() || !create.constraints.is_empty() {
+        return unsupported("CREATE TABLE ... LIKE with more than the table to copy");
+    }
+    let name = object_name(&create.name)?;
+    if find_table(root, &name).is_ok() {
+        if create.if_not_exists {
+            return Ok(QueryResult::affected(0));
+        }
+        return Err(SqlError::TableExists(name));
+    }
+    let source = find_table(root, &object_name(&like.name)?)?;
+    let mut schema = Schema::clone(&root.tables[&source].schema);
+    schema.foreign_keys.clear();
     let indexes = alloc::vec![Hash::EMPTY; schema.indexes.len()];
     root.tables
         .insert(name, TableRef::new(schema, Hash::EMPTY, indexes));

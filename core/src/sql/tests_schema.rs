@@ -848,3 +848,44 @@ fn the_primary_key_can_be_dropped_and_added() {
         .err("ALTER TABLE t DROP PRIMARY KEY")
         .contains("breaks foreign key constraint"));
 }
+
+#[test]
+fn create_table_like_copies_all_but_rows_and_foreign_keys() {
+    let mut db = Db::new();
+    db.run("CREATE TABLE p (id INT PRIMARY KEY)");
+    db.run(
+        "CREATE TABLE t (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(10) NOT NULL DEFAULT 'x', \
+         pid INT, n INT, UNIQUE KEY u (name), CONSTRAINT ck CHECK (n > 0), \
+         CONSTRAINT fk FOREIGN KEY (pid) REFERENCES p (id))",
+    );
+    db.run("INSERT INTO p VALUES (1); INSERT INTO t (name, pid, n) VALUES ('a', 1, 1)");
+    db.run("CREATE TABLE c LIKE t");
+    db.run("CREATE TABLE IF NOT EXISTS c LIKE p");
+    let show =
+        |db: &mut Db, t: &str| db.rows(&alloc::format!("SHOW CREATE TABLE {t}"))[0][1].to_string();
+    let expected = show(&mut db, "t")
+        .replace("CREATE TABLE `t`", "CREATE TABLE `c`")
+        .replace(
+            ",\n  CONSTRAINT `fk` FOREIGN KEY (`pid`) REFERENCES `p` (`id`)",
+            "",
+        );
+    assert_eq!(show(&mut db, "c"), expected);
+    assert_eq!(
+        super::tests::lines(&db.rows("SELECT COUNT(*) FROM c")),
+        ["0"]
+    );
+    // Its keys, checks and defaults hold; no parent is needed.
+    db.run("INSERT INTO c (pid, n) VALUES (7, 2)");
+    assert_eq!(
+        super::tests::lines(&db.rows("SELECT id, name, pid FROM c")),
+        ["1|x|7"]
+    );
+    assert!(db
+        .err("INSERT INTO c (name, n) VALUES ('x', 3)")
+        .contains("Duplicate entry"));
+    assert!(db
+        .err("INSERT INTO c (name, n) VALUES ('y', 0)")
+        .contains("ck"));
+    assert!(db.err("CREATE TABLE c LIKE t").contains("already exists"));
+    assert!(db.err("CREATE TABLE d LIKE nope").contains("nope"));
+}
