@@ -464,7 +464,7 @@ impl SelectPlan {
 }
 
 /// Groups treat NULLs as one value, unlike joins.
-pub(super) fn group_key(values: &[Value]) -> String {
+pub(crate) fn group_key(values: &[Value]) -> String {
     let mut key = String::new();
     for v in values {
         key.push_str(&value_key(v).unwrap_or_else(|| "null".into()));
@@ -1589,7 +1589,7 @@ fn position(e: &ast::Expr, outputs: usize) -> Result<Option<usize>, SqlError> {
     }
 }
 
-fn descending(item: &ast::OrderByExpr) -> Result<bool, SqlError> {
+pub(crate) fn descending(item: &ast::OrderByExpr) -> Result<bool, SqlError> {
     match (
         &item.options.sort,
         item.options.nulls_first,

@@ -970,3 +970,52 @@ fn a_call_on_one_string_is_not_taken_for_as_of() {
         .err("SELECT * FROM emp e JOIN dept AS OF 'v1' d ON e.dept_id = d.id")
         .contains("AS OF 'v1' here"));
 }
+
+#[test]
+fn update_and_delete_take_order_by_and_limit() {
+    let mut db = Db::new();
+    db.run("CREATE TABLE t (id INT PRIMARY KEY, n INT, s VARCHAR(5))");
+    db.run("INSERT INTO t VALUES (1, 30, 'a'), (2, 10, 'b'), (3, 20, 'a'), (4, NULL, 'b'), (5, 10, 'a')");
+    let affected = |db: &mut Db, sql: &str| db.exec(sql).unwrap().last().and_then(|r| r.affected);
+    assert_eq!(
+        affected(&mut db, "UPDATE t SET s = 'z' ORDER BY id DESC LIMIT 2"),
+        Some(2)
+    );
+    assert_eq!(
+        printed(&mut db, "SELECT id FROM t WHERE s = 'z' ORDER BY id"),
+        ["4", "5"]
+    );
+    // Ties keep key order; NULLs sort first; LIMIT 0 changes nothing.
+    assert_eq!(
+        affected(
+            &mut db,
+            "DELETE FROM t WHERE n IS NOT NULL ORDER BY n LIMIT 1"
+        ),
+        Some(1)
+    );
+    assert_eq!(
+        printed(&mut db, "SELECT id FROM t ORDER BY id"),
+        ["1", "3", "4", "5"]
+    );
+    assert_eq!(
+        affected(&mut db, "UPDATE t SET n = 0 ORDER BY n LIMIT 1"),
+        Some(1)
+    );
+    assert_eq!(printed(&mut db, "SELECT id FROM t WHERE n = 0"), ["4"]);
+    assert_eq!(affected(&mut db, "DELETE FROM t LIMIT 0"), Some(0));
+    assert_eq!(
+        affected(&mut db, "DELETE FROM t WHERE s = 'a' LIMIT 5"),
+        Some(2)
+    );
+    assert_eq!(printed(&mut db, "SELECT id FROM t ORDER BY id"), ["4", "5"]);
+    // An ORDER BY alone orders nothing a statement checked as a whole could tell.
+    assert_eq!(
+        affected(&mut db, "UPDATE t SET n = n + 1 ORDER BY s DESC"),
+        Some(2)
+    );
+    assert!(db.err("DELETE FROM t LIMIT -1").contains("LIMIT"));
+    db.run("CREATE TABLE k (a INT)");
+    assert!(db
+        .err("DELETE FROM k LIMIT 1")
+        .contains("without a primary key"));
+}

@@ -1,18 +1,23 @@
-//! UPDATE t SET c = expr, ... [WHERE ...] and DELETE FROM t [WHERE ...].
+//! UPDATE t SET c = expr, ... [WHERE ...] [ORDER BY ...] [LIMIT n] and DELETE FROM t
+//! [WHERE ...] [ORDER BY ...] [LIMIT n].
 
+use alloc::collections::BTreeSet;
 use alloc::format;
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use sqlparser::ast::{self, AssignmentTarget, Delete, FromTable, Truncate, Update};
 
 use crate::chunk_store::ChunkStore;
 use crate::db::root_value::RootValue;
-use crate::db::table::Span;
+use crate::db::schema::Schema;
+use crate::db::table::{Span, Table};
 use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::constraints::{self, store_table};
 use crate::sql::expr::{compile, Expr, Scope};
 use crate::sql::history::History;
+use crate::sql::window::compare_keys;
 use crate::sql::{
     access, object_name, open_table, plain_table, unsupported, QueryResult, SqlError,
 };
@@ -26,7 +31,6 @@ pub async fn update<S: Storage>(
     if u.from.is_some() {
         return unsupported("UPDATE ... FROM");
     }
-    refuse_extras(!u.order_by.is_empty(), u.limit.is_some(), "UPDATE")?;
     if u.returning.is_some() || u.output.is_some() || u.or.is_some() || u.on_cluster.is_some() {
         return unsupported("UPDATE clause");
     }
@@ -39,22 +43,34 @@ pub async fn update<S: Storage>(
     for a in &u.assignments {
         targets.push(assigned_column(&scope, a)?);
     }
-    // The new values, then the WHERE, if any.
+    // The new values, the ORDER BY keys, then the WHERE, if any.
     let exprs: Vec<&ast::Expr> = u
         .assignments
         .iter()
         .map(|a| &a.value)
+        .chain(u.order_by.iter().map(|o| &o.expr))
         .chain(u.selection.as_ref())
         .collect();
     let mut compiled = compile_all(store, root, history, scope, &exprs).await?;
     let filter = u.selection.is_some().then(|| compiled.pop()).flatten();
+    let keys = compiled.split_off(u.assignments.len());
     let set = targets.clone();
     let sets: Vec<(usize, Expr)> = targets.into_iter().zip(compiled).collect();
     let span = access::plan(filter.as_ref(), &table, None);
+    let chosen = Chosen::find(
+        store,
+        &table,
+        &span,
+        filter.as_ref(),
+        &keys,
+        &u.order_by,
+        u.limit.as_ref(),
+    )
+    .await?;
     let schema = table.schema().clone();
     let changed = table
         .update_where(store, &span, |row| {
-            if !passes(filter.as_ref(), row)? {
+            if !passes(filter.as_ref(), row)? || !chosen.holds(&schema, row) {
                 return Ok::<_, SqlError>(None);
             }
             // Left to right, each assignment seeing the ones before it, as MySQL does.
@@ -75,7 +91,6 @@ pub async fn delete<S: Storage>(
     history: &History,
     d: Delete,
 ) -> Result<QueryResult, SqlError> {
-    refuse_extras(!d.order_by.is_empty(), d.limit.is_some(), "DELETE")?;
     let from = match &d.from {
         FromTable::WithFromKeyword(from) | FromTable::WithoutKeyword(from) => from,
     };
@@ -93,13 +108,30 @@ pub async fn delete<S: Storage>(
         table: &name,
         schema: table.schema(),
     };
-    let exprs: Vec<&ast::Expr> = d.selection.iter().collect();
-    let filter = compile_all(store, root, history, scope, &exprs)
-        .await?
-        .pop();
+    let exprs: Vec<&ast::Expr> = d
+        .order_by
+        .iter()
+        .map(|o| &o.expr)
+        .chain(d.selection.as_ref())
+        .collect();
+    let mut keys = compile_all(store, root, history, scope, &exprs).await?;
+    let filter = d.selection.is_some().then(|| keys.pop()).flatten();
     let span = access::plan(filter.as_ref(), &table, None);
+    let chosen = Chosen::find(
+        store,
+        &table,
+        &span,
+        filter.as_ref(),
+        &keys,
+        &d.order_by,
+        d.limit.as_ref(),
+    )
+    .await?;
+    let schema = table.schema().clone();
     let deleted = table
-        .delete_where(store, &span, |row| passes(filter.as_ref(), row))
+        .delete_where(store, &span, |row| {
+            Ok::<_, SqlError>(passes(filter.as_ref(), row)? && chosen.holds(&schema, row))
+        })
         .await?;
     store_table(store, root, name, table, QueryResult::affected(deleted)).await
 }
@@ -129,12 +161,69 @@ async fn compile_all<S: Storage>(
     }
 }
 
-fn refuse_extras(order_by: bool, limit: bool, what: &str) -> Result<(), SqlError> {
-    match (order_by, limit) {
-        (true, _) => unsupported(format!("ORDER BY in {what}")),
-        (_, true) => unsupported(format!("LIMIT in {what}")),
-        _ => Ok(()),
+/// The rows an ORDER BY and LIMIT leave an UPDATE or DELETE, by their primary keys' values;
+/// every row the WHERE passes when there is no LIMIT (an ORDER BY alone changes nothing
+/// here, as each statement is checked as a whole).
+enum Chosen {
+    All,
+    Keys(BTreeSet<String>),
+}
+
+impl Chosen {
+    async fn find<S: Storage>(
+        store: &ChunkStore<S>,
+        table: &Table,
+        span: &Span,
+        filter: Option<&Expr>,
+        keys: &[Expr],
+        order: &[ast::OrderByExpr],
+        limit: Option<&ast::Expr>,
+    ) -> Result<Chosen, SqlError> {
+        let Some(limit) = limit else {
+            return Ok(Chosen::All);
+        };
+        let limit = match compile(limit, None)? {
+            Expr::Literal(Value::Int(n)) if n >= 0 => n as u64,
+            _ => return unsupported(format!("LIMIT {limit}: it takes a whole number")),
+        };
+        let schema = table.schema();
+        if schema.is_keyless() {
+            return unsupported("LIMIT in an UPDATE or DELETE of a table without a primary key");
+        }
+        let desc = order
+            .iter()
+            .map(crate::sql::query::descending)
+            .collect::<Result<Vec<_>, _>>()?;
+        // Every row the WHERE passes, with its order keys, in key order (which ties keep).
+        let mut rows: Vec<(Vec<Value>, String)> = Vec::new();
+        table
+            .visit(store, span, |_, row, _| {
+                if passes(filter, row)? {
+                    let by = keys.iter().map(|k| k.eval(row)).collect::<Result<_, _>>()?;
+                    rows.push((by, key_of(schema, row)));
+                }
+                Ok::<_, SqlError>(true)
+            })
+            .await?;
+        rows.sort_by(|a, b| compare_keys(&a.0, &b.0, desc.iter().copied()));
+        let take = usize::try_from(limit).unwrap_or(usize::MAX);
+        Ok(Chosen::Keys(
+            rows.into_iter().take(take).map(|(_, k)| k).collect(),
+        ))
     }
+
+    fn holds(&self, schema: &Schema, row: &[Value]) -> bool {
+        match self {
+            Chosen::All => true,
+            Chosen::Keys(keys) => keys.contains(&key_of(schema, row)),
+        }
+    }
+}
+
+/// A row's primary key values, as one comparable string.
+fn key_of(schema: &Schema, row: &[Value]) -> String {
+    let key: Vec<Value> = schema.primary_key.iter().map(|&i| row[i].clone()).collect();
+    crate::sql::query::group_key(&key)
 }
 
 fn passes(filter: Option<&Expr>, row: &[Value]) -> Result<bool, SqlError> {
