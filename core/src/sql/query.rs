@@ -1148,6 +1148,16 @@ fn common_tables(
     Ok(catalog)
 }
 
+/// The SELECTs of a UNION (or of a recursive WITH table) give as many columns.
+pub(crate) fn same_width(left: usize, right: usize) -> Result<(), SqlError> {
+    if left != right {
+        return Err(SqlError::Unsupported(format!(
+            "the SELECTs of a UNION have {left} and {right} columns; they must have as many"
+        )));
+    }
+    Ok(())
+}
+
 /// The operands of a set operation: SELECTs, parenthesized queries, or set operations.
 pub(crate) fn compile_set(
     catalog: &Catalog,
@@ -1173,13 +1183,7 @@ pub(crate) fn compile_set(
             };
             let (left, l) = compile_set(catalog, left, outer)?;
             let (right, r) = compile_set(catalog, right, outer)?;
-            if left.columns().len() != right.columns().len() {
-                return Err(SqlError::Unsupported(format!(
-                    "the SELECTs of a UNION have {} and {} columns; they must have as many",
-                    left.columns().len(),
-                    right.columns().len()
-                )));
-            }
+            same_width(left.columns().len(), right.columns().len())?;
             Ok((
                 QueryPlan::Union {
                     columns: left.columns().to_vec(),

@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 use sqlparser::ast::{self, SetExpr, SetOperator, SetQuantifier, TableFactor};
 
 use crate::sql::join::Relation;
-use crate::sql::query::{compile_set, group_key, renamed, Catalog, Names};
+use crate::sql::query::{compile_set, group_key, renamed, same_width, Catalog, Names};
 use crate::sql::select::MAX_RESULT_ROWS;
 use crate::sql::{unsupported, SqlError};
 
@@ -136,13 +136,7 @@ pub(crate) fn run(
         if correlated {
             return unsupported("a WITH table that reads the row of a query around it");
         }
-        if plan.columns().len() != columns.len() {
-            return Err(SqlError::Unsupported(format!(
-                "the SELECTs of a UNION have {} and {} columns; they must have as many",
-                columns.len(),
-                plan.columns().len()
-            )));
-        }
+        same_width(columns.len(), plan.columns().len())?;
         added = fresh(plan.run(&[])?);
         all.extend(added.iter().cloned());
         if all.len() as u64 > MAX_RESULT_ROWS {
