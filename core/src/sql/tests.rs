@@ -91,6 +91,16 @@ impl Db {
     }
 }
 
+/// Each `SELECT call` of `cases` answers as MySQL does: its rows printed as `lines` makes
+/// them, one per line.
+pub(super) fn answers<C: AsRef<str>>(db: &mut Db, cases: &[(C, &str)]) {
+    for (call, mysql) in cases {
+        let call = call.as_ref();
+        let got = lines(&db.rows(&alloc::format!("SELECT {call}"))).join("\n");
+        assert_eq!(got, *mysql, "{call}");
+    }
+}
+
 /// Each row as its values printed and joined with `|`.
 pub(super) fn lines(rows: &[Vec<Value>]) -> Vec<String> {
     rows.iter()

@@ -3,19 +3,11 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::tests::{lines, Db};
+use super::tests::{answers, lines, Db};
 
 fn one(db: &mut Db, sql: &str) -> String {
     let rows = db.rows(sql);
     lines(&rows).join("\n")
-}
-
-/// Each `SELECT call` answers as MySQL does.
-fn answers<C: AsRef<str>>(db: &mut Db, cases: &[(C, &str)]) {
-    for (call, mysql) in cases {
-        let call = call.as_ref();
-        assert_eq!(one(db, &alloc::format!("SELECT {call}")), *mysql, "{call}");
-    }
 }
 
 #[test]

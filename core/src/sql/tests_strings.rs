@@ -1,17 +1,9 @@
 //! The string functions of `strings.rs` and GREATEST/LEAST, with the answers MySQL's manual
 //! gives.
 
-use alloc::format;
 use alloc::string::String;
 
-use super::tests::{lines, Db};
-
-fn answers(db: &mut Db, cases: &[(&str, &str)]) {
-    for (call, mysql) in cases {
-        let got = lines(&db.rows(&format!("SELECT {call}"))).join("\n");
-        assert_eq!(got, *mysql, "{call}");
-    }
-}
+use super::tests::{answers, Db};
 
 #[test]
 fn string_functions_answer_as_the_manual_says() {
