@@ -14,6 +14,7 @@ use crate::db::value::{int_value, ColumnType, Value};
 use crate::sql::dates::DateFunc;
 use crate::sql::expr::{binary, compare, out_of_range, BinOp};
 use crate::sql::json::{self, JsonFunc};
+use crate::sql::math::{self, MathFunc};
 use crate::sql::strings::{self, StrFunc};
 use crate::sql::{unsupported, SqlError};
 
@@ -48,6 +49,8 @@ pub enum Func {
     Json(JsonFunc),
     /// The string functions of `strings.rs`.
     Str(StrFunc),
+    /// The math, formatting and digest functions of `math.rs`.
+    Math(MathFunc),
     Greatest,
     Least,
 }
@@ -88,6 +91,8 @@ impl Func {
                     (Func::Json(f), min, max)
                 } else if let Some((f, min, max)) = strings::lookup(other) {
                     (Func::Str(f), min, max)
+                } else if let Some((f, min, max)) = math::lookup(other) {
+                    (Func::Math(f), min, max)
                 } else {
                     return unsupported(format!("function {name}"));
                 }
@@ -115,6 +120,7 @@ impl Func {
             Func::Coalesce | Func::IfNull | Func::NullIf | Func::If => false,
             Func::Json(f) => f.strict(),
             Func::Str(f) => f.strict(),
+            Func::Math(f) => f.strict(),
             _ => true,
         };
         if strict && args.iter().any(Value::is_null) {
@@ -173,7 +179,7 @@ impl Func {
             },
             Func::Round => {
                 let places = args.get(1).map(|v| whole(v, "ROUND")).transpose()?;
-                round(arg(0), places.unwrap_or(0))?
+                round(arg(0), places.unwrap_or(0), false)?
             }
             Func::Floor => floor_ceil(arg(0), false)?,
             Func::Ceil => floor_ceil(arg(0), true)?,
@@ -194,6 +200,7 @@ impl Func {
             Func::Date(f) => crate::sql::dates::call(f, args)?,
             Func::Json(f) => f.call(args)?,
             Func::Str(f) => f.call(args)?,
+            Func::Math(f) => f.call(args)?,
             // The greatest or least argument, as compared everywhere (NULL if one is).
             Func::Greatest | Func::Least => {
                 let mut best = &args[0];
@@ -216,7 +223,7 @@ impl Func {
     }
 }
 
-fn wrong_type(func: &str, v: &Value) -> SqlError {
+pub(crate) fn wrong_type(func: &str, v: &Value) -> SqlError {
     SqlError::TypeMismatch(format!("{func} does not take {}", v.kind()))
 }
 
@@ -297,67 +304,40 @@ fn substr(s: &str, pos: i64, len: Option<i64>) -> String {
     chars[start as usize..end as usize].iter().collect()
 }
 
-/// 10^n as a double, for n up to a few hundred (no `powi` without std).
-fn pow10f(n: u32) -> f64 {
-    (0..n.min(400)).fold(1.0, |acc, _| acc * 10.0)
-}
-
-/// The integer part of a double, toward zero (no `trunc` without std).
-fn trunc(x: f64) -> f64 {
-    // Past 2^52 every double is an integer already.
-    if !x.is_finite() || x.abs() >= 4_503_599_627_370_496.0 {
-        x
-    } else {
-        (x as i64) as f64
-    }
-}
-
-fn floor_f(x: f64) -> f64 {
-    let t = trunc(x);
-    if x < t {
-        t - 1.0
-    } else {
-        t
-    }
-}
-
-fn ceil_f(x: f64) -> f64 {
-    let t = trunc(x);
-    if x > t {
-        t + 1.0
-    } else {
-        t
-    }
-}
-
-/// To the nearest integer, halves to even, as MySQL rounds doubles (through the C library's
-/// `rint`).
-fn rint(x: f64) -> f64 {
-    let t = trunc(x);
-    let frac = x - t;
-    let step = if x < 0.0 { -1.0 } else { 1.0 };
-    let odd = trunc(t / 2.0) * 2.0 != t;
-    if frac.abs() > 0.5 || (frac.abs() == 0.5 && odd) {
-        t + step
-    } else {
-        t
-    }
-}
-
 /// ROUND(v, places): a decimal to `places` digits (half away from zero, exactly), an integer
-/// to tens, hundreds, ... for negative places, a double through `rint`.
-fn round(v: &Value, places: i64) -> Result<Value, SqlError> {
+/// to tens, hundreds, ... for negative places, a double to the nearest, halves to even, as
+/// MySQL rounds doubles (through the C library's `rint`). With `toward_zero`, TRUNCATE:
+/// the digits past `places` dropped.
+pub(crate) fn round(v: &Value, places: i64, toward_zero: bool) -> Result<Value, SqlError> {
+    let name = if toward_zero { "TRUNCATE" } else { "ROUND" };
     let places_u8 = u8::try_from(places.clamp(0, 30)).unwrap_or(30);
+    // `d` to `scale` digits (no more than it has): rounded, or cut.
+    let to_scale = |d: Decimal, scale: u8| {
+        if toward_zero {
+            let unit = 10i128.checked_pow(u32::from(d.scale - scale))?;
+            Some(Decimal {
+                units: d.units / unit,
+                scale,
+            })
+        } else {
+            d.rescale(scale)
+        }
+    };
     Ok(match v {
         Value::Int(_) | Value::Bool(_) if places >= 0 => numeric(v),
         Value::Int(_) | Value::Bool(_) | Value::Decimal(_) => {
             let d = match v {
                 Value::Decimal(d) => *d,
-                other => Decimal::from_int(i128::from(whole(other, "ROUND")?)),
+                other => Decimal::from_int(i128::from(whole(other, name)?)),
             };
-            let overflow = || out_of_range("DECIMAL", format!("round({v}, {places})"));
+            let overflow = || {
+                out_of_range(
+                    "DECIMAL",
+                    format!("{}({v}, {places})", name.to_ascii_lowercase()),
+                )
+            };
             if places >= 0 {
-                let r = d.rescale(places_u8.min(d.scale)).ok_or_else(overflow)?;
+                let r = to_scale(d, places_u8.min(d.scale)).ok_or_else(overflow)?;
                 Value::Decimal(r)
             } else {
                 // Round to 10^-places in one step (the digits read as `shift` places further
@@ -376,7 +356,7 @@ fn round(v: &Value, places: i64) -> Result<Value, SqlError> {
                     units: d.units,
                     scale,
                 };
-                let r = scaled.rescale(0).ok_or_else(overflow)?;
+                let r = to_scale(scaled, 0).ok_or_else(overflow)?;
                 let units = r
                     .units
                     .checked_mul(10i128.checked_pow(u32::from(shift)).ok_or_else(overflow)?)
@@ -388,7 +368,8 @@ fn round(v: &Value, places: i64) -> Result<Value, SqlError> {
             }
         }
         Value::Double(x) => {
-            let p = pow10f(places.unsigned_abs().min(400) as u32);
+            let to_whole = if toward_zero { libm::trunc } else { libm::rint };
+            let p = libm::pow(10.0, places.unsigned_abs().min(400) as f64);
             Value::Double(if !p.is_finite() {
                 // Past a double's range of places: every digit kept, or none.
                 if places >= 0 {
@@ -399,14 +380,14 @@ fn round(v: &Value, places: i64) -> Result<Value, SqlError> {
             } else if places >= 0 {
                 // Past 2^53 a double has no fraction left to round.
                 match x * p {
-                    y if y.is_finite() => rint(y) / p,
+                    y if y.is_finite() => to_whole(y) / p,
                     _ => *x,
                 }
             } else {
-                rint(x / p) * p
+                to_whole(x / p) * p
             })
         }
-        other => return Err(wrong_type("ROUND", other)),
+        other => return Err(wrong_type(name, other)),
     })
 }
 
@@ -428,7 +409,7 @@ fn floor_ceil(v: &Value, up: bool) -> Result<Value, SqlError> {
             units = q + i128::from(up && r > 0) - i128::from(!up && r < 0);
             int_value(units)
         }
-        Value::Double(x) => Value::Double(if up { ceil_f(*x) } else { floor_f(*x) }),
+        Value::Double(x) => Value::Double(if up { libm::ceil(*x) } else { libm::floor(*x) }),
         other => return Err(wrong_type(if up { "CEIL" } else { "FLOOR" }, other)),
     })
 }
@@ -474,7 +455,7 @@ pub fn cast(v: Value, to: CastTo) -> Result<Value, SqlError> {
         CastTo::Signed | CastTo::Unsigned => {
             let n = as_number(v)?;
             let n = match n {
-                Value::Double(d) => Value::Double(rint(d)),
+                Value::Double(d) => Value::Double(libm::rint(d)),
                 other => other,
             };
             let target = ColumnType::Integer {

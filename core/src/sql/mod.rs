@@ -30,6 +30,7 @@ mod join;
 mod json;
 mod json_path;
 mod key_join;
+mod math;
 mod params;
 mod query;
 mod recursive;
@@ -48,6 +49,8 @@ mod tests_index;
 mod tests_join_keys;
 #[cfg(test)]
 mod tests_json;
+#[cfg(test)]
+mod tests_math;
 #[cfg(test)]
 mod tests_query;
 #[cfg(test)]
