@@ -14,6 +14,7 @@ use crate::db::temporal::{
 };
 use crate::db::value::Value;
 use crate::sql::functions::whole;
+use crate::sql::weeks;
 use crate::sql::{unsupported, SqlError};
 use sqlparser::ast;
 
@@ -100,6 +101,10 @@ pub enum DateFunc {
     ToDays,
     DateDiff,
     DateFormat,
+    /// WEEK(date[, mode]), YEARWEEK(date[, mode]), WEEKOFYEAR(date) (`weeks.rs`).
+    Week,
+    YearWeek,
+    WeekOfYear,
     /// (date, amount): the date moved by amount units.
     Add(Unit),
     /// (from, to): whole units from one to the other.
@@ -127,6 +132,9 @@ pub fn lookup(name: &str) -> Option<(DateFunc, usize, usize)> {
         "to_days" => one(DateFunc::ToDays),
         "datediff" => Some((DateFunc::DateDiff, 2, 2)),
         "date_format" => Some((DateFunc::DateFormat, 2, 2)),
+        "week" => Some((DateFunc::Week, 1, 2)),
+        "yearweek" => Some((DateFunc::YearWeek, 1, 2)),
+        "weekofyear" => one(DateFunc::WeekOfYear),
         _ => None,
     }
 }
@@ -299,6 +307,27 @@ pub fn call(f: DateFunc, args: &[Value]) -> Result<Value, SqlError> {
                 format,
             )))
         }
+        DateFunc::Week | DateFunc::YearWeek => {
+            let name = if f == DateFunc::Week {
+                "WEEK"
+            } else {
+                "YEARWEEK"
+            };
+            let days = instant(arg(0), name)?.days;
+            let mode = args.get(1).map(|m| whole(m, name)).transpose()?;
+            let flags = weeks::week_mode(mode.unwrap_or(0));
+            match f {
+                DateFunc::Week => int(weeks::week(days, flags).0),
+                _ => {
+                    let (week, year) = weeks::week(days, flags | weeks::WEEK_YEAR);
+                    int(year * 100 + week)
+                }
+            }
+        }
+        DateFunc::WeekOfYear => {
+            let days = instant(arg(0), "WEEKOFYEAR")?.days;
+            int(weeks::week(days, weeks::week_mode(3)).0)
+        }
         DateFunc::Add(unit) => {
             let at = instant(arg(0), "DATE_ADD")?;
             let amount = whole(arg(1), "DATE_ADD")?;
@@ -334,7 +363,8 @@ fn part(unit: Unit, v: &Value) -> Result<Value, SqlError> {
         Unit::Month => int(instant(v, "MONTH")?.civil().1),
         Unit::Quarter => int((instant(v, "QUARTER")?.civil().1 - 1) / 3 + 1),
         Unit::Year => int(instant(v, "YEAR")?.civil().0),
-        Unit::Week => unsupported("EXTRACT(WEEK ...)"),
+        // MySQL's default_week_format, 0.
+        Unit::Week => int(weeks::week(instant(v, "WEEK")?.days, weeks::week_mode(0)).0),
     }
 }
 
@@ -385,8 +415,8 @@ fn diff(from: Instant, to: Instant, unit: Unit) -> i64 {
     n.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 
-/// MySQL's DATE_FORMAT specifiers but the week numbers (%U %u %V %v %X %x), which are
-/// written as their letter, as MySQL writes a specifier it does not know.
+/// MySQL's DATE_FORMAT specifiers; any other letter is written as it is, as MySQL writes a
+/// specifier it does not know.
 fn date_format(at: Instant, format: &str) -> String {
     let (y, m, d) = at.civil();
     let secs = at.micros / MICROS_PER_SECOND;
@@ -431,6 +461,10 @@ fn date_format(at: Instant, format: &str) -> String {
             'T' => format!("{h:02}:{min:02}:{s:02}"),
             'W' => DAY_NAMES[weekday].into(),
             'w' => format!("{}", (weekday + 1) % 7),
+            'U' | 'u' | 'V' | 'v' => {
+                format!("{:02}", weeks::week(at.days, weeks::format_flags(spec)).0)
+            }
+            'X' | 'x' => format!("{:04}", weeks::week(at.days, weeks::format_flags(spec)).1),
             'Y' => format!("{y:04}"),
             'y' => format!("{:02}", y % 100),
             other => format!("{other}"),

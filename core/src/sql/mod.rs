@@ -39,6 +39,8 @@ mod strings;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_dates;
+#[cfg(test)]
 mod tests_fast_select;
 #[cfg(test)]
 mod tests_foreign;
@@ -58,6 +60,7 @@ mod tests_strings;
 mod tests_types;
 mod update_delete;
 mod upsert;
+mod weeks;
 mod window;
 
 pub use constraints::check_parses;
