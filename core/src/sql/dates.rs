@@ -1,15 +1,20 @@
 //! MySQL's date and time functions over the temporal values of `db/temporal.rs`: parts
 //! (HOUR, DAYOFWEEK, QUARTER, EXTRACT, ...), DATE, LAST_DAY, TO_DAYS, DATEDIFF, DATE_FORMAT,
-//! interval arithmetic (DATE_ADD, DATE_SUB, `d + INTERVAL n unit`, TIMESTAMPADD) and
-//! TIMESTAMPDIFF. Text arguments are read as MySQL reads them, as a datetime (or a time for
-//! the time-of-day parts). A result past 9999-12-31 or before 0001-01-01 is NULL, as in
-//! MySQL. There is no NOW(): the core has no clock.
+//! week numbers (`weeks.rs`), Unix time, interval arithmetic (DATE_ADD, DATE_SUB,
+//! `d + INTERVAL n unit`, TIMESTAMPADD) and TIMESTAMPDIFF. Text arguments are read as MySQL
+//! reads them, as a datetime (or a time for the time-of-day parts). A result past 9999-12-31
+//! or before 0001-01-01 is NULL, as in MySQL. The core has no clock: NOW() and
+//! UNIX_TIMESTAMP() are the front end's, written into the statement (`history.rs`).
+//!
+//! Times are UTC: Cairn has no session time zone, so UNIX_TIMESTAMP and FROM_UNIXTIME convert
+//! as MySQL does with `time_zone = '+00:00'`, and CONVERT_TZ is refused (unknown function).
 
 use alloc::format;
 use alloc::string::String;
 
+use crate::db::decimal::Decimal;
 use crate::db::temporal::{
-    civil_from_days, days_from_civil, days_in_month, Temporal, TimeType, MICROS_PER_DAY,
+    civil_from_days, days_from_civil, days_in_month, Temporal, TimeType, MAX_FSP, MICROS_PER_DAY,
     MICROS_PER_SECOND,
 };
 use crate::db::value::Value;
@@ -105,6 +110,10 @@ pub enum DateFunc {
     Week,
     YearWeek,
     WeekOfYear,
+    /// UNIX_TIMESTAMP(date); UNIX_TIMESTAMP() reads the clock (`history.rs`).
+    UnixTimestamp,
+    /// FROM_UNIXTIME(seconds[, format]).
+    FromUnixTime,
     /// (date, amount): the date moved by amount units.
     Add(Unit),
     /// (from, to): whole units from one to the other.
@@ -135,6 +144,8 @@ pub fn lookup(name: &str) -> Option<(DateFunc, usize, usize)> {
         "week" => Some((DateFunc::Week, 1, 2)),
         "yearweek" => Some((DateFunc::YearWeek, 1, 2)),
         "weekofyear" => one(DateFunc::WeekOfYear),
+        "unix_timestamp" => one(DateFunc::UnixTimestamp),
+        "from_unixtime" => Some((DateFunc::FromUnixTime, 1, 2)),
         _ => None,
     }
 }
@@ -173,6 +184,20 @@ struct Instant {
 }
 
 impl Instant {
+    /// The instant of a datetime's microseconds since 1970-01-01.
+    fn of(micros: i64) -> Instant {
+        Instant {
+            days: micros.div_euclid(MICROS_PER_DAY),
+            micros: micros.rem_euclid(MICROS_PER_DAY),
+            date_only: false,
+        }
+    }
+
+    /// Microseconds since 1970-01-01 00:00:00 (wide: a stored date may be any integer).
+    fn since_epoch(self) -> i128 {
+        i128::from(self.days) * i128::from(MICROS_PER_DAY) + i128::from(self.micros)
+    }
+
     fn civil(self) -> (i64, i64, i64) {
         civil_from_days(self.days)
     }
@@ -203,6 +228,56 @@ impl Instant {
             },
         }))
     }
+}
+
+/// The latest instant UNIX_TIMESTAMP and FROM_UNIXTIME take, 3001-01-18 23:59:59.999999, as
+/// MySQL's (its 64-bit builds'); the earliest is 1970-01-01.
+const MAX_UNIX_MICROS: i128 = 32_536_771_199_999_999;
+
+/// A format argument (DATE_FORMAT's, FROM_UNIXTIME's).
+fn format_text<'a>(v: &'a Value, func: &str) -> Result<&'a str, SqlError> {
+    match v {
+        Value::Text(format) => Ok(format),
+        _ => Err(SqlError::TypeMismatch(format!(
+            "{func} takes its format as text"
+        ))),
+    }
+}
+
+/// The fractional-second digits of an argument: its type's, or as many as its text has (at
+/// most 6), as MySQL counts them for a constant.
+fn precision(v: &Value) -> u8 {
+    match v {
+        Value::Temporal(t) => match t.kind {
+            TimeType::DateTime(fsp) | TimeType::Timestamp(fsp) | TimeType::Time(fsp) => fsp,
+            _ => 0,
+        },
+        Value::Text(s) => s.trim().rsplit_once('.').map_or(0, |(_, fraction)| {
+            fraction.len().min(usize::from(MAX_FSP)) as u8
+        }),
+        _ => 0,
+    }
+}
+
+/// A number of seconds (FROM_UNIXTIME's, SEC_TO_TIME's, MAKETIME's) as microseconds, with
+/// its fractional digits (at most 6; a double's are 6, as MySQL counts them). Past the
+/// range of microseconds it saturates.
+fn seconds(v: &Value, func: &str) -> Result<(i128, u8), SqlError> {
+    let saturated = |negative: bool| if negative { i128::MIN } else { i128::MAX };
+    let exact = match v {
+        Value::Double(d) => {
+            let micros = Decimal::from_f64(*d, MAX_FSP).map_or(saturated(*d < 0.0), |d| d.units);
+            return Ok((micros, MAX_FSP));
+        }
+        Value::Decimal(d) => *d,
+        Value::Text(s) => Decimal::parse_signed(s)
+            .ok_or_else(|| SqlError::TypeMismatch(format!("{func} needs a number, not '{s}'")))?,
+        other => Decimal::from_int(i128::from(whole(other, func)?)),
+    };
+    let micros = exact
+        .rescale(MAX_FSP)
+        .map_or(saturated(exact.units < 0), |d| d.units);
+    Ok((micros, exact.scale.min(MAX_FSP)))
 }
 
 /// A date argument: a date, datetime or timestamp, or text of one.
@@ -238,11 +313,7 @@ fn instant(v: &Value, func: &str) -> Result<Instant, SqlError> {
             micros: 0,
             date_only: true,
         }),
-        TimeType::DateTime(_) | TimeType::Timestamp(_) => Ok(Instant {
-            days: t.value.div_euclid(MICROS_PER_DAY),
-            micros: t.value.rem_euclid(MICROS_PER_DAY),
-            date_only: false,
-        }),
+        TimeType::DateTime(_) | TimeType::Timestamp(_) => Ok(Instant::of(t.value)),
         _ => Err(SqlError::TypeMismatch(format!(
             "{func} needs a date, found {}",
             t.kind_name()
@@ -296,16 +367,40 @@ pub fn call(f: DateFunc, args: &[Value]) -> Result<Value, SqlError> {
         DateFunc::DateDiff => {
             int(instant(arg(0), "DATEDIFF")?.days - instant(arg(1), "DATEDIFF")?.days)
         }
-        DateFunc::DateFormat => {
-            let Value::Text(format) = arg(1) else {
-                return Err(SqlError::TypeMismatch(
-                    "DATE_FORMAT takes its format as text".into(),
-                ));
+        DateFunc::DateFormat => Ok(Value::Text(date_format(
+            instant(arg(0), "DATE_FORMAT")?,
+            format_text(arg(1), "DATE_FORMAT")?,
+        ))),
+        DateFunc::UnixTimestamp => {
+            let micros = instant(arg(0), "UNIX_TIMESTAMP")?.since_epoch();
+            if !(0..=MAX_UNIX_MICROS).contains(&micros) {
+                return int(0);
+            }
+            // Whole seconds, or a decimal of the argument's fractional digits, as MySQL gives.
+            Ok(match precision(arg(0)) {
+                0 => Value::Int((micros / i128::from(MICROS_PER_SECOND)) as i64),
+                fsp => Value::Decimal(Decimal {
+                    units: micros / 10i128.pow(u32::from(MAX_FSP - fsp)),
+                    scale: fsp,
+                }),
+            })
+        }
+        DateFunc::FromUnixTime => {
+            let (micros, fsp) = seconds(arg(0), "FROM_UNIXTIME")?;
+            if !(0..=MAX_UNIX_MICROS).contains(&micros) {
+                return Ok(Value::Null);
+            }
+            let t = Temporal {
+                kind: TimeType::DateTime(fsp),
+                value: micros as i64,
             };
-            Ok(Value::Text(date_format(
-                instant(arg(0), "DATE_FORMAT")?,
-                format,
-            )))
+            Ok(match args.get(1) {
+                None => Value::Temporal(t),
+                Some(format) => Value::Text(date_format(
+                    Instant::of(t.value),
+                    format_text(format, "FROM_UNIXTIME")?,
+                )),
+            })
         }
         DateFunc::Week | DateFunc::YearWeek => {
             let name = if f == DateFunc::Week {
@@ -396,8 +491,6 @@ fn add(at: Instant, unit: Unit, amount: i64) -> Option<Instant> {
 /// Whole units from `from` to `to`, truncated toward zero; calendar units count whole
 /// months, a month not complete until its day and time of day are reached.
 fn diff(from: Instant, to: Instant, unit: Unit) -> i64 {
-    let micros =
-        |i: Instant| i128::from(i.days) * i128::from(MICROS_PER_DAY) + i128::from(i.micros);
     if let Some(months) = unit.months() {
         let (fy, fm, fd) = from.civil();
         let (ty, tm, td) = to.civil();
@@ -411,7 +504,7 @@ fn diff(from: Instant, to: Instant, unit: Unit) -> i64 {
         return n / months;
     }
     let step = unit.micros().map_or(1, i128::from);
-    let n = (micros(to) - micros(from)) / step;
+    let n = (to.since_epoch() - from.since_epoch()) / step;
     n.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 

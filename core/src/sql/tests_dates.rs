@@ -85,3 +85,47 @@ fn week_numbers_in_every_mode() {
         ],
     );
 }
+
+#[test]
+fn unix_time_both_ways_and_from_the_clock() {
+    let mut db = Db::new();
+    answers(
+        &mut db,
+        &[
+            ("UNIX_TIMESTAMP('2015-11-13 10:20:19'), UNIX_TIMESTAMP('2015-11-13 10:20:19.012')", "1447410019|1447410019.012"),
+            ("UNIX_TIMESTAMP(DATE '2015-11-13'), UNIX_TIMESTAMP(CAST('2015-11-13 10:20:19.50' AS DATETIME(2)))", "1447372800|1447410019.50"),
+            // Out of range, before 1970 or after 3001-01-18 23:59:59.999999: 0.
+            ("UNIX_TIMESTAMP('1969-12-31 23:59:59'), UNIX_TIMESTAMP('1970-01-01 00:00:00')", "0|0"),
+            ("UNIX_TIMESTAMP('3001-01-18 23:59:59'), UNIX_TIMESTAMP('3001-01-19'), UNIX_TIMESTAMP(NULL)", "32536771199|0|NULL"),
+            ("FROM_UNIXTIME(1447430881), FROM_UNIXTIME(1447430881, '%Y %D %M %h:%i:%s %x')", "2015-11-13 16:08:01|2015 13th November 04:08:01 2015"),
+            ("FROM_UNIXTIME(1447430881.5), FROM_UNIXTIME(0), FROM_UNIXTIME('1447430881')", "2015-11-13 16:08:01.5|1970-01-01 00:00:00|2015-11-13 16:08:01"),
+            ("FROM_UNIXTIME(32536771199.999999), FROM_UNIXTIME(32536771200), FROM_UNIXTIME(-1)", "3001-01-18 23:59:59.999999|NULL|NULL"),
+            ("FROM_UNIXTIME(9223372036854775807), FROM_UNIXTIME(-9223372036854775808), FROM_UNIXTIME(1e300)", "NULL|NULL|NULL"),
+            ("FROM_UNIXTIME(NULL), FROM_UNIXTIME(1, NULL), UNIX_TIMESTAMP(FROM_UNIXTIME(1447430881))", "NULL|NULL|1447430881"),
+        ],
+    );
+    assert!(db
+        .err("SELECT FROM_UNIXTIME('soon')")
+        .contains("FROM_UNIXTIME needs a number"));
+    assert!(db
+        .err("SELECT UNIX_TIMESTAMP(5)")
+        .contains("UNIX_TIMESTAMP needs a date"));
+    // UNIX_TIMESTAMP() reads the front end's clock, as NOW() does; without one it is refused.
+    let leap = Some(1_709_251_199_500);
+    let rows = db
+        .at("SELECT UNIX_TIMESTAMP(), UNIX_TIMESTAMP ( ), UNIX_TIMESTAMP(NOW()) = UNIX_TIMESTAMP(), FROM_UNIXTIME(UNIX_TIMESTAMP())", leap)
+        .unwrap();
+    assert_eq!(
+        super::tests::lines(&rows),
+        ["1709251199|1709251199|true|2024-02-29 23:59:59"]
+    );
+    assert_eq!(
+        db.at("SELECT UNIX_TIMESTAMP()", None),
+        Err("unsupported SQL: function UNIX_TIMESTAMP".into())
+    );
+    assert_eq!(
+        db.at("SELECT UNIX_TIMESTAMP('2015-11-13 10:20:19')", None)
+            .map(|r| super::tests::lines(&r)),
+        Ok(alloc::vec!["1447410019".into()])
+    );
+}
