@@ -18,7 +18,8 @@ use crate::db::temporal::{
     MICROS_PER_SECOND,
 };
 use crate::db::value::Value;
-use crate::sql::functions::whole;
+use crate::sql::functions::{self, whole};
+use crate::sql::str_to_date::str_to_date;
 use crate::sql::weeks;
 use crate::sql::{unsupported, SqlError};
 use sqlparser::ast;
@@ -114,6 +115,8 @@ pub enum DateFunc {
     UnixTimestamp,
     /// FROM_UNIXTIME(seconds[, format]).
     FromUnixTime,
+    /// STR_TO_DATE(text, format) (`str_to_date.rs`).
+    StrToDate,
     /// (date, amount): the date moved by amount units.
     Add(Unit),
     /// (from, to): whole units from one to the other.
@@ -146,11 +149,12 @@ pub fn lookup(name: &str) -> Option<(DateFunc, usize, usize)> {
         "weekofyear" => one(DateFunc::WeekOfYear),
         "unix_timestamp" => one(DateFunc::UnixTimestamp),
         "from_unixtime" => Some((DateFunc::FromUnixTime, 1, 2)),
+        "str_to_date" => Some((DateFunc::StrToDate, 2, 2)),
         _ => None,
     }
 }
 
-const DAY_NAMES: [&str; 7] = [
+pub(crate) const DAY_NAMES: [&str; 7] = [
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -159,7 +163,7 @@ const DAY_NAMES: [&str; 7] = [
     "Saturday",
     "Sunday",
 ];
-const MONTH_NAMES: [&str; 12] = [
+pub(crate) const MONTH_NAMES: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -233,6 +237,14 @@ impl Instant {
 /// The latest instant UNIX_TIMESTAMP and FROM_UNIXTIME take, 3001-01-18 23:59:59.999999, as
 /// MySQL's (its 64-bit builds'); the earliest is 1970-01-01.
 const MAX_UNIX_MICROS: i128 = 32_536_771_199_999_999;
+
+/// A year below 100 as MySQL reads two digits (70 to 99 are 19xx, the others 20xx).
+pub(crate) fn full_year(n: i64) -> i64 {
+    match n {
+        0..=99 => Temporal::year(n, 2).map_or(n, |t| t.value),
+        _ => n,
+    }
+}
 
 /// A format argument (DATE_FORMAT's, FROM_UNIXTIME's).
 fn format_text<'a>(v: &'a Value, func: &str) -> Result<&'a str, SqlError> {
@@ -422,6 +434,13 @@ pub fn call(f: DateFunc, args: &[Value]) -> Result<Value, SqlError> {
         DateFunc::WeekOfYear => {
             let days = instant(arg(0), "WEEKOFYEAR")?.days;
             int(weeks::week(days, weeks::week_mode(3)).0)
+        }
+        DateFunc::StrToDate => {
+            let (text, format) = (
+                functions::text(arg(0), "STR_TO_DATE")?,
+                functions::text(arg(1), "STR_TO_DATE")?,
+            );
+            Ok(str_to_date(&text, &format)?.map_or(Value::Null, Value::Temporal))
         }
         DateFunc::Add(unit) => {
             let at = instant(arg(0), "DATE_ADD")?;

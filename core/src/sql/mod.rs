@@ -35,6 +35,7 @@ mod query;
 mod recursive;
 pub mod select;
 mod split;
+mod str_to_date;
 mod strings;
 #[cfg(test)]
 mod tests;

@@ -129,3 +129,40 @@ fn unix_time_both_ways_and_from_the_clock() {
         Ok(alloc::vec!["1447410019".into()])
     );
 }
+
+#[test]
+fn str_to_date_reads_date_format_backwards() {
+    let mut db = Db::new();
+    answers(
+        &mut db,
+        &[
+            // The manual's examples.
+            ("STR_TO_DATE('01,5,2013', '%d,%m,%Y'), STR_TO_DATE('May 1, 2013', '%M %d,%Y')", "2013-05-01|2013-05-01"),
+            ("STR_TO_DATE('a09:30:17', 'a%h:%i:%s'), STR_TO_DATE('a09:30:17', '%h:%i:%s')", "09:30:17|NULL"),
+            // Text past the format is ignored (MySQL warns); a part not read is 0, which a
+            // date cannot hold (NO_ZERO_DATE, MySQL 8's default): NULL; a time can.
+            ("STR_TO_DATE('09:30:17a', '%h:%i:%s'), STR_TO_DATE('9', '%m'), STR_TO_DATE('9', '%s')", "09:30:17|NULL|00:00:09"),
+            ("STR_TO_DATE('abc', 'abc'), STR_TO_DATE('2013-02-30', '%Y-%m-%d'), STR_TO_DATE('2013-05', '%Y-%m-%d')", "NULL|NULL|NULL"),
+            // The type follows the format: a fraction makes it DATETIME(6) or TIME(6).
+            ("STR_TO_DATE('2013-05-01 10:20:30.5', '%Y-%m-%d %H:%i:%s.%f'), STR_TO_DATE('10.25', '%s.%f')", "2013-05-01 10:20:30.500000|00:00:10.250000"),
+            ("STR_TO_DATE('2013-05-01 10:20', '%Y-%m-%d %H:%i'), STR_TO_DATE(20130501, '%Y%m%d')", "2013-05-01 10:20:00|2013-05-01"),
+            ("STR_TO_DATE('10:20:30', '%T'), STR_TO_DATE('10:20:30 pm', '%r'), STR_TO_DATE('12:05 AM', '%h:%i %p')", "10:20:30|22:20:30|00:05:00"),
+            ("STR_TO_DATE('1:05 PM', '%l:%i %p'), STR_TO_DATE('13:05 PM', '%h:%i %p'), STR_TO_DATE('10 PM', '%H %p')", "13:05:00|NULL|NULL"),
+            // A day of the month in a TIME counts 24 hours.
+            ("STR_TO_DATE('2 10:00', '%d %H:%i'), STR_TO_DATE('24:00', '%H:%i')", "58:00:00|NULL"),
+            ("STR_TO_DATE('70-01-02', '%y-%m-%d'), STR_TO_DATE('69-1-2', '%Y-%c-%e'), STR_TO_DATE('2013 032', '%Y %j')", "1970-01-02|2069-01-02|2013-02-01"),
+            ("STR_TO_DATE('feb 3 2013', '%b %e %Y'), STR_TO_DATE('3rd February 2013', '%D %M %Y')", "2013-02-03|2013-02-03"),
+            ("STR_TO_DATE('Sunday 03 Feb 2013', '%W %d %b %Y'), STR_TO_DATE('Sun 3 Sept 2013', '%a %d %M %Y')", "2013-02-03|2013-09-03"),
+            // A name's start is read if it is the start of one name only.
+            ("STR_TO_DATE('Ma 3 2013', '%M %d %Y'), STR_TO_DATE('Mayday 3 2013', '%M %d %Y')", "NULL|NULL"),
+            ("STR_TO_DATE('x2013-05-01', '%@%Y-%m-%d'), STR_TO_DATE('2013..05-01', '%Y%.%m-%d'), STR_TO_DATE('123 2013-05-01', '%# %Y-%m-%d')", "2013-05-01|2013-05-01|2013-05-01"),
+            // MySQL's STR_TO_DATE has no %% (it fails to match).
+            ("STR_TO_DATE('10%', '%d%%'), STR_TO_DATE(NULL, '%Y'), STR_TO_DATE('2013', NULL)", "NULL|NULL|NULL"),
+            // Hostile input: read in one pass, the format's recursion (%r, %T) one deep.
+            ("STR_TO_DATE(REPEAT('1', 1000000), '%Y%m%d'), STR_TO_DATE('2013-05-01', REPEAT('%Y-%m-%d%r', 100000))", "1111-11-11|2013-05-01 00:00:00"),
+        ],
+    );
+    assert!(db
+        .err("SELECT STR_TO_DATE('200442 Monday', '%X%V %W')")
+        .contains("STR_TO_DATE with week numbers"));
+}
