@@ -14,10 +14,11 @@ use alloc::string::String;
 
 use crate::db::decimal::Decimal;
 use crate::db::temporal::{
-    civil_from_days, days_from_civil, days_in_month, Temporal, TimeType, MAX_FSP, MICROS_PER_DAY,
-    MICROS_PER_SECOND,
+    civil_from_days, days_from_civil, days_in_month, Temporal, TimeType, MAX_FSP, MAX_TIME,
+    MICROS_PER_DAY, MICROS_PER_SECOND,
 };
 use crate::db::value::Value;
+use crate::sql::expr::out_of_range;
 use crate::sql::functions::{self, whole};
 use crate::sql::str_to_date::str_to_date;
 use crate::sql::weeks;
@@ -117,6 +118,24 @@ pub enum DateFunc {
     FromUnixTime,
     /// STR_TO_DATE(text, format) (`str_to_date.rs`).
     StrToDate,
+    /// FROM_DAYS(n), the inverse of TO_DAYS.
+    FromDays,
+    /// MAKEDATE(year, day of the year).
+    MakeDate,
+    /// MAKETIME(hours, minutes, seconds).
+    MakeTime,
+    SecToTime,
+    TimeToSec,
+    /// TIME(expr): a time, or a datetime's time of day.
+    Time,
+    TimeDiff,
+    /// ADDTIME(a, time), or SUBTIME if true.
+    AddTime(bool),
+    /// TIMESTAMP(expr[, time]).
+    Timestamp,
+    PeriodAdd,
+    PeriodDiff,
+    ToSeconds,
     /// (date, amount): the date moved by amount units.
     Add(Unit),
     /// (from, to): whole units from one to the other.
@@ -150,6 +169,19 @@ pub fn lookup(name: &str) -> Option<(DateFunc, usize, usize)> {
         "unix_timestamp" => one(DateFunc::UnixTimestamp),
         "from_unixtime" => Some((DateFunc::FromUnixTime, 1, 2)),
         "str_to_date" => Some((DateFunc::StrToDate, 2, 2)),
+        "from_days" => one(DateFunc::FromDays),
+        "makedate" => Some((DateFunc::MakeDate, 2, 2)),
+        "maketime" => Some((DateFunc::MakeTime, 3, 3)),
+        "sec_to_time" => one(DateFunc::SecToTime),
+        "time_to_sec" => one(DateFunc::TimeToSec),
+        "time" => one(DateFunc::Time),
+        "timediff" => Some((DateFunc::TimeDiff, 2, 2)),
+        "addtime" => Some((DateFunc::AddTime(false), 2, 2)),
+        "subtime" => Some((DateFunc::AddTime(true), 2, 2)),
+        "timestamp" => Some((DateFunc::Timestamp, 1, 2)),
+        "period_add" => Some((DateFunc::PeriodAdd, 2, 2)),
+        "period_diff" => Some((DateFunc::PeriodDiff, 2, 2)),
+        "to_seconds" => one(DateFunc::ToSeconds),
         _ => None,
     }
 }
@@ -212,25 +244,91 @@ impl Instant {
     }
 
     fn value(self) -> Option<Value> {
-        let first = days_from_civil(1, 1, 1);
-        let last = days_from_civil(9999, 12, 31);
-        if !(first..=last).contains(&self.days) {
-            return None;
+        match self.date_only {
+            true => in_range(self.days).then(|| date(self.days)),
+            false => {
+                let whole = self.micros % MICROS_PER_SECOND == 0;
+                datetime(self.since_epoch(), if whole { 0 } else { MAX_FSP })
+            }
         }
-        Some(Value::Temporal(match self.date_only {
-            true => Temporal {
-                kind: TimeType::Date,
-                value: self.days,
-            },
-            false => Temporal {
-                kind: TimeType::DateTime(if self.micros % MICROS_PER_SECOND == 0 {
-                    0
-                } else {
-                    6
-                }),
-                value: self.days * MICROS_PER_DAY + self.micros,
-            },
-        }))
+    }
+}
+
+/// Whether a day is one a date holds, 0001-01-01 to 9999-12-31.
+fn in_range(days: i64) -> bool {
+    (days_from_civil(1, 1, 1)..=days_from_civil(9999, 12, 31)).contains(&days)
+}
+
+/// A DATETIME of `fsp` digits, None outside the dates' range.
+fn datetime(micros: i128, fsp: u8) -> Option<Value> {
+    let micros = i64::try_from(micros).ok()?;
+    in_range(micros.div_euclid(MICROS_PER_DAY)).then_some(Value::Temporal(Temporal {
+        kind: TimeType::DateTime(fsp),
+        value: micros,
+    }))
+}
+
+/// A TIME of `fsp` digits, clipped to ±838:59:59 as MySQL clips it.
+fn time(micros: i128, fsp: u8) -> Value {
+    let max = i128::from(MAX_TIME);
+    Value::Temporal(Temporal {
+        kind: TimeType::Time(fsp),
+        value: micros.clamp(-max, max) as i64,
+    })
+}
+
+/// An argument of the time functions: a TIME (microseconds), or a point in time
+/// (microseconds since 1970-01-01). Text is read as a time first, then as a datetime.
+#[derive(Clone, Copy)]
+enum Clock {
+    Time(i64),
+    At(i128),
+}
+
+fn clock(v: &Value, func: &str) -> Result<Clock, SqlError> {
+    let time = match v {
+        Value::Temporal(t) if matches!(t.kind, TimeType::Time(_)) => Some(t.value),
+        Value::Text(s) => Temporal::parse(TimeType::Time(MAX_FSP), s).map(|t| t.value),
+        _ => None,
+    };
+    Ok(match time {
+        Some(micros) => Clock::Time(micros),
+        None => Clock::At(instant(v, func)?.since_epoch()),
+    })
+}
+
+/// ADDTIME's, SUBTIME's and TIMESTAMP's sum: `at` moved by the time `by` (`sign` 1 or -1); a
+/// datetime as `by` gives NULL, as in MySQL.
+fn shift(at: Clock, by: &Value, sign: i128, fsp: u8, func: &str) -> Result<Value, SqlError> {
+    let Clock::Time(by) = clock(by, func)? else {
+        return Ok(Value::Null);
+    };
+    let by = sign * i128::from(by);
+    Ok(match at {
+        Clock::Time(t) => time(i128::from(t) + by, fsp),
+        Clock::At(t) => datetime(t + by, fsp).unwrap_or(Value::Null),
+    })
+}
+
+/// A period, YYMM or YYYYMM, as months since year 0; MySQL 8 refuses any other.
+fn period_months(p: i64, func: &str) -> Result<i64, SqlError> {
+    let month = p % 100;
+    if p <= 0 || !(1..=12).contains(&month) {
+        return Err(SqlError::TypeMismatch(format!(
+            "incorrect arguments to {func}: {p} is not a period YYMM or YYYYMM"
+        )));
+    }
+    Ok(full_year(p / 100) * 12 + month - 1)
+}
+
+/// Months since year 0 as a period YYYYMM, as MySQL writes one (0 stays 0).
+fn period(months: i64) -> Option<i64> {
+    match months {
+        0 => Some(0),
+        1.. => full_year(months / 12)
+            .checked_mul(100)?
+            .checked_add(months % 12 + 1),
+        _ => None,
     }
 }
 
@@ -333,20 +431,18 @@ fn instant(v: &Value, func: &str) -> Result<Instant, SqlError> {
     }
 }
 
-/// A time of day for HOUR, MINUTE, SECOND, MICROSECOND: of a time (its magnitude: HOUR of
-/// a TIME may pass 23), or of a date's instant.
+/// A time, or a datetime's time of day (TIME, TIME_TO_SEC).
 fn time_of_day(v: &Value, func: &str) -> Result<i64, SqlError> {
-    let time = match v {
-        Value::Temporal(t) if matches!(t.kind, TimeType::Time(_)) => Some(t.value),
-        Value::Text(s) if !s.trim().contains('-') => {
-            Temporal::parse(TimeType::Time(6), s).map(|t| t.value)
-        }
-        _ => None,
-    };
-    match time {
-        Some(micros) => Ok(micros.abs()),
-        None => Ok(instant(v, func)?.micros),
-    }
+    Ok(match clock(v, func)? {
+        Clock::Time(micros) => micros,
+        Clock::At(micros) => micros.rem_euclid(i128::from(MICROS_PER_DAY)) as i64,
+    })
+}
+
+/// The time of HOUR, MINUTE, SECOND and MICROSECOND: its magnitude (HOUR of a TIME may pass
+/// 23).
+fn clock_part(v: &Value, func: &str) -> Result<i64, SqlError> {
+    Ok(time_of_day(v, func)?.saturating_abs())
 }
 
 /// The function applied to evaluated arguments, none of them NULL.
@@ -375,7 +471,7 @@ pub fn call(f: DateFunc, args: &[Value]) -> Result<Value, SqlError> {
             Ok(date(days_from_civil(y, m, days_in_month(y, m))))
         }
         // Days since year 0, as MySQL counts them.
-        DateFunc::ToDays => int(instant(arg(0), "TO_DAYS")?.days + 719_528),
+        DateFunc::ToDays => int(instant(arg(0), "TO_DAYS")?.days.saturating_add(719_528)),
         DateFunc::DateDiff => {
             int(instant(arg(0), "DATEDIFF")?.days - instant(arg(1), "DATEDIFF")?.days)
         }
@@ -442,6 +538,82 @@ pub fn call(f: DateFunc, args: &[Value]) -> Result<Value, SqlError> {
             );
             Ok(str_to_date(&text, &format)?.map_or(Value::Null, Value::Temporal))
         }
+        DateFunc::FromDays => {
+            let days = whole(arg(0), "FROM_DAYS")?.checked_sub(719_528);
+            Ok(days.filter(|d| in_range(*d)).map_or(Value::Null, date))
+        }
+        DateFunc::MakeDate => {
+            let (year, day) = (whole(arg(0), "MAKEDATE")?, whole(arg(1), "MAKEDATE")?);
+            if !(0..=9999).contains(&year) || day <= 0 {
+                return Ok(Value::Null);
+            }
+            let days = days_from_civil(full_year(year), 1, 1).checked_add(day - 1);
+            Ok(days.filter(|d| in_range(*d)).map_or(Value::Null, date))
+        }
+        DateFunc::MakeTime => {
+            let (hours, minutes) = (whole(arg(0), "MAKETIME")?, whole(arg(1), "MAKETIME")?);
+            let (seconds, fsp) = seconds(arg(2), "MAKETIME")?;
+            if !(0..=59).contains(&minutes)
+                || !(0..60 * i128::from(MICROS_PER_SECOND)).contains(&seconds)
+            {
+                return Ok(Value::Null);
+            }
+            let rest = i128::from(minutes) * 60 * i128::from(MICROS_PER_SECOND) + seconds;
+            let magnitude = i128::from(hours).abs() * 3600 * i128::from(MICROS_PER_SECOND) + rest;
+            Ok(time(if hours < 0 { -magnitude } else { magnitude }, fsp))
+        }
+        DateFunc::SecToTime => {
+            let (micros, fsp) = seconds(arg(0), "SEC_TO_TIME")?;
+            Ok(time(micros, fsp))
+        }
+        // The fraction dropped, as MySQL does.
+        DateFunc::TimeToSec => int(time_of_day(arg(0), "TIME_TO_SEC")? / MICROS_PER_SECOND),
+        DateFunc::Time => Ok(time(time_of_day(arg(0), "TIME")?.into(), precision(arg(0)))),
+        DateFunc::TimeDiff => {
+            let fsp = precision(arg(0)).max(precision(arg(1)));
+            Ok(
+                match (clock(arg(0), "TIMEDIFF")?, clock(arg(1), "TIMEDIFF")?) {
+                    (Clock::Time(a), Clock::Time(b)) => time(i128::from(a) - i128::from(b), fsp),
+                    (Clock::At(a), Clock::At(b)) => time(a - b, fsp),
+                    // A time and a datetime, as MySQL gives.
+                    _ => Value::Null,
+                },
+            )
+        }
+        DateFunc::AddTime(subtract) => {
+            let name = if subtract { "SUBTIME" } else { "ADDTIME" };
+            let fsp = precision(arg(0)).max(precision(arg(1)));
+            let sign = if subtract { -1 } else { 1 };
+            shift(clock(arg(0), name)?, arg(1), sign, fsp, name)
+        }
+        DateFunc::Timestamp => {
+            let at = instant(arg(0), "TIMESTAMP")?.since_epoch();
+            let fsp = precision(arg(0));
+            match args.get(1) {
+                None => Ok(datetime(at, fsp).unwrap_or(Value::Null)),
+                Some(by) => shift(Clock::At(at), by, 1, fsp.max(precision(by)), "TIMESTAMP"),
+            }
+        }
+        DateFunc::PeriodAdd => {
+            let (p, n) = (whole(arg(0), "PERIOD_ADD")?, whole(arg(1), "PERIOD_ADD")?);
+            // MySQL answers 0 for the period 0 before checking it.
+            if p == 0 {
+                return int(0);
+            }
+            let months = period_months(p, "PERIOD_ADD")?.checked_add(n);
+            months
+                .and_then(period)
+                .map(Value::Int)
+                .ok_or_else(|| out_of_range("BIGINT", format!("PERIOD_ADD({p}, {n})")))
+        }
+        DateFunc::PeriodDiff => int(period_months(whole(arg(0), "PERIOD_DIFF")?, "PERIOD_DIFF")?
+            - period_months(whole(arg(1), "PERIOD_DIFF")?, "PERIOD_DIFF")?),
+        // Seconds since year 0, as MySQL counts them (TO_DAYS's days).
+        DateFunc::ToSeconds => {
+            let micros = instant(arg(0), "TO_SECONDS")?.since_epoch();
+            let seconds = micros.div_euclid(i128::from(MICROS_PER_SECOND)) + 719_528 * 86_400;
+            int(seconds.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
+        }
         DateFunc::Add(unit) => {
             let at = instant(arg(0), "DATE_ADD")?;
             let amount = whole(arg(1), "DATE_ADD")?;
@@ -469,10 +641,10 @@ fn date(days: i64) -> Value {
 fn part(unit: Unit, v: &Value) -> Result<Value, SqlError> {
     let int = |n: i64| Ok(Value::Int(n));
     match unit {
-        Unit::Microsecond => int(time_of_day(v, "MICROSECOND")? % MICROS_PER_SECOND),
-        Unit::Second => int(time_of_day(v, "SECOND")? / MICROS_PER_SECOND % 60),
-        Unit::Minute => int(time_of_day(v, "MINUTE")? / (60 * MICROS_PER_SECOND) % 60),
-        Unit::Hour => int(time_of_day(v, "HOUR")? / (3600 * MICROS_PER_SECOND)),
+        Unit::Microsecond => int(clock_part(v, "MICROSECOND")? % MICROS_PER_SECOND),
+        Unit::Second => int(clock_part(v, "SECOND")? / MICROS_PER_SECOND % 60),
+        Unit::Minute => int(clock_part(v, "MINUTE")? / (60 * MICROS_PER_SECOND) % 60),
+        Unit::Hour => int(clock_part(v, "HOUR")? / (3600 * MICROS_PER_SECOND)),
         Unit::Day => int(instant(v, "DAY")?.civil().2),
         Unit::Month => int(instant(v, "MONTH")?.civil().1),
         Unit::Quarter => int((instant(v, "QUARTER")?.civil().1 - 1) / 3 + 1),

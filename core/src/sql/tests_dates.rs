@@ -78,6 +78,7 @@ fn week_numbers_in_every_mode() {
             ("YEARWEEK('2010-01-03', 1), YEARWEEK('2010-01-03', 7), YEARWEEK('2010-01-03')", "200953|200952|201001"),
             // The mode's lowest three bits, as MySQL reads it.
             ("WEEK('2008-12-29', 11), WEEK('2008-12-29', -9223372036854775808), WEEK('2008-12-29', 9223372036854775807)", "1|52|52"),
+            ("YEARWEEK('2008-12-29', -9223372036854775808), YEARWEEK('2008-12-29', 9223372036854775807)", "200852|200852"),
             ("WEEK(NULL), WEEK('2008-12-29', NULL), YEARWEEK(NULL, 1)", "NULL|NULL|NULL"),
             // DATE_FORMAT's week numbers are modes 0 (%U), 1 (%u), 2 (%V %X) and 3 (%v %x).
             ("DATE_FORMAT('2010-01-03', '%U %u %V %v %X %x')", "01 00 01 53 2010 2009"),
@@ -165,4 +166,65 @@ fn str_to_date_reads_date_format_backwards() {
     assert!(db
         .err("SELECT STR_TO_DATE('200442 Monday', '%X%V %W')")
         .contains("STR_TO_DATE with week numbers"));
+}
+
+#[test]
+fn days_times_and_periods() {
+    let mut db = Db::new();
+    const MIN: &str = "-9223372036854775808";
+    const MAX: &str = "9223372036854775807";
+    answers(
+        &mut db,
+        &[
+            // FROM_DAYS counts days from year 0, as TO_DAYS; MySQL's zero date (before
+            // 0001-01-01) cannot be held: NULL.
+            ("FROM_DAYS(730669), TO_DAYS(FROM_DAYS(730669)), FROM_DAYS(366), FROM_DAYS(3652424)", "2000-07-03|730669|0001-01-01|9999-12-31"),
+            (&alloc::format!("FROM_DAYS(0), FROM_DAYS(3652425), FROM_DAYS({MIN}), FROM_DAYS({MAX}), FROM_DAYS(NULL)"), "NULL|NULL|NULL|NULL|NULL"),
+            ("MAKEDATE(2011, 31), MAKEDATE(2011, 32), MAKEDATE(2011, 365), MAKEDATE(2014, 365), MAKEDATE(2011, 0)", "2011-01-31|2011-02-01|2011-12-31|2014-12-31|NULL"),
+            ("MAKEDATE(11, 1), MAKEDATE(99, 1), MAKEDATE(2011, 400), MAKEDATE(9999, 366)", "2011-01-01|1999-01-01|2012-02-04|NULL"),
+            (&alloc::format!("MAKEDATE({MIN}, 1), MAKEDATE({MAX}, 1), MAKEDATE(2011, {MAX}), MAKEDATE(2011, {MIN})"), "NULL|NULL|NULL|NULL"),
+            // A time past ±838:59:59 is clipped to it, as MySQL clips it.
+            ("MAKETIME(12, 15, 30), MAKETIME(-1, 30, 0), MAKETIME(1, 2, 3.5), MAKETIME(900, 0, 0), MAKETIME(1, 60, 0)", "12:15:30|-01:30:00|01:02:03.5|838:59:59|NULL"),
+            (&alloc::format!("MAKETIME({MIN}, 0, 0), MAKETIME({MAX}, 0, 0), MAKETIME(0, {MIN}, 0), MAKETIME(0, 0, {MAX}), MAKETIME(0, 0, {MIN})"), "-838:59:59|838:59:59|NULL|NULL|NULL"),
+            ("SEC_TO_TIME(2378), SEC_TO_TIME(-2378), SEC_TO_TIME(2378.5), SEC_TO_TIME(NULL)", "00:39:38|-00:39:38|00:39:38.5|NULL"),
+            (&alloc::format!("SEC_TO_TIME({MIN}), SEC_TO_TIME({MAX}), SEC_TO_TIME(1e300)"), "-838:59:59|838:59:59|838:59:59.000000"),
+            ("TIME_TO_SEC('22:23:00'), TIME_TO_SEC('00:39:38'), TIME_TO_SEC('-01:00:00.9'), TIME_TO_SEC('2008-01-01 01:00:01')", "80580|2378|-3600|3601"),
+            ("TIME('2003-12-31 01:02:03'), TIME('2003-12-31 01:02:03.000123'), TIME('12:00'), TIME(DATE '2003-12-31')", "01:02:03|01:02:03.000123|12:00:00|00:00:00"),
+            ("HOUR('-01:30:00'), MINUTE(TIME('-01:30:00'))", "1|30"),
+            // A time and a datetime do not subtract: NULL, as in MySQL.
+            ("TIMEDIFF('2008-12-31 23:59:59.000001', '2008-12-30 01:01:01.000002'), TIMEDIFF('10:00:00', '12:30:00')", "46:58:57.999999|-02:30:00"),
+            ("TIMEDIFF('10:00:00', '2008-12-31 10:00:00'), TIMEDIFF('2000-01-01', '1900-01-01'), TIMEDIFF(NULL, '10:00')", "NULL|838:59:59|NULL"),
+            ("ADDTIME('01:00:00.999999', '02:00:00.999998'), SUBTIME('01:00:00.999999', '02:00:00.999998')", "03:00:01.999997|-00:59:59.999999"),
+            ("ADDTIME('2007-12-31 23:59:59', '00:00:01'), SUBTIME('2008-01-01', '00:00:01'), ADDTIME('800:00:00', '100:00:00')", "2008-01-01 00:00:00|2007-12-31 23:59:59|838:59:59"),
+            ("ADDTIME('9999-12-31 23:59:59', '00:00:01'), ADDTIME('10:00:00', '2008-01-01 00:00:00')", "NULL|NULL"),
+            ("TIMESTAMP('2003-12-31'), TIMESTAMP('2003-12-31 12:00:00', '12:00:00'), TIMESTAMP('2003-12-31 12:00:00.5')", "2003-12-31 00:00:00|2004-01-01 00:00:00|2003-12-31 12:00:00.5"),
+            ("PERIOD_ADD(200801, 2), PERIOD_ADD(0801, 2), PERIOD_ADD(200812, 1), PERIOD_ADD(200801, -1), PERIOD_ADD(0, 5)", "200803|200803|200901|200712|0"),
+            ("PERIOD_DIFF(200802, 200703), PERIOD_DIFF(0802, 0703), PERIOD_DIFF(200703, 200802), PERIOD_ADD(NULL, 1)", "11|11|-11|NULL"),
+            ("TO_SECONDS('2009-11-29'), TO_SECONDS('2009-11-29 13:43:32'), TO_SECONDS(NULL)", "63426672000|63426721412|NULL"),
+        ],
+    );
+    // MySQL 8 refuses a period that is not one, and Cairn a result past BIGINT.
+    for sql in [
+        "SELECT PERIOD_ADD(200813, 1)".into(),
+        alloc::format!("SELECT PERIOD_DIFF({MIN}, 200801)"),
+        alloc::format!("SELECT PERIOD_DIFF(200801, {MIN})"),
+    ] {
+        assert!(
+            db.err(&sql).contains("incorrect arguments to PERIOD_"),
+            "{sql}"
+        );
+    }
+    for sql in [
+        alloc::format!("SELECT PERIOD_ADD(200801, {MAX})"),
+        alloc::format!("SELECT PERIOD_ADD(200801, {MIN})"),
+        alloc::format!("SELECT PERIOD_ADD({MAX}, 1)"),
+    ] {
+        assert!(db.err(&sql).contains("out of range"), "{sql}");
+    }
+    assert!(db
+        .err("SELECT TIME_TO_SEC(5)")
+        .contains("TIME_TO_SEC needs a date"));
+    assert!(db
+        .err("SELECT MAKEDATE('x', 1)")
+        .contains("MAKEDATE takes a whole amount"));
 }
