@@ -1,9 +1,11 @@
 //! MySQL's date and time functions over the temporal values of `db/temporal.rs`: parts
 //! (HOUR, DAYOFWEEK, QUARTER, EXTRACT, ...), DATE, LAST_DAY, TO_DAYS, DATEDIFF, DATE_FORMAT,
-//! week numbers (`weeks.rs`), Unix time, interval arithmetic (DATE_ADD, DATE_SUB,
-//! `d + INTERVAL n unit`, TIMESTAMPADD) and TIMESTAMPDIFF. Text arguments are read as MySQL
-//! reads them, as a datetime (or a time for the time-of-day parts). A result past 9999-12-31
-//! or before 0001-01-01 is NULL, as in MySQL. The core has no clock: NOW() and
+//! week numbers (`weeks.rs`), Unix time, STR_TO_DATE (`str_to_date.rs`), the time functions
+//! (TIME, TIMEDIFF, ADDTIME, MAKETIME, ...), periods, interval arithmetic (DATE_ADD,
+//! DATE_SUB, `d + INTERVAL n unit`, TIMESTAMPADD) and TIMESTAMPDIFF. Text arguments are read
+//! as MySQL reads them, as a datetime (or first as a time, for the functions of times). A
+//! date past 9999-12-31 or before 0001-01-01 is NULL, as in MySQL (its zero date too); a
+//! time past ±838:59:59 is clipped to it. The core has no clock: NOW() and
 //! UNIX_TIMESTAMP() are the front end's, written into the statement (`history.rs`).
 //!
 //! Times are UTC: Cairn has no session time zone, so UNIX_TIMESTAMP and FROM_UNIXTIME convert

@@ -60,8 +60,8 @@ pub struct History {
     pub roots: BTreeMap<String, RootValue>,
     /// System tables by lower-case name.
     pub tables: BTreeMap<String, SystemTable>,
-    /// When the script runs, in milliseconds since the Unix epoch (UTC), for NOW() and
-    /// CURDATE(): the core has no clock, so the front end says. None: those are refused.
+    /// When the script runs, in milliseconds since the Unix epoch (UTC), for NOW(),
+    /// CURDATE() and UNIX_TIMESTAMP(): the core has no clock, so the front end says. None: those are refused.
     pub now_ms: Option<u64>,
     /// LAST_INSERT_ID(): the first value AUTO_INCREMENT gave in the session's last INSERT
     /// that gave one (0: none yet). The session (a `Repo`) keeps it between scripts; each
