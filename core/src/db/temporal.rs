@@ -8,7 +8,7 @@ use core::fmt;
 pub(crate) const MICROS_PER_SECOND: i64 = 1_000_000;
 pub(crate) const MICROS_PER_DAY: i64 = 86_400 * MICROS_PER_SECOND;
 /// TIME's range, ±838:59:59, as MySQL's.
-const MAX_TIME: i64 = (838 * 3600 + 59 * 60 + 59) * MICROS_PER_SECOND;
+pub(crate) const MAX_TIME: i64 = (838 * 3600 + 59 * 60 + 59) * MICROS_PER_SECOND;
 /// TIMESTAMP's range: the 32-bit Unix seconds from 1970-01-01 00:00:01 to 2038-01-19 03:14:07.
 const MIN_TIMESTAMP: i64 = MICROS_PER_SECOND;
 const MAX_TIMESTAMP: i64 = (i32::MAX as i64 + 1) * MICROS_PER_SECOND - 1;

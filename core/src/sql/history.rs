@@ -60,8 +60,8 @@ pub struct History {
     pub roots: BTreeMap<String, RootValue>,
     /// System tables by lower-case name.
     pub tables: BTreeMap<String, SystemTable>,
-    /// When the script runs, in milliseconds since the Unix epoch (UTC), for NOW() and
-    /// CURDATE(): the core has no clock, so the front end says. None: those are refused.
+    /// When the script runs, in milliseconds since the Unix epoch (UTC), for NOW(),
+    /// CURDATE() and UNIX_TIMESTAMP(): the core has no clock, so the front end says. None: those are refused.
     pub now_ms: Option<u64>,
     /// LAST_INSERT_ID(): the first value AUTO_INCREMENT gave in the session's last INSERT
     /// that gave one (0: none yet). The session (a `Repo`) keeps it between scripts; each
@@ -138,7 +138,7 @@ pub fn mark_as_of(tokens: Vec<TokenWithSpan>) -> Result<Vec<TokenWithSpan>, SqlE
 pub type ClockCalls = Vec<(String, String)>;
 
 /// `tokens` with each reading of the clock (NOW(), CURRENT_TIMESTAMP, CURDATE(), CURTIME(),
-/// their synonyms and UTC_ forms) written as a literal of `now_ms`, so every one in a
+/// their synonyms and UTC_ forms, UNIX_TIMESTAMP() with no argument) written as a literal of `now_ms`, so every one in a
 /// statement reads the same instant, as in MySQL. Times are UTC: Cairn has no session time
 /// zone. Without a clock, the calls are left for the executor to refuse. Also answers each
 /// literal written with the call it stands for, to name result columns as written.
@@ -157,6 +157,7 @@ pub fn mark_clock(
             .saturating_mul(1_000_000),
     };
     let printed = now.to_string();
+    let seconds = (now_ms / 1000).to_string();
     let (date, time) = printed
         .split_once(' ')
         .unwrap_or((printed.as_str(), "00:00:00"));
@@ -188,17 +189,27 @@ pub fn mark_clock(
             i += 1;
             continue;
         }
-        let (keyword, text) = match kind {
-            "date" => ("DATE", date),
-            "time" => ("TIME", time),
-            _ => ("TIMESTAMP", printed.as_str()),
-        };
         let call = match (&tokens[i].token, parens) {
             (Token::Word(w), true) => alloc::format!("{}()", w.value),
             (other, _) => other.to_string(),
         };
-        written.push((alloc::format!("{keyword} '{text}'"), call));
         let span = tokens[i].span;
+        let (keyword, text) = match kind {
+            "date" => ("DATE", date),
+            "time" => ("TIME", time),
+            "seconds" => {
+                // UNIX_TIMESTAMP(): an integer, the clock's whole seconds.
+                written.push((seconds.clone(), call));
+                out.push(TokenWithSpan {
+                    token: Token::Number(seconds.clone(), false),
+                    span,
+                });
+                i = rest[1].0 + 1;
+                continue;
+            }
+            _ => ("TIMESTAMP", printed.as_str()),
+        };
+        written.push((alloc::format!("{keyword} '{text}'"), call));
         out.push(TokenWithSpan {
             token: Token::make_keyword(keyword),
             span,
@@ -306,10 +317,16 @@ pub fn name_clock_columns(columns: &mut [String], written: &ClockCalls) {
     }
 }
 
-/// A word that reads the clock: what it gives ("datetime", "date" or "time") and whether it
-/// must be called with parentheses (the others are keywords too).
+/// Whether a function of this name reads the clock when called with no arguments.
+pub(crate) fn reads_clock(name: &str) -> bool {
+    clock_call(name).is_some()
+}
+
+/// A word that reads the clock: what it gives ("datetime", "date", "time" or "seconds") and
+/// whether it must be called with parentheses (the others are keywords too).
 fn clock_call(word: &str) -> Option<(&'static str, bool)> {
     Some(match word.to_ascii_lowercase().as_str() {
+        "unix_timestamp" => ("seconds", true),
         "now" | "sysdate" | "utc_timestamp" => ("datetime", true),
         "current_timestamp" | "localtime" | "localtimestamp" => ("datetime", false),
         "curdate" | "utc_date" => ("date", true),

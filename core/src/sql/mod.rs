@@ -36,9 +36,12 @@ mod query;
 mod recursive;
 pub mod select;
 mod split;
+mod str_to_date;
 mod strings;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_dates;
 #[cfg(test)]
 mod tests_fast_select;
 #[cfg(test)]
@@ -61,6 +64,7 @@ mod tests_strings;
 mod tests_types;
 mod update_delete;
 mod upsert;
+mod weeks;
 mod window;
 
 pub use constraints::check_parses;
