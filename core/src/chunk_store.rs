@@ -474,7 +474,7 @@ impl<S: Storage> ChunkStore<S> {
 
     async fn get_listed(&self, hash: &Hash) -> Result<Option<Vec<u8>>, StoreError> {
         if let Some(chunk) = self.pending.get(hash) {
-            return Ok(Some(chunk.to_vec()));
+            return Ok(Some(chunk));
         }
         match self.locate_at(hash) {
             Some((table, entry)) => self.read_copy(hash, table, entry).await.map(Some),
@@ -599,7 +599,7 @@ impl<S: Storage> ChunkStore<S> {
         let mut wanted: Vec<(usize, Entry, usize)> = Vec::new();
         for (i, hash) in hashes.iter().enumerate() {
             if let Some(chunk) = self.pending.get(hash) {
-                out[i] = Some(chunk.to_vec());
+                out[i] = Some(chunk);
             } else if let Some((table, entry)) = self.locate_at(hash) {
                 wanted.push((table, entry, i));
             }

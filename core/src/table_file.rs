@@ -520,12 +520,27 @@ pub fn find(entries: &[Entry], hash: &Hash) -> Option<Entry> {
         .map(|i| entries[i])
 }
 
-/// Builds one table file in memory.
+/// Builds one table file in memory, compressing each block as it closes: it holds the
+/// file's records so far (about a tenth of the chunks' bytes, as zstd finds rows) and the
+/// one open block, not every chunk as added. A store's writer gathers up to 32 MiB of chunks
+/// before it writes a file; holding them whole was a third of a restore's peak memory.
 #[derive(Default)]
 pub struct TableWriter {
-    data: Vec<u8>,
+    /// The records of the closed blocks, back to back: the file's bytes so far.
+    records: Vec<u8>,
+    /// The chunks of the open block, back to back.
+    open: Vec<u8>,
+    /// Every chunk added, in order: where the file has it, for those in closed blocks; its
+    /// offset in `open` and no `part` yet, for those in the open block.
     entries: Vec<Entry>,
+    /// The first entry of the open block.
+    open_from: usize,
     positions: BTreeMap<Hash, usize>,
+    /// Bytes of chunks added, before compression: what a store cuts its files at.
+    data_len: usize,
+    /// The closed block `get` decoded last, by its offset: a writer's caller reads back
+    /// chunks it wrote together (a tree's new nodes) together.
+    last_read: spin::Mutex<Option<(u64, Vec<u8>)>>,
 }
 
 impl TableWriter {
@@ -539,14 +554,44 @@ impl TableWriter {
         if self.positions.contains_key(&hash) {
             return;
         }
+        // A block closes once it holds BLOCK_TARGET bytes (below), or before a chunk would
+        // take it past MAX_BLOCK: such a chunk goes alone into a block of its own.
+        if self.open_from < self.entries.len() && self.open.len() + chunk.len() > MAX_BLOCK {
+            self.close_block();
+        }
         self.positions.insert(hash, self.entries.len());
         self.entries.push(Entry {
             hash,
-            offset: self.data.len() as u64,
+            offset: self.open.len() as u64,
             len: chunk.len() as u32,
             part: None,
         });
-        self.data.extend_from_slice(chunk);
+        self.open.extend_from_slice(chunk);
+        self.data_len += chunk.len();
+        if self.open.len() >= BLOCK_TARGET {
+            self.close_block();
+        }
+    }
+
+    /// Compresses the open block into `records`: its chunks' entries then say where.
+    fn close_block(&mut self) {
+        let offset = self.records.len() as u64;
+        block_of(&self.open, &mut self.records);
+        let len = (self.records.len() as u64 - offset) as u32;
+        for e in &mut self.entries[self.open_from..] {
+            e.part = Some(Part {
+                at: e.offset as u32,
+                len: e.len,
+            });
+            e.offset = offset;
+            e.len = len;
+        }
+        self.open_from = self.entries.len();
+        self.open.clear();
+        // One outsized chunk must not keep its room for the blocks after it.
+        if self.open.capacity() > 2 * BLOCK_TARGET {
+            self.open = Vec::new();
+        }
     }
 
     pub fn chunk_count(&self) -> usize {
@@ -554,7 +599,7 @@ impl TableWriter {
     }
 
     pub fn data_len(&self) -> usize {
-        self.data.len()
+        self.data_len
     }
 
     pub fn is_empty(&self) -> bool {
@@ -565,51 +610,40 @@ impl TableWriter {
         self.positions.contains_key(hash)
     }
 
-    /// A chunk added but not yet written out.
-    pub fn get(&self, hash: &Hash) -> Option<&[u8]> {
-        let e = self.entries[*self.positions.get(hash)?];
-        Some(&self.data[e.offset as usize..e.offset as usize + e.len as usize])
+    /// A chunk added but not yet written out; `None` also if its block, which this writer
+    /// compressed itself, does not decode (which would be a bug, reported as a missing chunk
+    /// rather than a panic).
+    pub fn get(&self, hash: &Hash) -> Option<Vec<u8>> {
+        let i = *self.positions.get(hash)?;
+        let e = self.entries[i];
+        if i >= self.open_from {
+            let at = e.offset as usize;
+            return Some(self.open[at..at + e.len as usize].to_vec());
+        }
+        let mut last = self.last_read.lock();
+        if !matches!(&*last, Some((offset, _)) if *offset == e.offset) {
+            let record = &self.records[e.offset as usize..][..e.len as usize];
+            let block = decode_record(VERSION, &e, record).ok()?.into_owned();
+            *last = Some((e.offset, block));
+        }
+        let (_, block) = last.as_ref()?;
+        Some(e.chunk_in(block).ok()?.to_vec())
     }
 
     /// The file of the chunks added so far: its footer (whose `name()` the file goes by), its
-    /// bytes, and its sorted index. Each chunk is compressed on the way; the writer keeps
-    /// them as they are, so a file that could not be stored can be written again.
-    pub fn finish(&self) -> (Footer, Vec<u8>, Vec<Entry>) {
-        let mut bytes = Vec::with_capacity(self.data.len() / 4);
-        let mut entries = Vec::with_capacity(self.entries.len());
-        // Blocks of neighbours in the order added: what was written together, a tree's
-        // nodes side by side, compresses best together and is read together.
-        let mut first = 0;
-        while first < self.entries.len() {
-            let start = self.entries[first].offset;
-            let mut end = first;
-            let mut block_end = start;
-            while let Some(e) = self.entries.get(end) {
-                let e_end = e.offset + u64::from(e.len);
-                let full = (block_end - start) as usize >= BLOCK_TARGET;
-                if end > first && (full || (e_end - start) as usize > MAX_BLOCK) {
-                    break;
-                }
-                block_end = e_end;
-                end += 1;
-            }
-            let offset = bytes.len() as u64;
-            block_of(&self.data[start as usize..block_end as usize], &mut bytes);
-            let len = (bytes.len() as u64 - offset) as u32;
-            entries.extend(self.entries[first..end].iter().map(|e| Entry {
-                hash: e.hash,
-                offset,
-                len,
-                part: Some(Part {
-                    at: (e.offset - start) as u32,
-                    len: e.len,
-                }),
-            }));
-            first = end;
+    /// bytes, and its sorted index. The writer keeps what it holds, so a file that could not
+    /// be stored can be written again.
+    pub fn finish(&mut self) -> (Footer, Vec<u8>, Vec<Entry>) {
+        // A block of empty chunks is a block too.
+        if self.open_from < self.entries.len() {
+            self.close_block();
         }
+        let mut entries = self.entries.clone();
         entries.sort_unstable_by_key(|e| e.hash);
-        let data_len = bytes.len() as u64;
-        bytes.reserve(entries.len() * ENTRY_LEN_3 + FOOTER_LEN);
+        let data_len = self.records.len() as u64;
+        let mut bytes =
+            Vec::with_capacity(self.records.len() + entries.len() * ENTRY_LEN_3 + FOOTER_LEN);
+        bytes.extend_from_slice(&self.records);
         let index_start = bytes.len();
         for e in &entries {
             e.encode(VERSION, &mut bytes);
@@ -758,6 +792,37 @@ mod tests {
         let (footer, bytes) = build(&[&noise]);
         assert_eq!(footer.data_len, noise.len() as u64 + 1);
         assert_eq!(bytes[0], STORED);
+    }
+
+    #[test]
+    fn a_writer_holds_its_chunks_compressed_and_reads_them_back() {
+        // 2 MiB of rows: sixteen blocks, all but the last closed (and compressed) as added.
+        let rows: Vec<Vec<u8>> = (0..512)
+            .map(|i| {
+                alloc::format!("row {i:07} of a table ")
+                    .repeat(200)
+                    .into_bytes()
+            })
+            .collect();
+        let mut w = TableWriter::new();
+        for r in &rows {
+            w.add(Hash::of(r), r);
+        }
+        let raw: usize = rows.iter().map(Vec::len).sum();
+        assert_eq!(w.data_len(), raw);
+        let held = w.records.len() + w.open.capacity();
+        assert!(held < raw / 4, "holds {held} of {raw} bytes");
+        // Chunks in closed blocks and in the open one, in any order, before and after the
+        // file is made; and the file is the one made of all of them at once.
+        for pass in 0..2 {
+            for r in rows.iter().rev().step_by(7).chain(rows.iter().step_by(5)) {
+                assert_eq!(w.get(&Hash::of(r)).as_deref(), Some(&r[..]), "pass {pass}");
+            }
+            let (footer, bytes, _) = w.finish();
+            let refs: Vec<&[u8]> = rows.iter().map(|r| &r[..]).collect();
+            assert_eq!((footer, bytes), build(&refs));
+        }
+        assert_eq!(w.get(&Hash::of(b"never added")), None);
     }
 
     #[test]
