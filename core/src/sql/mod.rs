@@ -14,6 +14,7 @@ mod access;
 mod aggregate;
 mod alter;
 pub(crate) mod constraints;
+mod create_select;
 mod dates;
 mod ddl;
 mod describe;
@@ -58,6 +59,8 @@ mod tests_math;
 mod tests_query;
 #[cfg(test)]
 mod tests_schema;
+#[cfg(test)]
+mod tests_statements;
 #[cfg(test)]
 mod tests_strings;
 #[cfg(test)]
@@ -402,6 +405,9 @@ async fn run<S: Storage>(
     statement: Statement,
 ) -> Result<QueryResult, SqlError> {
     match statement {
+        Statement::CreateTable(create) if create.query.is_some() => {
+            create_select::run(store, root, history, create).await
+        }
         Statement::CreateTable(create) => ddl::create_table(root, create),
         Statement::AlterTable(alter) => {
             alter::alter_table(store, root, alter, history.now_ms).await

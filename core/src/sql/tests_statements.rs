@@ -1,0 +1,207 @@
+//! CREATE TABLE ... SELECT, SHOW INDEX and EXPLAIN, as MySQL 8 answers them.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use pollster::block_on;
+
+use super::tests::{lines, Db};
+
+/// Field, Type and Null of each column, from DESCRIBE, as `lines` prints them.
+fn described(db: &mut Db, table: &str) -> Vec<String> {
+    let rows = db.rows(&format!("describe {table}"));
+    let cut: Vec<_> = rows.into_iter().map(|r| r[..3].to_vec()).collect();
+    lines(&cut)
+}
+
+fn shop() -> Db {
+    let mut db = Db::new();
+    db.run(
+        "create table item (id int primary key, name varchar(20) not null, \
+         price decimal(6,2) default 1.00, note text, day date, kind enum('a','b'), js json)",
+    );
+    db.run(
+        "insert into item values (1, 'pen', 1.50, null, '2024-01-02', 'a', '[1]'), \
+         (2, 'ink', 12.25, 'blue', '2024-03-04', 'b', '{\"a\": 2}'), \
+         (3, 'pad', 3.00, null, null, null, null)",
+    );
+    db
+}
+
+#[test]
+fn create_table_select_copies_column_types_and_rows() {
+    let mut db = shop();
+    assert_eq!(
+        db.run("create table copy as select * from item").affected,
+        Some(3)
+    );
+    // Types and NOT NULL of plain columns are kept; no key, no default.
+    assert_eq!(
+        described(&mut db, "copy"),
+        [
+            "id|int|NO",
+            "name|varchar(20)|NO",
+            "price|decimal(6,2)|YES",
+            "note|text|YES",
+            "day|date|YES",
+            "kind|enum('a','b')|YES",
+            "js|json|YES",
+        ]
+    );
+    assert_eq!(
+        lines(&db.rows("select * from copy order by id")),
+        lines(&db.rows("select * from item order by id"))
+    );
+    assert!(!db.rows("show create table copy")[0][1]
+        .to_string()
+        .contains("PRIMARY KEY"));
+    // Without AS, with aliases, a join and computed columns typed from their values.
+    db.run(
+        "create table calc select i.id, i.name as label, id * 2 as twice, price * 2 as dbl, \
+         price / 3 as third, 1e0 + id as f, concat(name, '!') as loud, \
+         date_add(day, interval 1 day) as next, null as nothing, json_array(id) as arr, \
+         id > 1 as big from item i where id < 3",
+    );
+    assert_eq!(
+        described(&mut db, "calc"),
+        [
+            "id|int|NO",
+            "label|varchar(20)|NO",
+            "twice|bigint|YES",
+            "dbl|decimal(4,2)|YES",
+            "third|decimal(7,6)|YES",
+            "f|double|YES",
+            "loud|varchar(4)|YES",
+            "next|date|YES",
+            "nothing|text|YES",
+            "arr|json|YES",
+            "big|bool|YES",
+        ]
+    );
+    assert_eq!(
+        lines(&db.rows("select * from calc order by id")),
+        [
+            "1|pen|2|3.00|0.500000|2|pen!|2024-01-03|NULL|[1]|false",
+            "2|ink|4|24.50|4.083333|3|ink!|2024-03-05|NULL|[2]|true",
+        ]
+    );
+    // An outer join may pad a NOT NULL column with NULL.
+    db.run("create table o as select b.name from item a left join item b on b.id = a.id + 5");
+    assert_eq!(described(&mut db, "o"), ["name|varchar(20)|YES"]);
+}
+
+#[test]
+fn create_table_select_fills_defined_columns_and_keys() {
+    let mut db = shop();
+    // Defined columns come first; a result column of the same name fills one.
+    db.run(
+        "create table named (n int auto_increment primary key, name varchar(50) default 'x', \
+         unique key (name)) select name, price from item order by id",
+    );
+    assert_eq!(
+        described(&mut db, "named"),
+        ["n|int|NO", "name|varchar(50)|YES", "price|decimal(6,2)|YES"]
+    );
+    assert_eq!(
+        lines(&db.rows("select * from named order by n")),
+        ["1|pen|1.50", "2|ink|12.25", "3|pad|3.00"]
+    );
+    // A key on a column of the query's.
+    db.run("create table keyed (primary key (id)) as select id, name from item");
+    assert!(db
+        .err("insert into keyed values (2, 'again')")
+        .contains("duplicate"));
+    // A duplicate under the declared key, a CHECK, NOT NULL or a foreign key refused: no
+    // table is left.
+    for (sql, error) in [
+        (
+            "create table dup (primary key (name)) select 'same' as name from item",
+            "duplicate",
+        ),
+        (
+            "create table chk (price decimal(6,2), check (price < 10)) select price from item",
+            "check",
+        ),
+        (
+            "create table nn (note text not null) select note from item",
+            "null",
+        ),
+        (
+            "create table fk (id int, foreign key (id) references item (id)) select id + 1 as id from item",
+            "foreign key",
+        ),
+    ] {
+        let e = db.err(sql).to_lowercase();
+        assert!(e.contains(error), "{sql}: {e}");
+    }
+    assert!(db.rows("show tables").iter().all(|r| {
+        let t = r[0].to_string();
+        !["dup", "chk", "nn", "fk"].contains(&t.as_str())
+    }));
+    // A foreign key the rows meet holds afterwards.
+    db.run("create table fk (id int, foreign key (id) references item (id)) select id from item");
+    assert!(db
+        .err("insert into fk values (9)")
+        .contains("foreign key constraint fails"));
+}
+
+#[test]
+fn create_table_select_refusals() {
+    let mut db = shop();
+    for (sql, error) in [
+        (
+            "create table d select id, name as id from item",
+            "duplicate column name 'id'",
+        ),
+        (
+            "create table d select 1 as a, 2 as A",
+            "duplicate column name 'A'",
+        ),
+        ("create table item select 1", "already exists"),
+        ("create table d select nope from item", "nope"),
+        ("create temporary table d select 1", "TEMPORARY"),
+    ] {
+        let e = db.err(sql);
+        assert!(e.contains(error), "{sql}: {e}");
+    }
+    // IF NOT EXISTS and the table there: nothing happens, as in MySQL 8.
+    db.run("create table if not exists item select 9 as id");
+    assert_eq!(db.rows("select count(*) from item")[0][0].to_string(), "3");
+    // No rows: the table all the same, of the source's types.
+    db.run("create table none select id, name from item where id > 10");
+    assert_eq!(
+        described(&mut db, "none"),
+        ["id|int|NO", "name|varchar(20)|NO"]
+    );
+    assert!(db.rows("select * from none").is_empty());
+}
+
+#[test]
+fn create_table_select_reads_as_of_a_revision() {
+    let mut db = shop();
+    let before = db.root.clone();
+    db.run("delete from item where id > 1");
+    db.run("alter table item add column extra int");
+    let history = super::History {
+        roots: [(String::from("v1"), before)].into_iter().collect(),
+        ..Default::default()
+    };
+    let mut results = Vec::new();
+    block_on(super::execute_into(
+        &mut db.store,
+        &mut db.root,
+        "create table old as select * from item as of 'v1'",
+        &super::Params::None,
+        &history,
+        &mut results,
+    ))
+    .unwrap();
+    assert_eq!(results[0].affected, Some(3));
+    assert_eq!(described(&mut db, "old").len(), 7);
+    assert_eq!(described(&mut db, "old")[1], "name|varchar(20)|NO");
+    assert_eq!(
+        lines(&db.rows("select id, name from old order by id")),
+        ["1|pen", "2|ink", "3|pad"]
+    );
+}
