@@ -468,6 +468,9 @@ async fn run<S: Storage>(
             obj_type: sqlparser::ast::ShowCreateObject::Table,
             obj_name,
         } => describe::show_create(root, &object_name(&obj_name)?),
+        Statement::ShowVariable { variable } if describe::shows_index(&variable) => {
+            describe::show_index(root, &variable)
+        }
         Statement::Update(update) => update_delete::update(store, root, history, update).await,
         Statement::Delete(delete) => update_delete::delete(store, root, history, delete).await,
         Statement::Query(query) => select::run(store, root, history, *query).await,

@@ -205,3 +205,47 @@ fn create_table_select_reads_as_of_a_revision() {
         ["1|pen", "2|ink", "3|pad"]
     );
 }
+
+#[test]
+fn show_index_lists_each_key_column() {
+    let mut db = Db::new();
+    db.run(
+        "create table m (a int, b varchar(9), c int, d int not null, primary key (b, a), \
+         unique key uc (c), key cd (c, d))",
+    );
+    let expected = [
+        "m|0|PRIMARY|1|b|A|NULL|NULL|NULL||BTREE|||YES|NULL",
+        "m|0|PRIMARY|2|a|A|NULL|NULL|NULL||BTREE|||YES|NULL",
+        "m|0|uc|1|c|A|NULL|NULL|NULL|YES|BTREE|||YES|NULL",
+        "m|1|cd|1|c|A|NULL|NULL|NULL|YES|BTREE|||YES|NULL",
+        "m|1|cd|2|d|A|NULL|NULL|NULL||BTREE|||YES|NULL",
+    ];
+    for sql in [
+        "show index from m",
+        "SHOW INDEXES IN m",
+        "show keys from M",
+        "show index from `m`",
+    ] {
+        let result = db.run(sql);
+        assert_eq!(lines(&result.rows), expected, "{sql}");
+        assert_eq!(result.columns.len(), 15);
+        assert_eq!(result.columns[4], "Column_name");
+    }
+    // An index made later shows; a keyless table without indexes has no rows.
+    db.run("create table n (x int)");
+    assert!(db.rows("show index from n").is_empty());
+    db.run("create index nx on n (x)");
+    assert_eq!(
+        lines(&db.rows("show index from n")),
+        ["n|1|nx|1|x|A|NULL|NULL|NULL|YES|BTREE|||YES|NULL"]
+    );
+    for (sql, error) in [
+        ("show index from nope", "table not found: nope"),
+        ("show index from m from db", "a store holds one database"),
+        ("show index from db.m", "SHOW INDEX FROM table"),
+        ("show index m", "SHOW INDEX FROM table"),
+    ] {
+        let e = db.err(sql);
+        assert!(e.contains(error), "{sql}: {e}");
+    }
+}
