@@ -5,6 +5,9 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use pollster::block_on;
+use sqlparser::ast::Statement;
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::parser::Parser;
 
 use super::tests::{lines, Db};
 
@@ -244,6 +247,187 @@ fn show_index_lists_each_key_column() {
         ("show index from m from db", "a store holds one database"),
         ("show index from db.m", "SHOW INDEX FROM table"),
         ("show index m", "SHOW INDEX FROM table"),
+    ] {
+        let e = db.err(sql);
+        assert!(e.contains(error), "{sql}: {e}");
+    }
+}
+
+/// table|type|key|ref|Extra of each row of `EXPLAIN sql`, checking it left the root alone.
+fn explained(db: &mut Db, sql: &str) -> Vec<String> {
+    let before = db.root.clone();
+    let result = db.run(&format!("explain {sql}"));
+    assert_eq!(db.root, before);
+    assert_eq!(result.columns[4], "type");
+    let cut: Vec<_> = result
+        .rows
+        .into_iter()
+        .map(|r| [2, 4, 6, 8, 11].map(|i| r[i].clone()).to_vec())
+        .collect();
+    lines(&cut)
+}
+
+fn planned() -> Db {
+    let mut db = Db::new();
+    for sql in [
+        "create table t (id int primary key, a int, b varchar(10))",
+        "create table u (x int, y int, primary key (x, y))",
+        "create table k (a int, note text)",
+        "insert into t values (1, 10, 'a'), (2, 20, 'b'), (3, 10, 'c')",
+        "insert into u values (1, 1), (1, 2), (2, 3)",
+        "insert into k values (10, 'x'), (20, 'y')",
+    ] {
+        db.run(sql);
+    }
+    db
+}
+
+#[test]
+fn explain_says_how_one_table_is_read() {
+    let mut db = planned();
+    for (sql, plan) in [
+        (
+            "select * from t where id = 3",
+            "t|const|PRIMARY|NULL|Using where",
+        ),
+        (
+            "select b from t where id > 1 and id <= 3",
+            "t|range|PRIMARY|NULL|Using where",
+        ),
+        (
+            "select * from u where x = 1",
+            "u|range|PRIMARY|NULL|Using where",
+        ),
+        (
+            "select * from t where a = 10",
+            "t|ALL|NULL|NULL|Using where",
+        ),
+        ("select * from t", "t|ALL|NULL|NULL|NULL"),
+        (
+            "select count(*) from t",
+            "NULL|NULL|NULL|NULL|Select tables optimized away",
+        ),
+        ("select 1 + 1", "NULL|NULL|NULL|NULL|No tables used"),
+    ] {
+        assert_eq!(explained(&mut db, sql), [plan], "{sql}");
+    }
+    // An index turns the full read into a range of its entries, and an ORDER BY a LIMIT cuts
+    // short into a read in its order.
+    db.run("create index ia on t (a)");
+    assert_eq!(
+        explained(&mut db, "select * from t where a = 10"),
+        ["t|range|ia|NULL|Using where"]
+    );
+    assert_eq!(
+        explained(&mut db, "select * from t order by a limit 2"),
+        ["t|index|ia|NULL|NULL"]
+    );
+    // DESCRIBE SELECT is EXPLAIN SELECT; all twelve of MySQL's columns.
+    let described = db.run("describe select * from t where id = 3");
+    assert_eq!(described.columns.len(), 12);
+    assert_eq!(described.columns[11], "Extra");
+    assert_eq!(
+        lines(&described.rows),
+        ["1|SIMPLE|t|NULL|const|PRIMARY|PRIMARY|NULL|NULL|NULL|NULL|Using where"]
+    );
+}
+
+/// What the general path read running `sql`.
+fn joined(db: &Db, sql: &str) -> super::key_join::JoinStats {
+    let mut parsed = Parser::parse_sql(&MySqlDialect {}, sql).unwrap();
+    let Some(Statement::Query(query)) = parsed.pop() else {
+        panic!("{sql}: not a query");
+    };
+    let history = super::History::default();
+    block_on(super::query::run_with(
+        &db.store, &db.root, &history, &query, true,
+    ))
+    .unwrap()
+    .1
+}
+
+#[test]
+fn explain_says_how_joins_are_read() {
+    let mut db = planned();
+    for (sql, plan) in [
+        (
+            "select * from u join t on t.id = u.y",
+            &["u|ALL|NULL|NULL|NULL", "t|eq_ref|PRIMARY|u.y|NULL"][..],
+        ),
+        (
+            "select * from t a join u on u.x = a.a",
+            &["a|ALL|NULL|NULL|NULL", "u|ref|PRIMARY|a.a|NULL"],
+        ),
+        (
+            "select * from t, u where u.x = t.id and t.id = 2",
+            &[
+                "t|const|PRIMARY|NULL|NULL",
+                "u|ref|PRIMARY|t.id|Using where",
+            ],
+        ),
+        (
+            "select * from t left join k on k.a = t.a",
+            &[
+                "t|ALL|NULL|NULL|NULL",
+                "k|ALL|NULL|NULL|Using join buffer (hash join)",
+            ],
+        ),
+        (
+            "select t.b, count(*) from t join u on u.x = t.id group by t.b",
+            &["t|ALL|NULL|NULL|NULL", "u|ref|PRIMARY|t.id|NULL"],
+        ),
+    ] {
+        assert_eq!(explained(&mut db, sql), plan, "{sql}");
+    }
+    // What the executor did agrees: the joined item read by key, the first narrowed.
+    for (sql, by_key, narrowed) in [
+        ("select * from u join t on t.id = u.y", 1, false),
+        ("select * from t, u where u.x = t.id and t.id = 2", 1, true),
+        ("select * from t left join k on k.a = t.a", 0, false),
+    ] {
+        let stats = joined(&db, sql);
+        assert_eq!((stats.by_key, stats.narrowed), (by_key, narrowed), "{sql}");
+    }
+    // An index of the joined table's column serves too.
+    db.run("create index ka on k (a)");
+    assert_eq!(
+        explained(&mut db, "select * from t left join k on k.a = t.a"),
+        ["t|ALL|NULL|NULL|NULL", "k|ref|ka|t.a|NULL"]
+    );
+    db.run("create unique index kn on k (note)");
+    assert_eq!(
+        explained(&mut db, "select * from t join k on k.note = t.b"),
+        ["t|ALL|NULL|NULL|NULL", "k|eq_ref|kn|t.b|NULL"]
+    );
+    // Tables a subquery reads are read whole first; a UNION's, all of them.
+    let subquery = db.run("explain select * from t where a in (select x from u)");
+    assert_eq!(
+        lines(&subquery.rows)
+            .iter()
+            .map(|l| l.split('|').take(5).collect::<Vec<_>>().join("|"))
+            .collect::<Vec<_>>(),
+        ["1|PRIMARY|t|NULL|ALL", "2|SUBQUERY|u|NULL|ALL"]
+    );
+    assert_eq!(
+        explained(&mut db, "select id from t union select x from u"),
+        ["t|ALL|NULL|NULL|NULL", "u|ALL|NULL|NULL|NULL"]
+    );
+}
+
+#[test]
+fn explain_refusals() {
+    let mut db = planned();
+    for (sql, error) in [
+        ("explain analyze select * from t", "EXPLAIN ANALYZE"),
+        ("explain format=tree select * from t", "FORMAT=TREE"),
+        ("explain format=json select * from t", "FORMAT=JSON"),
+        ("explain delete from t where id = 1", "other than SELECT"),
+        (
+            "explain insert into t values (9, 9, 'z')",
+            "other than SELECT",
+        ),
+        ("explain select * from nope", "table not found: nope"),
+        ("explain select nope from t", "nope"),
     ] {
         let e = db.err(sql);
         assert!(e.contains(error), "{sql}: {e}");
