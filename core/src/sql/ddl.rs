@@ -135,6 +135,9 @@ pub(crate) fn schema(
         specs.push(spec);
     }
     for column in more {
+        if column.name.is_empty() {
+            return Err(SqlError::Syntax("a column name cannot be empty".into()));
+        }
         if schema.column_index(&column.name).is_some() {
             return Err(SqlError::DuplicateColumn(column.name));
         }

@@ -164,6 +164,10 @@ fn create_table_select_refusals() {
         ("create table item select 1", "already exists"),
         ("create table d select nope from item", "nope"),
         ("create temporary table d select 1", "TEMPORARY"),
+        (
+            "create table d select 1 as ``",
+            "a column name cannot be empty",
+        ),
     ] {
         let e = db.err(sql);
         assert!(e.contains(error), "{sql}: {e}");
