@@ -179,6 +179,11 @@ async fn general<S: Storage>(
                 SetExpr::Select(_) => "SIMPLE",
                 _ => "UNION",
             };
+            if tables.is_empty() {
+                let mut line = Line::new(1, select_type, None);
+                line.extra.push("No tables used");
+                return Ok(vec![line]);
+            }
             Ok(tables
                 .iter()
                 .map(|key| {

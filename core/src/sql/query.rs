@@ -205,7 +205,18 @@ pub(crate) async fn reading<S: Storage>(
         });
     }
     let catalog = load(store, root, history, &query.to_string(), false).await?;
-    Ok(Reading::Whole(catalog.stored.into_keys().collect()))
+    // Over the columns alone a query may fail where its rows let it run (see `keyed_plan`);
+    // what its text alone makes fail, running it fails with too.
+    match compile_query(&catalog, query, None) {
+        Err(
+            e @ (SqlError::Syntax(_)
+            | SqlError::Unsupported(_)
+            | SqlError::TableNotFound(_)
+            | SqlError::UnknownColumn(_)
+            | SqlError::DuplicateColumn(_)),
+        ) => Err(e),
+        _ => Ok(Reading::Whole(catalog.stored.into_keys().collect())),
+    }
 }
 
 /// Compiles expressions over the rows of one table (UPDATE's and DELETE's WHERE and SET)

@@ -416,6 +416,10 @@ fn explain_says_how_joins_are_read() {
         explained(&mut db, "select id from t union select x from u"),
         ["t|ALL|NULL|NULL|NULL", "u|ALL|NULL|NULL|NULL"]
     );
+    assert_eq!(
+        explained(&mut db, "with w as (select 1 as one) select * from w"),
+        ["NULL|NULL|NULL|NULL|No tables used"]
+    );
 }
 
 #[test]
@@ -432,6 +436,8 @@ fn explain_refusals() {
         ),
         ("explain select * from nope", "table not found: nope"),
         ("explain select nope from t", "nope"),
+        ("explain select id from t union select nope from u", "nope"),
+        ("explain with w as (select 1) select * from w, nope", "nope"),
     ] {
         let e = db.err(sql);
         assert!(e.contains(error), "{sql}: {e}");
