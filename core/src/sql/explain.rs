@@ -250,9 +250,11 @@ fn item(
     }
 }
 
-/// A value of a column's own type that a lookup by it takes, if one is simple to make.
+/// A value of a column's own type that a lookup by it takes, if one is simple to make (an
+/// enum's first member for an enum).
 fn sample(column: &Column) -> Option<Value> {
-    [Value::Int(0), Value::Text(String::new())]
+    let text = column.members.first().cloned().unwrap_or_default();
+    [Value::Int(0), Value::Text(text)]
         .into_iter()
         .find_map(|v| column.coerce(v).ok())
 }

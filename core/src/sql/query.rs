@@ -175,16 +175,20 @@ async fn keyed_plan<S: Storage>(
 /// it out, without reading rows.
 pub(crate) enum Reading {
     /// The top SELECT's FROM items, read as it runs (`key_join::join`), with its WHERE; and
-    /// the tables read whole before (those subqueries and derived tables read), by key.
+    /// the tables read whole before (those subqueries and derived tables read), by their
+    /// catalog names (lower case; `versioned_key`'s for `AS OF`).
     Keyed {
         sources: Vec<Source>,
         filter: Option<Expr>,
         whole: Vec<String>,
     },
-    /// Every table the query names, read whole first (by key, see `load`).
+    /// Every stored table the query's words name (see `load`), read whole first, by their
+    /// catalog names.
     Whole(Vec<String>),
 }
 
+/// How `run_with` would read the query's tables; an error where running it would fail
+/// before reading any.
 pub(crate) async fn reading<S: Storage>(
     store: &ChunkStore<S>,
     root: &RootValue,

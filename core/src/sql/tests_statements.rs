@@ -403,6 +403,20 @@ fn explain_says_how_joins_are_read() {
         explained(&mut db, "select * from t join k on k.note = t.b"),
         ["t|ALL|NULL|NULL|NULL", "k|eq_ref|kn|t.b|NULL"]
     );
+    // Keys of text, enum and decimal columns are looked up; a double's never are (its
+    // values' keys are not trusted, `key_join::probe`), nor a date's.
+    for (ty, access) in [
+        ("varchar(5)", "eq_ref"),
+        ("enum('p', 'q')", "eq_ref"),
+        ("decimal(4,1)", "eq_ref"),
+        ("double", "ALL"),
+        ("date", "ALL"),
+    ] {
+        db.run("drop table if exists z");
+        db.run(&format!("create table z (v {ty} primary key)"));
+        let plan = explained(&mut db, "select * from t join z on z.v = t.b");
+        assert_eq!(plan[1].split('|').nth(1), Some(access), "{ty}");
+    }
     // Tables a subquery reads are read whole first; a UNION's, all of them.
     let subquery = db.run("explain select * from t where a in (select x from u)");
     assert_eq!(
