@@ -311,6 +311,7 @@ fn explain_says_how_one_table_is_read() {
             "select count(*) from t",
             "NULL|NULL|NULL|NULL|Select tables optimized away",
         ),
+        ("select count(*) from k", "k|ALL|NULL|NULL|NULL"),
         ("select 1 + 1", "NULL|NULL|NULL|NULL|No tables used"),
     ] {
         assert_eq!(explained(&mut db, sql), [plan], "{sql}");
