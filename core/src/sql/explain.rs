@@ -3,8 +3,9 @@
 //! `select::single_table` and `select::span` for one table, `query::reading` and `key_join`'s
 //! choices for the general path — and reads no rows.
 //!
-//! `type` is `const` for a primary key point lookup, `range` for a primary key range or an
-//! index range, `index` for a whole index read in its order, `eq_ref`/`ref` for a join read
+//! `type` is `const` for a primary key point lookup, `ref` for the keys of a primary key or
+//! index that start with the values `=` gives, `range` for other key or index ranges, `index`
+//! for a whole index read in its order, `eq_ref`/`ref` for a join read
 //! through a key per row before it (`eq_ref` when one key value finds at most one row), and
 //! `ALL` for a full read. `key` is the key read (`possible_keys` the same: the planner weighs
 //! no others); `key_len`, `rows` and `filtered` are NULL, as Cairn keeps no statistics. A join
@@ -20,6 +21,7 @@ use core::ops::Bound;
 use sqlparser::ast::{Query, SetExpr, Statement, TableFactor};
 
 use crate::chunk_store::ChunkStore;
+use crate::db::index::successor;
 use crate::db::root_value::RootValue;
 use crate::db::schema::{Column, Schema};
 use crate::db::table::{Span, Table};
@@ -127,13 +129,20 @@ fn single(table: Option<(&str, &Table)>, plan: &select::Plan) -> Line {
     line
 }
 
-/// How a span reads a table: `type` and `key`.
+/// How a span reads a table: `type` and `key`. A range of the keys that start with one
+/// prefix is what `=` on leading key columns gives: MySQL's `ref`.
 fn spanned(span: &Span, schema: &Schema) -> (&'static str, Option<String>) {
     let index = |i: &usize| schema.indexes.get(*i).map(|x| x.name.clone());
+    let prefix = |lower: &Bound<Vec<u8>>, upper: &Bound<Vec<u8>>| match (lower, upper) {
+        (Bound::Included(p), Bound::Excluded(u)) => successor(p.clone()).as_ref() == Some(u),
+        _ => false,
+    };
     match span {
         Span::Key(_) => ("const", Some("PRIMARY".into())),
+        Span::Range(l, u) if prefix(l, u) => ("ref", Some("PRIMARY".into())),
         Span::Range(..) => ("range", Some("PRIMARY".into())),
         Span::Index(i, Bound::Unbounded, Bound::Unbounded) => ("index", index(i)),
+        Span::Index(i, l, u) if prefix(l, u) => ("ref", index(i)),
         Span::Index(i, ..) => ("range", index(i)),
         Span::All => ("ALL", None),
     }

@@ -300,6 +300,10 @@ fn explain_says_how_one_table_is_read() {
         ),
         (
             "select * from u where x = 1",
+            "u|ref|PRIMARY|NULL|Using where",
+        ),
+        (
+            "select * from u where x = 1 and y > 1",
             "u|range|PRIMARY|NULL|Using where",
         ),
         (
@@ -321,6 +325,10 @@ fn explain_says_how_one_table_is_read() {
     db.run("create index ia on t (a)");
     assert_eq!(
         explained(&mut db, "select * from t where a = 10"),
+        ["t|ref|ia|NULL|Using where"]
+    );
+    assert_eq!(
+        explained(&mut db, "select * from t where a between 5 and 15"),
         ["t|range|ia|NULL|Using where"]
     );
     assert_eq!(
