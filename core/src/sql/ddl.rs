@@ -33,21 +33,36 @@ pub fn create_table(root: &mut RootValue, create: CreateTable) -> Result<QueryRe
     if create.temporary {
         return unsupported("CREATE TEMPORARY TABLE");
     }
-    if create.query.is_some() {
-        return unsupported("CREATE TABLE ... AS SELECT");
-    }
     if let Some(like) = &create.like {
         return create_like(root, &create, like);
     }
-    // Anything beyond name, columns, constraints, IF NOT EXISTS and table options (checked
-    // below) makes the statement differ from this plain one.
+    let Some(name) = new_table(root, &create)? else {
+        return Ok(QueryResult::affected(0));
+    };
+    let mut schema = schema(&name, &create.columns, Vec::new(), &create.constraints)?;
+    foreign_key::resolve(root, &name, &mut schema)?;
+    let indexes = alloc::vec![Hash::EMPTY; schema.indexes.len()];
+    root.tables
+        .insert(name, TableRef::new(schema, Hash::EMPTY, indexes));
+    Ok(QueryResult::affected(0))
+}
+
+/// The name of the table `create` makes, with its options checked; None when it exists and
+/// IF NOT EXISTS says to leave it.
+pub(crate) fn new_table(
+    root: &RootValue,
+    create: &CreateTable,
+) -> Result<Option<String>, SqlError> {
+    // Anything beyond name, columns, constraints, IF NOT EXISTS, table options (checked
+    // below) and a query makes the statement differ from this plain one.
     let plain = CreateTableBuilder::new(create.name.clone())
         .if_not_exists(create.if_not_exists)
         .columns(create.columns.clone())
         .constraints(create.constraints.clone())
         .table_options(create.table_options.clone())
+        .query(create.query.clone())
         .build();
-    if plain != create {
+    if plain != *create {
         return unsupported("CREATE TABLE option");
     }
     check_table_options(&create.table_options)?;
@@ -57,16 +72,11 @@ pub fn create_table(root: &mut RootValue, create: CreateTable) -> Result<QueryRe
     }
     if find_table(root, &name).is_ok() {
         if create.if_not_exists {
-            return Ok(QueryResult::affected(0));
+            return Ok(None);
         }
         return Err(SqlError::TableExists(name));
     }
-    let mut schema = schema(&name, &create.columns, &create.constraints)?;
-    foreign_key::resolve(root, &name, &mut schema)?;
-    let indexes = alloc::vec![Hash::EMPTY; schema.indexes.len()];
-    root.tables
-        .insert(name, TableRef::new(schema, Hash::EMPTY, indexes));
-    Ok(QueryResult::affected(0))
+    Ok(Some(name))
 }
 
 /// `CREATE TABLE new LIKE old`: an empty table of `old`'s columns, keys, indexes and checks;
@@ -96,12 +106,15 @@ fn create_like(
     Ok(QueryResult::affected(0))
 }
 
-fn schema(
+/// The schema of a table of columns `defs`, then `more` (CREATE TABLE ... SELECT's), with
+/// `constraints`.
+pub(crate) fn schema(
     table: &str,
     defs: &[ColumnDef],
+    more: Vec<Column>,
     constraints: &[TableConstraint],
 ) -> Result<Schema, SqlError> {
-    if defs.is_empty() {
+    if defs.is_empty() && more.is_empty() {
         return Err(SqlError::Syntax("a table needs at least one column".into()));
     }
     let mut schema = Schema::default();
@@ -120,6 +133,15 @@ fn schema(
         }
         schema.columns.push(spec.column.clone());
         specs.push(spec);
+    }
+    for column in more {
+        if column.name.is_empty() {
+            return Err(SqlError::Syntax("a column name cannot be empty".into()));
+        }
+        if schema.column_index(&column.name).is_some() {
+            return Err(SqlError::DuplicateColumn(column.name));
+        }
+        schema.columns.push(column);
     }
     for constraint in constraints {
         match constraint {

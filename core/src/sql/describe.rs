@@ -1,14 +1,16 @@
-//! DESCRIBE t (also DESC, EXPLAIN t, SHOW COLUMNS FROM t) and SHOW CREATE TABLE t, in
-//! MySQL's shapes, from the table's schema.
+//! DESCRIBE t (also DESC, EXPLAIN t, SHOW COLUMNS FROM t), SHOW CREATE TABLE t and SHOW
+//! INDEX FROM t, in MySQL's shapes, from the table's schema.
 
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 
+use sqlparser::ast::Ident;
+
 use crate::db::root_value::RootValue;
 use crate::db::schema::Column;
 use crate::db::value::Value;
-use crate::sql::{open_table, QueryResult, SqlError};
+use crate::sql::{open_table, unsupported, QueryResult, SqlError};
 
 /// One row per column: Field, Type, Null, Key, Default, Extra.
 pub fn describe(root: &RootValue, table: &str) -> Result<QueryResult, SqlError> {
@@ -77,6 +79,94 @@ pub fn show_create(root: &RootValue, table: &str) -> Result<QueryResult, SqlErro
     Ok(QueryResult {
         columns: vec!["Table".into(), "Create Table".into()],
         rows: vec![vec![Value::Text(name), Value::Text(create)]],
+        affected: None,
+    })
+}
+
+/// Whether `word` is written unquoted as one of `keywords`.
+fn keyword(word: &Ident, keywords: &[&str]) -> bool {
+    word.quote_style.is_none() && keywords.iter().any(|k| word.value.eq_ignore_ascii_case(k))
+}
+
+/// Whether a SHOW is `SHOW {INDEX | INDEXES | KEYS} ...`: sqlparser has no statement for it
+/// and reads it as SHOW of a variable named by its words (the punctuation between dropped).
+pub fn shows_index(words: &[Ident]) -> bool {
+    words
+        .first()
+        .is_some_and(|w| keyword(w, &["INDEX", "INDEXES", "KEYS"]))
+}
+
+/// `SHOW {INDEX | INDEXES | KEYS} {FROM | IN} t` (its words, see `shows_index`): one row per
+/// column of each index, the primary key first, in MySQL's columns. Cardinality is NULL, as
+/// MySQL gives it before ANALYZE TABLE: counting distinct keys would read every entry.
+pub fn show_index(root: &RootValue, words: &[Ident]) -> Result<QueryResult, SqlError> {
+    let table = match words {
+        [_, from, table] if keyword(from, &["FROM", "IN"]) => table,
+        [_, from, _, from_db, _]
+            if keyword(from, &["FROM", "IN"]) && keyword(from_db, &["FROM", "IN"]) =>
+        {
+            return unsupported("SHOW INDEX ... FROM a database (a store holds one database)")
+        }
+        _ => {
+            return Err(SqlError::Syntax(
+                "expected SHOW INDEX FROM table (also INDEXES or KEYS, and IN)".into(),
+            ))
+        }
+    };
+    let (name, table) = open_table(root, &table.value)?;
+    let schema = table.schema();
+    let primary = (!schema.is_keyless()).then_some(("PRIMARY", &schema.primary_key, true));
+    let keys = primary.into_iter().chain(
+        schema
+            .indexes
+            .iter()
+            .map(|i| (i.name.as_str(), &i.columns, i.unique)),
+    );
+    let text = |s: &str| Value::Text(s.into());
+    let mut rows = Vec::new();
+    for (key, columns, unique) in keys {
+        for (seq, &c) in columns.iter().enumerate() {
+            let column = &schema.columns[c];
+            rows.push(vec![
+                text(&name),
+                Value::Int(i64::from(!unique)),
+                text(key),
+                Value::Int(seq as i64 + 1),
+                text(&column.name),
+                text("A"),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                text(if column.nullable { "YES" } else { "" }),
+                text("BTREE"),
+                text(""),
+                text(""),
+                text("YES"),
+                Value::Null,
+            ]);
+        }
+    }
+    Ok(QueryResult {
+        columns: [
+            "Table",
+            "Non_unique",
+            "Key_name",
+            "Seq_in_index",
+            "Column_name",
+            "Collation",
+            "Cardinality",
+            "Sub_part",
+            "Packed",
+            "Null",
+            "Index_type",
+            "Comment",
+            "Index_comment",
+            "Visible",
+            "Expression",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
         affected: None,
     })
 }

@@ -60,14 +60,11 @@ pub(crate) async fn join<S: Storage>(
 ) -> Result<Vec<Vec<Value>>, SqlError> {
     let mut rows: Vec<Vec<Value>> = alloc::vec![Vec::new()];
     let mut width = 0;
-    // WHERE's comparisons reject the NULLs a RIGHT join pads with, but the rows it cuts from
-    // the first item would change which of the right item's rows match nothing.
-    let right_join = sources.iter().any(|s| s.join == JoinKind::Right);
     for (i, source) in sources.iter().enumerate() {
         rows = match &source.stored {
             None => step(rows, width, source, &source.relation.rows, &[])?,
             Some(stored) => {
-                let narrow_by = filter.filter(|_| i == 0 && !right_join);
+                let narrow_by = narrowing(sources, filter, i);
                 let joined = stored_item(store, rows, width, source, stored, narrow_by, stats);
                 Box::pin(joined).await?
             }
@@ -75,6 +72,24 @@ pub(crate) async fn join<S: Storage>(
         width += source.relation.columns.len();
     }
     Ok(rows)
+}
+
+/// The WHERE that narrows the reading of item `i` when it is read whole: the first item's,
+/// unless a RIGHT join is among them (WHERE's comparisons reject the NULLs a RIGHT join pads
+/// with, but the rows it cuts from the first item would change which of the right item's rows
+/// match nothing).
+pub(crate) fn narrowing<'a>(
+    sources: &[Source],
+    filter: Option<&'a Expr>,
+    i: usize,
+) -> Option<&'a Expr> {
+    let right_join = sources.iter().any(|s| s.join == JoinKind::Right);
+    filter.filter(|_| i == 0 && !right_join)
+}
+
+/// The span of a stored item read whole, narrowed by `narrow_by` (see `narrowing`).
+pub(crate) fn whole_span(table: &Table, narrow_by: Option<&Expr>) -> Span {
+    narrow_by.map_or(Span::All, |f| access::plan(Some(f), table, None))
 }
 
 /// The rows so far (`width` values each) joined with a stored item: by key where its
@@ -96,7 +111,7 @@ async fn stored_item<S: Storage>(
             return by_key(store, rows, source, &table, probe, column, stats).await;
         }
     }
-    let span = narrow_by.map_or(Span::All, |f| access::plan(Some(f), &table, None));
+    let span = whole_span(&table, narrow_by);
     stats.narrowed |= span != Span::All;
     let right = read(store, &table, &span, stats).await?;
     step(rows, width, source, &right, &[])
@@ -139,7 +154,7 @@ async fn worth_looking_up<S: Storage>(
 }
 
 /// How one row before the item finds its rows of the item.
-enum Probe {
+pub(crate) enum Probe {
     /// NULL: none.
     Null,
     /// By a span of the table, the same for every value with this key (`value_key`).
@@ -148,7 +163,7 @@ enum Probe {
     Scan,
 }
 
-fn probe(value: &Value, table: &Table, column: usize) -> Probe {
+pub(crate) fn probe(value: &Value, table: &Table, column: usize) -> Probe {
     if value.is_null() {
         return Probe::Null;
     }

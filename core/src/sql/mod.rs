@@ -1,7 +1,8 @@
-//! Cairn's SQL subset, in MySQL's dialect as Dolt speaks it: CREATE/ALTER/RENAME/DROP TABLE, INSERT,
-//! UPDATE, DELETE, SHOW TABLES, and SELECT: over one table with key lookups, ranges and
-//! paging (`select.rs`), or with joins, grouping, DISTINCT, subqueries and UNION
-//! (`query.rs`); scalar functions, CASE and CAST in `functions.rs`.
+//! Cairn's SQL subset, in MySQL's dialect as Dolt speaks it: CREATE/ALTER/RENAME/DROP TABLE
+//! (CREATE TABLE ... SELECT in `create_select.rs`), INSERT, UPDATE, DELETE, SHOW TABLES, SHOW
+//! INDEX, DESCRIBE, EXPLAIN SELECT (`explain.rs`), and SELECT: over one table with key
+//! lookups, ranges and paging (`select.rs`), or with joins, grouping, DISTINCT, subqueries
+//! and UNION (`query.rs`); scalar functions, CASE and CAST in `functions.rs`.
 //!
 //! [`execute`] runs a script statement by statement against a working root value. Like a
 //! MySQL client in autocommit mode: each statement that succeeds is applied to the root at
@@ -14,9 +15,11 @@ mod access;
 mod aggregate;
 mod alter;
 pub(crate) mod constraints;
+mod create_select;
 mod dates;
 mod ddl;
 mod describe;
+mod explain;
 pub(crate) mod expr;
 pub(crate) mod fast_insert;
 mod fast_parse;
@@ -58,6 +61,8 @@ mod tests_math;
 mod tests_query;
 #[cfg(test)]
 mod tests_schema;
+#[cfg(test)]
+mod tests_statements;
 #[cfg(test)]
 mod tests_strings;
 #[cfg(test)]
@@ -289,7 +294,7 @@ pub async fn execute_into<S: Storage>(
 /// statements run: a wrapping async fn would add a frame to every deep expression's stack.
 fn keys_to_hold(statement: &Statement, root: &RootValue) -> Option<(Cause, RootValue)> {
     let cause = match statement {
-        Statement::Query(_) => return None,
+        Statement::Query(_) | Statement::Explain { .. } => return None,
         Statement::Update(_) => Cause::Update,
         Statement::Insert(ins) if ins.on.is_some() && !ins.replace_into => Cause::Update,
         _ => Cause::Delete,
@@ -402,6 +407,9 @@ async fn run<S: Storage>(
     statement: Statement,
 ) -> Result<QueryResult, SqlError> {
     match statement {
+        Statement::CreateTable(create) if create.query.is_some() => {
+            create_select::run(store, root, history, create).await
+        }
         Statement::CreateTable(create) => ddl::create_table(root, create),
         Statement::AlterTable(alter) => {
             alter::alter_table(store, root, alter, history.now_ms).await
@@ -462,9 +470,15 @@ async fn run<S: Storage>(
             obj_type: sqlparser::ast::ShowCreateObject::Table,
             obj_name,
         } => describe::show_create(root, &object_name(&obj_name)?),
+        Statement::ShowVariable { variable } if describe::shows_index(&variable) => {
+            describe::show_index(root, &variable)
+        }
         Statement::Update(update) => update_delete::update(store, root, history, update).await,
         Statement::Delete(delete) => update_delete::delete(store, root, history, delete).await,
         Statement::Query(query) => select::run(store, root, history, *query).await,
+        statement @ Statement::Explain { .. } => {
+            explain::explain(store, root, history, statement).await
+        }
         Statement::ShowTables {
             terse: false,
             history: false,

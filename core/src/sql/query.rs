@@ -112,17 +112,9 @@ pub(crate) async fn run_with<S: Storage>(
     query: &Query,
     keys: bool,
 ) -> Result<(QueryResult, JoinStats), SqlError> {
-    let text = query.to_string();
     let mut stats = JoinStats::default();
-    // Not under WITH, whose tables may hide stored ones, nor a UNION, whose SELECTs run
-    // synchronously as parts of one plan.
-    if keys && query.with.is_none() && matches!(query.body.as_ref(), SetExpr::Select(_)) {
-        let mut catalog = load(store, root, history, &text, false).await?;
-        catalog.keyed.set(true);
-        // Compiled over the columns alone, a query may fail where its rows would let it run
-        // (a derived table's division over no rows is fine, over some not): then it takes
-        // the path that reads everything first.
-        if compile_query(&catalog, query, None).is_ok() {
+    if keys {
+        if let Some((mut catalog, _)) = keyed_plan(store, root, history, query).await? {
             catalog.read_wanted(store).await?;
             catalog.keyed.set(true);
             let (plan, _) = compile_query(&catalog, query, None)?;
@@ -144,7 +136,7 @@ pub(crate) async fn run_with<S: Storage>(
             }
         }
     }
-    let catalog = load(store, root, history, &text, true).await?;
+    let catalog = load(store, root, history, &query.to_string(), true).await?;
     let (plan, _) = compile_query(&catalog, query, None)?;
     let rows = plan.run(&[])?;
     let result = QueryResult {
@@ -153,6 +145,82 @@ pub(crate) async fn run_with<S: Storage>(
         affected: None,
     };
     Ok((result, stats))
+}
+
+/// The query compiled over its tables' columns alone, its top SELECT's FROM items to be read
+/// as it runs (by key where they can be), with the catalog; None for a query that takes the
+/// path reading every table it names whole first.
+async fn keyed_plan<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    history: &History,
+    query: &Query,
+) -> Result<Option<(Catalog, QueryPlan)>, SqlError> {
+    // Not under WITH, whose tables may hide stored ones, nor a UNION, whose SELECTs run
+    // synchronously as parts of one plan.
+    if query.with.is_some() || !matches!(query.body.as_ref(), SetExpr::Select(_)) {
+        return Ok(None);
+    }
+    let catalog = load(store, root, history, &query.to_string(), false).await?;
+    catalog.keyed.set(true);
+    // Compiled over the columns alone, a query may fail where its rows would let it run (a
+    // derived table's division over no rows is fine, over some not): then it takes the path
+    // that reads everything first.
+    Ok(compile_query(&catalog, query, None)
+        .ok()
+        .map(|(plan, _)| (catalog, plan)))
+}
+
+/// How the general path reads a query's tables, for EXPLAIN, worked out as `run_with` works
+/// it out, without reading rows.
+pub(crate) enum Reading {
+    /// The top SELECT's FROM items, read as it runs (`key_join::join`), with its WHERE; and
+    /// the tables read whole before (those subqueries and derived tables read), by their
+    /// catalog names (lower case; `versioned_key`'s for `AS OF`).
+    Keyed {
+        sources: Vec<Source>,
+        filter: Option<Expr>,
+        whole: Vec<String>,
+    },
+    /// Every stored table the query's words name (see `load`), read whole first, by their
+    /// catalog names.
+    Whole(Vec<String>),
+}
+
+/// How `run_with` would read the query's tables; an error where running it would fail
+/// before reading any.
+pub(crate) async fn reading<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    history: &History,
+    query: &Query,
+) -> Result<Reading, SqlError> {
+    if let Some((catalog, QueryPlan::Select(select))) =
+        keyed_plan(store, root, history, query).await?
+    {
+        let whole = catalog.wanted.borrow().iter().cloned().collect();
+        let SelectPlan {
+            sources, filter, ..
+        } = *select;
+        return Ok(Reading::Keyed {
+            sources,
+            filter,
+            whole,
+        });
+    }
+    let catalog = load(store, root, history, &query.to_string(), false).await?;
+    // Over the columns alone a query may fail where its rows let it run (see `keyed_plan`);
+    // what its text alone makes fail, running it fails with too.
+    match compile_query(&catalog, query, None) {
+        Err(
+            e @ (SqlError::Syntax(_)
+            | SqlError::Unsupported(_)
+            | SqlError::TableNotFound(_)
+            | SqlError::UnknownColumn(_)
+            | SqlError::DuplicateColumn(_)),
+        ) => Err(e),
+        _ => Ok(Reading::Whole(catalog.stored.into_keys().collect())),
+    }
 }
 
 /// Compiles expressions over the rows of one table (UPDATE's and DELETE's WHERE and SET)

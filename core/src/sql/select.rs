@@ -93,21 +93,11 @@ pub async fn run_paged<S: Storage>(
     query: Query,
     page: Option<&Page>,
 ) -> Result<(QueryResult, Option<Vec<u8>>), SqlError> {
-    // This path plans one table (or none) with key lookups, ranges and paging; anything it
-    // does not plan (joins, grouping, subqueries, UNION, ...) goes to the general path, whole.
-    let (table, plan) = match simple_plan(root, &query) {
-        Ok(planned) => planned,
-        // A system table is no table of the root: the general path reads it.
-        Err(e)
-            if matches!(e, SqlError::Unsupported(_))
-                || matches!(e, SqlError::TableNotFound(_)) && !history.tables.is_empty() =>
-        {
-            return Ok((
-                crate::sql::query::run(store, root, history, &query).await?,
-                None,
-            ));
-        }
-        Err(e) => return Err(e),
+    let Some((table, plan)) = single_table(root, history, &query)? else {
+        return Ok((
+            crate::sql::query::run(store, root, history, &query).await?,
+            None,
+        ));
     };
     let Some((_, mut table)) = table else {
         // No FROM: one row with no columns.
@@ -120,17 +110,30 @@ pub async fn run_paged<S: Storage>(
     run_plan(store, &mut table, &plan, page, None).await
 }
 
-/// Runs a plan over one table: see `run_paged`. `known` is the span `access::plan` gives
-/// for it, when the caller has already worked that out (the key lookup fast path does).
-pub(crate) async fn run_plan<S: Storage>(
-    store: &ChunkStore<S>,
-    table: &mut Table,
-    plan: &Plan,
-    page: Option<&Page>,
-    known: Option<Span>,
-) -> Result<(QueryResult, Option<Vec<u8>>), SqlError> {
-    // An ORDER BY of columns, each ascending, that a LIMIT cuts short may be read in an
-    // index's order.
+/// The table (None: no FROM) and plan of a query this path plans: one table (or none) with
+/// key lookups, ranges and paging. None for anything it does not plan (joins, grouping,
+/// subqueries, UNION, ...), which goes to the general path, whole.
+pub(crate) fn single_table(
+    root: &RootValue,
+    history: &History,
+    query: &Query,
+) -> Result<Option<Planned>, SqlError> {
+    match simple_plan(root, query) {
+        Ok(planned) => Ok(Some(planned)),
+        // A system table is no table of the root: the general path reads it.
+        Err(e)
+            if matches!(e, SqlError::Unsupported(_))
+                || matches!(e, SqlError::TableNotFound(_)) && !history.tables.is_empty() =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The part of `table` a plan reads (`access::plan`), an ORDER BY of columns that a LIMIT
+/// cuts short perhaps read in an index's order.
+pub(crate) fn span(plan: &Plan, table: &Table) -> Span {
     let order: Option<Vec<usize>> = plan
         .order
         .iter()
@@ -140,13 +143,32 @@ pub(crate) async fn run_plan<S: Storage>(
         })
         .collect();
     let order = order.filter(|_| plan.limit.is_some());
-    let span = known.unwrap_or_else(|| access::plan(plan.filter.as_ref(), table, order.as_deref()));
+    access::plan(plan.filter.as_ref(), table, order.as_deref())
+}
+
+/// Whether the plan counts the table's rows without reading them: COUNT(*) of it all.
+pub(crate) fn counts_whole(plan: &Plan, span: &Span) -> bool {
+    matches!(
+        (plan.outputs.as_slice(), &plan.filter, span),
+        ([Output::Count(None)], None, Span::All)
+    )
+}
+
+/// Runs a plan over one table: see `run_paged`. `known` is the span `access::plan` gives
+/// for it, when the caller has already worked that out (the key lookup fast path does).
+pub(crate) async fn run_plan<S: Storage>(
+    store: &ChunkStore<S>,
+    table: &mut Table,
+    plan: &Plan,
+    page: Option<&Page>,
+    known: Option<Span>,
+) -> Result<(QueryResult, Option<Vec<u8>>), SqlError> {
+    let span = known.unwrap_or_else(|| span(plan, table));
     // One row by its key is decoded whole: working out which columns to skip would cost more.
     if !matches!(span, Span::Key(_)) {
         table.read_only(plan.columns_read(table.schema().columns.len()));
     }
-    if let ([Output::Count(None)], None, Span::All) = (plan.outputs.as_slice(), &plan.filter, &span)
-    {
+    if counts_whole(plan, &span) {
         let n = table.count(store).await?;
         return Ok((finish(plan, Rows::counted(n))?, None));
     }
@@ -203,11 +225,11 @@ pub(crate) async fn run_plan<S: Storage>(
     Ok((finish(plan, rows)?, next))
 }
 
+/// A query's table, by its stored name (None: no FROM), and its plan.
+pub(crate) type Planned = (Option<(String, Table)>, Plan);
+
 /// The single-table plan of a query, or Unsupported for one this path does not plan.
-fn simple_plan(
-    root: &RootValue,
-    query: &Query,
-) -> Result<(Option<(String, Table)>, Plan), SqlError> {
+fn simple_plan(root: &RootValue, query: &Query) -> Result<Planned, SqlError> {
     plain_query(query)?;
     let SetExpr::Select(select) = query.body.as_ref() else {
         return unsupported("query other than a single SELECT (UNION, VALUES, ...)");
