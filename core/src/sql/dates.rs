@@ -617,8 +617,13 @@ pub fn call(f: DateFunc, args: &[Value]) -> Result<Value, SqlError> {
             int(seconds.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
         }
         DateFunc::Add(unit) => {
-            let at = instant(arg(0), "DATE_ADD")?;
             let amount = whole(arg(1), "DATE_ADD")?;
+            if let Value::Temporal(t) = arg(0) {
+                if let TimeType::Time(fsp) = t.kind {
+                    return add_to_time(t.value, fsp, unit, amount);
+                }
+            }
+            let at = instant(arg(0), "DATE_ADD")?;
             Ok(add(at, unit, amount)
                 .and_then(Instant::value)
                 .unwrap_or(Value::Null))
@@ -679,6 +684,31 @@ fn add(at: Instant, unit: Unit, amount: i64) -> Option<Instant> {
         micros: micros.rem_euclid(MICROS_PER_DAY),
         date_only: at.date_only && step % MICROS_PER_DAY == 0,
     })
+}
+
+/// A TIME moved by `amount` units of a clock (MySQL 8.0.28 on): a TIME, NULL past
+/// ±838:59:59. Moved by days or more MySQL gives a DATETIME on the current date, which the
+/// core has no clock for.
+fn add_to_time(micros: i64, fsp: u8, unit: Unit, amount: i64) -> Result<Value, SqlError> {
+    let step = match unit {
+        Unit::Microsecond | Unit::Second | Unit::Minute | Unit::Hour => unit.micros(),
+        _ => None,
+    };
+    let Some(step) = step else {
+        return unsupported("DATE_ADD of a TIME by days, weeks, months, quarters or years");
+    };
+    let moved = amount
+        .checked_mul(step)
+        .and_then(|by| micros.checked_add(by))
+        .filter(|m| (-MAX_TIME..=MAX_TIME).contains(m));
+    Ok(moved.map_or(Value::Null, |m| {
+        let fsp = if m % MICROS_PER_SECOND == 0 {
+            fsp
+        } else {
+            MAX_FSP
+        };
+        time(i128::from(m), fsp)
+    }))
 }
 
 /// Whole units from `from` to `to`, truncated toward zero; calendar units count whole

@@ -40,10 +40,12 @@ use crate::db::table::Table;
 use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::aggregate::{AggFunc, Aggregate};
+use crate::sql::dates::Unit;
 use crate::sql::expr::{
     compile_in, gives_json, one_family, value_key, BinOp, Correlated, Expr, KeySet, Resolve,
     SubqueryUse,
 };
+use crate::sql::functions::whole;
 use crate::sql::history::{as_of, versioned_key, History};
 use crate::sql::join::{equi_join, join, JoinKind, Relation, Source, Stored};
 use crate::sql::key_join::{self, leads_key, JoinStats};
@@ -51,7 +53,7 @@ use crate::sql::recursive;
 use crate::sql::select::{limits, MAX_RESULT_ROWS};
 use crate::sql::window::{
     append as append_windows, compare_keys, place as place_window, reads_window, Bound, Frame,
-    Window, WindowFunc, UNPLACED,
+    Offset, Window, WindowFunc, UNPLACED,
 };
 use crate::sql::{no_query_clauses, object_name, open_table, unsupported, QueryResult, SqlError};
 
@@ -1032,12 +1034,25 @@ impl Names<'_> {
         let rows = match frame.units {
             ast::WindowFrameUnits::Rows => true,
             ast::WindowFrameUnits::Range => false,
-            ast::WindowFrameUnits::Groups => return unsupported("GROUPS frames"),
+            // MySQL parses GROUPS but refuses it, in these words.
+            ast::WindowFrameUnits::Groups => {
+                return unsupported("this version of MySQL doesn't yet support 'GROUPS'")
+            }
         };
         let bound = |b: &ast::WindowFrameBound| -> Result<Bound, SqlError> {
-            let offset = |e: &ast::Expr| match compile_in(e, self)? {
+            let constant = |e: &ast::Expr| match compile_in(e, self)? {
                 Expr::Literal(v) => Ok(v),
                 _ => unsupported(format!("window frame offset {e}: it must be a constant")),
+            };
+            let offset = |e: &ast::Expr| match e {
+                ast::Expr::Interval(i) => {
+                    let (unit, amount) = Unit::of_interval(i)?;
+                    Ok(Offset::Interval(
+                        whole(&constant(amount)?, "INTERVAL")?,
+                        unit,
+                    ))
+                }
+                e => constant(e).map(Offset::Value),
             };
             Ok(match b {
                 ast::WindowFrameBound::CurrentRow => Bound::CurrentRow,

@@ -530,6 +530,9 @@ fn date_functions_give_mysqls_documented_answers() {
             "2018-05-01 01:00:00",
         ),
         ("date_add('9999-12-31', interval 1 day)", "NULL"),
+        // A TIME moved by hours or less stays a TIME (MySQL 8.0.28 on).
+        ("date_add(time '10:00:00', interval 90 minute)", "11:30:00"),
+        ("time '10:00:00' - interval 11 hour", "-01:00:00"),
         (
             "timestampadd(minute, 1, '2003-01-02')",
             "2003-01-02 00:01:00",
@@ -890,6 +893,111 @@ fn window_frames_as_mysql_reads_them() {
             "5|2|7|6|6",
             "6|2|NULL|NULL|6",
         ]
+    );
+}
+
+#[test]
+fn interval_frames_over_dates_and_times() {
+    let mut db = Db::new();
+    db.run("CREATE TABLE ev (id INT PRIMARY KEY, d DATE, dt DATETIME, t TIME, v INT)");
+    db.run(
+        "INSERT INTO ev VALUES (1, '2024-01-01', '2024-01-01 10:00:00', '10:00:00', 1), \
+         (2, '2024-01-02', '2024-01-01 11:30:00', '11:30:00', 2), \
+         (3, '2024-01-02', '2024-01-02 09:00:00', '12:00:00', 4), \
+         (4, '2024-01-05', '2024-01-03 10:00:00', '13:00:00', 8), (5, NULL, NULL, NULL, 16), \
+         (6, '2024-02-29', '2024-03-31 00:00:00', '20:00:00', 32)",
+    );
+    let sums = |db: &mut Db, over: &str| {
+        printed(
+            db,
+            &alloc::format!("SELECT id, SUM(v) OVER ({over}) FROM ev ORDER BY id"),
+        )
+        .join(" ")
+    };
+    // A day back to the current row's peers; a NULL key's frame is its peers.
+    assert_eq!(
+        sums(
+            &mut db,
+            "ORDER BY d RANGE BETWEEN INTERVAL 1 DAY PRECEDING AND CURRENT ROW"
+        ),
+        "1|1 2|7 3|7 4|8 5|16 6|32"
+    );
+    // Calendar units as DATE_ADD moves dates: 2024-02-29 less a month is 2024-01-29.
+    assert_eq!(
+        sums(
+            &mut db,
+            "ORDER BY d RANGE BETWEEN INTERVAL 1 MONTH PRECEDING AND INTERVAL 1 WEEK FOLLOWING"
+        ),
+        "1|15 2|15 3|15 4|15 5|16 6|32"
+    );
+    // Descending, PRECEDING is toward later dates.
+    assert_eq!(
+        sums(
+            &mut db,
+            "ORDER BY d DESC RANGE BETWEEN INTERVAL 2 DAY PRECEDING AND CURRENT ROW"
+        ),
+        "1|7 2|6 3|6 4|8 5|16 6|32"
+    );
+    // A date key measured in hours; datetimes; times.
+    assert_eq!(
+        sums(
+            &mut db,
+            "ORDER BY d RANGE BETWEEN CURRENT ROW AND INTERVAL 36 HOUR FOLLOWING"
+        ),
+        "1|7 2|6 3|6 4|8 5|16 6|32"
+    );
+    assert_eq!(
+        sums(
+            &mut db,
+            "ORDER BY dt RANGE BETWEEN INTERVAL 90 MINUTE PRECEDING AND INTERVAL 1 DAY FOLLOWING"
+        ),
+        "1|7 2|7 3|4 4|8 5|16 6|32"
+    );
+    assert_eq!(
+        sums(&mut db, "ORDER BY t RANGE INTERVAL 1 HOUR PRECEDING"),
+        "1|1 2|2 3|6 4|12 5|16 6|32"
+    );
+    // MySQL's refusals: an INTERVAL over a number, a number over a date, an INTERVAL in
+    // ROWS, a negative one; GROUPS frames, which MySQL parses but does not run.
+    for (over, why) in [
+        (
+            "ORDER BY v RANGE INTERVAL 1 DAY PRECEDING",
+            "of numeric type, INTERVAL bound value not allowed",
+        ),
+        (
+            "ORDER BY d RANGE 1 PRECEDING",
+            "of datetime type. Only INTERVAL bound value allowed",
+        ),
+        (
+            "ORDER BY d ROWS INTERVAL 1 DAY PRECEDING",
+            "INTERVAL can only be used with RANGE frames",
+        ),
+        (
+            "ORDER BY d RANGE INTERVAL -1 DAY PRECEDING",
+            "non-negative number or INTERVAL",
+        ),
+        (
+            "ORDER BY d, id RANGE INTERVAL 1 DAY PRECEDING",
+            "exactly one ORDER BY key",
+        ),
+        (
+            "ORDER BY d GROUPS 1 PRECEDING",
+            "doesn't yet support 'GROUPS'",
+        ),
+        (
+            "ORDER BY t RANGE INTERVAL 1 DAY PRECEDING",
+            "DATE_ADD of a TIME by days",
+        ),
+    ] {
+        let e = db.err(&alloc::format!("SELECT SUM(v) OVER ({over}) FROM ev"));
+        assert!(e.contains(why), "{over}: {e}");
+    }
+    // Past the dates' range a bound reaches every key that way (MySQL's answer unknown).
+    db.run("INSERT INTO ev VALUES (7, '9999-12-30', NULL, '838:00:00', 64)");
+    assert_eq!(
+        printed(&mut db, "SELECT id, SUM(v) OVER (ORDER BY d RANGE BETWEEN CURRENT ROW AND INTERVAL 2 DAY FOLLOWING), \
+                 SUM(v) OVER (ORDER BY t RANGE BETWEEN CURRENT ROW AND INTERVAL 2 HOUR FOLLOWING) FROM ev WHERE id > 5 ORDER BY id"),
+        ["6|32|32", "7|64|64"]
     );
 }
 

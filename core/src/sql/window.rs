@@ -7,7 +7,10 @@
 //! LAST_VALUE and NTH_VALUE read the row's frame: `ROWS` or `RANGE` `BETWEEN` two bounds,
 //! by default `RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`: from the partition's start
 //! to the current row's last peer (rows of equal order keys; without ORDER BY every row of
-//! the partition is a peer). Named windows are resolved where the query is compiled.
+//! the partition is a peer). A RANGE offset over a date, datetime or time key is an
+//! `INTERVAL`, moved by DATE_ADD's arithmetic. Named windows are resolved where the query
+//! is compiled. MySQL parses GROUPS frames and EXCLUDE but runs neither; sqlparser has no
+//! EXCLUDE, and GROUPS is refused as MySQL refuses it.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -15,6 +18,7 @@ use core::cmp::Ordering;
 
 use crate::db::value::Value;
 use crate::sql::aggregate::Aggregate;
+use crate::sql::dates::{self, DateFunc, Unit};
 use crate::sql::expr::{binary, compare, BinOp, Expr};
 use crate::sql::SqlError;
 
@@ -42,15 +46,22 @@ pub enum WindowFunc {
     Aggregate(Aggregate),
 }
 
-/// Where a frame starts or ends, around the current row. The offsets are constants: a
-/// count of rows for ROWS, a distance in the order key's values for RANGE.
+/// Where a frame starts or ends, around the current row.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Bound {
     UnboundedPreceding,
-    Preceding(Value),
+    Preceding(Offset),
     CurrentRow,
-    Following(Value),
+    Following(Offset),
     UnboundedFollowing,
+}
+
+/// A bound's constant offset: a count of rows for ROWS, a distance in the order key's
+/// values for RANGE, or for RANGE over a temporal key `INTERVAL amount unit`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Offset {
+    Value(Value),
+    Interval(i64, Unit),
 }
 
 impl Bound {
@@ -94,18 +105,21 @@ impl Frame {
             return refused("its start cannot be after its end");
         }
         for b in [&start, &end] {
-            if let Bound::Preceding(v) | Bound::Following(v) = b {
-                let fits = match (rows, v) {
-                    (true, Value::Int(n)) => *n >= 0,
-                    (false, Value::Int(n)) => *n >= 0,
-                    (false, Value::Decimal(d)) => d.to_f64() >= 0.0,
-                    (false, Value::Double(d)) => *d >= 0.0,
+            if let Bound::Preceding(offset) | Bound::Following(offset) = b {
+                let fits = match (rows, offset) {
+                    (true, Offset::Interval(..)) => {
+                        return refused("INTERVAL can only be used with RANGE frames")
+                    }
+                    (_, Offset::Interval(n, _)) => *n >= 0,
+                    (_, Offset::Value(Value::Int(n))) => *n >= 0,
+                    (false, Offset::Value(Value::Decimal(d))) => d.to_f64() >= 0.0,
+                    (false, Offset::Value(Value::Double(d))) => *d >= 0.0,
                     _ => false,
                 };
                 if !fits {
                     return refused(match rows {
                         true => "a ROWS offset is a non-negative integer",
-                        false => "a RANGE offset is a non-negative number (no INTERVAL yet)",
+                        false => "a RANGE offset is a non-negative number or INTERVAL",
                     });
                 }
                 if !rows && keys != 1 {
@@ -380,10 +394,36 @@ impl Window {
 }
 
 /// A ROWS offset as a count (checked non-negative when the frame was made).
-fn count(v: &Value) -> usize {
-    match v {
-        Value::Int(n) => usize::try_from(*n).unwrap_or(usize::MAX),
+fn count(offset: &Offset) -> usize {
+    match offset {
+        Offset::Value(Value::Int(n)) => usize::try_from(*n).unwrap_or(usize::MAX),
         _ => 0,
+    }
+}
+
+/// The key `offset` before (`down`) or after a RANGE frame's current row's non-NULL `key`,
+/// refused as MySQL refuses a number over a temporal key or an INTERVAL over any other.
+/// None: an INTERVAL moved it past the dates' or times' range, past every key.
+fn moved(key: &Value, offset: &Offset, down: bool) -> Result<Option<Value>, SqlError> {
+    let refused = |why: &str| Err(SqlError::Unsupported(alloc::format!("window frame: {why}")));
+    let temporal = matches!(key, Value::Temporal(_));
+    match offset {
+        Offset::Value(_) if temporal => refused(
+            "RANGE frame has ORDER BY expression of datetime type. Only INTERVAL bound value allowed",
+        ),
+        Offset::Value(v) => {
+            let op = if down { BinOp::Sub } else { BinOp::Add };
+            binary(op, key.clone(), v.clone()).map(Some)
+        }
+        Offset::Interval(n, unit) if temporal => {
+            // Non-negative (`Frame::new`), so its negation cannot overflow.
+            let n = if down { -n } else { *n };
+            let at = dates::call(DateFunc::Add(*unit), &[key.clone(), Value::Int(n)])?;
+            Ok(Some(at).filter(|v| !v.is_null()))
+        }
+        Offset::Interval(..) => refused(
+            "RANGE frame has ORDER BY expression of numeric type, INTERVAL bound value not allowed",
+        ),
     }
 }
 
@@ -395,7 +435,7 @@ fn range_bound(
     keys: &[Value],
     run: (usize, usize),
     pos: usize,
-    offset: &Value,
+    offset: &Offset,
     down: bool,
     end: bool,
     desc: bool,
@@ -403,8 +443,7 @@ fn range_bound(
     if keys[pos].is_null() {
         return Ok(if end { run.1 } else { run.0 });
     }
-    let op = if down { BinOp::Sub } else { BinOp::Add };
-    let target = binary(op, keys[pos].clone(), offset.clone())?;
+    let target = moved(&keys[pos], offset, down)?;
     // Whether a key comes before the target in window order (or at it, for an end).
     // NULLs come first ascending and last descending.
     let mut failed = None;
@@ -412,7 +451,16 @@ fn range_bound(
         if k.is_null() {
             return !desc;
         }
-        match compare(k, &target) {
+        let order = match &target {
+            Some(target) => compare(k, target),
+            // Moved out of range: below every key, or above.
+            None => Ok(Some(if down {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            })),
+        };
+        match order {
             Ok(Some(o)) => {
                 let o = if desc { o.reverse() } else { o };
                 o.is_lt() || (end && o.is_eq())
