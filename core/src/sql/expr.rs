@@ -460,9 +460,23 @@ fn call(f: &ast::Function, scope: &dyn Resolve) -> Result<Expr, SqlError> {
         && f.within_group.is_empty()
         && f.null_treatment.is_none()
         && matches!(f.parameters, ast::FunctionArguments::None);
+    // JSON_VALUE's `RETURNING type`, the one clause a scalar call takes.
+    let returning = match &f.args {
+        ast::FunctionArguments::List(list) if name.eq_ignore_ascii_case("json_value") => {
+            match list.clauses.as_slice() {
+                [ast::FunctionArgumentClause::JsonReturningClause(r)] => {
+                    Some(cast_target(&r.data_type)?)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
     let args: Vec<&ast::Expr> = match &f.args {
         ast::FunctionArguments::List(list)
-            if plain && list.duplicate_treatment.is_none() && list.clauses.is_empty() =>
+            if plain
+                && list.duplicate_treatment.is_none()
+                && (list.clauses.is_empty() || returning.is_some()) =>
         {
             list.args
                 .iter()
@@ -482,6 +496,7 @@ fn call(f: &ast::Function, scope: &dyn Resolve) -> Result<Expr, SqlError> {
         // JSON_OBJECT and JSON_ARRAY embed the JSON another JSON function gives as JSON, not
         // as a string, as MySQL does: which arguments do, known from how they are written
         // (constant calls are folded into text when compiled).
+        Func::Json(JsonFunc::Value(_)) => Func::Json(JsonFunc::Value(returning)),
         Func::Json(f) => Func::Json(f.embedding(args.iter().map(|a| gives_json(a)))),
         f => f,
     };
@@ -1153,7 +1168,7 @@ fn decimal_op(op: BinOp, a: &Value, b: &Value) -> Result<Value, SqlError> {
 
 /// LIKE matching: `%` any run of characters, `_` one character, `escape` makes the next
 /// pattern character literal. Case-sensitive, as Dolt's default binary collation is.
-fn like(text: &str, pattern: &str, escape: char) -> bool {
+pub(crate) fn like(text: &str, pattern: &str, escape: char) -> bool {
     enum Tok {
         Any,
         One,

@@ -419,7 +419,7 @@ fn floor_ceil(v: &Value, up: bool) -> Result<Value, SqlError> {
 }
 
 /// What CAST converts to.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CastTo {
     Char,
     Signed,

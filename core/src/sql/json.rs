@@ -2,13 +2,15 @@
 //! JSON_QUOTE, JSON_VALID, JSON_TYPE, JSON_LENGTH, JSON_DEPTH, JSON_KEYS, JSON_CONTAINS,
 //! JSON_CONTAINS_PATH, JSON_OBJECT, JSON_ARRAY, JSON_SET, JSON_INSERT, JSON_REPLACE,
 //! JSON_REMOVE, JSON_ARRAY_APPEND, JSON_ARRAY_INSERT, JSON_MERGE_PATCH,
-//! JSON_MERGE_PRESERVE (JSON_MERGE) and JSON_PRETTY. Paths are in `json_path.rs`.
+//! JSON_MERGE_PRESERVE (JSON_MERGE), JSON_PRETTY, JSON_SEARCH, JSON_VALUE and JSON_OVERLAPS.
+//! Paths are in `json_path.rs`.
 //!
 //! A JSON value is its text (a JSON column stores the text written, checked); the functions
 //! parse it, and what they give back is written as MySQL writes JSON: `", "` and `": "`
 //! between items, an object's keys shortest first and then bytewise, and a key given twice
 //! holding its last value.
 
+use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -16,7 +18,9 @@ use alloc::vec::Vec;
 use serde_json::Value as Json;
 
 use crate::db::value::Value;
-use crate::sql::json_path::{self, Edit, Path};
+use crate::sql::expr::like;
+use crate::sql::functions::{cast, CastTo};
+use crate::sql::json_path::{self, written, Edit, Path};
 use crate::sql::SqlError;
 
 /// A JSON function. Those that take values to store carry a bit for each argument that is
@@ -44,6 +48,11 @@ pub enum JsonFunc {
     MergePatch,
     MergePreserve,
     Pretty,
+    /// JSON_SEARCH(doc, 'one'|'all', pattern[, escape[, path ...]]).
+    Search,
+    /// JSON_VALUE(doc, path [RETURNING type]).
+    Value(Option<CastTo>),
+    Overlaps,
 }
 
 /// The function of a lower-case name, with its least and greatest argument counts.
@@ -70,6 +79,9 @@ pub fn lookup(name: &str) -> Option<(JsonFunc, usize, usize)> {
         "json_merge_patch" => (JsonFunc::MergePatch, 2, usize::MAX),
         "json_merge_preserve" | "json_merge" => (JsonFunc::MergePreserve, 2, usize::MAX),
         "json_pretty" => (JsonFunc::Pretty, 1, 1),
+        "json_search" => (JsonFunc::Search, 3, usize::MAX),
+        "json_value" => (JsonFunc::Value(None), 2, 2),
+        "json_overlaps" => (JsonFunc::Overlaps, 2, 2),
         _ => return None,
     })
 }
@@ -93,6 +105,8 @@ impl JsonFunc {
                 | JsonFunc::ContainsPath
                 | JsonFunc::MemberOf(_)
                 | JsonFunc::Pretty
+                | JsonFunc::Value(_)
+                | JsonFunc::Overlaps
         )
     }
 
@@ -114,11 +128,13 @@ impl JsonFunc {
     }
 
     /// Whether a NULL argument makes the result NULL. The functions that store values store
-    /// it as JSON's null instead (and give NULL for a NULL document or path themselves).
+    /// it as JSON's null instead (and give NULL for a NULL document or path themselves);
+    /// JSON_SEARCH's escape may be NULL.
     pub fn strict(self) -> bool {
         !matches!(
             self,
-            JsonFunc::Object(_)
+            JsonFunc::Search
+                | JsonFunc::Object(_)
                 | JsonFunc::Array(_)
                 | JsonFunc::Edit(..)
                 | JsonFunc::ArrayAppend(_)
@@ -207,17 +223,7 @@ impl JsonFunc {
             }
             JsonFunc::ContainsPath => {
                 let doc = document(&args[0], name, 1)?;
-                let all = match text(&args[1], name, 2)?.to_ascii_lowercase().as_str() {
-                    "one" => false,
-                    "all" => true,
-                    _ => {
-                        return Err(SqlError::TypeMismatch(
-                            "the oneOrAll argument to json_contains_path may take these \
-                             values: 'one' or 'all'"
-                                .into(),
-                        ))
-                    }
-                };
+                let all = one_or_all(&args[1], name)?;
                 let mut found = Vec::new();
                 for (i, p) in args[2..].iter().enumerate() {
                     let path = Path::parse(&text(p, name, i + 3)?)?;
@@ -283,6 +289,29 @@ impl JsonFunc {
                 write_pretty(&document(&args[0], name, 1)?, 0, &mut out);
                 Value::Text(out)
             }
+            JsonFunc::Search => search(args)?,
+            JsonFunc::Value(to) => {
+                let doc = document(&args[0], name, 1)?;
+                // A path that may name several values is refused, as MySQL refuses it.
+                let found = Path::parse(&text(&args[1], name, 2)?)?.find(&doc)?;
+                let scalar = match (found, to) {
+                    (Some(Json::String(s)), _) => Value::Text(s.clone()),
+                    (Some(Json::Bool(b)), Some(_)) => Value::Int(i64::from(*b)),
+                    (Some(n @ (Json::Number(_) | Json::Bool(_))), _) => Value::Text(n.to_string()),
+                    // Nothing there is NULL ON EMPTY, an array or object NULL ON ERROR:
+                    // MySQL's defaults, the clauses being beyond sqlparser.
+                    _ => Value::Null,
+                };
+                match to {
+                    // A value that does not convert is NULL ON ERROR too.
+                    Some(to) => cast(scalar, to).unwrap_or(Value::Null),
+                    None => scalar,
+                }
+            }
+            JsonFunc::Overlaps => Value::Int(i64::from(overlaps(
+                &document(&args[0], name, 1)?,
+                &document(&args[1], name, 2)?,
+            ))),
         })
     }
 
@@ -310,7 +339,90 @@ impl JsonFunc {
             JsonFunc::MergePatch => "json_merge_patch",
             JsonFunc::MergePreserve => "json_merge_preserve",
             JsonFunc::Pretty => "json_pretty",
+            JsonFunc::Search => "json_search",
+            JsonFunc::Value(_) => "json_value",
+            JsonFunc::Overlaps => "json_overlaps",
         }
+    }
+}
+
+/// JSON_CONTAINS_PATH's and JSON_SEARCH's second argument: whether it is 'all'.
+fn one_or_all(v: &Value, name: &str) -> Result<bool, SqlError> {
+    match text(v, name, 2)?.to_ascii_lowercase().as_str() {
+        "one" => Ok(false),
+        "all" => Ok(true),
+        _ => Err(SqlError::TypeMismatch(format!(
+            "the oneOrAll argument to {name} may take these values: 'one' or 'all'"
+        ))),
+    }
+}
+
+/// JSON_SEARCH: the path of the first string in the document (or under its paths) that
+/// matches the LIKE pattern, or with 'all' of each (an array if several), in document
+/// order, each once; NULL if none does, or if the document, pattern or a path is NULL.
+fn search(args: &[Value]) -> Result<Value, SqlError> {
+    let name = JsonFunc::Search.name();
+    let paths = args.get(4..).unwrap_or_default();
+    if args[..3].iter().chain(paths).any(Value::is_null) {
+        return Ok(Value::Null);
+    }
+    let doc = document(&args[0], name, 1)?;
+    let all = one_or_all(&args[1], name)?;
+    let pattern = text(&args[2], name, 3)?;
+    // No escape, NULL or '' is `\`, as in MySQL.
+    let escape = match args.get(3).filter(|e| !e.is_null()) {
+        None => '\\',
+        Some(e) => {
+            let e = text(e, name, 4)?;
+            let mut chars = e.chars();
+            match (chars.next(), chars.next()) {
+                (None, _) => '\\',
+                (Some(c), None) => c,
+                _ => {
+                    return Err(SqlError::TypeMismatch(format!(
+                        "incorrect arguments to ESCAPE in {name}"
+                    )))
+                }
+            }
+        }
+    };
+    let mut seen = BTreeSet::new();
+    let mut found = Vec::new();
+    let mut visit = |trail: &[json_path::Place<'_>], v: &Json| {
+        if let Json::String(s) = v {
+            if (all || found.is_empty())
+                && seen.insert(v as *const Json)
+                && like(s, &pattern, escape)
+            {
+                found.push(Json::String(written(trail)));
+            }
+        }
+    };
+    match paths {
+        [] => Path::parse("$")?.search(&doc, &mut visit)?,
+        paths => {
+            for (i, p) in paths.iter().enumerate() {
+                Path::parse(&text(p, name, i + 5)?)?.search(&doc, &mut visit)?;
+            }
+        }
+    }
+    Ok(match found.len() {
+        0 => Value::Null,
+        1 => Value::Text(write(&found[0])),
+        _ => Value::Text(write(&Json::Array(found))),
+    })
+}
+
+/// JSON_OVERLAPS: two arrays share a cell, two objects a member (name and value), two
+/// scalars are equal; an array and anything else share it if the array holds it.
+fn overlaps(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Array(a), Json::Array(b)) => a.iter().any(|x| b.iter().any(|y| same(x, y))),
+        (Json::Array(a), other) | (other, Json::Array(a)) => a.iter().any(|x| same(x, other)),
+        (Json::Object(a), Json::Object(b)) => {
+            a.iter().any(|(k, v)| b.get(k).is_some_and(|w| same(v, w)))
+        }
+        (a, b) => same(a, b),
     }
 }
 

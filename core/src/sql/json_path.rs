@@ -1,10 +1,11 @@
 //! MySQL's JSON paths: `$` followed by `.key`, `."key"`, `.*`, `[n]`, `[last]`,
 //! `[last - n]`, `[m to n]`, `[*]` and `**`; finding what a path names in a document, and
-//! the edits JSON_SET and its siblings make at a path without wildcards.
+//! the edits JSON_SET and its siblings make at a path without wildcards, and where in a
+//! document each value found is (for JSON_SEARCH).
 
 use alloc::collections::BTreeSet;
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use serde_json::Value as Json;
@@ -15,6 +16,7 @@ use crate::sql::SqlError;
 /// A parsed path.
 pub(crate) struct Path(Vec<Step>);
 
+#[derive(Clone)]
 enum Step {
     Key(String),
     /// `.*`: every member of an object.
@@ -151,12 +153,23 @@ impl Path {
     /// Every value the path names in `doc`, in document order.
     pub(crate) fn find_all<'a>(&self, doc: &'a Json) -> Result<Vec<&'a Json>, SqlError> {
         let mut found = Vec::new();
-        let mut budget = MAX_VISITS;
-        walk(&self.0, doc, &mut found, &mut budget)?;
+        Walk::new(&mut |_, v| found.push(v)).walk(&self.0, doc)?;
         // `$**.a**.b` can reach one value along two routes; MySQL gives it once.
         let mut seen = BTreeSet::new();
         found.retain(|v| seen.insert(*v as *const Json));
         Ok(found)
+    }
+
+    /// Each value the path names in `doc` and each value inside those, with where it is,
+    /// in document order; a value reached along two routes is visited twice.
+    pub(crate) fn search<'a>(
+        &self,
+        doc: &'a Json,
+        visit: &mut dyn FnMut(&[Place<'a>], &'a Json),
+    ) -> Result<(), SqlError> {
+        let mut steps = self.0.clone();
+        steps.push(Step::Descend);
+        Walk::new(visit).walk(&steps, doc)
     }
 
     /// The one value a path without wildcards names, if it is there.
@@ -212,73 +225,136 @@ fn cells(text: &str) -> Option<Step> {
     }
 }
 
-fn walk<'a>(
-    steps: &[Step],
-    at: &'a Json,
-    found: &mut Vec<&'a Json>,
-    budget: &mut usize,
-) -> Result<(), SqlError> {
-    *budget = budget
-        .checked_sub(1)
-        .ok_or_else(|| SqlError::Unsupported("a JSON path that visits this many values".into()))?;
-    let Some((step, rest)) = steps.split_first() else {
-        found.push(at);
-        return Ok(());
-    };
-    match (step, at) {
-        (Step::Key(k), Json::Object(o)) => {
-            if let Some(v) = o.get(k) {
-                walk(rest, v, found, budget)?;
-            }
-        }
-        (Step::AnyKey, Json::Object(o)) => {
-            for (_, v) in ordered(o) {
-                walk(rest, v, found, budget)?;
-            }
-        }
-        (Step::AnyCell, Json::Array(a)) => {
-            for v in a {
-                walk(rest, v, found, budget)?;
-            }
-        }
-        (Step::Cell(c), _) => {
-            let items = as_cells(at);
-            if let Some(v) = usize::try_from(c.at(items.len()))
-                .ok()
-                .and_then(|i| items.get(i))
-            {
-                walk(rest, v, found, budget)?;
-            }
-        }
-        (Step::Cells(from, to), _) => {
-            let items = as_cells(at);
-            let first = from.at(items.len()).max(0);
-            let last = to.at(items.len()).min(items.len() as isize - 1);
-            if first <= last {
-                for v in &items[first as usize..=last as usize] {
-                    walk(rest, v, found, budget)?;
+/// A step into a value: where in a document a search found something.
+#[derive(Clone, Copy)]
+pub(crate) enum Place<'a> {
+    Key(&'a str),
+    Cell(usize),
+}
+
+/// Where a search is written as MySQL writes a path: `$[1][0].k`, a key that is not an
+/// identifier quoted (`$."a b"`).
+pub(crate) fn written(trail: &[Place<'_>]) -> String {
+    let mut out = String::from("$");
+    for place in trail {
+        match place {
+            Place::Cell(i) => out.push_str(&format!("[{i}]")),
+            Place::Key(k) => {
+                let mut chars = k.chars();
+                let plain = chars
+                    .next()
+                    .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+                    && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+                out.push('.');
+                match plain {
+                    true => out.push_str(k),
+                    false => out.push_str(&Json::String(String::from(*k)).to_string()),
                 }
             }
         }
-        (Step::Descend, _) => {
-            walk(rest, at, found, budget)?;
-            match at {
-                Json::Array(a) => {
-                    for v in a {
-                        walk(steps, v, found, budget)?;
-                    }
-                }
-                Json::Object(o) => {
-                    for (_, v) in ordered(o) {
-                        walk(steps, v, found, budget)?;
-                    }
-                }
-                _ => {}
-            }
-        }
-        _ => {}
     }
-    Ok(())
+    out
+}
+
+/// A search through a document: the places to the value it is at, what it does with each
+/// value found, and how many more values it may visit.
+struct Walk<'a, 'v> {
+    trail: Vec<Place<'a>>,
+    visit: &'v mut dyn FnMut(&[Place<'a>], &'a Json),
+    budget: usize,
+}
+
+impl<'a, 'v> Walk<'a, 'v> {
+    fn new(visit: &'v mut dyn FnMut(&[Place<'a>], &'a Json)) -> Self {
+        Walk {
+            trail: Vec::new(),
+            visit,
+            budget: MAX_VISITS,
+        }
+    }
+
+    /// `steps` walked from `at` after a step to it (none where a cell step read a value
+    /// that is not an array as an array of itself).
+    fn into(
+        &mut self,
+        place: Option<Place<'a>>,
+        steps: &[Step],
+        at: &'a Json,
+    ) -> Result<(), SqlError> {
+        let Some(place) = place else {
+            return self.walk(steps, at);
+        };
+        self.trail.push(place);
+        let done = self.walk(steps, at);
+        self.trail.pop();
+        done
+    }
+
+    fn walk(&mut self, steps: &[Step], at: &'a Json) -> Result<(), SqlError> {
+        self.budget = self.budget.checked_sub(1).ok_or_else(|| {
+            SqlError::Unsupported("a JSON path that visits this many values".into())
+        })?;
+        let Some((step, rest)) = steps.split_first() else {
+            (self.visit)(&self.trail, at);
+            return Ok(());
+        };
+        let cell = |i: usize| matches!(at, Json::Array(_)).then_some(Place::Cell(i));
+        match (step, at) {
+            (Step::Key(k), Json::Object(o)) => {
+                if let Some((k, v)) = o.get_key_value(k) {
+                    self.into(Some(Place::Key(k)), rest, v)?;
+                }
+            }
+            (Step::AnyKey, Json::Object(o)) => {
+                for (k, v) in ordered(o) {
+                    self.into(Some(Place::Key(k)), rest, v)?;
+                }
+            }
+            (Step::AnyCell, Json::Array(a)) => {
+                for (i, v) in a.iter().enumerate() {
+                    self.into(Some(Place::Cell(i)), rest, v)?;
+                }
+            }
+            (Step::Cell(c), _) => {
+                let items = as_cells(at);
+                if let Some(i) = usize::try_from(c.at(items.len()))
+                    .ok()
+                    .filter(|i| *i < items.len())
+                {
+                    self.into(cell(i), rest, &items[i])?;
+                }
+            }
+            (Step::Cells(from, to), _) => {
+                let items = as_cells(at);
+                let first = from.at(items.len()).max(0);
+                let last = to.at(items.len()).min(items.len() as isize - 1);
+                if first <= last {
+                    let first = first as usize;
+                    for (i, v) in items[first..=last as usize].iter().enumerate() {
+                        self.into(cell(first + i), rest, v)?;
+                    }
+                }
+            }
+            (Step::Descend, _) => {
+                self.walk(rest, at)?;
+                match at {
+                    Json::Array(a) => {
+                        for (i, v) in a.iter().enumerate() {
+                            self.into(Some(Place::Cell(i)), steps, v)?;
+                        }
+                    }
+                    Json::Object(o) => {
+                        for (k, v) in ordered(o) {
+                            self.into(Some(Place::Key(k)), steps, v)?;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 /// An array's cells; any other value is an array of itself, as MySQL reads it.

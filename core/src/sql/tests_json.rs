@@ -396,3 +396,164 @@ fn paths_the_editing_functions_refuse() {
     let sql = alloc::format!("SELECT JSON_EXTRACT('{deep}', '$**[*]')");
     assert_eq!(one(&mut db, &sql).matches('[').count(), 99 * 100 / 2 + 1);
 }
+
+#[test]
+fn json_search_as_the_manual_answers() {
+    let mut db = Db::new();
+    // The manual's document, written where it sets @j.
+    let j = r#"'["abc", [{"k": "10"}, "def"], {"x":"abc"}, {"y":"bcd"}]'"#;
+    let cases: Vec<(String, &str)> = [
+        ("'one', 'abc'", r#""$[0]""#),
+        ("'all', 'abc'", r#"["$[0]", "$[2].x"]"#),
+        ("'all', 'ghi'", "NULL"),
+        ("'all', '10'", r#""$[1][0].k""#),
+        ("'all', '10', NULL, '$'", r#""$[1][0].k""#),
+        ("'all', '10', NULL, '$[*]'", r#""$[1][0].k""#),
+        ("'all', '10', NULL, '$**.k'", r#""$[1][0].k""#),
+        ("'all', '10', NULL, '$[*][0].k'", r#""$[1][0].k""#),
+        ("'all', '10', NULL, '$[1]'", r#""$[1][0].k""#),
+        ("'all', '10', NULL, '$[1][0]'", r#""$[1][0].k""#),
+        ("'all', 'abc', NULL, '$[2]'", r#""$[2].x""#),
+        ("'all', '%a%'", r#"["$[0]", "$[2].x"]"#),
+        ("'all', '%b%'", r#"["$[0]", "$[2].x", "$[3].y"]"#),
+        ("'all', '%b%', NULL, '$[0]'", r#""$[0]""#),
+        ("'all', '%b%', NULL, '$[2]'", r#""$[2].x""#),
+        ("'all', '%b%', NULL, '$[1]'", "NULL"),
+        ("'all', '%b%', '', '$[1]'", "NULL"),
+        ("'all', '%b%', '', '$[3]'", r#""$[3].y""#),
+        // Paths that overlap find a string once; a NULL path is NULL.
+        (
+            "'all', '%b%', NULL, '$[*]', '$[2]'",
+            r#"["$[0]", "$[2].x", "$[3].y"]"#,
+        ),
+        ("'all', 'abc', NULL, '$', NULL", "NULL"),
+    ]
+    .into_iter()
+    .map(|(rest, mysql)| (alloc::format!("JSON_SEARCH({j}, {rest})"), mysql))
+    .collect();
+    answers(&mut db, &cases);
+    answers(
+        &mut db,
+        &[
+            // Only strings match; an escape character; keys MySQL quotes in a path.
+            (r#"JSON_SEARCH('[10, "10"]', 'all', '10')"#, r#""$[1]""#),
+            (
+                r#"JSON_SEARCH('["a%c", "abc"]', 'all', 'a|%c', '|')"#,
+                r#""$[0]""#,
+            ),
+            (
+                r#"JSON_SEARCH('["a_c", "abc"]', 'all', 'a_c')"#,
+                r#"["$[0]", "$[1]"]"#,
+            ),
+            (
+                r#"JSON_SEARCH('{"a b": "x", "c": ["x"]}', 'all', 'x')"#,
+                r#"["$.c[0]", "$.\"a b\""]"#,
+            ),
+            (r#"JSON_SEARCH('"abc"', 'one', 'a%')"#, r#""$""#),
+            (
+                "JSON_SEARCH(NULL, 'one', 'a'), JSON_SEARCH('[\"a\"]', 'one', NULL)",
+                "NULL|NULL",
+            ),
+        ],
+    );
+    for (sql, error) in [
+        ("SELECT JSON_SEARCH('[]', 'some', 'a')", "'one' or 'all'"),
+        (
+            "SELECT JSON_SEARCH('[]', 'one', 'a', 'ab')",
+            "incorrect arguments to ESCAPE",
+        ),
+        (
+            "SELECT JSON_SEARCH('[]', 'one', 'a', NULL, '$[')",
+            "invalid JSON path expression",
+        ),
+        ("SELECT JSON_SEARCH('[', 'one', 'a')", "invalid JSON text"),
+        (
+            "SELECT JSON_SEARCH('[]', 'one')",
+            "incorrect parameter count",
+        ),
+    ] {
+        let e = db.err(sql);
+        assert!(e.contains(error), "{sql}: {e}");
+    }
+    // A search stops where JSON_EXTRACT's would.
+    let deep = alloc::format!("{}{}", "[".repeat(100), "]".repeat(100));
+    let sql = alloc::format!(
+        "SELECT JSON_SEARCH('{deep}', 'all', 'a', NULL, '${}')",
+        "**[*]".repeat(20)
+    );
+    assert!(db.err(&sql).contains("visits this many values"));
+}
+
+#[test]
+fn json_value_and_json_overlaps_as_the_manual_answers() {
+    let mut db = Db::new();
+    answers(
+        &mut db,
+        &[
+            (
+                r#"JSON_VALUE('{"fname": "Joe", "lname": "Palmer"}', '$.fname')"#,
+                "Joe",
+            ),
+            (
+                r#"JSON_VALUE('{"item": "shoes", "price": "49.95"}', '$.price' RETURNING DECIMAL(4,2))"#,
+                "49.95",
+            ),
+            // Scalars as text; JSON's null, nothing there, and an object are NULL (NULL ON
+            // EMPTY and NULL ON ERROR, MySQL's defaults), as is a value RETURNING cannot take.
+            (
+                r#"JSON_VALUE('{"a": 1.5, "b": true, "c": null}', '$.a'), JSON_VALUE('{"b": true}', '$.b')"#,
+                "1.5|true",
+            ),
+            (
+                r#"JSON_VALUE('{"c": null}', '$.c'), JSON_VALUE('{"c": 1}', '$.d'), JSON_VALUE('{"c": 1}', '$')"#,
+                "NULL|NULL|NULL",
+            ),
+            (
+                r#"JSON_VALUE('{"n": "abc"}', '$.n' RETURNING SIGNED), JSON_VALUE('[7]', '$[0]' RETURNING UNSIGNED)"#,
+                "NULL|7",
+            ),
+            (
+                r#"JSON_VALUE('{"d": "2024-02-29"}', '$.d' RETURNING DATE), JSON_VALUE('[true]', '$[0]' RETURNING SIGNED)"#,
+                "2024-02-29|1",
+            ),
+            ("JSON_VALUE(NULL, '$'), JSON_VALUE('[1]', NULL)", "NULL|NULL"),
+            // The manual's JSON_OVERLAPS examples.
+            (
+                r#"JSON_OVERLAPS("[1,3,5,7]", "[2,5,7]"), JSON_OVERLAPS("[1,3,5,7]", "[2,6,7]"), JSON_OVERLAPS("[1,3,5,7]", "[2,6,8]")"#,
+                "1|1|0",
+            ),
+            (
+                "JSON_OVERLAPS('[[1,2],[3,4],5]', '[1,[2,3],[4,5]]'), JSON_OVERLAPS('[[1,2],[3,4],5]', '[5]'), JSON_OVERLAPS('[4,5,6,7]', '6')",
+                "0|1|1",
+            ),
+            (
+                r#"JSON_OVERLAPS('{"a":1,"b":10,"d":10}', '{"c":1,"e":10,"f":1,"d":10}'), JSON_OVERLAPS('{"a":1,"b":10,"d":10}', '{"a":5,"e":10,"f":1,"d":20}')"#,
+                "1|0",
+            ),
+            (
+                r#"JSON_OVERLAPS('5', '5'), JSON_OVERLAPS('5', '6'), JSON_OVERLAPS('[4,5,"6",7]', '6'), JSON_OVERLAPS('[4,5,6,7]', '"6"')"#,
+                "1|0|0|0",
+            ),
+            // Numbers by value; an object is a cell of an array; an object and a scalar.
+            (
+                r#"JSON_OVERLAPS('[1.0]', '1'), JSON_OVERLAPS('[{"a": 1}]', '{"a": 1}'), JSON_OVERLAPS('{"a": 1}', '1'), JSON_OVERLAPS(NULL, '1')"#,
+                "1|1|0|NULL",
+            ),
+        ],
+    );
+    for (sql, error) in [
+        (
+            "SELECT JSON_VALUE('[1, 2]', '$[*]')",
+            "may not contain the * and ** tokens",
+        ),
+        ("SELECT JSON_VALUE('[1', '$')", "invalid JSON text"),
+        (
+            "SELECT JSON_VALUE('[1]', '$[0]' DEFAULT 1 ON EMPTY)",
+            "syntax error",
+        ),
+        ("SELECT JSON_OVERLAPS('[1]', 'x')", "invalid JSON text"),
+    ] {
+        let e = db.err(sql);
+        assert!(e.contains(error), "{sql}: {e}");
+    }
+}
