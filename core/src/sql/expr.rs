@@ -19,6 +19,7 @@ use crate::db::value::{int_value, ColumnType, Value};
 use crate::sql::dates::{DateFunc, Unit};
 use crate::sql::functions::{cast, CastTo, Func};
 use crate::sql::json::JsonFunc;
+use crate::sql::regexp::{self, RegexpFunc};
 use crate::sql::{unsupported, SqlError};
 
 /// What names in an expression resolve to. A single table's [`Scope`] answers columns
@@ -146,6 +147,9 @@ pub enum Expr {
     /// `x [NOT] IN` a list of values of one family, looked up by key.
     InSet(Box<Expr>, Arc<KeySet>, bool),
     Call(Func, Vec<Expr>),
+    /// A regular expression function whose pattern (a literal) is compiled once: see
+    /// `regexp::precompiled`.
+    Regexp(RegexpFunc, Arc<regex_automata::meta::Regex>, Vec<Expr>),
     /// CASE [operand] WHEN .. THEN .. [ELSE ..] END.
     Case(Option<Box<Expr>>, Vec<(Expr, Expr)>, Option<Box<Expr>>),
     Cast(Box<Expr>, CastTo),
@@ -173,6 +177,8 @@ impl PartialEq for Expr {
             (Like(a, b, c, x), Like(d, e, f, y)) => a == d && b == e && c == f && x == y,
             (InSet(a, s, x), InSet(b, t, y)) => a == b && Arc::ptr_eq(s, t) && x == y,
             (Call(f, a), Call(g, b)) => f == g && a == b,
+            // The pattern is among the arguments.
+            (Regexp(f, _, a), Regexp(g, _, b)) => f == g && a == b,
             (Case(a, b, c), Case(d, e, f)) => a == d && b == e && c == f,
             (Cast(a, t), Cast(b, u)) => a == b && t == u,
             (Subquery(a), Subquery(b)) => Arc::ptr_eq(a, b),
@@ -203,7 +209,9 @@ impl Expr {
                 a.for_each_column(f);
                 list.iter_mut().for_each(|e| e.for_each_column(f));
             }
-            Call(_, args) => args.iter_mut().for_each(|e| e.for_each_column(f)),
+            Call(_, args) | Regexp(_, _, args) => {
+                args.iter_mut().for_each(|e| e.for_each_column(f))
+            }
             Case(operand, arms, otherwise) => {
                 for e in operand.iter_mut().chain(otherwise.iter_mut()) {
                     e.for_each_column(f);
@@ -378,6 +386,20 @@ fn compile_more(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
             };
             Expr::Like(sub(expr)?, sub(pattern)?, escape, *negated)
         }
+        // `a [NOT] REGEXP p` and RLIKE: REGEXP_LIKE(a, p), true or false as LIKE is.
+        ast::Expr::RLike {
+            negated,
+            expr,
+            pattern,
+            ..
+        } => {
+            let args = alloc::vec![compile_in(expr, scope)?, compile_in(pattern, scope)?];
+            let matches = fold(regexp::precompiled(RegexpFunc::Matches, args)?);
+            match negated {
+                true => Expr::Not(Box::new(matches)),
+                false => matches,
+            }
+        }
         ast::Expr::In {
             expr,
             target: ast::InTarget::Subquery(subquery),
@@ -504,7 +526,10 @@ fn call(f: &ast::Function, scope: &dyn Resolve) -> Result<Expr, SqlError> {
         .into_iter()
         .map(|a| compile_in(a, scope))
         .collect::<Result<_, _>>()?;
-    Ok(Expr::Call(func, args))
+    match func {
+        Func::Regexp(f) => regexp::precompiled(f, args),
+        _ => Ok(Expr::Call(func, args)),
+    }
 }
 
 /// Whether an expression is a call whose value is JSON (`doc->path`, JSON_EXTRACT, ...).
@@ -613,7 +638,7 @@ fn fold(e: Expr) -> Expr {
         Expr::InList(a, list, _) => lit(a) && list.iter().all(lit),
         Expr::Between(a, b, c, _) => lit(a) && lit(b) && lit(c),
         Expr::InSet(a, _, _) => lit(a),
-        Expr::Call(_, args) => args.iter().all(lit),
+        Expr::Call(_, args) | Expr::Regexp(_, _, args) => args.iter().all(lit),
         Expr::Case(a, whens, otherwise) => {
             a.as_deref().is_none_or(lit)
                 && whens.iter().all(|(w, t)| lit(w) && lit(t))
@@ -755,6 +780,7 @@ impl Expr {
             }
             Expr::InSet(..)
             | Expr::Call(..)
+            | Expr::Regexp(..)
             | Expr::Case(..)
             | Expr::Cast(..)
             | Expr::Subquery(_) => self.eval_more(row)?,
@@ -823,6 +849,13 @@ impl Expr {
                     Some(e) => e.eval(row)?,
                     None => Value::Null,
                 }
+            }
+            Expr::Regexp(func, re, args) => {
+                let values = args
+                    .iter()
+                    .map(|a| a.eval(row))
+                    .collect::<Result<Vec<_>, _>>()?;
+                func.run(re, &values)?
             }
             Expr::Cast(a, to) => cast(a.eval(row)?, *to)?,
             Expr::InSet(a, set, negated) => negate(set.contains(&*a.operand(row)?)?, *negated),

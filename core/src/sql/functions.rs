@@ -1,7 +1,7 @@
 //! Scalar functions and CAST, with MySQL's meanings: string functions (LOWER, UPPER, LENGTH,
 //! CHAR_LENGTH, SUBSTR, CONCAT, TRIM, REPLACE), math (ABS, ROUND, FLOOR, CEIL, MOD),
-//! GREATEST and LEAST, and the NULL helpers (COALESCE, IFNULL, NULLIF, IF); the date, JSON
-//! and other string functions are in their own modules. Exact values stay exact: ROUND of a decimal
+//! GREATEST and LEAST, and the NULL helpers (COALESCE, IFNULL, NULLIF, IF); the date, JSON,
+//! regular expression and other string functions are in their own modules. Exact values stay exact: ROUND of a decimal
 //! rounds its digits, FLOOR of a decimal is an integer, and an integer that does not fit is
 //! an error, never a wrapped value.
 
@@ -15,6 +15,7 @@ use crate::sql::dates::DateFunc;
 use crate::sql::expr::{binary, compare, out_of_range, BinOp};
 use crate::sql::json::{self, JsonFunc};
 use crate::sql::math::{self, MathFunc};
+use crate::sql::regexp::{self, RegexpFunc};
 use crate::sql::strings::{self, StrFunc};
 use crate::sql::{unsupported, SqlError};
 
@@ -51,6 +52,8 @@ pub enum Func {
     Str(StrFunc),
     /// The math, formatting and digest functions of `math.rs`.
     Math(MathFunc),
+    /// The regular expression functions of `regexp.rs`.
+    Regexp(RegexpFunc),
     Greatest,
     Least,
 }
@@ -93,6 +96,8 @@ impl Func {
                     (Func::Str(f), min, max)
                 } else if let Some((f, min, max)) = math::lookup(other) {
                     (Func::Math(f), min, max)
+                } else if let Some((f, min, max)) = regexp::lookup(other) {
+                    (Func::Regexp(f), min, max)
                 } else {
                     return unsupported(format!("function {name}"));
                 }
@@ -205,6 +210,7 @@ impl Func {
             Func::Json(f) => f.call(args)?,
             Func::Str(f) => f.call(args)?,
             Func::Math(f) => f.call(args)?,
+            Func::Regexp(f) => f.call(args)?,
             // The greatest or least argument, as compared everywhere (NULL if one is).
             Func::Greatest | Func::Least => {
                 let mut best = &args[0];

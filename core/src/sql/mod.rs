@@ -37,6 +37,7 @@ mod math;
 mod params;
 mod query;
 mod recursive;
+mod regexp;
 pub mod select;
 mod split;
 mod str_to_date;
@@ -59,6 +60,8 @@ mod tests_json;
 mod tests_math;
 #[cfg(test)]
 mod tests_query;
+#[cfg(test)]
+mod tests_regexp;
 #[cfg(test)]
 mod tests_schema;
 #[cfg(test)]

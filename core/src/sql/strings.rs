@@ -254,7 +254,7 @@ impl StrFunc {
 }
 
 /// Refuses a result of more than `MAX_MADE` bytes.
-fn made(bytes: usize, name: &str) -> Result<(), SqlError> {
+pub(crate) fn made(bytes: usize, name: &str) -> Result<(), SqlError> {
     if bytes > MAX_MADE {
         return Err(SqlError::Unsupported(format!(
             "{name} making more than {MAX_MADE} bytes"
