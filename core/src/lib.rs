@@ -21,6 +21,7 @@ pub mod fuzzing;
 pub mod gc;
 pub mod graph;
 pub mod hash;
+pub mod hex;
 pub mod hint;
 #[cfg(feature = "random")]
 pub mod id;

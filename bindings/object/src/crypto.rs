@@ -103,7 +103,7 @@ mod tests {
     use super::*;
 
     fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
+        cairn_core::hex::Hex(bytes).to_string()
     }
 
     #[test]

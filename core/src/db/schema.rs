@@ -751,13 +751,7 @@ pub fn sql_literal(v: &Value) -> String {
     match v {
         Value::Bool(b) => String::from(if *b { "TRUE" } else { "FALSE" }),
         Value::Int(_) | Value::Decimal(_) | Value::Double(_) => v.to_string(),
-        Value::Blob(b) => {
-            let mut out = String::from("0x");
-            for byte in b {
-                out.push_str(&format!("{byte:02x}"));
-            }
-            out
-        }
+        Value::Blob(b) => format!("0x{}", crate::hex::Hex(b)),
         v => sql_text(&v.to_string()),
     }
 }

@@ -192,10 +192,7 @@ impl fmt::Display for Value {
             Value::Text(v) => f.write_str(v),
             Value::Bool(v) => f.write_str(if *v { "true" } else { "false" }),
             Value::Temporal(t) => t.fmt(f),
-            Value::Blob(v) => {
-                f.write_str("0x")?;
-                v.iter().try_for_each(|b| write!(f, "{b:02x}"))
-            }
+            Value::Blob(v) => write!(f, "0x{}", crate::hex::Hex(v)),
         }
     }
 }

@@ -147,10 +147,7 @@ fn write_key(f: &mut fmt::Formatter<'_>, key: &[u8]) -> fmt::Result {
     if shown.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
         write!(f, "'{}'", core::str::from_utf8(shown).unwrap_or_default())?;
     } else {
-        f.write_str("0x")?;
-        for b in shown {
-            write!(f, "{b:02x}")?;
-        }
+        write!(f, "0x{}", crate::hex::Hex(shown))?;
     }
     if key.len() > SHOWN {
         write!(f, "… ({} bytes)", key.len())?;

@@ -141,9 +141,7 @@ pub fn format_json(result: &QueryResult) -> String {
                 Value::Text(s) => json_string(&mut out, s),
                 Value::Blob(b) => {
                     out.push('"');
-                    b.iter().for_each(|byte| {
-                        let _ = write!(out, "{byte:02x}");
-                    });
+                    let _ = write!(out, "{}", crate::hex::Hex(b));
                     out.push('"');
                 }
             }

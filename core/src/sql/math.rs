@@ -243,12 +243,7 @@ fn bytes(v: &Value) -> Result<Vec<u8>, SqlError> {
 
 /// The digest of `data` in lower-case hex, as MySQL's MD5, SHA1 and SHA2 print it.
 fn hex_digest<D: Digest>(data: &[u8]) -> Value {
-    let sum = D::digest(data);
-    let mut out = String::with_capacity(sum.len() * 2);
-    for b in sum.iter() {
-        out.push_str(&format!("{b:02x}"));
-    }
-    Value::Text(out)
+    Value::Text(crate::hex::Hex(&D::digest(data)).to_string())
 }
 
 /// CONV(n, from, to): the number `n` spells in base |from| written in base |to|, as MySQL

@@ -132,8 +132,7 @@ fn literal(value: &Value) -> Result<Vec<Token>, SqlError> {
         Value::Text(s) => alloc::vec![Token::SingleQuotedString(s.clone())],
         Value::Temporal(t) => alloc::vec![Token::SingleQuotedString(t.to_string())],
         Value::Blob(b) => {
-            let hex: String = b.iter().map(|byte| format!("{byte:02x}")).collect();
-            alloc::vec![Token::HexStringLiteral(hex)]
+            alloc::vec![Token::HexStringLiteral(crate::hex::Hex(b).to_string())]
         }
     })
 }

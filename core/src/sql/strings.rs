@@ -301,7 +301,7 @@ fn substring_index(s: &str, delim: &str, count: i64) -> String {
 /// HEX: text and blobs byte by byte; an integer (or a decimal, rounded) in base 16, a
 /// negative one as its 64-bit two's complement.
 fn hex(v: &Value, name: &str) -> Result<String, SqlError> {
-    let bytes_hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02X}")).collect();
+    let bytes_hex = |bytes: &[u8]| format!("{:X}", crate::hex::Hex(bytes));
     Ok(match v {
         Value::Blob(b) => bytes_hex(b),
         Value::Text(t) => bytes_hex(t.as_bytes()),
