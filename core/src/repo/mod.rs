@@ -338,8 +338,8 @@ pub struct Repo<S: Storage> {
     /// The store root `datasets` was read from: what the next save swaps from. A save never
     /// swaps from a root it did not build on, so no other writer's change is overwritten.
     base: Hash,
-    /// This session's LAST_INSERT_ID (0 until an INSERT generates a value).
-    last_insert_id: u64,
+    /// This session's user variables and LAST_INSERT_ID, which its SQL scripts share.
+    session: crate::sql::Session,
 }
 
 impl<S: Storage> Repo<S> {
@@ -354,7 +354,7 @@ impl<S: Storage> Repo<S> {
             config,
             datasets: Datasets::default(),
             base: Hash::EMPTY,
-            last_insert_id: 0,
+            session: crate::sql::Session::default(),
         };
         let root = repo.store.put(&RootValue::default().encode()).await?;
         let commit = Commit {
@@ -383,7 +383,7 @@ impl<S: Storage> Repo<S> {
             config,
             datasets: Datasets::default(),
             base,
-            last_insert_id: 0,
+            session: crate::sql::Session::default(),
         };
         repo.datasets = repo.load_datasets().await?;
         Ok(repo)
@@ -602,8 +602,8 @@ impl<S: Storage> Repo<S> {
         };
         let root = self.root_value(at).await?;
         let needs = crate::sql::history::needs(query)?;
-        let history = self.sql_history(&needs, &root, now_ms).await?;
-        history.last_insert_id.set(self.last_insert_id);
+        let mut history = self.sql_history(&needs, &root, now_ms).await?;
+        history.session = self.session.clone();
         let (result, next) =
             crate::sql::query_page(&self.store, &root, &history, query, params, page).await?;
         Ok((result, next, at))
@@ -638,13 +638,14 @@ impl<S: Storage> Repo<S> {
         results: &mut Vec<crate::sql::QueryResult>,
     ) -> Result<()> {
         let needs = crate::sql::history::needs(query)?;
+        let start = self.session.state();
         let mut attempts = 0;
         loop {
             let ws = self.working_set(&self.config.head).await?;
             let mut root = self.root_value(ws.working).await?;
             let before = root.clone();
-            let history = self.sql_history(&needs, &root, now_ms).await?;
-            history.last_insert_id.set(self.last_insert_id);
+            let mut history = self.sql_history(&needs, &root, now_ms).await?;
+            history.session = self.session.clone();
             results.clear();
             let outcome = crate::sql::execute_into(
                 &mut self.store,
@@ -655,7 +656,6 @@ impl<S: Storage> Repo<S> {
                 results,
             )
             .await;
-            self.last_insert_id = history.last_insert_id.get();
             if root != before {
                 let saved = match self.put_root_value(&root).await {
                     Ok(working) => self.set_working_set(WorkingSet { working, ..ws }).await,
@@ -663,12 +663,15 @@ impl<S: Storage> Repo<S> {
                 };
                 match saved {
                     Err(RepoError::ChangedConcurrently(_)) if attempts + 1 < SQL_ATTEMPTS => {
+                        // The statements run again, from the session they started in.
+                        self.session.restore(start.clone());
                         attempts += 1;
                         continue;
                     }
                     // Nothing was saved, so no statement's result stands.
                     Err(e) => {
                         results.clear();
+                        self.session.restore(start);
                         return Err(e);
                     }
                     Ok(()) => {}

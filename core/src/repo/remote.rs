@@ -447,7 +447,7 @@ impl<S: Storage> Repo<S> {
             config,
             datasets: Datasets::default(),
             base,
-            last_insert_id: 0,
+            session: crate::sql::Session::default(),
         };
         repo.fetch("origin", remote, progress).await?;
         let at = repo

@@ -132,7 +132,7 @@ pub(crate) async fn store_table<S: Storage>(
 /// (None: it generated none), sets LAST_INSERT_ID to it, as MySQL does.
 pub(crate) fn generated(history: &History, first: Option<i128>) {
     if let Some(n) = first.and_then(|n| u64::try_from(n).ok()) {
-        history.last_insert_id.set(n);
+        history.session.set_last_insert_id(n);
     }
 }
 

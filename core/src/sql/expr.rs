@@ -20,6 +20,7 @@ use crate::sql::dates::{DateFunc, Unit};
 use crate::sql::functions::{cast, CastTo, Func};
 use crate::sql::json::JsonFunc;
 use crate::sql::regexp::{self, RegexpFunc};
+use crate::sql::session::{variable_name, Session, Target};
 use crate::sql::{unsupported, SqlError};
 
 /// What names in an expression resolve to. A single table's [`Scope`] answers columns
@@ -38,6 +39,29 @@ pub trait Resolve {
     /// A subquery used as a value, in `IN (...)` or in `EXISTS (...)`.
     fn subquery(&self, query: &ast::Query, _use: SubqueryUse) -> Result<Expr, SqlError> {
         unsupported(format!("subquery ({query}) here"))
+    }
+
+    /// The session whose user variables the expression reads and assigns; None where it
+    /// may not (a table's CHECK or DEFAULT), or where a path leaves them to the general one.
+    fn session(&self) -> Option<&Session> {
+        None
+    }
+}
+
+/// The columns of one table (or of none: INSERT's VALUES), in a statement that may read and
+/// assign the session's variables.
+pub struct InSession<'a> {
+    pub scope: Option<Scope<'a>>,
+    pub session: &'a Session,
+}
+
+impl Resolve for InSession<'_> {
+    fn column(&self, parts: &[ast::Ident]) -> Result<Expr, SqlError> {
+        column(self.scope, parts)
+    }
+
+    fn session(&self) -> Option<&Session> {
+        Some(self.session)
     }
 }
 
@@ -156,6 +180,8 @@ pub enum Expr {
     /// A subquery that reads the row it is evaluated on (a correlated one); the others are
     /// evaluated once, when compiled, into values.
     Subquery(Arc<dyn Correlated>),
+    /// `@v := e` and LAST_INSERT_ID(e): e's value, assigned in the session as it is given.
+    Assign(Session, Target, Box<Expr>),
 }
 
 /// A correlated subquery, run once per row of the query around it.
@@ -182,6 +208,7 @@ impl PartialEq for Expr {
             (Case(a, b, c), Case(d, e, f)) => a == d && b == e && c == f,
             (Cast(a, t), Cast(b, u)) => a == b && t == u,
             (Subquery(a), Subquery(b)) => Arc::ptr_eq(a, b),
+            (Assign(s, t, a), Assign(r, u, b)) => s == r && t == u && a == b,
             _ => false,
         }
     }
@@ -195,7 +222,9 @@ impl Expr {
         match self {
             Column(c) => f(c),
             Literal(_) | Subquery(_) => {}
-            Neg(a) | Not(a) | IsNull(a, _) | Cast(a, _) | InSet(a, _, _) => a.for_each_column(f),
+            Neg(a) | Not(a) | IsNull(a, _) | Cast(a, _) | InSet(a, _, _) | Assign(_, _, a) => {
+                a.for_each_column(f)
+            }
             Binary(_, a, b) | Like(a, b, _, _) => {
                 a.for_each_column(f);
                 b.for_each_column(f);
@@ -234,7 +263,9 @@ pub fn compile(e: &ast::Expr, scope: Option<Scope<'_>>) -> Result<Expr, SqlError
 pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
     let sub = |e: &ast::Expr| compile_in(e, scope).map(Box::new);
     let compiled = match e {
-        ast::Expr::Identifier(ident) => scope.column(core::slice::from_ref(ident))?,
+        ast::Expr::Identifier(ident) if variable_name(ident).is_none() => {
+            scope.column(core::slice::from_ref(ident))?
+        }
         ast::Expr::CompoundIdentifier(parts) => scope.column(parts)?,
         ast::Expr::Value(v) => Expr::Literal(literal(&v.value)?),
         ast::Expr::Nested(inner) => return compile_in(inner, scope),
@@ -254,8 +285,10 @@ pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> 
         },
         // Operators on dates and JSON's `->` are compiled apart (`compile_more`).
         ast::Expr::BinaryOp { left, op, right }
-            if !matches!(op, BinaryOperator::Arrow | BinaryOperator::LongArrow)
-                && with_interval(left, op, right).is_none() =>
+            if !matches!(
+                op,
+                BinaryOperator::Arrow | BinaryOperator::LongArrow | BinaryOperator::Assignment
+            ) && with_interval(left, op, right).is_none() =>
         {
             let op = match op {
                 BinaryOperator::Plus => BinOp::Add,
@@ -294,6 +327,26 @@ pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> 
 fn compile_more(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
     let sub = |e: &ast::Expr| compile_in(e, scope).map(Box::new);
     Ok(match e {
+        // A user variable: its value when the statement is compiled.
+        ast::Expr::Identifier(ident) => match variable_name(ident) {
+            Some(name) => Expr::Literal(in_session(scope, e)?.variable(&name)),
+            None => scope.column(core::slice::from_ref(ident))?,
+        },
+        ast::Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Assignment,
+            right,
+        } => {
+            let name = match left.as_ref() {
+                ast::Expr::Identifier(ident) => variable_name(ident),
+                _ => None,
+            };
+            let Some(name) = name else {
+                return unsupported(format!("{e} (:= assigns a user variable, @name)"));
+            };
+            let session = in_session(scope, e)?.clone();
+            Expr::Assign(session, Target::Variable(name), sub(right)?)
+        }
         // DATE '2024-03-01', TIME '10:00', TIMESTAMP '2024-03-01 10:00': a temporal literal
         // (a TIMESTAMP literal is a DATETIME, as in MySQL).
         ast::Expr::TypedString(t) => {
@@ -471,6 +524,20 @@ fn compile_more(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
     })
 }
 
+/// The session an expression that reads or assigns it is compiled in; refused where there is
+/// none (unsupported, so a path that lacks one leaves the statement to the general one).
+fn in_session<'a>(
+    scope: &'a dyn Resolve,
+    e: &dyn core::fmt::Display,
+) -> Result<&'a Session, SqlError> {
+    match scope.session() {
+        Some(session) => Ok(session),
+        None => unsupported(format!(
+            "{e} here (user variables are read and assigned by statements)"
+        )),
+    }
+}
+
 /// A call of a scalar function; an aggregate here is outside any query that could group.
 fn call(f: &ast::Function, scope: &dyn Resolve) -> Result<Expr, SqlError> {
     let name = f.name.to_string();
@@ -514,6 +581,9 @@ fn call(f: &ast::Function, scope: &dyn Resolve) -> Result<Expr, SqlError> {
     if let Some(call) = unit_call(&name, &args, scope)? {
         return Ok(call);
     }
+    if let Some(call) = session_call(f, &name, &args, scope)? {
+        return Ok(call);
+    }
     let func = match Func::lookup(&name, args.len())? {
         // JSON_OBJECT and JSON_ARRAY embed the JSON another JSON function gives as JSON, not
         // as a string, as MySQL does: which arguments do, known from how they are written
@@ -530,6 +600,35 @@ fn call(f: &ast::Function, scope: &dyn Resolve) -> Result<Expr, SqlError> {
         Func::Regexp(f) => regexp::precompiled(f, args),
         _ => Ok(Expr::Call(func, args)),
     }
+}
+
+/// The calls that read or write the session, or describe the server: LAST_INSERT_ID(expr)
+/// (LAST_INSERT_ID() is the session's value written in, `history.rs`), DATABASE() and
+/// VERSION(); None for any other.
+#[inline(never)]
+fn session_call(
+    f: &ast::Function,
+    name: &str,
+    args: &[&ast::Expr],
+    scope: &dyn Resolve,
+) -> Result<Option<Expr>, SqlError> {
+    Ok(Some(match (name.to_ascii_lowercase().as_str(), args) {
+        ("last_insert_id", [arg]) => {
+            let session = in_session(scope, f)?.clone();
+            Expr::Assign(
+                session,
+                Target::LastInsertId,
+                Box::new(compile_in(arg, scope)?),
+            )
+        }
+        // One database per store, unnamed: NULL, as MySQL answers with no database chosen.
+        ("database" | "schema", []) => Expr::Literal(Value::Null),
+        // MySQL's version first, for tools that read it, then Cairn's.
+        ("version", []) => Expr::Literal(Value::Text(
+            concat!("8.0.33-cairn-", env!("CARGO_PKG_VERSION")).into(),
+        )),
+        _ => return Ok(None),
+    }))
 }
 
 /// Whether an expression is a call whose value is JSON (`doc->path`, JSON_EXTRACT, ...).
@@ -645,7 +744,7 @@ fn fold(e: Expr) -> Expr {
                 && otherwise.as_deref().is_none_or(lit)
         }
         Expr::Cast(a, _) => lit(a),
-        Expr::Subquery(_) => false,
+        Expr::Subquery(_) | Expr::Assign(..) => false,
     };
     match constant.then(|| e.eval(&[])) {
         Some(Ok(v)) => Expr::Literal(v),
@@ -783,7 +882,8 @@ impl Expr {
             | Expr::Regexp(..)
             | Expr::Case(..)
             | Expr::Cast(..)
-            | Expr::Subquery(_) => self.eval_more(row)?,
+            | Expr::Subquery(_)
+            | Expr::Assign(..) => self.eval_more(row)?,
             Expr::Like(a, pattern, escape, negated) => match (a.eval(row)?, pattern.eval(row)?) {
                 (Value::Null, _) | (_, Value::Null) => Value::Null,
                 (Value::Text(s), Value::Text(p)) => negate(Some(like(&s, &p, *escape)), *negated),
@@ -860,6 +960,7 @@ impl Expr {
             Expr::Cast(a, to) => cast(a.eval(row)?, *to)?,
             Expr::InSet(a, set, negated) => negate(set.contains(&*a.operand(row)?)?, *negated),
             Expr::Subquery(q) => q.eval(row)?,
+            Expr::Assign(session, target, a) => session.assign(target, a.eval(row)?)?,
             _ => return unsupported("expression"),
         })
     }

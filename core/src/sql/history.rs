@@ -63,10 +63,9 @@ pub struct History {
     /// When the script runs, in milliseconds since the Unix epoch (UTC), for NOW(),
     /// CURDATE() and UNIX_TIMESTAMP(): the core has no clock, so the front end says. None: those are refused.
     pub now_ms: Option<u64>,
-    /// LAST_INSERT_ID(): the first value AUTO_INCREMENT gave in the session's last INSERT
-    /// that gave one (0: none yet). The session (a `Repo`) keeps it between scripts; each
-    /// such INSERT sets it.
-    pub last_insert_id: core::cell::Cell<u64>,
+    /// The session the script runs in (`session.rs`): its user variables and LAST_INSERT_ID,
+    /// which last from one script to the next.
+    pub session: crate::sql::session::Session,
 }
 
 /// The revisions and system tables `sql` may read. A cheap text test first, so a bulk load

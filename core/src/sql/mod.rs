@@ -2,7 +2,8 @@
 //! (CREATE TABLE ... SELECT in `create_select.rs`), INSERT, UPDATE, DELETE, SHOW TABLES, SHOW
 //! INDEX, DESCRIBE, EXPLAIN SELECT (`explain.rs`), and SELECT: over one table with key
 //! lookups, ranges and paging (`select.rs`), or with joins, grouping, DISTINCT, subqueries
-//! and UNION (`query.rs`); scalar functions, CASE and CAST in `functions.rs`.
+//! and UNION (`query.rs`); scalar functions, CASE and CAST in `functions.rs`; SET of user
+//! variables, which last for the session, in `session.rs`.
 //!
 //! [`execute`] runs a script statement by statement against a working root value. Like a
 //! MySQL client in autocommit mode: each statement that succeeds is applied to the root at
@@ -39,6 +40,7 @@ mod query;
 mod recursive;
 mod regexp;
 pub mod select;
+pub mod session;
 mod split;
 mod str_to_date;
 mod strings;
@@ -65,6 +67,8 @@ mod tests_regexp;
 #[cfg(test)]
 mod tests_schema;
 #[cfg(test)]
+mod tests_session;
+#[cfg(test)]
 mod tests_statements;
 #[cfg(test)]
 mod tests_strings;
@@ -78,6 +82,7 @@ mod window;
 pub use constraints::check_parses;
 pub use history::History;
 pub use params::Params;
+pub use session::Session;
 pub use split::ends_open;
 
 use alloc::boxed::Box;
@@ -297,7 +302,7 @@ pub async fn execute_into<S: Storage>(
 /// statements run: a wrapping async fn would add a frame to every deep expression's stack.
 fn keys_to_hold(statement: &Statement, root: &RootValue) -> Option<(Cause, RootValue)> {
     let cause = match statement {
-        Statement::Query(_) | Statement::Explain { .. } => return None,
+        Statement::Query(_) | Statement::Explain { .. } | Statement::Set(_) => return None,
         Statement::Update(_) => Cause::Update,
         Statement::Insert(ins) if ins.on.is_some() && !ins.replace_into => Cause::Update,
         _ => Cause::Delete,
@@ -328,7 +333,8 @@ fn parse(
     history: &History,
 ) -> Result<(Vec<Statement>, history::ClockCalls), SqlError> {
     let (tokens, mut clock) = history::mark_clock(tokens, history.now_ms);
-    let tokens = history::mark_last_insert_id(tokens, history.last_insert_id.get(), &mut clock);
+    let tokens = history::mark_last_insert_id(tokens, history.session.last_insert_id(), &mut clock);
+    let tokens = session::mark_set(tokens);
     let statements = Parser::new(&MySqlDialect {})
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(bounded(history::mark_as_of(tokens)?)?)
@@ -479,6 +485,7 @@ async fn run<S: Storage>(
         Statement::Update(update) => update_delete::update(store, root, history, update).await,
         Statement::Delete(delete) => update_delete::delete(store, root, history, delete).await,
         Statement::Query(query) => select::run(store, root, history, *query).await,
+        Statement::Set(set) => session::set(store, root, history, set).await,
         statement @ Statement::Explain { .. } => {
             explain::explain(store, root, history, statement).await
         }

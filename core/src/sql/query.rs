@@ -51,6 +51,7 @@ use crate::sql::join::{equi_join, join, JoinKind, Relation, Source, Stored};
 use crate::sql::key_join::{self, leads_key, JoinStats};
 use crate::sql::recursive;
 use crate::sql::select::{limits, MAX_RESULT_ROWS};
+use crate::sql::session::Session;
 use crate::sql::window::{
     append as append_windows, compare_keys, place as place_window, reads_window, Bound, Frame,
     Offset, Window, WindowFunc, UNPLACED,
@@ -73,6 +74,8 @@ pub(crate) struct Catalog {
     keyed: Cell<bool>,
     /// The revisions whose roots the query was given (for `AS OF`).
     revisions: BTreeSet<String>,
+    /// The session whose user variables the query reads and assigns.
+    session: Session,
 }
 
 impl Catalog {
@@ -271,6 +274,7 @@ async fn load<S: Storage>(
         wanted: Rc::default(),
         keyed: Cell::new(false),
         revisions: history.roots.keys().cloned().collect(),
+        session: history.session.clone(),
     };
     let tables = &mut catalog.tables;
     let mut open = |key: String, table: Table| {
@@ -685,6 +689,10 @@ impl Resolve for Names<'_> {
             return None;
         }
         Some(self.aggregate_call(call, &name))
+    }
+
+    fn session(&self) -> Option<&Session> {
+        Some(&self.catalog.session)
     }
 
     fn subquery(&self, query: &Query, using: SubqueryUse) -> Result<Expr, SqlError> {

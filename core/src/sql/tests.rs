@@ -11,7 +11,7 @@ use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
 
 use super::format::{format_csv, format_json, format_table};
-use super::{execute, fast_insert, insert, QueryResult, SqlError};
+use super::{fast_insert, insert, QueryResult, SqlError};
 use crate::chunk_store::ChunkStore;
 use crate::db::root_value::RootValue;
 use crate::db::value::Value;
@@ -20,6 +20,8 @@ use crate::memory::MemoryStorage;
 pub(super) struct Db {
     pub(super) store: ChunkStore<MemoryStorage>,
     pub(super) root: RootValue,
+    /// Lasts from one statement to the next, as a `Repo`'s does.
+    pub(super) session: super::Session,
 }
 
 impl Db {
@@ -27,11 +29,25 @@ impl Db {
         Db {
             store: block_on(ChunkStore::open(MemoryStorage::new())).unwrap(),
             root: RootValue::default(),
+            session: super::Session::default(),
         }
     }
 
     pub(super) fn exec(&mut self, sql: &str) -> Result<Vec<QueryResult>, SqlError> {
-        block_on(execute(&mut self.store, &mut self.root, sql))
+        let mut results = Vec::new();
+        let history = super::History {
+            session: self.session.clone(),
+            ..Default::default()
+        };
+        block_on(super::execute_into(
+            &mut self.store,
+            &mut self.root,
+            sql,
+            &super::Params::None,
+            &history,
+            &mut results,
+        ))?;
+        Ok(results)
     }
 
     /// The last statement's result; panics (failing the test) on an error.
@@ -68,6 +84,7 @@ impl Db {
         let mut results = Vec::new();
         let history = super::History {
             now_ms,
+            session: self.session.clone(),
             ..Default::default()
         };
         block_on(super::execute_into(
@@ -1127,7 +1144,7 @@ fn fast_and_parsed_inserts_store_the_same_rows() {
     else {
         panic!("not an insert");
     };
-    let values = insert::from_ast(ins).unwrap();
+    let values = insert::from_ast(ins, &super::Session::default()).unwrap();
     block_on(insert::run(
         &mut slow.store,
         &mut slow.root,

@@ -15,7 +15,7 @@ use crate::db::table::{Span, Table};
 use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::constraints::{self, store_table};
-use crate::sql::expr::{compile, Expr, Scope};
+use crate::sql::expr::{compile, compile_in, Expr, InSession, Scope};
 use crate::sql::history::History;
 use crate::sql::window::compare_keys;
 use crate::sql::{
@@ -145,7 +145,11 @@ async fn compile_all<S: Storage>(
     scope: Scope<'_>,
     exprs: &[&ast::Expr],
 ) -> Result<Vec<Expr>, SqlError> {
-    match exprs.iter().map(|e| compile(e, Some(scope))).collect() {
+    let names = InSession {
+        scope: Some(scope),
+        session: &history.session,
+    };
+    match exprs.iter().map(|e| compile_in(e, &names)).collect() {
         Err(SqlError::Unsupported(_)) => {
             crate::sql::query::compile_over_table(
                 store,

@@ -24,6 +24,7 @@ use crate::sql::constraints::{self, store_table};
 use crate::sql::expr::{compile_in, BinOp, Expr, Resolve, Scope};
 use crate::sql::history::History;
 use crate::sql::insert::{arrange, InsertValues};
+use crate::sql::session::Session;
 use crate::sql::update_delete::assigned_column;
 use crate::sql::{access, open_table, unsupported, QueryResult, SqlError};
 
@@ -58,6 +59,8 @@ impl Mode {
 /// row the statement would have inserted, which follows it.
 struct UpdateNames<'a> {
     scope: Scope<'a>,
+    /// Whose variables the values read and assign (`... id = LAST_INSERT_ID(id)`).
+    session: &'a Session,
 }
 
 impl Resolve for UpdateNames<'_> {
@@ -82,6 +85,10 @@ impl Resolve for UpdateNames<'_> {
         };
         Some(column.map(|i| Expr::Column(self.scope.schema.columns.len() + i)))
     }
+
+    fn session(&self) -> Option<&Session> {
+        Some(self.session)
+    }
 }
 
 pub async fn run<S: Storage>(
@@ -96,7 +103,9 @@ pub async fn run<S: Storage>(
     let mut rows = arrange(table.schema(), &values, now_ms)?;
     let first = constraints::auto_increment(store, &table, &mut rows).await?;
     let sets = match &mode {
-        Mode::Update(assignments) => compile_sets(&name, table.schema(), assignments)?,
+        Mode::Update(assignments) => {
+            compile_sets(&name, table.schema(), assignments, &history.session)?
+        }
         _ => Vec::new(),
     };
     if table.schema().is_keyless() {
@@ -156,9 +165,11 @@ fn compile_sets(
     table: &str,
     schema: &Schema,
     assignments: &[ast::Assignment],
+    session: &Session,
 ) -> Result<Vec<(usize, Expr)>, SqlError> {
     let names = UpdateNames {
         scope: Scope { table, schema },
+        session,
     };
     assignments
         .iter()

@@ -1,0 +1,225 @@
+//! What a session keeps from one statement to the next, as a MySQL connection does: user
+//! variables (`SET @v = expr`, `@v := expr`, read as `@v`) and LAST_INSERT_ID. The session is
+//! a `Repo` (a `cairn sql` process or shell, a JS `Repo`); it hands its [`Session`] to each
+//! script through `History`, so every front end has them without code of its own.
+//!
+//! A statement reads a variable once, when it is compiled (as LAST_INSERT_ID() is read once
+//! per statement); assignments inside expressions (`@v := expr`, `LAST_INSERT_ID(expr)`)
+//! write as each row is evaluated, so the last row's value stays. Compiled expressions are
+//! `Send + Sync`, hence a lock rather than a `Cell`.
+
+use alloc::collections::BTreeMap;
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use sqlparser::ast::{self, Expr as AstExpr, ObjectName, ObjectNamePart, SelectItem, SetExpr};
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, TokenWithSpan};
+
+use crate::chunk_store::ChunkStore;
+use crate::db::root_value::RootValue;
+use crate::db::value::Value;
+use crate::io::Storage;
+use crate::sql::functions::{cast, CastTo};
+use crate::sql::history::History;
+use crate::sql::{unsupported, QueryResult, SqlError};
+
+/// The session's values.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SessionState {
+    /// LAST_INSERT_ID(): the first value AUTO_INCREMENT gave in the session's last INSERT
+    /// that gave one, or the last LAST_INSERT_ID(expr) gave (0: none yet).
+    pub last_insert_id: u64,
+    /// User variables by lower-case name (MySQL's are case-insensitive), without the `@`.
+    pub variables: BTreeMap<String, Value>,
+}
+
+/// A session's values, shared by the statements (and the expressions) that read and write
+/// them.
+#[derive(Clone, Debug, Default)]
+pub struct Session(Arc<spin::Mutex<SessionState>>);
+
+/// Two handles are equal when they are of the same session.
+impl PartialEq for Session {
+    fn eq(&self, other: &Session) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// What an expression assigns as it runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// `@name := expr`, the name in lower case.
+    Variable(String),
+    /// `LAST_INSERT_ID(expr)`.
+    LastInsertId,
+}
+
+impl Session {
+    /// A copy of the values, to put back with `restore` (a script that runs again after a
+    /// concurrent change starts from the values it started from).
+    pub fn state(&self) -> SessionState {
+        self.0.lock().clone()
+    }
+
+    pub fn restore(&self, state: SessionState) {
+        *self.0.lock() = state;
+    }
+
+    pub fn last_insert_id(&self) -> u64 {
+        self.0.lock().last_insert_id
+    }
+
+    pub(crate) fn set_last_insert_id(&self, n: u64) {
+        self.0.lock().last_insert_id = n;
+    }
+
+    /// A user variable's value, NULL if it was never set, as in MySQL.
+    pub(crate) fn variable(&self, name: &str) -> Value {
+        let lock = self.0.lock();
+        lock.variables.get(name).cloned().unwrap_or(Value::Null)
+    }
+
+    /// Assigns `v`, answering what the assigning expression gives.
+    pub(crate) fn assign(&self, target: &Target, v: Value) -> Result<Value, SqlError> {
+        match target {
+            Target::Variable(name) => {
+                let v = storable(v);
+                self.0.lock().variables.insert(name.clone(), v.clone());
+                Ok(v)
+            }
+            // As MySQL's: an unsigned integer; NULL gives NULL and leaves 0.
+            Target::LastInsertId => {
+                let n = cast(v, CastTo::Unsigned)?;
+                let stored = match &n {
+                    Value::Int(i) => u64::try_from(*i).unwrap_or(0),
+                    Value::Decimal(d) => d.to_string().parse().unwrap_or(0),
+                    _ => 0,
+                };
+                self.set_last_insert_id(stored);
+                Ok(n)
+            }
+        }
+    }
+}
+
+/// A value as a user variable holds it: MySQL keeps integers, decimals, doubles, strings,
+/// binary strings and NULL, and turns a date or time into its text and a boolean into 0 or 1.
+fn storable(v: Value) -> Value {
+    match v {
+        Value::Temporal(t) => Value::Text(t.to_string()),
+        Value::Bool(b) => Value::Int(i64::from(b)),
+        other => other,
+    }
+}
+
+/// The lower-case name of a user variable written `@name`; None for anything else (a
+/// column, a system variable `@@name`).
+pub(crate) fn variable_name(ident: &ast::Ident) -> Option<String> {
+    let name = ident.value.strip_prefix('@')?;
+    (ident.quote_style.is_none() && !name.is_empty() && !name.starts_with('@'))
+        .then(|| name.to_lowercase())
+}
+
+/// `tokens` with `SET @v := expr` written `SET @v = expr`, which is what MySQL means by it
+/// and what sqlparser parses (it reads `:=` there as an operator of the value).
+pub(crate) fn mark_set(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let is_set = words
+        .first()
+        .is_some_and(|&i| matches!(&tokens[i].token, Token::Word(w) if w.keyword == Keyword::SET));
+    if !is_set {
+        return tokens;
+    }
+    let mut depth = 0usize;
+    for at in 2..words.len() {
+        match tokens[words[at]].token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Assignment if depth == 0 => {
+                let name = &tokens[words[at - 1]].token;
+                let before = &tokens[words[at - 2]].token;
+                let starts = at == 2 || matches!(before, Token::Comma);
+                if starts && matches!(name, Token::Word(w) if w.value.starts_with('@')) {
+                    tokens[words[at]].token = Token::Eq;
+                }
+            }
+            _ => {}
+        }
+    }
+    tokens
+}
+
+/// `SET @v = expr [, @w = expr ...]`: each value computed as `SELECT expr` would compute it
+/// (subqueries included), and assigned in turn, so a later one reads an earlier one.
+pub(crate) async fn set<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    history: &History,
+    set: ast::Set,
+) -> Result<QueryResult, SqlError> {
+    let assignments = match set {
+        ast::Set::SingleAssignment {
+            scope: None,
+            hivevar: false,
+            variable,
+            mut values,
+        } => match (values.pop(), values.is_empty()) {
+            (Some(value), true) => vec![(variable, value)],
+            _ => {
+                return Err(SqlError::Syntax(
+                    "Operand should contain 1 column(s)".into(),
+                ))
+            }
+        },
+        ast::Set::MultipleAssignments { assignments }
+            if assignments.iter().all(|a| a.scope.is_none()) =>
+        {
+            assignments.into_iter().map(|a| (a.name, a.value)).collect()
+        }
+        other => return unsupported(alloc::format!("{other}")),
+    };
+    let mut targets = Vec::with_capacity(assignments.len());
+    for (name, value) in assignments {
+        let target = match name.0.as_slice() {
+            [ObjectNamePart::Identifier(ident)] => variable_name(ident),
+            _ => None,
+        };
+        match target {
+            Some(target) => targets.push((target, value)),
+            None => return unsupported(system_variable(&name)),
+        }
+    }
+    for (name, value) in targets {
+        let rows = crate::sql::select::run(store, root, history, select_of(value)?)
+            .await?
+            .rows;
+        let value = rows.into_iter().next().and_then(|r| r.into_iter().next());
+        history
+            .session
+            .assign(&Target::Variable(name), value.unwrap_or(Value::Null))?;
+    }
+    Ok(QueryResult::affected(0))
+}
+
+/// Why a SET of anything but user variables is refused: Cairn has no system variables.
+fn system_variable(name: &ObjectName) -> String {
+    alloc::format!("SET {name}: Cairn has no system variables (user variables are written @name)")
+}
+
+/// `SELECT value`, with no FROM.
+fn select_of(value: AstExpr) -> Result<ast::Query, SqlError> {
+    let mut query = Parser::new(&MySqlDialect {})
+        .try_with_sql("SELECT NULL")?
+        .parse_query()?;
+    if let SetExpr::Select(select) = query.body.as_mut() {
+        select.projection = vec![SelectItem::UnnamedExpr(value)];
+    }
+    Ok(*query)
+}

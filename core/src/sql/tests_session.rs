@@ -1,0 +1,177 @@
+//! The session's features, with MySQL 8's answers: user variables, LAST_INSERT_ID(expr),
+//! VERSION() and DATABASE().
+
+use alloc::string::ToString;
+
+use pollster::block_on;
+
+use super::tests::{answers, lines, Db};
+use crate::chunk_store::ChunkStore;
+use crate::memory::MemoryStorage;
+use crate::repo::{Config, Repo, Signature};
+
+#[test]
+fn user_variables_keep_their_types_and_are_null_until_set() {
+    let mut db = Db::new();
+    db.run("SET @i = 42, @d := 1.50, @f = 1e1, @s = 'abc', @n = NULL, @b = (1 < 2)");
+    db.run("SET @t = DATE '2024-03-01', @x = X'6869'");
+    answers(
+        &mut db,
+        &[
+            ("@i, @d, @f, @s, @n, @b", "42|1.50|10|abc|NULL|1"),
+            (
+                "@i + 1, @d * 2, @f / 4, CONCAT(@s, 'd')",
+                "43|3.00|2.5|abcd",
+            ),
+            // MySQL keeps a date as its text, and a binary string as it is.
+            ("@t, LENGTH(@t), HEX(@x)", "2024-03-01|10|6869"),
+            ("@never, @never IS NULL", "NULL|true"),
+            // Names are case-insensitive.
+            ("@I, @S", "42|abc"),
+        ],
+    );
+}
+
+#[test]
+fn set_assigns_in_turn_and_takes_subqueries() {
+    let mut db = Db::new();
+    db.run("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))");
+    db.run("INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+    db.run("SET @a = 1, @b = @a + 1, @m := (SELECT MAX(id) FROM t)");
+    answers(&mut db, &[("@a, @b, @m", "1|2|3")]);
+    db.run("SET @a = @a + 10");
+    answers(&mut db, &[("@a", "11")]);
+}
+
+#[test]
+fn variables_are_read_in_where_insert_and_update() {
+    let mut db = Db::new();
+    db.run("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))");
+    db.run("SET @id = 7, @v = 'seven'");
+    db.run("INSERT INTO t VALUES (@id, @v), (@id + 1, CONCAT(@v, '+'))");
+    assert_eq!(
+        lines(&db.rows("SELECT id, v FROM t WHERE id = @id")),
+        ["7|seven"]
+    );
+    db.run("SET @v = 'changed'");
+    db.run("UPDATE t SET v = @v WHERE id > @id");
+    assert_eq!(
+        lines(&db.rows("SELECT id, v FROM t ORDER BY id")),
+        ["7|seven", "8|changed"]
+    );
+    db.run("DELETE FROM t WHERE v = @v");
+    assert_eq!(lines(&db.rows("SELECT id FROM t")), ["7"]);
+    // Through a join too (the general path).
+    assert_eq!(
+        lines(&db.rows("SELECT a.v FROM t a JOIN t b ON a.id = b.id WHERE a.id = @id")),
+        ["seven"]
+    );
+}
+
+#[test]
+fn select_assigns_with_colon_equals() {
+    let mut db = Db::new();
+    db.run("CREATE TABLE t (id INT PRIMARY KEY)");
+    db.run("INSERT INTO t VALUES (1), (2), (3)");
+    // Each row assigns: the last one's value stays.
+    assert_eq!(
+        lines(&db.rows("SELECT @last := id * 10 FROM t ORDER BY id")),
+        ["10", "20", "30"]
+    );
+    // A statement reads a variable as it was when the statement began (MySQL leaves the
+    // order undefined).
+    answers(
+        &mut db,
+        &[("@last", "30"), ("@w := 'x', @w", "x|NULL"), ("@w", "x")],
+    );
+}
+
+#[test]
+fn variables_outside_a_statement_are_refused() {
+    let mut db = Db::new();
+    let e = db.err("CREATE TABLE c (a INT, CHECK (a > @limit))");
+    assert!(e.contains("@limit"), "{e}");
+    let e = db.err("SET autocommit = 1");
+    assert!(e.contains("no system variables"), "{e}");
+    let e = db.err("SET @a = 1, sql_mode = ''");
+    assert!(e.contains("no system variables"), "{e}");
+}
+
+/// MySQL's sequence idiom: LAST_INSERT_ID(expr) gives expr and is what LAST_INSERT_ID()
+/// gives next.
+#[test]
+fn last_insert_id_of_an_expression_sets_the_session_value() {
+    let mut db = Db::new();
+    db.run("CREATE TABLE seq (id INT NOT NULL)");
+    db.run("INSERT INTO seq VALUES (0)");
+    db.run("UPDATE seq SET id = LAST_INSERT_ID(id + 1)");
+    answers(&mut db, &[("LAST_INSERT_ID()", "1")]);
+    db.run("UPDATE seq SET id = LAST_INSERT_ID(id + 1)");
+    answers(
+        &mut db,
+        &[
+            ("LAST_INSERT_ID()", "2"),
+            ("LAST_INSERT_ID(41) + 1", "42"),
+            ("LAST_INSERT_ID()", "41"),
+            ("LAST_INSERT_ID(NULL)", "NULL"),
+            ("LAST_INSERT_ID()", "0"),
+        ],
+    );
+    assert_eq!(lines(&db.rows("SELECT id FROM seq")), ["2"]);
+    // An AUTO_INCREMENT insert sets it as before.
+    db.run("CREATE TABLE a (id INT PRIMARY KEY AUTO_INCREMENT, s TEXT)");
+    db.run("INSERT INTO a (s) VALUES ('x'), ('y')");
+    answers(&mut db, &[("LAST_INSERT_ID()", "1")]);
+    // ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id): the existing row's id.
+    db.run("INSERT INTO a VALUES (2, 'z') ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)");
+    answers(&mut db, &[("LAST_INSERT_ID()", "2")]);
+}
+
+#[test]
+fn version_and_database() {
+    let mut db = Db::new();
+    let version = concat!("8.0.33-cairn-", env!("CARGO_PKG_VERSION"));
+    answers(
+        &mut db,
+        &[
+            ("VERSION()", version),
+            ("VERSION() LIKE '8.0.%'", "true"),
+            ("DATABASE(), SCHEMA()", "NULL|NULL"),
+        ],
+    );
+}
+
+/// A `Repo` is the session: a variable set by one `sql` call is read by the next, and
+/// another `Repo` on the same store has its own.
+#[test]
+fn variables_last_for_the_repo_session() {
+    let author = Signature {
+        name: "t".into(),
+        email: "t@example.com".into(),
+        time_ms: 1,
+    };
+    let storage = MemoryStorage::new();
+    let store = block_on(ChunkStore::open(storage.clone())).unwrap();
+    let mut repo = block_on(Repo::init(store, Config::new("db"), &author)).unwrap();
+    let read = |repo: &mut Repo<MemoryStorage>, sql: &str| {
+        let results = block_on(repo.sql(sql)).unwrap();
+        lines(&results.last().unwrap().rows).join("\n")
+    };
+    block_on(repo.sql("SET @Greeting = 'hi'; SET @n = 2.5")).unwrap();
+    assert_eq!(read(&mut repo, "SELECT @greeting, @N * 2"), "hi|5.0");
+    block_on(repo.sql("SELECT LAST_INSERT_ID(9)")).unwrap();
+    assert_eq!(read(&mut repo, "SELECT LAST_INSERT_ID()"), "9");
+    // A streamed page is of the session too.
+    let page = crate::sql::select::Page {
+        after: None,
+        rows: 10,
+    };
+    let params = crate::sql::Params::None;
+    let (result, _, _) =
+        block_on(repo.query_page("SELECT @q := 'paged'", &params, &page, None, None)).unwrap();
+    assert_eq!(result.rows[0][0].to_string(), "paged");
+    assert_eq!(read(&mut repo, "SELECT @q"), "paged");
+    let other = block_on(ChunkStore::open(storage)).unwrap();
+    let mut other = block_on(Repo::open(other, Config::new("db"))).unwrap();
+    assert_eq!(read(&mut other, "SELECT @greeting"), "NULL");
+}
