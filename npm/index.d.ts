@@ -105,7 +105,8 @@ export type ErrorCode =
    * From a `ChunkStore`, `expected` and `actual` give the roots: reload and retry. From a
    * `Repo`, the message names what changed (`branch 'main'`, `the working set of 'main'`);
    * the handle already holds the new state, so running the operation again applies it there
-   * (SQL statements are run again by themselves).
+   * (SQL statements are run again by themselves). A SQL COMMIT whose transaction began before
+   * another writer changed the working set rolls it back with this code: run it again.
    */
   | 'CONFLICT'
   /** The manifest kept changing under a commit; try again later. */
@@ -148,6 +149,11 @@ export type ErrorCode =
   | 'MERGE_CONFLICTS'
   /** A merge made by the command line waits to be committed or aborted. */
   | 'MERGE_IN_PROGRESS'
+  /**
+   * A SQL transaction (BEGIN without COMMIT or ROLLBACK yet) is open on this `Repo`, and the
+   * operation would write outside it: end the transaction first.
+   */
+  | 'TRANSACTION_OPEN'
   /** No merge is in progress, or a table has no conflicts. */
   | 'NO_MERGE'
   /** A branch with commits the current branch lacks, or uncommitted changes. */
@@ -935,6 +941,9 @@ export interface Repo {
   /**
    * Runs SQL statements against the working set; one result per statement. Values go in
    * `options.params`, never into the text: `sql('select * from t where id = ?', { params: [1] })`.
+   * A transaction (`BEGIN` ... `COMMIT` or `ROLLBACK`) may span calls: the statements between
+   * read and write its own state (so do `queryPage`'s), saved only by COMMIT; meanwhile this
+   * Repo's other writes reject with TRANSACTION_OPEN. See docs/SQL.md, "Transactions".
    */
   sql(query: string, options?: SqlOptions & { rowMode?: 'array' }): Promise<QueryResult[]>;
   sql(query: string, options: SqlOptions & { rowMode: 'object' }): Promise<QueryResult<SqlRow>[]>;

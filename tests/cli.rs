@@ -189,6 +189,28 @@ fn sql_formats_and_stdin() {
     assert!(err.contains("duplicate primary key"), "{err}");
 }
 
+/// `cairn sql` is a session: a transaction it leaves open is rolled back, with a warning.
+#[test]
+fn sql_commits_transactions_and_rolls_back_one_left_open() {
+    let db = new_db();
+    let d = db.path();
+    let commit = "create table t (id int primary key); begin; insert into t values (1); commit";
+    ok(d, &["sql", "-q", commit]);
+    let out = cairn_in(d, &["sql", "-q", "begin; insert into t values (2)"], None);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("it was rolled back"), "{}", out.stderr);
+    let out = cairn_in(
+        d,
+        &["sql"],
+        Some("start transaction;\ninsert into t values (3);\n"),
+    );
+    assert!(out.stderr.contains("it was rolled back"), "{}", out.stderr);
+    assert_eq!(
+        ok(d, &["sql", "-q", "select id from t", "-r", "csv"]),
+        "id\n1\n"
+    );
+}
+
 #[test]
 fn errors_outside_a_database_and_bad_arguments() {
     let dir = tempfile::tempdir().unwrap();

@@ -67,6 +67,7 @@ pub async fn run<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, format: ResultFormat) 
             host.stderr(&format!("error: {}\n", CliError::from(e)));
         }
     }
+    crate::work::end_sql_session(cx, db);
     Ok(String::new())
 }
 

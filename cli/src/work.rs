@@ -103,6 +103,7 @@ pub async fn sql<H: Host>(
         .repo
         .sql_into(&query, &cairn_core::sql::Params::None, now, &mut results)
         .await;
+    end_sql_session(cx, db);
     let printed: String = results
         .iter()
         .map(|r| print::query_result(r, format))
@@ -114,4 +115,15 @@ pub async fn sql<H: Host>(
         return Err(e.into());
     }
     Ok(printed)
+}
+
+/// Ends a SQL session: a transaction it left open is rolled back, as a MySQL server does when
+/// its client disconnects, and the user told so (the mysql client says nothing).
+pub fn end_sql_session<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>) {
+    if db.repo.rollback_transaction() {
+        cx.host.stderr(
+            "warning: the session ended with a transaction open (BEGIN without COMMIT); \
+             it was rolled back\n",
+        );
+    }
 }

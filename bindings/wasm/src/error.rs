@@ -101,6 +101,7 @@ fn sql_code(e: &SqlError) -> &'static str {
         | SqlError::ValueCount { .. }
         | SqlError::TooManyRows(_)
         | SqlError::TypeMismatch(_) => "SQL",
+        SqlError::SerializationFailure => "CONFLICT",
     }
 }
 
@@ -159,6 +160,7 @@ fn repo_code(e: &RepoError) -> &'static str {
         RepoError::BackupNotFound(_) => "BACKUP_NOT_FOUND",
         RepoError::AddressConflict { .. } => "ADDRESS_CONFLICT",
         RepoError::ChangedConcurrently(_) | RepoError::RemoteBusy(_) => "CONFLICT",
+        RepoError::TransactionOpen => "TRANSACTION_OPEN",
         RepoError::InvalidUrl(_) => "INVALID_ARGUMENT",
         RepoError::Import(e) => import_code(e),
     }

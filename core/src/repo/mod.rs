@@ -15,6 +15,7 @@ mod status;
 mod system_tables;
 mod table_io;
 mod three_way;
+mod transaction;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -136,6 +137,9 @@ pub enum RepoError {
     /// Another writer changed these datasets after this operation read them, so it wrote
     /// nothing; the repository now holds the other writer's state.
     ChangedConcurrently(Vec<String>),
+    /// An operation other than SQL that would write, while this session has a SQL
+    /// transaction open (`transaction.rs`).
+    TransactionOpen,
     InvalidUrl(remote::InvalidUrl),
     /// A table import or export that failed (nothing was written).
     Import(crate::import::ImportError),
@@ -242,6 +246,9 @@ impl fmt::Display for RepoError {
             RepoError::AddressConflict { kind, name } => {
                 write!(f, "address conflict with a {kind}: '{name}'")
             }
+            RepoError::TransactionOpen => f.write_str(
+                "a SQL transaction is open in this session: end it with COMMIT or ROLLBACK first",
+            ),
             RepoError::InvalidUrl(e) => e.fmt(f),
             RepoError::Import(e) => e.fmt(f),
             RepoError::ChangedConcurrently(names) if names.is_empty() => f.write_str(
@@ -340,6 +347,8 @@ pub struct Repo<S: Storage> {
     base: Hash,
     /// This session's user variables and LAST_INSERT_ID, which its SQL scripts share.
     session: crate::sql::Session,
+    /// This session's open SQL transaction, if any (`transaction.rs`).
+    transaction: Option<transaction::Open>,
 }
 
 impl<S: Storage> Repo<S> {
@@ -355,6 +364,7 @@ impl<S: Storage> Repo<S> {
             datasets: Datasets::default(),
             base: Hash::EMPTY,
             session: crate::sql::Session::default(),
+            transaction: None,
         };
         let root = repo.store.put(&RootValue::default().encode()).await?;
         let commit = Commit {
@@ -384,6 +394,7 @@ impl<S: Storage> Repo<S> {
             datasets: Datasets::default(),
             base,
             session: crate::sql::Session::default(),
+            transaction: None,
         };
         repo.datasets = repo.load_datasets().await?;
         Ok(repo)
@@ -423,10 +434,17 @@ impl<S: Storage> Repo<S> {
             .map_err(|why| RepoError::Corrupt { hash: root, why })
     }
 
+    /// `swap`, refused while a SQL transaction is open: every operation but SQL writes
+    /// through here, and would act on the working set without the transaction's changes.
+    async fn save(&mut self, next: Datasets) -> Result<()> {
+        self.no_transaction()?;
+        self.swap(next).await
+    }
+
     /// Writes `next` as the store's root, swapping from the root `next` was built on. If
     /// another writer moved the root first, nothing is written: the repo takes up the new
     /// state and the error names what the other writer changed.
-    async fn save(&mut self, next: Datasets) -> Result<()> {
+    async fn swap(&mut self, next: Datasets) -> Result<()> {
         let hash = self.store.put(&next.encode()).await?;
         match self.store.commit(self.base, hash).await {
             Ok(()) => {
@@ -479,6 +497,7 @@ impl<S: Storage> Repo<S> {
         grace_ms: u64,
         progress: &mut dyn crate::sync::Sink,
     ) -> Result<crate::gc::GcStats> {
+        self.no_transaction()?;
         self.reload().await?;
         let stats = crate::gc::collect(&mut self.store, None, now_ms, grace_ms, progress)
             .await
@@ -487,13 +506,16 @@ impl<S: Storage> Repo<S> {
         Ok(stats)
     }
 
-    /// Runs `gc` if enough garbage has gathered since the last one (`crate::gc::auto_due`);
-    /// answers what it did, if it ran.
+    /// Runs `gc` if enough garbage has gathered since the last one (`crate::gc::auto_due`)
+    /// and no SQL transaction is open; answers what it did, if it ran.
     pub async fn auto_gc(
         &mut self,
         now_ms: u64,
         progress: &mut dyn crate::sync::Sink,
     ) -> Result<Option<crate::gc::GcStats>> {
+        if self.in_transaction() {
+            return Ok(None);
+        }
         let live = self.config.gc_live.unwrap_or(0);
         let due = crate::gc::auto_due(self.store.storage(), live)
             .await
@@ -571,23 +593,29 @@ impl<S: Storage> Repo<S> {
 
     /// Replaces the current branch's working set in one swap.
     async fn set_working_set(&mut self, ws: WorkingSet) -> Result<()> {
+        self.no_transaction()?;
+        self.swap_working_set(ws).await
+    }
+
+    /// `set_working_set`, for SQL, which may write while its transaction is open.
+    async fn swap_working_set(&mut self, ws: WorkingSet) -> Result<()> {
         let mut next = self.datasets.clone();
         let branch = self.config.head.clone();
         self.put_working_set(&mut next, &branch, ws).await?;
-        self.save(next).await
+        self.swap(next).await
     }
 
-    /// The working root value of the current branch: what SQL reads and writes.
+    /// The working root value of the current branch: what SQL reads and writes outside a
+    /// transaction.
     pub async fn working_root(&self) -> Result<RootValue> {
         let ws = self.working_set(&self.config.head).await?;
         self.root_value(ws.working).await
     }
 
-    /// Runs SQL against the current branch's working root and saves it if it changed.
-    /// Statements that ran before a failing one stay applied, as with autocommit.
     /// One page of a SELECT over the working set as it was at `at`, a working root the first
-    /// page answered (`None`: now), so that every page reads the same state. Answers the
-    /// page, the key the next page starts after (`None`: no more), and the root read.
+    /// page answered (`None`: now, or the open transaction's root), so that every page reads
+    /// the same state. Answers the page, the key the next page starts after (`None`: no
+    /// more), and the root read.
     pub async fn query_page(
         &self,
         query: &str,
@@ -596,9 +624,10 @@ impl<S: Storage> Repo<S> {
         at: Option<Hash>,
         now_ms: Option<u64>,
     ) -> Result<(crate::sql::QueryResult, Option<Vec<u8>>, Hash)> {
-        let at = match at {
-            Some(root) => root,
-            None => self.working_set(&self.config.head).await?.working,
+        let at = match (at, &self.transaction) {
+            (Some(root), _) => root,
+            (None, Some(open)) => open.at,
+            (None, None) => self.working_set(&self.config.head).await?.working,
         };
         let root = self.root_value(at).await?;
         let needs = crate::sql::history::needs(query)?;
@@ -609,8 +638,11 @@ impl<S: Storage> Repo<S> {
         Ok((result, next, at))
     }
 
-    /// If another writer changes the database meanwhile, the statements run again on its
-    /// state, as if they had come after it: they name rows, not a state to restore.
+    /// Runs SQL against the current branch's working root and saves it if it changed.
+    /// Statements that ran before a failing one stay applied, as with autocommit; those
+    /// between BEGIN and COMMIT run on the session's transaction (`transaction.rs`). If
+    /// another writer changes the database meanwhile, the statements run again on its state,
+    /// as if they had come after it: they name rows, not a state to restore.
     pub async fn sql(&mut self, query: &str) -> Result<Vec<crate::sql::QueryResult>> {
         self.sql_with(query, &crate::sql::Params::None, None).await
     }
@@ -629,7 +661,8 @@ impl<S: Storage> Repo<S> {
     }
 
     /// `sql_with`, adding each statement's result to `results`: when one fails, `results`
-    /// holds those of the statements before it, whose changes are saved.
+    /// holds those of the statements before it, whose changes are saved (or, in a
+    /// transaction, kept in it).
     pub async fn sql_into(
         &mut self,
         query: &str,
@@ -642,23 +675,26 @@ impl<S: Storage> Repo<S> {
         let mut attempts = 0;
         loop {
             let ws = self.working_set(&self.config.head).await?;
-            let mut root = self.root_value(ws.working).await?;
-            let before = root.clone();
-            let mut history = self.sql_history(&needs, &root, now_ms).await?;
+            let before = self.root_value(ws.working).await?;
+            let mut roots = crate::sql::Roots {
+                working: before.clone(),
+                transaction: self.transaction.as_ref().map(|open| open.sql.clone()),
+            };
+            let mut history = self.sql_history(&needs, roots.root(), now_ms).await?;
             history.session = self.session.clone();
             results.clear();
-            let outcome = crate::sql::execute_into(
+            let outcome = crate::sql::execute_in(
                 &mut self.store,
-                &mut root,
+                &mut roots,
                 query,
                 params,
                 &history,
                 results,
             )
             .await;
-            if root != before {
-                let saved = match self.put_root_value(&root).await {
-                    Ok(working) => self.set_working_set(WorkingSet { working, ..ws }).await,
+            if roots.working != before {
+                let saved = match self.put_root_value(&roots.working).await {
+                    Ok(working) => self.swap_working_set(WorkingSet { working, ..ws }).await,
                     Err(e) => Err(e),
                 };
                 match saved {
@@ -668,7 +704,8 @@ impl<S: Storage> Repo<S> {
                         attempts += 1;
                         continue;
                     }
-                    // Nothing was saved, so no statement's result stands.
+                    // Nothing was saved, so no statement's result stands, and the session's
+                    // transaction is as it was before the script.
                     Err(e) => {
                         results.clear();
                         self.session.restore(start);
@@ -677,6 +714,7 @@ impl<S: Storage> Repo<S> {
                     Ok(()) => {}
                 }
             }
+            self.keep_transaction(roots.transaction).await?;
             return Ok(outcome?);
         }
     }

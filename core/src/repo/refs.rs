@@ -243,6 +243,8 @@ impl<S: Storage> Repo<S> {
     /// remote that has it (Git's DWIM), the branch is made there, following that remote's;
     /// then the answer is that remote.
     pub async fn checkout(&mut self, name: &str) -> Result<Option<String>> {
+        // The transaction belongs to the branch it began on.
+        self.no_transaction()?;
         let mut made = None;
         if self.datasets.get(&datasets::head(name)).is_none() {
             let mut found =

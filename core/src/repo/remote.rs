@@ -347,6 +347,8 @@ impl<S: Storage> Repo<S> {
         force: bool,
         progress: &mut dyn Sink,
     ) -> Result<Fetched> {
+        // A copy that fails halfway forgets every chunk not saved yet: the transaction's too.
+        self.no_transaction()?;
         self.remote_url(remote_name)?;
         let theirs = remote_datasets(remote).await?;
         let heads: Vec<(String, Hash)> = theirs.under(HEADS).map(|(n, h)| (n.into(), h)).collect();
@@ -448,6 +450,7 @@ impl<S: Storage> Repo<S> {
             datasets: Datasets::default(),
             base,
             session: crate::sql::Session::default(),
+            transaction: None,
         };
         repo.fetch("origin", remote, progress).await?;
         let at = repo

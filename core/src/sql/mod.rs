@@ -10,7 +10,8 @@
 //! once; the first that fails leaves the root as it was before that statement (the ones
 //! before it stay applied) and ends the script with its error. [`execute_into`] keeps the
 //! results of the statements before it, for front ends that show them as the MySQL client
-//! does.
+//! does. [`execute_in`] runs a script on [`Roots`], whose transaction (BEGIN ... COMMIT,
+//! `transaction.rs`) may outlast the script.
 
 mod access;
 mod aggregate;
@@ -73,7 +74,10 @@ mod tests_statements;
 #[cfg(test)]
 mod tests_strings;
 #[cfg(test)]
+mod tests_transactions;
+#[cfg(test)]
 mod tests_types;
+mod transaction;
 mod update_delete;
 mod upsert;
 mod weeks;
@@ -84,6 +88,7 @@ pub use history::History;
 pub use params::Params;
 pub use session::Session;
 pub use split::ends_open;
+pub use transaction::{Roots, Transaction};
 
 use alloc::boxed::Box;
 use alloc::string::{String, ToString};
@@ -150,6 +155,9 @@ pub enum SqlError {
     /// A result of more rows than `select::MAX_RESULT_ROWS` (repeats of a keyless row
     /// included).
     TooManyRows(u64),
+    /// COMMIT of a transaction begun before another writer changed the working root; the
+    /// transaction was rolled back (`transaction.rs`).
+    SerializationFailure,
 }
 
 impl fmt::Display for SqlError {
@@ -181,6 +189,10 @@ impl fmt::Display for SqlError {
             ),
             SqlError::TypeMismatch(msg) => write!(f, "type mismatch: {msg}"),
             SqlError::Table(e) => e.fmt(f),
+            SqlError::SerializationFailure => f.write_str(
+                "serialization failure: this transaction conflicts with a committed \
+                 transaction from another client; the transaction was rolled back, run it again",
+            ),
         }
     }
 }
@@ -234,10 +246,26 @@ pub async fn execute_with<S: Storage>(
 /// `execute_with`, reading the revisions and system tables of `history` (resolved from
 /// [`history::needs`]), and adding each statement's result to `results` as it succeeds: when
 /// one fails, `results` holds those of the statements before it (whose changes stay
-/// applied).
+/// applied). A transaction the script leaves open ends with it, rolled back.
 pub async fn execute_into<S: Storage>(
     store: &mut ChunkStore<S>,
     root: &mut RootValue,
+    sql: &str,
+    params: &Params,
+    history: &History,
+    results: &mut Vec<QueryResult>,
+) -> Result<(), SqlError> {
+    let mut roots = Roots::new(core::mem::take(root));
+    let outcome = execute_in(store, &mut roots, sql, params, history, results).await;
+    *root = roots.working;
+    outcome
+}
+
+/// `execute_into` on `roots`: statements between BEGIN and COMMIT run on its transaction's
+/// root, and a transaction open at the end of the script stays open in it.
+pub async fn execute_in<S: Storage>(
+    store: &mut ChunkStore<S>,
+    roots: &mut Roots,
     sql: &str,
     params: &Params,
     history: &History,
@@ -255,6 +283,11 @@ pub async fn execute_into<S: Storage>(
         for tokens in bound {
             let (statements, clock) = parse(tokens, history)?;
             for statement in statements {
+                if let Some(control) = transaction::control(&statement)? {
+                    results.push(transaction::apply(roots, control)?);
+                    continue;
+                }
+                let root = roots.root();
                 let hold = keys_to_hold(&statement, root);
                 let mut result = Box::pin(run(store, root, history, statement)).await?;
                 if let Some((cause, before)) = hold {
@@ -267,6 +300,7 @@ pub async fn execute_into<S: Storage>(
         return Ok(());
     }
     for text in split::statements(sql) {
+        let root = roots.root();
         if let Some(values) = fast_insert::parse(text) {
             let before = root.clone();
             let result = insert::run(store, root, values, history).await?;
@@ -283,6 +317,11 @@ pub async fn execute_into<S: Storage>(
             .map_err(|e| SqlError::Syntax(e.to_string()))?;
         let (statements, clock) = parse(tokens, history)?;
         for statement in statements {
+            if let Some(control) = transaction::control(&statement)? {
+                results.push(transaction::apply(roots, control)?);
+                continue;
+            }
+            let root = roots.root();
             let hold = keys_to_hold(&statement, root);
             // Boxed: the statement's future is tens of KiB in a debug build, and every caller
             // up to `block_on` would hold a copy of it on the stack deep parses need.

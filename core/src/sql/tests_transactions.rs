@@ -1,0 +1,259 @@
+//! BEGIN / START TRANSACTION, COMMIT and ROLLBACK (`transaction.rs`), through `Repo`, whose
+//! sessions hold them from one `sql` call to the next.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use pollster::block_on;
+
+use super::SqlError;
+use crate::chunk_store::ChunkStore;
+use crate::memory::MemoryStorage;
+use crate::repo::{Config, Repo, RepoError, Signature};
+
+fn author() -> Signature {
+    Signature {
+        name: "t".into(),
+        email: "t@example.com".into(),
+        time_ms: 1,
+    }
+}
+
+/// A database with `t (id INT PRIMARY KEY, s TEXT)` holding row 1, and its storage, for more
+/// sessions on it.
+fn database() -> (Repo<MemoryStorage>, MemoryStorage) {
+    let storage = MemoryStorage::new();
+    let store = block_on(ChunkStore::open(storage.clone())).unwrap();
+    let mut repo = block_on(Repo::init(store, Config::new("db"), &author())).unwrap();
+    run(
+        &mut repo,
+        "CREATE TABLE t (id INT PRIMARY KEY, s TEXT); INSERT INTO t VALUES (1, 'a')",
+    );
+    (repo, storage)
+}
+
+/// Another session on the same database, opened now.
+fn session(storage: &MemoryStorage) -> Repo<MemoryStorage> {
+    let store = block_on(ChunkStore::open(storage.clone())).unwrap();
+    block_on(Repo::open(store, Config::new("db"))).unwrap()
+}
+
+fn run(repo: &mut Repo<MemoryStorage>, sql: &str) {
+    block_on(repo.sql(sql)).unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// The ids in `t`, as the session reads them.
+fn ids(repo: &mut Repo<MemoryStorage>) -> Vec<String> {
+    let results = block_on(repo.sql("SELECT id FROM t ORDER BY id")).unwrap();
+    results[0].rows.iter().map(|r| r[0].to_string()).collect()
+}
+
+/// The ids in `t` as saved in the working set, read by a session opened now.
+fn saved_ids(storage: &MemoryStorage) -> Vec<String> {
+    ids(&mut session(storage))
+}
+
+#[test]
+fn commit_saves_what_the_transaction_wrote_for_other_sessions() {
+    let (mut repo, storage) = database();
+    run(&mut repo, "BEGIN");
+    assert!(repo.in_transaction());
+    run(&mut repo, "INSERT INTO t VALUES (2, 'b')");
+    run(&mut repo, "UPDATE t SET s = 'z' WHERE id = 1");
+    assert_eq!(saved_ids(&storage), ["1"], "nothing is saved before COMMIT");
+    run(&mut repo, "COMMIT");
+    assert!(!repo.in_transaction());
+    assert_eq!(saved_ids(&storage), ["1", "2"]);
+    let mut other = session(&storage);
+    let s = block_on(other.sql("SELECT s FROM t WHERE id = 1")).unwrap();
+    assert_eq!(s[0].rows[0][0].to_string(), "z");
+}
+
+#[test]
+fn rollback_leaves_the_working_set_as_it_was() {
+    let (mut repo, storage) = database();
+    let root = repo.store().root();
+    run(
+        &mut repo,
+        "START TRANSACTION; INSERT INTO t VALUES (2, 'b'); DELETE FROM t WHERE id = 1; \
+         CREATE TABLE u (x INT PRIMARY KEY)",
+    );
+    run(&mut repo, "ROLLBACK WORK");
+    assert!(!repo.in_transaction());
+    assert_eq!(repo.store().root(), root, "nothing was written");
+    assert_eq!(ids(&mut repo), ["1"]);
+    assert_eq!(saved_ids(&storage), ["1"]);
+    let err = block_on(repo.sql("SELECT * FROM u")).unwrap_err();
+    assert_eq!(err, RepoError::Sql(SqlError::TableNotFound("u".into())));
+}
+
+#[test]
+fn reads_in_a_transaction_see_its_own_writes() {
+    let (mut repo, storage) = database();
+    run(&mut repo, "BEGIN WORK; INSERT INTO t VALUES (2, 'b')");
+    assert_eq!(ids(&mut repo), ["1", "2"]);
+    let page = crate::sql::select::Page {
+        after: None,
+        rows: 10,
+    };
+    let none = super::Params::None;
+    let (result, _, at) =
+        block_on(repo.query_page("SELECT id FROM t", &none, &page, None, None)).unwrap();
+    assert_eq!(result.rows.len(), 2, "a page reads the transaction's root");
+    run(&mut repo, "INSERT INTO t VALUES (3, 'c')");
+    let (again, _, _) =
+        block_on(repo.query_page("SELECT id FROM t", &none, &page, Some(at), None)).unwrap();
+    assert_eq!(
+        again.rows.len(),
+        2,
+        "later pages read the root the first one did"
+    );
+    assert_eq!(saved_ids(&storage), ["1"]);
+}
+
+#[test]
+fn a_commit_after_another_writer_changed_the_working_set_rolls_back() {
+    let (mut repo, storage) = database();
+    run(&mut repo, "BEGIN");
+    run(&mut repo, "INSERT INTO t VALUES (2, 'b')");
+    let mut other = session(&storage);
+    run(&mut other, "INSERT INTO t VALUES (3, 'c')");
+    let err = block_on(repo.sql("COMMIT")).unwrap_err();
+    assert_eq!(err, RepoError::Sql(SqlError::SerializationFailure));
+    assert!(
+        err.to_string().starts_with("serialization failure"),
+        "{err}"
+    );
+    assert!(!repo.in_transaction(), "the transaction was rolled back");
+    assert_eq!(
+        saved_ids(&storage),
+        ["1", "3"],
+        "the other writer's row stays"
+    );
+    assert_eq!(ids(&mut repo), ["1", "3"]);
+}
+
+#[test]
+fn a_transaction_in_one_script_runs_again_after_another_writer() {
+    let (mut repo, storage) = database();
+    let mut other = session(&storage);
+    run(&mut other, "INSERT INTO t VALUES (3, 'c')");
+    // `repo` read the working set before `other` wrote: its save finds the change, and the
+    // script runs again on it, as any script does.
+    run(&mut repo, "BEGIN; INSERT INTO t VALUES (2, 'b'); COMMIT");
+    assert_eq!(saved_ids(&storage), ["1", "2", "3"]);
+}
+
+#[test]
+fn a_read_only_transaction_commits_over_other_writers() {
+    let (mut repo, storage) = database();
+    run(&mut repo, "BEGIN; SELECT * FROM t");
+    run(&mut session(&storage), "INSERT INTO t VALUES (3, 'c')");
+    run(&mut repo, "COMMIT");
+    assert_eq!(saved_ids(&storage), ["1", "3"]);
+}
+
+#[test]
+fn a_failing_statement_leaves_the_transaction_open_with_the_others() {
+    let (mut repo, storage) = database();
+    let err = block_on(
+        repo.sql("BEGIN; INSERT INTO t VALUES (2, 'b'); INSERT INTO t VALUES (3, 'c'), (1, 'dup')"),
+    )
+    .unwrap_err();
+    assert!(matches!(err, RepoError::Sql(SqlError::Table(_))), "{err}");
+    assert!(repo.in_transaction());
+    assert_eq!(
+        ids(&mut repo),
+        ["1", "2"],
+        "the failed statement has no effect"
+    );
+    assert!(block_on(repo.sql("UPDATE nowhere SET x = 1")).is_err());
+    run(&mut repo, "INSERT INTO t VALUES (4, 'd'); COMMIT");
+    assert_eq!(saved_ids(&storage), ["1", "2", "4"]);
+}
+
+#[test]
+fn begin_in_a_transaction_commits_it_first() {
+    let (mut repo, storage) = database();
+    run(&mut repo, "BEGIN; INSERT INTO t VALUES (2, 'b'); BEGIN");
+    assert!(repo.in_transaction());
+    assert_eq!(saved_ids(&storage), ["1", "2"]);
+    run(&mut repo, "INSERT INTO t VALUES (3, 'c'); ROLLBACK");
+    assert_eq!(saved_ids(&storage), ["1", "2"]);
+}
+
+#[test]
+fn statements_outside_a_transaction_autocommit_around_it() {
+    let (mut repo, storage) = database();
+    run(
+        &mut repo,
+        "INSERT INTO t VALUES (2, 'b'); BEGIN; INSERT INTO t VALUES (3, 'c'); ROLLBACK; \
+         INSERT INTO t VALUES (4, 'd'); COMMIT",
+    );
+    assert_eq!(
+        saved_ids(&storage),
+        ["1", "2", "4"],
+        "COMMIT alone does nothing"
+    );
+}
+
+#[test]
+fn other_writes_wait_for_the_transaction_to_end() {
+    let (mut repo, _storage) = database();
+    run(&mut repo, "BEGIN; INSERT INTO t VALUES (2, 'b')");
+    let err = block_on(repo.commit("half", true, false, &author())).unwrap_err();
+    assert_eq!(err, RepoError::TransactionOpen);
+    assert!(err.to_string().contains("COMMIT or ROLLBACK"), "{err}");
+    assert_eq!(
+        block_on(repo.checkout("main")),
+        Err(RepoError::TransactionOpen)
+    );
+    assert!(repo.in_transaction(), "the transaction is still open");
+    run(&mut repo, "COMMIT");
+    block_on(repo.commit("whole", true, false, &author())).unwrap();
+    let status = block_on(repo.status()).unwrap();
+    assert!(status.is_clean(), "{status:?}");
+}
+
+#[test]
+fn a_session_that_ends_rolls_its_transaction_back() {
+    let (mut repo, storage) = database();
+    run(&mut repo, "BEGIN; INSERT INTO t VALUES (2, 'b')");
+    assert!(repo.rollback_transaction());
+    assert!(
+        !repo.rollback_transaction(),
+        "no transaction is open any more"
+    );
+    assert_eq!(ids(&mut repo), ["1"]);
+    // `execute` is a session of one script.
+    let mut store = block_on(ChunkStore::open(MemoryStorage::new())).unwrap();
+    let mut root = crate::db::root_value::RootValue::default();
+    block_on(super::execute(
+        &mut store,
+        &mut root,
+        "CREATE TABLE a (x INT PRIMARY KEY); BEGIN; CREATE TABLE b (x INT PRIMARY KEY)",
+    ))
+    .unwrap();
+    assert_eq!(root.tables.keys().collect::<Vec<_>>(), ["a"]);
+    assert_eq!(saved_ids(&storage), ["1"]);
+}
+
+#[test]
+fn savepoints_and_autocommit_settings_are_refused_by_name() {
+    let (mut repo, _storage) = database();
+    for (sql, names) in [
+        ("SAVEPOINT s", "SAVEPOINT"),
+        ("ROLLBACK TO SAVEPOINT s", "ROLLBACK TO SAVEPOINT"),
+        ("SET autocommit = 0", "SET autocommit"),
+        ("START TRANSACTION READ ONLY", "transaction characteristics"),
+        ("COMMIT AND CHAIN", "AND CHAIN"),
+    ] {
+        match block_on(repo.sql(sql)) {
+            Err(RepoError::Sql(SqlError::Unsupported(what))) => {
+                assert!(what.starts_with(names), "{sql}: {what}")
+            }
+            other => panic!("{sql}: {other:?}"),
+        }
+    }
+    assert!(!repo.in_transaction());
+}
