@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks, run in one invocation and printed as Markdown tables (ready for
 # docs/BENCHMARKS.md): native, the wasm build in Node and SQLite side by side; then backups of
-# a 1,000,000-row database beside cp -a, rsync -a and restic, and its backup file round trip.
+# a 1,000,000-row database beside cp -a, rsync -a and restic, and its backup file round trip;
+# last, issue 16's goals as ratios against their peers (scripts/bench_goals.py).
 # Raw lines go to target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,8 +40,13 @@ PY
 echo
 echo "backups of a 1,000,000-row database..." >&2
 cargo build --release --locked --quiet -p cairn --bin cairn
-python3 scripts/bench_backup.py target/release/cairn
+python3 scripts/bench_backup.py target/release/cairn target/bench/backup.tsv
 
 echo
 echo "a backup file (.cairnbak) of a 1,000,000-row database: export, verify, restore..." >&2
 python3 scripts/bench_backup_file.py target/release/cairn
+
+echo
+echo "issue 16's goals, each against its peer in this run:"
+python3 -c "import brotli" 2>/dev/null || pip install --quiet brotli >&2 || pip install --quiet --break-system-packages brotli >&2
+python3 scripts/bench_goals.py target/bench npm/wasm/cairn_wasm_bg.wasm

@@ -2,8 +2,9 @@
 `cp -a`, `rsync -a` and `restic backup` of the database folder, run in one invocation:
 wall time, bytes written at the destination, and the peak memory of the process.
 
-Usage: python3 scripts/bench_backup.py path/to/release/cairn
-Prints a Markdown table."""
+Usage: python3 scripts/bench_backup.py path/to/release/cairn [RAW.tsv]
+Prints a Markdown table; with RAW.tsv, also writes its rows there as `case<TAB>tool<TAB>ms`
+lines (scripts/bench.sh reads them for the goals table)."""
 import os
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ import tempfile
 import time
 
 CAIRN = os.path.abspath(sys.argv[1])
+RAW = sys.argv[2] if len(sys.argv) > 2 else None
 ROWS = 1_000_000
 DUMP = """
 import sys
@@ -133,6 +135,9 @@ def main():
         print("|---|---|---:|---:|---:|")
         for name, tool, took, written, rss in rows:
             print(f"| {name} | {tool} | {took * 1000:,.0f} ms | {size(written)} | {size(rss)} |")
+        if RAW:
+            with open(RAW, "w") as raw:
+                raw.writelines(f"{name}\t{tool}\t{took * 1000:.1f}\n" for name, tool, took, _, _ in rows)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -3,6 +3,7 @@
 // so the two join into one table; progress goes to stderr. MB is 10^6 bytes.
 
 import { randomFillSync } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,17 +87,96 @@ async function database(dir) {
   repo.close();
 }
 
-/** A backup sync of 100,000 rows between two IndexedDB databases in headless Chromium. */
+/** Chromium's renderer processes that this process started (Linux's /proc). */
+function renderers() {
+  const parent = new Map();
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parent.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const ours = (pid) => {
+    for (let p = pid; p > 1; p = parent.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  return [...parent.keys()].filter((pid) => {
+    try {
+      return ours(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Starts the renderers' peak resident size anew (the kernel's clear_refs). */
+function resetPeaks() {
+  for (const pid of renderers()) writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+/** The largest renderer's peak resident size since `resetPeaks`, in MiB: the tab's memory. */
+function peakMiB() {
+  const kib = renderers().map((pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0));
+  return Math.max(0, ...kib) / 1024;
+}
+
+/**
+ * In headless Chromium: a backup sync of 100,000 rows between two IndexedDB databases; then a
+ * 1,000,000-row database made, synced, exported as a file and restored, each step's time and
+ * the tab's peak memory; then navigations to a page that shows a query's result from it.
+ */
 async function indexedDb() {
   if (NO_CHROMIUM) return console.error(`bench: IndexedDB skipped: ${NO_CHROMIUM}`);
-  console.error('bench: IndexedDB backup sync in Chromium');
   const server = await serve(fileURLToPath(new URL('..', import.meta.url)));
   const chromium = await launch();
   try {
-    const page = await chromium.context.newPage();
-    await page.goto(`${server.url}/test/browser/blank.html`);
-    const ms = await page.evaluate(async (rows) => (await import('/bench/idb.js')).backupSync('bench', rows), 100_000);
-    line('IndexedDB backup sync, 100k rows', ms, 'ms', 'chromium-wasm');
+    // Each step in a page of its own, so that its renderer's peak is that step's: a wasm
+    // module's memory never shrinks.
+    const inPage = async (name, ...args) => {
+      const page = await chromium.context.newPage();
+      try {
+        await page.goto(`${server.url}/test/browser/blank.html`);
+        resetPeaks();
+        const result = await page.evaluate(async ([name, args]) => (await import('/bench/idb.js'))[name](...args), [name, args]);
+        return { result, peak: peakMiB() };
+      } finally {
+        await page.close();
+      }
+    };
+
+    console.error('bench: IndexedDB backup sync in Chromium');
+    await inPage('create', 'bench', 100_000);
+    line('IndexedDB backup sync, 100k rows', (await inPage('backupSync', 'bench')).result, 'ms', 'chromium-wasm');
+
+    console.error('bench: IndexedDB, 1,000,000 rows in Chromium');
+    const step = async (name, run, check = () => {}) => {
+      const { result, peak } = await run();
+      check(result);
+      line(`IndexedDB 1M rows: ${name}`, typeof result === 'number' ? result : result.ms, 'ms', 'chromium-wasm');
+      line(`IndexedDB 1M rows: ${name}, the tab's peak memory`, peak, 'MiB', 'chromium-wasm');
+    };
+    await step('insert and commit', () => inPage('create', 'bench1m', ROWS));
+    await step('backup sync to another database', () => inPage('backupSync', 'bench1m'));
+    await step('export the backup as a file', () => inPage('exportFile', 'bench1m'));
+    await step('restore from the file', () => inPage('restoreFile', 'bench1m'), ({ rows }) => {
+      if (rows !== ROWS) throw new Error(`the restored database has ${rows} rows`);
+    });
+
+    console.error('bench: navigation to the first query result in Chromium');
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const tab = await chromium.context.newPage();
+      await tab.goto(`${server.url}/bench/first-result.html?db=bench1m`);
+      const result = await (await tab.waitForFunction(() => window.firstResult)).jsonValue();
+      await tab.close();
+      if (result.error || result.rows?.[0]?.[0] !== 500) throw new Error(`first-result.html: ${JSON.stringify(result)}`);
+      times.push(result);
+    }
+    const median = (key) => times.map((t) => t[key]).sort((a, b) => a - b)[2];
+    line('browser: navigation to first query result, localhost (median of 5)', median('ms'), 'ms', 'chromium-wasm');
+    line('of it: the package and its wasm module loaded (median of 5)', median('loaded'), 'ms', 'chromium-wasm');
   } finally {
     await chromium.close();
     await server.close();
