@@ -719,37 +719,3 @@ impl<S: Storage> Repo<S> {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::memory::MemoryStorage;
-    use alloc::string::ToString;
-    use pollster::block_on;
-
-    /// A `Repo` is a session: LAST_INSERT_ID lasts from one call to the next, as in a MySQL
-    /// connection, and another `Repo` on the same store starts at 0.
-    #[test]
-    fn last_insert_id_lasts_for_the_session() {
-        let author = Signature {
-            name: "t".into(),
-            email: "t@example.com".into(),
-            time_ms: 1,
-        };
-        let storage = MemoryStorage::new();
-        let store = block_on(ChunkStore::open(storage.clone())).unwrap();
-        let mut repo = block_on(Repo::init(store, Config::new("db"), &author)).unwrap();
-        let last = |repo: &mut Repo<MemoryStorage>| {
-            let results = block_on(repo.sql("SELECT LAST_INSERT_ID()")).unwrap();
-            results[0].rows[0][0].to_string()
-        };
-        block_on(repo.sql("CREATE TABLE t (id INT PRIMARY KEY AUTO_INCREMENT, s TEXT)")).unwrap();
-        assert_eq!(last(&mut repo), "0");
-        block_on(repo.sql("INSERT INTO t (s) VALUES ('a'), ('b')")).unwrap();
-        block_on(repo.sql("INSERT INTO t (s) VALUES ('c')")).unwrap();
-        assert_eq!(last(&mut repo), "3");
-        let other = block_on(ChunkStore::open(storage)).unwrap();
-        let mut other = block_on(Repo::open(other, Config::new("db"))).unwrap();
-        assert_eq!(last(&mut other), "0");
-    }
-}

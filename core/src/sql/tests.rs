@@ -16,6 +16,29 @@ use crate::chunk_store::ChunkStore;
 use crate::db::root_value::RootValue;
 use crate::db::value::Value;
 use crate::memory::MemoryStorage;
+use crate::repo::{Config, Repo, Signature};
+
+pub(super) fn author() -> Signature {
+    Signature {
+        name: "t".into(),
+        email: "t@example.com".into(),
+        time_ms: 1,
+    }
+}
+
+/// A database in memory as a session (a `Repo`), and its storage, for `reopen`.
+pub(super) fn memory_repo() -> (Repo<MemoryStorage>, MemoryStorage) {
+    let storage = MemoryStorage::new();
+    let store = block_on(ChunkStore::open(storage.clone())).unwrap();
+    let repo = block_on(Repo::init(store, Config::new("db"), &author())).unwrap();
+    (repo, storage)
+}
+
+/// Another session on the database in `storage`, opened now.
+pub(super) fn reopen(storage: &MemoryStorage) -> Repo<MemoryStorage> {
+    let store = block_on(ChunkStore::open(storage.clone())).unwrap();
+    block_on(Repo::open(store, Config::new("db"))).unwrap()
+}
 
 pub(super) struct Db {
     pub(super) store: ChunkStore<MemoryStorage>,
@@ -34,8 +57,14 @@ impl Db {
     }
 
     pub(super) fn exec(&mut self, sql: &str) -> Result<Vec<QueryResult>, SqlError> {
+        self.exec_at(sql, None)
+    }
+
+    /// Every statement's result, with the clock at `now_ms` as the CLI and JS give it.
+    fn exec_at(&mut self, sql: &str, now_ms: Option<u64>) -> Result<Vec<QueryResult>, SqlError> {
         let mut results = Vec::new();
         let history = super::History {
+            now_ms,
             session: self.session.clone(),
             ..Default::default()
         };
@@ -81,21 +110,7 @@ impl Db {
 
     /// The last statement's rows, with the clock at `now_ms` as the CLI and JS give it.
     pub(super) fn at(&mut self, sql: &str, now_ms: Option<u64>) -> Result<Vec<Vec<Value>>, String> {
-        let mut results = Vec::new();
-        let history = super::History {
-            now_ms,
-            session: self.session.clone(),
-            ..Default::default()
-        };
-        block_on(super::execute_into(
-            &mut self.store,
-            &mut self.root,
-            sql,
-            &super::Params::None,
-            &history,
-            &mut results,
-        ))
-        .map_err(|e| e.to_string())?;
+        let mut results = self.exec_at(sql, now_ms).map_err(|e| e.to_string())?;
         Ok(results.pop().map(|r| r.rows).unwrap_or_default())
     }
 

@@ -5,10 +5,9 @@ use alloc::string::ToString;
 
 use pollster::block_on;
 
-use super::tests::{answers, lines, Db};
-use crate::chunk_store::ChunkStore;
+use super::tests::{answers, lines, memory_repo, reopen, Db};
 use crate::memory::MemoryStorage;
-use crate::repo::{Config, Repo, Signature};
+use crate::repo::Repo;
 
 #[test]
 fn user_variables_keep_their_types_and_are_null_until_set() {
@@ -146,14 +145,7 @@ fn version_and_database() {
 /// another `Repo` on the same store has its own.
 #[test]
 fn variables_last_for_the_repo_session() {
-    let author = Signature {
-        name: "t".into(),
-        email: "t@example.com".into(),
-        time_ms: 1,
-    };
-    let storage = MemoryStorage::new();
-    let store = block_on(ChunkStore::open(storage.clone())).unwrap();
-    let mut repo = block_on(Repo::init(store, Config::new("db"), &author)).unwrap();
+    let (mut repo, storage) = memory_repo();
     let read = |repo: &mut Repo<MemoryStorage>, sql: &str| {
         let results = block_on(repo.sql(sql)).unwrap();
         lines(&results.last().unwrap().rows).join("\n")
@@ -172,7 +164,22 @@ fn variables_last_for_the_repo_session() {
         block_on(repo.query_page("SELECT @q := 'paged'", &params, &page, None, None)).unwrap();
     assert_eq!(result.rows[0][0].to_string(), "paged");
     assert_eq!(read(&mut repo, "SELECT @q"), "paged");
-    let other = block_on(ChunkStore::open(storage)).unwrap();
-    let mut other = block_on(Repo::open(other, Config::new("db"))).unwrap();
-    assert_eq!(read(&mut other, "SELECT @greeting"), "NULL");
+    assert_eq!(read(&mut reopen(&storage), "SELECT @greeting"), "NULL");
+}
+
+/// A `Repo` is a session: LAST_INSERT_ID lasts from one call to the next, as in a MySQL
+/// connection, and another `Repo` on the same store starts at 0.
+#[test]
+fn last_insert_id_lasts_for_the_session() {
+    let (mut repo, storage) = memory_repo();
+    let last = |repo: &mut Repo<MemoryStorage>| {
+        let results = block_on(repo.sql("SELECT LAST_INSERT_ID()")).unwrap();
+        results[0].rows[0][0].to_string()
+    };
+    block_on(repo.sql("CREATE TABLE t (id INT PRIMARY KEY AUTO_INCREMENT, s TEXT)")).unwrap();
+    assert_eq!(last(&mut repo), "0");
+    block_on(repo.sql("INSERT INTO t (s) VALUES ('a'), ('b')")).unwrap();
+    block_on(repo.sql("INSERT INTO t (s) VALUES ('c')")).unwrap();
+    assert_eq!(last(&mut repo), "3");
+    assert_eq!(last(&mut reopen(&storage)), "0");
 }

@@ -6,36 +6,21 @@ use alloc::vec::Vec;
 
 use pollster::block_on;
 
+use super::tests::{author, memory_repo, reopen};
 use super::SqlError;
 use crate::chunk_store::ChunkStore;
 use crate::memory::MemoryStorage;
-use crate::repo::{Config, Repo, RepoError, Signature};
-
-fn author() -> Signature {
-    Signature {
-        name: "t".into(),
-        email: "t@example.com".into(),
-        time_ms: 1,
-    }
-}
+use crate::repo::{Repo, RepoError};
 
 /// A database with `t (id INT PRIMARY KEY, s TEXT)` holding row 1, and its storage, for more
 /// sessions on it.
 fn database() -> (Repo<MemoryStorage>, MemoryStorage) {
-    let storage = MemoryStorage::new();
-    let store = block_on(ChunkStore::open(storage.clone())).unwrap();
-    let mut repo = block_on(Repo::init(store, Config::new("db"), &author())).unwrap();
+    let (mut repo, storage) = memory_repo();
     run(
         &mut repo,
         "CREATE TABLE t (id INT PRIMARY KEY, s TEXT); INSERT INTO t VALUES (1, 'a')",
     );
     (repo, storage)
-}
-
-/// Another session on the same database, opened now.
-fn session(storage: &MemoryStorage) -> Repo<MemoryStorage> {
-    let store = block_on(ChunkStore::open(storage.clone())).unwrap();
-    block_on(Repo::open(store, Config::new("db"))).unwrap()
 }
 
 fn run(repo: &mut Repo<MemoryStorage>, sql: &str) {
@@ -50,7 +35,7 @@ fn ids(repo: &mut Repo<MemoryStorage>) -> Vec<String> {
 
 /// The ids in `t` as saved in the working set, read by a session opened now.
 fn saved_ids(storage: &MemoryStorage) -> Vec<String> {
-    ids(&mut session(storage))
+    ids(&mut reopen(storage))
 }
 
 #[test]
@@ -64,7 +49,7 @@ fn commit_saves_what_the_transaction_wrote_for_other_sessions() {
     run(&mut repo, "COMMIT");
     assert!(!repo.in_transaction());
     assert_eq!(saved_ids(&storage), ["1", "2"]);
-    let mut other = session(&storage);
+    let mut other = reopen(&storage);
     let s = block_on(other.sql("SELECT s FROM t WHERE id = 1")).unwrap();
     assert_eq!(s[0].rows[0][0].to_string(), "z");
 }
@@ -116,7 +101,7 @@ fn a_commit_after_another_writer_changed_the_working_set_rolls_back() {
     let (mut repo, storage) = database();
     run(&mut repo, "BEGIN");
     run(&mut repo, "INSERT INTO t VALUES (2, 'b')");
-    let mut other = session(&storage);
+    let mut other = reopen(&storage);
     run(&mut other, "INSERT INTO t VALUES (3, 'c')");
     let err = block_on(repo.sql("COMMIT")).unwrap_err();
     assert_eq!(err, RepoError::Sql(SqlError::SerializationFailure));
@@ -136,7 +121,7 @@ fn a_commit_after_another_writer_changed_the_working_set_rolls_back() {
 #[test]
 fn a_transaction_in_one_script_runs_again_after_another_writer() {
     let (mut repo, storage) = database();
-    let mut other = session(&storage);
+    let mut other = reopen(&storage);
     run(&mut other, "INSERT INTO t VALUES (3, 'c')");
     // `repo` read the working set before `other` wrote: its save finds the change, and the
     // script runs again on it, as any script does.
@@ -148,7 +133,7 @@ fn a_transaction_in_one_script_runs_again_after_another_writer() {
 fn a_read_only_transaction_commits_over_other_writers() {
     let (mut repo, storage) = database();
     run(&mut repo, "BEGIN; SELECT * FROM t");
-    run(&mut session(&storage), "INSERT INTO t VALUES (3, 'c')");
+    run(&mut reopen(&storage), "INSERT INTO t VALUES (3, 'c')");
     run(&mut repo, "COMMIT");
     assert_eq!(saved_ids(&storage), ["1", "3"]);
 }
