@@ -13,6 +13,7 @@ mod cli;
 mod convert;
 mod encryption;
 mod error;
+mod heap;
 mod js;
 mod network;
 mod repo;
