@@ -584,6 +584,9 @@ fn call(f: &ast::Function, scope: &dyn Resolve) -> Result<Expr, SqlError> {
     if let Some(call) = session_call(f, &name, &args, scope)? {
         return Ok(call);
     }
+    if let Some(call) = crate::sql::random::compile(&name, &args, scope)? {
+        return Ok(call);
+    }
     let func = match Func::lookup(&name, args.len())? {
         // JSON_OBJECT and JSON_ARRAY embed the JSON another JSON function gives as JSON, not
         // as a string, as MySQL does: which arguments do, known from how they are written

@@ -20,6 +20,7 @@ use crate::db::decimal::Decimal;
 use crate::db::value::Value;
 use crate::sql::expr::out_of_range;
 use crate::sql::functions::{round, text, whole, wrong_type};
+use crate::sql::random;
 use crate::sql::{unsupported, SqlError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +52,12 @@ pub enum MathFunc {
     Md5,
     Sha1,
     Sha2,
+    /// RAND(seed) for a seed that varies by row (`random.rs`; RAND() and RAND(constant) are
+    /// generators compiled there).
+    Rand,
+    UuidToBin,
+    BinToUuid,
+    IsUuid,
 }
 
 /// The function of a lower-case name, with its least and greatest argument counts.
@@ -83,6 +90,9 @@ pub fn lookup(name: &str) -> Option<(MathFunc, usize, usize)> {
         "md5" => (Md5, 1, 1),
         "sha1" | "sha" => (Sha1, 1, 1),
         "sha2" => (Sha2, 2, 2),
+        "uuid_to_bin" => (UuidToBin, 1, 2),
+        "bin_to_uuid" => (BinToUuid, 1, 2),
+        "is_uuid" => (IsUuid, 1, 1),
         _ => return None,
     })
 }
@@ -90,7 +100,7 @@ pub fn lookup(name: &str) -> Option<(MathFunc, usize, usize)> {
 impl MathFunc {
     /// Whether any NULL argument makes the result NULL; FORMAT's locale may be NULL.
     pub fn strict(self) -> bool {
-        self != MathFunc::Format
+        !matches!(self, MathFunc::Format | MathFunc::Rand)
     }
 
     /// The function applied to its evaluated arguments (of the count `lookup` checked; none
@@ -187,6 +197,10 @@ impl MathFunc {
                     _ => Value::Null,
                 })
             }
+            MathFunc::Rand => random::rand_of(arg(0)),
+            MathFunc::UuidToBin => random::uuid_to_bin(arg(0), args.get(1)),
+            MathFunc::BinToUuid => random::bin_to_uuid(arg(0), args.get(1)),
+            MathFunc::IsUuid => random::is_uuid(arg(0)),
         }
     }
 
@@ -218,6 +232,10 @@ impl MathFunc {
             Md5 => "MD5",
             Sha1 => "SHA1",
             Sha2 => "SHA2",
+            Rand => "RAND",
+            UuidToBin => "UUID_TO_BIN",
+            BinToUuid => "BIN_TO_UUID",
+            IsUuid => "IS_UUID",
         }
     }
 }

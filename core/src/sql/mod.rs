@@ -38,6 +38,7 @@ mod key_join;
 mod math;
 mod params;
 mod query;
+mod random;
 mod recursive;
 mod regexp;
 pub mod select;
@@ -63,6 +64,8 @@ mod tests_json;
 mod tests_math;
 #[cfg(test)]
 mod tests_query;
+#[cfg(test)]
+mod tests_random;
 #[cfg(test)]
 mod tests_regexp;
 #[cfg(test)]
@@ -372,6 +375,8 @@ fn parse(
     history: &History,
 ) -> Result<(Vec<Statement>, history::ClockCalls), SqlError> {
     let (tokens, mut clock) = history::mark_clock(tokens, history.now_ms);
+    // UUID() reads the clock when compiled, through the session.
+    history.session.set_clock(history.now_ms);
     let tokens = history::mark_last_insert_id(tokens, history.session.last_insert_id(), &mut clock);
     let tokens = session::mark_set(tokens);
     let statements = Parser::new(&MySqlDialect {})
