@@ -158,8 +158,11 @@ pub fn compile(
             }
         },
         ("uuid", []) => {
-            let clock = scope.session().and_then(|s| s.clock());
-            let Some(now_ms) = clock else {
+            // A DEFAULT or CHECK has no session, hence no statement's clock.
+            let Some(session) = scope.session() else {
+                return unsupported("UUID() here");
+            };
+            let Some(now_ms) = session.clock() else {
                 return unsupported("UUID() without a clock (the statement has no time)");
             };
             Arc::new(Uuid::new(now_ms)?)

@@ -254,3 +254,30 @@ fn not_a_uuid_is_mysqls_error() {
         assert!(e.contains(message), "{sql}: {e}");
     }
 }
+
+#[test]
+fn rand_with_a_seed_advances_wherever_rows_evaluate_it() {
+    let mut db = db_with_rows();
+    // 0.906, 0.373, 0.148: MySQL's WHERE RAND(3) < 0.5 keeps the second and third rows, and
+    // ORDER BY RAND(3) reverses them.
+    assert_eq!(
+        lines(&db.rows("SELECT i FROM t WHERE RAND(3) < 0.5 ORDER BY i")),
+        ["2", "3"]
+    );
+    assert_eq!(
+        lines(&db.rows("SELECT i FROM t ORDER BY RAND(3)")),
+        ["3", "2", "1"]
+    );
+    assert_eq!(
+        lines(&db.rows("SELECT RAND(3) FROM t GROUP BY i ORDER BY i")),
+        [
+            "0.9057697559760601",
+            "0.37307905813034536",
+            "0.14808605345719125"
+        ]
+    );
+    // A table's default is a constant: UUID() is refused there, as an expression default.
+    assert!(db
+        .err("CREATE TABLE u (a VARCHAR(36) DEFAULT (UUID()))")
+        .contains("UUID() here"));
+}
