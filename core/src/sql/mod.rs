@@ -274,50 +274,43 @@ pub async fn execute_in<S: Storage>(
     history: &History,
     results: &mut Vec<QueryResult>,
 ) -> Result<(), SqlError> {
-    if !matches!(params, Params::None) {
-        // Bind every statement before running any, so values that do not fit the
-        // placeholders change nothing.
+    // Bind every statement before running any, so values that do not fit the placeholders
+    // change nothing. Bound statements skip the fast paths, which read literals only.
+    let pieces: Vec<Piece> = if matches!(params, Params::None) {
+        split::statements(sql)
+            .into_iter()
+            .map(Piece::Text)
+            .collect()
+    } else {
         let mut binder = params::Binder::new(params);
         let bound = split::statements(sql)
             .into_iter()
-            .map(|text| binder.bind(text))
+            .map(|text| binder.bind(text).map(Piece::Bound))
             .collect::<Result<Vec<_>, _>>()?;
         binder.finish()?;
-        for tokens in bound {
-            let (statements, clock) = parse(tokens, history)?;
-            for statement in statements {
-                if let Some(control) = transaction::control(&statement)? {
-                    results.push(transaction::apply(roots, control)?);
+        bound
+    };
+    for piece in pieces {
+        let tokens = match piece {
+            Piece::Bound(tokens) => tokens,
+            Piece::Text(text) => {
+                let root = roots.root();
+                if let Some(values) = fast_insert::parse(text) {
+                    let before = root.clone();
+                    let result = insert::run(store, root, values, history).await?;
+                    keys_hold(store, before, root, Cause::Delete).await?;
+                    results.push(result);
                     continue;
                 }
-                let root = roots.root();
-                let hold = keys_to_hold(&statement, root);
-                let mut result = Box::pin(run(store, root, history, statement)).await?;
-                if let Some((cause, before)) = hold {
-                    keys_hold(store, before, root, cause).await?;
+                if let Some(result) = fast_select::run(store, root, text).await {
+                    results.push(result?);
+                    continue;
                 }
-                history::name_clock_columns(&mut result.columns, &clock);
-                results.push(result);
+                Tokenizer::new(&MySqlDialect {}, text)
+                    .tokenize_with_location()
+                    .map_err(|e| SqlError::Syntax(e.to_string()))?
             }
-        }
-        return Ok(());
-    }
-    for text in split::statements(sql) {
-        let root = roots.root();
-        if let Some(values) = fast_insert::parse(text) {
-            let before = root.clone();
-            let result = insert::run(store, root, values, history).await?;
-            keys_hold(store, before, root, Cause::Delete).await?;
-            results.push(result);
-            continue;
-        }
-        if let Some(result) = fast_select::run(store, root, text).await {
-            results.push(result?);
-            continue;
-        }
-        let tokens = Tokenizer::new(&MySqlDialect {}, text)
-            .tokenize_with_location()
-            .map_err(|e| SqlError::Syntax(e.to_string()))?;
+        };
         let (statements, clock) = parse(tokens, history)?;
         for statement in statements {
             if let Some(control) = transaction::control(&statement)? {
@@ -337,6 +330,12 @@ pub async fn execute_in<S: Storage>(
         }
     }
     Ok(())
+}
+
+/// One statement of a script: its text, or its tokens with the parameters bound.
+enum Piece<'a> {
+    Text(&'a str),
+    Bound(Vec<TokenWithSpan>),
 }
 
 /// What a statement that may write makes foreign keys do (`db::foreign`), with the root
