@@ -100,6 +100,7 @@ fn sql_code(e: &SqlError) -> &'static str {
         | SqlError::DuplicateColumn(_)
         | SqlError::ValueCount { .. }
         | SqlError::TooManyRows(_)
+        | SqlError::SavepointNotFound(_)
         | SqlError::TypeMismatch(_) => "SQL",
         SqlError::SerializationFailure => "CONFLICT",
     }

@@ -161,6 +161,8 @@ pub enum SqlError {
     /// COMMIT of a transaction begun before another writer changed the working root; the
     /// transaction was rolled back (`transaction.rs`).
     SerializationFailure,
+    /// ROLLBACK TO or RELEASE of a savepoint the open transaction does not have.
+    SavepointNotFound(String),
 }
 
 impl fmt::Display for SqlError {
@@ -191,6 +193,7 @@ impl fmt::Display for SqlError {
                  expected {expected} values, found {found}"
             ),
             SqlError::TypeMismatch(msg) => write!(f, "type mismatch: {msg}"),
+            SqlError::SavepointNotFound(name) => write!(f, "SAVEPOINT {name} does not exist"),
             SqlError::Table(e) => e.fmt(f),
             SqlError::SerializationFailure => f.write_str(
                 "serialization failure: this transaction conflicts with a committed \

@@ -224,11 +224,9 @@ fn a_session_that_ends_rolls_its_transaction_back() {
 }
 
 #[test]
-fn savepoints_and_autocommit_settings_are_refused_by_name() {
+fn autocommit_settings_and_chains_are_refused_by_name() {
     let (mut repo, _storage) = database();
     for (sql, names) in [
-        ("SAVEPOINT s", "SAVEPOINT"),
-        ("ROLLBACK TO SAVEPOINT s", "ROLLBACK TO SAVEPOINT"),
         ("SET autocommit = 0", "SET autocommit"),
         ("START TRANSACTION READ ONLY", "transaction characteristics"),
         ("COMMIT AND CHAIN", "AND CHAIN"),
@@ -241,4 +239,83 @@ fn savepoints_and_autocommit_settings_are_refused_by_name() {
         }
     }
     assert!(!repo.in_transaction());
+}
+
+fn savepoint_error(repo: &mut Repo<MemoryStorage>, sql: &str) -> String {
+    match block_on(repo.sql(sql)) {
+        Err(RepoError::Sql(SqlError::SavepointNotFound(name))) => name,
+        other => panic!("{sql}: {other:?}"),
+    }
+}
+
+#[test]
+fn rollback_to_a_savepoint_keeps_it_and_drops_the_later_ones() {
+    let (mut repo, storage) = database();
+    run(
+        &mut repo,
+        "BEGIN; INSERT INTO t VALUES (2, 'b'); SAVEPOINT a; INSERT INTO t VALUES (3, 'c'); \
+         SAVEPOINT b; UPDATE t SET s = 'z'; INSERT INTO t VALUES (4, 'd')",
+    );
+    run(&mut repo, "ROLLBACK TO SAVEPOINT b");
+    assert_eq!(ids(&mut repo), ["1", "2", "3"]);
+    run(&mut repo, "ROLLBACK WORK TO a");
+    assert_eq!(ids(&mut repo), ["1", "2"]);
+    assert!(repo.in_transaction(), "the transaction stays open");
+    assert_eq!(savepoint_error(&mut repo, "ROLLBACK TO b"), "b");
+    run(&mut repo, "INSERT INTO t VALUES (5, 'e'); ROLLBACK TO a");
+    assert_eq!(
+        ids(&mut repo),
+        ["1", "2"],
+        "a is kept after a rollback to it"
+    );
+    run(&mut repo, "INSERT INTO t VALUES (5, 'e')");
+    assert_eq!(saved_ids(&storage), ["1"]);
+    run(&mut repo, "COMMIT");
+    assert_eq!(saved_ids(&storage), ["1", "2", "5"]);
+    let s = block_on(repo.sql("SELECT s FROM t WHERE id = 1")).unwrap();
+    assert_eq!(
+        s[0].rows[0][0].to_string(),
+        "a",
+        "the UPDATE after b was rolled back"
+    );
+}
+
+#[test]
+fn release_forgets_a_savepoint_and_the_later_ones_without_undoing() {
+    let (mut repo, _storage) = database();
+    run(
+        &mut repo,
+        "BEGIN; SAVEPOINT a; INSERT INTO t VALUES (2, 'b'); SAVEPOINT b; \
+         INSERT INTO t VALUES (3, 'c'); RELEASE SAVEPOINT a",
+    );
+    assert_eq!(ids(&mut repo), ["1", "2", "3"]);
+    assert_eq!(savepoint_error(&mut repo, "ROLLBACK TO a"), "a");
+    assert_eq!(savepoint_error(&mut repo, "ROLLBACK TO b"), "b");
+    assert_eq!(savepoint_error(&mut repo, "RELEASE SAVEPOINT a"), "a");
+    assert!(repo.in_transaction());
+    run(&mut repo, "ROLLBACK");
+    assert_eq!(ids(&mut repo), ["1"]);
+}
+
+#[test]
+fn savepoint_names_ignore_case_and_a_name_set_again_moves() {
+    let (mut repo, _storage) = database();
+    run(
+        &mut repo,
+        "BEGIN; SAVEPOINT Mark; INSERT INTO t VALUES (2, 'b'); SAVEPOINT mark; \
+         INSERT INTO t VALUES (3, 'c'); ROLLBACK TO MARK",
+    );
+    assert_eq!(ids(&mut repo), ["1", "2"]);
+}
+
+#[test]
+fn savepoints_end_with_their_transaction_and_do_nothing_outside_one() {
+    let (mut repo, storage) = database();
+    run(&mut repo, "SAVEPOINT s; INSERT INTO t VALUES (2, 'b')");
+    assert_eq!(savepoint_error(&mut repo, "ROLLBACK TO s"), "s");
+    assert_eq!(saved_ids(&storage), ["1", "2"]);
+    run(&mut repo, "BEGIN; SAVEPOINT s; COMMIT; BEGIN");
+    assert_eq!(savepoint_error(&mut repo, "ROLLBACK TO s"), "s");
+    run(&mut repo, "SAVEPOINT s; ROLLBACK");
+    assert_eq!(savepoint_error(&mut repo, "RELEASE SAVEPOINT s"), "s");
 }

@@ -2,8 +2,11 @@
 //! `COMMIT [WORK]` makes its changes the working root's, `ROLLBACK [WORK]` drops them. The
 //! statements in between read and write the transaction's own root, which the session holds
 //! (a `Repo` keeps it from one script to the next) and nothing saves until COMMIT.
+//! `SAVEPOINT name` marks the transaction's root, `ROLLBACK TO [SAVEPOINT] name` goes back to
+//! it, `RELEASE SAVEPOINT name` forgets it.
 
-use alloc::string::ToString;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 
 use sqlparser::ast::Statement;
 
@@ -25,6 +28,9 @@ pub struct Transaction {
     pub began: RootValue,
     /// The root the transaction's statements read and write.
     pub root: RootValue,
+    /// Its savepoints, oldest first: each name (lowercase, as MySQL compares them) and the
+    /// root when it was set.
+    pub savepoints: Vec<(String, RootValue)>,
 }
 
 impl Roots {
@@ -48,6 +54,9 @@ pub(crate) enum Control {
     Begin,
     Commit,
     Rollback,
+    Savepoint(String),
+    RollbackTo(String),
+    Release(String),
 }
 
 /// Which transaction statement `statement` is, if it is one; the forms Cairn does not run are
@@ -77,14 +86,14 @@ pub(crate) fn control(statement: &Statement) -> Result<Option<Control>, SqlError
             chain: false,
             savepoint: None,
         } => Control::Rollback,
+        Statement::Rollback {
+            chain: false,
+            savepoint: Some(name),
+        } => Control::RollbackTo(name.value.to_lowercase()),
+        Statement::Savepoint { name } => Control::Savepoint(name.value.to_lowercase()),
+        Statement::ReleaseSavepoint { name } => Control::Release(name.value.to_lowercase()),
         Statement::Commit { end: true, .. } => return unsupported("END (use COMMIT)"),
-        Statement::Commit { .. }
-        | Statement::Rollback {
-            savepoint: None, ..
-        } => return unsupported("AND CHAIN"),
-        Statement::Rollback { .. } => return unsupported("ROLLBACK TO SAVEPOINT"),
-        Statement::Savepoint { .. } => return unsupported("SAVEPOINT"),
-        Statement::ReleaseSavepoint { .. } => return unsupported("RELEASE SAVEPOINT"),
+        Statement::Commit { .. } | Statement::Rollback { .. } => return unsupported("AND CHAIN"),
         Statement::Set(set) if set.to_string().to_ascii_lowercase().contains("autocommit") => {
             return unsupported(
                 "SET autocommit: statements autocommit unless START TRANSACTION opens a \
@@ -104,12 +113,45 @@ pub(crate) fn apply(roots: &mut Roots, control: Control) -> Result<QueryResult, 
             roots.transaction = Some(Transaction {
                 began: roots.working.clone(),
                 root: roots.working.clone(),
+                savepoints: Vec::new(),
             });
         }
         Control::Commit => commit(roots)?,
         Control::Rollback => roots.transaction = None,
+        // As in MySQL: outside a transaction a savepoint is set and, the statement being its
+        // own transaction, gone at once; one of the same name is replaced.
+        Control::Savepoint(name) => {
+            if let Some(t) = &mut roots.transaction {
+                t.savepoints.retain(|(n, _)| *n != name);
+                t.savepoints.push((name, t.root.clone()));
+            }
+        }
+        // The savepoints set after the named one go, as in InnoDB; it stays.
+        Control::RollbackTo(name) => {
+            let (at, t) = savepoint(roots, &name)?;
+            t.savepoints.truncate(at + 1);
+            t.root = t.savepoints[at].1.clone();
+        }
+        // With the ones set after it, as in InnoDB.
+        Control::Release(name) => {
+            let (at, t) = savepoint(roots, &name)?;
+            t.savepoints.truncate(at);
+        }
     }
     Ok(QueryResult::affected(0))
+}
+
+/// The open transaction and the place of its savepoint `name` (lowercase) among its
+/// savepoints.
+fn savepoint<'a>(
+    roots: &'a mut Roots,
+    name: &str,
+) -> Result<(usize, &'a mut Transaction), SqlError> {
+    roots
+        .transaction
+        .as_mut()
+        .and_then(|t| Some((t.savepoints.iter().position(|(n, _)| n == name)?, t)))
+        .ok_or_else(|| SqlError::SavepointNotFound(name.into()))
 }
 
 /// Makes the open transaction's root the working one. If the working root changed since the
