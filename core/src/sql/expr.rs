@@ -764,7 +764,10 @@ pub fn literal(v: &ast::Value) -> Result<Value, SqlError> {
         }
         ast::Value::Boolean(b) => Value::Bool(*b),
         ast::Value::Null => Value::Null,
-        ast::Value::HexStringLiteral(hex) => Value::Blob(unhex(hex)?),
+        ast::Value::HexStringLiteral(hex) => Value::Blob(
+            crate::hex::decode(hex.as_bytes())
+                .ok_or_else(|| SqlError::Syntax(format!("invalid hex literal {hex}")))?,
+        ),
         // Bound values replace placeholders before parsing: one left here had none given.
         ast::Value::Placeholder(p) => {
             return Err(SqlError::Parameter(format!("no value was given for {p}")))
@@ -792,25 +795,6 @@ pub fn number(text: &str, negative: bool) -> Result<Value, SqlError> {
         Ok(d) => Ok(Value::Double(if negative { -d } else { d })),
         Err(_) => Err(SqlError::Syntax(format!("invalid number {text}"))),
     }
-}
-
-/// Hex digits as bytes; an odd count is read with a leading zero, as MySQL reads `0xABC`.
-fn unhex(hex: &str) -> Result<Vec<u8>, SqlError> {
-    let digit = |c: u8| {
-        (c as char)
-            .to_digit(16)
-            .ok_or_else(|| SqlError::Syntax(format!("invalid hex literal {hex}")))
-    };
-    let bytes = hex.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len().div_ceil(2));
-    let (head, rest) = bytes.split_at(bytes.len() % 2);
-    if let [c] = head {
-        out.push(digit(*c)? as u8);
-    }
-    for pair in rest.chunks(2) {
-        out.push((digit(pair[0])? * 16 + digit(pair[1])?) as u8);
-    }
-    Ok(out)
 }
 
 impl Expr {

@@ -207,16 +207,11 @@ fn parse(s: &str) -> Option<[u8; 16]> {
         }
         _ => return None,
     };
+    // Checked before decoding, which would read 31 digits (a fifth dash) as 16 bytes.
     if digits.len() != 32 {
         return None;
     }
-    let mut out = [0u8; 16];
-    for (i, pair) in digits.chunks(2).enumerate() {
-        let hi = char::from(pair[0]).to_digit(16)?;
-        let lo = char::from(pair[1]).to_digit(16)?;
-        out[i] = (hi * 16 + lo) as u8;
-    }
-    Some(out)
+    crate::hex::decode(&digits)?.try_into().ok()
 }
 
 /// 16 bytes as a UUID's dashed text, in lower case.

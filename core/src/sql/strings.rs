@@ -155,23 +155,8 @@ impl StrFunc {
                 core::cmp::Ordering::Greater => 1,
             }),
             StrFunc::Hex => Value::Text(hex(&args[0], name)?),
-            StrFunc::Unhex => {
-                let digits = s(0)?;
-                // An odd count reads as if it had a leading 0, as MySQL reads it.
-                let padded = match digits.len() % 2 {
-                    1 => format!("0{digits}"),
-                    _ => digits,
-                };
-                let bytes: Option<Vec<u8>> = padded
-                    .as_bytes()
-                    .chunks(2)
-                    .map(|pair| {
-                        let pair = core::str::from_utf8(pair).ok()?;
-                        u8::from_str_radix(pair, 16).ok()
-                    })
-                    .collect();
-                bytes.map_or(Value::Null, Value::Blob)
-            }
+            // Anything but hex digits gives NULL, as MySQL gives it.
+            StrFunc::Unhex => crate::hex::decode(s(0)?.as_bytes()).map_or(Value::Null, Value::Blob),
             StrFunc::Field => {
                 if args[0].is_null() {
                     return Ok(Value::Int(0));

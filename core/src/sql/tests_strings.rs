@@ -38,3 +38,27 @@ fn string_functions_answer_as_the_manual_says() {
     let e: String = db.err("SELECT REPEAT('ab', 100000000)");
     assert!(e.contains("REPEAT making more than"), "{e}");
 }
+
+/// UNHEX reads hex digits only: a sign is not one (`u8::from_str_radix` took the pair `+a` as
+/// 10), so a text holding one gives NULL, as in MySQL.
+#[test]
+fn unhex_of_anything_but_hex_digits_is_null() {
+    let mut db = Db::new();
+    answers(
+        &mut db,
+        &[(
+            "UNHEX('+a'), UNHEX('a+b'), UNHEX('-a'), HEX(UNHEX('abc')), HEX(UNHEX('aB'))",
+            "NULL|NULL|NULL|0ABC|AB",
+        )],
+    );
+}
+
+/// X'..' and 0x.. literals read their digits as UNHEX does (an odd count led by a zero); one
+/// that is not a hex digit is a syntax error, not NULL.
+#[test]
+fn hex_literals_are_digits_or_an_error() {
+    let mut db = Db::new();
+    answers(&mut db, &[("HEX(X'4d79'), HEX(0xABC)", "4D79|0ABC")]);
+    let e: String = db.err("SELECT X'4G'");
+    assert!(e.contains("invalid hex literal 4G"), "{e}");
+}
