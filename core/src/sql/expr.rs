@@ -18,6 +18,7 @@ use crate::db::temporal::{Temporal, TimeType, MAX_FSP};
 use crate::db::value::{int_value, ColumnType, Value};
 use crate::sql::dates::{DateFunc, Unit};
 use crate::sql::functions::{cast, CastTo, Func};
+use crate::sql::history::History;
 use crate::sql::json::JsonFunc;
 use crate::sql::regexp::{self, RegexpFunc};
 use crate::sql::session::{variable_name, Session, Target};
@@ -46,13 +47,19 @@ pub trait Resolve {
     fn session(&self) -> Option<&Session> {
         None
     }
+
+    /// The statement's clock (`History::now_ms`), which UUID() reads; None where there is no
+    /// statement (a table's CHECK or DEFAULT) or the front end gave no clock.
+    fn now_ms(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// The columns of one table (or of none: INSERT's VALUES), in a statement that may read and
-/// assign the session's variables.
+/// assign the session's variables, and read its clock.
 pub struct InSession<'a> {
     pub scope: Option<Scope<'a>>,
-    pub session: &'a Session,
+    pub history: &'a History,
 }
 
 impl Resolve for InSession<'_> {
@@ -61,7 +68,11 @@ impl Resolve for InSession<'_> {
     }
 
     fn session(&self) -> Option<&Session> {
-        Some(self.session)
+        Some(&self.history.session)
+    }
+
+    fn now_ms(&self) -> Option<u64> {
+        self.history.now_ms
     }
 }
 
@@ -524,16 +535,17 @@ fn compile_more(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
     })
 }
 
-/// The session an expression that reads or assigns it is compiled in; refused where there is
-/// none (unsupported, so a path that lacks one leaves the statement to the general one).
-fn in_session<'a>(
+/// The session an expression that reads or assigns it (or reads the statement's clock) is
+/// compiled in; refused where there is none (unsupported, so a path that lacks one leaves the
+/// statement to the general one).
+pub(crate) fn in_session<'a>(
     scope: &'a dyn Resolve,
     e: &dyn core::fmt::Display,
 ) -> Result<&'a Session, SqlError> {
     match scope.session() {
         Some(session) => Ok(session),
         None => unsupported(format!(
-            "{e} here (user variables are read and assigned by statements)"
+            "{e} here (only in a statement: a table's CHECK or DEFAULT has no session)"
         )),
     }
 }

@@ -16,7 +16,7 @@ use sqlparser::ast;
 
 use crate::db::value::Value;
 use crate::hex::Hex;
-use crate::sql::expr::{compile_in, Correlated, Expr, Resolve};
+use crate::sql::expr::{compile_in, in_session, Correlated, Expr, Resolve};
 use crate::sql::functions::{cast, text, CastTo};
 use crate::sql::math::MathFunc;
 use crate::sql::{unsupported, SqlError};
@@ -158,11 +158,9 @@ pub fn compile(
             }
         },
         ("uuid", []) => {
-            // A DEFAULT or CHECK has no session, hence no statement's clock.
-            let Some(session) = scope.session() else {
-                return unsupported("UUID() here");
-            };
-            let Some(now_ms) = session.clock() else {
+            // In a DEFAULT or CHECK (no session) refused as misplaced, not for want of a clock.
+            in_session(scope, &"UUID()")?;
+            let Some(now_ms) = scope.now_ms() else {
                 return unsupported("UUID() without a clock (the statement has no time)");
             };
             Arc::new(Uuid::new(now_ms)?)
