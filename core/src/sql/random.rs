@@ -17,7 +17,7 @@ use sqlparser::ast;
 use crate::db::value::Value;
 use crate::hex::Hex;
 use crate::sql::expr::{compile_in, in_session, Correlated, Expr, Resolve};
-use crate::sql::functions::{cast, text, CastTo};
+use crate::sql::functions::{bytes, cast, text, CastTo};
 use crate::sql::math::MathFunc;
 use crate::sql::{unsupported, SqlError};
 
@@ -275,14 +275,11 @@ pub fn uuid_to_bin(v: &Value, swap: Option<&Value>) -> Result<Value, SqlError> {
 
 /// BIN_TO_UUID(bytes[, swap_flag]): the dashed text of 16 bytes.
 pub fn bin_to_uuid(v: &Value, swap: Option<&Value>) -> Result<Value, SqlError> {
-    let bytes = match v {
-        Value::Blob(b) => b.clone(),
-        other => text(other, "BIN_TO_UUID")?.into_bytes(),
-    };
-    let b: [u8; 16] = bytes
-        .as_slice()
+    let given = bytes(v, "BIN_TO_UUID")?;
+    let b: [u8; 16] = given
+        .as_ref()
         .try_into()
-        .map_err(|_| incorrect(&String::from_utf8_lossy(&bytes), "bin_to_uuid"))?;
+        .map_err(|_| incorrect(&String::from_utf8_lossy(&given), "bin_to_uuid"))?;
     Ok(Value::Text(dashed(&if flag(swap)? {
         unswapped(&b)
     } else {

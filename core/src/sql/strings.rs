@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 
 use crate::db::value::Value;
 use crate::sql::expr::compare;
-use crate::sql::functions::{text, whole};
+use crate::sql::functions::{bytes, text, whole};
 use crate::sql::SqlError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,13 +141,9 @@ impl StrFunc {
                 made(len, name)?;
                 Value::Text(" ".repeat(len))
             }
-            StrFunc::Ascii => Value::Int(
-                match &args[0] {
-                    Value::Blob(b) => b.first().copied(),
-                    v => text(v, name)?.bytes().next(),
-                }
-                .map_or(0, i64::from),
-            ),
+            StrFunc::Ascii => {
+                Value::Int(bytes(&args[0], name)?.first().map_or(0, |&b| i64::from(b)))
+            }
             StrFunc::SubstringIndex => Value::Text(substring_index(&s(0)?, &s(1)?, n(2)?)),
             StrFunc::Strcmp => Value::Int(match s(0)?.cmp(&s(1)?) {
                 core::cmp::Ordering::Less => -1,
@@ -286,13 +282,10 @@ fn substring_index(s: &str, delim: &str, count: i64) -> String {
 /// HEX: text and blobs byte by byte; an integer (or a decimal, rounded) in base 16, a
 /// negative one as its 64-bit two's complement.
 fn hex(v: &Value, name: &str) -> Result<String, SqlError> {
-    let bytes_hex = |bytes: &[u8]| format!("{:X}", crate::hex::Hex(bytes));
     Ok(match v {
-        Value::Blob(b) => bytes_hex(b),
-        Value::Text(t) => bytes_hex(t.as_bytes()),
         Value::Int(_) | Value::Bool(_) | Value::Decimal(_) => {
             format!("{:X}", whole(v, name)? as u64)
         }
-        other => bytes_hex(text(other, name)?.as_bytes()),
+        other => format!("{:X}", crate::hex::Hex(&bytes(other, name)?)),
     })
 }
