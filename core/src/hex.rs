@@ -1,7 +1,9 @@
 //! Bytes written as hexadecimal digits, two a byte: `{}` and `{:x}` in lower case (digests,
 //! blob literals, JSON), `{:X}` in upper case (SQL's HEX). One writer for every place that
-//! shows bytes this way, with no string made per byte.
+//! shows bytes this way, with no string made per byte; and one reader, `decode`, for every
+//! place that reads them back (SQL's X'..' literals, UNHEX, a UUID's text).
 
+use alloc::vec::Vec;
 use core::fmt::{self, Write as _};
 
 pub struct Hex<'a>(pub &'a [u8]);
@@ -33,9 +35,25 @@ impl fmt::UpperHex for Hex<'_> {
     }
 }
 
+/// Hex digits, in either case, as bytes; an odd count is read with a leading zero, as MySQL
+/// reads `0xABC` and UNHEX('ABC'). None if any is not a hex digit: digit by digit, as
+/// `u8::from_str_radix` would take a pair with a sign (`+a`).
+pub fn decode(digits: &[u8]) -> Option<Vec<u8>> {
+    let digit = |c: u8| char::from(c).to_digit(16).map(|d| d as u8);
+    let (head, rest) = digits.split_at(digits.len() % 2);
+    let mut out = Vec::with_capacity(digits.len().div_ceil(2));
+    if let [c] = head {
+        out.push(digit(*c)?);
+    }
+    for pair in rest.chunks(2) {
+        out.push((digit(pair[0])? << 4) | digit(pair[1])?);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Hex;
+    use super::{decode, Hex};
     use alloc::format;
 
     #[test]
@@ -44,5 +62,18 @@ mod tests {
         assert_eq!(format!("{}", Hex(&bytes)), "000fa5ff10");
         assert_eq!(format!("{:X}", Hex(&bytes)), "000FA5FF10");
         assert_eq!(format!("{}", Hex(&[])), "");
+    }
+
+    #[test]
+    fn decodes_digits_only_an_odd_count_as_if_led_by_zero() {
+        assert_eq!(
+            decode(b"000fA5Ff10"),
+            Some([0x00, 0x0f, 0xa5, 0xff, 0x10].into())
+        );
+        assert_eq!(decode(b"abc"), Some([0x0a, 0xbc].into()));
+        assert_eq!(decode(b""), Some([].into()));
+        for bad in [&b"+a"[..], b"-a", b"a+b", b"gg", b" a", "é".as_bytes()] {
+            assert_eq!(decode(bad), None, "{bad:?}");
+        }
     }
 }

@@ -18,6 +18,7 @@ use crate::db::temporal::{Temporal, TimeType, MAX_FSP};
 use crate::db::value::{int_value, ColumnType, Value};
 use crate::sql::dates::{DateFunc, Unit};
 use crate::sql::functions::{cast, CastTo, Func};
+use crate::sql::history::History;
 use crate::sql::json::JsonFunc;
 use crate::sql::regexp::{self, RegexpFunc};
 use crate::sql::session::{variable_name, Session, Target};
@@ -46,13 +47,19 @@ pub trait Resolve {
     fn session(&self) -> Option<&Session> {
         None
     }
+
+    /// The statement's clock (`History::now_ms`), which UUID() reads; None where there is no
+    /// statement (a table's CHECK or DEFAULT) or the front end gave no clock.
+    fn now_ms(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// The columns of one table (or of none: INSERT's VALUES), in a statement that may read and
-/// assign the session's variables.
+/// assign the session's variables, and read its clock.
 pub struct InSession<'a> {
     pub scope: Option<Scope<'a>>,
-    pub session: &'a Session,
+    pub history: &'a History,
 }
 
 impl Resolve for InSession<'_> {
@@ -61,7 +68,11 @@ impl Resolve for InSession<'_> {
     }
 
     fn session(&self) -> Option<&Session> {
-        Some(self.session)
+        Some(&self.history.session)
+    }
+
+    fn now_ms(&self) -> Option<u64> {
+        self.history.now_ms
     }
 }
 
@@ -524,16 +535,17 @@ fn compile_more(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
     })
 }
 
-/// The session an expression that reads or assigns it is compiled in; refused where there is
-/// none (unsupported, so a path that lacks one leaves the statement to the general one).
-fn in_session<'a>(
+/// The session an expression that reads or assigns it (or reads the statement's clock) is
+/// compiled in; refused where there is none (unsupported, so a path that lacks one leaves the
+/// statement to the general one).
+pub(crate) fn in_session<'a>(
     scope: &'a dyn Resolve,
     e: &dyn core::fmt::Display,
 ) -> Result<&'a Session, SqlError> {
     match scope.session() {
         Some(session) => Ok(session),
         None => unsupported(format!(
-            "{e} here (user variables are read and assigned by statements)"
+            "{e} here (only in a statement: a table's CHECK or DEFAULT has no session)"
         )),
     }
 }
@@ -764,7 +776,10 @@ pub fn literal(v: &ast::Value) -> Result<Value, SqlError> {
         }
         ast::Value::Boolean(b) => Value::Bool(*b),
         ast::Value::Null => Value::Null,
-        ast::Value::HexStringLiteral(hex) => Value::Blob(unhex(hex)?),
+        ast::Value::HexStringLiteral(hex) => Value::Blob(
+            crate::hex::decode(hex.as_bytes())
+                .ok_or_else(|| SqlError::Syntax(format!("invalid hex literal {hex}")))?,
+        ),
         // Bound values replace placeholders before parsing: one left here had none given.
         ast::Value::Placeholder(p) => {
             return Err(SqlError::Parameter(format!("no value was given for {p}")))
@@ -792,25 +807,6 @@ pub fn number(text: &str, negative: bool) -> Result<Value, SqlError> {
         Ok(d) => Ok(Value::Double(if negative { -d } else { d })),
         Err(_) => Err(SqlError::Syntax(format!("invalid number {text}"))),
     }
-}
-
-/// Hex digits as bytes; an odd count is read with a leading zero, as MySQL reads `0xABC`.
-fn unhex(hex: &str) -> Result<Vec<u8>, SqlError> {
-    let digit = |c: u8| {
-        (c as char)
-            .to_digit(16)
-            .ok_or_else(|| SqlError::Syntax(format!("invalid hex literal {hex}")))
-    };
-    let bytes = hex.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len().div_ceil(2));
-    let (head, rest) = bytes.split_at(bytes.len() % 2);
-    if let [c] = head {
-        out.push(digit(*c)? as u8);
-    }
-    for pair in rest.chunks(2) {
-        out.push((digit(pair[0])? * 16 + digit(pair[1])?) as u8);
-    }
-    Ok(out)
 }
 
 impl Expr {

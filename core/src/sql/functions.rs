@@ -5,6 +5,7 @@
 //! rounds its digits, FLOOR of a decimal is an integer, and an integer that does not fit is
 //! an error, never a wrapped value.
 
+use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -246,6 +247,17 @@ pub fn text(v: &Value, func: &str) -> Result<String, SqlError> {
         Value::Int(_) | Value::Decimal(_) | Value::Double(_) | Value::Temporal(_) => v.to_string(),
         Value::Blob(b) => String::from_utf8(b.clone()).map_err(|_| wrong_type(func, v))?,
         Value::Null => String::new(),
+    })
+}
+
+/// A value as bytes, as MySQL reads it for a function of bytes (HEX, ASCII, the digests,
+/// BIN_TO_UUID): a blob's own, anything else the text it converts to; borrowed where it can
+/// be, as HEX of a long text would otherwise copy it.
+pub fn bytes<'a>(v: &'a Value, func: &str) -> Result<Cow<'a, [u8]>, SqlError> {
+    Ok(match v {
+        Value::Blob(b) => Cow::Borrowed(b),
+        Value::Text(s) => Cow::Borrowed(s.as_bytes()),
+        other => Cow::Owned(text(other, func)?.into_bytes()),
     })
 }
 

@@ -14,7 +14,6 @@ use crate::io::Storage;
 use crate::sql::constraints::{self, store_table};
 use crate::sql::expr::InSession;
 use crate::sql::history::History;
-use crate::sql::session::Session;
 use crate::sql::{
     expr, object_name, open_table, plain_query, unsupported, upsert, QueryResult, SqlError,
 };
@@ -38,17 +37,16 @@ pub fn parse_slow(sql: &str) -> Result<InsertValues, SqlError> {
     let mut statements =
         sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::MySqlDialect {}, sql)?;
     match statements.pop() {
-        Some(Statement::Insert(ins)) if statements.is_empty() => {
-            from_ast(ins, &crate::sql::Session::default())
-        }
+        Some(Statement::Insert(ins)) if statements.is_empty() => from_ast(ins, &History::default()),
         _ => unsupported("anything but one INSERT"),
     }
 }
 
-/// `ins`'s values, computed in `session` (they may read and assign its variables).
-pub fn from_ast(ins: Insert, session: &Session) -> Result<InsertValues, SqlError> {
+/// `ins`'s values, computed in `history`'s statement (they may read and assign its
+/// session's variables, and read its clock).
+pub fn from_ast(ins: Insert, history: &History) -> Result<InsertValues, SqlError> {
     from_ast_refusals(&ins)?;
-    from_ast_rest(ins, session)
+    from_ast_rest(ins, history)
 }
 
 /// The clauses of an INSERT that no path here takes (IGNORE, REPLACE and ON DUPLICATE KEY
@@ -76,7 +74,7 @@ fn from_ast_refusals(ins: &Insert) -> Result<(), SqlError> {
 }
 
 /// The table, columns and rows of an INSERT ... VALUES.
-fn from_ast_rest(ins: Insert, session: &Session) -> Result<InsertValues, SqlError> {
+fn from_ast_rest(ins: Insert, history: &History) -> Result<InsertValues, SqlError> {
     let TableObject::TableName(table) = &ins.table else {
         return unsupported("INSERT into a table function");
     };
@@ -111,7 +109,7 @@ fn from_ast_rest(ins: Insert, session: &Session) -> Result<InsertValues, SqlErro
                 e => {
                     let names = InSession {
                         scope: None,
-                        session,
+                        history,
                     };
                     out.push(expr::compile_in(e, &names)?.eval(&[])?)
                 }
@@ -137,7 +135,7 @@ pub async fn run_statement<S: Storage>(
 ) -> Result<QueryResult, SqlError> {
     let mode = upsert::Mode::of(&mut ins)?;
     let values = match ins.source.as_deref().map(|q| q.body.as_ref()) {
-        Some(SetExpr::Values(_)) | None => from_ast(ins, &history.session)?,
+        Some(SetExpr::Values(_)) | None => from_ast(ins, history)?,
         Some(_) => {
             // INSERT ... SELECT: the query runs first, over the root as it is before the
             // statement, so a table may be filled from itself.

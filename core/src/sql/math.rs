@@ -19,7 +19,7 @@ use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 use crate::db::decimal::Decimal;
 use crate::db::value::Value;
 use crate::sql::expr::out_of_range;
-use crate::sql::functions::{round, text, whole, wrong_type};
+use crate::sql::functions::{bytes, round, whole, wrong_type};
 use crate::sql::random;
 use crate::sql::{unsupported, SqlError};
 
@@ -183,11 +183,14 @@ impl MathFunc {
             MathFunc::Truncate => round(arg(0), whole(arg(1), name)?, true),
             MathFunc::Conv => Ok(conv(arg(0), whole(arg(1), name)?, whole(arg(2), name)?)),
             MathFunc::Format => format_number(arg(0), arg(1), arg(2)),
-            MathFunc::Crc32 => Ok(Value::Int(i64::from(crc32fast::hash(&bytes(arg(0))?)))),
-            MathFunc::Md5 => Ok(hex_digest::<Md5>(&bytes(arg(0))?)),
-            MathFunc::Sha1 => Ok(hex_digest::<Sha1>(&bytes(arg(0))?)),
+            MathFunc::Crc32 => {
+                let data = bytes(arg(0), name)?;
+                Ok(Value::Int(i64::from(crc32fast::hash(&data))))
+            }
+            MathFunc::Md5 => Ok(hex_digest::<Md5>(&bytes(arg(0), name)?)),
+            MathFunc::Sha1 => Ok(hex_digest::<Sha1>(&bytes(arg(0), name)?)),
             MathFunc::Sha2 => {
-                let data = bytes(arg(0))?;
+                let data = bytes(arg(0), name)?;
                 Ok(match whole(arg(1), name)? {
                     224 => hex_digest::<Sha224>(&data),
                     0 | 256 => hex_digest::<Sha256>(&data),
@@ -248,14 +251,6 @@ fn real(v: &Value, func: &str) -> Result<f64, SqlError> {
         Value::Decimal(d) => Ok(d.to_f64()),
         Value::Bool(b) => Ok(f64::from(u8::from(*b))),
         other => Err(wrong_type(func, other)),
-    }
-}
-
-/// The bytes a digest reads: a blob's own, anything else as the text it prints as.
-fn bytes(v: &Value) -> Result<Vec<u8>, SqlError> {
-    match v {
-        Value::Blob(b) => Ok(b.clone()),
-        other => Ok(text(other, "a digest")?.into_bytes()),
     }
 }
 

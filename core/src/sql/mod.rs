@@ -377,8 +377,6 @@ fn parse(
     history: &History,
 ) -> Result<(Vec<Statement>, history::ClockCalls), SqlError> {
     let (tokens, mut clock) = history::mark_clock(tokens, history.now_ms);
-    // UUID() reads the clock when compiled, through the session.
-    history.session.set_clock(history.now_ms);
     let tokens = history::mark_last_insert_id(tokens, history.session.last_insert_id(), &mut clock);
     let tokens = session::mark_set(tokens);
     let statements = Parser::new(&MySqlDialect {})

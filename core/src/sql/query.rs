@@ -76,6 +76,8 @@ pub(crate) struct Catalog {
     revisions: BTreeSet<String>,
     /// The session whose user variables the query reads and assigns.
     session: Session,
+    /// The statement's clock (`History::now_ms`), which UUID() reads.
+    now_ms: Option<u64>,
 }
 
 impl Catalog {
@@ -275,6 +277,7 @@ async fn load<S: Storage>(
         keyed: Cell::new(false),
         revisions: history.roots.keys().cloned().collect(),
         session: history.session.clone(),
+        now_ms: history.now_ms,
     };
     let tables = &mut catalog.tables;
     let mut open = |key: String, table: Table| {
@@ -693,6 +696,10 @@ impl Resolve for Names<'_> {
 
     fn session(&self) -> Option<&Session> {
         Some(&self.catalog.session)
+    }
+
+    fn now_ms(&self) -> Option<u64> {
+        self.catalog.now_ms
     }
 
     fn subquery(&self, query: &Query, using: SubqueryUse) -> Result<Expr, SqlError> {

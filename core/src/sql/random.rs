@@ -16,8 +16,8 @@ use sqlparser::ast;
 
 use crate::db::value::Value;
 use crate::hex::Hex;
-use crate::sql::expr::{compile_in, Correlated, Expr, Resolve};
-use crate::sql::functions::{cast, text, CastTo};
+use crate::sql::expr::{compile_in, in_session, Correlated, Expr, Resolve};
+use crate::sql::functions::{bytes, cast, text, CastTo};
 use crate::sql::math::MathFunc;
 use crate::sql::{unsupported, SqlError};
 
@@ -158,11 +158,9 @@ pub fn compile(
             }
         },
         ("uuid", []) => {
-            // A DEFAULT or CHECK has no session, hence no statement's clock.
-            let Some(session) = scope.session() else {
-                return unsupported("UUID() here");
-            };
-            let Some(now_ms) = session.clock() else {
+            // In a DEFAULT or CHECK (no session) refused as misplaced, not for want of a clock.
+            in_session(scope, &"UUID()")?;
+            let Some(now_ms) = scope.now_ms() else {
                 return unsupported("UUID() without a clock (the statement has no time)");
             };
             Arc::new(Uuid::new(now_ms)?)
@@ -207,16 +205,11 @@ fn parse(s: &str) -> Option<[u8; 16]> {
         }
         _ => return None,
     };
+    // Checked before decoding, which would read 31 digits (a fifth dash) as 16 bytes.
     if digits.len() != 32 {
         return None;
     }
-    let mut out = [0u8; 16];
-    for (i, pair) in digits.chunks(2).enumerate() {
-        let hi = char::from(pair[0]).to_digit(16)?;
-        let lo = char::from(pair[1]).to_digit(16)?;
-        out[i] = (hi * 16 + lo) as u8;
-    }
-    Some(out)
+    crate::hex::decode(&digits)?.try_into().ok()
 }
 
 /// 16 bytes as a UUID's dashed text, in lower case.
@@ -282,14 +275,11 @@ pub fn uuid_to_bin(v: &Value, swap: Option<&Value>) -> Result<Value, SqlError> {
 
 /// BIN_TO_UUID(bytes[, swap_flag]): the dashed text of 16 bytes.
 pub fn bin_to_uuid(v: &Value, swap: Option<&Value>) -> Result<Value, SqlError> {
-    let bytes = match v {
-        Value::Blob(b) => b.clone(),
-        other => text(other, "BIN_TO_UUID")?.into_bytes(),
-    };
-    let b: [u8; 16] = bytes
-        .as_slice()
+    let given = bytes(v, "BIN_TO_UUID")?;
+    let b: [u8; 16] = given
+        .as_ref()
         .try_into()
-        .map_err(|_| incorrect(&String::from_utf8_lossy(&bytes), "bin_to_uuid"))?;
+        .map_err(|_| incorrect(&String::from_utf8_lossy(&given), "bin_to_uuid"))?;
     Ok(Value::Text(dashed(&if flag(swap)? {
         unswapped(&b)
     } else {

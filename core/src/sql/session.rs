@@ -36,9 +36,6 @@ pub struct SessionState {
     pub last_insert_id: u64,
     /// User variables by lower-case name (MySQL's are case-insensitive), without the `@`.
     pub variables: BTreeMap<String, Value>,
-    /// The running script's clock (`History::now_ms`), for UUID(), which reads it when
-    /// compiled; None: no clock.
-    pub clock_ms: Option<u64>,
 }
 
 /// A session's values, shared by the statements (and the expressions) that read and write
@@ -71,14 +68,6 @@ impl Session {
 
     pub fn restore(&self, state: SessionState) {
         *self.0.lock() = state;
-    }
-
-    pub(crate) fn set_clock(&self, now_ms: Option<u64>) {
-        self.0.lock().clock_ms = now_ms;
-    }
-
-    pub(crate) fn clock(&self) -> Option<u64> {
-        self.0.lock().clock_ms
     }
 
     pub fn last_insert_id(&self) -> u64 {

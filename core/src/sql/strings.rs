@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 
 use crate::db::value::Value;
 use crate::sql::expr::compare;
-use crate::sql::functions::{text, whole};
+use crate::sql::functions::{bytes, text, whole};
 use crate::sql::SqlError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,13 +141,9 @@ impl StrFunc {
                 made(len, name)?;
                 Value::Text(" ".repeat(len))
             }
-            StrFunc::Ascii => Value::Int(
-                match &args[0] {
-                    Value::Blob(b) => b.first().copied(),
-                    v => text(v, name)?.bytes().next(),
-                }
-                .map_or(0, i64::from),
-            ),
+            StrFunc::Ascii => {
+                Value::Int(bytes(&args[0], name)?.first().map_or(0, |&b| i64::from(b)))
+            }
             StrFunc::SubstringIndex => Value::Text(substring_index(&s(0)?, &s(1)?, n(2)?)),
             StrFunc::Strcmp => Value::Int(match s(0)?.cmp(&s(1)?) {
                 core::cmp::Ordering::Less => -1,
@@ -155,23 +151,8 @@ impl StrFunc {
                 core::cmp::Ordering::Greater => 1,
             }),
             StrFunc::Hex => Value::Text(hex(&args[0], name)?),
-            StrFunc::Unhex => {
-                let digits = s(0)?;
-                // An odd count reads as if it had a leading 0, as MySQL reads it.
-                let padded = match digits.len() % 2 {
-                    1 => format!("0{digits}"),
-                    _ => digits,
-                };
-                let bytes: Option<Vec<u8>> = padded
-                    .as_bytes()
-                    .chunks(2)
-                    .map(|pair| {
-                        let pair = core::str::from_utf8(pair).ok()?;
-                        u8::from_str_radix(pair, 16).ok()
-                    })
-                    .collect();
-                bytes.map_or(Value::Null, Value::Blob)
-            }
+            // Anything but hex digits gives NULL, as MySQL gives it.
+            StrFunc::Unhex => crate::hex::decode(s(0)?.as_bytes()).map_or(Value::Null, Value::Blob),
             StrFunc::Field => {
                 if args[0].is_null() {
                     return Ok(Value::Int(0));
@@ -301,13 +282,10 @@ fn substring_index(s: &str, delim: &str, count: i64) -> String {
 /// HEX: text and blobs byte by byte; an integer (or a decimal, rounded) in base 16, a
 /// negative one as its 64-bit two's complement.
 fn hex(v: &Value, name: &str) -> Result<String, SqlError> {
-    let bytes_hex = |bytes: &[u8]| format!("{:X}", crate::hex::Hex(bytes));
     Ok(match v {
-        Value::Blob(b) => bytes_hex(b),
-        Value::Text(t) => bytes_hex(t.as_bytes()),
         Value::Int(_) | Value::Bool(_) | Value::Decimal(_) => {
             format!("{:X}", whole(v, name)? as u64)
         }
-        other => bytes_hex(text(other, name)?.as_bytes()),
+        other => format!("{:X}", crate::hex::Hex(&bytes(other, name)?)),
     })
 }

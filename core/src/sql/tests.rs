@@ -1159,7 +1159,7 @@ fn fast_and_parsed_inserts_store_the_same_rows() {
     else {
         panic!("not an insert");
     };
-    let values = insert::from_ast(ins, &super::Session::default()).unwrap();
+    let values = insert::from_ast(ins, &super::history::History::default()).unwrap();
     block_on(insert::run(
         &mut slow.store,
         &mut slow.root,

@@ -281,3 +281,25 @@ fn rand_with_a_seed_advances_wherever_rows_evaluate_it() {
         .err("CREATE TABLE u (a VARCHAR(36) DEFAULT (UUID()))")
         .contains("UUID() here"));
 }
+
+/// UUID() reads the statement's clock in each scope a statement compiles its expressions in:
+/// INSERT's VALUES, UPDATE's SET, ON DUPLICATE KEY UPDATE, a query.
+#[cfg(feature = "random")]
+#[test]
+fn uuid_reads_the_statements_clock_in_every_statement() {
+    let mut db = db_with_rows();
+    db.run("CREATE TABLE u (i INT PRIMARY KEY, a VARCHAR(36))");
+    // A statement's first UUID() starts at its clock: time-low is its low 32 bits.
+    let time_low = format!("{:08x}", (0x01B2_1DD2_1381_4000 + NOW_MS * 10_000) as u32);
+    for sql in [
+        "INSERT INTO u VALUES (1, UUID())",
+        "UPDATE u SET a = UUID()",
+        "INSERT INTO u VALUES (1, 'x') ON DUPLICATE KEY UPDATE a = UUID()",
+        "INSERT INTO u SELECT 1, UUID() FROM t LIMIT 1 ON DUPLICATE KEY UPDATE a = VALUES(a)",
+    ] {
+        db.at(sql, Some(NOW_MS)).unwrap();
+        let a = lines(&db.rows("SELECT a FROM u")).join("");
+        assert!(a.starts_with(&time_low), "{sql}: {a}");
+        assert!(db.err(sql).contains("clock"), "{sql}");
+    }
+}

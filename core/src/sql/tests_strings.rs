@@ -38,3 +38,52 @@ fn string_functions_answer_as_the_manual_says() {
     let e: String = db.err("SELECT REPEAT('ab', 100000000)");
     assert!(e.contains("REPEAT making more than"), "{e}");
 }
+
+/// UNHEX reads hex digits only: a sign is not one (`u8::from_str_radix` took the pair `+a` as
+/// 10), so a text holding one gives NULL, as in MySQL.
+#[test]
+fn unhex_of_anything_but_hex_digits_is_null() {
+    let mut db = Db::new();
+    answers(
+        &mut db,
+        &[(
+            "UNHEX('+a'), UNHEX('a+b'), UNHEX('-a'), HEX(UNHEX('abc')), HEX(UNHEX('aB'))",
+            "NULL|NULL|NULL|0ABC|AB",
+        )],
+    );
+}
+
+/// X'..' and 0x.. literals read their digits as UNHEX does (an odd count led by a zero); one
+/// that is not a hex digit is a syntax error, not NULL.
+#[test]
+fn hex_literals_are_digits_or_an_error() {
+    let mut db = Db::new();
+    answers(&mut db, &[("HEX(X'4d79'), HEX(0xABC)", "4D79|0ABC")]);
+    let e: String = db.err("SELECT X'4G'");
+    assert!(e.contains("invalid hex literal 4G"), "{e}");
+}
+
+/// The functions of bytes (HEX, ASCII, the digests, BIN_TO_UUID) read a value alike: a blob's
+/// own bytes, anything else the text it converts to (HEX of an integer excepted: base 16).
+#[test]
+fn functions_of_bytes_read_a_value_alike() {
+    let mut db = Db::new();
+    answers(
+        &mut db,
+        &[
+            (
+                "HEX(X'00ff'), HEX(1.5e0), HEX(DATE '2024-03-01'), HEX(TRUE)",
+                "00FF|312E35|323032342D30332D3031|1",
+            ),
+            ("ASCII(X'41'), ASCII(1.5e0), ASCII(X'')", "65|49|0"),
+            (
+                "MD5(X'616263') = MD5('abc'), CRC32(1.5e0) = CRC32('1.5'), SHA1(12) = SHA1('12')",
+                "true|true|true",
+            ),
+            (
+                "BIN_TO_UUID(X'6CCD780CBABA102695645B8C656024DB')",
+                "6ccd780c-baba-1026-9564-5b8c656024db",
+            ),
+        ],
+    );
+}

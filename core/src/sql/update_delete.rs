@@ -147,7 +147,7 @@ async fn compile_all<S: Storage>(
 ) -> Result<Vec<Expr>, SqlError> {
     let names = InSession {
         scope: Some(scope),
-        session: &history.session,
+        history,
     };
     match exprs.iter().map(|e| compile_in(e, &names)).collect() {
         Err(SqlError::Unsupported(_)) => {

@@ -59,8 +59,9 @@ impl Mode {
 /// row the statement would have inserted, which follows it.
 struct UpdateNames<'a> {
     scope: Scope<'a>,
-    /// Whose variables the values read and assign (`... id = LAST_INSERT_ID(id)`).
-    session: &'a Session,
+    /// The statement's: whose variables the values read and assign (`... id =
+    /// LAST_INSERT_ID(id)`), and its clock.
+    history: &'a History,
 }
 
 impl Resolve for UpdateNames<'_> {
@@ -87,7 +88,11 @@ impl Resolve for UpdateNames<'_> {
     }
 
     fn session(&self) -> Option<&Session> {
-        Some(self.session)
+        Some(&self.history.session)
+    }
+
+    fn now_ms(&self) -> Option<u64> {
+        self.history.now_ms
     }
 }
 
@@ -103,9 +108,7 @@ pub async fn run<S: Storage>(
     let mut rows = arrange(table.schema(), &values, now_ms)?;
     let first = constraints::auto_increment(store, &table, &mut rows).await?;
     let sets = match &mode {
-        Mode::Update(assignments) => {
-            compile_sets(&name, table.schema(), assignments, &history.session)?
-        }
+        Mode::Update(assignments) => compile_sets(&name, table.schema(), assignments, history)?,
         _ => Vec::new(),
     };
     if table.schema().is_keyless() {
@@ -165,11 +168,11 @@ fn compile_sets(
     table: &str,
     schema: &Schema,
     assignments: &[ast::Assignment],
-    session: &Session,
+    history: &History,
 ) -> Result<Vec<(usize, Expr)>, SqlError> {
     let names = UpdateNames {
         scope: Scope { table, schema },
-        session,
+        history,
     };
     assignments
         .iter()
