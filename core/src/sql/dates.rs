@@ -557,7 +557,7 @@ pub fn call(f: DateFunc, args: &[Value]) -> Result<Value, SqlError> {
                 functions::text(arg(0), "STR_TO_DATE")?,
                 functions::text(arg(1), "STR_TO_DATE")?,
             );
-            Ok(str_to_date(&text, &format)?.map_or(Value::Null, Value::Temporal))
+            Ok(str_to_date(&text, &format).map_or(Value::Null, Value::Temporal))
         }
         DateFunc::FromDays => {
             let days = whole(arg(0), "FROM_DAYS")?.checked_sub(719_528);

@@ -163,9 +163,51 @@ fn str_to_date_reads_date_format_backwards() {
             ("STR_TO_DATE(REPEAT('1', 1000000), '%Y%m%d'), STR_TO_DATE('2013-05-01', REPEAT('%Y-%m-%d%r', 100000))", "1111-11-11|2013-05-01 00:00:00"),
         ],
     );
-    assert!(db
-        .err("SELECT STR_TO_DATE('200442 Monday', '%X%V %W')")
-        .contains("STR_TO_DATE with week numbers"));
+}
+
+#[test]
+fn str_to_date_reads_weeks() {
+    let mut db = Db::new();
+    answers(
+        &mut db,
+        &[
+            // The manual's example (STR_TO_DATE).
+            ("STR_TO_DATE('200442 Monday', '%X%V %W')", "2004-10-18"),
+            // ISO week 42 of 2004 runs from Monday 2004-10-11 to Sunday 2004-10-17 (%w's 0).
+            ("STR_TO_DATE('2004 42 1', '%x %v %w'), STR_TO_DATE('2004 42 0', '%x %v %w'), DATE_FORMAT('2004-10-17', '%x %v')", "2004-10-11|2004-10-17|2004 42"),
+            // Week 0 of %U and %u is the days of the year before week 1.
+            ("STR_TO_DATE('2000 00 Sat', '%Y %U %a'), STR_TO_DATE('2000 00 Sat', '%Y %u %a')", "2000-01-01|2000-01-01"),
+            ("STR_TO_DATE('2004 42 Mon 10:30', '%X %V %a %H:%i')", "2004-10-18 10:30:00"),
+            // MySQL's rules: %V with %X, %v with %x, %U and %u with %Y and no %X or %x; %V and
+            // %v count from 1, no week past 53; a week without a day of the week is no date.
+            ("STR_TO_DATE('2004 42 Monday', '%Y %V %W'), STR_TO_DATE('2004 42 Monday', '%X %v %W'), STR_TO_DATE('2004 42 Monday', '%X %U %W')", "NULL|NULL|NULL"),
+            ("STR_TO_DATE('2004 00 Monday', '%X %V %W'), STR_TO_DATE('2004 54 Monday', '%Y %U %W'), STR_TO_DATE('2004 42', '%X %V'), STR_TO_DATE('2004 42', '%Y %u')", "NULL|NULL|NULL|NULL"),
+        ],
+    );
+    // DATE_FORMAT's week numbers (checked against MySQL's in `week_numbers_in_every_mode`)
+    // read back to the day, across the turns of the years whose weeks differ by mode.
+    for date in [
+        "1999-12-26",
+        "2000-01-01",
+        "2000-01-02",
+        "2000-01-03",
+        "2008-12-28",
+        "2008-12-29",
+        "2008-12-31",
+        "2009-01-01",
+        "2009-12-31",
+        "2010-01-03",
+        "2010-01-04",
+        "2024-02-29",
+        "2024-12-30",
+        "2026-12-31",
+        "2027-01-01",
+    ] {
+        for format in ["%X %V %W", "%x %v %a", "%Y %U %w", "%Y %u %W"] {
+            let sql = alloc::format!("STR_TO_DATE(DATE_FORMAT('{date}', '{format}'), '{format}')");
+            answers(&mut db, &[(sql, date)]);
+        }
+    }
 }
 
 #[test]
