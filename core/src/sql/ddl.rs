@@ -529,6 +529,9 @@ fn add_check(
 ) -> Result<(), SqlError> {
     compile(expr, Some(Scope { table, schema }))?;
     let text = expr.to_string();
+    if let Some(unit) = crate::sql::intervals::Compound::written_in(&text) {
+        return unsupported(format!("the unit {} in a CHECK constraint", unit.name()));
+    }
     if text.len() > MAX_CHECK_LEN {
         return unsupported(format!(
             "a CHECK expression longer than {MAX_CHECK_LEN} bytes"

@@ -1,5 +1,7 @@
 //! `EXPLAIN SELECT ...` (also DESCRIBE SELECT): one row per table the query reads, saying how,
-//! in the columns of MySQL's traditional EXPLAIN. It asks the planners the executor asks —
+//! in the columns of MySQL's traditional EXPLAIN; `EXPLAIN UPDATE ...` and `EXPLAIN DELETE
+//! ...`: one row, `select_type` UPDATE or DELETE, for the table the statement changes, as
+//! `update_delete::plan_update` and `plan_delete` plan it for the statement itself. It asks the planners the executor asks —
 //! `select::single_table` and `select::span` for one table, `query::reading` and `key_join`'s
 //! choices for the general path — and reads no rows.
 //!
@@ -18,7 +20,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::ops::Bound;
 
-use sqlparser::ast::{Query, SetExpr, Statement, TableFactor};
+use sqlparser::ast::{Expr, OrderByExpr, Query, SetExpr, Statement, TableFactor};
 
 use crate::chunk_store::ChunkStore;
 use crate::db::index::successor;
@@ -31,7 +33,7 @@ use crate::sql::history::History;
 use crate::sql::join::Source;
 use crate::sql::key_join::{narrowing, probe, whole_span, Probe};
 use crate::sql::query::{reading, Reading};
-use crate::sql::{object_name, select, unsupported, QueryResult, SqlError};
+use crate::sql::{object_name, select, unsupported, update_delete, QueryResult, SqlError};
 
 /// One row of the answer.
 struct Line {
@@ -92,10 +94,21 @@ pub async fn explain<S: Storage>(
     if verbose || query_plan || estimate || options.is_some() {
         return unsupported("EXPLAIN option");
     }
-    let Statement::Query(query) = *statement else {
-        return unsupported(
-            "EXPLAIN of a statement other than SELECT (EXPLAIN t describes a table)",
-        );
+    let query = match *statement {
+        Statement::Query(query) => query,
+        Statement::Update(u) => {
+            let (planned, _) = update_delete::plan_update(store, root, history, &u).await?;
+            return Ok(answer(vec![changed("UPDATE", &planned, &u.order_by, &u.limit)]));
+        }
+        Statement::Delete(d) => {
+            let planned = update_delete::plan_delete(store, root, history, &d).await?;
+            return Ok(answer(vec![changed("DELETE", &planned, &d.order_by, &d.limit)]));
+        }
+        _ => {
+            return unsupported(
+                "EXPLAIN of a statement other than SELECT, UPDATE or DELETE (EXPLAIN t describes a table)",
+            )
+        }
     };
     let lines = match select::single_table(root, history, &query)? {
         Some((table, plan)) => vec![single(table.as_ref().map(|(n, t)| (n.as_str(), t)), &plan)],
@@ -125,6 +138,28 @@ fn single(table: Option<(&str, &Table)>, plan: &select::Plan) -> Line {
     line.key = key;
     if plan.filter.is_some() {
         line.extra.push("Using where");
+    }
+    line
+}
+
+/// The table an UPDATE or DELETE changes, read as the statement reads it
+/// (`update_delete::Planned`): with an ORDER BY ... LIMIT, the rows the WHERE passes are
+/// sorted first (MySQL's "Using filesort").
+fn changed(
+    kind: &'static str,
+    planned: &update_delete::Planned,
+    order_by: &[OrderByExpr],
+    limit: &Option<Expr>,
+) -> Line {
+    let mut line = Line::new(1, kind, Some(planned.name.clone()));
+    let (access, key) = spanned(&planned.span, planned.table.schema());
+    line.access = Some(access);
+    line.key = key;
+    if planned.filter.is_some() {
+        line.extra.push("Using where");
+    }
+    if !order_by.is_empty() && limit.is_some() {
+        line.extra.push("Using filesort");
     }
     line
 }

@@ -31,6 +31,7 @@ pub mod format;
 mod functions;
 pub mod history;
 pub(crate) mod insert;
+pub(crate) mod intervals;
 mod join;
 mod json;
 mod json_path;
@@ -379,6 +380,7 @@ fn parse(
     let (tokens, mut clock) = history::mark_clock(tokens, history.now_ms);
     let tokens = history::mark_last_insert_id(tokens, history.session.last_insert_id(), &mut clock);
     let tokens = session::mark_set(tokens);
+    let tokens = intervals::mark(tokens, &mut clock);
     let statements = Parser::new(&MySqlDialect {})
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(bounded(history::mark_as_of(tokens)?)?)

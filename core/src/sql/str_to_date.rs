@@ -8,7 +8,7 @@ use crate::db::temporal::{
     MICROS_PER_SECOND,
 };
 use crate::sql::dates::{full_year, DAY_NAMES, MONTH_NAMES};
-use crate::sql::{unsupported, SqlError};
+use crate::sql::weeks;
 
 /// The parts read so far; what the format does not read stays 0, as in MySQL.
 #[derive(Default)]
@@ -25,12 +25,13 @@ struct Parts {
 /// `text` read by `format`: a DATETIME if the format reads a date and a time, a DATE if only
 /// a date (or nothing), a TIME if only a time, as MySQL types it; None if the text does not
 /// match, or is a date with a zero or impossible part (MySQL's NO_ZERO_DATE, the default).
-pub(crate) fn str_to_date(text: &str, format: &str) -> Result<Option<Temporal>, SqlError> {
-    let kind = result_kind(format.as_bytes())?;
+/// A week (%U %u %V %v) with a day of the week (%W %a %w) is a date, in the year of %Y, or
+/// for %V of %X and for %v of %x, as MySQL requires; a week without a day of the week says
+/// nothing, so the date is NULL unless the format reads one otherwise.
+pub(crate) fn str_to_date(text: &str, format: &str) -> Option<Temporal> {
+    let kind = result_kind(format.as_bytes());
     let mut parts = Parts::default();
-    if extract(format.as_bytes(), text.as_bytes(), &mut parts).is_none() {
-        return Ok(None);
-    }
+    extract(format.as_bytes(), text.as_bytes(), &mut parts)?;
     let p = parts;
     let clock = ((p.hour * 60 + p.minute) * 60 + p.second) * MICROS_PER_SECOND + p.micros;
     let date = || {
@@ -39,7 +40,7 @@ pub(crate) fn str_to_date(text: &str, format: &str) -> Result<Option<Temporal>, 
             && (1..=days_in_month(p.year, p.month)).contains(&p.day);
         valid.then(|| days_from_civil(p.year, p.month, p.day))
     };
-    Ok(match kind {
+    match kind {
         TimeType::Date => date().map(|days| Temporal { kind, value: days }),
         // A TIME's day of the month counts 24 hours each, as in MySQL.
         TimeType::Time(_) => Some(Temporal {
@@ -50,35 +51,32 @@ pub(crate) fn str_to_date(text: &str, format: &str) -> Result<Option<Temporal>, 
             kind,
             value: days * MICROS_PER_DAY + clock,
         }),
-    })
+    }
 }
 
 /// The type MySQL gives a format's result: which specifiers it has (a day of the month
-/// alone says nothing: it may be a TIME's). The week specifiers are refused.
-fn result_kind(format: &[u8]) -> Result<TimeType, SqlError> {
+/// alone says nothing: it may be a TIME's).
+fn result_kind(format: &[u8]) -> TimeType {
     let (mut date, mut time, mut fraction) = (false, false, false);
     let mut i = 0;
     while i < format.len() {
         if format[i] == b'%' && i + 1 < format.len() {
             i += 1;
             match format[i] {
-                b'U' | b'u' | b'V' | b'v' | b'X' | b'x' => {
-                    return unsupported("STR_TO_DATE with week numbers (%U %u %V %v %X %x)")
-                }
                 b'f' => (time, fraction) = (true, true),
                 c if b"HISThiklrs".contains(&c) => time = true,
-                c if b"MYWabcjmyw".contains(&c) => date = true,
+                c if b"MVUXYWabcjmvuxyw".contains(&c) => date = true,
                 _ => {}
             }
         }
         i += 1;
     }
     let fsp = if fraction { 6 } else { 0 };
-    Ok(match (date, time) {
+    match (date, time) {
         (true, true) => TimeType::DateTime(fsp),
         (false, true) => TimeType::Time(fsp),
         _ => TimeType::Date,
-    })
+    }
 }
 
 /// Reads `val` by `format` into `p`, answering the text left; None if it does not match.
@@ -88,6 +86,9 @@ fn extract<'a>(format: &[u8], mut val: &'a [u8], p: &mut Parts) -> Option<&'a [u
     // A 12-hour clock's hour was read (%h %I %l), and AM or PM's hours to add.
     let (mut twelve, mut pm) = (false, 0);
     let mut yearday = 0;
+    // A week number and its specifier, the day of the week (1 Monday to 7 Sunday, 0 none),
+    // and a year of %X or %x and its specifier.
+    let (mut week, mut weekday, mut week_year) = (None, 0, None);
     let mut f = 0;
     while f < format.len() {
         val = skip(val, |b| b == b' ');
@@ -141,10 +142,25 @@ fn extract<'a>(format: &[u8], mut val: &'a [u8], p: &mut Parts) -> Option<&'a [u
                 };
                 val = &val[2..];
             }
-            // The day of the week is read, and checked, but says nothing without a week.
-            b'W' => _ = word(&mut val, &DAY_NAMES, false)?,
-            b'a' => _ = word(&mut val, &DAY_NAMES, true)?,
-            b'w' => _ = number(&mut val, 1).filter(|(n, _)| *n < 7)?,
+            // The day of the week says nothing without a week.
+            b'W' => weekday = word(&mut val, &DAY_NAMES, false)?,
+            b'a' => weekday = word(&mut val, &DAY_NAMES, true)?,
+            b'w' => {
+                // 0 is Sunday.
+                weekday = match number(&mut val, 1).filter(|(n, _)| *n < 7)?.0 {
+                    0 => 7,
+                    n => n,
+                }
+            }
+            b'U' | b'u' | b'V' | b'v' => {
+                let n = number(&mut val, 2)?.0;
+                // %V and %v count from 1.
+                if n > 53 || (n == 0 && matches!(spec, b'V' | b'v')) {
+                    return None;
+                }
+                week = Some((n, spec));
+            }
+            b'X' | b'x' => week_year = Some((number(&mut val, 4)?.0, spec)),
             b'j' => yearday = number(&mut val, 3)?.0,
             b'r' => val = extract(b"%I:%i:%S %p", val, p)?,
             b'T' => val = extract(b"%H:%i:%S", val, p)?,
@@ -162,6 +178,17 @@ fn extract<'a>(format: &[u8], mut val: &'a [u8], p: &mut Parts) -> Option<&'a [u
     }
     if yearday > 0 {
         let (y, m, d) = civil_from_days(days_from_civil(p.year, 1, 1) + yearday - 1);
+        (p.year, p.month, p.day) = (y, m, d);
+    }
+    if let Some((n, spec)) = week.filter(|_| weekday > 0) {
+        // %V takes its year from %X, %v from %x; %U and %u from %Y, with no %X or %x.
+        let year = match (spec, week_year) {
+            (b'V', Some((year, b'X'))) | (b'v', Some((year, b'x'))) => year,
+            (b'U' | b'u', None) => p.year,
+            _ => return None,
+        };
+        let flags = weeks::format_flags(char::from(spec));
+        let (y, m, d) = civil_from_days(weeks::day_of_week(year, n, weekday, flags));
         (p.year, p.month, p.day) = (y, m, d);
     }
     let fits = p.month <= 12 && p.day <= 31 && p.hour <= 23 && p.minute <= 59 && p.second <= 59;

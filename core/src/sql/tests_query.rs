@@ -563,7 +563,7 @@ fn date_functions_give_mysqls_documented_answers() {
         ("second('10:05:03')", "3"),
         ("microsecond('12:00:00.123456')", "123456"),
         ("extract(year from '2019-07-02')", "2019"),
-        ("extract(year_month from '2019-07-02')", "ERR"),
+        ("extract(year_month from '2019-07-02')", "201907"),
         ("extract(minute from '2019-07-02 01:02:03')", "2"),
         (
             "date_format('2009-10-04 22:23:00', '%W %M %Y')",
@@ -950,6 +950,14 @@ fn interval_frames_over_dates_and_times() {
         sums(
             &mut db,
             "ORDER BY dt RANGE BETWEEN INTERVAL 90 MINUTE PRECEDING AND INTERVAL 1 DAY FOLLOWING"
+        ),
+        "1|7 2|7 3|4 4|8 5|16 6|32"
+    );
+    // The same in MySQL's compound units (`intervals.rs`).
+    assert_eq!(
+        sums(
+            &mut db,
+            "ORDER BY dt RANGE BETWEEN INTERVAL '1:30' HOUR_MINUTE PRECEDING AND INTERVAL '1 0' DAY_HOUR FOLLOWING"
         ),
         "1|7 2|7 3|4 4|8 5|16 6|32"
     );

@@ -10,6 +10,7 @@ use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
 
 use super::tests::{lines, Db};
+use crate::db::value::Value;
 
 /// Field, Type and Null of each column, from DESCRIBE, as `lines` prints them.
 fn described(db: &mut Db, table: &str) -> Vec<String> {
@@ -446,16 +447,68 @@ fn explain_says_how_joins_are_read() {
 }
 
 #[test]
+fn explain_says_how_update_and_delete_read() {
+    // One row for the table changed, select_type UPDATE or DELETE as in MySQL 8, read as the
+    // statement reads it: `update_delete::plan_update` and `plan_delete` plan both.
+    let mut db = planned();
+    for (sql, plan) in [
+        (
+            "update t set b = 'z' where id = 3",
+            "t|const|PRIMARY|NULL|Using where",
+        ),
+        (
+            "delete from t where id > 1 and id <= 3",
+            "t|range|PRIMARY|NULL|Using where",
+        ),
+        (
+            "delete from u where x = 1",
+            "u|ref|PRIMARY|NULL|Using where",
+        ),
+        ("update t set a = a + 1", "t|ALL|NULL|NULL|NULL"),
+        ("delete from k where a = 10", "k|ALL|NULL|NULL|Using where"),
+        (
+            "update t set b = 'z' where a = 10 order by id desc limit 1",
+            "t|ALL|NULL|NULL|Using where; Using filesort",
+        ),
+    ] {
+        assert_eq!(explained(&mut db, sql), [plan], "{sql}");
+    }
+    let described = db.run("explain delete from t where id = 3");
+    assert_eq!(described.columns.len(), 12);
+    assert_eq!(described.rows[0][1], Value::Text("DELETE".into()));
+    assert_eq!(
+        db.run("explain update t set a = 0").rows[0][1],
+        Value::Text("UPDATE".into())
+    );
+    // An index the WHERE pins is read as the statement reads it.
+    db.run("create index ia on t (a)");
+    assert_eq!(
+        explained(&mut db, "update t set b = 'z' where a = 10"),
+        ["t|ref|ia|NULL|Using where"]
+    );
+    assert_eq!(
+        explained(&mut db, "delete from t where a between 5 and 15"),
+        ["t|range|ia|NULL|Using where"]
+    );
+}
+
+#[test]
 fn explain_refusals() {
     let mut db = planned();
     for (sql, error) in [
         ("explain analyze select * from t", "EXPLAIN ANALYZE"),
         ("explain format=tree select * from t", "FORMAT=TREE"),
         ("explain format=json select * from t", "FORMAT=JSON"),
-        ("explain delete from t where id = 1", "other than SELECT"),
+        (
+            "explain delete from t, u",
+            "DELETE from more than one table",
+        ),
+        ("explain update nope set a = 1", "table not found: nope"),
+        ("explain update t set nope = 1 where id = 1", "nope"),
+        ("explain delete from t where nope = 1", "nope"),
         (
             "explain insert into t values (9, 9, 'z')",
-            "other than SELECT",
+            "other than SELECT, UPDATE or DELETE",
         ),
         ("explain select * from nope", "table not found: nope"),
         ("explain select nope from t", "nope"),

@@ -22,41 +22,120 @@ use crate::sql::{
     access, object_name, open_table, plain_table, unsupported, QueryResult, SqlError,
 };
 
-pub async fn update<S: Storage>(
-    store: &mut ChunkStore<S>,
-    root: &mut RootValue,
+/// The table an UPDATE or DELETE changes, its expressions compiled over it (the WHERE, if
+/// any, taken out as `filter`), and the rows `access::plan` reads for it: what the statement
+/// runs, and what EXPLAIN shows of it (`explain.rs`).
+pub(crate) struct Planned {
+    pub(crate) name: String,
+    pub(crate) table: Table,
+    /// UPDATE's new values, then the ORDER BY keys.
+    exprs: Vec<Expr>,
+    pub(crate) filter: Option<Expr>,
+    pub(crate) span: Span,
+}
+
+async fn plan<'a, S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
     history: &History,
-    u: Update,
-) -> Result<QueryResult, SqlError> {
+    from: &ast::TableWithJoins,
+    exprs: impl Iterator<Item = &'a ast::Expr>,
+    selection: Option<&'a ast::Expr>,
+) -> Result<Planned, SqlError> {
+    let (name, table) = open_table(root, &plain_table(from)?)?;
+    let scope = Scope {
+        table: &name,
+        schema: table.schema(),
+    };
+    let all: Vec<&ast::Expr> = exprs.chain(selection).collect();
+    let mut exprs = compile_all(store, root, history, scope, &all).await?;
+    let filter = selection.is_some().then(|| exprs.pop()).flatten();
+    let span = access::plan(filter.as_ref(), &table, None);
+    Ok(Planned {
+        name,
+        table,
+        exprs,
+        filter,
+        span,
+    })
+}
+
+/// An UPDATE's plan, and the columns it assigns, in order.
+pub(crate) async fn plan_update<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    history: &History,
+    u: &Update,
+) -> Result<(Planned, Vec<usize>), SqlError> {
     if u.from.is_some() {
         return unsupported("UPDATE ... FROM");
     }
     if u.returning.is_some() || u.output.is_some() || u.or.is_some() || u.on_cluster.is_some() {
         return unsupported("UPDATE clause");
     }
-    let (name, mut table) = open_table(root, &plain_table(&u.table)?)?;
+    let values = u.assignments.iter().map(|a| &a.value);
+    let keys = u.order_by.iter().map(|o| &o.expr);
+    let planned = plan(
+        store,
+        root,
+        history,
+        &u.table,
+        values.chain(keys),
+        u.selection.as_ref(),
+    )
+    .await?;
     let scope = Scope {
-        table: &name,
-        schema: table.schema(),
+        table: &planned.name,
+        schema: planned.table.schema(),
     };
-    let mut targets = Vec::with_capacity(u.assignments.len());
-    for a in &u.assignments {
-        targets.push(assigned_column(&scope, a)?);
-    }
-    // The new values, the ORDER BY keys, then the WHERE, if any.
-    let exprs: Vec<&ast::Expr> = u
+    let targets = u
         .assignments
         .iter()
-        .map(|a| &a.value)
-        .chain(u.order_by.iter().map(|o| &o.expr))
-        .chain(u.selection.as_ref())
-        .collect();
-    let mut compiled = compile_all(store, root, history, scope, &exprs).await?;
-    let filter = u.selection.is_some().then(|| compiled.pop()).flatten();
+        .map(|a| assigned_column(&scope, a))
+        .collect::<Result<_, _>>()?;
+    Ok((planned, targets))
+}
+
+/// A DELETE's plan.
+pub(crate) async fn plan_delete<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    history: &History,
+    d: &Delete,
+) -> Result<Planned, SqlError> {
+    let from = match &d.from {
+        FromTable::WithFromKeyword(from) | FromTable::WithoutKeyword(from) => from,
+    };
+    let [from] = from.as_slice() else {
+        return unsupported("DELETE from more than one table");
+    };
+    if !d.tables.is_empty() || d.using.is_some() {
+        return unsupported("multi-table DELETE");
+    }
+    if d.returning.is_some() || d.output.is_some() || d.on_cluster.is_some() {
+        return unsupported("DELETE clause");
+    }
+    let keys = d.order_by.iter().map(|o| &o.expr);
+    plan(store, root, history, from, keys, d.selection.as_ref()).await
+}
+
+pub async fn update<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    history: &History,
+    u: Update,
+) -> Result<QueryResult, SqlError> {
+    let (planned, targets) = plan_update(store, root, history, &u).await?;
+    let Planned {
+        name,
+        mut table,
+        exprs: mut compiled,
+        filter,
+        span,
+    } = planned;
     let keys = compiled.split_off(u.assignments.len());
     let set = targets.clone();
     let sets: Vec<(usize, Expr)> = targets.into_iter().zip(compiled).collect();
-    let span = access::plan(filter.as_ref(), &table, None);
     let chosen = Chosen::find(
         store,
         &table,
@@ -91,32 +170,13 @@ pub async fn delete<S: Storage>(
     history: &History,
     d: Delete,
 ) -> Result<QueryResult, SqlError> {
-    let from = match &d.from {
-        FromTable::WithFromKeyword(from) | FromTable::WithoutKeyword(from) => from,
-    };
-    let [from] = from.as_slice() else {
-        return unsupported("DELETE from more than one table");
-    };
-    if !d.tables.is_empty() || d.using.is_some() {
-        return unsupported("multi-table DELETE");
-    }
-    if d.returning.is_some() || d.output.is_some() || d.on_cluster.is_some() {
-        return unsupported("DELETE clause");
-    }
-    let (name, mut table) = open_table(root, &plain_table(from)?)?;
-    let scope = Scope {
-        table: &name,
-        schema: table.schema(),
-    };
-    let exprs: Vec<&ast::Expr> = d
-        .order_by
-        .iter()
-        .map(|o| &o.expr)
-        .chain(d.selection.as_ref())
-        .collect();
-    let mut keys = compile_all(store, root, history, scope, &exprs).await?;
-    let filter = d.selection.is_some().then(|| keys.pop()).flatten();
-    let span = access::plan(filter.as_ref(), &table, None);
+    let Planned {
+        name,
+        mut table,
+        exprs: keys,
+        filter,
+        span,
+    } = plan_delete(store, root, history, &d).await?;
     let chosen = Chosen::find(
         store,
         &table,
