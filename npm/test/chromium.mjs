@@ -2,7 +2,7 @@
 // for a folder, and Debian's chromium driven by playwright-core (which cannot download one).
 
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
@@ -22,8 +22,14 @@ export async function serve(root, { modules = false } = {}) {
     try {
       const hidden = !modules && path.slice(root.length).split(sep).includes('node_modules');
       if (!path.startsWith(root) || hidden) throw new Error('outside');
+      // Validators, as static hosts send them: a page loaded again revalidates, and Chromium
+      // may reuse the wasm module's compiled code from its cache.
+      const { mtimeMs, size } = await stat(path);
+      const etag = `"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
+      const headers = { etag, 'cache-control': 'no-cache' };
+      if (request.headers['if-none-match'] === etag) return response.writeHead(304, headers).end();
       const body = await readFile(path);
-      response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+      response.writeHead(200, { ...headers, 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
       response.end(body);
     } catch {
       response.writeHead(404).end();
