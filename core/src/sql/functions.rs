@@ -495,6 +495,20 @@ pub fn cast(v: Value, to: CastTo) -> Result<Value, SqlError> {
                 .coerce(exact.clone())
                 .map_err(|_| fail(&exact, "an integer"))?
         }
+        CastTo::Type(ty @ ColumnType::Integer { unsigned, .. }) => {
+            // As SIGNED or UNSIGNED read text and round, then checked against the width.
+            let n = cast(
+                v,
+                if unsigned {
+                    CastTo::Unsigned
+                } else {
+                    CastTo::Signed
+                },
+            )?;
+            ty.coerce(n.clone()).map_err(|e| {
+                SqlError::TypeMismatch(format!("cannot cast {} '{n}': {e}", n.kind()))
+            })?
+        }
         CastTo::Type(ty) => {
             let v = match (ty, v) {
                 (ColumnType::Decimal { .. } | ColumnType::Double, v) => as_number(v)?,

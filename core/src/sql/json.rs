@@ -294,14 +294,11 @@ impl JsonFunc {
                 let doc = document(&args[0], name, 1)?;
                 // A path that may name several values is refused, as MySQL refuses it.
                 let found = Path::parse(&text(&args[1], name, 2)?)?.find(&doc)?;
-                let scalar = match (found, to) {
-                    (Some(Json::String(s)), _) => Value::Text(s.clone()),
-                    (Some(Json::Bool(b)), Some(_)) => Value::Int(i64::from(*b)),
-                    (Some(n @ (Json::Number(_) | Json::Bool(_))), _) => Value::Text(n.to_string()),
-                    // Nothing there is NULL ON EMPTY, an array or object NULL ON ERROR:
-                    // MySQL's defaults, the clauses being beyond sqlparser.
-                    _ => Value::Null,
-                };
+                // Nothing there is NULL ON EMPTY, an array or object NULL ON ERROR: MySQL's
+                // defaults, the clauses being beyond sqlparser.
+                let scalar = found
+                    .and_then(|f| scalar(f, to.is_some()))
+                    .unwrap_or(Value::Null);
                 match to {
                     // A value that does not convert is NULL ON ERROR too.
                     Some(to) => cast(scalar, to).unwrap_or(Value::Null),
@@ -573,8 +570,20 @@ fn text(v: &Value, name: &str, n: usize) -> Result<String, SqlError> {
     }
 }
 
+/// A JSON scalar as the SQL value JSON_VALUE and JSON_TABLE convert to a type: a string's
+/// text, a number's digits, true and false as 1 and 0 where `numeric` (else as their words);
+/// None for null, an array or an object.
+pub(crate) fn scalar(found: &Json, numeric: bool) -> Option<Value> {
+    match found {
+        Json::String(s) => Some(Value::Text(s.clone())),
+        Json::Bool(b) if numeric => Some(Value::Int(i64::from(*b))),
+        n @ (Json::Number(_) | Json::Bool(_)) => Some(Value::Text(n.to_string())),
+        _ => None,
+    }
+}
+
 /// Argument `n` as a JSON document; text that is not JSON is MySQL's "Invalid JSON text".
-fn document(v: &Value, name: &str, n: usize) -> Result<Json, SqlError> {
+pub(crate) fn document(v: &Value, name: &str, n: usize) -> Result<Json, SqlError> {
     let s = match v {
         Value::Text(s) => s,
         _ => {
