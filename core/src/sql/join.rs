@@ -11,6 +11,7 @@ use alloc::vec::Vec;
 use crate::db::root_value::TableRef;
 use crate::db::value::Value;
 use crate::sql::expr::{one_family, value_key, BinOp, Expr};
+use crate::sql::json_table::JsonTable;
 use crate::sql::select::MAX_RESULT_ROWS;
 use crate::sql::SqlError;
 
@@ -33,6 +34,8 @@ pub(crate) struct Source {
     /// this item: the two column indexes (the right one within this item), for a hash lookup.
     pub equi: Option<(usize, usize)>,
     pub stored: Option<Stored>,
+    /// A JSON_TABLE that reads the rows before it: its rows are made for each of those.
+    pub lateral: Option<JsonTable>,
 }
 
 /// A FROM item at the top of a query, read from its table as the query runs.
@@ -74,6 +77,9 @@ pub(crate) fn step(
     right: &[Vec<Value>],
     outer: &[Value],
 ) -> Result<Vec<Vec<Value>>, SqlError> {
+    if let Some(table) = &source.lateral {
+        return lateral(rows, source, table, outer);
+    }
     let mut joined = Vec::new();
     let mut right_matched = alloc::vec![false; right.len()];
     // Equality joins look rows up by the key's printed value instead of trying all,
@@ -115,6 +121,26 @@ pub(crate) fn step(
                 joined.push(row);
             }
         }
+    }
+    Ok(joined)
+}
+
+/// The rows so far joined with a JSON_TABLE that reads them, its rows made from each.
+fn lateral(
+    rows: Vec<Vec<Value>>,
+    source: &Source,
+    table: &JsonTable,
+    outer: &[Value],
+) -> Result<Vec<Vec<Value>>, SqlError> {
+    let mut joined = Vec::new();
+    let mut scope = Vec::new();
+    for left in &rows {
+        scope.clear();
+        scope.extend_from_slice(left);
+        scope.extend_from_slice(outer);
+        let right = table.rows(&scope)?;
+        let candidates = right.iter().enumerate().map(|(i, r)| (i, r.as_slice()));
+        join_row(&mut joined, left, candidates, source, outer, |_| {})?;
     }
     Ok(joined)
 }

@@ -14,9 +14,10 @@ use crate::sql::json::ordered;
 use crate::sql::SqlError;
 
 /// A parsed path.
+#[derive(Debug)]
 pub(crate) struct Path(Vec<Step>);
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 enum Step {
     Key(String),
     /// `.*`: every member of an object.
@@ -31,7 +32,7 @@ enum Step {
 }
 
 /// An array position: `[n]` from the front, `[last - n]` from the back.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum Cell {
     Front(usize),
     Back(usize),

@@ -35,6 +35,7 @@ pub(crate) mod intervals;
 mod join;
 mod json;
 mod json_path;
+mod json_table;
 mod key_join;
 mod math;
 mod params;
@@ -61,6 +62,8 @@ mod tests_index;
 mod tests_join_keys;
 #[cfg(test)]
 mod tests_json;
+#[cfg(test)]
+mod tests_json_table;
 #[cfg(test)]
 mod tests_math;
 #[cfg(test)]

@@ -48,6 +48,7 @@ use crate::sql::expr::{
 use crate::sql::functions::whole;
 use crate::sql::history::{as_of, versioned_key, History};
 use crate::sql::join::{equi_join, join, JoinKind, Relation, Source, Stored};
+use crate::sql::json_table::JsonTable;
 use crate::sql::key_join::{self, leads_key, JoinStats};
 use crate::sql::recursive;
 use crate::sql::select::{limits, MAX_RESULT_ROWS};
@@ -1299,14 +1300,39 @@ pub(crate) fn compile_set(
     }
 }
 
-/// One FROM item as a relation, with the name its columns are qualified by; for a stored
-/// table of the top SELECT (`keyed`), the table to read as the query runs, else the table is
-/// one the query reads whole.
+/// One FROM item, compiled.
+struct Item {
+    relation: Arc<Relation>,
+    /// The name its columns are qualified by.
+    qualifier: String,
+    /// For a stored table of the top SELECT, the table to read as the query runs.
+    stored: Option<TableRef>,
+    /// A JSON_TABLE that reads the items before it.
+    lateral: Option<JsonTable>,
+}
+
+impl Item {
+    fn new(relation: Arc<Relation>, qualifier: String, stored: Option<TableRef>) -> Item {
+        Item {
+            relation,
+            qualifier,
+            stored,
+            lateral: None,
+        }
+    }
+}
+
+/// One FROM item as a relation; a stored table, unless of the top SELECT (`keyed`), is one
+/// the query reads whole. A JSON_TABLE may read `before`, the columns of the items before it,
+/// and the query around (`outer`): then `reads_outer` is set.
 fn factor(
     catalog: &Catalog,
     factor: &TableFactor,
     keyed: bool,
-) -> Result<(Arc<Relation>, String, Option<TableRef>), SqlError> {
+    before: &[(String, String)],
+    outer: Option<&Names<'_>>,
+    reads_outer: &Cell<bool>,
+) -> Result<Item, SqlError> {
     match factor {
         TableFactor::Table {
             name,
@@ -1349,7 +1375,7 @@ fn factor(
                 catalog.wanted.borrow_mut().insert(key);
             }
             let qualifier = alias.as_ref().map_or(table, |a| a.name.value.clone());
-            Ok((relation, qualifier, stored.filter(|_| keyed)))
+            Ok(Item::new(relation, qualifier, stored.filter(|_| keyed)))
         }
         TableFactor::Derived {
             lateral: false,
@@ -1368,10 +1394,45 @@ fn factor(
                 true => relation,
                 false => renamed(&relation, alias)?,
             };
-            Ok((relation, alias.name.value.clone(), None))
+            Ok(Item::new(relation, alias.name.value.clone(), None))
         }
         TableFactor::Derived { alias: None, .. } => {
             unsupported("a derived table without an alias (MySQL requires one)")
+        }
+        TableFactor::JsonTable {
+            json_expr,
+            json_path,
+            columns,
+            alias,
+        } => {
+            let qualifier = match alias {
+                Some(a) if a.columns.is_empty() => a.name.value.clone(),
+                Some(_) => return unsupported("column names after a JSON_TABLE's alias"),
+                None => return unsupported("JSON_TABLE without an alias (MySQL requires one)"),
+            };
+            // A document that reads no row is read once, here; else the table's rows are
+            // made for each row before it (and of the query around) as the query runs.
+            let constant = Names::new(catalog, Vec::new(), None);
+            if let Ok(doc) = compile_in(json_expr, &constant) {
+                let table = JsonTable::compile(doc, json_path, columns)?;
+                let relation = Relation {
+                    rows: table.rows(&[])?,
+                    columns: table.columns,
+                };
+                return Ok(Item::new(Arc::new(relation), qualifier, None));
+            }
+            let names = Names::new(catalog, before.to_vec(), outer);
+            let doc = compile_in(json_expr, &names)?;
+            reads_outer.set(reads_outer.get() || names.used_outer.get());
+            let table = JsonTable::compile(doc, json_path, columns)?;
+            let relation = Relation {
+                columns: table.columns.clone(),
+                rows: Vec::new(),
+            };
+            Ok(Item {
+                lateral: Some(table),
+                ..Item::new(Arc::new(relation), qualifier, None)
+            })
         }
         other => unsupported(format!("FROM {other}")),
     }
@@ -1411,11 +1472,24 @@ fn compile_select(
     // FROM: each item joins those before it; a comma is a join with no condition.
     let mut sources = Vec::new();
     let mut columns: Vec<(String, String)> = Vec::new();
-    let mut add = |(relation, qualifier, table): (Arc<Relation>, String, Option<TableRef>),
+    let reads_outer = Cell::new(false);
+    let mut add = |item: Item,
                    join: JoinKind,
                    constraint: Option<&JoinConstraint>,
                    columns: &mut Vec<(String, String)>|
      -> Result<(), SqlError> {
+        let Item {
+            relation,
+            qualifier,
+            stored: table,
+            lateral,
+        } = item;
+        if lateral.is_some() && join == JoinKind::Right {
+            return unsupported(format!(
+                "RIGHT JOIN of JSON_TABLE {qualifier}, which reads the tables before it: use \
+                 JOIN or LEFT JOIN (MySQL refuses it too)"
+            ));
+        }
         let before = columns.len();
         columns.extend(
             relation
@@ -1478,17 +1552,32 @@ fn compile_select(
             on,
             equi,
             stored,
+            lateral,
         });
         Ok(())
     };
     for from in &select.from {
-        let item = factor(catalog, &from.relation, keyed)?;
+        let item = factor(
+            catalog,
+            &from.relation,
+            keyed,
+            &columns,
+            outer,
+            &reads_outer,
+        )?;
         add(item, JoinKind::Inner, None, &mut columns)?;
         for join in &from.joins {
             if join.global {
                 return unsupported("GLOBAL JOIN");
             }
-            let item = factor(catalog, &join.relation, keyed)?;
+            let item = factor(
+                catalog,
+                &join.relation,
+                keyed,
+                &columns,
+                outer,
+                &reads_outer,
+            )?;
             let (kind, constraint) = match &join.join_operator {
                 JoinOperator::Join(c) | JoinOperator::Inner(c) | JoinOperator::CrossJoin(c) => {
                     (JoinKind::Inner, c)
@@ -1649,7 +1738,7 @@ fn compile_select(
     if having.is_some() && !grouped {
         return unsupported("HAVING without GROUP BY or an aggregate");
     }
-    let correlated = names.used_outer.get();
+    let correlated = names.used_outer.get() || reads_outer.get();
     Ok((
         SelectPlan {
             columns: headers,
