@@ -327,7 +327,7 @@ fn from_names(query: &Query) -> Vec<String> {
             .map(|a| a.name.value.clone())
             .or_else(|| object_name(name).ok())
             .unwrap_or_default(),
-        TableFactor::Derived { alias, .. } => alias
+        TableFactor::Derived { alias, .. } | TableFactor::JsonTable { alias, .. } => alias
             .as_ref()
             .map(|a| a.name.value.clone())
             .unwrap_or_default(),

@@ -399,3 +399,40 @@ fn many_nested_rows() {
         "9991"
     );
 }
+
+#[test]
+fn in_writes_subqueries_and_explain() {
+    let mut db = orders();
+    db.run("CREATE TABLE lines (id INT, sku VARCHAR(5), PRIMARY KEY (id, sku))");
+    db.run(
+        "INSERT INTO lines SELECT o.id, jt.sku FROM orders o, \
+         JSON_TABLE(o.items, '$[*]' COLUMNS (sku VARCHAR(5) PATH '$.sku')) jt",
+    );
+    assert_eq!(all(&mut db, "SELECT * FROM lines"), "1|a\n1|b\n2|a\n5|c");
+    db.run(
+        "UPDATE skus SET price = price + 1 WHERE sku IN \
+         (SELECT s FROM JSON_TABLE('[\"a\", \"c\"]', '$[*]' COLUMNS (s VARCHAR(5) PATH '$')) j)",
+    );
+    assert_eq!(all(&mut db, "SELECT * FROM skus"), "a|11\nb|100\nc|2");
+    assert_eq!(
+        all(
+            &mut db,
+            "SELECT id FROM orders o WHERE EXISTS (SELECT 1 FROM JSON_TABLE(o.items, '$[*]' \
+             COLUMNS (s VARCHAR(5) PATH '$.sku')) j WHERE s = 'a')"
+        ),
+        "1\n2"
+    );
+    assert_eq!(
+        all(
+            &mut db,
+            "WITH x AS (SELECT * FROM JSON_TABLE('[1, 2]', '$[*]' COLUMNS (v INT PATH '$')) j) \
+             SELECT * FROM x JOIN JSON_TABLE('[2, 3]', '$[*]' COLUMNS (v INT PATH '$')) y USING (v)"
+        ),
+        "2|2"
+    );
+    let plan = all(
+        &mut db,
+        "EXPLAIN SELECT * FROM orders o, JSON_TABLE(o.items, '$[*]' COLUMNS (s INT PATH '$')) jt",
+    );
+    assert!(plan.contains("|jt|"), "{plan}");
+}
