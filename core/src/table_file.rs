@@ -49,10 +49,11 @@ pub const BLOCK_TARGET: usize = 128 << 10;
 /// The most a compressed block may decode to, so that a hostile index cannot make a reader
 /// allocate more; a chunk larger than this goes alone into a stored block.
 pub const MAX_BLOCK: usize = 16 << 20;
-/// zstd's level 3 (its default): about 480 MB/s here, so a commit of a million rows pays
-/// some 0.17 s for it; level 1 is twice as fast and 7% larger, level 7 four times slower and
-/// 8% smaller (docs/BENCHMARKS.md).
-const ZSTD_LEVEL: i32 = 3;
+/// zstd's level 1: in 128 KiB blocks it compresses about twice as fast as level 3 (the
+/// default), from 1 % smaller to 9 % larger depending on the rows, and decoding it takes as
+/// many instructions, so bulk inserts, restores and gc pay less and reads no more; level 7
+/// is 8-12 % smaller at a third of level 3's speed (docs/BENCHMARKS.md).
+const ZSTD_LEVEL: i32 = 1;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TableError {
