@@ -84,6 +84,7 @@ mod tests_strings;
 mod tests_transactions;
 #[cfg(test)]
 mod tests_types;
+mod tokens;
 mod transaction;
 mod update_delete;
 mod upsert;

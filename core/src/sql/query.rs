@@ -53,6 +53,7 @@ use crate::sql::key_join::{self, leads_key, JoinStats};
 use crate::sql::recursive;
 use crate::sql::select::{limits, MAX_RESULT_ROWS};
 use crate::sql::session::Session;
+use crate::sql::tokens::blank;
 use crate::sql::window::{
     append as append_windows, compare_keys, place as place_window, reads_window, Bound, Frame,
     Offset, Window, WindowFunc, UNPLACED,
@@ -268,7 +269,7 @@ async fn load<S: Storage>(
         .tokenize()
         .map_err(|e| SqlError::Syntax(e.to_string()))?
         .into_iter()
-        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .filter(|t| !blank(t))
         .collect();
     let mut catalog = Catalog {
         tables: BTreeMap::new(),

@@ -26,6 +26,7 @@ use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::functions::{cast, CastTo};
 use crate::sql::history::History;
+use crate::sql::tokens::solid;
 use crate::sql::{unsupported, QueryResult, SqlError};
 
 /// The session's values.
@@ -128,9 +129,7 @@ pub(crate) fn variable_name(ident: &ast::Ident) -> Option<String> {
 /// `tokens` with `SET @v := expr` written `SET @v = expr`, which is what MySQL means by it
 /// and what sqlparser parses (it reads `:=` there as an operator of the value).
 pub(crate) fn mark_set(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
-    let words: Vec<usize> = (0..tokens.len())
-        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
-        .collect();
+    let words: Vec<usize> = solid(&tokens).collect();
     let is_set = words
         .first()
         .is_some_and(|&i| matches!(&tokens[i].token, Token::Word(w) if w.keyword == Keyword::SET));
