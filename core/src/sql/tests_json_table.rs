@@ -312,6 +312,24 @@ fn lateral_over_a_table() {
         ),
         "1|2\n2|1\n3|0\n4|0\n5|1"
     );
+    // A document that reads the row before it only in a subquery is lateral too.
+    assert_eq!(
+        all(
+            &mut db,
+            "SELECT o.id, jt.sku FROM orders o, JSON_TABLE((SELECT o.items), '$[*]' \
+             COLUMNS (sku VARCHAR(5) PATH '$.sku')) jt"
+        ),
+        "1|a\n1|b\n2|a\n5|c"
+    );
+    // One that reads no row is read once, though RAND(3) gives a new value at each reading.
+    assert_eq!(
+        all(
+            &mut db,
+            "SELECT COUNT(*), COUNT(DISTINCT jt.r) FROM orders o, \
+             JSON_TABLE(JSON_ARRAY(RAND(3)), '$[*]' COLUMNS (r DOUBLE PATH '$')) jt"
+        ),
+        "5|1"
+    );
 }
 
 #[test]
