@@ -145,7 +145,13 @@ fn on_empty_and_on_error() {
     );
     // A default is JSON converted to the column's type, checked before any row.
     let e = db.err("SELECT * FROM JSON_TABLE('[1]', '$[*]' COLUMNS (a INT PATH '$.x' DEFAULT 'abc' ON EMPTY)) AS t");
-    assert!(e.contains("invalid JSON text in the DEFAULT"), "{e}");
+    assert!(
+        e.contains(
+            "invalid JSON text in the DEFAULT of JSON_TABLE column 'a' \
+             (a string default is written '\"text\"'): "
+        ),
+        "{e}"
+    );
     let e = db.err("SELECT * FROM JSON_TABLE('[1]', '$[*]' COLUMNS (a INT PATH '$.x' DEFAULT '\"abc\"' ON EMPTY)) AS t");
     assert!(e.contains("JSON_TABLE column 'a'"), "{e}");
 }
