@@ -1,18 +1,18 @@
 //! `EXPLAIN SELECT ...` (also DESCRIBE SELECT): one row per table the query reads, saying how,
 //! in the columns of MySQL's traditional EXPLAIN; `EXPLAIN UPDATE ...` and `EXPLAIN DELETE
 //! ...`: one row, `select_type` UPDATE or DELETE, for the table the statement changes, as
-//! `update_delete::plan_update` and `plan_delete` plan it for the statement itself. It asks the planners the executor asks —
-//! `select::single_table` and `select::span` for one table, `query::reading` and `key_join`'s
-//! choices for the general path — and reads no rows.
+//! `update_delete::plan_update` and `plan_delete` plan it for the statement itself. It asks the
+//! planners the executor asks — `select::single_table` and `select::span` for one table,
+//! `query::reading` and `key_join`'s choices for the general path — and reads no rows.
 //!
 //! `type` is `const` for a primary key point lookup, `ref` for the keys of a primary key or
 //! index that start with the values `=` gives, `range` for other key or index ranges, `index`
-//! for a whole index read in its order, `eq_ref`/`ref` for a join read
-//! through a key per row before it (`eq_ref` when one key value finds at most one row), and
-//! `ALL` for a full read. `key` is the key read (`possible_keys` the same: the planner weighs
-//! no others); `key_len`, `rows` and `filtered` are NULL, as Cairn keeps no statistics. A join
-//! read by key may still be read whole when, as it runs, the rows before it would look up more
-//! keys than reading it costs (`key_join::worth_looking_up`).
+//! for a whole index read in its order, `eq_ref`/`ref` for a join read through a key per row
+//! before it (`eq_ref` when one key value finds at most one row), and `ALL` for a full read.
+//! `key` is the key read (`possible_keys` the same: the planner weighs no others); `key_len`,
+//! `rows` and `filtered` are NULL, as Cairn keeps no statistics. A join read by key may still
+//! be read whole when, as it runs, the rows before it would look up more keys than reading it
+//! costs (`key_join::worth_looking_up`).
 
 use alloc::format;
 use alloc::string::{String, ToString};
