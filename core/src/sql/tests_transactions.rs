@@ -340,6 +340,12 @@ fn autocommit_is_set_as_mysql_spells_it() {
             "SET LOCAL autocommit = 0",
             "SET @@local.autocommit = DEFAULT",
         ),
+        // MySQL takes `:=` in SET for any variable.
+        ("SET autocommit := 0", "SET @@autocommit := 1"),
+        (
+            "SET SESSION autocommit := OFF",
+            "SET @@session.autocommit := ON",
+        ),
     ] {
         run(&mut repo, &format!("{off}; SELECT 1"));
         assert!(repo.in_transaction(), "{off}");
