@@ -150,8 +150,8 @@ export type ErrorCode =
   /** A merge made by the command line waits to be committed or aborted. */
   | 'MERGE_IN_PROGRESS'
   /**
-   * A SQL transaction (BEGIN without COMMIT or ROLLBACK yet) is open on this `Repo`, and the
-   * operation would write outside it: end the transaction first.
+   * A SQL transaction (BEGIN, or autocommit off, without COMMIT or ROLLBACK yet) is open on
+   * this `Repo`, and the operation would write outside it: end the transaction first.
    */
   | 'TRANSACTION_OPEN'
   /** No merge is in progress, or a table has no conflicts. */

@@ -122,8 +122,8 @@ pub async fn sql<H: Host>(
 pub fn end_sql_session<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>) {
     if db.repo.rollback_transaction() {
         cx.host.stderr(
-            "warning: the session ended with a transaction open (BEGIN without COMMIT); \
-             it was rolled back\n",
+            "warning: the session ended with a transaction open (BEGIN, or autocommit off, \
+             without COMMIT); it was rolled back\n",
         );
     }
 }

@@ -451,6 +451,7 @@ impl<S: Storage> Repo<S> {
             base,
             session: crate::sql::Session::default(),
             transaction: None,
+            autocommit: true,
         };
         repo.fetch("origin", remote, progress).await?;
         let at = repo

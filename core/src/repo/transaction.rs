@@ -1,6 +1,7 @@
 //! A session's SQL transaction (`crate::sql::Session`): BEGIN in one `sql` call, statements in
-//! the next ones, COMMIT or ROLLBACK in a later one. The `Repo` holds it between calls; only
-//! COMMIT saves it, through `sql_into`'s compare-and-swap save like any script.
+//! the next ones, COMMIT or ROLLBACK in a later one. The `Repo` holds it between calls, with
+//! the session's autocommit setting; only COMMIT saves it, through `sql_into`'s
+//! compare-and-swap save like any script.
 //!
 //! While it is open, the operations other than SQL that write (commit, checkout, merge,
 //! reset, fetch, gc, ...) are refused: they act on the saved working set, so a version commit
@@ -20,7 +21,8 @@ pub(super) struct Open {
 }
 
 impl<S: Storage> Repo<S> {
-    /// Whether this session has a SQL transaction open (BEGIN without COMMIT or ROLLBACK yet).
+    /// Whether this session has a SQL transaction open (BEGIN, or a statement with autocommit
+    /// off, without COMMIT or ROLLBACK yet).
     pub fn in_transaction(&self) -> bool {
         self.transaction.is_some()
     }
@@ -38,8 +40,13 @@ impl<S: Storage> Repo<S> {
         }
     }
 
-    /// Holds `sql`, what a script left open, for the session's next scripts.
-    pub(super) async fn keep_transaction(&mut self, sql: Option<Transaction>) -> Result<()> {
+    /// Holds `sql`, what a script left open, and its autocommit setting, for the session's
+    /// next scripts.
+    pub(super) async fn keep_transaction(
+        &mut self,
+        sql: Option<Transaction>,
+        autocommit: bool,
+    ) -> Result<()> {
         self.transaction = match sql {
             None => None,
             Some(sql) => {
@@ -50,6 +57,7 @@ impl<S: Storage> Repo<S> {
                 Some(Open { sql, at })
             }
         };
+        self.autocommit = autocommit;
         Ok(())
     }
 }

@@ -298,12 +298,12 @@ fn time(micros: i128, fsp: u8) -> Value {
     })
 }
 
-/// An argument of the time functions: a TIME (microseconds), or a point in time
-/// (microseconds since 1970-01-01). Text is read as a time first, then as a datetime.
+/// An argument of the time functions: a TIME (microseconds), or a point in time. Text is
+/// read as a time first, then as a datetime.
 #[derive(Clone, Copy)]
 enum Clock {
     Time(i64),
-    At(i128),
+    At(Instant),
 }
 
 fn clock(v: &Value, func: &str) -> Result<Clock, SqlError> {
@@ -314,7 +314,7 @@ fn clock(v: &Value, func: &str) -> Result<Clock, SqlError> {
     };
     Ok(match time {
         Some(micros) => Clock::Time(micros),
-        None => Clock::At(instant(v, func)?.since_epoch()),
+        None => Clock::At(instant(v, func)?),
     })
 }
 
@@ -327,7 +327,7 @@ fn shift(at: Clock, by: &Value, sign: i128, fsp: u8, func: &str) -> Result<Value
     let by = sign * i128::from(by);
     Ok(match at {
         Clock::Time(t) => time(i128::from(t) + by, fsp),
-        Clock::At(t) => datetime(t + by, fsp).unwrap_or(Value::Null),
+        Clock::At(t) => datetime(t.since_epoch() + by, fsp).unwrap_or(Value::Null),
     })
 }
 
@@ -456,7 +456,7 @@ fn instant(v: &Value, func: &str) -> Result<Instant, SqlError> {
 fn time_of_day(v: &Value, func: &str) -> Result<i64, SqlError> {
     Ok(match clock(v, func)? {
         Clock::Time(micros) => micros,
-        Clock::At(micros) => micros.rem_euclid(i128::from(MICROS_PER_DAY)) as i64,
+        Clock::At(at) => at.micros,
     })
 }
 
@@ -595,7 +595,7 @@ pub fn call(f: DateFunc, args: &[Value]) -> Result<Value, SqlError> {
             Ok(
                 match (clock(arg(0), "TIMEDIFF")?, clock(arg(1), "TIMEDIFF")?) {
                     (Clock::Time(a), Clock::Time(b)) => time(i128::from(a) - i128::from(b), fsp),
-                    (Clock::At(a), Clock::At(b)) => time(a - b, fsp),
+                    (Clock::At(a), Clock::At(b)) => time(a.since_epoch() - b.since_epoch(), fsp),
                     // A time and a datetime, as MySQL gives.
                     _ => Value::Null,
                 },
@@ -608,10 +608,10 @@ pub fn call(f: DateFunc, args: &[Value]) -> Result<Value, SqlError> {
             shift(clock(arg(0), name)?, arg(1), sign, fsp, name)
         }
         DateFunc::Timestamp => {
-            let at = instant(arg(0), "TIMESTAMP")?.since_epoch();
+            let at = instant(arg(0), "TIMESTAMP")?;
             let fsp = precision(arg(0));
             match args.get(1) {
-                None => Ok(datetime(at, fsp).unwrap_or(Value::Null)),
+                None => Ok(datetime(at.since_epoch(), fsp).unwrap_or(Value::Null)),
                 Some(by) => shift(Clock::At(at), by, 1, fsp.max(precision(by)), "TIMESTAMP"),
             }
         }
@@ -691,10 +691,7 @@ fn compound_part(c: Compound, v: &Value) -> Result<Value, SqlError> {
     }
     Ok(Value::Int(match clock(v, "EXTRACT")? {
         Clock::Time(micros) => c.extract(0, micros),
-        Clock::At(_) => {
-            let at = instant(v, "EXTRACT")?;
-            c.extract(at.civil().2, at.micros)
-        }
+        Clock::At(at) => c.extract(at.civil().2, at.micros),
     }))
 }
 

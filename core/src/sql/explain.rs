@@ -1,18 +1,20 @@
 //! `EXPLAIN SELECT ...` (also DESCRIBE SELECT): one row per table the query reads, saying how,
 //! in the columns of MySQL's traditional EXPLAIN; `EXPLAIN UPDATE ...` and `EXPLAIN DELETE
 //! ...`: one row, `select_type` UPDATE or DELETE, for the table the statement changes, as
-//! `update_delete::plan_update` and `plan_delete` plan it for the statement itself. It asks the planners the executor asks —
+//! `update_delete::plan_update` and `plan_delete` plan it for the statement itself; `EXPLAIN
+//! INSERT ...` and `EXPLAIN REPLACE ...`: MySQL's one row for the table written, then those of
+//! an INSERT ... SELECT's query. It asks the planners the executor asks —
 //! `select::single_table` and `select::span` for one table, `query::reading` and `key_join`'s
-//! choices for the general path — and reads no rows.
+//! choices for the general path, `insert::plan` for an INSERT — and reads no rows.
 //!
 //! `type` is `const` for a primary key point lookup, `ref` for the keys of a primary key or
 //! index that start with the values `=` gives, `range` for other key or index ranges, `index`
-//! for a whole index read in its order, `eq_ref`/`ref` for a join read
-//! through a key per row before it (`eq_ref` when one key value finds at most one row), and
-//! `ALL` for a full read. `key` is the key read (`possible_keys` the same: the planner weighs
-//! no others); `key_len`, `rows` and `filtered` are NULL, as Cairn keeps no statistics. A join
-//! read by key may still be read whole when, as it runs, the rows before it would look up more
-//! keys than reading it costs (`key_join::worth_looking_up`).
+//! for a whole index read in its order, `eq_ref`/`ref` for a join read through a key per row
+//! before it (`eq_ref` when one key value finds at most one row), and `ALL` for a full read.
+//! `key` is the key read (`possible_keys` the same: the planner weighs no others); `key_len`,
+//! `rows` and `filtered` are NULL, as Cairn keeps no statistics. A join read by key may still
+//! be read whole when, as it runs, the rows before it would look up more keys than reading it
+//! costs (`key_join::worth_looking_up`).
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -20,7 +22,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::ops::Bound;
 
-use sqlparser::ast::{Expr, OrderByExpr, Query, SetExpr, Statement, TableFactor};
+use sqlparser::ast::{Expr, Insert, OrderByExpr, Query, SetExpr, Statement, TableFactor};
 
 use crate::chunk_store::ChunkStore;
 use crate::db::index::successor;
@@ -29,11 +31,15 @@ use crate::db::schema::{Column, Schema};
 use crate::db::table::{Span, Table};
 use crate::db::value::Value;
 use crate::io::Storage;
+use crate::sql::ddl::column_positions;
 use crate::sql::history::History;
 use crate::sql::join::Source;
 use crate::sql::key_join::{narrowing, probe, whole_span, Probe};
 use crate::sql::query::{reading, Reading};
-use crate::sql::{object_name, select, unsupported, update_delete, QueryResult, SqlError};
+use crate::sql::{
+    insert, object_name, open_table, select, unsupported, update_delete, upsert, QueryResult,
+    SqlError,
+};
 
 /// One row of the answer.
 struct Line {
@@ -60,8 +66,9 @@ impl Line {
     }
 }
 
-/// Answers an `EXPLAIN` statement: of a SELECT only; EXPLAIN ANALYZE, which runs the query,
-/// and formats other than the traditional table are refused.
+/// Answers an `EXPLAIN` statement: of a SELECT, INSERT, REPLACE, UPDATE or DELETE; EXPLAIN
+/// ANALYZE, which runs the statement, and formats other than the traditional table are
+/// refused.
 pub async fn explain<S: Storage>(
     store: &ChunkStore<S>,
     root: &RootValue,
@@ -98,23 +105,71 @@ pub async fn explain<S: Storage>(
         Statement::Query(query) => query,
         Statement::Update(u) => {
             let (planned, _) = update_delete::plan_update(store, root, history, &u).await?;
-            return Ok(answer(vec![changed("UPDATE", &planned, &u.order_by, &u.limit)]));
+            return Ok(answer(vec![changed(
+                "UPDATE",
+                &planned,
+                &u.order_by,
+                &u.limit,
+            )]));
         }
         Statement::Delete(d) => {
             let planned = update_delete::plan_delete(store, root, history, &d).await?;
-            return Ok(answer(vec![changed("DELETE", &planned, &d.order_by, &d.limit)]));
+            return Ok(answer(vec![changed(
+                "DELETE",
+                &planned,
+                &d.order_by,
+                &d.limit,
+            )]));
+        }
+        Statement::Insert(mut ins) => {
+            return Ok(answer(inserted(store, root, history, &mut ins).await?));
         }
         _ => {
             return unsupported(
-                "EXPLAIN of a statement other than SELECT, UPDATE or DELETE (EXPLAIN t describes a table)",
+                "EXPLAIN of a statement other than SELECT, INSERT, REPLACE, UPDATE or DELETE \
+                 (EXPLAIN t describes a table)",
             )
         }
     };
-    let lines = match select::single_table(root, history, &query)? {
+    Ok(answer(read(store, root, history, &query).await?))
+}
+
+/// The tables a query reads.
+async fn read<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    history: &History,
+    query: &Query,
+) -> Result<Vec<Line>, SqlError> {
+    Ok(match select::single_table(root, history, query)? {
         Some((table, plan)) => vec![single(table.as_ref().map(|(n, t)| (n.as_str(), t)), &plan)],
-        None => general(store, root, history, &query).await?,
+        None => general(store, root, history, query).await?,
+    })
+}
+
+/// An INSERT or REPLACE, as `insert::plan` takes it apart: MySQL's row for the table written
+/// (`type` ALL, the rest NULL), then an INSERT ... SELECT's query's rows. No value is
+/// computed: one may assign a variable.
+async fn inserted<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    history: &History,
+    ins: &mut Insert,
+) -> Result<Vec<Line>, SqlError> {
+    let (mode, table, columns, source) = insert::plan(ins)?;
+    let (name, table) = open_table(root, &table)?;
+    column_positions(table.schema(), &columns)?;
+    let kind = match mode {
+        upsert::Mode::Replace => "REPLACE",
+        _ => "INSERT",
     };
-    Ok(answer(lines))
+    let mut line = Line::new(1, kind, Some(name));
+    line.access = Some("ALL");
+    let mut lines = vec![line];
+    if let insert::Source::Query(query) = source {
+        lines.extend(read(store, root, history, query).await?);
+    }
+    Ok(lines)
 }
 
 /// The one table of the single-table path (None: no FROM).

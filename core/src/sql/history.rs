@@ -25,6 +25,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 use crate::db::root_value::RootValue;
 use crate::db::temporal::{Temporal, TimeType};
 use crate::db::value::Value;
+use crate::sql::tokens::{blank, solid};
 use crate::sql::{split, unsupported, SqlError};
 
 /// The prefix Dolt reserves for system tables.
@@ -110,14 +111,8 @@ pub fn mark_as_of(tokens: Vec<TokenWithSpan>) -> Result<Vec<TokenWithSpan>, SqlE
     let mut out = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
-        let rest: Vec<(usize, &Token)> = tokens[i..]
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| !blank(&t.token))
-            .take(3)
-            .map(|(at, t)| (i + at, &t.token))
-            .collect();
-        let words: Vec<&Token> = rest.iter().map(|(_, t)| *t).collect();
+        let rest: Vec<usize> = solid(&tokens[i..]).take(3).map(|at| i + at).collect();
+        let words: Vec<&Token> = rest.iter().map(|&at| &tokens[at].token).collect();
         if blank(&tokens[i].token) || !is_as_of(&words) {
             out.push(tokens[i].clone());
             i += 1;
@@ -128,7 +123,7 @@ pub fn mark_as_of(tokens: Vec<TokenWithSpan>) -> Result<Vec<TokenWithSpan>, SqlE
         for token in [Token::LParen, Token::SingleQuotedString(rev), Token::RParen] {
             out.push(TokenWithSpan { token, span });
         }
-        i = rest[2].0 + 1;
+        i = rest[2] + 1;
     }
     Ok(out)
 }
@@ -175,14 +170,12 @@ pub fn mark_clock(
             continue;
         };
         // The call's parentheses, empty; the keyword forms may go without.
-        let rest: Vec<(usize, &Token)> = tokens[i + 1..]
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| !blank(&t.token))
+        let rest: Vec<usize> = solid(&tokens[i + 1..])
             .take(2)
-            .map(|(at, t)| (i + 1 + at, &t.token))
+            .map(|at| i + 1 + at)
             .collect();
-        let parens = matches!(rest.as_slice(), [(_, Token::LParen), (_, Token::RParen)]);
+        let parens = matches!(rest.as_slice(),
+            [l, r] if tokens[*l].token == Token::LParen && tokens[*r].token == Token::RParen);
         if needs_parens && !parens {
             out.push(tokens[i].clone());
             i += 1;
@@ -203,7 +196,7 @@ pub fn mark_clock(
                     token: Token::Number(seconds.clone(), false),
                     span,
                 });
-                i = rest[1].0 + 1;
+                i = rest[1] + 1;
                 continue;
             }
             _ => ("TIMESTAMP", printed.as_str()),
@@ -221,7 +214,7 @@ pub fn mark_clock(
             token: Token::SingleQuotedString(text.into()),
             span,
         });
-        i = if parens { rest[1].0 + 1 } else { i + 1 };
+        i = if parens { rest[1] + 1 } else { i + 1 };
     }
     (out, written)
 }
@@ -240,12 +233,9 @@ pub fn mark_last_insert_id(
     while i < tokens.len() {
         let is_call = matches!(&tokens[i].token,
             Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("last_insert_id"));
-        let parens: Vec<usize> = tokens[i + 1..]
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| !blank(&t.token))
+        let parens: Vec<usize> = solid(&tokens[i + 1..])
             .take(2)
-            .map(|(at, _)| i + 1 + at)
+            .map(|at| i + 1 + at)
             .collect();
         let empty_call = is_call
             && matches!(parens.as_slice(), [l, r] if tokens[*l].token == Token::LParen && tokens[*r].token == Token::RParen);
@@ -362,11 +352,6 @@ pub fn versioned_key(table: &str, rev: &str) -> String {
     key.push('\0');
     key.push_str(rev);
     key
-}
-
-/// Whitespace and comments.
-fn blank(token: &Token) -> bool {
-    matches!(token, Token::Whitespace(_))
 }
 
 /// Whether `AS`, blanks, `OF` occur in the text (any case), or a comment that could stand

@@ -4,7 +4,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use sqlparser::ast::{self, Insert, SetExpr, TableObject};
+use sqlparser::ast::{self, Insert, Query, SetExpr, TableObject};
 
 use crate::chunk_store::ChunkStore;
 use crate::db::root_value::RootValue;
@@ -43,10 +43,15 @@ pub fn parse_slow(sql: &str) -> Result<InsertValues, SqlError> {
 }
 
 /// `ins`'s values, computed in `history`'s statement (they may read and assign its
-/// session's variables, and read its clock).
+/// session's variables, and read its clock), as `run_statement` computes a plain INSERT's
+/// (for the tests and fuzzing that compare the fast parser with it).
+#[cfg(any(test, feature = "fuzzing"))]
 pub fn from_ast(ins: Insert, history: &History) -> Result<InsertValues, SqlError> {
     from_ast_refusals(&ins)?;
-    from_ast_rest(ins, history)
+    match shape(&ins)? {
+        (table, columns, Source::Values(values)) => computed(table, columns, values, history),
+        _ => unsupported("INSERT ... SELECT"),
+    }
 }
 
 /// The clauses of an INSERT that no path here takes (IGNORE, REPLACE and ON DUPLICATE KEY
@@ -73,8 +78,15 @@ fn from_ast_refusals(ins: &Insert) -> Result<(), SqlError> {
     }
 }
 
-/// The table, columns and rows of an INSERT ... VALUES.
-fn from_ast_rest(ins: Insert, history: &History) -> Result<InsertValues, SqlError> {
+/// Where an INSERT's rows come from.
+pub(crate) enum Source<'a> {
+    Values(&'a ast::Values),
+    /// INSERT ... SELECT.
+    Query(&'a Query),
+}
+
+/// The table an INSERT names, its columns (empty: all) and where its rows come from.
+fn shape(ins: &Insert) -> Result<(String, Vec<String>, Source<'_>), SqlError> {
     let TableObject::TableName(table) = &ins.table else {
         return unsupported("INSERT into a table function");
     };
@@ -84,16 +96,40 @@ fn from_ast_rest(ins: Insert, history: &History) -> Result<InsertValues, SqlErro
         .iter()
         .map(object_name)
         .collect::<Result<_, _>>()?;
-    let Some(query) = ins.source else {
+    let Some(query) = &ins.source else {
         return unsupported("INSERT without VALUES");
     };
-    plain_query(&query)?;
-    if query.order_by.is_some() || query.limit_clause.is_some() {
-        return unsupported("ORDER BY or LIMIT in INSERT");
-    }
-    let SetExpr::Values(values) = *query.body else {
-        return unsupported("INSERT ... SELECT");
+    let source = match query.body.as_ref() {
+        SetExpr::Values(values) => {
+            plain_query(query)?;
+            if query.order_by.is_some() || query.limit_clause.is_some() {
+                return unsupported("ORDER BY or LIMIT in INSERT");
+            }
+            Source::Values(values)
+        }
+        _ => Source::Query(query),
     };
+    Ok((table, columns, source))
+}
+
+/// An INSERT or REPLACE as every path takes it, before any value is computed (EXPLAIN stops
+/// here): its mode, taken off the statement, then `shape`'s parts.
+pub(crate) fn plan(
+    ins: &mut Insert,
+) -> Result<(upsert::Mode, String, Vec<String>, Source<'_>), SqlError> {
+    let mode = upsert::Mode::of(ins)?;
+    from_ast_refusals(ins)?;
+    let (table, columns, source) = shape(ins)?;
+    Ok((mode, table, columns, source))
+}
+
+/// The rows of an INSERT ... VALUES, computed.
+fn computed(
+    table: String,
+    columns: Vec<String>,
+    values: &ast::Values,
+    history: &History,
+) -> Result<InsertValues, SqlError> {
     let mut defaults = Vec::new();
     let mut rows = Vec::with_capacity(values.rows.len());
     for (r, row) in values.rows.iter().enumerate() {
@@ -133,34 +169,19 @@ pub async fn run_statement<S: Storage>(
     history: &History,
     mut ins: Insert,
 ) -> Result<QueryResult, SqlError> {
-    let mode = upsert::Mode::of(&mut ins)?;
-    let values = match ins.source.as_deref().map(|q| q.body.as_ref()) {
-        Some(SetExpr::Values(_)) | None => from_ast(ins, history)?,
-        Some(_) => {
-            // INSERT ... SELECT: the query runs first, over the root as it is before the
-            // statement, so a table may be filled from itself.
-            let TableObject::TableName(table) = &ins.table else {
-                return unsupported("INSERT into a table function");
-            };
-            let mut plain = ins.clone();
-            plain.source = None;
-            from_ast_refusals(&plain)?;
-            let query = ins
-                .source
-                .take()
-                .ok_or_else(|| SqlError::Syntax("no query".into()))?;
-            let result = crate::sql::select::run(store, root, history, *query).await?;
-            InsertValues {
-                table: object_name(table)?,
-                columns: ins
-                    .columns
-                    .iter()
-                    .map(object_name)
-                    .collect::<Result<_, _>>()?,
-                rows: result.rows,
-                defaults: Vec::new(),
-            }
-        }
+    let (mode, table, columns, source) = plan(&mut ins)?;
+    let values = match source {
+        Source::Values(values) => computed(table, columns, values, history)?,
+        // The query runs first, over the root as it is before the statement, so a table may
+        // be filled from itself.
+        Source::Query(query) => InsertValues {
+            table,
+            columns,
+            rows: crate::sql::select::run(store, root, history, query.clone())
+                .await?
+                .rows,
+            defaults: Vec::new(),
+        },
     };
     match mode {
         upsert::Mode::Plain => run(store, root, values, history).await,

@@ -21,6 +21,7 @@ use crate::db::temporal::{MICROS_PER_DAY, MICROS_PER_SECOND};
 use crate::db::value::Value;
 use crate::sql::functions;
 use crate::sql::history::ClockCalls;
+use crate::sql::tokens::solid;
 use crate::sql::SqlError;
 
 /// A compound unit: the parts an interval of it is written in, largest first.
@@ -236,9 +237,8 @@ pub fn mark(tokens: Vec<TokenWithSpan>, written: &mut ClockCalls) -> Vec<TokenWi
         let name = compound.name();
         // EXTRACT ( unit FROM  ->  `EXTRACT unit` (
         let before = solid(&out).rev().take(2).collect::<Vec<_>>();
-        let from = tokens[i + 1..]
-            .iter()
-            .position(|t| !matches!(t.token, Token::Whitespace(_)))
+        let from = solid(&tokens[i + 1..])
+            .next()
             .map(|at| i + 1 + at)
             .filter(|at| keyword(&tokens[*at].token, Keyword::FROM));
         if let ([paren, call], Some(from)) = (before.as_slice(), from) {
@@ -288,15 +288,6 @@ fn unit(token: &Token) -> Option<Compound> {
 
 fn keyword(token: &Token, keyword: Keyword) -> bool {
     matches!(token, Token::Word(w) if w.quote_style.is_none() && w.keyword == keyword)
-}
-
-/// The positions of the tokens that are not blanks.
-fn solid(tokens: &[TokenWithSpan]) -> impl DoubleEndedIterator<Item = usize> + '_ {
-    tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
-        .map(|(i, _)| i)
 }
 
 /// The position of the INTERVAL whose amount `tokens` end in: the last INTERVAL at the

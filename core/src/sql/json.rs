@@ -592,11 +592,14 @@ pub(crate) fn document(v: &Value, name: &str, n: usize) -> Result<Json, SqlError
             )))
         }
     };
-    serde_json::from_str(s).map_err(|e| {
-        SqlError::TypeMismatch(format!(
-            "invalid JSON text in argument {n} to function {name}: {e}"
-        ))
-    })
+    read(s, format_args!("argument {n} to function {name}"))
+}
+
+/// JSON text as a document; the error names `place`, where the text was written (formatted
+/// only then, as documents are read per row).
+pub(crate) fn read(text: &str, place: core::fmt::Arguments<'_>) -> Result<Json, SqlError> {
+    serde_json::from_str(text)
+        .map_err(|e| SqlError::TypeMismatch(format!("invalid JSON text in {place}: {e}")))
 }
 
 /// An argument of JSON_OBJECT or JSON_ARRAY: JSON another function gave, as itself; any

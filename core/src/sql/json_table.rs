@@ -20,7 +20,7 @@ use crate::db::value::{ColumnType, Value};
 use crate::sql::ddl::column_type;
 use crate::sql::expr::Expr;
 use crate::sql::functions::{cast, CastTo};
-use crate::sql::json::{document, scalar, write};
+use crate::sql::json::{document, read, scalar, write};
 use crate::sql::json_path::Path;
 use crate::sql::select::MAX_RESULT_ROWS;
 use crate::sql::{unsupported, SqlError};
@@ -244,15 +244,14 @@ fn found(column: &JsonTableNamedColumn) -> Result<Kind, SqlError> {
         Some(JsonTableColumnErrorHandling::Error) => Ok(Otherwise::Error),
         Some(JsonTableColumnErrorHandling::Default(v)) => {
             let json = match &v.value {
-                ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => {
-                    serde_json::from_str(s).map_err(|e| {
-                        SqlError::TypeMismatch(format!(
-                            "invalid JSON text in the DEFAULT of JSON_TABLE column '{}': {e} \
-                             (a string default is written '\"text\"')",
-                            column.name
-                        ))
-                    })?
-                }
+                ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => read(
+                    s,
+                    format_args!(
+                        "the DEFAULT of JSON_TABLE column '{}' (a string default is \
+                         written '\"text\"')",
+                        column.name
+                    ),
+                )?,
                 other => {
                     return unsupported(format!(
                         "DEFAULT {other} for JSON_TABLE column '{}': it must be a string of JSON",

@@ -11,7 +11,7 @@
 //! before it stay applied) and ends the script with its error. [`execute_into`] keeps the
 //! results of the statements before it, for front ends that show them as the MySQL client
 //! does. [`execute_in`] runs a script on [`Roots`], whose transaction (BEGIN ... COMMIT,
-//! `transaction.rs`) may outlast the script.
+//! `transaction.rs`) and autocommit setting may outlast the script.
 
 mod access;
 mod aggregate;
@@ -84,6 +84,7 @@ mod tests_strings;
 mod tests_transactions;
 #[cfg(test)]
 mod tests_types;
+mod tokens;
 mod transaction;
 mod update_delete;
 mod upsert;
@@ -167,6 +168,11 @@ pub enum SqlError {
     SerializationFailure,
     /// ROLLBACK TO or RELEASE of a savepoint the open transaction does not have.
     SavepointNotFound(String),
+    /// SET of a system variable to a value it does not take (MySQL's error 1231).
+    WrongValue {
+        variable: String,
+        value: String,
+    },
 }
 
 impl fmt::Display for SqlError {
@@ -198,6 +204,9 @@ impl fmt::Display for SqlError {
             ),
             SqlError::TypeMismatch(msg) => write!(f, "type mismatch: {msg}"),
             SqlError::SavepointNotFound(name) => write!(f, "SAVEPOINT {name} does not exist"),
+            SqlError::WrongValue { variable, value } => {
+                write!(f, "Variable '{variable}' can't be set to the value of '{value}'")
+            }
             SqlError::Table(e) => e.fmt(f),
             SqlError::SerializationFailure => f.write_str(
                 "serialization failure: this transaction conflicts with a committed \
@@ -301,15 +310,18 @@ pub async fn execute_in<S: Storage>(
         let tokens = match piece {
             Piece::Bound(tokens) => tokens,
             Piece::Text(text) => {
-                let root = roots.root();
                 if let Some(values) = fast_insert::parse(text) {
+                    roots.begin_implicitly();
+                    let root = roots.root();
                     let before = root.clone();
                     let result = insert::run(store, root, values, history).await?;
                     keys_hold(store, before, root, Cause::Delete).await?;
                     results.push(result);
                     continue;
                 }
-                if let Some(result) = fast_select::run(store, root, text).await {
+                if let Some(result) = fast_select::run(store, roots.root(), text).await {
+                    // It read the root the transaction it opens begins at.
+                    roots.begin_implicitly();
                     results.push(result?);
                     continue;
                 }
@@ -324,6 +336,7 @@ pub async fn execute_in<S: Storage>(
                 results.push(transaction::apply(roots, control)?);
                 continue;
             }
+            roots.begin_implicitly();
             let root = roots.root();
             let hold = keys_to_hold(&statement, root);
             // Boxed: the statement's future is tens of KiB in a debug build, and every caller

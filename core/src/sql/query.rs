@@ -53,6 +53,7 @@ use crate::sql::key_join::{self, leads_key, JoinStats};
 use crate::sql::recursive;
 use crate::sql::select::{limits, MAX_RESULT_ROWS};
 use crate::sql::session::Session;
+use crate::sql::tokens::blank;
 use crate::sql::window::{
     append as append_windows, compare_keys, place as place_window, reads_window, Bound, Frame,
     Offset, Window, WindowFunc, UNPLACED,
@@ -268,7 +269,7 @@ async fn load<S: Storage>(
         .tokenize()
         .map_err(|e| SqlError::Syntax(e.to_string()))?
         .into_iter()
-        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .filter(|t| !blank(t))
         .collect();
     let mut catalog = Catalog {
         tables: BTreeMap::new(),
@@ -1410,21 +1411,24 @@ fn factor(
                 Some(_) => return unsupported("column names after a JSON_TABLE's alias"),
                 None => return unsupported("JSON_TABLE without an alias (MySQL requires one)"),
             };
-            // A document that reads no row is read once, here; else the table's rows are
-            // made for each row before it (and of the query around) as the query runs.
-            let constant = Names::new(catalog, Vec::new(), None);
-            if let Ok(doc) = compile_in(json_expr, &constant) {
-                let table = JsonTable::compile(doc, json_path, columns)?;
+            // The document is compiled in a scope of no columns of its own around the row
+            // before it, so `used_outer` tells whether it reads a row, itself or in a subquery
+            // (the compiled expression cannot tell: a correlated subquery and RAND() are both
+            // `Expr::Subquery`). A document that reads no row is read once, here; else the
+            // table's rows are made for each row before it (and of the query around) as the
+            // query runs.
+            let row = Names::new(catalog, before.to_vec(), outer);
+            let names = Names::new(catalog, Vec::new(), Some(&row));
+            let doc = compile_in(json_expr, &names)?;
+            let table = JsonTable::compile(doc, json_path, columns)?;
+            if !names.used_outer.get() {
                 let relation = Relation {
                     rows: table.rows(&[])?,
                     columns: table.columns,
                 };
                 return Ok(Item::new(Arc::new(relation), qualifier, None));
             }
-            let names = Names::new(catalog, before.to_vec(), outer);
-            let doc = compile_in(json_expr, &names)?;
-            reads_outer.set(reads_outer.get() || names.used_outer.get());
-            let table = JsonTable::compile(doc, json_path, columns)?;
+            reads_outer.set(reads_outer.get() || row.used_outer.get());
             let relation = Relation {
                 columns: table.columns.clone(),
                 rows: Vec::new(),

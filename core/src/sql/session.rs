@@ -26,6 +26,7 @@ use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::functions::{cast, CastTo};
 use crate::sql::history::History;
+use crate::sql::tokens::solid;
 use crate::sql::{unsupported, QueryResult, SqlError};
 
 /// The session's values.
@@ -125,12 +126,13 @@ pub(crate) fn variable_name(ident: &ast::Ident) -> Option<String> {
         .then(|| name.to_lowercase())
 }
 
-/// `tokens` with `SET @v := expr` written `SET @v = expr`, which is what MySQL means by it
-/// and what sqlparser parses (it reads `:=` there as an operator of the value).
+/// `tokens` with `SET v := expr` written `SET v = expr`, which is what MySQL means by it for
+/// any variable (`@v`, `autocommit`, `SESSION autocommit`, `@@session.autocommit`) and what
+/// sqlparser parses (it reads `:=` there as an operator of the value). Each assignment's
+/// first `=` or `:=` is the one that assigns; a later `:=` is the value's (`SET @a := @b :=
+/// 1` sets both).
 pub(crate) fn mark_set(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
-    let words: Vec<usize> = (0..tokens.len())
-        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
-        .collect();
+    let words: Vec<usize> = solid(&tokens).collect();
     let is_set = words
         .first()
         .is_some_and(|&i| matches!(&tokens[i].token, Token::Word(w) if w.keyword == Keyword::SET));
@@ -138,17 +140,15 @@ pub(crate) fn mark_set(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         return tokens;
     }
     let mut depth = 0usize;
-    for at in 2..words.len() {
-        match tokens[words[at]].token {
+    let mut assigned = false;
+    for &at in &words[1..] {
+        match tokens[at].token {
             Token::LParen => depth += 1,
             Token::RParen => depth = depth.saturating_sub(1),
-            Token::Assignment if depth == 0 => {
-                let name = &tokens[words[at - 1]].token;
-                let before = &tokens[words[at - 2]].token;
-                let starts = at == 2 || matches!(before, Token::Comma);
-                if starts && matches!(name, Token::Word(w) if w.value.starts_with('@')) {
-                    tokens[words[at]].token = Token::Eq;
-                }
+            Token::Comma if depth == 0 => assigned = false,
+            Token::Eq | Token::Assignment if depth == 0 && !assigned => {
+                tokens[at].token = Token::Eq;
+                assigned = true;
             }
             _ => {}
         }

@@ -145,7 +145,13 @@ fn on_empty_and_on_error() {
     );
     // A default is JSON converted to the column's type, checked before any row.
     let e = db.err("SELECT * FROM JSON_TABLE('[1]', '$[*]' COLUMNS (a INT PATH '$.x' DEFAULT 'abc' ON EMPTY)) AS t");
-    assert!(e.contains("invalid JSON text in the DEFAULT"), "{e}");
+    assert!(
+        e.contains(
+            "invalid JSON text in the DEFAULT of JSON_TABLE column 'a' \
+             (a string default is written '\"text\"'): "
+        ),
+        "{e}"
+    );
     let e = db.err("SELECT * FROM JSON_TABLE('[1]', '$[*]' COLUMNS (a INT PATH '$.x' DEFAULT '\"abc\"' ON EMPTY)) AS t");
     assert!(e.contains("JSON_TABLE column 'a'"), "{e}");
 }
@@ -311,6 +317,24 @@ fn lateral_over_a_table() {
              COLUMNS (q INT PATH '$.qty')) jt) FROM orders o ORDER BY id"
         ),
         "1|2\n2|1\n3|0\n4|0\n5|1"
+    );
+    // A document that reads the row before it only in a subquery is lateral too.
+    assert_eq!(
+        all(
+            &mut db,
+            "SELECT o.id, jt.sku FROM orders o, JSON_TABLE((SELECT o.items), '$[*]' \
+             COLUMNS (sku VARCHAR(5) PATH '$.sku')) jt"
+        ),
+        "1|a\n1|b\n2|a\n5|c"
+    );
+    // One that reads no row is read once, though RAND(3) gives a new value at each reading.
+    assert_eq!(
+        all(
+            &mut db,
+            "SELECT COUNT(*), COUNT(DISTINCT jt.r) FROM orders o, \
+             JSON_TABLE(JSON_ARRAY(RAND(3)), '$[*]' COLUMNS (r DOUBLE PATH '$')) jt"
+        ),
+        "5|1"
     );
 }
 

@@ -40,6 +40,9 @@ fn set_assigns_in_turn_and_takes_subqueries() {
     answers(&mut db, &[("@a, @b, @m", "1|2|3")]);
     db.run("SET @a = @a + 10");
     answers(&mut db, &[("@a", "11")]);
+    // Only an assignment's first `=` or `:=` is SET's; a later `:=` assigns in the value.
+    db.run("SET @c := @d := 5, @e = @f := 6");
+    answers(&mut db, &[("@c, @d, @e, @f", "5|5|6|6")]);
 }
 
 #[test]
@@ -90,11 +93,15 @@ fn variables_outside_a_statement_are_refused() {
     let mut db = Db::new();
     let e = db.err("CREATE TABLE c (a INT, CHECK (a > @limit))");
     assert!(e.contains("@limit"), "{e}");
-    // autocommit has its own refusal (`transaction.rs`).
-    let e = db.err("SET autocommit = 1");
-    assert!(e.contains("SET autocommit"), "{e}");
-    let e = db.err("SET @a = 1, sql_mode = ''");
-    assert!(e.contains("no system variables"), "{e}");
+    // Spelled with `:=` as with `=`, as MySQL takes it for any variable.
+    for sql in [
+        "SET @a = 1, sql_mode = ''",
+        "SET sql_mode := ''",
+        "SET @a := 1, sql_mode := ''",
+    ] {
+        let e = db.err(sql);
+        assert!(e.contains("no system variables"), "{sql}: {e}");
+    }
 }
 
 /// MySQL's sequence idiom: LAST_INSERT_ID(expr) gives expr and is what LAST_INSERT_ID()

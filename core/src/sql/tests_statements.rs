@@ -493,6 +493,59 @@ fn explain_says_how_update_and_delete_read() {
 }
 
 #[test]
+fn explain_says_what_insert_and_replace_write() {
+    // MySQL 8's row for the table written (type ALL, the rest NULL), then an INSERT ...
+    // SELECT's query's own rows; nothing is written.
+    let mut db = planned();
+    for (sql, plan) in [
+        (
+            "insert into t values (9, 9, 'z')",
+            &["t|ALL|NULL|NULL|NULL"][..],
+        ),
+        (
+            "replace into T (id) values (1), (4)",
+            &["t|ALL|NULL|NULL|NULL"],
+        ),
+        (
+            "insert into k (a) values (1) on duplicate key update note = 'n'",
+            &["k|ALL|NULL|NULL|NULL"],
+        ),
+        (
+            "insert into k select id, b from t where id = 2",
+            &["k|ALL|NULL|NULL|NULL", "t|const|PRIMARY|NULL|Using where"],
+        ),
+        (
+            "insert into k select u.y, t.b from t join u on u.x = t.id",
+            &[
+                "k|ALL|NULL|NULL|NULL",
+                "t|ALL|NULL|NULL|NULL",
+                "u|ref|PRIMARY|t.id|NULL",
+            ],
+        ),
+        (
+            "insert into t select * from t",
+            &["t|ALL|NULL|NULL|NULL", "t|ALL|NULL|NULL|NULL"],
+        ),
+    ] {
+        assert_eq!(explained(&mut db, sql), plan, "{sql}");
+    }
+    let kinds = |db: &mut Db, sql: &str| -> Vec<Value> {
+        db.run(sql).rows.into_iter().map(|r| r[1].clone()).collect()
+    };
+    assert_eq!(
+        kinds(&mut db, "explain replace into t values (1, 1, 'a')"),
+        [Value::Text("REPLACE".into())]
+    );
+    assert_eq!(
+        kinds(&mut db, "explain insert into k select id, b from t"),
+        [Value::Text("INSERT".into()), Value::Text("SIMPLE".into())]
+    );
+    // The values are not computed: the variable they would assign is not.
+    db.run("explain insert into t values (@v := 7, 7, 'g')");
+    assert_eq!(db.run("select @v").rows, [[Value::Null]]);
+}
+
+#[test]
 fn explain_refusals() {
     let mut db = planned();
     for (sql, error) in [
@@ -507,8 +560,19 @@ fn explain_refusals() {
         ("explain update t set nope = 1 where id = 1", "nope"),
         ("explain delete from t where nope = 1", "nope"),
         (
-            "explain insert into t values (9, 9, 'z')",
-            "other than SELECT, UPDATE or DELETE",
+            "explain create table x (a int)",
+            "other than SELECT, INSERT, REPLACE, UPDATE or DELETE",
+        ),
+        (
+            "explain insert into nope values (1)",
+            "table not found: nope",
+        ),
+        ("explain insert into t (id, nope) values (1, 2)", "nope"),
+        ("explain insert into t select nope from u", "nope"),
+        ("explain insert into t set a = 1", "INSERT ... SET"),
+        (
+            "explain replace into t values (1, 1, 'a') on duplicate key update a = 2",
+            "REPLACE with ON DUPLICATE KEY UPDATE",
         ),
         ("explain select * from nope", "table not found: nope"),
         ("explain select nope from t", "nope"),

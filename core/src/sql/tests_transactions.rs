@@ -1,6 +1,8 @@
-//! BEGIN / START TRANSACTION, COMMIT and ROLLBACK (`transaction.rs`), through `Repo`, whose
-//! sessions hold them from one `sql` call to the next.
+//! BEGIN / START TRANSACTION, COMMIT and ROLLBACK [AND CHAIN], savepoints and SET autocommit
+//! (`transaction.rs`), through `Repo`, whose sessions hold them from one `sql` call to the
+//! next.
 
+use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -224,12 +226,17 @@ fn a_session_that_ends_rolls_its_transaction_back() {
 }
 
 #[test]
-fn autocommit_settings_and_chains_are_refused_by_name() {
+fn characteristics_and_global_or_mixed_autocommit_settings_are_refused_by_name() {
     let (mut repo, _storage) = database();
     for (sql, names) in [
-        ("SET autocommit = 0", "SET autocommit"),
         ("START TRANSACTION READ ONLY", "transaction characteristics"),
-        ("COMMIT AND CHAIN", "AND CHAIN"),
+        ("SET GLOBAL autocommit = 0", "SET GLOBAL autocommit"),
+        ("SET @@global.autocommit = 0", "SET GLOBAL autocommit"),
+        (
+            "SET autocommit = 0, @a = 1",
+            "SET autocommit with other variables",
+        ),
+        ("SET autocommit = @a", "SET autocommit = @a"),
     ] {
         match block_on(repo.sql(sql)) {
             Err(RepoError::Sql(SqlError::Unsupported(what))) => {
@@ -238,7 +245,174 @@ fn autocommit_settings_and_chains_are_refused_by_name() {
             other => panic!("{sql}: {other:?}"),
         }
     }
+    run(&mut repo, "INSERT INTO t VALUES (2, 'b')");
+    assert!(!repo.in_transaction(), "autocommit is still on");
+}
+
+#[test]
+fn with_autocommit_off_each_statement_runs_in_a_transaction() {
+    let (mut repo, storage) = database();
+    run(&mut repo, "SET autocommit = 0");
+    assert!(!repo.in_transaction(), "the next statement opens it");
+    run(&mut repo, "INSERT INTO t VALUES (2, 'b')");
+    assert!(repo.in_transaction());
+    run(&mut repo, "CREATE TABLE u (x INT PRIMARY KEY)");
+    assert_eq!(saved_ids(&storage), ["1"], "nothing is saved before COMMIT");
+    run(&mut repo, "ROLLBACK");
     assert!(!repo.in_transaction());
+    assert_eq!(ids(&mut repo), ["1"], "ROLLBACK undid the INSERT");
+    let err = block_on(repo.sql("SELECT * FROM u")).unwrap_err();
+    assert_eq!(err, RepoError::Sql(SqlError::TableNotFound("u".into())));
+    // The failed SELECT opened the next transaction, as in MySQL.
+    assert!(repo.in_transaction());
+    run(&mut repo, "INSERT INTO t VALUES (3, 'c')");
+    assert_eq!(
+        block_on(repo.commit("half", true, false, &author())),
+        Err(RepoError::TransactionOpen)
+    );
+    run(&mut repo, "COMMIT");
+    assert_eq!(saved_ids(&storage), ["1", "3"]);
+    block_on(repo.commit("whole", true, false, &author())).unwrap();
+    // A savepoint outside a transaction is set in the one it opens.
+    run(
+        &mut repo,
+        "SAVEPOINT s; DELETE FROM t; INSERT INTO t VALUES (4, 'd'); ROLLBACK TO s",
+    );
+    assert!(repo.in_transaction());
+    assert_eq!(ids(&mut repo), ["1", "3"]);
+    run(&mut repo, "DELETE FROM t WHERE id = 3; COMMIT");
+    assert_eq!(saved_ids(&storage), ["1"]);
+}
+
+#[test]
+fn a_read_with_autocommit_off_begins_the_transaction() {
+    let (mut repo, storage) = database();
+    run(
+        &mut repo,
+        "SET autocommit = 0; SELECT s FROM t WHERE id = 1",
+    );
+    assert!(repo.in_transaction());
+    run(&mut reopen(&storage), "INSERT INTO t VALUES (3, 'c')");
+    run(&mut repo, "INSERT INTO t VALUES (2, 'b')");
+    let err = block_on(repo.sql("COMMIT")).unwrap_err();
+    assert_eq!(err, RepoError::Sql(SqlError::SerializationFailure));
+    assert_eq!(saved_ids(&storage), ["1", "3"]);
+}
+
+#[test]
+fn turning_autocommit_on_commits_the_open_transaction() {
+    let (mut repo, storage) = database();
+    run(
+        &mut repo,
+        "SET autocommit = OFF; INSERT INTO t VALUES (2, 'b')",
+    );
+    run(&mut repo, "SET autocommit = 1");
+    assert!(!repo.in_transaction());
+    assert_eq!(saved_ids(&storage), ["1", "2"]);
+    run(&mut repo, "INSERT INTO t VALUES (3, 'c')");
+    assert!(!repo.in_transaction(), "statements autocommit again");
+    assert_eq!(saved_ids(&storage), ["1", "2", "3"]);
+    // Setting it to what it is does nothing: BEGIN's transaction stays open.
+    run(
+        &mut repo,
+        "BEGIN; INSERT INTO t VALUES (4, 'd'); SET autocommit = 1",
+    );
+    assert!(repo.in_transaction());
+    run(&mut repo, "ROLLBACK");
+    assert_eq!(saved_ids(&storage), ["1", "2", "3"]);
+}
+
+#[test]
+fn autocommit_is_set_as_mysql_spells_it() {
+    let (mut repo, _storage) = database();
+    for (off, on) in [
+        ("SET autocommit = 0", "SET autocommit = 1"),
+        ("SET @@autocommit = FALSE", "SET @@autocommit = TRUE"),
+        (
+            "SET @@session.autocommit = off",
+            "SET @@SESSION.AUTOCOMMIT = ON",
+        ),
+        (
+            "SET SESSION autocommit = 'OFF'",
+            "SET SESSION autocommit = 'on'",
+        ),
+        (
+            "SET LOCAL autocommit = 0",
+            "SET @@local.autocommit = DEFAULT",
+        ),
+        // MySQL takes `:=` in SET for any variable.
+        ("SET autocommit := 0", "SET @@autocommit := 1"),
+        (
+            "SET SESSION autocommit := OFF",
+            "SET @@session.autocommit := ON",
+        ),
+    ] {
+        run(&mut repo, &format!("{off}; SELECT 1"));
+        assert!(repo.in_transaction(), "{off}");
+        run(&mut repo, &format!("{on}; SELECT 1"));
+        assert!(!repo.in_transaction(), "{on}");
+    }
+    // A user variable of the name is not the setting.
+    run(&mut repo, "SET @autocommit = 0; SELECT 1");
+    assert!(!repo.in_transaction());
+}
+
+#[test]
+fn autocommit_refuses_other_values_as_mysql_does() {
+    let (mut repo, _storage) = database();
+    run(
+        &mut repo,
+        "SET autocommit = 0; INSERT INTO t VALUES (2, 'b')",
+    );
+    for (sql, value) in [
+        ("SET autocommit = 2", "2"),
+        ("SET autocommit = 'yes'", "yes"),
+        ("SET autocommit = maybe", "maybe"),
+        ("SET autocommit = NULL", "NULL"),
+    ] {
+        let err = block_on(repo.sql(sql)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("Variable 'autocommit' can't be set to the value of '{value}'"),
+            "{sql}"
+        );
+    }
+    assert!(repo.in_transaction(), "nothing committed the transaction");
+    run(&mut repo, "ROLLBACK; INSERT INTO t VALUES (3, 'c')");
+    assert!(repo.in_transaction(), "autocommit is still off");
+}
+
+#[test]
+fn and_chain_begins_the_next_transaction_at_once() {
+    let (mut repo, storage) = database();
+    run(
+        &mut repo,
+        "BEGIN; INSERT INTO t VALUES (2, 'b'); COMMIT AND CHAIN",
+    );
+    assert!(repo.in_transaction());
+    assert_eq!(saved_ids(&storage), ["1", "2"]);
+    run(
+        &mut repo,
+        "INSERT INTO t VALUES (3, 'c'); ROLLBACK WORK AND CHAIN",
+    );
+    assert!(repo.in_transaction());
+    run(&mut repo, "INSERT INTO t VALUES (4, 'd')");
+    assert_eq!(saved_ids(&storage), ["1", "2"]);
+    run(&mut repo, "ROLLBACK");
+    assert_eq!(
+        ids(&mut repo),
+        ["1", "2"],
+        "the chained transactions rolled back"
+    );
+    // Without a transaction open, as in MySQL; AND NO CHAIN is plain COMMIT.
+    run(&mut repo, "COMMIT AND CHAIN");
+    assert!(repo.in_transaction());
+    run(
+        &mut repo,
+        "INSERT INTO t VALUES (5, 'e'); COMMIT WORK AND NO CHAIN",
+    );
+    assert!(!repo.in_transaction());
+    assert_eq!(saved_ids(&storage), ["1", "2", "5"]);
 }
 
 fn savepoint_error(repo: &mut Repo<MemoryStorage>, sql: &str) -> String {

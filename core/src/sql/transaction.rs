@@ -3,23 +3,29 @@
 //! statements in between read and write the transaction's own root, which the session holds
 //! (a `Repo` keeps it from one script to the next) and nothing saves until COMMIT.
 //! `SAVEPOINT name` marks the transaction's root, `ROLLBACK TO [SAVEPOINT] name` goes back to
-//! it, `RELEASE SAVEPOINT name` forgets it.
+//! it, `RELEASE SAVEPOINT name` forgets it. `COMMIT AND CHAIN` and `ROLLBACK AND CHAIN` open
+//! the next transaction at once. `SET autocommit = 0` makes every statement run in a
+//! transaction, which the first one outside a transaction opens; `SET autocommit = 1` commits
+//! it.
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use sqlparser::ast::Statement;
+use sqlparser::ast::{self, Expr, ObjectNamePart, Statement};
 
 use super::{unsupported, QueryResult, SqlError};
 use crate::db::root_value::RootValue;
 
 /// What a script's statements run against.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Roots {
     /// The working root, as the statements outside a transaction (autocommitted) leave it.
     pub working: RootValue,
-    /// The transaction BEGIN opened, until COMMIT or ROLLBACK.
+    /// The transaction BEGIN (or, with autocommit off, a statement) opened, until COMMIT or
+    /// ROLLBACK.
     pub transaction: Option<Transaction>,
+    /// MySQL's `autocommit`: when false, a statement outside a transaction opens one.
+    pub autocommit: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -38,7 +44,25 @@ impl Roots {
         Roots {
             working,
             transaction: None,
+            autocommit: true,
         }
+    }
+
+    /// With autocommit off, opens the transaction the next statement runs in, if none is
+    /// open, as MySQL does.
+    pub(crate) fn begin_implicitly(&mut self) {
+        if !self.autocommit && self.transaction.is_none() {
+            self.begin();
+        }
+    }
+
+    /// Opens a transaction on the working root.
+    fn begin(&mut self) {
+        self.transaction = Some(Transaction {
+            began: self.working.clone(),
+            root: self.working.clone(),
+            savepoints: Vec::new(),
+        });
     }
 
     /// The root the next statement reads and writes.
@@ -52,8 +76,14 @@ impl Roots {
 
 pub(crate) enum Control {
     Begin,
-    Commit,
-    Rollback,
+    /// With `chain`, AND CHAIN: a new transaction follows.
+    Commit {
+        chain: bool,
+    },
+    Rollback {
+        chain: bool,
+    },
+    Autocommit(bool),
     Savepoint(String),
     RollbackTo(String),
     Release(String),
@@ -78,14 +108,14 @@ pub(crate) fn control(statement: &Statement) -> Result<Option<Control>, SqlError
             )
         }
         Statement::Commit {
-            chain: false,
+            chain,
             end: false,
             modifier: None,
-        } => Control::Commit,
+        } => Control::Commit { chain: *chain },
         Statement::Rollback {
-            chain: false,
+            chain,
             savepoint: None,
-        } => Control::Rollback,
+        } => Control::Rollback { chain: *chain },
         Statement::Rollback {
             chain: false,
             savepoint: Some(name),
@@ -93,15 +123,100 @@ pub(crate) fn control(statement: &Statement) -> Result<Option<Control>, SqlError
         Statement::Savepoint { name } => Control::Savepoint(name.value.to_lowercase()),
         Statement::ReleaseSavepoint { name } => Control::Release(name.value.to_lowercase()),
         Statement::Commit { end: true, .. } => return unsupported("END (use COMMIT)"),
-        Statement::Commit { .. } | Statement::Rollback { .. } => return unsupported("AND CHAIN"),
-        Statement::Set(set) if set.to_string().to_ascii_lowercase().contains("autocommit") => {
-            return unsupported(
-                "SET autocommit: statements autocommit unless START TRANSACTION opens a \
-                 transaction",
-            )
+        // ROLLBACK AND CHAIN TO SAVEPOINT, which MySQL does not parse either.
+        Statement::Commit { .. } | Statement::Rollback { .. } => {
+            return unsupported(statement.to_string())
         }
+        Statement::Set(set) => return autocommit(set),
         _ => return Ok(None),
     }))
+}
+
+/// `SET [SESSION | LOCAL] autocommit = value` (or `@@autocommit`, `@@session.autocommit`) as
+/// a transaction statement; None for a SET of anything else.
+fn autocommit(set: &ast::Set) -> Result<Option<Control>, SqlError> {
+    let (global, value) = match set {
+        ast::Set::SingleAssignment {
+            scope,
+            hivevar: false,
+            variable,
+            values,
+        } => match (autocommit_global(variable), values.as_slice()) {
+            (Some(global), [value]) => (
+                global || *scope == Some(ast::ContextModifier::Global),
+                value,
+            ),
+            _ => return Ok(None),
+        },
+        ast::Set::MultipleAssignments { assignments }
+            if assignments
+                .iter()
+                .any(|a| autocommit_global(&a.name).is_some()) =>
+        {
+            return unsupported("SET autocommit with other variables (SET it alone)")
+        }
+        _ => return Ok(None),
+    };
+    if global {
+        return unsupported(
+            "SET GLOBAL autocommit: Cairn has no global variables (SET autocommit sets the \
+             session's)",
+        );
+    }
+    Ok(Some(Control::Autocommit(switch(value)?)))
+}
+
+/// Whether `name` is autocommit's, and if so whether the global one's (`@@global.`).
+fn autocommit_global(name: &ast::ObjectName) -> Option<bool> {
+    let parts: Vec<String> = name
+        .0
+        .iter()
+        .map(|part| match part {
+            ObjectNamePart::Identifier(ident) => ident.value.to_ascii_lowercase(),
+            _ => String::new(),
+        })
+        .collect();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    match parts.as_slice() {
+        ["autocommit" | "@@autocommit"] | ["@@session" | "@@local", "autocommit"] => Some(false),
+        ["@@global", "autocommit"] => Some(true),
+        _ => None,
+    }
+}
+
+/// The value of `SET autocommit = value`, read as MySQL reads a boolean system variable's: 0
+/// or 1 (TRUE or FALSE), ON or OFF as a word or a string in any case, or DEFAULT (on).
+fn switch(value: &Expr) -> Result<bool, SqlError> {
+    let refused = || {
+        unsupported(alloc::format!(
+            "SET autocommit = {value}: set it to 0, 1, ON or OFF"
+        ))
+    };
+    let text = match value {
+        Expr::Value(v) => match &v.value {
+            ast::Value::Boolean(on) => return Ok(*on),
+            ast::Value::Number(n, _) => match n.parse::<i64>() {
+                Ok(0) => return Ok(false),
+                Ok(1) => return Ok(true),
+                _ => n,
+            },
+            ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => s,
+            ast::Value::Null => "NULL",
+            _ => return refused(),
+        },
+        Expr::Identifier(ident) if ident.value.eq_ignore_ascii_case("DEFAULT") => return Ok(true),
+        // A bare word is a string here, as in MySQL; `@v` and `@@v` are variables.
+        Expr::Identifier(ident) if !ident.value.starts_with('@') => &ident.value,
+        _ => return refused(),
+    };
+    match text.to_ascii_uppercase().as_str() {
+        "ON" => Ok(true),
+        "OFF" => Ok(false),
+        _ => Err(SqlError::WrongValue {
+            variable: "autocommit".into(),
+            value: text.into(),
+        }),
+    }
 }
 
 /// Runs a transaction statement on the roots.
@@ -110,17 +225,33 @@ pub(crate) fn apply(roots: &mut Roots, control: Control) -> Result<QueryResult, 
         Control::Begin => {
             // As in MySQL, BEGIN in a transaction commits that one first.
             commit(roots)?;
-            roots.transaction = Some(Transaction {
-                began: roots.working.clone(),
-                root: roots.working.clone(),
-                savepoints: Vec::new(),
-            });
+            roots.begin();
         }
-        Control::Commit => commit(roots)?,
-        Control::Rollback => roots.transaction = None,
+        // AND CHAIN begins the next transaction even with none open, as MySQL does.
+        Control::Commit { chain } => {
+            commit(roots)?;
+            if chain {
+                roots.begin();
+            }
+        }
+        Control::Rollback { chain } => {
+            roots.transaction = None;
+            if chain {
+                roots.begin();
+            }
+        }
+        // As in MySQL, turning autocommit on commits the open transaction; if that fails,
+        // autocommit stays off. Setting it to what it is does nothing.
+        Control::Autocommit(on) => {
+            if on && !roots.autocommit {
+                commit(roots)?;
+            }
+            roots.autocommit = on;
+        }
         // As in MySQL: outside a transaction a savepoint is set and, the statement being its
-        // own transaction, gone at once; one of the same name is replaced.
+        // own transaction (autocommit on), gone at once; one of the same name is replaced.
         Control::Savepoint(name) => {
+            roots.begin_implicitly();
             if let Some(t) = &mut roots.transaction {
                 t.savepoints.retain(|(n, _)| *n != name);
                 t.savepoints.push((name, t.root.clone()));
