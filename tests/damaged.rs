@@ -6,7 +6,8 @@
 //! The fixtures are built by fixed steps (fixed database id and clock); the test rebuilds them
 //! and requires the committed files byte for byte. `CAIRN_BLESS=1 cargo test -p cairn-tests
 //! --test damaged fixtures_are` rewrites them (alone: the other tests read them); only when the
-//! format changes, and then the reports below change too.
+//! writer's bytes change (the format, or how blocks are compressed), and then check the
+//! reports below: a format change changes them too.
 
 use std::collections::BTreeMap;
 use std::fs;

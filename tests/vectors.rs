@@ -4,7 +4,8 @@
 //! the same files from Node (npm/test/vectors.test.mjs).
 //!
 //! `CAIRN_BLESS=1 cargo test -p cairn-tests --test vectors -- --test-threads 1` rewrites them;
-//! do that only with a format version change, and describe the change in docs/FORMAT.md.
+//! do that only when the writer's bytes change (a format version, or how blocks are
+//! compressed), and describe the change in docs/FORMAT.md.
 
 use std::collections::BTreeMap;
 use std::fs;
