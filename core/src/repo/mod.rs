@@ -349,8 +349,6 @@ pub struct Repo<S: Storage> {
     session: crate::sql::Session,
     /// This session's open SQL transaction, if any (`transaction.rs`).
     transaction: Option<transaction::Open>,
-    /// Whether this session's SQL statements autocommit (`SET autocommit`).
-    autocommit: bool,
 }
 
 impl<S: Storage> Repo<S> {
@@ -367,7 +365,6 @@ impl<S: Storage> Repo<S> {
             base: Hash::EMPTY,
             session: crate::sql::Session::default(),
             transaction: None,
-            autocommit: true,
         };
         let root = repo.store.put(&RootValue::default().encode()).await?;
         let commit = Commit {
@@ -398,7 +395,6 @@ impl<S: Storage> Repo<S> {
             base,
             session: crate::sql::Session::default(),
             transaction: None,
-            autocommit: true,
         };
         repo.datasets = repo.load_datasets().await?;
         Ok(repo)
@@ -683,7 +679,6 @@ impl<S: Storage> Repo<S> {
             let mut roots = crate::sql::Roots {
                 working: before.clone(),
                 transaction: self.transaction.as_ref().map(|open| open.sql.clone()),
-                autocommit: self.autocommit,
             };
             let mut history = self.sql_history(&needs, roots.root(), now_ms).await?;
             history.session = self.session.clone();
@@ -719,8 +714,7 @@ impl<S: Storage> Repo<S> {
                     Ok(()) => {}
                 }
             }
-            self.keep_transaction(roots.transaction, roots.autocommit)
-                .await?;
+            self.keep_transaction(roots.transaction).await?;
             return Ok(outcome?);
         }
     }

@@ -451,7 +451,6 @@ impl<S: Storage> Repo<S> {
             base,
             session: crate::sql::Session::default(),
             transaction: None,
-            autocommit: true,
         };
         repo.fetch("origin", remote, progress).await?;
         let at = repo

@@ -40,13 +40,8 @@ impl<S: Storage> Repo<S> {
         }
     }
 
-    /// Holds `sql`, what a script left open, and its autocommit setting, for the session's
-    /// next scripts.
-    pub(super) async fn keep_transaction(
-        &mut self,
-        sql: Option<Transaction>,
-        autocommit: bool,
-    ) -> Result<()> {
+    /// Holds `sql`, what a script left open, for the session's next scripts.
+    pub(super) async fn keep_transaction(&mut self, sql: Option<Transaction>) -> Result<()> {
         self.transaction = match sql {
             None => None,
             Some(sql) => {
@@ -57,7 +52,6 @@ impl<S: Storage> Repo<S> {
                 Some(Open { sql, at })
             }
         };
-        self.autocommit = autocommit;
         Ok(())
     }
 }

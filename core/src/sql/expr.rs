@@ -21,7 +21,7 @@ use crate::sql::functions::{cast, CastTo, Func};
 use crate::sql::history::History;
 use crate::sql::json::JsonFunc;
 use crate::sql::regexp::{self, RegexpFunc};
-use crate::sql::session::{variable_name, Session, Target};
+use crate::sql::session::{system_variable_name, variable_name, Session, Target};
 use crate::sql::{unsupported, SqlError};
 
 /// What names in an expression resolve to. A single table's [`Scope`] answers columns
@@ -274,10 +274,15 @@ pub fn compile(e: &ast::Expr, scope: Option<Scope<'_>>) -> Result<Expr, SqlError
 pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
     let sub = |e: &ast::Expr| compile_in(e, scope).map(Box::new);
     let compiled = match e {
-        ast::Expr::Identifier(ident) if variable_name(ident).is_none() => {
+        ast::Expr::Identifier(ident)
+            if variable_name(ident).is_none()
+                && system_variable_name(core::slice::from_ref(ident)).is_none() =>
+        {
             scope.column(core::slice::from_ref(ident))?
         }
-        ast::Expr::CompoundIdentifier(parts) => scope.column(parts)?,
+        ast::Expr::CompoundIdentifier(parts) if system_variable_name(parts).is_none() => {
+            scope.column(parts)?
+        }
         ast::Expr::Value(v) => Expr::Literal(literal(&v.value)?),
         ast::Expr::Nested(inner) => return compile_in(inner, scope),
         ast::Expr::UnaryOp { op, expr } => match (op, expr.as_ref()) {
@@ -338,11 +343,13 @@ pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> 
 fn compile_more(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
     let sub = |e: &ast::Expr| compile_in(e, scope).map(Box::new);
     Ok(match e {
-        // A user variable: its value when the statement is compiled.
+        // A user variable, or a system variable (`@@autocommit`): its value when the
+        // statement is compiled.
         ast::Expr::Identifier(ident) => match variable_name(ident) {
             Some(name) => Expr::Literal(in_session(scope, e)?.variable(&name)),
-            None => scope.column(core::slice::from_ref(ident))?,
+            None => system_variable(core::slice::from_ref(ident), scope, e)?,
         },
+        ast::Expr::CompoundIdentifier(parts) => system_variable(parts, scope, e)?,
         ast::Expr::BinaryOp {
             left,
             op: BinaryOperator::Assignment,
@@ -538,6 +545,18 @@ fn compile_more(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
 /// The session an expression that reads or assigns it (or reads the statement's clock) is
 /// compiled in; refused where there is none (unsupported, so a path that lacks one leaves the
 /// statement to the general one).
+/// The system variable `parts` names, as a literal; a column if it names none.
+fn system_variable(
+    parts: &[ast::Ident],
+    scope: &dyn Resolve,
+    e: &ast::Expr,
+) -> Result<Expr, SqlError> {
+    match in_session(scope, e)?.system_variable(parts) {
+        Some(value) => Ok(Expr::Literal(value?)),
+        None => scope.column(parts),
+    }
+}
+
 pub(crate) fn in_session<'a>(
     scope: &'a dyn Resolve,
     e: &dyn core::fmt::Display,

@@ -64,8 +64,8 @@ pub struct History {
     /// When the script runs, in milliseconds since the Unix epoch (UTC), for NOW(),
     /// CURDATE() and UNIX_TIMESTAMP(): the core has no clock, so the front end says. None: those are refused.
     pub now_ms: Option<u64>,
-    /// The session the script runs in (`session.rs`): its user variables and LAST_INSERT_ID,
-    /// which last from one script to the next.
+    /// The session the script runs in (`session.rs`): its user variables, LAST_INSERT_ID and
+    /// autocommit, which last from one script to the next.
     pub session: crate::sql::session::Session,
 }
 

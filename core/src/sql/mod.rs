@@ -311,7 +311,7 @@ pub async fn execute_in<S: Storage>(
             Piece::Bound(tokens) => tokens,
             Piece::Text(text) => {
                 if let Some(values) = fast_insert::parse(text) {
-                    roots.begin_implicitly();
+                    roots.begin_implicitly(&history.session);
                     let root = roots.root();
                     let before = root.clone();
                     let result = insert::run(store, root, values, history).await?;
@@ -321,7 +321,7 @@ pub async fn execute_in<S: Storage>(
                 }
                 if let Some(result) = fast_select::run(store, roots.root(), text).await {
                     // It read the root the transaction it opens begins at.
-                    roots.begin_implicitly();
+                    roots.begin_implicitly(&history.session);
                     results.push(result?);
                     continue;
                 }
@@ -333,10 +333,10 @@ pub async fn execute_in<S: Storage>(
         let (statements, clock) = parse(tokens, history)?;
         for statement in statements {
             if let Some(control) = transaction::control(&statement)? {
-                results.push(transaction::apply(roots, control)?);
+                results.push(transaction::apply(roots, &history.session, control)?);
                 continue;
             }
-            roots.begin_implicitly();
+            roots.begin_implicitly(&history.session);
             let root = roots.root();
             let hold = keys_to_hold(&statement, root);
             // Boxed: the statement's future is tens of KiB in a debug build, and every caller

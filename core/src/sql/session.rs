@@ -1,5 +1,6 @@
 //! What a session keeps from one statement to the next, as a MySQL connection does: user
-//! variables (`SET @v = expr`, `@v := expr`, read as `@v`) and LAST_INSERT_ID. The session is
+//! variables (`SET @v = expr`, `@v := expr`, read as `@v`), LAST_INSERT_ID and autocommit
+//! (`SET autocommit`, read as `@@autocommit`; the transaction it opens is the `Repo`'s). The session is
 //! a `Repo` (a `cairn sql` process or shell, a JS `Repo`); it hands its [`Session`] to each
 //! script through `History`, so every front end has them without code of its own.
 //!
@@ -30,13 +31,26 @@ use crate::sql::tokens::solid;
 use crate::sql::{unsupported, QueryResult, SqlError};
 
 /// The session's values.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SessionState {
     /// LAST_INSERT_ID(): the first value AUTO_INCREMENT gave in the session's last INSERT
     /// that gave one, or the last LAST_INSERT_ID(expr) gave (0: none yet).
     pub last_insert_id: u64,
     /// User variables by lower-case name (MySQL's are case-insensitive), without the `@`.
     pub variables: BTreeMap<String, Value>,
+    /// MySQL's `autocommit` (`SET autocommit`, read as `@@autocommit`): when false, a
+    /// statement outside a transaction opens one (`transaction.rs`).
+    pub autocommit: bool,
+}
+
+impl Default for SessionState {
+    fn default() -> Self {
+        SessionState {
+            last_insert_id: 0,
+            variables: BTreeMap::new(),
+            autocommit: true,
+        }
+    }
 }
 
 /// A session's values, shared by the statements (and the expressions) that read and write
@@ -79,6 +93,31 @@ impl Session {
         self.0.lock().last_insert_id = n;
     }
 
+    pub fn autocommit(&self) -> bool {
+        self.0.lock().autocommit
+    }
+
+    pub(crate) fn set_autocommit(&self, on: bool) {
+        self.0.lock().autocommit = on;
+    }
+
+    /// The value of the system variable `parts` name (`@@name`, `@@session.name`,
+    /// `@@local.name`), as 0 or 1 for a switch; None if `parts` names no system variable.
+    pub(crate) fn system_variable(&self, parts: &[ast::Ident]) -> Option<Result<Value, SqlError>> {
+        let name = system_variable_name(parts)?;
+        let written: Vec<&str> = parts.iter().map(|p| p.value.as_str()).collect();
+        let written = written.join(".");
+        Some(match name.as_str() {
+            "autocommit" => Ok(Value::Int(i64::from(self.autocommit()))),
+            _ if name.starts_with("@@global.") => unsupported(alloc::format!(
+                "{written}: Cairn has no global variables (@@autocommit is the session's)"
+            )),
+            _ => unsupported(alloc::format!(
+                "system variable {written}: the one Cairn has is @@autocommit"
+            )),
+        })
+    }
+
     /// A user variable's value, NULL if it was never set, as in MySQL.
     pub(crate) fn variable(&self, name: &str) -> Value {
         let lock = self.0.lock();
@@ -106,6 +145,24 @@ impl Session {
             }
         }
     }
+}
+
+/// The lower-case name of the system variable `parts` reads: `name` for the session's
+/// (`@@name`, `@@session.name`, `@@local.name`), `@@global.name` for a global one; None if
+/// `parts` is not written `@@...`.
+pub(crate) fn system_variable_name(parts: &[ast::Ident]) -> Option<String> {
+    let first = parts.first()?;
+    let rest = first.value.strip_prefix("@@")?;
+    if first.quote_style.is_some() {
+        return None;
+    }
+    let lower = |i: &ast::Ident| i.value.to_lowercase();
+    Some(match (rest.to_lowercase().as_str(), parts) {
+        ("session" | "local", [_, name]) => lower(name),
+        ("global", [_, name]) => alloc::format!("@@global.{}", lower(name)),
+        (name, [_]) => name.into(),
+        _ => parts.iter().map(lower).collect::<Vec<_>>().join("."),
+    })
 }
 
 /// A value as a user variable holds it: MySQL keeps integers, decimals, doubles, strings,
@@ -193,7 +250,7 @@ pub(crate) async fn set<S: Storage>(
         };
         match target {
             Some(target) => targets.push((target, value)),
-            None => return unsupported(system_variable(&name)),
+            None => return unsupported(refused_set(&name)),
         }
     }
     for (name, value) in targets {
@@ -208,9 +265,12 @@ pub(crate) async fn set<S: Storage>(
     Ok(QueryResult::affected(0))
 }
 
-/// Why a SET of anything but user variables is refused: Cairn has no system variables.
-fn system_variable(name: &ObjectName) -> String {
-    alloc::format!("SET {name}: Cairn has no system variables (user variables are written @name)")
+/// Why a SET of anything but user variables (and autocommit, `transaction.rs`) is refused.
+fn refused_set(name: &ObjectName) -> String {
+    alloc::format!(
+        "SET {name}: the one system variable Cairn has is autocommit (user variables are \
+         written @name)"
+    )
 }
 
 /// `SELECT value`, with no FROM.

@@ -357,6 +357,62 @@ fn autocommit_is_set_as_mysql_spells_it() {
     assert!(!repo.in_transaction());
 }
 
+/// The first row of the last statement of `sql`, as text.
+fn row(repo: &mut Repo<MemoryStorage>, sql: &str) -> Vec<String> {
+    let results = block_on(repo.sql(sql)).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let last = results.last().unwrap();
+    last.rows[0].iter().map(|v| v.to_string()).collect()
+}
+
+#[test]
+fn autocommit_reads_as_a_system_variable() {
+    let (mut repo, storage) = database();
+    let all = "SELECT @@autocommit, @@session.autocommit, @@LOCAL.AutoCommit, @@AUTOCOMMIT + 1";
+    assert_eq!(row(&mut repo, all), ["1", "1", "1", "2"]);
+    // Read as each statement is compiled, and kept from one script to the next.
+    assert_eq!(
+        row(&mut repo, "SET autocommit = 0; SELECT @@autocommit"),
+        ["0"]
+    );
+    assert_eq!(row(&mut repo, all), ["0", "0", "0", "1"]);
+    let named = block_on(repo.sql("SELECT @@autocommit")).unwrap();
+    assert_eq!(named[0].columns, ["@@autocommit"]);
+    assert_eq!(
+        row(&mut repo, "SELECT count(*) FROM t WHERE @@autocommit = 0"),
+        ["1"]
+    );
+    run(&mut repo, "SET autocommit = ON");
+    assert_eq!(row(&mut repo, "SELECT @@autocommit"), ["1"]);
+    // Another session has its own.
+    run(&mut repo, "SET autocommit = OFF");
+    assert_eq!(row(&mut reopen(&storage), "SELECT @@autocommit"), ["1"]);
+    // A column of the name is a column.
+    let sql = "CREATE TABLE s (autocommit INT); INSERT INTO s VALUES (7); SELECT autocommit FROM s";
+    assert_eq!(row(&mut repo, sql), ["7"]);
+}
+
+#[test]
+fn other_system_variables_are_refused_by_name() {
+    let (mut repo, _storage) = database();
+    for (sql, says) in [
+        (
+            "SELECT @@global.autocommit",
+            "@@global.autocommit: Cairn has no global variables",
+        ),
+        (
+            "SELECT @@version",
+            "system variable @@version: the one Cairn has is @@autocommit",
+        ),
+        (
+            "SELECT 1 FROM t WHERE @@session.sql_mode = ''",
+            "system variable @@session.sql_mode",
+        ),
+    ] {
+        let err = block_on(repo.sql(sql)).unwrap_err().to_string();
+        assert!(err.contains(says), "{sql}: {err}");
+    }
+}
+
 #[test]
 fn autocommit_refuses_other_values_as_mysql_does() {
     let (mut repo, _storage) = database();

@@ -15,6 +15,7 @@ use sqlparser::ast::{self, Expr, ObjectNamePart, Statement};
 
 use super::{unsupported, QueryResult, SqlError};
 use crate::db::root_value::RootValue;
+use crate::sql::session::Session;
 
 /// What a script's statements run against.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,8 +25,6 @@ pub struct Roots {
     /// The transaction BEGIN (or, with autocommit off, a statement) opened, until COMMIT or
     /// ROLLBACK.
     pub transaction: Option<Transaction>,
-    /// MySQL's `autocommit`: when false, a statement outside a transaction opens one.
-    pub autocommit: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -44,14 +43,13 @@ impl Roots {
         Roots {
             working,
             transaction: None,
-            autocommit: true,
         }
     }
 
-    /// With autocommit off, opens the transaction the next statement runs in, if none is
-    /// open, as MySQL does.
-    pub(crate) fn begin_implicitly(&mut self) {
-        if !self.autocommit && self.transaction.is_none() {
+    /// With the session's autocommit off, opens the transaction the next statement runs in,
+    /// if none is open, as MySQL does.
+    pub(crate) fn begin_implicitly(&mut self, session: &Session) {
+        if !session.autocommit() && self.transaction.is_none() {
             self.begin();
         }
     }
@@ -219,8 +217,12 @@ fn switch(value: &Expr) -> Result<bool, SqlError> {
     }
 }
 
-/// Runs a transaction statement on the roots.
-pub(crate) fn apply(roots: &mut Roots, control: Control) -> Result<QueryResult, SqlError> {
+/// Runs a transaction statement on the roots (and the session's autocommit).
+pub(crate) fn apply(
+    roots: &mut Roots,
+    session: &Session,
+    control: Control,
+) -> Result<QueryResult, SqlError> {
     match control {
         Control::Begin => {
             // As in MySQL, BEGIN in a transaction commits that one first.
@@ -243,15 +245,15 @@ pub(crate) fn apply(roots: &mut Roots, control: Control) -> Result<QueryResult, 
         // As in MySQL, turning autocommit on commits the open transaction; if that fails,
         // autocommit stays off. Setting it to what it is does nothing.
         Control::Autocommit(on) => {
-            if on && !roots.autocommit {
+            if on && !session.autocommit() {
                 commit(roots)?;
             }
-            roots.autocommit = on;
+            session.set_autocommit(on);
         }
         // As in MySQL: outside a transaction a savepoint is set and, the statement being its
         // own transaction (autocommit on), gone at once; one of the same name is replaced.
         Control::Savepoint(name) => {
-            roots.begin_implicitly();
+            roots.begin_implicitly(session);
             if let Some(t) = &mut roots.transaction {
                 t.savepoints.retain(|(n, _)| *n != name);
                 t.savepoints.push((name, t.root.clone()));
