@@ -1,7 +1,7 @@
 //! `cairn sql` on a terminal is an interactive shell: a real `cairn` on a pseudo-terminal
 //! (tests/terminal.py), typed at as a user would: statements over several lines, history
 //! recalled with the up arrow, an error that does not end the shell, Ctrl-C dropping a
-//! half-typed statement, and `quit`.
+//! half-typed statement, `quit`, and what another process saves meanwhile.
 
 use std::path::Path;
 use std::process::Command;
@@ -98,4 +98,55 @@ fn sql_on_a_terminal_is_a_shell_with_history() {
     );
     assert_eq!(code, 0, "{shown}");
     assert_eq!(shown.matches("| 2 |").count(), 1, "{shown}");
+}
+
+#[test]
+fn the_shell_sees_what_another_process_saved_unless_a_transaction_is_open() {
+    let parent = tempfile::tempdir().unwrap();
+    let db = new_db(parent.path());
+    let home = tempfile::tempdir().unwrap();
+    let insert = |n: u32| {
+        format!(
+            "'{}' sql -q 'insert into t values ({n})'",
+            cairn_bin().display()
+        )
+    };
+    let (one, two) = (insert(1), insert(2));
+    let (shown, code) = on_terminal(
+        &db,
+        home.path(),
+        &[
+            ("expect", "main> "),
+            ("send", "create table t (a int primary key);\r"),
+            ("expect", "Query OK"),
+            ("expect", "main> "),
+            ("run", &one),
+            ("send", "select count(*) as n from t;\r"),
+            ("expect", "| 1 |"),
+            ("expect", "main> "),
+            // A transaction keeps reading the state it began with.
+            ("send", "begin; select count(*) as n from t;\r"),
+            ("expect", "| 1 |"),
+            ("expect", "main> "),
+            ("run", &two),
+            ("send", "select count(*) as before_commit from t;\r"),
+            ("expect", "before_commit"),
+            ("expect", "main> "),
+            ("send", "commit;\r"),
+            ("expect", "Query OK"),
+            ("expect", "main> "),
+            ("send", "select count(*) as after_commit from t;\r"),
+            ("expect", "after_commit"),
+            ("expect", "main> "),
+            ("send", "exit\r"),
+        ],
+    );
+    assert_eq!(code, 0, "{shown}");
+    // The tables' one-number rows: `| 1 |`.
+    let counts: Vec<&str> = shown
+        .lines()
+        .map(|l| l.trim().trim_matches('|').trim())
+        .filter(|cell| cell.parse::<u32>().is_ok())
+        .collect();
+    assert_eq!(counts, ["1", "1", "1", "2"], "{shown}");
 }

@@ -3,7 +3,8 @@
     python3 tests/terminal.py STEPS_JSON COMMAND [ARG...]
 
 STEPS_JSON is a list of ["expect", TEXT] (wait until the output so far, since the last match,
-holds TEXT) and ["send", KEYS] (type KEYS). After the last step the command's remaining output
+holds TEXT), ["send", KEYS] (type KEYS) and ["run", COMMAND] (run COMMAND, a shell command
+line, beside the terminal's and wait for it; it must succeed). After the last step the command's remaining output
 is read until it exits. Prints everything the terminal showed and exits with the command's
 exit code, or 124 if an expected text did not come within 20 seconds (or the command did not
 end within 20 seconds of the last step)."""
@@ -11,6 +12,7 @@ import json
 import os
 import pty
 import select
+import subprocess
 import sys
 import time
 
@@ -52,6 +54,9 @@ def give_up(why):
 for kind, text in steps:
     if kind == "send":
         os.write(fd, text.encode())
+        continue
+    if kind == "run":
+        subprocess.run(text, shell=True, check=True, stdout=subprocess.DEVNULL, timeout=WAIT)
         continue
     deadline = time.monotonic() + WAIT
     want = text.encode()

@@ -1,7 +1,8 @@
 //! `cairn sql` on a terminal: an interactive shell, as `dolt sql` and the mysql client are.
 //! Lines gather until a statement ends with its semicolon (outside quotes), then run; results
 //! and errors print and the shell goes on. `exit`, `quit`, `\q` or Ctrl-D leave it; Ctrl-C
-//! drops the statement being typed. Line editing and history are the host's.
+//! drops the statement being typed. Line editing and history are the host's. Statements see
+//! what other sessions saved while the shell waited, unless a transaction is open.
 
 use std::path::PathBuf;
 
@@ -53,10 +54,20 @@ pub async fn run<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, format: ResultFormat) 
         }
         let mut results = Vec::new();
         let now = Some(crate::database::now_ms(host));
-        let outcome = db
-            .repo
-            .sql_into(&typed, &Params::None, now, &mut results)
-            .await;
+        // Outside a transaction, each statement starts from what other sessions saved while
+        // the shell waited, as in `dolt sql`; a transaction reads the state it began with.
+        let outcome = match db.repo.in_transaction() {
+            true => Ok(()),
+            false => db.repo.reload().await,
+        };
+        let outcome = match outcome {
+            Ok(()) => {
+                db.repo
+                    .sql_into(&typed, &Params::None, now, &mut results)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
         typed.clear();
         let printed: String = results
             .iter()
