@@ -542,9 +542,6 @@ fn compile_more(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
     })
 }
 
-/// The session an expression that reads or assigns it (or reads the statement's clock) is
-/// compiled in; refused where there is none (unsupported, so a path that lacks one leaves the
-/// statement to the general one).
 /// The system variable `parts` names, as a literal; a column if it names none.
 fn system_variable(
     parts: &[ast::Ident],
@@ -557,6 +554,9 @@ fn system_variable(
     }
 }
 
+/// The session an expression that reads or assigns it (or reads the statement's clock) is
+/// compiled in; refused where there is none (unsupported, so a path that lacks one leaves the
+/// statement to the general one).
 pub(crate) fn in_session<'a>(
     scope: &'a dyn Resolve,
     e: &dyn core::fmt::Display,

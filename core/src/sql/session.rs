@@ -1,8 +1,9 @@
 //! What a session keeps from one statement to the next, as a MySQL connection does: user
 //! variables (`SET @v = expr`, `@v := expr`, read as `@v`), LAST_INSERT_ID and autocommit
-//! (`SET autocommit`, read as `@@autocommit`; the transaction it opens is the `Repo`'s). The session is
-//! a `Repo` (a `cairn sql` process or shell, a JS `Repo`); it hands its [`Session`] to each
-//! script through `History`, so every front end has them without code of its own.
+//! (`SET autocommit`, read as `@@autocommit`; the transaction it opens is the `Repo`'s). The
+//! session is a `Repo` (a `cairn sql` process or shell, a JS `Repo`); it hands its
+//! [`Session`] to each script through `History`, so every front end has them without code of
+//! its own.
 //!
 //! A statement reads a variable once, when it is compiled (as LAST_INSERT_ID() is read once
 //! per statement); assignments inside expressions (`@v := expr`, `LAST_INSERT_ID(expr)`)
@@ -101,7 +102,7 @@ impl Session {
         self.0.lock().autocommit = on;
     }
 
-    /// The value of the system variable `parts` name (`@@name`, `@@session.name`,
+    /// The value of the system variable `parts` names (`@@name`, `@@session.name`,
     /// `@@local.name`), as 0 or 1 for a switch; None if `parts` names no system variable.
     pub(crate) fn system_variable(&self, parts: &[ast::Ident]) -> Option<Result<Value, SqlError>> {
         let name = system_variable_name(parts)?;
