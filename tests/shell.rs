@@ -101,7 +101,7 @@ fn sql_on_a_terminal_is_a_shell_with_history() {
 }
 
 #[test]
-fn the_shell_sees_what_another_process_saved_unless_a_transaction_is_open() {
+fn the_shell_sees_what_another_process_saved_and_a_transaction_its_own_state() {
     let parent = tempfile::tempdir().unwrap();
     let db = new_db(parent.path());
     let home = tempfile::tempdir().unwrap();

@@ -228,7 +228,7 @@ pub enum Command {
     /// Run SQL against the working set: -q QUERY, statements from standard input, or (on a
     /// terminal) an interactive shell with line editing and history (~/.cairn_sql_history);
     /// end a statement with ';', leave with exit, quit or Ctrl-D. The shell's statements see
-    /// what other sessions saved meanwhile, unless a transaction is open
+    /// what other sessions saved meanwhile; a transaction reads the state it began with
     Sql {
         /// The statements to run
         #[arg(short, long, value_name = "QUERY")]

@@ -2,7 +2,8 @@
 //! Lines gather until a statement ends with its semicolon (outside quotes), then run; results
 //! and errors print and the shell goes on. `exit`, `quit`, `\q` or Ctrl-D leave it; Ctrl-C
 //! drops the statement being typed. Line editing and history are the host's. Statements see
-//! what other sessions saved while the shell waited, unless a transaction is open.
+//! what other sessions saved while the shell waited; a transaction reads the state it began
+//! with.
 
 use std::path::PathBuf;
 
@@ -54,13 +55,10 @@ pub async fn run<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, format: ResultFormat) 
         }
         let mut results = Vec::new();
         let now = Some(crate::database::now_ms(host));
-        // Outside a transaction, each statement starts from what other sessions saved while
-        // the shell waited, as in `dolt sql`; a transaction reads the state it began with.
-        let outcome = match db.repo.in_transaction() {
-            true => Ok(()),
-            false => db.repo.reload().await,
-        };
-        let outcome = match outcome {
+        // Each statement starts from what other sessions saved while the shell waited, as
+        // in `dolt sql` and as the JS Repo's calls do; a transaction still reads the state
+        // it began with, and its COMMIT fails if the rows it began from changed.
+        let outcome = match db.repo.reload().await {
             Ok(()) => {
                 db.repo
                     .sql_into(&typed, &Params::None, now, &mut results)
