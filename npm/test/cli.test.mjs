@@ -73,13 +73,17 @@ test('the Node cairn bin: sql on a terminal is a shell, sharing the native histo
   // A history the native shell (rustyline) wrote: its header, and a statement of two lines
   // with its newline escaped.
   writeFileSync(join(root, '.cairn_sql_history'), '#V2\nselect 6 *\\n 7 as n;\n');
+  // A statement's own output, not the prompt, says it ran: readline redraws the prompt with
+  // a recalled line, and keys typed while a statement runs are lost.
   const steps = [
     ['expect', 'main> '],
     ['send', '\x1b[A\r'], // the native session's statement, recalled whole
+    ['expect', '| 42 |'],
     ['expect', 'main> '],
     ['send', 'select 1 +\r'],
     ['expect', '    -> '],
     ['send', '1 as two;\r'],
+    ['expect', '| two |'],
     ['expect', 'main> '],
     ['send', "select 'half\r"],
     ['expect', '    -> '],
