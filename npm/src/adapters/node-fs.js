@@ -5,6 +5,7 @@
 // number. A swap publishes the next number with link(2), which fails if the name exists: of
 // writers swapping from one version exactly one wins, in any process, without a lock.
 
+import { readSync } from 'node:fs';
 import { link, lstat, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CairnError } from '../errors.js';
@@ -96,7 +97,11 @@ export class NodeFsAdapter {
       checkRange(name, offset, length, file.size);
       const buffer = Buffer.allocUnsafe(length);
       for (let done = 0; done < length; ) {
-        const { bytesRead } = await file.handle.read(buffer, done, length - done, offset + done);
+        // Read in this thread: a ranged read is one block (128 KiB) of a file the page cache
+        // most likely holds, which pread(2) returns in 15-40 µs, while a trip through libuv's
+        // thread pool took 100-300 µs here, and decoding that block in wasm blocks this thread
+        // longer than the read does (docs/BENCHMARKS.md, "Node reads in the caller's thread").
+        const bytesRead = readSync(file.handle.fd, buffer, done, length - done, offset + done);
         if (bytesRead === 0) {
           // Cut short since it was opened (damaged in place): OUT_OF_RANGE, as a fresh open says.
           checkRange(name, offset, length, (await file.handle.stat()).size);
