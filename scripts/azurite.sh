@@ -16,7 +16,7 @@ ACCOUNT=devstoreaccount1
 KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 
 start() {
-  local dir=$1 port i
+  local dir=$1 port
   [ -x "$bin" ] || die "Azurite is not installed: run scripts/setup.sh (npm ci in scripts/emulators)"
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
@@ -24,13 +24,16 @@ start() {
   "$bin" --blobHost 127.0.0.1 --blobPort "$port" --skipApiVersionCheck \
     --disableTelemetry --inMemoryPersistence </dev/null >"$dir/azurite.log" 2>&1 &
   echo $! >"$dir/azurite.pid"
-  for ((i = 0; i < 300; i++)); do
+  # Node loads Azurite in a few seconds on an idle machine, but took over 30 s once beside a
+  # parallel build; a process that exits ends the wait at once, so a long bound costs nothing.
+  local deadline=$((SECONDS + 120))
+  while :; do
     # Any HTTP answer (400 without a path) means it listens.
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/" || true)" = 000 ] || break
     kill -0 "$(cat "$dir/azurite.pid")" 2>/dev/null || die "Azurite exited: $(tail -n 5 "$dir/azurite.log")"
+    ((SECONDS < deadline)) || die "Azurite did not answer on 127.0.0.1:$port within 120 s"
     sleep 0.1
   done
-  [ "$i" -lt 300 ] || die "Azurite did not answer on 127.0.0.1:$port within 30 s"
   cat >"$dir/env" <<ENV
 export AZURE_STORAGE_ACCOUNT_NAME=$ACCOUNT
 export AZURE_STORAGE_ACCOUNT_KEY=$KEY

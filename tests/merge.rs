@@ -525,3 +525,27 @@ fn a_merge_that_would_break_a_foreign_key_is_refused() {
     ok(&d, &["merge", "feature"]);
     assert_eq!(query_csv(&d, "select id from t order by id"), "id\n1\n");
 }
+
+/// Each side changed one cell of a row and kept the CHECK both added; the row merged from the
+/// two breaks it: the merge is refused and changes nothing.
+#[test]
+fn a_merge_that_would_break_a_check_constraint_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let check = "alter table t add constraint short check (a + length(b) < 25)";
+    let d = diverged(
+        root.path(),
+        &format!("{check}; update t set a = 23 where id = 2"),
+        &format!("{check}; update t set b = 'yyy' where id = 2"),
+    );
+    let head = ok(&d, &["log", "-n", "1"]);
+    let err = fails(&d, &["merge", "feature"]);
+    assert!(
+        err.contains("Check constraint 'short' is violated"),
+        "{err}"
+    );
+    assert_eq!(ok(&d, &["log", "-n", "1"]), head);
+    assert_eq!(
+        query_csv(&d, "select a, b from t where id = 2"),
+        "a,b\n23,y\n"
+    );
+}

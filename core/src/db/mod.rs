@@ -16,5 +16,6 @@ pub mod row;
 pub mod schema;
 pub mod table;
 pub mod temporal;
+pub(crate) mod three_way;
 pub mod value;
 pub mod working_set;

@@ -5,11 +5,11 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::ops::Bound;
 
-use super::three_way::Side;
 use super::{Repo, RepoError, Result};
 use crate::db::conflict::RowConflict;
 use crate::db::row::RowLayout;
 use crate::db::schema::Schema;
+use crate::db::three_way::Side;
 use crate::db::value::Value;
 use crate::db::working_set::{MergeState, TableConflict, WorkingSet};
 use crate::hash::Hash;

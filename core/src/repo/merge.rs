@@ -9,10 +9,10 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::refs::RefKind;
-use super::three_way::merge_roots;
 use super::{Repo, RepoError, Result, Signature};
 use crate::db::commit::Commit;
 use crate::db::foreign::{self, Cause};
+use crate::db::three_way::merge_roots;
 use crate::db::working_set::{MergeState, Operation, WorkingSet};
 use crate::hash::Hash;
 use crate::io::Storage;
@@ -162,7 +162,9 @@ impl<S: Storage> Repo<S> {
         let base_root = self.root_value(self.commit_at(base).await?.root).await?;
         let ours_root = self.root_value(self.commit_at(head).await?.root).await?;
         let theirs_root = self.root_value(self.commit_at(theirs).await?.root).await?;
-        let merged = merge_roots(&mut self.store, &base_root, &ours_root, &theirs_root).await?;
+        let merged =
+            merge_roots::<_, RepoError>(&mut self.store, &base_root, &ours_root, &theirs_root)
+                .await?;
         let root = self.put_root_value(&merged.root).await?;
         let state = MergeState {
             operation,
@@ -191,8 +193,9 @@ impl<S: Storage> Repo<S> {
 
     /// Writes the commit that ends an operation: of `root`, on the head, and for a merge on
     /// their commit too. An empty `message` is the operation's own. Each side may have kept
-    /// its foreign keys and the two together not (a child row added on one, its parent
-    /// deleted on the other): such a root is refused, as a merge that breaks a unique key is.
+    /// its foreign keys and CHECK constraints and the two together not (a child row added on
+    /// one, its parent deleted on the other; a row whose cells each side changed): such a root
+    /// is refused, as a merge that breaks a unique key is.
     pub(crate) async fn conclude(
         &mut self,
         state: &MergeState,
@@ -205,6 +208,7 @@ impl<S: Storage> Repo<S> {
             .await?;
         let mut merged = self.root_value(root).await?;
         foreign::enforce(&mut self.store, &ours, &mut merged, Cause::Check).await?;
+        crate::sql::constraints::check_merged_rows(&self.store, &ours, &merged).await?;
         let mut parents = alloc::vec![self.head()?];
         if state.operation == Operation::Merge {
             parents.push(state.theirs);

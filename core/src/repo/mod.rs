@@ -14,7 +14,6 @@ mod remote;
 mod status;
 mod system_tables;
 mod table_io;
-mod three_way;
 mod transaction;
 
 use alloc::string::String;

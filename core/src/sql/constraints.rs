@@ -13,10 +13,13 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 
 use crate::chunk_store::ChunkStore;
 use crate::db::constraints::next_auto_increment;
+use crate::db::index::changed_rows;
 use crate::db::root_value::RootValue;
+use crate::db::row::RowLayout;
 use crate::db::schema::Schema;
 use crate::db::table::{RowCheck, Table, TableError};
 use crate::db::value::{int_value, Value};
+use crate::hash::Hash;
 use crate::io::Storage;
 use crate::sql::expr::{compile, truth, Scope};
 use crate::sql::history::History;
@@ -77,6 +80,31 @@ pub(crate) fn row_check(table: &str, schema: &Schema) -> Option<RowCheck> {
         }
         Ok(())
     }))
+}
+
+/// Holds the rows a merge made (`after`, changed from `before`) to their tables' CHECK
+/// constraints: each side checked its own rows, but neither checked a row merged cell by
+/// cell, nor its rows against a check only the other side added. A table whose schema
+/// changed has every row checked.
+pub(crate) async fn check_merged_rows<S: Storage>(
+    store: &ChunkStore<S>,
+    before: &RootValue,
+    after: &RootValue,
+) -> Result<(), TableError> {
+    for (name, table) in &after.tables {
+        let Some(check) = row_check(name, &table.schema) else {
+            continue;
+        };
+        let from = before.tables.get(name).filter(|t| t.schema == table.schema);
+        let from = from.map_or(Hash::EMPTY, |t| t.rows);
+        let layout = RowLayout::new(&table.schema);
+        for change in changed_rows(store, &layout, from, table.rows).await? {
+            if let Some((row, _)) = change.new {
+                check(&row)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Gives each row whose AUTO_INCREMENT column is NULL (given so, or left out) the next

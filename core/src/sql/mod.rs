@@ -117,6 +117,7 @@ use crate::db::root_value::RootValue;
 use crate::db::table::{Table, TableError};
 use crate::db::value::Value;
 use crate::io::Storage;
+use crate::prolly::ProllyError;
 
 /// What one statement returns: rows for SELECT and SHOW, a count of affected rows for writes.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -219,6 +220,13 @@ impl fmt::Display for SqlError {
 impl From<TableError> for SqlError {
     fn from(e: TableError) -> Self {
         SqlError::Table(e)
+    }
+}
+
+/// A store that failed under a table's rows, as the executor reports any.
+impl From<ProllyError> for SqlError {
+    fn from(e: ProllyError) -> Self {
+        SqlError::Table(TableError::Prolly(e))
     }
 }
 
@@ -333,6 +341,7 @@ pub async fn execute_in<S: Storage>(
         let (statements, clock) = parse(tokens, history)?;
         for statement in statements {
             if let Some(control) = transaction::control(&statement)? {
+                transaction::merge_concurrent(store, roots, &history.session, &control).await?;
                 results.push(transaction::apply(roots, &history.session, control)?);
                 continue;
             }

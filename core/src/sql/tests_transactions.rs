@@ -98,13 +98,9 @@ fn reads_in_a_transaction_see_its_own_writes() {
     assert_eq!(saved_ids(&storage), ["1"]);
 }
 
-#[test]
-fn a_commit_after_another_writer_changed_the_working_set_rolls_back() {
-    let (mut repo, storage) = database();
-    run(&mut repo, "BEGIN");
-    run(&mut repo, "INSERT INTO t VALUES (2, 'b')");
-    let mut other = reopen(&storage);
-    run(&mut other, "INSERT INTO t VALUES (3, 'c')");
+/// The serialization failure a COMMIT met, and what it left: no transaction, the other
+/// writer's state saved.
+fn commit_fails(repo: &mut Repo<MemoryStorage>) {
     let err = block_on(repo.sql("COMMIT")).unwrap_err();
     assert_eq!(err, RepoError::Sql(SqlError::SerializationFailure));
     assert!(
@@ -112,12 +108,114 @@ fn a_commit_after_another_writer_changed_the_working_set_rolls_back() {
         "{err}"
     );
     assert!(!repo.in_transaction(), "the transaction was rolled back");
-    assert_eq!(
-        saved_ids(&storage),
-        ["1", "3"],
-        "the other writer's row stays"
+}
+
+/// The rows of a query, each as its values' text joined by commas.
+fn rows(repo: &mut Repo<MemoryStorage>, sql: &str) -> Vec<String> {
+    let results = block_on(repo.sql(sql)).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let rows = results.last().expect("a result").rows.iter();
+    rows.map(|r| {
+        r.iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    })
+    .collect()
+}
+
+#[test]
+fn a_commit_merges_what_another_writer_committed_meanwhile() {
+    let (mut repo, storage) = database();
+    run(
+        &mut repo,
+        "ALTER TABLE t ADD COLUMN n INT; INSERT INTO t VALUES (2, 'b', 0)",
     );
-    assert_eq!(ids(&mut repo), ["1", "3"]);
+    run(&mut repo, "BEGIN");
+    run(
+        &mut repo,
+        "INSERT INTO t VALUES (3, 'c', 0); UPDATE t SET s = 'z' WHERE id = 1; DELETE FROM t WHERE id = 2",
+    );
+    let mut other = reopen(&storage);
+    // Other rows, and another cell of a row the transaction changed.
+    run(
+        &mut other,
+        "INSERT INTO t VALUES (4, 'd', 0); UPDATE t SET n = 7 WHERE id = 1",
+    );
+    run(&mut repo, "COMMIT");
+    assert!(!repo.in_transaction());
+    let saved = ["1,z,7", "3,c,0", "4,d,0"];
+    assert_eq!(
+        rows(&mut reopen(&storage), "SELECT * FROM t ORDER BY id"),
+        saved
+    );
+    assert_eq!(rows(&mut repo, "SELECT * FROM t ORDER BY id"), saved);
+}
+
+#[test]
+fn a_commit_that_changed_a_cell_another_writer_changed_rolls_back() {
+    let (mut repo, storage) = database();
+    run(&mut repo, "BEGIN");
+    run(
+        &mut repo,
+        "INSERT INTO t VALUES (2, 'b'); UPDATE t SET s = 'mine' WHERE id = 1",
+    );
+    run(
+        &mut reopen(&storage),
+        "INSERT INTO t VALUES (3, 'c'); UPDATE t SET s = 'theirs' WHERE id = 1",
+    );
+    commit_fails(&mut repo);
+    let saved = ["1,theirs", "3,c"];
+    assert_eq!(
+        rows(&mut reopen(&storage), "SELECT * FROM t ORDER BY id"),
+        saved
+    );
+    assert_eq!(rows(&mut repo, "SELECT * FROM t ORDER BY id"), saved);
+}
+
+#[test]
+fn a_commit_whose_rows_and_another_writers_break_a_constraint_rolls_back() {
+    let (mut repo, storage) = database();
+    run(
+        &mut repo,
+        "CREATE UNIQUE INDEX by_s ON t (s); \
+         CREATE TABLE p (id INT PRIMARY KEY); INSERT INTO p VALUES (1), (2); \
+         CREATE TABLE c (id INT PRIMARY KEY, p INT, FOREIGN KEY (p) REFERENCES p (id))",
+    );
+    // Each alone keeps the UNIQUE key; together, two rows would have s = 'b'.
+    run(&mut repo, "BEGIN; INSERT INTO t VALUES (2, 'b')");
+    run(&mut reopen(&storage), "INSERT INTO t VALUES (3, 'b')");
+    commit_fails(&mut repo);
+    assert_eq!(saved_ids(&storage), ["1", "3"]);
+    // Run again, the statement meets the other writer's row and says why.
+    let err = block_on(repo.sql("INSERT INTO t VALUES (2, 'b')")).unwrap_err();
+    assert!(err.to_string().contains("Duplicate entry 'b'"), "{err}");
+
+    // The parent deleted here, a child of it added there.
+    run(&mut repo, "BEGIN; DELETE FROM p WHERE id = 1");
+    run(&mut reopen(&storage), "INSERT INTO c VALUES (10, 1)");
+    commit_fails(&mut repo);
+    assert_eq!(
+        rows(&mut reopen(&storage), "SELECT id FROM p ORDER BY id"),
+        ["1", "2"]
+    );
+    // Each changed one cell of a row; together they break its CHECK.
+    run(
+        &mut repo,
+        "CREATE TABLE k (id INT PRIMARY KEY, a INT, b INT, CHECK (a < b)); INSERT INTO k VALUES (1, 1, 5)",
+    );
+    run(&mut repo, "BEGIN; UPDATE k SET a = 4");
+    run(&mut reopen(&storage), "UPDATE k SET b = 2");
+    commit_fails(&mut repo);
+    assert_eq!(rows(&mut reopen(&storage), "SELECT * FROM k"), ["1,1,2"]);
+    // A parent no child names goes, whatever else the other writer added.
+    run(&mut repo, "BEGIN; DELETE FROM p WHERE id = 2");
+    run(&mut reopen(&storage), "INSERT INTO c VALUES (11, 1)");
+    run(&mut repo, "COMMIT");
+    assert_eq!(rows(&mut reopen(&storage), "SELECT id FROM p"), ["1"]);
+    assert_eq!(
+        rows(&mut reopen(&storage), "SELECT id FROM c ORDER BY id"),
+        ["10", "11"]
+    );
 }
 
 #[test]
@@ -292,11 +390,14 @@ fn a_read_with_autocommit_off_begins_the_transaction() {
         "SET autocommit = 0; SELECT s FROM t WHERE id = 1",
     );
     assert!(repo.in_transaction());
-    run(&mut reopen(&storage), "INSERT INTO t VALUES (3, 'c')");
-    run(&mut repo, "INSERT INTO t VALUES (2, 'b')");
-    let err = block_on(repo.sql("COMMIT")).unwrap_err();
-    assert_eq!(err, RepoError::Sql(SqlError::SerializationFailure));
-    assert_eq!(saved_ids(&storage), ["1", "3"]);
+    // Changed after the read: the transaction, begun before, changes it too and conflicts.
+    run(
+        &mut reopen(&storage),
+        "UPDATE t SET s = 'theirs' WHERE id = 1",
+    );
+    run(&mut repo, "UPDATE t SET s = 'mine' WHERE id = 1");
+    commit_fails(&mut repo);
+    assert_eq!(rows(&mut reopen(&storage), "SELECT s FROM t"), ["theirs"]);
 }
 
 #[test]

@@ -14,7 +14,13 @@ use alloc::vec::Vec;
 use sqlparser::ast::{self, Expr, ObjectNamePart, Statement};
 
 use super::{unsupported, QueryResult, SqlError};
+use crate::chunk_store::ChunkStore;
+use crate::db::foreign::{self, Cause};
 use crate::db::root_value::RootValue;
+use crate::db::table::TableError;
+use crate::db::three_way::merge_roots;
+use crate::io::Storage;
+use crate::sql::constraints::check_merged_rows;
 use crate::sql::session::Session;
 
 /// What a script's statements run against.
@@ -85,6 +91,73 @@ pub(crate) enum Control {
     Savepoint(String),
     RollbackTo(String),
     Release(String),
+}
+
+impl Control {
+    /// Whether applying it commits the open transaction.
+    fn commits(&self, session: &Session) -> bool {
+        match self {
+            // As in MySQL, BEGIN in a transaction commits that one first.
+            Control::Begin | Control::Commit { .. } => true,
+            Control::Autocommit(on) => *on && !session.autocommit(),
+            _ => false,
+        }
+    }
+}
+
+/// Before `control` commits the open transaction: if another writer changed the working root
+/// since it began, merges its changes into that root, row by row and cell by cell (the merge
+/// `cairn merge` runs), as Dolt does at COMMIT, so that the commit writes both. Where the two
+/// changed the same cell, or together break a UNIQUE, FOREIGN or CHECK constraint, the
+/// transaction is rolled
+/// back with the serialization failure: run again, its statements meet the other writer's rows
+/// and say why. A store that fails leaves the transaction open, for a COMMIT again.
+pub(crate) async fn merge_concurrent<S: Storage>(
+    store: &mut ChunkStore<S>,
+    roots: &mut Roots,
+    session: &Session,
+    control: &Control,
+) -> Result<(), SqlError> {
+    let Some(t) = &roots.transaction else {
+        return Ok(());
+    };
+    // A transaction that changed nothing has nothing to merge.
+    if !control.commits(session) || t.root == t.began || t.began == roots.working {
+        return Ok(());
+    }
+    let merged = async {
+        let merged = merge_roots::<_, SqlError>(store, &t.began, &roots.working, &t.root).await?;
+        if !merged.conflicts.is_empty() {
+            return Err(SqlError::SerializationFailure);
+        }
+        let mut root = merged.root;
+        foreign::enforce(store, &roots.working, &mut root, Cause::Check).await?;
+        check_merged_rows(store, &roots.working, &root).await?;
+        Ok(root)
+    }
+    .await;
+    match merged {
+        Ok(root) => {
+            roots.transaction = Some(Transaction {
+                began: roots.working.clone(),
+                root,
+                savepoints: Vec::new(),
+            });
+            Ok(())
+        }
+        Err(
+            SqlError::SerializationFailure
+            | SqlError::Table(
+                TableError::DuplicateEntry { .. }
+                | TableError::ForeignKey { .. }
+                | TableError::Check { .. },
+            ),
+        ) => {
+            roots.transaction = None;
+            Err(SqlError::SerializationFailure)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Which transaction statement `statement` is, if it is one; the forms Cairn does not run are
@@ -288,10 +361,11 @@ fn savepoint<'a>(
 }
 
 /// Makes the open transaction's root the working one. If the working root changed since the
-/// transaction began (another writer), it is rolled back instead, with Dolt's error: its
-/// statements ran in earlier scripts, whose results the client has seen and may have acted
-/// on, so running them again on the new state (as a failed autocommit save does with a
-/// script) could give other results than those it was shown.
+/// transaction began (another writer) and `merge_concurrent` did not merge the two, it is
+/// rolled back instead, with Dolt's error: its statements ran in earlier scripts, whose
+/// results the client has seen and may have acted on, so running them again on the new state
+/// (as a failed autocommit save does with a script) could give other results than those it
+/// was shown.
 fn commit(roots: &mut Roots) -> Result<(), SqlError> {
     match roots.transaction.take() {
         // A transaction that changed nothing has nothing to conflict with.

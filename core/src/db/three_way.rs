@@ -5,17 +5,17 @@ use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::Result;
 use crate::chunk_store::ChunkStore;
 use crate::db::conflict::RowConflict;
 use crate::db::root_value::{RootValue, TableRef};
 use crate::db::row::RowLayout;
 use crate::db::schema::Schema;
+use crate::db::table::TableError;
 use crate::db::value::Value;
 use crate::db::working_set::TableConflict;
 use crate::hash::Hash;
 use crate::io::Storage;
-use crate::prolly::DiffEntry;
+use crate::prolly::{DiffEntry, ProllyError};
 
 /// A merged root value and the tables whose conflicts it leaves to the user. A conflicting
 /// table holds our side's version of what conflicts.
@@ -24,12 +24,14 @@ pub(crate) struct Merged {
     pub conflicts: BTreeMap<String, TableConflict>,
 }
 
-pub(crate) async fn merge_roots<S: Storage>(
+/// Errors are the caller's layer's: `cairn merge` keeps a store's failure apart from a table's,
+/// SQL's COMMIT reports both as its own.
+pub(crate) async fn merge_roots<S: Storage, E: From<ProllyError> + From<TableError>>(
     store: &mut ChunkStore<S>,
     base: &RootValue,
     ours: &RootValue,
     theirs: &RootValue,
-) -> Result<Merged> {
+) -> Result<Merged, E> {
     let names: BTreeSet<&String> = [base, ours, theirs]
         .iter()
         .flat_map(|r| r.tables.keys())
@@ -50,7 +52,7 @@ pub(crate) async fn merge_roots<S: Storage>(
             t.cloned()
         } else {
             match (o, t) {
-                (Some(o), Some(t)) => match merge_table(store, name, b, o, t).await? {
+                (Some(o), Some(t)) => match merge_table::<S, E>(store, name, b, o, t).await? {
                     (table, None) => Some(table),
                     (table, Some(conflict)) => {
                         merged.conflicts.insert(name.clone(), conflict);
@@ -105,13 +107,13 @@ fn merged_schema<'a>(b: Option<&Schema>, o: &'a Schema, t: &'a Schema) -> Option
 }
 
 /// A table both sides changed: its merged version, and its conflict if any.
-async fn merge_table<S: Storage>(
+async fn merge_table<S: Storage, E: From<ProllyError> + From<TableError>>(
     store: &mut ChunkStore<S>,
     name: &str,
     b: Option<&TableRef>,
     o: &TableRef,
     t: &TableRef,
-) -> Result<(TableRef, Option<TableConflict>)> {
+) -> Result<(TableRef, Option<TableConflict>), E> {
     let Some(schema) = merged_schema(b.map(|b| &*b.schema), &o.schema, &t.schema) else {
         return Ok((o.clone(), Some(TableConflict::Schema)));
     };
@@ -441,7 +443,10 @@ mod root_tests {
             root
         };
         let (o, t) = (side(ours), side(theirs));
-        let merged = block_on(merge_roots(&mut store, &base, &o, &t)).unwrap();
+        let merged = block_on(merge_roots::<_, crate::db::table::TableError>(
+            &mut store, &base, &o, &t,
+        ))
+        .unwrap();
         (store, merged)
     }
 
