@@ -85,6 +85,8 @@ pub enum SubqueryUse {
     Exists(bool),
     /// `x [NOT] IN (SELECT ...)`.
     In(Box<Expr>, bool),
+    /// `x op ANY|SOME (SELECT ...)` (`false`) and `x op ALL (SELECT ...)` (`true`).
+    Compare(Box<Expr>, BinOp, bool),
 }
 
 impl Resolve for Option<Scope<'_>> {
@@ -480,6 +482,17 @@ fn compile_more(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
         ast::Expr::Exists { subquery, negated } => {
             scope.subquery(subquery, SubqueryUse::Exists(*negated))?
         }
+        ast::Expr::AnyOp {
+            left,
+            compare_op,
+            right,
+            ..
+        } => quantified(scope, left, compare_op, right, false)?,
+        ast::Expr::AllOp {
+            left,
+            compare_op,
+            right,
+        } => quantified(scope, left, compare_op, right, true)?,
         ast::Expr::Subquery(query) => scope.subquery(query, SubqueryUse::Scalar)?,
         ast::Expr::Function(f) => match scope.function(f) {
             Some(agg) => agg?,
@@ -539,6 +552,60 @@ fn compile_more(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> {
             field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime),
         } => Expr::Call(Func::Floor, alloc::vec![compile_in(expr, scope)?]),
         other => return unsupported(format!("expression {other}")),
+    })
+}
+
+/// `left op ANY (SELECT ...)` (`all` false) or `left op ALL (SELECT ...)`. As in MySQL, the
+/// right side is a subquery, and the operator a comparison.
+fn quantified(
+    scope: &dyn Resolve,
+    left: &ast::Expr,
+    op: &BinaryOperator,
+    right: &ast::Expr,
+    all: bool,
+) -> Result<Expr, SqlError> {
+    let quantifier = if all { "ALL" } else { "ANY" };
+    let ast::Expr::Subquery(query) = right else {
+        return unsupported(format!(
+            "{op} {quantifier} over a list (it takes a subquery)"
+        ));
+    };
+    let op = match op {
+        BinaryOperator::Eq => BinOp::Eq,
+        BinaryOperator::NotEq => BinOp::NotEq,
+        BinaryOperator::Lt => BinOp::Lt,
+        BinaryOperator::LtEq => BinOp::LtEq,
+        BinaryOperator::Gt => BinOp::Gt,
+        BinaryOperator::GtEq => BinOp::GtEq,
+        other => return unsupported(format!("operator {other} {quantifier}")),
+    };
+    let left = Box::new(compile_in(left, scope)?);
+    scope.subquery(query, SubqueryUse::Compare(left, op, all))
+}
+
+/// `lhs op` each of `values`, combined as ANY (`all` false: true if one comparison is, else
+/// NULL if one is NULL, else false) or ALL (false if one is, else NULL if one is NULL, else
+/// true): the OR or the AND of the comparisons, as SQL defines them, so ALL over no rows is
+/// true even for a NULL `lhs`.
+pub(crate) fn compare_each(
+    lhs: &Value,
+    op: BinOp,
+    all: bool,
+    values: impl IntoIterator<Item = Value>,
+) -> Result<Value, SqlError> {
+    let mut unknown = false;
+    for v in values {
+        let lit = |v: Value| Box::new(Expr::Literal(v));
+        match truth(&Expr::Binary(op, lit(lhs.clone()), lit(v)).eval(&[])?)? {
+            Some(b) if b != all => return Ok(Value::Bool(b)),
+            None => unknown = true,
+            Some(_) => {}
+        }
+    }
+    Ok(if unknown {
+        Value::Null
+    } else {
+        Value::Bool(all)
     })
 }
 

@@ -42,8 +42,8 @@ use crate::io::Storage;
 use crate::sql::aggregate::{AggFunc, Aggregate};
 use crate::sql::dates::Unit;
 use crate::sql::expr::{
-    compile_in, gives_json, one_family, value_key, BinOp, Correlated, Expr, KeySet, Resolve,
-    SubqueryUse,
+    compare_each, compile_in, gives_json, one_family, value_key, BinOp, Correlated, Expr, KeySet,
+    Resolve, SubqueryUse,
 };
 use crate::sql::functions::whole;
 use crate::sql::history::{as_of, versioned_key, History};
@@ -739,8 +739,38 @@ impl Resolve for Names<'_> {
                     ),
                 }
             }
+            // The comparisons read the row around: kept with the values, made once.
+            SubqueryUse::Compare(lhs, op, all) => Expr::Subquery(Arc::new(Quantified {
+                lhs: *lhs,
+                op,
+                all,
+                values: rows
+                    .into_iter()
+                    .map(|r| r.into_iter().next().unwrap_or(Value::Null))
+                    .collect(),
+            })),
             using => Expr::Literal(answer(&using, rows, &[])?),
         })
+    }
+}
+
+/// `lhs op ANY|ALL` over the values of a subquery that does not read the row around.
+#[derive(Debug)]
+struct Quantified {
+    lhs: Expr,
+    op: BinOp,
+    all: bool,
+    values: Vec<Value>,
+}
+
+impl Correlated for Quantified {
+    fn eval(&self, row: &[Value]) -> Result<Value, SqlError> {
+        compare_each(
+            &self.lhs.eval(row)?,
+            self.op,
+            self.all,
+            self.values.iter().cloned(),
+        )
     }
 }
 
@@ -1118,6 +1148,12 @@ fn answer(using: &SubqueryUse, rows: Vec<Vec<Value>>, row: &[Value]) -> Result<V
                 .map(|r| Expr::Literal(r.into_iter().next().unwrap_or(Value::Null)))
                 .collect();
             Expr::InList(Box::new(Expr::Literal(lhs.eval(row)?)), list, *negated).eval(&[])?
+        }
+        SubqueryUse::Compare(lhs, op, all) => {
+            let values = rows
+                .into_iter()
+                .map(|r| r.into_iter().next().unwrap_or(Value::Null));
+            compare_each(&lhs.eval(row)?, *op, *all, values)?
         }
     })
 }

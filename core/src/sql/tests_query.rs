@@ -174,6 +174,51 @@ fn subqueries_correlated_or_not() {
     assert_eq!(printed(&mut db, q), ["1|2", "2|2"]);
 }
 
+/// `x op ANY|SOME|ALL (SELECT ...)`, with the NULLs of SQL's three-valued logic: the pays
+/// are 100.50, 200.25, 50.00, 75.00 and NULL.
+#[test]
+fn any_and_all_subqueries() {
+    let mut db = company();
+    let q = "select name from emp where pay > all (select pay from emp where dept_id = 2 and pay is not null)";
+    assert_eq!(sorted(&mut db, q), ["ann", "bob", "di"]);
+    let q = "select name from emp where pay < any (select pay from emp where dept_id = 1)";
+    assert_eq!(sorted(&mut db, q), ["ann", "cy", "di"]);
+    let q = "select name from emp where id = some (select id from dept)";
+    assert_eq!(sorted(&mut db, q), ["ann", "bob", "cy"]);
+    let q = "select name from emp where id <> all (select id from dept)";
+    assert_eq!(sorted(&mut db, q), ["di", "ed"]);
+    // Correlated: the highest pay of each department.
+    let q = "select name from emp e where pay >= all \
+             (select pay from emp e2 where e2.dept_id = e.dept_id and e2.pay is not null)";
+    assert_eq!(sorted(&mut db, q), ["bob", "cy", "di"]);
+    // A NULL among the values: ALL is never true where some comparison is unknown, ANY is
+    // true where one comparison is; over no rows, ALL is true and ANY false, even for NULL.
+    let cases = [
+        ("300 > all (select pay from emp)", "NULL"),
+        ("10 > all (select pay from emp)", "false"),
+        ("300 > any (select pay from emp)", "true"),
+        ("10 > any (select pay from emp)", "NULL"),
+        ("null > all (select pay from emp where id > 9)", "true"),
+        ("null > any (select pay from emp where id > 9)", "false"),
+        ("null = any (select pay from emp)", "NULL"),
+    ];
+    for (expr, want) in cases {
+        assert_eq!(
+            printed(&mut db, &alloc::format!("select {expr}")),
+            [want],
+            "{expr}"
+        );
+    }
+    assert_eq!(
+        db.err("select 1 = any (1)"),
+        "unsupported SQL: = ANY over a list (it takes a subquery)"
+    );
+    assert_eq!(
+        db.err("select 1 = all (select id, name from dept)"),
+        "unsupported SQL: a subquery of 2 columns where one is wanted"
+    );
+}
+
 #[test]
 fn unions() {
     let mut db = company();
