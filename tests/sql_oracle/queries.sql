@@ -587,3 +587,9 @@ SELECT * FROM (SELECT name, ROW_NUMBER() OVER (PARTITION BY dept_id ORDER BY sal
 WITH ranked AS (SELECT id, dept_id, DENSE_RANK() OVER (PARTITION BY dept_id ORDER BY bonus) AS dr FROM emp) SELECT dept_id, MAX(dr) FROM ranked GROUP BY dept_id ORDER BY dept_id;
 SELECT e.name, p.title, RANK() OVER (PARTITION BY p.id ORDER BY a.hours DESC) FROM assign a JOIN emp e ON e.id = a.emp_id JOIN proj p ON p.id = a.proj_id ORDER BY p.id, e.name;
 SELECT DISTINCT dept_id, COUNT(*) OVER (PARTITION BY dept_id) FROM emp ORDER BY dept_id;
+SELECT e.name, p.title FROM emp e JOIN proj p USING (dept_id) ORDER BY e.name, p.title;
+SELECT dept_id, COUNT(*) FROM emp JOIN proj USING (dept_id) GROUP BY dept_id ORDER BY dept_id;
+SELECT dept_id, e.name, p.title FROM emp e LEFT JOIN proj p USING (dept_id) WHERE p.id IS NULL ORDER BY e.name;
+SELECT * FROM proj JOIN dept USING (id) ORDER BY id;
+SELECT * FROM assign NATURAL JOIN (SELECT emp_id, SUM(hours) AS total FROM assign GROUP BY emp_id) t ORDER BY emp_id, proj_id;
+SELECT COUNT(*) FROM emp NATURAL JOIN dept;

@@ -587,6 +587,9 @@ fn sort_and_page(
 pub(crate) struct Names<'a> {
     catalog: &'a Catalog,
     columns: Vec<(String, String)>,
+    /// Columns a USING or NATURAL join merged into their namesake of the other side: only
+    /// their table's name finds them.
+    hidden: Vec<usize>,
     outer: Option<&'a Names<'a>>,
     /// Set when a name resolved to a column of a query around: the query is correlated.
     used_outer: Cell<bool>,
@@ -621,8 +624,8 @@ impl Names<'_> {
             .columns
             .iter()
             .enumerate()
-            .filter(|(_, (table, column))| match parts {
-                [c] => column.eq_ignore_ascii_case(&c.value),
+            .filter(|(i, (table, column))| match parts {
+                [c] => column.eq_ignore_ascii_case(&c.value) && !self.hidden.contains(i),
                 [t, c] => {
                     table.eq_ignore_ascii_case(&t.value) && column.eq_ignore_ascii_case(&c.value)
                 }
@@ -1167,6 +1170,7 @@ impl<'a> Names<'a> {
         Names {
             catalog,
             columns,
+            hidden: Vec::new(),
             outer,
             used_outer: Cell::new(false),
             aggregates: RefCell::new(Vec::new()),
@@ -1512,6 +1516,11 @@ fn compile_select(
     // FROM: each item joins those before it; a comma is a join with no condition.
     let mut sources = Vec::new();
     let mut columns: Vec<(String, String)> = Vec::new();
+    // The columns USING and NATURAL joins merged away (`Names::hidden`), and the others in
+    // the order `*` gives them: as SQL defines a join's columns, each merged pair once, first,
+    // then the left side's others, then the right side's.
+    let mut hidden: Vec<usize> = Vec::new();
+    let mut star: Vec<usize> = Vec::new();
     let reads_outer = Cell::new(false);
     let mut add = |item: Item,
                    join: JoinKind,
@@ -1537,22 +1546,41 @@ fn compile_select(
                 .iter()
                 .map(|c| (qualifier.clone(), c.clone())),
         );
-        let names = Names::new(catalog, columns.clone(), outer);
-        let on = match constraint {
-            None | Some(JoinConstraint::None) => None,
-            Some(JoinConstraint::On(e)) => Some(compile_in(e, &names)?),
+        let mut names = Names::new(catalog, columns.clone(), outer);
+        names.hidden = hidden.clone();
+        let width = relation.columns.len();
+        // The names a USING join lists, or all those both sides have for a NATURAL one.
+        let merged: Option<Vec<String>> = match constraint {
+            None | Some(JoinConstraint::None) | Some(JoinConstraint::On(_)) => None,
             Some(JoinConstraint::Using(cols)) => {
+                Some(cols.iter().map(object_name).collect::<Result<_, _>>()?)
+            }
+            Some(JoinConstraint::Natural) => Some(
+                relation
+                    .columns
+                    .iter()
+                    .filter(|c| star.iter().any(|&i| columns[i].1.eq_ignore_ascii_case(c)))
+                    .cloned()
+                    .collect(),
+            ),
+            Some(JoinConstraint::UsingAlias(..)) => return unsupported("USING (...) AS alias"),
+        };
+        let on = match (constraint, &merged) {
+            (Some(JoinConstraint::On(e)), _) => Some(compile_in(e, &names)?),
+            (_, None) => None,
+            (_, Some(merged)) => {
+                let mut left = Names::new(catalog, columns[..before].to_vec(), None);
+                left.hidden = hidden.clone();
                 let mut on: Option<Expr> = None;
-                for c in cols {
-                    let name = object_name(c)?;
-                    let left = Names::new(catalog, columns[..before].to_vec(), None);
+                let mut pairs = Vec::new();
+                for name in merged {
                     let l = left
-                        .find(&[ast::Ident::new(&name)])?
+                        .find(&[ast::Ident::new(name)])?
                         .ok_or_else(|| SqlError::UnknownColumn(name.clone()))?;
                     let r = relation
                         .columns
                         .iter()
-                        .position(|x| x.eq_ignore_ascii_case(&name))
+                        .position(|x| x.eq_ignore_ascii_case(name))
                         .ok_or_else(|| SqlError::UnknownColumn(name.clone()))?;
                     let eq = Expr::Binary(
                         BinOp::Eq,
@@ -1563,15 +1591,36 @@ fn compile_select(
                         None => eq,
                         Some(prev) => Expr::Binary(BinOp::And, Box::new(prev), Box::new(eq)),
                     });
+                    pairs.push((l, before + r));
                 }
+                // The side whose rows a join keeps whole gives the merged column its value
+                // (an INNER join's two are equal).
+                pairs.sort_by_key(|&(l, _)| star.iter().position(|&i| i == l));
+                let kept: Vec<usize> = pairs
+                    .iter()
+                    .map(|&(l, r)| if join == JoinKind::Right { r } else { l })
+                    .collect();
+                hidden.extend(
+                    pairs
+                        .iter()
+                        .map(|&(l, r)| if join == JoinKind::Right { l } else { r }),
+                );
+                let merged_away = |i: &usize| pairs.iter().any(|&(l, r)| *i == l || *i == r);
+                let others = star.iter().copied().chain(before..before + width);
+                star = kept
+                    .iter()
+                    .copied()
+                    .chain(others.filter(|i| !merged_away(i)))
+                    .collect();
                 on
             }
-            Some(_) => return unsupported("NATURAL JOIN"),
         };
+        if merged.is_none() {
+            star.extend(before..before + width);
+        }
         if names.used_outer.get() {
             return unsupported("a join condition that reads the query around");
         }
-        let width = relation.columns.len();
         let equi = on
             .as_ref()
             .and_then(|e| equi_join(e, before, width, &|_| true));
@@ -1628,14 +1677,12 @@ fn compile_select(
                 JoinOperator::FullOuter(_) => return unsupported("FULL JOIN"),
                 _ => return unsupported("this kind of JOIN"),
             };
-            if matches!(constraint, JoinConstraint::Natural) {
-                return unsupported("NATURAL JOIN");
-            }
             add(item, kind, Some(constraint), &mut columns)?;
         }
     }
     let width = columns.len();
     let mut names = Names::new(catalog, columns, outer);
+    names.hidden = hidden;
     names.named_windows = &select.named_window;
     let filter = select
         .selection
@@ -1673,8 +1720,8 @@ fn compile_select(
                 if width == 0 {
                     return unsupported("SELECT * without FROM");
                 }
-                for (i, (_, c)) in names.columns.iter().enumerate() {
-                    headers.push(c.clone());
+                for &i in &star {
+                    headers.push(names.columns[i].1.clone());
                     outputs.push(Expr::Column(i));
                     has_aggregate.push(false);
                 }
