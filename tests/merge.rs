@@ -549,3 +549,25 @@ fn a_merge_that_would_break_a_check_constraint_is_refused() {
         "a,b\n23,y\n"
     );
 }
+
+/// A column with the clock for its default, added on one side, gives the other side's new
+/// rows the merge's clock, as ALTER TABLE ADD gave the rows there were; before, a NOT NULL one
+/// made the merge a schema conflict, and a nullable one gave NULL.
+#[test]
+fn a_merge_gives_a_clock_column_one_side_added_the_merges_clock() {
+    let root = tempfile::tempdir().unwrap();
+    let d = diverged(
+        root.path(),
+        "alter table t add column seen datetime not null default current_timestamp; \
+         alter table t add column noted timestamp default current_timestamp",
+        "insert into t values (3, 30, 'z')",
+    );
+    ok(&d, &["merge", "feature"]);
+    assert_eq!(
+        query_csv(
+            &d,
+            "select id from t where seen is not null and noted is not null order by id"
+        ),
+        "id\n1\n2\n3\n"
+    );
+}

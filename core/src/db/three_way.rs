@@ -24,6 +24,8 @@ pub(crate) struct Merged {
     pub conflicts: BTreeMap<String, TableConflict>,
 }
 
+/// `now_ms` is the clock a `DEFAULT CURRENT_TIMESTAMP` column one side added gives the other
+/// side's rows, as ALTER TABLE ADD gave the rows there were (None: NULL, where it may be).
 /// Errors are the caller's layer's: `cairn merge` keeps a store's failure apart from a table's,
 /// SQL's COMMIT reports both as its own.
 pub(crate) async fn merge_roots<S: Storage, E: From<ProllyError> + From<TableError>>(
@@ -31,6 +33,7 @@ pub(crate) async fn merge_roots<S: Storage, E: From<ProllyError> + From<TableErr
     base: &RootValue,
     ours: &RootValue,
     theirs: &RootValue,
+    now_ms: Option<u64>,
 ) -> Result<Merged, E> {
     let names: BTreeSet<&String> = [base, ours, theirs]
         .iter()
@@ -52,13 +55,15 @@ pub(crate) async fn merge_roots<S: Storage, E: From<ProllyError> + From<TableErr
             t.cloned()
         } else {
             match (o, t) {
-                (Some(o), Some(t)) => match merge_table::<S, E>(store, name, b, o, t).await? {
-                    (table, None) => Some(table),
-                    (table, Some(conflict)) => {
-                        merged.conflicts.insert(name.clone(), conflict);
-                        Some(table)
+                (Some(o), Some(t)) => {
+                    match merge_table::<S, E>(store, name, b, o, t, now_ms).await? {
+                        (table, None) => Some(table),
+                        (table, Some(conflict)) => {
+                            merged.conflicts.insert(name.clone(), conflict);
+                            Some(table)
+                        }
                     }
-                },
+                }
                 // Dropped on one side, changed on the other.
                 _ => {
                     merged.conflicts.insert(name.clone(), TableConflict::Schema);
@@ -113,6 +118,7 @@ async fn merge_table<S: Storage, E: From<ProllyError> + From<TableError>>(
     b: Option<&TableRef>,
     o: &TableRef,
     t: &TableRef,
+    now_ms: Option<u64>,
 ) -> Result<(TableRef, Option<TableConflict>), E> {
     let Some(schema) = merged_schema(b.map(|b| &*b.schema), &o.schema, &t.schema) else {
         return Ok((o.clone(), Some(TableConflict::Schema)));
@@ -122,9 +128,9 @@ async fn merge_table<S: Storage, E: From<ProllyError> + From<TableError>>(
     let theirs = crate::prolly::diff(store, base_rows, t.rows).await?;
     let base_schema = b.map_or(schema, |b| &b.schema);
     let sides = Sides {
-        base: Side::new(base_schema, schema),
-        ours: Side::new(&o.schema, schema),
-        theirs: Side::new(&t.schema, schema),
+        base: Side::new(base_schema, schema, now_ms),
+        ours: Side::new(&o.schema, schema, now_ms),
+        theirs: Side::new(&t.schema, schema, now_ms),
         merged: RowLayout::new(schema),
     };
     // Rows start as ours when the merged schema is ours, so only their changes are edits.
@@ -148,20 +154,23 @@ pub(crate) struct Side<'a> {
     layout: RowLayout,
     schema: &'a Schema,
     merged: &'a Schema,
+    now_ms: Option<u64>,
 }
 
 impl<'a> Side<'a> {
-    pub(crate) fn new(schema: &'a Schema, merged: &'a Schema) -> Self {
+    pub(crate) fn new(schema: &'a Schema, merged: &'a Schema, now_ms: Option<u64>) -> Self {
         Side {
             layout: RowLayout::new(schema),
             schema,
             merged,
+            now_ms,
         }
     }
 
     /// A stored row as the merged schema's columns, matched by name (a column this side
-    /// lacks gets its default, as ALTER TABLE ADD gave the other rows); `None` if it does not
-    /// fit (a column of another type, or a NOT NULL column without a default this side lacks).
+    /// lacks gets its default, or the clock, as ALTER TABLE ADD gave the other rows); `None` if
+    /// it does not fit (a column of another type, or a NOT NULL column this side lacks without
+    /// a default, or with the clock's and no clock given).
     pub(crate) fn project(&self, key: &[u8], value: &[u8]) -> Option<Vec<Value>> {
         let row = if self.layout.is_keyless() {
             self.layout.decode_keyless(value).ok()?.1
@@ -178,8 +187,9 @@ impl<'a> Side<'a> {
                 {
                     Some(row[i].clone())
                 }
-                None if c.default.is_some() => c.default.clone(),
-                None if c.nullable => Some(Value::Null),
+                None => (c.default_at(self.now_ms))
+                    .filter(|v| !v.is_null())
+                    .or(c.nullable.then_some(Value::Null)),
                 _ => None,
             })
             .collect()
@@ -444,7 +454,7 @@ mod root_tests {
         };
         let (o, t) = (side(ours), side(theirs));
         let merged = block_on(merge_roots::<_, crate::db::table::TableError>(
-            &mut store, &base, &o, &t,
+            &mut store, &base, &o, &t, None,
         ))
         .unwrap();
         (store, merged)

@@ -129,7 +129,7 @@ impl<S: Storage> Repo<S> {
                     let unfit = || RepoError::Unfit(table.into());
                     let current = working.tables.get_mut(table).ok_or_else(unfit)?;
                     let from = schemas[side].as_ref().ok_or_else(unfit)?;
-                    let fit = Side::new(from, &current.schema);
+                    let fit = Side::new(from, &current.schema, None);
                     let layout = RowLayout::new(&current.schema);
                     let mut edits = Vec::new();
                     for (key, value) in self.conflict_entries(map).await? {

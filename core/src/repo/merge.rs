@@ -162,9 +162,14 @@ impl<S: Storage> Repo<S> {
         let base_root = self.root_value(self.commit_at(base).await?.root).await?;
         let ours_root = self.root_value(self.commit_at(head).await?.root).await?;
         let theirs_root = self.root_value(self.commit_at(theirs).await?.root).await?;
-        let merged =
-            merge_roots::<_, RepoError>(&mut self.store, &base_root, &ours_root, &theirs_root)
-                .await?;
+        let merged = merge_roots::<_, RepoError>(
+            &mut self.store,
+            &base_root,
+            &ours_root,
+            &theirs_root,
+            Some(author.time_ms),
+        )
+        .await?;
         let root = self.put_root_value(&merged.root).await?;
         let state = MergeState {
             operation,

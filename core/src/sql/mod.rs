@@ -341,7 +341,7 @@ pub async fn execute_in<S: Storage>(
         let (statements, clock) = parse(tokens, history)?;
         for statement in statements {
             if let Some(control) = transaction::control(&statement)? {
-                transaction::merge_concurrent(store, roots, &history.session, &control).await?;
+                transaction::merge_concurrent(store, roots, history, &control).await?;
                 results.push(transaction::apply(roots, &history.session, control)?);
                 continue;
             }

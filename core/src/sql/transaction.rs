@@ -21,6 +21,7 @@ use crate::db::table::TableError;
 use crate::db::three_way::merge_roots;
 use crate::io::Storage;
 use crate::sql::constraints::check_merged_rows;
+use crate::sql::history::History;
 use crate::sql::session::Session;
 
 /// What a script's statements run against.
@@ -115,9 +116,10 @@ impl Control {
 pub(crate) async fn merge_concurrent<S: Storage>(
     store: &mut ChunkStore<S>,
     roots: &mut Roots,
-    session: &Session,
+    history: &History,
     control: &Control,
 ) -> Result<(), SqlError> {
+    let session = &history.session;
     let Some(t) = &roots.transaction else {
         return Ok(());
     };
@@ -126,7 +128,9 @@ pub(crate) async fn merge_concurrent<S: Storage>(
         return Ok(());
     }
     let merged = async {
-        let merged = merge_roots::<_, SqlError>(store, &t.began, &roots.working, &t.root).await?;
+        let merged =
+            merge_roots::<_, SqlError>(store, &t.began, &roots.working, &t.root, history.now_ms)
+                .await?;
         if !merged.conflicts.is_empty() {
             return Err(SqlError::SerializationFailure);
         }
