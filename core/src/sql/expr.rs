@@ -314,15 +314,12 @@ pub fn compile_in(e: &ast::Expr, scope: &dyn Resolve) -> Result<Expr, SqlError> 
                 BinaryOperator::Multiply => BinOp::Mul,
                 BinaryOperator::Divide => BinOp::Div,
                 BinaryOperator::Modulo => BinOp::Mod,
-                BinaryOperator::Eq => BinOp::Eq,
-                BinaryOperator::NotEq => BinOp::NotEq,
-                BinaryOperator::Lt => BinOp::Lt,
-                BinaryOperator::LtEq => BinOp::LtEq,
-                BinaryOperator::Gt => BinOp::Gt,
-                BinaryOperator::GtEq => BinOp::GtEq,
                 BinaryOperator::And => BinOp::And,
                 BinaryOperator::Or => BinOp::Or,
-                other => return unsupported(format!("operator {other}")),
+                other => match comparison(other) {
+                    Some(op) => op,
+                    None => return unsupported(format!("operator {other}")),
+                },
             };
             Expr::Binary(op, sub(left)?, sub(right)?)
         }
@@ -570,17 +567,24 @@ fn quantified(
             "{op} {quantifier} over a list (it takes a subquery)"
         ));
     };
-    let op = match op {
+    let Some(op) = comparison(op) else {
+        return unsupported(format!("operator {op} {quantifier}"));
+    };
+    let left = Box::new(compile_in(left, scope)?);
+    scope.subquery(query, SubqueryUse::Compare(left, op, all))
+}
+
+/// The comparison `op` is, if it is one.
+fn comparison(op: &BinaryOperator) -> Option<BinOp> {
+    Some(match op {
         BinaryOperator::Eq => BinOp::Eq,
         BinaryOperator::NotEq => BinOp::NotEq,
         BinaryOperator::Lt => BinOp::Lt,
         BinaryOperator::LtEq => BinOp::LtEq,
         BinaryOperator::Gt => BinOp::Gt,
         BinaryOperator::GtEq => BinOp::GtEq,
-        other => return unsupported(format!("operator {other} {quantifier}")),
-    };
-    let left = Box::new(compile_in(left, scope)?);
-    scope.subquery(query, SubqueryUse::Compare(left, op, all))
+        _ => return None,
+    })
 }
 
 /// `lhs op` each of `values`, combined as ANY (`all` false: true if one comparison is, else

@@ -110,17 +110,19 @@ fn commit_fails(repo: &mut Repo<MemoryStorage>) {
     assert!(!repo.in_transaction(), "the transaction was rolled back");
 }
 
-/// The rows of a query, each as its values' text joined by commas.
+/// The rows of the last statement of `sql`, each as its values' text joined by commas.
 fn rows(repo: &mut Repo<MemoryStorage>, sql: &str) -> Vec<String> {
+    let texts = |r: &Vec<_>| r.iter().map(ToString::to_string).collect::<Vec<_>>();
+    last_rows(repo, sql)
+        .iter()
+        .map(|r| texts(r).join(","))
+        .collect()
+}
+
+/// The rows the last statement of `sql` gives; `sql` must succeed.
+fn last_rows(repo: &mut Repo<MemoryStorage>, sql: &str) -> Vec<Vec<crate::db::value::Value>> {
     let results = block_on(repo.sql(sql)).unwrap_or_else(|e| panic!("{sql}: {e}"));
-    let rows = results.last().expect("a result").rows.iter();
-    rows.map(|r| {
-        r.iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join(",")
-    })
-    .collect()
+    results.into_iter().last().expect("a result").rows
 }
 
 #[test]
@@ -460,9 +462,8 @@ fn autocommit_is_set_as_mysql_spells_it() {
 
 /// The first row of the last statement of `sql`, as text.
 fn row(repo: &mut Repo<MemoryStorage>, sql: &str) -> Vec<String> {
-    let results = block_on(repo.sql(sql)).unwrap_or_else(|e| panic!("{sql}: {e}"));
-    let last = results.last().unwrap();
-    last.rows[0].iter().map(|v| v.to_string()).collect()
+    let first = last_rows(repo, sql).into_iter().next().expect("a row");
+    first.iter().map(ToString::to_string).collect()
 }
 
 #[test]
