@@ -110,9 +110,9 @@ impl Control {
 /// since it began, merges its changes into that root, row by row and cell by cell (the merge
 /// `cairn merge` runs), as Dolt does at COMMIT, so that the commit writes both. Where the two
 /// changed the same cell, or together break a UNIQUE, FOREIGN or CHECK constraint, the
-/// transaction is rolled
-/// back with the serialization failure: run again, its statements meet the other writer's rows
-/// and say why. A store that fails leaves the transaction open, for a COMMIT again.
+/// transaction is rolled back with the serialization failure: run again, its statements meet
+/// the other writer's rows and say why. A store that fails leaves the transaction open, for a
+/// COMMIT again.
 pub(crate) async fn merge_concurrent<S: Storage>(
     store: &mut ChunkStore<S>,
     roots: &mut Roots,
