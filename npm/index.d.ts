@@ -451,13 +451,15 @@ export interface Author {
 }
 
 /**
- * A progress event of a long operation. In the table-file phase the totals are known from the
- * start; in the chunk phase `chunksTotal` counts every chunk known to be missing at the
- * destination (it grows as the walk reads further, never shrinks), so `chunksDone /
- * chunksTotal` is the fraction to draw; `bytesTotal` there is the bytes copied so far.
+ * A progress event of a long operation. Reading and checking table files (verify, and the
+ * first half of a restore, a snapshot's export or a gc) and copying them whole know their
+ * totals from the start. Copying chunks knows them from the start too where it follows that
+ * reading; in a sync, a push or a fetch `chunksTotal` counts every chunk known to be missing
+ * at the destination (it grows as the walk reads further, never shrinks), so `chunksDone /
+ * chunksTotal` is the fraction to draw, and `bytesTotal` is the bytes copied so far.
  */
 export interface SyncProgress {
-  phase: 'copying table files' | 'copying chunks';
+  phase: 'checking table files' | 'copying table files' | 'copying chunks';
   chunksDone: number;
   chunksTotal: number;
   bytesDone: number;

@@ -13,6 +13,7 @@ use crate::chunk_store::{ChunkStore, StoreError};
 use crate::codec::{put_bytes, put_uvarint, CodecError, Reader};
 use crate::db::datasets::Datasets;
 use crate::db::kind::{self, Kind};
+use crate::fresh_copy;
 use crate::hash::Hash;
 use crate::io::Storage;
 use crate::retention::{self, Policy, Reason, SnapshotInfo};
@@ -518,10 +519,11 @@ pub async fn restore<S: Storage, D: Storage>(
             snapshot.head.escape_debug().to_string(),
         ));
     }
-    // Only what this snapshot reaches: whole table files would bring back bytes that only
-    // other snapshots had (a row deleted for privacy, in an older snapshot restored), and one
-    // damaged file would break every snapshot, not just those that use it.
-    let stats = sync::copy_closure(src, dst, &[snapshot.datasets], progress).await?;
+    // Only what this snapshot reaches (whole blocks only where a block holds nothing else):
+    // whole table files would bring back bytes that only other snapshots had (a row deleted
+    // for privacy, in an older snapshot restored), and one damaged file would break every
+    // snapshot, not just those that use it.
+    let stats = fresh_copy::copy_closure(src, dst, &[snapshot.datasets], progress).await?;
     // The dataset map must decode: a restore that cannot be opened is no restore.
     let chunk = dst
         .get(&snapshot.datasets)
@@ -593,7 +595,7 @@ pub async fn extract<S: Storage, D: Storage>(
 ) -> Result<Snapshot> {
     let backup = read(src).await?.ok_or(BackupError::NoSnapshots)?;
     let snapshot = backup.find(snapshot)?.clone();
-    sync::copy_closure(src, dst, &[snapshot.datasets], progress).await?;
+    fresh_copy::copy_closure(src, dst, &[snapshot.datasets], progress).await?;
     let single = BackupRoot {
         owner: backup.owner,
         snapshots: alloc::vec![snapshot.clone()],

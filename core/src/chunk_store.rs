@@ -403,6 +403,29 @@ impl<S: Storage> ChunkStore<S> {
         Ok(())
     }
 
+    /// Stages a version-3 block copied as another store holds it (`TableWriter::add_block`),
+    /// its chunks checked against their addresses by the caller, who also knows the store
+    /// lacks them (asking `has` of each would search every table file). `false`, and nothing
+    /// staged, if one of them is staged already.
+    pub async fn put_block(
+        &mut self,
+        record: &[u8],
+        chunks: &[(Hash, table_file::Part)],
+    ) -> Result<bool, StoreError> {
+        if !self.pending.add_block(record, chunks) {
+            return Ok(false);
+        }
+        if self.pending.data_len() >= self.options.table_target_bytes {
+            self.flush().await?;
+        }
+        Ok(true)
+    }
+
+    /// Whether the store holds no chunk at all: no table file, nothing staged.
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty() && self.pending.is_empty() && self.damaged.is_empty()
+    }
+
     pub fn has(&self, hash: &Hash) -> bool {
         self.pending.contains(hash) || self.locate(hash).is_some()
     }
@@ -536,9 +559,22 @@ impl<S: Storage> ChunkStore<S> {
         Ok(chunk)
     }
 
+    /// Every table file whose index is loaded, in the order of `read_range`'s positions: its
+    /// manifest entry, format version and index. What a reader of whole files goes through.
+    pub(crate) fn table_indexes(&self) -> impl Iterator<Item = (&TableSpec, u16, &[Entry])> {
+        self.tables
+            .iter()
+            .map(|t| (&t.spec, t.version, t.entries.as_slice()))
+    }
+
     /// `len` bytes at `offset` of table `table` (a position in `tables`): from memory if its
     /// loading kept the whole file, else from storage.
-    async fn read_range(&self, table: usize, offset: u64, len: u64) -> Result<Vec<u8>, StoreError> {
+    pub(crate) async fn read_range(
+        &self,
+        table: usize,
+        offset: u64,
+        len: u64,
+    ) -> Result<Vec<u8>, StoreError> {
         let t = &self.tables[table];
         if let Some(bytes) = &t.bytes {
             // The file's length was checked against its footer, and entries lie within it.

@@ -17,9 +17,10 @@ use alloc::string::String;
 
 use crate::chunk_store::{ChunkStore, Options};
 use crate::db::kind;
+use crate::fresh_copy;
 use crate::hash::Hash;
 use crate::io::Storage;
-use crate::sync::{self, Sink, SyncError};
+use crate::sync::{Sink, SyncError};
 
 /// The grace period of files no manifest lists, unless the caller sets another: Dolt's
 /// `--prune-with-grace-period` floor is 10 minutes; a quarter of an hour spares any sync.
@@ -67,11 +68,11 @@ pub async fn collect<S: Storage>(
                 hash: Hash::of(chunk),
                 why,
             })?;
-            sync::copy_closure(store, &mut fresh, &refs, progress).await?;
+            fresh_copy::copy_closure(store, &mut fresh, &refs, progress).await?;
             fresh.put(chunk).await.map_err(SyncError::Destination)?
         }
         None => {
-            sync::copy_closure(store, &mut fresh, &[expected], progress).await?;
+            fresh_copy::copy_closure(store, &mut fresh, &[expected], progress).await?;
             expected
         }
     };

@@ -1,7 +1,9 @@
 //! Copying chunks between stores: the one mechanism under push, fetch, clone, backup sync
 //! and restore. What differs between them is which roots are copied and who may write.
 //!
-//! Two phases, both checking every chunk against its address on the way:
+//! A destination that starts empty (restore, a snapshot's export, gc) is filled by
+//! `fresh_copy` instead, by blocks. Elsewhere two phases, both checking every chunk against
+//! its address on the way:
 //! - table files the destination does not have are copied whole, as they are (backups and
 //!   restores only: a table file can hold chunks that must not reach a remote, such as
 //!   uncommitted working sets). A store only ever writes a chunk after the chunks it points
@@ -33,7 +35,7 @@ const READ_AT_ONCE: usize = BATCH * 4;
 pub enum Phase {
     TableFiles,
     Chunks,
-    /// `verify` reading and hashing table files.
+    /// Reading and hashing table files: `verify`, and `fresh_copy` before it copies.
     Checking,
     /// `table import` reading a file: rows in `chunks_done`, bytes in `bytes_done`.
     Importing,
@@ -50,10 +52,12 @@ impl Phase {
     }
 }
 
-/// A progress event. In the table-file phase the totals are known from the start; in the
-/// chunk phase `chunks_total` counts every chunk known to be missing at the destination (the
-/// walk asks about a chunk's children as soon as it has read the chunk), so it only grows, and
-/// `bytes_total` is the bytes copied so far (a chunk's size is known once read).
+/// A progress event. In the table-file and checking phases the totals are known from the
+/// start, and in the chunk phase of `fresh_copy` (which follows its checking phase) too. In
+/// the walk's chunk phase `chunks_total` counts every chunk known to be missing at the
+/// destination (the walk asks about a chunk's children as soon as it has read the chunk), so
+/// it only grows, and `bytes_total` is the bytes copied so far (a chunk's size is known once
+/// read).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
     pub phase: Phase,

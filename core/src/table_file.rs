@@ -574,6 +574,37 @@ impl TableWriter {
         }
     }
 
+    /// Appends a version-3 block as another file holds it (`record`: its codec byte and
+    /// compressed form), whose decoded bytes are exactly `chunks`' parts, checked against
+    /// their addresses by the caller: a copy that need not compress again. Refused (`false`,
+    /// nothing added) if the writer already holds one of the chunks, which the index may
+    /// name only once.
+    pub fn add_block(&mut self, record: &[u8], chunks: &[(Hash, Part)]) -> bool {
+        if chunks
+            .iter()
+            .any(|(hash, _)| self.positions.contains_key(hash))
+        {
+            return false;
+        }
+        if self.open_from < self.entries.len() {
+            self.close_block();
+        }
+        let offset = self.records.len() as u64;
+        self.records.extend_from_slice(record);
+        for &(hash, part) in chunks {
+            self.positions.insert(hash, self.entries.len());
+            self.entries.push(Entry {
+                hash,
+                offset,
+                len: record.len() as u32,
+                part: Some(part),
+            });
+            self.data_len += part.len as usize;
+        }
+        self.open_from = self.entries.len();
+        true
+    }
+
     /// Compresses the open block into `records`: its chunks' entries then say where.
     fn close_block(&mut self) {
         let offset = self.records.len() as u64;
@@ -824,6 +855,50 @@ mod tests {
             assert_eq!((footer, bytes), build(&refs));
         }
         assert_eq!(w.get(&Hash::of(b"never added")), None);
+    }
+
+    #[test]
+    fn a_block_copied_as_it_is_reads_back_beside_chunks_added_one_by_one() {
+        let rows: Vec<Vec<u8>> = (0..100)
+            .map(|i| alloc::format!("row {i:05} ").repeat(500).into_bytes())
+            .collect();
+        let refs: Vec<&[u8]> = rows.iter().map(|r| &r[..]).collect();
+        let (_, source) = build(&refs);
+        let mut entries = parse(&source).unwrap();
+        entries.sort_unstable_by_key(|e| (e.offset, e.part.map(|p| p.at)));
+        let first = entries[0];
+        let block: Vec<(Hash, Part)> = entries
+            .iter()
+            .filter(|e| same_record(e, &first))
+            .map(|e| (e.hash, e.part.unwrap()))
+            .collect();
+        assert!(block.len() > 1 && block.len() < rows.len());
+        let record = &source[first.offset as usize..][..first.len as usize];
+
+        let mut w = TableWriter::new();
+        w.add(Hash::of(b"before"), b"before");
+        assert!(w.add_block(record, &block));
+        assert!(!w.add_block(record, &block), "its chunks are there already");
+        w.add(Hash::of(b"after"), b"after");
+        let copied: usize = block.iter().map(|(_, p)| p.len as usize).sum();
+        assert_eq!(w.data_len(), copied + b"before".len() + b"after".len());
+        assert_eq!(w.get(&block[1].0).as_deref(), Some(&rows[1][..]));
+        let (footer, bytes, _) = w.finish();
+        assert!(
+            bytes.windows(record.len()).any(|w| w == record),
+            "the block is there as it was"
+        );
+        let entries = parse(&bytes).unwrap();
+        let wanted = rows[..block.len()]
+            .iter()
+            .map(|r| &r[..])
+            .chain([&b"before"[..], b"after"]);
+        for c in wanted {
+            let e = find(&entries, &Hash::of(c)).unwrap();
+            let record = &bytes[e.offset as usize..][..e.len as usize];
+            assert_eq!(&*chunk_of(footer.version, &e, record).unwrap(), c);
+        }
+        assert_eq!(entries.len(), block.len() + 2);
     }
 
     #[test]

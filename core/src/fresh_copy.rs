@@ -1,0 +1,567 @@
+//! Copying what some roots reach into a store that starts empty (a restore, a snapshot's
+//! extraction, gc) by reading the source's table files from end to end rather than walking its
+//! trees, so that a compressed block can be copied as it is:
+//!
+//! 1. every table file is read in runs of whole records; each chunk is checked against its
+//!    address, its children are noted, and each run's bytes are hashed;
+//! 2. the closure of the roots is found in those notes;
+//! 3. the runs holding chunks of the closure are read again, and must hash as they did. A
+//!    block whose chunks all belong to the closure is copied compressed, as it is; the
+//!    closure's chunks of any other record are copied one by one, into new blocks.
+//!
+//! Compressing every block again was most of a restore's time (docs/BENCHMARKS.md). Only
+//! what the roots reach is copied, as `sync::copy_closure` would: a block holding one chunk
+//! they do not reach (a row only an older snapshot had) is never copied whole. A source
+//! with much else beside the roots' closure is read whole all the same, which a walk would
+//! not do; a backup is mostly the closure of its latest snapshot.
+
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::ops::Range;
+
+use crate::chunk_store::{ChunkStore, StoreError};
+use crate::db::kind;
+use crate::hash::Hash;
+use crate::io::{BoxFuture, Storage};
+use crate::join::{self, IN_FLIGHT};
+use crate::sync::{self, Phase, Progress, Result, Sink, SyncError, SyncStats};
+use crate::table_file::{self, Entry, TableError};
+
+/// The most bytes of records one read brings (more only for one longer record): small
+/// enough that the next reads are on their way while a run is worked on, and that memory
+/// holds two groups of `IN_FLIGHT` runs at most.
+const RUN: u64 = 512 << 10;
+
+/// Copies every chunk reachable from `roots` into `dst`, reading `src`'s listed and written
+/// table files whole if `dst` holds nothing yet; a `dst` that holds chunks already is walked
+/// instead (`sync::copy_closure`). On failure `dst` forgets all it wrote since its last
+/// commit.
+pub async fn copy_closure<S: Storage, D: Storage>(
+    src: &ChunkStore<S>,
+    dst: &mut ChunkStore<D>,
+    roots: &[Hash],
+    progress: &mut dyn Sink,
+) -> Result<SyncStats> {
+    if !dst.is_empty() {
+        return sync::copy_closure(src, dst, roots, progress).await;
+    }
+    let copied = copy(src, dst, roots, progress).await;
+    if copied.is_err() {
+        dst.abandon();
+    }
+    copied
+}
+
+/// A chunk found whole in the source.
+struct Found {
+    /// The record it is copied from (an index into `Plan::records`).
+    record: u32,
+    len: u32,
+    /// Its children, in `Plan::edges`.
+    children: Range<u32>,
+    reached: bool,
+}
+
+/// One record of a source table file.
+struct Record {
+    offset: u64,
+    len: u32,
+    /// Its chunks, in the order of the block.
+    entries: Vec<Entry>,
+    /// Whether it is a version-3 block that decodes to exactly its chunks, each whole: one
+    /// that can be copied as it is.
+    whole: bool,
+}
+
+/// Records of one table file read at once.
+struct Run {
+    /// The table file's position in `ChunkStore::table_indexes`.
+    table: usize,
+    offset: u64,
+    len: u64,
+    records: Range<usize>,
+    /// BLAKE3 of the run's bytes as first read.
+    digest: Hash,
+}
+
+/// What the first read found.
+#[derive(Default)]
+struct Plan {
+    records: Vec<Record>,
+    runs: Vec<Run>,
+    found: BTreeMap<Hash, Found>,
+    edges: Vec<Hash>,
+    /// Why a chunk found nowhere whole is not, should the roots reach it.
+    bad: BTreeMap<Hash, SyncError>,
+}
+
+async fn copy<S: Storage, D: Storage>(
+    src: &ChunkStore<S>,
+    dst: &mut ChunkStore<D>,
+    roots: &[Hash],
+    progress: &mut dyn Sink,
+) -> Result<SyncStats> {
+    let tables: Vec<(String, u16)> = src
+        .table_indexes()
+        .map(|(spec, version, _)| (spec.name.clone(), version))
+        .collect();
+    let mut plan = Plan::default();
+    for (table, (_, _, entries)) in src.table_indexes().enumerate() {
+        plan.add_table(table, entries);
+    }
+    read_every_run(src, &tables, &mut plan, progress).await?;
+    let (chunks, bytes) = plan.reach(roots)?;
+    let mut event = Progress {
+        phase: Phase::Chunks,
+        chunks_done: 0,
+        chunks_total: chunks,
+        bytes_done: 0,
+        bytes_total: bytes,
+    };
+    if chunks > 0 {
+        progress.report(&event);
+    }
+    let needed: Vec<usize> = (0..plan.runs.len())
+        .filter(|&r| {
+            plan.runs[r]
+                .records
+                .clone()
+                .any(|i| plan.wanted(i).next().is_some())
+        })
+        .collect();
+    let places = plan.places();
+    let mut stats = SyncStats::default();
+    each_group(src, &places, &needed, async |group, read| {
+        for (&r, bytes) in group.iter().zip(read) {
+            if progress.interrupted() {
+                return Err(SyncError::Interrupted);
+            }
+            let run = &plan.runs[r];
+            let name = &tables[run.table].0;
+            let bytes = bytes.map_err(SyncError::Source)?;
+            if Hash::of(&bytes) != run.digest {
+                return Err(SyncError::Source(StoreError::CorruptTable {
+                    table: name.clone(),
+                    reason: TableError::BadLayout("its bytes changed while they were copied"),
+                }));
+            }
+            for i in run.records.clone() {
+                let record = &plan.records[i];
+                let wanted: Vec<&Entry> = plan.wanted(i).collect();
+                if wanted.is_empty() {
+                    continue;
+                }
+                let at = (record.offset - run.offset) as usize;
+                let raw = &bytes[at..at + record.len as usize];
+                let copied: u64 = wanted.iter().map(|e| chunk_len(e)).sum();
+                let mut copied_whole = false;
+                if record.whole && wanted.len() == record.entries.len() {
+                    let parts: Vec<_> = wanted
+                        .iter()
+                        .filter_map(|e| Some((e.hash, e.part?)))
+                        .collect();
+                    copied_whole = dst
+                        .put_block(raw, &parts)
+                        .await
+                        .map_err(SyncError::Destination)?;
+                }
+                if !copied_whole {
+                    // Read whole before, and the same bytes now: it decodes as it did.
+                    let damaged = |e: &Entry| {
+                        SyncError::Source(StoreError::CorruptChunk {
+                            table: name.clone(),
+                            hash: e.hash,
+                        })
+                    };
+                    let version = tables[run.table].1;
+                    let decoded = table_file::decode_record(version, wanted[0], raw)
+                        .map_err(|_| damaged(wanted[0]))?;
+                    for e in &wanted {
+                        let chunk = e.chunk_in(&decoded).map_err(|_| damaged(e))?;
+                        dst.put_again(e.hash, chunk)
+                            .await
+                            .map_err(SyncError::Destination)?;
+                    }
+                }
+                stats.chunks += wanted.len() as u64;
+                stats.bytes += copied;
+                event.chunks_done += wanted.len() as u64;
+                event.bytes_done += copied;
+            }
+            progress.report(&event);
+        }
+        Ok(())
+    })
+    .await?;
+    if progress.interrupted() {
+        return Err(SyncError::Interrupted);
+    }
+    Ok(stats)
+}
+
+/// The first read: every run of every table file, each chunk checked and its children noted.
+async fn read_every_run<S: Storage>(
+    src: &ChunkStore<S>,
+    tables: &[(String, u16)],
+    plan: &mut Plan,
+    progress: &mut dyn Sink,
+) -> Result<()> {
+    let mut event = Progress {
+        phase: Phase::Checking,
+        chunks_done: 0,
+        chunks_total: plan.records.iter().map(|r| r.entries.len() as u64).sum(),
+        bytes_done: 0,
+        bytes_total: plan.runs.iter().map(|r| r.len).sum(),
+    };
+    progress.report(&event);
+    let places = plan.places();
+    let all: Vec<usize> = (0..plan.runs.len()).collect();
+    each_group(src, &places, &all, async |group, read| {
+        for (&r, bytes) in group.iter().zip(read) {
+            if progress.interrupted() {
+                return Err(SyncError::Interrupted);
+            }
+            let (name, version) = &tables[plan.runs[r].table];
+            match bytes {
+                Ok(bytes) => plan.check_run(r, name, *version, &bytes),
+                Err(e) if e.is_damage() => plan.lost_run(r, &e),
+                Err(e) => return Err(SyncError::Source(e)),
+            }
+            let run = &plan.runs[r];
+            event.chunks_done += plan.records[run.records.clone()]
+                .iter()
+                .map(|r| r.entries.len() as u64)
+                .sum::<u64>();
+            event.bytes_done += run.len;
+            progress.report(&event);
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Reads the runs `which` of `places` in groups of `IN_FLIGHT` and hands each group's bytes
+/// to `work`, in order, reading the next group while `work` takes one.
+async fn each_group<S: Storage>(
+    src: &ChunkStore<S>,
+    places: &[Place],
+    which: &[usize],
+    mut work: impl AsyncFnMut(&[usize], Vec<Read>) -> Result<()>,
+) -> Result<()> {
+    let groups: Vec<&[usize]> = which.chunks(IN_FLIGHT).collect();
+    let mut ahead = None;
+    for (k, group) in groups.iter().enumerate() {
+        let read = match ahead.take() {
+            Some(read) => read,
+            None => read_runs(src, places, group).await,
+        };
+        let read_ahead = async {
+            match groups.get(k + 1) {
+                Some(next) => Some(read_runs(src, places, next).await),
+                None => None,
+            }
+        };
+        let (next, done) = join::both(read_ahead, work(group, read)).await;
+        done?;
+        ahead = next;
+    }
+    Ok(())
+}
+
+/// Where a run lies: its table file's position, offset and length.
+type Place = (usize, u64, u64);
+/// A run's bytes, or why they could not be read.
+type Read = core::result::Result<Vec<u8>, StoreError>;
+
+/// Reads the runs `which` of `places`, up to `IN_FLIGHT` at once.
+async fn read_runs<S: Storage>(
+    src: &ChunkStore<S>,
+    places: &[Place],
+    which: &[usize],
+) -> Vec<Read> {
+    let reads: Vec<BoxFuture<'_, _>> = which
+        .iter()
+        .map(|&r| {
+            let (table, offset, len) = places[r];
+            alloc::boxed::Box::pin(src.read_range(table, offset, len)) as BoxFuture<'_, _>
+        })
+        .collect();
+    join::bounded(reads, IN_FLIGHT).await
+}
+
+/// A chunk's length, as its entry gives it.
+fn chunk_len(e: &Entry) -> u64 {
+    u64::from(e.part.map_or(e.len, |p| p.len))
+}
+
+impl Plan {
+    fn places(&self) -> Vec<Place> {
+        self.runs
+            .iter()
+            .map(|r| (r.table, r.offset, r.len))
+            .collect()
+    }
+
+    /// Cuts a table file (`entries`, its index) into records and runs.
+    fn add_table(&mut self, table: usize, entries: &[Entry]) {
+        let mut sorted = entries.to_vec();
+        sorted.sort_unstable_by_key(|e| (e.offset, e.part.map(|p| p.at)));
+        let mut start = 0;
+        while start < sorted.len() {
+            let (end, len) = table_file::run(&sorted, start, RUN);
+            let first = self.records.len();
+            let mut i = start;
+            while i < end {
+                let mut j = i + 1;
+                while j < end && table_file::same_record(&sorted[i], &sorted[j]) {
+                    j += 1;
+                }
+                self.records.push(Record {
+                    offset: sorted[i].offset,
+                    len: sorted[i].len,
+                    entries: sorted[i..j].to_vec(),
+                    whole: false,
+                });
+                i = j;
+            }
+            self.runs.push(Run {
+                table,
+                offset: sorted[start].offset,
+                len,
+                records: first..self.records.len(),
+                digest: Hash::EMPTY,
+            });
+            start = end;
+        }
+    }
+
+    /// Notes what the run `r` (read as `bytes`) holds whole, and why the rest is not.
+    fn check_run(&mut self, r: usize, table: &str, version: u16, bytes: &[u8]) {
+        let run = &mut self.runs[r];
+        run.digest = Hash::of(bytes);
+        let (offset, records) = (run.offset, run.records.clone());
+        for i in records {
+            let record = &self.records[i];
+            let damaged = |e: &Entry| {
+                SyncError::Source(StoreError::CorruptChunk {
+                    table: table.into(),
+                    hash: e.hash,
+                })
+            };
+            let raw = (record.offset - offset) as usize;
+            let decoded = bytes
+                .get(raw..raw + record.len as usize)
+                .ok_or(TableError::BadLayout(
+                    "a record lies outside the bytes read",
+                ))
+                .and_then(|raw| table_file::decode_record(version, &record.entries[0], raw));
+            let Ok(decoded) = decoded else {
+                for e in &record.entries {
+                    self.bad.entry(e.hash).or_insert_with(|| damaged(e));
+                }
+                continue;
+            };
+            let mut whole = version == table_file::VERSION
+                && record.entries.iter().map(chunk_len).sum::<u64>() == decoded.len() as u64;
+            let mut found = Vec::new();
+            for e in &record.entries {
+                let chunk = e.chunk_in(&decoded).ok().filter(|c| Hash::of(c) == e.hash);
+                match chunk.map(kind::refs) {
+                    Some(Ok(refs)) => found.push((e.hash, chunk_len(e), refs)),
+                    Some(Err(why)) => {
+                        whole = false;
+                        let corrupt = SyncError::Corrupt { hash: e.hash, why };
+                        self.bad.entry(e.hash).or_insert(corrupt);
+                    }
+                    None => {
+                        whole = false;
+                        self.bad.entry(e.hash).or_insert_with(|| damaged(e));
+                    }
+                }
+            }
+            self.records[i].whole = whole;
+            for (hash, len, refs) in found {
+                if self.found.contains_key(&hash) {
+                    continue;
+                }
+                let from = self.edges.len() as u32;
+                self.edges.extend(refs);
+                self.found.insert(
+                    hash,
+                    Found {
+                        record: i as u32,
+                        len: len as u32,
+                        children: from..self.edges.len() as u32,
+                        reached: false,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Notes that the run `r` could not be read (`why`, damage): its chunks are not whole here.
+    fn lost_run(&mut self, r: usize, why: &StoreError) {
+        for record in &self.records[self.runs[r].records.clone()] {
+            for e in &record.entries {
+                self.bad
+                    .entry(e.hash)
+                    .or_insert_with(|| SyncError::Source(why.clone()));
+            }
+        }
+    }
+
+    /// Marks what `roots` reach; answers its chunks and bytes. A chunk they reach that is
+    /// nowhere whole is the error.
+    fn reach(&mut self, roots: &[Hash]) -> Result<(u64, u64)> {
+        // Breadth first, as the walk goes: of several chunks missing, the same one is named.
+        let mut queue: VecDeque<Hash> = roots.iter().copied().filter(|h| !h.is_empty()).collect();
+        let (mut chunks, mut bytes) = (0, 0);
+        while let Some(hash) = queue.pop_front() {
+            let Some(found) = self.found.get_mut(&hash) else {
+                return Err(self
+                    .bad
+                    .remove(&hash)
+                    .unwrap_or(SyncError::MissingChunk(hash)));
+            };
+            if found.reached {
+                continue;
+            }
+            found.reached = true;
+            chunks += 1;
+            bytes += u64::from(found.len);
+            let children = found.children.start as usize..found.children.end as usize;
+            queue.extend(&self.edges[children]);
+        }
+        Ok((chunks, bytes))
+    }
+
+    /// The chunks of record `i` that the roots reach and are copied from it.
+    fn wanted(&self, i: usize) -> impl Iterator<Item = &Entry> {
+        self.records[i].entries.iter().filter(move |e| {
+            self.found
+                .get(&e.hash)
+                .is_some_and(|f| f.reached && f.record as usize == i)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::collections::BTreeSet;
+    use alloc::format;
+    use alloc::string::ToString;
+
+    use pollster::block_on;
+
+    use super::*;
+    use crate::backup::{self, Note, Repair};
+    use crate::repo::{Config, Repo, Signature};
+    use crate::sync::Silent;
+    use crate::MemoryStorage;
+
+    /// A backup (in memory) of a committed database whose rows compress little, so that its
+    /// table files are larger than the end a store reads of them when it opens.
+    fn backup() -> MemoryStorage {
+        let author = Signature {
+            name: "t".into(),
+            email: "t@example.com".into(),
+            time_ms: 1,
+        };
+        let store = block_on(ChunkStore::open(MemoryStorage::new())).unwrap();
+        let mut repo = block_on(Repo::init(store, Config::new("db"), &author)).unwrap();
+        let values: Vec<String> = (0..20_000u32)
+            .map(|i| format!("({i}, '{}')", Hash::of(&i.to_le_bytes()).to_base32()))
+            .collect();
+        let sql = format!(
+            "create table t (id int primary key, v text); insert into t values {}",
+            values.join(",")
+        );
+        block_on(repo.sql(&sql)).unwrap();
+        block_on(repo.commit("rows", true, false, &author)).unwrap();
+        let storage = MemoryStorage::new();
+        let mut dst = block_on(ChunkStore::open(storage.clone())).unwrap();
+        let note = Note::default();
+        let repair = Repair::IfSeenDamaged;
+        block_on(repo.backup_sync(&mut dst, "mem://b", &note, 1, repair, &mut Silent)).unwrap();
+        storage
+    }
+
+    /// The compressed blocks of every table file in `storage`, as they are stored, each with
+    /// the chunks it holds.
+    fn blocks(storage: &MemoryStorage) -> BTreeMap<Vec<u8>, Vec<Hash>> {
+        let mut out = BTreeMap::<Vec<u8>, Vec<Hash>>::new();
+        for object in block_on(storage.list()).unwrap() {
+            let bytes = block_on(storage.get(&object.name)).unwrap().unwrap();
+            let Ok((_, entries)) = table_file::decode_whole(&bytes) else {
+                continue;
+            };
+            for e in entries.iter().filter(|e| e.part.is_some()) {
+                let record = bytes[e.offset as usize..][..e.len as usize].to_vec();
+                out.entry(record).or_default().push(e.hash);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_restore_copies_the_blocks_it_needs_whole_as_the_backup_holds_them() {
+        let storage = backup();
+        let src = block_on(ChunkStore::open(storage.clone())).unwrap();
+        let restored = MemoryStorage::new();
+        let mut dst = block_on(ChunkStore::open(restored.clone())).unwrap();
+        block_on(backup::restore(&src, None, &mut dst, &mut Silent)).unwrap();
+
+        let ours = blocks(&restored);
+        let held: BTreeSet<Hash> = ours.values().flatten().copied().collect();
+        let (mut needed, mut copied) = (0, 0);
+        for (block, chunks) in blocks(&storage) {
+            if chunks.iter().all(|c| held.contains(c)) {
+                needed += 1;
+                copied += usize::from(ours.contains_key(&block));
+            }
+        }
+        assert!(needed >= 6, "{needed} blocks needed whole");
+        assert_eq!(copied, needed, "blocks needed whole and copied as they are");
+        let store = block_on(ChunkStore::open(restored)).unwrap();
+        let mut repo = block_on(Repo::open(store, Config::new("r"))).unwrap();
+        let counted = block_on(repo.sql("select count(*) from t")).unwrap();
+        assert_eq!(counted[0].rows[0][0].to_string(), "20000");
+    }
+
+    #[test]
+    fn a_backup_whose_bytes_change_between_the_two_reads_restores_nothing() {
+        let storage = backup();
+        let src = block_on(ChunkStore::open(storage.clone())).unwrap();
+        let largest = block_on(storage.list())
+            .unwrap()
+            .into_iter()
+            .max_by_key(|o| o.size)
+            .unwrap();
+        assert!(largest.size > 64 << 10, "read in runs, not kept whole");
+        // Once the first read is done: a byte of the first block flips.
+        let mut flipped = false;
+        let mut sink = |p: &Progress| {
+            if p.phase == Phase::Chunks && !flipped {
+                let mut bytes = block_on(storage.get(&largest.name)).unwrap().unwrap();
+                bytes[10] ^= 1;
+                block_on(storage.put(&largest.name, &bytes)).unwrap();
+                flipped = true;
+            }
+        };
+        let restored = MemoryStorage::new();
+        let mut dst = block_on(ChunkStore::open(restored.clone())).unwrap();
+        let failed = block_on(backup::restore(&src, None, &mut dst, &mut sink));
+        assert!(flipped);
+        let changed = StoreError::CorruptTable {
+            table: largest.name.clone(),
+            reason: TableError::BadLayout("its bytes changed while they were copied"),
+        };
+        assert_eq!(
+            failed.unwrap_err(),
+            backup::BackupError::Sync(SyncError::Source(changed))
+        );
+        let store = block_on(ChunkStore::open(restored)).unwrap();
+        assert!(store.root().is_empty() && store.manifest().tables.is_empty());
+    }
+}
