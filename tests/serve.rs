@@ -385,12 +385,20 @@ fn requests_without_a_valid_token_for_the_store_and_scope_are_refused() {
         pushed
     );
     assert!(!dir.join("team/b2").exists());
-    // A write token may not delete: gc needs admin. (Its copy and swap went through, which
-    // a push could do too; the files it meant to delete stay.)
+    // A write token may not delete: gc needs admin. Two commits pushed, then dropped by a
+    // forced push, leave a file for it to delete. (Its copy and swap went through, which a
+    // push could do too; the files it meant to delete stay.)
+    ok(
+        &d,
+        &["commit", "--allow-empty", "-m", "pushed, then dropped"],
+    );
+    ok_with(&d, &writer, &push);
+    ok(&d, &["reset", "--hard", "HEAD~2"]);
+    ok_with(&d, &writer, &["push", "--force", "origin", "main"]);
     let gc = fails_with(r, &writer, &["gc", &remote]);
     assert!(gc.contains("needs the admin scope"), "{gc}");
     assert!(ok_with(r, &writer, &["backup", "verify", &remote]).contains("no problems"));
-    // Reads work with the read token, and the push never landed.
+    // Reads work with the read token, and what the forced push dropped is gone.
     let log = ok_with(r, &reader, &["clone", &remote, "cloned"]);
     assert!(log.contains("cloned"), "{log}");
     assert!(!ok(&r.join("cloned"), &["log"]).contains("one more"));
