@@ -11,7 +11,6 @@ use alloc::vec::Vec;
 use super::refs::RefKind;
 use super::{Repo, RepoError, Result, Signature};
 use crate::db::commit::Commit;
-use crate::db::foreign::{self, Cause};
 use crate::db::three_way::merge_roots;
 use crate::db::working_set::{MergeState, Operation, WorkingSet};
 use crate::hash::Hash;
@@ -212,8 +211,7 @@ impl<S: Storage> Repo<S> {
             .root_value(self.commit_at(self.head()?).await?.root)
             .await?;
         let mut merged = self.root_value(root).await?;
-        foreign::enforce(&mut self.store, &ours, &mut merged, Cause::Check).await?;
-        crate::sql::constraints::check_merged_rows(&self.store, &ours, &merged).await?;
+        crate::sql::constraints::check_merged_root(&mut self.store, &ours, &mut merged).await?;
         let mut parents = alloc::vec![self.head()?];
         if state.operation == Operation::Merge {
             parents.push(state.theirs);

@@ -13,6 +13,7 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 
 use crate::chunk_store::ChunkStore;
 use crate::db::constraints::next_auto_increment;
+use crate::db::foreign::{self, Cause};
 use crate::db::index::changed_rows;
 use crate::db::root_value::RootValue;
 use crate::db::row::RowLayout;
@@ -82,11 +83,23 @@ pub(crate) fn row_check(table: &str, schema: &Schema) -> Option<RowCheck> {
     }))
 }
 
-/// Holds the rows a merge made (`after`, changed from `before`) to their tables' CHECK
-/// constraints: each side checked its own rows, but neither checked a row merged cell by
-/// cell, nor its rows against a check only the other side added. A table whose schema
-/// changed has every row checked.
-pub(crate) async fn check_merged_rows<S: Storage>(
+/// Holds a merged root (`after`, changed from `before`, the side merged into) to the rules
+/// neither side could check alone: its foreign keys, carrying out no action (a parent one
+/// side deleted while the other added a child fails the merge), and its tables' CHECK
+/// constraints on the rows the merge made. What `merge` and SQL's COMMIT both ask.
+pub(crate) async fn check_merged_root<S: Storage>(
+    store: &mut ChunkStore<S>,
+    before: &RootValue,
+    after: &mut RootValue,
+) -> Result<(), TableError> {
+    foreign::enforce(store, before, after, Cause::Check).await?;
+    check_merged_rows(store, before, after).await
+}
+
+/// Holds the rows a merge made to their tables' CHECK constraints: each side checked its own
+/// rows, but neither checked a row merged cell by cell, nor its rows against a check only the
+/// other side added. A table whose schema changed has every row checked.
+async fn check_merged_rows<S: Storage>(
     store: &ChunkStore<S>,
     before: &RootValue,
     after: &RootValue,

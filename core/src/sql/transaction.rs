@@ -15,12 +15,11 @@ use sqlparser::ast::{self, Expr, ObjectNamePart, Statement};
 
 use super::{unsupported, QueryResult, SqlError};
 use crate::chunk_store::ChunkStore;
-use crate::db::foreign::{self, Cause};
 use crate::db::root_value::RootValue;
 use crate::db::table::TableError;
 use crate::db::three_way::merge_roots;
 use crate::io::Storage;
-use crate::sql::constraints::check_merged_rows;
+use crate::sql::constraints::check_merged_root;
 use crate::sql::history::History;
 use crate::sql::session::Session;
 
@@ -135,8 +134,7 @@ pub(crate) async fn merge_concurrent<S: Storage>(
             return Err(SqlError::SerializationFailure);
         }
         let mut root = merged.root;
-        foreign::enforce(store, &roots.working, &mut root, Cause::Check).await?;
-        check_merged_rows(store, &roots.working, &root).await?;
+        check_merged_root(store, &roots.working, &mut root).await?;
         Ok(root)
     }
     .await;
