@@ -328,7 +328,7 @@ impl Altered {
             }
         }
         ddl::valid(&self.schema)?;
-        foreign_key::resolve(root, &self.name, &mut self.schema)?;
+        foreign_key::resolve(root, &self.name, &mut self.schema, true)?;
         foreign_key::still_referenced(root, &self.old_name, &self.schema)?;
         for c in &self.schema.checks {
             // MySQL refuses to drop or rename a column a CHECK uses; so does Cairn.

@@ -97,7 +97,12 @@ pub async fn run<S: Storage>(
         more.push(column);
     }
     let mut schema = ddl::schema(&name, &create.columns, more, &create.constraints)?;
-    foreign_key::resolve(root, &name, &mut schema)?;
+    foreign_key::resolve(
+        root,
+        &name,
+        &mut schema,
+        history.session.foreign_key_checks(),
+    )?;
     // Filled in a copy, so that a refused row leaves no table.
     let mut work = root.clone();
     let indexes = alloc::vec![Hash::EMPTY; schema.indexes.len()];

@@ -29,7 +29,13 @@ use crate::sql::constraints::parse_check;
 use crate::sql::expr::{compile, Scope};
 use crate::sql::{find_table, foreign_key, object_name, unsupported, QueryResult, SqlError};
 
-pub fn create_table(root: &mut RootValue, create: CreateTable) -> Result<QueryResult, SqlError> {
+/// CREATE TABLE; with `key_checks` off (`foreign_key_checks = 0`) a foreign key may name a
+/// parent table that does not exist yet.
+pub fn create_table(
+    root: &mut RootValue,
+    create: CreateTable,
+    key_checks: bool,
+) -> Result<QueryResult, SqlError> {
     if create.temporary {
         return unsupported("CREATE TEMPORARY TABLE");
     }
@@ -40,7 +46,7 @@ pub fn create_table(root: &mut RootValue, create: CreateTable) -> Result<QueryRe
         return Ok(QueryResult::affected(0));
     };
     let mut schema = schema(&name, &create.columns, Vec::new(), &create.constraints)?;
-    foreign_key::resolve(root, &name, &mut schema)?;
+    foreign_key::resolve(root, &name, &mut schema, key_checks)?;
     let indexes = alloc::vec![Hash::EMPTY; schema.indexes.len()];
     root.tables
         .insert(name, TableRef::new(schema, Hash::EMPTY, indexes));

@@ -729,9 +729,7 @@ fn session_call(
         // One database per store, unnamed: NULL, as MySQL answers with no database chosen.
         ("database" | "schema", []) => Expr::Literal(Value::Null),
         // MySQL's version first, for tools that read it, then Cairn's.
-        ("version", []) => Expr::Literal(Value::Text(
-            concat!("8.0.33-cairn-", env!("CARGO_PKG_VERSION")).into(),
-        )),
+        ("version", []) => Expr::Literal(Value::Text(crate::sql::system_variables::VERSION.into())),
         _ => return Ok(None),
     }))
 }

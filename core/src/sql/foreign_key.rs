@@ -100,13 +100,22 @@ pub(crate) fn add(
 
 /// Checks each foreign key of `schema` (table `table`, about to be stored in `root`) against
 /// its parent, as MySQL does, and writes the parent's table and column names as the parent
-/// spells them. A key may reference its own table.
-pub(crate) fn resolve(root: &RootValue, table: &str, schema: &mut Schema) -> Result<(), SqlError> {
+/// spells them. A key may reference its own table, and with `missing_parent_refused` false
+/// (`foreign_key_checks = 0`) a table that does not exist yet, as written.
+pub(crate) fn resolve(
+    root: &RootValue,
+    table: &str,
+    schema: &mut Schema,
+    missing_parent_refused: bool,
+) -> Result<(), SqlError> {
     let own = schema.clone();
     for key in schema.foreign_keys.iter_mut() {
         if key.parent.eq_ignore_ascii_case(table) {
             key.parent = table.into();
             check_key(key, &own, &own)?;
+            continue;
+        }
+        if !missing_parent_refused && find_table(root, &key.parent).is_err() {
             continue;
         }
         key.parent = find_table(root, &key.parent).map_err(|_| {

@@ -48,6 +48,7 @@ pub mod session;
 mod split;
 mod str_to_date;
 mod strings;
+mod system_variables;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -323,7 +324,7 @@ pub async fn execute_in<S: Storage>(
                     let root = roots.root();
                     let before = root.clone();
                     let result = insert::run(store, root, values, history).await?;
-                    keys_hold(store, before, root, Cause::Delete).await?;
+                    keys_hold(store, before, root, Cause::Delete, history).await?;
                     results.push(result);
                     continue;
                 }
@@ -352,7 +353,7 @@ pub async fn execute_in<S: Storage>(
             // up to `block_on` would hold a copy of it on the stack deep parses need.
             let mut result = Box::pin(run(store, root, history, statement)).await?;
             if let Some((cause, before)) = hold {
-                keys_hold(store, before, root, cause).await?;
+                keys_hold(store, before, root, cause, history).await?;
             }
             history::name_clock_columns(&mut result.columns, &clock);
             results.push(result);
@@ -380,14 +381,18 @@ fn keys_to_hold(statement: &Statement, root: &RootValue) -> Option<(Cause, RootV
     Some((cause, root.clone()))
 }
 
-/// `root`, changed from `before` by one statement, held to its foreign keys; on failure it
-/// is `before` again.
+/// `root`, changed from `before` by one statement, held to its foreign keys (unless the
+/// session turned `foreign_key_checks` off); on failure it is `before` again.
 async fn keys_hold<S: Storage>(
     store: &mut ChunkStore<S>,
     before: RootValue,
     root: &mut RootValue,
     cause: Cause,
+    history: &History,
 ) -> Result<(), SqlError> {
+    if !history.session.foreign_key_checks() {
+        return Ok(());
+    }
     if let Err(e) = foreign::enforce(store, &before, root, cause).await {
         *root = before;
         return Err(e.into());
@@ -490,7 +495,9 @@ async fn run<S: Storage>(
         Statement::CreateTable(create) if create.query.is_some() => {
             create_select::run(store, root, history, create).await
         }
-        Statement::CreateTable(create) => ddl::create_table(root, create),
+        Statement::CreateTable(create) => {
+            ddl::create_table(root, create, history.session.foreign_key_checks())
+        }
         Statement::AlterTable(alter) => {
             alter::alter_table(store, root, alter, history.now_ms).await
         }
@@ -557,6 +564,19 @@ async fn run<S: Storage>(
         Statement::Delete(delete) => update_delete::delete(store, root, history, delete).await,
         Statement::Query(query) => select::run(store, root, history, *query).await,
         Statement::Set(set) => session::set(store, root, history, set).await,
+        Statement::ShowVariables { filter, global, .. } => {
+            session::show_variables(&history.session, filter, global)
+        }
+        // Accepted so that dumps load, after checking the tables exist: a Cairn writer never
+        // waits for another (a statement's change lands by compare-and-swap, and COMMIT
+        // merges another writer's), so there is nothing to lock.
+        Statement::LockTables { tables } => {
+            for lock in &tables {
+                find_table(root, &lock.table.value)?;
+            }
+            Ok(QueryResult::affected(0))
+        }
+        Statement::UnlockTables => Ok(QueryResult::affected(0)),
         statement @ Statement::Explain { .. } => {
             explain::explain(store, root, history, statement).await
         }

@@ -28,6 +28,7 @@ use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::functions::{cast, CastTo};
 use crate::sql::history::History;
+use crate::sql::system_variables;
 use crate::sql::tokens::solid;
 use crate::sql::{unsupported, QueryResult, SqlError};
 
@@ -42,6 +43,9 @@ pub struct SessionState {
     /// MySQL's `autocommit` (`SET autocommit`, read as `@@autocommit`): when false, a
     /// statement outside a transaction opens one (`transaction.rs`).
     pub autocommit: bool,
+    /// The other system variables the session set, by lower-case name
+    /// (`system_variables.rs`); those it did not set have their defaults.
+    pub system: BTreeMap<String, Value>,
 }
 
 impl Default for SessionState {
@@ -50,6 +54,7 @@ impl Default for SessionState {
             last_insert_id: 0,
             variables: BTreeMap::new(),
             autocommit: true,
+            system: BTreeMap::new(),
         }
     }
 }
@@ -103,20 +108,44 @@ impl Session {
     }
 
     /// The value of the system variable `parts` names (`@@name`, `@@session.name`,
-    /// `@@local.name`), as 0 or 1 for a switch; None if `parts` names no system variable.
+    /// `@@local.name`; `@@global.name` is its default, as Cairn has no server), as 0 or 1 for
+    /// a switch; None if `parts` names no system variable.
     pub(crate) fn system_variable(&self, parts: &[ast::Ident]) -> Option<Result<Value, SqlError>> {
         let name = system_variable_name(parts)?;
-        let written: Vec<&str> = parts.iter().map(|p| p.value.as_str()).collect();
-        let written = written.join(".");
-        Some(match name.as_str() {
-            "autocommit" => Ok(Value::Int(i64::from(self.autocommit()))),
-            _ if name.starts_with("@@global.") => unsupported(alloc::format!(
-                "{written}: Cairn has no global variables (@@autocommit is the session's)"
-            )),
-            _ => unsupported(alloc::format!(
-                "system variable {written}: the one Cairn has is @@autocommit"
-            )),
-        })
+        let (global, name) = match name.strip_prefix("@@global.") {
+            Some(name) => (true, name),
+            None => (false, name.as_str()),
+        };
+        Some(
+            match name {
+                "autocommit" if global => Ok(Value::Int(1)),
+                _ if global => system_variables::default(name).ok_or(()),
+                _ => self.system_value(name).ok_or(()),
+            }
+            .or_else(|()| {
+                let written: Vec<&str> = parts.iter().map(|p| p.value.as_str()).collect();
+                unsupported(alloc::format!(
+                    "system variable {}: Cairn knows @@{}",
+                    written.join("."),
+                    system_variables::names().join(", @@")
+                ))
+            }),
+        )
+    }
+
+    /// The session's value of the system variable `name` (lower case); None if Cairn has no
+    /// such variable.
+    pub(crate) fn system_value(&self, name: &str) -> Option<Value> {
+        if name == "autocommit" {
+            return Some(Value::Int(i64::from(self.autocommit())));
+        }
+        let set = self.0.lock().system.get(name).cloned();
+        set.or_else(|| system_variables::default(name))
+    }
+
+    /// Whether statements are held to foreign keys (`foreign_key_checks`, on by default).
+    pub(crate) fn foreign_key_checks(&self) -> bool {
+        self.system_value("foreign_key_checks") != Some(Value::Int(0))
     }
 
     /// A user variable's value, NULL if it was never set, as in MySQL.
@@ -214,8 +243,11 @@ pub(crate) fn mark_set(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
     tokens
 }
 
-/// `SET @v = expr [, @w = expr ...]`: each value computed as `SELECT expr` would compute it
-/// (subqueries included), and assigned in turn, so a later one reads an earlier one.
+/// `SET @v = expr [, name = value ...]`: user variables, and the system variables of
+/// `system_variables.rs` (`name`, `@@name`, `SESSION name`, `@@session.name`); `SET NAMES`.
+/// Each value is computed as `SELECT expr` would compute it (subqueries included; a bare word
+/// is a string, as MySQL reads it for a system variable) and assigned in turn, so a later
+/// one reads an earlier one. Every name is checked before anything is assigned.
 pub(crate) async fn set<S: Storage>(
     store: &ChunkStore<S>,
     root: &RootValue,
@@ -224,53 +256,186 @@ pub(crate) async fn set<S: Storage>(
 ) -> Result<QueryResult, SqlError> {
     let assignments = match set {
         ast::Set::SingleAssignment {
-            scope: None,
+            scope,
             hivevar: false,
             variable,
             mut values,
         } => match (values.pop(), values.is_empty()) {
-            (Some(value), true) => vec![(variable, value)],
+            (Some(value), true) => vec![(scope, variable, value)],
             _ => {
                 return Err(SqlError::Syntax(
                     "Operand should contain 1 column(s)".into(),
                 ))
             }
         },
-        ast::Set::MultipleAssignments { assignments }
-            if assignments.iter().all(|a| a.scope.is_none()) =>
-        {
-            assignments.into_iter().map(|a| (a.name, a.value)).collect()
-        }
+        ast::Set::MultipleAssignments { assignments } => assignments
+            .into_iter()
+            .map(|a| (a.scope, a.name, a.value))
+            .collect(),
+        ast::Set::SetNames {
+            charset_name,
+            collation_name,
+        } => return set_names(&history.session, &charset_name.value, collation_name),
+        ast::Set::SetNamesDefault {} => return set_names(&history.session, "DEFAULT", None),
         other => return unsupported(alloc::format!("{other}")),
     };
     let mut targets = Vec::with_capacity(assignments.len());
-    for (name, value) in assignments {
-        let target = match name.0.as_slice() {
-            [ObjectNamePart::Identifier(ident)] => variable_name(ident),
-            _ => None,
+    for (scope, name, value) in assignments {
+        targets.push((target(scope, &name)?, value));
+    }
+    // As in MySQL, a SET that fails changes no variable.
+    let before = history.session.state();
+    let assigned = assign(store, root, history, targets).await;
+    if assigned.is_err() {
+        history.session.restore(before);
+    }
+    assigned.map(|()| QueryResult::affected(0))
+}
+
+/// Assigns each of `targets` its value, in turn.
+async fn assign<S: Storage>(
+    store: &ChunkStore<S>,
+    root: &RootValue,
+    history: &History,
+    targets: Vec<(Assigned, AstExpr)>,
+) -> Result<(), SqlError> {
+    for (target, value) in targets {
+        let value = match (&target, value) {
+            (Assigned::System(_), AstExpr::Identifier(word)) if !word.value.starts_with('@') => {
+                Value::Text(word.value)
+            }
+            (_, value) => {
+                let rows = crate::sql::select::run(store, root, history, select_of(value)?)
+                    .await?
+                    .rows;
+                let value = rows.into_iter().next().and_then(|r| r.into_iter().next());
+                value.unwrap_or(Value::Null)
+            }
         };
         match target {
-            Some(target) => targets.push((target, value)),
-            None => return unsupported(refused_set(&name)),
+            Assigned::User(name) => {
+                history.session.assign(&Target::Variable(name), value)?;
+            }
+            Assigned::System(name) => {
+                let value = system_variables::checked(&name, &value)?;
+                history.session.0.lock().system.insert(name, value);
+            }
         }
     }
-    for (name, value) in targets {
-        let rows = crate::sql::select::run(store, root, history, select_of(value)?)
-            .await?
-            .rows;
-        let value = rows.into_iter().next().and_then(|r| r.into_iter().next());
-        history
-            .session
-            .assign(&Target::Variable(name), value.unwrap_or(Value::Null))?;
+    Ok(())
+}
+
+/// What one assignment of a SET writes.
+enum Assigned {
+    /// A user variable, by lower-case name.
+    User(String),
+    /// A system variable the session keeps, by lower-case name.
+    System(String),
+}
+
+/// The variable `name` (with the SET's `scope`) names, refused if Cairn has none such or it
+/// is global.
+fn target(scope: Option<ast::ContextModifier>, name: &ObjectName) -> Result<Assigned, SqlError> {
+    let idents: Option<Vec<ast::Ident>> = name
+        .0
+        .iter()
+        .map(|part| match part {
+            ObjectNamePart::Identifier(ident) => Some(ident.clone()),
+            _ => None,
+        })
+        .collect();
+    let idents = idents.unwrap_or_default();
+    if let ([ident], None) = (idents.as_slice(), scope) {
+        if let Some(user) = variable_name(ident) {
+            return Ok(Assigned::User(user));
+        }
+    }
+    let system = match idents.as_slice() {
+        [ident] if ident.quote_style.is_none() && !ident.value.starts_with('@') => {
+            Some(ident.value.to_lowercase())
+        }
+        _ => system_variable_name(&idents),
+    };
+    let global = scope == Some(ast::ContextModifier::Global);
+    match system {
+        Some(name) if name.starts_with("@@global.") || global => {
+            let name = name.trim_start_matches("@@global.");
+            system_variables::global_refused(name).map(|()| Assigned::System(name.into()))
+        }
+        Some(name) if system_variables::known(&name) => Ok(Assigned::System(name)),
+        _ => unsupported(refused_set(name)),
+    }
+}
+
+/// `SET NAMES charset [COLLATE collation]`: the character sets of the client, the connection
+/// and the results, and the connection's collation, in one.
+fn set_names(
+    session: &Session,
+    charset: &str,
+    collation: Option<String>,
+) -> Result<QueryResult, SqlError> {
+    let charset = Value::Text(charset.into());
+    let mut set = Vec::new();
+    for name in [
+        "character_set_client",
+        "character_set_connection",
+        "character_set_results",
+    ] {
+        set.push((name, system_variables::checked(name, &charset)?));
+    }
+    let collation = Value::Text(collation.unwrap_or_else(|| "DEFAULT".into()));
+    let name = "collation_connection";
+    set.push((name, system_variables::checked(name, &collation)?));
+    let mut state = session.0.lock();
+    for (name, value) in set {
+        state.system.insert(name.into(), value);
     }
     Ok(QueryResult::affected(0))
 }
 
-/// Why a SET of anything but user variables (and autocommit, `transaction.rs`) is refused.
+/// `SHOW [SESSION | GLOBAL] VARIABLES [LIKE 'pattern']`: each variable's name and value
+/// (a switch as ON or OFF, as MySQL shows them); the global ones are the defaults.
+pub(crate) fn show_variables(
+    session: &Session,
+    filter: Option<ast::ShowStatementFilter>,
+    global: bool,
+) -> Result<QueryResult, SqlError> {
+    let pattern = match filter {
+        None => None,
+        Some(ast::ShowStatementFilter::Like(pattern)) => Some(pattern),
+        Some(other) => return unsupported(alloc::format!("SHOW VARIABLES {other}")),
+    };
+    let mut rows = Vec::new();
+    for name in system_variables::names() {
+        if pattern
+            .as_deref()
+            .is_some_and(|p| !crate::sql::expr::like(name, &p.to_lowercase(), '\\'))
+        {
+            continue;
+        }
+        let value = match global {
+            true if name == "autocommit" => Some(Value::Int(1)),
+            true => system_variables::default(name),
+            false => session.system_value(name),
+        };
+        let shown = match (system_variables::is_switch(name), value) {
+            (true, Some(Value::Int(n))) => Value::Text(if n == 0 { "OFF" } else { "ON" }.into()),
+            (_, value) => value.unwrap_or(Value::Null),
+        };
+        rows.push(vec![Value::Text(name.into()), shown]);
+    }
+    Ok(QueryResult {
+        columns: vec!["Variable_name".into(), "Value".into()],
+        rows,
+        affected: None,
+    })
+}
+
+/// Why a SET of a variable Cairn does not have is refused.
 fn refused_set(name: &ObjectName) -> String {
     alloc::format!(
-        "SET {name}: the one system variable Cairn has is autocommit (user variables are \
-         written @name)"
+        "SET {name}: Cairn's system variables are {} (user variables are written @name)",
+        system_variables::names().join(", ")
     )
 }
 

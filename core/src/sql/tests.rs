@@ -95,7 +95,7 @@ impl Db {
         self.run(sql).affected.expect("a write")
     }
 
-    fn count(&mut self, table: &str) -> i64 {
+    pub(super) fn count(&mut self, table: &str) -> i64 {
         match self
             .rows(&format!("select count(*) from {table}"))
             .as_slice()

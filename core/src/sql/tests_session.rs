@@ -95,16 +95,155 @@ fn variables_outside_a_statement_are_refused() {
     assert!(e.contains("@limit"), "{e}");
     // Spelled with `:=` as with `=`, as MySQL takes it for any variable.
     for sql in [
-        "SET @a = 1, sql_mode = ''",
-        "SET sql_mode := ''",
-        "SET @a := 1, sql_mode := ''",
+        "SET @a = 1, max_heap_table_size = 1",
+        "SET max_heap_table_size := 1",
+        "SET @a := 1, max_heap_table_size := 1",
     ] {
         let e = db.err(sql);
         assert!(
-            e.contains("the one system variable Cairn has is autocommit"),
+            e.contains("SET max_heap_table_size: Cairn's system variables are"),
             "{sql}: {e}"
         );
     }
+    answers(&mut db, &[("@a", "NULL")]);
+}
+
+/// What mysqldump writes before and after its tables, run as MySQL runs it: the versioned
+/// comments' SETs keep the old values in user variables, set new ones, and put them back.
+const DUMP_HEADER: &str = "\
+    /*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;
+    /*!50503 SET NAMES utf8mb4 */;
+    /*!40103 SET @OLD_TIME_ZONE=@@TIME_ZONE */;
+    /*!40103 SET TIME_ZONE='+00:00' */;
+    /*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;
+    /*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;
+    /*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;
+    /*!40111 SET @OLD_SQL_NOTES=@@SQL_NOTES, SQL_NOTES=0 */;";
+const DUMP_FOOTER: &str = "\
+    /*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;
+    /*!40101 SET SQL_MODE=@OLD_SQL_MODE */;
+    /*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */;
+    /*!40014 SET UNIQUE_CHECKS=@OLD_UNIQUE_CHECKS */;
+    /*!40101 SET CHARACTER_SET_CLIENT=@OLD_CHARACTER_SET_CLIENT */;
+    /*!40111 SET SQL_NOTES=@OLD_SQL_NOTES */;";
+
+#[test]
+fn system_variables_a_dump_sets_are_kept_and_put_back() {
+    let mut db = Db::new();
+    let defaults = "1|1|SYSTEM|utf8mb4|1|ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,\
+                    NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION";
+    let all = "@@unique_checks, @@foreign_key_checks, @@time_zone, @@character_set_client, \
+               @@session.sql_notes, @@sql_mode";
+    answers(&mut db, &[(all, defaults)]);
+    db.run(DUMP_HEADER);
+    answers(
+        &mut db,
+        &[
+            (all, "0|0|+00:00|utf8mb4|0|NO_AUTO_VALUE_ON_ZERO"),
+            ("@OLD_UNIQUE_CHECKS, @OLD_TIME_ZONE", "1|SYSTEM"),
+            // No server: a global variable reads as its default.
+            ("@@global.unique_checks, @@GLOBAL.autocommit", "1|1"),
+            ("@@version = VERSION(), @@version_comment", "true|Cairn"),
+        ],
+    );
+    let shown = db.rows("SHOW VARIABLES LIKE '%checks'");
+    assert_eq!(
+        lines(&shown),
+        ["foreign_key_checks|OFF", "unique_checks|OFF"]
+    );
+    db.run(DUMP_FOOTER);
+    answers(&mut db, &[(all, defaults)]);
+    db.run("SET SESSION unique_checks = OFF, @@session.sql_notes = 0");
+    answers(&mut db, &[("@@unique_checks, @@sql_notes", "0|0")]);
+    db.run("SET unique_checks = DEFAULT, sql_notes = ON");
+    answers(&mut db, &[("@@unique_checks, @@sql_notes", "1|1")]);
+    let global = db.rows("SHOW GLOBAL VARIABLES LIKE 'version_comment'");
+    assert_eq!(lines(&global), ["version_comment|Cairn"]);
+}
+
+#[test]
+fn values_that_would_ask_for_other_behaviour_are_refused_and_change_nothing() {
+    let mut db = Db::new();
+    for (sql, says) in [
+        (
+            "SET @a = 1, time_zone = '+02:00'",
+            "Variable 'time_zone' can't be set to the value of '+02:00'",
+        ),
+        (
+            "SET @a = 1, sql_mode = 'STRICT_TRANS_TABLES,ANSI_QUOTES'",
+            "Variable 'sql_mode' can't be set to the value of 'ANSI_QUOTES'",
+        ),
+        (
+            "SET NAMES latin1",
+            "Variable 'character_set_client' can't be set to the value of 'latin1'",
+        ),
+        (
+            "SET NAMES utf8mb4 COLLATE utf8mb4_0900_ai_ci",
+            "Variable 'collation_connection' can't be set to the value of 'utf8mb4_0900_ai_ci'",
+        ),
+        (
+            "SET unique_checks = 2",
+            "Variable 'unique_checks' can't be set to the value of '2'",
+        ),
+        (
+            "SET version = 'x'",
+            "Variable 'version' is a read only variable",
+        ),
+        (
+            "SET GLOBAL unique_checks = 0",
+            "SET GLOBAL unique_checks: Cairn has no server",
+        ),
+        (
+            "SET @@global.sql_notes = 0",
+            "SET GLOBAL sql_notes: Cairn has no server",
+        ),
+    ] {
+        let e = db.err(sql);
+        assert!(e.contains(says), "{sql}: {e}");
+    }
+    answers(
+        &mut db,
+        &[(
+            "@a, @@time_zone, @@character_set_client",
+            "NULL|SYSTEM|utf8mb4",
+        )],
+    );
+}
+
+#[test]
+fn with_foreign_key_checks_off_a_dump_loads_children_before_parents() {
+    let mut db = Db::new();
+    let refused = db.err(
+        "CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT, \
+         FOREIGN KEY (customer_id) REFERENCES customers (id))",
+    );
+    assert!(
+        refused.contains("referenced table 'customers'"),
+        "{refused}"
+    );
+    db.run(DUMP_HEADER);
+    db.run(
+        "CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT, \
+           FOREIGN KEY (customer_id) REFERENCES customers (id)); \
+         LOCK TABLES orders WRITE; \
+         INSERT INTO orders VALUES (1, 1), (2, 2); \
+         UNLOCK TABLES; \
+         CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(10)); \
+         LOCK TABLES customers WRITE, orders READ; \
+         INSERT INTO customers VALUES (1, 'Ada'); \
+         UNLOCK TABLES",
+    );
+    db.run(DUMP_FOOTER);
+    assert_eq!(db.count("orders"), 2);
+    // Checked again: the key holds for what comes next, and its parent is the table made
+    // after it.
+    let e = db.err("INSERT INTO orders VALUES (3, 9)");
+    assert!(e.contains("Cannot add or update a child row"), "{e}");
+    let e = db.err("DELETE FROM customers WHERE id = 1");
+    assert!(e.contains("Cannot delete or update a parent row"), "{e}");
+    db.run("INSERT INTO orders VALUES (3, 1)");
+    let e = db.err("LOCK TABLES nowhere WRITE");
+    assert!(e.contains("nowhere"), "{e}");
 }
 
 /// MySQL's sequence idiom: LAST_INSERT_ID(expr) gives expr and is what LAST_INSERT_ID()
