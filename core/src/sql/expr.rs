@@ -708,8 +708,8 @@ fn call(f: &ast::Function, scope: &dyn Resolve) -> Result<Expr, SqlError> {
 }
 
 /// The calls that read or write the session, or describe the server: LAST_INSERT_ID(expr)
-/// (LAST_INSERT_ID() is the session's value written in, `history.rs`), DATABASE() and
-/// VERSION(); None for any other.
+/// (LAST_INSERT_ID() is the session's value written in, `history.rs`), ROW_COUNT(),
+/// CONNECTION_ID(), DATABASE() and VERSION(); None for any other.
 #[inline(never)]
 fn session_call(
     f: &ast::Function,
@@ -725,6 +725,11 @@ fn session_call(
                 Target::LastInsertId,
                 Box::new(compile_in(arg, scope)?),
             )
+        }
+        ("row_count", []) => Expr::Literal(Value::Int(in_session(scope, f)?.row_count())),
+        ("connection_id", []) => {
+            let id = in_session(scope, f)?.connection_id();
+            Expr::Literal(Value::Int(i64::try_from(id).unwrap_or(i64::MAX)))
         }
         // One database per store, unnamed: NULL, as MySQL answers with no database chosen.
         ("database" | "schema", []) => Expr::Literal(Value::Null),

@@ -325,13 +325,13 @@ pub async fn execute_in<S: Storage>(
                     let before = root.clone();
                     let result = insert::run(store, root, values, history).await?;
                     keys_hold(store, before, root, Cause::Delete, history).await?;
-                    results.push(result);
+                    push(history, results, result);
                     continue;
                 }
                 if let Some(result) = fast_select::run(store, roots.root(), text).await {
                     // It read the root the transaction it opens begins at.
                     roots.begin_implicitly(&history.session);
-                    results.push(result?);
+                    push(history, results, result?);
                     continue;
                 }
                 Tokenizer::new(&MySqlDialect {}, text)
@@ -343,7 +343,8 @@ pub async fn execute_in<S: Storage>(
         for statement in statements {
             if let Some(control) = transaction::control(&statement)? {
                 transaction::merge_concurrent(store, roots, history, &control).await?;
-                results.push(transaction::apply(roots, &history.session, control)?);
+                let result = transaction::apply(roots, &history.session, control)?;
+                push(history, results, result);
                 continue;
             }
             roots.begin_implicitly(&history.session);
@@ -356,10 +357,16 @@ pub async fn execute_in<S: Storage>(
                 keys_hold(store, before, root, cause, history).await?;
             }
             history::name_clock_columns(&mut result.columns, &clock);
-            results.push(result);
+            push(history, results, result);
         }
     }
     Ok(())
+}
+
+/// Keeps a statement's result, noting for ROW_COUNT() what it changed.
+fn push(history: &History, results: &mut Vec<QueryResult>, result: QueryResult) {
+    history.session.statement_done(result.affected);
+    results.push(result);
 }
 
 /// One statement of a script: its text, or its tokens with the parameters bound.

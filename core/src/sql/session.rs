@@ -46,7 +46,14 @@ pub struct SessionState {
     /// The other system variables the session set, by lower-case name
     /// (`system_variables.rs`); those it did not set have their defaults.
     pub system: BTreeMap<String, Value>,
+    /// ROW_COUNT(): the rows the last statement changed, -1 after a query.
+    pub row_count: i64,
+    /// CONNECTION_ID(): the session's number, counted from 1 in a process.
+    pub connection_id: u64,
 }
+
+/// The last session's number.
+static SESSIONS: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
 
 impl Default for SessionState {
     fn default() -> Self {
@@ -55,6 +62,8 @@ impl Default for SessionState {
             variables: BTreeMap::new(),
             autocommit: true,
             system: BTreeMap::new(),
+            row_count: 0,
+            connection_id: SESSIONS.fetch_add(1, core::sync::atomic::Ordering::Relaxed) + 1,
         }
     }
 }
@@ -97,6 +106,20 @@ impl Session {
 
     pub(crate) fn set_last_insert_id(&self, n: u64) {
         self.0.lock().last_insert_id = n;
+    }
+
+    /// Notes what a statement did, for ROW_COUNT(): the rows it changed (`affected`), or
+    /// none for a query.
+    pub(crate) fn statement_done(&self, affected: Option<u64>) {
+        self.0.lock().row_count = affected.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    }
+
+    pub(crate) fn row_count(&self) -> i64 {
+        self.0.lock().row_count
+    }
+
+    pub(crate) fn connection_id(&self) -> u64 {
+        self.0.lock().connection_id
     }
 
     pub fn autocommit(&self) -> bool {

@@ -332,3 +332,29 @@ fn last_insert_id_lasts_for_the_session() {
     assert_eq!(last(&mut repo), "3");
     assert_eq!(last(&mut reopen(&storage)), "0");
 }
+
+#[test]
+fn row_count_gives_what_the_last_statement_changed() {
+    let mut db = Db::new();
+    db.run("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+    answers(&mut db, &[("ROW_COUNT()", "0")]);
+    db.run("INSERT INTO t VALUES (1, 0), (2, 0), (3, 0)");
+    // As MySQL: what the statement before changed, and -1 after a query.
+    answers(&mut db, &[("ROW_COUNT()", "3"), ("ROW_COUNT()", "-1")]);
+    let rows = db.rows("UPDATE t SET v = 1 WHERE id > 1; SELECT ROW_COUNT()");
+    assert_eq!(lines(&rows), ["2"]);
+    let rows = db.rows("DELETE FROM t WHERE id = 9; SELECT ROW_COUNT(), ROW_COUNT() + 1");
+    assert_eq!(lines(&rows), ["0|1"]);
+}
+
+#[test]
+fn each_session_has_its_own_connection_id() {
+    let (mut a, mut b) = (Db::new(), Db::new());
+    let id = |db: &mut Db| lines(&db.rows("SELECT CONNECTION_ID()"))[0].clone();
+    let first = id(&mut a);
+    assert!(first.parse::<u64>().unwrap() > 0, "{first}");
+    assert_eq!(id(&mut a), first);
+    assert_ne!(id(&mut b), first);
+    let e = a.err("CREATE TABLE c (a INT DEFAULT (CONNECTION_ID()))");
+    assert!(e.contains("has no session"), "{e}");
+}
