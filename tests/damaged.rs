@@ -187,7 +187,7 @@ fn the_fixtures_are_what_this_build_makes() {
 
 /// The snapshots, oldest first: their ids, and the rows of `t` each holds (as `sql -r csv`).
 const SNAPSHOTS: [(&str, &str); 3] = [
-    ("9opaj0q8", "id,name\n1,one\n2,two\n3,three\n"),
+    ("mkvj47ha", "id,name\n1,one\n2,two\n3,three\n"),
     ("ugom5d5l", "id,name\n1,one\n2,two\n3,three\n4,four\n"),
     ("5m7a5m46", "id,name\n1,one\n2,TWO\n3,three\n4,four\n"),
 ];
@@ -195,7 +195,7 @@ const SNAPSHOTS: [(&str, &str); 3] = [
 /// What `backup restore` prints for each snapshot restored whole: (stdout, stderr).
 const RESTORED: [(&str, &str); 3] = [
     (
-        "restored snapshot 9opaj0q8 (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
+        "restored snapshot mkvj47ha (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
         "",
     ),
     (
@@ -290,18 +290,18 @@ fn a_backup_without_its_manifest_is_no_backup() {
 
 #[test]
 fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
-    let report = "error: the store is damaged: table file '2tmdp43esc1q9dg59pt2qoji204erp7h' is \
+    let report = "error: the store is damaged: table file 'nsfh2r9gn17pv4tcpdrcunbma2bl6jc3' is \
                   listed in the manifest but missing; chunk 9ga4sbnmho4doofkivvdtvibogo5kfpa, \
                   which snapshot ugom5d5l needs, is in no listed table file; chunk \
                   5750mu8asn4mihv9ogdkdtqqheos6fus, which snapshot 5m7a5m46 needs, is in no \
                   listed table file; chunk imr35s800dp5kmp1tm062ku8qsbln4ku, which snapshot \
                   5m7a5m46 needs, is in no listed table file; damaged: snapshot ugom5d5l, \
-                  snapshot 5m7a5m46; intact: snapshot 9opaj0q8";
+                  snapshot 5m7a5m46; intact: snapshot mkvj47ha";
     let third = "error: the store is damaged: the source is missing chunk \
-                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot 9opaj0q8 (restore one with \
+                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot mkvj47ha (restore one with \
                  --snapshot ID)\n";
     let second = "error: the store is damaged: the source is missing chunk \
-                  9ga4sbnmho4doofkivvdtvibogo5kfpa; intact: snapshot 9opaj0q8 (restore one with \
+                  9ga4sbnmho4doofkivvdtvibogo5kfpa; intact: snapshot mkvj47ha (restore one with \
                   --snapshot ID)\n";
     use Restore::{Refused, Whole};
     check(
@@ -315,15 +315,15 @@ fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
 fn a_flipped_byte_fails_only_the_snapshot_that_uses_it() {
     // The byte is in a block of four chunks: all four are damaged.
     let report = "error: the store is damaged: chunk 7tq0tsmpdrmkh66sd80jg7f58loqkh6c in table \
-                  file 'vjd4svu9j9e9shpngo2fa9jgou2uucm1' does not match its hash; chunk \
-                  9a1n6aderovuh0sklbmba9vgbtjscet3 in table file 'vjd4svu9j9e9shpngo2fa9jgou2uucm1' \
+                  file '8lvjlee6qeu6k3ujm6kp8tqk6cppc5lv' does not match its hash; chunk \
+                  9a1n6aderovuh0sklbmba9vgbtjscet3 in table file '8lvjlee6qeu6k3ujm6kp8tqk6cppc5lv' \
                   does not match its hash; chunk etuc3558efocp9cm0sr19gm09me2giho in table file \
-                  'vjd4svu9j9e9shpngo2fa9jgou2uucm1' does not match its hash; chunk \
-                  f3khmml630tf15jd7bkqf9tvk403tups in table file 'vjd4svu9j9e9shpngo2fa9jgou2uucm1' \
-                  does not match its hash; damaged: snapshot 9opaj0q8; intact: snapshot ugom5d5l, \
+                  '8lvjlee6qeu6k3ujm6kp8tqk6cppc5lv' does not match its hash; chunk \
+                  f3khmml630tf15jd7bkqf9tvk403tups in table file '8lvjlee6qeu6k3ujm6kp8tqk6cppc5lv' \
+                  does not match its hash; damaged: snapshot mkvj47ha; intact: snapshot ugom5d5l, \
                   snapshot 5m7a5m46";
     let first = "error: the store is damaged: reading the source: chunk \
-                 9a1n6aderovuh0sklbmba9vgbtjscet3 in table file 'vjd4svu9j9e9shpngo2fa9jgou2uucm1' \
+                 9a1n6aderovuh0sklbmba9vgbtjscet3 in table file '8lvjlee6qeu6k3ujm6kp8tqk6cppc5lv' \
                  is corrupt: its bytes do not match its hash; intact: snapshot ugom5d5l, snapshot \
                  5m7a5m46 (restore one with --snapshot ID)\n";
     use Restore::{Refused, Whole};
@@ -338,7 +338,7 @@ fn a_flipped_byte_fails_only_the_snapshot_that_uses_it() {
 fn orphans_and_temporary_files_of_an_interrupted_sync_are_harmless() {
     let report = "checked 6 table files, 24 chunks (1524 bytes)\n\
                   every chunk that 3 branches, tags, working sets and snapshots reach is present and whole\n\
-                  note: table file 'g7tdhfip8ok4gfaa0pamv0sn2fkc6pj7' is not in the manifest (merged \
+                  note: table file 'tc7mpcvbnc7o7u6df3p15uqodoqj7fjg' is not in the manifest (merged \
                   into another, or left by an interrupted write; gc deletes it)\n\
                   no problems found\n";
     check("orphan-temp", (0, report, ""), EVERY_SNAPSHOT_WHOLE);

@@ -1,6 +1,6 @@
 //! The format's test vectors: a small store built by fixed steps must come out byte for byte
-//! as the files in tests/vectors/v3/store, and those files, and the files that versions 1
-//! and 2 wrote in tests/vectors/v1/store and v2/store, must read back. The wasm build checks
+//! as the files in tests/vectors/v4/store, and those files, and the files that versions 1
+//! to 3 wrote in tests/vectors/v1/store to v3/store, must read back. The wasm build checks
 //! the same files from Node (npm/test/vectors.test.mjs).
 //!
 //! `CAIRN_BLESS=1 cargo test -p cairn-tests --test vectors -- --test-threads 1` rewrites them;
@@ -18,7 +18,7 @@ use cairn_core::{Hash, MemoryStorage, Storage};
 use cairn_tests::{hex, unhex};
 use serde_json::{json, Value};
 
-/// The vectors of table file format `version`; this build writes the latest, `v3`.
+/// The vectors of table file format `version`; this build writes the latest, `v4`.
 fn vectors_dir(version: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("vectors")
@@ -35,7 +35,7 @@ fn fresh_vectors() -> Value {
         vec![0u8; 256],
     ];
     json!({
-        "format": "cairn store: table file v3, manifest v1",
+        "format": "cairn store: table file v4, manifest v1",
         "chunks": chunks.iter().map(|c| json!({"hex": hex(c), "hash": Hash::of(c).to_base32()})).collect::<Vec<_>>(),
         "commits": [{"chunks": [0, 1, 2], "root": 2}, {"chunks": [3, 4], "root": 4}],
     })
@@ -72,7 +72,7 @@ fn build(vectors: &Value) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn the_same_steps_write_the_same_bytes() {
-    let dir = vectors_dir("v3");
+    let dir = vectors_dir("v4");
     if std::env::var_os("CAIRN_BLESS").is_some() {
         let vectors = fresh_vectors();
         let files = build(&vectors);
@@ -130,7 +130,7 @@ fn the_same_steps_write_the_same_bytes() {
 
 #[test]
 fn the_vector_stores_of_every_version_read_back() {
-    for version in ["v1", "v2", "v3"] {
+    for version in ["v1", "v2", "v3", "v4"] {
         reads_back(&vectors_dir(version));
     }
 }

@@ -362,7 +362,7 @@ impl Plan {
                 }
                 continue;
             };
-            let mut whole = version == table_file::VERSION
+            let mut whole = table_file::has_blocks(version)
                 && record.entries.iter().map(chunk_len).sum::<u64>() == decoded.len() as u64;
             let mut found = Vec::new();
             for e in &record.entries {

@@ -2,16 +2,15 @@
 //! and restore. What differs between them is which roots are copied and who may write.
 //!
 //! A destination that starts empty (restore, a snapshot's export, gc) is filled by
-//! `fresh_copy` instead, by blocks. Elsewhere two phases, both checking every chunk against
-//! its address on the way:
-//! - table files the destination does not have are copied whole, as they are (backups and
-//!   restores only: a table file can hold chunks that must not reach a remote, such as
-//!   uncommitted working sets). A store only ever writes a chunk after the chunks it points
-//!   at, so a destination holding all of the source's table files holds the closure of every
-//!   chunk in them;
+//! `fresh_copy` instead, by blocks. Elsewhere two phases, both checking what they copy:
+//! - table files the destination does not have are copied whole, as they are, each record
+//!   checked (`ChunkStore::read_table_checked`). Backups of the database only: a table file
+//!   can hold chunks that must not reach a remote, such as uncommitted working sets. A store
+//!   only ever writes a chunk after the chunks it points at, so a destination holding all of
+//!   the source's table files holds the closure of every chunk in them;
 //! - then a walk from the roots, descending only into chunks the destination lacks, asking
-//!   it in batches, writing what is missing into new table files. Push and fetch use only
-//!   this phase.
+//!   it in batches, writing what is missing into new table files, each chunk checked against
+//!   its address. Push and fetch use only this phase.
 //!
 //! Nothing is visible at the destination until its caller swaps the manifest.
 

@@ -2,19 +2,21 @@
 //! reader finds a chunk with two small ranged reads instead of reading the whole file.
 //!
 //! ```text
-//! records  back to back, in the order written. Version 3: blocks, each the chunks of about
-//!          BLOCK_TARGET bytes written one after another, as a codec byte (0 stored,
+//! records  back to back, in the order written. Versions 3 and 4: blocks, each the chunks of
+//!          about BLOCK_TARGET bytes written one after another, as a codec byte (0 stored,
 //!          2 zstd) and the block in that form. Version 2: one record per chunk, a codec byte
 //!          (0 stored, 1 LZ4) and the chunk in that form. Version 1: the chunk's bytes alone
 //! index    one entry per chunk, sorted by address:
 //!          address [20] | record offset u64 LE | record length u32 LE
-//!          and in version 3 (40 bytes, else 32) where the chunk lies in its decoded block:
+//!          and in versions 3 and 4 where the chunk lies in its decoded block:
 //!          | offset in block u32 LE | chunk length u32 LE
+//!          and in version 4 its record's check (44 bytes; version 3: 40, else 32):
+//!          | record check u32 LE  first 4 bytes, read LE, of BLAKE3 of the record
 //! footer   48 bytes:
 //!          index hash [20]      BLAKE3-160 of the index; the file's name is its base32
 //!          data length u64 LE   bytes of records; the index starts here
 //!          chunk count u32 LE
-//!          version u16 LE       3 (1 and 2 still read)
+//!          version u16 LE       4 (1 to 3 still read)
 //!          reserved u16 LE      0
 //!          footer check u32 LE  first 4 bytes, read LE, of BLAKE3 of footer bytes 0..36
 //!          magic [8]            "CAIRNTBL"
@@ -29,17 +31,22 @@ use core::fmt;
 
 use crate::hash::{Hash, HASH_LEN};
 
-/// The version this build writes: chunks compressed together in blocks.
-pub const VERSION: u16 = 3;
+/// The version this build writes: chunks compressed together in blocks, and each entry
+/// carrying its record's check, so that a copy of a whole file checks its records without
+/// decoding them.
+pub const VERSION: u16 = 4;
+/// Blocks without checks; still read.
+pub const VERSION_3: u16 = 3;
 /// Each chunk compressed on its own (LZ4); still read.
 pub const VERSION_2: u16 = 2;
 /// The first version, whose records are the chunks' bytes alone; still read.
 pub const VERSION_1: u16 = 1;
 pub const MAGIC: &[u8; 8] = b"CAIRNTBL";
 pub const FOOTER_LEN: usize = 48;
-/// An index entry's length in versions 1 and 2, and in version 3.
+/// An index entry's length in versions 1 and 2, in version 3, and in version 4.
 pub const ENTRY_LEN: usize = 32;
 pub const ENTRY_LEN_3: usize = 40;
+pub const ENTRY_LEN_4: usize = 44;
 /// A block is closed once it holds this many bytes of chunks. Compressing 4 KiB chunks
 /// together in blocks is what makes zstd find their shared structure (a table's rows repeat
 /// each other), but a point lookup that misses the block cache decodes its leaf's whole
@@ -118,9 +125,11 @@ pub struct Entry {
     /// The record that holds the chunk: in version 3 its block, shared with its neighbours.
     pub offset: u64,
     pub len: u32,
-    /// Version 3: where in the decoded block the chunk lies. Earlier versions: `None`, the
-    /// record decodes to the chunk alone.
+    /// Versions 3 and 4: where in the decoded block the chunk lies. Earlier versions:
+    /// `None`, the record decodes to the chunk alone.
     pub part: Option<Part>,
+    /// Version 4: its record's check (`check_of` the record's bytes); earlier, `None`.
+    pub check: Option<u32>,
 }
 
 /// A chunk's bytes within its decoded block.
@@ -150,10 +159,13 @@ impl Entry {
         out.extend_from_slice(&self.hash.0);
         out.extend_from_slice(&self.offset.to_le_bytes());
         out.extend_from_slice(&self.len.to_le_bytes());
-        if version >= VERSION {
+        if has_blocks(version) {
             let part = self.part.unwrap_or(Part { at: 0, len: 0 });
             out.extend_from_slice(&part.at.to_le_bytes());
             out.extend_from_slice(&part.len.to_le_bytes());
+        }
+        if version >= VERSION {
+            out.extend_from_slice(&self.check.unwrap_or(0).to_le_bytes());
         }
     }
 }
@@ -185,11 +197,45 @@ pub fn run(entries: &[Entry], start: usize, max: u64) -> (usize, u64) {
 
 /// The length of one index entry in a file of `version`.
 pub fn entry_len(version: u16) -> usize {
-    if version >= VERSION {
-        ENTRY_LEN_3
-    } else {
-        ENTRY_LEN
+    match version {
+        VERSION_3 => ENTRY_LEN_3,
+        v if v >= VERSION => ENTRY_LEN_4,
+        _ => ENTRY_LEN,
     }
+}
+
+/// Whether a file of `version` keeps its chunks in blocks (versions 3 and 4).
+pub fn has_blocks(version: u16) -> bool {
+    version >= VERSION_3
+}
+
+/// The first 4 bytes, read LE, of BLAKE3 of `bytes`: a footer's check (of its first 36
+/// bytes) and a record's (version 4).
+pub fn check_of(bytes: &[u8]) -> u32 {
+    let h = Hash::of(bytes);
+    u32::from_le_bytes(h.0[..4].try_into().unwrap())
+}
+
+/// The first entry (of a version-4 file's `entries`) whose record in the whole file's
+/// `bytes` does not match its check: what a copy of the whole file checks instead of
+/// decoding every chunk and hashing it. Each record is checked once.
+pub fn damaged_record<'a>(entries: &'a [Entry], bytes: &[u8]) -> Option<&'a Entry> {
+    let mut checked: Option<&Entry> = None;
+    let mut order: Vec<&Entry> = entries.iter().collect();
+    order.sort_unstable_by_key(|e| (e.offset, e.len));
+    for e in order {
+        if checked.is_some_and(|c| same_record(c, e)) {
+            continue;
+        }
+        checked = Some(e);
+        let record = bytes
+            .get(e.offset as usize..)
+            .and_then(|rest| rest.get(..e.len as usize));
+        if record.map(check_of) != Some(e.check?) {
+            return Some(e);
+        }
+    }
+    None
 }
 
 /// The decoded footer.
@@ -198,7 +244,7 @@ pub struct Footer {
     pub index_hash: Hash,
     pub data_len: u64,
     pub chunk_count: u32,
-    /// How its records are laid out (`VERSION_1` or `VERSION`).
+    /// How its records are laid out (`VERSION_1` to `VERSION`).
     pub version: u16,
 }
 
@@ -221,7 +267,7 @@ impl Footer {
         out[20..28].copy_from_slice(&self.data_len.to_le_bytes());
         out[28..32].copy_from_slice(&self.chunk_count.to_le_bytes());
         out[32..34].copy_from_slice(&self.version.to_le_bytes());
-        let check = footer_check(&out[..36]);
+        let check = check_of(&out[..36]);
         out[36..40].copy_from_slice(&check.to_le_bytes());
         out[40..].copy_from_slice(MAGIC);
         out
@@ -239,7 +285,7 @@ impl Footer {
         if !(VERSION_1..=VERSION).contains(&version) {
             return Err(TableError::UnsupportedVersion(version));
         }
-        if u32::from_le_bytes(bytes[36..40].try_into().unwrap()) != footer_check(&bytes[..36]) {
+        if u32::from_le_bytes(bytes[36..40].try_into().unwrap()) != check_of(&bytes[..36]) {
             return Err(TableError::FooterChecksum);
         }
         if bytes[34..36] != [0, 0] {
@@ -265,14 +311,9 @@ impl Footer {
     }
 }
 
-fn footer_check(bytes: &[u8]) -> u32 {
-    let h = Hash::of(bytes);
-    u32::from_le_bytes(h.0[..4].try_into().unwrap())
-}
-
 /// Decodes and checks an index: its hash, its order, that its records tile the data section
-/// exactly and (version 3) that the chunks of each block tile it, so one index describes
-/// exactly one file.
+/// exactly and (versions 3 and 4) that the chunks of each block tile it, and (version 4) that
+/// they give it one check, so one index describes exactly one file.
 pub fn decode_index(bytes: &[u8], footer: &Footer) -> Result<Vec<Entry>, TableError> {
     if bytes.len() as u64 != footer.index_len() {
         return Err(TableError::BadLayout(
@@ -283,7 +324,8 @@ pub fn decode_index(bytes: &[u8], footer: &Footer) -> Result<Vec<Entry>, TableEr
         return Err(TableError::IndexChecksum);
     }
     let u32_at = |e: &[u8], at: usize| u32::from_le_bytes(e[at..at + 4].try_into().unwrap());
-    let blocks = footer.version >= VERSION;
+    let blocks = has_blocks(footer.version);
+    let checks = footer.version >= VERSION;
     let mut entries: Vec<Entry> = bytes
         .chunks_exact(entry_len(footer.version))
         .map(|e| Entry {
@@ -294,27 +336,33 @@ pub fn decode_index(bytes: &[u8], footer: &Footer) -> Result<Vec<Entry>, TableEr
                 at: u32_at(e, 32),
                 len: u32_at(e, 36),
             }),
+            check: checks.then(|| u32_at(e, 40)),
         })
         .collect();
     if entries.windows(2).any(|w| w[0].hash >= w[1].hash) {
         return Err(TableError::BadLayout("index is not sorted by address"));
     }
-    // (offset, length, chunk's offset in block, chunk's length)
-    let mut by_offset: Vec<(u64, u32, u32, u32)> = entries
+    // (offset, length, chunk's offset in block, chunk's length, record's check)
+    let mut by_offset: Vec<(u64, u32, u32, u32, u32)> = entries
         .iter()
         .map(|e| {
             let p = e.part.unwrap_or(Part { at: 0, len: 0 });
-            (e.offset, e.len, p.at, p.len)
+            (e.offset, e.len, p.at, p.len, e.check.unwrap_or(0))
         })
         .collect();
     by_offset.sort_unstable();
     let mut next = 0u64;
     let mut in_block = 0u64;
-    for (i, &(offset, len, at, part_len)) in by_offset.iter().enumerate() {
+    for (i, &(offset, len, at, part_len, check)) in by_offset.iter().enumerate() {
         let same_block = blocks && i > 0 && by_offset[i - 1].0 == offset;
         if same_block {
             if by_offset[i - 1].1 != len {
                 return Err(TableError::BadLayout("records overlap or leave gaps"));
+            }
+            if by_offset[i - 1].4 != check {
+                return Err(TableError::BadLayout(
+                    "the chunks of a block give it different checks",
+                ));
             }
         } else {
             if offset != next {
@@ -374,7 +422,7 @@ pub fn check_whole(name: &str, bytes: &[u8]) -> Result<(), TableError> {
     })
 }
 
-/// Codec bytes: of version-2 records (stored or LZ4) and version-3 blocks (stored or zstd).
+/// Codec bytes: of version-2 records (stored or LZ4) and blocks (stored or zstd).
 const STORED: u8 = 0;
 const LZ4: u8 = 1;
 const ZSTD: u8 = 2;
@@ -399,8 +447,8 @@ pub fn chunk_of<'a>(
     })
 }
 
-/// What a record decodes to: in version 3 its whole block, which holds `entry`'s chunk
-/// where `entry.part` says, else the chunk itself.
+/// What a record decodes to: in versions 3 and 4 its whole block, which holds `entry`'s
+/// chunk where `entry.part` says, else the chunk itself.
 pub fn decode_record<'a>(
     version: u16,
     entry: &Entry,
@@ -417,7 +465,7 @@ pub fn decode_record<'a>(
     let compressed = match (version, *codec) {
         (_, STORED) => None,
         (VERSION_2, LZ4) => Some(LZ4_MAX_RATIO.saturating_mul(rest.len())),
-        (VERSION, ZSTD) => Some(MAX_BLOCK),
+        (v, ZSTD) if has_blocks(v) => Some(MAX_BLOCK),
         _ => return Err(bad("unknown codec")),
     };
     Ok(match compressed {
@@ -566,6 +614,7 @@ impl TableWriter {
             offset: self.open.len() as u64,
             len: chunk.len() as u32,
             part: None,
+            check: None,
         });
         self.open.extend_from_slice(chunk);
         self.data_len += chunk.len();
@@ -591,6 +640,7 @@ impl TableWriter {
         }
         let offset = self.records.len() as u64;
         self.records.extend_from_slice(record);
+        let check = Some(check_of(record));
         for &(hash, part) in chunks {
             self.positions.insert(hash, self.entries.len());
             self.entries.push(Entry {
@@ -598,6 +648,7 @@ impl TableWriter {
                 offset,
                 len: record.len() as u32,
                 part: Some(part),
+                check,
             });
             self.data_len += part.len as usize;
         }
@@ -610,6 +661,7 @@ impl TableWriter {
         let offset = self.records.len() as u64;
         block_of(&self.open, &mut self.records);
         let len = (self.records.len() as u64 - offset) as u32;
+        let check = Some(check_of(&self.records[offset as usize..]));
         for e in &mut self.entries[self.open_from..] {
             e.part = Some(Part {
                 at: e.offset as u32,
@@ -617,6 +669,7 @@ impl TableWriter {
             });
             e.offset = offset;
             e.len = len;
+            e.check = check;
         }
         self.open_from = self.entries.len();
         self.open.clear();
@@ -970,6 +1023,7 @@ mod tests {
                 offset: bytes.len() as u64,
                 len: c.len() as u32,
                 part: None,
+                check: None,
             });
             bytes.extend_from_slice(c);
         }
@@ -1004,6 +1058,7 @@ mod tests {
             offset: 0,
             len: 0,
             part: None,
+            check: None,
         };
         let why = |version, record: &[u8]| match chunk_of(version, &e, record) {
             Err(TableError::BadRecord { address, why }) => {
@@ -1102,17 +1157,29 @@ mod tests {
         );
     }
 
-    /// A version-3 index of two chunks in one 10-byte block at `parts` (offset, length).
+    /// A version-4 index of two chunks in one 10-byte block at `parts` (offset, length).
     fn block_index(parts: [(u32, u32); 2], lens: [u32; 2]) -> Result<Vec<Entry>, TableError> {
+        checked_block_index(parts, lens, [7, 7])
+    }
+
+    /// The same, each chunk giving the block the check of `checks`.
+    fn checked_block_index(
+        parts: [(u32, u32); 2],
+        lens: [u32; 2],
+        checks: [u32; 2],
+    ) -> Result<Vec<Entry>, TableError> {
         let mut hashes = [Hash::of(b"x"), Hash::of(b"y")];
         hashes.sort();
         let mut index = Vec::new();
-        for ((hash, (at, len)), record_len) in hashes.iter().zip(parts).zip(lens) {
+        for (((hash, (at, len)), record_len), check) in
+            hashes.iter().zip(parts).zip(lens).zip(checks)
+        {
             Entry {
                 hash: *hash,
                 offset: 0,
                 len: record_len,
                 part: Some(Part { at, len }),
+                check: Some(check),
             }
             .encode(VERSION, &mut index);
         }
@@ -1135,10 +1202,39 @@ mod tests {
         assert_eq!(block_index([(0, 4), (5, 5)], [10, 10]), gaps);
         assert_eq!(block_index([(0, 4), (3, 7)], [10, 10]), gaps);
         assert_eq!(block_index([(1, 4), (5, 5)], [10, 10]), gaps);
-        // Two entries naming one block with different lengths.
+        // Two entries naming one block with different lengths, or different checks.
         assert_eq!(
             block_index([(0, 4), (4, 6)], [9, 10]),
             Err(TableError::BadLayout("records overlap or leave gaps"))
         );
+        assert_eq!(
+            checked_block_index([(0, 4), (4, 6)], [10, 10], [7, 8]),
+            Err(TableError::BadLayout(
+                "the chunks of a block give it different checks"
+            ))
+        );
+    }
+
+    #[test]
+    fn each_record_of_a_whole_file_is_checked_without_decoding_it() {
+        let rows: Vec<Vec<u8>> = (0..100)
+            .map(|i| alloc::format!("row {i:05} ").repeat(500).into_bytes())
+            .collect();
+        let refs: Vec<&[u8]> = rows.iter().map(|r| &r[..]).collect();
+        let (footer, mut bytes) = build(&refs);
+        assert_eq!(footer.version, VERSION);
+        let entries = parse(&bytes).unwrap();
+        assert_eq!(damaged_record(&entries, &bytes), None);
+        // A flipped bit in the second block's compressed form: that block's first chunk is
+        // named, and no other block's.
+        let mut offsets: Vec<u64> = entries.iter().map(|e| e.offset).collect();
+        offsets.sort_unstable();
+        offsets.dedup();
+        assert!(offsets.len() > 2);
+        bytes[offsets[1] as usize + 20] ^= 1;
+        let damaged = damaged_record(&entries, &bytes).unwrap();
+        assert_eq!(damaged.offset, offsets[1]);
+        // A record past the end of what was read is damaged too.
+        assert!(damaged_record(&entries, &bytes[..offsets[1] as usize]).is_some());
     }
 }

@@ -144,8 +144,8 @@ proptest! {
     #[test]
     fn record_decode_never_panics(record in bytes(), claimed in any::<u32>(), block in bytes(), part in (any::<u32>(), any::<u32>())) {
         let part = Some(Part { at: part.0, len: part.1 });
-        for (version, codec, part) in [(2, 1, None), (3, 2, part), (3, 2, None)] {
-            let e = Entry { hash: Hash::of(b"x"), offset: 0, len: 0, part };
+        for (version, codec, part) in [(2, 1, None), (3, 2, part), (3, 2, None), (4, 2, part)] {
+            let e = Entry { hash: Hash::of(b"x"), offset: 0, len: 0, part, check: None };
             let _ = chunk_of(version, &e, &record);
             let mut compressed = vec![codec];
             compressed.extend_from_slice(&claimed.to_le_bytes());

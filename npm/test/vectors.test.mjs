@@ -11,7 +11,7 @@ import { ChunkStore, hash, MemoryAdapter, NodeFsAdapter, Repo, verify } from '..
 import { tempDir } from './helpers.mjs';
 
 // sql.json and the sealed vectors live in v1/; the table-file vectors of each format version
-// in v1/ and v2/ (versions 1 and 2, still read) and v3/ (what this build writes).
+// in v1/ to v3/ (versions 1 to 3, still read) and v4/ (what this build writes).
 const VECTORS = fileURLToPath(new URL('../../tests/vectors/v1/', import.meta.url));
 const vectorsOf = async (version) => {
   const dir = fileURLToPath(new URL(`../../tests/vectors/${version}/`, import.meta.url));
@@ -19,7 +19,7 @@ const vectorsOf = async (version) => {
   const chunks = vectors.chunks.map((c) => ({ bytes: Buffer.from(c.hex, 'hex'), hash: c.hash }));
   return { store: `${dir}store`, vectors, chunks };
 };
-const { store: STORE, vectors, chunks } = await vectorsOf('v3');
+const { store: STORE, vectors, chunks } = await vectorsOf('v4');
 
 test('every vector chunk hashes to its address', () => {
   for (const c of chunks) assert.equal(hash(c.bytes), c.hash);
@@ -45,7 +45,7 @@ test('replaying the steps writes the vector store byte for byte', async () => {
 });
 
 test('the native-written vector stores of every format version read back through NodeFsAdapter', async () => {
-  for (const version of ['v1', 'v2', 'v3']) {
+  for (const version of ['v1', 'v2', 'v3', 'v4']) {
     const { store: dir, vectors, chunks } = await vectorsOf(version);
     const adapter = new NodeFsAdapter(dir);
     const store = await ChunkStore.open(adapter);
