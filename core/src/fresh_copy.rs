@@ -47,10 +47,7 @@ pub async fn copy_closure<S: Storage, D: Storage>(
         return sync::copy_closure(src, dst, roots, progress).await;
     }
     let copied = copy(src, dst, roots, progress).await;
-    if copied.is_err() {
-        dst.abandon();
-    }
-    copied
+    sync::abandon_on_error(dst, copied)
 }
 
 /// A chunk found whole in the source.

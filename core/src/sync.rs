@@ -146,6 +146,18 @@ impl fmt::Display for SyncError {
 
 pub type Result<T> = core::result::Result<T, SyncError>;
 
+/// `copied`, having made `dst` forget all it wrote since its last commit if it is an error:
+/// a copy that failed part-way must leave nothing a later commit would list.
+pub(crate) fn abandon_on_error<D: Storage, T>(
+    dst: &mut ChunkStore<D>,
+    copied: Result<T>,
+) -> Result<T> {
+    if copied.is_err() {
+        dst.abandon();
+    }
+    copied
+}
+
 /// Copies, whole, every live table file of `src` that `dst` does not have. Only all of them
 /// together hold the closure of their chunks, so on failure `dst` forgets the ones it got.
 pub async fn copy_table_files<S: Storage, D: Storage>(
@@ -154,10 +166,7 @@ pub async fn copy_table_files<S: Storage, D: Storage>(
     progress: &mut dyn Sink,
 ) -> Result<SyncStats> {
     let copied = copy_files(src, dst, progress).await;
-    if copied.is_err() {
-        dst.abandon();
-    }
-    copied
+    abandon_on_error(dst, copied)
 }
 
 async fn copy_files<S: Storage, D: Storage>(
@@ -251,10 +260,7 @@ async fn walk<S: Storage, D: Storage>(
     progress: &mut dyn Sink,
 ) -> Result<SyncStats> {
     let walked = walk_from(src, dst, roots, trust, progress).await;
-    if walked.is_err() {
-        dst.abandon();
-    }
-    walked
+    abandon_on_error(dst, walked)
 }
 
 async fn walk_from<S: Storage, D: Storage>(
