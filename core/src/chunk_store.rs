@@ -403,9 +403,9 @@ impl<S: Storage> ChunkStore<S> {
         Ok(())
     }
 
-    /// Stages a version-3 block copied as another store holds it (`TableWriter::add_block`),
-    /// its chunks checked against their addresses by the caller, who also knows the store
-    /// lacks them (asking `has` of each would search every table file). `false`, and nothing
+    /// Stages a block (of version 3 or later: their blocks are the same bytes) copied as
+    /// another store holds it (`TableWriter::add_block`), its chunks checked against their
+    /// addresses by the caller, who also knows the store lacks them (asking `has` of each would search every table file). `false`, and nothing
     /// staged, if one of them is staged already.
     pub async fn put_block(
         &mut self,

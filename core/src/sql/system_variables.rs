@@ -196,11 +196,7 @@ pub(crate) fn checked(name: &str, value: &Value) -> Result<Value, SqlError> {
         Takes::ReadOnly => Err(SqlError::Definition(alloc::format!(
             "Variable '{name}' is a read only variable"
         ))),
-        Takes::Switch => match text.to_ascii_uppercase().as_str() {
-            "1" | "ON" | "TRUE" => Ok(Value::Int(1)),
-            "0" | "OFF" | "FALSE" => Ok(Value::Int(0)),
-            _ => Err(wrong(&text)),
-        },
+        Takes::Switch => switch(name, &text).map(|on| Value::Int(i64::from(on))),
         Takes::Word(words) => words
             .iter()
             .find(|w| w.eq_ignore_ascii_case(&text))
@@ -217,6 +213,23 @@ pub(crate) fn checked(name: &str, value: &Value) -> Result<Value, SqlError> {
                 None => Ok(Value::Text(modes.join(","))),
             }
         }
+    }
+}
+
+/// A switch's value as MySQL reads it: 1, ON or TRUE turn it on, 0, OFF or FALSE off;
+/// any other value is refused (1231), naming the variable `name`.
+pub(crate) fn switch(name: &str, text: &str) -> Result<bool, SqlError> {
+    match text.to_ascii_uppercase().as_str() {
+        "ON" | "TRUE" => Ok(true),
+        "OFF" | "FALSE" => Ok(false),
+        number => match number.parse::<i64>() {
+            Ok(1) => Ok(true),
+            Ok(0) => Ok(false),
+            _ => Err(SqlError::WrongValue {
+                variable: name.into(),
+                value: text.into(),
+            }),
+        },
     }
 }
 

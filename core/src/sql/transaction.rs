@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 
 use sqlparser::ast::{self, Expr, ObjectNamePart, Statement};
 
-use super::{unsupported, QueryResult, SqlError};
+use super::{system_variables, unsupported, QueryResult, SqlError};
 use crate::chunk_store::ChunkStore;
 use crate::db::root_value::RootValue;
 use crate::db::table::TableError;
@@ -268,11 +268,7 @@ fn switch(value: &Expr) -> Result<bool, SqlError> {
     let text = match value {
         Expr::Value(v) => match &v.value {
             ast::Value::Boolean(on) => return Ok(*on),
-            ast::Value::Number(n, _) => match n.parse::<i64>() {
-                Ok(0) => return Ok(false),
-                Ok(1) => return Ok(true),
-                _ => n,
-            },
+            ast::Value::Number(n, _) => n,
             ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => s,
             ast::Value::Null => "NULL",
             _ => return refused(),
@@ -282,14 +278,7 @@ fn switch(value: &Expr) -> Result<bool, SqlError> {
         Expr::Identifier(ident) if !ident.value.starts_with('@') => &ident.value,
         _ => return refused(),
     };
-    match text.to_ascii_uppercase().as_str() {
-        "ON" => Ok(true),
-        "OFF" => Ok(false),
-        _ => Err(SqlError::WrongValue {
-            variable: "autocommit".into(),
-            value: text.into(),
-        }),
-    }
+    system_variables::switch("autocommit", text)
 }
 
 /// Runs a transaction statement on the roots (and the session's autocommit).
