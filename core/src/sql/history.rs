@@ -74,7 +74,7 @@ pub struct History {
 pub fn needs(sql: &str) -> Result<Needs, SqlError> {
     let mut needs = Needs::default();
     let bytes = sql.as_bytes();
-    if !contains(bytes, SYSTEM_PREFIX.as_bytes()) && !may_hold_as_of(bytes) {
+    if !may_need(bytes) {
         return Ok(needs);
     }
     for text in split::statements(sql) {
@@ -354,31 +354,28 @@ pub fn versioned_key(table: &str, rev: &str) -> String {
     key
 }
 
-/// Whether `AS`, blanks, `OF` occur in the text (any case), or a comment that could stand
-/// between the two words. Bytewise, without a lower-case copy: a bulk load may be large.
-fn may_hold_as_of(sql: &[u8]) -> bool {
-    let comment = [&b"/*"[..], b"--", b"#"].iter().any(|c| contains(sql, c));
-    comment
-        || (0..sql.len()).any(|at| {
-            let Some(rest) = sql.get(at..) else {
-                return false;
-            };
-            if !rest.get(..2).is_some_and(|w| w.eq_ignore_ascii_case(b"as")) {
-                return false;
-            }
-            let after = &rest[2..];
+/// Whether the text may name a system table or hold `AS OF`: whether it holds `dolt_`, or
+/// `AS`, blanks, `OF` (any case), or a comment that could stand between the two words. One
+/// pass over the bytes, stopping only at the few that could start one: a bulk load may be
+/// tens of megabytes.
+fn may_need(sql: &[u8]) -> bool {
+    let prefix = SYSTEM_PREFIX.as_bytes();
+    let starts = |at: usize, word: &[u8]| {
+        sql.get(at..at + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    sql.iter().enumerate().any(|(at, b)| match b {
+        b'#' => true,
+        b'/' => sql.get(at + 1) == Some(&b'*'),
+        b'-' => sql.get(at + 1) == Some(&b'-'),
+        b'd' | b'D' => starts(at, prefix),
+        b'a' | b'A' if starts(at, b"as") => {
+            let after = &sql[at + 2..];
             let blank = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
-            blank > 0
-                && after[blank..]
-                    .get(..2)
-                    .is_some_and(|w| w.eq_ignore_ascii_case(b"of"))
-        })
-}
-
-/// Whether `needle` occurs in `hay`, ASCII case ignored.
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+            blank > 0 && starts(at + 2 + blank, b"of")
+        }
+        _ => false,
+    })
 }
 
 /// Whether the tokens (blanks left out) start with an unquoted `AS OF`.
@@ -405,6 +402,30 @@ mod tests {
 
     fn set(items: &[&str]) -> BTreeSet<String> {
         items.iter().map(|s| String::from(*s)).collect()
+    }
+
+    #[test]
+    fn the_text_test_passes_what_may_need_history_and_only_that() {
+        for may in [
+            "select * from t as of 'v1'",
+            "select * from t AS\n\tOf 'v1'",
+            "select * from t as/* c */of 'v1'",
+            "select * from t as -- c\n of 'v1'",
+            "select * from t as # c\n of 'v1'",
+            "select * from DOLT_LOG",
+            "select 1 -- comment",
+        ] {
+            assert!(may_need(may.as_bytes()), "{may}");
+        }
+        for not in [
+            "insert into t values (1,'name-1',-2.5),(2,'as',3)",
+            "select a as alias, b aS\tx from t",
+            "select * from dolt",
+            "select 4/2, 3-1, 'a'",
+            "as",
+        ] {
+            assert!(!may_need(not.as_bytes()), "{not}");
+        }
     }
 
     #[test]

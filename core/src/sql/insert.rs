@@ -198,7 +198,7 @@ pub async fn run<S: Storage>(
     history: &History,
 ) -> Result<QueryResult, SqlError> {
     let (name, mut table) = open_table(root, &values.table)?;
-    let mut rows = arrange(table.schema(), &values, history.now_ms)?;
+    let mut rows = arrange(table.schema(), values, history.now_ms)?;
     let first = constraints::auto_increment(store, &table, &mut rows).await?;
     let inserted = table.insert(store, rows).await?;
     let result = store_table(store, root, name, table, QueryResult::affected(inserted)).await?;
@@ -210,7 +210,7 @@ pub async fn run<S: Storage>(
 /// column's DEFAULT, or NULL, in the others (the table checks NOT NULL).
 pub(crate) fn arrange(
     schema: &Schema,
-    values: &InsertValues,
+    values: InsertValues,
     now_ms: Option<u64>,
 ) -> Result<Vec<Vec<Value>>, SqlError> {
     let width = schema.columns.len();
@@ -234,7 +234,7 @@ pub(crate) fn arrange(
         ),
     };
     let mut rows = Vec::with_capacity(values.rows.len());
-    for (n, row) in values.rows.iter().cloned().enumerate() {
+    for (n, row) in values.rows.into_iter().enumerate() {
         if row.len() != given {
             return Err(SqlError::ValueCount {
                 expected: given,

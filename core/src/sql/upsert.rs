@@ -105,7 +105,7 @@ pub async fn run<S: Storage>(
 ) -> Result<QueryResult, SqlError> {
     let now_ms = history.now_ms;
     let (name, mut table) = open_table(root, &values.table)?;
-    let mut rows = arrange(table.schema(), &values, now_ms)?;
+    let mut rows = arrange(table.schema(), values, now_ms)?;
     let first = constraints::auto_increment(store, &table, &mut rows).await?;
     let sets = match &mode {
         Mode::Update(assignments) => compile_sets(&name, table.schema(), assignments, history)?,
