@@ -51,20 +51,26 @@ impl RowLayout {
     /// The map key of a keyed row: its primary key columns, order-preserving.
     pub fn key(&self, row: &[Value]) -> Vec<u8> {
         let mut out = Vec::with_capacity(16);
-        for &i in &self.key {
-            encode_ordered(&mut out, self.types[i], &row[i]);
-        }
+        self.push_key(&mut out, row);
         out
+    }
+
+    /// `key`, appended to `out`.
+    pub fn push_key(&self, out: &mut Vec<u8>, row: &[Value]) {
+        for &i in &self.key {
+            encode_ordered(out, self.types[i], &row[i]);
+        }
     }
 
     /// The non-key columns of a row (all columns for a keyless table).
     pub fn value(&self, row: &[Value]) -> Vec<u8> {
         let mut out = Vec::with_capacity(32);
-        self.encode_columns(&mut out, row);
+        self.push_value(&mut out, row);
         out
     }
 
-    fn encode_columns(&self, out: &mut Vec<u8>, row: &[Value]) {
+    /// `value`, appended to `out`.
+    pub fn push_value(&self, out: &mut Vec<u8>, row: &[Value]) {
         let bitmap_at = out.len();
         out.resize(bitmap_at + self.value.len().div_ceil(8), 0);
         for (n, &i) in self.value.iter().enumerate() {

@@ -425,46 +425,63 @@ impl Table {
         rows: Vec<Vec<Value>>,
     ) -> Result<u64, TableError> {
         let inserted = rows.len() as u64;
-        let mut entries = Vec::with_capacity(rows.len());
+        if self.layout.is_keyless() {
+            let mut entries = Vec::with_capacity(rows.len());
+            for row in rows {
+                entries.push(self.layout.keyless_entry(&self.check_row(row)?, 1));
+            }
+            if !entries.is_sorted_by(|a, b| a.0 <= b.0) {
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+            }
+            self.insert_keyless(store, entries).await?;
+            return Ok(inserted);
+        }
+        let mut batch = Batch::with_capacity(rows.len());
         for row in rows {
             let row = self.check_row(row)?;
-            entries.push(if self.layout.is_keyless() {
-                self.layout.keyless_entry(&row, 1)
-            } else {
-                (self.layout.key(&row), self.layout.value(&row))
-            });
+            batch.push(
+                |out| self.layout.push_key(out, &row),
+                |out| self.layout.push_value(out, &row),
+            );
         }
-        // Generated keys often arrive in order already; checking is cheaper than sorting.
-        if !entries.is_sorted_by(|a, b| a.0 < b.0) {
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
+        // Generated keys often arrive in order already, and then they are also distinct:
+        // one pass checks both, cheaper than sorting.
+        if !batch.spans.is_sorted_by(|a, b| batch.key(a) < batch.key(b)) {
+            let mut spans = core::mem::take(&mut batch.spans);
+            spans.sort_by(|a, b| batch.key(a).cmp(batch.key(b)));
+            if let Some(pair) = spans
+                .windows(2)
+                .find(|w| batch.key(&w[0]) == batch.key(&w[1]))
+            {
+                return Err(self.duplicate(batch.key(&pair[1]), batch.value(&pair[1])));
+            }
+            batch.spans = spans;
         }
-        if self.layout.is_keyless() {
-            self.insert_keyless(store, entries).await?;
-        } else {
-            self.insert_keyed(store, entries).await?;
-        }
+        self.insert_keyed(store, &batch).await?;
         Ok(inserted)
     }
 
+    /// Inserts a batch sorted by key, no two of one key.
     async fn insert_keyed<S: Storage>(
         &mut self,
         store: &mut ChunkStore<S>,
-        entries: Vec<(Vec<u8>, Vec<u8>)>,
+        batch: &Batch,
     ) -> Result<(), TableError> {
-        if let Some(pair) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
-            return Err(self.duplicate(&pair[1].0, &pair[1].1));
-        }
+        let entries = batch.spans.iter().map(|s| (batch.key(s), batch.value(s)));
         if self.rows.is_empty() {
             // The bulk path: a new map straight from the sorted rows.
             self.rows = prolly::build(store, entries).await?;
             return Ok(());
         }
-        let keys: Vec<&[u8]> = entries.iter().map(|e| e.0.as_slice()).collect();
+        let keys: Vec<&[u8]> = batch.spans.iter().map(|s| batch.key(s)).collect();
         let found = self.lookup(store, &keys).await?;
         if let Some(i) = found.iter().position(Option::is_some) {
-            return Err(self.duplicate(&entries[i].0, &entries[i].1));
+            let span = &batch.spans[i];
+            return Err(self.duplicate(batch.key(span), batch.value(span)));
         }
-        let edits = entries.into_iter().map(|(k, v)| (k, Some(v))).collect();
+        let edits = entries
+            .map(|(k, v)| (k.to_vec(), Some(v.to_vec())))
+            .collect();
         self.rows = prolly::apply(store, self.rows, edits).await?;
         Ok(())
     }
@@ -824,5 +841,37 @@ impl Table {
             });
         }
         Ok(edits)
+    }
+}
+
+/// A keyed insert's entries, encoded into one buffer rather than two allocations a row.
+struct Batch {
+    bytes: Vec<u8>,
+    /// Each entry's key start, value start (the key's end) and value end in `bytes`.
+    spans: Vec<[usize; 3]>,
+}
+
+impl Batch {
+    fn with_capacity(entries: usize) -> Self {
+        Batch {
+            bytes: Vec::with_capacity(entries * 32),
+            spans: Vec::with_capacity(entries),
+        }
+    }
+
+    fn push(&mut self, key: impl FnOnce(&mut Vec<u8>), value: impl FnOnce(&mut Vec<u8>)) {
+        let start = self.bytes.len();
+        key(&mut self.bytes);
+        let middle = self.bytes.len();
+        value(&mut self.bytes);
+        self.spans.push([start, middle, self.bytes.len()]);
+    }
+
+    fn key(&self, span: &[usize; 3]) -> &[u8] {
+        &self.bytes[span[0]..span[1]]
+    }
+
+    fn value(&self, span: &[usize; 3]) -> &[u8] {
+        &self.bytes[span[1]..span[2]]
     }
 }

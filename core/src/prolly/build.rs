@@ -15,13 +15,15 @@ use crate::io::Storage;
 /// (`Hash::EMPTY` for no entries). Out-of-order or duplicate keys fail with
 /// `ProllyError::Unsorted` (checking costs one key comparison per entry, and a silently
 /// malformed tree would cost far more); chunks written before the failure stay unreferenced.
-pub async fn build<S: Storage>(
+pub async fn build<S: Storage, K: AsRef<[u8]>, V: AsRef<[u8]>>(
     store: &mut ChunkStore<S>,
-    entries: impl IntoIterator<Item = (Vec<u8>, Vec<u8>)>,
+    entries: impl IntoIterator<Item = (K, V)>,
 ) -> Result<Hash, ProllyError> {
     let mut builder = Builder::new(0);
     for (key, value) in entries {
-        builder.push(store, &key, PayloadRef::Value(&value)).await?;
+        builder
+            .push(store, key.as_ref(), PayloadRef::Value(value.as_ref()))
+            .await?;
     }
     builder.finish(store).await
 }
