@@ -359,23 +359,33 @@ pub fn versioned_key(table: &str, rev: &str) -> String {
 /// pass over the bytes, stopping only at the few that could start one: a bulk load may be
 /// tens of megabytes.
 fn may_need(sql: &[u8]) -> bool {
+    static STARTS: [bool; 256] = split::byte_set(b"#/-dDaA");
     let prefix = SYSTEM_PREFIX.as_bytes();
     let starts = |at: usize, word: &[u8]| {
         sql.get(at..at + word.len())
             .is_some_and(|w| w.eq_ignore_ascii_case(word))
     };
-    sql.iter().enumerate().any(|(at, b)| match b {
-        b'#' => true,
-        b'/' => sql.get(at + 1) == Some(&b'*'),
-        b'-' => sql.get(at + 1) == Some(&b'-'),
-        b'd' | b'D' => starts(at, prefix),
-        b'a' | b'A' if starts(at, b"as") => {
-            let after = &sql[at + 2..];
-            let blank = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
-            blank > 0 && starts(at + 2 + blank, b"of")
+    let mut at = 0;
+    while let Some(found) = split::next_of(&sql[at..], &STARTS) {
+        at += found;
+        let may = match sql[at] {
+            b'#' => true,
+            b'/' => sql.get(at + 1) == Some(&b'*'),
+            b'-' => sql.get(at + 1) == Some(&b'-'),
+            b'd' | b'D' => starts(at, prefix),
+            _ if starts(at, b"as") => {
+                let after = &sql[at + 2..];
+                let blank = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
+                blank > 0 && starts(at + 2 + blank, b"of")
+            }
+            _ => false,
+        };
+        if may {
+            return true;
         }
-        _ => false,
-    })
+        at += 1;
+    }
+    false
 }
 
 /// Whether the tokens (blanks left out) start with an unquoted `AS OF`.

@@ -50,12 +50,33 @@ fn scan(sql: &str) -> (Vec<&str>, bool) {
             b if b.is_ascii_whitespace() => i += 1,
             _ => {
                 open = true;
-                i += 1
+                // A bulk INSERT is mostly bytes no rule above stops at: skip them in one go.
+                i += 1 + next_of(&bytes[i + 1..], &STOPS).unwrap_or(bytes.len() - i - 1);
             }
         }
     }
     push(&mut out, &sql[start..]);
     (out, open)
+}
+
+/// The bytes `scan` must look at: quotes, comment starts, semicolons and whitespace.
+static STOPS: [bool; 256] = byte_set(b"'\"`#-/; \t\n\r\x0c");
+
+/// A table of which bytes are in `set`, for `next_of`.
+pub(crate) const fn byte_set(set: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < set.len() {
+        table[set[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+/// Where the first byte of `table`'s set is in `bytes`. A table lookup per byte, which a
+/// CPU runs far faster than a `match` that jumps on every byte.
+pub(crate) fn next_of(bytes: &[u8], table: &[bool; 256]) -> Option<usize> {
+    bytes.iter().position(|&b| table[usize::from(b)])
 }
 
 fn push<'a>(out: &mut Vec<&'a str>, piece: &'a str) {
