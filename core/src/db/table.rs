@@ -424,38 +424,63 @@ impl Table {
         store: &mut ChunkStore<S>,
         rows: Vec<Vec<Value>>,
     ) -> Result<u64, TableError> {
-        let inserted = rows.len() as u64;
-        if self.layout.is_keyless() {
-            let mut entries = Vec::with_capacity(rows.len());
-            for row in rows {
-                entries.push(self.layout.keyless_entry(&self.check_row(row)?, 1));
-            }
-            if !entries.is_sorted_by(|a, b| a.0 <= b.0) {
-                entries.sort_by(|a, b| a.0.cmp(&b.0));
-            }
-            self.insert_keyless(store, entries).await?;
-            return Ok(inserted);
-        }
         let mut batch = Batch::with_capacity(rows.len());
+        self.add_rows(rows, &mut batch)?;
+        self.insert_batch(store, batch).await
+    }
+
+    /// Checks rows against the schema and adds their entries to `batch`, for `insert_batch`:
+    /// a statement's rows may come a group at a time.
+    pub(crate) fn add_rows(
+        &self,
+        rows: Vec<Vec<Value>>,
+        batch: &mut Batch,
+    ) -> Result<(), TableError> {
         for row in rows {
             let row = self.check_row(row)?;
-            batch.push(
-                |out| self.layout.push_key(out, &row),
-                |out| self.layout.push_value(out, &row),
-            );
+            if self.layout.is_keyless() {
+                let (key, value) = self.layout.keyless_entry(&row, 1);
+                batch.push(
+                    |out| out.extend_from_slice(&key),
+                    |out| out.extend_from_slice(&value),
+                );
+            } else {
+                batch.push(
+                    |out| self.layout.push_key(out, &row),
+                    |out| self.layout.push_value(out, &row),
+                );
+            }
         }
+        Ok(())
+    }
+
+    /// Inserts the rows `add_rows` put in `batch`, as `insert` does: how many.
+    pub(crate) async fn insert_batch<S: Storage>(
+        &mut self,
+        store: &mut ChunkStore<S>,
+        mut batch: Batch,
+    ) -> Result<u64, TableError> {
+        let inserted = batch.spans.len() as u64;
         // Generated keys often arrive in order already, and then they are also distinct:
         // one pass checks both, cheaper than sorting.
-        if !batch.spans.is_sorted_by(|a, b| batch.key(a) < batch.key(b)) {
-            let mut spans = core::mem::take(&mut batch.spans);
-            spans.sort_by(|a, b| batch.key(a).cmp(batch.key(b)));
+        let increasing = batch.spans.is_sorted_by(|a, b| batch.key(a) < batch.key(b));
+        if !increasing {
+            batch.sort();
+        }
+        if self.layout.is_keyless() {
+            let entries = batch.spans.iter();
+            let entries = entries.map(|s| (batch.key(s).to_vec(), batch.value(s).to_vec()));
+            self.insert_keyless(store, entries.collect()).await?;
+            return Ok(inserted);
+        }
+        if !increasing {
+            let spans = &batch.spans;
             if let Some(pair) = spans
                 .windows(2)
                 .find(|w| batch.key(&w[0]) == batch.key(&w[1]))
             {
                 return Err(self.duplicate(batch.key(&pair[1]), batch.value(&pair[1])));
             }
-            batch.spans = spans;
         }
         self.insert_keyed(store, &batch).await?;
         Ok(inserted)
@@ -844,8 +869,9 @@ impl Table {
     }
 }
 
-/// A keyed insert's entries, encoded into one buffer rather than two allocations a row.
-struct Batch {
+/// An insert's entries, encoded into one buffer rather than two allocations a row.
+#[derive(Default)]
+pub(crate) struct Batch {
     bytes: Vec<u8>,
     /// Each entry's key start, value start (the key's end) and value end in `bytes`.
     spans: Vec<[usize; 3]>,
@@ -865,6 +891,12 @@ impl Batch {
         let middle = self.bytes.len();
         value(&mut self.bytes);
         self.spans.push([start, middle, self.bytes.len()]);
+    }
+
+    fn sort(&mut self) {
+        let mut spans = core::mem::take(&mut self.spans);
+        spans.sort_by(|a, b| self.key(a).cmp(self.key(b)));
+        self.spans = spans;
     }
 
     fn key(&self, span: &[usize; 3]) -> &[u8] {

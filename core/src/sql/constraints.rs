@@ -121,38 +121,75 @@ async fn check_merged_rows<S: Storage>(
 }
 
 /// Gives each row whose AUTO_INCREMENT column is NULL (given so, or left out) the next
-/// value, counting up from the column's greatest value.
+/// value, counting up from the column's greatest value: the first value given, if any.
 pub(crate) async fn auto_increment<S: Storage>(
     store: &ChunkStore<S>,
     table: &Table,
     rows: &mut [Vec<Value>],
 ) -> Result<Option<i128>, SqlError> {
-    let schema = table.schema();
-    let Some(column) = schema.columns.iter().position(|c| c.auto_increment) else {
-        return Ok(None);
-    };
-    if rows
-        .iter()
-        .all(|r| !r.get(column).is_some_and(Value::is_null))
-    {
-        return Ok(None);
-    }
-    let mut next = next_auto_increment(store, table, column).await?;
-    let mut first = None;
-    for row in rows.iter_mut() {
-        match row.get_mut(column) {
-            Some(v) if v.is_null() => {
-                // Past the type's range, the column's coercion refuses it.
-                *v = int_value(next);
-                first = first.or(Some(next));
-                next += 1;
-            }
-            // A value given moves the counter past it, as MySQL's does.
-            Some(Value::Int(n)) => next = next.max(i128::from(*n) + 1),
-            _ => {}
+    let mut counter = AutoIncrement::of(table.schema());
+    counter.fill(store, table, rows).await?;
+    Ok(counter.first)
+}
+
+/// A statement's AUTO_INCREMENT counter, carried from one group of its rows to the next.
+pub(crate) struct AutoIncrement {
+    column: Option<usize>,
+    /// The next value, once a row has needed one (the column's greatest value read then).
+    next: Option<i128>,
+    /// Past the greatest value rows gave before any needed one.
+    given: i128,
+    /// The first value given to a row.
+    pub first: Option<i128>,
+}
+
+impl AutoIncrement {
+    pub(crate) fn of(schema: &Schema) -> Self {
+        AutoIncrement {
+            column: schema.columns.iter().position(|c| c.auto_increment),
+            next: None,
+            given: i128::MIN,
+            first: None,
         }
     }
-    Ok(first)
+
+    /// Gives `rows`, the statement's next ones, their values.
+    pub(crate) async fn fill<S: Storage>(
+        &mut self,
+        store: &ChunkStore<S>,
+        table: &Table,
+        rows: &mut [Vec<Value>],
+    ) -> Result<(), SqlError> {
+        let Some(column) = self.column else {
+            return Ok(());
+        };
+        for row in rows.iter_mut() {
+            match row.get_mut(column) {
+                Some(v) if v.is_null() => {
+                    let next = match self.next {
+                        Some(next) => next,
+                        None => next_auto_increment(store, table, column)
+                            .await?
+                            .max(self.given),
+                    };
+                    // Past the type's range, the column's coercion refuses it.
+                    *v = int_value(next);
+                    self.first = self.first.or(Some(next));
+                    self.next = Some(next + 1);
+                }
+                // A value given moves the counter past it, as MySQL's does.
+                Some(Value::Int(n)) => {
+                    let past = i128::from(*n) + 1;
+                    match &mut self.next {
+                        Some(next) => *next = (*next).max(past),
+                        None => self.given = self.given.max(past),
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Stores a table a statement wrote back into the root, its indexes brought along, once its

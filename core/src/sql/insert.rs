@@ -9,13 +9,15 @@ use sqlparser::ast::{self, Insert, Query, SetExpr, TableObject};
 use crate::chunk_store::ChunkStore;
 use crate::db::root_value::RootValue;
 use crate::db::schema::Schema;
+use crate::db::table::Batch;
 use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::constraints::{self, store_table};
 use crate::sql::expr::InSession;
 use crate::sql::history::History;
 use crate::sql::{
-    expr, object_name, open_table, plain_query, unsupported, upsert, QueryResult, SqlError,
+    expr, fast_insert, object_name, open_table, plain_query, unsupported, upsert, QueryResult,
+    SqlError,
 };
 
 /// An INSERT whose values are known: a table, the columns given (empty: all, in table
@@ -197,12 +199,85 @@ pub async fn run<S: Storage>(
     values: InsertValues,
     history: &History,
 ) -> Result<QueryResult, SqlError> {
-    let (name, mut table) = open_table(root, &values.table)?;
-    let mut rows = arrange(table.schema(), values, history.now_ms)?;
-    let first = constraints::auto_increment(store, &table, &mut rows).await?;
-    let inserted = table.insert(store, rows).await?;
+    let InsertValues {
+        table,
+        columns,
+        rows,
+        defaults,
+    } = values;
+    let mut rows = Some(rows);
+    let next = |_| Ok(rows.take().unwrap_or_default());
+    insert_groups(store, root, &table, &columns, &defaults, history, next).await
+}
+
+/// `run` for a bulk INSERT the fast parser reads, inserted as it is read, a group of rows at
+/// a time, so its rows are never all held as values. None when the text turns out not to be
+/// of the form that parser reads: nothing has changed, and sqlparser must read it.
+pub async fn run_fast<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    mut reader: fast_insert::Reader<'_>,
+    history: &History,
+) -> Option<Result<QueryResult, SqlError>> {
+    let table = core::mem::take(&mut reader.table);
+    let columns = core::mem::take(&mut reader.columns);
+    let mut declined = false;
+    let next = |most| {
+        reader.rows(most).ok_or_else(|| {
+            declined = true;
+            // Never seen: `declined` says what happened.
+            SqlError::Syntax(String::new())
+        })
+    };
+    let outcome = insert_groups(store, root, &table, &columns, &[], history, next).await;
+    if declined {
+        return None;
+    }
+    if outcome.is_err() {
+        // A statement that does not parse fails for that, whatever its rows hold, as in
+        // MySQL: read the rest.
+        loop {
+            match reader.rows(fast_insert::GROUP) {
+                None => return None,
+                Some(rows) if rows.is_empty() => break,
+                Some(_) => {}
+            }
+        }
+    }
+    Some(outcome)
+}
+
+/// Inserts the rows `next(most)` gives, up to `most` at a time, until it gives none: placed
+/// in the table's columns (`Placing`), numbered by AUTO_INCREMENT, checked, and written as
+/// one batch at the end, so that a failure anywhere changes nothing.
+async fn insert_groups<S: Storage>(
+    store: &mut ChunkStore<S>,
+    root: &mut RootValue,
+    table: &str,
+    columns: &[String],
+    defaults: &[(usize, usize)],
+    history: &History,
+    mut next: impl FnMut(usize) -> Result<Vec<Vec<Value>>, SqlError>,
+) -> Result<QueryResult, SqlError> {
+    let (name, mut table) = open_table(root, table)?;
+    let placing = Placing::new(table.schema(), columns, history.now_ms)?;
+    let mut counter = constraints::AutoIncrement::of(table.schema());
+    let mut batch = Batch::default();
+    let mut read = 0;
+    loop {
+        let rows = next(fast_insert::GROUP)?;
+        if rows.is_empty() {
+            break;
+        }
+        let count = rows.len();
+        let mut rows = placing.place(table.schema(), rows, defaults, read, history.now_ms)?;
+        read += count;
+        counter.fill(store, &table, &mut rows).await?;
+        table.add_rows(rows, &mut batch)?;
+    }
+    let inserted = table.insert_batch(store, batch).await?;
     let result = store_table(store, root, name, table, QueryResult::affected(inserted)).await?;
-    constraints::generated(history, first);
+    constraints::generated(history, counter.first);
     Ok(result)
 }
 
@@ -213,56 +288,90 @@ pub(crate) fn arrange(
     values: InsertValues,
     now_ms: Option<u64>,
 ) -> Result<Vec<Vec<Value>>, SqlError> {
-    let width = schema.columns.len();
-    let positions = crate::sql::ddl::column_positions(schema, &values.columns)?;
-    let in_order = positions.is_empty() || positions.iter().copied().eq(0..width);
-    let given = if positions.is_empty() {
-        width
-    } else {
-        positions.len()
-    };
-    // The columns left out hold their defaults, read once (the clock is one instant).
-    let left_out = match in_order {
-        true => None,
-        false => Some(
-            (0..width)
-                .map(|i| match positions.contains(&i) {
-                    true => Ok(Value::Null),
-                    false => constraints::default_of(schema, i, now_ms),
-                })
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-    };
-    let mut rows = Vec::with_capacity(values.rows.len());
-    for (n, row) in values.rows.into_iter().enumerate() {
-        if row.len() != given {
-            return Err(SqlError::ValueCount {
-                expected: given,
-                found: row.len(),
-                row: n + 1,
+    let placing = Placing::new(schema, &values.columns, now_ms)?;
+    placing.place(schema, values.rows, &values.defaults, 0, now_ms)
+}
+
+/// Where an INSERT's values go among its table's columns, and what the others hold.
+struct Placing {
+    /// The column of each value given; empty: all columns, in order.
+    positions: Vec<usize>,
+    /// How many values a row gives.
+    given: usize,
+    /// A row of the columns left out, holding their defaults (read once: the clock is one
+    /// instant); None when every column is given, in order.
+    left_out: Option<Vec<Value>>,
+}
+
+impl Placing {
+    fn new(schema: &Schema, columns: &[String], now_ms: Option<u64>) -> Result<Self, SqlError> {
+        let width = schema.columns.len();
+        let positions = crate::sql::ddl::column_positions(schema, columns)?;
+        let in_order = positions.is_empty() || positions.iter().copied().eq(0..width);
+        let given = if positions.is_empty() {
+            width
+        } else {
+            positions.len()
+        };
+        let left_out = match in_order {
+            true => None,
+            false => Some(
+                (0..width)
+                    .map(|i| match positions.contains(&i) {
+                        true => Ok(Value::Null),
+                        false => constraints::default_of(schema, i, now_ms),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        Ok(Placing {
+            positions,
+            given,
+            left_out,
+        })
+    }
+
+    /// `rows`, the statement's rows from number `first` on (counting from 0), as whole
+    /// table rows; `defaults` as `InsertValues` has them, numbered in the whole statement.
+    fn place(
+        &self,
+        schema: &Schema,
+        rows: Vec<Vec<Value>>,
+        defaults: &[(usize, usize)],
+        first: usize,
+        now_ms: Option<u64>,
+    ) -> Result<Vec<Vec<Value>>, SqlError> {
+        let mut placed = Vec::with_capacity(rows.len());
+        for (n, row) in rows.into_iter().enumerate() {
+            if row.len() != self.given {
+                return Err(SqlError::ValueCount {
+                    expected: self.given,
+                    found: row.len(),
+                    row: first + n + 1,
+                });
+            }
+            placed.push(match &self.left_out {
+                None => row,
+                Some(template) => {
+                    let mut full = template.clone();
+                    for (&i, v) in self.positions.iter().zip(row) {
+                        full[i] = v;
+                    }
+                    full
+                }
             });
         }
-        rows.push(match &left_out {
-            None => row,
-            Some(template) => {
-                let mut full = template.clone();
-                for (&i, v) in positions.iter().zip(row) {
-                    full[i] = v;
-                }
-                full
+        // `DEFAULT` given: the column's default, or NULL (which an AUTO_INCREMENT column fills).
+        for &(r, at) in defaults {
+            let column = if self.positions.is_empty() {
+                at
+            } else {
+                self.positions[at]
+            };
+            if let Some(row) = r.checked_sub(first).and_then(|r| placed.get_mut(r)) {
+                row[column] = constraints::default_of(schema, column, now_ms)?;
             }
-        });
-    }
-    // `DEFAULT` given: the column's default, or NULL (which an AUTO_INCREMENT column fills).
-    for &(r, at) in &values.defaults {
-        let column = if positions.is_empty() {
-            at
-        } else {
-            positions[at]
-        };
-        if let Some(row) = rows.get_mut(r) {
-            row[column] = constraints::default_of(schema, column, now_ms)?;
         }
+        Ok(placed)
     }
-    Ok(rows)
 }

@@ -319,14 +319,16 @@ pub async fn execute_in<S: Storage>(
         let tokens = match piece {
             Piece::Bound(tokens) => tokens,
             Piece::Text(text) => {
-                if let Some(values) = fast_insert::parse(text) {
+                if let Some(reader) = fast_insert::Reader::start(text) {
                     roots.begin_implicitly(&history.session);
                     let root = roots.root();
                     let before = root.clone();
-                    let result = insert::run(store, root, values, history).await?;
-                    keys_hold(store, before, root, Cause::Delete, history).await?;
-                    push(history, results, result);
-                    continue;
+                    if let Some(result) = insert::run_fast(store, root, reader, history).await {
+                        let result = result?;
+                        keys_hold(store, before, root, Cause::Delete, history).await?;
+                        push(history, results, result);
+                        continue;
+                    }
                 }
                 if let Some(result) = fast_select::run(store, roots.root(), text).await {
                     // It read the root the transaction it opens begins at.

@@ -1144,6 +1144,85 @@ fn fast_insert_matches_sqlparser() {
     assert!(accepted > 1900, "only {accepted} accepted");
 }
 
+/// A bulk INSERT is read and inserted a group of rows at a time: across the groups it
+/// behaves as one statement.
+#[test]
+fn a_bulk_insert_read_in_groups_is_one_statement() {
+    let rows = 2 * fast_insert::GROUP + 10;
+    let values = |row: &dyn Fn(usize) -> String| {
+        let rows: Vec<String> = (0..rows).map(row).collect();
+        format!("insert into t (x, y) values {}", rows.join(","))
+    };
+    let mut db = Db::new();
+    db.run("create table t (x int primary key auto_increment, y int not null)");
+    // Ids given in the first group move the counter the NULLs of later groups count from;
+    // one given in a later group moves it again.
+    let given = fast_insert::GROUP;
+    let jump = fast_insert::GROUP + 5;
+    let sql = values(&|i| match i {
+        i if i < given => format!("({},{i})", i + 1),
+        i if i == jump => format!("(100000,{i})"),
+        i => format!("(NULL,{i})"),
+    });
+    assert!(fast_insert::Reader::start(&sql).is_some());
+    assert_eq!(db.run(&sql).affected, Some(rows as u64));
+    assert_eq!(
+        db.rows(&format!(
+            "select x from t where y in ({}, {jump}, {})",
+            given,
+            jump + 1
+        )),
+        [given + 1, 100_000, 100_001]
+            .map(|i| vec![int(i as i64)])
+            .to_vec()
+    );
+    assert_eq!(
+        db.rows("select last_insert_id()"),
+        vec![vec![int(given as i64 + 1)]]
+    );
+
+    // A failure in any group inserts nothing, and names the row by its place in the whole
+    // statement.
+    let mut db = Db::new();
+    db.run("create table t (x int primary key auto_increment, y int not null)");
+    let late = 2 * fast_insert::GROUP + 3;
+    let sql = values(&|i| match i {
+        i if i == late => format!("({i})"),
+        i => format!("({i},{i})"),
+    });
+    assert_eq!(
+        db.err(&sql),
+        format!(
+            "column count doesn't match value count at row {}: expected 2 values, found 1",
+            late + 1
+        )
+    );
+    let sql = values(&|i| match i {
+        i if i == late => format!("({i},NULL)"),
+        i => format!("({i},{i})"),
+    });
+    assert_eq!(db.err(&sql), "column 'y' cannot be NULL");
+    let sql = values(&|i| format!("({},{i})", i % (rows - 1)));
+    assert_eq!(db.err(&sql), "duplicate primary key given: [0]");
+    assert_eq!(db.count("t"), 0);
+
+    // A statement whose end the fast parser does not read fails as sqlparser reads it,
+    // whatever an earlier group's rows hold.
+    let sql = values(&|i| match i {
+        5 => "(5,NULL)".into(),
+        i if i == late => format!("({i},{i}+)"),
+        i => format!("({i},{i})"),
+    });
+    assert!(db.err(&sql).starts_with("syntax error"), "{}", db.err(&sql));
+    let sql = values(&|i| match i {
+        5 => "(5,NULL)".into(),
+        i if i == late => format!("({i},{i}+1)"),
+        i => format!("({i},{i})"),
+    });
+    assert_eq!(db.err(&sql), "column 'y' cannot be NULL");
+    assert_eq!(db.count("t"), 0);
+}
+
 /// Both paths give the same table, end to end.
 #[test]
 fn fast_and_parsed_inserts_store_the_same_rows() {
