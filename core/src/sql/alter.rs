@@ -14,6 +14,7 @@ use sqlparser::ast::{
     Ident, IndexType, MySQLColumnPosition, ObjectName, RenameTable, RenameTableNameKind,
     TableConstraint,
 };
+use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
 
 use crate::chunk_store::ChunkStore;
 use crate::db::index;
@@ -597,4 +598,33 @@ pub fn rename_tables(
     }
     *root = next;
     Ok(QueryResult::affected(0))
+}
+
+/// The table of `ALTER TABLE t DISABLE KEYS` or `ENABLE KEYS` (`tokens`, one statement), which
+/// mysqldump writes around a table's rows and sqlparser does not parse. They pause and resume
+/// the upkeep of MyISAM's plain indexes, and InnoDB ignores them; Cairn keeps every key in
+/// step with each write, so they change nothing here either.
+pub(crate) fn keys_switch(tokens: &[TokenWithSpan]) -> Option<&str> {
+    // Six words at most: enough to tell, without walking a long statement.
+    let words = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_) | Token::SemiColon))
+        .take(6)
+        .map(|t| match &t.token {
+            Token::Word(w) => Some(w),
+            _ => None,
+        })
+        .collect::<Option<Vec<&Word>>>()?;
+    let bare = |w: &Word, k: &str| w.quote_style.is_none() && w.value.eq_ignore_ascii_case(k);
+    match words.as_slice() {
+        [alter, table, name, switch, keys]
+            if bare(alter, "ALTER")
+                && bare(table, "TABLE")
+                && (bare(switch, "DISABLE") || bare(switch, "ENABLE"))
+                && bare(keys, "KEYS") =>
+        {
+            Some(&name.value)
+        }
+        _ => None,
+    }
 }

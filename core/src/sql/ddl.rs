@@ -27,7 +27,9 @@ use crate::db::value::{ColumnType, IntWidth};
 use crate::hash::Hash;
 use crate::sql::constraints::parse_check;
 use crate::sql::expr::{compile, Scope};
-use crate::sql::{find_table, foreign_key, object_name, unsupported, QueryResult, SqlError};
+use crate::sql::{
+    find_table, foreign_key, object_name, system_variables, unsupported, QueryResult, SqlError,
+};
 
 /// CREATE TABLE; with `key_checks` off (`foreign_key_checks = 0`) a foreign key may name a
 /// parent table that does not exist yet.
@@ -280,6 +282,7 @@ pub(crate) fn column_of(
     let mut unique = None;
     let mut checks = Vec::new();
     let mut references = Vec::new();
+    let textual = matches!(column.ty, ColumnType::Text { .. } | ColumnType::Enum);
     for (constraint_name, option) in options {
         let constraint_name = constraint_name.map(|n| n.value.clone());
         match option {
@@ -302,6 +305,11 @@ pub(crate) fn column_of(
                 fk.name = fk.name.or_else(|| constraint_name.map(Ident::new));
                 references.push(fk);
             }
+            // Text is always UTF-8, compared byte by byte: naming that changes nothing.
+            ColumnOption::CharacterSet(name)
+                if textual && named_in(name, system_variables::UTF8) => {}
+            ColumnOption::Collation(name)
+                if textual && named_in(name, system_variables::BINARY_COLLATIONS) => {}
             ColumnOption::DialectSpecific(tokens)
                 if tokens.len() == 1
                     && tokens[0].to_string().eq_ignore_ascii_case("AUTO_INCREMENT") =>
@@ -699,6 +707,12 @@ fn decimal(info: &ExactNumberInfo) -> Result<ColumnType, SqlError> {
     }
 }
 
+/// Whether `name` (a character set or collation a definition names) is one of `known`.
+fn named_in(name: &ObjectName, known: &[&str]) -> bool {
+    let name = name.to_string().trim_matches('`').to_ascii_lowercase();
+    known.contains(&name.as_str())
+}
+
 /// MySQL table options that change nothing in Cairn (text is always UTF-8 and compared
 /// bytewise) are accepted, so that MySQL and Dolt dumps load; any other is refused.
 fn check_table_options(options: &CreateTableOptions) -> Result<(), SqlError> {
@@ -720,8 +734,8 @@ fn check_table_options(options: &CreateTableOptions) -> Result<(), SqlError> {
                     _ => String::new(),
                 };
                 match key.trim_start_matches("DEFAULT ") {
-                    "CHARSET" | "CHARACTER SET" => value.starts_with("utf8"),
-                    "COLLATE" => value.starts_with("utf8") && value.ends_with("_bin"),
+                    "CHARSET" | "CHARACTER SET" => system_variables::UTF8.contains(&&*value),
+                    "COLLATE" => system_variables::BINARY_COLLATIONS.contains(&&*value),
                     _ => false,
                 }
             }

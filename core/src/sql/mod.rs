@@ -341,6 +341,11 @@ pub async fn execute_in<S: Storage>(
                     .map_err(|e| SqlError::Syntax(e.to_string()))?
             }
         };
+        if let Some(table) = alter::keys_switch(&tokens) {
+            find_table(roots.root(), table)?;
+            push(history, results, QueryResult::affected(0));
+            continue;
+        }
         let (statements, clock) = parse(tokens, history)?;
         for statement in statements {
             if let Some(control) = transaction::control(&statement)? {

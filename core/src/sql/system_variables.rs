@@ -49,9 +49,11 @@ enum Default {
     Text(&'static str),
 }
 
-const UTF8: &[&str] = &["utf8mb4", "utf8", "utf8mb3"];
+/// The names of UTF-8, the one character set Cairn's text has.
+pub(crate) const UTF8: &[&str] = &["utf8mb4", "utf8", "utf8mb3"];
 /// Collations of UTF-8 that compare as Cairn does, byte by byte.
-const BINARY_COLLATIONS: &[&str] = &["utf8mb4_bin", "utf8mb4_0900_bin", "utf8_bin", "utf8mb3_bin"];
+pub(crate) const BINARY_COLLATIONS: &[&str] =
+    &["utf8mb4_bin", "utf8mb4_0900_bin", "utf8_bin", "utf8mb3_bin"];
 /// Time zones that are UTC.
 const UTC: &[&str] = &["+00:00", "SYSTEM", "UTC", "-00:00", "+0:00"];
 

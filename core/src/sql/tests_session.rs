@@ -246,6 +246,55 @@ fn with_foreign_key_checks_off_a_dump_loads_children_before_parents() {
     assert!(e.contains("nowhere"), "{e}");
 }
 
+/// A table as mysqldump writes one out of MySQL 8 with a binary collation: character sets
+/// and collations named on its columns, and its rows between DISABLE and ENABLE KEYS.
+#[test]
+fn a_dumped_table_names_its_character_set_and_switches_its_keys() {
+    let mut db = Db::new();
+    db.run(DUMP_HEADER);
+    db.run(
+        "CREATE TABLE `people` ( \
+           `id` int NOT NULL, \
+           `name` varchar(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_bin NOT NULL, \
+           `kind` enum('a','b') COLLATE utf8mb4_bin DEFAULT NULL, \
+           PRIMARY KEY (`id`), KEY `by_name` (`name`) \
+         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin; \
+         LOCK TABLES `people` WRITE; \
+         /*!40000 ALTER TABLE `people` DISABLE KEYS */; \
+         INSERT INTO `people` VALUES (1,'Ada','a'),(2,'Bo',NULL); \
+         /*!40000 ALTER TABLE `people` ENABLE KEYS */; \
+         UNLOCK TABLES",
+    );
+    db.run(DUMP_FOOTER);
+    // The keys were kept all along: the plain key finds the row.
+    answers(&mut db, &[("id FROM people WHERE name = 'Bo'", "2")]);
+    for (sql, says) in [
+        // A collation that ignores case would change which keys match.
+        (
+            "CREATE TABLE u (a varchar(3) COLLATE utf8mb4_0900_ai_ci)",
+            "unsupported SQL: column option COLLATE utf8mb4_0900_ai_ci",
+        ),
+        (
+            "CREATE TABLE u (a varchar(3) CHARACTER SET latin1)",
+            "unsupported SQL: column option CHARACTER SET latin1",
+        ),
+        (
+            "CREATE TABLE u (a int CHARACTER SET utf8mb4)",
+            "unsupported SQL: column option CHARACTER SET utf8mb4",
+        ),
+        (
+            "CREATE TABLE u (a int) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci",
+            "unsupported SQL: table option COLLATE = utf8mb4_0900_ai_ci",
+        ),
+        ("ALTER TABLE nowhere DISABLE KEYS", "table not found: nowhere"),
+        ("ALTER TABLE people DISABLE KEYS now", "syntax error"),
+    ] {
+        let e = db.err(sql);
+        assert!(e.contains(says), "{sql}: {e}");
+    }
+    assert_eq!(db.count("people"), 2);
+}
+
 /// MySQL's sequence idiom: LAST_INSERT_ID(expr) gives expr and is what LAST_INSERT_ID()
 /// gives next.
 #[test]
