@@ -555,7 +555,8 @@ impl Import {
             self.summary.unchanged += counts.unchanged;
         } else {
             let mut rows: Vec<Vec<Value>> = batch.into_iter().map(|(row, _)| row).collect();
-            crate::sql::constraints::auto_increment(store, &target.table, &mut rows).await?;
+            // An import keeps a file's 0, so that what `table export` wrote comes back as it was.
+            crate::sql::constraints::auto_increment(store, &target.table, &mut rows, false).await?;
             self.summary.inserted += target.table.insert(store, rows).await?;
         }
         Ok(())

@@ -120,14 +120,16 @@ async fn check_merged_rows<S: Storage>(
     Ok(())
 }
 
-/// Gives each row whose AUTO_INCREMENT column is NULL (given so, or left out) the next
-/// value, counting up from the column's greatest value: the first value given, if any.
+/// Gives each row whose AUTO_INCREMENT column is NULL (given so, or left out), or 0 where
+/// `zero_numbers`, the next value, counting up from the column's greatest value: the first
+/// value given, if any.
 pub(crate) async fn auto_increment<S: Storage>(
     store: &ChunkStore<S>,
     table: &Table,
     rows: &mut [Vec<Value>],
+    zero_numbers: bool,
 ) -> Result<Option<i128>, SqlError> {
-    let mut counter = AutoIncrement::of(table.schema());
+    let mut counter = AutoIncrement::of(table.schema(), zero_numbers);
     counter.fill(store, table, rows).await?;
     Ok(counter.first)
 }
@@ -135,6 +137,9 @@ pub(crate) async fn auto_increment<S: Storage>(
 /// A statement's AUTO_INCREMENT counter, carried from one group of its rows to the next.
 pub(crate) struct AutoIncrement {
     column: Option<usize>,
+    /// Whether a 0 given is numbered as NULL is, as MySQL numbers it unless `sql_mode` has
+    /// NO_AUTO_VALUE_ON_ZERO.
+    zero_numbers: bool,
     /// The next value, once a row has needed one (the column's greatest value read then).
     next: Option<i128>,
     /// Past the greatest value rows gave before any needed one.
@@ -144,9 +149,10 @@ pub(crate) struct AutoIncrement {
 }
 
 impl AutoIncrement {
-    pub(crate) fn of(schema: &Schema) -> Self {
+    pub(crate) fn of(schema: &Schema, zero_numbers: bool) -> Self {
         AutoIncrement {
             column: schema.columns.iter().position(|c| c.auto_increment),
+            zero_numbers,
             next: None,
             given: i128::MIN,
             first: None,
@@ -163,30 +169,42 @@ impl AutoIncrement {
         let Some(column) = self.column else {
             return Ok(());
         };
+        let kind = &table.schema().columns[column];
         for row in rows.iter_mut() {
-            match row.get_mut(column) {
-                Some(v) if v.is_null() => {
-                    let next = match self.next {
-                        Some(next) => next,
-                        None => next_auto_increment(store, table, column)
-                            .await?
-                            .max(self.given),
-                    };
-                    // Past the type's range, the column's coercion refuses it.
-                    *v = int_value(next);
-                    self.first = self.first.or(Some(next));
-                    self.next = Some(next + 1);
+            let Some(v) = row.get_mut(column) else {
+                continue;
+            };
+            // Seen as the column will hold it, so that 0.0 and 7.0 count as 0 and 7 do; a
+            // value that does not fit is left for the row's check to refuse.
+            if !v.is_null() && !matches!(v, Value::Int(_)) {
+                if let Ok(held) = kind.coerce(v.clone()) {
+                    *v = held;
                 }
+            }
+            match v {
+                Value::Null => {}
+                Value::Int(0) if self.zero_numbers => {}
                 // A value given moves the counter past it, as MySQL's does.
-                Some(Value::Int(n)) => {
+                Value::Int(n) => {
                     let past = i128::from(*n) + 1;
                     match &mut self.next {
                         Some(next) => *next = (*next).max(past),
                         None => self.given = self.given.max(past),
                     }
+                    continue;
                 }
-                _ => {}
+                _ => continue,
             }
+            let next = match self.next {
+                Some(next) => next,
+                None => next_auto_increment(store, table, column)
+                    .await?
+                    .max(self.given),
+            };
+            // Past the type's range, the column's coercion refuses it.
+            *v = int_value(next);
+            self.first = self.first.or(Some(next));
+            self.next = Some(next + 1);
         }
         Ok(())
     }

@@ -261,7 +261,8 @@ async fn insert_groups<S: Storage>(
 ) -> Result<QueryResult, SqlError> {
     let (name, mut table) = open_table(root, table)?;
     let placing = Placing::new(table.schema(), columns, history.now_ms)?;
-    let mut counter = constraints::AutoIncrement::of(table.schema());
+    let zero_numbers = history.session.zero_numbers_rows();
+    let mut counter = constraints::AutoIncrement::of(table.schema(), zero_numbers);
     let mut batch = Batch::default();
     let mut read = 0;
     loop {

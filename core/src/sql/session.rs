@@ -171,6 +171,15 @@ impl Session {
         self.system_value("foreign_key_checks") != Some(Value::Int(0))
     }
 
+    /// Whether an AUTO_INCREMENT column given 0 numbers the row, as MySQL's does unless
+    /// `sql_mode` has NO_AUTO_VALUE_ON_ZERO (which a dump's header sets, to keep its zeros).
+    pub(crate) fn zero_numbers_rows(&self) -> bool {
+        match self.system_value("sql_mode") {
+            Some(Value::Text(modes)) => !modes.split(',').any(|m| m == "NO_AUTO_VALUE_ON_ZERO"),
+            _ => true,
+        }
+    }
+
     /// A user variable's value, NULL if it was never set, as in MySQL.
     pub(crate) fn variable(&self, name: &str) -> Value {
         let lock = self.0.lock();

@@ -1,11 +1,13 @@
 //! MySQL's system variables as scripts set and read them (`SET [SESSION] name = value`, `SET
 //! NAMES`, `@@name`, `SHOW VARIABLES`), mysqldump's header and footer above all. Three kinds:
-//! - those Cairn follows: `autocommit` (`transaction.rs`) and `foreign_key_checks` (off, a
+//! - those Cairn follows: `autocommit` (`transaction.rs`), `foreign_key_checks` (off, a
 //!   statement's changes are not held to foreign keys, and CREATE TABLE may name a parent
-//!   that does not exist yet, as a dump's tables come in name order);
+//!   that does not exist yet, as a dump's tables come in name order) and `sql_mode`'s
+//!   NO_AUTO_VALUE_ON_ZERO (an AUTO_INCREMENT column keeps a 0 given, rather than numbering
+//!   the row);
 //! - those it takes and keeps because it already behaves as they ask, or more strictly:
-//!   `unique_checks` (keys are always checked), `sql_mode` (always strict: a value that does
-//!   not fit is refused, never cut), `time_zone` in UTC (Cairn keeps times in UTC), the
+//!   `unique_checks` (keys are always checked), the rest of `sql_mode` (always strict: a
+//!   value that does not fit is refused, never cut), `time_zone` in UTC (Cairn keeps times in UTC), the
 //!   character sets and collations of UTF-8 (all text is UTF-8), `sql_notes` and the like;
 //! - read-only ones (`version`, `version_comment`).
 //!
@@ -59,8 +61,8 @@ const UTC: &[&str] = &["+00:00", "SYSTEM", "UTC", "-00:00", "+0:00"];
 
 /// The modes Cairn's behaviour already has, or is stricter than: a strict mode refuses a
 /// value that does not fit (Cairn always does); NO_AUTO_VALUE_ON_ZERO keeps an explicit 0 in
-/// an AUTO_INCREMENT column (Cairn numbers only NULLs). Modes that change how a statement
-/// parses or what it gives (ANSI_QUOTES, PIPES_AS_CONCAT, ...) are refused.
+/// an AUTO_INCREMENT column (`Session::zero_numbers_rows`). Modes that change how a
+/// statement parses or what it gives (ANSI_QUOTES, PIPES_AS_CONCAT, ...) are refused.
 const SQL_MODES: &[&str] = &[
     "ERROR_FOR_DIVISION_BY_ZERO",
     "NO_AUTO_VALUE_ON_ZERO",

@@ -1202,8 +1202,8 @@ fn a_bulk_insert_read_in_groups_is_one_statement() {
         i => format!("({i},{i})"),
     });
     assert_eq!(db.err(&sql), "column 'y' cannot be NULL");
-    let sql = values(&|i| format!("({},{i})", i % (rows - 1)));
-    assert_eq!(db.err(&sql), "duplicate primary key given: [0]");
+    let sql = values(&|i| format!("({},{i})", 1 + i % (rows - 1)));
+    assert_eq!(db.err(&sql), "duplicate primary key given: [1]");
     assert_eq!(db.count("t"), 0);
 
     // A statement whose end the fast parser does not read fails as sqlparser reads it,

@@ -4,7 +4,7 @@ use alloc::string::ToString;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::tests::Db;
+use super::tests::{answers, lines, Db};
 use crate::db::value::Value;
 
 fn int(n: i64) -> Value {
@@ -386,6 +386,29 @@ fn auto_increment_counts_from_the_greatest_value() {
     ] {
         assert!(db.err(sql).contains("incorrect table definition"), "{sql}");
     }
+}
+
+/// MySQL numbers a row given 0 as one given NULL, unless `sql_mode` has
+/// NO_AUTO_VALUE_ON_ZERO, as a dump's header sets it so that its rows keep their zeros.
+#[test]
+fn auto_increment_numbers_a_zero_unless_the_mode_keeps_it() {
+    let mut db = Db::new();
+    db.run("create table t (id int primary key auto_increment, s text)");
+    db.run("insert into t values (0, 'a'), (0, 'b'), (5, 'c'), (0.0, 'd')");
+    db.run("replace into t values (0, 'e')");
+    db.run("insert into t values (0, 'f') on duplicate key update s = 'g'");
+    answers(&mut db, &[("last_insert_id()", "8")]);
+    db.run("set sql_mode = 'STRICT_TRANS_TABLES,NO_AUTO_VALUE_ON_ZERO'");
+    db.run("insert into t values (0, 'z')");
+    let e = db.err("insert into t values (0, 'y')");
+    assert_eq!(e, "duplicate primary key given: [0]");
+    db.run("insert into t values (null, 'h')");
+    db.run("set sql_mode = default");
+    db.run("insert into t (id, s) values (0, 'i')");
+    assert_eq!(
+        lines(&db.rows("select id, s from t order by id")),
+        ["0|z", "1|a", "2|b", "5|c", "6|d", "7|e", "8|f", "9|h", "10|i"]
+    );
 }
 
 #[test]

@@ -286,7 +286,10 @@ fn a_dumped_table_names_its_character_set_and_switches_its_keys() {
             "CREATE TABLE u (a int) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci",
             "unsupported SQL: table option COLLATE = utf8mb4_0900_ai_ci",
         ),
-        ("ALTER TABLE nowhere DISABLE KEYS", "table not found: nowhere"),
+        (
+            "ALTER TABLE nowhere DISABLE KEYS",
+            "table not found: nowhere",
+        ),
         ("ALTER TABLE people DISABLE KEYS now", "syntax error"),
     ] {
         let e = db.err(sql);

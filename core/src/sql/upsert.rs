@@ -106,7 +106,8 @@ pub async fn run<S: Storage>(
     let now_ms = history.now_ms;
     let (name, mut table) = open_table(root, &values.table)?;
     let mut rows = arrange(table.schema(), values, now_ms)?;
-    let first = constraints::auto_increment(store, &table, &mut rows).await?;
+    let zero_numbers = history.session.zero_numbers_rows();
+    let first = constraints::auto_increment(store, &table, &mut rows, zero_numbers).await?;
     let sets = match &mode {
         Mode::Update(assignments) => compile_sets(&name, table.schema(), assignments, history)?,
         _ => Vec::new(),
