@@ -305,11 +305,12 @@ pub(crate) fn column_of(
                 fk.name = fk.name.or_else(|| constraint_name.map(Ident::new));
                 references.push(fk);
             }
-            // Text is always UTF-8, compared byte by byte: naming that changes nothing.
-            ColumnOption::CharacterSet(name)
-                if textual && named_in(name, system_variables::UTF8) => {}
-            ColumnOption::Collation(name)
-                if textual && named_in(name, system_variables::BINARY_COLLATIONS) => {}
+            ColumnOption::CharacterSet(name) if textual => {
+                text_as_stored(Naming::CharacterSet, &name.to_string())?
+            }
+            ColumnOption::Collation(name) if textual => {
+                text_as_stored(Naming::Collation, &name.to_string())?
+            }
             ColumnOption::DialectSpecific(tokens)
                 if tokens.len() == 1
                     && tokens[0].to_string().eq_ignore_ascii_case("AUTO_INCREMENT") =>
@@ -707,14 +708,36 @@ fn decimal(info: &ExactNumberInfo) -> Result<ColumnType, SqlError> {
     }
 }
 
-/// Whether `name` (a character set or collation a definition names) is one of `known`.
-fn named_in(name: &ObjectName, known: &[&str]) -> bool {
-    let name = name.to_string().trim_matches('`').to_ascii_lowercase();
-    known.contains(&name.as_str())
+/// What a definition names of its text.
+#[derive(Clone, Copy)]
+enum Naming {
+    CharacterSet,
+    Collation,
 }
 
-/// MySQL table options that change nothing in Cairn (text is always UTF-8 and compared
-/// bytewise) are accepted, so that MySQL and Dolt dumps load; any other is refused.
+/// Accepts a character set or collation a definition names when it is what Cairn's text
+/// always is, UTF-8 compared byte by byte, so that MySQL and Dolt dumps load; refuses any
+/// other, saying what Cairn's text is.
+fn text_as_stored(naming: Naming, name: &str) -> Result<(), SqlError> {
+    let name = name
+        .trim_matches(|c| c == '`' || c == '\'')
+        .to_ascii_lowercase();
+    match naming {
+        Naming::CharacterSet if system_variables::UTF8.contains(&name.as_str()) => Ok(()),
+        Naming::CharacterSet => unsupported(format!(
+            "CHARACTER SET {name}: Cairn's text is UTF-8 (utf8mb4)"
+        )),
+        Naming::Collation if system_variables::BINARY_COLLATIONS.contains(&name.as_str()) => Ok(()),
+        Naming::Collation => unsupported(format!(
+            "COLLATE {name}: Cairn compares text byte by byte, as utf8mb4_0900_bin does; a \
+             collation that ignores case or accents would change which keys match"
+        )),
+    }
+}
+
+/// MySQL table options that change nothing in Cairn (`ENGINE`, and the character set and
+/// collation that Cairn's text has) are accepted, so that MySQL and Dolt dumps load; any
+/// other is refused.
 fn check_table_options(options: &CreateTableOptions) -> Result<(), SqlError> {
     let list = match options {
         CreateTableOptions::None => return Ok(()),
@@ -722,27 +745,22 @@ fn check_table_options(options: &CreateTableOptions) -> Result<(), SqlError> {
         other => return unsupported(format!("table options {other}")),
     };
     for option in list {
-        let harmless = match option {
-            SqlOption::NamedParenthesizedList(l) => {
-                l.key.value.eq_ignore_ascii_case("ENGINE") && l.values.is_empty()
-            }
-            SqlOption::KeyValue { key, value } => {
-                let key = key.to_string().to_ascii_uppercase();
-                let value = match value {
-                    Expr::Identifier(v) => v.value.to_ascii_lowercase(),
-                    Expr::Value(v) => v.value.to_string().to_ascii_lowercase(),
-                    _ => String::new(),
-                };
-                match key.trim_start_matches("DEFAULT ") {
-                    "CHARSET" | "CHARACTER SET" => system_variables::UTF8.contains(&&*value),
-                    "COLLATE" => system_variables::BINARY_COLLATIONS.contains(&&*value),
-                    _ => false,
-                }
-            }
-            _ => false,
-        };
-        if !harmless {
-            return unsupported(format!("table option {option}"));
+        match option {
+            SqlOption::NamedParenthesizedList(l)
+                if l.key.value.eq_ignore_ascii_case("ENGINE") && l.values.is_empty() => {}
+            SqlOption::KeyValue {
+                key,
+                value: Expr::Identifier(Ident { value, .. }),
+            } => match key
+                .to_string()
+                .to_ascii_uppercase()
+                .trim_start_matches("DEFAULT ")
+            {
+                "CHARSET" | "CHARACTER SET" => text_as_stored(Naming::CharacterSet, value)?,
+                "COLLATE" => text_as_stored(Naming::Collation, value)?,
+                _ => return unsupported(format!("table option {option}")),
+            },
+            _ => return unsupported(format!("table option {option}")),
         }
     }
     Ok(())
