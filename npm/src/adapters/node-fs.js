@@ -5,8 +5,23 @@
 // number. A swap publishes the next number with link(2), which fails if the name exists: of
 // writers swapping from one version exactly one wins, in any process, without a lock.
 
-import { readSync } from 'node:fs';
-import { link, lstat, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import {
+  closeSync,
+  fstatSync,
+  fsync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  read,
+  readdirSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  write,
+} from 'node:fs';
+import { lstat, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CairnError } from '../errors.js';
 import { checkName, checkRange } from './contract.js';
@@ -15,7 +30,9 @@ import { checkName, checkRange } from './contract.js';
 // to upgrade instead of letting it take the store for an empty one.
 const LEGACY_MANIFEST = 'manifest';
 const VERSIONS = 'manifests';
-const STUB = 'cairn-manifest 2\nthis store keeps its manifest in manifests/ (directory layout 2): use a newer cairn\n';
+const STUB = Buffer.from(
+  'cairn-manifest 2\nthis store keeps its manifest in manifests/ (directory layout 2): use a newer cairn\n',
+);
 const STUB_HEADER = Buffer.from('cairn-manifest 2');
 // How many of the newest manifest versions a swap keeps.
 const KEEP_VERSIONS = 64n;
@@ -85,7 +102,7 @@ export class NodeFsAdapter {
 
   async get(name) {
     checkName(name);
-    return this.#readOptional(name);
+    return this.#readOptional(name, readWhole);
   }
 
   async getRange(name, offset, length) {
@@ -193,7 +210,12 @@ export class NodeFsAdapter {
   async put(name, bytes) {
     checkName(name);
     // Names are content-derived: a whole file of the same size already holds these bytes.
-    const existing = await stat(this.#path(name)).catch(() => undefined);
+    let existing;
+    try {
+      existing = statSync(this.#path(name), { throwIfNoEntry: false });
+    } catch {
+      // Unreadable: written again, as a missing file is.
+    }
     if (existing?.size === bytes.length) return;
     await this.#writeAtomic(name, bytes);
     // A file of another size was damaged: read the new one from now on.
@@ -214,12 +236,11 @@ export class NodeFsAdapter {
       // The manifest, a layout-1 LOCK left behind, and temporary files are not objects;
       // `manifests/` is not a file.
       if (name === LEGACY_MANIFEST || name === 'LOCK' || name.startsWith('.') || !entry.isFile()) continue;
-      try {
-        const info = await lstat(this.#path(name));
-        objects.push({ name, size: info.size, modifiedMs: Math.floor(info.mtimeMs) });
-      } catch (e) {
-        if (!missing(e)) throw e; // deleted since readdir: no longer an object
-      }
+      // In this thread: one trip through the thread pool a file made listing a backup of many
+      // files slow, and lstat(2) takes microseconds.
+      const info = lstatSync(this.#path(name), { throwIfNoEntry: false });
+      // Deleted since readdir: no longer an object.
+      if (info !== undefined) objects.push({ name, size: info.size, modifiedMs: Math.floor(info.mtimeMs) });
     }
     return objects;
   }
@@ -301,20 +322,20 @@ export class NodeFsAdapter {
     if ((await this.#currentVersion()) !== from) return undefined;
     const target = (from ?? 0n) + 1n;
     const dir = this.#path(VERSIONS);
-    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
     const tmp = join(dir, tempName('manifest'));
     let published;
     try {
       await writeNewFile(tmp, next);
-      published = await link(tmp, this.#versionPath(target)).then(
-        () => true,
-        (e) => {
-          if (e.code === 'EEXIST') return false;
-          throw e;
-        },
-      );
+      try {
+        linkSync(tmp, this.#versionPath(target));
+        published = true;
+      } catch (e) {
+        if (e.code !== 'EEXIST') throw e;
+        published = false;
+      }
     } finally {
-      await unlink(tmp).catch(() => {});
+      unlinkQuietly(tmp);
     }
     if (!published) return undefined;
     await syncDir(dir);
@@ -331,7 +352,7 @@ export class NodeFsAdapter {
     }
     for (const old of versions) {
       if (old + KEEP_VERSIONS >= target) break;
-      await unlink(this.#versionPath(old)).catch(() => {});
+      unlinkQuietly(this.#versionPath(old));
     }
     return target.toString();
   }
@@ -344,7 +365,7 @@ export class NodeFsAdapter {
   async #versions() {
     let names;
     try {
-      names = await readdir(this.#path(VERSIONS));
+      names = readdirSync(this.#path(VERSIONS));
     } catch (e) {
       if (missing(e)) return [];
       throw e;
@@ -363,9 +384,9 @@ export class NodeFsAdapter {
     return legacy !== undefined && !isStub(legacy) ? 0n : undefined;
   }
 
-  async #readOptional(name) {
+  async #readOptional(name, reader = readFile) {
     try {
-      return await readFile(this.#path(name));
+      return await reader(this.#path(name));
     } catch (e) {
       if (missing(e)) return undefined;
       throw e;
@@ -374,14 +395,14 @@ export class NodeFsAdapter {
 
   /** Temporary file, fsync, rename into place, fsync of the directory: old or new, never torn. */
   async #writeAtomic(name, bytes) {
-    await mkdir(this.#dir, { recursive: true, mode: PRIVATE_DIR });
+    mkdirSync(this.#dir, { recursive: true, mode: PRIVATE_DIR });
     const tmp = this.#path(tempName(name));
     try {
       await writeNewFile(tmp, bytes);
-      await rename(tmp, this.#path(name));
+      renameSync(tmp, this.#path(name));
       await syncDir(this.#dir);
     } catch (e) {
-      await unlink(tmp).catch(() => {});
+      unlinkQuietly(tmp);
       throw e;
     }
   }
@@ -394,24 +415,72 @@ async function closeFile(entry) {
   await file?.handle.close().catch(() => {});
 }
 
+// Writing a file takes few system calls, each made where it costs least. Opening, closing,
+// renaming, linking and listing a directory take microseconds and are made in this thread: a
+// trip through libuv's thread pool took 100-300 µs each (docs/BENCHMARKS.md, "Node reads in
+// the caller's thread"), and a put made ten. The bytes and fsync, which wait for the disk, go
+// through the pool, by descriptor: a file's bytes in one read or write, not readFile's and
+// FileHandle.writeFile's 512 KiB pieces (docs/BENCHMARKS.md, "Node writes with fewer trips").
+
+/** The bytes of the file at `path`, read in one trip (readFile reads 512 KiB a trip). */
+async function readWhole(path) {
+  const fd = openSync(path, 'r');
+  try {
+    const info = fstatSync(fd);
+    // Not a regular file, whose size says nothing of what reads give: as readFile reads it.
+    if (!info.isFile()) return await readFile(path);
+    const size = info.size;
+    // Not from Buffer's shared pool: a buffer of its own, as readFile gives.
+    const buffer = Buffer.allocUnsafeSlow(size);
+    let done = 0;
+    while (done < size) {
+      const bytesRead = await new Promise((resolve, reject) =>
+        read(fd, buffer, done, size - done, done, (e, n) => (e ? reject(e) : resolve(n))),
+      );
+      if (bytesRead === 0) break; // cut short since fstat: what there is, as readFile gives
+      done += bytesRead;
+    }
+    return done === size ? buffer : buffer.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Creates `path` (never an existing file), private to the user, with its bytes on disk. */
 async function writeNewFile(path, bytes) {
-  const file = await open(path, 'wx', PRIVATE_FILE);
+  const fd = openSync(path, 'wx', PRIVATE_FILE);
   try {
-    await file.writeFile(bytes);
-    await file.sync();
+    for (let done = 0; done < bytes.length; ) {
+      done += await new Promise((resolve, reject) =>
+        write(fd, bytes, done, bytes.length - done, null, (e, written) => (e ? reject(e) : resolve(written))),
+      );
+    }
+    await syncFd(fd);
   } finally {
-    await file.close();
+    closeSync(fd);
   }
 }
 
 async function syncDir(dir) {
   // Windows cannot open a directory as a file; its renames are durable with the file's data.
   if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
+  const fd = openSync(dir, 'r');
   try {
-    await handle.sync();
+    await syncFd(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
+  }
+}
+
+function syncFd(fd) {
+  return new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+}
+
+/** Deletes `path` if it can; what is left is a temporary file a later clean-up finds. */
+function unlinkQuietly(path) {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Missing, or not ours to delete.
   }
 }
