@@ -220,6 +220,26 @@ test(
   },
 );
 
+test(
+  'a named pipe in an object\'s place does not stop the thread that reads it',
+  { skip: process.platform === 'win32' && 'needs a named pipe' },
+  async (t) => {
+    const dir = await tempDir(t);
+    const fifo = join(dir, 'object');
+    await run('mkfifo', [fifo]);
+    let done = false;
+    const read = new NodeFsAdapter(dir).get('object').finally(() => {
+      done = true;
+    });
+    // This thread still runs while the read waits for a writer: it opens the pipe to write.
+    const pipe = await open(fifo, 'w');
+    assert.equal(done, false);
+    await pipe.write('bytes');
+    await pipe.close();
+    assert.equal(decode(await read), 'bytes');
+  },
+);
+
 test('writers in several processes lose no update and never win from one version twice', async (t) => {
   const dir = await tempDir(t);
   const outputs = await Promise.all([1, 2, 3, 4].map(() => run(process.execPath, [INCREMENT_WRITER, dir, '25'])));

@@ -7,6 +7,7 @@
 
 import {
   closeSync,
+  constants,
   fstatSync,
   fsync,
   linkSync,
@@ -424,7 +425,9 @@ async function closeFile(entry) {
 
 /** The bytes of the file at `path`, read in one trip (readFile reads 512 KiB a trip). */
 async function readWhole(path) {
-  const fd = openSync(path, 'r');
+  // Non-blocking: opening a named pipe that a hostile store put in a file's place would wait
+  // for a writer and stop this thread; a regular file opens the same either way.
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const info = fstatSync(fd);
     // Not a regular file, whose size says nothing of what reads give: as readFile reads it.
