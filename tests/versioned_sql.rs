@@ -109,6 +109,51 @@ fn as_of_refuses_what_it_cannot_read() {
 }
 
 #[test]
+fn active_branch_and_dolt_hashof_name_the_branch_and_the_commit_of_a_revision() {
+    let root = tempfile::tempdir().unwrap();
+    let d = three_states(root.path());
+    let log = query_csv(
+        &d,
+        "select commit_hash from dolt_log order by commit_order desc",
+    );
+    let hashes: Vec<&str> = log.lines().skip(1).collect();
+    assert_eq!(
+        query_csv(
+            &d,
+            "select active_branch(), dolt_hashof('HEAD'), DOLT_HASHOF(\"v1\") as v1"
+        ),
+        format!(
+            "active_branch(),dolt_hashof('HEAD'),v1\nmain,{},{}\n",
+            hashes[0], hashes[1]
+        )
+    );
+    // As a value in a query, with a revision a script also reads AS OF.
+    assert_eq!(
+        query_csv(
+            &d,
+            "select message from dolt_log where commit_hash = dolt_hashof('main~1'); \
+             select count(*) from t as of 'v1' where dolt_hashof('side') = dolt_hashof('v1')"
+        ),
+        "message\nfirst rows\ncount(*)\n2\n"
+    );
+    ok(&d, &["checkout", "side"]);
+    assert_eq!(
+        query_csv(&d, "select active_branch()"),
+        "active_branch()\nside\n"
+    );
+    let err = fails(&d, &["sql", "-q", "select dolt_hashof('nope')"]);
+    assert!(err.contains("'nope' is not a branch, tag"), "{err}");
+    let out = cairn_in(&d, &["sql", "-q", "select dolt_hashof(v) from t"], None);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("DOLT_HASHOF takes a quoted branch, tag or commit"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn dolt_log_and_dolt_branches_read_the_commit_graph() {
     let root = tempfile::tempdir().unwrap();
     let d = three_states(root.path());

@@ -43,8 +43,13 @@ impl<S: Storage> Repo<S> {
     ) -> Result<History> {
         let mut history = History {
             now_ms,
+            branch: Some(self.config.head.clone()),
             ..History::default()
         };
+        for rev in &needs.hashes {
+            let (hash, _) = self.resolve(rev).await?;
+            history.hashes.insert(rev.clone(), hash.to_string());
+        }
         for rev in &needs.revisions {
             let (hash, _) = self.resolve(rev).await?;
             let root = self.root_value(self.commit_at(hash).await?.root).await?;

@@ -1,6 +1,7 @@
 //! Versioned SQL, as Dolt has it: `SELECT ... FROM t AS OF 'rev'` reads a table as a commit
 //! has it, and the system tables `dolt_log`, `dolt_branches`, `dolt_diff_<table>` and
-//! `dolt_history_<table>` read the commit graph.
+//! `dolt_history_<table>` read the commit graph; `ACTIVE_BRANCH()` and `DOLT_HASHOF('rev')`
+//! name the branch a script runs on and the commit a revision names.
 //!
 //! The executor knows nothing of refs or commits: the caller scans the script first
 //! ([`needs`]), resolves what it names into a [`History`] (the repository does, in
@@ -39,11 +40,13 @@ pub struct Needs {
     /// Words that may name a system table, lower case (a word is only a candidate: a user
     /// table of that name, or a column, is not a system table).
     pub system_tables: BTreeSet<String>,
+    /// The revisions its `DOLT_HASHOF('rev')` calls name, as written.
+    pub hashes: BTreeSet<String>,
 }
 
 impl Needs {
     pub fn is_empty(&self) -> bool {
-        self.revisions.is_empty() && self.system_tables.is_empty()
+        self.revisions.is_empty() && self.system_tables.is_empty() && self.hashes.is_empty()
     }
 }
 
@@ -61,6 +64,10 @@ pub struct History {
     pub roots: BTreeMap<String, RootValue>,
     /// System tables by lower-case name.
     pub tables: BTreeMap<String, SystemTable>,
+    /// The branch the script runs on, which `ACTIVE_BRANCH()` gives; None: NULL.
+    pub branch: Option<String>,
+    /// The commit each revision `DOLT_HASHOF` names resolves to, as `dolt_log` prints it.
+    pub hashes: BTreeMap<String, String>,
     /// When the script runs, in milliseconds since the Unix epoch (UTC), for NOW(),
     /// CURDATE() and UNIX_TIMESTAMP(): the core has no clock, so the front end says. None: those are refused.
     pub now_ms: Option<u64>,
@@ -89,11 +96,15 @@ pub fn needs(sql: &str) -> Result<Needs, SqlError> {
         for (i, token) in words.iter().enumerate() {
             let Token::Word(w) = token else { continue };
             let lower = w.value.to_ascii_lowercase();
-            if lower.starts_with(SYSTEM_PREFIX) {
-                needs.system_tables.insert(lower);
-            }
             if is_as_of(&words[i..]) {
                 needs.revisions.insert(revision(words.get(i + 2).copied())?);
+            }
+            if lower == HASHOF {
+                if let [Token::LParen, arg, Token::RParen, ..] = words[i + 1..] {
+                    needs.hashes.extend(quoted(arg).cloned());
+                }
+            } else if lower.starts_with(SYSTEM_PREFIX) {
+                needs.system_tables.insert(lower);
             }
         }
     }
@@ -263,6 +274,111 @@ pub fn mark_last_insert_id(
     out
 }
 
+const HASHOF: &str = "dolt_hashof";
+
+/// `tokens` with each `ACTIVE_BRANCH()` written as the branch the script runs on (NULL without
+/// one) and each `DOLT_HASHOF('rev')` as the commit `rev` names (resolved by the caller from
+/// [`Needs::hashes`]), both text, as Dolt gives them; the result's columns are named by the
+/// calls (`written`). DOLT_HASHOF takes a quoted revision only, as `AS OF` does.
+pub fn mark_versions(
+    tokens: Vec<TokenWithSpan>,
+    history: &History,
+    written: &mut ClockCalls,
+) -> Result<Vec<TokenWithSpan>, SqlError> {
+    let call_at = |t: &TokenWithSpan| match &t.token {
+        Token::Word(w) if w.quote_style.is_none() => {
+            let name = w.value.to_ascii_lowercase();
+            (name == "active_branch" || name == HASHOF).then_some(name)
+        }
+        _ => None,
+    };
+    if !tokens.iter().any(|t| call_at(t).is_some()) {
+        return Ok(tokens);
+    }
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let Some(name) = call_at(&tokens[i]) else {
+            out.push(tokens[i].clone());
+            i += 1;
+            continue;
+        };
+        let rest: Vec<usize> = solid(&tokens[i + 1..])
+            .take(3)
+            .map(|at| i + 1 + at)
+            .collect();
+        let token = |n: usize| rest.get(n).map(|&at| &tokens[at].token);
+        if token(0) != Some(&Token::LParen) {
+            // A column or table of that name, not a call.
+            out.push(tokens[i].clone());
+            i += 1;
+            continue;
+        }
+        let (value, last) = if name == HASHOF {
+            let rev = match (token(1).and_then(quoted), token(2)) {
+                (Some(rev), Some(Token::RParen)) => rev,
+                _ => {
+                    return Err(SqlError::Syntax(
+                        "DOLT_HASHOF takes a quoted branch, tag or commit, as in \
+                         DOLT_HASHOF('main~1')"
+                            .into(),
+                    ))
+                }
+            };
+            match history.hashes.get(rev) {
+                Some(hash) => (Some(hash.as_str()), rest[2]),
+                None => {
+                    return unsupported(alloc::format!("DOLT_HASHOF('{rev}') outside a repository"))
+                }
+            }
+        } else if token(1) == Some(&Token::RParen) {
+            (history.branch.as_deref(), rest[1])
+        } else {
+            return Err(SqlError::Syntax(
+                "ACTIVE_BRANCH() takes no arguments".into(),
+            ));
+        };
+        // Made as tokens, not text to tokenize: a branch name may hold quotes or backslashes.
+        let (value, literal) = match value {
+            Some(text) => (
+                Token::SingleQuotedString(text.into()),
+                alloc::format!("CAST('{}' AS CHAR)", text.replace('\'', "''")),
+            ),
+            None => (Token::make_keyword("NULL"), "CAST(NULL AS CHAR)".into()),
+        };
+        let space = || Token::Whitespace(sqlparser::tokenizer::Whitespace::Space);
+        let span = tokens[i].span;
+        out.extend(
+            [
+                Token::make_keyword("CAST"),
+                Token::LParen,
+                value,
+                space(),
+                Token::make_keyword("AS"),
+                space(),
+                Token::make_keyword("CHAR"),
+                Token::RParen,
+            ]
+            .map(|token| TokenWithSpan { token, span }),
+        );
+        let call: String = tokens[i..=last]
+            .iter()
+            .map(|t| t.token.to_string())
+            .collect();
+        written.push((literal, call));
+        i = last + 1;
+    }
+    Ok(out)
+}
+
+/// The text of a quoted string, as `AS OF` and DOLT_HASHOF take a revision.
+fn quoted(token: &Token) -> Option<&String> {
+    match token {
+        Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => Some(s),
+        _ => None,
+    }
+}
+
 /// Whether the tokens so far end with `DEFAULT` or `ON UPDATE`: a clock call there is a
 /// column's `DEFAULT CURRENT_TIMESTAMP`, which the schema keeps as a call, read at each
 /// write.
@@ -396,10 +512,8 @@ fn is_as_of(words: &[&Token]) -> bool {
 
 /// The revision after `AS OF`: a quoted string, as Dolt takes it.
 fn revision(token: Option<&Token>) -> Result<String, SqlError> {
-    match token {
-        Some(Token::SingleQuotedString(s) | Token::DoubleQuotedString(s)) if !s.is_empty() => {
-            Ok(s.clone())
-        }
+    match token.and_then(quoted) {
+        Some(s) if !s.is_empty() => Ok(s.clone()),
         _ => Err(SqlError::Syntax(
             "AS OF takes a quoted branch, tag or commit, as in AS OF 'main~1'".into(),
         )),
@@ -456,6 +570,78 @@ mod tests {
             needs("select * from t as of ?"),
             Err(SqlError::Syntax(_))
         ));
+    }
+
+    #[test]
+    fn dolt_hashof_and_active_branch_are_written_as_text_and_name_their_columns() {
+        let sql = "select Dolt_HashOf('v1'), active_branch ( ), dolt_hashof from t \
+                   where dolt_hashof(\"main~1\") = 'x'";
+        let n = needs(sql).unwrap();
+        assert_eq!(n.hashes, set(&["v1", "main~1"]));
+        assert!(needs("select dolt_hashof(c) from t")
+            .unwrap()
+            .hashes
+            .is_empty());
+        let history = History {
+            branch: Some("it's".into()),
+            hashes: [("v1", "aaa"), ("main~1", "bbb")]
+                .map(|(r, h)| (r.to_string(), h.to_string()))
+                .into(),
+            ..History::default()
+        };
+        let tokens = |sql: &str| {
+            Tokenizer::new(&MySqlDialect {}, sql)
+                .tokenize_with_location()
+                .unwrap()
+        };
+        let mut written = ClockCalls::new();
+        let marked = mark_versions(tokens(sql), &history, &mut written).unwrap();
+        let parse = |marked| {
+            sqlparser::parser::Parser::new(&MySqlDialect {})
+                .with_tokens_with_locations(marked)
+                .parse_statement()
+                .unwrap()
+                .to_string()
+        };
+        // The literals as the statement prints them, which name the columns.
+        assert_eq!(
+            parse(marked),
+            "SELECT CAST('aaa' AS CHAR), CAST('it''s' AS CHAR), dolt_hashof FROM t \
+             WHERE CAST('bbb' AS CHAR) = 'x'"
+        );
+        let literals: Vec<&str> = written.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(
+            literals,
+            [
+                "CAST('aaa' AS CHAR)",
+                "CAST('it''s' AS CHAR)",
+                "CAST('bbb' AS CHAR)"
+            ]
+        );
+        let calls: Vec<&str> = written.iter().map(|(_, call)| call.as_str()).collect();
+        assert_eq!(
+            calls,
+            [
+                "Dolt_HashOf('v1')",
+                "active_branch ( )",
+                "dolt_hashof(\"main~1\")"
+            ]
+        );
+        // Without a branch, NULL; a revision the caller did not resolve, or a value that is
+        // not a quoted revision, is refused.
+        let none = History::default();
+        let marked = mark_versions(tokens("select active_branch()"), &none, &mut written).unwrap();
+        assert_eq!(parse(marked), "SELECT CAST(NULL AS CHAR)");
+        for refused in [
+            "select dolt_hashof('v1')",
+            "select dolt_hashof(c)",
+            "select active_branch(1)",
+        ] {
+            assert!(
+                mark_versions(tokens(refused), &none, &mut written).is_err(),
+                "{refused}"
+            );
+        }
     }
 
     #[test]

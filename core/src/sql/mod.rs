@@ -423,6 +423,7 @@ fn parse(
 ) -> Result<(Vec<Statement>, history::ClockCalls), SqlError> {
     let (tokens, mut clock) = history::mark_clock(tokens, history.now_ms);
     let tokens = history::mark_last_insert_id(tokens, history.session.last_insert_id(), &mut clock);
+    let tokens = history::mark_versions(tokens, history, &mut clock)?;
     let tokens = session::mark_set(tokens);
     let tokens = intervals::mark(tokens, &mut clock);
     let statements = Parser::new(&MySqlDialect {})
