@@ -1,5 +1,6 @@
-//! DESCRIBE t (also DESC, EXPLAIN t, SHOW COLUMNS FROM t), SHOW CREATE TABLE t and SHOW
-//! INDEX FROM t, in MySQL's shapes, from the table's schema.
+//! DESCRIBE t (also DESC, EXPLAIN t, SHOW [FULL] COLUMNS FROM t), SHOW CREATE TABLE t and
+//! SHOW INDEX FROM t, in MySQL's shapes, from the table's schema; SHOW [FULL] TABLES and SHOW
+//! WARNINGS.
 
 use alloc::string::{String, ToString};
 use alloc::vec;
@@ -9,11 +10,13 @@ use sqlparser::ast::Ident;
 
 use crate::db::root_value::RootValue;
 use crate::db::schema::Column;
+use crate::db::value::ColumnType;
 use crate::db::value::Value;
 use crate::sql::{open_table, unsupported, QueryResult, SqlError};
 
-/// One row per column: Field, Type, Null, Key, Default, Extra.
-pub fn describe(root: &RootValue, table: &str) -> Result<QueryResult, SqlError> {
+/// One row per column: Field, Type, Null, Key, Default, Extra; `full` (SHOW FULL COLUMNS)
+/// adds MySQL's Collation after Type, and Privileges and Comment at the end.
+pub fn describe(root: &RootValue, table: &str, full: bool) -> Result<QueryResult, SqlError> {
     let (_, table) = open_table(root, table)?;
     let schema = table.schema();
     let text = |s: &str| Value::Text(s.into());
@@ -33,7 +36,7 @@ pub fn describe(root: &RootValue, table: &str) -> Result<QueryResult, SqlError> 
             } else {
                 ""
             };
-            vec![
+            let mut row = vec![
                 text(&c.name),
                 Value::Text(c.type_sql()),
                 text(if c.nullable { "YES" } else { "NO" }),
@@ -44,16 +47,72 @@ pub fn describe(root: &RootValue, table: &str) -> Result<QueryResult, SqlError> 
                     (None, false) => Value::Null,
                 },
                 Value::Text(extra(c)),
-            ]
+            ];
+            if full {
+                // Text compares byte by byte, as MySQL's utf8mb4_bin does; other types
+                // have no collation (MySQL's NULL).
+                let collation = match c.ty {
+                    ColumnType::Text { .. } | ColumnType::Enum => text("utf8mb4_bin"),
+                    _ => Value::Null,
+                };
+                row.insert(2, collation);
+                // Whoever can open the store may do anything to it: there are no grants.
+                row.push(text("select,insert,update,references"));
+                row.push(text(""));
+            }
+            row
         })
         .collect();
+    let mut columns = vec!["Field", "Type", "Null", "Key", "Default", "Extra"];
+    if full {
+        columns.insert(2, "Collation");
+        columns.extend(["Privileges", "Comment"]);
+    }
     Ok(QueryResult {
-        columns: ["Field", "Type", "Null", "Key", "Default", "Extra"]
-            .map(String::from)
-            .to_vec(),
+        columns: columns.into_iter().map(String::from).collect(),
         rows,
         affected: None,
     })
+}
+
+/// SHOW TABLES: one row per table, named `Table` (MySQL's `Tables_in_<db>`: a store's one
+/// database has no name); `full` adds `Table_type`, always `BASE TABLE` (Cairn has no views).
+pub fn show_tables(root: &RootValue, full: bool) -> QueryResult {
+    let mut columns = vec![String::from("Table")];
+    if full {
+        columns.push("Table_type".into());
+    }
+    let rows = root
+        .tables
+        .keys()
+        .map(|name| {
+            let mut row = vec![Value::Text(name.clone())];
+            if full {
+                row.push(Value::Text("BASE TABLE".into()));
+            }
+            row
+        })
+        .collect();
+    QueryResult {
+        columns,
+        rows,
+        affected: None,
+    }
+}
+
+/// Whether a SHOW is `SHOW WARNINGS` (sqlparser reads it as SHOW of a variable).
+pub fn shows_warnings(words: &[Ident]) -> bool {
+    matches!(words, [w] if keyword(w, &["WARNINGS"]))
+}
+
+/// SHOW WARNINGS: none, ever. Where MySQL in strict mode warns and goes on, Cairn refuses
+/// the statement with an error, so a statement that succeeded left nothing to show.
+pub fn show_warnings() -> QueryResult {
+    QueryResult {
+        columns: ["Level", "Code", "Message"].map(String::from).to_vec(),
+        rows: Vec::new(),
+        affected: None,
+    }
 }
 
 /// MySQL's Extra: `auto_increment`, and `DEFAULT_GENERATED` and `on update

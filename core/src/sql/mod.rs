@@ -548,10 +548,10 @@ async fn run<S: Storage>(
             hive_format: None,
             table_name,
             ..
-        } => describe::describe(root, &object_name(&table_name)?),
+        } => describe::describe(root, &object_name(&table_name)?, false),
         Statement::ShowColumns {
             extended: false,
-            full: false,
+            full,
             show_options,
         } => match show_options
             .show_in
@@ -564,7 +564,7 @@ async fn run<S: Storage>(
                     && show_options.limit.is_none()
                     && show_options.limit_from.is_none() =>
             {
-                describe::describe(root, &object_name(table)?)
+                describe::describe(root, &object_name(table)?, full)
             }
             _ => unsupported("SHOW COLUMNS option"),
         },
@@ -574,6 +574,9 @@ async fn run<S: Storage>(
         } => describe::show_create(root, &object_name(&obj_name)?),
         Statement::ShowVariable { variable } if describe::shows_index(&variable) => {
             describe::show_index(root, &variable)
+        }
+        Statement::ShowVariable { variable } if describe::shows_warnings(&variable) => {
+            Ok(describe::show_warnings())
         }
         Statement::Update(update) => update_delete::update(store, root, history, update).await,
         Statement::Delete(delete) => update_delete::delete(store, root, history, delete).await,
@@ -599,18 +602,10 @@ async fn run<S: Storage>(
             terse: false,
             history: false,
             extended: false,
-            full: false,
+            full,
             external: false,
             show_options,
-        } if show_options.to_string().trim().is_empty() => Ok(QueryResult {
-            columns: alloc::vec!["Table".into()],
-            rows: root
-                .tables
-                .keys()
-                .map(|name| alloc::vec![Value::Text(name.clone())])
-                .collect(),
-            affected: None,
-        }),
+        } if show_options.to_string().trim().is_empty() => Ok(describe::show_tables(root, full)),
         other => unsupported(statement_kind(&other)),
     }
 }

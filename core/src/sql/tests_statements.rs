@@ -1,4 +1,5 @@
-//! CREATE TABLE ... SELECT, SHOW INDEX and EXPLAIN, as MySQL 8 answers them.
+//! CREATE TABLE ... SELECT, SHOW INDEX, SHOW FULL COLUMNS and TABLES, SHOW WARNINGS and
+//! EXPLAIN, as MySQL 8 answers them.
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -259,6 +260,57 @@ fn show_index_lists_each_key_column() {
 }
 
 /// table|type|key|ref|Extra of each row of `EXPLAIN sql`, checking it left the root alone.
+#[test]
+fn show_full_columns_and_tables_and_warnings_answer_in_mysqls_shapes() {
+    let mut db = shop();
+    let full = db.run("show full columns from item");
+    assert_eq!(
+        full.columns,
+        [
+            "Field",
+            "Type",
+            "Collation",
+            "Null",
+            "Key",
+            "Default",
+            "Extra",
+            "Privileges",
+            "Comment"
+        ]
+    );
+    let grants = "select,insert,update,references";
+    assert_eq!(
+        lines(&full.rows),
+        [
+            format!("id|int|NULL|NO|PRI|NULL||{grants}|"),
+            format!("name|varchar(20)|utf8mb4_bin|NO||NULL||{grants}|"),
+            format!("price|decimal(6,2)|NULL|YES||1.00||{grants}|"),
+            format!("note|text|utf8mb4_bin|YES||NULL||{grants}|"),
+            format!("day|date|NULL|YES||NULL||{grants}|"),
+            format!("kind|enum('a','b')|utf8mb4_bin|YES||NULL||{grants}|"),
+            format!("js|json|NULL|YES||NULL||{grants}|"),
+        ]
+    );
+    // Without FULL, DESCRIBE's columns; with it, the same rows with three more columns.
+    let plain = db.run("SHOW COLUMNS IN item");
+    assert_eq!(plain.columns.len(), 6);
+    for (short, long) in plain.rows.iter().zip(&full.rows) {
+        assert_eq!(short[..2], long[..2]);
+        assert_eq!(short[2..], long[3..7]);
+    }
+    db.run("create table b (x int)");
+    let tables = db.run("show full tables");
+    assert_eq!(tables.columns, ["Table", "Table_type"]);
+    assert_eq!(lines(&tables.rows), ["b|BASE TABLE", "item|BASE TABLE"]);
+    assert_eq!(lines(&db.rows("show tables")), ["b", "item"]);
+    let warnings = db.run("insert into b values (1); show warnings");
+    assert_eq!(warnings.columns, ["Level", "Code", "Message"]);
+    assert!(warnings.rows.is_empty());
+    assert!(db
+        .err("show full columns from nope")
+        .contains("table not found: nope"));
+}
+
 fn explained(db: &mut Db, sql: &str) -> Vec<String> {
     let before = db.root.clone();
     let result = db.run(&format!("explain {sql}"));
