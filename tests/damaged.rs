@@ -187,23 +187,23 @@ fn the_fixtures_are_what_this_build_makes() {
 
 /// The snapshots, oldest first: their ids, and the rows of `t` each holds (as `sql -r csv`).
 const SNAPSHOTS: [(&str, &str); 3] = [
-    ("mkvj47ha", "id,name\n1,one\n2,two\n3,three\n"),
-    ("ugom5d5l", "id,name\n1,one\n2,two\n3,three\n4,four\n"),
-    ("5m7a5m46", "id,name\n1,one\n2,TWO\n3,three\n4,four\n"),
+    ("fdmn82qb", "id,name\n1,one\n2,two\n3,three\n"),
+    ("ktj3aga3", "id,name\n1,one\n2,two\n3,three\n4,four\n"),
+    ("h1urf99s", "id,name\n1,one\n2,TWO\n3,three\n4,four\n"),
 ];
 
 /// What `backup restore` prints for each snapshot restored whole: (stdout, stderr).
 const RESTORED: [(&str, &str); 3] = [
     (
-        "restored snapshot mkvj47ha (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
+        "restored snapshot fdmn82qb (Tue Nov 14 22:13:21 2023 +0000) into 'restored': 6 chunks, 330 B\n",
         "",
     ),
     (
-        "restored snapshot ugom5d5l (Tue Nov 14 22:13:23 2023 +0000) into 'restored': 7 chunks, 424 B\n",
+        "restored snapshot ktj3aga3 (Tue Nov 14 22:13:23 2023 +0000) into 'restored': 7 chunks, 424 B\n",
         "",
     ),
     (
-        "restored snapshot 5m7a5m46 (Tue Nov 14 22:13:24 2023 +0000) into 'restored': 9 chunks, 531 B\n",
+        "restored snapshot h1urf99s (Tue Nov 14 22:13:24 2023 +0000) into 'restored': 9 chunks, 531 B\n",
         "",
     ),
 ];
@@ -272,7 +272,7 @@ fn check(fixture: &str, (code, stdout, stderr): (i32, &str, &str), restores: [Re
 
 #[test]
 fn an_intact_backup_verifies_and_restores_every_snapshot() {
-    let report = "checked 6 table files, 23 chunks (1487 bytes)\n\
+    let report = "checked 6 table files, 23 chunks (1484 bytes)\n\
                   every chunk that 3 branches, tags, working sets and snapshots reach is present and whole\n\
                   no problems found\n";
     check("intact", (0, report, ""), EVERY_SNAPSHOT_WHOLE);
@@ -290,18 +290,18 @@ fn a_backup_without_its_manifest_is_no_backup() {
 
 #[test]
 fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
-    let report = "error: the store is damaged: table file 'nsfh2r9gn17pv4tcpdrcunbma2bl6jc3' is \
-                  listed in the manifest but missing; chunk 9ga4sbnmho4doofkivvdtvibogo5kfpa, \
-                  which snapshot ugom5d5l needs, is in no listed table file; chunk \
-                  5750mu8asn4mihv9ogdkdtqqheos6fus, which snapshot 5m7a5m46 needs, is in no \
+    let report = "error: the store is damaged: table file 'm5qkfo5v7vh7ig3m1eo7p7fiajsr00f6' is \
+                  listed in the manifest but missing; chunk og7lgrc7g1ep7bismvju5qcu7jhcvo37, \
+                  which snapshot ktj3aga3 needs, is in no listed table file; chunk \
+                  5750mu8asn4mihv9ogdkdtqqheos6fus, which snapshot h1urf99s needs, is in no \
                   listed table file; chunk imr35s800dp5kmp1tm062ku8qsbln4ku, which snapshot \
-                  5m7a5m46 needs, is in no listed table file; damaged: snapshot ugom5d5l, \
-                  snapshot 5m7a5m46; intact: snapshot mkvj47ha";
+                  h1urf99s needs, is in no listed table file; damaged: snapshot ktj3aga3, \
+                  snapshot h1urf99s; intact: snapshot fdmn82qb";
     let third = "error: the store is damaged: the source is missing chunk \
-                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot mkvj47ha (restore one with \
+                 imr35s800dp5kmp1tm062ku8qsbln4ku; intact: snapshot fdmn82qb (restore one with \
                  --snapshot ID)\n";
     let second = "error: the store is damaged: the source is missing chunk \
-                  9ga4sbnmho4doofkivvdtvibogo5kfpa; intact: snapshot mkvj47ha (restore one with \
+                  og7lgrc7g1ep7bismvju5qcu7jhcvo37; intact: snapshot fdmn82qb (restore one with \
                   --snapshot ID)\n";
     use Restore::{Refused, Whole};
     check(
@@ -315,17 +315,17 @@ fn a_missing_table_file_fails_only_the_snapshots_that_use_it() {
 fn a_flipped_byte_fails_only_the_snapshot_that_uses_it() {
     // The byte is in a block of four chunks: all four are damaged.
     let report = "error: the store is damaged: chunk 7tq0tsmpdrmkh66sd80jg7f58loqkh6c in table \
-                  file '8lvjlee6qeu6k3ujm6kp8tqk6cppc5lv' does not match its hash; chunk \
-                  9a1n6aderovuh0sklbmba9vgbtjscet3 in table file '8lvjlee6qeu6k3ujm6kp8tqk6cppc5lv' \
-                  does not match its hash; chunk etuc3558efocp9cm0sr19gm09me2giho in table file \
-                  '8lvjlee6qeu6k3ujm6kp8tqk6cppc5lv' does not match its hash; chunk \
-                  f3khmml630tf15jd7bkqf9tvk403tups in table file '8lvjlee6qeu6k3ujm6kp8tqk6cppc5lv' \
-                  does not match its hash; damaged: snapshot mkvj47ha; intact: snapshot ugom5d5l, \
-                  snapshot 5m7a5m46";
+                  file 'dkkmip5u31vtv7lm4qh362675jbk6qcu' does not match its hash; chunk \
+                  etuc3558efocp9cm0sr19gm09me2giho in table file 'dkkmip5u31vtv7lm4qh362675jbk6qcu' \
+                  does not match its hash; chunk f3khmml630tf15jd7bkqf9tvk403tups in table file \
+                  'dkkmip5u31vtv7lm4qh362675jbk6qcu' does not match its hash; chunk \
+                  nh3nmpllklrfs4usgs5tqlhtksh6guaq in table file 'dkkmip5u31vtv7lm4qh362675jbk6qcu' \
+                  does not match its hash; damaged: snapshot fdmn82qb; intact: snapshot ktj3aga3, \
+                  snapshot h1urf99s";
     let first = "error: the store is damaged: reading the source: chunk \
-                 9a1n6aderovuh0sklbmba9vgbtjscet3 in table file '8lvjlee6qeu6k3ujm6kp8tqk6cppc5lv' \
-                 is corrupt: its bytes do not match its hash; intact: snapshot ugom5d5l, snapshot \
-                 5m7a5m46 (restore one with --snapshot ID)\n";
+                 nh3nmpllklrfs4usgs5tqlhtksh6guaq in table file 'dkkmip5u31vtv7lm4qh362675jbk6qcu' \
+                 is corrupt: its bytes do not match its hash; intact: snapshot ktj3aga3, snapshot \
+                 h1urf99s (restore one with --snapshot ID)\n";
     use Restore::{Refused, Whole};
     check(
         "flipped-byte",
@@ -336,7 +336,7 @@ fn a_flipped_byte_fails_only_the_snapshot_that_uses_it() {
 
 #[test]
 fn orphans_and_temporary_files_of_an_interrupted_sync_are_harmless() {
-    let report = "checked 6 table files, 24 chunks (1524 bytes)\n\
+    let report = "checked 6 table files, 24 chunks (1521 bytes)\n\
                   every chunk that 3 branches, tags, working sets and snapshots reach is present and whole\n\
                   note: table file 'tc7mpcvbnc7o7u6df3p15uqodoqj7fjg' is not in the manifest (merged \
                   into another, or left by an interrupted write; gc deletes it)\n\

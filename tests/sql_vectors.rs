@@ -95,7 +95,10 @@ fn fresh_steps() -> Value {
             // Columns that read the clock, rows encoding 5 too (given values: no clock here).
             "CREATE TABLE stamps (id INT PRIMARY KEY, made DATETIME(3) DEFAULT CURRENT_TIMESTAMP(3), ",
             "seen TIMESTAMP DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP);\n",
-            "INSERT INTO stamps VALUES (1, '2024-01-01 00:00:00.125', '2024-01-01 00:00:01');",
+            "INSERT INTO stamps VALUES (1, '2024-01-01 00:00:00.125', '2024-01-01 00:00:01');\n",
+            // An AUTO_INCREMENT start, rows encoding 6.
+            "CREATE TABLE tickets (id INT AUTO_INCREMENT PRIMARY KEY, what TEXT) AUTO_INCREMENT = 1000;\n",
+            "INSERT INTO tickets (what) VALUES ('first'), ('second');",
         )},
         {"op": "commit", "message": "load", "time_ms": 1_700_000_001_000u64},
         // Rows over 2 KiB meet the boundary rule's cap on the threshold.

@@ -23,10 +23,16 @@ pub const CURRENT: [(&str, u64); 3] = [
 
 /// Older values this build still reads: rows encoding 2 only added column types, 3 only
 /// column options and constraints to schemas, 4 only keys' index maps (a table of encoding
-/// 3 with unique keys gets its maps at its next write) and 5 only foreign keys to schemas,
-/// so every store of encoding 1 to 4 is one of encoding 5 (its map records 5 once this build
-/// writes it).
-const OLDER: [(&str, u64); 4] = [("rows", 1), ("rows", 2), ("rows", 3), ("rows", 4)];
+/// 3 with unique keys gets its maps at its next write), 5 only foreign keys and 6 only
+/// AUTO_INCREMENT's start to schemas, so every store of encoding 1 to 5 is one of encoding 6
+/// (its map records 6 once this build writes it).
+const OLDER: [(&str, u64); 5] = [
+    ("rows", 1),
+    ("rows", 2),
+    ("rows", 3),
+    ("rows", 4),
+    ("rows", 5),
+];
 
 pub fn encode(out: &mut Vec<u8>) {
     put_uvarint(out, CURRENT.len() as u64);
@@ -104,7 +110,7 @@ mod tests {
         encode(&mut record);
         // docs/FORMAT.md, "Dataset maps": every byte of the record.
         let mut expected = vec![3, 15];
-        expected.extend_from_slice(b"prolly.boundary\x01\x0dprolly.target\x80\x20\x04rows\x05");
+        expected.extend_from_slice(b"prolly.boundary\x01\x0dprolly.target\x80\x20\x04rows\x06");
         assert_eq!(record, expected);
         let map = Datasets::decode(&old_map()).unwrap();
         assert_eq!(map.encode(), [old_map(), record].concat());
@@ -119,13 +125,13 @@ mod tests {
     }
 
     #[test]
-    fn maps_of_older_rows_encodings_read_and_gain_encoding_5_when_written() {
-        for old in [1, 2, 3, 4] {
+    fn maps_of_older_rows_encodings_read_and_gain_encoding_6_when_written() {
+        for old in [1, 2, 3, 4, 5] {
             let older = [CURRENT[0], CURRENT[1], ("rows", old)];
             let map = Datasets::decode(&with(&older)).unwrap();
             assert_eq!(map.encode(), with(&CURRENT));
         }
-        let newer = [CURRENT[0], CURRENT[1], ("rows", 6)];
+        let newer = [CURRENT[0], CURRENT[1], ("rows", 7)];
         assert!(matches!(
             Datasets::decode(&with(&newer)),
             Err(CodecError::Newer(_))

@@ -16,7 +16,7 @@ use crate::db::value::{int_value, ColumnType, Value};
 use crate::hash::Hash;
 
 /// The version of the row and schema encodings; every dataset map records it (`db::params`).
-pub const ENCODING: u64 = 5;
+pub const ENCODING: u64 = 6;
 
 /// Which columns go into the key and which into the value, worked out once per table.
 #[derive(Clone, Debug)]

@@ -22,6 +22,9 @@ pub struct Column {
     pub default: Option<Value>,
     /// An INSERT of NULL, or leaving the column out, stores the column's greatest value + 1.
     pub auto_increment: bool,
+    /// The table option `AUTO_INCREMENT = N`: the least value AUTO_INCREMENT gives (at least
+    /// 2; None: 1). Only on the AUTO_INCREMENT column.
+    pub auto_increment_start: Option<u64>,
     /// `DEFAULT CURRENT_TIMESTAMP`: an INSERT that leaves the column out stores the
     /// statement's clock (a datetime or timestamp column only; `default` is None).
     pub default_now: bool,
@@ -44,6 +47,7 @@ impl Column {
             nullable,
             default: None,
             auto_increment: false,
+            auto_increment_start: None,
             default_now: false,
             update_now: false,
             members: Vec::new(),
@@ -222,6 +226,8 @@ const AUTO_INCREMENT: u8 = 4;
 /// Since rows encoding 5: DEFAULT CURRENT_TIMESTAMP, ON UPDATE CURRENT_TIMESTAMP.
 const DEFAULT_NOW: u8 = 8;
 const UPDATE_NOW: u8 = 16;
+/// Since rows encoding 6: the AUTO_INCREMENT column's start follows (`AUTO_INCREMENT = N`).
+const AUTO_INCREMENT_START: u8 = 32;
 
 /// Bounds a reader holds a stored schema to, so a forged one cannot ask for unbounded work.
 pub const MAX_CHECK_LEN: usize = 4096;
@@ -294,7 +300,25 @@ impl Schema {
                 c.expr
             ));
         }
-        format!("CREATE TABLE {} (\n{}\n)", quote(table), parts.join(",\n"))
+        let start = self
+            .columns
+            .iter()
+            .find_map(|c| c.auto_increment_start)
+            .map_or(String::new(), |n| format!(" AUTO_INCREMENT={n}"));
+        format!(
+            "CREATE TABLE {} (\n{}\n){start}",
+            quote(table),
+            parts.join(",\n")
+        )
+    }
+
+    /// The table option `AUTO_INCREMENT = n`: the least value the AUTO_INCREMENT column gives
+    /// from now on. As in MySQL, 0 and 1 mean no start, and a table without such a column
+    /// ignores it.
+    pub fn set_auto_increment_start(&mut self, n: u64) {
+        if let Some(c) = self.columns.iter_mut().find(|c| c.auto_increment) {
+            c.auto_increment_start = (n > 1).then_some(n);
+        }
     }
 
     /// The column's type and options as CREATE TABLE writes them: `int NOT NULL DEFAULT '5'`.
@@ -361,10 +385,18 @@ impl Schema {
                 | if c.default.is_some() { HAS_DEFAULT } else { 0 }
                 | if c.auto_increment { AUTO_INCREMENT } else { 0 }
                 | if c.default_now { DEFAULT_NOW } else { 0 }
-                | if c.update_now { UPDATE_NOW } else { 0 };
+                | if c.update_now { UPDATE_NOW } else { 0 }
+                | if c.auto_increment_start.is_some() {
+                    AUTO_INCREMENT_START
+                } else {
+                    0
+                };
             out.push(flags);
             if let Some(v) = &c.default {
                 encode_value(out, c.ty, v);
+            }
+            if let Some(start) = c.auto_increment_start {
+                put_uvarint(out, start);
             }
         }
         put_uvarint(out, self.primary_key.len() as u64);
@@ -497,7 +529,12 @@ impl Schema {
                 },
             };
             let flags = r.u8()?;
-            let known = NULLABLE | HAS_DEFAULT | AUTO_INCREMENT | DEFAULT_NOW | UPDATE_NOW;
+            let known = NULLABLE
+                | HAS_DEFAULT
+                | AUTO_INCREMENT
+                | DEFAULT_NOW
+                | UPDATE_NOW
+                | AUTO_INCREMENT_START;
             if flags & !known != 0 {
                 return Err(CodecError::Invalid("column flags"));
             }
@@ -507,6 +544,7 @@ impl Schema {
                 nullable: flags & NULLABLE != 0,
                 default: None,
                 auto_increment: flags & AUTO_INCREMENT != 0,
+                auto_increment_start: None,
                 default_now: flags & DEFAULT_NOW != 0,
                 update_now: flags & UPDATE_NOW != 0,
                 members,
@@ -522,6 +560,11 @@ impl Schema {
                     return Err(CodecError::Invalid("column default"));
                 }
                 column.default = Some(v);
+            }
+            if flags & AUTO_INCREMENT_START != 0 {
+                // `valid` refuses a start below 2 (a second encoding of none) and one on
+                // another column than the AUTO_INCREMENT one.
+                column.auto_increment_start = Some(r.uvarint()?);
             }
             columns.push(column);
         }
@@ -665,6 +708,11 @@ impl Schema {
                 {
                     return Err("an AUTO_INCREMENT column must be an integer primary key column without a default");
                 }
+            }
+            if c.auto_increment_start
+                .is_some_and(|n| n < 2 || !c.auto_increment)
+            {
+                return Err("an AUTO_INCREMENT start of 2 or more, on the AUTO_INCREMENT column");
             }
         }
         if auto > 1 {
@@ -919,6 +967,45 @@ mod tests {
         refused(&[1, 1, b'a', 1, 0x41, 0], "column flags");
     }
 
+    /// docs/FORMAT.md, "Schemas": the AUTO_INCREMENT start rows encoding 6 added.
+    #[test]
+    fn auto_increment_start_in_docs_format() {
+        let mut id = Column::new("id", ColumnType::INT, false);
+        id.auto_increment = true;
+        let mut schema = Schema {
+            columns: vec![id],
+            primary_key: vec![0],
+            ..Schema::default()
+        };
+        schema.set_auto_increment_start(1000);
+        let mut out = Vec::new();
+        schema.encode(&mut out);
+        assert_eq!(out, [1, 2, b'i', b'd', 1, 0x24, 0xe8, 0x07, 1, 0]);
+        assert_eq!(Schema::decode(&mut Reader::new(&out)), Ok(schema.clone()));
+        // 0 and 1 are no start: the schema keeps its encoding 5 bytes.
+        schema.set_auto_increment_start(1);
+        out.clear();
+        schema.encode(&mut out);
+        assert_eq!(out, [1, 2, b'i', b'd', 1, 0x04, 1, 0]);
+        let why = "an AUTO_INCREMENT start of 2 or more, on the AUTO_INCREMENT column";
+        for bytes in [
+            &[1, 2, b'i', b'd', 1, 0x24, 1, 1, 0][..],
+            &[1, 2, b'i', b'd', 1, 0x20, 5, 1, 0],
+            &[
+                1, 2, b'i', b'd', 1, 0x24, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+            ],
+        ] {
+            assert!(
+                Schema::decode(&mut Reader::new(bytes)).is_err(),
+                "{bytes:?}"
+            );
+        }
+        assert_eq!(
+            Schema::decode(&mut Reader::new(&[1, 2, b'i', b'd', 1, 0x24, 1, 1, 0])),
+            Err(CodecError::Invalid(why))
+        );
+    }
+
     /// docs/FORMAT.md, "Schemas": the foreign keys rows encoding 5 added.
     #[test]
     fn foreign_keys_in_docs_format() {
@@ -1012,7 +1099,7 @@ mod tests {
                 "{bytes:?}"
             );
         };
-        refused(&[1, 1, b'a', 1, 0x20, 0], "column flags");
+        refused(&[1, 1, b'a', 1, 0x40, 0], "column flags");
         // A default past its column's type: 300 in a tinyint, 'abcd' in varchar(3).
         refused(&[1, 1, b'a', 8, 2, 0xd8, 0x04, 0], "column default");
         refused(

@@ -294,6 +294,15 @@ async fn apply<S: Storage>(
             }
             Ok(())
         }
+        AlterTableOperation::AutoIncrement { value, .. } => {
+            let number = match &value.value {
+                sqlparser::ast::Value::Number(n, _) => Some(n.as_str()),
+                _ => None,
+            };
+            let n = ddl::auto_increment_start(number, &value)?;
+            t.schema.set_auto_increment_start(n);
+            Ok(())
+        }
         AlterTableOperation::RenameTable { table_name } => {
             let (RenameTableNameKind::To(new) | RenameTableNameKind::As(new)) = table_name;
             t.name = new_table_name(root, &t.name, &object_name(&new)?)?;
@@ -531,6 +540,10 @@ impl Altered {
         // A key column stays NOT NULL, as in MySQL.
         spec.column.nullable &= !in_key;
         self.rows(store).await?;
+        // The table's AUTO_INCREMENT start stays with the column while it numbers rows.
+        if spec.column.auto_increment {
+            spec.column.auto_increment_start = self.schema.columns[i].auto_increment_start;
+        }
         self.schema.columns[i] = spec.column.clone();
         spec.add_constraints(&mut self.schema, &self.name, i)?;
         if let Some(position) = position {

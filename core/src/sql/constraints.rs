@@ -199,7 +199,8 @@ impl AutoIncrement {
                 Some(next) => next,
                 None => next_auto_increment(store, table, column)
                     .await?
-                    .max(self.given),
+                    .max(self.given)
+                    .max(kind.auto_increment_start.map_or(1, i128::from)),
             };
             // Past the type's range, the column's coercion refuses it.
             *v = int_value(next);

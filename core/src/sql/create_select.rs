@@ -96,7 +96,7 @@ pub async fn run<S: Storage>(
         };
         more.push(column);
     }
-    let mut schema = ddl::schema(&name, &create.columns, more, &create.constraints)?;
+    let mut schema = ddl::created_schema(&name, &create, more)?;
     foreign_key::resolve(
         root,
         &name,

@@ -47,7 +47,7 @@ pub fn create_table(
     let Some(name) = new_table(root, &create)? else {
         return Ok(QueryResult::affected(0));
     };
-    let mut schema = schema(&name, &create.columns, Vec::new(), &create.constraints)?;
+    let mut schema = created_schema(&name, &create, Vec::new())?;
     foreign_key::resolve(root, &name, &mut schema, key_checks)?;
     let indexes = alloc::vec![Hash::EMPTY; schema.indexes.len()];
     root.tables
@@ -112,6 +112,57 @@ fn create_like(
     root.tables
         .insert(name, TableRef::new(schema, Hash::EMPTY, indexes));
     Ok(QueryResult::affected(0))
+}
+
+/// The schema `create` makes: its columns, then `more` (CREATE TABLE ... SELECT's), its
+/// constraints, and the start its `AUTO_INCREMENT = N` option gives.
+pub(crate) fn created_schema(
+    table: &str,
+    create: &CreateTable,
+    more: Vec<Column>,
+) -> Result<Schema, SqlError> {
+    let mut schema = schema(table, &create.columns, more, &create.constraints)?;
+    if let CreateTableOptions::Plain(options) = &create.table_options {
+        for option in options {
+            if let Some(n) = auto_increment_option(option)? {
+                schema.set_auto_increment_start(n);
+            }
+        }
+    }
+    Ok(schema)
+}
+
+/// The value of a table option `AUTO_INCREMENT = N` (None: another option).
+fn auto_increment_option(option: &SqlOption) -> Result<Option<u64>, SqlError> {
+    match option {
+        SqlOption::KeyValue { key, value }
+            if key.to_string().eq_ignore_ascii_case("AUTO_INCREMENT") =>
+        {
+            let number = match value {
+                Expr::Value(v) => match &v.value {
+                    sqlparser::ast::Value::Number(n, _) => Some(n.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            Ok(Some(auto_increment_start(number, value)?))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// `AUTO_INCREMENT = N`'s N, written as `written` (None: not a number), as MySQL takes it: a
+/// whole number up to bigint unsigned's greatest.
+pub(crate) fn auto_increment_start(
+    number: Option<&str>,
+    written: &dyn core::fmt::Display,
+) -> Result<u64, SqlError> {
+    number.and_then(|n| n.parse().ok()).ok_or_else(|| {
+        SqlError::Syntax(format!(
+            "AUTO_INCREMENT = {written}: the start is a whole number from 0 to {}",
+            u64::MAX
+        ))
+    })
 }
 
 /// The schema of a table of columns `defs`, then `more` (CREATE TABLE ... SELECT's), with
@@ -409,7 +460,7 @@ pub(crate) fn default_value(column: &Column, e: &Expr) -> Result<Option<Value>, 
     if column.auto_increment {
         return Err(invalid("an AUTO_INCREMENT column has none".into()));
     }
-    match column.coerce(v) {
+    match column.coerce(quoted_number(column, v)) {
         Ok(v) => Ok(Some(v)),
         Err(error) => Err(invalid(
             TableError::Type {
@@ -418,6 +469,31 @@ pub(crate) fn default_value(column: &Column, e: &Expr) -> Result<Option<Value>, 
             }
             .to_string(),
         )),
+    }
+}
+
+/// A default as MySQL writes every default, quoted (`DEFAULT '0'` on an int column: its SHOW
+/// CREATE TABLE and dumps do): in a numeric column, text that is a plain number is that
+/// number. Other text is left for the column to refuse.
+fn quoted_number(column: &Column, v: Value) -> Value {
+    let numeric = matches!(
+        column.ty,
+        ColumnType::Integer { .. } | ColumnType::Double | ColumnType::Bool
+    );
+    let Value::Text(text) = &v else { return v };
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = !whole.is_empty()
+        && whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit());
+    match numeric && plain {
+        true => crate::sql::expr::number(digits, negative).unwrap_or(v),
+        false => v,
     }
 }
 
@@ -736,8 +812,8 @@ fn text_as_stored(naming: Naming, name: &str) -> Result<(), SqlError> {
 }
 
 /// MySQL table options that change nothing in Cairn (`ENGINE`, and the character set and
-/// collation that Cairn's text has) are accepted, so that MySQL and Dolt dumps load; any
-/// other is refused.
+/// collation that Cairn's text has) are accepted, so that MySQL and Dolt dumps load, and
+/// `AUTO_INCREMENT = N` (`created_schema` keeps it); any other is refused.
 fn check_table_options(options: &CreateTableOptions) -> Result<(), SqlError> {
     let list = match options {
         CreateTableOptions::None => return Ok(()),
@@ -745,6 +821,9 @@ fn check_table_options(options: &CreateTableOptions) -> Result<(), SqlError> {
         other => return unsupported(format!("table options {other}")),
     };
     for option in list {
+        if auto_increment_option(option)?.is_some() {
+            continue;
+        }
         match option {
             SqlOption::NamedParenthesizedList(l)
                 if l.key.value.eq_ignore_ascii_case("ENGINE") && l.values.is_empty() => {}

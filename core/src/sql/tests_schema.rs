@@ -411,6 +411,98 @@ fn auto_increment_numbers_a_zero_unless_the_mode_keeps_it() {
     );
 }
 
+/// The table option AUTO_INCREMENT = N: the least value the column gives from then on, kept
+/// in the schema, beside the column's greatest value + 1 (the larger wins), as MySQL's
+/// counter starts at N and never goes below the greatest value.
+#[test]
+fn auto_increment_starts_where_the_table_option_says() {
+    let mut db = Db::new();
+    db.run("create table t (id int auto_increment primary key, s text) auto_increment = 1000");
+    db.run("insert into t (s) values ('a'), ('b')");
+    db.run("insert into t values (5, 'c')");
+    db.run("insert into t (s) values ('d')");
+    answers(&mut db, &[("last_insert_id()", "1002")]);
+    // Lowered below the greatest value, it changes nothing; raised, the next row takes it.
+    db.run("alter table t auto_increment = 10");
+    db.run("insert into t (s) values ('e')");
+    db.run("alter table t auto_increment = 2000");
+    db.run("insert into t (s) values ('f')");
+    // It stays with the column through a MODIFY that keeps AUTO_INCREMENT, and in SHOW
+    // CREATE TABLE, whose output makes the same table.
+    db.run("alter table t modify id bigint auto_increment");
+    db.run("insert into t (s) values ('g')");
+    assert_eq!(
+        lines(&db.rows("select id, s from t order by id")),
+        ["5|c", "1000|a", "1001|b", "1002|d", "1003|e", "2000|f", "2001|g"]
+    );
+    let create = db.rows("show create table t")[0][1].to_string();
+    assert!(create.ends_with(") AUTO_INCREMENT=2000"), "{create}");
+    db.run(&create.replace("`t`", "`copy`"));
+    db.run("insert into copy (s) values ('x')");
+    answers(&mut db, &[("id from copy", "2000")]);
+    // 0 and 1 mean no start; a table without the column takes the option and ignores it,
+    // as MySQL does; what is not a whole number is refused.
+    db.run("alter table t auto_increment = 0");
+    assert!(!db.rows("show create table t")[0][1]
+        .to_string()
+        .contains("AUTO_INCREMENT="));
+    db.run("create table plain (a int) auto_increment = 7");
+    assert!(!db.rows("show create table plain")[0][1]
+        .to_string()
+        .contains("AUTO_INCREMENT="));
+    for sql in [
+        "create table u (id int auto_increment primary key) auto_increment = 'a'",
+        "alter table t auto_increment = 1.5",
+        "create table u (id int auto_increment primary key) auto_increment = 18446744073709551616",
+    ] {
+        let e = db.err(sql);
+        assert!(
+            e.contains("the start is a whole number from 0 to"),
+            "{sql}: {e}"
+        );
+    }
+    // Past the column's type, the row that would take it is refused.
+    db.run(
+        "create table small (id tinyint auto_increment primary key, s text) auto_increment = 200",
+    );
+    let e = db.err("insert into small (s) values ('z')");
+    assert!(e.contains("out of range"), "{e}");
+}
+
+/// MySQL writes every default quoted (SHOW CREATE TABLE and mysqldump: `DEFAULT '0'` on an
+/// int column); in a numeric column, text that is a plain number is that number.
+#[test]
+fn a_quoted_number_is_a_numeric_columns_default() {
+    let mut db = Db::new();
+    db.run(
+        "create table t (id int primary key, t tinyint not null default '-5', \
+         d double default '1.5', b bool default '1', n decimal(5,2) default '0.5')",
+    );
+    db.run("insert into t (id) values (1)");
+    assert_eq!(
+        lines(&db.rows("select t, d, b, n from t")),
+        ["-5|1.5|true|0.50"]
+    );
+    for (sql, says) in [
+        (
+            "create table u (a int default '1x')",
+            "expected a value of type int, found text",
+        ),
+        (
+            "create table u (a int default ' 1')",
+            "expected a value of type int, found text",
+        ),
+        (
+            "create table u (a tinyint default '300')",
+            "value 300 is out of range",
+        ),
+        ("create table u (a int default '1.5.1')", "found text"),
+    ] {
+        let e = db.err(sql);
+        assert!(e.contains(says), "{sql}: {e}");
+    }
+}
+
 #[test]
 fn check_constraints_refuse_rows_by_name() {
     let mut db = Db::new();

@@ -307,6 +307,34 @@ fn a_dumped_table_names_its_character_set_and_switches_its_keys() {
     assert_eq!(db.count("people"), 2);
 }
 
+/// A table with an AUTO_INCREMENT column and numeric defaults as mysqldump writes it out of
+/// MySQL 8 (a Dolt dump's are the same): the table option AUTO_INCREMENT=N after its rows'
+/// greatest key, and every default quoted.
+#[test]
+fn a_dumped_table_keeps_its_auto_increment_start_and_quoted_defaults() {
+    let mut db = Db::new();
+    db.run(DUMP_HEADER);
+    db.run(
+        "CREATE TABLE `orders` ( \
+           `id` bigint unsigned NOT NULL AUTO_INCREMENT, \
+           `status` enum('new','paid') NOT NULL DEFAULT 'new', \
+           `total` decimal(10,2) NOT NULL DEFAULT '0.00', \
+           `flags` tinyint(1) NOT NULL DEFAULT '0', \
+           PRIMARY KEY (`id`) \
+         ) ENGINE=InnoDB AUTO_INCREMENT=11 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin; \
+         LOCK TABLES `orders` WRITE; \
+         INSERT INTO `orders` VALUES (1,'paid',10.50,1),(7,'new',0.00,0); \
+         UNLOCK TABLES",
+    );
+    db.run(DUMP_FOOTER);
+    // Rows 8 to 10 were deleted in MySQL: the next order is 11 there, and here.
+    db.run("INSERT INTO orders (status) VALUES ('paid')");
+    assert_eq!(
+        lines(&db.rows("SELECT id, status, total, flags FROM orders")),
+        ["1|paid|10.50|1", "7|new|0.00|0", "11|paid|0.00|0"]
+    );
+}
+
 /// MySQL's sequence idiom: LAST_INSERT_ID(expr) gives expr and is what LAST_INSERT_ID()
 /// gives next.
 #[test]
