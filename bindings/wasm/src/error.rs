@@ -101,6 +101,7 @@ fn sql_code(e: &SqlError) -> &'static str {
         | SqlError::ValueCount { .. }
         | SqlError::TooManyRows(_)
         | SqlError::SavepointNotFound(_)
+        | SqlError::ReadOnlyTransaction
         | SqlError::WrongValue { .. }
         | SqlError::TypeMismatch(_) => "SQL",
         SqlError::SerializationFailure => "CONFLICT",

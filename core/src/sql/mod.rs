@@ -170,6 +170,9 @@ pub enum SqlError {
     SerializationFailure,
     /// ROLLBACK TO or RELEASE of a savepoint the open transaction does not have.
     SavepointNotFound(String),
+    /// A statement that would change the database in a transaction begun READ ONLY; it
+    /// changed nothing.
+    ReadOnlyTransaction,
     /// SET of a system variable to a value it does not take (MySQL's error 1231).
     WrongValue {
         variable: String,
@@ -210,6 +213,9 @@ impl fmt::Display for SqlError {
                 write!(f, "Variable '{variable}' can't be set to the value of '{value}'")
             }
             SqlError::Table(e) => e.fmt(f),
+            SqlError::ReadOnlyTransaction => f.write_str(
+                "Cannot execute statement in a READ ONLY transaction (COMMIT or ROLLBACK it first)",
+            ),
             SqlError::SerializationFailure => f.write_str(
                 "serialization failure: this transaction conflicts with a committed \
                  transaction from another client; the transaction was rolled back, run it again",
@@ -321,10 +327,12 @@ pub async fn execute_in<S: Storage>(
             Piece::Text(text) => {
                 if let Some(reader) = fast_insert::Reader::start(text) {
                     roots.begin_implicitly(&history.session);
+                    let read_only = roots.read_only();
                     let root = roots.root();
                     let before = root.clone();
                     if let Some(result) = insert::run_fast(store, root, reader, history).await {
                         let result = result?;
+                        transaction::kept_read_only(read_only, &before, root)?;
                         keys_hold(store, before, root, Cause::Delete, history).await?;
                         push(history, results, result);
                         continue;
@@ -355,12 +363,14 @@ pub async fn execute_in<S: Storage>(
                 continue;
             }
             roots.begin_implicitly(&history.session);
+            let read_only = roots.read_only();
             let root = roots.root();
             let hold = keys_to_hold(&statement, root);
             // Boxed: the statement's future is tens of KiB in a debug build, and every caller
             // up to `block_on` would hold a copy of it on the stack deep parses need.
             let mut result = Box::pin(run(store, root, history, statement)).await?;
             if let Some((cause, before)) = hold {
+                transaction::kept_read_only(read_only, &before, root)?;
                 keys_hold(store, before, root, cause, history).await?;
             }
             history::name_clock_columns(&mut result.columns, &clock);

@@ -329,7 +329,10 @@ fn a_session_that_ends_rolls_its_transaction_back() {
 fn characteristics_and_global_or_mixed_autocommit_settings_are_refused_by_name() {
     let (mut repo, _storage) = database();
     for (sql, names) in [
-        ("START TRANSACTION READ ONLY", "transaction characteristics"),
+        (
+            "START TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+            "ISOLATION LEVEL SERIALIZABLE: Cairn's transactions are serializable",
+        ),
         ("SET GLOBAL autocommit = 0", "SET GLOBAL autocommit"),
         ("SET @@global.autocommit = 0", "SET GLOBAL autocommit"),
         (
@@ -347,6 +350,48 @@ fn characteristics_and_global_or_mixed_autocommit_settings_are_refused_by_name()
     }
     run(&mut repo, "INSERT INTO t VALUES (2, 'b')");
     assert!(!repo.in_transaction(), "autocommit is still on");
+}
+
+/// START TRANSACTION READ ONLY, as MySQL has it: the transaction reads, and every statement
+/// that would change the database is refused and changes nothing, until COMMIT or ROLLBACK
+/// (AND CHAIN keeps the mode).
+#[test]
+fn a_read_only_transaction_reads_and_refuses_every_write() {
+    let (mut repo, storage) = database();
+    run(&mut repo, "START TRANSACTION READ ONLY");
+    assert!(repo.in_transaction());
+    assert_eq!(ids(&mut repo), ["1"]);
+    for sql in [
+        "INSERT INTO t VALUES (2, 'b')",
+        "UPDATE t SET s = 'z'",
+        "DELETE FROM t",
+        "CREATE TABLE u (x INT PRIMARY KEY)",
+        "ALTER TABLE t ADD COLUMN c INT",
+        "DROP TABLE t",
+        "TRUNCATE t",
+    ] {
+        match block_on(repo.sql(sql)) {
+            Err(RepoError::Sql(SqlError::ReadOnlyTransaction)) => {}
+            other => panic!("{sql}: {other:?}"),
+        }
+    }
+    // A statement that changes nothing is no write.
+    run(&mut repo, "UPDATE t SET s = s WHERE id = 7; SET @a = 1");
+    run(&mut repo, "COMMIT AND CHAIN");
+    assert!(matches!(
+        block_on(repo.sql("INSERT INTO t VALUES (3, 'c')")),
+        Err(RepoError::Sql(SqlError::ReadOnlyTransaction))
+    ));
+    run(
+        &mut repo,
+        "ROLLBACK; START TRANSACTION READ WRITE; INSERT INTO t VALUES (2, 'b'); COMMIT",
+    );
+    assert_eq!(ids(&mut repo), ["1", "2"]);
+    assert_eq!(saved_ids(&storage), ["1", "2"]);
+    match block_on(repo.sql("START TRANSACTION READ ONLY, READ WRITE")) {
+        Err(RepoError::Sql(SqlError::Syntax(why))) => assert!(why.contains("not both"), "{why}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

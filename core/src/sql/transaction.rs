@@ -3,7 +3,8 @@
 //! statements in between read and write the transaction's own root, which the session holds
 //! (a `Repo` keeps it from one script to the next) and nothing saves until COMMIT.
 //! `SAVEPOINT name` marks the transaction's root, `ROLLBACK TO [SAVEPOINT] name` goes back to
-//! it, `RELEASE SAVEPOINT name` forgets it. `COMMIT AND CHAIN` and `ROLLBACK AND CHAIN` open
+//! it, `RELEASE SAVEPOINT name` forgets it. `START TRANSACTION READ ONLY` opens one whose
+//! statements may read only. `COMMIT AND CHAIN` and `ROLLBACK AND CHAIN` open
 //! the next transaction at once. `SET autocommit = 0` makes every statement run in a
 //! transaction, which the first one outside a transaction opens; `SET autocommit = 1` commits
 //! it.
@@ -42,6 +43,8 @@ pub struct Transaction {
     /// Its savepoints, oldest first: each name (lowercase, as MySQL compares them) and the
     /// root when it was set.
     pub savepoints: Vec<(String, RootValue)>,
+    /// Begun `READ ONLY`: a statement that would change its root is refused.
+    pub read_only: bool,
 }
 
 impl Roots {
@@ -62,11 +65,21 @@ impl Roots {
 
     /// Opens a transaction on the working root.
     fn begin(&mut self) {
+        self.begin_as(false);
+    }
+
+    fn begin_as(&mut self, read_only: bool) {
         self.transaction = Some(Transaction {
             began: self.working.clone(),
             root: self.working.clone(),
             savepoints: Vec::new(),
+            read_only,
         });
+    }
+
+    /// Whether the open transaction was begun READ ONLY.
+    pub(crate) fn read_only(&self) -> bool {
+        self.transaction.as_ref().is_some_and(|t| t.read_only)
     }
 
     /// The root the next statement reads and writes.
@@ -79,7 +92,9 @@ impl Roots {
 }
 
 pub(crate) enum Control {
-    Begin,
+    Begin {
+        read_only: bool,
+    },
     /// With `chain`, AND CHAIN: a new transaction follows.
     Commit {
         chain: bool,
@@ -98,7 +113,7 @@ impl Control {
     fn commits(&self, session: &Session) -> bool {
         match self {
             // As in MySQL, BEGIN in a transaction commits that one first.
-            Control::Begin | Control::Commit { .. } => true,
+            Control::Begin { .. } | Control::Commit { .. } => true,
             Control::Autocommit(on) => *on && !session.autocommit(),
             _ => false,
         }
@@ -144,6 +159,8 @@ pub(crate) async fn merge_concurrent<S: Storage>(
                 began: roots.working.clone(),
                 root,
                 savepoints: Vec::new(),
+                // A read-only transaction changed nothing, so never merges.
+                read_only: false,
             });
             Ok(())
         }
@@ -173,12 +190,11 @@ pub(crate) fn control(statement: &Statement) -> Result<Option<Control>, SqlError
             exception: None,
             has_end_keyword: false,
             ..
-        } if modes.is_empty() && statements.is_empty() => Control::Begin,
+        } if statements.is_empty() => Control::Begin {
+            read_only: access_mode(modes)?,
+        },
         Statement::StartTransaction { .. } => {
-            return unsupported(
-                "transaction characteristics (ISOLATION LEVEL, READ ONLY, ...): \
-                 Cairn's transactions are read-write and serializable",
-            )
+            return unsupported("this form of START TRANSACTION (BEGIN or START TRANSACTION)")
         }
         Statement::Commit {
             chain,
@@ -203,6 +219,45 @@ pub(crate) fn control(statement: &Statement) -> Result<Option<Control>, SqlError
         Statement::Set(set) => return autocommit(set),
         _ => return Ok(None),
     }))
+}
+
+/// Whether START TRANSACTION's modes make it READ ONLY (`READ WRITE` is the default), as
+/// MySQL takes them: one access mode at most, and no isolation level there (MySQL sets that
+/// with SET TRANSACTION; Cairn's transactions are serializable).
+fn access_mode(modes: &[ast::TransactionMode]) -> Result<bool, SqlError> {
+    let mut read_only = None;
+    for mode in modes {
+        match mode {
+            ast::TransactionMode::AccessMode(access) if read_only.is_none() => {
+                read_only = Some(*access == ast::TransactionAccessMode::ReadOnly);
+            }
+            ast::TransactionMode::AccessMode(_) => {
+                return Err(SqlError::Syntax(
+                    "START TRANSACTION takes READ ONLY or READ WRITE, not both".into(),
+                ))
+            }
+            ast::TransactionMode::IsolationLevel(level) => {
+                return unsupported(alloc::format!(
+                    "ISOLATION LEVEL {level}: Cairn's transactions are serializable"
+                ))
+            }
+        }
+    }
+    Ok(read_only.unwrap_or(false))
+}
+
+/// Refuses what a statement did to `root` in a READ ONLY transaction (`read_only`), putting
+/// back `before`.
+pub(crate) fn kept_read_only(
+    read_only: bool,
+    before: &RootValue,
+    root: &mut RootValue,
+) -> Result<(), SqlError> {
+    if read_only && root != before {
+        root.clone_from(before);
+        return Err(SqlError::ReadOnlyTransaction);
+    }
+    Ok(())
 }
 
 /// `SET [SESSION | LOCAL] autocommit = value` (or `@@autocommit`, `@@session.autocommit`) as
@@ -288,22 +343,25 @@ pub(crate) fn apply(
     control: Control,
 ) -> Result<QueryResult, SqlError> {
     match control {
-        Control::Begin => {
+        Control::Begin { read_only } => {
             // As in MySQL, BEGIN in a transaction commits that one first.
             commit(roots)?;
-            roots.begin();
+            roots.begin_as(read_only);
         }
-        // AND CHAIN begins the next transaction even with none open, as MySQL does.
+        // AND CHAIN begins the next transaction even with none open, as MySQL does, with the
+        // same access mode.
         Control::Commit { chain } => {
+            let read_only = roots.read_only();
             commit(roots)?;
             if chain {
-                roots.begin();
+                roots.begin_as(read_only);
             }
         }
         Control::Rollback { chain } => {
+            let read_only = roots.read_only();
             roots.transaction = None;
             if chain {
-                roots.begin();
+                roots.begin_as(read_only);
             }
         }
         // As in MySQL, turning autocommit on commits the open transaction; if that fails,
