@@ -299,6 +299,24 @@ pub fn fails_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
     out.stderr
 }
 
+/// Runs cairn, expecting it to fail with exit code 1 and an error that mentions `needed`;
+/// unlike [`fails_env`], the message may span lines or quote a server's own "error: ".
+pub fn fails_saying(dir: &Path, args: &[&str], env: &[(&str, &str)], needed: &str) -> String {
+    let out = cairn_env(dir, args, env);
+    assert_eq!(
+        out.code, 1,
+        "cairn {args:?} should fail: {}{}",
+        out.stdout, out.stderr
+    );
+    assert!(
+        out.stderr.contains(needed),
+        "{needed:?} expected: {}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    out.stderr
+}
+
 /// Starts a throw-away server with one of the repository's scripts (`scripts/ceph.sh`,
 /// `scripts/azurite.sh`) in a new folder, stopped by the script's watcher when this process
 /// ends, however it ends. Sets the variables of the `env` file it writes in this process (the

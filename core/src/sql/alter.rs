@@ -295,11 +295,7 @@ async fn apply<S: Storage>(
             Ok(())
         }
         AlterTableOperation::AutoIncrement { value, .. } => {
-            let number = match &value.value {
-                sqlparser::ast::Value::Number(n, _) => Some(n.as_str()),
-                _ => None,
-            };
-            let n = ddl::auto_increment_start(number, &value)?;
+            let n = ddl::auto_increment_start(Some(&value.value), &value)?;
             t.schema.set_auto_increment_start(n);
             Ok(())
         }

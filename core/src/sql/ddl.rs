@@ -138,26 +138,27 @@ fn auto_increment_option(option: &SqlOption) -> Result<Option<u64>, SqlError> {
         SqlOption::KeyValue { key, value }
             if key.to_string().eq_ignore_ascii_case("AUTO_INCREMENT") =>
         {
-            let number = match value {
-                Expr::Value(v) => match &v.value {
-                    sqlparser::ast::Value::Number(n, _) => Some(n.as_str()),
-                    _ => None,
-                },
+            let literal = match value {
+                Expr::Value(v) => Some(&v.value),
                 _ => None,
             };
-            Ok(Some(auto_increment_start(number, value)?))
+            Ok(Some(auto_increment_start(literal, value)?))
         }
         _ => Ok(None),
     }
 }
 
-/// `AUTO_INCREMENT = N`'s N, written as `written` (None: not a number), as MySQL takes it: a
-/// whole number up to bigint unsigned's greatest.
+/// `AUTO_INCREMENT = N`'s N, from the literal written as `written` (None: not a literal), as
+/// MySQL takes it: a whole number up to bigint unsigned's greatest.
 pub(crate) fn auto_increment_start(
-    number: Option<&str>,
+    literal: Option<&sqlparser::ast::Value>,
     written: &dyn core::fmt::Display,
 ) -> Result<u64, SqlError> {
-    number.and_then(|n| n.parse().ok()).ok_or_else(|| {
+    let number = match literal {
+        Some(sqlparser::ast::Value::Number(n, _)) => n.parse().ok(),
+        _ => None,
+    };
+    number.ok_or_else(|| {
         SqlError::Syntax(format!(
             "AUTO_INCREMENT = {written}: the start is a whole number from 0 to {}",
             u64::MAX

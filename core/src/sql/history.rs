@@ -275,6 +275,7 @@ pub fn mark_last_insert_id(
 }
 
 const HASHOF: &str = "dolt_hashof";
+const ACTIVE_BRANCH: &str = "active_branch";
 
 /// `tokens` with each `ACTIVE_BRANCH()` written as the branch the script runs on (NULL without
 /// one) and each `DOLT_HASHOF('rev')` as the commit `rev` names (resolved by the caller from
@@ -286,10 +287,10 @@ pub fn mark_versions(
     written: &mut ClockCalls,
 ) -> Result<Vec<TokenWithSpan>, SqlError> {
     let call_at = |t: &TokenWithSpan| match &t.token {
-        Token::Word(w) if w.quote_style.is_none() => {
-            let name = w.value.to_ascii_lowercase();
-            (name == "active_branch" || name == HASHOF).then_some(name)
-        }
+        // Compared without lowercasing: this runs on every word of every statement.
+        Token::Word(w) if w.quote_style.is_none() => [ACTIVE_BRANCH, HASHOF]
+            .into_iter()
+            .find(|name| w.value.eq_ignore_ascii_case(name)),
         _ => None,
     };
     if !tokens.iter().any(|t| call_at(t).is_some()) {

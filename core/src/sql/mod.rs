@@ -327,12 +327,12 @@ pub async fn execute_in<S: Storage>(
             Piece::Text(text) => {
                 if let Some(reader) = fast_insert::Reader::start(text) {
                     roots.begin_implicitly(&history.session);
-                    let read_only = roots.read_only();
+                    let read_only = roots.read_only().then(|| history.session.state());
                     let root = roots.root();
                     let before = root.clone();
                     if let Some(result) = insert::run_fast(store, root, reader, history).await {
                         let result = result?;
-                        transaction::kept_read_only(read_only, &before, root)?;
+                        transaction::kept_read_only(read_only, &history.session, &before, root)?;
                         keys_hold(store, before, root, Cause::Delete, history).await?;
                         push(history, results, result);
                         continue;
@@ -363,14 +363,14 @@ pub async fn execute_in<S: Storage>(
                 continue;
             }
             roots.begin_implicitly(&history.session);
-            let read_only = roots.read_only();
+            let read_only = roots.read_only().then(|| history.session.state());
             let root = roots.root();
             let hold = keys_to_hold(&statement, root);
             // Boxed: the statement's future is tens of KiB in a debug build, and every caller
             // up to `block_on` would hold a copy of it on the stack deep parses need.
             let mut result = Box::pin(run(store, root, history, statement)).await?;
             if let Some((cause, before)) = hold {
-                transaction::kept_read_only(read_only, &before, root)?;
+                transaction::kept_read_only(read_only, &history.session, &before, root)?;
                 keys_hold(store, before, root, cause, history).await?;
             }
             history::name_clock_columns(&mut result.columns, &clock);

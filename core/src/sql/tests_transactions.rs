@@ -394,6 +394,30 @@ fn a_read_only_transaction_reads_and_refuses_every_write() {
     }
 }
 
+/// A write refused in a READ ONLY transaction leaves the session as it was: an INSERT that
+/// would have numbered a row does not move LAST_INSERT_ID, by either insert path.
+#[test]
+fn a_refused_insert_leaves_last_insert_id_alone() {
+    let (mut repo, _storage) = memory_repo();
+    run(
+        &mut repo,
+        "CREATE TABLE a (id INT AUTO_INCREMENT PRIMARY KEY, v INT); INSERT INTO a (v) VALUES (1)",
+    );
+    run(&mut repo, "START TRANSACTION READ ONLY");
+    // The bulk path (a plain INSERT ... VALUES) and the general one (INSERT ... SELECT).
+    for sql in [
+        "INSERT INTO a (v) VALUES (2), (3)",
+        "INSERT INTO a (v) SELECT 4",
+    ] {
+        match block_on(repo.sql(sql)) {
+            Err(RepoError::Sql(SqlError::ReadOnlyTransaction)) => {}
+            other => panic!("{sql}: {other:?}"),
+        }
+        let id = block_on(repo.sql("SELECT LAST_INSERT_ID()")).unwrap();
+        assert_eq!(id[0].rows[0][0].to_string(), "1", "after {sql}");
+    }
+}
+
 #[test]
 fn with_autocommit_off_each_statement_runs_in_a_transaction() {
     let (mut repo, storage) = database();

@@ -22,7 +22,7 @@ use crate::db::three_way::merge_roots;
 use crate::io::Storage;
 use crate::sql::constraints::check_merged_root;
 use crate::sql::history::History;
-use crate::sql::session::Session;
+use crate::sql::session::{Session, SessionState};
 
 /// What a script's statements run against.
 #[derive(Clone, Debug, PartialEq)]
@@ -246,18 +246,23 @@ fn access_mode(modes: &[ast::TransactionMode]) -> Result<bool, SqlError> {
     Ok(read_only.unwrap_or(false))
 }
 
-/// Refuses what a statement did to `root` in a READ ONLY transaction (`read_only`), putting
-/// back `before`.
+/// Refuses what a statement did to `root` in a READ ONLY transaction, putting back `before`
+/// and the session's values as they were before it ran (`read_only`, None outside one), so
+/// a refused INSERT leaves LAST_INSERT_ID alone.
 pub(crate) fn kept_read_only(
-    read_only: bool,
+    read_only: Option<SessionState>,
+    session: &Session,
     before: &RootValue,
     root: &mut RootValue,
 ) -> Result<(), SqlError> {
-    if read_only && root != before {
-        root.clone_from(before);
-        return Err(SqlError::ReadOnlyTransaction);
+    match read_only {
+        Some(state) if root != before => {
+            root.clone_from(before);
+            session.restore(state);
+            Err(SqlError::ReadOnlyTransaction)
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// `SET [SESSION | LOCAL] autocommit = value` (or `@@autocommit`, `@@session.autocommit`) as
