@@ -946,6 +946,9 @@ export interface Repo {
    * A transaction (`BEGIN` ... `COMMIT` or `ROLLBACK`) may span calls: the statements between
    * read and write its own state (so do `queryPage`'s), saved only by COMMIT; meanwhile this
    * Repo's other writes reject with TRANSACTION_OPEN. See docs/SQL.md, "Transactions".
+   * Dolt's procedures commit, branch and merge from a script, signed with the `author` option
+   * (or the config's user): `sql("insert ...; call dolt_commit('-am', 'rows')")`. See
+   * docs/SQL.md, "Version control from SQL".
    */
   sql(query: string, options?: SqlOptions & { rowMode?: 'array' }): Promise<QueryResult[]>;
   sql(query: string, options: SqlOptions & { rowMode: 'object' }): Promise<QueryResult<SqlRow>[]>;

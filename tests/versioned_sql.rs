@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use cairn_tests::{fails, fails_saying, new_db_with_rows, ok, query_csv};
+use cairn_tests::{fails, fails_saying, new_db_with_rows, ok, ok_env, query_csv};
 
 /// A database whose table `t` was (1 one, 2 two) at tag v1, then (1 uno, 3 three) at main,
 /// with (4 four) added and uncommitted; a branch `side` at v1.
@@ -249,4 +249,76 @@ fn dolt_diff_and_dolt_history_show_each_commits_rows() {
     );
     let err = fails(&d, &["sql", "-q", "select * from dolt_diff_nope"]);
     assert!(err.contains("table not found: dolt_diff_nope"), "{err}");
+}
+
+/// Dolt's procedures through `cairn sql`: a script commits as `cairn commit` does (the
+/// configured author), and what a call changes is what the next command sees.
+#[test]
+fn a_sql_script_commits_and_branches_with_dolts_procedures() {
+    let root = tempfile::tempdir().unwrap();
+    let d = three_states(root.path());
+    ok(&d, &["config", "user.name", "Ada"]);
+    ok(&d, &["config", "user.email", "ada@example.com"]);
+    // The configured author, not the test harness's CAIRN_USER_NAME (empty: unset).
+    let no_env_author = [("CAIRN_USER_NAME", ""), ("CAIRN_USER_EMAIL", "")];
+    let out = ok_env(
+        &d,
+        &[
+            "sql",
+            "-r",
+            "csv",
+            "-q",
+            "call dolt_commit('-am', 'four from sql'); \
+             call dolt_checkout('-b', 'from-sql'); \
+             insert into t values (5, 'five'); \
+             call dolt_commit('-am', 'five'); \
+             select message from dolt_log limit 2",
+        ],
+        &no_env_author,
+    );
+    // Each DOLT_COMMIT answers its commit's hash.
+    let lines: Vec<&str> = out.lines().collect();
+    let hashes: Vec<&str> = (1..lines.len())
+        .filter(|&i| lines[i - 1] == "hash")
+        .map(|i| lines[i])
+        .collect();
+    assert_eq!(hashes.len(), 2, "{out}");
+    assert!(out.ends_with("message\nfive\nfour from sql\n"), "{out}");
+    // The branch the script left is checked out; its commits are the configured author's.
+    let status = ok(&d, &["status"]);
+    assert!(status.contains("On branch from-sql"), "{status}");
+    assert!(status.contains("nothing to commit"), "{status}");
+    let log = ok(&d, &["log", "-n", "2"]);
+    assert!(log.contains("Ada <ada@example.com>"), "{log}");
+    let head = ok(&d, &["log", "--oneline", "-n", "1"]);
+    let short = head.split_whitespace().next().unwrap();
+    assert!(
+        hashes[1].starts_with(short) && head.contains("five"),
+        "{head}"
+    );
+    // A merge back into main, a fast-forward.
+    let merged = query_csv(
+        &d,
+        "call dolt_checkout('main'); call dolt_merge('from-sql')",
+    );
+    assert!(
+        merged.contains("hash,fast_forward,conflicts,message\n"),
+        "{merged}"
+    );
+    assert!(merged.contains(",1,0,merge successful"), "{merged}");
+    assert!(ok(&d, &["status"]).contains("On branch main"));
+    // A bad call is a one-line error, and the statements before it stay.
+    let err = fails(
+        &d,
+        &[
+            "sql",
+            "-q",
+            "insert into t values (6, 'six'); call dolt_commit('-am')",
+        ],
+    );
+    assert!(
+        err.contains("DOLT_COMMIT -m needs a value after it"),
+        "{err}"
+    );
+    assert_eq!(query_csv(&d, "select v from t where id = 6"), "v\nsix\n");
 }

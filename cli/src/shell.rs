@@ -29,6 +29,8 @@ fn is_exit(line: &str) -> bool {
 pub async fn run<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, format: ResultFormat) -> Out {
     let host = cx.host;
     let history = history(host);
+    // Who commits what CALL DOLT_COMMIT commits; the time is each statement's.
+    let mut caller = crate::database::signature(host, db.repo.config())?;
     host.stderr("Type SQL statements ending with ';'. \"exit\" or Ctrl-D leaves.\n");
     let mut typed = String::new();
     loop {
@@ -54,14 +56,14 @@ pub async fn run<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, format: ResultFormat) 
             continue;
         }
         let mut results = Vec::new();
-        let now = Some(crate::database::now_ms(host));
+        caller.time_ms = crate::database::now_ms(host);
         // Each statement starts from what other sessions saved while the shell waited, as
         // in `dolt sql` and as the JS Repo's calls do; a transaction still reads the state
         // it began with, and its COMMIT fails if the rows it began from changed.
         let outcome = match db.repo.reload().await {
             Ok(()) => {
                 db.repo
-                    .sql_into(&typed, &Params::None, now, &mut results)
+                    .sql_into(&typed, &Params::None, Some(&caller), &mut results)
                     .await
             }
             Err(e) => Err(e),

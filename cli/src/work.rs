@@ -98,10 +98,16 @@ pub async fn sql<H: Host>(
         None => cx.host.read_stdin().await.map_err(CliError::Input)?,
     };
     let mut results = Vec::new();
-    let now = Some(crate::database::now_ms(cx.host));
+    // Who runs the script and when: NOW(), and the author of what CALL DOLT_COMMIT commits.
+    let caller = crate::database::signature(cx.host, db.repo.config())?;
     let outcome = db
         .repo
-        .sql_into(&query, &cairn_core::sql::Params::None, now, &mut results)
+        .sql_into(
+            &query,
+            &cairn_core::sql::Params::None,
+            Some(&caller),
+            &mut results,
+        )
         .await;
     end_sql_session(cx, db);
     let printed: String = results

@@ -284,7 +284,7 @@ export class Repo {
       return Promise.reject(new CairnError('INVALID_ARGUMENT', message));
     }
     return this.#run(async (core) => {
-      const results = await core.sql(query, params, clock(this.#options)());
+      const results = await core.sql(query, params, ...this.#signature());
       return rowMode === 'array' ? results : results.map(withObjectRows);
     });
   }

@@ -143,3 +143,23 @@ test('merge modes, revert, cherry-pick, and branch deletion as Git does them', a
   await repo.deleteBranch('dev', { force: true });
   assert.ok(!(await repo.branches()).some((b) => b.name === 'dev'));
 });
+
+test("a SQL script commits, branches and merges with Dolt's procedures, as the author option says", async () => {
+  const repo = await Repo.init('mem://procedures', as('cy'));
+  const results = await repo.sql(
+    "create table t (id int primary key); insert into t values (1); call dolt_commit('-Am', 'from sql'); call dolt_checkout('-b', 'b2')",
+  );
+  assert.deepEqual(results[2].columns, ['hash']);
+  const [head] = await repo.log({ limit: 1 });
+  assert.equal(head.hash, results[2].rows[0][0]);
+  assert.equal(head.author, 'cy');
+  assert.equal(head.message, 'from sql');
+  // The branch a call checks out is the Repo's, as checkout() would leave it.
+  assert.equal(repo.currentBranch, 'b2');
+  await repo.sql("insert into t values (2); call dolt_commit('-am', 'two'); call dolt_checkout('main')");
+  const [merged] = await repo.sql("call dolt_merge('b2')", { rowMode: 'object' });
+  assert.equal(merged.rows[0].fast_forward, 1);
+  assert.equal((await repo.sql('select count(*) from t'))[0].rows[0][0], 2);
+  // What SQL cannot reach is refused, saying what to do instead.
+  await fails(repo.sql("call dolt_push('origin', 'main')"), 'SQL', /push outside SQL/);
+});

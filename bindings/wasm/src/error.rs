@@ -93,6 +93,7 @@ fn sql_code(e: &SqlError) -> &'static str {
         )
         | SqlError::Syntax(_)
         | SqlError::Definition(_)
+        | SqlError::Procedure(_)
         | SqlError::Parameter(_)
         | SqlError::Unsupported(_)
         | SqlError::TableExists(_)

@@ -222,14 +222,26 @@ impl Repo {
         })
     }
 
-    /// Runs SQL; `params` holds values for `?` (an array) or `:name` (an object), `now_ms`
-    /// the time NOW() reads.
-    pub fn sql(&self, query: JsValue, params: JsValue, now_ms: f64) -> Promise {
+    /// Runs SQL; `params` holds values for `?` (an array) or `:name` (an object); the
+    /// author is who commits what `CALL DOLT_COMMIT` commits, `time_ms` also the time NOW()
+    /// reads.
+    pub fn sql(
+        &self,
+        query: JsValue,
+        params: JsValue,
+        author_name: JsValue,
+        author_email: JsValue,
+        time_ms: f64,
+    ) -> Promise {
         let query = arg!(args::string(&query, "query"));
         let params = arg!(args::params(&params));
-        let now = Some(arg!(args::time_ms(now_ms)));
+        let caller = arg!(author(&author_name, &author_email, time_ms));
         self.run(|repo| async move {
-            let results = repo.lock().await.sql_with(&query, &params, now).await?;
+            let results = repo
+                .lock()
+                .await
+                .sql_with(&query, &params, Some(&caller))
+                .await?;
             Ok(results
                 .iter()
                 .map(convert::query_result)

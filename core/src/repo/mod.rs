@@ -9,6 +9,7 @@ pub mod config;
 mod conflicts;
 mod diff;
 mod merge;
+mod procedure;
 mod refs;
 mod remote;
 mod status;
@@ -646,31 +647,56 @@ impl<S: Storage> Repo<S> {
         self.sql_with(query, &crate::sql::Params::None, None).await
     }
 
-    /// `sql` with values for the query's `?` or `:name` placeholders, and the time NOW()
-    /// reads (milliseconds since the Unix epoch; None: NOW() is refused).
+    /// `sql` with values for the query's `?` or `:name` placeholders, and who runs it and
+    /// when (`caller`): the time NOW() reads (milliseconds since the Unix epoch) and the
+    /// author of the commits its `CALL DOLT_COMMIT(...)` and the like make. None: those are
+    /// refused.
     pub async fn sql_with(
         &mut self,
         query: &str,
         params: &crate::sql::Params,
-        now_ms: Option<u64>,
+        caller: Option<&Signature>,
     ) -> Result<Vec<crate::sql::QueryResult>> {
         let mut results = Vec::new();
-        self.sql_into(query, params, now_ms, &mut results).await?;
+        self.sql_into(query, params, caller, &mut results).await?;
         Ok(results)
     }
 
     /// `sql_with`, adding each statement's result to `results`: when one fails, `results`
     /// holds those of the statements before it, whose changes are saved (or, in a
-    /// transaction, kept in it).
+    /// transaction, kept in it). A `CALL` of a version-control procedure (`procedure.rs`)
+    /// runs after the statements before it are saved, and those after it see what it did.
     pub async fn sql_into(
+        &mut self,
+        query: &str,
+        params: &crate::sql::Params,
+        caller: Option<&Signature>,
+        results: &mut Vec<crate::sql::QueryResult>,
+    ) -> Result<()> {
+        let mut rest = query;
+        while let Some(call) = self
+            .sql_statements(rest, params, caller.map(|c| c.time_ms), results)
+            .await?
+        {
+            let result = self.call(call.procedure, caller).await?;
+            results.push(result);
+            rest = &rest[call.rest..];
+        }
+        Ok(())
+    }
+
+    /// The statements of `query` up to its first procedure call, which is answered for
+    /// `sql_into` to run (None: there is none), saved.
+    async fn sql_statements(
         &mut self,
         query: &str,
         params: &crate::sql::Params,
         now_ms: Option<u64>,
         results: &mut Vec<crate::sql::QueryResult>,
-    ) -> Result<()> {
+    ) -> Result<Option<crate::sql::Call>> {
         let needs = crate::sql::history::needs(query)?;
         let start = self.session.state();
+        let kept = results.len();
         let mut attempts = 0;
         loop {
             let ws = self.working_set(&self.config.head).await?;
@@ -681,7 +707,7 @@ impl<S: Storage> Repo<S> {
             };
             let mut history = self.sql_history(&needs, roots.root(), now_ms).await?;
             history.session = self.session.clone();
-            results.clear();
+            results.truncate(kept);
             let outcome = crate::sql::execute_in(
                 &mut self.store,
                 &mut roots,
@@ -706,7 +732,7 @@ impl<S: Storage> Repo<S> {
                     // Nothing was saved, so no statement's result stands, and the session's
                     // transaction is as it was before the script.
                     Err(e) => {
-                        results.clear();
+                        results.truncate(kept);
                         self.session.restore(start);
                         return Err(e);
                     }

@@ -39,6 +39,7 @@ mod json_table;
 mod key_join;
 mod math;
 mod params;
+pub mod procedure;
 mod query;
 mod random;
 mod recursive;
@@ -67,6 +68,8 @@ mod tests_json;
 mod tests_json_table;
 #[cfg(test)]
 mod tests_math;
+#[cfg(test)]
+mod tests_procedures;
 #[cfg(test)]
 mod tests_query;
 #[cfg(test)]
@@ -173,6 +176,8 @@ pub enum SqlError {
     /// A statement that would change the database in a transaction begun READ ONLY; it
     /// changed nothing.
     ReadOnlyTransaction,
+    /// A CALL of a procedure Cairn lacks, or with arguments it does not take; says which.
+    Procedure(String),
     /// SET of a system variable to a value it does not take (MySQL's error 1231).
     WrongValue {
         variable: String,
@@ -184,7 +189,7 @@ impl fmt::Display for SqlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SqlError::Syntax(msg) => write!(f, "syntax error: {msg}"),
-            SqlError::Definition(msg) => f.write_str(msg),
+            SqlError::Definition(msg) | SqlError::Procedure(msg) => f.write_str(msg),
             SqlError::Parameter(msg) => write!(f, "parameters: {msg}"),
             SqlError::TooManyRows(n) => write!(
                 f,
@@ -292,7 +297,22 @@ pub async fn execute_into<S: Storage>(
     let mut roots = Roots::new(core::mem::take(root));
     let outcome = execute_in(store, &mut roots, sql, params, history, results).await;
     *root = roots.working;
-    outcome
+    match outcome? {
+        Some(call) => Err(SqlError::Procedure(alloc::format!(
+            "{} runs on a repository's branch, which this script has none of",
+            call.procedure.name()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Where `execute_in` stopped: at a `CALL` of a version-control procedure, which the
+/// repository runs before the rest of the script.
+#[derive(Debug)]
+pub struct Call {
+    pub procedure: procedure::Procedure,
+    /// Where in the script the statements after the call start.
+    pub rest: usize,
 }
 
 /// `execute_into` on `roots`: statements between BEGIN and COMMIT run on its transaction's
@@ -304,7 +324,7 @@ pub async fn execute_in<S: Storage>(
     params: &Params,
     history: &History,
     results: &mut Vec<QueryResult>,
-) -> Result<(), SqlError> {
+) -> Result<Option<Call>, SqlError> {
     // Bind every statement before running any, so values that do not fit the placeholders
     // change nothing. Bound statements skip the fast paths, which read literals only.
     let pieces: Vec<Piece> = if matches!(params, Params::None) {
@@ -316,7 +336,12 @@ pub async fn execute_in<S: Storage>(
         let mut binder = params::Binder::new(params);
         let bound = split::statements(sql)
             .into_iter()
-            .map(|text| binder.bind(text).map(Piece::Bound))
+            .map(|text| match procedure::parse(text)? {
+                Some(_) => Err(SqlError::Procedure(
+                    "a script with CALL takes no bound values: write the arguments in it".into(),
+                )),
+                None => binder.bind(text).map(Piece::Bound),
+            })
             .collect::<Result<Vec<_>, _>>()?;
         binder.finish()?;
         bound
@@ -325,6 +350,10 @@ pub async fn execute_in<S: Storage>(
         let tokens = match piece {
             Piece::Bound(tokens) => tokens,
             Piece::Text(text) => {
+                if let Some(procedure) = procedure::parse(text)? {
+                    let rest = text.as_ptr() as usize - sql.as_ptr() as usize + text.len();
+                    return Ok(Some(Call { procedure, rest }));
+                }
                 if let Some(reader) = fast_insert::Reader::start(text) {
                     roots.begin_implicitly(&history.session);
                     let read_only = roots.read_only().then(|| history.session.state());
@@ -377,7 +406,7 @@ pub async fn execute_in<S: Storage>(
             push(history, results, result);
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Keeps a statement's result, noting for ROW_COUNT() what it changed.

@@ -1,0 +1,275 @@
+//! Dolt's version-control procedures called from SQL (`procedure.rs`, run by
+//! `repo/procedure.rs`): each does what the command line's verb does, between the statements
+//! around it.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use pollster::block_on;
+
+use super::procedure::{parse, Procedure};
+use super::tests::{author, memory_repo};
+use super::{Params, QueryResult, SqlError};
+use crate::memory::MemoryStorage;
+use crate::repo::{Repo, RepoError};
+
+fn sql(repo: &mut Repo<MemoryStorage>, script: &str) -> Vec<QueryResult> {
+    block_on(repo.sql_with(script, &Params::None, Some(&author())))
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+fn fails(repo: &mut Repo<MemoryStorage>, script: &str) -> RepoError {
+    match block_on(repo.sql_with(script, &Params::None, Some(&author()))) {
+        Err(e) => e,
+        Ok(results) => panic!("{script} should fail: {results:?}"),
+    }
+}
+
+/// The first column of a one-column result, as text.
+fn column(result: &QueryResult) -> Vec<String> {
+    result.rows.iter().map(|r| r[0].to_string()).collect()
+}
+
+#[test]
+fn a_script_commits_branches_and_merges_as_the_command_line_does() {
+    let (mut repo, _) = memory_repo();
+    let results = sql(
+        &mut repo,
+        "CREATE TABLE t (id INT PRIMARY KEY, v TEXT);
+         INSERT INTO t VALUES (1, 'a');
+         CALL DOLT_ADD('.');
+         CALL DOLT_COMMIT('-m', 'first rows');
+         SELECT message FROM dolt_log LIMIT 1",
+    );
+    let hash = &results[3];
+    assert_eq!(hash.columns, ["hash"]);
+    assert_eq!(repo.head().unwrap().to_string(), column(hash)[0]);
+    // The statements after a call see what it did.
+    assert_eq!(column(&results[4]), ["first rows"]);
+    assert!(block_on(repo.status()).unwrap().staged.is_empty());
+
+    // A branch, a change on it, back to main, a change there, and a three-way merge.
+    sql(
+        &mut repo,
+        "call dolt_checkout('-b', 'side');
+         UPDATE t SET v = 'side' WHERE id = 1;
+         CALL DOLT_COMMIT('-am', 'on side');
+         CALL DOLT_CHECKOUT('main');
+         INSERT INTO t VALUES (2, 'b');
+         CALL DOLT_COMMIT('-A', '-m', 'on main', '--author', 'Ann <ann@example.com>')",
+    );
+    assert_eq!(repo.current_branch(), "main");
+    let merged = sql(
+        &mut repo,
+        "CALL DOLT_MERGE('side'); SELECT v FROM t ORDER BY id",
+    );
+    assert_eq!(
+        merged[0].columns,
+        ["hash", "fast_forward", "conflicts", "message"]
+    );
+    assert_eq!(merged[0].rows[0][1].to_string(), "0", "a merge commit");
+    assert_eq!(column(&merged[1]), ["side", "b"]);
+    let log = sql(
+        &mut repo,
+        "SELECT committer FROM dolt_log WHERE message = 'on main'",
+    );
+    assert_eq!(column(&log[0]), ["Ann"]);
+}
+
+/// `-a` stages the tables already tracked, `-A` new ones too, as in Dolt.
+#[test]
+fn commit_a_leaves_new_tables_and_commit_capital_a_takes_them() {
+    let (mut repo, _) = memory_repo();
+    sql(
+        &mut repo,
+        "CREATE TABLE t (id INT PRIMARY KEY); CALL DOLT_COMMIT('-Am', 'one')",
+    );
+    sql(
+        &mut repo,
+        "INSERT INTO t VALUES (1); CREATE TABLE u (id INT PRIMARY KEY);
+         CALL DOLT_COMMIT('-a', '-m', 'two')",
+    );
+    let status = block_on(repo.status()).unwrap();
+    assert!(status.unstaged.is_empty());
+    assert_eq!(status.untracked, ["u"]);
+    sql(&mut repo, "CALL DOLT_COMMIT('-A', '-m', 'three')");
+    assert!(block_on(repo.status()).unwrap().untracked.is_empty());
+    // Nothing left to commit: refused unless --allow-empty.
+    assert_eq!(
+        fails(&mut repo, "CALL DOLT_COMMIT('-m', 'four')"),
+        RepoError::NothingToCommit
+    );
+    sql(&mut repo, "CALL DOLT_COMMIT('--allow-empty', '-m', 'four')");
+}
+
+#[test]
+fn branches_tags_and_resets() {
+    let (mut repo, _) = memory_repo();
+    sql(
+        &mut repo,
+        "CREATE TABLE t (id INT PRIMARY KEY); CALL DOLT_COMMIT('-Am', 'one');
+         CALL DOLT_BRANCH('b1'); CALL DOLT_BRANCH('-m', 'b1', 'b2');
+         CALL DOLT_TAG('v1'); CALL DOLT_TAG('v2', 'main')",
+    );
+    let branches = sql(&mut repo, "SELECT name FROM dolt_branches ORDER BY name");
+    assert_eq!(column(&branches[0]), ["b2", "main"]);
+    assert!(block_on(repo.resolve("v2")).is_ok());
+    sql(
+        &mut repo,
+        "CALL DOLT_TAG('-d', 'v1'); CALL DOLT_BRANCH('-d', 'b2')",
+    );
+    assert!(block_on(repo.resolve("v1")).is_err());
+    assert_eq!(
+        fails(&mut repo, "CALL DOLT_BRANCH('-d', 'main')"),
+        RepoError::CannotDeleteCurrentBranch("main".into())
+    );
+    // A soft reset unstages; a hard one discards.
+    sql(
+        &mut repo,
+        "INSERT INTO t VALUES (1); CALL DOLT_ADD('t'); CALL DOLT_RESET()",
+    );
+    let status = block_on(repo.status()).unwrap();
+    assert!(status.staged.is_empty());
+    assert_eq!(status.unstaged.len(), 1);
+    let rows = sql(
+        &mut repo,
+        "CALL DOLT_RESET('--hard'); SELECT COUNT(*) FROM t",
+    );
+    assert_eq!(column(&rows[1]), ["0"]);
+    // Revert a commit, then pick it again.
+    let rows = sql(
+        &mut repo,
+        "INSERT INTO t VALUES (5); CALL DOLT_COMMIT('-am', 'five');
+         CALL DOLT_REVERT('HEAD'); SELECT COUNT(*) FROM t;
+         CALL DOLT_CHERRY_PICK('HEAD~1'); SELECT COUNT(*) FROM t",
+    );
+    assert_eq!(rows[2].columns, ["hash", "conflicts"]);
+    assert_eq!(column(&rows[3]), ["0"]);
+    assert_eq!(column(&rows[5]), ["1"]);
+}
+
+#[test]
+fn conflicts_settled_in_sql() {
+    let (mut repo, _) = memory_repo();
+    sql(
+        &mut repo,
+        "CREATE TABLE t (id INT PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'base');
+         CALL DOLT_COMMIT('-Am', 'base'); CALL DOLT_BRANCH('other');
+         UPDATE t SET v = 'ours'; CALL DOLT_COMMIT('-am', 'ours');
+         CALL DOLT_CHECKOUT('other'); UPDATE t SET v = 'theirs';
+         CALL DOLT_COMMIT('-am', 'theirs'); CALL DOLT_CHECKOUT('main')",
+    );
+    let merged = sql(&mut repo, "CALL DOLT_MERGE('other')");
+    assert_eq!(merged[0].rows[0][2].to_string(), "1", "one table conflicts");
+    assert!(matches!(
+        fails(&mut repo, "CALL DOLT_COMMIT('-m', 'too soon')"),
+        RepoError::Conflicts(_)
+    ));
+    let rows = sql(
+        &mut repo,
+        "CALL DOLT_CONFLICTS_RESOLVE('--theirs', 't'); CALL DOLT_COMMIT('-am', 'merged');
+         SELECT v FROM t",
+    );
+    assert_eq!(column(&rows[2]), ["theirs"]);
+}
+
+/// A call in a transaction is refused (it changes the database, not the transaction), the
+/// statements before it stay applied, and bad calls say what is wrong.
+#[test]
+fn calls_are_refused_clearly() {
+    let (mut repo, _) = memory_repo();
+    sql(&mut repo, "CREATE TABLE t (id INT PRIMARY KEY)");
+    let mut results = Vec::new();
+    let e = block_on(repo.sql_into(
+        "INSERT INTO t VALUES (1); BEGIN; CALL DOLT_COMMIT('-Am', 'x')",
+        &Params::None,
+        Some(&author()),
+        &mut results,
+    ))
+    .unwrap_err();
+    assert_eq!(e, RepoError::TransactionOpen);
+    assert_eq!(
+        results.len(),
+        2,
+        "the INSERT's and BEGIN's results are kept"
+    );
+    sql(&mut repo, "ROLLBACK");
+    assert_eq!(column(&sql(&mut repo, "SELECT id FROM t")[0]), ["1"]);
+    // No author: nothing that commits.
+    match block_on(repo.sql("CALL DOLT_COMMIT('-Am', 'x')")) {
+        Err(RepoError::Sql(SqlError::Procedure(why))) => assert!(why.contains("author"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    for (script, says) in [
+        ("CALL DOLT_COMMIT('-Am')", "-m needs a value"),
+        ("CALL DOLT_COMMIT('-x', '-m', 'm')", "has no option -x"),
+        ("CALL DOLT_COMMIT('-a')", "needs a message"),
+        (
+            "CALL DOLT_COMMIT('-m', 'x', '--author', 'nobody')",
+            "'Name <email>'",
+        ),
+        ("CALL DOLT_ADD(t)", "quoted strings"),
+        ("CALL DOLT_PUSH('origin', 'main')", "push outside SQL"),
+        ("CALL my_procedure()", "no stored procedures"),
+        ("CALL DOLT_BRANCH()", "DOLT_BRANCH takes"),
+    ] {
+        match fails(&mut repo, script) {
+            RepoError::Sql(SqlError::Procedure(why)) => {
+                assert!(why.contains(says), "{script}: {why}")
+            }
+            other => panic!("{script}: {other:?}"),
+        }
+    }
+    // Bound values and calls do not mix; a script without a repository has no branch.
+    let params = Params::Positional(alloc::vec![crate::db::value::Value::Int(1)]);
+    let e = block_on(repo.sql_with(
+        "INSERT INTO t VALUES (?); CALL DOLT_ADD('.')",
+        &params,
+        None,
+    ));
+    assert!(
+        matches!(e, Err(RepoError::Sql(SqlError::Procedure(_)))),
+        "{e:?}"
+    );
+    let mut db = super::tests::Db::new();
+    let e = db.exec("CALL DOLT_ADD('.')").unwrap_err();
+    assert!(e.to_string().contains("repository"), "{e}");
+}
+
+#[test]
+fn options_are_read_as_the_command_line_reads_them() {
+    assert_eq!(parse("SELECT 1").unwrap(), None);
+    assert_eq!(
+        parse("/* c */ call Dolt_Commit('-am', '-m is the message')").unwrap(),
+        Some(Procedure::Commit {
+            message: "-m is the message".into(),
+            modified: true,
+            all: false,
+            allow_empty: false,
+            author: None,
+        })
+    );
+    assert_eq!(
+        parse("CALL DOLT_MERGE('--no-ff', 'b', '-m', 'joined')").unwrap(),
+        Some(Procedure::Merge {
+            target: "b".into(),
+            ff_only: false,
+            no_ff: true,
+            message: Some("joined".into()),
+        })
+    );
+    assert_eq!(
+        parse("CALL DOLT_CHECKOUT('-b', 'f', 'v1')").unwrap(),
+        Some(Procedure::Checkout {
+            branch: "f".into(),
+            new: true,
+            start: Some("v1".into()),
+        })
+    );
+    assert_eq!(
+        parse("CALL DOLT_ADD('-A')").unwrap(),
+        Some(Procedure::Add(None))
+    );
+    assert!(parse("CALL DOLT_COMMIT('-m', 'a', '-m', 'b')").is_err());
+    assert!(parse("CALL DOLT_ADD('t', ").is_err());
+}
