@@ -89,7 +89,7 @@ impl<S: Storage> Repo<S> {
         Ok(TableConflicts::Rows { schema, rows })
     }
 
-    async fn conflict_entries(&self, map: Hash) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    pub(super) async fn conflict_entries(&self, map: Hash) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
         let mut entries = Vec::new();
         let all = (Bound::Unbounded, Bound::Unbounded);
         crate::prolly::scan(&self.store, map, all, |k, v| {

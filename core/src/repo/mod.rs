@@ -6,6 +6,7 @@
 //! writer that got there first makes the operation fail with a conflict, never a lost update.
 
 pub mod config;
+mod conflict_tables;
 mod conflicts;
 mod diff;
 mod merge;

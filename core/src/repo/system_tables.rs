@@ -6,7 +6,8 @@
 //! - `dolt_status`: the tables `status` lists, staged or not;
 //! - `dolt_diff_<table>`: each commit's changes to the table against its first parent, and
 //!   the working set's against HEAD (`to_commit` 'WORKING');
-//! - `dolt_history_<table>`: the table's rows at each commit.
+//! - `dolt_history_<table>`: the table's rows at each commit;
+//! - `dolt_tags` and `dolt_remotes`; the merge's conflicts in `conflict_tables.rs`.
 //!
 //! Rows of older schemas are shown in the table's current one, column by column by name (a
 //! column the commit's schema lacks is NULL).
@@ -16,6 +17,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use super::conflict_tables::CONFLICTS_PREFIX;
 use super::diff::RowChange;
 use super::{Repo, Result};
 use crate::db::commit::Commit;
@@ -75,8 +77,14 @@ impl<S: Storage> Repo<S> {
             "dolt_branches" => Some(self.branches_table(false).await?),
             "dolt_remote_branches" => Some(self.branches_table(true).await?),
             "dolt_status" => Some(self.status_table().await?),
+            "dolt_tags" => Some(self.tags_table().await?),
+            "dolt_remotes" => Some(self.remotes_table()),
+            "dolt_conflicts" => Some(self.conflicts_table().await?),
+            "dolt_schema_conflicts" => Some(self.schema_conflicts_table().await?),
             _ => {
-                if let Some(table) = name.strip_prefix(DIFF_PREFIX) {
+                if let Some(table) = name.strip_prefix(CONFLICTS_PREFIX) {
+                    self.table_conflicts_table(table, working).await?
+                } else if let Some(table) = name.strip_prefix(DIFF_PREFIX) {
                     self.diff_table(table, working).await?
                 } else if let Some(table) = name.strip_prefix(HISTORY_PREFIX) {
                     self.history_table(table, working).await?
@@ -172,6 +180,41 @@ impl<S: Storage> Repo<S> {
             rows.push(row);
         }
         Ok(SystemTable { columns, rows })
+    }
+
+    /// `dolt_tags`: `tag_name`, `tag_hash`, and the tagged commit's `tagger`, `email`,
+    /// `date` and `message` (Cairn's tags are names for commits, with no message of their own).
+    async fn tags_table(&self) -> Result<SystemTable> {
+        let mut rows = Vec::new();
+        for (name, hash) in self.tags() {
+            let c = self.commit_at(hash).await?;
+            rows.push(alloc::vec![
+                Value::Text(name),
+                Value::Text(hash.to_string()),
+                Value::Text(c.author.clone()),
+                Value::Text(c.email.clone()),
+                date(&c),
+                Value::Text(c.message.clone()),
+            ]);
+        }
+        Ok(SystemTable {
+            columns: names(&["tag_name", "tag_hash", "tagger", "email", "date", "message"]),
+            rows,
+        })
+    }
+
+    /// `dolt_remotes`: `name`, `url`.
+    fn remotes_table(&self) -> SystemTable {
+        let rows = self
+            .config
+            .remotes
+            .iter()
+            .map(|(name, url)| alloc::vec![Value::Text(name.clone()), Value::Text(url.clone())])
+            .collect();
+        SystemTable {
+            columns: names(&["name", "url"]),
+            rows,
+        }
     }
 
     /// `dolt_status`: `table_name`, `staged`, `status` ('new table', 'modified', 'deleted',
@@ -403,7 +446,7 @@ fn date(commit: &Commit) -> Value {
     })
 }
 
-fn names(list: &[&str]) -> Vec<String> {
+pub(super) fn names(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| String::from(*s)).collect()
 }
 

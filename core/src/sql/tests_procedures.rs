@@ -10,6 +10,7 @@ use pollster::block_on;
 use super::procedure::{parse, Procedure};
 use super::tests::{author, memory_repo};
 use super::{Params, QueryResult, SqlError};
+use crate::db::value::Value;
 use crate::memory::MemoryStorage;
 use crate::repo::{Repo, RepoError};
 
@@ -111,8 +112,28 @@ fn branches_tags_and_resets() {
          CALL DOLT_BRANCH('b1'); CALL DOLT_BRANCH('-m', 'b1', 'b2');
          CALL DOLT_TAG('v1'); CALL DOLT_TAG('v2', 'main')",
     );
-    let branches = sql(&mut repo, "SELECT name FROM dolt_branches ORDER BY name");
+    let branches = sql(
+        &mut repo,
+        "SELECT name FROM dolt_branches ORDER BY name;
+         SELECT tag_name, tag_hash = DOLT_HASHOF('main'), message FROM dolt_tags",
+    );
     assert_eq!(column(&branches[0]), ["b2", "main"]);
+    let tags: Vec<Vec<String>> = branches[1]
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|v| v.to_string()).collect())
+        .collect();
+    assert_eq!(tags, [["v1", "true", "one"], ["v2", "true", "one"]]);
+    repo.add_remote("origin", "file:///elsewhere", |_, _| false)
+        .unwrap();
+    let remotes = sql(&mut repo, "SELECT name, url FROM dolt_remotes");
+    assert_eq!(
+        remotes[0].rows,
+        [[
+            Value::Text("origin".into()),
+            Value::Text("file:///elsewhere".into())
+        ]]
+    );
     assert!(block_on(repo.resolve("v2")).is_ok());
     sql(
         &mut repo,
@@ -159,8 +180,35 @@ fn conflicts_settled_in_sql() {
          CALL DOLT_CHECKOUT('other'); UPDATE t SET v = 'theirs';
          CALL DOLT_COMMIT('-am', 'theirs'); CALL DOLT_CHECKOUT('main')",
     );
-    let merged = sql(&mut repo, "CALL DOLT_MERGE('other')");
-    assert_eq!(merged[0].rows[0][2].to_string(), "1", "one table conflicts");
+    let merged = sql(
+        &mut repo,
+        "SELECT * FROM dolt_conflicts; CALL DOLT_MERGE('other');
+         SELECT * FROM dolt_conflicts; SELECT * FROM dolt_conflicts_t",
+    );
+    assert!(merged[0].rows.is_empty(), "no merge, no conflicts");
+    assert_eq!(merged[1].rows[0][2].to_string(), "1", "one table conflicts");
+    assert_eq!(merged[2].columns, ["table", "num_conflicts"]);
+    assert_eq!(column(&merged[2]), ["t"]);
+    assert_eq!(merged[2].rows[0][1].to_string(), "1");
+    let conflicts = &merged[3];
+    assert_eq!(
+        conflicts.columns,
+        [
+            "base_id",
+            "base_v",
+            "our_id",
+            "our_v",
+            "our_diff_type",
+            "their_id",
+            "their_v",
+            "their_diff_type"
+        ]
+    );
+    let row: Vec<String> = conflicts.rows[0].iter().map(|v| v.to_string()).collect();
+    assert_eq!(
+        row,
+        ["1", "base", "1", "ours", "modified", "1", "theirs", "modified"]
+    );
     assert!(matches!(
         fails(&mut repo, "CALL DOLT_COMMIT('-m', 'too soon')"),
         RepoError::Conflicts(_)
@@ -168,9 +216,48 @@ fn conflicts_settled_in_sql() {
     let rows = sql(
         &mut repo,
         "CALL DOLT_CONFLICTS_RESOLVE('--theirs', 't'); CALL DOLT_COMMIT('-am', 'merged');
-         SELECT v FROM t",
+         SELECT v FROM t; SELECT * FROM dolt_conflicts_t",
     );
     assert_eq!(column(&rows[2]), ["theirs"]);
+    assert!(rows[3].rows.is_empty());
+}
+
+/// One side drops a table the other changes: a schema conflict, shown in
+/// `dolt_schema_conflicts` with each side's CREATE TABLE.
+#[test]
+fn schema_conflicts_are_shown_in_sql() {
+    let (mut repo, _) = memory_repo();
+    sql(
+        &mut repo,
+        "CREATE TABLE u (id INT PRIMARY KEY); CALL DOLT_COMMIT('-Am', 'base');
+         CALL DOLT_BRANCH('other'); DROP TABLE u; CALL DOLT_COMMIT('-am', 'dropped');
+         CALL DOLT_CHECKOUT('other'); ALTER TABLE u ADD COLUMN w INT;
+         CALL DOLT_COMMIT('-am', 'changed'); CALL DOLT_CHECKOUT('main')",
+    );
+    let rows = sql(
+        &mut repo,
+        "CALL DOLT_MERGE('other'); SELECT * FROM dolt_schema_conflicts",
+    );
+    let conflict = &rows[1];
+    assert_eq!(
+        conflict.columns,
+        [
+            "table_name",
+            "base_schema",
+            "our_schema",
+            "their_schema",
+            "description"
+        ]
+    );
+    let row = &conflict.rows[0];
+    assert_eq!(row[0].to_string(), "u");
+    assert!(
+        row[1].to_string().starts_with("CREATE TABLE `u`"),
+        "{row:?}"
+    );
+    assert!(row[2].is_null(), "{row:?}");
+    assert!(row[3].to_string().contains("`w`"), "{row:?}");
+    assert!(row[4].to_string().contains("dropped"), "{row:?}");
 }
 
 /// A call in a transaction is refused (it changes the database, not the transaction), the
