@@ -318,3 +318,34 @@ fn config_sets_who_commits_globally_or_per_database_and_lists_and_unsets() {
     );
     assert_eq!(ok_env(r, &["config", "user.name"], &xdg_env), "Eve\n");
 }
+
+/// A schema diff names every change to a table's definition, not only its columns' types: a
+/// default, indexes, checks and the AUTO_INCREMENT start.
+#[test]
+fn a_schema_diff_names_defaults_indexes_checks_and_the_auto_increment_start() {
+    let root = tempfile::tempdir().unwrap();
+    let d = new_db(root.path());
+    let create = "create table t (id int auto_increment primary key, \
+                  v varchar(10) default 'a', n int, key by_n (n))";
+    ok(&d, &["sql", "-q", create]);
+    ok(&d, &["commit", "-a", "-m", "t"]);
+    ok(
+        &d,
+        &[
+            "sql",
+            "-q",
+            "alter table t alter column v set default 'b'; drop index by_n on t; \
+             create unique index by_v on t (v); alter table t add constraint pos check (n > 0); \
+             alter table t auto_increment = 100",
+        ],
+    );
+    assert_eq!(
+        ok(&d, &["diff"]),
+        "diff --cairn a/t b/t\n\
+         changed column `v`: varchar(10) DEFAULT 'a' -> varchar(10) DEFAULT 'b'\n\
+         dropped KEY `by_n` (`n`)\n\
+         added UNIQUE KEY `by_v` (`v`)\n\
+         added CONSTRAINT `pos` CHECK (n > 0)\n\
+         changed AUTO_INCREMENT start: none -> 100\n"
+    );
+}

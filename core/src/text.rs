@@ -8,7 +8,6 @@ use alloc::vec::Vec;
 use core::fmt::Write as _;
 
 use crate::db::commit::Commit;
-use crate::db::schema::Column;
 use crate::db::value::Value;
 use crate::hash::Hash;
 use crate::repo::{RowChange, SchemaChange, Status, TableChange, TableConflicts, TableDiff};
@@ -159,30 +158,42 @@ pub fn diff(diffs: &[TableDiff]) -> String {
 
 /// One line saying how a table's schema changed.
 fn schema_change(change: &SchemaChange) -> String {
-    let column = |c: &Column| {
-        let null = if c.nullable { "" } else { " NOT NULL" };
-        format!("{}{null}", c.ty)
-    };
     let keys = |k: &[String]| {
         let names: Vec<String> = k.iter().map(|n| format!("`{}`", printable(n))).collect();
         format!("({})", names.join(", "))
     };
+    let start = |n: &Option<u64>| n.map_or("none".into(), |n| format!("{n}"));
     match change {
-        SchemaChange::ColumnAdded(c) => {
-            format!("added column `{}` {}\n", printable(&c.name), column(c))
+        SchemaChange::ColumnAdded { name, definition } => {
+            format!(
+                "added column `{}` {}\n",
+                printable(name),
+                printable(definition)
+            )
         }
-        SchemaChange::ColumnDropped(c) => {
-            format!("dropped column `{}` {}\n", printable(&c.name), column(c))
+        SchemaChange::ColumnDropped { name, definition } => {
+            format!(
+                "dropped column `{}` {}\n",
+                printable(name),
+                printable(definition)
+            )
         }
-        SchemaChange::ColumnChanged { old, new } => format!(
+        SchemaChange::ColumnChanged { name, old, new } => format!(
             "changed column `{}`: {} -> {}\n",
-            printable(&new.name),
-            column(old),
-            column(new)
+            printable(name),
+            printable(old),
+            printable(new)
         ),
         SchemaChange::KeyChanged { old, new } => {
             format!("changed primary key: {} -> {}\n", keys(old), keys(new))
         }
+        SchemaChange::ConstraintAdded(c) => format!("added {}\n", printable(c)),
+        SchemaChange::ConstraintDropped(c) => format!("dropped {}\n", printable(c)),
+        SchemaChange::AutoIncrementStart { old, new } => format!(
+            "changed AUTO_INCREMENT start: {} -> {}\n",
+            start(old),
+            start(new)
+        ),
     }
 }
 

@@ -275,41 +275,50 @@ impl Schema {
                 format!("  {name} {}", self.column_definition(i))
             })
             .collect();
-        let list = |cols: &[usize]| -> String {
-            let names: Vec<String> = cols.iter().map(|&i| quote(&self.columns[i].name)).collect();
-            names.join(",")
-        };
         if !self.primary_key.is_empty() {
-            parts.push(format!("  PRIMARY KEY ({})", list(&self.primary_key)));
-        }
-        for k in &self.indexes {
             parts.push(format!(
-                "  {}KEY {} ({})",
-                if k.unique { "UNIQUE " } else { "" },
-                quote(&k.name),
-                list(&k.columns)
+                "  PRIMARY KEY ({})",
+                self.column_list(&self.primary_key)
             ));
         }
-        for k in &self.foreign_keys {
-            parts.push(format!("  {}", k.to_sql(self)));
-        }
-        for c in &self.checks {
-            parts.push(format!(
-                "  CONSTRAINT {} CHECK ({})",
-                quote(&c.name),
-                c.expr
-            ));
-        }
+        parts.extend(self.constraints_sql().into_iter().map(|c| format!("  {c}")));
         let start = self
-            .columns
-            .iter()
-            .find_map(|c| c.auto_increment_start)
+            .auto_increment_start()
             .map_or(String::new(), |n| format!(" AUTO_INCREMENT={n}"));
         format!(
             "CREATE TABLE {} (\n{}\n){start}",
             quote(table),
             parts.join(",\n")
         )
+    }
+
+    /// The secondary indexes, foreign keys and checks, each as CREATE TABLE writes it.
+    pub fn constraints_sql(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for k in &self.indexes {
+            out.push(format!(
+                "{}KEY {} ({})",
+                if k.unique { "UNIQUE " } else { "" },
+                quote(&k.name),
+                self.column_list(&k.columns)
+            ));
+        }
+        out.extend(self.foreign_keys.iter().map(|k| k.to_sql(self)));
+        for c in &self.checks {
+            out.push(format!("CONSTRAINT {} CHECK ({})", quote(&c.name), c.expr));
+        }
+        out
+    }
+
+    /// Columns by index, quoted and joined as CREATE TABLE lists them.
+    fn column_list(&self, cols: &[usize]) -> String {
+        let names: Vec<String> = cols.iter().map(|&i| quote(&self.columns[i].name)).collect();
+        names.join(",")
+    }
+
+    /// The table option `AUTO_INCREMENT = n`, if set (see `set_auto_increment_start`).
+    pub fn auto_increment_start(&self) -> Option<u64> {
+        self.columns.iter().find_map(|c| c.auto_increment_start)
     }
 
     /// The table option `AUTO_INCREMENT = n`: the least value the AUTO_INCREMENT column gives
@@ -322,7 +331,7 @@ impl Schema {
     }
 
     /// The column's type and options as CREATE TABLE writes them: `int NOT NULL DEFAULT '5'`.
-    fn column_definition(&self, i: usize) -> String {
+    pub fn column_definition(&self, i: usize) -> String {
         let c = &self.columns[i];
         let mut out = c.type_sql();
         if !c.nullable || self.primary_key.contains(&i) {

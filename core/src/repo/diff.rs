@@ -9,7 +9,7 @@ use super::{Repo, RepoError, Result};
 use crate::db::commit::Commit;
 use crate::db::root_value::{RootValue, TableRef};
 use crate::db::row::RowLayout;
-use crate::db::schema::{Column, Schema};
+use crate::db::schema::Schema;
 use crate::db::value::Value;
 use crate::hash::Hash;
 use crate::io::Storage;
@@ -24,17 +24,34 @@ pub enum RowChange {
 /// How a table's schema changed, column by column (matched by name, as MySQL does).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SchemaChange {
-    ColumnAdded(Column),
-    ColumnDropped(Column),
-    /// A column of that name whose type or nullability changed.
+    /// A column's name and definition, as CREATE TABLE writes it (`int NOT NULL DEFAULT '5'`).
+    ColumnAdded {
+        name: String,
+        definition: String,
+    },
+    ColumnDropped {
+        name: String,
+        definition: String,
+    },
+    /// A column of that name whose definition changed: type, nullability, default,
+    /// AUTO_INCREMENT, ON UPDATE, an enum's members.
     ColumnChanged {
-        old: Column,
-        new: Column,
+        name: String,
+        old: String,
+        new: String,
     },
     /// The primary key's columns, before and after.
     KeyChanged {
         old: Vec<String>,
         new: Vec<String>,
+    },
+    /// A secondary index, foreign key or check, as CREATE TABLE writes it.
+    ConstraintAdded(String),
+    ConstraintDropped(String),
+    /// The table option `AUTO_INCREMENT = N` (None: not set).
+    AutoIncrementStart {
+        old: Option<u64>,
+        new: Option<u64>,
     },
 }
 
@@ -193,24 +210,33 @@ impl<S: Storage> Repo<S> {
     }
 }
 
-/// The columns added, dropped and changed from `old` to `new`, then a changed primary key.
+/// The columns added, dropped and changed from `old` to `new`, then a changed primary key,
+/// the indexes, foreign keys and checks added and dropped, and a changed AUTO_INCREMENT start.
 fn schema_changes(old: &Schema, new: &Schema) -> Vec<SchemaChange> {
     let mut out = Vec::new();
-    for c in &new.columns {
-        match old.column_index(&c.name).map(|i| &old.columns[i]) {
-            None => out.push(SchemaChange::ColumnAdded(c.clone())),
-            Some(o) if o.ty != c.ty || o.nullable != c.nullable => {
+    for (j, c) in new.columns.iter().enumerate() {
+        let definition = new.column_definition(j);
+        match old.column_index(&c.name) {
+            None => out.push(SchemaChange::ColumnAdded {
+                name: c.name.clone(),
+                definition,
+            }),
+            Some(i) if old.column_definition(i) != definition => {
                 out.push(SchemaChange::ColumnChanged {
-                    old: o.clone(),
-                    new: c.clone(),
+                    name: c.name.clone(),
+                    old: old.column_definition(i),
+                    new: definition,
                 })
             }
             Some(_) => {}
         }
     }
-    for c in &old.columns {
+    for (i, c) in old.columns.iter().enumerate() {
         if new.column_index(&c.name).is_none() {
-            out.push(SchemaChange::ColumnDropped(c.clone()));
+            out.push(SchemaChange::ColumnDropped {
+                name: c.name.clone(),
+                definition: old.column_definition(i),
+            });
         }
     }
     let key = |s: &Schema| -> Vec<String> {
@@ -225,6 +251,24 @@ fn schema_changes(old: &Schema, new: &Schema) -> Vec<SchemaChange> {
         out.push(SchemaChange::KeyChanged {
             old: old_key,
             new: new_key,
+        });
+    }
+    let (old_constraints, new_constraints) = (old.constraints_sql(), new.constraints_sql());
+    for c in &old_constraints {
+        if !new_constraints.contains(c) {
+            out.push(SchemaChange::ConstraintDropped(c.clone()));
+        }
+    }
+    for c in new_constraints {
+        if !old_constraints.contains(&c) {
+            out.push(SchemaChange::ConstraintAdded(c));
+        }
+    }
+    let (old_start, new_start) = (old.auto_increment_start(), new.auto_increment_start());
+    if old_start != new_start {
+        out.push(SchemaChange::AutoIncrementStart {
+            old: old_start,
+            new: new_start,
         });
     }
     out
