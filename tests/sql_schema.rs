@@ -89,3 +89,29 @@ fn alter_table_and_column_options_survive_commit_backup_and_restore() {
         "id,qty\n1,1\n2,1\n3,3\n4,2\n"
     );
 }
+
+/// The database is named after its folder, as Dolt names one: DATABASE(), `name.table`,
+/// information_schema's rows.
+#[test]
+fn the_database_is_named_after_its_folder() {
+    let root = tempfile::tempdir().unwrap();
+    let d = root.path().join("my-shop");
+    std::fs::create_dir(&d).unwrap();
+    ok(&d, &["init"]);
+    ok(
+        &d,
+        &["sql", "-q", "create table items (id int primary key)"],
+    );
+    assert_eq!(
+        query_csv(
+            &d,
+            "select database(), table_name from information_schema.tables \
+             where table_schema = database()"
+        ),
+        "database(),table_name\nmy_shop,items\n"
+    );
+    assert_eq!(
+        query_csv(&d, "select count(*) from my_shop.items"),
+        "count(*)\n0\n"
+    );
+}

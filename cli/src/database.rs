@@ -136,7 +136,8 @@ impl<S: cairn_core::Storage> Database<S> {
             why: e.to_string(),
         })?;
         let store = ChunkStore::open(host.storage(&store_dir(&at))).await?;
-        let repo = Repo::open(store, config.clone()).await?;
+        let mut repo = Repo::open(store, config.clone()).await?;
+        repo.name_database_after(&at.to_string_lossy());
         Ok(Database {
             repo,
             config_path,

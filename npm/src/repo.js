@@ -95,6 +95,8 @@ export class Repo {
   constructor(token, core, at, location, options, config) {
     if (token !== Repo.#token) throw new TypeError('use Repo.init, Repo.open or Repo.clone');
     [this.#core, this.#at, this.#location, this.#options, this.#config] = [core, at, location, options, config];
+    // SQL's DATABASE() is named after the location, as the command line names it after the folder.
+    core.nameDatabaseAfter(String(location));
   }
 
   static #token = Symbol('Repo');

@@ -66,3 +66,23 @@ test('sql and query read history as the command line does: AS OF and the dolt_ s
   ]);
   await repo.close();
 });
+
+test('SQL names the database after the location, and information_schema describes its tables', async () => {
+  const repo = await Repo.init('mem://my-shop', { author: { name: 'Ada' }, now: () => 0 });
+  await repo.sql('create table items (id int primary key, name varchar(20) not null)');
+  const [db] = await repo.sql('select database()');
+  assert.deepEqual(db.rows, [['my_shop']]);
+  const [columns] = await repo.sql(
+    'select column_name, data_type, is_nullable from information_schema.columns where table_schema = database() order by ordinal_position',
+    { rowMode: 'object' },
+  );
+  // Result columns are named as the query writes them.
+  assert.deepEqual(columns.rows, [
+    { column_name: 'id', data_type: 'int', is_nullable: 'NO' },
+    { column_name: 'name', data_type: 'varchar', is_nullable: 'NO' },
+  ]);
+  // The same store opened again is named the same; a name the store lacks is refused.
+  const again = await Repo.open('mem://my-shop');
+  assert.deepEqual((await again.sql('select count(*) from my_shop.items'))[0].rows, [[0]]);
+  await assert.rejects(again.sql('use other'), /unknown database 'other'/);
+});

@@ -94,6 +94,7 @@ fn sql_code(e: &SqlError) -> &'static str {
         | SqlError::Syntax(_)
         | SqlError::Definition(_)
         | SqlError::Procedure(_)
+        | SqlError::UnknownDatabase(_)
         | SqlError::Parameter(_)
         | SqlError::Unsupported(_)
         | SqlError::TableExists(_)

@@ -195,6 +195,19 @@ impl Repo {
         ]))
     }
 
+    /// Names the database for SQL after the store's location (`Repo::name_database_after`):
+    /// called once, as the JS Repo is made, before any operation holds the repository.
+    #[wasm_bindgen(js_name = nameDatabaseAfter)]
+    pub fn name_database_after(&self, location: JsValue) -> Result<(), Error> {
+        let location = args::string(&location, "location")?;
+        let mut repo = self
+            .repo
+            .try_lock()
+            .ok_or_else(|| args::invalid("name the database before any operation".into()))?;
+        repo.name_database_after(&location);
+        Ok(())
+    }
+
     /// Re-reads the store's root; every operation does this first, so callers rarely need to.
     pub fn reload(&self) -> Promise {
         self.run(|_| async { Ok(JsValue::UNDEFINED) })

@@ -429,6 +429,21 @@ impl<S: Storage> Repo<S> {
         &self.config.head
     }
 
+    /// Names the database for SQL after `location`, its folder's path or its URL: what
+    /// DATABASE() answers, SHOW DATABASES lists, USE and `name.table` accept, and
+    /// information_schema's rows hold. As Dolt names a database by its folder: the
+    /// location's last part, `-` and spaces made `_` (so `USE my_db` needs no quotes). A
+    /// store does not hold its name, since a copy elsewhere is named by where it is.
+    pub fn name_database_after(&mut self, location: &str) {
+        let last = location
+            .trim_end_matches(['/', '\\'])
+            .rsplit(['/', '\\'])
+            .next()
+            .filter(|name| !name.is_empty())
+            .map(|name| name.replace(['-', ' '], "_"));
+        self.session.set_database(last);
+    }
+
     async fn load_datasets(&self) -> Result<Datasets> {
         let root = self.store.root();
         Datasets::decode(&self.chunk(root).await?)

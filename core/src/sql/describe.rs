@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use sqlparser::ast::Ident;
 
 use crate::db::root_value::RootValue;
-use crate::db::schema::Column;
+use crate::db::schema::{Column, Schema};
 use crate::db::value::ColumnType;
 use crate::db::value::Value;
 use crate::sql::{open_table, unsupported, QueryResult, SqlError};
@@ -25,37 +25,16 @@ pub fn describe(root: &RootValue, table: &str, full: bool) -> Result<QueryResult
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            // MySQL's Key: PRI for the primary key, UNI for a one-column unique key, MUL
-            // for the first column of any other key.
-            let key = if schema.primary_key.contains(&i) {
-                "PRI"
-            } else if schema.indexes.iter().any(|k| k.unique && k.columns == [i]) {
-                "UNI"
-            } else if schema.indexes.iter().any(|k| k.columns.first() == Some(&i)) {
-                "MUL"
-            } else {
-                ""
-            };
             let mut row = vec![
                 text(&c.name),
                 Value::Text(c.type_sql()),
                 text(if c.nullable { "YES" } else { "NO" }),
-                text(key),
-                match (&c.default, c.default_now) {
-                    (_, true) => Value::Text(c.clock_sql()),
-                    (Some(v), false) => Value::Text(v.to_string()),
-                    (None, false) => Value::Null,
-                },
+                text(column_key(schema, i)),
+                column_default(c),
                 Value::Text(extra(c)),
             ];
             if full {
-                // Text compares byte by byte, as MySQL's utf8mb4_bin does; other types
-                // have no collation (MySQL's NULL).
-                let collation = match c.ty {
-                    ColumnType::Text { .. } | ColumnType::Enum => text("utf8mb4_bin"),
-                    _ => Value::Null,
-                };
-                row.insert(2, collation);
+                row.insert(2, collation(c));
                 // Whoever can open the store may do anything to it: there are no grants.
                 row.push(text("select,insert,update,references"));
                 row.push(text(""));
@@ -75,10 +54,11 @@ pub fn describe(root: &RootValue, table: &str, full: bool) -> Result<QueryResult
     })
 }
 
-/// SHOW TABLES: one row per table, named `Table` (MySQL's `Tables_in_<db>`: a store's one
-/// database has no name); `full` adds `Table_type`, always `BASE TABLE` (Cairn has no views).
-pub fn show_tables(root: &RootValue, full: bool) -> QueryResult {
-    let mut columns = vec![String::from("Table")];
+/// SHOW TABLES: one row per table, named `Tables_in_<database>` as MySQL names it (`Table`
+/// when the database has no name); `full` adds `Table_type`, always `BASE TABLE` (Cairn has
+/// no views).
+pub fn show_tables(root: &RootValue, full: bool, database: Option<&str>) -> QueryResult {
+    let mut columns = vec![database.map_or("Table".into(), |db| alloc::format!("Tables_in_{db}"))];
     if full {
         columns.push("Table_type".into());
     }
@@ -115,9 +95,52 @@ pub fn show_warnings() -> QueryResult {
     }
 }
 
+/// MySQL's Key of column `i`: PRI for the primary key, UNI for a one-column unique key, MUL
+/// for the first column of any other key.
+pub(crate) fn column_key(schema: &Schema, i: usize) -> &'static str {
+    if schema.primary_key.contains(&i) {
+        "PRI"
+    } else if schema.indexes.iter().any(|k| k.unique && k.columns == [i]) {
+        "UNI"
+    } else if schema.indexes.iter().any(|k| k.columns.first() == Some(&i)) {
+        "MUL"
+    } else {
+        ""
+    }
+}
+
+/// A column's default as MySQL shows it: the value as text, the clock's call, or NULL.
+pub(crate) fn column_default(c: &Column) -> Value {
+    match (&c.default, c.default_now) {
+        (_, true) => Value::Text(c.clock_sql()),
+        (Some(v), false) => Value::Text(v.to_string()),
+        (None, false) => Value::Null,
+    }
+}
+
+/// Text compares byte by byte, as MySQL's utf8mb4_bin does; other types have no collation
+/// (MySQL's NULL).
+pub(crate) fn collation(c: &Column) -> Value {
+    match c.ty {
+        ColumnType::Text { .. } | ColumnType::Enum => Value::Text("utf8mb4_bin".into()),
+        _ => Value::Null,
+    }
+}
+
+/// The primary key (named PRIMARY) and each index: name, columns, unique.
+pub(crate) fn keys(schema: &Schema) -> impl Iterator<Item = (&str, &Vec<usize>, bool)> {
+    let primary = (!schema.is_keyless()).then_some(("PRIMARY", &schema.primary_key, true));
+    primary.into_iter().chain(
+        schema
+            .indexes
+            .iter()
+            .map(|i| (i.name.as_str(), &i.columns, i.unique)),
+    )
+}
+
 /// MySQL's Extra: `auto_increment`, and `DEFAULT_GENERATED` and `on update
 /// CURRENT_TIMESTAMP` for the clock.
-fn extra(c: &Column) -> String {
+pub(crate) fn extra(c: &Column) -> String {
     let mut parts = Vec::new();
     if c.auto_increment {
         parts.push("auto_increment".into());
@@ -174,16 +197,9 @@ pub fn show_index(root: &RootValue, words: &[Ident]) -> Result<QueryResult, SqlE
     };
     let (name, table) = open_table(root, &table.value)?;
     let schema = table.schema();
-    let primary = (!schema.is_keyless()).then_some(("PRIMARY", &schema.primary_key, true));
-    let keys = primary.into_iter().chain(
-        schema
-            .indexes
-            .iter()
-            .map(|i| (i.name.as_str(), &i.columns, i.unique)),
-    );
     let text = |s: &str| Value::Text(s.into());
     let mut rows = Vec::new();
-    for (key, columns, unique) in keys {
+    for (key, columns, unique) in keys(schema) {
         for (seq, &c) in columns.iter().enumerate() {
             let column = &schema.columns[c];
             rows.push(vec![

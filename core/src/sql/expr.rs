@@ -731,8 +731,12 @@ fn session_call(
             let id = in_session(scope, f)?.connection_id();
             Expr::Literal(Value::Int(i64::try_from(id).unwrap_or(i64::MAX)))
         }
-        // One database per store, unnamed: NULL, as MySQL answers with no database chosen.
-        ("database" | "schema", []) => Expr::Literal(Value::Null),
+        // The store's one database, by the name the front end gave (NULL without one, as
+        // MySQL answers with no database chosen).
+        ("database" | "schema", []) => {
+            let name = in_session(scope, f)?.database();
+            Expr::Literal(name.map_or(Value::Null, Value::Text))
+        }
         // MySQL's version first, for tools that read it, then Cairn's.
         ("version", []) => Expr::Literal(Value::Text(crate::sql::system_variables::VERSION.into())),
         _ => return Ok(None),

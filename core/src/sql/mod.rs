@@ -30,6 +30,7 @@ mod foreign_key;
 pub mod format;
 mod functions;
 pub mod history;
+mod information_schema;
 pub(crate) mod insert;
 pub(crate) mod intervals;
 mod join;
@@ -60,6 +61,8 @@ mod tests_fast_select;
 mod tests_foreign;
 #[cfg(test)]
 mod tests_index;
+#[cfg(test)]
+mod tests_information_schema;
 #[cfg(test)]
 mod tests_join_keys;
 #[cfg(test)]
@@ -178,6 +181,9 @@ pub enum SqlError {
     ReadOnlyTransaction,
     /// A CALL of a procedure Cairn lacks, or with arguments it does not take; says which.
     Procedure(String),
+    /// A database other than the store's one (and information_schema), by name (MySQL's
+    /// error 1049).
+    UnknownDatabase(String),
     /// SET of a system variable to a value it does not take (MySQL's error 1231).
     WrongValue {
         variable: String,
@@ -198,6 +204,10 @@ impl fmt::Display for SqlError {
             ),
             SqlError::Unsupported(what) => write!(f, "unsupported SQL: {what}"),
             SqlError::TableNotFound(t) => write!(f, "table not found: {t}"),
+            SqlError::UnknownDatabase(db) => write!(
+                f,
+                "unknown database '{db}': a store holds one database (see SHOW DATABASES)"
+            ),
             SqlError::TableExists(t) => write!(f, "table with name {t} already exists"),
             SqlError::UnknownColumn(c) => {
                 write!(f, "column '{c}' could not be found in any table in scope")
@@ -644,7 +654,44 @@ async fn run<S: Storage>(
             full,
             external: false,
             show_options,
-        } if show_options.to_string().trim().is_empty() => Ok(describe::show_tables(root, full)),
+        } if show_options.to_string().trim().is_empty() => {
+            let database = history.session.database();
+            Ok(describe::show_tables(root, full, database.as_deref()))
+        }
+        Statement::ShowDatabases {
+            terse: false,
+            history: false,
+            show_options,
+        } if show_options.to_string().trim().is_empty() => {
+            let names = [
+                Some(information_schema::NAME.into()),
+                history.session.database(),
+            ];
+            Ok(QueryResult {
+                columns: alloc::vec!["Database".into()],
+                rows: names
+                    .into_iter()
+                    .flatten()
+                    .map(|n| alloc::vec![Value::Text(n)])
+                    .collect(),
+                affected: None,
+            })
+        }
+        Statement::Use(
+            sqlparser::ast::Use::Object(name)
+            | sqlparser::ast::Use::Database(name)
+            | sqlparser::ast::Use::Schema(name),
+        ) => {
+            // The store's database is the only one a statement's tables can be in.
+            let db = object_name(&name)?;
+            match history.session.database() {
+                Some(ours) if ours == db => Ok(QueryResult::affected(0)),
+                _ if db.eq_ignore_ascii_case(information_schema::NAME) => unsupported(
+                    "USE information_schema: name its views whole, as information_schema.tables",
+                ),
+                _ => Err(SqlError::UnknownDatabase(db)),
+            }
+        }
         other => unsupported(statement_kind(&other)),
     }
 }

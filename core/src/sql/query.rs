@@ -47,6 +47,7 @@ use crate::sql::expr::{
 };
 use crate::sql::functions::whole;
 use crate::sql::history::{as_of, versioned_key, History};
+use crate::sql::information_schema;
 use crate::sql::join::{equi_join, join, JoinKind, Relation, Source, Stored};
 use crate::sql::json_table::JsonTable;
 use crate::sql::key_join::{self, leads_key, JoinStats};
@@ -286,8 +287,23 @@ async fn load<S: Storage>(
         catalog.stored.insert(key.clone(), table.stored().clone());
         catalog.unread.insert(key);
     };
+    let database = catalog.session.database();
     for (i, token) in tokens.iter().enumerate() {
         let Token::Word(w) = token else { continue };
+        if let [Token::Period, Token::Word(view), ..] = &tokens[i + 1..] {
+            if w.value.eq_ignore_ascii_case(information_schema::NAME) {
+                let key = information_schema::key(&view.value);
+                let found = information_schema::view(root, database.as_deref(), &view.value);
+                if let (false, Some(view)) = (tables.contains_key(&key), found) {
+                    let relation = Relation {
+                        columns: view.columns,
+                        rows: view.rows,
+                    };
+                    tables.insert(key, Arc::new(relation));
+                }
+                continue;
+            }
+        }
         if let [Token::LParen, Token::SingleQuotedString(rev), Token::RParen, ..] = &tokens[i + 1..]
         {
             // `t AS OF 'rev'` reads as `t('rev')`, as does a call such as `upper('a')`: only
@@ -327,6 +343,29 @@ async fn load<S: Storage>(
         catalog.read_wanted(store).await?;
     }
     Ok(catalog)
+}
+
+/// The catalog name of a table a query names, and what its columns are qualified by: `t`;
+/// `db.t` where `db` is the store's database (`database`); an information_schema view,
+/// `information_schema.tables`, qualified as `tables`.
+fn table_name(
+    name: &ast::ObjectName,
+    database: Option<&str>,
+) -> Result<(String, String), SqlError> {
+    let [ast::ObjectNamePart::Identifier(db), ast::ObjectNamePart::Identifier(table)] =
+        name.0.as_slice()
+    else {
+        let table = object_name(name)?;
+        return Ok((table.clone(), table));
+    };
+    let qualifier = table.value.clone();
+    if db.value.eq_ignore_ascii_case(information_schema::NAME) {
+        return Ok((information_schema::key(&table.value), qualifier));
+    }
+    match database {
+        Some(ours) if db.value == ours => Ok((qualifier.clone(), qualifier)),
+        _ => Err(SqlError::UnknownDatabase(db.value.clone())),
+    }
 }
 
 /// A table's columns, without its rows.
@@ -1387,7 +1426,7 @@ fn factor(
             sample: None,
             ..
         } if with_hints.is_empty() && partitions.is_empty() => {
-            let table = object_name(name)?;
+            let (table, qualifier) = table_name(name, catalog.session.database().as_deref())?;
             let key = match as_of(args.as_ref())? {
                 Some(rev) => versioned_key(&table, rev),
                 None => table.to_ascii_lowercase(),
@@ -1415,7 +1454,7 @@ fn factor(
             if stored.is_some() && !keyed {
                 catalog.wanted.borrow_mut().insert(key);
             }
-            let qualifier = alias.as_ref().map_or(table, |a| a.name.value.clone());
+            let qualifier = alias.as_ref().map_or(qualifier, |a| a.name.value.clone());
             Ok(Item::new(relation, qualifier, stored.filter(|_| keyed)))
         }
         TableFactor::Derived {

@@ -50,6 +50,9 @@ pub struct SessionState {
     pub row_count: i64,
     /// CONNECTION_ID(): the session's number, counted from 1 in a process.
     pub connection_id: u64,
+    /// DATABASE(): the name of the store's one database, which the front end gives (the
+    /// folder's name, as Dolt names a database); None: unnamed, and DATABASE() is NULL.
+    pub database: Option<String>,
 }
 
 /// The last session's number.
@@ -64,6 +67,7 @@ impl Default for SessionState {
             system: BTreeMap::new(),
             row_count: 0,
             connection_id: SESSIONS.fetch_add(1, core::sync::atomic::Ordering::Relaxed) + 1,
+            database: None,
         }
     }
 }
@@ -120,6 +124,14 @@ impl Session {
 
     pub(crate) fn connection_id(&self) -> u64 {
         self.0.lock().connection_id
+    }
+
+    pub fn database(&self) -> Option<String> {
+        self.0.lock().database.clone()
+    }
+
+    pub fn set_database(&self, name: Option<String>) {
+        self.0.lock().database = name;
     }
 
     pub fn autocommit(&self) -> bool {
