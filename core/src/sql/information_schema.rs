@@ -1,5 +1,6 @@
 //! `information_schema`, as MySQL has it, for the views scripts and tools read most:
-//! SCHEMATA, TABLES, COLUMNS, STATISTICS, TABLE_CONSTRAINTS and KEY_COLUMN_USAGE, in MySQL
+//! SCHEMATA, TABLES, COLUMNS, STATISTICS, TABLE_CONSTRAINTS, KEY_COLUMN_USAGE,
+//! REFERENTIAL_CONSTRAINTS and CHECK_CONSTRAINTS, in MySQL
 //! 8's columns (upper case, as MySQL names them). Each is made from the root the statement
 //! reads, so it shows a table created earlier in the same script. The store's one database
 //! is named by the session (`Session::database`); unnamed, its rows' schema is NULL.
@@ -23,13 +24,15 @@ use crate::sql::history::SystemTable;
 pub const NAME: &str = "information_schema";
 
 /// The views, by lower-case name.
-const VIEWS: [&str; 6] = [
+const VIEWS: [&str; 8] = [
     "schemata",
     "tables",
     "columns",
     "statistics",
     "table_constraints",
     "key_column_usage",
+    "referential_constraints",
+    "check_constraints",
 ];
 
 /// The catalog key of a view (`information_schema.tables`), as `query.rs` names tables.
@@ -220,6 +223,65 @@ pub fn view(root: &RootValue, database: Option<&str>, name: &str) -> Option<Syst
                 "TABLE_NAME",
                 "CONSTRAINT_TYPE",
                 "ENFORCED",
+            ]
+        }
+        "referential_constraints" => {
+            for (table, s) in tables {
+                for k in &s.foreign_keys {
+                    // The parent's key the foreign key's columns are: its primary key or a
+                    // unique one, by name.
+                    let parent = root.tables.get(&k.parent).map(|t| &*t.schema);
+                    let unique = parent.and_then(|p| {
+                        keys(p)
+                            .filter(|(_, _, unique)| *unique)
+                            .find(|(_, cols, _)| {
+                                cols.len() == k.parent_columns.len()
+                                    && cols.iter().zip(&k.parent_columns).all(|(&i, name)| {
+                                        p.columns[i].name.eq_ignore_ascii_case(name)
+                                    })
+                            })
+                            .map(|(name, _, _)| text(name))
+                    });
+                    rows.push(vec![
+                        text("def"),
+                        schema(),
+                        text(&k.name),
+                        text("def"),
+                        schema(),
+                        unique.unwrap_or(Value::Null),
+                        text("NONE"),
+                        text(k.on_update.sql()),
+                        text(k.on_delete.sql()),
+                        text(table),
+                        text(&k.parent),
+                    ]);
+                }
+            }
+            &[
+                "CONSTRAINT_CATALOG",
+                "CONSTRAINT_SCHEMA",
+                "CONSTRAINT_NAME",
+                "UNIQUE_CONSTRAINT_CATALOG",
+                "UNIQUE_CONSTRAINT_SCHEMA",
+                "UNIQUE_CONSTRAINT_NAME",
+                "MATCH_OPTION",
+                "UPDATE_RULE",
+                "DELETE_RULE",
+                "TABLE_NAME",
+                "REFERENCED_TABLE_NAME",
+            ]
+        }
+        "check_constraints" => {
+            for (_, s) in tables {
+                for c in &s.checks {
+                    rows.push(vec![text("def"), schema(), text(&c.name), text(&c.expr)]);
+                }
+            }
+            &[
+                "CONSTRAINT_CATALOG",
+                "CONSTRAINT_SCHEMA",
+                "CONSTRAINT_NAME",
+                "CHECK_CLAUSE",
             ]
         }
         _ => {

@@ -166,6 +166,22 @@ fn information_schema_describes_tables_columns_and_keys() {
         ),
         ["information_schema", "shop"]
     );
+    assert_eq!(
+        rows(
+            &mut repo,
+            "SELECT constraint_name, unique_constraint_name, update_rule, delete_rule,
+                    table_name, referenced_table_name
+             FROM information_schema.referential_constraints"
+        ),
+        ["fk_customer|PRIMARY|NO ACTION|NO ACTION|orders|customers"]
+    );
+    assert_eq!(
+        rows(
+            &mut repo,
+            "SELECT constraint_name, check_clause FROM information_schema.check_constraints"
+        ),
+        ["positive|total >= 0"]
+    );
     match block_on(repo.sql("SELECT * FROM information_schema.nope")) {
         Err(RepoError::Sql(SqlError::TableNotFound(t))) => assert!(t.contains("nope"), "{t}"),
         other => panic!("{other:?}"),
