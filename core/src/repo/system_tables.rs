@@ -7,6 +7,7 @@
 //! - `dolt_diff_<table>`: each commit's changes to the table against its first parent, and
 //!   the working set's against HEAD (`to_commit` 'WORKING');
 //! - `dolt_history_<table>`: the table's rows at each commit;
+//! - `dolt_commits` and `dolt_commit_ancestors`: every commit of the database, and its parents;
 //! - `dolt_tags` and `dolt_remotes`; the merge's conflicts in `conflict_tables.rs`.
 //!
 //! Rows of older schemas are shown in the table's current one, column by column by name (a
@@ -78,6 +79,8 @@ impl<S: Storage> Repo<S> {
             "dolt_remote_branches" => Some(self.branches_table(true).await?),
             "dolt_status" => Some(self.status_table().await?),
             "dolt_tags" => Some(self.tags_table().await?),
+            "dolt_commits" => Some(self.commits_table().await?),
+            "dolt_commit_ancestors" => Some(self.ancestors_table().await?),
             "dolt_remotes" => Some(self.remotes_table()),
             "dolt_conflicts" => Some(self.conflicts_table().await?),
             "dolt_schema_conflicts" => Some(self.schema_conflicts_table().await?),
@@ -180,6 +183,72 @@ impl<S: Storage> Repo<S> {
             rows.push(row);
         }
         Ok(SystemTable { columns, rows })
+    }
+
+    /// Every commit a branch, tag or remote-tracking branch reaches, once each, newest first.
+    async fn all_commits(&self) -> Result<Vec<(Hash, Commit)>> {
+        let refs = self.branches().into_iter().chain(self.tags());
+        let mut stack: Vec<Hash> = refs.chain(self.remote_branches()).map(|(_, h)| h).collect();
+        let mut found = BTreeMap::new();
+        while let Some(hash) = stack.pop() {
+            if found.contains_key(&hash) {
+                continue;
+            }
+            let commit = self.commit_at(hash).await?;
+            stack.extend(commit.parents.iter().copied());
+            found.insert(hash, commit);
+            bounded(found.len())?;
+        }
+        let mut all: Vec<(Hash, Commit)> = found.into_iter().collect();
+        all.sort_by(|(a, x), (b, y)| y.time_ms.cmp(&x.time_ms).then(a.cmp(b)));
+        Ok(all)
+    }
+
+    /// `dolt_commits`: every commit of the database (`dolt_log` has those HEAD reaches):
+    /// `commit_hash`, `committer`, `email`, `date`, `message`.
+    async fn commits_table(&self) -> Result<SystemTable> {
+        let rows = self
+            .all_commits()
+            .await?
+            .into_iter()
+            .map(|(hash, c)| {
+                alloc::vec![
+                    Value::Text(hash.to_string()),
+                    Value::Text(c.author.clone()),
+                    Value::Text(c.email.clone()),
+                    date(&c),
+                    Value::Text(c.message),
+                ]
+            })
+            .collect();
+        Ok(SystemTable {
+            columns: names(&["commit_hash", "committer", "email", "date", "message"]),
+            rows,
+        })
+    }
+
+    /// `dolt_commit_ancestors`: `commit_hash`, `parent_hash`, `parent_index` (0 for the
+    /// first parent), a row per parent of every commit; a first commit's has a NULL parent.
+    async fn ancestors_table(&self) -> Result<SystemTable> {
+        let mut rows = Vec::new();
+        for (hash, c) in self.all_commits().await? {
+            let hash = Value::Text(hash.to_string());
+            if c.parents.is_empty() {
+                rows.push(alloc::vec![hash.clone(), Value::Null, Value::Int(0)]);
+            }
+            for (i, parent) in c.parents.iter().enumerate() {
+                rows.push(alloc::vec![
+                    hash.clone(),
+                    Value::Text(parent.to_string()),
+                    Value::Int(i as i64),
+                ]);
+            }
+            bounded(rows.len())?;
+        }
+        Ok(SystemTable {
+            columns: names(&["commit_hash", "parent_hash", "parent_index"]),
+            rows,
+        })
     }
 
     /// `dolt_tags`: `tag_name`, `tag_hash`, and the tagged commit's `tagger`, `email`,

@@ -360,3 +360,32 @@ fn options_are_read_as_the_command_line_reads_them() {
     assert!(parse("CALL DOLT_COMMIT('-m', 'a', '-m', 'b')").is_err());
     assert!(parse("CALL DOLT_ADD('t', ").is_err());
 }
+
+/// `dolt_commits` has every commit of the database, a branch's HEAD does not reach too;
+/// `dolt_commit_ancestors` each one's parents.
+#[test]
+fn dolt_commits_has_every_branchs_commits_and_their_parents() {
+    let (mut repo, _) = memory_repo();
+    sql(
+        &mut repo,
+        "CREATE TABLE t (id INT PRIMARY KEY); CALL DOLT_COMMIT('-Am', 'one');
+         CALL DOLT_CHECKOUT('-b', 'side'); INSERT INTO t VALUES (1);
+         CALL DOLT_COMMIT('-am', 'on side'); CALL DOLT_CHECKOUT('main')",
+    );
+    let results = sql(
+        &mut repo,
+        "SELECT COUNT(*) FROM dolt_log; SELECT COUNT(*) FROM dolt_commits;
+         SELECT c.message, a.parent_index FROM dolt_commit_ancestors a
+           JOIN dolt_commits c ON a.commit_hash = c.commit_hash
+         WHERE a.parent_hash = DOLT_HASHOF('main');
+         SELECT COUNT(*) FROM dolt_commit_ancestors WHERE parent_hash IS NULL",
+    );
+    let count = |r: &QueryResult| r.rows[0][0].to_string();
+    assert_eq!(
+        (count(&results[0]), count(&results[1])),
+        ("2".into(), "3".into())
+    );
+    assert_eq!(column(&results[2]), ["on side"]);
+    assert_eq!(results[2].rows[0][1].to_string(), "0");
+    assert_eq!(count(&results[3]), "1", "the first commit has no parent");
+}
