@@ -7,6 +7,7 @@
 //! - `dolt_diff_<table>`: each commit's changes to the table against its first parent, and
 //!   the working set's against HEAD (`to_commit` 'WORKING');
 //! - `dolt_history_<table>`: the table's rows at each commit;
+//! - `dolt_diff`: the tables each commit changed, and the uncommitted changes;
 //! - `dolt_commits` and `dolt_commit_ancestors`: every commit of the database, and its parents;
 //! - `dolt_tags` and `dolt_remotes`; the merge's conflicts in `conflict_tables.rs`.
 //!
@@ -79,6 +80,7 @@ impl<S: Storage> Repo<S> {
             "dolt_remote_branches" => Some(self.branches_table(true).await?),
             "dolt_status" => Some(self.status_table().await?),
             "dolt_tags" => Some(self.tags_table().await?),
+            "dolt_diff" => Some(self.changes_table().await?),
             "dolt_commits" => Some(self.commits_table().await?),
             "dolt_commit_ancestors" => Some(self.ancestors_table().await?),
             "dolt_remotes" => Some(self.remotes_table()),
@@ -247,6 +249,61 @@ impl<S: Storage> Repo<S> {
         }
         Ok(SystemTable {
             columns: names(&["commit_hash", "parent_hash", "parent_index"]),
+            rows,
+        })
+    }
+
+    /// `dolt_diff`: which tables each commit HEAD reaches changed against its first parent,
+    /// and how: `commit_hash`, `table_name`, `committer`, `email`, `date`, `message`,
+    /// `data_change`, `schema_change`. The uncommitted changes come first, as commits
+    /// `WORKING` (the working set against the staged tables) and `STAGED` (those against
+    /// HEAD), with NULL committer, email, date and message.
+    async fn changes_table(&self) -> Result<SystemTable> {
+        let ws = self.working_set(&self.config.head).await?;
+        let log = self.head_log().await?;
+        let head_root = log.first().map_or(ws.staged, |(_, c)| c.root);
+        let (working, staged) = (
+            self.root_value(ws.working).await?,
+            self.root_value(ws.staged).await?,
+        );
+        let head = self.root_value(head_root).await?;
+        let mut rows = Vec::new();
+        let none = || [Value::Null, Value::Null, Value::Null, Value::Null];
+        for (name, new, old) in [("WORKING", &working, &staged), ("STAGED", &staged, &head)] {
+            changed(&mut rows, Value::Text(name.into()), none(), new, old);
+        }
+        for (hash, c) in &log {
+            let root = self.root_value(c.root).await?;
+            let parent = match c.parents.first() {
+                Some(&p) => self.root_value(self.commit_at(p).await?.root).await?,
+                None => RootValue::default(),
+            };
+            let about = [
+                Value::Text(c.author.clone()),
+                Value::Text(c.email.clone()),
+                date(c),
+                Value::Text(c.message.clone()),
+            ];
+            changed(
+                &mut rows,
+                Value::Text(hash.to_string()),
+                about,
+                &root,
+                &parent,
+            );
+            bounded(rows.len())?;
+        }
+        Ok(SystemTable {
+            columns: names(&[
+                "commit_hash",
+                "table_name",
+                "committer",
+                "email",
+                "date",
+                "message",
+                "data_change",
+                "schema_change",
+            ]),
             rows,
         })
     }
@@ -491,6 +548,33 @@ impl Side {
             name: Value::Text("EMPTY".into()),
             date: Value::Null,
             root: RootValue::default(),
+        }
+    }
+}
+
+/// A `dolt_diff` row for each table that differs between `old` and `new`: whether its rows
+/// and whether its schema changed (a table added or dropped: its schema, and its rows if
+/// it has any).
+fn changed(
+    rows: &mut Vec<Vec<Value>>,
+    commit: Value,
+    about: [Value; 4],
+    new: &RootValue,
+    old: &RootValue,
+) {
+    let names: alloc::collections::BTreeSet<&String> =
+        new.tables.keys().chain(old.tables.keys()).collect();
+    for name in names {
+        let (data, schema) = match (old.tables.get(name), new.tables.get(name)) {
+            (Some(a), Some(b)) => (a.rows != b.rows, a.schema != b.schema),
+            (Some(t), None) | (None, Some(t)) => (t.rows != Hash::EMPTY, true),
+            (None, None) => continue,
+        };
+        if data || schema {
+            let mut row = alloc::vec![commit.clone(), Value::Text(name.clone())];
+            row.extend(about.iter().cloned());
+            row.extend([Value::Bool(data), Value::Bool(schema)]);
+            rows.push(row);
         }
     }
 }

@@ -2,6 +2,7 @@
 //! `repo/procedure.rs`): each does what the command line's verb does, between the statements
 //! around it.
 
+use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -388,4 +389,37 @@ fn dolt_commits_has_every_branchs_commits_and_their_parents() {
     assert_eq!(column(&results[2]), ["on side"]);
     assert_eq!(results[2].rows[0][1].to_string(), "0");
     assert_eq!(count(&results[3]), "1", "the first commit has no parent");
+}
+
+/// `dolt_diff`: which tables each commit changed, rows or schema, and the uncommitted ones.
+#[test]
+fn dolt_diff_lists_the_tables_each_commit_changed() {
+    let (mut repo, _) = memory_repo();
+    sql(
+        &mut repo,
+        "CREATE TABLE t (id INT PRIMARY KEY); CREATE TABLE u (id INT PRIMARY KEY);
+         INSERT INTO t VALUES (1); CALL DOLT_COMMIT('-Am', 'two tables');
+         ALTER TABLE u ADD COLUMN v INT; CALL DOLT_COMMIT('-am', 'u changed');
+         INSERT INTO t VALUES (2); CALL DOLT_ADD('t'); INSERT INTO u VALUES (1, 1)",
+    );
+    let diff = sql(
+        &mut repo,
+        "SELECT commit_hash, table_name, message, data_change, schema_change FROM dolt_diff",
+    );
+    let rows: Vec<String> = diff[0]
+        .rows
+        .iter()
+        .map(|r| {
+            let cells: Vec<String> = r.iter().map(|v| v.to_string()).collect();
+            cells.join("|")
+        })
+        .collect();
+    let head = repo.head().unwrap().to_string();
+    assert_eq!(rows[0], "WORKING|u|NULL|true|false");
+    assert_eq!(rows[1], "STAGED|t|NULL|true|false");
+    assert_eq!(rows[2], format!("{head}|u|u changed|false|true"));
+    // A new table: its schema, and its rows when it has some.
+    assert!(rows[3].ends_with("|t|two tables|true|true"), "{rows:?}");
+    assert!(rows[4].ends_with("|u|two tables|false|true"), "{rows:?}");
+    assert_eq!(rows.len(), 5, "{rows:?}");
 }
