@@ -290,7 +290,11 @@ pub fn view(root: &RootValue, database: Option<&str>, name: &str) -> Option<Syst
                     |name: &str, columns: Vec<&str>, parent: Option<(&str, &[String])>| {
                         for (n, column) in columns.into_iter().enumerate() {
                             let (parent_schema, parent_table, parent_column) = match parent {
-                                Some((t, cols)) => (schema(), text(t), text(&cols[n])),
+                                Some((t, cols)) => (
+                                    schema(),
+                                    text(t),
+                                    cols.get(n).map_or(Value::Null, |c| text(c)),
+                                ),
                                 None => (Value::Null, Value::Null, Value::Null),
                             };
                             rows.push(vec![
