@@ -235,31 +235,40 @@ fn procedure(name: &str, args: Vec<String>) -> Result<Procedure, SqlError> {
             }
         }
         "DOLT_BRANCH" => {
-            o.allow(&["-d", "-D", "--delete", "-f", "--force", "-m", "--move"])?;
+            o.allow(&[
+                "-d", "-D", "--delete", "-f", "--force", "-m", "--move", "-c", "--copy",
+            ])?;
             let delete = o.has("-d") || o.has("--delete") || o.has("-D");
             let force = o.has("-D") || o.has("-f") || o.has("--force");
             let rename = o.has("-m") || o.has("--move");
-            match (delete, rename, &o.plain[..]) {
-                (true, false, [branch]) => Procedure::DeleteBranch {
+            let copy = o.has("-c") || o.has("--copy");
+            match ((delete, rename, copy), &o.plain[..]) {
+                ((true, false, false), [branch]) => Procedure::DeleteBranch {
                     name: branch.clone(),
                     force,
                 },
-                (false, true, [old, new]) => Procedure::RenameBranch {
+                ((false, true, false), [old, new]) => Procedure::RenameBranch {
                     old: old.clone(),
                     new: new.clone(),
                 },
-                (false, false, [branch]) if !force => Procedure::CreateBranch {
+                // `-c old new`: a new branch at the old one's commit.
+                ((false, false, true), [old, new]) if !force => Procedure::CreateBranch {
+                    name: new.clone(),
+                    start: Some(old.clone()),
+                },
+                ((false, false, false), [branch]) if !force => Procedure::CreateBranch {
                     name: branch.clone(),
                     start: None,
                 },
-                (false, false, [branch, start]) if !force => Procedure::CreateBranch {
+                ((false, false, false), [branch, start]) if !force => Procedure::CreateBranch {
                     name: branch.clone(),
                     start: Some(start.clone()),
                 },
                 _ => {
                     return Err(wrong(
                         name,
-                        "takes 'name' [, 'start'], '-d', 'name' or '-m', 'old', 'new'",
+                        "takes 'name' [, 'start'], '-d', 'name', '-m', 'old', 'new' or '-c', \
+                         'old', 'new'",
                     ))
                 }
             }

@@ -358,6 +358,14 @@ fn options_are_read_as_the_command_line_reads_them() {
         parse("CALL DOLT_ADD('-A')").unwrap(),
         Some(Procedure::Add(None))
     );
+    assert_eq!(
+        parse("CALL DOLT_BRANCH('-c', 'main', 'copy')").unwrap(),
+        Some(Procedure::CreateBranch {
+            name: "copy".into(),
+            start: Some("main".into()),
+        })
+    );
+    assert!(parse("CALL DOLT_BRANCH('-c', '-m', 'a', 'b')").is_err());
     assert!(parse("CALL DOLT_COMMIT('-m', 'a', '-m', 'b')").is_err());
     assert!(parse("CALL DOLT_ADD('t', ").is_err());
 }
