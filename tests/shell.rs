@@ -42,7 +42,8 @@ fn sql_on_a_terminal_is_a_shell_with_history() {
         &[
             // A statement's own output, not the prompt, says it ran: the shell redraws the
             // prompt with each line typed, and keys typed while a statement runs may be lost.
-            ("expect", "main> "),
+            // The prompt names the database (its folder) and the branch, as Dolt's does.
+            ("expect", "db/main> "),
             ("send", "create table t (a int primary key, b text);\r"),
             ("expect", "Query OK"),
             ("expect", "main> "),

@@ -34,9 +34,11 @@ pub async fn run<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, format: ResultFormat) 
     host.stderr("Type SQL statements ending with ';'. \"exit\" or Ctrl-D leaves.\n");
     let mut typed = String::new();
     loop {
-        let prompt = match typed.trim().is_empty() {
-            true => format!("{}> ", db.repo.current_branch()),
-            false => "    -> ".to_owned(),
+        // `database/branch> `, as Dolt's shell prompts.
+        let prompt = match (typed.trim().is_empty(), db.repo.database_name()) {
+            (true, Some(name)) => format!("{name}/{}> ", db.repo.current_branch()),
+            (true, None) => format!("{}> ", db.repo.current_branch()),
+            (false, _) => "    -> ".to_owned(),
         };
         let line = match host.read_line(&prompt, history.as_deref()).await {
             Ok(Line::Text(line)) => line,

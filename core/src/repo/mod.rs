@@ -429,6 +429,11 @@ impl<S: Storage> Repo<S> {
         &self.config.head
     }
 
+    /// The database's name for SQL (`name_database_after`), if it has one.
+    pub fn database_name(&self) -> Option<String> {
+        self.session.database()
+    }
+
     /// Names the database for SQL after `location`, its folder's path or its URL: what
     /// DATABASE() answers, SHOW DATABASES lists, USE and `name.table` accept, and
     /// information_schema's rows hold. As Dolt names a database by its folder: the
