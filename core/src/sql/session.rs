@@ -321,6 +321,11 @@ pub(crate) async fn set<S: Storage>(
             collation_name,
         } => return set_names(&history.session, &charset_name.value, collation_name),
         ast::Set::SetNamesDefault {} => return set_names(&history.session, "DEFAULT", None),
+        ast::Set::SetTransaction {
+            modes,
+            snapshot: None,
+            session: _,
+        } => return set_isolation(&history.session, &modes),
         other => return unsupported(alloc::format!("{other}")),
     };
     let mut targets = Vec::with_capacity(assignments.len());
@@ -434,6 +439,32 @@ fn set_names(
     for (name, value) in set {
         state.system.insert(name.into(), value);
     }
+    Ok(QueryResult::affected(0))
+}
+
+/// `SET [SESSION] TRANSACTION ISOLATION LEVEL level`, as `SET transaction_isolation`: the
+/// one level Cairn's transactions have is taken (for the session, which covers MySQL's
+/// next-transaction-only form too), any other refused with MySQL's error.
+fn set_isolation(
+    session: &Session,
+    modes: &[ast::TransactionMode],
+) -> Result<QueryResult, SqlError> {
+    let [ast::TransactionMode::IsolationLevel(level)] = modes else {
+        return unsupported(
+            "SET TRANSACTION other than ISOLATION LEVEL (START TRANSACTION READ ONLY sets the \
+             access mode)",
+        );
+    };
+    let word = match level {
+        ast::TransactionIsolationLevel::ReadUncommitted => "READ-UNCOMMITTED",
+        ast::TransactionIsolationLevel::ReadCommitted => "READ-COMMITTED",
+        ast::TransactionIsolationLevel::RepeatableRead => "REPEATABLE-READ",
+        ast::TransactionIsolationLevel::Serializable => "SERIALIZABLE",
+        ast::TransactionIsolationLevel::Snapshot => "SNAPSHOT",
+    };
+    let name = "transaction_isolation";
+    let value = system_variables::checked(name, &Value::Text(word.into()))?;
+    session.0.lock().system.insert(name.into(), value);
     Ok(QueryResult::affected(0))
 }
 

@@ -6,7 +6,7 @@
 //!   NO_AUTO_VALUE_ON_ZERO (an AUTO_INCREMENT column keeps a 0 given, rather than numbering
 //!   the row);
 //! - those it takes and keeps because it already behaves as they ask, or more strictly:
-//!   `unique_checks` (keys are always checked), the rest of `sql_mode` (always strict: a
+//!   `unique_checks` (keys are always checked), `transaction_isolation` REPEATABLE-READ, the rest of `sql_mode` (always strict: a
 //!   value that does not fit is refused, never cut), `time_zone` in UTC (Cairn keeps times in UTC), the
 //!   character sets and collations of UTF-8 (all text is UTF-8), `sql_notes` and the like;
 //! - read-only ones (`version`, `version_comment`).
@@ -124,6 +124,19 @@ const VARIABLES: &[Variable] = &[
         name: "time_zone",
         default: Default::Text("SYSTEM"),
         takes: Takes::Word(UTC),
+    },
+    // Cairn's transactions are REPEATABLE READ, MySQL's default: each reads the state it
+    // began with, and COMMIT fails where another writer changed the same rows meanwhile. A
+    // level that reads differently is refused. `tx_isolation` is MySQL 5.7's name.
+    Variable {
+        name: "transaction_isolation",
+        default: Default::Text("REPEATABLE-READ"),
+        takes: Takes::Word(&["REPEATABLE-READ"]),
+    },
+    Variable {
+        name: "tx_isolation",
+        default: Default::Text("REPEATABLE-READ"),
+        takes: Takes::Word(&["REPEATABLE-READ"]),
     },
     Variable {
         name: "unique_checks",

@@ -379,6 +379,47 @@ fn version_and_database() {
     );
 }
 
+/// Cairn's transactions are REPEATABLE READ: that level is taken, by either statement and
+/// either variable name; a level that would read differently is refused, changing nothing.
+#[test]
+fn the_isolation_level_is_repeatable_read() {
+    let mut db = Db::new();
+    for sql in [
+        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+        "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+        "SET @@transaction_isolation = 'REPEATABLE-READ'",
+        "SET tx_isolation = 'repeatable-read'",
+    ] {
+        db.exec(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    answers(
+        &mut db,
+        &[(
+            "@@transaction_isolation, @@session.tx_isolation",
+            "REPEATABLE-READ|REPEATABLE-READ",
+        )],
+    );
+    for (sql, says) in [
+        (
+            "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
+            "Variable 'transaction_isolation' can't be set to the value of 'READ-COMMITTED'",
+        ),
+        (
+            "SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+            "'SERIALIZABLE'",
+        ),
+        (
+            "SET transaction_isolation = 'READ-UNCOMMITTED'",
+            "'READ-UNCOMMITTED'",
+        ),
+        ("SET TRANSACTION READ ONLY", "START TRANSACTION READ ONLY"),
+    ] {
+        let e = db.err(sql);
+        assert!(e.contains(says), "{sql}: {e}");
+    }
+    answers(&mut db, &[("@@transaction_isolation", "REPEATABLE-READ")]);
+}
+
 /// A `Repo` is the session: a variable set by one `sql` call is read by the next, and
 /// another `Repo` on the same store has its own.
 #[test]

@@ -571,8 +571,8 @@ fn other_system_variables_are_refused_by_name() {
             "system variable @@max_heap_table_size: Cairn knows @@autocommit, ",
         ),
         (
-            "SELECT 1 FROM t WHERE @@session.tx_isolation = ''",
-            "system variable @@session.tx_isolation",
+            "SELECT 1 FROM t WHERE @@session.innodb_lock_wait_timeout = 0",
+            "system variable @@session.innodb_lock_wait_timeout",
         ),
     ] {
         let err = block_on(repo.sql(sql)).unwrap_err().to_string();
