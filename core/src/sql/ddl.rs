@@ -812,6 +812,35 @@ fn text_as_stored(naming: Naming, name: &str) -> Result<(), SqlError> {
     }
 }
 
+/// `CREATE DATABASE [IF NOT EXISTS] name [CHARACTER SET cs] [COLLATE c]`, as a dump of
+/// `mysqldump --databases` begins: the store's own database (`database`) exists already, so
+/// with IF NOT EXISTS it is accepted and changes nothing (MySQL's error 1007 without);
+/// another is refused, as a store holds one database. Its character set and collation must
+/// be what Cairn's text is, as a table's must.
+pub(crate) fn create_database(
+    name: &str,
+    if_not_exists: bool,
+    charset: Option<&str>,
+    collation: Option<&str>,
+    database: Option<&str>,
+) -> Result<(), SqlError> {
+    if let Some(charset) = charset {
+        text_as_stored(Naming::CharacterSet, charset)?;
+    }
+    if let Some(collation) = collation {
+        text_as_stored(Naming::Collation, collation)?;
+    }
+    match database {
+        Some(ours) if ours == name && if_not_exists => Ok(()),
+        Some(ours) if ours == name => Err(SqlError::Definition(format!(
+            "Can't create database '{name}'; database exists"
+        ))),
+        _ => unsupported(format!(
+            "CREATE DATABASE {name}: a store holds one database, named after its folder"
+        )),
+    }
+}
+
 /// MySQL table options that change nothing in Cairn (`ENGINE`, and the character set and
 /// collation that Cairn's text has) are accepted, so that MySQL and Dolt dumps load, and
 /// `AUTO_INCREMENT = N` (`created_schema` keeps it); any other is refused.

@@ -677,6 +677,24 @@ async fn run<S: Storage>(
                 affected: None,
             })
         }
+        Statement::CreateDatabase {
+            db_name,
+            if_not_exists,
+            or_replace: false,
+            default_charset,
+            default_collation,
+            ..
+        } => {
+            let database = history.session.database();
+            ddl::create_database(
+                &object_name(&db_name)?,
+                if_not_exists,
+                default_charset.as_deref(),
+                default_collation.as_deref(),
+                database.as_deref(),
+            )?;
+            Ok(QueryResult::affected(0))
+        }
         Statement::Use(
             sqlparser::ast::Use::Object(name)
             | sqlparser::ast::Use::Database(name)

@@ -62,6 +62,26 @@ fn the_database_is_named_by_the_front_end() {
         ),
         ["0"]
     );
+    // A `mysqldump --databases` file begins so.
+    sql(
+        &mut repo,
+        "CREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop` /*!40100 DEFAULT CHARACTER SET utf8mb4 \
+         COLLATE utf8mb4_0900_bin */; USE `shop`",
+    );
+    for (script, says) in [
+        (
+            "CREATE DATABASE shop",
+            "Can't create database 'shop'; database exists",
+        ),
+        ("CREATE DATABASE other", "a store holds one database"),
+        (
+            "CREATE DATABASE IF NOT EXISTS shop COLLATE utf8mb4_0900_ai_ci",
+            "byte by byte",
+        ),
+    ] {
+        let e = block_on(repo.sql(script)).unwrap_err().to_string();
+        assert!(e.contains(says), "{script}: {e}");
+    }
     for script in ["USE other", "SELECT * FROM other.customers"] {
         match block_on(repo.sql(script)) {
             Err(RepoError::Sql(SqlError::UnknownDatabase(db))) => assert_eq!(db, "other"),
