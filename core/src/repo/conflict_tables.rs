@@ -13,7 +13,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{Repo, Result, TableConflicts};
+use super::{Repo, RepoError, Result, TableConflicts};
 use crate::db::schema::Schema;
 use crate::db::value::Value;
 use crate::db::working_set::TableConflict;
@@ -35,7 +35,7 @@ impl<S: Storage> Repo<S> {
         let mut rows = Vec::new();
         for (table, conflict) in self.conflicted().await? {
             if let TableConflict::Rows(map) = conflict {
-                let count = self.conflict_entries(map).await?.len();
+                let count = crate::prolly::count(&self.store, map).await?;
                 rows.push(alloc::vec![
                     Value::Text(table),
                     Value::Int(i64::try_from(count).unwrap_or(i64::MAX)),
@@ -55,10 +55,10 @@ impl<S: Storage> Repo<S> {
         table: &str,
         working: &crate::db::root_value::RootValue,
     ) -> Result<Option<SystemTable>> {
-        let conflicted = self.conflicted().await?;
-        let found = match conflicted.iter().any(|(t, _)| t == table) {
-            true => Some(self.conflicts(table).await?),
-            false => None,
+        let found = match self.conflicts(table).await {
+            Ok(found) => Some(found),
+            Err(RepoError::NoMerge | RepoError::NoConflicts(_)) => None,
+            Err(e) => return Err(e),
         };
         // A schema conflict has no rows here: `dolt_schema_conflicts` shows it.
         let (schema, rows) = match found {

@@ -14,6 +14,7 @@
 //! Rows of older schemas are shown in the table's current one, column by column by name (a
 //! column the commit's schema lacks is NULL).
 
+use alloc::collections::btree_map::Entry;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -272,12 +273,26 @@ impl<S: Storage> Repo<S> {
         for (name, new, old) in [("WORKING", &working, &staged), ("STAGED", &staged, &head)] {
             changed(&mut rows, Value::Text(name.into()), none(), new, old);
         }
+        // Each root value is decoded once: a commit's first parent is in the log too, and
+        // comes after it (newest first), so its root is kept until it has been the parent.
+        let root_of: BTreeMap<Hash, Hash> = log.iter().map(|(h, c)| (*h, c.root)).collect();
+        let mut roots: BTreeMap<Hash, RootValue> = BTreeMap::new();
+        let empty = RootValue::default();
         for (hash, c) in &log {
-            let root = self.root_value(c.root).await?;
-            let parent = match c.parents.first() {
-                Some(&p) => self.root_value(self.commit_at(p).await?.root).await?,
-                None => RootValue::default(),
+            let parent_root = match c.parents.first() {
+                Some(p) => Some(match root_of.get(p) {
+                    Some(&r) => r,
+                    None => self.commit_at(*p).await?.root,
+                }),
+                None => None,
             };
+            for r in core::iter::once(c.root).chain(parent_root) {
+                if let Entry::Vacant(slot) = roots.entry(r) {
+                    slot.insert(self.root_value(r).await?);
+                }
+            }
+            let root = &roots[&c.root];
+            let parent = parent_root.map_or(&empty, |r| &roots[&r]);
             let about = [
                 Value::Text(c.author.clone()),
                 Value::Text(c.email.clone()),
@@ -288,9 +303,12 @@ impl<S: Storage> Repo<S> {
                 &mut rows,
                 Value::Text(hash.to_string()),
                 about,
-                &root,
-                &parent,
+                root,
+                parent,
             );
+            if parent_root != Some(c.root) {
+                roots.remove(&c.root);
+            }
             bounded(rows.len())?;
         }
         Ok(SystemTable {

@@ -138,6 +138,11 @@ pub(crate) fn keys(schema: &Schema) -> impl Iterator<Item = (&str, &Vec<usize>, 
     )
 }
 
+/// The primary key and the unique indexes: name, columns.
+pub(crate) fn unique_keys(schema: &Schema) -> impl Iterator<Item = (&str, &Vec<usize>)> {
+    keys(schema).filter_map(|(name, columns, unique)| unique.then_some((name, columns)))
+}
+
 /// MySQL's Extra: `auto_increment`, and `DEFAULT_GENERATED` and `on update
 /// CURRENT_TIMESTAMP` for the clock.
 pub(crate) fn extra(c: &Column) -> String {

@@ -17,7 +17,7 @@ use crate::db::root_value::RootValue;
 use crate::db::schema::{Column, Schema};
 use crate::db::temporal::TimeType;
 use crate::db::value::{ColumnType, IntWidth, Value};
-use crate::sql::describe::{collation, column_default, column_key, extra, keys};
+use crate::sql::describe::{collation, column_default, column_key, extra, keys, unique_keys};
 use crate::sql::history::SystemTable;
 
 /// The schema's name, as MySQL writes it.
@@ -188,16 +188,14 @@ pub fn view(root: &RootValue, database: Option<&str>, name: &str) -> Option<Syst
         }
         "table_constraints" => {
             for (table, s) in tables {
-                let unique = keys(s)
-                    .filter(|(_, _, unique)| *unique)
-                    .map(|(name, _, _)| {
-                        let kind = if name == "PRIMARY" {
-                            "PRIMARY KEY"
-                        } else {
-                            "UNIQUE"
-                        };
-                        (name, kind)
-                    });
+                let unique = unique_keys(s).map(|(name, _)| {
+                    let kind = if name == "PRIMARY" {
+                        "PRIMARY KEY"
+                    } else {
+                        "UNIQUE"
+                    };
+                    (name, kind)
+                });
                 let foreign = s
                     .foreign_keys
                     .iter()
@@ -232,15 +230,14 @@ pub fn view(root: &RootValue, database: Option<&str>, name: &str) -> Option<Syst
                     // unique one, by name.
                     let parent = root.tables.get(&k.parent).map(|t| &*t.schema);
                     let unique = parent.and_then(|p| {
-                        keys(p)
-                            .filter(|(_, _, unique)| *unique)
-                            .find(|(_, cols, _)| {
+                        unique_keys(p)
+                            .find(|(_, cols)| {
                                 cols.len() == k.parent_columns.len()
                                     && cols.iter().zip(&k.parent_columns).all(|(&i, name)| {
                                         p.columns[i].name.eq_ignore_ascii_case(name)
                                     })
                             })
-                            .map(|(name, _, _)| text(name))
+                            .map(|(name, _)| text(name))
                     });
                     rows.push(vec![
                         text("def"),
@@ -315,10 +312,8 @@ pub fn view(root: &RootValue, database: Option<&str>, name: &str) -> Option<Syst
                     };
                 let names =
                     |cols: &[usize]| cols.iter().map(|&i| s.columns[i].name.as_str()).collect();
-                for (name, columns, unique) in keys(s) {
-                    if unique {
-                        usage(name, names(columns), None);
-                    }
+                for (name, columns) in unique_keys(s) {
+                    usage(name, names(columns), None);
                 }
                 for k in &s.foreign_keys {
                     usage(

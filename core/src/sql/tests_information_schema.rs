@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use pollster::block_on;
 
-use super::tests::memory_repo;
+use super::tests::{lines, memory_repo};
 use super::{QueryResult, SqlError};
 use crate::memory::MemoryStorage;
 use crate::repo::{Repo, RepoError};
@@ -32,14 +32,7 @@ fn sql(repo: &mut Repo<MemoryStorage>, script: &str) -> Vec<QueryResult> {
 
 /// Every row of the one query's result, its values as text, joined by `|`.
 fn rows(repo: &mut Repo<MemoryStorage>, query: &str) -> Vec<String> {
-    sql(repo, query)[0]
-        .rows
-        .iter()
-        .map(|r| {
-            let cells: Vec<String> = r.iter().map(|v| v.to_string()).collect();
-            cells.join("|")
-        })
-        .collect()
+    lines(&sql(repo, query)[0].rows)
 }
 
 #[test]
