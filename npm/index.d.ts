@@ -975,8 +975,12 @@ export interface Repo {
   exportTable(table: string, options?: ExportOptions & { stream?: false }): Promise<string>;
   /** Stages tables: names, or '.' for every change. */
   add(tables: string | string[]): Promise<void>;
-  /** Commits the staged tables (with `all`, every change). NOTHING_TO_COMMIT unless `allowEmpty`. */
-  commit(options?: { message?: string; all?: boolean; allowEmpty?: boolean }): Promise<Commit>;
+  /**
+   * Commits the staged tables (with `all`, every change). NOTHING_TO_COMMIT unless `allowEmpty`.
+   * With `amend`, the new commit replaces the branch's last one (its parents, and its message
+   * unless `message` gives another), as `git commit --amend` does.
+   */
+  commit(options?: { message?: string; all?: boolean; allowEmpty?: boolean; amend?: boolean }): Promise<Commit>;
   /** Commits from `start` (default HEAD) following first parents, newest first. */
   log(options?: { start?: string; limit?: number }): Promise<Commit[]>;
   /** Local branches, and with `all` the remote-tracking ones after them. */

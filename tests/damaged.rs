@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use cairn::{block_on, FsStorage};
 use cairn_core::backup::Repair;
 use cairn_core::chunk_store::ChunkStore;
-use cairn_core::repo::{Config, Repo, Signature};
+use cairn_core::repo::{CommitOptions, Config, Repo, Signature};
 use cairn_core::sync::Silent;
 use cairn_core::{MemoryStorage, Storage};
 use cairn_tests::{cairn_in, copy_tree, manifest_file, table_entries};
@@ -65,7 +65,7 @@ fn build_intact(dir: &Path) -> (String, String) {
     let only_first = new_table(&before_sql, &tables_of(repo.store()));
     sync(&mut repo, 1000);
     sql(&mut repo, "INSERT INTO t VALUES (4, 'four')");
-    block_on(repo.commit("four rows", true, false, &author(T0 + 2000))).unwrap();
+    block_on(repo.commit("four rows", CommitOptions::ALL, &author(T0 + 2000))).unwrap();
     let before = tables(dir);
     let second = new_table(&before, &sync(&mut repo, 3000));
     sql(&mut repo, "UPDATE t SET name = 'TWO' WHERE id = 2");

@@ -304,7 +304,7 @@ fn only_the_newest_manifest_versions_are_kept() {
 #[test]
 fn verify_names_the_branches_a_lost_chunk_breaks_and_those_still_whole() {
     use cairn_core::chunk_store::Options;
-    use cairn_core::repo::{Config, Repo, Signature};
+    use cairn_core::repo::{CommitOptions, Config, Repo, Signature};
     use cairn_core::{MemoryStorage, Storage};
     let author = Signature {
         name: "t".into(),
@@ -319,10 +319,10 @@ fn verify_names_the_branches_a_lost_chunk_breaks_and_those_still_whole() {
     let store = block_on(ChunkStore::open_with(storage.clone(), one_each)).unwrap();
     let mut repo = block_on(Repo::init(store, Config::new("db"), &author)).unwrap();
     block_on(repo.sql("create table t (id int primary key)")).unwrap();
-    block_on(repo.commit("table", true, false, &author)).unwrap();
+    block_on(repo.commit("table", CommitOptions::ALL, &author)).unwrap();
     block_on(repo.create_branch("feature", None)).unwrap();
     block_on(repo.sql("insert into t values (1)")).unwrap();
-    let main = block_on(repo.commit("row", true, false, &author)).unwrap();
+    let main = block_on(repo.commit("row", CommitOptions::ALL, &author)).unwrap();
     let whole = block_on(verify(&storage)).unwrap();
     assert!(whole.is_ok() && whole.damaged.is_empty(), "{whole:?}");
 

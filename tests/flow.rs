@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use cairn_tests::{cairn_in, fails, new_db, ok, two_clones};
+use cairn_tests::{cairn_in, fails, new_db, new_db_with_rows, ok, query_csv, two_clones};
 
 #[test]
 fn tags_are_pushed_one_or_all_and_fetched_and_cloned_without_clobbering() {
@@ -348,4 +348,36 @@ fn a_schema_diff_names_defaults_indexes_checks_and_the_auto_increment_start() {
          added CONSTRAINT `pos` CHECK (n > 0)\n\
          changed AUTO_INCREMENT start: none -> 100\n"
     );
+}
+
+#[test]
+fn commit_amend_replaces_the_last_commit_keeping_its_message_unless_given() {
+    let root = tempfile::tempdir().unwrap();
+    let d = new_db_with_rows(root.path());
+    ok(&d, &["commit", "-am", "two rows"]);
+    ok(&d, &["sql", "-q", "insert into t values (3, 'three')"]);
+    let out = ok(&d, &["commit", "-a", "--amend"]);
+    assert!(out.contains("\ttwo rows\n"), "{out}");
+    let log = ok(&d, &["log", "--oneline"]);
+    assert_eq!(
+        log.lines().count(),
+        2,
+        "one commit replaced, none added: {log}"
+    );
+    assert_eq!(
+        query_csv(&d, "select count(*) from t as of 'HEAD'"),
+        "count(*)\n3\n"
+    );
+    assert_eq!(
+        ok(&d, &["status"]).lines().last(),
+        Some("nothing to commit, working tree clean")
+    );
+
+    ok(&d, &["commit", "--amend", "-m", "three rows"]);
+    let log = ok(&d, &["log", "--oneline"]);
+    assert!(
+        log.lines().next().unwrap().ends_with(" three rows"),
+        "{log}"
+    );
+    assert_eq!(log.lines().count(), 2, "{log}");
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use cairn::block_on;
 use cairn_core::chunk_store::{ChunkStore, Options};
 use cairn_core::conformance::Instrumented;
-use cairn_core::repo::{Config, Repo, Signature};
+use cairn_core::repo::{CommitOptions, Config, Repo, Signature};
 use cairn_core::verify::verify;
 use cairn_core::{MemoryStorage, Storage};
 use cairn_tests::{cairn_in, ok};
@@ -293,7 +293,7 @@ fn a_gc_failing_at_any_write_loses_nothing() {
         rows(2000)
     )))
     .unwrap();
-    block_on(repo.commit("rows", true, false, &author())).unwrap();
+    block_on(repo.commit("rows", CommitOptions::ALL, &author())).unwrap();
     for i in 0..10 {
         block_on(repo.sql(&format!("update t set v = 'u{i}' where id < {}", i * 100))).unwrap();
     }
@@ -389,7 +389,7 @@ fn a_reader_whose_files_a_gc_deleted_reads_on_from_the_new_manifest() {
         rows(500)
     )))
     .unwrap();
-    block_on(repo.commit("rows", true, false, &author())).unwrap();
+    block_on(repo.commit("rows", CommitOptions::ALL, &author())).unwrap();
     let reader = block_on(ChunkStore::open(storage())).unwrap();
     let root = reader.root();
     // Another process collects: every file the reader's manifest lists is rewritten and gone.

@@ -3,7 +3,7 @@
 
 use cairn::{block_on, FsStorage};
 use cairn_core::chunk_store::ChunkStore;
-use cairn_core::repo::{Config, Repo, RepoError, Signature};
+use cairn_core::repo::{CommitOptions, Config, Repo, RepoError, Signature};
 use cairn_core::{MemoryStorage, Storage};
 
 fn author() -> Signature {
@@ -30,11 +30,11 @@ fn two_handles<S: Storage>(a: S, b: S, c: S) {
     let store = block_on(ChunkStore::open(a)).unwrap();
     let mut a = block_on(Repo::init(store, Config::new("db"), &author())).unwrap();
     block_on(a.sql("create table t (id int primary key, who text)")).unwrap();
-    block_on(a.commit("table", true, false, &author())).unwrap();
+    block_on(a.commit("table", CommitOptions::ALL, &author())).unwrap();
     let mut b = open(b);
 
     block_on(b.sql("insert into t values (1, 'b')")).unwrap();
-    let b_commit = block_on(b.commit("b's row", true, false, &author())).unwrap();
+    let b_commit = block_on(b.commit("b's row", CommitOptions::ALL, &author())).unwrap();
     // A has not looked since: its insert runs again on B's state instead of replacing it.
     block_on(a.sql("insert into t values (2, 'a')")).unwrap();
     assert_eq!(ids(&mut a), "[[Int(1)], [Int(2)]]");
@@ -47,14 +47,14 @@ fn two_handles<S: Storage>(a: S, b: S, c: S) {
     // A commit from a stale handle is refused, names what changed, and writes nothing.
     block_on(b.reload()).unwrap();
     block_on(b.sql("insert into t values (3, 'b')")).unwrap();
-    let err = block_on(a.commit("a's row", true, false, &author())).unwrap_err();
+    let err = block_on(a.commit("a's row", CommitOptions::ALL, &author())).unwrap_err();
     assert!(matches!(err, RepoError::ChangedConcurrently(_)), "{err}");
     assert!(
         err.to_string().contains("the working set of 'main'"),
         "{err}"
     );
     // Run again, it commits all three rows.
-    block_on(a.commit("a's row", true, false, &author())).unwrap();
+    block_on(a.commit("a's row", CommitOptions::ALL, &author())).unwrap();
     let mut fresh = open(c);
     assert_eq!(ids(&mut fresh), "[[Int(1)], [Int(2)], [Int(3)]]");
     assert!(block_on(fresh.status()).unwrap().is_clean());

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use cairn::block_on;
 use cairn_core::backup::Repair;
 use cairn_core::chunk_store::ChunkStore;
-use cairn_core::repo::{Config, Repo, RepoError, Signature};
+use cairn_core::repo::{CommitOptions, Config, Repo, RepoError, Signature};
 use cairn_core::sync::{Progress, Sink, SyncError};
 use cairn_core::MemoryStorage;
 use cairn_tests::{cairn_in, ok};
@@ -155,7 +155,7 @@ fn database() -> Repo<MemoryStorage> {
         rows(20_000, "row")
     );
     block_on(repo.sql(&sql)).unwrap();
-    block_on(repo.commit("rows", true, false, &author())).unwrap();
+    block_on(repo.commit("rows", CommitOptions::ALL, &author())).unwrap();
     repo
 }
 

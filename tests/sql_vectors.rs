@@ -15,7 +15,7 @@ use cairn_core::backup::Repair;
 use cairn_core::chunk_store::ChunkStore;
 use cairn_core::db::commit::Commit;
 use cairn_core::db::root_value::RootValue;
-use cairn_core::repo::{Config, Repo, Signature};
+use cairn_core::repo::{CommitOptions, Config, Repo, Signature};
 use cairn_core::sync::Silent;
 use cairn_core::{bundle, Hash, MemoryStorage, Storage};
 use cairn_tests::{hex, table_entries};
@@ -151,8 +151,7 @@ fn replay(vectors: &Value) -> Replayed {
             "commit" => commits.push(
                 block_on(repo.commit(
                     step["message"].as_str().unwrap(),
-                    true,
-                    false,
+                    CommitOptions::ALL,
                     &author(&step["time_ms"]),
                 ))
                 .unwrap(),

@@ -6,7 +6,7 @@ use cairn::block_on;
 use cairn_core::backup;
 use cairn_core::chunk_store::{ChunkStore, Options};
 use cairn_core::conformance::Instrumented;
-use cairn_core::repo::{Config, Repo, Signature};
+use cairn_core::repo::{CommitOptions, Config, Repo, Signature};
 use cairn_core::verify::verify;
 use cairn_core::MemoryStorage;
 use cairn_core::Storage;
@@ -56,7 +56,7 @@ fn source() -> Repo<MemoryStorage> {
         "create table t (id int primary key, name text, x double); insert into t values {values}"
     )))
     .unwrap();
-    block_on(repo.commit("rows", true, false, &author())).unwrap();
+    block_on(repo.commit("rows", CommitOptions::ALL, &author())).unwrap();
     block_on(repo.create_branch("feature", None)).unwrap();
     block_on(repo.sql("update t set name = 'changed' where id < 50; create table wip (a int)"))
         .unwrap();

@@ -75,6 +75,10 @@ pub enum Command {
         /// Commit even if nothing changed
         #[arg(long)]
         allow_empty: bool,
+        /// Replace the branch's last commit with one of the staged tables, keeping its
+        /// parents (and its message, unless -m gives another)
+        #[arg(long)]
+        amend: bool,
     },
     /// Show commit history, newest first
     Log {

@@ -30,7 +30,7 @@ use cairn_core::backup::BackupError;
 use cairn_core::bundle::BundleError;
 use cairn_core::chunk_store::ChunkStore;
 use cairn_core::hint::Hint;
-use cairn_core::repo::RepoError;
+use cairn_core::repo::{CommitOptions, RepoError};
 
 use args::{Cli, Command, ConflictsAction, RemoteAction};
 use credentials::Named;
@@ -450,7 +450,15 @@ async fn run_in<H: Host>(cx: &Cx<'_, H>, db: &mut Db<H>, command: Command) -> Ou
             message,
             all,
             allow_empty,
-        } => work::commit(cx, db, message, all, allow_empty).await,
+            amend,
+        } => {
+            let options = CommitOptions {
+                all,
+                allow_empty,
+                amend,
+            };
+            work::commit(cx, db, message, options).await
+        }
         Command::Diff {
             cached,
             stat,

@@ -1,6 +1,6 @@
 //! The working set: `init`, `status`, `add`, `commit`, `diff`, `ls`, `sql`.
 
-use cairn_core::repo::DiffTarget;
+use cairn_core::repo::{CommitOptions, DiffTarget};
 use cairn_core::text;
 
 use crate::args::ResultFormat;
@@ -31,12 +31,11 @@ pub async fn commit<H: Host>(
     cx: &Cx<'_, H>,
     db: &mut Db<H>,
     message: Option<String>,
-    all: bool,
-    allow_empty: bool,
+    options: CommitOptions,
 ) -> Out {
     let author = database::signature(cx.host, db.repo.config())?;
     let message = message.unwrap_or_default();
-    let hash = db.repo.commit(&message, all, allow_empty, &author).await?;
+    let hash = db.repo.commit(&message, options, &author).await?;
     let commit = db.repo.commit_at(hash).await?;
     Ok(text::commit(&hash, &commit, &db.repo.decorations(hash)))
 }

@@ -453,7 +453,7 @@ mod tests {
 
     use super::*;
     use crate::backup::{self, Note, Repair};
-    use crate::repo::{Config, Repo, Signature};
+    use crate::repo::{CommitOptions, Config, Repo, Signature};
     use crate::sync::Silent;
     use crate::MemoryStorage;
 
@@ -475,7 +475,7 @@ mod tests {
             values.join(",")
         );
         block_on(repo.sql(&sql)).unwrap();
-        block_on(repo.commit("rows", true, false, &author)).unwrap();
+        block_on(repo.commit("rows", CommitOptions::ALL, &author)).unwrap();
         let storage = MemoryStorage::new();
         let mut dst = block_on(ChunkStore::open(storage.clone())).unwrap();
         let note = Note::default();

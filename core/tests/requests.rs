@@ -10,7 +10,7 @@ use std::task::{Context, Poll};
 use cairn_core::backup::{self, Repair, SyncOutcome};
 use cairn_core::chunk_store::{ChunkStore, Options};
 use cairn_core::io::{BoxFuture, IoResult, ManifestRead, ObjectInfo, Storage, Version};
-use cairn_core::repo::{Config, Repo, Signature};
+use cairn_core::repo::{CommitOptions, Config, Repo, Signature};
 use cairn_core::sync::Silent;
 use cairn_core::MemoryStorage;
 use pollster::block_on;
@@ -172,7 +172,7 @@ fn database(rows: usize, table_bytes: usize) -> Repo<MemoryStorage> {
         values.join(",")
     );
     block_on(repo.sql(&sql)).unwrap();
-    block_on(repo.commit("rows", true, false, &author())).unwrap();
+    block_on(repo.commit("rows", CommitOptions::ALL, &author())).unwrap();
     repo
 }
 

@@ -17,7 +17,7 @@ use cairn_core::db::temporal::Temporal;
 use cairn_core::db::value::{ColumnType, Value};
 use cairn_core::db::working_set::{MergeState, Operation, TableConflict, WorkingSet};
 use cairn_core::repo::config::Config;
-use cairn_core::repo::{Repo, Signature};
+use cairn_core::repo::{CommitOptions, Repo, Signature};
 use cairn_core::table_file::{decode_index, Footer, FOOTER_LEN};
 use cairn_core::{bundle, ChunkStore, Hash, MemoryStorage, Storage};
 use cairn_fuzz::join;
@@ -108,7 +108,7 @@ async fn database(seeds: &mut Seeds<'_>) {
     repo.sql("INSERT INTO k VALUES (1, 'x'), (1, 'x'), (NULL, 'y')")
         .await
         .unwrap();
-    repo.commit("tables", true, false, &author).await.unwrap();
+    repo.commit("tables", CommitOptions::ALL, &author).await.unwrap();
     repo.create_tag("v1", None).await.unwrap();
     repo.create_branch("dev", None).await.unwrap();
     repo.sql("UPDATE t SET name = NULL WHERE id < 5")

@@ -361,9 +361,9 @@ export class Repo {
     return this.#run((core) => core.add(all ? undefined : [tables].flat()));
   }
 
-  commit({ message = '', all = false, allowEmpty = false } = {}) {
+  commit({ message = '', all = false, allowEmpty = false, amend = false } = {}) {
     const author = this.#signature();
-    return this.#run((core) => core.commit(message, all, allowEmpty, ...author));
+    return this.#run((core) => core.commit(message, all, allowEmpty, amend, ...author));
   }
 
   log({ start, limit } = {}) {

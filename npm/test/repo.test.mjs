@@ -353,3 +353,19 @@ test('close() waits for the operations started before it, frees the handle, and 
   assert.equal((await pending).branch, 'main');
   await fails(reopened.status(), 'INVALID_ARGUMENT');
 });
+
+test('commit with amend replaces the last commit, keeping its message unless given', async () => {
+  const repo = await Repo.init('mem://amend', FIXED);
+  await repo.sql('create table t (id int primary key)');
+  const first = await repo.commit({ message: 'table', all: true });
+  await repo.sql('insert into t values (1)');
+  await repo.commit({ message: 'one row', all: true });
+  await repo.sql('insert into t values (2)');
+  const amended = await repo.commit({ all: true, amend: true });
+  assert.equal(amended.message, 'one row');
+  assert.deepEqual(amended.parents, [first.hash]);
+  const renamed = await repo.commit({ message: 'two rows', amend: true });
+  assert.deepEqual(renamed.parents, [first.hash]);
+  assert.deepEqual((await repo.log()).map((c) => c.message).slice(0, 2), ['two rows', 'table']);
+  assert.deepEqual((await repo.sql("select count(*) as n from t as of 'HEAD'")).rows, [{ n: 2 }]);
+});

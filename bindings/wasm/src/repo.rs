@@ -11,7 +11,7 @@ use std::rc::Rc;
 use async_lock::Mutex;
 use cairn_core::backup::{self, Note, Repair, SyncOutcome};
 use cairn_core::chunk_store::ChunkStore;
-use cairn_core::repo::{Config, DiffTarget, Signature, UserKey};
+use cairn_core::repo::{CommitOptions, Config, DiffTarget, Signature, UserKey};
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -322,15 +322,21 @@ impl Repo {
         message: JsValue,
         all: bool,
         allow_empty: bool,
+        amend: bool,
         author_name: JsValue,
         author_email: JsValue,
         time_ms: f64,
     ) -> Promise {
         let message = arg!(args::string(&message, "message"));
         let author = arg!(author(&author_name, &author_email, time_ms));
+        let options = CommitOptions {
+            all,
+            allow_empty,
+            amend,
+        };
         self.run(|repo| async move {
             let mut repo = repo.lock().await;
-            let hash = repo.commit(&message, all, allow_empty, &author).await?;
+            let hash = repo.commit(&message, options, &author).await?;
             let commit = repo.commit_at(hash).await?;
             Ok(convert::commit(&hash, &commit, &repo.decorations(hash)))
         })

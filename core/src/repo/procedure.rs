@@ -6,7 +6,9 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use super::{Applied, FastForward, MergeOutcome, Repo, Resolution, Result, Signature};
+use super::{
+    Applied, CommitOptions, FastForward, MergeOutcome, Repo, Resolution, Result, Signature,
+};
 use crate::db::value::Value;
 use crate::io::Storage;
 use crate::sql::procedure::Procedure;
@@ -38,6 +40,7 @@ impl<S: Storage> Repo<S> {
                 modified,
                 all,
                 allow_empty,
+                amend,
                 author,
             } => {
                 let mut signature = signed("DOLT_COMMIT")?;
@@ -56,7 +59,12 @@ impl<S: Storage> Repo<S> {
                         .collect();
                     self.add(Some(&changed)).await?;
                 }
-                let hash = self.commit(&message, all, allow_empty, &signature).await?;
+                let options = CommitOptions {
+                    all,
+                    allow_empty,
+                    amend,
+                };
+                let hash = self.commit(&message, options, &signature).await?;
                 one(&["hash"], [Value::Text(hash.to_string())])
             }
             Procedure::Checkout { branch, new, start } => {

@@ -79,6 +79,26 @@ pub(crate) fn changed_tables(from: &RootValue, to: &RootValue) -> Vec<TableStatu
         .collect()
 }
 
+/// How `Repo::commit` takes the working set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CommitOptions {
+    /// Stage everything in the working root first, new tables included.
+    pub all: bool,
+    /// Commit even if the staged root is HEAD's.
+    pub allow_empty: bool,
+    /// Replace HEAD instead of adding a commit after it, as `git commit --amend` does.
+    pub amend: bool,
+}
+
+impl CommitOptions {
+    /// Everything in the working root, as `commit -a`.
+    pub const ALL: CommitOptions = CommitOptions {
+        all: true,
+        allow_empty: false,
+        amend: false,
+    };
+}
+
 impl<S: Storage> Repo<S> {
     pub async fn status(&self) -> Result<Status> {
         let ws = self.working_set(&self.config.head).await?;
@@ -128,39 +148,52 @@ impl<S: Storage> Repo<S> {
         self.set_working_set(WorkingSet { staged, ..ws }).await
     }
 
-    /// Commits the staged root (with `all`, everything in the working root first) on the
-    /// current branch. Refuses an empty commit unless `allow_empty`.
+    /// Commits the staged root on the current branch, as `options` say. Refuses an empty
+    /// commit unless `allow_empty`, and an empty message (but an amend without one keeps
+    /// the message of the commit it replaces).
     pub async fn commit(
         &mut self,
         message: &str,
-        all: bool,
-        allow_empty: bool,
+        options: CommitOptions,
         author: &Signature,
     ) -> Result<Hash> {
         let mut ws = self.working_set(&self.config.head).await?;
-        if all {
+        if options.all {
             ws.staged = ws.working;
         }
         let head = self.head()?;
-        let head_root = self.commit_at(head).await?.root;
+        let head_commit = self.commit_at(head).await?;
         let hash = match ws.merge.take() {
+            // Git's rule: a merge is concluded by a commit of its own, not by amending.
+            Some(_) if options.amend => return Err(RepoError::MergeInProgress),
             Some(merge) if !merge.conflicts.is_empty() => {
                 return Err(RepoError::Conflicts(merge.conflicts.into_keys().collect()))
             }
             // A merge is committed even if it changed nothing: its second parent records it.
             Some(merge) => self.conclude(&merge, ws.staged, message, author).await?,
-            None if ws.staged == head_root && !allow_empty => {
-                return Err(RepoError::NothingToCommit)
-            }
-            None if message.trim().is_empty() => return Err(RepoError::EmptyMessage),
             None => {
+                let (message, parents) = if options.amend {
+                    // An amend replaces HEAD: its parents (both, for a merge commit), with
+                    // the staged root and the message given or HEAD's.
+                    let message = match message.trim().is_empty() {
+                        true => head_commit.message,
+                        false => message.into(),
+                    };
+                    (message, head_commit.parents)
+                } else if ws.staged == head_commit.root && !options.allow_empty {
+                    return Err(RepoError::NothingToCommit);
+                } else if message.trim().is_empty() {
+                    return Err(RepoError::EmptyMessage);
+                } else {
+                    (message.into(), alloc::vec![head])
+                };
                 let commit = Commit {
                     root: ws.staged,
-                    parents: alloc::vec![head],
+                    parents,
                     author: author.name.clone(),
                     email: author.email.clone(),
                     time_ms: author.time_ms,
-                    message: message.into(),
+                    message,
                 };
                 self.store.put(&commit.encode()).await?
             }

@@ -29,6 +29,8 @@ pub enum Procedure {
         /// `-A`: stage every change, new tables included, first.
         all: bool,
         allow_empty: bool,
+        /// `--amend`: replace HEAD (its message kept if none is given).
+        amend: bool,
         /// `--author 'Name <email>'`: name and email, instead of the caller's.
         author: Option<(String, String)>,
     },
@@ -156,40 +158,69 @@ const OUTSIDE_SQL: [(&str, &str); 7] = [
     ("DOLT_GC", "collect garbage"),
 ];
 
+/// Each procedure's options, and whether each takes a value (`-m` is a message to
+/// DOLT_COMMIT, a flag to DOLT_BRANCH); None for a name that is not one of them.
+fn options_of(name: &str) -> Option<&'static [(&'static str, bool)]> {
+    Some(match name {
+        "DOLT_ADD" => &[("-A", false), ("--all", false)],
+        "DOLT_COMMIT" => &[
+            ("-m", true),
+            ("--message", true),
+            ("-a", false),
+            ("-A", false),
+            ("--all", false),
+            ("--ALL", false),
+            ("--allow-empty", false),
+            ("--amend", false),
+            ("--author", true),
+        ],
+        "DOLT_CHECKOUT" => &[("-b", true)],
+        "DOLT_BRANCH" => &[
+            ("-d", false),
+            ("-D", false),
+            ("--delete", false),
+            ("-f", false),
+            ("--force", false),
+            ("-m", false),
+            ("--move", false),
+            ("-c", false),
+            ("--copy", false),
+        ],
+        "DOLT_TAG" => &[("-d", false), ("--delete", false)],
+        "DOLT_RESET" => &[("--hard", false), ("--soft", false)],
+        "DOLT_MERGE" => &[
+            ("--abort", false),
+            ("--ff-only", false),
+            ("--no-ff", false),
+            ("-m", true),
+            ("--message", true),
+        ],
+        "DOLT_CHERRY_PICK" | "DOLT_REVERT" => &[],
+        "DOLT_CONFLICTS_RESOLVE" => &[("--ours", false), ("--theirs", false)],
+        _ => return None,
+    })
+}
+
 fn procedure(name: &str, args: Vec<String>) -> Result<Procedure, SqlError> {
-    // The options that take a value (`-m` is a message to DOLT_COMMIT, a flag to DOLT_BRANCH).
-    let takes_value: &[&str] = match name {
-        "DOLT_COMMIT" => &["-m", "--message", "--author"],
-        "DOLT_MERGE" => &["-m", "--message"],
-        "DOLT_CHECKOUT" => &["-b"],
-        _ => &[],
+    let Some(spec) = options_of(name) else {
+        return Err(unknown(name));
     };
-    let o = Options::read(name, args, takes_value)?;
+    let o = Options::read(name, args, spec)?;
     Ok(match name {
-        "DOLT_ADD" => {
-            o.allow(&["-A", "--all"])?;
-            match (o.has("-A") || o.has("--all"), &o.plain[..]) {
-                (true, []) => Procedure::Add(None),
-                (false, [dot]) if dot == "." => Procedure::Add(None),
-                (false, [_, ..]) => Procedure::Add(Some(o.plain)),
-                _ => return Err(wrong(name, "takes table names, '.' or '-A'")),
-            }
-        }
+        "DOLT_ADD" => match (o.has("-A") || o.has("--all"), &o.plain[..]) {
+            (true, []) => Procedure::Add(None),
+            (false, [dot]) if dot == "." => Procedure::Add(None),
+            (false, [_, ..]) => Procedure::Add(Some(o.plain)),
+            _ => return Err(wrong(name, "takes table names, '.' or '-A'")),
+        },
         "DOLT_COMMIT" => {
-            o.allow(&[
-                "-m",
-                "--message",
-                "-a",
-                "-A",
-                "--all",
-                "--ALL",
-                "--allow-empty",
-                "--author",
-            ])?;
             o.no_plain()?;
-            let message = o
-                .value(&["-m", "--message"])?
-                .ok_or_else(|| wrong(name, "needs a message: '-m', 'message'"))?;
+            let amend = o.has("--amend");
+            let message = match (o.value(&["-m", "--message"])?, amend) {
+                (Some(message), _) => message,
+                (None, true) => String::new(),
+                (None, false) => return Err(wrong(name, "needs a message: '-m', 'message'")),
+            };
             let author = match o.value(&["--author"])? {
                 None => None,
                 Some(written) => Some(author(&written).ok_or_else(|| {
@@ -204,11 +235,11 @@ fn procedure(name: &str, args: Vec<String>) -> Result<Procedure, SqlError> {
                 modified: o.has("-a") || o.has("--all"),
                 all: o.has("-A") || o.has("--ALL"),
                 allow_empty: o.has("--allow-empty"),
+                amend,
                 author,
             }
         }
         "DOLT_CHECKOUT" => {
-            o.allow(&["-b"])?;
             let new = o.value(&["-b"])?;
             match (new, &o.plain[..]) {
                 (Some(branch), []) => Procedure::Checkout {
@@ -235,9 +266,6 @@ fn procedure(name: &str, args: Vec<String>) -> Result<Procedure, SqlError> {
             }
         }
         "DOLT_BRANCH" => {
-            o.allow(&[
-                "-d", "-D", "--delete", "-f", "--force", "-m", "--move", "-c", "--copy",
-            ])?;
             let delete = o.has("-d") || o.has("--delete") || o.has("-D");
             let force = o.has("-D") || o.has("-f") || o.has("--force");
             let rename = o.has("-m") || o.has("--move");
@@ -273,23 +301,19 @@ fn procedure(name: &str, args: Vec<String>) -> Result<Procedure, SqlError> {
                 }
             }
         }
-        "DOLT_TAG" => {
-            o.allow(&["-d", "--delete"])?;
-            match (o.has("-d") || o.has("--delete"), &o.plain[..]) {
-                (true, [tag]) => Procedure::DeleteTag(tag.clone()),
-                (false, [tag]) => Procedure::CreateTag {
-                    name: tag.clone(),
-                    target: None,
-                },
-                (false, [tag, target]) => Procedure::CreateTag {
-                    name: tag.clone(),
-                    target: Some(target.clone()),
-                },
-                _ => return Err(wrong(name, "takes 'name' [, 'ref'] or '-d', 'name'")),
-            }
-        }
+        "DOLT_TAG" => match (o.has("-d") || o.has("--delete"), &o.plain[..]) {
+            (true, [tag]) => Procedure::DeleteTag(tag.clone()),
+            (false, [tag]) => Procedure::CreateTag {
+                name: tag.clone(),
+                target: None,
+            },
+            (false, [tag, target]) => Procedure::CreateTag {
+                name: tag.clone(),
+                target: Some(target.clone()),
+            },
+            _ => return Err(wrong(name, "takes 'name' [, 'ref'] or '-d', 'name'")),
+        },
         "DOLT_RESET" => {
-            o.allow(&["--hard", "--soft"])?;
             let hard = o.has("--hard");
             match &o.plain[..] {
                 [] => Procedure::Reset { hard, target: None },
@@ -306,7 +330,6 @@ fn procedure(name: &str, args: Vec<String>) -> Result<Procedure, SqlError> {
             }
         }
         "DOLT_MERGE" => {
-            o.allow(&["--abort", "--ff-only", "--no-ff", "-m", "--message"])?;
             let message = o.value(&["-m", "--message"])?;
             match (o.has("--abort"), &o.plain[..]) {
                 (true, []) => Procedure::AbortMerge,
@@ -320,7 +343,6 @@ fn procedure(name: &str, args: Vec<String>) -> Result<Procedure, SqlError> {
             }
         }
         "DOLT_CHERRY_PICK" | "DOLT_REVERT" => {
-            o.allow(&[])?;
             let [commit] = &o.plain[..] else {
                 return Err(wrong(name, "takes one commit"));
             };
@@ -330,7 +352,6 @@ fn procedure(name: &str, args: Vec<String>) -> Result<Procedure, SqlError> {
             }
         }
         "DOLT_CONFLICTS_RESOLVE" => {
-            o.allow(&["--ours", "--theirs"])?;
             let (ours, theirs) = (o.has("--ours"), o.has("--theirs"));
             if ours == theirs || o.plain.is_empty() {
                 return Err(wrong(name, "takes '--ours' or '--theirs', then tables"));
@@ -340,23 +361,23 @@ fn procedure(name: &str, args: Vec<String>) -> Result<Procedure, SqlError> {
                 tables: o.plain,
             }
         }
-        _ => {
-            let known = "DOLT_ADD, DOLT_COMMIT, DOLT_CHECKOUT, DOLT_BRANCH, DOLT_TAG, \
-                         DOLT_RESET, DOLT_MERGE, DOLT_CHERRY_PICK, DOLT_REVERT and \
-                         DOLT_CONFLICTS_RESOLVE";
-            return Err(match OUTSIDE_SQL.iter().find(|(p, _)| *p == name) {
-                Some((_, instead)) => wrong(
-                    name,
-                    format!(
-                        "reaches another store, which a SQL script cannot: {instead} outside SQL"
-                    ),
-                ),
-                None => SqlError::Procedure(format!(
-                    "there is no procedure {name}: Cairn has no stored procedures, only {known}"
-                )),
-            });
-        }
+        _ => return Err(unknown(name)),
     })
+}
+
+/// The error for a procedure Cairn does not have.
+fn unknown(name: &str) -> SqlError {
+    let known = "DOLT_ADD, DOLT_COMMIT, DOLT_CHECKOUT, DOLT_BRANCH, DOLT_TAG, DOLT_RESET, \
+                 DOLT_MERGE, DOLT_CHERRY_PICK, DOLT_REVERT and DOLT_CONFLICTS_RESOLVE";
+    match OUTSIDE_SQL.iter().find(|(p, _)| *p == name) {
+        Some((_, instead)) => wrong(
+            name,
+            format!("reaches another store, which a SQL script cannot: {instead} outside SQL"),
+        ),
+        None => SqlError::Procedure(format!(
+            "there is no procedure {name}: Cairn has no stored procedures, only {known}"
+        )),
+    }
 }
 
 /// A call's arguments, read as the command line reads them: options (`-m`, `--hard`, short
@@ -370,7 +391,13 @@ struct Options {
 }
 
 impl Options {
-    fn read(procedure: &str, args: Vec<String>, takes_value: &[&str]) -> Result<Options, SqlError> {
+    /// Reads `args` as options of `spec` (each option and whether it takes a value) and
+    /// plain arguments; an option not in `spec` is refused.
+    fn read(
+        procedure: &str,
+        args: Vec<String>,
+        spec: &[(&str, bool)],
+    ) -> Result<Options, SqlError> {
         let mut o = Options {
             procedure: procedure.into(),
             given: Vec::new(),
@@ -388,7 +415,10 @@ impl Options {
             };
             let last = names.len() - 1;
             for (i, name) in names.into_iter().enumerate() {
-                let value = if takes_value.contains(&name.as_str()) {
+                let Some(&(_, takes_value)) = spec.iter().find(|(n, _)| *n == name) else {
+                    return Err(wrong(procedure, format!("has no option {name}")));
+                };
+                let value = if takes_value {
                     if i != last {
                         return Err(wrong(
                             procedure,
@@ -406,18 +436,6 @@ impl Options {
             }
         }
         Ok(o)
-    }
-
-    /// Refuses an option not in `known`.
-    fn allow(&self, known: &[&str]) -> Result<(), SqlError> {
-        match self
-            .given
-            .iter()
-            .find(|(name, _)| !known.contains(&name.as_str()))
-        {
-            Some((name, _)) => Err(wrong(&self.procedure, format!("has no option {name}"))),
-            None => Ok(()),
-        }
     }
 
     fn has(&self, name: &str) -> bool {

@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use pollster::block_on;
 
 use super::procedure::{parse, Procedure};
-use super::tests::{author, memory_repo};
+use super::tests::{author, lines, memory_repo};
 use super::{Params, QueryResult, SqlError};
 use crate::db::value::Value;
 use crate::memory::MemoryStorage;
@@ -334,6 +334,7 @@ fn options_are_read_as_the_command_line_reads_them() {
             modified: true,
             all: false,
             allow_empty: false,
+            amend: false,
             author: None,
         })
     );
@@ -414,14 +415,7 @@ fn dolt_diff_lists_the_tables_each_commit_changed() {
         &mut repo,
         "SELECT commit_hash, table_name, message, data_change, schema_change FROM dolt_diff",
     );
-    let rows: Vec<String> = diff[0]
-        .rows
-        .iter()
-        .map(|r| {
-            let cells: Vec<String> = r.iter().map(|v| v.to_string()).collect();
-            cells.join("|")
-        })
-        .collect();
+    let rows = lines(&diff[0].rows);
     let head = repo.head().unwrap().to_string();
     assert_eq!(rows[0], "WORKING|u|NULL|true|false");
     assert_eq!(rows[1], "STAGED|t|NULL|true|false");
@@ -430,4 +424,57 @@ fn dolt_diff_lists_the_tables_each_commit_changed() {
     assert!(rows[3].ends_with("|t|two tables|true|true"), "{rows:?}");
     assert!(rows[4].ends_with("|u|two tables|false|true"), "{rows:?}");
     assert_eq!(rows.len(), 5, "{rows:?}");
+}
+
+/// `DOLT_COMMIT('--amend')` replaces HEAD: its parents, the staged tables, and its message
+/// unless one is given; a merge in progress cannot be amended into.
+#[test]
+fn an_amend_replaces_the_last_commit() {
+    let (mut repo, _) = memory_repo();
+    sql(
+        &mut repo,
+        "CREATE TABLE t (id INT PRIMARY KEY); CALL DOLT_COMMIT('-Am', 'table');
+         INSERT INTO t VALUES (1); CALL DOLT_COMMIT('-am', 'one row')",
+    );
+    let parent = block_on(repo.commit_at(repo.head().unwrap()))
+        .unwrap()
+        .parents;
+    sql(
+        &mut repo,
+        "INSERT INTO t VALUES (2); CALL DOLT_COMMIT('-a', '--amend')",
+    );
+    let head = block_on(repo.commit_at(repo.head().unwrap())).unwrap();
+    assert_eq!(head.message, "one row", "the message is kept");
+    assert_eq!(head.parents, parent, "the amended commit's parent, not it");
+    let rows = sql(
+        &mut repo,
+        "SELECT COUNT(*) FROM t AS OF 'HEAD'; SELECT message FROM dolt_log",
+    );
+    assert_eq!(column(&rows[0]), ["2"]);
+    assert_eq!(column(&rows[1])[..2], ["one row", "table"]);
+
+    sql(&mut repo, "CALL DOLT_COMMIT('--amend', '-m', 'two rows')");
+    let log = sql(&mut repo, "SELECT message FROM dolt_log");
+    assert_eq!(column(&log[0])[..2], ["two rows", "table"]);
+    assert_eq!(
+        block_on(repo.commit_at(repo.head().unwrap()))
+            .unwrap()
+            .parents,
+        parent
+    );
+
+    // A stopped merge is concluded by a commit of its own.
+    sql(
+        &mut repo,
+        "CREATE TABLE c (id INT PRIMARY KEY, v INT); INSERT INTO c VALUES (1, 0);
+         CALL DOLT_COMMIT('-Am', 'c'); CALL DOLT_CHECKOUT('-b', 'side');
+         UPDATE c SET v = 1; CALL DOLT_COMMIT('-am', 'side'); CALL DOLT_CHECKOUT('main');
+         UPDATE c SET v = 2; CALL DOLT_COMMIT('-am', 'main')",
+    );
+    let merged = sql(&mut repo, "CALL DOLT_MERGE('side')");
+    assert_eq!(merged[0].rows[0][2].to_string(), "1", "a conflict stops it");
+    assert_eq!(
+        fails(&mut repo, "CALL DOLT_COMMIT('-a', '--amend')"),
+        RepoError::MergeInProgress
+    );
 }

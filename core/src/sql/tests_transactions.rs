@@ -12,7 +12,7 @@ use super::tests::{author, memory_repo, reopen};
 use super::SqlError;
 use crate::chunk_store::ChunkStore;
 use crate::memory::MemoryStorage;
-use crate::repo::{Repo, RepoError};
+use crate::repo::{CommitOptions, Repo, RepoError};
 
 /// A database with `t (id INT PRIMARY KEY, s TEXT)` holding row 1, and its storage, for more
 /// sessions on it.
@@ -288,7 +288,7 @@ fn statements_outside_a_transaction_autocommit_around_it() {
 fn other_writes_wait_for_the_transaction_to_end() {
     let (mut repo, _storage) = database();
     run(&mut repo, "BEGIN; INSERT INTO t VALUES (2, 'b')");
-    let err = block_on(repo.commit("half", true, false, &author())).unwrap_err();
+    let err = block_on(repo.commit("half", CommitOptions::ALL, &author())).unwrap_err();
     assert_eq!(err, RepoError::TransactionOpen);
     assert!(err.to_string().contains("COMMIT or ROLLBACK"), "{err}");
     assert_eq!(
@@ -297,7 +297,7 @@ fn other_writes_wait_for_the_transaction_to_end() {
     );
     assert!(repo.in_transaction(), "the transaction is still open");
     run(&mut repo, "COMMIT");
-    block_on(repo.commit("whole", true, false, &author())).unwrap();
+    block_on(repo.commit("whole", CommitOptions::ALL, &author())).unwrap();
     let status = block_on(repo.status()).unwrap();
     assert!(status.is_clean(), "{status:?}");
 }
@@ -436,12 +436,12 @@ fn with_autocommit_off_each_statement_runs_in_a_transaction() {
     assert!(repo.in_transaction());
     run(&mut repo, "INSERT INTO t VALUES (3, 'c')");
     assert_eq!(
-        block_on(repo.commit("half", true, false, &author())),
+        block_on(repo.commit("half", CommitOptions::ALL, &author())),
         Err(RepoError::TransactionOpen)
     );
     run(&mut repo, "COMMIT");
     assert_eq!(saved_ids(&storage), ["1", "3"]);
-    block_on(repo.commit("whole", true, false, &author())).unwrap();
+    block_on(repo.commit("whole", CommitOptions::ALL, &author())).unwrap();
     // A savepoint outside a transaction is set in the one it opens.
     run(
         &mut repo,

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use cairn::{block_on, FsStorage};
 use cairn_core::backup;
 use cairn_core::chunk_store::ChunkStore;
-use cairn_core::repo::{Config, DiffTarget, Repo, Signature};
+use cairn_core::repo::{CommitOptions, Config, DiffTarget, Repo, Signature};
 use cairn_core::{Hash, MemoryStorage, Storage};
 
 const DATA_LEN: usize = 64 << 20;
@@ -81,7 +81,7 @@ fn gc(scratch: &std::path::Path) {
         let store = block_on(ChunkStore::open(FsStorage::new(scratch.join(name)))).expect("open");
         let mut repo = block_on(Repo::init(store, Config::new("bench"), &author)).expect("init");
         block_on(repo.sql(&create)).expect("create");
-        block_on(repo.commit("rows", true, false, &author)).expect("commit");
+        block_on(repo.commit("rows", CommitOptions::ALL, &author)).expect("commit");
         if one_write {
             block_on(repo.sql(&updates.join(";"))).expect("update");
         } else {
@@ -120,7 +120,7 @@ fn gc(scratch: &std::path::Path) {
     block_on(repo.sql("create table t (id int primary key, a int, b varchar(20), c double)"))
         .expect("create");
     block_on(repo.sql(&million_rows())).expect("insert");
-    block_on(repo.commit("rows", true, false, &author)).expect("commit");
+    block_on(repo.commit("rows", CommitOptions::ALL, &author)).expect("commit");
     for i in 0..20 {
         let update = format!("update t set a = {i} where id % 50000 = {i}");
         block_on(repo.sql(&update)).expect("update");
@@ -183,7 +183,7 @@ fn database(scratch: &std::path::Path) {
     let sql = million_rows();
     let ((), secs) = timed(|| {
         block_on(repo.sql(&sql)).expect("insert");
-        block_on(repo.commit("rows", true, false, &author)).expect("commit");
+        block_on(repo.commit("rows", CommitOptions::ALL, &author)).expect("commit");
     });
     line(
         "insert 1,000,000 rows (one statement) and commit",
