@@ -218,6 +218,8 @@ fn rows_under(seeds: &mut Seeds<'_>, root: &RootValue) {
                 ColumnType::Text { .. } => Value::Text("a\0b".into()),
                 ColumnType::Bool => Value::Bool(true),
                 ColumnType::Blob { .. } => Value::Blob(vec![0, 0xff, 0]),
+                ColumnType::Json => Value::Text(r#"{"a":[1,null]}"#.into()),
+                ColumnType::Enum => Value::Text(c.members[0].clone()),
             })
             .collect();
         let sparse: Vec<Value> = full
