@@ -585,6 +585,16 @@ export interface Status {
   clean: boolean;
   /** While a merge is in progress, the tables it left with conflicts (empty once all are settled); null otherwise. */
   merging: string[] | null;
+  /** The branch's upstream (`remote/branch`) and how the two differ, as `git status` says; null without one. */
+  upstream: {
+    name: string;
+    /** The remote-tracking branch is missing (not fetched, or deleted on the remote). */
+    gone: boolean;
+    /** Commits the branch has and the upstream lacks. */
+    ahead: number;
+    /** Commits the upstream has and the branch lacks. */
+    behind: number;
+  } | null;
 }
 
 export interface Commit {

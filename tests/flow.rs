@@ -381,3 +381,62 @@ fn commit_amend_replaces_the_last_commit_keeping_its_message_unless_given() {
     );
     assert_eq!(log.lines().count(), 2, "{log}");
 }
+
+#[test]
+fn status_says_where_the_branch_stands_against_its_upstream() {
+    let root = tempfile::tempdir().unwrap();
+    let (a, b) = two_clones(root.path());
+    let tracking = |d: &Path| {
+        let status = ok(d, &["status"]);
+        let lines: Vec<&str> = status
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .collect();
+        lines.join("\n")
+    };
+    // a pushed without -u: it has no upstream, and status says nothing of one.
+    assert_eq!(
+        ok(&a, &["status"]),
+        "On branch main\nnothing to commit, working tree clean\n"
+    );
+    assert_eq!(
+        ok(&b, &["status"]),
+        "On branch main\nYour branch is up to date with 'origin/main'.\n\
+         nothing to commit, working tree clean\n"
+    );
+    for id in [2, 3] {
+        ok(
+            &b,
+            &["sql", "-q", &format!("insert into t values ({id}, 'b')")],
+        );
+        ok(&b, &["commit", "-am", "b"]);
+    }
+    assert_eq!(
+        tracking(&b),
+        "Your branch is ahead of 'origin/main' by 2 commits.\n  \
+         (use \"cairn push\" to publish your local commits)\nnothing to commit, working tree clean"
+    );
+    ok(&a, &["sql", "-q", "insert into t values (10, 'a')"]);
+    ok(&a, &["commit", "-am", "a"]);
+    ok(&a, &["push", "origin", "main"]);
+    ok(&b, &["fetch"]);
+    assert!(
+        tracking(&b).starts_with(
+            "Your branch and 'origin/main' have diverged,\n\
+             and have 2 and 1 different commits each, respectively.\n"
+        ),
+        "{}",
+        tracking(&b)
+    );
+    ok(&b, &["reset", "--hard", "HEAD~2"]);
+    assert!(
+        tracking(&b).starts_with(
+            "Your branch is behind 'origin/main' by 1 commit, and can be fast-forwarded.\n"
+        ),
+        "{}",
+        tracking(&b)
+    );
+    ok(&b, &["pull"]);
+    assert!(tracking(&b).starts_with("Your branch is up to date with 'origin/main'.\n"));
+}

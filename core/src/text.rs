@@ -10,11 +10,16 @@ use core::fmt::Write as _;
 use crate::db::commit::Commit;
 use crate::db::value::Value;
 use crate::hash::Hash;
-use crate::repo::{RowChange, SchemaChange, Status, TableChange, TableConflicts, TableDiff};
+use crate::repo::{
+    RowChange, SchemaChange, Status, TableChange, TableConflicts, TableDiff, Tracking,
+};
 use crate::sql::{format, QueryResult};
 
 pub fn status(s: &Status) -> String {
     let mut out = format!("On branch {}\n", s.branch);
+    if let Some(up) = &s.upstream {
+        out.push_str(&tracking(up));
+    }
     match s.merging.as_deref() {
         Some([]) => out.push_str(
             "\nAll conflicts fixed but you are still merging.\n  (use \"cairn commit\" to conclude merge)\n",
@@ -65,6 +70,32 @@ pub fn status(s: &Status) -> String {
         out.push_str("nothing to commit, working tree clean\n");
     }
     out
+}
+
+/// Where the branch stands against its upstream, in Git's words.
+fn tracking(up: &Tracking) -> String {
+    let name = printable(&up.name);
+    let commits = |n: usize| match n {
+        1 => String::from("1 commit"),
+        n => format!("{n} commits"),
+    };
+    match (up.gone, up.ahead, up.behind) {
+        (true, _, _) => format!(
+            "Your branch is based on '{name}', but the upstream is gone.\n"
+        ),
+        (false, 0, 0) => format!("Your branch is up to date with '{name}'.\n"),
+        (false, ahead, 0) => format!(
+            "Your branch is ahead of '{name}' by {}.\n  (use \"cairn push\" to publish your local commits)\n",
+            commits(ahead)
+        ),
+        (false, 0, behind) => format!(
+            "Your branch is behind '{name}' by {}, and can be fast-forwarded.\n  (use \"cairn pull\" to update your local branch)\n",
+            commits(behind)
+        ),
+        (false, ahead, behind) => format!(
+            "Your branch and '{name}' have diverged,\nand have {ahead} and {behind} different commits each, respectively.\n  (use \"cairn pull\" to merge the remote branch into yours)\n"
+        ),
+    }
 }
 
 /// One commit as `log` shows it; `decorations` are the names pointing at it.

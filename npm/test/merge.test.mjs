@@ -36,9 +36,14 @@ async function twoClones(name) {
 
 test('a pull after a divergent push merges cell by cell and makes a merge commit', async () => {
   const { ada, bob } = await twoClones('diverge');
+  const upToDate = { name: 'origin/main', gone: false, ahead: 0, behind: 0 };
+  assert.equal((await ada.status()).upstream, null, 'pushed without setUpstream');
+  assert.deepEqual((await bob.status()).upstream, upToDate, 'a clone follows the remote');
   await bob.sql('update t set b = 201 where id = 2');
   await bob.commit({ message: 'bob: b', all: true });
+  assert.deepEqual((await bob.status()).upstream, { ...upToDate, ahead: 1 });
   await bob.push('origin', 'main');
+  assert.deepEqual((await bob.status()).upstream, upToDate);
   await ada.sql('update t set a = 21 where id = 2');
   await ada.sql('insert into t values (3, 30, 300)');
   await ada.commit({ message: 'ada: a', all: true });

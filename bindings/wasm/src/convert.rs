@@ -110,6 +110,8 @@ struct StatusView<'a> {
     clean: bool,
     /// The tables a merge in progress left with conflicts; null when none is in progress.
     merging: Option<&'a [String]>,
+    /// The branch's upstream and how far apart they are; null without one.
+    upstream: Option<TrackingView<'a>>,
 }
 
 pub fn status(s: &Status) -> JsValue {
@@ -120,7 +122,21 @@ pub fn status(s: &Status) -> JsValue {
         untracked: &s.untracked,
         clean: s.is_clean(),
         merging: s.merging.as_deref(),
+        upstream: s.upstream.as_ref().map(|u| TrackingView {
+            name: &u.name,
+            gone: u.gone,
+            ahead: u.ahead as f64,
+            behind: u.behind as f64,
+        }),
     })
+}
+
+#[derive(serde::Serialize)]
+struct TrackingView<'a> {
+    name: &'a str,
+    gone: bool,
+    ahead: f64,
+    behind: f64,
 }
 
 #[derive(serde::Serialize)]

@@ -39,7 +39,7 @@ pub use diff::{DiffTarget, RowChange, SchemaChange, TableDiff};
 pub use merge::{Applied, FastForward, MergeOutcome};
 pub use refs::{check_ref_name, RefKind};
 pub use remote::{remote_datasets, Fetched, InvalidUrl, Pulled, Pushed, Transfer, Update};
-pub use status::{CommitOptions, Status, TableChange, TableStatus};
+pub use status::{CommitOptions, Status, TableChange, TableStatus, Tracking};
 pub use table_io::Importing;
 
 /// Who made a commit, and when: the core has no clock and no environment, so callers say.

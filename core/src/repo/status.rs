@@ -1,7 +1,8 @@
 //! `status`, `add`, `commit` and the soft `reset`: moving tables between the working root,
 //! the staged root and the head commit.
 
-use alloc::collections::BTreeSet;
+use alloc::collections::btree_map::Entry;
+use alloc::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -48,6 +49,22 @@ pub struct Status {
     pub untracked: Vec<String>,
     /// While a merge is in progress, the tables it left with conflicts (`None`: no merge).
     pub merging: Option<Vec<String>>,
+    /// The branch's upstream, if it has one, and how the two differ.
+    pub upstream: Option<Tracking>,
+}
+
+/// Where a branch stands against its upstream, as `git status` says it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tracking {
+    /// The remote-tracking branch, `remote/branch`.
+    pub name: String,
+    /// The remote-tracking branch does not exist (never fetched, or deleted on the remote
+    /// and pruned): nothing to compare with.
+    pub gone: bool,
+    /// Commits the branch has and the upstream lacks.
+    pub ahead: usize,
+    /// Commits the upstream has and the branch lacks.
+    pub behind: usize,
 }
 
 impl Status {
@@ -121,7 +138,79 @@ impl<S: Storage> Repo<S> {
             unstaged,
             untracked,
             merging: ws.merge.map(|m| m.conflicts.into_keys().collect()),
+            upstream: self.tracking().await?,
         })
+    }
+
+    /// The current branch against its upstream; None without one.
+    async fn tracking(&self) -> Result<Option<Tracking>> {
+        let Some(up) = self.config.upstreams.get(&self.config.head) else {
+            return Ok(None);
+        };
+        let name = alloc::format!("{}/{}", up.remote, up.branch);
+        let Some(theirs) = self.datasets.get(&datasets::remote(&up.remote, &up.branch)) else {
+            return Ok(Some(Tracking {
+                name,
+                gone: true,
+                ahead: 0,
+                behind: 0,
+            }));
+        };
+        let (ahead, behind) = self.ahead_behind(self.head()?, theirs).await?;
+        Ok(Some(Tracking {
+            name,
+            gone: false,
+            ahead,
+            behind,
+        }))
+    }
+
+    /// How many commits only `ours` reaches, and how many only `theirs`. Walks back from
+    /// both, newest commit first, marking each commit with the sides that reach it, and
+    /// stops once every commit still to visit is reached by both: what lies behind those is
+    /// common (Git's walk; like Git's, it trusts commit times not to decrease from parent to
+    /// child, so a clock set back between commits may miscount; equal times are fine).
+    pub async fn ahead_behind(&self, ours: Hash, theirs: Hash) -> Result<(usize, usize)> {
+        const OURS: u8 = 1;
+        const THEIRS: u8 = 2;
+        const BOTH: u8 = OURS | THEIRS;
+        let mut marks: BTreeMap<Hash, u8> = BTreeMap::new();
+        // Each commit's time and parents, read once.
+        let mut read: BTreeMap<Hash, (u64, Vec<Hash>)> = BTreeMap::new();
+        let mut queue: BinaryHeap<(u64, Hash)> = BinaryHeap::new();
+        let mut todo = alloc::vec![(ours, OURS), (theirs, THEIRS)];
+        loop {
+            // Mark what the last commit taken reaches; a commit whose marks grow is visited
+            // (again), so that its parents get them too.
+            for (at, mark) in todo.drain(..) {
+                let old = marks.get(&at).copied().unwrap_or(0);
+                if old | mark == old {
+                    continue;
+                }
+                marks.insert(at, old | mark);
+                if let Entry::Vacant(slot) = read.entry(at) {
+                    let c = self.commit_at(at).await?;
+                    slot.insert((c.time_ms, c.parents));
+                }
+                queue.push((read[&at].0, at));
+            }
+            // Done when all still to visit are common, and no commit marked for one side
+            // only is as old as them: with times that never decrease from parent to child,
+            // none of those can then be behind a common commit.
+            let Some(&(newest, _)) = queue.peek() else {
+                break;
+            };
+            if queue.iter().all(|(_, h)| marks[h] == BOTH)
+                && marks.iter().all(|(h, &m)| m == BOTH || read[h].0 > newest)
+            {
+                break;
+            }
+            let Some((_, at)) = queue.pop() else { break };
+            let mark = marks[&at];
+            todo.extend(read[&at].1.iter().map(|&p| (p, mark)));
+        }
+        let count = |side| marks.values().filter(|&&m| m == side).count();
+        Ok((count(OURS), count(THEIRS)))
     }
 
     /// Stages tables: each named table's working state (or its deletion) goes into the

@@ -478,3 +478,29 @@ fn an_amend_replaces_the_last_commit() {
         RepoError::MergeInProgress
     );
 }
+
+/// `ahead_behind` counts the commits only each side reaches, merges included.
+#[test]
+fn ahead_and_behind_count_each_sides_own_commits() {
+    let (mut repo, _) = memory_repo();
+    let at = |repo: &Repo<MemoryStorage>, name: &str| block_on(repo.resolve(name)).unwrap().0;
+    sql(
+        &mut repo,
+        "CREATE TABLE t (id INT PRIMARY KEY); CALL DOLT_COMMIT('-Am', 'base');
+         CALL DOLT_BRANCH('side');
+         INSERT INTO t VALUES (1); CALL DOLT_COMMIT('-am', 'main 1');
+         INSERT INTO t VALUES (2); CALL DOLT_COMMIT('-am', 'main 2');
+         CALL DOLT_CHECKOUT('side'); INSERT INTO t VALUES (3); CALL DOLT_COMMIT('-am', 'side')",
+    );
+    let count = |repo: &Repo<MemoryStorage>, a: &str, b: &str| {
+        block_on(repo.ahead_behind(at(repo, a), at(repo, b))).unwrap()
+    };
+    assert_eq!(count(&repo, "main", "side"), (2, 1));
+    assert_eq!(count(&repo, "side", "main"), (1, 2));
+    assert_eq!(count(&repo, "main", "main"), (0, 0));
+    assert_eq!(count(&repo, "main", "main~2"), (2, 0));
+    // A merge commit on side: main's two commits are behind it, and it has its own two.
+    sql(&mut repo, "CALL DOLT_MERGE('main')");
+    assert_eq!(count(&repo, "side", "main"), (2, 0));
+    assert_eq!(count(&repo, "main", "side"), (0, 2));
+}
