@@ -317,6 +317,7 @@ impl Repo {
     }
 
     /// Commits; resolves to the new commit as a `Commit` object.
+    #[allow(clippy::too_many_arguments)]
     pub fn commit(
         &self,
         message: JsValue,
