@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds bindings/wasm into npm/wasm/ (a build product, gitignored): cairn_wasm.js, the
-# `--target web` loader, and cairn_wasm_bg.wasm. Installs nothing; scripts/setup.sh does.
+# `--target web` loader, and cairn_wasm_bg.wasm; then npm/dist/browser.js, the browser entry
+# as one module (scripts/build-bundle.mjs). Installs nothing; scripts/setup.sh does.
 #
 # Route 1, rustup's wasm32 target and wasm-pack: wasm-pack does everything.
 # Route 2, otherwise (see shared TOOLCHAIN.md): cargo (Debian's rustc-web building std when
@@ -60,3 +61,5 @@ fi
 # wasm-pack's catch-all .gitignore would hide the build from `npm pack`.
 rm -f "$out/.gitignore"
 echo "build-wasm: $(wc -c <"$out/cairn_wasm_bg.wasm") bytes in $((SECONDS - started)) s -> $out" >&2
+# The browser entry, bundled beside it (npm/dist/browser.js): one build step makes the package.
+node "$npm_dir/scripts/build-bundle.mjs"

@@ -42,6 +42,26 @@ async function browser(t) {
 }
 
 test(
+  "browser: the package's entry is one module: it and the wasm glue are the scripts a page fetches",
+  { skip: NO_CHROMIUM, timeout: 60_000 },
+  async (t) => {
+    const { base, context } = await browser(t);
+    const problems = [];
+    const page = await newPage(context, problems);
+    await page.goto(`${base}/test/browser/blank.html`);
+    const { exports } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+    const entry = exports['.'].browser.default.slice(1);
+    const fetched = await page.evaluate(async (entry) => {
+      const { init } = await import(entry);
+      await init();
+      return performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
+    }, entry);
+    assert.deepEqual(fetched, [entry, '/wasm/cairn_wasm.js', '/wasm/cairn_wasm_bg.wasm']);
+    assert.deepEqual(problems, []);
+  },
+);
+
+test(
   'browser: IndexedDB conformance and a chunk store round trip',
   { skip: NO_CHROMIUM, timeout: 180_000 },
   async (t) => {

@@ -5,6 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import * as bundled from '../dist/browser.js';
+import { bundle, OUTFILE } from '../scripts/build-bundle.mjs';
 import * as browser from '../src/browser.js';
 import { errorCodes } from '../src/errors.js';
 import * as node from '../src/node.js';
@@ -93,4 +95,13 @@ test('ErrorCode lists exactly the codes CairnError is made with, the core\'s amo
   const fromCore = sorted([...core.matchAll(/"([A-Z][A-Z_]+)"/g)].map((m) => m[1]));
   assert.ok(fromCore.length > 20, 'the core names its codes');
   assert.deepEqual(fromCore.filter((c) => !declared.includes(c)), []);
+});
+
+test('dist/browser.js, the browser entry, is src/browser.js bundled as src/ is now', async () => {
+  const built = await read(`../${OUTFILE}`);
+  assert.ok(built === (await bundle({ write: false })), `${OUTFILE} is older than src/: npm run build:bundle`);
+  assert.deepEqual(sorted(Object.keys(bundled)), sorted(Object.keys(browser)));
+  const { exports } = JSON.parse(await read('../package.json'));
+  assert.equal(exports['.'].browser.default, `./${OUTFILE}`);
+  assert.equal(exports['.'].default, `./${OUTFILE}`);
 });

@@ -53,7 +53,7 @@ test('npm pack, install the tarball offline, import it in Node and in a browser'
   // Without the prepack script: it rebuilds the wasm, which other tests are reading.
   const [{ filename, files }] = JSON.parse(npm(PACKAGE, 'pack', '--json', '--ignore-scripts', '--pack-destination', dir));
   const packed = files.map((f) => f.path);
-  const wanted = ['bin/cairn.js', 'src/node.js', 'src/browser.js', 'src/repo.js', 'index.d.ts', 'node.d.ts'];
+  const wanted = ['bin/cairn.js', 'src/node.js', 'src/browser.js', 'dist/browser.js', 'src/repo.js', 'index.d.ts', 'node.d.ts'];
   for (const required of [...wanted, 'wasm/cairn_wasm_bg.wasm', 'LICENSE-MIT', 'LICENSE-APACHE']) {
     assert.ok(packed.includes(required), `${required} is packed`);
   }
@@ -86,7 +86,7 @@ test('npm pack, install the tarball offline, import it in Node and in a browser'
   await writeFile(
     join(project, 'index.html'),
     `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
-<script type="importmap">{ "imports": { "cairn-db": "./node_modules/cairn-db/src/browser.js" } }</script>
+<script type="importmap">{ "imports": { "cairn-db": "./node_modules/cairn-db/dist/browser.js" } }</script>
 <script type="module">import('./use.js').then((m) => (window.result = m.result), (e) => (window.result = { error: String(e) }));</script>`,
   );
   const server = await serve(project, { modules: true });

@@ -2,7 +2,7 @@
 // await nor import(), so this loads only if the package's modules use neither. Answers a
 // message with the checks' result on the port it came with.
 
-import { Repo } from './node_modules/cairn-db/src/browser.js';
+import { Repo } from './node_modules/cairn-db/dist/browser.js';
 import { checks } from './checks.js';
 
 self.addEventListener('install', () => self.skipWaiting());
