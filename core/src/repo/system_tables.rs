@@ -65,7 +65,7 @@ impl<S: Storage> Repo<S> {
             if crate::sql::find_table(working, name).is_ok() {
                 continue;
             }
-            if let Some(table) = self.system_table(name, working).await? {
+            if let Some(table) = crate::sql::apart(self.system_table(name, working)).await? {
                 history.tables.insert(name.clone(), table);
             }
         }

@@ -109,6 +109,8 @@ use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
 
 use sqlparser::ast::{
     ObjectName, ObjectNamePart, ObjectType, Query, Statement, TableFactor, TableWithJoins,
@@ -369,10 +371,11 @@ pub async fn execute_in<S: Storage>(
                     let read_only = roots.read_only().then(|| history.session.state());
                     let root = roots.root();
                     let before = root.clone();
-                    if let Some(result) = insert::run_fast(store, root, reader, history).await {
+                    let fast = apart(insert::run_fast(store, root, reader, history));
+                    if let Some(result) = fast.await {
                         let result = result?;
                         transaction::kept_read_only(read_only, &history.session, &before, root)?;
-                        keys_hold(store, before, root, Cause::Delete, history).await?;
+                        apart(keys_hold(store, before, root, Cause::Delete, history)).await?;
                         push(history, results, result);
                         continue;
                     }
@@ -396,7 +399,10 @@ pub async fn execute_in<S: Storage>(
         let (statements, clock) = parse(tokens, history)?;
         for statement in statements {
             if let Some(control) = transaction::control(&statement)? {
-                transaction::merge_concurrent(store, roots, history, &control).await?;
+                apart(transaction::merge_concurrent(
+                    store, roots, history, &control,
+                ))
+                .await?;
                 let result = transaction::apply(roots, &history.session, control)?;
                 push(history, results, result);
                 continue;
@@ -405,18 +411,30 @@ pub async fn execute_in<S: Storage>(
             let read_only = roots.read_only().then(|| history.session.state());
             let root = roots.root();
             let hold = keys_to_hold(&statement, root);
-            // Boxed: the statement's future is tens of KiB in a debug build, and every caller
-            // up to `block_on` would hold a copy of it on the stack deep parses need.
-            let mut result = Box::pin(run(store, root, history, statement)).await?;
+            // Apart (boxed): the statement's future is tens of KiB in a debug build, and every
+            // caller up to `block_on` would hold a copy of it on the stack deep parses need.
+            let mut result = apart(run(store, root, history, statement)).await?;
             if let Some((cause, before)) = hold {
                 transaction::kept_read_only(read_only, &history.session, &before, root)?;
-                keys_hold(store, before, root, cause, history).await?;
+                apart(keys_hold(store, before, root, cause, history)).await?;
             }
             history::name_clock_columns(&mut result.columns, &clock);
             push(history, results, result);
         }
     }
     Ok(None)
+}
+
+/// `future`, boxed behind `dyn Future` by a function never inlined: the caller's state
+/// machine then holds a pointer, not the future's code. V8 compiles each wasm function the
+/// first time it is called, so a statement compiles only the branches it takes; with every
+/// statement kind inlined, `execute_in` was 182 KB of wasm that a page's first query compiled
+/// (docs/BENCHMARKS.md, "The browser entry as one module").
+#[inline(never)]
+pub(crate) fn apart<'a, T>(
+    future: impl Future<Output = T> + 'a,
+) -> Pin<Box<dyn Future<Output = T> + 'a>> {
+    Box::pin(future)
 }
 
 /// Keeps a statement's result, noting for ROW_COUNT() what it changed.
