@@ -177,6 +177,8 @@ impl<S: Storage> Repo<S> {
         let mut marks: BTreeMap<Hash, u8> = BTreeMap::new();
         // Each commit's time and parents, read once.
         let mut read: BTreeMap<Hash, (u64, Vec<Hash>)> = BTreeMap::new();
+        // The commits marked for one side only, oldest first.
+        let mut one_sided: BTreeSet<(u64, Hash)> = BTreeSet::new();
         let mut queue: BinaryHeap<(u64, Hash)> = BinaryHeap::new();
         let mut todo = alloc::vec![(ours, OURS), (theirs, THEIRS)];
         loop {
@@ -184,25 +186,29 @@ impl<S: Storage> Repo<S> {
             // (again), so that its parents get them too.
             for (at, mark) in todo.drain(..) {
                 let old = marks.get(&at).copied().unwrap_or(0);
-                if old | mark == old {
+                let new = old | mark;
+                if new == old {
                     continue;
                 }
-                marks.insert(at, old | mark);
+                marks.insert(at, new);
                 if let Entry::Vacant(slot) = read.entry(at) {
                     let c = self.commit_at(at).await?;
                     slot.insert((c.time_ms, c.parents));
                 }
-                queue.push((read[&at].0, at));
+                let time = read[&at].0;
+                match new {
+                    BOTH => one_sided.remove(&(time, at)),
+                    _ => one_sided.insert((time, at)),
+                };
+                queue.push((time, at));
             }
-            // Done when all still to visit are common, and no commit marked for one side
-            // only is as old as them: with times that never decrease from parent to child,
-            // none of those can then be behind a common commit.
+            // Done when every commit marked for one side only, still to visit or not, is
+            // newer than all still to visit: with times that never decrease from parent to
+            // child, none of them can be behind a commit both reach.
             let Some(&(newest, _)) = queue.peek() else {
                 break;
             };
-            if queue.iter().all(|(_, h)| marks[h] == BOTH)
-                && marks.iter().all(|(h, &m)| m == BOTH || read[h].0 > newest)
-            {
+            if one_sided.first().is_none_or(|&(oldest, _)| oldest > newest) {
                 break;
             }
             let Some((_, at)) = queue.pop() else { break };

@@ -504,3 +504,45 @@ fn ahead_and_behind_count_each_sides_own_commits() {
     assert_eq!(count(&repo, "side", "main"), (2, 0));
     assert_eq!(count(&repo, "main", "side"), (0, 2));
 }
+
+/// The same counts when commit times grow, as a clock's do: the walk stops at the history
+/// both sides share instead of reading it all, and still counts a side's own commits that
+/// are older than the other's.
+#[test]
+fn ahead_and_behind_with_times_that_grow() {
+    let (mut repo, _) = memory_repo();
+    let mut clock = 1;
+    let mut commit = |repo: &mut Repo<MemoryStorage>, script: &str| {
+        clock += 1000;
+        let signed = crate::repo::Signature {
+            time_ms: clock,
+            ..author()
+        };
+        block_on(repo.sql_with(script, &Params::None, Some(&signed))).unwrap();
+    };
+    commit(
+        &mut repo,
+        "CREATE TABLE t (id INT PRIMARY KEY); CALL DOLT_COMMIT('-Am', 't')",
+    );
+    for id in 0..20 {
+        commit(
+            &mut repo,
+            &format!("INSERT INTO t VALUES ({id}); CALL DOLT_COMMIT('-am', 'shared')"),
+        );
+    }
+    commit(&mut repo, "CALL DOLT_BRANCH('side'); INSERT INTO t VALUES (100); CALL DOLT_COMMIT('-am', 'main, older')");
+    commit(
+        &mut repo,
+        "CALL DOLT_CHECKOUT('side'); INSERT INTO t VALUES (200); CALL DOLT_COMMIT('-am', 'side')",
+    );
+    commit(
+        &mut repo,
+        "INSERT INTO t VALUES (201); CALL DOLT_COMMIT('-am', 'side')",
+    );
+    let at = |repo: &Repo<MemoryStorage>, name: &str| block_on(repo.resolve(name)).unwrap().0;
+    let (main, side) = (at(&repo, "main"), at(&repo, "side"));
+    assert_eq!(block_on(repo.ahead_behind(main, side)).unwrap(), (1, 2));
+    assert_eq!(block_on(repo.ahead_behind(side, main)).unwrap(), (2, 1));
+    let base = at(&repo, "main~5");
+    assert_eq!(block_on(repo.ahead_behind(side, base)).unwrap(), (6, 0));
+}
