@@ -51,7 +51,7 @@ impl<S: Storage> Repo<S> {
                 if modified && !all {
                     // Dolt's -a: the tables already tracked, not new ones.
                     let changed: Vec<String> = self
-                        .status()
+                        .changes()
                         .await?
                         .unstaged
                         .into_iter()

@@ -117,7 +117,16 @@ impl CommitOptions {
 }
 
 impl<S: Storage> Repo<S> {
+    /// The working set's changes and the branch against its upstream, as `git status` shows.
     pub async fn status(&self) -> Result<Status> {
+        let mut status = self.changes().await?;
+        status.upstream = self.tracking().await?;
+        Ok(status)
+    }
+
+    /// `status` without `upstream` (always `None` here): the tables alone, for callers that
+    /// should not walk the history to compare with the upstream.
+    pub async fn changes(&self) -> Result<Status> {
         let ws = self.working_set(&self.config.head).await?;
         let head = self
             .root_value(self.commit_at(self.head()?).await?.root)
@@ -138,7 +147,7 @@ impl<S: Storage> Repo<S> {
             unstaged,
             untracked,
             merging: ws.merge.map(|m| m.conflicts.into_keys().collect()),
-            upstream: self.tracking().await?,
+            upstream: None,
         })
     }
 
@@ -167,9 +176,10 @@ impl<S: Storage> Repo<S> {
 
     /// How many commits only `ours` reaches, and how many only `theirs`. Walks back from
     /// both, newest commit first, marking each commit with the sides that reach it, and
-    /// stops once every commit still to visit is reached by both: what lies behind those is
-    /// common (Git's walk; like Git's, it trusts commit times not to decrease from parent to
-    /// child, so a clock set back between commits may miscount; equal times are fine).
+    /// stops once every commit marked for one side only is newer than all still to visit:
+    /// what lies behind those is reached by both (Git's walk; like Git's, it trusts commit
+    /// times not to decrease from parent to child, so a clock set back between commits may
+    /// miscount; equal times are fine).
     pub async fn ahead_behind(&self, ours: Hash, theirs: Hash) -> Result<(usize, usize)> {
         const OURS: u8 = 1;
         const THEIRS: u8 = 2;

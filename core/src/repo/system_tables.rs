@@ -364,7 +364,7 @@ impl<S: Storage> Repo<S> {
     /// `dolt_status`: `table_name`, `staged`, `status` ('new table', 'modified', 'deleted',
     /// or 'conflict' for a table a merge in progress left conflicts in).
     async fn status_table(&self) -> Result<SystemTable> {
-        let status = self.status().await?;
+        let status = self.changes().await?;
         let row = |name: &str, staged: bool, label: &str| {
             alloc::vec![
                 Value::Text(name.into()),

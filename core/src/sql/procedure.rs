@@ -158,12 +158,13 @@ const OUTSIDE_SQL: [(&str, &str); 7] = [
     ("DOLT_GC", "collect garbage"),
 ];
 
-/// Each procedure's options, and whether each takes a value (`-m` is a message to
-/// DOLT_COMMIT, a flag to DOLT_BRANCH); None for a name that is not one of them.
-fn options_of(name: &str) -> Option<&'static [(&'static str, bool)]> {
-    Some(match name {
-        "DOLT_ADD" => &[("-A", false), ("--all", false)],
-        "DOLT_COMMIT" => &[
+/// The procedures, each with its options and whether each takes a value (`-m` is a
+/// message to DOLT_COMMIT, a flag to DOLT_BRANCH).
+const PROCEDURES: [(&str, &[(&str, bool)]); 10] = [
+    ("DOLT_ADD", &[("-A", false), ("--all", false)]),
+    (
+        "DOLT_COMMIT",
+        &[
             ("-m", true),
             ("--message", true),
             ("-a", false),
@@ -174,8 +175,11 @@ fn options_of(name: &str) -> Option<&'static [(&'static str, bool)]> {
             ("--amend", false),
             ("--author", true),
         ],
-        "DOLT_CHECKOUT" => &[("-b", true)],
-        "DOLT_BRANCH" => &[
+    ),
+    ("DOLT_CHECKOUT", &[("-b", true)]),
+    (
+        "DOLT_BRANCH",
+        &[
             ("-d", false),
             ("-D", false),
             ("--delete", false),
@@ -186,23 +190,29 @@ fn options_of(name: &str) -> Option<&'static [(&'static str, bool)]> {
             ("-c", false),
             ("--copy", false),
         ],
-        "DOLT_TAG" => &[("-d", false), ("--delete", false)],
-        "DOLT_RESET" => &[("--hard", false), ("--soft", false)],
-        "DOLT_MERGE" => &[
+    ),
+    ("DOLT_TAG", &[("-d", false), ("--delete", false)]),
+    ("DOLT_RESET", &[("--hard", false), ("--soft", false)]),
+    (
+        "DOLT_MERGE",
+        &[
             ("--abort", false),
             ("--ff-only", false),
             ("--no-ff", false),
             ("-m", true),
             ("--message", true),
         ],
-        "DOLT_CHERRY_PICK" | "DOLT_REVERT" => &[],
-        "DOLT_CONFLICTS_RESOLVE" => &[("--ours", false), ("--theirs", false)],
-        _ => return None,
-    })
-}
+    ),
+    ("DOLT_CHERRY_PICK", &[]),
+    ("DOLT_REVERT", &[]),
+    (
+        "DOLT_CONFLICTS_RESOLVE",
+        &[("--ours", false), ("--theirs", false)],
+    ),
+];
 
 fn procedure(name: &str, args: Vec<String>) -> Result<Procedure, SqlError> {
-    let Some(spec) = options_of(name) else {
+    let Some(&(_, spec)) = PROCEDURES.iter().find(|(p, _)| *p == name) else {
         return Err(unknown(name));
     };
     let o = Options::read(name, args, spec)?;
@@ -367,8 +377,8 @@ fn procedure(name: &str, args: Vec<String>) -> Result<Procedure, SqlError> {
 
 /// The error for a procedure Cairn does not have.
 fn unknown(name: &str) -> SqlError {
-    let known = "DOLT_ADD, DOLT_COMMIT, DOLT_CHECKOUT, DOLT_BRANCH, DOLT_TAG, DOLT_RESET, \
-                 DOLT_MERGE, DOLT_CHERRY_PICK, DOLT_REVERT and DOLT_CONFLICTS_RESOLVE";
+    let names: Vec<&str> = PROCEDURES.iter().map(|(p, _)| *p).collect();
+    let known = names.join(", ");
     match OUTSIDE_SQL.iter().find(|(p, _)| *p == name) {
         Some((_, instead)) => wrong(
             name,
