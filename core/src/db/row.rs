@@ -160,14 +160,18 @@ impl RowLayout {
     ) -> Result<(), CodecError> {
         let bitmap = r.take(self.value.len().div_ceil(8))?;
         for (n, &i) in self.value.iter().enumerate() {
-            row[i] = if bitmap[n / 8] & (1 << (n % 8)) != 0 {
-                Value::Null
-            } else if let Some(false) = wanted.and_then(|w| w.get(i)) {
+            let null = bitmap[n / 8] & (1 << (n % 8)) != 0;
+            if !null && wanted.is_none_or(|w| w.get(i) != Some(&false)) {
+                row[i] = decode_value(r, self.types[i])?;
+                continue;
+            }
+            if !null {
                 skip_value(r, self.types[i])?;
-                Value::Null
-            } else {
-                decode_value(r, self.types[i])?
-            };
+            }
+            // A scan leaves a skipped column NULL in every row: write it only once.
+            if !matches!(row[i], Value::Null) {
+                row[i] = Value::Null;
+            }
         }
         Ok(())
     }

@@ -1087,6 +1087,16 @@ impl Expr {
             e => Cow::Owned(e.eval(row)?),
         })
     }
+
+    /// The value in place, for a literal or a column within the row; None for anything
+    /// else (which `operand` works out, or says is wrong).
+    fn in_place<'a>(&'a self, row: &'a [Value]) -> Option<&'a Value> {
+        match self {
+            Expr::Literal(v) => Some(v),
+            Expr::Column(i) => row.get(*i),
+            _ => None,
+        }
+    }
 }
 
 /// Column `i` of a row. A compiled column is within its rows; say so rather than panic if
@@ -1104,6 +1114,10 @@ fn compared(
     b: &Expr,
     row: &[Value],
 ) -> Result<Option<bool>, SqlError> {
+    // A column against a literal, the commonest filter, without a `Cow` per row.
+    if let (Some(a), Some(b)) = (a.in_place(row), b.in_place(row)) {
+        return Ok(compare(a, b)?.map(test));
+    }
     let a = a.operand(row)?;
     Ok(compare(&a, &*b.operand(row)?)?.map(test))
 }
@@ -1243,6 +1257,15 @@ pub fn compare(a: &Value, b: &Value) -> Result<Option<Ordering>, SqlError> {
     }
     Ok(Some(match (a, b) {
         (Null, _) | (_, Null) => return Ok(None),
+        // The commonest pair, as the integer arm below orders it, without its conversions.
+        (Int(x), Int(y)) => x.cmp(y),
+        // Numbers, one of them a double: as floats, so that -0.0 = 0.0; NaN (which no
+        // literal makes) sorts last.
+        (Double(_), Int(_) | Double(_) | Decimal(_) | Bool(_))
+        | (Int(_) | Decimal(_) | Bool(_), Double(_)) => {
+            let (x, y) = (float(a), float(b));
+            x.partial_cmp(&y).unwrap_or_else(|| x.total_cmp(&y))
+        }
         (Text(x), Text(y)) => x.cmp(y),
         (Temporal(_), _) | (_, Temporal(_)) => match temporal_order(a, b) {
             Some(o) => o,
@@ -1256,11 +1279,6 @@ pub fn compare(a: &Value, b: &Value) -> Result<Option<Ordering>, SqlError> {
         },
         (Int(_) | Bool(_), Int(_) | Bool(_)) => integer(a, "=")?.cmp(&integer(b, "=")?),
         (Int(_) | Decimal(_) | Bool(_), Int(_) | Decimal(_) | Bool(_)) => exact(a).cmp(&exact(b)),
-        (Int(_) | Double(_) | Decimal(_) | Bool(_), Int(_) | Double(_) | Decimal(_) | Bool(_)) => {
-            // As floats, so that -0.0 = 0.0; NaN (which no literal makes) sorts last.
-            let (x, y) = (float(a), float(b));
-            x.partial_cmp(&y).unwrap_or_else(|| x.total_cmp(&y))
-        }
         _ => match (bytes(a), bytes(b)) {
             (Some(x), Some(y)) => x.cmp(y),
             _ => {
