@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 
 use async_lock::RwLock;
 use cairn_core::manifest::Manifest;
@@ -26,9 +27,17 @@ pub struct ChunkStore {
     manifest: Rc<RefCell<Manifest>>,
 }
 
-/// Runs an operation as a JS promise that rejects with the operation's error.
+/// Runs an operation as a JS promise that rejects with the operation's error. An operation
+/// that finishes without waiting on the adapter (most reads: a chunk of a block already
+/// read) settles the promise at once, not after a trip through the executor's task queue;
+/// one that waits is handed to the executor, which polls it again with its own waker.
 fn promise(op: impl Future<Output = Result<JsValue, Error>> + 'static) -> Promise {
-    future_to_promise(async move { op.await.map_err(JsValue::from) })
+    let mut op = Box::pin(op);
+    match op.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(Ok(value)) => Promise::resolve(&value),
+        Poll::Ready(Err(e)) => Promise::reject(&JsValue::from(e)),
+        Poll::Pending => future_to_promise(async move { op.await.map_err(JsValue::from) }),
+    }
 }
 
 #[wasm_bindgen]
