@@ -25,6 +25,7 @@ use crate::db::kind;
 use crate::hash::Hash;
 use crate::io::{BoxFuture, Storage};
 use crate::join::{self, IN_FLIGHT};
+use crate::parallel;
 use crate::sync::{self, Phase, Progress, Result, Sink, SyncError, SyncStats};
 use crate::table_file::{self, Entry, TableError};
 
@@ -82,6 +83,17 @@ struct Run {
     digest: Hash,
 }
 
+/// A chunk as `Plan::examine` found it: its address, length, and children or why it is not
+/// whole there.
+type Chunk = (Hash, u64, Result<Vec<Hash>>);
+
+/// What `Plan::examine` found in one run: its bytes' digest and, for each record, whether it
+/// can be copied as it is, and its chunks.
+struct Examined {
+    digest: Hash,
+    records: Vec<(bool, Vec<Chunk>)>,
+}
+
 /// What the first read found.
 #[derive(Default)]
 struct Plan {
@@ -130,14 +142,15 @@ async fn copy<S: Storage, D: Storage>(
     let places = plan.places();
     let mut stats = SyncStats::default();
     each_group(src, &places, &needed, async |group, read| {
+        let read = parallel::map(read, |bytes| bytes.map(|b| (Hash::of(&b), b)));
         for (&r, bytes) in group.iter().zip(read) {
             if progress.interrupted() {
                 return Err(SyncError::Interrupted);
             }
             let run = &plan.runs[r];
             let name = &tables[run.table].0;
-            let bytes = bytes.map_err(SyncError::Source)?;
-            if Hash::of(&bytes) != run.digest {
+            let (digest, bytes) = bytes.map_err(SyncError::Source)?;
+            if digest != run.digest {
                 return Err(SyncError::Source(StoreError::CorruptTable {
                     table: name.clone(),
                     reason: TableError::BadLayout("its bytes changed while they were copied"),
@@ -215,13 +228,17 @@ async fn read_every_run<S: Storage>(
     let places = plan.places();
     let all: Vec<usize> = (0..plan.runs.len()).collect();
     each_group(src, &places, &all, async |group, read| {
-        for (&r, bytes) in group.iter().zip(read) {
-            if progress.interrupted() {
-                return Err(SyncError::Interrupted);
-            }
-            let (name, version) = &tables[plan.runs[r].table];
-            match bytes {
-                Ok(bytes) => plan.check_run(r, name, *version, &bytes),
+        if progress.interrupted() {
+            return Err(SyncError::Interrupted);
+        }
+        let plan_now = &*plan;
+        let examined = parallel::map(group.iter().zip(read).collect(), |(&r, bytes)| {
+            let (name, version) = &tables[plan_now.runs[r].table];
+            bytes.map(|bytes| plan_now.examine(r, name, *version, &bytes))
+        });
+        for (&r, examined) in group.iter().zip(examined) {
+            match examined {
+                Ok(examined) => plan.note(r, examined),
                 Err(e) if e.is_damage() => plan.lost_run(r, &e),
                 Err(e) => return Err(SyncError::Source(e)),
             }
@@ -333,52 +350,70 @@ impl Plan {
         }
     }
 
-    /// Notes what the run `r` (read as `bytes`) holds whole, and why the rest is not.
-    fn check_run(&mut self, r: usize, table: &str, version: u16, bytes: &[u8]) {
-        let run = &mut self.runs[r];
-        run.digest = Hash::of(bytes);
-        let (offset, records) = (run.offset, run.records.clone());
-        for i in records {
-            let record = &self.records[i];
-            let damaged = |e: &Entry| {
-                SyncError::Source(StoreError::CorruptChunk {
-                    table: table.into(),
-                    hash: e.hash,
-                })
-            };
-            let raw = (record.offset - offset) as usize;
-            let decoded = bytes
-                .get(raw..raw + record.len as usize)
-                .ok_or(TableError::BadLayout(
-                    "a record lies outside the bytes read",
-                ))
-                .and_then(|raw| table_file::decode_record(version, &record.entries[0], raw));
-            let Ok(decoded) = decoded else {
-                for e in &record.entries {
-                    self.bad.entry(e.hash).or_insert_with(|| damaged(e));
-                }
-                continue;
-            };
-            let mut whole = table_file::has_blocks(version)
-                && record.entries.iter().map(chunk_len).sum::<u64>() == decoded.len() as u64;
-            let mut found = Vec::new();
-            for e in &record.entries {
-                let chunk = e.chunk_in(&decoded).ok().filter(|c| Hash::of(c) == e.hash);
-                match chunk.map(kind::refs) {
-                    Some(Ok(refs)) => found.push((e.hash, chunk_len(e), refs)),
-                    Some(Err(why)) => {
-                        whole = false;
-                        let corrupt = SyncError::Corrupt { hash: e.hash, why };
-                        self.bad.entry(e.hash).or_insert(corrupt);
-                    }
-                    None => {
-                        whole = false;
-                        self.bad.entry(e.hash).or_insert_with(|| damaged(e));
-                    }
-                }
-            }
+    /// What the run `r` (read as `bytes`) holds whole, and why the rest is not. Pure, so that
+    /// the runs of a group are examined on several threads (`parallel::map`).
+    fn examine(&self, r: usize, table: &str, version: u16, bytes: &[u8]) -> Examined {
+        let run = &self.runs[r];
+        let damaged = |e: &Entry| {
+            SyncError::Source(StoreError::CorruptChunk {
+                table: table.into(),
+                hash: e.hash,
+            })
+        };
+        // Records too go to threads: a group's runs are few, and a run is many records.
+        let records = parallel::map(
+            self.records[run.records.clone()].iter().collect(),
+            |record| {
+                let raw = (record.offset - run.offset) as usize;
+                let decoded = bytes
+                    .get(raw..raw + record.len as usize)
+                    .ok_or(TableError::BadLayout(
+                        "a record lies outside the bytes read",
+                    ))
+                    .and_then(|raw| table_file::decode_record(version, &record.entries[0], raw));
+                let Ok(decoded) = decoded else {
+                    let chunks = record.entries.iter().map(|e| (e.hash, 0, Err(damaged(e))));
+                    return (false, chunks.collect());
+                };
+                let mut whole = table_file::has_blocks(version)
+                    && record.entries.iter().map(chunk_len).sum::<u64>() == decoded.len() as u64;
+                let chunks: Vec<Chunk> = record
+                    .entries
+                    .iter()
+                    .map(|e| {
+                        let chunk = e.chunk_in(&decoded).ok().filter(|c| Hash::of(c) == e.hash);
+                        let refs = match chunk.map(kind::refs) {
+                            Some(Ok(refs)) => Ok(refs),
+                            Some(Err(why)) => Err(SyncError::Corrupt { hash: e.hash, why }),
+                            None => Err(damaged(e)),
+                        };
+                        whole &= refs.is_ok();
+                        (e.hash, chunk_len(e), refs)
+                    })
+                    .collect();
+                (whole, chunks)
+            },
+        );
+        Examined {
+            digest: Hash::of(bytes),
+            records,
+        }
+    }
+
+    /// Notes what `examine` found in the run `r`.
+    fn note(&mut self, r: usize, examined: Examined) {
+        self.runs[r].digest = examined.digest;
+        let records = self.runs[r].records.clone();
+        for (i, (whole, chunks)) in records.zip(examined.records) {
             self.records[i].whole = whole;
-            for (hash, len, refs) in found {
+            for (hash, len, refs) in chunks {
+                let refs = match refs {
+                    Ok(refs) => refs,
+                    Err(why) => {
+                        self.bad.entry(hash).or_insert(why);
+                        continue;
+                    }
+                };
                 if self.found.contains_key(&hash) {
                     continue;
                 }

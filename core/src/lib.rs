@@ -32,6 +32,7 @@ pub mod join;
 mod lru;
 pub mod manifest;
 pub mod memory;
+mod parallel;
 pub mod prolly;
 pub mod repo;
 pub mod retention;

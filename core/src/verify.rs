@@ -19,6 +19,7 @@ use crate::hash::Hash;
 use crate::io::{IoError, Storage};
 use crate::lru::Lru;
 use crate::manifest::{Manifest, ManifestError};
+use crate::parallel;
 use crate::sync::{Phase, Progress, Silent, Sink};
 use crate::table_file::{self, Entry, Footer, TableError};
 
@@ -579,6 +580,17 @@ async fn index<S: Storage + ?Sized>(
     }
 }
 
+/// One chunk as `check_table` found it.
+struct Checked {
+    hash: Hash,
+    /// Whether its bytes hash to its address.
+    whole: bool,
+    /// Its bytes, if it is the manifest's root.
+    root: Option<Vec<u8>>,
+    /// If whole and the walk needs it: its references, and whether its children are leaves.
+    refs: Option<(Result<Vec<Hash>, CodecError>, bool)>,
+}
+
 /// Reads and hashes every chunk of one table file (its name and format version; `entries`:
 /// its index, by offset), recording what the walk needs in `seen`.
 async fn check_table<S: Storage + ?Sized>(
@@ -624,33 +636,54 @@ async fn check_table<S: Storage + ?Sized>(
             }
             Err(e) => return Err(e.into()),
         };
-        let run = entries[start..end].iter().map(|e| (*e, ()));
-        let checked = table_file::each_chunk(version, (run_offset, &bytes), run, |e, (), chunk| {
-            // A record that does not decode is as damaged as one that hashes wrong.
-            let whole = chunk.as_ref().is_ok_and(|c| Hash::of(c) == e.hash);
-            let chunk: &[u8] = chunk.unwrap_or_default();
-            if !whole {
+        // Each record is decoded and its chunks hashed on whichever thread is free; what they
+        // found is noted here, in the file's order.
+        let records: Vec<&[Entry]> = entries[start..end]
+            .chunk_by(table_file::same_record)
+            .collect();
+        let root = seen.as_ref().map(|s| s.root);
+        let walked = seen.is_some();
+        let checked = parallel::map(records, |record| {
+            let mut found = Vec::with_capacity(record.len());
+            let run = record.iter().map(|e| (*e, ()));
+            let each =
+                table_file::each_chunk(version, (run_offset, &bytes), run, |e, (), chunk| {
+                    // A record that does not decode is as damaged as one that hashes wrong.
+                    let whole = chunk.as_ref().is_ok_and(|c| Hash::of(c) == e.hash);
+                    let chunk: &[u8] = chunk.unwrap_or_default();
+                    found.push(Checked {
+                        hash: e.hash,
+                        whole,
+                        // The root is walked even when damaged, to name what it still reaches.
+                        root: (root == Some(e.hash)).then(|| chunk.to_vec()),
+                        refs: (walked && whole)
+                            .then(|| (kind::refs(chunk), kind::children_are_leaves(chunk))),
+                    });
+                    Ok::<(), core::convert::Infallible>(())
+                });
+            let Ok(()) = each;
+            found
+        });
+        for chunk in checked.into_iter().flatten() {
+            if !chunk.whole {
                 report.problems.push(Problem::CorruptChunk {
                     table: name.into(),
-                    hash: e.hash,
+                    hash: chunk.hash,
                 });
             }
             if let Some(seen) = seen.as_deref_mut() {
-                // The root is walked even when damaged, to name what it still reaches.
-                if e.hash == seen.root {
-                    seen.root_chunk = Some(chunk.to_vec());
+                if chunk.root.is_some() {
+                    seen.root_chunk = chunk.root;
                 }
-                if whole {
-                    seen.refs.insert(e.hash, kind::refs(chunk));
-                    if kind::children_are_leaves(chunk) {
-                        seen.leaf_parents.insert(e.hash);
+                if let Some((refs, leaf_parent)) = chunk.refs {
+                    seen.refs.insert(chunk.hash, refs);
+                    if leaf_parent {
+                        seen.leaf_parents.insert(chunk.hash);
                     }
                 }
             }
             report.chunks += 1;
-            Ok::<(), core::convert::Infallible>(())
-        });
-        let Ok(()) = checked;
+        }
         report.bytes += run_len;
         event.chunks_done += (end - start) as u64;
         event.bytes_done += run_len;
