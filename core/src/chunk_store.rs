@@ -19,6 +19,7 @@ use crate::io::{BoxFuture, IoError, Storage, Version};
 use crate::join::{self, IN_FLIGHT};
 use crate::lru::Lru;
 use crate::manifest::{Manifest, ManifestError, TableSpec};
+use crate::parallel::{self, Spawned};
 use crate::table_file::{self, Entry, Footer, TableError, TableWriter, FOOTER_LEN};
 
 /// How many times `commit` retries a lost manifest swap whose root is still the expected one.
@@ -35,6 +36,9 @@ const CONJOIN_ABOVE: usize = 32;
 const CONJOIN_FANIN: usize = 16;
 /// Table files smaller than this are merged; the large ones are left as they are.
 const SMALL_TABLE: u64 = 8 << 20;
+/// How many `read_ahead` jobs a store keeps for its readers to take; an older one (of a scan
+/// that stopped early) is dropped with what it made.
+const AHEAD_JOBS: usize = 16;
 /// `get_many` reads two chunks of one file in one go when at most this many bytes lie between.
 const COALESCE_GAP: u64 = 16 * 1024;
 /// ... and makes no single read longer than this.
@@ -218,8 +222,72 @@ pub struct ChunkStore<S: Storage> {
     pending: TableWriter,
     /// Decoded blocks by table file and offset. A table file never changes, so an entry
     /// never goes stale.
-    blocks: Lru<(Arc<str>, u64), Arc<Vec<u8>>>,
+    blocks: Lru<BlockKey, Arc<Vec<u8>>>,
     decoded: Lru<Hash, Arc<dyn Any + Send + Sync>>,
+    /// Chunks `read_ahead` is checking and decoding beside the caller, oldest first.
+    ahead: spin::Mutex<Vec<Arc<Ahead>>>,
+}
+
+/// A decoded block's key in the block cache: its table file's name and its record's offset.
+type BlockKey = (Arc<str>, u64);
+
+/// One `read_ahead` job: the chunks it reads, and the work making them.
+struct Ahead {
+    hashes: Vec<Hash>,
+    done: Spawned<Prepared>,
+}
+
+/// What a read ahead made: each whole chunk's decoded value with its cost, and the blocks it
+/// decoded, for the caches.
+#[derive(Default)]
+struct Prepared {
+    values: Vec<(Hash, Arc<dyn Any + Send + Sync>, usize)>,
+    blocks: Vec<(BlockKey, Arc<Vec<u8>>)>,
+}
+
+/// A record a read ahead needs, and the chunks it wants of it.
+struct Record {
+    version: u16,
+    /// Its key in the block cache, when it holds a block.
+    key: Option<BlockKey>,
+    /// Its bytes as read, or its block already decoded.
+    bytes: Result<Vec<u8>, Arc<Vec<u8>>>,
+    chunks: Located,
+}
+
+/// Chunks, each with its place in a table file.
+type Located = Vec<(Hash, Entry)>;
+
+impl Record {
+    /// Each wanted chunk that is whole, decoded by `decode`, into `out`: the work a read ahead
+    /// does beside its caller, as `chunk_at`, `read_copy` and `get_decoded` would do it.
+    fn prepare<T: Send + Sync + 'static>(
+        self,
+        decode: fn(Vec<u8>) -> Option<(T, usize)>,
+        out: &mut Prepared,
+    ) {
+        let block = match self.bytes {
+            Err(block) => block,
+            Ok(bytes) => match table_file::decode_record(self.version, &self.chunks[0].1, &bytes) {
+                Ok(decoded) => Arc::new(decoded.into_owned()),
+                Err(_) => return,
+            },
+        };
+        for (hash, entry) in &self.chunks {
+            let Ok(chunk) = entry.chunk_in(&block) else {
+                continue;
+            };
+            if Hash::of(chunk) != *hash {
+                continue;
+            }
+            if let Some((value, cost)) = decode(chunk.to_vec()) {
+                out.values.push((*hash, Arc::new(value), cost));
+            }
+        }
+        if let Some(key) = self.key {
+            out.blocks.push((key, block));
+        }
+    }
 }
 
 impl<S: Storage> ChunkStore<S> {
@@ -298,6 +366,7 @@ impl<S: Storage> ChunkStore<S> {
             pending: TableWriter::new(),
             blocks: Lru::new(BLOCK_BUDGET),
             decoded: Lru::new(DECODED_BUDGET),
+            ahead: spin::Mutex::new(Vec::new()),
         }
     }
 
@@ -309,6 +378,7 @@ impl<S: Storage> ChunkStore<S> {
         self.pending = TableWriter::new();
         // Written chunks may have been abandoned.
         self.decoded.clear();
+        self.ahead.get_mut().clear();
         let unlisted = core::mem::take(&mut self.unlisted);
         self.tables
             .retain(|t| !unlisted.iter().any(|u| u.name == t.spec.name));
@@ -475,8 +545,34 @@ impl<S: Storage> ChunkStore<S> {
         T: Send + Sync + 'static,
         E: From<StoreError>,
     {
-        if let Some(Ok(kept)) = self.decoded.get(hash).map(|k| k.downcast::<T>()) {
+        let kept = || match self.decoded.get(hash).map(|k| k.downcast::<T>()) {
+            Some(Ok(kept)) => Some(kept),
+            _ => None,
+        };
+        if let Some(kept) = kept() {
             return Ok(Some(kept));
+        }
+        // A read ahead that has the chunk: its work is waited for rather than done again.
+        let job = self
+            .ahead
+            .lock()
+            .iter()
+            .find(|a| a.hashes.contains(hash))
+            .cloned();
+        if let Some(job) = job {
+            if let Some(prepared) = job.done.take().await {
+                for (hash, value, cost) in prepared.values {
+                    self.decoded.put(hash, value, cost);
+                }
+                for (key, block) in prepared.blocks {
+                    let cost = block.len();
+                    self.blocks.put(key, block, cost);
+                }
+            }
+            self.ahead.lock().retain(|a| !Arc::ptr_eq(a, &job));
+            if let Some(kept) = kept() {
+                return Ok(Some(kept));
+            }
         }
         let Some(chunk) = self.get(hash).await? else {
             return Ok(None);
@@ -485,6 +581,76 @@ impl<S: Storage> ChunkStore<S> {
         let value = Arc::new(value);
         self.decoded.put(*hash, value.clone(), cost);
         Ok(Some(value))
+    }
+
+    /// Starts reading chunks ahead of need (a scan's next leaves), for `get_decoded` with the
+    /// same `T`: their records are read now, and on other threads, a job a record, each
+    /// chunk is checked against its address and made into `T` by `decode`. Returns how many
+    /// of `hashes`, from the first, it took on; unless `all`, it leaves the chunks of the
+    /// last record for the next call, which may ask for more of that record's chunks, so that
+    /// no block is decoded twice. A hint: a chunk it cannot read, check or decode is left for
+    /// `get_decoded` to read again and report. Where work cannot run beside the caller (wasm)
+    /// it takes on nothing.
+    pub async fn read_ahead<T: Send + Sync + 'static>(
+        &self,
+        hashes: &[Hash],
+        all: bool,
+        decode: fn(Vec<u8>) -> Option<(T, usize)>,
+    ) -> usize {
+        if !parallel::BESIDE {
+            return 0;
+        }
+        // The records holding `hashes`: where their chunks start in `hashes`, their table
+        // file, their chunks (the first's entry says where the record lies).
+        let mut records: Vec<(usize, usize, Located)> = Vec::new();
+        for (i, hash) in hashes.iter().enumerate() {
+            // A caller asks for each chunk once, so what earlier jobs hold is not looked for.
+            if self.pending.contains(hash) || self.decoded.contains(hash) {
+                continue;
+            }
+            let Some((table, entry)) = self.locate_at(hash) else {
+                continue;
+            };
+            match records.last_mut() {
+                Some((_, t, chunks)) if *t == table && chunks[0].1.offset == entry.offset => {
+                    chunks.push((*hash, entry))
+                }
+                _ => records.push((i, table, alloc::vec![(*hash, entry)])),
+            }
+        }
+        let mut taken = hashes.len();
+        if !all && records.len() > 1 {
+            taken = records.pop().map_or(taken, |(i, ..)| i);
+        }
+        for (i, table, chunks) in records {
+            let (t, entry) = (&self.tables[table], chunks[0].1);
+            let key = entry.part.map(|_| (t.key.clone(), entry.offset));
+            let bytes = match key.as_ref().and_then(|k| self.blocks.get(k)) {
+                Some(block) => Err(block),
+                None => match self.read_range(table, entry.offset, entry.len.into()).await {
+                    Ok(bytes) => Ok(bytes),
+                    Err(_) => return i,
+                },
+            };
+            let record = Record {
+                version: t.version,
+                key,
+                bytes,
+                chunks,
+            };
+            let hashes = record.chunks.iter().map(|(h, _)| *h).collect();
+            let done = parallel::spawn(move || {
+                let mut out = Prepared::default();
+                record.prepare(decode, &mut out);
+                out
+            });
+            let mut ahead = self.ahead.lock();
+            if ahead.len() >= AHEAD_JOBS {
+                ahead.remove(0);
+            }
+            ahead.push(Arc::new(Ahead { hashes, done }));
+        }
+        taken
     }
 
     /// Whether the storage's manifest is another version than this store read: then a table
@@ -1076,7 +1242,119 @@ async fn read_index<S: Storage + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::conformance::Instrumented;
     use crate::MemoryStorage;
+
+    /// `n` distinct chunks of 1 KiB, committed to a fresh store over `storage`: 128 to a block.
+    async fn stored_chunks(storage: &Instrumented<MemoryStorage>, n: u32) -> Vec<Hash> {
+        let mut store = ChunkStore::open(storage.clone()).await.unwrap();
+        let mut hashes = Vec::new();
+        for i in 0..n {
+            // Hashes of hashes: bytes that do not compress, so the file is read a block at a time.
+            let mut chunk = Vec::new();
+            let mut link = Hash::of(&i.to_le_bytes());
+            while chunk.len() < 1024 {
+                link = Hash::of(&link.0);
+                chunk.extend_from_slice(&link.0);
+            }
+            let chunk = &chunk[..1024];
+            hashes.push(store.put(chunk).await.unwrap());
+        }
+        store.commit(Hash::EMPTY, hashes[0]).await.unwrap();
+        hashes
+    }
+
+    #[test]
+    fn chunks_read_ahead_are_checked_beside_the_reader_and_answered_from_memory() {
+        pollster::block_on(async {
+            let storage = Instrumented::new(MemoryStorage::new());
+            let hashes = stored_chunks(&storage, 300).await;
+            let store = ChunkStore::open(storage.clone()).await.unwrap();
+            storage.take_reads();
+            let taken = store
+                .read_ahead(&hashes, true, |c: Vec<u8>| Some((c, 1024)))
+                .await;
+            // 300 KiB of chunks lie in three blocks of 128 KiB: a read of each.
+            let (taken_then, reads_then) = if parallel::BESIDE { (300, 3) } else { (0, 0) };
+            assert_eq!((taken, storage.take_reads()), (taken_then, reads_then));
+            let decodes = core::cell::Cell::new(0);
+            for hash in &hashes {
+                let chunk = store
+                    .get_decoded(hash, |c: Vec<u8>| {
+                        decodes.set(decodes.get() + 1);
+                        Ok::<_, StoreError>((c, 1024))
+                    })
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(Hash::of(&chunk), *hash);
+            }
+            // Read ahead, every chunk was checked and decoded beside the reader, once.
+            let (decodes_now, reads_now) = if parallel::BESIDE { (0, 0) } else { (300, 3) };
+            assert_eq!(
+                (decodes.get(), storage.take_reads()),
+                (decodes_now, reads_now)
+            );
+        })
+    }
+
+    #[test]
+    fn a_read_ahead_leaves_the_last_record_for_the_next_unless_told_it_has_all() {
+        pollster::block_on(async {
+            let storage = Instrumented::new(MemoryStorage::new());
+            let hashes = stored_chunks(&storage, 300).await;
+            let store = ChunkStore::open(storage.clone()).await.unwrap();
+            storage.take_reads();
+            let decode = |c: Vec<u8>| Some((c, 1024));
+            let first = store.read_ahead(&hashes[..200], false, decode).await;
+            if !parallel::BESIDE {
+                assert_eq!(first, 0);
+                return;
+            }
+            // The first 200 chunks lie in two blocks; the second may hold more of them.
+            assert!(first > 0 && first < 200, "took {first}");
+            assert_eq!(storage.take_reads(), 1);
+            let rest = store.read_ahead(&hashes[first..], true, decode).await;
+            assert_eq!((first + rest, storage.take_reads()), (300, 2));
+        })
+    }
+
+    #[test]
+    fn a_damaged_chunk_read_ahead_is_reported_by_the_read_that_needs_it() {
+        pollster::block_on(async {
+            let storage = Instrumented::new(MemoryStorage::new());
+            let hashes = stored_chunks(&storage, 300).await;
+            // A byte of chunk 150 flipped, in the second block (stored as it is: its bytes do
+            // not compress, and follow the record's codec byte).
+            let store = ChunkStore::open(storage.clone()).await.unwrap();
+            let (table, entry) = store.locate(&hashes[150]).unwrap();
+            let part = entry.part.unwrap();
+            let name = table.spec.name.clone();
+            let at = entry.offset + 1 + u64::from(part.at) + 9;
+            let mut bytes = storage.inner.get(&name).await.unwrap().unwrap();
+            bytes[at as usize] ^= 0x40;
+            storage.inner.put(&name, &bytes).await.unwrap();
+            let store = ChunkStore::open(storage.clone()).await.unwrap();
+            let decode = |c: Vec<u8>| Some((c, 1024));
+            store.read_ahead(&hashes, true, decode).await;
+            let damaged = store
+                .get_decoded(&hashes[150], |c: Vec<u8>| Ok::<_, StoreError>((c, 1024)))
+                .await;
+            assert!(
+                matches!(&damaged, Err(StoreError::CorruptChunk { hash, .. }) if *hash == hashes[150]),
+                "{damaged:?}"
+            );
+            // The other blocks' chunks still read.
+            for i in [0, 299] {
+                let chunk = store
+                    .get_decoded(&hashes[i], |c: Vec<u8>| Ok::<_, StoreError>((c, 1024)))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(Hash::of(&chunk), hashes[i]);
+            }
+        })
+    }
 
     #[test]
     fn a_decoded_chunk_is_answered_from_memory_until_it_is_abandoned() {

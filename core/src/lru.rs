@@ -45,6 +45,11 @@ impl<K: Ord + Clone, V: Clone> Lru<K, V> {
         Some(value.clone())
     }
 
+    /// Whether `key` is kept; unlike `get`, it does not count as a use.
+    pub fn contains(&self, key: &K) -> bool {
+        self.inner.lock().map.contains_key(key)
+    }
+
     /// Keeps `value`, which holds `cost` bytes, making room by dropping the least recently
     /// used; a value costing more than the whole budget is not kept.
     pub fn put(&self, key: K, value: V, cost: usize) {
@@ -110,6 +115,7 @@ mod tests {
         // A value larger than the budget is not kept, and drops nothing.
         lru.put("e", 6, 1001);
         assert_eq!((lru.get(&"e"), lru.get(&"d")), (None, Some(5)));
+        assert!(lru.contains(&"d") && !lru.contains(&"e"));
         {
             let inner = lru.inner.lock();
             assert_eq!(

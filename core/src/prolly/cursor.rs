@@ -3,6 +3,7 @@
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::ops::Bound;
 
 use super::load::{load, load_child};
 use super::node::Node;
@@ -84,6 +85,50 @@ impl Cursor {
             self.descend(store).await?;
         }
         Ok(true)
+    }
+
+    /// The addresses of up to `n` nodes of this level that follow the current one, in order,
+    /// as far as a scan up to `end` reads them: a node comes only if the last key of the one
+    /// before it lies before `end`. Loads the nodes above the level that lead to them; one
+    /// that does not load ends the list, left for the scan to meet and report.
+    pub async fn ahead<S: Storage>(
+        &self,
+        store: &ChunkStore<S>,
+        n: usize,
+        end: Bound<&[u8]>,
+    ) -> Vec<Hash> {
+        let before_end = |key: &[u8]| match end {
+            Bound::Included(e) | Bound::Excluded(e) => key < e,
+            Bound::Unbounded => true,
+        };
+        // The path above the current node, each node with the child taken.
+        let mut up: Vec<(Arc<Node>, usize)> = self.path[..self.path.len() - 1]
+            .iter()
+            .map(|f| (f.node.clone(), f.idx))
+            .collect();
+        let mut last = self.node().last_key().to_vec();
+        let mut out = Vec::new();
+        while out.len() < n && before_end(&last) {
+            let Some(d) = up.iter().rposition(|(node, idx)| idx + 1 < node.len()) else {
+                break;
+            };
+            up.truncate(d + 1);
+            up[d].1 += 1;
+            while let Some((node, idx)) =
+                up.last().filter(|(node, _)| node.level() > self.level + 1)
+            {
+                let Ok(child) = load_child(store, node, *idx).await else {
+                    return out;
+                };
+                up.push((child, 0));
+            }
+            let Some((node, idx)) = up.last() else {
+                break;
+            };
+            out.push(node.child(*idx));
+            last = node.key(*idx).to_vec();
+        }
+        out
     }
 
     /// Loads the child the last frame points at, as a new last frame at its first child.

@@ -15,18 +15,35 @@ pub(crate) async fn load<S: Storage>(
 ) -> Result<Arc<Node>, ProllyError> {
     // Nodes stay decoded in memory: every lookup passes through the same internal nodes, and
     // a hot key's leaf is read again.
-    let decode = |bytes: Vec<u8>| {
-        let node = Node::decode(bytes).map_err(|reason| ProllyError::CorruptNode {
+    let decode = |bytes| {
+        decode(bytes).map_err(|reason| ProllyError::CorruptNode {
             hash: *hash,
             reason,
-        })?;
-        let size = node.size();
-        Ok::<_, ProllyError>((node, size))
+        })
     };
     store
         .get_decoded(hash, decode)
         .await?
         .ok_or(ProllyError::MissingNode { hash: *hash })
+}
+
+/// Starts loading the nodes at `hashes` beside the caller, for `load` to find decoded; how
+/// many it took on (`ChunkStore::read_ahead`).
+pub(crate) async fn load_ahead<S: Storage>(
+    store: &ChunkStore<S>,
+    hashes: &[Hash],
+    all: bool,
+) -> usize {
+    store
+        .read_ahead(hashes, all, |bytes| decode(bytes).ok())
+        .await
+}
+
+/// A node, and what keeping it decoded costs.
+fn decode(bytes: Vec<u8>) -> Result<(Node, usize), &'static str> {
+    let node = Node::decode(bytes)?;
+    let size = node.size();
+    Ok((node, size))
 }
 
 /// Loads child `i` of an internal node, checking that it holds the keys and the count its

@@ -4,11 +4,17 @@ use alloc::vec::Vec;
 use core::ops::Bound;
 
 use super::cursor::Cursor;
-use super::load::load;
+use super::load::{load, load_ahead};
 use super::ProllyError;
 use crate::chunk_store::ChunkStore;
 use crate::hash::Hash;
 use crate::io::Storage;
+use crate::parallel;
+
+/// How many leaves a scan keeps read ahead of its cursor, asking for more when half are left:
+/// about four blocks of 4 KiB leaves, so that a thread has the next block's job in hand when
+/// the cursor needs it.
+const AHEAD: usize = 128;
 
 /// The value under `key`, or `None`. Loads one node per level.
 pub async fn get<S: Storage>(
@@ -43,7 +49,19 @@ pub async fn scan<S: Storage>(
         Bound::Unbounded => &[],
     };
     let mut cursor = Cursor::at(store, root, 0, first).await?;
+    // Leaves after the current one already handed to `load_ahead`.
+    let mut ahead = 0;
+    let mut first = true;
     loop {
+        // From its second leaf on, a scan reads on; where the build has threads, the next
+        // leaves are checked and decoded beside it while it goes through this one's entries.
+        if parallel::BESIDE && !first && ahead < AHEAD / 2 {
+            let next = cursor.ahead(store, AHEAD, end).await;
+            if let Some(new) = next.get(ahead..) {
+                ahead += load_ahead(store, new, next.len() < AHEAD).await;
+            }
+        }
+        first = false;
         let leaf = cursor.node();
         let from = match start {
             Bound::Included(k) => leaf.lower_bound(k),
@@ -64,6 +82,7 @@ pub async fn scan<S: Storage>(
         if !more || !cursor.next_node(store).await? {
             return Ok(());
         }
+        ahead = ahead.saturating_sub(1);
     }
 }
 

@@ -12,7 +12,7 @@ use pollster::block_on;
 use super::chunker::Chunker;
 use super::node::{encode_entry, encode_header, Node, PayloadRef};
 use super::*;
-use crate::chunk_store::ChunkStore;
+use crate::chunk_store::{ChunkStore, StoreError};
 use crate::conformance::Instrumented;
 use crate::io::Storage;
 use crate::memory::MemoryStorage;
@@ -378,6 +378,63 @@ fn reads_touch_only_the_nodes_they_need() {
 
     assert_eq!(block_on(count(&store, root)).unwrap(), 100_000);
     assert!(reads() <= 1);
+}
+
+#[test]
+fn a_long_scan_reads_each_block_once_and_meets_damage_where_it_lies() {
+    let shape = Shape::Small;
+    let mut rng = Rng(16);
+    let mut store = new_store();
+    let model = random_model(&mut rng, shape, 100_000);
+    let root = build_model(&mut store, &model);
+    block_on(store.commit(Hash::EMPTY, root)).unwrap();
+    let storage = store.storage().clone();
+    // A store opened again has nothing decoded: every node comes from storage.
+    let store = block_on(ChunkStore::open(storage.clone())).unwrap();
+    let records: std::collections::BTreeSet<(&str, u64)> = store
+        .table_indexes()
+        .flat_map(|(spec, _, entries)| entries.iter().map(|e| (spec.name.as_str(), e.offset)))
+        .collect();
+    storage.take_reads();
+    let all = (Bound::Unbounded, Bound::Unbounded);
+    let read = block_on(range(&store, root, all, None)).unwrap();
+    assert!(read.iter().map(|(k, v)| (k, v)).eq(model.iter()));
+    // Read ahead or not, no block is read twice.
+    let reads = storage.take_reads();
+    assert!(
+        reads <= records.len(),
+        "{reads} reads of {} blocks",
+        records.len()
+    );
+
+    // A byte flipped in the block of a leaf halfway: a scan fails there, and one that stops
+    // before it does not (what is read ahead of it is only a hint).
+    let middle = key(shape, 50_000);
+    let leaf = block_on(cursor::Cursor::at(&store, root, 0, &middle)).unwrap();
+    let (name, entry) = store
+        .table_indexes()
+        .find_map(|(spec, _, entries)| {
+            entries
+                .iter()
+                .find(|e| e.hash == leaf.hash())
+                .map(|e| (spec.name.clone(), *e))
+        })
+        .unwrap();
+    let mut bytes = block_on(storage.inner.get(&name)).unwrap().unwrap();
+    bytes[(entry.offset + u64::from(entry.len) / 2) as usize] ^= 0x40;
+    block_on(storage.inner.put(&name, &bytes)).unwrap();
+    let store = block_on(ChunkStore::open(storage.clone())).unwrap();
+    let scanned = block_on(range(&store, root, all, None));
+    assert!(
+        matches!(
+            scanned,
+            Err(ProllyError::Store(StoreError::CorruptChunk { .. }))
+        ),
+        "{scanned:?}"
+    );
+    let before = model.range(..key(shape, 40_000)).count();
+    let first = block_on(range(&store, root, all, Some(before))).unwrap();
+    assert_eq!(first.len(), before);
 }
 
 fn leaf(entries: &[(&[u8], &[u8])]) -> Vec<u8> {
