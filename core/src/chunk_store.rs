@@ -197,6 +197,12 @@ impl Table {
         })
     }
 
+    /// The key of `entry`'s block in the store's block cache; `None` for a record holding one
+    /// chunk, which is read for that chunk alone and not kept.
+    fn block_key(&self, entry: &Entry) -> Option<BlockKey> {
+        entry.part.map(|_| (self.key.clone(), entry.offset))
+    }
+
     fn damaged(&self, entry: &Entry) -> StoreError {
         StoreError::CorruptChunk {
             table: self.spec.name.clone(),
@@ -624,7 +630,7 @@ impl<S: Storage> ChunkStore<S> {
         }
         for (i, table, chunks) in records {
             let (t, entry) = (&self.tables[table], chunks[0].1);
-            let key = entry.part.map(|_| (t.key.clone(), entry.offset));
+            let key = t.block_key(&entry);
             let bytes = match key.as_ref().and_then(|k| self.blocks.get(k)) {
                 Some(block) => Err(block),
                 None => match self.read_range(table, entry.offset, entry.len.into()).await {
@@ -707,8 +713,7 @@ impl<S: Storage> ChunkStore<S> {
     /// to follow.
     async fn chunk_at(&self, table: usize, entry: &Entry) -> Result<Vec<u8>, StoreError> {
         let t = &self.tables[table];
-        // Only blocks are kept: a record holding one chunk is read for that chunk alone.
-        let key = entry.part.map(|_| (t.key.clone(), entry.offset));
+        let key = t.block_key(entry);
         if let Some(block) = key.as_ref().and_then(|k| self.blocks.get(k)) {
             return Ok(t.chunk_in(entry, &block)?.to_vec());
         }
