@@ -120,10 +120,10 @@ impl RowLayout {
     }
 
     /// `decode` into `row`, whatever it held before (every column is written), so that a
-    /// scan reuses one row's allocation for the next (issue 16). Only the non-key columns
-    /// that `wanted` marks (all when None) are made into values, the others left NULL: a scan
-    /// that reads one column need not build a string for every other. The entry is read to
-    /// its end either way, so one of the wrong length fails as in `decode`.
+    /// scan reuses one row's allocation, and its texts' buffers, for the next (issue 16).
+    /// Only the columns that `wanted` marks (all when None) are made into values, the others
+    /// left NULL: a scan that reads one column need not build a string for every other. The
+    /// entry is read to its end either way, so one of the wrong length fails as in `decode`.
     pub fn decode_into(
         &self,
         key: &[u8],
@@ -134,7 +134,12 @@ impl RowLayout {
         self.fit(row);
         let mut k = Reader::new(key);
         for &i in &self.key {
-            row[i] = decode_ordered(&mut k, self.types[i])?;
+            if is_wanted(wanted, i) {
+                decode_ordered_into(&mut k, self.types[i], &mut row[i])?;
+            } else {
+                skip_ordered(&mut k, self.types[i])?;
+                set_null(&mut row[i]);
+            }
         }
         k.end()?;
         let mut r = Reader::new(value);
@@ -161,20 +166,77 @@ impl RowLayout {
         let bitmap = r.take(self.value.len().div_ceil(8))?;
         for (n, &i) in self.value.iter().enumerate() {
             let null = bitmap[n / 8] & (1 << (n % 8)) != 0;
-            if !null && wanted.is_none_or(|w| w.get(i) != Some(&false)) {
-                row[i] = decode_value(r, self.types[i])?;
+            if !null && is_wanted(wanted, i) {
+                decode_value_into(r, self.types[i], &mut row[i])?;
                 continue;
             }
             if !null {
                 skip_value(r, self.types[i])?;
             }
-            // A scan leaves a skipped column NULL in every row: write it only once.
-            if !matches!(row[i], Value::Null) {
-                row[i] = Value::Null;
-            }
+            set_null(&mut row[i]);
         }
         Ok(())
     }
+}
+
+fn is_wanted(wanted: Option<&[bool]>, column: usize) -> bool {
+    wanted.is_none_or(|w| w.get(column) != Some(&false))
+}
+
+/// A scan leaves a skipped column NULL in every row: write it only once.
+fn set_null(slot: &mut Value) {
+    if !matches!(slot, Value::Null) {
+        *slot = Value::Null;
+    }
+}
+
+/// `decode_value` into `slot`, in place where it already holds a value of the column's kind
+/// (the row before's, in a scan): no enum moved, no string allocated (issue 16).
+fn decode_value_into(
+    r: &mut Reader<'_>,
+    ty: ColumnType,
+    slot: &mut Value,
+) -> Result<(), CodecError> {
+    match (ty, &mut *slot) {
+        (
+            ColumnType::Integer {
+                unsigned: false, ..
+            },
+            Value::Int(v),
+        ) => *v = r.ivarint()?,
+        (ColumnType::Integer { unsigned: true, .. }, Value::Int(v)) => {
+            let n = r.uvarint()?;
+            match i64::try_from(n) {
+                Ok(n) => *v = n,
+                Err(_) => *slot = int_value(n.into()),
+            }
+        }
+        (ColumnType::Temporal(kind), Value::Temporal(t)) => {
+            *t = Temporal {
+                kind,
+                value: r.ivarint()?,
+            }
+        }
+        (ColumnType::Double, Value::Double(v)) => *v = f64::from_le_bytes(double(r.take(8)?)),
+        (ColumnType::Bool, Value::Bool(v)) => *v = r.u8()? != 0,
+        (ColumnType::Text { .. } | ColumnType::Json | ColumnType::Enum, Value::Text(s)) => {
+            let text = r.str()?;
+            s.clear();
+            s.push_str(text);
+        }
+        (ColumnType::Blob { .. }, Value::Blob(b)) => {
+            let bytes = r.bytes()?;
+            b.clear();
+            b.extend_from_slice(bytes);
+        }
+        _ => *slot = decode_value(r, ty)?,
+    }
+    Ok(())
+}
+
+/// Eight bytes `Reader::take(8)` gave, as an array.
+fn double(bytes: &[u8]) -> [u8; 8] {
+    bytes.try_into().unwrap_or_default()
 }
 
 /// One non-NULL value of a column of type `ty`, as a row's value encoding holds it (also a
@@ -221,10 +283,7 @@ pub fn decode_value(r: &mut Reader<'_>, ty: ColumnType) -> Result<Value, CodecEr
             let units = ((zigzag >> 1) as i128) ^ -((zigzag & 1) as i128);
             Value::Decimal(Decimal { units, scale })
         }
-        ColumnType::Double => {
-            let b = r.take(8)?;
-            Value::Double(f64::from_le_bytes(b.try_into().unwrap_or_default()))
-        }
+        ColumnType::Double => Value::Double(f64::from_le_bytes(double(r.take(8)?))),
         ColumnType::Bool => Value::Bool(r.u8()? != 0),
         ColumnType::Text { .. } | ColumnType::Json | ColumnType::Enum => Value::Text(r.string()?),
         ColumnType::Blob { .. } => Value::Blob(r.bytes()?.to_vec()),
@@ -303,24 +362,32 @@ fn escape(out: &mut Vec<u8>, bytes: &[u8]) {
 
 fn unescape(r: &mut Reader<'_>) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::new();
+    unescaped(r, |b| out.push(b))?;
+    Ok(out)
+}
+
+/// Reads escaped key bytes to their end, handing each unescaped byte to `push`.
+fn unescaped(r: &mut Reader<'_>, mut push: impl FnMut(u8)) -> Result<(), CodecError> {
     loop {
         match r.u8()? {
             0 => match r.u8()? {
-                0xff => out.push(0),
-                1 => return Ok(out),
+                0xff => push(0),
+                1 => return Ok(()),
                 _ => return Err(CodecError::Invalid("escaped key bytes")),
             },
-            b => out.push(b),
+            b => push(b),
         }
     }
 }
 
+/// An eight-byte big-endian key word.
+fn word(r: &mut Reader<'_>) -> Result<u64, CodecError> {
+    Ok(u64::from_be_bytes(
+        r.take(8)?.try_into().unwrap_or_default(),
+    ))
+}
+
 fn decode_ordered(r: &mut Reader<'_>, ty: ColumnType) -> Result<Value, CodecError> {
-    let word = |r: &mut Reader<'_>| -> Result<u64, CodecError> {
-        Ok(u64::from_be_bytes(
-            r.take(8)?.try_into().unwrap_or_default(),
-        ))
-    };
     Ok(match ty {
         ColumnType::Integer { unsigned: true, .. } => int_value(word(r)?.into()),
         ColumnType::Integer { .. } => Value::Int((word(r)? ^ (1 << 63)) as i64),
@@ -346,6 +413,39 @@ fn decode_ordered(r: &mut Reader<'_>, ty: ColumnType) -> Result<Value, CodecErro
         }
         ColumnType::Blob { .. } => Value::Blob(unescape(r)?),
     })
+}
+
+/// `decode_ordered` into `slot`, in place for a signed integer, the common key.
+fn decode_ordered_into(
+    r: &mut Reader<'_>,
+    ty: ColumnType,
+    slot: &mut Value,
+) -> Result<(), CodecError> {
+    match (ty, &mut *slot) {
+        (
+            ColumnType::Integer {
+                unsigned: false, ..
+            },
+            Value::Int(v),
+        ) => *v = (word(r)? ^ (1 << 63)) as i64,
+        _ => *slot = decode_ordered(r, ty)?,
+    }
+    Ok(())
+}
+
+/// Reads past one key column `encode_ordered` wrote, making nothing of it (its escapes are
+/// checked, as a decoding would).
+fn skip_ordered(r: &mut Reader<'_>, ty: ColumnType) -> Result<(), CodecError> {
+    match ty {
+        ColumnType::Integer { .. } | ColumnType::Temporal(_) | ColumnType::Double => {
+            r.take(8).map(drop)
+        }
+        ColumnType::Decimal { .. } => r.take(16).map(drop),
+        ColumnType::Bool => r.u8().map(drop),
+        ColumnType::Text { .. } | ColumnType::Json | ColumnType::Enum | ColumnType::Blob { .. } => {
+            unescaped(r, |_| {})
+        }
+    }
 }
 
 #[cfg(test)]
@@ -586,7 +686,7 @@ mod tests {
         for wanted in 0..types.len() {
             let mask: Vec<bool> = (0..types.len()).map(|i| i == wanted).collect();
             let expected: Vec<Value> = (0..types.len())
-                .map(|i| match i == wanted || i == 0 {
+                .map(|i| match i == wanted {
                     true => row[i].clone(),
                     false => Value::Null,
                 })
@@ -601,7 +701,44 @@ mod tests {
             assert!(layout
                 .decode_into(&key, &value[..value.len() - 1], Some(&mask), &mut buffer)
                 .is_err());
+            // The key is read to its end too, wanted or not.
+            assert!(layout
+                .decode_into(&key[..key.len() - 1], &value, Some(&mask), &mut buffer)
+                .is_err());
+            assert!(layout
+                .decode_into(&[&key[..], &[0]].concat(), &value, Some(&mask), &mut buffer)
+                .is_err());
         }
+    }
+
+    /// A key column that is not wanted is skipped: a text key's escapes are still checked,
+    /// and the columns after it read from the right place.
+    #[test]
+    fn skips_a_key_column_not_wanted() {
+        let text = ColumnType::Text { max_len: None };
+        let layout = RowLayout::new(&schema(&[text, ColumnType::BIGINT, text], &[0, 1]));
+        let row = vec![
+            Value::Text("a\0b".into()),
+            Value::Int(-9),
+            Value::Text("v".into()),
+        ];
+        let (key, value) = (layout.key(&row), layout.value(&row));
+        let mut got = Vec::new();
+        let mask = [false, true, true];
+        layout
+            .decode_into(&key, &value, Some(&mask), &mut got)
+            .unwrap();
+        assert_eq!(
+            got,
+            vec![Value::Null, Value::Int(-9), Value::Text("v".into())]
+        );
+        // 0x00 0x02 is no escape the encoding writes.
+        let mut bad = key.clone();
+        let at = bad.iter().position(|&b| b == 0).unwrap();
+        bad[at + 1] = 2;
+        assert!(layout
+            .decode_into(&bad, &value, Some(&mask), &mut got)
+            .is_err());
     }
 
     /// A scan decodes every row into the one buffer: what a row leaves there (values, NULLs,
@@ -636,15 +773,26 @@ mod tests {
                 Value::Null,
                 Value::Blob(vec![4; 4]),
             ],
+            // Decoded in place over the row before's values, shorter and then longer.
+            vec![
+                Value::Int(5),
+                Value::Text("5".into()),
+                Value::Double(5.0),
+                Value::Blob(vec![5]),
+            ],
         ];
-        let masks = [None, Some(vec![true, false, true, false])];
+        let masks = [
+            None,
+            Some(vec![true, false, true, false]),
+            Some(vec![false, true, false, true]),
+        ];
         let mut buffer = vec![Value::Text("left over".into())];
         for mask in &masks {
             for row in rows.iter().chain(rows.iter().rev()) {
                 let (key, value) = (keyed.key(row), keyed.value(row));
                 let mut fresh = keyed.decode(&key, &value).unwrap();
                 if let Some(mask) = mask {
-                    for (v, &w) in fresh.iter_mut().zip(mask).skip(1) {
+                    for (v, &w) in fresh.iter_mut().zip(mask) {
                         if !w {
                             *v = Value::Null;
                         }
