@@ -226,6 +226,13 @@ pub struct ChunkStore<S: Storage> {
     /// a later look could still recover is dropped.
     damaged: Vec<String>,
     pending: TableWriter,
+    /// The name `pending`'s blocks go by in the block cache until their file is written and
+    /// named: unlike any file's, and new for each writer.
+    pending_key: Arc<str>,
+    /// How many writers `pending` has had: what makes each `pending_key` new.
+    writers: u64,
+    /// Whether the blocks this store writes stay decoded in `blocks` (`keep_written_blocks`).
+    keep_written: bool,
     /// Decoded blocks by table file and offset. A table file never changes, so an entry
     /// never goes stale.
     blocks: Lru<BlockKey, Arc<Vec<u8>>>,
@@ -236,6 +243,12 @@ pub struct ChunkStore<S: Storage> {
 
 /// A decoded block's key in the block cache: its table file's name and its record's offset.
 type BlockKey = (Arc<str>, u64);
+
+/// The block cache's name for the file of writer `n`, until it is written: no table file's
+/// name (those are base32) has a space.
+fn unwritten(n: u64) -> Arc<str> {
+    alloc::format!("(unwritten {n})").into()
+}
 
 /// One `read_ahead` job: the chunks it reads, and the work making them.
 struct Ahead {
@@ -370,6 +383,9 @@ impl<S: Storage> ChunkStore<S> {
             unlisted: Vec::new(),
             damaged: Vec::new(),
             pending: TableWriter::new(),
+            pending_key: unwritten(0),
+            writers: 0,
+            keep_written: false,
             blocks: Lru::new(BLOCK_BUDGET),
             decoded: Lru::new(DECODED_BUDGET),
             ahead: spin::Mutex::new(Vec::new()),
@@ -381,7 +397,8 @@ impl<S: Storage> ChunkStore<S> {
     /// failed halfway calls this, because it writes parents before children and must not let
     /// a later commit list a parent without them.
     pub fn abandon(&mut self) {
-        self.pending = TableWriter::new();
+        // The abandoned writer's blocks, under a name no reader asks for, age out.
+        self.new_writer();
         // Written chunks may have been abandoned.
         self.decoded.clear();
         self.ahead.get_mut().clear();
@@ -472,6 +489,7 @@ impl<S: Storage> ChunkStore<S> {
         }
         if !self.pending.contains(&hash) {
             self.pending.add(hash, chunk);
+            self.cache_closed_blocks();
         }
         if self.pending.data_len() >= self.options.table_target_bytes {
             self.flush().await?;
@@ -491,6 +509,7 @@ impl<S: Storage> ChunkStore<S> {
         if !self.pending.add_block(record, chunks) {
             return Ok(false);
         }
+        self.cache_closed_blocks();
         if self.pending.data_len() >= self.options.table_target_bytes {
             self.flush().await?;
         }
@@ -872,6 +891,7 @@ impl<S: Storage> ChunkStore<S> {
             return Ok(());
         }
         let (footer, bytes, entries) = self.pending.finish();
+        self.cache_closed_blocks();
         let spec = TableSpec {
             name: footer.name(),
             chunk_count: footer.chunk_count,
@@ -879,16 +899,53 @@ impl<S: Storage> ChunkStore<S> {
         };
         // On failure the chunks stay pending: readable, and written by a later flush.
         self.storage.put(&spec.name, &bytes).await?;
-        self.pending = TableWriter::new();
+        // The blocks the writer kept are now the file's, found decoded by its readers.
+        let key: Arc<str> = spec.name.as_str().into();
+        let written = self.pending_key.clone();
+        self.blocks
+            .rekey(|(file, offset)| (*file == written).then(|| (key.clone(), *offset)));
+        self.new_writer();
         self.unlisted.push(spec.clone());
         self.tables.push(Table {
-            key: spec.name.as_str().into(),
+            key,
             spec,
             entries: Arc::new(entries),
             bytes: None,
             version: footer.version,
         });
         Ok(())
+    }
+
+    /// Keeps the blocks this store writes from now on decoded in its block cache, as they
+    /// were before compression: a database reads what it has just written (RocksDB's
+    /// `prepopulate_block_cache` makes the same bet), and would otherwise decode every block
+    /// of it again (issue 16). Not for a store only written to (a backup's, a gc's new
+    /// files), whose cache would hold up to its budget for no reader.
+    pub fn keep_written_blocks(&mut self) {
+        self.keep_written = true;
+        self.pending.keep_blocks();
+    }
+
+    /// Puts a new writer in `pending`, its blocks under a cache name of their own.
+    fn new_writer(&mut self) {
+        self.pending = TableWriter::new();
+        if self.keep_written {
+            self.pending.keep_blocks();
+        }
+        self.writers += 1;
+        self.pending_key = unwritten(self.writers);
+    }
+
+    /// Puts the blocks `pending` closed (see `keep_written_blocks`) in the block cache, under
+    /// `pending_key` until their file is written.
+    fn cache_closed_blocks(&mut self) {
+        for (offset, mut block) in self.pending.take_closed() {
+            // Kept as long as a block read, and no longer: the cache counts what it holds.
+            block.shrink_to_fit();
+            let cost = block.len();
+            self.blocks
+                .put((self.pending_key.clone(), offset), Arc::new(block), cost);
+        }
     }
 
     /// Whether this store has a table file: listed, or written by this writer.
@@ -1267,6 +1324,100 @@ mod tests {
         }
         store.commit(Hash::EMPTY, hashes[0]).await.unwrap();
         hashes
+    }
+
+    /// 1 KiB chunks that do not compress (hashes of hashes), `n` of them from `from` on.
+    fn noise_chunks(from: u32, n: u32) -> Vec<Vec<u8>> {
+        (from..from + n)
+            .map(|i| {
+                let mut chunk = Vec::new();
+                let mut link = Hash::of(&i.to_le_bytes());
+                while chunk.len() < 1024 {
+                    link = Hash::of(&link.0);
+                    chunk.extend_from_slice(&link.0);
+                }
+                chunk.truncate(1024);
+                chunk
+            })
+            .collect()
+    }
+
+    /// Puts `chunks` into `store`: the chunks, and their addresses.
+    async fn put_all<S: Storage>(
+        store: &mut ChunkStore<S>,
+        chunks: Vec<Vec<u8>>,
+    ) -> (Vec<Vec<u8>>, Vec<Hash>) {
+        let mut hashes = Vec::new();
+        for c in &chunks {
+            hashes.push(store.put(c).await.unwrap());
+        }
+        (chunks, hashes)
+    }
+
+    /// Blocks a store writes stay decoded in its cache under their file's name, once it is
+    /// asked to keep them: reading the chunks back asks storage for nothing, where a store
+    /// opened afresh reads each block.
+    #[test]
+    fn what_a_store_wrote_it_reads_back_from_memory() {
+        pollster::block_on(async {
+            let storage = Instrumented::new(MemoryStorage::new());
+            let mut store = ChunkStore::open(storage.clone()).await.unwrap();
+            store.keep_written_blocks();
+            let (chunks, hashes) = put_all(&mut store, noise_chunks(0, 300)).await;
+            store.commit(Hash::EMPTY, hashes[0]).await.unwrap();
+            storage.take_reads();
+            for (c, h) in chunks.iter().zip(&hashes) {
+                assert_eq!(store.get(h).await.unwrap().as_ref(), Some(c));
+            }
+            assert_eq!(storage.take_reads(), 0);
+            // A store not asked to (a backup's) keeps nothing it writes.
+            let other = Instrumented::new(MemoryStorage::new());
+            let mut unasked = ChunkStore::open(other.clone()).await.unwrap();
+            let (chunks, hashes) = put_all(&mut unasked, noise_chunks(0, 300)).await;
+            unasked.commit(Hash::EMPTY, hashes[0]).await.unwrap();
+            other.take_reads();
+            for (c, h) in chunks.iter().zip(&hashes) {
+                assert_eq!(unasked.get(h).await.unwrap().as_ref(), Some(c));
+            }
+            assert_eq!(other.take_reads(), 3);
+            let fresh = ChunkStore::open(storage.clone()).await.unwrap();
+            storage.take_reads();
+            for (c, h) in chunks.iter().zip(&hashes) {
+                assert_eq!(fresh.get(h).await.unwrap().as_ref(), Some(c));
+            }
+            // 300 KiB in blocks of 128 KiB.
+            assert_eq!(storage.take_reads(), 3);
+        })
+    }
+
+    /// A writer's blocks are named in the cache only once their file is written: a flush that
+    /// failed and one that followed, or an abandoned writer and the next at the same offsets,
+    /// never give a reader another file's bytes.
+    #[test]
+    fn kept_blocks_follow_their_own_file_through_failures_and_abandons() {
+        pollster::block_on(async {
+            // The first write (the first flush's file) fails.
+            let storage = Instrumented::failing_at(MemoryStorage::new(), 1);
+            let mut store = ChunkStore::open(storage.clone()).await.unwrap();
+            store.keep_written_blocks();
+            let abandoned = put_all(&mut store, noise_chunks(0, 200)).await;
+            store.abandon();
+            let first = put_all(&mut store, noise_chunks(1000, 200)).await;
+            assert!(store.flush().await.is_err());
+            let second = put_all(&mut store, noise_chunks(2000, 200)).await;
+            store.flush().await.unwrap();
+            store.commit(Hash::EMPTY, first.1[0]).await.unwrap();
+            storage.take_reads();
+            for (chunks, hashes) in [&first, &second] {
+                for (c, h) in chunks.iter().zip(hashes) {
+                    assert_eq!(store.get(h).await.unwrap().as_ref(), Some(c));
+                }
+            }
+            assert_eq!(storage.take_reads(), 0);
+            for h in &abandoned.1 {
+                assert_eq!(store.get(h).await.unwrap(), None);
+            }
+        })
     }
 
     #[test]

@@ -71,6 +71,28 @@ impl<K: Ord + Clone, V: Clone> Lru<K, V> {
         inner.map.insert(key, (value, cost, inner.clock));
     }
 
+    /// Moves each value whose key `f` maps to a new key there, keeping its cost and its place
+    /// in the order of use (a value already at the new key is dropped).
+    pub fn rekey(&self, mut f: impl FnMut(&K) -> Option<K>) {
+        let mut inner = self.inner.lock();
+        let moves: alloc::vec::Vec<(K, K)> = inner
+            .map
+            .keys()
+            .filter_map(|old| f(old).map(|new| (old.clone(), new)))
+            .collect();
+        for (old, new) in moves {
+            if old == new {
+                continue;
+            }
+            let Some(entry) = inner.map.remove(&old) else {
+                continue;
+            };
+            inner.remove(&new);
+            inner.by_use.insert(entry.2, new.clone());
+            inner.map.insert(new, entry);
+        }
+    }
+
     pub fn clear(&self) {
         let mut inner = self.inner.lock();
         inner.map.clear();
@@ -125,5 +147,35 @@ mod tests {
         }
         lru.clear();
         assert_eq!((lru.get(&"d"), lru.inner.lock().bytes), (None, 0));
+    }
+
+    #[test]
+    fn rekeyed_values_keep_their_cost_and_age() {
+        let lru = Lru::new(1000);
+        lru.put(("new", 1), 'a', 300);
+        lru.put(("old", 1), 'b', 300);
+        lru.put(("new", 2), 'c', 300);
+        // ("old", 1) is taken over by what ("new", 1) held, and ("new", 2) moves to a free key.
+        lru.rekey(|&(file, at)| (file == "new").then_some(("old", at)));
+        assert_eq!((lru.get(&("new", 1)), lru.get(&("new", 2))), (None, None));
+        {
+            let inner = lru.inner.lock();
+            assert_eq!(
+                (inner.bytes, inner.map.len(), inner.by_use.len()),
+                (600, 2, 2)
+            );
+            let held: alloc::vec::Vec<_> = inner.map.iter().map(|(k, v)| (*k, v.0)).collect();
+            assert_eq!(held, [(("old", 1), 'a'), (("old", 2), 'c')]);
+        }
+        // The moved values are as old as they were: ("old", 1), once ("new", 1), goes first.
+        lru.put(("x", 0), 'x', 700);
+        assert_eq!(
+            (
+                lru.get(&("old", 1)),
+                lru.get(&("old", 2)),
+                lru.get(&("x", 0))
+            ),
+            (None, Some('c'), Some('x'))
+        );
     }
 }

@@ -590,11 +590,27 @@ pub struct TableWriter {
     /// The closed block `get` decoded last, by its offset: a writer's caller reads back
     /// chunks it wrote together (a tree's new nodes) together.
     last_read: spin::Mutex<Option<(u64, Vec<u8>)>>,
+    /// Whether closed blocks are kept, decoded, for `take_closed`.
+    keep_closed: bool,
+    /// Blocks closed since the last `take_closed`: each one's offset and decoded bytes.
+    closed: Vec<(u64, Vec<u8>)>,
 }
 
 impl TableWriter {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Hands each block closed from now on, as it was before compression, to `take_closed`:
+    /// a store keeps what it just wrote decoded, for the reads that follow.
+    pub fn keep_blocks(&mut self) {
+        self.keep_closed = true;
+    }
+
+    /// The blocks closed since the last call (see `keep_blocks`): each one's offset in the
+    /// file and its bytes as a reader decodes them.
+    pub fn take_closed(&mut self) -> Vec<(u64, Vec<u8>)> {
+        core::mem::take(&mut self.closed)
     }
 
     /// Appends a chunk whose address the caller has computed or checked; a chunk already
@@ -672,6 +688,13 @@ impl TableWriter {
             e.check = check;
         }
         self.open_from = self.entries.len();
+        if self.keep_closed {
+            // Room for a block that ends a few chunks past its target.
+            let next = Vec::with_capacity(BLOCK_TARGET + BLOCK_TARGET / 8);
+            let block = core::mem::replace(&mut self.open, next);
+            self.closed.push((offset, block));
+            return;
+        }
         self.open.clear();
         // One outsized chunk must not keep its room for the blocks after it.
         if self.open.capacity() > 2 * BLOCK_TARGET {

@@ -355,10 +355,16 @@ pub struct Repo<S: Storage> {
 impl<S: Storage> Repo<S> {
     /// Creates a database in an empty store: branch `main` at an initial empty commit (so
     /// `tag v1` works at once, as in Dolt) with a clean working set.
-    pub async fn init(store: ChunkStore<S>, config: Config, author: &Signature) -> Result<Self> {
+    pub async fn init(
+        mut store: ChunkStore<S>,
+        config: Config,
+        author: &Signature,
+    ) -> Result<Self> {
         if !store.root().is_empty() {
             return Err(RepoError::AlreadyInitialized);
         }
+        // A database reads back what it writes.
+        store.keep_written_blocks();
         let mut repo = Repo {
             store,
             config,
@@ -384,10 +390,11 @@ impl<S: Storage> Repo<S> {
         Ok(repo)
     }
 
-    pub async fn open(store: ChunkStore<S>, config: Config) -> Result<Self> {
+    pub async fn open(mut store: ChunkStore<S>, config: Config) -> Result<Self> {
         if store.root().is_empty() {
             return Err(RepoError::NotInitialized);
         }
+        store.keep_written_blocks();
         let base = store.root();
         let mut repo = Repo {
             store,
