@@ -173,7 +173,52 @@ struct Table {
     version: u16,
 }
 
+/// A table file read whole and checked by `ChunkStore::read_table_checked`, with the index
+/// its store decoded: what `ChunkStore::add_table_file` copies into another store.
+pub struct CheckedTable {
+    bytes: Vec<u8>,
+    spec: TableSpec,
+    entries: Arc<Vec<Entry>>,
+    version: u16,
+}
+
+impl CheckedTable {
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub fn spec(&self) -> &TableSpec {
+        &self.spec
+    }
+}
+
 impl Table {
+    /// Whether `bytes`, this whole file read again, end in the footer and the index this
+    /// store loaded: the same footer, and an index that hashes to the file's name.
+    fn check_tail(&self, bytes: &[u8]) -> Result<(), TableError> {
+        let size = bytes.len() as u64;
+        let footer_at = bytes
+            .len()
+            .checked_sub(FOOTER_LEN)
+            .ok_or(TableError::TooShort { size })?;
+        let footer = Footer::decode(&bytes[footer_at..], size)?;
+        if footer.name() != self.spec.name {
+            return Err(TableError::NameMismatch {
+                actual: footer.name(),
+            });
+        }
+        if footer.version != self.version || footer.chunk_count as usize != self.entries.len() {
+            return Err(TableError::BadLayout(
+                "its footer differs from the one read when it was opened",
+            ));
+        }
+        // Footer::decode checked that data, index and footer add up to `size`.
+        if Hash::of(&bytes[footer.data_len as usize..footer_at]) != footer.index_hash {
+            return Err(TableError::IndexChecksum);
+        }
+        Ok(())
+    }
+
     /// What `record`, read at `entry` of this file, decodes to: the chunk's block, or the
     /// chunk. A record that does not decode is a damaged chunk, as one whose bytes hash
     /// wrong is.
@@ -958,8 +1003,10 @@ impl<S: Storage> ChunkStore<S> {
     /// earlier versions, every chunk against its address. A record check finds what disks and
     /// networks do to bytes without decoding them, which was most of a first backup's time;
     /// it trusts the file's writer to have hashed what it wrote, so what is read from a store
-    /// someone else wrote (a restore, a fetch) is checked chunk by chunk instead.
-    pub async fn read_table_checked(&self, table: &str) -> Result<Vec<u8>, StoreError> {
+    /// someone else wrote (a restore, a fetch) is checked chunk by chunk instead. The bytes'
+    /// footer and index must be the ones this store loaded (the index hashes to the file's
+    /// name), so a copy can take that index without decoding it again.
+    pub async fn read_table_checked(&self, table: &str) -> Result<CheckedTable, StoreError> {
         let t = self
             .tables
             .iter()
@@ -978,53 +1025,52 @@ impl<S: Storage> ChunkStore<S> {
                     table: table.into(),
                 })?,
         };
-        if bytes.len() as u64 != t.spec.size {
-            return Err(StoreError::CorruptTable {
-                table: table.into(),
-                reason: TableError::BadLayout("its size differs from the manifest's"),
-            });
-        }
-        if t.version >= table_file::VERSION {
-            return match table_file::damaged_record(&t.entries, &bytes) {
-                Some(e) => Err(t.damaged(e)),
-                None => Ok(bytes),
-            };
-        }
-        t.each_chunk(&bytes, |e, chunk| match Hash::of(chunk) == e.hash {
-            true => Ok(()),
-            false => Err(t.damaged(e)),
-        })?;
-        Ok(bytes)
-    }
-
-    /// Adds a table file copied whole from another store. Its footer and index are checked
-    /// (its chunks were checked by `read_table_checked` on the way out); like a flush, the
-    /// manifest names it from the next `commit`.
-    pub async fn add_table_file(&mut self, bytes: &[u8]) -> Result<TableSpec, StoreError> {
-        let size = bytes.len() as u64;
         let corrupt = |reason| StoreError::CorruptTable {
-            table: "(copied table file)".into(),
+            table: table.into(),
             reason,
         };
-        let (footer, entries) = table_file::decode_whole(bytes).map_err(corrupt)?;
-        let spec = TableSpec {
-            name: footer.name(),
-            chunk_count: footer.chunk_count,
-            size,
-        };
-        if self.has_table(&spec.name) {
-            return Ok(spec);
+        if bytes.len() as u64 != t.spec.size {
+            return Err(corrupt(TableError::BadLayout(
+                "its size differs from the manifest's",
+            )));
         }
-        self.storage.put(&spec.name, bytes).await?;
+        t.check_tail(&bytes).map_err(corrupt)?;
+        if t.version >= table_file::VERSION {
+            if let Some(e) = table_file::damaged_record(&t.entries, &bytes) {
+                return Err(t.damaged(e));
+            }
+        } else {
+            t.each_chunk(&bytes, |e, chunk| match Hash::of(chunk) == e.hash {
+                true => Ok(()),
+                false => Err(t.damaged(e)),
+            })?;
+        }
+        Ok(CheckedTable {
+            bytes,
+            spec: t.spec.clone(),
+            entries: t.entries.clone(),
+            version: t.version,
+        })
+    }
+
+    /// Adds a table file copied whole from another store, as `read_table_checked` read and
+    /// checked it, with the index that store decoded; like a flush, the manifest names it
+    /// from the next `commit`.
+    pub async fn add_table_file(&mut self, table: &CheckedTable) -> Result<(), StoreError> {
+        let spec = &table.spec;
+        if self.has_table(&spec.name) {
+            return Ok(());
+        }
+        self.storage.put(&spec.name, &table.bytes).await?;
         self.unlisted.push(spec.clone());
         self.tables.push(Table {
             key: spec.name.as_str().into(),
             spec: spec.clone(),
-            entries: Arc::new(entries),
+            entries: table.entries.clone(),
             bytes: None,
-            version: footer.version,
+            version: table.version,
         });
-        Ok(spec)
+        Ok(())
     }
 
     /// Writes out pending chunks and moves the root from `expected` to `root` in one
@@ -1134,7 +1180,7 @@ impl<S: Storage> ChunkStore<S> {
         let mut merged = Vec::new();
         for spec in &small {
             let bytes = match self.read_table_checked(&spec.name).await {
-                Ok(bytes) => bytes,
+                Ok(table) => table.bytes,
                 // A damaged file stays as it is, listed, for verify to name; a repair has
                 // written its chunks again elsewhere.
                 Err(StoreError::CorruptChunk { .. } | StoreError::CorruptTable { .. }) => continue,
@@ -1537,6 +1583,51 @@ mod tests {
             store.abandon();
             assert_eq!(store.get_decoded(&hash, decode).await.unwrap(), None);
             assert_eq!(decodes.get(), 1);
+        })
+    }
+
+    /// A table file copied whole takes its source's decoded index along, so what is read
+    /// must end in that index: a file whose index or footer changed since the source opened
+    /// it is refused, not copied with an index that no longer describes it.
+    #[test]
+    fn a_table_file_is_copied_with_its_index_only_if_it_still_ends_in_it() {
+        pollster::block_on(async {
+            let storage = Instrumented::new(MemoryStorage::new());
+            let hashes = stored_chunks(&storage, 300).await;
+            let src = ChunkStore::open(storage.clone()).await.unwrap();
+            let name = src.manifest().tables[0].name.clone();
+            let intact = storage.inner.get(&name).await.unwrap().unwrap();
+            assert!(
+                intact.len() as u64 > TAIL_READ,
+                "read again, not kept from the open"
+            );
+
+            let mut dst = ChunkStore::open(MemoryStorage::new()).await.unwrap();
+            let table = src.read_table_checked(&name).await.unwrap();
+            assert_eq!(table.bytes(), &intact[..]);
+            dst.add_table_file(&table).await.unwrap();
+            for h in &hashes {
+                assert_eq!(Hash::of(&dst.get(h).await.unwrap().unwrap()), *h);
+            }
+
+            let index_byte = intact.len() - FOOTER_LEN - 3;
+            let footer_byte = intact.len() - FOOTER_LEN + 25;
+            for (at, want) in [
+                (index_byte, TableError::IndexChecksum),
+                (footer_byte, TableError::FooterChecksum),
+            ] {
+                let mut bytes = intact.clone();
+                bytes[at] ^= 0x01;
+                storage.inner.put(&name, &bytes).await.unwrap();
+                let refused = src
+                    .read_table_checked(&name)
+                    .await
+                    .map(|t| t.spec().clone());
+                assert!(
+                    matches!(&refused, Err(StoreError::CorruptTable { table, reason }) if *table == name && *reason == want),
+                    "{refused:?}"
+                );
+            }
         })
     }
 }

@@ -193,11 +193,11 @@ async fn copy_files<S: Storage, D: Storage>(
         if progress.interrupted() {
             return Err(SyncError::Interrupted);
         }
-        let bytes = src
+        let table = src
             .read_table_checked(&spec.name)
             .await
             .map_err(SyncError::Source)?;
-        dst.add_table_file(&bytes)
+        dst.add_table_file(&table)
             .await
             .map_err(SyncError::Destination)?;
         stats.add(SyncStats {
