@@ -196,12 +196,7 @@ impl Table {
     /// Whether `bytes`, this whole file read again, end in the footer and the index this
     /// store loaded: the same footer, and an index that hashes to the file's name.
     fn check_tail(&self, bytes: &[u8]) -> Result<(), TableError> {
-        let size = bytes.len() as u64;
-        let footer_at = bytes
-            .len()
-            .checked_sub(FOOTER_LEN)
-            .ok_or(TableError::TooShort { size })?;
-        let footer = Footer::decode(&bytes[footer_at..], size)?;
+        let (footer, index) = table_file::footer_and_index(bytes)?;
         if footer.name() != self.spec.name {
             return Err(TableError::NameMismatch {
                 actual: footer.name(),
@@ -212,8 +207,7 @@ impl Table {
                 "its footer differs from the one read when it was opened",
             ));
         }
-        // Footer::decode checked that data, index and footer add up to `size`.
-        if Hash::of(&bytes[footer.data_len as usize..footer_at]) != footer.index_hash {
+        if Hash::of(index) != footer.index_hash {
             return Err(TableError::IndexChecksum);
         }
         Ok(())

@@ -391,6 +391,13 @@ pub fn decode_index(bytes: &[u8], footer: &Footer) -> Result<Vec<Entry>, TableEr
 
 /// Decodes the footer and index of a whole table file's bytes.
 pub fn decode_whole(bytes: &[u8]) -> Result<(Footer, Vec<Entry>), TableError> {
+    let (footer, index) = footer_and_index(bytes)?;
+    Ok((footer, decode_index(index, &footer)?))
+}
+
+/// The decoded footer of a whole table file's bytes, and the bytes of its index, not yet
+/// checked against the footer's hash.
+pub fn footer_and_index(bytes: &[u8]) -> Result<(Footer, &[u8]), TableError> {
     let size = bytes.len() as u64;
     let footer_at = bytes
         .len()
@@ -398,8 +405,7 @@ pub fn decode_whole(bytes: &[u8]) -> Result<(Footer, Vec<Entry>), TableError> {
         .ok_or(TableError::TooShort { size })?;
     let footer = Footer::decode(&bytes[footer_at..], size)?;
     // Footer::decode checked that data, index and footer add up to `size`.
-    let index = &bytes[footer.data_len as usize..footer_at];
-    Ok((footer, decode_index(index, &footer)?))
+    Ok((footer, &bytes[footer.data_len as usize..footer_at]))
 }
 
 /// Checks a whole table file that is to be stored under `name`: its layout, that `name` is
