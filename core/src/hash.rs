@@ -57,6 +57,12 @@ impl Hash {
         *self == Hash::EMPTY
     }
 
+    /// The first 8 bytes as a big-endian integer: where the address falls among all
+    /// addresses, in their order.
+    pub fn prefix(&self) -> u64 {
+        u64::from_be_bytes(self.0[..8].try_into().expect("8 bytes"))
+    }
+
     fn as_integers(&self) -> (u128, u32) {
         let (high, low) = self.0.split_at(16);
         (
