@@ -258,7 +258,12 @@ export class ChunkStore {
   tables(): TableInfo[];
   /** Stores a chunk; resolves to its hash. It is readable at once, durable after `commit`. */
   put(chunk: Uint8Array): Promise<Hash>;
-  /** The chunk's bytes, checked against its hash, or undefined if the store lacks it. */
+  /**
+   * The chunk's bytes, checked against its hash, or undefined if the store lacks it. As with
+   * Node's pooled `Buffer`s, a small chunk's array may be a view of an `ArrayBuffer` shared
+   * with other arrays this returned (writing to it changes none of them): `slice()` one kept
+   * long while others are dropped, to let the rest of its buffer go.
+   */
   get(hash: Hash): Promise<Uint8Array | undefined>;
   hasMany(hashes: Hash[]): Promise<boolean[]>;
   /** Writes the chunks gathered in memory as a new table file, not yet named by the manifest. */

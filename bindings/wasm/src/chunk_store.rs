@@ -11,13 +11,13 @@ use std::task::{Context, Poll, Waker};
 
 use async_lock::RwLock;
 use cairn_core::manifest::Manifest;
-use js_sys::{Array, Promise, Uint8Array};
+use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::error::Error;
 use crate::storage::JsStorage;
-use crate::{args, js};
+use crate::{args, handed, js};
 
 type Store = cairn_core::ChunkStore<JsStorage>;
 
@@ -89,7 +89,7 @@ impl ChunkStore {
         promise(async move {
             let hash = hash?;
             let chunk = store.read().await.get(&hash).await?;
-            Ok(chunk.map_or(JsValue::UNDEFINED, |c| Uint8Array::from(&c[..]).into()))
+            Ok(chunk.map_or(JsValue::UNDEFINED, |c| handed::bytes(&c).into()))
         })
     }
 

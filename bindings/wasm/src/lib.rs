@@ -13,6 +13,7 @@ mod cli;
 mod convert;
 mod encryption;
 mod error;
+mod handed;
 mod heap;
 mod js;
 mod network;
