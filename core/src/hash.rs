@@ -60,7 +60,7 @@ impl Hash {
     /// The first 8 bytes as a big-endian integer: where the address falls among all
     /// addresses, in their order.
     pub fn prefix(&self) -> u64 {
-        u64::from_be_bytes(self.0[..8].try_into().expect("8 bytes"))
+        (self.as_integers().0 >> 64) as u64
     }
 
     fn as_integers(&self) -> (u128, u32) {
