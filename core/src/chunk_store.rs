@@ -615,13 +615,17 @@ impl<S: Storage> ChunkStore<S> {
             .cloned();
         if let Some(job) = job {
             if let Some(prepared) = job.done.take().await {
+                // A long scan pushes out of the caches as much as it puts in, most of it
+                // allocated on the pool's threads: freed there too, off the scan's thread.
+                let mut gone = (Vec::new(), Vec::new());
                 for (hash, value, cost) in prepared.values {
-                    self.decoded.put(hash, value, cost);
+                    gone.0.extend(self.decoded.put(hash, value, cost));
                 }
                 for (key, block) in prepared.blocks {
                     let cost = block.len();
-                    self.blocks.put(key, block, cost);
+                    gone.1.extend(self.blocks.put(key, block, cost));
                 }
+                parallel::drop_beside(gone);
             }
             self.ahead.lock().retain(|a| !Arc::ptr_eq(a, &job));
             if let Some(kept) = kept() {

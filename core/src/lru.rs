@@ -2,6 +2,7 @@
 //! the chunk store's decoded blocks and the nodes its readers decoded.
 
 use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
 
 use spin::Mutex;
 
@@ -50,32 +51,36 @@ impl<K: Ord + Clone, V: Clone> Lru<K, V> {
         self.inner.lock().map.contains_key(key)
     }
 
-    /// Keeps `value`, which holds `cost` bytes, making room by dropping the least recently
-    /// used; a value costing more than the whole budget is not kept.
-    pub fn put(&self, key: K, value: V, cost: usize) {
+    /// Keeps `value`, which holds `cost` bytes, making room by letting go of the least
+    /// recently used; a value costing more than the whole budget is not kept. Returns the
+    /// values let go of (and one `key` held before), for the caller to drop where that costs
+    /// least.
+    pub fn put(&self, key: K, value: V, cost: usize) -> Vec<V> {
+        let mut gone = Vec::new();
         if cost > self.budget {
-            return;
+            return gone;
         }
         let mut inner = self.inner.lock();
         let inner = &mut *inner;
-        inner.remove(&key);
+        gone.extend(inner.remove(&key));
         while inner.bytes + cost > self.budget {
             let Some((_, oldest)) = inner.by_use.pop_first() else {
                 break;
             };
-            inner.remove(&oldest);
+            gone.extend(inner.remove(&oldest));
         }
         inner.clock += 1;
         inner.bytes += cost;
         inner.by_use.insert(inner.clock, key.clone());
         inner.map.insert(key, (value, cost, inner.clock));
+        gone
     }
 
     /// Moves each value whose key `f` maps to a new key there, keeping its cost and its place
     /// in the order of use (a value already at the new key is dropped).
     pub fn rekey(&self, mut f: impl FnMut(&K) -> Option<K>) {
         let mut inner = self.inner.lock();
-        let moves: alloc::vec::Vec<(K, K)> = inner
+        let moves: Vec<(K, K)> = inner
             .map
             .keys()
             .filter_map(|old| f(old).map(|new| (old.clone(), new)))
@@ -102,11 +107,11 @@ impl<K: Ord + Clone, V: Clone> Lru<K, V> {
 }
 
 impl<K: Ord, V> Inner<K, V> {
-    fn remove(&mut self, key: &K) {
-        if let Some((_, cost, used)) = self.map.remove(key) {
-            self.bytes -= cost;
-            self.by_use.remove(&used);
-        }
+    fn remove(&mut self, key: &K) -> Option<V> {
+        let (value, cost, used) = self.map.remove(key)?;
+        self.bytes -= cost;
+        self.by_use.remove(&used);
+        Some(value)
     }
 }
 
@@ -117,25 +122,26 @@ mod tests {
     #[test]
     fn values_are_kept_up_to_the_budget_least_recently_used_first_out() {
         let lru = Lru::new(1000);
-        lru.put("a", 1, 400);
-        lru.put("b", 2, 400);
-        // The first is used again, so the second is the oldest when room is needed.
+        assert!(lru.put("a", 1, 400).is_empty());
+        assert!(lru.put("b", 2, 400).is_empty());
+        // The first is used again, so the second is the oldest when room is needed; `put`
+        // hands back what it let go of.
         assert_eq!(lru.get(&"a"), Some(1));
-        lru.put("c", 3, 300);
+        assert_eq!(lru.put("c", 3, 300), [2]);
         assert_eq!(lru.get(&"b"), None);
         assert_eq!((lru.get(&"a"), lru.get(&"c")), (Some(1), Some(3)));
         assert_eq!(lru.inner.lock().bytes, 700);
-        // Putting a kept key again does not count it twice.
-        lru.put("c", 4, 300);
+        // Putting a kept key again does not count it twice, and hands back the value before.
+        assert_eq!(lru.put("c", 4, 300), [3]);
         assert_eq!((lru.get(&"c"), lru.inner.lock().bytes), (Some(4), 700));
-        // One value as large as the budget leaves room for nothing else.
-        lru.put("d", 5, 1000);
+        // One value as large as the budget leaves room for nothing else: the oldest go first.
+        assert_eq!(lru.put("d", 5, 1000), [1, 4]);
         assert_eq!(
             (lru.get(&"a"), lru.get(&"c"), lru.get(&"d")),
             (None, None, Some(5))
         );
         // A value larger than the budget is not kept, and drops nothing.
-        lru.put("e", 6, 1001);
+        assert!(lru.put("e", 6, 1001).is_empty());
         assert_eq!((lru.get(&"e"), lru.get(&"d")), (None, Some(5)));
         assert!(lru.contains(&"d") && !lru.contains(&"e"));
         {

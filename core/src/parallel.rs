@@ -50,6 +50,16 @@ pub(crate) fn spawn<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -
     }
 }
 
+/// Drops `value` on another thread (natively; in wasm now). What the pool's threads
+/// allocated (a scan's next leaves, decoded there) is then freed off the caller's thread,
+/// where freeing it made glibc's malloc wait on the locks of the threads' arenas.
+pub(crate) fn drop_beside<T: Send + 'static>(value: T) {
+    #[cfg(feature = "parallel")]
+    rayon::spawn(move || drop(value));
+    #[cfg(not(feature = "parallel"))]
+    drop(value);
+}
+
 /// Work `spawn` started.
 pub(crate) struct Spawned<R>(Arc<Mutex<Slot<R>>>);
 
