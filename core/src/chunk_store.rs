@@ -625,7 +625,9 @@ impl<S: Storage> ChunkStore<S> {
                     let cost = block.len();
                     gone.1.extend(self.blocks.put(key, block, cost));
                 }
-                parallel::drop_beside(gone);
+                if !gone.0.is_empty() || !gone.1.is_empty() {
+                    parallel::drop_beside(gone);
+                }
             }
             self.ahead.lock().retain(|a| !Arc::ptr_eq(a, &job));
             if let Some(kept) = kept() {
