@@ -50,15 +50,21 @@ const MAX_VARINT_LEN: usize = 10;
 
 /// Reads a varint at `*pos` and advances past it; `None` if it is truncated, longer than a
 /// `u64`, or not the shortest encoding of its value.
-#[inline]
+#[inline(always)]
 pub fn read_uvarint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
-    // Most varints (lengths, small numbers) are one byte: a row's columns, read per row.
+    // Most varints (lengths, small numbers) are one byte: a row's columns, read per row, so
+    // this test goes into every caller and the loop below stays out of line (issue 16).
     if let Some(&byte) = bytes.get(*pos) {
         if byte < 0x80 {
             *pos += 1;
             return Some(byte.into());
         }
     }
+    read_longer_uvarint(bytes, pos)
+}
+
+#[inline(never)]
+fn read_longer_uvarint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
     let mut value = 0u64;
     for i in 0..MAX_VARINT_LEN {
         let byte = *bytes.get(*pos + i)?;

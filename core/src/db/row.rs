@@ -21,26 +21,59 @@ pub const ENCODING: u64 = 6;
 /// Which columns go into the key and which into the value, worked out once per table.
 #[derive(Clone, Debug)]
 pub struct RowLayout {
-    types: Vec<ColumnType>,
-    key: Vec<usize>,
-    value: Vec<usize>,
+    /// How many columns a row has.
+    width: usize,
+    key: Vec<Slot>,
+    value: Vec<Slot>,
+}
+
+/// One column of an entry's key or value, in the order the entry holds them, with what
+/// decoding does with it: everything a scan's per-row loop would otherwise look up by the
+/// column's index (issue 16).
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    column: usize,
+    ty: ColumnType,
+    /// Made into a value (else skipped and left NULL); see [`RowLayout::read_only`].
+    read: bool,
 }
 
 impl RowLayout {
     pub fn new(schema: &Schema) -> Self {
-        let types = schema.columns.iter().map(|c| c.ty).collect();
+        let slots = |columns: &[usize]| {
+            columns
+                .iter()
+                .map(|&column| Slot {
+                    column,
+                    ty: schema.columns[column].ty,
+                    read: true,
+                })
+                .collect()
+        };
+        let width = schema.columns.len();
         if schema.is_keyless() {
+            let all: Vec<usize> = (0..width).collect();
             RowLayout {
-                types,
+                width,
                 key: Vec::new(),
-                value: (0..schema.columns.len()).collect(),
+                value: slots(&all),
             }
         } else {
             RowLayout {
-                types,
-                key: schema.primary_key.clone(),
-                value: schema.value_columns(),
+                width,
+                key: slots(&schema.primary_key),
+                value: slots(&schema.value_columns()),
             }
+        }
+    }
+
+    /// Makes the rows this layout decodes hold values only for the columns `wanted` marks
+    /// (a column past its end is wanted), the others left NULL: a scan that reads one column
+    /// need not build a string for every other. An entry is still read to its end, so one
+    /// of the wrong length fails as before. Encoding is unchanged.
+    pub fn read_only(&mut self, wanted: &[bool]) {
+        for slot in self.key.iter_mut().chain(&mut self.value) {
+            slot.read = wanted.get(slot.column) != Some(&false);
         }
     }
 
@@ -57,8 +90,8 @@ impl RowLayout {
 
     /// `key`, appended to `out`.
     pub fn push_key(&self, out: &mut Vec<u8>, row: &[Value]) {
-        for &i in &self.key {
-            encode_ordered(out, self.types[i], &row[i]);
+        for slot in &self.key {
+            encode_ordered(out, slot.ty, &row[slot.column]);
         }
     }
 
@@ -73,10 +106,10 @@ impl RowLayout {
     pub fn push_value(&self, out: &mut Vec<u8>, row: &[Value]) {
         let bitmap_at = out.len();
         out.resize(bitmap_at + self.value.len().div_ceil(8), 0);
-        for (n, &i) in self.value.iter().enumerate() {
-            match &row[i] {
+        for (n, slot) in self.value.iter().enumerate() {
+            match &row[slot.column] {
                 Value::Null => out[bitmap_at + n / 8] |= 1 << (n % 8),
-                v => encode_value(out, self.types[i], v),
+                v => encode_value(out, slot.ty, v),
             }
         }
     }
@@ -107,7 +140,7 @@ impl RowLayout {
         self.fit(row);
         let mut r = Reader::new(value);
         let count = r.uvarint()?;
-        self.decode_columns(&mut r, row, None)?;
+        self.decode_columns(&mut r, row)?;
         r.end()?;
         Ok(count)
     }
@@ -115,72 +148,60 @@ impl RowLayout {
     /// The row of a keyed entry.
     pub fn decode(&self, key: &[u8], value: &[u8]) -> Result<Vec<Value>, CodecError> {
         let mut row = Vec::new();
-        self.decode_into(key, value, None, &mut row)?;
+        self.decode_into(key, value, &mut row)?;
         Ok(row)
     }
 
     /// `decode` into `row`, whatever it held before (every column is written), so that a
     /// scan reuses one row's allocation, and its texts' buffers, for the next (issue 16).
-    /// Only the columns that `wanted` marks (all when None) are made into values, the others
-    /// left NULL: a scan that reads one column need not build a string for every other. The
-    /// entry is read to its end either way, so one of the wrong length fails as in `decode`.
     pub fn decode_into(
         &self,
         key: &[u8],
         value: &[u8],
-        wanted: Option<&[bool]>,
         row: &mut Vec<Value>,
     ) -> Result<(), CodecError> {
         self.fit(row);
         let mut k = Reader::new(key);
-        for &i in &self.key {
-            if is_wanted(wanted, i) {
-                decode_ordered_into(&mut k, self.types[i], &mut row[i])?;
+        for slot in &self.key {
+            let cell = &mut row[slot.column];
+            if slot.read {
+                decode_ordered_into(&mut k, slot.ty, cell)?;
             } else {
-                skip_ordered(&mut k, self.types[i])?;
-                set_null(&mut row[i]);
+                skip_ordered(&mut k, slot.ty)?;
+                set_null(cell);
             }
         }
         k.end()?;
         let mut r = Reader::new(value);
-        self.decode_columns(&mut r, row, wanted)?;
+        self.decode_columns(&mut r, row)?;
         r.end()?;
         Ok(())
     }
 
     /// Makes `row` one value per column; what it holds is overwritten by the decoding.
     fn fit(&self, row: &mut Vec<Value>) {
-        if row.len() != self.types.len() {
+        if row.len() != self.width {
             row.clear();
-            row.resize_with(self.types.len(), || Value::Null);
+            row.resize_with(self.width, || Value::Null);
         }
     }
 
     /// Writes every value column of `row` (a NULL or a skipped one as NULL).
-    fn decode_columns(
-        &self,
-        r: &mut Reader<'_>,
-        row: &mut [Value],
-        wanted: Option<&[bool]>,
-    ) -> Result<(), CodecError> {
+    fn decode_columns(&self, r: &mut Reader<'_>, row: &mut [Value]) -> Result<(), CodecError> {
         let bitmap = r.take(self.value.len().div_ceil(8))?;
-        for (n, &i) in self.value.iter().enumerate() {
-            let null = bitmap[n / 8] & (1 << (n % 8)) != 0;
-            if !null && is_wanted(wanted, i) {
-                decode_value_into(r, self.types[i], &mut row[i])?;
-                continue;
+        for (n, slot) in self.value.iter().enumerate() {
+            let cell = &mut row[slot.column];
+            if bitmap[n / 8] & (1 << (n % 8)) != 0 {
+                set_null(cell);
+            } else if slot.read {
+                decode_value_into(r, slot.ty, cell)?;
+            } else {
+                skip_value(r, slot.ty)?;
+                set_null(cell);
             }
-            if !null {
-                skip_value(r, self.types[i])?;
-            }
-            set_null(&mut row[i]);
         }
         Ok(())
     }
-}
-
-fn is_wanted(wanted: Option<&[bool]>, column: usize) -> bool {
-    wanted.is_none_or(|w| w.get(column) != Some(&false))
 }
 
 /// A scan leaves a skipped column NULL in every row: write it only once.
@@ -467,6 +488,13 @@ mod tests {
         }
     }
 
+    /// `layout`, decoding only the columns `mask` marks.
+    fn reading(layout: &RowLayout, mask: &[bool]) -> RowLayout {
+        let mut layout = layout.clone();
+        layout.read_only(mask);
+        layout
+    }
+
     #[test]
     fn key_order_is_sql_order() {
         let text = ColumnType::Text { max_len: None };
@@ -677,36 +705,29 @@ mod tests {
             Value::Int(-7),
         ];
         let (key, value) = (layout.key(&row), layout.value(&row));
-        let only = |mask: &[bool]| {
-            let mut got = Vec::new();
-            layout
-                .decode_into(&key, &value, Some(mask), &mut got)
-                .map(|()| got)
-        };
         for wanted in 0..types.len() {
             let mask: Vec<bool> = (0..types.len()).map(|i| i == wanted).collect();
+            let layout = reading(&layout, &mask);
             let expected: Vec<Value> = (0..types.len())
                 .map(|i| match i == wanted {
                     true => row[i].clone(),
                     false => Value::Null,
                 })
                 .collect();
-            assert_eq!(only(&mask).unwrap(), expected);
+            assert_eq!(layout.decode(&key, &value).unwrap(), expected);
             let mut longer = value.clone();
             longer.push(0);
             let mut buffer = Vec::new();
+            assert!(layout.decode_into(&key, &longer, &mut buffer).is_err());
             assert!(layout
-                .decode_into(&key, &longer, Some(&mask), &mut buffer)
-                .is_err());
-            assert!(layout
-                .decode_into(&key, &value[..value.len() - 1], Some(&mask), &mut buffer)
+                .decode_into(&key, &value[..value.len() - 1], &mut buffer)
                 .is_err());
             // The key is read to its end too, wanted or not.
             assert!(layout
-                .decode_into(&key[..key.len() - 1], &value, Some(&mask), &mut buffer)
+                .decode_into(&key[..key.len() - 1], &value, &mut buffer)
                 .is_err());
             assert!(layout
-                .decode_into(&[&key[..], &[0]].concat(), &value, Some(&mask), &mut buffer)
+                .decode_into(&[&key[..], &[0]].concat(), &value, &mut buffer)
                 .is_err());
         }
     }
@@ -724,10 +745,8 @@ mod tests {
         ];
         let (key, value) = (layout.key(&row), layout.value(&row));
         let mut got = Vec::new();
-        let mask = [false, true, true];
-        layout
-            .decode_into(&key, &value, Some(&mask), &mut got)
-            .unwrap();
+        let layout = reading(&layout, &[false, true, true]);
+        layout.decode_into(&key, &value, &mut got).unwrap();
         assert_eq!(
             got,
             vec![Value::Null, Value::Int(-9), Value::Text("v".into())]
@@ -736,9 +755,7 @@ mod tests {
         let mut bad = key.clone();
         let at = bad.iter().position(|&b| b == 0).unwrap();
         bad[at + 1] = 2;
-        assert!(layout
-            .decode_into(&bad, &value, Some(&mask), &mut got)
-            .is_err());
+        assert!(layout.decode_into(&bad, &value, &mut got).is_err());
     }
 
     /// A scan decodes every row into the one buffer: what a row leaves there (values, NULLs,
@@ -798,16 +815,16 @@ mod tests {
                         }
                     }
                 }
-                keyed
-                    .decode_into(&key, &value, mask.as_deref(), &mut buffer)
-                    .unwrap();
+                let keyed = mask.as_ref().map_or(keyed.clone(), |m| reading(&keyed, m));
+                keyed.decode_into(&key, &value, &mut buffer).unwrap();
+                assert_eq!(buffer, fresh);
+                let (_, value) = keyless.keyless_entry(row, 2);
+                let keyless = mask
+                    .as_ref()
+                    .map_or(keyless.clone(), |m| reading(&keyless, m));
+                assert_eq!(keyless.decode_keyless_into(&value, &mut buffer), Ok(2));
                 assert_eq!(buffer, fresh);
             }
-        }
-        for row in rows.iter().chain(rows.iter().rev()) {
-            let (_, value) = keyless.keyless_entry(row, 2);
-            assert_eq!(keyless.decode_keyless_into(&value, &mut buffer), Ok(2));
-            assert_eq!(&buffer, row);
         }
     }
 }

@@ -186,8 +186,6 @@ pub struct Table {
     /// Per column: NULL is refused (declared NOT NULL, or part of the primary key).
     not_null: Vec<bool>,
     check: Option<RowCheck>,
-    /// Per column: whether the rows read give its value (see [`Table::read_only`]).
-    wanted: Option<Vec<bool>>,
 }
 
 impl Table {
@@ -202,15 +200,14 @@ impl Table {
             rows: table.rows,
             not_null,
             check: None,
-            wanted: None,
         }
     }
 
     /// Makes the rows this table visits hold values only for the columns `wanted` marks (NULL
     /// for the others, which are not decoded), for a read that uses no others. Never for a
     /// table that writes what it read.
-    pub fn read_only(&mut self, wanted: Vec<bool>) {
-        self.wanted = Some(wanted);
+    pub fn read_only(&mut self, wanted: &[bool]) {
+        self.layout.read_only(wanted);
     }
 
     /// The table, with every row it writes from now on also passing `check`.
@@ -411,8 +408,7 @@ impl Table {
         if self.layout.is_keyless() {
             Ok(self.layout.decode_keyless_into(value, row)?)
         } else {
-            self.layout
-                .decode_into(key, value, self.wanted.as_deref(), row)?;
+            self.layout.decode_into(key, value, row)?;
             Ok(1)
         }
     }

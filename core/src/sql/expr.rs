@@ -156,16 +156,32 @@ impl BinOp {
 
     /// For a comparison operator, the test it makes of its operands' order; None for the
     /// others.
-    fn ordering_test(self) -> Option<fn(Ordering) -> bool> {
-        Some(match self {
-            BinOp::Eq => Ordering::is_eq,
-            BinOp::NotEq => Ordering::is_ne,
-            BinOp::Lt => Ordering::is_lt,
-            BinOp::LtEq => Ordering::is_le,
-            BinOp::Gt => Ordering::is_gt,
-            BinOp::GtEq => Ordering::is_ge,
+    fn ordering_test(self) -> Option<OrderTest> {
+        let (order, is) = match self {
+            BinOp::Eq => (Ordering::Equal, true),
+            BinOp::NotEq => (Ordering::Equal, false),
+            BinOp::Lt => (Ordering::Less, true),
+            BinOp::LtEq => (Ordering::Greater, false),
+            BinOp::Gt => (Ordering::Greater, true),
+            BinOp::GtEq => (Ordering::Less, false),
             _ => return None,
-        })
+        };
+        Some(OrderTest { order, is })
+    }
+}
+
+/// What a comparison operator asks of its operands' order: that it `is` (or is not) `order`.
+/// Data, not a function pointer, so that a scan's filter tests each row's order inline.
+#[derive(Clone, Copy, Debug)]
+struct OrderTest {
+    order: Ordering,
+    is: bool,
+}
+
+impl OrderTest {
+    #[inline]
+    fn holds(self, order: Ordering) -> bool {
+        (order == self.order) == self.is
     }
 }
 
@@ -1062,12 +1078,14 @@ impl Expr {
     }
 
     /// Whether a row passes this condition: NULL (unknown) does not.
+    #[inline]
     pub fn accepts(&self, row: &[Value]) -> Result<bool, SqlError> {
         Ok(self.truth_in(row)? == Some(true))
     }
 
     /// The SQL truth (see `truth`) of this expression's value on a row; a comparison's is
     /// worked out without making a value of it, the most common filter being one.
+    #[inline]
     fn truth_in(&self, row: &[Value]) -> Result<Option<bool>, SqlError> {
         match self {
             Expr::Binary(op, a, b) => match op.ordering_test() {
@@ -1108,18 +1126,14 @@ fn column_of(row: &[Value], i: usize) -> Result<&Value, SqlError> {
 
 /// `a op b` for a comparison operator (its `ordering_test`), NULL (None) when either side
 /// is, as `binary` answers it but with both operands read in place.
-fn compared(
-    test: fn(Ordering) -> bool,
-    a: &Expr,
-    b: &Expr,
-    row: &[Value],
-) -> Result<Option<bool>, SqlError> {
+#[inline]
+fn compared(test: OrderTest, a: &Expr, b: &Expr, row: &[Value]) -> Result<Option<bool>, SqlError> {
     // A column against a literal, the commonest filter, without a `Cow` per row.
     if let (Some(a), Some(b)) = (a.in_place(row), b.in_place(row)) {
-        return Ok(compare(a, b)?.map(test));
+        return Ok(compare(a, b)?.map(|o| test.holds(o)));
     }
     let a = a.operand(row)?;
-    Ok(compare(&a, &*b.operand(row)?)?.map(test))
+    Ok(compare(&a, &*b.operand(row)?)?.map(|o| test.holds(o)))
 }
 
 /// `a IN (items)`: true on an equal item, else NULL if an item (or `a`) is NULL, else false.
@@ -1246,7 +1260,32 @@ pub(crate) fn truth(v: &Value) -> Result<Option<bool>, SqlError> {
 
 /// Orders two values for comparison operators: None when either is NULL. Numbers (and
 /// booleans, as 0 and 1) compare by value; text and blobs compare bytewise.
+// A hint LLVM took: 35 instructions a row of a scan's filter down to 22 (callgrind).
+#[inline]
 pub fn compare(a: &Value, b: &Value) -> Result<Option<Ordering>, SqlError> {
+    use Value::*;
+    // The pairs a scan's filter meets per row, inline in it; the others out of line.
+    Ok(Some(match (a, b) {
+        (Null, _) | (_, Null) => return Ok(None),
+        // The commonest pair, as the integer arm of `compare_other` orders it, without its
+        // conversions.
+        (Int(x), Int(y)) => x.cmp(y),
+        (Double(x), Double(y)) => float_order(*x, *y),
+        (Double(x), Int(y)) => float_order(*x, *y as f64),
+        (Int(x), Double(y)) => float_order(*x as f64, *y),
+        _ => return compare_other(a, b),
+    }))
+}
+
+/// Orders two numbers one of which is a double, as floats, so that -0.0 = 0.0; NaN (which no
+/// literal makes) sorts last.
+#[inline]
+fn float_order(x: f64, y: f64) -> Ordering {
+    x.partial_cmp(&y).unwrap_or_else(|| x.total_cmp(&y))
+}
+
+/// `compare` for the pairs it does not order inline.
+fn compare_other(a: &Value, b: &Value) -> Result<Option<Ordering>, SqlError> {
     use Value::*;
     fn bytes(v: &Value) -> Option<&[u8]> {
         match v {
@@ -1257,15 +1296,8 @@ pub fn compare(a: &Value, b: &Value) -> Result<Option<Ordering>, SqlError> {
     }
     Ok(Some(match (a, b) {
         (Null, _) | (_, Null) => return Ok(None),
-        // The commonest pair, as the integer arm below orders it, without its conversions.
-        (Int(x), Int(y)) => x.cmp(y),
-        // Numbers, one of them a double: as floats, so that -0.0 = 0.0; NaN (which no
-        // literal makes) sorts last.
         (Double(_), Int(_) | Double(_) | Decimal(_) | Bool(_))
-        | (Int(_) | Decimal(_) | Bool(_), Double(_)) => {
-            let (x, y) = (float(a), float(b));
-            x.partial_cmp(&y).unwrap_or_else(|| x.total_cmp(&y))
-        }
+        | (Int(_) | Decimal(_) | Bool(_), Double(_)) => float_order(float(a), float(b)),
         (Text(x), Text(y)) => x.cmp(y),
         (Temporal(_), _) | (_, Temporal(_)) => match temporal_order(a, b) {
             Some(o) => o,
@@ -1350,7 +1382,7 @@ pub(crate) fn out_of_range(ty: &str, expr: String) -> SqlError {
 
 pub(crate) fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, SqlError> {
     if let Some(test) = op.ordering_test() {
-        return Ok(compare(&a, &b)?.map_or(Value::Null, |o| Value::Bool(test(o))));
+        return Ok(compare(&a, &b)?.map_or(Value::Null, |o| Value::Bool(test.holds(o))));
     }
     if a.is_null() || b.is_null() {
         return Ok(Value::Null);

@@ -166,7 +166,7 @@ pub(crate) async fn run_plan<S: Storage>(
     let span = known.unwrap_or_else(|| span(plan, table));
     // One row by its key is decoded whole: working out which columns to skip would cost more.
     if !matches!(span, Span::Key(_)) {
-        table.read_only(plan.columns_read(table.schema().columns.len()));
+        table.read_only(&plan.columns_read(table.schema().columns.len()));
     }
     if counts_whole(plan, &span) {
         let n = table.count(store).await?;
