@@ -155,7 +155,7 @@ impl Default for Options {
 /// 100 MiB: a sync holds up to one 32 MiB table file, and the decoded nodes below take 8.
 pub(crate) const BLOCK_BUDGET: usize = 32 << 20;
 /// What readers decoded of the chunks they read again and again (a tree's nodes), checked
-/// against their addresses once: 8 MiB, about 900 leaves of 4 KiB and every internal node
+/// against their addresses once: 8 MiB, about 1,300 leaves of 4 KiB and every internal node
 /// of a table of tens of millions of rows.
 const DECODED_BUDGET: usize = 8 << 20;
 

@@ -62,13 +62,14 @@ pub(crate) fn encode_entry(out: &mut Vec<u8>, key: &[u8], payload: PayloadRef<'_
     }
 }
 
-/// Where an entry's parts lie in the chunk. `value` is the value of a leaf entry, the child
-/// hash of an internal one.
+/// Where an entry's parts lie in the chunk, as offsets that `decode` checked fit in a u32.
+/// `value` is the value of a leaf entry, the child hash of an internal one. Sixteen bytes
+/// (an entry's leaf count is kept apart, for internal nodes only): a leaf of 4 KiB holds
+/// about a hundred entries, and its slots are part of what the decoded-node cache holds.
 #[derive(Clone, Copy)]
 struct Slot {
-    key: (usize, usize),
-    value: (usize, usize),
-    count: u64,
+    key: [u32; 2],
+    value: [u32; 2],
 }
 
 /// A decoded node. `decode` checked every slot against the bytes, so the accessors index
@@ -78,6 +79,8 @@ pub(crate) struct Node {
     bytes: Vec<u8>,
     level: u8,
     slots: Vec<Slot>,
+    /// Per entry of an internal node, the leaf entries under it; empty for a leaf.
+    counts: Vec<u64>,
     total: u64,
 }
 
@@ -102,48 +105,59 @@ impl Node {
         if count > ((bytes.len() - r.pos) / min_entry) as u64 {
             return Err("its entry count exceeds its size (truncated?)");
         }
+        if u32::try_from(bytes.len()).is_err() {
+            return Err("it is larger than a chunk can be");
+        }
         let mut slots = Vec::with_capacity(count as usize);
+        let mut counts = Vec::with_capacity(if level == 0 { 0 } else { count as usize });
         let mut total = 0u64;
-        let mut prev: Option<(usize, usize)> = None;
+        let mut prev: Option<[u32; 2]> = None;
         for _ in 0..count {
             let key_len = r.varint()?;
             let key = r.take(key_len)?;
-            let (value, count) = if level == 0 {
+            let value = if level == 0 {
                 let value_len = r.varint()?;
-                (r.take(value_len)?, 1)
+                r.take(value_len)?
             } else {
                 let hash = r.take(HASH_LEN as u64)?;
                 let count = r.varint()?;
                 if count == 0 {
                     return Err("an internal entry counts no leaf entries");
                 }
-                (hash, count)
+                total = total
+                    .checked_add(count)
+                    .ok_or("its subtree counts overflow")?;
+                counts.push(count);
+                hash
             };
             if let Some(p) = prev {
-                if bytes[p.0..p.1] >= bytes[key.0..key.1] {
+                if bytes[range(p)] >= bytes[range(key)] {
                     return Err("its keys are not in strictly ascending order");
                 }
             }
             prev = Some(key);
-            total = total
-                .checked_add(count)
-                .ok_or("its subtree counts overflow")?;
-            slots.push(Slot { key, value, count });
+            slots.push(Slot { key, value });
         }
         if r.pos != bytes.len() {
             return Err("it has bytes after its last entry");
+        }
+        if level == 0 {
+            total = count;
         }
         Ok(Node {
             bytes,
             level,
             slots,
+            counts,
             total,
         })
     }
 
     /// The bytes it holds in memory.
     pub fn size(&self) -> usize {
-        self.bytes.len() + self.slots.len() * core::mem::size_of::<Slot>()
+        self.bytes.len()
+            + self.slots.len() * core::mem::size_of::<Slot>()
+            + self.counts.len() * core::mem::size_of::<u64>()
     }
 
     pub fn level(&self) -> u8 {
@@ -169,8 +183,7 @@ impl Node {
     }
 
     pub fn key(&self, i: usize) -> &[u8] {
-        let (start, end) = self.slots[i].key;
-        &self.bytes[start..end]
+        &self.bytes[range(self.slots[i].key)]
     }
 
     pub fn last_key(&self) -> &[u8] {
@@ -179,15 +192,14 @@ impl Node {
 
     /// A leaf entry's value.
     pub fn value(&self, i: usize) -> &[u8] {
-        let (start, end) = self.slots[i].value;
-        &self.bytes[start..end]
+        &self.bytes[range(self.slots[i].value)]
     }
 
     /// An internal entry's child.
     pub fn child(&self, i: usize) -> Hash {
-        let (start, end) = self.slots[i].value;
         let mut hash = Hash::EMPTY;
-        hash.0.copy_from_slice(&self.bytes[start..end]);
+        hash.0
+            .copy_from_slice(&self.bytes[range(self.slots[i].value)]);
         hash
     }
 
@@ -195,13 +207,17 @@ impl Node {
         if self.level == 0 {
             PayloadRef::Value(self.value(i))
         } else {
-            PayloadRef::Child(self.child(i), self.slots[i].count)
+            PayloadRef::Child(self.child(i), self.counts[i])
         }
     }
 
     /// Leaf entries under entry `i`: 1 in a leaf.
     pub fn count(&self, i: usize) -> u64 {
-        self.slots[i].count
+        if self.level == 0 {
+            1
+        } else {
+            self.counts[i]
+        }
     }
 
     /// Leaf entries under this node.
@@ -212,13 +228,13 @@ impl Node {
     /// The first entry whose key is ≥ `key` (`len()` if none).
     pub fn lower_bound(&self, key: &[u8]) -> usize {
         self.slots
-            .partition_point(|s| &self.bytes[s.key.0..s.key.1] < key)
+            .partition_point(|s| &self.bytes[range(s.key)] < key)
     }
 
     /// The first entry whose key is > `key` (`len()` if none).
     pub fn upper_bound(&self, key: &[u8]) -> usize {
         self.slots
-            .partition_point(|s| &self.bytes[s.key.0..s.key.1] <= key)
+            .partition_point(|s| &self.bytes[range(s.key)] <= key)
     }
 
     /// The child whose subtree would hold `key`: the first whose last key is ≥ `key`, or the
@@ -232,6 +248,11 @@ impl Node {
     }
 }
 
+/// A slot's offsets as a range of the node's bytes.
+fn range([start, end]: [u32; 2]) -> core::ops::Range<usize> {
+    start as usize..end as usize
+}
+
 /// Reads a chunk front to back; every read is bounds-checked and fails as "truncated".
 struct Reader<'a> {
     bytes: &'a [u8],
@@ -240,25 +261,29 @@ struct Reader<'a> {
 
 const TRUNCATED: &str = "it ends in the middle of an entry (truncated)";
 
+// Inline: `decode` calls them for every entry of every node a scan reads (issue 16).
 impl Reader<'_> {
+    #[inline]
     fn byte(&mut self) -> Result<u8, &'static str> {
         let b = *self.bytes.get(self.pos).ok_or(TRUNCATED)?;
         self.pos += 1;
         Ok(b)
     }
 
+    #[inline]
     fn varint(&mut self) -> Result<u64, &'static str> {
         read_uvarint(self.bytes, &mut self.pos).ok_or("it holds a malformed or truncated varint")
     }
 
-    /// The next `len` bytes, as a range.
-    fn take(&mut self, len: u64) -> Result<(usize, usize), &'static str> {
+    /// The next `len` bytes, as offsets (which fit a u32: `decode` checked the chunk's size).
+    #[inline]
+    fn take(&mut self, len: u64) -> Result<[u32; 2], &'static str> {
         let left = (self.bytes.len() - self.pos) as u64;
         if len > left {
             return Err(TRUNCATED);
         }
         let start = self.pos;
         self.pos += len as usize;
-        Ok((start, self.pos))
+        Ok([start as u32, self.pos as u32])
     }
 }

@@ -462,6 +462,8 @@ fn node_encoding_is_exact_and_round_trips() {
     let node = Node::decode(chunk).unwrap();
     assert_eq!((node.level(), node.len(), node.total()), (0, 2, 2));
     assert_eq!((node.key(1), node.value(0)), (&b"b"[..], &b"xyz"[..]));
+    // What the decoded-node cache charges for it: its bytes and 16 per entry (issue 16).
+    assert_eq!((node.count(1), node.size()), (1, 12 + 2 * 16));
 
     let h = Hash([7; 20]);
     let chunk = internal(3, &[(b"k", h, 300)]);
@@ -472,6 +474,8 @@ fn node_encoding_is_exact_and_round_trips() {
     assert_eq!(refs(&chunk).unwrap(), [h]);
     let node = Node::decode(chunk).unwrap();
     assert_eq!((node.child(0), node.count(0), node.total()), (h, 300, 300));
+    // An internal entry's count costs 8 more.
+    assert_eq!(node.size(), want.len() + 16 + 8);
 
     assert!(is_node(&want) && !is_node(&[2, 0]) && !is_node(&[]));
     assert_eq!(refs(&leaf(&[(b"a", b"")])).unwrap(), []);
