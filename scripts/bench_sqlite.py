@@ -24,8 +24,11 @@ with tempfile.TemporaryDirectory() as scratch:
     took = time.perf_counter() - started
     print(f"point lookup by primary key (SQL)\tsqlite\t{took * 1e6 / lookups:.1f}\tµs")
 
-    started = time.perf_counter()
-    db.execute("select count(*) from t where c >= 0").fetchone()
-    took = time.perf_counter() - started
+    # The fastest of three scans, as cairn-bench takes.
+    took = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        db.execute("select count(*) from t where c >= 0").fetchone()
+        took = min(took, time.perf_counter() - started)
     print(f"full scan with a filter, 1,000,000 rows\tsqlite\t{ROWS / took:.1f}\trows/s")
     db.close()
