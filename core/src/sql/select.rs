@@ -172,19 +172,22 @@ pub(crate) async fn run_plan<S: Storage>(
         let n = table.count(store).await?;
         return Ok((finish(plan, Rows::counted(n))?, None));
     }
-    // COUNT(*) alone asks nothing of a row but whether it passes the filter.
-    if let [Output::Count(None)] = plan.outputs.as_slice() {
-        let mut n = 0u64;
+    // COUNTs take no row in: each passing row adds to them, with no limit or page to check.
+    if let Some(Output::Count(_)) = plan.outputs.first() {
+        let mut counts = alloc::vec![0; plan.outputs.len()];
         table
             .visit(store, &span, |_, row, times| {
                 if plan.filter.as_ref().map_or(Ok(true), |f| f.accepts(row))? {
-                    // `times` comes from a chunk: a forged count must not wrap around.
-                    n = n.saturating_add(times);
+                    count_into(&mut counts, plan, row, times)?;
                 }
                 Ok::<_, SqlError>(true)
             })
             .await?;
-        return Ok((finish(plan, Rows::counted(n))?, None));
+        let rows = Rows {
+            counts: Some(counts),
+            ..Rows::default()
+        };
+        return Ok((finish(plan, rows)?, None));
     }
     // Rows come in key order, or in an index's; they need sorting unless the ORDER BY is a
     // prefix of that order, ascending.
@@ -198,13 +201,12 @@ pub(crate) async fn run_plan<S: Storage>(
         .zip(read_order)
         .all(|((e, desc), &k)| !desc && *e == Expr::Column(k))
         && plan.order.len() <= read_order.len();
-    let aggregate = matches!(plan.outputs.first(), Some(Output::Count(_)));
     // Pages continue after a primary key, so rows read through an index come whole.
-    let whole = aggregate || !key_order || plan.limit.is_some() || plan.offset > 0 || by_index;
+    let whole = !key_order || plan.limit.is_some() || plan.offset > 0 || by_index;
     let page = page.filter(|_| !whole);
-    let stop_after = match (aggregate, key_order, plan.limit, page) {
-        (_, _, _, Some(page)) => Some(page.rows.max(1)),
-        (false, true, Some(limit), None) => Some(plan.offset.saturating_add(limit)),
+    let stop_after = match (key_order, plan.limit, page) {
+        (_, _, Some(page)) => Some(page.rows.max(1)),
+        (true, Some(limit), None) => Some(plan.offset.saturating_add(limit)),
         _ => None,
     };
     let span = match page.and_then(|p| p.after.clone()) {
@@ -518,17 +520,7 @@ impl Rows {
             let counts = self
                 .counts
                 .get_or_insert_with(|| alloc::vec![0; plan.outputs.len()]);
-            for (n, out) in counts.iter_mut().zip(&plan.outputs) {
-                if let Output::Count(arg) = out {
-                    let counted = match arg {
-                        None => true,
-                        Some(e) => !e.eval(row)?.is_null(),
-                    };
-                    // `times` comes from a chunk: a forged count must not wrap around.
-                    *n = n.saturating_add(if counted { times } else { 0 });
-                }
-            }
-            return Ok(());
+            return count_into(counts, plan, row, times);
         }
         let values = plan
             .outputs
@@ -547,6 +539,21 @@ impl Rows {
         self.rows.push((values, keys, times));
         Ok(())
     }
+}
+
+/// Adds a row that passed the filter (seen `times` times) to each COUNT output it counts for.
+fn count_into(counts: &mut [u64], plan: &Plan, row: &[Value], times: u64) -> Result<(), SqlError> {
+    for (n, out) in counts.iter_mut().zip(&plan.outputs) {
+        if let Output::Count(arg) = out {
+            let counted = match arg {
+                None => true,
+                Some(e) => !e.eval(row)?.is_null(),
+            };
+            // `times` comes from a chunk: a forged count must not wrap around.
+            *n = n.saturating_add(if counted { times } else { 0 });
+        }
+    }
+    Ok(())
 }
 
 fn finish(plan: &Plan, rows: Rows) -> Result<QueryResult, SqlError> {
