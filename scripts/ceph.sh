@@ -150,6 +150,12 @@ cmd_start() {
   conf=$dir/ceph.conf
   installed || die "Ceph packages missing: run '$0 install' first"
   [ ! -e "$conf" ] || die "$dir already holds a cluster: stop it and use an empty DIR"
+  # ceph-mon refuses to start when its filesystem has under 1 % free (the lowest 'mon data avail
+  # crit'), and on a full disk cannot even log why: check first, with ceph-mon's own arithmetic.
+  local blocks avail
+  read -r blocks avail < <(df -Pk "$dir" | awk 'NR == 2 { print $2, $4 }')
+  [ $((avail * 100 / blocks)) -ge 1 ] ||
+    die "the filesystem of $dir has $((avail / 1024)) MiB free, under 1 %; the Ceph MON refuses to start: free some space"
   # A failing step inside $(...) only exits that subshell; the caller's step then fails too.
   local step= # the command logged() runs, for the error message
   trap '[ "$BASH_SUBSHELL" = 0 ] || exit 1; start_failed "$dir" "${step:-line $LINENO: $BASH_COMMAND} failed"' ERR

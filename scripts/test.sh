@@ -7,6 +7,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # Incremental state is gigabytes a run from a clean clone never reuses; set it to 1 to keep it.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
+# A run from a clean clone writes about 7 GB (target/, the fuzz builds, npm); on a full disk it
+# fails later and obscurely (a write error, a Ceph MON that will not start), so warn first.
+free_gib=$(df -Pk . | awk 'NR == 2 { print int($4 / 1048576) }')
+[ "$free_gib" -ge 8 ] ||
+  echo "scripts/test.sh: warning: $free_gib GiB free here; a run from a clean clone writes about 7 GB" >&2
+
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "set-up"
