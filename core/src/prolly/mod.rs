@@ -168,12 +168,8 @@ pub fn is_node(chunk: &[u8]) -> bool {
 
 /// The children of a node chunk: none for a leaf. Lets sync walk a tree without knowing it.
 pub fn refs(chunk: &[u8]) -> Result<Vec<Hash>, ProllyError> {
-    let node = node::Node::decode(chunk.to_vec()).map_err(|reason| ProllyError::CorruptNode {
+    node::children(chunk).map_err(|reason| ProllyError::CorruptNode {
         hash: Hash::of(chunk),
         reason,
-    })?;
-    if node.level() == 0 {
-        return Ok(Vec::new());
-    }
-    Ok(node.children().collect())
+    })
 }

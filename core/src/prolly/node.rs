@@ -87,63 +87,26 @@ pub(crate) struct Node {
 impl Node {
     /// Decodes a node chunk; the error says what is wrong with it.
     pub fn decode(bytes: Vec<u8>) -> Result<Node, &'static str> {
-        let mut r = Reader {
-            bytes: &bytes,
-            pos: 0,
-        };
-        if r.byte()? != NODE_KIND {
-            return Err("it is not a prolly tree node (wrong chunk kind byte)");
-        }
-        let level = r.byte()?;
-        let count = r.varint()?;
-        // The smallest entry is 2 bytes in a leaf, 22 in an internal node: an honest count
-        // fits in the bytes left, and a forged one cannot make us allocate much.
-        let min_entry = if level == 0 { 2 } else { 2 + HASH_LEN };
-        if count == 0 {
-            return Err("it has no entries");
-        }
-        if count > ((bytes.len() - r.pos) / min_entry) as u64 {
-            return Err("its entry count exceeds its size (truncated?)");
-        }
-        if u32::try_from(bytes.len()).is_err() {
-            return Err("it is larger than a chunk can be");
-        }
-        let mut slots = Vec::with_capacity(count as usize);
-        let mut counts = Vec::with_capacity(if level == 0 { 0 } else { count as usize });
-        let mut total = 0u64;
-        let mut prev: Option<[u32; 2]> = None;
-        for _ in 0..count {
-            let key_len = r.varint()?;
-            let key = r.take(key_len)?;
-            let value = if level == 0 {
-                let value_len = r.varint()?;
-                r.take(value_len)?
-            } else {
-                let hash = r.take(HASH_LEN as u64)?;
-                let count = r.varint()?;
-                if count == 0 {
-                    return Err("an internal entry counts no leaf entries");
-                }
-                total = total
-                    .checked_add(count)
-                    .ok_or("its subtree counts overflow")?;
-                counts.push(count);
-                hash
-            };
-            if let Some(p) = prev {
-                if bytes[range(p)] >= bytes[range(key)] {
-                    return Err("its keys are not in strictly ascending order");
-                }
-            }
-            prev = Some(key);
-            slots.push(Slot { key, value });
-        }
-        if r.pos != bytes.len() {
-            return Err("it has bytes after its last entry");
-        }
+        let mut entries = Entries::new(&bytes)?;
+        let level = entries.level;
+        let mut slots = Vec::with_capacity(entries.count as usize);
+        let mut counts = Vec::with_capacity(if level == 0 {
+            0
+        } else {
+            entries.count as usize
+        });
+        // One loop per level, so that a leaf's (a scan's every node) tests nothing else.
         if level == 0 {
-            total = count;
+            while let Some((slot, _)) = entries.next()? {
+                slots.push(slot);
+            }
+        } else {
+            while let Some((slot, count)) = entries.next()? {
+                slots.push(slot);
+                counts.push(count);
+            }
         }
+        let total = entries.total();
         Ok(Node {
             bytes,
             level,
@@ -197,10 +160,7 @@ impl Node {
 
     /// An internal entry's child.
     pub fn child(&self, i: usize) -> Hash {
-        let mut hash = Hash::EMPTY;
-        hash.0
-            .copy_from_slice(&self.bytes[range(self.slots[i].value)]);
-        hash
+        hash_at(&self.bytes, self.slots[i].value)
     }
 
     pub fn payload(&self, i: usize) -> PayloadRef<'_> {
@@ -242,10 +202,122 @@ impl Node {
     pub fn child_index(&self, key: &[u8]) -> usize {
         self.lower_bound(key).min(self.len() - 1)
     }
+}
 
-    pub fn children(&self) -> impl Iterator<Item = Hash> + '_ {
-        (0..self.len()).map(|i| self.child(i))
+/// The children a node chunk points at (none for a leaf), the chunk checked as `Node::decode`
+/// checks it but no node built: a sync or a restore lists the children of every node it
+/// copies, and building nodes for that (a copy of each chunk, its slots) cost a restore 3 % of
+/// its instructions (issue 16).
+pub(crate) fn children(bytes: &[u8]) -> Result<Vec<Hash>, &'static str> {
+    let mut entries = Entries::new(bytes)?;
+    let internal = entries.level != 0;
+    let mut children = Vec::with_capacity(if internal { entries.count as usize } else { 0 });
+    while let Some((slot, _)) = entries.next()? {
+        if internal {
+            children.push(hash_at(bytes, slot.value));
+        }
     }
+    Ok(children)
+}
+
+/// A node chunk's entries in order, each checked against the layout as it is read: the one
+/// reading of the layout, for `Node::decode` and `children`.
+struct Entries<'a> {
+    r: Reader<'a>,
+    level: u8,
+    /// The entries the header announces.
+    count: u64,
+    left: u64,
+    prev: Option<[u32; 2]>,
+    /// Leaf entries under the internal entries read so far.
+    total: u64,
+}
+
+impl<'a> Entries<'a> {
+    /// Checks the header.
+    fn new(bytes: &'a [u8]) -> Result<Self, &'static str> {
+        let mut r = Reader { bytes, pos: 0 };
+        if r.byte()? != NODE_KIND {
+            return Err("it is not a prolly tree node (wrong chunk kind byte)");
+        }
+        let level = r.byte()?;
+        let count = r.varint()?;
+        // The smallest entry is 2 bytes in a leaf, 22 in an internal node: an honest count
+        // fits in the bytes left, and a forged one cannot make us allocate much.
+        let min_entry = if level == 0 { 2 } else { 2 + HASH_LEN };
+        if count == 0 {
+            return Err("it has no entries");
+        }
+        if count > ((bytes.len() - r.pos) / min_entry) as u64 {
+            return Err("its entry count exceeds its size (truncated?)");
+        }
+        if u32::try_from(bytes.len()).is_err() {
+            return Err("it is larger than a chunk can be");
+        }
+        Ok(Entries {
+            r,
+            level,
+            count,
+            left: count,
+            prev: None,
+            total: 0,
+        })
+    }
+
+    /// The next entry and the leaf entries under it (1 in a leaf); `None` after the last,
+    /// once the chunk is known to end there. Always inlined: a scan decodes every entry of
+    /// every leaf it reads, and a call an entry made that a quarter slower (issue 16).
+    #[inline(always)]
+    fn next(&mut self) -> Result<Option<(Slot, u64)>, &'static str> {
+        let r = &mut self.r;
+        if self.left == 0 {
+            if r.pos != r.bytes.len() {
+                return Err("it has bytes after its last entry");
+            }
+            return Ok(None);
+        }
+        self.left -= 1;
+        let key_len = r.varint()?;
+        let key = r.take(key_len)?;
+        let (value, count) = if self.level == 0 {
+            let value_len = r.varint()?;
+            (r.take(value_len)?, 1)
+        } else {
+            let hash = r.take(HASH_LEN as u64)?;
+            let count = r.varint()?;
+            if count == 0 {
+                return Err("an internal entry counts no leaf entries");
+            }
+            self.total = self
+                .total
+                .checked_add(count)
+                .ok_or("its subtree counts overflow")?;
+            (hash, count)
+        };
+        if let Some(p) = self.prev {
+            if r.bytes[range(p)] >= r.bytes[range(key)] {
+                return Err("its keys are not in strictly ascending order");
+            }
+        }
+        self.prev = Some(key);
+        Ok(Some((Slot { key, value }, count)))
+    }
+
+    /// The leaf entries under the node, once every entry is read.
+    fn total(&self) -> u64 {
+        if self.level == 0 {
+            self.count
+        } else {
+            self.total
+        }
+    }
+}
+
+/// The child hash an internal entry's `value` slot holds.
+fn hash_at(bytes: &[u8], value: [u32; 2]) -> Hash {
+    let mut hash = Hash::EMPTY;
+    hash.0.copy_from_slice(&bytes[range(value)]);
+    hash
 }
 
 /// A slot's offsets as a range of the node's bytes.

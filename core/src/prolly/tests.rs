@@ -517,9 +517,11 @@ fn damaged_chunks_fail_to_decode_without_panicking() {
         Node::decode(chunk.clone()).unwrap();
         for len in 0..chunk.len() {
             assert!(Node::decode(chunk[..len].to_vec()).is_err(), "prefix {len}");
+            assert!(refs(&chunk[..len]).is_err(), "prefix {len}");
         }
         let mut longer = chunk.clone();
         longer.push(0);
+        assert!(refs(&longer).is_err());
         assert!(Node::decode(longer).is_err());
         for _ in 0..2000 {
             let mut bad = chunk.clone();
@@ -527,8 +529,19 @@ fn damaged_chunks_fail_to_decode_without_panicking() {
                 let i = rng.below(bad.len() as u64) as usize;
                 bad[i] ^= 1 << rng.below(8);
             }
-            let _ = Node::decode(bad.clone());
-            let _ = refs(&bad);
+            // `refs` reads the layout without building a node: it must accept what `decode`
+            // accepts and nothing else, and name the same children.
+            match (Node::decode(bad.clone()), refs(&bad)) {
+                (Ok(node), Ok(children)) => {
+                    let want: Vec<_> = match node.level() {
+                        0 => vec![],
+                        _ => (0..node.len()).map(|i| node.child(i)).collect(),
+                    };
+                    assert_eq!(children, want);
+                }
+                (Err(_), Err(_)) => {}
+                (node, children) => panic!("{bad:?}: {:?} / {children:?}", node.err()),
+            }
         }
     }
     for _ in 0..2000 {
