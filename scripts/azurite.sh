@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A throw-away Azurite (Microsoft's Azure Blob emulator) on 127.0.0.1 for the az:// tests.
 #   scripts/azurite.sh start DIR [--until-exit PID]  start it; DIR/env gets the endpoint and
-#                                                    the emulator's published account and key
+#                                                    the emulator's published account and key;
+#                                                    with PID, stopped and its files removed
+#                                                    once process PID exits
 #   scripts/azurite.sh container DIR NAME            create a container
 #   scripts/azurite.sh stop DIR                      stop it by the PID in DIR/azurite.pid
 # Installed by scripts/setup.sh (npm ci in scripts/emulators). Telemetry is off: with it on,
@@ -52,13 +54,16 @@ stop() {
   rm -f "$pidfile"
 }
 
-# A watcher stops the emulator once PID has exited, however the owner ends.
+# A watcher stops the emulator once PID has exited, however the owner ends, then removes what
+# `start` wrote in DIR, and DIR if that empties it.
 watch_owner() {
   local dir=$1 owner=$2
   (
     exec </dev/null >/dev/null 2>&1
     while kill -0 "$owner" 2>/dev/null; do sleep 1; done
     stop "$dir"
+    rm -f "$dir"/{azurite.log,azurite.pid,env}
+    rmdir "$dir"
   ) &
   disown
 }

@@ -2,6 +2,7 @@
 # A throw-away single-node Ceph cluster with a RADOS Gateway (S3) on 127.0.0.1, for tests.
 #   scripts/ceph.sh install      install the Debian packages if missing
 #   scripts/ceph.sh start DIR    new cluster inside DIR; writes DIR/env (AWS_* exports)
+#     --until-exit PID           and stop it, and remove its files, once process PID exits
 #   scripts/ceph.sh stop DIR     stop its daemons (radosgw, OSD, MON); DIR is left in place
 # One MON, one memstore OSD (data in RAM), no mgr, one radosgw. Everything (config, keys, data,
 # logs, sockets, pid files) lives in DIR and nothing listens beyond 127.0.0.1, so several
@@ -323,13 +324,16 @@ EOF
 }
 
 # With --until-exit PID: a watcher stops the cluster once PID has exited, so a test process
-# that starts a cluster never leaves it behind, however it ends (even SIGKILL).
+# that starts a cluster never leaves it behind, however it ends (even SIGKILL). It then removes
+# what `start` wrote in DIR, and DIR if that empties it: a test's folder would outlive it.
 watch_owner() {
   local dir=$1 owner=$2
   (
     exec </dev/null >/dev/null 2>&1 3>&-
     while kill -0 "$owner" 2>/dev/null; do sleep 1; done
     cmd_stop "$dir"
+    rm -rf "$dir"/{run,log,mon,osd,rgw,crash,ceph.conf,keyring,monmap,env}
+    rmdir "$dir"
   ) &
   disown
 }
