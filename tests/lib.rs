@@ -72,8 +72,6 @@ pub fn manifest_file(store: &Path) -> std::path::PathBuf {
     versions.pop().expect("a manifest version")
 }
 
-/// The `cairn` binary, brought up to date once per test process: `cargo test -p cairn-tests`
-/// alone would not rebuild another package's binary.
 /// Runs `cairn ARGS` in `dir` and sends it Ctrl-C (SIGINT) after `delay_ms`: whether it
 /// stopped (exit 130, saying nothing changed) rather than finishing first (exit 0). Any other
 /// ending fails the test. When the signal lands is timing, so callers try growing delays.
@@ -102,6 +100,8 @@ pub fn ctrl_c_after(dir: &Path, args: &[&str], delay_ms: u64) -> bool {
     }
 }
 
+/// The `cairn` binary, brought up to date once per test process: `cargo test -p cairn-tests`
+/// alone would not rebuild another package's binary.
 pub fn cairn_bin() -> &'static Path {
     static BIN: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
     BIN.get_or_init(|| {
@@ -138,11 +138,21 @@ pub fn cairn_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
 }
 
 fn run_cairn(dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
+    let mut command = std::process::Command::new(cairn_bin());
+    command.args(args).current_dir(dir);
+    run(command, stdin, env)
+}
+
+/// Runs `command` (`cairn`, or a program that runs it) as `cairn_in` does: with a fixed
+/// author and `env`, feeding it `stdin`.
+pub fn run(
+    mut command: std::process::Command,
+    stdin: Option<&str>,
+    env: &[(&str, &str)],
+) -> Output {
     use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(cairn_bin())
-        .args(args)
-        .current_dir(dir)
+    use std::process::Stdio;
+    let mut child = command
         .env("CAIRN_USER_NAME", "Test Author")
         .env("CAIRN_USER_EMAIL", "test@example.com")
         .envs(env.iter().copied())
@@ -281,7 +291,12 @@ pub fn fails(dir: &Path, args: &[&str]) -> String {
 
 /// `fails` with environment variables set for the process.
 pub fn fails_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
-    let out = cairn_env(dir, args, env);
+    one_line_error(&cairn_env(dir, args, env), args)
+}
+
+/// Requires that `cairn ARGS` failed with exit code 1 and one line of error, its last; returns
+/// stderr.
+pub fn one_line_error(out: &Output, args: &[&str]) -> String {
     assert_eq!(
         out.code, 1,
         "cairn {args:?} should fail: {}{}",
@@ -296,7 +311,7 @@ pub fn fails_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
     );
     assert_eq!(out.stderr.matches("error: ").count(), 1, "{}", out.stderr);
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
-    out.stderr
+    out.stderr.clone()
 }
 
 /// Runs cairn, expecting it to fail with exit code 1 and an error that mentions `needed`;
