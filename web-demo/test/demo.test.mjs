@@ -4,8 +4,8 @@
 // screen. Each step checks what the page then shows, and that nothing sticks out sideways.
 // The story runs at a desktop and at a phone width. Each run screenshots the page after the
 // restored database moved to its new backup (the whole page; on the phone one screen, at the
-// comparison): into a temporary folder, or over docs/demo.png and docs/demo-phone.png with
-// CAIRN_DEMO_SCREENSHOT=1 (how those are made).
+// comparison): into the run's temporary folder, removed with it, or over docs/demo.png and
+// docs/demo-phone.png with CAIRN_DEMO_SCREENSHOT=1 (how those are made).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,8 +20,7 @@ const WIDTHS = [
   { name: 'desktop', viewport: { width: 1280, height: 800 }, screenshot: { file: 'demo.png' } },
   { name: 'phone', viewport: { width: 390, height: 844 }, screenshot: { file: 'demo-phone.png', at: 'panel-compare' } },
 ];
-const screenshotPath = (file) =>
-  process.env.CAIRN_DEMO_SCREENSHOT ? join(ROOT, 'docs', file) : join(tmpdir(), `cairn-${process.pid}-${file}`);
+const screenshotPath = (file, scratch) => (process.env.CAIRN_DEMO_SCREENSHOT ? join(ROOT, 'docs', file) : join(scratch, file));
 
 /** The whole story in a fresh browser profile at one window size. */
 async function walkThrough(t, { viewport, screenshot }) {
@@ -230,7 +229,7 @@ async function walkThrough(t, { viewport, screenshot }) {
     assert.equal(await button(d.panel('compare'), 'Back up to a new location').count(), 0, 'still offered once done');
     await d.fits('after the new backup');
     if (screenshot.at) await page.getByTestId(screenshot.at).evaluate((panel) => panel.scrollIntoView());
-    await page.screenshot({ path: screenshotPath(screenshot.file), fullPage: !screenshot.at });
+    await page.screenshot({ path: screenshotPath(screenshot.file, downloads), fullPage: !screenshot.at });
   });
 
   await step('the old backup stays the original database\'s: it refuses the restored one', async () => {
