@@ -7,7 +7,7 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use cairn_tests::{cairn_bin, one_line_error, run, Output};
+use cairn_tests::{cairn_bin, one_line_error, run, succeeded, Output};
 
 /// A tmpfs on a new folder, visible to the processes `command` starts.
 struct SmallDisk {
@@ -71,9 +71,7 @@ impl SmallDisk {
     }
 
     fn ok(&self, dir: &Path, args: &[&str]) -> String {
-        let out = self.cairn(dir, args);
-        assert_eq!(out.code, 0, "cairn {args:?}: {}{}", out.stdout, out.stderr);
-        out.stdout
+        succeeded(self.cairn(dir, args), args)
     }
 
     /// Runs a shell script at the disk's root; returns its standard output.

@@ -270,7 +270,11 @@ pub fn ok(dir: &Path, args: &[&str]) -> String {
 
 /// `ok` with environment variables set for the process.
 pub fn ok_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
-    let out = cairn_env(dir, args, env);
+    succeeded(cairn_env(dir, args, env), args)
+}
+
+/// Requires that `cairn ARGS` succeeded; returns stdout.
+pub fn succeeded(out: Output, args: &[&str]) -> String {
     assert_eq!(
         out.code, 0,
         "cairn {args:?} failed ({}): {}{}",
