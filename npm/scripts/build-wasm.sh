@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds bindings/wasm into npm/wasm/ (a build product, gitignored): cairn_wasm.js, the
-# `--target web` loader, and cairn_wasm_bg.wasm; then npm/dist/browser.js, the browser entry
-# as one module (scripts/build-bundle.mjs). Installs nothing; scripts/setup.sh does.
+# `--target web` loader, and cairn_wasm_bg.wasm; the same with the command line in
+# npm/wasm/cli/, for the Node bin; then npm/dist/browser.js, the browser entry as one module
+# (scripts/build-bundle.mjs). Installs nothing; scripts/setup.sh does.
 #
-# Route 1, rustup's wasm32 target and wasm-pack: wasm-pack does everything.
+# Route 1, rustup's wasm32 target and wasm-pack: wasm-pack builds and runs wasm-bindgen.
 # Route 2, otherwise (see shared TOOLCHAIN.md): cargo (Debian's rustc-web building std when
-# rustup has no wasm32 target), then wasm-bindgen and wasm-opt by hand.
+# rustup has no wasm32 target), then wasm-bindgen by hand. Either way wasm-opt runs last.
 set -euo pipefail
 
 npm_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,26 +41,43 @@ if ! wasm_opt_usable; then
   skip_opt=1
 fi
 
-if has_rustup_target && command -v wasm-pack >/dev/null; then
-  wasm-pack build "$crate" --release --target web --out-dir "$out" --out-name cairn_wasm \
-    --no-pack --no-typescript ${skip_opt:+--no-opt}
-else
-  if has_rustup_target; then
-    cargo build --manifest-path "$root/Cargo.toml" -p cairn-wasm --release --target wasm32-unknown-unknown
+# One build of the crate into $1 (the glue and an unoptimised .wasm), with cargo's arguments
+# $2...; built one after the other, as both land in the same target/ file.
+build() {
+  local dir="$1"
+  shift
+  if has_rustup_target && command -v wasm-pack >/dev/null; then
+    wasm-pack build "$crate" --release --target web --out-dir "$dir" --out-name cairn_wasm \
+      --no-pack --no-typescript --no-opt -- "$@"
   else
-    RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
-      /usr/bin/cargo build --manifest-path "$root/Cargo.toml" -p cairn-wasm --release \
-      --target wasm32-unknown-unknown -Z build-std=std,panic_abort
+    if has_rustup_target; then
+      cargo build --manifest-path "$root/Cargo.toml" -p cairn-wasm --release --target wasm32-unknown-unknown "$@"
+    else
+      RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
+        /usr/bin/cargo build --manifest-path "$root/Cargo.toml" -p cairn-wasm --release \
+        --target wasm32-unknown-unknown -Z build-std=std,panic_abort "$@"
+    fi
+    local target_dir="${CARGO_TARGET_DIR:-$root/target}"
+    wasm-bindgen --target web --no-typescript --out-dir "$dir" --out-name cairn_wasm \
+      "$target_dir/wasm32-unknown-unknown/release/cairn_wasm.wasm"
   fi
-  target_dir="${CARGO_TARGET_DIR:-$root/target}"
-  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name cairn_wasm \
-    "$target_dir/wasm32-unknown-unknown/release/cairn_wasm.wasm"
-  if [[ -z "${skip_opt:-}" ]]; then
-    wasm-opt "${opt_args[@]}" "$out/cairn_wasm_bg.wasm" -o "$out/cairn_wasm_bg.wasm"
-  fi
+  # wasm-pack's catch-all .gitignore would hide the build from `npm pack`.
+  rm -f "$dir/.gitignore"
+}
+
+# The module of the package's API, in Node and every page; and the Node bin's, with the command
+# line (the `cli` feature), which pages never load.
+build "$out"
+build "$out/cli" --features cli
+if [[ -z "${skip_opt:-}" ]]; then
+  # The two optimisations side by side: most of a build's time, and one core each.
+  pids=()
+  for dir in "$out" "$out/cli"; do
+    wasm-opt "${opt_args[@]}" "$dir/cairn_wasm_bg.wasm" -o "$dir/cairn_wasm_bg.wasm" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid"; done
 fi
-# wasm-pack's catch-all .gitignore would hide the build from `npm pack`.
-rm -f "$out/.gitignore"
-echo "build-wasm: $(wc -c <"$out/cairn_wasm_bg.wasm") bytes in $((SECONDS - started)) s -> $out" >&2
+echo "build-wasm: $(wc -c <"$out/cairn_wasm_bg.wasm") bytes (the command line's: $(wc -c <"$out/cli/cairn_wasm_bg.wasm")) in $((SECONDS - started)) s -> $out" >&2
 # The browser entry, bundled beside it (npm/dist/browser.js): one build step makes the package.
 node "$npm_dir/scripts/build-bundle.mjs"

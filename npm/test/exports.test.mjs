@@ -105,3 +105,11 @@ test('dist/browser.js, the browser entry, is src/browser.js bundled as src/ is n
   assert.equal(exports['.'].browser.default, `./${OUTFILE}`);
   assert.equal(exports['.'].default, `./${OUTFILE}`);
 });
+
+test("the command line is in the bin's module only: the one the API and pages load has no runCli", async () => {
+  const api = await import('../wasm/cairn_wasm.js');
+  const cli = await import('../wasm/cli/cairn_wasm.js');
+  assert.equal(api.runCli, undefined);
+  assert.equal(typeof cli.runCli, 'function');
+  assert.ok(!(await read('../bin/cairn.js')).includes("'../wasm/cairn_wasm.js'"), 'the bin loads wasm/cli/, not the API module');
+});

@@ -1,7 +1,8 @@
 //! Cairn for JavaScript: a thin wasm-bindgen layer over cairn-core, as automerge-wasm is over
-//! automerge: the chunk store, the repository (`Repo`), backups, bundles, and the `cairn`
-//! command line (`runCli`). Storage is a JS adapter object (see `StorageAdapter` in
-//! npm/index.d.ts); every decision about chunks, tables and manifests stays in the core.
+//! automerge: the chunk store, the repository (`Repo`), backups, bundles, and, with the `cli`
+//! feature, the `cairn` command line (`runCli`). Storage is a JS adapter object (see
+//! `StorageAdapter` in npm/index.d.ts); every decision about chunks, tables and manifests stays
+//! in the core.
 //!
 //! The crate is empty on other targets, so native workspace builds and lints can include it.
 #![cfg(target_arch = "wasm32")]
@@ -9,6 +10,7 @@
 mod args;
 mod backup;
 mod chunk_store;
+#[cfg(feature = "cli")]
 mod cli;
 mod convert;
 mod encryption;
