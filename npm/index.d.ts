@@ -361,7 +361,10 @@ export function runConformance(a: StorageAdapter, b: StorageAdapter): Promise<st
  * `AZURE_STORAGE_ACCOUNT_KEY`, `AZURE_STORAGE_SAS_KEY`), as the native CLI; in a browser, what
  * `setObjectStoreSettings` gave. In a browser the bucket must allow the page's origin (CORS)
  * and expose the `ETag` header. NOT_INITIALIZED before `init()`; INVALID_ARGUMENT for a
- * malformed URL or a URL with credentials in it.
+ * malformed URL or a URL with credentials in it. The client is a second wasm module
+ * (`cairn-db/wasm-net`, beside the core's), loaded the first time a store across the network
+ * is opened: in Node there and then; in a browser the adapter's first call waits for it, and
+ * what the client refuses on opening (settings it cannot use) rejects that call instead.
  */
 export function objectStore(url: string): StorageAdapter;
 
@@ -380,7 +383,8 @@ export function setObjectStoreSettings(settings: Record<string, string>): void;
  * same `ServerOptions`. Requests go through `fetch`; in a browser the server must allow the
  * page's origin (`cairn serve --cors-origin ORIGIN`). NOT_INITIALIZED before `init()`;
  * INVALID_ARGUMENT for a malformed URL, a URL with credentials in it, or a token for plain
- * `http://` to another machine.
+ * `http://` to another machine (in a browser, the last rejects the adapter's first call: the
+ * client loads on first use, as for `objectStore`).
  */
 export function httpStore(url: string, options?: ServerOptions): StorageAdapter;
 

@@ -38,7 +38,7 @@ PY
 echo
 python3 studies/engine/compare.py "$out/target/release/engine-study"
 
-# The same wasm-opt arguments as the Cairn module's (kept in its crate's wasm-pack metadata).
+# The same wasm-opt arguments as the Cairn modules' (kept in bindings/wasm/Cargo.toml).
 read -r -a opt_args <<<"$(sed -n 's/^wasm-opt = \[\(.*\)\]$/\1/p' bindings/wasm/Cargo.toml | tr -d '",')"
 glue="$out/gluesql.wasm"
 npm/node_modules/.bin/wasm-opt "${opt_args[@]}" \

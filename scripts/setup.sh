@@ -3,7 +3,7 @@
 # laptop. Idempotent: a second run finds everything in place and installs nothing.
 #   - the wasm32 standard library: rustup's target, or Debian's rustc-web route (docs in
 #     ../shared/TOOLCHAIN.md) where rustup cannot download it
-#   - wasm-bindgen-cli at exactly the version Cargo.lock pins, and wasm-pack
+#   - wasm-bindgen-cli at exactly the version Cargo.lock pins
 #   - wasm-opt (Debian's binaryen), Debian's Chromium for the browser tests
 #   - the npm packages of npm/ and web-demo/ from their committed lockfiles
 #   - Ceph's MON, OSD and RADOS Gateway (Debian packages) for the s3:// tests, and Azurite
@@ -52,10 +52,6 @@ have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$have" != "$want" ]; then
   say "installing wasm-bindgen-cli $want (had: ${have:-none})"
   cargo install wasm-bindgen-cli --version "$want" --force >&2
-fi
-if command -v rustup >/dev/null && ! command -v wasm-pack >/dev/null; then
-  say "installing wasm-pack"
-  cargo install wasm-pack --version 0.15.1 >&2
 fi
 command -v wasm-opt >/dev/null || apt_install binaryen
 

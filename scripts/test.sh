@@ -23,7 +23,7 @@ cargo fmt --all --check
 
 step "clippy (native and wasm32), warnings denied"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo clippy -p cairn-core -p cairn-object -p cairn-wasm --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy -p cairn-core -p cairn-object -p cairn-wasm -p cairn-wasm-net -p cairn-wasm-adapter --target wasm32-unknown-unknown --locked -- -D warnings
 cargo clippy -p cairn-wasm --features cli --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "native tests"

@@ -175,6 +175,22 @@ impl fmt::Display for Bucket {
     }
 }
 
+/// The bucket an `s3://` or `az://` URL names (for the wasm builds, which take such URLs alone).
+pub fn parse_bucket(url: &str) -> Result<Bucket, String> {
+    match parse(url, Path::new("/")).map_err(|e| e.to_string())? {
+        Location::Bucket(bucket) => Ok(bucket),
+        _ => Err(format!("'{url}' is not an s3:// or az:// URL")),
+    }
+}
+
+/// The store an `http://` or `https://` URL names (for the wasm builds, as `parse_bucket`).
+pub fn parse_http(url: &str) -> Result<HttpLocation, String> {
+    match parse(url, Path::new("/")).map_err(|e| e.to_string())? {
+        Location::Http(location) => Ok(location),
+        _ => Err(format!("'{url}' is not an http:// or https:// URL")),
+    }
+}
+
 /// Parses a URL; a `file://` path is resolved against `base` (absolute) and normalized, so
 /// that two spellings of one place compare equal.
 pub fn parse(url: &str, base: &Path) -> Result<Location, UrlError> {

@@ -29,8 +29,10 @@ export async function bundle({ write = true } = {}) {
       {
         name: 'wasm-glue-stays-beside-the-wasm',
         setup(b) {
-          // Imported as ../wasm/ or ../../wasm/ from src/; from dist/ it is one level up.
+          // Imported as ../wasm/ or ../../wasm/ from src/; from dist/ it is one level up. The
+          // network module's glue too, which a page imports only when it needs it.
           b.onResolve({ filter: /\/wasm\/cairn_wasm\.js$/ }, () => ({ path: '../wasm/cairn_wasm.js', external: true }));
+          b.onResolve({ filter: /\/wasm\/net\/cairn_net\.js$/ }, () => ({ path: '../wasm/net/cairn_net.js', external: true }));
         },
       },
     ],

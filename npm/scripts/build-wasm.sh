@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Builds bindings/wasm into npm/wasm/ (a build product, gitignored): cairn_wasm.js, the
-# `--target web` loader, and cairn_wasm_bg.wasm; the same with the command line in
-# npm/wasm/cli/, for the Node bin; then npm/dist/browser.js, the browser entry as one module
+# Builds the package's three wasm modules into npm/wasm/ (a build product, gitignored), each a
+# `--target web` glue NAME.js beside NAME_bg.wasm: the core (cairn-wasm) in npm/wasm/; the
+# network clients (bindings/wasm-net), which the core's adapters load on first use, in
+# npm/wasm/net/ as cairn_net; the core with the command line (its `cli` feature), for the Node
+# bin, in npm/wasm/cli/. Then npm/dist/browser.js, the browser entry as one module
 # (scripts/build-bundle.mjs). Installs nothing; scripts/setup.sh does.
 #
-# Route 1, rustup's wasm32 target and wasm-pack: wasm-pack builds and runs wasm-bindgen.
-# Route 2, otherwise (see shared TOOLCHAIN.md): cargo (Debian's rustc-web building std when
-# rustup has no wasm32 target), then wasm-bindgen by hand. Either way wasm-opt runs last.
+# cargo (rustup's wasm32 target; else Debian's rustc-web building std, see shared
+# TOOLCHAIN.md), then wasm-bindgen and wasm-opt.
 set -euo pipefail
 
 npm_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="$(cd "$npm_dir/.." && pwd)"
-crate="$root/bindings/wasm"
 out="$npm_dir/wasm"
 
 # BLAKE3's wasm32_simd code needs the simd128 target feature; getrandom's wasm_js backend
@@ -20,8 +20,8 @@ export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-C target-feature=+simd128 --cfg getr
 # The npm `binaryen` devDependency's wasm-opt before any other.
 export PATH="$npm_dir/node_modules/.bin:$PATH"
 
-# The wasm-opt arguments, kept once in the crate's wasm-pack metadata.
-read -r -a opt_args <<<"$(sed -n 's/^wasm-opt = \[\(.*\)\]$/\1/p' "$crate/Cargo.toml" | tr -d '",')"
+# The wasm-opt arguments (for all three modules), kept once in cairn-wasm's Cargo.toml.
+read -r -a opt_args <<<"$(sed -n 's/^wasm-opt = \[\(.*\)\]$/\1/p' "$root/bindings/wasm/Cargo.toml" | tr -d '",')"
 
 # Binaryen 108 (Debian's) exports the wrong table for wasm-bindgen's externrefs; 132 is checked.
 wasm_opt_usable() {
@@ -35,49 +35,51 @@ has_rustup_target() {
 }
 
 rm -rf "$out"
+mkdir -p "$out"
+# Present until the build ends (npm/test/bundlers.test.mjs waits for it to go).
+touch "$out/.building"
 started=$SECONDS
 if ! wasm_opt_usable; then
   echo "build-wasm: no wasm-opt >= 132 on PATH (run npm ci); the .wasm stays unoptimised" >&2
   skip_opt=1
 fi
 
-# One build of the crate into $1 (the glue and an unoptimised .wasm), with cargo's arguments
-# $2...; built one after the other, as both land in the same target/ file.
-build() {
-  local dir="$1"
-  shift
-  if has_rustup_target && command -v wasm-pack >/dev/null; then
-    wasm-pack build "$crate" --release --target web --out-dir "$dir" --out-name cairn_wasm \
-      --no-pack --no-typescript --no-opt -- "$@"
+cargo_build() {
+  if has_rustup_target; then
+    cargo build --manifest-path "$root/Cargo.toml" --release --target wasm32-unknown-unknown "$@"
   else
-    if has_rustup_target; then
-      cargo build --manifest-path "$root/Cargo.toml" -p cairn-wasm --release --target wasm32-unknown-unknown "$@"
-    else
-      RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
-        /usr/bin/cargo build --manifest-path "$root/Cargo.toml" -p cairn-wasm --release \
-        --target wasm32-unknown-unknown -Z build-std=std,panic_abort "$@"
-    fi
-    local target_dir="${CARGO_TARGET_DIR:-$root/target}"
-    wasm-bindgen --target web --no-typescript --out-dir "$dir" --out-name cairn_wasm \
-      "$target_dir/wasm32-unknown-unknown/release/cairn_wasm.wasm"
+    RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
+      /usr/bin/cargo build --manifest-path "$root/Cargo.toml" --release \
+      --target wasm32-unknown-unknown -Z build-std=std,panic_abort "$@"
   fi
-  # wasm-pack's catch-all .gitignore would hide the build from `npm pack`.
-  rm -f "$dir/.gitignore"
 }
 
-# The module of the package's API, in Node and every page; and the Node bin's, with the command
-# line (the `cli` feature), which pages never load.
-build "$out"
-build "$out/cli" --features cli
+# wasm-bindgen on cargo's $1.wasm, into $2 as $3.js and $3_bg.wasm.
+bindgen() {
+  wasm-bindgen --target web --no-typescript --out-dir "$2" --out-name "$3" \
+    "${CARGO_TARGET_DIR:-$root/target}/wasm32-unknown-unknown/release/$1.wasm"
+}
+
+# The core and the network clients in one cargo run, so that they share one build of every
+# dependency (cargo unifies features within a run; the command line's build has the same
+# dependencies); then the core again, with the command line, into the same target file.
+cargo_build -p cairn-wasm -p cairn-wasm-net
+bindgen cairn_wasm "$out" cairn_wasm
+bindgen cairn_wasm_net "$out/net" cairn_net
+cargo_build -p cairn-wasm --features cli
+bindgen cairn_wasm "$out/cli" cairn_wasm
+modules=("$out/cairn_wasm_bg.wasm" "$out/net/cairn_net_bg.wasm" "$out/cli/cairn_wasm_bg.wasm")
 if [[ -z "${skip_opt:-}" ]]; then
-  # The two optimisations side by side: most of a build's time, and one core each.
+  # The optimisations side by side: most of a build's time, and one core each.
   pids=()
-  for dir in "$out" "$out/cli"; do
-    wasm-opt "${opt_args[@]}" "$dir/cairn_wasm_bg.wasm" -o "$dir/cairn_wasm_bg.wasm" &
+  for module in "${modules[@]}"; do
+    wasm-opt "${opt_args[@]}" "$module" -o "$module" &
     pids+=($!)
   done
   for pid in "${pids[@]}"; do wait "$pid"; done
 fi
-echo "build-wasm: $(wc -c <"$out/cairn_wasm_bg.wasm") bytes (the command line's: $(wc -c <"$out/cli/cairn_wasm_bg.wasm")) in $((SECONDS - started)) s -> $out" >&2
+for module in "${modules[@]}"; do echo "build-wasm: ${module#"$npm_dir/"}: $(wc -c <"$module") bytes" >&2; done
 # The browser entry, bundled beside it (npm/dist/browser.js): one build step makes the package.
 node "$npm_dir/scripts/build-bundle.mjs"
+rm "$out/.building"
+echo "build-wasm: done in $((SECONDS - started)) s" >&2

@@ -11,7 +11,7 @@ let loaded = false;
 
 /** Loads the core from `wasm` (default: the file beside this package); idempotent. */
 export function init(wasm) {
-  loading ??= load({ module_or_path: wasm ?? bundledWasm() }).then(
+  loading ??= load({ module_or_path: wasm ?? rewritten(new URL('cairn-db/wasm', import.meta.url), 'cairn-db/wasm') }).then(
     () => {
       loaded = true;
     },
@@ -24,16 +24,16 @@ export function init(wasm) {
 }
 
 /**
- * The wasm file's URL as a bundler rewrote it, or undefined (then the glue's default: the file
- * beside `wasm/cairn_wasm.js`). Bundlers rewrite `new URL(SPECIFIER, import.meta.url)` to the
- * asset's URL, and this one names the file by package specifier, not relative to this module:
- * Vite 7's dev server pre-bundles the package into `node_modules/.vite/deps/`, where the glue's
- * relative URL no longer reaches the file, but it still resolves `cairn-db/wasm` there. Where no
- * bundler rewrote it (a plain import map, Node) it is left ending in `/cairn-db/wasm`: unused.
+ * A wasm file's URL as a bundler rewrote it, or undefined (then the glue's default: the file
+ * beside the glue). Bundlers rewrite `new URL(SPECIFIER, import.meta.url)` (written out where it
+ * is used, so that they see it) to the asset's URL, and `specifier` names the file by package
+ * specifier, not relative to this module: Vite 7's dev server pre-bundles the package into
+ * `node_modules/.vite/deps/`, where the glue's relative URL no longer reaches the file, but it
+ * still resolves `cairn-db/wasm` there. Where no bundler rewrote it (a plain import map, Node)
+ * it is left ending in `/SPECIFIER`: unused.
  */
-function bundledWasm() {
-  const url = new URL('cairn-db/wasm', import.meta.url);
-  return url.pathname.endsWith('/cairn-db/wasm') ? undefined : url;
+export function rewritten(url, specifier) {
+  return url.pathname.endsWith(`/${specifier}`) ? undefined : url;
 }
 
 /** Instantiates the core from the wasm file's bytes, synchronously (Node). */

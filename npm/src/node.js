@@ -17,8 +17,12 @@ import { initFrom } from './init.js';
 import { source } from './locations/bucket.js';
 import * as file from './locations/file.js';
 import { platform, schemes } from './locations/index.js';
+import { networkModule } from './locations/network.js';
 
-initFrom(wasmBytes());
+initFrom(wasmBytes('../wasm/cairn_wasm_bg.wasm', 'cairn-db/wasm', 'cairn_wasm_bg.wasm'));
+// The network clients' module, loaded when the first store across the network is opened.
+networkModule.loadNow = (initSync) =>
+  initSync({ module: wasmBytes('../wasm/net/cairn_net_bg.wasm', 'cairn-db/wasm-net', 'cairn_net_bg.wasm') });
 schemes.set('file', file);
 // s3:// and az:// take their credentials from the environment, as the native CLI does.
 source.env = process.env;
@@ -50,17 +54,17 @@ export * from './common.js';
 export { NodeFsAdapter } from './adapters/node-fs.js';
 
 /**
- * The wasm file: beside this package; or, where a bundler (`esbuild --platform=node`) moved
- * this code away from it, where Node resolves `cairn-db/wasm` from the bundle (its project's
- * node_modules), else beside the bundle itself.
+ * A wasm file of the package: at `inPackage` (relative to this file); or, where a bundler
+ * (`esbuild --platform=node`) moved this code away from it, where Node resolves `specifier`
+ * from the bundle (its project's node_modules), else `name` beside the bundle itself.
  */
-function wasmBytes() {
+function wasmBytes(inPackage, specifier, name) {
   // An ES module has import.meta.url; a CommonJS bundle of this one has __filename instead.
   const here = import.meta.url ?? (typeof __filename === 'string' ? pathToFileURL(__filename).href : undefined);
   const places = [
-    () => new URL('../wasm/cairn_wasm_bg.wasm', here),
-    () => pathToFileURL(createRequire(here).resolve('cairn-db/wasm')),
-    () => new URL('cairn_wasm_bg.wasm', here),
+    () => new URL(inPackage, here),
+    () => pathToFileURL(createRequire(here).resolve(specifier)),
+    () => new URL(name, here),
   ];
   const tried = [];
   for (const place of places) {
@@ -70,5 +74,5 @@ function wasmBytes() {
       tried.push(e.message);
     }
   }
-  throw new CairnError('INIT_FAILED', `cannot find the Cairn WebAssembly module (cairn-db/wasm): ${tried.join('; ')}`);
+  throw new CairnError('INIT_FAILED', `cannot find the Cairn WebAssembly module (${specifier}): ${tried.join('; ')}`);
 }

@@ -28,11 +28,11 @@ const RUNTIMES = { bun: 'bun@1.4.5', deno: 'deno@2.9.6' };
 
 // What the app reports, where it ran.
 const PAGE_AND_WORKER = [
-  { where: 'page', mem: [[1]], idb: [[1]] },
-  { where: 'worker', mem: [[1]], idb: [[1]] },
+  { where: 'page', mem: [[1]], idb: [[1]], network: 'INVALID_ARGUMENT' },
+  { where: 'worker', mem: [[1]], idb: [[1]], network: 'INVALID_ARGUMENT' },
 ];
-const SERVICE_WORKER = [{ where: 'service-worker', mem: [[1]], idb: [[1]] }];
-const SERVER = [{ where: 'server', mem: [[1]] }];
+const SERVICE_WORKER = [{ where: 'service-worker', mem: [[1]], idb: [[1]], network: 'INVALID_ARGUMENT' }];
+const SERVER = [{ where: 'server', mem: [[1]], network: 'INVALID_ARGUMENT' }];
 
 let dir; // the run's temporary folder
 let tarball;
@@ -63,8 +63,8 @@ async function wasmBuilt() {
   for (;;) {
     try {
       const times = await Promise.all(files.map(async (f) => (await stat(f)).mtimeMs));
-      // wasm-pack leaves a catch-all .gitignore there until build-wasm.sh ends.
-      const building = await stat(join(PACKAGE, 'wasm', '.gitignore')).then(() => true, () => false);
+      // build-wasm.sh leaves this marker there until it ends.
+      const building = await stat(join(PACKAGE, 'wasm', '.building')).then(() => true, () => false);
       if (!building && Date.now() - Math.max(...times) > 3_000) return;
     } catch {
       // not there yet
@@ -198,7 +198,7 @@ before(
     // Without the prepack script: it rebuilds the wasm, which other tests are reading.
     const packed = await npm(PACKAGE, 'pack', '--json', '--ignore-scripts', '--pack-destination', dir);
     const [{ filename, files }] = JSON.parse(packed);
-    for (const f of ['wasm/cairn_wasm.js', 'wasm/cairn_wasm_bg.wasm']) {
+    for (const f of ['wasm/cairn_wasm.js', 'wasm/cairn_wasm_bg.wasm', 'wasm/net/cairn_net.js', 'wasm/net/cairn_net_bg.wasm']) {
       assert.ok(files.some((p) => p.path === f), `${f} is packed`);
     }
     tarball = join(dir, filename);
@@ -245,7 +245,7 @@ for (const major of [7, 8]) {
     const root = await project(`vite${major}-build`);
     await run(process.execPath, [vite(major), 'build'], { cwd: root });
     const wasm = (await readdir(join(root, 'dist', 'assets'))).filter((f) => f.endsWith('.wasm'));
-    assert.equal(wasm.length, 1, `one wasm asset: ${wasm}`);
+    assert.equal(wasm.length, 2, `two wasm assets, the core and the network module: ${wasm}`);
     await assertPage(`${await served(join(root, 'dist'))}/index.html`, PAGE_AND_WORKER);
   });
 }
@@ -259,10 +259,11 @@ test('esbuild bundles for Node (ESM and CommonJS), run with node', { timeout: 12
     const stdout = await run(process.execPath, [join('dist', out)], { cwd: root });
     assert.deepEqual(JSON.parse(stdout), SERVER, `${format} bundle`);
   }
-  // Deployed without node_modules: the wasm file copied beside the bundle is found there.
+  // Deployed without node_modules: the wasm files copied beside the bundle are found there.
   const alone = join(dir, 'esbuild-node-alone');
   await mkdir(alone);
-  for (const f of ['dist/app.mjs', 'dist/app.cjs', 'node_modules/cairn-db/wasm/cairn_wasm_bg.wasm']) {
+  const modules = ['node_modules/cairn-db/wasm/cairn_wasm_bg.wasm', 'node_modules/cairn-db/wasm/net/cairn_net_bg.wasm'];
+  for (const f of ['dist/app.mjs', 'dist/app.cjs', ...modules]) {
     await copyFile(join(root, f), join(alone, f.split('/').pop()));
   }
   for (const out of ['app.mjs', 'app.cjs']) {
@@ -276,9 +277,10 @@ browserCase('esbuild bundle for the browser, in Chromium (page and worker)', asy
   await run(esbuild, ['main.js', 'worker.js', '--bundle', '--format=esm', '--outdir=dist'], { cwd: root });
   await copyFile(join(root, 'index.html'), join(root, 'dist', 'index.html'));
   // esbuild copies no file that code names by `new URL(..., import.meta.url)`: the one step it
-  // needs is the wasm file beside the bundle, where the loader looks by default.
-  const wasm = 'cairn_wasm_bg.wasm';
-  await copyFile(join(root, 'node_modules/cairn-db/wasm', wasm), join(root, 'dist', wasm));
+  // needs is the wasm files beside the bundle, where the loaders look by default.
+  for (const wasm of ['cairn_wasm_bg.wasm', 'net/cairn_net_bg.wasm']) {
+    await copyFile(join(root, 'node_modules/cairn-db/wasm', wasm), join(root, 'dist', wasm.split('/').pop()));
+  }
   await assertPage(`${await served(join(root, 'dist'))}/index.html`, PAGE_AND_WORKER);
 });
 
@@ -300,7 +302,7 @@ browserCase('webpack 5 bundle, in Chromium (page and worker)', async () => {
   const html = '<!doctype html>\n<meta charset="utf-8">\n<link rel="icon" href="data:,">\n<script src="main.js"></script>\n';
   await writeFile(join(root, 'dist', 'index.html'), html);
   const wasm = (await readdir(join(root, 'dist'))).filter((f) => f.endsWith('.wasm'));
-  assert.equal(wasm.length, 1, `one wasm asset: ${wasm}`);
+  assert.equal(wasm.length, 2, `two wasm assets, the core and the network module: ${wasm}`);
   await assertPage(`${await served(join(root, 'dist'))}/index.html`, PAGE_AND_WORKER);
 });
 

@@ -106,10 +106,14 @@ test('dist/browser.js, the browser entry, is src/browser.js bundled as src/ is n
   assert.equal(exports['.'].default, `./${OUTFILE}`);
 });
 
-test("the command line is in the bin's module only: the one the API and pages load has no runCli", async () => {
+test("the command line and the network clients are not in the module the API and pages load", async () => {
   const api = await import('../wasm/cairn_wasm.js');
+  const net = await import('../wasm/net/cairn_net.js');
   const cli = await import('../wasm/cli/cairn_wasm.js');
   assert.equal(api.runCli, undefined);
   assert.equal(typeof cli.runCli, 'function');
+  assert.equal(api.openObjectStore, undefined);
+  assert.equal(api.openHttpStore, undefined);
+  assert.deepEqual([typeof net.openObjectStore, typeof net.openHttpStore], ['function', 'function']);
   assert.ok(!(await read('../bin/cairn.js')).includes("'../wasm/cairn_wasm.js'"), 'the bin loads wasm/cli/, not the API module');
 });

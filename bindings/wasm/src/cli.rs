@@ -13,6 +13,8 @@ use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use cairn_wasm_adapter::RustStoreAdapter;
+
 use crate::js;
 use crate::storage::{JsAdapter, JsStorage};
 
@@ -72,11 +74,10 @@ impl Host for JsHost {
     /// The same client as the native CLI's, with the host's environment and files.
     fn bucket_storage(&self, bucket: &cairn_cli::url::Bucket) -> Result<JsStorage, String> {
         let env = self.call("environment", &[]).unwrap_or(JsValue::UNDEFINED);
-        let read_file = |path: &str| {
-            crate::network::text(self.call("readFile", &[JsValue::from_str(path)]).ok()?)
-        };
-        let storage = cairn_object::open(bucket, crate::network::settings(&env), &read_file)?;
-        let adapter = JsValue::from(crate::network::NetworkStoreAdapter::new(storage));
+        let read_file =
+            |path: &str| js::text(self.call("readFile", &[JsValue::from_str(path)]).ok()?);
+        let storage = cairn_object::open(bucket, js::settings(&env), &read_file)?;
+        let adapter = JsValue::from(RustStoreAdapter::new(storage));
         Ok(JsStorage::new(adapter.unchecked_into::<JsAdapter>()))
     }
 
@@ -86,7 +87,7 @@ impl Host for JsHost {
         token: Option<String>,
     ) -> Result<JsStorage, String> {
         let storage = cairn_object::HttpStorage::new(location, token)?;
-        let adapter = JsValue::from(crate::network::NetworkStoreAdapter::new(storage));
+        let adapter = JsValue::from(RustStoreAdapter::new(storage));
         Ok(JsStorage::new(adapter.unchecked_into::<JsAdapter>()))
     }
 

@@ -10,9 +10,10 @@ use cairn_crypt::{inspect, CryptError, KdfParams, Sealed};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
+use crate::args;
 use crate::error::Error;
 use crate::storage::JsStorage;
-use crate::{args, NetworkStoreAdapter};
+use cairn_wasm_adapter::RustStoreAdapter;
 
 /// A backup's storage as opened: as it is, or sealed.
 pub enum Opened {
@@ -54,7 +55,7 @@ pub async fn open_backup_store(
 ) -> Result<JsValue, Error> {
     Ok(match open(adapter, password, encrypt).await? {
         Opened::Plain(adapter) => adapter,
-        Opened::Sealed(sealed) => NetworkStoreAdapter::new(sealed).into(),
+        Opened::Sealed(sealed) => RustStoreAdapter::new(sealed).into(),
     })
 }
 

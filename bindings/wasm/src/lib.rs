@@ -17,19 +17,18 @@ mod encryption;
 mod error;
 mod handed;
 mod heap;
-mod js;
 mod network;
 mod repo;
 mod report;
 mod storage;
 
 use cairn_core::Hash;
+use cairn_wasm_adapter::js;
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 
 pub use chunk_store::ChunkStore;
 pub use error::Error;
-pub use network::NetworkStoreAdapter;
 pub use repo::Repo;
 pub use storage::{JsAdapter, JsStorage};
 

@@ -1,6 +1,7 @@
-//! Property access on plain JS objects, the one place that talks to `Reflect`.
+//! Property access on plain JS objects, the one place that talks to `Reflect`, and the host's
+//! settings and file texts read.
 
-use js_sys::{Object, Reflect};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A plain object with the given properties.
@@ -38,5 +39,29 @@ pub fn describe(value: &JsValue) -> String {
     {
         Some(inner) => inner.to_owned(),
         None => debug,
+    }
+}
+
+/// `{ NAME: value }` (a settings object, Node's `process.env`, or headers) as pairs; values that
+/// are not strings are left out.
+pub fn settings(value: &JsValue) -> Vec<(String, String)> {
+    if !value.is_object() {
+        return Vec::new();
+    }
+    Object::entries(value.unchecked_ref())
+        .iter()
+        .filter_map(|entry| {
+            let pair: Array = entry.unchecked_into();
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
+
+/// What a host's file read answered, as text: a string, or UTF-8 bytes in a Uint8Array
+/// (Node's Buffer); anything else (undefined: no such file) is none.
+pub fn text(value: JsValue) -> Option<String> {
+    match value.dyn_into::<Uint8Array>() {
+        Ok(bytes) => String::from_utf8(bytes.to_vec()).ok(),
+        Err(value) => value.as_string(),
     }
 }
