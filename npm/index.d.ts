@@ -22,8 +22,17 @@ export type Hash = string;
  * call decides the source; later ones resolve when it is loaded. Rejects with INIT_FAILED
  * (under a Content-Security-Policy, WebAssembly needs `'wasm-unsafe-eval'` in `script-src`);
  * a later call tries again. In Node the core is loaded at import and this resolves at once.
+ * `options.network`, the same for the clients of `s3://`, `az://` and `http(s)://` stores, a
+ * second module (`cairn-db/wasm-net`) loaded the first time such a store is opened (default:
+ * beside its glue, `wasm/net/`, or where a bundler put it); Node loads it from the package.
  */
-export function init(wasm?: URL | string | Response | Promise<Response> | BufferSource | WebAssembly.Module): Promise<void>;
+export function init(
+  wasm?: WasmSource,
+  options?: { network?: WasmSource },
+): Promise<void>;
+
+/** Where a wasm module comes from: a URL, a fetched Response, the bytes, or a compiled module. */
+export type WasmSource = URL | string | Response | Promise<Response> | BufferSource | WebAssembly.Module;
 
 /**
  * Storage for one store: a flat namespace of immutable named objects (table files) plus one

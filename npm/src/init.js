@@ -9,8 +9,16 @@ import { boundary, CairnError } from './errors.js';
 let loading; // the promise of the one instantiation, until it fails
 let loaded = false;
 
-/** Loads the core from `wasm` (default: the file beside this package); idempotent. */
-export function init(wasm) {
+/** Where the network clients' module comes from, if `init` was told (./locations/network.js). */
+export const networkWasm = { source: undefined };
+
+/**
+ * Loads the core from `wasm` (default: the file beside this package); idempotent. `network`:
+ * where the network clients' module will come from, when first needed (the first call to name
+ * it decides).
+ */
+export function init(wasm, { network } = {}) {
+  networkWasm.source ??= network;
   loading ??= load({ module_or_path: wasm ?? rewritten(new URL('cairn-db/wasm', import.meta.url), 'cairn-db/wasm') }).then(
     () => {
       loaded = true;

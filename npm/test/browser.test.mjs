@@ -63,6 +63,30 @@ test(
 );
 
 test(
+  "browser: init's `network` option says where the network clients' module comes from, fetched on first use",
+  { skip: NO_CHROMIUM, timeout: 60_000 },
+  async (t) => {
+    const { base, context } = await browser(t);
+    const page = await newPage(context, []);
+    const asked = [];
+    page.on('request', (request) => asked.push(new URL(request.url()).pathname));
+    await page.goto(`${base}/test/browser/blank.html`);
+    await page.evaluate(async () => {
+      const { init } = await import('/src/browser.js');
+      await init(undefined, { network: '/moved/cairn_net_bg.wasm' });
+    });
+    assert.ok(!asked.some((p) => p.endsWith('cairn_net_bg.wasm')), `nothing fetched before a store needs it: ${asked}`);
+    // A token for plain http to another host, which the client refuses once its module loads.
+    const code = await page.evaluate(async () => {
+      const { Repo } = await import('/src/browser.js');
+      return Repo.backupSnapshots('http://cairn.example/backup', { token: 'cairn_x' }).then(() => 'opened', (e) => e.code);
+    });
+    assert.equal(code, 'INIT_FAILED'); // nothing is there
+    assert.ok(asked.includes('/moved/cairn_net_bg.wasm'), `fetched from where init said: ${asked}`);
+  },
+);
+
+test(
   'browser: IndexedDB conformance and a chunk store round trip',
   { skip: NO_CHROMIUM, timeout: 180_000 },
   async (t) => {

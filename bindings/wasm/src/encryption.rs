@@ -7,13 +7,13 @@ use cairn_core::io::Storage;
 use cairn_crypt::open::Opening;
 use cairn_crypt::primed::Primed;
 use cairn_crypt::{inspect, CryptError, KdfParams, Sealed};
+use cairn_wasm_adapter::RustStoreAdapter;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::args;
 use crate::error::Error;
 use crate::storage::JsStorage;
-use cairn_wasm_adapter::RustStoreAdapter;
 
 /// A backup's storage as opened: as it is, or sealed.
 pub enum Opened {

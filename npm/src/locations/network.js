@@ -10,7 +10,7 @@
 
 import load, * as net from '../../wasm/net/cairn_net.js';
 import { CairnError, toCairnError } from '../errors.js';
-import { rewritten } from '../init.js';
+import { networkWasm, rewritten } from '../init.js';
 
 /** The StorageAdapter methods a network store has (npm/index.d.ts). */
 const METHODS = ['get', 'getRange', 'put', 'list', 'delete', 'readManifest', 'swapManifest'];
@@ -31,8 +31,9 @@ function loadedNow() {
 }
 
 function loadFile() {
-  // As init.js finds the core's file: where a bundler rewrote this URL, there; else beside the glue.
-  const wasm = rewritten(new URL('cairn-db/wasm-net', import.meta.url), 'cairn-db/wasm-net');
+  // Where `init` was told; else, as init.js finds the core's file, where a bundler rewrote
+  // this URL; else beside the glue.
+  const wasm = networkWasm.source ?? rewritten(new URL('cairn-db/wasm-net', import.meta.url), 'cairn-db/wasm-net');
   loading ??= load({ module_or_path: wasm }).then(
     () => {
       loaded = true;
