@@ -48,7 +48,7 @@ node -e '
 const { readFileSync } = require("node:fs");
 const zlib = require("node:zlib");
 console.log("| wasm module | raw | gzip -9 | brotli -11 |\n|---|---:|---:|---:|");
-for (const [name, path] of [["Cairn (everything)", process.argv[1]], ["GlueSQL alone", process.argv[2]]]) {
+for (const [name, path] of [["Cairn (the core a page loads)", process.argv[1]], ["GlueSQL alone", process.argv[2]]]) {
   const b = readFileSync(path);
   const gz = zlib.gzipSync(b, { level: 9 }).length;
   const br = zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
