@@ -63,6 +63,31 @@ test(
 );
 
 test(
+  'browser: httpStore() answers an adapter at once, which loads the network module on its first call and rejects with what the client refused',
+  { skip: NO_CHROMIUM, timeout: 60_000 },
+  async (t) => {
+    const { base, context } = await browser(t);
+    const page = await newPage(context, []);
+    await page.goto(`${base}/test/browser/blank.html`);
+    const outcome = await page.evaluate(async () => {
+      const { httpStore, init } = await import('/src/browser.js');
+      await init();
+      // A token for plain http to another host: refused by the client, before any request.
+      const adapter = httpStore('http://cairn.example/backup', { token: 'cairn_x' });
+      const fetched = () => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/cairn_net_bg.wasm'));
+      const before = fetched();
+      const failure = await adapter.list().then(() => undefined, (e) => [e.code, e.message]);
+      return { methods: Object.keys(adapter).sort(), before, failure, after: fetched() };
+    });
+    assert.deepEqual(outcome.methods, ['delete', 'get', 'getRange', 'list', 'put', 'readManifest', 'swapManifest']);
+    assert.equal(outcome.before, false);
+    assert.equal(outcome.failure[0], 'INVALID_ARGUMENT');
+    assert.match(outcome.failure[1], /plain http/);
+    assert.equal(outcome.after, true);
+  },
+);
+
+test(
   "browser: init's `network` option says where the network clients' module comes from, fetched on first use",
   { skip: NO_CHROMIUM, timeout: 60_000 },
   async (t) => {
