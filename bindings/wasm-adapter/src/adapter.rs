@@ -35,8 +35,7 @@ fn adapter_error(e: IoError) -> JsValue {
         IoError::Backend { detail, .. } => ("IO", detail.clone()),
         IoError::Damaged { .. } => ("IO", e.to_string()),
     };
-    let error: JsValue = js_sys::Error::new(&message).into();
-    js::set(&error, "code", code.into());
+    let error = js::coded_error(code, &message);
     if let IoError::OutOfRange { size, .. } = e {
         js::set(&error, "size", (size as f64).into());
     }

@@ -13,6 +13,14 @@ pub fn object(properties: &[(&str, JsValue)]) -> JsValue {
     object.into()
 }
 
+/// A JS Error with `message` and the package's error `code` (npm/src/errors.js makes it a
+/// CairnError).
+pub fn coded_error(code: &str, message: &str) -> JsValue {
+    let error: JsValue = js_sys::Error::new(message).into();
+    set(&error, "code", code.into());
+    error
+}
+
 /// Sets a property; only used on objects this crate created, where it cannot throw.
 pub fn set(target: &JsValue, key: &str, value: JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), &value);

@@ -17,9 +17,7 @@ use wasm_bindgen::prelude::*;
 
 /// A refusal as the package's errors have it: a JS Error with the code INVALID_ARGUMENT.
 fn invalid(message: impl AsRef<str>) -> JsValue {
-    let error: JsValue = js_sys::Error::new(message.as_ref()).into();
-    js::set(&error, "code", "INVALID_ARGUMENT".into());
-    error
+    js::coded_error("INVALID_ARGUMENT", message.as_ref())
 }
 
 /// The store at an `s3://` or `az://` URL. `env` is an object of environment-style settings

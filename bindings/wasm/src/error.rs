@@ -328,8 +328,7 @@ impl From<Error> for JsValue {
         if let Error::Stopped(cause) = e {
             return cause;
         }
-        let error: JsValue = js_sys::Error::new(&e.message()).into();
-        js::set(&error, "code", e.code().into());
+        let error = js::coded_error(e.code(), &e.message());
         // What a caller needs to act on the failure without parsing the message.
         match &e {
             Error::Store(StoreError::Conflict { expected, actual })
