@@ -9,8 +9,11 @@ import { boundary, CairnError } from './errors.js';
 let loading; // the promise of the one instantiation, until it fails
 let loaded = false;
 
-/** Where the network clients' module comes from, if `init` was told (./locations/network.js). */
-export const networkWasm = { source: undefined };
+/**
+ * Where the network clients' module comes from (./locations/network.js): `source`, if `init`
+ * was told; `loadNow(initSync)`, where the platform loads it synchronously (Node's entry).
+ */
+export const networkWasm = { source: undefined, loadNow: undefined };
 
 /**
  * Loads the core from `wasm` (default: the file beside this package); idempotent. `network`:

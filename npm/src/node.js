@@ -13,16 +13,14 @@ import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { NodeFsAdapter } from './adapters/node-fs.js';
 import { CairnError } from './errors.js';
-import { initFrom } from './init.js';
+import { initFrom, networkWasm } from './init.js';
 import { source } from './locations/bucket.js';
 import * as file from './locations/file.js';
 import { platform, schemes } from './locations/index.js';
-import { networkModule } from './locations/network.js';
 
-initFrom(wasmBytes('../wasm/cairn_wasm_bg.wasm', 'cairn-db/wasm', 'cairn_wasm_bg.wasm'));
+initFrom(wasmBytes('../wasm/cairn_wasm_bg.wasm', 'cairn-db/wasm'));
 // The network clients' module, loaded when the first store across the network is opened.
-networkModule.loadNow = (initSync) =>
-  initSync({ module: wasmBytes('../wasm/net/cairn_net_bg.wasm', 'cairn-db/wasm-net', 'cairn_net_bg.wasm') });
+networkWasm.loadNow = (initSync) => initSync({ module: wasmBytes('../wasm/net/cairn_net_bg.wasm', 'cairn-db/wasm-net') });
 schemes.set('file', file);
 // s3:// and az:// take their credentials from the environment, as the native CLI does.
 source.env = process.env;
@@ -56,15 +54,15 @@ export { NodeFsAdapter } from './adapters/node-fs.js';
 /**
  * A wasm file of the package: at `inPackage` (relative to this file); or, where a bundler
  * (`esbuild --platform=node`) moved this code away from it, where Node resolves `specifier`
- * from the bundle (its project's node_modules), else `name` beside the bundle itself.
+ * from the bundle (its project's node_modules), else the file of that name beside the bundle.
  */
-function wasmBytes(inPackage, specifier, name) {
+function wasmBytes(inPackage, specifier) {
   // An ES module has import.meta.url; a CommonJS bundle of this one has __filename instead.
   const here = import.meta.url ?? (typeof __filename === 'string' ? pathToFileURL(__filename).href : undefined);
   const places = [
     () => new URL(inPackage, here),
     () => pathToFileURL(createRequire(here).resolve(specifier)),
-    () => new URL(name, here),
+    () => new URL(inPackage.slice(inPackage.lastIndexOf('/') + 1), here),
   ];
   const tried = [];
   for (const place of places) {

@@ -15,16 +15,13 @@ import { networkWasm, rewritten } from '../init.js';
 /** The StorageAdapter methods a network store has (npm/index.d.ts). */
 const METHODS = ['get', 'getRange', 'put', 'list', 'delete', 'readManifest', 'swapManifest'];
 
-/** `loadNow(initSync)`, where the platform can load the file synchronously (Node's entry sets it). */
-export const networkModule = { loadNow: undefined };
-
 let loaded = false;
 let loading; // the promise of the load, until it fails
 
 /** Whether the module is loaded, loading it where that can be done at once. */
 function loadedNow() {
-  if (!loaded && networkModule.loadNow) {
-    networkModule.loadNow(net.initSync);
+  if (!loaded && networkWasm.loadNow) {
+    networkWasm.loadNow(net.initSync);
     loaded = true;
   }
   return loaded;
