@@ -7,7 +7,8 @@
 # (scripts/build-bundle.mjs). Installs nothing; scripts/setup.sh does.
 #
 # cargo (rustup's wasm32 target; else Debian's rustc-web building std, see shared
-# TOOLCHAIN.md), then wasm-bindgen and wasm-opt.
+# TOOLCHAIN.md) with the workspace's `wasm` profile (built for size), then wasm-bindgen and
+# wasm-opt.
 set -euo pipefail
 
 npm_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,10 +47,10 @@ fi
 
 cargo_build() {
   if has_rustup_target; then
-    cargo build --manifest-path "$root/Cargo.toml" --release --target wasm32-unknown-unknown "$@"
+    cargo build --manifest-path "$root/Cargo.toml" --profile wasm --target wasm32-unknown-unknown "$@"
   else
     RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
-      /usr/bin/cargo build --manifest-path "$root/Cargo.toml" --release \
+      /usr/bin/cargo build --manifest-path "$root/Cargo.toml" --profile wasm \
       --target wasm32-unknown-unknown -Z build-std=std,panic_abort "$@"
   fi
 }
@@ -57,7 +58,7 @@ cargo_build() {
 # wasm-bindgen on cargo's $1.wasm, into $2 as $3.js and $3_bg.wasm.
 bindgen() {
   wasm-bindgen --target web --no-typescript --out-dir "$2" --out-name "$3" \
-    "${CARGO_TARGET_DIR:-$root/target}/wasm32-unknown-unknown/release/$1.wasm"
+    "${CARGO_TARGET_DIR:-$root/target}/wasm32-unknown-unknown/wasm/$1.wasm"
 }
 
 # The core and the network clients in one cargo run, so that they share one build of every
