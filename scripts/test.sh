@@ -34,7 +34,7 @@ cargo test --workspace --locked
 step "fuzz targets, 5 s each"
 scripts/fuzz.sh 5
 
-step "wasm build (release, simd128)"
+step "wasm build (the size profile, simd128)"
 npm/scripts/build-wasm.sh
 
 step "Node and headless Chromium tests of the wasm build"
