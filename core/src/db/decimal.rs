@@ -39,7 +39,8 @@ const POWERS_OF_TEN: [i128; MAX_PRECISION as usize + 1] = {
     table
 };
 
-fn pow10(n: u8) -> Option<i128> {
+/// 10^n, or None past what an i128 holds.
+pub(crate) fn pow10(n: u8) -> Option<i128> {
     POWERS_OF_TEN.get(usize::from(n)).copied()
 }
 

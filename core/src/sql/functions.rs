@@ -10,7 +10,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use crate::db::decimal::Decimal;
+use crate::db::decimal::{pow10, Decimal};
 use crate::db::value::{int_value, ColumnType, Value};
 use crate::sql::dates::DateFunc;
 use crate::sql::expr::{binary, compare, out_of_range, BinOp};
@@ -336,7 +336,7 @@ pub(crate) fn round(v: &Value, places: i64, toward_zero: bool) -> Result<Value, 
     // `d` to `scale` digits (no more than it has): rounded, or cut.
     let to_scale = |d: Decimal, scale: u8| {
         if toward_zero {
-            let unit = 10i128.checked_pow(u32::from(d.scale - scale))?;
+            let unit = pow10(d.scale - scale)?;
             Some(Decimal {
                 units: d.units / unit,
                 scale,
@@ -381,7 +381,7 @@ pub(crate) fn round(v: &Value, places: i64, toward_zero: bool) -> Result<Value, 
                 let r = to_scale(scaled, 0).ok_or_else(overflow)?;
                 let units = r
                     .units
-                    .checked_mul(10i128.checked_pow(u32::from(shift)).ok_or_else(overflow)?)
+                    .checked_mul(pow10(shift).ok_or_else(overflow)?)
                     .ok_or_else(overflow)?;
                 match v {
                     Value::Decimal(_) => Value::Decimal(Decimal::from_int(units)),
