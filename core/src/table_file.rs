@@ -27,6 +27,7 @@ use alloc::borrow::Cow;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::borrow::Borrow;
 use core::cmp::Ordering;
 use core::fmt;
 
@@ -181,13 +182,13 @@ pub fn same_record(a: &Entry, b: &Entry) -> bool {
 /// The run of whole records that starts at `entries[start]` (`entries` sorted by offset):
 /// about `max` bytes, more only when one record is longer, so that a file is read in pieces of
 /// bounded size. Answers the index past the run and the bytes it spans from its first offset.
-pub fn run(entries: &[Entry], start: usize, max: u64) -> (usize, u64) {
-    let first = entries[start].offset;
+pub fn run<E: Borrow<Entry>>(entries: &[E], start: usize, max: u64) -> (usize, u64) {
+    let first = entries[start].borrow().offset;
     let (mut end, mut len) = (start, 0u64);
     // Records whole: the chunks of one block (one offset) are never split between runs.
-    while let Some(e) = entries.get(end) {
+    while let Some(e) = entries.get(end).map(Borrow::borrow) {
         let e_end = e.offset + u64::from(e.len) - first;
-        if end > start && !same_record(e, &entries[end - 1]) && e_end > max {
+        if end > start && !same_record(e, entries[end - 1].borrow()) && e_end > max {
             break;
         }
         len = len.max(e_end);
