@@ -35,7 +35,7 @@ def brotli_size(path):
 LOOKUP, SCAN, INSERT = "point lookup by primary key (SQL)", "full scan with a filter, 1,000,000 rows", "insert 1,000,000 rows (one statement) and commit"
 READ, SYNC = "chunk store read, filesystem", "backup sync, 1M-row database (first)"
 VISITS = (
-    ("first visit", "browser: first visit, navigation to first query result, localhost"),
+    ("first visit", "browser: first visit, navigation to first query result, localhost (median of 5)"),
     ("return visit", "browser: return visit, navigation to first query result, localhost (median of 5)"),
 )
 
