@@ -34,6 +34,11 @@ use crate::table_file::{self, Entry, TableError};
 /// holds two groups of `IN_FLIGHT` runs at most.
 const RUN: u64 = 512 << 10;
 
+/// `Found::record` of a chunk not (yet) found whole.
+const NOWHERE: u32 = u32::MAX;
+/// Marks an entry of `Plan::edges` as a position in `Plan::absent`.
+const ABSENT: u32 = 1 << 31;
+
 /// Copies every chunk reachable from `roots` into `dst`, reading `src`'s listed and written
 /// table files whole if `dst` holds nothing yet; a `dst` that holds chunks already is walked
 /// instead (`sync::copy_closure`). On failure `dst` forgets all it wrote since its last
@@ -51,7 +56,8 @@ pub async fn copy_closure<S: Storage, D: Storage>(
     sync::abandon_on_error(dst, copied)
 }
 
-/// A chunk found whole in the source.
+/// Where a chunk was found whole in the source, by its position in `Plan::keys`.
+#[derive(Clone)]
 struct Found {
     /// The record it is copied from (an index into `Plan::records`).
     record: u32,
@@ -105,8 +111,18 @@ struct Plan<'a> {
     order: Vec<u32>,
     records: Vec<Record>,
     runs: Vec<Run>,
-    found: BTreeMap<Hash, Found>,
-    edges: Vec<Hash>,
+    /// Every address the source's indexes name, sorted, each once: a chunk's position here
+    /// stands for its address in `found` and `edges` (4 bytes where a map from addresses and
+    /// lists of children's addresses took about 80 a chunk).
+    keys: Vec<Hash>,
+    /// By position in `keys`: where each chunk was found whole (`record` is `NOWHERE` until
+    /// it is).
+    found: Vec<Found>,
+    /// The children of the chunks found: positions in `keys`, or, with `ABSENT` set, in
+    /// `absent`.
+    edges: Vec<u32>,
+    /// Children no index names: a damaged or hostile backup's.
+    absent: Vec<Hash>,
     /// Why a chunk found nowhere whole is not, should the roots reach it.
     bad: BTreeMap<Hash, SyncError>,
 }
@@ -126,13 +142,16 @@ async fn copy<S: Storage, D: Storage>(
         order: Vec::new(),
         records: Vec::new(),
         runs: Vec::new(),
-        found: BTreeMap::new(),
+        keys: Vec::new(),
+        found: Vec::new(),
         edges: Vec::new(),
+        absent: Vec::new(),
         bad: BTreeMap::new(),
     };
     for table in 0..plan.indexes.len() {
         plan.add_table(table);
     }
+    plan.list_keys();
     read_every_run(src, &tables, &mut plan, progress).await?;
     let (chunks, bytes) = plan.reach(roots)?;
     let mut event = Progress {
@@ -436,20 +455,24 @@ impl<'a> Plan<'a> {
                         continue;
                     }
                 };
-                if self.found.contains_key(&hash) {
+                // Every chunk examined is one of the indexes' entries, so listed in `keys`.
+                let Ok(k) = self.keys.binary_search(&hash) else {
+                    continue;
+                };
+                if self.found[k].record != NOWHERE {
                     continue;
                 }
                 let from = self.edges.len() as u32;
-                self.edges.extend(refs);
-                self.found.insert(
-                    hash,
-                    Found {
-                        record: i as u32,
-                        len: len as u32,
-                        children: from..self.edges.len() as u32,
-                        reached: false,
-                    },
-                );
+                for child in refs {
+                    let position = self.position(child);
+                    self.edges.push(position);
+                }
+                self.found[k] = Found {
+                    record: i as u32,
+                    len: len as u32,
+                    children: from..self.edges.len() as u32,
+                    reached: false,
+                };
             }
         }
     }
@@ -471,15 +494,25 @@ impl<'a> Plan<'a> {
     /// nowhere whole is the error.
     fn reach(&mut self, roots: &[Hash]) -> Result<(u64, u64)> {
         // Breadth first, as the walk goes: of several chunks missing, the same one is named.
-        let mut queue: VecDeque<Hash> = roots.iter().copied().filter(|h| !h.is_empty()).collect();
+        let mut queue: VecDeque<u32> = VecDeque::new();
+        for root in roots.iter().filter(|h| !h.is_empty()) {
+            let position = self.position(*root);
+            queue.push_back(position);
+        }
         let (mut chunks, mut bytes) = (0, 0);
-        while let Some(hash) = queue.pop_front() {
-            let Some(found) = self.found.get_mut(&hash) else {
+        while let Some(position) = queue.pop_front() {
+            let k = position as usize;
+            if position & ABSENT != 0 || self.found[k].record == NOWHERE {
+                let hash = match position & ABSENT {
+                    0 => self.keys[k],
+                    _ => self.absent[(position & !ABSENT) as usize],
+                };
                 return Err(self
                     .bad
                     .remove(&hash)
                     .unwrap_or(SyncError::MissingChunk(hash)));
-            };
+            }
+            let found = &mut self.found[k];
             if found.reached {
                 continue;
             }
@@ -504,10 +537,42 @@ impl<'a> Plan<'a> {
     /// The chunks of record `i` that the roots reach and are copied from it.
     fn wanted(&self, i: usize) -> impl Iterator<Item = &'a Entry> + '_ {
         self.entries(&self.records[i]).filter(move |e| {
-            self.found
-                .get(&e.hash)
-                .is_some_and(|f| f.reached && f.record as usize == i)
+            self.keys
+                .binary_search(&e.hash)
+                .is_ok_and(|k| self.found[k].reached && self.found[k].record as usize == i)
         })
+    }
+
+    /// Lists every address the indexes name in `keys`, each with nothing found yet.
+    fn list_keys(&mut self) {
+        let mut keys: Vec<Hash> = self
+            .indexes
+            .iter()
+            .flat_map(|index| index.iter().map(|e| e.hash))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.shrink_to_fit();
+        let nowhere = Found {
+            record: NOWHERE,
+            len: 0,
+            children: 0..0,
+            reached: false,
+        };
+        self.found = alloc::vec![nowhere; keys.len()];
+        self.keys = keys;
+    }
+
+    /// `hash`'s position in `keys`, or, for an address no index names, in `absent` (with
+    /// `ABSENT` set).
+    fn position(&mut self, hash: Hash) -> u32 {
+        match self.keys.binary_search(&hash) {
+            Ok(k) => k as u32,
+            Err(_) => {
+                self.absent.push(hash);
+                ABSENT | (self.absent.len() - 1) as u32
+            }
+        }
     }
 }
 
