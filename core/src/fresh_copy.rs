@@ -456,7 +456,7 @@ impl<'a> Plan<'a> {
                     }
                 };
                 // Every chunk examined is one of the indexes' entries, so listed in `keys`.
-                let Ok(k) = self.keys.binary_search(&hash) else {
+                let Some(k) = self.key(&hash) else {
                     continue;
                 };
                 if self.found[k].record != NOWHERE {
@@ -537,9 +537,8 @@ impl<'a> Plan<'a> {
     /// The chunks of record `i` that the roots reach and are copied from it.
     fn wanted(&self, i: usize) -> impl Iterator<Item = &'a Entry> + '_ {
         self.entries(&self.records[i]).filter(move |e| {
-            self.keys
-                .binary_search(&e.hash)
-                .is_ok_and(|k| self.found[k].reached && self.found[k].record as usize == i)
+            self.key(&e.hash)
+                .is_some_and(|k| self.found[k].reached && self.found[k].record as usize == i)
         })
     }
 
@@ -563,12 +562,17 @@ impl<'a> Plan<'a> {
         self.keys = keys;
     }
 
+    /// `hash`'s position in `keys`.
+    fn key(&self, hash: &Hash) -> Option<usize> {
+        table_file::position_of(&self.keys, hash, |h| h)
+    }
+
     /// `hash`'s position in `keys`, or, for an address no index names, in `absent` (with
     /// `ABSENT` set).
     fn position(&mut self, hash: Hash) -> u32 {
-        match self.keys.binary_search(&hash) {
-            Ok(k) => k as u32,
-            Err(_) => {
+        match self.key(&hash) {
+            Some(k) => k as u32,
+            None => {
                 self.absent.push(hash);
                 ABSENT | (self.absent.len() - 1) as u32
             }

@@ -572,17 +572,23 @@ pub fn each_chunk<T, E>(
 /// Interpolation steps `find` takes before it halves what is left.
 const GUESSES: usize = 4;
 
-/// Finds a chunk in a decoded index. Addresses are BLAKE3 output, spread evenly over their
-/// range, so an address's place in the range says about where it lies in the sorted index:
-/// a few guesses by interpolation land on it (5 reads of the index on average for 16,384
-/// random addresses in a simulation, a quarter of them ending in a short halving search,
-/// against 14 for halving alone, each likely a cache miss). A hostile index that is not
-/// spread evenly costs the guesses and then the halving search.
+/// Finds a chunk in a decoded index (`position_of` its entries by address).
 pub fn find(entries: &[Entry], hash: &Hash) -> Option<Entry> {
+    position_of(entries, hash, |e| &e.hash).map(|at| entries[at])
+}
+
+/// Where `hash` is in `items`, sorted by `address`. Addresses are BLAKE3 output, spread evenly
+/// over their range, so an address's place in the range says about where it lies in a sorted
+/// list: a few guesses by interpolation land on it (5 reads of an index on average for 16,384
+/// random addresses in a simulation, a quarter of them ending in a short halving search,
+/// against 14 for halving alone, each likely a cache miss). A hostile list that is not
+/// spread evenly costs the guesses and then the halving search.
+#[inline]
+pub fn position_of<T>(items: &[T], hash: &Hash, address: impl Fn(&T) -> &Hash) -> Option<usize> {
     let key = hash.prefix();
-    // The entry sought, if present, lies in `lo..hi`, with a prefix within `low..=high`:
-    // each bound is set from an entry compared with `hash`, so `low <= key <= high`.
-    let (mut lo, mut hi, mut low, mut high) = (0, entries.len(), 0u64, u64::MAX);
+    // The item sought, if present, lies in `lo..hi`, with a prefix within `low..=high`:
+    // each bound is set from an item compared with `hash`, so `low <= key <= high`.
+    let (mut lo, mut hi, mut low, mut high) = (0, items.len(), 0u64, u64::MAX);
     for _ in 0..GUESSES {
         if lo >= hi {
             return None;
@@ -590,17 +596,17 @@ pub fn find(entries: &[Entry], hash: &Hash) -> Option<Entry> {
         // In floating point: a u128 division is a slow library call in wasm.
         let share = (key - low) as f64 / ((high - low) as f64 + 1.0);
         let at = lo + ((share * (hi - lo) as f64) as usize).min(hi - lo - 1);
-        let entry = &entries[at];
-        match entry.hash.cmp(hash) {
-            Ordering::Less => (lo, low) = (at + 1, entry.hash.prefix()),
-            Ordering::Greater => (hi, high) = (at, entry.hash.prefix()),
-            Ordering::Equal => return Some(*entry),
+        let found = address(&items[at]);
+        match found.cmp(hash) {
+            Ordering::Less => (lo, low) = (at + 1, found.prefix()),
+            Ordering::Greater => (hi, high) = (at, found.prefix()),
+            Ordering::Equal => return Some(at),
         }
     }
-    let rest = entries.get(lo..hi)?;
-    rest.binary_search_by(|e| e.hash.cmp(hash))
+    let rest = items.get(lo..hi)?;
+    rest.binary_search_by(|item| address(item).cmp(hash))
         .ok()
-        .map(|i| rest[i])
+        .map(|at| lo + at)
 }
 
 /// Builds one table file in memory, compressing each block as it closes: it holds the
