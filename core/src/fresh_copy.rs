@@ -103,6 +103,7 @@ struct Examined {
 }
 
 /// What the first read found.
+#[derive(Default)]
 struct Plan<'a> {
     /// Each table file's index, as the source store holds it.
     indexes: Vec<&'a [Entry]>,
@@ -139,14 +140,7 @@ async fn copy<S: Storage, D: Storage>(
         .collect();
     let mut plan = Plan {
         indexes: src.table_indexes().map(|(_, _, entries)| entries).collect(),
-        order: Vec::new(),
-        records: Vec::new(),
-        runs: Vec::new(),
-        keys: Vec::new(),
-        found: Vec::new(),
-        edges: Vec::new(),
-        absent: Vec::new(),
-        bad: BTreeMap::new(),
+        ..Plan::default()
     };
     for table in 0..plan.indexes.len() {
         plan.add_table(table);
