@@ -10,7 +10,7 @@ use cairn_core::chunk_store::ChunkStore;
 use cairn_core::repo::{CommitOptions, Config, Repo, RepoError, Signature};
 use cairn_core::sync::{Progress, Sink, SyncError};
 use cairn_core::MemoryStorage;
-use cairn_tests::{cairn_in, ok};
+use cairn_tests::{cairn_in, ok, Delays, Ending};
 
 fn author() -> Signature {
     Signature {
@@ -48,12 +48,13 @@ fn ctrl_c_mid_sync_exits_130_and_leaves_both_sides_valid() {
     ok(&d, &["backup", "add", "b", "file://../b"]);
     ok(&d, &["backup", "sync", "b"]);
     let mut stopped = 0;
+    let mut delays = Delays::starting_at(20);
     for round in 0..20u64 {
         // Every row changes: the next sync walks the whole new tree, batch after batch.
         let update = format!("update t set v = 'round {round}'");
         ok(&d, &["sql", "-q", &update]);
         let sync = ["backup", "sync", "b", "--quiet"];
-        if cairn_tests::ctrl_c_after(&d, &sync, 20 + round * 15) {
+        if cairn_tests::ctrl_c_after(&d, &sync, &mut delays) == Ending::Stopped {
             stopped += 1;
         }
         check(root.path(), &d);
@@ -82,16 +83,17 @@ fn ctrl_c_mid_export_or_restore_from_a_file_leaves_nothing_half_written() {
     };
     let before = leftovers();
     let (mut exports, mut restores) = (0, 0);
-    for round in 0..30u64 {
-        let delay = 30 + round * 10;
+    let (mut export_delays, mut restore_delays) =
+        (Delays::starting_at(30), Delays::starting_at(30));
+    for _ in 0..30 {
         let export = ["backup", "export", "--quiet", "file://b", "out.cairnbak"];
-        if cairn_tests::ctrl_c_after(r, &export, delay) {
+        if cairn_tests::ctrl_c_after(r, &export, &mut export_delays) == Ending::Stopped {
             exports += 1;
             assert_eq!(leftovers(), before, "a stopped export left a file");
         }
         let _ = fs::remove_file(r.join("out.cairnbak"));
         let restore = ["backup", "restore", "--quiet", "whole.cairnbak", "restored"];
-        if cairn_tests::ctrl_c_after(r, &restore, delay) {
+        if cairn_tests::ctrl_c_after(r, &restore, &mut restore_delays) == Ending::Stopped {
             restores += 1;
             assert_eq!(leftovers(), before, "a stopped restore left files");
         }

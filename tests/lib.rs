@@ -72,10 +72,22 @@ pub fn manifest_file(store: &Path) -> std::path::PathBuf {
     versions.pop().expect("a manifest version")
 }
 
-/// Runs `cairn ARGS` in `dir` and sends it Ctrl-C (SIGINT) after `delay_ms`: whether it
-/// stopped (exit 130, saying nothing changed) rather than finishing first (exit 0). Any other
-/// ending fails the test. When the signal lands is timing, so callers try growing delays.
-pub fn ctrl_c_after(dir: &Path, args: &[&str], delay_ms: u64) -> bool {
+/// How a command sent Ctrl-C ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// It stopped: exit 130, saying nothing changed.
+    Stopped,
+    /// It finished before the signal came: exit 0.
+    Finished,
+    /// The signal came before it took Ctrl-C over, and killed it as any process.
+    Killed,
+}
+
+/// Runs `cairn ARGS` in `dir` and sends it Ctrl-C (SIGINT) after `delays.next()`
+/// milliseconds, telling `delays` how it ended. Any ending but those of `Ending` fails the
+/// test.
+pub fn ctrl_c_after(dir: &Path, args: &[&str], delays: &mut Delays) -> Ending {
+    use std::os::unix::process::ExitStatusExt;
     use std::process::{Command, Stdio};
     let child = Command::new(cairn_bin())
         .args(args)
@@ -84,19 +96,58 @@ pub fn ctrl_c_after(dir: &Path, args: &[&str], delay_ms: u64) -> bool {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn cairn");
-    std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+    std::thread::sleep(std::time::Duration::from_millis(delays.next()));
     let _ = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status();
     let out = child.wait_with_output().expect("wait for cairn");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    match out.status.code() {
-        Some(130) => {
+    let ending = match (out.status.code(), out.status.signal()) {
+        (Some(130), _) => {
             assert_eq!(stderr, "error: interrupted; nothing was changed\n");
-            true
+            Ending::Stopped
         }
-        Some(0) => false,
-        other => panic!("cairn {}: exit {other:?}: {stderr}", args.join(" ")),
+        (Some(0), _) => Ending::Finished,
+        (None, Some(2)) => Ending::Killed,
+        other => panic!("cairn {}: ended {other:?}: {stderr}", args.join(" ")),
+    };
+    delays.saw(ending);
+    ending
+}
+
+/// Delays before Ctrl-C that home in on the time a command is at work, whatever the
+/// machine's speed: later after one that came before the command took Ctrl-C over, halfway
+/// back after one that came after it finished. (A fixed ladder of growing delays misses
+/// every time on a machine that finishes before its first.)
+pub struct Delays {
+    early: u64,
+    late: Option<u64>,
+    next: u64,
+}
+
+impl Delays {
+    pub fn starting_at(ms: u64) -> Self {
+        Delays {
+            early: 0,
+            late: None,
+            next: ms,
+        }
+    }
+
+    pub fn next(&self) -> u64 {
+        self.next
+    }
+
+    fn saw(&mut self, ending: Ending) {
+        match ending {
+            Ending::Stopped => return,
+            Ending::Killed => self.early = self.next,
+            Ending::Finished => self.late = Some(self.next),
+        }
+        self.next = match self.late {
+            Some(late) => (self.early + late) / 2,
+            None => self.next * 2,
+        };
     }
 }
 

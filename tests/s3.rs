@@ -457,7 +457,8 @@ fn a_sync_killed_mid_upload_leaves_both_sides_valid_and_a_rerun_completes() {
 
 /// Ctrl-C works as on `file://`: the sync stops at its next batch, exits 130 and says nothing
 /// changed, and both sides still verify. When the signal comes is a matter of timing, so the
-/// rounds start it ever later until one stops a sync (a sync that finished first is fine).
+/// rounds home in on the sync's time at work until one stops it (a sync that finished first
+/// is fine).
 #[test]
 fn ctrl_c_stops_a_sync_to_s3_and_leaves_both_sides_valid() {
     use cairn_tests::ok;
@@ -467,13 +468,14 @@ fn ctrl_c_stops_a_sync_to_s3_and_leaves_both_sides_valid() {
     ok(&d, &["backup", "add", "b", &url("interrupted", "db")]);
     ok(&d, &["backup", "sync", "b"]);
     let mut stopped = 0;
+    let mut delays = cairn_tests::Delays::starting_at(10);
     for round in 0..24u64 {
         ok(
             &d,
             &["sql", "-q", &format!("update t set v = 'round {round}'")],
         );
         let sync = ["backup", "sync", "b", "--quiet"];
-        if cairn_tests::ctrl_c_after(&d, &sync, 10 + round * 10) {
+        if cairn_tests::ctrl_c_after(&d, &sync, &mut delays) == cairn_tests::Ending::Stopped {
             stopped += 1;
         }
         assert!(ok(&d, &["backup", "verify", "b"]).contains("no problems found"));

@@ -100,8 +100,14 @@ test('Ctrl-C stops the Node bin mid-sync with exit 130 and both sides valid', as
   await repo.close();
   const dir = at('db').slice('file://'.length);
   let stopped = 0;
-  // 48 rounds: the delays reach 825 ms, for a machine so loaded that Node starts slowly.
-  for (let round = 0; round < 48 && stopped === 0; round++) {
+  // When the signal lands is timing: before Node has run the bin (the process dies of it),
+  // while the sync works (exit 130), or after it finished (exit 0). The delays home in on the
+  // middle: later after an early one, halfway back after a late one, whatever the machine's
+  // speed (a fixed ladder of delays can miss the window on a machine faster than the first).
+  let early = 0;
+  let late = Infinity;
+  let delay = 100;
+  for (let round = 0; round < 24 && stopped === 0; round++) {
     const update = runIn(dir, NODE_CAIRN, ['sql', '-q', `update t set v = 'round ${round}'`]);
     assert.equal(update.status, 0, update.stderr);
     const [program, ...lead] = NODE_CAIRN;
@@ -109,16 +115,18 @@ test('Ctrl-C stops the Node bin mid-sync with exit 130 and both sides valid', as
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-    // Node takes ~150 ms to start here; the sync then runs for some tens of ms.
-    setTimeout(() => child.kill('SIGINT'), 120 + round * 15);
+    setTimeout(() => child.kill('SIGINT'), delay);
     const code = await exited;
     if (code === 130) {
       stopped += 1;
       assert.equal(stderr, 'error: interrupted; nothing was changed\n');
-    } else if (code !== null) {
-      // null: the signal came before Node ran any of the bin (it dies as any process would).
+    } else if (code === null) {
+      early = delay; // the signal came before Node ran any of the bin (it dies as any process would)
+    } else {
       assert.equal(code, 0, `${stderr} (exit ${code})`);
+      late = delay;
     }
+    delay = late === Infinity ? delay * 2 : (early + late) / 2;
     await clean(at('b'));
     await clean(at('db/.cairn/store'));
   }
