@@ -3,9 +3,58 @@
 // and the Repo API with `idb://` and `mem://` locations, and `s3://` and `az://` remotes and
 // backups (settings from `setObjectStoreSettings`); backup files are web streams.
 
+import { IndexedDbAdapter } from './adapters/indexeddb.js';
 import * as idb from './locations/idb.js';
-import { schemes } from './locations/index.js';
+import { platform, schemes } from './locations/index.js';
+import { newId } from '../wasm/cairn_wasm.js';
 
 schemes.set('idb', idb);
+
+// A backup file is unpacked into an IndexedDB database of its own, not into memory, so that a
+// tab holds about one table file of it at a time whatever the file's size. Each unpack holds
+// a Web Lock named after its database while it lives; the browser releases a lock with its
+// page, so one that a closed tab left behind is the next unpack's to delete (never one still
+// in use, and nothing rests on a timeout).
+const UNPACK = '#unpack-';
+if (typeof indexedDB !== 'undefined') {
+  platform.staging = async () => {
+    await deleteAbandonedUnpacks();
+    const adapter = new IndexedDbAdapter(`${UNPACK}${newId()}`);
+    // Held before the database exists, so that no other page ever sees it unheld.
+    const release = await holdLock(adapter.databaseName);
+    return {
+      adapter,
+      async remove() {
+        try {
+          await adapter.destroy();
+        } finally {
+          release();
+        }
+      },
+    };
+  };
+}
+
+/** Takes the Web Lock `name` (where the browser has Web Locks); resolves to its release. */
+function holdLock(name) {
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return () => {};
+  return new Promise((granted, refused) => {
+    locks.request(name, () => new Promise((release) => granted(release))).catch(refused);
+  });
+}
+
+async function deleteAbandonedUnpacks() {
+  const locks = globalThis.navigator?.locks;
+  if (!locks || typeof indexedDB.databases !== 'function') return;
+  const prefix = `cairn:${UNPACK}`;
+  for (const { name } of await indexedDB.databases()) {
+    if (!name?.startsWith(prefix)) continue;
+    await locks.request(name, { ifAvailable: true }, async (lock) => {
+      // Litter that cannot be deleted now is tried again by the next unpack.
+      if (lock) await new IndexedDbAdapter(name.slice('cairn:'.length)).destroy().catch(() => {});
+    });
+  }
+}
 
 export * from './common.js';

@@ -197,6 +197,18 @@ test(
     assert.ok(after.fileIsStream);
     assert.deepEqual(after.fromStream.rows, ['one', 'two']);
 
+    // A backup file is unpacked in IndexedDB, not memory; one a closed tab left is deleted
+    // first, one whose page lives is not, and nothing is left after.
+    const unpacked = await step('unpack');
+    assert.equal(unpacked.error, undefined, unpacked.error);
+    assert.deepEqual(unpacked.rows, ['one', 'two']);
+    const [live, abandoned] = ['cairn:#unpack-live', 'cairn:#unpack-abandoned'];
+    const own = unpacked.during.filter((n) => n !== live && n !== abandoned);
+    assert.equal(own.length, 1, `unpacked in a database of its own: ${unpacked.during}`);
+    assert.ok(unpacked.during.includes(live), 'a live page keeps its unpack');
+    assert.ok(!unpacked.during.includes(abandoned), 'an abandoned unpack is deleted first');
+    assert.deepEqual(unpacked.after, [live]);
+
     // The browser's backup file, restored by the native CLI.
     const dir = await tempDir(t);
     await writeFile(join(dir, 'browser.cairnbak'), Buffer.from(after.file, 'base64'));
@@ -377,7 +389,7 @@ test(
     await page.goto(`${base}/test/browser/blank.html`);
     const name = `enc-${Date.now()}`;
     const restored = await call(page, './encrypted.js', 'restoreFile', `${name}-native`, [...made], password);
-    assert.deepEqual(restored, { refused: 'PASSWORD_NEEDED', rows: ['native'] });
+    assert.deepEqual(restored, { refused: 'PASSWORD_NEEDED', rows: ['native'], left: [] });
 
     const r = await call(page, './encrypted.js', 'backUp', name, password);
     assert.deepEqual(r.rows, ['from the page']);

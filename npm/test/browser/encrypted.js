@@ -5,15 +5,16 @@ import { Repo } from '../../src/browser.js';
 
 /**
  * Restores the sealed backup file `bytes` (made natively) into `idb://NAME` with `password`;
- * also what it fails with without one. Resolves to `{ refused, rows }`.
+ * also what it fails with without one, and the unpacks left. Resolves to `{ refused, rows, left }`.
  */
 export async function restoreFile(name, bytes, password) {
   const file = new Uint8Array(bytes);
   const refused = await Repo.backupRestoreFile(file, `idb://${name}-none`).catch((e) => e.code);
+  const left = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith('cairn:#unpack-'));
   const { repo } = await Repo.backupRestoreFile(file, `idb://${name}`, { password });
   const [rows] = await repo.sql('select v from t order by id');
   repo.close();
-  return { refused, rows: rows.rows.flat() };
+  return { refused, rows: rows.rows.flat(), left };
 }
 
 /**

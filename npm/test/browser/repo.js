@@ -62,3 +62,56 @@ export async function reopen(name) {
     file: btoa(String.fromCharCode(...bytes)),
   };
 }
+
+/** A new IndexedDB database `name` holding one object store, as a closed tab's unpack leaves it. */
+async function litter(name) {
+  const db = await new Promise((resolve, reject) => {
+    const open = indexedDB.open(name);
+    open.onupgradeneeded = () => open.result.createObjectStore('objects');
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  db.close();
+}
+
+const unpacks = async () =>
+  (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith('cairn:#unpack-')).sort();
+
+/**
+ * A backup file of idb://NAME-backup restored from a stream that stops before its last byte
+ * until the unpack has been looked at: where it is unpacked, what is deleted first (one a
+ * closed tab left; not one whose page still holds its lock), and what is left after.
+ */
+export async function unpack(name) {
+  const abandoned = 'cairn:#unpack-abandoned';
+  const live = 'cairn:#unpack-live';
+  await litter(abandoned);
+  await litter(live);
+  let release;
+  await new Promise((held) => navigator.locks.request(live, () => new Promise((r) => held((release = r)))));
+  const file = new Uint8Array(await new Response(await Repo.backupExport(`idb://${name}-backup`)).arrayBuffer());
+  let during;
+  // Pieces only as asked for: the second is asked for once the first has been unpacked.
+  const pieces = [file.slice(0, -1), file.slice(-1)];
+  const stream = new ReadableStream(
+    {
+      async pull(controller) {
+        if (pieces.length === 1) during = await unpacks();
+        if (pieces.length === 0) return controller.close();
+        controller.enqueue(pieces.shift());
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const { repo } = await Repo.backupRestoreFile(stream, `idb://${name}-unpacked`);
+  const rows = (await repo.sql('select name from t'))[0].rows.flat();
+  repo.close();
+  const after = await unpacks();
+  release();
+  await new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(live);
+    request.onsuccess = resolve;
+    request.onerror = () => reject(request.error);
+  });
+  return { during, after, rows };
+}
