@@ -14,31 +14,39 @@ schemes.set('idb', idb);
 // tab holds about one table file of it at a time whatever the file's size. Each unpack holds
 // a Web Lock named after its database while it lives; the browser releases a lock with its
 // page, so one that a closed tab left behind is the next unpack's to delete (never one still
-// in use, and nothing rests on a timeout).
+// in use, and nothing rests on a timeout). Where a page may not use IndexedDB or Web Locks (an
+// opaque origin, a sandboxed frame), it is unpacked in memory as before.
 const UNPACK = '#unpack-';
+const inMemory = platform.staging;
 if (typeof indexedDB !== 'undefined') {
-  platform.staging = async () => {
-    await deleteAbandonedUnpacks();
-    const adapter = new IndexedDbAdapter(`${UNPACK}${newId()}`);
-    // Held before the database exists, so that no other page ever sees it unheld.
-    const release = await holdLock(adapter.databaseName);
-    return {
-      adapter,
-      async remove() {
-        try {
-          await adapter.destroy();
-        } finally {
-          release();
-        }
-      },
-    };
-  };
+  platform.staging = () => unpackInIndexedDb().catch(inMemory);
 }
 
-/** Takes the Web Lock `name` (where the browser has Web Locks); resolves to its release. */
+async function unpackInIndexedDb() {
+  await deleteAbandonedUnpacks();
+  const adapter = new IndexedDbAdapter(`${UNPACK}${newId()}`);
+  // Held before the database exists, so that no other page ever sees it unheld.
+  const release = await holdLock(adapter.databaseName);
+  const remove = async () => {
+    try {
+      await adapter.destroy();
+    } finally {
+      release();
+    }
+  };
+  try {
+    await adapter.list(); // opens (creates) the database: refused here, not midway
+  } catch (e) {
+    await remove().catch(() => {});
+    throw e;
+  }
+  return { adapter, remove };
+}
+
+/** Takes the Web Lock `name`; resolves to its release. */
 function holdLock(name) {
   const locks = globalThis.navigator?.locks;
-  if (!locks) return () => {};
+  if (!locks) throw new Error('no Web Locks here');
   return new Promise((granted, refused) => {
     locks.request(name, () => new Promise((release) => granted(release))).catch(refused);
   });
@@ -46,6 +54,7 @@ function holdLock(name) {
 
 async function deleteAbandonedUnpacks() {
   const locks = globalThis.navigator?.locks;
+  // Without either, nothing can tell an abandoned unpack from a live one: none is deleted.
   if (!locks || typeof indexedDB.databases !== 'function') return;
   const prefix = `cairn:${UNPACK}`;
   for (const { name } of await indexedDB.databases()) {

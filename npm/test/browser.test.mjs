@@ -208,6 +208,7 @@ test(
     assert.ok(unpacked.during.includes(live), 'a live page keeps its unpack');
     assert.ok(!unpacked.during.includes(abandoned), 'an abandoned unpack is deleted first');
     assert.deepEqual(unpacked.after, [live]);
+    assert.deepEqual(unpacked.withoutLocks, { rows: ['one', 'two'], left: [] });
 
     // The browser's backup file, restored by the native CLI.
     const dir = await tempDir(t);
