@@ -3,7 +3,7 @@
 // and the Repo API with `idb://` and `mem://` locations, and `s3://` and `az://` remotes and
 // backups (settings from `setObjectStoreSettings`); backup files are web streams.
 
-import { IndexedDbAdapter } from './adapters/indexeddb.js';
+import { DATABASE_PREFIX, IndexedDbAdapter } from './adapters/indexeddb.js';
 import * as idb from './locations/idb.js';
 import { platform, schemes } from './locations/index.js';
 import { newId } from '../wasm/cairn_wasm.js';
@@ -56,12 +56,12 @@ async function deleteAbandonedUnpacks() {
   const locks = globalThis.navigator?.locks;
   // Without either, nothing can tell an abandoned unpack from a live one: none is deleted.
   if (!locks || typeof indexedDB.databases !== 'function') return;
-  const prefix = `cairn:${UNPACK}`;
+  const prefix = `${DATABASE_PREFIX}${UNPACK}`;
   for (const { name } of await indexedDB.databases()) {
     if (!name?.startsWith(prefix)) continue;
     await locks.request(name, { ifAvailable: true }, async (lock) => {
       // Litter that cannot be deleted now is tried again by the next unpack.
-      if (lock) await new IndexedDbAdapter(name.slice('cairn:'.length)).destroy().catch(() => {});
+      if (lock) await new IndexedDbAdapter(name.slice(DATABASE_PREFIX.length)).destroy().catch(() => {});
     });
   }
 }

@@ -19,6 +19,8 @@ const MANIFEST = 'manifest';
 const MANIFEST_KEY = 'manifest';
 const CONFIG = 'config';
 const CONFIG_KEY = 'config';
+/** What a store's name is prefixed with to name its IndexedDB database. */
+export const DATABASE_PREFIX = 'cairn:';
 
 export class IndexedDbAdapter {
   #databaseName;
@@ -27,7 +29,7 @@ export class IndexedDbAdapter {
 
   /** The store `name`; `options.indexedDB` replaces the global factory (workers, tests). */
   constructor(name, options = {}) {
-    this.#databaseName = `cairn:${name}`;
+    this.#databaseName = `${DATABASE_PREFIX}${name}`;
     this.#factory = options.indexedDB ?? globalThis.indexedDB;
   }
 

@@ -2,6 +2,7 @@
 // the wasm core, and sealed .cairnbak files carried between the page and the native CLI.
 
 import { Repo } from '../../src/browser.js';
+import { unpacks } from './repo.js';
 
 /**
  * Restores the sealed backup file `bytes` (made natively) into `idb://NAME` with `password`;
@@ -10,7 +11,7 @@ import { Repo } from '../../src/browser.js';
 export async function restoreFile(name, bytes, password) {
   const file = new Uint8Array(bytes);
   const refused = await Repo.backupRestoreFile(file, `idb://${name}-none`).catch((e) => e.code);
-  const left = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith('cairn:#unpack-'));
+  const left = await unpacks();
   const { repo } = await Repo.backupRestoreFile(file, `idb://${name}`, { password });
   const [rows] = await repo.sql('select v from t order by id');
   repo.close();

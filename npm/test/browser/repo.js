@@ -74,7 +74,8 @@ async function litter(name) {
   db.close();
 }
 
-const unpacks = async () =>
+/** The unpack databases there are now, by name. */
+export const unpacks = async () =>
   (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith('cairn:#unpack-')).sort();
 
 /**
