@@ -938,9 +938,10 @@ export interface RepoStatic<File extends BackupFile> {
   backupExport(url: string, options?: ProgressOptions & ServerOptions & PasswordOptions & { snapshot?: string }): Promise<File>;
   /**
    * A new database from a `.cairnbak` file's latest snapshot; options as `backupRestore`. The
-   * file is read piece by piece as it comes and unpacked (in Node into a temporary folder in
-   * `os.tmpdir()`, which `TMPDIR` sets; in a browser into a temporary IndexedDB database), so
-   * memory holds one table file at a time; nothing is restored unless its checksum matches.
+   * file is read piece by piece as it comes and unpacked (in Node into a temporary folder:
+   * `.DIR.unpacked-PID` beside a `file://DIR` database, else in `os.tmpdir()`, which `TMPDIR`
+   * sets; in a browser into a temporary IndexedDB database), so memory holds one table file at
+   * a time; nothing is restored unless its checksum matches.
    */
   backupRestoreFile(
     file: BackupFile,

@@ -124,6 +124,36 @@ fn an_interrupted_init_or_restore_leaves_nothing_only_rm_rf_fixes() {
     assert!(ok(&fresh, &["status"]).contains("On branch main"));
 }
 
+#[test]
+fn a_backup_file_is_unpacked_beside_and_what_a_killed_unpack_left_is_deleted() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    backup_and_target(r);
+    ok(r, &["backup", "export", "file://b", "b.cairnbak"]);
+    // Unpacks that processes killed midway left: beside the restore's folder and beside the
+    // file, of a pid beyond any pid_max (not running) and of this test's (running).
+    let live = std::process::id();
+    for left in [".fresh.unpacked-99999999", ".b.cairnbak.unpacked-99999999"] {
+        fs::create_dir_all(r.join(left).join("store")).unwrap();
+    }
+    let kept = format!(".fresh.unpacked-{live}");
+    fs::create_dir(r.join(&kept)).unwrap();
+    ok(r, &["backup", "restore", "b.cairnbak", "fresh"]);
+    assert!(ok(&r.join("fresh"), &["ls"]).contains("from_src"));
+    ok(r, &["backup", "verify", "b.cairnbak"]);
+    let mut hidden: Vec<String> = fs::read_dir(r)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    hidden.sort();
+    assert_eq!(
+        hidden,
+        [kept],
+        "only the unpack of a running process is kept"
+    );
+}
+
 /// Runs `cairn ARGS` in `dir` and kills it after `delay_ms`.
 fn killed_after(dir: &Path, args: &[&str], delay_ms: u64) {
     let mut child = std::process::Command::new(cairn_bin())

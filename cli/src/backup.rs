@@ -508,11 +508,21 @@ struct Staging<'h, H: Host> {
 }
 
 impl<'h, H: Host> Staging<'h, H> {
+    /// `.NAME.unpacked-PID` beside `near`. Those of processes that no longer run (killed
+    /// midway) are deleted first, and one of this pid, left by a process of this id long gone.
     fn beside(host: &'h H, near: &Path) -> Self {
         let name = near.file_name().unwrap_or_default().to_string_lossy();
-        let dir = near.with_file_name(format!(".{name}.unpacked-{}", host.pid()));
-        // A folder of this name is a leftover of a process of this id, long gone.
-        let _ = host.remove_dir_all(&dir);
+        let prefix = format!(".{name}.unpacked-");
+        let parent = near.parent().unwrap_or(near);
+        for left in host.list_dir(parent).unwrap_or_default() {
+            let pid = left
+                .strip_prefix(&prefix)
+                .and_then(|p| p.parse::<u32>().ok());
+            if pid.is_some_and(|pid| pid == host.pid() || !host.process_runs(pid)) {
+                let _ = host.remove_dir_all(&parent.join(left));
+            }
+        }
+        let dir = parent.join(format!("{prefix}{}", host.pid()));
         Staging { host, dir }
     }
 }

@@ -25,8 +25,8 @@ schemes.set('file', file);
 // s3:// and az:// take their credentials from the environment, as the native CLI does.
 source.env = process.env;
 source.readFile = (path) => readFileSync(path, 'utf8');
-// Backup files are Node streams; one is unpacked in a private temporary folder, so that memory
-// holds one table file at a time whatever the file's size.
+// Backup files are Node streams; one is unpacked in a folder (beside a file:// database, else a
+// private temporary one), so that memory holds one table file at a time whatever its size.
 platform.toStream = (next, free) =>
   new Readable({
     read() {

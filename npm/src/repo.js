@@ -161,7 +161,9 @@ export class Repo {
       if (options.adopt === true) {
         throw new CairnError('INVALID_ARGUMENT', 'a backup file cannot be adopted: adopt the backup it was exported from, by its URL');
       }
-      const staging = await platform.staging();
+      // Unpacked where the database goes when its location says where (a folder beside it).
+      const at = databaseAt(location);
+      const staging = await (at.staging?.() ?? platform.staging());
       try {
         const reader = await bundleReader(staging.adapter, options.password);
         try {

@@ -64,3 +64,44 @@ test('a create first recovers: init where a killed restore left a complete datab
   await assert.rejects(Repo.init(`file://${dir}`), { code: 'ALREADY_EXISTS' });
   assert.deepEqual(await readdir(dir), ['.cairn']);
 });
+
+/** A `.cairnbak` file of a backup of a table of 300 rows. */
+async function backupFile(name) {
+  const repo = await Repo.init(`mem://${name}-db`);
+  await repo.sql('create table t (id int primary key)');
+  await repo.sql(`insert into t values ${Array.from({ length: 300 }, (_, i) => `(${i})`).join(',')}`);
+  await repo.commit({ message: 'rows', all: true });
+  await repo.backupSyncUrl(`mem://${name}`);
+  repo.close();
+  return new Uint8Array(Buffer.concat(await (await Repo.backupExport(`mem://${name}`)).toArray()));
+}
+
+test('a backup file is unpacked beside the folder it is restored into; what a killed one left is deleted', async (t) => {
+  const root = await tempDir(t);
+  const file = await backupFile('unpack-beside');
+  const [own, abandoned, live] = [process.pid, DEAD, process.ppid].map((pid) => `.r.unpacked-${pid}`);
+  await mkdir(join(root, abandoned, 'store'), { recursive: true });
+  await mkdir(join(root, live));
+  // The stream holds its last byte until the rest is unpacked and looked at.
+  let during;
+  const stream = (async function* () {
+    yield file.subarray(0, file.length - 1);
+    during = { entries: (await readdir(root)).sort(), unpacked: await readdir(join(root, own)) };
+    yield file.subarray(file.length - 1);
+  })();
+  const { repo } = await Repo.backupRestoreFile(stream, `file://${join(root, 'r')}`);
+  const [{ rows }] = await repo.sql('select count(*) from t');
+  repo.close();
+  assert.equal(rows[0][0], 300);
+  assert.deepEqual(during.entries, [own, live].sort(), 'the abandoned unpack is deleted first');
+  assert.ok(during.unpacked.length > 0, 'the table files are unpacked there');
+  assert.deepEqual((await readdir(root)).sort(), [live, 'r'].sort(), 'the parent process still runs');
+
+  // A restore that fails midway leaves neither the unpack nor the database.
+  const failing = (async function* () {
+    yield file.subarray(0, file.length / 2);
+    throw new Error('the network went away');
+  })();
+  await assert.rejects(Repo.backupRestoreFile(failing, `file://${join(root, 's')}`), /the network went away/);
+  assert.deepEqual((await readdir(root)).sort(), [live, 'r'].sort());
+});

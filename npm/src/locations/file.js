@@ -5,7 +5,7 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { NodeFsAdapter } from '../adapters/node-fs.js';
 import { CairnError } from '../errors.js';
 
@@ -47,15 +47,20 @@ function runs(pid) {
   }
 }
 
+/** Whether `name` is `prefix` and the pid of another process that no longer runs. */
+function abandoned(name, prefix) {
+  const rest = name.slice(prefix.length);
+  // The pid as Rust parses a u32.
+  if (!name.startsWith(prefix) || !/^\+?\d+$/.test(rest)) return false;
+  const pid = Number(rest);
+  return pid <= 0xffffffff && pid !== process.pid && !runs(pid);
+}
+
 /** The `.cairn-new-PID` and `.cairn-old-PID` folders in `names` of processes that no longer run. */
 function leftovers(dir, names) {
   return names.flatMap((name) => {
-    const prefix = [NEW, OLD].find((p) => name.startsWith(p));
-    const rest = prefix && name.slice(prefix.length);
-    // The pid as Rust parses a u32.
-    const pid = /^\+?\d+$/.test(rest ?? '') ? Number(rest) : undefined;
-    if (pid === undefined || pid > 0xffffffff || pid === process.pid || runs(pid)) return [];
-    return [{ isNew: prefix === NEW, path: join(dir, name) }];
+    const prefix = [NEW, OLD].find((p) => abandoned(name, p));
+    return prefix ? [{ isNew: prefix === NEW, path: join(dir, name) }] : [];
   });
 }
 
@@ -138,6 +143,25 @@ export function database(path) {
      * a failure removes what it made. Whenever the process dies, `dir` holds the old
      * database or the new one, at once or after `recover`.
      */
+    /**
+     * Where a backup file is unpacked before its restore here, as the native CLI does: the
+     * folder `.NAME.unpacked-PID` beside `dir`, on the disk the database goes to (a system's
+     * temporary folder may be memory). Those that processes no longer running left (killed
+     * midway) are deleted first; `remove()` deletes this one.
+     */
+    async staging() {
+      const [parent, prefix] = [dirname(dir), `.${basename(dir)}.unpacked-`];
+      const names = await readdir(parent).catch(() => []);
+      for (const name of names.filter((n) => abandoned(n, prefix))) {
+        await io(rm(join(parent, name), { recursive: true, force: true }));
+      }
+      const unpacked = join(parent, `${prefix}${process.pid}`);
+      const remove = () => rm(unpacked, { recursive: true, force: true });
+      // A folder of this name is a leftover of a process of this id, long gone.
+      await io(remove());
+      await io(mkdir(unpacked, { recursive: true, mode: 0o700 }));
+      return { adapter: new NodeFsAdapter(unpacked), remove };
+    },
     async create(force, build) {
       await recover(dir);
       if (existsSync(meta) && !force) {

@@ -9,6 +9,8 @@
 //   database(path)                 a database location: { adapter, readConfig(),
 //                                  writeConfig(text), create(force, build) }
 //   check(path)                    optional: throws if the rest of the URL is malformed
+// A database location may also have `staging()`: where a backup file is unpacked before its
+// restore there, as `platform.staging()` below.
 // `base` is the directory of the database a remote or backup belongs to (file:// only).
 
 import { MemoryAdapter } from '../adapters/memory.js';
@@ -30,7 +32,8 @@ export const schemes = new Map([
  *   toStream(next, free)  a web ReadableStream of the pieces `next()` resolves to (undefined at
  *                         the end), asking for one only when its reader wants one; `free()`
  *                         once it ends, fails or is cancelled
- *   staging()             where a file is unpacked before its restore: { adapter, remove() }
+ *   staging()             where a file is unpacked before its restore, unless the database's
+ *                         location says: { adapter, remove() }
  */
 export const platform = {
   toStream(next, free) {
