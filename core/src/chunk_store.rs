@@ -264,7 +264,7 @@ pub struct ChunkStore<S: Storage> {
     keep_written: bool,
     /// Decoded blocks by table file and offset. A table file never changes, so an entry
     /// never goes stale.
-    blocks: Lru<BlockKey, Arc<Vec<u8>>>,
+    blocks: Lru<BlockKey, Arc<Block>>,
     decoded: Lru<Hash, Arc<dyn Any + Send + Sync>>,
     /// Chunks `read_ahead` is checking and decoding beside the caller, oldest first.
     ahead: spin::Mutex<Vec<Arc<Ahead>>>,
@@ -272,6 +272,24 @@ pub struct ChunkStore<S: Storage> {
 
 /// A decoded block's key in the block cache: its table file's name and its record's offset.
 type BlockKey = (Arc<str>, u64);
+
+/// A decoded block in the block cache. `checked`: its chunks are known to match their
+/// addresses, as in a block this store wrote (`keep_written_blocks`), whose writer was given
+/// each chunk's address computed or checked; a block read from storage is checked a chunk at
+/// each read. What a database reads back of what it wrote is then hashed once, not per read.
+struct Block {
+    bytes: Vec<u8>,
+    checked: bool,
+}
+
+impl Block {
+    fn read(bytes: Vec<u8>) -> Arc<Block> {
+        Arc::new(Block {
+            bytes,
+            checked: false,
+        })
+    }
+}
 
 /// The block cache's name for the file of writer `n`, until it is written: no table file's
 /// name (those are base32) has a space.
@@ -290,7 +308,7 @@ struct Ahead {
 #[derive(Default)]
 struct Prepared {
     values: Vec<(Hash, Arc<dyn Any + Send + Sync>, usize)>,
-    blocks: Vec<(BlockKey, Arc<Vec<u8>>)>,
+    blocks: Vec<(BlockKey, Arc<Block>)>,
 }
 
 /// A record a read ahead needs, and the chunks it wants of it.
@@ -299,7 +317,7 @@ struct Record {
     /// Its key in the block cache, when it holds a block.
     key: Option<BlockKey>,
     /// Its bytes as read, or its block already decoded.
-    bytes: Result<Vec<u8>, Arc<Vec<u8>>>,
+    bytes: Result<Vec<u8>, Arc<Block>>,
     chunks: Located,
 }
 
@@ -317,15 +335,15 @@ impl Record {
         let block = match self.bytes {
             Err(block) => block,
             Ok(bytes) => match table_file::decode_record(self.version, &self.chunks[0].1, &bytes) {
-                Ok(decoded) => Arc::new(decoded.into_owned()),
+                Ok(decoded) => Block::read(decoded.into_owned()),
                 Err(_) => return,
             },
         };
         for (hash, entry) in &self.chunks {
-            let Ok(chunk) = entry.chunk_in(&block) else {
+            let Ok(chunk) = entry.chunk_in(&block.bytes) else {
                 continue;
             };
-            if Hash::of(chunk) != *hash {
+            if !block.checked && Hash::of(chunk) != *hash {
                 continue;
             }
             if let Some((value, cost)) = decode(chunk.to_vec()) {
@@ -622,7 +640,7 @@ impl<S: Storage> ChunkStore<S> {
                     gone.0.extend(self.decoded.put(hash, value, cost));
                 }
                 for (key, block) in prepared.blocks {
-                    let cost = block.len();
+                    let cost = block.bytes.len();
                     gone.1.extend(self.blocks.put(key, block, cost));
                 }
                 if !gone.0.is_empty() || !gone.1.is_empty() {
@@ -750,7 +768,7 @@ impl<S: Storage> ChunkStore<S> {
         for (i, entry) in core::iter::once((table, entry)).chain(older) {
             let t = &self.tables[i];
             let damage = match self.chunk_at(i, &entry).await {
-                Ok(chunk) if Hash::of(&chunk) == *hash => return Ok(chunk),
+                Ok((chunk, checked)) if checked || Hash::of(&chunk) == *hash => return Ok(chunk),
                 Ok(_) => StoreError::CorruptChunk {
                     table: t.spec.name.clone(),
                     hash: *hash,
@@ -762,14 +780,14 @@ impl<S: Storage> ChunkStore<S> {
         Err(first_damage.unwrap_or(StoreError::MissingChunk { hash: *hash }))
     }
 
-    /// The chunk at `entry` of table `table` (a position in `tables`), not yet checked against
-    /// its address. A block stays decoded for the reads of its other chunks that are likely
-    /// to follow.
-    async fn chunk_at(&self, table: usize, entry: &Entry) -> Result<Vec<u8>, StoreError> {
+    /// The chunk at `entry` of table `table` (a position in `tables`), and whether it is
+    /// known to match its address (a block's `checked`); if not, the caller checks it. A block
+    /// stays decoded for the reads of its other chunks that are likely to follow.
+    async fn chunk_at(&self, table: usize, entry: &Entry) -> Result<(Vec<u8>, bool), StoreError> {
         let t = &self.tables[table];
         let key = t.block_key(entry);
         if let Some(block) = key.as_ref().and_then(|k| self.blocks.get(k)) {
-            return Ok(t.chunk_in(entry, &block)?.to_vec());
+            return Ok((t.chunk_in(entry, &block.bytes)?.to_vec(), block.checked));
         }
         let record = self
             .read_range(table, entry.offset, u64::from(entry.len))
@@ -777,11 +795,11 @@ impl<S: Storage> ChunkStore<S> {
         let decoded = t.decode(entry, &record)?;
         let chunk = t.chunk_in(entry, &decoded)?.to_vec();
         if let Some(key) = key {
-            let block = Arc::new(decoded.into_owned());
-            let cost = block.len();
-            self.blocks.put(key, block, cost);
+            let cost = decoded.len();
+            self.blocks
+                .put(key, Block::read(decoded.into_owned()), cost);
         }
-        Ok(chunk)
+        Ok((chunk, false))
     }
 
     /// Every table file whose index is loaded, in the order of `read_range`'s positions: its
@@ -978,8 +996,12 @@ impl<S: Storage> ChunkStore<S> {
             // Kept as long as a block read, and no longer: the cache counts what it holds.
             block.shrink_to_fit();
             let cost = block.len();
+            let block = Arc::new(Block {
+                bytes: block,
+                checked: true,
+            });
             self.blocks
-                .put((self.pending_key.clone(), offset), Arc::new(block), cost);
+                .put((self.pending_key.clone(), offset), block, cost);
         }
     }
 
@@ -1423,6 +1445,32 @@ mod tests {
             }
             // 300 KiB in blocks of 128 KiB.
             assert_eq!(storage.take_reads(), 3);
+        })
+    }
+
+    /// What a store wrote it reads back from its block cache as its writer was given it, with
+    /// no check against the address (its writer computed or checked each); a block read from
+    /// storage is checked a chunk at a time at every read, cached or not. Here a writer is given
+    /// a chunk under another address (`put_hashed`), beside a good one in the same block.
+    #[test]
+    fn a_kept_block_trusts_its_writer_a_read_one_checks_every_chunk() {
+        pollster::block_on(async {
+            let storage = MemoryStorage::new();
+            let mut store = ChunkStore::open(storage.clone()).await.unwrap();
+            store.keep_written_blocks();
+            let chunks = noise_chunks(0, 2);
+            let good = store.put(&chunks[0]).await.unwrap();
+            let wrong = Hash::of(b"another chunk");
+            store.put_hashed(wrong, &chunks[1]).await.unwrap();
+            store.commit(Hash::EMPTY, good).await.unwrap();
+            assert_eq!(store.get(&wrong).await.unwrap(), Some(chunks[1].clone()));
+            let fresh = ChunkStore::open(storage).await.unwrap();
+            assert_eq!(fresh.get(&good).await.unwrap(), Some(chunks[0].clone()));
+            let read = fresh.get(&wrong).await;
+            assert!(
+                matches!(read, Err(StoreError::CorruptChunk { .. })),
+                "{read:?}"
+            );
         })
     }
 
