@@ -295,7 +295,7 @@ impl<'a> Entries<'a> {
             (hash, count)
         };
         if let Some(p) = self.prev {
-            if r.bytes[range(p)] >= r.bytes[range(key)] {
+            if !before(&r.bytes[range(p)], &r.bytes[range(key)]) {
                 return Err("its keys are not in strictly ascending order");
             }
         }
@@ -321,6 +321,36 @@ fn hash_at(bytes: &[u8], value: [u32; 2]) -> Hash {
 }
 
 /// A slot's offsets as a range of the node's bytes.
+/// Whether `a` sorts before `b`, as `a < b` for slices, comparing eight bytes at a time
+/// inline: keys are short (an integer's is 9 bytes), and a call of `memcmp` for each entry
+/// was a fifth of a leaf's decoding (issue 16).
+#[inline(always)]
+pub(crate) fn before(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len().min(b.len());
+    let (mut x, mut y) = (a[..n].chunks_exact(8), b[..n].chunks_exact(8));
+    for (p, q) in (&mut x).zip(&mut y) {
+        let (p, q) = (word(p), word(q));
+        if p != q {
+            return p < q;
+        }
+    }
+    match x
+        .remainder()
+        .iter()
+        .zip(y.remainder())
+        .find(|(p, q)| p != q)
+    {
+        Some((p, q)) => p < q,
+        None => a.len() < b.len(),
+    }
+}
+
+/// Eight bytes as a big-endian number: numbers compare as the bytes do.
+#[inline(always)]
+fn word(bytes: &[u8]) -> u64 {
+    u64::from_be_bytes(bytes.try_into().unwrap_or_default())
+}
+
 fn range([start, end]: [u32; 2]) -> core::ops::Range<usize> {
     start as usize..end as usize
 }

@@ -738,6 +738,15 @@ mod node_props {
         }
 
         #[test]
+        fn keys_compare_as_slices_do(a in vec(any::<u8>(), 0..40), b in vec(any::<u8>(), 0..40), cut in 0usize..40) {
+            prop_assert_eq!(super::node::before(&a, &b), a < b);
+            // Keys sharing a prefix, the common case in a leaf.
+            let shared: Vec<u8> = a.iter().take(cut).chain(&b).copied().collect();
+            prop_assert_eq!(super::node::before(&a, &shared), a < shared);
+            prop_assert_eq!(super::node::before(&shared, &a), shared < a);
+        }
+
+        #[test]
         fn node_decode_never_panics(level in any::<u8>(), body in vec(any::<u8>(), 0..200)) {
             let mut chunk = vec![NODE_KIND, level];
             chunk.extend_from_slice(&body);
