@@ -138,12 +138,6 @@ export function database(path) {
       await io(rename(tmp, configPath));
     },
     /**
-     * The native `create_atomically`: the database is built in `.cairn-new-PID` beside, its
-     * config written last and fsynced to mark it complete, and replaces `.cairn` only then;
-     * a failure removes what it made. Whenever the process dies, `dir` holds the old
-     * database or the new one, at once or after `recover`.
-     */
-    /**
      * Where a backup file is unpacked before its restore here, as the native CLI does: the
      * folder `.NAME.unpacked-PID` beside `dir`, on the disk the database goes to (a system's
      * temporary folder may be memory). Those that processes no longer running left (killed
@@ -162,6 +156,12 @@ export function database(path) {
       await io(mkdir(unpacked, { recursive: true, mode: 0o700 }));
       return { adapter: new NodeFsAdapter(unpacked), remove };
     },
+    /**
+     * The native `create_atomically`: the database is built in `.cairn-new-PID` beside, its
+     * config written last and fsynced to mark it complete, and replaces `.cairn` only then;
+     * a failure removes what it made. Whenever the process dies, `dir` holds the old
+     * database or the new one, at once or after `recover`.
+     */
     async create(force, build) {
       await recover(dir);
       if (existsSync(meta) && !force) {
