@@ -320,12 +320,11 @@ fn hash_at(bytes: &[u8], value: [u32; 2]) -> Hash {
     hash
 }
 
-/// A slot's offsets as a range of the node's bytes.
 /// Whether `a` sorts before `b`, as `a < b` for slices, comparing eight bytes at a time
 /// inline: keys are short (an integer's is 9 bytes), and a call of `memcmp` for each entry
 /// was a fifth of a leaf's decoding (issue 16).
 #[inline(always)]
-pub(crate) fn before(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn before(a: &[u8], b: &[u8]) -> bool {
     let n = a.len().min(b.len());
     let (mut x, mut y) = (a[..n].chunks_exact(8), b[..n].chunks_exact(8));
     for (p, q) in (&mut x).zip(&mut y) {
@@ -351,6 +350,7 @@ fn word(bytes: &[u8]) -> u64 {
     u64::from_be_bytes(bytes.try_into().unwrap_or_default())
 }
 
+/// A slot's offsets as a range of the node's bytes.
 fn range([start, end]: [u32; 2]) -> core::ops::Range<usize> {
     start as usize..end as usize
 }
