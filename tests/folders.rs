@@ -9,11 +9,18 @@ use std::time::Duration;
 use cairn_tests::{cairn_bin, ok};
 
 fn leftovers(dir: &Path) -> Vec<String> {
-    fs::read_dir(dir)
+    names_in(dir, ".cairn-")
+}
+
+/// The names in `dir` that start with `prefix`, sorted.
+fn names_in(dir: &Path, prefix: &str) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".cairn-"))
-        .collect()
+        .filter(|n| n.starts_with(prefix))
+        .collect();
+    names.sort();
+    names
 }
 
 /// `root/src` with table `from_src` and a backup of it at `root/b`, and `root/target`, a
@@ -141,14 +148,8 @@ fn a_backup_file_is_unpacked_beside_and_what_a_killed_unpack_left_is_deleted() {
     ok(r, &["backup", "restore", "b.cairnbak", "fresh"]);
     assert!(ok(&r.join("fresh"), &["ls"]).contains("from_src"));
     ok(r, &["backup", "verify", "b.cairnbak"]);
-    let mut hidden: Vec<String> = fs::read_dir(r)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
-    hidden.sort();
     assert_eq!(
-        hidden,
+        names_in(r, "."),
         [kept],
         "only the unpack of a running process is kept"
     );

@@ -514,15 +514,13 @@ impl<'h, H: Host> Staging<'h, H> {
         let name = near.file_name().unwrap_or_default().to_string_lossy();
         let prefix = format!(".{name}.unpacked-");
         let parent = near.parent().unwrap_or(near);
+        let own = format!("{prefix}{}", host.pid());
         for left in host.list_dir(parent).unwrap_or_default() {
-            let pid = left
-                .strip_prefix(&prefix)
-                .and_then(|p| p.parse::<u32>().ok());
-            if pid.is_some_and(|pid| pid == host.pid() || !host.process_runs(pid)) {
+            if left == own || crate::database::abandoned(host, &left, &prefix) {
                 let _ = host.remove_dir_all(&parent.join(left));
             }
         }
-        let dir = parent.join(format!("{prefix}{}", host.pid()));
+        let dir = parent.join(own);
         Staging { host, dir }
     }
 }

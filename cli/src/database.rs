@@ -204,6 +204,15 @@ pub async fn init<H: Host>(host: &H, dir: &Path) -> Result<(), DatabaseError> {
     .await
 }
 
+/// Whether `name` is `prefix` and the pid of another process that no longer runs: a folder a
+/// process killed midway left.
+pub fn abandoned<H: Host>(host: &H, name: &str, prefix: &str) -> bool {
+    let pid = name
+        .strip_prefix(prefix)
+        .and_then(|p| p.parse::<u32>().ok());
+    pid.is_some_and(|pid| pid != host.pid() && !host.process_runs(pid))
+}
+
 /// Finishes or undoes what a `create_atomically` that died left in `dir`, so that a database
 /// never goes missing: a complete new database (its config is written last) takes the place
 /// of a missing `.cairn`, else the old one goes back; then the leftovers are deleted. Folders
@@ -214,11 +223,8 @@ pub fn recover<H: Host>(host: &H, dir: &Path) -> Result<(), DatabaseError> {
     };
     let mut left = Vec::new();
     for name in names {
-        let pid = name.strip_prefix(NEW).or_else(|| name.strip_prefix(OLD));
-        if let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) {
-            if pid != host.pid() && !host.process_runs(pid) {
-                left.push((name.starts_with(NEW), dir.join(&name)));
-            }
+        if abandoned(host, &name, NEW) || abandoned(host, &name, OLD) {
+            left.push((name.starts_with(NEW), dir.join(&name)));
         }
     }
     let meta = dir.join(DIR);
