@@ -181,7 +181,7 @@ fn table_file(chunks: &[&[u8]]) -> (String, Vec<u8>) {
         writer.add(Hash::of(c), c);
     }
     let (footer, bytes, _) = writer.finish();
-    (footer.name(), bytes)
+    (footer.name(), bytes.to_vec())
 }
 
 #[test]

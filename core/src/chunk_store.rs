@@ -944,14 +944,14 @@ impl<S: Storage> ChunkStore<S> {
             return Ok(());
         }
         let (footer, bytes, entries) = self.pending.finish();
-        self.cache_closed_blocks();
         let spec = TableSpec {
             name: footer.name(),
             chunk_count: footer.chunk_count,
             size: bytes.len() as u64,
         };
         // On failure the chunks stay pending: readable, and written by a later flush.
-        self.storage.put(&spec.name, &bytes).await?;
+        self.storage.put(&spec.name, bytes).await?;
+        self.cache_closed_blocks();
         // The blocks the writer kept are now the file's, found decoded by its readers.
         let key: Arc<str> = spec.name.as_str().into();
         let written = self.pending_key.clone();
@@ -1217,7 +1217,7 @@ impl<S: Storage> ChunkStore<S> {
             chunk_count: footer.chunk_count,
             size: bytes.len() as u64,
         };
-        self.storage.put(&spec.name, &bytes).await?;
+        self.storage.put(&spec.name, bytes).await?;
         tables.retain(|t| !merged.contains(&t.name));
         tables.push(spec.clone());
         if !self.has_table(&spec.name) {

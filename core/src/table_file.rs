@@ -634,6 +634,10 @@ pub struct TableWriter {
     keep_closed: bool,
     /// Blocks closed since the last `take_closed`: each one's offset and decoded bytes.
     closed: Vec<(u64, Vec<u8>)>,
+    /// Where the records end while `finish` has the file's index and footer after them in
+    /// `records`, which is then the whole file: a copy of every record would cost a second
+    /// file's worth of memory (up to 32 MiB) and its fresh pages.
+    tail_at: Option<usize>,
 }
 
 impl TableWriter {
@@ -694,6 +698,7 @@ impl TableWriter {
         if self.open_from < self.entries.len() {
             self.close_block();
         }
+        self.drop_tail();
         let offset = self.records.len() as u64;
         self.records.extend_from_slice(record);
         let check = Some(check_of(record));
@@ -714,6 +719,7 @@ impl TableWriter {
 
     /// Compresses the open block into `records`: its chunks' entries then say where.
     fn close_block(&mut self) {
+        self.drop_tail();
         let offset = self.records.len() as u64;
         block_of(&self.open, &mut self.records);
         let len = (self.records.len() as u64 - offset) as u32;
@@ -780,30 +786,37 @@ impl TableWriter {
 
     /// The file of the chunks added so far: its footer (whose `name()` the file goes by), its
     /// bytes, and its sorted index. The writer keeps what it holds, so a file that could not
-    /// be stored can be written again.
-    pub fn finish(&mut self) -> (Footer, Vec<u8>, Vec<Entry>) {
+    /// be stored can be written again, and more chunks can be added before that.
+    pub fn finish(&mut self) -> (Footer, &[u8], Vec<Entry>) {
         // A block of empty chunks is a block too.
         if self.open_from < self.entries.len() {
             self.close_block();
         }
+        self.drop_tail();
         let mut entries = self.entries.clone();
         entries.sort_unstable_by_key(|e| e.hash);
-        let data_len = self.records.len() as u64;
-        let mut bytes =
-            Vec::with_capacity(self.records.len() + entries.len() * ENTRY_LEN_3 + FOOTER_LEN);
-        bytes.extend_from_slice(&self.records);
-        let index_start = bytes.len();
+        let data_len = self.records.len();
+        self.tail_at = Some(data_len);
+        let bytes = &mut self.records;
+        bytes.reserve_exact(entries.len() * entry_len(VERSION) + FOOTER_LEN);
         for e in &entries {
-            e.encode(VERSION, &mut bytes);
+            e.encode(VERSION, bytes);
         }
         let footer = Footer {
-            index_hash: Hash::of(&bytes[index_start..]),
-            data_len,
+            index_hash: Hash::of(&bytes[data_len..]),
+            data_len: data_len as u64,
             chunk_count: entries.len() as u32,
             version: VERSION,
         };
         bytes.extend_from_slice(&footer.encode());
         (footer, bytes, entries)
+    }
+
+    /// Takes back the index and footer `finish` put after the records.
+    fn drop_tail(&mut self) {
+        if let Some(at) = self.tail_at.take() {
+            self.records.truncate(at);
+        }
     }
 }
 
@@ -854,7 +867,7 @@ mod tests {
             w.add(Hash::of(c), c);
         }
         let (footer, bytes, _) = w.finish();
-        (footer, bytes)
+        (footer, bytes.to_vec())
     }
 
     fn parse(bytes: &[u8]) -> Result<Vec<Entry>, TableError> {
@@ -1005,9 +1018,50 @@ mod tests {
             }
             let (footer, bytes, _) = w.finish();
             let refs: Vec<&[u8]> = rows.iter().map(|r| &r[..]).collect();
-            assert_eq!((footer, bytes), build(&refs));
+            assert_eq!((footer, bytes.to_vec()), build(&refs));
         }
         assert_eq!(w.get(&Hash::of(b"never added")), None);
+    }
+
+    /// `finish` puts the index and footer after the records it holds; chunks and blocks
+    /// added after it go where the index was.
+    #[test]
+    fn what_is_added_after_a_file_is_made_goes_before_the_next_files_index() {
+        let rows: Vec<Vec<u8>> = (0..300)
+            .map(|i| alloc::format!("row {i:05} ").repeat(100).into_bytes())
+            .collect();
+        let refs: Vec<&[u8]> = rows.iter().map(|r| &r[..]).collect();
+        let (_, source) = build(&refs[200..]);
+        let mut entries = parse(&source).unwrap();
+        entries.sort_unstable_by_key(|e| (e.offset, e.part.map(|p| p.at)));
+        let block: Vec<(Hash, Part)> = entries
+            .iter()
+            .filter(|e| same_record(e, &entries[0]))
+            .map(|e| (e.hash, e.part.unwrap()))
+            .collect();
+        let record = &source[entries[0].offset as usize..][..entries[0].len as usize];
+        // Every chunk the file's index names is there, whole.
+        let whole = |bytes: &[u8]| -> usize {
+            let entries = parse(bytes).expect("the file parses");
+            for e in &entries {
+                let raw = &bytes[e.offset as usize..][..e.len as usize];
+                let decoded = decode_record(VERSION, e, raw).expect("its records decode");
+                assert!(e.chunk_in(&decoded).is_ok_and(|c| Hash::of(c) == e.hash));
+            }
+            entries.len()
+        };
+
+        let mut w = TableWriter::new();
+        for r in &refs[..100] {
+            w.add(Hash::of(r), r);
+        }
+        assert!(w.finish().1 == build(&refs[..100]).1, "as if made at once");
+        for r in &refs[100..200] {
+            w.add(Hash::of(r), r);
+        }
+        assert_eq!(whole(w.finish().1), 200);
+        assert!(w.add_block(record, &block));
+        assert_eq!(whole(w.finish().1), 200 + block.len());
     }
 
     #[test]
