@@ -545,15 +545,16 @@ impl<S: Storage> ChunkStore<S> {
     }
 
     /// Stages a block (of version 3 or later: their blocks are the same bytes) copied as
-    /// another store holds it (`TableWriter::add_block`), its chunks checked against their
+    /// another store holds it (`TableWriter::add_block`, with its check), its chunks checked against their
     /// addresses by the caller, who also knows the store lacks them (asking `has` of each would search every table file). `false`, and nothing
     /// staged, if one of them is staged already.
     pub async fn put_block(
         &mut self,
         record: &[u8],
+        check: u32,
         chunks: &[(Hash, table_file::Part)],
     ) -> Result<bool, StoreError> {
-        if !self.pending.add_block(record, chunks) {
+        if !self.pending.add_block(record, check, chunks) {
             return Ok(false);
         }
         self.cache_closed_blocks();

@@ -78,6 +78,9 @@ struct Record {
     /// Whether it is a version-3 block that decodes to exactly its chunks, each whole: one
     /// that can be copied as it is.
     whole: bool,
+    /// Its check (`table_file::check_of`), taken where it was first read, on the pool: a
+    /// block copied as it is keeps it, as the second read must bring the same bytes.
+    check: u32,
 }
 
 /// Records of one table file read at once.
@@ -96,10 +99,10 @@ struct Run {
 type Chunk = (Hash, u64, Result<Vec<Hash>>);
 
 /// What `Plan::examine` found in one run: its bytes' digest and, for each record, whether it
-/// can be copied as it is, and its chunks.
+/// can be copied as it is, its check, and its chunks.
 struct Examined {
     digest: Hash,
-    records: Vec<(bool, Vec<Chunk>)>,
+    records: Vec<(bool, u32, Vec<Chunk>)>,
 }
 
 /// What the first read found.
@@ -116,6 +119,9 @@ struct Plan<'a> {
     /// stands for its address in `found` and `edges` (4 bytes where a map from addresses and
     /// lists of children's addresses took about 80 a chunk).
     keys: Vec<Hash>,
+    /// By position in `order`: that chunk's position in `keys`, found once rather than
+    /// searched for at every look at the chunk.
+    slot_keys: Vec<u32>,
     /// By position in `keys`: where each chunk was found whole (`record` is `NOWHERE` until
     /// it is).
     found: Vec<Found>,
@@ -199,7 +205,7 @@ async fn copy<S: Storage, D: Storage>(
                         .filter_map(|e| Some((e.hash, e.part?)))
                         .collect();
                     copied_whole = dst
-                        .put_block(raw, &parts)
+                        .put_block(raw, record.check, &parts)
                         .await
                         .map_err(SyncError::Destination)?;
                 }
@@ -371,6 +377,7 @@ impl<'a> Plan<'a> {
                     len: sorted[i].len,
                     entries: base + i as u32..base + j as u32,
                     whole: false,
+                    check: 0,
                 });
                 i = j;
             }
@@ -401,15 +408,17 @@ impl<'a> Plan<'a> {
             |record| {
                 let entries: Vec<&Entry> = self.entries(record).collect();
                 let raw = (record.offset - run.offset) as usize;
-                let decoded = bytes
+                let raw = bytes
                     .get(raw..raw + record.len as usize)
                     .ok_or(TableError::BadLayout(
                         "a record lies outside the bytes read",
-                    ))
-                    .and_then(|raw| table_file::decode_record(version, entries[0], raw));
+                    ));
+                let check = raw.as_ref().map_or(0, |raw| table_file::check_of(raw));
+                let decoded =
+                    raw.and_then(|raw| table_file::decode_record(version, entries[0], raw));
                 let Ok(decoded) = decoded else {
                     let chunks = entries.iter().map(|e| (e.hash, 0, Err(damaged(e))));
-                    return (false, chunks.collect());
+                    return (false, check, chunks.collect());
                 };
                 let mut whole = table_file::has_blocks(version)
                     && entries.iter().map(|e| chunk_len(e)).sum::<u64>() == decoded.len() as u64;
@@ -426,7 +435,7 @@ impl<'a> Plan<'a> {
                         (e.hash, chunk_len(e), refs)
                     })
                     .collect();
-                (whole, chunks)
+                (whole, check, chunks)
             },
         );
         Examined {
@@ -439,9 +448,11 @@ impl<'a> Plan<'a> {
     fn note(&mut self, r: usize, examined: Examined) {
         self.runs[r].digest = examined.digest;
         let records = self.runs[r].records.clone();
-        for (i, (whole, chunks)) in records.zip(examined.records) {
+        for (i, (whole, check, chunks)) in records.zip(examined.records) {
             self.records[i].whole = whole;
-            for (hash, len, refs) in chunks {
+            self.records[i].check = check;
+            let slots = self.records[i].entries.start as usize..;
+            for ((hash, len, refs), slot) in chunks.into_iter().zip(slots) {
                 let refs = match refs {
                     Ok(refs) => refs,
                     Err(why) => {
@@ -449,10 +460,8 @@ impl<'a> Plan<'a> {
                         continue;
                     }
                 };
-                // Every chunk examined is one of the indexes' entries, so listed in `keys`.
-                let Some(k) = self.key(&hash) else {
-                    continue;
-                };
+                // `examine` answers a record's chunks in the order of its entries.
+                let k = self.slot_keys[slot] as usize;
                 if self.found[k].record != NOWHERE {
                     continue;
                 }
@@ -530,22 +539,36 @@ impl<'a> Plan<'a> {
 
     /// The chunks of record `i` that the roots reach and are copied from it.
     fn wanted(&self, i: usize) -> impl Iterator<Item = &'a Entry> + '_ {
-        self.entries(&self.records[i]).filter(move |e| {
-            self.key(&e.hash)
-                .is_some_and(|k| self.found[k].reached && self.found[k].record as usize == i)
+        let record = &self.records[i];
+        let index = self.indexes[record.table as usize];
+        let slots = record.entries.start as usize..record.entries.end as usize;
+        slots.filter_map(move |slot| {
+            let found = &self.found[self.slot_keys[slot] as usize];
+            let copied = found.reached && found.record as usize == i;
+            copied.then(|| &index[self.order[slot] as usize])
         })
     }
 
-    /// Lists every address the indexes name in `keys`, each with nothing found yet.
+    /// Lists every address the indexes name in `keys`, each with nothing found yet, and the
+    /// position there of each record's chunks in `slot_keys`.
     fn list_keys(&mut self) {
-        let mut keys: Vec<Hash> = self
-            .indexes
-            .iter()
-            .flat_map(|index| index.iter().map(|e| e.hash))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
+        let mut slots: Vec<(Hash, u32)> = Vec::with_capacity(self.order.len());
+        for record in &self.records {
+            let index = self.indexes[record.table as usize];
+            for slot in record.entries.clone() {
+                slots.push((index[self.order[slot as usize] as usize].hash, slot));
+            }
+        }
+        slots.sort_unstable_by_key(|&(hash, _)| hash);
+        let (mut keys, mut slot_keys) = (Vec::new(), alloc::vec![0; self.order.len()]);
+        for (hash, slot) in slots {
+            if keys.last() != Some(&hash) {
+                keys.push(hash);
+            }
+            slot_keys[slot as usize] = (keys.len() - 1) as u32;
+        }
         keys.shrink_to_fit();
+        self.slot_keys = slot_keys;
         let nowhere = Found {
             record: NOWHERE,
             len: 0,

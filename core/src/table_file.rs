@@ -685,10 +685,11 @@ impl TableWriter {
 
     /// Appends a version-3 block as another file holds it (`record`: its codec byte and
     /// compressed form), whose decoded bytes are exactly `chunks`' parts, checked against
-    /// their addresses by the caller: a copy that need not compress again. Refused (`false`,
-    /// nothing added) if the writer already holds one of the chunks, which the index may
-    /// name only once.
-    pub fn add_block(&mut self, record: &[u8], chunks: &[(Hash, Part)]) -> bool {
+    /// their addresses by the caller, who also gives the record's check (`check_of`, which a
+    /// restore computes on its pool where it first read the record): a copy that need not
+    /// compress again. Refused (`false`, nothing added) if the writer already holds one of the
+    /// chunks, which the index may name only once.
+    pub fn add_block(&mut self, record: &[u8], check: u32, chunks: &[(Hash, Part)]) -> bool {
         if chunks
             .iter()
             .any(|(hash, _)| self.positions.contains_key(hash))
@@ -701,7 +702,7 @@ impl TableWriter {
         self.drop_tail();
         let offset = self.records.len() as u64;
         self.records.extend_from_slice(record);
-        let check = Some(check_of(record));
+        let check = Some(check);
         for &(hash, part) in chunks {
             self.positions.insert(hash, self.entries.len());
             self.entries.push(Entry {
@@ -1060,7 +1061,7 @@ mod tests {
             w.add(Hash::of(r), r);
         }
         assert_eq!(whole(w.finish().1), 200);
-        assert!(w.add_block(record, &block));
+        assert!(w.add_block(record, check_of(record), &block));
         assert_eq!(whole(w.finish().1), 200 + block.len());
     }
 
@@ -1084,8 +1085,11 @@ mod tests {
 
         let mut w = TableWriter::new();
         w.add(Hash::of(b"before"), b"before");
-        assert!(w.add_block(record, &block));
-        assert!(!w.add_block(record, &block), "its chunks are there already");
+        assert!(w.add_block(record, check_of(record), &block));
+        assert!(
+            !w.add_block(record, check_of(record), &block),
+            "its chunks are there already"
+        );
         w.add(Hash::of(b"after"), b"after");
         let copied: usize = block.iter().map(|(_, p)| p.len as usize).sum();
         assert_eq!(w.data_len(), copied + b"before".len() + b"after".len());
@@ -1095,7 +1099,7 @@ mod tests {
             bytes.windows(record.len()).any(|w| w == record),
             "the block is there as it was"
         );
-        let entries = parse(&bytes).unwrap();
+        let entries = parse(bytes).unwrap();
         let wanted = rows[..block.len()]
             .iter()
             .map(|r| &r[..])
