@@ -819,19 +819,38 @@ impl<S: Storage> ChunkStore<S> {
         offset: u64,
         len: u64,
     ) -> Result<Vec<u8>, StoreError> {
+        let mut buf = Vec::new();
+        self.read_range_into(table, offset, len, &mut buf).await?;
+        Ok(buf)
+    }
+
+    /// `read_range` into `buf`, replacing what it held (`Storage::get_range_into`).
+    pub(crate) async fn read_range_into(
+        &self,
+        table: usize,
+        offset: u64,
+        len: u64,
+        buf: &mut Vec<u8>,
+    ) -> Result<(), StoreError> {
         let t = &self.tables[table];
         if let Some(bytes) = &t.bytes {
             // The file's length was checked against its footer, and entries lie within it.
-            return Ok(bytes[offset as usize..(offset + len) as usize].to_vec());
+            buf.clear();
+            buf.extend_from_slice(&bytes[offset as usize..(offset + len) as usize]);
+            return Ok(());
         }
         let name = &t.spec.name;
-        self.storage
-            .get_range(name, offset, len)
+        let found = self
+            .storage
+            .get_range_into(name, offset, len, buf)
             .await
-            .map_err(|e| table_io_error(name, e))?
-            .ok_or_else(|| StoreError::MissingTable {
+            .map_err(|e| table_io_error(name, e))?;
+        match found {
+            true => Ok(()),
+            false => Err(StoreError::MissingTable {
                 table: name.clone(),
-            })
+            }),
+        }
     }
 
     /// Reads many chunks at once, each checked like `get`; `None` where the store lacks one.

@@ -109,6 +109,10 @@ async fn missing<A: Storage + ?Sized>(a: &A) -> Check {
         "get_range of a missing object was not None"
     );
     ensure!(
+        !io(a.get_range_into("absent", 0, 1, &mut Vec::new()).await)?,
+        "get_range_into of a missing object found it"
+    );
+    ensure!(
         io(a.read_manifest().await)?.is_none(),
         "a new store already has a manifest"
     );
@@ -158,15 +162,26 @@ async fn ranged<A: Storage + ?Sized>(a: &A) -> Check {
             got.as_deref() == Some(want),
             "get_range({offset}, {len}) returned other bytes"
         );
+        // Into a buffer that held other bytes, longer and shorter than these.
+        for held in [vec![0xa5; 12_345], vec![0x5a; 3]] {
+            let mut buf = held;
+            ensure!(
+                io(a.get_range_into("range", offset, len, &mut buf).await)? && buf == want,
+                "get_range_into({offset}, {len}) left other bytes than get_range's"
+            );
+        }
     }
     for (offset, len) in [(9_999u64, 2u64), (10_001, 0), (u64::MAX, 2)] {
-        match a.get_range("range", offset, len).await {
-            Err(IoError::OutOfRange { size, .. }) => {
-                ensure!(size == 10_000, "OutOfRange reported size {size}, not 10000")
+        let into = a
+            .get_range_into("range", offset, len, &mut Vec::new())
+            .await;
+        match (a.get_range("range", offset, len).await, into) {
+            (Err(IoError::OutOfRange { size, .. }), Err(IoError::OutOfRange { size: s, .. })) => {
+                ensure!(size == 10_000 && s == size, "OutOfRange reported size {size}, not 10000")
             }
             other => {
                 return Err(format!(
-                    "get_range({offset}, {len}) past the end gave {other:?}, not OutOfRange"
+                    "get_range({offset}, {len}) and get_range_into past the end gave {other:?}, not OutOfRange"
                 ))
             }
         }

@@ -152,7 +152,8 @@ async fn copy<S: Storage, D: Storage>(
         plan.add_table(table);
     }
     plan.list_keys();
-    read_every_run(src, &tables, &mut plan, progress).await?;
+    let mut buffers = Buffers::default();
+    read_every_run(src, &tables, &mut plan, &mut buffers, progress).await?;
     let (chunks, bytes) = plan.reach(roots)?;
     let mut event = Progress {
         phase: Phase::Chunks,
@@ -174,8 +175,8 @@ async fn copy<S: Storage, D: Storage>(
         .collect();
     let places = plan.places();
     let mut stats = SyncStats::default();
-    each_group(src, &places, &needed, async |group, read| {
-        let read = parallel::map(read, |bytes| bytes.map(|b| (Hash::of(&b), b)));
+    each_group(src, &places, &needed, &mut buffers, async |group, read| {
+        let read = parallel::map(read, |bytes| bytes.map(|b| (Hash::of(b), b)));
         for (&r, bytes) in group.iter().zip(read) {
             if progress.interrupted() {
                 return Err(SyncError::Interrupted);
@@ -248,6 +249,7 @@ async fn read_every_run<S: Storage>(
     src: &ChunkStore<S>,
     tables: &[(String, u16)],
     plan: &mut Plan<'_>,
+    buffers: &mut Buffers,
     progress: &mut dyn Sink,
 ) -> Result<()> {
     let mut event = Progress {
@@ -260,14 +262,14 @@ async fn read_every_run<S: Storage>(
     progress.report(&event);
     let places = plan.places();
     let all: Vec<usize> = (0..plan.runs.len()).collect();
-    each_group(src, &places, &all, async |group, read| {
+    each_group(src, &places, &all, buffers, async |group, read| {
         if progress.interrupted() {
             return Err(SyncError::Interrupted);
         }
         let plan_now = &*plan;
         let examined = parallel::map(group.iter().zip(read).collect(), |(&r, bytes)| {
             let (name, version) = &tables[plan_now.runs[r].table];
-            bytes.map(|bytes| plan_now.examine(r, name, *version, &bytes))
+            bytes.map(|bytes| plan_now.examine(r, name, *version, bytes))
         });
         for (&r, examined) in group.iter().zip(examined) {
             match examined {
@@ -294,24 +296,29 @@ async fn each_group<S: Storage>(
     src: &ChunkStore<S>,
     places: &[Place],
     which: &[usize],
-    mut work: impl AsyncFnMut(&[usize], Vec<Read>) -> Result<()>,
+    buffers: &mut Buffers,
+    mut work: impl AsyncFnMut(&[usize], Vec<Read<'_>>) -> Result<()>,
 ) -> Result<()> {
     let groups: Vec<&[usize]> = which.chunks(IN_FLIGHT).collect();
+    let [this, next] = buffers;
     let mut ahead = None;
     for (k, group) in groups.iter().enumerate() {
         let read = match ahead.take() {
             Some(read) => read,
-            None => read_runs(src, places, group).await,
+            None => read_runs(src, places, group, this).await,
         };
+        let read = read.into_iter().zip(this.iter());
+        let read = read.map(|(read, bytes)| read.map(|()| &bytes[..]));
         let read_ahead = async {
             match groups.get(k + 1) {
-                Some(next) => Some(read_runs(src, places, next).await),
+                Some(group) => Some(read_runs(src, places, group, next).await),
                 None => None,
             }
         };
-        let (next, done) = join::both(read_ahead, work(group, read)).await;
+        let (read_next, done) = join::both(read_ahead, work(group, read.collect())).await;
         done?;
-        ahead = next;
+        ahead = read_next;
+        core::mem::swap(this, next);
     }
     Ok(())
 }
@@ -319,19 +326,30 @@ async fn each_group<S: Storage>(
 /// Where a run lies: its table file's position, offset and length.
 type Place = (usize, u64, u64);
 /// A run's bytes, or why they could not be read.
-type Read = core::result::Result<Vec<u8>, StoreError>;
+type Read<'a> = core::result::Result<&'a [u8], StoreError>;
+/// The buffers runs are read into: those of the group worked on and those of the group read
+/// ahead, kept from group to group and from the first read to the second. Fresh memory for
+/// each run cost a page fault a page, which on this project's test machines took more of a
+/// restore than copying the bytes (docs/BENCHMARKS.md).
+type Buffers = [Vec<Vec<u8>>; 2];
 
-/// Reads the runs `which` of `places`, up to `IN_FLIGHT` at once.
+/// Reads the runs `which` of `places` into `buffers`, one each, up to `IN_FLIGHT` at once.
 async fn read_runs<S: Storage>(
     src: &ChunkStore<S>,
     places: &[Place],
     which: &[usize],
-) -> Vec<Read> {
+    buffers: &mut Vec<Vec<u8>>,
+) -> Vec<core::result::Result<(), StoreError>> {
+    if buffers.len() < which.len() {
+        buffers.resize_with(which.len(), Vec::new);
+    }
     let reads: Vec<BoxFuture<'_, _>> = which
         .iter()
-        .map(|&r| {
+        .zip(buffers.iter_mut())
+        .map(|(&r, buffer)| {
             let (table, offset, len) = places[r];
-            alloc::boxed::Box::pin(src.read_range(table, offset, len)) as BoxFuture<'_, _>
+            let read = src.read_range_into(table, offset, len, buffer);
+            alloc::boxed::Box::pin(read) as BoxFuture<'_, _>
         })
         .collect();
     join::bounded(reads, IN_FLIGHT).await

@@ -165,6 +165,22 @@ pub trait Storage: MaybeSend + MaybeSync {
         offset: u64,
         len: u64,
     ) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>>;
+    /// `get_range` into `buf`, replacing what it held; answers whether the object exists.
+    /// A caller reading range after range hands the same buffers back each time, and a
+    /// backend that reads into them (a folder) spares the kernel a fresh page for each page
+    /// read, a fault that costs more than the copy on some machines (docs/BENCHMARKS.md).
+    fn get_range_into<'a>(
+        &'a self,
+        name: &'a str,
+        offset: u64,
+        len: u64,
+        buf: &'a mut Vec<u8>,
+    ) -> BoxFuture<'a, IoResult<bool>> {
+        Box::pin(async move {
+            let read = self.get_range(name, offset, len).await?;
+            Ok(read.map(|bytes| *buf = bytes).is_some())
+        })
+    }
     fn put<'a>(&'a self, name: &'a str, data: &'a [u8]) -> BoxFuture<'a, IoResult<()>>;
     /// Every immutable object, in no particular order. The manifest is not listed.
     fn list(&self) -> BoxFuture<'_, IoResult<Vec<ObjectInfo>>>;
@@ -201,6 +217,15 @@ macro_rules! forward_storage {
                 len: u64,
             ) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>> {
                 (**self).get_range(name, offset, len)
+            }
+            fn get_range_into<'a>(
+                &'a self,
+                name: &'a str,
+                offset: u64,
+                len: u64,
+                buf: &'a mut Vec<u8>,
+            ) -> BoxFuture<'a, IoResult<bool>> {
+                (**self).get_range_into(name, offset, len, buf)
             }
             fn put<'a>(&'a self, name: &'a str, data: &'a [u8]) -> BoxFuture<'a, IoResult<()>> {
                 (**self).put(name, data)

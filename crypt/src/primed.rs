@@ -32,6 +32,15 @@ impl<S: Storage> Storage for Primed<S> {
     ) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>> {
         self.inner.get_range(name, offset, len)
     }
+    fn get_range_into<'a>(
+        &'a self,
+        name: &'a str,
+        offset: u64,
+        len: u64,
+        buf: &'a mut Vec<u8>,
+    ) -> BoxFuture<'a, IoResult<bool>> {
+        self.inner.get_range_into(name, offset, len, buf)
+    }
     fn put<'a>(&'a self, name: &'a str, data: &'a [u8]) -> BoxFuture<'a, IoResult<()>> {
         self.inner.put(name, data)
     }

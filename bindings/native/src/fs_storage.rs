@@ -80,11 +80,13 @@ impl FsStorage {
         }
     }
 
-    fn read_range(&self, name: &str, offset: u64, len: u64) -> IoResult<Option<Vec<u8>>> {
+    /// `len` bytes at `offset` into `buf`, replacing what it held: its memory is reused, and
+    /// not zeroed first. Whether the file exists.
+    fn read_range(&self, name: &str, offset: u64, len: u64, buf: &mut Vec<u8>) -> IoResult<bool> {
         let fail = |e: io::Error| self.error("read", name, e);
         let mut file = match File::open(self.path(name)) {
             Ok(f) => f,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
             Err(e) => return Err(fail(e)),
         };
         let size = file.metadata().map_err(fail)?.len();
@@ -99,10 +101,14 @@ impl FsStorage {
                 })
             }
         }
-        let mut buf = vec![0u8; len as usize];
+        buf.clear();
+        buf.reserve_exact(len as usize);
         file.seek(SeekFrom::Start(offset)).map_err(fail)?;
-        file.read_exact(&mut buf).map_err(fail)?;
-        Ok(Some(buf))
+        file.take(len).read_to_end(buf).map_err(fail)?;
+        if buf.len() as u64 != len {
+            return Err(fail(ErrorKind::UnexpectedEof.into()));
+        }
+        Ok(true)
     }
 
     fn list_objects(&self) -> io::Result<Vec<ObjectInfo>> {
@@ -318,7 +324,21 @@ impl Storage for FsStorage {
     ) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>> {
         Box::pin(async move {
             check_name(name)?;
-            self.read_range(name, offset, len)
+            let mut buf = Vec::new();
+            Ok(self.read_range(name, offset, len, &mut buf)?.then_some(buf))
+        })
+    }
+
+    fn get_range_into<'a>(
+        &'a self,
+        name: &'a str,
+        offset: u64,
+        len: u64,
+        buf: &'a mut Vec<u8>,
+    ) -> BoxFuture<'a, IoResult<bool>> {
+        Box::pin(async move {
+            check_name(name)?;
+            self.read_range(name, offset, len, buf)
         })
     }
 

@@ -35,6 +35,16 @@ impl Storage for NativeStorage {
         each!(self, s => s.get_range(name, offset, len))
     }
 
+    fn get_range_into<'a>(
+        &'a self,
+        name: &'a str,
+        offset: u64,
+        len: u64,
+        buf: &'a mut Vec<u8>,
+    ) -> BoxFuture<'a, IoResult<bool>> {
+        each!(self, s => s.get_range_into(name, offset, len, buf))
+    }
+
     fn put<'a>(&'a self, name: &'a str, data: &'a [u8]) -> BoxFuture<'a, IoResult<()>> {
         each!(self, s => s.put(name, data))
     }
