@@ -1024,6 +1024,22 @@ mod tests {
         assert_eq!(w.get(&Hash::of(b"never added")), None);
     }
 
+    /// The first block of the file `source`: its record, and its chunks' addresses and parts.
+    fn first_block(source: &[u8]) -> (&[u8], Vec<(Hash, Part)>) {
+        let mut entries = parse(source).unwrap();
+        entries.sort_unstable_by_key(|e| (e.offset, e.part.map(|p| p.at)));
+        let first = entries[0];
+        let block = entries
+            .iter()
+            .filter(|e| same_record(e, &first))
+            .map(|e| (e.hash, e.part.unwrap()))
+            .collect();
+        (
+            &source[first.offset as usize..][..first.len as usize],
+            block,
+        )
+    }
+
     /// `finish` puts the index and footer after the records it holds; chunks and blocks
     /// added after it go where the index was.
     #[test]
@@ -1033,14 +1049,7 @@ mod tests {
             .collect();
         let refs: Vec<&[u8]> = rows.iter().map(|r| &r[..]).collect();
         let (_, source) = build(&refs[200..]);
-        let mut entries = parse(&source).unwrap();
-        entries.sort_unstable_by_key(|e| (e.offset, e.part.map(|p| p.at)));
-        let block: Vec<(Hash, Part)> = entries
-            .iter()
-            .filter(|e| same_record(e, &entries[0]))
-            .map(|e| (e.hash, e.part.unwrap()))
-            .collect();
-        let record = &source[entries[0].offset as usize..][..entries[0].len as usize];
+        let (record, block) = first_block(&source);
         // Every chunk the file's index names is there, whole.
         let whole = |bytes: &[u8]| -> usize {
             let entries = parse(bytes).expect("the file parses");
@@ -1072,16 +1081,8 @@ mod tests {
             .collect();
         let refs: Vec<&[u8]> = rows.iter().map(|r| &r[..]).collect();
         let (_, source) = build(&refs);
-        let mut entries = parse(&source).unwrap();
-        entries.sort_unstable_by_key(|e| (e.offset, e.part.map(|p| p.at)));
-        let first = entries[0];
-        let block: Vec<(Hash, Part)> = entries
-            .iter()
-            .filter(|e| same_record(e, &first))
-            .map(|e| (e.hash, e.part.unwrap()))
-            .collect();
+        let (record, block) = first_block(&source);
         assert!(block.len() > 1 && block.len() < rows.len());
-        let record = &source[first.offset as usize..][..first.len as usize];
 
         let mut w = TableWriter::new();
         w.add(Hash::of(b"before"), b"before");
