@@ -545,9 +545,10 @@ impl<S: Storage> ChunkStore<S> {
     }
 
     /// Stages a block (of version 3 or later: their blocks are the same bytes) copied as
-    /// another store holds it (`TableWriter::add_block`, with its check), its chunks checked against their
-    /// addresses by the caller, who also knows the store lacks them (asking `has` of each would search every table file). `false`, and nothing
-    /// staged, if one of them is staged already.
+    /// another store holds it (`TableWriter::add_block`, with its check), its chunks checked
+    /// against their addresses by the caller, who also knows the store lacks them (asking
+    /// `has` of each would search every table file). `false`, and nothing staged, if one of
+    /// them is staged already.
     pub async fn put_block(
         &mut self,
         record: &[u8],
