@@ -78,8 +78,8 @@ struct Record {
     /// Whether it is a version-3 block that decodes to exactly its chunks, each whole: one
     /// that can be copied as it is.
     whole: bool,
-    /// Its check (`table_file::check_of`), taken where it was first read, on the pool: a
-    /// block copied as it is keeps it, as the second read must bring the same bytes.
+    /// Its check (`table_file::check_of`) if `whole`, taken where it was first read, on the
+    /// pool: a block copied as it is keeps it, as the second read must bring the same bytes.
     check: u32,
 }
 
@@ -426,17 +426,15 @@ impl<'a> Plan<'a> {
             |record| {
                 let entries: Vec<&Entry> = self.entries(record).collect();
                 let raw = (record.offset - run.offset) as usize;
-                let raw = bytes
-                    .get(raw..raw + record.len as usize)
+                let raw = bytes.get(raw..raw + record.len as usize);
+                let decoded = raw
                     .ok_or(TableError::BadLayout(
                         "a record lies outside the bytes read",
-                    ));
-                let check = raw.as_ref().map_or(0, |raw| table_file::check_of(raw));
-                let decoded =
-                    raw.and_then(|raw| table_file::decode_record(version, entries[0], raw));
+                    ))
+                    .and_then(|raw| table_file::decode_record(version, entries[0], raw));
                 let Ok(decoded) = decoded else {
                     let chunks = entries.iter().map(|e| (e.hash, 0, Err(damaged(e))));
-                    return (false, check, chunks.collect());
+                    return (false, 0, chunks.collect());
                 };
                 let mut whole = table_file::has_blocks(version)
                     && entries.iter().map(|e| chunk_len(e)).sum::<u64>() == decoded.len() as u64;
@@ -453,6 +451,8 @@ impl<'a> Plan<'a> {
                         (e.hash, chunk_len(e), refs)
                     })
                     .collect();
+                // Only a block copied as it is keeps its check.
+                let check = raw.filter(|_| whole).map_or(0, table_file::check_of);
                 (whole, check, chunks)
             },
         );
@@ -558,13 +558,13 @@ impl<'a> Plan<'a> {
     /// The chunks of record `i` that the roots reach and are copied from it.
     fn wanted(&self, i: usize) -> impl Iterator<Item = &'a Entry> + '_ {
         let record = &self.records[i];
-        let index = self.indexes[record.table as usize];
-        let slots = record.entries.start as usize..record.entries.end as usize;
-        slots.filter_map(move |slot| {
-            let found = &self.found[self.slot_keys[slot] as usize];
-            let copied = found.reached && found.record as usize == i;
-            copied.then(|| &index[self.order[slot] as usize])
-        })
+        let slots = record.entries.start as usize..;
+        self.entries(record)
+            .zip(slots)
+            .filter_map(move |(e, slot)| {
+                let found = &self.found[self.slot_keys[slot] as usize];
+                (found.reached && found.record as usize == i).then_some(e)
+            })
     }
 
     /// Lists every address the indexes name in `keys`, each with nothing found yet, and the
