@@ -13,6 +13,7 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::any::Any;
 use core::fmt;
+use core::ops::Range;
 
 use crate::hash::Hash;
 use crate::io::{BoxFuture, IoError, Storage, Version};
@@ -20,7 +21,7 @@ use crate::join::{self, IN_FLIGHT};
 use crate::lru::Lru;
 use crate::manifest::{Manifest, ManifestError, TableSpec};
 use crate::parallel::{self, Spawned};
-use crate::table_file::{self, Entry, Footer, TableError, TableWriter, FOOTER_LEN};
+use crate::table_file::{self, Entry, Footer, Index, TableError, TableWriter, FOOTER_LEN};
 
 /// How many times `commit` retries a lost manifest swap whose root is still the expected one.
 const SWAP_ATTEMPTS: usize = 32;
@@ -165,7 +166,7 @@ struct Table {
     /// Its name, as the key of its blocks in the store's block cache.
     key: Arc<str>,
     /// Shared, so that a reload keeps what it already loaded without copying it.
-    entries: Arc<Vec<Entry>>,
+    entries: Arc<Index>,
     /// The whole file, when loading its index read all of it (a small file): its chunks then
     /// cost no further request, which on an object store is most of a small sync's requests.
     bytes: Option<Arc<Vec<u8>>>,
@@ -178,7 +179,7 @@ struct Table {
 pub struct CheckedTable {
     bytes: Vec<u8>,
     spec: TableSpec,
-    entries: Arc<Vec<Entry>>,
+    entries: Arc<Index>,
     version: u16,
 }
 
@@ -210,9 +211,11 @@ impl Table {
         table_file::decode_record(self.version, entry, record).map_err(|_| self.damaged(entry))
     }
 
-    /// `entry`'s chunk within what its record decoded to.
-    fn chunk_in<'a>(&self, entry: &Entry, decoded: &'a [u8]) -> Result<&'a [u8], StoreError> {
-        entry.chunk_in(decoded).map_err(|_| self.damaged(entry))
+    /// Where `entry`'s chunk lies within what its record decoded to.
+    fn chunk_range(&self, entry: &Entry, decoded: &[u8]) -> Result<Range<usize>, StoreError> {
+        entry
+            .chunk_range(decoded.len())
+            .map_err(|_| self.damaged(entry))
     }
 
     /// Every chunk of this whole file's `bytes`, each record decoded once, to `f`.
@@ -229,7 +232,7 @@ impl Table {
     /// The key of `entry`'s block in the store's block cache; `None` for a record holding one
     /// chunk, which is read for that chunk alone and not kept.
     fn block_key(&self, entry: &Entry) -> Option<BlockKey> {
-        entry.part.map(|_| (self.key.clone(), entry.offset))
+        entry.part.map(|_| (entry.offset, self.key.clone()))
     }
 
     fn damaged(&self, entry: &Entry) -> StoreError {
@@ -270,8 +273,10 @@ pub struct ChunkStore<S: Storage> {
     ahead: spin::Mutex<Vec<Arc<Ahead>>>,
 }
 
-/// A decoded block's key in the block cache: its table file's name and its record's offset.
-type BlockKey = (Arc<str>, u64);
+/// A decoded block's key in the block cache: its record's offset and its table file's name,
+/// in that order: a search compares offsets first, and names (which the blocks of one file
+/// share, so that comparing them reads them whole) only where offsets tie.
+type BlockKey = (u64, Arc<str>);
 
 /// A decoded block in the block cache. `checked`: its chunks are known to match their
 /// addresses, as in a block this store wrote (`keep_written_blocks`), whose writer was given
@@ -288,6 +293,35 @@ impl Block {
             bytes,
             checked: false,
         })
+    }
+}
+
+/// A chunk read from a store: a view of the decoded block the store keeps it in, or bytes
+/// of its own (a chunk not yet written, or a record of one chunk).
+pub struct ChunkBytes(Held);
+
+enum Held {
+    InBlock(Arc<Block>, Range<usize>),
+    Own(Vec<u8>),
+}
+
+impl core::ops::Deref for ChunkBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match &self.0 {
+            Held::InBlock(block, range) => &block.bytes[range.clone()],
+            Held::Own(bytes) => bytes,
+        }
+    }
+}
+
+impl ChunkBytes {
+    pub fn into_vec(self) -> Vec<u8> {
+        match self.0 {
+            Held::InBlock(..) => self.to_vec(),
+            Held::Own(bytes) => bytes,
+        }
     }
 }
 
@@ -590,12 +624,18 @@ impl<S: Storage> ChunkStore<S> {
             .iter()
             .enumerate()
             .rev()
-            .find_map(|(i, t)| table_file::find(&t.entries, hash).map(|e| (i, e)))
+            .find_map(|(i, t)| t.entries.find(hash).map(|e| (i, e)))
     }
 
     /// Reads a chunk; `Ok(None)` if the store lacks it. Every chunk read from storage is
     /// checked against its address.
     pub async fn get(&self, hash: &Hash) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.get_bytes(hash).await?.map(ChunkBytes::into_vec))
+    }
+
+    /// `get`, answering the chunk where the store holds it: a caller that copies it elsewhere
+    /// anyway (into JS) saves making a vector of it.
+    pub async fn get_bytes(&self, hash: &Hash) -> Result<Option<ChunkBytes>, StoreError> {
         match self.get_listed(hash).await {
             Err(StoreError::MissingTable { .. }) if self.manifest_moved().await? => {
                 ChunkStore::open(&self.storage)
@@ -741,9 +781,9 @@ impl<S: Storage> ChunkStore<S> {
         Ok(now != self.manifest_version)
     }
 
-    async fn get_listed(&self, hash: &Hash) -> Result<Option<Vec<u8>>, StoreError> {
+    async fn get_listed(&self, hash: &Hash) -> Result<Option<ChunkBytes>, StoreError> {
         if let Some(chunk) = self.pending.get(hash) {
-            return Ok(Some(chunk));
+            return Ok(Some(ChunkBytes(Held::Own(chunk))));
         }
         match self.locate_at(hash) {
             Some((table, entry)) => self.read_copy(hash, table, entry).await.map(Some),
@@ -760,12 +800,12 @@ impl<S: Storage> ChunkStore<S> {
         hash: &Hash,
         table: usize,
         entry: Entry,
-    ) -> Result<Vec<u8>, StoreError> {
+    ) -> Result<ChunkBytes, StoreError> {
         let older = self.tables[..table]
             .iter()
             .enumerate()
             .rev()
-            .filter_map(|(i, t)| table_file::find(&t.entries, hash).map(|e| (i, e)));
+            .filter_map(|(i, t)| t.entries.find(hash).map(|e| (i, e)));
         let mut first_damage = None;
         for (i, entry) in core::iter::once((table, entry)).chain(older) {
             let t = &self.tables[i];
@@ -785,23 +825,34 @@ impl<S: Storage> ChunkStore<S> {
     /// The chunk at `entry` of table `table` (a position in `tables`), and whether it is
     /// known to match its address (a block's `checked`); if not, the caller checks it. A block
     /// stays decoded for the reads of its other chunks that are likely to follow.
-    async fn chunk_at(&self, table: usize, entry: &Entry) -> Result<(Vec<u8>, bool), StoreError> {
+    async fn chunk_at(
+        &self,
+        table: usize,
+        entry: &Entry,
+    ) -> Result<(ChunkBytes, bool), StoreError> {
         let t = &self.tables[table];
         let key = t.block_key(entry);
+        let in_block = |block: Arc<Block>| {
+            let range = t.chunk_range(entry, &block.bytes)?;
+            let checked = block.checked;
+            Ok((ChunkBytes(Held::InBlock(block, range)), checked))
+        };
         if let Some(block) = key.as_ref().and_then(|k| self.blocks.get(k)) {
-            return Ok((t.chunk_in(entry, &block.bytes)?.to_vec(), block.checked));
+            return in_block(block);
         }
         let record = self
             .read_range(table, entry.offset, u64::from(entry.len))
             .await?;
         let decoded = t.decode(entry, &record)?;
-        let chunk = t.chunk_in(entry, &decoded)?.to_vec();
-        if let Some(key) = key {
-            let cost = decoded.len();
-            self.blocks
-                .put(key, Block::read(decoded.into_owned()), cost);
-        }
-        Ok((chunk, false))
+        let Some(key) = key else {
+            // A record of one chunk (no block, no part): it decodes to the chunk.
+            return Ok((ChunkBytes(Held::Own(decoded.into_owned())), false));
+        };
+        let block = Block::read(decoded.into_owned());
+        let chunk = in_block(block.clone())?;
+        let cost = block.bytes.len();
+        self.blocks.put(key, block, cost);
+        Ok(chunk)
     }
 
     /// Every table file whose index is loaded, in the order of `read_range`'s positions: its
@@ -809,7 +860,7 @@ impl<S: Storage> ChunkStore<S> {
     pub(crate) fn table_indexes(&self) -> impl Iterator<Item = (&TableSpec, u16, &[Entry])> {
         self.tables
             .iter()
-            .map(|t| (&t.spec, t.version, t.entries.as_slice()))
+            .map(|t| (&t.spec, t.version, &t.entries[..]))
     }
 
     /// `len` bytes at `offset` of table `table` (a position in `tables`): from memory if its
@@ -952,7 +1003,7 @@ impl<S: Storage> ChunkStore<S> {
             let Ok(()) = checked;
             // Damaged here: another copy, or the damage named.
             for (entry, i) in damaged {
-                out[i] = Some(self.read_copy(&hashes[i], table, entry).await?);
+                out[i] = Some(self.read_copy(&hashes[i], table, entry).await?.into_vec());
             }
         }
         Ok(out)
@@ -977,13 +1028,13 @@ impl<S: Storage> ChunkStore<S> {
         let key: Arc<str> = spec.name.as_str().into();
         let written = self.pending_key.clone();
         self.blocks
-            .rekey(|(file, offset)| (*file == written).then(|| (key.clone(), *offset)));
+            .rekey(|(offset, file)| (*file == written).then(|| (*offset, key.clone())));
         self.new_writer();
         self.unlisted.push(spec.clone());
         self.tables.push(Table {
             key,
             spec,
-            entries: Arc::new(entries),
+            entries: Arc::new(entries.into()),
             bytes: None,
             version: footer.version,
         });
@@ -1022,7 +1073,7 @@ impl<S: Storage> ChunkStore<S> {
                 checked: true,
             });
             self.blocks
-                .put((self.pending_key.clone(), offset), block, cost);
+                .put((offset, self.pending_key.clone()), block, cost);
         }
     }
 
@@ -1245,7 +1296,7 @@ impl<S: Storage> ChunkStore<S> {
             self.tables.push(Table {
                 key: spec.name.as_str().into(),
                 spec,
-                entries: Arc::new(entries),
+                entries: Arc::new(entries.into()),
                 bytes: None,
                 version: footer.version,
             });
@@ -1316,7 +1367,7 @@ async fn load_table<S: Storage + ?Sized>(
     Ok(Table {
         key: spec.name.as_str().into(),
         spec: spec.clone(),
-        entries: Arc::new(entries),
+        entries: Arc::new(entries.into()),
         bytes: whole.then(|| Arc::new(tail)),
         version: footer.version,
     })

@@ -6,7 +6,7 @@ use cairn_core::codec::{put_uvarint, read_uvarint, Reader};
 use cairn_core::hash::{Hash, HASH_LEN};
 use cairn_core::manifest::{Manifest, TableSpec};
 use cairn_core::table_file::{
-    chunk_of, decode_index, find, Entry, Footer, Part, TableWriter, FOOTER_LEN,
+    chunk_of, decode_index, Entry, Footer, Index, Part, TableWriter, FOOTER_LEN,
 };
 use cairn_core::{base32, bundle, ChunkStore, MemoryStorage};
 use pollster::block_on;
@@ -133,8 +133,9 @@ proptest! {
         let start = footer.data_len as usize;
         let index = &file[start..start + footer.index_len() as usize];
         prop_assert_eq!(decode_index(index, &footer), Ok(entries.clone()));
+        let index = Index::from(entries);
         for c in &chunks {
-            let e = find(&entries, &Hash::of(c)).unwrap();
+            let e = index.find(&Hash::of(c)).unwrap();
             let record = &file[e.offset as usize..][..e.len as usize];
             prop_assert_eq!(&*chunk_of(footer.version, &e, record).unwrap(), &c[..]);
         }

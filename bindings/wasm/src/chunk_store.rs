@@ -88,7 +88,7 @@ impl ChunkStore {
         let (store, hash) = (self.store.clone(), args::hash(&hash));
         promise(async move {
             let hash = hash?;
-            let chunk = store.read().await.get(&hash).await?;
+            let chunk = store.read().await.get_bytes(&hash).await?;
             Ok(chunk.map_or(JsValue::UNDEFINED, |c| handed::bytes(&c).into()))
         })
     }
