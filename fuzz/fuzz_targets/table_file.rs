@@ -6,8 +6,8 @@
 
 use cairn_core::hash::Hash;
 use cairn_core::table_file::{
-    decode_index, decode_record, each_chunk_of_file, entry_len, find, Footer, TableError, FOOTER_LEN,
-    VERSION,
+    decode_index, decode_record, each_chunk_of_file, entry_len, Footer, Index, TableError,
+    FOOTER_LEN, VERSION,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -44,10 +44,11 @@ fn check(file: &[u8]) {
     };
     // The index is canonical, and every record it names lies in the data section.
     let mut again = Vec::with_capacity(index.len());
+    let searched = Index::from(entries.clone());
     for e in &entries {
         e.encode(footer.version, &mut again);
         assert!(e.offset + u64::from(e.len) <= footer.data_len);
-        assert_eq!(find(&entries, &e.hash), Some(*e));
+        assert_eq!(searched.find(&e.hash), Some(*e));
         // Any record decodes to a chunk or an error, never a panic or an outsized allocation.
         let record = &file[e.offset as usize..(e.offset + u64::from(e.len)) as usize];
         if let Ok(decoded) = decode_record(footer.version, e, record) {
