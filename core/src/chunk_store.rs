@@ -317,6 +317,7 @@ impl core::ops::Deref for ChunkBytes {
 }
 
 impl ChunkBytes {
+    /// The chunk as a vector: copied out of its block, or its own bytes as they are.
     pub fn into_vec(self) -> Vec<u8> {
         match self.0 {
             Held::InBlock(..) => self.to_vec(),
