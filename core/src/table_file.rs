@@ -576,14 +576,14 @@ pub fn each_chunk<T, E>(
     Ok(())
 }
 
-/// Interpolation steps `find` takes before it halves what is left.
+/// Interpolation steps a search by address takes before it halves what is left.
 const GUESSES: usize = 4;
 
 /// A decoded index, made to be searched: its entries, and each one's address prefix (the
 /// address's first 8 bytes) in an array of its own. A search reads the prefixes, 8 bytes an
 /// entry against an entry's 56, so the few lines of them a search touches stay in the CPU's
 /// caches between reads that stream chunks through it (the index of a 32 MiB file of 4 KiB
-/// chunks: 64 KiB of prefixes, 460 KiB of entries), and only the entry found is read whole.
+/// chunks: 64 KiB of prefixes, 448 KiB of entries), and only the entry found is read whole.
 #[derive(Debug)]
 pub struct Index {
     entries: Vec<Entry>,
