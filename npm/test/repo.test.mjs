@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CairnError, Repo } from '../src/node.js';
+import { MemoryAdapter } from '../src/adapters/memory.js';
 import { tempDir } from './helpers.mjs';
 
 const FIXED = { now: () => 1_700_000_000_000, author: { name: 'Ada', email: 'ada@example.com' } };
@@ -369,4 +370,29 @@ test('commit with amend replaces the last commit, keeping its message unless giv
   assert.deepEqual((await repo.log()).map((c) => c.message).slice(0, 2), ['two rows', 'table']);
   const [count] = await repo.sql("select count(*) from t as of 'HEAD'");
   assert.deepEqual(count.rows, [[2]]);
+});
+
+test('an operation reads the manifest once, to start from the current root', async (t) => {
+  // Each read is a transaction in IndexedDB and a directory listing on disk, paid on every call.
+  const repo = await Repo.init('mem://manifest-reads', FIXED);
+  await repo.sql('create table t (id int primary key)');
+  const read = MemoryAdapter.prototype.readManifest;
+  let reads = 0;
+  MemoryAdapter.prototype.readManifest = function () {
+    reads++;
+    return read.call(this);
+  };
+  t.after(() => {
+    MemoryAdapter.prototype.readManifest = read;
+  });
+  assert.deepEqual((await repo.sql('select count(*) from t'))[0].rows, [[0]]);
+  assert.equal(reads, 1, 'a query');
+  await repo.status();
+  assert.equal(reads, 2, 'a status');
+  const other = await Repo.open('mem://manifest-reads', FIXED);
+  await other.sql('insert into t values (1)');
+  reads = 0;
+  assert.deepEqual((await repo.sql('select count(*) from t'))[0].rows, [[1]], 'it sees what another handle wrote');
+  assert.equal(reads, 1);
+  await Promise.all([repo.close(), other.close()]);
 });

@@ -214,8 +214,12 @@ impl Repo {
     }
 
     /// The configuration: `{ text, head, id, userName?, userEmail?, remotes, backups }`.
+    /// Without `run`'s reload: the configuration is not in the store, and `Repo` (JS) asks
+    /// for it after every operation, where a reload cost a manifest read (a transaction in
+    /// IndexedDB) each time.
     pub fn config(&self) -> Promise {
-        self.run(|repo| async move {
+        let repo = self.repo.clone();
+        future_to_promise(async move {
             let repo = repo.lock().await;
             let config = repo.config();
             let out = js::object(&[
