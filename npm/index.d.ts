@@ -24,7 +24,7 @@ export type Hash = string;
  * a later call tries again. In Node the core is loaded at import and this resolves at once.
  * `options.network`, the same for the clients of `s3://`, `az://` and `http(s)://` stores, a
  * second module (`cairn-db/wasm-net`) loaded the first time such a store is opened (default:
- * beside its glue, `wasm/net/`, or where a bundler put it); Node loads it from the package.
+ * beside the package's entry, `dist/`, or where a bundler put it); Node loads it from the package.
  */
 export function init(
   wasm?: WasmSource,

@@ -49,4 +49,4 @@ python3 scripts/bench_backup_file.py target/release/cairn
 echo
 echo "issue 16's goals, each against its peer in this run:"
 python3 -c "import brotli" 2>/dev/null || pip install --quiet brotli >&2 || pip install --quiet --break-system-packages brotli >&2
-python3 scripts/bench_goals.py target/bench npm/wasm/cairn_wasm_bg.wasm
+python3 scripts/bench_goals.py target/bench npm/dist/cairn_wasm_bg.wasm

@@ -2,7 +2,7 @@
 printed as a Markdown table: the measure, the peer's figure, Cairn's, the ratio, the goal and
 whether this run meets it. Reads the raw lines bench.sh wrote, and the wasm module's size.
 
-Usage: python3 scripts/bench_goals.py target/bench npm/wasm/cairn_wasm_bg.wasm"""
+Usage: python3 scripts/bench_goals.py target/bench npm/dist/cairn_wasm_bg.wasm"""
 import os
 import sys
 

@@ -53,4 +53,4 @@ for (const [name, path] of [["Cairn (the core a page loads)", process.argv[1]], 
   const gz = zlib.gzipSync(b, { level: 9 }).length;
   const br = zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
   console.log(`| ${name} | ${b.length.toLocaleString("en")} B | ${gz.toLocaleString("en")} B | ${br.toLocaleString("en")} B |`);
-}' npm/wasm/cairn_wasm_bg.wasm "$glue"
+}' npm/dist/cairn_wasm_bg.wasm "$glue"

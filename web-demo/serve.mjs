@@ -14,7 +14,7 @@ import { addToken, cairnBinary, startCairnServe } from './cairn-serve.mjs';
 const DEMO = fileURLToPath(new URL('.', import.meta.url));
 const NPM = fileURLToPath(new URL('../npm/', import.meta.url));
 // Only what the page imports from the package: never its node_modules or tests.
-const NPM_SERVED = ['dist', 'wasm'];
+const NPM_SERVED = ['dist'];
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',

@@ -1,10 +1,12 @@
-// Builds dist/browser.js, the package's browser entry: src/browser.js and the modules it
-// imports as one ES module (a build product, gitignored). A page without a bundler (an import
-// map, a CDN) then fetches two scripts, this file and the wasm glue, instead of a chain of
-// fifteen modules found one level of imports at a time, and the wasm module's fetch starts
-// that much sooner (docs/BENCHMARKS.md, "The browser entry as one module"). Bundlers take it
-// as they took src/. The glue, wasm/cairn_wasm.js, stays its own module: it finds the .wasm
-// file beside itself, and bundlers rewrite that URL.
+// Builds dist/browser.js, the package's browser entry: src/browser.js, the modules it imports
+// and both wasm glues (dist/cairn_wasm.js, dist/cairn_net.js) as one ES module (a build
+// product, gitignored). A page without a bundler (an import map, a CDN) then fetches one
+// script before the core's .wasm, where it fetched a chain of modules found one level of
+// imports at a time, each level a round trip more before the .wasm's fetch could start
+// (docs/BENCHMARKS.md, "The browser entry as one module" and "The wasm glues in the entry").
+// The glues find their .wasm files beside themselves (`new URL('cairn_wasm_bg.wasm',
+// import.meta.url)`): beside dist/browser.js, where the build puts them; bundlers rewrite that
+// URL, and an esbuild bundle looks beside itself, as the README says to copy them.
 
 import { build } from 'esbuild';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,17 +27,6 @@ export async function bundle({ write = true } = {}) {
     // The modules are already the syntax the package supports; nothing is lowered.
     target: 'esnext',
     logLevel: 'warning',
-    plugins: [
-      {
-        name: 'wasm-glue-stays-beside-the-wasm',
-        setup(b) {
-          // Imported as ../wasm/ or ../../wasm/ from src/; from dist/ it is one level up. The
-          // network module's glue too, which a page imports only when it needs it.
-          b.onResolve({ filter: /\/wasm\/cairn_wasm\.js$/ }, () => ({ path: '../wasm/cairn_wasm.js', external: true }));
-          b.onResolve({ filter: /\/wasm\/net\/cairn_net\.js$/ }, () => ({ path: '../wasm/net/cairn_net.js', external: true }));
-        },
-      },
-    ],
   });
   return write ? undefined : result.outputFiles[0].text;
 }

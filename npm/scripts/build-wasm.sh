@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Builds the package's three wasm modules into npm/wasm/ (a build product, gitignored), each a
-# `--target web` glue NAME.js beside NAME_bg.wasm: the core (cairn-wasm) in npm/wasm/; the
-# network clients (bindings/wasm-net), which the core's adapters load on first use, in
-# npm/wasm/net/ as cairn_net; the core with the command line (its `cli` feature), for the Node
-# bin, in npm/wasm/cli/. Then npm/dist/browser.js, the browser entry as one module
-# (scripts/build-bundle.mjs). Installs nothing; scripts/setup.sh does.
+# Builds the package's three wasm modules into npm/dist/ (a build product, gitignored), each a
+# `--target web` glue NAME.js beside NAME_bg.wasm: the core (cairn-wasm) as cairn_wasm and the
+# network clients (bindings/wasm-net), which the core's adapters load on first use, as
+# cairn_net, both in npm/dist/; the core with the command line (its `cli` feature), for the
+# Node bin, in npm/dist/cli/. Then npm/dist/browser.js beside them, the browser entry and both
+# glues as one module (scripts/build-bundle.mjs). Installs nothing; scripts/setup.sh does.
 #
 # cargo (rustup's wasm32 target; else Debian's rustc-web building std, see shared
 # TOOLCHAIN.md) with the workspace's `wasm` profile (built for size), then wasm-bindgen and
@@ -13,7 +13,7 @@ set -euo pipefail
 
 npm_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="$(cd "$npm_dir/.." && pwd)"
-out="$npm_dir/wasm"
+out="$npm_dir/dist"
 
 # BLAKE3's wasm32_simd code needs the simd128 target feature; getrandom's wasm_js backend
 # its cfg (RUSTFLAGS replaces .cargo/config.toml's, so it is repeated here).
@@ -66,10 +66,10 @@ bindgen() {
 # dependencies); then the core again, with the command line, into the same target file.
 cargo_build -p cairn-wasm -p cairn-wasm-net
 bindgen cairn_wasm "$out" cairn_wasm
-bindgen cairn_wasm_net "$out/net" cairn_net
+bindgen cairn_wasm_net "$out" cairn_net
 cargo_build -p cairn-wasm --features cli
 bindgen cairn_wasm "$out/cli" cairn_wasm
-modules=("$out/cairn_wasm_bg.wasm" "$out/net/cairn_net_bg.wasm" "$out/cli/cairn_wasm_bg.wasm")
+modules=("$out/cairn_wasm_bg.wasm" "$out/cairn_net_bg.wasm" "$out/cli/cairn_wasm_bg.wasm")
 if [[ -z "${skip_opt:-}" ]]; then
   # The optimisations side by side: most of a build's time, and one core each.
   pids=()
@@ -80,7 +80,7 @@ if [[ -z "${skip_opt:-}" ]]; then
   for pid in "${pids[@]}"; do wait "$pid"; done
 fi
 for module in "${modules[@]}"; do echo "build-wasm: ${module#"$npm_dir/"}: $(wc -c <"$module") bytes" >&2; done
-# The browser entry, bundled beside it (npm/dist/browser.js): one build step makes the package.
+# The browser entry, bundled beside them (npm/dist/browser.js): one build step makes the package.
 node "$npm_dir/scripts/build-bundle.mjs"
 rm "$out/.building"
 echo "build-wasm: done in $((SECONDS - started)) s" >&2

@@ -6,7 +6,7 @@
 import { DATABASE_PREFIX, IndexedDbAdapter } from './adapters/indexeddb.js';
 import * as idb from './locations/idb.js';
 import { platform, schemes } from './locations/index.js';
-import { newId } from '../wasm/cairn_wasm.js';
+import { newId } from '../dist/cairn_wasm.js';
 
 schemes.set('idb', idb);
 

@@ -1,7 +1,7 @@
 // ChunkStore (index.d.ts) over the wasm one: loads the core on open, and turns the core's
 // errors into CairnErrors.
 
-import { ChunkStore as Core } from '../wasm/cairn_wasm.js';
+import { ChunkStore as Core } from '../dist/cairn_wasm.js';
 import { boundary } from './errors.js';
 import { withCore } from './init.js';
 

@@ -2,7 +2,7 @@
 // adapters that work everywhere, and the Repo API. The entries add their platform's adapter
 // and locations.
 
-import * as core from '../wasm/cairn_wasm.js';
+import * as core from '../dist/cairn_wasm.js';
 import { toCairnError } from './errors.js';
 import { assertReady, withCore } from './init.js';
 import { verifyStore } from './repo.js';

@@ -3,7 +3,7 @@
 // importing module graph): every entry point that needs the core awaits `init()`, which
 // loads the wasm beside this package unless an earlier call was given another.
 
-import load, { initSync } from '../wasm/cairn_wasm.js';
+import load, { initSync } from '../dist/cairn_wasm.js';
 import { boundary, CairnError } from './errors.js';
 
 let loading; // the promise of the one instantiation, until it fails

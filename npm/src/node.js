@@ -18,9 +18,9 @@ import { source } from './locations/bucket.js';
 import * as file from './locations/file.js';
 import { platform, schemes } from './locations/index.js';
 
-initFrom(wasmBytes('../wasm/cairn_wasm_bg.wasm', 'cairn-db/wasm'));
+initFrom(wasmBytes('../dist/cairn_wasm_bg.wasm', 'cairn-db/wasm'));
 // The network clients' module, loaded when the first store across the network is opened.
-networkWasm.loadNow = (initSync) => initSync({ module: wasmBytes('../wasm/net/cairn_net_bg.wasm', 'cairn-db/wasm-net') });
+networkWasm.loadNow = (initSync) => initSync({ module: wasmBytes('../dist/cairn_net_bg.wasm', 'cairn-db/wasm-net') });
 schemes.set('file', file);
 // s3:// and az:// take their credentials from the environment, as the native CLI does.
 source.env = process.env;

@@ -3,7 +3,7 @@
 // authors. Every decision about the data, and new ids, are the core's. Every method loads the
 // core first and turns the core's errors into CairnErrors.
 
-import { backupForget, backupPrune, backupSnapshots, bundleReader, bundleWriter, openBackupStore, Repo as Core, newId, verify } from '../wasm/cairn_wasm.js';
+import { backupForget, backupPrune, backupSnapshots, bundleReader, bundleWriter, openBackupStore, Repo as Core, newId, verify } from '../dist/cairn_wasm.js';
 
 import { boundary, CairnError } from './errors.js';
 import { withCore } from './init.js';

@@ -56,20 +56,20 @@ function run(program, args, { cwd, env = {}, timeout = 120_000 } = {}) {
 
 const npm = (cwd, ...args) => run('npm', [...args, '--no-audit', '--no-fund'], { cwd, timeout: 240_000 });
 
-/** Waits (bounded) until npm/wasm holds a finished build: another build may be under way. */
+/** Waits (bounded) until npm/dist holds a finished build: another build may be under way. */
 async function wasmBuilt() {
-  const files = ['cairn_wasm.js', 'cairn_wasm_bg.wasm'].map((f) => join(PACKAGE, 'wasm', f));
+  const files = ['cairn_wasm.js', 'cairn_wasm_bg.wasm'].map((f) => join(PACKAGE, 'dist', f));
   const deadline = Date.now() + 300_000;
   for (;;) {
     try {
       const times = await Promise.all(files.map(async (f) => (await stat(f)).mtimeMs));
       // build-wasm.sh leaves this marker there until it ends.
-      const building = await stat(join(PACKAGE, 'wasm', '.building')).then(() => true, () => false);
+      const building = await stat(join(PACKAGE, 'dist', '.building')).then(() => true, () => false);
       if (!building && Date.now() - Math.max(...times) > 3_000) return;
     } catch {
       // not there yet
     }
-    if (Date.now() > deadline) throw new Error('npm/wasm has no finished build: run npm/scripts/build-wasm.sh');
+    if (Date.now() > deadline) throw new Error('npm/dist has no finished build: run npm/scripts/build-wasm.sh');
     await sleep(1_000);
   }
 }
@@ -198,7 +198,7 @@ before(
     // Without the prepack script: it rebuilds the wasm, which other tests are reading.
     const packed = await npm(PACKAGE, 'pack', '--json', '--ignore-scripts', '--pack-destination', dir);
     const [{ filename, files }] = JSON.parse(packed);
-    for (const f of ['wasm/cairn_wasm.js', 'wasm/cairn_wasm_bg.wasm', 'wasm/net/cairn_net.js', 'wasm/net/cairn_net_bg.wasm']) {
+    for (const f of ['dist/browser.js', 'dist/cairn_wasm.js', 'dist/cairn_wasm_bg.wasm', 'dist/cairn_net.js', 'dist/cairn_net_bg.wasm']) {
       assert.ok(files.some((p) => p.path === f), `${f} is packed`);
     }
     tarball = join(dir, filename);
@@ -262,7 +262,7 @@ test('esbuild bundles for Node (ESM and CommonJS), run with node', { timeout: 12
   // Deployed without node_modules: the wasm files copied beside the bundle are found there.
   const alone = join(dir, 'esbuild-node-alone');
   await mkdir(alone);
-  const modules = ['node_modules/cairn-db/wasm/cairn_wasm_bg.wasm', 'node_modules/cairn-db/wasm/net/cairn_net_bg.wasm'];
+  const modules = ['node_modules/cairn-db/dist/cairn_wasm_bg.wasm', 'node_modules/cairn-db/dist/cairn_net_bg.wasm'];
   for (const f of ['dist/app.mjs', 'dist/app.cjs', ...modules]) {
     await copyFile(join(root, f), join(alone, f.split('/').pop()));
   }
@@ -278,8 +278,8 @@ browserCase('esbuild bundle for the browser, in Chromium (page and worker)', asy
   await copyFile(join(root, 'index.html'), join(root, 'dist', 'index.html'));
   // esbuild copies no file that code names by `new URL(..., import.meta.url)`: the one step it
   // needs is the wasm files beside the bundle, where the loaders look by default.
-  for (const wasm of ['cairn_wasm_bg.wasm', 'net/cairn_net_bg.wasm']) {
-    await copyFile(join(root, 'node_modules/cairn-db/wasm', wasm), join(root, 'dist', wasm.split('/').pop()));
+  for (const wasm of ['cairn_wasm_bg.wasm', 'cairn_net_bg.wasm']) {
+    await copyFile(join(root, 'node_modules/cairn-db/dist', wasm), join(root, 'dist', wasm));
   }
   await assertPage(`${await served(join(root, 'dist'))}/index.html`, PAGE_AND_WORKER);
 });

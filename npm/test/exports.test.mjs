@@ -107,13 +107,13 @@ test('dist/browser.js, the browser entry, is src/browser.js bundled as src/ is n
 });
 
 test("the command line and the network clients are not in the module the API and pages load", async () => {
-  const api = await import('../wasm/cairn_wasm.js');
-  const net = await import('../wasm/net/cairn_net.js');
-  const cli = await import('../wasm/cli/cairn_wasm.js');
+  const api = await import('../dist/cairn_wasm.js');
+  const net = await import('../dist/cairn_net.js');
+  const cli = await import('../dist/cli/cairn_wasm.js');
   assert.equal(api.runCli, undefined);
   assert.equal(typeof cli.runCli, 'function');
   assert.equal(api.openObjectStore, undefined);
   assert.equal(api.openHttpStore, undefined);
   assert.deepEqual([typeof net.openObjectStore, typeof net.openHttpStore], ['function', 'function']);
-  assert.ok(!(await read('../bin/cairn.js')).includes("'../wasm/cairn_wasm.js'"), 'the bin loads wasm/cli/, not the API module');
+  assert.ok(!(await read('../bin/cairn.js')).includes("'../dist/cairn_wasm.js'"), 'the bin loads dist/cli/, not the API module');
 });

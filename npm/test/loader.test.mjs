@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { hash, init, isCairnError, Repo } from '../src/browser.js';
 
-const WASM = new URL('../wasm/cairn_wasm_bg.wasm', import.meta.url);
+const WASM = new URL('../dist/cairn_wasm_bg.wasm', import.meta.url);
 
 test('the browser entry loads the core on init, once; before it, hash is NOT_INITIALIZED', async () => {
   assert.throws(() => hash(new Uint8Array(0)), (e) => isCairnError(e, 'NOT_INITIALIZED'));

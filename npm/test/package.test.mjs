@@ -54,7 +54,7 @@ test('npm pack, install the tarball offline, import it in Node and in a browser'
   const [{ filename, files }] = JSON.parse(npm(PACKAGE, 'pack', '--json', '--ignore-scripts', '--pack-destination', dir));
   const packed = files.map((f) => f.path);
   const wanted = ['bin/cairn.js', 'src/node.js', 'src/browser.js', 'dist/browser.js', 'src/repo.js', 'index.d.ts', 'node.d.ts'];
-  for (const required of [...wanted, 'wasm/cairn_wasm_bg.wasm', 'wasm/cli/cairn_wasm_bg.wasm', 'LICENSE-MIT', 'LICENSE-APACHE']) {
+  for (const required of [...wanted, 'dist/cairn_wasm_bg.wasm', 'dist/cairn_net_bg.wasm', 'dist/cli/cairn_wasm_bg.wasm', 'LICENSE-MIT', 'LICENSE-APACHE']) {
     assert.ok(packed.includes(required), `${required} is packed`);
   }
   assert.ok(!packed.some((p) => p.startsWith('test/') || p.startsWith('bench/')), 'no tests or benches packed');

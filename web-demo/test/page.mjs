@@ -135,7 +135,7 @@ export function driver(page) {
  */
 export async function openDemo(t, { viewport, acceptDownloads = false, prepare } = {}) {
   assert.ok(
-    existsSync(join(ROOT, 'npm', 'wasm', 'cairn_wasm_bg.wasm')),
+    existsSync(join(ROOT, 'npm', 'dist', 'cairn_wasm_bg.wasm')),
     'the wasm build is missing: run `cd npm && npm ci && npm run build:wasm`',
   );
   const { launch } = await chromiumHelpers();

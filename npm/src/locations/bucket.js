@@ -10,7 +10,7 @@
 // Node reads them from `process.env` (and `AWS_PROFILE`'s shared files); a browser has none
 // until the app calls `setObjectStoreSettings`.
 
-import * as core from '../../wasm/cairn_wasm.js';
+import * as core from '../../dist/cairn_wasm.js';
 import { CairnError, toCairnError } from '../errors.js';
 import { assertReady } from '../init.js';
 import { networkStore, openNetworkStore } from './network.js';

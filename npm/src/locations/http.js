@@ -8,7 +8,7 @@
 // instead of a token, or a proxy's). A page's origin must be allowed by the server
 // (`cairn serve --cors-origin ORIGIN`).
 
-import * as core from '../../wasm/cairn_wasm.js';
+import * as core from '../../dist/cairn_wasm.js';
 import { CairnError, toCairnError } from '../errors.js';
 import { assertReady } from '../init.js';
 import { source } from './bucket.js';

@@ -3,7 +3,7 @@
 
 import { IndexedDbAdapter } from '../adapters/indexeddb.js';
 import { CairnError } from '../errors.js';
-import { newId } from '../../wasm/cairn_wasm.js';
+import { newId } from '../../dist/cairn_wasm.js';
 
 export const place = (name) => name;
 export const absolute = (name) => name;

@@ -1,14 +1,15 @@
 // The clients of stores across the network, `s3://`, `az://` and `http(s)://` (cairn-object,
-// compiled to wasm), are a module of their own, wasm/net/ (bindings/wasm-net), whose wasm file
-// is loaded the first time such a store is opened: about 1.2 MB of code that a database kept
-// in IndexedDB or a folder never runs (docs/BENCHMARKS.md, "The network clients in a module
-// loaded on first use"). Its glue, a small script, is imported as the core's is: a dynamic
-// `import()` is refused in Service Workers, and Vite's default worker builds cannot split code.
+// compiled to wasm), are a module of their own, dist/cairn_net_bg.wasm (bindings/wasm-net),
+// loaded the first time such a store is opened: about 1.2 MB of code that a database kept in
+// IndexedDB or a folder never runs (docs/BENCHMARKS.md, "The network clients in a module
+// loaded on first use"). Its glue, a small script, is imported as the core's is (and bundled
+// with it into dist/browser.js): a dynamic `import()` is refused in Service Workers, and
+// Vite's default worker builds cannot split code.
 // Node loads the file synchronously there and then. A page fetches it: the Repo API's URLs wait
 // for it before they open the store; an adapter `objectStore()` or `httpStore()` returned at
 // once waits for it on its first call (which rejects with what the open refused, if anything).
 
-import load, * as net from '../../wasm/net/cairn_net.js';
+import load, * as net from '../../dist/cairn_net.js';
 import { CairnError, toCairnError } from '../errors.js';
 import { networkWasm, rewritten } from '../init.js';
 
@@ -37,7 +38,7 @@ function loadFile() {
     },
     (e) => {
       loading = undefined; // a later store may try again
-      throw new CairnError('INIT_FAILED', `cannot load Cairn's network module (wasm/net/): ${e?.message ?? e}`, { cause: e });
+      throw new CairnError('INIT_FAILED', `cannot load Cairn's network module (cairn_net_bg.wasm): ${e?.message ?? e}`, { cause: e });
     },
   );
   return loading;

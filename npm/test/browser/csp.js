@@ -11,7 +11,7 @@ async function run() {
       (e) => (isCairnError(e) ? e.code : `not a CairnError: ${e}`),
     );
   // The wasm's URL as an app gives it, here the package's own file.
-  const loaded = await outcome(init(new URL('../../wasm/cairn_wasm_bg.wasm', import.meta.url)));
+  const loaded = await outcome(init(new URL('../../dist/cairn_wasm_bg.wasm', import.meta.url)));
   const repo = await outcome(Repo.init(`mem://csp-${Date.now()}`));
   let hashed;
   try {

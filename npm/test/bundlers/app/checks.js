@@ -1,6 +1,6 @@
 // What every case runs, wherever it runs: a table created, a row inserted and read back, in an
 // in-memory database and (where the runtime has IndexedDB) in an idb:// one; and a store across
-// the network opened, which loads the network clients' module (wasm/net/) as that bundle or
+// the network opened, which loads the network clients' module (cairn_net_bg.wasm) as that bundle or
 // runtime found it. Imports nothing: each entry passes the Repo it imported, so the same code
 // serves bundled and unbundled cases.
 
