@@ -6,7 +6,6 @@
 //! dies before the swap leaves only unreferenced table files: the store still holds its old
 //! root, and `verify` reports the orphans.
 
-use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -204,11 +203,12 @@ impl Table {
         Ok(())
     }
 
-    /// What `record`, read at `entry` of this file, decodes to: the chunk's block, or the
-    /// chunk. A record that does not decode is a damaged chunk, as one whose bytes hash
-    /// wrong is.
-    fn decode<'a>(&self, entry: &Entry, record: &'a [u8]) -> Result<Cow<'a, [u8]>, StoreError> {
-        table_file::decode_record(self.version, entry, record).map_err(|_| self.damaged(entry))
+    /// What `record`, read at `entry` of this file, decodes to (the chunk's block, or the
+    /// chunk), at the offset answered (`table_file::decode_owned_record`). A record that does
+    /// not decode is a damaged chunk, as one whose bytes hash wrong is.
+    fn decode_owned(&self, entry: &Entry, record: Vec<u8>) -> Result<(Vec<u8>, usize), StoreError> {
+        table_file::decode_owned_record(self.version, entry, record)
+            .map_err(|_| self.damaged(entry))
     }
 
     /// Where `entry`'s chunk lies within what its record decoded to.
@@ -283,16 +283,24 @@ type BlockKey = (u64, Arc<str>);
 /// each chunk's address computed or checked; a block read from storage is checked a chunk at
 /// each read. What a database reads back of what it wrote is then hashed once, not per read.
 struct Block {
+    /// What holds the block, from `start`: a block stored as it is stays in the record it was
+    /// read in (`table_file::decode_owned_record`).
     bytes: Vec<u8>,
+    start: usize,
     checked: bool,
 }
 
 impl Block {
-    fn read(bytes: Vec<u8>) -> Arc<Block> {
+    fn read((bytes, start): (Vec<u8>, usize)) -> Arc<Block> {
         Arc::new(Block {
             bytes,
+            start,
             checked: false,
         })
+    }
+
+    fn decoded(&self) -> &[u8] {
+        &self.bytes[self.start..]
     }
 }
 
@@ -310,7 +318,7 @@ impl core::ops::Deref for ChunkBytes {
 
     fn deref(&self) -> &[u8] {
         match &self.0 {
-            Held::InBlock(block, range) => &block.bytes[range.clone()],
+            Held::InBlock(block, range) => &block.decoded()[range.clone()],
             Held::Own(bytes) => bytes,
         }
     }
@@ -369,13 +377,15 @@ impl Record {
     ) {
         let block = match self.bytes {
             Err(block) => block,
-            Ok(bytes) => match table_file::decode_record(self.version, &self.chunks[0].1, &bytes) {
-                Ok(decoded) => Block::read(decoded.into_owned()),
-                Err(_) => return,
-            },
+            Ok(bytes) => {
+                match table_file::decode_owned_record(self.version, &self.chunks[0].1, bytes) {
+                    Ok(decoded) => Block::read(decoded),
+                    Err(_) => return,
+                }
+            }
         };
         for (hash, entry) in &self.chunks {
-            let Ok(chunk) = entry.chunk_in(&block.bytes) else {
+            let Ok(chunk) = entry.chunk_in(block.decoded()) else {
                 continue;
             };
             if !block.checked && Hash::of(chunk) != *hash {
@@ -834,7 +844,7 @@ impl<S: Storage> ChunkStore<S> {
         let t = &self.tables[table];
         let key = t.block_key(entry);
         let in_block = |block: Arc<Block>| {
-            let range = t.chunk_range(entry, &block.bytes)?;
+            let range = t.chunk_range(entry, block.decoded())?;
             let checked = block.checked;
             Ok((ChunkBytes(Held::InBlock(block, range)), checked))
         };
@@ -844,12 +854,13 @@ impl<S: Storage> ChunkStore<S> {
         let record = self
             .read_range(table, entry.offset, u64::from(entry.len))
             .await?;
-        let decoded = t.decode(entry, &record)?;
+        let (mut decoded, start) = t.decode_owned(entry, record)?;
         let Some(key) = key else {
             // A record of one chunk (no block, no part): it decodes to the chunk.
-            return Ok((ChunkBytes(Held::Own(decoded.into_owned())), false));
+            decoded.drain(..start);
+            return Ok((ChunkBytes(Held::Own(decoded)), false));
         };
-        let block = Block::read(decoded.into_owned());
+        let block = Block::read((decoded, start));
         let chunk = in_block(block.clone())?;
         let cost = block.bytes.len();
         self.blocks.put(key, block, cost);
@@ -1071,6 +1082,7 @@ impl<S: Storage> ChunkStore<S> {
             let cost = block.len();
             let block = Arc::new(Block {
                 bytes: block,
+                start: 0,
                 checked: true,
             });
             self.blocks

@@ -462,6 +462,22 @@ pub fn chunk_of<'a>(
     })
 }
 
+/// `decode_record` of a record the caller owns, answered as the bytes it decodes to at
+/// `.1` of `.0`: a block stored as it is stays in its record, after the codec byte, rather
+/// than being copied out of it (what a store keeps of a block it read).
+pub fn decode_owned_record(
+    version: u16,
+    entry: &Entry,
+    record: Vec<u8>,
+) -> Result<(Vec<u8>, usize), TableError> {
+    let start = match decode_record(version, entry, &record)? {
+        // What `decode_record` borrows is the record's tail: all of it, or all but the codec.
+        Cow::Borrowed(decoded) => record.len() - decoded.len(),
+        Cow::Owned(decoded) => return Ok((decoded, 0)),
+    };
+    Ok((record, start))
+}
+
 /// What a record decodes to: in versions 3 and 4 its whole block, which holds `entry`'s
 /// chunk where `entry.part` says, else the chunk itself.
 pub fn decode_record<'a>(
@@ -956,6 +972,48 @@ mod tests {
         let footer = Footer::decode(tail, len)?;
         let start = footer.data_len as usize;
         decode_index(&bytes[start..start + footer.index_len() as usize], &footer)
+    }
+
+    /// `decode_owned_record` answers what `decode_record` does, the block of a record stored
+    /// as it is in place (after the codec byte), a compressed one decoded.
+    #[test]
+    fn an_owned_record_decodes_as_a_borrowed_one() {
+        let mut rows: Vec<Vec<u8>> = (0..200)
+            .map(|i| alloc::format!("row {i:05} ").repeat(50).into_bytes())
+            .collect();
+        // Bytes zstd cannot shrink: stored blocks.
+        let mut x = 1u64;
+        rows.extend((0..200).map(|_| {
+            (0..700)
+                .map(|_| {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (x >> 56) as u8
+                })
+                .collect::<Vec<u8>>()
+        }));
+        let refs: Vec<&[u8]> = rows.iter().map(|r| &r[..]).collect();
+        let (_, bytes) = build(&refs);
+        let (mut stored, mut compressed) = (0, 0);
+        for e in parse(&bytes).expect("the file parses") {
+            let raw = &bytes[e.offset as usize..][..e.len as usize];
+            let borrowed = decode_record(VERSION, &e, raw).expect("its records decode");
+            let (owned, start) = decode_owned_record(VERSION, &e, raw.to_vec()).expect("decodes");
+            assert_eq!(&owned[start..], &borrowed[..]);
+            assert!(e
+                .chunk_in(&owned[start..])
+                .is_ok_and(|c| Hash::of(c) == e.hash));
+            match start {
+                1 => stored += 1,
+                0 => compressed += 1,
+                other => panic!("a block at {other}"),
+            }
+        }
+        assert!(
+            stored > 0 && compressed > 0,
+            "{stored} stored, {compressed} compressed"
+        );
     }
 
     #[test]
