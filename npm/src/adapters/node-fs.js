@@ -106,14 +106,16 @@ export class NodeFsAdapter {
     return this.#readOptional(name, readWhole);
   }
 
-  async getRange(name, offset, length) {
+  async getRange(name, offset, length, into) {
     checkName(name);
     const entry = this.#acquire(name);
     try {
       const file = await entry.ready;
       if (file === undefined) return undefined;
       checkRange(name, offset, length, file.size);
-      const buffer = Buffer.allocUnsafe(length);
+      // Into the caller's buffer where it lends one: pages already mapped, where a fresh
+      // buffer for each block made the kernel map new ones (docs/BENCHMARKS.md).
+      const buffer = into?.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
       for (let done = 0; done < length; ) {
         // Read in this thread: a ranged read is one block (128 KiB) of a file the page cache
         // most likely holds, which pread(2) returns in 15-40 µs, while a trip through libuv's
