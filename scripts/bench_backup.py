@@ -25,6 +25,8 @@ with open(path, "w") as f:
     f.write(";\\n")
 """
 ENV = dict(os.environ, RESTIC_PASSWORD="bench", CAIRN_USER_NAME="bench", CAIRN_USER_EMAIL="b@e")
+# How many times the first backup and the restore run, each into a fresh destination.
+FIRST_RUNS = 5
 # Only for the encrypted backup's commands: a password refuses a backup that is not encrypted.
 SEALED = dict(ENV, CAIRN_PASSWORD="bench")
 
@@ -79,49 +81,65 @@ def main():
     work = tempfile.mkdtemp(prefix="cairn-bench-")
     try:
         db = generate(work)
-        subprocess.run(["restic", "init", "-r", os.path.join(work, "restic"), "--quiet"], env=ENV, check=True, stdout=subprocess.DEVNULL)
 
         rows = []
 
-        def case(name, cairn_cmd, others):
-            took, written, rss = run(cairn_cmd, db, os.path.join(work, "bk"))
-            rows.append((name, "cairn backup", took, written, rss))
-            took, written, rss = run(sealed_sync, db, os.path.join(work, "bk-enc"), SEALED)
-            rows.append((name, "cairn backup, encrypted", took, written, rss))
-            for tool, cmd, cwd, dest in others:
-                took, written, rss = run(cmd, cwd, dest)
-                rows.append((name, tool, took, written, rss))
+        def measure(name, tools, samples=1):
+            """Appends a row for each tool of `tools(k)`: its median time of `samples` runs, taken
+            in turns with the other tools', and what its first run (k == 0) wrote and its peak
+            memory. Each run k > 0 goes to a destination of its own, deleted after it; k == 0's
+            stays for the cases after this one."""
+            runs = {}
+            for k in range(samples):
+                for tool, cmd, cwd, dest, env in tools(k):
+                    runs.setdefault(tool, []).append(run(cmd, cwd, dest, env))
+                    if k:
+                        shutil.rmtree(dest, ignore_errors=True)
+            for tool, taken in runs.items():
+                took = sorted(t for t, _, _ in taken)[len(taken) // 2]
+                rows.append((name, tool, took, taken[0][1], taken[0][2]))
 
-        def copies(tag):
+        def at(name, k):
+            return os.path.join(work, name if k == 0 else f"{name}-{k}")
+
+        def syncs(tag, k=0):
+            def restic_repo():
+                repo = at("restic", k)
+                if not os.path.exists(repo):
+                    subprocess.run(["restic", "init", "-r", repo, "--quiet"], env=ENV, check=True, stdout=subprocess.DEVNULL)
+                return repo
+
+            bk, bk_enc = at("bk", k), at("bk-enc", k)
+            cp, cps, rsync = at(f"cp-{tag}", k), at(f"cps-{tag}", k), at("rsync", k)
             return [
-                ("cp -a", ["cp", "-a", db, os.path.join(work, f"cp-{tag}")], work, os.path.join(work, f"cp-{tag}")),
+                ("cairn backup", [CAIRN, "backup", "sync-url", f"file://{bk}", "--quiet"], db, bk, ENV),
+                ("cairn backup, encrypted", [CAIRN, "backup", "sync-url", "--encrypt", f"file://{bk_enc}", "--quiet"], db, bk_enc, SEALED),
+                ("cp -a", ["cp", "-a", db, cp], work, cp, ENV),
                 # cairn fsyncs what it writes; cp does not, so this row is the like-for-like one.
-                ("cp -a, then sync", ["sh", "-c", f"cp -a '{db}' '{work}/cps-{tag}' && sync -f '{work}/cps-{tag}'"], work, os.path.join(work, f"cps-{tag}")),
-                ("rsync -a", ["rsync", "-a", db + "/", os.path.join(work, "rsync") + "/"], work, os.path.join(work, "rsync")),
-                ("restic backup", ["restic", "-r", os.path.join(work, "restic"), "backup", "--quiet", db], work, os.path.join(work, "restic")),
+                ("cp -a, then sync", ["sh", "-c", f"cp -a '{db}' '{cps}' && sync -f '{cps}'"], work, cps, ENV),
+                ("rsync -a", ["rsync", "-a", db + "/", rsync + "/"], work, rsync, ENV),
+                ("restic backup", ["restic", "-r", restic_repo(), "backup", "--quiet", db], work, at("restic", k), ENV),
             ]
 
-        sync = [CAIRN, "backup", "sync-url", "file://../bk", "--quiet"]
-        sealed_sync = [CAIRN, "backup", "sync-url", "--encrypt", "file://../bk-enc", "--quiet"]
-        case("first backup", sync, copies("first"))
-        run([CAIRN, "sql", "-q", "update t set b = 'changed' where id = 500000"], db)
-        case("after one row changed", sync, copies("one"))
-        run([CAIRN, "sql", "-q", f"update t set a = a + 1 where id < {ROWS // 100}"], db)
-        case("after 1% of rows changed", sync, copies("pct"))
+        def restores(k):
+            back = {name: at(name, k) for name in ("restored", "restored-enc", "cp-back", "cps-back", "rsync-back", "restic-back")}
+            return [
+                ("cairn backup", [CAIRN, "backup", "restore", "--quiet", "file://bk", back["restored"]], work, back["restored"], ENV),
+                ("cairn backup, encrypted", [CAIRN, "backup", "restore", "--quiet", "file://bk-enc", back["restored-enc"]], work, back["restored-enc"], SEALED),
+                ("cp -a", ["cp", "-a", at("cp-first", 0), back["cp-back"]], work, back["cp-back"], ENV),
+                ("cp -a, then sync", ["sh", "-c", f"cp -a '{work}/cp-first' '{back['cps-back']}' && sync -f '{back['cps-back']}'"], work, back["cps-back"], ENV),
+                ("rsync -a", ["rsync", "-a", at("rsync", 0) + "/", back["rsync-back"] + "/"], work, back["rsync-back"], ENV),
+                ("restic restore", ["restic", "-r", at("restic", 0), "restore", "latest", "--quiet", "--target", back["restic-back"]], work, back["restic-back"], ENV),
+            ]
 
-        took, written, rss = run([CAIRN, "backup", "restore", "--quiet", "file://bk", "restored"], work, os.path.join(work, "restored"))
-        rows.append(("restore", "cairn backup", took, written, rss))
-        restore = [CAIRN, "backup", "restore", "--quiet", "file://bk-enc", "restored-enc"]
-        took, written, rss = run(restore, work, os.path.join(work, "restored-enc"), SEALED)
-        rows.append(("restore", "cairn backup, encrypted", took, written, rss))
-        for tool, cmd, dest in [
-            ("cp -a", ["cp", "-a", os.path.join(work, "cp-first"), os.path.join(work, "cp-back")], "cp-back"),
-            ("cp -a, then sync", ["sh", "-c", f"cp -a '{work}/cp-first' '{work}/cps-back' && sync -f '{work}/cps-back'"], "cps-back"),
-            ("rsync -a", ["rsync", "-a", os.path.join(work, "rsync") + "/", os.path.join(work, "rsync-back") + "/"], "rsync-back"),
-            ("restic restore", ["restic", "-r", os.path.join(work, "restic"), "restore", "latest", "--quiet", "--target", os.path.join(work, "restic-back")], "restic-back"),
-        ]:
-            took, written, rss = run(cmd, work, os.path.join(work, dest))
-            rows.append(("restore", tool, took, written, rss))
+        # The first backup and the restore are the goals' cases (scripts/bench_goals.py): the
+        # median of FIRST_RUNS, as one run was mostly the disk's fsyncs of the moment.
+        measure("first backup", lambda k: syncs("first", k), FIRST_RUNS)
+        run([CAIRN, "sql", "-q", "update t set b = 'changed' where id = 500000"], db)
+        measure("after one row changed", lambda k: syncs("one"))
+        run([CAIRN, "sql", "-q", f"update t set a = a + 1 where id < {ROWS // 100}"], db)
+        measure("after 1% of rows changed", lambda k: syncs("pct"))
+        measure("restore", restores, FIRST_RUNS)
 
         took, _, rss = run([CAIRN, "backup", "verify", "file://bk"], work)
         rows.append(("verify (read and hash everything)", "cairn backup", took, 0, rss))
@@ -131,6 +149,7 @@ def main():
         rows.append(("verify (read and hash everything)", "restic check --read-data", took, 0, rss))
 
         print(f"Database: {ROWS:,} rows, {size(tree_bytes(os.path.join(db, '.cairn')))} on disk.\n")
+        print(f"The first backup and the restore: each tool's median of {FIRST_RUNS} runs, taken in turns.\n")
         print("| case | tool | wall time | written | peak memory |")
         print("|---|---|---:|---:|---:|")
         for name, tool, took, written, rss in rows:
