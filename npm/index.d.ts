@@ -441,6 +441,8 @@ export class IndexedDbAdapter implements StorageAdapter {
   readonly databaseName: string;
   /** Closes the connection; the next call opens it again. */
   close(): Promise<void>;
+  /** Whether the IndexedDB database exists; one that does not is not created. */
+  exists(): Promise<boolean>;
   /** The configuration text of a database kept in this store (`idb://` locations), or undefined. */
   readConfig(): Promise<string | undefined>;
   writeConfig(text: string): Promise<void>;

@@ -293,6 +293,8 @@ test(
 
     const missing = await call(page, './idb-create.js', 'missing', name);
     assert.deepEqual(missing, { opened: 'NOT_A_DATABASE', left: [] }, 'opening a missing name creates nothing');
+    const unlisted = await call(page, './idb-create.js', 'missingUnlisted', `${name}-unlisted`);
+    assert.deepEqual(unlisted, { opened: 'NOT_A_DATABASE', left: [] }, 'nor where the browser lists no databases');
 
     const r = await call(page, './idb-create.js', 'overwrite', name);
     assert.deepEqual(r.refused, Array(6).fill('ALREADY_EXISTS'), 'init, clone and restore over a backup or remote');

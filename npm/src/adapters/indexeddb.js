@@ -22,6 +22,13 @@ const CONFIG_KEY = 'config';
 /** What a store's name is prefixed with to name its IndexedDB database. */
 export const DATABASE_PREFIX = 'cairn:';
 
+/** What an open that creates nothing (`exists`) rejects with where there is no database. */
+class AbsentDatabase extends Error {
+  constructor(name) {
+    super(`there is no IndexedDB database ${name}`);
+  }
+}
+
 export class IndexedDbAdapter {
   #databaseName;
   #factory;
@@ -174,10 +181,32 @@ export class IndexedDbAdapter {
     });
   }
 
-  #open() {
+  /**
+   * Whether the IndexedDB database exists, found by opening it: the open of an absent one is
+   * aborted in its upgrade from version 0, which leaves nothing behind, and the connection to
+   * one that exists serves the calls after. (`indexedDB.databases()`, the other way to tell,
+   * is missing from some browsers and took longer than this open.)
+   */
+  async exists() {
+    try {
+      await this.#open({ onlyExisting: true });
+      return true;
+    } catch (e) {
+      if (e instanceof AbsentDatabase) return false;
+      throw e;
+    }
+  }
+
+  #open({ onlyExisting = false } = {}) {
     this.#db ??= new Promise((resolve, reject) => {
       const request = this.#factory.open(this.#databaseName, VERSION);
-      request.onupgradeneeded = () => {
+      let absent = false;
+      request.onupgradeneeded = (event) => {
+        if (onlyExisting && event.oldVersion === 0) {
+          absent = true;
+          request.transaction.abort();
+          return;
+        }
         const db = request.result;
         for (const name of [OBJECTS, MANIFEST, CONFIG]) {
           if (!db.objectStoreNames.contains(name)) db.createObjectStore(name);
@@ -192,7 +221,7 @@ export class IndexedDbAdapter {
         };
         resolve(db);
       };
-      request.onerror = () => reject(request.error);
+      request.onerror = () => reject(absent ? new AbsentDatabase(this.#databaseName) : request.error);
     }).catch((e) => {
       this.#db = undefined;
       throw e;

@@ -8,22 +8,16 @@ import { newId } from '../../dist/cairn_wasm.js';
 export const place = (name) => name;
 export const absolute = (name) => name;
 
-/** Whether the IndexedDB database exists, where the browser can tell (`databases()`). */
-async function exists(adapter) {
-  if (typeof indexedDB?.databases !== 'function') return true;
-  return (await indexedDB.databases()).some((d) => d.name === adapter.databaseName);
-}
-
 export async function store(name, _base, { create }) {
   const adapter = new IndexedDbAdapter(name);
   // Opening an absent IndexedDB database would create it: look first.
-  if (!create && !(await exists(adapter))) throw new CairnError('NOT_FOUND', `nothing at 'idb://${name}'`);
+  if (!create && !(await adapter.exists())) throw new CairnError('NOT_FOUND', `nothing at 'idb://${name}'`);
   return adapter;
 }
 
 /** Rejects a create at `idb://NAME` without `force` where a database or a store is. */
 async function refuseOccupied(name, adapter) {
-  if (!(await exists(adapter))) return;
+  if (!(await adapter.exists())) return;
   if ((await adapter.readConfig()) !== undefined) {
     throw new CairnError('ALREADY_EXISTS', `database 'idb://${name}' already exists, use 'force' to overwrite`);
   }
@@ -38,7 +32,7 @@ export function database(name) {
   return {
     adapter,
     /** Undefined where no database is, without leaving an empty IndexedDB database there. */
-    readConfig: async () => ((await exists(adapter)) ? adapter.readConfig() : undefined),
+    readConfig: async () => ((await adapter.exists()) ? adapter.readConfig() : undefined),
     writeConfig: (text) => adapter.writeConfig(text),
     /**
      * IndexedDB databases cannot be renamed: the database is built in a staging one beside,

@@ -20,6 +20,22 @@ export async function missing(name) {
 }
 
 /**
+ * `missing` in a browser without `indexedDB.databases()` (Firefox before 126): hidden here
+ * for the call.
+ */
+export async function missingUnlisted(name) {
+  const listing = Object.getOwnPropertyDescriptor(IDBFactory.prototype, 'databases');
+  delete IDBFactory.prototype.databases;
+  let opened;
+  try {
+    opened = await code(Repo.open(`idb://${name}`));
+  } finally {
+    Object.defineProperty(IDBFactory.prototype, 'databases', listing);
+  }
+  return { opened, left: (await databases()).filter((d) => d.startsWith(`cairn:${name}`)) };
+}
+
+/**
  * A database with a backup and a remote; creates refused over the stores; a failed clone; a
  * failed and then a successful forced restore over the database while a handle holds it open.
  */
