@@ -27,9 +27,20 @@ pub fn encode(bytes: &[u8]) -> String {
 /// Decodes lowercase or uppercase base32; `None` on any other character or on
 /// trailing bits that are not zero (so every byte string has exactly one spelling).
 pub fn decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 5 / 8);
+    let mut out = alloc::vec![0; text.len() * 5 / 8];
+    decode_into(text, &mut out)?;
+    Some(out)
+}
+
+/// `decode` into `out`, which must be as long as the bytes `text` spells (`None` if not):
+/// a hash parses so without allocating, once for each chunk JS reads by its address.
+pub fn decode_into(text: &str, out: &mut [u8]) -> Option<()> {
+    if out.len() != text.len() * 5 / 8 {
+        return None;
+    }
     let mut buffer: u32 = 0;
     let mut bits = 0u32;
+    let mut at = 0;
     for c in text.bytes() {
         let value = match c {
             b'0'..=b'9' => c - b'0',
@@ -41,13 +52,14 @@ pub fn decode(text: &str) -> Option<Vec<u8>> {
         bits += 5;
         if bits >= 8 {
             bits -= 8;
-            out.push((buffer >> bits) as u8);
+            out[at] = (buffer >> bits) as u8;
+            at += 1;
         }
     }
     if bits >= 5 || buffer & ((1 << bits) - 1) != 0 {
         return None;
     }
-    Some(out)
+    Some(())
 }
 
 #[cfg(test)]
@@ -79,5 +91,15 @@ mod tests {
         assert_eq!(decode("cp"), None);
         // Five characters hold 25 bits: three bytes need five, one dangling character is junk.
         assert_eq!(decode("c"), None);
+    }
+
+    #[test]
+    fn decodes_into_a_buffer_only_of_the_decoded_length() {
+        let text = encode(b"hello");
+        let mut out = [0u8; 5];
+        assert_eq!(decode_into(&text, &mut out), Some(()));
+        assert_eq!(&out, b"hello");
+        assert_eq!(decode_into(&text, &mut [0u8; 4]), None);
+        assert_eq!(decode_into(&text, &mut [0u8; 6]), None);
     }
 }

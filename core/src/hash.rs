@@ -46,7 +46,9 @@ impl Hash {
         if text.len() != HASH_TEXT_LEN {
             return None;
         }
-        Hash::from_slice(&base32::decode(text)?)
+        let mut bytes = [0; HASH_LEN];
+        base32::decode_into(text, &mut bytes)?;
+        Some(Hash(bytes))
     }
 
     pub fn to_base32(&self) -> String {
