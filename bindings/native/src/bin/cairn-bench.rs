@@ -1,7 +1,8 @@
 //! Native benchmarks: storage, then the database through SQL. Prints one TSV line per case,
 //! `case, runtime, value, unit`, in the same shape as npm/bench/bench.mjs does for the wasm
 //! build, so scripts/bench.sh can put them in one table. Storage cases and the scan run three
-//! times and the best run counts; the other database cases, which take seconds, run once.
+//! times and the best run counts; the first backup sync five times, and the median counts;
+//! the other database cases, which take seconds, run once.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
