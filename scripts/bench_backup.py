@@ -127,7 +127,7 @@ def main():
                 ("cairn backup", [CAIRN, "backup", "restore", "--quiet", "file://bk", back["restored"]], work, back["restored"], ENV),
                 ("cairn backup, encrypted", [CAIRN, "backup", "restore", "--quiet", "file://bk-enc", back["restored-enc"]], work, back["restored-enc"], SEALED),
                 ("cp -a", ["cp", "-a", at("cp-first", 0), back["cp-back"]], work, back["cp-back"], ENV),
-                ("cp -a, then sync", ["sh", "-c", f"cp -a '{work}/cp-first' '{back['cps-back']}' && sync -f '{back['cps-back']}'"], work, back["cps-back"], ENV),
+                ("cp -a, then sync", ["sh", "-c", f"cp -a '{at('cp-first', 0)}' '{back['cps-back']}' && sync -f '{back['cps-back']}'"], work, back["cps-back"], ENV),
                 ("rsync -a", ["rsync", "-a", at("rsync", 0) + "/", back["rsync-back"] + "/"], work, back["rsync-back"], ENV),
                 ("restic restore", ["restic", "-r", at("restic", 0), "restore", "latest", "--quiet", "--target", back["restic-back"]], work, back["restic-back"], ENV),
             ]
