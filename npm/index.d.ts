@@ -73,6 +73,15 @@ export interface StorageAdapter {
     length: number,
     into?: Uint8Array,
   ): Promise<Uint8Array | undefined | null> | Uint8Array | undefined | null;
+  /**
+   * Optional: `getRange` of `into.length` bytes into `into`, synchronously, for an adapter
+   * that can sometimes read without waiting (`NodeFsAdapter`, from a file it holds open):
+   * returns (not as a promise) the number of bytes read, which must be `into.length`, or
+   * undefined where it cannot read now (the core then calls `getRange`). `into` is a view of
+   * the core's own memory, valid only during the call: fill it before returning, never keep
+   * it, and call nothing of Cairn's meanwhile. Fails as `getRange` does.
+   */
+  readRangeNow?(name: string, offset: number, into: Uint8Array): number | undefined | null;
   put(name: string, bytes: Uint8Array): Promise<void> | void;
   /** Every object but the manifest, in any order. `modifiedMs` is 0 where unknown. */
   list(): Promise<ObjectInfo[]> | ObjectInfo[];

@@ -1,6 +1,7 @@
 // The wasm ChunkStore through its JS API: round trips, concurrency, and the error codes.
 
 import { test } from 'node:test';
+import { randomFillSync } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -79,6 +80,52 @@ test('ranged reads lend the adapter a few buffers, each to one read at a time, a
   back.forEach((bytes, i) => assert.deepEqual(bytes, chunks[i % chunks.length], `chunk ${i}`));
   assert.ok(lent.size > 0, 'no buffer was lent');
   assert.ok(lent.size <= 8, `${lent.size} buffers lent for ${back.length} reads`);
+});
+
+/**
+ * A committed store of one table file of 9 MiB of random chunks: past the size a store reads
+ * whole when it opens (8 MiB), so its blocks are read range by range.
+ */
+async function fillLarge(adapter) {
+  const large = Array.from({ length: 144 }, () => randomFillSync(new Uint8Array(64 << 10)));
+  const store = await ChunkStore.open(adapter);
+  const hashes = [];
+  for (const chunk of large) hashes.push(await store.put(chunk));
+  await store.commit(EMPTY_ROOT, hashes.at(-1));
+  store.free();
+  return { large, hashes };
+}
+
+test('blocks of a table file NodeFsAdapter holds open come straight into the core', async (t) => {
+  const dir = await tempDir(t);
+  const { large, hashes } = await fillLarge(new NodeFsAdapter(dir));
+  let now = 0;
+  class Counting extends NodeFsAdapter {
+    readRangeNow(name, offset, into) {
+      const read = super.readRangeNow(name, offset, into);
+      if (read !== undefined) now++;
+      return read;
+    }
+  }
+  const reader = await ChunkStore.open(new Counting(dir));
+  for (const [i, h] of hashes.entries()) assert.deepEqual(await reader.get(h), large[i], `chunk ${i}`);
+  assert.ok(now > 0, 'no block was read with readRangeNow');
+});
+
+test('a readRangeNow that answers another length fails with IO and says so', async () => {
+  const adapter = new MemoryAdapter();
+  const { hashes } = await fillLarge(adapter);
+  const inner = adapter.handle();
+  const short = new Proxy(inner, {
+    get: (target, key) =>
+      key === 'readRangeNow' ? (name, offset, into) => into.length - 1 : target[key].bind(target),
+  });
+  const reader = await ChunkStore.open(short);
+  await assert.rejects(reader.get(hashes[0]), (e) => {
+    assert.equal(e.code, 'IO');
+    assert.match(e.message, /readRangeNow.*asked for \d+ bytes at \d+, answered \d+/);
+    return true;
+  });
 });
 
 test('a second writer sees the first through reload, and a stale commit is a CONFLICT', async () => {

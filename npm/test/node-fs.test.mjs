@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, open, readdir, readFile, readlink, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, readlink, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ChunkStore, NodeFsAdapter } from '../src/node.js';
@@ -109,6 +109,24 @@ test('a ranged read fills a buffer the caller lends, when it is long enough', as
   assert.notEqual(other.buffer, short.buffer);
   assert.deepEqual([...short], [0xee, 0xee, 0xee, 0xee]);
   await adapter.close();
+});
+
+test('readRangeNow reads from a file held open, and answers undefined for one that is not', async (t) => {
+  const dir = await tempDir(t);
+  const adapter = new NodeFsAdapter(dir);
+  await adapter.put('object', text('0123456789'));
+  const into = new Uint8Array(5);
+  assert.equal(adapter.readRangeNow('object', 2, into), undefined, 'not open yet');
+  assert.equal(adapter.readRangeNow('missing', 2, into), undefined);
+  assert.equal(decode(await adapter.getRange('object', 0, 1)), '0');
+  assert.equal(adapter.readRangeNow('object', 2, into), 5);
+  assert.equal(decode(into), '23456');
+  assert.throws(() => adapter.readRangeNow('object', 8, into), { code: 'OUT_OF_RANGE', size: 10 });
+  // Cut short in place while open: out of range at the size it has now.
+  await truncate(join(dir, 'object'), 4);
+  assert.throws(() => adapter.readRangeNow('object', 2, into), { code: 'OUT_OF_RANGE', size: 4 });
+  await adapter.close();
+  assert.equal(adapter.readRangeNow('object', 0, into), undefined, 'closed');
 });
 
 test('a file kept open is let go when deleted or replaced, and a missing one is never kept', async (t) => {

@@ -26,6 +26,13 @@ extern "C" {
         length: f64,
         into: &JsValue,
     ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = readRangeNow)]
+    fn js_read_range_now(
+        this: &JsAdapter,
+        name: &str,
+        offset: f64,
+        into: &Uint8Array,
+    ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, js_name = put)]
     fn js_put(this: &JsAdapter, name: &str, bytes: Uint8Array) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, js_name = list)]
@@ -49,6 +56,8 @@ extern "C" {
 pub struct JsStorage {
     adapter: JsAdapter,
     lender: Lender,
+    /// Whether the adapter has the optional `readRangeNow`.
+    reads_now: bool,
 }
 
 /// The size of a buffer lent to `getRange` to read into: a block's record (up to 128 KiB of
@@ -107,9 +116,41 @@ impl Drop for Loan<'_> {
 impl JsStorage {
     pub fn new(adapter: JsAdapter) -> Self {
         JsStorage {
+            reads_now: js::get(&adapter, "readRangeNow").is_function(),
             adapter,
             lender: Lender::default(),
         }
+    }
+
+    /// The range read straight into `buf`'s memory by the adapter's `readRangeNow`, in this
+    /// call: `Ok(true)` once `buf` holds it, `Ok(false)` where the adapter cannot read it now.
+    fn read_now(&self, name: &str, offset: u64, len: u64, buf: &mut Vec<u8>) -> IoResult<bool> {
+        let Ok(size) = usize::try_from(len) else {
+            return Ok(false);
+        };
+        buf.clear();
+        buf.reserve(size);
+        // SAFETY: the view covers `buf`'s spare capacity, which nothing else refers to, and is
+        // used only during this synchronous call, in which this module neither allocates nor
+        // runs (so its memory stays where it is); `readRangeNow` must not keep it.
+        let view = unsafe { Uint8Array::view_mut_raw(buf.as_mut_ptr(), size) };
+        let answer = self
+            .adapter
+            .js_read_range_now(name, offset as f64, &view)
+            .map_err(|e| failure("readRangeNow", name, Some((offset, len)), &e))?;
+        if answer.is_undefined() || answer.is_null() {
+            return Ok(false);
+        }
+        if answer.as_f64() != Some(len as f64) {
+            let why = format!(
+                "asked for {len} bytes at {offset}, answered {}",
+                js::describe(&answer)
+            );
+            return Err(IoError::backend("readRangeNow", name, why));
+        }
+        // SAFETY: the adapter wrote all `size` bytes, as its answer says.
+        unsafe { buf.set_len(size) };
+        Ok(true)
     }
 }
 
@@ -260,6 +301,25 @@ impl Storage for JsStorage {
                 }
             }
             Ok(got)
+        })
+    }
+
+    /// Straight into `buf` where the adapter can read the range now (`readRangeNow`:
+    /// `NodeFsAdapter`, from a file it holds open), with no buffer between and no promise;
+    /// else through `getRange`.
+    fn get_range_into<'a>(
+        &'a self,
+        name: &'a str,
+        offset: u64,
+        len: u64,
+        buf: &'a mut Vec<u8>,
+    ) -> BoxFuture<'a, IoResult<bool>> {
+        Box::pin(async move {
+            if self.reads_now && self.read_now(name, offset, len, buf)? {
+                return Ok(true);
+            }
+            let read = self.get_range(name, offset, len).await?;
+            Ok(read.map(|bytes| *buf = bytes).is_some())
         })
     }
 

@@ -116,23 +116,28 @@ export class NodeFsAdapter {
       // Into the caller's buffer where it lends one: pages already mapped, where a fresh
       // buffer for each block made the kernel map new ones (docs/BENCHMARKS.md).
       const buffer = into?.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
-      for (let done = 0; done < length; ) {
-        // Read in this thread: a ranged read is one block (128 KiB) of a file the page cache
-        // most likely holds, which pread(2) returns in 15-40 µs, while a trip through libuv's
-        // thread pool took 100-300 µs here, and decoding that block in wasm blocks this thread
-        // longer than the read does (docs/BENCHMARKS.md, "Node reads in the caller's thread").
-        const bytesRead = readSync(file.handle.fd, buffer, done, length - done, offset + done);
-        if (bytesRead === 0) {
-          // Cut short since it was opened (damaged in place): OUT_OF_RANGE, as a fresh open says.
-          checkRange(name, offset, length, (await file.handle.stat()).size);
-          throw new Error(`'${name}' ended early at byte ${offset + done}`);
-        }
-        done += bytesRead;
-      }
+      readAt(name, file, buffer, offset);
       return buffer;
     } finally {
       this.#release(entry);
     }
+  }
+
+  /**
+   * `getRange` of `into.length` bytes into `into`, in this call: their number, or undefined
+   * where the file is not open for reading yet (a `getRange` opens it). The core reads so into
+   * its own memory, with no buffer between and no promise (StorageAdapter.readRangeNow).
+   */
+  readRangeNow(name, offset, into) {
+    checkName(name);
+    const entry = this.#open.get(name);
+    if (entry?.file === undefined || entry.dropped) return undefined;
+    this.#open.delete(name); // to the end: the most recently used
+    this.#open.set(name, entry);
+    entry.used = true;
+    checkRange(name, offset, into.length, entry.file.size);
+    readAt(name, entry.file, into, offset);
+    return into.length;
   }
 
   /** Closes the files kept open for reading; a later read opens them again. */
@@ -165,10 +170,10 @@ export class NodeFsAdapter {
           throw e;
         },
       );
-      entry = { ready, users: 0, used: true, dropped: false };
+      entry = { ready, file: undefined, users: 0, used: true, dropped: false };
       // A missing or unreadable file is not kept: it may be written later.
       ready.then(
-        (file) => file === undefined && this.#forget(name, entry),
+        (file) => (file === undefined ? this.#forget(name, entry) : (entry.file = file)),
         () => this.#forget(name, entry),
       );
       while (this.#open.size >= OPEN_FILES) this.#drop(this.#open.keys().next().value);
@@ -426,6 +431,25 @@ async function closeFile(entry) {
 // FileHandle.writeFile's 512 KiB pieces (docs/BENCHMARKS.md, "Node writes with fewer trips").
 
 /** The bytes of the file at `path`, read in one trip (readFile reads 512 KiB a trip). */
+/**
+ * Fills `buffer` from `offset` of the open `file`, in this thread: a ranged read is one block
+ * (128 KiB) of a file the page cache most likely holds, which pread(2) returns in 15-40 µs,
+ * while a trip through libuv's thread pool took 100-300 µs here, and decoding that block in
+ * wasm blocks this thread longer than the read does (docs/BENCHMARKS.md, "Node reads in the
+ * caller's thread").
+ */
+function readAt(name, file, buffer, offset) {
+  for (let done = 0; done < buffer.length; ) {
+    const bytesRead = readSync(file.handle.fd, buffer, done, buffer.length - done, offset + done);
+    if (bytesRead === 0) {
+      // Cut short since it was opened (damaged in place): OUT_OF_RANGE, as a fresh open says.
+      checkRange(name, offset, buffer.length, fstatSync(file.handle.fd).size);
+      throw new Error(`'${name}' ended early at byte ${offset + done}`);
+    }
+    done += bytesRead;
+  }
+}
+
 async function readWhole(path) {
   // Non-blocking: opening a named pipe that a hostile store put in a file's place would wait
   // for a writer and stop this thread; a regular file opens the same either way.
