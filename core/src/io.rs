@@ -176,10 +176,7 @@ pub trait Storage: MaybeSend + MaybeSync {
         len: u64,
         buf: &'a mut Vec<u8>,
     ) -> BoxFuture<'a, IoResult<bool>> {
-        Box::pin(async move {
-            let read = self.get_range(name, offset, len).await?;
-            Ok(read.map(|bytes| *buf = bytes).is_some())
-        })
+        Box::pin(range_into_by_copy(self, name, offset, len, buf))
     }
     fn put<'a>(&'a self, name: &'a str, data: &'a [u8]) -> BoxFuture<'a, IoResult<()>>;
     /// Every immutable object, in no particular order. The manifest is not listed.
@@ -201,6 +198,19 @@ pub trait Storage: MaybeSend + MaybeSync {
     fn delete_temporary<'a>(&'a self, name: &'a str) -> BoxFuture<'a, IoResult<()>> {
         Box::pin(async move { Err(IoError::InvalidName(name.into())) })
     }
+}
+
+/// `Storage::get_range_into` by way of `get_range`, its bytes moved into `buf`: the default,
+/// and what a backend that can read into `buf` only at times does at the others.
+pub async fn range_into_by_copy<S: Storage + ?Sized>(
+    storage: &S,
+    name: &str,
+    offset: u64,
+    len: u64,
+    buf: &mut Vec<u8>,
+) -> IoResult<bool> {
+    let read = storage.get_range(name, offset, len).await?;
+    Ok(read.map(|bytes| *buf = bytes).is_some())
 }
 
 /// Lets a `&S`, `Box<S>` or `Arc<S>` stand where a `Storage` is wanted.

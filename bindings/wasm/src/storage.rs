@@ -4,7 +4,9 @@
 
 use core::cell::{Cell, RefCell};
 
-use cairn_core::io::{BoxFuture, IoError, IoResult, ManifestRead, ObjectInfo, Storage, Version};
+use cairn_core::io::{
+    range_into_by_copy, BoxFuture, IoError, IoResult, ManifestRead, ObjectInfo, Storage, Version,
+};
 use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -318,8 +320,7 @@ impl Storage for JsStorage {
             if self.reads_now && self.read_now(name, offset, len, buf)? {
                 return Ok(true);
             }
-            let read = self.get_range(name, offset, len).await?;
-            Ok(read.map(|bytes| *buf = bytes).is_some())
+            range_into_by_copy(self, name, offset, len, buf).await
         })
     }
 
