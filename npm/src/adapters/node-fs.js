@@ -423,14 +423,6 @@ async function closeFile(entry) {
   await file?.handle.close().catch(() => {});
 }
 
-// Writing a file takes few system calls, each made where it costs least. Opening, closing,
-// renaming, linking and listing a directory take microseconds and are made in this thread: a
-// trip through libuv's thread pool took 100-300 µs each (docs/BENCHMARKS.md, "Node reads in
-// the caller's thread"), and a put made ten. The bytes and fsync, which wait for the disk, go
-// through the pool, by descriptor: a file's bytes in one read or write, not readFile's and
-// FileHandle.writeFile's 512 KiB pieces (docs/BENCHMARKS.md, "Node writes with fewer trips").
-
-/** The bytes of the file at `path`, read in one trip (readFile reads 512 KiB a trip). */
 /**
  * Fills `buffer` from `offset` of the open `file`, in this thread: a ranged read is one block
  * (128 KiB) of a file the page cache most likely holds, which pread(2) returns in 15-40 µs,
@@ -450,6 +442,14 @@ function readAt(name, file, buffer, offset) {
   }
 }
 
+// Writing a file takes few system calls, each made where it costs least. Opening, closing,
+// renaming, linking and listing a directory take microseconds and are made in this thread: a
+// trip through libuv's thread pool took 100-300 µs each (docs/BENCHMARKS.md, "Node reads in
+// the caller's thread"), and a put made ten. The bytes and fsync, which wait for the disk, go
+// through the pool, by descriptor: a file's bytes in one read or write, not readFile's and
+// FileHandle.writeFile's 512 KiB pieces (docs/BENCHMARKS.md, "Node writes with fewer trips").
+
+/** The bytes of the file at `path`, read in one trip (readFile reads 512 KiB a trip). */
 async function readWhole(path) {
   // Non-blocking: opening a named pipe that a hostile store put in a file's place would wait
   // for a writer and stop this thread; a regular file opens the same either way.
