@@ -18,11 +18,12 @@ use alloc::collections::BTreeSet;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::chunk_store::{ChunkStore, StoreError};
+use crate::chunk_store::{CheckedTable, ChunkStore, StoreError};
 use crate::codec::CodecError;
 use crate::db::kind;
 use crate::hash::Hash;
 use crate::io::Storage;
+use crate::manifest::TableSpec;
 
 /// How many addresses the walk asks the destination about at once.
 const BATCH: usize = 1024;
@@ -189,26 +190,49 @@ async fn copy_files<S: Storage, D: Storage>(
         bytes_total: wanted.iter().map(|t| t.size).sum(),
     };
     let mut stats = SyncStats::default();
-    for spec in wanted {
-        if progress.interrupted() {
+    // Each file is read and checked while the one before it is written: where requests run
+    // elsewhere (Node's thread pool, an object store) the two overlap, and no more than two
+    // files are held at once. The write is polled first, so that an upload is on its way
+    // before a read from local files blocks this thread.
+    let mut specs = wanted.iter();
+    let mut read: Option<(&TableSpec, CheckedTable)> = None;
+    loop {
+        let spec = specs.next();
+        if spec.is_some() && progress.interrupted() {
             return Err(SyncError::Interrupted);
         }
-        let table = src
-            .read_table_checked(&spec.name)
-            .await
-            .map_err(SyncError::Source)?;
-        dst.add_table_file(&table)
-            .await
-            .map_err(SyncError::Destination)?;
-        stats.add(SyncStats {
-            table_files: 1,
-            chunks: u64::from(spec.chunk_count),
-            bytes: spec.size,
-            repaired: 0,
-        });
-        event.chunks_done += u64::from(spec.chunk_count);
-        event.bytes_done += spec.size;
-        progress.report(&event);
+        let reading = async {
+            match spec {
+                Some(spec) => match src.read_table_checked(&spec.name).await {
+                    Ok(table) => Ok(Some((spec, table))),
+                    Err(e) => Err(SyncError::Source(e)),
+                },
+                None => Ok(None),
+            }
+        };
+        let writing = async {
+            match &read {
+                Some((_, table)) => dst.add_table_file(table).await,
+                None => Ok(()),
+            }
+        };
+        let (written, next) = crate::join::both(writing, reading).await;
+        written.map_err(SyncError::Destination)?;
+        if let Some((spec, _)) = read.take() {
+            stats.add(SyncStats {
+                table_files: 1,
+                chunks: u64::from(spec.chunk_count),
+                bytes: spec.size,
+                repaired: 0,
+            });
+            event.chunks_done += u64::from(spec.chunk_count);
+            event.bytes_done += spec.size;
+            progress.report(&event);
+        }
+        read = next?;
+        if read.is_none() {
+            break;
+        }
     }
     // Once more after the last report: a stop asked for there must precede any commit.
     if progress.interrupted() {

@@ -23,6 +23,8 @@ struct Counts {
     max_in_flight: AtomicUsize,
     /// The most requests of the watched storage in flight when this one was written to.
     watched_in_flight_at_writes: AtomicUsize,
+    /// ... and when this one was read from.
+    watched_in_flight_at_reads: AtomicUsize,
 }
 
 /// A memory store that counts its requests. Each one is pending once before it completes, as
@@ -43,11 +45,11 @@ impl Counting {
         }
     }
 
-    /// Also notes how many of `other`'s requests are in flight whenever this one writes.
-    fn watching(other: &Counting) -> Self {
+    /// Also notes how many of `other`'s requests are in flight whenever this one is asked.
+    fn watching(inner: MemoryStorage, other: &Counting) -> Self {
         Counting {
             watched: Some(Arc::clone(&other.counts)),
-            ..Counting::new(MemoryStorage::new())
+            ..Counting::new(inner)
         }
     }
 
@@ -74,9 +76,13 @@ impl Counting {
             false => &self.counts.reads,
         };
         counter.fetch_add(1, Ordering::SeqCst);
-        if let (true, Some(watched)) = (write, &self.watched) {
+        if let Some(watched) = &self.watched {
             let now = watched.in_flight.load(Ordering::SeqCst);
-            (self.counts.watched_in_flight_at_writes).fetch_max(now, Ordering::SeqCst);
+            let most = match write {
+                true => &self.counts.watched_in_flight_at_writes,
+                false => &self.counts.watched_in_flight_at_reads,
+            };
+            most.fetch_max(now, Ordering::SeqCst);
         }
         Box::pin(Request {
             counts: &self.counts,
@@ -288,7 +294,7 @@ fn a_restore_reads_the_next_chunks_while_it_writes() {
     sync(&mut repo, &backup, 1);
 
     let src = block_on(ChunkStore::open_damaged(backup.clone())).unwrap();
-    let restored = Counting::watching(&backup);
+    let restored = Counting::watching(MemoryStorage::new(), &backup);
     // Small table files, so that the restore writes several while it walks.
     let options = Options {
         table_target_bytes: 64 * 1024,
@@ -304,5 +310,51 @@ fn a_restore_reads_the_next_chunks_while_it_writes() {
     assert!(
         reading > 0,
         "no read of the backup was under way during a write"
+    );
+}
+
+#[test]
+fn a_first_sync_reads_the_next_table_file_while_it_writes_the_one_before() {
+    // Table files larger than one read from their end, so each is read from storage.
+    let repo = database(30_000, 256 * 1024);
+    let memory = repo.store().storage().clone();
+    let tables = listed_tables(&memory);
+    assert!(tables >= 3, "{tables} table files: the test needs several");
+    let backup = Counting::new(MemoryStorage::new());
+    let source = Counting::watching(memory, &backup);
+    let store = block_on(ChunkStore::open(source.clone())).unwrap();
+    let mut repo = block_on(Repo::open(store, Config::new("owner"))).unwrap();
+    source.take();
+
+    let mut dst = block_on(ChunkStore::open_damaged(backup.clone())).unwrap();
+    block_on(repo.backup_sync(
+        &mut dst,
+        "mem://backup",
+        &cairn_core::backup::Note::default(),
+        1,
+        Repair::IfSeenDamaged,
+        &mut Silent,
+    ))
+    .unwrap();
+    let (reads, _) = source.take();
+    assert!(reads >= 3, "{reads} reads of {tables} table files");
+    let writing = source
+        .counts
+        .watched_in_flight_at_reads
+        .load(Ordering::SeqCst);
+    assert!(
+        writing > 0,
+        "no write to the backup was under way while the database was read"
+    );
+
+    // What the backup holds restores into the same rows.
+    let src = block_on(ChunkStore::open_damaged(backup.clone())).unwrap();
+    let mut restored = block_on(ChunkStore::open(MemoryStorage::new())).unwrap();
+    block_on(backup::restore(&src, None, &mut restored, &mut Silent)).unwrap();
+    let mut restored = block_on(Repo::open(restored, Config::new("restored"))).unwrap();
+    let count = "select count(*), sum(id) from t";
+    assert_eq!(
+        format!("{:?}", block_on(restored.sql(count)).unwrap()),
+        format!("{:?}", block_on(repo.sql(count)).unwrap())
     );
 }
