@@ -47,10 +47,6 @@ export type WasmSource = URL | string | Response | Promise<Response> | BufferSou
  *   `code === "OUT_OF_RANGE"` and whose `size` is the object's size in bytes; the core
  *   reports such a table file as truncated. Offsets and lengths are JS numbers; an offset
  *   beyond 2^53 can only be out of range.
- * - `getRange` may be lent `into`, a buffer of the core's for this one call: an adapter may
- *   read the range into it and resolve to `into.subarray(0, length)` where it is long enough,
- *   instead of making a buffer of its own (`NodeFsAdapter` does). The core copies out of it
- *   before it lends it again; the adapter must not keep it or write to it after resolving.
  * - Names that are empty, longer than 128 bytes, start with '.', contain anything but
  *   `[A-Za-z0-9._-]`, or are `manifest`, `manifests` or `LOCK` are refused with
  *   `code === "INVALID_NAME"`.
@@ -71,7 +67,6 @@ export interface StorageAdapter {
     name: string,
     offset: number,
     length: number,
-    into?: Uint8Array,
   ): Promise<Uint8Array | undefined | null> | Uint8Array | undefined | null;
   /**
    * Optional: `getRange` of `into.length` bytes into `into`, synchronously, for an adapter

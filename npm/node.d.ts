@@ -33,8 +33,7 @@ export class NodeFsAdapter implements StorageAdapter {
   constructor(dir: string);
   readonly dir: string;
   get(name: string): Promise<Uint8Array | undefined>;
-  /** Reads into `into` where it is lent one long enough (`StorageAdapter.getRange`). */
-  getRange(name: string, offset: number, length: number, into?: Uint8Array): Promise<Uint8Array | undefined>;
+  getRange(name: string, offset: number, length: number): Promise<Uint8Array | undefined>;
   /** Reads into `into` now from a file held open, else undefined (`StorageAdapter.readRangeNow`). */
   readRangeNow(name: string, offset: number, into: Uint8Array): number | undefined;
   put(name: string, bytes: Uint8Array): Promise<void>;

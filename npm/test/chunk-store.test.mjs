@@ -53,35 +53,6 @@ test('chunks round-trip across table files and a reopen', async () => {
   assert.equal(report.root, root);
 });
 
-test('ranged reads lend the adapter a few buffers, each to one read at a time, and copy out of them', async () => {
-  const lent = new Set();
-  const inFlight = new Set();
-  // Reads into the buffer it is lent, after a pause that lets other reads start.
-  class LendingAdapter extends MemoryAdapter {
-    async getRange(name, offset, length, into) {
-      const bytes = await super.getRange(name, offset, length);
-      if (bytes === undefined || into === undefined) return bytes;
-      assert.ok(!inFlight.has(into), 'a buffer lent to two reads at once');
-      inFlight.add(into);
-      lent.add(into);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      into.set(bytes);
-      inFlight.delete(into);
-      return into.subarray(0, length);
-    }
-  }
-  const adapter = new LendingAdapter();
-  const { hashes } = await fill(adapter);
-  const reader = await ChunkStore.open(adapter.handle());
-  // Concurrent reads, then one after another: every chunk as written, though each buffer
-  // was filled again by the reads after it.
-  const back = await Promise.all(hashes.map((h) => reader.get(h)));
-  for (const h of hashes) back.push(await (await ChunkStore.open(adapter.handle())).get(h));
-  back.forEach((bytes, i) => assert.deepEqual(bytes, chunks[i % chunks.length], `chunk ${i}`));
-  assert.ok(lent.size > 0, 'no buffer was lent');
-  assert.ok(lent.size <= 8, `${lent.size} buffers lent for ${back.length} reads`);
-});
-
 /**
  * A committed store of one table file of 9 MiB of random chunks: past the size a store reads
  * whole when it opens (8 MiB), so its blocks are read range by range.

@@ -2,8 +2,6 @@
 //! promises (or plain values), awaited through `JsFuture`. It only translates values and
 //! errors; the adapter contract is `StorageAdapter` in npm/index.d.ts.
 
-use core::cell::{Cell, RefCell};
-
 use cairn_core::io::{
     range_into_by_copy, BoxFuture, IoError, IoResult, ManifestRead, ObjectInfo, Storage, Version,
 };
@@ -26,7 +24,6 @@ extern "C" {
         name: &str,
         offset: f64,
         length: f64,
-        into: &JsValue,
     ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, js_name = readRangeNow)]
     fn js_read_range_now(
@@ -57,62 +54,8 @@ extern "C" {
 
 pub struct JsStorage {
     adapter: JsAdapter,
-    lender: Lender,
     /// Whether the adapter has the optional `readRangeNow`.
     reads_now: bool,
-}
-
-/// The size of a buffer lent to `getRange` to read into: a block's record (up to 128 KiB of
-/// chunks and its header) fits. Reading block after block into buffers kept from read to read
-/// spares a fresh buffer each, whose pages the kernel must map anew (docs/BENCHMARKS.md).
-const LEND_BYTES: u32 = 256 << 10;
-/// How many buffers there are to lend: a read beyond them (the store has more in flight at
-/// once) gets none, and the adapter makes its own as before.
-const LEND_MAX: usize = 8;
-
-/// The buffers `getRange` is lent: those free, and how many exist.
-#[derive(Default)]
-struct Lender {
-    free: RefCell<Vec<Uint8Array>>,
-    made: Cell<usize>,
-}
-
-/// A buffer out on loan. Given back once what was read into it has been copied out; dropped
-/// with the read (cancelled, or failed), it is not: the adapter may still write into it.
-struct Loan<'a> {
-    lender: &'a Lender,
-    buffer: Option<Uint8Array>,
-}
-
-impl Lender {
-    fn lend(&self) -> Option<Loan<'_>> {
-        let buffer = self.free.borrow_mut().pop().or_else(|| {
-            (self.made.get() < LEND_MAX).then(|| {
-                self.made.set(self.made.get() + 1);
-                Uint8Array::new_with_length(LEND_BYTES)
-            })
-        })?;
-        Some(Loan {
-            lender: self,
-            buffer: Some(buffer),
-        })
-    }
-}
-
-impl Loan<'_> {
-    fn give_back(mut self) {
-        if let Some(buffer) = self.buffer.take() {
-            self.lender.free.borrow_mut().push(buffer);
-        }
-    }
-}
-
-impl Drop for Loan<'_> {
-    fn drop(&mut self) {
-        if self.buffer.is_some() {
-            self.lender.made.set(self.lender.made.get() - 1);
-        }
-    }
 }
 
 impl JsStorage {
@@ -120,7 +63,6 @@ impl JsStorage {
         JsStorage {
             reads_now: js::get(&adapter, "readRangeNow").is_function(),
             adapter,
-            lender: Lender::default(),
         }
     }
 
@@ -277,24 +219,10 @@ impl Storage for JsStorage {
         len: u64,
     ) -> BoxFuture<'a, IoResult<Option<Vec<u8>>>> {
         Box::pin(async move {
-            // `bytes` copies what the adapter answers, so the buffer is free again after it.
-            let loan = (len <= u64::from(LEND_BYTES))
-                .then(|| self.lender.lend())
-                .flatten();
-            let into = loan
-                .as_ref()
-                .and_then(|l| l.buffer.as_ref())
-                .map_or(JsValue::UNDEFINED, |b| b.into());
-            let value = settle(
-                self.adapter
-                    .js_get_range(name, offset as f64, len as f64, &into),
-            )
-            .await
-            .map_err(|e| failure("getRange", name, Some((offset, len)), &e))?;
+            let value = settle(self.adapter.js_get_range(name, offset as f64, len as f64))
+                .await
+                .map_err(|e| failure("getRange", name, Some((offset, len)), &e))?;
             let got = bytes("getRange", name, value)?;
-            if let Some(loan) = loan {
-                loan.give_back();
-            }
             // The core slices what it reads: a short answer must be an error, not a panic.
             if let Some(got) = &got {
                 if got.len() as u64 != len {

@@ -106,16 +106,14 @@ export class NodeFsAdapter {
     return this.#readOptional(name, readWhole);
   }
 
-  async getRange(name, offset, length, into) {
+  async getRange(name, offset, length) {
     checkName(name);
     const entry = this.#acquire(name);
     try {
       const file = await entry.ready;
       if (file === undefined) return undefined;
       checkRange(name, offset, length, file.size);
-      // Into the caller's buffer where it lends one: pages already mapped, where a fresh
-      // buffer for each block made the kernel map new ones (docs/BENCHMARKS.md).
-      const buffer = into?.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
+      const buffer = Buffer.allocUnsafe(length);
       readAt(name, file, buffer, offset);
       return buffer;
     } finally {
