@@ -183,7 +183,7 @@ fn database(rows: usize, table_bytes: usize) -> Repo<MemoryStorage> {
 }
 
 /// A backup sync as `cairn backup sync` runs it: the backup opened as far as it reads.
-fn sync(repo: &mut Repo<MemoryStorage>, backup: &Counting, time_ms: u64) -> SyncOutcome {
+fn sync<S: Storage>(repo: &mut Repo<S>, backup: &Counting, time_ms: u64) -> SyncOutcome {
     let mut dst = block_on(ChunkStore::open_damaged(backup.clone())).unwrap();
     block_on(repo.backup_sync(
         &mut dst,
@@ -326,16 +326,7 @@ fn a_first_sync_reads_the_next_table_file_while_it_writes_the_one_before() {
     let mut repo = block_on(Repo::open(store, Config::new("owner"))).unwrap();
     source.take();
 
-    let mut dst = block_on(ChunkStore::open_damaged(backup.clone())).unwrap();
-    block_on(repo.backup_sync(
-        &mut dst,
-        "mem://backup",
-        &cairn_core::backup::Note::default(),
-        1,
-        Repair::IfSeenDamaged,
-        &mut Silent,
-    ))
-    .unwrap();
+    sync(&mut repo, &backup, 1);
     let (reads, _) = source.take();
     assert!(reads >= 3, "{reads} reads of {tables} table files");
     let writing = source
